@@ -1,0 +1,19 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseNpy } from '../../src-shared/model/npy.js';
+
+/**
+ * The authors' published network lives in ../shared/reference/stroud2018 (beside the checkout,
+ * never copied into the repo). CI always has it; on a clone without it, tests that need it are
+ * skipped with `referenceSkipReason` as the reason.
+ */
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const referenceDir = resolve(repoRoot, '../shared/reference/stroud2018');
+export const hasReference = existsSync(resolve(referenceDir, 'W.npy'));
+export const referenceSkipReason = `published reference data not found at ${referenceDir} (needs ../shared beside the checkout)`;
+
+export function loadReferenceArray(name: string): { shape: number[]; data: Float64Array } {
+  const parsed = parseNpy(new Uint8Array(readFileSync(resolve(referenceDir, `${name}.npy`))));
+  return { shape: parsed.shape, data: parsed.data };
+}
