@@ -1,0 +1,566 @@
+/**
+ * The typed IPC contract between GainLab's renderer (Vue UI) and its main side (Electron main
+ * process, or the Node web server in web mode). Every channel is declared here exactly once:
+ *
+ * - invoke channels: request → response, each with a zod schema. The main side validates every
+ *   request against its schema before a handler sees it and answers with an `Envelope`
+ *   (`{ ok: true, value }` or `{ ok: false, error: { code, message } }`); handlers never throw
+ *   across the boundary.
+ * - event channels: main → renderer pushes with a zod payload schema.
+ *
+ * The renderer talks through a `Transport` so the same UI code runs over both carriers:
+ *
+ * Electron: the sandboxed preload exposes `window.gainlab = { invoke(channel, payload), on(event, cb) }`
+ *   (allowlisted from this file; see `electronTransport.ts`). Payloads travel by structured clone,
+ *   so Float64Array / Uint8Array arrive as typed arrays.
+ *
+ * Web mode (`npm run serve`): one WebSocket to `ws://127.0.0.1:PORT/ws?token=TOKEN` (the token is
+ *   also accepted as the WebSocket subprotocol `gainlab.TOKEN`). Text frames, JSON encoded by
+ *   `wire.ts` (typed arrays become `{ "$f64": base64 }` / `{ "$u8": base64 }` so they survive JSON):
+ *     client → server  { "type": "invoke", "id": <number>, "channel": <invoke channel>, "payload": <request> }
+ *     server → client  { "type": "result", "id": <same id>, "envelope": <Envelope> }
+ *     server → client  { "type": "event", "channel": <event channel>, "payload": <event payload> }
+ *   An unknown channel or malformed frame is answered with an `invalid-payload` envelope (when an id
+ *   can be read) and never closes the connection. See `wsTransport.ts` for the client.
+ *
+ * Binary data (matrices, time series) is Float64Array with the layouts of docs/ARCHITECTURE.md:
+ * W row-major (W[i*n+j] = j → i), rates time-major (rates[k*n+i]), outputs/targets channel-major
+ * (output[c*nSamples+k]).
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Envelope and errors
+// ---------------------------------------------------------------------------------------------
+
+export const ERROR_CODES = [
+  'invalid-payload',
+  'not-found',
+  'forbidden',
+  'io',
+  'bad-file',
+  'cancelled',
+  'worker-crashed',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const errorInfoSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+});
+export type ErrorInfo = z.infer<typeof errorInfoSchema>;
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export function okEnvelope<T>(value: T): Envelope<T> {
+  return { ok: true, value };
+}
+
+export function errorEnvelope<T = never>(code: ErrorCode, message: string): Envelope<T> {
+  return { ok: false, error: { code, message } };
+}
+
+/** An error a service may throw on purpose; the main side turns it into an envelope with its code. */
+export class GainLabError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'GainLabError';
+    this.code = code;
+  }
+}
+
+const ERROR_TITLES: Record<ErrorCode, string> = {
+  'invalid-payload': 'The request was not valid',
+  'not-found': 'Not found',
+  forbidden: 'Not allowed',
+  io: 'Could not read or write the file',
+  'bad-file': 'The file is not a valid GainLab file',
+  cancelled: 'Cancelled',
+  'worker-crashed': 'The computation stopped unexpectedly',
+  internal: 'Something went wrong inside GainLab',
+};
+
+/** The sentence the renderer shows to the user for an error envelope. */
+export function messageForError(code: ErrorCode, message: string): string {
+  const title = ERROR_TITLES[code] ?? ERROR_TITLES.internal;
+  const detail = message.trim();
+  if (!detail || detail === title) return `${title}.`;
+  return `${title}: ${detail}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------
+
+export const float64ArraySchema = z.instanceof(Float64Array);
+export const uint8ArraySchema = z.instanceof(Uint8Array);
+
+const finite = z.number().finite();
+const id = z.string().min(1).max(200);
+const MAX_N = 2000;
+
+export const dynamicsParamsSchema = z.object({
+  tau: finite.positive(),
+  r0: finite.positive(),
+  rmax: finite.positive(),
+  duration: finite.positive(),
+  nSamples: z.number().int().min(2).max(100_000),
+  gainFunction: z.enum(['tanh', 'linear']),
+});
+export type DynamicsParamsPayload = z.infer<typeof dynamicsParamsSchema>;
+
+export const readoutSchema = z.object({
+  channels: z.number().int().min(1).max(64),
+  /** channels × (1 + nE), offset first in each row. */
+  weights: float64ArraySchema,
+});
+
+/** A network as it travels over IPC (same fields as model/network.ts `Network`, plus identity). */
+export const networkPayloadSchema = z
+  .object({
+    id,
+    name: z.string().max(200),
+    n: z.number().int().min(2).max(MAX_N),
+    nE: z.number().int().min(1).max(MAX_N),
+    W: float64ArraySchema,
+    x0: float64ArraySchema,
+    readout: readoutSchema,
+    params: dynamicsParamsSchema,
+  })
+  .refine((net) => net.W.length === net.n * net.n, { message: 'W must have n·n entries', path: ['W'] })
+  .refine((net) => net.x0.length === net.n, { message: 'x0 must have n entries', path: ['x0'] })
+  .refine((net) => net.nE <= net.n, { message: 'nE must not exceed n', path: ['nE'] })
+  .refine((net) => net.readout.weights.length === net.readout.channels * (1 + net.nE), {
+    message: 'readout weights must have channels·(1+nE) entries',
+    path: ['readout', 'weights'],
+  });
+export type NetworkPayload = z.infer<typeof networkPayloadSchema>;
+
+/** A target movement: channel-major values on the movement grid. */
+export const targetPayloadSchema = z
+  .object({
+    id,
+    name: z.string().max(200),
+    channels: z.number().int().min(1).max(64),
+    nSamples: z.number().int().min(2).max(100_000),
+    duration: finite.positive(),
+    values: float64ArraySchema,
+    /** Where it came from: the published data, drawn, imported CSV, generated, slowed, ... */
+    origin: z.string().max(200).optional(),
+  })
+  .refine((t) => t.values.length === t.channels * t.nSamples, {
+    message: 'values must have channels·nSamples entries',
+    path: ['values'],
+  });
+export type TargetPayload = z.infer<typeof targetPayloadSchema>;
+
+/** What a project looks like to the renderer (the projects service owns the file format). */
+export const projectSummarySchema = z.object({
+  /** Absolute path of the file, or null for an unsaved project. */
+  path: z.string().nullable(),
+  name: z.string(),
+  dirty: z.boolean(),
+  networks: z.array(networkPayloadSchema),
+  targets: z.array(targetPayloadSchema),
+  /** Finished training runs stored in the project (ids of job results kept with it). */
+  runs: z
+    .array(
+      z.object({
+        id,
+        label: z.string(),
+        networkId: id,
+        targetIds: z.array(id),
+        bestError: z.number().nullable(),
+        gains: float64ArraySchema.nullable(),
+      }),
+    )
+    .default([]),
+});
+export type ProjectSummary = z.infer<typeof projectSummarySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+// ---------------------------------------------------------------------------------------------
+
+export const groupsSpecSchema = z.discriminatedUnion('kind', [
+  /** G = N: one gain per neuron. */
+  z.object({ kind: z.literal('neuron') }),
+  /** Random groups [paper code]: `count` groups, labels shuffled with `seed` (default: job seed). */
+  z.object({ kind: z.literal('random'), count: z.number().int().min(1).max(MAX_N), seed: z.number().int().optional() }),
+  /** Explicit labels 0..G−1 per neuron (e.g. specialised groups from k-means). */
+  z.object({ kind: z.literal('explicit'), labels: z.array(z.number().int().min(0)).max(MAX_N) }),
+]);
+export type GroupsSpec = z.infer<typeof groupsSpecSchema>;
+
+/**
+ * Which network and targets a job works on: either ids in the currently open project, or the
+ * data itself (used by tests, the example workspace before it is saved, and the CLI).
+ */
+export const modelSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('project'), networkId: id, targetIds: z.array(id).min(1).max(16) }),
+  z.object({
+    kind: z.literal('inline'),
+    network: networkPayloadSchema,
+    targets: z.array(targetPayloadSchema).min(1).max(16),
+  }),
+]);
+export type ModelSource = z.infer<typeof modelSourceSchema>;
+
+export const trainingRequestSchema = z.object({
+  source: modelSourceSchema,
+  rule: z.enum(['reward', 'gradient']),
+  /** Reward rule: number of trials per session; gradient: number of Adam iterations. */
+  trials: z.number().int().min(1).max(1_000_000),
+  /** Reward rule exploration noise σ (paper 0.001). */
+  sigma: finite.positive().default(0.001),
+  /** Reward rule running-average factor α (paper 0.3). */
+  alpha: finite.min(0).max(1).default(0.3),
+  /** Gradient rule Adam learning rate (default 1e-2). */
+  learningRate: finite.positive().default(1e-2),
+  groups: groupsSpecSchema,
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  /** Independent sessions (the paper runs 10), session k seeded with Rng.derive(seed, k). */
+  sessions: z.number().int().min(1).max(100).default(1),
+  /** Starting gains (per neuron); default all 1. */
+  initialGains: float64ArraySchema.optional(),
+  label: z.string().max(200).optional(),
+});
+export type TrainingRequest = z.input<typeof trainingRequestSchema>;
+export type TrainingOptions = z.output<typeof trainingRequestSchema>;
+
+export const socRequestSchema = z.object({
+  n: z.number().int().min(4).max(MAX_N),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  /** 'published': the paper's fixed η = 10 recipe; 'fast': adaptive η, same stopping rule. */
+  recipe: z.enum(['published', 'fast']).default('published'),
+  label: z.string().max(200).optional(),
+});
+export type SocRequest = z.input<typeof socRequestSchema>;
+
+export const JOB_STATUSES = ['queued', 'running', 'done', 'cancelled', 'failed'] as const;
+export const jobStatusSchema = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+export const jobKindSchema = z.enum(['training', 'soc']);
+export type JobKind = z.infer<typeof jobKindSchema>;
+
+export const trainingSessionResultSchema = z.object({
+  session: z.number().int(),
+  seed: z.number(),
+  /** Gains of the trial with the lowest error (per neuron). */
+  bestGains: float64ArraySchema,
+  bestError: z.number(),
+  bestTrial: z.number().int(),
+  /** Error of every trial run (index = trial; entry 0 is the error with the initial gains). */
+  errorCurve: float64ArraySchema,
+  trialsRun: z.number().int(),
+});
+export type TrainingSessionResult = z.infer<typeof trainingSessionResultSchema>;
+
+export const trainingResultSchema = z.object({
+  kind: z.literal('training'),
+  rule: z.enum(['reward', 'gradient']),
+  initialError: z.number(),
+  sessions: z.array(trainingSessionResultSchema),
+  /** Index into `sessions` of the session with the lowest bestError. */
+  bestSession: z.number().int(),
+  /** Group label per neuron actually used (so results are reproducible). */
+  groupLabels: z.array(z.number().int()),
+  /** true when the job was cancelled and this is what had been computed so far. */
+  partial: z.boolean(),
+});
+export type TrainingResult = z.infer<typeof trainingResultSchema>;
+
+export const socResultSchema = z.object({
+  kind: z.literal('soc'),
+  W: float64ArraySchema,
+  n: z.number().int(),
+  nE: z.number().int(),
+  alphaHistory: float64ArraySchema,
+  iterations: z.number().int(),
+  seed: z.number(),
+  recipe: z.string(),
+  partial: z.boolean(),
+});
+export type SocResult = z.infer<typeof socResultSchema>;
+
+export const jobResultSchema = z.discriminatedUnion('kind', [trainingResultSchema, socResultSchema]);
+export type JobResult = z.infer<typeof jobResultSchema>;
+
+export const jobSummarySchema = z.object({
+  jobId: id,
+  kind: jobKindSchema,
+  label: z.string(),
+  status: jobStatusSchema,
+  /** 0..100 */
+  percent: z.number(),
+  /** Trials (or SOC iterations) completed so far, over all sessions. */
+  trial: z.number().int(),
+  totalTrials: z.number().int(),
+  bestError: z.number().nullable(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  error: errorInfoSchema.nullable(),
+});
+export type JobSummary = z.infer<typeof jobSummarySchema>;
+
+export const jobDetailSchema = jobSummarySchema.extend({
+  request: z.union([trainingRequestSchema, socRequestSchema]),
+  /** Error points received so far, per session (the live error curve). */
+  errorsBySession: z.array(z.array(z.number())),
+  /** The final result (done), the partial result (cancelled), or null (running/failed). */
+  result: jobResultSchema.nullable(),
+});
+export type JobDetail = z.infer<typeof jobDetailSchema>;
+
+/** A run of new error points: errors[i] is trial fromTrial + i of session `session`. */
+export const errorPointsSchema = z.object({
+  session: z.number().int(),
+  fromTrial: z.number().int(),
+  values: z.array(z.number()),
+});
+export type ErrorPoints = z.infer<typeof errorPointsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Simulation
+// ---------------------------------------------------------------------------------------------
+
+export const simulateRequestSchema = z.object({
+  network: z.union([z.object({ networkId: id }), networkPayloadSchema]),
+  /** Per-neuron gains; default all 1. */
+  gains: float64ArraySchema.optional(),
+  /** A target to compute the normalised error against (inline or id in the open project). */
+  target: z.union([z.object({ targetId: id }), targetPayloadSchema]).optional(),
+  /** Return the rate matrix too (n × nSamples floats; skip it when only the output is plotted). */
+  includeRates: z.boolean().default(true),
+});
+export type SimulateRequest = z.input<typeof simulateRequestSchema>;
+
+export const simulateResponseSchema = z.object({
+  channels: z.number().int(),
+  nSamples: z.number().int(),
+  /** Channel-major network output m(t). */
+  output: float64ArraySchema,
+  /** Time-major rates f(x; g) relative to baseline, or null when not requested. */
+  rates: float64ArraySchema.nullable(),
+  /** Normalised error against the target, or null without a target. */
+  error: z.number().nullable(),
+  durationMs: z.number(),
+});
+export type SimulateResponse = z.infer<typeof simulateResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Channels
+// ---------------------------------------------------------------------------------------------
+
+const empty = z.object({}).strict();
+
+/** Channel names, as constants both sides import. */
+export const CHANNELS = {
+  appInfo: 'app:info',
+  exampleLoad: 'example:load',
+  jobsStartTraining: 'jobs:start-training',
+  jobsStartSoc: 'jobs:start-soc',
+  jobsCancel: 'jobs:cancel',
+  jobsList: 'jobs:list',
+  jobsGet: 'jobs:get',
+  jobsRemove: 'jobs:remove',
+  simulateRun: 'simulate:run',
+  projectNew: 'project:new',
+  projectOpen: 'project:open',
+  projectSave: 'project:save',
+  projectSaveAs: 'project:saveAs',
+  projectRecent: 'project:recent',
+  projectRecover: 'project:recover',
+  projectCurrent: 'project:current',
+  projectUpdate: 'project:update',
+  projectImport: 'project:import',
+  projectExport: 'project:export',
+} as const;
+
+export const EVENTS = {
+  jobsProgress: 'jobs:progress',
+  jobsFinished: 'jobs:finished',
+  menuCommand: 'menu:command',
+  projectChanged: 'project:changed',
+} as const;
+
+export const invokeContract = {
+  [CHANNELS.appInfo]: {
+    request: empty,
+    response: z.object({
+      name: z.literal('GainLab'),
+      version: z.string(),
+      mode: z.enum(['electron', 'web']),
+      platform: z.string(),
+      workerThreads: z.number().int(),
+    }),
+  },
+  /** The published example: Stroud et al. network (N = 200) with its initial and novel targets. */
+  [CHANNELS.exampleLoad]: {
+    request: empty,
+    response: projectSummarySchema,
+  },
+  [CHANNELS.jobsStartTraining]: {
+    request: trainingRequestSchema,
+    response: z.object({ jobId: id }),
+  },
+  [CHANNELS.jobsStartSoc]: {
+    request: socRequestSchema,
+    response: z.object({ jobId: id }),
+  },
+  [CHANNELS.jobsCancel]: {
+    request: z.object({ jobId: id }),
+    /** The job's status after the request (a finished job stays as it was). */
+    response: z.object({ jobId: id, status: jobStatusSchema }),
+  },
+  [CHANNELS.jobsList]: {
+    request: empty,
+    response: z.array(jobSummarySchema),
+  },
+  [CHANNELS.jobsGet]: {
+    request: z.object({ jobId: id }),
+    response: jobDetailSchema,
+  },
+  /** Forget a finished job (running jobs must be cancelled first → 'forbidden'). */
+  [CHANNELS.jobsRemove]: {
+    request: z.object({ jobId: id }),
+    response: z.object({ jobId: id }),
+  },
+  [CHANNELS.simulateRun]: {
+    request: simulateRequestSchema,
+    response: simulateResponseSchema,
+  },
+  [CHANNELS.projectNew]: {
+    request: empty,
+    response: projectSummarySchema,
+  },
+  /**
+   * Open a project file. Without `path` the Electron side shows an open dialog (cancelling it
+   * answers 'cancelled'); web mode needs a path or uses project:import.
+   */
+  [CHANNELS.projectOpen]: {
+    request: z.object({ path: z.string().min(1).max(4096).optional() }),
+    response: projectSummarySchema,
+  },
+  /** Save to the current path (an unsaved project behaves like saveAs). */
+  [CHANNELS.projectSave]: {
+    request: empty,
+    response: z.object({ path: z.string() }),
+  },
+  [CHANNELS.projectSaveAs]: {
+    request: z.object({ path: z.string().min(1).max(4096).optional() }),
+    response: z.object({ path: z.string() }),
+  },
+  [CHANNELS.projectRecent]: {
+    request: empty,
+    response: z.array(z.object({ path: z.string(), name: z.string(), openedAt: z.number() })),
+  },
+  /** Restore the autosaved copy of the last session, if there is one (null otherwise). */
+  [CHANNELS.projectRecover]: {
+    request: z.object({ restore: z.boolean().default(false) }),
+    response: z.object({
+      available: z.boolean(),
+      savedAt: z.number().nullable(),
+      project: projectSummarySchema.nullable(),
+    }),
+  },
+  [CHANNELS.projectCurrent]: {
+    request: empty,
+    response: projectSummarySchema,
+  },
+  /** Add or replace networks/targets, remove by id, rename; marks the project dirty. */
+  [CHANNELS.projectUpdate]: {
+    request: z.object({
+      name: z.string().max(200).optional(),
+      upsertNetworks: z.array(networkPayloadSchema).max(32).optional(),
+      upsertTargets: z.array(targetPayloadSchema).max(256).optional(),
+      removeNetworkIds: z.array(id).optional(),
+      removeTargetIds: z.array(id).optional(),
+      /** Store a finished training job's result in the project as a run. */
+      addRunFromJob: z.object({ jobId: id }).optional(),
+      removeRunIds: z.array(id).optional(),
+    }),
+    response: projectSummarySchema,
+  },
+  /** Open a project from bytes (web mode upload, drag and drop). */
+  [CHANNELS.projectImport]: {
+    request: z.object({ fileName: z.string().max(400), bytes: uint8ArraySchema }),
+    response: projectSummarySchema,
+  },
+  /** The current project as file bytes (web mode download). */
+  [CHANNELS.projectExport]: {
+    request: empty,
+    response: z.object({ fileName: z.string(), bytes: uint8ArraySchema }),
+  },
+} as const;
+
+export const eventContract = {
+  /** Throttled to ~10 per second per job; `errors` carries the points since the previous event. */
+  [EVENTS.jobsProgress]: z.object({
+    jobId: id,
+    status: jobStatusSchema,
+    percent: z.number(),
+    trial: z.number().int(),
+    errors: z.array(errorPointsSchema),
+    bestError: z.number().nullable(),
+  }),
+  /** Exactly once per job. A cancelled job carries its partial result. */
+  [EVENTS.jobsFinished]: z.object({
+    jobId: id,
+    status: z.enum(['done', 'cancelled', 'failed']),
+    result: jobResultSchema.nullable(),
+    error: errorInfoSchema.nullable(),
+  }),
+  /** Native menu items (Electron) forwarded to the renderer. */
+  [EVENTS.menuCommand]: z.object({ command: z.enum(['new', 'open', 'save', 'saveAs']) }),
+  /** The open project changed on the main side (opened, recovered, saved, updated). */
+  [EVENTS.projectChanged]: projectSummarySchema,
+} as const;
+
+export type InvokeContract = typeof invokeContract;
+export type EventContract = typeof eventContract;
+export type InvokeChannel = keyof InvokeContract;
+export type EventChannel = keyof EventContract;
+
+/** What the caller passes (defaults may be omitted). */
+export type RequestOf<C extends InvokeChannel> = z.input<InvokeContract[C]['request']>;
+/** What a handler receives after validation (defaults filled in). */
+export type ParsedRequestOf<C extends InvokeChannel> = z.output<InvokeContract[C]['request']>;
+export type ResponseOf<C extends InvokeChannel> = z.output<InvokeContract[C]['response']>;
+export type EventPayloadOf<E extends EventChannel> = z.output<EventContract[E]>;
+
+export const INVOKE_CHANNELS = Object.keys(invokeContract) as InvokeChannel[];
+export const EVENT_CHANNELS = Object.keys(eventContract) as EventChannel[];
+
+export function isInvokeChannel(channel: unknown): channel is InvokeChannel {
+  return typeof channel === 'string' && Object.prototype.hasOwnProperty.call(invokeContract, channel);
+}
+
+export function isEventChannel(channel: unknown): channel is EventChannel {
+  return typeof channel === 'string' && Object.prototype.hasOwnProperty.call(eventContract, channel);
+}
+
+/** The one interface the renderer uses; implemented over Electron IPC and over WebSocket. */
+export interface Transport {
+  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<Envelope<ResponseOf<C>>>;
+  /** Subscribe to an event channel; returns the unsubscribe function. */
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayloadOf<E>) => void): () => void;
+}
+
+/** The raw bridge the preload exposes as `window.gainlab` (untyped at the boundary). */
+export interface GainLabBridge {
+  invoke(channel: string, payload: unknown): Promise<unknown>;
+  on(channel: string, listener: (payload: unknown) => void): () => void;
+}
+
+/** Web-mode wire frames (see the header comment). */
+export type ClientFrame = { type: 'invoke'; id: number; channel: string; payload: unknown };
+export type ServerFrame =
+  | { type: 'result'; id: number; envelope: Envelope<unknown> }
+  | { type: 'event'; channel: string; payload: unknown };
+
+/** Electron ipcMain/ipcRenderer channel prefix, so our channels never clash with Electron's own. */
+export const ELECTRON_CHANNEL_PREFIX = 'gainlab:';
