@@ -140,7 +140,10 @@ export function parseNpy(bytes: Uint8Array): ParsedNpy {
   }
   const dataStart = headerStart + headerLength;
   if (bytes.length < dataStart) throw new NpyError('npy: truncated header');
-  const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
+  // Byte-wise (latin1) decoding: every key and value we read is ASCII, and a v3.0 UTF-8 header
+  // only differs in bytes ≥ 0x80, which can only appear inside entries we do not support anyway.
+  let headerText = '';
+  for (let i = headerStart; i < dataStart; i++) headerText += String.fromCharCode(bytes[i]);
   const { descr, fortranOrder, shape } = parseHeader(headerText);
   const reader = dtypeReader(descr);
   const count = shape.reduce((a, b) => a * b, 1);
@@ -148,7 +151,7 @@ export function parseNpy(bytes: Uint8Array): ParsedNpy {
   if (bytes.length - dataStart < needed) {
     throw new NpyError(`npy: truncated data (shape (${shape.join(', ')}) needs ${needed} bytes, file has ${bytes.length - dataStart})`);
   }
-  let data = new Float64Array(count);
+  let data: Float64Array = new Float64Array(count);
   if (descr === '<f8') {
     for (let i = 0; i < count; i++) data[i] = view.getFloat64(dataStart + 8 * i, true);
   } else {
