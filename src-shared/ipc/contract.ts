@@ -28,6 +28,10 @@
  * (output[c*nSamples+k]).
  */
 import { z } from 'zod';
+import { CHANNELS, EVENTS } from './channels.js';
+import type { Project, ProjectNetwork, TargetMovement } from '../project/schema.js';
+
+export { CHANNELS, EVENTS, ELECTRON_CHANNEL_PREFIX } from './channels.js';
 
 // ---------------------------------------------------------------------------------------------
 // Envelope and errors
@@ -156,27 +160,86 @@ export const targetPayloadSchema = z
   });
 export type TargetPayload = z.infer<typeof targetPayloadSchema>;
 
-/** What a project looks like to the renderer (the projects service owns the file format). */
+/**
+ * In-memory project pieces (src-shared/project/schema.ts types) as the renderer sends them in
+ * project:update. Structural checks only; the projects service validates the rest.
+ */
+export const projectNetworkSchema: z.ZodType<ProjectNetwork> = z
+  .object({
+    id,
+    name: z.string().max(200),
+    n: z.number().int().min(2).max(MAX_N),
+    nE: z.number().int().min(1).max(MAX_N),
+    W: float64ArraySchema,
+    initialConditions: float64ArraySchema,
+    nInitialConditions: z.number().int().min(1),
+    readout: z
+      .object({
+        channels: z.number().int().min(1).max(64),
+        weights: float64ArraySchema,
+        fittedTo: z.string().nullable(),
+        fitError: z.number().nullable(),
+      })
+      .nullable(),
+    params: dynamicsParamsSchema,
+    seed: z.number().int().nullable(),
+    soc: z
+      .object({
+        recipe: z.string(),
+        seed: z.number().int(),
+        iterations: z.number().int(),
+        finalAlpha: z.number(),
+        alphaHistory: float64ArraySchema,
+        buildMs: z.number().nullable(),
+      })
+      .nullable(),
+    origin: z.string().max(200),
+    createdAt: z.string().max(64),
+  })
+  .refine((net) => net.W.length === net.n * net.n, { message: 'W must have n·n entries', path: ['W'] })
+  .refine((net) => net.initialConditions.length === net.nInitialConditions * net.n, {
+    message: 'initialConditions must have m·n entries',
+    path: ['initialConditions'],
+  });
+
+export const targetMovementSchema: z.ZodType<TargetMovement> = z
+  .object({
+    id,
+    name: z.string().max(200),
+    channels: z.number().int().min(1).max(64),
+    nSamples: z.number().int().min(2).max(100_000),
+    duration: finite.positive(),
+    values: float64ArraySchema,
+    source: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('drawn') }),
+      z.object({ kind: z.literal('imported'), fileName: z.string().nullable() }),
+      z.object({ kind: z.literal('generated'), seed: z.number().int() }),
+      z.object({ kind: z.literal('slow'), sourceId: id, factor: finite.positive(), amplitudeScaling: z.boolean() }),
+      z.object({ kind: z.literal('published') }),
+    ]),
+    createdAt: z.string().max(64),
+  })
+  .refine((t) => t.values.length === t.channels * t.nSamples, {
+    message: 'values must have channels·nSamples entries',
+    path: ['values'],
+  });
+
+function looksLikeProject(value: unknown): value is Project {
+  if (value === null || typeof value !== 'object') return false;
+  const p = value as Record<string, unknown>;
+  return typeof p.name === 'string' && Array.isArray(p.networks) && Array.isArray(p.targets) && Array.isArray(p.runs);
+}
+
+/**
+ * The open project as the renderer sees it: the full in-memory `Project` (src-shared/project/schema.ts;
+ * typed arrays intact) plus where it lives and whether it has unsaved changes.
+ */
 export const projectSummarySchema = z.object({
   /** Absolute path of the file, or null for an unsaved project. */
   path: z.string().nullable(),
   name: z.string(),
   dirty: z.boolean(),
-  networks: z.array(networkPayloadSchema),
-  targets: z.array(targetPayloadSchema),
-  /** Finished training runs stored in the project (ids of job results kept with it). */
-  runs: z
-    .array(
-      z.object({
-        id,
-        label: z.string(),
-        networkId: id,
-        targetIds: z.array(id),
-        bestError: z.number().nullable(),
-        gains: float64ArraySchema.nullable(),
-      }),
-    )
-    .default([]),
+  project: z.custom<Project>(looksLikeProject, { message: 'not a GainLab project' }),
 });
 export type ProjectSummary = z.infer<typeof projectSummarySchema>;
 
@@ -199,7 +262,13 @@ export type GroupsSpec = z.infer<typeof groupsSpecSchema>;
  * data itself (used by tests, the example workspace before it is saved, and the CLI).
  */
 export const modelSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('project'), networkId: id, targetIds: z.array(id).min(1).max(16) }),
+  z.object({
+    kind: z.literal('project'),
+    networkId: id,
+    targetIds: z.array(id).min(1).max(16),
+    /** Initial-condition row per target (default: row 0 for every target). */
+    initialConditionIndices: z.array(z.number().int().min(0)).max(16).optional(),
+  }),
   z.object({
     kind: z.literal('inline'),
     network: networkPayloadSchema,
@@ -328,7 +397,11 @@ export type ErrorPoints = z.infer<typeof errorPointsSchema>;
 // ---------------------------------------------------------------------------------------------
 
 export const simulateRequestSchema = z.object({
-  network: z.union([z.object({ networkId: id }), networkPayloadSchema]),
+  /** A network of the open project (with the initial-condition row to start from) or inline data. */
+  network: z.union([
+    z.object({ networkId: id, initialConditionIndex: z.number().int().min(0).default(0) }),
+    networkPayloadSchema,
+  ]),
   /** Per-neuron gains; default all 1. */
   gains: float64ArraySchema.optional(),
   /** A target to compute the normalised error against (inline or id in the open project). */
@@ -357,36 +430,6 @@ export type SimulateResponse = z.infer<typeof simulateResponseSchema>;
 
 const empty = z.object({}).strict();
 
-/** Channel names, as constants both sides import. */
-export const CHANNELS = {
-  appInfo: 'app:info',
-  exampleLoad: 'example:load',
-  jobsStartTraining: 'jobs:start-training',
-  jobsStartSoc: 'jobs:start-soc',
-  jobsCancel: 'jobs:cancel',
-  jobsList: 'jobs:list',
-  jobsGet: 'jobs:get',
-  jobsRemove: 'jobs:remove',
-  simulateRun: 'simulate:run',
-  projectNew: 'project:new',
-  projectOpen: 'project:open',
-  projectSave: 'project:save',
-  projectSaveAs: 'project:saveAs',
-  projectRecent: 'project:recent',
-  projectRecover: 'project:recover',
-  projectCurrent: 'project:current',
-  projectUpdate: 'project:update',
-  projectImport: 'project:import',
-  projectExport: 'project:export',
-} as const;
-
-export const EVENTS = {
-  jobsProgress: 'jobs:progress',
-  jobsFinished: 'jobs:finished',
-  menuCommand: 'menu:command',
-  projectChanged: 'project:changed',
-} as const;
-
 export const invokeContract = {
   [CHANNELS.appInfo]: {
     request: empty,
@@ -398,7 +441,10 @@ export const invokeContract = {
       workerThreads: z.number().int(),
     }),
   },
-  /** The published example: Stroud et al. network (N = 200) with its initial and novel targets. */
+  /**
+   * Open the published example as an unsaved project: the Stroud et al. network (N = 200) with its
+   * initial and novel targets (a synthetic stand-in when the published data is not available).
+   */
   [CHANNELS.exampleLoad]: {
     request: empty,
     response: projectSummarySchema,
@@ -475,8 +521,9 @@ export const invokeContract = {
   [CHANNELS.projectUpdate]: {
     request: z.object({
       name: z.string().max(200).optional(),
-      upsertNetworks: z.array(networkPayloadSchema).max(32).optional(),
-      upsertTargets: z.array(targetPayloadSchema).max(256).optional(),
+      notes: z.string().max(100_000).optional(),
+      upsertNetworks: z.array(projectNetworkSchema).max(32).optional(),
+      upsertTargets: z.array(targetMovementSchema).max(256).optional(),
       removeNetworkIds: z.array(id).optional(),
       removeTargetIds: z.array(id).optional(),
       /** Store a finished training job's result in the project as a run. */
@@ -561,6 +608,3 @@ export type ClientFrame = { type: 'invoke'; id: number; channel: string; payload
 export type ServerFrame =
   | { type: 'result'; id: number; envelope: Envelope<unknown> }
   | { type: 'event'; channel: string; payload: unknown };
-
-/** Electron ipcMain/ipcRenderer channel prefix, so our channels never clash with Electron's own. */
-export const ELECTRON_CHANNEL_PREFIX = 'gainlab:';
