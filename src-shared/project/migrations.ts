@@ -1,0 +1,252 @@
+/**
+ * The migration chain of project.json: migrations[v] turns a version-v document (and its array
+ * files, when a migration must rewrite one) into version v + 1. `migrateProjectDocument` runs the
+ * chain up to PROJECT_SCHEMA_VERSION, refuses documents from a newer GainLab, and reports invalid
+ * old documents field by field, like the current schema does.
+ *
+ * Format version 1 (GainLab 0.0.x prototypes), the exact shape this code reads:
+ *
+ *   {
+ *     "format": "gainlab-project",          // v1 said "format", v2 says "kind"
+ *     "version": 1,                         // v2 says "schemaVersion"
+ *     "title": "My project",                // v2: name
+ *     "created": "2026-01-02T03:04:05Z",    // optional; v2: createdAt (modifiedAt too)
+ *     "networks": [{
+ *       "label": "SOC 200",                 // v2: name; ids did not exist (v2 assigns net-1, net-2, …)
+ *       "size": 200, "excitatory": 100,     // v2: n, nE
+ *       "weights": { "path": "arrays/…", "shape": [200, 200] },          // v2: W
+ *       "x0": { "path": "arrays/…", "shape": [200] },                    // one initial condition, 1-D
+ *       "readout": { "path": "arrays/…", "shape": [101] } | null,        // one channel, 1-D, offset first
+ *       "tau": 200, "T": 500, "samples": 200,   // v2: params {tau, r0 20, rmax 100, duration, nSamples, tanh}
+ *       "seed": 7 | null
+ *     }],
+ *     "movements": [{                       // v2: targets (ids target-1, target-2, …)
+ *       "label": "reach",
+ *       "data": { "path": "arrays/…", "shape": [200] },    // one channel, 1-D
+ *       "T": 500,
+ *       "origin": "drawn" | "imported" | "generated" | "published",
+ *       "seed": 3                           // only for origin "generated"
+ *     }]
+ *   }
+ *
+ * v1 → v2 also rewrites the 1-D x0, readout and movement arrays as 1 × length .npy files, so that
+ * every v2 array has the shape v2 documents (initial conditions m × n, readout channels × (1+nE),
+ * targets channels × nSamples).
+ */
+import { z } from 'zod';
+import { encodeNpy, parseNpy } from '../model/npy.js';
+import { ProjectFileError } from './errors.js';
+import {
+  arrayRefSchema,
+  describeZodIssues,
+  DEFAULT_PROJECT_DYNAMICS,
+  PROJECT_KIND,
+  PROJECT_SCHEMA_VERSION,
+  type ProjectJson,
+} from './schema.js';
+
+/** The archive's files by path; a migration may replace array files it reshapes. */
+export type ArchiveFiles = Map<string, Uint8Array>;
+
+export type Migration = (document: unknown, files: ArchiveFiles) => unknown;
+
+// ---------------------------------------------------------------------------------------------
+// Version 1
+// ---------------------------------------------------------------------------------------------
+
+const finite = z.number().finite();
+
+export const projectJsonV1Schema = z.object({
+  format: z.literal(PROJECT_KIND),
+  version: z.literal(1),
+  title: z.string().max(200),
+  created: z.string().max(64).optional(),
+  networks: z.array(
+    z.object({
+      label: z.string().max(200),
+      size: z.number().int().min(2),
+      excitatory: z.number().int().min(1),
+      weights: arrayRefSchema,
+      x0: arrayRefSchema,
+      readout: arrayRefSchema.nullable(),
+      tau: finite.positive(),
+      T: finite.positive(),
+      samples: z.number().int().min(2),
+      seed: z.number().int().nullable(),
+    }),
+  ),
+  movements: z.array(
+    z.object({
+      label: z.string().max(200),
+      data: arrayRefSchema,
+      T: finite.positive(),
+      origin: z.enum(['drawn', 'imported', 'generated', 'published']),
+      seed: z.number().int().optional(),
+    }),
+  ),
+});
+export type ProjectJsonV1 = z.infer<typeof projectJsonV1Schema>;
+
+/** Rewrite a 1-D array file as a 1 × length one (same values, bit for bit); leaves unreadable files for the loader to report. */
+function promoteToRow(files: ArchiveFiles, ref: { path: string; shape: number[] }): { path: string; shape: number[] } {
+  if (ref.shape.length !== 1) return ref;
+  const bytes = files.get(ref.path);
+  if (bytes) {
+    try {
+      const parsed = parseNpy(bytes);
+      if (parsed.shape.length === 1 && parsed.shape[0] === ref.shape[0]) {
+        files.set(ref.path, encodeNpy(parsed.data, [1, parsed.shape[0]]));
+      }
+    } catch {
+      // The loader reports truncated or malformed arrays with their own message.
+    }
+  }
+  return { path: ref.path, shape: [1, ref.shape[0]] };
+}
+
+export function migrateV1toV2(document: unknown, files: ArchiveFiles): ProjectJson {
+  const parsed = projectJsonV1Schema.safeParse(document);
+  if (!parsed.success) {
+    throw new ProjectFileError(
+      'invalid-schema',
+      `project.json (format version 1) is not valid: ${describeZodIssues(parsed.error.issues)}`,
+    );
+  }
+  const v1 = parsed.data;
+  const created = v1.created ?? '1970-01-01T00:00:00.000Z';
+  const networks = v1.networks.map((net, i) => ({
+    id: `net-${i + 1}`,
+    name: net.label,
+    n: net.size,
+    nE: net.excitatory,
+    W: net.weights,
+    initialConditions: promoteToRow(files, net.x0),
+    nInitialConditions: 1,
+    readout: net.readout
+      ? { channels: 1, weights: promoteToRow(files, net.readout), fittedTo: null, fitError: null }
+      : null,
+    params: {
+      ...DEFAULT_PROJECT_DYNAMICS,
+      tau: net.tau,
+      duration: net.T,
+      nSamples: net.samples,
+    },
+    seed: net.seed,
+    soc: null,
+    origin: net.seed === null ? 'imported' : 'soc',
+    createdAt: created,
+  }));
+  const targets = v1.movements.map((movement, i) => {
+    const values = promoteToRow(files, movement.data);
+    const source =
+      movement.origin === 'generated'
+        ? movement.seed === undefined
+          ? null
+          : { kind: 'generated' as const, seed: movement.seed }
+        : movement.origin === 'imported'
+          ? { kind: 'imported' as const, fileName: null }
+          : { kind: movement.origin };
+    if (source === null) {
+      throw new ProjectFileError(
+        'invalid-schema',
+        `project.json (format version 1) is not valid: movements[${i}].seed: a generated movement needs its seed`,
+      );
+    }
+    return {
+      id: `target-${i + 1}`,
+      name: movement.label,
+      channels: values.shape.length === 2 ? values.shape[0] : 1,
+      nSamples: values.shape[values.shape.length - 1] ?? 0,
+      duration: movement.T,
+      values,
+      source,
+      createdAt: created,
+    };
+  });
+  return {
+    kind: PROJECT_KIND,
+    schemaVersion: 2,
+    writtenBy: { name: 'GainLab', version: 'format 1' },
+    name: v1.title,
+    notes: '',
+    createdAt: created,
+    modifiedAt: created,
+    networks,
+    targets,
+    runs: [],
+    primitiveLibraries: [],
+    speedManifolds: [],
+  } as ProjectJson;
+}
+
+/** migrations[v]: version v → v + 1. */
+export const migrations: Readonly<Record<number, Migration>> = {
+  1: migrateV1toV2,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Version detection and the chain
+// ---------------------------------------------------------------------------------------------
+
+export interface DocumentVersion {
+  version: number;
+  /** "GainLab 0.3.0" when the file says who wrote it. */
+  writtenBy: string | null;
+}
+
+/**
+ * Which format version a parsed project.json is. Throws 'not-gainlab' when it is JSON of some
+ * other kind (so a foreign zip that happens to hold a project.json is named as such).
+ */
+export function documentVersion(document: unknown): DocumentVersion {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new ProjectFileError('not-gainlab', 'this is not a GainLab project: its project.json is not a JSON object');
+  }
+  const doc = document as Record<string, unknown>;
+  let version: unknown;
+  if (doc.kind === PROJECT_KIND) version = doc.schemaVersion;
+  else if (doc.format === PROJECT_KIND && doc.kind === undefined) version = doc.version;
+  else {
+    const said = typeof doc.kind === 'string' ? ` (its kind is "${doc.kind.slice(0, 60)}")` : '';
+    throw new ProjectFileError(
+      'not-gainlab',
+      `this is not a GainLab project: its project.json does not say kind "${PROJECT_KIND}"${said}`,
+    );
+  }
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new ProjectFileError('invalid-schema', `project.json: schemaVersion must be a whole number ≥ 1, found ${JSON.stringify(version)}`);
+  }
+  const written = doc.writtenBy as { name?: unknown; version?: unknown } | undefined;
+  const writtenBy =
+    written && typeof written === 'object' && typeof written.version === 'string'
+      ? `${typeof written.name === 'string' ? written.name : 'GainLab'} ${written.version}`
+      : null;
+  return { version, writtenBy };
+}
+
+export function newerVersionError(found: DocumentVersion): ProjectFileError {
+  const by = found.writtenBy ? `${found.writtenBy}, ` : '';
+  return new ProjectFileError(
+    'newer-version',
+    `this project was saved by a newer GainLab (${by}file format ${found.version}; this GainLab reads format ${PROJECT_SCHEMA_VERSION} and older). ` +
+      'Update GainLab to open it. The file has not been changed.',
+  );
+}
+
+/** Bring a parsed project.json up to PROJECT_SCHEMA_VERSION (not yet validated against the v2 schema). */
+export function migrateProjectDocument(
+  document: unknown,
+  files: ArchiveFiles,
+): { document: unknown; fromVersion: number } {
+  const found = documentVersion(document);
+  if (found.version > PROJECT_SCHEMA_VERSION) throw newerVersionError(found);
+  let current = document;
+  for (let v = found.version; v < PROJECT_SCHEMA_VERSION; v++) {
+    const step = migrations[v];
+    if (!step) {
+      throw new ProjectFileError('invalid-schema', `project.json: no migration from file format ${v} (this GainLab cannot read it)`);
+    }
+    current = step(current, files);
+  }
+  return { document: current, fromVersion: found.version };
+}

@@ -1,0 +1,179 @@
+/**
+ * Checks of an in-memory Project that the zod schema cannot express: array sizes against the
+ * fields that imply them, finite values, unique ids and references between items. The same checks
+ * run before saving (so GainLab never writes a file it could not open) and after loading.
+ */
+import { ProjectFileError } from './errors.js';
+import type { NdArray, Project } from './schema.js';
+
+export function shapeText(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Index of the first NaN or ±Infinity, or −1. */
+export function firstNonFinite(data: Float64Array): number {
+  for (let i = 0; i < data.length; i++) {
+    // x − x is NaN exactly for NaN and ±Infinity; one comparison per value.
+    const v = data[i];
+    if (v - v !== 0) return i;
+  }
+  return -1;
+}
+
+export function nonFiniteError(label: string, data: Float64Array, index: number, where = ''): ProjectFileError {
+  const value = data[index];
+  const what = Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+  return new ProjectFileError('non-finite', `${label}${where} contains ${what} at index ${index}; every stored number must be finite`);
+}
+
+function checkFinite(label: string, data: Float64Array): void {
+  const bad = firstNonFinite(data);
+  if (bad >= 0) throw nonFiniteError(label, data, bad);
+}
+
+function checkLength(label: string, data: Float64Array, shape: readonly number[], reason: string): void {
+  const expected = shape.reduce((a, b) => a * b, 1);
+  if (data.length !== expected) {
+    throw new ProjectFileError(
+      'shape-mismatch',
+      `${label} has ${data.length} values but ${reason} needs shape ${shapeText(shape)} (${expected} values)`,
+    );
+  }
+}
+
+function checkNdArray(label: string, array: NdArray): void {
+  if (!array.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ProjectFileError('shape-mismatch', `${label} has an invalid shape ${shapeText(array.shape)}`);
+  }
+  checkLength(label, array.data, array.shape, 'its shape');
+  checkFinite(label, array.data);
+}
+
+function checkUnique(kind: string, ids: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw new ProjectFileError('bad-reference', `two ${kind} have the same id "${id}"`);
+    seen.add(id);
+  }
+}
+
+function checkNumber(label: string, value: number): void {
+  if (!Number.isFinite(value)) throw new ProjectFileError('non-finite', `${label} is ${value}; it must be a finite number`);
+}
+
+/** Throws ProjectFileError on the first problem found. */
+export function validateProject(project: Project): void {
+  checkUnique('networks', project.networks.map((n) => n.id));
+  checkUnique('targets', project.targets.map((t) => t.id));
+  checkUnique('training runs', project.runs.map((r) => r.id));
+  checkUnique('primitive libraries', project.primitiveLibraries.map((p) => p.id));
+  checkUnique('speed manifolds', project.speedManifolds.map((s) => s.id));
+
+  const networks = new Map(project.networks.map((n) => [n.id, n]));
+  const targetIds = new Set(project.targets.map((t) => t.id));
+  const runIds = new Set(project.runs.map((r) => r.id));
+
+  for (const net of project.networks) {
+    const label = `network "${net.name}"`;
+    if (!Number.isInteger(net.n) || net.n < 2) throw new ProjectFileError('invalid-schema', `${label}: n must be a whole number ≥ 2, got ${net.n}`);
+    if (!Number.isInteger(net.nE) || net.nE < 1 || net.nE > net.n) {
+      throw new ProjectFileError('invalid-schema', `${label}: nE must be between 1 and n = ${net.n}, got ${net.nE}`);
+    }
+    checkLength(`W of ${label}`, net.W, [net.n, net.n], `n = ${net.n}`);
+    checkFinite(`W of ${label}`, net.W);
+    if (!Number.isInteger(net.nInitialConditions) || net.nInitialConditions < 1) {
+      throw new ProjectFileError('invalid-schema', `${label}: nInitialConditions must be ≥ 1, got ${net.nInitialConditions}`);
+    }
+    checkLength(
+      `initial conditions of ${label}`,
+      net.initialConditions,
+      [net.nInitialConditions, net.n],
+      `${net.nInitialConditions} initial condition(s) of n = ${net.n}`,
+    );
+    checkFinite(`initial conditions of ${label}`, net.initialConditions);
+    if (net.readout) {
+      checkLength(
+        `readout of ${label}`,
+        net.readout.weights,
+        [net.readout.channels, 1 + net.nE],
+        `${net.readout.channels} channel(s) with nE = ${net.nE}`,
+      );
+      checkFinite(`readout of ${label}`, net.readout.weights);
+      if (net.readout.fittedTo !== null && !targetIds.has(net.readout.fittedTo)) {
+        throw new ProjectFileError('bad-reference', `readout of ${label} was fitted to target "${net.readout.fittedTo}", which is not in the project`);
+      }
+    }
+    if (net.soc) checkFinite(`SOC α history of ${label}`, net.soc.alphaHistory);
+    for (const key of ['tau', 'r0', 'rmax', 'duration'] as const) checkNumber(`${label}: params.${key}`, net.params[key]);
+  }
+
+  for (const target of project.targets) {
+    const label = `target "${target.name}"`;
+    checkLength(label, target.values, [target.channels, target.nSamples], `${target.channels} channel(s) × ${target.nSamples} samples`);
+    checkFinite(label, target.values);
+    checkNumber(`${label}: duration`, target.duration);
+    if (target.source.kind === 'slow') {
+      if (!targetIds.has(target.source.sourceId)) {
+        throw new ProjectFileError('bad-reference', `${label} is a slow variant of target "${target.source.sourceId}", which is not in the project`);
+      }
+      if (target.source.sourceId === target.id) {
+        throw new ProjectFileError('bad-reference', `${label} is a slow variant of itself`);
+      }
+    }
+  }
+
+  for (const run of project.runs) {
+    const label = `training run "${run.name}"`;
+    const net = networks.get(run.networkId);
+    if (!net) throw new ProjectFileError('bad-reference', `${label} uses network "${run.networkId}", which is not in the project`);
+    for (const id of run.targetIds) {
+      if (!targetIds.has(id)) throw new ProjectFileError('bad-reference', `${label} uses target "${id}", which is not in the project`);
+    }
+    for (const index of run.initialConditionIndices) {
+      if (index >= net.nInitialConditions) {
+        throw new ProjectFileError('bad-reference', `${label} uses initial condition ${index}, but network "${net.name}" has ${net.nInitialConditions}`);
+      }
+    }
+    if (run.groupLabels !== null && run.groupLabels.length !== net.n) {
+      throw new ProjectFileError('shape-mismatch', `${label}: groupLabels has ${run.groupLabels.length} entries but the network has n = ${net.n}`);
+    }
+    run.sessions.forEach((session, k) => {
+      const where = `${label}, session ${k}`;
+      checkFinite(`error curve of ${where}`, session.errorCurve);
+      checkLength(`best gains of ${where}`, session.bestGains, [net.n], `n = ${net.n}`);
+      checkFinite(`best gains of ${where}`, session.bestGains);
+      if (session.output) checkNdArray(`output of ${where}`, session.output);
+    });
+  }
+
+  for (const library of project.primitiveLibraries) {
+    const label = `primitive library "${library.name}"`;
+    const net = networks.get(library.networkId);
+    if (!net) throw new ProjectFileError('bad-reference', `${label} uses network "${library.networkId}", which is not in the project`);
+    for (const id of library.runIds) {
+      if (!runIds.has(id)) throw new ProjectFileError('bad-reference', `${label} uses training run "${id}", which is not in the project`);
+    }
+    checkNdArray(`gains of ${label}`, library.gains);
+    if (library.gains.shape.length !== 2 || library.gains.shape[1] !== net.n) {
+      throw new ProjectFileError('shape-mismatch', `gains of ${label} have shape ${shapeText(library.gains.shape)} but need (l, ${net.n})`);
+    }
+    checkNdArray(`outputs of ${label}`, library.outputs);
+  }
+
+  for (const manifold of project.speedManifolds) {
+    const label = `speed manifold "${manifold.name}"`;
+    const net = networks.get(manifold.networkId);
+    if (!net) throw new ProjectFileError('bad-reference', `${label} uses network "${manifold.networkId}", which is not in the project`);
+    checkNdArray(`gains of ${label}`, manifold.gains);
+    if (!shapesEqual(manifold.gains.shape, [manifold.durations.length, net.n])) {
+      throw new ProjectFileError(
+        'shape-mismatch',
+        `gains of ${label} have shape ${shapeText(manifold.gains.shape)} but ${manifold.durations.length} durations and n = ${net.n} need ${shapeText([manifold.durations.length, net.n])}`,
+      );
+    }
+  }
+}
