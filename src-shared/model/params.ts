@@ -1,0 +1,88 @@
+/**
+ * Parameters of the rate dynamics (model-spec §1) and the movement time grid.
+ *
+ *   τ dx/dt = −x + W f(x; g),  sampled at t_k = k·T/(n−1), k = 0..n−1,
+ * integrated by classic RK4 with one step per grid interval (step h = T/(n−1)).
+ */
+
+export type GainFunctionKind = 'tanh' | 'linear';
+
+export interface DynamicsParams {
+  /** Membrane time constant τ in ms. */
+  tau: number;
+  /** Baseline rate r0 in Hz (saturation of f below baseline is −r0). */
+  r0: number;
+  /** Maximum rate rmax in Hz (saturation of f above baseline is rmax − r0). */
+  rmax: number;
+  /** Movement duration T in ms. */
+  duration: number;
+  /** Number of samples n on the grid t_k = k·T/(n−1) (includes t = 0 and t = T). */
+  nSamples: number;
+  gainFunction: GainFunctionKind;
+}
+
+export const DEFAULT_DYNAMICS: Readonly<DynamicsParams> = Object.freeze({
+  tau: 200,
+  r0: 20,
+  rmax: 100,
+  duration: 500,
+  nSamples: 200,
+  gainFunction: 'tanh' as GainFunctionKind,
+});
+
+/** RK4 step length h = T/(n−1) in ms. */
+export function stepLength(params: DynamicsParams): number {
+  return params.duration / (params.nSamples - 1);
+}
+
+/** The sample times t_k = k·T/(n−1). */
+export function sampleTimes(params: DynamicsParams): Float64Array {
+  const h = stepLength(params);
+  const times = new Float64Array(params.nSamples);
+  for (let k = 0; k < times.length; k++) times[k] = k * h;
+  return times;
+}
+
+/**
+ * The slow variant (model-spec §8): duration s·T with the same step length, so
+ * nSamples = (n−1)·s + 1. Needs (n−1)·s to be a whole number: any integer s works; with the
+ * default n = 200 a fractional s must be a multiple of 1/199. Throws RangeError otherwise.
+ */
+export function slowParams(params: DynamicsParams, s: number): DynamicsParams {
+  if (!Number.isFinite(s) || s <= 0) throw new RangeError(`slow factor must be a positive number, got ${s}`);
+  const intervals = (params.nSamples - 1) * s;
+  const whole = Math.round(intervals);
+  if (Math.abs(intervals - whole) > 1e-9 * Math.max(1, intervals) || whole < 1) {
+    throw new RangeError(
+      `slow factor ${s} does not give a whole number of steps: (nSamples − 1)·s = ${intervals} (use a factor with (n−1)·s whole)`,
+    );
+  }
+  // Keep h = T/(n−1) bit-identical so the slow run's first n samples equal the normal run's:
+  // prefer the natural s·T, fall back to h·(steps) when s·T rounds to a different h.
+  const h = stepLength(params);
+  const natural = params.duration * s;
+  const duration = natural / whole === h ? natural : h * whole;
+  return { ...params, duration, nSamples: whole + 1 };
+}
+
+/** null when valid, otherwise a one-line message naming the first bad field. */
+export function validateDynamicsParams(params: DynamicsParams): string | null {
+  const positive = (name: keyof DynamicsParams, value: unknown): string | null => {
+    if (typeof value !== 'number' || Number.isNaN(value)) return `${name} must be a number, got ${String(value)}`;
+    if (!Number.isFinite(value) || value <= 0) return `${name} must be positive and finite, got ${value}`;
+    return null;
+  };
+  for (const name of ['tau', 'r0', 'rmax', 'duration'] as const) {
+    const message = positive(name, params[name]);
+    if (message) return message;
+  }
+  if (!(params.rmax > params.r0)) return `rmax (${params.rmax}) must exceed r0 (${params.r0})`;
+  if (!Number.isInteger(params.nSamples) || params.nSamples < 2) {
+    return `nSamples must be an integer ≥ 2, got ${params.nSamples}`;
+  }
+  if (params.nSamples > 1_000_000) return `nSamples must be at most 1000000, got ${params.nSamples}`;
+  if (params.gainFunction !== 'tanh' && params.gainFunction !== 'linear') {
+    return `gainFunction must be 'tanh' or 'linear', got ${String(params.gainFunction)}`;
+  }
+  return null;
+}
