@@ -183,7 +183,7 @@ function expm(a: number[][]): number[][] {
   const n = a.length;
   const squarings = 10;
   const scaled = a.map((row) => row.map((v) => v / 2 ** squarings));
-  let term = scaled.map((row, i) => row.map((_, j) => (i === j ? 1 : 0)));
+  let term: number[][] = scaled.map((row, i) => row.map((_, j) => (i === j ? 1 : 0)));
   let sum = term.map((row) => row.slice());
   for (let k = 1; k <= 30; k++) {
     term = matMul(term, scaled).map((row) => row.map((v) => v / k));
