@@ -98,8 +98,14 @@ export function messageForError(code: ErrorCode, message: string): string {
 // Building blocks
 // ---------------------------------------------------------------------------------------------
 
-export const float64ArraySchema = z.instanceof(Float64Array);
-export const uint8ArraySchema = z.instanceof(Uint8Array);
+// z.custom rather than z.instanceof: keeps the element type Float64Array<ArrayBufferLike>, so arrays
+// over SharedArrayBuffer or from the model's buffers type-check too.
+export const float64ArraySchema = z.custom<Float64Array>((value) => value instanceof Float64Array, {
+  message: 'expected a Float64Array',
+});
+export const uint8ArraySchema = z.custom<Uint8Array>((value) => value instanceof Uint8Array, {
+  message: 'expected a Uint8Array',
+});
 
 const finite = z.number().finite();
 const id = z.string().min(1).max(200);

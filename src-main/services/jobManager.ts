@@ -1,0 +1,406 @@
+/**
+ * The job manager: runs long model computations (training, SOC builds) on a worker pool and keeps
+ * the job list in the main process, so it survives a renderer reload and is shared by every window
+ * or WebSocket client.
+ *
+ * Plain Node module: every dependency is passed in (pool, clock, timers, event emitter, source
+ * resolver), so tests drive it with the real piscina pool and a fake or real clock.
+ *
+ * Life of a job: queued → running (the worker posted 'started') → done | cancelled | failed.
+ * - Progress: the worker posts batches of new error points on a MessagePort; the manager appends
+ *   them to the job and emits `jobs:progress` at most every `progressIntervalMs` (default 100 ms,
+ *   ~10/s), each event carrying the points accumulated since the previous one.
+ * - Cancel: sets the job's SharedArrayBuffer stop flag; the worker's shouldStop() sees it at its
+ *   next trial and returns the partial result, kept with status 'cancelled'.
+ * - Crash: if the worker throws, exits or dies, piscina rejects only that task (and replaces the
+ *   thread); the job fails with code 'worker-crashed' and the pool keeps serving.
+ */
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import {
+  GainLabError,
+  type EventChannel,
+  type EventPayloadOf,
+  type ErrorInfo,
+  type ErrorPoints,
+  type JobDetail,
+  type JobKind,
+  type JobResult,
+  type JobStatus,
+  type JobSummary,
+  type ModelSource,
+  type NetworkPayload,
+  type SimulateResponse,
+  type SocRequest,
+  type TargetPayload,
+  type TrainingOptions,
+  type TrainingRequest,
+} from '../../src-shared/ipc/contract.js';
+import type { ResolvedTraining, SimulateTask, SocTask, TrainingTask, WorkerMessage, WorkerTask } from '../worker/protocol.js';
+
+/** The part of a piscina pool the manager uses (see workerPool.ts). */
+export interface WorkerPoolLike {
+  run(task: WorkerTask, options?: { transferList?: MessagePort[] }): Promise<unknown>;
+  destroy(): Promise<void>;
+}
+
+export type EmitFn = <E extends EventChannel>(channel: E, payload: EventPayloadOf<E>) => void;
+
+export interface ResolvedSource {
+  network: NetworkPayload;
+  targets: TargetPayload[];
+  initialConditions?: Float64Array[];
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface JobManagerDeps {
+  /** Pool for long jobs (training, SOC). */
+  pool: WorkerPoolLike;
+  /** Pool for quick interactive simulations, so plots stay responsive while jobs run (default: pool). */
+  interactivePool?: WorkerPoolLike;
+  emit: EmitFn;
+  /** Turn a job's model source into data; throw GainLabError('not-found') for unknown ids. */
+  resolveSource?: (source: ModelSource) => ResolvedSource | Promise<ResolvedSource>;
+  now?: () => number;
+  timers?: Timers;
+  progressIntervalMs?: number;
+  newJobId?: () => string;
+}
+
+interface JobRecord {
+  jobId: string;
+  kind: JobKind;
+  label: string;
+  status: JobStatus;
+  request: TrainingOptions | SocRequest;
+  done: number;
+  total: number;
+  bestError: number | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: ErrorInfo | null;
+  result: JobResult | null;
+  errorsBySession: number[][];
+  stopFlag: Int32Array;
+  stopRequested: boolean;
+  port: MessagePort | null;
+  pendingPoints: ErrorPoints[];
+  lastEmitAt: number;
+  emitTimer: unknown;
+  settled: Promise<void>;
+}
+
+export interface JobManager {
+  startTraining(options: TrainingOptions): Promise<{ jobId: string }>;
+  startSoc(options: { n: number; seed: number; recipe: 'published' | 'fast'; label?: string }): Promise<{ jobId: string }>;
+  cancel(jobId: string): { jobId: string; status: JobStatus };
+  list(): JobSummary[];
+  get(jobId: string): JobDetail;
+  remove(jobId: string): { jobId: string };
+  /** Resolves when the job has finished (any final status). */
+  whenFinished(jobId: string): Promise<JobDetail>;
+  simulate(task: Omit<SimulateTask, 'kind'>): Promise<SimulateResponse>;
+  dispose(): Promise<void>;
+}
+
+/** Prefix a worker puts on a deliberate error's message to choose its code ('gainlab-error:bad-file:...'). */
+export const WORKER_ERROR_PREFIX = 'gainlab-error:';
+
+export function errorFromWorker(error: unknown): ErrorInfo {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith(WORKER_ERROR_PREFIX)) {
+    const rest = message.slice(WORKER_ERROR_PREFIX.length);
+    const colon = rest.indexOf(':');
+    const code = rest.slice(0, colon);
+    if (code === 'invalid-payload' || code === 'not-found' || code === 'bad-file' || code === 'internal') {
+      return { code, message: rest.slice(colon + 1) };
+    }
+  }
+  return { code: 'worker-crashed', message: `The model worker stopped unexpectedly (${message}). Other jobs are not affected.` };
+}
+
+const defaultTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export function createJobManager(deps: JobManagerDeps): JobManager {
+  const now = deps.now ?? Date.now;
+  const timers = deps.timers ?? defaultTimers;
+  const intervalMs = deps.progressIntervalMs ?? 100;
+  const interactivePool = deps.interactivePool ?? deps.pool;
+  let counter = 0;
+  const newJobId = deps.newJobId ?? (() => `job-${now().toString(36)}-${(++counter).toString(36)}`);
+  const jobs = new Map<string, JobRecord>();
+  let disposed = false;
+
+  function summary(job: JobRecord): JobSummary {
+    return {
+      jobId: job.jobId,
+      kind: job.kind,
+      label: job.label,
+      status: job.status,
+      percent: job.total > 0 ? Math.min(100, (100 * job.done) / job.total) : 0,
+      trial: job.done,
+      totalTrials: job.total,
+      bestError: job.bestError,
+      createdAt: job.createdAt,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      error: job.error,
+    };
+  }
+
+  function requireJob(jobId: string): JobRecord {
+    const job = jobs.get(jobId);
+    if (!job) throw new GainLabError('not-found', `There is no job "${jobId}".`);
+    return job;
+  }
+
+  function emitProgress(job: JobRecord): void {
+    if (job.emitTimer !== null) {
+      timers.clearTimeout(job.emitTimer);
+      job.emitTimer = null;
+    }
+    job.lastEmitAt = now();
+    const errors = job.pendingPoints;
+    job.pendingPoints = [];
+    const s = summary(job);
+    deps.emit('jobs:progress', {
+      jobId: job.jobId,
+      status: job.status,
+      percent: s.percent,
+      trial: job.done,
+      errors,
+      bestError: job.bestError,
+    });
+  }
+
+  function scheduleProgress(job: JobRecord): void {
+    if (job.emitTimer !== null) return;
+    const wait = job.lastEmitAt + intervalMs - now();
+    if (wait <= 0) emitProgress(job);
+    else job.emitTimer = timers.setTimeout(() => {
+      job.emitTimer = null;
+      if (!isFinal(job.status)) emitProgress(job);
+    }, wait);
+  }
+
+  function addPoints(job: JobRecord, points: ErrorPoints[]): void {
+    for (const run of points) {
+      while (job.errorsBySession.length <= run.session) job.errorsBySession.push([]);
+      const curve = job.errorsBySession[run.session];
+      // place by trial index: robust to a batch being re-sent or arriving after a gap
+      for (let i = 0; i < run.values.length; i++) curve[run.fromTrial + i] = run.values[i];
+      const last = job.pendingPoints[job.pendingPoints.length - 1];
+      if (last && last.session === run.session && last.fromTrial + last.values.length === run.fromTrial) {
+        last.values.push(...run.values);
+      } else {
+        job.pendingPoints.push({ session: run.session, fromTrial: run.fromTrial, values: run.values.slice() });
+      }
+    }
+  }
+
+  function onWorkerMessage(job: JobRecord, message: WorkerMessage): void {
+    if (isFinal(job.status)) return;
+    if (message.type === 'started') {
+      job.status = 'running';
+      job.startedAt = now();
+      emitProgress(job);
+    } else if (message.type === 'progress') {
+      if (job.status === 'queued') {
+        job.status = 'running';
+        job.startedAt = now();
+      }
+      job.done = message.done;
+      job.total = message.total;
+      if (message.bestError !== null && (job.bestError === null || message.bestError < job.bestError)) {
+        job.bestError = message.bestError;
+      }
+      addPoints(job, message.points);
+      scheduleProgress(job);
+    }
+  }
+
+  function finish(job: JobRecord, status: 'done' | 'cancelled' | 'failed', result: JobResult | null, error: ErrorInfo | null): void {
+    if (isFinal(job.status)) return;
+    // last progress first, so listeners see every point before the finished event
+    if (job.pendingPoints.length > 0) emitProgress(job);
+    if (job.emitTimer !== null) {
+      timers.clearTimeout(job.emitTimer);
+      job.emitTimer = null;
+    }
+    job.status = status;
+    job.result = result;
+    job.error = error;
+    job.finishedAt = now();
+    if (job.startedAt === null) job.startedAt = job.finishedAt;
+    if (result?.kind === 'training') {
+      // the result's curves are authoritative (a progress batch may still be in flight)
+      job.errorsBySession = result.sessions.map((s) => Array.from(s.errorCurve));
+      const best = result.sessions[result.bestSession];
+      if (best) job.bestError = best.bestError;
+      job.done = result.sessions.reduce((sum, s) => sum + s.trialsRun, 0);
+      if (status === 'done') job.done = job.total;
+    }
+    job.port?.close();
+    job.port = null;
+    deps.emit('jobs:finished', { jobId: job.jobId, status, result, error });
+  }
+
+  function submit(job: JobRecord, task: TrainingTask | SocTask, port: MessagePort, workerPort: MessagePort): Promise<void> {
+    port.on('message', (message: WorkerMessage) => onWorkerMessage(job, message));
+    return deps.pool.run(task, { transferList: [workerPort] }).then(
+      async (value) => {
+        // let progress messages already posted on the port arrive before the final event
+        await new Promise((resolve) => setImmediate(resolve));
+        const result = value as JobResult;
+        const partial = result.partial || job.stopRequested;
+        finish(job, partial ? 'cancelled' : 'done', result, null);
+      },
+      (error: unknown) => {
+        finish(job, 'failed', null, errorFromWorker(error));
+      },
+    );
+  }
+
+  function createRecord(kind: JobKind, label: string, request: TrainingOptions | SocRequest, total: number): JobRecord {
+    return {
+      jobId: newJobId(),
+      kind,
+      label,
+      status: 'queued',
+      request,
+      done: 0,
+      total,
+      bestError: null,
+      createdAt: now(),
+      startedAt: null,
+      finishedAt: null,
+      error: null,
+      result: null,
+      errorsBySession: [],
+      stopFlag: new Int32Array(new SharedArrayBuffer(4)),
+      stopRequested: false,
+      port: null,
+      pendingPoints: [],
+      lastEmitAt: 0,
+      emitTimer: null,
+      settled: Promise.resolve(),
+    };
+  }
+
+  function ensureOpen(): void {
+    if (disposed) throw new GainLabError('internal', 'The job manager has shut down.');
+  }
+
+  return {
+    async startTraining(options) {
+      ensureOpen();
+      if (!deps.resolveSource) throw new GainLabError('internal', 'No model source resolver configured.');
+      const source = await deps.resolveSource(options.source);
+      const { source: _omit, ...settings } = options;
+      const resolved: ResolvedTraining = {
+        ...settings,
+        network: source.network,
+        targets: source.targets,
+        initialConditions: source.initialConditions,
+      };
+      const label = options.label ?? `${options.rule === 'reward' ? 'Reward rule' : 'Gradient'} · ${source.network.name}`;
+      const job = createRecord('training', label, options, options.trials * options.sessions);
+      const { port1, port2 } = new MessageChannel();
+      job.port = port1;
+      jobs.set(job.jobId, job);
+      const task: TrainingTask = { kind: 'training', jobId: job.jobId, options: resolved, port: port2, stopFlag: job.stopFlag };
+      job.settled = submit(job, task, port1, port2);
+      return { jobId: job.jobId };
+    },
+
+    async startSoc(options) {
+      ensureOpen();
+      const label = options.label ?? `SOC network N = ${options.n} (seed ${options.seed})`;
+      const job = createRecord('soc', label, options, 0);
+      const { port1, port2 } = new MessageChannel();
+      job.port = port1;
+      jobs.set(job.jobId, job);
+      const task: SocTask = {
+        kind: 'soc',
+        jobId: job.jobId,
+        options: { n: options.n, seed: options.seed, recipe: options.recipe },
+        port: port2,
+        stopFlag: job.stopFlag,
+      };
+      job.settled = submit(job, task, port1, port2);
+      return { jobId: job.jobId };
+    },
+
+    cancel(jobId) {
+      const job = requireJob(jobId);
+      if (!isFinal(job.status)) {
+        job.stopRequested = true;
+        Atomics.store(job.stopFlag, 0, 1);
+      }
+      return { jobId, status: job.status };
+    },
+
+    list() {
+      return [...jobs.values()].map(summary);
+    },
+
+    get(jobId) {
+      const job = requireJob(jobId);
+      return {
+        ...summary(job),
+        request: job.request as JobDetail['request'],
+        errorsBySession: job.errorsBySession.map((curve) => curve.slice()),
+        result: job.result,
+      };
+    },
+
+    remove(jobId) {
+      const job = requireJob(jobId);
+      if (!isFinal(job.status)) {
+        throw new GainLabError('forbidden', 'Cancel the job before removing it.');
+      }
+      jobs.delete(jobId);
+      return { jobId };
+    },
+
+    async whenFinished(jobId) {
+      const job = requireJob(jobId);
+      await job.settled;
+      return this.get(jobId);
+    },
+
+    async simulate(task) {
+      ensureOpen();
+      try {
+        return (await interactivePool.run({ kind: 'simulate', ...task })) as SimulateResponse;
+      } catch (error) {
+        const info = errorFromWorker(error);
+        throw new GainLabError(info.code, info.message);
+      }
+    },
+
+    async dispose() {
+      disposed = true;
+      for (const job of jobs.values()) {
+        if (!isFinal(job.status)) Atomics.store(job.stopFlag, 0, 1);
+        if (job.emitTimer !== null) timers.clearTimeout(job.emitTimer);
+      }
+      await Promise.allSettled([...jobs.values()].map((job) => job.settled));
+      await deps.pool.destroy();
+      if (interactivePool !== deps.pool) await interactivePool.destroy();
+    },
+  };
+}
+
+function isFinal(status: JobStatus): boolean {
+  return status === 'done' || status === 'cancelled' || status === 'failed';
+}
+
+export type { TrainingRequest };

@@ -1,0 +1,225 @@
+/**
+ * piscina worker: runs one model task per call (training, SOC build, one simulation).
+ * Never imports electron (checked by scripts/check-boundaries.mjs): it runs in the Electron main
+ * process's worker threads, in the web server and in tests alike.
+ *
+ * Long tasks talk back through `task.port` (protocol.ts): 'started', then 'progress' batches at
+ * most every PROGRESS_POST_MS with every new error point, and stop when Atomics.load(stopFlag, 0)
+ * is 1, resolving with the partial result.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { ErrorPoints, NetworkPayload, SimulateResponse, SocResult, TargetPayload, TrainingResult, TrainingSessionResult } from '../../src-shared/ipc/contract.js';
+import { TrialEvaluator, Simulator, computeOutput, normalisedError } from '../../src-shared/model/dynamics.js';
+import { neuronSpecificGroups, randomGroups } from '../../src-shared/model/groups.js';
+import type { Network } from '../../src-shared/model/network.js';
+import { runRewardRule, type GainTrialEvaluator } from '../../src-shared/model/rewardRule.js';
+import { Rng } from '../../src-shared/model/rng.js';
+import type { ResolvedTraining, SimulateTask, SocTask, TrainingTask, WorkerMessage, WorkerTask } from './protocol.js';
+
+/** Worker → main progress batches: often enough for a smooth ~10/s UI, rarely enough to be free. */
+const PROGRESS_POST_MS = 40;
+
+/** A deliberate, user-facing failure (the job manager keeps the code instead of 'worker-crashed'). */
+function taskError(code: 'invalid-payload' | 'not-found' | 'bad-file' | 'internal', message: string): Error {
+  return new Error(`gainlab-error:${code}:${message}`);
+}
+
+export default async function runModelTask(task: WorkerTask): Promise<unknown> {
+  switch (task.kind) {
+    case 'training':
+      return runTraining(task);
+    case 'soc':
+      return runSoc(task);
+    case 'simulate':
+      return runSimulation(task);
+    default:
+      throw taskError('invalid-payload', `unknown task kind ${(task as { kind: unknown }).kind}`);
+  }
+}
+
+function toModelNetwork(payload: NetworkPayload, x0?: Float64Array): Network {
+  return { n: payload.n, nE: payload.nE, W: payload.W, x0: x0 ?? payload.x0, readout: payload.readout };
+}
+
+/** Sends batched progress; the stop flag is read on every trial (one Atomics.load, ~ns). */
+class ProgressChannel {
+  private points: ErrorPoints[] = [];
+  private lastPost = 0;
+  done = 0;
+  bestError: number | null = null;
+
+  constructor(
+    private readonly port: MessagePort,
+    private readonly stopFlag: Int32Array,
+    readonly total: number,
+  ) {}
+
+  post(message: WorkerMessage): void {
+    this.port.postMessage(message);
+  }
+
+  shouldStop = (): boolean => Atomics.load(this.stopFlag, 0) !== 0;
+
+  point(session: number, trial: number, error: number): void {
+    const last = this.points[this.points.length - 1];
+    if (last && last.session === session && last.fromTrial + last.values.length === trial) last.values.push(error);
+    else this.points.push({ session, fromTrial: trial, values: [error] });
+    if (Number.isFinite(error) && (this.bestError === null || error < this.bestError)) this.bestError = error;
+    const now = Date.now();
+    if (now - this.lastPost >= PROGRESS_POST_MS) this.flush(now);
+  }
+
+  flush(now = Date.now()): void {
+    this.lastPost = now;
+    this.post({ type: 'progress', done: this.done, total: this.total, points: this.points, bestError: this.bestError });
+    this.points = [];
+  }
+}
+
+/**
+ * Several initial conditions, each with its own target, learned jointly: E = Σ_m E_m
+ * (model-spec §10). Outputs are the per-target outputs concatenated (channel-major blocks).
+ */
+class SummedEvaluator implements GainTrialEvaluator {
+  readonly network: { readonly n: number };
+  readonly channels: number;
+  readonly nSamples: number;
+  constructor(private readonly parts: TrialEvaluator[]) {
+    this.network = parts[0].network;
+    this.channels = parts.reduce((sum, p) => sum + p.channels, 0);
+    this.nSamples = parts[0].nSamples;
+  }
+  error(gains: Float64Array): number {
+    let total = 0;
+    for (const part of this.parts) total += part.error(gains);
+    return total;
+  }
+  run(gains: Float64Array, outputOut?: Float64Array): number {
+    let total = 0;
+    let offset = 0;
+    for (const part of this.parts) {
+      total += part.run(gains);
+      if (outputOut) outputOut.set(part.output, offset);
+      offset += part.output.length;
+    }
+    return total;
+  }
+}
+
+function groupLabels(options: ResolvedTraining): Int32Array {
+  const n = options.network.n;
+  const spec = options.groups;
+  if (spec.kind === 'neuron') return neuronSpecificGroups(n);
+  if (spec.kind === 'random') {
+    if (spec.count > n) throw taskError('invalid-payload', `cannot make ${spec.count} groups of ${n} neurons`);
+    return randomGroups(n, spec.count, new Rng(spec.seed ?? options.seed));
+  }
+  if (spec.labels.length !== n) throw taskError('invalid-payload', `groups has ${spec.labels.length} labels for ${n} neurons`);
+  return Int32Array.from(spec.labels);
+}
+
+function buildEvaluator(options: ResolvedTraining): GainTrialEvaluator {
+  const network = options.network;
+  const parts: TrialEvaluator[] = [];
+  options.targets.forEach((target, index) => {
+    if (target.channels !== network.readout.channels || target.nSamples !== network.params.nSamples) {
+      throw taskError(
+        'invalid-payload',
+        `target "${target.name}" has ${target.channels} channel(s) × ${target.nSamples} samples; the network reads out ${network.readout.channels} × ${network.params.nSamples}`,
+      );
+    }
+    const x0 = options.initialConditions?.[index] ?? network.x0;
+    parts.push(new TrialEvaluator(toModelNetwork(network, x0), network.params, target.values));
+  });
+  return parts.length === 1 ? parts[0] : new SummedEvaluator(parts);
+}
+
+async function runTraining(task: TrainingTask): Promise<TrainingResult> {
+  const options = task.options;
+  const progress = new ProgressChannel(task.port, task.stopFlag, options.trials * options.sessions);
+  progress.post({ type: 'started' });
+  if (options.rule !== 'reward') {
+    throw taskError('internal', 'gradient training is not available in this build yet');
+  }
+  const labels = groupLabels(options);
+  const evaluator = buildEvaluator(options);
+  const initialGains = options.initialGains ?? new Float64Array(options.network.n).fill(1);
+  const initialError = evaluator.error(initialGains);
+  const sessions: TrainingSessionResult[] = [];
+  let stopped = false;
+  for (let session = 0; session < options.sessions && !stopped; session++) {
+    const seed = Rng.derive(options.seed, session);
+    const doneBefore = progress.done;
+    // trial 0 (the starting gains) is part of every session's curve
+    progress.point(session, 0, initialError);
+    const result = runRewardRule(
+      evaluator,
+      { trials: options.trials, sigma: options.sigma, alpha: options.alpha, groups: labels, initialGains, seed, progressEvery: 1 },
+      (p) => {
+        progress.done = doneBefore + p.trial;
+        progress.point(session, p.trial, p.error);
+      },
+      progress.shouldStop,
+    );
+    stopped = result.stopped;
+    progress.done = doneBefore + result.trialsDone;
+    sessions.push({
+      session,
+      seed,
+      bestGains: result.bestGains,
+      bestError: result.bestError,
+      bestTrial: result.bestTrial,
+      errorCurve: result.errors,
+      trialsRun: result.trialsDone,
+    });
+  }
+  progress.flush();
+  if (stopped) progress.post({ type: 'stopped' });
+  let bestSession = 0;
+  for (let s = 1; s < sessions.length; s++) if (sessions[s].bestError < sessions[bestSession].bestError) bestSession = s;
+  return {
+    kind: 'training',
+    rule: 'reward',
+    initialError,
+    sessions,
+    bestSession,
+    groupLabels: Array.from(labels),
+    partial: stopped,
+  };
+}
+
+async function runSoc(task: SocTask): Promise<SocResult> {
+  const progress = new ProgressChannel(task.port, task.stopFlag, 0);
+  progress.post({ type: 'started' });
+  // TODO(soc.ts): wire buildSoc(options, onProgress, shouldStop) once src-shared/model/soc.ts lands
+  throw taskError('internal', 'building SOC networks is not available in this build yet');
+}
+
+function runSimulation(task: SimulateTask): SimulateResponse {
+  const started = Date.now();
+  const network = task.network;
+  const n = network.n;
+  const gains = task.gains ?? new Float64Array(n).fill(1);
+  if (gains.length !== n) throw taskError('invalid-payload', `gains has ${gains.length} values for ${n} neurons`);
+  const params = network.params;
+  const simulator = new Simulator(toModelNetwork(network), params);
+  const { rates } = simulator.run(gains);
+  const channels = network.readout.channels;
+  const output = computeOutput(rates, params.nSamples, n, network.nE, network.readout);
+  let error: number | null = null;
+  if (task.target) {
+    const target: TargetPayload = task.target;
+    if (target.channels !== channels || target.nSamples !== params.nSamples) {
+      throw taskError('invalid-payload', `target "${target.name}" does not match the network's output (${channels} × ${params.nSamples})`);
+    }
+    error = normalisedError(output, target.values, channels, params.nSamples);
+  }
+  return {
+    channels,
+    nSamples: params.nSamples,
+    output,
+    rates: task.includeRates ? new Float64Array(rates) : null,
+    error,
+    durationMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Messages between the job manager (main side) and the model worker (piscina thread).
+ * Type-only module: imported by both sides, never pulls electron or node runtime code.
+ *
+ * Every long task gets
+ *  - `port`: a MessagePort the worker posts `WorkerMessage`s on (progress in batches),
+ *  - `stopFlag`: an Int32Array over a SharedArrayBuffer; the main side sets element 0 to 1 with
+ *    Atomics.store to ask for a stop, the worker's shouldStop() reads it with Atomics.load.
+ *    A stopped task still resolves normally with its partial result (`partial: true`).
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type {
+  ErrorPoints,
+  JobResult,
+  NetworkPayload,
+  SimulateResponse,
+  SocResult,
+  TargetPayload,
+  TrainingOptions,
+  TrainingResult,
+} from '../../src-shared/ipc/contract.js';
+
+/** A training request with its network and targets resolved to data. */
+export type ResolvedTraining = Omit<TrainingOptions, 'source'> & {
+  network: NetworkPayload;
+  /** One target per initial condition; with several, errors are summed (model-spec §10). */
+  targets: TargetPayload[];
+  /** Initial condition per target (n entries each); defaults to network.x0 for every target. */
+  initialConditions?: Float64Array[];
+};
+
+export interface ResolvedSoc {
+  n: number;
+  seed: number;
+  recipe: 'published' | 'fast';
+}
+
+export interface TrainingTask {
+  kind: 'training';
+  jobId: string;
+  options: ResolvedTraining;
+  port: MessagePort;
+  stopFlag: Int32Array;
+}
+
+export interface SocTask {
+  kind: 'soc';
+  jobId: string;
+  options: ResolvedSoc;
+  port: MessagePort;
+  stopFlag: Int32Array;
+}
+
+export interface SimulateTask {
+  kind: 'simulate';
+  network: NetworkPayload;
+  gains: Float64Array | null;
+  target: TargetPayload | null;
+  includeRates: boolean;
+}
+
+export type WorkerTask = TrainingTask | SocTask | SimulateTask;
+export type WorkerTaskResult<T extends WorkerTask> = T extends TrainingTask
+  ? TrainingResult
+  : T extends SocTask
+    ? SocResult
+    : SimulateResponse;
+
+export type WorkerMessage =
+  /** The task left the queue and runs now. */
+  | { type: 'started' }
+  /**
+   * Progress since the previous message: new error points, and totals so far.
+   * `done` counts trials (or SOC iterations) over all sessions.
+   */
+  | { type: 'progress'; done: number; total: number; points: ErrorPoints[]; bestError: number | null }
+  /** Sent right before the task resolves when it was stopped early (for logs; the result says it too). */
+  | { type: 'stopped' };
+
+export type { JobResult };
