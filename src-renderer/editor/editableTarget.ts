@@ -17,9 +17,13 @@ export const MAX_CHANNELS = 16;
 export const DEFAULT_DURATION = 500;
 export const DEFAULT_SAMPLES = 200;
 
-/** Time (ms) of grid index k; every module uses this one formula so control points hit the grid bit-exactly. */
+/**
+ * Time (ms) of grid index k: k·h with h = T/(nSamples−1), the same expression as the model's
+ * sampleTimes (params.ts) and targets.ts gridTimes, so the editor's grid is bit-identical to the
+ * model's. Every editor module uses this one function, so control points hit the grid exactly.
+ */
 export function gridTime(k: number, nSamples: number, duration: number): number {
-  return (k * duration) / (nSamples - 1);
+  return k * (duration / (nSamples - 1));
 }
 
 /** Grid spacing in ms. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { expectClose } from '../../helpers/expectClose.js';
+import { DEFAULT_DYNAMICS, sampleTimes } from '../../../src-shared/model/params.js';
 import {
   addChannel,
   createTarget,
@@ -11,10 +13,14 @@ import {
 } from '../../../src-renderer/editor/editableTarget.js';
 
 describe('editable target', () => {
-  it('the grid runs from 0 to T in nSamples points', () => {
+  it('the grid runs from 0 to T in nSamples points, bit-identical to the model grid', () => {
     expect(gridTime(0, 200, 500)).toBe(0);
-    expect(gridTime(199, 200, 500)).toBe(500);
+    expectClose(gridTime(199, 200, 500), 500, { rtol: 1e-15 });
     expect(gridTime(100, 201, 500)).toBe(250);
+    for (const [nSamples, duration] of [[200, 500], [37, 123.4], [1001, 2500]]) {
+      const model = sampleTimes({ ...DEFAULT_DYNAMICS, nSamples, duration });
+      expect(Array.from({ length: nSamples }, (_, k) => gridTime(k, nSamples, duration))).toEqual(Array.from(model));
+    }
   });
 
   it('channels are channel-major: add, copy, replace, remove', () => {
