@@ -1,0 +1,130 @@
+import { strFromU8, unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
+import { Rng } from '../../src-shared/model/rng.js';
+import { decodeProject, decodeProjectFile, encodeProject, zipEntries } from '../../src-shared/project/archive.js';
+import { ProjectFileError } from '../../src-shared/project/errors.js';
+import { migrations } from '../../src-shared/project/migrations.js';
+import { expectSameBits } from './fixtures.js';
+
+/** A format-1 file exactly as documented in migrations.ts. */
+function v1File(overrides: (json: Record<string, any>) => void = () => {}): { bytes: Uint8Array; W: Float64Array; x0: Float64Array; readout: Float64Array; reach: Float64Array } {
+  const rng = new Rng(77);
+  const n = 8;
+  const W = Float64Array.from({ length: n * n }, () => rng.normal());
+  const x0 = Float64Array.from({ length: n }, () => rng.normal());
+  const readout = Float64Array.from({ length: 1 + n / 2 }, () => rng.uniform());
+  const reach = Float64Array.from({ length: 20 }, (_, k) => Math.sin(k / 3));
+  const drawn = Float64Array.from({ length: 20 }, (_, k) => k);
+  const json: Record<string, any> = {
+    format: 'gainlab-project',
+    version: 1,
+    title: 'Old study',
+    created: '2025-03-04T05:06:07.000Z',
+    networks: [
+      {
+        label: 'Prototype net',
+        size: n,
+        excitatory: n / 2,
+        weights: { path: 'arrays/W.npy', shape: [n, n] },
+        x0: { path: 'arrays/x0.npy', shape: [n] },
+        readout: { path: 'arrays/readout.npy', shape: [1 + n / 2] },
+        tau: 150,
+        T: 400,
+        samples: 20,
+        seed: 3,
+      },
+    ],
+    movements: [
+      { label: 'reach', data: { path: 'arrays/reach.npy', shape: [20] }, T: 400, origin: 'generated', seed: 21 },
+      { label: 'doodle', data: { path: 'arrays/drawn.npy', shape: [20] }, T: 400, origin: 'drawn' },
+    ],
+  };
+  overrides(json);
+  const bytes = zipEntries({
+    'project.json': json,
+    'arrays/W.npy': encodeNpy(W, [n, n]),
+    'arrays/x0.npy': encodeNpy(x0, [n]),
+    'arrays/readout.npy': encodeNpy(readout, [1 + n / 2]),
+    'arrays/reach.npy': encodeNpy(reach, [20]),
+    'arrays/drawn.npy': encodeNpy(drawn, [20]),
+  });
+  return { bytes, W, x0, readout, reach };
+}
+
+describe('project.json migrations', () => {
+  it('has a step from every older version', () => {
+    expect(Object.keys(migrations).map(Number)).toEqual([1]);
+  });
+
+  it('opens a format-1 file as a version-2 project with the same numbers', () => {
+    const { bytes, W, x0, readout, reach } = v1File();
+    const decoded = decodeProjectFile(bytes, { fileName: 'old.gainlab' });
+    expect(decoded.fromVersion).toBe(1);
+    const project = decoded.project;
+    expect(project.name).toBe('Old study');
+    expect(project.createdAt).toBe('2025-03-04T05:06:07.000Z');
+    expect(project.runs).toEqual([]);
+    expect(project.primitiveLibraries).toEqual([]);
+    expect(project.speedManifolds).toEqual([]);
+
+    const net = project.networks[0];
+    expect(net.id).toBe('net-1');
+    expect(net.name).toBe('Prototype net');
+    expect([net.n, net.nE, net.nInitialConditions]).toEqual([8, 4, 1]);
+    expect(net.params).toEqual({ tau: 150, r0: 20, rmax: 100, duration: 400, nSamples: 20, gainFunction: 'tanh' });
+    expect(net.seed).toBe(3);
+    expect(net.origin).toBe('soc');
+    expectSameBits(net.W, W, 'W');
+    expectSameBits(net.initialConditions, x0, 'x0 → initialConditions row 0');
+    expect(net.readout?.channels).toBe(1);
+    expectSameBits(net.readout?.weights, readout, 'readout');
+
+    expect(project.targets.map((t) => [t.id, t.name, t.channels, t.nSamples, t.duration])).toEqual([
+      ['target-1', 'reach', 1, 20, 400],
+      ['target-2', 'doodle', 1, 20, 400],
+    ]);
+    expect(project.targets[0].source).toEqual({ kind: 'generated', seed: 21 });
+    expect(project.targets[1].source).toEqual({ kind: 'drawn' });
+    expectSameBits(project.targets[0].values, reach, 'reach');
+  });
+
+  it('saves a migrated project as version 2, which reopens identically', () => {
+    const project = decodeProject(v1File().bytes);
+    const bytes = encodeProject(project);
+    const json = JSON.parse(strFromU8(unzipSync(bytes)['project.json']));
+    expect(json.schemaVersion).toBe(2);
+    expect(json.version).toBeUndefined();
+    expect(parseNpy(unzipSync(bytes)[json.networks[0].initialConditions.path]).shape).toEqual([1, 8]);
+    const again = decodeProjectFile(bytes);
+    expect(again.fromVersion).toBe(2);
+    expectSameBits(again.project, project);
+  });
+
+  it('reports invalid format-1 files field by field', () => {
+    const wrong = v1File((json) => {
+      json.networks[0].size = -1;
+    });
+    expect(() => decodeProject(wrong.bytes)).toThrow(/format version 1\) is not valid: networks\[0\]\.size/);
+    const noSeed = v1File((json) => {
+      delete json.movements[0].seed;
+    });
+    let error: unknown;
+    try {
+      decodeProject(noSeed.bytes);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProjectFileError);
+    expect((error as ProjectFileError).code).toBe('invalid-schema');
+    expect((error as ProjectFileError).message).toMatch(/movements\[0\]\.seed: a generated movement needs its seed/);
+  });
+
+  it('still reports a truncated array in a format-1 file', () => {
+    const { bytes } = v1File();
+    const entries = unzipSync(bytes);
+    entries['arrays/x0.npy'] = entries['arrays/x0.npy'].subarray(0, 90);
+    const broken = zipEntries(entries as Record<string, Uint8Array>);
+    expect(() => decodeProject(broken)).toThrow(/initial conditions of network "Prototype net": the array file arrays\/x0\.npy is truncated/);
+  });
+});
