@@ -1,0 +1,325 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeProject, projectToEntries, zipEntries } from '../../src-shared/project/archive.js';
+import { ProjectFileError } from '../../src-shared/project/errors.js';
+import { AutosaveScheduler } from '../../src-main/services/autosave.js';
+import { nodeProjectFs, type ProjectFs } from '../../src-main/services/projectFs.js';
+import { ProjectService, recoveryKey } from '../../src-main/services/projects.js';
+import { expectSameBits, sampleProject } from './fixtures.js';
+
+let dir: string;
+let configDir: string;
+let clock: number;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'gainlab-projects-'));
+  configDir = path.join(dir, 'config');
+  clock = Date.UTC(2026, 10, 27, 19, 0, 0);
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function service(fs: ProjectFs = nodeProjectFs()): ProjectService {
+  return new ProjectService({ configDir, fs, now: () => clock, appVersion: '0.1.0-test' });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ProjectFileError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProjectFileError);
+    return error as ProjectFileError;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Files in the project directory other than the config folder. */
+function projectDirListing(): string[] {
+  return readdirSync(dir).filter((name) => name !== 'config').sort();
+}
+
+describe('ProjectService open/save', () => {
+  it('save then open gives the same project, atomically placed, no temp files left', async () => {
+    const svc = service();
+    const project = sampleProject();
+    const saved = await svc.save(project, path.join(dir, 'study'));
+    expect(saved.path).toBe(path.join(dir, 'study.gainlab'));
+    expect(saved.project.modifiedAt).toBe(new Date(clock).toISOString());
+    expect(project.modifiedAt).toBe('2026-11-27T12:00:00.000Z'); // argument not mutated
+    expect(projectDirListing()).toEqual(['study.gainlab']);
+    expect(saved.sizeBytes).toBe(readFileSync(saved.path).length);
+
+    const opened = await svc.open(saved.path);
+    expect(opened.fromVersion).toBe(2);
+    expect(opened.writtenBy).toBe('GainLab 0.1.0-test');
+    expectSameBits(opened.project, saved.project);
+  });
+
+  it('names a missing file and a bad file in the error', async () => {
+    const svc = service();
+    const missing = await rejection(svc.open(path.join(dir, 'nope.gainlab')));
+    expect(missing.code).toBe('not-found');
+    expect(missing.category).toBe('not-found');
+    expect(missing.message).toBe('"nope.gainlab": could not open the file: the file does not exist.');
+    writeFileSync(path.join(dir, 'notes.gainlab'), 'just text');
+    const bad = await rejection(svc.open(path.join(dir, 'notes.gainlab')));
+    expect(bad.code).toBe('not-zip');
+    expect(bad.category).toBe('bad-file');
+    expect(bad.message).toMatch(/^"notes\.gainlab": this is not a GainLab project file/);
+  });
+
+  it('an interrupted save (process dies between write and rename) leaves the previous file intact', async () => {
+    const target = path.join(dir, 'study.gainlab');
+    const first = await service().save(sampleProject(), target);
+    const before = readFileSync(target);
+
+    // The process "dies" right after the temp file is written: rename never happens, nothing else runs.
+    const real = nodeProjectFs();
+    let written = false;
+    const dying: ProjectFs = {
+      ...real,
+      writeFileDurable: async (file, data) => {
+        await real.writeFileDurable(file, data);
+        written = true;
+      },
+      rename: () => new Promise<void>(() => {}),
+    };
+    const changed = sampleProject();
+    changed.name = 'Changed';
+    void service(dying).save(changed, target);
+    for (let i = 0; i < 200 && !written; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(written).toBe(true);
+
+    expect(readFileSync(target).equals(before)).toBe(true);
+    const reopened = await service().open(target);
+    expectSameBits(reopened.project, first.project);
+    // Only a hidden temp file is left beside it, never a half file at the target path.
+    const leftovers = projectDirListing().filter((name) => name !== 'study.gainlab');
+    expect(leftovers).toHaveLength(1);
+    expect(leftovers[0]).toMatch(/^\.study\.gainlab\.[0-9a-f]+\.tmp$/);
+  });
+
+  it('a rename that fails leaves the previous file and removes the temp file', async () => {
+    const target = path.join(dir, 'study.gainlab');
+    await service().save(sampleProject(), target);
+    const before = readFileSync(target);
+    const failing: ProjectFs = {
+      ...nodeProjectFs(),
+      rename: async () => {
+        throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+      },
+    };
+    const error = await rejection(service(failing).save(sampleProject(), target));
+    expect(error.code).toBe('io');
+    expect(error.message).toBe('"study.gainlab": could not save the file: the disk reported an I/O error (EIO). The previous version of the file is unchanged.');
+    expect(readFileSync(target).equals(before)).toBe(true);
+    expect(projectDirListing()).toEqual(['study.gainlab']);
+  });
+
+  it('a full disk (ENOSPC) gives a clear io message and leaves the old file intact', async () => {
+    const target = path.join(dir, 'study.gainlab');
+    await service().save(sampleProject(), target);
+    const before = readFileSync(target);
+    const real = nodeProjectFs();
+    const fullDisk: ProjectFs = {
+      ...real,
+      writeFileDurable: async (file, data) => {
+        // Half the bytes reach the disk, then it is full.
+        await real.writeFileDurable(file, data.subarray(0, data.length >> 1));
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });
+      },
+    };
+    const error = await rejection(service(fullDisk).save(sampleProject(), target));
+    expect(error.code).toBe('io');
+    expect(error.category).toBe('io');
+    expect(error.message).toBe('"study.gainlab": could not save the file: the disk is full (ENOSPC). The previous version of the file is unchanged.');
+    expect(readFileSync(target).equals(before)).toBe(true);
+    expect(projectDirListing()).toEqual(['study.gainlab']);
+
+    const fresh = await rejection(service(fullDisk).save(sampleProject(), path.join(dir, 'new.gainlab')));
+    expect(fresh.message).toMatch(/disk is full \(ENOSPC\)\. Nothing was written\.$/);
+    expect(existsSync(path.join(dir, 'new.gainlab'))).toBe(false);
+  });
+
+  it('never overwrites a file from a newer GainLab', async () => {
+    const target = path.join(dir, 'future.gainlab');
+    const { json, files } = projectToEntries(sampleProject());
+    const future = zipEntries({ 'project.json': { ...json, schemaVersion: 3, writtenBy: { name: 'GainLab', version: '3.0.0' } }, ...Object.fromEntries(files) });
+    writeFileSync(target, future);
+    const svc = service();
+    const opening = await rejection(svc.open(target));
+    expect(opening.code).toBe('newer-version');
+    expect(opening.message).toMatch(/Update GainLab to open it\. The file has not been changed\./);
+    const saving = await rejection(svc.save(sampleProject(), target));
+    expect(saving.code).toBe('newer-version');
+    expect(saving.message).toMatch(/^"future\.gainlab": will not overwrite this file: it was saved by a newer GainLab \(file format 3/);
+    expect(readFileSync(target).equals(Buffer.from(future))).toBe(true);
+    // Overwriting an ordinary older/same-version file is fine.
+    await svc.save(sampleProject(), path.join(dir, 'ok.gainlab'));
+    await svc.save(sampleProject(), path.join(dir, 'ok.gainlab'));
+  });
+
+  it('saveAs can rename the project after the file and drops the old recovery copy', async () => {
+    const svc = service();
+    const key = recoveryKey(null, 'session-1');
+    await svc.writeRecovery(sampleProject(), key, null);
+    expect((await svc.listRecoverable()).map((e) => e.key)).toEqual([key]);
+    const saved = await svc.saveAs(sampleProject(), path.join(dir, 'Reach study'), { rename: true, previousRecoveryKey: key });
+    expect(saved.project.name).toBe('Reach study');
+    expect(path.basename(saved.path)).toBe('Reach study.gainlab');
+    expect(await svc.listRecoverable()).toEqual([]);
+  });
+});
+
+describe('recent projects', () => {
+  it('most recent first, max 10, one entry per path, missing files dropped, kept across restarts', async () => {
+    const svc = service();
+    const project = sampleProject({ withPlaceholders: false });
+    const bytes = encodeProject(project);
+    const files: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const file = path.join(dir, `p${i}.gainlab`);
+      writeFileSync(file, bytes);
+      files.push(file);
+      clock += 1000;
+      await svc.open(file);
+    }
+    let recent = await svc.listRecent();
+    expect(recent.map((r) => path.basename(r.path))).toEqual(['p11', 'p10', 'p9', 'p8', 'p7', 'p6', 'p5', 'p4', 'p3', 'p2'].map((p) => `${p}.gainlab`));
+    expect(recent[0].name).toBe('Sample study');
+    expect(recent[0].openedAt).toBe(clock);
+
+    // Reopening moves to the top without a duplicate.
+    clock += 1000;
+    await svc.open(files[5]);
+    recent = await svc.listRecent();
+    expect(recent).toHaveLength(10);
+    expect(path.basename(recent[0].path)).toBe('p5.gainlab');
+    expect(recent.filter((r) => r.path === files[5])).toHaveLength(1);
+
+    // A deleted file disappears from the list.
+    unlinkSync(files[11]);
+    recent = await service().listRecent();
+    expect(recent.map((r) => r.path)).not.toContain(files[11]);
+    expect(recent).toHaveLength(9);
+
+    // Saving adds too; forget removes.
+    clock += 1000;
+    const saved = await svc.save(project, path.join(dir, 'new.gainlab'));
+    expect((await svc.listRecent())[0].path).toBe(saved.path);
+    await svc.forgetRecent(saved.path);
+    expect((await svc.listRecent()).map((r) => r.path)).not.toContain(saved.path);
+  });
+
+  it('a damaged list file is an empty list, not an error', async () => {
+    const svc = service();
+    await svc.save(sampleProject(), path.join(dir, 'a.gainlab'));
+    writeFileSync(path.join(configDir, 'recent-projects.json'), '{ not json');
+    expect(await svc.listRecent()).toEqual([]);
+    clock += 10;
+    await svc.open(path.join(dir, 'a.gainlab'));
+    expect((await svc.listRecent()).map((r) => path.basename(r.path))).toEqual(['a.gainlab']);
+  });
+});
+
+describe('recovery copies and autosave', () => {
+  it('write → list → restore gives the same project; discard removes it; saving discards it', async () => {
+    const svc = service();
+    const project = sampleProject();
+    const target = path.join(dir, 'study.gainlab');
+    const key = recoveryKey(target, 'ignored-for-saved-files');
+    expect(key).toMatch(/^file-[0-9a-f]{8}$/);
+    await svc.writeRecovery(project, key, target);
+
+    // "Next start": a new service finds it.
+    const next = service();
+    const listed = await next.listRecoverable();
+    expect(listed).toEqual([{ key, originalPath: target, name: 'Sample study', savedAt: clock, file: path.join(configDir, 'recovery', `${key}.gainlab`) }]);
+    const restored = await next.restoreRecovery(key);
+    expectSameBits(restored.project, project);
+
+    await next.discardRecovery(key);
+    expect(await next.listRecoverable()).toEqual([]);
+    await expect(next.restoreRecovery(key)).rejects.toThrow(/no recovery copy/);
+
+    await svc.writeRecovery(project, key, target);
+    await svc.save(project, target);
+    expect(await svc.listRecoverable()).toEqual([]);
+  });
+
+  it('lists several copies newest first and reports a damaged copy clearly', async () => {
+    const svc = service();
+    await svc.writeRecovery(sampleProject(), 'unsaved-a', null);
+    clock += 5000;
+    await svc.writeRecovery(sampleProject(), 'unsaved-b', null);
+    expect((await svc.listRecoverable()).map((e) => e.key)).toEqual(['unsaved-b', 'unsaved-a']);
+    writeFileSync(path.join(configDir, 'recovery', 'unsaved-a.gainlab'), 'garbage');
+    const error = await rejection(svc.restoreRecovery('unsaved-a'));
+    expect(error.code).toBe('not-zip');
+    expect(error.message).toMatch(/^"recovery copy of Sample study": this is not a GainLab project file/);
+  });
+
+  it('the scheduler writes every interval while dirty, never overlapping, and stops', async () => {
+    const svc = service();
+    let callback: (() => void) | null = null;
+    let cleared = false;
+    const timers = {
+      setInterval: (cb: () => void, ms: number) => {
+        expect(ms).toBe(60_000);
+        callback = cb;
+        return 42;
+      },
+      clearInterval: (handle: unknown) => {
+        expect(handle).toBe(42);
+        cleared = true;
+      },
+    };
+    let dirty = false;
+    let project = sampleProject();
+    const key = recoveryKey(null, 'session-7');
+    const autosave = svc.createAutosave({ timers, isDirty: () => dirty, current: () => ({ project, key, originalPath: null }) });
+    expect(autosave).toBeInstanceOf(AutosaveScheduler);
+    autosave.start();
+    expect(autosave.running).toBe(true);
+
+    await autosave.tick(); // clean: nothing written
+    expect(await svc.listRecoverable()).toEqual([]);
+
+    dirty = true;
+    project = { ...project, name: 'Edited' };
+    callback!();
+    await autosave.tick(); // joins the write started by the timer
+    const listed = await svc.listRecoverable();
+    expect(listed.map((e) => [e.key, e.name])).toEqual([[key, 'Edited']]);
+    expectSameBits((await svc.restoreRecovery(key)).project, project);
+
+    autosave.stop();
+    expect(cleared).toBe(true);
+    expect(autosave.running).toBe(false);
+  });
+
+  it('a failing autosave reports the error and keeps going', async () => {
+    const errors: unknown[] = [];
+    const fullDisk: ProjectFs = {
+      ...nodeProjectFs(),
+      writeFileDurable: async () => {
+        throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+      },
+    };
+    const svc = service(fullDisk);
+    const autosave = svc.createAutosave({
+      timers: { setInterval: () => 1, clearInterval: () => {} },
+      isDirty: () => true,
+      current: () => ({ project: sampleProject(), key: 'unsaved-x', originalPath: null }),
+      onError: (e) => errors.push(e),
+    });
+    await autosave.tick();
+    await autosave.tick();
+    expect(errors).toHaveLength(2);
+    expect((errors[0] as Error).message).toMatch(/disk is full \(ENOSPC\)\. The recovery copy was not updated\./);
+  });
+});
