@@ -1,0 +1,96 @@
+/**
+ * Wires GainLab's main-side services once per process (Electron main or web server):
+ * event hub → job manager on worker pools → projects → handler table.
+ * Carriers (Electron IPC, WebSocket) subscribe to the hub to forward events to their renderers.
+ */
+import os from 'node:os';
+import type { EventChannel, EventPayloadOf } from '../../src-shared/ipc/contract.js';
+import { loadExampleProject } from './example.js';
+import { createHandlers, type AppServices, type Dialogs, type HandlerTable } from './handlers.js';
+import { createJobManager, type JobManager } from './jobManager.js';
+import { resolveSource } from './modelSources.js';
+import { createMemoryProjects, type ProjectsApi } from './projectsApi.js';
+import { createWorkerPool, defaultJobThreads } from './workerPool.js';
+
+export type EventListener = (channel: EventChannel, payload: unknown) => void;
+
+export interface EventHub {
+  emit<E extends EventChannel>(channel: E, payload: EventPayloadOf<E>): void;
+  subscribe(listener: EventListener): () => void;
+}
+
+export function createEventHub(): EventHub {
+  const listeners = new Set<EventListener>();
+  return {
+    emit(channel, payload) {
+      for (const listener of listeners) {
+        try {
+          listener(channel, payload);
+        } catch {
+          // one broken carrier (a closed socket, a destroyed window) must not stop the others
+        }
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export interface AppContextOptions {
+  mode: 'electron' | 'web';
+  version: string;
+  /** The worker module (built out/main/modelWorker.js, or the .ts source with execArgv for tsx). */
+  workerFile: string;
+  workerExecArgv?: string[];
+  jobThreads?: number;
+  dialogs?: Dialogs;
+  /** Projects service; default the in-memory stand-in (projectsApi.ts). */
+  createProjects?: (hub: EventHub) => ProjectsApi;
+}
+
+export interface AppContext {
+  hub: EventHub;
+  services: AppServices;
+  handlers: HandlerTable;
+  jobs: JobManager;
+  dispose(): Promise<void>;
+}
+
+export function createAppContext(options: AppContextOptions): AppContext {
+  const hub = createEventHub();
+  const jobThreads = options.jobThreads ?? defaultJobThreads();
+  const projects =
+    options.createProjects?.(hub) ??
+    createMemoryProjects({
+      appVersion: options.version,
+      loadExample: loadExampleProject,
+      onChange: (summary) => hub.emit('project:changed', summary),
+    });
+  const pool = createWorkerPool({ filename: options.workerFile, execArgv: options.workerExecArgv, maxThreads: jobThreads });
+  // one extra thread for interactive simulations, so plots answer while every job thread is busy
+  const interactivePool = createWorkerPool({ filename: options.workerFile, execArgv: options.workerExecArgv, maxThreads: 1 });
+  const jobs = createJobManager({
+    pool,
+    interactivePool,
+    emit: hub.emit,
+    resolveSource: (source) => resolveSource(projects.project(), source),
+  });
+  const services: AppServices = {
+    mode: options.mode,
+    version: options.version,
+    platform: `${os.platform()}-${os.arch()}`,
+    workerThreads: jobThreads,
+    jobs,
+    projects,
+    dialogs: options.dialogs,
+  };
+  return {
+    hub,
+    services,
+    handlers: createHandlers(services),
+    jobs,
+    dispose: () => jobs.dispose(),
+  };
+}

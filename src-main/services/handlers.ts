@@ -1,0 +1,183 @@
+/**
+ * The handler table: one plain async function per invoke channel of the contract, built from
+ * injected services. Electron (src-main/electron/ipc.ts) and the web server (src-main/web) both
+ * carry this same table; `dispatch` is the only way in: it checks the channel is declared,
+ * validates the payload with the channel's zod schema, runs the handler and turns every outcome
+ * into an Envelope — it never throws.
+ */
+import { z } from 'zod';
+import {
+  GainLabError,
+  errorEnvelope,
+  invokeContract,
+  isInvokeChannel,
+  okEnvelope,
+  type Envelope,
+  type ErrorCode,
+  type InvokeChannel,
+  type ParsedRequestOf,
+  type ResponseOf,
+  type TrainingResult,
+} from '../../src-shared/ipc/contract.js';
+import type { TrainingRun } from '../../src-shared/project/schema.js';
+import type { JobManager } from './jobManager.js';
+import { findNetwork, findTarget, networkPayload, targetPayload } from './modelSources.js';
+import type { ProjectsApi } from './projectsApi.js';
+
+/** Native dialogs (Electron only). Web mode has none: a path must come with the request. */
+export interface Dialogs {
+  pickOpenPath(): Promise<string | null>;
+  pickSavePath(suggestedName: string): Promise<string | null>;
+}
+
+export interface AppServices {
+  mode: 'electron' | 'web';
+  version: string;
+  platform: string;
+  workerThreads: number;
+  jobs: JobManager;
+  projects: ProjectsApi;
+  dialogs?: Dialogs;
+}
+
+export type Handler<C extends InvokeChannel> = (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;
+export type HandlerTable = { [C in InvokeChannel]: Handler<C> };
+
+function requirePath(path: string | undefined | null, what: string): string {
+  if (!path) throw new GainLabError('cancelled', `${what} cancelled.`);
+  return path;
+}
+
+/** A finished training job as a project run (model-spec results, kept with the project file). */
+export function trainingRunFromJob(detail: ReturnType<JobManager['get']>, now = new Date()): TrainingRun {
+  if (detail.kind !== 'training' || !detail.result || detail.result.kind !== 'training') {
+    throw new GainLabError('invalid-payload', 'Only a finished training job with a result can be stored in the project.');
+  }
+  const request = detail.request as ParsedRequestOf<'jobs:start-training'>;
+  if (request.source.kind !== 'project') {
+    throw new GainLabError('invalid-payload', 'This job trained a network that is not in the project.');
+  }
+  const result: TrainingResult = detail.result;
+  const { source, initialGains: _gains, ...settings } = request;
+  const neuronSpecific = request.groups.kind === 'neuron';
+  return {
+    id: detail.jobId,
+    name: detail.label,
+    networkId: source.networkId,
+    targetIds: [...source.targetIds],
+    initialConditionIndices: source.initialConditionIndices ?? source.targetIds.map(() => 0),
+    rule: request.rule,
+    settings: settings as Record<string, unknown>,
+    seed: request.seed,
+    initialError: result.initialError,
+    groupLabels: neuronSpecific ? null : result.groupLabels,
+    sessions: result.sessions.map((s) => ({ ...s, output: null })),
+    status: detail.status === 'done' ? 'done' : detail.status === 'cancelled' ? 'cancelled' : 'failed',
+    startedAt: detail.startedAt === null ? null : new Date(detail.startedAt).toISOString(),
+    finishedAt: detail.finishedAt === null ? now.toISOString() : new Date(detail.finishedAt).toISOString(),
+  };
+}
+
+export function createHandlers(services: AppServices): HandlerTable {
+  const { jobs, projects, dialogs } = services;
+  return {
+    'app:info': async () => ({
+      name: 'GainLab',
+      version: services.version,
+      mode: services.mode,
+      platform: services.platform,
+      workerThreads: services.workerThreads,
+    }),
+    'example:load': () => projects.loadExample(),
+    'jobs:start-training': (request) => jobs.startTraining(request),
+    'jobs:start-soc': (request) => jobs.startSoc(request),
+    'jobs:cancel': async ({ jobId }) => jobs.cancel(jobId),
+    'jobs:list': async () => jobs.list(),
+    'jobs:get': async ({ jobId }) => jobs.get(jobId),
+    'jobs:remove': async ({ jobId }) => jobs.remove(jobId),
+    'simulate:run': async (request) => {
+      const project = projects.project();
+      const network =
+        'networkId' in request.network
+          ? networkPayload(findNetwork(project, request.network.networkId), request.network.initialConditionIndex)
+          : request.network;
+      const target = !request.target
+        ? null
+        : 'targetId' in request.target
+          ? targetPayload(findTarget(project, request.target.targetId))
+          : request.target;
+      return jobs.simulate({ network, gains: request.gains ?? null, target, includeRates: request.includeRates });
+    },
+    'project:new': () => projects.newProject(),
+    'project:open': async ({ path }) => {
+      const chosen = path ?? (dialogs ? await dialogs.pickOpenPath() : null);
+      if (!chosen && !dialogs) throw new GainLabError('invalid-payload', 'Give the path of the project file to open, or import it.');
+      return projects.open(requirePath(chosen, 'Opening a project'));
+    },
+    'project:save': async () => {
+      const current = projects.current();
+      if (current.path) return projects.save();
+      if (!dialogs) throw new GainLabError('invalid-payload', 'This project has no file yet; use Save As with a path, or export it.');
+      return projects.saveAs(requirePath(await dialogs.pickSavePath(current.name), 'Saving'));
+    },
+    'project:saveAs': async ({ path }) => {
+      const chosen = path ?? (dialogs ? await dialogs.pickSavePath(projects.current().name) : null);
+      if (!chosen && !dialogs) throw new GainLabError('invalid-payload', 'Give the path to save the project to, or export it.');
+      return projects.saveAs(requirePath(chosen, 'Saving'));
+    },
+    'project:recent': () => projects.recent(),
+    'project:recover': ({ restore }) => projects.recover(restore),
+    'project:current': async () => projects.current(),
+    'project:update': async (request) => {
+      const { addRunFromJob, ...changes } = request;
+      const addRuns = addRunFromJob ? [trainingRunFromJob(jobs.get(addRunFromJob.jobId))] : undefined;
+      return projects.update({ ...changes, addRuns });
+    },
+    'project:import': ({ fileName, bytes }) => projects.importBytes(fileName, bytes),
+    'project:export': () => projects.exportBytes(),
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/** Map anything a handler throws to an envelope error code. */
+export function errorToEnvelope(error: unknown): Envelope<never> {
+  if (error instanceof GainLabError) return errorEnvelope(error.code, error.message);
+  const candidate = error as { name?: string; category?: string; message?: string; code?: string };
+  if (candidate?.name === 'ProjectFileError' && typeof candidate.category === 'string') {
+    const code: ErrorCode = candidate.category === 'io' ? 'io' : candidate.category === 'not-found' ? 'not-found' : 'bad-file';
+    return errorEnvelope(code, candidate.message ?? 'project file error');
+  }
+  if (typeof candidate?.code === 'string' && /^E[A-Z]+$/.test(candidate.code)) {
+    return errorEnvelope(candidate.code === 'ENOENT' ? 'not-found' : candidate.code === 'EACCES' || candidate.code === 'EPERM' ? 'forbidden' : 'io', candidate.message ?? candidate.code);
+  }
+  if (error instanceof RangeError) return errorEnvelope('invalid-payload', error.message);
+  const message = error instanceof Error ? error.message : String(error);
+  return errorEnvelope('internal', message);
+}
+
+/**
+ * Validate and run one request. Never throws: unknown channels and malformed payloads give
+ * 'invalid-payload', handler errors their own code, anything unexpected 'internal'.
+ */
+export async function dispatch(handlers: HandlerTable, channel: unknown, payload: unknown): Promise<Envelope<unknown>> {
+  if (!isInvokeChannel(channel)) {
+    return errorEnvelope('invalid-payload', `Unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}.`);
+  }
+  const schema = invokeContract[channel].request as z.ZodType;
+  const parsed = schema.safeParse(payload ?? {});
+  if (!parsed.success) {
+    return errorEnvelope('invalid-payload', `Invalid request for ${channel}: ${describeIssues(parsed.error)}`);
+  }
+  try {
+    const handler = handlers[channel] as (request: unknown) => Promise<unknown>;
+    return okEnvelope(await handler(parsed.data));
+  } catch (error) {
+    return errorToEnvelope(error);
+  }
+}

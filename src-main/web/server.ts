@@ -1,0 +1,50 @@
+/**
+ * `npm run serve` (out/main/server.js): GainLab in web mode. Prints one line with the address
+ * (including the per-run token) and serves until interrupted.
+ *   node out/main/server.js [--port N]      (or PORT=N; default: a free port)
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createAppContext } from '../services/appServices.js';
+import { packageVersion } from '../services/appVersion.js';
+import { builtWorkerPath } from '../services/workerPool.js';
+import { startWebServer } from './webServer.js';
+
+export { startWebServer, newToken, type RunningWebServer, type WebServerOptions } from './webServer.js';
+
+export function parsePort(argv: string[], env: NodeJS.ProcessEnv): number {
+  const index = argv.indexOf('--port');
+  const fromFlag = index >= 0 ? argv[index + 1] : argv.find((a) => a.startsWith('--port='))?.slice('--port='.length);
+  const text = fromFlag ?? env.PORT ?? '0';
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port "${text}"`);
+  return port;
+}
+
+export async function main(argv = process.argv.slice(2), env = process.env): Promise<void> {
+  const here = import.meta.url;
+  const context = createAppContext({ mode: 'web', version: packageVersion(here), workerFile: builtWorkerPath(here) });
+  const server = await startWebServer({
+    port: parsePort(argv, env),
+    handlers: context.handlers,
+    subscribe: context.hub.subscribe,
+    rendererDir: path.resolve(path.dirname(fileURLToPath(here)), '../renderer'),
+  });
+  console.log(`GainLab web mode: ${server.url}`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void Promise.allSettled([server.close(), context.dispose()]).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  main().catch((error: unknown) => {
+    console.error(`GainLab web mode could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
