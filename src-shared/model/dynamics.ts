@@ -20,12 +20,12 @@ import type { Network, Readout } from './network.js';
 import { validateNetwork } from './network.js';
 import type { DynamicsParams } from './params.js';
 import { validateDynamicsParams } from './params.js';
-import { createKernel, DEFAULT_KERNEL, type KernelName, type TrialKernel } from './kernels/index.js';
+import { createKernel, DEFAULT_KERNEL, resolveKernelName, type KernelName, type TrialKernel } from './kernels/index.js';
 import type { SimulationResult } from './kernels/reference.js';
 
 // The reference integrator lives beside the fast kernels (no import cycle); this is its public home.
 export { simulateReference, type SimulationResult } from './kernels/reference.js';
-export { DEFAULT_KERNEL, KERNEL_NAMES, type KernelName } from './kernels/index.js';
+export { DEFAULT_KERNEL, KERNEL_NAMES, resolveKernelName, type KernelName } from './kernels/index.js';
 
 /**
  * Readout (model-spec §2): output[c * nSamples + k] = b_c + Σ_{i<nE} β_{c,i} · rates[k * n + i].
@@ -113,7 +113,7 @@ export class Simulator {
     this.params = { ...params };
     this.n = network.n;
     this.nSamples = params.nSamples;
-    this.kernelName = options.kernel ?? DEFAULT_KERNEL;
+    this.kernelName = resolveKernelName(options.kernel ?? DEFAULT_KERNEL);
     this.kernel = createKernel(this.kernelName, network, this.params);
     this.states = new Float64Array(this.nSamples * this.n);
     this.rates = new Float64Array(this.nSamples * this.n);
@@ -155,8 +155,6 @@ export class TrialEvaluator {
   private x0: Float64Array;
   private readonly kernel: TrialKernel;
   readonly kernelName: KernelName;
-  private readonly rates: Float64Array;
-  private readonly states: Float64Array;
 
   constructor(network: Network, params: DynamicsParams, target: Float64Array, options: TrialEvaluatorOptions = {}) {
     checkInputs(network, params);
@@ -166,11 +164,9 @@ export class TrialEvaluator {
     this.nSamples = params.nSamples;
     this.target = this.checkTarget(target);
     this.x0 = this.checkX0(options.x0 ?? network.x0);
-    this.kernelName = options.kernel ?? DEFAULT_KERNEL;
+    this.kernelName = resolveKernelName(options.kernel ?? DEFAULT_KERNEL);
     this.kernel = createKernel(this.kernelName, network, this.params);
     this.output = new Float64Array(this.channels * this.nSamples);
-    this.rates = new Float64Array(this.nSamples * network.n);
-    this.states = new Float64Array(this.nSamples * network.n);
   }
 
   private checkTarget(target: Float64Array): Float64Array {
@@ -211,11 +207,9 @@ export class TrialEvaluator {
     const n = this.network.n;
     if (gains.length < n) throw new RangeError(`gains has ${gains.length} values, expected n = ${n}`);
     this.trials++;
-    this.kernel.run(gains, this.x0, this.rates, statesOut ? this.states : null);
-    computeOutput(this.rates, this.nSamples, n, this.network.nE, this.network.readout, this.output);
+    const rates = this.kernel.run(gains, this.x0, ratesOut ?? null, statesOut ?? null);
+    computeOutput(rates, this.nSamples, n, this.network.nE, this.network.readout, this.output);
     if (outputOut) outputOut.set(this.output);
-    if (ratesOut) ratesOut.set(this.rates);
-    if (statesOut) statesOut.set(this.states);
     return normalisedError(this.output, this.target, this.channels, this.nSamples);
   }
 

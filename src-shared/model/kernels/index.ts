@@ -1,37 +1,58 @@
 import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
 import { simulateReference } from './reference.js';
+import { CsrJsKernel } from './csrJs.js';
+import { WasmKernel } from './wasmKernel.js';
+import { dynamicsWasmAvailable } from '../wasm/loader.js';
 import type { TrialKernel } from './types.js';
 
 export type { TrialKernel } from './types.js';
 
-export type KernelName = 'reference';
+/**
+ * 'auto' = the default: the fastest kernel whose error against the reference is negligible,
+ * falling back to 'csr' where WebAssembly SIMD is unavailable.
+ */
+export type KernelName = 'auto' | 'reference' | 'csr' | 'wasm-sparse' | 'wasm-dense-i';
 
-export const KERNEL_NAMES: readonly KernelName[] = ['reference'];
+export const KERNEL_NAMES: readonly KernelName[] = ['auto', 'reference', 'csr', 'wasm-sparse', 'wasm-dense-i'];
 
-export const DEFAULT_KERNEL: KernelName = 'reference';
+export const DEFAULT_KERNEL: KernelName = 'auto';
+
+/** What 'auto' resolves to here. */
+export function resolveKernelName(name: KernelName): Exclude<KernelName, 'auto'> {
+  if (name !== 'auto') return name;
+  return dynamicsWasmAvailable() ? 'wasm-dense-i' : 'csr';
+}
 
 class ReferenceKernel implements TrialKernel {
   readonly name = 'reference';
   private readonly scratchStates: Float64Array;
+  private readonly ownRates: Float64Array;
   constructor(
     private readonly network: Network,
     private readonly params: DynamicsParams,
   ) {
     this.scratchStates = new Float64Array(params.nSamples * network.n);
+    this.ownRates = new Float64Array(params.nSamples * network.n);
   }
-  run(gains: Float64Array, x0: Float64Array, ratesOut: Float64Array, statesOut: Float64Array | null): void {
-    simulateReference(this.network.W, this.network.n, x0, gains, this.params, {
+  run(gains: Float64Array, x0: Float64Array, ratesOut: Float64Array | null, statesOut: Float64Array | null): Float64Array {
+    return simulateReference(this.network.W, this.network.n, x0, gains, this.params, {
       states: statesOut ?? this.scratchStates,
-      rates: ratesOut,
-    });
+      rates: ratesOut ?? this.ownRates,
+    }).rates;
   }
 }
 
 export function createKernel(name: KernelName, network: Network, params: DynamicsParams): TrialKernel {
-  switch (name) {
+  switch (resolveKernelName(name)) {
     case 'reference':
       return new ReferenceKernel(network, params);
+    case 'csr':
+      return new CsrJsKernel(network, params);
+    case 'wasm-sparse':
+      return new WasmKernel(network, params, 'sparse');
+    case 'wasm-dense-i':
+      return new WasmKernel(network, params, 'dense-i');
     default:
       throw new RangeError(`unknown dynamics kernel '${String(name)}' (known: ${KERNEL_NAMES.join(', ')})`);
   }

@@ -1,10 +1,14 @@
 /**
  * A trial kernel integrates the dynamics of one network for one trial (RK4, one step per grid
- * interval — the scheme documented in ../dynamics.ts) and writes time-major rates (and states
- * when a buffer is given). Kernels are built once per network and own their scratch buffers.
+ * interval — the scheme documented in ../dynamics.ts). Kernels are built once per network and
+ * own their scratch buffers.
+ *
+ * run() writes time-major rates (nSamples × n) into ratesOut when given and returns them; with
+ * ratesOut null it returns the kernel's own buffer (valid until the next run). States are written
+ * only when statesOut is given.
  */
 export interface TrialKernel {
   readonly name: string;
-  run(gains: Float64Array, x0: Float64Array, ratesOut: Float64Array, statesOut: Float64Array | null): void;
+  run(gains: Float64Array, x0: Float64Array, ratesOut: Float64Array | null, statesOut: Float64Array | null): Float64Array;
   dispose?(): void;
 }

@@ -1,0 +1,269 @@
+// GainLab dynamics kernels in AssemblyScript (compiled with `asc --enable simd`, see
+// scripts/build-wasm.mjs; the .wasm is embedded as base64 in src-shared/model/wasm/dynamicsWasm.ts).
+//
+// Same RK4 scheme as src-shared/model/dynamics.ts: h = T/(n−1), one step per interval,
+//   k1 = F(x)/τ, k2 = F(x + h/2·k1)/τ, k3 = F(x + h/2·k2)/τ, k4 = F(x + h·k3)/τ,
+//   x ← x + h/6·(k1 + 2k2 + 2k3 + k4),   F(v) = −v + W f(v; g).
+// Each stage: y = W r (r = f(probe)), then one f64x2 pass updates the RK4 sum and the next probe,
+// then one f64x2 pass computes the next rates with the expm1-based tanh (see rateVec).
+//
+// All buffers are allocated by the host through `allocate` at setup (never during a trial);
+// vectors are padded to an even length with zeros so f64x2 passes need no scalar tail.
+
+// ---------------------------------------------------------------------------------------------
+// Allocation (stub runtime: a bump allocator; the host allocates once per network).
+
+export function allocate(bytes: i32): usize {
+  // 16-byte aligned blocks for v128 loads.
+  const ptr = heap.alloc(<usize>(bytes + 16));
+  return (ptr + 15) & ~(<usize>15);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rates: out[i] = f(v[i]; g[i]) for i < count (count even), f64x2.
+//   f = c·tanh(g·v/c), c = cNeg (v < 0) or cPos;  tanh(y) = sign(y)·e/(e+2), e = expm1(2|y|),
+//   expm1(t) with t = k·ln2 + r: q = expm1(r) (Taylor to r^13), expm1(t) = q·2^k + (2^k − 1).
+// The argument uses g·v·(1/c) instead of g·v/c (1 ulp); tanh itself is accurate to a few ulp.
+
+const LN2_HI: f64 = 6.93147180369123816490e-1;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const INV_LN2: f64 = 1.44269504088896338700;
+
+@inline
+function tanhPositive(t: v128): v128 {
+  // t = 2|y| clamped to [0, 40]; returns tanh(y) ≥ 0 for |y| = t/2.
+  const kf = f64x2.nearest(f64x2.mul(t, f64x2.splat(INV_LN2)));
+  const r = f64x2.sub(f64x2.sub(t, f64x2.mul(kf, f64x2.splat(LN2_HI))), f64x2.mul(kf, f64x2.splat(LN2_LO)));
+  let p = f64x2.splat(1.0 / 6227020800.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  const q = f64x2.add(r, f64x2.mul(f64x2.mul(r, r), p));
+  // 2^k from the exponent bits: k is 0..58 here.
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kf));
+  const p2 = i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52);
+  const e = f64x2.add(f64x2.mul(q, p2), f64x2.sub(p2, f64x2.splat(1.0)));
+  return f64x2.div(e, f64x2.add(e, f64x2.splat(2.0)));
+}
+
+export function rateVec(v: usize, g: usize, out: usize, count: i32, cNeg: f64, cPos: f64, linear: i32): void {
+  if (linear) {
+    for (let i = 0; i < count; i += 2) {
+      const off = <usize>i << 3;
+      v128.store(out + off, f64x2.mul(v128.load(g + off), v128.load(v + off)));
+    }
+    return;
+  }
+  const cN = f64x2.splat(cNeg);
+  const cP = f64x2.splat(cPos);
+  const invN = f64x2.splat(2.0 / cNeg);
+  const invP = f64x2.splat(2.0 / cPos);
+  const forty = f64x2.splat(40.0);
+  const signMask = i64x2.splat(0x8000000000000000);
+  for (let i = 0; i < count; i += 2) {
+    const off = <usize>i << 3;
+    const x = v128.load(v + off);
+    const gx = f64x2.mul(v128.load(g + off), x);
+    const negative = f64x2.lt(x, f64x2.splat(0.0));
+    const c = v128.bitselect(cN, cP, negative);
+    const twoOverC = v128.bitselect(invN, invP, negative);
+    const y2 = f64x2.mul(gx, twoOverC); // 2·g·x/c
+    const t = f64x2.min(f64x2.abs(y2), forty);
+    const th = v128.or(tanhPositive(t), v128.and(y2, signMask));
+    v128.store(out + off, f64x2.mul(c, th));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network description, set once per network by the host (pointers into this memory).
+
+let gN: i32 = 0; // neurons
+let gNPad: i32 = 0; // n rounded up to even
+let gNE: i32 = 0; // first dense column (dense block covers columns gDenseFrom..n−1)
+let gSharedWeight: f64 = 0;
+let gERowStart: usize = 0; // i32[n+1]
+let gECols: usize = 0; // i32[]
+let gRowStart: usize = 0; // i32[n+1]
+let gCols: usize = 0; // i32[]
+let gValues: usize = 0; // f64[]
+let gDense: usize = 0; // f64[n × denseWidthPad], columns denseFrom.. (0 when unused)
+let gDenseFrom: i32 = 0;
+let gDenseWidthPad: i32 = 0;
+
+export function setNetwork(
+  n: i32,
+  sharedWeight: f64,
+  eRowStart: usize,
+  eCols: usize,
+  rowStart: usize,
+  cols: usize,
+  values: usize,
+  dense: usize,
+  denseFrom: i32,
+  denseWidthPad: i32,
+): void {
+  gN = n;
+  gNPad = (n + 1) & ~1;
+  gSharedWeight = sharedWeight;
+  gERowStart = eRowStart;
+  gECols = eCols;
+  gRowStart = rowStart;
+  gCols = cols;
+  gValues = values;
+  gDense = dense;
+  gDenseFrom = denseFrom;
+  gDenseWidthPad = denseWidthPad;
+}
+
+// y[i] = Σ_j W_ij r_j over the sparse part (shared-weight indices + CSR).
+@inline
+function sparseRow(i: i32, r: usize): f64 {
+  let e0: f64 = 0;
+  let e1: f64 = 0;
+  let p = load<i32>(gERowStart + (<usize>i << 2));
+  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
+  for (; p + 1 < pEnd; p += 2) {
+    const c0 = load<i32>(gECols + (<usize>p << 2));
+    const c1 = load<i32>(gECols + (<usize>(p + 1) << 2));
+    e0 += load<f64>(r + (<usize>c0 << 3));
+    e1 += load<f64>(r + (<usize>c1 << 3));
+  }
+  if (p < pEnd) e0 += load<f64>(r + (<usize>load<i32>(gECols + (<usize>p << 2)) << 3));
+  let s0: f64 = 0;
+  let s1: f64 = 0;
+  let s2: f64 = 0;
+  let s3: f64 = 0;
+  let q = load<i32>(gRowStart + (<usize>i << 2));
+  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
+  for (; q + 3 < qEnd; q += 4) {
+    const cq = gCols + (<usize>q << 2);
+    const vq = gValues + (<usize>q << 3);
+    s0 += load<f64>(vq) * load<f64>(r + (<usize>load<i32>(cq) << 3));
+    s1 += load<f64>(vq, 8) * load<f64>(r + (<usize>load<i32>(cq, 4) << 3));
+    s2 += load<f64>(vq, 16) * load<f64>(r + (<usize>load<i32>(cq, 8) << 3));
+    s3 += load<f64>(vq, 24) * load<f64>(r + (<usize>load<i32>(cq, 12) << 3));
+  }
+  for (; q < qEnd; q++) s0 += load<f64>(gValues + (<usize>q << 3)) * load<f64>(r + (<usize>load<i32>(gCols + (<usize>q << 2)) << 3));
+  return gSharedWeight * (e0 + e1) + ((s0 + s1) + (s2 + s3));
+}
+
+@inline
+function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+function matvec(r: usize, y: usize): void {
+  const n = gN;
+  if (gDense == 0) {
+    for (let i = 0; i < n; i++) store<f64>(y + (<usize>i << 3), sparseRow(i, r));
+    return;
+  }
+  // Dense block over columns denseFrom.., 4 rows at a time (one r load feeds 4 rows).
+  const width = gDenseWidthPad;
+  const rowBytes = <usize>width << 3;
+  const rd = r + (<usize>gDenseFrom << 3);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const w0 = gDense + <usize>i * rowBytes;
+    const w1 = w0 + rowBytes;
+    const w2 = w1 + rowBytes;
+    const w3 = w2 + rowBytes;
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0);
+    for (let j = 0; j < width; j += 2) {
+      const off = <usize>j << 3;
+      const rv = v128.load(rd + off);
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(w0 + off), rv));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(w1 + off), rv));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(w2 + off), rv));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(w3 + off), rv));
+    }
+    store<f64>(y + (<usize>i << 3), sparseRow(i, r) + hsum(a0));
+    store<f64>(y + (<usize>(i + 1) << 3), sparseRow(i + 1, r) + hsum(a1));
+    store<f64>(y + (<usize>(i + 2) << 3), sparseRow(i + 2, r) + hsum(a2));
+    store<f64>(y + (<usize>(i + 3) << 3), sparseRow(i + 3, r) + hsum(a3));
+  }
+  for (; i < n; i++) {
+    const w0 = gDense + <usize>i * rowBytes;
+    let a0 = f64x2.splat(0);
+    for (let j = 0; j < width; j += 2) {
+      const off = <usize>j << 3;
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(w0 + off), v128.load(rd + off)));
+    }
+    store<f64>(y + (<usize>i << 3), sparseRow(i, r) + hsum(a0));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One trial. Scratch (each nPad f64): x, probe, acc, y, r. rates/states: nSamples × n
+// time-major (states may be 0 to skip them). x0/gains: nPad f64 (padding zero).
+
+export function trial(
+  nSamples: i32,
+  h: f64,
+  invTau: f64,
+  cNeg: f64,
+  cPos: f64,
+  linear: i32,
+  gains: usize,
+  x0: usize,
+  x: usize,
+  probe: usize,
+  acc: usize,
+  y: usize,
+  r: usize,
+  rates: usize,
+  states: usize,
+): void {
+  const n = gN;
+  const nPad = gNPad;
+  const rowBytes = <usize>n << 3;
+  const padBytes = <usize>nPad << 3;
+  const halfH = f64x2.splat(0.5 * h);
+  const fullH = f64x2.splat(h);
+  const sixthH = f64x2.splat(h / 6);
+  const invTauV = f64x2.splat(invTau);
+  const two = f64x2.splat(2.0);
+  memory.copy(x, x0, padBytes);
+  memory.copy(probe, x0, padBytes);
+  rateVec(x, gains, r, nPad, cNeg, cPos, linear);
+  memory.copy(rates, r, rowBytes);
+  if (states != 0) memory.copy(states, x, rowBytes);
+  for (let k = 1; k < nSamples; k++) {
+    for (let stage = 0; stage < 4; stage++) {
+      matvec(r, y);
+      for (let i = 0; i < nPad; i += 2) {
+        const off = <usize>i << 3;
+        const slope = f64x2.mul(f64x2.add(f64x2.neg(v128.load(probe + off)), v128.load(y + off)), invTauV);
+        const xi = v128.load(x + off);
+        if (stage == 0) {
+          v128.store(acc + off, slope);
+          v128.store(probe + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
+        } else if (stage == 1) {
+          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
+          v128.store(probe + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
+        } else if (stage == 2) {
+          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
+          v128.store(probe + off, f64x2.add(xi, f64x2.mul(fullH, slope)));
+        } else {
+          const xn = f64x2.add(xi, f64x2.mul(sixthH, f64x2.add(v128.load(acc + off), slope)));
+          v128.store(x + off, xn);
+          v128.store(probe + off, xn);
+        }
+      }
+      rateVec(probe, gains, r, nPad, cNeg, cPos, linear);
+    }
+    memory.copy(rates + <usize>k * rowBytes, r, rowBytes);
+    if (states != 0) memory.copy(states + <usize>k * rowBytes, x, rowBytes);
+  }
+}

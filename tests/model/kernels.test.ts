@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { simulateReference, TrialEvaluator, computeOutput, normalisedError } from '../../src-shared/model/dynamics.js';
+import { rate } from '../../src-shared/model/gainFunction.js';
+import { createKernel, KERNEL_NAMES, resolveKernelName, type KernelName } from '../../src-shared/model/kernels/index.js';
+import { fastTanh } from '../../src-shared/model/kernels/fastTanh.js';
+import { splitSparse } from '../../src-shared/model/kernels/sparseStructure.js';
+import type { Network } from '../../src-shared/model/network.js';
+import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
+import { Rng } from '../../src-shared/model/rng.js';
+import { decodeBase64, dynamicsWasmAvailable, instantiateDynamicsWasm } from '../../src-shared/model/wasm/loader.js';
+import { dynamicsWasmBase64 } from '../../src-shared/model/wasm/dynamicsWasm.js';
+import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
+
+const FAST_KERNELS = KERNEL_NAMES.filter((k) => k !== 'reference' && k !== 'auto') as KernelName[];
+
+function publishedNetwork(): Network {
+  return {
+    n: 200,
+    nE: 100,
+    W: loadReferenceArray('W').data,
+    x0: loadReferenceArray('x0').data,
+    readout: { channels: 1, weights: loadReferenceArray('readout').data },
+  };
+}
+
+/** max |a − b| / max |b| */
+function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+/** A small random network with odd n and non-uniform E weights (exercises the general CSR path and padding). */
+function randomNetwork(n: number, nE: number, seed: number, channels = 2, uniformE = false): Network {
+  const rng = new Rng(seed);
+  const W = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j || rng.uniform() < 0.3) continue;
+      W[i * n + j] = j < nE ? (uniformE ? 0.9 : 0.5 + rng.uniform()) : -1.5 * rng.uniform();
+    }
+  }
+  return {
+    n,
+    nE,
+    W,
+    x0: Float64Array.from({ length: n }, () => rng.normal(0, 8)),
+    readout: { channels, weights: Float64Array.from({ length: channels * (1 + nE) }, () => rng.uniform()) },
+  };
+}
+
+describe('fast tanh', () => {
+  it('fastTanh is within 1e-15 relative of Math.tanh on a dense grid', () => {
+    let worst = 0;
+    for (let k = -400000; k <= 400000; k++) {
+      const y = k * 6.1e-5 * (1 + 1e-3 * Math.sin(k)); // |y| ≤ 24.5, irregular spacing
+      const exact = Math.tanh(y);
+      if (exact === 0) {
+        expect(fastTanh(y)).toBe(0);
+        continue;
+      }
+      worst = Math.max(worst, Math.abs(fastTanh(y) - exact) / Math.abs(exact));
+    }
+    for (const y of [1e-300, -1e-20, 1e-8, 0.34657, 0.3466, 19, 20, 21, 40, 700, -1e10]) {
+      worst = Math.max(worst, Math.abs(fastTanh(y) - Math.tanh(y)) / Math.abs(Math.tanh(y)));
+    }
+    expect(worst).toBeLessThan(1e-15);
+  });
+
+  it('the wasm f64x2 rate pass is within 2e-15 relative of rate() (both branches, linear too)', ({ skip }) => {
+    skip(!dynamicsWasmAvailable(), 'WebAssembly SIMD unavailable');
+    const wasm = instantiateDynamicsWasm();
+    const count = 20000;
+    const v = wasm.allocate(8 * count);
+    const g = wasm.allocate(8 * count);
+    const out = wasm.allocate(8 * count);
+    const buffer = wasm.memory.buffer;
+    const vs = new Float64Array(buffer, v, count);
+    const gs = new Float64Array(buffer, g, count);
+    const rng = new Rng(8);
+    for (let i = 0; i < count; i++) {
+      vs[i] = (i % 2 ? 1 : -1) * 10 ** rng.uniform() ** 2 * (rng.uniform() * 300);
+      gs[i] = rng.uniform() * 3;
+    }
+    vs[0] = 0;
+    vs[1] = -0;
+    for (const gainFunction of ['tanh', 'linear'] as const) {
+      const params = { ...DEFAULT_DYNAMICS, gainFunction };
+      wasm.rateVec(v, g, out, count, 20, 80, gainFunction === 'linear' ? 1 : 0);
+      const got = new Float64Array(buffer, out, count);
+      let worst = 0;
+      for (let i = 0; i < count; i++) {
+        const exact = rate(vs[i], gs[i], params);
+        if (exact === 0) expect(got[i] === 0).toBe(true); // ±0 both fine
+        else worst = Math.max(worst, Math.abs(got[i] - exact) / Math.abs(exact));
+      }
+      expect(worst).toBeLessThan(2e-15);
+    }
+  });
+});
+
+describe('base64 and sparse structure', () => {
+  it('decodeBase64 inverts Buffer base64 and yields a valid wasm header', () => {
+    const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 37 + 11) & 255);
+    for (const length of [0, 1, 2, 3, 998, 1000]) {
+      const slice = bytes.subarray(0, length);
+      expect(decodeBase64(Buffer.from(slice).toString('base64'))).toEqual(slice);
+    }
+    expect(Array.from(decodeBase64(dynamicsWasmBase64).subarray(0, 4))).toEqual([0, 0x61, 0x73, 0x6d]);
+  });
+
+  it('splitSparse reproduces W·r and uses the shared E weight only when all E weights are equal', () => {
+    for (const uniformE of [true, false]) {
+      const net = randomNetwork(9, 4, 5, 1, uniformE);
+      const s = splitSparse(net.W, 9, 4);
+      expect(s.sharedWeight).toBe(uniformE ? 0.9 : 0);
+      const r = Float64Array.from({ length: 9 }, (_, i) => Math.cos(i));
+      for (let i = 0; i < 9; i++) {
+        let sparse = 0;
+        for (let p = s.eRowStart[i]; p < s.eRowStart[i + 1]; p++) sparse += s.sharedWeight * r[s.eCols[p]];
+        for (let q = s.rowStart[i]; q < s.rowStart[i + 1]; q++) sparse += s.values[q] * r[s.cols[q]];
+        let dense = 0;
+        for (let j = 0; j < 9; j++) dense += net.W[i * 9 + j] * r[j];
+        expect(Math.abs(sparse - dense)).toBeLessThan(1e-14);
+      }
+    }
+  });
+});
+
+describe('fast kernels agree with the exact reference', () => {
+  it("'auto' resolves to a float64 kernel", () => {
+    expect(['wasm-dense-i', 'csr']).toContain(resolveKernelName('auto'));
+  });
+
+  it('published network, random gains: states ≤ 1e-12 relative, error ≤ 1e-12 relative', ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const network = publishedNetwork();
+    const target = loadReferenceArray('novel_target').data;
+    const rng = new Rng(31);
+    for (const spread of [0, 0.3]) {
+      const gains = Float64Array.from({ length: 200 }, () => 1 + spread * rng.normal());
+      const ref = simulateReference(network.W, 200, network.x0, gains, DEFAULT_DYNAMICS);
+      const refError = normalisedError(computeOutput(ref.rates, 200, 200, 100, network.readout), target, 1, 200);
+      for (const kernel of FAST_KERNELS) {
+        if (kernel.startsWith('wasm') && !dynamicsWasmAvailable()) continue;
+        const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel });
+        const states = new Float64Array(40000);
+        const rates = new Float64Array(40000);
+        const error = evaluator.run(gains, undefined, rates, states);
+        expect(relativeDifference(states, ref.states), kernel).toBeLessThan(1e-12);
+        expect(relativeDifference(rates, ref.rates), kernel).toBeLessThan(1e-12);
+        expect(Math.abs(error - refError) / refError, kernel).toBeLessThan(1e-12);
+        // Repeated runs are deterministic and independent of the previous trial.
+        expect(evaluator.error(gains)).toBe(error);
+      }
+    }
+  });
+
+  it('small odd-size networks, non-uniform E weights, both gain functions, several channels', () => {
+    for (const [n, nE, seed, uniformE] of [
+      [7, 3, 1, false],
+      [12, 6, 2, true],
+      [33, 20, 3, false],
+    ] as const) {
+      const network = randomNetwork(n, nE, seed, 2, uniformE);
+      for (const gainFunction of ['tanh', 'linear'] as const) {
+        const params: DynamicsParams = { ...DEFAULT_DYNAMICS, nSamples: 60, gainFunction, tau: gainFunction === 'linear' ? 400 : 200 };
+        const gains = Float64Array.from({ length: n }, (_, i) => 0.6 + 0.05 * i);
+        const ref = simulateReference(network.W, n, network.x0, gains, params);
+        for (const kernel of FAST_KERNELS) {
+          if (kernel.startsWith('wasm') && !dynamicsWasmAvailable()) continue;
+          const k = createKernel(kernel, network, params);
+          const states = new Float64Array(60 * n);
+          const rates = k.run(gains, network.x0, null, states);
+          expect(relativeDifference(states, ref.states), `${kernel} n=${n} ${gainFunction}`).toBeLessThan(1e-12);
+          expect(relativeDifference(rates, ref.rates), `${kernel} n=${n} ${gainFunction}`).toBeLessThan(1e-12);
+        }
+      }
+    }
+  });
+});
