@@ -1,0 +1,178 @@
+/**
+ * `gainlab inspect FILE.gainlab [--json]`: what a project file holds — networks (N, nE, α when an
+ * SOC log is stored, initial conditions, readout), targets, training runs, placeholders and every
+ * array's shape — read with the same loader as the app (ProjectService.read → decodeProjectFile).
+ * A file the app would refuse prints the app's message on stderr and exits with code 2.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { ProjectFileError } from '../../src-shared/project/errors.js';
+import type { NdArray, Project, TargetSource } from '../../src-shared/project/schema.js';
+import { shapeText } from '../../src-shared/project/validate.js';
+import { ProjectService, type OpenedProject } from '../../src-main/services/projects.js';
+
+/** The streams the command writes to (process.stdout/stderr fit). */
+export interface InspectIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  cwd?: string;
+}
+
+export const USAGE = 'usage: gainlab inspect FILE.gainlab [--json]';
+
+function sourceText(source: TargetSource, names: Map<string, string>): string {
+  switch (source.kind) {
+    case 'generated':
+      return `generated (seed ${source.seed})`;
+    case 'imported':
+      return source.fileName ? `imported from ${source.fileName}` : 'imported';
+    case 'slow':
+      return `slow variant ×${source.factor} of "${names.get(source.sourceId) ?? source.sourceId}"${source.amplitudeScaling ? ', amplitude × 1/s²' : ''}`;
+    default:
+      return source.kind;
+  }
+}
+
+function kb(bytes: number): string {
+  return bytes < 10_000 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(0)} KB`;
+}
+
+function nd(array: NdArray): string {
+  return shapeText(array.shape);
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+export function describeProject(opened: OpenedProject): string {
+  const { project } = opened;
+  const lines: string[] = [];
+  const migrated = opened.fromVersion < 2 ? ` (file format ${opened.fromVersion}, read by migration)` : '';
+  lines.push(`${path.basename(opened.path)}: GainLab project, ${kb(opened.sizeBytes)}${migrated}${opened.writtenBy ? `, written by ${opened.writtenBy}` : ''}`);
+  lines.push(`name: ${project.name}`);
+  lines.push(`created ${project.createdAt}, modified ${project.modifiedAt}`);
+  if (project.notes) lines.push(`notes: ${project.notes.length > 300 ? `${project.notes.slice(0, 300)}…` : project.notes}`);
+
+  lines.push('', `Networks (${project.networks.length})`);
+  for (const net of project.networks) {
+    const alpha = net.soc ? `, α = ${net.soc.finalAlpha.toFixed(5)}` : '';
+    lines.push(`  ${net.id}  "${net.name}"  N = ${net.n} (nE = ${net.nE})${alpha}, origin ${net.origin}${net.seed !== null ? `, seed ${net.seed}` : ''}`);
+    lines.push(`    W ${shapeText([net.n, net.n])}, initial conditions ${shapeText([net.nInitialConditions, net.n])}`);
+    if (net.readout) {
+      const fit = net.readout.fittedTo ? `, fitted to ${net.readout.fittedTo}${net.readout.fitError !== null ? ` (E = ${net.readout.fitError.toPrecision(3)})` : ''}` : '';
+      lines.push(`    readout ${shapeText([net.readout.channels, 1 + net.nE])}${fit}`);
+    } else {
+      lines.push('    no readout');
+    }
+    const p = net.params;
+    lines.push(`    dynamics: τ = ${p.tau} ms, r0 = ${p.r0}, rmax = ${p.rmax}, T = ${p.duration} ms, ${p.nSamples} samples, gain function ${p.gainFunction}`);
+    if (net.soc) {
+      lines.push(`    SOC: recipe ${net.soc.recipe}, seed ${net.soc.seed}, ${net.soc.iterations} iterations, α history ${shapeText([net.soc.alphaHistory.length])}`);
+    }
+  }
+
+  const targetNames = new Map(project.targets.map((t) => [t.id, t.name]));
+  lines.push('', `Targets (${project.targets.length})`);
+  for (const t of project.targets) {
+    lines.push(
+      `  ${t.id}  "${t.name}"  ${plural(t.channels, 'channel')} × ${t.nSamples} samples, ${t.duration} ms, ${sourceText(t.source, targetNames)}; values ${shapeText([t.channels, t.nSamples])}`,
+    );
+  }
+
+  lines.push('', `Training runs (${project.runs.length})`);
+  for (const run of project.runs) {
+    const best = run.sessions.length ? Math.min(...run.sessions.map((s) => s.bestError)) : null;
+    lines.push(
+      `  ${run.id}  "${run.name}"  ${run.rule} rule on ${run.networkId} → ${run.targetIds.join(', ')}, ${plural(run.sessions.length, 'session')}, seed ${run.seed}, ${run.status}` +
+        (run.initialError !== null ? `, E ${run.initialError.toPrecision(3)} → ${best !== null ? best.toPrecision(3) : '–'}` : ''),
+    );
+    for (const s of run.sessions) {
+      lines.push(
+        `    session ${s.session}: seed ${s.seed}, best E = ${s.bestError.toPrecision(3)} at trial ${s.bestTrial}/${s.trialsRun}; error curve ${shapeText([s.errorCurve.length])}, best gains ${shapeText([s.bestGains.length])}${s.output ? `, output ${nd(s.output)}` : ''}`,
+      );
+    }
+  }
+
+  lines.push('', `Primitive libraries (${project.primitiveLibraries.length})`);
+  for (const lib of project.primitiveLibraries) {
+    lines.push(`  ${lib.id}  "${lib.name}"  on ${lib.networkId}: gains ${nd(lib.gains)}, outputs ${nd(lib.outputs)}`);
+  }
+  lines.push('', `Speed manifolds (${project.speedManifolds.length})`);
+  for (const m of project.speedManifolds) {
+    lines.push(`  ${m.id}  "${m.name}"  on ${m.networkId}: durations ${m.durations.join(', ')} ms, gains ${nd(m.gains)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** A JSON summary (no array values, only shapes). */
+export function summariseProject(opened: OpenedProject): Record<string, unknown> {
+  const project: Project = opened.project;
+  return {
+    file: opened.path,
+    sizeBytes: opened.sizeBytes,
+    fromVersion: opened.fromVersion,
+    writtenBy: opened.writtenBy,
+    name: project.name,
+    createdAt: project.createdAt,
+    modifiedAt: project.modifiedAt,
+    networks: project.networks.map((n) => ({
+      id: n.id,
+      name: n.name,
+      n: n.n,
+      nE: n.nE,
+      alpha: n.soc?.finalAlpha ?? null,
+      seed: n.seed,
+      shapes: {
+        W: [n.n, n.n],
+        initialConditions: [n.nInitialConditions, n.n],
+        readout: n.readout ? [n.readout.channels, 1 + n.nE] : null,
+      },
+    })),
+    targets: project.targets.map((t) => ({ id: t.id, name: t.name, channels: t.channels, nSamples: t.nSamples, duration: t.duration, source: t.source })),
+    runs: project.runs.map((r) => ({
+      id: r.id,
+      name: r.name,
+      rule: r.rule,
+      networkId: r.networkId,
+      targetIds: r.targetIds,
+      sessions: r.sessions.length,
+      bestError: r.sessions.length ? Math.min(...r.sessions.map((s) => s.bestError)) : null,
+    })),
+    primitiveLibraries: project.primitiveLibraries.length,
+    speedManifolds: project.speedManifolds.length,
+  };
+}
+
+export async function run(argv: string[], io: InspectIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const args = argv.filter((a) => a !== '--json');
+  const json = args.length !== argv.length;
+  if (args.includes('-h') || args.includes('--help')) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const unknown = args.find((a) => a.startsWith('-'));
+  if (unknown) {
+    io.stderr.write(`gainlab inspect: unknown option ${unknown}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.length !== 1) {
+    io.stderr.write(`gainlab inspect: ${args.length === 0 ? 'which file?' : 'one file at a time'}\n${USAGE}\n`);
+    return 2;
+  }
+  const file = path.resolve(io.cwd ?? process.cwd(), args[0]);
+  // read() never touches the config directory (no recent list, no recovery copies).
+  const service = new ProjectService({ configDir: path.join(os.tmpdir(), 'gainlab-inspect-unused') });
+  let opened: OpenedProject;
+  try {
+    opened = await service.read(file);
+  } catch (error) {
+    if (error instanceof ProjectFileError) {
+      io.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  io.stdout.write(json ? `${JSON.stringify(summariseProject(opened), null, 2)}\n` : describeProject(opened));
+  return 0;
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../../src-cli/commands/inspect.js';
+import { decodeProject, encodeProject, projectToEntries, zipEntries } from '../../src-shared/project/archive.js';
+import { sampleProject } from './fixtures.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'gainlab-inspect-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function inspect(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(args, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, cwd: dir });
+  return { code, out, err };
+}
+
+describe('gainlab inspect', () => {
+  it('lists networks, targets, runs and array shapes', async () => {
+    writeFileSync(path.join(dir, 'sample.gainlab'), encodeProject(sampleProject(), { appVersion: '0.1.0' }));
+    const { code, out, err } = await inspect(['sample.gainlab']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('sample.gainlab: GainLab project');
+    expect(out).toContain('written by GainLab 0.1.0');
+    expect(out).toContain('net-a  "Small SOC"  N = 12 (nE = 6), α = 0.14990');
+    expect(out).toContain('W (12, 12), initial conditions (2, 12)');
+    expect(out).toContain('readout (2, 7), fitted to reach (E = 0.0123)');
+    expect(out).toContain('Targets (4)');
+    expect(out).toContain('reach-slow  "Reach ×2 slower"  2 channels × 99 samples, 1000 ms, slow variant ×2 of "Reach", amplitude × 1/s²');
+    expect(out).toContain('emg  "Imported EMG"  1 channel × 3 samples, 300 ms, imported from emg.csv');
+    expect(out).toContain('Training runs (1)');
+    expect(out).toContain('session 1: seed');
+    expect(out).toContain('output (2, 50)');
+    expect(out).toContain('Primitive libraries (1)');
+    expect(out).toContain('gains (1, 12), outputs (1, 2, 50)');
+    expect(out).toContain('durations 500, 1000 ms, gains (2, 12)');
+  });
+
+  it('prints a JSON summary with --json', async () => {
+    writeFileSync(path.join(dir, 'sample.gainlab'), encodeProject(sampleProject()));
+    const { code, out } = await inspect(['sample.gainlab', '--json']);
+    expect(code).toBe(0);
+    const summary = JSON.parse(out);
+    expect(summary.networks[0]).toMatchObject({ id: 'net-a', n: 12, nE: 6, alpha: 0.1499, shapes: { W: [12, 12], initialConditions: [2, 12], readout: [2, 7] } });
+    expect(summary.targets).toHaveLength(4);
+    expect(summary.runs[0].bestError).toBe(0.5);
+  });
+
+  it('a bad file prints the message the app shows and exits with 2', async () => {
+    const { json, files } = projectToEntries(sampleProject());
+    const entries = Object.fromEntries(files);
+    delete entries['arrays/targets/0/values.npy'];
+    const broken = zipEntries({ 'project.json': json, ...entries });
+    writeFileSync(path.join(dir, 'broken.gainlab'), broken);
+    let appMessage = '';
+    try {
+      decodeProject(broken, { fileName: 'broken.gainlab' });
+    } catch (error) {
+      appMessage = (error as Error).message;
+    }
+    expect(appMessage).toMatch(/missing from the archive/);
+    const { code, out, err } = await inspect(['broken.gainlab']);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe(`${appMessage}\n`);
+
+    const missing = await inspect(['nothing-here.gainlab']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe('"nothing-here.gainlab": could not open the file: the file does not exist.\n');
+  });
+
+  it('usage errors exit with 2', async () => {
+    expect((await inspect([])).code).toBe(2);
+    expect((await inspect(['a.gainlab', 'b.gainlab'])).err).toMatch(/one file at a time/);
+    expect((await inspect(['--frobnicate', 'a.gainlab'])).err).toMatch(/unknown option --frobnicate/);
+    const help = await inspect(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^usage: gainlab inspect/);
+  });
+});
