@@ -283,7 +283,7 @@ export const modelSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type ModelSource = z.infer<typeof modelSourceSchema>;
 
-export const trainingRequestSchema = z.object({
+export const trainingRequestSchema = z.strictObject({
   source: modelSourceSchema,
   rule: z.enum(['reward', 'gradient']),
   /** Reward rule: number of trials per session; gradient: number of Adam iterations. */
@@ -305,7 +305,7 @@ export const trainingRequestSchema = z.object({
 export type TrainingRequest = z.input<typeof trainingRequestSchema>;
 export type TrainingOptions = z.output<typeof trainingRequestSchema>;
 
-export const socRequestSchema = z.object({
+export const socRequestSchema = z.strictObject({
   n: z.number().int().min(4).max(MAX_N),
   seed: z.number().int().min(0).max(2 ** 32 - 1),
   /** 'published': the paper's fixed η = 10 recipe; 'fast': adaptive η, same stopping rule. */
@@ -402,7 +402,7 @@ export type ErrorPoints = z.infer<typeof errorPointsSchema>;
 // Simulation
 // ---------------------------------------------------------------------------------------------
 
-export const simulateRequestSchema = z.object({
+export const simulateRequestSchema = z.strictObject({
   /** A network of the open project (with the initial-condition row to start from) or inline data. */
   network: z.union([
     z.object({ networkId: id, initialConditionIndex: z.number().int().min(0).default(0) }),
@@ -434,7 +434,8 @@ export type SimulateResponse = z.infer<typeof simulateResponseSchema>;
 // Channels
 // ---------------------------------------------------------------------------------------------
 
-const empty = z.object({}).strict();
+/** Requests are strict: unknown keys are refused (a typo must not silently become a default). */
+const empty = z.strictObject({});
 
 export const invokeContract = {
   [CHANNELS.appInfo]: {
@@ -464,7 +465,7 @@ export const invokeContract = {
     response: z.object({ jobId: id }),
   },
   [CHANNELS.jobsCancel]: {
-    request: z.object({ jobId: id }),
+    request: z.strictObject({ jobId: id }),
     /** The job's status after the request (a finished job stays as it was). */
     response: z.object({ jobId: id, status: jobStatusSchema }),
   },
@@ -473,12 +474,12 @@ export const invokeContract = {
     response: z.array(jobSummarySchema),
   },
   [CHANNELS.jobsGet]: {
-    request: z.object({ jobId: id }),
+    request: z.strictObject({ jobId: id }),
     response: jobDetailSchema,
   },
   /** Forget a finished job (running jobs must be cancelled first → 'forbidden'). */
   [CHANNELS.jobsRemove]: {
-    request: z.object({ jobId: id }),
+    request: z.strictObject({ jobId: id }),
     response: z.object({ jobId: id }),
   },
   [CHANNELS.simulateRun]: {
@@ -494,7 +495,7 @@ export const invokeContract = {
    * answers 'cancelled'); web mode needs a path or uses project:import.
    */
   [CHANNELS.projectOpen]: {
-    request: z.object({ path: z.string().min(1).max(4096).optional() }),
+    request: z.strictObject({ path: z.string().min(1).max(4096).optional() }),
     response: projectSummarySchema,
   },
   /** Save to the current path (an unsaved project behaves like saveAs). */
@@ -503,7 +504,7 @@ export const invokeContract = {
     response: z.object({ path: z.string() }),
   },
   [CHANNELS.projectSaveAs]: {
-    request: z.object({ path: z.string().min(1).max(4096).optional() }),
+    request: z.strictObject({ path: z.string().min(1).max(4096).optional() }),
     response: z.object({ path: z.string() }),
   },
   [CHANNELS.projectRecent]: {
@@ -512,7 +513,7 @@ export const invokeContract = {
   },
   /** Restore the autosaved copy of the last session, if there is one (null otherwise). */
   [CHANNELS.projectRecover]: {
-    request: z.object({ restore: z.boolean().default(false) }),
+    request: z.strictObject({ restore: z.boolean().default(false) }),
     response: z.object({
       available: z.boolean(),
       savedAt: z.number().nullable(),
@@ -525,7 +526,7 @@ export const invokeContract = {
   },
   /** Add or replace networks/targets, remove by id, rename; marks the project dirty. */
   [CHANNELS.projectUpdate]: {
-    request: z.object({
+    request: z.strictObject({
       name: z.string().max(200).optional(),
       notes: z.string().max(100_000).optional(),
       upsertNetworks: z.array(projectNetworkSchema).max(32).optional(),
@@ -540,7 +541,7 @@ export const invokeContract = {
   },
   /** Open a project from bytes (web mode upload, drag and drop). */
   [CHANNELS.projectImport]: {
-    request: z.object({ fileName: z.string().max(400), bytes: uint8ArraySchema }),
+    request: z.strictObject({ fileName: z.string().max(400), bytes: uint8ArraySchema }),
     response: projectSummarySchema,
   },
   /** The current project as file bytes (web mode download). */

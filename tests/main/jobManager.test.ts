@@ -5,6 +5,7 @@ import { invokeContract } from '../../src-shared/ipc/contract.js';
 import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
 import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
+import { expectClose } from '../helpers/expectClose.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
 
 // Job tests run the real piscina pool on the TypeScript worker through tsx (no build needed); the
@@ -91,9 +92,11 @@ describe('job manager with the real worker pool', () => {
       }
     }
     expect(streamed).toEqual(Array.from(session.errorCurve));
-    // throttled: consecutive progress events at least ~100 ms apart (a little timer slack)
+    // throttled: consecutive progress events at least ~100 ms apart (a little timer slack); the
+    // first ('started') and the last (flushed right before jobs:finished) are exempt
     const times = events.filter((e) => e.channel === 'jobs:progress' && (e.payload as { jobId: string }).jobId === jobId).map((e) => e.at);
-    for (let k = 2; k < times.length; k++) expect(times[k] - times[k - 1]).toBeGreaterThanOrEqual(90);
+    expect(times.length).toBeGreaterThan(3);
+    for (let k = 2; k < times.length - 1; k++) expect(times[k] - times[k - 1]).toBeGreaterThanOrEqual(95);
     const finished = eventsOf('jobs:finished', jobId);
     expect(finished).toHaveLength(1);
     expect(finished[0].status).toBe('done');
@@ -165,7 +168,8 @@ describe('job manager with the real worker pool', () => {
     const response = await manager.simulate({ network, gains, target, includeRates: true });
     const { rates } = simulateReference(network.W, network.n, network.x0, gains, network.params);
     const output = computeOutput(rates, network.params.nSamples, network.n, network.nE, network.readout);
-    expect(Array.from(response.output)).toEqual(Array.from(output));
+    // the worker uses the fast default kernel; it agrees with the reference path to rounding
+    expectClose(response.output, output, { rtol: 1e-10, atol: 1e-12 });
     expect(response.rates!.length).toBe(rates.length);
     expect(response.error).toBeCloseTo(normalisedError(output, target.values, 1, network.params.nSamples), 12);
   });

@@ -1,0 +1,165 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { EventChannel } from '../../src-shared/ipc/contract.js';
+import { createWebSocketTransport, webSocketUrl } from '../../src-shared/ipc/wsTransport.js';
+import { decodeWire, encodeWire } from '../../src-shared/ipc/wire.js';
+import { createEventHub } from '../../src-main/services/appServices.js';
+import { syntheticExampleProject } from '../../src-main/services/example.js';
+import { createHandlers } from '../../src-main/services/handlers.js';
+import { createJobManager } from '../../src-main/services/jobManager.js';
+import { createMemoryProjects } from '../../src-main/services/projectsApi.js';
+import { startWebServer, type RunningWebServer } from '../../src-main/web/webServer.js';
+
+const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-renderer-'));
+mkdirSync(path.join(rendererDir, 'assets'));
+writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>GainLab</title><script type="module" src="./assets/app.js"></script>');
+writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log("app")');
+writeFileSync(path.join(os.tmpdir(), 'gainlab-secret.txt'), 'outside the renderer dir');
+
+const hub = createEventHub();
+const jobs = createJobManager({
+  pool: { run: async () => Promise.reject(new Error('no pool in this test')), destroy: async () => undefined },
+  emit: hub.emit,
+});
+const projects = createMemoryProjects({
+  appVersion: '9.9.9',
+  loadExample: () => syntheticExampleProject(new Date(0), 20),
+  onChange: (summary) => hub.emit('project:changed', summary),
+});
+const handlers = createHandlers({ mode: 'web', version: '9.9.9', platform: 'test', workerThreads: 1, jobs, projects });
+
+let server: RunningWebServer;
+let base: string;
+
+beforeAll(async () => {
+  server = await startWebServer({ port: 0, handlers, subscribe: hub.subscribe, rendererDir });
+  base = `http://127.0.0.1:${server.port}`;
+});
+
+afterAll(async () => {
+  await server.close();
+  await jobs.dispose();
+});
+
+function get(urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${base}${urlPath}`, { headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Try a WebSocket upgrade; resolves with the open socket or the HTTP status it was refused with. */
+function connect(url: string, options: { origin?: string; protocols?: string[] } = {}): Promise<{ socket?: WebSocket; status?: number }> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, options.protocols ?? [], options.origin ? { origin: options.origin } : {});
+    socket.once('open', () => resolve({ socket }));
+    socket.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode });
+      socket.terminate();
+    });
+    socket.once('error', () => resolve({ status: -1 }));
+  });
+}
+
+describe('web mode server', () => {
+  it('listens on 127.0.0.1 and prints a tokenised URL', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    expect(server.token.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('refuses the page without or with a wrong token (403) and serves it with the right one', async () => {
+    expect((await get('/')).status).toBe(403);
+    expect((await get('/?token=wrong')).status).toBe(403);
+    expect((await get(`/?token=${server.token}x`)).status).toBe(403);
+    const ok = await get(`/?token=${server.token}`);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toContain('<title>GainLab</title>');
+    const csp = String(ok.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*(https?:|\*|'unsafe-inline'|'unsafe-eval')/);
+    const cookie = String(ok.headers['set-cookie']);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+  });
+
+  it('serves assets only with the token cookie, never outside the renderer dir', async () => {
+    expect((await get('/assets/app.js')).status).toBe(403);
+    const cookie = `gainlab_token=${server.token}`;
+    const asset = await get('/assets/app.js', { cookie });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+    expect((await get('/../gainlab-secret.txt', { cookie })).status).toBe(404);
+    expect((await get('/%2e%2e/gainlab-secret.txt', { cookie })).status).toBe(404);
+    expect((await get('/assets/..%2f..%2fgainlab-secret.txt', { cookie })).status).toBe(404);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    expect((await get(`/?token=${server.token}`, { host: `evil.example:${server.port}` })).status).toBe(403);
+  });
+
+  it('refuses WebSocket upgrades without or with a wrong token, or from a foreign Origin', async () => {
+    const ws = `ws://127.0.0.1:${server.port}/ws`;
+    expect((await connect(ws)).status).toBe(403);
+    expect((await connect(`${ws}?token=nope`)).status).toBe(403);
+    expect((await connect(`${ws}?token=${server.token}`, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await connect(`${ws}?token=${server.token}`, { origin: `http://127.0.0.1:${server.port + 1}` })).status).toBe(403);
+    const good = await connect(`${ws}?token=${server.token}`, { origin: base });
+    expect(good.socket).toBeDefined();
+    good.socket!.close();
+    const viaProtocol = await connect(ws, { origin: base, protocols: [`gainlab.${server.token}`] });
+    expect(viaProtocol.socket?.protocol).toBe(`gainlab.${server.token}`);
+    viaProtocol.socket!.close();
+  });
+
+  it('carries invokes, envelopes and events over the wire protocol', async () => {
+    const { socket } = await connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: base });
+    const frames: unknown[] = [];
+    socket!.on('message', (data) => frames.push(decodeWire(data.toString())));
+    socket!.send(encodeWire({ type: 'invoke', id: 1, channel: 'app:info', payload: {} }));
+    socket!.send(encodeWire({ type: 'invoke', id: 2, channel: 'jobs:get', payload: { jobId: 3 } }));
+    socket!.send(encodeWire({ type: 'invoke', id: 3, channel: 'no:such', payload: {} }));
+    socket!.send('not json at all');
+    hub.emit('menu:command', { command: 'save' });
+    await waitFor(() => frames.length >= 4);
+    expect(frames).toContainEqual({ type: 'result', id: 1, envelope: { ok: true, value: { name: 'GainLab', version: '9.9.9', mode: 'web', platform: 'test', workerThreads: 1 } } });
+    expect(frames).toContainEqual(expect.objectContaining({ type: 'result', id: 2, envelope: expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'invalid-payload' }) }) }));
+    expect(frames).toContainEqual(expect.objectContaining({ type: 'result', id: 3, envelope: expect.objectContaining({ ok: false }) }));
+    expect(frames).toContainEqual({ type: 'event', channel: 'menu:command', payload: { command: 'save' } });
+    socket!.close();
+  });
+
+  it('the shared WebSocket transport works end to end (typed arrays included)', async () => {
+    const url = webSocketUrl({ protocol: 'http:', host: `127.0.0.1:${server.port}`, search: `?token=${server.token}` });
+    const transport = createWebSocketTransport(new WebSocket(url, { origin: base }) as never);
+    const seen: EventChannel[] = [];
+    transport.on('project:changed', () => seen.push('project:changed'));
+    const example = await transport.invoke('example:load', {});
+    expect(example.ok).toBe(true);
+    if (example.ok) {
+      const network = example.value.project.networks[0];
+      expect(network.W).toBeInstanceOf(Float64Array);
+      expect(network.W.length).toBe(network.n * network.n);
+    }
+    await waitFor(() => seen.length > 0);
+    const exported = await transport.invoke('project:export', {});
+    expect(exported.ok && exported.value.bytes instanceof Uint8Array).toBe(true);
+    transport.close();
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
