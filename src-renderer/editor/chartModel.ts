@@ -10,6 +10,8 @@ import type { ControlPoint } from './controlPoints.js';
 export interface YRange {
   min: number;
   max: number;
+  /** Tick interval (min and max are multiples of it). */
+  step: number;
 }
 
 /** Channel colours of the targets; the network output is drawn in one muted grey under them. */
@@ -41,12 +43,19 @@ export function computeYRange(...traces: (ArrayLike<number> | undefined)[]): YRa
       if (v > hi) hi = v;
     }
   }
-  if (lo > hi) return { min: -1, max: 1 };
-  const span = hi - lo;
-  if (span <= 1e-12 * Math.max(1, Math.abs(hi))) return { min: lo - 1, max: hi + 1 };
-  const padded = { lo: lo - 0.1 * span, hi: hi + 0.1 * span };
-  const step = niceStep((padded.hi - padded.lo) / 5);
-  return { min: Math.floor(padded.lo / step) * step, max: Math.ceil(padded.hi / step) * step };
+  if (lo > hi) return { min: -1, max: 1, step: 0.5 };
+  let span = hi - lo;
+  if (span <= 1e-12 * Math.max(1, Math.abs(hi))) {
+    // A flat trace (e.g. an empty new channel): ±1 around it.
+    lo -= 1;
+    hi += 1;
+    span = 2;
+  } else {
+    lo -= 0.1 * span;
+    hi += 0.1 * span;
+  }
+  const step = niceStep((hi - lo) / 5);
+  return { min: Math.floor(lo / step) * step, max: Math.ceil(hi / step) * step, step };
 }
 
 /**
@@ -148,6 +157,9 @@ export function buildEditorChartOption(input: EditorChartInput): EChartsOption {
     legend: { data: legend, top: 4, type: 'plain' },
     tooltip: {
       show: !input.interacting,
+      // Drawn on the canvas: the HTML tooltip writes style="" attributes, which a strict CSP
+      // (style-src 'self') blocks.
+      renderMode: 'richText',
       trigger: 'axis',
       axisPointer: { type: 'line', animation: false },
       valueFormatter: (value) => (typeof value === 'number' ? value.toPrecision(4) : String(value)),
@@ -160,7 +172,7 @@ export function buildEditorChartOption(input: EditorChartInput): EChartsOption {
       nameLocation: 'middle',
       nameGap: 28,
     },
-    yAxis: { type: 'value', min: yRange.min, max: yRange.max, scale: true },
+    yAxis: { type: 'value', min: yRange.min, max: yRange.max, interval: yRange.step },
     series,
   };
 }

@@ -28,9 +28,11 @@ describe('editor chart model', () => {
     expect(range.max).toBeGreaterThan(10);
     expect(range.min).toBeGreaterThanOrEqual(-3 - 0.1 * 13 - 5); // padded by 10 %, rounded to a step ≤ 5
     expect(range.max).toBeLessThanOrEqual(10 + 0.1 * 13 + 5);
-    expect(computeYRange(new Float64Array(5))).toEqual({ min: -1, max: 1 });
-    expect(computeYRange()).toEqual({ min: -1, max: 1 });
-    expect(computeYRange([4, 4])).toEqual({ min: 3, max: 5 });
+    // min and max are whole multiples of the tick step, so the ticks land on both ends.
+    expect(Number.isInteger(range.min / range.step) && Number.isInteger(range.max / range.step)).toBe(true);
+    expect(computeYRange(new Float64Array(5))).toEqual({ min: -1, max: 1, step: 0.5 });
+    expect(computeYRange()).toEqual({ min: -1, max: 1, step: 0.5 });
+    expect(computeYRange([4, 4])).toEqual({ min: 3, max: 5, step: 0.5 });
   });
 
   it('reads a network output with the target channel count, with its own sample count', () => {
@@ -51,7 +53,7 @@ describe('editor chart model', () => {
         { index: 0, y: 1 },
         { index: 10, y: 2 },
       ],
-      yRange: { min: -50, max: 50 },
+      yRange: { min: -50, max: 50, step: 10 },
     });
     const series = option.series as Series[];
     expect(series.map((s) => s.id)).toEqual(['output-0', 'output-1', 'target-0', 'target-1', CONTROL_POINT_SERIES_ID]);
@@ -67,7 +69,7 @@ describe('editor chart model', () => {
       [0, 1],
       [gridTime(10, 11, 100), 2],
     ]);
-    expect(option.yAxis).toMatchObject({ min: -50, max: 50 });
+    expect(option.yAxis).toMatchObject({ min: -50, max: 50, interval: 10 });
     expect(option.xAxis).toMatchObject({ min: 0, max: 100 });
   });
 
@@ -77,7 +79,7 @@ describe('editor chart model', () => {
       target,
       selectedChannel: 0,
       networkOutput: new Float64Array(7),
-      yRange: { min: -1, max: 1 },
+      yRange: { min: -1, max: 1, step: 0.5 },
     });
     expect((option.series as Series[]).map((s) => s.id)).toEqual(['target-0', 'target-1']);
   });
