@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const script = path.resolve(import.meta.dirname, '../scripts/check-boundaries.mjs');
+const repoRoot = path.resolve(import.meta.dirname, '..');
+
+function run(root: string) {
+  const result = spawnSync(process.execPath, [script, root], { encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gainlab-boundaries-'));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+  return root;
+}
+
+describe('scripts/check-boundaries.mjs', () => {
+  it('passes on this repository', () => {
+    const { status, output } = run(repoRoot);
+    expect(output).toMatch(/OK/);
+    expect(status).toBe(0);
+  });
+
+  it('passes on a clean tree (comments and strings that mention forbidden things do not count)', () => {
+    const root = tree({
+      'src-shared/model/a.ts': "// import fs from 'node:fs'; window.alert()\nexport const text = 'document.title and window.open';\nexport const x = 1;\n",
+      'src-renderer/main.ts': "import { x } from '../src-shared/model/a.js';\nconsole.log(window.location, x);\n",
+      'src-main/worker/w.ts': "import { x } from '../../src-shared/model/a.js';\nimport { readFile } from 'node:fs';\nexport default x;\n",
+      'src-main/electron/main.ts': "import { app } from 'electron';\n",
+    });
+    expect(run(root)).toMatchObject({ status: 0 });
+  });
+
+  it('reports each kind of violation with file:line and exits 1', () => {
+    const root = tree({
+      'src-shared/model/bad.ts': "export const a = 1;\nimport { readFileSync } from 'node:fs';\nimport os from 'os';\nconst el = document.createElement('div');\nimport { ipcRenderer } from 'electron';\n",
+      'src-renderer/views/View.vue': "<script setup lang=\"ts\">\nimport { x } from '../../src-main/services/jobManager.js';\n</script>\n",
+      'src-main/worker/modelWorker.ts': "import { helper } from './helper.js';\nexport default helper;\n",
+      'src-main/worker/helper.ts': "import { sendStatus } from '../electron/status.js';\nexport const helper = sendStatus;\n",
+      'src-main/electron/status.ts': "import { BrowserWindow } from 'electron';\nexport const sendStatus = () => BrowserWindow.getAllWindows();\n",
+      'src-main/services/typesOnly.ts': "import type { BrowserWindow } from 'electron';\nexport type W = BrowserWindow;\n",
+    });
+    const { status, output } = run(root);
+    expect(status).toBe(1);
+    expect(output).toContain("src-shared/model/bad.ts:2: src-shared must not import Node modules ('node:fs')");
+    expect(output).toContain("src-shared/model/bad.ts:3: src-shared must not import Node modules ('os')");
+    expect(output).toContain("src-shared/model/bad.ts:4: src-shared must not use the DOM global 'document'");
+    expect(output).toContain("src-shared/model/bad.ts:5: src-shared must not import electron ('electron')");
+    expect(output).toContain('src-renderer/views/View.vue:2: src-renderer must not import src-main');
+    // the worker reaches electron through two local files
+    expect(output).toMatch(/src-main\/worker\/modelWorker\.ts:1: src-main\/worker must not import electron \(through src-main\/worker\/modelWorker\.ts → src-main\/worker\/helper\.ts → src-main\/electron\/status\.ts\)/);
+    expect(output).toMatch(/src-main\/worker\/helper\.ts:1: src-main\/worker must not import electron/);
+    // a type-only import is erased at build time and allowed
+    expect(output).not.toContain('typesOnly.ts');
+  });
+});
