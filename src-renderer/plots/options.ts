@@ -1,0 +1,331 @@
+/**
+ * ECharts options as pure functions of the data (no DOM, no Vue): easy to test, and the chart
+ * components stay thin. Layouts follow docs/ARCHITECTURE.md: outputs/targets channel-major
+ * (values[c * nSamples + k]), rates time-major (rates[k * n + i]).
+ */
+import type { ComposeOption } from 'echarts/core';
+import type { HeatmapSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type {
+  GridComponentOption,
+  LegendComponentOption,
+  TooltipComponentOption,
+  VisualMapComponentOption,
+} from 'echarts/components';
+import { RATE_COLORS, SESSION_COLORS, TARGET_COLOR } from './palette.js';
+
+export type ChartOption = ComposeOption<
+  | LineSeriesOption
+  | HeatmapSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | LegendComponentOption
+  | VisualMapComponentOption
+>;
+
+const AXIS_LABEL = { color: '#4a4a4a', fontSize: 11 };
+const AXIS_NAME = { color: '#333', fontSize: 12 };
+const SPLIT_LINE = { lineStyle: { color: '#ececec' } };
+
+/** Sample times t_k = k·T/(n−1) in ms (the movement grid of the model spec). */
+export function sampleTimes(duration: number, nSamples: number): Float64Array {
+  const times = new Float64Array(nSamples);
+  for (let k = 0; k < nSamples; k++) times[k] = (k * duration) / (nSamples - 1);
+  return times;
+}
+
+/** One channel of a channel-major series as [t, value] pairs. */
+export function channelPairs(
+  values: Float64Array,
+  channel: number,
+  nSamples: number,
+  duration: number,
+): [number, number][] {
+  const pairs: [number, number][] = new Array(nSamples);
+  const offset = channel * nSamples;
+  for (let k = 0; k < nSamples; k++) pairs[k] = [(k * duration) / (nSamples - 1), values[offset + k]];
+  return pairs;
+}
+
+/** A readable number for errors: 3 significant digits, scientific below 0.001. */
+export function formatError(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  if (value !== 0 && Math.abs(value) < 1e-3) return value.toExponential(2);
+  return value.toPrecision(3);
+}
+
+/** Axis ticks: as short as the value allows (10, 1, 0.1, 0.25, 1e-4). */
+export function formatTick(value: number): string {
+  if (value === 0) return '0';
+  if (Math.abs(value) < 1e-3) return value.toExponential(0);
+  return String(Number(value.toPrecision(3)));
+}
+
+export interface OutputCurve {
+  name: string;
+  /** channel-major values */
+  values: Float64Array;
+  color: string;
+  width?: number;
+}
+
+export interface OutputPlotInput {
+  duration: number;
+  nSamples: number;
+  channels: number;
+  target: { name: string; values: Float64Array } | null;
+  /** Drawn in order, from early to late training. */
+  curves: OutputCurve[];
+}
+
+/** Network output(s) over the target: target black dashed, outputs in copper shades. */
+export function outputPlotOption(input: OutputPlotInput): ChartOption {
+  const series: LineSeriesOption[] = [];
+  for (let c = 0; c < input.channels; c++) {
+    const suffix = input.channels > 1 ? ` (ch ${c + 1})` : '';
+    if (input.target) {
+      series.push({
+        id: `target-${c}`,
+        name: `Target${suffix}`,
+        type: 'line',
+        data: channelPairs(input.target.values, c, input.nSamples, input.duration),
+        showSymbol: false,
+        lineStyle: { color: TARGET_COLOR, width: 2, type: 'dashed' },
+        itemStyle: { color: TARGET_COLOR },
+        z: 3,
+      });
+    }
+    input.curves.forEach((curve, index) => {
+      series.push({
+        id: `curve-${index}-${c}`,
+        name: `${curve.name}${suffix}`,
+        type: 'line',
+        data: channelPairs(curve.values, c, input.nSamples, input.duration),
+        showSymbol: false,
+        lineStyle: { color: curve.color, width: curve.width ?? 2 },
+        itemStyle: { color: curve.color },
+        z: 2,
+      });
+    });
+  }
+  return {
+    animation: false,
+    grid: { left: 56, right: 16, top: 36, bottom: 40 },
+    legend: { top: 4, right: 8, itemWidth: 22, textStyle: { fontSize: 11, color: '#333' } },
+    tooltip: { trigger: 'axis', valueFormatter: (value) => formatAxisValue(value) },
+    xAxis: {
+      type: 'value',
+      name: 'time (ms)',
+      nameLocation: 'middle',
+      nameGap: 26,
+      nameTextStyle: AXIS_NAME,
+      min: 0,
+      max: input.duration,
+      axisLabel: AXIS_LABEL,
+      splitLine: SPLIT_LINE,
+    },
+    yAxis: {
+      type: 'value',
+      name: 'output m(t)',
+      nameLocation: 'middle',
+      nameGap: 40,
+      nameTextStyle: AXIS_NAME,
+      axisLabel: AXIS_LABEL,
+      splitLine: SPLIT_LINE,
+      scale: true,
+    },
+    series,
+  };
+}
+
+function formatAxisValue(value: unknown): string {
+  return typeof value === 'number' ? value.toPrecision(4) : String(value ?? '');
+}
+
+export interface HeatmapCells {
+  /** [time index, neuron index, rate] */
+  data: [number, number, number][];
+  /** Largest |rate|: the colour scale is symmetric around baseline. */
+  maxAbs: number;
+}
+
+/** Cells of the neurons × time heat map from time-major rates (every `timeStride`-th sample). */
+export function heatmapCells(rates: Float64Array, n: number, nSamples: number, timeStride = 1): HeatmapCells {
+  const data: [number, number, number][] = [];
+  let maxAbs = 0;
+  for (let k = 0, column = 0; k < nSamples; k += timeStride, column++) {
+    const row = k * n;
+    for (let i = 0; i < n; i++) {
+      const value = rates[row + i];
+      data.push([column, i, value]);
+      const magnitude = Math.abs(value);
+      if (magnitude > maxAbs) maxAbs = magnitude;
+    }
+  }
+  return { data, maxAbs };
+}
+
+export interface HeatmapInput {
+  rates: Float64Array;
+  n: number;
+  nE: number;
+  nSamples: number;
+  duration: number;
+}
+
+/** Firing rates relative to baseline, neurons (E then I) × time. */
+export function rateHeatmapOption(input: HeatmapInput): ChartOption {
+  // at most ~200 columns: a screen has no more pixels for them, and 40k cells draw fast
+  const timeStride = Math.max(1, Math.ceil(input.nSamples / 200));
+  const cells = heatmapCells(input.rates, input.n, input.nSamples, timeStride);
+  const columns = Math.ceil(input.nSamples / timeStride);
+  const columnTime = (column: number): number => (column * timeStride * input.duration) / (input.nSamples - 1);
+  const times: string[] = [];
+  for (let column = 0; column < columns; column++) times.push(columnTime(column).toFixed(1));
+  const ticks = timeTickColumns(columns, columnTime(1) - columnTime(0), input.duration);
+  const neurons = Array.from({ length: input.n }, (_, i) => String(i + 1));
+  const limit = cells.maxAbs > 0 ? niceCeil(cells.maxAbs) : 1;
+  return {
+    animation: false,
+    grid: { left: 56, right: 80, top: 12, bottom: 40 },
+    tooltip: {
+      position: 'top',
+      formatter: (params: unknown) => {
+        const value = (params as { value: [number, number, number] }).value;
+        return `neuron ${value[1] + 1} (${value[1] < input.nE ? 'E' : 'I'}), t = ${times[value[0]]} ms<br/>rate ${value[2].toFixed(2)} Hz`;
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: times,
+      name: 'time (ms)',
+      nameLocation: 'middle',
+      nameGap: 26,
+      nameTextStyle: AXIS_NAME,
+      axisLabel: {
+        ...AXIS_LABEL,
+        interval: (index: number) => ticks.has(index),
+        formatter: (_value: string, index: number) => String(ticks.get(index) ?? ''),
+      },
+      axisTick: { show: false },
+    },
+    yAxis: {
+      type: 'category',
+      data: neurons,
+      inverse: true,
+      name: `neuron (E 1–${input.nE}, I ${input.nE + 1}–${input.n})`,
+      nameLocation: 'middle',
+      nameGap: 36,
+      nameTextStyle: AXIS_NAME,
+      axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(input.n / 4) - 1) },
+      axisTick: { show: false },
+    },
+    visualMap: {
+      type: 'continuous',
+      min: -limit,
+      max: limit,
+      calculable: false,
+      orient: 'vertical',
+      right: 4,
+      top: 'middle',
+      itemHeight: 140,
+      itemWidth: 12,
+      text: [`+${limit} Hz`, `−${limit} Hz`],
+      textStyle: { fontSize: 11, color: '#333' },
+      inRange: { color: RATE_COLORS },
+    },
+    series: [
+      {
+        id: 'rates',
+        type: 'heatmap',
+        data: cells.data,
+        progressive: 0,
+        emphasis: { disabled: true },
+      },
+    ],
+  };
+}
+
+/**
+ * Columns of a time-category axis to label, mapped to round times (multiples of a 1-2-5 step, about
+ * five labels): the column nearest each such time.
+ */
+export function timeTickColumns(columns: number, columnStepMs: number, duration: number): Map<number, number> {
+  const step = niceCeil(duration / 5);
+  const ticks = new Map<number, number>();
+  for (let time = 0; time <= duration + 1e-9; time += step) {
+    const column = Math.round(time / columnStepMs);
+    if (column < columns) ticks.set(column, Math.round(time));
+  }
+  return ticks;
+}
+
+/** 1, 2, 5 × 10^k at or above `value`: readable colour-scale limits. */
+export function niceCeil(value: number): number {
+  const exponent = Math.floor(Math.log10(value));
+  const base = 10 ** exponent;
+  for (const step of [1, 2, 5, 10]) if (step * base >= value * (1 - 1e-12)) return step * base;
+  return 10 * base;
+}
+
+/**
+ * Convert the new entries of a raw error curve (index = trial) to [trial, error] pairs, appended
+ * to `pairs`; holes (missed points not yet backfilled) are skipped. Returns the next index to read.
+ */
+export function appendCurvePairs(curve: readonly number[], pairs: [number, number][], from: number): number {
+  for (let trial = from; trial < curve.length; trial++) {
+    const value = curve[trial];
+    if (value !== undefined && Number.isFinite(value)) pairs.push([trial, value]);
+  }
+  return curve.length;
+}
+
+export function errorSeries(session: number, data: [number, number][], highlighted: boolean): LineSeriesOption {
+  const color = SESSION_COLORS[session % SESSION_COLORS.length];
+  return {
+    id: `session-${session}`,
+    name: `session ${session + 1}`,
+    type: 'line',
+    data,
+    showSymbol: false,
+    sampling: 'lttb',
+    lineStyle: { color, width: highlighted ? 2 : 1.2, opacity: highlighted ? 1 : 0.75 },
+    itemStyle: { color },
+    emphasis: { disabled: true },
+  };
+}
+
+/** The empty error plot (series are added as points arrive). */
+export function errorCurveOption(logY: boolean): ChartOption {
+  return {
+    animation: false,
+    grid: { left: 64, right: 16, top: 28, bottom: 40 },
+    legend: { show: false, top: 2, right: 8, itemWidth: 18, textStyle: { fontSize: 11, color: '#333' } },
+    tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
+    xAxis: {
+      type: 'value',
+      name: 'trial',
+      nameLocation: 'middle',
+      nameGap: 26,
+      nameTextStyle: AXIS_NAME,
+      min: 0,
+      axisLabel: AXIS_LABEL,
+      splitLine: SPLIT_LINE,
+    },
+    yAxis: errorYAxis(logY),
+    series: [],
+  };
+}
+
+export function errorYAxis(logY: boolean): ChartOption['yAxis'] {
+  return {
+    type: logY ? 'log' : 'value',
+    name: 'error E',
+    nameLocation: 'middle',
+    nameGap: 48,
+    nameTextStyle: AXIS_NAME,
+    axisLabel: { ...AXIS_LABEL, formatter: (value: number) => formatTick(value) },
+    splitLine: SPLIT_LINE,
+    ...(logY ? { logBase: 10 } : { min: 0 }),
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * The open project as main reports it (networks, targets, stored runs) and which network and
+ * target the workspace shows. Main owns the project; this store only mirrors it and follows
+ * project:changed. Project-file channels belong to the projects service: when one answers with
+ * an error the store says so once and hides what depends on it (e.g. the recent list).
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import { CHANNELS, EVENTS, type ProjectSummary, type ResponseOf } from '../../src-shared/ipc/contract.js';
+import type { ProjectNetwork, TargetMovement } from '../../src-shared/project/schema.js';
+import { networkPayloadOf, targetPayloadOf } from '../lib/payloads.js';
+import { call, transport } from './api.js';
+import { useNotificationsStore } from './notifications.js';
+
+export type AppInfo = ResponseOf<typeof CHANNELS.appInfo>;
+export type RecentProject = ResponseOf<typeof CHANNELS.projectRecent>[number];
+
+/** The target a researcher most likely wants to learn: the novel one of the example, else the first. */
+export function preferredTarget(targets: TargetMovement[]): TargetMovement | null {
+  return (
+    targets.find((target) => /novel/i.test(target.id) || /novel/i.test(target.name)) ?? targets[0] ?? null
+  );
+}
+
+export const useProjectStore = defineStore('project', () => {
+  const summary = shallowRef<ProjectSummary | null>(null);
+  /** true once the user chose a project (example, new, opened): the workspace is shown. */
+  const entered = ref(false);
+  const selectedNetworkId = ref<string | null>(null);
+  const selectedTargetId = ref<string | null>(null);
+  const recent = ref<RecentProject[] | null>(null);
+  const appInfo = shallowRef<AppInfo | null>(null);
+  const busy = ref<string | null>(null);
+  let unsubscribe: (() => void) | null = null;
+
+  const networks = computed<ProjectNetwork[]>(() => summary.value?.project.networks ?? []);
+  const targets = computed<TargetMovement[]>(() => summary.value?.project.targets ?? []);
+  const network = computed<ProjectNetwork | null>(
+    () => networks.value.find((net) => net.id === selectedNetworkId.value) ?? null,
+  );
+  const target = computed<TargetMovement | null>(
+    () => targets.value.find((t) => t.id === selectedTargetId.value) ?? null,
+  );
+  /** What simulate:run and training send (null while the network has no readout). */
+  const networkPayload = computed(() => (network.value ? networkPayloadOf(network.value) : null));
+  const targetPayload = computed(() => (target.value ? targetPayloadOf(target.value) : null));
+  const mode = computed(() => appInfo.value?.mode ?? transport().mode);
+
+  function adopt(next: ProjectSummary, enter = true): void {
+    summary.value = next;
+    if (enter) entered.value = true;
+    const { networks: nets, targets: movements } = next.project;
+    if (!nets.some((net) => net.id === selectedNetworkId.value)) {
+      selectedNetworkId.value = nets[0]?.id ?? null;
+    }
+    if (!movements.some((t) => t.id === selectedTargetId.value)) {
+      selectedTargetId.value = preferredTarget(movements)?.id ?? null;
+    }
+  }
+
+  async function withBusy<T>(what: string, work: () => Promise<T>): Promise<T> {
+    busy.value = what;
+    try {
+      return await work();
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  async function init(): Promise<void> {
+    if (!unsubscribe) {
+      unsubscribe = transport().on(EVENTS.projectChanged, (summary) => adopt(summary, entered.value));
+    }
+    const info = await call(CHANNELS.appInfo, {}, { quiet: true });
+    if (info.ok) appInfo.value = info.value;
+    // after a page reload, come back to the project main still has open
+    const current = await call(CHANNELS.projectCurrent, {}, { quiet: true });
+    if (current.ok && current.value.project.networks.length > 0) adopt(current.value);
+    await refreshRecent();
+  }
+
+  async function refreshRecent(): Promise<void> {
+    const answer = await call(CHANNELS.projectRecent, {}, { quiet: true });
+    recent.value = answer.ok ? answer.value : null;
+  }
+
+  async function loadExample(): Promise<boolean> {
+    return withBusy('Loading the example project…', async () => {
+      const answer = await call(CHANNELS.exampleLoad, {});
+      if (!answer.ok) return false;
+      adopt(answer.value);
+      return true;
+    });
+  }
+
+  async function newProject(): Promise<boolean> {
+    const answer = await call(CHANNELS.projectNew, {});
+    if (!answer.ok) return false;
+    adopt(answer.value);
+    return true;
+  }
+
+  /** Electron: without a path main shows the open dialog (closing it is not an error). */
+  async function open(path?: string): Promise<boolean> {
+    return withBusy('Opening the project…', async () => {
+      const answer = await call(CHANNELS.projectOpen, path ? { path } : {}, { quiet: true });
+      if (!answer.ok) {
+        if (answer.error?.code !== 'cancelled') useNotificationsStore().error(answer.text);
+        return false;
+      }
+      adopt(answer.value);
+      void refreshRecent();
+      return true;
+    });
+  }
+
+  /** Web mode: a file the user picked or dropped, sent as bytes. */
+  async function importFile(fileName: string, bytes: Uint8Array): Promise<boolean> {
+    return withBusy(`Opening ${fileName}…`, async () => {
+      const answer = await call(CHANNELS.projectImport, { fileName, bytes });
+      if (!answer.ok) return false;
+      adopt(answer.value);
+      return true;
+    });
+  }
+
+  async function save(): Promise<string | null> {
+    const answer = await call(CHANNELS.projectSave, {}, { quiet: true });
+    if (!answer.ok) {
+      if (answer.error?.code !== 'cancelled') useNotificationsStore().error(answer.text);
+      return null;
+    }
+    useNotificationsStore().success(`Saved to ${answer.value.path}`);
+    void refreshRecent();
+    return answer.value.path;
+  }
+
+  async function exportBytes(): Promise<{ fileName: string; bytes: Uint8Array } | null> {
+    const answer = await call(CHANNELS.projectExport, {});
+    return answer.ok ? answer.value : null;
+  }
+
+  async function keepRun(jobId: string): Promise<boolean> {
+    const answer = await call(CHANNELS.projectUpdate, { addRunFromJob: { jobId } });
+    if (!answer.ok) return false;
+    adopt(answer.value);
+    useNotificationsStore().success('The run was added to the project.');
+    return true;
+  }
+
+  function close(): void {
+    entered.value = false;
+  }
+
+  return {
+    summary,
+    networks,
+    targets,
+    networkPayload,
+    targetPayload,
+    entered,
+    selectedNetworkId,
+    selectedTargetId,
+    network,
+    target,
+    recent,
+    appInfo,
+    mode,
+    busy,
+    init,
+    refreshRecent,
+    loadExample,
+    newProject,
+    open,
+    importFile,
+    save,
+    exportBytes,
+    keepRun,
+    close,
+  };
+});

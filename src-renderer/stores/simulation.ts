@@ -1,0 +1,94 @@
+/**
+ * What the workspace plots: the selected network's output with all gains 1 (the baseline) and,
+ * for a finished or cancelled training job, the output and rates with its best gains. Both are
+ * computed in main (simulate:run) and cached by what they depend on.
+ */
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import {
+  CHANNELS,
+  type ModelSource,
+  type NetworkPayload,
+  type SimulateRequest,
+  type SimulateResponse,
+  type TargetPayload,
+} from '../../src-shared/ipc/contract.js';
+import { call } from './api.js';
+
+export interface TrainedOutput {
+  jobId: string;
+  networkId: string;
+  targetId: string;
+  session: number;
+  response: SimulateResponse;
+}
+
+/** The simulate:run request that reproduces a training job's best output on its own network. */
+export function simulateRequestForJob(source: ModelSource, gains: Float64Array): SimulateRequest {
+  if (source.kind === 'inline') {
+    return { network: source.network, target: source.targets[0], gains, includeRates: true };
+  }
+  return {
+    network: { networkId: source.networkId },
+    target: { targetId: source.targetIds[0] },
+    gains,
+    includeRates: true,
+  };
+}
+
+export function sourceIds(source: ModelSource): { networkId: string; targetId: string } {
+  return source.kind === 'inline'
+    ? { networkId: source.network.id, targetId: source.targets[0].id }
+    : { networkId: source.networkId, targetId: source.targetIds[0] };
+}
+
+export const useSimulationStore = defineStore('simulation', () => {
+  const baseline = shallowRef<SimulateResponse | null>(null);
+  const baselineKey = ref<string | null>(null);
+  const baselineLoading = ref(false);
+  const trained = shallowRef<TrainedOutput | null>(null);
+  const trainedLoading = ref(false);
+  let baselineRequestSerial = 0;
+  let trainedRequestSerial = 0;
+
+  async function refreshBaseline(network: NetworkPayload | null, target: TargetPayload | null): Promise<void> {
+    if (!network) {
+      baseline.value = null;
+      baselineKey.value = null;
+      return;
+    }
+    const key = `${network.id}|${target?.id ?? ''}`;
+    if (key === baselineKey.value && baseline.value) return;
+    const serial = ++baselineRequestSerial;
+    baselineLoading.value = true;
+    const answer = await call(CHANNELS.simulateRun, {
+      network,
+      ...(target ? { target } : {}),
+      includeRates: true,
+    });
+    if (serial !== baselineRequestSerial) return; // the selection changed meanwhile
+    baselineLoading.value = false;
+    if (answer.ok) {
+      baseline.value = answer.value;
+      baselineKey.value = key;
+    }
+  }
+
+  async function showTrained(jobId: string, source: ModelSource, session: number, gains: Float64Array): Promise<void> {
+    if (trained.value && trained.value.jobId === jobId && trained.value.session === session) return;
+    const serial = ++trainedRequestSerial;
+    trainedLoading.value = true;
+    const answer = await call(CHANNELS.simulateRun, simulateRequestForJob(source, gains));
+    if (serial !== trainedRequestSerial) return;
+    trainedLoading.value = false;
+    if (answer.ok) trained.value = { jobId, session, ...sourceIds(source), response: answer.value };
+  }
+
+  function clearTrained(): void {
+    ++trainedRequestSerial;
+    trainedLoading.value = false;
+    trained.value = null;
+  }
+
+  return { baseline, baselineLoading, trained, trainedLoading, refreshBaseline, showTrained, clearTrained };
+});
