@@ -1,0 +1,986 @@
+/**
+ * Gradient training (model-spec §6): the exact discrete adjoint of the RK4 unroll that
+ * ./dynamics.ts integrates, and Adam on one trainable at a time.
+ *
+ * Forward (identical in exact arithmetic to simulateReference), h = T/(n−1), for k = 0..n−2:
+ *   y1 = x_k,            k1 = F(y1)
+ *   y2 = x_k + (h/2)·k1, k2 = F(y2)
+ *   y3 = x_k + (h/2)·k2, k3 = F(y3)
+ *   y4 = x_k + h·k3,     k4 = F(y4)
+ *   x_{k+1} = x_k + (h/6)·(k1 + 2·k2 + 2·k3 + k4),    F(y) = (−y + W f(y; g)) / τ
+ * Output m_c(t_k) = b_c + Σ_{i<nE} β_ci f(x_k,i; g_i);
+ * E = Σ_c Σ_k (m − m*)² / Σ_c Σ_k (m* − mean_k m*_c)².
+ *
+ * Adjoint. λ_k = dE/dx_k (total derivative through all later samples). With r_ck = 2(m_ck − m*_ck)/D
+ * and ρ_k,i = Σ_c r_ck β_ci (i < nE), the direct readout term is a_k = f'(x_k) ⊙ ρ_k. Then
+ *   λ_{n−1} = a_{n−1}, and for k = n−2..0, writing k̄_s for the cotangent of k_s:
+ *     k̄4 = (h/6) λ                     ȳ4 = J(y4)ᵀ k̄4
+ *     k̄3 = (h/3) λ + h ȳ4              ȳ3 = J(y3)ᵀ k̄3
+ *     k̄2 = (h/3) λ + (h/2) ȳ3          ȳ2 = J(y2)ᵀ k̄2
+ *     k̄1 = (h/6) λ + (h/2) ȳ2          ȳ1 = J(y1)ᵀ k̄1
+ *     λ_k = λ_{k+1} + ȳ1 + ȳ2 + ȳ3 + ȳ4 + a_k
+ *   where J(y)ᵀ k̄ = (−k̄ + f'(y) ⊙ Wᵀk̄) / τ.
+ * Parameter gradients, summed over every stage s of every step:
+ *   ∂E/∂g_i  += f_g(y_s,i) (Wᵀk̄_s)_i / τ,   plus the readout term Σ_k f_g(x_k,i) ρ_k,i (gains enter
+ *              the output too, f(x_E; g_E));
+ *   ∂E/∂W    += (k̄_s/τ) f(y_s)ᵀ;
+ *   ∂E/∂x0    = λ_0;
+ *   rank-1 W + u vᵀ:  ∂E/∂u = (∂E/∂W) v = Σ_s (k̄_s/τ)(f(y_s)·v),  ∂E/∂v = (∂E/∂W)ᵀ u = Σ_s ((k̄_s·u)/τ) f(y_s).
+ * Grouped gains g_i = G[label_i]: ∂E/∂G_l = Σ_{i: label_i = l} ∂E/∂g_i.
+ *
+ * The tape (states at every sample, the four stage states and their rates f(y)) is preallocated
+ * once per evaluator; forward and backward allocate nothing. The derivatives of f are recovered
+ * from the stored rate without a second tanh: with c = r0 (y < 0) or rmax − r0 (y ≥ 0) and
+ * u = f/c = tanh(g·y/c), ∂f/∂y = g(1 − u²) and ∂f/∂g = y(1 − u²) (see ./gainFunction.ts); for the
+ * linear gain function ∂f/∂y = g and ∂f/∂g = y.
+ *
+ * Cost: the forward does the 4(n−1) products W·f(y) of a simulation, the backward 4(n−1) products
+ * Wᵀk̄ (against a transposed copy of W, so both are contiguous dot products); the whole-W gradient
+ * adds one (4(n−1) × N)ᵀ(4(n−1) × N) matrix product.
+ */
+import { Adam } from './adam.js';
+import { ratesInto } from './gainFunction.js';
+import type { Network, Readout } from './network.js';
+import { validateNetwork } from './network.js';
+import type { DynamicsParams } from './params.js';
+import { stepLength, validateDynamicsParams } from './params.js';
+import { Rng } from './rng.js';
+import { splitSparse, type SplitSparse } from './kernels/sparseStructure.js';
+
+export type GradientTrainable = 'gains' | 'x0' | 'W' | 'rank1';
+
+export const GRADIENT_TRAINABLES: readonly GradientTrainable[] = ['gains', 'x0', 'W', 'rank1'];
+
+/** Where backward() writes gradients; only the fields given are computed (each is overwritten). */
+export interface AdjointGradients {
+  /** ∂E/∂g per neuron, length n. */
+  gains?: Float64Array;
+  /** ∂E/∂x0, length n. */
+  x0?: Float64Array;
+  /** ∂E/∂W, n × n row-major (of the effective W the forward ran with). */
+  W?: Float64Array;
+  /** For W_eff = W + u vᵀ (the forward's rank-1 term): ∂E/∂u and ∂E/∂v, length n each. */
+  rank1?: { uGrad: Float64Array; vGrad: Float64Array };
+}
+
+/**
+ * y[i] = Σ_j M[i·n + j] x[xOffset + j] for i < n: contiguous dot products with four accumulators
+ * (breaks the floating-point add latency chain; see docs/performance-notes.md).
+ */
+function matVecInto(M: Float64Array, n: number, x: Float64Array, xOffset: number, y: Float64Array): void {
+  const n4 = n - (n & 3);
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      s0 += M[row + j] * x[xOffset + j];
+      s1 += M[row + j + 1] * x[xOffset + j + 1];
+      s2 += M[row + j + 2] * x[xOffset + j + 2];
+      s3 += M[row + j + 3] * x[xOffset + j + 3];
+    }
+    for (; j < n; j++) s0 += M[row + j] * x[xOffset + j];
+    y[i] = s0 + s1 + (s2 + s3);
+  }
+}
+
+/**
+ * y[i] = Σ_j A_ij x[xOffset + j] for A in split-sparse form (./kernels/sparseStructure.ts): the
+ * shared-weight entries are index sums, the rest CSR; four accumulators each.
+ */
+function sparseMatVecInto(A: SplitSparse, x: Float64Array, xOffset: number, y: Float64Array): void {
+  const { n, sharedWeight, eRowStart, eCols, rowStart, cols, values } = A;
+  for (let i = 0; i < n; i++) {
+    let e0 = 0;
+    let e1 = 0;
+    let e2 = 0;
+    let e3 = 0;
+    let p = eRowStart[i];
+    const pEnd = eRowStart[i + 1];
+    for (; p + 3 < pEnd; p += 4) {
+      e0 += x[xOffset + eCols[p]];
+      e1 += x[xOffset + eCols[p + 1]];
+      e2 += x[xOffset + eCols[p + 2]];
+      e3 += x[xOffset + eCols[p + 3]];
+    }
+    for (; p < pEnd; p++) e0 += x[xOffset + eCols[p]];
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let q = rowStart[i];
+    const qEnd = rowStart[i + 1];
+    for (; q + 3 < qEnd; q += 4) {
+      s0 += values[q] * x[xOffset + cols[q]];
+      s1 += values[q + 1] * x[xOffset + cols[q + 1]];
+      s2 += values[q + 2] * x[xOffset + cols[q + 2]];
+      s3 += values[q + 3] * x[xOffset + cols[q + 3]];
+    }
+    for (; q < qEnd; q++) s0 += values[q] * x[xOffset + cols[q]];
+    y[i] = sharedWeight * (e0 + e1 + (e2 + e3)) + (s0 + s1 + (s2 + s3));
+  }
+}
+
+/**
+ * Split-sparse form of Wᵀ from that of W. When W's E columns share one weight, the E rows of Wᵀ
+ * do (row j < nE of Wᵀ is column j of W), so they become index sums too.
+ */
+function transposeSplitSparse(W: Float64Array, n: number, nE: number, split: SplitSparse): SplitSparse {
+  const shared = split.sharedWeight !== 0;
+  const eRowStart = new Int32Array(n + 1);
+  const rowStart = new Int32Array(n + 1);
+  const eCols: number[] = [];
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      const w = W[i * n + j];
+      if (w === 0) continue;
+      if (shared && j < nE) eCols.push(i);
+      else {
+        cols.push(i);
+        values.push(w);
+      }
+    }
+    eRowStart[j + 1] = eCols.length;
+    rowStart[j + 1] = cols.length;
+  }
+  return {
+    n,
+    sharedWeight: split.sharedWeight,
+    eRowStart,
+    eCols: Int32Array.from(eCols),
+    rowStart,
+    cols: Int32Array.from(cols),
+    values: Float64Array.from(values),
+  };
+}
+
+/** How forward() multiplies by W: 'auto' = sparse when at most half the entries are non-zero. */
+export type WeightStorage = 'auto' | 'dense' | 'sparse';
+
+/**
+ * One network's forward pass with a recorded tape, and the exact discrete adjoint of it.
+ * The readout and target are fixed per instance; W, x0 and gains are arguments of forward(), so
+ * any of them can be the trainable.
+ */
+export class RK4Adjoint {
+  readonly n: number;
+  readonly nE: number;
+  readonly channels: number;
+  readonly nSamples: number;
+  readonly nSteps: number;
+  readonly stepSize: number;
+  readonly params: DynamicsParams;
+  readonly readout: Readout;
+  /** Output of the last forward, channel-major channels × nSamples. */
+  readonly output: Float64Array;
+  /** Tape: x_k, nSamples × n time-major. */
+  readonly states: Float64Array;
+  /** Tape: stage states y_s of step k at ((4k + s) · n), s = 0..3. */
+  readonly stageStates: Float64Array;
+  /** Tape: f(y_s; g) at the same positions as stageStates. */
+  readonly stageRates: Float64Array;
+  /** f(x_{n−1}; g), the rates of the last sample (the others are stage 1 of each step). */
+  private readonly lastRates: Float64Array;
+  private target: Float64Array;
+  private targetDenominator = 0;
+  // The weights of setWeights(): dense copies of W and Wᵀ, or split-sparse forms of both.
+  private readonly denseW: Float64Array;
+  private readonly denseWT: Float64Array;
+  private sparseW: SplitSparse | null = null;
+  private sparseWT: SplitSparse | null = null;
+  private weightsSet = false;
+  /** The rank-1 term u vᵀ of the last forward (null: none). */
+  private readonly rankOneU: Float64Array;
+  private readonly rankOneV: Float64Array;
+  private hasRankOne = false;
+  private readonly gains: Float64Array;
+  private readonly slope: Float64Array;
+  private readonly product: Float64Array;
+  private readonly stageSlopes: Float64Array; // k1..k4, 4n
+  // backward scratch
+  private readonly adjointState: Float64Array;
+  private readonly adjointAccum: Float64Array;
+  private readonly stageCotangent: Float64Array;
+  private readonly stageAdjoint: Float64Array;
+  private readonly readoutWeightsOfSample: Float64Array; // ρ_k, nE
+  private readonly residualOfSample: Float64Array; // r_ck, channels
+  /** k̄_s/τ for every stage, recorded when the W gradient is requested. Allocated on first use. */
+  private stageCotangentTape: Float64Array | null = null;
+  private forwardDone = false;
+  private lastError = NaN;
+
+  /** W is taken from network.W (storage 'auto'); call setWeights to change it. */
+  constructor(network: Network, params: DynamicsParams, target: Float64Array) {
+    const networkProblem = validateNetwork(network);
+    if (networkProblem) throw new RangeError(`invalid network: ${networkProblem}`);
+    const paramsProblem = validateDynamicsParams(params);
+    if (paramsProblem) throw new RangeError(`invalid dynamics parameters: ${paramsProblem}`);
+    const n = network.n;
+    this.n = n;
+    this.nE = network.nE;
+    this.params = { ...params };
+    this.readout = network.readout;
+    this.channels = network.readout.channels;
+    this.nSamples = params.nSamples;
+    this.nSteps = params.nSamples - 1;
+    this.stepSize = stepLength(params);
+    this.output = new Float64Array(this.channels * this.nSamples);
+    this.states = new Float64Array(this.nSamples * n);
+    this.stageStates = new Float64Array(this.nSteps * 4 * n);
+    this.stageRates = new Float64Array(this.nSteps * 4 * n);
+    this.lastRates = new Float64Array(n);
+    this.denseW = new Float64Array(n * n);
+    this.denseWT = new Float64Array(n * n);
+    this.rankOneU = new Float64Array(n);
+    this.rankOneV = new Float64Array(n);
+    this.gains = new Float64Array(n);
+    this.slope = new Float64Array(n);
+    this.product = new Float64Array(n);
+    this.stageSlopes = new Float64Array(4 * n);
+    this.adjointState = new Float64Array(n);
+    this.adjointAccum = new Float64Array(n);
+    this.stageCotangent = new Float64Array(n);
+    this.stageAdjoint = new Float64Array(n);
+    this.readoutWeightsOfSample = new Float64Array(this.nE);
+    this.residualOfSample = new Float64Array(this.channels);
+    this.target = this.checkTarget(target);
+    this.targetDenominator = this.computeDenominator();
+    this.setWeights(network.W);
+  }
+
+  private checkTarget(target: Float64Array): Float64Array {
+    const expected = this.channels * this.nSamples;
+    if (target.length !== expected) {
+      throw new RangeError(`target has ${target.length} values, expected channels × nSamples = ${expected}`);
+    }
+    return target;
+  }
+
+  private computeDenominator(): number {
+    const nSamples = this.nSamples;
+    const target = this.target;
+    let denominator = 0;
+    for (let c = 0; c < this.channels; c++) {
+      const base = c * nSamples;
+      let mean = 0;
+      for (let k = 0; k < nSamples; k++) mean += target[base + k];
+      mean /= nSamples;
+      for (let k = 0; k < nSamples; k++) {
+        const v = target[base + k] - mean;
+        denominator += v * v;
+      }
+    }
+    return denominator;
+  }
+
+  setTarget(target: Float64Array): void {
+    this.target = this.checkTarget(target);
+    this.targetDenominator = this.computeDenominator();
+    this.forwardDone = false;
+  }
+
+  getTarget(): Float64Array {
+    return this.target;
+  }
+
+  /** The error of the last forward. */
+  get error(): number {
+    return this.lastError;
+  }
+
+  /** Whether forward/backward use the split-sparse form of W. */
+  get sparse(): boolean {
+    return this.sparseW !== null;
+  }
+
+  /**
+   * The weights of the following forward passes (copied; sparse storage is built once here, so a
+   * fixed W costs nothing per pass). Dense storage copies W and Wᵀ (O(n²), small beside a pass).
+   */
+  setWeights(W: Float64Array, storage: WeightStorage = 'auto'): void {
+    const n = this.n;
+    if (W.length !== n * n) throw new RangeError(`W has ${W.length} values, expected n² = ${n * n}`);
+    let useSparse = storage === 'sparse';
+    if (storage === 'auto') {
+      let nonZeros = 0;
+      for (let i = 0; i < W.length; i++) if (W[i] !== 0) nonZeros++;
+      useSparse = nonZeros <= 0.5 * W.length;
+    }
+    if (useSparse) {
+      this.sparseW = splitSparse(W, n, this.nE);
+      this.sparseWT = transposeSplitSparse(W, n, this.nE, this.sparseW);
+    } else {
+      this.sparseW = null;
+      this.sparseWT = null;
+      const WT = this.denseWT;
+      this.denseW.set(W);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) WT[j * n + i] = W[i * n + j];
+    }
+    this.weightsSet = true;
+    this.forwardDone = false;
+  }
+
+  /** out = W_eff · x[xOffset..], W_eff = W (+ u vᵀ when the forward has a rank-1 term). */
+  private multiplyW(x: Float64Array, xOffset: number, out: Float64Array): void {
+    if (this.sparseW) sparseMatVecInto(this.sparseW, x, xOffset, out);
+    else matVecInto(this.denseW, this.n, x, xOffset, out);
+    if (this.hasRankOne) {
+      const u = this.rankOneU;
+      const v = this.rankOneV;
+      let vx = 0;
+      for (let j = 0; j < this.n; j++) vx += v[j] * x[xOffset + j];
+      for (let i = 0; i < this.n; i++) out[i] += u[i] * vx;
+    }
+  }
+
+  /** out = W_effᵀ · x (x at offset 0). */
+  private multiplyWT(x: Float64Array, out: Float64Array): void {
+    if (this.sparseWT) sparseMatVecInto(this.sparseWT, x, 0, out);
+    else matVecInto(this.denseWT, this.n, x, 0, out);
+    if (this.hasRankOne) {
+      const u = this.rankOneU;
+      const v = this.rankOneV;
+      let ux = 0;
+      for (let i = 0; i < this.n; i++) ux += u[i] * x[i];
+      for (let j = 0; j < this.n; j++) out[j] += v[j] * ux;
+    }
+  }
+
+  /**
+   * Integrate with the current weights (plus u vᵀ when rankOne is given), initial condition x0
+   * and per-neuron gains; record the tape and the output (this.output); return E. The arrays are
+   * copied where backward() needs them, so the caller may change them afterwards.
+   */
+  forward(x0: Float64Array, gains: Float64Array, rankOne?: { u: Float64Array; v: Float64Array }): number {
+    const n = this.n;
+    if (!this.weightsSet) throw new Error('RK4Adjoint.forward: setWeights first');
+    if (x0.length !== n) throw new RangeError(`x0 has ${x0.length} values, expected n = ${n}`);
+    if (gains.length !== n) throw new RangeError(`gains has ${gains.length} values, expected n = ${n}`);
+    if (rankOne) {
+      if (rankOne.u.length !== n || rankOne.v.length !== n) throw new RangeError(`rank-1 u and v need n = ${n} values`);
+      this.rankOneU.set(rankOne.u);
+      this.rankOneV.set(rankOne.v);
+      this.hasRankOne = true;
+    } else {
+      this.hasRankOne = false;
+    }
+    const params = this.params;
+    const h = this.stepSize;
+    const halfH = 0.5 * h;
+    const sixthH = h / 6;
+    const invTau = 1 / params.tau;
+    const states = this.states;
+    const Y = this.stageStates;
+    const R = this.stageRates;
+    const K = this.stageSlopes;
+    const Wf = this.product;
+    this.gains.set(gains);
+
+    states.set(x0, 0);
+    for (let k = 0; k < this.nSteps; k++) {
+      const xOffset = k * n;
+      for (let s = 0; s < 4; s++) {
+        const stageOffset = (4 * k + s) * n;
+        if (s === 0) {
+          for (let i = 0; i < n; i++) Y[stageOffset + i] = states[xOffset + i];
+        } else {
+          // y2 = x + (h/2)k1, y3 = x + (h/2)k2, y4 = x + h·k3 (same operation order as simulateReference)
+          const factor = s === 3 ? h : halfH;
+          const prev = (s - 1) * n;
+          for (let i = 0; i < n; i++) Y[stageOffset + i] = states[xOffset + i] + factor * K[prev + i];
+        }
+        ratesInto(Y, gains, n, params, R, stageOffset, stageOffset);
+        this.multiplyW(R, stageOffset, Wf);
+        const slopeOffset = s * n;
+        for (let i = 0; i < n; i++) K[slopeOffset + i] = (-Y[stageOffset + i] + Wf[i]) * invTau;
+      }
+      const next = xOffset + n;
+      for (let i = 0; i < n; i++) {
+        states[next + i] = states[xOffset + i] + sixthH * (K[i] + 2 * K[n + i] + 2 * K[2 * n + i] + K[3 * n + i]);
+      }
+    }
+    ratesInto(states, gains, n, params, this.lastRates, this.nSteps * n, 0);
+
+    // Readout and error.
+    const nSamples = this.nSamples;
+    const nE = this.nE;
+    const w = this.readout.weights;
+    const stride = 1 + nE;
+    const output = this.output;
+    const target = this.target;
+    let numerator = 0;
+    for (let c = 0; c < this.channels; c++) {
+      const base = c * stride;
+      const offset = w[base];
+      for (let k = 0; k < nSamples; k++) {
+        const rates = k < this.nSteps ? R : this.lastRates;
+        const row = k < this.nSteps ? 4 * k * n : 0;
+        let sum = 0;
+        for (let i = 0; i < nE; i++) sum += w[base + 1 + i] * rates[row + i];
+        const m = offset + sum;
+        output[c * nSamples + k] = m;
+        const d = m - target[c * nSamples + k];
+        numerator += d * d;
+      }
+    }
+    this.forwardDone = true;
+    this.lastError = numerator / this.targetDenominator;
+    return this.lastError;
+  }
+
+  /**
+   * ∂f/∂y (into slopeOut) and, when gainSlopeOut is given, ∂f/∂g at rates rates[offset..] of
+   * states y[offset..], for the first `count` neurons.
+   */
+  private rateSlopes(
+    y: Float64Array,
+    rates: Float64Array,
+    yOffset: number,
+    rateOffset: number,
+    count: number,
+    slopeOut: Float64Array,
+    gainSlopeOut: Float64Array | null,
+  ): void {
+    const gains = this.gains;
+    if (this.params.gainFunction === 'linear') {
+      for (let i = 0; i < count; i++) slopeOut[i] = gains[i];
+      if (gainSlopeOut) for (let i = 0; i < count; i++) gainSlopeOut[i] = y[yOffset + i];
+      return;
+    }
+    const invNeg = 1 / this.params.r0;
+    const invPos = 1 / (this.params.rmax - this.params.r0);
+    for (let i = 0; i < count; i++) {
+      const yi = y[yOffset + i];
+      const u = rates[rateOffset + i] * (yi < 0 ? invNeg : invPos);
+      const sech2 = 1 - u * u;
+      slopeOut[i] = gains[i] * sech2;
+      if (gainSlopeOut) gainSlopeOut[i] = yi * sech2;
+    }
+  }
+
+  /**
+   * Gradients of the last forward's E. Writes only the requested fields (overwriting them).
+   * `W` is ∂E/∂W_eff; `rank1` gives ∂E/∂u, ∂E/∂v of the forward's rank-1 term (its u and v
+   * fields are ignored: the forward's own copies are used).
+   */
+  backward(out: AdjointGradients): void {
+    if (!this.forwardDone) throw new Error('RK4Adjoint.backward: call forward() first (again after setTarget/setWeights)');
+    const n = this.n;
+    const nE = this.nE;
+    const nSteps = this.nSteps;
+    const nSamples = this.nSamples;
+    const channels = this.channels;
+    const h = this.stepSize;
+    const invTau = 1 / this.params.tau;
+    const Y = this.stageStates;
+    const R = this.stageRates;
+    const states = this.states;
+    const w = this.readout.weights;
+    const stride = 1 + nE;
+
+    const gainGrad = out.gains ?? null;
+    const WGrad = out.W ?? null;
+    const rank1 = out.rank1 ?? null;
+    if (gainGrad) {
+      if (gainGrad.length !== n) throw new RangeError(`gains gradient needs n = ${n} values`);
+      gainGrad.fill(0);
+    }
+    if (out.x0 && out.x0.length !== n) throw new RangeError(`x0 gradient needs n = ${n} values`);
+    if (WGrad) {
+      if (WGrad.length !== n * n) throw new RangeError(`W gradient needs n² = ${n * n} values`);
+      if (!this.stageCotangentTape) this.stageCotangentTape = new Float64Array(nSteps * 4 * n);
+    }
+    if (rank1) {
+      if (!this.hasRankOne) throw new Error('RK4Adjoint.backward: rank-1 gradient requested but the forward had no rank-1 term');
+      if (rank1.uGrad.length !== n || rank1.vGrad.length !== n) throw new RangeError(`rank-1 gradients need n = ${n} values`);
+      rank1.uGrad.fill(0);
+      rank1.vGrad.fill(0);
+    }
+    const cotangentTape = WGrad ? this.stageCotangentTape! : null;
+    const u = this.rankOneU;
+    const v = this.rankOneV;
+
+    const lambda = this.adjointState; // λ_{k+1} on entry to step k
+    const accum = this.adjointAccum; // Σ ȳ_s of the current step
+    const kbar = this.stageCotangent;
+    const ybar = this.stageAdjoint;
+    const p = this.product;
+    const fPrime = this.slope;
+    const fGain = gainGrad ? this.stageSlopes : null; // reuse: the forward's k_s are not needed now
+    const rho = this.readoutWeightsOfSample;
+    const residual = this.residualOfSample;
+    const output = this.output;
+    const target = this.target;
+    const scale = 2 / this.targetDenominator;
+
+    // Direct readout term at sample k, added into `into`: f'(x_k) ⊙ ρ_k on E neurons; and the gain term.
+    const addReadoutTerm = (k: number, into: Float64Array): void => {
+      if (nE === 0) return;
+      for (let c = 0; c < channels; c++) residual[c] = scale * (output[c * nSamples + k] - target[c * nSamples + k]);
+      for (let i = 0; i < nE; i++) {
+        let sum = 0;
+        for (let c = 0; c < channels; c++) sum += residual[c] * w[c * stride + 1 + i];
+        rho[i] = sum;
+      }
+      const rates = k < nSteps ? R : this.lastRates;
+      const rateOffset = k < nSteps ? 4 * k * n : 0;
+      this.rateSlopes(states, rates, k * n, rateOffset, nE, fPrime, fGain);
+      for (let i = 0; i < nE; i++) into[i] += fPrime[i] * rho[i];
+      if (gainGrad && fGain) for (let i = 0; i < nE; i++) gainGrad[i] += fGain[i] * rho[i];
+    };
+
+    lambda.fill(0);
+    addReadoutTerm(nSteps, lambda);
+    const sixthH = h / 6;
+    const thirdH = h / 3;
+    const halfH = 0.5 * h;
+    for (let k = nSteps - 1; k >= 0; k--) {
+      accum.fill(0);
+      for (let s = 3; s >= 0; s--) {
+        // k̄_s from λ and the adjoint of the stage that used k_s (ybar holds ȳ_{s+1}).
+        const lambdaWeight = s === 0 || s === 3 ? sixthH : thirdH;
+        if (s === 3) {
+          for (let i = 0; i < n; i++) kbar[i] = lambdaWeight * lambda[i];
+        } else {
+          const ybarWeight = s === 2 ? h : halfH;
+          for (let i = 0; i < n; i++) kbar[i] = lambdaWeight * lambda[i] + ybarWeight * ybar[i];
+        }
+        const stageOffset = (4 * k + s) * n;
+        this.multiplyWT(kbar, p);
+        this.rateSlopes(Y, R, stageOffset, stageOffset, n, fPrime, fGain);
+        for (let i = 0; i < n; i++) {
+          const yb = (fPrime[i] * p[i] - kbar[i]) * invTau;
+          ybar[i] = yb;
+          accum[i] += yb;
+        }
+        if (gainGrad && fGain) for (let i = 0; i < n; i++) gainGrad[i] += fGain[i] * p[i] * invTau;
+        if (cotangentTape) for (let i = 0; i < n; i++) cotangentTape[stageOffset + i] = kbar[i] * invTau;
+        if (rank1) {
+          const { uGrad, vGrad } = rank1;
+          let fv = 0;
+          let ku = 0;
+          for (let i = 0; i < n; i++) {
+            fv += R[stageOffset + i] * v[i];
+            ku += kbar[i] * u[i];
+          }
+          fv *= invTau;
+          ku *= invTau;
+          for (let i = 0; i < n; i++) {
+            uGrad[i] += kbar[i] * fv;
+            vGrad[i] += ku * R[stageOffset + i];
+          }
+        }
+      }
+      for (let i = 0; i < n; i++) lambda[i] += accum[i];
+      addReadoutTerm(k, lambda);
+    }
+    if (out.x0) out.x0.set(lambda);
+    if (WGrad && cotangentTape) accumulateOuterProducts(cotangentTape, R, 4 * nSteps, n, WGrad);
+  }
+}
+
+/**
+ * out = Aᵀ B for A, B both (rows × n) row-major: out[i·n + j] = Σ_s A[s·n + i] B[s·n + j].
+ * Four output rows at a time so each streamed row of B feeds four accumulating rows.
+ */
+function accumulateOuterProducts(A: Float64Array, B: Float64Array, rows: number, n: number, out: Float64Array): void {
+  out.fill(0);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const o0 = i * n;
+    const o1 = o0 + n;
+    const o2 = o1 + n;
+    const o3 = o2 + n;
+    for (let s = 0; s < rows; s++) {
+      const base = s * n;
+      const a0 = A[base + i];
+      const a1 = A[base + i + 1];
+      const a2 = A[base + i + 2];
+      const a3 = A[base + i + 3];
+      for (let j = 0; j < n; j++) {
+        const b = B[base + j];
+        out[o0 + j] += a0 * b;
+        out[o1 + j] += a1 * b;
+        out[o2 + j] += a2 * b;
+        out[o3 + j] += a3 * b;
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const o = i * n;
+    for (let s = 0; s < rows; s++) {
+      const base = s * n;
+      const a = A[base + i];
+      for (let j = 0; j < n; j++) out[o + j] += a * B[base + j];
+    }
+  }
+}
+
+/** Group labels 0..G−1 → G (validated). */
+function countGroups(groups: ArrayLike<number>, n: number): number {
+  if (groups.length !== n) throw new RangeError(`groups has ${groups.length} labels, expected n = ${n}`);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const label = groups[i];
+    if (!Number.isInteger(label) || label < 0) throw new RangeError(`group label ${label} of neuron ${i} is not a non-negative integer`);
+    if (label + 1 > count) count = label + 1;
+  }
+  return count;
+}
+
+/** Per-neuron gains from group gains: g_i = G[label_i]. */
+export function expandGroupGains(groupGains: Float64Array, groups: ArrayLike<number>, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = groupGains[groups[i]];
+}
+
+/** Group gradient from the per-neuron one: ∂E/∂G_l = Σ_{label_i = l} ∂E/∂g_i. */
+export function sumGroupGradient(neuronGradient: Float64Array, groups: ArrayLike<number>, out: Float64Array): void {
+  out.fill(0);
+  for (let i = 0; i < neuronGradient.length; i++) out[groups[i]] += neuronGradient[i];
+}
+
+/** W_eff = W + u vᵀ. */
+export function addRankOne(W: Float64Array, u: Float64Array, v: Float64Array, n: number, out: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const ui = u[i];
+    const row = i * n;
+    for (let j = 0; j < n; j++) out[row + j] = W[row + j] + ui * v[j];
+  }
+}
+
+export interface GradientProblemOptions {
+  network: Network;
+  params: DynamicsParams;
+  /** channel-major, readout.channels × nSamples */
+  target: Float64Array;
+  trainable: GradientTrainable;
+  /** Gains only: group label 0..G−1 per neuron; the trainable is then the G group gains. */
+  groups?: ArrayLike<number>;
+  /**
+   * Fixed gains during x0/W/rank1 training, and the starting gains for 'gains' (per neuron, or per
+   * group when `groups` is given). Default all 1.
+   */
+  gains?: Float64Array;
+  /** rank1 only: the starting u and v (default: u = 0, v ~ N(0, 1/n) from `seed`). */
+  u?: Float64Array;
+  v?: Float64Array;
+  /** Seed of the rank-1 initialisation (default 1); recorded in the result. */
+  seed?: number;
+  /** Initial condition (default network.x0); the starting value when x0 is the trainable. */
+  x0?: Float64Array;
+  /** Storage of the fixed W (default 'auto': sparse when at most half the entries are non-zero). */
+  weightStorage?: WeightStorage;
+}
+
+/**
+ * The trainable of one gradient problem as a single flat parameter vector θ (what Adam updates):
+ *   gains: per-neuron gains (n) or group gains (G);  x0: x0 (n);  W: W (n²);  rank1: [u; v] (2n).
+ * value(θ) and gradient(θ, grad) evaluate E and ∂E/∂θ through one RK4Adjoint.
+ */
+export class GradientProblem {
+  readonly trainable: GradientTrainable;
+  readonly adjoint: RK4Adjoint;
+  readonly network: Network;
+  readonly n: number;
+  readonly groups: Int32Array | null;
+  readonly groupCount: number;
+  /** The parameter vector at its starting value (a copy owned by the problem). */
+  readonly initialParameters: Float64Array;
+  readonly seed: number;
+  private readonly neuronGains: Float64Array;
+  private readonly neuronGainGradient: Float64Array;
+  private readonly x0: Float64Array;
+  private readonly gradients: AdjointGradients;
+
+  constructor(options: GradientProblemOptions) {
+    const { network, params, target, trainable } = options;
+    if (!GRADIENT_TRAINABLES.includes(trainable)) {
+      throw new RangeError(`unknown trainable '${String(trainable)}' (known: ${GRADIENT_TRAINABLES.join(', ')})`);
+    }
+    this.trainable = trainable;
+    this.network = network;
+    this.adjoint = new RK4Adjoint(network, params, target);
+    const n = network.n;
+    this.n = n;
+    this.seed = options.seed ?? 1;
+    if (!Number.isSafeInteger(this.seed)) throw new RangeError(`seed must be a safe integer, got ${this.seed}`);
+    if (options.groups && trainable !== 'gains') throw new RangeError('groups apply to the gains trainable only');
+    this.groups = options.groups ? Int32Array.from(options.groups) : null;
+    this.groupCount = this.groups ? countGroups(this.groups, n) : n;
+    this.neuronGains = new Float64Array(n).fill(1);
+    this.neuronGainGradient = new Float64Array(n);
+    const gainLength = trainable === 'gains' ? this.groupCount : n;
+    if (options.gains && options.gains.length !== gainLength) {
+      throw new RangeError(`gains has ${options.gains.length} values, expected ${gainLength}`);
+    }
+    if (options.x0 && options.x0.length !== n) throw new RangeError(`x0 has ${options.x0.length} values, expected n = ${n}`);
+    this.x0 = Float64Array.from(options.x0 ?? network.x0);
+    // W is fixed except when it is the trainable (then value() installs θ as dense weights).
+    if (options.weightStorage && trainable !== 'W') this.adjoint.setWeights(network.W, options.weightStorage);
+
+    switch (trainable) {
+      case 'gains': {
+        this.initialParameters = options.gains ? Float64Array.from(options.gains) : new Float64Array(this.groupCount).fill(1);
+        this.gradients = { gains: this.neuronGainGradient };
+        break;
+      }
+      case 'x0': {
+        if (options.gains) this.neuronGains.set(options.gains);
+        this.initialParameters = Float64Array.from(this.x0);
+        this.gradients = { x0: new Float64Array(n) };
+        break;
+      }
+      case 'W': {
+        if (options.gains) this.neuronGains.set(options.gains);
+        this.initialParameters = Float64Array.from(network.W);
+        this.gradients = { W: new Float64Array(n * n) };
+        break;
+      }
+      case 'rank1': {
+        if (options.gains) this.neuronGains.set(options.gains);
+        // Start from u = 0 so the initial network (and error) is exactly the untrained one. With
+        // u = v = 0 both gradients vanish (∂E/∂u = (∂E/∂W)v, ∂E/∂v = (∂E/∂W)ᵀu), a saddle Adam
+        // never leaves; a random v makes ∂E/∂u non-zero at once, and v then learns from u ≠ 0.
+        const theta = new Float64Array(2 * n);
+        if (options.u) {
+          if (options.u.length !== n) throw new RangeError(`u has ${options.u.length} values, expected n = ${n}`);
+          theta.set(options.u, 0);
+        }
+        if (options.v) {
+          if (options.v.length !== n) throw new RangeError(`v has ${options.v.length} values, expected n = ${n}`);
+          theta.set(options.v, n);
+        } else {
+          const rng = new Rng(this.seed);
+          const sd = 1 / Math.sqrt(n);
+          for (let i = 0; i < n; i++) theta[n + i] = sd * rng.normal();
+        }
+        this.initialParameters = theta;
+        this.gradients = { rank1: { uGrad: new Float64Array(n), vGrad: new Float64Array(n) } };
+        break;
+      }
+    }
+  }
+
+  /** Length of θ. */
+  get size(): number {
+    return this.initialParameters.length;
+  }
+
+  /** Per-neuron gains that θ implies (for x0/W/rank1: the fixed gains). */
+  neuronGainsOf(theta: Float64Array, out: Float64Array = new Float64Array(this.n)): Float64Array {
+    if (this.trainable === 'gains') {
+      if (this.groups) expandGroupGains(theta, this.groups, out);
+      else out.set(theta);
+    } else {
+      out.set(this.neuronGains);
+    }
+    return out;
+  }
+
+  /** E(θ); leaves the tape and output in this.adjoint for a following gradient call. */
+  value(theta: Float64Array): number {
+    if (theta.length !== this.size) throw new RangeError(`parameters have ${theta.length} values, expected ${this.size}`);
+    const n = this.n;
+    const adjoint = this.adjoint;
+    switch (this.trainable) {
+      case 'gains':
+        this.neuronGainsOf(theta, this.neuronGains);
+        return adjoint.forward(this.x0, this.neuronGains);
+      case 'x0':
+        return adjoint.forward(theta, this.neuronGains);
+      case 'W':
+        // A trained W fills in (the gradient is dense), so it is stored dense.
+        adjoint.setWeights(theta, 'dense');
+        return adjoint.forward(this.x0, this.neuronGains);
+      case 'rank1':
+        return adjoint.forward(this.x0, this.neuronGains, { u: theta.subarray(0, n), v: theta.subarray(n, 2 * n) });
+    }
+  }
+
+  /** E(θ) and ∂E/∂θ into `gradient` (length size). */
+  valueAndGradient(theta: Float64Array, gradient: Float64Array): number {
+    if (gradient.length !== this.size) throw new RangeError(`gradient needs ${this.size} values`);
+    const error = this.value(theta);
+    const grads = this.gradients;
+    this.adjoint.backward(grads);
+    switch (this.trainable) {
+      case 'gains':
+        if (this.groups) sumGroupGradient(this.neuronGainGradient, this.groups, gradient);
+        else gradient.set(this.neuronGainGradient);
+        break;
+      case 'x0':
+        gradient.set(grads.x0!);
+        break;
+      case 'W':
+        gradient.set(grads.W!);
+        break;
+      case 'rank1':
+        gradient.set(grads.rank1!.uGrad, 0);
+        gradient.set(grads.rank1!.vGrad, this.n);
+        break;
+    }
+    return error;
+  }
+}
+
+export interface TrainGradientOptions extends GradientProblemOptions {
+  /** Adam updates; errors has iterations + 1 entries. */
+  iterations: number;
+  /** Adam learning rate (default 1e-2). */
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Iterations (0 = start, `iterations` = after the last update) whose outputs are recorded. */
+  recordAt?: number[];
+  /** Call onProgress every this many iterations (default 1) and once at the end. */
+  progressEvery?: number;
+}
+
+export interface GradientProgress {
+  iteration: number;
+  iterations: number;
+  error: number;
+  bestError: number;
+}
+
+export interface GradientRecordedOutput {
+  iteration: number;
+  /** channel-major channels × nSamples */
+  output: Float64Array;
+}
+
+export interface TrainGradientResult {
+  trainable: GradientTrainable;
+  /** errors[k] = E before update k+1 (k = 0..done−1), errors[done] = E after the last update. */
+  errors: Float64Array;
+  bestError: number;
+  /** Index into errors of the best parameters. */
+  bestIteration: number;
+  /** Best parameter vector θ in the trainable's layout (see GradientProblem). */
+  bestParameters: Float64Array;
+  /** Per-neuron gains of the best iterate (the fixed gains for x0/W/rank1). */
+  gains: Float64Array;
+  /** Group gains of the best iterate when groups were given. */
+  groupGains?: Float64Array;
+  x0?: Float64Array;
+  W?: Float64Array;
+  u?: Float64Array;
+  v?: Float64Array;
+  /** rank1: the initial u and v (u = 0 unless given). */
+  initialU?: Float64Array;
+  initialV?: Float64Array;
+  /** Output of the best parameters, channel-major. */
+  bestOutput: Float64Array;
+  outputsAt: GradientRecordedOutput[];
+  /** Adam updates done (less than requested when stopped). */
+  iterations: number;
+  stopped: boolean;
+  seed: number;
+  lr: number;
+}
+
+/**
+ * Adam on E(θ) by back-propagation through the RK4 unroll. Each iteration evaluates E and ∂E/∂θ
+ * at the current θ (that E is errors[k]) and takes one Adam step; after the last step E is
+ * evaluated once more. The best iterate (lowest E, the start included) is returned. shouldStop is
+ * checked before every update; when it turns true the partial result is returned (stopped: true).
+ */
+export function trainGradient(
+  options: TrainGradientOptions,
+  onProgress?: (progress: GradientProgress) => void,
+  shouldStop?: () => boolean,
+): TrainGradientResult {
+  const iterations = options.iterations;
+  if (!Number.isInteger(iterations) || iterations < 0) throw new RangeError(`iterations must be a non-negative integer, got ${iterations}`);
+  const problem = new GradientProblem(options);
+  const lr = options.lr ?? 1e-2;
+  const adam = new Adam(problem.size, { lr, beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon });
+  const progressEvery = Math.max(1, Math.floor(options.progressEvery ?? 1));
+  const recordAt = new Set(options.recordAt ?? []);
+  const adjoint = problem.adjoint;
+
+  const theta = Float64Array.from(problem.initialParameters);
+  const gradient = new Float64Array(problem.size);
+  const bestParameters = Float64Array.from(theta);
+  const bestOutput = new Float64Array(adjoint.output.length);
+  const errors = new Float64Array(iterations + 1);
+  const outputsAt: GradientRecordedOutput[] = [];
+  let bestError = Infinity;
+  let bestIteration = 0;
+  let stopped = false;
+  let done = 0;
+
+  const noteIterate = (k: number, error: number): void => {
+    errors[k] = error;
+    // A non-finite error never counts as best.
+    if (error < bestError) {
+      bestError = error;
+      bestIteration = k;
+      bestParameters.set(theta);
+      bestOutput.set(adjoint.output);
+    }
+    if (recordAt.has(k)) outputsAt.push({ iteration: k, output: Float64Array.from(adjoint.output) });
+  };
+
+  for (let k = 0; k < iterations; k++) {
+    if (shouldStop?.()) {
+      stopped = true;
+      break;
+    }
+    const error = problem.valueAndGradient(theta, gradient);
+    noteIterate(k, error);
+    if (onProgress && k % progressEvery === 0) onProgress({ iteration: k, iterations, error, bestError });
+    adam.step(theta, gradient);
+    done = k + 1;
+  }
+  const finalError = problem.value(theta);
+  noteIterate(done, finalError);
+  if (onProgress) onProgress({ iteration: done, iterations, error: finalError, bestError });
+  if (bestError === Infinity) {
+    // Every iterate was non-finite: report the start.
+    bestParameters.set(problem.initialParameters);
+    bestError = problem.value(bestParameters);
+    bestOutput.set(adjoint.output);
+    bestIteration = 0;
+  }
+
+  const n = problem.n;
+  const result: TrainGradientResult = {
+    trainable: problem.trainable,
+    errors: errors.slice(0, done + 1),
+    bestError,
+    bestIteration,
+    bestParameters,
+    gains: problem.neuronGainsOf(bestParameters),
+    bestOutput,
+    outputsAt,
+    iterations: done,
+    stopped,
+    seed: problem.seed,
+    lr,
+  };
+  switch (problem.trainable) {
+    case 'gains':
+      if (problem.groups) result.groupGains = Float64Array.from(bestParameters);
+      break;
+    case 'x0':
+      result.x0 = Float64Array.from(bestParameters);
+      break;
+    case 'W':
+      result.W = Float64Array.from(bestParameters);
+      break;
+    case 'rank1':
+      result.u = bestParameters.slice(0, n);
+      result.v = bestParameters.slice(n, 2 * n);
+      result.initialU = problem.initialParameters.slice(0, n);
+      result.initialV = problem.initialParameters.slice(n, 2 * n);
+      break;
+  }
+  return result;
+}
