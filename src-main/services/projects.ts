@@ -72,6 +72,7 @@ export class ProjectService {
   readonly recents: RecentProjects;
   readonly recovery: RecoveryStore;
   private readonly now: () => number;
+  private readonly savesInFlight = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: ProjectServiceDeps) {
     this.fs = deps.fs ?? nodeProjectFs();
@@ -114,8 +115,20 @@ export class ProjectService {
    * Save atomically to `file` (the .gainlab extension is added if missing). Refuses to overwrite a
    * file from a newer GainLab. Adds the file to the recent list and discards its recovery copy.
    */
-  async save(project: Project, file: string): Promise<SavedProject> {
+  save(project: Project, file: string): Promise<SavedProject> {
     const target = path.resolve(withProjectExtension(file));
+    // One save per file at a time (a double-clicked Save must not race its own temp-file cleanup).
+    const previous = this.savesInFlight.get(target) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.saveNow(project, target));
+    const settled = next.catch(() => undefined);
+    this.savesInFlight.set(target, settled);
+    void settled.then(() => {
+      if (this.savesInFlight.get(target) === settled) this.savesInFlight.delete(target);
+    });
+    return next;
+  }
+
+  private async saveNow(project: Project, target: string): Promise<SavedProject> {
     const fileName = path.basename(target);
     await this.refuseNewerFile(target);
     const saved: Project = { ...project, modifiedAt: new Date(this.now()).toISOString() };
@@ -131,6 +144,7 @@ export class ProjectService {
         existed ? 'The previous version of the file is unchanged.' : 'Nothing was written.',
       ).withFileName(fileName);
     }
+    await this.removeStaleTemps(target);
     await this.recents.add(target, saved.name).catch(() => undefined);
     await this.recovery.discard(recoveryKey(target, '')).catch(() => undefined);
     return { project: saved, path: target, sizeBytes: bytes.length };
@@ -150,6 +164,18 @@ export class ProjectService {
     const saved = await this.save(named, target);
     if (options.previousRecoveryKey) await this.recovery.discard(options.previousRecoveryKey).catch(() => undefined);
     return saved;
+  }
+
+  /** Temp files of this target left by a save that died before its rename (best effort). */
+  private async removeStaleTemps(target: string): Promise<void> {
+    const prefix = `.${path.basename(target)}.`;
+    try {
+      for (const name of await this.fs.readdir(path.dirname(target))) {
+        if (name.startsWith(prefix) && name.endsWith('.tmp')) await this.fs.unlink(path.join(path.dirname(target), name)).catch(() => undefined);
+      }
+    } catch {
+      // Listing the folder is not essential to saving.
+    }
   }
 
   private async refuseNewerFile(target: string): Promise<void> {

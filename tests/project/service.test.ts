@@ -101,6 +101,10 @@ describe('ProjectService open/save', () => {
     const leftovers = projectDirListing().filter((name) => name !== 'study.gainlab');
     expect(leftovers).toHaveLength(1);
     expect(leftovers[0]).toMatch(/^\.study\.gainlab\.[0-9a-f]+\.tmp$/);
+    // The next successful save of that file clears the leftover.
+    await service().save(changed, target);
+    expect(projectDirListing()).toEqual(['study.gainlab']);
+    expect((await service().open(target)).project.name).toBe('Changed');
   });
 
   it('a rename that fails leaves the previous file and removes the temp file', async () => {
@@ -161,6 +165,17 @@ describe('ProjectService open/save', () => {
     // Overwriting an ordinary older/same-version file is fine.
     await svc.save(sampleProject(), path.join(dir, 'ok.gainlab'));
     await svc.save(sampleProject(), path.join(dir, 'ok.gainlab'));
+  });
+
+  it('concurrent saves of one file run one after the other and both succeed', async () => {
+    const svc = service();
+    const target = path.join(dir, 'study.gainlab');
+    const a = sampleProject();
+    const b = { ...sampleProject(), name: 'Second' };
+    const results = await Promise.all([svc.save(a, target), svc.save(b, target), svc.save(a, path.join(dir, 'other.gainlab'))]);
+    expect(results.map((r) => path.basename(r.path))).toEqual(['study.gainlab', 'study.gainlab', 'other.gainlab']);
+    expect((await svc.open(target)).project.name).toBe('Second');
+    expect(projectDirListing()).toEqual(['other.gainlab', 'study.gainlab']);
   });
 
   it('saveAs can rename the project after the file and drops the old recovery copy', async () => {
