@@ -76,6 +76,11 @@ export function channelPairs(samples: ArrayLike<number>, channel: number, nSampl
   return pairs;
 }
 
+/** [t, y] pairs of control points. */
+export function controlPointPairs(points: readonly ControlPoint[], target: Pick<EditableTarget, 'nSamples' | 'duration'>): [number, number][] {
+  return points.map((p) => [gridTime(p.index, target.nSamples, target.duration), p.y]);
+}
+
 export function channelLabel(channel: number, names?: readonly string[]): string {
   return names?.[channel] ?? `Channel ${channel + 1}`;
 }
@@ -139,7 +144,7 @@ export function buildEditorChartOption(input: EditorChartInput): EChartsOption {
       id: CONTROL_POINT_SERIES_ID,
       name: 'Control points',
       type: 'line',
-      data: controlPoints.map((p) => [gridTime(p.index, target.nSamples, target.duration), p.y]),
+      data: controlPointPairs(controlPoints, target),
       showSymbol: true,
       showAllSymbol: true,
       symbol: 'circle',
