@@ -134,6 +134,7 @@ if (!app.requestSingleInstanceLock()) {
       mode: 'electron',
       version: app.getVersion(),
       workerFile: builtWorkerPath(import.meta.url),
+      configDir: app.getPath('userData'),
       dialogs,
     });
     registerIpc(context.handlers, context.hub, devServerUrl);

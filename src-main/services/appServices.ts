@@ -9,7 +9,9 @@ import { loadExampleProject } from './example.js';
 import { createHandlers, type AppServices, type Dialogs, type HandlerTable } from './handlers.js';
 import { createJobManager, type JobManager } from './jobManager.js';
 import { resolveSource } from './modelSources.js';
-import { createMemoryProjects, type ProjectsApi } from './projectsApi.js';
+import { createFileProjects, defaultConfigDir, type FileProjects } from './projectSession.js';
+import { ProjectService } from './projects.js';
+import type { ProjectsApi } from './projectsApi.js';
 import { createWorkerPool, defaultJobThreads } from './workerPool.js';
 
 export type EventListener = (channel: EventChannel, payload: unknown) => void;
@@ -46,7 +48,12 @@ export interface AppContextOptions {
   workerExecArgv?: string[];
   jobThreads?: number;
   dialogs?: Dialogs;
-  /** Projects service; default the in-memory stand-in (projectsApi.ts). */
+  /**
+   * Where recent-projects.json and autosave recovery copies live (Electron: userData; web mode:
+   * defaultConfigDir(), i.e. $GAINLAB_CONFIG_DIR or the platform config folder).
+   */
+  configDir?: string;
+  /** Projects service; default the file-backed session (projectSession.ts). */
   createProjects?: (hub: EventHub) => ProjectsApi;
 }
 
@@ -61,13 +68,15 @@ export interface AppContext {
 export function createAppContext(options: AppContextOptions): AppContext {
   const hub = createEventHub();
   const jobThreads = options.jobThreads ?? defaultJobThreads();
+  let fileProjects: FileProjects | null = null;
   const projects =
     options.createProjects?.(hub) ??
-    createMemoryProjects({
-      appVersion: options.version,
-      loadExample: loadExampleProject,
+    (fileProjects = createFileProjects({
+      service: new ProjectService({ configDir: options.configDir ?? defaultConfigDir(), appVersion: options.version }),
       onChange: (summary) => hub.emit('project:changed', summary),
-    });
+      // resources/example/example.gainlab normally; the published data or a synthetic stand-in otherwise
+      fallbackExample: loadExampleProject,
+    }));
   const pool = createWorkerPool({ filename: options.workerFile, execArgv: options.workerExecArgv, maxThreads: jobThreads });
   // one extra thread for interactive simulations, so plots answer while every job thread is busy
   const interactivePool = createWorkerPool({ filename: options.workerFile, execArgv: options.workerExecArgv, maxThreads: 1 });
@@ -91,6 +100,9 @@ export function createAppContext(options: AppContextOptions): AppContext {
     services,
     handlers: createHandlers(services),
     jobs,
-    dispose: () => jobs.dispose(),
+    dispose: async () => {
+      await Promise.allSettled([jobs.dispose(), fileProjects?.flushRecovery()]);
+      await fileProjects?.dispose();
+    },
   };
 }
