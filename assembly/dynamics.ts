@@ -279,3 +279,198 @@ export function trial(
     if (states != 0) memory.copy(states + <usize>k * rowBytes, x, rowBytes);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Batch: K independent sessions (different gains / initial states, same network) stepped
+// together so that one pass over W serves all of them. Session-interleaved layout: element
+// (i, s) of any n-vector lives at [i·KP + s], KP = K rounded up to even; f64x2 lanes run over
+// sessions. The matrix is the sparse form (shared-E-weight indices + CSR), whose index/value
+// reads are now amortised over K sessions; elementwise passes (rates, RK4 update) are the
+// single-trial ones run over n·KP values.
+
+// y[i, vOff..vOff+width) for one row, `width` f64x2 session vectors (1, 2 or 4).
+@inline
+function batchRow4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+  let e0 = f64x2.splat(0);
+  let e1 = f64x2.splat(0);
+  let e2 = f64x2.splat(0);
+  let e3 = f64x2.splat(0);
+  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
+  for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
+    const base = r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff;
+    e0 = f64x2.add(e0, v128.load(base));
+    e1 = f64x2.add(e1, v128.load(base, 16));
+    e2 = f64x2.add(e2, v128.load(base, 32));
+    e3 = f64x2.add(e3, v128.load(base, 48));
+  }
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let s2 = f64x2.splat(0);
+  let s3 = f64x2.splat(0);
+  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
+  for (let q = load<i32>(gRowStart + (<usize>i << 2)); q < qEnd; q++) {
+    const w = v128.load64_splat(gValues + (<usize>q << 3));
+    const base = r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff;
+    s0 = f64x2.add(s0, f64x2.mul(w, v128.load(base)));
+    s1 = f64x2.add(s1, f64x2.mul(w, v128.load(base, 16)));
+    s2 = f64x2.add(s2, f64x2.mul(w, v128.load(base, 32)));
+    s3 = f64x2.add(s3, f64x2.mul(w, v128.load(base, 48)));
+  }
+  const shared = f64x2.splat(gSharedWeight);
+  const out = y + <usize>i * rowStride + vOff;
+  v128.store(out, f64x2.add(f64x2.mul(shared, e0), s0));
+  v128.store(out, f64x2.add(f64x2.mul(shared, e1), s1), 16);
+  v128.store(out, f64x2.add(f64x2.mul(shared, e2), s2), 32);
+  v128.store(out, f64x2.add(f64x2.mul(shared, e3), s3), 48);
+}
+
+@inline
+function batchRow2(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+  let e0 = f64x2.splat(0);
+  let e1 = f64x2.splat(0);
+  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
+  for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
+    const base = r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff;
+    e0 = f64x2.add(e0, v128.load(base));
+    e1 = f64x2.add(e1, v128.load(base, 16));
+  }
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
+  for (let q = load<i32>(gRowStart + (<usize>i << 2)); q < qEnd; q++) {
+    const w = v128.load64_splat(gValues + (<usize>q << 3));
+    const base = r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff;
+    s0 = f64x2.add(s0, f64x2.mul(w, v128.load(base)));
+    s1 = f64x2.add(s1, f64x2.mul(w, v128.load(base, 16)));
+  }
+  const shared = f64x2.splat(gSharedWeight);
+  const out = y + <usize>i * rowStride + vOff;
+  v128.store(out, f64x2.add(f64x2.mul(shared, e0), s0));
+  v128.store(out, f64x2.add(f64x2.mul(shared, e1), s1), 16);
+}
+
+@inline
+function batchRow1(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+  let e0 = f64x2.splat(0);
+  let e1 = f64x2.splat(0);
+  let p = load<i32>(gERowStart + (<usize>i << 2));
+  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
+  for (; p + 1 < pEnd; p += 2) {
+    e0 = f64x2.add(e0, v128.load(r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff));
+    e1 = f64x2.add(e1, v128.load(r + <usize>load<i32>(gECols + (<usize>p << 2), 4) * rowStride + vOff));
+  }
+  if (p < pEnd) e0 = f64x2.add(e0, v128.load(r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff));
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let q = load<i32>(gRowStart + (<usize>i << 2));
+  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
+  for (; q + 1 < qEnd; q += 2) {
+    const c = gCols + (<usize>q << 2);
+    const v = gValues + (<usize>q << 3);
+    s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(v), v128.load(r + <usize>load<i32>(c) * rowStride + vOff)));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load64_splat(v, 8), v128.load(r + <usize>load<i32>(c, 4) * rowStride + vOff)));
+  }
+  if (q < qEnd) {
+    s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(gValues + (<usize>q << 3)), v128.load(r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff)));
+  }
+  v128.store(y + <usize>i * rowStride + vOff, f64x2.add(f64x2.mul(f64x2.splat(gSharedWeight), f64x2.add(e0, e1)), f64x2.add(s0, s1)));
+}
+
+function batchMatvec(r: usize, y: usize, vectors: i32): void {
+  const n = gN;
+  const rowStride = <usize>vectors << 4;
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (; v + 3 < vectors; v += 4) batchRow4(i, r, y, rowStride, <usize>v << 4);
+    for (; v + 1 < vectors; v += 2) batchRow2(i, r, y, rowStride, <usize>v << 4);
+    if (v < vectors) batchRow1(i, r, y, rowStride, <usize>v << 4);
+  }
+}
+
+// outputs[(c·nSamples + k)·KP + s] = b_c + Σ_{i<nE} β_{c,i} r[i·KP + s]
+function batchReadout(r: usize, readout: usize, channels: i32, nE: i32, vectors: i32, nSamples: i32, k: i32, outputs: usize): void {
+  const rowStride = <usize>vectors << 4;
+  for (let c = 0; c < channels; c++) {
+    const beta = readout + <usize>c * (<usize>(1 + nE) << 3);
+    const out = outputs + (<usize>c * <usize>nSamples + <usize>k) * rowStride;
+    for (let v = 0; v < vectors; v++) {
+      const vOff = <usize>v << 4;
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let i = 0;
+      for (; i + 1 < nE; i += 2) {
+        a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(beta + (<usize>(i + 1) << 3)), v128.load(r + <usize>i * rowStride + vOff)));
+        a1 = f64x2.add(a1, f64x2.mul(v128.load64_splat(beta + (<usize>(i + 2) << 3)), v128.load(r + <usize>(i + 1) * rowStride + vOff)));
+      }
+      if (i < nE) a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(beta + (<usize>(i + 1) << 3)), v128.load(r + <usize>i * rowStride + vOff)));
+      v128.store(out + vOff, f64x2.add(v128.load64_splat(beta), f64x2.add(a0, a1)));
+    }
+  }
+}
+
+// One batch trial. `vectors` = KP/2. Scratch buffers hold n·KP values; rates/states (0 to skip)
+// hold nSamples·n·KP (time-major, interleaved); outputs channels·nSamples·KP (0 to skip).
+export function batchTrial(
+  nSamples: i32,
+  h: f64,
+  invTau: f64,
+  cNeg: f64,
+  cPos: f64,
+  linear: i32,
+  vectors: i32,
+  gains: usize,
+  x0: usize,
+  x: usize,
+  probe: usize,
+  acc: usize,
+  y: usize,
+  r: usize,
+  rates: usize,
+  states: usize,
+  readout: usize,
+  channels: i32,
+  nE: i32,
+  outputs: usize,
+): void {
+  const count = gN * vectors * 2;
+  const blockBytes = <usize>count << 3;
+  const halfH = f64x2.splat(0.5 * h);
+  const fullH = f64x2.splat(h);
+  const sixthH = f64x2.splat(h / 6);
+  const invTauV = f64x2.splat(invTau);
+  const two = f64x2.splat(2.0);
+  memory.copy(x, x0, blockBytes);
+  memory.copy(probe, x0, blockBytes);
+  rateVec(x, gains, r, count, cNeg, cPos, linear);
+  if (rates != 0) memory.copy(rates, r, blockBytes);
+  if (states != 0) memory.copy(states, x, blockBytes);
+  if (outputs != 0) batchReadout(r, readout, channels, nE, vectors, nSamples, 0, outputs);
+  for (let k = 1; k < nSamples; k++) {
+    for (let stage = 0; stage < 4; stage++) {
+      batchMatvec(r, y, vectors);
+      for (let i = 0; i < count; i += 2) {
+        const off = <usize>i << 3;
+        const slope = f64x2.mul(f64x2.add(f64x2.neg(v128.load(probe + off)), v128.load(y + off)), invTauV);
+        const xi = v128.load(x + off);
+        if (stage == 0) {
+          v128.store(acc + off, slope);
+          v128.store(probe + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
+        } else if (stage == 1) {
+          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
+          v128.store(probe + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
+        } else if (stage == 2) {
+          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
+          v128.store(probe + off, f64x2.add(xi, f64x2.mul(fullH, slope)));
+        } else {
+          const xn = f64x2.add(xi, f64x2.mul(sixthH, f64x2.add(v128.load(acc + off), slope)));
+          v128.store(x + off, xn);
+          v128.store(probe + off, xn);
+        }
+      }
+      rateVec(probe, gains, r, count, cNeg, cPos, linear);
+    }
+    if (rates != 0) memory.copy(rates + <usize>k * blockBytes, r, blockBytes);
+    if (states != 0) memory.copy(states + <usize>k * blockBytes, x, blockBytes);
+    if (outputs != 0) batchReadout(r, readout, channels, nE, vectors, nSamples, k, outputs);
+  }
+}

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { BatchTrialEvaluator, type BatchKernelName } from '../src-shared/model/batchSimulator.js';
 import { TrialEvaluator } from '../src-shared/model/dynamics.js';
 import { KERNEL_NAMES, resolveKernelName, type KernelName } from '../src-shared/model/kernels/index.js';
 import type { Network } from '../src-shared/model/network.js';
@@ -79,6 +80,30 @@ function trialBenchmark(kernel: KernelName, repeats: number): Benchmark {
   };
 }
 
-export const benchmarks: Benchmark[] = KERNEL_NAMES.map((kernel) =>
-  trialBenchmark(kernel, kernel === 'reference' ? 10 : kernel === 'csr' ? 30 : 60),
-);
+/** K sessions per call; reported per trial per session. */
+function batchBenchmark(sessions: number, kernel: Exclude<BatchKernelName, 'auto'>, repeats: number): Benchmark {
+  let evaluator: BatchTrialEvaluator | null = null;
+  const gains = Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: 200 }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
+  const errors = new Float64Array(sessions);
+  return {
+    name: `batch${sessions}_ms_per_trial${kernel === 'wasm-batch' ? '' : `.${kernel}`}`,
+    repeats,
+    warmup: 2,
+    unitsPerRun: sessions,
+    setup: () => {
+      const { network, target } = benchNetwork();
+      evaluator = new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, sessions, { kernel });
+    },
+    run: () => {
+      evaluator!.errors(gains, errors);
+    },
+    note: `${kernel}, ${sessions} sessions per call, time per trial per session`,
+  };
+}
+
+export const benchmarks: Benchmark[] = [
+  ...KERNEL_NAMES.map((kernel) => trialBenchmark(kernel, kernel === 'reference' ? 10 : kernel === 'csr' ? 30 : 60)),
+  batchBenchmark(10, 'wasm-batch', 30),
+  batchBenchmark(4, 'wasm-batch', 30),
+  batchBenchmark(10, 'csr-loop', 5),
+];

@@ -58,7 +58,28 @@ export interface DynamicsWasmExports {
     rates: number,
     states: number,
   ): void;
-  batchTrial?: (...args: number[]) => void;
+  batchTrial(
+    nSamples: number,
+    h: number,
+    invTau: number,
+    cNeg: number,
+    cPos: number,
+    linear: number,
+    vectors: number,
+    gains: number,
+    x0: number,
+    x: number,
+    probe: number,
+    acc: number,
+    y: number,
+    r: number,
+    rates: number,
+    states: number,
+    readout: number,
+    channels: number,
+    nE: number,
+    outputs: number,
+  ): void;
 }
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

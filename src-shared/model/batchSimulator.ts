@@ -1,0 +1,322 @@
+/**
+ * K independent sessions (different gains and/or initial states, same network and parameters)
+ * integrated together, so that one pass over W serves all K: the paper runs 10 learning
+ * sessions per condition, and this turns K matrix-vector products into one sparse
+ * matrix × (n × K) product.
+ *
+ * WebAssembly path ('wasm-batch', assembly/dynamics.ts batchTrial): session-interleaved layout
+ * (value (i, s) at [i·KP + s], KP = K rounded up to even), f64x2 SIMD across sessions, the
+ * sparse split form of W, readout computed in the kernel. Float64 throughout, same RK4 scheme
+ * as dynamics.ts; agrees with separate reference runs to ~1e-14 relative.
+ * Fallback ('csr-loop', where WebAssembly SIMD is missing): K separate CSR kernels.
+ */
+import { computeOutput, normalisedError } from './dynamics.js';
+import { CsrJsKernel } from './kernels/csrJs.js';
+import { splitSparse } from './kernels/sparseStructure.js';
+import type { Network } from './network.js';
+import { validateNetwork } from './network.js';
+import type { DynamicsParams } from './params.js';
+import { stepLength, validateDynamicsParams } from './params.js';
+import { dynamicsWasmAvailable, instantiateDynamicsWasm, type DynamicsWasmExports } from './wasm/loader.js';
+
+export type BatchKernelName = 'auto' | 'wasm-batch' | 'csr-loop';
+
+export interface BatchSimulatorOptions {
+  kernel?: BatchKernelName;
+  /** Keep every session's rates (nSamples × n) for `rates(s)`; costs memory bandwidth. */
+  keepRates?: boolean;
+  /** Keep every session's states for `states(s)`. */
+  keepStates?: boolean;
+}
+
+interface BatchEngine {
+  run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void;
+  output(s: number, out: Float64Array): void;
+  rates(s: number, out: Float64Array): void;
+  states(s: number, out: Float64Array): void;
+}
+
+class WasmBatchEngine implements BatchEngine {
+  private readonly wasm: DynamicsWasmExports;
+  private readonly kp: number;
+  private readonly ptr: Record<'gains' | 'x0' | 'x' | 'probe' | 'acc' | 'y' | 'r' | 'rates' | 'states' | 'readout' | 'outputs', number>;
+  private readonly gainsView: Float64Array;
+  private readonly x0View: Float64Array;
+  private readonly outputsView: Float64Array;
+  private readonly ratesView: Float64Array | null;
+  private readonly statesView: Float64Array | null;
+
+  constructor(
+    private readonly network: Network,
+    private readonly params: DynamicsParams,
+    private readonly sessions: number,
+    keepRates: boolean,
+    keepStates: boolean,
+  ) {
+    const n = network.n;
+    this.kp = (sessions + 1) & ~1;
+    const block = n * this.kp;
+    const wasm = instantiateDynamicsWasm();
+    this.wasm = wasm;
+    const sparse = splitSparse(network.W, n, network.nE);
+    const f64 = (count: number) => wasm.allocate(8 * Math.max(count, 2));
+    const i32 = (count: number) => wasm.allocate(4 * Math.max(count, 1));
+    const eRowStart = i32(n + 1);
+    const eCols = i32(sparse.eCols.length);
+    const rowStart = i32(n + 1);
+    const cols = i32(sparse.cols.length);
+    const values = f64(sparse.values.length);
+    const channels = network.readout.channels;
+    const samples = params.nSamples;
+    this.ptr = {
+      gains: f64(block),
+      x0: f64(block),
+      x: f64(block),
+      probe: f64(block),
+      acc: f64(block),
+      y: f64(block),
+      r: f64(block),
+      rates: keepRates ? f64(samples * block) : 0,
+      states: keepStates ? f64(samples * block) : 0,
+      readout: f64(network.readout.weights.length),
+      outputs: f64(channels * samples * this.kp),
+    };
+    const buffer = wasm.memory.buffer;
+    new Int32Array(buffer, eRowStart, n + 1).set(sparse.eRowStart);
+    new Int32Array(buffer, eCols, sparse.eCols.length).set(sparse.eCols);
+    new Int32Array(buffer, rowStart, n + 1).set(sparse.rowStart);
+    new Int32Array(buffer, cols, sparse.cols.length).set(sparse.cols);
+    new Float64Array(buffer, values, sparse.values.length).set(sparse.values);
+    new Float64Array(buffer, this.ptr.readout, network.readout.weights.length).set(network.readout.weights);
+    wasm.setNetwork(n, sparse.sharedWeight, eRowStart, eCols, rowStart, cols, values, 0, n, 0);
+    this.gainsView = new Float64Array(buffer, this.ptr.gains, block).fill(0);
+    this.x0View = new Float64Array(buffer, this.ptr.x0, block).fill(0);
+    this.outputsView = new Float64Array(buffer, this.ptr.outputs, channels * samples * this.kp);
+    this.ratesView = keepRates ? new Float64Array(buffer, this.ptr.rates, samples * block) : null;
+    this.statesView = keepStates ? new Float64Array(buffer, this.ptr.states, samples * block) : null;
+  }
+
+  run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void {
+    const n = this.network.n;
+    const kp = this.kp;
+    for (let s = 0; s < this.sessions; s++) {
+      const g = gains[s];
+      const x0 = x0s[s];
+      for (let i = 0; i < n; i++) {
+        this.gainsView[i * kp + s] = g[i];
+        this.x0View[i * kp + s] = x0[i];
+      }
+    }
+    const p = this.params;
+    const ptr = this.ptr;
+    this.wasm.batchTrial(
+      p.nSamples,
+      stepLength(p),
+      1 / p.tau,
+      p.r0,
+      p.rmax - p.r0,
+      p.gainFunction === 'linear' ? 1 : 0,
+      kp >> 1,
+      ptr.gains,
+      ptr.x0,
+      ptr.x,
+      ptr.probe,
+      ptr.acc,
+      ptr.y,
+      ptr.r,
+      ptr.rates,
+      ptr.states,
+      ptr.readout,
+      this.network.readout.channels,
+      this.network.nE,
+      ptr.outputs,
+    );
+  }
+
+  output(s: number, out: Float64Array): void {
+    const kp = this.kp;
+    const view = this.outputsView;
+    for (let m = 0; m < out.length; m++) out[m] = view[m * kp + s];
+  }
+
+  private deinterleave(view: Float64Array | null, what: string, s: number, out: Float64Array): void {
+    if (!view) throw new Error(`BatchSimulator: construct with keep${what}: true to read ${what.toLowerCase()}`);
+    const kp = this.kp;
+    for (let m = 0; m < out.length; m++) out[m] = view[m * kp + s];
+  }
+
+  rates(s: number, out: Float64Array): void {
+    this.deinterleave(this.ratesView, 'Rates', s, out);
+  }
+
+  states(s: number, out: Float64Array): void {
+    this.deinterleave(this.statesView, 'States', s, out);
+  }
+}
+
+class LoopBatchEngine implements BatchEngine {
+  private readonly kernels: CsrJsKernel[];
+  private readonly ratesBuffers: Float64Array[];
+  private readonly statesBuffers: Float64Array[] | null;
+  private readonly outputs: Float64Array[];
+
+  constructor(
+    private readonly network: Network,
+    private readonly params: DynamicsParams,
+    sessions: number,
+    keepStates: boolean,
+  ) {
+    const size = params.nSamples * network.n;
+    this.kernels = Array.from({ length: sessions }, () => new CsrJsKernel(network, params));
+    this.ratesBuffers = Array.from({ length: sessions }, () => new Float64Array(size));
+    this.statesBuffers = keepStates ? Array.from({ length: sessions }, () => new Float64Array(size)) : null;
+    this.outputs = Array.from({ length: sessions }, () => new Float64Array(network.readout.channels * params.nSamples));
+  }
+
+  run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void {
+    for (let s = 0; s < this.kernels.length; s++) {
+      this.kernels[s].run(gains[s], x0s[s], this.ratesBuffers[s], this.statesBuffers ? this.statesBuffers[s] : null);
+      computeOutput(this.ratesBuffers[s], this.params.nSamples, this.network.n, this.network.nE, this.network.readout, this.outputs[s]);
+    }
+  }
+
+  output(s: number, out: Float64Array): void {
+    out.set(this.outputs[s]);
+  }
+
+  rates(s: number, out: Float64Array): void {
+    out.set(this.ratesBuffers[s]);
+  }
+
+  states(s: number, out: Float64Array): void {
+    if (!this.statesBuffers) throw new Error('BatchSimulator: construct with keepStates: true to read states');
+    out.set(this.statesBuffers[s]);
+  }
+}
+
+function checkInputs(network: Network, params: DynamicsParams, sessions: number): void {
+  const networkProblem = validateNetwork(network);
+  if (networkProblem) throw new RangeError(`invalid network: ${networkProblem}`);
+  const paramsProblem = validateDynamicsParams(params);
+  if (paramsProblem) throw new RangeError(`invalid dynamics parameters: ${paramsProblem}`);
+  if (!Number.isInteger(sessions) || sessions < 1) throw new RangeError(`sessions must be a positive integer, got ${sessions}`);
+}
+
+export class BatchSimulator {
+  readonly network: Network;
+  readonly params: DynamicsParams;
+  readonly sessions: number;
+  readonly kernelName: Exclude<BatchKernelName, 'auto'>;
+  private readonly engine: BatchEngine;
+  private readonly keepRates: boolean;
+  private readonly defaultX0s: Float64Array[];
+
+  constructor(network: Network, params: DynamicsParams, sessions: number, options: BatchSimulatorOptions = {}) {
+    checkInputs(network, params, sessions);
+    this.network = network;
+    this.params = { ...params };
+    this.sessions = sessions;
+    const requested = options.kernel ?? 'auto';
+    this.kernelName = requested === 'auto' ? (dynamicsWasmAvailable() ? 'wasm-batch' : 'csr-loop') : requested;
+    this.keepRates = options.keepRates ?? false;
+    this.engine =
+      this.kernelName === 'wasm-batch'
+        ? new WasmBatchEngine(network, this.params, sessions, this.keepRates, options.keepStates ?? false)
+        : new LoopBatchEngine(network, this.params, sessions, options.keepStates ?? false);
+    this.defaultX0s = Array.from({ length: sessions }, () => network.x0);
+  }
+
+  /** Integrate every session: gains[s] (length n); x0s[s] defaults to network.x0. */
+  run(gains: readonly Float64Array[], x0s?: readonly Float64Array[]): void {
+    const n = this.network.n;
+    if (gains.length !== this.sessions) throw new RangeError(`expected gains for ${this.sessions} sessions, got ${gains.length}`);
+    for (const g of gains) if (g.length < n) throw new RangeError(`gains has ${g.length} values, expected n = ${n}`);
+    const starts = x0s ?? this.defaultX0s;
+    if (starts.length !== this.sessions) throw new RangeError(`expected x0 for ${this.sessions} sessions, got ${starts.length}`);
+    for (const x0 of starts) if (x0.length < n) throw new RangeError(`x0 has ${x0.length} values, expected n = ${n}`);
+    this.engine.run(gains, starts);
+  }
+
+  /** Session s's output of the last run, channel-major (channels × nSamples). */
+  output(s: number, out?: Float64Array): Float64Array {
+    const result = out ?? new Float64Array(this.network.readout.channels * this.params.nSamples);
+    this.engine.output(this.checkSession(s), result);
+    return result;
+  }
+
+  /** Session s's rates (nSamples × n, time-major); needs keepRates. */
+  rates(s: number, out?: Float64Array): Float64Array {
+    if (!this.keepRates && this.kernelName === 'wasm-batch') {
+      throw new Error('BatchSimulator: construct with keepRates: true to read rates');
+    }
+    const result = out ?? new Float64Array(this.params.nSamples * this.network.n);
+    this.engine.rates(this.checkSession(s), result);
+    return result;
+  }
+
+  /** Session s's states (nSamples × n, time-major); needs keepStates. */
+  states(s: number, out?: Float64Array): Float64Array {
+    const result = out ?? new Float64Array(this.params.nSamples * this.network.n);
+    this.engine.states(this.checkSession(s), result);
+    return result;
+  }
+
+  private checkSession(s: number): number {
+    if (!Number.isInteger(s) || s < 0 || s >= this.sessions) throw new RangeError(`session ${s} out of range 0..${this.sessions - 1}`);
+    return s;
+  }
+}
+
+/**
+ * K sessions' errors in one batched pass: the batch counterpart of TrialEvaluator.
+ * targets: one target for all sessions, or one per session (channel-major each).
+ */
+export class BatchTrialEvaluator {
+  readonly simulator: BatchSimulator;
+  readonly sessions: number;
+  private readonly targets: Float64Array[];
+  private readonly outputBuffer: Float64Array;
+  /** Session-trials evaluated so far (K per call). */
+  trials = 0;
+
+  constructor(
+    network: Network,
+    params: DynamicsParams,
+    targets: Float64Array | readonly Float64Array[],
+    sessions: number,
+    options: BatchSimulatorOptions = {},
+  ) {
+    this.simulator = new BatchSimulator(network, params, sessions, options);
+    this.sessions = sessions;
+    const expected = network.readout.channels * params.nSamples;
+    const list = targets instanceof Float64Array ? Array.from({ length: sessions }, () => targets) : [...targets];
+    if (list.length !== sessions) throw new RangeError(`expected ${sessions} targets, got ${list.length}`);
+    for (const t of list) if (t.length !== expected) throw new RangeError(`target has ${t.length} values, expected channels × nSamples = ${expected}`);
+    this.targets = list;
+    this.outputBuffer = new Float64Array(expected);
+  }
+
+  setTarget(s: number, target: Float64Array): void {
+    if (target.length !== this.outputBuffer.length) throw new RangeError(`target has ${target.length} values, expected ${this.outputBuffer.length}`);
+    this.targets[s] = target;
+  }
+
+  /** errorsOut[s] = E(gains[s]) against target s. */
+  errors(gains: readonly Float64Array[], errorsOut?: Float64Array, x0s?: readonly Float64Array[]): Float64Array {
+    const errors = errorsOut ?? new Float64Array(this.sessions);
+    this.simulator.run(gains, x0s);
+    const channels = this.simulator.network.readout.channels;
+    const nSamples = this.simulator.params.nSamples;
+    for (let s = 0; s < this.sessions; s++) {
+      this.simulator.output(s, this.outputBuffer);
+      errors[s] = normalisedError(this.outputBuffer, this.targets[s], channels, nSamples);
+    }
+    this.trials += this.sessions;
+    return errors;
+  }
+
+  /** Session s's output from the last errors() call. */
+  output(s: number, out?: Float64Array): Float64Array {
+    return this.simulator.output(s, out);
+  }
+}

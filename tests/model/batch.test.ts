@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { BatchSimulator, BatchTrialEvaluator } from '../../src-shared/model/batchSimulator.js';
+import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
+import type { Network } from '../../src-shared/model/network.js';
+import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
+import { Rng } from '../../src-shared/model/rng.js';
+import { dynamicsWasmAvailable } from '../../src-shared/model/wasm/loader.js';
+import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
+
+function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+const KERNELS = ['wasm-batch', 'csr-loop'] as const;
+
+describe('BatchSimulator: K sessions stepped together = K separate reference runs', () => {
+  it('published network, K = 10 (and K = 1, 3, 7: odd and partial SIMD blocks)', ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const network: Network = {
+      n: 200,
+      nE: 100,
+      W: loadReferenceArray('W').data,
+      x0: loadReferenceArray('x0').data,
+      readout: { channels: 1, weights: loadReferenceArray('readout').data },
+    };
+    const target = loadReferenceArray('novel_target').data;
+    const rng = new Rng(77);
+    const maxK = 10;
+    const gains = Array.from({ length: maxK }, () => Float64Array.from({ length: 200 }, () => 1 + 0.2 * rng.normal()));
+    const x0s = gains.map((_, s) => (s % 3 === 2 ? network.x0.map((v) => v + rng.normal()) : network.x0));
+    const references = gains.map((g, s) => simulateReference(network.W, 200, x0s[s], g, DEFAULT_DYNAMICS));
+    const refOutputs = references.map((ref) => computeOutput(ref.rates, 200, 200, 100, network.readout));
+    const refErrors = refOutputs.map((out) => normalisedError(out, target, 1, 200));
+    for (const kernel of KERNELS) {
+      if (kernel === 'wasm-batch' && !dynamicsWasmAvailable()) continue;
+      for (const K of [10, 1, 3, 7]) {
+        const sim = new BatchSimulator(network, DEFAULT_DYNAMICS, K, { kernel, keepRates: true, keepStates: true });
+        expect(sim.kernelName).toBe(kernel);
+        sim.run(gains.slice(0, K), x0s.slice(0, K));
+        for (let s = 0; s < K; s++) {
+          expect(relativeDifference(sim.states(s), references[s].states), `${kernel} K=${K} s=${s}`).toBeLessThan(1e-12);
+          expect(relativeDifference(sim.rates(s), references[s].rates), `${kernel} K=${K} s=${s}`).toBeLessThan(1e-12);
+          expect(relativeDifference(sim.output(s), refOutputs[s]), `${kernel} K=${K} s=${s}`).toBeLessThan(1e-12);
+        }
+      }
+      const evaluator = new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, maxK, { kernel });
+      const errors = evaluator.errors(gains, undefined, x0s);
+      for (let s = 0; s < maxK; s++) expect(Math.abs(errors[s] - refErrors[s]) / refErrors[s]).toBeLessThan(1e-12);
+      expect(evaluator.trials).toBe(maxK);
+      // Sessions are independent: changing one session's gains leaves the others bit-identical.
+      const changed = gains.map((g) => g.slice());
+      changed[4][17] += 0.5;
+      const again = evaluator.errors(changed, undefined, x0s);
+      for (let s = 0; s < maxK; s++) {
+        if (s === 4) expect(again[s]).not.toBe(errors[s]);
+        else expect(again[s]).toBe(errors[s]);
+      }
+    }
+  });
+
+  it('small network: odd n, non-uniform E weights, two channels, per-session targets, linear gain', () => {
+    const n = 13;
+    const nE = 6;
+    const rng = new Rng(9);
+    const W = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && rng.uniform() < 0.5) W[i * n + j] = j < nE ? rng.uniform() : -rng.uniform();
+    const network: Network = {
+      n,
+      nE,
+      W,
+      x0: Float64Array.from({ length: n }, () => rng.normal(0, 6)),
+      readout: { channels: 2, weights: Float64Array.from({ length: 2 * (1 + nE) }, () => rng.uniform()) },
+    };
+    for (const gainFunction of ['tanh', 'linear'] as const) {
+      const params: DynamicsParams = { ...DEFAULT_DYNAMICS, nSamples: 50, gainFunction, tau: 300 };
+      const K = 5;
+      const gains = Array.from({ length: K }, () => Float64Array.from({ length: n }, () => 0.5 + rng.uniform()));
+      const targets = Array.from({ length: K }, () => Float64Array.from({ length: 100 }, () => rng.normal()));
+      for (const kernel of KERNELS) {
+        if (kernel === 'wasm-batch' && !dynamicsWasmAvailable()) continue;
+        const evaluator = new BatchTrialEvaluator(network, params, targets, K, { kernel });
+        const errors = evaluator.errors(gains);
+        for (let s = 0; s < K; s++) {
+          const ref = simulateReference(W, n, network.x0, gains[s], params);
+          const out = computeOutput(ref.rates, 50, n, nE, network.readout);
+          expect(relativeDifference(evaluator.output(s), out), `${kernel} ${gainFunction}`).toBeLessThan(1e-12);
+          const refError = normalisedError(out, targets[s], 2, 50);
+          expect(Math.abs(errors[s] - refError) / refError).toBeLessThan(1e-12);
+        }
+      }
+    }
+  });
+
+  it('rejects mismatched inputs with clear messages', () => {
+    const network: Network = { n: 2, nE: 1, W: new Float64Array(4), x0: new Float64Array(2), readout: { channels: 1, weights: new Float64Array(2) } };
+    const params = { ...DEFAULT_DYNAMICS, nSamples: 5 };
+    const sim = new BatchSimulator(network, params, 3);
+    expect(() => sim.run([new Float64Array(2)])).toThrow(/expected gains for 3 sessions/);
+    expect(() => sim.output(3)).toThrow(/session 3 out of range/);
+    expect(() => new BatchSimulator(network, params, 0)).toThrow(/sessions must be a positive integer/);
+    expect(() => new BatchTrialEvaluator(network, params, new Float64Array(4), 2)).toThrow(/target has 4 values/);
+  });
+});
