@@ -78,6 +78,8 @@ interface JobRecord {
   request: TrainingOptions | SocRequest;
   done: number;
   total: number;
+  /** Reported by the worker when done/total is not the measure (SOC builds). */
+  percent: number | null;
   bestError: number | null;
   createdAt: number;
   startedAt: number | null;
@@ -96,7 +98,7 @@ interface JobRecord {
 
 export interface JobManager {
   startTraining(options: TrainingOptions): Promise<{ jobId: string }>;
-  startSoc(options: { n: number; seed: number; recipe: 'published' | 'fast'; label?: string }): Promise<{ jobId: string }>;
+  startSoc(options: { n: number; seed: number; recipe: 'published' | 'adaptive'; label?: string }): Promise<{ jobId: string }>;
   cancel(jobId: string): { jobId: string; status: JobStatus };
   list(): JobSummary[];
   get(jobId: string): JobDetail;
@@ -144,7 +146,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       kind: job.kind,
       label: job.label,
       status: job.status,
-      percent: job.total > 0 ? Math.min(100, (100 * job.done) / job.total) : 0,
+      percent: job.percent ?? (job.total > 0 ? Math.min(100, (100 * job.done) / job.total) : isFinal(job.status) ? 100 : 0),
       trial: job.done,
       totalTrials: job.total,
       bestError: job.bestError,
@@ -218,6 +220,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       }
       job.done = message.done;
       job.total = message.total;
+      if (message.percent !== undefined) job.percent = message.percent;
       if (message.bestError !== null && (job.bestError === null || message.bestError < job.bestError)) {
         job.bestError = message.bestError;
       }
@@ -239,6 +242,12 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     job.error = error;
     job.finishedAt = now();
     if (job.startedAt === null) job.startedAt = job.finishedAt;
+    if (result?.kind === 'soc') {
+      job.errorsBySession = [Array.from(result.alphaHistory)];
+      job.done = result.iterations;
+      job.bestError = result.alphaHistory[result.alphaHistory.length - 1] ?? job.bestError;
+      if (status === 'done') job.percent = 100;
+    }
     if (result?.kind === 'training') {
       // the result's curves are authoritative (a progress batch may still be in flight)
       job.errorsBySession = result.sessions.map((s) => Array.from(s.errorCurve));
@@ -277,6 +286,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       request,
       done: 0,
       total,
+      percent: null,
       bestError: null,
       createdAt: now(),
       startedAt: null,
@@ -311,7 +321,9 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
         initialConditions: source.initialConditions,
       };
       const label = options.label ?? `${options.rule === 'reward' ? 'Reward rule' : 'Gradient'} · ${source.network.name}`;
-      const job = createRecord('training', label, options, options.trials * options.sessions);
+      // gradient training is deterministic: one session whatever was asked
+      const sessions = options.rule === 'gradient' ? 1 : options.sessions;
+      const job = createRecord('training', label, options, options.trials * sessions);
       const { port1, port2 } = new MessageChannel();
       job.port = port1;
       jobs.set(job.jobId, job);

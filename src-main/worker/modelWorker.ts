@@ -13,6 +13,8 @@ import { TrialEvaluator, Simulator, computeOutput, normalisedError } from '../..
 import { neuronSpecificGroups, randomGroups } from '../../src-shared/model/groups.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { runRewardRule, type GainTrialEvaluator } from '../../src-shared/model/rewardRule.js';
+import { trainGradient } from '../../src-shared/model/gradient.js';
+import { buildSoc } from '../../src-shared/model/soc.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import type { ResolvedTraining, SimulateTask, SocTask, TrainingTask, WorkerMessage, WorkerTask } from './protocol.js';
 
@@ -46,6 +48,8 @@ class ProgressChannel {
   private points: ErrorPoints[] = [];
   private lastPost = 0;
   done = 0;
+  /** Set for tasks whose length is not a trial count (SOC builds). */
+  percent: number | null = null;
   bestError: number | null = null;
 
   constructor(
@@ -71,7 +75,14 @@ class ProgressChannel {
 
   flush(now = Date.now()): void {
     this.lastPost = now;
-    this.post({ type: 'progress', done: this.done, total: this.total, points: this.points, bestError: this.bestError });
+    this.post({
+      type: 'progress',
+      done: this.done,
+      total: this.total,
+      points: this.points,
+      bestError: this.bestError,
+      ...(this.percent === null ? {} : { percent: this.percent }),
+    });
     this.points = [];
   }
 }
@@ -136,12 +147,11 @@ function buildEvaluator(options: ResolvedTraining): GainTrialEvaluator {
 
 async function runTraining(task: TrainingTask): Promise<TrainingResult> {
   const options = task.options;
-  const progress = new ProgressChannel(task.port, task.stopFlag, options.trials * options.sessions);
+  const sessionCount = options.rule === 'gradient' ? 1 : options.sessions;
+  const progress = new ProgressChannel(task.port, task.stopFlag, options.trials * sessionCount);
   progress.post({ type: 'started' });
-  if (options.rule !== 'reward') {
-    throw taskError('internal', 'gradient training is not available in this build yet');
-  }
   const labels = groupLabels(options);
+  if (options.rule === 'gradient') return runGradientTraining(options, labels, progress);
   const evaluator = buildEvaluator(options);
   const initialGains = options.initialGains ?? new Float64Array(options.network.n).fill(1);
   const initialError = evaluator.error(initialGains);
@@ -189,10 +199,91 @@ async function runTraining(task: TrainingTask): Promise<TrainingResult> {
 }
 
 async function runSoc(task: SocTask): Promise<SocResult> {
+  const { n, seed, recipe } = task.options;
   const progress = new ProgressChannel(task.port, task.stopFlag, 0);
   progress.post({ type: 'started' });
-  // TODO(soc.ts): wire buildSoc(options, onProgress, shouldStop) once src-shared/model/soc.ts lands
-  throw taskError('internal', 'building SOC networks is not available in this build yet');
+  const targetAlpha = 0.15;
+  let firstAlpha: number | null = null;
+  const result = buildSoc(
+    { n, seed, recipe, targetAlpha, eigenvalueEvery: 0 },
+    (p) => {
+      // the live curve of an SOC build is α(W) per iteration; percent on a log scale from α0 to the target
+      if (firstAlpha === null) firstAlpha = p.alpha;
+      progress.done = p.iteration;
+      progress.percent =
+        firstAlpha > targetAlpha && p.alpha > 0
+          ? Math.max(0, Math.min(99, (100 * Math.log(firstAlpha / p.alpha)) / Math.log(firstAlpha / targetAlpha)))
+          : 0;
+      progress.point(0, p.iteration, p.alpha);
+    },
+    progress.shouldStop,
+  );
+  progress.done = result.iterations;
+  progress.percent = result.stopped ? progress.percent : 100;
+  progress.flush();
+  return {
+    kind: 'soc',
+    W: result.W,
+    n: result.n,
+    nE: result.nE,
+    alphaHistory: result.alphaHistory,
+    iterations: result.iterations,
+    seed: result.seed,
+    recipe: result.recipe,
+    partial: result.stopped,
+  };
+}
+
+/** Adam on the gains by back-propagation through the RK4 unroll (model-spec §6); one target. */
+function runGradientTraining(options: ResolvedTraining, labels: Int32Array, progress: ProgressChannel): TrainingResult {
+  const network = options.network;
+  if (options.targets.length !== 1) {
+    throw taskError('invalid-payload', 'gradient training takes one target movement (several initial conditions are for the reward rule)');
+  }
+  const target = options.targets[0];
+  if (target.channels !== network.readout.channels || target.nSamples !== network.params.nSamples) {
+    throw taskError('invalid-payload', `target "${target.name}" does not match the network's output (${network.readout.channels} × ${network.params.nSamples})`);
+  }
+  const neuronSpecific = options.groups.kind === 'neuron';
+  const x0 = options.initialConditions?.[0] ?? network.x0;
+  const result = trainGradient(
+    {
+      network: toModelNetwork(network, x0),
+      params: network.params,
+      target: target.values,
+      trainable: 'gains',
+      groups: neuronSpecific ? undefined : labels,
+      gains: neuronSpecific ? options.initialGains : undefined,
+      iterations: options.trials,
+      lr: options.learningRate,
+      progressEvery: 1,
+    },
+    (p) => {
+      progress.done = p.iteration;
+      progress.point(0, p.iteration, p.error);
+    },
+    progress.shouldStop,
+  );
+  progress.done = result.iterations;
+  progress.flush();
+  const session: TrainingSessionResult = {
+    session: 0,
+    seed: result.seed,
+    bestGains: result.gains,
+    bestError: result.bestError,
+    bestTrial: result.bestIteration,
+    errorCurve: result.errors,
+    trialsRun: result.iterations,
+  };
+  return {
+    kind: 'training',
+    rule: 'gradient',
+    initialError: result.errors[0],
+    sessions: [session],
+    bestSession: 0,
+    groupLabels: Array.from(labels),
+    partial: result.stopped,
+  };
 }
 
 function runSimulation(task: SimulateTask): SimulateResponse {

@@ -32,7 +32,7 @@ export type ResolvedTraining = Omit<TrainingOptions, 'source'> & {
 export interface ResolvedSoc {
   n: number;
   seed: number;
-  recipe: 'published' | 'fast';
+  recipe: 'published' | 'adaptive';
 }
 
 export interface TrainingTask {
@@ -73,7 +73,15 @@ export type WorkerMessage =
    * Progress since the previous message: new error points, and totals so far.
    * `done` counts trials (or SOC iterations) over all sessions.
    */
-  | { type: 'progress'; done: number; total: number; points: ErrorPoints[]; bestError: number | null }
+  | {
+      type: 'progress';
+      done: number;
+      total: number;
+      points: ErrorPoints[];
+      bestError: number | null;
+      /** 0..100 when `done/total` is not the right measure (SOC builds: α on a log scale). */
+      percent?: number;
+    }
   /** Sent right before the task resolves when it was stopped early (for logs; the result says it too). */
   | { type: 'stopped' };
 

@@ -308,8 +308,8 @@ export type TrainingOptions = z.output<typeof trainingRequestSchema>;
 export const socRequestSchema = z.strictObject({
   n: z.number().int().min(4).max(MAX_N),
   seed: z.number().int().min(0).max(2 ** 32 - 1),
-  /** 'published': the paper's fixed η = 10 recipe; 'fast': adaptive η, same stopping rule. */
-  recipe: z.enum(['published', 'fast']).default('published'),
+  /** 'published': the paper's fixed η = 10 recipe; 'adaptive': adaptive η, same constraints and stopping rule (soc.ts). */
+  recipe: z.enum(['published', 'adaptive']).default('published'),
   label: z.string().max(200).optional(),
 });
 export type SocRequest = z.input<typeof socRequestSchema>;
