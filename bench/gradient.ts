@@ -1,0 +1,136 @@
+/**
+ * Gradient-training benchmarks (model-spec §6) on the published N = 200 network and novel target
+ * (or the synthetic stand-in of ./simulation.ts when the data are absent):
+ *   gradient.pass_ms.<trainable>  one forward + exact adjoint pass (E and ∂E/∂θ)
+ *   gradient.forward_ms           the taped forward alone
+ *   gradient.adam50_gains_ms      trainGradient: 50 Adam iterations on neuron-specific gains
+ *   gradient.pass_over_trial.<kernel>  dimensionless: (forward + adjoint for gains) / (one
+ *       TrialEvaluator trial with that kernel), the median of interleaved pairs, so that load on a
+ *       shared machine hits both alike. Reported in the "ms" field as a plain ratio.
+ */
+import { TrialEvaluator } from '../src-shared/model/dynamics.js';
+import { GradientProblem, trainGradient, type GradientTrainable } from '../src-shared/model/gradient.js';
+import { resolveKernelName, type KernelName } from '../src-shared/model/kernels/index.js';
+import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
+import { benchNetwork } from './simulation.js';
+import type { Benchmark } from './types.js';
+
+function noteOf(extra = ''): string {
+  const source = benchNetwork().synthetic ? 'synthetic N=200 network (published data not found)' : 'published N=200 network, novel target';
+  return extra ? `${source}; ${extra}` : source;
+}
+
+function problemFor(trainable: GradientTrainable): { problem: GradientProblem; theta: Float64Array; gradient: Float64Array } {
+  const { network, target } = benchNetwork();
+  const problem = new GradientProblem({ network, params: DEFAULT_DYNAMICS, target, trainable, seed: 1 });
+  const theta = Float64Array.from(problem.initialParameters);
+  if (trainable === 'gains') for (let i = 0; i < theta.length; i++) theta[i] = 1 + 0.05 * Math.sin(i);
+  if (trainable === 'rank1') for (let i = 0; i < network.n; i++) theta[i] = 0.01 * Math.cos(i);
+  return { problem, theta, gradient: new Float64Array(problem.size) };
+}
+
+function passBenchmark(trainable: GradientTrainable, repeats: number): Benchmark {
+  let state: ReturnType<typeof problemFor> | null = null;
+  return {
+    name: `gradient.pass_ms.${trainable}`,
+    repeats,
+    warmup: 2,
+    setup: () => {
+      state = problemFor(trainable);
+    },
+    run: () => {
+      state!.problem.valueAndGradient(state!.theta, state!.gradient);
+    },
+    teardown: () => {
+      state = null;
+    },
+    get note() {
+      return noteOf(trainable === 'W' ? 'dense W, includes the n×n gradient' : 'sparse W');
+    },
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+}
+
+function ratioBenchmark(kernel: KernelName): Benchmark {
+  let state: ReturnType<typeof problemFor> | null = null;
+  let evaluator: TrialEvaluator | null = null;
+  const gains = Float64Array.from({ length: 200 }, (_, i) => 1 + 0.05 * Math.sin(i));
+  const label = kernel === 'auto' ? `auto(${resolveKernelName('auto')})` : kernel;
+  return {
+    name: `gradient.pass_over_trial.${label}`,
+    repeats: 3,
+    warmup: 1,
+    setup: () => {
+      state = problemFor('gains');
+      const { network, target } = benchNetwork();
+      evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel });
+    },
+    run: () => {
+      const pass: number[] = [];
+      const trial: number[] = [];
+      for (let r = 0; r < 7; r++) {
+        let start = performance.now();
+        evaluator!.error(gains);
+        trial.push(performance.now() - start);
+        start = performance.now();
+        state!.problem.valueAndGradient(state!.theta, state!.gradient);
+        pass.push(performance.now() - start);
+      }
+      return median(pass) / median(trial);
+    },
+    teardown: () => {
+      evaluator?.dispose();
+      evaluator = null;
+      state = null;
+    },
+    get note() {
+      return noteOf('dimensionless ratio (forward + adjoint for gains) / (one trial), not ms');
+    },
+  };
+}
+
+export const benchmarks: Benchmark[] = [
+  passBenchmark('gains', 20),
+  {
+    name: 'gradient.forward_ms',
+    repeats: 20,
+    warmup: 2,
+    ...(() => {
+      let state: ReturnType<typeof problemFor> | null = null;
+      return {
+        setup: () => {
+          state = problemFor('gains');
+        },
+        run: () => {
+          state!.problem.value(state!.theta);
+        },
+      };
+    })(),
+    get note() {
+      return noteOf('taped forward only, sparse W');
+    },
+  },
+  passBenchmark('x0', 10),
+  passBenchmark('rank1', 10),
+  passBenchmark('W', 5),
+  {
+    name: 'gradient.adam50_gains_ms',
+    repeats: 3,
+    warmup: 0,
+    run: () => {
+      const { network, target } = benchNetwork();
+      trainGradient({ network, params: DEFAULT_DYNAMICS, target, trainable: 'gains', iterations: 50 });
+    },
+    get note() {
+      return noteOf('50 Adam iterations (51 forward passes, 50 adjoints), lr 1e-2 from g = 1');
+    },
+  },
+  ratioBenchmark('reference'),
+  ratioBenchmark('csr'),
+  ratioBenchmark('auto'),
+];
