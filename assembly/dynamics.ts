@@ -474,3 +474,209 @@ export function batchTrial(
     if (outputs != 0) batchReadout(r, readout, channels, nE, vectors, nSamples, k, outputs);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Float32 batch (opt-in 'wasm-batch-f32'): the same batch scheme with every vector in float32 and
+// f32x4 lanes over sessions (KP4 = K rounded up to a multiple of 4), halving bytes and doubling
+// lanes. Approximate: errors are documented and tested in tests/model/batch.test.ts.
+// tanh as in tanhPositive, with float32 constants and a degree-7 expm1 (truncation < 1e-8).
+
+const ROUND_MAGIC_F32: f32 = 12582912.0; // 1.5·2^23
+const LN2_HI_F32: f32 = 0.693145751953125; // ln2 rounded to 16 bits, so kf·LN2_HI_F32 is exact
+const LN2_LO_F32: f32 = 1.428606765330187e-6;
+const INV_LN2_F32: f32 = 1.4426950408889634;
+
+@inline
+function tanhPositiveF32(t: v128): v128 {
+  const kMagic = f32x4.add(f32x4.mul(t, f32x4.splat(INV_LN2_F32)), f32x4.splat(ROUND_MAGIC_F32));
+  const kf = f32x4.sub(kMagic, f32x4.splat(ROUND_MAGIC_F32));
+  const r = f32x4.sub(f32x4.sub(t, f32x4.mul(kf, f32x4.splat(LN2_HI_F32))), f32x4.mul(kf, f32x4.splat(LN2_LO_F32)));
+  const r2 = f32x4.mul(r, r);
+  const r4 = f32x4.mul(r2, r2);
+  const a0 = f32x4.add(f32x4.splat(<f32>(1.0 / 2.0)), f32x4.mul(r, f32x4.splat(<f32>(1.0 / 6.0))));
+  const a1 = f32x4.add(f32x4.splat(<f32>(1.0 / 24.0)), f32x4.mul(r, f32x4.splat(<f32>(1.0 / 120.0))));
+  const a2 = f32x4.add(f32x4.splat(<f32>(1.0 / 720.0)), f32x4.mul(r, f32x4.splat(<f32>(1.0 / 5040.0))));
+  const p = f32x4.add(f32x4.add(a0, f32x4.mul(a1, r2)), f32x4.mul(a2, r4));
+  const q = f32x4.add(r, f32x4.mul(r2, p));
+  const p2 = i32x4.shl(i32x4.add(kMagic, i32x4.splat(127)), 23);
+  const e = f32x4.add(f32x4.mul(q, p2), f32x4.sub(p2, f32x4.splat(1.0)));
+  return f32x4.div(e, f32x4.add(e, f32x4.splat(2.0)));
+}
+
+export function rateVecF32(v: usize, g: usize, out: usize, count: i32, cNeg: f32, cPos: f32, linear: i32): void {
+  if (linear) {
+    for (let i = 0; i < count; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(out + off, f32x4.mul(v128.load(g + off), v128.load(v + off)));
+    }
+    return;
+  }
+  const cN = f32x4.splat(cNeg);
+  const cP = f32x4.splat(cPos);
+  const invN = f32x4.splat(<f32>2.0 / cNeg);
+  const invP = f32x4.splat(<f32>2.0 / cPos);
+  const limit = f32x4.splat(20.0);
+  const signMask = i32x4.splat(0x80000000);
+  for (let i = 0; i < count; i += 4) {
+    const off = <usize>i << 2;
+    const x = v128.load(v + off);
+    const gx = f32x4.mul(v128.load(g + off), x);
+    const negative = f32x4.lt(x, f32x4.splat(0.0));
+    const c = v128.bitselect(cN, cP, negative);
+    const y2 = f32x4.mul(gx, v128.bitselect(invN, invP, negative));
+    const t = f32x4.pmin(f32x4.abs(y2), limit);
+    const th = v128.or(tanhPositiveF32(t), v128.and(y2, signMask));
+    v128.store(out + off, f32x4.mul(c, th));
+  }
+}
+
+// Network in float32 for the f32 batch (indices shared with the f64 description).
+let gValuesF32: usize = 0; // f32[]
+let gSharedWeightF32: f32 = 0;
+
+export function setNetworkF32(valuesF32: usize, sharedWeight: f32): void {
+  gValuesF32 = valuesF32;
+  gSharedWeightF32 = sharedWeight;
+}
+
+@inline
+function batchRowF32x3(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+  let e0 = f32x4.splat(0);
+  let e1 = f32x4.splat(0);
+  let e2 = f32x4.splat(0);
+  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
+  for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
+    const base = r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff;
+    e0 = f32x4.add(e0, v128.load(base));
+    e1 = f32x4.add(e1, v128.load(base, 16));
+    e2 = f32x4.add(e2, v128.load(base, 32));
+  }
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0);
+  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
+  for (let q = load<i32>(gRowStart + (<usize>i << 2)); q < qEnd; q++) {
+    const w = v128.load32_splat(gValuesF32 + (<usize>q << 2));
+    const base = r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff;
+    s0 = f32x4.add(s0, f32x4.mul(w, v128.load(base)));
+    s1 = f32x4.add(s1, f32x4.mul(w, v128.load(base, 16)));
+    s2 = f32x4.add(s2, f32x4.mul(w, v128.load(base, 32)));
+  }
+  const shared = f32x4.splat(gSharedWeightF32);
+  const out = y + <usize>i * rowStride + vOff;
+  v128.store(out, f32x4.add(f32x4.mul(shared, e0), s0));
+  v128.store(out, f32x4.add(f32x4.mul(shared, e1), s1), 16);
+  v128.store(out, f32x4.add(f32x4.mul(shared, e2), s2), 32);
+}
+
+@inline
+function batchRowF32x1(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+  let e0 = f32x4.splat(0);
+  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
+  for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
+    e0 = f32x4.add(e0, v128.load(r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff));
+  }
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let q = load<i32>(gRowStart + (<usize>i << 2));
+  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
+  for (; q + 1 < qEnd; q += 2) {
+    const c = gCols + (<usize>q << 2);
+    const v = gValuesF32 + (<usize>q << 2);
+    s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(v), v128.load(r + <usize>load<i32>(c) * rowStride + vOff)));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(v, 4), v128.load(r + <usize>load<i32>(c, 4) * rowStride + vOff)));
+  }
+  if (q < qEnd) {
+    s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(gValuesF32 + (<usize>q << 2)), v128.load(r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff)));
+  }
+  v128.store(y + <usize>i * rowStride + vOff, f32x4.add(f32x4.mul(f32x4.splat(gSharedWeightF32), e0), f32x4.add(s0, s1)));
+}
+
+function batchMatvecF32(r: usize, y: usize, vectors: i32): void {
+  const n = gN;
+  const rowStride = <usize>vectors << 4;
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (; v + 2 < vectors; v += 3) batchRowF32x3(i, r, y, rowStride, <usize>v << 4);
+    for (; v < vectors; v++) batchRowF32x1(i, r, y, rowStride, <usize>v << 4);
+  }
+}
+
+// outputs (float64): [(c·nSamples + k)·KP4 + s] = b_c + Σ β_{c,i} r[i·KP4 + s]; readout in f32,
+// accumulated in f32x4, widened to f64 on store.
+function batchReadoutF32(r: usize, readout: usize, channels: i32, nE: i32, vectors: i32, nSamples: i32, k: i32, outputs: usize): void {
+  const rowStride = <usize>vectors << 4;
+  for (let c = 0; c < channels; c++) {
+    const beta = readout + <usize>c * (<usize>(1 + nE) << 2);
+    const out = outputs + (<usize>c * <usize>nSamples + <usize>k) * (rowStride << 1);
+    for (let v = 0; v < vectors; v++) {
+      const vOff = <usize>v << 4;
+      let a0 = f32x4.splat(0);
+      for (let i = 0; i < nE; i++) {
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(beta + (<usize>(i + 1) << 2)), v128.load(r + <usize>i * rowStride + vOff)));
+      }
+      const total = f32x4.add(v128.load32_splat(beta), a0);
+      v128.store(out + (vOff << 1), f64x2.promote_low_f32x4(total));
+      v128.store(out + (vOff << 1), f64x2.promote_low_f32x4(i32x4.shuffle(total, total, 2, 3, 0, 1)), 16);
+    }
+  }
+}
+
+export function batchTrialF32(
+  nSamples: i32,
+  h: f32,
+  invTau: f32,
+  cNeg: f32,
+  cPos: f32,
+  linear: i32,
+  vectors: i32,
+  gains: usize,
+  x0: usize,
+  x: usize,
+  probe: usize,
+  acc: usize,
+  y: usize,
+  r: usize,
+  readout: usize,
+  channels: i32,
+  nE: i32,
+  outputs: usize,
+): void {
+  const count = gN * vectors * 4;
+  const blockBytes = <usize>count << 2;
+  const halfH = f32x4.splat(<f32>0.5 * h);
+  const fullH = f32x4.splat(h);
+  const sixthH = f32x4.splat(h / <f32>6);
+  const invTauV = f32x4.splat(invTau);
+  const two = f32x4.splat(2.0);
+  memory.copy(x, x0, blockBytes);
+  memory.copy(probe, x0, blockBytes);
+  rateVecF32(x, gains, r, count, cNeg, cPos, linear);
+  batchReadoutF32(r, readout, channels, nE, vectors, nSamples, 0, outputs);
+  for (let k = 1; k < nSamples; k++) {
+    for (let stage = 0; stage < 4; stage++) {
+      batchMatvecF32(r, y, vectors);
+      for (let i = 0; i < count; i += 4) {
+        const off = <usize>i << 2;
+        const slope = f32x4.mul(f32x4.add(f32x4.neg(v128.load(probe + off)), v128.load(y + off)), invTauV);
+        const xi = v128.load(x + off);
+        if (stage == 0) {
+          v128.store(acc + off, slope);
+          v128.store(probe + off, f32x4.add(xi, f32x4.mul(halfH, slope)));
+        } else if (stage == 1) {
+          v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(two, slope)));
+          v128.store(probe + off, f32x4.add(xi, f32x4.mul(halfH, slope)));
+        } else if (stage == 2) {
+          v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(two, slope)));
+          v128.store(probe + off, f32x4.add(xi, f32x4.mul(fullH, slope)));
+        } else {
+          const xn = f32x4.add(xi, f32x4.mul(sixthH, f32x4.add(v128.load(acc + off), slope)));
+          v128.store(x + off, xn);
+          v128.store(probe + off, xn);
+        }
+      }
+      rateVecF32(probe, gains, r, count, cNeg, cPos, linear);
+    }
+    batchReadoutF32(r, readout, channels, nE, vectors, nSamples, k, outputs);
+  }
+}

@@ -105,5 +105,6 @@ export const benchmarks: Benchmark[] = [
   ...KERNEL_NAMES.map((kernel) => trialBenchmark(kernel, kernel === 'reference' ? 10 : kernel === 'csr' ? 30 : 60)),
   batchBenchmark(10, 'wasm-batch', 30),
   batchBenchmark(4, 'wasm-batch', 30),
+  batchBenchmark(10, 'wasm-batch-f32', 30),
   batchBenchmark(10, 'csr-loop', 5),
 ];

@@ -19,7 +19,12 @@ import type { DynamicsParams } from './params.js';
 import { stepLength, validateDynamicsParams } from './params.js';
 import { dynamicsWasmAvailable, instantiateDynamicsWasm, type DynamicsWasmExports } from './wasm/loader.js';
 
-export type BatchKernelName = 'auto' | 'wasm-batch' | 'csr-loop';
+/**
+ * 'wasm-batch-f32' is approximate (float32 state, weights and arithmetic, f32x4 across sessions):
+ * outputs and errors only (no rates/states), errors within ~1e-5 relative of float64 — see
+ * tests/model/batch.test.ts for the asserted tolerance. Opt-in; 'auto' never picks it.
+ */
+export type BatchKernelName = 'auto' | 'wasm-batch' | 'wasm-batch-f32' | 'csr-loop';
 
 export interface BatchSimulatorOptions {
   kernel?: BatchKernelName;
@@ -154,6 +159,108 @@ class WasmBatchEngine implements BatchEngine {
   }
 }
 
+class WasmBatchF32Engine implements BatchEngine {
+  private readonly wasm: DynamicsWasmExports;
+  private readonly kp: number;
+  private readonly ptr: Record<'gains' | 'x0' | 'x' | 'probe' | 'acc' | 'y' | 'r' | 'readout' | 'outputs', number>;
+  private readonly gainsView: Float32Array;
+  private readonly x0View: Float32Array;
+  private readonly outputsView: Float64Array;
+
+  constructor(
+    private readonly network: Network,
+    private readonly params: DynamicsParams,
+    private readonly sessions: number,
+  ) {
+    const n = network.n;
+    this.kp = (sessions + 3) & ~3;
+    const block = n * this.kp;
+    const wasm = instantiateDynamicsWasm();
+    this.wasm = wasm;
+    const sparse = splitSparse(network.W, n, network.nE);
+    const f32 = (count: number) => wasm.allocate(4 * Math.max(count, 4));
+    const i32 = (count: number) => wasm.allocate(4 * Math.max(count, 1));
+    const eRowStart = i32(n + 1);
+    const eCols = i32(sparse.eCols.length);
+    const rowStart = i32(n + 1);
+    const cols = i32(sparse.cols.length);
+    const values = f32(sparse.values.length);
+    const channels = network.readout.channels;
+    this.ptr = {
+      gains: f32(block),
+      x0: f32(block),
+      x: f32(block),
+      probe: f32(block),
+      acc: f32(block),
+      y: f32(block),
+      r: f32(block),
+      readout: f32(network.readout.weights.length),
+      outputs: wasm.allocate(8 * channels * params.nSamples * this.kp),
+    };
+    const buffer = wasm.memory.buffer;
+    new Int32Array(buffer, eRowStart, n + 1).set(sparse.eRowStart);
+    new Int32Array(buffer, eCols, sparse.eCols.length).set(sparse.eCols);
+    new Int32Array(buffer, rowStart, n + 1).set(sparse.rowStart);
+    new Int32Array(buffer, cols, sparse.cols.length).set(sparse.cols);
+    new Float32Array(buffer, values, sparse.values.length).set(sparse.values);
+    new Float32Array(buffer, this.ptr.readout, network.readout.weights.length).set(network.readout.weights);
+    wasm.setNetwork(n, sparse.sharedWeight, eRowStart, eCols, rowStart, cols, 0, 0, n, 0);
+    wasm.setNetworkF32(values, sparse.sharedWeight);
+    this.gainsView = new Float32Array(buffer, this.ptr.gains, block).fill(0);
+    this.x0View = new Float32Array(buffer, this.ptr.x0, block).fill(0);
+    this.outputsView = new Float64Array(buffer, this.ptr.outputs, channels * params.nSamples * this.kp);
+  }
+
+  run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void {
+    const n = this.network.n;
+    const kp = this.kp;
+    for (let s = 0; s < this.sessions; s++) {
+      const g = gains[s];
+      const x0 = x0s[s];
+      for (let i = 0; i < n; i++) {
+        this.gainsView[i * kp + s] = g[i];
+        this.x0View[i * kp + s] = x0[i];
+      }
+    }
+    const p = this.params;
+    const ptr = this.ptr;
+    this.wasm.batchTrialF32(
+      p.nSamples,
+      stepLength(p),
+      1 / p.tau,
+      p.r0,
+      p.rmax - p.r0,
+      p.gainFunction === 'linear' ? 1 : 0,
+      kp >> 2,
+      ptr.gains,
+      ptr.x0,
+      ptr.x,
+      ptr.probe,
+      ptr.acc,
+      ptr.y,
+      ptr.r,
+      ptr.readout,
+      this.network.readout.channels,
+      this.network.nE,
+      ptr.outputs,
+    );
+  }
+
+  output(s: number, out: Float64Array): void {
+    const kp = this.kp;
+    const view = this.outputsView;
+    for (let m = 0; m < out.length; m++) out[m] = view[m * kp + s];
+  }
+
+  rates(): void {
+    throw new Error("BatchSimulator: the 'wasm-batch-f32' kernel keeps outputs only (no rates)");
+  }
+
+  states(): void {
+    throw new Error("BatchSimulator: the 'wasm-batch-f32' kernel keeps outputs only (no states)");
+  }
+}
+
 class LoopBatchEngine implements BatchEngine {
   private readonly kernels: CsrJsKernel[];
   private readonly ratesBuffers: Float64Array[];
@@ -222,7 +329,9 @@ export class BatchSimulator {
     this.engine =
       this.kernelName === 'wasm-batch'
         ? new WasmBatchEngine(network, this.params, sessions, this.keepRates, options.keepStates ?? false)
-        : new LoopBatchEngine(network, this.params, sessions, options.keepStates ?? false);
+        : this.kernelName === 'wasm-batch-f32'
+          ? new WasmBatchF32Engine(network, this.params, sessions)
+          : new LoopBatchEngine(network, this.params, sessions, options.keepStates ?? false);
     this.defaultX0s = Array.from({ length: sessions }, () => network.x0);
   }
 

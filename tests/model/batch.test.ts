@@ -19,6 +19,9 @@ function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number 
 
 const KERNELS = ['wasm-batch', 'csr-loop'] as const;
 
+const evaluator0 = (network: Network) =>
+  new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, new Float64Array(200), 1, { kernel: 'wasm-batch-f32' });
+
 describe('BatchSimulator: K sessions stepped together = K separate reference runs', () => {
   it('published network, K = 10 (and K = 1, 3, 7: odd and partial SIMD blocks)', ({ skip }) => {
     skip(!hasReference, referenceSkipReason);
@@ -62,6 +65,36 @@ describe('BatchSimulator: K sessions stepped together = K separate reference run
         else expect(again[s]).toBe(errors[s]);
       }
     }
+  });
+
+  it("approximate 'wasm-batch-f32': outputs and errors within 1e-5 relative of the float64 reference", ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    skip(!dynamicsWasmAvailable(), 'WebAssembly SIMD unavailable');
+    const network: Network = {
+      n: 200,
+      nE: 100,
+      W: loadReferenceArray('W').data,
+      x0: loadReferenceArray('x0').data,
+      readout: { channels: 1, weights: loadReferenceArray('readout').data },
+    };
+    const rng = new Rng(5);
+    const K = 6;
+    const gains = Array.from({ length: K }, (_, s) => Float64Array.from({ length: 200 }, () => 1 + 0.06 * s * rng.normal()));
+    for (const name of ['initial_target', 'novel_target']) {
+      const target = loadReferenceArray(name).data;
+      const evaluator = new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, K, { kernel: 'wasm-batch-f32' });
+      const errors = evaluator.errors(gains);
+      for (let s = 0; s < K; s++) {
+        const ref = simulateReference(network.W, 200, network.x0, gains[s], DEFAULT_DYNAMICS);
+        const out = computeOutput(ref.rates, 200, 200, 100, network.readout);
+        const refError = normalisedError(out, target, 1, 200);
+        // Measured: ≤ 1.3e-6 (outputs and errors); float32 has 6e-8 resolution.
+        expect(relativeDifference(evaluator.output(s), out)).toBeLessThan(1e-5);
+        expect(Math.abs(errors[s] - refError) / refError).toBeLessThan(1e-5);
+        expect(relativeDifference(evaluator.output(s), out)).toBeGreaterThan(1e-9); // really float32
+      }
+    }
+    expect(() => evaluator0(network).simulator.rates(0)).toThrow(/outputs only/);
   });
 
   it('small network: odd n, non-uniform E weights, two channels, per-session targets, linear gain', () => {

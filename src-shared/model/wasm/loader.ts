@@ -80,6 +80,27 @@ export interface DynamicsWasmExports {
     nE: number,
     outputs: number,
   ): void;
+  setNetworkF32(valuesF32: number, sharedWeight: number): void;
+  batchTrialF32(
+    nSamples: number,
+    h: number,
+    invTau: number,
+    cNeg: number,
+    cPos: number,
+    linear: number,
+    vectors: number,
+    gains: number,
+    x0: number,
+    x: number,
+    probe: number,
+    acc: number,
+    y: number,
+    r: number,
+    readout: number,
+    channels: number,
+    nE: number,
+    outputs: number,
+  ): void;
 }
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
