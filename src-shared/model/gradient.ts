@@ -35,8 +35,10 @@
  * linear gain function ∂f/∂y = g and ∂f/∂g = y.
  *
  * Cost: the forward does the 4(n−1) products W·f(y) of a simulation, the backward 4(n−1) products
- * Wᵀk̄ (against a transposed copy of W, so both are contiguous dot products); the whole-W gradient
- * adds one (4(n−1) × N)ᵀ(4(n−1) × N) matrix product.
+ * Wᵀk̄; the whole-W gradient adds one (4(n−1) × N)ᵀ(4(n−1) × N) matrix product. A fixed W (gains,
+ * x0, rank-1 training) is stored split-sparse (the SOC structure of ./kernels/sparseStructure.ts,
+ * for W and for Wᵀ), a trained W dense (W and a transposed copy, so both products are contiguous
+ * dot products). The rank-1 term is never formed: W_eff·r = W·r + u(v·r), W_effᵀ·k̄ = Wᵀk̄ + v(u·k̄).
  */
 import { Adam } from './adam.js';
 import { ratesInto } from './gainFunction.js';
@@ -463,6 +465,36 @@ export class RK4Adjoint {
   }
 
   /**
+   * The direct readout term of sample k: adds f'(x_k) ⊙ ρ_k into `into` (E neurons) and, when
+   * gainGrad is given, f_g(x_k) ⊙ ρ_k into it, where ρ_k,i = Σ_c (2(m_ck − m*_ck)/D) β_ci.
+   */
+  private addReadoutTerm(k: number, into: Float64Array, gainGrad: Float64Array | null, fGain: Float64Array | null): void {
+    const nE = this.nE;
+    if (nE === 0) return;
+    const n = this.n;
+    const nSamples = this.nSamples;
+    const nSteps = this.nSteps;
+    const channels = this.channels;
+    const stride = 1 + nE;
+    const w = this.readout.weights;
+    const residual = this.residualOfSample;
+    const rho = this.readoutWeightsOfSample;
+    const fPrime = this.slope;
+    const scale = 2 / this.targetDenominator;
+    for (let c = 0; c < channels; c++) residual[c] = scale * (this.output[c * nSamples + k] - this.target[c * nSamples + k]);
+    for (let i = 0; i < nE; i++) {
+      let sum = 0;
+      for (let c = 0; c < channels; c++) sum += residual[c] * w[c * stride + 1 + i];
+      rho[i] = sum;
+    }
+    const rates = k < nSteps ? this.stageRates : this.lastRates;
+    const rateOffset = k < nSteps ? 4 * k * n : 0;
+    this.rateSlopes(this.states, rates, k * n, rateOffset, nE, fPrime, fGain);
+    for (let i = 0; i < nE; i++) into[i] += fPrime[i] * rho[i];
+    if (gainGrad && fGain) for (let i = 0; i < nE; i++) gainGrad[i] += fGain[i] * rho[i];
+  }
+
+  /**
    * Gradients of the last forward's E. Writes only the requested fields (overwriting them).
    * `W` is ∂E/∂W_eff; `rank1` gives ∂E/∂u, ∂E/∂v of the forward's rank-1 term (its u and v
    * fields are ignored: the forward's own copies are used).
@@ -470,17 +502,11 @@ export class RK4Adjoint {
   backward(out: AdjointGradients): void {
     if (!this.forwardDone) throw new Error('RK4Adjoint.backward: call forward() first (again after setTarget/setWeights)');
     const n = this.n;
-    const nE = this.nE;
     const nSteps = this.nSteps;
-    const nSamples = this.nSamples;
-    const channels = this.channels;
     const h = this.stepSize;
     const invTau = 1 / this.params.tau;
     const Y = this.stageStates;
     const R = this.stageRates;
-    const states = this.states;
-    const w = this.readout.weights;
-    const stride = 1 + nE;
 
     const gainGrad = out.gains ?? null;
     const WGrad = out.W ?? null;
@@ -511,30 +537,9 @@ export class RK4Adjoint {
     const p = this.product;
     const fPrime = this.slope;
     const fGain = gainGrad ? this.stageSlopes : null; // reuse: the forward's k_s are not needed now
-    const rho = this.readoutWeightsOfSample;
-    const residual = this.residualOfSample;
-    const output = this.output;
-    const target = this.target;
-    const scale = 2 / this.targetDenominator;
-
-    // Direct readout term at sample k, added into `into`: f'(x_k) ⊙ ρ_k on E neurons; and the gain term.
-    const addReadoutTerm = (k: number, into: Float64Array): void => {
-      if (nE === 0) return;
-      for (let c = 0; c < channels; c++) residual[c] = scale * (output[c * nSamples + k] - target[c * nSamples + k]);
-      for (let i = 0; i < nE; i++) {
-        let sum = 0;
-        for (let c = 0; c < channels; c++) sum += residual[c] * w[c * stride + 1 + i];
-        rho[i] = sum;
-      }
-      const rates = k < nSteps ? R : this.lastRates;
-      const rateOffset = k < nSteps ? 4 * k * n : 0;
-      this.rateSlopes(states, rates, k * n, rateOffset, nE, fPrime, fGain);
-      for (let i = 0; i < nE; i++) into[i] += fPrime[i] * rho[i];
-      if (gainGrad && fGain) for (let i = 0; i < nE; i++) gainGrad[i] += fGain[i] * rho[i];
-    };
 
     lambda.fill(0);
-    addReadoutTerm(nSteps, lambda);
+    this.addReadoutTerm(nSteps, lambda, gainGrad, fGain);
     const sixthH = h / 6;
     const thirdH = h / 3;
     const halfH = 0.5 * h;
@@ -576,7 +581,7 @@ export class RK4Adjoint {
         }
       }
       for (let i = 0; i < n; i++) lambda[i] += accum[i];
-      addReadoutTerm(k, lambda);
+      this.addReadoutTerm(k, lambda, gainGrad, fGain);
     }
     if (out.x0) out.x0.set(lambda);
     if (WGrad && cotangentTape) accumulateOuterProducts(cotangentTape, R, 4 * nSteps, n, WGrad);
