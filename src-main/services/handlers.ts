@@ -19,7 +19,8 @@ import {
   type ResponseOf,
   type TrainingResult,
 } from '../../src-shared/ipc/contract.js';
-import type { TrainingRun } from '../../src-shared/project/schema.js';
+import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import type { ProjectNetwork, TrainingRun } from '../../src-shared/project/schema.js';
 import type { JobManager } from './jobManager.js';
 import { findNetwork, findTarget, networkPayload, targetPayload } from './modelSources.js';
 import type { ProjectsApi } from './projectsApi.js';
@@ -80,6 +81,53 @@ export function trainingRunFromJob(detail: ReturnType<JobManager['get']>, now = 
 
 export function createHandlers(services: AppServices): HandlerTable {
   const { jobs, projects, dialogs } = services;
+
+  async function networkFromSocJob(spec: NonNullable<ParsedRequestOf<'project:update'>['addNetworkFromJob']>): Promise<ProjectNetwork> {
+    const detail = jobs.get(spec.jobId);
+    const result = detail.result;
+    if (detail.kind !== 'soc' || !result || result.kind !== 'soc' || detail.status !== 'done') {
+      throw new GainLabError('invalid-payload', 'Only a finished SOC build can be added as a network.');
+    }
+    const params = { ...DEFAULT_DYNAMICS };
+    const fitTarget = spec.fitReadoutToTargetId ? findTarget(projects.project(), spec.fitReadoutToTargetId) : null;
+    if (fitTarget && (fitTarget.nSamples !== params.nSamples || fitTarget.duration !== params.duration)) {
+      throw new GainLabError('invalid-payload', `Target "${fitTarget.name}" is not on the default movement grid (${params.nSamples} samples over ${params.duration} ms).`);
+    }
+    const prepared = await jobs.prepareNetwork({
+      W: result.W,
+      n: result.n,
+      nE: result.nE,
+      initialConditions: spec.initialConditions,
+      params,
+      fitTarget: fitTarget ? { channels: fitTarget.channels, values: fitTarget.values } : null,
+    });
+    const alphaHistory = result.alphaHistory;
+    return {
+      id: `soc-${spec.jobId}`,
+      name: spec.name ?? `SOC network N = ${result.n} (seed ${result.seed})`,
+      n: result.n,
+      nE: result.nE,
+      W: result.W,
+      initialConditions: prepared.initialConditions,
+      nInitialConditions: spec.initialConditions,
+      readout: prepared.readout
+        ? { channels: prepared.readout.channels, weights: prepared.readout.weights, fittedTo: fitTarget!.id, fitError: prepared.readout.fitError }
+        : null,
+      params,
+      seed: result.seed,
+      soc: {
+        recipe: result.recipe,
+        seed: result.seed,
+        iterations: result.iterations,
+        finalAlpha: alphaHistory[alphaHistory.length - 1],
+        alphaHistory,
+        buildMs: detail.startedAt !== null && detail.finishedAt !== null ? detail.finishedAt - detail.startedAt : null,
+      },
+      origin: 'soc',
+      createdAt: new Date().toISOString(),
+    };
+  }
+
   return {
     'app:info': async () => ({
       name: 'GainLab',
@@ -129,9 +177,11 @@ export function createHandlers(services: AppServices): HandlerTable {
     'project:recover': ({ restore }) => projects.recover(restore),
     'project:current': async () => projects.current(),
     'project:update': async (request) => {
-      const { addRunFromJob, ...changes } = request;
+      const { addRunFromJob, addNetworkFromJob, ...changes } = request;
       const addRuns = addRunFromJob ? [trainingRunFromJob(jobs.get(addRunFromJob.jobId))] : undefined;
-      return projects.update({ ...changes, addRuns });
+      const upsertNetworks = [...(changes.upsertNetworks ?? [])];
+      if (addNetworkFromJob) upsertNetworks.push(await networkFromSocJob(addNetworkFromJob));
+      return projects.update({ ...changes, upsertNetworks, addRuns });
     },
     'project:import': ({ fileName, bytes }) => projects.importBytes(fileName, bytes),
     'project:export': () => projects.exportBytes(),

@@ -35,7 +35,16 @@ import {
   type TrainingOptions,
   type TrainingRequest,
 } from '../../src-shared/ipc/contract.js';
-import type { ResolvedTraining, SimulateTask, SocTask, TrainingTask, WorkerMessage, WorkerTask } from '../worker/protocol.js';
+import type {
+  PreparedNetwork,
+  PrepareNetworkTask,
+  ResolvedTraining,
+  SimulateTask,
+  SocTask,
+  TrainingTask,
+  WorkerMessage,
+  WorkerTask,
+} from '../worker/protocol.js';
 
 /** The part of a piscina pool the manager uses (see workerPool.ts). */
 export interface WorkerPoolLike {
@@ -106,6 +115,8 @@ export interface JobManager {
   /** Resolves when the job has finished (any final status). */
   whenFinished(jobId: string): Promise<JobDetail>;
   simulate(task: Omit<SimulateTask, 'kind'>): Promise<SimulateResponse>;
+  /** Initial conditions (and optionally a readout fit) for a built W, on the interactive pool. */
+  prepareNetwork(task: Omit<PrepareNetworkTask, 'kind'>): Promise<PreparedNetwork>;
   dispose(): Promise<void>;
 }
 
@@ -392,6 +403,16 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       ensureOpen();
       try {
         return (await interactivePool.run({ kind: 'simulate', ...task })) as SimulateResponse;
+      } catch (error) {
+        const info = errorFromWorker(error);
+        throw new GainLabError(info.code, info.message);
+      }
+    },
+
+    async prepareNetwork(task) {
+      ensureOpen();
+      try {
+        return (await interactivePool.run({ kind: 'prepare-network', ...task })) as PreparedNetwork;
       } catch (error) {
         const info = errorFromWorker(error);
         throw new GainLabError(info.code, info.message);

@@ -15,8 +15,19 @@ import type { Network } from '../../src-shared/model/network.js';
 import { runRewardRule, type GainTrialEvaluator } from '../../src-shared/model/rewardRule.js';
 import { trainGradient } from '../../src-shared/model/gradient.js';
 import { buildSoc } from '../../src-shared/model/soc.js';
+import { initialConditions } from '../../src-shared/model/gramian.js';
+import { fitReadout } from '../../src-shared/model/readoutFit.js';
 import { Rng } from '../../src-shared/model/rng.js';
-import type { ResolvedTraining, SimulateTask, SocTask, TrainingTask, WorkerMessage, WorkerTask } from './protocol.js';
+import type {
+  PreparedNetwork,
+  PrepareNetworkTask,
+  ResolvedTraining,
+  SimulateTask,
+  SocTask,
+  TrainingTask,
+  WorkerMessage,
+  WorkerTask,
+} from './protocol.js';
 
 /** Worker → main progress batches: often enough for a smooth ~10/s UI, rarely enough to be free. */
 const PROGRESS_POST_MS = 40;
@@ -34,6 +45,8 @@ export default async function runModelTask(task: WorkerTask): Promise<unknown> {
       return runSoc(task);
     case 'simulate':
       return runSimulation(task);
+    case 'prepare-network':
+      return prepareNetwork(task);
     default:
       throw taskError('invalid-payload', `unknown task kind ${(task as { kind: unknown }).kind}`);
   }
@@ -312,5 +325,25 @@ function runSimulation(task: SimulateTask): SimulateResponse {
     rates: task.includeRates ? new Float64Array(rates) : null,
     error,
     durationMs: Date.now() - started,
+  };
+}
+
+function prepareNetwork(task: PrepareNetworkTask): PreparedNetwork {
+  const { W, n, nE, params } = task;
+  const x0s = initialConditions(W, n, task.initialConditions, nE);
+  if (!task.fitTarget) return { initialConditions: x0s, readout: null };
+  const { channels, values } = task.fitTarget;
+  if (values.length !== channels * params.nSamples) {
+    throw taskError('invalid-payload', `the target has ${values.length} values; the network's grid needs ${channels} × ${params.nSamples}`);
+  }
+  const x0 = x0s.subarray(0, n);
+  const placeholder = { channels, weights: new Float64Array(channels * (1 + nE)) };
+  const simulator = new Simulator({ n, nE, W, x0: new Float64Array(x0), readout: placeholder }, params);
+  const { rates } = simulator.run(new Float64Array(n).fill(1));
+  const fit = fitReadout(rates, params.nSamples, n, nE, values, channels);
+  const output = computeOutput(rates, params.nSamples, n, nE, fit);
+  return {
+    initialConditions: x0s,
+    readout: { channels, weights: fit.weights, fitError: normalisedError(output, values, channels, params.nSamples) },
   };
 }

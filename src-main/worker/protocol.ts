@@ -59,7 +59,25 @@ export interface SimulateTask {
   includeRates: boolean;
 }
 
-export type WorkerTask = TrainingTask | SocTask | SimulateTask;
+/** Make a built W usable: Gramian initial conditions and optionally a readout fit (gains 1). */
+export interface PrepareNetworkTask {
+  kind: 'prepare-network';
+  W: Float64Array;
+  n: number;
+  nE: number;
+  initialConditions: number;
+  params: NetworkPayload['params'];
+  /** Channel-major target to fit the readout to, or null for no readout. */
+  fitTarget: { channels: number; values: Float64Array } | null;
+}
+
+export interface PreparedNetwork {
+  /** m × n, row k = initial condition k. */
+  initialConditions: Float64Array;
+  readout: { channels: number; weights: Float64Array; fitError: number } | null;
+}
+
+export type WorkerTask = TrainingTask | SocTask | SimulateTask | PrepareNetworkTask;
 export type WorkerTaskResult<T extends WorkerTask> = T extends TrainingTask
   ? TrainingResult
   : T extends SocTask

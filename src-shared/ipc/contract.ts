@@ -534,7 +534,20 @@ export const invokeContract = {
       removeNetworkIds: z.array(id).optional(),
       removeTargetIds: z.array(id).optional(),
       /** Store a finished training job's result in the project as a run. */
-      addRunFromJob: z.object({ jobId: id }).optional(),
+      addRunFromJob: z.strictObject({ jobId: id }).optional(),
+      /**
+       * Add the network of a finished SOC job: initial conditions from its observability Gramian
+       * (model-spec §3, top `initialConditions` eigenvectors) and, when a target is named, a readout
+       * fitted to it by NNLS with all gains 1 (model-spec §2); otherwise no readout yet.
+       */
+      addNetworkFromJob: z
+        .strictObject({
+          jobId: id,
+          name: z.string().min(1).max(200).optional(),
+          initialConditions: z.number().int().min(1).max(16).default(1),
+          fitReadoutToTargetId: id.optional(),
+        })
+        .optional(),
       removeRunIds: z.array(id).optional(),
     }),
     response: projectSummarySchema,

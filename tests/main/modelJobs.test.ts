@@ -6,6 +6,10 @@ import { spectralAbscissa } from '../../src-shared/linalg/schur.js';
 import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
 import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
+import { createHandlers, dispatch } from '../../src-main/services/handlers.js';
+import { createMemoryProjects } from '../../src-main/services/projectsApi.js';
+import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import type { ProjectSummary } from '../../src-shared/ipc/contract.js';
 
 // Gradient training and SOC builds through the real worker (TypeScript source via tsx).
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -110,6 +114,43 @@ describe('model jobs', () => {
     expect(detail.errorsBySession[0]).toEqual(Array.from(result.alphaHistory));
     const percents = progressPercents.get(jobId) ?? [];
     for (let k = 1; k < percents.length; k++) expect(percents[k]).toBeGreaterThanOrEqual(percents[k - 1] - 1e-9);
+  });
+
+  it('adds a built SOC network to the project with Gramian initial conditions and an NNLS readout', async () => {
+    const { jobId } = await manager.startSoc(invokeContract['jobs:start-soc'].request.parse({ n: 20, seed: 9 }));
+    await manager.whenFinished(jobId);
+    const projects = createMemoryProjects({ appVersion: 'test', loadExample: () => { throw new Error('unused'); } });
+    const handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs: manager, projects });
+    // a reach-like target on the default grid: one smooth bump
+    const nSamples = DEFAULT_DYNAMICS.nSamples;
+    const values = new Float64Array(nSamples);
+    for (let k = 0; k < nSamples; k++) values[k] = 10 * Math.exp(-(((k - 90) / 25) ** 2));
+    const targetMovement = {
+      id: 'reach', name: 'Reach', channels: 1, nSamples, duration: DEFAULT_DYNAMICS.duration, values,
+      source: { kind: 'drawn' as const }, createdAt: new Date(0).toISOString(),
+    };
+    expect((await dispatch(handlers, 'project:update', { upsertTargets: [targetMovement] })).ok).toBe(true);
+    const answer = await dispatch(handlers, 'project:update', {
+      addNetworkFromJob: { jobId, initialConditions: 2, fitReadoutToTargetId: 'reach' },
+    });
+    expect(answer.ok).toBe(true);
+    const added = (answer as { value: ProjectSummary }).value.project.networks[0];
+    expect(added.nInitialConditions).toBe(2);
+    expect(added.soc?.iterations).toBeGreaterThan(0);
+    const n = added.n;
+    for (let row = 0; row < 2; row++) {
+      const x = added.initialConditions.subarray(row * n, (row + 1) * n);
+      expect(Math.hypot(...x)).toBeCloseTo(1.5 * Math.sqrt(n), 9); // model-spec §3 scaling
+    }
+    const readout = added.readout!;
+    expect(Array.from(readout.weights).every((w) => w >= 0)).toBe(true);
+    // independent check of the reported fit error: reference simulation with the fitted readout
+    const { rates } = simulateReference(added.W, n, added.initialConditions.subarray(0, n), new Float64Array(n).fill(1), added.params);
+    const output = computeOutput(rates, nSamples, n, added.nE, readout);
+    expect(readout.fitError!).toBeCloseTo(normalisedError(output, values, 1, nSamples), 8);
+    expect(readout.fitError!).toBeLessThan(1);
+    // a training job on the new network resolves from the project
+    expect((await dispatch(handlers, 'simulate:run', { network: { networkId: added.id, initialConditionIndex: 1 }, target: { targetId: 'reach' } })).ok).toBe(true);
   });
 
   it('a cancelled SOC build keeps its partial network', async () => {
