@@ -660,8 +660,13 @@ export function addRankOne(W: Float64Array, u: Float64Array, v: Float64Array, n:
 export interface GradientProblemOptions {
   network: Network;
   params: DynamicsParams;
-  /** channel-major, readout.channels × nSamples */
-  target: Float64Array;
+  /** channel-major, readout.channels × nSamples (or give `conditions`) */
+  target?: Float64Array;
+  /**
+   * Several initial conditions learned jointly (model-spec §10): E = Σ_m E_m, each condition with
+   * its own x0 (default network.x0) and target. Replaces target/x0. Not for the x0 trainable.
+   */
+  conditions?: Array<{ x0?: Float64Array; target: Float64Array }>;
   trainable: GradientTrainable;
   /** Gains only: group label 0..G−1 per neuron; the trainable is then the G group gains. */
   groups?: ArrayLike<number>;
@@ -688,7 +693,8 @@ export interface GradientProblemOptions {
  */
 export class GradientProblem {
   readonly trainable: GradientTrainable;
-  readonly adjoint: RK4Adjoint;
+  /** One taped forward/adjoint per condition (one unless options.conditions has several). */
+  readonly adjoints: RK4Adjoint[];
   readonly network: Network;
   readonly n: number;
   readonly groups: Int32Array | null;
@@ -696,57 +702,68 @@ export class GradientProblem {
   /** The parameter vector at its starting value (a copy owned by the problem). */
   readonly initialParameters: Float64Array;
   readonly seed: number;
+  /** Length of outputs(): conditions × channels × nSamples. */
+  readonly outputLength: number;
   private readonly neuronGains: Float64Array;
-  private readonly neuronGainGradient: Float64Array;
-  private readonly x0: Float64Array;
-  private readonly gradients: AdjointGradients;
+  private readonly x0s: Float64Array[];
+  /** Per-condition gradients (backward overwrites them) and their sum over conditions. */
+  private readonly conditionGradients: AdjointGradients;
+  private readonly totalGradients: AdjointGradients;
 
   constructor(options: GradientProblemOptions) {
-    const { network, params, target, trainable } = options;
+    const { network, params, trainable } = options;
     if (!GRADIENT_TRAINABLES.includes(trainable)) {
       throw new RangeError(`unknown trainable '${String(trainable)}' (known: ${GRADIENT_TRAINABLES.join(', ')})`);
     }
     this.trainable = trainable;
     this.network = network;
-    this.adjoint = new RK4Adjoint(network, params, target);
     const n = network.n;
     this.n = n;
+    const conditions = options.conditions ?? (options.target ? [{ x0: options.x0, target: options.target }] : []);
+    if (conditions.length === 0) throw new RangeError('gradient training needs a target (or a non-empty conditions list)');
+    if (options.conditions && (options.target || options.x0)) throw new RangeError('give either target/x0 or conditions, not both');
+    if (trainable === 'x0' && conditions.length > 1) throw new RangeError('x0 training takes one condition');
+    this.x0s = conditions.map((condition, index) => {
+      const x0 = condition.x0 ?? network.x0;
+      if (x0.length !== n) throw new RangeError(`x0 of condition ${index} has ${x0.length} values, expected n = ${n}`);
+      return Float64Array.from(x0);
+    });
+    this.adjoints = conditions.map((condition) => new RK4Adjoint(network, params, condition.target));
+    this.outputLength = this.adjoints.reduce((sum, adjoint) => sum + adjoint.output.length, 0);
     this.seed = options.seed ?? 1;
     if (!Number.isSafeInteger(this.seed)) throw new RangeError(`seed must be a safe integer, got ${this.seed}`);
     if (options.groups && trainable !== 'gains') throw new RangeError('groups apply to the gains trainable only');
     this.groups = options.groups ? Int32Array.from(options.groups) : null;
     this.groupCount = this.groups ? countGroups(this.groups, n) : n;
     this.neuronGains = new Float64Array(n).fill(1);
-    this.neuronGainGradient = new Float64Array(n);
     const gainLength = trainable === 'gains' ? this.groupCount : n;
     if (options.gains && options.gains.length !== gainLength) {
       throw new RangeError(`gains has ${options.gains.length} values, expected ${gainLength}`);
     }
-    if (options.x0 && options.x0.length !== n) throw new RangeError(`x0 has ${options.x0.length} values, expected n = ${n}`);
-    this.x0 = Float64Array.from(options.x0 ?? network.x0);
     // W is fixed except when it is the trainable (then value() installs θ as dense weights).
-    if (options.weightStorage && trainable !== 'W') this.adjoint.setWeights(network.W, options.weightStorage);
+    if (options.weightStorage && trainable !== 'W') for (const adjoint of this.adjoints) adjoint.setWeights(network.W, options.weightStorage);
+    if (trainable !== 'gains' && options.gains) this.neuronGains.set(options.gains);
 
     switch (trainable) {
       case 'gains': {
         this.initialParameters = options.gains ? Float64Array.from(options.gains) : new Float64Array(this.groupCount).fill(1);
-        this.gradients = { gains: this.neuronGainGradient };
+        this.conditionGradients = { gains: new Float64Array(n) };
+        this.totalGradients = { gains: new Float64Array(n) };
         break;
       }
       case 'x0': {
-        if (options.gains) this.neuronGains.set(options.gains);
-        this.initialParameters = Float64Array.from(this.x0);
-        this.gradients = { x0: new Float64Array(n) };
+        this.initialParameters = Float64Array.from(this.x0s[0]);
+        this.conditionGradients = { x0: new Float64Array(n) };
+        this.totalGradients = { x0: new Float64Array(n) };
         break;
       }
       case 'W': {
-        if (options.gains) this.neuronGains.set(options.gains);
         this.initialParameters = Float64Array.from(network.W);
-        this.gradients = { W: new Float64Array(n * n) };
+        this.conditionGradients = { W: new Float64Array(n * n) };
+        this.totalGradients = { W: new Float64Array(n * n) };
         break;
       }
       case 'rank1': {
-        if (options.gains) this.neuronGains.set(options.gains);
         // Start from u = 0 so the initial network (and error) is exactly the untrained one. With
         // u = v = 0 both gradients vanish (∂E/∂u = (∂E/∂W)v, ∂E/∂v = (∂E/∂W)ᵀu), a saddle Adam
         // never leaves; a random v makes ∂E/∂u non-zero at once, and v then learns from u ≠ 0.
@@ -764,10 +781,16 @@ export class GradientProblem {
           for (let i = 0; i < n; i++) theta[n + i] = sd * rng.normal();
         }
         this.initialParameters = theta;
-        this.gradients = { rank1: { uGrad: new Float64Array(n), vGrad: new Float64Array(n) } };
+        this.conditionGradients = { rank1: { uGrad: new Float64Array(n), vGrad: new Float64Array(n) } };
+        this.totalGradients = { rank1: { uGrad: new Float64Array(n), vGrad: new Float64Array(n) } };
         break;
       }
     }
+  }
+
+  /** The (first) condition's adjoint. */
+  get adjoint(): RK4Adjoint {
+    return this.adjoints[0];
   }
 
   /** Length of θ. */
@@ -786,50 +809,93 @@ export class GradientProblem {
     return out;
   }
 
-  /** E(θ); leaves the tape and output in this.adjoint for a following gradient call. */
+  /** The outputs of the last value() call, condition-major (each channels × nSamples, channel-major). */
+  outputs(out: Float64Array = new Float64Array(this.outputLength)): Float64Array {
+    let offset = 0;
+    for (const adjoint of this.adjoints) {
+      out.set(adjoint.output, offset);
+      offset += adjoint.output.length;
+    }
+    return out;
+  }
+
+  /** E(θ), summed over conditions; leaves the tapes and outputs for a following gradient call. */
   value(theta: Float64Array): number {
     if (theta.length !== this.size) throw new RangeError(`parameters have ${theta.length} values, expected ${this.size}`);
     const n = this.n;
-    const adjoint = this.adjoint;
-    switch (this.trainable) {
-      case 'gains':
-        this.neuronGainsOf(theta, this.neuronGains);
-        return adjoint.forward(this.x0, this.neuronGains);
-      case 'x0':
-        return adjoint.forward(theta, this.neuronGains);
-      case 'W':
-        // A trained W fills in (the gradient is dense), so it is stored dense.
-        adjoint.setWeights(theta, 'dense');
-        return adjoint.forward(this.x0, this.neuronGains);
-      case 'rank1':
-        return adjoint.forward(this.x0, this.neuronGains, { u: theta.subarray(0, n), v: theta.subarray(n, 2 * n) });
+    let error = 0;
+    if (this.trainable === 'gains') this.neuronGainsOf(theta, this.neuronGains);
+    for (let m = 0; m < this.adjoints.length; m++) {
+      const adjoint = this.adjoints[m];
+      switch (this.trainable) {
+        case 'gains':
+          error += adjoint.forward(this.x0s[m], this.neuronGains);
+          break;
+        case 'x0':
+          error += adjoint.forward(theta, this.neuronGains);
+          break;
+        case 'W':
+          // A trained W fills in (the gradient is dense), so it is stored dense.
+          adjoint.setWeights(theta, 'dense');
+          error += adjoint.forward(this.x0s[m], this.neuronGains);
+          break;
+        case 'rank1':
+          error += adjoint.forward(this.x0s[m], this.neuronGains, { u: theta.subarray(0, n), v: theta.subarray(n, 2 * n) });
+          break;
+      }
     }
+    return error;
   }
 
   /** E(θ) and ∂E/∂θ into `gradient` (length size). */
   valueAndGradient(theta: Float64Array, gradient: Float64Array): number {
     if (gradient.length !== this.size) throw new RangeError(`gradient needs ${this.size} values`);
     const error = this.value(theta);
-    const grads = this.gradients;
-    this.adjoint.backward(grads);
+    const single = this.adjoints.length === 1;
+    // With one condition backward writes straight into the totals; with several it writes per
+    // condition and the totals accumulate.
+    const into = single ? this.totalGradients : this.conditionGradients;
+    const total = this.totalGradients;
+    if (!single) {
+      total.gains?.fill(0);
+      total.x0?.fill(0);
+      total.W?.fill(0);
+      total.rank1?.uGrad.fill(0);
+      total.rank1?.vGrad.fill(0);
+    }
+    for (const adjoint of this.adjoints) {
+      adjoint.backward(into);
+      if (single) break;
+      if (into.gains) addInto(total.gains!, into.gains);
+      if (into.x0) addInto(total.x0!, into.x0);
+      if (into.W) addInto(total.W!, into.W);
+      if (into.rank1) {
+        addInto(total.rank1!.uGrad, into.rank1.uGrad);
+        addInto(total.rank1!.vGrad, into.rank1.vGrad);
+      }
+    }
     switch (this.trainable) {
       case 'gains':
-        if (this.groups) sumGroupGradient(this.neuronGainGradient, this.groups, gradient);
-        else gradient.set(this.neuronGainGradient);
+        if (this.groups) sumGroupGradient(total.gains!, this.groups, gradient);
+        else gradient.set(total.gains!);
         break;
       case 'x0':
-        gradient.set(grads.x0!);
+        gradient.set(total.x0!);
         break;
       case 'W':
-        gradient.set(grads.W!);
+        gradient.set(total.W!);
         break;
       case 'rank1':
-        gradient.set(grads.rank1!.uGrad, 0);
-        gradient.set(grads.rank1!.vGrad, this.n);
+        gradient.set(total.rank1!.uGrad, 0);
+        gradient.set(total.rank1!.vGrad, this.n);
         break;
     }
     return error;
   }
+}
+
+function addInto(total: Float64Array, part: Float64Array): void {
+  for (let i = 0; i < total.length; i++) total[i] += part[i];
 }
 
 export interface TrainGradientOptions extends GradientProblemOptions {
@@ -855,7 +921,7 @@ export interface GradientProgress {
 
 export interface GradientRecordedOutput {
   iteration: number;
-  /** channel-major channels × nSamples */
+  /** channel-major channels × nSamples (condition after condition when there are several) */
   output: Float64Array;
 }
 
@@ -879,12 +945,14 @@ export interface TrainGradientResult {
   /** rank1: the initial u and v (u = 0 unless given). */
   initialU?: Float64Array;
   initialV?: Float64Array;
-  /** Output of the best parameters, channel-major. */
+  /** Output of the best parameters, channel-major (condition after condition when there are several). */
   bestOutput: Float64Array;
   outputsAt: GradientRecordedOutput[];
-  /** Adam updates done (less than requested when stopped). */
+  /** Adam updates done (less than requested when stopped or diverged). */
   iterations: number;
   stopped: boolean;
+  /** E became non-finite at errors[iterations]; training ended there. */
+  diverged: boolean;
   seed: number;
   lr: number;
 }
@@ -907,17 +975,17 @@ export function trainGradient(
   const adam = new Adam(problem.size, { lr, beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon });
   const progressEvery = Math.max(1, Math.floor(options.progressEvery ?? 1));
   const recordAt = new Set(options.recordAt ?? []);
-  const adjoint = problem.adjoint;
 
   const theta = Float64Array.from(problem.initialParameters);
   const gradient = new Float64Array(problem.size);
   const bestParameters = Float64Array.from(theta);
-  const bestOutput = new Float64Array(adjoint.output.length);
+  const bestOutput = new Float64Array(problem.outputLength);
   const errors = new Float64Array(iterations + 1);
   const outputsAt: GradientRecordedOutput[] = [];
   let bestError = Infinity;
   let bestIteration = 0;
   let stopped = false;
+  let diverged = false;
   let done = 0;
 
   const noteIterate = (k: number, error: number): void => {
@@ -927,9 +995,9 @@ export function trainGradient(
       bestError = error;
       bestIteration = k;
       bestParameters.set(theta);
-      bestOutput.set(adjoint.output);
+      problem.outputs(bestOutput);
     }
-    if (recordAt.has(k)) outputsAt.push({ iteration: k, output: Float64Array.from(adjoint.output) });
+    if (recordAt.has(k)) outputsAt.push({ iteration: k, output: problem.outputs() });
   };
 
   for (let k = 0; k < iterations; k++) {
@@ -938,19 +1006,28 @@ export function trainGradient(
       break;
     }
     const error = problem.valueAndGradient(theta, gradient);
+    if (!Number.isFinite(error)) {
+      // Diverged (e.g. too large a learning rate): a NaN gradient would poison θ for good.
+      diverged = true;
+      noteIterate(k, error);
+      done = k;
+      break;
+    }
     noteIterate(k, error);
     if (onProgress && k % progressEvery === 0) onProgress({ iteration: k, iterations, error, bestError });
     adam.step(theta, gradient);
     done = k + 1;
   }
-  const finalError = problem.value(theta);
-  noteIterate(done, finalError);
-  if (onProgress) onProgress({ iteration: done, iterations, error: finalError, bestError });
+  if (!diverged) {
+    const finalError = problem.value(theta);
+    noteIterate(done, finalError);
+  }
+  if (onProgress) onProgress({ iteration: done, iterations, error: errors[done], bestError });
   if (bestError === Infinity) {
     // Every iterate was non-finite: report the start.
     bestParameters.set(problem.initialParameters);
     bestError = problem.value(bestParameters);
-    bestOutput.set(adjoint.output);
+    problem.outputs(bestOutput);
     bestIteration = 0;
   }
 
@@ -966,6 +1043,7 @@ export function trainGradient(
     outputsAt,
     iterations: done,
     stopped,
+    diverged,
     seed: problem.seed,
     lr,
   };

@@ -241,6 +241,34 @@ describe('adjoint gradients match central finite differences (small network)', (
   });
 });
 
+describe('several conditions learned jointly (model-spec §10)', () => {
+  it('E and ∂E/∂g are the sums over conditions, and match central FD', () => {
+    const base = smallNetwork(71, { sparsity: 0.3 });
+    const rng = new Rng(4);
+    const secondX0 = randomVector(base.network.n, rng, 15);
+    const secondTarget = base.target.map((value, k) => -0.5 * value + 0.01 * k);
+    const conditions = [{ target: base.target }, { x0: secondX0, target: secondTarget }];
+    const gains = Float64Array.from({ length: base.network.n }, () => 0.8 + 0.4 * rng.uniform());
+    const joint = new GradientProblem({ network: base.network, params: base.params, conditions, trainable: 'gains', gains });
+    const gradient = new Float64Array(joint.size);
+    const error = joint.valueAndGradient(joint.initialParameters, gradient);
+
+    let errorSum = 0;
+    const gradientSum = new Float64Array(joint.size);
+    for (const condition of conditions) {
+      const single = new GradientProblem({ network: base.network, params: base.params, ...condition, trainable: 'gains', gains });
+      const part = new Float64Array(single.size);
+      errorSum += single.valueAndGradient(single.initialParameters, part);
+      for (let i = 0; i < part.length; i++) gradientSum[i] += part[i];
+    }
+    expectClose(error, errorSum, { rtol: 1e-14 });
+    expectClose(gradient, gradientSum, { rtol: 1e-12, atol: 1e-15 });
+    const entries = allEntries(joint.size);
+    expectGradientMatches(gradient, entries, centralDifferences(joint, joint.initialParameters, entries, 1e-5));
+    expect(joint.outputs().length).toBe(2 * base.network.readout.channels * base.params.nSamples);
+  });
+});
+
 describe('adjoint gradients on the published network', () => {
   it('gains: random entries and the full vector (directional derivative) match central FD', ({ skip }) => {
     skip(!hasReference, referenceSkipReason);
@@ -348,6 +376,18 @@ describe('trainGradient', () => {
     expect(stopped.stopped).toBe(true);
     expect(stopped.iterations).toBe(7);
     expect(stopped.errors.length).toBe(8);
+  });
+
+  it('stops with diverged: true (best = a finite iterate) when E becomes non-finite', () => {
+    const base = smallNetwork(61);
+    // Linear gain function and an absurd lr: gains ~1e3 make the linear dynamics overflow.
+    const params = { ...base.params, gainFunction: 'linear' as const };
+    const result = trainGradient({ ...base, params, trainable: 'gains', iterations: 20, lr: 1e3 });
+    expect(result.diverged).toBe(true);
+    expect(result.iterations).toBeLessThan(20);
+    expect(Number.isFinite(result.errors[result.iterations])).toBe(false);
+    expect(Number.isFinite(result.bestError)).toBe(true);
+    expect(result.gains.every((g) => Number.isFinite(g))).toBe(true);
   });
 
   it('grouped gains: result.gains expands the group gains', () => {
