@@ -2,7 +2,7 @@
  * The few numbers a researcher checks first about a network: size, E/I split, stability margin
  * α = max Re λ(W) (the SOC criterion stops at α ≤ 0.15), how sparse the readout is, the time grid,
  * and where the network came from. α needs a real Schur form (src-shared/linalg): a few tens of
- * milliseconds for N = 200, so it is cached per network id.
+ * milliseconds for N = 200, so it is cached per weight matrix.
  */
 import type { ProjectNetwork } from '../../src-shared/project/schema.js';
 import { spectralAbscissa } from '../../src-shared/linalg/schur.js';
@@ -14,16 +14,16 @@ export interface NetworkFact {
   title?: string;
 }
 
-const alphaCache = new Map<string, number>();
+/** Keyed by the W array itself: an edited network arrives with a new W, never a stale α. */
+const alphaCache = new WeakMap<Float64Array, number>();
 
 /** α from the SOC build log when the network has one, else computed from W. */
-export function networkAlpha(network: Pick<ProjectNetwork, 'id' | 'n' | 'W' | 'soc'>): number {
+export function networkAlpha(network: Pick<ProjectNetwork, 'n' | 'W' | 'soc'>): number {
   if (network.soc && Number.isFinite(network.soc.finalAlpha)) return network.soc.finalAlpha;
-  const key = `${network.id}:${network.n}:${network.W.length}`;
-  let alpha = alphaCache.get(key);
+  let alpha = alphaCache.get(network.W);
   if (alpha === undefined) {
     alpha = spectralAbscissa(network.W, network.n);
-    alphaCache.set(key, alpha);
+    alphaCache.set(network.W, alpha);
   }
   return alpha;
 }

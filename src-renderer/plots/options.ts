@@ -89,7 +89,7 @@ export function outputPlotOption(input: OutputPlotInput): ChartOption {
         name: `Target${suffix}`,
         type: 'line',
         data: channelPairs(input.target.values, c, input.nSamples, input.duration),
-        showSymbol: false,
+        symbol: 'none',
         lineStyle: { color: TARGET_COLOR, width: 2, type: 'dashed' },
         itemStyle: { color: TARGET_COLOR },
         z: 3,
@@ -101,7 +101,7 @@ export function outputPlotOption(input: OutputPlotInput): ChartOption {
         name: `${curve.name}${suffix}`,
         type: 'line',
         data: channelPairs(curve.values, c, input.nSamples, input.duration),
-        showSymbol: false,
+        symbol: 'none',
         lineStyle: { color: curve.color, width: curve.width ?? 2 },
         itemStyle: { color: curve.color },
         z: 2,
@@ -145,13 +145,16 @@ function formatAxisValue(value: unknown): string {
 export interface HeatmapCells {
   /** [time index, neuron index, rate] */
   data: [number, number, number][];
-  /** Largest |rate|: the colour scale is symmetric around baseline. */
+  /** Largest |rate|. */
   maxAbs: number;
+  /** 98th percentile of |rate|: the colour limit, so a few extreme cells do not wash out the rest. */
+  p98Abs: number;
 }
 
 /** Cells of the neurons × time heat map from time-major rates (every `timeStride`-th sample). */
 export function heatmapCells(rates: Float64Array, n: number, nSamples: number, timeStride = 1): HeatmapCells {
   const data: [number, number, number][] = [];
+  const magnitudes: number[] = [];
   let maxAbs = 0;
   for (let k = 0, column = 0; k < nSamples; k += timeStride, column++) {
     const row = k * n;
@@ -159,10 +162,13 @@ export function heatmapCells(rates: Float64Array, n: number, nSamples: number, t
       const value = rates[row + i];
       data.push([column, i, value]);
       const magnitude = Math.abs(value);
+      magnitudes.push(magnitude);
       if (magnitude > maxAbs) maxAbs = magnitude;
     }
   }
-  return { data, maxAbs };
+  magnitudes.sort((a, b) => a - b);
+  const p98Abs = magnitudes.length > 0 ? magnitudes[Math.min(magnitudes.length - 1, Math.floor(0.98 * magnitudes.length))] : 0;
+  return { data, maxAbs, p98Abs };
 }
 
 export interface HeatmapInput {
@@ -184,7 +190,7 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
   for (let column = 0; column < columns; column++) times.push(columnTime(column).toFixed(1));
   const ticks = timeTickColumns(columns, columnTime(1) - columnTime(0), input.duration);
   const neurons = Array.from({ length: input.n }, (_, i) => String(i + 1));
-  const limit = cells.maxAbs > 0 ? niceCeil(cells.maxAbs) : 1;
+  const limit = cells.p98Abs > 0 ? niceCeil(cells.p98Abs) : cells.maxAbs > 0 ? niceCeil(cells.maxAbs) : 1;
   return {
     animation: false,
     grid: { left: 56, right: 80, top: 12, bottom: 40 },
@@ -230,7 +236,7 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
       top: 'middle',
       itemHeight: 140,
       itemWidth: 12,
-      text: [`+${limit} Hz`, `−${limit} Hz`],
+      text: [`≥ +${limit} Hz`, `≤ −${limit} Hz`],
       textStyle: { fontSize: 11, color: '#333' },
       inRange: { color: RATE_COLORS },
     },
@@ -287,7 +293,7 @@ export function errorSeries(session: number, data: [number, number][], highlight
     name: `session ${session + 1}`,
     type: 'line',
     data,
-    showSymbol: false,
+    symbol: 'none',
     sampling: 'lttb',
     lineStyle: { color, width: highlighted ? 2 : 1.2, opacity: highlighted ? 1 : 0.75 },
     itemStyle: { color },

@@ -1,7 +1,8 @@
 /**
  * Colours. Outputs over training use the copper map the paper uses for them (dark early, bright
- * copper late); matplotlib's 'copper' is the linear ramp r = min(1, 1.25x), g = 0.7812x,
- * b = 0.4975x. Rates use a diverging blue–white–copper map centred on baseline (0 Hz relative).
+ * copper late). The authors plotted with MATLAB, whose `copper` is
+ * min(1, x·[1.2500 0.7812 0.4975]) (matplotlib's differs slightly: red saturates at 0.809524).
+ * Rates use a diverging blue–white–copper map centred on baseline (0 Hz relative).
  */
 
 export function copperRgb(x: number): [number, number, number] {

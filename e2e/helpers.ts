@@ -1,0 +1,41 @@
+/** Shared bits of the web-mode specs. */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export function appUrl(): string {
+  const url = process.env.GAINLAB_E2E_URL;
+  if (!url) throw new Error('GAINLAB_E2E_URL is not set: run the specs through playwright.config.ts (its globalSetup starts the server)');
+  return url;
+}
+
+/** Console errors and uncaught exceptions of a page (CSP violations show up here). */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/** How many error points the live error curve has drawn. */
+export async function drawnPoints(curve: Locator): Promise<number> {
+  return Number((await curve.getAttribute('data-points')) ?? '0');
+}
+
+/** Load the app and end on the welcome screen (main may still have a project open from a previous spec). */
+export async function gotoWelcome(page: Page): Promise<void> {
+  await page.goto(appUrl());
+  const welcome = page.getByTestId('welcome');
+  // the app has asked main for its open project and jobs; the workspace shows if one is open
+  await expect(page.locator('.app[data-ready="true"]')).toBeAttached();
+  if (await page.getByTestId('workspace').isVisible()) await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(welcome).toBeVisible();
+}
+
+export async function openExample(page: Page): Promise<void> {
+  await gotoWelcome(page);
+  await page.getByRole('button', { name: 'Open example project' }).click();
+  await expect(page.getByTestId('workspace')).toBeVisible();
+  // the baseline simulation has answered once the error with g = 1 is a number
+  await expect(page.getByTestId('baseline-error')).toHaveText(/^\d/);
+}

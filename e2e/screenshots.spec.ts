@@ -1,0 +1,31 @@
+/**
+ * The README's pictures, taken from the real app: the welcome screen and the workspace after a
+ * short reward-rule run on the published example (best output over the target, error curve,
+ * trained rates). Written to docs/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { drawnPoints, gotoWelcome, openExample } from './helpers.js';
+
+const shots = path.resolve(import.meta.dirname, '../docs/screenshots');
+
+test('screenshots of the welcome screen and of a trained workspace', async ({ page }) => {
+  mkdirSync(shots, { recursive: true });
+  await gotoWelcome(page);
+  await expect(page.getByRole('button', { name: 'Open example project' })).toBeEnabled();
+  await page.screenshot({ path: path.join(shots, 'welcome.png') });
+
+  await openExample(page);
+  await page.getByLabel('Trials').fill('2000');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 150_000 });
+  const curve = page.getByTestId('error-curve');
+  await expect.poll(() => drawnPoints(curve)).toBeGreaterThanOrEqual(2000);
+  // the trained output and rates arrive with one more simulation
+  await expect(page.getByTestId('output-plot')).toBeVisible();
+  await expect(page.getByRole('radio', { name: 'trained' })).toBeEnabled();
+  await page.mouse.move(0, 0); // no hover tooltip in the picture
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(shots, 'workspace-training.png') });
+});

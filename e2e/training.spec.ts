@@ -1,0 +1,64 @@
+/**
+ * Web mode, as a researcher uses it: open the example, train, watch the error curve grow live,
+ * cancel, read the partial result; reload and find the job list as it was (jobs live in main).
+ */
+import { expect, test } from '@playwright/test';
+import { appUrl, collectPageErrors, drawnPoints, openExample } from './helpers.js';
+
+test('train on the example: live error curve, cancel keeps the best result, reload restores the jobs', async ({ page }) => {
+  const pageErrors = collectPageErrors(page);
+  await openExample(page);
+
+  const summary = page.getByTestId('network-summary');
+  await expect(summary.locator('[data-fact="n"]')).toHaveText('200');
+  await expect(summary.locator('[data-fact="alpha"]')).toHaveText(/^0\.1[45]\d*/);
+
+  // long enough that it is still running when we cancel it
+  await page.getByLabel('Trials').fill('50000');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-state')).toHaveText(/Queued|Running/);
+
+  const curve = page.getByTestId('error-curve');
+  await expect.poll(() => drawnPoints(curve), { timeout: 60_000 }).toBeGreaterThan(0);
+  const firstCount = await drawnPoints(curve);
+  const chartId = await curve.getAttribute('data-chart-id');
+  expect(chartId).toBeTruthy();
+  // mark the chart's canvas: if the chart were re-created for each update, the mark would vanish
+  await curve.locator('canvas').first().evaluate((canvas) => canvas.setAttribute('data-e2e-mark', 'kept'));
+
+  await expect.poll(() => drawnPoints(curve), { timeout: 60_000 }).toBeGreaterThan(firstCount + 20);
+  await expect.poll(() => drawnPoints(curve)).toBeGreaterThan((await drawnPoints(curve)) + 5);
+  expect(await curve.getAttribute('data-chart-id')).toBe(chartId);
+  await expect(curve.locator('canvas[data-e2e-mark="kept"]')).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('Cancelled');
+  const bestText = (await page.getByTestId('best-error').textContent())?.trim() ?? '';
+  const bestError = Number(bestText);
+  expect(Number.isFinite(bestError), `best error shown as "${bestText}"`).toBe(true);
+  // the published network starts at E ≈ 4.18 on the novel target; trials can only improve on it
+  const baseline = Number((await page.getByTestId('baseline-error').textContent())?.trim());
+  expect(bestError).toBeLessThanOrEqual(baseline);
+  await expect(page.getByText('Cancelled: this is the best result reached before stopping.')).toBeVisible();
+  const pointsAtCancel = await drawnPoints(curve);
+  expect(pointsAtCancel).toBeGreaterThan(firstCount);
+
+  // the job list lives in main: a reload shows it again, with the cancelled job
+  const jobsBefore = await page.getByTestId('job-row').count();
+  await page.reload();
+  const rows = page.getByTestId('job-row');
+  await expect(rows).toHaveCount(jobsBefore);
+  await expect(rows.first()).toHaveAttribute('data-status', 'cancelled');
+  await expect(rows.first()).toContainText('Reward rule');
+
+  const cspViolations = pageErrors.filter((text) => /Content Security Policy/i.test(text));
+  expect(cspViolations, cspViolations.join('\n')).toEqual([]);
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
+
+test('a page without the token is refused by the server', async ({ page }) => {
+  const url = new URL(appUrl());
+  url.searchParams.delete('token');
+  const response = await page.request.get(url.toString(), { failOnStatusCode: false });
+  expect(response.status()).toBe(403);
+});

@@ -1,0 +1,133 @@
+/** Test doubles for the renderer: a scriptable WebSocket and an in-memory AppTransport. */
+import {
+  okEnvelope,
+  type Envelope,
+  type EventChannel,
+  type EventPayloadOf,
+  type InvokeChannel,
+  type RequestOf,
+  type ResponseOf,
+} from '../../src-shared/ipc/contract.js';
+import { decodeWire, encodeWire } from '../../src-shared/ipc/wire.js';
+import type { WebSocketLike } from '../../src-shared/ipc/wsTransport.js';
+import type { AppTransport, ConnectionChange, ConnectionState } from '../../src-renderer/transport/reconnectingTransport.js';
+
+type Listener = (event?: { data: unknown }) => void;
+
+export class FakeSocket implements WebSocketLike {
+  readyState = 0;
+  /** Frames the client sent, decoded. */
+  readonly sent: { type: string; id: number; channel: string; payload: unknown }[] = [];
+  private readonly listeners: Record<string, Listener[]> = { open: [], close: [], error: [], message: [] };
+
+  addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: string, listener: (() => void) | ((event: { data: unknown }) => void)): void {
+    this.listeners[type].push(listener as Listener);
+  }
+  send(data: string): void {
+    if (this.readyState !== 1) throw new Error('send on a socket that is not open');
+    this.sent.push(decodeWire(data) as FakeSocket['sent'][number]);
+  }
+  close(): void {
+    this.drop();
+  }
+  // --- driven by the test ---
+  open(): void {
+    this.readyState = 1;
+    for (const l of this.listeners.open) l();
+  }
+  receive(frame: unknown): void {
+    for (const l of this.listeners.message) l({ data: encodeWire(frame) });
+  }
+  drop(): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    for (const l of this.listeners.close) l();
+  }
+}
+
+/** A manual clock for the transport's timers. */
+export class ManualTimers {
+  private now = 0;
+  private nextHandle = 1;
+  private readonly timers = new Map<number, { at: number; callback: () => void }>();
+  setTimer = (callback: () => void, ms: number): unknown => {
+    const handle = this.nextHandle++;
+    this.timers.set(handle, { at: this.now + ms, callback });
+    return handle;
+  };
+  clearTimer = (handle: unknown): void => {
+    this.timers.delete(handle as number);
+  };
+  /** Advance the clock, firing due timers in time order. */
+  advance(ms: number): void {
+    const until = this.now + ms;
+    for (;;) {
+      let next: [number, { at: number; callback: () => void }] | null = null;
+      for (const entry of this.timers) if (entry[1].at <= until && (!next || entry[1].at < next[1].at)) next = entry;
+      if (!next) break;
+      this.timers.delete(next[0]);
+      this.now = next[1].at;
+      next[1].callback();
+    }
+    this.now = until;
+  }
+  get pending(): number {
+    return this.timers.size;
+  }
+}
+
+type Handler = (request: unknown) => Envelope<unknown> | Promise<Envelope<unknown>>;
+
+/** An AppTransport whose channels are answered by test handlers and whose events the test emits. */
+export class FakeTransport implements AppTransport {
+  readonly mode = 'web' as const;
+  readonly calls: { channel: string; request: unknown }[] = [];
+  private readonly handlers = new Map<string, Handler>();
+  private readonly eventListeners = new Map<string, Set<(payload: unknown) => void>>();
+  private readonly stateListeners = new Set<(change: ConnectionChange) => void>();
+  private state: ConnectionState = 'open';
+
+  handle<C extends InvokeChannel>(channel: C, handler: (request: RequestOf<C>) => Envelope<ResponseOf<C>> | Promise<Envelope<ResponseOf<C>>>): void {
+    this.handlers.set(channel, handler as Handler);
+  }
+  answer<C extends InvokeChannel>(channel: C, value: (request: RequestOf<C>) => ResponseOf<C>): void {
+    this.handle(channel, (request) => okEnvelope(value(request)));
+  }
+  async invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<Envelope<ResponseOf<C>>> {
+    this.calls.push({ channel, request });
+    const handler = this.handlers.get(channel);
+    if (!handler) return { ok: false, error: { code: 'not-found', message: `no handler for ${channel}` } };
+    return (await handler(request)) as Envelope<ResponseOf<C>>;
+  }
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayloadOf<E>) => void): () => void {
+    let set = this.eventListeners.get(channel);
+    if (!set) this.eventListeners.set(channel, (set = new Set()));
+    set.add(listener as (payload: unknown) => void);
+    return () => set!.delete(listener as (payload: unknown) => void);
+  }
+  emit<E extends EventChannel>(channel: E, payload: EventPayloadOf<E>): void {
+    for (const listener of this.eventListeners.get(channel) ?? []) listener(payload);
+  }
+  connectionState(): ConnectionState {
+    return this.state;
+  }
+  onConnectionChange(listener: (change: ConnectionChange) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+  setState(state: ConnectionState, reconnected = false): void {
+    this.state = state;
+    for (const l of this.stateListeners) l({ state, reconnected });
+  }
+  close(): void {}
+  callsTo(channel: string): unknown[] {
+    return this.calls.filter((c) => c.channel === channel).map((c) => c.request);
+  }
+}
+
+/** Let queued promise callbacks run. */
+export async function flushPromises(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { expectClose } from '../helpers/expectClose.js';
+import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
+import { createEmptyProject, type ProjectNetwork } from '../../src-shared/project/schema.js';
+import { describeNetwork, networkAlpha } from '../../src-renderer/lib/networkFacts.js';
+import { networkPayloadOf, targetPayloadOf } from '../../src-renderer/lib/payloads.js';
+
+function network(W: Float64Array, n: number, patch: Partial<ProjectNetwork> = {}): ProjectNetwork {
+  const nE = n / 2;
+  return {
+    id: `net-${n}-${W[0]}`,
+    name: 'test',
+    n,
+    nE,
+    W,
+    initialConditions: new Float64Array(2 * n).map((_, i) => (i < n ? 3 : 100)),
+    nInitialConditions: 2,
+    readout: { channels: 1, weights: new Float64Array(1 + nE).map((_, i) => (i % 2 === 1 ? 0.5 : 0)), fittedTo: null, fitError: null },
+    params: { tau: 200, r0: 20, rmax: 100, duration: 500, nSamples: 200, gainFunction: 'tanh' },
+    seed: 7,
+    soc: null,
+    origin: 'soc',
+    createdAt: '2026-01-01T00:00:00Z',
+    ...patch,
+  };
+}
+
+describe('network facts', () => {
+  it('α is max Re λ(W): block diagonal with a rotation block a ± ib and a real eigenvalue', () => {
+    // [[a, -b], [b, a]] has eigenvalues a ± ib; the upper-left 2×2 and a diagonal 0.3 and −2
+    const a = 0.12;
+    const b = 3;
+    const n = 4;
+    const W = new Float64Array([a, -b, 0, 0, b, a, 0, 0, 0, 0, 0.3, 0, 0, 0, 0, -2]);
+    expectClose(networkAlpha(network(W, n)), 0.3, { atol: 1e-12 });
+    const W2 = new Float64Array([a, -b, 0, 0, b, a, 0, 0, 0, 0, -0.3, 0, 0, 0, 0, -2]);
+    expectClose(networkAlpha(network(W2, n)), a, { atol: 1e-12 });
+  });
+
+  it('prefers the α recorded by the SOC build', () => {
+    const net = network(new Float64Array(16), 4, {
+      soc: { recipe: 'published', seed: 7, iterations: 10, finalAlpha: 0.149, alphaHistory: new Float64Array(0), buildMs: null },
+    });
+    expect(networkAlpha(net)).toBe(0.149);
+  });
+
+  it('summarises N, E/I, seed, the read-out neurons and ‖x0‖ of the first initial condition', () => {
+    const facts = Object.fromEntries(describeNetwork(network(new Float64Array(16), 4)).map((f) => [f.key, f.value]));
+    expect(facts.n).toBe('4');
+    expect(facts.ei).toBe('2 / 2');
+    expect(facts.seed).toBe('7');
+    expect(facts.readout).toBe('1 of 2 E'); // weights [b, β1, β2] = [0, 0.5, 0]
+    expect(facts.x0).toBe('6.00 (2 ICs)'); // ‖(3,3,3,3)‖ = 6
+  });
+
+  it('the published network has α = 0.149995 (reference README)', ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const W = loadReferenceArray('W');
+    const net = network(W.data, 200, { id: 'published', seed: null, origin: 'published' });
+    expectClose(networkAlpha(net), 0.149995, { atol: 1e-6 });
+    const facts = Object.fromEntries(describeNetwork(net).map((f) => [f.key, f.value]));
+    expect(facts.seed).toBe('published');
+  });
+});
+
+describe('inline payloads', () => {
+  it('take x0 from the chosen initial condition row and refuse a network without readout', () => {
+    const net = network(new Float64Array(16), 4);
+    const payload = networkPayloadOf(net, 1)!;
+    expect(Array.from(payload.x0)).toEqual([100, 100, 100, 100]);
+    expect(payload.readout.weights).toBe(net.readout!.weights);
+    expect(networkPayloadOf({ ...net, readout: null })).toBeNull();
+    const project = createEmptyProject('p');
+    expect(project.targets).toEqual([]);
+    const target = targetPayloadOf({
+      id: 't',
+      name: 'T',
+      channels: 1,
+      nSamples: 2,
+      duration: 500,
+      values: new Float64Array([1, 2]),
+      source: { kind: 'generated', seed: 3 },
+      createdAt: 'now',
+    });
+    expect(target).toEqual({ id: 't', name: 'T', channels: 1, nSamples: 2, duration: 500, values: new Float64Array([1, 2]), origin: 'generated' });
+  });
+});

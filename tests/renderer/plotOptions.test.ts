@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { expectClose } from '../helpers/expectClose.js';
+import {
+  appendCurvePairs,
+  channelPairs,
+  formatError,
+  formatTick,
+  heatmapCells,
+  niceCeil,
+  outputPlotOption,
+  rateHeatmapOption,
+  sampleTimes,
+  timeTickColumns,
+} from '../../src-renderer/plots/options.js';
+import { copperHex, copperRgb, copperSeries } from '../../src-renderer/plots/palette.js';
+
+describe('copper palette', () => {
+  it("is MATLAB's copper, min(1, x·[1.25 0.7812 0.4975]), the map of the authors' figures", () => {
+    // MATLAB's copper(64) as a table: row k (0-based) is min(1, (k/63)·[1.25 0.7812 0.4975])
+    const matlabRow = (k: number): number[] => [1.25, 0.7812, 0.4975].map((c) => Math.min(1, (c * k) / 63));
+    for (const k of [0, 1, 20, 40, 50, 51, 63]) expectClose(copperRgb(k / 63), matlabRow(k), { atol: 1e-15 });
+    // red saturates exactly at x = 0.8, green and blue never do
+    expect(copperRgb(0.8)[0]).toBe(1);
+    expect(copperRgb(0.79)[0]).toBeLessThan(1);
+    expect(copperHex(0)).toBe('#000000');
+    expect(copperHex(1)).toBe('#ffc77f'); // (255, 199.2, 126.9) rounded
+    expect(copperHex(0.5)).toBe('#9f643f'); // (159.4, 99.6, 63.4) rounded
+    expect(copperRgb(-1)).toEqual([0, 0, 0]);
+    expect(copperRgb(2)).toEqual(copperRgb(1));
+  });
+
+  it('orders a series of shades from dark (early) to bright (late)', () => {
+    const shades = copperSeries(5);
+    const brightness = shades.map((hex) => parseInt(hex.slice(3, 5), 16)); // green channel grows with x
+    expect(brightness).toEqual([...brightness].sort((a, b) => a - b));
+    expect(new Set(shades).size).toBe(5);
+  });
+});
+
+describe('plot data layouts', () => {
+  it('sample times are t_k = k·T/(n−1)', () => {
+    const t = sampleTimes(500, 200);
+    expect(t[0]).toBe(0);
+    expectClose(t[199], 500);
+    expectClose(t[1], 500 / 199);
+  });
+
+  it('channelPairs reads channel c of a channel-major series', () => {
+    const values = Float64Array.from([0, 1, 2, 10, 11, 12]); // 2 channels × 3 samples
+    expect(channelPairs(values, 1, 3, 100)).toEqual([
+      [0, 10],
+      [50, 11],
+      [100, 12],
+    ]);
+  });
+
+  it('heatmapCells reads time-major rates into [time, neuron, rate] cells', () => {
+    const n = 3;
+    const nSamples = 4;
+    const rates = new Float64Array(n * nSamples);
+    for (let k = 0; k < nSamples; k++) for (let i = 0; i < n; i++) rates[k * n + i] = 10 * k + i - 15;
+    const cells = heatmapCells(rates, n, nSamples);
+    expect(cells.data).toHaveLength(12);
+    for (const [k, i, value] of cells.data) expect(value).toBe(10 * k + i - 15);
+    expect(cells.maxAbs).toBe(17);
+    // with a time stride of 2, columns 0 and 1 are samples 0 and 2
+    const strided = heatmapCells(rates, n, nSamples, 2);
+    expect(strided.data.filter(([column]) => column === 1).map(([, , v]) => v)).toEqual([5, 6, 7]);
+  });
+
+  it('the colour limit ignores the top 2 % of |rate| so one extreme cell does not wash out the map', () => {
+    const rates = new Float64Array(1000).fill(3);
+    rates[17] = -95;
+    const option = rateHeatmapOption({ rates, n: 10, nE: 5, nSamples: 100, duration: 500 });
+    const visualMap = option.visualMap as { min: number; max: number };
+    expect([visualMap.min, visualMap.max]).toEqual([-5, 5]);
+  });
+
+  it('labels a time-category axis at round times', () => {
+    // 200 samples over 500 ms: column step 500/199 ms; labels every 100 ms
+    const ticks = timeTickColumns(200, 500 / 199, 500);
+    expect([...ticks.values()]).toEqual([0, 100, 200, 300, 400, 500]);
+    expect(ticks.get(0)).toBe(0);
+    expect(ticks.get(199)).toBe(500);
+    expect(ticks.get(Math.round(100 / (500 / 199)))).toBe(100);
+  });
+
+  it('appendCurvePairs appends only new, defined points and returns where to resume', () => {
+    const curve: number[] = [4, 3.5];
+    const pairs: [number, number][] = [];
+    let next = appendCurvePairs(curve, pairs, 0);
+    curve[2] = 3.1;
+    curve[4] = 2.9; // trial 3 missed (a hole)
+    next = appendCurvePairs(curve, pairs, next);
+    expect(pairs).toEqual([
+      [0, 4],
+      [1, 3.5],
+      [2, 3.1],
+      [4, 2.9],
+    ]);
+    expect(next).toBe(5);
+  });
+
+  it('the output plot draws the target dashed and each curve on every channel', () => {
+    const option = outputPlotOption({
+      duration: 500,
+      nSamples: 3,
+      channels: 2,
+      target: { name: 't', values: new Float64Array(6) },
+      curves: [
+        { name: 'gains = 1', values: new Float64Array(6), color: '#111111' },
+        { name: 'trained', values: new Float64Array(6), color: '#eeeeee' },
+      ],
+    });
+    const series = option.series as { name: string; lineStyle: { type?: string } }[];
+    expect(series.map((s) => s.name)).toEqual([
+      'Target (ch 1)',
+      'gains = 1 (ch 1)',
+      'trained (ch 1)',
+      'Target (ch 2)',
+      'gains = 1 (ch 2)',
+      'trained (ch 2)',
+    ]);
+    expect(series[0].lineStyle.type).toBe('dashed');
+  });
+});
+
+describe('number formatting', () => {
+  it('formatError gives 3 significant digits, scientific below 1e-3', () => {
+    expect(formatError(4.17681)).toBe('4.18');
+    expect(formatError(0.0987)).toBe('0.0987');
+    expect(formatError(0.00042)).toBe('4.20e-4');
+    expect(formatError(null)).toBe('—');
+    expect(formatError(Infinity)).toBe('∞');
+  });
+
+  it('formatTick and niceCeil give short, round numbers', () => {
+    expect([10, 1, 0.1, 0.25, 1e-4].map(formatTick)).toEqual(['10', '1', '0.1', '0.25', '1e-4']);
+    expect([17, 20, 3.2, 0.07, 1].map(niceCeil)).toEqual([20, 20, 5, 0.1, 1]);
+  });
+});

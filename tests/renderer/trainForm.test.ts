@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { trainingRequestSchema, type NetworkPayload, type TargetPayload } from '../../src-shared/ipc/contract.js';
+import { buildTrainingRequest, defaultTrainForm, parseGroups } from '../../src-renderer/stores/trainForm.js';
+
+const n = 6;
+const network: NetworkPayload = {
+  id: 'net',
+  name: 'tiny',
+  n,
+  nE: 3,
+  W: new Float64Array(n * n),
+  x0: new Float64Array(n).fill(1),
+  readout: { channels: 1, weights: new Float64Array(4) },
+  params: { tau: 200, r0: 20, rmax: 100, duration: 500, nSamples: 10, gainFunction: 'tanh' },
+};
+const target: TargetPayload = { id: 'novel', name: 'Novel', channels: 1, nSamples: 10, duration: 500, values: new Float64Array(10) };
+
+describe('groups field', () => {
+  it('reads N, a count, or the network size', () => {
+    expect(parseGroups('N', 200)).toEqual({ ok: true, spec: { kind: 'neuron' }, count: 200 });
+    expect(parseGroups(' n ', 200)).toEqual({ ok: true, spec: { kind: 'neuron' }, count: 200 });
+    expect(parseGroups('200', 200)).toEqual({ ok: true, spec: { kind: 'neuron' }, count: 200 });
+    expect(parseGroups('40', 200)).toEqual({ ok: true, spec: { kind: 'random', count: 40 }, count: 40 });
+    expect(parseGroups('0', 200).ok).toBe(false);
+    expect(parseGroups('201', 200)).toEqual({ ok: false, message: 'At most N = 200 groups.' });
+    expect(parseGroups('4.5', 200).ok).toBe(false);
+  });
+});
+
+describe('training request', () => {
+  it('the default form (the paper settings) gives a request the contract accepts', () => {
+    const { request, problems } = buildTrainingRequest(defaultTrainForm(), network, target);
+    expect(problems).toEqual({});
+    expect(request).not.toBeNull();
+    const parsed = trainingRequestSchema.parse(request);
+    expect(parsed).toMatchObject({ rule: 'reward', trials: 5000, sigma: 0.001, alpha: 0.3, sessions: 1, groups: { kind: 'neuron' } });
+    expect(parsed.source.kind).toBe('inline');
+    expect(request!.label).toBe('Reward rule · G = N · Novel · seed 1');
+  });
+
+  it('names every field that is wrong and builds nothing', () => {
+    const fields = { ...defaultTrainForm(), trials: 0, sigma: -1, alpha: 1.5, groups: 'x', seed: 1.5, sessions: 101 };
+    const { request, problems } = buildTrainingRequest(fields, network, target);
+    expect(request).toBeNull();
+    expect(Object.keys(problems).sort()).toEqual(['alpha', 'groups', 'seed', 'sessions', 'sigma', 'trials']);
+    expect(problems.trials).toBe('Trials must be between 1 and 1000000.');
+  });
+
+  it('checks the learning rate, not σ and α, for the gradient rule', () => {
+    const fields = { ...defaultTrainForm(), rule: 'gradient' as const, trials: 300, sigma: -1, learningRate: 0 };
+    const { problems } = buildTrainingRequest(fields, network, target);
+    expect(Object.keys(problems)).toEqual(['learningRate']);
+  });
+
+  it('asks for a network and a target when they are missing', () => {
+    const { problems } = buildTrainingRequest(defaultTrainForm(), null, null);
+    expect(problems.network).toMatch(/network/);
+    expect(problems.target).toMatch(/target/);
+  });
+
+  it('lets the contract reject what the form cannot see (a target of the wrong size)', () => {
+    const broken = { ...target, values: new Float64Array(3) };
+    const { request, problems } = buildTrainingRequest(defaultTrainForm(), network, broken);
+    expect(request).toBeNull();
+    expect(problems.network).toMatch(/values/);
+  });
+});
