@@ -288,67 +288,110 @@ export function trial(
 // reads are now amortised over K sessions; elementwise passes (rates, RK4 update) are the
 // single-trial ones run over n·KP values.
 
-// y[i, vOff..vOff+width) for one row, `width` f64x2 session vectors (1, 2 or 4).
+// y[i, vOff/16 .. vOff/16 + width) for one row: `width` f64x2 session vectors, one accumulator
+// each: first the shared-weight E sum, scaled by wE, then the weighted CSR terms added on.
+// Widths 5 (K = 10, the paper's session count), 4, 2, 1.
 @inline
-function batchRow4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let e0 = f64x2.splat(0);
-  let e1 = f64x2.splat(0);
-  let e2 = f64x2.splat(0);
-  let e3 = f64x2.splat(0);
+function batchRow5(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let a2 = f64x2.splat(0);
+  let a3 = f64x2.splat(0);
+  let a4 = f64x2.splat(0);
   const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
   for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
     const base = r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff;
-    e0 = f64x2.add(e0, v128.load(base));
-    e1 = f64x2.add(e1, v128.load(base, 16));
-    e2 = f64x2.add(e2, v128.load(base, 32));
-    e3 = f64x2.add(e3, v128.load(base, 48));
+    a0 = f64x2.add(a0, v128.load(base, 0));
+    a1 = f64x2.add(a1, v128.load(base, 16));
+    a2 = f64x2.add(a2, v128.load(base, 32));
+    a3 = f64x2.add(a3, v128.load(base, 48));
+    a4 = f64x2.add(a4, v128.load(base, 64));
   }
-  let s0 = f64x2.splat(0);
-  let s1 = f64x2.splat(0);
-  let s2 = f64x2.splat(0);
-  let s3 = f64x2.splat(0);
+  const shared = f64x2.splat(gSharedWeight);
+  a0 = f64x2.mul(shared, a0);
+  a1 = f64x2.mul(shared, a1);
+  a2 = f64x2.mul(shared, a2);
+  a3 = f64x2.mul(shared, a3);
+  a4 = f64x2.mul(shared, a4);
   const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
   for (let q = load<i32>(gRowStart + (<usize>i << 2)); q < qEnd; q++) {
     const w = v128.load64_splat(gValues + (<usize>q << 3));
     const base = r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff;
-    s0 = f64x2.add(s0, f64x2.mul(w, v128.load(base)));
-    s1 = f64x2.add(s1, f64x2.mul(w, v128.load(base, 16)));
-    s2 = f64x2.add(s2, f64x2.mul(w, v128.load(base, 32)));
-    s3 = f64x2.add(s3, f64x2.mul(w, v128.load(base, 48)));
+    a0 = f64x2.add(a0, f64x2.mul(w, v128.load(base, 0)));
+    a1 = f64x2.add(a1, f64x2.mul(w, v128.load(base, 16)));
+    a2 = f64x2.add(a2, f64x2.mul(w, v128.load(base, 32)));
+    a3 = f64x2.add(a3, f64x2.mul(w, v128.load(base, 48)));
+    a4 = f64x2.add(a4, f64x2.mul(w, v128.load(base, 64)));
+  }
+  const out = y + <usize>i * rowStride + vOff;
+  v128.store(out, a0, 0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+  v128.store(out, a3, 48);
+  v128.store(out, a4, 64);
+}
+
+@inline
+function batchRow4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let a2 = f64x2.splat(0);
+  let a3 = f64x2.splat(0);
+  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
+  for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
+    const base = r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff;
+    a0 = f64x2.add(a0, v128.load(base, 0));
+    a1 = f64x2.add(a1, v128.load(base, 16));
+    a2 = f64x2.add(a2, v128.load(base, 32));
+    a3 = f64x2.add(a3, v128.load(base, 48));
   }
   const shared = f64x2.splat(gSharedWeight);
+  a0 = f64x2.mul(shared, a0);
+  a1 = f64x2.mul(shared, a1);
+  a2 = f64x2.mul(shared, a2);
+  a3 = f64x2.mul(shared, a3);
+  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
+  for (let q = load<i32>(gRowStart + (<usize>i << 2)); q < qEnd; q++) {
+    const w = v128.load64_splat(gValues + (<usize>q << 3));
+    const base = r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff;
+    a0 = f64x2.add(a0, f64x2.mul(w, v128.load(base, 0)));
+    a1 = f64x2.add(a1, f64x2.mul(w, v128.load(base, 16)));
+    a2 = f64x2.add(a2, f64x2.mul(w, v128.load(base, 32)));
+    a3 = f64x2.add(a3, f64x2.mul(w, v128.load(base, 48)));
+  }
   const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, f64x2.add(f64x2.mul(shared, e0), s0));
-  v128.store(out, f64x2.add(f64x2.mul(shared, e1), s1), 16);
-  v128.store(out, f64x2.add(f64x2.mul(shared, e2), s2), 32);
-  v128.store(out, f64x2.add(f64x2.mul(shared, e3), s3), 48);
+  v128.store(out, a0, 0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+  v128.store(out, a3, 48);
 }
 
 @inline
 function batchRow2(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let e0 = f64x2.splat(0);
-  let e1 = f64x2.splat(0);
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
   const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
   for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
     const base = r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff;
-    e0 = f64x2.add(e0, v128.load(base));
-    e1 = f64x2.add(e1, v128.load(base, 16));
+    a0 = f64x2.add(a0, v128.load(base, 0));
+    a1 = f64x2.add(a1, v128.load(base, 16));
   }
-  let s0 = f64x2.splat(0);
-  let s1 = f64x2.splat(0);
+  const shared = f64x2.splat(gSharedWeight);
+  a0 = f64x2.mul(shared, a0);
+  a1 = f64x2.mul(shared, a1);
   const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
   for (let q = load<i32>(gRowStart + (<usize>i << 2)); q < qEnd; q++) {
     const w = v128.load64_splat(gValues + (<usize>q << 3));
     const base = r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff;
-    s0 = f64x2.add(s0, f64x2.mul(w, v128.load(base)));
-    s1 = f64x2.add(s1, f64x2.mul(w, v128.load(base, 16)));
+    a0 = f64x2.add(a0, f64x2.mul(w, v128.load(base, 0)));
+    a1 = f64x2.add(a1, f64x2.mul(w, v128.load(base, 16)));
   }
-  const shared = f64x2.splat(gSharedWeight);
   const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, f64x2.add(f64x2.mul(shared, e0), s0));
-  v128.store(out, f64x2.add(f64x2.mul(shared, e1), s1), 16);
+  v128.store(out, a0, 0);
+  v128.store(out, a1, 16);
 }
 
+// One session vector: two interleaved accumulator chains (a single chain is add-latency bound).
 @inline
 function batchRow1(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
   let e0 = f64x2.splat(0);
@@ -360,7 +403,7 @@ function batchRow1(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): v
     e1 = f64x2.add(e1, v128.load(r + <usize>load<i32>(gECols + (<usize>p << 2), 4) * rowStride + vOff));
   }
   if (p < pEnd) e0 = f64x2.add(e0, v128.load(r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff));
-  let s0 = f64x2.splat(0);
+  let s0 = f64x2.mul(f64x2.splat(gSharedWeight), f64x2.add(e0, e1));
   let s1 = f64x2.splat(0);
   let q = load<i32>(gRowStart + (<usize>i << 2));
   const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
@@ -373,7 +416,7 @@ function batchRow1(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): v
   if (q < qEnd) {
     s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(gValues + (<usize>q << 3)), v128.load(r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff)));
   }
-  v128.store(y + <usize>i * rowStride + vOff, f64x2.add(f64x2.mul(f64x2.splat(gSharedWeight), f64x2.add(e0, e1)), f64x2.add(s0, s1)));
+  v128.store(y + <usize>i * rowStride + vOff, f64x2.add(s0, s1));
 }
 
 function batchMatvec(r: usize, y: usize, vectors: i32): void {
@@ -381,6 +424,9 @@ function batchMatvec(r: usize, y: usize, vectors: i32): void {
   const rowStride = <usize>vectors << 4;
   for (let i = 0; i < n; i++) {
     let v = 0;
+    if (vectors % 5 == 0) {
+      for (; v < vectors; v += 5) batchRow5(i, r, y, rowStride, <usize>v << 4);
+    }
     for (; v + 3 < vectors; v += 4) batchRow4(i, r, y, rowStride, <usize>v << 4);
     for (; v + 1 < vectors; v += 2) batchRow2(i, r, y, rowStride, <usize>v << 4);
     if (v < vectors) batchRow1(i, r, y, rowStride, <usize>v << 4);
