@@ -12,7 +12,8 @@ import type { ErrorPoints, NetworkPayload, SimulateResponse, SocResult, TargetPa
 import { TrialEvaluator, Simulator, computeOutput, normalisedError } from '../../src-shared/model/dynamics.js';
 import { neuronSpecificGroups, randomGroups } from '../../src-shared/model/groups.js';
 import type { Network } from '../../src-shared/model/network.js';
-import { runRewardRule, type GainTrialEvaluator } from '../../src-shared/model/rewardRule.js';
+import { runRewardRule, RewardRuleSession, type GainTrialEvaluator } from '../../src-shared/model/rewardRule.js';
+import { BatchTrialEvaluator } from '../../src-shared/model/batchSimulator.js';
 import { trainGradient } from '../../src-shared/model/gradient.js';
 import { buildSoc } from '../../src-shared/model/soc.js';
 import { initialConditions } from '../../src-shared/model/gramian.js';
@@ -59,6 +60,7 @@ function toModelNetwork(payload: NetworkPayload, x0?: Float64Array): Network {
 /** Sends batched progress; the stop flag is read on every trial (one Atomics.load, ~ns). */
 class ProgressChannel {
   private points: ErrorPoints[] = [];
+  private openRuns = new Map<number, ErrorPoints>();
   private lastPost = 0;
   done = 0;
   /** Set for tasks whose length is not a trial count (SOC builds). */
@@ -78,9 +80,14 @@ class ProgressChannel {
   shouldStop = (): boolean => Atomics.load(this.stopFlag, 0) !== 0;
 
   point(session: number, trial: number, error: number): void {
-    const last = this.points[this.points.length - 1];
-    if (last && last.session === session && last.fromTrial + last.values.length === trial) last.values.push(error);
-    else this.points.push({ session, fromTrial: trial, values: [error] });
+    // sessions run in lockstep interleave their points: extend this session's open run
+    const run = this.openRuns.get(session);
+    if (run && run.fromTrial + run.values.length === trial) run.values.push(error);
+    else {
+      const fresh = { session, fromTrial: trial, values: [error] };
+      this.points.push(fresh);
+      this.openRuns.set(session, fresh);
+    }
     if (Number.isFinite(error) && (this.bestError === null || error < this.bestError)) this.bestError = error;
     const now = Date.now();
     if (now - this.lastPost >= PROGRESS_POST_MS) this.flush(now);
@@ -97,6 +104,7 @@ class ProgressChannel {
       ...(this.percent === null ? {} : { percent: this.percent }),
     });
     this.points = [];
+    this.openRuns.clear();
   }
 }
 
@@ -117,6 +125,9 @@ class SummedEvaluator implements GainTrialEvaluator {
     let total = 0;
     for (const part of this.parts) total += part.error(gains);
     return total;
+  }
+  dispose(): void {
+    for (const part of this.parts) part.dispose();
   }
   run(gains: Float64Array, outputOut?: Float64Array): number {
     let total = 0;
@@ -142,7 +153,7 @@ function groupLabels(options: ResolvedTraining): Int32Array {
   return Int32Array.from(spec.labels);
 }
 
-function buildEvaluator(options: ResolvedTraining): GainTrialEvaluator {
+function buildEvaluator(options: ResolvedTraining): GainTrialEvaluator & { dispose(): void } {
   const network = options.network;
   const parts: TrialEvaluator[] = [];
   options.targets.forEach((target, index) => {
@@ -166,6 +177,27 @@ async function runTraining(task: TrainingTask): Promise<TrainingResult> {
   const labels = groupLabels(options);
   if (options.rule === 'gradient') return runGradientTraining(options, labels, progress);
   const evaluator = buildEvaluator(options);
+  if (options.sessions > 1 && options.targets.length === 1) {
+    try {
+      return runRewardSessionsInLockstep(options, labels, evaluator, progress);
+    } finally {
+      evaluator.dispose();
+    }
+  }
+  try {
+    return runRewardSessions(options, labels, evaluator, progress);
+  } finally {
+    // kernels may hold native/wasm memory; a long-lived worker thread must give it back
+    evaluator.dispose();
+  }
+}
+
+function runRewardSessions(
+  options: ResolvedTraining,
+  labels: Int32Array,
+  evaluator: GainTrialEvaluator,
+  progress: ProgressChannel,
+): TrainingResult {
   const initialGains = options.initialGains ?? new Float64Array(options.network.n).fill(1);
   const initialError = evaluator.error(initialGains);
   const sessions: TrainingSessionResult[] = [];
@@ -209,6 +241,69 @@ async function runTraining(task: TrainingTask): Promise<TrainingResult> {
     groupLabels: Array.from(labels),
     partial: stopped,
   };
+}
+
+/**
+ * Several sessions of the reward rule advanced trial by trial together, so one batched pass over W
+ * evaluates every session's trial (BatchTrialEvaluator; see performance-notes: the sessions share
+ * the bytes of W). Same per-session arithmetic and seeds as runRewardRule: session k uses
+ * Rng.derive(seed, k) and its own RewardRuleSession state.
+ */
+function runRewardSessionsInLockstep(
+  options: ResolvedTraining,
+  labels: Int32Array,
+  evaluator: GainTrialEvaluator,
+  progress: ProgressChannel,
+): TrainingResult {
+  const K = options.sessions;
+  const network = options.network;
+  const x0 = options.initialConditions?.[0] ?? network.x0;
+  const initialGains = options.initialGains ?? new Float64Array(network.n).fill(1);
+  const seeds = Array.from({ length: K }, (_, k) => Rng.derive(options.seed, k));
+  const sessions = seeds.map(
+    (seed) => new RewardRuleSession(network.n, { trials: options.trials, sigma: options.sigma, alpha: options.alpha, groups: labels, initialGains, seed }),
+  );
+  const batch = new BatchTrialEvaluator(toModelNetwork(network, x0), network.params, options.targets[0].values, K);
+  const gains = sessions.map((session) => session.gains);
+  const errors = new Float64Array(K);
+  const initialError = evaluator.error(initialGains);
+  for (let k = 0; k < K; k++) {
+    sessions[k].initialise(initialError);
+    progress.point(k, 0, initialError);
+  }
+  let stopped = false;
+  for (let trial = 1; trial <= options.trials; trial++) {
+    if (progress.shouldStop()) {
+      stopped = true;
+      break;
+    }
+    for (const session of sessions) session.perturb();
+    batch.errors(gains, errors);
+    for (let k = 0; k < K; k++) {
+      sessions[k].accept(errors[k]);
+      progress.point(k, trial, errors[k]);
+    }
+    progress.done = trial * K;
+  }
+  progress.flush();
+  const outputLength = evaluator.channels * evaluator.nSamples;
+  const results: TrainingSessionResult[] = sessions.map((session, k) => {
+    const bestOutput = new Float64Array(outputLength);
+    evaluator.run(session.bestGains, bestOutput);
+    const result = session.result(bestOutput, stopped);
+    return {
+      session: k,
+      seed: seeds[k],
+      bestGains: result.bestGains,
+      bestError: result.bestError,
+      bestTrial: result.bestTrial,
+      errorCurve: result.errors,
+      trialsRun: result.trialsDone,
+    };
+  });
+  let bestSession = 0;
+  for (let k = 1; k < K; k++) if (results[k].bestError < results[bestSession].bestError) bestSession = k;
+  return { kind: 'training', rule: 'reward', initialError, sessions: results, bestSession, groupLabels: Array.from(labels), partial: stopped };
 }
 
 async function runSoc(task: SocTask): Promise<SocResult> {
@@ -307,7 +402,12 @@ function runSimulation(task: SimulateTask): SimulateResponse {
   if (gains.length !== n) throw taskError('invalid-payload', `gains has ${gains.length} values for ${n} neurons`);
   const params = network.params;
   const simulator = new Simulator(toModelNetwork(network), params);
-  const { rates } = simulator.run(gains);
+  let rates: Float64Array;
+  try {
+    rates = simulator.run(gains).rates;
+  } finally {
+    simulator.dispose();
+  }
   const channels = network.readout.channels;
   const output = computeOutput(rates, params.nSamples, n, network.nE, network.readout);
   let error: number | null = null;
@@ -339,7 +439,12 @@ function prepareNetwork(task: PrepareNetworkTask): PreparedNetwork {
   const x0 = x0s.subarray(0, n);
   const placeholder = { channels, weights: new Float64Array(channels * (1 + nE)) };
   const simulator = new Simulator({ n, nE, W, x0: new Float64Array(x0), readout: placeholder }, params);
-  const { rates } = simulator.run(new Float64Array(n).fill(1));
+  let rates: Float64Array;
+  try {
+    rates = simulator.run(new Float64Array(n).fill(1)).rates;
+  } finally {
+    simulator.dispose();
+  }
   const fit = fitReadout(rates, params.nSamples, n, nE, values, channels);
   const output = computeOutput(rates, params.nSamples, n, nE, fit);
   return {

@@ -6,9 +6,13 @@ import { spectralAbscissa } from '../../src-shared/linalg/schur.js';
 import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
 import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
+import { expectClose } from '../helpers/expectClose.js';
 import { createHandlers, dispatch } from '../../src-main/services/handlers.js';
 import { createMemoryProjects } from '../../src-main/services/projectsApi.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
+import { runRewardRule } from '../../src-shared/model/rewardRule.js';
+import { Rng } from '../../src-shared/model/rng.js';
 import type { ProjectSummary } from '../../src-shared/ipc/contract.js';
 
 // Gradient training and SOC builds through the real worker (TypeScript source via tsx).
@@ -66,6 +70,35 @@ describe('model jobs', () => {
     expect(session.errorCurve.length).toBe(61);
     expect(session.bestError).toBeLessThan(0.2 * result.initialError);
     expect(errorOf(session.bestGains)).toBeCloseTo(session.bestError, 8);
+  });
+
+  it('several reward-rule sessions run in lockstep give the same curves as separate runs with the derived seeds', async () => {
+    const trials = 300;
+    const options = invokeContract['jobs:start-training'].request.parse({
+      source: { kind: 'inline', network, targets: [target] },
+      rule: 'reward',
+      trials,
+      sigma: 0.01,
+      groups: { kind: 'neuron' },
+      seed: 21,
+      sessions: 3,
+    });
+    const detail = await manager.whenFinished((await manager.startTraining(options)).jobId);
+    expect(detail.status).toBe('done');
+    expect(detail.trial).toBe(3 * trials);
+    const result = detail.result!;
+    if (result.kind !== 'training') throw new Error('expected training');
+    expect(result.sessions).toHaveLength(3);
+    const evaluator = new TrialEvaluator(network, network.params, target.values);
+    for (let k = 0; k < 3; k++) {
+      const separate = runRewardRule(evaluator, { trials, sigma: 0.01, alpha: 0.3, seed: Rng.derive(21, k) });
+      const session = result.sessions[k];
+      expect(session.seed).toBe(Rng.derive(21, k));
+      expectClose(session.errorCurve, separate.errors, { rtol: 1e-9, atol: 1e-12 });
+      expectClose(session.bestGains, separate.bestGains, { rtol: 1e-9 });
+      expect(detail.errorsBySession[k]).toEqual(Array.from(session.errorCurve));
+    }
+    expect(result.sessions[result.bestSession].bestError).toBe(Math.min(...result.sessions.map((s) => s.bestError)));
   });
 
   it('gradient training with random groups shares one gain per group', async () => {
