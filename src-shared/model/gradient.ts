@@ -689,7 +689,7 @@ export interface GradientProblemOptions {
 /**
  * The trainable of one gradient problem as a single flat parameter vector θ (what Adam updates):
  *   gains: per-neuron gains (n) or group gains (G);  x0: x0 (n);  W: W (n²);  rank1: [u; v] (2n).
- * value(θ) and gradient(θ, grad) evaluate E and ∂E/∂θ through one RK4Adjoint.
+ * value(θ) and valueAndGradient(θ, grad) evaluate E and ∂E/∂θ through one RK4Adjoint per condition.
  */
 export class GradientProblem {
   readonly trainable: GradientTrainable;
