@@ -23,7 +23,8 @@ export function allocate(bytes: i32): usize {
 // Rates: out[i] = f(v[i]; g[i]) for i < count (count even), f64x2.
 //   f = c·tanh(g·v/c), c = cNeg (v < 0) or cPos;  tanh(y) = sign(y)·e/(e+2), e = expm1(2|y|),
 //   expm1(t) with t = k·ln2 + r: q = expm1(r) (Taylor to r^13), expm1(t) = q·2^k + (2^k − 1).
-// The argument uses g·v·(1/c) instead of g·v/c (1 ulp); tanh itself is accurate to a few ulp.
+// The argument uses g·v·(2/c) instead of 2·g·v/c (1 ulp); the rate is within 3 ulp of
+// c·Math.tanh(g·v/c) (measured worst 6.6e-16 relative; tests assert ≤ 2e-15).
 
 const LN2_HI: f64 = 6.93147180369123816490e-1;
 const LN2_LO: f64 = 1.90821492927058770002e-10;

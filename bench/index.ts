@@ -6,6 +6,7 @@
  *   --repeats n    override every benchmark's repeat count
  *
  * Adding benchmarks: create bench/<area>.ts exporting
+ *   import type { Benchmark } from './types.js';   // (never import './index.js': it runs the suite)
  *   export const benchmarks: Benchmark[] = [{ name: 'soc.build_n200_ms', run: () => { ... }, repeats: 5 }];
  * Every bench/*.ts module except this one is picked up automatically (Vite's import.meta.glob in
  * the built bundle, a directory listing under tsx). For each benchmark the runner calls
