@@ -144,7 +144,7 @@ for (const file of listFiles('src-renderer')) {
 const NODE_ONLY = ['src-main/worker', 'src-main/services', 'src-main/web', 'src-cli'];
 for (const dir of NODE_ONLY) {
   for (const start of listFiles(dir)) {
-    // breadth-first over local imports, remembering how each file was reached
+    // breadth-first over local imports, remembering how each file was reached (parent, import line)
     const via = new Map([[start, null]]);
     const queue = [start];
     while (queue.length > 0) {
@@ -152,14 +152,19 @@ for (const dir of NODE_ONLY) {
       for (const { specifier, line, typeOnly } of importsOf(file)) {
         if (isElectron(specifier) && !typeOnly) {
           const chain = [];
-          for (let f = file; f; f = via.get(f)) chain.unshift(f.split(path.sep).join('/'));
+          let lineInStart = line;
+          for (let f = file; f; f = via.get(f)?.parent) {
+            chain.unshift(f.split(path.sep).join('/'));
+            const step = via.get(f);
+            if (step && step.parent === start) lineInStart = step.line;
+          }
           const through = chain.length > 1 ? ` (through ${chain.join(' → ')})` : '';
-          report(start, file === start ? line : 1, `${dir} must not import electron${through}: '${specifier}' at ${file.split(path.sep).join('/')}:${line}`);
+          report(start, lineInStart, `${dir} must not import electron${through}: '${specifier}' at ${file.split(path.sep).join('/')}:${line}`);
           continue;
         }
         const local = resolveLocal(file, specifier);
         if (local && !via.has(local)) {
-          via.set(local, file);
+          via.set(local, { parent: file, line });
           queue.push(local);
         }
       }

@@ -42,7 +42,7 @@ describe('scripts/check-boundaries.mjs', () => {
     const root = tree({
       'src-shared/model/bad.ts': "export const a = 1;\nimport { readFileSync } from 'node:fs';\nimport os from 'os';\nconst el = document.createElement('div');\nimport { ipcRenderer } from 'electron';\n",
       'src-renderer/views/View.vue': "<script setup lang=\"ts\">\nimport { x } from '../../src-main/services/jobManager.js';\n</script>\n",
-      'src-main/worker/modelWorker.ts': "import { helper } from './helper.js';\nexport default helper;\n",
+      'src-main/worker/modelWorker.ts': "import os from 'node:os';\nimport { helper } from './helper.js';\nexport default helper;\n",
       'src-main/worker/helper.ts': "import { sendStatus } from '../electron/status.js';\nexport const helper = sendStatus;\n",
       'src-main/electron/status.ts': "import { BrowserWindow } from 'electron';\nexport const sendStatus = () => BrowserWindow.getAllWindows();\n",
       'src-main/services/typesOnly.ts': "import type { BrowserWindow } from 'electron';\nexport type W = BrowserWindow;\n",
@@ -55,7 +55,7 @@ describe('scripts/check-boundaries.mjs', () => {
     expect(output).toContain("src-shared/model/bad.ts:5: src-shared must not import electron ('electron')");
     expect(output).toContain('src-renderer/views/View.vue:2: src-renderer must not import src-main');
     // the worker reaches electron through two local files
-    expect(output).toMatch(/src-main\/worker\/modelWorker\.ts:1: src-main\/worker must not import electron \(through src-main\/worker\/modelWorker\.ts → src-main\/worker\/helper\.ts → src-main\/electron\/status\.ts\)/);
+    expect(output).toMatch(/src-main\/worker\/modelWorker\.ts:2: src-main\/worker must not import electron \(through src-main\/worker\/modelWorker\.ts → src-main\/worker\/helper\.ts → src-main\/electron\/status\.ts\)/);
     expect(output).toMatch(/src-main\/worker\/helper\.ts:1: src-main\/worker must not import electron/);
     // a type-only import is erased at build time and allowed
     expect(output).not.toContain('typesOnly.ts');
