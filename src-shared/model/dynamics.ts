@@ -113,7 +113,7 @@ export class Simulator {
     this.params = { ...params };
     this.n = network.n;
     this.nSamples = params.nSamples;
-    this.kernelName = resolveKernelName(options.kernel ?? DEFAULT_KERNEL);
+    this.kernelName = resolveKernelName(options.kernel ?? DEFAULT_KERNEL, network);
     this.kernel = createKernel(this.kernelName, network, this.params);
     this.states = new Float64Array(this.nSamples * this.n);
     this.rates = new Float64Array(this.nSamples * this.n);
@@ -164,7 +164,7 @@ export class TrialEvaluator {
     this.nSamples = params.nSamples;
     this.target = this.checkTarget(target);
     this.x0 = this.checkX0(options.x0 ?? network.x0);
-    this.kernelName = resolveKernelName(options.kernel ?? DEFAULT_KERNEL);
+    this.kernelName = resolveKernelName(options.kernel ?? DEFAULT_KERNEL, network);
     this.kernel = createKernel(this.kernelName, network, this.params);
     this.output = new Float64Array(this.channels * this.nSamples);
   }
