@@ -77,6 +77,8 @@ export interface JobManagerDeps {
   timers?: Timers;
   progressIntervalMs?: number;
   newJobId?: () => string;
+  /** Finished jobs kept in the list (oldest finished ones are forgotten first); default 200. */
+  maxFinishedJobs?: number;
 }
 
 interface JobRecord {
@@ -165,6 +167,15 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       startedAt: job.startedAt,
       finishedAt: job.finishedAt,
       error: job.error,
+    };
+  }
+
+  function detailOf(job: JobRecord): JobDetail {
+    return {
+      ...summary(job),
+      request: job.request as JobDetail['request'],
+      errorsBySession: job.errorsBySession.map((curve) => curve.slice()),
+      result: job.result,
     };
   }
 
@@ -270,6 +281,15 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     job.port?.close();
     job.port = null;
     deps.emit('jobs:finished', { jobId: job.jobId, status, result, error });
+    forgetOldFinishedJobs();
+  }
+
+  function forgetOldFinishedJobs(): void {
+    const limit = deps.maxFinishedJobs ?? 200;
+    const finished = [...jobs.values()].filter((j) => isFinal(j.status));
+    if (finished.length <= limit) return;
+    finished.sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
+    for (const job of finished.slice(0, finished.length - limit)) jobs.delete(job.jobId);
   }
 
   function submit(job: JobRecord, task: TrainingTask | SocTask, port: MessagePort, workerPort: MessagePort): Promise<void> {
@@ -375,13 +395,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     },
 
     get(jobId) {
-      const job = requireJob(jobId);
-      return {
-        ...summary(job),
-        request: job.request as JobDetail['request'],
-        errorsBySession: job.errorsBySession.map((curve) => curve.slice()),
-        result: job.result,
-      };
+      return detailOf(requireJob(jobId));
     },
 
     remove(jobId) {
@@ -396,7 +410,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     async whenFinished(jobId) {
       const job = requireJob(jobId);
       await job.settled;
-      return this.get(jobId);
+      return detailOf(job);
     },
 
     async simulate(task) {

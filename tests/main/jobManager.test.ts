@@ -196,3 +196,28 @@ describe('job manager with the real worker pool', () => {
     expect(response.error).toBeCloseTo(normalisedError(output, target.values, 1, network.params.nSamples), 12);
   });
 });
+
+describe('job list bounds', () => {
+  it('forgets the oldest finished jobs beyond maxFinishedJobs, keeping the newest', async () => {
+    let clock = 1000;
+    let counter = 0;
+    const bounded = createJobManager({
+      // a pool that finishes every task at once with an empty training result
+      pool: {
+        run: async () => ({ kind: 'training', rule: 'reward', initialError: 1, sessions: [], bestSession: 0, groupLabels: [], partial: false }),
+        destroy: async () => undefined,
+      },
+      emit: () => undefined,
+      resolveSource: (source) => {
+        if (source.kind !== 'inline') throw new Error('inline only');
+        return { network: source.network, targets: source.targets };
+      },
+      now: () => ++clock,
+      newJobId: () => `job-${++counter}`,
+      maxFinishedJobs: 3,
+    });
+    for (let k = 0; k < 5; k++) await bounded.whenFinished((await bounded.startTraining(trainingOptions({ trials: 5 }))).jobId);
+    expect(bounded.list().map((j) => j.jobId)).toEqual(['job-3', 'job-4', 'job-5']);
+    await bounded.dispose();
+  });
+});
