@@ -10,6 +10,10 @@ import { Rng } from '../../src-shared/model/rng.js';
 import { decodeBase64, dynamicsWasmAvailable, instantiateDynamicsWasm } from '../../src-shared/model/wasm/loader.js';
 import { dynamicsWasmBase64 } from '../../src-shared/model/wasm/dynamicsWasm.js';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const FAST_KERNELS = KERNEL_NAMES.filter((k) => k !== 'reference' && k !== 'auto') as KernelName[];
 
@@ -100,6 +104,24 @@ describe('fast tanh', () => {
       }
       expect(worst).toBeLessThan(2e-15);
     }
+  });
+});
+
+describe('generated wasm module', () => {
+  it('is up to date with assembly/dynamics.ts (rerun `node scripts/build-wasm.mjs` if this fails)', async () => {
+    const asc = (await import('assemblyscript/asc')).default;
+    let compiled: Uint8Array | null = null;
+    const { error, stderr } = await asc.main(
+      ['assembly/dynamics.ts', '--baseDir', repoRoot, '--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--outFile', 'dynamics.wasm'],
+      {
+        writeFile(name: string, contents: Uint8Array | string) {
+          if (name.endsWith('.wasm')) compiled = contents as Uint8Array;
+        },
+      },
+    );
+    expect(error, String(stderr)).toBeNull();
+    expect(compiled).not.toBeNull();
+    expect(Buffer.from(compiled!).equals(Buffer.from(decodeBase64(dynamicsWasmBase64)))).toBe(true);
   });
 });
 
