@@ -1,0 +1,279 @@
+/**
+ * The reward-based learning rule (model-spec §5) [paper code, train_neuronal_gains.m]:
+ *
+ *   init   g = 1, ḡ = g, Ē = E(g), R = 0
+ *   trial  ξ ~ N(0, σ²), one draw per modulatory group (groups 0..G−1, drawn in that order)
+ *          g ← g + R·(g − ḡ) + ξ[group(i)]
+ *          E_k = E(g);  R = sign(Ē − E_k)
+ *          Ē ← α·Ē + (1−α)·E_k;  ḡ ← α·ḡ + (1−α)·g
+ *   result the gains of the trial with the lowest error (the initial g = 1 included).
+ *
+ * Trial numbering: errors[0] is E at g = 1 (the paper's iteration 1), errors[k] the error after
+ * the k-th update, k = 1..trials. The paper's num_iterations = 5000 corresponds to trials = 4999;
+ * GainLab's default of 5000 trials runs one more. A non-finite error counts as worse than any
+ * other (R = −1), so a diverging trial pushes the gains back instead of poisoning them with NaN.
+ *
+ * No allocation per trial: all buffers are made up front; the evaluator must not allocate either
+ * (TrialEvaluator does not).
+ */
+import { Rng } from './rng.js';
+
+/** What the rule needs from a trial evaluator (TrialEvaluator satisfies it). */
+export interface GainTrialEvaluator {
+  readonly network: { readonly n: number };
+  readonly channels: number;
+  readonly nSamples: number;
+  /** E(gains) */
+  error(gains: Float64Array): number;
+  /** E(gains), copying the channel-major output into outputOut when given. */
+  run(gains: Float64Array, outputOut?: Float64Array): number;
+}
+
+export interface RewardRuleOptions {
+  /** Perturbed trials after the initial evaluation; default 5000. */
+  trials?: number;
+  /** Standard deviation σ of the per-group gain noise; default 0.001. */
+  sigma?: number;
+  /** Low-pass factor α of Ē and ḡ; default 0.3. */
+  alpha?: number;
+  /** Group label 0..G−1 of every neuron (default: neuron-specific, label i for neuron i). */
+  groups?: Int32Array;
+  /** Starting gains (default all 1, as in the paper). */
+  initialGains?: Float64Array;
+  seed: number;
+  /** Trials (0 = initial) whose outputs are recorded, e.g. for "outputs over training". */
+  recordAt?: number[];
+  /** Call onProgress every this many trials (default 50). */
+  progressEvery?: number;
+}
+
+export interface RewardRuleProgress {
+  trial: number;
+  trials: number;
+  error: number;
+  bestError: number;
+}
+
+export interface RecordedOutput {
+  trial: number;
+  /** channel-major channels × nSamples */
+  output: Float64Array;
+}
+
+export interface RewardRuleResult {
+  /** errors[k] for k = 0..trialsDone (index 0: gains at their start, all 1 by default). */
+  errors: Float64Array;
+  bestGains: Float64Array;
+  bestError: number;
+  /** Index into errors of the best trial. */
+  bestTrial: number;
+  /** Output of the best gains, channel-major. */
+  bestOutput: Float64Array;
+  /** Final gains (of the last trial run). */
+  finalGains: Float64Array;
+  outputsAt: RecordedOutput[];
+  /** Perturbed trials actually run (less than requested when stopped). */
+  trialsDone: number;
+  stopped: boolean;
+  seed: number;
+  sigma: number;
+  alpha: number;
+  groupCount: number;
+}
+
+interface ResolvedOptions {
+  trials: number;
+  sigma: number;
+  alpha: number;
+  groups: Int32Array;
+  groupCount: number;
+  initialGains: Float64Array | undefined;
+  seed: number;
+  recordAt: Set<number>;
+  progressEvery: number;
+}
+
+function resolveOptions(n: number, options: RewardRuleOptions): ResolvedOptions {
+  const trials = options.trials ?? 5000;
+  if (!Number.isInteger(trials) || trials < 0) throw new RangeError(`reward rule: trials must be a non-negative integer, got ${trials}`);
+  const sigma = options.sigma ?? 0.001;
+  if (!Number.isFinite(sigma) || sigma < 0) throw new RangeError(`reward rule: sigma must be ≥ 0, got ${sigma}`);
+  const alpha = options.alpha ?? 0.3;
+  if (!Number.isFinite(alpha) || alpha < 0 || alpha >= 1) throw new RangeError(`reward rule: alpha must be in [0, 1), got ${alpha}`);
+  if (!Number.isSafeInteger(options.seed)) throw new RangeError(`reward rule: seed must be a safe integer, got ${options.seed}`);
+  let groups = options.groups;
+  if (groups === undefined) {
+    groups = new Int32Array(n);
+    for (let i = 0; i < n; i++) groups[i] = i;
+  }
+  if (groups.length !== n) throw new RangeError(`reward rule: groups has ${groups.length} labels, expected n = ${n}`);
+  let groupCount = 0;
+  for (let i = 0; i < n; i++) {
+    const label = groups[i];
+    if (!Number.isInteger(label) || label < 0) throw new RangeError(`reward rule: group label ${label} of neuron ${i} is not a non-negative integer`);
+    if (label + 1 > groupCount) groupCount = label + 1;
+  }
+  if (options.initialGains && options.initialGains.length !== n) {
+    throw new RangeError(`reward rule: initialGains has ${options.initialGains.length} values, expected n = ${n}`);
+  }
+  const progressEvery = Math.max(1, Math.floor(options.progressEvery ?? 50));
+  return {
+    trials,
+    sigma,
+    alpha,
+    groups,
+    groupCount,
+    initialGains: options.initialGains,
+    seed: options.seed,
+    recordAt: new Set(options.recordAt ?? []),
+    progressEvery,
+  };
+}
+
+/**
+ * The state of one learning session, advanced one trial at a time. runRewardRule drives one;
+ * runRewardRuleSessions drives several in lockstep (so a batch simulator can evaluate their
+ * trials together).
+ */
+export class RewardRuleSession {
+  readonly n: number;
+  readonly options: ResolvedOptions;
+  readonly gains: Float64Array;
+  readonly errors: Float64Array;
+  readonly bestGains: Float64Array;
+  readonly outputsAt: RecordedOutput[] = [];
+  bestError = Infinity;
+  bestTrial = 0;
+  /** Trials completed (0 after init). */
+  trial = 0;
+  private readonly gainsBar: Float64Array;
+  private readonly noise: Float64Array;
+  private readonly rng: Rng;
+  private errorBar = 0;
+  private modulation = 0;
+
+  constructor(n: number, options: RewardRuleOptions) {
+    this.n = n;
+    this.options = resolveOptions(n, options);
+    this.gains = new Float64Array(n);
+    if (this.options.initialGains) this.gains.set(this.options.initialGains);
+    else this.gains.fill(1);
+    this.gainsBar = new Float64Array(this.gains);
+    this.bestGains = new Float64Array(this.gains);
+    this.errors = new Float64Array(this.options.trials + 1);
+    this.noise = new Float64Array(this.options.groupCount);
+    this.rng = new Rng(this.options.seed);
+  }
+
+  get done(): boolean {
+    return this.trial >= this.options.trials;
+  }
+
+  /** Whether the output of trial `trial` is to be recorded. */
+  records(trial: number): boolean {
+    return this.options.recordAt.has(trial);
+  }
+
+  /** Record the initial error (trial 0, gains as they start). */
+  initialise(error: number): void {
+    this.errors[0] = error;
+    this.errorBar = error;
+    this.modulation = 0;
+    this.bestError = Number.isFinite(error) ? error : Infinity;
+    this.bestTrial = 0;
+    this.bestGains.set(this.gains);
+  }
+
+  /** Perturb the gains for the next trial: g ← g + R·(g − ḡ) + ξ[group]. */
+  perturb(): void {
+    const { sigma, groups, groupCount } = this.options;
+    const noise = this.noise;
+    for (let k = 0; k < groupCount; k++) noise[k] = sigma * this.rng.normal();
+    const g = this.gains;
+    const gBar = this.gainsBar;
+    const R = this.modulation;
+    for (let i = 0; i < this.n; i++) g[i] = g[i] + R * (g[i] - gBar[i]) + noise[groups[i]];
+  }
+
+  /** Take the error of the perturbed gains: R, Ē, ḡ and the best trial are updated. */
+  accept(error: number): void {
+    const k = ++this.trial;
+    this.errors[k] = error;
+    if (error < this.bestError) {
+      this.bestError = error;
+      this.bestTrial = k;
+      this.bestGains.set(this.gains);
+    }
+    const { alpha } = this.options;
+    this.modulation = Number.isNaN(error) ? -1 : Math.sign(this.errorBar - error);
+    if (Number.isFinite(error)) this.errorBar = alpha * this.errorBar + (1 - alpha) * error;
+    const g = this.gains;
+    const gBar = this.gainsBar;
+    const beta = 1 - alpha;
+    for (let i = 0; i < this.n; i++) gBar[i] = alpha * gBar[i] + beta * g[i];
+  }
+
+  result(bestOutput: Float64Array, stopped: boolean): RewardRuleResult {
+    return {
+      errors: this.errors.slice(0, this.trial + 1),
+      bestGains: new Float64Array(this.bestGains),
+      bestError: this.bestError,
+      bestTrial: this.bestTrial,
+      bestOutput,
+      finalGains: new Float64Array(this.gains),
+      outputsAt: this.outputsAt,
+      trialsDone: this.trial,
+      stopped,
+      seed: this.options.seed,
+      sigma: this.options.sigma,
+      alpha: this.options.alpha,
+      groupCount: this.options.groupCount,
+    };
+  }
+}
+
+function evaluate(session: RewardRuleSession, evaluator: GainTrialEvaluator, trial: number, outputLength: number): number {
+  if (!session.records(trial)) return evaluator.error(session.gains);
+  const output = new Float64Array(outputLength);
+  const error = evaluator.run(session.gains, output);
+  session.outputsAt.push({ trial, output });
+  return error;
+}
+
+/**
+ * Run the reward-based rule on one evaluator. Returns the partial result (stopped: true) when
+ * shouldStop() turns true; shouldStop is checked before every trial, onProgress is called every
+ * `progressEvery` trials and once at the end.
+ */
+export function runRewardRule(
+  evaluator: GainTrialEvaluator,
+  options: RewardRuleOptions,
+  onProgress?: (progress: RewardRuleProgress) => void,
+  shouldStop?: () => boolean,
+): RewardRuleResult {
+  const n = evaluator.network.n;
+  const outputLength = evaluator.channels * evaluator.nSamples;
+  const session = new RewardRuleSession(n, options);
+  const { trials, progressEvery } = session.options;
+  session.initialise(evaluate(session, evaluator, 0, outputLength));
+  let stopped = false;
+  let error = session.errors[0];
+  while (!session.done) {
+    if (shouldStop?.()) {
+      stopped = true;
+      break;
+    }
+    session.perturb();
+    error = evaluate(session, evaluator, session.trial + 1, outputLength);
+    session.accept(error);
+    if (onProgress && session.trial % progressEvery === 0) {
+      onProgress({ trial: session.trial, trials, error, bestError: session.bestError });
+    }
+  }
+  if (onProgress && session.trial % progressEvery !== 0) {
+    onProgress({ trial: session.trial, trials, error, bestError: session.bestError });
+  }
+  const bestOutput = new Float64Array(outputLength);
+  evaluator.run(session.bestGains, bestOutput);
+  return session.result(bestOutput, stopped);
+}
