@@ -5,7 +5,7 @@
  *
  * Integrator (the exact sequence the reference path performs and the gradient adjoint unrolls),
  * with h = T/(n−1) and one step per grid interval, for k = 0..n−2:
- *   k1 = F(x_k)/τ
+ *   k1 = F(x_k)/τ                (computed as F·(1/τ))
  *   k2 = F(x_k + (h/2)·k1)/τ
  *   k3 = F(x_k + (h/2)·k2)/τ
  *   k4 = F(x_k + h·k3)/τ
