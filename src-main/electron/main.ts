@@ -7,6 +7,7 @@
  * header. ELECTRON_RENDERER_URL (electron-vite dev server) is honoured in development only.
  */
 import { app, BrowserWindow, dialog, Menu, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,14 +36,48 @@ const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undef
 
 let mainWindow: BrowserWindow | null = null;
 let context: AppContext | null = null;
+/** A .gainlab file the OS asked us to open before the services were ready. */
+let pendingOpenPath: string | null = projectPathFromArgv(process.argv);
+
+/** The first existing *.gainlab argument (double-click / "Open with" / file association). */
+function projectPathFromArgv(argv: readonly string[]): string | null {
+  for (const arg of argv.slice(1)) {
+    if (arg.toLowerCase().endsWith(PROJECT_FILE_EXTENSION) && existsSync(arg)) return path.resolve(arg);
+  }
+  return null;
+}
+
+function openProjectFromOs(file: string): void {
+  if (!context) {
+    pendingOpenPath = file;
+    return;
+  }
+  const projects = context.services.projects;
+  if (projects.current().dirty) {
+    // never drop unsaved work silently: let the renderer's own Open flow (with its prompt) handle it
+    context.hub.emit('menu:command', { command: 'open' });
+    return;
+  }
+  void projects.open(file).catch((error: unknown) => {
+    dialog.showErrorBox('Could not open the project', error instanceof Error ? error.message : String(error));
+  });
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv) => {
+    const file = projectPathFromArgv(argv);
+    if (file) openProjectFromOs(file);
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
+  });
+
+  // macOS: files dropped on the dock icon or opened from Finder
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    openProjectFromOs(file);
   });
 
   protocol.registerSchemesAsPrivileged([
@@ -68,14 +103,16 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
 
+  // after every window has closed (each one asked about unsaved changes): stop the jobs, flush
+  // the autosave copy, then leave
   let disposing = false;
-  app.on('before-quit', (event) => {
+  app.on('will-quit', (event) => {
     if (!context || disposing) return;
     disposing = true;
     event.preventDefault();
     void context.dispose().finally(() => {
       context = null;
-      app.quit();
+      app.exit(0);
     });
   });
 
@@ -144,13 +181,61 @@ if (!app.requestSingleInstanceLock()) {
     Menu.setApplicationMenu(Menu.buildFromTemplate(template as MenuItemConstructorOptions[]));
 
     createWindow();
+    if (pendingOpenPath) {
+      const file = pendingOpenPath;
+      pendingOpenPath = null;
+      openProjectFromOs(file);
+    }
   });
+}
+
+/**
+ * Closing the window with unsaved changes asks first (Save / Don't Save / Cancel). Saving an
+ * untitled project goes through the save dialog; a failed or cancelled save keeps the window open.
+ */
+async function confirmClose(window: BrowserWindow): Promise<boolean> {
+  if (!context) return true;
+  const projects = context.services.projects;
+  const current = projects.current();
+  if (!current.dirty) return true;
+  const { response } = await dialog.showMessageBox(window, {
+    type: 'question',
+    buttons: ['Save', "Don't Save", 'Cancel'],
+    defaultId: 0,
+    cancelId: 2,
+    message: `Save the changes to "${current.name}" before closing?`,
+    detail: 'Your changes will be lost if you do not save them.',
+  });
+  if (response === 2) return false;
+  if (response === 1) return true;
+  try {
+    if (current.path) await projects.save();
+    else {
+      const target = await context.services.dialogs?.pickSavePath(current.name);
+      if (!target) return false;
+      await projects.saveAs(target);
+    }
+    return true;
+  } catch (error) {
+    dialog.showErrorBox('Could not save the project', error instanceof Error ? error.message : String(error));
+    return false;
+  }
 }
 
 function createWindow(): void {
   const window = new BrowserWindow(mainWindowOptions(preloadPath));
   mainWindow = window;
   window.once('ready-to-show', () => window.show());
+  let closeConfirmed = false;
+  window.on('close', (event) => {
+    if (closeConfirmed) return;
+    event.preventDefault();
+    void confirmClose(window).then((ok) => {
+      if (!ok) return;
+      closeConfirmed = true;
+      window.close();
+    });
+  });
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
