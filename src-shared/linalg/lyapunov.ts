@@ -110,29 +110,48 @@ function solveSmall(k: number): void {
  * Solve Sᵀ·Y + Y·S = F for upper quasi-triangular S (n×n, 2×2 blocks flagged by a non-zero
  * subdiagonal). On entry Yc holds Fᵀ (column j of F as row j); on exit Yc holds Yᵀ.
  */
-function solveQuasiTriangularLyapunov(S: Float64Array, n: number, Yc: Float64Array): void {
+function solveQuasiTriangularLyapunov(S: Float64Array, n: number, Yc: Float64Array, symmetric: boolean): void {
   let j = 0;
   while (j < n) {
     const twoCols = j + 1 < n && S[(j + 1) * n + j] !== 0;
     const rj = j * n;
+    // With symmetric F the solution is symmetric, so the rows of column block J above J are the
+    // already-computed Y[J, :before J]; only rows from J on are unknown (a third of the work).
+    const start = symmetric ? j : 0;
     // right-hand side: F[:, J] − Σ_{k before J} Y[:, k]·S[k, J]
     for (let k = 0; k < j; k++) {
       const skj = S[k * n + j];
       const rk = k * n;
-      if (skj !== 0) for (let i = 0; i < n; i++) Yc[rj + i] -= skj * Yc[rk + i];
+      if (skj !== 0) for (let i = start; i < n; i++) Yc[rj + i] -= skj * Yc[rk + i];
+    }
+    if (symmetric) {
+      for (let l = 0; l < j; l++) {
+        const y = Yc[l * n + j];
+        Yc[rj + l] = y;
+        const rl = l * n;
+        if (y !== 0) for (let k = j; k < n; k++) Yc[rj + k] -= S[rl + k] * y;
+      }
     }
     if (twoCols) {
       const rj1 = rj + n;
       for (let k = 0; k < j; k++) {
         const skj1 = S[k * n + j + 1];
         const rk = k * n;
-        if (skj1 !== 0) for (let i = 0; i < n; i++) Yc[rj1 + i] -= skj1 * Yc[rk + i];
+        if (skj1 !== 0) for (let i = start; i < n; i++) Yc[rj1 + i] -= skj1 * Yc[rk + i];
+      }
+      if (symmetric) {
+        for (let l = 0; l < j; l++) {
+          const y = Yc[l * n + j + 1];
+          Yc[rj1 + l] = y;
+          const rl = l * n;
+          if (y !== 0) for (let k = j; k < n; k++) Yc[rj1 + k] -= S[rl + k] * y;
+        }
       }
       const s00 = S[j * n + j];
       const s01 = S[j * n + j + 1];
       const s10 = S[(j + 1) * n + j];
       const s11 = S[(j + 1) * n + j + 1];
-      let i = 0;
+      let i = start;
       while (i < n) {
         const twoRows = i + 1 < n && S[(i + 1) * n + i] !== 0;
         const ri = i * n;
@@ -191,7 +210,7 @@ function solveQuasiTriangularLyapunov(S: Float64Array, n: number, Yc: Float64Arr
       j += 2;
     } else {
       const lambda = S[rj + j];
-      let i = 0;
+      let i = start;
       while (i < n) {
         const twoRows = i + 1 < n && S[(i + 1) * n + i] !== 0;
         const ri = i * n;
@@ -343,7 +362,7 @@ export function solveLyapunovPairInto(
     for (let i = 0; i < n * n; i++) S[i] = T[i];
     for (let i = 0; i < n; i++) S[i * n + i] -= shift;
     loadRhs(schur, C, n, ws, false);
-    solveQuasiTriangularLyapunov(S, n, ws.Yc);
+    solveQuasiTriangularLyapunov(S, n, ws.Yc, symmetric);
     backTransform(schur.Z, ws.Yc, n, ws.M, Qout, symmetric);
   }
   if (Pout) {
@@ -353,7 +372,7 @@ export function solveLyapunovPairInto(
       S[i * n + i] -= shift;
     }
     loadRhs(schur, C, n, ws, true);
-    solveQuasiTriangularLyapunov(S, n, ws.Yc);
+    solveQuasiTriangularLyapunov(S, n, ws.Yc, symmetric);
     // X = J·Y'·J; Yc holds Y'ᵀ, so Xᵀ[a, b] = Yc[n−1−a, n−1−b]: reverse Yc in place (both indices)
     const Yc = ws.Yc;
     for (let i = 0, j = n * n - 1; i < j; i++, j--) {
@@ -362,5 +381,54 @@ export function solveLyapunovPairInto(
       Yc[j] = t;
     }
     backTransform(schur.Z, Yc, n, ws.M, Pout, symmetric);
+  }
+}
+
+/**
+ * The two Lyapunov solutions in Schur coordinates, for C = c·I: Y = Zᵀ·Q·Z and X = Zᵀ·P·Z
+ * (row-major, symmetrised), so that Q = Z·Y·Zᵀ and P = Z·X·Zᵀ. Products of the Gramians can then
+ * be formed without ever building Q and P (the SOC gradient Q·P = Z·Y·X·Zᵀ).
+ */
+export function solveLyapunovPairSchurCoordinatesInto(
+  schur: SchurWorkspace,
+  Yout: Float64Array,
+  Xout: Float64Array,
+  ws: LyapunovWorkspace,
+  shift = 0,
+  c = 2,
+): void {
+  const n = schur.n;
+  if (ws.n !== n) throw new RangeError(`Lyapunov workspace is for n = ${ws.n}, Schur form has n = ${n}`);
+  const T = schur.T;
+  const S = ws.S;
+  for (let i = 0; i < n * n; i++) S[i] = T[i];
+  for (let i = 0; i < n; i++) S[i * n + i] -= shift;
+  loadRhs(schur, c, n, ws, false);
+  solveQuasiTriangularLyapunov(S, n, ws.Yc, true);
+  symmetrisedInto(ws.Yc, n, Yout, false);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) S[i * n + j] = T[(n - 1 - j) * n + (n - 1 - i)];
+    S[i * n + i] -= shift;
+  }
+  loadRhs(schur, c, n, ws, true);
+  solveQuasiTriangularLyapunov(S, n, ws.Yc, true);
+  symmetrisedInto(ws.Yc, n, Xout, true);
+}
+
+/** out = (Yc + Ycᵀ)/2, or of its index-reversed version J·Yc·J when `flip`. */
+function symmetrisedInto(Yc: Float64Array, n: number, out: Float64Array, flip: boolean): void {
+  const last = n * n - 1;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let a = Yc[i * n + j];
+      let b = Yc[j * n + i];
+      if (flip) {
+        a = Yc[last - (i * n + j)];
+        b = Yc[last - (j * n + i)];
+      }
+      const v = 0.5 * (a + b);
+      out[i * n + j] = v;
+      out[j * n + i] = v;
+    }
   }
 }
