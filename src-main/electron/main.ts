@@ -110,7 +110,8 @@ if (!app.requestSingleInstanceLock()) {
     if (!context || disposing) return;
     disposing = true;
     event.preventDefault();
-    void context.dispose().finally(() => {
+    // every window close went through confirmClose, so the user has decided about unsaved changes
+    void context.dispose({ discardRecovery: true }).finally(() => {
       context = null;
       app.exit(0);
     });

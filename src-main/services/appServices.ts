@@ -62,7 +62,7 @@ export interface AppContext {
   services: AppServices;
   handlers: HandlerTable;
   jobs: JobManager;
-  dispose(): Promise<void>;
+  dispose(options?: { discardRecovery?: boolean }): Promise<void>;
 }
 
 export function createAppContext(options: AppContextOptions): AppContext {
@@ -100,9 +100,12 @@ export function createAppContext(options: AppContextOptions): AppContext {
     services,
     handlers: createHandlers(services),
     jobs,
-    dispose: async () => {
-      await Promise.allSettled([jobs.dispose(), fileProjects?.flushRecovery()]);
-      await fileProjects?.dispose();
+    dispose: async (disposeOptions = {}) => {
+      // unsaved work the user has not decided about is kept as a recovery copy; after an explicit
+      // Save / Don't Save (Electron's close prompt) the copy is dropped
+      const discard = disposeOptions.discardRecovery === true;
+      await Promise.allSettled([jobs.dispose(), discard ? undefined : fileProjects?.flushRecovery()]);
+      await fileProjects?.dispose({ discardRecovery: discard });
     },
   };
 }
