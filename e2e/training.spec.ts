@@ -62,3 +62,20 @@ test('a page without the token is refused by the server', async ({ page }) => {
   const response = await page.request.get(url.toString(), { failOnStatusCode: false });
   expect(response.status()).toBe(403);
 });
+
+test('draw a target from a copy of the selected one and add it to the project', async ({ page }) => {
+  const pageErrors = collectPageErrors(page);
+  await openExample(page);
+  const targetSelect = page.getByLabel('Target', { exact: true });
+  const before = await targetSelect.locator('option').count();
+  await page.getByRole('button', { name: 'Draw target…' }).click();
+  await expect(page.getByTestId('target-editor')).toBeVisible();
+  await page.getByTestId('target-editor').getByLabel('Name').fill('My reach');
+  await page.getByRole('button', { name: 'Add to project' }).click();
+  // back on the plots, with the new target selected and simulated against
+  await expect(page.getByTestId('target-editor')).toHaveCount(0);
+  await expect(targetSelect.locator('option')).toHaveCount(before + 1);
+  await expect(targetSelect.locator('option:checked')).toHaveText('My reach');
+  await expect(page.getByTestId('baseline-error')).toHaveText(/^\d/);
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});

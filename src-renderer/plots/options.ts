@@ -111,7 +111,8 @@ export function outputPlotOption(input: OutputPlotInput): ChartOption {
   return {
     animation: false,
     grid: { left: 56, right: 16, top: 36, bottom: 40 },
-    legend: { top: 4, right: 8, itemWidth: 22, textStyle: { fontSize: 11, color: '#333' } },
+    // short bars rather than ECharts' line-with-circle legend marks
+    legend: { top: 4, right: 8, icon: 'rect', itemWidth: 18, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatAxisValue(value) },
     xAxis: {
       type: 'value',
@@ -306,7 +307,7 @@ export function errorCurveOption(logY: boolean): ChartOption {
   return {
     animation: false,
     grid: { left: 64, right: 16, top: 28, bottom: 40 },
-    legend: { show: false, top: 2, right: 8, itemWidth: 18, textStyle: { fontSize: 11, color: '#333' } },
+    legend: { show: false, top: 2, right: 8, icon: 'rect', itemWidth: 16, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
     xAxis: {
       type: 'value',

@@ -31,7 +31,9 @@ export const useProjectStore = defineStore('project', () => {
   const recent = ref<RecentProject[] | null>(null);
   const appInfo = shallowRef<AppInfo | null>(null);
   const busy = ref<string | null>(null);
-  let unsubscribe: (() => void) | null = null;
+  /** Unsaved work autosaved by a session that ended without saving (project:recover). */
+  const recovery = shallowRef<{ savedAt: number | null; name: string } | null>(null);
+  let unsubscribe: (() => void)[] = [];
 
   const networks = computed<ProjectNetwork[]>(() => summary.value?.project.networks ?? []);
   const targets = computed<TargetMovement[]>(() => summary.value?.project.targets ?? []);
@@ -68,8 +70,18 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   async function init(): Promise<void> {
-    if (!unsubscribe) {
-      unsubscribe = transport().on(EVENTS.projectChanged, (summary) => adopt(summary, entered.value));
+    if (unsubscribe.length === 0) {
+      const t = transport();
+      unsubscribe = [
+        t.on(EVENTS.projectChanged, (next) => adopt(next, entered.value)),
+        // Electron's native menu (File → New/Open/Save/Save As…)
+        t.on(EVENTS.menuCommand, ({ command }) => {
+          if (command === 'new') void newProject();
+          else if (command === 'open') void open();
+          else if (command === 'save') void save();
+          else void saveAs();
+        }),
+      ];
     }
     const info = await call(CHANNELS.appInfo, {}, { quiet: true });
     if (info.ok) appInfo.value = info.value;
@@ -77,6 +89,23 @@ export const useProjectStore = defineStore('project', () => {
     const current = await call(CHANNELS.projectCurrent, {}, { quiet: true });
     if (current.ok && current.value.project.networks.length > 0) adopt(current.value);
     await refreshRecent();
+    const recover = await call(CHANNELS.projectRecover, { restore: false }, { quiet: true });
+    recovery.value =
+      recover.ok && recover.value.available
+        ? { savedAt: recover.value.savedAt, name: recover.value.project?.name ?? 'Untitled' }
+        : null;
+  }
+
+  async function restoreRecovery(): Promise<boolean> {
+    const answer = await call(CHANNELS.projectRecover, { restore: true });
+    recovery.value = null;
+    if (!answer.ok || !answer.value.project) return false;
+    adopt(answer.value.project);
+    return true;
+  }
+
+  function dismissRecovery(): void {
+    recovery.value = null;
   }
 
   async function refreshRecent(): Promise<void> {
@@ -135,6 +164,17 @@ export const useProjectStore = defineStore('project', () => {
     return answer.value.path;
   }
 
+  async function saveAs(): Promise<string | null> {
+    const answer = await call(CHANNELS.projectSaveAs, {}, { quiet: true });
+    if (!answer.ok) {
+      if (answer.error?.code !== 'cancelled') useNotificationsStore().error(answer.text);
+      return null;
+    }
+    useNotificationsStore().success(`Saved to ${answer.value.path}`);
+    void refreshRecent();
+    return answer.value.path;
+  }
+
   async function exportBytes(): Promise<{ fileName: string; bytes: Uint8Array } | null> {
     const answer = await call(CHANNELS.projectExport, {});
     return answer.ok ? answer.value : null;
@@ -145,6 +185,15 @@ export const useProjectStore = defineStore('project', () => {
     if (!answer.ok) return false;
     adopt(answer.value);
     useNotificationsStore().success('The run was added to the project.');
+    return true;
+  }
+
+  /** Add (or replace, same id) a target movement and show it. */
+  async function upsertTarget(target: TargetMovement): Promise<boolean> {
+    const answer = await call(CHANNELS.projectUpdate, { upsertTargets: [target] });
+    if (!answer.ok) return false;
+    adopt(answer.value);
+    if (answer.value.project.targets.some((t) => t.id === target.id)) selectedTargetId.value = target.id;
     return true;
   }
 
@@ -167,7 +216,11 @@ export const useProjectStore = defineStore('project', () => {
     appInfo,
     mode,
     busy,
+    recovery,
     init,
+    restoreRecovery,
+    dismissRecovery,
+    saveAs,
     refreshRecent,
     loadExample,
     newProject,
@@ -176,6 +229,7 @@ export const useProjectStore = defineStore('project', () => {
     save,
     exportBytes,
     keepRun,
+    upsertTarget,
     close,
   };
 });
