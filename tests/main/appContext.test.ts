@@ -1,0 +1,68 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EventChannel, ProjectSummary } from '../../src-shared/ipc/contract.js';
+import { createAppContext } from '../../src-main/services/appServices.js';
+import { dispatch } from '../../src-main/services/handlers.js';
+import { sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+
+// The whole main side as web mode wires it: file-backed projects (temp config dir), the shipped
+// example, jobs resolved from project ids, the real worker (TypeScript source through tsx).
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const worker = sourceWorkerOptions(repoRoot);
+const context = createAppContext({
+  mode: 'web',
+  version: '1.2.3',
+  workerFile: worker.filename,
+  workerExecArgv: worker.execArgv,
+  jobThreads: 1,
+  configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-config-')),
+});
+const events: Array<{ channel: EventChannel; payload: unknown }> = [];
+context.hub.subscribe((channel, payload) => events.push({ channel, payload }));
+
+afterAll(() => context.dispose());
+
+describe('app context (web mode wiring)', () => {
+  it('loads the example, trains on project ids, stores the run, and reports project changes', async () => {
+    const example = await dispatch(context.handlers, 'example:load', {});
+    expect(example.ok).toBe(true);
+    const summary = (example as { value: ProjectSummary }).value;
+    const network = summary.project.networks[0];
+    const target = summary.project.targets[summary.project.targets.length - 1];
+    expect(events.some((e) => e.channel === 'project:changed')).toBe(true);
+
+    const started = await dispatch(context.handlers, 'jobs:start-training', {
+      source: { kind: 'project', networkId: network.id, targetIds: [target.id], initialConditionIndices: [0] },
+      rule: 'reward',
+      trials: 40,
+      groups: { kind: 'random', count: 10 },
+      seed: 4,
+    });
+    expect(started.ok).toBe(true);
+    const { jobId } = (started as { value: { jobId: string } }).value;
+    const detail = await context.jobs.whenFinished(jobId);
+    expect(detail.status).toBe('done');
+    expect(events.filter((e) => e.channel === 'jobs:finished')).toHaveLength(1);
+
+    const stored = await dispatch(context.handlers, 'project:update', { addRunFromJob: { jobId } });
+    expect(stored.ok).toBe(true);
+    const run = (stored as { value: ProjectSummary }).value.project.runs.find((r) => r.id === jobId)!;
+    expect(run.networkId).toBe(network.id);
+    expect(run.targetIds).toEqual([target.id]);
+    expect(run.groupLabels).toHaveLength(network.n);
+    expect(run.sessions[0].errorCurve.length).toBe(41);
+    expect((stored as { value: ProjectSummary }).value.dirty).toBe(true);
+
+    // unknown ids are not-found envelopes, not crashes
+    const missing = await dispatch(context.handlers, 'jobs:start-training', {
+      source: { kind: 'project', networkId: 'nope', targetIds: [target.id] },
+      rule: 'reward',
+      trials: 5,
+      groups: { kind: 'neuron' },
+      seed: 1,
+    });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+});
