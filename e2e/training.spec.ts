@@ -9,6 +9,14 @@ test('train on the example: live error curve, cancel keeps the best result, relo
   const pageErrors = collectPageErrors(page);
   await openExample(page);
 
+  // hover the plots: ECharts' tooltips must render under the page's CSP (checked at the end)
+  for (const plot of ['output-plot', 'rate-heatmap']) {
+    const box = (await page.getByTestId(plot).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect(page.getByTestId(plot).locator('div').filter({ hasText: plot === 'output-plot' ? 'Target' : 'neuron' }).last()).toBeVisible();
+  }
+  await page.mouse.move(0, 0);
+
   const summary = page.getByTestId('network-summary');
   await expect(summary.locator('[data-fact="n"]')).toHaveText('200');
   await expect(summary.locator('[data-fact="alpha"]')).toHaveText(/^0\.1[45]\d*/);
