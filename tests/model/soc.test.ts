@@ -154,7 +154,7 @@ describe('SOC builder', () => {
     });
   }
 
-  it('adaptive needs fewer Schur forms than published (N = 60, same seed)', () => {
+  it('adaptive needs fewer iterations (one Schur form each) than published (N = 60, same seed)', () => {
     const published = buildSoc({ n: 60, seed: 5, recipe: 'published' });
     const adaptive = buildSoc({ n: 60, seed: 5, recipe: 'adaptive' });
     expectSocConstraints(adaptive, 5);
