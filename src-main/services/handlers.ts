@@ -88,6 +88,9 @@ export function createHandlers(services: AppServices): HandlerTable {
     if (detail.kind !== 'soc' || !result || result.kind !== 'soc' || detail.status !== 'done') {
       throw new GainLabError('invalid-payload', 'Only a finished SOC build can be added as a network.');
     }
+    if (!result.converged) {
+      throw new GainLabError('invalid-payload', `This SOC build stopped at α = ${result.finalAlpha.toFixed(3)} without reaching 0.15; build again with another seed or the adaptive recipe.`);
+    }
     const params = { ...DEFAULT_DYNAMICS };
     const fitTarget = spec.fitReadoutToTargetId ? findTarget(projects.project(), spec.fitReadoutToTargetId) : null;
     if (fitTarget && (fitTarget.nSamples !== params.nSamples || fitTarget.duration !== params.duration)) {

@@ -338,6 +338,8 @@ async function runSoc(task: SocTask): Promise<SocResult> {
     iterations: result.iterations,
     seed: result.seed,
     recipe: result.recipe,
+    converged: result.converged,
+    finalAlpha: result.alphaHistory[result.alphaHistory.length - 1],
     partial: result.stopped,
   };
 }

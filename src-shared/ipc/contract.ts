@@ -356,6 +356,9 @@ export const socResultSchema = z.object({
   iterations: z.number().int(),
   seed: z.number(),
   recipe: z.string(),
+  /** α(W) ≤ 0.15 was reached (false: stopped at the iteration cap; the network is not stable enough). */
+  converged: z.boolean(),
+  finalAlpha: z.number(),
   partial: z.boolean(),
 });
 export type SocResult = z.infer<typeof socResultSchema>;

@@ -141,6 +141,8 @@ describe('model jobs', () => {
         else expect(W[i * n + j]).toBeLessThanOrEqual(0);
       }
     }
+    expect(result.converged).toBe(true);
+    expect(result.finalAlpha).toBe(result.alphaHistory[result.iterations]);
     expect(result.alphaHistory.length).toBe(result.iterations + 1);
     expect(result.alphaHistory[result.iterations]).toBeCloseTo(spectralAbscissa(W, n), 9);
     // the live curve is α per iteration and percent rises monotonically
@@ -150,7 +152,7 @@ describe('model jobs', () => {
   });
 
   it('adds a built SOC network to the project with Gramian initial conditions and an NNLS readout', async () => {
-    const { jobId } = await manager.startSoc(invokeContract['jobs:start-soc'].request.parse({ n: 20, seed: 9 }));
+    const { jobId } = await manager.startSoc(invokeContract['jobs:start-soc'].request.parse({ n: 20, seed: 5 }));
     await manager.whenFinished(jobId);
     const projects = createMemoryProjects({ appVersion: 'test', loadExample: () => { throw new Error('unused'); } });
     const handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs: manager, projects });
