@@ -13,7 +13,7 @@
  * file in node_modules); the preload bundles everything (a sandboxed preload can require only
  * 'electron').
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
@@ -36,6 +36,10 @@ const mainEntries: Record<string, string> = Object.fromEntries(
 
 const hasRenderer = existsSync(at('src-renderer/index.html'));
 
+// `gainlab` (package.json bin → out/main/cli.js) needs a hashbang; add it unless the source has one
+const cliSource = at('src-cli/gainlab.ts');
+const cliHasHashbang = existsSync(cliSource) && readFileSync(cliSource, 'utf8').startsWith('#!');
+
 export default defineConfig({
   main: {
     build: {
@@ -48,6 +52,8 @@ export default defineConfig({
           format: 'es',
           entryFileNames: '[name].js',
           chunkFileNames: 'chunks/[name]-[hash].js',
+          banner: (chunk: { name: string; isEntry: boolean }) =>
+            chunk.isEntry && chunk.name === 'cli' && !cliHasHashbang ? '#!/usr/bin/env node' : '',
         },
       },
     },
