@@ -163,3 +163,15 @@ async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('npm run serve arguments', () => {
+  it('takes --port N, --port=N or PORT, default 0 (a free port), and refuses nonsense', async () => {
+    const { parsePort } = await import('../../src-main/web/server.js');
+    expect(parsePort([], {})).toBe(0);
+    expect(parsePort(['--port', '8123'], {})).toBe(8123);
+    expect(parsePort(['--port=8124'], { PORT: '1' })).toBe(8124);
+    expect(parsePort([], { PORT: '8125' })).toBe(8125);
+    expect(() => parsePort(['--port', 'http'], {})).toThrow(/invalid port/);
+    expect(() => parsePort(['--port', '70000'], {})).toThrow(/invalid port/);
+  });
+});
