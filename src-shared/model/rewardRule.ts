@@ -16,6 +16,9 @@
  * No allocation per trial: all buffers are made up front; the evaluator must not allocate either
  * (TrialEvaluator does not).
  */
+import { BatchTrialEvaluator, type BatchKernelName } from './batchSimulator.js';
+import type { Network } from './network.js';
+import type { DynamicsParams } from './params.js';
 import { Rng } from './rng.js';
 
 /** What the rule needs from a trial evaluator (TrialEvaluator satisfies it). */
@@ -276,4 +279,89 @@ export function runRewardRule(
   const bestOutput = new Float64Array(outputLength);
   evaluator.run(session.bestGains, bestOutput);
   return session.result(bestOutput, stopped);
+}
+
+export interface RewardRuleSessionsOptions extends Omit<RewardRuleOptions, 'seed'> {
+  /** Independent sessions (the paper runs 10 per condition). Session k uses seed Rng.derive(seed, k). */
+  sessions: number;
+  seed: number;
+  /** Batch kernel (default 'auto': WebAssembly float64 batch, K separate CSR kernels without SIMD). */
+  kernel?: BatchKernelName;
+}
+
+export interface RewardRuleSessionsProgress extends RewardRuleProgress {
+  sessions: number;
+  /** Best error over all sessions so far. */
+  bestError: number;
+}
+
+export interface RewardRuleSessionsResult {
+  sessions: RewardRuleResult[];
+  /** Index of the session with the lowest best error. */
+  bestSession: number;
+  seed: number;
+  stopped: boolean;
+}
+
+/**
+ * Several independent sessions of the rule, advanced in lockstep so one batched pass over W
+ * (BatchTrialEvaluator) evaluates every session's trial. Session k is exactly the run
+ * runRewardRule(evaluator, { ...options, seed: Rng.derive(seed, k) }) would give (up to the batch
+ * kernel's rounding, ~1e-14 relative). shouldStop is checked before every trial; onProgress is
+ * called every `progressEvery` trials with session 0's latest error and the best error over all
+ * sessions.
+ */
+export function runRewardRuleSessions(
+  network: Network,
+  params: DynamicsParams,
+  target: Float64Array,
+  options: RewardRuleSessionsOptions,
+  onProgress?: (progress: RewardRuleSessionsProgress) => void,
+  shouldStop?: () => boolean,
+): RewardRuleSessionsResult {
+  const K = options.sessions;
+  if (!Number.isInteger(K) || K < 1) throw new RangeError(`reward rule: sessions must be a positive integer, got ${K}`);
+  const seeds = Array.from({ length: K }, (_, k) => Rng.derive(options.seed, k));
+  const sessions = seeds.map((seed) => new RewardRuleSession(network.n, { ...options, seed }));
+  const batch = new BatchTrialEvaluator(network, params, target, K, { kernel: options.kernel ?? 'auto' });
+  const outputLength = network.readout.channels * params.nSamples;
+  const gains = sessions.map((session) => session.gains);
+  const errors = new Float64Array(K);
+  const { trials, progressEvery } = sessions[0].options;
+
+  const recordOutputs = (trial: number) => {
+    if (!sessions[0].records(trial)) return;
+    for (let k = 0; k < K; k++) sessions[k].outputsAt.push({ trial, output: batch.output(k) });
+  };
+  const progress = (trial: number) => {
+    let best = Infinity;
+    for (const session of sessions) if (session.bestError < best) best = session.bestError;
+    onProgress?.({ trial, trials, sessions: K, error: sessions[0].errors[trial], bestError: best });
+  };
+
+  batch.errors(gains, errors);
+  recordOutputs(0);
+  for (let k = 0; k < K; k++) sessions[k].initialise(errors[k]);
+  let stopped = false;
+  let trial = 0;
+  while (trial < trials) {
+    if (shouldStop?.()) {
+      stopped = true;
+      break;
+    }
+    for (const session of sessions) session.perturb();
+    batch.errors(gains, errors);
+    trial++;
+    recordOutputs(trial);
+    for (let k = 0; k < K; k++) sessions[k].accept(errors[k]);
+    if (onProgress && trial % progressEvery === 0) progress(trial);
+  }
+  if (onProgress && trial % progressEvery !== 0) progress(trial);
+
+  // One more batched pass for every session's best output.
+  batch.errors(sessions.map((session) => session.bestGains), errors);
+  const results = sessions.map((session, k) => session.result(batch.output(k, new Float64Array(outputLength)), stopped));
+  let bestSession = 0;
+  for (let k = 1; k < K; k++) if (results[k].bestError < results[bestSession].bestError) bestSession = k;
+  return { sessions: results, bestSession, seed: options.seed, stopped };
 }

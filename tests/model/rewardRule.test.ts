@@ -3,7 +3,7 @@ import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
 import { randomGroups } from '../../src-shared/model/groups.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
-import { runRewardRule, type GainTrialEvaluator, type RewardRuleProgress } from '../../src-shared/model/rewardRule.js';
+import { runRewardRule, runRewardRuleSessions, type GainTrialEvaluator, type RewardRuleProgress } from '../../src-shared/model/rewardRule.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
@@ -153,5 +153,32 @@ describe('runRewardRule on the published network and novel target', () => {
     }
     expect(grouped.bestError).toBeLessThan(0.8 * grouped.errors[0]);
     expect(grouped.errors[grouped.errors.length - 1]).toBeLessThan(grouped.errors[0]);
+  });
+
+  it('runRewardRuleSessions: each lockstep session equals a separate run with the derived seed', ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const network = publishedNetwork();
+    const target = loadReferenceArray('novel_target').data;
+    const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target);
+    let progressCalls = 0;
+    const batched = runRewardRuleSessions(network, DEFAULT_DYNAMICS, target, { sessions: 2, trials: 120, seed: 5, recordAt: [60] }, () => progressCalls++);
+    expect(progressCalls).toBe(3); // trials 50, 100 and the last (120)
+    expect(batched.sessions.length).toBe(2);
+    for (let k = 0; k < 2; k++) {
+      const single = runRewardRule(evaluator, { trials: 120, seed: Rng.derive(5, k), recordAt: [60] });
+      const session = batched.sessions[k];
+      expect(session.seed).toBe(Rng.derive(5, k));
+      expectClose(session.errors, single.errors, { rtol: 1e-9 });
+      expectClose(session.bestGains, single.bestGains, { rtol: 1e-12 });
+      expectClose(session.outputsAt[0].output, single.outputsAt[0].output, { rtol: 1e-9, atol: 1e-9 });
+      expectClose(session.bestOutput, single.bestOutput, { rtol: 1e-9, atol: 1e-9 });
+    }
+    const best = batched.sessions[batched.bestSession].bestError;
+    for (const session of batched.sessions) expect(best).toBeLessThanOrEqual(session.bestError);
+    let checks = 0;
+    const stopped = runRewardRuleSessions(network, DEFAULT_DYNAMICS, target, { sessions: 2, trials: 120, seed: 5 }, undefined, () => ++checks > 30);
+    expect(stopped.stopped).toBe(true);
+    expect(stopped.sessions[1].trialsDone).toBe(30);
+    expect(Array.from(stopped.sessions[1].errors)).toEqual(Array.from(batched.sessions[1].errors.subarray(0, 31)));
   });
 });
