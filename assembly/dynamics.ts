@@ -5,7 +5,7 @@
 //   k1 = F(x)/τ, k2 = F(x + h/2·k1)/τ, k3 = F(x + h/2·k2)/τ, k4 = F(x + h·k3)/τ,
 //   x ← x + h/6·(k1 + 2k2 + 2k3 + k4),   F(v) = −v + W f(v; g).
 // Each stage: y = W r (r = f(probe)), then one f64x2 pass updates the RK4 sum and the next probe,
-// then one f64x2 pass computes the next rates with the expm1-based tanh (see rateVec).
+// then one f64x2 pass computes the next rates with the Padé-based tanh (see rateVec).
 //
 // All buffers are allocated by the host through `allocate` at setup (never during a trial);
 // vectors are padded to an even length with zeros so f64x2 passes need no scalar tail.

@@ -1,11 +1,11 @@
 /**
- * Plain-TypeScript fast kernel: split sparse W (shared E weight as index sums + CSR for the
+ * Plain-TypeScript fast kernel (the fallback where WebAssembly SIMD is unavailable): split sparse W (shared E weight as index sums + CSR for the
  * rest, see ./sparseStructure.ts), 4 accumulators, fastTanh, and the RK4 stages fused into the
  * row loop: while computing slope k_m for row i we also update the RK4 sum, the next probe
  * state and its rate, so each stage is one pass (rates are double-buffered; the final stage
  * writes straight into the caller's time-major rates/states rows).
  * Same arithmetic as the reference except the order of the sum over j, the factoring of wE
- * and tanh (≤ 4e-16 relative): states agree with the reference to ~1e-13 relative.
+ * and tanh (≤ 7.5e-16 relative): states agree with the reference to ~1e-15 relative.
  */
 import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';

@@ -4,7 +4,7 @@
  *  - 'wasm-dense-i': the same sparse E part, plus the I columns as a dense row-major block
  *    multiplied 4 rows × 2 columns at a time with f64x2 (the I block of an SOC network is ~80 %
  *    dense, so dense SIMD beats gathers there).
- * Rates use the expm1-based tanh (few-ulp error). Results agree with the reference to ~1e-14.
+ * Rates use the Padé-based tanh (few-ulp error). States agree with the reference to ~1e-15 relative.
  */
 import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
