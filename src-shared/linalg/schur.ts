@@ -26,7 +26,7 @@ export interface SchurWorkspace {
   /** Eigenvalues in Schur order: wr[i] + i·wi[i]; complex pairs are adjacent, positive imaginary part first. */
   readonly wr: Float64Array;
   readonly wi: Float64Array;
-  /** Scratch for the Householder reduction. */
+  /** Scratch for the Householder reduction (tau: n, work: 2n). */
   readonly tau: Float64Array;
   readonly work: Float64Array;
   /** QR sweeps used by the last decomposition (for diagnostics). */
@@ -43,14 +43,14 @@ export function createSchurWorkspace(n: number): SchurWorkspace {
     wr: new Float64Array(n),
     wi: new Float64Array(n),
     tau: new Float64Array(n),
-    work: new Float64Array(n),
+    work: new Float64Array(2 * n),
     sweeps: 0,
   };
 }
 
 /**
  * Reduce H (n×n, in place) to upper Hessenberg form Qᵀ·H·Q and write Qᵀ into Qt.
- * `tau` and `work` are length-n scratch arrays.
+ * `tau` (length n) and `work` (length 2n) are scratch arrays.
  */
 export function hessenbergReduce(H: Float64Array, n: number, Qt: Float64Array, tau: Float64Array, work: Float64Array): void {
   for (let k = 0; k < n - 2; k++) {
@@ -92,15 +92,25 @@ export function hessenbergReduce(H: Float64Array, n: number, Qt: Float64Array, t
       for (let j = k + 1; j < n; j++) H[row + j] -= vi * work[j];
     }
 
-    // Right: H[:, k+1..] −= τ·(H[:, k+1..]·v)·vᵀ, one contiguous row at a time.
+    // Right: H[:, k+1..] −= τ·(H[:, k+1..]·v)·vᵀ, one contiguous row at a time, with v copied to a
+    // contiguous buffer (work[n + j]) so the inner loops do not stride down column k.
+    const v = work;
+    const vOff = n;
+    v[vOff + k + 1] = 1;
+    for (let j = k + 2; j < n; j++) v[vOff + j] = H[j * n + k];
     for (let i = 0; i < n; i++) {
       const row = i * n;
-      let d = H[row + k + 1];
-      for (let j = k + 2; j < n; j++) d += H[row + j] * H[j * n + k];
-      d *= t;
+      let d0 = H[row + k + 1];
+      let d1 = 0;
+      let j = k + 2;
+      for (; j + 1 < n; j += 2) {
+        d0 += H[row + j] * v[vOff + j];
+        d1 += H[row + j + 1] * v[vOff + j + 1];
+      }
+      if (j < n) d0 += H[row + j] * v[vOff + j];
+      const d = (d0 + d1) * t;
       if (d === 0) continue;
-      H[row + k + 1] -= d;
-      for (let j = k + 2; j < n; j++) H[row + j] -= d * H[j * n + k];
+      for (let jj = k + 1; jj < n; jj++) H[row + jj] -= d * v[vOff + jj];
     }
   }
   if (n < 3) {

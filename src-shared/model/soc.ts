@@ -46,7 +46,8 @@ export interface SocOptions {
   recipe?: SocRecipe;
   /** Safety cap on the number of weight updates. Default 20 000. */
   maxIterations?: number;
-  /** Send the full spectrum with the progress report every this many iterations (default 25; 0 = never). */
+  /** Send the full spectrum with the progress report every this many iterations (default 25); it is
+   *  always sent with the first and the last report (0 = only those). */
   eigenvalueEvery?: number;
   /** 'adaptive' only: factor by which η grows after a step that lowered α. Default 1.3. */
   etaGrowth?: number;
@@ -343,9 +344,11 @@ export function buildSoc(
   let eta = o.eta;
   let lastEta = eta;
 
+  let lastSpectrumAt = -1;
   const report = (force: boolean): void => {
     if (!onProgress) return;
     const withSpectrum = force || (eigenvalueEvery > 0 && iterations % eigenvalueEvery === 0);
+    if (withSpectrum) lastSpectrumAt = iterations;
     onProgress({
       iteration: iterations,
       alpha,
@@ -376,7 +379,8 @@ export function buildSoc(
     history.push(alpha);
     report(false);
   }
-  if (iterations > 0 || stopped) report(true);
+  // the final spectrum, unless the last report already carried it
+  if (lastSpectrumAt !== iterations) report(true);
 
   return {
     W,

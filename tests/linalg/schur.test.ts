@@ -50,7 +50,7 @@ describe('real Schur form', () => {
     const A = randomMatrix(n, 11);
     const H = A.slice();
     const Qt = new Float64Array(n * n);
-    hessenbergReduce(H, n, Qt, new Float64Array(n), new Float64Array(n));
+    hessenbergReduce(H, n, Qt, new Float64Array(n), new Float64Array(2 * n));
     for (let i = 2; i < n; i++) for (let j = 0; j < i - 1; j++) expect(H[i * n + j]).toBe(0);
     const Q = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Q[i * n + j] = Qt[j * n + i];
