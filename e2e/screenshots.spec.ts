@@ -1,6 +1,6 @@
 /**
  * The README's pictures, taken from the real app: the welcome screen and the workspace after a
- * short reward-rule run on the published example (best output over the target, error curve,
+ * reward-rule run with the default settings on the published example (best output over the target, error curve,
  * trained rates). Written to docs/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
@@ -17,11 +17,11 @@ test('screenshots of the welcome screen and of a trained workspace', async ({ pa
   await page.screenshot({ path: path.join(shots, 'welcome.png') });
 
   await openExample(page);
-  await page.getByLabel('Trials').fill('2000');
+  // the default settings: the paper's 5 000 trials, σ = 0.001, α = 0.3, G = N
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 150_000 });
   const curve = page.getByTestId('error-curve');
-  await expect.poll(() => drawnPoints(curve)).toBeGreaterThanOrEqual(2000);
+  await expect.poll(() => drawnPoints(curve)).toBeGreaterThanOrEqual(5000);
   // the trained output and rates arrive with one more simulation
   await expect(page.getByTestId('output-plot')).toBeVisible();
   await expect(page.getByRole('radio', { name: 'trained' })).toBeEnabled();

@@ -303,7 +303,7 @@ export function errorSeries(session: number, data: [number, number][], highlight
 }
 
 /** The empty error plot (series are added as points arrive). */
-export function errorCurveOption(logY: boolean): ChartOption {
+export function errorCurveOption(logY: boolean, xName = 'trial', yName = 'error E'): ChartOption {
   return {
     animation: false,
     grid: { left: 64, right: 16, top: 28, bottom: 40 },
@@ -311,7 +311,7 @@ export function errorCurveOption(logY: boolean): ChartOption {
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
     xAxis: {
       type: 'value',
-      name: 'trial',
+      name: xName,
       nameLocation: 'middle',
       nameGap: 26,
       nameTextStyle: AXIS_NAME,
@@ -319,15 +319,15 @@ export function errorCurveOption(logY: boolean): ChartOption {
       axisLabel: AXIS_LABEL,
       splitLine: SPLIT_LINE,
     },
-    yAxis: errorYAxis(logY),
+    yAxis: errorYAxis(logY, yName),
     series: [],
   };
 }
 
-export function errorYAxis(logY: boolean): ChartOption['yAxis'] {
+export function errorYAxis(logY: boolean, name = 'error E'): ChartOption['yAxis'] {
   return {
     type: logY ? 'log' : 'value',
-    name: 'error E',
+    name,
     nameLocation: 'middle',
     nameGap: 48,
     nameTextStyle: AXIS_NAME,

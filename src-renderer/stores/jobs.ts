@@ -18,6 +18,7 @@ import {
   type JobDetail,
   type JobResult,
   type JobSummary,
+  type SocRequest,
   type TrainingRequest,
   type TrainingResult,
 } from '../../src-shared/ipc/contract.js';
@@ -268,6 +269,33 @@ export const useJobsStore = defineStore('jobs', () => {
     return jobId;
   }
 
+  /** Build a stability-optimised network (its α curve streams like an error curve). */
+  async function startSoc(request: SocRequest): Promise<string | null> {
+    const started = await call(CHANNELS.jobsStartSoc, request);
+    if (!started.ok) return null;
+    const { jobId } = started.value;
+    if (!byId(jobId)) {
+      upsertSummary({
+        jobId,
+        kind: 'soc',
+        label: request.label ?? `SOC network N = ${request.n} (seed ${request.seed})`,
+        status: 'queued',
+        percent: 0,
+        trial: 0,
+        totalTrials: 0,
+        bestError: null,
+        createdAt: Date.now(),
+        startedAt: null,
+        finishedAt: null,
+        error: null,
+      });
+    }
+    curves.set(jobId, curves.get(jobId) ?? []);
+    selectedJobId.value = jobId;
+    bump(jobId);
+    return jobId;
+  }
+
   async function cancel(jobId: string): Promise<void> {
     const answer = await call(CHANNELS.jobsCancel, { jobId });
     if (answer.ok) {
@@ -306,6 +334,7 @@ export const useJobsStore = defineStore('jobs', () => {
     reloadList,
     select,
     startTraining,
+    startSoc,
     cancel,
     remove,
     fetchDetail,

@@ -188,6 +188,23 @@ export const useProjectStore = defineStore('project', () => {
     return true;
   }
 
+  /** Turn a finished SOC job into a project network (readout fitted to a target when given) and show it. */
+  async function addNetworkFromJob(options: {
+    jobId: string;
+    name?: string;
+    initialConditions?: number;
+    fitReadoutToTargetId?: string;
+  }): Promise<boolean> {
+    const before = new Set(networks.value.map((net) => net.id));
+    const answer = await call(CHANNELS.projectUpdate, { addNetworkFromJob: options });
+    if (!answer.ok) return false;
+    adopt(answer.value);
+    const added = answer.value.project.networks.find((net) => !before.has(net.id));
+    if (added) selectedNetworkId.value = added.id;
+    useNotificationsStore().success(`The network${added ? ` “${added.name}”` : ''} was added to the project.`);
+    return true;
+  }
+
   /** Add (or replace, same id) a target movement and show it. */
   async function upsertTarget(target: TargetMovement): Promise<boolean> {
     const answer = await call(CHANNELS.projectUpdate, { upsertTargets: [target] });
@@ -230,6 +247,7 @@ export const useProjectStore = defineStore('project', () => {
     exportBytes,
     keepRun,
     upsertTarget,
+    addNetworkFromJob,
     close,
   };
 });
