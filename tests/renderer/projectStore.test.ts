@@ -1,0 +1,123 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CHANNELS, EVENTS, type ProjectSummary } from '../../src-shared/ipc/contract.js';
+import { createEmptyProject, type ProjectNetwork, type TargetMovement } from '../../src-shared/project/schema.js';
+import { installTransport } from '../../src-renderer/stores/api.js';
+import { useNotificationsStore } from '../../src-renderer/stores/notifications.js';
+import { preferredTarget, useProjectStore } from '../../src-renderer/stores/project.js';
+import { FakeTransport } from './fakes.js';
+
+function target(id: string, name: string): TargetMovement {
+  return { id, name, channels: 1, nSamples: 3, duration: 500, values: new Float64Array(3), source: { kind: 'published' }, createdAt: 'x' };
+}
+
+function network(id: string, withReadout = true): ProjectNetwork {
+  return {
+    id,
+    name: id,
+    n: 2,
+    nE: 1,
+    W: new Float64Array(4),
+    initialConditions: new Float64Array([1, 2]),
+    nInitialConditions: 1,
+    readout: withReadout ? { channels: 1, weights: new Float64Array(2), fittedTo: null, fitError: null } : null,
+    params: { tau: 200, r0: 20, rmax: 100, duration: 500, nSamples: 3, gainFunction: 'tanh' },
+    seed: null,
+    soc: null,
+    origin: 'published',
+    createdAt: 'x',
+  };
+}
+
+function summary(networks: ProjectNetwork[], targets: TargetMovement[], name = 'p'): ProjectSummary {
+  const project = createEmptyProject(name);
+  project.networks = networks;
+  project.targets = targets;
+  return { path: null, name, dirty: false, project };
+}
+
+describe('project store', () => {
+  let transport: FakeTransport;
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    transport = new FakeTransport();
+    installTransport(transport);
+  });
+
+  it('prefers the novel target of the example, else the first', () => {
+    const targets = [target('published-initial', 'Initial movement'), target('published-novel', 'Novel movement')];
+    expect(preferredTarget(targets)?.id).toBe('published-novel');
+    expect(preferredTarget([target('a', 'A'), target('b', 'B')])?.id).toBe('a');
+    expect(preferredTarget([])).toBeNull();
+  });
+
+  it('after a reload, comes back to the project main still has open (but not to an empty one)', async () => {
+    transport.answer(CHANNELS.projectCurrent, () => summary([network('net')], [target('t', 'T')]));
+    const project = useProjectStore();
+    await project.init();
+    expect(project.entered).toBe(true);
+    expect(project.network?.id).toBe('net');
+    expect(project.networkPayload?.x0).toEqual(new Float64Array([1, 2]));
+
+    setActivePinia(createPinia());
+    transport.answer(CHANNELS.projectCurrent, () => summary([], []));
+    const fresh = useProjectStore();
+    await fresh.init();
+    expect(fresh.entered).toBe(false);
+  });
+
+  it('hides the recent list when the channel fails, without a toast', async () => {
+    transport.handle(CHANNELS.projectRecent, () => ({ ok: false, error: { code: 'internal', message: 'no store' } }));
+    const project = useProjectStore();
+    await project.init();
+    expect(project.recent).toBeNull();
+    expect(useNotificationsStore().notices).toEqual([]);
+  });
+
+  it('offers recovery and restores the autosaved project', async () => {
+    const recovered = summary([network('rescued')], [target('t', 'T')], 'Rescued work');
+    transport.answer(CHANNELS.projectRecover, () => ({ available: true, savedAt: 42, project: recovered }));
+    const project = useProjectStore();
+    await project.init();
+    expect(project.recovery).toEqual({ savedAt: 42, name: 'Rescued work' });
+    expect(await project.restoreRecovery()).toBe(true);
+    expect(project.recovery).toBeNull();
+    expect(project.network?.id).toBe('rescued');
+    expect(transport.callsTo(CHANNELS.projectRecover)).toEqual([{ restore: false }, { restore: true }]);
+  });
+
+  it('a cancelled open dialog is not an error; other failures are toasted', async () => {
+    transport.handle(CHANNELS.projectOpen, () => ({ ok: false, error: { code: 'cancelled', message: 'closed' } }));
+    const project = useProjectStore();
+    expect(await project.open()).toBe(false);
+    expect(useNotificationsStore().notices).toEqual([]);
+    transport.handle(CHANNELS.projectOpen, () => ({ ok: false, error: { code: 'bad-file', message: 'project.json is missing' } }));
+    expect(await project.open('/x.gainlab')).toBe(false);
+    expect(useNotificationsStore().notices.map((n) => n.text)).toEqual([
+      'The file is not a valid GainLab file: project.json is missing',
+    ]);
+  });
+
+  it('follows project:changed and keeps a valid selection; a network without readout has no payload', async () => {
+    const project = useProjectStore();
+    await project.init();
+    transport.emit(EVENTS.projectChanged, summary([network('a'), network('b', false)], [target('t1', 'T1')]));
+    expect(project.selectedNetworkId).toBe('a');
+    project.selectedNetworkId = 'b';
+    expect(project.networkPayload).toBeNull();
+    transport.emit(EVENTS.projectChanged, summary([network('a')], [target('t2', 'T2')]));
+    expect(project.selectedNetworkId).toBe('a'); // 'b' was removed
+    expect(project.selectedTargetId).toBe('t2');
+  });
+
+  it('runs Electron menu commands', async () => {
+    transport.answer(CHANNELS.projectNew, () => summary([], [], 'Untitled'));
+    const project = useProjectStore();
+    await project.init();
+    transport.emit(EVENTS.menuCommand, { command: 'new' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(transport.callsTo(CHANNELS.projectNew)).toHaveLength(1);
+    expect(project.entered).toBe(true);
+    expect(project.summary?.name).toBe('Untitled');
+  });
+});
