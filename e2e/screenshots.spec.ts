@@ -8,7 +8,8 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { drawnPoints, gotoWelcome, openExample } from './helpers.js';
 
-const shots = path.resolve(import.meta.dirname, '../docs/screenshots');
+const root = path.resolve(import.meta.dirname, '..');
+const shots = process.env.GAINLAB_UPDATE_SCREENSHOTS === '1' ? path.join(root, 'docs/screenshots') : path.join(root, 'test-results/screenshots');
 
 test('screenshots of the welcome screen and of a trained workspace', async ({ page }) => {
   mkdirSync(shots, { recursive: true });
