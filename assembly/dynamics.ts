@@ -134,38 +134,43 @@ export function setNetwork(
   gDenseWidthPad = denseWidthPad;
 }
 
-// y[i] = Σ_j W_ij r_j over the sparse part (shared-weight indices + CSR).
+// y[i] = Σ_j W_ij r_j over the sparse part (shared-weight indices + CSR). Column entries are
+// byte offsets into r (j·8 here, j·rowStride in the batch kernels), set up by the host, so the
+// inner loops do no index arithmetic.
 @inline
 function sparseRow(i: i32, r: usize): f64 {
   let e0: f64 = 0;
   let e1: f64 = 0;
   let e2: f64 = 0;
   let e3: f64 = 0;
-  let p = load<i32>(gERowStart + (<usize>i << 2));
-  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
-  for (; p + 3 < pEnd; p += 4) {
-    const cp = gECols + (<usize>p << 2);
-    e0 += load<f64>(r + (<usize>load<i32>(cp) << 3));
-    e1 += load<f64>(r + (<usize>load<i32>(cp, 4) << 3));
-    e2 += load<f64>(r + (<usize>load<i32>(cp, 8) << 3));
-    e3 += load<f64>(r + (<usize>load<i32>(cp, 12) << 3));
+  let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2);
+  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
+  for (; p + 12 < pEnd; p += 16) {
+    e0 += load<f64>(r + <usize>load<i32>(p));
+    e1 += load<f64>(r + <usize>load<i32>(p, 4));
+    e2 += load<f64>(r + <usize>load<i32>(p, 8));
+    e3 += load<f64>(r + <usize>load<i32>(p, 12));
   }
-  for (; p < pEnd; p++) e0 += load<f64>(r + (<usize>load<i32>(gECols + (<usize>p << 2)) << 3));
+  for (; p < pEnd; p += 4) e0 += load<f64>(r + <usize>load<i32>(p));
   let s0: f64 = 0;
   let s1: f64 = 0;
   let s2: f64 = 0;
   let s3: f64 = 0;
-  let q = load<i32>(gRowStart + (<usize>i << 2));
-  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
-  for (; q + 3 < qEnd; q += 4) {
-    const cq = gCols + (<usize>q << 2);
-    const vq = gValues + (<usize>q << 3);
-    s0 += load<f64>(vq) * load<f64>(r + (<usize>load<i32>(cq) << 3));
-    s1 += load<f64>(vq, 8) * load<f64>(r + (<usize>load<i32>(cq, 4) << 3));
-    s2 += load<f64>(vq, 16) * load<f64>(r + (<usize>load<i32>(cq, 8) << 3));
-    s3 += load<f64>(vq, 24) * load<f64>(r + (<usize>load<i32>(cq, 12) << 3));
+  const qStart = load<i32>(gRowStart + (<usize>i << 2));
+  let q = gCols + (<usize>qStart << 2);
+  let w = gValues + (<usize>qStart << 3);
+  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
+  for (; q + 12 < qEnd; q += 16) {
+    s0 += load<f64>(w) * load<f64>(r + <usize>load<i32>(q));
+    s1 += load<f64>(w, 8) * load<f64>(r + <usize>load<i32>(q, 4));
+    s2 += load<f64>(w, 16) * load<f64>(r + <usize>load<i32>(q, 8));
+    s3 += load<f64>(w, 24) * load<f64>(r + <usize>load<i32>(q, 12));
+    w += 32;
   }
-  for (; q < qEnd; q++) s0 += load<f64>(gValues + (<usize>q << 3)) * load<f64>(r + (<usize>load<i32>(gCols + (<usize>q << 2)) << 3));
+  for (; q < qEnd; q += 4) {
+    s0 += load<f64>(w) * load<f64>(r + <usize>load<i32>(q));
+    w += 8;
+  }
   return gSharedWeight * ((e0 + e1) + (e2 + e3)) + ((s0 + s1) + (s2 + s3));
 }
 
@@ -292,7 +297,7 @@ export function trial(
 
 // y[i, vOff/16 .. vOff/16 + width) for one row: `width` f64x2 session vectors, one accumulator
 // each: first the shared-weight E sum, scaled by wE, then the weighted CSR terms added on.
-// Widths 5 (K = 10, the paper's session count), 4, 2, 1.
+// Column entries are byte offsets j·rowStride. Widths 5 (K = 10, the paper's session count), 4, 2, 1.
 @inline
 function batchRow5(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
   let a0 = f64x2.splat(0);
@@ -300,9 +305,10 @@ function batchRow5(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): v
   let a2 = f64x2.splat(0);
   let a3 = f64x2.splat(0);
   let a4 = f64x2.splat(0);
-  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
-  for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
-    const base = r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff;
+  const rv = r + vOff;
+  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
+    const base = rv + <usize>load<i32>(p);
     a0 = f64x2.add(a0, v128.load(base, 0));
     a1 = f64x2.add(a1, v128.load(base, 16));
     a2 = f64x2.add(a2, v128.load(base, 32));
@@ -315,10 +321,13 @@ function batchRow5(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): v
   a2 = f64x2.mul(shared, a2);
   a3 = f64x2.mul(shared, a3);
   a4 = f64x2.mul(shared, a4);
-  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
-  for (let q = load<i32>(gRowStart + (<usize>i << 2)); q < qEnd; q++) {
-    const w = v128.load64_splat(gValues + (<usize>q << 3));
-    const base = r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff;
+  const qStart = load<i32>(gRowStart + (<usize>i << 2));
+  let wp = gValues + (<usize>qStart << 3);
+  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
+    const w = v128.load64_splat(wp);
+    wp += 8;
+    const base = rv + <usize>load<i32>(q);
     a0 = f64x2.add(a0, f64x2.mul(w, v128.load(base, 0)));
     a1 = f64x2.add(a1, f64x2.mul(w, v128.load(base, 16)));
     a2 = f64x2.add(a2, f64x2.mul(w, v128.load(base, 32)));
@@ -339,9 +348,10 @@ function batchRow4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): v
   let a1 = f64x2.splat(0);
   let a2 = f64x2.splat(0);
   let a3 = f64x2.splat(0);
-  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
-  for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
-    const base = r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff;
+  const rv = r + vOff;
+  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
+    const base = rv + <usize>load<i32>(p);
     a0 = f64x2.add(a0, v128.load(base, 0));
     a1 = f64x2.add(a1, v128.load(base, 16));
     a2 = f64x2.add(a2, v128.load(base, 32));
@@ -352,10 +362,13 @@ function batchRow4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): v
   a1 = f64x2.mul(shared, a1);
   a2 = f64x2.mul(shared, a2);
   a3 = f64x2.mul(shared, a3);
-  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
-  for (let q = load<i32>(gRowStart + (<usize>i << 2)); q < qEnd; q++) {
-    const w = v128.load64_splat(gValues + (<usize>q << 3));
-    const base = r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff;
+  const qStart = load<i32>(gRowStart + (<usize>i << 2));
+  let wp = gValues + (<usize>qStart << 3);
+  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
+    const w = v128.load64_splat(wp);
+    wp += 8;
+    const base = rv + <usize>load<i32>(q);
     a0 = f64x2.add(a0, f64x2.mul(w, v128.load(base, 0)));
     a1 = f64x2.add(a1, f64x2.mul(w, v128.load(base, 16)));
     a2 = f64x2.add(a2, f64x2.mul(w, v128.load(base, 32)));
@@ -372,19 +385,23 @@ function batchRow4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): v
 function batchRow2(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
   let a0 = f64x2.splat(0);
   let a1 = f64x2.splat(0);
-  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
-  for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
-    const base = r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff;
+  const rv = r + vOff;
+  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
+    const base = rv + <usize>load<i32>(p);
     a0 = f64x2.add(a0, v128.load(base, 0));
     a1 = f64x2.add(a1, v128.load(base, 16));
   }
   const shared = f64x2.splat(gSharedWeight);
   a0 = f64x2.mul(shared, a0);
   a1 = f64x2.mul(shared, a1);
-  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
-  for (let q = load<i32>(gRowStart + (<usize>i << 2)); q < qEnd; q++) {
-    const w = v128.load64_splat(gValues + (<usize>q << 3));
-    const base = r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff;
+  const qStart = load<i32>(gRowStart + (<usize>i << 2));
+  let wp = gValues + (<usize>qStart << 3);
+  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
+    const w = v128.load64_splat(wp);
+    wp += 8;
+    const base = rv + <usize>load<i32>(q);
     a0 = f64x2.add(a0, f64x2.mul(w, v128.load(base, 0)));
     a1 = f64x2.add(a1, f64x2.mul(w, v128.load(base, 16)));
   }
@@ -396,28 +413,28 @@ function batchRow2(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): v
 // One session vector: two interleaved accumulator chains (a single chain is add-latency bound).
 @inline
 function batchRow1(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+  const rv = r + vOff;
   let e0 = f64x2.splat(0);
   let e1 = f64x2.splat(0);
-  let p = load<i32>(gERowStart + (<usize>i << 2));
-  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
-  for (; p + 1 < pEnd; p += 2) {
-    e0 = f64x2.add(e0, v128.load(r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff));
-    e1 = f64x2.add(e1, v128.load(r + <usize>load<i32>(gECols + (<usize>p << 2), 4) * rowStride + vOff));
+  let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2);
+  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
+  for (; p + 4 < pEnd; p += 8) {
+    e0 = f64x2.add(e0, v128.load(rv + <usize>load<i32>(p)));
+    e1 = f64x2.add(e1, v128.load(rv + <usize>load<i32>(p, 4)));
   }
-  if (p < pEnd) e0 = f64x2.add(e0, v128.load(r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff));
+  if (p < pEnd) e0 = f64x2.add(e0, v128.load(rv + <usize>load<i32>(p)));
   let s0 = f64x2.mul(f64x2.splat(gSharedWeight), f64x2.add(e0, e1));
   let s1 = f64x2.splat(0);
-  let q = load<i32>(gRowStart + (<usize>i << 2));
-  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
-  for (; q + 1 < qEnd; q += 2) {
-    const c = gCols + (<usize>q << 2);
-    const v = gValues + (<usize>q << 3);
-    s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(v), v128.load(r + <usize>load<i32>(c) * rowStride + vOff)));
-    s1 = f64x2.add(s1, f64x2.mul(v128.load64_splat(v, 8), v128.load(r + <usize>load<i32>(c, 4) * rowStride + vOff)));
+  const qStart = load<i32>(gRowStart + (<usize>i << 2));
+  let q = gCols + (<usize>qStart << 2);
+  let wp = gValues + (<usize>qStart << 3);
+  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
+  for (; q + 4 < qEnd; q += 8) {
+    s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(wp), v128.load(rv + <usize>load<i32>(q))));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load64_splat(wp, 8), v128.load(rv + <usize>load<i32>(q, 4))));
+    wp += 16;
   }
-  if (q < qEnd) {
-    s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(gValues + (<usize>q << 3)), v128.load(r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff)));
-  }
+  if (q < qEnd) s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(wp), v128.load(rv + <usize>load<i32>(q))));
   v128.store(y + <usize>i * rowStride + vOff, f64x2.add(s0, s1));
 }
 
@@ -588,56 +605,129 @@ export function setNetworkF32(valuesF32: usize, sharedWeight: f32): void {
 }
 
 @inline
-function batchRowF32x3(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let e0 = f32x4.splat(0);
-  let e1 = f32x4.splat(0);
-  let e2 = f32x4.splat(0);
-  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
-  for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
-    const base = r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff;
-    e0 = f32x4.add(e0, v128.load(base));
-    e1 = f32x4.add(e1, v128.load(base, 16));
-    e2 = f32x4.add(e2, v128.load(base, 32));
-  }
-  let s0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0);
-  let s2 = f32x4.splat(0);
-  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
-  for (let q = load<i32>(gRowStart + (<usize>i << 2)); q < qEnd; q++) {
-    const w = v128.load32_splat(gValuesF32 + (<usize>q << 2));
-    const base = r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff;
-    s0 = f32x4.add(s0, f32x4.mul(w, v128.load(base)));
-    s1 = f32x4.add(s1, f32x4.mul(w, v128.load(base, 16)));
-    s2 = f32x4.add(s2, f32x4.mul(w, v128.load(base, 32)));
+function batchRowF32x4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  const rv = r + vOff;
+  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
+    const base = rv + <usize>load<i32>(p);
+    a0 = f32x4.add(a0, v128.load(base, 0));
+    a1 = f32x4.add(a1, v128.load(base, 16));
+    a2 = f32x4.add(a2, v128.load(base, 32));
+    a3 = f32x4.add(a3, v128.load(base, 48));
   }
   const shared = f32x4.splat(gSharedWeightF32);
+  a0 = f32x4.mul(shared, a0);
+  a1 = f32x4.mul(shared, a1);
+  a2 = f32x4.mul(shared, a2);
+  a3 = f32x4.mul(shared, a3);
+  const qStart = load<i32>(gRowStart + (<usize>i << 2));
+  let wp = gValuesF32 + (<usize>qStart << 2);
+  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
+    const w = v128.load32_splat(wp);
+    wp += 4;
+    const base = rv + <usize>load<i32>(q);
+    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
+    a1 = f32x4.add(a1, f32x4.mul(w, v128.load(base, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(w, v128.load(base, 32)));
+    a3 = f32x4.add(a3, f32x4.mul(w, v128.load(base, 48)));
+  }
   const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, f32x4.add(f32x4.mul(shared, e0), s0));
-  v128.store(out, f32x4.add(f32x4.mul(shared, e1), s1), 16);
-  v128.store(out, f32x4.add(f32x4.mul(shared, e2), s2), 32);
+  v128.store(out, a0, 0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+  v128.store(out, a3, 48);
+}
+
+@inline
+function batchRowF32x3(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  const rv = r + vOff;
+  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
+    const base = rv + <usize>load<i32>(p);
+    a0 = f32x4.add(a0, v128.load(base, 0));
+    a1 = f32x4.add(a1, v128.load(base, 16));
+    a2 = f32x4.add(a2, v128.load(base, 32));
+  }
+  const shared = f32x4.splat(gSharedWeightF32);
+  a0 = f32x4.mul(shared, a0);
+  a1 = f32x4.mul(shared, a1);
+  a2 = f32x4.mul(shared, a2);
+  const qStart = load<i32>(gRowStart + (<usize>i << 2));
+  let wp = gValuesF32 + (<usize>qStart << 2);
+  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
+    const w = v128.load32_splat(wp);
+    wp += 4;
+    const base = rv + <usize>load<i32>(q);
+    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
+    a1 = f32x4.add(a1, f32x4.mul(w, v128.load(base, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(w, v128.load(base, 32)));
+  }
+  const out = y + <usize>i * rowStride + vOff;
+  v128.store(out, a0, 0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+}
+
+@inline
+function batchRowF32x2(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  const rv = r + vOff;
+  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
+    const base = rv + <usize>load<i32>(p);
+    a0 = f32x4.add(a0, v128.load(base, 0));
+    a1 = f32x4.add(a1, v128.load(base, 16));
+  }
+  const shared = f32x4.splat(gSharedWeightF32);
+  a0 = f32x4.mul(shared, a0);
+  a1 = f32x4.mul(shared, a1);
+  const qStart = load<i32>(gRowStart + (<usize>i << 2));
+  let wp = gValuesF32 + (<usize>qStart << 2);
+  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
+    const w = v128.load32_splat(wp);
+    wp += 4;
+    const base = rv + <usize>load<i32>(q);
+    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
+    a1 = f32x4.add(a1, f32x4.mul(w, v128.load(base, 16)));
+  }
+  const out = y + <usize>i * rowStride + vOff;
+  v128.store(out, a0, 0);
+  v128.store(out, a1, 16);
 }
 
 @inline
 function batchRowF32x1(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let e0 = f32x4.splat(0);
-  const pEnd = load<i32>(gERowStart + (<usize>(i + 1) << 2));
-  for (let p = load<i32>(gERowStart + (<usize>i << 2)); p < pEnd; p++) {
-    e0 = f32x4.add(e0, v128.load(r + <usize>load<i32>(gECols + (<usize>p << 2)) * rowStride + vOff));
+  let a0 = f32x4.splat(0);
+  const rv = r + vOff;
+  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
+    const base = rv + <usize>load<i32>(p);
+    a0 = f32x4.add(a0, v128.load(base, 0));
   }
-  let s0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0);
-  let q = load<i32>(gRowStart + (<usize>i << 2));
-  const qEnd = load<i32>(gRowStart + (<usize>(i + 1) << 2));
-  for (; q + 1 < qEnd; q += 2) {
-    const c = gCols + (<usize>q << 2);
-    const v = gValuesF32 + (<usize>q << 2);
-    s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(v), v128.load(r + <usize>load<i32>(c) * rowStride + vOff)));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(v, 4), v128.load(r + <usize>load<i32>(c, 4) * rowStride + vOff)));
+  const shared = f32x4.splat(gSharedWeightF32);
+  a0 = f32x4.mul(shared, a0);
+  const qStart = load<i32>(gRowStart + (<usize>i << 2));
+  let wp = gValuesF32 + (<usize>qStart << 2);
+  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
+  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
+    const w = v128.load32_splat(wp);
+    wp += 4;
+    const base = rv + <usize>load<i32>(q);
+    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
   }
-  if (q < qEnd) {
-    s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(gValuesF32 + (<usize>q << 2)), v128.load(r + <usize>load<i32>(gCols + (<usize>q << 2)) * rowStride + vOff)));
-  }
-  v128.store(y + <usize>i * rowStride + vOff, f32x4.add(f32x4.mul(f32x4.splat(gSharedWeightF32), e0), f32x4.add(s0, s1)));
+  const out = y + <usize>i * rowStride + vOff;
+  v128.store(out, a0, 0);
 }
 
 function batchMatvecF32(r: usize, y: usize, vectors: i32): void {
@@ -645,8 +735,12 @@ function batchMatvecF32(r: usize, y: usize, vectors: i32): void {
   const rowStride = <usize>vectors << 4;
   for (let i = 0; i < n; i++) {
     let v = 0;
-    for (; v + 2 < vectors; v += 3) batchRowF32x3(i, r, y, rowStride, <usize>v << 4);
-    for (; v < vectors; v++) batchRowF32x1(i, r, y, rowStride, <usize>v << 4);
+    if (vectors % 3 == 0) {
+      for (; v < vectors; v += 3) batchRowF32x3(i, r, y, rowStride, <usize>v << 4);
+    }
+    for (; v + 3 < vectors; v += 4) batchRowF32x4(i, r, y, rowStride, <usize>v << 4);
+    for (; v + 1 < vectors; v += 2) batchRowF32x2(i, r, y, rowStride, <usize>v << 4);
+    if (v < vectors) batchRowF32x1(i, r, y, rowStride, <usize>v << 4);
   }
 }
 

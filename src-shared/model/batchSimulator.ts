@@ -90,9 +90,11 @@ class WasmBatchEngine implements BatchEngine {
     };
     const buffer = wasm.memory.buffer;
     new Int32Array(buffer, eRowStart, n + 1).set(sparse.eRowStart);
-    new Int32Array(buffer, eCols, sparse.eCols.length).set(sparse.eCols);
+    // Column entries as byte offsets of row j in the interleaved layout (j · KP · 8).
+    const rowBytes = this.kp * 8;
+    new Int32Array(buffer, eCols, sparse.eCols.length).set(sparse.eCols.map((j) => rowBytes * j));
     new Int32Array(buffer, rowStart, n + 1).set(sparse.rowStart);
-    new Int32Array(buffer, cols, sparse.cols.length).set(sparse.cols);
+    new Int32Array(buffer, cols, sparse.cols.length).set(sparse.cols.map((j) => rowBytes * j));
     new Float64Array(buffer, values, sparse.values.length).set(sparse.values);
     new Float64Array(buffer, this.ptr.readout, network.readout.weights.length).set(network.readout.weights);
     wasm.setNetwork(n, sparse.sharedWeight, eRowStart, eCols, rowStart, cols, values, 0, n, 0);
@@ -201,9 +203,11 @@ class WasmBatchF32Engine implements BatchEngine {
     };
     const buffer = wasm.memory.buffer;
     new Int32Array(buffer, eRowStart, n + 1).set(sparse.eRowStart);
-    new Int32Array(buffer, eCols, sparse.eCols.length).set(sparse.eCols);
+    // Column entries as byte offsets of row j in the interleaved float32 layout (j · KP4 · 4).
+    const rowBytes = this.kp * 4;
+    new Int32Array(buffer, eCols, sparse.eCols.length).set(sparse.eCols.map((j) => rowBytes * j));
     new Int32Array(buffer, rowStart, n + 1).set(sparse.rowStart);
-    new Int32Array(buffer, cols, sparse.cols.length).set(sparse.cols);
+    new Int32Array(buffer, cols, sparse.cols.length).set(sparse.cols.map((j) => rowBytes * j));
     new Float32Array(buffer, values, sparse.values.length).set(sparse.values);
     new Float32Array(buffer, this.ptr.readout, network.readout.weights.length).set(network.readout.weights);
     wasm.setNetwork(n, sparse.sharedWeight, eRowStart, eCols, rowStart, cols, 0, 0, n, 0);

@@ -19,29 +19,16 @@ export const KERNEL_NAMES: readonly KernelName[] = ['auto', 'reference', 'csr', 
 export const DEFAULT_KERNEL: KernelName = 'auto';
 
 /**
- * Density of the inhibitory block W[:, nE:] above which the dense-I kernel wins. Measured
- * (min of 15 trials, this project's EPYC): I density 0.4 — dense-I 3.5 vs sparse 3.9 ms (N 200),
- * 11.5 vs 12.6 (N 400), 43.7 vs 45.4 (N 800); I density 0.15, N 400 — sparse 7.3 vs dense-I 11.5.
+ * What 'auto' resolves to here: the WebAssembly float64 sparse kernel, else the TypeScript CSR
+ * kernel. Measured (min of 40 trials, this project's 2-core EPYC under load from other jobs),
+ * wasm-sparse vs wasm-dense-i, ms per 500 ms trial: N 200 (I density 0.4) 3.12 vs 3.26;
+ * N 400: 14.5 vs 17.1; N 400 with I density 0.15: 9.9 vs 18.8; N 800: 75.9 vs 81.9.
+ * (dense-I won by ~10 % before the sparse loops read byte offsets; it stays available by name.)
+ * The network argument is accepted for future size/density-based choices.
  */
-export const DENSE_I_MIN_DENSITY = 0.3;
-
-function inhibitoryDensity(network: Network): number {
-  const { n, nE, W } = network;
-  if (nE >= n) return 0;
-  let nonZero = 0;
-  for (let i = 0; i < n; i++) for (let j = nE; j < n; j++) if (W[i * n + j] !== 0) nonZero++;
-  return nonZero / (n * (n - nE));
-}
-
-/**
- * What 'auto' resolves to here: the WebAssembly float64 kernel (dense-I when the I block is dense
- * enough, given the network), else the TypeScript CSR kernel. Explicit names pass through.
- */
-export function resolveKernelName(name: KernelName, network?: Network): Exclude<KernelName, 'auto'> {
+export function resolveKernelName(name: KernelName, _network?: Network): Exclude<KernelName, 'auto'> {
   if (name !== 'auto') return name;
-  if (!dynamicsWasmAvailable()) return 'csr';
-  if (network && inhibitoryDensity(network) < DENSE_I_MIN_DENSITY) return 'wasm-sparse';
-  return 'wasm-dense-i';
+  return dynamicsWasmAvailable() ? 'wasm-sparse' : 'csr';
 }
 
 class ReferenceKernel implements TrialKernel {

@@ -66,9 +66,10 @@ export class WasmKernel implements TrialKernel {
     // All allocation is done: views stay valid from here on.
     const buffer = wasm.memory.buffer;
     new Int32Array(buffer, eRowStart, n + 1).set(sparse.eRowStart);
-    new Int32Array(buffer, eCols, sparse.eCols.length).set(sparse.eCols);
+    // Column entries as byte offsets into the rate vector (the kernel does no index arithmetic).
+    new Int32Array(buffer, eCols, sparse.eCols.length).set(sparse.eCols.map((j) => 8 * j));
     new Int32Array(buffer, rowStart, n + 1).set(sparse.rowStart);
-    new Int32Array(buffer, cols, sparse.cols.length).set(sparse.cols);
+    new Int32Array(buffer, cols, sparse.cols.length).set(sparse.cols.map((j) => 8 * j));
     new Float64Array(buffer, values, sparse.values.length).set(sparse.values);
     if (dense) {
       const block = new Float64Array(buffer, dense, n * denseWidthPad);
