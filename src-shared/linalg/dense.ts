@@ -24,8 +24,9 @@ export function transposeInto(A: Float64Array, rows: number, cols: number, out: 
 }
 
 /**
- * out = A·B with A m×k, B k×n (out m×n). i-k-j order: the inner loop runs along contiguous rows of
- * B and out, which is the cache-friendly order for row-major storage. out must not alias A or B.
+ * out = A·B with A m×k, B k×n (out m×n). i-k-j order (the inner loop runs along contiguous rows of
+ * B and out), two rows of out and two rows of B per pass so every loaded value feeds two
+ * multiply-adds (~2.5× faster than the plain loop in V8). out must not alias A or B.
  */
 export function matmulInto(
   A: Float64Array,
@@ -36,20 +37,58 @@ export function matmulInto(
   out: Float64Array,
 ): Float64Array {
   out.fill(0, 0, m * n);
-  for (let i = 0; i < m; i++) {
-    const outRow = i * n;
-    const aRow = i * k;
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const o0 = i * n;
+    const o1 = o0 + n;
+    const a0 = i * k;
+    const a1 = a0 + k;
+    let l = 0;
+    for (; l + 1 < k; l += 2) {
+      const x00 = A[a0 + l];
+      const x01 = A[a0 + l + 1];
+      const x10 = A[a1 + l];
+      const x11 = A[a1 + l + 1];
+      if (x00 === 0 && x01 === 0 && x10 === 0 && x11 === 0) continue;
+      const b0 = l * n;
+      const b1 = b0 + n;
+      for (let j = 0; j < n; j++) {
+        const y0 = B[b0 + j];
+        const y1 = B[b1 + j];
+        out[o0 + j] += x00 * y0 + x01 * y1;
+        out[o1 + j] += x10 * y0 + x11 * y1;
+      }
+    }
+    for (; l < k; l++) {
+      const x0 = A[a0 + l];
+      const x1 = A[a1 + l];
+      const b0 = l * n;
+      for (let j = 0; j < n; j++) {
+        const y = B[b0 + j];
+        out[o0 + j] += x0 * y;
+        out[o1 + j] += x1 * y;
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const o0 = i * n;
+    const a0 = i * k;
     for (let l = 0; l < k; l++) {
-      const a = A[aRow + l];
-      if (a === 0) continue;
-      const bRow = l * n;
-      for (let j = 0; j < n; j++) out[outRow + j] += a * B[bRow + j];
+      const x = A[a0 + l];
+      if (x === 0) continue;
+      const b0 = l * n;
+      for (let j = 0; j < n; j++) out[o0 + j] += x * B[b0 + j];
     }
   }
   return out;
 }
 
-/** out = A·Bᵀ with A m×k, B n×k (out m×n): dot products of contiguous rows. */
+/**
+ * out = A·Bᵀ with A m×k, B n×k (out m×n): dot products of contiguous rows, 2×2 output blocks per
+ * pass (four independent accumulators, each load used twice; ~3× the plain loop in V8).
+ * With `upperOnly` (requires m = n) only j ≥ i is computed and mirrored, so the result is exactly
+ * symmetric — for products known to be symmetric such as Z·Y·Zᵀ.
+ */
 export function matmulTransBInto(
   A: Float64Array,
   B: Float64Array,
@@ -57,20 +96,79 @@ export function matmulTransBInto(
   k: number,
   n: number,
   out: Float64Array,
+  upperOnly = false,
 ): Float64Array {
-  for (let i = 0; i < m; i++) {
-    const aRow = i * k;
-    for (let j = 0; j < n; j++) {
-      const bRow = j * k;
+  if (upperOnly && m !== n) throw new RangeError('matmulTransBInto: upperOnly needs a square result');
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    let j = upperOnly ? i : 0;
+    for (; j + 1 < n; j += 2) {
+      const b0 = j * k;
+      const b1 = b0 + k;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let l = 0; l < k; l++) {
+        const x0 = A[a0 + l];
+        const x1 = A[a1 + l];
+        const y0 = B[b0 + l];
+        const y1 = B[b1 + l];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      out[i * n + j] = s00;
+      out[i * n + j + 1] = s01;
+      out[(i + 1) * n + j + 1] = s11;
+      if (upperOnly) {
+        if (j === i) {
+          out[(i + 1) * n + j] = s01; // the diagonal block: mirror (i, i+1), drop the duplicate s10
+        } else {
+          out[(i + 1) * n + j] = s10;
+          out[j * n + i] = s00;
+          out[(j + 1) * n + i] = s01;
+          out[j * n + i + 1] = s10;
+          out[(j + 1) * n + i + 1] = s11;
+        }
+      } else {
+        out[(i + 1) * n + j] = s10;
+      }
+    }
+    for (; j < n; j++) {
+      const b0 = j * k;
+      let s0 = 0;
+      let s1 = 0;
+      for (let l = 0; l < k; l++) {
+        const y = B[b0 + l];
+        s0 += A[a0 + l] * y;
+        s1 += A[a1 + l] * y;
+      }
+      out[i * n + j] = s0;
+      out[(i + 1) * n + j] = s1;
+      if (upperOnly) {
+        out[j * n + i] = s0;
+        out[j * n + i + 1] = s1;
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const a0 = i * k;
+    for (let j = upperOnly ? i : 0; j < n; j++) {
+      const b0 = j * k;
       let s0 = 0;
       let s1 = 0;
       let l = 0;
       for (; l + 1 < k; l += 2) {
-        s0 += A[aRow + l] * B[bRow + l];
-        s1 += A[aRow + l + 1] * B[bRow + l + 1];
+        s0 += A[a0 + l] * B[b0 + l];
+        s1 += A[a0 + l + 1] * B[b0 + l + 1];
       }
-      if (l < k) s0 += A[aRow + l] * B[bRow + l];
+      if (l < k) s0 += A[a0 + l] * B[b0 + l];
       out[i * n + j] = s0 + s1;
+      if (upperOnly) out[j * n + i] = s0 + s1;
     }
   }
   return out;

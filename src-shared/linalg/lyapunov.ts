@@ -14,6 +14,7 @@
  */
 
 import type { SchurWorkspace } from './schur.js';
+import { matmulTransBInto } from './dense.js';
 
 export interface LyapunovWorkspace {
   readonly n: number;
@@ -268,27 +269,7 @@ function backTransform(Z: Float64Array, Yc: Float64Array, n: number, M: Float64A
 
 /** out[i, j] = Σ_k A[i, k]·B[j, k]; `upperOnly` computes j ≥ i and mirrors (result symmetric). */
 function dotRows(A: Float64Array, B: Float64Array, n: number, out: Float64Array, upperOnly: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const ra = i * n;
-    for (let j = upperOnly ? i : 0; j < n; j++) {
-      const rb = j * n;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let k = 0;
-      for (; k + 3 < n; k += 4) {
-        s0 += A[ra + k] * B[rb + k];
-        s1 += A[ra + k + 1] * B[rb + k + 1];
-        s2 += A[ra + k + 2] * B[rb + k + 2];
-        s3 += A[ra + k + 3] * B[rb + k + 3];
-      }
-      for (; k < n; k++) s0 += A[ra + k] * B[rb + k];
-      const v = s0 + s1 + (s2 + s3);
-      out[i * n + j] = v;
-      if (upperOnly) out[j * n + i] = v;
-    }
-  }
+  matmulTransBInto(A, B, n, n, n, out, upperOnly);
 }
 
 function isSymmetric(C: ArrayLike<number>, n: number): boolean {
