@@ -1,0 +1,54 @@
+/**
+ * `gainlab fit-readout`: fit the readout of a network directory to a target movement with all
+ * gains 1 (model-spec §2: NNLS on [1, f(x_E)], offset first, all weights ≥ 0) and write it to
+ * DIR/readout.npy (shape (1 + nE,) for one channel, (channels, 1 + nE) otherwise).
+ */
+import path from 'node:path';
+import { computeOutput, normalisedError, Simulator } from '../../src-shared/model/dynamics.js';
+import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { fitReadout } from '../../src-shared/model/readoutFit.js';
+import { readNpyFile, loadNetworkDir, parseOptions, resolvePath, usageText, writeNpyFile, CliError, type CliIo, type CommandSpec } from '../cliSupport.js';
+
+export const spec: CommandSpec = {
+  name: 'fit-readout',
+  summary: 'Fit a non-negative readout (offset first) to a target with all gains 1; writes DIR/readout.npy.',
+  options: {
+    net: { type: 'string', value: 'DIR', description: 'network directory (W.npy, x0.npy)', required: true },
+    target: { type: 'string', value: 'FILE.npy', description: 'target movement, (200,) or (channels, 200)', required: true },
+  },
+};
+
+export const USAGE = usageText(spec);
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const o = parseOptions(spec, argv);
+  if (!o) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const dir = resolvePath(io, o.net as string);
+  const network = loadNetworkDir(dir, false);
+  const params = DEFAULT_DYNAMICS;
+  const targetFile = resolvePath(io, o.target as string);
+  const t = readNpyFile(targetFile, 'target');
+  const nSamples = params.nSamples;
+  const channels = t.shape.length === 1 ? 1 : t.shape.length === 2 ? t.shape[0] : -1;
+  const width = t.shape.length === 1 ? t.shape[0] : t.shape[1];
+  if (channels < 1 || width !== nSamples) {
+    throw new CliError(`target: ${targetFile} must have shape (${nSamples},) or (channels, ${nSamples}), got (${t.shape.join(', ')})`);
+  }
+  const simulator = new Simulator(network, params);
+  const { rates } = simulator.run(new Float64Array(network.n).fill(1));
+  const readout = fitReadout(rates, nSamples, network.n, network.nE, t.data, channels);
+  const output = computeOutput(rates, nSamples, network.n, network.nE, readout);
+  const error = normalisedError(output, t.data, channels, nSamples);
+  simulator.dispose();
+  const shape = channels === 1 ? [1 + network.nE] : [channels, 1 + network.nE];
+  writeNpyFile(path.join(dir, 'readout.npy'), readout.weights, shape);
+  let nonZero = 0;
+  for (const w of readout.weights) if (w > 0) nonZero++;
+  io.stdout.write(
+    `readout fitted to ${path.basename(targetFile)}: error ${error.toPrecision(6)} (${nonZero} of ${readout.weights.length} weights non-zero); wrote ${path.join(dir, 'readout.npy')}\n`,
+  );
+  return 0;
+}

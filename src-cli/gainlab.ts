@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/**
+ * `gainlab`: GainLab without the window — build SOC networks, fit readouts, simulate and train
+ * from the command line, reading and writing .npy files (network directories hold W.npy, x0.npy
+ * and readout.npy with the offset first, like the authors' published data).
+ *
+ * `main(argv, io)` runs in-process (tests call it with their own writers) and returns the exit
+ * code: 0 success, 1 unexpected failure, 2 bad arguments or bad input files.
+ * Built to out/main/cli.js; during development: `npx tsx src-cli/gainlab.ts ...`.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CliError, type CliIo } from './cliSupport.js';
+import { COMMANDS } from './commands/index.js';
+
+export type { CliIo } from './cliSupport.js';
+
+const VERSION = '0.1.0';
+
+export function generalUsage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = [
+    'usage: gainlab <command> [options]',
+    '',
+    'GainLab: gain modulation in stability-optimised circuits (Stroud et al. 2018).',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'gainlab <command> --help' for a command's options.",
+    'Exit codes: 0 ok, 1 unexpected failure, 2 bad arguments or input files.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h') {
+    (first === undefined ? io.stderr : io.stdout).write(generalUsage());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout.write(`gainlab ${VERSION}\n`);
+    return 0;
+  }
+  let name = first;
+  let args = rest;
+  if (first === 'help') {
+    if (rest.length === 0) {
+      io.stdout.write(generalUsage());
+      return 0;
+    }
+    name = rest[0];
+    args = ['--help'];
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
+    io.stderr.write(`gainlab: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+    return 2;
+  }
+  let module;
+  try {
+    module = await entry.load();
+  } catch (error) {
+    const owner = entry.owner ? `; it is provided by ${entry.owner}` : '';
+    io.stderr.write(`gainlab: the '${name}' command is not available in this build (${oneLine(String((error as Error)?.message ?? error))})${owner}\n`);
+    return 1;
+  }
+  try {
+    return await module.run(args, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr.write(`${oneLine(error.message)}${error.usage ? `; ${error.usage}` : ''}\n`);
+      return 2;
+    }
+    io.stderr.write(`gainlab ${name}: unexpected error: ${oneLine(String((error as Error)?.stack ?? error))}\n`);
+    return 1;
+  }
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  // Ctrl-C once: finish the current trial and write the partial result; twice: quit at once.
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\ninterrupted: stopping after the current step (Ctrl-C again to quit now)\n');
+  });
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, shouldStop: () => interrupted };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`gainlab: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

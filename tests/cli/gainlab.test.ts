@@ -1,0 +1,198 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src-cli/gainlab.js';
+import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
+import { createSchurWorkspace, maxReal, realSchurInto } from '../../src-shared/linalg/schur.js';
+import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
+import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { expectClose } from '../helpers/expectClose.js';
+import { hasReference, referenceDir, referenceSkipReason } from '../helpers/reference.js';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'gainlab-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function gainlab(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    cwd: scratch,
+  });
+  return { code, stdout, stderr };
+}
+
+const readNpy = (file: string) => parseNpy(new Uint8Array(readFileSync(file)));
+const ref = (name: string) => path.join(referenceDir, name);
+/** The number printed after "error " on a result line. */
+const printedError = (text: string) => Number(/error (\S+?)[;,\s]/.exec(text)?.[1]);
+
+describe('gainlab: help and argument errors', () => {
+  it('prints general and per-command help', async () => {
+    const help = await gainlab('--help');
+    expect(help.code).toBe(0);
+    for (const name of ['soc', 'fit-readout', 'simulate', 'train', 'inspect']) expect(help.stdout).toContain(name);
+    const trainHelp = await gainlab('train', '--help');
+    expect(trainHelp.code).toBe(0);
+    expect(trainHelp.stdout).toMatch(/usage: gainlab train .*--net DIR/);
+    expect(trainHelp.stdout).toContain('--rule reward|gradient');
+    expect((await gainlab('help', 'soc')).stdout).toContain('usage: gainlab soc');
+    expect((await gainlab('inspect', '--help')).code).toBe(0); // registered, module present
+  });
+
+  it('bad arguments exit with 2 and one line naming the problem and the valid options', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [[], /usage: gainlab <command>/],
+      [['frobnicate'], /unknown command 'frobnicate'.*simulate/],
+      [['simulate'], /--net is required; valid options: --net DIR, --gains FILE.npy, --target FILE.npy, --out DIR/],
+      [['simulate', '--net', 'x', '--speed', '3'], /unknown option --speed; valid options:/],
+      [['train', '--net', 'x', '--target', 't', '--out', 'o', '--trials', 'many'], /--trials must be a number, got 'many'/],
+      [['train', '--net', 'x', '--target', 't', '--out', 'o', '--trials', '2.5'], /--trials must be an integer/],
+      [['train', '--net', 'x', '--target', 't', '--out', 'o', '--rule', 'hebb'], /--rule must be one of reward, gradient/],
+      [['soc', '--n', '7', '--out', 'o'], /--n must be an even integer/],
+      [['simulate', '--net'], /--net needs a value/],
+      [['simulate', 'stray'], /unexpected argument 'stray'/],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await gainlab(...argv);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stderr, argv.join(' ')).toMatch(message);
+      if (argv.length > 0) expect(result.stderr.trimEnd().split('\n').length, argv.join(' ')).toBe(1);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('missing and corrupt input files exit with 2 and a one-line message', async () => {
+    const bad = path.join(scratch, 'bad-net');
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(path.join(bad, 'W.npy'), 'this is not an npy file');
+    writeFileSync(path.join(bad, 'x0.npy'), encodeNpy(new Float64Array(4), [4]));
+    let r = await gainlab('simulate', '--net', 'bad-net');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/network W: .*W\.npy is not a valid \.npy file/);
+    expect(r.stderr.trimEnd().split('\n').length).toBe(1);
+
+    // a truncated file (header promises 2×2 doubles, data cut short)
+    const truncated = encodeNpy(new Float64Array(4), [2, 2]).slice(0, -5);
+    writeFileSync(path.join(bad, 'W.npy'), truncated);
+    r = await gainlab('simulate', '--net', 'bad-net');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a valid \.npy file/);
+
+    writeFileSync(path.join(bad, 'W.npy'), encodeNpy(new Float64Array(6), [2, 3]));
+    r = await gainlab('simulate', '--net', 'bad-net');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/must be square/);
+
+    r = await gainlab('simulate', '--net', 'no-such-dir');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/W\.npy not found/);
+  });
+
+  it('rejects a target or gains file of the wrong shape', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    writeFileSync(path.join(scratch, 'short.npy'), encodeNpy(new Float64Array(150), [150]));
+    let r = await gainlab('simulate', '--net', referenceDir, '--target', 'short.npy');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/target: .*short\.npy must have shape \(200,\)/);
+    r = await gainlab('simulate', '--net', referenceDir, '--gains', 'short.npy');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/gains: .*must hold n = 200 values/);
+  });
+});
+
+describe('gainlab on the published network', () => {
+  it('simulate reproduces the published error 4.1768 and m(0), and writes rates and output', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const r = await gainlab('simulate', '--net', referenceDir, '--target', ref('novel_target.npy'), '--out', 'sim');
+    expect(r.code, r.stderr).toBe(0);
+    expectClose(printedError(r.stdout), 4.1768, { rtol: 1e-4 });
+    const rates = readNpy(path.join(scratch, 'sim', 'rates.npy'));
+    const output = readNpy(path.join(scratch, 'sim', 'output.npy'));
+    expect(rates.shape).toEqual([200, 200]);
+    expect(output.shape).toEqual([200]);
+    expectClose(output.data[0], -1.40897, { rtol: 1e-5 });
+    // the written output is the readout of the written rates
+    const readout = { channels: 1, weights: readNpy(ref('readout.npy')).data };
+    expectClose(computeOutput(rates.data, 200, 200, 100, readout), output.data, { rtol: 1e-12, atol: 1e-12 });
+  });
+
+  it('train (reward) writes best gains, errors and one JSON summary; the gains reproduce the best error', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const r = await gainlab('train', '--net', referenceDir, '--target', ref('novel_target.npy'), '--trials', '200', '--seed', '4', '--out', 'train-reward');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBe(1);
+    const summary = JSON.parse(lines[0]);
+    expect(summary).toMatchObject({ rule: 'reward', trialsDone: 200, seed: 4, stopped: false, groups: 200 });
+    expect(r.stderr).toMatch(/train reward: 200\/200/); // plain progress lines off a TTY
+    const dir = path.join(scratch, 'train-reward');
+    const errors = readNpy(path.join(dir, 'errors.npy'));
+    expect(errors.shape).toEqual([201]);
+    expectClose(errors.data[0], 4.1768, { rtol: 1e-4 });
+    expect(summary.bestError).toBe(Math.min(...errors.data));
+    expect(summary.bestError).toBeLessThan(summary.initialError);
+    expect(JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'))).toEqual(summary);
+    // round trip: simulate with the written gains gives the reported best error
+    const check = await gainlab('simulate', '--net', referenceDir, '--gains', path.join(dir, 'best-gains.npy'), '--target', ref('novel_target.npy'));
+    expectClose(printedError(check.stdout), summary.bestError, { rtol: 1e-5 });
+  });
+
+  it('train (gradient, 20 groups) improves and writes the group labels', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const r = await gainlab('train', '--net', referenceDir, '--target', ref('novel_target.npy'), '--rule', 'gradient', '--trials', '10', '--groups', '20', '--out', 'train-grad');
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ rule: 'gradient', groups: 20, trialsDone: 10 });
+    expect(summary.bestError).toBeLessThan(0.9 * summary.initialError);
+    const labels = readNpy(path.join(scratch, 'train-grad', 'groups.npy')).data;
+    const gains = readNpy(path.join(scratch, 'train-grad', 'best-gains.npy')).data;
+    const counts = new Array(20).fill(0);
+    for (const l of labels) counts[l]++;
+    expect(counts).toEqual(new Array(20).fill(10));
+    for (let i = 0; i < 200; i++) for (let j = 0; j < 200; j++) if (labels[i] === labels[j]) expect(gains[i]).toBe(gains[j]);
+  });
+});
+
+describe('gainlab on a small SOC network', () => {
+  it('soc N = 20 writes a stable network; fit-readout and simulate agree on the fit error', async ({ skip }) => {
+    const soc = await gainlab('soc', '--n', '20', '--seed', '1', '--out', 'soc20');
+    expect(soc.code, soc.stderr).toBe(0);
+    const dir = path.join(scratch, 'soc20');
+    const W = readNpy(path.join(dir, 'W.npy'));
+    const x0 = readNpy(path.join(dir, 'x0.npy'));
+    const log = JSON.parse(readFileSync(path.join(dir, 'soc-log.json'), 'utf8'));
+    expect(W.shape).toEqual([20, 20]);
+    expect(x0.shape).toEqual([20]);
+    expect(log).toMatchObject({ n: 20, nE: 10, seed: 1, recipe: 'published', converged: true });
+    expect(log.alphaHistory.length).toBe(log.iterations + 1);
+    // independent spectrum: α(W) ≤ 0.15 as logged
+    const ws = realSchurInto(W.data, 20, createSchurWorkspace(20));
+    const alpha = maxReal(ws.wr, 20);
+    expect(alpha).toBeLessThanOrEqual(0.15);
+    expectClose(alpha, log.finalAlpha, { rtol: 1e-8 });
+    // Dale's law, zero diagonal, ‖x0‖ = 1.5·√N
+    for (let i = 0; i < 20; i++) {
+      expect(W.data[i * 20 + i]).toBe(0);
+      for (let j = 0; j < 20; j++) expect(Math.sign(W.data[i * 20 + j]) * (j < 10 ? 1 : -1)).toBeGreaterThanOrEqual(0);
+    }
+    expectClose(Math.hypot(...x0.data), 1.5 * Math.sqrt(20), { rtol: 1e-10 });
+
+    skip(!hasReference, referenceSkipReason);
+    const fit = await gainlab('fit-readout', '--net', 'soc20', '--target', ref('initial_target.npy'));
+    expect(fit.code, fit.stderr).toBe(0);
+    const readout = readNpy(path.join(dir, 'readout.npy'));
+    expect(readout.shape).toEqual([11]);
+    for (const w of readout.data) expect(w).toBeGreaterThanOrEqual(0);
+    const sim = await gainlab('simulate', '--net', 'soc20', '--target', ref('initial_target.npy'));
+    expect(sim.code, sim.stderr).toBe(0);
+    expectClose(printedError(sim.stdout), printedError(fit.stdout), { rtol: 1e-5 });
+    // and that error is what the exact reference path gives with the written readout
+    const { rates } = simulateReference(W.data, 20, x0.data, new Float64Array(20).fill(1), DEFAULT_DYNAMICS);
+    const output = computeOutput(rates, 200, 20, 10, { channels: 1, weights: readout.data });
+    expectClose(printedError(fit.stdout), normalisedError(output, readNpy(ref('initial_target.npy')).data, 1, 200), { rtol: 1e-5 });
+    expect(existsSync(path.join(dir, 'readout.npy'))).toBe(true);
+  });
+});
