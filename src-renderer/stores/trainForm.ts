@@ -77,7 +77,9 @@ export function buildTrainingRequest(
   if (!target) problems.target = 'Choose a target movement first.';
   const trialsProblem = checkInteger(fields.trials, 1, 1_000_000, fields.rule === 'reward' ? 'Trials' : 'Iterations');
   if (trialsProblem) problems.trials = trialsProblem;
-  const sessionsProblem = checkInteger(fields.sessions, 1, 100, 'Sessions');
+  // gradient descent from g = 1 is deterministic: the worker runs one session whatever is asked
+  const sessions = fields.rule === 'gradient' ? 1 : fields.sessions;
+  const sessionsProblem = checkInteger(sessions, 1, 100, 'Sessions');
   if (sessionsProblem) problems.sessions = sessionsProblem;
   const seedProblem = checkInteger(fields.seed, 0, 2 ** 32 - 1, 'Seed');
   if (seedProblem) problems.seed = seedProblem;
@@ -100,8 +102,8 @@ export function buildTrainingRequest(
     learningRate: fields.learningRate,
     groups: groups.spec,
     seed: fields.seed,
-    sessions: fields.sessions,
-    label: trainingLabel(fields, groups.count, network.n, target),
+    sessions,
+    label: trainingLabel({ ...fields, sessions }, groups.count, network.n, target),
   };
   // the contract is the final word (e.g. a target on another time grid)
   const checked = trainingRequestSchema.safeParse(request);

@@ -52,6 +52,13 @@ describe('training request', () => {
     expect(Object.keys(problems)).toEqual(['learningRate']);
   });
 
+  it('asks for one session with the gradient rule (it is deterministic from g = 1)', () => {
+    const fields = { ...defaultTrainForm(), rule: 'gradient' as const, trials: 300, sessions: 5 };
+    const { request } = buildTrainingRequest(fields, network, target);
+    expect(request?.sessions).toBe(1);
+    expect(request?.label).toBe('Gradient (Adam) · G = N · Novel · seed 1');
+  });
+
   it('asks for a network and a target when they are missing', () => {
     const { problems } = buildTrainingRequest(defaultTrainForm(), null, null);
     expect(problems.network).toMatch(/network/);
