@@ -10,13 +10,10 @@ import { ProjectFileError } from '../../src-shared/project/errors.js';
 import type { NdArray, Project, TargetSource } from '../../src-shared/project/schema.js';
 import { shapeText } from '../../src-shared/project/validate.js';
 import { ProjectService, type OpenedProject } from '../../src-main/services/projects.js';
+import type { CliIo } from '../cliSupport.js';
 
-/** The streams the command writes to (process.stdout/stderr fit). */
-export interface InspectIo {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-  cwd?: string;
-}
+/** The streams the command writes to (the CLI's io; process.stdout/stderr fit). */
+export type InspectIo = CliIo;
 
 export const USAGE = 'usage: gainlab inspect FILE.gainlab [--json]';
 

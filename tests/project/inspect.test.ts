@@ -80,3 +80,18 @@ describe('gainlab inspect', () => {
     expect(help.out).toMatch(/^usage: gainlab inspect/);
   });
 });
+
+describe('gainlab inspect through the gainlab command', () => {
+  it('is dispatched by main() and gives exit code 2 on a bad file', async () => {
+    const { main } = await import('../../src-cli/gainlab.js');
+    writeFileSync(path.join(dir, 'ok.gainlab'), encodeProject(sampleProject()));
+    writeFileSync(path.join(dir, 'bad.gainlab'), 'plain text');
+    let out = '';
+    let err = '';
+    const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, cwd: dir };
+    expect(await main(['inspect', 'ok.gainlab'], io)).toBe(0);
+    expect(out).toContain('N = 12 (nE = 6)');
+    expect(await main(['inspect', 'bad.gainlab'], io)).toBe(2);
+    expect(err).toMatch(/^"bad\.gainlab": this is not a GainLab project file: the file is not a zip archive/);
+  });
+});
