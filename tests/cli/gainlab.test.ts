@@ -13,16 +13,18 @@ import { hasReference, referenceDir, referenceSkipReason } from '../helpers/refe
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'gainlab-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function gainlab(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(argv: string[], shouldStop?: () => boolean): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t) },
     cwd: scratch,
+    shouldStop,
   });
   return { code, stdout, stderr };
 }
+const gainlab = (...argv: string[]) => run(argv);
 
 const readNpy = (file: string) => parseNpy(new Uint8Array(readFileSync(file)));
 const ref = (name: string) => path.join(referenceDir, name);
@@ -138,6 +140,23 @@ describe('gainlab on the published network', () => {
     // round trip: simulate with the written gains gives the reported best error
     const check = await gainlab('simulate', '--net', referenceDir, '--gains', path.join(dir, 'best-gains.npy'), '--target', ref('novel_target.npy'));
     expectClose(printedError(check.stdout), summary.bestError, { rtol: 1e-5 });
+  });
+
+  it('train with several lockstep sessions keeps the best; a stop request writes the partial run', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const both = await gainlab('train', '--net', referenceDir, '--target', ref('novel_target.npy'), '--trials', '60', '--sessions', '2', '--out', 'train-sessions');
+    expect(both.code, both.stderr).toBe(0);
+    const summary = JSON.parse(both.stdout);
+    expect(summary.sessionSeeds.length).toBe(2);
+    expect(summary.bestError).toBe(Math.min(...summary.sessionBestErrors));
+    expect(summary.bestSession).toBe(summary.sessionBestErrors.indexOf(summary.bestError));
+
+    let polls = 0;
+    const partial = await run(['train', '--net', referenceDir, '--target', ref('novel_target.npy'), '--trials', '500', '--out', 'train-stopped'], () => ++polls > 25);
+    expect(partial.code, partial.stderr).toBe(0);
+    const stopped = JSON.parse(partial.stdout);
+    expect(stopped).toMatchObject({ stopped: true, trialsDone: 25, trialsRequested: 500 });
+    expect(readNpy(path.join(scratch, 'train-stopped', 'errors.npy')).shape).toEqual([26]);
   });
 
   it('train (gradient, 20 groups) improves and writes the group labels', async ({ skip }) => {

@@ -1,0 +1,104 @@
+/**
+ * Reward-rule benchmarks (model-spec §5) on the published N = 200 network and novel target
+ * (the synthetic stand-in of ./simulation.ts when the data are absent):
+ *   reward.5000_trials_ms            one 5 000-trial session on one thread (TrialEvaluator, default kernel)
+ *   reward.2x5000_lockstep_ms        two sessions advanced together on one thread, one batched pass
+ *                                    over W per trial (runRewardRuleSessions / BatchTrialEvaluator)
+ *   reward.2x5000_two_threads_ms     two sessions at once on two worker_threads (source runs under
+ *                                    tsx only: the built bench bundle has no worker entry)
+ * Compare the two-session times with 2 × the single one for the throughput gain.
+ * The best errors reached are kept in `lastBestErrors` (printed by the runner's note when set).
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { TrialEvaluator } from '../src-shared/model/dynamics.js';
+import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
+import { runRewardRule, runRewardRuleSessions } from '../src-shared/model/rewardRule.js';
+import { Rng } from '../src-shared/model/rng.js';
+import { benchNetwork } from './simulation.js';
+import type { Benchmark } from './types.js';
+
+const TRIALS = 5000;
+const SEED = 1;
+
+/** Best error of every timed run, by benchmark name (for reports). */
+export const lastBestErrors: Record<string, number[]> = {};
+
+function record(name: string, errors: number[]): void {
+  (lastBestErrors[name] ??= []).push(...errors);
+}
+
+function singleSession(seed: number): { ms: number; bestError: number } {
+  const { network, target } = benchNetwork();
+  const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target);
+  const started = performance.now();
+  const result = runRewardRule(evaluator, { trials: TRIALS, seed });
+  const ms = performance.now() - started;
+  evaluator.dispose();
+  return { ms, bestError: result.bestError };
+}
+
+// Worker side of reward.2x5000_two_threads_ms: this same file, started as a worker thread.
+if (!isMainThread && workerData?.kind === 'gainlab-reward-bench') {
+  parentPort!.postMessage(singleSession(workerData.seed as number));
+}
+
+const runningFromSource = import.meta.url.endsWith('.ts');
+
+function runInWorker(seed: number): Promise<{ ms: number; bestError: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { kind: 'gainlab-reward-bench', seed },
+      execArgv: ['--import', 'tsx'],
+    });
+    worker.once('message', (message) => {
+      resolve(message as { ms: number; bestError: number });
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'reward.5000_trials_ms',
+    repeats: 3,
+    warmup: 0,
+    note: `${TRIALS} trials, neuron-specific gains, seed ${SEED}`,
+    run: () => {
+      const { ms, bestError } = singleSession(SEED);
+      record('reward.5000_trials_ms', [bestError]);
+      return ms;
+    },
+  },
+  {
+    name: 'reward.2x5000_lockstep_ms',
+    repeats: 3,
+    warmup: 0,
+    note: `two ${TRIALS}-trial sessions in lockstep on one thread (batched simulator)`,
+    run: () => {
+      const { network, target } = benchNetwork();
+      const started = performance.now();
+      const result = runRewardRuleSessions(network, DEFAULT_DYNAMICS, target, { sessions: 2, trials: TRIALS, seed: SEED });
+      const ms = performance.now() - started;
+      record('reward.2x5000_lockstep_ms', result.sessions.map((s) => s.bestError));
+      return ms;
+    },
+  },
+  ...(runningFromSource
+    ? [
+        {
+          name: 'reward.2x5000_two_threads_ms',
+          repeats: 3,
+          warmup: 0,
+          note: `two ${TRIALS}-trial sessions at once on two worker_threads`,
+          run: async () => {
+            const started = performance.now();
+            const results = await Promise.all([runInWorker(Rng.derive(SEED, 0)), runInWorker(Rng.derive(SEED, 1))]);
+            const ms = performance.now() - started;
+            record('reward.2x5000_two_threads_ms', results.map((r) => r.bestError));
+            return ms;
+          },
+        } satisfies Benchmark,
+      ]
+    : []),
+];
