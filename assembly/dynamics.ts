@@ -101,9 +101,9 @@ let gNPad: i32 = 0; // n rounded up to even
 let gNE: i32 = 0; // first dense column (dense block covers columns gDenseFrom..n−1)
 let gSharedWeight: f64 = 0;
 let gERowStart: usize = 0; // i32[n+1]
-let gECols: usize = 0; // i32[]
+let gECols: usize = 0; // column byte offsets: u16[] (single-trial kernels) or i32[] (batch kernels)
 let gRowStart: usize = 0; // i32[n+1]
-let gCols: usize = 0; // i32[]
+let gCols: usize = 0; // as gECols
 let gValues: usize = 0; // f64[]
 let gDense: usize = 0; // f64[n × denseWidthPad], columns denseFrom.. (0 when unused)
 let gDenseFrom: i32 = 0;
@@ -134,41 +134,118 @@ export function setNetwork(
   gDenseWidthPad = denseWidthPad;
 }
 
-// y[i] = Σ_j W_ij r_j over the sparse part (shared-weight indices + CSR). Column entries are
-// byte offsets into r (j·8 here, j·rowStride in the batch kernels), set up by the host, so the
-// inner loops do no index arithmetic.
+// Row-pair layout ('wasm-pairs'): rows are paired (by the host, rows of similar length
+// together) and each pair is processed in the two f64x2 lanes: lane 0 = row a, lane 1 = row b.
+// Entries of a pair are stored side by side — u16 byte offsets (a, b) in one u32, weights
+// (a, b) in one v128 — and the shorter row is padded with weight 0 at a zero slot of r. This
+// halves the arithmetic and the per-row overhead of the scalar CSR loop (no horizontal sums).
+let gPairCount: i32 = 0;
+let gPairRows: usize = 0; // i32[2·pairs]: row a, row b (row b = nPad slot for a lone last row)
+let gPairEStart: usize = 0; // i32[pairs+1], entry index
+let gPairEOffsets: usize = 0; // u32[] = (u16 offset a, u16 offset b)
+let gPairIStart: usize = 0; // i32[pairs+1]
+let gPairIOffsets: usize = 0; // u32[]
+let gPairIWeights: usize = 0; // f64[2·entries], (w_a, w_b) per entry, 16-byte aligned
+
+export function setPairs(
+  pairCount: i32,
+  rows: usize,
+  eStart: usize,
+  eOffsets: usize,
+  iStart: usize,
+  iOffsets: usize,
+  iWeights: usize,
+): void {
+  gPairCount = pairCount;
+  gPairRows = rows;
+  gPairEStart = eStart;
+  gPairEOffsets = eOffsets;
+  gPairIStart = iStart;
+  gPairIOffsets = iOffsets;
+  gPairIWeights = iWeights;
+}
+
+@inline
+function gather2(r: usize, offsets: u32): v128 {
+  const v = v128.load64_splat(r + <usize>(offsets & 0xffff));
+  return v128.load64_lane(r + <usize>(offsets >> 16), v, 1);
+}
+
+function pairsMatvec(r: usize, y: usize): void {
+  const shared = f64x2.splat(gSharedWeight);
+  for (let p = 0; p < gPairCount; p++) {
+    let e0 = f64x2.splat(0);
+    let e1 = f64x2.splat(0);
+    let q = gPairEOffsets + (<usize>load<i32>(gPairEStart + (<usize>p << 2)) << 2);
+    const qEnd = gPairEOffsets + (<usize>load<i32>(gPairEStart + (<usize>(p + 1) << 2)) << 2);
+    for (; q + 4 < qEnd; q += 8) {
+      e0 = f64x2.add(e0, gather2(r, load<u32>(q)));
+      e1 = f64x2.add(e1, gather2(r, load<u32>(q, 4)));
+    }
+    if (q < qEnd) e0 = f64x2.add(e0, gather2(r, load<u32>(q)));
+    let s0 = f64x2.mul(shared, f64x2.add(e0, e1));
+    let s1 = f64x2.splat(0);
+    let s2 = f64x2.splat(0);
+    let s3 = f64x2.splat(0);
+    const iStart = load<i32>(gPairIStart + (<usize>p << 2));
+    let o = gPairIOffsets + (<usize>iStart << 2);
+    let w = gPairIWeights + (<usize>iStart << 4);
+    const oEnd = gPairIOffsets + (<usize>load<i32>(gPairIStart + (<usize>(p + 1) << 2)) << 2);
+    for (; o + 12 < oEnd; o += 16) {
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(w), gather2(r, load<u32>(o))));
+      s1 = f64x2.add(s1, f64x2.mul(v128.load(w, 16), gather2(r, load<u32>(o, 4))));
+      s2 = f64x2.add(s2, f64x2.mul(v128.load(w, 32), gather2(r, load<u32>(o, 8))));
+      s3 = f64x2.add(s3, f64x2.mul(v128.load(w, 48), gather2(r, load<u32>(o, 12))));
+      w += 64;
+    }
+    for (; o < oEnd; o += 4) {
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(w), gather2(r, load<u32>(o))));
+      w += 16;
+    }
+    const total = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+    store<f64>(y + (<usize>load<i32>(gPairRows + (<usize>p << 3)) << 3), f64x2.extract_lane(total, 0));
+    store<f64>(y + (<usize>load<i32>(gPairRows + (<usize>p << 3), 4) << 3), f64x2.extract_lane(total, 1));
+  }
+}
+
+// y[i] = Σ_j W_ij r_j over the sparse part (shared-weight indices + CSR). In the single-trial
+// kernels the column entries are u16 byte offsets into r (j·8, so n ≤ 8191), read four at a
+// time with one u64 load: the loop is bound by loads, and this takes the index loads from one
+// per non-zero to one per four.
 @inline
 function sparseRow(i: i32, r: usize): f64 {
   let e0: f64 = 0;
   let e1: f64 = 0;
   let e2: f64 = 0;
   let e3: f64 = 0;
-  let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2);
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (; p + 12 < pEnd; p += 16) {
-    e0 += load<f64>(r + <usize>load<i32>(p));
-    e1 += load<f64>(r + <usize>load<i32>(p, 4));
-    e2 += load<f64>(r + <usize>load<i32>(p, 8));
-    e3 += load<f64>(r + <usize>load<i32>(p, 12));
+  let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 1);
+  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 1);
+  for (; p + 6 < pEnd; p += 8) {
+    const four = load<u64>(p);
+    e0 += load<f64>(r + <usize>(four & 0xffff));
+    e1 += load<f64>(r + <usize>((four >> 16) & 0xffff));
+    e2 += load<f64>(r + <usize>((four >> 32) & 0xffff));
+    e3 += load<f64>(r + <usize>(four >> 48));
   }
-  for (; p < pEnd; p += 4) e0 += load<f64>(r + <usize>load<i32>(p));
+  for (; p < pEnd; p += 2) e0 += load<f64>(r + <usize>load<u16>(p));
   let s0: f64 = 0;
   let s1: f64 = 0;
   let s2: f64 = 0;
   let s3: f64 = 0;
   const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let q = gCols + (<usize>qStart << 2);
+  let q = gCols + (<usize>qStart << 1);
   let w = gValues + (<usize>qStart << 3);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (; q + 12 < qEnd; q += 16) {
-    s0 += load<f64>(w) * load<f64>(r + <usize>load<i32>(q));
-    s1 += load<f64>(w, 8) * load<f64>(r + <usize>load<i32>(q, 4));
-    s2 += load<f64>(w, 16) * load<f64>(r + <usize>load<i32>(q, 8));
-    s3 += load<f64>(w, 24) * load<f64>(r + <usize>load<i32>(q, 12));
+  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 1);
+  for (; q + 6 < qEnd; q += 8) {
+    const four = load<u64>(q);
+    s0 += load<f64>(w) * load<f64>(r + <usize>(four & 0xffff));
+    s1 += load<f64>(w, 8) * load<f64>(r + <usize>((four >> 16) & 0xffff));
+    s2 += load<f64>(w, 16) * load<f64>(r + <usize>((four >> 32) & 0xffff));
+    s3 += load<f64>(w, 24) * load<f64>(r + <usize>(four >> 48));
     w += 32;
   }
-  for (; q < qEnd; q += 4) {
-    s0 += load<f64>(w) * load<f64>(r + <usize>load<i32>(q));
+  for (; q < qEnd; q += 2) {
+    s0 += load<f64>(w) * load<f64>(r + <usize>load<u16>(q));
     w += 8;
   }
   return gSharedWeight * ((e0 + e1) + (e2 + e3)) + ((s0 + s1) + (s2 + s3));
@@ -181,6 +258,10 @@ function hsum(v: v128): f64 {
 
 function matvec(r: usize, y: usize): void {
   const n = gN;
+  if (gPairCount > 0) {
+    pairsMatvec(r, y);
+    return;
+  }
   if (gDense == 0) {
     for (let i = 0; i < n; i++) store<f64>(y + (<usize>i << 3), sparseRow(i, r));
     return;

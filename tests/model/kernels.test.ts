@@ -155,7 +155,7 @@ describe('base64 and sparse structure', () => {
 
 describe('fast kernels agree with the exact reference', () => {
   it("'auto' resolves to a float64 kernel", () => {
-    const expected = dynamicsWasmAvailable() ? 'wasm-sparse' : 'csr';
+    const expected = dynamicsWasmAvailable() ? 'wasm-pairs' : 'csr';
     expect(resolveKernelName('auto')).toBe(expected);
     expect(new TrialEvaluator(randomNetwork(20, 10, 4), { ...DEFAULT_DYNAMICS, nSamples: 10 }, new Float64Array(20)).kernelName).toBe(expected);
     expect(resolveKernelName('csr')).toBe('csr');

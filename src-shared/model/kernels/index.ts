@@ -2,7 +2,7 @@ import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
 import { simulateReference } from './reference.js';
 import { CsrJsKernel } from './csrJs.js';
-import { WasmKernel } from './wasmKernel.js';
+import { WASM_KERNEL_MAX_N, WasmKernel } from './wasmKernel.js';
 import { dynamicsWasmAvailable } from '../wasm/loader.js';
 import type { TrialKernel } from './types.js';
 
@@ -12,23 +12,24 @@ export type { TrialKernel } from './types.js';
  * 'auto' = the default: the fastest kernel whose error against the reference is negligible,
  * falling back to 'csr' where WebAssembly SIMD is unavailable.
  */
-export type KernelName = 'auto' | 'reference' | 'csr' | 'wasm-sparse' | 'wasm-dense-i';
+export type KernelName = 'auto' | 'reference' | 'csr' | 'wasm-sparse' | 'wasm-dense-i' | 'wasm-pairs';
 
-export const KERNEL_NAMES: readonly KernelName[] = ['auto', 'reference', 'csr', 'wasm-sparse', 'wasm-dense-i'];
+export const KERNEL_NAMES: readonly KernelName[] = ['auto', 'reference', 'csr', 'wasm-sparse', 'wasm-dense-i', 'wasm-pairs'];
 
 export const DEFAULT_KERNEL: KernelName = 'auto';
 
 /**
- * What 'auto' resolves to here: the WebAssembly float64 sparse kernel, else the TypeScript CSR
- * kernel. Measured (min of 40 trials, this project's 2-core EPYC under load from other jobs),
- * wasm-sparse vs wasm-dense-i, ms per 500 ms trial: N 200 (I density 0.4) 3.12 vs 3.26;
- * N 400: 14.5 vs 17.1; N 400 with I density 0.15: 9.9 vs 18.8; N 800: 75.9 vs 81.9.
- * (dense-I won by ~10 % before the sparse loops read byte offsets; it stays available by name.)
- * The network argument is accepted for future size/density-based choices.
+ * What 'auto' resolves to here: the WebAssembly float64 row-pair kernel, else the TypeScript CSR
+ * kernel. Measured (min of 40 trials on this project's 2-core EPYC, under load from other jobs),
+ * ms per 500 ms trial, wasm-sparse / wasm-dense-i / wasm-pairs:
+ *   N 200, I density 0.4: 3.30 / 3.25 / 2.69;   N 400: 22.0 / 18.8 / 12.0;
+ *   N 400, I density 0.15: 7.06 / 18.6 / 5.53;  N 800: 95.5 / 94.3 / 75.8.
+ * Networks beyond WASM_KERNEL_MAX_N neurons (u16 column offsets) use 'csr'.
  */
-export function resolveKernelName(name: KernelName, _network?: Network): Exclude<KernelName, 'auto'> {
+export function resolveKernelName(name: KernelName, network?: Network): Exclude<KernelName, 'auto'> {
   if (name !== 'auto') return name;
-  return dynamicsWasmAvailable() ? 'wasm-sparse' : 'csr';
+  if (network && network.n > WASM_KERNEL_MAX_N) return 'csr';
+  return dynamicsWasmAvailable() ? 'wasm-pairs' : 'csr';
 }
 
 class ReferenceKernel implements TrialKernel {
@@ -60,6 +61,8 @@ export function createKernel(name: KernelName, network: Network, params: Dynamic
       return new WasmKernel(network, params, 'sparse');
     case 'wasm-dense-i':
       return new WasmKernel(network, params, 'dense-i');
+    case 'wasm-pairs':
+      return new WasmKernel(network, params, 'pairs');
     default:
       throw new RangeError(`unknown dynamics kernel '${String(name)}' (known: ${KERNEL_NAMES.join(', ')})`);
   }

@@ -81,6 +81,7 @@ export interface DynamicsWasmExports {
     outputs: number,
   ): void;
   setNetworkF32(valuesF32: number, sharedWeight: number): void;
+  setPairs(pairCount: number, rows: number, eStart: number, eOffsets: number, iStart: number, iOffsets: number, iWeights: number): void;
   batchTrialF32(
     nSamples: number,
     h: number,
