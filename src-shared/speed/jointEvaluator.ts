@@ -1,0 +1,88 @@
+/**
+ * Joint evaluation over several initial conditions (model-spec §10): one gain pattern, m
+ * conditions each with its own x0 and target, error E = Σ_m E_m.
+ *
+ * All conditions share the network and the gains, so one batched pass over W (BatchTrialEvaluator,
+ * one "session" per condition) evaluates them together. The concatenated output, condition after
+ * condition, has the layout of a channel-major output with m·channels channels, so this evaluator
+ * satisfies the reward rule's GainTrialEvaluator with `channels = m · readout.channels` (the rule
+ * only uses channels × nSamples as the length of the output it records).
+ */
+import { BatchTrialEvaluator, type BatchKernelName } from '../model/batchSimulator.js';
+import type { Network } from '../model/network.js';
+import type { DynamicsParams } from '../model/params.js';
+import type { GainTrialEvaluator } from '../model/rewardRule.js';
+
+export interface JointCondition {
+  /** Initial condition (default network.x0). */
+  x0?: Float64Array;
+  /** channel-major readout.channels × nSamples */
+  target: Float64Array;
+}
+
+export class JointTrialEvaluator implements GainTrialEvaluator {
+  readonly network: Network;
+  readonly params: DynamicsParams;
+  /** m · readout.channels: the concatenated output reads as that many channels. */
+  readonly channels: number;
+  readonly nSamples: number;
+  readonly conditionCount: number;
+  /** Per-condition errors of the last evaluation. */
+  readonly conditionErrors: Float64Array;
+  /** Concatenated output of the last evaluation (condition-major). */
+  readonly output: Float64Array;
+  trials = 0;
+  private readonly batch: BatchTrialEvaluator;
+  private readonly x0s: Float64Array[];
+  private readonly gainsList: Float64Array[];
+  private readonly conditionOutputLength: number;
+
+  constructor(network: Network, params: DynamicsParams, conditions: readonly JointCondition[], options: { kernel?: BatchKernelName } = {}) {
+    if (conditions.length < 1) throw new RangeError('joint evaluator: at least one condition is needed');
+    this.network = network;
+    this.params = { ...params };
+    this.conditionCount = conditions.length;
+    this.channels = conditions.length * network.readout.channels;
+    this.nSamples = params.nSamples;
+    this.conditionOutputLength = network.readout.channels * params.nSamples;
+    this.x0s = conditions.map((c, m) => {
+      const x0 = c.x0 ?? network.x0;
+      if (x0.length !== network.n) throw new RangeError(`joint evaluator: x0 of condition ${m} has ${x0.length} values, expected ${network.n}`);
+      return x0;
+    });
+    this.batch = new BatchTrialEvaluator(
+      network,
+      params,
+      conditions.map((c) => c.target),
+      conditions.length,
+      { kernel: options.kernel ?? 'auto' },
+    );
+    this.conditionErrors = new Float64Array(conditions.length);
+    this.output = new Float64Array(conditions.length * this.conditionOutputLength);
+    this.gainsList = new Array<Float64Array>(conditions.length);
+  }
+
+  /** Σ_m E_m(gains). */
+  error(gains: Float64Array): number {
+    return this.run(gains);
+  }
+
+  /** Σ_m E_m(gains); the concatenated output goes to this.output (and outputOut when given). */
+  run(gains: Float64Array, outputOut?: Float64Array): number {
+    for (let m = 0; m < this.conditionCount; m++) this.gainsList[m] = gains;
+    this.batch.errors(this.gainsList, this.conditionErrors, this.x0s);
+    this.trials++;
+    let total = 0;
+    for (let m = 0; m < this.conditionCount; m++) {
+      total += this.conditionErrors[m];
+      this.batch.output(m, this.output.subarray(m * this.conditionOutputLength, (m + 1) * this.conditionOutputLength));
+    }
+    if (outputOut) outputOut.set(this.output);
+    return total;
+  }
+
+  /** Condition m's output of the last evaluation (a view into this.output). */
+  conditionOutput(m: number): Float64Array {
+    return this.output.subarray(m * this.conditionOutputLength, (m + 1) * this.conditionOutputLength);
+  }
+}

@@ -1,0 +1,323 @@
+/**
+ * Movement speed by gain modulation (model-spec §10) [GainLab definition of Figs. 6–8, Supp. Fig. 8].
+ *
+ * One gain pattern per speed, learned jointly over m initial conditions (each with its own target,
+ * errors summed), so that the pattern sets the speed and the initial condition the shape. The slow
+ * targets are slow variants (targets.ts slowVariant, m_s(t) = m(t/s) over s·T, same step, optionally
+ * × 1/s²) of the fast ones; by default the fast targets are the network's own outputs with all
+ * gains 1 (the movements its readout produces), so the fast pattern is g = 1.
+ *
+ * Speed manifold: patterns at evenly spaced factors 1..s_max (7 by default). The network's step
+ * stays T/(n−1), so a factor must give a whole number of steps: (n−1)·s is rounded to the nearest
+ * integer (for n = 200 and 5/3: 332/199 = 1.66834 instead of 1.66667).
+ *
+ * Interpolation g(λ) = (1 − λ)·g_fast + λ·g_slow; SpeedSlider recomputes the outputs of every
+ * initial condition for a λ in one batched pass (BatchSimulator, one session per condition).
+ */
+import { BatchSimulator, type BatchKernelName } from '../model/batchSimulator.js';
+import { normalisedError } from '../model/dynamics.js';
+import type { Network } from '../model/network.js';
+import { slowParams, stepLength, type DynamicsParams } from '../model/params.js';
+import { slowVariant } from '../model/targets.js';
+import { baselineOutput } from '../primitives/library.js';
+import { learnGains, type LearnedGains, type LearningRuleOptions, type LearnProgress } from '../primitives/learn.js';
+import type { JointCondition } from './jointEvaluator.js';
+import { estimateStretchFactor, type StretchEstimate } from './stretch.js';
+
+/** A factor with a whole number of steps on a grid of nSamples points: round((n−1)·s)/(n−1). */
+export function wholeStepFactor(factor: number, nSamples: number): number {
+  const intervals = nSamples - 1;
+  return Math.max(1, Math.round(factor * intervals)) / intervals;
+}
+
+/** `count` evenly spaced factors from 1 to maxFactor, each rounded to whole steps (Fig. 6: 7 up to 5). */
+export function speedFactors(count = 7, maxFactor = 5, nSamples = 200): number[] {
+  if (!Number.isInteger(count) || count < 2) throw new RangeError(`speedFactors: count must be ≥ 2, got ${count}`);
+  return Array.from({ length: count }, (_, k) => wholeStepFactor(1 + ((maxFactor - 1) * k) / (count - 1), nSamples));
+}
+
+/** The fast targets default: each initial condition's output with all gains 1. */
+export function baselineTargets(network: Network, params: DynamicsParams, x0s: readonly Float64Array[]): Float64Array[] {
+  return x0s.map((x0) => baselineOutput(network, params, x0));
+}
+
+/** Rows of an m × n matrix as views. */
+export function rows(matrix: Float64Array, count: number, n: number): Float64Array[] {
+  return Array.from({ length: count }, (_, k) => matrix.subarray(k * n, (k + 1) * n));
+}
+
+/** Conditions for speed factor s: the slow variant of every fast target, with its x0. */
+export function slowConditions(
+  params: DynamicsParams,
+  channels: number,
+  x0s: readonly Float64Array[],
+  fastTargets: readonly Float64Array[],
+  factor: number,
+  amplitudeScaling = false,
+): JointCondition[] {
+  const grid = { duration: params.duration, nSamples: params.nSamples };
+  return x0s.map((x0, m) => ({ x0, target: slowVariant(fastTargets[m], channels, grid, factor, { amplitudeScaling }).values }));
+}
+
+export interface SpeedPatternResult extends LearnedGains {
+  factor: number;
+  params: DynamicsParams;
+  /** Σ_m E_m with all gains 1 (before learning), and per condition. */
+  initialError: number;
+  initialConditionErrors: number[];
+  /** Per-condition errors of the learned pattern. */
+  conditionErrors: number[];
+  targets: Float64Array[];
+}
+
+function conditionErrors(output: Float64Array, conditions: readonly JointCondition[], channels: number, nSamples: number): number[] {
+  const length = channels * nSamples;
+  return conditions.map((c, m) => normalisedError(output.subarray(m * length, (m + 1) * length), c.target, channels, nSamples));
+}
+
+/** Learn the pattern for speed factor s jointly over the initial conditions. */
+export function learnSpeedPattern(
+  network: Network,
+  params: DynamicsParams,
+  x0s: readonly Float64Array[],
+  fastTargets: readonly Float64Array[],
+  factor: number,
+  options: LearningRuleOptions & { amplitudeScaling?: boolean },
+  onProgress?: (progress: LearnProgress) => void,
+  shouldStop?: () => boolean,
+): SpeedPatternResult {
+  const channels = network.readout.channels;
+  const slow = slowParams(params, factor);
+  const conditions = slowConditions(params, channels, x0s, fastTargets, factor, options.amplitudeScaling ?? false);
+  const ones = new Float64Array(network.n).fill(1);
+  const initial = outputsFor(network, slow, x0s, ones);
+  const initialConditionErrors = conditionErrors(initial, conditions, channels, slow.nSamples);
+  const learned = learnGains(network, slow, conditions, options, undefined, onProgress, shouldStop);
+  return {
+    ...learned,
+    factor,
+    params: slow,
+    initialError: initialConditionErrors.reduce((a, b) => a + b, 0),
+    initialConditionErrors,
+    conditionErrors: conditionErrors(learned.output, conditions, channels, slow.nSamples),
+    targets: conditions.map((c) => c.target),
+  };
+}
+
+/** Outputs of every initial condition with one gain pattern, concatenated (condition-major). */
+export function outputsFor(network: Network, params: DynamicsParams, x0s: readonly Float64Array[], gains: Float64Array, kernel: BatchKernelName = 'auto'): Float64Array {
+  const sim = new BatchSimulator(network, params, x0s.length, { kernel });
+  sim.run(x0s.map(() => gains), x0s);
+  const length = network.readout.channels * params.nSamples;
+  const out = new Float64Array(x0s.length * length);
+  for (let m = 0; m < x0s.length; m++) sim.output(m, out.subarray(m * length, (m + 1) * length));
+  return out;
+}
+
+export interface SpeedManifold {
+  factors: number[];
+  durations: number[];
+  /** factors.length × n */
+  gains: Float64Array;
+  /** Σ_m E_m before and after learning, per factor. */
+  initialErrors: number[];
+  errors: number[];
+  patterns: SpeedPatternResult[];
+}
+
+/**
+ * Patterns at every factor (default: 7 from 1 to 5). With `fastIsBaseline` (the default when the
+ * fast targets are the g = 1 outputs) the factor-1 pattern is g = 1 without learning.
+ */
+export function learnSpeedManifold(
+  network: Network,
+  params: DynamicsParams,
+  x0s: readonly Float64Array[],
+  fastTargets: readonly Float64Array[],
+  factors: readonly number[],
+  options: LearningRuleOptions & { amplitudeScaling?: boolean; fastIsBaseline?: boolean },
+  onProgress?: (factorIndex: number, progress: LearnProgress) => void,
+  shouldStop?: () => boolean,
+): SpeedManifold {
+  const n = network.n;
+  const gains = new Float64Array(factors.length * n);
+  const patterns: SpeedPatternResult[] = [];
+  factors.forEach((factor, index) => {
+    const skip = factor === 1 && (options.fastIsBaseline ?? true);
+    const pattern = learnSpeedPattern(
+      network,
+      params,
+      x0s,
+      fastTargets,
+      factor,
+      skip ? { ...options, rule: 'reward', trials: 0 } : options,
+      onProgress ? (p) => onProgress(index, p) : undefined,
+      shouldStop,
+    );
+    gains.set(pattern.gains, index * n);
+    patterns.push(pattern);
+  });
+  return {
+    factors: [...factors],
+    durations: factors.map((f) => f * params.duration),
+    gains,
+    initialErrors: patterns.map((p) => p.initialError),
+    errors: patterns.map((p) => p.bestError),
+    patterns,
+  };
+}
+
+/** g(λ) = (1 − λ)·g_fast + λ·g_slow into out. */
+export function interpolateGains(fast: Float64Array, slow: Float64Array, lambda: number, out: Float64Array = new Float64Array(fast.length)): Float64Array {
+  const a = 1 - lambda;
+  for (let i = 0; i < fast.length; i++) out[i] = a * fast[i] + lambda * slow[i];
+  return out;
+}
+
+export interface SpeedSliderOptions {
+  /** Duration factor of the displayed window (default slowFactor: the slow movement fits). */
+  displayFactor?: number;
+  /**
+   * Preview resolution: the preview integrates with `previewStride` grid steps per RK4 step
+   * (default 2). Measured on an N = 400 SOC over 5T against the exact run: max |Δoutput| / max
+   * |output| = 3.9e-4 for stride 2, 1.2e-2 for 4; stride 8 is unstable (stiff modes). update()
+   * uses the preview; updateExact() the model's own step (the numbers to report).
+   */
+  previewStride?: number;
+  /** Kernel of the preview (default 'wasm-batch-f32': ~1e-6 relative, ~1.5× faster). */
+  previewKernel?: BatchKernelName;
+  /** Kernel of updateExact (default 'auto': float64). */
+  kernel?: BatchKernelName;
+  /** Estimate each condition's stretch factor against its λ = 0 output on every update (default true). */
+  estimateStretch?: boolean;
+  fitAmplitude?: boolean;
+}
+
+export interface SpeedSliderFrame {
+  lambda: number;
+  /** Sample step of the outputs, ms. */
+  step: number;
+  nSamples: number;
+  /** Per condition: channel-major output over the display window (views, overwritten by the next update). */
+  outputs: Float64Array[];
+  /** Per condition, when estimated. */
+  stretch: StretchEstimate[] | null;
+}
+
+interface SliderRun {
+  params: DynamicsParams;
+  simulator: BatchSimulator;
+  outputs: Float64Array[];
+}
+
+/**
+ * The live speed slider: g(λ) and one batched simulation of every initial condition over the
+ * display window per update; buffers preallocated (the only allocation per update is the small
+ * frame object). The references of the stretch estimate are the λ = 0 outputs over the fast
+ * window, at the model's own step.
+ */
+export class SpeedSlider {
+  readonly network: Network;
+  readonly params: DynamicsParams;
+  readonly conditionCount: number;
+  readonly gains: Float64Array;
+  /** The display window at the model's step (updateExact) and at the preview step (update). */
+  readonly exactParams: DynamicsParams;
+  readonly previewParams: DynamicsParams;
+  private exactRun: SliderRun | null = null;
+  private previewRun: SliderRun | null = null;
+  private readonly gainsList: Float64Array[];
+  private readonly x0s: Float64Array[];
+  private readonly references: Float64Array[];
+  private readonly options: SpeedSliderOptions;
+
+  constructor(
+    network: Network,
+    params: DynamicsParams,
+    x0s: readonly Float64Array[],
+    readonly fastGains: Float64Array,
+    readonly slowGains: Float64Array,
+    slowFactor: number,
+    options: SpeedSliderOptions = {},
+  ) {
+    this.network = network;
+    this.params = { ...params };
+    this.options = options;
+    const displayFactor = wholeStepFactor(options.displayFactor ?? slowFactor, params.nSamples);
+    this.exactParams = slowParams(params, displayFactor);
+    const stride = Math.max(1, Math.floor(options.previewStride ?? 2));
+    const intervals = Math.max(1, Math.round((this.exactParams.nSamples - 1) / stride));
+    this.previewParams = { ...this.exactParams, nSamples: intervals + 1 };
+    this.conditionCount = x0s.length;
+    this.x0s = [...x0s];
+    this.gains = new Float64Array(network.n);
+    this.gainsList = x0s.map(() => this.gains);
+    interpolateGains(fastGains, fastGains, 0, this.gains);
+    const reference = outputsFor(network, params, this.x0s, fastGains, options.kernel ?? 'auto');
+    const length = network.readout.channels * params.nSamples;
+    this.references = this.x0s.map((_, m) => reference.slice(m * length, (m + 1) * length));
+  }
+
+  private makeRun(params: DynamicsParams, kernel: BatchKernelName): SliderRun {
+    const length = this.network.readout.channels * params.nSamples;
+    return {
+      params,
+      simulator: new BatchSimulator(this.network, params, this.conditionCount, { kernel }),
+      outputs: this.x0s.map(() => new Float64Array(length)),
+    };
+  }
+
+  /** Preview (fast) update for dragging. */
+  update(lambda: number, estimate = this.options.estimateStretch ?? true): SpeedSliderFrame {
+    this.previewRun ??= this.makeRun(this.previewParams, this.options.previewKernel ?? 'wasm-batch-f32');
+    return this.step(this.previewRun, lambda, estimate);
+  }
+
+  /** Exact update: the model's own step and float64 kernel. */
+  updateExact(lambda: number, estimate = this.options.estimateStretch ?? true): SpeedSliderFrame {
+    this.exactRun ??= this.makeRun(this.exactParams, this.options.kernel ?? 'auto');
+    return this.step(this.exactRun, lambda, estimate);
+  }
+
+  private step(run: SliderRun, lambda: number, estimate: boolean): SpeedSliderFrame {
+    interpolateGains(this.fastGains, this.slowGains, lambda, this.gains);
+    run.simulator.run(this.gainsList, this.x0s);
+    for (let m = 0; m < this.conditionCount; m++) run.simulator.output(m, run.outputs[m]);
+    const step = stepLength(run.params);
+    let stretch: StretchEstimate[] | null = null;
+    if (estimate) {
+      const channels = this.network.readout.channels;
+      const referenceStep = stepLength(this.params);
+      stretch = run.outputs.map((values, m) =>
+        estimateStretchFactor(
+          { values: this.references[m], channels, nSamples: this.params.nSamples, step: referenceStep },
+          { values, channels, nSamples: run.params.nSamples, step },
+          { minFactor: 0.5, gridPoints: 120, tolerance: 1e-4, fitAmplitude: this.options.fitAmplitude },
+        ),
+      );
+    }
+    return { lambda, step, nSamples: run.params.nSamples, outputs: run.outputs, stretch };
+  }
+}
+
+/** Stretch factor of the interpolated pattern at every λ (each condition against its λ = 0 output). */
+export function stretchAlongInterpolation(
+  network: Network,
+  params: DynamicsParams,
+  x0s: readonly Float64Array[],
+  fastGains: Float64Array,
+  slowGains: Float64Array,
+  slowFactor: number,
+  lambdas: readonly number[],
+  options: SpeedSliderOptions = {},
+): { lambdas: number[]; factors: number[][]; meanFactors: number[]; explained: number[][] } {
+  const slider = new SpeedSlider(network, params, x0s, fastGains, slowGains, slowFactor, { ...options, estimateStretch: true });
+  const factors: number[][] = [];
+  const explained: number[][] = [];
+  for (const lambda of lambdas) {
+    const frame = slider.updateExact(lambda, true);
+    factors.push(frame.stretch!.map((s) => s.factor));
+    explained.push(frame.stretch!.map((s) => s.explained));
+  }
+  return { lambdas: [...lambdas], factors, meanFactors: factors.map((f) => f.reduce((a, b) => a + b, 0) / f.length), explained };
+}
