@@ -151,6 +151,9 @@ describe('SOC builder', () => {
       expect(withSpectrum.length).toBeLessThanOrEqual(Math.floor(result.iterations / 50) + 3);
       expect(withSpectrum.at(-1)!.eigenvalues!.re.length).toBe(40);
       expect(progress.at(-1)!.alpha).toBe(result.alphaHistory.at(-1));
+      // both recipes end on a step of the published size η = 10 (adaptive: larger steps before that)
+      expect(progress.at(-1)!.eta).toBe(10);
+      if (recipe === 'adaptive') expect(Math.max(...progress.map((p) => p.eta))).toBeGreaterThan(10);
     });
   }
 
