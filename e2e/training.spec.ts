@@ -58,6 +58,10 @@ test('train on the example: live error curve, cancel keeps the best result, relo
   await expect(rows).toHaveCount(jobsBefore);
   await expect(rows.first()).toHaveAttribute('data-status', 'cancelled');
   await expect(rows.first()).toContainText('Reward rule');
+  // main still has the example open: the workspace comes back with the job's curve and result
+  await expect(page.getByTestId('workspace')).toBeVisible();
+  await expect.poll(() => drawnPoints(page.getByTestId('error-curve'))).toBeGreaterThanOrEqual(pointsAtCancel);
+  await expect(page.getByTestId('best-error')).toHaveText(bestText);
 
   const cspViolations = pageErrors.filter((text) => /Content Security Policy/i.test(text));
   expect(cspViolations, cspViolations.join('\n')).toEqual([]);
