@@ -190,6 +190,9 @@ describe('fast kernels agree with the exact reference', () => {
       [7, 3, 1, false],
       [12, 6, 2, true],
       [33, 20, 3, false],
+      [1, 1, 4, false], // a single neuron (no inputs at all)
+      [9, 0, 5, false], // no E neurons: nothing read out but the offset
+      [8, 8, 6, true], // no I neurons
     ] as const) {
       const network = randomNetwork(n, nE, seed, 2, uniformE);
       for (const gainFunction of ['tanh', 'linear'] as const) {
