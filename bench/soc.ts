@@ -45,7 +45,7 @@ function socBenchmark(recipe: SocRecipe, repeats: number): Benchmark {
     run: () => {
       const r = buildSoc({ n, seed: 1, recipe, eigenvalueEvery: 0 });
       bench.note = `seed 1: ${r.iterations} iterations, final α = ${r.alphaHistory[r.alphaHistory.length - 1].toFixed(5)}`;
-      return r.elapsedMs;
+      // (no return value: the runner then records process CPU time as well, which matters on a busy machine)
     },
   };
   return bench;
