@@ -246,8 +246,10 @@ export class SpeedSlider {
     const displayFactor = wholeStepFactor(options.displayFactor ?? slowFactor, params.nSamples);
     this.exactParams = slowParams(params, displayFactor);
     const stride = Math.max(1, Math.floor(options.previewStride ?? 2));
-    const intervals = Math.max(1, Math.round((this.exactParams.nSamples - 1) / stride));
-    this.previewParams = { ...this.exactParams, nSamples: intervals + 1 };
+    // A whole number of preview steps of stride·h, so preview sample k is exact sample stride·k
+    // (the window may end up to stride − 1 model steps short).
+    const intervals = Math.max(1, Math.floor((this.exactParams.nSamples - 1) / stride));
+    this.previewParams = { ...this.exactParams, duration: intervals * stride * stepLength(params), nSamples: intervals + 1 };
     this.conditionCount = x0s.length;
     this.x0s = [...x0s];
     this.gains = new Float64Array(network.n);
