@@ -376,6 +376,9 @@ export class BatchSimulator {
     return result;
   }
 
+  /** For symmetry with TrialEvaluator: the WebAssembly memory goes with the object (garbage collected). */
+  dispose(): void {}
+
   private checkSession(s: number): number {
     if (!Number.isInteger(s) || s < 0 || s >= this.sessions) throw new RangeError(`session ${s} out of range 0..${this.sessions - 1}`);
     return s;
@@ -433,5 +436,9 @@ export class BatchTrialEvaluator {
   /** Session s's output from the last errors() call. */
   output(s: number, out?: Float64Array): Float64Array {
     return this.simulator.output(s, out);
+  }
+
+  dispose(): void {
+    this.simulator.dispose();
   }
 }
