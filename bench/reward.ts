@@ -9,6 +9,10 @@
  * Compare the two-session times with 2 × the single one for the throughput gain.
  * The best errors reached are kept in `lastBestErrors` (printed by the runner's note when set).
  */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { TrialEvaluator } from '../src-shared/model/dynamics.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
@@ -27,11 +31,11 @@ function record(name: string, errors: number[]): void {
   (lastBestErrors[name] ??= []).push(...errors);
 }
 
-function singleSession(seed: number): { ms: number; bestError: number } {
+function singleSession(seed: number, trials = TRIALS): { ms: number; bestError: number } {
   const { network, target } = benchNetwork();
   const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target);
   const started = performance.now();
-  const result = runRewardRule(evaluator, { trials: TRIALS, seed });
+  const result = runRewardRule(evaluator, { trials, seed });
   const ms = performance.now() - started;
   evaluator.dispose();
   return { ms, bestError: result.bestError };
@@ -39,17 +43,42 @@ function singleSession(seed: number): { ms: number; bestError: number } {
 
 // Worker side of reward.2x5000_two_threads_ms: this same file, started as a worker thread.
 if (!isMainThread && workerData?.kind === 'gainlab-reward-bench') {
-  parentPort!.postMessage(singleSession(workerData.seed as number));
+  parentPort!.postMessage(singleSession(workerData.seed as number, workerData.trials as number));
 }
 
 const runningFromSource = import.meta.url.endsWith('.ts');
 
-function runInWorker(seed: number): Promise<{ ms: number; bestError: number }> {
+let workerBundle: string | null = null;
+
+/**
+ * Under tsx on Node 20 a worker thread cannot load TypeScript (the loader hooks do not reach
+ * worker entry files), so the source run bundles this file once with esbuild (tsx's own
+ * dependency) into a temporary .mjs and starts the workers from that.
+ */
+async function prepareWorkerBundle(): Promise<string> {
+  if (workerBundle) return workerBundle;
+  const esbuild = (await import('esbuild')) as typeof import('esbuild');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-bench-'));
+  const outfile = path.join(dir, 'reward-worker.mjs');
+  await esbuild.build({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    logLevel: 'silent',
+    external: ['esbuild'],
+  });
+  workerBundle = outfile;
+  return outfile;
+}
+
+/** One session on a new worker thread (started from the bundle of this file). */
+export async function runRewardInWorker(seed: number, trials = TRIALS): Promise<{ ms: number; bestError: number }> {
+  const file = await prepareWorkerBundle();
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), {
-      workerData: { kind: 'gainlab-reward-bench', seed },
-      execArgv: ['--import', 'tsx'],
-    });
+    const worker = new Worker(file, { workerData: { kind: 'gainlab-reward-bench', seed, trials } });
     worker.once('message', (message) => {
       resolve(message as { ms: number; bestError: number });
       void worker.terminate();
@@ -91,9 +120,12 @@ export const benchmarks: Benchmark[] = [
           repeats: 3,
           warmup: 0,
           note: `two ${TRIALS}-trial sessions at once on two worker_threads`,
+          setup: async () => {
+            await prepareWorkerBundle();
+          },
           run: async () => {
             const started = performance.now();
-            const results = await Promise.all([runInWorker(Rng.derive(SEED, 0)), runInWorker(Rng.derive(SEED, 1))]);
+            const results = await Promise.all([runRewardInWorker(Rng.derive(SEED, 0)), runRewardInWorker(Rng.derive(SEED, 1))]);
             const ms = performance.now() - started;
             record('reward.2x5000_two_threads_ms', results.map((r) => r.bestError));
             return ms;
