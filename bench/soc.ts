@@ -63,7 +63,7 @@ export const benchmarks: Benchmark[] = [
   {
     name: 'lyapunov_pair_n200_ms',
     repeats: 10,
-    note: `${source}; A = W − s·I with s = α + 1 when W itself is unstable`,
+    note: `${source}; A = W − I (W − (α + 1)·I if W − I is unstable), C = 2I`,
     setup: () => {
       realSchurInto(W, n, schurWs);
       const alpha = maxReal(schurWs.wr, n);
