@@ -75,3 +75,100 @@ export function withReadout(
     buildMs,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Experiment definitions (Figs. 4–8): plain data out; the CLI writes tables as CSV, arrays as
+// .npy and the summary as JSON.
+// ---------------------------------------------------------------------------------------------
+
+export interface ExperimentTable {
+  name: string;
+  columns: string[];
+  rows: Array<Array<number | string>>;
+}
+
+export interface ExperimentArray {
+  name: string;
+  shape: number[];
+  data: Float64Array;
+}
+
+export interface ExperimentResult {
+  name: string;
+  title: string;
+  quick: boolean;
+  seed: number;
+  /** JSON-able numbers and settings (what the report quotes). */
+  summary: Record<string, unknown>;
+  tables: ExperimentTable[];
+  arrays: ExperimentArray[];
+  elapsedMs: number;
+  stopped: boolean;
+}
+
+export interface ExperimentRunOptions {
+  quick: boolean;
+  seed?: number;
+  /** Use this network (e.g. the published one) instead of building an SOC network. */
+  network?: Network;
+  onProgress?: (message: string) => void;
+  shouldStop?: () => boolean;
+}
+
+export interface ExperimentDefinition {
+  name: string;
+  title: string;
+  /** What runs in full and in quick mode. */
+  description: string;
+  run(options: ExperimentRunOptions): ExperimentResult;
+}
+
+/** Wall clock without DOM/node types: Date.now() is in the ES library. */
+export function clock(): number {
+  return Date.now();
+}
+
+/** The experiment's network: the given one (with top-m initial conditions recomputed), or a fresh SOC. */
+export function experimentNetwork(options: ExperimentRunOptions, n: number, conditions: number, params?: Partial<DynamicsParams>): PreparedNetwork {
+  const seed = options.seed ?? 1;
+  const merged: DynamicsParams = { ...DEFAULT_DYNAMICS, ...params };
+  if (options.network) {
+    const given = options.network;
+    const x0s = conditions > 1 ? initialConditions(given.W, given.n, conditions, given.nE) : Float64Array.from(given.x0);
+    // Keep the given readout unless the dynamics changed (r0 variant): then refit it.
+    if (params && Object.keys(params).length > 0) {
+      return withReadout(given.W, given.n, given.nE, conditions, merged, 1, seed);
+    }
+    return {
+      network: { ...given, x0: x0s.slice(0, given.n) },
+      params: merged,
+      initialConditions: x0s,
+      conditionCount: conditions,
+      initialTarget: new Float64Array(0),
+      seed,
+      socIterations: 0,
+      buildMs: 0,
+    };
+  }
+  return prepareNetwork({ n, seed, conditions, params, shouldStop: options.shouldStop });
+}
+
+/** Generated targets with seeds base, base+1, … on the network's grid. */
+export function generatedTargets(count: number, baseSeed: number, params: DynamicsParams): Float64Array[] {
+  return Array.from({ length: count }, (_, k) => generateTarget(baseSeed + k, { duration: params.duration, nSamples: params.nSamples }).values);
+}
+
+/** Rows of equal-length arrays stacked into one array (for .npy). */
+export function stack(name: string, rowsIn: readonly Float64Array[]): ExperimentArray {
+  const width = rowsIn.length > 0 ? rowsIn[0].length : 0;
+  const data = new Float64Array(rowsIn.length * width);
+  rowsIn.forEach((r, k) => data.set(r, k * width));
+  return { name, shape: [rowsIn.length, width], data };
+}
+
+export function median(values: ArrayLike<number>): number {
+  const sorted = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+}
