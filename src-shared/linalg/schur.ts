@@ -49,6 +49,77 @@ export function createSchurWorkspace(n: number): SchurWorkspace {
 }
 
 /**
+ * M[k+1.., k+1..] ← (I − τ·v·vᵀ)·M[k+1.., k+1..] with v = work[n + k+1 .. n + n−1] (v[k+1] = 1);
+ * work[0..n) is scratch for w = τ·vᵀ·M. Two rows per pass so each load of w feeds two updates.
+ */
+function applyReflectorLeft(M: Float64Array, n: number, k: number, t: number, work: Float64Array): void {
+  const j0 = k + 1;
+  for (let j = j0; j < n; j++) work[j] = 0;
+  let i = j0;
+  for (; i + 1 < n; i += 2) {
+    const a = work[n + i];
+    const b = work[n + i + 1];
+    const r0 = i * n;
+    const r1 = r0 + n;
+    for (let j = j0; j < n; j++) work[j] += a * M[r0 + j] + b * M[r1 + j];
+  }
+  if (i < n) {
+    const a = work[n + i];
+    const r0 = i * n;
+    for (let j = j0; j < n; j++) work[j] += a * M[r0 + j];
+  }
+  for (let j = j0; j < n; j++) work[j] *= t;
+  i = j0;
+  for (; i + 1 < n; i += 2) {
+    const a = work[n + i];
+    const b = work[n + i + 1];
+    const r0 = i * n;
+    const r1 = r0 + n;
+    for (let j = j0; j < n; j++) {
+      const w = work[j];
+      M[r0 + j] -= a * w;
+      M[r1 + j] -= b * w;
+    }
+  }
+  if (i < n) {
+    const a = work[n + i];
+    const r0 = i * n;
+    for (let j = j0; j < n; j++) M[r0 + j] -= a * work[j];
+  }
+}
+
+/** M[:, k+1..] ← M[:, k+1..]·(I − τ·v·vᵀ), v as in applyReflectorLeft; two rows per pass. */
+function applyReflectorRight(M: Float64Array, n: number, k: number, t: number, work: Float64Array): void {
+  const j0 = k + 1;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const r0 = i * n;
+    const r1 = r0 + n;
+    let d0 = 0;
+    let d1 = 0;
+    for (let j = j0; j < n; j++) {
+      const v = work[n + j];
+      d0 += M[r0 + j] * v;
+      d1 += M[r1 + j] * v;
+    }
+    d0 *= t;
+    d1 *= t;
+    for (let j = j0; j < n; j++) {
+      const v = work[n + j];
+      M[r0 + j] -= d0 * v;
+      M[r1 + j] -= d1 * v;
+    }
+  }
+  if (i < n) {
+    const r0 = i * n;
+    let d0 = 0;
+    for (let j = j0; j < n; j++) d0 += M[r0 + j] * work[n + j];
+    d0 *= t;
+    for (let j = j0; j < n; j++) M[r0 + j] -= d0 * work[n + j];
+  }
+}
+
+/**
  * Reduce H (n×n, in place) to upper Hessenberg form Qᵀ·H·Q and write Qᵀ into Qt.
  * `tau` (length n) and `work` (length 2n) are scratch arrays.
  */
@@ -72,46 +143,11 @@ export function hessenbergReduce(H: Float64Array, n: number, Qt: Float64Array, t
     H[(k + 1) * n + k] = beta;
     tau[k] = t;
 
-    // Left: H[k+1.., k+1..] −= τ·v·(vᵀ·H[k+1.., k+1..]); w accumulated along contiguous rows.
-    for (let j = k + 1; j < n; j++) work[j] = H[(k + 1) * n + j];
-    for (let i = k + 2; i < n; i++) {
-      const vi = H[i * n + k];
-      if (vi === 0) continue;
-      const row = i * n;
-      for (let j = k + 1; j < n; j++) work[j] += vi * H[row + j];
-    }
-    for (let j = k + 1; j < n; j++) work[j] *= t;
-    {
-      const row = (k + 1) * n;
-      for (let j = k + 1; j < n; j++) H[row + j] -= work[j];
-    }
-    for (let i = k + 2; i < n; i++) {
-      const vi = H[i * n + k];
-      if (vi === 0) continue;
-      const row = i * n;
-      for (let j = k + 1; j < n; j++) H[row + j] -= vi * work[j];
-    }
-
-    // Right: H[:, k+1..] −= τ·(H[:, k+1..]·v)·vᵀ, one contiguous row at a time, with v copied to a
-    // contiguous buffer (work[n + j]) so the inner loops do not stride down column k.
-    const v = work;
-    const vOff = n;
-    v[vOff + k + 1] = 1;
-    for (let j = k + 2; j < n; j++) v[vOff + j] = H[j * n + k];
-    for (let i = 0; i < n; i++) {
-      const row = i * n;
-      let d0 = H[row + k + 1];
-      let d1 = 0;
-      let j = k + 2;
-      for (; j + 1 < n; j += 2) {
-        d0 += H[row + j] * v[vOff + j];
-        d1 += H[row + j + 1] * v[vOff + j + 1];
-      }
-      if (j < n) d0 += H[row + j] * v[vOff + j];
-      const d = (d0 + d1) * t;
-      if (d === 0) continue;
-      for (let jj = k + 1; jj < n; jj++) H[row + jj] -= d * v[vOff + jj];
-    }
+    // v (with v[k+1] = 1) copied to the contiguous buffer work[n..2n) for the inner loops
+    work[n + k + 1] = 1;
+    for (let j = k + 2; j < n; j++) work[n + j] = H[j * n + k];
+    applyReflectorLeft(H, n, k, t, work);
+    applyReflectorRight(H, n, k, t, work);
   }
   if (n < 3) {
     for (let k = 0; k < n; k++) tau[k] = 0;
@@ -125,25 +161,9 @@ export function hessenbergReduce(H: Float64Array, n: number, Qt: Float64Array, t
   for (let k = n - 3; k >= 0; k--) {
     const t = tau[k];
     if (t === 0) continue;
-    // w = vᵀ·Q[k+1.., k+1..]
-    for (let j = k + 1; j < n; j++) work[j] = Q[(k + 1) * n + j];
-    for (let i = k + 2; i < n; i++) {
-      const vi = H[i * n + k];
-      if (vi === 0) continue;
-      const row = i * n;
-      for (let j = k + 1; j < n; j++) work[j] += vi * Q[row + j];
-    }
-    for (let j = k + 1; j < n; j++) work[j] *= t;
-    {
-      const row = (k + 1) * n;
-      for (let j = k + 1; j < n; j++) Q[row + j] -= work[j];
-    }
-    for (let i = k + 2; i < n; i++) {
-      const vi = H[i * n + k];
-      if (vi === 0) continue;
-      const row = i * n;
-      for (let j = k + 1; j < n; j++) Q[row + j] -= vi * work[j];
-    }
+    work[n + k + 1] = 1;
+    for (let j = k + 2; j < n; j++) work[n + j] = H[j * n + k];
+    applyReflectorLeft(Q, n, k, t, work);
   }
   // Q → Qᵀ in place, and clear the stored Householder vectors from H.
   for (let i = 0; i < n; i++) {
