@@ -9,7 +9,7 @@
  * novel movement.
  *
  * Full: N = 400, 40 random groups, l = 10, 100 novel targets, gradient (150 iterations, lr 0.02).
- * Quick: N = 40, 10 groups, l = 3, 6 novel targets, 40 iterations, lr 0.05.
+ * Quick: N = 40, 10 groups, l = 3, 6 novel targets, 25 iterations, lr 0.05.
  */
 import { randomGroups } from '../model/groups.js';
 import { slowParams } from '../model/params.js';
@@ -32,7 +32,7 @@ import {
 
 export const FIG8_SETTINGS = {
   full: { n: 400, groups: 40, librarySize: 10, novelTargets: 100, factor: 5, iterations: 150, lr: 0.02, bins: 20 },
-  quick: { n: 40, groups: 10, librarySize: 3, novelTargets: 6, factor: 5, iterations: 40, lr: 0.05, bins: 10 },
+  quick: { n: 40, groups: 10, librarySize: 3, novelTargets: 6, factor: 5, iterations: 25, lr: 0.05, bins: 10 },
 };
 
 export function runFig8(options: ExperimentRunOptions): ExperimentResult {

@@ -6,7 +6,7 @@
  * baseline rate r0 = 5 Hz (readout refitted, pool relearned).
  *
  * Full: N = 200, L = 50 (reward rule, 3000 trials each), l ∈ {1, 2, 3, 5, 10, 20, 30, 40, 50},
- * 40 libraries per l. Quick: N = 40, L = 6, 200 trials, l ∈ {1, 2, 4, 6}, 5 libraries per l.
+ * 40 libraries per l. Quick: N = 40, L = 6, Adam 25 iterations, l ∈ {1, 2, 4, 6}, 5 libraries per l.
  */
 import type { DynamicsParams } from '../model/params.js';
 import type { Network } from '../model/network.js';
@@ -30,8 +30,8 @@ import {
 } from '../primitives/experimentSupport.js';
 
 export const SUPP3_SETTINGS = {
-  full: { n: 200, pool: 50, trials: 3000, sizes: [1, 2, 3, 5, 10, 20, 30, 40, 50], repeats: 40, novelTargets: 40, lowBaselineRate: 5 },
-  quick: { n: 40, pool: 6, trials: 200, sizes: [1, 2, 4, 6], repeats: 5, novelTargets: 5, lowBaselineRate: 5 },
+  full: { n: 200, pool: 50, rule: 'reward' as const, trials: 3000, iterations: 0, lr: 0.01, sizes: [1, 2, 3, 5, 10, 20, 30, 40, 50], repeats: 40, novelTargets: 40, lowBaselineRate: 5 },
+  quick: { n: 40, pool: 6, rule: 'gradient' as const, trials: 0, iterations: 25, lr: 0.05, sizes: [1, 2, 4, 6], repeats: 5, novelTargets: 5, lowBaselineRate: 5 },
 };
 
 interface ConditionResult {
@@ -58,10 +58,10 @@ export function runSupp3(options: ExperimentRunOptions): ExperimentResult {
   };
 
   const learnPool = (label: string, network: Network, params: DynamicsParams): { pool: PrimitiveLibrary; ms: number } => {
-    progress(`${label}: learning a pool of ${settings.pool} patterns (${settings.trials} trials each)`);
+    progress(`${label}: learning a pool of ${settings.pool} patterns (${settings.rule} rule)`);
     const t = clock();
     const targets = generatedTargets(settings.pool, 1001, params);
-    const pool = learnLibrary(network, params, targets, { rule: 'reward', seed, trials: settings.trials }, undefined, options.shouldStop);
+    const pool = learnLibrary(network, params, targets, { rule: settings.rule, seed, trials: settings.trials, iterations: settings.iterations, lr: settings.lr }, undefined, options.shouldStop);
     return { pool, ms: clock() - t };
   };
 

@@ -8,7 +8,7 @@
  * The "initial movement" is the target the readout was fitted to (with a given network, whose
  * fitting target is unknown, its own output with all gains 1).
  * Full: N = 200, neuron-specific gains, reward rule 5000 trials, gradient 300 iterations, 10 noisy
- * draws. Quick: N = 40, 300 trials, 40 iterations, 4 draws.
+ * draws. Quick: N = 40, 150 trials, 25 iterations, 4 draws.
  */
 import { normalisedError } from '../model/dynamics.js';
 import { slowParams } from '../model/params.js';
@@ -28,7 +28,7 @@ import {
 
 export const SUPP5_SETTINGS = {
   full: { n: 200, factor: 5, trials: 5000, iterations: 300, lr: 0.01, noisyDraws: 10, snrDb: 4, bins: 40 },
-  quick: { n: 40, factor: 5, trials: 300, iterations: 40, lr: 0.02, noisyDraws: 4, snrDb: 4, bins: 20 },
+  quick: { n: 40, factor: 5, trials: 150, iterations: 25, lr: 0.03, noisyDraws: 4, snrDb: 4, bins: 20 },
 };
 
 export function runSupp5(options: ExperimentRunOptions): ExperimentResult {
@@ -164,6 +164,6 @@ export const supp5: ExperimentDefinition = {
   title: 'Supp. Figs. 5–8: slow variants, eigenvalues, noisy x0',
   description:
     '5× slow variant of the initial movement (amplitude fixed and 1/s²) with both rules; eigenvalue histograms before/after; outputs from noisy x0 at 4 dB. ' +
-    'Full: N = 200, 5000 trials / 300 iterations. Quick: N = 40, 300 trials / 40 iterations.',
+    'Full: N = 200, 5000 trials / 300 iterations. Quick: N = 40, 150 trials / 25 iterations.',
   run: runSupp5,
 };
