@@ -35,6 +35,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'learn gains for a target (reward-based rule or gradient); JSON summary',
     load: () => import('./train.js'),
   },
+  run: { summary: 'repeat a training run from its exported recipe, bit for bit', load: () => import('./run.js') },
   inspect: {
     summary: 'describe a .gainlab project file',
     owner: 'the project-files part of GainLab (src-cli/commands/inspect.ts)',

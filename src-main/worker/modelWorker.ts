@@ -361,11 +361,14 @@ function runGradientTraining(options: ResolvedTraining, labels: Int32Array, prog
       network: toModelNetwork(network, x0),
       params: network.params,
       target: target.values,
-      trainable: 'gains',
-      groups: neuronSpecific ? undefined : labels,
-      gains: neuronSpecific ? options.initialGains : undefined,
+      trainable: options.trainable ?? 'gains',
+      // groups shape the gains only; x0 / W / rank1 training keeps the (initial) gains fixed
+      groups: neuronSpecific || (options.trainable ?? 'gains') !== 'gains' ? undefined : labels,
+      gains: neuronSpecific || (options.trainable ?? 'gains') !== 'gains' ? options.initialGains : undefined,
       iterations: options.trials,
       lr: options.learningRate,
+      // the rank-1 v starts random: the job's seed makes it reproducible
+      seed: options.seed,
       progressEvery: 1,
     },
     (p) => {
@@ -384,10 +387,12 @@ function runGradientTraining(options: ResolvedTraining, labels: Int32Array, prog
     bestTrial: result.bestIteration,
     errorCurve: result.errors,
     trialsRun: result.iterations,
+    ...((options.trainable ?? 'gains') === 'gains' ? {} : { bestParameters: result.bestParameters }),
   };
   return {
     kind: 'training',
     rule: 'gradient',
+    trainable: options.trainable ?? 'gains',
     initialError: result.errors[0],
     sessions: [session],
     bestSession: 0,

@@ -300,6 +300,11 @@ export const trainingRequestSchema = z.strictObject({
   sessions: z.number().int().min(1).max(100).default(1),
   /** Starting gains (per neuron); default all 1. */
   initialGains: float64ArraySchema.optional(),
+  /**
+   * Gradient rule: what is trained (model-spec §6, Supp. Fig. 1f): the gains (default), the
+   * initial condition x0, the whole W, or a rank-1 perturbation u vᵀ of W. The reward rule trains gains.
+   */
+  trainable: z.enum(['gains', 'x0', 'W', 'rank1']).default('gains'),
   label: z.string().max(200).optional(),
 });
 export type TrainingRequest = z.input<typeof trainingRequestSchema>;
@@ -310,6 +315,16 @@ export const socRequestSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 32 - 1),
   /** 'published': the paper's fixed η = 10 recipe; 'adaptive': adaptive η, same constraints and stopping rule (soc.ts). */
   recipe: z.enum(['published', 'adaptive']).default('published'),
+  /** Connection probability of the initial matrix, 0 < p < 1 (model-spec §4; default 0.1). */
+  p: finite.gt(0).lt(1).optional(),
+  /** Initial spectral radius parameter R (default 10). */
+  R: finite.positive().max(1000).optional(),
+  /** Inhibition/excitation ratio γ (default 3). */
+  gamma: finite.positive().max(1000).optional(),
+  /** Stop when α(W) ≤ targetAlpha (default 0.15). */
+  targetAlpha: finite.min(-10).max(10).optional(),
+  /** Send the eigenvalue spectrum with the progress every this many iterations (default 25; 0 = first and last only). */
+  spectrumEvery: z.number().int().min(0).max(100_000).optional(),
   label: z.string().max(200).optional(),
 });
 export type SocRequest = z.input<typeof socRequestSchema>;
@@ -330,12 +345,19 @@ export const trainingSessionResultSchema = z.object({
   /** Error of every trial run (index = trial; entry 0 is the error with the initial gains). */
   errorCurve: float64ArraySchema,
   trialsRun: z.number().int(),
+  /**
+   * Gradient rule with trainable x0 / W / rank1: the best parameter vector in the trainable's
+   * layout (x0: n; W: n·n row-major; rank1: u then v, 2n). Absent for gains (see bestGains).
+   */
+  bestParameters: float64ArraySchema.optional(),
 });
 export type TrainingSessionResult = z.infer<typeof trainingSessionResultSchema>;
 
 export const trainingResultSchema = z.object({
   kind: z.literal('training'),
   rule: z.enum(['reward', 'gradient']),
+  /** What was trained (gains unless a gradient job asked for x0, W or rank1). */
+  trainable: z.enum(['gains', 'x0', 'W', 'rank1']).optional(),
   initialError: z.number(),
   sessions: z.array(trainingSessionResultSchema),
   /** Index into `sessions` of the session with the lowest bestError. */
@@ -449,6 +471,8 @@ export const invokeContract = {
       mode: z.enum(['electron', 'web']),
       platform: z.string(),
       workerThreads: z.number().int(),
+      /** Web mode: a folder on this computer where Save suggests putting new project files. */
+      projectsDir: z.string().optional(),
     }),
   },
   /**
@@ -551,6 +575,18 @@ export const invokeContract = {
           fitReadoutToTargetId: id.optional(),
         })
         .optional(),
+      /**
+       * Recompute a network's initial conditions (top `initialConditions` eigenvectors of its
+       * observability Gramian, model-spec §3) and, when a target is named, fit its readout to that
+       * target by NNLS with all gains 1 (model-spec §2). Without a target the readout is kept.
+       */
+      prepareNetwork: z
+        .strictObject({
+          networkId: id,
+          initialConditions: z.number().int().min(1).max(16).default(1),
+          fitReadoutToTargetId: id.optional(),
+        })
+        .optional(),
       removeRunIds: z.array(id).optional(),
     }),
     response: projectSummarySchema,
@@ -576,6 +612,10 @@ export const eventContract = {
     trial: z.number().int(),
     errors: z.array(errorPointsSchema),
     bestError: z.number().nullable(),
+    /** SOC builds: the latest eigenvalue spectrum of W (every `spectrumEvery` iterations, and the last). */
+    spectrum: z
+      .object({ iteration: z.number().int(), alpha: z.number(), re: z.array(z.number()), im: z.array(z.number()) })
+      .optional(),
   }),
   /** Exactly once per job. A cancelled job carries its partial result. */
   [EVENTS.jobsFinished]: z.object({

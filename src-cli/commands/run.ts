@@ -1,0 +1,199 @@
+/**
+ * `gainlab run FILE`: repeat a training run from its recipe (src-shared/runs/recipe.ts) — the JSON
+ * the app's "Export run" writes, with the .npy files it names beside it, or the .zip holding both.
+ * The run goes through the very function a job runs in the app's worker pool (modelWorker's
+ * runModelTask), so it gets the same numbers bit for bit; when the recipe recorded its results the
+ * repeat is compared with them (SHA-256 of every session's error curve) and a mismatch exits 1.
+ * Writes to --out (default: <recipe stem>-repeat beside the recipe): errors-session-K.npy,
+ * best-gains.npy (sessions × n), summary.json. stdout gets one JSON summary.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { trainingRequestSchema, type TrainingResult } from '../../src-shared/ipc/contract.js';
+import { NpyError, parseNpy } from '../../src-shared/model/npy.js';
+import { compareWithRecipe, parseRunRecipe, RecipeError, trainingRequestFromRecipe, type RecipeArray, type RunRecipe } from '../../src-shared/runs/recipe.js';
+import { packageVersion } from '../../src-main/services/appVersion.js';
+import runModelTask from '../../src-main/worker/modelWorker.js';
+import type { TrainingTask, WorkerMessage } from '../../src-main/worker/protocol.js';
+import { CliError, ensureOutputDir, optionsLine, parseOptions, progressReporter, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
+
+export const spec: CommandSpec = {
+  name: 'run',
+  summary: 'Repeat a training run from its recipe (run JSON with its .npy files, or the exported .zip).',
+  options: {
+    recipe: { type: 'string', value: 'FILE', description: 'the run recipe (.json beside its .npy files, or .zip); also the first plain argument' },
+    out: { type: 'string', value: 'DIR', description: 'output directory (default: <recipe>-repeat beside it)' },
+  },
+};
+
+export const USAGE = usageText(spec);
+
+interface LoadedRecipe {
+  recipe: RunRecipe;
+  load: (file: string) => RecipeArray;
+}
+
+function npyFromBytes(bytes: Uint8Array, file: string): RecipeArray {
+  try {
+    const { shape, data } = parseNpy(bytes);
+    return { shape, data };
+  } catch (error) {
+    if (error instanceof NpyError) throw new CliError(`gainlab run: ${file} is not a valid .npy file (${error.message})`);
+    throw error;
+  }
+}
+
+/** Read a recipe from a .json (arrays beside it) or a .zip (recipe and arrays inside). */
+export function loadRecipeFile(file: string): LoadedRecipe {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'ENOENT' ? `gainlab run: ${file} not found` : `gainlab run: cannot read ${file} (${code ?? String(error)})`);
+  }
+  try {
+    if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
+      let entries: Record<string, Uint8Array>;
+      try {
+        entries = unzipSync(bytes);
+      } catch (error) {
+        throw new CliError(`gainlab run: ${file} is not a readable zip (${(error as Error).message})`);
+      }
+      // entries by base name: a zip made by hand may put everything in one folder
+      const byName = new Map(Object.entries(entries).map(([name, data]) => [path.posix.basename(name), data]));
+      const recipeName = [...byName.keys()].find((name) => name.endsWith('.json'));
+      if (!recipeName) throw new CliError(`gainlab run: ${file} holds no run recipe (.json)`);
+      const recipe = parseRunRecipe(new TextDecoder().decode(byName.get(recipeName)));
+      return {
+        recipe,
+        load: (name) => {
+          const data = byName.get(name);
+          if (!data) throw new CliError(`gainlab run: ${file} does not contain ${name}, which the recipe needs`);
+          return npyFromBytes(data, name);
+        },
+      };
+    }
+    const recipe = parseRunRecipe(new TextDecoder().decode(bytes));
+    const dir = path.dirname(file);
+    return {
+      recipe,
+      load: (name) => {
+        const full = path.join(dir, name);
+        let data: Uint8Array;
+        try {
+          data = new Uint8Array(readFileSync(full));
+        } catch {
+          throw new CliError(`gainlab run: ${full} not found (the recipe needs it beside ${path.basename(file)})`);
+        }
+        return npyFromBytes(data, full);
+      },
+    };
+  } catch (error) {
+    if (error instanceof RecipeError) throw new CliError(`gainlab run: ${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Run a recipe's training through the worker's task function, in this thread. Progress messages
+ * arrive synchronously through a stand-in port.
+ */
+export async function repeatRecipe(
+  loaded: LoadedRecipe,
+  onProgress?: (done: number, total: number, bestError: number | null) => void,
+  shouldStop?: () => boolean,
+): Promise<TrainingResult> {
+  let request;
+  try {
+    request = trainingRequestFromRecipe(loaded.recipe, loaded.load);
+  } catch (error) {
+    if (error instanceof RecipeError) throw new CliError(`gainlab run: ${error.message}`);
+    throw error;
+  }
+  const options = trainingRequestSchema.parse(request);
+  if (options.source.kind !== 'inline') throw new CliError('gainlab run: the recipe has no inline data');
+  const { source, ...settings } = options;
+  const stopFlag = new Int32Array(new SharedArrayBuffer(4));
+  const port = {
+    postMessage(message: WorkerMessage) {
+      if (message.type === 'progress') {
+        onProgress?.(message.done, message.total, message.bestError);
+        if (shouldStop?.()) Atomics.store(stopFlag, 0, 1);
+      }
+    },
+  };
+  const task: TrainingTask = {
+    kind: 'training',
+    jobId: 'cli-run',
+    options: { ...settings, network: source.network, targets: source.targets },
+    port: port as unknown as TrainingTask['port'],
+    stopFlag,
+  };
+  return (await runModelTask(task)) as TrainingResult;
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  // `gainlab run FILE` as well as `gainlab run --recipe FILE`
+  const args = [...argv];
+  if (args.length > 0 && !args[0].startsWith('-')) args.splice(0, 1, '--recipe', args[0]);
+  const o = parseOptions(spec, args);
+  if (!o) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (!o.recipe) throw new CliError('gainlab run: give the recipe file (gainlab run FILE)', optionsLine(spec));
+  const file = resolvePath(io, o.recipe as string);
+  const loaded = loadRecipeFile(file);
+  const { recipe } = loaded;
+  const stem = path.basename(file).replace(/\.(json|zip)$/i, '');
+  const outDir = o.out ? resolvePath(io, o.out as string) : path.join(path.dirname(file), `${stem}-repeat`);
+  ensureOutputDir(outDir);
+
+  const total = recipe.training.trials * recipe.training.sessions;
+  const bar = progressReporter(io.stderr, `run ${recipe.training.rule}`, total);
+  const started = Date.now();
+  const result = await repeatRecipe(
+    loaded,
+    (done, _total, best) => bar.update(done, best === null ? '' : `best ${best.toPrecision(4)}`),
+    io.shouldStop,
+  );
+  const elapsedMs = Date.now() - started;
+  const best = result.sessions[result.bestSession];
+  bar.finish(result.sessions.reduce((sum, s) => sum + s.trialsRun, 0), `best ${best ? best.bestError.toPrecision(4) : '-'}`);
+
+  const n = recipe.network.n;
+  const gains = new Float64Array(result.sessions.length * n);
+  result.sessions.forEach((session, k) => {
+    gains.set(session.bestGains, k * n);
+    writeNpyFile(path.join(outDir, `errors-session-${k + 1}.npy`), session.errorCurve, [session.errorCurve.length]);
+  });
+  writeNpyFile(path.join(outDir, 'best-gains.npy'), gains, [result.sessions.length, n]);
+  const comparison = compareWithRecipe(recipe, result);
+  const summary = {
+    command: 'run',
+    recipe: file,
+    label: recipe.label,
+    gainlabVersion: packageVersion(import.meta.url),
+    recordedWith: recipe.gainlabVersion,
+    rule: recipe.training.rule,
+    trainable: recipe.training.trainable,
+    sessions: result.sessions.length,
+    initialError: result.initialError,
+    bestErrors: result.sessions.map((s) => s.bestError),
+    bestSession: result.bestSession,
+    partial: result.partial,
+    elapsedMs,
+    /** null: the recipe recorded no results to compare with. */
+    identical: comparison ? comparison.identical : null,
+    out: outDir,
+  };
+  writeJsonFile(path.join(outDir, 'summary.json'), { ...summary, comparison });
+  io.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (comparison && !comparison.identical) {
+    io.stderr.write('gainlab run: the repeat differs from the recorded results (see summary.json)\n');
+    return 1;
+  }
+  return 0;
+}
