@@ -57,7 +57,9 @@ let workerBundle: string | null = null;
  */
 async function prepareWorkerBundle(): Promise<string> {
   if (workerBundle) return workerBundle;
-  const esbuild = (await import('esbuild')) as typeof import('esbuild');
+  // A computed specifier: the built bench bundle must not pull esbuild in (it never runs this).
+  const esbuildName = 'esbuild';
+  const esbuild = (await import(/* @vite-ignore */ esbuildName)) as typeof import('esbuild');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-bench-'));
   const outfile = path.join(dir, 'reward-worker.mjs');
   await esbuild.build({
