@@ -136,8 +136,8 @@ describe('interpolated speed patterns give monotonic durations', () => {
     const starts = rows(stored.initialConditions, 1, net.n);
     const fast = baselineTargets(net, stored.params, starts);
     const groups = randomGroups(net.n, 40, new Rng(1));
-    const learned = learnSpeedPattern(net, stored.params, starts, fast, 2, { rule: 'gradient', seed: 1, iterations: 30, lr: 0.05, groups });
-    expect(learned.bestError).toBeLessThan(0.1 * learned.initialError);
+    const learned = learnSpeedPattern(net, stored.params, starts, fast, 2, { rule: 'gradient', seed: 1, iterations: 60, lr: 0.05, groups });
+    expect(learned.bestError).toBeLessThan(0.2 * learned.initialError);
     const lambdas = [0, 0.25, 0.5, 0.75, 1];
     const { meanFactors } = stretchAlongInterpolation(net, stored.params, starts, new Float64Array(net.n).fill(1), learned.gains, 2, lambdas);
     expect(isIncreasing(meanFactors)).toBe(true);
