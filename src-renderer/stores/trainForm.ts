@@ -2,6 +2,7 @@
  * The Train panel's fields and how they become a jobs:start-training request. Pure functions:
  * the panel shows `problems` next to the fields and only enables Train when there are none.
  */
+import { specialisedGroups } from '../../src-shared/model/groups.js';
 import {
   trainingRequestSchema,
   type GroupsSpec,
@@ -17,15 +18,49 @@ export interface TrainFormFields {
   sigma: number;
   alpha: number;
   learningRate: number;
-  /** "N" (one gain per neuron) or a number of random modulatory groups. */
+  /** "N" (one gain per neuron) or a number of modulatory groups. */
   groups: string;
   seed: number;
   sessions: number;
+  /** Gradient rule: what is trained (the reward rule always trains gains). */
+  trainable?: Trainable;
+  /** With G < N groups: random labels [paper code], or specialised from earlier runs (model-spec §7). */
+  groupKind?: 'random' | 'specialised';
+  /** Specialised groups: the project runs (neuron-specific gains on other movements) to cluster. */
+  specialisedFrom?: string[];
 }
 
-/** The paper's settings (model spec §5), one session so a first run is quick to watch. */
+export type Trainable = 'gains' | 'x0' | 'W' | 'rank1';
+
+export const TRAINABLE_LABELS: Record<Trainable, string> = {
+  gains: 'Gains',
+  x0: 'Initial condition x0',
+  W: 'Weights W',
+  rank1: 'Rank-1 change of W',
+};
+
+/** Gain patterns learned earlier, the material specialised groups are clustered from. */
+export interface LearnedPattern {
+  id: string;
+  name: string;
+  gains: Float64Array;
+}
+
+/** The paper's settings (model spec §5): 10 independent sessions of 5 000 trials. */
 export function defaultTrainForm(): TrainFormFields {
-  return { rule: 'reward', trials: 5000, sigma: 0.001, alpha: 0.3, learningRate: 0.01, groups: 'N', seed: 1, sessions: 1 };
+  return {
+    rule: 'reward',
+    trials: 5000,
+    sigma: 0.001,
+    alpha: 0.3,
+    learningRate: 0.01,
+    groups: 'N',
+    seed: 1,
+    sessions: 10,
+    trainable: 'gains',
+    groupKind: 'random',
+    specialisedFrom: [],
+  };
 }
 
 export type ParsedGroups = { ok: true; spec: GroupsSpec; count: number } | { ok: false; message: string };
@@ -43,8 +78,10 @@ export function parseGroups(text: string, n: number): ParsedGroups {
 }
 
 export function trainingLabel(fields: TrainFormFields, groupCount: number, n: number, target: TargetPayload): string {
-  const rule = fields.rule === 'reward' ? 'Reward rule' : 'Gradient (Adam)';
-  const groups = groupCount === n ? 'G = N' : `G = ${groupCount}`;
+  const trainable = fields.trainable ?? 'gains';
+  const rule = fields.rule === 'reward' ? 'Reward rule' : trainable === 'gains' ? 'Gradient (Adam)' : `Gradient (Adam) on ${trainable}`;
+  const kind = fields.groupKind === 'specialised' ? ' specialised' : '';
+  const groups = groupCount === n ? 'G = N' : `G = ${groupCount}${kind}`;
   const sessions = fields.sessions > 1 ? ` · ${fields.sessions} sessions` : '';
   return `${rule} · ${groups} · ${target.name} · seed ${fields.seed}${sessions}`;
 }
@@ -71,14 +108,17 @@ export function buildTrainingRequest(
   fields: TrainFormFields,
   network: NetworkPayload | null,
   target: TargetPayload | null,
+  /** Patterns specialised groups may be learned from (only those named in fields.specialisedFrom are used). */
+  learned: LearnedPattern[] = [],
 ): BuiltRequest {
   const problems: BuiltRequest['problems'] = {};
   if (!network) problems.network = 'Choose a network first.';
   if (!target) problems.target = 'Choose a target movement first.';
   const trialsProblem = checkInteger(fields.trials, 1, 1_000_000, fields.rule === 'reward' ? 'Trials' : 'Iterations');
   if (trialsProblem) problems.trials = trialsProblem;
-  // gradient descent from g = 1 is deterministic: the worker runs one session whatever is asked
+  // gradient descent is deterministic: the worker runs one session whatever is asked
   const sessions = fields.rule === 'gradient' ? 1 : fields.sessions;
+  const trainable: Trainable = fields.rule === 'gradient' ? (fields.trainable ?? 'gains') : 'gains';
   const sessionsProblem = checkInteger(sessions, 1, 100, 'Sessions');
   if (sessionsProblem) problems.sessions = sessionsProblem;
   const seedProblem = checkInteger(fields.seed, 0, 2 ** 32 - 1, 'Seed');
@@ -89,8 +129,26 @@ export function buildTrainingRequest(
   } else if (!(fields.learningRate > 0) || !Number.isFinite(fields.learningRate)) {
     problems.learningRate = 'The learning rate must be a positive number.';
   }
-  const groups = parseGroups(fields.groups, network?.n ?? 1);
+  let groups = parseGroups(fields.groups, network?.n ?? 1);
   if (!groups.ok) problems.groups = groups.message;
+  else if (trainable !== 'gains' && groups.spec.kind !== 'neuron') {
+    problems.groups = 'Groups shape the gains only: use N when training x0, W or a rank-1 change.';
+  } else if (groups.spec.kind === 'random' && fields.groupKind === 'specialised' && network) {
+    const chosen = learned.filter((pattern) => (fields.specialisedFrom ?? []).includes(pattern.id));
+    if (chosen.length === 0) {
+      problems.specialisedFrom = 'Choose at least one earlier run (neuron-specific gains) to learn the groups from.';
+    } else if (chosen.some((pattern) => pattern.gains.length !== network.n)) {
+      problems.specialisedFrom = `Every chosen run must have ${network.n} gains (one per neuron of this network).`;
+    } else {
+      // cluster the neurons by their gain changes across the chosen movements (model-spec §7)
+      const labels = specialisedGroups(
+        chosen.map((pattern) => pattern.gains.map((g) => g - 1)),
+        groups.count,
+        fields.seed,
+      );
+      groups = { ok: true, spec: { kind: 'explicit', labels: Array.from(labels) }, count: groups.count };
+    }
+  }
   if (Object.keys(problems).length > 0 || !network || !target || !groups.ok) return { request: null, problems };
 
   const request: TrainingRequest = {
@@ -103,7 +161,8 @@ export function buildTrainingRequest(
     groups: groups.spec,
     seed: fields.seed,
     sessions,
-    label: trainingLabel({ ...fields, sessions }, groups.count, network.n, target),
+    trainable,
+    label: trainingLabel({ ...fields, sessions, trainable }, groups.count, network.n, target),
   };
   // the contract is the final word (e.g. a target on another time grid)
   const checked = trainingRequestSchema.safeParse(request);

@@ -33,9 +33,10 @@ describe('training request', () => {
     expect(problems).toEqual({});
     expect(request).not.toBeNull();
     const parsed = trainingRequestSchema.parse(request);
-    expect(parsed).toMatchObject({ rule: 'reward', trials: 5000, sigma: 0.001, alpha: 0.3, sessions: 1, groups: { kind: 'neuron' } });
+    // the paper: 10 independent sessions of 5 000 trials, σ = 0.001, α = 0.3, neuron-specific gains
+    expect(parsed).toMatchObject({ rule: 'reward', trials: 5000, sigma: 0.001, alpha: 0.3, sessions: 10, groups: { kind: 'neuron' }, trainable: 'gains' });
     expect(parsed.source.kind).toBe('inline');
-    expect(request!.label).toBe('Reward rule · G = N · Novel · seed 1');
+    expect(request!.label).toBe('Reward rule · G = N · Novel · seed 1 · 10 sessions');
   });
 
   it('names every field that is wrong and builds nothing', () => {
@@ -57,6 +58,40 @@ describe('training request', () => {
     const { request } = buildTrainingRequest(fields, network, target);
     expect(request?.sessions).toBe(1);
     expect(request?.label).toBe('Gradient (Adam) · G = N · Novel · seed 1');
+  });
+
+  it('trains x0, W or a rank-1 change with the gradient rule only, and refuses groups for them', () => {
+    const fields = { ...defaultTrainForm(), rule: 'gradient' as const, trials: 50, trainable: 'rank1' as const };
+    const { request } = buildTrainingRequest(fields, network, target);
+    expect(trainingRequestSchema.parse(request).trainable).toBe('rank1');
+    expect(request?.label).toBe('Gradient (Adam) on rank1 · G = N · Novel · seed 1');
+    const grouped = buildTrainingRequest({ ...fields, groups: '2' }, network, target);
+    expect(grouped.request).toBeNull();
+    expect(grouped.problems.groups).toMatch(/gains only/);
+    // the reward rule always trains gains, whatever the (hidden) gradient choice says
+    expect(buildTrainingRequest({ ...defaultTrainForm(), trainable: 'W' }, network, target).request?.trainable).toBe('gains');
+  });
+
+  it('specialised groups cluster the neurons by their gain changes on the chosen runs', () => {
+    // neurons 0–2 went up on both movements, neurons 3–5 down: two groups must split them so
+    const up = Float64Array.from([1.3, 1.31, 1.29, 0.7, 0.71, 0.69]);
+    const alsoUp = Float64Array.from([1.2, 1.21, 1.19, 0.8, 0.79, 0.81]);
+    const learned = [
+      { id: 'run-a', name: 'A', gains: up },
+      { id: 'run-b', name: 'B', gains: alsoUp },
+      { id: 'run-c', name: 'C (not chosen)', gains: Float64Array.from([1, 2, 1, 2, 1, 2]) },
+    ];
+    const fields = { ...defaultTrainForm(), groups: '2', groupKind: 'specialised' as const, specialisedFrom: ['run-a', 'run-b'] };
+    const { request, problems } = buildTrainingRequest(fields, network, target, learned);
+    expect(problems).toEqual({});
+    const groups = trainingRequestSchema.parse(request).groups;
+    expect(groups).toEqual({ kind: 'explicit', labels: [0, 0, 0, 1, 1, 1] });
+    expect(request?.label).toContain('G = 2 specialised');
+    const none = buildTrainingRequest({ ...fields, specialisedFrom: [] }, network, target, learned);
+    expect(none.request).toBeNull();
+    expect(none.problems.specialisedFrom).toMatch(/at least one/);
+    // random groups ignore the chosen runs
+    expect(buildTrainingRequest({ ...fields, groupKind: 'random' }, network, target, learned).request?.groups).toEqual({ kind: 'random', count: 2 });
   });
 
   it('asks for a network and a target when they are missing', () => {
