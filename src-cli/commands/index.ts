@@ -36,6 +36,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: () => import('./train.js'),
   },
   run: { summary: 'repeat a training run from its exported recipe, bit for bit', load: () => import('./run.js') },
+  experiment: { summary: 'run a motor-primitive / speed experiment: fig4, supp3, fig6, supp5, fig8 (--out DIR [--quick])', owner: 'the primitives + speed part (src-cli/commands/experimentPrimitives.ts)', load: () => import('./experimentPrimitives.js') },
   inspect: {
     summary: 'describe a .gainlab project file',
     owner: 'the project-files part of GainLab (src-cli/commands/inspect.ts)',
