@@ -12,7 +12,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const modules = [{ source: 'assembly/dynamics.ts', name: 'dynamics' }];
+const modules = [
+  { source: 'assembly/dynamics.ts', name: 'dynamics' },
+  // taped RK4 forward + exact adjoint for gradient training (src-shared/model/wasm/adjointKernel.ts)
+  { source: 'assembly/adjoint.ts', name: 'adjoint' },
+];
 const ascVersion = JSON.parse(readFileSync(join(root, 'node_modules/assemblyscript/package.json'), 'utf8')).version;
 
 for (const { source, name } of modules) {

@@ -48,6 +48,7 @@ import type { DynamicsParams } from './params.js';
 import { stepLength, validateDynamicsParams } from './params.js';
 import { Rng } from './rng.js';
 import { splitSparse, type SplitSparse } from './kernels/sparseStructure.js';
+import { ADJOINT_WASM_MAX_N, AdjointWasmKernel, adjointWasmAvailable } from './wasm/adjointKernel.js';
 
 export type GradientTrainable = 'gains' | 'x0' | 'W' | 'rank1';
 
@@ -164,6 +165,35 @@ function transposeSplitSparse(W: Float64Array, n: number, nE: number, split: Spl
 export type WeightStorage = 'auto' | 'dense' | 'sparse';
 
 /**
+ * Which code runs forward() and backward():
+ *  - 'typescript': the reference path in this file;
+ *  - 'wasm': the WebAssembly kernel (./wasm/adjointKernel.ts, assembly/adjoint.ts), W and Wᵀ in the
+ *    row-pair sparse layout whatever the storage (n ≤ ADJOINT_WASM_MAX_N); throws where
+ *    WebAssembly SIMD is unavailable;
+ *  - 'auto' (default): 'wasm' when W is stored sparse (a fixed W: gains, x0 and rank-1 training)
+ *    and the module is available, else 'typescript' (a trained, dense W keeps the TypeScript path).
+ * Both give the same E and gradients to rounding (tests/model/adjointKernel.test.ts: ≤ 1e-10
+ * relative); the WebAssembly rates use the simulation kernels' Padé tanh (a few ulp).
+ */
+export type AdjointKernelName = 'auto' | 'wasm' | 'typescript';
+
+export const ADJOINT_KERNEL_NAMES: readonly AdjointKernelName[] = ['auto', 'wasm', 'typescript'];
+
+export interface RK4AdjointOptions {
+  /** Default 'auto'. */
+  kernel?: AdjointKernelName;
+  /** Storage of the constructor's W (network.W); default 'auto'. */
+  weightStorage?: WeightStorage;
+}
+
+/** The taped TypeScript forward's arrays (allocated on the first TypeScript forward). */
+interface TypescriptTape {
+  states: Float64Array;
+  stageStates: Float64Array;
+  stageRates: Float64Array;
+}
+
+/**
  * One network's forward pass with a recorded tape, and the exact discrete adjoint of it.
  * The readout and target are fixed per instance; W, x0 and gains are arguments of forward(), so
  * any of them can be the trainable.
@@ -179,12 +209,13 @@ export class RK4Adjoint {
   readonly readout: Readout;
   /** Output of the last forward, channel-major channels × nSamples. */
   readonly output: Float64Array;
-  /** Tape: x_k, nSamples × n time-major. */
-  readonly states: Float64Array;
-  /** Tape: stage states y_s of step k at ((4k + s) · n), s = 0..3. */
-  readonly stageStates: Float64Array;
-  /** Tape: f(y_s; g) at the same positions as stageStates. */
-  readonly stageRates: Float64Array;
+  /** Which path forward/backward run: see AdjointKernelName (setWeights may switch it). */
+  readonly kernelChoice: AdjointKernelName;
+  private typescriptTape: TypescriptTape | null = null;
+  /** The WebAssembly kernel of the current weights, when that path is in use. */
+  private fast: AdjointWasmKernel | null = null;
+  /** Compact copies of the WebAssembly tape for the states/stageStates/stageRates getters. */
+  private tapeCopies: Partial<TypescriptTape> = {};
   /** f(x_{n−1}; g), the rates of the last sample (the others are stage 1 of each step). */
   private readonly lastRates: Float64Array;
   private target: Float64Array;
@@ -215,8 +246,13 @@ export class RK4Adjoint {
   private forwardDone = false;
   private lastError = NaN;
 
-  /** W is taken from network.W (storage 'auto'); call setWeights to change it. */
-  constructor(network: Network, params: DynamicsParams, target: Float64Array) {
+  /** W is taken from network.W (storage options.weightStorage, default 'auto'); call setWeights to change it. */
+  constructor(network: Network, params: DynamicsParams, target: Float64Array, options: RK4AdjointOptions = {}) {
+    const kernel = options.kernel ?? 'auto';
+    if (!ADJOINT_KERNEL_NAMES.includes(kernel)) {
+      throw new RangeError(`unknown adjoint kernel '${String(kernel)}' (known: ${ADJOINT_KERNEL_NAMES.join(', ')})`);
+    }
+    this.kernelChoice = kernel;
     const networkProblem = validateNetwork(network);
     if (networkProblem) throw new RangeError(`invalid network: ${networkProblem}`);
     const paramsProblem = validateDynamicsParams(params);
@@ -231,9 +267,6 @@ export class RK4Adjoint {
     this.nSteps = params.nSamples - 1;
     this.stepSize = stepLength(params);
     this.output = new Float64Array(this.channels * this.nSamples);
-    this.states = new Float64Array(this.nSamples * n);
-    this.stageStates = new Float64Array(this.nSteps * 4 * n);
-    this.stageRates = new Float64Array(this.nSteps * 4 * n);
     this.lastRates = new Float64Array(n);
     this.denseW = new Float64Array(n * n);
     this.denseWT = new Float64Array(n * n);
@@ -251,7 +284,64 @@ export class RK4Adjoint {
     this.residualOfSample = new Float64Array(this.channels);
     this.target = this.checkTarget(target);
     this.targetDenominator = this.computeDenominator();
-    this.setWeights(network.W);
+    this.setWeights(network.W, options.weightStorage ?? 'auto');
+  }
+
+  /** The path the next forward/backward take. */
+  get kernel(): 'wasm' | 'typescript' {
+    return this.fast ? 'wasm' : 'typescript';
+  }
+
+  private tsTape(): TypescriptTape {
+    if (!this.typescriptTape) {
+      const n = this.n;
+      this.typescriptTape = {
+        states: new Float64Array(this.nSamples * n),
+        stageStates: new Float64Array(this.nSteps * 4 * n),
+        stageRates: new Float64Array(this.nSteps * 4 * n),
+      };
+    }
+    return this.typescriptTape;
+  }
+
+  /**
+   * A compact (row stride n) copy of WebAssembly tape rows first, first + step, ... (count rows),
+   * cached until the next forward.
+   */
+  private tapeCopy(key: keyof TypescriptTape, first: number, step: number, count: number): Float64Array {
+    const cached = this.tapeCopies[key];
+    if (cached) return cached;
+    const n = this.n;
+    const out = new Float64Array(count * n);
+    if (this.fast && this.forwardDone) {
+      const views = this.fast.views();
+      const tape = key === 'stageRates' ? views.tapeR : views.tapeY;
+      const stride = this.fast.rowStride;
+      for (let row = 0; row < count; row++) {
+        const start = (first + row * step) * stride;
+        out.set(tape.subarray(start, start + n), row * n);
+      }
+    }
+    this.tapeCopies[key] = out;
+    return out;
+  }
+
+  /** Tape: x_k, nSamples × n time-major (of the last forward). */
+  get states(): Float64Array {
+    if (!this.fast) return this.tsTape().states;
+    return this.tapeCopy('states', 0, 4, this.nSamples);
+  }
+
+  /** Tape: stage states y_s of step k at ((4k + s) · n), s = 0..3. */
+  get stageStates(): Float64Array {
+    if (!this.fast) return this.tsTape().stageStates;
+    return this.tapeCopy('stageStates', 0, 1, 4 * this.nSteps);
+  }
+
+  /** Tape: f(y_s; g) at the same positions as stageStates. */
+  get stageRates(): Float64Array {
+    if (!this.fast) return this.tsTape().stageRates;
+    return this.tapeCopy('stageRates', 0, 1, 4 * this.nSteps);
   }
 
   private checkTarget(target: Float64Array): Float64Array {
@@ -312,15 +402,41 @@ export class RK4Adjoint {
       for (let i = 0; i < W.length; i++) if (W[i] !== 0) nonZeros++;
       useSparse = nonZeros <= 0.5 * W.length;
     }
+    const useWasm = this.kernelChoice === 'wasm' || (this.kernelChoice === 'auto' && useSparse && n <= ADJOINT_WASM_MAX_N && adjointWasmAvailable());
+    let split: SplitSparse | null = null;
+    let splitT: SplitSparse | null = null;
+    if (useSparse || useWasm) {
+      split = splitSparse(W, n, this.nE);
+      splitT = transposeSplitSparse(W, n, this.nE, split);
+    }
     if (useSparse) {
-      this.sparseW = splitSparse(W, n, this.nE);
-      this.sparseWT = transposeSplitSparse(W, n, this.nE, this.sparseW);
+      this.sparseW = split;
+      this.sparseWT = splitT;
     } else {
       this.sparseW = null;
       this.sparseWT = null;
       const WT = this.denseWT;
       this.denseW.set(W);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) WT[j * n + i] = W[i * n + j];
+    }
+    this.fast = null;
+    if (useWasm) {
+      if (n > ADJOINT_WASM_MAX_N) throw new RangeError(`the 'wasm' adjoint kernel handles n ≤ ${ADJOINT_WASM_MAX_N}, got ${n}`);
+      const params = this.params;
+      this.fast = new AdjointWasmKernel({
+        n,
+        nE: this.nE,
+        nSamples: this.nSamples,
+        readoutWeights: this.readout.weights,
+        channels: this.channels,
+        stepSize: this.stepSize,
+        tau: params.tau,
+        r0: params.r0,
+        rmax: params.rmax,
+        linear: params.gainFunction === 'linear',
+        weights: split!,
+        transposed: splitT!,
+      });
     }
     this.weightsSet = true;
     this.forwardDone = false;
@@ -370,17 +486,20 @@ export class RK4Adjoint {
     } else {
       this.hasRankOne = false;
     }
+    this.gains.set(gains);
+    this.tapeCopies = {};
+    if (this.fast) return this.forwardWasm(this.fast, x0, gains);
     const params = this.params;
     const h = this.stepSize;
     const halfH = 0.5 * h;
     const sixthH = h / 6;
     const invTau = 1 / params.tau;
-    const states = this.states;
-    const Y = this.stageStates;
-    const R = this.stageRates;
+    const tape = this.tsTape();
+    const states = tape.states;
+    const Y = tape.stageStates;
+    const R = tape.stageRates;
     const K = this.stageSlopes;
     const Wf = this.product;
-    this.gains.set(gains);
 
     states.set(x0, 0);
     for (let k = 0; k < this.nSteps; k++) {
@@ -428,6 +547,22 @@ export class RK4Adjoint {
         const d = m - target[c * nSamples + k];
         numerator += d * d;
       }
+    }
+    this.forwardDone = true;
+    this.lastError = numerator / this.targetDenominator;
+    return this.lastError;
+  }
+
+  /** forward() on the WebAssembly kernel: the same integration, readout and E. */
+  private forwardWasm(fast: AdjointWasmKernel, x0: Float64Array, gains: Float64Array): number {
+    fast.forward(x0, gains, this.hasRankOne ? { u: this.rankOneU, v: this.rankOneV } : undefined);
+    const output = fast.views().output;
+    this.output.set(output);
+    const target = this.target;
+    let numerator = 0;
+    for (let i = 0; i < output.length; i++) {
+      const d = output[i] - target[i];
+      numerator += d * d;
     }
     this.forwardDone = true;
     this.lastError = numerator / this.targetDenominator;
@@ -487,9 +622,10 @@ export class RK4Adjoint {
       for (let c = 0; c < channels; c++) sum += residual[c] * w[c * stride + 1 + i];
       rho[i] = sum;
     }
-    const rates = k < nSteps ? this.stageRates : this.lastRates;
+    const tape = this.tsTape();
+    const rates = k < nSteps ? tape.stageRates : this.lastRates;
     const rateOffset = k < nSteps ? 4 * k * n : 0;
-    this.rateSlopes(this.states, rates, k * n, rateOffset, nE, fPrime, fGain);
+    this.rateSlopes(tape.states, rates, k * n, rateOffset, nE, fPrime, fGain);
     for (let i = 0; i < nE; i++) into[i] += fPrime[i] * rho[i];
     if (gainGrad && fGain) for (let i = 0; i < nE; i++) gainGrad[i] += fGain[i] * rho[i];
   }
@@ -505,8 +641,6 @@ export class RK4Adjoint {
     const nSteps = this.nSteps;
     const h = this.stepSize;
     const invTau = 1 / this.params.tau;
-    const Y = this.stageStates;
-    const R = this.stageRates;
 
     const gainGrad = out.gains ?? null;
     const WGrad = out.W ?? null;
@@ -516,16 +650,19 @@ export class RK4Adjoint {
       gainGrad.fill(0);
     }
     if (out.x0 && out.x0.length !== n) throw new RangeError(`x0 gradient needs n = ${n} values`);
-    if (WGrad) {
-      if (WGrad.length !== n * n) throw new RangeError(`W gradient needs n² = ${n * n} values`);
-      if (!this.stageCotangentTape) this.stageCotangentTape = new Float64Array(nSteps * 4 * n);
-    }
+    if (WGrad && WGrad.length !== n * n) throw new RangeError(`W gradient needs n² = ${n * n} values`);
     if (rank1) {
       if (!this.hasRankOne) throw new Error('RK4Adjoint.backward: rank-1 gradient requested but the forward had no rank-1 term');
       if (rank1.uGrad.length !== n || rank1.vGrad.length !== n) throw new RangeError(`rank-1 gradients need n = ${n} values`);
       rank1.uGrad.fill(0);
       rank1.vGrad.fill(0);
     }
+    if (this.fast) {
+      this.backwardWasm(this.fast, out);
+      return;
+    }
+    const { stageStates: Y, stageRates: R } = this.tsTape();
+    if (WGrad && !this.stageCotangentTape) this.stageCotangentTape = new Float64Array(nSteps * 4 * n);
     const cotangentTape = WGrad ? this.stageCotangentTape! : null;
     const u = this.rankOneU;
     const v = this.rankOneV;
@@ -584,15 +721,36 @@ export class RK4Adjoint {
       this.addReadoutTerm(k, lambda, gainGrad, fGain);
     }
     if (out.x0) out.x0.set(lambda);
-    if (WGrad && cotangentTape) accumulateOuterProducts(cotangentTape, R, 4 * nSteps, n, WGrad);
+    if (WGrad && cotangentTape) accumulateOuterProducts(cotangentTape, R, 4 * nSteps, n, n, WGrad);
+  }
+
+  /** backward() on the WebAssembly kernel (arguments already checked). */
+  private backwardWasm(fast: AdjointWasmKernel, out: AdjointGradients): void {
+    const n = this.n;
+    // The kernel's readout term needs r_ck = 2(m_ck − m*_ck)/D (channel-major like output).
+    const residual = fast.views().residual;
+    const scale = 2 / this.targetDenominator;
+    const output = this.output;
+    const target = this.target;
+    for (let i = 0; i < residual.length; i++) residual[i] = scale * (output[i] - target[i]);
+    fast.backward(this.hasRankOne, Boolean(out.W));
+    const views = fast.views(); // after backward: requesting ∂E/∂W may have grown the memory
+    if (out.gains) out.gains.set(views.gainGrad.subarray(0, n));
+    if (out.x0) out.x0.set(views.lambda.subarray(0, n));
+    if (out.rank1) {
+      out.rank1.uGrad.set(views.uGrad.subarray(0, n));
+      out.rank1.vGrad.set(views.vGrad.subarray(0, n));
+    }
+    if (out.W) accumulateOuterProducts(views.cotangents!, views.tapeR, 4 * this.nSteps, n, fast.rowStride, out.W);
   }
 }
 
 /**
- * out = Aᵀ B for A, B both (rows × n) row-major: out[i·n + j] = Σ_s A[s·n + i] B[s·n + j].
+ * out = Aᵀ B for A, B both (rows × n) row-major with row stride `stride` ≥ n:
+ * out[i·n + j] = Σ_s A[s·stride + i] B[s·stride + j].
  * Four output rows at a time so each streamed row of B feeds four accumulating rows.
  */
-function accumulateOuterProducts(A: Float64Array, B: Float64Array, rows: number, n: number, out: Float64Array): void {
+function accumulateOuterProducts(A: Float64Array, B: Float64Array, rows: number, n: number, stride: number, out: Float64Array): void {
   out.fill(0);
   let i = 0;
   for (; i + 3 < n; i += 4) {
@@ -601,7 +759,7 @@ function accumulateOuterProducts(A: Float64Array, B: Float64Array, rows: number,
     const o2 = o1 + n;
     const o3 = o2 + n;
     for (let s = 0; s < rows; s++) {
-      const base = s * n;
+      const base = s * stride;
       const a0 = A[base + i];
       const a1 = A[base + i + 1];
       const a2 = A[base + i + 2];
@@ -618,7 +776,7 @@ function accumulateOuterProducts(A: Float64Array, B: Float64Array, rows: number,
   for (; i < n; i++) {
     const o = i * n;
     for (let s = 0; s < rows; s++) {
-      const base = s * n;
+      const base = s * stride;
       const a = A[base + i];
       for (let j = 0; j < n; j++) out[o + j] += a * B[base + j];
     }
@@ -684,6 +842,11 @@ export interface GradientProblemOptions {
   x0?: Float64Array;
   /** Storage of the fixed W (default 'auto': sparse when at most half the entries are non-zero). */
   weightStorage?: WeightStorage;
+  /**
+   * Which code runs the passes (default 'auto': the WebAssembly kernel for a fixed sparse W where
+   * available, else TypeScript; see AdjointKernelName).
+   */
+  adjointKernel?: AdjointKernelName;
 }
 
 /**
@@ -728,7 +891,12 @@ export class GradientProblem {
       if (x0.length !== n) throw new RangeError(`x0 of condition ${index} has ${x0.length} values, expected n = ${n}`);
       return Float64Array.from(x0);
     });
-    this.adjoints = conditions.map((condition) => new RK4Adjoint(network, params, condition.target));
+    // W is fixed except when it is the trainable (then value() installs θ as dense weights).
+    const adjointOptions: RK4AdjointOptions = {
+      kernel: options.adjointKernel,
+      weightStorage: trainable === 'W' ? 'dense' : options.weightStorage,
+    };
+    this.adjoints = conditions.map((condition) => new RK4Adjoint(network, params, condition.target, adjointOptions));
     this.outputLength = this.adjoints.reduce((sum, adjoint) => sum + adjoint.output.length, 0);
     this.seed = options.seed ?? 1;
     if (!Number.isSafeInteger(this.seed)) throw new RangeError(`seed must be a safe integer, got ${this.seed}`);
@@ -740,8 +908,6 @@ export class GradientProblem {
     if (options.gains && options.gains.length !== gainLength) {
       throw new RangeError(`gains has ${options.gains.length} values, expected ${gainLength}`);
     }
-    // W is fixed except when it is the trainable (then value() installs θ as dense weights).
-    if (options.weightStorage && trainable !== 'W') for (const adjoint of this.adjoints) adjoint.setWeights(network.W, options.weightStorage);
     if (trainable !== 'gains' && options.gains) this.neuronGains.set(options.gains);
 
     switch (trainable) {

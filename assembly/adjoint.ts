@@ -1,0 +1,486 @@
+// GainLab gradient kernel in AssemblyScript (compiled with `asc --enable simd`, see
+// scripts/build-wasm.mjs; embedded as base64 in src-shared/model/wasm/adjointWasm.ts): the taped
+// RK4 forward and its exact discrete adjoint (model-spec §6), float64 throughout. The math and the
+// operation order follow the TypeScript reference path in src-shared/model/gradient.ts (read its
+// header first); this file only changes how the products W·r and Wᵀ·k̄ are done and keeps
+// everything in one memory:
+//
+//  - Both W (forward) and Wᵀ (adjoint) use the row-pair layout of assembly/dynamics.ts
+//    ('wasm-pairs'): two rows in the two f64x2 lanes, u16 byte offsets of a pair in one u32, the
+//    shared E weight as index sums. Wᵀ has the same structure as W: row j < nE of Wᵀ is E column j
+//    of W, whose entries all carry the shared E weight.
+//  - The tape has 4·nSteps + 1 rows of stride nPad + 2 doubles: row 4k + s holds stage s of step
+//    k (states in tapeY, rates f(y) in tapeR), so row 4k is sample x_k and row 4·nSteps the last
+//    sample. The forward writes each stage state straight into its tape row and each rate row is
+//    the vector the next product reads (no copies). The 2 doubles after each row stay zero: the
+//    pair layout pads the shorter row of a pair with weight 0 at the offset 8·nPad ("zero slot").
+//  - The backward recovers f'(y) and ∂f/∂g from the stored rate, u = f/c: f' = g(1 − u²),
+//    ∂f/∂g = y(1 − u²) (linear gain function: g and y), so no tanh is evaluated twice.
+//  - The readout (output and its residual term in the adjoint) is done here too; the host gives
+//    the readout weights β (channels rows of nPad, zero from nE on) and, before the backward, the
+//    scaled residuals r_ck = 2(m_ck − m*_ck)/D (channel-major, channels × nSamples).
+//
+// Buffers: `setup` allocates everything a problem needs once (the host then places W, Wᵀ, gains,
+// x0 and β through the pointers `pointer(...)` returns); forward and backward allocate nothing.
+
+import { rateVec } from './dynamics';
+
+export { allocate } from './dynamics';
+
+// ---------------------------------------------------------------------------------------------
+// Row-pair sparse matrices (layout as in assembly/dynamics.ts setPairs), one for W, one for Wᵀ.
+
+let wPairCount: i32 = 0;
+let wRows: usize = 0; // i32[2·pairs]: row a, row b (row b = n for a lone last row: y[n] is padding)
+let wEStart: usize = 0; // i32[pairs + 1], entry index
+let wEOffsets: usize = 0; // u32[] = (u16 byte offset a, u16 byte offset b)
+let wIStart: usize = 0; // i32[pairs + 1]
+let wIOffsets: usize = 0; // u32[]
+let wIWeights: usize = 0; // f64[2·entries], (w_a, w_b) per entry
+let wShared: f64 = 0;
+
+let tPairCount: i32 = 0;
+let tRows: usize = 0;
+let tEStart: usize = 0;
+let tEOffsets: usize = 0;
+let tIStart: usize = 0;
+let tIOffsets: usize = 0;
+let tIWeights: usize = 0;
+let tShared: f64 = 0;
+
+/** transpose = 0: the pairs of W; 1: those of Wᵀ. */
+export function setPairs(
+  transpose: i32,
+  pairCount: i32,
+  rows: usize,
+  eStart: usize,
+  eOffsets: usize,
+  iStart: usize,
+  iOffsets: usize,
+  iWeights: usize,
+  sharedWeight: f64,
+): void {
+  if (transpose) {
+    tPairCount = pairCount;
+    tRows = rows;
+    tEStart = eStart;
+    tEOffsets = eOffsets;
+    tIStart = iStart;
+    tIOffsets = iOffsets;
+    tIWeights = iWeights;
+    tShared = sharedWeight;
+  } else {
+    wPairCount = pairCount;
+    wRows = rows;
+    wEStart = eStart;
+    wEOffsets = eOffsets;
+    wIStart = iStart;
+    wIOffsets = iOffsets;
+    wIWeights = iWeights;
+    wShared = sharedWeight;
+  }
+}
+
+@inline
+function gather2(r: usize, offsets: u32): v128 {
+  const v = v128.load64_splat(r + <usize>(offsets & 0xffff));
+  return v128.load64_lane(r + <usize>(offsets >> 16), v, 1);
+}
+
+// y = M·r for a row-pair matrix (the loop of assembly/dynamics.ts pairsMatvec). r needs a zero
+// at byte offset 8·nPad; y needs nPad entries (a lone last row writes the padding slot y[n]).
+function pairsMatvec(
+  pairCount: i32,
+  rows: usize,
+  eStart: usize,
+  eOffsets: usize,
+  iStart: usize,
+  iOffsets: usize,
+  iWeights: usize,
+  sharedWeight: f64,
+  r: usize,
+  y: usize,
+): void {
+  const shared = f64x2.splat(sharedWeight);
+  for (let p = 0; p < pairCount; p++) {
+    let e0 = f64x2.splat(0);
+    let e1 = f64x2.splat(0);
+    let q = eOffsets + (<usize>load<i32>(eStart + (<usize>p << 2)) << 2);
+    const qEnd = eOffsets + (<usize>load<i32>(eStart + (<usize>(p + 1) << 2)) << 2);
+    for (; q + 4 < qEnd; q += 8) {
+      e0 = f64x2.add(e0, gather2(r, load<u32>(q)));
+      e1 = f64x2.add(e1, gather2(r, load<u32>(q, 4)));
+    }
+    if (q < qEnd) e0 = f64x2.add(e0, gather2(r, load<u32>(q)));
+    let s0 = f64x2.mul(shared, f64x2.add(e0, e1));
+    let s1 = f64x2.splat(0);
+    let s2 = f64x2.splat(0);
+    let s3 = f64x2.splat(0);
+    const first = load<i32>(iStart + (<usize>p << 2));
+    let o = iOffsets + (<usize>first << 2);
+    let w = iWeights + (<usize>first << 4);
+    const oEnd = iOffsets + (<usize>load<i32>(iStart + (<usize>(p + 1) << 2)) << 2);
+    for (; o + 12 < oEnd; o += 16) {
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(w), gather2(r, load<u32>(o))));
+      s1 = f64x2.add(s1, f64x2.mul(v128.load(w, 16), gather2(r, load<u32>(o, 4))));
+      s2 = f64x2.add(s2, f64x2.mul(v128.load(w, 32), gather2(r, load<u32>(o, 8))));
+      s3 = f64x2.add(s3, f64x2.mul(v128.load(w, 48), gather2(r, load<u32>(o, 12))));
+      w += 64;
+    }
+    for (; o < oEnd; o += 4) {
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(w), gather2(r, load<u32>(o))));
+      w += 16;
+    }
+    const total = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+    store<f64>(y + (<usize>load<i32>(rows + (<usize>p << 3)) << 3), f64x2.extract_lane(total, 0));
+    store<f64>(y + (<usize>load<i32>(rows + (<usize>p << 3), 4) << 3), f64x2.extract_lane(total, 1));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Problem description and buffers (allocated by setup).
+
+let gN: i32 = 0;
+let gNPad: i32 = 0;
+let gNEPad: i32 = 0; // nE rounded up to even (β is zero from nE on)
+let gSteps: i32 = 0; // nSamples − 1
+let gChannels: i32 = 0;
+let gH: f64 = 0;
+let gInvTau: f64 = 0;
+let gCNeg: f64 = 0; // r0
+let gCPos: f64 = 0; // rmax − r0
+let gLinear: i32 = 0;
+let gRowBytes: usize = 0; // tape row stride in bytes: 8·(nPad + 2)
+
+let gTapeY: usize = 0; // (4·steps + 1) rows: stage states
+let gTapeR: usize = 0; // same rows: f(stage states)
+let gGains: usize = 0; // nPad
+let gU: usize = 0; // rank-1 u, nPad
+let gV: usize = 0; // rank-1 v, nPad
+let gBeta: usize = 0; // channels × nPad readout weights (offsets b_c separately)
+let gOffsets: usize = 0; // channels f64: b_c
+let gOutput: usize = 0; // channels × nSamples
+let gResidual: usize = 0; // channels × nSamples: 2(m − m*)/D, written by the host before backward
+let gAcc: usize = 0; // nPad: RK4 sum
+let gY: usize = 0; // nPad + 2: product W·r / Wᵀ·k̄
+let gKbar: usize = 0; // nPad + 2 (zero slot at nPad): stage cotangent k̄
+let gYbar: usize = 0; // nPad: ȳ of the stage after
+let gAccum: usize = 0; // nPad: Σ ȳ of the current step
+let gLambda: usize = 0; // nPad: λ; after backward, ∂E/∂x0
+let gRho: usize = 0; // nPad: ρ_k = Σ_c r_ck β_c
+let gGainGrad: usize = 0; // nPad
+let gUGrad: usize = 0; // nPad
+let gVGrad: usize = 0; // nPad
+
+function zeroed(bytes: usize): usize {
+  const ptr = heap.alloc(bytes + 16);
+  const aligned = (ptr + 15) & ~(<usize>15);
+  memory.fill(aligned, 0, bytes);
+  return aligned;
+}
+
+export function setup(n: i32, nE: i32, nSteps: i32, channels: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): void {
+  gN = n;
+  gNPad = (n + 1) & ~1;
+  gNEPad = (nE + 1) & ~1;
+  gSteps = nSteps;
+  gChannels = channels;
+  gH = h;
+  gInvTau = invTau;
+  gCNeg = cNeg;
+  gCPos = cPos;
+  gLinear = linear;
+  const vector = <usize>gNPad << 3;
+  gRowBytes = vector + 16;
+  const tapeBytes = <usize>(4 * nSteps + 1) * gRowBytes;
+  gTapeY = zeroed(tapeBytes);
+  gTapeR = zeroed(tapeBytes);
+  gGains = zeroed(vector);
+  gU = zeroed(vector);
+  gV = zeroed(vector);
+  gBeta = zeroed(<usize>channels * vector);
+  gOffsets = zeroed(<usize>channels << 3);
+  gOutput = zeroed(<usize>channels * <usize>(nSteps + 1) << 3);
+  gResidual = zeroed(<usize>channels * <usize>(nSteps + 1) << 3);
+  gAcc = zeroed(vector);
+  gY = zeroed(vector + 16);
+  gKbar = zeroed(vector + 16);
+  gYbar = zeroed(vector);
+  gAccum = zeroed(vector);
+  gLambda = zeroed(vector);
+  gRho = zeroed(vector);
+  gGainGrad = zeroed(vector);
+  gUGrad = zeroed(vector);
+  gVGrad = zeroed(vector);
+}
+
+/** Where the host reads and writes: see the names in the switch. */
+export function pointer(which: i32): usize {
+  switch (which) {
+    case 0:
+      return gTapeY; // row 0 = x0 (host writes it)
+    case 1:
+      return gTapeR;
+    case 2:
+      return gGains;
+    case 3:
+      return gU;
+    case 4:
+      return gV;
+    case 5:
+      return gBeta;
+    case 6:
+      return gOffsets;
+    case 7:
+      return gOutput;
+    case 8:
+      return gResidual;
+    case 9:
+      return gLambda;
+    case 10:
+      return gGainGrad;
+    case 11:
+      return gUGrad;
+    case 12:
+      return gVGrad;
+    default:
+      return 0;
+  }
+}
+
+@inline
+function dot(a: usize, b: usize, count: i32): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 3 < count; i += 4) {
+    const off = <usize>i << 3;
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(a + off), v128.load(b + off)));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(a + off, 16), v128.load(b + off, 16)));
+  }
+  if (i < count) {
+    const off = <usize>i << 3;
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(a + off), v128.load(b + off)));
+  }
+  const s = f64x2.add(s0, s1);
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
+
+// y += a·s
+@inline
+function axpy(y: usize, a: usize, s: f64, count: i32): void {
+  const sv = f64x2.splat(s);
+  for (let i = 0; i < count; i += 2) {
+    const off = <usize>i << 3;
+    v128.store(y + off, f64x2.add(v128.load(y + off), f64x2.mul(v128.load(a + off), sv)));
+  }
+}
+
+// output[c·nSamples + k] = b_c + Σ_{i<nE} β_ci r_i
+function readoutSample(r: usize, k: i32): void {
+  const nSamples = gSteps + 1;
+  const vector = <usize>gNPad << 3;
+  for (let c = 0; c < gChannels; c++) {
+    const m = load<f64>(gOffsets + (<usize>c << 3)) + dot(gBeta + <usize>c * vector, r, gNEPad);
+    store<f64>(gOutput + ((<usize>c * <usize>nSamples + <usize>k) << 3), m);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forward: integrate from tape row 0 (x0, written by the host) with gains, W (+ u vᵀ when
+// rankOne ≠ 0); fill the tape and the output.
+
+export function forward(rankOne: i32): void {
+  const nPad = gNPad;
+  const rowBytes = gRowBytes;
+  const halfH = f64x2.splat(0.5 * gH);
+  const fullH = f64x2.splat(gH);
+  const sixthH = f64x2.splat(gH / 6);
+  const invTau = f64x2.splat(gInvTau);
+  const two = f64x2.splat(2.0);
+  const acc = gAcc;
+  const y = gY;
+  let yRow = gTapeY;
+  let rRow = gTapeR;
+  rateVec(yRow, gGains, rRow, nPad, gCNeg, gCPos, gLinear);
+  readoutSample(rRow, 0);
+  for (let k = 0; k < gSteps; k++) {
+    const x = yRow; // row 4k = x_k
+    for (let stage = 0; stage < 4; stage++) {
+      pairsMatvec(wPairCount, wRows, wEStart, wEOffsets, wIStart, wIOffsets, wIWeights, wShared, rRow, y);
+      if (rankOne) axpy(y, gU, dot(gV, rRow, nPad), nPad);
+      const next = yRow + rowBytes;
+      for (let i = 0; i < nPad; i += 2) {
+        const off = <usize>i << 3;
+        const slope = f64x2.mul(f64x2.add(f64x2.neg(v128.load(yRow + off)), v128.load(y + off)), invTau);
+        const xi = v128.load(x + off);
+        if (stage == 0) {
+          v128.store(acc + off, slope);
+          v128.store(next + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
+        } else if (stage == 1) {
+          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
+          v128.store(next + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
+        } else if (stage == 2) {
+          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
+          v128.store(next + off, f64x2.add(xi, f64x2.mul(fullH, slope)));
+        } else {
+          v128.store(next + off, f64x2.add(xi, f64x2.mul(sixthH, f64x2.add(v128.load(acc + off), slope))));
+        }
+      }
+      yRow = next;
+      rRow += rowBytes;
+      rateVec(yRow, gGains, rRow, nPad, gCNeg, gCPos, gLinear);
+    }
+    readoutSample(rRow, k + 1);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backward (exact discrete adjoint of forward; see src-shared/model/gradient.ts for the recursion).
+// Writes λ_0 = ∂E/∂x0 (gLambda), ∂E/∂g (gGainGrad), and with rankOne ≠ 0 ∂E/∂u, ∂E/∂v
+// (gUGrad, gVGrad); with cotangents ≠ 0, k̄_s/τ into that tape (same rows as tapeY) for the host's
+// ∂E/∂W. Gains enter f in the dynamics and in the readout; both terms are summed.
+
+// sech² = 1 − u², u = f/c, c by the sign of y (into `sech2`); linear gain function: not used.
+@inline
+function sech2Of(yv: v128, rv: v128, invNeg: v128, invPos: v128): v128 {
+  const u = f64x2.mul(rv, v128.bitselect(invNeg, invPos, f64x2.lt(yv, f64x2.splat(0.0))));
+  return f64x2.sub(f64x2.splat(1.0), f64x2.mul(u, u));
+}
+
+// λ += f'(x_k) ⊙ ρ_k and ∂E/∂g += ∂f/∂g(x_k) ⊙ ρ_k, ρ_k = Σ_c r_ck β_c (E neurons only).
+function readoutTerm(k: i32): void {
+  const count = gNEPad;
+  if (count == 0) return;
+  const nSamples = gSteps + 1;
+  const vector = <usize>gNPad << 3;
+  const rho = gRho;
+  for (let i = 0; i < count; i += 2) v128.store(rho + (<usize>i << 3), f64x2.splat(0));
+  for (let c = 0; c < gChannels; c++) {
+    const residual = f64x2.splat(load<f64>(gResidual + ((<usize>c * <usize>nSamples + <usize>k) << 3)));
+    const beta = gBeta + <usize>c * vector;
+    for (let i = 0; i < count; i += 2) {
+      const off = <usize>i << 3;
+      v128.store(rho + off, f64x2.add(v128.load(rho + off), f64x2.mul(residual, v128.load(beta + off))));
+    }
+  }
+  const row = <usize>(4 * k) * gRowBytes;
+  const yRow = gTapeY + row;
+  const rRow = gTapeR + row;
+  const invNeg = f64x2.splat(1.0 / gCNeg);
+  const invPos = f64x2.splat(1.0 / gCPos);
+  for (let i = 0; i < count; i += 2) {
+    const off = <usize>i << 3;
+    const yv = v128.load(yRow + off);
+    const g = v128.load(gGains + off);
+    const rhoV = v128.load(rho + off);
+    let fPrime: v128;
+    let fGain: v128;
+    if (gLinear) {
+      fPrime = g;
+      fGain = yv;
+    } else {
+      const sech2 = sech2Of(yv, v128.load(rRow + off), invNeg, invPos);
+      fPrime = f64x2.mul(g, sech2);
+      fGain = f64x2.mul(yv, sech2);
+    }
+    v128.store(gLambda + off, f64x2.add(v128.load(gLambda + off), f64x2.mul(fPrime, rhoV)));
+    v128.store(gGainGrad + off, f64x2.add(v128.load(gGainGrad + off), f64x2.mul(fGain, rhoV)));
+  }
+}
+
+export function backward(rankOne: i32, cotangents: usize): void {
+  const nPad = gNPad;
+  const vector = <usize>nPad << 3;
+  const rowBytes = gRowBytes;
+  const h = gH;
+  const invTauS = gInvTau;
+  const invTau = f64x2.splat(invTauS);
+  const invNeg = f64x2.splat(1.0 / gCNeg);
+  const invPos = f64x2.splat(1.0 / gCPos);
+  const linear = gLinear;
+  const lambda = gLambda;
+  const accum = gAccum;
+  const kbar = gKbar;
+  const ybar = gYbar;
+  const p = gY;
+  const gains = gGains;
+  const gainGrad = gGainGrad;
+  memory.fill(lambda, 0, vector);
+  memory.fill(gainGrad, 0, vector);
+  memory.fill(gUGrad, 0, vector);
+  memory.fill(gVGrad, 0, vector);
+  readoutTerm(gSteps);
+  const sixthH = h / 6;
+  const thirdH = h / 3;
+  const halfH = 0.5 * h;
+  for (let k = gSteps - 1; k >= 0; k--) {
+    for (let s = 3; s >= 0; s--) {
+      // k̄_s from λ and ȳ_{s+1} (see gradient.ts)
+      const lambdaWeight = f64x2.splat(s == 0 || s == 3 ? sixthH : thirdH);
+      if (s == 3) {
+        for (let i = 0; i < nPad; i += 2) {
+          const off = <usize>i << 3;
+          v128.store(kbar + off, f64x2.mul(lambdaWeight, v128.load(lambda + off)));
+        }
+      } else {
+        const ybarWeight = f64x2.splat(s == 2 ? h : halfH);
+        for (let i = 0; i < nPad; i += 2) {
+          const off = <usize>i << 3;
+          v128.store(
+            kbar + off,
+            f64x2.add(f64x2.mul(lambdaWeight, v128.load(lambda + off)), f64x2.mul(ybarWeight, v128.load(ybar + off))),
+          );
+        }
+      }
+      pairsMatvec(tPairCount, tRows, tEStart, tEOffsets, tIStart, tIOffsets, tIWeights, tShared, kbar, p);
+      let uk: f64 = 0;
+      if (rankOne) {
+        uk = dot(gU, kbar, nPad);
+        axpy(p, gV, uk, nPad);
+      }
+      const row = <usize>(4 * k + s) * rowBytes;
+      const yRow = gTapeY + row;
+      const rRow = gTapeR + row;
+      for (let i = 0; i < nPad; i += 2) {
+        const off = <usize>i << 3;
+        const yv = v128.load(yRow + off);
+        const g = v128.load(gains + off);
+        let fPrime: v128;
+        let fGain: v128;
+        if (linear) {
+          fPrime = g;
+          fGain = yv;
+        } else {
+          const sech2 = sech2Of(yv, v128.load(rRow + off), invNeg, invPos);
+          fPrime = f64x2.mul(g, sech2);
+          fGain = f64x2.mul(yv, sech2);
+        }
+        const pv = v128.load(p + off);
+        const kb = v128.load(kbar + off);
+        const yb = f64x2.mul(f64x2.sub(f64x2.mul(fPrime, pv), kb), invTau);
+        v128.store(ybar + off, yb);
+        v128.store(accum + off, s == 3 ? yb : f64x2.add(v128.load(accum + off), yb));
+        v128.store(gainGrad + off, f64x2.add(v128.load(gainGrad + off), f64x2.mul(f64x2.mul(fGain, pv), invTau)));
+      }
+      if (cotangents != 0) {
+        const out = cotangents + row;
+        for (let i = 0; i < nPad; i += 2) {
+          const off = <usize>i << 3;
+          v128.store(out + off, f64x2.mul(v128.load(kbar + off), invTau));
+        }
+      }
+      if (rankOne) {
+        // ∂E/∂u += (k̄/τ)(f·v), ∂E/∂v += ((k̄·u)/τ) f
+        const fv = dot(rRow, gV, nPad) * invTauS;
+        axpy(gUGrad, kbar, fv, nPad);
+        axpy(gVGrad, rRow, uk * invTauS, nPad);
+      }
+    }
+    for (let i = 0; i < nPad; i += 2) {
+      const off = <usize>i << 3;
+      v128.store(lambda + off, f64x2.add(v128.load(lambda + off), v128.load(accum + off)));
+    }
+    readoutTerm(k);
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * Host side of the WebAssembly gradient kernel (assembly/adjoint.ts, embedded in ./adjointWasm.ts):
+ * the taped RK4 forward and its exact discrete adjoint for a fixed W (plus an optional rank-1 term
+ * u vᵀ), float64 throughout. ../gradient.ts (RK4Adjoint) uses it automatically and keeps its
+ * TypeScript path as the reference; this file only moves data in and out.
+ *
+ * W and Wᵀ are both stored in the row-pair layout of the 'wasm-pairs' simulation kernel
+ * (../kernels/wasmKernel.ts): rows sorted by length and paired, the two rows of a pair in the two
+ * f64x2 lanes, u16 column byte offsets (so n ≤ ADJOINT_WASM_MAX_N), shared E weight as index sums.
+ *
+ * Loading mirrors ./loader.ts (synchronous compile on first use; a browser main thread needs
+ * preloadAdjointWasm() first). When WebAssembly SIMD is unavailable adjointWasmAvailable() is false
+ * and RK4Adjoint stays on its TypeScript path.
+ */
+import type { SplitSparse } from '../kernels/sparseStructure.js';
+import { adjointWasmBase64 } from './adjointWasm.js';
+import { decodeBase64 } from './loader.js';
+
+/** Column byte offsets j·8 are stored as u16. */
+export const ADJOINT_WASM_MAX_N = 8191;
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => WasmInstance;
+  compile(bytes: Uint8Array): Promise<object>;
+  validate(bytes: Uint8Array): boolean;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** The exports of assembly/adjoint.ts. Pointers are byte offsets into `memory`. */
+export interface AdjointWasmExports {
+  memory: WasmMemory;
+  allocate(bytes: number): number;
+  setPairs(
+    transpose: number,
+    pairCount: number,
+    rows: number,
+    eStart: number,
+    eOffsets: number,
+    iStart: number,
+    iOffsets: number,
+    iWeights: number,
+    sharedWeight: number,
+  ): void;
+  setup(n: number, nE: number, nSteps: number, channels: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
+  pointer(which: number): number;
+  forward(rankOne: number): void;
+  backward(rankOne: number, cotangents: number): void;
+}
+
+/** pointer(which) indices of assembly/adjoint.ts. */
+const Slot = {
+  TapeY: 0,
+  TapeR: 1,
+  Gains: 2,
+  U: 3,
+  V: 4,
+  Beta: 5,
+  Offsets: 6,
+  Output: 7,
+  Residual: 8,
+  Lambda: 9,
+  GainGrad: 10,
+  UGrad: 11,
+  VGrad: 12,
+} as const;
+type Slot = (typeof Slot)[keyof typeof Slot];
+
+let compiled: object | null = null;
+let failure: string | null = null;
+
+function compileSync(): object | null {
+  if (compiled || failure) return compiled;
+  if (!wasmApi) {
+    failure = 'WebAssembly is not available';
+    return null;
+  }
+  try {
+    const bytes = decodeBase64(adjointWasmBase64);
+    if (!wasmApi.validate(bytes)) {
+      failure = 'WebAssembly SIMD is not supported here';
+      return null;
+    }
+    compiled = new wasmApi.Module(bytes);
+  } catch (error) {
+    failure = `WebAssembly compile failed: ${(error as Error).message}`;
+  }
+  return compiled;
+}
+
+/** Compile asynchronously (needed once on a browser main thread); resolves to availability. */
+export async function preloadAdjointWasm(): Promise<boolean> {
+  if (compiled) return true;
+  if (!wasmApi) return false;
+  try {
+    const bytes = decodeBase64(adjointWasmBase64);
+    if (!wasmApi.validate(bytes)) return false;
+    compiled = await wasmApi.compile(bytes);
+    failure = null;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the module compiles here (tries a synchronous compile on first call). */
+export function adjointWasmAvailable(): boolean {
+  return compileSync() !== null;
+}
+
+export function adjointWasmUnavailableReason(): string | null {
+  compileSync();
+  return failure;
+}
+
+/** A fresh instance with its own memory. */
+export function instantiateAdjointWasm(): AdjointWasmExports {
+  const module = compileSync();
+  if (!module || !wasmApi) throw new Error(`adjoint wasm unavailable: ${failure ?? 'unknown reason'}`);
+  const imports = {
+    env: {
+      abort: () => {
+        throw new Error('adjoint wasm: abort (out of memory?)');
+      },
+    },
+  };
+  return new wasmApi.Instance(module, imports).exports as unknown as AdjointWasmExports;
+}
+
+/** A sparse matrix in the row-pair layout (see assembly/dynamics.ts setPairs). */
+export interface RowPairs {
+  pairCount: number;
+  /** row a, row b per pair (b = n for the lone last row of an odd n: the padding slot). */
+  rows: Int32Array;
+  eStart: Int32Array;
+  /** (u16 byte offset a) | (u16 byte offset b) << 16 */
+  eOffsets: Uint32Array;
+  iStart: Int32Array;
+  iOffsets: Uint32Array;
+  /** (w_a, w_b) per entry */
+  iWeights: Float64Array;
+  sharedWeight: number;
+}
+
+/**
+ * Row pairs of a split-sparse matrix: rows sorted by their number of CSR entries and paired in
+ * that order (least padding); the shorter row of a pair is padded with weight 0 at the zero slot,
+ * byte offset 8·nPad of the multiplied vector.
+ */
+export function rowPairs(sparse: SplitSparse, nPad: number): RowPairs {
+  const n = sparse.n;
+  const zeroOffset = 8 * nPad;
+  const iLength = (row: number) => (row < n ? sparse.rowStart[row + 1] - sparse.rowStart[row] : 0);
+  const eLength = (row: number) => (row < n ? sparse.eRowStart[row + 1] - sparse.eRowStart[row] : 0);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => iLength(a) - iLength(b) || eLength(a) - eLength(b));
+  if (n % 2) order.push(n);
+  const pairCount = order.length / 2;
+  const eStart = new Int32Array(pairCount + 1);
+  const iStart = new Int32Array(pairCount + 1);
+  for (let p = 0; p < pairCount; p++) {
+    const a = order[2 * p];
+    const b = order[2 * p + 1];
+    eStart[p + 1] = eStart[p] + Math.max(eLength(a), eLength(b));
+    iStart[p + 1] = iStart[p] + Math.max(iLength(a), iLength(b));
+  }
+  const rows = Int32Array.from(order);
+  const eOffsets = new Uint32Array(eStart[pairCount]);
+  const iOffsets = new Uint32Array(iStart[pairCount]);
+  const iWeights = new Float64Array(2 * iStart[pairCount]);
+  for (let p = 0; p < pairCount; p++) {
+    const pair = [order[2 * p], order[2 * p + 1]];
+    for (let k = 0; k < eStart[p + 1] - eStart[p]; k++) {
+      const [a, b] = pair.map((row) => (k < eLength(row) ? 8 * sparse.eCols[sparse.eRowStart[row] + k] : zeroOffset));
+      eOffsets[eStart[p] + k] = (a | (b << 16)) >>> 0;
+    }
+    for (let k = 0; k < iStart[p + 1] - iStart[p]; k++) {
+      const entry = iStart[p] + k;
+      const [a, b] = pair.map((row, lane) => {
+        if (k < iLength(row)) {
+          iWeights[2 * entry + lane] = sparse.values[sparse.rowStart[row] + k];
+          return 8 * sparse.cols[sparse.rowStart[row] + k];
+        }
+        return zeroOffset;
+      });
+      iOffsets[entry] = (a | (b << 16)) >>> 0;
+    }
+  }
+  return { pairCount, rows, eStart, eOffsets, iStart, iOffsets, iWeights, sharedWeight: sparse.sharedWeight };
+}
+
+export interface AdjointKernelSetup {
+  n: number;
+  nE: number;
+  nSamples: number;
+  /** channels × (1 + nE): offset first, then β (../network.ts Readout.weights) */
+  readoutWeights: Float64Array;
+  channels: number;
+  stepSize: number;
+  tau: number;
+  r0: number;
+  rmax: number;
+  linear: boolean;
+  /** Split-sparse forms of W and Wᵀ (../kernels/sparseStructure.ts). */
+  weights: SplitSparse;
+  transposed: SplitSparse;
+}
+
+/**
+ * One problem (network, readout, step) in its own WebAssembly instance. The views below alias the
+ * instance memory; every method re-creates them when the memory has grown (only allocateCotangents
+ * allocates after setup).
+ */
+export class AdjointWasmKernel {
+  readonly n: number;
+  readonly nPad: number;
+  /** Doubles between tape rows (nPad + 2: the pair layout's zero slot follows each row). */
+  readonly rowStride: number;
+  /** Tape rows: 4·nSteps + 1 (row 4k + s = stage s of step k; row 4k = sample k). */
+  readonly tapeRows: number;
+  readonly nSamples: number;
+  readonly channels: number;
+  private readonly wasm: AdjointWasmExports;
+  private readonly slots: number[];
+  private cotangentsPtr = 0;
+  private buffer: ArrayBuffer | null = null;
+  private viewCache: AdjointKernelViews | null = null;
+
+  constructor(setup: AdjointKernelSetup) {
+    const { n, nE, nSamples, channels } = setup;
+    if (n > ADJOINT_WASM_MAX_N) throw new RangeError(`the adjoint wasm kernel handles n ≤ ${ADJOINT_WASM_MAX_N}, got ${n}`);
+    this.n = n;
+    this.nPad = (n + 1) & ~1;
+    this.rowStride = this.nPad + 2;
+    this.nSamples = nSamples;
+    this.tapeRows = 4 * (nSamples - 1) + 1;
+    this.channels = channels;
+    const wasm = instantiateAdjointWasm();
+    this.wasm = wasm;
+    wasm.setup(n, nE, nSamples - 1, channels, setup.stepSize, 1 / setup.tau, setup.r0, setup.rmax - setup.r0, setup.linear ? 1 : 0);
+    const placed = [rowPairs(setup.weights, this.nPad), rowPairs(setup.transposed, this.nPad)].map((pairs) => placePairs(wasm, pairs));
+    placed.forEach((place, transpose) => place(transpose));
+    this.slots = Array.from({ length: 13 }, (_, which) => wasm.pointer(which));
+    // Readout: offsets b_c and β rows (zero from nE on: the kernel sums nE rounded up to even).
+    const { beta, offsets } = this.views();
+    const stride = 1 + nE;
+    for (let c = 0; c < channels; c++) {
+      offsets[c] = setup.readoutWeights[c * stride];
+      for (let i = 0; i < nE; i++) beta[c * this.nPad + i] = setup.readoutWeights[c * stride + 1 + i];
+    }
+  }
+
+  /** Live views of the instance memory (re-created after memory growth). */
+  views(): AdjointKernelViews {
+    const buffer = this.wasm.memory.buffer;
+    if (this.viewCache && this.buffer === buffer) return this.viewCache;
+    const f64 = (slot: Slot, length: number) => new Float64Array(buffer, this.slots[slot], length);
+    const nPad = this.nPad;
+    const samples = this.channels * this.nSamples;
+    this.buffer = buffer;
+    this.viewCache = {
+      tapeY: f64(Slot.TapeY, this.tapeRows * this.rowStride),
+      tapeR: f64(Slot.TapeR, this.tapeRows * this.rowStride),
+      x0: f64(Slot.TapeY, nPad),
+      gains: f64(Slot.Gains, nPad),
+      u: f64(Slot.U, nPad),
+      v: f64(Slot.V, nPad),
+      beta: f64(Slot.Beta, this.channels * nPad),
+      offsets: f64(Slot.Offsets, this.channels),
+      output: f64(Slot.Output, samples),
+      residual: f64(Slot.Residual, samples),
+      lambda: f64(Slot.Lambda, nPad),
+      gainGrad: f64(Slot.GainGrad, nPad),
+      uGrad: f64(Slot.UGrad, nPad),
+      vGrad: f64(Slot.VGrad, nPad),
+      cotangents: this.cotangentsPtr ? new Float64Array(buffer, this.cotangentsPtr, this.tapeRows * this.rowStride) : null,
+    };
+    return this.viewCache;
+  }
+
+  /**
+   * Integrate from x0 with gains (and u vᵀ when rankOne is given); fills the tape and the output
+   * view (channel-major channels × nSamples).
+   */
+  forward(x0: Float64Array, gains: Float64Array, rankOne?: { u: Float64Array; v: Float64Array }): void {
+    const n = this.n;
+    const views = this.views();
+    views.x0.set(x0.subarray(0, n));
+    views.gains.set(gains.subarray(0, n));
+    if (rankOne) {
+      views.u.set(rankOne.u.subarray(0, n));
+      views.v.set(rankOne.v.subarray(0, n));
+    }
+    this.wasm.forward(rankOne ? 1 : 0);
+  }
+
+  /**
+   * The adjoint of the last forward, given the scaled residuals 2(m − m*)/D in views().residual.
+   * Leaves ∂E/∂x0 in lambda, ∂E/∂g in gainGrad, (rankOne) ∂E/∂u, ∂E/∂v in uGrad, vGrad and, with
+   * cotangents, k̄_s/τ per tape row in views().cotangents (rows 0..4·nSteps−1).
+   */
+  backward(rankOne: boolean, cotangents: boolean): void {
+    if (cotangents && !this.cotangentsPtr) {
+      this.cotangentsPtr = this.wasm.allocate(8 * this.tapeRows * this.rowStride);
+      this.viewCache = null;
+    }
+    this.wasm.backward(rankOne ? 1 : 0, cotangents ? this.cotangentsPtr : 0);
+  }
+}
+
+export interface AdjointKernelViews {
+  /** Stage states, tapeRows × rowStride. */
+  tapeY: Float64Array;
+  /** f(stage states), same layout. */
+  tapeR: Float64Array;
+  /** Tape row 0 (the forward's x0 is written here). */
+  x0: Float64Array;
+  gains: Float64Array;
+  u: Float64Array;
+  v: Float64Array;
+  beta: Float64Array;
+  offsets: Float64Array;
+  output: Float64Array;
+  residual: Float64Array;
+  lambda: Float64Array;
+  gainGrad: Float64Array;
+  uGrad: Float64Array;
+  vGrad: Float64Array;
+  cotangents: Float64Array | null;
+}
+
+/** Copy a row-pair matrix into the instance; returns the setPairs call (made once all is copied). */
+function placePairs(wasm: AdjointWasmExports, pairs: RowPairs): (transpose: number) => void {
+  const rows = wasm.allocate(4 * Math.max(pairs.rows.length, 1));
+  const eStart = wasm.allocate(4 * pairs.eStart.length);
+  const iStart = wasm.allocate(4 * pairs.iStart.length);
+  const eOffsets = wasm.allocate(4 * Math.max(pairs.eOffsets.length, 1));
+  const iOffsets = wasm.allocate(4 * Math.max(pairs.iOffsets.length, 1));
+  const iWeights = wasm.allocate(8 * Math.max(pairs.iWeights.length, 2));
+  return (transpose: number) => {
+    const buffer = wasm.memory.buffer;
+    new Int32Array(buffer, rows, pairs.rows.length).set(pairs.rows);
+    new Int32Array(buffer, eStart, pairs.eStart.length).set(pairs.eStart);
+    new Int32Array(buffer, iStart, pairs.iStart.length).set(pairs.iStart);
+    new Uint32Array(buffer, eOffsets, pairs.eOffsets.length).set(pairs.eOffsets);
+    new Uint32Array(buffer, iOffsets, pairs.iOffsets.length).set(pairs.iOffsets);
+    new Float64Array(buffer, iWeights, pairs.iWeights.length).set(pairs.iWeights);
+    wasm.setPairs(transpose, pairs.pairCount, rows, eStart, eOffsets, iStart, iOffsets, iWeights, pairs.sharedWeight);
+  };
+}
