@@ -127,3 +127,33 @@ describe('motor primitives (model-spec §9)', () => {
     expectClose(pearson([1, 2, 3], [1, 3, 2]), 0.5, { rtol: 1e-12 });
   });
 });
+
+describe('project records', () => {
+  it('a library survives the project record and the .gainlab archive', async () => {
+    const { libraryToProject, libraryFromProject, manifoldToProject } = await import('../../src-shared/primitives/projectStore.js');
+    const { createEmptyProject } = await import('../../src-shared/project/schema.js');
+    const { encodeProject, decodeProject } = await import('../../src-shared/project/archive.js');
+    const library = libraryFromPatterns(network, params, randomPatterns(3, 0.05, 31));
+    const project = createEmptyProject('primitives');
+    project.networks.push({
+      id: 'net', name: 'net', n, nE: network.nE, W: network.W, initialConditions: network.x0, nInitialConditions: 1,
+      readout: { channels: 1, weights: network.readout.weights, fittedTo: null, fitError: null },
+      params, seed: 3, soc: null, origin: 'soc', createdAt: project.createdAt,
+    });
+    project.primitiveLibraries.push(libraryToProject(library, { id: 'lib', name: 'lib', networkId: 'net' }));
+    project.speedManifolds.push(manifoldToProject({ durations: [500, 2500], gains: library.gains.slice(0, 2 * n) }, n, { id: 'speed', name: 'speed', networkId: 'net' }));
+    const back = decodeProject(encodeProject(project));
+    const restored = libraryFromProject(back.primitiveLibraries[0]);
+    expect(Array.from(restored.gains)).toEqual(Array.from(library.gains));
+    expect(Array.from(restored.outputs)).toEqual(Array.from(library.outputs));
+    expect([restored.size, restored.n, restored.channels, restored.nSamples]).toEqual([3, n, 1, params.nSamples]);
+    expect(back.speedManifolds[0].durations).toEqual([500, 2500]);
+    // The restored library fits exactly as the original.
+    const target = libraryOutput(library, 1);
+    expectClose(fitNovelTarget(restored, baseline(), target).coefficients, fitNovelTarget(library, baseline(), target).coefficients, { rtol: 1e-12, atol: 1e-12 });
+  });
+});
+
+function baseline(): Float64Array {
+  return baselineOutput(network, params);
+}
