@@ -15,6 +15,7 @@ import { randomGroups } from '../../src-shared/model/groups.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
+import { adjointWasmAvailable } from '../../src-shared/model/wasm/adjointKernel.js';
 
 /**
  * A small random network (N = 24, 12 E) over a shorter movement (100 ms, h = 2.5 ms), with states
@@ -188,10 +189,15 @@ describe('adjoint gradients match central finite differences (small network)', (
     { name: 'whole W', trainable: 'W', options: { gains: nonTrivialGains }, step: 1e-6 },
     { name: 'rank-1 u and v', trainable: 'rank1', options: { gains: nonTrivialGains }, step: 1e-6 },
   ];
-  for (const { name, options, trainable, step } of cases) {
-    it(name, () => {
+  // Both passes (the TypeScript reference and the WebAssembly kernel, forced here: this W is
+  // 70 % dense, where 'auto' keeps TypeScript) against finite differences.
+  const kernelCases = cases.flatMap((testCase) => (['typescript', 'wasm'] as const).map((adjointKernel) => ({ ...testCase, adjointKernel })));
+  for (const { name, options, trainable, step, adjointKernel } of kernelCases) {
+    it(`${name} (${adjointKernel})`, ({ skip }) => {
+      skip(adjointKernel === 'wasm' && !adjointWasmAvailable(), 'WebAssembly SIMD unavailable');
       const params = name.includes('linear') ? { ...base.params, gainFunction: 'linear' as const } : base.params;
-      const problem = new GradientProblem({ ...base, params, trainable, ...options });
+      const problem = new GradientProblem({ ...base, params, trainable, adjointKernel, ...options });
+      expect(problem.adjoint.kernel).toBe(adjointKernel);
       // Move off the starting point (e.g. u = 0 for rank1, where ∂E/∂v vanishes identically).
       const theta = Float64Array.from(problem.initialParameters);
       const move = new Rng(7);
@@ -276,6 +282,7 @@ describe('adjoint gradients on the published network', () => {
     const rng = new Rng(2024);
     const gains = Float64Array.from({ length: 200 }, () => 1 + 0.05 * rng.normal());
     const problem = new GradientProblem({ ...published, trainable: 'gains', gains });
+    expect(problem.adjoint.kernel).toBe(adjointWasmAvailable() ? 'wasm' : 'typescript'); // 'auto' on the sparse SOC W
     const theta = Float64Array.from(problem.initialParameters);
     const gradient = new Float64Array(problem.size);
     problem.valueAndGradient(theta, gradient);
@@ -290,6 +297,7 @@ describe('adjoint gradients on the published network', () => {
     skip(!hasReference, referenceSkipReason);
     const published = publishedNetwork();
     const problem = new GradientProblem({ ...published, trainable: 'x0' });
+    expect(problem.adjoint.kernel).toBe(adjointWasmAvailable() ? 'wasm' : 'typescript'); // 'auto' on the sparse SOC W
     const theta = Float64Array.from(problem.initialParameters);
     const gradient = new Float64Array(problem.size);
     problem.valueAndGradient(theta, gradient);
