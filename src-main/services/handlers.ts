@@ -5,6 +5,9 @@
  * validates the payload with the channel's zod schema, runs the handler and turns every outcome
  * into an Envelope — it never throws.
  */
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import nodePath from 'node:path';
 import { z } from 'zod';
 import {
   GainLabError,
@@ -131,6 +134,35 @@ export function createHandlers(services: AppServices): HandlerTable {
     };
   }
 
+  /** New Gramian initial conditions and (optionally) an NNLS readout for a network already in the project. */
+  async function preparedNetwork(spec: NonNullable<ParsedRequestOf<'project:update'>['prepareNetwork']>): Promise<ProjectNetwork> {
+    const project = projects.project();
+    const network = findNetwork(project, spec.networkId);
+    const fitTarget = spec.fitReadoutToTargetId ? findTarget(project, spec.fitReadoutToTargetId) : null;
+    if (fitTarget && (fitTarget.nSamples !== network.params.nSamples || fitTarget.duration !== network.params.duration)) {
+      throw new GainLabError(
+        'invalid-payload',
+        `Target "${fitTarget.name}" (${fitTarget.nSamples} samples over ${fitTarget.duration} ms) is not on the network's grid (${network.params.nSamples} samples over ${network.params.duration} ms).`,
+      );
+    }
+    const prepared = await jobs.prepareNetwork({
+      W: network.W,
+      n: network.n,
+      nE: network.nE,
+      initialConditions: spec.initialConditions,
+      params: network.params,
+      fitTarget: fitTarget ? { channels: fitTarget.channels, values: fitTarget.values } : null,
+    });
+    return {
+      ...network,
+      initialConditions: prepared.initialConditions,
+      nInitialConditions: spec.initialConditions,
+      readout: prepared.readout
+        ? { channels: prepared.readout.channels, weights: prepared.readout.weights, fittedTo: fitTarget!.id, fitError: prepared.readout.fitError }
+        : network.readout,
+    };
+  }
+
   return {
     'app:info': async () => ({
       name: 'GainLab',
@@ -174,16 +206,28 @@ export function createHandlers(services: AppServices): HandlerTable {
     'project:saveAs': async ({ path }) => {
       const chosen = path ?? (dialogs ? await dialogs.pickSavePath(projects.current().name) : null);
       if (!chosen && !dialogs) throw new GainLabError('invalid-payload', 'Give the path to save the project to, or export it.');
-      return projects.saveAs(requirePath(chosen, 'Saving'));
+      const target = requirePath(chosen, 'Saving');
+      // a typed path (web mode) may name a folder that does not exist yet, e.g. the suggested ~/GainLab
+      if (path) await mkdir(nodePath.dirname(nodePath.resolve(target)), { recursive: true });
+      return projects.saveAs(target);
     },
     'project:recent': () => projects.recent(),
+    'project:suggestPath': async () => {
+      const current = projects.current();
+      if (current.path) return { path: current.path };
+      const fileName = `${(current.name || 'Untitled').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim() || 'Untitled'}.gainlab`;
+      const recent = await projects.recent().catch(() => []);
+      const dir = process.env.GAINLAB_PROJECTS_DIR ?? (recent[0] ? nodePath.dirname(recent[0].path) : nodePath.join(os.homedir(), 'GainLab'));
+      return { path: nodePath.join(dir, fileName) };
+    },
     'project:recover': ({ restore }) => projects.recover(restore),
     'project:current': async () => projects.current(),
     'project:update': async (request) => {
-      const { addRunFromJob, addNetworkFromJob, ...changes } = request;
+      const { addRunFromJob, addNetworkFromJob, prepareNetwork, ...changes } = request;
       const addRuns = addRunFromJob ? [trainingRunFromJob(jobs.get(addRunFromJob.jobId))] : undefined;
       const upsertNetworks = [...(changes.upsertNetworks ?? [])];
       if (addNetworkFromJob) upsertNetworks.push(await networkFromSocJob(addNetworkFromJob));
+      if (prepareNetwork) upsertNetworks.push(await preparedNetwork(prepareNetwork));
       return projects.update({ ...changes, upsertNetworks, addRuns });
     },
     'project:import': ({ fileName, bytes }) => projects.importBytes(fileName, bytes),

@@ -40,6 +40,7 @@ import type {
   PrepareNetworkTask,
   ResolvedTraining,
   SimulateTask,
+  SocSpectrum,
   SocTask,
   TrainingTask,
   WorkerMessage,
@@ -102,6 +103,8 @@ interface JobRecord {
   stopRequested: boolean;
   port: MessagePort | null;
   pendingPoints: ErrorPoints[];
+  /** SOC builds: the newest spectrum not yet emitted. */
+  pendingSpectrum: SocSpectrum | null;
   lastEmitAt: number;
   emitTimer: unknown;
   settled: Promise<void>;
@@ -109,7 +112,17 @@ interface JobRecord {
 
 export interface JobManager {
   startTraining(options: TrainingOptions): Promise<{ jobId: string }>;
-  startSoc(options: { n: number; seed: number; recipe: 'published' | 'adaptive'; label?: string }): Promise<{ jobId: string }>;
+  startSoc(options: {
+    n: number;
+    seed: number;
+    recipe: 'published' | 'adaptive';
+    p?: number;
+    R?: number;
+    gamma?: number;
+    targetAlpha?: number;
+    spectrumEvery?: number;
+    label?: string;
+  }): Promise<{ jobId: string }>;
   cancel(jobId: string): { jobId: string; status: JobStatus };
   list(): JobSummary[];
   get(jobId: string): JobDetail;
@@ -201,7 +214,9 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       trial: job.done,
       errors,
       bestError: job.bestError,
+      ...(job.pendingSpectrum ? { spectrum: job.pendingSpectrum } : {}),
     });
+    job.pendingSpectrum = null;
   }
 
   function scheduleProgress(job: JobRecord): void {
@@ -247,6 +262,8 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
         job.bestError = message.bestError;
       }
       addPoints(job, message.points);
+      // only the newest spectrum matters to a viewer: a later one replaces one not yet sent
+      if (message.spectrum) job.pendingSpectrum = message.spectrum;
       scheduleProgress(job);
     }
   }
@@ -254,7 +271,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   function finish(job: JobRecord, status: 'done' | 'cancelled' | 'failed', result: JobResult | null, error: ErrorInfo | null): void {
     if (isFinal(job.status)) return;
     // last progress first, so listeners see every point before the finished event
-    if (job.pendingPoints.length > 0) emitProgress(job);
+    if (job.pendingPoints.length > 0 || job.pendingSpectrum) emitProgress(job);
     if (job.emitTimer !== null) {
       timers.clearTimeout(job.emitTimer);
       job.emitTimer = null;
@@ -329,6 +346,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       stopRequested: false,
       port: null,
       pendingPoints: [],
+      pendingSpectrum: null,
       lastEmitAt: 0,
       emitTimer: null,
       settled: Promise.resolve(),
@@ -373,7 +391,16 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       const task: SocTask = {
         kind: 'soc',
         jobId: job.jobId,
-        options: { n: options.n, seed: options.seed, recipe: options.recipe },
+        options: {
+          n: options.n,
+          seed: options.seed,
+          recipe: options.recipe,
+          p: options.p,
+          R: options.R,
+          gamma: options.gamma,
+          targetAlpha: options.targetAlpha,
+          spectrumEvery: options.spectrumEvery,
+        },
         port: port2,
         stopFlag: job.stopFlag,
       };

@@ -24,6 +24,7 @@ import type {
   PrepareNetworkTask,
   ResolvedTraining,
   SimulateTask,
+  SocSpectrum,
   SocTask,
   TrainingTask,
   WorkerMessage,
@@ -66,6 +67,8 @@ class ProgressChannel {
   /** Set for tasks whose length is not a trial count (SOC builds). */
   percent: number | null = null;
   bestError: number | null = null;
+  /** SOC builds: the newest eigenvalue spectrum, sent with the next batch. */
+  spectrum: SocSpectrum | null = null;
 
   constructor(
     private readonly port: MessagePort,
@@ -102,7 +105,9 @@ class ProgressChannel {
       points: this.points,
       bestError: this.bestError,
       ...(this.percent === null ? {} : { percent: this.percent }),
+      ...(this.spectrum === null ? {} : { spectrum: this.spectrum }),
     });
+    this.spectrum = null;
     this.points = [];
     this.openRuns.clear();
   }
@@ -307,14 +312,18 @@ function runRewardSessionsInLockstep(
 }
 
 async function runSoc(task: SocTask): Promise<SocResult> {
-  const { n, seed, recipe } = task.options;
+  const { n, seed, recipe, p: connectionProbability, R, gamma } = task.options;
   const progress = new ProgressChannel(task.port, task.stopFlag, 0);
   progress.post({ type: 'started' });
-  const targetAlpha = 0.15;
+  const targetAlpha = task.options.targetAlpha ?? 0.15;
   let firstAlpha: number | null = null;
   const result = buildSoc(
-    { n, seed, recipe, targetAlpha, eigenvalueEvery: 0 },
+    { n, seed, recipe, targetAlpha, p: connectionProbability, R, gamma, eigenvalueEvery: task.options.spectrumEvery ?? 25 },
     (p) => {
+      // the spectrum as it contracts: it rides on the next progress batch (the newest one wins)
+      if (p.eigenvalues) {
+        progress.spectrum = { iteration: p.iteration, alpha: p.alpha, re: Array.from(p.eigenvalues.re), im: Array.from(p.eigenvalues.im) };
+      }
       // the live curve of an SOC build is α(W) per iteration; percent on a log scale from α0 to the target
       if (firstAlpha === null) firstAlpha = p.alpha;
       progress.done = p.iteration;

@@ -33,6 +33,12 @@ export interface ResolvedSoc {
   n: number;
   seed: number;
   recipe: 'published' | 'adaptive';
+  p?: number;
+  R?: number;
+  gamma?: number;
+  targetAlpha?: number;
+  /** Post the eigenvalue spectrum every this many iterations (0 = first and last only). */
+  spectrumEvery?: number;
 }
 
 export interface TrainingTask {
@@ -84,6 +90,14 @@ export type WorkerTaskResult<T extends WorkerTask> = T extends TrainingTask
     ? SocResult
     : SimulateResponse;
 
+/** Eigenvalues of an SOC build's W at one iteration (plain arrays: they go on to the renderer as JSON). */
+export interface SocSpectrum {
+  iteration: number;
+  alpha: number;
+  re: number[];
+  im: number[];
+}
+
 export type WorkerMessage =
   /** The task left the queue and runs now. */
   | { type: 'started' }
@@ -99,6 +113,8 @@ export type WorkerMessage =
       bestError: number | null;
       /** 0..100 when `done/total` is not the right measure (SOC builds: α on a log scale). */
       percent?: number;
+      /** SOC builds: the latest spectrum of W, when this batch carries one. */
+      spectrum?: SocSpectrum;
     }
   /** Sent right before the task resolves when it was stopped early (for logs; the result says it too). */
   | { type: 'stopped' };

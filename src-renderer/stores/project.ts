@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { CHANNELS, EVENTS, type ProjectSummary, type ResponseOf } from '../../src-shared/ipc/contract.js';
+import { CHANNELS, EVENTS, type ProjectSummary, type RequestOf, type ResponseOf } from '../../src-shared/ipc/contract.js';
 import type { ProjectNetwork, TargetMovement } from '../../src-shared/project/schema.js';
 import { networkPayloadOf, targetPayloadOf } from '../lib/payloads.js';
 import { call, transport } from './api.js';
@@ -47,6 +47,17 @@ export const useProjectStore = defineStore('project', () => {
   const networkPayload = computed(() => (network.value ? networkPayloadOf(network.value) : null));
   const targetPayload = computed(() => (target.value ? targetPayloadOf(target.value) : null));
   const mode = computed(() => appInfo.value?.mode ?? transport().mode);
+  const dirty = computed(() => summary.value?.dirty ?? false);
+  /** The window title: "• name — GainLab" with unsaved changes (the dirty marker of the issue). */
+  const title = computed(() => {
+    if (!entered.value || !summary.value) return 'GainLab';
+    return `${summary.value.dirty ? '• ' : ''}${summary.value.name || 'Untitled'} — GainLab`;
+  });
+  /**
+   * Web mode has no native save dialog: Save on a project without a file, and Save As, open this
+   * in-page dialog with a suggested path on the server's disk (null while closed).
+   */
+  const saveDialog = ref<{ path: string } | null>(null);
 
   function adopt(next: ProjectSummary, enter = true): void {
     summary.value = next;
@@ -153,7 +164,33 @@ export const useProjectStore = defineStore('project', () => {
     });
   }
 
+  /** Web mode: main suggests a path on its disk (the project's file, next to the last one, or ~/GainLab). */
+  async function openSaveDialog(): Promise<void> {
+    const answer = await call(CHANNELS.projectSuggestPath, {}, { quiet: true });
+    saveDialog.value = { path: answer.ok ? answer.value.path : summary.value?.path ?? `${summary.value?.name || 'Untitled'}.gainlab` };
+  }
+
+  /** Save to a path typed in the web-mode dialog (atomic on main; becomes the project's file). */
+  async function saveTo(path: string): Promise<string | null> {
+    const trimmed = path.trim();
+    if (!trimmed) return null;
+    const withExtension = /\.gainlab$/i.test(trimmed) ? trimmed : `${trimmed}.gainlab`;
+    const answer = await call(CHANNELS.projectSaveAs, { path: withExtension }, { quiet: true });
+    if (!answer.ok) {
+      useNotificationsStore().error(answer.text);
+      return null;
+    }
+    saveDialog.value = null;
+    useNotificationsStore().success(`Saved to ${answer.value.path}`);
+    void refreshRecent();
+    return answer.value.path;
+  }
+
   async function save(): Promise<string | null> {
+    if (mode.value === 'web' && !summary.value?.path) {
+      await openSaveDialog();
+      return null;
+    }
     const answer = await call(CHANNELS.projectSave, {}, { quiet: true });
     if (!answer.ok) {
       if (answer.error?.code !== 'cancelled') useNotificationsStore().error(answer.text);
@@ -165,6 +202,10 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   async function saveAs(): Promise<string | null> {
+    if (mode.value === 'web') {
+      await openSaveDialog();
+      return null;
+    }
     const answer = await call(CHANNELS.projectSaveAs, {}, { quiet: true });
     if (!answer.ok) {
       if (answer.error?.code !== 'cancelled') useNotificationsStore().error(answer.text);
@@ -214,6 +255,34 @@ export const useProjectStore = defineStore('project', () => {
     return true;
   }
 
+  async function update(request: RequestOf<typeof CHANNELS.projectUpdate>): Promise<ProjectSummary | null> {
+    const answer = await call(CHANNELS.projectUpdate, request);
+    if (!answer.ok) return null;
+    adopt(answer.value);
+    return answer.value;
+  }
+
+  /** Add (or replace) a network, e.g. one imported from .npy files, and show it. */
+  async function upsertNetwork(network: ProjectNetwork): Promise<boolean> {
+    const next = await update({ upsertNetworks: [network] });
+    if (!next) return false;
+    if (next.project.networks.some((net) => net.id === network.id)) selectedNetworkId.value = network.id;
+    return true;
+  }
+
+  /** New Gramian initial conditions for a network and, with a target, its readout refitted to it by NNLS. */
+  async function prepareNetwork(options: { networkId: string; initialConditions: number; fitReadoutToTargetId?: string }): Promise<boolean> {
+    return withBusy('Preparing the network…', async () => !!(await update({ prepareNetwork: options })));
+  }
+
+  async function removeTarget(id: string): Promise<boolean> {
+    return !!(await update({ removeTargetIds: [id] }));
+  }
+
+  async function removeNetwork(id: string): Promise<boolean> {
+    return !!(await update({ removeNetworkIds: [id] }));
+  }
+
   function close(): void {
     entered.value = false;
   }
@@ -232,6 +301,16 @@ export const useProjectStore = defineStore('project', () => {
     recent,
     appInfo,
     mode,
+    dirty,
+    title,
+    saveDialog,
+    openSaveDialog,
+    saveTo,
+    update,
+    upsertNetwork,
+    prepareNetwork,
+    removeTarget,
+    removeNetwork,
     busy,
     recovery,
     init,

@@ -19,6 +19,7 @@ export const CHANNELS = {
   projectSave: 'project:save',
   projectSaveAs: 'project:saveAs',
   projectRecent: 'project:recent',
+  projectSuggestPath: 'project:suggestPath',
   projectRecover: 'project:recover',
   projectCurrent: 'project:current',
   projectUpdate: 'project:update',

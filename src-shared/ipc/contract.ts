@@ -471,8 +471,6 @@ export const invokeContract = {
       mode: z.enum(['electron', 'web']),
       platform: z.string(),
       workerThreads: z.number().int(),
-      /** Web mode: a folder on this computer where Save suggests putting new project files. */
-      projectsDir: z.string().optional(),
     }),
   },
   /**
@@ -537,6 +535,14 @@ export const invokeContract = {
   [CHANNELS.projectRecent]: {
     request: empty,
     response: z.array(z.object({ path: z.string(), name: z.string(), openedAt: z.number() })),
+  },
+  /**
+   * Web mode has no save dialog: where Save should suggest writing the open project (its own file,
+   * else next to the most recent project, else $GAINLAB_PROJECTS_DIR or ~/GainLab).
+   */
+  [CHANNELS.projectSuggestPath]: {
+    request: empty,
+    response: z.object({ path: z.string() }),
   },
   /** Restore the autosaved copy of the last session, if there is one (null otherwise). */
   [CHANNELS.projectRecover]: {

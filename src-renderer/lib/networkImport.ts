@@ -1,0 +1,138 @@
+/**
+ * A network from .npy files in the layout of the published data (../shared/reference/stroud2018):
+ *   W        N×N   row i = inputs to neuron i; neurons 0..N/2−1 excitatory, the rest inhibitory
+ *   x0       N     initial condition (optional: else the top-m observability-Gramian eigenvectors)
+ *   readout  1+N/2 (or C×(1+N/2))  offset first, then one weight per excitatory neuron (optional)
+ * Every shape and value problem is refused with a sentence naming the file and what was expected.
+ */
+import { NpyError, parseNpy, type ParsedNpy } from '../../src-shared/model/npy.js';
+import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { initialConditions } from '../../src-shared/model/gramian.js';
+import type { ProjectNetwork } from '../../src-shared/project/schema.js';
+
+export class NetworkImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NetworkImportError';
+  }
+}
+
+export interface NamedBytes {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Largest network the IPC contract carries. */
+export const MAX_IMPORT_N = 2000;
+
+function shapeText(shape: number[]): string {
+  return shape.length === 0 ? 'a scalar' : shape.join('×');
+}
+
+function readNpy(file: NamedBytes): ParsedNpy {
+  let parsed: ParsedNpy;
+  try {
+    parsed = parseNpy(file.bytes);
+  } catch (error) {
+    const detail = error instanceof NpyError || error instanceof Error ? error.message : String(error);
+    throw new NetworkImportError(`${file.name} is not a readable .npy file: ${detail}`);
+  }
+  for (let i = 0; i < parsed.data.length; i++) {
+    if (!Number.isFinite(parsed.data[i])) {
+      throw new NetworkImportError(`${file.name} contains ${Number.isNaN(parsed.data[i]) ? 'NaN' : 'an infinite value'} at index ${i}.`);
+    }
+  }
+  return parsed;
+}
+
+/** Length of a vector given as (k,), (k, 1) or (1, k); null for anything else. */
+function vectorLength(shape: number[]): number | null {
+  if (shape.length === 1) return shape[0];
+  if (shape.length === 2 && (shape[0] === 1 || shape[1] === 1)) return shape[0] * shape[1];
+  return null;
+}
+
+export interface ImportedNetworkOptions {
+  id: string;
+  name: string;
+  /** Rows of Gramian initial conditions to compute when there is no x0 file. */
+  initialConditions?: number;
+  now?: Date;
+}
+
+export function networkFromNpy(
+  files: { W: NamedBytes; x0?: NamedBytes | null; readout?: NamedBytes | null },
+  options: ImportedNetworkOptions,
+): ProjectNetwork {
+  const w = readNpy(files.W);
+  if (w.shape.length !== 2 || w.shape[0] !== w.shape[1]) {
+    throw new NetworkImportError(`${files.W.name} has shape ${shapeText(w.shape)}; W must be a square N×N matrix.`);
+  }
+  const n = w.shape[0];
+  if (n < 4 || n % 2 !== 0) {
+    throw new NetworkImportError(`${files.W.name} is ${n}×${n}; N must be even and at least 4 (first half excitatory, second half inhibitory).`);
+  }
+  if (n > MAX_IMPORT_N) throw new NetworkImportError(`${files.W.name} is ${n}×${n}; GainLab handles networks up to N = ${MAX_IMPORT_N}.`);
+  const nE = n / 2;
+
+  let ics: Float64Array;
+  let m: number;
+  if (files.x0) {
+    const x = readNpy(files.x0);
+    const length = vectorLength(x.shape);
+    if (length !== n) {
+      throw new NetworkImportError(`${files.x0.name} has shape ${shapeText(x.shape)}; x0 must have N = ${n} entries to match ${files.W.name}.`);
+    }
+    ics = Float64Array.from(x.data);
+    m = 1;
+  } else {
+    m = options.initialConditions ?? 1;
+    try {
+      ics = initialConditions(w.data, n, m, nE);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new NetworkImportError(`No x0 given and the Gramian initial conditions of ${files.W.name} could not be computed (${detail}); is W − I stable?`);
+    }
+  }
+
+  let readout: ProjectNetwork['readout'] = null;
+  if (files.readout) {
+    const r = readNpy(files.readout);
+    const perChannel = 1 + nE;
+    let channels: number;
+    const length = vectorLength(r.shape);
+    if (length === perChannel) channels = 1;
+    else if (r.shape.length === 2 && r.shape[1] === perChannel && r.shape[0] >= 1 && r.shape[0] <= 64) channels = r.shape[0];
+    else {
+      throw new NetworkImportError(
+        `${files.readout.name} has shape ${shapeText(r.shape)}; the readout must have 1 + N/2 = ${perChannel} entries (offset first, then one weight per excitatory neuron), or C×${perChannel} for C channels.`,
+      );
+    }
+    readout = { channels, weights: Float64Array.from(r.data), fittedTo: null, fitError: null };
+  }
+
+  return {
+    id: options.id,
+    name: options.name,
+    n,
+    nE,
+    W: Float64Array.from(w.data),
+    initialConditions: ics,
+    nInitialConditions: m,
+    readout,
+    params: { ...DEFAULT_DYNAMICS },
+    seed: null,
+    soc: null,
+    origin: `imported (${[files.W, files.x0, files.readout].filter((f): f is NamedBytes => !!f).map((f) => f.name).join(', ')})`.slice(0, 200),
+    createdAt: (options.now ?? new Date()).toISOString(),
+  };
+}
+
+/** Which role a dropped/picked .npy file plays, from its name (W.npy, x0.npy, readout.npy). */
+export function roleOfNpyFile(fileName: string): 'W' | 'x0' | 'readout' | null {
+  const base = fileName.replace(/^.*[\\/]/, '').replace(/\.npy$/i, '').toLowerCase();
+  if (base === 'w' || /(^|[_-])w$/.test(base) || /weights?$/.test(base)) return 'W';
+  if (base === 'x0' || /x0$/.test(base) || /initial[_-]?cond/.test(base)) return 'x0';
+  if (/readout|beta/.test(base)) return 'readout';
+  return null;
+}
