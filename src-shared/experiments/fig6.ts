@@ -3,7 +3,8 @@
  * jointly over m initial conditions at 7 durations from T to 5T, the fast targets being each
  * initial condition's own output with all gains 1 (so the factor-1 pattern is g = 1); outputs at
  * every speed; interpolation g(λ) = (1 − λ)·g_fast + λ·g_slow with the measured time-stretch
- * factor per λ; the speed-slider update time.
+ * factor per λ, and the same along the manifold (piecewise between neighbouring speeds); the
+ * speed-slider update time.
  *
  * Full: N = 400, m = 3, G = 40, gradient (Adam, 150 iterations, lr 0.02) per speed, 7 speeds,
  * λ in steps of 0.1. Quick: N = 40, m = 2, G = 10, 3 speeds (1, 2, 3), 60 iterations, lr 0.05.
@@ -71,6 +72,15 @@ export function runFig6(options: ExperimentRunOptions): ExperimentResult {
   for (let k = 0; k * settings.lambdaStep <= 1 + 1e-9; k++) lambdas.push(Math.min(1, k * settings.lambdaStep));
   progress('interpolation and stretch factors');
   const stretch = stretchAlongInterpolation(network, params, x0s, fastGains, slowGains, slowFactor, lambdas);
+  // The same along the manifold (piecewise between neighbouring speeds); the learned factor at
+  // position u is the piecewise-linear interpolation of the factors.
+  const manifoldOption = { manifold: { gains: manifold.gains, count: factors.length } };
+  const manifoldStretch = stretchAlongInterpolation(network, params, x0s, fastGains, slowGains, slowFactor, lambdas, manifoldOption);
+  const factorAt = (u: number) => {
+    const position = u * (factors.length - 1);
+    const k = Math.min(factors.length - 2, Math.floor(position));
+    return factors[k] + (position - k) * (factors[k + 1] - factors[k]);
+  };
 
   // The slider: preview updates (what dragging uses) and exact updates, timed.
   const slider = new SpeedSlider(network, params, x0s, fastGains, slowGains, slowFactor);
@@ -114,6 +124,7 @@ export function runFig6(options: ExperimentRunOptions): ExperimentResult {
       initialErrors: manifold.initialErrors,
       learnedErrors: manifold.errors,
       stretchFactorsByLambda: lambdas.map((lambda, k) => ({ lambda, mean: stretch.meanFactors[k], perCondition: stretch.factors[k] })),
+      stretchFactorsAlongManifold: lambdas.map((u, k) => ({ position: u, learnedFactorHere: factorAt(u), mean: manifoldStretch.meanFactors[k], perCondition: manifoldStretch.factors[k] })),
       slider: {
         conditions: settings.conditions,
         displaySamples: { preview: slider.previewParams.nSamples, exact: slider.exactParams.nSamples },
@@ -135,6 +146,11 @@ export function runFig6(options: ExperimentRunOptions): ExperimentResult {
         name: 'stretch_vs_lambda',
         columns: ['lambda', 'mean_factor', ...x0s.map((_, m) => `factor_ic${m}`), ...x0s.map((_, m) => `explained_ic${m}`)],
         rows: lambdas.map((lambda, k) => [lambda, stretch.meanFactors[k], ...stretch.factors[k], ...stretch.explained[k]]),
+      },
+      {
+        name: 'stretch_along_manifold',
+        columns: ['position', 'factor_of_manifold', 'mean_factor', ...x0s.map((_, m) => `factor_ic${m}`), ...x0s.map((_, m) => `explained_ic${m}`)],
+        rows: lambdas.map((u, k) => [u, factorAt(u), manifoldStretch.meanFactors[k], ...manifoldStretch.factors[k], ...manifoldStretch.explained[k]]),
       },
       { name: 'slider_timing', columns: ['update', 'preview_ms', 'exact_ms'], rows: previewTimes.map((t, k) => [k, t, exactTimes[k]]) },
     ],

@@ -174,7 +174,32 @@ export function interpolateGains(fast: Float64Array, slow: Float64Array, lambda:
   return out;
 }
 
+/**
+ * Piecewise-linear interpolation along a speed manifold (count patterns, count × n, ordered by
+ * factor): position u ∈ [0, 1] maps to u·(count − 1); between patterns k and k+1 the gains are
+ * interpolated linearly. With two patterns this is interpolateGains.
+ */
+export function interpolateManifold(gains: Float64Array, count: number, n: number, u: number, out: Float64Array = new Float64Array(n)): Float64Array {
+  if (count < 1 || gains.length < count * n) throw new RangeError(`manifold needs ${count} × ${n} gains, got ${gains.length}`);
+  const position = Math.min(1, Math.max(0, u)) * (count - 1);
+  const k = Math.min(count - 2, Math.floor(position));
+  if (count === 1) {
+    out.set(gains.subarray(0, n));
+    return out;
+  }
+  const f = position - k;
+  const a = k * n;
+  const b = (k + 1) * n;
+  for (let i = 0; i < n; i++) out[i] = f === 0 ? gains[a + i] : f === 1 ? gains[b + i] : (1 - f) * gains[a + i] + f * gains[b + i];
+  return out;
+}
+
 export interface SpeedSliderOptions {
+  /**
+   * Interpolate along this manifold (count × n patterns, fastest first) instead of straight from
+   * fastGains to slowGains; λ is then the position along the manifold (interpolateManifold).
+   */
+  manifold?: { gains: Float64Array; count: number };
   /** Duration factor of the displayed window (default slowFactor: the slow movement fits). */
   displayFactor?: number;
   /**
@@ -283,7 +308,9 @@ export class SpeedSlider {
   }
 
   private step(run: SliderRun, lambda: number, estimate: boolean): SpeedSliderFrame {
-    interpolateGains(this.fastGains, this.slowGains, lambda, this.gains);
+    const manifold = this.options.manifold;
+    if (manifold) interpolateManifold(manifold.gains, manifold.count, this.network.n, lambda, this.gains);
+    else interpolateGains(this.fastGains, this.slowGains, lambda, this.gains);
     run.simulator.run(this.gainsList, this.x0s);
     for (let m = 0; m < this.conditionCount; m++) run.simulator.output(m, run.outputs[m]);
     const step = stepLength(run.params);

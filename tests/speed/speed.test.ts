@@ -182,3 +182,30 @@ describe('analyses', () => {
     expectClose(10 * Math.log10(signal / noise), 4, { atol: 0.05 });
   });
 });
+
+describe('interpolation along a speed manifold', () => {
+  it('passes through every pattern and is linear between neighbours', async () => {
+    const { interpolateManifold } = await import('../../src-shared/speed/speed.js');
+    const gains = Float64Array.from([1, 1, 2, 0, 4, 4]); // three patterns of n = 2
+    expect(Array.from(interpolateManifold(gains, 3, 2, 0))).toEqual([1, 1]);
+    expect(Array.from(interpolateManifold(gains, 3, 2, 0.5))).toEqual([2, 0]);
+    expect(Array.from(interpolateManifold(gains, 3, 2, 1))).toEqual([4, 4]);
+    expectClose(interpolateManifold(gains, 3, 2, 0.25), [1.5, 0.5], { rtol: 1e-15 });
+    expectClose(interpolateManifold(gains, 3, 2, 0.75), [3, 2], { rtol: 1e-15 });
+    // Two patterns: the same as interpolateGains.
+    expectClose(interpolateManifold(gains, 2, 2, 0.3), interpolateGains(gains.subarray(0, 2), gains.subarray(2, 4), 0.3), { rtol: 1e-15 });
+  });
+
+  it('the slider follows the manifold when given one', () => {
+    const a = Float64Array.from({ length: n }, () => 1);
+    const b = Float64Array.from({ length: n }, (_, i) => 1 - 0.03 * Math.cos(i));
+    const c = Float64Array.from({ length: n }, (_, i) => 1 + 0.03 * Math.sin(i));
+    const manifold = new Float64Array(3 * n);
+    manifold.set(a, 0);
+    manifold.set(b, n);
+    manifold.set(c, 2 * n);
+    const slider = new SpeedSlider(network, params, x0s, a, c, 2, { manifold: { gains: manifold, count: 3 } });
+    slider.updateExact(0.5, false);
+    expect(Array.from(slider.gains)).toEqual(Array.from(b));
+  });
+});
