@@ -1,15 +1,17 @@
 /**
  * Gradient-training benchmarks (model-spec §6) on the published N = 200 network and novel target
  * (or the synthetic stand-in of ./simulation.ts when the data are absent):
- *   gradient.pass_ms.<trainable>  one forward + exact adjoint pass (E and ∂E/∂θ)
- *   gradient.forward_ms           the taped forward alone
+ *   gradient.pass_ms.<trainable>  one forward + exact adjoint pass (E and ∂E/∂θ), default ('auto')
+ *       adjoint kernel: WebAssembly for the fixed sparse W (gains, x0, rank1), TypeScript for W
+ *   gradient.pass_ms.gains.typescript  the same pass on the TypeScript reference path
+ *   gradient.forward_ms           the taped forward alone (default kernel)
  *   gradient.adam50_gains_ms      trainGradient: 50 Adam iterations on neuron-specific gains
  *   gradient.pass_over_trial.<kernel>  dimensionless: (forward + adjoint for gains) / (one
  *       TrialEvaluator trial with that kernel), the median of interleaved pairs, so that load on a
  *       shared machine hits both alike. Reported in the "ms" field as a plain ratio.
  */
 import { TrialEvaluator } from '../src-shared/model/dynamics.js';
-import { GradientProblem, trainGradient, type GradientTrainable } from '../src-shared/model/gradient.js';
+import { GradientProblem, trainGradient, type AdjointKernelName, type GradientTrainable } from '../src-shared/model/gradient.js';
 import { resolveKernelName, type KernelName } from '../src-shared/model/kernels/index.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
 import { benchNetwork } from './simulation.js';
@@ -20,23 +22,28 @@ function noteOf(extra = ''): string {
   return extra ? `${source}; ${extra}` : source;
 }
 
-function problemFor(trainable: GradientTrainable): { problem: GradientProblem; theta: Float64Array; gradient: Float64Array } {
+function problemFor(
+  trainable: GradientTrainable,
+  adjointKernel: AdjointKernelName = 'auto',
+): { problem: GradientProblem; theta: Float64Array; gradient: Float64Array } {
   const { network, target } = benchNetwork();
-  const problem = new GradientProblem({ network, params: DEFAULT_DYNAMICS, target, trainable, seed: 1 });
+  const problem = new GradientProblem({ network, params: DEFAULT_DYNAMICS, target, trainable, seed: 1, adjointKernel });
   const theta = Float64Array.from(problem.initialParameters);
   if (trainable === 'gains') for (let i = 0; i < theta.length; i++) theta[i] = 1 + 0.05 * Math.sin(i);
   if (trainable === 'rank1') for (let i = 0; i < network.n; i++) theta[i] = 0.01 * Math.cos(i);
   return { problem, theta, gradient: new Float64Array(problem.size) };
 }
 
-function passBenchmark(trainable: GradientTrainable, repeats: number): Benchmark {
+function passBenchmark(trainable: GradientTrainable, repeats: number, adjointKernel: AdjointKernelName = 'auto'): Benchmark {
   let state: ReturnType<typeof problemFor> | null = null;
+  let kernel = '';
   return {
-    name: `gradient.pass_ms.${trainable}`,
+    name: `gradient.pass_ms.${trainable}${adjointKernel === 'auto' ? '' : `.${adjointKernel}`}`,
     repeats,
     warmup: 2,
     setup: () => {
-      state = problemFor(trainable);
+      state = problemFor(trainable, adjointKernel);
+      kernel = state.problem.adjoint.kernel;
     },
     run: () => {
       state!.problem.valueAndGradient(state!.theta, state!.gradient);
@@ -45,7 +52,7 @@ function passBenchmark(trainable: GradientTrainable, repeats: number): Benchmark
       state = null;
     },
     get note() {
-      return noteOf(trainable === 'W' ? 'dense W, includes the n×n gradient' : 'sparse W');
+      return noteOf(`${kernel} adjoint kernel; ${trainable === 'W' ? 'dense W, includes the n×n gradient' : 'sparse W'}`);
     },
   };
 }
@@ -61,12 +68,14 @@ function ratioBenchmark(kernel: KernelName): Benchmark {
   let evaluator: TrialEvaluator | null = null;
   const gains = Float64Array.from({ length: 200 }, (_, i) => 1 + 0.05 * Math.sin(i));
   const label = kernel === 'auto' ? `auto(${resolveKernelName('auto')})` : kernel;
+  let adjointKernel = '';
   return {
     name: `gradient.pass_over_trial.${label}`,
     repeats: 3,
     warmup: 1,
     setup: () => {
       state = problemFor('gains');
+      adjointKernel = state.problem.adjoint.kernel;
       const { network, target } = benchNetwork();
       evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel });
     },
@@ -89,13 +98,14 @@ function ratioBenchmark(kernel: KernelName): Benchmark {
       state = null;
     },
     get note() {
-      return noteOf('dimensionless ratio (forward + adjoint for gains) / (one trial), not ms');
+      return noteOf(`dimensionless ratio (forward + adjoint for gains, ${adjointKernel} adjoint kernel) / (one trial), not ms`);
     },
   };
 }
 
 export const benchmarks: Benchmark[] = [
   passBenchmark('gains', 20),
+  passBenchmark('gains', 10, 'typescript'),
   {
     name: 'gradient.forward_ms',
     repeats: 20,
@@ -112,7 +122,7 @@ export const benchmarks: Benchmark[] = [
       };
     })(),
     get note() {
-      return noteOf('taped forward only, sparse W');
+      return noteOf('taped forward only, sparse W, default adjoint kernel');
     },
   },
   passBenchmark('x0', 10),
