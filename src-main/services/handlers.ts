@@ -58,11 +58,14 @@ export function trainingRunFromJob(detail: ReturnType<JobManager['get']>, now = 
     throw new GainLabError('invalid-payload', 'Only a finished training job with a result can be stored in the project.');
   }
   const request = detail.request as ParsedRequestOf<'jobs:start-training'>;
-  if (request.source.kind !== 'project') {
-    throw new GainLabError('invalid-payload', 'This job trained a network that is not in the project.');
-  }
+  // the app sends the network and target inline (so a run records its data): store it under their
+  // ids; the projects service refuses ids that are not in the project
+  const source =
+    request.source.kind === 'project'
+      ? request.source
+      : { kind: 'project' as const, networkId: request.source.network.id, targetIds: request.source.targets.map((t) => t.id), initialConditionIndices: undefined };
   const result: TrainingResult = detail.result;
-  const { source, initialGains: _gains, ...settings } = request;
+  const { source: _source, initialGains: _gains, ...settings } = request;
   const neuronSpecific = request.groups.kind === 'neuron';
   return {
     id: detail.jobId,

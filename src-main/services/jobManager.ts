@@ -22,6 +22,7 @@ import {
   type EventPayloadOf,
   type ErrorInfo,
   type ErrorPoints,
+  type GainSnapshot,
   type JobDetail,
   type JobKind,
   type JobResult,
@@ -105,6 +106,9 @@ interface JobRecord {
   pendingPoints: ErrorPoints[];
   /** SOC builds: the newest spectrum not yet emitted. */
   pendingSpectrum: SocSpectrum | null;
+  /** Training: every gain snapshot received (for jobs:get), and those not yet emitted. */
+  gainSnapshots: GainSnapshot[];
+  pendingSnapshots: GainSnapshot[];
   lastEmitAt: number;
   emitTimer: unknown;
   settled: Promise<void>;
@@ -188,6 +192,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       ...summary(job),
       request: job.request as JobDetail['request'],
       errorsBySession: job.errorsBySession.map((curve) => curve.slice()),
+      ...(job.kind === 'training' ? { gainSnapshots: job.gainSnapshots.slice() } : {}),
       result: job.result,
     };
   }
@@ -215,8 +220,10 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       errors,
       bestError: job.bestError,
       ...(job.pendingSpectrum ? { spectrum: job.pendingSpectrum } : {}),
+      ...(job.pendingSnapshots.length > 0 ? { gainSnapshots: job.pendingSnapshots } : {}),
     });
     job.pendingSpectrum = null;
+    job.pendingSnapshots = [];
   }
 
   function scheduleProgress(job: JobRecord): void {
@@ -264,6 +271,10 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       addPoints(job, message.points);
       // only the newest spectrum matters to a viewer: a later one replaces one not yet sent
       if (message.spectrum) job.pendingSpectrum = message.spectrum;
+      if (message.gainSnapshots) {
+        job.gainSnapshots.push(...message.gainSnapshots);
+        job.pendingSnapshots.push(...message.gainSnapshots);
+      }
       scheduleProgress(job);
     }
   }
@@ -271,7 +282,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   function finish(job: JobRecord, status: 'done' | 'cancelled' | 'failed', result: JobResult | null, error: ErrorInfo | null): void {
     if (isFinal(job.status)) return;
     // last progress first, so listeners see every point before the finished event
-    if (job.pendingPoints.length > 0 || job.pendingSpectrum) emitProgress(job);
+    if (job.pendingPoints.length > 0 || job.pendingSpectrum || job.pendingSnapshots.length > 0) emitProgress(job);
     if (job.emitTimer !== null) {
       timers.clearTimeout(job.emitTimer);
       job.emitTimer = null;
@@ -347,6 +358,8 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       port: null,
       pendingPoints: [],
       pendingSpectrum: null,
+      gainSnapshots: [],
+      pendingSnapshots: [],
       lastEmitAt: 0,
       emitTimer: null,
       settled: Promise.resolve(),

@@ -8,11 +8,11 @@
  * is 1, resolving with the partial result.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { ErrorPoints, NetworkPayload, SimulateResponse, SocResult, TargetPayload, TrainingResult, TrainingSessionResult } from '../../src-shared/ipc/contract.js';
+import type { ErrorPoints, GainSnapshot, NetworkPayload, SimulateResponse, SocResult, TargetPayload, TrainingResult, TrainingSessionResult } from '../../src-shared/ipc/contract.js';
 import { TrialEvaluator, Simulator, computeOutput, normalisedError } from '../../src-shared/model/dynamics.js';
 import { neuronSpecificGroups, randomGroups } from '../../src-shared/model/groups.js';
 import type { Network } from '../../src-shared/model/network.js';
-import { runRewardRule, RewardRuleSession, type GainTrialEvaluator } from '../../src-shared/model/rewardRule.js';
+import { RewardRuleSession, type GainTrialEvaluator } from '../../src-shared/model/rewardRule.js';
 import { BatchTrialEvaluator } from '../../src-shared/model/batchSimulator.js';
 import { trainGradient } from '../../src-shared/model/gradient.js';
 import { buildSoc } from '../../src-shared/model/soc.js';
@@ -69,6 +69,8 @@ class ProgressChannel {
   bestError: number | null = null;
   /** SOC builds: the newest eigenvalue spectrum, sent with the next batch. */
   spectrum: SocSpectrum | null = null;
+  /** Training: gain snapshots not yet sent. */
+  private snapshots: GainSnapshot[] = [];
 
   constructor(
     private readonly port: MessagePort,
@@ -96,6 +98,11 @@ class ProgressChannel {
     if (now - this.lastPost >= PROGRESS_POST_MS) this.flush(now);
   }
 
+  /** Keep a copy of a session's gains at this trial for the next batch. */
+  snapshot(session: number, trial: number, gains: Float64Array): void {
+    this.snapshots.push({ session, trial, gains: new Float64Array(gains) });
+  }
+
   flush(now = Date.now()): void {
     this.lastPost = now;
     this.post({
@@ -106,8 +113,10 @@ class ProgressChannel {
       bestError: this.bestError,
       ...(this.percent === null ? {} : { percent: this.percent }),
       ...(this.spectrum === null ? {} : { spectrum: this.spectrum }),
+      ...(this.snapshots.length === 0 ? {} : { gainSnapshots: this.snapshots }),
     });
     this.spectrum = null;
+    this.snapshots = [];
     this.points = [];
     this.openRuns.clear();
   }
@@ -197,6 +206,11 @@ async function runTraining(task: TrainingTask): Promise<TrainingResult> {
   }
 }
 
+/** About 40 gain snapshots per session over a run (plus the first and the last trial). */
+function snapshotInterval(trials: number): number {
+  return Math.max(1, Math.floor(trials / 40));
+}
+
 function runRewardSessions(
   options: ResolvedTraining,
   labels: Int32Array,
@@ -212,15 +226,27 @@ function runRewardSessions(
     const doneBefore = progress.done;
     // trial 0 (the starting gains) is part of every session's curve
     progress.point(session, 0, initialError);
-    const result = runRewardRule(
-      evaluator,
-      { trials: options.trials, sigma: options.sigma, alpha: options.alpha, groups: labels, initialGains, seed, progressEvery: 1 },
-      (p) => {
-        progress.done = doneBefore + p.trial;
-        progress.point(session, p.trial, p.error);
-      },
-      progress.shouldStop,
-    );
+    // the loop of runRewardRule (same calls, same order, so the same numbers), with gain snapshots
+    const rule = new RewardRuleSession(evaluator.network.n, { trials: options.trials, sigma: options.sigma, alpha: options.alpha, groups: labels, initialGains, seed });
+    rule.initialise(evaluator.error(rule.gains));
+    progress.snapshot(session, 0, rule.gains);
+    const every = snapshotInterval(options.trials);
+    let sessionStopped = false;
+    while (!rule.done) {
+      if (progress.shouldStop()) {
+        sessionStopped = true;
+        break;
+      }
+      rule.perturb();
+      const error = evaluator.error(rule.gains);
+      rule.accept(error);
+      progress.done = doneBefore + rule.trial;
+      if (rule.trial % every === 0 || rule.trial === options.trials) progress.snapshot(session, rule.trial, rule.gains);
+      progress.point(session, rule.trial, error);
+    }
+    const bestOutput = new Float64Array(evaluator.channels * evaluator.nSamples);
+    evaluator.run(rule.bestGains, bestOutput);
+    const result = rule.result(bestOutput, sessionStopped);
     stopped = result.stopped;
     progress.done = doneBefore + result.trialsDone;
     sessions.push({
@@ -272,8 +298,10 @@ function runRewardSessionsInLockstep(
   const gains = sessions.map((session) => session.gains);
   const errors = new Float64Array(K);
   const initialError = evaluator.error(initialGains);
+  const every = snapshotInterval(options.trials);
   for (let k = 0; k < K; k++) {
     sessions[k].initialise(initialError);
+    progress.snapshot(k, 0, sessions[k].gains);
     progress.point(k, 0, initialError);
   }
   let stopped = false;
@@ -284,8 +312,10 @@ function runRewardSessionsInLockstep(
     }
     for (const session of sessions) session.perturb();
     batch.errors(gains, errors);
+    const snapshotNow = trial % every === 0 || trial === options.trials;
     for (let k = 0; k < K; k++) {
       sessions[k].accept(errors[k]);
+      if (snapshotNow) progress.snapshot(k, trial, sessions[k].gains);
       progress.point(k, trial, errors[k]);
     }
     progress.done = trial * K;

@@ -11,6 +11,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type {
   ErrorPoints,
+  GainSnapshot,
   JobResult,
   NetworkPayload,
   SimulateResponse,
@@ -115,6 +116,8 @@ export type WorkerMessage =
       percent?: number;
       /** SOC builds: the latest spectrum of W, when this batch carries one. */
       spectrum?: SocSpectrum;
+      /** Training: gains of sessions at chosen trials since the previous batch. */
+      gainSnapshots?: GainSnapshot[];
     }
   /** Sent right before the task resolves when it was stopped early (for logs; the result says it too). */
   | { type: 'stopped' };

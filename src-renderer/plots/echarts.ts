@@ -3,21 +3,28 @@
  * Import this module once before any <VChart> mounts (main.ts does).
  */
 import { use } from 'echarts/core';
-import { HeatmapChart, LineChart } from 'echarts/charts';
+import { BarChart, BoxplotChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
+  MarkLineComponent,
   GridComponent,
   LegendComponent,
   TooltipComponent,
   VisualMapComponent,
 } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+// SVG: the analyses' plot export renders each plot again with the SVG renderer
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
 use([
   LineChart,
   HeatmapChart,
+  BarChart,
+  BoxplotChart,
+  ScatterChart,
+  MarkLineComponent,
   GridComponent,
   TooltipComponent,
   LegendComponent,
   VisualMapComponent,
   CanvasRenderer,
+  SVGRenderer,
 ]);

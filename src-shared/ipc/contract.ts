@@ -406,14 +406,28 @@ export const jobSummarySchema = z.object({
 });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 
+/**
+ * The gains of one session at one trial (reward rule; about 40 per session over a run): the live
+ * "gains over training" and "output at chosen trials" plots are drawn from these.
+ */
+export const gainSnapshotSchema = z.object({
+  session: z.number().int(),
+  trial: z.number().int(),
+  gains: float64ArraySchema,
+});
+export type GainSnapshot = z.infer<typeof gainSnapshotSchema>;
+
 export const jobDetailSchema = jobSummarySchema.extend({
   request: z.union([trainingRequestSchema, socRequestSchema]),
   /** Error points received so far, per session (the live error curve). */
   errorsBySession: z.array(z.array(z.number())),
+  /** Training: gain snapshots received so far (all sessions, in arrival order). */
+  gainSnapshots: z.array(gainSnapshotSchema).optional(),
   /** The final result (done), the partial result (cancelled), or null (running/failed). */
   result: jobResultSchema.nullable(),
 });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
+
 
 /** A run of new error points: errors[i] is trial fromTrial + i of session `session`. */
 export const errorPointsSchema = z.object({
@@ -618,6 +632,8 @@ export const eventContract = {
     trial: z.number().int(),
     errors: z.array(errorPointsSchema),
     bestError: z.number().nullable(),
+    /** Training: gain snapshots since the previous event. */
+    gainSnapshots: z.array(gainSnapshotSchema).optional(),
     /** SOC builds: the latest eigenvalue spectrum of W (every `spectrumEvery` iterations, and the last). */
     spectrum: z
       .object({ iteration: z.number().int(), alpha: z.number(), re: z.array(z.number()), im: z.array(z.number()) })

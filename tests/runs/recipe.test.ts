@@ -18,6 +18,9 @@ import { Sha256, sha256Hex, sha256OfFloat64 } from '../../src-shared/runs/sha256
 import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
 import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
+import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
+import { randomGroups } from '../../src-shared/model/groups.js';
+import { runRewardRule } from '../../src-shared/model/rewardRule.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -78,6 +81,10 @@ function request(overrides: Record<string, unknown> = {}) {
     label: 'Reward rule · recipe test',
     ...overrides,
   });
+}
+
+function syntheticEvaluator(): TrialEvaluator {
+  return new TrialEvaluator({ n: network.n, nE: network.nE, W: network.W, x0: network.x0, readout: network.readout }, network.params, target.values);
 }
 
 function loaderOf(bundle: RecipeBundle) {
@@ -189,6 +196,26 @@ describe('gainlab run repeats a job bit for bit', () => {
     }
     // the sessions really differ (derived seeds), so equality above is not trivial
     expect(result.sessions[0].errorCurve[50]).not.toBe(result.sessions[1].errorCurve[50]);
+  });
+
+  it('a one-session job is runRewardRule exactly, and records the gains ~40 times over the run', async () => {
+    const options = request({ sessions: 1, trials: 120 });
+    const { jobId } = await manager.startTraining(options);
+    const detail = await manager.whenFinished(jobId);
+    const result = detail.result as TrainingResult;
+    const evaluator = syntheticEvaluator();
+    const labels = randomGroups(network.n, 5, new Rng(11));
+    const direct = runRewardRule(evaluator, { trials: 120, sigma: 0.01, alpha: 0.3, groups: labels, seed: Rng.derive(11, 0) });
+    evaluator.dispose();
+    expect(Array.from(result.sessions[0].errorCurve)).toEqual(Array.from(direct.errors));
+    expect(Array.from(result.sessions[0].bestGains)).toEqual(Array.from(direct.bestGains));
+    const trials = (detail.gainSnapshots ?? []).map((s) => s.trial);
+    expect(trials[0]).toBe(0);
+    expect(trials[trials.length - 1]).toBe(120);
+    expect(trials.length).toBe(41); // every 3rd trial of 120, and trial 0
+    // the snapshot at the best trial holds the best gains
+    const atBest = detail.gainSnapshots!.find((s) => s.trial === result.sessions[0].bestTrial);
+    if (atBest) expect(Array.from(atBest.gains)).toEqual(Array.from(result.sessions[0].bestGains));
   });
 
   it('gradient rule on a rank-1 perturbation of W, from the exported zip: same errors, and a tampered recipe exits 1', async () => {

@@ -1,0 +1,305 @@
+/**
+ * ECharts options and CSV tables of the run analyses (model-spec §11). Pure functions of a
+ * RunAnalysis: every plot has `option` (for the screen and the SVG/PNG export) and `csv` (its data).
+ */
+import type { EChartsCoreOption } from 'echarts/core';
+import { histogramCounts, normalPdf } from '../components/analysis/stats.js';
+import type { NoisyX0Curve, RunAnalysis } from '../components/analysis/runAnalysis.js';
+import { outputPlotOption, rateHeatmapOption } from './options.js';
+import { copperHex, RATE_COLORS, TARGET_COLOR } from './palette.js';
+
+export interface AnalysisPlot {
+  id: string;
+  title: string;
+  /** One sentence under the title: what is shown, and the statistic when there is one. */
+  caption: string;
+  option: EChartsCoreOption;
+  csv: string;
+}
+
+const AXIS_LABEL = { color: '#4a4a4a', fontSize: 11 };
+const AXIS_NAME = { color: '#333', fontSize: 12 };
+const SPLIT_LINE = { lineStyle: { color: '#ececec' } };
+const BEFORE = '#8c8c8c';
+const AFTER = copperHex(0.75);
+
+function valueAxis(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'value', name, nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE, scale: true, ...extra };
+}
+
+function csvTable(header: string[], rows: Array<Array<number | string>>): string {
+  const cell = (v: number | string) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return `${[header.join(','), ...rows.map((row) => row.map(cell).join(','))].join('\n')}\n`;
+}
+
+function fmt(x: number, digits = 3): string {
+  return Number.isFinite(x) ? x.toPrecision(digits) : '–';
+}
+
+export function bestOutputPlot(a: RunAnalysis): AnalysisPlot {
+  const option = outputPlotOption({
+    duration: a.duration,
+    nSamples: a.nSamples,
+    channels: a.channels,
+    target: { name: 'Target', values: a.target },
+    curves: [
+      { name: 'before', values: a.outputBefore, color: BEFORE, width: 1.5 },
+      { name: 'best trained', values: a.outputAfter, color: AFTER, width: 2.5 },
+    ],
+  });
+  const rows: Array<Array<number>> = [];
+  for (let k = 0; k < a.nSamples; k++) {
+    const t = (k * a.duration) / (a.nSamples - 1);
+    const row = [t];
+    for (let c = 0; c < a.channels; c++) row.push(a.target[c * a.nSamples + k], a.outputBefore[c * a.nSamples + k], a.outputAfter[c * a.nSamples + k]);
+    rows.push(row);
+  }
+  const header = ['time_ms'];
+  for (let c = 0; c < a.channels; c++) header.push(`target_ch${c + 1}`, `before_ch${c + 1}`, `trained_ch${c + 1}`);
+  return {
+    id: 'best-output',
+    title: 'Best output vs target',
+    caption: `E = ${fmt(a.errorBefore)} before, ${fmt(a.errorAfter)} with the best session's gains.`,
+    option: option as EChartsCoreOption,
+    csv: csvTable(header, rows),
+  };
+}
+
+export function errorBoxPlot(a: RunAnalysis): AnalysisPlot {
+  const b = a.errorBox;
+  const option: EChartsCoreOption = {
+    animation: false,
+    grid: { left: 64, right: 24, top: 24, bottom: 40 },
+    tooltip: { trigger: 'item' },
+    xAxis: { type: 'category', data: ['trained'], axisLabel: AXIS_LABEL },
+    yAxis: valueAxis('final error E', { nameGap: 44, min: 0 }),
+    series: [
+      {
+        name: 'final errors',
+        type: 'boxplot',
+        data: [[b.lowerWhisker, b.q1, b.median, b.q3, b.upperWhisker]],
+        itemStyle: { color: '#f3e3d3', borderColor: AFTER },
+      },
+      {
+        name: 'sessions',
+        type: 'scatter',
+        data: a.finalErrors.map((e) => ['trained', e]),
+        symbolSize: 6,
+        itemStyle: { color: AFTER },
+      },
+      {
+        name: 'error before training',
+        type: 'line',
+        data: [['trained', a.initialError]],
+        markLine: { symbol: 'none', data: [{ yAxis: a.initialError, name: 'before' }], lineStyle: { color: BEFORE, type: 'dashed' }, label: { formatter: 'before', color: '#555' } },
+      },
+    ],
+  };
+  return {
+    id: 'error-box',
+    title: 'Final errors across sessions',
+    caption: `${a.finalErrors.length} sessions: median ${fmt(b.median)}, quartiles ${fmt(b.q1)}–${fmt(b.q3)}; dashed: error before training (${fmt(a.initialError)}).`,
+    option,
+    csv: csvTable(['session', 'best_error'], a.finalErrors.map((e, s) => [s + 1, e])),
+  };
+}
+
+export function gainDistributionPlot(a: RunAnalysis): AnalysisPlot {
+  const bins = 30;
+  const h = histogramCounts(a.gains, bins);
+  const width = h.edges[1] - h.edges[0];
+  const total = a.gains.length;
+  const centres = h.counts.map((_, k) => (h.edges[k] + h.edges[k + 1]) / 2);
+  const density = h.counts.map((c) => c / (total * width));
+  const { mean, sd } = a.gainFit;
+  const curve: [number, number][] = [];
+  for (let k = 0; k <= 120; k++) {
+    const x = h.edges[0] + (k / 120) * (h.edges[bins] - h.edges[0]);
+    curve.push([x, sd > 0 ? normalPdf(x, mean, sd) : 0]);
+  }
+  const option: EChartsCoreOption = {
+    animation: false,
+    grid: { left: 56, right: 16, top: 30, bottom: 40 },
+    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'axis' },
+    xAxis: valueAxis('gain g'),
+    yAxis: valueAxis('density', { nameGap: 40 }),
+    series: [
+      { name: 'trained gains', type: 'bar', data: centres.map((x, k) => [x, density[k]]), barWidth: '90%', itemStyle: { color: copperHex(0.55) } },
+      { name: `normal fit (μ ${fmt(mean)}, σ ${fmt(sd)})`, type: 'line', data: curve, symbol: 'none', lineStyle: { color: TARGET_COLOR, width: 1.5 } },
+    ],
+  };
+  return {
+    id: 'gain-distribution',
+    title: 'Gain distribution',
+    caption: `All ${total.toLocaleString('en-US')} trained gains; fitted normal μ = ${fmt(mean, 4)}, σ = ${fmt(sd, 3)}.`,
+    option,
+    csv: csvTable(['bin_from', 'bin_to', 'count', 'density', 'normal_pdf_at_centre'], h.counts.map((c, k) => [h.edges[k], h.edges[k + 1], c, density[k], sd > 0 ? normalPdf(centres[k], mean, sd) : 0])),
+  };
+}
+
+export function rateHeatmapPlot(a: RunAnalysis, which: 'before' | 'after'): AnalysisPlot {
+  const rates = which === 'before' ? a.ratesBefore : a.ratesAfter;
+  const option = rateHeatmapOption({ rates, n: a.n, nE: a.nE, nSamples: a.nSamples, duration: a.duration });
+  const rows: Array<Array<number>> = [];
+  for (let k = 0; k < a.nSamples; k++) rows.push([(k * a.duration) / (a.nSamples - 1), ...Array.from(rates.subarray(k * a.n, (k + 1) * a.n))]);
+  return {
+    id: `rates-${which}`,
+    title: `Firing rates ${which === 'before' ? 'before' : 'after'} training`,
+    caption: which === 'before' ? 'Rates relative to baseline with the starting gains.' : "Rates with the best session's gains.",
+    option: option as EChartsCoreOption,
+    csv: csvTable(['time_ms', ...Array.from({ length: a.n }, (_, i) => `neuron_${i + 1}`)], rows),
+  };
+}
+
+export function correlationMatrixPlot(a: RunAnalysis, which: 'before' | 'after'): AnalysisPlot {
+  const matrix = which === 'before' ? a.correlationBefore : a.correlationAfter;
+  const data: [number, number, number][] = [];
+  for (let i = 0; i < a.n; i++) for (let j = 0; j < a.n; j++) data.push([j, i, matrix[i * a.n + j]]);
+  const labels = Array.from({ length: a.n }, (_, i) => String(i + 1));
+  const option: EChartsCoreOption = {
+    animation: false,
+    grid: { left: 48, right: 70, top: 12, bottom: 36 },
+    xAxis: { type: 'category', data: labels, axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(a.n / 4) - 1) }, axisTick: { show: false }, name: 'neuron', nameLocation: 'middle', nameGap: 22, nameTextStyle: AXIS_NAME },
+    yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(a.n / 4) - 1) }, axisTick: { show: false } },
+    visualMap: { type: 'continuous', min: -1, max: 1, orient: 'vertical', right: 4, top: 'middle', itemHeight: 120, itemWidth: 12, text: ['+1', '−1'], textStyle: { fontSize: 11 }, inRange: { color: RATE_COLORS } },
+    series: [{ name: 'Pearson r', type: 'heatmap', data, progressive: 0, emphasis: { disabled: true } }],
+  };
+  let offDiagonal = 0;
+  for (let i = 0; i < a.n; i++) for (let j = 0; j < a.n; j++) if (i !== j) offDiagonal += Math.abs(matrix[i * a.n + j]);
+  offDiagonal /= a.n * (a.n - 1);
+  const rows: Array<Array<number>> = [];
+  for (let i = 0; i < a.n; i++) rows.push([i + 1, ...Array.from(matrix.subarray(i * a.n, (i + 1) * a.n))]);
+  return {
+    id: `correlations-${which}`,
+    title: `Neuron correlations ${which}`,
+    caption: `Pairwise Pearson r of the rates over time; mean |r| off the diagonal ${fmt(offDiagonal)}.`,
+    option,
+    csv: csvTable(['neuron', ...labels.map((l) => `neuron_${l}`)], rows),
+  };
+}
+
+export function sessionCorrelationPlot(a: RunAnalysis): AnalysisPlot {
+  const values = a.sessionGainCorrelations;
+  const h = histogramCounts(values, 20, -1, 1);
+  const option: EChartsCoreOption = {
+    animation: false,
+    grid: { left: 48, right: 16, top: 20, bottom: 40 },
+    tooltip: { trigger: 'axis' },
+    xAxis: valueAxis('Pearson r between sessions’ gain patterns', { min: -1, max: 1, scale: false }),
+    yAxis: valueAxis('pairs', { nameGap: 32, minInterval: 1 }),
+    series: [{ name: 'session pairs', type: 'bar', data: h.counts.map((c, k) => [(h.edges[k] + h.edges[k + 1]) / 2, c]), barWidth: '90%', itemStyle: { color: copperHex(0.6) } }],
+  };
+  const m = values.length ? values.reduce((s, v) => s + v, 0) / values.length : NaN;
+  return {
+    id: 'session-correlations',
+    title: 'Correlations between sessions’ gain patterns',
+    caption: values.length ? `${values.length} pairs of sessions, mean r = ${fmt(m)}.` : 'Needs two sessions or more.',
+    option,
+    csv: csvTable(['pair', 'pearson_r'], values.map((r, k) => [k + 1, r])),
+  };
+}
+
+export function eigenvaluePlot(a: RunAnalysis): AnalysisPlot {
+  const points = (e: { re: Float64Array; im: Float64Array }) => Array.from(e.re, (re, k) => [re * 1000, e.im[k] * 1000]);
+  const maxRe = (e: { re: Float64Array }) => Math.max(...Array.from(e.re)) * 1000;
+  const option: EChartsCoreOption = {
+    animation: false,
+    grid: { left: 56, right: 16, top: 30, bottom: 40 },
+    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'item' },
+    xAxis: valueAxis('Re λ (1/s)'),
+    yAxis: valueAxis('Im λ (1/s)', { nameGap: 40 }),
+    series: [
+      { name: 'before', type: 'scatter', data: points(a.eigenvaluesBefore), symbolSize: 5, itemStyle: { color: BEFORE } },
+      { name: 'after', type: 'scatter', data: points(a.eigenvaluesAfter), symbolSize: 5, itemStyle: { color: AFTER } },
+    ],
+  };
+  const rows: Array<Array<number | string>> = [];
+  for (const [which, e] of [['before', a.eigenvaluesBefore], ['after', a.eigenvaluesAfter]] as const) {
+    for (let k = 0; k < e.re.length; k++) rows.push([which, e.re[k], e.im[k]]);
+  }
+  return {
+    id: 'eigenvalues',
+    title: 'Eigenvalues of the linearisation',
+    caption: `(−I + W·diag(g))/τ; largest real part ${fmt(maxRe(a.eigenvaluesBefore))} /s before, ${fmt(maxRe(a.eigenvaluesAfter))} /s after.`,
+    option,
+    csv: csvTable(['gains', 're_per_ms', 'im_per_ms'], rows),
+  };
+}
+
+export function rateTargetPlot(a: RunAnalysis): AnalysisPlot {
+  const neurons = Array.from({ length: a.n }, (_, i) => i + 1);
+  const w = a.wilcoxon;
+  const option: EChartsCoreOption = {
+    animation: false,
+    grid: { left: 56, right: 16, top: 30, bottom: 40 },
+    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'axis' },
+    xAxis: valueAxis('neuron', { min: 1, max: a.n, scale: false }),
+    yAxis: valueAxis('corr(rate, target)', { min: -1, max: 1, nameGap: 36, scale: false }),
+    series: [
+      { name: 'before', type: 'scatter', data: neurons.map((i) => [i, a.rateTargetBefore[i - 1]]), symbolSize: 4, itemStyle: { color: BEFORE } },
+      { name: 'after', type: 'scatter', data: neurons.map((i) => [i, a.rateTargetAfter[i - 1]]), symbolSize: 4, itemStyle: { color: AFTER } },
+    ],
+  };
+  const mb = a.meanAbsRateTargetBefore;
+  const ma = a.meanAbsRateTargetAfter;
+  return {
+    id: 'rate-target',
+    title: 'Rate–target correlation per neuron',
+    caption: `Mean |r| over neurons ${fmt(mb[0] ?? NaN)} before; after, per session, median ${fmt([...ma].sort((x, y) => x - y)[Math.floor(ma.length / 2)] ?? NaN)}. Paired one-sided Wilcoxon signed-rank (after > before, ${w.n} sessions): W+ = ${w.wPlus}, p = ${fmt(w.p, 2)}${w.exact ? ' (exact)' : ''}.`,
+    option,
+    csv: csvTable(['neuron', 'r_before', 'r_after_best_session'], neurons.map((i) => [i, a.rateTargetBefore[i - 1], a.rateTargetAfter[i - 1]])),
+  };
+}
+
+export function noisyX0Plot(curve: NoisyX0Curve): AnalysisPlot {
+  const band = (values: { mean: number; sd: number }[]) => values.map((v, k) => [curve.snrDb[k], v.mean - v.sd, v.mean + v.sd]);
+  const option: EChartsCoreOption = {
+    animation: false,
+    grid: { left: 56, right: 16, top: 30, bottom: 40 },
+    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'axis' },
+    xAxis: valueAxis('SNR of x0 (dB)'),
+    yAxis: valueAxis('output error E', { nameGap: 40 }),
+    series: [
+      ...(['before', 'after'] as const).flatMap((which) => {
+        const values = curve[which];
+        const color = which === 'before' ? BEFORE : AFTER;
+        return [
+          { name: which, type: 'line', data: values.map((v, k) => [curve.snrDb[k], v.mean]), lineStyle: { color, width: 2 }, itemStyle: { color }, symbolSize: 5 },
+          { name: which, type: 'line', data: band(values).map(([x, lo]) => [x, lo]), lineStyle: { color, width: 1, type: 'dashed' }, symbol: 'none', tooltip: { show: false } },
+          { name: which, type: 'line', data: band(values).map(([x, , hi]) => [x, hi]), lineStyle: { color, width: 1, type: 'dashed' }, symbol: 'none', tooltip: { show: false } },
+        ];
+      }),
+    ],
+  };
+  return {
+    id: 'noisy-x0',
+    title: 'Output error under noisy x0',
+    caption: `Mean ± sd (dashed) over ${curve.draws.toLocaleString('en-US')} noisy initial conditions per SNR (seed ${curve.seed}).`,
+    option,
+    csv: csvTable(
+      ['snr_db', 'mean_before', 'sd_before', 'mean_after', 'sd_after'],
+      curve.snrDb.map((snr, k) => [snr, curve.before[k].mean, curve.before[k].sd, curve.after[k].mean, curve.after[k].sd]),
+    ),
+  };
+}
+
+/** Every plot of an analysis, in reading order. */
+export function analysisPlots(a: RunAnalysis, noisy: NoisyX0Curve | null): AnalysisPlot[] {
+  return [
+    bestOutputPlot(a),
+    errorBoxPlot(a),
+    gainDistributionPlot(a),
+    rateHeatmapPlot(a, 'before'),
+    rateHeatmapPlot(a, 'after'),
+    correlationMatrixPlot(a, 'before'),
+    correlationMatrixPlot(a, 'after'),
+    sessionCorrelationPlot(a),
+    eigenvaluePlot(a),
+    rateTargetPlot(a),
+    ...(noisy ? [noisyX0Plot(noisy)] : []),
+  ];
+}

@@ -1,0 +1,47 @@
+/**
+ * Plot export: each plot is drawn again off screen from its option — with the SVG renderer for
+ * .svg (ECharts' server-side string rendering, so the file is the chart's vectors, not a picture
+ * of the screen) and with the canvas renderer at 2× for .png. Nothing on screen is touched.
+ */
+import { init, type EChartsCoreOption } from 'echarts/core';
+import './echarts.js';
+
+export const EXPORT_WIDTH = 800;
+export const EXPORT_HEIGHT = 500;
+
+function forExport(option: EChartsCoreOption, title: string): EChartsCoreOption {
+  // tooltips mean nothing in a file; a title says what the figure is
+  return { ...option, animation: false, tooltip: undefined, title: undefined, backgroundColor: '#ffffff', aria: { enabled: true, label: { description: title } } };
+}
+
+export function plotToSvg(option: EChartsCoreOption, title: string, width = EXPORT_WIDTH, height = EXPORT_HEIGHT): string {
+  const chart = init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption(forExport(option, title));
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+export function plotToPngDataUrl(option: EChartsCoreOption, title: string, width = EXPORT_WIDTH, height = EXPORT_HEIGHT): string {
+  const holder = document.createElement('div');
+  holder.style.cssText = `position:fixed;left:-10000px;top:0;width:${width}px;height:${height}px;`;
+  document.body.appendChild(holder);
+  const chart = init(holder, null, { renderer: 'canvas', width, height });
+  try {
+    chart.setOption(forExport(option, title));
+    return chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' });
+  } finally {
+    chart.dispose();
+    holder.remove();
+  }
+}
+
+export function dataUrlBytes(url: string): Uint8Array {
+  const base64 = url.slice(url.indexOf(',') + 1);
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
