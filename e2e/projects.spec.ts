@@ -1,0 +1,168 @@
+/**
+ * Project files end to end in the web mode: a target drawn with the mouse survives save → reload →
+ * open bit for bit (the page's sample fingerprint, and the saved archive decoded here with the
+ * app's own codec); the title carries the dirty marker; Ctrl+S / Ctrl+O; a corrupt file (picked or
+ * dropped on the workspace) is refused with a message while the open project stays; slow variants
+ * are listed under their source.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type FileChooser, type Page } from '@playwright/test';
+import { decodeProjectFile } from '../src-shared/project/archive.js';
+import { sampleFingerprint } from '../src-renderer/lib/targetFiles.js';
+import { collectPageErrors, gotoWelcome, openExample } from './helpers.js';
+
+let dir: string;
+test.beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-projects-'));
+});
+test.afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const primary = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+function targetItem(page: Page, name: string) {
+  return page.getByTestId('target-item').filter({ has: page.locator('.name', { hasText: name }) });
+}
+
+/** Press and drag across the editor's plot: a stroke from left to right through a bump. */
+async function drawStroke(page: Page): Promise<void> {
+  const canvas = page.getByTestId('editor-canvas');
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('the editor canvas has no box');
+  const x0 = box.x + box.width * 0.2;
+  const x1 = box.x + box.width * 0.8;
+  const yMid = box.y + box.height * 0.5;
+  await page.mouse.move(x0, yMid);
+  await page.mouse.down();
+  const steps = 40;
+  for (let i = 1; i <= steps; i++) {
+    const t = i / steps;
+    await page.mouse.move(x0 + (x1 - x0) * t, yMid - Math.sin(Math.PI * t) * box.height * 0.3);
+  }
+  await page.mouse.up();
+}
+
+test('a target drawn with the mouse is identical after save, reload and open', async ({ page }) => {
+  const pageErrors = collectPageErrors(page);
+  await openExample(page);
+  const sourceName = await page.getByLabel('Target', { exact: true }).locator('option:checked').textContent();
+  const sourceFingerprint = await targetItem(page, sourceName!.trim()).first().getAttribute('data-fingerprint');
+
+  await page.getByRole('button', { name: 'Draw target…' }).click();
+  await expect(page.getByTestId('target-editor')).toBeVisible();
+  await page.getByTestId('target-editor').getByLabel('Name').fill('Mouse reach');
+  await drawStroke(page);
+  await page.getByRole('button', { name: 'Add to project' }).click();
+  await expect(page.getByTestId('target-editor')).toHaveCount(0);
+
+  const drawn = targetItem(page, 'Mouse reach');
+  await expect(drawn).toHaveCount(1);
+  const fingerprint = await drawn.getAttribute('data-fingerprint');
+  expect(fingerprint).toMatch(/^[0-9a-f]{8}$/);
+  // the stroke changed the samples it started from
+  expect(fingerprint).not.toBe(sourceFingerprint);
+  // unsaved: the dirty marker is in the window title and next to the name
+  await expect(page).toHaveTitle(/^• .+ — GainLab$/);
+
+  // Ctrl+S on a project without a file: the web-mode save dialog, with a suggested path
+  await page.keyboard.press(`${primary}+s`);
+  const dialog = page.getByTestId('save-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('File')).toHaveValue(/\.gainlab$/);
+  const file = path.join(dir, 'mouse-reach.gainlab');
+  await dialog.getByLabel('File').fill(file);
+  await dialog.getByLabel('File').press('Enter');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('project-path')).toHaveText(file);
+  await expect(page).toHaveTitle(/^[^•]+ — GainLab$/);
+
+  // the archive on disk, decoded with the app's codec, holds exactly these samples
+  const saved = decodeProjectFile(new Uint8Array(readFileSync(file)));
+  const savedTarget = saved.project.targets.find((t) => t.name === 'Mouse reach');
+  expect(savedTarget, 'the drawn target is in the saved file').toBeTruthy();
+  expect(savedTarget!.source.kind).toBe('drawn');
+  expect(sampleFingerprint(savedTarget!.values)).toBe(fingerprint);
+
+  // reload the app, switch to another project, then open the saved one from the recent list
+  await page.reload();
+  await expect(page.locator('.app[data-ready="true"]')).toBeAttached();
+  await gotoWelcome(page);
+  await page.getByRole('button', { name: 'New project' }).click();
+  await expect(targetItem(page, 'Mouse reach')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await page.locator('.recent-item', { hasText: file }).first().click();
+  await expect(page.getByTestId('workspace')).toBeVisible();
+  await expect(page.getByTestId('project-path')).toHaveText(file);
+  const reopened = targetItem(page, 'Mouse reach');
+  await expect(reopened).toHaveCount(1);
+  await expect(reopened).toHaveAttribute('data-fingerprint', fingerprint!);
+  await expect(reopened).toHaveAttribute('data-samples', String(savedTarget!.nSamples));
+  await expect(page).toHaveTitle(/^[^•]+ — GainLab$/);
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
+
+test('a corrupt file is refused with a message and the open project stays open', async ({ page }) => {
+  await openExample(page);
+  const name = await page.getByTestId('project-name').textContent();
+  const targets = await page.getByTestId('target-item').count();
+  expect(targets).toBeGreaterThan(0);
+
+  // Ctrl+O opens the browser's file chooser (the web mode reads the file's bytes)
+  // (Playwright turns on file-chooser interception asynchronously: the first press may race it)
+  let chooser: FileChooser | null = null;
+  await expect(async () => {
+    const next = page.waitForEvent('filechooser', { timeout: 2000 });
+    await page.keyboard.press(`${primary}+o`);
+    chooser = await next;
+  }).toPass({ timeout: 20_000 });
+  await chooser!.setFiles({ name: 'broken.gainlab', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a zip archive at all') });
+  const alert = page.getByTestId('toast').filter({ hasText: 'the file is not a zip archive' });
+  await expect(alert).toBeVisible();
+  await expect(page.getByTestId('workspace')).toBeVisible();
+  await expect(page.getByTestId('project-name')).toHaveText(name!);
+  await expect(page.getByTestId('target-item')).toHaveCount(targets);
+  await alert.getByRole('button', { name: 'Dismiss' }).click();
+
+  // the same through drag and drop onto the workspace: a zip that is not a GainLab project
+  await page.evaluate(() => {
+    // an empty zip: end-of-central-directory record only
+    const bytes = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], 'empty.gainlab', { type: 'application/zip' }));
+    const target = document.querySelector('[data-testid="workspace"]')!;
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByTestId('toast').filter({ hasText: 'not a GainLab project: it has no project.json' })).toBeVisible();
+  await expect(page.getByTestId('project-name')).toHaveText(name!);
+  await expect(page.getByTestId('target-item')).toHaveCount(targets);
+});
+
+test('a slow variant is listed under its source and linked to it', async ({ page }) => {
+  await openExample(page);
+  const first = page.getByTestId('target-item').first();
+  const sourceId = await first.getAttribute('data-target-id');
+  const nSamples = Number(await first.getAttribute('data-samples'));
+  await first.getByRole('button', { name: /^Slow variant of/ }).click();
+  const form = page.getByTestId('slow-form');
+  await form.getByLabel('Slowing factor s').fill('2');
+  await form.getByLabel('amplitude 1/s²').check();
+  await form.getByRole('button', { name: 'Add' }).click();
+  const variant = page.locator(`[data-testid="target-item"][data-source-id="${sourceId}"]`);
+  await expect(variant).toHaveCount(1);
+  // same step, twice the duration: (n − 1)·2 + 1 samples
+  await expect(variant).toHaveAttribute('data-samples', String((nSamples - 1) * 2 + 1));
+  await expect(variant).toContainText('2× slower, amplitude 1/s²');
+  // listed right after its source
+  const ids = await page.getByTestId('target-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-target-id')));
+  const variantId = await variant.getAttribute('data-target-id');
+  expect(ids.indexOf(variantId)).toBe(ids.indexOf(sourceId) + 1);
+  // a factor that breaks the time step is refused in place
+  await first.getByRole('button', { name: /^Slow variant of/ }).click();
+  await page.getByTestId('slow-form').getByLabel('Slowing factor s').fill('1.3');
+  await page.getByTestId('slow-form').getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByTestId('slow-form')).toContainText('does not keep the time step');
+});
