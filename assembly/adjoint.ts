@@ -5,10 +5,11 @@
 // header first); this file only changes how the products W·r and Wᵀ·k̄ are done and keeps
 // everything in one memory:
 //
-//  - Both W (forward) and Wᵀ (adjoint) use the row-pair layout of assembly/dynamics.ts
+//  - A fixed W (forward) and Wᵀ (adjoint) use the row-pair layout of assembly/dynamics.ts
 //    ('wasm-pairs'): two rows in the two f64x2 lanes, u16 byte offsets of a pair in one u32, the
 //    shared E weight as index sums. Wᵀ has the same structure as W: row j < nE of Wᵀ is E column j
-//    of W, whose entries all carry the shared E weight.
+//    of W, whose entries all carry the shared E weight. A trained W (dense) uses dense blocks of W
+//    and Wᵀ instead (setDense), and outerProducts forms ∂E/∂W from the tape.
 //  - The tape has 4·nSteps + 1 rows of stride nPad + 2 doubles: row 4k + s holds stage s of step
 //    k (states in tapeY, rates f(y) in tapeR), so row 4k is sample x_k and row 4·nSteps the last
 //    sample. The forward writes each stage state straight into its tape row and each rate row is
@@ -137,6 +138,72 @@ function pairsMatvec(
   }
 }
 
+// Dense storage (a trained W, which fills in): W and Wᵀ row-major nPad × nPad, zero padded, in
+// buffers allocated once by setDense (the host overwrites them when W changes, so a training loop
+// never re-instantiates). Four rows at a time: each f64x2 load of r feeds four rows.
+let gDense: i32 = 0;
+let gDenseW: usize = 0;
+let gDenseWT: usize = 0;
+
+function denseMatvec(M: usize, r: usize, y: usize): void {
+  const nPad = gNPad;
+  const rowBytes = <usize>nPad << 3;
+  let i = 0;
+  for (; i + 3 < nPad; i += 4) {
+    const m0 = M + <usize>i * rowBytes;
+    const m1 = m0 + rowBytes;
+    const m2 = m1 + rowBytes;
+    const m3 = m2 + rowBytes;
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0);
+    for (let j = 0; j < nPad; j += 2) {
+      const off = <usize>j << 3;
+      const rv = v128.load(r + off);
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(m0 + off), rv));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(m1 + off), rv));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(m2 + off), rv));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(m3 + off), rv));
+    }
+    store<f64>(y + (<usize>i << 3), f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1));
+    store<f64>(y + (<usize>(i + 1) << 3), f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1));
+    store<f64>(y + (<usize>(i + 2) << 3), f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1));
+    store<f64>(y + (<usize>(i + 3) << 3), f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1));
+  }
+  for (; i < nPad; i++) {
+    const m0 = M + <usize>i * rowBytes;
+    let a0 = f64x2.splat(0);
+    for (let j = 0; j < nPad; j += 2) {
+      const off = <usize>j << 3;
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(m0 + off), v128.load(r + off)));
+    }
+    store<f64>(y + (<usize>i << 3), f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1));
+  }
+}
+
+/** on ≠ 0: products use the dense W/Wᵀ buffers (allocated on the first call; see pointer 13, 14). */
+export function setDense(on: i32): void {
+  if (on && gDenseW == 0) {
+    const bytes = <usize>gNPad * <usize>gNPad << 3;
+    gDenseW = zeroed(bytes);
+    gDenseWT = zeroed(bytes);
+  }
+  gDense = on;
+}
+
+@inline
+function productW(r: usize, y: usize): void {
+  if (gDense) denseMatvec(gDenseW, r, y);
+  else pairsMatvec(wPairCount, wRows, wEStart, wEOffsets, wIStart, wIOffsets, wIWeights, wShared, r, y);
+}
+
+@inline
+function productWT(r: usize, y: usize): void {
+  if (gDense) denseMatvec(gDenseWT, r, y);
+  else pairsMatvec(tPairCount, tRows, tEStart, tEOffsets, tIStart, tIOffsets, tIWeights, tShared, r, y);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Problem description and buffers (allocated by setup).
 
@@ -243,6 +310,10 @@ export function pointer(which: i32): usize {
       return gUGrad;
     case 12:
       return gVGrad;
+    case 13:
+      return gDenseW;
+    case 14:
+      return gDenseWT;
     default:
       return 0;
   }
@@ -307,7 +378,7 @@ export function forward(rankOne: i32): void {
   for (let k = 0; k < gSteps; k++) {
     const x = yRow; // row 4k = x_k
     for (let stage = 0; stage < 4; stage++) {
-      pairsMatvec(wPairCount, wRows, wEStart, wEOffsets, wIStart, wIOffsets, wIWeights, wShared, rRow, y);
+      productW(rRow, y);
       if (rankOne) axpy(y, gU, dot(gV, rRow, nPad), nPad);
       const next = yRow + rowBytes;
       for (let i = 0; i < nPad; i += 2) {
@@ -433,7 +504,7 @@ export function backward(rankOne: i32, cotangents: usize): void {
           );
         }
       }
-      pairsMatvec(tPairCount, tRows, tEStart, tEOffsets, tIStart, tIOffsets, tIWeights, tShared, kbar, p);
+      productWT(kbar, p);
       let uk: f64 = 0;
       if (rankOne) {
         uk = dot(gU, kbar, nPad);
@@ -482,5 +553,51 @@ export function backward(rankOne: i32, cotangents: usize): void {
       v128.store(lambda + off, f64x2.add(v128.load(lambda + off), v128.load(accum + off)));
     }
     readoutTerm(k);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ∂E/∂W = Σ_s (k̄_s/τ) f(y_s)ᵀ over the tape rows 0..4·nSteps−1: out[i·nPad + j] (nPad × nPad,
+// row-major) = Σ_t cotangents[t, i] · tapeR[t, j]. Four output rows at a time (6 KB for N = 200,
+// in L1) while the tape rows stream once per block.
+export function outerProducts(cotangents: usize, out: usize): void {
+  const nPad = gNPad;
+  const rows = 4 * gSteps;
+  const rowBytes = <usize>nPad << 3;
+  const tapeRowBytes = gRowBytes;
+  memory.fill(out, 0, <usize>nPad * rowBytes);
+  let i = 0;
+  for (; i + 3 < nPad; i += 4) {
+    const o0 = out + <usize>i * rowBytes;
+    const o1 = o0 + rowBytes;
+    const o2 = o1 + rowBytes;
+    const o3 = o2 + rowBytes;
+    for (let t = 0; t < rows; t++) {
+      const a = cotangents + <usize>t * tapeRowBytes + (<usize>i << 3);
+      const b = gTapeR + <usize>t * tapeRowBytes;
+      const a0 = v128.load64_splat(a);
+      const a1 = v128.load64_splat(a, 8);
+      const a2 = v128.load64_splat(a, 16);
+      const a3 = v128.load64_splat(a, 24);
+      for (let j = 0; j < nPad; j += 2) {
+        const off = <usize>j << 3;
+        const bv = v128.load(b + off);
+        v128.store(o0 + off, f64x2.add(v128.load(o0 + off), f64x2.mul(a0, bv)));
+        v128.store(o1 + off, f64x2.add(v128.load(o1 + off), f64x2.mul(a1, bv)));
+        v128.store(o2 + off, f64x2.add(v128.load(o2 + off), f64x2.mul(a2, bv)));
+        v128.store(o3 + off, f64x2.add(v128.load(o3 + off), f64x2.mul(a3, bv)));
+      }
+    }
+  }
+  for (; i < nPad; i++) {
+    const o0 = out + <usize>i * rowBytes;
+    for (let t = 0; t < rows; t++) {
+      const a0 = v128.load64_splat(cotangents + <usize>t * tapeRowBytes + (<usize>i << 3));
+      const b = gTapeR + <usize>t * tapeRowBytes;
+      for (let j = 0; j < nPad; j += 2) {
+        const off = <usize>j << 3;
+        v128.store(o0 + off, f64x2.add(v128.load(o0 + off), f64x2.mul(a0, v128.load(b + off))));
+      }
+    }
   }
 }

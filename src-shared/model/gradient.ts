@@ -42,13 +42,13 @@
  *
  * Two implementations of forward/backward (AdjointKernelName): this file's TypeScript, the
  * reference, and a WebAssembly kernel (./wasm/adjointKernel.ts, assembly/adjoint.ts) that runs the
- * same recursion in the same operation order with f64x2 SIMD, W and Wᵀ in the row-pair sparse
- * layout of the 'wasm-pairs' simulation kernel, and the tape, readout and readout adjoint in its own
- * memory. 'auto' uses it for a fixed sparse W where WebAssembly SIMD is available (gains, x0 and
- * rank-1 training: everything except a trained W, whose dense n×n gradient stays here). The two
- * agree to ~1e-15 relative (tests assert ≤ 1e-10). Published N = 200 network, one forward + adjoint
- * pass for the gains: ~5 ms CPU on the WebAssembly path (≈ 1.8 single-trial simulations with the
- * default kernel) against ~20 ms on the TypeScript path (bench/gradient.ts).
+ * same recursion in the same operation order with f64x2 SIMD — a fixed sparse W and its transpose
+ * in the row-pair layout of the 'wasm-pairs' simulation kernel, a trained (dense) W as dense
+ * blocks — with the tape, readout, readout adjoint and ∂E/∂W in its own memory. 'auto' uses it
+ * wherever WebAssembly SIMD is available. The two agree to ~1e-15 relative (tests assert ≤ 1e-10).
+ * Published N = 200 network, one forward + adjoint pass (CPU time, bench/gradient.ts): gains
+ * ~5 ms on the WebAssembly path (≈ 1.8 single-trial simulations with the default kernel) against
+ * ~20–30 ms in TypeScript; the whole-W trainable ~14 ms against ~80–110 ms.
  */
 import { Adam } from './adam.js';
 import { ratesInto } from './gainFunction.js';
@@ -58,7 +58,7 @@ import type { DynamicsParams } from './params.js';
 import { stepLength, validateDynamicsParams } from './params.js';
 import { Rng } from './rng.js';
 import { splitSparse, type SplitSparse } from './kernels/sparseStructure.js';
-import { ADJOINT_WASM_MAX_N, AdjointWasmKernel, adjointWasmAvailable } from './wasm/adjointKernel.js';
+import { ADJOINT_WASM_MAX_N, AdjointWasmKernel, adjointWasmAvailable, type AdjointKernelSetup } from './wasm/adjointKernel.js';
 
 export type GradientTrainable = 'gains' | 'x0' | 'W' | 'rank1';
 
@@ -177,11 +177,12 @@ export type WeightStorage = 'auto' | 'dense' | 'sparse';
 /**
  * Which code runs forward() and backward():
  *  - 'typescript': the reference path in this file;
- *  - 'wasm': the WebAssembly kernel (./wasm/adjointKernel.ts, assembly/adjoint.ts), W and Wᵀ in the
- *    row-pair sparse layout whatever the storage (n ≤ ADJOINT_WASM_MAX_N); throws where
- *    WebAssembly SIMD is unavailable;
- *  - 'auto' (default): 'wasm' when W is stored sparse (a fixed W: gains, x0 and rank-1 training)
- *    and the module is available, else 'typescript' (a trained, dense W keeps the TypeScript path).
+ *  - 'wasm': the WebAssembly kernel (./wasm/adjointKernel.ts, assembly/adjoint.ts), n ≤
+ *    ADJOINT_WASM_MAX_N; throws where WebAssembly SIMD is unavailable. Sparse storage: W and Wᵀ in
+ *    the row-pair layout of the 'wasm-pairs' simulation kernel; dense storage (a trained W): W and
+ *    Wᵀ as dense blocks, overwritten in place by setWeights, and the n × n gradient in SIMD too;
+ *  - 'auto' (default): 'wasm' where the module is available and n ≤ ADJOINT_WASM_MAX_N, else
+ *    'typescript'.
  * Both give the same E and gradients to rounding (tests/model/adjointKernel.test.ts: ≤ 1e-10
  * relative); the WebAssembly rates use the simulation kernels' Padé tanh (a few ulp).
  */
@@ -236,6 +237,7 @@ export class RK4Adjoint {
   private sparseW: SplitSparse | null = null;
   private sparseWT: SplitSparse | null = null;
   private weightsSet = false;
+  private storedSparse = false;
   /** The rank-1 term u vᵀ of the last forward (null: none). */
   private readonly rankOneU: Float64Array;
   private readonly rankOneV: Float64Array;
@@ -396,7 +398,7 @@ export class RK4Adjoint {
 
   /** Whether forward/backward use the split-sparse form of W. */
   get sparse(): boolean {
-    return this.sparseW !== null;
+    return this.storedSparse;
   }
 
   /**
@@ -412,44 +414,51 @@ export class RK4Adjoint {
       for (let i = 0; i < W.length; i++) if (W[i] !== 0) nonZeros++;
       useSparse = nonZeros <= 0.5 * W.length;
     }
-    const useWasm = this.kernelChoice === 'wasm' || (this.kernelChoice === 'auto' && useSparse && n <= ADJOINT_WASM_MAX_N && adjointWasmAvailable());
-    let split: SplitSparse | null = null;
-    let splitT: SplitSparse | null = null;
-    if (useSparse || useWasm) {
-      split = splitSparse(W, n, this.nE);
-      splitT = transposeSplitSparse(W, n, this.nE, split);
-    }
-    if (useSparse) {
-      this.sparseW = split;
-      this.sparseWT = splitT;
-    } else {
-      this.sparseW = null;
-      this.sparseWT = null;
-      const WT = this.denseWT;
-      this.denseW.set(W);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) WT[j * n + i] = W[i * n + j];
-    }
-    this.fast = null;
+    const useWasm = this.kernelChoice === 'wasm' || (this.kernelChoice === 'auto' && n <= ADJOINT_WASM_MAX_N && adjointWasmAvailable());
+    if (useWasm && n > ADJOINT_WASM_MAX_N) throw new RangeError(`the 'wasm' adjoint kernel handles n ≤ ${ADJOINT_WASM_MAX_N}, got ${n}`);
+    this.storedSparse = useSparse;
+    this.sparseW = null;
+    this.sparseWT = null;
     if (useWasm) {
-      if (n > ADJOINT_WASM_MAX_N) throw new RangeError(`the 'wasm' adjoint kernel handles n ≤ ${ADJOINT_WASM_MAX_N}, got ${n}`);
-      const params = this.params;
-      this.fast = new AdjointWasmKernel({
-        n,
-        nE: this.nE,
-        nSamples: this.nSamples,
-        readoutWeights: this.readout.weights,
-        channels: this.channels,
-        stepSize: this.stepSize,
-        tau: params.tau,
-        r0: params.r0,
-        rmax: params.rmax,
-        linear: params.gainFunction === 'linear',
-        weights: split!,
-        transposed: splitT!,
-      });
+      // A dense kernel keeps its instance when W changes (a trained W: one setWeights per pass).
+      if (!useSparse && this.fast?.dense) this.fast.setDenseWeights(W);
+      else this.fast = this.createWasmKernel(W, useSparse);
+    } else {
+      this.fast = null;
+      if (useSparse) {
+        this.sparseW = splitSparse(W, n, this.nE);
+        this.sparseWT = transposeSplitSparse(W, n, this.nE, this.sparseW);
+      } else {
+        const WT = this.denseWT;
+        this.denseW.set(W);
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) WT[j * n + i] = W[i * n + j];
+      }
     }
     this.weightsSet = true;
     this.forwardDone = false;
+  }
+
+  private createWasmKernel(W: Float64Array, sparse: boolean): AdjointWasmKernel {
+    const n = this.n;
+    const params = this.params;
+    let weights: AdjointKernelSetup['weights'] = { dense: W };
+    if (sparse) {
+      const split = splitSparse(W, n, this.nE);
+      weights = { sparse: split, transposed: transposeSplitSparse(W, n, this.nE, split) };
+    }
+    return new AdjointWasmKernel({
+      n,
+      nE: this.nE,
+      nSamples: this.nSamples,
+      readoutWeights: this.readout.weights,
+      channels: this.channels,
+      stepSize: this.stepSize,
+      tau: params.tau,
+      r0: params.r0,
+      rmax: params.rmax,
+      linear: params.gainFunction === 'linear',
+      weights,
+    });
   }
 
   /** out = W_eff · x[xOffset..], W_eff = W (+ u vᵀ when the forward has a rank-1 term). */
@@ -751,7 +760,7 @@ export class RK4Adjoint {
       out.rank1.uGrad.set(views.uGrad.subarray(0, n));
       out.rank1.vGrad.set(views.vGrad.subarray(0, n));
     }
-    if (out.W) accumulateOuterProducts(views.cotangents!, views.tapeR, 4 * this.nSteps, n, fast.rowStride, out.W);
+    if (out.W) fast.weightGradient(out.W);
   }
 }
 

@@ -231,9 +231,12 @@ describe('WebAssembly adjoint against the TypeScript path', () => {
     const reference = new RK4Adjoint(network, params, target, { kernel: 'typescript' });
     const fast = new RK4Adjoint(network, params, target, { kernel: 'wasm' });
     const otherW = network.W.map((w, k) => (k % 7 === 0 ? 0 : 1.1 * w));
-    for (const W of [network.W, otherW]) {
-      reference.setWeights(W);
-      fast.setWeights(W);
+    const filledW = network.W.map((w, k) => w + 0.01 * Math.sin(k));
+    // sparse → sparse (new row pairs), → dense (new dense kernel), → dense (W overwritten in place)
+    for (const [W, storage] of [[network.W, 'sparse'], [otherW, 'sparse'], [otherW, 'dense'], [filledW, 'dense']] as const) {
+      reference.setWeights(W, storage);
+      fast.setWeights(W, storage);
+      expect(fast.sparse).toBe(storage === 'sparse');
       const want = fields();
       const got = fields();
       reference.forward(network.x0, gains, { u, v });
@@ -252,19 +255,21 @@ describe('WebAssembly adjoint against the TypeScript path', () => {
 });
 
 describe('automatic choice and fallback', () => {
-  it("'auto' takes the WebAssembly path for a fixed sparse W only", ({ skip }) => {
+  it("'auto' takes the WebAssembly path for every storage and trainable; 'typescript' forces the reference", ({ skip }) => {
     skip(wasmMissing, wasmSkipReason);
     const sparse = smallNetwork(3, { density: 0.3 });
     const dense = smallNetwork(3, { density: 0.95 });
-    expect(new RK4Adjoint(sparse.network, sparse.params, sparse.target).kernel).toBe('wasm');
-    expect(new RK4Adjoint(dense.network, dense.params, dense.target).kernel).toBe('typescript');
-    expect(new RK4Adjoint(sparse.network, sparse.params, sparse.target, { weightStorage: 'dense' }).kernel).toBe('typescript');
+    const sparseAdjoint = new RK4Adjoint(sparse.network, sparse.params, sparse.target);
+    expect([sparseAdjoint.kernel, sparseAdjoint.sparse]).toEqual(['wasm', true]);
+    const denseAdjoint = new RK4Adjoint(dense.network, dense.params, dense.target);
+    expect([denseAdjoint.kernel, denseAdjoint.sparse]).toEqual(['wasm', false]);
     expect(new RK4Adjoint(sparse.network, sparse.params, sparse.target, { kernel: 'typescript' }).kernel).toBe('typescript');
-    expect(new GradientProblem({ ...sparse, trainable: 'gains' }).adjoint.kernel).toBe('wasm');
-    expect(new GradientProblem({ ...sparse, trainable: 'rank1' }).adjoint.kernel).toBe('wasm');
-    const trainedW = new GradientProblem({ ...sparse, trainable: 'W' });
-    trainedW.value(trainedW.initialParameters);
-    expect(trainedW.adjoint.kernel).toBe('typescript');
+    for (const trainable of ['gains', 'x0', 'rank1', 'W'] as const) {
+      const problem = new GradientProblem({ ...sparse, trainable });
+      problem.value(problem.initialParameters);
+      expect(problem.adjoint.kernel, trainable).toBe('wasm');
+      expect(problem.adjoint.sparse, trainable).toBe(trainable !== 'W');
+    }
     expect(() => new RK4Adjoint(sparse.network, sparse.params, sparse.target, { kernel: 'fast' as AdjointKernelName })).toThrow(RangeError);
   });
 

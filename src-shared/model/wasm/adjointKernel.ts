@@ -52,6 +52,8 @@ export interface AdjointWasmExports {
   pointer(which: number): number;
   forward(rankOne: number): void;
   backward(rankOne: number, cotangents: number): void;
+  setDense(on: number): void;
+  outerProducts(cotangents: number, out: number): void;
 }
 
 /** pointer(which) indices of assembly/adjoint.ts. */
@@ -69,6 +71,8 @@ const Slot = {
   GainGrad: 10,
   UGrad: 11,
   VGrad: 12,
+  DenseW: 13,
+  DenseWT: 14,
 } as const;
 type Slot = (typeof Slot)[keyof typeof Slot];
 
@@ -206,9 +210,12 @@ export interface AdjointKernelSetup {
   r0: number;
   rmax: number;
   linear: boolean;
-  /** Split-sparse forms of W and Wᵀ (../kernels/sparseStructure.ts). */
-  weights: SplitSparse;
-  transposed: SplitSparse;
+  /**
+   * The weights: split-sparse forms of W and Wᵀ (../kernels/sparseStructure.ts) for the row-pair
+   * products, or W itself (n × n row-major) for dense products (then setDenseWeights changes W
+   * in place).
+   */
+  weights: { sparse: SplitSparse; transposed: SplitSparse } | { dense: Float64Array };
 }
 
 /**
@@ -227,7 +234,10 @@ export class AdjointWasmKernel {
   readonly channels: number;
   private readonly wasm: AdjointWasmExports;
   private readonly slots: number[];
+  /** Dense products (W and Wᵀ as nPad × nPad blocks) instead of row pairs. */
+  readonly dense: boolean;
   private cotangentsPtr = 0;
+  private weightGradientPtr = 0;
   private buffer: ArrayBuffer | null = null;
   private viewCache: AdjointKernelViews | null = null;
 
@@ -243,9 +253,16 @@ export class AdjointWasmKernel {
     const wasm = instantiateAdjointWasm();
     this.wasm = wasm;
     wasm.setup(n, nE, nSamples - 1, channels, setup.stepSize, 1 / setup.tau, setup.r0, setup.rmax - setup.r0, setup.linear ? 1 : 0);
-    const placed = [rowPairs(setup.weights, this.nPad), rowPairs(setup.transposed, this.nPad)].map((pairs) => placePairs(wasm, pairs));
-    placed.forEach((place, transpose) => place(transpose));
-    this.slots = Array.from({ length: 13 }, (_, which) => wasm.pointer(which));
+    const weights = setup.weights;
+    this.dense = 'dense' in weights;
+    if ('dense' in weights) {
+      wasm.setDense(1);
+    } else {
+      const placed = [rowPairs(weights.sparse, this.nPad), rowPairs(weights.transposed, this.nPad)].map((pairs) => placePairs(wasm, pairs));
+      placed.forEach((place, transpose) => place(transpose));
+    }
+    this.slots = Array.from({ length: 15 }, (_, which) => wasm.pointer(which));
+    if ('dense' in weights) this.setDenseWeights(weights.dense);
     // Readout: offsets b_c and β rows (zero from nE on: the kernel sums nE rounded up to even).
     const { beta, offsets } = this.views();
     const stride = 1 + nE;
@@ -279,8 +296,24 @@ export class AdjointWasmKernel {
       uGrad: f64(Slot.UGrad, nPad),
       vGrad: f64(Slot.VGrad, nPad),
       cotangents: this.cotangentsPtr ? new Float64Array(buffer, this.cotangentsPtr, this.tapeRows * this.rowStride) : null,
+      denseW: this.dense ? f64(Slot.DenseW, nPad * nPad) : null,
+      denseWT: this.dense ? f64(Slot.DenseWT, nPad * nPad) : null,
+      weightGradient: this.weightGradientPtr ? new Float64Array(buffer, this.weightGradientPtr, nPad * nPad) : null,
     };
     return this.viewCache;
+  }
+
+  /** Dense kernels only: the W of the following passes (n × n row-major), copied with Wᵀ. */
+  setDenseWeights(W: Float64Array): void {
+    if (!this.dense) throw new Error('AdjointWasmKernel.setDenseWeights: this kernel stores W as row pairs');
+    const n = this.n;
+    const nPad = this.nPad;
+    const { denseW, denseWT } = this.views();
+    for (let i = 0; i < n; i++) {
+      const row = i * n;
+      denseW!.set(W.subarray(row, row + n), i * nPad);
+      for (let j = 0; j < n; j++) denseWT![j * nPad + i] = W[row + j];
+    }
   }
 
   /**
@@ -311,6 +344,19 @@ export class AdjointWasmKernel {
     }
     this.wasm.backward(rankOne ? 1 : 0, cotangents ? this.cotangentsPtr : 0);
   }
+
+  /** ∂E/∂W (n × n) of the last backward, which must have recorded the cotangents. */
+  weightGradient(out: Float64Array): void {
+    if (!this.cotangentsPtr) throw new Error('AdjointWasmKernel.weightGradient: run backward with cotangents first');
+    if (!this.weightGradientPtr) {
+      this.weightGradientPtr = this.wasm.allocate(8 * this.nPad * this.nPad);
+      this.viewCache = null;
+    }
+    this.wasm.outerProducts(this.cotangentsPtr, this.weightGradientPtr);
+    const gradient = this.views().weightGradient!;
+    const n = this.n;
+    for (let i = 0; i < n; i++) out.set(gradient.subarray(i * this.nPad, i * this.nPad + n), i * n);
+  }
 }
 
 export interface AdjointKernelViews {
@@ -332,6 +378,11 @@ export interface AdjointKernelViews {
   uGrad: Float64Array;
   vGrad: Float64Array;
   cotangents: Float64Array | null;
+  /** Dense kernels: W and Wᵀ, nPad × nPad row-major (zero padding). */
+  denseW: Float64Array | null;
+  denseWT: Float64Array | null;
+  /** ∂E/∂W, nPad × nPad, after weightGradient(). */
+  weightGradient: Float64Array | null;
 }
 
 /** Copy a row-pair matrix into the instance; returns the setPairs call (made once all is copied). */
