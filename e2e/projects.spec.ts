@@ -128,13 +128,15 @@ test('a corrupt file is refused with a message and the open project stays open',
 
   // the same through drag and drop onto the workspace: a zip that is not a GainLab project
   await page.evaluate(() => {
+    // (this file type-checks without DOM types: the browser globals are reached through globalThis)
+    const g = globalThis as any;
     // an empty zip: end-of-central-directory record only
     const bytes = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
-    const data = new DataTransfer();
-    data.items.add(new File([bytes], 'empty.gainlab', { type: 'application/zip' }));
-    const target = document.querySelector('[data-testid="workspace"]')!;
-    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
-    target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    const data = new g.DataTransfer();
+    data.items.add(new g.File([bytes], 'empty.gainlab', { type: 'application/zip' }));
+    const target = g.document.querySelector('[data-testid="workspace"]');
+    target.dispatchEvent(new g.DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new g.DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
   });
   await expect(page.getByTestId('toast').filter({ hasText: 'not a GainLab project: it has no project.json' })).toBeVisible();
   await expect(page.getByTestId('project-name')).toHaveText(name!);

@@ -120,4 +120,41 @@ describe('project store', () => {
     expect(project.entered).toBe(true);
     expect(project.summary?.name).toBe('Untitled');
   });
+
+  it('puts the dirty marker in the title: "• name — GainLab", plain after a save, "GainLab" when closed', async () => {
+    const project = useProjectStore();
+    await project.init();
+    expect(project.title).toBe('GainLab');
+    transport.emit(EVENTS.projectChanged, { ...summary([network('a')], [], 'Reach study'), dirty: true });
+    project.entered = true;
+    expect(project.title).toBe('• Reach study — GainLab');
+    transport.emit(EVENTS.projectChanged, { ...summary([network('a')], [], 'Reach study'), dirty: false, path: '/x/Reach study.gainlab' });
+    expect(project.title).toBe('Reach study — GainLab');
+    project.close();
+    expect(project.title).toBe('GainLab');
+  });
+
+  it('web mode: Save without a file opens the save dialog at the suggested path; saving there sends project:saveAs', async () => {
+    transport.answer(CHANNELS.projectSuggestPath, () => ({ path: '/home/me/GainLab/Reach.gainlab' }));
+    transport.answer(CHANNELS.projectSaveAs, (request) => ({ path: request.path! }));
+    const project = useProjectStore();
+    await project.init();
+    transport.emit(EVENTS.projectChanged, { ...summary([network('a')], [], 'Reach'), dirty: true });
+    expect(await project.save()).toBeNull();
+    expect(transport.callsTo(CHANNELS.projectSave)).toHaveLength(0);
+    expect(project.saveDialog).toEqual({ path: '/home/me/GainLab/Reach.gainlab' });
+    // the extension is added when the typed path has none
+    expect(await project.saveTo('/tmp/elsewhere/reach')).toBe('/tmp/elsewhere/reach.gainlab');
+    expect(transport.callsTo(CHANNELS.projectSaveAs)).toEqual([{ path: '/tmp/elsewhere/reach.gainlab' }]);
+    expect(project.saveDialog).toBeNull();
+  });
+
+  it('web mode: Save of a project that has a file writes it in place, without a dialog', async () => {
+    transport.answer(CHANNELS.projectSave, () => ({ path: '/x/p.gainlab' }));
+    const project = useProjectStore();
+    await project.init();
+    transport.emit(EVENTS.projectChanged, { ...summary([network('a')], []), path: '/x/p.gainlab', dirty: true });
+    expect(await project.save()).toBe('/x/p.gainlab');
+    expect(project.saveDialog).toBeNull();
+  });
 });
