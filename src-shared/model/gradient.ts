@@ -232,8 +232,9 @@ export class RK4Adjoint {
   private target: Float64Array;
   private targetDenominator = 0;
   // The weights of setWeights(): dense copies of W and Wᵀ, or split-sparse forms of both.
-  private readonly denseW: Float64Array;
-  private readonly denseWT: Float64Array;
+  // (allocated on the first dense TypeScript setWeights)
+  private denseW: Float64Array | null = null;
+  private denseWT: Float64Array | null = null;
   private sparseW: SplitSparse | null = null;
   private sparseWT: SplitSparse | null = null;
   private weightsSet = false;
@@ -280,8 +281,6 @@ export class RK4Adjoint {
     this.stepSize = stepLength(params);
     this.output = new Float64Array(this.channels * this.nSamples);
     this.lastRates = new Float64Array(n);
-    this.denseW = new Float64Array(n * n);
-    this.denseWT = new Float64Array(n * n);
     this.rankOneU = new Float64Array(n);
     this.rankOneV = new Float64Array(n);
     this.gains = new Float64Array(n);
@@ -429,6 +428,8 @@ export class RK4Adjoint {
         this.sparseW = splitSparse(W, n, this.nE);
         this.sparseWT = transposeSplitSparse(W, n, this.nE, this.sparseW);
       } else {
+        this.denseW ??= new Float64Array(n * n);
+        this.denseWT ??= new Float64Array(n * n);
         const WT = this.denseWT;
         this.denseW.set(W);
         for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) WT[j * n + i] = W[i * n + j];
@@ -464,7 +465,7 @@ export class RK4Adjoint {
   /** out = W_eff · x[xOffset..], W_eff = W (+ u vᵀ when the forward has a rank-1 term). */
   private multiplyW(x: Float64Array, xOffset: number, out: Float64Array): void {
     if (this.sparseW) sparseMatVecInto(this.sparseW, x, xOffset, out);
-    else matVecInto(this.denseW, this.n, x, xOffset, out);
+    else matVecInto(this.denseW!, this.n, x, xOffset, out);
     if (this.hasRankOne) {
       const u = this.rankOneU;
       const v = this.rankOneV;
@@ -477,7 +478,7 @@ export class RK4Adjoint {
   /** out = W_effᵀ · x (x at offset 0). */
   private multiplyWT(x: Float64Array, out: Float64Array): void {
     if (this.sparseWT) sparseMatVecInto(this.sparseWT, x, 0, out);
-    else matVecInto(this.denseWT, this.n, x, 0, out);
+    else matVecInto(this.denseWT!, this.n, x, 0, out);
     if (this.hasRankOne) {
       const u = this.rankOneU;
       const v = this.rankOneV;
