@@ -111,4 +111,12 @@ test('a network imported from the published .npy files; wrong shapes are refused
   // README: max Re λ(W) = 0.149995
   await expect(inspector.getByTestId('spectrum-plot')).toHaveAttribute('data-max-real', '0.1500');
   await expect(page.getByTestId('network-summary').locator('[data-fact="alpha"]')).toHaveText(/^0\.150/);
+
+  // two Gramian initial conditions and the readout refitted (NNLS) to the example's initial reach
+  const prepare = inspector.getByTestId('prepare-form');
+  await prepare.getByLabel('Initial conditions m').fill('2');
+  await prepare.getByLabel('Fit readout to').selectOption({ label: 'Initial reach' });
+  await prepare.getByRole('button', { name: 'Apply' }).click();
+  await expect(prepare).toContainText(/fitted to “Initial reach” \(E = \d/);
+  await expect(page.getByTestId('network-summary').locator('[data-fact="x0"]')).toContainText('2 ICs');
 });

@@ -5,10 +5,11 @@
  * dropped on the workspace) is refused with a message while the open project stays; slow variants
  * are listed under their source.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type FileChooser, type Page } from '@playwright/test';
+import { _electron as electron, expect, test, type FileChooser, type Page } from '@playwright/test';
 import { decodeProjectFile } from '../src-shared/project/archive.js';
 import { sampleFingerprint } from '../src-renderer/lib/targetFiles.js';
 import { collectPageErrors, gotoWelcome, openExample } from './helpers.js';
@@ -167,4 +168,39 @@ test('a slow variant is listed under its source and linked to it', async ({ page
   await page.getByTestId('slow-form').getByLabel('Slowing factor s').fill('1.3');
   await page.getByTestId('slow-form').getByRole('button', { name: 'Add' }).click();
   await expect(page.getByTestId('slow-form')).toContainText('does not keep the time step');
+});
+
+/** Path of the Electron executable, or null when the npm package has no binary downloaded. */
+function electronBinary(): string | null {
+  try {
+    const binary = createRequire(import.meta.url)('electron') as unknown;
+    return typeof binary === 'string' && existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+test('desktop: the File menu has the shortcuts and its New Project reaches the renderer', async () => {
+  const binary = electronBinary();
+  test.skip(binary === null, 'Electron binary not installed on this machine');
+  const root = path.resolve(import.meta.dirname, '..');
+  const app = await electron.launch({ executablePath: binary!, args: [path.join(root, 'out/main/electron.js'), '--no-sandbox', '--disable-gpu'], cwd: root });
+  try {
+    const window = await app.firstWindow();
+    await expect(window.locator('.app[data-ready="true"]')).toBeAttached();
+    const accelerators = await app.evaluate(({ Menu }) => {
+      const file = Menu.getApplicationMenu()?.items.find((item) => item.label === 'File');
+      return Object.fromEntries((file?.submenu?.items ?? []).filter((item) => item.label).map((item) => [item.label, item.accelerator ?? null]));
+    });
+    expect(accelerators).toMatchObject({ 'New Project': 'CmdOrCtrl+N', 'Open…': 'CmdOrCtrl+O', Save: 'CmdOrCtrl+S', 'Save As…': 'CmdOrCtrl+Shift+S' });
+    await app.evaluate(({ Menu }) => {
+      const file = Menu.getApplicationMenu()?.items.find((item) => item.label === 'File');
+      file?.submenu?.items.find((item) => item.label === 'New Project')?.click();
+    });
+    await expect(window.getByTestId('workspace')).toBeVisible();
+    await expect(window.getByTestId('project-name')).toHaveText(/Untitled/);
+    await expect.poll(() => window.title()).toMatch(/Untitled — GainLab$/);
+  } finally {
+    await app.close();
+  }
 });
