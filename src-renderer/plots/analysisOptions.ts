@@ -69,16 +69,18 @@ export function errorBoxPlot(a: RunAnalysis): AnalysisPlot {
   const b = a.errorBox;
   const option: EChartsCoreOption = {
     animation: false,
-    grid: { left: 64, right: 24, top: 24, bottom: 40 },
+    grid: { left: 64, right: 56, top: 24, bottom: 40 },
     tooltip: { trigger: 'item' },
     xAxis: { type: 'category', data: ['trained'], axisLabel: AXIS_LABEL },
-    yAxis: valueAxis('final error E', { nameGap: 44, min: 0 }),
+    // up to the error before training, so its dashed line is in view
+    yAxis: valueAxis('final error E', { nameGap: 44, min: 0, max: Math.max(a.initialError, b.max) * 1.1 }),
     series: [
       {
         name: 'final errors',
         type: 'boxplot',
         data: [[b.lowerWhisker, b.q1, b.median, b.q3, b.upperWhisker]],
         itemStyle: { color: '#f3e3d3', borderColor: AFTER },
+        markLine: { symbol: 'none', silent: true, data: [{ yAxis: a.initialError, name: 'before' }], lineStyle: { color: BEFORE, type: 'dashed' }, label: { formatter: 'before', color: '#555' } },
       },
       {
         name: 'sessions',
@@ -86,12 +88,6 @@ export function errorBoxPlot(a: RunAnalysis): AnalysisPlot {
         data: a.finalErrors.map((e) => ['trained', e]),
         symbolSize: 6,
         itemStyle: { color: AFTER },
-      },
-      {
-        name: 'error before training',
-        type: 'line',
-        data: [['trained', a.initialError]],
-        markLine: { symbol: 'none', data: [{ yAxis: a.initialError, name: 'before' }], lineStyle: { color: BEFORE, type: 'dashed' }, label: { formatter: 'before', color: '#555' } },
       },
     ],
   };
@@ -126,7 +122,7 @@ export function gainDistributionPlot(a: RunAnalysis): AnalysisPlot {
     yAxis: valueAxis('density', { nameGap: 40 }),
     series: [
       { name: 'trained gains', type: 'bar', data: centres.map((x, k) => [x, density[k]]), barWidth: '90%', itemStyle: { color: copperHex(0.55) } },
-      { name: `normal fit (μ ${fmt(mean)}, σ ${fmt(sd)})`, type: 'line', data: curve, symbol: 'none', lineStyle: { color: TARGET_COLOR, width: 1.5 } },
+      { name: `normal fit (μ ${fmt(mean)}, σ ${fmt(sd)})`, type: 'line', data: curve, symbol: 'none', lineStyle: { color: TARGET_COLOR, width: 1.5 }, itemStyle: { color: TARGET_COLOR } },
     ],
   };
   return {

@@ -15,6 +15,7 @@ import {
   messageForError,
   type ErrorPoints,
   type EventPayloadOf,
+  type GainSnapshot,
   type JobDetail,
   type JobResult,
   type JobSummary,
@@ -70,6 +71,9 @@ export const useJobsStore = defineStore('jobs', () => {
   const results = shallowRef<Record<string, JobResult | null>>({});
   const details = shallowRef<Record<string, JobDetail>>({});
   const curves = new Map<string, JobCurves>();
+  /** Gain snapshots per job (not reactive; `snapshotVersion[jobId]` says when they change). */
+  const snapshots = new Map<string, GainSnapshot[]>();
+  const snapshotVersion = ref<Record<string, number>>({});
   let unsubscribe: (() => void)[] = [];
   let listRefreshQueued = false;
 
@@ -111,8 +115,20 @@ export const useJobsStore = defineStore('jobs', () => {
     bump(jobId);
   }
 
+  function addSnapshots(jobId: string, added: GainSnapshot[], replace = false): void {
+    const list = replace ? [] : (snapshots.get(jobId) ?? []);
+    for (const snapshot of added) {
+      // a backfill may repeat snapshots already streamed: keep one per (session, trial)
+      if (!replace && list.some((s) => s.session === snapshot.session && s.trial === snapshot.trial)) continue;
+      list.push(snapshot);
+    }
+    snapshots.set(jobId, list);
+    snapshotVersion.value[jobId] = (snapshotVersion.value[jobId] ?? 0) + 1;
+  }
+
   function applyDetail(detail: JobDetail): void {
-    const { errorsBySession, request: _request, result, ...summary } = detail;
+    const { errorsBySession, request: _request, result, gainSnapshots, ...summary } = detail;
+    if (gainSnapshots) addSnapshots(detail.jobId, gainSnapshots, true);
     upsertSummary(summary);
     const c = curvesOf(detail.jobId);
     errorsBySession.forEach((values, session) => writeErrorPoints(c, { session, fromTrial: 0, values }));
@@ -144,6 +160,7 @@ export const useJobsStore = defineStore('jobs', () => {
     } else {
       refreshListSoon(); // started elsewhere (another window, the CLI's server): learn its label
     }
+    if (event.gainSnapshots && event.gainSnapshots.length > 0) addSnapshots(event.jobId, event.gainSnapshots);
     if (event.errors.length > 0) {
       const c = curvesOf(event.jobId);
       let gap = false;
@@ -309,6 +326,7 @@ export const useJobsStore = defineStore('jobs', () => {
     if (!answer.ok) return;
     jobs.value = jobs.value.filter((job) => job.jobId !== jobId);
     curves.delete(jobId);
+    snapshots.delete(jobId);
     if (selectedJobId.value === jobId) selectedJobId.value = null;
   }
 
@@ -327,6 +345,7 @@ export const useJobsStore = defineStore('jobs', () => {
     runningCount,
     curveVersion,
     curveEpoch,
+    snapshotVersion,
     results,
     details,
     init,
@@ -342,5 +361,7 @@ export const useJobsStore = defineStore('jobs', () => {
     /** The raw (non-reactive) curves of a job; watch curveVersion[jobId] to know when they grow. */
     curves: (jobId: string): JobCurves => curvesOf(jobId),
     pointCount: (jobId: string): number => countPoints(curvesOf(jobId)),
+    /** Gain snapshots of a job so far (watch snapshotVersion[jobId]). */
+    snapshots: (jobId: string): GainSnapshot[] => snapshots.get(jobId) ?? [],
   };
 });

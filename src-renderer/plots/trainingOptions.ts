@@ -1,0 +1,56 @@
+/**
+ * Live training plots drawn from gain snapshots: a few neurons' gains over training, and which
+ * snapshots to show as "output at chosen trials". Pure functions (tested in plotOptions tests).
+ */
+import type { GainSnapshot } from '../../src-shared/ipc/contract.js';
+import type { ChartOption } from './options.js';
+import { SESSION_COLORS } from './palette.js';
+
+/** `count` neurons spread over E and I (first, evenly spaced, last): a fair sample to watch. */
+export function watchedNeurons(n: number, count = 6): number[] {
+  if (n <= count) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: count }, (_, k) => Math.round((k * (n - 1)) / (count - 1)));
+}
+
+/** The snapshots of one session, by trial. */
+export function sessionSnapshots(all: readonly GainSnapshot[], session: number): GainSnapshot[] {
+  return all.filter((s) => s.session === session).sort((a, b) => a.trial - b.trial);
+}
+
+/**
+ * Up to `count` snapshots to draw outputs of: the first, the latest, and ones evenly spaced in
+ * trials between them (nearest available snapshot), without repeats.
+ */
+export function chosenSnapshots(snapshots: readonly GainSnapshot[], count = 5): GainSnapshot[] {
+  if (snapshots.length <= count) return [...snapshots];
+  const first = snapshots[0].trial;
+  const last = snapshots[snapshots.length - 1].trial;
+  const picked: GainSnapshot[] = [];
+  for (let k = 0; k < count; k++) {
+    const want = first + ((last - first) * k) / (count - 1);
+    let best = snapshots[0];
+    for (const s of snapshots) if (Math.abs(s.trial - want) < Math.abs(best.trial - want)) best = s;
+    if (!picked.includes(best)) picked.push(best);
+  }
+  return picked;
+}
+
+export function gainTracesOption(snapshots: readonly GainSnapshot[], neurons: number[], nE: number, xName = 'trial'): ChartOption {
+  return {
+    animation: false,
+    grid: { left: 52, right: 16, top: 30, bottom: 40 },
+    legend: { top: 2, right: 8, left: 110, icon: 'rect', itemWidth: 14, itemHeight: 3, textStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 26, min: 0, axisLabel: { fontSize: 11 }, splitLine: { lineStyle: { color: '#ececec' } } },
+    yAxis: { type: 'value', name: 'gain g', nameLocation: 'middle', nameGap: 40, scale: true, axisLabel: { fontSize: 11 }, splitLine: { lineStyle: { color: '#ececec' } } },
+    series: neurons.map((i, k) => ({
+      id: `neuron-${i}`,
+      name: `${i < nE ? 'E' : 'I'} ${i + 1}`,
+      type: 'line' as const,
+      symbol: 'none',
+      data: snapshots.map((s) => [s.trial, s.gains[i]] as [number, number]),
+      lineStyle: { width: 1.5, color: SESSION_COLORS[k % SESSION_COLORS.length] },
+      itemStyle: { color: SESSION_COLORS[k % SESSION_COLORS.length] },
+    })),
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Run analyses on a small synthetic network: numbers against independent computations, every plot
+ * has an option and a CSV of its data, and the SVG export renders the plot's series as vectors.
+ */
+import { describe, expect, it } from 'vitest';
+import { expectClose } from '../helpers/expectClose.js';
+import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
+import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
+import { Rng } from '../../src-shared/model/rng.js';
+import { analyseRun, noisyX0Curve } from '../../src-renderer/components/analysis/runAnalysis.js';
+import { analysisPlots } from '../../src-renderer/plots/analysisOptions.js';
+import { plotToSvg } from '../../src-renderer/plots/exportPlot.js';
+import { chosenSnapshots, watchedNeurons } from '../../src-renderer/plots/trainingOptions.js';
+
+const network = syntheticNetwork();
+const target = syntheticTarget(network);
+const n = network.n;
+const rng = new Rng(4);
+const sessions = [0, 1, 2].map(() => {
+  const gains = Float64Array.from({ length: n }, () => 1 + 0.1 * rng.normal());
+  return { bestGains: gains, bestError: errorOf(gains) };
+});
+const bestSession = sessions.reduce((b, s, k) => (s.bestError < sessions[b].bestError ? k : b), 0);
+
+function errorOf(gains: Float64Array): number {
+  const { rates } = simulateReference(network.W, n, network.x0, gains, network.params);
+  return normalisedError(computeOutput(rates, network.params.nSamples, n, network.nE, network.readout), target.values, 1, network.params.nSamples);
+}
+
+describe('run analysis', () => {
+  const ones = new Float64Array(n).fill(1);
+  const analysis = analyseRun({ network, target: target.values, initialError: errorOf(ones), sessions, bestSession });
+
+  it('errors before/after match the reference simulation; correlations and eigenvalues are consistent', () => {
+    expectClose(analysis.errorBefore, errorOf(ones), { rtol: 1e-9 });
+    expectClose(analysis.errorAfter, sessions[bestSession].bestError, { rtol: 1e-9 });
+    for (let i = 0; i < n; i++) {
+      expect(analysis.correlationAfter[i * n + i]).toBe(1);
+      for (let j = 0; j < n; j++) expect(analysis.correlationBefore[i * n + j]).toBe(analysis.correlationBefore[j * n + i]);
+    }
+    // Σ eigenvalues = trace((−I + W diag g)/τ)
+    const tau = network.params.tau;
+    let trace = 0;
+    for (let i = 0; i < n; i++) trace += (-1 + network.W[i * n + i] * sessions[bestSession].bestGains[i]) / tau;
+    expectClose(analysis.eigenvaluesAfter.re.reduce((s, v) => s + v, 0), trace, { rtol: 1e-9, atol: 1e-12 });
+    expect(analysis.sessionGainCorrelations.length).toBe(3);
+    expect(analysis.finalErrors).toEqual(sessions.map((s) => s.bestError));
+    expect(analysis.wilcoxon.n).toBeLessThanOrEqual(3);
+  });
+
+  it('every plot has an option and a CSV; the SVG export draws the series', () => {
+    const plots = analysisPlots(analysis, null);
+    expect(plots.map((p) => p.id)).toEqual([
+      'best-output', 'error-box', 'gain-distribution', 'rates-before', 'rates-after',
+      'correlations-before', 'correlations-after', 'session-correlations', 'eigenvalues', 'rate-target',
+    ]);
+    const output = plots[0];
+    expect(output.csv.trim().split('\n').length).toBe(network.params.nSamples + 1);
+    expect(output.csv.split('\n')[0]).toBe('time_ms,target_ch1,before_ch1,trained_ch1');
+    expect(plots[1].csv.trim().split('\n').slice(1).map((row) => Number(row.split(',')[1]))).toEqual(sessions.map((s) => s.bestError));
+    const svg = plotToSvg(output.option, output.title);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('best trained');
+    expect(svg).toContain('<path');
+    const box = plotToSvg(plots[1].option, plots[1].title);
+    expect(box.startsWith('<svg')).toBe(true);
+  });
+
+  it('noisy x0: at very high SNR the error is that of the clean x0, with no spread', () => {
+    const curve = noisyX0Curve({ network, target: target.values, bestGains: sessions[bestSession].bestGains, snrDb: [0, 200], draws: 8, seed: 3 });
+    expectClose(curve.after[1].mean, sessions[bestSession].bestError, { rtol: 1e-6 });
+    expect(curve.after[1].sd).toBeLessThan(1e-8);
+    expect(curve.before[0].sd).toBeGreaterThan(0);
+  });
+
+  it('live training picks: neurons over E and I, snapshots spread from first to latest', () => {
+    expect(watchedNeurons(200)).toEqual([0, 40, 80, 119, 159, 199]);
+    const snaps = Array.from({ length: 41 }, (_, k) => ({ session: 0, trial: k * 125, gains: new Float64Array(1) }));
+    expect(chosenSnapshots(snaps, 5).map((s) => s.trial)).toEqual([0, 1250, 2500, 3750, 5000]);
+    expect(chosenSnapshots(snaps.slice(0, 3), 5).map((s) => s.trial)).toEqual([0, 125, 250]);
+  });
+});
