@@ -1,0 +1,84 @@
+/**
+ * Web mode: on the example project, train two sessions, watch both live error curves, open the
+ * analyses of the finished run and export a plot as SVG; the file is the chart's vectors with its
+ * series. Also: the run's recipe exports as a .zip holding the JSON and the data it names.
+ */
+import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import { expect, test } from '@playwright/test';
+import { collectPageErrors, drawnPoints, openExample } from './helpers.js';
+
+test('two sessions live, analyses of the finished run, plot exported as SVG, run exported as a recipe', async ({ page }) => {
+  const pageErrors = collectPageErrors(page);
+  await openExample(page);
+
+  await page.getByLabel('Trials').fill('1500');
+  await page.getByLabel('Sessions').fill('2');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+
+  // both sessions draw live, in the same chart (never re-created)
+  const curve = page.getByTestId('error-curve');
+  await expect.poll(async () => Number(await curve.getAttribute('data-series')), { timeout: 60_000 }).toBe(2);
+  const chartId = await curve.getAttribute('data-chart-id');
+  const early = await drawnPoints(curve);
+  await expect.poll(() => drawnPoints(curve), { timeout: 60_000 }).toBeGreaterThan(early);
+  expect(await curve.getAttribute('data-chart-id')).toBe(chartId);
+
+  // the gains over training arrive as snapshots while it runs
+  await page.getByRole('radio', { name: 'gains', exact: true }).click();
+  await expect.poll(async () => Number(await page.getByTestId('gain-traces').getAttribute('data-snapshots')), { timeout: 60_000 }).toBeGreaterThan(1);
+
+  await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
+  expect(await drawnPoints(curve)).toBe(2 * 1501);
+  await expect(page.getByTestId('run-stored')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Analyses…' }).click();
+  const analyses = page.getByTestId('analyses');
+  await expect(analyses).toBeVisible();
+  const box = analyses.locator('[data-plot-id="error-box"]');
+  await expect(box).toBeVisible({ timeout: 60_000 });
+  await expect(box).toContainText('2 sessions');
+  await expect(analyses.locator('[data-plot-id="rate-target"]')).toContainText('Wilcoxon');
+
+  const download = page.waitForEvent('download');
+  await analyses.locator('[data-plot-id="best-output"]').getByRole('button', { name: 'SVG' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/best-output\.svg$/);
+  const svg = readFileSync(await file.path(), 'utf8');
+  expect(svg.startsWith('<svg')).toBe(true);
+  expect(svg).toContain('best trained');
+  expect(svg).toContain('Target');
+  expect((svg.match(/<path/g) ?? []).length).toBeGreaterThan(3);
+
+  // the CSV of the same plot: one row per sample
+  const csvDownload = page.waitForEvent('download');
+  await analyses.locator('[data-plot-id="best-output"]').getByRole('button', { name: 'CSV' }).click();
+  const csv = readFileSync(await (await csvDownload).path(), 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('time_ms,target_ch1,before_ch1,trained_ch1');
+  expect(csv.length).toBe(201);
+
+  await page.getByRole('button', { name: 'Back to the workspace' }).click();
+  const zipDownload = page.waitForEvent('download');
+  await page.getByTestId('export-run').click();
+  const zipPath = await (await zipDownload).path();
+  const zip = unzipSync(new Uint8Array(readFileSync(zipPath)));
+  const names = Object.keys(zip);
+  const recipeName = names.find((name) => name.endsWith('.json'))!;
+  const recipe = JSON.parse(new TextDecoder().decode(zip[recipeName]));
+  expect(recipe.format).toBe('gainlab-run');
+  expect(recipe.training).toMatchObject({ rule: 'reward', trials: 1500, sessions: 2 });
+  expect(recipe.network.sha256).toMatch(/^[0-9a-f]{64}$/);
+  for (const name of [recipe.network.files.W, recipe.network.files.x0, recipe.network.files.readout, recipe.targets[0].file]) expect(names).toContain(name);
+  expect(recipe.results.sessions).toHaveLength(2);
+
+  // the app opens the exported run and repeats it: the same best error, to the last digit shown
+  const bestBefore = (await page.getByTestId('best-error').textContent())?.trim();
+  const jobRows = await page.getByTestId('job-row').count();
+  await page.getByTestId('open-run-input').setInputFiles(zipPath);
+  await expect(page.getByTestId('job-row')).toHaveCount(jobRows + 1);
+  await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
+  await expect(page.getByTestId('best-error')).toHaveText(bestBefore!);
+  expect(Math.min(...recipe.results.sessions.map((s: { bestError: number }) => s.bestError)).toPrecision(3)).toBe(Number(bestBefore).toPrecision(3));
+
+  expect(pageErrors).toEqual([]);
+});
