@@ -69,7 +69,7 @@ export function runFig6(options: ExperimentRunOptions): ExperimentResult {
   const slowGains = manifold.patterns[manifold.patterns.length - 1].gains;
   const slowFactor = factors[factors.length - 1];
   const lambdas: number[] = [];
-  for (let k = 0; k * settings.lambdaStep <= 1 + 1e-9; k++) lambdas.push(Math.min(1, k * settings.lambdaStep));
+  for (let k = 0; k * settings.lambdaStep <= 1 + 1e-9; k++) lambdas.push(Math.min(1, Math.round(k * settings.lambdaStep * 1e9) / 1e9));
   progress('interpolation and stretch factors');
   const stretch = stretchAlongInterpolation(network, params, x0s, fastGains, slowGains, slowFactor, lambdas);
   // The same along the manifold (piecewise between neighbouring speeds); the learned factor at
