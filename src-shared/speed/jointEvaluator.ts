@@ -81,6 +81,10 @@ export class JointTrialEvaluator implements GainTrialEvaluator {
     return total;
   }
 
+  dispose(): void {
+    this.batch.dispose();
+  }
+
   /** Condition m's output of the last evaluation (a view into this.output). */
   conditionOutput(m: number): Float64Array {
     return this.output.subarray(m * this.conditionOutputLength, (m + 1) * this.conditionOutputLength);
