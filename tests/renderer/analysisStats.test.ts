@@ -3,14 +3,11 @@ import { expectClose } from '../helpers/expectClose.js';
 import { boxStats, fitNormal, histogramCounts, normalUpperTail, pearson, quantile, wilcoxonSignedRankGreater } from '../../src-renderer/components/analysis/stats.js';
 
 describe('analysis statistics', () => {
-  it('Pearson r of a textbook pair, invariance to affine maps, and strided access', () => {
+  it('Pearson r of a textbook pair, and its sign under a negative affine map', () => {
     // Σdxdy = 6, Σdx² = 10, Σdy² = 6 → r = 6/√60
     expectClose(pearson([1, 2, 3, 4, 5], [2, 4, 5, 4, 5]), 6 / Math.sqrt(60), { rtol: 1e-14 });
     expectClose(pearson([1, 2, 3, 4, 5], [-4, -8, -10, -8, -10]), -6 / Math.sqrt(60), { rtol: 1e-14 });
-    // interleaved series [x0, y0, x1, y1, ...]
-    const interleaved = [1, 2, 2, 4, 3, 5, 4, 4, 5, 5];
-    expectClose(pearson(interleaved, interleaved, 5, 0, 2, 1, 2), 6 / Math.sqrt(60), { rtol: 1e-14 });
-    expect(pearson([1, 1, 1], [1, 2, 3])).toBe(0);
+
   });
 
   it('quantiles as NumPy (linear), Tukey box with outliers, ML normal fit', () => {
@@ -36,8 +33,8 @@ describe('analysis statistics', () => {
 
   it('Wilcoxon with ties uses the normal approximation; normal tail at known quantiles', () => {
     expectClose(normalUpperTail(0), 0.5, { atol: 1e-7 });
-    expectClose(normalUpperTail(1.6448536269514722), 0.05, { atol: 2e-7 });
-    expectClose(normalUpperTail(-1.959963984540054), 0.975, { atol: 2e-7 });
+    expectClose(normalUpperTail(1.6448536269514722), 0.05, { rtol: 1e-9 });
+    expectClose(normalUpperTail(-1.959963984540054), 0.975, { rtol: 1e-9 });
     const tied = wilcoxonSignedRankGreater([1, 1, 2, 2, 3, 3, 4], [0, 0, 0, 0, 0, 0, 0]);
     expect(tied.exact).toBe(false);
     expect(tied.wPlus).toBe(28);

@@ -9,6 +9,8 @@ import { computeOutput, normalisedError, Simulator } from '../../../src-shared/m
 import type { Network } from '../../../src-shared/model/network.js';
 import { Rng } from '../../../src-shared/model/rng.js';
 import { linearisationEigenvalues, noisyInitialCondition } from '../../../src-shared/speed/analysis.js';
+import { rateSignalCorrelations } from '../../../src-shared/analysis/runAnalyses.js';
+import { correlationMatrix } from '../../../src-shared/analysis/statistics.js';
 import { boxStats, fitNormal, mean, pearson, wilcoxonSignedRankGreater, type BoxStats, type WilcoxonResult } from './stats.js';
 
 export interface AnalysisSession {
@@ -68,23 +70,9 @@ function modelNetwork(payload: NetworkPayload): Network {
   return { n: payload.n, nE: payload.nE, W: payload.W, x0: payload.x0, readout: payload.readout };
 }
 
-function correlationMatrix(rates: Float64Array, n: number, nSamples: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    out[i * n + i] = 1;
-    for (let j = i + 1; j < n; j++) {
-      const r = pearson(rates, rates, nSamples, i, n, j, n);
-      out[i * n + j] = r;
-      out[j * n + i] = r;
-    }
-  }
-  return out;
-}
-
 function rateTargetCorrelations(rates: Float64Array, n: number, nSamples: number, target: Float64Array): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = pearson(rates, target, nSamples, i, n, 0, 1);
-  return out;
+  // channel 0 of the target
+  return rateSignalCorrelations(rates, nSamples, n, target.subarray(0, nSamples));
 }
 
 function meanAbs(values: Float64Array): number {
@@ -119,13 +107,13 @@ export function analyseRun(input: RunAnalysisInput, onStage?: (stage: string) =>
       meanAbsRateTargetAfter.push(meanAbs(rateTargetCorrelations(rates, n, nSamples, target)));
     }
     onStage?.('correlations');
-    const correlationBefore = correlationMatrix(ratesBefore, n, nSamples);
-    const correlationAfter = correlationMatrix(ratesAfter, n, nSamples);
+    const correlationBefore = correlationMatrix(ratesBefore, nSamples, n);
+    const correlationAfter = correlationMatrix(ratesAfter, nSamples, n);
     const S = input.sessions.length;
     const gains = new Float64Array(S * n);
     input.sessions.forEach((session, s) => gains.set(session.bestGains.subarray(0, n), s * n));
     const sessionGainCorrelations: number[] = [];
-    for (let a = 0; a < S; a++) for (let b = a + 1; b < S; b++) sessionGainCorrelations.push(pearson(gains, gains, n, a * n, 1, b * n, 1));
+    for (let a = 0; a < S; a++) for (let b = a + 1; b < S; b++) sessionGainCorrelations.push(pearson(gains.subarray(a * n, (a + 1) * n), gains.subarray(b * n, (b + 1) * n)));
     onStage?.('eigenvalues');
     const eigenvaluesBefore = linearisationEigenvalues(network.W, n, before, params.tau);
     const eigenvaluesAfter = linearisationEigenvalues(network.W, n, best.bestGains, params.tau);
