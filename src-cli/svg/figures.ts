@@ -1,0 +1,203 @@
+/**
+ * Figures (src-shared/experiments/figureSpec.ts) → standalone SVG text by ECharts server-side
+ * rendering: echarts.init(null, null, { renderer: 'svg', ssr: true, width, height }) and
+ * renderToSVGString() need no DOM, so this runs in plain Node (the CLI). Animation is off so the
+ * first frame is the final one.
+ */
+import * as echarts from 'echarts';
+import type { BoxFigure, FigureSpec, HeatmapFigure, HistogramFigure, LinesFigure, ScatterFigure } from '../../src-shared/experiments/figureSpec.js';
+
+export interface SvgSize {
+  width?: number;
+  height?: number;
+}
+
+type Option = Record<string, unknown>;
+
+const PALETTE = ['#5470c6', '#ee6666', '#91cc75', '#fac858', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc', '#333333'];
+
+function base(title: string, legend: boolean): Option {
+  return {
+    animation: false,
+    backgroundColor: '#ffffff',
+    color: PALETTE,
+    title: { text: title, left: 'center', textStyle: { fontSize: 13 } },
+    legend: legend ? { top: 30, type: 'scroll', textStyle: { fontSize: 10 } } : undefined,
+    grid: { left: 75, right: 30, top: legend ? 70 : 45, bottom: 55 },
+  };
+}
+
+/** Positive finite values only on a log axis (ECharts cannot place ≤ 0 there). */
+function plotValue(v: number, log: boolean): number | null {
+  if (!Number.isFinite(v)) return null;
+  if (log && v <= 0) return null;
+  return v;
+}
+
+/** Tick labels with at most 4 significant digits (axis extremes are raw data values otherwise). */
+function tickLabel(value: number): string {
+  if (value === 0) return '0';
+  const a = Math.abs(value);
+  return a >= 1e4 || a < 1e-3 ? value.toExponential(1) : String(Number(value.toPrecision(4)));
+}
+
+function valueAxis(name: string, log = false, extra: Option = {}): Option {
+  return { type: log ? 'log' : 'value', name, nameLocation: 'middle', nameGap: 32, scale: !log, axisLabel: { formatter: tickLabel }, ...extra };
+}
+
+function linesOption(f: LinesFigure): Option {
+  const log = Boolean(f.logY);
+  const series: Option[] = [];
+  f.series.forEach((s, k) => {
+    const color = PALETTE[k % PALETTE.length];
+    const points = Array.from({ length: s.x.length }, (_, i) => [s.x[i], plotValue(s.y[i], log)]);
+    series.push({ type: 'line', name: s.name, data: points, showSymbol: points.length <= 30, symbolSize: 4, lineStyle: { width: 1.5, type: s.dashed ? 'dashed' : 'solid', color }, itemStyle: { color } });
+    if (s.band) {
+      const band = s.band;
+      for (const sign of [1, -1]) {
+        series.push({
+          type: 'line',
+          name: s.name,
+          data: Array.from({ length: s.x.length }, (_, i) => [s.x[i], plotValue(s.y[i] + sign * band[i], log)]),
+          showSymbol: false,
+          lineStyle: { width: 1, type: 'dotted', color },
+          itemStyle: { color },
+        });
+      }
+    }
+  });
+  return {
+    ...base(f.title, true),
+    xAxis: valueAxis(f.xLabel),
+    yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
+    series,
+  };
+}
+
+function boxOption(f: BoxFigure): Option {
+  const log = Boolean(f.logY);
+  const data = f.boxes.map((b) => [b.whiskerLow, b.q1, b.median, b.q3, b.whiskerHigh].map((v) => plotValue(v, log)));
+  const outliers: Array<[number, number]> = [];
+  f.boxes.forEach((b, k) => b.outliers.forEach((v) => (plotValue(v, log) !== null ? outliers.push([k, v]) : undefined)));
+  const series: Option[] = [
+    {
+      type: 'boxplot',
+      name: f.yLabel,
+      data,
+      markLine: f.line && plotValue(f.line.value, log) !== null
+        ? { symbol: 'none', lineStyle: { type: 'dashed', color: '#333' }, label: { formatter: f.line.name, position: 'insideEndTop' }, data: [{ yAxis: f.line.value, name: f.line.name }] }
+        : undefined,
+    },
+    { type: 'scatter', name: 'outliers', data: outliers, symbolSize: 6 },
+  ];
+  return {
+    ...base(f.title, true),
+    xAxis: { type: 'category', data: f.categories, axisLabel: { interval: 0, fontSize: 10 } },
+    yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
+    series,
+  };
+}
+
+function histogramOption(f: HistogramFigure): Option {
+  const bins = f.heights.length;
+  // A step line over the edges (value x axis) so an overlay curve shares the same axis.
+  const steps: Array<[number, number]> = [];
+  for (let b = 0; b < bins; b++) steps.push([f.edges[b], f.heights[b]]);
+  if (bins > 0) steps.push([f.edges[bins], f.heights[bins - 1]]);
+  const series: Option[] = [{ type: 'line', name: f.yLabel, step: 'end', data: steps, showSymbol: false, areaStyle: { opacity: 0.35 }, lineStyle: { width: 1 } }];
+  if (f.overlay) {
+    const o = f.overlay;
+    series.push({ type: 'line', name: o.name, data: Array.from({ length: o.x.length }, (_, i) => [o.x[i], plotValue(o.y[i], false)]), showSymbol: false, lineStyle: { width: 2 } });
+  }
+  return {
+    ...base(f.title, true),
+    xAxis: valueAxis(f.xLabel, false, { min: f.edges[0], max: f.edges[bins] }),
+    yAxis: valueAxis(f.yLabel, false, { scale: false, nameGap: 50 }),
+    series,
+  };
+}
+
+/** At most `limit` evenly strided indices of 0..count−1 (full data stays in the .npy files). */
+function stridedIndices(count: number, limit: number): number[] {
+  const stride = Math.max(1, Math.ceil(count / limit));
+  const out: number[] = [];
+  for (let i = 0; i < count; i += stride) out.push(i);
+  return out;
+}
+
+function heatmapOption(f: HeatmapFigure): Option {
+  const rows = stridedIndices(f.rows, 120);
+  const cols = stridedIndices(f.cols, 120);
+  const data: Array<[number, number, number | null]> = [];
+  let min = Infinity;
+  let max = -Infinity;
+  rows.forEach((r, ri) =>
+    cols.forEach((c, ci) => {
+      const v = f.data[r * f.cols + c];
+      if (Number.isFinite(v)) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      data.push([ci, ri, Number.isFinite(v) ? v : null]);
+    }),
+  );
+  return {
+    ...base(f.title, false),
+    grid: { left: 60, right: 90, top: 40, bottom: 50 },
+    xAxis: { type: 'category', name: f.xLabel, nameLocation: 'middle', nameGap: 30, data: cols.map(String), splitArea: { show: false } },
+    yAxis: { type: 'category', name: f.yLabel, nameLocation: 'middle', nameGap: 40, data: rows.map(String), inverse: true },
+    visualMap: {
+      min: f.min ?? (Number.isFinite(min) ? min : 0),
+      max: f.max ?? (Number.isFinite(max) ? max : 1),
+      calculable: false,
+      text: [tickLabel(f.max ?? (Number.isFinite(max) ? max : 1)), tickLabel(f.min ?? (Number.isFinite(min) ? min : 0))],
+      orient: 'vertical',
+      right: 10,
+      top: 'middle',
+      inRange: { color: ['#313695', '#74add1', '#ffffbf', '#f46d43', '#a50026'] },
+    },
+    series: [{ type: 'heatmap', name: f.title, data, progressive: 0 }],
+  };
+}
+
+function scatterOption(f: ScatterFigure): Option {
+  const series: Option[] = f.series.map((s) => ({
+    type: 'scatter',
+    name: s.name,
+    symbolSize: 5,
+    data: Array.from({ length: s.x.length }, (_, i) => [s.x[i], s.y[i]]),
+  }));
+  if (f.vLine !== undefined && series.length > 0) {
+    series[0].markLine = { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: '#333' }, label: { show: false }, data: [{ xAxis: f.vLine }] };
+  }
+  return { ...base(f.title, true), xAxis: valueAxis(f.xLabel), yAxis: valueAxis(f.yLabel, false, { nameGap: 55 }), series };
+}
+
+export function figureOption(figure: FigureSpec): Option {
+  switch (figure.kind) {
+    case 'lines':
+      return linesOption(figure);
+    case 'box':
+      return boxOption(figure);
+    case 'histogram':
+      return histogramOption(figure);
+    case 'heatmap':
+      return heatmapOption(figure);
+    case 'scatter':
+      return scatterOption(figure);
+  }
+}
+
+/** One figure as standalone SVG text. */
+export function renderFigureSvg(figure: FigureSpec, size: SvgSize = {}): string {
+  const width = size.width ?? (figure.kind === 'heatmap' ? 640 : 720);
+  const height = size.height ?? (figure.kind === 'heatmap' ? 600 : 440);
+  // ssr: true needs no DOM element; the cast is ECharts' documented SSR call.
+  const chart = echarts.init(null as unknown as Parameters<typeof echarts.init>[0], null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption(figureOption(figure) as echarts.EChartsOption);
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}

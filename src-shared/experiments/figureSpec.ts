@@ -1,0 +1,96 @@
+/**
+ * Figures of the Fig. 1–3 / Supp. Figs. 1–2 experiments as plain data. Renderers (the CLI's
+ * ECharts server-side SVG, src-cli/svg/figures.ts) turn them into charts; keeping them as data
+ * lets tests check what a figure shows without rendering it.
+ */
+import type { BoxStats } from '../analysis/statistics.js';
+import type { ExperimentResult, ExperimentRunOptions } from '../primitives/experimentSupport.js';
+
+export interface LineSeries {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  /** Optional ± band (e.g. sd) drawn around y. */
+  band?: ArrayLike<number>;
+  dashed?: boolean;
+}
+
+export interface LinesFigure {
+  kind: 'lines';
+  name: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  logY?: boolean;
+  series: LineSeries[];
+}
+
+export interface BoxFigure {
+  kind: 'box';
+  name: string;
+  title: string;
+  yLabel: string;
+  logY?: boolean;
+  categories: string[];
+  boxes: BoxStats[];
+  /** Horizontal reference line (e.g. the mean pre-training error). */
+  line?: { name: string; value: number };
+}
+
+export interface HistogramFigure {
+  kind: 'histogram';
+  name: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  edges: ArrayLike<number>;
+  heights: ArrayLike<number>;
+  /** Curve over the bars (e.g. a fitted normal density). */
+  overlay?: { name: string; x: ArrayLike<number>; y: ArrayLike<number> };
+}
+
+export interface HeatmapFigure {
+  kind: 'heatmap';
+  name: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  rows: number;
+  cols: number;
+  /** Row-major rows × cols. */
+  data: ArrayLike<number>;
+  min?: number;
+  max?: number;
+}
+
+export interface ScatterFigure {
+  kind: 'scatter';
+  name: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: Array<{ name: string; x: ArrayLike<number>; y: ArrayLike<number> }>;
+  /** Vertical reference line at x (e.g. Re λ = 0). */
+  vLine?: number;
+}
+
+export type FigureSpec = LinesFigure | BoxFigure | HistogramFigure | HeatmapFigure | ScatterFigure;
+
+/** An experiment result with figures and analysis CSV texts beside its tables and arrays. */
+export interface FigureExperimentResult extends ExperimentResult {
+  figures: FigureSpec[];
+  /** Extra CSV files (name without extension → text), e.g. from the analyses' toCsv(). */
+  csv: Array<{ name: string; text: string }>;
+}
+
+export interface FigureExperimentOptions extends ExperimentRunOptions {
+  /** Target for the given network (e.g. the published novel_target.npy); channel-major. */
+  target?: Float64Array;
+}
+
+export interface FigureExperimentDefinition {
+  name: string;
+  title: string;
+  description: string;
+  run(options: FigureExperimentOptions): FigureExperimentResult;
+}
