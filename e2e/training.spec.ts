@@ -39,7 +39,7 @@ test('train on the example: live error curve, cancel keeps the best result, relo
   expect(await curve.getAttribute('data-chart-id')).toBe(chartId);
   await expect(curve.locator('canvas[data-e2e-mark="kept"]')).toHaveCount(1);
 
-  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await page.getByRole('button', { name: 'Cancel all', exact: true }).click();
   await expect(page.getByTestId('run-state')).toHaveText('Cancelled');
   const bestText = (await page.getByTestId('best-error').textContent())?.trim() ?? '';
   const bestError = Number(bestText);

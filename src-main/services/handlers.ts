@@ -177,7 +177,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     'example:load': () => projects.loadExample(),
     'jobs:start-training': (request) => jobs.startTraining(request),
     'jobs:start-soc': (request) => jobs.startSoc(request),
-    'jobs:cancel': async ({ jobId }) => jobs.cancel(jobId),
+    'jobs:cancel': async ({ jobId, session }) => jobs.cancel(jobId, session),
     'jobs:list': async () => jobs.list(),
     'jobs:get': async ({ jobId }) => jobs.get(jobId),
     'jobs:remove': async ({ jobId }) => jobs.remove(jobId),

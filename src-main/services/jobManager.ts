@@ -127,7 +127,8 @@ export interface JobManager {
     spectrumEvery?: number;
     label?: string;
   }): Promise<{ jobId: string }>;
-  cancel(jobId: string): { jobId: string; status: JobStatus };
+  /** Stop a job, or with `session` only that session of a training job (element 1 + session of the stop flag). */
+  cancel(jobId: string, session?: number): { jobId: string; status: JobStatus };
   list(): JobSummary[];
   get(jobId: string): JobDetail;
   remove(jobId: string): { jobId: string };
@@ -353,7 +354,8 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       error: null,
       result: null,
       errorsBySession: [],
-      stopFlag: new Int32Array(new SharedArrayBuffer(4)),
+      // element 0 stops the job; element 1 + k stops session k only (training: at most 100 sessions)
+      stopFlag: new Int32Array(new SharedArrayBuffer(4 * 101)),
       stopRequested: false,
       port: null,
       pendingPoints: [],
@@ -421,8 +423,14 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       return { jobId: job.jobId };
     },
 
-    cancel(jobId) {
+    cancel(jobId, session) {
       const job = requireJob(jobId);
+      if (session !== undefined) {
+        if (job.kind !== 'training') throw new GainLabError('invalid-payload', 'Only training jobs have sessions to stop.');
+        if (1 + session >= job.stopFlag.length) throw new GainLabError('invalid-payload', `There is no session ${session + 1}.`);
+        if (!isFinal(job.status)) Atomics.store(job.stopFlag, 1 + session, 1);
+        return { jobId, status: job.status };
+      }
       if (!isFinal(job.status)) {
         job.stopRequested = true;
         Atomics.store(job.stopFlag, 0, 1);

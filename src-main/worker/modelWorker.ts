@@ -84,6 +84,11 @@ class ProgressChannel {
 
   shouldStop = (): boolean => Atomics.load(this.stopFlag, 0) !== 0;
 
+  /** Whether session k alone was asked to stop (element 1 + k of the stop flag, when there is one). */
+  sessionStopRequested(session: number): boolean {
+    return 1 + session < this.stopFlag.length && Atomics.load(this.stopFlag, 1 + session) !== 0;
+  }
+
   point(session: number, trial: number, error: number): void {
     // sessions run in lockstep interleave their points: extend this session's open run
     const run = this.openRuns.get(session);
@@ -235,6 +240,12 @@ function runRewardSessions(
     while (!rule.done) {
       if (progress.shouldStop()) {
         sessionStopped = true;
+        stopped = true;
+        break;
+      }
+      if (progress.sessionStopRequested(session)) {
+        // this session alone: keep what it reached, go on with the next one
+        sessionStopped = true;
         break;
       }
       rule.perturb();
@@ -247,7 +258,6 @@ function runRewardSessions(
     const bestOutput = new Float64Array(evaluator.channels * evaluator.nSamples);
     evaluator.run(rule.bestGains, bestOutput);
     const result = rule.result(bestOutput, sessionStopped);
-    stopped = result.stopped;
     progress.done = doneBefore + result.trialsDone;
     sessions.push({
       session,
@@ -305,27 +315,41 @@ function runRewardSessionsInLockstep(
     progress.point(k, 0, initialError);
   }
   let stopped = false;
+  // sessions stopped one by one keep their state; the batch still evaluates them (their gains no
+  // longer change), which costs little next to the shared pass over W
+  const active = new Array<boolean>(K).fill(true);
+  let activeCount = K;
+  let done = 0;
   for (let trial = 1; trial <= options.trials; trial++) {
     if (progress.shouldStop()) {
       stopped = true;
       break;
     }
-    for (const session of sessions) session.perturb();
+    for (let k = 0; k < K; k++) {
+      if (active[k] && progress.sessionStopRequested(k)) {
+        active[k] = false;
+        activeCount--;
+      }
+    }
+    if (activeCount === 0) break;
+    for (let k = 0; k < K; k++) if (active[k]) sessions[k].perturb();
     batch.errors(gains, errors);
     const snapshotNow = trial % every === 0 || trial === options.trials;
     for (let k = 0; k < K; k++) {
+      if (!active[k]) continue;
       sessions[k].accept(errors[k]);
       if (snapshotNow) progress.snapshot(k, trial, sessions[k].gains);
       progress.point(k, trial, errors[k]);
+      done++;
     }
-    progress.done = trial * K;
+    progress.done = done;
   }
   progress.flush();
   const outputLength = evaluator.channels * evaluator.nSamples;
   const results: TrainingSessionResult[] = sessions.map((session, k) => {
     const bestOutput = new Float64Array(outputLength);
     evaluator.run(session.bestGains, bestOutput);
-    const result = session.result(bestOutput, stopped);
+    const result = session.result(bestOutput, stopped || !active[k]);
     return {
       session: k,
       seed: seeds[k],

@@ -24,11 +24,22 @@ export function plotToSvg(option: EChartsCoreOption, title: string, width = EXPO
   }
 }
 
+// the DOM as far as the PNG export needs it (this module is also type-checked and tested under Node)
+interface ExportHolder {
+  style: { cssText: string };
+  remove(): void;
+}
+interface ExportDocument {
+  createElement(tag: 'div'): ExportHolder;
+  body: { appendChild(node: ExportHolder): unknown };
+}
+
 export function plotToPngDataUrl(option: EChartsCoreOption, title: string, width = EXPORT_WIDTH, height = EXPORT_HEIGHT): string {
-  const holder = document.createElement('div');
+  const doc = (globalThis as unknown as { document: ExportDocument }).document;
+  const holder = doc.createElement('div');
   holder.style.cssText = `position:fixed;left:-10000px;top:0;width:${width}px;height:${height}px;`;
-  document.body.appendChild(holder);
-  const chart = init(holder, null, { renderer: 'canvas', width, height });
+  doc.body.appendChild(holder);
+  const chart = init(holder as unknown as Parameters<typeof init>[0], null, { renderer: 'canvas', width, height });
   try {
     chart.setOption(forExport(option, title));
     return chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' });

@@ -313,9 +313,10 @@ export const useJobsStore = defineStore('jobs', () => {
     return jobId;
   }
 
-  async function cancel(jobId: string): Promise<void> {
-    const answer = await call(CHANNELS.jobsCancel, { jobId });
-    if (answer.ok) {
+  /** Cancel a job, or with `session` stop only that session of a training job. */
+  async function cancel(jobId: string, session?: number): Promise<void> {
+    const answer = await call(CHANNELS.jobsCancel, session === undefined ? { jobId } : { jobId, session });
+    if (answer.ok && session === undefined) {
       const job = byId(jobId);
       if (job && !isFinished(job) && answer.value.status !== 'running') job.status = answer.value.status;
     }

@@ -504,7 +504,8 @@ export const invokeContract = {
     response: z.object({ jobId: id }),
   },
   [CHANNELS.jobsCancel]: {
-    request: z.strictObject({ jobId: id }),
+    /** With `session`: stop that session of a multi-session training job only; the others go on. */
+    request: z.strictObject({ jobId: id, session: z.number().int().min(0).max(99).optional() }),
     /** The job's status after the request (a finished job stays as it was). */
     response: z.object({ jobId: id, status: jobStatusSchema }),
   },
