@@ -34,9 +34,9 @@ export type Trainable = 'gains' | 'x0' | 'W' | 'rank1';
 
 export const TRAINABLE_LABELS: Record<Trainable, string> = {
   gains: 'Gains',
-  x0: 'Initial condition x0',
-  W: 'Weights W',
-  rank1: 'Rank-1 change of W',
+  x0: 'x0',
+  W: 'W',
+  rank1: 'Rank-1 ΔW',
 };
 
 /** Gain patterns learned earlier, the material specialised groups are clustered from. */
