@@ -82,6 +82,10 @@ test('a small SOC build shows α and the spectrum live, then becomes a project n
   await expect(inspector.getByTestId('weight-heatmap')).toHaveAttribute('data-n', '40');
   await expect(inspector.getByTestId('spectrum-plot')).toHaveAttribute('data-eigenvalues', '40');
   await expect(page.getByLabel('Network', { exact: true }).locator('option:checked')).toContainText('N = 40');
+  // leave the shared server as we found it: a finished SOC job left selected would show its
+  // "Add network" form to the next spec before that spec's own build has started
+  await page.getByTestId('jobs-panel').getByRole('button', { name: 'Remove SOC network N = 40 (seed 3)' }).click();
+  await expect(page.getByTestId('jobs-panel').getByRole('button', { name: 'Remove SOC network N = 40 (seed 3)' })).toHaveCount(0);
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });
 
