@@ -16,14 +16,33 @@ type Option = Record<string, unknown>;
 
 const PALETTE = ['#5470c6', '#ee6666', '#91cc75', '#fac858', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc', '#333333'];
 
-function base(title: string, legend: boolean): Option {
+/**
+ * Title, plain (wrapping) legend and a grid that leaves room for the legend's rows: a static SVG
+ * cannot page a scrolling legend, so every series name must be visible.
+ */
+function base(title: string, legendNames: string[] | null, width = 720): Option {
+  let top = 45;
+  if (legendNames) {
+    // ~6.5 px per character at font size 10 plus the symbol and gap of each item.
+    let rows = 1;
+    let x = 0;
+    for (const name of new Set(legendNames)) {
+      const w = 6.5 * name.length + 45;
+      if (x + w > width - 40 && x > 0) {
+        rows++;
+        x = 0;
+      }
+      x += w;
+    }
+    top = 50 + 20 * rows;
+  }
   return {
     animation: false,
     backgroundColor: '#ffffff',
     color: PALETTE,
     title: { text: title, left: 'center', textStyle: { fontSize: 13 } },
-    legend: legend ? { top: 30, type: 'scroll', textStyle: { fontSize: 10 } } : undefined,
-    grid: { left: 75, right: 30, top: legend ? 70 : 45, bottom: 55 },
+    legend: legendNames ? { top: 30, type: 'plain', left: 'center', width: width - 40, textStyle: { fontSize: 10 } } : undefined,
+    grid: { left: 75, right: 30, top, bottom: 55 },
   };
 }
 
@@ -67,7 +86,7 @@ function linesOption(f: LinesFigure): Option {
     }
   });
   return {
-    ...base(f.title, true),
+    ...base(f.title, f.series.map((s) => s.name)),
     xAxis: valueAxis(f.xLabel),
     yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
     series,
@@ -91,7 +110,7 @@ function boxOption(f: BoxFigure): Option {
     { type: 'scatter', name: 'outliers', data: outliers, symbolSize: 6 },
   ];
   return {
-    ...base(f.title, true),
+    ...base(f.title, [f.yLabel, 'outliers']),
     xAxis: { type: 'category', data: f.categories, axisLabel: { interval: 0, fontSize: 10 } },
     yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
     series,
@@ -110,7 +129,7 @@ function histogramOption(f: HistogramFigure): Option {
     series.push({ type: 'line', name: o.name, data: Array.from({ length: o.x.length }, (_, i) => [o.x[i], plotValue(o.y[i], false)]), showSymbol: false, lineStyle: { width: 2 } });
   }
   return {
-    ...base(f.title, true),
+    ...base(f.title, series.map((x) => String(x.name))),
     xAxis: valueAxis(f.xLabel, false, { min: f.edges[0], max: f.edges[bins] }),
     yAxis: valueAxis(f.yLabel, false, { scale: false, nameGap: 50 }),
     series,
@@ -142,7 +161,7 @@ function heatmapOption(f: HeatmapFigure): Option {
     }),
   );
   return {
-    ...base(f.title, false),
+    ...base(f.title, null),
     grid: { left: 60, right: 90, top: 40, bottom: 50 },
     xAxis: { type: 'category', name: f.xLabel, nameLocation: 'middle', nameGap: 30, data: cols.map(String), splitArea: { show: false } },
     yAxis: { type: 'category', name: f.yLabel, nameLocation: 'middle', nameGap: 40, data: rows.map(String), inverse: true },
@@ -170,7 +189,7 @@ function scatterOption(f: ScatterFigure): Option {
   if (f.vLine !== undefined && series.length > 0) {
     series[0].markLine = { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: '#333' }, label: { show: false }, data: [{ xAxis: f.vLine }] };
   }
-  return { ...base(f.title, true), xAxis: valueAxis(f.xLabel), yAxis: valueAxis(f.yLabel, false, { nameGap: 55 }), series };
+  return { ...base(f.title, f.series.map((s) => s.name)), xAxis: valueAxis(f.xLabel), yAxis: valueAxis(f.yLabel, false, { nameGap: 55 }), series };
 }
 
 export function figureOption(figure: FigureSpec): Option {
