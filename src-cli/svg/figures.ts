@@ -109,10 +109,25 @@ function boxOption(f: BoxFigure): Option {
     },
     { type: 'scatter', name: 'outliers', data: outliers, symbolSize: 6 },
   ];
+  if (f.points) {
+    // Every datum as a small point, spread sideways by a fixed pattern (deterministic output).
+    const data: Array<[number, number]> = [];
+    f.points.forEach((values, k) => {
+      for (let i = 0; i < values.length; i++) {
+        const v = plotValue(values[i], log);
+        if (v !== null) data.push([k + 0.25 * (((i * 7) % 11) / 10 - 0.5), v]);
+      }
+    });
+    series.push({ type: 'scatter', name: 'data', data, symbolSize: 4, itemStyle: { color: '#555', opacity: 0.6 }, xAxisIndex: 1 });
+  }
   return {
-    ...base(f.title, [f.yLabel, 'outliers']),
-    xAxis: { type: 'category', data: f.categories, axisLabel: { interval: 0, fontSize: 10 } },
-    yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
+    ...base(f.title, f.points ? [f.yLabel, 'outliers', 'data'] : [f.yLabel, 'outliers']),
+    xAxis: [
+      { type: 'category', data: f.categories, axisLabel: { interval: 0, fontSize: 10 } },
+      // A hidden value axis aligned with the categories (centre of category k at x = k) for the points.
+      { type: 'value', min: -0.5, max: f.categories.length - 0.5, show: false },
+    ],
+    yAxis: valueAxis(f.yLabel, log, { nameGap: 55, axisLine: { onZero: false } }),
     series,
   };
 }

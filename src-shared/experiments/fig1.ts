@@ -56,6 +56,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly Float64A
     logY: true,
     categories: ['before', 'after'],
     boxes: [a.errorBox.initial, a.errorBox.final],
+    points: [a.errorBox.initialErrors, a.errorBox.finalErrors],
   });
   const g = a.gainDistribution;
   figures.push({
@@ -126,6 +127,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly Float64A
     yLabel: 'mean |r|',
     categories: ['before', 'after'],
     boxes: [boxStats(a.rateTarget.meanAbsBefore), boxStats(a.rateTarget.meanAbsAfter)],
+    points: [a.rateTarget.meanAbsBefore, a.rateTarget.meanAbsAfter],
   });
   void params.duration;
   return figures;

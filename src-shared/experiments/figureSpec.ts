@@ -33,6 +33,8 @@ export interface BoxFigure {
   logY?: boolean;
   categories: string[];
   boxes: BoxStats[];
+  /** The data of each box, drawn as points beside it (small samples, e.g. sessions). */
+  points?: ArrayLike<number>[];
   /** Horizontal reference line (e.g. the mean pre-training error). */
   line?: { name: string; value: number };
 }

@@ -103,6 +103,7 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
         logY: true,
         categories: [...trainables],
         boxes,
+        points: trainables.map((tr) => finalErrors[tr]),
         line: { name: 'mean error before training', value: meanInitialError },
       },
       {

@@ -169,6 +169,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
       logY: true,
       categories: ['specialised', 'random'],
       boxes: [boxStats(flatC('specialised')), boxStats(flatC('random'))],
+      points: [flatC('specialised'), flatC('random')],
     },
     {
       kind: 'box',
@@ -178,6 +179,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
       logY: true,
       categories: ['specialised', 'random'],
       boxes: [boxStats(flatD('specialised')), boxStats(flatD('random'))],
+      points: [flatD('specialised'), flatD('random')],
     },
     {
       kind: 'box',
@@ -187,6 +189,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
       logY: true,
       categories: panelE.map((e) => `N=${e.size} G=${e.G}`),
       boxes: panelE.map((e) => boxStats(e.outcome.finalErrors)),
+      points: panelE.map((e) => e.outcome.finalErrors),
     },
     {
       kind: 'box',
@@ -195,6 +198,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
       yLabel: 'trials',
       categories: panelE.map((e) => `N=${e.size} G=${e.G}`),
       boxes: panelE.map((e) => boxStats(e.outcome.toWithin1Percent)),
+      points: panelE.map((e) => e.outcome.toWithin1Percent),
     },
   ];
 
