@@ -165,7 +165,17 @@ export interface PrimitiveFit {
  * two identical patterns) falls back to a minimally damped problem (Tikhonov rows √δ·I with
  * δ = 1e-10 × the mean squared column norm), which picks the small-norm solution.
  */
-export function fitNovelTarget(library: PrimitiveLibrary, baseline: Float64Array, target: Float64Array): PrimitiveFit {
+export interface FitOptions {
+  /**
+   * Ridge penalty δ [GainLab option, default 0 = the plain least squares of model-spec §9]:
+   * minimise ‖A c − b‖² + δ·s̄·‖c‖², s̄ = mean squared column norm of A (so δ is scale-free).
+   * Keeps the coefficients, hence the combined gains' distance from 1, small: the fit is a
+   * first-order prediction, accurate only while g − 1 stays small.
+   */
+  ridge?: number;
+}
+
+export function fitNovelTarget(library: PrimitiveLibrary, baseline: Float64Array, target: Float64Array, options: FitOptions = {}): PrimitiveFit {
   const length = library.channels * library.nSamples;
   const l = library.size;
   if (baseline.length !== length) throw new RangeError(`baseline has ${baseline.length} values, expected ${length}`);
@@ -185,11 +195,14 @@ export function fitNovelTarget(library: PrimitiveLibrary, baseline: Float64Array
   const rhs = new Float64Array(length);
   for (let t = 0; t < length; t++) rhs[t] = target[t] - baseline[t];
   let coefficients: Float64Array;
+  const ridge = options.ridge ?? 0;
+  if (!(ridge >= 0 && Number.isFinite(ridge))) throw new RangeError(`ridge must be a finite number ≥ 0, got ${ridge}`);
   try {
+    if (ridge > 0) throw new Error('ridge');
     if (length < l) throw new Error('more patterns than samples');
     coefficients = leastSquares(design, length, l, rhs);
   } catch {
-    const damping = Math.sqrt(1e-10 * Math.max(columnNorms / l, 1e-300));
+    const damping = Math.sqrt(Math.max(ridge, 1e-10) * Math.max(columnNorms / l, 1e-300));
     const rows = length + l;
     const augmented = new Float64Array(rows * l);
     augmented.set(design);
@@ -242,8 +255,9 @@ export function evaluateCombination(
   baseline: Float64Array,
   target: Float64Array,
   evaluator?: TrialEvaluator,
+  fitOptions: FitOptions = {},
 ): PrimitiveCombination {
-  const fit = fitNovelTarget(library, baseline, target);
+  const fit = fitNovelTarget(library, baseline, target, fitOptions);
   const gains = combineGains(library, fit.coefficients);
   const own = evaluator ?? new TrialEvaluator(network, params, target);
   if (evaluator) evaluator.setTarget(target);

@@ -157,3 +157,36 @@ describe('project records', () => {
 function baseline(): Float64Array {
   return baselineOutput(network, params);
 }
+
+describe('ridge option of the fit', () => {
+  it('δ = 0 is the plain fit; δ > 0 solves the damped normal equations and shrinks the coefficients', () => {
+    const lib = libraryFromPatterns(network, params, randomPatterns(4, 0.05, 41));
+    const m1 = baselineOutput(network, params);
+    const target = libraryOutput(lib, 0).map((v, t) => v + 2 * Math.sin(t / 13));
+    const plain = fitNovelTarget(lib, m1, target);
+    expect(Array.from(fitNovelTarget(lib, m1, target, { ridge: 0 }).coefficients)).toEqual(Array.from(plain.coefficients));
+    const delta = 0.05;
+    const ridged = fitNovelTarget(lib, m1, target, { ridge: delta });
+    // (AᵀA + δ s̄ I) c = Aᵀ b, checked directly.
+    const l = lib.size;
+    const len = target.length;
+    const col = (k: number, t: number) => libraryOutput(lib, k)[t] - m1[t];
+    let sbar = 0;
+    for (let k = 0; k < l; k++) for (let t = 0; t < len; t++) sbar += col(k, t) ** 2;
+    sbar /= l;
+    for (let j = 0; j < l; j++) {
+      let lhs = delta * sbar * ridged.coefficients[j];
+      let rhs = 0;
+      for (let t = 0; t < len; t++) {
+        let ac = 0;
+        for (let k = 0; k < l; k++) ac += col(k, t) * ridged.coefficients[k];
+        lhs += col(j, t) * ac;
+        rhs += col(j, t) * (target[t] - m1[t]);
+      }
+      expectClose(lhs, rhs, { rtol: 1e-8, atol: 1e-8 * sbar });
+    }
+    const norm = (c: Float64Array) => Math.hypot(...c);
+    expect(norm(ridged.coefficients)).toBeLessThan(norm(plain.coefficients));
+    expect(ridged.fitError).toBeGreaterThanOrEqual(plain.fitError);
+  });
+});
