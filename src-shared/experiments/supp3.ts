@@ -41,6 +41,9 @@ interface ConditionResult {
   ms: number;
 }
 
+/** Ridge penalty of the 'learned_ridge' sweep (δ; see library.ts FitOptions). */
+export const SUPP3_RIDGE = 0.01;
+
 export function runSupp3(options: ExperimentRunOptions): ExperimentResult {
   const started = clock();
   const settings = options.quick ? SUPP3_SETTINGS.quick : SUPP3_SETTINGS.full;
@@ -48,14 +51,16 @@ export function runSupp3(options: ExperimentRunOptions): ExperimentResult {
   const progress = options.onProgress ?? (() => {});
   const results: ConditionResult[] = [];
 
-  const sweepOn = (condition: string, network: Network, params: DynamicsParams, pool: PrimitiveLibrary, sweepSeed: number): void => {
+  const sweepOn = (condition: string, network: Network, params: DynamicsParams, pool: PrimitiveLibrary, sweepSeed: number): void =>
+    sweepOnWith(condition, network, params, pool, sweepSeed, 0);
+  function sweepOnWith(condition: string, network: Network, params: DynamicsParams, pool: PrimitiveLibrary, sweepSeed: number, ridge: number): void {
     const t = clock();
     progress(`${condition}: sweep over l = ${settings.sizes.join(', ')}`);
     const baseline = baselineOutput(network, params);
     const novel = generatedTargets(settings.novelTargets, 3001, params);
-    const points = librarySweep(network, params, pool, baseline, novel, { sizes: settings.sizes.filter((l) => l <= pool.size), repeats: settings.repeats, seed: sweepSeed }, undefined, options.shouldStop);
+    const points = librarySweep(network, params, pool, baseline, novel, { sizes: settings.sizes.filter((l) => l <= pool.size), repeats: settings.repeats, seed: sweepSeed, ridge }, undefined, options.shouldStop);
     results.push({ condition, points, pool, ms: clock() - t });
-  };
+  }
 
   const learnPool = (label: string, network: Network, params: DynamicsParams): { pool: PrimitiveLibrary; ms: number } => {
     progress(`${label}: learning a pool of ${settings.pool} patterns (${settings.rule} rule)`);
@@ -68,6 +73,8 @@ export function runSupp3(options: ExperimentRunOptions): ExperimentResult {
   const standard = experimentNetwork(options, settings.n, 1);
   const learned = learnPool('learned', standard.network, standard.params);
   sweepOn('learned', standard.network, standard.params, learned.pool, seed + 1);
+  // The learned pool again with a small ridge penalty on the coefficients (library.ts FitOptions).
+  sweepOnWith('learned_ridge', standard.network, standard.params, learned.pool, seed + 1, SUPP3_RIDGE);
   const distribution = gainDeviationDistribution(learned.pool);
   const control = randomControlLibrary(standard.network, standard.params, distribution, learned.pool.size, seed + 2);
   sweepOn('random_control', standard.network, standard.params, control, seed + 1);

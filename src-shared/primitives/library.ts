@@ -352,6 +352,8 @@ export interface LibrarySweepOptions {
   /** Random libraries (each with one novel target) per size. */
   repeats: number;
   seed: number;
+  /** Ridge penalty of the fits (FitOptions; default 0). */
+  ridge?: number;
 }
 
 /**
@@ -382,7 +384,7 @@ export function librarySweep(
       if (shouldStop?.()) break;
       const indices = rng.shuffle(Array.from({ length: pool.size }, (_, k) => k)).slice(0, l);
       const target = novelTargets[targetIndex++ % novelTargets.length];
-      const combination = evaluateCombination(network, params, subLibrary(pool, indices), baseline, target, evaluator);
+      const combination = evaluateCombination(network, params, subLibrary(pool, indices), baseline, target, evaluator, { ridge: options.ridge });
       fitErrors.push(combination.fitError);
       outputErrors.push(combination.outputError);
       onProgress?.(++done, total);

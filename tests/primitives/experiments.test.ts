@@ -67,9 +67,9 @@ describe('quick experiments produce complete results', () => {
     const result = PRIMITIVE_EXPERIMENTS.supp3.run({ quick: true, seed: 1 });
     expectComplete(result);
     const s = result.summary as Record<string, any>;
-    expect(s.perCondition.map((c: any) => c.condition)).toEqual(['learned', 'random_control', 'r0_5Hz']);
+    expect(s.perCondition.map((c: any) => c.condition)).toEqual(['learned', 'learned_ridge', 'random_control', 'r0_5Hz']);
     for (const c of s.perCondition) expect(c.perSize.map((p: any) => p.l)).toEqual([1, 2, 4, 6]);
-    expect(result.tables.find((t) => t.name === 'sweep')!.rows.length).toBe(3 * 4 * 5);
+    expect(result.tables.find((t) => t.name === 'sweep')!.rows.length).toBe(4 * 4 * 5);
   }, 120_000);
 
   it('fig6', () => {
