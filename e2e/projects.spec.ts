@@ -77,7 +77,7 @@ test('a target drawn with the mouse is identical after save, reload and open', a
   await dialog.getByLabel('File').fill(file);
   await dialog.getByLabel('File').press('Enter');
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByTestId('project-path')).toHaveText(file);
+  await expect(page.getByTestId('project-path')).toHaveAttribute('data-path', file);
   await expect(page).toHaveTitle(/^[^•]+ — GainLab$/);
 
   // the archive on disk, decoded with the app's codec, holds exactly these samples
@@ -96,7 +96,7 @@ test('a target drawn with the mouse is identical after save, reload and open', a
   await page.getByRole('button', { name: 'Close', exact: true }).click();
   await page.locator('.recent-item', { hasText: file }).first().click();
   await expect(page.getByTestId('workspace')).toBeVisible();
-  await expect(page.getByTestId('project-path')).toHaveText(file);
+  await expect(page.getByTestId('project-path')).toHaveAttribute('data-path', file);
   const reopened = targetItem(page, 'Mouse reach');
   await expect(reopened).toHaveCount(1);
   await expect(reopened).toHaveAttribute('data-fingerprint', fingerprint!);
