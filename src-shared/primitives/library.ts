@@ -14,6 +14,7 @@ import { normalisedError, TrialEvaluator } from '../model/dynamics.js';
 import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
 import { Rng } from '../model/rng.js';
+import { pearson } from '../analysis/statistics.js';
 import { learnGains, type LearnedGains, type LearningRuleOptions, type LearnProgress } from './learn.js';
 
 export interface PrimitiveLibrary {
@@ -402,27 +403,5 @@ export function librarySweep(
   return points;
 }
 
-/** Pearson correlation (NaN for fewer than 2 points or zero variance). */
-export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  if (n < 2 || b.length !== n) return NaN;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i] - ma;
-    const db = b[i] - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
-}
+/** Pearson correlation: the shared statistics module's (NaN for fewer than 2 points or zero variance). */
+export { pearson };

@@ -2,26 +2,14 @@
  * Analyses of the speed figures (model-spec §10–11): eigenvalues of the linearisation before and
  * after learning, their histograms, and outputs from noisy initial conditions.
  */
-import { eigenvalues } from '../linalg/schur.js';
+import { linearisationEigenvalues } from '../analysis/runAnalyses.js';
 import { BatchSimulator } from '../model/batchSimulator.js';
 import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
 import { Rng } from '../model/rng.js';
 
-/**
- * Eigenvalues of the linearisation about x = 0, (−I + W·diag(g)) / τ (model-spec §11; f'(0) = g
- * for both gain functions), in 1/ms.
- */
-export function linearisationEigenvalues(W: Float64Array, n: number, gains: Float64Array, tau: number): { re: Float64Array; im: Float64Array } {
-  const L = new Float64Array(n * n);
-  const inv = 1 / tau;
-  for (let i = 0; i < n; i++) {
-    const row = i * n;
-    for (let j = 0; j < n; j++) L[row + j] = W[row + j] * gains[j] * inv;
-    L[row + i] -= inv;
-  }
-  return eigenvalues(L, n);
-}
+/** Eigenvalues of (−I + W·diag(g))/τ in 1/ms: the shared analyses module's (model-spec §11). */
+export { linearisationEigenvalues };
 
 export interface Histogram {
   /** bins + 1 edges */
