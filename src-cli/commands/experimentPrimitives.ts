@@ -1,7 +1,7 @@
 /**
  * `gainlab experiment fig4|supp3|fig6|supp5|fig8 --out DIR [--quick] [--seed S] [--net DIR]`:
  * the motor-primitive and speed experiments (model-spec §9–10). Writes to DIR: summary.json,
- * one CSV per table, one .npy per array. One JSON line (name, elapsed, files) on stdout.
+ * one CSV per table, one .npy per array, one SVG per figure (src-cli/svg/figures.ts). One JSON line (name, elapsed, files) on stdout.
  *
  * PRIMITIVE_EXPERIMENTS is the registry the general `experiment` command can delegate to;
  * `run` takes the experiment name as its first argument.
@@ -14,6 +14,7 @@ import { supp3 } from '../../src-shared/experiments/supp3.js';
 import { fig6 } from '../../src-shared/experiments/fig6.js';
 import { supp5 } from '../../src-shared/experiments/supp5.js';
 import { fig8 } from '../../src-shared/experiments/fig8.js';
+import { renderFigureSvg } from '../svg/figures.js';
 import { CliError, ensureOutputDir, loadNetworkDir, optionsLine, parseOptions, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
 
 export const PRIMITIVE_EXPERIMENTS: Record<string, ExperimentDefinition> = { fig4, supp3, fig6, supp5, fig8 };
@@ -46,6 +47,10 @@ export function writeExperimentResult(result: ExperimentResult, dir: string): st
   for (const array of result.arrays) {
     writeNpyFile(path.join(dir, `${array.name}.npy`), array.data, array.shape);
     files.push(`${array.name}.npy`);
+  }
+  for (const figure of result.figures ?? []) {
+    writeFileSync(path.join(dir, `${figure.name}.svg`), renderFigureSvg(figure));
+    files.push(`${figure.name}.svg`);
   }
   writeJsonFile(path.join(dir, 'summary.json'), {
     name: result.name,

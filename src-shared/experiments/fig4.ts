@@ -136,6 +136,31 @@ export function runFig4(options: ExperimentRunOptions): ExperimentResult {
       stack('novel_outputs', combinations.map((c) => c.output)),
       stack('combined_gains', combinations.map((c) => c.gains)),
     ],
+    figures: [
+      {
+        kind: 'scatter',
+        name: 'fit_vs_output_error',
+        title: 'Fit error vs output error (log10; identity = perfect prediction)',
+        xLabel: 'log10 fit error',
+        yLabel: 'log10 output error',
+        series: [
+          { name: 'least squares', x: fitErrors.map(Math.log10), y: outputErrors.map(Math.log10) },
+          { name: `ridge δ = ${ridge}`, x: ridged.map((c) => Math.log10(c.fitError)), y: ridged.map((c) => Math.log10(c.outputError)) },
+        ],
+      },
+      {
+        kind: 'lines',
+        name: 'refine_curves',
+        title: 'Refining the combination vs learning from scratch',
+        xLabel: settings.rule === 'reward' ? 'trial' : 'iteration',
+        yLabel: 'error',
+        logY: true,
+        series: [
+          { name: 'from the combination', x: refineRows.map((r) => r[0]), y: refineRows.map((r) => r[1]) },
+          { name: 'from g = 1', x: refineRows.map((r) => r[0]), y: refineRows.map((r) => r[2]), dashed: true },
+        ],
+      },
+    ],
     elapsedMs: clock() - started,
     stopped: options.shouldStop?.() ?? false,
   };

@@ -155,6 +155,30 @@ export function runFig6(options: ExperimentRunOptions): ExperimentResult {
       { name: 'slider_timing', columns: ['update', 'preview_ms', 'exact_ms'], rows: previewTimes.map((t, k) => [k, t, exactTimes[k]]) },
     ],
     arrays,
+    figures: [
+      {
+        kind: 'lines',
+        name: 'stretch_factor',
+        title: 'Measured time-stretch factor: fast↔slow interpolation and along the manifold',
+        xLabel: 'λ (position)',
+        yLabel: 'stretch factor',
+        series: [
+          { name: 'g(λ) = (1−λ) g_fast + λ g_slow', x: lambdas, y: stretch.meanFactors },
+          { name: 'along the manifold', x: lambdas, y: manifoldStretch.meanFactors },
+          { name: 'learned factors', x: lambdas, y: lambdas.map(factorAt), dashed: true },
+        ],
+      },
+      {
+        kind: 'heatmap',
+        name: 'group_gains_across_speeds',
+        title: 'Gain of every group across speeds',
+        xLabel: 'speed',
+        yLabel: 'group',
+        rows: groupCount,
+        cols: factors.length,
+        data: groupGainRows.flatMap((row) => row.slice(1)),
+      },
+    ],
     elapsedMs: clock() - started,
     stopped: options.shouldStop?.() ?? false,
   };

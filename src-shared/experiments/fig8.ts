@@ -142,6 +142,10 @@ export function runFig8(options: ExperimentRunOptions): ExperimentResult {
       stack('fast_novel_outputs', fastFits.map((c) => c.output)),
       stack('slow_novel_outputs', slowFits.map((c) => c.output)),
     ],
+    figures: Object.entries(columns).map(([label, values]) => {
+      const h = histogram(values.map(Math.log10), settings.bins, lo, hi);
+      return { kind: 'histogram' as const, name: `histogram_${label}`, title: `log10 error: ${label.replace(/_/g, ' ')}`, xLabel: 'log10 error', yLabel: 'targets', edges: h.edges, heights: h.counts };
+    }),
     elapsedMs: clock() - started,
     stopped: options.shouldStop?.() ?? false,
   };

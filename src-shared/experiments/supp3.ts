@@ -117,6 +117,28 @@ export function runSupp3(options: ExperimentRunOptions): ExperimentResult {
       { name: 'correlation', columns: ['condition', 'library_size', 'pearson', 'pearson_log10', 'median_fit_error', 'median_output_error'], rows: correlationRows },
     ],
     arrays: results.map((r) => ({ name: `pool_gains_${r.condition}`, shape: [r.pool.size, r.pool.n], data: r.pool.gains })),
+    figures: [
+      {
+        kind: 'lines',
+        name: 'median_errors_vs_library_size',
+        title: 'Median fit (dashed) and output errors vs library size',
+        xLabel: 'library size l',
+        yLabel: 'error',
+        logY: true,
+        series: results.flatMap((r) => [
+          { name: `${r.condition} output`, x: r.points.map((p) => p.librarySize), y: r.points.map((p) => median(p.outputErrors)) },
+          { name: `${r.condition} fit`, x: r.points.map((p) => p.librarySize), y: r.points.map((p) => median(p.fitErrors)), dashed: true },
+        ]),
+      },
+      {
+        kind: 'lines',
+        name: 'correlation_vs_library_size',
+        title: 'Pearson correlation of log10 fit and output errors',
+        xLabel: 'library size l',
+        yLabel: 'r',
+        series: results.map((r) => ({ name: r.condition, x: r.points.map((p) => p.librarySize), y: r.points.map((p) => p.logCorrelation) })),
+      },
+    ],
     elapsedMs: clock() - started,
     stopped: options.shouldStop?.() ?? false,
   };

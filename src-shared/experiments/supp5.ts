@@ -154,6 +154,26 @@ export function runSupp5(options: ExperimentRunOptions): ExperimentResult {
       { name: 'noisy_x0_errors', columns: ['condition', 'draw', 'error'], rows: noisyRows },
     ],
     arrays,
+    figures: [
+      {
+        kind: 'scatter',
+        name: 'eigenvalues',
+        title: 'Eigenvalues of (−I + W diag(g))/τ before and after learning the slow variant',
+        xLabel: 'Re λ (1/ms)',
+        yLabel: 'Im λ (1/ms)',
+        series: spectra.map((sp) => ({ name: sp.label, x: sp.re, y: sp.im })),
+        vLine: 0,
+      },
+      {
+        kind: 'lines',
+        name: 'learning_curves',
+        title: `${settings.factor}× slow variant: error while learning`,
+        xLabel: 'trial / iteration',
+        yLabel: 'error',
+        logY: true,
+        series: runs.map((r) => ({ name: `${r.rule}, amplitude ${r.amplitudeScaling ? 'scaled' : 'fixed'}`, x: Array.from(r.result.errors, (_, k) => k), y: r.result.errors })),
+      },
+    ],
     elapsedMs: clock() - started,
     stopped: options.shouldStop?.() ?? false,
   };

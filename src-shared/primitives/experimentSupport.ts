@@ -10,6 +10,7 @@ import { fitReadout } from '../model/readoutFit.js';
 import { simulateReference } from '../model/dynamics.js';
 import { buildSoc } from '../model/soc.js';
 import { generateTarget } from '../model/targets.js';
+import type { FigureSpec } from '../experiments/figureSpec.js';
 
 export interface PreparedNetwork {
   network: Network;
@@ -104,6 +105,8 @@ export interface ExperimentResult {
   arrays: ExperimentArray[];
   elapsedMs: number;
   stopped: boolean;
+  /** Figures as data (experiments/figureSpec.ts), rendered to SVG by the CLI. */
+  figures?: FigureSpec[];
 }
 
 export interface ExperimentRunOptions {

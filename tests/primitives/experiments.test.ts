@@ -42,6 +42,11 @@ function expectComplete(result: ExperimentResult): void {
     expect(parsed.shape).toEqual(array.shape);
     expect(Array.from(parsed.data)).toEqual(Array.from(array.data));
   }
+  expect((result.figures ?? []).length).toBeGreaterThan(0);
+  for (const figure of result.figures ?? []) {
+    const svg = readFileSync(path.join(dir, `${figure.name}.svg`), 'utf8');
+    expect(svg.startsWith('<svg'), figure.name).toBe(true);
+  }
   const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'));
   expect(summary.name).toBe(result.name);
   expect(summary.quick).toBe(true);
