@@ -19,6 +19,7 @@ import { buildSoc } from '../../src-shared/model/soc.js';
 import { initialConditions } from '../../src-shared/model/gramian.js';
 import { fitReadout } from '../../src-shared/model/readoutFit.js';
 import { Rng } from '../../src-shared/model/rng.js';
+import { stepLength, type DynamicsParams } from '../../src-shared/model/params.js';
 import type {
   PreparedNetwork,
   PrepareNetworkTask,
@@ -172,18 +173,31 @@ function groupLabels(options: ResolvedTraining): Int32Array {
   return Int32Array.from(spec.labels);
 }
 
+/**
+ * The dynamics parameters for running `network` against `target`. A target on the network's own
+ * grid uses the network's parameters; a longer target with the same step length (a slow variant,
+ * model-spec §8) runs the network for the target's duration with that step. Anything else is refused.
+ */
+function paramsForTarget(network: ResolvedTraining['network'], target: TargetPayload): DynamicsParams {
+  const params = network.params;
+  const mismatch = () =>
+    taskError(
+      'invalid-payload',
+      `target "${target.name}" has ${target.channels} channel(s) × ${target.nSamples} samples over ${target.duration} ms; the network reads out ${network.readout.channels} channel(s) with a ${stepLength(params)} ms step`,
+    );
+  if (target.channels !== network.readout.channels) throw mismatch();
+  if (target.nSamples === params.nSamples && target.duration === params.duration) return params;
+  const targetStep = target.duration / (target.nSamples - 1);
+  if (Math.abs(targetStep - stepLength(params)) > 1e-9 * stepLength(params)) throw mismatch();
+  return { ...params, duration: target.duration, nSamples: target.nSamples };
+}
+
 function buildEvaluator(options: ResolvedTraining): GainTrialEvaluator & { dispose(): void } {
   const network = options.network;
   const parts: TrialEvaluator[] = [];
   options.targets.forEach((target, index) => {
-    if (target.channels !== network.readout.channels || target.nSamples !== network.params.nSamples) {
-      throw taskError(
-        'invalid-payload',
-        `target "${target.name}" has ${target.channels} channel(s) × ${target.nSamples} samples; the network reads out ${network.readout.channels} × ${network.params.nSamples}`,
-      );
-    }
     const x0 = options.initialConditions?.[index] ?? network.x0;
-    parts.push(new TrialEvaluator(toModelNetwork(network, x0), network.params, target.values));
+    parts.push(new TrialEvaluator(toModelNetwork(network, x0), paramsForTarget(network, target), target.values));
   });
   return parts.length === 1 ? parts[0] : new SummedEvaluator(parts);
 }
@@ -304,7 +318,7 @@ function runRewardSessionsInLockstep(
   const sessions = seeds.map(
     (seed) => new RewardRuleSession(network.n, { trials: options.trials, sigma: options.sigma, alpha: options.alpha, groups: labels, initialGains, seed }),
   );
-  const batch = new BatchTrialEvaluator(toModelNetwork(network, x0), network.params, options.targets[0].values, K);
+  const batch = new BatchTrialEvaluator(toModelNetwork(network, x0), paramsForTarget(network, options.targets[0]), options.targets[0].values, K);
   const gains = sessions.map((session) => session.gains);
   const errors = new Float64Array(K);
   const initialError = evaluator.error(initialGains);
@@ -414,15 +428,13 @@ function runGradientTraining(options: ResolvedTraining, labels: Int32Array, prog
     throw taskError('invalid-payload', 'gradient training takes one target movement (several initial conditions are for the reward rule)');
   }
   const target = options.targets[0];
-  if (target.channels !== network.readout.channels || target.nSamples !== network.params.nSamples) {
-    throw taskError('invalid-payload', `target "${target.name}" does not match the network's output (${network.readout.channels} × ${network.params.nSamples})`);
-  }
+  const params = paramsForTarget(network, target);
   const neuronSpecific = options.groups.kind === 'neuron';
   const x0 = options.initialConditions?.[0] ?? network.x0;
   const result = trainGradient(
     {
       network: toModelNetwork(network, x0),
-      params: network.params,
+      params,
       target: target.values,
       trainable: options.trainable ?? 'gains',
       // groups shape the gains only; x0 / W / rank1 training keeps the (initial) gains fixed
@@ -470,7 +482,8 @@ function runSimulation(task: SimulateTask): SimulateResponse {
   const n = network.n;
   const gains = task.gains ?? new Float64Array(n).fill(1);
   if (gains.length !== n) throw taskError('invalid-payload', `gains has ${gains.length} values for ${n} neurons`);
-  const params = network.params;
+  // a slow-variant target runs the network for its longer duration with the same step (§8)
+  const params = task.target ? paramsForTarget(network, task.target) : network.params;
   const simulator = new Simulator(toModelNetwork(network), params);
   let rates: Float64Array;
   try {
@@ -483,9 +496,6 @@ function runSimulation(task: SimulateTask): SimulateResponse {
   let error: number | null = null;
   if (task.target) {
     const target: TargetPayload = task.target;
-    if (target.channels !== channels || target.nSamples !== params.nSamples) {
-      throw taskError('invalid-payload', `target "${target.name}" does not match the network's output (${channels} × ${params.nSamples})`);
-    }
     error = normalisedError(output, target.values, channels, params.nSamples);
   }
   return {

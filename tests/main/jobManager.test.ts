@@ -195,6 +195,29 @@ describe('job manager with the real worker pool', () => {
     expect(response.rates!.length).toBe(rates.length);
     expect(response.error).toBeCloseTo(normalisedError(output, target.values, 1, network.params.nSamples), 12);
   });
+
+  it('runs a slow-variant target (same step, s·T) for the target duration, and refuses another step', async () => {
+    const s = 2;
+    const nSlow = (network.params.nSamples - 1) * s + 1;
+    const slowParams = { ...network.params, duration: network.params.duration * s, nSamples: nSlow };
+    const slowTarget = { ...target, id: 'slow', name: 'slow', nSamples: nSlow, duration: slowParams.duration, values: new Float64Array(nSlow).fill(0.5) };
+    slowTarget.values.set(target.values);
+    const ones = new Float64Array(network.n).fill(1);
+    const response = await manager.simulate({ network, gains: ones, target: slowTarget, includeRates: false });
+    const { rates } = simulateReference(network.W, network.n, network.x0, ones, slowParams);
+    const output = computeOutput(rates, nSlow, network.n, network.nE, network.readout);
+    expect(response.nSamples).toBe(nSlow);
+    expectClose(response.output, output, { rtol: 1e-10, atol: 1e-12 });
+    expect(response.error).toBeCloseTo(normalisedError(output, slowTarget.values, 1, nSlow), 12);
+    // and training against it starts from that same error
+    const { jobId } = await manager.startTraining(trainingOptions({ trials: 20, sessions: 1, source: { kind: 'inline', network, targets: [slowTarget] } }));
+    const done = await manager.whenFinished(jobId);
+    expect(done.status).toBe('done');
+    if (done.result?.kind === 'training') expect(done.result.initialError).toBeCloseTo(response.error!, 9);
+    // a target on another step length is refused with a message, not a crash
+    const otherStep = { ...slowTarget, duration: slowParams.duration * 1.5 };
+    await expect(manager.simulate({ network, gains: ones, target: otherStep, includeRates: false })).rejects.toThrow(/step/);
+  });
 });
 
 describe('job list bounds', () => {
