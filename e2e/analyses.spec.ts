@@ -12,8 +12,8 @@ test('two sessions live, analyses of the finished run, plot exported as SVG, run
   const pageErrors = collectPageErrors(page);
   await openExample(page);
 
-  await page.getByLabel('Trials').fill('1500');
-  await page.getByLabel('Sessions').fill('2');
+  await page.getByRole('spinbutton', { name: 'Trials' }).fill('1500');
+  await page.getByRole('spinbutton', { name: 'Sessions' }).fill('2');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
 
   // both sessions draw live, in the same chart (never re-created)

@@ -39,7 +39,7 @@ test('new project: generate a target, build an SOC network, fit its readout, tra
   await expect(page.getByTestId('baseline-error')).toHaveText(/^\d/);
   await expect(page.getByRole('tab', { name: 'Train gains' })).toHaveAttribute('aria-selected', 'true');
 
-  await page.getByLabel('Trials').fill('300');
+  await page.getByRole('spinbutton', { name: 'Trials' }).fill('300');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 60_000 });
   const baseline = Number(await page.getByTestId('baseline-error').textContent());

@@ -21,7 +21,7 @@ test('screenshots of the welcome screen and of a trained workspace', async ({ pa
   await openExample(page);
   // the paper's 5 000 trials, σ = 0.001, α = 0.3, G = N; three sessions rather than the default
   // ten keep the picture's run short on a 2-core CI machine (ten take ~80 s of one worker there)
-  await page.getByLabel('Sessions').fill('3');
+  await page.getByRole('spinbutton', { name: 'Sessions' }).fill('3');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 240_000 });
   const curve = page.getByTestId('error-curve');

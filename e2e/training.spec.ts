@@ -22,7 +22,7 @@ test('train on the example: live error curve, cancel keeps the best result, relo
   await expect(summary.locator('[data-fact="alpha"]')).toHaveText(/^0\.1[45]\d*/);
 
   // long enough that it is still running when we cancel it
-  await page.getByLabel('Trials').fill('50000');
+  await page.getByRole('spinbutton', { name: 'Trials' }).fill('50000');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-state')).toHaveText(/Queued|Running/);
 
