@@ -14,24 +14,10 @@
  */
 import type { SplitSparse } from '../kernels/sparseStructure.js';
 import { adjointWasmBase64 } from './adjointWasm.js';
-import { decodeBase64 } from './loader.js';
+import { embeddedWasmModule, type WasmMemory } from './loader.js';
 
 /** Column byte offsets j·8 are stored as u16. */
 export const ADJOINT_WASM_MAX_N = 8191;
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmInstance {
-  readonly exports: Record<string, unknown>;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => WasmInstance;
-  compile(bytes: Uint8Array): Promise<object>;
-  validate(bytes: Uint8Array): boolean;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 /** The exports of assembly/adjoint.ts. Pointers are byte offsets into `memory`. */
 export interface AdjointWasmExports {
@@ -76,66 +62,13 @@ const Slot = {
 } as const;
 type Slot = (typeof Slot)[keyof typeof Slot];
 
-let compiled: object | null = null;
-let failure: string | null = null;
-
-function compileSync(): object | null {
-  if (compiled || failure) return compiled;
-  if (!wasmApi) {
-    failure = 'WebAssembly is not available';
-    return null;
-  }
-  try {
-    const bytes = decodeBase64(adjointWasmBase64);
-    if (!wasmApi.validate(bytes)) {
-      failure = 'WebAssembly SIMD is not supported here';
-      return null;
-    }
-    compiled = new wasmApi.Module(bytes);
-  } catch (error) {
-    failure = `WebAssembly compile failed: ${(error as Error).message}`;
-  }
-  return compiled;
-}
-
+const adjointWasm = embeddedWasmModule<AdjointWasmExports>('adjoint', adjointWasmBase64);
 /** Compile asynchronously (needed once on a browser main thread); resolves to availability. */
-export async function preloadAdjointWasm(): Promise<boolean> {
-  if (compiled) return true;
-  if (!wasmApi) return false;
-  try {
-    const bytes = decodeBase64(adjointWasmBase64);
-    if (!wasmApi.validate(bytes)) return false;
-    compiled = await wasmApi.compile(bytes);
-    failure = null;
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** True when the module compiles here (tries a synchronous compile on first call). */
-export function adjointWasmAvailable(): boolean {
-  return compileSync() !== null;
-}
-
-export function adjointWasmUnavailableReason(): string | null {
-  compileSync();
-  return failure;
-}
-
+export const preloadAdjointWasm = (): Promise<boolean> => adjointWasm.preload();
+export const adjointWasmAvailable = (): boolean => adjointWasm.available();
+export const adjointWasmUnavailableReason = (): string | null => adjointWasm.unavailableReason();
 /** A fresh instance with its own memory. */
-export function instantiateAdjointWasm(): AdjointWasmExports {
-  const module = compileSync();
-  if (!module || !wasmApi) throw new Error(`adjoint wasm unavailable: ${failure ?? 'unknown reason'}`);
-  const imports = {
-    env: {
-      abort: () => {
-        throw new Error('adjoint wasm: abort (out of memory?)');
-      },
-    },
-  };
-  return new wasmApi.Instance(module, imports).exports as unknown as AdjointWasmExports;
-}
+export const instantiateAdjointWasm = (): AdjointWasmExports => adjointWasm.instantiate();
 
 /** A sparse matrix in the row-pair layout (see assembly/dynamics.ts setPairs). */
 export interface RowPairs {

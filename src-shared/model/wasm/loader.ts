@@ -10,7 +10,7 @@
 import { dynamicsWasmBase64 } from './dynamicsWasm.js';
 
 // Minimal WebAssembly typings: src-shared compiles without DOM or Node types.
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
 }
 interface WasmInstance {
@@ -125,66 +125,75 @@ export function decodeBase64(text: string): Uint8Array {
   return out.subarray(0, o);
 }
 
-let compiled: object | null = null;
-let failure: string | null = null;
 
-function imports(): object {
-  return {
+/** One embedded WebAssembly module: compiled once, lazily, then instantiated per kernel. */
+export interface EmbeddedWasmModule<Exports> {
+  /** True when the module compiles here (tries a synchronous compile on first call). */
+  available(): boolean;
+  unavailableReason(): string | null;
+  /** Compile asynchronously (needed once on a browser main thread); resolves to availability. */
+  preload(): Promise<boolean>;
+  /** A fresh instance with its own memory (one per kernel, so kernels never share buffers). */
+  instantiate(): Exports;
+}
+
+export function embeddedWasmModule<Exports>(name: string, base64: string): EmbeddedWasmModule<Exports> {
+  let compiled: object | null = null;
+  let failure: string | null = null;
+  const imports = {
     env: {
       abort: () => {
-        throw new Error('dynamics wasm: abort (out of memory?)');
+        throw new Error(`${name} wasm: abort (out of memory?)`);
       },
+    },
+  };
+  function compileSync(): object | null {
+    if (compiled || failure) return compiled;
+    if (!wasmApi) {
+      failure = 'WebAssembly is not available';
+      return null;
+    }
+    try {
+      const bytes = decodeBase64(base64);
+      if (!wasmApi.validate(bytes)) {
+        failure = 'WebAssembly SIMD is not supported here';
+        return null;
+      }
+      compiled = new wasmApi.Module(bytes);
+    } catch (error) {
+      failure = `WebAssembly compile failed: ${(error as Error).message}`;
+    }
+    return compiled;
+  }
+  return {
+    available: () => compileSync() !== null,
+    unavailableReason: () => {
+      compileSync();
+      return failure;
+    },
+    async preload() {
+      if (compiled) return true;
+      if (!wasmApi) return false;
+      try {
+        const bytes = decodeBase64(base64);
+        if (!wasmApi.validate(bytes)) return false;
+        compiled = await wasmApi.compile(bytes);
+        failure = null;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    instantiate() {
+      const module = compileSync();
+      if (!module || !wasmApi) throw new Error(`${name} wasm unavailable: ${failure ?? 'unknown reason'}`);
+      return new wasmApi.Instance(module, imports).exports as unknown as Exports;
     },
   };
 }
 
-function compileSync(): object | null {
-  if (compiled || failure) return compiled;
-  if (!wasmApi) {
-    failure = 'WebAssembly is not available';
-    return null;
-  }
-  try {
-    const bytes = decodeBase64(dynamicsWasmBase64);
-    if (!wasmApi.validate(bytes)) {
-      failure = 'WebAssembly SIMD is not supported here';
-      return null;
-    }
-    compiled = new wasmApi.Module(bytes);
-  } catch (error) {
-    failure = `WebAssembly compile failed: ${(error as Error).message}`;
-  }
-  return compiled;
-}
-
-/** Compile asynchronously (needed once on a browser main thread); resolves to availability. */
-export async function preloadDynamicsWasm(): Promise<boolean> {
-  if (compiled) return true;
-  if (!wasmApi) return false;
-  try {
-    const bytes = decodeBase64(dynamicsWasmBase64);
-    if (!wasmApi.validate(bytes)) return false;
-    compiled = await wasmApi.compile(bytes);
-    failure = null;
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** True when the module compiles here (tries a synchronous compile on first call). */
-export function dynamicsWasmAvailable(): boolean {
-  return compileSync() !== null;
-}
-
-export function dynamicsWasmUnavailableReason(): string | null {
-  compileSync();
-  return failure;
-}
-
-/** A fresh instance with its own memory (one per kernel, so kernels never share buffers). */
-export function instantiateDynamicsWasm(): DynamicsWasmExports {
-  const module = compileSync();
-  if (!module || !wasmApi) throw new Error(`dynamics wasm unavailable: ${failure ?? 'unknown reason'}`);
-  return new wasmApi.Instance(module, imports()).exports as unknown as DynamicsWasmExports;
-}
+const dynamicsWasm = embeddedWasmModule<DynamicsWasmExports>('dynamics', dynamicsWasmBase64);
+export const preloadDynamicsWasm = (): Promise<boolean> => dynamicsWasm.preload();
+export const dynamicsWasmAvailable = (): boolean => dynamicsWasm.available();
+export const dynamicsWasmUnavailableReason = (): string | null => dynamicsWasm.unavailableReason();
+export const instantiateDynamicsWasm = (): DynamicsWasmExports => dynamicsWasm.instantiate();
