@@ -163,6 +163,12 @@ test('a slow variant is listed under its source and linked to it', async ({ page
   const ids = await page.getByTestId('target-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-target-id')));
   const variantId = await variant.getAttribute('data-target-id');
   expect(ids.indexOf(variantId)).toBe(ids.indexOf(sourceId) + 1);
+  // selecting it runs the network for 2·T with the same step (model-spec §8): an error, no failure
+  const baselineBefore = await page.getByTestId('baseline-error').textContent();
+  await page.locator('#project-target').selectOption(variantId!);
+  await expect(page.getByTestId('baseline-error')).not.toHaveText(baselineBefore!);
+  await expect(page.getByTestId('baseline-error')).toHaveText(/^\d/);
+  await expect(page.getByTestId('toast').filter({ hasText: /does not match|step/ })).toHaveCount(0);
   // a factor that breaks the time step is refused in place
   await first.getByRole('button', { name: /^Slow variant of/ }).click();
   await page.getByTestId('slow-form').getByLabel('Slowing factor s').fill('1.3');
