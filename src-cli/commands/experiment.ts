@@ -11,14 +11,13 @@
  * Every other experiment name (fig4, supp3, fig6, supp5, fig8) is delegated unchanged to the
  * primitives + speed part (./experimentPrimitives.ts).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fig1 } from '../../src-shared/experiments/fig1.js';
 import type { FigureExperimentDefinition, FigureExperimentResult } from '../../src-shared/experiments/figureSpec.js';
 import { supp1f } from '../../src-shared/experiments/supp1f.js';
 import { supp2 } from '../../src-shared/experiments/supp2.js';
-import { CliError, ensureOutputDir, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
-import { renderFigureSvg } from '../svg/figures.js';
+import { CliError, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, type CliIo, type CommandSpec } from '../cliSupport.js';
 
 export const TRAINING_EXPERIMENTS: Record<string, FigureExperimentDefinition> = { fig1, supp1f, supp2 };
 
@@ -32,46 +31,6 @@ export const spec: CommandSpec = {
     net: { type: 'string', value: 'DIR', description: 'use this network directory (W.npy, x0.npy, readout.npy; fig1 also novel_target.npy) instead of a new SOC network' },
   },
 };
-
-function csvCell(value: number | string): string {
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** Write a figure experiment's result to dir; returns the file names written. */
-export function writeFigureExperimentResult(result: FigureExperimentResult, dir: string): string[] {
-  ensureOutputDir(dir);
-  const files: string[] = [];
-  for (const table of result.tables) {
-    const lines = [table.columns.map(csvCell).join(','), ...table.rows.map((row) => row.map(csvCell).join(','))];
-    writeFileSync(path.join(dir, `${table.name}.csv`), `${lines.join('\n')}\n`);
-    files.push(`${table.name}.csv`);
-  }
-  for (const csv of result.csv) {
-    writeFileSync(path.join(dir, `${csv.name}.csv`), csv.text);
-    files.push(`${csv.name}.csv`);
-  }
-  for (const array of result.arrays) {
-    writeNpyFile(path.join(dir, `${array.name}.npy`), array.data, array.shape);
-    files.push(`${array.name}.npy`);
-  }
-  for (const figure of result.figures) {
-    writeFileSync(path.join(dir, `${figure.name}.svg`), renderFigureSvg(figure));
-    files.push(`${figure.name}.svg`);
-  }
-  files.push('summary.json');
-  writeJsonFile(path.join(dir, 'summary.json'), {
-    name: result.name,
-    title: result.title,
-    quick: result.quick,
-    seed: result.seed,
-    elapsedMs: result.elapsedMs,
-    stopped: result.stopped,
-    files,
-    ...result.summary,
-  });
-  return files;
-}
 
 /** The few numbers of the one-line stdout summary. */
 function headline(result: FigureExperimentResult): Record<string, unknown> {
@@ -117,7 +76,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     onProgress: (message) => io.stderr.write(`${name}: ${message}\n`),
     shouldStop: io.shouldStop,
   });
-  const files = writeFigureExperimentResult(result, outDir);
+  const { writeExperimentResult } = await import('./experimentPrimitives.js');
+  const files = writeExperimentResult(result, outDir);
   io.stdout.write(
     `${JSON.stringify({ name, quick: result.quick, seed: result.seed, elapsedMs: Date.now() - started, stopped: result.stopped, ...headline(result), out: outDir, files: files.length })}\n`,
   );

@@ -35,14 +35,22 @@ function csvCell(value: number | string): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** Write a result to dir; returns the file names written. */
-export function writeExperimentResult(result: ExperimentResult, dir: string): string[] {
+/**
+ * Write an experiment's result to dir: tables and extra CSV texts as .csv, arrays as .npy, figures
+ * as SVG, and summary.json (which lists every file, itself included). Returns the file names.
+ * Both `gainlab experiment` families (training figures and primitives/speed) write through this.
+ */
+export function writeExperimentResult(result: ExperimentResult & { csv?: { name: string; text: string }[] }, dir: string): string[] {
   ensureOutputDir(dir);
   const files: string[] = [];
   for (const table of result.tables) {
     const lines = [table.columns.map(csvCell).join(','), ...table.rows.map((row) => row.map(csvCell).join(','))];
     writeFileSync(path.join(dir, `${table.name}.csv`), `${lines.join('\n')}\n`);
     files.push(`${table.name}.csv`);
+  }
+  for (const csv of result.csv ?? []) {
+    writeFileSync(path.join(dir, `${csv.name}.csv`), csv.text);
+    files.push(`${csv.name}.csv`);
   }
   for (const array of result.arrays) {
     writeNpyFile(path.join(dir, `${array.name}.npy`), array.data, array.shape);
@@ -52,6 +60,7 @@ export function writeExperimentResult(result: ExperimentResult, dir: string): st
     writeFileSync(path.join(dir, `${figure.name}.svg`), renderFigureSvg(figure));
     files.push(`${figure.name}.svg`);
   }
+  files.push('summary.json');
   writeJsonFile(path.join(dir, 'summary.json'), {
     name: result.name,
     title: result.title,
@@ -62,7 +71,6 @@ export function writeExperimentResult(result: ExperimentResult, dir: string): st
     files,
     ...result.summary,
   });
-  files.push('summary.json');
   return files;
 }
 
