@@ -106,16 +106,8 @@ class WasmBatchEngine implements BatchEngine {
   }
 
   run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void {
-    const n = this.network.n;
     const kp = this.kp;
-    for (let s = 0; s < this.sessions; s++) {
-      const g = gains[s];
-      const x0 = x0s[s];
-      for (let i = 0; i < n; i++) {
-        this.gainsView[i * kp + s] = g[i];
-        this.x0View[i * kp + s] = x0[i];
-      }
-    }
+    interleaveSessions(gains, x0s, this.sessions, this.network.n, kp, this.gainsView, this.x0View);
     const p = this.params;
     const ptr = this.ptr;
     this.wasm.batchTrial(
@@ -218,16 +210,8 @@ class WasmBatchF32Engine implements BatchEngine {
   }
 
   run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void {
-    const n = this.network.n;
     const kp = this.kp;
-    for (let s = 0; s < this.sessions; s++) {
-      const g = gains[s];
-      const x0 = x0s[s];
-      for (let i = 0; i < n; i++) {
-        this.gainsView[i * kp + s] = g[i];
-        this.x0View[i * kp + s] = x0[i];
-      }
-    }
+    interleaveSessions(gains, x0s, this.sessions, this.network.n, kp, this.gainsView, this.x0View);
     const p = this.params;
     const ptr = this.ptr;
     this.wasm.batchTrialF32(
@@ -440,5 +424,28 @@ export class BatchTrialEvaluator {
 
   dispose(): void {
     this.simulator.dispose();
+  }
+}
+
+/**
+ * Copy each session's gains and x0 into the kernels' session-interleaved layout
+ * (`view[i * kp + s]`, kp = sessions padded to the SIMD width), so one pass over W serves all.
+ */
+function interleaveSessions(
+  gains: readonly Float64Array[],
+  x0s: readonly Float64Array[],
+  sessions: number,
+  n: number,
+  kp: number,
+  gainsView: Float64Array | Float32Array,
+  x0View: Float64Array | Float32Array,
+): void {
+  for (let s = 0; s < sessions; s++) {
+    const g = gains[s];
+    const x0 = x0s[s];
+    for (let i = 0; i < n; i++) {
+      gainsView[i * kp + s] = g[i];
+      x0View[i * kp + s] = x0[i];
+    }
   }
 }
