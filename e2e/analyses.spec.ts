@@ -29,7 +29,8 @@ test('two sessions live, analyses of the finished run, plot exported as SVG, run
   await expect.poll(async () => Number(await page.getByTestId('gain-traces').getAttribute('data-snapshots')), { timeout: 60_000 }).toBeGreaterThan(1);
 
   await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
-  expect(await drawnPoints(curve)).toBe(2 * 1501);
+  // the chart redraws at most every 200 ms, so its last points follow "Done" within one interval
+  await expect.poll(() => drawnPoints(curve), { timeout: 5_000 }).toBe(2 * 1501);
   await expect(page.getByTestId('run-stored')).toBeVisible();
 
   await page.getByRole('button', { name: 'Analyses…' }).click();
