@@ -28,7 +28,13 @@ export async function gotoWelcome(page: Page): Promise<void> {
   const welcome = page.getByTestId('welcome');
   // the app has asked main for its open project and jobs; the workspace shows if one is open
   await expect(page.locator('.app[data-ready="true"]')).toBeAttached();
-  if (await page.getByTestId('workspace').isVisible()) await page.getByRole('button', { name: 'Close', exact: true }).click();
+  if (await page.getByTestId('workspace').isVisible()) {
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    // a previous spec may have left unsaved changes: Close asks first (issue 4)
+    const unsaved = page.getByTestId('unsaved-dialog');
+    await expect(welcome.or(unsaved)).toBeVisible();
+    if (await unsaved.isVisible()) await unsaved.getByRole('button', { name: "Don't save" }).click();
+  }
   await expect(welcome).toBeVisible();
 }
 

@@ -5,7 +5,7 @@
  * an error the store says so once and hides what depends on it (e.g. the recent list).
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
 import { CHANNELS, EVENTS, type ProjectSummary, type RequestOf, type ResponseOf } from '../../src-shared/ipc/contract.js';
 import type { ProjectNetwork, TargetMovement } from '../../src-shared/project/schema.js';
 import { networkPayloadOf, targetPayloadOf } from '../lib/payloads.js';
@@ -14,6 +14,13 @@ import { useNotificationsStore } from './notifications.js';
 
 export type AppInfo = ResponseOf<typeof CHANNELS.appInfo>;
 export type RecentProject = ResponseOf<typeof CHANNELS.projectRecent>[number];
+/** The answers to "Save changes to NAME?". */
+export type UnsavedChoice = 'save' | 'discard' | 'cancel';
+type UnloadListener = (event: { preventDefault(): void; returnValue: unknown }) => void;
+interface UnloadTarget {
+  addEventListener(type: 'beforeunload', listener: UnloadListener): void;
+  removeEventListener(type: 'beforeunload', listener: UnloadListener): void;
+}
 
 /** The target a researcher most likely wants to learn: the novel one of the example, else the first. */
 export function preferredTarget(targets: TargetMovement[]): TargetMovement | null {
@@ -59,6 +66,63 @@ export const useProjectStore = defineStore('project', () => {
    */
   const saveDialog = ref<{ path: string } | null>(null);
 
+  // ---- unsaved changes (issue 4): ask before New / Open / Open recent / example / drop / Close ----
+  /** The open question "Save changes to NAME?" (null while none is asked); UnsavedDialog shows it. */
+  const unsavedPrompt = shallowRef<{ name: string } | null>(null);
+  let answerPrompt: ((choice: UnsavedChoice) => void) | null = null;
+  /** Resolves when the web-mode save dialog opened for "Save" closes: true once it saved. */
+  let saveDialogWaiter: ((saved: boolean) => void) | null = null;
+  watch(saveDialog, (dialog) => {
+    // closed without saving (Cancel, Esc, a click beside it)
+    if (dialog || !saveDialogWaiter) return;
+    const waiter = saveDialogWaiter;
+    saveDialogWaiter = null;
+    waiter(false);
+  });
+
+  function answerUnsaved(choice: UnsavedChoice): void {
+    const answer = answerPrompt;
+    answerPrompt = null;
+    unsavedPrompt.value = null;
+    answer?.(choice);
+  }
+
+  /** Save before the project is replaced; Save As (native, or the web-mode dialog) when it has no file yet. */
+  async function saveBeforeReplacing(): Promise<boolean> {
+    if (mode.value === 'web' && !summary.value?.path) {
+      const saved = new Promise<boolean>((resolve) => {
+        saveDialogWaiter = resolve;
+      });
+      await openSaveDialog();
+      return saved;
+    }
+    return (await save()) !== null;
+  }
+
+  /**
+   * Whether the open project may be replaced: true when it has no unsaved changes, or the user
+   * saved it (Save) or let them go (Don't save); false on Cancel or when saving did not happen.
+   */
+  async function confirmReplace(): Promise<boolean> {
+    if (!entered.value || !summary.value?.dirty) return true;
+    if (answerPrompt) answerUnsaved('cancel'); // one question at a time
+    const choice = await new Promise<UnsavedChoice>((resolve) => {
+      answerPrompt = resolve;
+      unsavedPrompt.value = { name: summary.value?.name || 'Untitled' };
+    });
+    if (choice === 'cancel') return false;
+    if (choice === 'discard') return true;
+    return saveBeforeReplacing();
+  }
+
+  /** Web mode: the browser's own "leave site?" warning while there are unsaved changes. */
+  function onBeforeUnload(event: { preventDefault(): void; returnValue: unknown }): void {
+    if (mode.value !== 'web' || !entered.value || !summary.value?.dirty) return;
+    event.preventDefault();
+    event.returnValue = '';
+  }
+  // ---- end unsaved changes ----
+
   function adopt(next: ProjectSummary, enter = true): void {
     summary.value = next;
     if (enter) entered.value = true;
@@ -82,8 +146,14 @@ export const useProjectStore = defineStore('project', () => {
 
   async function init(): Promise<void> {
     if (unsubscribe.length === 0) {
+      // (reached through globalThis: this store is also type-checked and unit-tested without the DOM)
+      const win = (globalThis as { window?: UnloadTarget }).window;
+      if (win) {
+        win.addEventListener('beforeunload', onBeforeUnload);
+        unsubscribe.push(() => win.removeEventListener('beforeunload', onBeforeUnload));
+      }
       const t = transport();
-      unsubscribe = [
+      unsubscribe.push(
         t.on(EVENTS.projectChanged, (next) => adopt(next, entered.value)),
         // Electron's native menu (File → New/Open/Save/Save As…)
         t.on(EVENTS.menuCommand, ({ command }) => {
@@ -92,7 +162,7 @@ export const useProjectStore = defineStore('project', () => {
           else if (command === 'save') void save();
           else void saveAs();
         }),
-      ];
+      );
     }
     const info = await call(CHANNELS.appInfo, {}, { quiet: true });
     if (info.ok) appInfo.value = info.value;
@@ -125,6 +195,7 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   async function loadExample(): Promise<boolean> {
+    if (!(await confirmReplace())) return false;
     return withBusy('Loading the example project…', async () => {
       const answer = await call(CHANNELS.exampleLoad, {});
       if (!answer.ok) return false;
@@ -134,6 +205,7 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   async function newProject(): Promise<boolean> {
+    if (!(await confirmReplace())) return false;
     const answer = await call(CHANNELS.projectNew, {});
     if (!answer.ok) return false;
     adopt(answer.value);
@@ -142,6 +214,7 @@ export const useProjectStore = defineStore('project', () => {
 
   /** Electron: without a path main shows the open dialog (closing it is not an error). */
   async function open(path?: string): Promise<boolean> {
+    if (!(await confirmReplace())) return false;
     return withBusy('Opening the project…', async () => {
       const answer = await call(CHANNELS.projectOpen, path ? { path } : {}, { quiet: true });
       if (!answer.ok) {
@@ -156,6 +229,7 @@ export const useProjectStore = defineStore('project', () => {
 
   /** Web mode: a file the user picked or dropped, sent as bytes. */
   async function importFile(fileName: string, bytes: Uint8Array): Promise<boolean> {
+    if (!(await confirmReplace())) return false;
     return withBusy(`Opening ${fileName}…`, async () => {
       const answer = await call(CHANNELS.projectImport, { fileName, bytes });
       if (!answer.ok) return false;
@@ -180,6 +254,9 @@ export const useProjectStore = defineStore('project', () => {
       useNotificationsStore().error(answer.text);
       return null;
     }
+    const waiter = saveDialogWaiter;
+    saveDialogWaiter = null;
+    waiter?.(true);
     saveDialog.value = null;
     useNotificationsStore().success(`Saved to ${answer.value.path}`);
     void refreshRecent();
@@ -283,8 +360,17 @@ export const useProjectStore = defineStore('project', () => {
     return !!(await update({ removeNetworkIds: [id] }));
   }
 
-  function close(): void {
-    entered.value = false;
+  /** Back to the welcome screen (after asking about unsaved changes). */
+  function close(): Promise<boolean> {
+    // nothing unsaved: leave at once (synchronously, as before the question existed)
+    if (!entered.value || !summary.value?.dirty) {
+      entered.value = false;
+      return Promise.resolve(true);
+    }
+    return confirmReplace().then((confirmed) => {
+      if (confirmed) entered.value = false;
+      return confirmed;
+    });
   }
 
   return {
@@ -305,6 +391,9 @@ export const useProjectStore = defineStore('project', () => {
     title,
     saveDialog,
     openSaveDialog,
+    unsavedPrompt,
+    answerUnsaved,
+    confirmReplace,
     saveTo,
     update,
     upsertNetwork,
