@@ -27,6 +27,7 @@ import type { ProjectNetwork, TrainingRun } from '../../src-shared/project/schem
 import type { JobManager } from './jobManager.js';
 import { findNetwork, findTarget, networkPayload, targetPayload } from './modelSources.js';
 import type { ProjectsApi } from './projectsApi.js';
+import { createSpeedHandlers } from './speedService.js';
 
 /** Native dialogs (Electron only). Web mode has none: a path must come with the request. */
 export interface Dialogs {
@@ -235,6 +236,8 @@ export function createHandlers(services: AppServices): HandlerTable {
     },
     'project:import': ({ fileName, bytes }) => projects.importBytes(fileName, bytes),
     'project:export': () => projects.exportBytes(),
+    // speed manifolds (model-spec §10): speedService.ts
+    ...createSpeedHandlers({ jobs, projects }),
   };
 }
 

@@ -32,6 +32,7 @@ import {
   type NetworkPayload,
   type SimulateResponse,
   type SocRequest,
+  type SpeedOptions,
   type TargetPayload,
   type TrainingOptions,
   type TrainingRequest,
@@ -43,6 +44,7 @@ import type {
   SimulateTask,
   SocSpectrum,
   SocTask,
+  SpeedTask,
   TrainingTask,
   WorkerMessage,
   WorkerTask,
@@ -88,7 +90,7 @@ interface JobRecord {
   kind: JobKind;
   label: string;
   status: JobStatus;
-  request: TrainingOptions | SocRequest;
+  request: TrainingOptions | SocRequest | SpeedOptions;
   done: number;
   total: number;
   /** Reported by the worker when done/total is not the measure (SOC builds). */
@@ -127,6 +129,8 @@ export interface JobManager {
     spectrumEvery?: number;
     label?: string;
   }): Promise<{ jobId: string }>;
+  /** Speed manifold (model-spec §10) on a network resolved from the open project. */
+  startSpeed(options: SpeedOptions, resolved: { network: NetworkPayload; initialConditions: Float64Array }): Promise<{ jobId: string }>;
   /** Stop a job, or with `session` only that session of a training job (element 1 + session of the stop flag). */
   cancel(jobId: string, session?: number): { jobId: string; status: JobStatus };
   list(): JobSummary[];
@@ -307,6 +311,12 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       job.done = result.sessions.reduce((sum, s) => sum + s.trialsRun, 0);
       if (status === 'done') job.done = job.total;
     }
+    if (result?.kind === 'speed') {
+      // speed manifold: the lowest joint error over the speeds learned
+      const finite = result.errors.filter((e) => Number.isFinite(e));
+      if (finite.length > 0) job.bestError = Math.min(...finite);
+      if (status === 'done') job.done = job.total;
+    }
     job.port?.close();
     job.port = null;
     deps.emit('jobs:finished', { jobId: job.jobId, status, result, error });
@@ -321,7 +331,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     for (const job of finished.slice(0, finished.length - limit)) jobs.delete(job.jobId);
   }
 
-  function submit(job: JobRecord, task: TrainingTask | SocTask, port: MessagePort, workerPort: MessagePort): Promise<void> {
+  function submit(job: JobRecord, task: TrainingTask | SocTask | SpeedTask, port: MessagePort, workerPort: MessagePort): Promise<void> {
     port.on('message', (message: WorkerMessage) => onWorkerMessage(job, message));
     return deps.pool.run(task, { transferList: [workerPort] }).then(
       async (value) => {
@@ -337,7 +347,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     );
   }
 
-  function createRecord(kind: JobKind, label: string, request: TrainingOptions | SocRequest, total: number): JobRecord {
+  function createRecord(kind: JobKind, label: string, request: TrainingOptions | SocRequest | SpeedOptions, total: number): JobRecord {
     return {
       jobId: newJobId(),
       kind,
@@ -416,6 +426,25 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
           targetAlpha: options.targetAlpha,
           spectrumEvery: options.spectrumEvery,
         },
+        port: port2,
+        stopFlag: job.stopFlag,
+      };
+      job.settled = submit(job, task, port1, port2);
+      return { jobId: job.jobId };
+    },
+
+    async startSpeed(options, resolved) {
+      ensureOpen();
+      const label = options.label ?? `Speed manifold · ${resolved.network.name} (${options.speeds} speeds to ${options.maxFactor}×)`;
+      const job = createRecord('speed', label, options, options.speeds * options.trials);
+      const { port1, port2 } = new MessageChannel();
+      job.port = port1;
+      jobs.set(job.jobId, job);
+      const { networkId: _networkId, initialConditions: m, label: _label, ...settings } = options;
+      const task: SpeedTask = {
+        kind: 'speed',
+        jobId: job.jobId,
+        options: { ...settings, network: resolved.network, availableInitialConditions: resolved.initialConditions, m },
         port: port2,
         stopFlag: job.stopFlag,
       };

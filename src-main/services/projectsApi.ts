@@ -9,6 +9,7 @@ import path from 'node:path';
 import { GainLabError, type ProjectSummary, type ResponseOf } from '../../src-shared/ipc/contract.js';
 import { decodeProjectFile, encodeProject } from '../../src-shared/project/archive.js';
 import { createEmptyProject, PROJECT_FILE_EXTENSION, type Project, type ProjectNetwork, type TargetMovement, type TrainingRun } from '../../src-shared/project/schema.js';
+import type { SpeedManifold } from '../../src-shared/project/schema.js';
 
 export interface ProjectChanges {
   name?: string;
@@ -19,6 +20,9 @@ export interface ProjectChanges {
   removeTargetIds?: string[];
   addRuns?: TrainingRun[];
   removeRunIds?: string[];
+  /** Speed manifolds (model-spec §10) to add or replace, and to remove by id. */
+  upsertSpeedManifolds?: SpeedManifold[];
+  removeSpeedManifoldIds?: string[];
 }
 
 export interface ProjectsApi {
@@ -65,6 +69,13 @@ export function applyProjectChanges(project: Project, changes: ProjectChanges, n
   next.networks = next.networks.filter((n) => !dropNetworks.has(n.id));
   next.targets = next.targets.filter((t) => !dropTargets.has(t.id));
   next.runs = next.runs.filter((r) => !dropRuns.has(r.id));
+  // speed manifolds: added/removed here; a removed network takes its manifolds with it
+  if (changes.upsertSpeedManifolds || changes.removeSpeedManifoldIds || dropNetworks.size > 0) {
+    const manifolds = [...(project.speedManifolds ?? [])];
+    upsert(manifolds, changes.upsertSpeedManifolds);
+    const dropManifolds = new Set(changes.removeSpeedManifoldIds ?? []);
+    next.speedManifolds = manifolds.filter((m) => !dropManifolds.has(m.id) && !dropNetworks.has(m.networkId));
+  }
   next.modifiedAt = now.toISOString();
   return next;
 }

@@ -31,6 +31,7 @@ import type {
   WorkerMessage,
   WorkerTask,
 } from './protocol.js';
+import { runSpeedTask } from './speedTask.js';
 
 /** Worker → main progress batches: often enough for a smooth ~10/s UI, rarely enough to be free. */
 const PROGRESS_POST_MS = 40;
@@ -50,6 +51,8 @@ export default async function runModelTask(task: WorkerTask): Promise<unknown> {
       return runSimulation(task);
     case 'prepare-network':
       return prepareNetwork(task);
+    case 'speed':
+      return runSpeedTask(task);
     default:
       throw taskError('invalid-payload', `unknown task kind ${(task as { kind: unknown }).kind}`);
   }

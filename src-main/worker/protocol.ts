@@ -16,6 +16,8 @@ import type {
   NetworkPayload,
   SimulateResponse,
   SocResult,
+  SpeedOptions,
+  SpeedResult,
   TargetPayload,
   TrainingOptions,
   TrainingResult,
@@ -58,6 +60,20 @@ export interface SocTask {
   stopFlag: Int32Array;
 }
 
+/** Speed manifold (model-spec §10): a project network resolved to data, its m initial conditions. */
+export interface SpeedTask {
+  kind: 'speed';
+  jobId: string;
+  options: Omit<SpeedOptions, 'networkId' | 'initialConditions' | 'label'> & {
+    network: NetworkPayload;
+    /** m × n rows available in the project (the worker completes them from the Gramian when m is larger). */
+    availableInitialConditions: Float64Array;
+    m: number;
+  };
+  port: MessagePort;
+  stopFlag: Int32Array;
+}
+
 export interface SimulateTask {
   kind: 'simulate';
   network: NetworkPayload;
@@ -84,12 +100,14 @@ export interface PreparedNetwork {
   readout: { channels: number; weights: Float64Array; fitError: number } | null;
 }
 
-export type WorkerTask = TrainingTask | SocTask | SimulateTask | PrepareNetworkTask;
+export type WorkerTask = TrainingTask | SocTask | SimulateTask | PrepareNetworkTask | SpeedTask;
 export type WorkerTaskResult<T extends WorkerTask> = T extends TrainingTask
   ? TrainingResult
   : T extends SocTask
     ? SocResult
-    : SimulateResponse;
+    : T extends SpeedTask
+      ? SpeedResult
+      : SimulateResponse;
 
 /** Eigenvalues of an SOC build's W at one iteration (plain arrays: they go on to the renderer as JSON). */
 export interface SocSpectrum {

@@ -9,6 +9,7 @@ export const CHANNELS = {
   exampleLoad: 'example:load',
   jobsStartTraining: 'jobs:start-training',
   jobsStartSoc: 'jobs:start-soc',
+  jobsStartSpeed: 'jobs:start-speed',
   jobsCancel: 'jobs:cancel',
   jobsList: 'jobs:list',
   jobsGet: 'jobs:get',
@@ -25,6 +26,9 @@ export const CHANNELS = {
   projectUpdate: 'project:update',
   projectImport: 'project:import',
   projectExport: 'project:export',
+  // speed manifolds (model-spec §10)
+  speedStoreManifold: 'speed:store-manifold',
+  speedRemoveManifold: 'speed:remove-manifold',
 } as const;
 
 export const EVENTS = {

@@ -329,10 +329,69 @@ export const socRequestSchema = z.strictObject({
 });
 export type SocRequest = z.input<typeof socRequestSchema>;
 
+// --- speed jobs (model-spec §10): a speed manifold learned on a project network -------------
+export const speedRequestSchema = z.strictObject({
+  /** A network of the open project (it needs a readout). */
+  networkId: id,
+  /**
+   * m initial conditions learned jointly (model-spec §10): the network's first m rows, completed
+   * with further Gramian eigenvectors (model-spec §3) when it has fewer.
+   */
+  initialConditions: z.number().int().min(1).max(10).default(1),
+  /** Number of speeds, evenly spaced factors from 1 to maxFactor (Fig. 6: 7 up to 5). */
+  speeds: z.number().int().min(2).max(20).default(7),
+  maxFactor: finite.gt(1).max(20).default(5),
+  /** Slow variants keep the amplitude ('fixed') or scale it by 1/s² ('scaled'). */
+  amplitude: z.enum(['fixed', 'scaled']).default('fixed'),
+  rule: z.enum(['reward', 'gradient']),
+  /** Reward rule: trials per speed; gradient: Adam iterations per speed. */
+  trials: z.number().int().min(1).max(1_000_000),
+  sigma: finite.positive().default(0.001),
+  learningRate: finite.positive().default(1e-2),
+  /** Default: 40 random groups (model-spec §10). */
+  groups: groupsSpecSchema.default({ kind: 'random', count: 40 }),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  label: z.string().max(200).optional(),
+});
+export type SpeedRequest = z.input<typeof speedRequestSchema>;
+export type SpeedOptions = z.output<typeof speedRequestSchema>;
+
+export const speedResultSchema = z.object({
+  kind: z.literal('speed'),
+  networkId: id,
+  n: z.number().int(),
+  channels: z.number().int(),
+  /** Duration factors learned (the first `factors.length` of those asked for when cancelled). */
+  factors: z.array(z.number()),
+  /** ms: factor · T */
+  durations: z.array(z.number()),
+  /** factors.length × n gain patterns, fastest first. */
+  gains: float64ArraySchema,
+  /** m × n: the initial conditions learned over. */
+  initialConditions: float64ArraySchema,
+  m: z.number().int(),
+  /** Σ_m E_m with g = 1 and with the learned pattern, per speed. */
+  initialErrors: z.array(z.number()),
+  errors: z.array(z.number()),
+  /** Per speed: false for the one stopped while learning (best gains so far). */
+  completed: z.array(z.boolean()),
+  /** Per speed: outputs of every condition with its pattern, condition-major (m × channels × nSamples_s). */
+  outputs: z.array(float64ArraySchema),
+  /** Per speed: the slow targets, same layout. */
+  targets: z.array(float64ArraySchema),
+  groupLabels: z.array(z.number().int()),
+  amplitude: z.enum(['fixed', 'scaled']),
+  rule: z.enum(['reward', 'gradient']),
+  seed: z.number(),
+  partial: z.boolean(),
+});
+export type SpeedResult = z.infer<typeof speedResultSchema>;
+// --- end speed jobs --------------------------------------------------------------------------
+
 export const JOB_STATUSES = ['queued', 'running', 'done', 'cancelled', 'failed'] as const;
 export const jobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
-export const jobKindSchema = z.enum(['training', 'soc']);
+export const jobKindSchema = z.enum(['training', 'soc', 'speed']);
 export type JobKind = z.infer<typeof jobKindSchema>;
 
 export const trainingSessionResultSchema = z.object({
@@ -385,7 +444,7 @@ export const socResultSchema = z.object({
 });
 export type SocResult = z.infer<typeof socResultSchema>;
 
-export const jobResultSchema = z.discriminatedUnion('kind', [trainingResultSchema, socResultSchema]);
+export const jobResultSchema = z.discriminatedUnion('kind', [trainingResultSchema, socResultSchema, speedResultSchema]);
 export type JobResult = z.infer<typeof jobResultSchema>;
 
 export const jobSummarySchema = z.object({
@@ -418,7 +477,7 @@ export const gainSnapshotSchema = z.object({
 export type GainSnapshot = z.infer<typeof gainSnapshotSchema>;
 
 export const jobDetailSchema = jobSummarySchema.extend({
-  request: z.union([trainingRequestSchema, socRequestSchema]),
+  request: z.union([trainingRequestSchema, socRequestSchema, speedRequestSchema]),
   /** Error points received so far, per session (the live error curve). */
   errorsBySession: z.array(z.array(z.number())),
   /** Training: gain snapshots received so far (all sessions, in arrival order). */
@@ -501,6 +560,10 @@ export const invokeContract = {
   },
   [CHANNELS.jobsStartSoc]: {
     request: socRequestSchema,
+    response: z.object({ jobId: id }),
+  },
+  [CHANNELS.jobsStartSpeed]: {
+    request: speedRequestSchema,
     response: z.object({ jobId: id }),
   },
   [CHANNELS.jobsCancel]: {
@@ -621,6 +684,16 @@ export const invokeContract = {
   [CHANNELS.projectExport]: {
     request: empty,
     response: z.object({ fileName: z.string(), bytes: uint8ArraySchema }),
+  },
+  // --- speed manifolds ---
+  /** Store a finished (or cancelled) speed job's manifold in the open project (id = job id; replaces an earlier copy). */
+  [CHANNELS.speedStoreManifold]: {
+    request: z.strictObject({ jobId: id, name: z.string().min(1).max(200).optional() }),
+    response: z.object({ manifoldId: id, project: projectSummarySchema }),
+  },
+  [CHANNELS.speedRemoveManifold]: {
+    request: z.strictObject({ manifoldId: id }),
+    response: projectSummarySchema,
   },
 } as const;
 

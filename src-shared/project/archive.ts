@@ -31,6 +31,7 @@ import {
   type TrainingRun,
 } from './schema.js';
 import { firstNonFinite, nonFiniteError, shapesEqual, shapeText, validateProject } from './validate.js';
+import { speedManifoldFromJson, speedManifoldToJson } from './speedManifoldRecord.js';
 
 export interface EncodeProjectOptions {
   /** Recorded in project.json as writtenBy.version. */
@@ -157,13 +158,7 @@ export function projectToEntries(project: Project, options: EncodeProjectOptions
       gains: putNd(`primitive_libraries/${i}/gains`, library.gains),
       outputs: putNd(`primitive_libraries/${i}/outputs`, library.outputs),
     })),
-    speedManifolds: project.speedManifolds.map((manifold, i) => ({
-      id: manifold.id,
-      name: manifold.name,
-      networkId: manifold.networkId,
-      durations: [...manifold.durations],
-      gains: putNd(`speed_manifolds/${i}/gains`, manifold.gains),
-    })),
+    speedManifolds: project.speedManifolds.map((manifold, i) => speedManifoldToJson(manifold, i, project, putNd)),
   };
   // The schema is the contract for readers: never write a project.json we would refuse to read.
   const check = projectJsonSchema.safeParse(json);
@@ -466,13 +461,7 @@ function decodeEntries(files: ArchiveFiles): DecodedProject {
       gains: arrays.loadNd(library.gains, `gains of primitive library "${library.name}"`),
       outputs: arrays.loadNd(library.outputs, `outputs of primitive library "${library.name}"`),
     })),
-    speedManifolds: json.speedManifolds.map((manifold) => ({
-      id: manifold.id,
-      name: manifold.name,
-      networkId: manifold.networkId,
-      durations: [...manifold.durations],
-      gains: arrays.loadNd(manifold.gains, `gains of speed manifold "${manifold.name}"`),
-    })),
+    speedManifolds: json.speedManifolds.map((manifold) => speedManifoldFromJson(manifold, (ref, label) => arrays.loadNd(ref, label))),
   };
   validateProject(project);
   return { project, fromVersion, writtenBy };

@@ -36,6 +36,7 @@
 import { z } from 'zod';
 import { encodeNpy, parseNpy } from '../model/npy.js';
 import { ProjectFileError } from './errors.js';
+import { defaultSpeedFactors } from './speedManifoldRecord.js';
 import {
   arrayRefSchema,
   describeZodIssues,
@@ -104,7 +105,10 @@ function promoteToRow(files: ArchiveFiles, ref: { path: string; shape: number[] 
   return { path: ref.path, shape: [1, ref.shape[0]] };
 }
 
-export function migrateV1toV2(document: unknown, files: ArchiveFiles): ProjectJson {
+/** A format-2 project.json (the current one but for the format-3 speed-manifold fields, none here). */
+export type ProjectJsonV2 = Omit<ProjectJson, 'schemaVersion' | 'speedManifolds'> & { schemaVersion: 2; speedManifolds: [] };
+
+export function migrateV1toV2(document: unknown, files: ArchiveFiles): ProjectJsonV2 {
   const parsed = projectJsonV1Schema.safeParse(document);
   if (!parsed.success) {
     throw new ProjectFileError(
@@ -176,12 +180,60 @@ export function migrateV1toV2(document: unknown, files: ArchiveFiles): ProjectJs
     runs: [],
     primitiveLibraries: [],
     speedManifolds: [],
-  } as ProjectJson;
+  } as ProjectJsonV2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Version 2 → 3: speed manifolds record how they were learned
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Format 2 speed manifolds had id, name, networkId, durations and gains only. Format 3 adds
+ * factors (durations / the network's T), initialConditions (null: the network's row 0),
+ * amplitudeScaling (false), rule, seed, groupLabels, initialErrors, errors (null: unknown),
+ * settings ({}) and status ('done'). Nothing else changes; no array file is rewritten.
+ */
+export function migrateV2toV3(document: unknown): unknown {
+  if (typeof document !== 'object' || document === null) return document;
+  const doc = document as Record<string, unknown>;
+  const networks = Array.isArray(doc.networks) ? (doc.networks as Record<string, unknown>[]) : [];
+  const durationOf = (networkId: unknown): number | null => {
+    const net = networks.find((n) => n && typeof n === 'object' && n.id === networkId);
+    const params = net?.params as { duration?: unknown } | undefined;
+    return typeof params?.duration === 'number' ? params.duration : null;
+  };
+  const manifolds = Array.isArray(doc.speedManifolds) ? (doc.speedManifolds as unknown[]) : doc.speedManifolds;
+  return {
+    ...doc,
+    schemaVersion: 3,
+    speedManifolds: Array.isArray(manifolds)
+      ? manifolds.map((manifold) => {
+          if (typeof manifold !== 'object' || manifold === null) return manifold;
+          const m = manifold as Record<string, unknown>;
+          const durations = Array.isArray(m.durations) && m.durations.every((d) => typeof d === 'number') ? (m.durations as number[]) : null;
+          return {
+            ...m,
+            // an invalid format-2 record is left for the schema to report field by field
+            factors: durations ? defaultSpeedFactors(durations, durationOf(m.networkId)) : m.factors,
+            initialConditions: null,
+            amplitudeScaling: false,
+            rule: null,
+            settings: {},
+            seed: null,
+            groupLabels: null,
+            initialErrors: null,
+            errors: null,
+            status: 'done',
+          };
+        })
+      : manifolds,
+  };
 }
 
 /** migrations[v]: version v → v + 1. */
 export const migrations: Readonly<Record<number, Migration>> = {
   1: migrateV1toV2,
+  2: migrateV2toV3,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -2,10 +2,10 @@
  * GainLab project: the in-memory type (used by main, worker, CLI and renderer alike: no node
  * imports here) and the zod schema of project.json inside a .gainlab file.
  *
- * File layout (format version 2, written by this code; see archive.ts):
+ * File layout (format version 3, written by this code; see archive.ts):
  *
  *   NAME.gainlab                   a zip archive (deflate)
- *   ├── project.json               kind 'gainlab-project', schemaVersion 2, everything but numbers
+ *   ├── project.json               kind 'gainlab-project', schemaVersion 3, everything but numbers
  *   └── arrays/…/*.npy             every numeric array, NumPy .npy v1.0, '<f8' (float64 LE), C order
  *
  * In project.json each array is an ArrayRef `{ "path": "arrays/networks/0/W.npy", "shape": [200, 200] }`.
@@ -20,14 +20,16 @@
  * message asking to update GainLab, and is never overwritten):
  *   1 — first format (see migrations.ts for its exact shape): one initial condition per network
  *       ("x0"), per-network tau/T/samples, "movements" with an "origin" string, no runs.
- *   2 — this file: networks with m initial conditions, full dynamics params and an SOC log;
+ *   2 — networks with m initial conditions, full dynamics params and an SOC log;
  *       targets with a typed source (drawn / imported / generated{seed} / slow{source, s} / published);
  *       training runs; typed (possibly empty) primitive libraries and speed manifolds.
+ *   3 — this file: speed manifolds also record how they were learned (factors, the initial
+ *       conditions, amplitude scaling, rule, settings, seed, group labels, errors, status).
  */
 import { z } from 'zod';
 
 export const PROJECT_KIND = 'gainlab-project';
-export const PROJECT_SCHEMA_VERSION = 2;
+export const PROJECT_SCHEMA_VERSION = 3;
 export const PROJECT_FILE_EXTENSION = '.gainlab';
 export const PROJECT_JSON_NAME = 'project.json';
 
@@ -178,7 +180,13 @@ export interface PrimitiveLibrary {
   outputs: NdArray;
 }
 
-/** Speed manifold (model-spec §10). Typed placeholder: the app does not fill it yet. */
+/**
+ * Speed manifold (model-spec §10): gain patterns learned at several movement durations, jointly
+ * over m initial conditions; the fast targets are the network's outputs with g = 1 and the slow
+ * ones their slow variants, so the targets are recomputed from the network and these fields.
+ * The fields after `gains` are format 3; they are optional in memory (a decoded project has them
+ * all; missing ones are written as null / their defaults).
+ */
 export interface SpeedManifold {
   id: string;
   name: string;
@@ -187,6 +195,23 @@ export interface SpeedManifold {
   durations: number[];
   /** durations.length × n gain patterns. */
   gains: NdArray;
+  /** Duration factors s (durations / T), one per pattern (default: durations / the network's T). */
+  factors?: number[];
+  /** m × n initial conditions the patterns were learned over; null: the network's row 0. */
+  initialConditions?: NdArray | null;
+  /** Slow targets scaled by 1/s² (default false: fixed amplitude). */
+  amplitudeScaling?: boolean;
+  rule?: 'reward' | 'gradient' | null;
+  /** Learning settings as requested (trials, σ, learning rate, groups, ...). JSON values only. */
+  settings?: Record<string, unknown>;
+  seed?: number | null;
+  /** Modulatory group label per neuron, or null (neuron-specific / unknown). */
+  groupLabels?: number[] | null;
+  /** Σ_m E_m with g = 1 and with the learned pattern, per duration (null: unknown). */
+  initialErrors?: number[] | null;
+  errors?: number[] | null;
+  /** 'cancelled': learning stopped early; the patterns reached are kept (default 'done'). */
+  status?: 'done' | 'cancelled';
 }
 
 export interface Project {
@@ -355,13 +380,25 @@ const primitiveLibraryJsonSchema = z.object({
   outputs: arrayRefSchema,
 });
 
-const speedManifoldJsonSchema = z.object({
+export const speedManifoldJsonSchema = z.object({
   id: idString,
   name: z.string().max(200),
   networkId: idString,
   durations: z.array(finite.positive()),
   gains: arrayRefSchema,
+  // format 3
+  factors: z.array(finite.positive()),
+  initialConditions: arrayRefSchema.nullable(),
+  amplitudeScaling: z.boolean(),
+  rule: z.enum(['reward', 'gradient']).nullable(),
+  settings: z.record(z.string(), z.unknown()),
+  seed: seedNumber.nullable(),
+  groupLabels: z.array(count).nullable(),
+  initialErrors: z.array(finite).nullable(),
+  errors: z.array(finite).nullable(),
+  status: z.enum(['done', 'cancelled']),
 });
+export type SpeedManifoldJson = z.infer<typeof speedManifoldJsonSchema>;
 
 export const projectJsonSchema = z.object({
   kind: z.literal(PROJECT_KIND),

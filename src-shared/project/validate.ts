@@ -175,5 +175,27 @@ export function validateProject(project: Project): void {
         `gains of ${label} have shape ${shapeText(manifold.gains.shape)} but ${manifold.durations.length} durations and n = ${net.n} need ${shapeText([manifold.durations.length, net.n])}`,
       );
     }
+    // format 3 fields (speed manifolds learned in the app)
+    const count = manifold.durations.length;
+    const perDuration: [string, readonly number[] | null | undefined][] = [
+      ['factors', manifold.factors],
+      ['initialErrors', manifold.initialErrors],
+      ['errors', manifold.errors],
+    ];
+    for (const [field, values] of perDuration) {
+      if (values && values.length !== count) {
+        throw new ProjectFileError('shape-mismatch', `${label}: ${field} has ${values.length} entries for ${count} durations`);
+      }
+    }
+    if (manifold.initialConditions) {
+      checkNdArray(`initial conditions of ${label}`, manifold.initialConditions);
+      const shape = manifold.initialConditions.shape;
+      if (shape.length !== 2 || shape[1] !== net.n || shape[0] < 1) {
+        throw new ProjectFileError('shape-mismatch', `initial conditions of ${label} have shape ${shapeText(shape)} but need (m, ${net.n})`);
+      }
+    }
+    if (manifold.groupLabels && manifold.groupLabels.length !== net.n) {
+      throw new ProjectFileError('shape-mismatch', `${label}: groupLabels has ${manifold.groupLabels.length} entries but the network has n = ${net.n}`);
+    }
   }
 }

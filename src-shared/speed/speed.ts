@@ -123,11 +123,17 @@ export interface SpeedManifold {
   initialErrors: number[];
   errors: number[];
   patterns: SpeedPatternResult[];
+  /**
+   * True when shouldStop ended the learning early: the patterns learned until then are kept (the
+   * last one with its best gains so far, `patterns[k].stopped`); later factors are not in the result.
+   */
+  stopped: boolean;
 }
 
 /**
  * Patterns at every factor (default: 7 from 1 to 5). With `fastIsBaseline` (the default when the
  * fast targets are the g = 1 outputs) the factor-1 pattern is g = 1 without learning.
+ * `shouldStop` ends the learning early and keeps the factors reached (see SpeedManifold.stopped).
  */
 export function learnSpeedManifold(
   network: Network,
@@ -140,9 +146,14 @@ export function learnSpeedManifold(
   shouldStop?: () => boolean,
 ): SpeedManifold {
   const n = network.n;
-  const gains = new Float64Array(factors.length * n);
   const patterns: SpeedPatternResult[] = [];
-  factors.forEach((factor, index) => {
+  let stopped = false;
+  for (let index = 0; index < factors.length && !stopped; index++) {
+    const factor = factors[index];
+    if (index > 0 && shouldStop?.()) {
+      stopped = true;
+      break;
+    }
     const skip = factor === 1 && (options.fastIsBaseline ?? true);
     const pattern = learnSpeedPattern(
       network,
@@ -154,16 +165,20 @@ export function learnSpeedManifold(
       onProgress ? (p) => onProgress(index, p) : undefined,
       shouldStop,
     );
-    gains.set(pattern.gains, index * n);
     patterns.push(pattern);
-  });
+    if (pattern.stopped) stopped = true;
+  }
+  const gains = new Float64Array(patterns.length * n);
+  patterns.forEach((pattern, index) => gains.set(pattern.gains, index * n));
+  const learned = factors.slice(0, patterns.length);
   return {
-    factors: [...factors],
-    durations: factors.map((f) => f * params.duration),
+    factors: learned,
+    durations: learned.map((f) => f * params.duration),
     gains,
     initialErrors: patterns.map((p) => p.initialError),
     errors: patterns.map((p) => p.bestError),
     patterns,
+    stopped,
   };
 }
 

@@ -67,7 +67,7 @@ describe('project archive round trip', () => {
     const entries = unzipSync(bytes);
     const json = JSON.parse(strFromU8(entries['project.json']));
     expect(json.kind).toBe('gainlab-project');
-    expect(json.schemaVersion).toBe(2);
+    expect(json.schemaVersion).toBe(PROJECT_SCHEMA_VERSION);
     const wRef = json.networks[0].W;
     expect(wRef).toEqual({ path: 'arrays/networks/0/W.npy', shape: [12, 12] });
     const npy = entries[wRef.path];
@@ -197,9 +197,9 @@ describe('bad project files', () => {
     json.writtenBy.version = '9.0.0';
     json.someFutureField = { anything: true };
     const bytes = build(json, files);
-    const error = expectRefused(bytes, 'newer-version', /saved by a newer GainLab \(GainLab 9\.0\.0, file format 3; this GainLab reads format 2 and older\)\. Update GainLab to open it\./);
+    const error = expectRefused(bytes, 'newer-version', new RegExp(`saved by a newer GainLab \\(GainLab 9\\.0\\.0, file format ${PROJECT_SCHEMA_VERSION + 1}; this GainLab reads format ${PROJECT_SCHEMA_VERSION} and older\\)\\. Update GainLab to open it\\.`));
     expect(error.category).toBe('bad-file');
-    expect(readProjectVersion(bytes).version).toBe(3);
+    expect(readProjectVersion(bytes).version).toBe(PROJECT_SCHEMA_VERSION + 1);
   });
 
   it('references to items that do not exist', () => {

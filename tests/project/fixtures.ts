@@ -116,6 +116,17 @@ export function sampleProject(options: { withPlaceholders?: boolean } = {}): Pro
       networkId: 'net-a',
       durations: [500, 1000],
       gains: { shape: [2, n], data: randomArray(rng, 2 * n) },
+      // format 3: how the manifold was learned
+      factors: [1, 2],
+      initialConditions: { shape: [2, n], data: randomArray(rng, 2 * n) },
+      amplitudeScaling: true,
+      rule: 'gradient',
+      settings: { trials: 20, groups: { kind: 'random', count: 4 } },
+      seed: 9,
+      groupLabels: Array.from({ length: n }, (_, i) => i % 4),
+      initialErrors: [0, 1.25],
+      errors: [0, 0.5],
+      status: 'cancelled',
     });
   }
   return project;

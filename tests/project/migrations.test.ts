@@ -5,7 +5,8 @@ import { Rng } from '../../src-shared/model/rng.js';
 import { decodeProject, decodeProjectFile, encodeProject, zipEntries } from '../../src-shared/project/archive.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { migrations } from '../../src-shared/project/migrations.js';
-import { expectSameBits } from './fixtures.js';
+import { PROJECT_SCHEMA_VERSION } from '../../src-shared/project/schema.js';
+import { expectSameBits, sampleProject } from './fixtures.js';
 
 /** A format-1 file exactly as documented in migrations.ts. */
 function v1File(overrides: (json: Record<string, any>) => void = () => {}): { bytes: Uint8Array; W: Float64Array; x0: Float64Array; readout: Float64Array; reach: Float64Array } {
@@ -54,7 +55,7 @@ function v1File(overrides: (json: Record<string, any>) => void = () => {}): { by
 
 describe('project.json migrations', () => {
   it('has a step from every older version', () => {
-    expect(Object.keys(migrations).map(Number)).toEqual([1]);
+    expect(Object.keys(migrations).map(Number)).toEqual([1, 2]);
   });
 
   it('opens a format-1 file as a version-2 project with the same numbers', () => {
@@ -89,15 +90,15 @@ describe('project.json migrations', () => {
     expectSameBits(project.targets[0].values, reach, 'reach');
   });
 
-  it('saves a migrated project as version 2, which reopens identically', () => {
+  it('saves a migrated project as the current version, which reopens identically', () => {
     const project = decodeProject(v1File().bytes);
     const bytes = encodeProject(project);
     const json = JSON.parse(strFromU8(unzipSync(bytes)['project.json']));
-    expect(json.schemaVersion).toBe(2);
+    expect(json.schemaVersion).toBe(PROJECT_SCHEMA_VERSION);
     expect(json.version).toBeUndefined();
     expect(parseNpy(unzipSync(bytes)[json.networks[0].initialConditions.path]).shape).toEqual([1, 8]);
     const again = decodeProjectFile(bytes);
-    expect(again.fromVersion).toBe(2);
+    expect(again.fromVersion).toBe(PROJECT_SCHEMA_VERSION);
     expectSameBits(again.project, project);
   });
 
@@ -126,5 +127,78 @@ describe('project.json migrations', () => {
     entries['arrays/x0.npy'] = entries['arrays/x0.npy'].subarray(0, 90);
     const broken = zipEntries(entries as Record<string, Uint8Array>);
     expect(() => decodeProject(broken)).toThrow(/initial conditions of network "Prototype net": the array file arrays\/x0\.npy is truncated/);
+  });
+});
+
+describe('format 2 → 3: speed manifolds record how they were learned', () => {
+  /** The sample project written as a format-2 file: speed manifolds with their five format-2 fields only. */
+  function v2File(): { bytes: Uint8Array; project: ReturnType<typeof sampleProject> } {
+    const project = sampleProject();
+    const entries = unzipSync(encodeProject(project));
+    const json = JSON.parse(strFromU8(entries['project.json']));
+    json.schemaVersion = 2;
+    json.speedManifolds = json.speedManifolds.map((m: Record<string, unknown>) => ({
+      id: m.id,
+      name: m.name,
+      networkId: m.networkId,
+      durations: m.durations,
+      gains: m.gains,
+    }));
+    const files: Record<string, Uint8Array> = {};
+    for (const [name, data] of Object.entries(entries)) if (name.startsWith('arrays/') && !name.includes('speed_manifolds/0/initial_conditions')) files[name] = data;
+    return { bytes: zipEntries({ 'project.json': json, ...files }), project };
+  }
+
+  it('opens a format-2 manifold with factors = durations / T and the documented defaults', () => {
+    const { bytes, project } = v2File();
+    const decoded = decodeProjectFile(bytes);
+    expect(decoded.fromVersion).toBe(2);
+    const manifold = decoded.project.speedManifolds[0];
+    const original = project.speedManifolds[0];
+    const network = project.networks.find((n) => n.id === original.networkId)!;
+    expect(manifold.durations).toEqual(original.durations);
+    expect(manifold.factors).toEqual(original.durations.map((d) => d / network.params.duration));
+    expectSameBits(manifold.gains, original.gains, 'gains');
+    expect(manifold).toMatchObject({
+      initialConditions: null,
+      amplitudeScaling: false,
+      rule: null,
+      settings: {},
+      seed: null,
+      groupLabels: null,
+      initialErrors: null,
+      errors: null,
+      status: 'done',
+    });
+    // everything else comes through unchanged
+    expectSameBits(decoded.project.networks, project.networks, 'networks');
+    expectSameBits(decoded.project.runs, project.runs, 'runs');
+  });
+
+  it('a migrated project saves as format 3 and reopens identically', () => {
+    const migrated = decodeProject(v2File().bytes);
+    const bytes = encodeProject(migrated);
+    const json = JSON.parse(strFromU8(unzipSync(bytes)['project.json']));
+    expect(json.schemaVersion).toBe(3);
+    expect(json.speedManifolds[0].initialConditions).toBeNull();
+    expectSameBits(decodeProject(bytes), migrated);
+  });
+
+  it('format-3 fields round-trip, and their shapes are checked against the network', () => {
+    const project = sampleProject();
+    const manifold = project.speedManifolds[0];
+    const back = decodeProject(encodeProject(project)).speedManifolds[0];
+    expectSameBits(back, manifold, 'speed manifold');
+    expect(back.status).toBe('cancelled');
+    const entries = unzipSync(encodeProject(project));
+    const json = JSON.parse(strFromU8(entries['project.json']));
+    expect(parseNpy(entries[json.speedManifolds[0].initialConditions.path]).shape).toEqual(manifold.initialConditions!.shape);
+    const n = project.networks.find((net) => net.id === manifold.networkId)!.n;
+    const wrongErrors = sampleProject();
+    wrongErrors.speedManifolds[0].errors = [1];
+    expect(() => encodeProject(wrongErrors)).toThrow(/errors has 1 entries for 2 durations/);
+    const wrongX0 = sampleProject();
+    wrongX0.speedManifolds[0].initialConditions = { shape: [1, n - 1], data: new Float64Array(n - 1) };
+    expect(() => encodeProject(wrongX0)).toThrow(/initial conditions of speed manifold "Speeds" have shape/);
   });
 });

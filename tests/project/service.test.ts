@@ -54,7 +54,7 @@ describe('ProjectService open/save', () => {
     expect(saved.sizeBytes).toBe(readFileSync(saved.path).length);
 
     const opened = await svc.open(saved.path);
-    expect(opened.fromVersion).toBe(2);
+    expect(opened.fromVersion).toBe(3);
     expect(opened.writtenBy).toBe('GainLab 0.1.0-test');
     expectSameBits(opened.project, saved.project);
   });
@@ -152,7 +152,7 @@ describe('ProjectService open/save', () => {
   it('never overwrites a file from a newer GainLab', async () => {
     const target = path.join(dir, 'future.gainlab');
     const { json, files } = projectToEntries(sampleProject());
-    const future = zipEntries({ 'project.json': { ...json, schemaVersion: 3, writtenBy: { name: 'GainLab', version: '3.0.0' } }, ...Object.fromEntries(files) });
+    const future = zipEntries({ 'project.json': { ...json, schemaVersion: json.schemaVersion + 1, writtenBy: { name: 'GainLab', version: '99.0.0' } }, ...Object.fromEntries(files) });
     writeFileSync(target, future);
     const svc = service();
     const opening = await rejection(svc.open(target));
@@ -160,7 +160,7 @@ describe('ProjectService open/save', () => {
     expect(opening.message).toMatch(/Update GainLab to open it\. The file has not been changed\./);
     const saving = await rejection(svc.save(sampleProject(), target));
     expect(saving.code).toBe('newer-version');
-    expect(saving.message).toMatch(/^"future\.gainlab": will not overwrite this file: it was saved by a newer GainLab \(file format 3/);
+    expect(saving.message).toMatch(/^"future\.gainlab": will not overwrite this file: it was saved by a newer GainLab \(file format 4/);
     expect(readFileSync(target).equals(Buffer.from(future))).toBe(true);
     // Overwriting an ordinary older/same-version file is fine.
     await svc.save(sampleProject(), path.join(dir, 'ok.gainlab'));
