@@ -1,0 +1,69 @@
+/**
+ * Issue 4 (cosmetic): with many jobs the sidebar's job list scrolls inside the sidebar and the
+ * footer ("Web mode · v…") stays below it, at 1440×900. Six short training runs on the example.
+ */
+import { expect, test, type Locator } from '@playwright/test';
+import { openExample } from './helpers.js';
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+function intersection(a: Box, b: Box): Box | null {
+  const x = Math.max(a.x, b.x);
+  const y = Math.max(a.y, b.y);
+  const right = Math.min(a.x + a.width, b.x + b.width);
+  const bottom = Math.min(a.y + a.height, b.y + b.height);
+  return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : null;
+}
+
+async function box(locator: Locator): Promise<Box> {
+  const b = await locator.boundingBox();
+  if (!b) throw new Error('no bounding box');
+  return b;
+}
+
+test('six jobs: the job list scrolls inside the sidebar and the footer stays below the last card', async ({ page }) => {
+  await openExample(page);
+  const rows = page.getByTestId('job-row');
+  await page.getByRole('spinbutton', { name: 'Trials' }).fill('20');
+  // jobs live in main: earlier specs may have left some; make it at least six
+  for (let started = 0; (await rows.count()) < 6 || started === 0; started++) {
+    const before = await rows.count();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect(rows).toHaveCount(before + 1);
+  }
+  await expect.poll(() => page.locator('[data-testid="job-row"][data-status="running"], [data-testid="job-row"][data-status="queued"]').count(), { timeout: 60_000 }).toBe(0);
+  const count = await rows.count();
+  expect(count).toBeGreaterThanOrEqual(6);
+
+  const footer = page.locator('aside.sidebar > footer');
+  await expect(footer).toContainText(/Web mode · v\d/);
+  const list = page.getByTestId('jobs-panel').locator('ul');
+  // the footer is inside the window, and what is painted at its middle is the footer itself
+  const footerBox = await box(footer);
+  expect(footerBox.y + footerBox.height).toBeLessThanOrEqual(900);
+  const onTop = await page.evaluate(({ x, y }) => {
+    const g = globalThis as any;
+    return !!g.document.elementFromPoint(x, y)?.closest('footer');
+  }, { x: footerBox.x + footerBox.width / 2, y: footerBox.y + footerBox.height / 2 });
+  expect(onTop, 'the footer is painted on top at its own centre').toBe(true);
+
+  // the visible part of every card (clipped by the list) stays clear of the footer
+  const listBox = await box(list);
+  for (let i = 0; i < count; i++) {
+    const visible = intersection(await box(rows.nth(i)), listBox);
+    if (visible) expect(intersection(visible, footerBox), `job card ${i + 1} under the footer`).toBeNull();
+  }
+  // scrolled to the end, the last card shows whole above the footer
+  const last = rows.nth(count - 1);
+  await last.scrollIntoViewIfNeeded();
+  const lastBox = await box(last);
+  expect(intersection(lastBox, await box(footer)), 'the last job card overlaps the footer').toBeNull();
+  expect(lastBox.y + lastBox.height).toBeLessThanOrEqual((await box(footer)).y);
+  expect(intersection(lastBox, await box(list))?.height).toBeCloseTo(lastBox.height, 0);
+  if (process.env.GAINLAB_E2E_SHOT) await page.screenshot({ path: process.env.GAINLAB_E2E_SHOT });
+});
