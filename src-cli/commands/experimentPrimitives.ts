@@ -15,6 +15,7 @@ import { fig6 } from '../../src-shared/experiments/fig6.js';
 import { supp5 } from '../../src-shared/experiments/supp5.js';
 import { fig8 } from '../../src-shared/experiments/fig8.js';
 import { renderFigureSvg } from '../svg/figures.js';
+import { resultTextFiles, summaryJson } from '../../src-shared/experiments/figureData.js';
 import { CliError, ensureOutputDir, loadNetworkDir, optionsLine, parseOptions, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
 
 export const PRIMITIVE_EXPERIMENTS: Record<string, ExperimentDefinition> = { fig4, supp3, fig6, supp5, fig8 };
@@ -30,11 +31,6 @@ export const spec: CommandSpec = {
   },
 };
 
-function csvCell(value: number | string): string {
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /**
  * Write an experiment's result to dir: tables and extra CSV texts as .csv, arrays as .npy, figures
  * as SVG, and summary.json (which lists every file, itself included). Returns the file names.
@@ -43,14 +39,10 @@ function csvCell(value: number | string): string {
 export function writeExperimentResult(result: ExperimentResult & { csv?: { name: string; text: string }[] }, dir: string): string[] {
   ensureOutputDir(dir);
   const files: string[] = [];
-  for (const table of result.tables) {
-    const lines = [table.columns.map(csvCell).join(','), ...table.rows.map((row) => row.map(csvCell).join(','))];
-    writeFileSync(path.join(dir, `${table.name}.csv`), `${lines.join('\n')}\n`);
-    files.push(`${table.name}.csv`);
-  }
-  for (const csv of result.csv ?? []) {
-    writeFileSync(path.join(dir, `${csv.name}.csv`), csv.text);
-    files.push(`${csv.name}.csv`);
+  // tables and analysis CSVs: the same texts the app's "all data (.zip)" export holds
+  for (const file of resultTextFiles(result)) {
+    writeFileSync(path.join(dir, file.name), file.text);
+    files.push(file.name);
   }
   for (const array of result.arrays) {
     writeNpyFile(path.join(dir, `${array.name}.npy`), array.data, array.shape);
@@ -61,16 +53,7 @@ export function writeExperimentResult(result: ExperimentResult & { csv?: { name:
     files.push(`${figure.name}.svg`);
   }
   files.push('summary.json');
-  writeJsonFile(path.join(dir, 'summary.json'), {
-    name: result.name,
-    title: result.title,
-    quick: result.quick,
-    seed: result.seed,
-    elapsedMs: result.elapsedMs,
-    stopped: result.stopped,
-    files,
-    ...result.summary,
-  });
+  writeJsonFile(path.join(dir, 'summary.json'), summaryJson(result, files));
   return files;
 }
 

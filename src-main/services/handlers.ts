@@ -28,6 +28,7 @@ import type { JobManager } from './jobManager.js';
 import { findNetwork, findTarget, networkPayload, targetPayload } from './modelSources.js';
 import type { ProjectsApi } from './projectsApi.js';
 import { createSpeedHandlers } from './speedService.js';
+import { startExperimentJob } from './experimentJobs.js';
 
 /** Native dialogs (Electron only). Web mode has none: a path must come with the request. */
 export interface Dialogs {
@@ -178,6 +179,8 @@ export function createHandlers(services: AppServices): HandlerTable {
     'example:load': () => projects.loadExample(),
     'jobs:start-training': (request) => jobs.startTraining(request),
     'jobs:start-soc': (request) => jobs.startSoc(request),
+    // a paper experiment definition as a job (experimentJobs.ts)
+    'jobs:start-experiment': (request) => startExperimentJob(jobs, projects.project(), request),
     'jobs:cancel': async ({ jobId, session }) => jobs.cancel(jobId, session),
     'jobs:list': async () => jobs.list(),
     'jobs:get': async ({ jobId }) => jobs.get(jobId),

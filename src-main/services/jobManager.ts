@@ -33,6 +33,7 @@ import {
   type SimulateResponse,
   type SocRequest,
   type SpeedOptions,
+  type ExperimentOptions,
   type TargetPayload,
   type TrainingOptions,
   type TrainingRequest,
@@ -45,6 +46,7 @@ import type {
   SocSpectrum,
   SocTask,
   SpeedTask,
+  ExperimentTask,
   TrainingTask,
   WorkerMessage,
   WorkerTask,
@@ -90,7 +92,7 @@ interface JobRecord {
   kind: JobKind;
   label: string;
   status: JobStatus;
-  request: TrainingOptions | SocRequest | SpeedOptions;
+  request: TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions;
   done: number;
   total: number;
   /** Reported by the worker when done/total is not the measure (SOC builds). */
@@ -111,6 +113,8 @@ interface JobRecord {
   /** Training: every gain snapshot received (for jobs:get), and those not yet emitted. */
   gainSnapshots: GainSnapshot[];
   pendingSnapshots: GainSnapshot[];
+  /** Experiment jobs: the definition's latest progress message. */
+  message: string | null;
   lastEmitAt: number;
   emitTimer: unknown;
   settled: Promise<void>;
@@ -131,6 +135,8 @@ export interface JobManager {
   }): Promise<{ jobId: string }>;
   /** Speed manifold (model-spec §10) on a network resolved from the open project. */
   startSpeed(options: SpeedOptions, resolved: { network: NetworkPayload; initialConditions: Float64Array }): Promise<{ jobId: string }>;
+  /** A paper experiment definition by name (worker/experimentTask.ts); network null = the definition's own. */
+  startExperiment(options: ExperimentOptions, resolved: { network: NetworkPayload | null; target: Float64Array | null; label: string }): Promise<{ jobId: string }>;
   /** Stop a job, or with `session` only that session of a training job (element 1 + session of the stop flag). */
   cancel(jobId: string, session?: number): { jobId: string; status: JobStatus };
   list(): JobSummary[];
@@ -189,6 +195,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       startedAt: job.startedAt,
       finishedAt: job.finishedAt,
       error: job.error,
+      ...(job.message !== null ? { message: job.message } : {}),
     };
   }
 
@@ -226,6 +233,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       bestError: job.bestError,
       ...(job.pendingSpectrum ? { spectrum: job.pendingSpectrum } : {}),
       ...(job.pendingSnapshots.length > 0 ? { gainSnapshots: job.pendingSnapshots } : {}),
+      ...(job.message !== null ? { message: job.message } : {}),
     });
     job.pendingSpectrum = null;
     job.pendingSnapshots = [];
@@ -276,6 +284,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       addPoints(job, message.points);
       // only the newest spectrum matters to a viewer: a later one replaces one not yet sent
       if (message.spectrum) job.pendingSpectrum = message.spectrum;
+      if (message.message !== undefined) job.message = message.message;
       if (message.gainSnapshots) {
         job.gainSnapshots.push(...message.gainSnapshots);
         job.pendingSnapshots.push(...message.gainSnapshots);
@@ -311,6 +320,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       job.done = result.sessions.reduce((sum, s) => sum + s.trialsRun, 0);
       if (status === 'done') job.done = job.total;
     }
+    if (result?.kind === 'experiment' && status === 'done') job.percent = 100;
     if (result?.kind === 'speed') {
       // speed manifold: the lowest joint error over the speeds learned
       const finite = result.errors.filter((e) => Number.isFinite(e));
@@ -331,7 +341,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     for (const job of finished.slice(0, finished.length - limit)) jobs.delete(job.jobId);
   }
 
-  function submit(job: JobRecord, task: TrainingTask | SocTask | SpeedTask, port: MessagePort, workerPort: MessagePort): Promise<void> {
+  function submit(job: JobRecord, task: TrainingTask | SocTask | SpeedTask | ExperimentTask, port: MessagePort, workerPort: MessagePort): Promise<void> {
     port.on('message', (message: WorkerMessage) => onWorkerMessage(job, message));
     return deps.pool.run(task, { transferList: [workerPort] }).then(
       async (value) => {
@@ -347,7 +357,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     );
   }
 
-  function createRecord(kind: JobKind, label: string, request: TrainingOptions | SocRequest | SpeedOptions, total: number): JobRecord {
+  function createRecord(kind: JobKind, label: string, request: TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions, total: number): JobRecord {
     return {
       jobId: newJobId(),
       kind,
@@ -372,6 +382,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       pendingSpectrum: null,
       gainSnapshots: [],
       pendingSnapshots: [],
+      message: null,
       lastEmitAt: 0,
       emitTimer: null,
       settled: Promise.resolve(),
@@ -448,6 +459,17 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
         port: port2,
         stopFlag: job.stopFlag,
       };
+      job.settled = submit(job, task, port1, port2);
+      return { jobId: job.jobId };
+    },
+
+    async startExperiment(options, resolved) {
+      ensureOpen();
+      const job = createRecord('experiment', resolved.label, options, 0);
+      const { port1, port2 } = new MessageChannel();
+      job.port = port1;
+      jobs.set(job.jobId, job);
+      const task: ExperimentTask = { kind: 'experiment', jobId: job.jobId, options, network: resolved.network, target: resolved.target, port: port2, stopFlag: job.stopFlag };
       job.settled = submit(job, task, port1, port2);
       return { jobId: job.jobId };
     },

@@ -32,6 +32,7 @@ import type {
   WorkerTask,
 } from './protocol.js';
 import { runSpeedTask } from './speedTask.js';
+import { runExperimentTask } from './experimentTask.js';
 
 /** Worker → main progress batches: often enough for a smooth ~10/s UI, rarely enough to be free. */
 const PROGRESS_POST_MS = 40;
@@ -53,6 +54,9 @@ export default async function runModelTask(task: WorkerTask): Promise<unknown> {
       return prepareNetwork(task);
     case 'speed':
       return runSpeedTask(task);
+    // a paper experiment definition by name (experimentTask.ts)
+    case 'experiment':
+      return runExperimentTask(task);
     default:
       throw taskError('invalid-payload', `unknown task kind ${(task as { kind: unknown }).kind}`);
   }

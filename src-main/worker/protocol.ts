@@ -100,7 +100,19 @@ export interface PreparedNetwork {
   readout: { channels: number; weights: Float64Array; fitError: number } | null;
 }
 
-export type WorkerTask = TrainingTask | SocTask | SimulateTask | PrepareNetworkTask | SpeedTask;
+// --- experiment jobs: one paper experiment definition by name (worker/experimentTask.ts) ---
+export interface ExperimentTask {
+  kind: 'experiment';
+  jobId: string;
+  options: import('../../src-shared/ipc/experimentContract.js').ExperimentOptions;
+  /** The project network to use as given (else the definition builds its own), and fig1's target. */
+  network: NetworkPayload | null;
+  target: Float64Array | null;
+  port: MessagePort;
+  stopFlag: Int32Array;
+}
+// --- end experiment jobs ---
+export type WorkerTask = TrainingTask | SocTask | SimulateTask | PrepareNetworkTask | SpeedTask | ExperimentTask;
 export type WorkerTaskResult<T extends WorkerTask> = T extends TrainingTask
   ? TrainingResult
   : T extends SocTask
@@ -136,6 +148,8 @@ export type WorkerMessage =
       spectrum?: SocSpectrum;
       /** Training: gains of sessions at chosen trials since the previous batch. */
       gainSnapshots?: GainSnapshot[];
+      /** Experiment jobs: the definition's latest progress message. */
+      message?: string;
     }
   /** Sent right before the task resolves when it was stopped early (for logs; the result says it too). */
   | { type: 'stopped' };

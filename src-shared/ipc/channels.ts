@@ -10,6 +10,7 @@ export const CHANNELS = {
   jobsStartTraining: 'jobs:start-training',
   jobsStartSoc: 'jobs:start-soc',
   jobsStartSpeed: 'jobs:start-speed',
+  jobsStartExperiment: 'jobs:start-experiment',
   jobsCancel: 'jobs:cancel',
   jobsList: 'jobs:list',
   jobsGet: 'jobs:get',

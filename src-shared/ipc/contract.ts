@@ -30,6 +30,10 @@
 import { z } from 'zod';
 import { CHANNELS, EVENTS } from './channels.js';
 import type { Project, ProjectNetwork, TargetMovement } from '../project/schema.js';
+// --- experiment jobs (a paper experiment definition run by name; experimentContract.ts) ---
+import { experimentJobResultSchema, experimentRequestSchema } from './experimentContract.js';
+export * from './experimentContract.js';
+// --- end experiment jobs ---
 
 export { CHANNELS, EVENTS, ELECTRON_CHANNEL_PREFIX } from './channels.js';
 
@@ -391,7 +395,7 @@ export type SpeedResult = z.infer<typeof speedResultSchema>;
 export const JOB_STATUSES = ['queued', 'running', 'done', 'cancelled', 'failed'] as const;
 export const jobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
-export const jobKindSchema = z.enum(['training', 'soc', 'speed']);
+export const jobKindSchema = z.enum(['training', 'soc', 'speed', 'experiment']);
 export type JobKind = z.infer<typeof jobKindSchema>;
 
 export const trainingSessionResultSchema = z.object({
@@ -444,7 +448,7 @@ export const socResultSchema = z.object({
 });
 export type SocResult = z.infer<typeof socResultSchema>;
 
-export const jobResultSchema = z.discriminatedUnion('kind', [trainingResultSchema, socResultSchema, speedResultSchema]);
+export const jobResultSchema = z.discriminatedUnion('kind', [trainingResultSchema, socResultSchema, speedResultSchema, experimentJobResultSchema]);
 export type JobResult = z.infer<typeof jobResultSchema>;
 
 export const jobSummarySchema = z.object({
@@ -462,6 +466,8 @@ export const jobSummarySchema = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   error: errorInfoSchema.nullable(),
+  /** Experiment jobs: the definition's latest progress message ("target 2/3: training x0 …"). */
+  message: z.string().optional(),
 });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 
@@ -477,7 +483,7 @@ export const gainSnapshotSchema = z.object({
 export type GainSnapshot = z.infer<typeof gainSnapshotSchema>;
 
 export const jobDetailSchema = jobSummarySchema.extend({
-  request: z.union([trainingRequestSchema, socRequestSchema, speedRequestSchema]),
+  request: z.union([trainingRequestSchema, socRequestSchema, speedRequestSchema, experimentRequestSchema]),
   /** Error points received so far, per session (the live error curve). */
   errorsBySession: z.array(z.array(z.number())),
   /** Training: gain snapshots received so far (all sessions, in arrival order). */
@@ -564,6 +570,11 @@ export const invokeContract = {
   },
   [CHANNELS.jobsStartSpeed]: {
     request: speedRequestSchema,
+    response: z.object({ jobId: id }),
+  },
+  /** Run one paper experiment definition (fig1, supp1f, supp2, fig4, supp3, fig6, supp5, fig8) as a job. */
+  [CHANNELS.jobsStartExperiment]: {
+    request: experimentRequestSchema,
     response: z.object({ jobId: id }),
   },
   [CHANNELS.jobsCancel]: {
@@ -712,6 +723,8 @@ export const eventContract = {
     spectrum: z
       .object({ iteration: z.number().int(), alpha: z.number(), re: z.array(z.number()), im: z.array(z.number()) })
       .optional(),
+    /** Experiment jobs: the definition's latest progress message. */
+    message: z.string().optional(),
   }),
   /** Exactly once per job. A cancelled job carries its partial result. */
   [EVENTS.jobsFinished]: z.object({

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { boxStats } from '../../src-shared/analysis/statistics.js';
+import { figureOption } from '../../src-shared/experiments/figureOption.js';
+import { figureCsv, resultTextFiles, summaryJson, tableCsv } from '../../src-shared/experiments/figureData.js';
+import type { BoxFigure, FigureSpec, HeatmapFigure, HistogramFigure, LinesFigure, ScatterFigure } from '../../src-shared/experiments/figureSpec.js';
+import { runSupp1f } from '../../src-shared/experiments/supp1f.js';
+import { figureOption as cliFigureOption } from '../../src-cli/svg/figures.js';
+
+type Series = { type: string; name: string; data: unknown[]; markLine?: { data: Array<{ yAxis?: number; xAxis?: number }> } };
+const seriesOf = (figure: FigureSpec, style = {}) => (figureOption(figure, style) as { series: Series[] }).series;
+
+const lines: LinesFigure = {
+  kind: 'lines', name: 'l', title: 'Lines', xLabel: 'x', yLabel: 'y', logY: true,
+  series: [
+    { name: 'a', x: [0, 1, 2], y: [1, 0.5, 0.25] },
+    { name: 'b with band', x: [0, 1, 2], y: [2, 1, 0.5], band: [0.1, 0.1, 0.1], dashed: true },
+    { name: 'c', x: [0, 1], y: [3, -1] },
+  ],
+};
+const box: BoxFigure = {
+  kind: 'box', name: 'b', title: 'Box', yLabel: 'error', logY: false,
+  categories: ['gains', 'x0', 'W'],
+  boxes: [boxStats([1, 2, 3, 4, 100]), boxStats([2, 3]), boxStats([5])],
+  points: [[1, 2, 3, 4, 100], [2, 3], [5]],
+  line: { name: 'mean before', value: 7 },
+};
+const histogram: HistogramFigure = {
+  kind: 'histogram', name: 'h', title: 'Histogram', xLabel: 'g', yLabel: 'density',
+  edges: [0, 1, 2, 3], heights: [0.2, 0.5, 0.3], overlay: { name: 'normal fit', x: [0, 1.5, 3], y: [0.1, 0.5, 0.1] },
+};
+const heatmap: HeatmapFigure = { kind: 'heatmap', name: 'm', title: 'Heat', xLabel: 'c', yLabel: 'r', rows: 2, cols: 3, data: [1, 2, 3, 4, 5, NaN] };
+const scatter: ScatterFigure = { kind: 'scatter', name: 's', title: 'Scatter', xLabel: 'x', yLabel: 'y', series: [{ name: 'p', x: [1, 2], y: [3, 4] }, { name: 'q', x: [0], y: [0] }], vLine: 0 };
+
+describe('figure spec → ECharts option (one function for the CLI and the app)', () => {
+  it('lines: one line per spec series (in order, same names), two more for a band; log axis drops y ≤ 0', () => {
+    const series = seriesOf(lines);
+    expect(series.map((s) => s.name)).toEqual(['a', 'b with band', 'b with band', 'b with band', 'c']);
+    expect(series.every((s) => s.type === 'line')).toBe(true);
+    expect(series[0].data).toEqual([[0, 1], [1, 0.5], [2, 0.25]]);
+    // band: y ± band
+    expect(series[2].data).toEqual([[0, 2.1], [1, 1.1], [2, 0.6]]);
+    expect(series[4].data).toEqual([[0, 3], [1, null]]);
+  });
+
+  it('box: a box per category with its five numbers, the reference line, outliers and every datum', () => {
+    const option = figureOption(box) as { xAxis: Array<{ data?: string[] }>; series: Series[] };
+    expect(option.xAxis[0].data).toEqual(['gains', 'x0', 'W']);
+    const [boxes, outliers, data] = option.series;
+    expect(option.series.map((s) => s.name)).toEqual(['error', 'outliers', 'data']);
+    expect(boxes.type).toBe('boxplot');
+    const b0 = boxStats([1, 2, 3, 4, 100]);
+    expect(boxes.data[0]).toEqual([b0.whiskerLow, b0.q1, b0.median, b0.q3, b0.whiskerHigh]);
+    expect(boxes.markLine?.data[0].yAxis).toBe(7);
+    expect(outliers.data).toEqual([[0, 100]]);
+    expect(data.data).toHaveLength(8);
+  });
+
+  it('histogram, heatmap and scatter keep their data and names', () => {
+    const h = seriesOf(histogram);
+    expect(h.map((s) => s.name)).toEqual(['density', 'normal fit']);
+    expect(h[0].data).toEqual([[0, 0.2], [1, 0.5], [2, 0.3], [3, 0.3]]);
+    const m = seriesOf(heatmap);
+    expect(m).toHaveLength(1);
+    expect(m[0].data).toEqual([[0, 0, 1], [1, 0, 2], [2, 0, 3], [0, 1, 4], [1, 1, 5], [2, 1, null]]);
+    const s = seriesOf(scatter);
+    expect(s.map((x) => x.name)).toEqual(['p', 'q']);
+    expect(s[0].markLine?.data[0].xAxis).toBe(0);
+  });
+
+  it('the CLI re-exports the same function; the app style drops the title and pages the legend', () => {
+    expect(cliFigureOption).toBe(figureOption);
+    const cli = figureOption(lines) as { title?: { text: string }; legend: { type: string } };
+    expect(cli.title?.text).toBe('Lines');
+    expect(cli.legend.type).toBe('plain');
+    const app = figureOption(lines, { title: false, legend: 'scroll' }) as { title?: unknown; legend: { type: string }; series: Series[] };
+    expect(app.title).toBeUndefined();
+    expect(app.legend.type).toBe('scroll');
+    expect(app.series).toEqual(seriesOf(lines));
+  });
+
+  it('every figure of a real (tiny) supp1f run: series names match the spec', () => {
+    const r = runSupp1f({ quick: true, seed: 2, targets: 2, iterations: 4 });
+    for (const figure of r.figures) {
+      const names = seriesOf(figure, { title: false, legend: 'scroll' }).map((s) => s.name);
+      if (figure.kind === 'lines') expect(names).toEqual(figure.series.map((s) => s.name));
+      if (figure.kind === 'box') {
+        expect(names).toEqual([figure.yLabel, 'outliers', 'data']);
+        expect((figureOption(figure) as { xAxis: Array<{ data?: string[] }> }).xAxis[0].data).toEqual(['gains', 'x0', 'W', 'rank1']);
+      }
+    }
+  });
+});
+
+describe('figure and result data as CSV', () => {
+  it('long tables per figure kind, values in full precision', () => {
+    expect(figureCsv(lines).split('\n').slice(0, 3)).toEqual(['series,x,y,band', 'a,0,1,', 'a,1,0.5,']);
+    const boxCsv = figureCsv(box);
+    expect(boxCsv).toContain('gains,median,3\n');
+    expect(boxCsv).toContain('gains,outlier,100\n');
+    expect(boxCsv.match(/,datum,/g)).toHaveLength(8);
+    expect(boxCsv.trimEnd().split('\n').pop()).toBe('(line),mean before,7');
+    expect(figureCsv(histogram).split('\n')[1]).toBe('bars,0,1,0.2');
+    expect(figureCsv(heatmap).trimEnd().split('\n').pop()).toBe('1,2,NaN');
+    expect(figureCsv(scatter).split('\n')).toHaveLength(2 + 3);
+  });
+
+  it('tables and summary.json as the CLI writes them', () => {
+    const table = { name: 't', columns: ['a', 'label'], rows: [[1.5, 'x, "y"'], [NaN, 'z']] };
+    expect(tableCsv(table)).toBe('a,label\n1.5,"x, ""y"""\nNaN,z\n');
+    expect(resultTextFiles({ tables: [table], csv: [{ name: 'extra', text: 'q\n' }] }).map((f) => f.name)).toEqual(['t.csv', 'extra.csv']);
+    const summary = summaryJson({ name: 'n', title: 'T', quick: true, seed: 1, elapsedMs: 5, stopped: false, summary: { k: 2 } }, ['t.csv', 'summary.json']);
+    expect(summary).toEqual({ name: 'n', title: 'T', quick: true, seed: 1, elapsedMs: 5, stopped: false, files: ['t.csv', 'summary.json'], k: 2 });
+  });
+});
