@@ -27,6 +27,7 @@ import type { ProjectNetwork, TrainingRun } from '../../src-shared/project/schem
 import type { JobManager } from './jobManager.js';
 import { findNetwork, findTarget, networkPayload, targetPayload } from './modelSources.js';
 import type { ProjectsApi } from './projectsApi.js';
+import { createPrimitivesHandlers } from './primitivesService.js';
 import { createSpeedHandlers } from './speedService.js';
 import { startExperimentJob } from './experimentJobs.js';
 
@@ -239,6 +240,8 @@ export function createHandlers(services: AppServices): HandlerTable {
     },
     'project:import': ({ fileName, bytes }) => projects.importBytes(fileName, bytes),
     'project:export': () => projects.exportBytes(),
+    // motor primitives (model-spec §9): primitivesService.ts
+    ...createPrimitivesHandlers({ jobs, projects, runFromJob: (detail) => trainingRunFromJob(detail) }),
     // speed manifolds (model-spec §10): speedService.ts
     ...createSpeedHandlers({ jobs, projects }),
   };

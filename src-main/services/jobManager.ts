@@ -51,6 +51,7 @@ import type {
   WorkerMessage,
   WorkerTask,
 } from '../worker/protocol.js';
+import type { PrimitivesFitResult, PrimitivesFitTask, PrimitivesLibraryResult, PrimitivesTask } from '../worker/primitivesTasks.js';
 
 /** The part of a piscina pool the manager uses (see workerPool.ts). */
 export interface WorkerPoolLike {
@@ -147,6 +148,8 @@ export interface JobManager {
   simulate(task: Omit<SimulateTask, 'kind'>): Promise<SimulateResponse>;
   /** Initial conditions (and optionally a readout fit) for a built W, on the interactive pool. */
   prepareNetwork(task: Omit<PrepareNetworkTask, 'kind'>): Promise<PreparedNetwork>;
+  /** Motor-primitive computations (worker/primitivesTasks.ts) on the interactive pool. */
+  runPrimitives<T extends PrimitivesTask>(task: T): Promise<T extends PrimitivesFitTask ? PrimitivesFitResult : PrimitivesLibraryResult>;
   dispose(): Promise<void>;
 }
 
@@ -526,6 +529,16 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       ensureOpen();
       try {
         return (await interactivePool.run({ kind: 'prepare-network', ...task })) as PreparedNetwork;
+      } catch (error) {
+        const info = errorFromWorker(error);
+        throw new GainLabError(info.code, info.message);
+      }
+    },
+
+    async runPrimitives(task) {
+      ensureOpen();
+      try {
+        return (await interactivePool.run(task)) as never;
       } catch (error) {
         const info = errorFromWorker(error);
         throw new GainLabError(info.code, info.message);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { GainLabError, type ProjectSummary, type ResponseOf } from '../../src-shared/ipc/contract.js';
 import { decodeProjectFile, encodeProject } from '../../src-shared/project/archive.js';
 import { createEmptyProject, PROJECT_FILE_EXTENSION, type Project, type ProjectNetwork, type TargetMovement, type TrainingRun } from '../../src-shared/project/schema.js';
+import type { PrimitiveLibrary } from '../../src-shared/project/schema.js';
 import type { SpeedManifold } from '../../src-shared/project/schema.js';
 
 export interface ProjectChanges {
@@ -20,6 +21,9 @@ export interface ProjectChanges {
   removeTargetIds?: string[];
   addRuns?: TrainingRun[];
   removeRunIds?: string[];
+  /** Motor primitive libraries (model-spec §9) to add or replace, and to remove by id. */
+  upsertPrimitiveLibraries?: PrimitiveLibrary[];
+  removePrimitiveLibraryIds?: string[];
   /** Speed manifolds (model-spec §10) to add or replace, and to remove by id. */
   upsertSpeedManifolds?: SpeedManifold[];
   removeSpeedManifoldIds?: string[];
@@ -69,6 +73,17 @@ export function applyProjectChanges(project: Project, changes: ProjectChanges, n
   next.networks = next.networks.filter((n) => !dropNetworks.has(n.id));
   next.targets = next.targets.filter((t) => !dropTargets.has(t.id));
   next.runs = next.runs.filter((r) => !dropRuns.has(r.id));
+  // motor primitive libraries: added/removed here; a removed network takes its libraries with it and
+  // a removed run is dropped from the runIds of libraries naming it (their gains stay), so the
+  // project stays valid (validate.ts checks both references)
+  if (changes.upsertPrimitiveLibraries || changes.removePrimitiveLibraryIds || dropNetworks.size > 0 || dropRuns.size > 0) {
+    const libraries = [...(project.primitiveLibraries ?? [])];
+    upsert(libraries, changes.upsertPrimitiveLibraries);
+    const dropLibraries = new Set(changes.removePrimitiveLibraryIds ?? []);
+    next.primitiveLibraries = libraries
+      .filter((library) => !dropLibraries.has(library.id) && !dropNetworks.has(library.networkId))
+      .map((library) => (library.runIds.some((id) => dropRuns.has(id)) ? { ...library, runIds: library.runIds.filter((id) => !dropRuns.has(id)) } : library));
+  }
   // speed manifolds: added/removed here; a removed network takes its manifolds with it
   if (changes.upsertSpeedManifolds || changes.removeSpeedManifoldIds || dropNetworks.size > 0) {
     const manifolds = [...(project.speedManifolds ?? [])];

@@ -32,6 +32,7 @@ import type {
   WorkerTask,
 } from './protocol.js';
 import { runSpeedTask } from './speedTask.js';
+import { runPrimitivesTask } from './primitivesTasks.js';
 import { runExperimentTask } from './experimentTask.js';
 
 /** Worker → main progress batches: often enough for a smooth ~10/s UI, rarely enough to be free. */
@@ -52,6 +53,10 @@ export default async function runModelTask(task: WorkerTask): Promise<unknown> {
       return runSimulation(task);
     case 'prepare-network':
       return prepareNetwork(task);
+    // motor primitives (model-spec §9): library outputs and least-squares fits
+    case 'primitives-library':
+    case 'primitives-fit':
+      return runPrimitivesTask(task);
     case 'speed':
       return runSpeedTask(task);
     // a paper experiment definition by name (experimentTask.ts)

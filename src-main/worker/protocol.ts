@@ -100,6 +100,9 @@ export interface PreparedNetwork {
   readout: { channels: number; weights: Float64Array; fitError: number } | null;
 }
 
+// motor primitives (worker/primitivesTasks.ts), run on the interactive pool
+import type { PrimitivesTask } from './primitivesTasks.js';
+export type { PrimitivesTask } from './primitivesTasks.js';
 // --- experiment jobs: one paper experiment definition by name (worker/experimentTask.ts) ---
 export interface ExperimentTask {
   kind: 'experiment';
@@ -112,7 +115,7 @@ export interface ExperimentTask {
   stopFlag: Int32Array;
 }
 // --- end experiment jobs ---
-export type WorkerTask = TrainingTask | SocTask | SimulateTask | PrepareNetworkTask | SpeedTask | ExperimentTask;
+export type WorkerTask = TrainingTask | SocTask | SimulateTask | PrepareNetworkTask | SpeedTask | PrimitivesTask | ExperimentTask;
 export type WorkerTaskResult<T extends WorkerTask> = T extends TrainingTask
   ? TrainingResult
   : T extends SocTask

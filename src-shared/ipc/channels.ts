@@ -27,6 +27,10 @@ export const CHANNELS = {
   projectUpdate: 'project:update',
   projectImport: 'project:import',
   projectExport: 'project:export',
+  // motor primitives (model-spec §9)
+  primitivesCreateLibrary: 'primitives:create-library',
+  primitivesFit: 'primitives:fit',
+  primitivesRemoveLibrary: 'primitives:remove-library',
   // speed manifolds (model-spec §10)
   speedStoreManifold: 'speed:store-manifold',
   speedRemoveManifold: 'speed:remove-manifold',

@@ -534,6 +534,61 @@ export const simulateResponseSchema = z.object({
 });
 export type SimulateResponse = z.infer<typeof simulateResponseSchema>;
 
+// --- motor primitives (model-spec §9): libraries stored in the project, fits of novel targets --
+export const createLibraryRequestSchema = z
+  .strictObject({
+    /** The project network every pattern was learned on (and the library is stored for). */
+    networkId: id,
+    name: z.string().trim().min(1).max(200),
+    /**
+     * Finished training jobs, one per pattern (stored in the project as runs first), and/or runs
+     * already in the project; patterns in this order (jobs first). Each contributes the best gains
+     * of its best session.
+     */
+    jobIds: z.array(id).max(64).default([]),
+    runIds: z.array(id).max(64).default([]),
+  })
+  .refine((r) => r.jobIds.length + r.runIds.length >= 1, { message: 'a library needs at least one pattern (jobIds or runIds)', path: ['jobIds'] })
+  .refine((r) => r.jobIds.length + r.runIds.length <= 64, { message: 'at most 64 patterns', path: ['jobIds'] });
+export type CreateLibraryRequest = z.input<typeof createLibraryRequestSchema>;
+
+export const primitivesFitRequestSchema = z.strictObject({
+  libraryId: id,
+  /** When given, the network the caller is looking at: a library built on another one is refused. */
+  networkId: id.optional(),
+  /** The novel target: an id in the open project, or the data itself. */
+  target: z.union([z.object({ targetId: id }), targetPayloadSchema]),
+  /** Ridge penalty δ on the coefficients (library.ts FitOptions; 0 = plain least squares). */
+  ridge: finite.min(0).max(1e6).default(0),
+});
+export type PrimitivesFitRequest = z.input<typeof primitivesFitRequestSchema>;
+
+export const primitivesFitResponseSchema = z.object({
+  libraryId: id,
+  networkId: id,
+  channels: z.number().int(),
+  nSamples: z.number().int(),
+  duration: z.number(),
+  /** Least-squares coefficients c (length l). */
+  coefficients: float64ArraySchema,
+  /** m(1) + Σ c_k (m_k − m(1)), channel-major. */
+  fit: float64ArraySchema,
+  fitError: z.number(),
+  /** Combined gains g = 1 + Σ c_k (g_k − 1), per neuron. */
+  gains: float64ArraySchema,
+  /** The network's output with the combined gains, channel-major. */
+  output: float64ArraySchema,
+  outputError: z.number(),
+  /** m(1), the output with all gains 1, and its error. */
+  baseline: float64ArraySchema,
+  baselineError: z.number(),
+  /** The target fitted (as resolved). */
+  target: float64ArraySchema,
+  durationMs: z.number(),
+});
+export type PrimitivesFitResponse = z.infer<typeof primitivesFitResponseSchema>;
+// --- end motor primitives ----------------------------------------------------------------------
+
 // ---------------------------------------------------------------------------------------------
 // Channels
 // ---------------------------------------------------------------------------------------------
@@ -695,6 +750,25 @@ export const invokeContract = {
   [CHANNELS.projectExport]: {
     request: empty,
     response: z.object({ fileName: z.string(), bytes: uint8ArraySchema }),
+  },
+  // --- motor primitives ---
+  /**
+   * Build a primitive library from finished training runs (model-spec §9): the best gains of each
+   * run and each pattern's output (simulated in the worker), stored in the open project (dirty).
+   */
+  [CHANNELS.primitivesCreateLibrary]: {
+    request: createLibraryRequestSchema,
+    response: z.object({ libraryId: id, project: projectSummarySchema }),
+  },
+  /** Least-squares combination of a library for a novel target: fit, combined gains and their output. */
+  [CHANNELS.primitivesFit]: {
+    request: primitivesFitRequestSchema,
+    response: primitivesFitResponseSchema,
+  },
+  /** Remove a library from the open project (its runs stay). */
+  [CHANNELS.primitivesRemoveLibrary]: {
+    request: z.strictObject({ libraryId: id }),
+    response: projectSummarySchema,
   },
   // --- speed manifolds ---
   /** Store a finished (or cancelled) speed job's manifold in the open project (id = job id; replaces an earlier copy). */

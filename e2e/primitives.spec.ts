@@ -1,0 +1,105 @@
+/**
+ * Motor primitives end to end in the web mode (model-spec §9): a small SOC network, three
+ * generated targets learned into a 3-pattern library (gradient rule, a few Adam iterations each),
+ * a novel target drawn with the mouse and fitted (coefficients, fit and output errors), then a
+ * refinement from the combined gains shown next to learning from scratch.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { collectPageErrors, gotoWelcome } from './helpers.js';
+
+/** Press and drag across the editor's plot: a stroke from left to right through a bump. */
+async function drawStroke(page: Page): Promise<void> {
+  const canvas = page.getByTestId('editor-canvas');
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('the editor canvas has no box');
+  const x0 = box.x + box.width * 0.15;
+  const x1 = box.x + box.width * 0.85;
+  const yMid = box.y + box.height * 0.55;
+  await page.mouse.move(x0, yMid);
+  await page.mouse.down();
+  const steps = 30;
+  for (let i = 1; i <= steps; i++) {
+    const t = i / steps;
+    await page.mouse.move(x0 + (x1 - x0) * t, yMid - Math.sin(Math.PI * t) * box.height * 0.25);
+  }
+  await page.mouse.up();
+}
+
+test('build a 3-pattern library on a small network, fit a drawn target, see both errors, refine', async ({ page }, testInfo) => {
+  testInfo.setTimeout(120_000);
+  const pageErrors = collectPageErrors(page);
+  await gotoWelcome(page);
+  await page.getByRole('button', { name: 'New project' }).click();
+  await expect(page.getByTestId('workspace')).toBeVisible();
+
+  // a target for the readout fit, then a small SOC network (N = 40, adaptive: about a second)
+  await page.getByRole('button', { name: 'Draw target…' }).click();
+  await page.getByTestId('target-editor').getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Add to project' }).click();
+  await page.getByRole('tab', { name: 'Build network' }).click();
+  await page.getByLabel('Neurons N').fill('40');
+  await page.getByLabel('Recipe').selectOption('adaptive');
+  await page.getByRole('button', { name: 'Build', exact: true }).click();
+  const addNetwork = page.getByRole('button', { name: 'Add network to project' });
+  await expect(addNetwork).toBeVisible({ timeout: 60_000 });
+  await addNetwork.click();
+  await expect(page.getByTestId('network-summary').locator('[data-fact="n"]')).toHaveText('40');
+
+  // the primitives view: three generated targets, learned by the gradient rule
+  await page.getByTestId('open-primitives').click();
+  const view = page.getByTestId('primitives-view');
+  await expect(view).toBeVisible();
+  const builder = view.getByTestId('library-builder');
+  await builder.getByRole('spinbutton', { name: 'Number of generated targets' }).fill('3');
+  await builder.getByRole('spinbutton', { name: 'First seed of the generated targets' }).fill('11');
+  await builder.getByTestId('generate-targets').click();
+  // generated targets are chosen for the library at once
+  await expect(builder.getByTestId('library-target').locator('input:checked')).toHaveCount(3);
+  await builder.getByRole('radio', { name: 'Gradient (Adam)' }).click();
+  await builder.getByRole('spinbutton', { name: 'Iterations' }).fill('150');
+  await builder.getByRole('textbox', { name: 'Library name' }).fill('Three reaches');
+  await builder.getByRole('button', { name: 'Build library' }).click();
+  await expect(builder.getByTestId('library-build')).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
+  const library = view.getByTestId('library-item').filter({ hasText: 'Three reaches' });
+  await expect(library).toHaveAttribute('data-size', '3');
+  // stored in the (now unsaved) project
+  await expect(page).toHaveTitle(/^• /);
+
+  // a novel target drawn with the mouse
+  await view.getByRole('button', { name: 'Draw new target…' }).click();
+  const editor = page.getByTestId('target-editor');
+  await expect(editor).toBeVisible();
+  await editor.getByRole('button', { name: 'Blank' }).click();
+  await editor.getByLabel('Name').fill('Novel reach');
+  await drawStroke(page);
+  await editor.getByRole('button', { name: 'Add to project' }).click();
+  await expect(editor).toHaveCount(0);
+  await expect(view.getByTestId('fit-target').locator('option:checked')).toHaveText('Novel reach');
+
+  await view.getByTestId('fit-button').click();
+  const fitError = view.getByTestId('fit-error');
+  const outputError = view.getByTestId('output-error');
+  await expect(fitError).toHaveText(/^\d/);
+  await expect(outputError).toHaveText(/^\d/);
+  const fitValue = Number(await fitError.textContent());
+  const outputValue = Number(await outputError.textContent());
+  const baselineValue = Number(await view.getByTestId('baseline-fit-error').textContent());
+  expect(Number.isFinite(fitValue) && Number.isFinite(outputValue)).toBe(true);
+  // least squares never does worse than not combining at all (c = 0 gives the g = 1 output)
+  expect(fitValue).toBeLessThanOrEqual(baselineValue * (1 + 1e-3));
+  await expect(view.getByTestId('coefficients')).toHaveAttribute('data-count', '3');
+  await expect(view.getByTestId('fit-plot').getByTestId('analysis-plot')).toBeVisible();
+
+  // refine: from the combined gains and from scratch, both curves drawn
+  await view.getByRole('spinbutton', { name: 'Refine trials' }).fill('100');
+  await view.getByTestId('refine-button').click();
+  const curves = view.getByTestId('refine-curves');
+  await expect(curves).toHaveAttribute('data-series', '2', { timeout: 60_000 });
+  await expect(curves.getByTestId('refine-combination-error')).toHaveText(/^\d/);
+  await expect(curves.getByTestId('refine-scratch-error')).toHaveText(/^\d/);
+  await expect(curves).toContainText('from the combination: ', { timeout: 60_000 });
+  await expect.poll(async () => (await curves.textContent())?.match(/\(done\)/g)?.length ?? 0, { timeout: 60_000 }).toBe(2);
+  // each curve holds its 101 points (iteration 0 = the start) once both are done
+  await expect.poll(async () => Number(await curves.getAttribute('data-points')), { timeout: 5_000 }).toBe(202);
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});

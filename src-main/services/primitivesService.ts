@@ -1,0 +1,186 @@
+/**
+ * Motor primitives in the app (model-spec §9): the handlers of primitives:create-library,
+ * primitives:fit and primitives:remove-library. Plain Node, dependencies passed in (the job
+ * manager runs the numerics on the worker's interactive pool; the projects service stores the
+ * library). handlers.ts spreads these into the handler table.
+ *
+ * A library is built from finished training runs, one per pattern: pattern k = the best gains of
+ * run k's best session, m_k = the network's output with them (simulated in the worker, initial
+ * condition 0, the network's grid). The record (project/schema.ts PrimitiveLibrary) keeps gains,
+ * outputs and the run ids; runs that were jobs only are stored in the project with it.
+ */
+import {
+  GainLabError,
+  type ParsedRequestOf,
+  type ResponseOf,
+  type TargetPayload,
+} from '../../src-shared/ipc/contract.js';
+import { libraryToProject } from '../../src-shared/primitives/projectStore.js';
+import type { PrimitiveLibrary, Project, TrainingRun } from '../../src-shared/project/schema.js';
+import type { JobManager } from './jobManager.js';
+import { findNetwork, findTarget, networkPayload, targetPayload } from './modelSources.js';
+import type { ProjectsApi } from './projectsApi.js';
+
+export interface PrimitivesDeps {
+  jobs: JobManager;
+  projects: ProjectsApi;
+  /** handlers.ts `trainingRunFromJob` (passed in to keep this module free of the handler table). */
+  runFromJob: (detail: ReturnType<JobManager['get']>) => TrainingRun;
+  now?: () => Date;
+}
+
+type PrimitivesChannel = 'primitives:create-library' | 'primitives:fit' | 'primitives:remove-library';
+export type PrimitivesHandlers = { [C in PrimitivesChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
+
+/** The session with the lowest error of a run. */
+function bestSession(run: TrainingRun): TrainingRun['sessions'][number] {
+  if (run.sessions.length === 0) throw new GainLabError('invalid-payload', `Training run "${run.name}" has no finished session to take gains from.`);
+  let best = run.sessions[0];
+  for (const session of run.sessions) if (session.bestError < best.bestError) best = session;
+  return best;
+}
+
+export function findLibrary(project: Project, libraryId: string): PrimitiveLibrary {
+  const library = (project.primitiveLibraries ?? []).find((l) => l.id === libraryId);
+  if (!library) throw new GainLabError('not-found', `The project has no primitive library "${libraryId}".`);
+  return library;
+}
+
+export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandlers {
+  const { jobs, projects } = deps;
+  const now = deps.now ?? (() => new Date());
+  let counter = 0;
+
+  return {
+    'primitives:create-library': async (request) => {
+      const project = projects.project();
+      const network = findNetwork(project, request.networkId);
+      const payload = networkPayload(network, 0); // throws when the network has no readout yet
+      const grid = `${network.readout!.channels} channel(s) × ${network.params.nSamples} samples over ${network.params.duration} ms`;
+
+      // the runs, in pattern order: finished jobs (stored as runs with the library) then project runs
+      const newRuns: TrainingRun[] = [];
+      const runs: TrainingRun[] = [];
+      const seen = new Set<string>();
+      for (const jobId of request.jobIds) {
+        const stored = project.runs.find((r) => r.id === jobId);
+        let run = stored;
+        if (!run) {
+          const detail = jobs.get(jobId);
+          if (detail.kind !== 'training' || (detail.status !== 'done' && detail.status !== 'cancelled') || !detail.result) {
+            throw new GainLabError('invalid-payload', `Job "${detail.label}" is ${detail.status}; a library takes finished training runs only.`);
+          }
+          run = deps.runFromJob(detail);
+          newRuns.push(run);
+        }
+        runs.push(run);
+      }
+      for (const runId of request.runIds) {
+        const run = project.runs.find((r) => r.id === runId);
+        if (!run) throw new GainLabError('not-found', `The project has no training run "${runId}".`);
+        runs.push(run);
+      }
+      const patterns: Float64Array[] = [];
+      const targets: (Float64Array | null)[] = [];
+      for (const run of runs) {
+        if (seen.has(run.id)) throw new GainLabError('invalid-payload', `Training run "${run.name}" is named twice; each pattern comes from its own run.`);
+        seen.add(run.id);
+        if (run.networkId !== network.id) {
+          throw new GainLabError('invalid-payload', `Training run "${run.name}" was trained on network "${run.networkId}", not on "${network.name}".`);
+        }
+        const trainable = (run.settings as { trainable?: unknown }).trainable;
+        if (trainable !== undefined && trainable !== 'gains') {
+          throw new GainLabError('invalid-payload', `Training run "${run.name}" trained ${String(trainable)}, not the gains; a library holds gain patterns.`);
+        }
+        const gains = bestSession(run).bestGains;
+        if (gains.length !== network.n) {
+          throw new GainLabError('invalid-payload', `Training run "${run.name}" has ${gains.length} gains; network "${network.name}" has n = ${network.n}.`);
+        }
+        patterns.push(gains);
+        // the pattern's own target, for its error (when it is a single target on the network's grid)
+        const target = run.targetIds.length === 1 ? project.targets.find((t) => t.id === run.targetIds[0]) : undefined;
+        const onGrid = target && target.channels === network.readout!.channels && target.nSamples === network.params.nSamples && target.duration === network.params.duration;
+        targets.push(onGrid ? target.values : null);
+      }
+
+      const computed = await jobs.runPrimitives({ kind: 'primitives-library', network: payload, patterns, targets });
+      const l = patterns.length;
+      const library = {
+        size: l,
+        n: network.n,
+        channels: computed.channels,
+        nSamples: computed.nSamples,
+        gains: concat(patterns, network.n),
+        outputs: computed.outputs,
+        targets: new Float64Array(0),
+        errors: Float64Array.from(computed.errors),
+      };
+      const libraryId = `library-${now().getTime().toString(36)}-${(++counter).toString(36)}`;
+      const record = libraryToProject(library, { id: libraryId, name: request.name, networkId: network.id, runIds: runs.map((r) => r.id) });
+      if (record.outputs.data.length !== l * computed.channels * computed.nSamples) {
+        throw new GainLabError('internal', `The library's outputs do not match ${l} pattern(s) on ${grid}.`);
+      }
+      const summary = await projects.update({ addRuns: newRuns.length > 0 ? newRuns : undefined, upsertPrimitiveLibraries: [record] });
+      return { libraryId, project: summary };
+    },
+
+    'primitives:fit': async (request) => {
+      const started = Date.now();
+      const project = projects.project();
+      const library = findLibrary(project, request.libraryId);
+      if (request.networkId !== undefined && request.networkId !== library.networkId) {
+        const shown = project.networks.find((n) => n.id === request.networkId)?.name ?? request.networkId;
+        const own = project.networks.find((n) => n.id === library.networkId)?.name ?? library.networkId;
+        throw new GainLabError('invalid-payload', `Library "${library.name}" was built on network "${own}", not on "${shown}"; select that network to use it.`);
+      }
+      const network = project.networks.find((n) => n.id === library.networkId);
+      if (!network) throw new GainLabError('not-found', `Library "${library.name}" was built on network "${library.networkId}", which is no longer in the project.`);
+      const payload = networkPayload(network, 0);
+      const [size, n] = library.gains.shape;
+      if (n !== network.n) throw new GainLabError('invalid-payload', `Library "${library.name}" has ${n} gains per pattern but network "${network.name}" has n = ${network.n}.`);
+      const channels = payload.readout.channels;
+      const nSamples = network.params.nSamples;
+      const outputShape = library.outputs.shape;
+      if (outputShape[0] !== size || outputShape[outputShape.length - 1] !== nSamples || library.outputs.data.length !== size * channels * nSamples) {
+        throw new GainLabError('invalid-payload', `Library "${library.name}" holds outputs of shape (${outputShape.join(', ')}), not ${size} × ${channels} × ${nSamples} as network "${network.name}" reads out.`);
+      }
+      const target: TargetPayload = 'targetId' in request.target ? targetPayload(findTarget(project, request.target.targetId)) : request.target;
+      if (target.channels !== channels || target.nSamples !== nSamples || Math.abs(target.duration - network.params.duration) > 1e-9 * network.params.duration) {
+        throw new GainLabError(
+          'invalid-payload',
+          `Target "${target.name}" has ${target.channels} channel(s) × ${target.nSamples} samples over ${target.duration} ms; library "${library.name}" needs ${channels} × ${nSamples} over ${network.params.duration} ms.`,
+        );
+      }
+      const result = await jobs.runPrimitives({
+        kind: 'primitives-fit',
+        network: payload,
+        gains: library.gains.data,
+        outputs: library.outputs.data,
+        size,
+        target: target.values,
+        ridge: request.ridge,
+      });
+      return {
+        libraryId: library.id,
+        networkId: network.id,
+        channels,
+        nSamples,
+        duration: network.params.duration,
+        ...result,
+        target: target.values,
+        durationMs: Date.now() - started,
+      };
+    },
+
+    'primitives:remove-library': async ({ libraryId }) => {
+      findLibrary(projects.project(), libraryId);
+      return projects.update({ removePrimitiveLibraryIds: [libraryId] });
+    },
+  };
+}
+
+function concat(rows: Float64Array[], width: number): Float64Array {
+  const out = new Float64Array(rows.length * width);
+  rows.forEach((row, k) => out.set(row, k * width));
+  return out;
+}

@@ -1,0 +1,129 @@
+/**
+ * The primitives view's plots as pure functions of the data (option for the screen and the
+ * SVG/PNG export, csv for the data), in the AnalysisPlot shape PlotCard shows and exports.
+ */
+import type { AnalysisPlot } from '../../plots/analysisOptions.js';
+import { errorYAxis, formatError, outputPlotOption, type ChartOption } from '../../plots/options.js';
+import { copperHex } from '../../plots/palette.js';
+
+const AXIS_LABEL = { color: '#4a4a4a', fontSize: 11 };
+const AXIS_NAME = { color: '#333', fontSize: 12 };
+const SPLIT_LINE = { lineStyle: { color: '#ececec' } };
+export const FIT_COLOR = '#3b6e8f';
+export const OUTPUT_COLOR = copperHex(0.8);
+export const SCRATCH_COLOR = '#8c8c8c';
+
+export function csvTable(header: string[], rows: Array<Array<number | string>>): string {
+  const cell = (v: number | string) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return `${[header.join(','), ...rows.map((row) => row.map(cell).join(','))].join('\n')}\n`;
+}
+
+/** Bar chart of the least-squares coefficients c_k, one bar per pattern (named by its target). */
+export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: string[]): AnalysisPlot {
+  const values = Array.from(coefficients);
+  const names = values.map((_, k) => patternNames[k] ?? `pattern ${k + 1}`);
+  return {
+    id: 'coefficients',
+    title: 'Coefficients c',
+    caption: `Least-squares weights of the ${values.length} library patterns (g = 1 + Σ c_k (g_k − 1)).`,
+    option: {
+      animation: false,
+      grid: { left: 56, right: 16, top: 16, bottom: 48 },
+      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : String(v)) },
+      xAxis: {
+        type: 'category',
+        data: names.map((name, k) => `${k + 1}`),
+        name: 'pattern k',
+        nameLocation: 'middle',
+        nameGap: 28,
+        nameTextStyle: AXIS_NAME,
+        axisLabel: AXIS_LABEL,
+      },
+      yAxis: { type: 'value', name: 'c_k', nameLocation: 'middle', nameGap: 40, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
+      series: [
+        {
+          name: 'c_k',
+          type: 'bar',
+          data: values.map((v) => ({ value: v, itemStyle: { color: v >= 0 ? copperHex(0.7) : FIT_COLOR } })),
+          barMaxWidth: 40,
+        },
+      ],
+    },
+    csv: csvTable(['pattern', 'name', 'coefficient'], values.map((v, k) => [k + 1, names[k], v])),
+  };
+}
+
+export interface FitCurves {
+  duration: number;
+  nSamples: number;
+  channels: number;
+  target: Float64Array;
+  targetName: string;
+  baseline: Float64Array;
+  fit: Float64Array;
+  output: Float64Array;
+  fitError: number;
+  outputError: number;
+}
+
+/** Target, the fit (combination of the library's outputs) and the network's output with the combined gains. */
+export function fitPlot(c: FitCurves): AnalysisPlot {
+  const option = outputPlotOption({
+    duration: c.duration,
+    nSamples: c.nSamples,
+    channels: c.channels,
+    target: { name: c.targetName, values: c.target },
+    curves: [
+      { name: 'gains = 1', values: c.baseline, color: '#b5b5b5', width: 1.2 },
+      { name: 'fit Σ c_k m_k', values: c.fit, color: FIT_COLOR, width: 2 },
+      { name: 'output, combined gains', values: c.output, color: OUTPUT_COLOR, width: 2.5 },
+    ],
+  });
+  const rows: number[][] = [];
+  for (let k = 0; k < c.nSamples; k++) {
+    const row = [(k * c.duration) / (c.nSamples - 1)];
+    for (let ch = 0; ch < c.channels; ch++) {
+      const i = ch * c.nSamples + k;
+      row.push(c.target[i], c.baseline[i], c.fit[i], c.output[i]);
+    }
+    rows.push(row);
+  }
+  const header = ['time_ms'];
+  for (let ch = 0; ch < c.channels; ch++) header.push(`target_ch${ch + 1}`, `gains1_ch${ch + 1}`, `fit_ch${ch + 1}`, `output_ch${ch + 1}`);
+  return {
+    id: 'fit-and-output',
+    title: 'Fit and output',
+    caption: `Fit error ${formatError(c.fitError)}; the network's output with the combined gains has error ${formatError(c.outputError)}.`,
+    option,
+    csv: csvTable(header, rows),
+  };
+}
+
+/** Two error curves (refined from the combination, learned from scratch) over trials/iterations. */
+export function refineOption(
+  fromCombination: [number, number][],
+  fromScratch: [number, number][],
+  logY: boolean,
+  xName: string,
+): ChartOption {
+  return {
+    animation: false,
+    grid: { left: 64, right: 16, top: 28, bottom: 40 },
+    legend: { show: true, top: 2, right: 8, icon: 'rect', itemWidth: 16, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } },
+    tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
+    xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME, min: 0, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
+    yAxis: errorYAxis(logY),
+    series: [
+      { id: 'combination', name: 'from the combination', type: 'line', data: fromCombination, symbol: 'none', lineStyle: { color: OUTPUT_COLOR, width: 2 }, itemStyle: { color: OUTPUT_COLOR } },
+      { id: 'scratch', name: 'from scratch (g = 1)', type: 'line', data: fromScratch, symbol: 'none', lineStyle: { color: SCRATCH_COLOR, width: 1.5 }, itemStyle: { color: SCRATCH_COLOR } },
+    ],
+  };
+}
+
+/** CSV of the two refine curves side by side (empty cells where one is shorter). */
+export function refineCsv(fromCombination: [number, number][], fromScratch: [number, number][]): string {
+  const a = new Map(fromCombination);
+  const b = new Map(fromScratch);
+  const xs = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y);
+  return csvTable(['trial', 'error_from_combination', 'error_from_scratch'], xs.map((x) => [x, a.get(x) ?? NaN, b.get(x) ?? NaN]));
+}

@@ -1,0 +1,343 @@
+/**
+ * Motor primitives in the UI (model-spec §9): building a library (one training job per chosen
+ * target, then primitives:create-library from the finished jobs), fitting a novel target
+ * (primitives:fit), and refining the combination (two training jobs on the novel target: from
+ * the combined gains and from scratch, same settings).
+ *
+ * Libraries themselves live in the project (main owns it); this store only keeps what is in
+ * flight and the last fit, so leaving the view and coming back shows the same state.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, watch } from 'vue';
+import {
+  CHANNELS,
+  trainingRequestSchema,
+  type PrimitivesFitResponse,
+  type TrainingRequest,
+} from '../../src-shared/ipc/contract.js';
+import { generateTarget } from '../../src-shared/model/targets.js';
+import type { PrimitiveLibrary, ProjectNetwork, TargetMovement } from '../../src-shared/project/schema.js';
+import { networkPayloadOf, targetPayloadOf } from '../lib/payloads.js';
+import { call } from './api.js';
+import { isFinished, useJobsStore } from './jobs.js';
+import { useNotificationsStore } from './notifications.js';
+import { useProjectStore } from './project.js';
+import { parseGroups } from './trainForm.js';
+
+export interface LearningSettings {
+  rule: 'reward' | 'gradient';
+  /** Reward: trials; gradient: Adam iterations. */
+  trials: number;
+  /** "N" or a number of groups. */
+  groups: string;
+  seed: number;
+  sigma: number;
+  alpha: number;
+  learningRate: number;
+}
+
+export function defaultLearningSettings(): LearningSettings {
+  return { rule: 'gradient', trials: 300, groups: 'N', seed: 1, sigma: 0.001, alpha: 0.3, learningRate: 0.01 };
+}
+
+/** Whether a target lives on the network's movement grid (what a library pattern and a fit need). */
+export function onNetworkGrid(target: TargetMovement, network: ProjectNetwork): boolean {
+  return (
+    !!network.readout &&
+    target.channels === network.readout.channels &&
+    target.nSamples === network.params.nSamples &&
+    target.duration === network.params.duration
+  );
+}
+
+/**
+ * A jobs:start-training request for one target, or the problem in words. `initialGains` starts
+ * the learning from given gains (refining a combination); gradient training with groups would
+ * start the group gains at 1, so a start from given gains uses one gain per neuron there.
+ */
+export function learningRequest(
+  settings: LearningSettings,
+  network: ProjectNetwork,
+  target: TargetMovement,
+  label: string,
+  initialGains?: Float64Array,
+): { request: TrainingRequest | null; problem: string | null } {
+  const payload = networkPayloadOf(network);
+  if (!payload) return { request: null, problem: `Network “${network.name}” has no readout yet.` };
+  if (!onNetworkGrid(target, network)) return { request: null, problem: `Target “${target.name}” is not on the network's movement grid.` };
+  if (!Number.isInteger(settings.trials) || settings.trials < 1 || settings.trials > 1_000_000) {
+    return { request: null, problem: `${settings.rule === 'reward' ? 'Trials' : 'Iterations'} must be a whole number from 1 to 1 000 000.` };
+  }
+  if (!Number.isInteger(settings.seed) || settings.seed < 0 || settings.seed > 2 ** 32 - 1) return { request: null, problem: 'Seed must be a whole number ≥ 0.' };
+  const groups = parseGroups(settings.groups, network.n);
+  if (!groups.ok) return { request: null, problem: groups.message };
+  const spec = initialGains && settings.rule === 'gradient' ? { kind: 'neuron' as const } : groups.spec;
+  const request: TrainingRequest = {
+    source: { kind: 'inline', network: payload, targets: [targetPayloadOf(target)] },
+    rule: settings.rule,
+    trials: settings.trials,
+    sigma: settings.sigma,
+    alpha: settings.alpha,
+    learningRate: settings.learningRate,
+    groups: spec,
+    seed: settings.seed,
+    sessions: 1,
+    trainable: 'gains',
+    label,
+    ...(initialGains ? { initialGains } : {}),
+  };
+  const checked = trainingRequestSchema.safeParse(request);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    return { request: null, problem: `${issue.path.join('.')}: ${issue.message}` };
+  }
+  return { request, problem: null };
+}
+
+export type BuildPhase = 'idle' | 'training' | 'creating' | 'done' | 'failed';
+
+export interface LibraryBuild {
+  name: string;
+  networkId: string;
+  jobIds: string[];
+  targetNames: string[];
+  phase: BuildPhase;
+  message: string | null;
+  libraryId: string | null;
+}
+
+export interface RefineState {
+  libraryId: string;
+  targetId: string;
+  fromCombinationJobId: string;
+  fromScratchJobId: string;
+  /** Output error of the combination the refinement starts from. */
+  startError: number;
+}
+
+export const usePrimitivesStore = defineStore('primitives', () => {
+  const project = useProjectStore();
+  const jobs = useJobsStore();
+  const notices = useNotificationsStore();
+
+  const allLibraries = computed<PrimitiveLibrary[]>(() => project.summary?.project.primitiveLibraries ?? []);
+  /** Libraries of the network shown in the workspace. */
+  const libraries = computed(() => allLibraries.value.filter((l) => l.networkId === project.network?.id));
+  const selectedLibraryId = ref<string | null>(null);
+  const selectedLibrary = computed(() => libraries.value.find((l) => l.id === selectedLibraryId.value) ?? null);
+  watch(
+    libraries,
+    (list) => {
+      if (!list.some((l) => l.id === selectedLibraryId.value)) selectedLibraryId.value = list[list.length - 1]?.id ?? null;
+    },
+    { immediate: true },
+  );
+
+  /** Targets a library can be learned on / a fit can aim at: those on the shown network's grid. */
+  const gridTargets = computed(() => {
+    const network = project.network;
+    return network ? project.targets.filter((t) => onNetworkGrid(t, network)) : [];
+  });
+
+  // ----- building -----------------------------------------------------------------------------
+  const build = ref<LibraryBuild | null>(null);
+  const building = computed(() => build.value?.phase === 'training' || build.value?.phase === 'creating');
+
+  /** Add `count` generated EMG-like targets (seeds first, first+1, ...) on the network's grid. */
+  async function addGeneratedTargets(count: number, firstSeed: number): Promise<string[]> {
+    const network = project.network;
+    const grid = network ? { duration: network.params.duration, nSamples: network.params.nSamples } : { duration: 500, nSamples: 200 };
+    const channels = network?.readout?.channels ?? 1;
+    const stamp = Date.now().toString(36);
+    const targets: TargetMovement[] = [];
+    for (let k = 0; k < count; k++) {
+      const seed = (firstSeed + k) >>> 0;
+      const generated = generateTarget(seed, grid, channels);
+      targets.push({
+        id: `generated-${seed}-${stamp}`,
+        name: `Generated (seed ${seed})`,
+        channels: generated.channels,
+        nSamples: generated.nSamples,
+        duration: generated.duration,
+        values: generated.values,
+        source: { kind: 'generated', seed },
+        createdAt: new Date().toISOString(),
+      });
+    }
+    const next = await project.update({ upsertTargets: targets });
+    return next ? targets.map((t) => t.id) : [];
+  }
+
+  /** Resolves when every job has finished (as the jobs store sees it). */
+  function whenAllFinished(jobIds: string[]): Promise<void> {
+    return new Promise((resolve) => {
+      const stop = watch(
+        () => jobIds.map((id) => jobs.jobs.find((j) => j.jobId === id)?.status ?? 'missing'),
+        (statuses) => {
+          if (statuses.every((s) => s === 'done' || s === 'cancelled' || s === 'failed' || s === 'missing')) {
+            queueMicrotask(() => stop());
+            resolve();
+          }
+        },
+        { immediate: true },
+      );
+    });
+  }
+
+  /** One training job per target (queued on the job threads), then the library from the finished ones. */
+  async function buildLibrary(name: string, targetIds: string[], settings: LearningSettings): Promise<boolean> {
+    const network = project.network;
+    if (!network) return false;
+    const chosen = targetIds.map((id) => project.targets.find((t) => t.id === id)).filter((t): t is TargetMovement => !!t);
+    if (chosen.length === 0) {
+      notices.error('Choose at least one target movement for the library.');
+      return false;
+    }
+    const requests = [];
+    for (const [k, target] of chosen.entries()) {
+      // each pattern its own seed, so reward-rule patterns are independent draws
+      const built = learningRequest({ ...settings, seed: settings.seed + k }, network, target, `Library “${name}” · ${k + 1}/${chosen.length} · ${target.name}`);
+      if (!built.request) {
+        notices.error(built.problem ?? 'The library settings are not valid.');
+        return false;
+      }
+      requests.push(built.request);
+    }
+    build.value = { name, networkId: network.id, jobIds: [], targetNames: chosen.map((t) => t.name), phase: 'training', message: null, libraryId: null };
+    for (const request of requests) {
+      const jobId = await jobs.startTraining(request);
+      if (!jobId) {
+        build.value = { ...build.value, phase: 'failed', message: 'A training job could not be started.' };
+        return false;
+      }
+      build.value = { ...build.value, jobIds: [...build.value.jobIds, jobId] };
+    }
+    const jobIds = build.value.jobIds;
+    await whenAllFinished(jobIds);
+    const finished = jobIds.filter((id) => {
+      const job = jobs.jobs.find((j) => j.jobId === id);
+      return job && (job.status === 'done' || job.status === 'cancelled') && jobs.trainingResult(id);
+    });
+    if (finished.length === 0) {
+      build.value = { ...build.value, phase: 'failed', message: 'No training run finished; the library was not created.' };
+      return false;
+    }
+    build.value = { ...build.value, phase: 'creating' };
+    const answer = await call(CHANNELS.primitivesCreateLibrary, { networkId: network.id, name, jobIds: finished });
+    if (!answer.ok) {
+      build.value = { ...build.value, phase: 'failed', message: answer.text };
+      return false;
+    }
+    project.summary = answer.value.project;
+    selectedLibraryId.value = answer.value.libraryId;
+    const skipped = jobIds.length - finished.length;
+    build.value = {
+      ...build.value,
+      phase: 'done',
+      libraryId: answer.value.libraryId,
+      message: skipped > 0 ? `${skipped} run(s) failed and were left out.` : null,
+    };
+    notices.success(`Library “${name}” with ${finished.length} pattern(s) was added to the project.`);
+    return true;
+  }
+
+  async function cancelBuild(): Promise<void> {
+    for (const id of build.value?.jobIds ?? []) {
+      const job = jobs.jobs.find((j) => j.jobId === id);
+      if (job && !isFinished(job)) await jobs.cancel(id);
+    }
+  }
+
+  async function removeLibrary(libraryId: string): Promise<void> {
+    const answer = await call(CHANNELS.primitivesRemoveLibrary, { libraryId });
+    if (answer.ok) project.summary = answer.value;
+    if (fit.value?.libraryId === libraryId) fit.value = null;
+  }
+
+  // ----- fitting ------------------------------------------------------------------------------
+  const fitTargetId = ref<string | null>(null);
+  const ridge = ref(0);
+  const fit = shallowRef<(PrimitivesFitResponse & { targetId: string; targetName: string }) | null>(null);
+  const fitting = ref(false);
+  const fitProblem = ref<string | null>(null);
+
+  async function fitTarget(): Promise<boolean> {
+    const library = selectedLibrary.value;
+    const target = project.targets.find((t) => t.id === fitTargetId.value);
+    if (!library || !target) {
+      fitProblem.value = !library ? 'Choose a library first.' : 'Choose a novel target first.';
+      return false;
+    }
+    fitting.value = true;
+    fitProblem.value = null;
+    try {
+      const answer = await call(
+        CHANNELS.primitivesFit,
+        { libraryId: library.id, networkId: project.network?.id, target: { targetId: target.id }, ridge: ridge.value },
+        { quiet: true },
+      );
+      if (!answer.ok) {
+        fitProblem.value = answer.text;
+        fit.value = null;
+        return false;
+      }
+      fit.value = { ...answer.value, targetId: target.id, targetName: target.name };
+      return true;
+    } finally {
+      fitting.value = false;
+    }
+  }
+
+  // ----- refining -----------------------------------------------------------------------------
+  const refine = shallowRef<RefineState | null>(null);
+  const refineProblem = ref<string | null>(null);
+
+  /** Continue learning from the combined gains, and learn from scratch with the same settings. */
+  async function startRefine(settings: LearningSettings): Promise<boolean> {
+    const current = fit.value;
+    const network = project.networks.find((n) => n.id === current?.networkId);
+    const target = project.targets.find((t) => t.id === current?.targetId);
+    refineProblem.value = null;
+    if (!current || !network || !target) {
+      refineProblem.value = 'Fit a novel target first.';
+      return false;
+    }
+    const fromCombination = learningRequest(settings, network, target, `Refine · from the combination · ${target.name}`, current.gains);
+    // from scratch: the same settings (gradient with groups started from given gains uses G = N, so does this)
+    const scratchSettings = settings.rule === 'gradient' ? { ...settings, groups: 'N' } : settings;
+    const fromScratch = learningRequest(scratchSettings, network, target, `Refine · from scratch · ${target.name}`);
+    if (!fromCombination.request || !fromScratch.request) {
+      refineProblem.value = fromCombination.problem ?? fromScratch.problem;
+      return false;
+    }
+    const a = await jobs.startTraining(fromCombination.request);
+    if (!a) return false;
+    const b = await jobs.startTraining(fromScratch.request);
+    if (!b) return false;
+    refine.value = { libraryId: current.libraryId, targetId: target.id, fromCombinationJobId: a, fromScratchJobId: b, startError: current.outputError };
+    return true;
+  }
+
+  return {
+    allLibraries,
+    libraries,
+    selectedLibraryId,
+    selectedLibrary,
+    gridTargets,
+    build,
+    building,
+    addGeneratedTargets,
+    buildLibrary,
+    cancelBuild,
+    removeLibrary,
+    fitTargetId,
+    ridge,
+    fit,
+    fitting,
+    fitProblem,
+    fitTarget,
+    refine,
+    refineProblem,
+    startRefine,
+  };
+});

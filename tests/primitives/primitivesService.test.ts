@@ -1,0 +1,227 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Envelope, ProjectSummary, ResponseOf } from '../../src-shared/ipc/contract.js';
+import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
+import { generateTarget } from '../../src-shared/model/targets.js';
+import { libraryFromProject } from '../../src-shared/primitives/projectStore.js';
+import { decodeProjectFile, encodeProject } from '../../src-shared/project/archive.js';
+import type { Project, TargetMovement } from '../../src-shared/project/schema.js';
+import { createHandlers, dispatch, type AppServices } from '../../src-main/services/handlers.js';
+import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
+import { createMemoryProjects } from '../../src-main/services/projectsApi.js';
+import { syntheticExampleProject } from '../../src-main/services/example.js';
+import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+import { resolveSource } from '../../src-main/services/modelSources.js';
+import { expectClose } from '../helpers/expectClose.js';
+
+// primitives:create-library / primitives:fit / primitives:remove-library through the handler
+// table, with the real worker (TypeScript source via tsx) for training and for the library maths.
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const N = 20;
+let jobs: JobManager;
+let handlers: ReturnType<typeof createHandlers>;
+const projects = createMemoryProjects({ appVersion: '0.0.0-test', loadExample: () => syntheticExampleProject(new Date(0), N) });
+
+function value<T>(envelope: Envelope<unknown>): T {
+  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
+  return envelope.value as T;
+}
+
+/** The network's output with these gains by the plain reference path (not the worker's kernels). */
+function referenceOutput(project: Project, gains: Float64Array): Float64Array {
+  const net = project.networks[0];
+  const { rates } = simulateReference(net.W, net.n, net.initialConditions.subarray(0, net.n), gains, net.params);
+  return computeOutput(rates, net.params.nSamples, net.n, net.nE, { channels: 1, weights: net.readout!.weights });
+}
+
+function generated(seed: number, project: Project): TargetMovement {
+  const params = project.networks[0].params;
+  const g = generateTarget(seed, { duration: params.duration, nSamples: params.nSamples });
+  // scaled into the range of the network's output so a few gradient steps matter
+  const values = Float64Array.from(g.values, (v) => 0.3 * v);
+  return { id: `gen-${seed}`, name: `Generated ${seed}`, channels: 1, nSamples: params.nSamples, duration: params.duration, values, source: { kind: 'generated', seed }, createdAt: new Date(0).toISOString() };
+}
+
+let project: Project;
+let jobIds: string[] = [];
+let libraryId = '';
+
+beforeAll(async () => {
+  const pool = createWorkerPool({ ...sourceWorkerOptions(repoRoot), maxThreads: 1 });
+  jobs = createJobManager({ pool, emit: () => undefined, resolveSource: (source) => resolveSource(projects.project(), source) });
+  const services: AppServices = { mode: 'web', version: '0.0.0-test', platform: 'test', workerThreads: 1, jobs, projects };
+  handlers = createHandlers(services);
+  await projects.loadExample();
+  const targets = [11, 12, 13].map((seed) => generated(seed, projects.project()));
+  project = (await projects.update({ upsertTargets: targets })).project;
+  // one short gradient run per target: the patterns
+  for (const target of targets) {
+    const started = value<{ jobId: string }>(
+      await dispatch(handlers, 'jobs:start-training', {
+        source: { kind: 'project', networkId: project.networks[0].id, targetIds: [target.id] },
+        rule: 'gradient',
+        trials: 15,
+        learningRate: 0.05,
+        groups: { kind: 'neuron' },
+        seed: 1,
+      }),
+    );
+    jobIds.push(started.jobId);
+  }
+  for (const id of jobIds) expect((await jobs.whenFinished(id)).status).toBe('done');
+}, 120_000);
+
+afterAll(() => jobs.dispose());
+
+describe('primitives:create-library', () => {
+  it('stores the runs and a library whose gains are the runs’ best gains and whose outputs are fresh simulations', async () => {
+    const answer = value<ResponseOf<'primitives:create-library'>>(
+      await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'Three reaches', jobIds }),
+    );
+    libraryId = answer.libraryId;
+    const summary: ProjectSummary = answer.project;
+    expect(summary.dirty).toBe(true);
+    project = summary.project;
+    expect(project.runs.map((r) => r.id)).toEqual(jobIds);
+    const record = project.primitiveLibraries.find((l) => l.id === libraryId)!;
+    expect(record.name).toBe('Three reaches');
+    expect(record.runIds).toEqual(jobIds);
+    expect(record.gains.shape).toEqual([3, N]);
+    expect(record.outputs.shape).toEqual([3, 1, 200]);
+    jobIds.forEach((jobId, k) => {
+      const detail = jobs.get(jobId);
+      const result = detail.result!;
+      if (result.kind !== 'training') throw new Error('not a training result');
+      const best = result.sessions[result.bestSession].bestGains;
+      // bit for bit the gains the run found
+      expect(Array.from(record.gains.data.subarray(k * N, (k + 1) * N))).toEqual(Array.from(best));
+      // pattern k really differs from g = 1, and its stored output is the network's output with it
+      expect(Math.max(...best.map((g) => Math.abs(g - 1)))).toBeGreaterThan(1e-3);
+      expectClose(record.outputs.data.subarray(k * 200, (k + 1) * 200), referenceOutput(project, best), { rtol: 1e-7, atol: 1e-9 });
+      // and its error on its own target is the error the run reported as its best
+      const target = project.targets.find((t) => t.id === project.runs[k].targetIds[0])!;
+      expectClose(normalisedError(record.outputs.data.subarray(k * 200, (k + 1) * 200), target.values, 1, 200), result.sessions[0].bestError, { rtol: 1e-6 });
+    });
+  });
+
+  it('survives a save and load of the project file', () => {
+    const reopened = decodeProjectFile(encodeProject(project, { appVersion: 'test' })).project;
+    const before = libraryFromProject(project.primitiveLibraries[0]);
+    const after = libraryFromProject(reopened.primitiveLibraries[0]);
+    expect(Array.from(after.gains)).toEqual(Array.from(before.gains));
+    expect(Array.from(after.outputs)).toEqual(Array.from(before.outputs));
+    expect(reopened.primitiveLibraries[0].runIds).toEqual(jobIds);
+  });
+
+  it('refuses runs on another network, repeated runs, unfinished or unknown jobs', async () => {
+    const other = { ...project.networks[0], id: 'other-network', name: 'Other' };
+    await projects.update({ upsertNetworks: [other] });
+    const wrongNetwork = await dispatch(handlers, 'primitives:create-library', { networkId: 'other-network', name: 'x', runIds: [jobIds[0]] });
+    expect(wrongNetwork).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    if (!wrongNetwork.ok) expect(wrongNetwork.error.message).toMatch(/trained on network/);
+    const twice = await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'x', runIds: [jobIds[0], jobIds[0]] });
+    expect(twice).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    const unknown = await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'x', jobIds: ['no-such-job'] });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    await projects.update({ removeNetworkIds: ['other-network'] });
+  });
+
+  it('answers malformed payloads with invalid-payload', async () => {
+    for (const payload of [
+      {},
+      { networkId: project.networks[0].id, name: 'empty' },
+      { networkId: project.networks[0].id, name: '', jobIds },
+      { networkId: project.networks[0].id, name: 'x', jobIds: 'j' },
+      { networkId: project.networks[0].id, name: 'x', jobIds, extra: 1 },
+    ]) {
+      expect(await dispatch(handlers, 'primitives:create-library', payload)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    }
+  });
+});
+
+describe('primitives:fit', () => {
+  it('reproduces a library pattern exactly: one-hot coefficients, its gains and output, zero errors', async () => {
+    const record = project.primitiveLibraries.find((l) => l.id === libraryId)!;
+    const k = 1;
+    const values = Float64Array.from(record.outputs.data.subarray(k * 200, (k + 1) * 200));
+    const fit = value<ResponseOf<'primitives:fit'>>(
+      await dispatch(handlers, 'primitives:fit', {
+        libraryId,
+        networkId: project.networks[0].id,
+        target: { id: 'pattern-1', name: 'pattern 1', channels: 1, nSamples: 200, duration: project.networks[0].params.duration, values },
+      }),
+    );
+    expectClose(fit.coefficients, [0, 1, 0], { atol: 1e-6 });
+    expectClose(fit.gains, record.gains.data.subarray(k * N, (k + 1) * N), { atol: 1e-6 });
+    expectClose(fit.output, values, { rtol: 1e-5, atol: 1e-6 });
+    expect(fit.fitError).toBeLessThan(1e-10);
+    expect(fit.outputError).toBeLessThan(1e-10);
+  });
+
+  it('fits a novel project target by least squares (normal equations hold) and simulates the combined gains', async () => {
+    const novel = project.targets.find((t) => t.id === 'synthetic-novel')!;
+    const fit = value<ResponseOf<'primitives:fit'>>(await dispatch(handlers, 'primitives:fit', { libraryId, target: { targetId: novel.id } }));
+    const record = project.primitiveLibraries.find((l) => l.id === libraryId)!;
+    const baseline = referenceOutput(project, new Float64Array(N).fill(1));
+    expectClose(fit.baseline, baseline, { rtol: 1e-7, atol: 1e-9 });
+    // residual r = fit − m*; Aᵀ r = 0 for the columns a_k = m_k − m(1)
+    const residual = fit.fit.map((v, t) => v - novel.values[t]);
+    let scale = 0;
+    for (let k = 0; k < 3; k++) {
+      let dot = 0;
+      let norm = 0;
+      for (let t = 0; t < 200; t++) {
+        const a = record.outputs.data[k * 200 + t] - baseline[t];
+        dot += a * residual[t];
+        norm += a * a;
+      }
+      scale = Math.max(scale, Math.sqrt(norm));
+      expect(Math.abs(dot)).toBeLessThan(1e-6 * Math.sqrt(norm) * Math.hypot(...residual) + 1e-9);
+    }
+    expect(scale).toBeGreaterThan(0);
+    // the combined gains and the network's output with them, by the reference path
+    const gains = new Float64Array(N).fill(1);
+    for (let k = 0; k < 3; k++) for (let i = 0; i < N; i++) gains[i] += fit.coefficients[k] * (record.gains.data[k * N + i] - 1);
+    expectClose(fit.gains, gains, { rtol: 1e-12, atol: 1e-12 });
+    const output = referenceOutput(project, gains);
+    expectClose(fit.output, output, { rtol: 1e-6, atol: 1e-8 });
+    expectClose(fit.outputError, normalisedError(output, novel.values, 1, 200), { rtol: 1e-6 });
+    expectClose(fit.fitError, normalisedError(fit.fit, novel.values, 1, 200), { rtol: 1e-9 });
+    // a least-squares fit is never worse than not combining at all (all c = 0 gives m(1))
+    expect(fit.fitError).toBeLessThanOrEqual(fit.baselineError + 1e-12);
+  });
+
+  it('refuses another network, an unknown library or target, and a target of the wrong length', async () => {
+    const novel = { targetId: 'synthetic-novel' };
+    expect(await dispatch(handlers, 'primitives:fit', { libraryId: 'nope', target: novel })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await dispatch(handlers, 'primitives:fit', { libraryId, target: { targetId: 'nope' } })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    const elsewhere = await dispatch(handlers, 'primitives:fit', { libraryId, networkId: 'another-network', target: novel });
+    expect(elsewhere).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    if (!elsewhere.ok) expect(elsewhere.error.message).toMatch(/was built on network/);
+    const short = await dispatch(handlers, 'primitives:fit', {
+      libraryId,
+      target: { id: 's', name: 'short', channels: 1, nSamples: 50, duration: 500, values: new Float64Array(50) },
+    });
+    expect(short).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    if (!short.ok) expect(short.error.message).toMatch(/needs 1 × 200/);
+    for (const payload of [{ libraryId }, { libraryId, target: novel, ridge: -1 }, { libraryId, target: { values: [1, 2] } }]) {
+      expect(await dispatch(handlers, 'primitives:fit', payload)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    }
+  });
+});
+
+describe('libraries in project updates', () => {
+  it('a removed run leaves the library’s runIds; a removed library goes; a removed network takes its libraries', async () => {
+    let next = (await projects.update({ removeRunIds: [jobIds[0]] })).project;
+    expect(next.primitiveLibraries.find((l) => l.id === libraryId)!.runIds).toEqual(jobIds.slice(1));
+    const removed = value<ProjectSummary>(await dispatch(handlers, 'primitives:remove-library', { libraryId }));
+    expect(removed.project.primitiveLibraries).toHaveLength(0);
+    expect(await dispatch(handlers, 'primitives:remove-library', { libraryId })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    const again = value<ResponseOf<'primitives:create-library'>>(
+      await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'Again', runIds: jobIds.slice(1) }),
+    );
+    expect(again.project.project.primitiveLibraries).toHaveLength(1);
+    next = (await projects.update({ removeNetworkIds: [project.networks[0].id], removeRunIds: jobIds })).project;
+    expect(next.primitiveLibraries).toHaveLength(0);
+  });
+});
