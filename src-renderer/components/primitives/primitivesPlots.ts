@@ -24,7 +24,7 @@ export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: 
   const names = values.map((_, k) => patternNames[k] ?? `pattern ${k + 1}`);
   return {
     id: 'coefficients',
-    title: 'Coefficients c',
+    title: 'Coefficients',
     caption: `Least-squares weights of the ${values.length} library patterns (g = 1 + Σ c_k (g_k − 1)).`,
     option: {
       animation: false,
@@ -66,8 +66,14 @@ export interface FitCurves {
   outputError: number;
 }
 
-/** Target, the fit (combination of the library's outputs) and the network's output with the combined gains. */
-export function fitPlot(c: FitCurves): AnalysisPlot {
+/**
+ * One of the two side-by-side plots of a fit: 'fit' draws the combination of the library's
+ * outputs m(1) + Σ c_k (m_k − m(1)) over the target; 'output' the network's output with the
+ * combined gains g = 1 + Σ c_k (g_k − 1) over the target. Both also show the output with g = 1.
+ */
+export function fitPlot(c: FitCurves, kind: 'fit' | 'output'): AnalysisPlot {
+  const curve = kind === 'fit' ? c.fit : c.output;
+  const label = kind === 'fit' ? 'fit (combination)' : 'output, combined gains';
   const option = outputPlotOption({
     duration: c.duration,
     nSamples: c.nSamples,
@@ -75,8 +81,7 @@ export function fitPlot(c: FitCurves): AnalysisPlot {
     target: { name: c.targetName, values: c.target },
     curves: [
       { name: 'gains = 1', values: c.baseline, color: '#b5b5b5', width: 1.2 },
-      { name: 'fit Σ c_k m_k', values: c.fit, color: FIT_COLOR, width: 2 },
-      { name: 'output, combined gains', values: c.output, color: OUTPUT_COLOR, width: 2.5 },
+      { name: label, values: curve, color: kind === 'fit' ? FIT_COLOR : OUTPUT_COLOR, width: 2.5 },
     ],
   });
   const rows: number[][] = [];
@@ -84,19 +89,27 @@ export function fitPlot(c: FitCurves): AnalysisPlot {
     const row = [(k * c.duration) / (c.nSamples - 1)];
     for (let ch = 0; ch < c.channels; ch++) {
       const i = ch * c.nSamples + k;
-      row.push(c.target[i], c.baseline[i], c.fit[i], c.output[i]);
+      row.push(c.target[i], c.baseline[i], curve[i]);
     }
     rows.push(row);
   }
   const header = ['time_ms'];
-  for (let ch = 0; ch < c.channels; ch++) header.push(`target_ch${ch + 1}`, `gains1_ch${ch + 1}`, `fit_ch${ch + 1}`, `output_ch${ch + 1}`);
-  return {
-    id: 'fit-and-output',
-    title: 'Fit and output',
-    caption: `Fit error ${formatError(c.fitError)}; the network's output with the combined gains has error ${formatError(c.outputError)}.`,
-    option,
-    csv: csvTable(header, rows),
-  };
+  for (let ch = 0; ch < c.channels; ch++) header.push(`target_ch${ch + 1}`, `gains1_ch${ch + 1}`, `${kind}_ch${ch + 1}`);
+  return kind === 'fit'
+    ? {
+        id: 'fit',
+        title: 'Fit',
+        caption: `E = ${formatError(c.fitError)}: the least-squares combination of the library outputs, m(1) + Σ c_k (m_k − m(1)).`,
+        option,
+        csv: csvTable(header, rows),
+      }
+    : {
+        id: 'output',
+        title: 'Output',
+        caption: `E = ${formatError(c.outputError)}: the network's output with the combined gains g = 1 + Σ c_k (g_k − 1).`,
+        option,
+        csv: csvTable(header, rows),
+      };
 }
 
 /** Two error curves (refined from the combination, learned from scratch) over trials/iterations. */
