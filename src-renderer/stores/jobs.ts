@@ -157,6 +157,8 @@ export const useJobsStore = defineStore('jobs', () => {
         job.trial = event.trial;
       }
       if (event.bestError !== null) job.bestError = event.bestError;
+      // experiment jobs: the definition's latest progress message
+      if (event.message !== undefined) job.message = event.message;
     } else {
       refreshListSoon(); // started elsewhere (another window, the CLI's server): learn its label
     }

@@ -1,0 +1,111 @@
+/**
+ * Web mode: open the example project, open the Experiments view, run Supp. Fig. 1f quick with one
+ * click; the box plot of final errors renders, its SVG export holds the series and category names,
+ * and the whole result downloads as a .zip laid out like `gainlab experiment`. Then a supp2 quick
+ * run is cancelled mid-way and ends in a clean 'cancelled' state with its partial figures.
+ */
+import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import { expect, test, type Locator } from '@playwright/test';
+import { collectPageErrors, openExample } from './helpers.js';
+
+/** Non-white pixels of the first canvas in a plot card (ECharts has drawn something). */
+async function inkedPixels(card: Locator): Promise<number> {
+  return card.locator('canvas').first().evaluate((canvas: HTMLCanvasElement) => {
+    const context = canvas.getContext('2d');
+    if (!context || canvas.width === 0 || canvas.height === 0) return 0;
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)) count++;
+    return count;
+  });
+}
+
+test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, all data as .zip', async ({ page }) => {
+  const pageErrors = collectPageErrors(page);
+  await openExample(page);
+  await page.getByTestId('open-experiments').click();
+  const view = page.getByTestId('experiments');
+  await expect(view).toBeVisible();
+  // every definition is listed with a line on what the paper shows
+  for (const name of ['fig1', 'supp1f', 'supp2', 'fig4', 'supp3', 'fig6', 'supp5', 'fig8']) await expect(page.getByTestId(`experiment-item-${name}`)).toBeVisible();
+
+  await page.getByTestId('experiment-item-supp1f').click();
+  await expect(view.getByRole('heading', { level: 4 })).toContainText('Supp. Fig. 1f');
+  await expect(page.getByTestId('experiment-quick')).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('experiment-quick')).toContainText('s)');
+  const started = Date.now();
+  await page.getByTestId('experiment-run').click();
+  await expect(page.getByTestId('experiment-progress')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  const seconds = (Date.now() - started) / 1000;
+  test.info().annotations.push({ type: 'supp1f quick, click to done', description: `${seconds.toFixed(1)} s` });
+  console.log(`supp1f quick in the app: ${seconds.toFixed(1)} s from Run to done`);
+
+  // the job card says what it is
+  await expect(page.getByTestId('job-row').filter({ hasText: 'Supp. Fig. 1f (quick, seed 1)' }).first()).toBeVisible();
+
+  const result = page.getByTestId('experiment-result');
+  await expect(result).toBeVisible();
+  const box = result.locator('[data-plot-id="supp1f_final_errors"]');
+  await expect(box).toBeVisible();
+  await expect(box).toContainText('mean error before training');
+  await expect(result.locator('[data-plot-id="supp1f_error_curves"]')).toBeVisible();
+  // the chart has drawn (redraws are throttled: poll)
+  await expect.poll(() => inkedPixels(box), { timeout: 10_000 }).toBeGreaterThan(500);
+  await expect(result.getByTestId('experiment-table').first()).toContainText('final_errors');
+
+  const svgDownload = page.waitForEvent('download');
+  await box.getByRole('button', { name: 'SVG' }).click();
+  const svgFile = await svgDownload;
+  expect(svgFile.suggestedFilename()).toBe('supp1f-quick-seed1-supp1f_final_errors.svg');
+  const svg = readFileSync(await svgFile.path(), 'utf8');
+  expect(svg.startsWith('<svg')).toBe(true);
+  // series (legend) names, the four trained quantities and the reference line
+  for (const text of ['error', 'outliers', 'data', 'gains', 'x0', 'W', 'rank1', 'mean error before training']) expect(svg).toContain(`>${text}<`);
+  expect((svg.match(/<path/g) ?? []).length).toBeGreaterThan(10);
+
+  const csvDownload = page.waitForEvent('download');
+  await box.getByRole('button', { name: 'CSV' }).click();
+  const csv = readFileSync(await (await csvDownload).path(), 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('category,quantity,value');
+  // 3 targets per trainable: three datum rows each
+  expect(csv.filter((line) => /^gains,datum,/.test(line))).toHaveLength(3);
+
+  const zipDownload = page.waitForEvent('download');
+  await page.getByTestId('experiment-zip').click();
+  const zipFile = await zipDownload;
+  expect(zipFile.suggestedFilename()).toBe('supp1f-quick-seed1.zip');
+  const zip = unzipSync(new Uint8Array(readFileSync(await zipFile.path())));
+  const names = Object.keys(zip);
+  for (const name of ['final_errors.csv', 'error_curves_gains.npy', 'targets.npy', 'supp1f_final_errors.svg', 'supp1f_error_curves.svg', 'summary.json']) expect(names).toContain(name);
+  const summary = JSON.parse(new TextDecoder().decode(zip['summary.json']));
+  expect(summary).toMatchObject({ name: 'supp1f', quick: true, seed: 1, stopped: false });
+  expect(summary.files).toEqual(expect.arrayContaining(names));
+  expect(Object.keys(summary.finalErrors)).toEqual(['gains', 'x0', 'W', 'rank1']);
+
+  // back and forth: the workspace comes back, and the result is still there
+  await page.getByRole('button', { name: 'Back to the workspace' }).click();
+  await expect(page.getByTestId('workspace')).toBeVisible();
+  await page.getByTestId('open-experiments').click();
+  await page.getByTestId('experiment-item-supp1f').click();
+  await expect(page.getByTestId('experiment-result').locator('[data-plot-id="supp1f_final_errors"]')).toBeVisible();
+  expect(pageErrors).toEqual([]);
+});
+
+test('a running experiment cancels cleanly and keeps its partial figures', async ({ page }) => {
+  const pageErrors = collectPageErrors(page);
+  await openExample(page);
+  await page.getByTestId('open-experiments').click();
+  await page.getByTestId('experiment-item-supp2').click();
+  await page.getByTestId('experiment-run').click();
+  const progress = page.getByTestId('experiment-progress');
+  // cancel once the group-count conditions are learning (past the specialising step)
+  await expect(progress).toContainText('G = ', { timeout: 60_000 });
+  await page.getByTestId('experiment-cancel').click();
+  await expect(progress).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
+  const result = page.getByTestId('experiment-result');
+  await expect(result).toContainText('cancelled: partial result');
+  await expect(result.locator('[data-plot-id="supp2ab_error_curves"]')).toBeVisible();
+  await expect(page.getByTestId('experiment-run')).toBeEnabled();
+  expect(pageErrors).toEqual([]);
+});
