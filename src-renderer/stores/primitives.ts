@@ -142,6 +142,7 @@ export const usePrimitivesStore = defineStore('primitives', () => {
   // ----- building -----------------------------------------------------------------------------
   const build = ref<LibraryBuild | null>(null);
   const building = computed(() => build.value?.phase === 'training' || build.value?.phase === 'creating');
+  let cancelRequested = false;
 
   /** Add `count` generated EMG-like targets (seeds first, first+1, ...) on the network's grid. */
   async function addGeneratedTargets(count: number, firstSeed: number): Promise<string[]> {
@@ -203,6 +204,7 @@ export const usePrimitivesStore = defineStore('primitives', () => {
       }
       requests.push(built.request);
     }
+    cancelRequested = false;
     build.value = { name, networkId: network.id, jobIds: [], targetNames: chosen.map((t) => t.name), phase: 'training', message: null, libraryId: null };
     for (const request of requests) {
       const jobId = await jobs.startTraining(request);
@@ -214,6 +216,11 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     }
     const jobIds = build.value.jobIds;
     await whenAllFinished(jobIds);
+    if (cancelRequested) {
+      cancelRequested = false;
+      build.value = { ...build.value, phase: 'failed', message: 'Cancelled: no library was created (the runs are kept in the job list).' };
+      return false;
+    }
     const finished = jobIds.filter((id) => {
       const job = jobs.jobs.find((j) => j.jobId === id);
       return job && (job.status === 'done' || job.status === 'cancelled') && jobs.trainingResult(id);
@@ -241,7 +248,9 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     return true;
   }
 
+  /** Cancel the build's jobs and create no library from them. */
   async function cancelBuild(): Promise<void> {
+    cancelRequested = true;
     for (const id of build.value?.jobIds ?? []) {
       const job = jobs.jobs.find((j) => j.jobId === id);
       if (job && !isFinished(job)) await jobs.cancel(id);
@@ -282,6 +291,8 @@ export const usePrimitivesStore = defineStore('primitives', () => {
         return false;
       }
       fit.value = { ...answer.value, targetId: target.id, targetName: target.name };
+      // a new combination: earlier refine curves started from another one
+      refine.value = null;
       return true;
     } finally {
       fitting.value = false;

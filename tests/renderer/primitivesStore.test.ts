@@ -105,6 +105,19 @@ describe('primitives store', () => {
     expect(primitives.libraries.map((l) => l.id)).toEqual(['lib-1']);
   });
 
+  it('a cancelled build cancels its jobs and creates no library', async () => {
+    const primitives = usePrimitivesStore();
+    transport.answer(CHANNELS.jobsCancel, ({ jobId }) => ({ jobId, status: 'running' }));
+    const building = primitives.buildLibrary('L', ['a'], defaultLearningSettings());
+    await flushPromises();
+    await primitives.cancelBuild();
+    expect(transport.callsTo(CHANNELS.jobsCancel)).toEqual([{ jobId: 'job-1' }]);
+    transport.emit(EVENTS.jobsFinished, { jobId: 'job-1', status: 'cancelled', result: { ...result(0.5), partial: true }, error: null });
+    expect(await building).toBe(false);
+    expect(primitives.build?.phase).toBe('failed');
+    expect(transport.callsTo(CHANNELS.primitivesCreateLibrary)).toHaveLength(0);
+  });
+
   it('refines from the combined gains and from scratch with the same settings', async () => {
     const primitives = usePrimitivesStore();
     primitives.fit = {
