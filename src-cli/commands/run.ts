@@ -5,14 +5,25 @@
  * runModelTask), so it gets the same numbers bit for bit; when the recipe recorded its results the
  * repeat is compared with them (SHA-256 of every session's error curve) and a mismatch exits 1.
  * Writes to --out (default: <recipe stem>-repeat beside the recipe): errors-session-K.npy,
- * best-gains.npy (sessions × n), summary.json. stdout gets one JSON summary.
+ * best-gains.npy (sessions × n), for gradient runs on x0 / W / rank1 also the trained best-x0.npy
+ * (sessions × n), best-W.npy (sessions × n × n) or best-u.npy and best-v.npy (sessions × n each),
+ * and summary.json. When the recipe recorded the trained arrays, their SHA-256 take part in the
+ * comparison. stdout gets one JSON summary.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { trainingRequestSchema, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { NpyError, parseNpy } from '../../src-shared/model/npy.js';
-import { compareWithRecipe, parseRunRecipe, RecipeError, trainingRequestFromRecipe, type RecipeArray, type RunRecipe } from '../../src-shared/runs/recipe.js';
+import {
+  compareWithRecipe,
+  parseRunRecipe,
+  RecipeError,
+  trainedArrays,
+  trainingRequestFromRecipe,
+  type RecipeArray,
+  type RunRecipe,
+} from '../../src-shared/runs/recipe.js';
 import { packageVersion } from '../../src-main/services/appVersion.js';
 import runModelTask from '../../src-main/worker/modelWorker.js';
 import type { TrainingTask, WorkerMessage } from '../../src-main/worker/protocol.js';
@@ -170,6 +181,16 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     writeNpyFile(path.join(outDir, `errors-session-${k + 1}.npy`), session.errorCurve, [session.errorCurve.length]);
   });
   writeNpyFile(path.join(outDir, 'best-gains.npy'), gains, [result.sessions.length, n]);
+  // what gradient runs on x0 / W / rank1 trained, stacked over sessions like the gains
+  const trainedFiles: string[] = [];
+  const perSession = result.sessions.map((_, k) => trainedArrays(result, k, n).filter((array) => array.name !== 'gains'));
+  for (const [index, first] of (perSession[0] ?? []).entries()) {
+    const stacked = new Float64Array(result.sessions.length * first.data.length);
+    perSession.forEach((arrays, k) => stacked.set(arrays[index].data, k * first.data.length));
+    const file = `best-${first.name}.npy`;
+    writeNpyFile(path.join(outDir, file), stacked, [result.sessions.length, ...first.shape]);
+    trainedFiles.push(file);
+  }
   const comparison = compareWithRecipe(recipe, result);
   const summary = {
     command: 'run',
@@ -184,6 +205,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     bestErrors: result.sessions.map((s) => s.bestError),
     bestSession: result.bestSession,
     partial: result.partial,
+    /** best-x0.npy, best-W.npy or best-u.npy + best-v.npy beside best-gains.npy (gradient runs on those). */
+    trainedFiles,
     elapsedMs,
     /** null: the recipe recorded no results to compare with. */
     identical: comparison ? comparison.identical : null,

@@ -8,6 +8,9 @@
  *   <stem>-readout.npy  (channels, 1+nE)  offset first in each row
  *   <stem>-target-K.npy (channels, nSamples)
  *   <stem>-initial-gains.npy (n,)         only when the run did not start from g = 1
+ *   <stem>-best-NAME-session-K.npy         what session K trained, at its best trial (with results):
+ *                                          gains (n,) always; x0 (n,), W (n, n), or rank-1 u (n,) and
+ *                                          v (n,) for gradient runs that train those
  *
  * The network and each target are named by content hash: SHA-256 of the float64 bytes
  * (little-endian, the order of the arrays above; see sha256OfFloat64), so a recipe read back checks
@@ -38,6 +41,16 @@ const fileName = z
   // files live beside the recipe: no directories, nothing hidden
   .regex(/^[^/\\]+$/)
   .refine((name) => !name.startsWith('.'), { message: 'file names must not start with a dot' });
+
+/** One trained array a session ended with (its best iterate), in a file beside the recipe. */
+export const trainedArraySchema = z.object({
+  name: z.enum(['gains', 'x0', 'W', 'u', 'v']),
+  file: fileName,
+  shape: z.array(z.number().int().min(1)).min(1).max(2),
+  sha256: hex64,
+});
+export type TrainedArrayEntry = z.infer<typeof trainedArraySchema>;
+export type TrainedArrayName = TrainedArrayEntry['name'];
 
 export const runRecipeSchema = z.object({
   format: z.literal(RUN_RECIPE_FORMAT),
@@ -97,6 +110,11 @@ export const runRecipeSchema = z.object({
           bestTrial: z.number().int(),
           trialsRun: z.number().int(),
           errorCurveSha256: hex64,
+          /**
+           * The session's best gains and, for gradient runs on x0 / W / rank1, the trained x0, W
+           * or u and v (absent in recipes written before they were exported).
+           */
+          trained: z.array(trainedArraySchema).optional(),
         }),
       ),
     })
@@ -212,23 +230,85 @@ export function buildRunRecipe(input: RecipeInput): RecipeBundle {
       sessions: request.rule === 'gradient' ? 1 : request.sessions,
       initialGains,
     },
-    results: result ? recipeResults(result) : null,
+    results: result ? recipeResults(result, { stem, n: network.n, arrays }) : null,
   };
   return { recipe, arrays };
 }
 
-export function recipeResults(result: TrainingResult): NonNullable<RunRecipe['results']> {
+export interface TrainedArray {
+  name: TrainedArrayName;
+  data: Float64Array;
+  shape: number[];
+}
+
+/**
+ * What session `index` of a result trained, at its best iterate: the gains (n) always, and for
+ * gradient runs on x0 / W / rank1 the trained x0 (n), W (n × n, row-major) or u and v (n each;
+ * bestParameters holds u then v).
+ */
+export function trainedArrays(result: TrainingResult, index: number, n: number): TrainedArray[] {
+  const session = result.sessions[index];
+  const out: TrainedArray[] = [{ name: 'gains', data: session.bestGains, shape: [n] }];
+  const parameters = session.bestParameters;
+  const trainable = result.trainable ?? 'gains';
+  if (!parameters || trainable === 'gains') return out;
+  const expected = trainable === 'W' ? n * n : trainable === 'rank1' ? 2 * n : n;
+  if (parameters.length !== expected) {
+    throw new RecipeError(`session ${index + 1}: ${parameters.length} trained ${trainable} parameters, expected ${expected}`);
+  }
+  if (trainable === 'x0') out.push({ name: 'x0', data: parameters, shape: [n] });
+  else if (trainable === 'W') out.push({ name: 'W', data: parameters, shape: [n, n] });
+  else {
+    out.push({ name: 'u', data: parameters.subarray(0, n), shape: [n] });
+    out.push({ name: 'v', data: parameters.subarray(n, 2 * n), shape: [n] });
+  }
+  return out;
+}
+
+/**
+ * The results part of a recipe. With `files`, every session's trained arrays are added to
+ * files.arrays (as <stem>-best-NAME-session-K.npy) and listed with their SHA-256.
+ */
+export function recipeResults(
+  result: TrainingResult,
+  files?: { stem: string; n: number; arrays: Record<string, RecipeArray> },
+): NonNullable<RunRecipe['results']> {
   return {
     initialError: result.initialError,
     partial: result.partial,
-    sessions: result.sessions.map((session) => ({
+    sessions: result.sessions.map((session, index) => ({
       seed: session.seed,
       bestError: session.bestError,
       bestTrial: session.bestTrial,
       trialsRun: session.trialsRun,
       errorCurveSha256: sha256OfFloat64(session.errorCurve),
+      ...(files
+        ? {
+            trained: trainedArrays(result, index, files.n).map((array) => {
+              const file = `${files.stem}-best-${array.name}-session-${index + 1}.npy`;
+              // a copy: u and v are views into bestParameters
+              files.arrays[file] = { data: Float64Array.from(array.data), shape: array.shape };
+              return { name: array.name, file, shape: array.shape, sha256: sha256OfFloat64(array.data) };
+            }),
+          }
+        : {}),
     })),
   };
+}
+
+/**
+ * The trained arrays a recipe recorded, loaded from the files beside it and checked against their
+ * SHA-256 (per session; empty for recipes that recorded none).
+ */
+export function recordedTrainedArrays(recipe: RunRecipe, load: (fileName: string) => RecipeArray): TrainedArray[][] {
+  return (recipe.results?.sessions ?? []).map((session) =>
+    (session.trained ?? []).map((entry) => {
+      const array = load(entry.file);
+      expectShape(entry.file, array, entry.shape);
+      checkHash(entry.file, sha256OfFloat64(array.data), entry.sha256);
+      return { name: entry.name, data: array.data, shape: entry.shape };
+    }),
+  );
 }
 
 /** Parse and check a recipe document (JSON text or an already parsed value). */
@@ -332,9 +412,19 @@ export function trainingRequestFromRecipe(recipe: RunRecipe, load: (fileName: st
 }
 
 export interface RecipeComparison {
-  /** true when every session's error curve hashes to the recorded one. */
+  /** true when every session's error curve (and trained arrays, where recorded) hash to the recorded ones. */
   identical: boolean;
-  sessions: Array<{ session: number; identical: boolean; bestError: number; recordedBestError: number | null }>;
+  sessions: Array<{
+    session: number;
+    identical: boolean;
+    bestError: number;
+    recordedBestError: number | null;
+    /**
+     * Per recorded trained array: whether the repeat's hashes to it (null for a cancelled run's
+     * recipe, whose best iterate the full repeat need not share).
+     */
+    trained?: Array<{ name: TrainedArrayName; identical: boolean | null }>;
+  }>;
 }
 
 /** Compare a repeated run's result with the results a recipe recorded. */
@@ -344,11 +434,22 @@ export function compareWithRecipe(recipe: RunRecipe, result: TrainingResult): Re
     const recorded = recipe.results!.sessions[index];
     // a cancelled run recorded only its first trials: compare the same stretch of the repeat
     const curve = recorded && recipe.results!.partial ? session.errorCurve.subarray(0, recorded.trialsRun + 1) : session.errorCurve;
+    const curveIdentical = !!recorded && recorded.errorCurveSha256 === sha256OfFloat64(curve);
+    let trained: Array<{ name: TrainedArrayName; identical: boolean | null }> | undefined;
+    if (recorded?.trained && recorded.trained.length > 0) {
+      const repeated = new Map(trainedArrays(result, index, recipe.network.n).map((array) => [array.name, array.data]));
+      trained = recorded.trained.map((entry) => {
+        if (recipe.results!.partial) return { name: entry.name, identical: null };
+        const data = repeated.get(entry.name);
+        return { name: entry.name, identical: !!data && sha256OfFloat64(data) === entry.sha256 };
+      });
+    }
     return {
       session: index,
-      identical: !!recorded && recorded.errorCurveSha256 === sha256OfFloat64(curve),
+      identical: curveIdentical && (trained ?? []).every((t) => t.identical !== false),
       bestError: session.bestError,
       recordedBestError: recorded ? recorded.bestError : null,
+      ...(trained ? { trained } : {}),
     };
   });
   const identical = sessions.length === recipe.results.sessions.length && sessions.every((s) => s.identical);
