@@ -11,7 +11,7 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 /**
  * Content-Security-Policy for every renderer page: only our own scripts (no inline script, no
- * eval, no remote hosts), no plugins, no framing, no form posts. Inline *styles* stay allowed
+ * JavaScript eval, no remote hosts; WebAssembly compilation only, 'wasm-unsafe-eval'), no plugins, no framing, no form posts. Inline *styles* stay allowed
  * because Vue/ECharts set style attributes; that cannot run code.
  * `connect` adds the web-mode WebSocket origin (ws://127.0.0.1:PORT).
  */
@@ -19,7 +19,9 @@ export function contentSecurityPolicy(options: { connect?: string[] } = {}): str
   const connect = ["'self'", ...(options.connect ?? [])].join(' ');
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    // 'wasm-unsafe-eval' lets WebAssembly compile (the model kernels in Web Workers); it allows
+    // no JavaScript eval ('unsafe-eval' stays off)
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",

@@ -32,10 +32,13 @@ describe('Electron window and CSP', () => {
     expect(options.webPreferences.preload).toMatch(/preload\.cjs$/);
   });
 
-  it("the CSP allows scripts from 'self' only: no remote hosts, inline script or eval", () => {
+  it("the CSP allows scripts from 'self' only (+ WebAssembly compilation): no remote hosts, inline script or eval", () => {
     for (const csp of [contentSecurityPolicy(), contentSecurityPolicy({ connect: ['ws://127.0.0.1:5000'] })]) {
       const d = directives(csp);
-      expect(d.get('script-src')).toEqual(["'self'"]);
+      // WebAssembly compilation for the model kernels, never JavaScript eval or inline script
+      expect(d.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+      for (const [name, sources] of d) expect(sources, name).not.toContain("'unsafe-eval'");
+      expect(d.get('script-src')).not.toContain("'unsafe-inline'");
       expect(d.get('default-src')).toEqual(["'self'"]);
       expect(d.get('object-src')).toEqual(["'none'"]);
       expect(d.get('base-uri')).toEqual(["'none'"]);

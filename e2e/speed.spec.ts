@@ -1,0 +1,119 @@
+/**
+ * Movement speed end to end in the web mode (model-spec §10): a small SOC network (N = 40) with a
+ * readout, a speed manifold learned with the gradient rule (3 speeds up to 2×, two initial
+ * conditions), its plots, then the speed slider dragged from fast to slow: the output redraws and
+ * the measured stretch factor grows. The manifold is kept in the project, and the eigenvalue and
+ * noisy-x0 analyses are drawn.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { collectPageErrors, gotoWelcome } from './helpers.js';
+
+async function smallNetwork(page: Page): Promise<void> {
+  await gotoWelcome(page);
+  await page.getByRole('button', { name: 'New project' }).click();
+  await expect(page.getByTestId('workspace')).toBeVisible();
+  // a target for the readout fit, then a small SOC network (N = 40, adaptive recipe: about a second)
+  await page.getByRole('button', { name: 'Draw target…' }).click();
+  await page.getByTestId('target-editor').getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Add to project' }).click();
+  await page.getByRole('tab', { name: 'Build network' }).click();
+  await page.getByLabel('Neurons N').fill('40');
+  await page.getByLabel('Recipe').selectOption('adaptive');
+  await page.getByRole('button', { name: 'Build', exact: true }).click();
+  const addNetwork = page.getByRole('button', { name: 'Add network to project' });
+  await expect(addNetwork).toBeVisible({ timeout: 60_000 });
+  await addNetwork.click();
+  await expect(page.getByTestId('network-summary').locator('[data-fact="n"]')).toHaveText('40');
+}
+
+async function stretchValue(page: Page): Promise<number> {
+  return Number((await page.getByTestId('stretch-factor').getAttribute('data-value')) || 'NaN');
+}
+
+async function framesDrawn(page: Page): Promise<number> {
+  return Number((await page.getByTestId('slider-plot').getAttribute('data-frames')) ?? '0');
+}
+
+test('learn a speed manifold, drag the speed slider from fast to slow and see the output stretch', async ({ page }, testInfo) => {
+  testInfo.setTimeout(150_000);
+  const pageErrors = collectPageErrors(page);
+  await smallNetwork(page);
+
+  await page.getByTestId('open-speed').click();
+  const view = page.getByTestId('speed-view');
+  await expect(view).toBeVisible();
+  const build = view.getByTestId('speed-build');
+  await build.getByRole('spinbutton', { name: 'Initial conditions m' }).fill('2');
+  await build.getByRole('spinbutton', { name: 'Speeds' }).fill('3');
+  await build.getByRole('spinbutton', { name: 'Slowest factor' }).fill('2');
+  await build.getByLabel('Rule').selectOption('gradient');
+  await build.getByRole('spinbutton', { name: 'Iterations per speed' }).fill('60');
+  await build.getByRole('spinbutton', { name: 'Learning rate' }).fill('0.05');
+  await build.getByRole('spinbutton', { name: 'Groups G' }).fill('10');
+  const started = Date.now();
+  await build.getByTestId('speed-start').click();
+  await expect(build.getByTestId('speed-job-status')).toHaveText('done', { timeout: 60_000 });
+  testInfo.annotations.push({ type: 'manifold job', description: `${Date.now() - started} ms` });
+
+  // the finished manifold is shown: gains per group, outputs per speed, the slider
+  await expect(view.getByTestId('manifold-item')).toHaveCount(1);
+  await expect(view.getByTestId('manifold-facts')).toContainText('m = 2 initial conditions');
+  await expect(view.locator('[data-plot-id="speed-manifold"]')).toBeVisible();
+  await expect(view.locator('[data-plot-id="speed-outputs-ic1"]')).toBeVisible();
+  const slider = view.getByTestId('speed-slider');
+  await expect(slider).toBeEnabled();
+  await expect.poll(() => framesDrawn(page)).toBeGreaterThan(0);
+  const fastStretch = await stretchValue(page);
+  expect(fastStretch).toBeGreaterThan(0.9);
+  expect(fastStretch).toBeLessThan(1.1);
+
+  // drag the thumb from the left end to the right end with the mouse
+  const box = await slider.boundingBox();
+  if (!box) throw new Error('the slider has no box');
+  const y = box.y + box.height / 2;
+  const framesBefore = await framesDrawn(page);
+  await page.mouse.move(box.x + 2, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + 2 + ((box.width - 4) * i) / 20, y);
+  await page.mouse.up();
+  await expect(view.getByTestId('slider-lambda')).toHaveText('1.00');
+  // redrawn several times while dragging, and once more at the model's step on release
+  await expect.poll(() => framesDrawn(page)).toBeGreaterThan(framesBefore + 2);
+  await expect.poll(async () => Number(await frameLambda(page))).toBe(1);
+  await expect.poll(() => stretchValue(page)).toBeGreaterThan(fastStretch + 0.3);
+  const slowStretch = await stretchValue(page);
+  const slowDuration = Number(await view.getByTestId('stretch-duration').textContent());
+  expect(slowDuration).toBeGreaterThan(1.3 * 500);
+  const ms = Number(await view.getByTestId('slider-ms').textContent());
+  testInfo.annotations.push({ type: 'slider', description: `N = 40, m = 2: stretch ${fastStretch.toFixed(3)} → ${slowStretch.toFixed(3)}, ${ms} ms per update` });
+  expect(ms).toBeLessThan(1000);
+
+  // back to the middle with the keyboard: an intermediate stretch
+  await slider.focus();
+  for (let i = 0; i < 50; i++) await slider.press('ArrowLeft');
+  await expect(view.getByTestId('slider-lambda')).toHaveText('0.50');
+  await expect.poll(() => stretchValue(page)).toBeLessThan(slowStretch - 0.05);
+  const middle = await stretchValue(page);
+  expect(middle).toBeGreaterThan(fastStretch);
+
+  // the stretch factor against λ, then the eigenvalue and noisy-x0 analyses
+  await expect(view.locator('[data-plot-id="stretch-factor"]')).toBeVisible();
+  await view.getByTestId('speed-analyse').click();
+  for (const id of ['eigen-re', 'eigen-im', 'noisy-fast', 'noisy-slow']) await expect(view.locator(`[data-plot-id="${id}"]`)).toBeVisible({ timeout: 30_000 });
+
+  // kept in the project: the entry turns into a project manifold (removable)
+  await view.getByTestId('manifold-keep').click();
+  await expect(view.getByTestId('manifold-keep')).toHaveCount(0);
+  await expect(view.getByTestId('manifold-item')).toHaveCount(1);
+  await expect(view.getByRole('button', { name: /Remove .* from the project/ })).toBeVisible();
+  // the view stays as it was: same slider position, analyses still drawn
+  await expect(view.getByTestId('slider-lambda')).toHaveText('0.50');
+  await expect(view.locator('[data-plot-id="eigen-re"]')).toBeVisible();
+
+  if (process.env.GAINLAB_SPEED_SCREENSHOT) await page.screenshot({ path: process.env.GAINLAB_SPEED_SCREENSHOT, fullPage: true });
+  expect(pageErrors).toEqual([]);
+});
+
+async function frameLambda(page: Page): Promise<string> {
+  return (await page.getByTestId('slider-plot').getAttribute('data-lambda')) ?? '';
+}

@@ -1,0 +1,50 @@
+/**
+ * Promise wrapper around one speed Web Worker (speed.worker.ts): requests by id, replies resolve
+ * or reject them. A worker that dies rejects everything pending and is started again on the
+ * next request.
+ */
+type Reply = { id: number; kind: 'done'; result: unknown } | { id: number; kind: 'error'; message: string };
+
+export class SpeedWorkerClient {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL('./speed.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<Reply>) => {
+      const reply = event.data;
+      const entry = this.pending.get(reply.id);
+      if (!entry) return;
+      this.pending.delete(reply.id);
+      if (reply.kind === 'done') entry.resolve(reply.result);
+      else entry.reject(new Error(reply.message));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      const error = new Error(event.message || 'the speed worker failed');
+      for (const entry of this.pending.values()) entry.reject(error);
+      this.pending.clear();
+      worker.terminate();
+      if (this.worker === worker) this.worker = null;
+    };
+    this.worker = worker;
+    return worker;
+  }
+
+  request<T>(message: Record<string, unknown>, transfer: Transferable[] = []): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.ensure().postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  terminate(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const entry of this.pending.values()) entry.reject(new Error('stopped'));
+    this.pending.clear();
+  }
+}
