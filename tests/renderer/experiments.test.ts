@@ -1,0 +1,111 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { CHANNELS, type ExperimentJobResult, type JobDetail, type JobSummary } from '../../src-shared/ipc/contract.js';
+import { runSupp1f } from '../../src-shared/experiments/supp1f.js';
+import { writeExperimentResult } from '../../src-cli/commands/experimentPrimitives.js';
+import { experimentArchive, experimentPlots } from '../../src-renderer/components/experiments/experimentPlots.js';
+import { installTransport } from '../../src-renderer/stores/api.js';
+import { parseSizes, useExperimentsStore } from '../../src-renderer/stores/experiments.js';
+import { useJobsStore } from '../../src-renderer/stores/jobs.js';
+import { FakeTransport, flushPromises } from './fakes.js';
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'gainlab-experiment-zip-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('experiment result in the app', () => {
+  const direct = runSupp1f({ quick: true, seed: 4, targets: 2, iterations: 3 });
+  const jobResult: ExperimentJobResult = {
+    kind: 'experiment', experiment: 'supp1f', title: direct.title, quick: true, seed: 4, network: 'own SOC network',
+    summary: direct.summary, tables: direct.tables, arrays: direct.arrays, figures: direct.figures as unknown as ExperimentJobResult['figures'],
+    csv: direct.csv, elapsedMs: direct.elapsedMs, partial: false,
+  };
+
+  it('the .zip holds the files `gainlab experiment` writes for the same result, with the same data', () => {
+    const cliFiles = writeExperimentResult(direct, tmp);
+    const archive = experimentArchive(jobResult);
+    expect(archive.fileName).toBe('supp1f-quick-seed4.zip');
+    const zip = unzipSync(archive.bytes);
+    expect(Object.keys(zip).sort()).toEqual([...cliFiles].sort());
+    for (const name of cliFiles.filter((f) => f.endsWith('.csv') || f.endsWith('.npy'))) {
+      expect(Buffer.from(zip[name]).equals(readFileSync(path.join(tmp, name))), name).toBe(true);
+    }
+    const appSummary = JSON.parse(new TextDecoder().decode(zip['summary.json']));
+    const cliSummary = JSON.parse(readFileSync(path.join(tmp, 'summary.json'), 'utf8'));
+    expect(appSummary).toEqual(cliSummary);
+    const svg = new TextDecoder().decode(zip['supp1f_final_errors.svg']);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('rank1');
+  });
+
+  it('one plot card per figure, named and captioned from the spec', () => {
+    const plots = experimentPlots(jobResult);
+    expect(plots.map((p) => p.id)).toEqual(['supp1f_final_errors', 'supp1f_error_curves']);
+    expect(plots[0].caption).toContain('mean error before training');
+    expect(plots[1].csv.split('\n')[0]).toBe('series,x,y,band');
+  });
+});
+
+describe('experiments store', () => {
+  let transport: FakeTransport;
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    transport = new FakeTransport();
+    installTransport(transport);
+  });
+
+  const summary = (jobId: string, createdAt: number, patch: Partial<JobSummary> = {}): JobSummary => ({
+    jobId, kind: 'experiment', label: jobId, status: 'done', percent: 100, trial: 0, totalTrials: 0, bestError: null,
+    createdAt, startedAt: createdAt, finishedAt: createdAt + 1, error: null, ...patch,
+  });
+
+  it('parses network sizes and says what is wrong', () => {
+    expect(parseSizes('')).toBeUndefined();
+    expect(parseSizes('200, 400')).toEqual([200, 400]);
+    expect(parseSizes('200 400;600')).toEqual([200, 400, 600]);
+    expect(parseSizes('201')).toMatch(/even/);
+    expect(parseSizes('abc')).toMatch(/whole numbers/);
+  });
+
+  it('run sends only what the chosen definition takes and remembers the job', async () => {
+    transport.answer(CHANNELS.jobsStartExperiment, () => ({ jobId: 'j1' }));
+    transport.answer(CHANNELS.jobsList, () => [summary('j1', 5, { status: 'queued', percent: 0 })]);
+    const store = useExperimentsStore();
+    store.settings.supp2.quick = false;
+    store.settings.supp2.sizes = '80, 120';
+    store.settings.supp2.targetId = 'ignored-for-supp2';
+    store.settings.supp2.networkId = 'net';
+    expect(await store.run('supp2')).toBe('j1');
+    expect(transport.callsTo(CHANNELS.jobsStartExperiment)).toEqual([{ experiment: 'supp2', quick: false, seed: 1, networkId: 'net', sizes: [80, 120] }]);
+    expect(store.latestJob.supp2).toBe('j1');
+    expect(store.jobOf('supp2')?.status).toBe('queued');
+    store.settings.fig1.targetId = 't2';
+    store.settings.fig1.sizes = '40';
+    transport.answer(CHANNELS.jobsStartExperiment, () => ({ jobId: 'j2' }));
+    await store.run('fig1');
+    expect(transport.callsTo(CHANNELS.jobsStartExperiment)[1]).toEqual({ experiment: 'fig1', quick: true, seed: 1, targetId: 't2' });
+    // bad sizes: nothing is sent
+    store.settings.supp2.sizes = '81';
+    expect(await store.run('supp2')).toBeNull();
+    expect(transport.callsTo(CHANNELS.jobsStartExperiment)).toHaveLength(2);
+  });
+
+  it('after a reload, finds the newest job of each experiment in the job list', async () => {
+    const detail = (s: JobSummary, experiment: string): JobDetail => ({ ...s, request: { experiment, quick: true, seed: 1 } as JobDetail['request'], errorsBySession: [], result: null });
+    const jobsList = [summary('old-supp1f', 1), summary('new-supp1f', 3), summary('fig4-a', 2), { ...summary('train', 4), kind: 'training' as const }];
+    const requests: Record<string, string> = { 'old-supp1f': 'supp1f', 'new-supp1f': 'supp1f', 'fig4-a': 'fig4' };
+    transport.answer(CHANNELS.jobsList, () => jobsList);
+    transport.answer(CHANNELS.jobsGet, ({ jobId }) => detail(jobsList.find((j) => j.jobId === jobId)!, requests[jobId]));
+    const jobs = useJobsStore();
+    await jobs.reloadList();
+    const store = useExperimentsStore();
+    await store.adoptJobs();
+    await flushPromises();
+    expect(store.latestJob).toEqual({ supp1f: 'new-supp1f', fig4: 'fig4-a' });
+    // the training job is never asked about
+    expect(transport.callsTo(CHANNELS.jobsGet).map((r) => (r as { jobId: string }).jobId).sort()).toEqual(['fig4-a', 'new-supp1f', 'old-supp1f']);
+  });
+});
