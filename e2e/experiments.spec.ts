@@ -11,7 +11,10 @@ import { collectPageErrors, openExample } from './helpers.js';
 
 /** Non-white pixels of the first canvas in a plot card (ECharts has drawn something). */
 async function inkedPixels(card: Locator): Promise<number> {
-  return card.locator('canvas').first().evaluate((canvas: HTMLCanvasElement) => {
+  // the spec is type-checked without DOM types: the canvas as far as this needs it
+  type Canvas2d = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null };
+  return card.locator('canvas').first().evaluate((node) => {
+    const canvas = node as unknown as Canvas2d;
     const context = canvas.getContext('2d');
     if (!context || canvas.width === 0 || canvas.height === 0) return 0;
     const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
