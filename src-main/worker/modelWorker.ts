@@ -433,6 +433,15 @@ async function runSoc(task: SocTask): Promise<SocResult> {
   };
 }
 
+/**
+ * Gradient runs that train the gains send ~40 gain snapshots like the reward rule (the first and
+ * the last iteration included) for "gains over training" and "outputs at chosen iterations".
+ */
+function gradientSnapshotDue(options: ResolvedTraining, iteration: number): boolean {
+  if ((options.trainable ?? 'gains') !== 'gains') return false;
+  return iteration % snapshotInterval(options.trials) === 0 || iteration === options.trials;
+}
+
 /** Adam on the gains by back-propagation through the RK4 unroll (model-spec §6); one target. */
 function runGradientTraining(options: ResolvedTraining, labels: Int32Array, progress: ProgressChannel): TrainingResult {
   const network = options.network;
@@ -461,6 +470,8 @@ function runGradientTraining(options: ResolvedTraining, labels: Int32Array, prog
     (p) => {
       progress.done = p.iteration;
       progress.point(0, p.iteration, p.error);
+      // gain snapshots of gradient runs on the gains (issue 5), as the reward rule sends them
+      if (gradientSnapshotDue(options, p.iteration) && p.gains) progress.snapshot(0, p.iteration, p.gains());
     },
     progress.shouldStop,
   );

@@ -1103,6 +1103,11 @@ export interface GradientProgress {
   iterations: number;
   error: number;
   bestError: number;
+  /**
+   * Per-neuron gains of the iterate whose error this is (computed on call, a fresh array; valid
+   * only during the callback). The worker sends them as gain snapshots for the live views.
+   */
+  gains?: () => Float64Array;
 }
 
 export interface GradientRecordedOutput {
@@ -1174,6 +1179,7 @@ export function trainGradient(
   let diverged = false;
   let done = 0;
 
+  const gainsNow = (): Float64Array => problem.neuronGainsOf(theta);
   const noteIterate = (k: number, error: number): void => {
     errors[k] = error;
     // A non-finite error never counts as best.
@@ -1200,7 +1206,7 @@ export function trainGradient(
       break;
     }
     noteIterate(k, error);
-    if (onProgress && k % progressEvery === 0) onProgress({ iteration: k, iterations, error, bestError });
+    if (onProgress && k % progressEvery === 0) onProgress({ iteration: k, iterations, error, bestError, gains: gainsNow });
     adam.step(theta, gradient);
     done = k + 1;
   }
@@ -1208,7 +1214,7 @@ export function trainGradient(
     const finalError = problem.value(theta);
     noteIterate(done, finalError);
   }
-  if (onProgress) onProgress({ iteration: done, iterations, error: errors[done], bestError });
+  if (onProgress) onProgress({ iteration: done, iterations, error: errors[done], bestError, gains: gainsNow });
   if (bestError === Infinity) {
     // Every iterate was non-finite: report the start.
     bestParameters.set(problem.initialParameters);

@@ -1,0 +1,26 @@
+/**
+ * Issue 5: a gradient run on the gains sends gain snapshots, so "over training" (outputs at chosen
+ * iterations) and "gains over training" show it like a reward run.
+ */
+import { expect, test } from '@playwright/test';
+import { openExample } from './helpers.js';
+
+test('gradient run: outputs at chosen iterations and a few neurons\' gains over training', async ({ page }) => {
+  await openExample(page);
+  await page.getByRole('radio', { name: 'Gradient (Adam)' }).click();
+  await page.getByRole('spinbutton', { name: 'Iterations' }).fill('40');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
+
+  await page.getByRole('radio', { name: 'over training' }).click();
+  const outputs = page.getByTestId('training-outputs');
+  await expect(outputs).toHaveAttribute('data-step', 'iteration');
+  // 41 snapshots (iterations 0..40); five of them simulated and drawn over the target
+  await expect(outputs).toHaveAttribute('data-snapshots', '41');
+  await expect.poll(async () => Number(await outputs.getAttribute('data-drawn')), { timeout: 30_000 }).toBe(5);
+
+  await page.getByRole('radio', { name: 'gains', exact: true }).click();
+  const gains = page.getByTestId('gain-traces');
+  await expect(gains).toHaveAttribute('data-snapshots', '41');
+  await expect(gains.locator('canvas').first()).toBeVisible();
+});
