@@ -29,9 +29,13 @@ export interface ExperimentInfo {
   description: string;
   /** One line on what the paper shows with it. */
   paper: string;
-  /** Measured wall time of a quick run with its own network (GainLab CLI, one core). */
+  /** Wall time of a quick run with its own network (measured: `gainlab experiment NAME --quick`, one core). */
   quickSeconds: number;
-  /** Expected duration of a full run, in words (order of magnitude, one core). */
+  /**
+   * Duration of a full run in words, one core. Measured with the CLI on a busy 2-core machine for
+   * fig1 (5.0 min), supp1f (3.1 min) and fig4 (6.5 min; 4.1 of them the reward-rule library);
+   * supp2 was still running after 25 min; the others are estimated from those per-trial costs.
+   */
   fullDuration: string;
   /** Size parameters (request.overrides keys) this definition takes. */
   overrides: readonly OverrideKey[];
@@ -47,7 +51,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   fig1: {
     paper: 'Figs. 1–3: the reward rule learns neuron-specific gains for a new movement; error, gains, rates, correlations, eigenvalues, noise robustness.',
     quickSeconds: 3,
-    fullDuration: 'about 15–30 min',
+    fullDuration: 'about 5 min',
     overrides: ['sessions', 'trials', 'noiseSamples'],
     takesSizes: false,
     takesTarget: true,
@@ -55,7 +59,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   supp1f: {
     paper: 'Supp. Fig. 1f: training the gains does about as well as training x0, W or a rank-1 change of W (gradient, 10 targets).',
     quickSeconds: 1,
-    fullDuration: 'about 10–20 min',
+    fullDuration: 'about 3 min',
     overrides: ['targets', 'iterations'],
     takesSizes: false,
     takesTarget: false,
@@ -63,7 +67,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   supp2: {
     paper: 'Supp. Fig. 2: a few modulatory groups suffice, specialised beat random groups, also for novel movements; larger networks learn with the same groups.',
     quickSeconds: 8,
-    fullDuration: 'hours',
+    fullDuration: '30 min or more',
     overrides: ['sessions', 'trials', 'iterations'],
     takesSizes: true,
     takesTarget: false,
@@ -71,7 +75,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   fig4: {
     paper: 'Fig. 4: novel movements as least-squares combinations of learned gain patterns; the fit error predicts the output error.',
     quickSeconds: 1,
-    fullDuration: 'about 10–30 min',
+    fullDuration: 'about 7 min',
     overrides: [],
     takesSizes: false,
     takesTarget: false,
@@ -79,7 +83,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   supp3: {
     paper: 'Supp. Figs. 3–4: larger libraries fit better; learned patterns beat random ones; the same at r0 = 5 Hz.',
     quickSeconds: 2,
-    fullDuration: 'hours',
+    fullDuration: 'about an hour',
     overrides: [],
     takesSizes: false,
     takesTarget: false,
@@ -87,7 +91,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   fig6: {
     paper: 'Fig. 6: gain patterns for several speeds span a speed manifold; interpolating them re-times the movement.',
     quickSeconds: 1,
-    fullDuration: 'about 10–30 min',
+    fullDuration: 'about 30 min',
     overrides: [],
     takesSizes: false,
     takesTarget: false,
@@ -95,7 +99,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   supp5: {
     paper: 'Supp. Figs. 5–8: slow variants of a movement are learnable with both rules; eigenvalues before/after; robustness to noisy x0.',
     quickSeconds: 2,
-    fullDuration: 'about 10–30 min',
+    fullDuration: 'about 10 min',
     overrides: [],
     takesSizes: false,
     takesTarget: false,
@@ -103,7 +107,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   fig8: {
     paper: 'Fig. 8: shape and speed primitives combine: novel movements at two speeds from shape libraries and a speed pattern.',
     quickSeconds: 1,
-    fullDuration: 'about 10–30 min',
+    fullDuration: 'about 20–30 min',
     overrides: [],
     takesSizes: false,
     takesTarget: false,

@@ -1,7 +1,8 @@
 /**
- * Figures of the Fig. 1–3 / Supp. Figs. 1–2 experiments as plain data. Renderers (the CLI's
- * ECharts server-side SVG, src-cli/svg/figures.ts) turn them into charts; keeping them as data
- * lets tests check what a figure shows without rendering it.
+ * Figures of the Fig. 1–3 / Supp. Figs. 1–2 experiments as plain data. One conversion,
+ * ./figureOption.ts, turns them into ECharts options for both renderers (the CLI's server-side SVG,
+ * src-cli/svg/figures.ts, and the app's Experiments view); ./figureData.ts writes their data as
+ * CSV. Keeping them as data lets tests check what a figure shows without rendering it.
  */
 import type { BoxStats } from '../analysis/statistics.js';
 import type { ExperimentResult, ExperimentRunOptions } from '../primitives/experimentSupport.js';
