@@ -83,7 +83,8 @@ export async function runExperimentTask(task: ExperimentTask): Promise<Experimen
       csv: [],
       elapsedMs: Date.now() - started,
       partial: true,
-      note: `Cancelled before ${options.experiment} had a result to show (${error instanceof Error ? error.message : String(error)}).`,
+      // (the error is a consequence of the stop, e.g. an SOC build cut short has no Gramian: not news to the user)
+      note: `Cancelled before ${options.experiment} had a result to show.`,
     };
   }
 }
