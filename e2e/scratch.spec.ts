@@ -17,7 +17,8 @@ test('new project: generate a target, build an SOC network, fit its readout, tra
   await page.getByRole('button', { name: 'Draw target…' }).click();
   await page.getByTestId('target-editor').getByRole('button', { name: 'Generate' }).click();
   await page.getByRole('button', { name: 'Add to project' }).click();
-  await expect(page.getByLabel('Target', { exact: true }).locator('option:checked')).toHaveText('Drawn movement 1');
+  // recorded as generated with its seed, not as drawn (issue 4)
+  await expect(page.getByLabel('Target', { exact: true }).locator('option:checked')).toHaveText('Generated movement (seed 1)');
 
   // a network: N = 40 with the adaptive schedule takes about a second
   await page.getByRole('tab', { name: 'Build network' }).click();
@@ -31,7 +32,7 @@ test('new project: generate a target, build an SOC network, fit its readout, tra
   expect(await drawnPoints(page.getByTestId('error-curve'))).toBeGreaterThan(1);
   const alphaNow = Number(await page.getByTestId('soc-status').locator('dd').nth(1).textContent());
   expect(alphaNow).toBeLessThanOrEqual(0.15);
-  await expect(page.getByLabel('Fit readout to')).toHaveValue(/drawn-/);
+  await expect(page.getByLabel('Fit readout to')).toHaveValue(/generated-/);
   await addNetwork.click();
 
   // the new network is selected, summarised, and simulated against the target
