@@ -106,6 +106,18 @@ describe('experiment jobs', () => {
     expect((await manager.whenFinished(next.jobId)).status).toBe('done');
   });
 
+  it('cancelled before the definition had anything (its network build cut short): a clean, empty cancelled result', async () => {
+    const { jobId } = await manager.startExperiment(invokeContract['jobs:start-experiment'].request.parse({ experiment: 'fig4', seed: 9 }), { network: null, target: null, label: 'cancel at once' });
+    manager.cancel(jobId);
+    const detail = await manager.whenFinished(jobId);
+    expect(detail.status).toBe('cancelled');
+    expect(detail.error).toBeNull();
+    const result = experimentResult(detail.result);
+    expect(result.partial).toBe(true);
+    expect(result.figures).toEqual([]);
+    expect(result.note).toBe('Cancelled before fig4 had a result to show.');
+  });
+
   it('the handler refuses a bad experiment name (zod), parameters the definition does not take, and unknown networks', async () => {
     const projects = createMemoryProjects({ appVersion: 'test', loadExample: () => { throw new Error('unused'); } });
     const handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs: manager, projects });
