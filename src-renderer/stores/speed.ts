@@ -60,8 +60,9 @@ export const useSpeedStore = defineStore('speed', () => {
   const wasm = ref<boolean | null>(null);
   const frame = shallowRef<SliderFrame | null>(null);
   const framesDrawn = ref(0);
-  /** Round trip of the last frame (request → reply, as the user sees it) and the worker's compute time. */
+  /** Round trip (request → data back, as the user sees it) of the last preview frame, their median, and of the last exact frame. */
   const lastRoundTripMs = ref<number | null>(null);
+  const lastExactMs = ref<number | null>(null);
   const roundTrips: number[] = [];
   const medianRoundTripMs = ref<number | null>(null);
   const measured = shallowRef<[number, number][]>([]);
@@ -80,12 +81,16 @@ export const useSpeedStore = defineStore('speed', () => {
         frame.value = result;
         framesDrawn.value++;
         const ms = performance.now() - started;
+        if (request.exact) {
+          lastExactMs.value = ms;
+          return;
+        }
         lastRoundTripMs.value = ms;
         roundTrips.push(ms);
         if (roundTrips.length > 50) roundTrips.shift();
         const sorted = [...roundTrips].sort((a, b) => a - b);
         medianRoundTripMs.value = sorted[Math.floor(sorted.length / 2)];
-        if (!request.exact && Number.isFinite(result.meanFactor)) measured.value = [...measured.value.slice(-199), [result.lambda, result.meanFactor]];
+        if (Number.isFinite(result.meanFactor)) measured.value = [...measured.value.slice(-199), [result.lambda, result.meanFactor]];
       })
       .catch((error: Error) => {
         if (mine === generation) modelError.value = error.message;
@@ -150,6 +155,7 @@ export const useSpeedStore = defineStore('speed', () => {
     roundTrips.length = 0;
     medianRoundTripMs.value = null;
     lastRoundTripMs.value = null;
+    lastExactMs.value = null;
     const entry = selected.value;
     if (!entry) return;
     let built: SpeedModel;
@@ -318,6 +324,7 @@ export const useSpeedStore = defineStore('speed', () => {
     frame,
     framesDrawn,
     lastRoundTripMs,
+    lastExactMs,
     medianRoundTripMs,
     measured,
     droppedFrames: () => frames.dropped,
