@@ -325,9 +325,9 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     }
     if (result?.kind === 'experiment' && status === 'done') job.percent = 100;
     if (result?.kind === 'speed') {
-      // speed manifold: the lowest joint error over the speeds learned
-      const finite = result.errors.filter((e) => Number.isFinite(e));
-      if (finite.length > 0) job.bestError = Math.min(...finite);
+      // speed manifold: the joint error of the slowest speed learned (the fast one, g = 1, is 0)
+      const slowest = result.errors[result.errors.length - 1];
+      if (result.factors.length > 1 && Number.isFinite(slowest)) job.bestError = slowest;
       if (status === 'done') job.done = job.total;
     }
     job.port?.close();

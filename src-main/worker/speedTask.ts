@@ -62,6 +62,7 @@ export function runSpeedTask(task: SpeedTask): SpeedResult {
   const total = factors.length * options.trials;
 
   let lastPost = 0;
+  /** The joint error of the speed being learned (shown as the job's error). */
   let bestError: number | null = null;
   let done = 0;
   const postProgress = (points: { session: number; fromTrial: number; values: number[] }[] = [], force = false) => {
@@ -89,16 +90,19 @@ export function runSpeedTask(task: SpeedTask): SpeedResult {
     },
     (index, p) => {
       done = index * options.trials + Math.min(p.step, options.trials);
+      // the error of the speed being learned (the fast pattern g = 1 reproduces its targets: 0)
+      if (factors[index] !== 1) bestError = p.bestError;
       postProgress();
     },
     shouldStop,
   );
 
-  // every speed's whole error curve, as the "session" of that speed
+  // every speed's whole error curve, as the "session" of that speed; the job's error is the slowest speed's
+  const last = manifold.patterns[manifold.patterns.length - 1];
+  if (last && manifold.factors[manifold.factors.length - 1] !== 1) bestError = last.bestError;
   manifold.patterns.forEach((pattern, index) => {
     const curve = Array.from(pattern.errors);
     if (curve.length > 0) postProgress([{ session: index, fromTrial: 0, values: curve }], true);
-    if (bestError === null || pattern.bestError < bestError) bestError = pattern.bestError;
   });
   done = manifold.stopped ? Math.min(done, total) : total;
   postProgress([], true);

@@ -87,6 +87,9 @@ describe('speed manifold jobs', () => {
     expect(result.durations).toEqual(result.factors.map((f) => f * params.duration));
     expect(result.completed).toEqual([true, true, true]);
     expect(result.partial).toBe(false);
+    // the job's error is the slowest speed's (the fast pattern g = 1 reproduces its own targets)
+    expect(detail.bestError).toBe(result.errors[2]);
+    expect(result.errors[0]).toBeLessThan(1e-20);
     // the network's own two initial conditions were used
     expect(Array.from(result.initialConditions)).toEqual(Array.from(prepared.initialConditions));
     // fast pattern: g = 1 (the fast targets are the g = 1 outputs)
