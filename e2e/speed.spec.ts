@@ -110,7 +110,10 @@ test('learn a speed manifold, drag the speed slider from fast to slow and see th
   await expect(view.getByTestId('slider-lambda')).toHaveText('0.50');
   await expect(view.locator('[data-plot-id="eigen-re"]')).toBeVisible();
 
-  if (process.env.GAINLAB_SPEED_SCREENSHOT) await page.screenshot({ path: process.env.GAINLAB_SPEED_SCREENSHOT, fullPage: true });
+  if (process.env.GAINLAB_SPEED_SCREENSHOT) {
+    await view.locator('[data-plot-id="noisy-slow"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: process.env.GAINLAB_SPEED_SCREENSHOT });
+  }
   expect(pageErrors).toEqual([]);
 });
 

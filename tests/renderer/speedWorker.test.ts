@@ -170,5 +170,15 @@ describe('speed store helpers', () => {
     expect(Array.from(built.x0s)).toEqual(Array.from(x0s[0]));
     expect(built.factors).toEqual([1, 2]);
     expect(built.amplitudeScaling).toBe(false);
+    // a format-3 record brings its own initial conditions, factors, amplitude mode and groups
+    const full = modelFrom(projectNetwork, {
+      kind: 'project',
+      record: {
+        id: 's', name: 's', networkId: 'net', durations: [500, 751], gains: { shape: [2, n], data: gains.slice(0, 2 * n) },
+        factors: [1, 1.502], initialConditions: { shape: [2, n], data: prepared.initialConditions }, amplitudeScaling: true, groupLabels: labels,
+      },
+    });
+    expect([full.m, full.factors, full.amplitudeScaling, full.groupLabels]).toEqual([2, [1, 1.502], true, labels]);
+    expect(Array.from(full.x0s)).toEqual(Array.from(prepared.initialConditions));
   });
 });
