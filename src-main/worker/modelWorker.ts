@@ -15,6 +15,7 @@ import type { Network } from '../../src-shared/model/network.js';
 import { RewardRuleSession, type GainTrialEvaluator } from '../../src-shared/model/rewardRule.js';
 import { BatchTrialEvaluator } from '../../src-shared/model/batchSimulator.js';
 import { trainGradient } from '../../src-shared/model/gradient.js';
+import { groupMeans } from '../../src-shared/primitives/learn.js';
 import { buildSoc } from '../../src-shared/model/soc.js';
 import { initialConditions } from '../../src-shared/model/gramian.js';
 import { fitReadout } from '../../src-shared/model/readoutFit.js';
@@ -442,6 +443,30 @@ function gradientSnapshotDue(options: ResolvedTraining, iteration: number): bool
   return iteration % snapshotInterval(options.trials) === 0 || iteration === options.trials;
 }
 
+/**
+ * Grouped gradient training learns one gain per group, so starting gains (e.g. a primitive
+ * combination to refine) enter as their group means. A combination of patterns learned with the
+ * same groups is constant within each group, so nothing is lost; gains that vary inside a group
+ * cannot be represented and are refused rather than silently averaged.
+ */
+function startingGroupGains(initialGains: Float64Array | undefined, labels: Int32Array): Float64Array | undefined {
+  if (!initialGains) return undefined;
+  if (initialGains.length !== labels.length) {
+    throw taskError('invalid-payload', `initialGains has ${initialGains.length} values for ${labels.length} neurons`);
+  }
+  const means = groupMeans(initialGains, labels);
+  for (let i = 0; i < labels.length; i++) {
+    const spread = Math.abs(initialGains[i] - means[labels[i]]);
+    if (spread > 1e-9 * Math.max(1, Math.abs(means[labels[i]]))) {
+      throw taskError(
+        'invalid-payload',
+        `the starting gains differ within modulatory group ${labels[i] + 1} (neuron ${i + 1}); train with one gain per neuron or with the groups the gains were learned with`,
+      );
+    }
+  }
+  return means;
+}
+
 /** Adam on the gains by back-propagation through the RK4 unroll (model-spec §6); one target. */
 function runGradientTraining(options: ResolvedTraining, labels: Int32Array, progress: ProgressChannel): TrainingResult {
   const network = options.network;
@@ -460,7 +485,7 @@ function runGradientTraining(options: ResolvedTraining, labels: Int32Array, prog
       trainable: options.trainable ?? 'gains',
       // groups shape the gains only; x0 / W / rank1 training keeps the (initial) gains fixed
       groups: neuronSpecific || (options.trainable ?? 'gains') !== 'gains' ? undefined : labels,
-      gains: neuronSpecific || (options.trainable ?? 'gains') !== 'gains' ? options.initialGains : undefined,
+      gains: neuronSpecific || (options.trainable ?? 'gains') !== 'gains' ? options.initialGains : startingGroupGains(options.initialGains, labels),
       iterations: options.trials,
       lr: options.learningRate,
       // the rank-1 v starts random: the job's seed makes it reproducible
