@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test suite (build, import boundaries, vitest, Playwright) even when an earlier one
+// Runs every test suite (build, import boundaries, type check, vitest, Playwright) even when an earlier one
 // fails, then prints ONE summary line `N passed, N failed, N skipped` built from the suites' JSON
 // reporters (vitest → reports/vitest.json, Playwright → reports/e2e.json). Exit code 1 if anything failed.
 import { spawnSync } from 'node:child_process';
@@ -29,6 +29,12 @@ if (!built) failed += 1; // a broken build is a failed check; suites that need i
 
 const boundariesOk = step('import boundaries', 'node', ['scripts/check-boundaries.mjs']);
 if (boundariesOk) passed += 1;
+else failed += 1;
+
+// strict TypeScript over main, shared, CLI, tests and the Vue renderer: the build (esbuild)
+// strips types without checking them, so a type error would otherwise pass unnoticed
+const typesOk = step('type check', npm, ['run', 'typecheck']);
+if (typesOk) passed += 1;
 else failed += 1;
 
 const vitestOk = step('unit tests (vitest)', npx, ['vitest', 'run']);
