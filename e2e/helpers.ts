@@ -45,3 +45,24 @@ export async function openExample(page: Page): Promise<void> {
   // the baseline simulation has answered once the error with g = 1 is a number
   await expect(page.getByTestId('baseline-error')).toHaveText(/^\d/);
 }
+
+/**
+ * A new project with a generated target and a small SOC network (N = 40, adaptive recipe: about a
+ * second) added with its readout fitted to that target: the start of the primitives and speed specs.
+ */
+export async function newProjectWithSmallNetwork(page: Page): Promise<void> {
+  await gotoWelcome(page);
+  await page.getByRole('button', { name: 'New project' }).click();
+  await expect(page.getByTestId('workspace')).toBeVisible();
+  await page.getByRole('button', { name: 'Draw target…' }).click();
+  await page.getByTestId('target-editor').getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Add to project' }).click();
+  await page.getByRole('tab', { name: 'Build network' }).click();
+  await page.getByLabel('Neurons N').fill('40');
+  await page.getByLabel('Recipe').selectOption('adaptive');
+  await page.getByRole('button', { name: 'Build', exact: true }).click();
+  const addNetwork = page.getByRole('button', { name: 'Add network to project' });
+  await expect(addNetwork).toBeVisible({ timeout: 60_000 });
+  await addNetwork.click();
+  await expect(page.getByTestId('network-summary').locator('[data-fact="n"]')).toHaveText('40');
+}

@@ -5,7 +5,7 @@
  * refinement from the combined gains shown next to learning from scratch.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { collectPageErrors, gotoWelcome } from './helpers.js';
+import { collectPageErrors, newProjectWithSmallNetwork } from './helpers.js';
 
 /** Press and drag across the editor's plot: a stroke from left to right through a bump. */
 async function drawStroke(page: Page): Promise<void> {
@@ -28,22 +28,8 @@ async function drawStroke(page: Page): Promise<void> {
 test('build a 3-pattern library on a small network, fit a drawn target, see both errors, refine', async ({ page }, testInfo) => {
   testInfo.setTimeout(120_000);
   const pageErrors = collectPageErrors(page);
-  await gotoWelcome(page);
-  await page.getByRole('button', { name: 'New project' }).click();
-  await expect(page.getByTestId('workspace')).toBeVisible();
-
-  // a target for the readout fit, then a small SOC network (N = 40, adaptive: about a second)
-  await page.getByRole('button', { name: 'Draw target…' }).click();
-  await page.getByTestId('target-editor').getByRole('button', { name: 'Generate' }).click();
-  await page.getByRole('button', { name: 'Add to project' }).click();
-  await page.getByRole('tab', { name: 'Build network' }).click();
-  await page.getByLabel('Neurons N').fill('40');
-  await page.getByLabel('Recipe').selectOption('adaptive');
-  await page.getByRole('button', { name: 'Build', exact: true }).click();
-  const addNetwork = page.getByRole('button', { name: 'Add network to project' });
-  await expect(addNetwork).toBeVisible({ timeout: 60_000 });
-  await addNetwork.click();
-  await expect(page.getByTestId('network-summary').locator('[data-fact="n"]')).toHaveText('40');
+  // a target for the readout fit, then a small SOC network (N = 40)
+  await newProjectWithSmallNetwork(page);
 
   // the primitives view: three generated targets, learned by the gradient rule
   await page.getByTestId('open-primitives').click();

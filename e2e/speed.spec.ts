@@ -6,25 +6,7 @@
  * noisy-x0 analyses are drawn.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { collectPageErrors, gotoWelcome } from './helpers.js';
-
-async function smallNetwork(page: Page): Promise<void> {
-  await gotoWelcome(page);
-  await page.getByRole('button', { name: 'New project' }).click();
-  await expect(page.getByTestId('workspace')).toBeVisible();
-  // a target for the readout fit, then a small SOC network (N = 40, adaptive recipe: about a second)
-  await page.getByRole('button', { name: 'Draw target…' }).click();
-  await page.getByTestId('target-editor').getByRole('button', { name: 'Generate' }).click();
-  await page.getByRole('button', { name: 'Add to project' }).click();
-  await page.getByRole('tab', { name: 'Build network' }).click();
-  await page.getByLabel('Neurons N').fill('40');
-  await page.getByLabel('Recipe').selectOption('adaptive');
-  await page.getByRole('button', { name: 'Build', exact: true }).click();
-  const addNetwork = page.getByRole('button', { name: 'Add network to project' });
-  await expect(addNetwork).toBeVisible({ timeout: 60_000 });
-  await addNetwork.click();
-  await expect(page.getByTestId('network-summary').locator('[data-fact="n"]')).toHaveText('40');
-}
+import { collectPageErrors, newProjectWithSmallNetwork } from './helpers.js';
 
 async function stretchValue(page: Page): Promise<number> {
   return Number((await page.getByTestId('stretch-factor').getAttribute('data-value')) || 'NaN');
@@ -37,7 +19,7 @@ async function framesDrawn(page: Page): Promise<number> {
 test('learn a speed manifold, drag the speed slider from fast to slow and see the output stretch', async ({ page }, testInfo) => {
   testInfo.setTimeout(150_000);
   const pageErrors = collectPageErrors(page);
-  await smallNetwork(page);
+  await newProjectWithSmallNetwork(page);
 
   await page.getByTestId('open-speed').click();
   const view = page.getByTestId('speed-view');
