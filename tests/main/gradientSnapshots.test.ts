@@ -5,12 +5,11 @@
  * curve records: simulated independently (TrialEvaluator, the reward rule's forward pass) it gives
  * that iteration's error. Runs on x0 / W / rank1 keep their gains fixed and send none.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeContract, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
-import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
-import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+import type { JobManager } from '../../src-main/services/jobManager.js';
+import { inlineJobManager } from './fixtures/inlineJobManager.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
 
@@ -31,17 +30,9 @@ function gradientRequest(overrides: Record<string, unknown> = {}) {
 }
 
 describe('gradient runs send gain snapshots', () => {
-  const repoRoot = path.resolve(import.meta.dirname, '../..');
   let manager: JobManager;
   beforeAll(() => {
-    manager = createJobManager({
-      pool: createWorkerPool({ ...sourceWorkerOptions(repoRoot), maxThreads: 1 }),
-      emit: () => {},
-      resolveSource: (source) => {
-        if (source.kind !== 'inline') throw new Error('inline only');
-        return { network: source.network, targets: source.targets };
-      },
-    });
+    manager = inlineJobManager();
   });
   afterAll(async () => {
     await manager.dispose();

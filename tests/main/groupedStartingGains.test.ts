@@ -5,14 +5,13 @@
  * gains that vary inside a group are refused with a clear message.
  * Independent truth: the job's initial error equals a fresh simulation of the starting gains.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeContract, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
 import { randomGroups } from '../../src-shared/model/groups.js';
 import { Rng } from '../../src-shared/model/rng.js';
-import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
-import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+import type { JobManager } from '../../src-main/services/jobManager.js';
+import { inlineJobManager } from './fixtures/inlineJobManager.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
 
@@ -32,17 +31,9 @@ function request(initialGains: Float64Array, seed: number) {
 }
 
 describe('grouped gradient training starts from the given gains', () => {
-  const repoRoot = path.resolve(import.meta.dirname, '../..');
   let manager: JobManager;
   beforeAll(() => {
-    manager = createJobManager({
-      pool: createWorkerPool({ ...sourceWorkerOptions(repoRoot), maxThreads: 1 }),
-      emit: () => {},
-      resolveSource: (source) => {
-        if (source.kind !== 'inline') throw new Error('inline only');
-        return { network: source.network, targets: source.targets };
-      },
-    });
+    manager = inlineJobManager();
   });
   afterAll(async () => {
     await manager.dispose();

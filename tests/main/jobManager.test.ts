@@ -7,6 +7,7 @@ import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/w
 import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
+import { inlineResolveSource } from './fixtures/inlineJobManager.js';
 
 // Job tests run the real piscina pool on the TypeScript worker through tsx (no build needed); the
 // crash tests use a fixture worker that wraps the real one (fixtures/crashingWorker.ts).
@@ -46,10 +47,7 @@ beforeAll(() => {
   manager = createJobManager({
     pool,
     emit: (channel, payload) => events.push({ channel, payload, at: Date.now() }),
-    resolveSource: (source) => {
-      if (source.kind !== 'inline') throw new Error('only inline sources in this test');
-      return { network: source.network, targets: source.targets };
-    },
+    resolveSource: inlineResolveSource,
   });
 });
 
@@ -231,10 +229,7 @@ describe('job list bounds', () => {
         destroy: async () => undefined,
       },
       emit: () => undefined,
-      resolveSource: (source) => {
-        if (source.kind !== 'inline') throw new Error('inline only');
-        return { network: source.network, targets: source.targets };
-      },
+      resolveSource: inlineResolveSource,
       now: () => ++clock,
       newJobId: () => `job-${++counter}`,
       maxFinishedJobs: 3,

@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeContract } from '../../src-shared/ipc/contract.js';
 import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
 import { spectralAbscissa } from '../../src-shared/linalg/schur.js';
-import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
-import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+import type { JobManager } from '../../src-main/services/jobManager.js';
+import { inlineJobManager } from './fixtures/inlineJobManager.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { createHandlers, dispatch } from '../../src-main/services/handlers.js';
@@ -16,25 +15,17 @@ import { Rng } from '../../src-shared/model/rng.js';
 import type { ProjectSummary } from '../../src-shared/ipc/contract.js';
 
 // Gradient training and SOC builds through the real worker (TypeScript source via tsx).
-const repoRoot = path.resolve(import.meta.dirname, '../..');
 const network = syntheticNetwork();
 const target = syntheticTarget(network);
 let manager: JobManager;
 const progressPercents = new Map<string, number[]>();
 
 beforeAll(() => {
-  manager = createJobManager({
-    pool: createWorkerPool({ ...sourceWorkerOptions(repoRoot), maxThreads: 1 }),
-    emit: (channel, payload) => {
-      if (channel === 'jobs:progress') {
-        const p = payload as { jobId: string; percent: number };
-        progressPercents.set(p.jobId, [...(progressPercents.get(p.jobId) ?? []), p.percent]);
-      }
-    },
-    resolveSource: (source) => {
-      if (source.kind !== 'inline') throw new Error('inline only');
-      return { network: source.network, targets: source.targets };
-    },
+  manager = inlineJobManager((channel, payload) => {
+    if (channel === 'jobs:progress') {
+      const p = payload as { jobId: string; percent: number };
+      progressPercents.set(p.jobId, [...(progressPercents.get(p.jobId) ?? []), p.percent]);
+    }
   });
 });
 

@@ -15,8 +15,8 @@ import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { buildRunRecipe, parseRunRecipe, RecipeError, trainingRequestFromRecipe, type RecipeBundle } from '../../src-shared/runs/recipe.js';
 import { Sha256, sha256Hex, sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
-import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
-import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+import type { JobManager } from '../../src-main/services/jobManager.js';
+import { inlineJobManager } from '../main/fixtures/inlineJobManager.js';
 import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
 import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
 import { randomGroups } from '../../src-shared/model/groups.js';
@@ -133,19 +133,11 @@ describe('run recipe', () => {
 });
 
 describe('gainlab run repeats a job bit for bit', () => {
-  const repoRoot = path.resolve(import.meta.dirname, '../..');
   let manager: JobManager;
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-run-'));
-    manager = createJobManager({
-      pool: createWorkerPool({ ...sourceWorkerOptions(repoRoot), maxThreads: 1 }),
-      emit: () => {},
-      resolveSource: (source) => {
-        if (source.kind !== 'inline') throw new Error('inline only');
-        return { network: source.network, targets: source.targets };
-      },
-    });
+    manager = inlineJobManager();
   });
   afterAll(async () => {
     await manager.dispose();

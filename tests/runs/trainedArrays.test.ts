@@ -14,8 +14,8 @@ import { invokeContract, type TrainingResult } from '../../src-shared/ipc/contra
 import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
 import { buildRunRecipe, parseRunRecipe, RecipeError, recordedTrainedArrays, trainedArrays } from '../../src-shared/runs/recipe.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
-import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
-import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+import type { JobManager } from '../../src-main/services/jobManager.js';
+import { inlineJobManager } from '../main/fixtures/inlineJobManager.js';
 import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
 
 const network = syntheticNetwork();
@@ -113,19 +113,11 @@ describe('trained arrays of a session', () => {
 });
 
 describe('gainlab run reproduces the trained x0 of a gradient run', () => {
-  const repoRoot = path.resolve(import.meta.dirname, '../..');
   let manager: JobManager;
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-run-trained-'));
-    manager = createJobManager({
-      pool: createWorkerPool({ ...sourceWorkerOptions(repoRoot), maxThreads: 1 }),
-      emit: () => {},
-      resolveSource: (source) => {
-        if (source.kind !== 'inline') throw new Error('inline only');
-        return { network: source.network, targets: source.targets };
-      },
-    });
+    manager = inlineJobManager();
   });
   afterAll(async () => {
     await manager.dispose();
