@@ -11,6 +11,7 @@ import type {
   TooltipComponentOption,
   VisualMapComponentOption,
 } from 'echarts/components';
+import { AXIS_LABEL, AXIS_NAME, SPLIT_LINE } from './chartParts.js';
 import { RATE_COLORS, SESSION_COLORS, TARGET_COLOR } from './palette.js';
 
 export type ChartOption = ComposeOption<
@@ -21,10 +22,6 @@ export type ChartOption = ComposeOption<
   | LegendComponentOption
   | VisualMapComponentOption
 >;
-
-const AXIS_LABEL = { color: '#4a4a4a', fontSize: 11 };
-const AXIS_NAME = { color: '#333', fontSize: 12 };
-const SPLIT_LINE = { lineStyle: { color: '#ececec' } };
 
 /** Sample times t_k = k·T/(n−1) in ms (the movement grid of the model spec). */
 export function sampleTimes(duration: number, nSamples: number): Float64Array {

@@ -3,20 +3,13 @@
  * SVG/PNG export, csv for the data), in the AnalysisPlot shape PlotCard shows and exports.
  */
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
+import { AXIS_LABEL, AXIS_NAME, csvTable, SPLIT_LINE } from '../../plots/chartParts.js';
 import { errorYAxis, formatError, outputPlotOption, type ChartOption } from '../../plots/options.js';
 import { copperHex } from '../../plots/palette.js';
 
-const AXIS_LABEL = { color: '#4a4a4a', fontSize: 11 };
-const AXIS_NAME = { color: '#333', fontSize: 12 };
-const SPLIT_LINE = { lineStyle: { color: '#ececec' } };
 export const FIT_COLOR = '#3b6e8f';
 export const OUTPUT_COLOR = copperHex(0.8);
 export const SCRATCH_COLOR = '#8c8c8c';
-
-export function csvTable(header: string[], rows: Array<Array<number | string>>): string {
-  const cell = (v: number | string) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return `${[header.join(','), ...rows.map((row) => row.map(cell).join(','))].join('\n')}\n`;
-}
 
 /** Bar chart of the least-squares coefficients c_k, one bar per pattern (named by its target). */
 export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: string[]): AnalysisPlot {

@@ -5,23 +5,9 @@
  */
 import type { EChartsCoreOption } from 'echarts/core';
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
+import { AFTER_COLOR as AFTER, BEFORE_COLOR as BEFORE, csvTable, valueAxis } from '../../plots/chartParts.js';
 import { copperHex, copperSeries, SESSION_COLORS, TARGET_COLOR } from '../../plots/palette.js';
 import type { SpeedAnalysis, SpeedOutputs } from '../../workers/speedCompute.js';
-
-const AXIS_LABEL = { color: '#4a4a4a', fontSize: 11 };
-const AXIS_NAME = { color: '#333', fontSize: 12 };
-const SPLIT_LINE = { lineStyle: { color: '#ececec' } };
-const BEFORE = '#8c8c8c';
-const AFTER = copperHex(0.75);
-
-function valueAxis(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { type: 'value', name, nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE, scale: true, ...extra };
-}
-
-export function csvTable(header: string[], rows: Array<Array<number | string>>): string {
-  const cell = (v: number | string) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return `${[header.join(','), ...rows.map((row) => row.map(cell).join(','))].join('\n')}\n`;
-}
 
 function fmt(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toPrecision(digits) : '–';
