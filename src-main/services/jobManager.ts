@@ -392,6 +392,25 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     };
   }
 
+  /**
+   * Record a job, open the channel its progress comes back on, and hand the pool its task (built
+   * around the worker's end of that channel and the job's stop flags).
+   */
+  function launch(
+    kind: JobKind,
+    label: string,
+    request: TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions,
+    total: number,
+    makeTask: (job: JobRecord, workerPort: MessagePort) => TrainingTask | SocTask | SpeedTask | ExperimentTask,
+  ): { jobId: string } {
+    const job = createRecord(kind, label, request, total);
+    const { port1, port2 } = new MessageChannel();
+    job.port = port1;
+    jobs.set(job.jobId, job);
+    job.settled = submit(job, makeTask(job, port2), port1, port2);
+    return { jobId: job.jobId };
+  }
+
   function ensureOpen(): void {
     if (disposed) throw new GainLabError('internal', 'The job manager has shut down.');
   }
@@ -411,23 +430,19 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       const label = options.label ?? `${options.rule === 'reward' ? 'Reward rule' : 'Gradient'} · ${source.network.name}`;
       // gradient training is deterministic: one session whatever was asked
       const sessions = options.rule === 'gradient' ? 1 : options.sessions;
-      const job = createRecord('training', label, options, options.trials * sessions);
-      const { port1, port2 } = new MessageChannel();
-      job.port = port1;
-      jobs.set(job.jobId, job);
-      const task: TrainingTask = { kind: 'training', jobId: job.jobId, options: resolved, port: port2, stopFlag: job.stopFlag };
-      job.settled = submit(job, task, port1, port2);
-      return { jobId: job.jobId };
+      return launch('training', label, options, options.trials * sessions, (job, port): TrainingTask => ({
+        kind: 'training',
+        jobId: job.jobId,
+        options: resolved,
+        port,
+        stopFlag: job.stopFlag,
+      }));
     },
 
     async startSoc(options) {
       ensureOpen();
       const label = options.label ?? `SOC network N = ${options.n} (seed ${options.seed})`;
-      const job = createRecord('soc', label, options, 0);
-      const { port1, port2 } = new MessageChannel();
-      job.port = port1;
-      jobs.set(job.jobId, job);
-      const task: SocTask = {
+      return launch('soc', label, options, 0, (job, port): SocTask => ({
         kind: 'soc',
         jobId: job.jobId,
         options: {
@@ -440,41 +455,35 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
           targetAlpha: options.targetAlpha,
           spectrumEvery: options.spectrumEvery,
         },
-        port: port2,
+        port,
         stopFlag: job.stopFlag,
-      };
-      job.settled = submit(job, task, port1, port2);
-      return { jobId: job.jobId };
+      }));
     },
 
     async startSpeed(options, resolved) {
       ensureOpen();
       const label = options.label ?? `Speed manifold · ${resolved.network.name} (${options.speeds} speeds to ${options.maxFactor}×)`;
-      const job = createRecord('speed', label, options, options.speeds * options.trials);
-      const { port1, port2 } = new MessageChannel();
-      job.port = port1;
-      jobs.set(job.jobId, job);
       const { networkId: _networkId, initialConditions: m, label: _label, ...settings } = options;
-      const task: SpeedTask = {
+      return launch('speed', label, options, options.speeds * options.trials, (job, port): SpeedTask => ({
         kind: 'speed',
         jobId: job.jobId,
         options: { ...settings, network: resolved.network, availableInitialConditions: resolved.initialConditions, m },
-        port: port2,
+        port,
         stopFlag: job.stopFlag,
-      };
-      job.settled = submit(job, task, port1, port2);
-      return { jobId: job.jobId };
+      }));
     },
 
     async startExperiment(options, resolved) {
       ensureOpen();
-      const job = createRecord('experiment', resolved.label, options, 0);
-      const { port1, port2 } = new MessageChannel();
-      job.port = port1;
-      jobs.set(job.jobId, job);
-      const task: ExperimentTask = { kind: 'experiment', jobId: job.jobId, options, network: resolved.network, target: resolved.target, port: port2, stopFlag: job.stopFlag };
-      job.settled = submit(job, task, port1, port2);
-      return { jobId: job.jobId };
+      return launch('experiment', resolved.label, options, 0, (job, port): ExperimentTask => ({
+        kind: 'experiment',
+        jobId: job.jobId,
+        options,
+        network: resolved.network,
+        target: resolved.target,
+        port,
+        stopFlag: job.stopFlag,
+      }));
     },
 
     cancel(jobId, session) {
