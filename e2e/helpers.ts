@@ -66,3 +66,24 @@ export async function newProjectWithSmallNetwork(page: Page): Promise<void> {
   await addNetwork.click();
   await expect(page.getByTestId('network-summary').locator('[data-fact="n"]')).toHaveText('40');
 }
+
+/**
+ * Press and drag across the target editor's plot: a stroke from left to right through a bump.
+ * Positions are fractions of the canvas box: x from `x0` to `x1` at height `y`, rising by
+ * `bump` of the box height in the middle, in `steps` mouse moves.
+ */
+export async function drawStroke(page: Page, stroke: { x0: number; x1: number; y: number; bump: number; steps: number }): Promise<void> {
+  const canvas = page.getByTestId('editor-canvas');
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('the editor canvas has no box');
+  const x0 = box.x + box.width * stroke.x0;
+  const x1 = box.x + box.width * stroke.x1;
+  const yMid = box.y + box.height * stroke.y;
+  await page.mouse.move(x0, yMid);
+  await page.mouse.down();
+  for (let i = 1; i <= stroke.steps; i++) {
+    const t = i / stroke.steps;
+    await page.mouse.move(x0 + (x1 - x0) * t, yMid - Math.sin(Math.PI * t) * box.height * stroke.bump);
+  }
+  await page.mouse.up();
+}

@@ -4,26 +4,10 @@
  * a novel target drawn with the mouse and fitted (coefficients, fit and output errors), then a
  * refinement from the combined gains shown next to learning from scratch.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { collectPageErrors, newProjectWithSmallNetwork } from './helpers.js';
+import { expect, test } from '@playwright/test';
+import { collectPageErrors, drawStroke, newProjectWithSmallNetwork } from './helpers.js';
 
-/** Press and drag across the editor's plot: a stroke from left to right through a bump. */
-async function drawStroke(page: Page): Promise<void> {
-  const canvas = page.getByTestId('editor-canvas');
-  const box = await canvas.boundingBox();
-  if (!box) throw new Error('the editor canvas has no box');
-  const x0 = box.x + box.width * 0.15;
-  const x1 = box.x + box.width * 0.85;
-  const yMid = box.y + box.height * 0.55;
-  await page.mouse.move(x0, yMid);
-  await page.mouse.down();
-  const steps = 30;
-  for (let i = 1; i <= steps; i++) {
-    const t = i / steps;
-    await page.mouse.move(x0 + (x1 - x0) * t, yMid - Math.sin(Math.PI * t) * box.height * 0.25);
-  }
-  await page.mouse.up();
-}
+const STROKE = { x0: 0.15, x1: 0.85, y: 0.55, bump: 0.25, steps: 30 };
 
 test('build a 3-pattern library on a small network, fit a drawn target, see both errors, refine', async ({ page }, testInfo) => {
   testInfo.setTimeout(120_000);
@@ -57,7 +41,7 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   await expect(editor).toBeVisible();
   await editor.getByRole('button', { name: 'Blank' }).click();
   await editor.getByLabel('Name').fill('Novel reach');
-  await drawStroke(page);
+  await drawStroke(page, STROKE);
   await editor.getByRole('button', { name: 'Add to project' }).click();
   await expect(editor).toHaveCount(0);
   await expect(view.getByTestId('fit-target').locator('option:checked')).toHaveText('Novel reach');

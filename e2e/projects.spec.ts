@@ -12,7 +12,7 @@ import path from 'node:path';
 import { _electron as electron, expect, test, type FileChooser, type Page } from '@playwright/test';
 import { decodeProjectFile } from '../src-shared/project/archive.js';
 import { sampleFingerprint } from '../src-renderer/lib/targetFiles.js';
-import { collectPageErrors, gotoWelcome, openExample } from './helpers.js';
+import { collectPageErrors, drawStroke, gotoWelcome, openExample } from './helpers.js';
 
 let dir: string;
 test.beforeAll(() => {
@@ -28,23 +28,7 @@ function targetItem(page: Page, name: string) {
   return page.getByTestId('target-item').filter({ has: page.locator('.name', { hasText: name }) });
 }
 
-/** Press and drag across the editor's plot: a stroke from left to right through a bump. */
-async function drawStroke(page: Page): Promise<void> {
-  const canvas = page.getByTestId('editor-canvas');
-  const box = await canvas.boundingBox();
-  if (!box) throw new Error('the editor canvas has no box');
-  const x0 = box.x + box.width * 0.2;
-  const x1 = box.x + box.width * 0.8;
-  const yMid = box.y + box.height * 0.5;
-  await page.mouse.move(x0, yMid);
-  await page.mouse.down();
-  const steps = 40;
-  for (let i = 1; i <= steps; i++) {
-    const t = i / steps;
-    await page.mouse.move(x0 + (x1 - x0) * t, yMid - Math.sin(Math.PI * t) * box.height * 0.3);
-  }
-  await page.mouse.up();
-}
+const STROKE = { x0: 0.2, x1: 0.8, y: 0.5, bump: 0.3, steps: 40 };
 
 test('a target drawn with the mouse is identical after save, reload and open', async ({ page }) => {
   const pageErrors = collectPageErrors(page);
@@ -55,7 +39,7 @@ test('a target drawn with the mouse is identical after save, reload and open', a
   await page.getByRole('button', { name: 'Draw target…' }).click();
   await expect(page.getByTestId('target-editor')).toBeVisible();
   await page.getByTestId('target-editor').getByLabel('Name').fill('Mouse reach');
-  await drawStroke(page);
+  await drawStroke(page, STROKE);
   await page.getByRole('button', { name: 'Add to project' }).click();
   await expect(page.getByTestId('target-editor')).toHaveCount(0);
 
