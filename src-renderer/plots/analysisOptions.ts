@@ -5,7 +5,7 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import { histogramCounts, normalPdf } from '../components/analysis/stats.js';
 import type { NoisyX0Curve, RunAnalysis } from '../components/analysis/runAnalysis.js';
-import { AFTER_COLOR as AFTER, AXIS_LABEL, AXIS_NAME, BEFORE_COLOR as BEFORE, csvTable, valueAxis } from './chartParts.js';
+import { AFTER_COLOR as AFTER, AXIS_LABEL, AXIS_NAME, BEFORE_COLOR as BEFORE, csvTable, fmt, valueAxis } from './chartParts.js';
 import { outputPlotOption, rateHeatmapOption } from './options.js';
 import { copperHex, RATE_COLORS, TARGET_COLOR } from './palette.js';
 
@@ -16,10 +16,6 @@ export interface AnalysisPlot {
   caption: string;
   option: EChartsCoreOption;
   csv: string;
-}
-
-function fmt(x: number, digits = 3): string {
-  return Number.isFinite(x) ? x.toPrecision(digits) : '–';
 }
 
 export function bestOutputPlot(a: RunAnalysis): AnalysisPlot {

@@ -17,6 +17,11 @@ export function valueAxis(name: string, extra: Record<string, unknown> = {}): Re
   return { type: 'value', name, nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE, scale: true, ...extra };
 }
 
+/** A number for captions and labels: `digits` significant digits, '–' when not finite. */
+export function fmt(x: number, digits = 3): string {
+  return Number.isFinite(x) ? x.toPrecision(digits) : '–';
+}
+
 /** CSV text with a header row; non-finite numbers are empty cells, text with , " or newline is quoted. */
 export function csvTable(header: string[], rows: Array<Array<number | string>>): string {
   const cell = (v: number | string) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

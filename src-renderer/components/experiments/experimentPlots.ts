@@ -13,11 +13,8 @@ import { figureOption } from '../../../src-shared/experiments/figureOption.js';
 import type { FigureSpec } from '../../../src-shared/experiments/figureSpec.js';
 import { encodeNpy } from '../../../src-shared/model/npy.js';
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
+import { fmt } from '../../plots/chartParts.js';
 import { plotToSvg } from '../../plots/exportPlot.js';
-
-function fmt(x: number): string {
-  return Number.isFinite(x) ? x.toPrecision(3) : '–';
-}
 
 /** One sentence under a figure's title: what the marks are. */
 export function figureCaption(figure: FigureSpec): string {

@@ -5,13 +5,9 @@
  */
 import type { EChartsCoreOption } from 'echarts/core';
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
-import { AFTER_COLOR as AFTER, BEFORE_COLOR as BEFORE, csvTable, valueAxis } from '../../plots/chartParts.js';
+import { AFTER_COLOR as AFTER, BEFORE_COLOR as BEFORE, csvTable, fmt, valueAxis } from '../../plots/chartParts.js';
 import { copperHex, copperSeries, SESSION_COLORS, TARGET_COLOR } from '../../plots/palette.js';
 import type { SpeedAnalysis, SpeedOutputs } from '../../workers/speedCompute.js';
-
-function fmt(x: number, digits = 3): string {
-  return Number.isFinite(x) ? x.toPrecision(digits) : '–';
-}
 
 const LEGEND = { top: 2, right: 8, icon: 'rect', itemWidth: 16, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } };
 
