@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { expect, test, type Locator } from '@playwright/test';
-import { collectPageErrors, openExample } from './helpers.js';
+import { collectPageErrors, maybeScreenshot, openExample } from './helpers.js';
 
 /** Non-white pixels of the first canvas in a plot card (ECharts has drawn something). */
 async function inkedPixels(card: Locator): Promise<number> {
@@ -92,6 +92,7 @@ test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, al
   await page.getByTestId('open-experiments').click();
   await page.getByTestId('experiment-item-supp1f').click();
   await expect(page.getByTestId('experiment-result').locator('[data-plot-id="supp1f_final_errors"]')).toBeVisible();
+  await maybeScreenshot(page, 'experiments');
   expect(pageErrors).toEqual([]);
 });
 

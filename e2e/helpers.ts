@@ -1,4 +1,6 @@
 /** Shared bits of the web-mode specs. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export function appUrl(): string {
@@ -86,4 +88,22 @@ export async function drawStroke(page: Page, stroke: { x0: number; x1: number; y
     await page.mouse.move(x0 + (x1 - x0) * t, yMid - Math.sin(Math.PI * t) * box.height * stroke.bump);
   }
   await page.mouse.up();
+}
+
+/**
+ * A README picture (docs/screenshots/NAME.png, the 1440×900 viewport) at the end of a spec, only
+ * when GAINLAB_UPDATE_SCREENSHOTS=1: toasts dismissed, `top` (if given) scrolled to the top of its
+ * scrolling container, the mouse moved away so no tooltip shows.
+ */
+export async function maybeScreenshot(page: Page, name: string, top?: Locator): Promise<void> {
+  if (process.env.GAINLAB_UPDATE_SCREENSHOTS !== '1') return;
+  const toasts = page.getByTestId('toast');
+  while ((await toasts.count()) > 0) await toasts.first().getByRole('button', { name: 'Dismiss' }).click();
+  if (top) await top.evaluate((node) => (node as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: 'start' }));
+  await page.mouse.move(0, 0);
+  // charts redraw on a throttle after a scroll or resize
+  await page.waitForTimeout(600);
+  const dir = path.resolve(import.meta.dirname, '..', 'docs/screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }

@@ -5,7 +5,7 @@
  * refinement from the combined gains shown next to learning from scratch.
  */
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, drawStroke, newProjectWithSmallNetwork } from './helpers.js';
+import { collectPageErrors, drawStroke, maybeScreenshot, newProjectWithSmallNetwork } from './helpers.js';
 
 const STROKE = { x0: 0.15, x1: 0.85, y: 0.55, bump: 0.25, steps: 30 };
 
@@ -71,5 +71,6 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   await expect.poll(async () => (await curves.textContent())?.match(/\(done\)/g)?.length ?? 0, { timeout: 60_000 }).toBe(2);
   // each curve holds its 101 points (iteration 0 = the start) once both are done
   await expect.poll(async () => Number(await curves.getAttribute('data-points')), { timeout: 5_000 }).toBe(202);
+  await maybeScreenshot(page, 'primitives', view.getByTestId('fit-plot'));
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });

@@ -6,7 +6,7 @@
  * noisy-x0 analyses are drawn.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { collectPageErrors, newProjectWithSmallNetwork } from './helpers.js';
+import { collectPageErrors, maybeScreenshot, newProjectWithSmallNetwork } from './helpers.js';
 
 async function stretchValue(page: Page): Promise<number> {
   return Number((await page.getByTestId('stretch-factor').getAttribute('data-value')) || 'NaN');
@@ -92,10 +92,7 @@ test('learn a speed manifold, drag the speed slider from fast to slow and see th
   await expect(view.getByTestId('slider-lambda')).toHaveText('0.50');
   await expect(view.locator('[data-plot-id="eigen-re"]')).toBeVisible();
 
-  if (process.env.GAINLAB_SPEED_SCREENSHOT) {
-    await view.locator('[data-plot-id="noisy-slow"]').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: process.env.GAINLAB_SPEED_SCREENSHOT });
-  }
+  await maybeScreenshot(page, 'speed', view.getByTestId('speed-slider-card'));
   expect(pageErrors).toEqual([]);
 });
 
