@@ -1,6 +1,6 @@
 /**
  * Motor primitives end to end in the web mode (model-spec §9): a small SOC network, three
- * generated targets learned into a 3-pattern library (gradient rule, a few Adam iterations each),
+ * generated targets learned into a 3-pattern library (gradient rule, 4 groups, a few Adam iterations each),
  * a novel target drawn with the mouse and fitted (coefficients, fit and output errors), then a
  * refinement from the combined gains shown next to learning from scratch.
  */
@@ -27,6 +27,8 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   await expect(builder.getByTestId('library-target').locator('input:checked')).toHaveCount(3);
   await builder.getByRole('radio', { name: 'Gradient (Adam)' }).click();
   await builder.getByRole('spinbutton', { name: 'Iterations' }).fill('150');
+  // 4 random modulatory groups, drawn once for all three patterns
+  await builder.getByRole('textbox', { name: 'Groups G' }).fill('4');
   await builder.getByRole('textbox', { name: 'Library name' }).fill('Three reaches');
   await builder.getByRole('button', { name: 'Build library' }).click();
   await expect(builder.getByTestId('library-build')).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
@@ -60,7 +62,8 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   await expect(view.getByTestId('coefficients')).toHaveAttribute('data-count', '3');
   await expect(view.getByTestId('fit-plot').getByTestId('analysis-plot')).toBeVisible();
 
-  // refine: from the combined gains and from scratch, both curves drawn
+  // refine: from the combined gains and from scratch, both curves drawn, with the library's groups
+  await expect(view.getByTestId('refine-grouping')).toHaveText(/library’s 4 groups/);
   await view.getByRole('spinbutton', { name: 'Refine trials' }).fill('100');
   await view.getByTestId('refine-button').click();
   const curves = view.getByTestId('refine-curves');

@@ -4,6 +4,10 @@
  * manager runs the numerics on the worker's interactive pool; the projects service stores the
  * library). handlers.ts spreads these into the handler table.
  *
+ * create-library with jobs still running answers at once (pending) and creates the library in
+ * main when they have all finished done (none when one fails or is cancelled), so a build
+ * survives a renderer reload.
+ *
  * A library is built from finished training runs, one per pattern: pattern k = the best gains of
  * run k's best session, m_k = the network's output with them (simulated in the worker, initial
  * condition 0, the network's grid). The record (project/schema.ts PrimitiveLibrary) keeps gains,
@@ -27,8 +31,22 @@ export interface PrimitivesDeps {
   /** handlers.ts `trainingRunFromJob` (passed in to keep this module free of the handler table). */
   runFromJob: (detail: ReturnType<JobManager['get']>) => TrainingRun;
   now?: () => Date;
+  /**
+   * A build waited for in main (create-library with jobs still running) has settled: created the
+   * library, or created none (a job failed or was cancelled, or creating failed) with the reason.
+   */
+  onBuildSettled?: (outcome: BuildOutcome) => void;
 }
 
+export interface BuildOutcome {
+  libraryId: string;
+  name: string;
+  created: boolean;
+  message: string;
+}
+
+type CreateLibraryRequest = ParsedRequestOf<'primitives:create-library'>;
+type JobDetail = ReturnType<JobManager['get']>;
 type PrimitivesChannel = 'primitives:create-library' | 'primitives:fit' | 'primitives:remove-library';
 export type PrimitivesHandlers = { [C in PrimitivesChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
 
@@ -50,78 +68,141 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
   const { jobs, projects } = deps;
   const now = deps.now ?? (() => new Date());
   let counter = 0;
+  const newLibraryId = () => `library-${now().getTime().toString(36)}-${(++counter).toString(36)}`;
+  const settled = deps.onBuildSettled ?? ((outcome: BuildOutcome) => {
+    if (!outcome.created) console.warn(`[primitives] ${outcome.message}`);
+  });
+
+  /**
+   * Jobs still running: answer at once (pending) and create the library in main when every job
+   * has finished done, so a renderer reload mid-build loses nothing (project:changed shows it).
+   * A failed or cancelled job (cancelling the build cancels its jobs) creates no library.
+   */
+  function createWhenFinished(request: CreateLibraryRequest, libraryId: string, running: string[]): void {
+    void (async () => {
+      let details: JobDetail[];
+      try {
+        details = await Promise.all(running.map((jobId) => jobs.whenFinished(jobId)));
+      } catch (error) {
+        settled({ libraryId, name: request.name, created: false, message: `Library "${request.name}" could not be created: ${error instanceof Error ? error.message : String(error)}` });
+        return;
+      }
+      const stopped = details.filter((d) => d.status !== 'done');
+      if (stopped.length > 0) {
+        const cancelled = stopped.some((d) => d.status === 'cancelled');
+        const first = stopped[0];
+        settled({
+          libraryId,
+          name: request.name,
+          created: false,
+          message: cancelled
+            ? `Library "${request.name}": cancelled, no library was created (the runs are kept in the job list).`
+            : `Library "${request.name}": run "${first.label}" failed${first.error ? ` (${first.error.message})` : ''}; no library was created.`,
+        });
+        return;
+      }
+      try {
+        await createLibrary(request, libraryId);
+        settled({ libraryId, name: request.name, created: true, message: `Library "${request.name}" with ${request.jobIds.length + request.runIds.length} pattern(s) was added to the project.` });
+      } catch (error) {
+        settled({ libraryId, name: request.name, created: false, message: `Library "${request.name}" could not be created: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    })();
+  }
+
+  async function createLibrary(request: CreateLibraryRequest, libraryId: string): Promise<ResponseOf<'primitives:create-library'>> {
+    const project = projects.project();
+    const network = findNetwork(project, request.networkId);
+    const payload = networkPayload(network, 0); // throws when the network has no readout yet
+    const grid = `${network.readout!.channels} channel(s) × ${network.params.nSamples} samples over ${network.params.duration} ms`;
+
+    // the runs, in pattern order: finished jobs (stored as runs with the library) then project runs
+    const newRuns: TrainingRun[] = [];
+    const runs: TrainingRun[] = [];
+    const seen = new Set<string>();
+    for (const jobId of request.jobIds) {
+      const stored = project.runs.find((r) => r.id === jobId);
+      let run = stored;
+      if (!run) {
+        const detail = jobs.get(jobId);
+        if (detail.kind !== 'training' || (detail.status !== 'done' && detail.status !== 'cancelled') || !detail.result) {
+          throw new GainLabError('invalid-payload', `Job "${detail.label}" is ${detail.status}; a library takes finished training runs only.`);
+        }
+        run = deps.runFromJob(detail);
+        newRuns.push(run);
+      }
+      runs.push(run);
+    }
+    for (const runId of request.runIds) {
+      const run = project.runs.find((r) => r.id === runId);
+      if (!run) throw new GainLabError('not-found', `The project has no training run "${runId}".`);
+      runs.push(run);
+    }
+    const patterns: Float64Array[] = [];
+    const targets: (Float64Array | null)[] = [];
+    for (const run of runs) {
+      if (seen.has(run.id)) throw new GainLabError('invalid-payload', `Training run "${run.name}" is named twice; each pattern comes from its own run.`);
+      seen.add(run.id);
+      if (run.networkId !== network.id) {
+        throw new GainLabError('invalid-payload', `Training run "${run.name}" was trained on network "${run.networkId}", not on "${network.name}".`);
+      }
+      const trainable = (run.settings as { trainable?: unknown }).trainable;
+      if (trainable !== undefined && trainable !== 'gains') {
+        throw new GainLabError('invalid-payload', `Training run "${run.name}" trained ${String(trainable)}, not the gains; a library holds gain patterns.`);
+      }
+      const gains = bestSession(run).bestGains;
+      if (gains.length !== network.n) {
+        throw new GainLabError('invalid-payload', `Training run "${run.name}" has ${gains.length} gains; network "${network.name}" has n = ${network.n}.`);
+      }
+      patterns.push(gains);
+      // the pattern's own target, for its error (when it is a single target on the network's grid)
+      const target = run.targetIds.length === 1 ? project.targets.find((t) => t.id === run.targetIds[0]) : undefined;
+      const onGrid = target && target.channels === network.readout!.channels && target.nSamples === network.params.nSamples && target.duration === network.params.duration;
+      targets.push(onGrid ? target.values : null);
+    }
+
+    const computed = await jobs.runPrimitives({ kind: 'primitives-library', network: payload, patterns, targets });
+    const l = patterns.length;
+    const library = {
+      size: l,
+      n: network.n,
+      channels: computed.channels,
+      nSamples: computed.nSamples,
+      gains: concat(patterns, network.n),
+      outputs: computed.outputs,
+      targets: new Float64Array(0),
+      errors: Float64Array.from(computed.errors),
+    };
+    const record = libraryToProject(library, { id: libraryId, name: request.name, networkId: network.id, runIds: runs.map((r) => r.id) });
+    if (record.outputs.data.length !== l * computed.channels * computed.nSamples) {
+      throw new GainLabError('internal', `The library's outputs do not match ${l} pattern(s) on ${grid}.`);
+    }
+    const summary = await projects.update({ addRuns: newRuns.length > 0 ? newRuns : undefined, upsertPrimitiveLibraries: [record] });
+    return { libraryId, project: summary };
+  }
 
   return {
     'primitives:create-library': async (request) => {
       const project = projects.project();
+      const running = request.jobIds.filter((jobId) => {
+        if (project.runs.some((r) => r.id === jobId)) return false;
+        const detail = jobs.get(jobId); // not-found for unknown jobs
+        if (detail.kind !== 'training') throw new GainLabError('invalid-payload', `Job "${detail.label}" is not a training job; a library takes training runs only.`);
+        return detail.status !== 'done' && detail.status !== 'cancelled' && detail.status !== 'failed';
+      });
+      if (running.length === 0) return createLibrary(request, newLibraryId());
+      // checked now, so a wrong request fails at once rather than after the training
       const network = findNetwork(project, request.networkId);
-      const payload = networkPayload(network, 0); // throws when the network has no readout yet
-      const grid = `${network.readout!.channels} channel(s) × ${network.params.nSamples} samples over ${network.params.duration} ms`;
-
-      // the runs, in pattern order: finished jobs (stored as runs with the library) then project runs
-      const newRuns: TrainingRun[] = [];
-      const runs: TrainingRun[] = [];
-      const seen = new Set<string>();
-      for (const jobId of request.jobIds) {
-        const stored = project.runs.find((r) => r.id === jobId);
-        let run = stored;
-        if (!run) {
-          const detail = jobs.get(jobId);
-          if (detail.kind !== 'training' || (detail.status !== 'done' && detail.status !== 'cancelled') || !detail.result) {
-            throw new GainLabError('invalid-payload', `Job "${detail.label}" is ${detail.status}; a library takes finished training runs only.`);
-          }
-          run = deps.runFromJob(detail);
-          newRuns.push(run);
-        }
-        runs.push(run);
-      }
+      networkPayload(network, 0);
       for (const runId of request.runIds) {
-        const run = project.runs.find((r) => r.id === runId);
-        if (!run) throw new GainLabError('not-found', `The project has no training run "${runId}".`);
-        runs.push(run);
+        if (!project.runs.some((r) => r.id === runId)) throw new GainLabError('not-found', `The project has no training run "${runId}".`);
       }
-      const patterns: Float64Array[] = [];
-      const targets: (Float64Array | null)[] = [];
-      for (const run of runs) {
-        if (seen.has(run.id)) throw new GainLabError('invalid-payload', `Training run "${run.name}" is named twice; each pattern comes from its own run.`);
-        seen.add(run.id);
-        if (run.networkId !== network.id) {
-          throw new GainLabError('invalid-payload', `Training run "${run.name}" was trained on network "${run.networkId}", not on "${network.name}".`);
-        }
-        const trainable = (run.settings as { trainable?: unknown }).trainable;
-        if (trainable !== undefined && trainable !== 'gains') {
-          throw new GainLabError('invalid-payload', `Training run "${run.name}" trained ${String(trainable)}, not the gains; a library holds gain patterns.`);
-        }
-        const gains = bestSession(run).bestGains;
-        if (gains.length !== network.n) {
-          throw new GainLabError('invalid-payload', `Training run "${run.name}" has ${gains.length} gains; network "${network.name}" has n = ${network.n}.`);
-        }
-        patterns.push(gains);
-        // the pattern's own target, for its error (when it is a single target on the network's grid)
-        const target = run.targetIds.length === 1 ? project.targets.find((t) => t.id === run.targetIds[0]) : undefined;
-        const onGrid = target && target.channels === network.readout!.channels && target.nSamples === network.params.nSamples && target.duration === network.params.duration;
-        targets.push(onGrid ? target.values : null);
+      if (new Set([...request.jobIds, ...request.runIds]).size !== request.jobIds.length + request.runIds.length) {
+        throw new GainLabError('invalid-payload', 'A run is named twice; each pattern comes from its own run.');
       }
-
-      const computed = await jobs.runPrimitives({ kind: 'primitives-library', network: payload, patterns, targets });
-      const l = patterns.length;
-      const library = {
-        size: l,
-        n: network.n,
-        channels: computed.channels,
-        nSamples: computed.nSamples,
-        gains: concat(patterns, network.n),
-        outputs: computed.outputs,
-        targets: new Float64Array(0),
-        errors: Float64Array.from(computed.errors),
-      };
-      const libraryId = `library-${now().getTime().toString(36)}-${(++counter).toString(36)}`;
-      const record = libraryToProject(library, { id: libraryId, name: request.name, networkId: network.id, runIds: runs.map((r) => r.id) });
-      if (record.outputs.data.length !== l * computed.channels * computed.nSamples) {
-        throw new GainLabError('internal', `The library's outputs do not match ${l} pattern(s) on ${grid}.`);
-      }
-      const summary = await projects.update({ addRuns: newRuns.length > 0 ? newRuns : undefined, upsertPrimitiveLibraries: [record] });
-      return { libraryId, project: summary };
+      const libraryId = newLibraryId();
+      createWhenFinished(request, libraryId, running);
+      return { libraryId, project: projects.current(), pending: true };
     },
 
     'primitives:fit': async (request) => {

@@ -1,6 +1,7 @@
 /**
  * Motor primitives in the UI (model-spec §9): building a library (one training job per chosen
- * target, then primitives:create-library from the finished jobs), fitting a novel target
+ * target, and primitives:create-library with those jobs at once: main creates the library when
+ * they have finished, so the build survives a reload), fitting a novel target
  * (primitives:fit), and refining the combination (two training jobs on the novel target: from
  * the combined gains and from scratch, same settings).
  *
@@ -61,6 +62,8 @@ export function learningRequest(
   target: TargetMovement,
   label: string,
   initialGains?: Float64Array,
+  /** Groups to train with, replacing `settings.groups` (refining: the library's own grouping). */
+  groupsOverride?: TrainingRequest['groups'],
 ): { request: TrainingRequest | null; problem: string | null } {
   const payload = networkPayloadOf(network);
   if (!payload) return { request: null, problem: `Network “${network.name}” has no readout yet.` };
@@ -71,7 +74,7 @@ export function learningRequest(
   if (!Number.isInteger(settings.seed) || settings.seed < 0 || settings.seed > 2 ** 32 - 1) return { request: null, problem: 'Seed must be a whole number ≥ 0.' };
   const groups = parseGroups(settings.groups, network.n);
   if (!groups.ok) return { request: null, problem: groups.message };
-  const spec = initialGains && settings.rule === 'gradient' ? { kind: 'neuron' as const } : groups.spec;
+  const spec = groupsOverride ?? (initialGains && settings.rule === 'gradient' ? { kind: 'neuron' as const } : groups.spec);
   const request: TrainingRequest = {
     source: { kind: 'inline', network: payload, targets: [targetPayloadOf(target)] },
     rule: settings.rule,
@@ -92,6 +95,35 @@ export function learningRequest(
     return { request: null, problem: `${issue.path.join('.')}: ${issue.message}` };
   }
   return { request, problem: null };
+}
+
+/**
+ * The grouping a refinement trains with: the groups the library's patterns were learned with
+ * (their runs' groupLabels), so the combined gains — constant inside each group — are a valid
+ * start for either rule. When the runs do not share one grouping (or are gone from the project),
+ * one gain per neuron, with a note saying so.
+ */
+export function libraryGrouping(
+  library: PrimitiveLibrary | undefined,
+  runs: readonly { id: string; groupLabels: number[] | null }[],
+  n: number,
+): { groups: TrainingRequest['groups']; note: string } {
+  const neuron = { kind: 'neuron' as const };
+  if (!library) return { groups: neuron, note: 'The library is gone; refinement trains one gain per neuron.' };
+  const found = library.runIds.map((id) => runs.find((r) => r.id === id));
+  if (found.length === 0 || found.some((r) => !r)) {
+    return { groups: neuron, note: 'Some of the library’s runs are no longer in the project; refinement trains one gain per neuron.' };
+  }
+  const labels = found.map((r) => r!.groupLabels);
+  const key = (l: number[] | null) => (l === null ? 'N' : l.join(','));
+  if (labels.some((l) => key(l) !== key(labels[0]))) {
+    return { groups: neuron, note: 'The library’s patterns were learned with different groupings; refinement trains one gain per neuron.' };
+  }
+  const first = labels[0];
+  if (first === null || first.length !== n || new Set(first).size === n) {
+    return { groups: neuron, note: 'Refinement trains one gain per neuron, as the library’s patterns were learned.' };
+  }
+  return { groups: { kind: 'explicit', labels: first }, note: `Refinement trains the library’s ${new Set(first).size} groups (both curves).` };
 }
 
 export type BuildPhase = 'idle' | 'training' | 'creating' | 'done' | 'failed';
@@ -142,7 +174,6 @@ export const usePrimitivesStore = defineStore('primitives', () => {
   // ----- building -----------------------------------------------------------------------------
   const build = ref<LibraryBuild | null>(null);
   const building = computed(() => build.value?.phase === 'training' || build.value?.phase === 'creating');
-  let cancelRequested = false;
 
   /** Add `count` generated EMG-like targets (seeds first, first+1, ...) on the network's grid. */
   async function addGeneratedTargets(count: number, firstSeed: number): Promise<string[]> {
@@ -185,7 +216,35 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     });
   }
 
-  /** One training job per target (queued on the job threads), then the library from the finished ones. */
+  /** Resolves true when the library appears in the project (main creates it), false when `give up` resolves first. */
+  function whenLibraryAppears(libraryId: string, giveUp: Promise<unknown>): Promise<boolean> {
+    return new Promise((resolve) => {
+      let over = false;
+      const stop = watch(
+        () => allLibraries.value.some((l) => l.id === libraryId),
+        (present) => {
+          if (present && !over) {
+            over = true;
+            queueMicrotask(() => stop());
+            resolve(true);
+          }
+        },
+        { immediate: true },
+      );
+      void giveUp.then(() => {
+        if (over) return;
+        over = true;
+        stop();
+        resolve(false);
+      });
+    });
+  }
+
+  /**
+   * One training job per target (queued on the job threads); main is asked for the library at
+   * once and creates it when every job has finished done (primitives:create-library with running
+   * jobs), so a reload mid-build does not lose it. A failed or cancelled run: no library.
+   */
   async function buildLibrary(name: string, targetIds: string[], settings: LearningSettings): Promise<boolean> {
     const network = project.network;
     if (!network) return false;
@@ -195,62 +254,73 @@ export const usePrimitivesStore = defineStore('primitives', () => {
       return false;
     }
     const requests = [];
+    // random groups drawn once (seed = the build's seed), so every pattern shares one grouping and
+    // Refine can train with it
+    const parsed = parseGroups(settings.groups, network.n);
+    const sharedGroups = parsed.ok && parsed.spec.kind === 'random' ? { ...parsed.spec, seed: parsed.spec.seed ?? settings.seed } : undefined;
     for (const [k, target] of chosen.entries()) {
       // each pattern its own seed, so reward-rule patterns are independent draws
-      const built = learningRequest({ ...settings, seed: settings.seed + k }, network, target, `Library “${name}” · ${k + 1}/${chosen.length} · ${target.name}`);
+      const built = learningRequest({ ...settings, seed: settings.seed + k }, network, target, `Library “${name}” · ${k + 1}/${chosen.length} · ${target.name}`, undefined, sharedGroups);
       if (!built.request) {
         notices.error(built.problem ?? 'The library settings are not valid.');
         return false;
       }
       requests.push(built.request);
     }
-    cancelRequested = false;
     build.value = { name, networkId: network.id, jobIds: [], targetNames: chosen.map((t) => t.name), phase: 'training', message: null, libraryId: null };
     for (const request of requests) {
       const jobId = await jobs.startTraining(request);
       if (!jobId) {
         build.value = { ...build.value, phase: 'failed', message: 'A training job could not be started.' };
+        await cancelBuild();
         return false;
       }
       build.value = { ...build.value, jobIds: [...build.value.jobIds, jobId] };
     }
     const jobIds = build.value.jobIds;
-    await whenAllFinished(jobIds);
-    if (cancelRequested) {
-      cancelRequested = false;
-      build.value = { ...build.value, phase: 'failed', message: 'Cancelled: no library was created (the runs are kept in the job list).' };
-      return false;
-    }
-    const finished = jobIds.filter((id) => {
-      const job = jobs.jobs.find((j) => j.jobId === id);
-      return job && (job.status === 'done' || job.status === 'cancelled') && jobs.trainingResult(id);
-    });
-    if (finished.length === 0) {
-      build.value = { ...build.value, phase: 'failed', message: 'No training run finished; the library was not created.' };
-      return false;
-    }
-    build.value = { ...build.value, phase: 'creating' };
-    const answer = await call(CHANNELS.primitivesCreateLibrary, { networkId: network.id, name, jobIds: finished });
+    const answer = await call(CHANNELS.primitivesCreateLibrary, { networkId: network.id, name, jobIds });
     if (!answer.ok) {
       build.value = { ...build.value, phase: 'failed', message: answer.text };
+      await cancelBuild();
       return false;
     }
+    const libraryId = answer.value.libraryId;
+    build.value = { ...build.value, libraryId };
     project.summary = answer.value.project;
-    selectedLibraryId.value = answer.value.libraryId;
-    const skipped = jobIds.length - finished.length;
-    build.value = {
-      ...build.value,
-      phase: 'done',
-      libraryId: answer.value.libraryId,
-      message: skipped > 0 ? `${skipped} run(s) failed and were left out.` : null,
-    };
-    notices.success(`Library “${name}” with ${finished.length} pattern(s) was added to the project.`);
+    if (answer.value.pending) {
+      const finished = whenAllFinished(jobIds);
+      const appeared = await whenLibraryAppears(
+        libraryId,
+        finished.then(() => {
+          const stopped = jobIds.map((id) => jobs.jobs.find((j) => j.jobId === id)).filter((j) => j?.status !== 'done');
+          // every run done: main is storing the library now
+          if (stopped.length === 0) {
+            if (build.value) build.value = { ...build.value, phase: 'creating' };
+            return new Promise(() => undefined);
+          }
+          return undefined;
+        }),
+      );
+      if (!appeared) {
+        const statuses = jobIds.map((id) => jobs.jobs.find((j) => j.jobId === id));
+        const failed = statuses.find((j) => j?.status === 'failed');
+        const message = statuses.some((j) => j?.status === 'cancelled')
+          ? 'Cancelled: no library was created (the runs are kept in the job list).'
+          : failed
+            ? `Run “${failed.label}” failed${failed.error ? ` (${failed.error.message})` : ''}; no library was created.`
+            : 'A run did not finish; no library was created.';
+        build.value = { ...build.value, phase: 'failed', message };
+        return false;
+      }
+    }
+    selectedLibraryId.value = libraryId;
+    build.value = { ...build.value, phase: 'done', message: null };
+    notices.success(`Library “${name}” with ${jobIds.length} pattern(s) was added to the project.`);
     return true;
   }
 
   /** Cancel the build's jobs and create no library from them. */
   async function cancelBuild(): Promise<void> {
-    cancelRequested = true;
     for (const id of build.value?.jobIds ?? []) {
       const job = jobs.jobs.find((j) => j.jobId === id);
       if (job && !isFinished(job)) await jobs.cancel(id);
@@ -302,6 +372,13 @@ export const usePrimitivesStore = defineStore('primitives', () => {
   // ----- refining -----------------------------------------------------------------------------
   const refine = shallowRef<RefineState | null>(null);
   const refineProblem = ref<string | null>(null);
+  /** What grouping Refine trains with, in words (shown next to the button). */
+  const refineNote = computed(() => {
+    const current = fit.value;
+    const network = project.networks.find((n) => n.id === current?.networkId);
+    if (!current || !network) return null;
+    return libraryGrouping(allLibraries.value.find((l) => l.id === current.libraryId), project.summary?.project.runs ?? [], network.n).note;
+  });
 
   /** Continue learning from the combined gains, and learn from scratch with the same settings. */
   async function startRefine(settings: LearningSettings): Promise<boolean> {
@@ -313,10 +390,10 @@ export const usePrimitivesStore = defineStore('primitives', () => {
       refineProblem.value = 'Fit a novel target first.';
       return false;
     }
-    const fromCombination = learningRequest(settings, network, target, `Refine · from the combination · ${target.name}`, current.gains);
-    // from scratch: the same settings (gradient with groups started from given gains uses G = N, so does this)
-    const scratchSettings = settings.rule === 'gradient' ? { ...settings, groups: 'N' } : settings;
-    const fromScratch = learningRequest(scratchSettings, network, target, `Refine · from scratch · ${target.name}`);
+    // both curves train the library's grouping (the combined gains are constant inside its groups)
+    const { groups } = libraryGrouping(allLibraries.value.find((l) => l.id === current.libraryId), project.summary?.project.runs ?? [], network.n);
+    const fromCombination = learningRequest(settings, network, target, `Refine · from the combination · ${target.name}`, current.gains, groups);
+    const fromScratch = learningRequest(settings, network, target, `Refine · from scratch · ${target.name}`, undefined, groups);
     if (!fromCombination.request || !fromScratch.request) {
       refineProblem.value = fromCombination.problem ?? fromScratch.problem;
       return false;
@@ -349,6 +426,7 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     fitTarget,
     refine,
     refineProblem,
+    refineNote,
     startRefine,
   };
 });

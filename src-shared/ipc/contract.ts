@@ -541,7 +541,8 @@ export const createLibraryRequestSchema = z
     networkId: id,
     name: z.string().trim().min(1).max(200),
     /**
-     * Finished training jobs, one per pattern (stored in the project as runs first), and/or runs
+     * Training jobs, one per pattern (stored in the project as runs first; jobs still running are
+     * waited for in main, see the response's `pending`), and/or runs
      * already in the project; patterns in this order (jobs first). Each contributes the best gains
      * of its best session.
      */
@@ -758,7 +759,11 @@ export const invokeContract = {
    */
   [CHANNELS.primitivesCreateLibrary]: {
     request: createLibraryRequestSchema,
-    response: z.object({ libraryId: id, project: projectSummarySchema }),
+    /**
+     * pending (primitives build in main): some jobs were still running; main creates the library
+     * under `libraryId` when all finish done (project:changed), and none when one fails or is cancelled.
+     */
+    response: z.object({ libraryId: id, project: projectSummarySchema, pending: z.boolean().optional() }),
   },
   /** Least-squares combination of a library for a novel target: fit, combined gains and their output. */
   [CHANNELS.primitivesFit]: {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Envelope, ProjectSummary, ResponseOf } from '../../src-shared/ipc/contract.js';
 import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
 import { generateTarget } from '../../src-shared/model/targets.js';
@@ -20,7 +20,9 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 const N = 20;
 let jobs: JobManager;
 let handlers: ReturnType<typeof createHandlers>;
-const projects = createMemoryProjects({ appVersion: '0.0.0-test', loadExample: () => syntheticExampleProject(new Date(0), N) });
+// every project change main announces (project:changed in the app)
+const changes: ProjectSummary[] = [];
+const projects = createMemoryProjects({ appVersion: '0.0.0-test', loadExample: () => syntheticExampleProject(new Date(0), N), onChange: (s) => changes.push(s) });
 
 function value<T>(envelope: Envelope<unknown>): T {
   if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
@@ -208,6 +210,114 @@ describe('primitives:fit', () => {
       expect(await dispatch(handlers, 'primitives:fit', payload)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     }
   });
+});
+
+describe('a build waited for in main (create-library with running jobs)', () => {
+  const GROUPS = { kind: 'random' as const, count: 4, seed: 5 };
+  function startGrouped(targetId: string, extra: Record<string, unknown> = {}) {
+    return dispatch(handlers, 'jobs:start-training', {
+      source: { kind: 'project', networkId: project.networks[0].id, targetIds: [targetId] },
+      rule: 'gradient',
+      trials: 12,
+      learningRate: 0.05,
+      groups: GROUPS,
+      seed: 2,
+      ...extra,
+    });
+  }
+
+  it('creates the library when the jobs finish, without the renderer, and Refine from its fit starts at the fit’s error', async () => {
+    const ids = [value<{ jobId: string }>(await startGrouped('gen-11')).jobId, value<{ jobId: string }>(await startGrouped('gen-12')).jobId];
+    const answer = value<ResponseOf<'primitives:create-library'>>(
+      await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'Grouped', jobIds: ids }),
+    );
+    expect(answer.pending).toBe(true);
+    expect(answer.project.project.primitiveLibraries.some((l) => l.id === answer.libraryId)).toBe(false);
+    const changesBefore = changes.length;
+    for (const id of ids) expect((await jobs.whenFinished(id)).status).toBe('done');
+    await vi.waitFor(() => expect(projects.project().primitiveLibraries.some((l) => l.id === answer.libraryId)).toBe(true), { timeout: 20_000 });
+    // announced (project:changed), with the runs stored and the library's gains their best gains
+    expect(changes.length).toBeGreaterThan(changesBefore);
+    const now = projects.project();
+    const record = now.primitiveLibraries.find((l) => l.id === answer.libraryId)!;
+    expect(record.runIds).toEqual(ids);
+    const runs = ids.map((id) => now.runs.find((r) => r.id === id)!);
+    ids.forEach((id, k) => {
+      const result = jobs.get(id).result!;
+      if (result.kind !== 'training') throw new Error('not a training result');
+      expect(Array.from(record.gains.data.subarray(k * N, (k + 1) * N))).toEqual(Array.from(result.sessions[result.bestSession].bestGains));
+    });
+    // one grouping shared by the runs, 4 groups
+    const labels = runs[0].groupLabels!;
+    expect(new Set(labels).size).toBe(4);
+    expect(runs[1].groupLabels).toEqual(labels);
+
+    // the refinement Refine starts: the library's groups, from the combined gains
+    const fit = value<ResponseOf<'primitives:fit'>>(await dispatch(handlers, 'primitives:fit', { libraryId: answer.libraryId, target: { targetId: 'synthetic-novel' } }));
+    const refine = value<{ jobId: string }>(await startGrouped('synthetic-novel', { groups: { kind: 'explicit', labels }, initialGains: fit.gains, trials: 3 }));
+    const detail = await jobs.whenFinished(refine.jobId);
+    expect(detail.status).toBe('done');
+    const result = detail.result!;
+    if (result.kind !== 'training') throw new Error('not a training result');
+    // its first error is the error of the combination (the fit's output error, simulated independently)
+    expectClose(result.initialError!, fit.outputError, { rtol: 1e-6 });
+    expectClose(result.sessions[0].errorCurve[0], fit.outputError, { rtol: 1e-6 });
+    expectClose(fit.outputError, normalisedError(referenceOutput(now, fit.gains), now.targets.find((t) => t.id === 'synthetic-novel')!.values, 1, 200), { rtol: 1e-6 });
+    // leave the project as the other tests expect it
+    await projects.update({ removePrimitiveLibraryIds: [answer.libraryId], removeRunIds: ids });
+  }, 120_000);
+
+  it('a cancelled job: no library, and a message saying so', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const id = value<{ jobId: string }>(await startGrouped('gen-13', { trials: 100_000 })).jobId;
+      const before = projects.project().primitiveLibraries.length;
+      const answer = value<ResponseOf<'primitives:create-library'>>(
+        await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'Stopped', jobIds: [id] }),
+      );
+      expect(answer.pending).toBe(true);
+      value(await dispatch(handlers, 'jobs:cancel', { jobId: id }));
+      expect((await jobs.whenFinished(id)).status).toBe('cancelled');
+      await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringMatching(/"Stopped": cancelled, no library was created/)), { timeout: 10_000 });
+      expect(projects.project().primitiveLibraries).toHaveLength(before);
+    } finally {
+      warn.mockRestore();
+    }
+  }, 60_000);
+
+  it('a failed job (starting gains that vary inside a group): no library, and the reason', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const gains = Float64Array.from({ length: N }, (_, i) => 1 + 0.01 * i);
+      const id = value<{ jobId: string }>(await startGrouped('gen-13', { initialGains: gains })).jobId;
+      const before = projects.project().primitiveLibraries.length;
+      const answer = await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'Broken', jobIds: [id] });
+      // (the job may already have failed: then create-library refuses it at once)
+      const detail = await jobs.whenFinished(id);
+      expect(detail.status).toBe('failed');
+      if (answer.ok) {
+        expect((answer.value as ResponseOf<'primitives:create-library'>).pending).toBe(true);
+        await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringMatching(/"Broken": run .* failed \(.*differ within modulatory group.*\); no library was created/)), { timeout: 10_000 });
+      } else {
+        expect(answer.error.message).toMatch(/is failed; a library takes finished training runs only/);
+      }
+      expect(projects.project().primitiveLibraries).toHaveLength(before);
+    } finally {
+      warn.mockRestore();
+    }
+  }, 60_000);
+
+  it('refuses at once what could never become a library: an unknown network or job, a run named twice', async () => {
+    const id = value<{ jobId: string }>(await startGrouped('gen-13', { trials: 100_000 })).jobId;
+    try {
+      expect(await dispatch(handlers, 'primitives:create-library', { networkId: 'nope', name: 'x', jobIds: [id] })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+      expect(await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'x', jobIds: [id, id] })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+      expect(await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'x', jobIds: [id, 'no-such-job'] })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    } finally {
+      jobs.cancel(id);
+      await jobs.whenFinished(id);
+    }
+  }, 60_000);
 });
 
 describe('libraries in project updates', () => {

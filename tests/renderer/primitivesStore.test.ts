@@ -1,10 +1,10 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CHANNELS, EVENTS, type ProjectSummary, type TrainingRequest, type TrainingResult } from '../../src-shared/ipc/contract.js';
-import { createEmptyProject, type PrimitiveLibrary, type ProjectNetwork, type TargetMovement } from '../../src-shared/project/schema.js';
+import { createEmptyProject, type PrimitiveLibrary, type ProjectNetwork, type TargetMovement, type TrainingRun } from '../../src-shared/project/schema.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { useJobsStore } from '../../src-renderer/stores/jobs.js';
-import { defaultLearningSettings, learningRequest, usePrimitivesStore } from '../../src-renderer/stores/primitives.js';
+import { defaultLearningSettings, learningRequest, libraryGrouping, usePrimitivesStore } from '../../src-renderer/stores/primitives.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
 import { coefficientsPlot, fitPlot, refineCsv } from '../../src-renderer/components/primitives/primitivesPlots.js';
 import { FakeTransport, flushPromises } from './fakes.js';
@@ -41,6 +41,14 @@ function summary(libraries: PrimitiveLibrary[] = []): ProjectSummary {
   return { path: null, name: 'p', dirty: true, project };
 }
 
+function run(id: string, groupLabels: number[] | null): TrainingRun {
+  return { id, name: id, networkId: 'net', targetIds: ['a'], initialConditionIndices: [0], rule: 'gradient', settings: {}, seed: 1, initialError: 1, groupLabels, sessions: [], status: 'done', startedAt: null, finishedAt: null };
+}
+
+function library(runIds: string[]): PrimitiveLibrary {
+  return { id: 'lib-1', name: 'L', networkId: 'net', runIds, gains: { shape: [runIds.length, 2], data: new Float64Array(2 * runIds.length).fill(1) }, outputs: { shape: [runIds.length, 1, 3], data: new Float64Array(3 * runIds.length) } } as PrimitiveLibrary;
+}
+
 function result(bestError: number): TrainingResult {
   return {
     kind: 'training',
@@ -68,7 +76,7 @@ describe('primitives store', () => {
     await useJobsStore().init();
   });
 
-  it('lists the targets on the network grid, starts one job per target and creates the library from the finished ones', async () => {
+  it('lists the targets on the network grid, starts one job per target and lets main create the library when they are done', async () => {
     const primitives = usePrimitivesStore();
     expect(primitives.gridTargets.map((t) => t.id)).toEqual(['a', 'b']);
     const library: PrimitiveLibrary = {
@@ -79,34 +87,39 @@ describe('primitives store', () => {
       gains: { shape: [1, 2], data: new Float64Array([1.1, 0.9]) },
       outputs: { shape: [1, 1, 3], data: new Float64Array(3) },
     };
-    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-1', project: summary([library]) }));
+    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-1', project: summary(), pending: true }));
 
-    const building = primitives.buildLibrary('L', ['a', 'b'], { ...defaultLearningSettings(), trials: 5, seed: 7 });
+    const building = primitives.buildLibrary('L', ['a', 'b'], { ...defaultLearningSettings(), trials: 5, seed: 7, groups: '1' });
     await flushPromises();
     const started = transport.callsTo(CHANNELS.jobsStartTraining) as TrainingRequest[];
     expect(started).toHaveLength(2);
     // pattern k: its own target, seed + k, the same rule and budget
     expect(started.map((r) => (r.source.kind === 'inline' ? r.source.targets[0].id : null))).toEqual(['a', 'b']);
     expect(started.map((r) => r.seed)).toEqual([7, 8]);
+    // one grouping for all patterns (the groups' seed is the build's, not the pattern's)
+    expect(started.map((r) => r.groups)).toEqual([{ kind: 'random', count: 1, seed: 7 }, { kind: 'random', count: 1, seed: 7 }]);
     expect(started.every((r) => r.rule === 'gradient' && r.trials === 5 && r.initialGains === undefined)).toBe(true);
-    expect(primitives.build?.phase).toBe('training');
-    expect(transport.callsTo(CHANNELS.primitivesCreateLibrary)).toHaveLength(0);
-
-    // one succeeds, one fails: the library is made of the finished one only, once both are over
+    // main is asked at once, with the running jobs; it answers pending and stores the library later
+    expect(transport.callsTo(CHANNELS.primitivesCreateLibrary)).toEqual([{ networkId: 'net', name: 'L', jobIds: ['job-1', 'job-2'] }]);
+    expect(primitives.build).toMatchObject({ phase: 'training', libraryId: 'lib-1' });
     transport.emit(EVENTS.jobsFinished, { jobId: 'job-1', status: 'done', result: result(0.1), error: null });
     await flushPromises();
-    expect(transport.callsTo(CHANNELS.primitivesCreateLibrary)).toHaveLength(0);
-    transport.emit(EVENTS.jobsFinished, { jobId: 'job-2', status: 'failed', result: null, error: { code: 'internal', message: 'x' } });
+    expect(primitives.build?.phase).toBe('training');
+    transport.emit(EVENTS.jobsFinished, { jobId: 'job-2', status: 'done', result: result(0.2), error: null });
+    await flushPromises();
+    expect(primitives.build?.phase).toBe('creating');
+    // main created it: project:changed brings it
+    transport.emit(EVENTS.projectChanged, summary([library]));
     expect(await building).toBe(true);
-    expect(transport.callsTo(CHANNELS.primitivesCreateLibrary)).toEqual([{ networkId: 'net', name: 'L', jobIds: ['job-1'] }]);
+    expect(transport.callsTo(CHANNELS.primitivesCreateLibrary)).toHaveLength(1);
     expect(primitives.build?.phase).toBe('done');
-    expect(primitives.build?.message).toMatch(/1 run\(s\) failed/);
     expect(primitives.selectedLibraryId).toBe('lib-1');
     expect(primitives.libraries.map((l) => l.id)).toEqual(['lib-1']);
   });
 
   it('a cancelled build cancels its jobs and creates no library', async () => {
     const primitives = usePrimitivesStore();
+    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-9', project: summary(), pending: true }));
     transport.answer(CHANNELS.jobsCancel, ({ jobId }) => ({ jobId, status: 'running' }));
     const building = primitives.buildLibrary('L', ['a'], defaultLearningSettings());
     await flushPromises();
@@ -114,11 +127,25 @@ describe('primitives store', () => {
     expect(transport.callsTo(CHANNELS.jobsCancel)).toEqual([{ jobId: 'job-1' }]);
     transport.emit(EVENTS.jobsFinished, { jobId: 'job-1', status: 'cancelled', result: { ...result(0.5), partial: true }, error: null });
     expect(await building).toBe(false);
-    expect(primitives.build?.phase).toBe('failed');
-    expect(transport.callsTo(CHANNELS.primitivesCreateLibrary)).toHaveLength(0);
+    expect(primitives.build).toMatchObject({ phase: 'failed', message: expect.stringMatching(/Cancelled: no library/) });
   });
 
-  it('refines from the combined gains and from scratch with the same settings', async () => {
+  it('a failed run: no library, and the build says which run failed', async () => {
+    const primitives = usePrimitivesStore();
+    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-9', project: summary(), pending: true }));
+    const building = primitives.buildLibrary('L', ['a', 'b'], defaultLearningSettings());
+    await flushPromises();
+    transport.emit(EVENTS.jobsFinished, { jobId: 'job-1', status: 'done', result: result(0.1), error: null });
+    transport.emit(EVENTS.jobsFinished, { jobId: 'job-2', status: 'failed', result: null, error: { code: 'internal', message: 'out of memory' } });
+    expect(await building).toBe(false);
+    expect(primitives.build).toMatchObject({ phase: 'failed', message: expect.stringMatching(/failed \(out of memory\); no library was created/) });
+    expect(primitives.libraries).toHaveLength(0);
+  });
+
+  it('refines from the combined gains and from scratch with the same settings and the library’s groups', async () => {
+    const grouped = summary([library(['r1', 'r2'])]);
+    grouped.project.runs = [run('r1', [0, 0]), run('r2', [0, 0])];
+    useProjectStore().summary = grouped;
     const primitives = usePrimitivesStore();
     primitives.fit = {
       libraryId: 'lib-1',
@@ -139,14 +166,38 @@ describe('primitives store', () => {
       targetId: 'b',
       targetName: 'T b',
     };
-    expect(await primitives.startRefine({ ...defaultLearningSettings(), rule: 'reward', trials: 50, groups: '1', seed: 3 })).toBe(true);
-    const [fromCombination, fromScratch] = transport.callsTo(CHANNELS.jobsStartTraining) as TrainingRequest[];
-    expect(Array.from(fromCombination.initialGains!)).toEqual([1.05, 0.95]);
-    expect(fromScratch.initialGains).toBeUndefined();
-    for (const request of [fromCombination, fromScratch]) {
-      expect(request).toMatchObject({ rule: 'reward', trials: 50, seed: 3, groups: { kind: 'random', count: 1 } });
+    primitives.fit = { ...primitives.fit, gains: new Float64Array([1.05, 1.05]) };
+    expect(primitives.refineNote).toMatch(/library’s 1 groups/);
+    for (const rule of ['reward', 'gradient'] as const) {
+      expect(await primitives.startRefine({ ...defaultLearningSettings(), rule, trials: 50, groups: 'N', seed: 3 })).toBe(true);
+      const [fromCombination, fromScratch] = (transport.callsTo(CHANNELS.jobsStartTraining) as TrainingRequest[]).slice(-2);
+      expect(Array.from(fromCombination.initialGains!)).toEqual([1.05, 1.05]);
+      expect(fromScratch.initialGains).toBeUndefined();
+      for (const request of [fromCombination, fromScratch]) {
+        // the groups the library's patterns were learned with, not the form's 'N'
+        expect(request).toMatchObject({ rule, trials: 50, seed: 3, groups: { kind: 'explicit', labels: [0, 0] } });
+      }
     }
-    expect(primitives.refine).toMatchObject({ fromCombinationJobId: 'job-1', fromScratchJobId: 'job-2', startError: 0.3, targetId: 'b' });
+    expect(primitives.refine).toMatchObject({ fromCombinationJobId: 'job-3', fromScratchJobId: 'job-4', startError: 0.3, targetId: 'b' });
+    // runs with different groupings: one gain per neuron, said so
+    grouped.project.runs = [run('r1', [0, 0]), run('r2', null)];
+    useProjectStore().summary = { ...grouped };
+    expect(primitives.refineNote).toMatch(/different groupings; refinement trains one gain per neuron/);
+    await primitives.startRefine({ ...defaultLearningSettings(), rule: 'gradient', trials: 50, seed: 3 });
+    expect((transport.callsTo(CHANNELS.jobsStartTraining) as TrainingRequest[]).slice(-2).map((r) => r.groups)).toEqual([{ kind: 'neuron' }, { kind: 'neuron' }]);
+  });
+});
+
+describe('libraryGrouping', () => {
+  it('takes the runs’ shared group labels and falls back to one gain per neuron with a note', () => {
+    const lib = library(['r1', 'r2']);
+    // G = N labels are one gain per neuron
+    expect(libraryGrouping(lib, [run('r1', [1, 0]), run('r2', [1, 0])], 2).groups).toEqual({ kind: 'neuron' });
+    expect(libraryGrouping(lib, [run('r1', [0, 0]), run('r2', [0, 0])], 2).groups).toEqual({ kind: 'explicit', labels: [0, 0] });
+    expect(libraryGrouping(lib, [run('r1', [0, 0]), run('r2', [0, 1])], 2)).toMatchObject({ groups: { kind: 'neuron' }, note: expect.stringMatching(/different groupings/) });
+    expect(libraryGrouping(lib, [run('r1', null), run('r2', null)], 2).groups).toEqual({ kind: 'neuron' });
+    expect(libraryGrouping(lib, [run('r1', [0, 0])], 2)).toMatchObject({ groups: { kind: 'neuron' }, note: expect.stringMatching(/no longer in the project/) });
+    expect(libraryGrouping(undefined, [], 2).groups).toEqual({ kind: 'neuron' });
   });
 });
 
