@@ -77,3 +77,35 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   await maybeScreenshot(page, 'primitives', view.getByTestId('fit-plot'));
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });
+
+test('a library build survives a page reload: main creates the library when the runs finish', async ({ page }, testInfo) => {
+  testInfo.setTimeout(180_000);
+  const pageErrors = collectPageErrors(page);
+  await newProjectWithSmallNetwork(page);
+  await page.getByTestId('open-primitives').click();
+  let view = page.getByTestId('primitives-view');
+  const builder = view.getByTestId('library-builder');
+  await builder.getByRole('spinbutton', { name: 'Number of generated targets' }).fill('2');
+  await builder.getByRole('spinbutton', { name: 'First seed of the generated targets' }).fill('21');
+  await builder.getByTestId('generate-targets').click();
+  await expect(builder.getByTestId('library-target').locator('input:checked')).toHaveCount(2);
+  await builder.getByRole('radio', { name: 'Gradient (Adam)' }).click();
+  // long enough to reload while the runs are still learning
+  await builder.getByRole('spinbutton', { name: 'Iterations' }).fill('6000');
+  await builder.getByRole('textbox', { name: 'Library name' }).fill('Survives reload');
+  await builder.getByRole('button', { name: 'Build library' }).click();
+  await expect(builder.getByTestId('library-build')).toHaveAttribute('data-phase', 'training');
+
+  await page.reload();
+  await expect(page.getByTestId('workspace')).toBeVisible();
+  await page.getByTestId('open-primitives').click();
+  view = page.getByTestId('primitives-view');
+  const library = view.getByTestId('library-item').filter({ hasText: 'Survives reload' });
+  // not there yet: the runs are still going (the jobs live in main)
+  await expect(library).toHaveCount(0);
+  await expect(page.getByTestId('job-row').filter({ hasText: 'Survives reload' }).first()).toHaveAttribute('data-status', /queued|running/);
+  // ... and it appears without the page asking for it once they have finished
+  await expect(library).toHaveCount(1, { timeout: 150_000 });
+  await expect(library).toHaveAttribute('data-size', '2');
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
