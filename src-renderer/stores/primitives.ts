@@ -53,8 +53,9 @@ export function onNetworkGrid(target: TargetMovement, network: ProjectNetwork): 
 
 /**
  * A jobs:start-training request for one target, or the problem in words. `initialGains` starts
- * the learning from given gains (refining a combination); gradient training with groups would
- * start the group gains at 1, so a start from given gains uses one gain per neuron there.
+ * the learning from given gains (refining a combination). `groupsOverride` replaces the form's
+ * groups (Refine: the library's grouping, in which the given gains are constant per group); without
+ * it, a gradient start from given gains uses one gain per neuron (random groups would split them).
  */
 export function learningRequest(
   settings: LearningSettings,
