@@ -91,7 +91,7 @@ test('a library build survives a page reload: main creates the library when the 
   await expect(builder.getByTestId('library-target').locator('input:checked')).toHaveCount(2);
   await builder.getByRole('radio', { name: 'Gradient (Adam)' }).click();
   // long enough to reload while the runs are still learning
-  await builder.getByRole('spinbutton', { name: 'Iterations' }).fill('6000');
+  await builder.getByRole('spinbutton', { name: 'Iterations' }).fill('12000');
   await builder.getByRole('textbox', { name: 'Library name' }).fill('Survives reload');
   await builder.getByRole('button', { name: 'Build library' }).click();
   await expect(builder.getByTestId('library-build')).toHaveAttribute('data-phase', 'training');
