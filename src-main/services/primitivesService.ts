@@ -181,28 +181,60 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
     return { libraryId, project: summary };
   }
 
+  /** Create the library now when every job has finished, or answer pending and create it in main. */
+  async function createOrWait(request: CreateLibraryRequest): Promise<ResponseOf<'primitives:create-library'>> {
+    const project = projects.project();
+    const running = request.jobIds.filter((jobId) => {
+      if (project.runs.some((r) => r.id === jobId)) return false;
+      const detail = jobs.get(jobId); // not-found for unknown jobs
+      if (detail.kind !== 'training') throw new GainLabError('invalid-payload', `Job "${detail.label}" is not a training job; a library takes training runs only.`);
+      return detail.status !== 'done' && detail.status !== 'cancelled' && detail.status !== 'failed';
+    });
+    if (running.length === 0) return createLibrary(request, newLibraryId());
+    // checked now, so a wrong request fails at once rather than after the training
+    const network = findNetwork(project, request.networkId);
+    networkPayload(network, 0);
+    for (const runId of request.runIds) {
+      if (!project.runs.some((r) => r.id === runId)) throw new GainLabError('not-found', `The project has no training run "${runId}".`);
+    }
+    if (new Set([...request.jobIds, ...request.runIds]).size !== request.jobIds.length + request.runIds.length) {
+      throw new GainLabError('invalid-payload', 'A run is named twice; each pattern comes from its own run.');
+    }
+    const libraryId = newLibraryId();
+    createWhenFinished(request, libraryId, running);
+    return { libraryId, project: projects.current(), pending: true };
+  }
+
   return {
-    'primitives:create-library': async (request) => {
+    'primitives:create-library': async (parsed) => {
       const project = projects.project();
-      const running = request.jobIds.filter((jobId) => {
-        if (project.runs.some((r) => r.id === jobId)) return false;
-        const detail = jobs.get(jobId); // not-found for unknown jobs
-        if (detail.kind !== 'training') throw new GainLabError('invalid-payload', `Job "${detail.label}" is not a training job; a library takes training runs only.`);
-        return detail.status !== 'done' && detail.status !== 'cancelled' && detail.status !== 'failed';
-      });
-      if (running.length === 0) return createLibrary(request, newLibraryId());
-      // checked now, so a wrong request fails at once rather than after the training
-      const network = findNetwork(project, request.networkId);
-      networkPayload(network, 0);
-      for (const runId of request.runIds) {
-        if (!project.runs.some((r) => r.id === runId)) throw new GainLabError('not-found', `The project has no training run "${runId}".`);
+      const startedJobIds: string[] = [];
+      let request = parsed;
+      if (parsed.trainings.length > 0) {
+        // checked before anything starts, so a wrong request starts no job
+        networkPayload(findNetwork(project, parsed.networkId), 0);
+        for (const training of parsed.trainings) {
+          const trainedOn = training.source.kind === 'project' ? training.source.networkId : training.source.network.id;
+          if (trainedOn !== parsed.networkId) {
+            throw new GainLabError('invalid-payload', `Every training of library "${parsed.name}" must run on its network "${parsed.networkId}".`);
+          }
+        }
+        try {
+          for (const training of parsed.trainings) startedJobIds.push((await jobs.startTraining(training)).jobId);
+        } catch (error) {
+          for (const jobId of startedJobIds) {
+            try {
+              jobs.cancel(jobId);
+            } catch {
+              // already finished: nothing to stop
+            }
+          }
+          throw error;
+        }
+        request = { ...parsed, jobIds: [...parsed.jobIds, ...startedJobIds], trainings: [] };
       }
-      if (new Set([...request.jobIds, ...request.runIds]).size !== request.jobIds.length + request.runIds.length) {
-        throw new GainLabError('invalid-payload', 'A run is named twice; each pattern comes from its own run.');
-      }
-      const libraryId = newLibraryId();
-      createWhenFinished(request, libraryId, running);
-      return { libraryId, project: projects.current(), pending: true };
+      const answer = await createOrWait(request);
+      return startedJobIds.length > 0 ? { ...answer, startedJobIds } : answer;
     },
 
     'primitives:fit': async (request) => {

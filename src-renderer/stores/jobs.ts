@@ -263,6 +263,12 @@ export const useJobsStore = defineStore('jobs', () => {
     const started = await call(CHANNELS.jobsStartTraining, request);
     if (!started.ok) return null;
     const { jobId } = started.value;
+    trackTraining(jobId, request);
+    return jobId;
+  }
+
+  /** Show a training job main has started (by us, or for us, e.g. a primitive library's runs) at once. */
+  function trackTraining(jobId: string, request: TrainingRequest): void {
     const now = Date.now();
     const totalTrials = request.trials * (request.sessions ?? 1);
     if (!byId(jobId)) {
@@ -285,7 +291,6 @@ export const useJobsStore = defineStore('jobs', () => {
     selectedJobId.value = jobId;
     bump(jobId);
     void fetchDetail(jobId); // the request as main recorded it (sessions, trials) for the plots
-    return jobId;
   }
 
   /** Build a stability-optimised network (its α curve streams like an error curve). */
@@ -356,6 +361,7 @@ export const useJobsStore = defineStore('jobs', () => {
     reloadList,
     select,
     startTraining,
+    trackTraining,
     startSoc,
     cancel,
     remove,

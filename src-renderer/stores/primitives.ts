@@ -254,7 +254,7 @@ export const usePrimitivesStore = defineStore('primitives', () => {
       notices.error('Choose at least one target movement for the library.');
       return false;
     }
-    const requests = [];
+    const requests: TrainingRequest[] = [];
     // random groups drawn once (seed = the build's seed), so every pattern shares one grouping and
     // Refine can train with it
     const parsed = parseGroups(settings.groups, network.n);
@@ -268,25 +268,17 @@ export const usePrimitivesStore = defineStore('primitives', () => {
       }
       requests.push(built.request);
     }
-    build.value = { name, networkId: network.id, jobIds: [], targetNames: chosen.map((t) => t.name), phase: 'training', message: null, libraryId: null };
-    for (const request of requests) {
-      const jobId = await jobs.startTraining(request);
-      if (!jobId) {
-        build.value = { ...build.value, phase: 'failed', message: 'A training job could not be started.' };
-        await cancelBuild();
-        return false;
-      }
-      build.value = { ...build.value, jobIds: [...build.value.jobIds, jobId] };
-    }
-    const jobIds = build.value.jobIds;
-    const answer = await call(CHANNELS.primitivesCreateLibrary, { networkId: network.id, name, jobIds });
+    // one request: main starts the runs and registers the library together, so a reload at any
+    // moment of the build loses nothing (main creates the library when the runs have finished)
+    const answer = await call(CHANNELS.primitivesCreateLibrary, { networkId: network.id, name, trainings: requests });
     if (!answer.ok) {
-      build.value = { ...build.value, phase: 'failed', message: answer.text };
-      await cancelBuild();
+      build.value = { name, networkId: network.id, jobIds: [], targetNames: chosen.map((t) => t.name), phase: 'failed', message: answer.text, libraryId: null };
       return false;
     }
+    const jobIds = answer.value.startedJobIds ?? [];
+    jobIds.forEach((jobId, k) => jobs.trackTraining(jobId, requests[k]));
     const libraryId = answer.value.libraryId;
-    build.value = { ...build.value, libraryId };
+    build.value = { name, networkId: network.id, jobIds, targetNames: chosen.map((t) => t.name), phase: 'training', message: null, libraryId };
     project.summary = answer.value.project;
     if (answer.value.pending) {
       const finished = whenAllFinished(jobIds);

@@ -548,9 +548,15 @@ export const createLibraryRequestSchema = z
      */
     jobIds: z.array(id).max(64).default([]),
     runIds: z.array(id).max(64).default([]),
+    /**
+     * Training runs main starts for this library (one per pattern, after `jobIds` in pattern
+     * order) in the same request that registers the library, so a renderer reload at any moment
+     * of a build loses nothing. Their job ids come back in the response's `startedJobIds`.
+     */
+    trainings: z.array(trainingRequestSchema).max(64).default([]),
   })
-  .refine((r) => r.jobIds.length + r.runIds.length >= 1, { message: 'a library needs at least one pattern (jobIds or runIds)', path: ['jobIds'] })
-  .refine((r) => r.jobIds.length + r.runIds.length <= 64, { message: 'at most 64 patterns', path: ['jobIds'] });
+  .refine((r) => r.jobIds.length + r.runIds.length + r.trainings.length >= 1, { message: 'a library needs at least one pattern (jobIds, runIds or trainings)', path: ['jobIds'] })
+  .refine((r) => r.jobIds.length + r.runIds.length + r.trainings.length <= 64, { message: 'at most 64 patterns', path: ['jobIds'] });
 export type CreateLibraryRequest = z.input<typeof createLibraryRequestSchema>;
 
 export const primitivesFitRequestSchema = z.strictObject({
@@ -763,7 +769,7 @@ export const invokeContract = {
      * pending (primitives build in main): some jobs were still running; main creates the library
      * under `libraryId` when all finish done (project:changed), and none when one fails or is cancelled.
      */
-    response: z.object({ libraryId: id, project: projectSummarySchema, pending: z.boolean().optional() }),
+    response: z.object({ libraryId: id, project: projectSummarySchema, pending: z.boolean().optional(), startedJobIds: z.array(id).optional() }),
   },
   /** Least-squares combination of a library for a novel target: fit, combined gains and their output. */
   [CHANNELS.primitivesFit]: {

@@ -267,6 +267,44 @@ describe('a build waited for in main (create-library with running jobs)', () => 
     await projects.update({ removePrimitiveLibraryIds: [answer.libraryId], removeRunIds: ids });
   }, 120_000);
 
+  it('one request starts the runs and registers the library (nothing left for a reloading renderer to do)', async () => {
+    const training = (targetId: string) => ({
+      source: { kind: 'project', networkId: project.networks[0].id, targetIds: [targetId] },
+      rule: 'gradient',
+      trials: 12,
+      learningRate: 0.05,
+      groups: GROUPS,
+      seed: 2,
+    });
+    const jobsBefore = jobs.list().length;
+    const answer = value<ResponseOf<'primitives:create-library'>>(
+      await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'Started by main', trainings: [training('gen-11'), training('gen-12')] }),
+    );
+    expect(answer.pending).toBe(true);
+    expect(answer.startedJobIds).toHaveLength(2);
+    expect(jobs.list().length).toBe(jobsBefore + 2);
+    for (const id of answer.startedJobIds!) expect((await jobs.whenFinished(id)).status).toBe('done');
+    await vi.waitFor(() => expect(projects.project().primitiveLibraries.some((l) => l.id === answer.libraryId)).toBe(true), { timeout: 20_000 });
+    const record = projects.project().primitiveLibraries.find((l) => l.id === answer.libraryId)!;
+    // patterns in the order of the trainings, each its run's best gains
+    expect(record.runIds).toEqual(answer.startedJobIds);
+    answer.startedJobIds!.forEach((id, k) => {
+      const result = jobs.get(id).result!;
+      if (result.kind !== 'training') throw new Error('not a training result');
+      expect(Array.from(record.gains.data.subarray(k * N, (k + 1) * N))).toEqual(Array.from(result.sessions[result.bestSession].bestGains));
+    });
+    // a training on another network starts nothing
+    const refused = await dispatch(handlers, 'primitives:create-library', {
+      networkId: project.networks[0].id,
+      name: 'Wrong',
+      trainings: [{ ...training('gen-11'), source: { kind: 'project', networkId: 'another-network', targetIds: ['gen-11'] } }],
+    });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.code).toBe('invalid-payload');
+    expect(jobs.list().length).toBe(jobsBefore + 2);
+    await projects.update({ removePrimitiveLibraryIds: [answer.libraryId], removeRunIds: answer.startedJobIds });
+  }, 120_000);
+
   it('a cancelled job: no library, and a message saying so', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {

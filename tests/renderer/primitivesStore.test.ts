@@ -87,11 +87,16 @@ describe('primitives store', () => {
       gains: { shape: [1, 2], data: new Float64Array([1.1, 0.9]) },
       outputs: { shape: [1, 1, 3], data: new Float64Array(3) },
     };
-    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-1', project: summary(), pending: true }));
+    // main starts the runs itself and registers the library in the same request
+    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-1', project: summary(), pending: true, startedJobIds: ['job-1', 'job-2'] }));
 
     const building = primitives.buildLibrary('L', ['a', 'b'], { ...defaultLearningSettings(), trials: 5, seed: 7, groups: '1' });
     await flushPromises();
-    const started = transport.callsTo(CHANNELS.jobsStartTraining) as TrainingRequest[];
+    expect(transport.callsTo(CHANNELS.jobsStartTraining)).toHaveLength(0);
+    const calls = transport.callsTo(CHANNELS.primitivesCreateLibrary) as { networkId: string; name: string; trainings: TrainingRequest[] }[];
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ networkId: 'net', name: 'L' });
+    const started = calls[0].trainings;
     expect(started).toHaveLength(2);
     // pattern k: its own target, seed + k, the same rule and budget
     expect(started.map((r) => (r.source.kind === 'inline' ? r.source.targets[0].id : null))).toEqual(['a', 'b']);
@@ -99,9 +104,9 @@ describe('primitives store', () => {
     // one grouping for all patterns (the groups' seed is the build's, not the pattern's)
     expect(started.map((r) => r.groups)).toEqual([{ kind: 'random', count: 1, seed: 7 }, { kind: 'random', count: 1, seed: 7 }]);
     expect(started.every((r) => r.rule === 'gradient' && r.trials === 5 && r.initialGains === undefined)).toBe(true);
-    // main is asked at once, with the running jobs; it answers pending and stores the library later
-    expect(transport.callsTo(CHANNELS.primitivesCreateLibrary)).toEqual([{ networkId: 'net', name: 'L', jobIds: ['job-1', 'job-2'] }]);
-    expect(primitives.build).toMatchObject({ phase: 'training', libraryId: 'lib-1' });
+    // main answers pending with the jobs it started; the store follows them and waits for the library
+    expect(primitives.build).toMatchObject({ phase: 'training', libraryId: 'lib-1', jobIds: ['job-1', 'job-2'] });
+    expect(useJobsStore().jobs.map((j) => j.jobId).sort()).toEqual(['job-1', 'job-2']);
     transport.emit(EVENTS.jobsFinished, { jobId: 'job-1', status: 'done', result: result(0.1), error: null });
     await flushPromises();
     expect(primitives.build?.phase).toBe('training');
@@ -119,7 +124,7 @@ describe('primitives store', () => {
 
   it('a cancelled build cancels its jobs and creates no library', async () => {
     const primitives = usePrimitivesStore();
-    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-9', project: summary(), pending: true }));
+    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-9', project: summary(), pending: true, startedJobIds: ['job-1'] }));
     transport.answer(CHANNELS.jobsCancel, ({ jobId }) => ({ jobId, status: 'running' }));
     const building = primitives.buildLibrary('L', ['a'], defaultLearningSettings());
     await flushPromises();
@@ -132,7 +137,7 @@ describe('primitives store', () => {
 
   it('a failed run: no library, and the build says which run failed', async () => {
     const primitives = usePrimitivesStore();
-    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-9', project: summary(), pending: true }));
+    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-9', project: summary(), pending: true, startedJobIds: ['job-1', 'job-2'] }));
     const building = primitives.buildLibrary('L', ['a', 'b'], defaultLearningSettings());
     await flushPromises();
     transport.emit(EVENTS.jobsFinished, { jobId: 'job-1', status: 'done', result: result(0.1), error: null });
