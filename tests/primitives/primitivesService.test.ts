@@ -214,8 +214,9 @@ describe('primitives:fit', () => {
 
 describe('a build waited for in main (create-library with running jobs)', () => {
   const GROUPS = { kind: 'random' as const, count: 4, seed: 5 };
-  function startGrouped(targetId: string, extra: Record<string, unknown> = {}) {
-    return dispatch(handlers, 'jobs:start-training', {
+  /** A short grouped gradient run on a project target (a library pattern). */
+  function groupedTraining(targetId: string, extra: Record<string, unknown> = {}) {
+    return {
       source: { kind: 'project', networkId: project.networks[0].id, targetIds: [targetId] },
       rule: 'gradient',
       trials: 12,
@@ -223,7 +224,10 @@ describe('a build waited for in main (create-library with running jobs)', () => 
       groups: GROUPS,
       seed: 2,
       ...extra,
-    });
+    };
+  }
+  function startGrouped(targetId: string, extra: Record<string, unknown> = {}) {
+    return dispatch(handlers, 'jobs:start-training', groupedTraining(targetId, extra));
   }
 
   it('creates the library when the jobs finish, without the renderer, and Refine from its fit starts at the fit’s error', async () => {
@@ -268,14 +272,7 @@ describe('a build waited for in main (create-library with running jobs)', () => 
   }, 120_000);
 
   it('one request starts the runs and registers the library (nothing left for a reloading renderer to do)', async () => {
-    const training = (targetId: string) => ({
-      source: { kind: 'project', networkId: project.networks[0].id, targetIds: [targetId] },
-      rule: 'gradient',
-      trials: 12,
-      learningRate: 0.05,
-      groups: GROUPS,
-      seed: 2,
-    });
+    const training = (targetId: string) => groupedTraining(targetId);
     const jobsBefore = jobs.list().length;
     const answer = value<ResponseOf<'primitives:create-library'>>(
       await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'Started by main', trainings: [training('gen-11'), training('gen-12')] }),
