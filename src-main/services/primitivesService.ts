@@ -13,6 +13,7 @@
  * condition 0, the network's grid). The record (project/schema.ts PrimitiveLibrary) keeps gains,
  * outputs and the run ids; runs that were jobs only are stored in the project with it.
  */
+import { concatRows } from '../../src-shared/linalg/dense.js';
 import {
   GainLabError,
   type ParsedRequestOf,
@@ -168,7 +169,7 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
       n: network.n,
       channels: computed.channels,
       nSamples: computed.nSamples,
-      gains: concat(patterns, network.n),
+      gains: concatRows(patterns),
       outputs: computed.outputs,
       targets: new Float64Array(0),
       errors: Float64Array.from(computed.errors),
@@ -292,8 +293,3 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
   };
 }
 
-function concat(rows: Float64Array[], width: number): Float64Array {
-  const out = new Float64Array(rows.length * width);
-  rows.forEach((row, k) => out.set(row, k * width));
-  return out;
-}

@@ -9,6 +9,7 @@
  * Full: N = 400, m = 3, G = 40, gradient (Adam, 150 iterations, lr 0.02) per speed, 7 speeds,
  * λ in steps of 0.1. Quick: N = 40, m = 2, G = 10, 3 speeds (1, 2, 3), 60 iterations, lr 0.05.
  */
+import { concatRows } from '../linalg/dense.js';
 import { randomGroups } from '../model/groups.js';
 import { Rng } from '../model/rng.js';
 import { slowParams } from '../model/params.js';
@@ -104,7 +105,7 @@ export function runFig6(options: ExperimentRunOptions): ExperimentResult {
   manifold.patterns.forEach((pattern, k) => {
     const p = slowParams(params, pattern.factor);
     arrays.push({ name: `outputs_speed${k}`, shape: [settings.conditions, p.nSamples], data: outputsFor(network, p, x0s, pattern.gains) });
-    arrays.push({ name: `targets_speed${k}`, shape: [settings.conditions, p.nSamples], data: concat(pattern.targets) });
+    arrays.push({ name: `targets_speed${k}`, shape: [settings.conditions, p.nSamples], data: concatRows(pattern.targets) });
   });
   const groupCount = Math.min(settings.groups, n);
   const groupGainRows: Array<Array<number>> = [];
@@ -182,16 +183,6 @@ export function runFig6(options: ExperimentRunOptions): ExperimentResult {
     elapsedMs: clock() - started,
     stopped: options.shouldStop?.() ?? false,
   };
-}
-
-function concat(parts: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 export const fig6: ExperimentDefinition = {

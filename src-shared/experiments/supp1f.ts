@@ -6,6 +6,7 @@
  * Full: the given network or an N = 200 SOC network, 10 generated targets (seeds 101…110),
  * 300 Adam iterations (lr 1e-2) per trainable and target. Quick: N = 40, 3 targets, 30 iterations.
  */
+import { concatRows } from '../linalg/dense.js';
 import { boxStats, mean } from '../analysis/statistics.js';
 import { GRADIENT_TRAINABLES, trainGradient, type GradientTrainable } from '../model/gradient.js';
 import { clock } from '../primitives/experimentSupport.js';
@@ -92,7 +93,7 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
     tables: [
       { name: 'final_errors', columns: ['target', 'target_seed', 'trainable', 'initial_error', 'best_error', 'best_iteration', 'diverged'], rows },
     ],
-    arrays: [...arrays, { name: 'targets', shape: [targets.length, params.nSamples], data: concat(targets) }],
+    arrays: [...arrays, { name: 'targets', shape: [targets.length, params.nSamples], data: concatRows(targets) }],
     csv: [],
     figures: [
       {
@@ -119,16 +120,6 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
     elapsedMs: clock() - started,
     stopped,
   };
-}
-
-function concat(rows: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(rows.reduce((s, r) => s + r.length, 0));
-  let offset = 0;
-  for (const r of rows) {
-    out.set(r, offset);
-    offset += r.length;
-  }
-  return out;
 }
 
 export const supp1f: FigureExperimentDefinition = {

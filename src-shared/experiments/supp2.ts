@@ -17,6 +17,7 @@
  * 5000 trials per condition, 300 Adam iterations for specialising, sizes 200 and 400.
  * Quick: N = 40, 3 + 2 movements, 2 sessions × 500 trials, 30 Adam iterations, sizes 40 and 60.
  */
+import { concatRows } from '../linalg/dense.js';
 import { boxStats, mean, median } from '../analysis/statistics.js';
 import { trainGradient } from '../model/gradient.js';
 import { randomGroups, specialisedGroups } from '../model/groups.js';
@@ -255,16 +256,6 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     elapsedMs: clock() - started,
     stopped,
   };
-}
-
-function concatRows(rows: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(rows.reduce((s, r) => s + r.length, 0));
-  let offset = 0;
-  for (const r of rows) {
-    out.set(r, offset);
-    offset += r.length;
-  }
-  return out;
 }
 
 export const supp2: FigureExperimentDefinition = {

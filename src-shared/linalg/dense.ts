@@ -258,3 +258,14 @@ export function assertSquare(A: ArrayLike<number>, n: number, name = 'matrix'): 
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name}: size n must be a positive integer, got ${n}`);
   if (A.length < n * n) throw new RangeError(`${name}: expected at least ${n * n} entries (n = ${n}), got ${A.length}`);
 }
+
+/** Rows (of any lengths) laid end to end in one new array, e.g. an l × n matrix from l rows. */
+export function concatRows(rows: readonly ArrayLike<number>[]): Float64Array {
+  const out = new Float64Array(rows.reduce((sum, row) => sum + row.length, 0));
+  let offset = 0;
+  for (const row of rows) {
+    out.set(row, offset);
+    offset += row.length;
+  }
+  return out;
+}

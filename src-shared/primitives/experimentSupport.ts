@@ -3,6 +3,7 @@
  * Gramian initial conditions and an NNLS readout fitted (all gains 1, from x0 number 0) to a
  * generated "initial" movement — the same recipe as the example project.
  */
+import { concatRows } from '../linalg/dense.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../model/params.js';
 import { initialConditions } from '../model/gramian.js';
 import type { Network } from '../model/network.js';
@@ -164,9 +165,7 @@ export function generatedTargets(count: number, baseSeed: number, params: Dynami
 /** Rows of equal-length arrays stacked into one array (for .npy). */
 export function stack(name: string, rowsIn: readonly Float64Array[]): ExperimentArray {
   const width = rowsIn.length > 0 ? rowsIn[0].length : 0;
-  const data = new Float64Array(rowsIn.length * width);
-  rowsIn.forEach((r, k) => data.set(r, k * width));
-  return { name, shape: [rowsIn.length, width], data };
+  return { name, shape: [rowsIn.length, width], data: concatRows(rowsIn) };
 }
 
 export function median(values: ArrayLike<number>): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frobeniusNorm, matmulInto, matmulTransAInto, matmulTransBInto, transposeInto } from '../../src-shared/linalg/dense.js';
+import { concatRows, frobeniusNorm, matmulInto, matmulTransAInto, matmulTransBInto, transposeInto } from '../../src-shared/linalg/dense.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { expectClose } from '../helpers/expectClose.js';
 
@@ -51,5 +51,18 @@ describe('dense kernels', () => {
     expectClose(frobeniusNorm([3e200, 4e200]), 5e200, { rtol: 1e-15 });
     expectClose(frobeniusNorm([3e-200, 4e-200]), 5e-200, { rtol: 1e-15 });
     expect(frobeniusNorm([0, 0])).toBe(0);
+  });
+});
+
+describe('concatRows', () => {
+  it('lays rows end to end: row k of an l × n matrix starts at k·n; rows of other lengths follow on', () => {
+    const rows = [new Float64Array([1, 2, 3]), new Float64Array([4, 5, 6])];
+    expect(Array.from(concatRows(rows))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(concatRows([[7], [], [8, 9]]))).toEqual([7, 8, 9]);
+    expect(concatRows([]).length).toBe(0);
+    // a copy: changing the result leaves the rows alone
+    const out = concatRows(rows);
+    out[0] = -1;
+    expect(rows[0][0]).toBe(1);
   });
 });
