@@ -267,46 +267,17 @@ export const useJobsStore = defineStore('jobs', () => {
     return jobId;
   }
 
-  /** Show a training job main has started (by us, or for us, e.g. a primitive library's runs) at once. */
-  function trackTraining(jobId: string, request: TrainingRequest): void {
-    const now = Date.now();
-    const totalTrials = request.trials * (request.sessions ?? 1);
+  /** Show a job main has just started, queued, at once (before its first event) and select it. */
+  function showQueued(jobId: string, kind: JobSummary['kind'], label: string, totalTrials: number): void {
     if (!byId(jobId)) {
       upsertSummary({
         jobId,
-        kind: 'training',
-        label: request.label ?? 'Training',
+        kind,
+        label,
         status: 'queued',
         percent: 0,
         trial: 0,
         totalTrials,
-        bestError: null,
-        createdAt: now,
-        startedAt: null,
-        finishedAt: null,
-        error: null,
-      });
-    }
-    curves.set(jobId, curves.get(jobId) ?? []);
-    selectedJobId.value = jobId;
-    bump(jobId);
-    void fetchDetail(jobId); // the request as main recorded it (sessions, trials) for the plots
-  }
-
-  /** Build a stability-optimised network (its α curve streams like an error curve). */
-  async function startSoc(request: SocRequest): Promise<string | null> {
-    const started = await call(CHANNELS.jobsStartSoc, request);
-    if (!started.ok) return null;
-    const { jobId } = started.value;
-    if (!byId(jobId)) {
-      upsertSummary({
-        jobId,
-        kind: 'soc',
-        label: request.label ?? `SOC network N = ${request.n} (seed ${request.seed})`,
-        status: 'queued',
-        percent: 0,
-        trial: 0,
-        totalTrials: 0,
         bestError: null,
         createdAt: Date.now(),
         startedAt: null,
@@ -317,6 +288,20 @@ export const useJobsStore = defineStore('jobs', () => {
     curves.set(jobId, curves.get(jobId) ?? []);
     selectedJobId.value = jobId;
     bump(jobId);
+  }
+
+  /** Show a training job main has started (by us, or for us, e.g. a primitive library's runs) at once. */
+  function trackTraining(jobId: string, request: TrainingRequest): void {
+    showQueued(jobId, 'training', request.label ?? 'Training', request.trials * (request.sessions ?? 1));
+    void fetchDetail(jobId); // the request as main recorded it (sessions, trials) for the plots
+  }
+
+  /** Build a stability-optimised network (its α curve streams like an error curve). */
+  async function startSoc(request: SocRequest): Promise<string | null> {
+    const started = await call(CHANNELS.jobsStartSoc, request);
+    if (!started.ok) return null;
+    const { jobId } = started.value;
+    showQueued(jobId, 'soc', request.label ?? `SOC network N = ${request.n} (seed ${request.seed})`, 0);
     return jobId;
   }
 
