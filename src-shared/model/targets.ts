@@ -124,7 +124,7 @@ export function generateTarget(seed: number, grid: TargetGrid = DEFAULT_TARGET_G
 // ---------------------------------------------------------------------------------------------
 
 /** Linear interpolation of one row at fractional index u (clamped to the ends). */
-function valueAtIndex(values: Float64Array, offset: number, length: number, u: number): number {
+export function valueAtIndex(values: Float64Array, offset: number, length: number, u: number): number {
   if (u <= 0) return values[offset];
   if (u >= length - 1) return values[offset + length - 1];
   const j = Math.floor(u);

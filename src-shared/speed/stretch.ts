@@ -16,6 +16,7 @@
  * grid point's bracket [s_{i−1}, s_{i+1}] to `tolerance`. (J is piecewise smooth; the grid guards
  * against local minima from oscillating movements, the golden section gives the precision.)
  */
+import { valueAtIndex } from '../model/targets.js';
 
 export interface StretchOptions {
   minFactor?: number;
@@ -47,15 +48,6 @@ export interface StretchSignal {
   step: number;
 }
 
-function sampleAt(values: Float64Array, offset: number, length: number, u: number): number {
-  if (u <= 0) return values[offset];
-  if (u >= length - 1) return values[offset + length - 1];
-  const j = Math.floor(u);
-  const f = u - j;
-  const a = values[offset + j];
-  return f === 0 ? a : a + f * (values[offset + j + 1] - a);
-}
-
 /** J(s) and the amplitude for one factor (see the header). */
 export function stretchObjective(reference: StretchSignal, signal: StretchSignal, factor: number, fitAmplitude = false): { value: number; amplitude: number } {
   const C = reference.channels;
@@ -69,7 +61,7 @@ export function stretchObjective(reference: StretchSignal, signal: StretchSignal
     const yOff = c * signal.nSamples;
     for (let k = 0; k < nr; k++) {
       const r = reference.values[rOff + k];
-      const y = sampleAt(signal.values, yOff, signal.nSamples, k * scale);
+      const y = valueAtIndex(signal.values, yOff, signal.nSamples, k * scale);
       ry += r * y;
       rr += r * r;
       yy += y * y;
