@@ -16,17 +16,18 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeProjectFile, encodeProject, readProjectVersion } from '../../src-shared/project/archive.js';
+import { readProjectVersion } from '../../src-shared/project/archive.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { PROJECT_FILE_EXTENSION, PROJECT_SCHEMA_VERSION, type Project } from '../../src-shared/project/schema.js';
-import { AutosaveScheduler, RecoveryStore, recoveryKey, type AutosaveOptions, type RecoveryEntry } from './autosave.js';
+import { AutosaveScheduler, RecoveryStore, filePrefix, type AutosaveOptions, type RecoveryEntry } from './autosave.js';
+import { inlineProjectCodec, type ProjectCodec } from './projectCodec.js';
 import { ioError, isMissingFileError, nodeProjectFs, writeFileAtomic, type ProjectFs } from './projectFs.js';
 import { RecentProjects, type RecentProject } from './recentProjects.js';
 
 export type { ProjectFs } from './projectFs.js';
 export type { RecentProject } from './recentProjects.js';
 export type { RecoveryEntry } from './autosave.js';
-export { recoveryKey } from './autosave.js';
+export { recoveryKey, filePrefix } from './autosave.js';
 
 export interface ProjectServiceDeps {
   /** Where recent-projects.json and recovery/ live (e.g. Electron's app.getPath('userData')). */
@@ -38,6 +39,8 @@ export interface ProjectServiceDeps {
   appVersion?: string;
   /** Random suffix for temp files (tests make it deterministic). */
   random?: () => string;
+  /** Encoding/decoding of .gainlab bytes; the app passes a worker-thread codec (projectCodec.ts). */
+  codec?: ProjectCodec;
 }
 
 export interface OpenedProject {
@@ -71,14 +74,16 @@ export class ProjectService {
   readonly fs: ProjectFs;
   readonly recents: RecentProjects;
   readonly recovery: RecoveryStore;
+  readonly codec: ProjectCodec;
   private readonly now: () => number;
   private readonly savesInFlight = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: ProjectServiceDeps) {
     this.fs = deps.fs ?? nodeProjectFs();
     this.now = deps.now ?? Date.now;
+    this.codec = deps.codec ?? inlineProjectCodec();
     this.recents = new RecentProjects({ fs: this.fs, configDir: deps.configDir, now: this.now });
-    this.recovery = new RecoveryStore({ fs: this.fs, configDir: deps.configDir, now: this.now, appVersion: deps.appVersion });
+    this.recovery = new RecoveryStore({ fs: this.fs, configDir: deps.configDir, now: this.now, appVersion: deps.appVersion, codec: this.codec });
   }
 
   /** Read and decode a project file; adds it to the recent list. */
@@ -97,18 +102,19 @@ export class ProjectService {
     } catch (error) {
       throw ioError('open', resolved, error);
     }
-    const decoded = decodeProjectFile(bytes, { fileName: path.basename(resolved) });
-    return { ...decoded, path: resolved, sizeBytes: bytes.length };
+    const sizeBytes = bytes.length;
+    const decoded = await this.codec.decode(bytes, path.basename(resolved));
+    return { ...decoded, path: resolved, sizeBytes };
   }
 
   /** Decode bytes (web-mode upload, drag and drop). */
-  openBytes(bytes: Uint8Array, fileName: string): { project: Project; fromVersion: number; writtenBy: string | null } {
-    return decodeProjectFile(bytes, { fileName });
+  openBytes(bytes: Uint8Array, fileName: string): Promise<{ project: Project; fromVersion: number; writtenBy: string | null }> {
+    return this.codec.decode(bytes, fileName);
   }
 
   /** The .gainlab bytes of a project (web-mode download). */
-  encode(project: Project): Uint8Array {
-    return encodeProject(project, { appVersion: this.deps.appVersion });
+  encode(project: Project): Promise<Uint8Array> {
+    return this.codec.encode(project, { appVersion: this.deps.appVersion });
   }
 
   /**
@@ -132,7 +138,7 @@ export class ProjectService {
     const fileName = path.basename(target);
     await this.refuseNewerFile(target);
     const saved: Project = { ...project, modifiedAt: new Date(this.now()).toISOString() };
-    const bytes = encodeProject(saved, { appVersion: this.deps.appVersion });
+    const bytes = await this.codec.encode(saved, { appVersion: this.deps.appVersion });
     const existed = await this.fs.exists(target);
     try {
       await writeFileAtomic(this.fs, target, bytes, this.deps.random);
@@ -146,7 +152,8 @@ export class ProjectService {
     }
     await this.removeStaleTemps(target);
     await this.recents.add(target, saved.name).catch(() => undefined);
-    await this.recovery.discard(recoveryKey(target, '')).catch(() => undefined);
+    // the work is safe in the file now: every recovery copy of it goes, whichever session wrote it
+    await this.discardRecoveryOf(target);
     return { project: saved, path: target, sizeBytes: bytes.length };
   }
 
@@ -221,8 +228,18 @@ export class ProjectService {
   // -------------------------------------------------------------------------------------------
 
   /** Write the recovery copy of a dirty project. `key` from recoveryKey(path, sessionId). */
-  writeRecovery(project: Project, key: string, originalPath: string | null): Promise<RecoveryEntry> {
-    return this.recovery.write(key, project, originalPath);
+  writeRecovery(project: Project, key: string, originalPath: string | null, sessionId: string): Promise<RecoveryEntry> {
+    return this.recovery.write(key, project, originalPath, sessionId);
+  }
+
+  /** Every recovery copy of the file at `target` (all sessions). */
+  async recoveryCopiesOf(target: string): Promise<RecoveryEntry[]> {
+    const prefix = filePrefix(target);
+    return (await this.recovery.list()).filter((entry) => entry.key.startsWith(prefix));
+  }
+
+  private async discardRecoveryOf(target: string): Promise<void> {
+    for (const entry of await this.recoveryCopiesOf(target).catch(() => [])) await this.recovery.discard(entry.key).catch(() => undefined);
   }
 
   /** Recovery copies left by earlier sessions (newest first): offer them on start. */
@@ -245,14 +262,14 @@ export class ProjectService {
    */
   createAutosave(
     options: Omit<AutosaveOptions, 'write'> & {
-      current: () => { project: Project; key: string; originalPath: string | null } | null;
+      current: () => { project: Project; key: string; originalPath: string | null; sessionId: string } | null;
     },
   ): AutosaveScheduler {
     return new AutosaveScheduler({
       ...options,
       write: async () => {
         const current = options.current();
-        if (current) await this.writeRecovery(current.project, current.key, current.originalPath);
+        if (current) await this.writeRecovery(current.project, current.key, current.originalPath, current.sessionId);
       },
     });
   }

@@ -150,12 +150,14 @@ export function projectToEntries(project: Project, options: EncodeProjectOptions
         errorCurve: put(`runs/${i}/session_${k}/error_curve`, session.errorCurve, [session.errorCurve.length]),
         bestGains: put(`runs/${i}/session_${k}/best_gains`, session.bestGains, [session.bestGains.length]),
         output: session.output ? putNd(`runs/${i}/session_${k}/output`, session.output) : null,
+        ...(session.bestParameters ? { bestParameters: put(`runs/${i}/session_${k}/best_parameters`, session.bestParameters, [session.bestParameters.length]) } : {}),
       })),
       status: run.status,
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,
       notes: run.notes,
       purpose: run.purpose,
+      ...(run.initialGains ? { initialGains: put(`runs/${i}/initial_gains`, run.initialGains, [run.initialGains.length]) } : {}),
     })),
     primitiveLibraries: project.primitiveLibraries.map((library, i) => ({
       id: library.id,
@@ -441,6 +443,7 @@ function decodeEntries(files: ArchiveFiles): DecodedProject {
       errorCurve: arrays.load(session.errorCurve, `error curve of ${label}, session ${k}`, session.errorCurve.shape.length === 1 ? null : [session.errorCurve.shape.reduce((a, b) => a * b, 1)], 'an error curve'),
       bestGains: arrays.load(session.bestGains, `best gains of ${label}, session ${k}`, n === undefined ? null : [n], `n = ${n}`),
       output: session.output ? arrays.loadNd(session.output, `output of ${label}, session ${k}`) : null,
+      ...(session.bestParameters ? { bestParameters: arrays.load(session.bestParameters, `best parameters of ${label}, session ${k}`, null, 'a parameter vector') } : {}),
     }));
     return {
       id: run.id,
@@ -459,6 +462,7 @@ function decodeEntries(files: ArchiveFiles): DecodedProject {
       finishedAt: run.finishedAt,
       notes: run.notes,
       purpose: run.purpose,
+      ...(run.initialGains ? { initialGains: arrays.load(run.initialGains, `starting gains of ${label}`, n === undefined ? null : [n], `n = ${n}`) } : {}),
     };
   });
 

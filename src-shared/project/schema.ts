@@ -149,6 +149,11 @@ export interface RunSession {
   bestGains: Float64Array;
   /** Network output with the best gains, e.g. [channels, nSamples] or [targets, channels, nSamples]; null if not stored. */
   output: NdArray | null;
+  /**
+   * Gradient runs on x0 / W / rank-1: the best parameter vector in the trainable's layout (x0: n;
+   * W: n·n row-major; rank-1: u then v). Absent / null for runs on the gains (format 4).
+   */
+  bestParameters?: Float64Array | null;
 }
 
 export type RunStatus = 'done' | 'cancelled' | 'failed';
@@ -176,6 +181,8 @@ export interface TrainingRun {
   notes: string;
   /** What the run was started for: an ordinary training, a refinement, or a primitive of a library (format 4). */
   purpose: RunPurpose;
+  /** The gains every session started from, when not all 1 (e.g. a refinement from a combination; format 4). */
+  initialGains?: Float64Array | null;
 }
 
 export type RunPurpose = 'train' | 'refine' | 'library';
@@ -459,6 +466,8 @@ const runSessionJsonSchema = z.object({
   errorCurve: arrayRefSchema,
   bestGains: arrayRefSchema,
   output: arrayRefSchema.nullable(),
+  // format 4 (optional: absent = null)
+  bestParameters: arrayRefSchema.nullable().optional(),
 });
 
 const runJsonSchema = z.object({
@@ -479,6 +488,7 @@ const runJsonSchema = z.object({
   // format 4
   notes: notesString,
   purpose: z.enum(['train', 'refine', 'library']),
+  initialGains: arrayRefSchema.nullable().optional(),
 });
 
 const primitiveLibraryJsonSchema = z.object({
