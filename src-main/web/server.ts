@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAppContext } from '../services/appServices.js';
 import { packageVersion } from '../services/appVersion.js';
+import { installProcessGuards } from '../services/processGuards.js';
 import { builtWorkerPath } from '../services/workerPool.js';
 import { startWebServer } from './webServer.js';
 
@@ -22,6 +23,8 @@ export function parsePort(argv: string[], env: NodeJS.ProcessEnv): number {
 }
 
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<void> {
+  // a fault in one request is logged, never fatal: the open project and running jobs live here
+  installProcessGuards({ label: 'web server' });
   const here = import.meta.url;
   const context = createAppContext({ mode: 'web', version: packageVersion(here), workerFile: builtWorkerPath(here) });
   const server = await startWebServer({

@@ -86,14 +86,21 @@ describe('web mode server', () => {
     const csp = String(ok.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*(https?:|\*|'unsafe-inline'|'unsafe-eval')/);
-    const cookie = String(ok.headers['set-cookie']);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
+    // the cookie is named after the port (cookies are shared by every port of 127.0.0.1) and
+    // scoped: not readable by scripts, never sent cross-site, the whole app
+    const cookies = ok.headers['set-cookie'] ?? [];
+    expect(cookies).toHaveLength(1);
+    const attributes = cookies[0].split(';').map((part) => part.trim());
+    expect(attributes[0]).toBe(`gainlab_token_${server.port}=${server.token}`);
+    expect(attributes.slice(1).sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
   });
 
   it('serves assets only with the token cookie, never outside the renderer dir', async () => {
     expect((await get('/assets/app.js')).status).toBe(403);
-    const cookie = `gainlab_token=${server.token}`;
+    // the right token under another port's name, or the old unscoped name, is not our cookie
+    expect((await get('/assets/app.js', { cookie: `gainlab_token=${server.token}` })).status).toBe(403);
+    expect((await get('/assets/app.js', { cookie: `gainlab_token_${server.port + 1}=${server.token}` })).status).toBe(403);
+    const cookie = `other=1; gainlab_token_${server.port}=${server.token}`;
     const asset = await get('/assets/app.js', { cookie });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
