@@ -376,21 +376,27 @@ export class WireReader {
     }
     this.discard = 0;
     const { maxDepth, maxTextChars, maxBinaryParts } = this.limits;
+    // a frame refused unparsed: answer its id and swallow the binary parts it announced
+    const refuseUnparsed = (message: string) => {
+      const head = peekHead(text);
+      this.discard = Math.min(head.binary, maxBinaryParts);
+      this.handlers.refused({ id: head.id, message });
+    };
     if (text.length > maxTextChars) {
-      this.handlers.refused({ id: peekId(text), message: `its ${megabytes(text.length)} of JSON exceed the limit of ${megabytes(maxTextChars)}` });
+      refuseUnparsed(`its ${megabytes(text.length)} of JSON exceed the limit of ${megabytes(maxTextChars)}`);
       return;
     }
     // the frame and an envelope add two levels around the payload; refuse before JSON.parse
     // builds millions of nested arrays
     if (nestingExceeds(text, maxDepth + 2)) {
-      this.handlers.refused({ id: peekId(text), message: `it is nested deeper than ${maxDepth} levels` });
+      refuseUnparsed(`it is nested deeper than ${maxDepth} levels`);
       return;
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      this.handlers.refused({ id: peekId(text), message: 'it is not valid JSON' });
+      refuseUnparsed('it is not valid JSON');
       return;
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -423,10 +429,15 @@ export class WireReader {
   }
 }
 
-/** The id of a frame whose start follows our encoders (`{"type":"…","id":N`), else null. */
-function peekId(text: string): number | null {
-  const match = /^\s*\{\s*"type"\s*:\s*"[a-z]+"\s*,\s*"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(text.slice(0, 200));
-  return match ? Number(match[1]) : null;
+/**
+ * The id and binary count of a frame that cannot be parsed, read from its start when it follows
+ * our encoders (`{"type":"…","id":N,"channel":"…","binary":K,…`); null / 0 otherwise.
+ */
+function peekHead(text: string): { id: number | null; binary: number } {
+  const match = /^\s*\{\s*"type"\s*:\s*"[a-z]+"\s*,\s*"id"\s*:\s*(\d{1,15})\s*(?:,\s*"channel"\s*:\s*"[^"\\]{0,200}"\s*)?(?:,\s*"binary"\s*:\s*(\d{1,9})\s*)?[,}]/.exec(
+    text.slice(0, 400),
+  );
+  return match ? { id: Number(match[1]), binary: match[2] ? Number(match[2]) : 0 } : { id: null, binary: 0 };
 }
 
 /** True when the JSON text nests arrays/objects deeper than `limit` (linear, strings skipped). */
