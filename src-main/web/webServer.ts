@@ -107,8 +107,16 @@ interface Peer {
   /** Bytes of the largest frame queued since the backlog was last under the limit. */
   allowance: number;
   inFlight: number;
+  /** Requests read while `maxInFlight` were being served (the socket is paused meanwhile). */
+  waiting: PendingRequest[];
   paused: boolean;
   reader: WireReader;
+}
+
+interface PendingRequest {
+  id: number;
+  channel: unknown;
+  payload: unknown;
 }
 
 const MB = 1024 * 1024;
@@ -320,21 +328,31 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     return true;
   }
 
-  function invoke(peer: Peer, id: number, channel: unknown, payload: unknown): void {
+  /**
+   * Back-pressure: at most `maxInFlight` requests of one peer are served at once. Beyond that its
+   * socket is paused (nothing more is read) and the requests already read wait in order.
+   */
+  function invoke(peer: Peer, request: PendingRequest): void {
+    if (peer.inFlight >= maxInFlight) {
+      peer.waiting.push(request);
+      if (!peer.paused) {
+        peer.paused = true;
+        peer.ws.pause();
+      }
+      return;
+    }
+    const { id, channel, payload } = request;
     const name = typeof channel === 'string' ? channel.slice(0, 80) : String(channel).slice(0, 80);
     peer.inFlight++;
-    // back-pressure: a peer with many requests in flight is not read until some are answered
-    if (peer.inFlight >= maxInFlight && !peer.paused) {
-      peer.paused = true;
-      peer.ws.pause();
-    }
     void dispatch(options.handlers, channel, payload)
       .catch((error: unknown) => errorEnvelope('internal', describeFault(error)))
       .then((envelope) => reply(peer, id, name, envelope))
       .catch((error: unknown) => log(`GainLab web: could not answer ${name}: ${describeFault(error)}`))
       .finally(() => {
         peer.inFlight--;
-        if (peer.paused && peer.inFlight < maxInFlight / 2) {
+        const next = peer.waiting.shift();
+        if (next) invoke(peer, next);
+        else if (peer.paused && peer.inFlight < maxInFlight / 2) {
           peer.paused = false;
           peer.ws.resume();
         }
@@ -349,6 +367,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       binaryWire: Number(url.searchParams.get('wire')) >= 2,
       allowance: 0,
       inFlight: 0,
+      waiting: [],
       paused: false,
       reader: null as unknown as WireReader,
     };
@@ -360,7 +379,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
             log('GainLab web: ignored a frame that is not an invoke with a numeric id.');
             return;
           }
-          invoke(peer, id, frame.channel, frame.payload);
+          invoke(peer, { id, channel: frame.channel, payload: frame.payload });
         },
         refused: ({ id, message }) => {
           if (id === null) {
@@ -373,7 +392,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       requestLimits,
     );
     peers.add(peer);
-    ws.on('close', () => peers.delete(peer));
+    ws.on('close', () => {
+      peers.delete(peer);
+      peer.waiting.length = 0;
+    });
     ws.on('error', (error) => {
       peers.delete(peer);
       log(`GainLab web: connection error: ${describeFault(error)}`);

@@ -41,6 +41,8 @@ const W_N = 2000;
 let echoW: Float64Array | null = null;
 const sharedW = new Float64Array(W_N * W_N).map((_, i) => Math.sin(i) * 1e-3);
 let slowAnswer: Promise<unknown> = new Promise(() => undefined);
+let concurrent = 0;
+let maxConcurrent = 0;
 
 let harness: Harness;
 let client: TestClient;
@@ -61,6 +63,14 @@ beforeAll(async () => {
       },
       // an answer that only comes when the test says so (client timeouts)
       'project:recover': async () => slowAnswer,
+      // a slow handler that counts how many requests it serves at once (back-pressure)
+      'project:new': async () => {
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        concurrent--;
+        return { ok: 1 };
+      },
     },
   });
   client = await harness.connect();
@@ -111,7 +121,41 @@ describe('replies that cannot be sent', () => {
   });
 });
 
+describe('events that cannot be sent', () => {
+  it('are dropped with one log line; the events after them arrive', async () => {
+    const seen: number[] = [];
+    const off = client.transport.on('jobs:progress', (payload) => seen.push(payload.trial));
+    const logged = harness.logs.length;
+    const progress = (trial: number, extra: unknown) => ({ jobId: 'j', status: 'running', percent: 0, trial, errors: [], bestError: null, extra }) as never;
+    harness.context.hub.emit('jobs:progress', progress(1, null));
+    harness.context.hub.emit('jobs:progress', progress(2, nested(5000)));
+    harness.context.hub.emit('jobs:progress', progress(3, null));
+    await expectAlive(client);
+    off();
+    expect(seen).toEqual([1, 3]);
+    expect(harness.logs.slice(logged)).toEqual([
+      `GainLab web: dropped a jobs:progress event that cannot be sent (nested deeper than ${MAX_WIRE_DEPTH} levels).`,
+    ]);
+    expect(harness.server.stats().eventsDropped).toBe(1);
+  });
+});
+
 describe('hostile request frames', () => {
+  it('5 000 requests sent at once to a slow handler: at most 64 served at a time, every one answered', async () => {
+    const count = 5000;
+    const frames: string[] = [];
+    for (let id = 1; id <= count; id++) frames.push(`{"type":"invoke","id":${2_000_000 + id},"channel":"project:new","payload":{}}`);
+    const start = performance.now();
+    client.sendRaw(...frames);
+    const answers = await Promise.all(frames.map((_, i) => client.result(2_000_000 + i + 1, 60_000)));
+    const ms = performance.now() - start;
+    expect(answers.every((a) => a.ok)).toBe(true);
+    expect(maxConcurrent).toBeGreaterThan(1);
+    expect(maxConcurrent).toBeLessThanOrEqual(64);
+    await expectAlive(client);
+    report(`5 000 requests at once to a 20 ms handler: at most ${maxConcurrent} in flight, all answered in ${ms.toFixed(0)} ms`);
+  });
+
   it('a request nested 5 000 (and 1 000 000) levels deep is refused with an error envelope', async () => {
     for (const depth of [5000, 1_000_000]) {
       const id = 900_000 + depth;
