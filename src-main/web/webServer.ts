@@ -402,8 +402,11 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     });
     ws.on('message', (data, isBinary) => {
       try {
-        if (isBinary) peer.reader.read(toBytes(data));
-        else peer.reader.read(toBytes(data).toString());
+        const bytes = toBytes(data);
+        if (isBinary) peer.reader.read(bytes);
+        // refused from its first bytes, without decoding hundreds of MB of UTF-8 first
+        else if (bytes.length > peer.reader.maxTextBytes) peer.reader.readOversizeText(bytes.subarray(0, 400).toString(), bytes.length);
+        else peer.reader.read(bytes.toString());
       } catch (error) {
         // WireReader never throws; this is the last line of defence for the process
         log(`GainLab web: could not handle a message: ${describeFault(error)}`);

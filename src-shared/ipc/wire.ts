@@ -365,7 +365,20 @@ export class WireReader {
     }
   }
 
-  private readText(text: string): void {
+  /**
+   * A text message too long to be worth decoding (`bytes` of UTF-8 over the limit): refused by
+   * the id read from its start (`head`, its first few hundred bytes decoded), like any other.
+   */
+  readOversizeText(head: string, bytes: number): void {
+    this.readText(head, bytes);
+  }
+
+  /** The longest text message (UTF-8 bytes) `read` takes; longer ones go to `readOversizeText`. */
+  get maxTextBytes(): number {
+    return this.limits.maxTextChars;
+  }
+
+  private readText(text: string, oversizeBytes = 0): void {
     if (this.pending) {
       const stale = this.pending;
       this.pending = null;
@@ -382,8 +395,8 @@ export class WireReader {
       this.discard = Math.min(head.binary, maxBinaryParts);
       this.handlers.refused({ id: head.id, message });
     };
-    if (text.length > maxTextChars) {
-      refuseUnparsed(`its ${megabytes(text.length)} of JSON exceed the limit of ${megabytes(maxTextChars)}`);
+    if (oversizeBytes > 0 || text.length > maxTextChars) {
+      refuseUnparsed(`its ${megabytes(Math.max(oversizeBytes, text.length))} of JSON exceed the limit of ${megabytes(maxTextChars)}`);
       return;
     }
     // the frame and an envelope add two levels around the payload; refuse before JSON.parse
