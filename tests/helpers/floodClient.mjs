@@ -53,3 +53,5 @@ socket.on('open', () => {
   }, 1);
 });
 socket.on('error', (error) => parentPort.postMessage({ error: String(error) }));
+// dropped by the server: report what was answered until then instead of waiting for the drain
+socket.on('close', () => parentPort.postMessage({ sent, answered, errors, latenciesMs: Float64Array.from(latencies), elapsedMs: 0, closedEarly: answered < sent }));
