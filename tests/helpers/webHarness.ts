@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import type { Envelope, InvokeChannel, RequestOf, ResponseOf } from '../../src-shared/ipc/contract.js';
 import { WireReader, type WireFrame } from '../../src-shared/ipc/wire.js';
@@ -216,4 +217,29 @@ export function percentile(samples: ArrayLike<number>, p: number): number {
   const sorted = Float64Array.from(samples).sort();
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/**
+ * Measures how late a thread that does nothing but wait is woken (every 2 ms), on its own thread.
+ * On a machine shared with other work this is the scheduling delay every thread of the process
+ * suffers, whatever the code under test does; latency bounds are checked on top of it.
+ */
+export function startSchedulingProbe(): { stop(): Promise<{ p99: number; max: number }> } {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     const lateness = [];
+     let last = performance.now();
+     const timer = setInterval(() => { const now = performance.now(); lateness.push(Math.max(0, now - last - 2)); last = now; }, 2);
+     parentPort.once('message', () => { clearInterval(timer); parentPort.postMessage(Float64Array.from(lateness)); });`,
+    { eval: true },
+  );
+  return {
+    async stop() {
+      const lateness = new Promise<Float64Array>((resolve) => worker.once('message', resolve));
+      worker.postMessage('stop');
+      const samples = await lateness;
+      await worker.terminate();
+      return { p99: percentile(samples, 99), max: percentile(samples, 100) };
+    },
+  };
 }
