@@ -27,7 +27,7 @@ import { strFromU8, strToU8, zipSync, type Zippable } from 'fflate';
 import { encodeNpy, NPY_MAX_HEADER_BYTES, NpyError, parseNpy } from '../model/npy.js';
 import { ProjectFileError } from './errors.js';
 import { jsonTextProblem } from './jsonValue.js';
-import { PROJECT_LIMITS, bytesText, countText } from './limits.js';
+import { archiveLimits, bytesText, countText, type ArchiveLimits } from './limits.js';
 import { documentVersion, migrateProjectDocument, migrationContext, type MigrationContext } from './migrations.js';
 import {
   describeZodIssues,
@@ -56,11 +56,15 @@ export interface EncodeProjectOptions {
   appVersion?: string;
   /** Deflate level 0–9 (default 6). */
   level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+  /** Bounds of the archive (default PROJECT_LIMITS); a file is written only if it reopens within them. */
+  limits?: Partial<ArchiveLimits>;
 }
 
 export interface DecodeProjectOptions {
   /** Named in error messages ("example.gainlab": …). */
   fileName?: string;
+  /** Bounds of the archive (default PROJECT_LIMITS). */
+  limits?: Partial<ArchiveLimits>;
 }
 
 export interface DecodedProject {
@@ -192,7 +196,7 @@ export function projectToEntries(project: Project, options: EncodeProjectOptions
     throw new ProjectFileError('invalid-schema', `cannot save: ${describeZodIssues(check.error.issues)}`);
   }
   try {
-    projectFromJson(json, new ArrayPlanner(null, migrationContext(new Uint8Array(0))));
+    projectFromJson(json, new ArrayPlanner(null, migrationContext(new Uint8Array(0)), archiveLimits(options.limits)));
   } catch (error) {
     if (error instanceof ProjectFileError) throw new ProjectFileError(error.code, `cannot save: ${error.detail}`);
     throw error;
@@ -203,16 +207,17 @@ export function projectToEntries(project: Project, options: EncodeProjectOptions
 /** The .gainlab bytes of a project. Throws ProjectFileError if the project is not valid (e.g. a NaN in an array). */
 export function encodeProject(project: Project, options: EncodeProjectOptions = {}): Uint8Array {
   const { json, files } = projectToEntries(project, options);
+  const limits = archiveLimits(options.limits);
   const mtime = zipDate(project.modifiedAt);
   const level = options.level ?? 6;
   const text = strToU8(JSON.stringify(json, null, 2));
-  if (text.length > PROJECT_LIMITS.projectJsonBytes) {
+  if (text.length > limits.projectJsonBytes) {
     throw new ProjectFileError(
       'too-large',
-      `cannot save: project.json would be ${bytesText(text.length)}; a project file holds at most ${bytesText(PROJECT_LIMITS.projectJsonBytes)} of it (notes, settings, figures, tables and texts together)`,
+      `cannot save: project.json would be ${bytesText(text.length)}; a project file holds at most ${bytesText(limits.projectJsonBytes)} of it (notes, settings, figures, tables and texts together)`,
     );
   }
-  const problem = jsonTextProblem(text, { maxContainers: PROJECT_LIMITS.projectJsonContainers, maxValues: PROJECT_LIMITS.projectJsonValues });
+  const problem = jsonTextProblem(text, { maxContainers: limits.projectJsonContainers, maxValues: limits.projectJsonValues });
   if (problem) throw new ProjectFileError('too-large', `cannot save: project.json would be beyond what a project holds: ${problem}`);
   const zip = (arrayLevel: typeof level): Uint8Array => {
     const zippable: Zippable = {
@@ -227,7 +232,7 @@ export function encodeProject(project: Project, options: EncodeProjectOptions = 
   // look like a decompression bomb to the reader: store them uncompressed instead.
   let arrayBytes = 0;
   for (const npy of files.values()) arrayBytes += npy.length;
-  return arrayBytes > expansionCap(bytes.length) ? zip(0) : bytes;
+  return arrayBytes > expansionCap(bytes.length, limits) ? zip(0) : bytes;
 }
 
 
@@ -240,14 +245,14 @@ function withFileName(error: unknown, fileName: string | undefined): unknown {
 }
 
 /** project.json's bytes, inflated with its cap. */
-function readProjectJsonBytes(zip: ZipArchive): Uint8Array {
+function readProjectJsonBytes(zip: ZipArchive, limits: ArchiveLimits): Uint8Array {
   const entry = zip.get(PROJECT_JSON_NAME);
   if (!entry) throw new ProjectFileError('not-gainlab', `this zip archive is not a GainLab project: it has no ${PROJECT_JSON_NAME}`);
-  return zip.read(entry, PROJECT_LIMITS.projectJsonBytes, PROJECT_JSON_NAME, `the ${bytesText(PROJECT_LIMITS.projectJsonBytes)} a project.json may have`);
+  return zip.read(entry, limits.projectJsonBytes, PROJECT_JSON_NAME, `the ${bytesText(limits.projectJsonBytes)} a project.json may have`);
 }
 
-function parseProjectJson(bytes: Uint8Array): unknown {
-  const problem = jsonTextProblem(bytes, { maxContainers: PROJECT_LIMITS.projectJsonContainers, maxValues: PROJECT_LIMITS.projectJsonValues });
+function parseProjectJson(bytes: Uint8Array, limits: ArchiveLimits): unknown {
+  const problem = jsonTextProblem(bytes, { maxContainers: limits.projectJsonContainers, maxValues: limits.projectJsonValues });
   if (problem) throw new ProjectFileError('too-large', `${PROJECT_JSON_NAME} is beyond what a project holds: ${problem}`);
   try {
     return JSON.parse(strFromU8(bytes));
@@ -259,7 +264,8 @@ function parseProjectJson(bytes: Uint8Array): unknown {
 /** Kind and format version of a .gainlab file, reading only project.json (to refuse overwriting a newer file). */
 export function readProjectVersion(bytes: Uint8Array, options: DecodeProjectOptions = {}): { version: number; writtenBy: string | null } {
   try {
-    return documentVersion(parseProjectJson(readProjectJsonBytes(ZipArchive.open(bytes))));
+    const limits = archiveLimits(options.limits);
+    return documentVersion(parseProjectJson(readProjectJsonBytes(ZipArchive.open(bytes), limits), limits));
   } catch (error) {
     throw withFileName(error, options.fileName);
   }
@@ -272,9 +278,9 @@ interface ArraySource {
   loadNd(ref: ArrayRef, label: string): NdArray;
 }
 
-/** The most array bytes a file of `fileBytes` may expand to (PROJECT_LIMITS.expansionFactor, expansionFloor). */
-function expansionCap(fileBytes: number): number {
-  return Math.max(PROJECT_LIMITS.expansionFloor, PROJECT_LIMITS.expansionFactor * fileBytes);
+/** The most array bytes a file of `fileBytes` may expand to (expansionFactor × its size, at least expansionFloor). */
+function expansionCap(fileBytes: number, limits: ArchiveLimits): number {
+  return Math.max(limits.expansionFloor, limits.expansionFactor * fileBytes);
 }
 
 /** The most bytes a .npy of `count` float64 values may take: its data, the longest header allowed, the prefix. */
@@ -302,6 +308,7 @@ class ArrayPlanner implements ArraySource {
     /** null on save: only the shapes and the bounds are checked. */
     private readonly zip: ZipArchive | null,
     private readonly context: MigrationContext,
+    private readonly limits: ArchiveLimits,
   ) {}
 
   load(ref: ArrayRef, label: string, expected: number[] | null, why = ''): Float64Array {
@@ -312,20 +319,21 @@ class ArrayPlanner implements ArraySource {
     const count = elementCount(ref.shape);
     this.refs++;
     this.totalBytes += count * 8;
-    if (this.refs > PROJECT_LIMITS.arrayRefs) {
-      throw new ProjectFileError('too-large', `${where}: project.json refers to more than ${countText(PROJECT_LIMITS.arrayRefs)} arrays`);
+    const limits = this.limits;
+    if (this.refs > limits.arrayRefs) {
+      throw new ProjectFileError('too-large', `${where}: project.json refers to more than ${countText(limits.arrayRefs)} arrays`);
     }
-    if (this.totalBytes > PROJECT_LIMITS.totalArrayBytes) {
+    if (this.totalBytes > limits.totalArrayBytes) {
       throw new ProjectFileError(
         'too-large',
-        `${where}: with this array the project's arrays pass ${bytesText(PROJECT_LIMITS.totalArrayBytes)} (counting every reference; shape ${shapeText(ref.shape)} alone is ${bytesText(count * 8)})`,
+        `${where}: with this array the project's arrays pass ${bytesText(limits.totalArrayBytes)} (counting every reference; shape ${shapeText(ref.shape)} alone is ${bytesText(count * 8)})`,
       );
     }
-    if (this.zip && this.totalBytes > expansionCap(this.zip.size)) {
+    if (this.zip && this.totalBytes > expansionCap(this.zip.size, limits)) {
       throw new ProjectFileError(
         'too-large',
-        `${where}: with this array the arrays of this ${bytesText(this.zip.size)} file pass ${bytesText(expansionCap(this.zip.size))} once read (counting every reference), ` +
-          `more than ${PROJECT_LIMITS.expansionFactor} times its size: a decompression bomb, not a project`,
+        `${where}: with this array the arrays of this ${bytesText(this.zip.size)} file pass ${bytesText(expansionCap(this.zip.size, limits))} once read (counting every reference), ` +
+          `more than ${limits.expansionFactor} times its size: a decompression bomb, not a project`,
       );
     }
     if (this.zip) {
@@ -394,9 +402,9 @@ class ArrayLoader implements ArraySource {
   }
 }
 
-function decodeArchive(zip: ZipArchive): DecodedProject {
-  const jsonBytes = readProjectJsonBytes(zip);
-  const raw = parseProjectJson(jsonBytes);
+function decodeArchive(zip: ZipArchive, limits: ArchiveLimits): DecodedProject {
+  const jsonBytes = readProjectJsonBytes(zip, limits);
+  const raw = parseProjectJson(jsonBytes, limits);
   const { writtenBy } = documentVersion(raw);
   const context = migrationContext(jsonBytes);
   const { document, fromVersion } = migrateProjectDocument(raw, context);
@@ -405,7 +413,7 @@ function decodeArchive(zip: ZipArchive): DecodedProject {
     throw new ProjectFileError('invalid-schema', `${PROJECT_JSON_NAME} is not valid: ${describeZodIssues(parsed.error.issues)}`);
   }
   const json = parsed.data;
-  const planner = new ArrayPlanner(zip, context);
+  const planner = new ArrayPlanner(zip, context, limits);
   projectFromJson(json, planner);
   const project = projectFromJson(json, new ArrayLoader(zip, context));
   validateProject(project);
@@ -540,7 +548,7 @@ function projectFromJson(json: ProjectJson, arrays: ArraySource): Project {
 /** Read a .gainlab file's bytes into a Project (migrating older formats). Throws ProjectFileError. */
 export function decodeProjectFile(bytes: Uint8Array, options: DecodeProjectOptions = {}): DecodedProject {
   try {
-    return decodeArchive(ZipArchive.open(bytes));
+    return decodeArchive(ZipArchive.open(bytes), archiveLimits(options.limits));
   } catch (error) {
     throw withFileName(error, options.fileName);
   }

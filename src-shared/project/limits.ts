@@ -95,6 +95,35 @@ export const PROJECT_LIMITS = {
   resultTablesBytes: 16 * MiB,
 } as const;
 
+/**
+ * The bounds of the archive as a whole, which encode and decode take as an option: a tool that
+ * trusts its files may raise them, and tests lower them to check each rule without gigabytes.
+ * (The bounds of single fields live in the zod schema and are fixed.)
+ */
+export interface ArchiveLimits {
+  projectJsonBytes: number;
+  projectJsonContainers: number;
+  projectJsonValues: number;
+  totalArrayBytes: number;
+  arrayRefs: number;
+  expansionFactor: number;
+  expansionFloor: number;
+}
+
+export function archiveLimits(overrides: Partial<ArchiveLimits> = {}): ArchiveLimits {
+  const L = PROJECT_LIMITS;
+  return {
+    projectJsonBytes: L.projectJsonBytes,
+    projectJsonContainers: L.projectJsonContainers,
+    projectJsonValues: L.projectJsonValues,
+    totalArrayBytes: L.totalArrayBytes,
+    arrayRefs: L.arrayRefs,
+    expansionFactor: L.expansionFactor,
+    expansionFloor: L.expansionFloor,
+    ...overrides,
+  };
+}
+
 /** "64 MiB", "2 GiB", "10 000 bytes" — how a limit reads in a message. */
 export function bytesText(bytes: number): string {
   if (bytes >= 1024 * MiB) return `${+(bytes / (1024 * MiB)).toFixed(2)} GiB`;

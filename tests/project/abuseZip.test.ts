@@ -5,9 +5,11 @@
  */
 import { strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { decodeProjectFile, encodeProject, projectToEntries, readProjectVersion } from '../../src-shared/project/archive.js';
+import { decodeProjectFile, encodeProject, projectToEntries, readProjectVersion, zipEntries } from '../../src-shared/project/archive.js';
 import { ProjectFileError, type ProjectFileErrorCode } from '../../src-shared/project/errors.js';
-import { crc32 } from '../../src-shared/project/zipReader.js';
+import type { ArchiveLimits } from '../../src-shared/project/limits.js';
+import type { Project } from '../../src-shared/project/schema.js';
+import { crc32, ZipArchive } from '../../src-shared/project/zipReader.js';
 import { expectSameBits, sampleProject } from './fixtures.js';
 import { forgeZip, honestEntry, type ForgedEntry } from './zipForge.js';
 
@@ -192,3 +194,83 @@ describe('bounds checked before inflating', () => {
     expect(decodeProjectFile(bytes).ignoredEntries).toEqual([]);
   });
 });
+
+/** The sample project with an N = 1 000 network whose W is all zero (8 MB that deflate ~1000-fold). */
+function withZeroNetwork(): Project {
+  const project = sampleProject();
+  project.networks.push({ ...project.networks[0], id: 'zeros', name: 'Zeros', n: 1000, nE: 500, W: new Float64Array(1000 * 1000), initialConditions: new Float64Array(1000), nInitialConditions: 1, readout: null, soc: null });
+  return project;
+}
+
+/** 8 bytes per element of every array reference in project.json, counted independently of the decoder. */
+function referencedBytes(json: unknown): number {
+  if (json === null || typeof json !== 'object') return 0;
+  const ref = json as { path?: unknown; shape?: unknown };
+  if (typeof ref.path === 'string' && Array.isArray(ref.shape)) return 8 * (ref.shape as number[]).reduce((a, b) => a * b, 1);
+  return Object.values(json).reduce((sum: number, child) => sum + referencedBytes(child), 0);
+}
+
+describe('archive-wide bounds (lowered through the limits option, the rules are those of the 2 GiB defaults)', () => {
+  it('every reference counts towards the total, before anything is inflated', () => {
+    const project = sampleProject();
+    const bytes = encodeProject(project);
+    const total = referencedBytes(projectToEntries(project).json);
+    expect(total).toBe(7304);
+    expect(decodeProjectFile(bytes, { limits: { totalArrayBytes: total } }).project.name).toBe('Sample study');
+    // the last array with data (the empty one after it adds nothing) crosses it
+    expectRefused2(bytes, { totalArrayBytes: total - 1 }, /^"z\.gainlab": array "error curves" of experiment result "Fig\. 1 \(quick\)" \(arrays\/results\/0\/0\.npy\): with this array the project's arrays pass 7303 bytes \(counting every reference; shape \(3, 4\) alone is 96 bytes\)$/);
+    // one file referenced by two networks counts twice
+    const { json, files } = projectToEntries(project);
+    const twice = zipEntries({ 'project.json': { ...json, networks: [json.networks[0], { ...json.networks[0], id: 'copy', name: 'Copy' }] }, ...Object.fromEntries(files) });
+    const copy = referencedBytes(json.networks[0]); // W, initial conditions, readout, α history
+    expect(copy).toBe(8 * (144 + 24 + 14 + 7));
+    expect(decodeProjectFile(twice, { limits: { totalArrayBytes: total + copy } }).project.networks).toHaveLength(2);
+    expectRefused2(twice, { totalArrayBytes: total + copy - 1 }, /with this array the project's arrays pass \d+ bytes \(counting every reference/);
+    expectRefused2(bytes, { arrayRefs: 3 }, /SOC α history of network "Small SOC" \(arrays\/networks\/0\/soc_alpha_history\.npy\): project\.json refers to more than 3 arrays$/);
+  });
+
+  it('a file expanding more than the factor is a bomb; the encoder stores such arrays so its own files reopen', () => {
+    const project = withZeroNetwork();
+    const limits = { expansionFloor: 0, expansionFactor: 64 };
+    // deflated as any zip tool would: the zero W expands far more than 64-fold
+    const { json, files } = projectToEntries(project);
+    const deflated = zipEntries({ 'project.json': json, ...Object.fromEntries(files) });
+    expectRefused2(deflated, limits, /W of network "Zeros" \(arrays\/networks\/1\/W\.npy\): with this array the arrays of this [\d.]+ KiB file pass [\d.]+ (KiB|MiB) once read \(counting every reference\), more than 64 times its size: a decompression bomb, not a project$/);
+    // GainLab's encoder under the same limits stores the arrays instead, and the file reopens
+    const bytes = encodeProject(project, { limits });
+    const zip = ZipArchive.open(bytes);
+    expect(zip.get('arrays/networks/1/W.npy')!.method).toBe(0);
+    expect(zip.get('project.json')!.method).toBe(8);
+    expectSameBits(decodeProjectFile(bytes, { limits }).project, project);
+    // with the default floor (256 MiB) nothing needs storing
+    expect(ZipArchive.open(encodeProject(project)).get('arrays/networks/1/W.npy')!.method).toBe(8);
+  });
+
+  it('project.json: its size and the objects and values it holds, checked before JSON.parse, on save too', () => {
+    const bytes = encodeProject(sampleProject());
+    expectRefused2(bytes, { projectJsonBytes: 1000 }, /project\.json: the zip declares \d+ bytes uncompressed, more than the 1000 bytes a project\.json may have$/);
+    expectRefused2(bytes, { projectJsonContainers: 20 }, /project\.json is beyond what a project holds: it holds more than 20 objects and arrays$/);
+    expectRefused2(bytes, { projectJsonValues: 100 }, /project\.json is beyond what a project holds: it holds more than 100 values$/);
+    expect(() => encodeProject(sampleProject(), { limits: { projectJsonValues: 100 } })).toThrow(/^cannot save: project\.json would be beyond what a project holds: it holds more than 100 values$/);
+    expect(() => encodeProject(sampleProject(), { limits: { arrayRefs: 3 } })).toThrow(/^cannot save: .*refers to more than 3 arrays$/);
+    // strings are skipped whole: brackets and commas inside them are not counted
+    const { json, files } = projectToEntries(sampleProject());
+    const quiet = zipEntries({ 'project.json': { ...json, notes: '[{,}]'.repeat(1000) }, ...Object.fromEntries(files) });
+    const loud = zipEntries({ 'project.json': json, ...Object.fromEntries(files) });
+    const limit = { projectJsonContainers: 200 };
+    expect(decodeProjectFile(loud, { limits: limit }).project.notes).toBe(sampleProject().notes);
+    expect(decodeProjectFile(quiet, { limits: limit }).project.notes).toBe('[{,}]'.repeat(1000));
+  });
+});
+
+function expectRefused2(bytes: Uint8Array, limits: Partial<ArchiveLimits>, message: RegExp): void {
+  let caught: unknown;
+  try {
+    decodeProjectFile(bytes, { fileName: 'z.gainlab', limits });
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(ProjectFileError);
+  expect((caught as ProjectFileError).code).toBe('too-large');
+  expect((caught as ProjectFileError).message).toMatch(message);
+}
