@@ -10,6 +10,7 @@ import { createHandlers, type AppServices, type Dialogs, type HandlerTable } fro
 import { createJobManager, type JobManager } from './jobManager.js';
 import { createResultRouter } from './jobResults.js';
 import { resolveSource } from './modelSources.js';
+import { cleanStaleTemps } from './pathSafety.js';
 import { PendingResults } from './pendingResults.js';
 import { inlineProjectCodec, workerProjectCodec, type ProjectCodec } from './projectCodec.js';
 import { createFileProjects, defaultConfigDir, type FileProjects } from './projectSession.js';
@@ -102,6 +103,11 @@ export function createAppContext(options: AppContextOptions): AppContext {
     emit: hub.emit,
     resolveSource: (source) => resolveSource(projects.project(), source),
   });
+  // temp files of saves interrupted in an earlier run (a crash, a kill) next to the recent projects
+  void projects
+    .recent()
+    .then((recent) => cleanStaleTemps(recent.map((r) => r.path)))
+    .catch(() => undefined);
   // every finished job's result goes to the project it belongs to, whatever a window shows
   const router = createResultRouter({ jobs, projects });
   hub.subscribe((channel, payload) => {

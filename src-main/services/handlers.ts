@@ -5,7 +5,6 @@
  * validates the payload with the channel's zod schema, runs the handler and turns every outcome
  * into an Envelope — it never throws.
  */
-import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { z } from 'zod';
@@ -32,6 +31,7 @@ import { findNetwork, findTarget, networkPayload, targetPayload } from './modelS
 import type { ProjectsApi } from './projectsApi.js';
 import { createPrimitivesHandlers } from './primitivesService.js';
 import { createSpeedHandlers } from './speedService.js';
+import { ensureSaveFolder } from './pathSafety.js';
 import { startExperimentJob } from './experimentJobs.js';
 
 /** Native dialogs (Electron only). Web mode has none: a path must come with the request. */
@@ -250,8 +250,9 @@ export function createHandlers(services: AppServices): HandlerTable {
       const chosen = path ?? (dialogs ? await dialogs.pickSavePath(projects.current().name) : null);
       if (!chosen && !dialogs) throw new GainLabError('invalid-payload', 'Give the path to save the project to, or export it.');
       const target = requirePath(chosen, 'Saving');
-      // a typed path (web mode) may name a folder that does not exist yet, e.g. the suggested ~/GainLab
-      if (path) await mkdir(nodePath.dirname(nodePath.resolve(target)), { recursive: true });
+      // a typed path (web mode) may name a folder that does not exist yet, e.g. the suggested ~/GainLab:
+      // created only below an existing, writable folder (never through /proc, /sys or /dev)
+      if (path) await ensureSaveFolder(target);
       return projects.saveAs(target);
     },
     'project:recent': () => projects.recent(),

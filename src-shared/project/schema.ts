@@ -355,13 +355,15 @@ export function networkForModel(
 const finite = z.number().finite();
 const count = z.number().int().min(0);
 const positiveCount = z.number().int().min(1);
-const idString = z.string().min(1).max(L.idChars);
-const nameString = z.string().max(L.nameChars);
-const labelString = z.string().max(L.labelChars);
-const notesString = z.string().max(L.notesChars);
-const isoDate = z.string().min(1).max(L.dateChars);
+/** A string of at most `max` characters; the message says the bound. */
+const text = (max: number) => z.string().max(max, `longer than ${countText(max)} characters`);
+const idString = text(L.idChars).min(1);
+const nameString = text(L.nameChars);
+const labelString = text(L.labelChars);
+const notesString = text(L.notesChars);
+const isoDate = text(L.dateChars).min(1);
 const seedNumber = z.number().int().refine(Number.isSafeInteger, 'seed must be a safe integer');
-const neuronCount = z.number().int().min(2).max(L.maxN);
+const neuronCount = z.number().int().min(2).max(L.maxN, `more than ${countText(L.maxN)} neurons (the most GainLab simulates)`);
 
 /** An array of at most `max` items; the message says the bound (zod's own names only the number). */
 function bounded<T extends z.ZodType>(item: T, max: number, what = 'entries') {
@@ -385,7 +387,7 @@ const settingsJson = boundedJsonSchema<Record<string, unknown>>({ maxBytes: L.se
 export const arrayRefSchema = z.object({
   path: z
     .string()
-    .max(L.entryNameChars)
+    .max(L.entryNameChars, `longer than ${countText(L.entryNameChars)} characters`)
     .regex(/^arrays\/[A-Za-z0-9._\-/]+\.npy$/, 'array path must look like arrays/…/name.npy')
     .refine((p) => !p.split('/').some((part) => part === '..' || part === '.' || part === ''), 'array path must not contain empty, . or .. parts'),
   shape: z.array(z.number().int().min(0).max(2 ** 31 - 1)).max(L.arrayDims),
@@ -421,7 +423,7 @@ const networkJsonSchema = z.object({
   id: idString,
   name: nameString,
   n: neuronCount,
-  nE: z.number().int().min(1).max(L.maxN),
+  nE: z.number().int().min(1).max(L.maxN, `more than ${countText(L.maxN)} neurons`),
   W: arrayRefSchema,
   initialConditions: arrayRefSchema,
   nInitialConditions: positiveCount.max(L.initialConditions),
@@ -435,7 +437,7 @@ const networkJsonSchema = z.object({
 
 export const targetSourceJsonSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('drawn') }),
-  z.object({ kind: z.literal('imported'), fileName: z.string().max(L.fileNameChars).nullable() }),
+  z.object({ kind: z.literal('imported'), fileName: text(L.fileNameChars).nullable() }),
   z.object({ kind: z.literal('generated'), seed: seedNumber }),
   z.object({
     kind: z.literal('slow'),
@@ -544,7 +546,7 @@ export const experimentResultJsonSchema = z.object({
       name: nameString,
       columns: bounded(nameString, L.tableColumns, 'columns'),
       // cells are numbers or strings; the size of all tables together is bounded below
-      rows: z.array(z.array(z.union([finite, z.string().max(L.jsonStringChars)]))),
+      rows: z.array(z.array(z.union([finite, text(L.jsonStringChars)]))),
     }),
     L.partsPerResult,
     'tables',
@@ -558,7 +560,7 @@ export const experimentResultJsonSchema = z.object({
     if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
   }),
   texts: bounded(
-    z.object({ name: nameString, mediaType: labelString, text: z.string().max(L.resultTextChars) }),
+    z.object({ name: nameString, mediaType: labelString, text: text(L.resultTextChars) }),
     L.partsPerResult,
     'texts',
   ),
