@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fig1 } from '../../src-shared/experiments/fig1.js';
-import type { FigureExperimentDefinition, FigureExperimentResult } from '../../src-shared/experiments/figureSpec.js';
+import type { FigureExperimentDefinition, FigureExperimentResult } from '../../src-shared/primitives/experimentSupport.js';
 import { supp1f } from '../../src-shared/experiments/supp1f.js';
 import { supp2 } from '../../src-shared/experiments/supp2.js';
 import { CliError, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, type CliIo, type CommandSpec } from '../cliSupport.js';

@@ -12,7 +12,7 @@ import { fig1, FIG1_SETTINGS, runFig1 } from './fig1.js';
 import { fig4 } from './fig4.js';
 import { fig6 } from './fig6.js';
 import { fig8 } from './fig8.js';
-import type { FigureExperimentDefinition, FigureExperimentResult } from './figureSpec.js';
+import type { FigureExperimentDefinition, FigureExperimentResult } from '../primitives/experimentSupport.js';
 import { runSupp1f, supp1f, SUPP1F_SETTINGS } from './supp1f.js';
 import { runSupp2, supp2, SUPP2_SETTINGS, type Supp2Settings } from './supp2.js';
 import { supp3 } from './supp3.js';

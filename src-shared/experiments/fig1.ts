@@ -12,7 +12,8 @@ import { boxStats, mean } from '../analysis/statistics.js';
 import { runRewardRuleSessions } from '../model/rewardRule.js';
 import { sampleTimes } from '../model/params.js';
 import { clock } from '../primitives/experimentSupport.js';
-import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult, FigureSpec } from './figureSpec.js';
+import type { FigureSpec } from './figureSpec.js';
+import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from '../primitives/experimentSupport.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, thin } from './gainExperimentSupport.js';
 
 export const FIG1_SETTINGS = {

@@ -6,7 +6,7 @@
 import { generateTarget } from '../model/targets.js';
 import { DEFAULT_DYNAMICS } from '../model/params.js';
 import { prepareNetwork, withReadout, type PreparedNetwork } from '../primitives/experimentSupport.js';
-import type { FigureExperimentOptions } from './figureSpec.js';
+import type { FigureExperimentOptions } from '../primitives/experimentSupport.js';
 
 const networkCache = new Map<string, PreparedNetwork>();
 

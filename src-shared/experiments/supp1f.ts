@@ -10,7 +10,7 @@ import { concatRows } from '../linalg/dense.js';
 import { boxStats, mean } from '../analysis/statistics.js';
 import { GRADIENT_TRAINABLES, trainGradient, type GradientTrainable } from '../model/gradient.js';
 import { clock } from '../primitives/experimentSupport.js';
-import type { FigureExperimentDefinition, FigureExperimentResult, FigureExperimentOptions } from './figureSpec.js';
+import type { FigureExperimentDefinition, FigureExperimentResult, FigureExperimentOptions } from '../primitives/experimentSupport.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, meanCurve, thin } from './gainExperimentSupport.js';
 
 export const SUPP1F_SETTINGS = {

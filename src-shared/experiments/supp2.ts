@@ -26,7 +26,8 @@ import type { DynamicsParams } from '../model/params.js';
 import { runRewardRuleSessions } from '../model/rewardRule.js';
 import { Rng } from '../model/rng.js';
 import { clock } from '../primitives/experimentSupport.js';
-import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult, FigureSpec } from './figureSpec.js';
+import type { FigureSpec } from './figureSpec.js';
+import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from '../primitives/experimentSupport.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, iterationsToWithin, meanCurve, socNetwork, thin } from './gainExperimentSupport.js';
 
 export interface Supp2Settings {

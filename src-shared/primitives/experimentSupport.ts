@@ -174,3 +174,22 @@ export function median(values: ArrayLike<number>): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
 }
+
+/** An experiment result with figures and analysis CSV texts beside its tables and arrays. */
+export interface FigureExperimentResult extends ExperimentResult {
+  figures: FigureSpec[];
+  /** Extra CSV files (name without extension → text), e.g. from the analyses' toCsv(). */
+  csv: Array<{ name: string; text: string }>;
+}
+
+export interface FigureExperimentOptions extends ExperimentRunOptions {
+  /** Target for the given network (e.g. the published novel_target.npy); channel-major. */
+  target?: Float64Array;
+}
+
+export interface FigureExperimentDefinition {
+  name: string;
+  title: string;
+  description: string;
+  run(options: FigureExperimentOptions): FigureExperimentResult;
+}
