@@ -177,6 +177,7 @@ if (!app.requestSingleInstanceLock()) {
       mode: 'electron',
       version: app.getVersion(),
       workerFile: builtWorkerPath(import.meta.url),
+      projectIoWorkerFile: builtWorkerPath(import.meta.url, 'projectIoWorker'),
       configDir: app.getPath('userData'),
       dialogs,
     });

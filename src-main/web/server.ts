@@ -43,7 +43,14 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   // a fault in one request is logged, never fatal: the open project and running jobs live here
   installProcessGuards({ label: 'web server' });
   const here = import.meta.url;
-  const context = createAppContext({ mode: 'web', version: packageVersion(here), workerFile: builtWorkerPath(here) });
+  const context = createAppContext({
+    mode: 'web',
+    version: packageVersion(here),
+    workerFile: builtWorkerPath(here),
+    projectIoWorkerFile: builtWorkerPath(here, 'projectIoWorker'),
+    // tests shorten the recovery-copy interval (default one minute)
+    autosaveIntervalMs: env.GAINLAB_AUTOSAVE_INTERVAL_MS ? Math.max(100, Number(env.GAINLAB_AUTOSAVE_INTERVAL_MS)) : undefined,
+  });
   const server = await startWebServer({
     port: parsePort(argv, env),
     token: parseToken(argv, env),

@@ -12,7 +12,7 @@ import { createEventHub } from '../../src-main/services/appServices.js';
 import { syntheticExampleProject } from '../../src-main/services/example.js';
 import { createHandlers } from '../../src-main/services/handlers.js';
 import { createJobManager } from '../../src-main/services/jobManager.js';
-import { createMemoryProjects } from '../../src-main/services/projectsApi.js';
+import { testProjects } from '../main/fixtures/testProjects.js';
 import { startWebServer, type RunningWebServer } from '../../src-main/web/webServer.js';
 
 const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-renderer-'));
@@ -26,8 +26,7 @@ const jobs = createJobManager({
   pool: { run: async () => Promise.reject(new Error('no pool in this test')), destroy: async () => undefined },
   emit: hub.emit,
 });
-const projects = createMemoryProjects({
-  appVersion: '9.9.9',
+const projects = testProjects({
   loadExample: () => syntheticExampleProject(new Date(0), 20),
   onChange: (summary) => hub.emit('project:changed', summary),
 });
@@ -153,9 +152,16 @@ describe('web mode server', () => {
     const example = await transport.invoke('example:load', {});
     expect(example.ok).toBe(true);
     if (example.ok) {
-      const network = example.value.project.networks[0];
-      expect(network.W).toBeInstanceOf(Float64Array);
-      expect(network.W.length).toBe(network.n * network.n);
+      // the summary leaves W out; the full network (typed arrays) is fetched by id
+      const view = example.value.project.networks[0];
+      expect(view.W).toMatchObject({ shape: [view.n, view.n], length: view.n * view.n });
+      expect(view.initialConditions).toBeInstanceOf(Float64Array);
+      const full = await transport.invoke('project:network', { networkId: view.id });
+      expect(full.ok).toBe(true);
+      if (full.ok) {
+        expect(full.value.W).toBeInstanceOf(Float64Array);
+        expect(full.value.W.length).toBe(view.n * view.n);
+      }
     }
     await waitFor(() => seen.length > 0);
     const exported = await transport.invoke('project:export', {});

@@ -1,4 +1,5 @@
 /** Test doubles for the renderer: a scriptable WebSocket and an in-memory AppTransport. */
+import { createProjectViewer } from '../../src-shared/project/view.js';
 import {
   okEnvelope,
   type Envelope,
@@ -150,3 +151,24 @@ export class FakeTransport implements AppTransport {
 export async function flushPromises(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+/** A project summary as main sends it (the project's view, no bulk arrays), for store tests. */
+export function summaryOf(
+  project: import('../../src-shared/project/schema.js').Project,
+  fields: Partial<Omit<import('../../src-shared/ipc/contract.js').ProjectSummary, 'project'>> = {},
+): import('../../src-shared/ipc/contract.js').ProjectSummary {
+  return {
+    path: null,
+    name: project.name,
+    dirty: false,
+    revision: 1,
+    undo: null,
+    redo: null,
+    autosave: { state: 'idle', at: null, message: null },
+    pending: null,
+    recoveryOffer: null,
+    ...fields,
+    project: viewer(project),
+  };
+}
+const viewer = createProjectViewer();
