@@ -235,7 +235,6 @@ export function encodeProject(project: Project, options: EncodeProjectOptions = 
   return arrayBytes > expansionCap(bytes.length, limits) ? zip(0) : bytes;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Decoding
 // ---------------------------------------------------------------------------------------------
