@@ -9,10 +9,9 @@
 import path from 'node:path';
 import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
 import { trainGradient } from '../../src-shared/model/gradient.js';
-import { randomGroups } from '../../src-shared/model/groups.js';
+import { seededRandomGroups } from '../../src-shared/model/groups.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { runRewardRule, runRewardRuleSessions } from '../../src-shared/model/rewardRule.js';
-import { Rng } from '../../src-shared/model/rng.js';
 import { optionsLine, CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, progressReporter, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
 import { loadGains } from './simulate.js';
 
@@ -64,8 +63,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (o.groups !== undefined) {
     const G = o.groups as number;
     if (G < 1 || G > network.n) throw new CliError(`gainlab train: --groups must be in [1, ${network.n}], got ${G}`, optionsLine(spec));
-    // A stream of its own, so the groups do not share draws with the rule's noise.
-    groups = randomGroups(network.n, G, new Rng(Rng.derive(seed, 0x67726f75)));
+    groups = seededRandomGroups(network.n, G, seed);
   }
   const outDir = resolvePath(io, o.out as string);
   ensureOutputDir(outDir);

@@ -2,7 +2,10 @@
  * Modulatory groups (model-spec §7): which gain each neuron shares. Labels are 0-based group
  * indices, one per neuron; G = N with every label once is neuron-specific modulation.
  */
+import { trainGradient } from './gradient.js';
 import { kmeans } from './kmeans.js';
+import type { Network } from './network.js';
+import type { DynamicsParams } from './params.js';
 import { Rng } from './rng.js';
 
 /**
@@ -29,6 +32,17 @@ export function randomGroups(n: number, G: number, rng: Rng): Int32Array {
   // randsample(pool, n) without replacement = the first n of a random permutation.
   rng.shuffle(pool);
   return Int32Array.from(pool.slice(0, n));
+}
+
+/** Stream of the random groups of `gainlab train --groups G --seed S` ("grou"): no draws shared with the rule's noise. */
+const GROUPS_STREAM = 0x67726f75;
+
+/**
+ * The random groups a training run with `seed` uses (`gainlab train --groups G --seed S`, sweep
+ * tasks): randomGroups on a stream of their own, Rng.derive(seed, GROUPS_STREAM).
+ */
+export function seededRandomGroups(n: number, G: number, seed: number): Int32Array {
+  return randomGroups(n, G, new Rng(Rng.derive(seed, GROUPS_STREAM)));
 }
 
 /** Neuron-specific modulation: neuron i is its own group i. */
@@ -98,6 +112,24 @@ export function specialisedGroups(
     out[i] = renumber[label];
   }
   return out;
+}
+
+/**
+ * The gain changes specialised groups are clustered on [GainLab definition, Supp. Fig. 2]:
+ * neuron-specific gains learned for each movement by Adam on the gains (model-spec §6; fast and
+ * deterministic), minus 1. One vector of n changes per movement, ready for specialisedGroups.
+ */
+export function adamGainChanges(
+  network: Network,
+  params: DynamicsParams,
+  movements: readonly Float64Array[],
+  iterations: number,
+  shouldStop?: () => boolean,
+): Float64Array[] {
+  return movements.map((target) => {
+    const result = trainGradient({ network, params, target, trainable: 'gains', iterations }, undefined, shouldStop);
+    return result.gains.map((g) => g - 1);
+  });
 }
 
 /** Number of groups a label vector uses (max label + 1). */
