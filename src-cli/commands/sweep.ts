@@ -332,6 +332,11 @@ async function runCommand(file: string, o: ParsedOptions, io: CliIo): Promise<nu
         throw taskError(loaded, task, error);
       }
     }
+    // a whole-sweep run here brings the plan's inputs hashes up to date (array tasks leave the plan alone)
+    const changed = existing.tasks.some((task) => hashes.has(task.id) && hashes.get(task.id) !== task.inputsHash);
+    if (changed && o.task === undefined && !shard) {
+      dir.writePlan({ ...existing, tasks: existing.tasks.map((task) => ({ ...task, inputsHash: hashes.get(task.id) ?? task.inputsHash })) }, loaded.text);
+    }
   } else {
     if (existing && (o.task !== undefined || shard)) {
       throw new CliError(`gainlab sweep run: ${path.basename(file)} has changed since ${dir.planFile} was written (its tasks differ); plan it again (gainlab sweep slurm or gainlab sweep plan --out) before running single tasks`);
@@ -439,9 +444,28 @@ function slurmStateOf(index: number, record: SlurmRecord, states: Map<string, Sl
   return null;
 }
 
+/**
+ * The inputs hash of every planned task from the inputs as they are now (so a changed network or
+ * target file shows its tasks stale); where the sweep or its inputs cannot be read from here (a
+ * directory copied off the cluster), the hashes the plan recorded.
+ */
+function currentInputHashes(dir: SweepDir, plan: SweepPlan): Map<string, string> {
+  const recorded = new Map(plan.tasks.map((task) => [task.id, task.inputsHash]));
+  try {
+    const loaded = loadSweep(plan.sweepFile, readFileSync(dir.sweepCopy, 'utf8'));
+    const inputs = sweepInputs(loaded);
+    const current = new Map<string, string>();
+    for (const task of loaded.expanded.tasks) if (recorded.has(task.id)) current.set(task.id, inputs.check(task.settings).inputsHash);
+    return current.size === recorded.size ? current : recorded;
+  } catch {
+    return recorded;
+  }
+}
+
 function sweepStatus(root: string, sub: string): SweepStatus {
   const dir = new SweepDir(root);
   const plan = requirePlan(dir, sub);
+  const hashes = currentInputHashes(dir, plan);
   const slurm = dir.readSlurm();
   let slurmReachable = false;
   let states = new Map<string, SlurmTaskState>();
@@ -457,7 +481,7 @@ function sweepStatus(root: string, sub: string): SweepStatus {
   for (const task of plan.tasks) {
     const evidence = dir.evidence(task.id);
     const slurmState = slurm && slurmReachable ? slurmStateOf(task.index, slurm, states, covered) : null;
-    const status = taskStatus({ ...evidence, slurm: slurmState }, task.inputsHash);
+    const status = taskStatus({ ...evidence, slurm: slurmState }, hashes.get(task.id) ?? task.inputsHash);
     statuses.push(status);
     records.push(status.state === 'done' && evidence.result && 'record' in evidence.result ? evidence.result.record : null);
   }

@@ -248,10 +248,26 @@ export function expandSweep(file: SweepFile): ExpandedSweep {
     }
     seen.add(id);
     const factors: Partial<Record<FactorName, string>> = {};
-    for (const name of factorNames) factors[name] = entry[name] === undefined ? 'base' : factorLabel(name, entry[name]);
+    for (const name of factorNames) factors[name] = entry[name] === undefined ? baseLabel(file, name) : factorLabel(name, entry[name]);
     tasks.push({ index: tasks.length, id, settings, factors });
   });
   return { tasks, factorNames, duplicatesMerged };
+}
+
+/** The label of the base's value of a factor (list tasks that leave it unset). */
+function baseLabel(file: SweepFile, name: FactorName): string {
+  const { base } = file;
+  const source = base.source as { soc?: SocSpec; target?: TargetRef; targets?: TargetRef[]; targetIds?: TargetRef[] };
+  switch (name) {
+    case 'soc':
+      return source.soc ? factorLabel('soc', source.soc) : 'base network';
+    case 'targets':
+      return factorLabel('targets', source.targetIds ?? source.targets ?? source.target);
+    case 'initialConditions':
+      return base.initialConditions === undefined ? 'x0' : String(base.initialConditions);
+    default:
+      return factorLabel(name, base[name]);
+  }
 }
 
 function describe(entry: ListTask, names: readonly FactorName[]): string {

@@ -59,7 +59,9 @@ const pathSchema = z
   .refine((text) => !/[\u0000-\u001f]/.test(text), { message: 'a path must not contain control characters' });
 const idSchema = z.string().min(1).max(200);
 
-export const targetRefSchema = z.union([pathSchema, z.strictObject({ generated: seedSchema })]);
+export const targetRefSchema = z.union([pathSchema, z.strictObject({ generated: seedSchema })], {
+  error: 'a target is a string (an .npy file, or a target id in a project) or { "generated": SEED }',
+});
 export type TargetRef = z.infer<typeof targetRefSchema>;
 
 const targetListSchema = z.array(targetRefSchema).min(1).max(SWEEP_LIMITS.targetsPerTask);
@@ -78,12 +80,15 @@ export const socSpecSchema = z.strictObject({
 export type SocSpec = z.infer<typeof socSpecSchema>;
 
 /** "N" (one gain per neuron), a count of random groups, or { kind, count }. */
-export const groupsValueSchema = z.union([
-  z.literal('N'),
-  z.number().int().min(1).max(SWEEP_LIMITS.n),
-  z.strictObject({ kind: z.literal('neuron') }),
-  z.strictObject({ kind: z.enum(['random', 'specialised']), count: z.number().int().min(1).max(SWEEP_LIMITS.n) }),
-]);
+export const groupsValueSchema = z.union(
+  [
+    z.literal('N'),
+    z.number().int().min(1).max(SWEEP_LIMITS.n),
+    z.strictObject({ kind: z.literal('neuron') }),
+    z.strictObject({ kind: z.enum(['random', 'specialised']), count: z.number().int().min(1).max(SWEEP_LIMITS.n) }),
+  ],
+  { error: `groups: "N", a number of random groups (1–${SWEEP_LIMITS.n}), or { "kind": "random" | "specialised", "count": G } or { "kind": "neuron" }` },
+);
 export type GroupsValue = z.infer<typeof groupsValueSchema>;
 
 const ruleSchema = z.enum(['reward', 'gradient']);

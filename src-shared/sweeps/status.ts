@@ -96,7 +96,7 @@ export function formatArraySpec(indices: readonly number[], maxParallel?: number
 
 /** The indices of an array spec ("0-7:2,9%3" → 0, 2, 4, 6, 9); null when it is not one. */
 export function parseArraySpec(spec: string, limit = 1_000_000): number[] | null {
-  const body = spec.replace(/%\d+$/, '').replace(/^\[|\]$/g, '');
+  const body = spec.replace(/^\[|\]$/g, '').replace(/%\d+$/, '');
   if (body === '') return null;
   const out: number[] = [];
   for (const part of body.split(',')) {
