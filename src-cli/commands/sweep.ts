@@ -31,6 +31,7 @@ import { median } from '../../src-shared/analysis/statistics.js';
 import { CliError, optionsLine, parseOptions, progressReporter, resolvePath, usageText, type CliIo, type CommandSpec, type ParsedOptions } from '../cliSupport.js';
 import { executeTask, type TaskRunResult } from '../sweep/executeTask.js';
 import { checkTasks, loadSweep, sweepInputs, taskError, type LoadedSweep } from '../sweep/loadSweep.js';
+import { getCliEntry } from '../sweep/entry.js';
 import { runPool } from '../sweep/pool.js';
 import { activeTasks, arrayStates, maxArraySize, submitArray } from '../sweep/slurmClient.js';
 import { PLAN_FORMAT, SLURM_RECORD_FORMAT, SweepDir, writeFileAtomic, type SlurmRecord, type SweepPlan } from '../sweep/sweepDir.js';
@@ -528,26 +529,35 @@ function parseWaitOptions(o: ParsedOptions, spec: CommandSpec): { maxParallel: n
   return { maxParallel, pollSeconds };
 }
 
-/** This CLI as a file nodes can run: the bundle itself, --bundle, or the built cli.js in place. */
-function cliForNodes(o: ParsedOptions, io: CliIo, dir: SweepDir): { command: string[]; copied: string | null } {
-  const self = fileURLToPath(import.meta.url);
-  const bundle = o.bundle ? resolvePath(io, o.bundle as string) : typeof __GAINLAB_BUNDLE__ === 'boolean' && __GAINLAB_BUNDLE__ ? self : null;
+/**
+ * What the compute nodes run: the single-file bundle (this CLI when it is the bundle, or --bundle),
+ * to be copied next to the script; else the built CLI (out/main/cli.js, with its chunks and
+ * node_modules) in place, usable where this checkout is mounted.
+ */
+function cliForNodes(o: ParsedOptions, io: CliIo): { bundle: string | null; entry: string } {
+  const entryUrl = getCliEntry();
+  const entry = entryUrl ? fileURLToPath(entryUrl) : fileURLToPath(import.meta.url);
+  const bundle = o.bundle ? resolvePath(io, o.bundle as string) : typeof __GAINLAB_BUNDLE__ === 'boolean' && __GAINLAB_BUNDLE__ ? entry : null;
   if (bundle) {
     if (!existsSync(bundle)) throw new CliError(`gainlab sweep slurm: --bundle ${bundle} not found (npm run bundle-cli makes it)`);
-    const target = path.join(dir.root, 'gainlab.mjs');
-    if (path.resolve(bundle) !== path.resolve(target)) {
-      const temp = `${target}.tmp-${process.pid}`;
-      copyFileSync(bundle, temp);
-      renameSync(temp, target);
-    }
-    return { command: ['node', target], copied: target };
+    return { bundle, entry: bundle };
   }
-  if (self.endsWith('.ts')) {
+  if (entry.endsWith('.ts')) {
     throw new CliError('gainlab sweep slurm: the compute nodes need the single-file CLI: run npm run bundle-cli and pass --bundle out/cli/gainlab.mjs');
   }
-  // the built CLI (out/main/cli.js with its chunks and node_modules): usable where this checkout is mounted
-  const entry = path.join(path.dirname(self), 'cli.js');
-  return { command: ['node', existsSync(entry) ? entry : self], copied: null };
+  return { bundle: null, entry };
+}
+
+/** Copy the bundle to DIR/gainlab.mjs (atomically); the command nodes run. */
+function placeBundle(nodes: { bundle: string | null; entry: string }, dir: SweepDir): { command: string[]; copied: string | null } {
+  if (!nodes.bundle) return { command: ['node', nodes.entry], copied: null };
+  const target = path.join(dir.root, 'gainlab.mjs');
+  if (path.resolve(nodes.bundle) !== path.resolve(target)) {
+    const temp = `${target}.tmp-${process.pid}`;
+    copyFileSync(nodes.bundle, temp);
+    renameSync(temp, target);
+  }
+  return { command: ['node', target], copied: target };
 }
 
 /** Submit indices (chunked below the cluster's MaxArraySize); the submissions made. */
@@ -602,6 +612,7 @@ async function slurmCommand(file: string, o: ParsedOptions, io: CliIo): Promise<
   }
   const dir = new SweepDir(resolvePath(io, o.out as string));
   if (/\s/.test(dir.root)) throw new CliError(`gainlab sweep slurm: the sweep directory ${dir.root} contains white space, which #SBATCH lines cannot carry`);
+  const nodes = cliForNodes(o, io);
 
   const planned = planTasks(file);
   const estimates = measureCosts(planned, io);
@@ -611,7 +622,7 @@ async function slurmCommand(file: string, o: ParsedOptions, io: CliIo): Promise<
   mkdirSync(dir.logsDir, { recursive: true });
   dir.writePlan(planDocument(loaded, planned.hashes, estimates.perTask), loaded.text);
   const summary = estimateSummary(estimates, 1);
-  const { command, copied } = cliForNodes(o, io, dir);
+  const { command, copied } = placeBundle(nodes, dir);
   const K = maxParallel ?? n;
   const script = sbatchScript({
     jobName: `gainlab-${loaded.sweep.name}`.slice(0, 64),

@@ -5,16 +5,17 @@
  * per group; a changed input makes a finished task stale and only it runs again; bad input is
  * refused with one line naming the task.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
 import { initialConditions } from '../../src-shared/model/gramian.js';
 import { encodeNpy } from '../../src-shared/model/npy.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { decodeProjectFile, encodeProject } from '../../src-shared/project/archive.js';
 import { networkContentHash } from '../../src-shared/runs/recipe.js';
 import { expectClose } from '../helpers/expectClose.js';
-import { gainlab, makeNetworkDir, readJson, readNpyFile, removeDir, scratchDir, writeSweep, writeTarget } from './sweepFixtures.js';
+import { gainlab, makeNetworkDir, readJson, readNpyFile, removeDir, repoRoot, scratchDir, writeSweep, writeTarget } from './sweepFixtures.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -118,6 +119,48 @@ describe('sweep task training', () => {
     });
     expectClose(records[0].initialError, expected, { rtol: 1e-10 });
     expect(readNpyFile(path.join(taskDirOf('conditions', records[0]), 'best-output.npy')).shape).toEqual([2, 1, 200]);
+  });
+
+  it('a project source trains what the same arrays in a network folder train; stored initial conditions are used', async () => {
+    const projectFile = path.join(repoRoot, 'resources', 'example', 'example.gainlab');
+    const project = decodeProjectFile(new Uint8Array(readFileSync(projectFile))).project;
+    const network = project.networks.find((candidate) => candidate.readout !== null && candidate.nInitialConditions >= 2)!;
+    const targets = project.targets.filter((t) => t.channels === network.readout!.channels && t.nSamples === network.params.nSamples).slice(0, 2);
+    expect(targets).toHaveLength(2);
+    // the same network and targets as files
+    const n = network.n;
+    mkdirSync(path.join(dir, 'from-project'), { recursive: true });
+    writeFileSync(path.join(dir, 'from-project', 'W.npy'), encodeNpy(network.W, [n, n]));
+    writeFileSync(path.join(dir, 'from-project', 'x0.npy'), encodeNpy(network.initialConditions.slice(0, n), [n]));
+    writeFileSync(path.join(dir, 'from-project', 'readout.npy'), encodeNpy(network.readout!.weights, [1 + network.nE]));
+    targets.forEach((t, k) => writeFileSync(path.join(dir, `project-target-${k}.npy`), encodeNpy(t.values, [t.nSamples])));
+    const fromProject = await runList('project', { trials: 25, source: { project: projectFile, networkId: network.id, targetIds: [targets[1].id] } }, [
+      { seed: 1, groups: 10 },
+      { seed: 2, groups: 10 },
+    ]);
+    const fromFolder = await runList('project-folder', { trials: 25, source: { networkDir: 'from-project', target: 'project-target-1.npy' } }, [
+      { seed: 1, groups: 10 },
+      { seed: 2, groups: 10 },
+    ]);
+    for (const k of [0, 1]) {
+      expect(fromProject[k].networkHash).toBe(fromFolder[k].networkHash);
+      for (const f of ['errors.npy', 'best-gains.npy', 'best-output.npy', 'groups.npy']) {
+        expect(bytes(path.join(taskDirOf('project', fromProject[k]), f)).equals(bytes(path.join(taskDirOf('project-folder', fromFolder[k]), f))), f).toBe(true);
+      }
+    }
+    // two initial conditions: the project's stored row 1 (made unlike the Gramian's here), not a recomputed one
+    for (let i = n; i < 2 * n; i++) network.initialConditions[i] *= 0.8;
+    const edited = path.join(dir, 'edited.gainlab');
+    writeFileSync(edited, encodeProject(project));
+    const [joint] = await runList('project-joint', { trials: 5, source: { project: 'edited.gainlab', networkId: network.id, targetIds: targets.map((t) => t.id) } }, [{ initialConditions: 2 }]);
+    const ones = new Float64Array(n).fill(1);
+    const readout = { channels: 1, weights: network.readout!.weights };
+    let expected = 0;
+    for (const k of [0, 1]) {
+      const { rates } = simulateReference(network.W, n, network.initialConditions.slice(k * n, (k + 1) * n), ones, network.params);
+      expected += normalisedError(computeOutput(rates, network.params.nSamples, n, network.nE, readout), targets[k].values, 1, network.params.nSamples);
+    }
+    expectClose(joint.initialError, expected, { rtol: 1e-10 });
   });
 
   it('a changed input makes its tasks stale; the next run redoes those and nothing else', async () => {
