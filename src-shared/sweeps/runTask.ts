@@ -74,6 +74,7 @@ export function trainTask(settings: TaskSettings, prepared: PreparedTask, hooks:
   const targetCount = prepared.targets.length;
   const bestOutputShape = targetCount === 1 ? (channels === 1 ? [params.nSamples] : [channels, params.nSamples]) : [targetCount, channels, params.nSamples];
   const groupCount = groups ? Math.max(...groups) + 1 : network.n;
+  const common = { bestOutputShape, groups, groupCount };
   if (settings.rule === 'reward') {
     const evaluator =
       targetCount === 1
@@ -90,19 +91,8 @@ export function trainTask(settings: TaskSettings, prepared: PreparedTask, hooks:
         hooks.onProgress ? (p) => hooks.onProgress!({ trial: p.trial, trials: p.trials, bestError: p.bestError }) : undefined,
         hooks.shouldStop,
       );
-      return {
-        errors: r.errors,
-        bestGains: r.bestGains,
-        bestOutput: r.bestOutput,
-        bestOutputShape,
-        bestError: r.bestError,
-        bestTrial: r.bestTrial,
-        trialsDone: r.trialsDone,
-        stopped: r.stopped,
-        groups,
-        groupCount,
-        diverged: false,
-      };
+      const { errors, bestGains, bestOutput, bestError, bestTrial, trialsDone, stopped } = r;
+      return { ...common, errors, bestGains, bestOutput, bestError, bestTrial, trialsDone, stopped, diverged: false };
     } finally {
       evaluator.dispose();
     }
@@ -121,17 +111,6 @@ export function trainTask(settings: TaskSettings, prepared: PreparedTask, hooks:
     hooks.onProgress ? (p) => hooks.onProgress!({ trial: p.iteration, trials: p.iterations, bestError: p.bestError }) : undefined,
     hooks.shouldStop,
   );
-  return {
-    errors: r.errors,
-    bestGains: r.gains,
-    bestOutput: r.bestOutput,
-    bestOutputShape,
-    bestError: r.bestError,
-    bestTrial: r.bestIteration,
-    trialsDone: r.iterations,
-    stopped: r.stopped,
-    groups,
-    groupCount,
-    diverged: r.diverged,
-  };
+  const { errors, bestOutput, bestError, stopped, diverged } = r;
+  return { ...common, errors, bestGains: r.gains, bestOutput, bestError, bestTrial: r.bestIteration, trialsDone: r.iterations, stopped, diverged };
 }

@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNpy } from '../../src-shared/model/npy.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
-import { bundled, buildBundle, gainlab, makeNetworkDir, readJson, removeDir, scratchDir, spawnBundled, writeSweep, writeTarget } from './sweepFixtures.js';
+import { bundled, buildBundle, gainlab, makeNetworkDir, taskFiles, readJson, removeDir, scratchDir, spawnBundled, writeSweep, writeTarget } from './sweepFixtures.js';
 
 let dir: string;
 let bundle: string;
@@ -31,16 +31,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => removeDir(dir));
-
-/** Every task's arrays as bytes, by task id and file. */
-function taskFiles(out: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const tasks = path.join(dir, out, 'tasks');
-  for (const id of readdirSync(tasks).filter((name) => !name.startsWith('.'))) {
-    for (const f of readdirSync(path.join(tasks, id)).filter((name) => name.endsWith('.npy'))) files.set(`${id}/${f}`, readFileSync(path.join(tasks, id, f)));
-  }
-  return files;
-}
 
 function expectSameFiles(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
   expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
@@ -63,10 +53,10 @@ describe('gainlab sweep run (bundle, worker threads)', () => {
     expect(single.code, single.stderr).toBe(0);
     const source = await gainlab(dir, 'sweep', 'run', sweepFile, '--out', 'source', '--jobs', '1');
     expect(source.code, source.stderr).toBe(0);
-    const files = taskFiles('pool');
+    const files = taskFiles(path.join(dir, 'pool'));
     expect(files.size).toBe(8 * 3 + 4); // errors, best gains, best output; groups for the 4 grouped tasks
-    expectSameFiles(files, taskFiles('single'));
-    expectSameFiles(files, taskFiles('source'));
+    expectSameFiles(files, taskFiles(path.join(dir, 'single')));
+    expectSameFiles(files, taskFiles(path.join(dir, 'source')));
     // a second run finds everything done and runs nothing
     const again = bundled(bundle, dir, ['sweep', 'run', 'grid.sweep.json', '--out', 'pool', '--jobs', '2']);
     expect(again.json).toMatchObject({ alreadyDone: 8, ran: 0 });
@@ -137,7 +127,7 @@ describe('gainlab sweep collect', () => {
     expect(new TextDecoder().decode(zip['sweep.json'])).toBe(readFileSync(sweepFile, 'utf8'));
     const document = JSON.parse(new TextDecoder().decode(zip['results.json']));
     expect(document).toMatchObject({ format: 'gainlab-sweep-results', formatVersion: 1, name: 'grid', factorNames: ['groups', 'sigma', 'seed'] });
-    for (const [key, bytes] of taskFiles('pool')) expect(Buffer.from(zip[`tasks/${key}`]).equals(bytes), key).toBe(true);
+    for (const [key, bytes] of taskFiles(path.join(dir, 'pool'))) expect(Buffer.from(zip[`tasks/${key}`]).equals(bytes), key).toBe(true);
     for (const task of document.tasks) {
       for (const entry of task.record.arrays) expect(sha256OfFloat64(parseNpy(zip[`tasks/${task.id}/${entry.file}`]).data)).toBe(entry.sha256);
     }

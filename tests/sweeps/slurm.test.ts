@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundled, buildBundle, makeNetworkDir, readJson, removeDir, repoRoot, scratchDir, writeSweep, writeTarget } from './sweepFixtures.js';
+import { bundled, buildBundle, makeNetworkDir, taskFiles, readJson, removeDir, repoRoot, scratchDir, writeSweep, writeTarget } from './sweepFixtures.js';
 
 const script = path.join(repoRoot, 'scripts', 'local-slurm.sh');
 let skipReason = '';
@@ -52,16 +52,6 @@ afterAll(() => {
   if (startedHere) localSlurm('stop');
 });
 
-/** Every task's .npy files as bytes, by "ID/file". */
-function taskFiles(out: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const tasks = path.join(dir, out, 'tasks');
-  for (const id of readdirSync(tasks).filter((name) => !name.startsWith('.'))) {
-    for (const f of readdirSync(path.join(tasks, id)).filter((name) => name.endsWith('.npy'))) files.set(`${id}/${f}`, readFileSync(path.join(tasks, id, f)));
-  }
-  return files;
-}
-
 /** A record without what depends on where and when it ran. */
 function science(record: Record<string, unknown>) {
   const { host, startedAt, finishedAt, elapsedMs, setupMs, maxRssMB, index, ...rest } = record;
@@ -96,8 +86,8 @@ describe('sweeps on a local SLURM cluster', () => {
 
     const local = bundled(bundle, dir, ['sweep', 'run', path.basename(file), '--out', 'local', '--jobs', '2']);
     expect(local.code, local.stderr).toBe(0);
-    const onCluster = taskFiles('cluster');
-    const here = taskFiles('local');
+    const onCluster = taskFiles(path.join(dir, 'cluster'));
+    const here = taskFiles(path.join(dir, 'local'));
     expect(onCluster.size).toBe(32);
     expect([...onCluster.keys()].sort()).toEqual([...here.keys()].sort());
     for (const [key, bytes] of onCluster) expect(bytes.equals(here.get(key)!), key).toBe(true);

@@ -4,7 +4,7 @@
  * targets as .npy, the CLI run in-process, and the single-file bundle built once per test file.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src-cli/gainlab.js';
@@ -87,6 +87,16 @@ export function readNpyFile(file: string): { shape: number[]; data: Float64Array
 
 export function readJson(file: string): Record<string, any> {
   return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** Every task's .npy files in SWEEP_DIR/tasks as bytes, by "ID/file". */
+export function taskFiles(sweepDir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const tasks = path.join(sweepDir, 'tasks');
+  for (const id of readdirSync(tasks).filter((name) => !name.startsWith('.'))) {
+    for (const f of readdirSync(path.join(tasks, id)).filter((name) => name.endsWith('.npy'))) files.set(`${id}/${f}`, readFileSync(path.join(tasks, id, f)));
+  }
+  return files;
 }
 
 let bundlePromise: Promise<string> | null = null;
