@@ -16,8 +16,59 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { deflateSync } from 'fflate';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Packages only some commands use (echarts: the SVG figures of `gainlab experiment`) are kept in
+ * the bundle deflated (base64) and evaluated on first use: its 4 MB of code would otherwise be
+ * parsed at every start — every SLURM array task. Their function exports become forwarders that
+ * load the package on the first call.
+ */
+const LAZY_PACKAGES = ['echarts'];
+
+function lazyPackages() {
+  return {
+    name: 'lazy-packages',
+    setup(pluginBuild) {
+      const filter = new RegExp(`^(${LAZY_PACKAGES.join('|')})$`);
+      pluginBuild.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-package' }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-package' }, async (args) => {
+        const bundled = await build({
+          stdin: { contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: root, loader: 'js' },
+          bundle: true,
+          write: false,
+          platform: 'node',
+          format: 'cjs',
+          target: 'node20',
+          legalComments: 'none',
+          logLevel: 'warning',
+        });
+        const code = bundled.outputFiles[0].text;
+        const api = await import(args.path);
+        const functions = Object.keys(api).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key) && typeof api[key] === 'function');
+        const packed = Buffer.from(deflateSync(Buffer.from(code, 'utf8'), { level: 9 })).toString('base64');
+        const contents = [
+          "import { inflateSync, strFromU8 } from 'fflate';",
+          `const packed = ${JSON.stringify(packed)};`,
+          'let loaded = null;',
+          'function load() {',
+          '  if (!loaded) {',
+          "    const source = strFromU8(inflateSync(Uint8Array.from(Buffer.from(packed, 'base64'))));",
+          '    const module = { exports: {} };',
+          "    new Function('module', 'exports', 'require', source)(module, module.exports, require);",
+          '    loaded = module.exports;',
+          '  }',
+          '  return loaded;',
+          '}',
+          ...functions.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+        ].join('\n');
+        return { contents, loader: 'js', resolveDir: root };
+      });
+    },
+  };
+}
 
 export async function bundleCli(outFile = path.join(root, 'out', 'cli', 'gainlab.mjs')) {
   const started = Date.now();
@@ -38,6 +89,7 @@ export async function bundleCli(outFile = path.join(root, 'out', 'cli', 'gainlab
     },
     legalComments: 'none',
     logLevel: 'warning',
+    plugins: [lazyPackages()],
   });
   return { outFile, bytes: statSync(outFile).size, ms: Date.now() - started };
 }

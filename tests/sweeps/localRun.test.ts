@@ -44,6 +44,16 @@ describe('gainlab sweep run (bundle, worker threads)', () => {
     expect(version.stdout).toMatch(/^gainlab \d+\.\d+\.\d+/);
   });
 
+  it('echarts, kept packed in the bundle until a figure needs it, draws the same SVG as the sources', async () => {
+    const fromBundle = bundled(bundle, dir, ['experiment', 'supp1f', '--quick', '--out', 'figures-bundle']);
+    expect(fromBundle.code, fromBundle.stderr).toBe(0);
+    const fromSource = await gainlab(dir, 'experiment', 'supp1f', '--quick', '--out', 'figures-source');
+    expect(fromSource.code, fromSource.stderr).toBe(0);
+    const svgs = readdirSync(path.join(dir, 'figures-source')).filter((name) => name.endsWith('.svg'));
+    expect(svgs.length).toBeGreaterThan(0);
+    for (const name of svgs) expect(readFileSync(path.join(dir, 'figures-bundle', name), 'utf8'), name).toBe(readFileSync(path.join(dir, 'figures-source', name), 'utf8'));
+  });
+
   it('a pool of 2 threads, one thread, and the TypeScript sources give the same bits', async () => {
     const pool = bundled(bundle, dir, ['sweep', 'run', 'grid.sweep.json', '--out', 'pool', '--jobs', '2']);
     expect(pool.code, pool.stderr).toBe(0);
