@@ -18,7 +18,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync,
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Zip, ZipDeflate } from 'fflate';
+import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { NpyError, parseNpy } from '../../src-shared/model/npy.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import { describeTask, sweepFingerprint, type SweepTask } from '../../src-shared/sweeps/expand.js';
@@ -749,8 +749,10 @@ async function collectCommand(root: string, io: CliIo): Promise<number> {
       }
     }
   });
-  const add = (name: string, bytes: Uint8Array, level: 0 | 6) => {
-    const entry = new ZipDeflate(name, { level });
+  // float64 arrays compress poorly (a 100-task N = 40 sweep: 13 % smaller) and deflating them was
+  // two thirds of collect's time (1.7 s → 0.6 s here): .npy files are stored, the text deflated
+  const add = (name: string, bytes: Uint8Array, how: 'store' | 'deflate') => {
+    const entry = how === 'store' ? new ZipPassThrough(name) : new ZipDeflate(name, { level: 6 });
     zip.add(entry);
     entry.push(bytes, true);
   };
@@ -765,15 +767,15 @@ async function collectCommand(root: string, io: CliIo): Promise<number> {
         state = 'failed';
         status.statuses[index] = { state: 'failed', reason: arrays.problem };
         record = null;
-      } else for (const file of arrays.files) add(`tasks/${task.id}/${file.name}`, file.bytes, 6);
+      } else for (const file of arrays.files) add(`tasks/${task.id}/${file.name}`, file.bytes, 'store');
     }
     rows.push({ task, state, record });
   });
   const factorNames = plan.factorNames as Parameters<typeof resultsCsv>[1];
   const csv = resultsCsv(rows, factorNames);
-  add('results.csv', encoder.encode(csv), 6);
-  add('results.json', encoder.encode(`${JSON.stringify(resultsDocument(plan.name, factorNames, rows))}\n`), 6);
-  if (sweepText !== null) add('sweep.json', encoder.encode(sweepText), 6);
+  add('results.csv', encoder.encode(csv), 'deflate');
+  add('results.json', encoder.encode(`${JSON.stringify(resultsDocument(plan.name, factorNames, rows))}\n`), 'deflate');
+  if (sweepText !== null) add('sweep.json', encoder.encode(sweepText), 'deflate');
   zip.end();
   closeSync(fd);
   if (failure) {
