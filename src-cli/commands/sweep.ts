@@ -41,6 +41,9 @@ declare const __GAINLAB_BUNDLE__: boolean | undefined;
 /** Milliseconds from process start to loading this command (the start-up a task pays). */
 const startupMs = Math.min(performance.now(), 10_000);
 
+/** Longest silence on stderr while pool threads work on long tasks. */
+const PROGRESS_LINE_MS = 15_000;
+
 const SUBCOMMANDS = ['plan', 'run', 'slurm', 'status', 'resubmit', 'collect'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -382,6 +385,9 @@ async function runCommand(file: string, o: ParsedOptions, io: CliIo): Promise<nu
       report(task, result);
     }
   } else if (toRun.length > 1) {
+    // long tasks: where the running ones are, at most every PROGRESS_LINE_MS
+    const running = new Map<string, { task: SweepTask; trial: number }>();
+    let lastLine = Date.now();
     const pooled = await runPool({
       sweepFile: loaded.file,
       sweepText: loaded.text,
@@ -389,7 +395,18 @@ async function runCommand(file: string, o: ParsedOptions, io: CliIo): Promise<nu
       tasks: toRun,
       threads,
       shouldStop: io.shouldStop,
-      onResult: report,
+      onStart: (task) => running.set(task.id, { task, trial: 0 }),
+      onProgress: (task, progress) => {
+        running.set(task.id, { task, trial: progress.trial });
+        if (Date.now() - lastLine < PROGRESS_LINE_MS) return;
+        lastLine = Date.now();
+        const where = [...running.values()].map((r) => `task ${r.task.index} at trial ${r.trial}/${r.task.settings.trials}`).join(', ');
+        io.stderr.write(`sweep run: ${finished}/${toRun.length} done; ${where}\n`);
+      },
+      onResult: (task, result) => {
+        running.delete(task.id);
+        report(task, result);
+      },
     });
     for (const [id, result] of pooled) results.set(id, result);
   }

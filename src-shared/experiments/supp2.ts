@@ -19,7 +19,8 @@
  */
 import { concatRows } from '../linalg/dense.js';
 import { boxStats, mean, median } from '../analysis/statistics.js';
-import { adamGainChanges, randomGroups, specialisedGroups } from '../model/groups.js';
+import { adamGainChanges } from '../model/gradient.js';
+import { randomGroups, specialisedGroups } from '../model/groups.js';
 import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
 import { runRewardRuleSessions } from '../model/rewardRule.js';

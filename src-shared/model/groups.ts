@@ -2,10 +2,7 @@
  * Modulatory groups (model-spec §7): which gain each neuron shares. Labels are 0-based group
  * indices, one per neuron; G = N with every label once is neuron-specific modulation.
  */
-import { trainGradient } from './gradient.js';
 import { kmeans } from './kmeans.js';
-import type { Network } from './network.js';
-import type { DynamicsParams } from './params.js';
 import { Rng } from './rng.js';
 
 /**
@@ -112,24 +109,6 @@ export function specialisedGroups(
     out[i] = renumber[label];
   }
   return out;
-}
-
-/**
- * The gain changes specialised groups are clustered on [GainLab definition, Supp. Fig. 2]:
- * neuron-specific gains learned for each movement by Adam on the gains (model-spec §6; fast and
- * deterministic), minus 1. One vector of n changes per movement, ready for specialisedGroups.
- */
-export function adamGainChanges(
-  network: Network,
-  params: DynamicsParams,
-  movements: readonly Float64Array[],
-  iterations: number,
-  shouldStop?: () => boolean,
-): Float64Array[] {
-  return movements.map((target) => {
-    const result = trainGradient({ network, params, target, trainable: 'gains', iterations }, undefined, shouldStop);
-    return result.gains.map((g) => g - 1);
-  });
 }
 
 /** Number of groups a label vector uses (max label + 1). */

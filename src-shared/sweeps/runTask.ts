@@ -10,8 +10,8 @@
  * When src-shared/tasks/training.ts (the app's training task) lands, this adapter switches to it.
  */
 import { TrialEvaluator } from '../model/dynamics.js';
-import { trainGradient } from '../model/gradient.js';
-import { adamGainChanges, seededRandomGroups, specialisedGroups } from '../model/groups.js';
+import { adamGainChanges, trainGradient } from '../model/gradient.js';
+import { seededRandomGroups, specialisedGroups } from '../model/groups.js';
 import { runRewardRule } from '../model/rewardRule.js';
 import { JointTrialEvaluator } from '../speed/jointEvaluator.js';
 import type { TaskSettings } from './expand.js';
