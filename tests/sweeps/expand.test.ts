@@ -68,6 +68,11 @@ describe('sweep expansion', () => {
     }
   });
 
+  it('ids of settings with non-ASCII paths hash their UTF-8 bytes (as node:crypto does)', () => {
+    const { tasks } = expand({}, { source: { networkDir: 'réseau/😀', target: 'ü\u00a0t.npy' } });
+    expect(tasks[0].id).toBe(createHash('sha256').update(canonicalJson(tasks[0].settings), 'utf8').digest('hex').slice(0, 16));
+  });
+
   it('adding a factor or a value keeps the ids of tasks whose settings did not change', () => {
     const before = expand({ factors: { seed: [1, 2], groups: [5, 10] } });
     // σ = 0.001 is the base value: those tasks are the same tasks
