@@ -5,7 +5,7 @@
  * tasks; collect writes a table and an archive that match the task files; the plan's numbers
  * follow from its measured per-trial cost.
  */
-import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +19,7 @@ let sweepFile: string;
 
 beforeAll(async () => {
   dir = scratchDir('sweep-local');
-  bundle = path.join(dir, 'gainlab.mjs');
-  copyFileSync(await buildBundle(), bundle);
+  bundle = await buildBundle(dir);
   await makeNetworkDir(dir, 40, 3);
   writeTarget(dir, 't7.npy', 7);
   sweepFile = writeSweep(dir, 'grid.sweep.json', {

@@ -10,7 +10,7 @@
  *    and leaves the finished ones untouched.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundled, buildBundle, makeNetworkDir, taskFiles, readJson, removeDir, repoRoot, scratchDir, writeSweep, writeTarget } from './sweepFixtures.js';
@@ -41,8 +41,7 @@ beforeAll(async () => {
   env = { ...process.env, SLURM_CONF: conf };
   console.log(`local SLURM ${running ? 'was running' : `installed/started in ${((Date.now() - started) / 1000).toFixed(1)} s`}`);
   dir = scratchDir('sweep-slurm');
-  bundle = path.join(dir, 'gainlab.mjs');
-  copyFileSync(await buildBundle(), bundle);
+  bundle = await buildBundle(dir);
   await makeNetworkDir(dir, 40, 3);
   writeTarget(dir, 't7.npy', 7);
 });

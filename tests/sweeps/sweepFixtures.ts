@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the sweep tests: a scratch directory with a small SOC network folder (built
  * with `gainlab soc --recipe adaptive` and `gainlab fit-readout`, as a user would) and generated
- * targets as .npy, the CLI run in-process, and the single-file bundle built once per test file.
+ * targets as .npy, the CLI run in-process, and the single-file bundle built into a test's directory.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -99,17 +99,11 @@ export function taskFiles(sweepDir: string): Map<string, Buffer> {
   return files;
 }
 
-let bundlePromise: Promise<string> | null = null;
-
-/** Build the single-file CLI (npm run bundle-cli) into a temporary directory, once per test file. */
-export function buildBundle(): Promise<string> {
-  bundlePromise ??= (async () => {
-    const dir = scratchDir('bundle');
-    const out = path.join(dir, 'gainlab.mjs');
-    // @ts-expect-error: a plain .mjs script without types
-    const { bundleCli } = (await import('../../scripts/bundle-cli.mjs')) as { bundleCli: (file: string) => Promise<{ outFile: string }> };
-    await bundleCli(out);
-    return out;
-  })();
-  return bundlePromise;
+/** Build the single-file CLI (npm run bundle-cli) as DIR/gainlab.mjs; its path. */
+export async function buildBundle(dir: string): Promise<string> {
+  const out = path.join(dir, 'gainlab.mjs');
+  // @ts-expect-error: a plain .mjs script without types
+  const { bundleCli } = (await import('../../scripts/bundle-cli.mjs')) as { bundleCli: (file: string) => Promise<{ outFile: string }> };
+  await bundleCli(out);
+  return out;
 }
