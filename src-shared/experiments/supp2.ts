@@ -19,7 +19,7 @@
  */
 import { concatRows } from '../linalg/dense.js';
 import { boxStats, mean, median } from '../analysis/statistics.js';
-import { trainGradient } from '../model/gradient.js';
+import { adamGainChanges } from '../model/gradient.js';
 import { randomGroups, specialisedGroups } from '../model/groups.js';
 import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
@@ -102,10 +102,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   // Specialised groups from Adam-learned neuron-specific gains on the training movements.
   progress(`specialising: Adam on ${training.length} training movements (${settings.specialiseIterations} iterations)`);
   const specialiseStarted = clock();
-  const gainChanges = training.map((target) => {
-    const r = trainGradient({ network, params, target, trainable: 'gains', iterations: settings.specialiseIterations }, undefined, shouldStop);
-    return r.gains.map((g) => g - 1);
-  });
+  const gainChanges = adamGainChanges(network, params, training, settings.specialiseIterations, shouldStop);
   const specialiseMs = clock() - specialiseStarted;
   const specialisedFor = (G: number) => specialisedGroups(gainChanges, G, seed + G);
   const randomFor = (nNeurons: number, G: number) => randomGroups(nNeurons, G, new Rng(seed * 7919 + G + nNeurons));
