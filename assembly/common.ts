@@ -172,42 +172,62 @@ export function pairSum(m: PairMatrix, p: i32, r: usize): v128 {
 }
 
 // y of pairs p and p + 1 into out, out + 16: the same sums as pairSum, the two pairs' chains
-// interleaved (one chain alone waits on the add latency).
+// interleaved (one chain alone waits on the add latency). Pairs are sorted by length, so
+// neighbours have about as many entries: a common part, then each pair's own rest.
 @inline
 export function pairSum2(m: PairMatrix, p: i32, r: usize, out: usize): void {
+  const e0 = load<i32>(m.eStart + (<usize>p << 2));
+  const e1 = load<i32>(m.eStart + (<usize>(p + 1) << 2));
+  const e2 = load<i32>(m.eStart + (<usize>(p + 2) << 2));
   let ea = f64x2.splat(0);
   let eb = f64x2.splat(0);
-  let qa = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>p << 2)) << 2);
-  let qb = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>(p + 1) << 2)) << 2);
-  const qaEnd = qb;
-  const qbEnd = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>(p + 2) << 2)) << 2);
-  while (qa < qaEnd && qb < qbEnd) {
+  let qa = m.eOffsets + (<usize>e0 << 2);
+  const eDelta = <usize>(e1 - e0) << 2; // pair p + 1's entries start where pair p's end
+  const eCommonEnd = qa + (<usize>min(e1 - e0, e2 - e1) << 2);
+  for (; qa + 4 < eCommonEnd; qa += 8) {
     ea = f64x2.add(ea, gather2(r, load<u32>(qa)));
-    eb = f64x2.add(eb, gather2(r, load<u32>(qb)));
-    qa += 4;
-    qb += 4;
+    eb = f64x2.add(eb, gather2(r, load<u32>(qa + eDelta)));
+    ea = f64x2.add(ea, gather2(r, load<u32>(qa, 4)));
+    eb = f64x2.add(eb, gather2(r, load<u32>(qa + eDelta, 4)));
   }
+  if (qa < eCommonEnd) {
+    ea = f64x2.add(ea, gather2(r, load<u32>(qa)));
+    eb = f64x2.add(eb, gather2(r, load<u32>(qa + eDelta)));
+    qa += 4;
+  }
+  let qb = qa + eDelta;
+  const qaEnd = m.eOffsets + (<usize>e1 << 2);
+  const qbEnd = m.eOffsets + (<usize>e2 << 2);
   for (; qa < qaEnd; qa += 4) ea = f64x2.add(ea, gather2(r, load<u32>(qa)));
   for (; qb < qbEnd; qb += 4) eb = f64x2.add(eb, gather2(r, load<u32>(qb)));
   const shared = f64x2.splat(m.sharedWeight);
   let ya = f64x2.mul(shared, ea);
   let yb = f64x2.mul(shared, eb);
-  const firstA = load<i32>(m.iStart + (<usize>p << 2));
-  const firstB = load<i32>(m.iStart + (<usize>(p + 1) << 2));
-  let oa = m.iOffsets + (<usize>firstA << 2);
-  let ob = m.iOffsets + (<usize>firstB << 2);
-  const oaEnd = ob;
-  const obEnd = m.iOffsets + (<usize>load<i32>(m.iStart + (<usize>(p + 2) << 2)) << 2);
-  let wa = m.iWeights + (<usize>firstA << 4);
-  let wb = m.iWeights + (<usize>firstB << 4);
-  while (oa < oaEnd && ob < obEnd) {
+  const i0 = load<i32>(m.iStart + (<usize>p << 2));
+  const i1 = load<i32>(m.iStart + (<usize>(p + 1) << 2));
+  const i2 = load<i32>(m.iStart + (<usize>(p + 2) << 2));
+  let oa = m.iOffsets + (<usize>i0 << 2);
+  let wa = m.iWeights + (<usize>i0 << 4);
+  const oDelta = <usize>(i1 - i0) << 2;
+  const wDelta = <usize>(i1 - i0) << 4;
+  const iCommonEnd = oa + (<usize>min(i1 - i0, i2 - i1) << 2);
+  for (; oa + 4 < iCommonEnd; oa += 8) {
     ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2(r, load<u32>(oa))));
-    yb = f64x2.add(yb, f64x2.mul(v128.load(wb), gather2(r, load<u32>(ob))));
-    oa += 4;
-    ob += 4;
-    wa += 16;
-    wb += 16;
+    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta), gather2(r, load<u32>(oa + oDelta))));
+    ya = f64x2.add(ya, f64x2.mul(v128.load(wa, 16), gather2(r, load<u32>(oa, 4))));
+    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta, 16), gather2(r, load<u32>(oa + oDelta, 4))));
+    wa += 32;
   }
+  if (oa < iCommonEnd) {
+    ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2(r, load<u32>(oa))));
+    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta), gather2(r, load<u32>(oa + oDelta))));
+    oa += 4;
+    wa += 16;
+  }
+  let ob = oa + oDelta;
+  let wb = wa + wDelta;
+  const oaEnd = m.iOffsets + (<usize>i1 << 2);
+  const obEnd = m.iOffsets + (<usize>i2 << 2);
   for (; oa < oaEnd; oa += 4) {
     ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2(r, load<u32>(oa))));
     wa += 16;
