@@ -10,18 +10,51 @@ const LN2_HI_F32: f32 = 0.693145751953125; // ln2 rounded to 16 bits, so kf·LN2
 const LN2_LO_F32: f32 = 1.428606765330187e-6;
 const INV_LN2_F32: f32 = 1.4426950408889634;
 
+// Constants and per-call parameters as f32x4 in memory, read with v128.load (V8 rebuilds v128
+// constants inside loops; see CONSTANTS in common.ts). The parameter block is per module
+// instance: the f32 batch runs on one thread.
+const F32_CONSTANTS: usize = memory.data<f32>(
+  [
+    INV_LN2_F32, INV_LN2_F32, INV_LN2_F32, INV_LN2_F32, // 0
+    ROUND_MAGIC_F32, ROUND_MAGIC_F32, ROUND_MAGIC_F32, ROUND_MAGIC_F32, // 1
+    LN2_HI_F32, LN2_HI_F32, LN2_HI_F32, LN2_HI_F32, // 2
+    LN2_LO_F32, LN2_LO_F32, LN2_LO_F32, LN2_LO_F32, // 3
+    1.0, 1.0, 1.0, 1.0, // 4
+    0.1, 0.1, 0.1, 0.1, // 5
+    0.5, 0.5, 0.5, 0.5, // 6
+    <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), // 7
+    20.0, 20.0, 20.0, 20.0, // 8
+    -20.0, -20.0, -20.0, -20.0, // 9
+    2.0, 2.0, 2.0, 2.0, // 10
+    reinterpret<f32>(127), reinterpret<f32>(127), reinterpret<f32>(127), reinterpret<f32>(127), // 11: i32x4 127
+  ],
+  16,
+);
+// cN, cP, 2/cN, 2/cP, invTau, h/2, h, h/6
+const F32_PARAMS: usize = memory.data(8 * 16, 16);
+
+@inline
+function c32(index: i32): v128 {
+  return v128.load(F32_CONSTANTS + (<usize>index << 4));
+}
+
+@inline
+function p32(index: i32): v128 {
+  return v128.load(F32_PARAMS + (<usize>index << 4));
+}
+
 @inline
 function tanhHalfF32(u: v128): v128 {
-  const kMagic = f32x4.add(f32x4.mul(u, f32x4.splat(INV_LN2_F32)), f32x4.splat(ROUND_MAGIC_F32));
-  const kf = f32x4.sub(kMagic, f32x4.splat(ROUND_MAGIC_F32));
-  const r = f32x4.sub(f32x4.sub(u, f32x4.mul(kf, f32x4.splat(LN2_HI_F32))), f32x4.mul(kf, f32x4.splat(LN2_LO_F32)));
+  const kMagic = f32x4.add(f32x4.mul(u, c32(0)), c32(1));
+  const kf = f32x4.sub(kMagic, c32(1));
+  const r = f32x4.sub(f32x4.sub(u, f32x4.mul(kf, c32(2))), f32x4.mul(kf, c32(3)));
   const r2 = f32x4.mul(r, r);
   // [3/3] Padé of exp: c = 1, 1/2, 1/10, 1/120.
-  const even = f32x4.add(f32x4.splat(1.0), f32x4.mul(r2, f32x4.splat(<f32>0.1)));
-  const odd = f32x4.mul(r, f32x4.add(f32x4.splat(0.5), f32x4.mul(r2, f32x4.splat(<f32>(1.0 / 120.0)))));
-  const p2 = i32x4.shl(i32x4.add(kMagic, i32x4.splat(127)), 23);
-  const minus = f32x4.sub(p2, f32x4.splat(1.0));
-  const plus = f32x4.add(p2, f32x4.splat(1.0));
+  const even = f32x4.add(c32(4), f32x4.mul(r2, c32(5)));
+  const odd = f32x4.mul(r, f32x4.add(c32(6), f32x4.mul(r2, c32(7))));
+  const p2 = i32x4.shl(i32x4.add(kMagic, c32(11)), 23);
+  const minus = f32x4.sub(p2, c32(4));
+  const plus = f32x4.add(p2, c32(4));
   const num = f32x4.add(f32x4.mul(minus, even), f32x4.mul(plus, odd));
   const den = f32x4.add(f32x4.mul(plus, even), f32x4.mul(minus, odd));
   return f32x4.div(num, den);
@@ -35,20 +68,18 @@ export function rateVecF32(v: usize, g: usize, out: usize, count: i32, cNeg: f32
     }
     return;
   }
-  const cN = f32x4.splat(cNeg);
-  const cP = f32x4.splat(cPos);
-  const invN = f32x4.splat(<f32>2.0 / cNeg);
-  const invP = f32x4.splat(<f32>2.0 / cPos);
-  const upper = f32x4.splat(20.0);
-  const lower = f32x4.splat(-20.0);
+  v128.store(F32_PARAMS, f32x4.splat(cNeg));
+  v128.store(F32_PARAMS, f32x4.splat(cPos), 16);
+  v128.store(F32_PARAMS, f32x4.splat(<f32>2.0 / cNeg), 32);
+  v128.store(F32_PARAMS, f32x4.splat(<f32>2.0 / cPos), 48);
   for (let i = 0; i < count; i += 4) {
     const off = <usize>i << 2;
     const x = v128.load(v + off);
     const gx = f32x4.mul(v128.load(g + off), x);
     const negative = f32x4.lt(x, f32x4.splat(0.0));
-    const c = v128.bitselect(cN, cP, negative);
-    const u = f32x4.mul(gx, v128.bitselect(invN, invP, negative));
-    const clamped = f32x4.pmax(f32x4.pmin(u, upper), lower);
+    const c = v128.bitselect(p32(0), p32(1), negative);
+    const u = f32x4.mul(gx, v128.bitselect(p32(2), p32(3), negative));
+    const clamped = f32x4.pmax(f32x4.pmin(u, c32(8)), c32(9));
     v128.store(out + off, f32x4.mul(c, tanhHalfF32(clamped)));
   }
 }
@@ -255,33 +286,32 @@ export function batchTrialF32(
 ): void {
   const count = gN * vectors * 4;
   const blockBytes = <usize>count << 2;
-  const halfH = f32x4.splat(<f32>0.5 * h);
-  const fullH = f32x4.splat(h);
-  const sixthH = f32x4.splat(h / <f32>6);
-  const invTauV = f32x4.splat(invTau);
-  const two = f32x4.splat(2.0);
   memory.copy(x, x0, blockBytes);
   memory.copy(probe, x0, blockBytes);
   rateVecF32(x, gains, r, count, cNeg, cPos, linear);
+  v128.store(F32_PARAMS, f32x4.splat(invTau), 64);
+  v128.store(F32_PARAMS, f32x4.splat(<f32>0.5 * h), 80);
+  v128.store(F32_PARAMS, f32x4.splat(h), 96);
+  v128.store(F32_PARAMS, f32x4.splat(h / <f32>6), 112);
   batchReadoutF32(r, readout, channels, nE, vectors, nSamples, 0, outputs);
   for (let k = 1; k < nSamples; k++) {
     for (let stage = 0; stage < 4; stage++) {
       batchMatvecF32(r, y, vectors);
       for (let i = 0; i < count; i += 4) {
         const off = <usize>i << 2;
-        const slope = f32x4.mul(f32x4.add(f32x4.neg(v128.load(probe + off)), v128.load(y + off)), invTauV);
+        const slope = f32x4.mul(f32x4.add(f32x4.neg(v128.load(probe + off)), v128.load(y + off)), p32(4));
         const xi = v128.load(x + off);
         if (stage == 0) {
           v128.store(acc + off, slope);
-          v128.store(probe + off, f32x4.add(xi, f32x4.mul(halfH, slope)));
+          v128.store(probe + off, f32x4.add(xi, f32x4.mul(p32(5), slope)));
         } else if (stage == 1) {
-          v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(two, slope)));
-          v128.store(probe + off, f32x4.add(xi, f32x4.mul(halfH, slope)));
+          v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(c32(10), slope)));
+          v128.store(probe + off, f32x4.add(xi, f32x4.mul(p32(5), slope)));
         } else if (stage == 2) {
-          v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(two, slope)));
-          v128.store(probe + off, f32x4.add(xi, f32x4.mul(fullH, slope)));
+          v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(c32(10), slope)));
+          v128.store(probe + off, f32x4.add(xi, f32x4.mul(p32(6), slope)));
         } else {
-          const xn = f32x4.add(xi, f32x4.mul(sixthH, f32x4.add(v128.load(acc + off), slope)));
+          const xn = f32x4.add(xi, f32x4.mul(p32(7), f32x4.add(v128.load(acc + off), slope)));
           v128.store(x + off, xn);
           v128.store(probe + off, xn);
         }

@@ -323,6 +323,24 @@ function checkInputs(network: Network, params: DynamicsParams, sessions: number)
 }
 
 /**
+ * Sessions from which a batch is faster per session than running the sessions one after another
+ * with the single-session kernel (bench batch.crossover.n<N>.k<K> against
+ * threads.crossover.n<N>.one; see preferBatched).
+ */
+export const BATCH_MIN_SESSIONS = 3;
+
+/**
+ * Whether `sessions` sessions of an n-neuron network should be advanced in lockstep through one
+ * BatchTrialEvaluator instead of one TrialEvaluator each, for speed: a batched session gives the
+ * same bits as the session alone (kernels/layout.ts), so this never changes a result, and it
+ * depends on nothing but its arguments (a run repeats the same way on any machine). With helper
+ * threads, a batch shares its rows among the threads like a single session does.
+ */
+export function preferBatched(n: number, sessions: number): boolean {
+  return Number.isInteger(n) && n >= 1 && Number.isInteger(sessions) && sessions >= BATCH_MIN_SESSIONS && dynamicsWasmAvailable();
+}
+
+/**
  * Below this many neuron-sessions (n × K) a batch never uses helper threads (each stage is too
  * short to pay for the synchronisation; measured with bench threads.*, like THREADS_MIN_N).
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchSimulator, BatchTrialEvaluator } from '../../src-shared/model/batchSimulator.js';
+import { BATCH_MIN_SESSIONS, BatchSimulator, BatchTrialEvaluator, preferBatched } from '../../src-shared/model/batchSimulator.js';
 import { computeOutput, normalisedError, simulateReference, TrialEvaluator } from '../../src-shared/model/dynamics.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
@@ -172,6 +172,15 @@ describe('BatchSimulator: K sessions stepped together = K separate reference run
         }
       }
     }
+  });
+
+  it('preferBatched: from BATCH_MIN_SESSIONS sessions on (with WebAssembly), whatever the machine', () => {
+    expect(preferBatched(200, 1)).toBe(false);
+    expect(preferBatched(200, BATCH_MIN_SESSIONS - 1)).toBe(false);
+    expect(preferBatched(200, BATCH_MIN_SESSIONS)).toBe(dynamicsWasmAvailable());
+    expect(preferBatched(400, 10)).toBe(dynamicsWasmAvailable());
+    expect(preferBatched(200, 2.5)).toBe(false);
+    expect(preferBatched(0, 10)).toBe(false);
   });
 
   it('rejects mismatched inputs with clear messages', () => {
