@@ -104,8 +104,10 @@ export function setNetworkF32(n: i32, eRowStart: usize, eCols: usize, rowStart: 
   gSharedWeightF32 = sharedWeight;
 }
 
+// y of row i for `width` (1..4) f32x4 session vectors from byte offset vOff of the row: the E
+// index sums scaled by wE, then the weighted I entries, one chain per vector.
 @inline
-function batchRowF32x4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+function batchRowF32(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize, width: i32): void {
   let a0 = f32x4.splat(0);
   let a1 = f32x4.splat(0);
   let a2 = f32x4.splat(0);
@@ -115,15 +117,15 @@ function batchRowF32x4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize
   for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
     const base = rv + <usize>load<i32>(p);
     a0 = f32x4.add(a0, v128.load(base, 0));
-    a1 = f32x4.add(a1, v128.load(base, 16));
-    a2 = f32x4.add(a2, v128.load(base, 32));
-    a3 = f32x4.add(a3, v128.load(base, 48));
+    if (width > 1) a1 = f32x4.add(a1, v128.load(base, 16));
+    if (width > 2) a2 = f32x4.add(a2, v128.load(base, 32));
+    if (width > 3) a3 = f32x4.add(a3, v128.load(base, 48));
   }
   const shared = f32x4.splat(gSharedWeightF32);
   a0 = f32x4.mul(shared, a0);
-  a1 = f32x4.mul(shared, a1);
-  a2 = f32x4.mul(shared, a2);
-  a3 = f32x4.mul(shared, a3);
+  if (width > 1) a1 = f32x4.mul(shared, a1);
+  if (width > 2) a2 = f32x4.mul(shared, a2);
+  if (width > 3) a3 = f32x4.mul(shared, a3);
   const qStart = load<i32>(gRowStart + (<usize>i << 2));
   let wp = gValuesF32 + (<usize>qStart << 2);
   const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
@@ -132,102 +134,15 @@ function batchRowF32x4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize
     wp += 4;
     const base = rv + <usize>load<i32>(q);
     a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
-    a1 = f32x4.add(a1, f32x4.mul(w, v128.load(base, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(w, v128.load(base, 32)));
-    a3 = f32x4.add(a3, f32x4.mul(w, v128.load(base, 48)));
+    if (width > 1) a1 = f32x4.add(a1, f32x4.mul(w, v128.load(base, 16)));
+    if (width > 2) a2 = f32x4.add(a2, f32x4.mul(w, v128.load(base, 32)));
+    if (width > 3) a3 = f32x4.add(a3, f32x4.mul(w, v128.load(base, 48)));
   }
   const out = y + <usize>i * rowStride + vOff;
   v128.store(out, a0, 0);
-  v128.store(out, a1, 16);
-  v128.store(out, a2, 32);
-  v128.store(out, a3, 48);
-}
-
-@inline
-function batchRowF32x3(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let a0 = f32x4.splat(0);
-  let a1 = f32x4.splat(0);
-  let a2 = f32x4.splat(0);
-  const rv = r + vOff;
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
-    const base = rv + <usize>load<i32>(p);
-    a0 = f32x4.add(a0, v128.load(base, 0));
-    a1 = f32x4.add(a1, v128.load(base, 16));
-    a2 = f32x4.add(a2, v128.load(base, 32));
-  }
-  const shared = f32x4.splat(gSharedWeightF32);
-  a0 = f32x4.mul(shared, a0);
-  a1 = f32x4.mul(shared, a1);
-  a2 = f32x4.mul(shared, a2);
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let wp = gValuesF32 + (<usize>qStart << 2);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
-    const w = v128.load32_splat(wp);
-    wp += 4;
-    const base = rv + <usize>load<i32>(q);
-    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
-    a1 = f32x4.add(a1, f32x4.mul(w, v128.load(base, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(w, v128.load(base, 32)));
-  }
-  const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, a0, 0);
-  v128.store(out, a1, 16);
-  v128.store(out, a2, 32);
-}
-
-@inline
-function batchRowF32x2(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let a0 = f32x4.splat(0);
-  let a1 = f32x4.splat(0);
-  const rv = r + vOff;
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
-    const base = rv + <usize>load<i32>(p);
-    a0 = f32x4.add(a0, v128.load(base, 0));
-    a1 = f32x4.add(a1, v128.load(base, 16));
-  }
-  const shared = f32x4.splat(gSharedWeightF32);
-  a0 = f32x4.mul(shared, a0);
-  a1 = f32x4.mul(shared, a1);
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let wp = gValuesF32 + (<usize>qStart << 2);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
-    const w = v128.load32_splat(wp);
-    wp += 4;
-    const base = rv + <usize>load<i32>(q);
-    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
-    a1 = f32x4.add(a1, f32x4.mul(w, v128.load(base, 16)));
-  }
-  const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, a0, 0);
-  v128.store(out, a1, 16);
-}
-
-@inline
-function batchRowF32x1(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let a0 = f32x4.splat(0);
-  const rv = r + vOff;
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
-    const base = rv + <usize>load<i32>(p);
-    a0 = f32x4.add(a0, v128.load(base, 0));
-  }
-  const shared = f32x4.splat(gSharedWeightF32);
-  a0 = f32x4.mul(shared, a0);
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let wp = gValuesF32 + (<usize>qStart << 2);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
-    const w = v128.load32_splat(wp);
-    wp += 4;
-    const base = rv + <usize>load<i32>(q);
-    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
-  }
-  const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, a0, 0);
+  if (width > 1) v128.store(out, a1, 16);
+  if (width > 2) v128.store(out, a2, 32);
+  if (width > 3) v128.store(out, a3, 48);
 }
 
 function batchMatvecF32(r: usize, y: usize, vectors: i32): void {
@@ -236,11 +151,11 @@ function batchMatvecF32(r: usize, y: usize, vectors: i32): void {
   for (let i = 0; i < n; i++) {
     let v = 0;
     if (vectors % 3 == 0) {
-      for (; v < vectors; v += 3) batchRowF32x3(i, r, y, rowStride, <usize>v << 4);
+      for (; v < vectors; v += 3) batchRowF32(i, r, y, rowStride, <usize>v << 4, 3);
     }
-    for (; v + 3 < vectors; v += 4) batchRowF32x4(i, r, y, rowStride, <usize>v << 4);
-    for (; v + 1 < vectors; v += 2) batchRowF32x2(i, r, y, rowStride, <usize>v << 4);
-    if (v < vectors) batchRowF32x1(i, r, y, rowStride, <usize>v << 4);
+    for (; v + 3 < vectors; v += 4) batchRowF32(i, r, y, rowStride, <usize>v << 4, 4);
+    for (; v + 1 < vectors; v += 2) batchRowF32(i, r, y, rowStride, <usize>v << 4, 2);
+    if (v < vectors) batchRowF32(i, r, y, rowStride, <usize>v << 4, 1);
   }
 }
 

@@ -12,6 +12,7 @@ import { dynamicsSharedWasmBase64 } from '../../src-shared/model/wasm/dynamicsSh
 import { dynamicsWasmBase64 } from '../../src-shared/model/wasm/dynamicsWasm.js';
 import { createNodeKernelThreads } from '../../src-main/worker/kernelThread.js';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
+import { randomNetwork } from '../helpers/randomNetwork.js';
 import { recompileGenerated } from '../helpers/wasmBuild.js';
 
 const FAST_KERNELS = KERNEL_NAMES.filter((k) => k !== 'reference' && k !== 'auto') as KernelName[];
@@ -44,25 +45,6 @@ function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number 
     scale = Math.max(scale, Math.abs(b[i]));
   }
   return diff / scale;
-}
-
-/** A small random network with odd n and non-uniform E weights (exercises the general CSR path and padding). */
-function randomNetwork(n: number, nE: number, seed: number, channels = 2, uniformE = false): Network {
-  const rng = new Rng(seed);
-  const W = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (i === j || rng.uniform() < 0.3) continue;
-      W[i * n + j] = j < nE ? (uniformE ? 0.9 : 0.5 + rng.uniform()) : -1.5 * rng.uniform();
-    }
-  }
-  return {
-    n,
-    nE,
-    W,
-    x0: Float64Array.from({ length: n }, () => rng.normal(0, 8)),
-    readout: { channels, weights: Float64Array.from({ length: channels * (1 + nE) }, () => rng.uniform()) },
-  };
 }
 
 describe('fast tanh', () => {

@@ -15,6 +15,7 @@ import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/pa
 import { Rng } from '../../src-shared/model/rng.js';
 import { sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
 import { createNodeKernelThreads, type NodeKernelThreads } from '../../src-main/worker/kernelThread.js';
+import { randomNetwork } from '../helpers/randomNetwork.js';
 import { hasReference, loadReferenceArray } from '../helpers/reference.js';
 
 const hosts: NodeKernelThreads[] = [];
@@ -38,25 +39,7 @@ function network200(): Network {
       readout: { channels: 1, weights: loadReferenceArray('readout').data },
     };
   }
-  return randomNetwork(200, 100, 2018, true);
-}
-
-function randomNetwork(n: number, nE: number, seed: number, uniformE = false): Network {
-  const rng = new Rng(seed);
-  const W = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (i === j || rng.uniform() < 0.7) continue;
-      W[i * n + j] = j < nE ? (uniformE ? 1.05 : 0.5 + rng.uniform()) : -0.8 * rng.uniform();
-    }
-  }
-  return {
-    n,
-    nE,
-    W,
-    x0: Float64Array.from({ length: n }, () => rng.normal(0, 6)),
-    readout: { channels: 2, weights: Float64Array.from({ length: 2 * (1 + nE) }, () => rng.uniform() * 0.1) },
-  };
+  return randomNetwork(200, 100, 2018, 1, true);
 }
 
 /** Run trials until the helpers have computed chunks (they join asynchronously), at most ~20 s. */

@@ -58,6 +58,13 @@ export class WasmArena {
   }
 }
 
+/** Copy `values` into an instance's memory at `pointer`. */
+export function place(buffer: ArrayBuffer, pointer: number, values: Int32Array | Uint32Array | Float64Array): void {
+  if (values instanceof Float64Array) new Float64Array(buffer, pointer, values.length).set(values);
+  else if (values instanceof Uint32Array) new Uint32Array(buffer, pointer, values.length).set(values);
+  else new Int32Array(buffer, pointer, values.length).set(values);
+}
+
 /** A module instance for a kernel: own memory, or the threads build on a new shared memory. */
 export function instanceFor(arena: WasmArena, shared: boolean): { wasm: DynamicsWasmExports; memory: object | null } {
   if (!shared) return { wasm: instantiateDynamicsWasm(), memory: null };
@@ -167,13 +174,13 @@ export class WasmKernel implements TrialKernel {
     this.kernel = wasm.newKernel();
     // every allocation is done: views stay valid from here on
     const buffer = wasm.memory.buffer;
-    new Int32Array(buffer, ptr('eStart'), pairs.eStart.length).set(pairs.eStart);
-    new Uint32Array(buffer, ptr('eOffsets'), pairs.eOffsets.length).set(pairs.eOffsets);
-    new Int32Array(buffer, ptr('iStart'), pairs.iStart.length).set(pairs.iStart);
-    new Uint32Array(buffer, ptr('iOffsets'), pairs.iOffsets.length).set(pairs.iOffsets);
-    new Float64Array(buffer, ptr('iWeights'), pairs.iWeights.length).set(pairs.iWeights);
-    new Int32Array(buffer, ptr('slotRow'), pairs.rows.length).set(pairs.rows);
-    new Int32Array(buffer, ptr('chunks'), chunks.length).set(chunks);
+    place(buffer, ptr('eStart'), pairs.eStart);
+    place(buffer, ptr('eOffsets'), pairs.eOffsets);
+    place(buffer, ptr('iStart'), pairs.iStart);
+    place(buffer, ptr('iOffsets'), pairs.iOffsets);
+    place(buffer, ptr('iWeights'), pairs.iWeights);
+    place(buffer, ptr('slotRow'), pairs.rows);
+    place(buffer, ptr('chunks'), chunks);
     for (const key of ['gains', 'x', 'probe', 'acc', 'y', 'rA', 'rB'] as const) new Float64Array(buffer, ptr(key), nPad + 2).fill(0);
     wasm.setLayout(this.kernel, KIND_PAIRS, n, pairs.pairCount, 1, pairs.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), ptr('slotRow'));
     wasm.setChunks(this.kernel, chunks.length - 1, ptr('chunks'));
