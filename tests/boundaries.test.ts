@@ -32,10 +32,32 @@ describe('scripts/check-boundaries.mjs', () => {
     const root = tree({
       'src-shared/model/a.ts': "// import fs from 'node:fs'; window.alert()\nexport const text = 'document.title and window.open';\nexport const x = 1;\n",
       'src-renderer/main.ts': "import { x } from '../src-shared/model/a.js';\nconsole.log(window.location, x);\n",
-      'src-main/worker/w.ts': "import { x } from '../../src-shared/model/a.js';\nimport { readFile } from 'node:fs';\nexport default x;\n",
+      'src-shared/tasks/t.ts': "import { x } from '../model/a.js';\nexport const task = () => x;\n",
+      'src-main/worker/w.ts': "import { task } from '../../src-shared/tasks/t.js';\nimport { readFile } from 'node:fs';\nexport default task;\n",
       'src-main/electron/main.ts': "import { app } from 'electron';\n",
     });
     expect(run(root)).toMatchObject({ status: 0 });
+  });
+
+  it('refuses a worker that reaches past the tasks into the model (rule 4)', () => {
+    const root = tree({
+      'src-shared/model/sim.ts': 'export const simulate = () => 1;\n',
+      'src-main/worker/w.ts': "import { simulate } from '../../src-shared/model/sim.js';\nexport default simulate;\n",
+    });
+    const { status, output } = run(root);
+    expect(status).toBe(1);
+    expect(output).toContain("src-main/worker/w.ts:1: worker files run tasks (src-shared/tasks), not 'src-shared/model/sim.ts' directly");
+  });
+
+  it('refuses an import cycle and names its files once (rule 5)', () => {
+    const root = tree({
+      'src-shared/model/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",
+      'src-shared/model/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n",
+    });
+    const { status, output } = run(root);
+    expect(status).toBe(1);
+    expect(output).toMatch(/src-shared\/model\/a\.ts.*src-shared\/model\/b\.ts|src-shared\/model\/b\.ts.*src-shared\/model\/a\.ts/);
+    expect(output.match(/cycle/gi)?.length).toBe(1);
   });
 
   it('reports each kind of violation with file:line and exits 1', () => {

@@ -16,7 +16,7 @@ import { TaskError } from '../../src-shared/tasks/context.js';
 import { runSimulationTask } from '../../src-shared/tasks/simulation.js';
 import { runTrainingTask } from '../../src-shared/tasks/training.js';
 import { packageVersion } from '../../src-main/services/appVersion.js';
-import { cliTaskContext, optionsLine, CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, progressReporter, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { cliTaskContext, optionsLine, CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, progressReporter, readNpyFile, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
 import { loadGains } from './simulate.js';
 
 export const spec: CommandSpec = {
@@ -28,6 +28,8 @@ export const spec: CommandSpec = {
     rule: { type: 'string', choices: ['reward', 'gradient'], description: 'learning rule', default: 'reward' },
     trials: { type: 'integer', value: 'K', description: 'reward: trials; gradient: Adam iterations', default: 5000 },
     groups: { type: 'integer', value: 'G', description: 'random modulatory groups (default: one gain per neuron)' },
+    'group-labels': { type: 'string', value: 'FILE.npy', description: 'explicit group label (0..G−1) of every neuron, e.g. specialised groups' },
+    trainable: { type: 'string', choices: ['gains', 'x0', 'W', 'rank1'], description: 'gradient: what is trained', default: 'gains' },
     seed: { type: 'integer', value: 'S', description: 'seed of the rule noise and the groups', default: 1 },
     sigma: { type: 'number', value: 'X', description: 'reward: gain noise σ', default: 0.001 },
     alpha: { type: 'number', value: 'X', description: 'reward: low-pass factor α', default: 0.3 },
@@ -67,6 +69,17 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const G = o.groups as number;
     if (G < 1 || G > network.n) throw new CliError(`gainlab train: --groups must be in [1, ${network.n}], got ${G}`, optionsLine(spec));
   }
+  if (o.groups !== undefined && o['group-labels'] !== undefined) throw new CliError('gainlab train: give --groups or --group-labels, not both', optionsLine(spec));
+  if (o.trainable !== 'gains' && rule !== 'gradient') throw new CliError('gainlab train: --trainable applies to --rule gradient only', optionsLine(spec));
+  let labels: number[] | null = null;
+  if (o['group-labels'] !== undefined) {
+    const file = resolvePath(io, o['group-labels'] as string);
+    const read = readNpyFile(file, 'group labels');
+    labels = Array.from(read.data);
+    if (labels.length !== network.n || labels.some((l) => !Number.isInteger(l) || l < 0 || l >= network.n)) {
+      throw new CliError(`gainlab train: ${file} must hold ${network.n} whole labels from 0 to ${network.n - 1}`, optionsLine(spec));
+    }
+  }
   const outDir = resolvePath(io, o.out as string);
   ensureOutputDir(outDir);
 
@@ -83,7 +96,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     alpha: o.alpha,
     learningRate: o.lr,
     // random groups: labels drawn from Rng(seed), exactly as in the app
-    groups: o.groups !== undefined && (o.groups as number) < network.n ? { kind: 'random', count: o.groups } : { kind: 'neuron' },
+    groups: labels ? { kind: 'explicit', labels } : o.groups !== undefined && (o.groups as number) < network.n ? { kind: 'random', count: o.groups } : { kind: 'neuron' },
+    trainable: o.trainable,
     seed,
     sessions: rule === 'gradient' ? 1 : sessions,
     ...(initialGains ? { initialGains } : {}),
@@ -136,7 +150,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     network: dir,
     target: targetFile,
     n: network.n,
-    groups: request.groups.kind === 'neuron' ? network.n : (o.groups as number),
+    groups: request.groups.kind === 'neuron' ? network.n : new Set(result.groupLabels).size,
+    ...(rule === 'gradient' ? { trainable: o.trainable } : {}),
     seed,
     ...(rule === 'reward' ? { sigma: o.sigma, alpha: o.alpha, sessions } : { lr: o.lr }),
     trialsRequested: trials,
