@@ -24,7 +24,7 @@ import { zip, type AsyncZippable } from 'fflate';
 import { GainLabError, type JobDetail, type ParsedRequestOf, type ResponseOf, type SweepFolderInfo, type SweepRequest } from '../../src-shared/ipc/contract.js';
 import type { ExperimentResultRecord, Project } from '../../src-shared/project/schema.js';
 import { sbatchScript } from '../../src-shared/sweeps/sbatch.js';
-import { parseSweepFile, SweepError, type SweepFile } from '../../src-shared/sweeps/schema.js';
+import { parseSweepFile, SWEEP_LIMITS, SweepError, type SweepFile } from '../../src-shared/sweeps/schema.js';
 import { sweepRow } from '../../src-shared/sweeps/record.js';
 import { sweepResultRecord, type SweepResults } from '../../src-shared/sweeps/results.js';
 import { taskStatus } from '../../src-shared/sweeps/status.js';
@@ -132,6 +132,17 @@ async function folderInfo(name: string, dir: string, jobId: string | null): Prom
     else if (failedNotes.has(`${task.id}.json`)) failed++;
   }
   return { name, dir, tasks: plan.tasks.length, done, failed, jobId };
+}
+
+/** A sweep file next to its folder, as JSON (null: missing, too large or not JSON). */
+async function readSweepJson(file: string): Promise<Record<string, unknown> | null> {
+  try {
+    const text = new TextDecoder().decode(await readRegularFile(file, SWEEP_LIMITS.fileBytes));
+    const value = JSON.parse(text) as unknown;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Yield to the event loop (long folder reads stay responsive). */
@@ -299,7 +310,8 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name)).slice(0, 500)) {
         const dir = path.join(root, entry.name);
         const info = await folderInfo(entry.name, dir, runningJob(dir)).catch(() => null);
-        if (info) sweeps.push(info);
+        if (!info) continue;
+        sweeps.push({ ...info, sweep: await readSweepJson(path.join(root, `${entry.name}.sweep.json`)) });
       }
       return { root, sweeps };
     },

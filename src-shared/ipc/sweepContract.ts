@@ -49,6 +49,8 @@ export const sweepFolderSchema = z.object({
   failed: z.number().int(),
   /** The app's job working on it, if one is running. */
   jobId: z.string().nullable(),
+  /** Its sweep file (S.sweeps/NAME.sweep.json), to resume or export it again; null when unreadable. */
+  sweep: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 export type SweepFolderInfo = z.infer<typeof sweepFolderSchema>;
 
