@@ -5,13 +5,16 @@
  * (drawn, SVG export holding the levels). Then Export for a cluster downloads a zip holding the
  * sweep file with its factors, the project, the single-file CLI, the sbatch script with its
  * --array line, the plan and a README of the commands to run on a login node.
+ * A second spec kills its own server in the middle of a sweep: a new server finds the sweep's
+ * folder, Resume finishes it, and the tasks finished before the kill are not run again.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { collectPageErrors, maybeScreenshot, newProjectWithSmallNetwork } from './helpers.js';
+import { startServer, type ServerProcess } from './server.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bundle = path.join(root, 'out/cli/gainlab.mjs');
@@ -155,4 +158,66 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   expect(project.runs).toHaveLength(1);
 
   expect(pageErrors).toEqual([]);
+});
+
+test('a sweep whose server is killed mid-way resumes on the next server without rerunning finished tasks', async ({ page }) => {
+  test.setTimeout(240_000);
+  const configDir = path.join(workDir, 'config-killed');
+  const servers: ServerProcess[] = [];
+  try {
+    const first = await startServer({ GAINLAB_CONFIG_DIR: configDir });
+    servers.push(first);
+    await page.goto(first.url);
+    await expect(page.locator('.app[data-ready="true"]')).toBeAttached();
+    await page.getByRole('button', { name: 'New project' }).click();
+    await page.getByRole('button', { name: 'Draw target…' }).click();
+    await page.getByTestId('target-editor').getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Add to project' }).click();
+    await page.getByRole('tab', { name: 'Build network' }).click();
+    await page.getByLabel('Neurons N').fill('40');
+    await page.getByLabel('Recipe').selectOption('adaptive');
+    await page.getByRole('button', { name: 'Build', exact: true }).click();
+    await page.getByRole('button', { name: 'Add network to project' }).click({ timeout: 60_000 });
+    await page.getByRole('tab', { name: 'Train gains' }).click();
+    await page.getByRole('spinbutton', { name: 'Trials' }).fill('50');
+    await page.getByRole('spinbutton', { name: 'Sessions' }).fill('1');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect(page.getByTestId('open-runs')).toHaveText('Runs (1)…', { timeout: 60_000 });
+    const projectFile = path.join(workDir, 'killed.gainlab');
+    await saveAsPath(page, projectFile);
+
+    await page.getByTestId('open-sweeps').click();
+    await page.getByLabel('Sweep name').fill('long');
+    // long enough tasks (N = 40: ~0.5 ms a trial) that the kill falls in the middle
+    await page.getByLabel('Trials per task').fill('3000');
+    await page.locator('[data-testid="sweep-factor"][data-factor="seed"]').getByTestId('sweep-factor-values').fill('1-8');
+    await expect(page.getByTestId('sweep-plan-tasks')).toHaveText('8', { timeout: 30_000 });
+    await page.getByTestId('sweep-run').click();
+    const tasksDir = path.join(workDir, 'killed.sweeps', 'long', 'tasks');
+    const finished = () => (existsSync(tasksDir) ? readdirSync(tasksDir).filter((name) => !name.startsWith('.')) : []);
+    await expect.poll(() => finished().length, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+    await first.kill();
+    const before = new Map(finished().map((id) => [id, statSync(path.join(tasksDir, id, 'result.json')).mtimeMs]));
+    expect(before.size).toBeLessThan(8);
+
+    const second = await startServer({ GAINLAB_CONFIG_DIR: configDir });
+    servers.push(second);
+    await page.goto(second.url);
+    await expect(page.getByTestId('welcome')).toBeVisible();
+    await page.keyboard.press('Control+O');
+    await page.getByTestId('open-path').fill(projectFile);
+    await page.getByTestId('open-dialog').getByRole('button', { name: 'Open', exact: true }).click();
+    await page.getByTestId('open-sweeps').click();
+    const folder = page.locator('[data-testid="sweep-folder"][data-name="long"]');
+    await expect(folder).toContainText(`${before.size}/8`);
+    await folder.getByRole('button', { name: 'Resume' }).click();
+    await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
+    await expect(page.getByTestId('sweep-progress')).toContainText(`${8 - before.size} run, ${before.size} already done`);
+    await expect(folder).toContainText('8/8');
+    // the tasks finished before the kill were left as they were
+    for (const [id, mtime] of before) expect(statSync(path.join(tasksDir, id, 'result.json')).mtimeMs, id).toBe(mtime);
+    expect(finished()).toHaveLength(8);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
 });
