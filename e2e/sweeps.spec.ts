@@ -12,37 +12,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { collectPageErrors, maybeScreenshot, newProjectWithSmallNetwork } from './helpers.js';
+import { expect, test } from '@playwright/test';
+import { collectPageErrors, inkedPixels, maybeScreenshot, newProjectWithSmallNetwork, saveAsPath } from './helpers.js';
 import { startServer, type ServerProcess } from './server.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bundle = path.join(root, 'out/cli/gainlab.mjs');
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-sweeps-'));
-
-/** Non-white pixels of the first canvas in a plot card (ECharts has drawn something). */
-async function inkedPixels(card: Locator): Promise<number> {
-  type Canvas2d = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null };
-  return card.locator('canvas').first().evaluate((node) => {
-    const canvas = node as unknown as Canvas2d;
-    const context = canvas.getContext('2d');
-    if (!context || canvas.width === 0 || canvas.height === 0) return 0;
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)) count++;
-    return count;
-  });
-}
-
-async function saveAsPath(page: Page, file: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+S');
-  const dialog = page.getByTestId('save-dialog');
-  await expect(dialog).toBeVisible();
-  await dialog.getByLabel('File').fill(file);
-  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(dialog).toBeHidden();
-  await expect(page.getByTestId('project-path')).toHaveAttribute('data-path', file);
-}
 
 test.beforeAll(async () => {
   // `npm run build` makes the single-file CLI; the specs' own build (electron-vite) does not
@@ -167,17 +143,7 @@ test('a sweep whose server is killed mid-way resumes on the next server without 
   try {
     const first = await startServer({ GAINLAB_CONFIG_DIR: configDir });
     servers.push(first);
-    await page.goto(first.url);
-    await expect(page.locator('.app[data-ready="true"]')).toBeAttached();
-    await page.getByRole('button', { name: 'New project' }).click();
-    await page.getByRole('button', { name: 'Draw target…' }).click();
-    await page.getByTestId('target-editor').getByRole('button', { name: 'Generate' }).click();
-    await page.getByRole('button', { name: 'Add to project' }).click();
-    await page.getByRole('tab', { name: 'Build network' }).click();
-    await page.getByLabel('Neurons N').fill('40');
-    await page.getByLabel('Recipe').selectOption('adaptive');
-    await page.getByRole('button', { name: 'Build', exact: true }).click();
-    await page.getByRole('button', { name: 'Add network to project' }).click({ timeout: 60_000 });
+    await newProjectWithSmallNetwork(page, first.url);
     await page.getByRole('tab', { name: 'Train gains' }).click();
     await page.getByRole('spinbutton', { name: 'Trials' }).fill('50');
     await page.getByRole('spinbutton', { name: 'Sessions' }).fill('1');

@@ -7,20 +7,12 @@
  * Grid: every combination of the factors' values. List: the factors' lists zipped (task k takes
  * the k-th value of each), so they must be equally long.
  */
+import type { TrainingRun } from '../project/schema.js';
 import { expandSweep, type ExpandedSweep } from './expand.js';
 import { FACTOR_NAMES, parseSweepFile, SWEEP_LIMITS, SWEEP_SCHEMA_VERSION, SweepError, type FactorName, type GroupsValue, type SweepFile } from './schema.js';
 
-/** What the app knows of a stored run (project/view.ts RunView has these fields). */
-export interface RunSettingsView {
-  id: string;
-  name: string;
-  networkId: string;
-  targetIds: string[];
-  initialConditionIndices: number[];
-  rule: 'reward' | 'gradient';
-  seed: number;
-  settings: Record<string, unknown>;
-}
+/** What a sweep takes of a stored run (project/view.ts RunView has it too). */
+export type RunSettingsView = Pick<TrainingRun, 'id' | 'name' | 'networkId' | 'targetIds' | 'initialConditionIndices' | 'rule' | 'seed' | 'settings'>;
 
 export interface SweepBase {
   networkId: string;
