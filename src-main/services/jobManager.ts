@@ -183,6 +183,10 @@ export function errorFromWorker(error: unknown): ErrorInfo {
   const message = error instanceof Error ? error.message : String(error);
   const deliberate = TaskError.fromWire(message);
   if (deliberate) return { code: deliberate.code, message: deliberate.message };
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY' || /reaching memory limit|heap out of memory/i.test(message)) {
+    return { code: 'worker-crashed', message: 'The computation ran out of the memory one job may use and was stopped; other jobs are not affected. Try a smaller network, fewer samples or fewer sessions.' };
+  }
   return { code: 'worker-crashed', message: `The model worker stopped unexpectedly (${message}). Other jobs are not affected.` };
 }
 

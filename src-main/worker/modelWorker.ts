@@ -7,10 +7,16 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorPoints, GainSnapshot } from '../../src-shared/ipc/contract.js';
+import { setDefaultKernelThreads } from '../../src-shared/model/kernels/threads.js';
 import { TASKS, TaskError, quietContext, isTaskKind, type TaskContext, type TaskInputs } from '../../src-shared/tasks/index.js';
 import { runSweepTask } from '../../src-shared/tasks/sweep.js';
 import { SweepDir } from '../services/sweepDir.js';
+import { createNodeKernelThreads } from './kernelThread.js';
 import type { SocSpectrum, WorkerMessage, WorkerTask } from './protocol.js';
+
+// one run on every core: the kernels of this thread may borrow helper threads while they are free
+// (a busy machine or a second job leaves a kernel on its own thread; the numbers never change)
+setDefaultKernelThreads(createNodeKernelThreads());
 
 /** Worker → main progress batches: often enough for a smooth ~10/s UI, rarely enough to be free. */
 const PROGRESS_POST_MS = 40;

@@ -50,7 +50,8 @@ export function runSocTask(input: SocTaskInput, ctx: TaskContext = quietContext)
     seed: result.seed,
     recipe: result.recipe,
     converged: result.converged,
-    finalAlpha: result.alphaHistory[result.alphaHistory.length - 1],
+    // NaN when stopped before the first Schur form finished (no α measured yet)
+    finalAlpha: result.alphaHistory.length > 0 ? result.alphaHistory[result.alphaHistory.length - 1] : NaN,
     partial: result.stopped,
   };
 }

@@ -4,8 +4,9 @@
  * `gainlab run` of a recipe, sweeps and the experiment definitions.
  *
  * - Reward rule (model-spec §5): rewardRuleLockstep, every session advanced trial by trial
- *   together; one batched pass over W per trial when there are several sessions and one target,
- *   else the sessions' trials one after another on one evaluator (one target: TrialEvaluator;
+ *   together; one batched pass over W per trial when that is faster (preferBatched: from a few
+ *   sessions on, with one target; a batched session gives the same bits as alone), else the
+ *   sessions' trials one after another on one evaluator (one target: TrialEvaluator;
  *   several initial conditions, each with its own target: JointTrialEvaluator, E = Σ E_m).
  *   Session k is seeded Rng.derive(seed, k).
  * - Gradient (model-spec §6): Adam through the RK4 unroll (trainGradient), one deterministic session.
@@ -13,6 +14,7 @@
  *   labels are used as given (specialised groups are resolved to labels before the task).
  */
 import type { GroupsSpec, NetworkPayload, TargetPayload, TrainingResult, TrainingSessionResult } from '../ipc/contract.js';
+import { preferBatched } from '../model/batchSimulator.js';
 import { TrialEvaluator } from '../model/dynamics.js';
 import { trainGradient } from '../model/gradient.js';
 import { neuronSpecificGroups, randomGroups } from '../model/groups.js';
@@ -93,7 +95,8 @@ function sessionEvaluation(input: TrainingTaskInput, sessions: number): { evalua
   const params = input.targets.map((target) => paramsForTarget(network, target));
   const x0Of = (index: number) => input.initialConditions?.[index] ?? network.x0;
   if (input.targets.length === 1) {
-    if (sessions > 1) {
+    // lockstep through one batched pass when it is faster (a batched session has the same bits as alone)
+    if (preferBatched(network.n, sessions)) {
       return { evaluation: { kind: 'batch', network: modelNetwork(network, x0Of(0)), params: params[0], target: input.targets[0].values }, dispose: () => undefined };
     }
     const evaluator = new TrialEvaluator(modelNetwork(network, x0Of(0)), params[0], input.targets[0].values);
