@@ -10,7 +10,7 @@
  *   `gainlab sweep run` of the exported sweep file gives bit for bit what the app's job gave;
  * - refusals: no project file, NaN in a request, a task its inputs cannot run, a missing bundle.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -105,7 +105,10 @@ beforeAll(async () => {
   for (let k = 0; k < 100 && context.services.projects.project().runs.length === 0; k++) await new Promise((r) => setTimeout(r, 20));
 }, 60_000);
 
-afterAll(() => context.dispose());
+afterAll(async () => {
+  await context.dispose();
+  rmSync(workDir, { recursive: true, force: true });
+});
 
 describe('sweeps in the app', () => {
   it('refuses to run or export before the project has a file, but plans', async () => {
@@ -275,7 +278,7 @@ describe('sweeps in the app', () => {
     expect(readme).toContain('node gainlab.mjs sweep collect My_project.sweeps/grid');
 
     // unpacked elsewhere, the CLI runs the exported sweep file: the same task ids and bits
-    const cluster = mkdtempSync(path.join(os.tmpdir(), 'gainlab-sweep-cluster-'));
+    const cluster = path.join(workDir, 'cluster');
     for (const [name, bytes] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(cluster, name)), { recursive: true });
       writeFileSync(path.join(cluster, name), bytes);
