@@ -6,23 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
-import { expect, test, type Locator } from '@playwright/test';
-import { collectPageErrors, maybeScreenshot, openExample } from './helpers.js';
-
-/** Non-white pixels of the first canvas in a plot card (ECharts has drawn something). */
-async function inkedPixels(card: Locator): Promise<number> {
-  // the spec is type-checked without DOM types: the canvas as far as this needs it
-  type Canvas2d = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null };
-  return card.locator('canvas').first().evaluate((node) => {
-    const canvas = node as unknown as Canvas2d;
-    const context = canvas.getContext('2d');
-    if (!context || canvas.width === 0 || canvas.height === 0) return 0;
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)) count++;
-    return count;
-  });
-}
+import { expect, test } from '@playwright/test';
+import { collectPageErrors, inkedPixels, maybeScreenshot, openExample } from './helpers.js';
 
 test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, all data as .zip', async ({ page }) => {
   const pageErrors = collectPageErrors(page);

@@ -24,9 +24,12 @@ export async function drawnPoints(curve: Locator): Promise<number> {
   return Number((await curve.getAttribute('data-points')) ?? '0');
 }
 
-/** Load the app and end on the welcome screen (main may still have a project open from a previous spec). */
-export async function gotoWelcome(page: Page): Promise<void> {
-  await page.goto(appUrl());
+/**
+ * Load the app and end on the welcome screen (main may still have a project open from a previous
+ * spec); `url` for a spec's own server (default the shared one).
+ */
+export async function gotoWelcome(page: Page, url = appUrl()): Promise<void> {
+  await page.goto(url);
   const welcome = page.getByTestId('welcome');
   // the app has asked main for its open project and jobs; the workspace shows if one is open
   await expect(page.locator('.app[data-ready="true"]')).toBeAttached();
@@ -58,8 +61,8 @@ export async function openExample(page: Page): Promise<void> {
  * A new project with a generated target and a small SOC network (N = 40, adaptive recipe: about a
  * second) added with its readout fitted to that target: the start of the primitives and speed specs.
  */
-export async function newProjectWithSmallNetwork(page: Page): Promise<void> {
-  await gotoWelcome(page);
+export async function newProjectWithSmallNetwork(page: Page, url = appUrl()): Promise<void> {
+  await gotoWelcome(page, url);
   await page.getByRole('button', { name: 'New project' }).click();
   await expect(page.getByTestId('workspace')).toBeVisible();
   await page.getByRole('button', { name: 'Draw target…' }).click();
@@ -94,6 +97,32 @@ export async function drawStroke(page: Page, stroke: { x0: number; x1: number; y
     await page.mouse.move(x0 + (x1 - x0) * t, yMid - Math.sin(Math.PI * t) * box.height * stroke.bump);
   }
   await page.mouse.up();
+}
+
+/** Non-white pixels of the first canvas in a plot card (ECharts has drawn something). */
+export async function inkedPixels(card: Locator): Promise<number> {
+  // the spec is type-checked without DOM types: the canvas as far as this needs it
+  type Canvas2d = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null };
+  return card.locator('canvas').first().evaluate((node) => {
+    const canvas = node as unknown as Canvas2d;
+    const context = canvas.getContext('2d');
+    if (!context || canvas.width === 0 || canvas.height === 0) return 0;
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)) count++;
+    return count;
+  });
+}
+
+/** Save As… to a typed path (the web-mode dialog) and wait until the project is bound to it. */
+export async function saveAsPath(page: Page, file: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+S');
+  const dialog = page.getByTestId('save-dialog');
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('File').fill(file);
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('project-path')).toHaveAttribute('data-path', file);
 }
 
 /**

@@ -17,23 +17,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import WebSocket from 'ws';
 import { createWebSocketTransport, webSocketUrl } from '../src-shared/ipc/wsTransport.js';
-import { appUrl, collectPageErrors, gotoWelcome, openExample } from './helpers.js';
+import { appUrl, collectPageErrors, gotoWelcome, openExample, saveAsPath } from './helpers.js';
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-data-'));
 
 function runsInFile(file: string): { id: string; name: string }[] {
   const entries = unzipSync(new Uint8Array(readFileSync(file)));
   return (JSON.parse(new TextDecoder().decode(entries['project.json'])) as { runs: { id: string; name: string }[] }).runs;
-}
-
-async function saveAsPath(page: Page, file: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+S');
-  const dialog = page.getByTestId('save-dialog');
-  await expect(dialog).toBeVisible();
-  await dialog.getByLabel('File').fill(file);
-  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(dialog).toBeHidden();
-  await expect(page.getByTestId('project-path')).toHaveAttribute('data-path', file);
 }
 
 async function train(page: Page, settings: { trials: number; seed: number; sessions?: number }): Promise<void> {

@@ -23,18 +23,25 @@ import { NpyError, parseNpy } from '../../src-shared/model/npy.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import { describeTask, sweepFingerprint, type SweepTask } from '../../src-shared/sweeps/expand.js';
 import type { NetworkShape } from '../../src-shared/sweeps/inputs.js';
-import { costProbeKey, estimateTask, measureSocIterationMs, measureTrialMs, slurmRequests, taskProbes, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
-import { resultsCsv, resultsDocument, type ResultRow, type TaskRecord } from '../../src-shared/sweeps/record.js';
+import { estimateSummary as sharedEstimateSummary, estimateTask, measureSweepCosts, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
+import { planDocument as sharedPlanDocument } from '../../src-shared/sweeps/folder.js';
+import { resultsCsv, resultsDocument, sweepRow, type ResultRow, type TaskRecord } from '../../src-shared/sweeps/record.js';
 import { formatSlurmTime, isSlurmMemory, isSlurmTime, sbatchScript } from '../../src-shared/sweeps/sbatch.js';
 import { countStates, formatArraySpec, parseArraySpec, taskStatus, type SlurmTaskState, type TaskState, type TaskStatus } from '../../src-shared/sweeps/status.js';
-import { median } from '../../src-shared/analysis/statistics.js';
 import { CliError, optionsLine, parseOptions, progressReporter, resolvePath, usageText, type CliIo, type CommandSpec, type ParsedOptions } from '../cliSupport.js';
 import { executeTask, type TaskRunResult } from '../sweep/executeTask.js';
 import { checkTasks, loadSweep, sweepInputs, taskError, type LoadedSweep } from '../sweep/loadSweep.js';
 import { getCliEntry } from '../sweep/entry.js';
 import { runPool } from '../sweep/pool.js';
 import { activeTasks, arrayStates, maxArraySize, submitArray } from '../sweep/slurmClient.js';
-import { PLAN_FORMAT, SLURM_RECORD_FORMAT, SweepDir, writeFileAtomic, type SlurmRecord, type SweepPlan } from '../sweep/sweepDir.js';
+import { SLURM_RECORD_FORMAT, SweepDir as FolderDir, writeFileAtomic, type SlurmRecord, type SweepPlan } from '../../src-main/services/sweepDir.js';
+
+/** A sweep directory whose problems are CliErrors (one line, exit 2). */
+class SweepDir extends FolderDir {
+  constructor(root: string) {
+    super(root, (message) => new CliError(message));
+  }
+}
 
 declare const __GAINLAB_BUNDLE__: boolean | undefined;
 
@@ -184,88 +191,26 @@ function planTasks(file: string): PlannedSweep {
 }
 
 function planDocument(loaded: LoadedSweep, hashes: Map<string, string>, estimates?: Map<string, TaskEstimate>): SweepPlan {
-  return {
-    format: PLAN_FORMAT,
-    formatVersion: 1,
-    name: loaded.sweep.name,
-    sweepFile: loaded.file,
-    fingerprint: sweepFingerprint(loaded.expanded.tasks),
-    factorNames: loaded.expanded.factorNames,
-    createdAt: new Date().toISOString(),
-    tasks: loaded.expanded.tasks.map((task) => ({
-      index: task.index,
-      id: task.id,
-      factors: task.factors as Record<string, string>,
-      inputsHash: hashes.get(task.id)!,
-      ...(estimates ? { estimate: roundEstimate(estimates.get(task.id)!) } : {}),
-    })),
-  };
-}
-
-function roundEstimate(e: TaskEstimate): TaskEstimate {
-  return { cpuSeconds: Math.round(e.cpuSeconds * 1000) / 1000, memoryMB: Math.round(e.memoryMB * 10) / 10 };
+  return sharedPlanDocument({ name: loaded.sweep.name, file: loaded.file, expanded: loaded.expanded }, hashes, new Date().toISOString(), estimates);
 }
 
 interface Estimates {
   perTask: Map<string, TaskEstimate>;
-  measured: Array<{ probe: string; msPerTrial: number }>;
-  socIterationMs: Array<{ n: number; ms: number }>;
   costs: CostTable;
 }
 
 function measureCosts(planned: PlannedSweep, io: CliIo): Estimates {
-  const now = () => performance.now();
-  const trialMs = new Map<string, number>();
-  const socIterationMs = new Map<number, number>();
-  for (const task of planned.loaded.expanded.tasks) {
-    const shape = planned.shapes.get(task.id)!;
-    for (const probe of taskProbes(task.settings, shape)) {
-      const key = costProbeKey(probe);
-      if (trialMs.has(key)) continue;
-      io.stderr.write(`sweep plan: timing ${probe.rule} trials of N = ${probe.n}${probe.targets > 1 ? ` × ${probe.targets} targets` : ''}\n`);
-      trialMs.set(key, measureTrialMs(probe, { now }));
-    }
-    if (task.settings.network.kind === 'soc' && !socIterationMs.has(shape.n)) {
-      io.stderr.write(`sweep plan: timing SOC iterations of N = ${shape.n}\n`);
-      socIterationMs.set(shape.n, measureSocIterationMs(shape.n, { now }));
-    }
-  }
-  const costs: CostTable = { trialMs, socIterationMs, startupMs, baselineMB: process.memoryUsage().rss / 2 ** 20 };
+  const tasks = planned.loaded.expanded.tasks;
+  const shapeOf = (task: SweepTask) => planned.shapes.get(task.id)!;
+  const measured = measureSweepCosts(tasks, shapeOf, { now: () => performance.now(), onProbe: (line) => io.stderr.write(`sweep plan: ${line}\n`) });
+  const costs: CostTable = { ...measured, startupMs, baselineMB: process.memoryUsage().rss / 2 ** 20 };
   const perTask = new Map<string, TaskEstimate>();
-  for (const task of planned.loaded.expanded.tasks) perTask.set(task.id, estimateTask(task.settings, planned.shapes.get(task.id)!, costs));
-  return {
-    perTask,
-    measured: [...trialMs].map(([probe, ms]) => ({ probe, msPerTrial: round(ms, 4) })),
-    socIterationMs: [...socIterationMs].map(([n, ms]) => ({ n, ms: round(ms, 2) })),
-    costs,
-  };
-}
-
-function round(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
+  for (const task of tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));
+  return { perTask, costs };
 }
 
 function estimateSummary(estimates: Estimates, threads: number) {
-  const cpu = [...estimates.perTask.values()].map((e) => e.cpuSeconds);
-  const memory = [...estimates.perTask.values()].map((e) => e.memoryMB);
-  const total = cpu.reduce((a, b) => a + b, 0);
-  const maxCpu = Math.max(...cpu);
-  const maxMemory = Math.max(...memory);
-  const requests = slurmRequests(maxCpu, maxMemory);
-  return {
-    cpuSecondsPerTask: { min: round(Math.min(...cpu), 3), median: round(median(cpu), 3), max: round(maxCpu, 3) },
-    totalCpuSeconds: round(total, 1),
-    wallSecondsHere: round(total / Math.max(1, threads), 1),
-    threadsHere: threads,
-    memoryMBPerTask: { median: round(median(memory), 1), max: round(maxMemory, 1) },
-    slurmRequest: { time: formatSlurmTime(requests.timeMinutes), mem: `${requests.memoryMB}M` },
-    measured: estimates.measured,
-    socIterationMs: estimates.socIterationMs,
-    startupMs: round(estimates.costs.startupMs, 1),
-    baselineMB: round(estimates.costs.baselineMB, 1),
-    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: cores() },
-  };
+  return { ...sharedEstimateSummary(estimates.perTask, estimates.costs, threads), machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: cores() } };
 }
 
 async function planCommand(file: string, o: ParsedOptions, io: CliIo): Promise<number> {
@@ -788,8 +733,8 @@ async function collectCommand(root: string, io: CliIo): Promise<number> {
     }
     rows.push({ task, state, record });
   });
-  const factorNames = plan.factorNames as Parameters<typeof resultsCsv>[1];
-  const csv = resultsCsv(rows, factorNames);
+  const factorNames = plan.factorNames;
+  const csv = resultsCsv(rows.map((row) => sweepRow(row)), factorNames);
   add('results.csv', encoder.encode(csv), 'deflate');
   add('results.json', encoder.encode(`${JSON.stringify(resultsDocument(plan.name, factorNames, rows))}\n`), 'deflate');
   if (sweepText !== null) add('sweep.json', encoder.encode(sweepText), 'deflate');

@@ -14,7 +14,7 @@ import type { TaskProgress } from '../../src-shared/sweeps/runTask.js';
 import { getCliEntry } from './entry.js';
 import { executeTask, type TaskRunResult } from './executeTask.js';
 import { loadSweep, sweepInputs } from './loadSweep.js';
-import { SweepDir } from './sweepDir.js';
+import { SweepDir } from '../../src-main/services/sweepDir.js';
 
 
 export interface SweepWorkerData {

@@ -4,6 +4,7 @@
  * Carriers (Electron IPC, WebSocket) subscribe to the hub to forward events to their renderers.
  */
 import os from 'node:os';
+import path from 'node:path';
 import type { EventChannel, EventPayloadOf } from '../../src-shared/ipc/contract.js';
 import { loadExampleProject } from './example.js';
 import { createHandlers, type AppServices, type Dialogs, type HandlerTable } from './handlers.js';
@@ -66,6 +67,11 @@ export interface AppContextOptions {
   createProjects?: (hub: EventHub) => ProjectsApi;
   /** Autosave interval of the default session (ms; default 60 s). */
   autosaveIntervalMs?: number;
+  /**
+   * The single-file CLI sweep exports carry; default out/cli/gainlab.mjs beside the built worker
+   * (out/main/modelWorker.js → out/cli/gainlab.mjs; `npm run build` makes it).
+   */
+  cliBundleFile?: string | null;
 }
 
 export interface AppContext {
@@ -121,6 +127,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     jobs,
     projects,
     dialogs: options.dialogs,
+    cliBundleFile: options.cliBundleFile !== undefined ? options.cliBundleFile : path.join(path.dirname(options.workerFile), '..', 'cli', 'gainlab.mjs'),
   };
   return {
     hub,

@@ -33,6 +33,7 @@ import { createPrimitivesHandlers } from './primitivesService.js';
 import { createSpeedHandlers } from './speedService.js';
 import { ensureSaveFolder } from './pathSafety.js';
 import { startExperimentJob } from './experimentJobs.js';
+import { createSweepHandlers } from './sweepService.js';
 
 /** Native dialogs (Electron only). Web mode has none: a path must come with the request. */
 export interface Dialogs {
@@ -48,6 +49,8 @@ export interface AppServices {
   jobs: JobManager;
   projects: ProjectsApi;
   dialogs?: Dialogs;
+  /** The single-file CLI a sweep's cluster export carries (out/cli/gainlab.mjs), if built. */
+  cliBundleFile?: string | null;
 }
 
 export type Handler<C extends InvokeChannel> = (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;
@@ -331,6 +334,8 @@ export function createHandlers(services: AppServices): HandlerTable {
     ...createPrimitivesHandlers({ jobs, projects, owner }),
     // speed manifolds (model-spec §10): speedService.ts
     ...createSpeedHandlers({ jobs, projects, owner }),
+    // parameter sweeps (the Sweeps view): sweepService.ts
+    ...createSweepHandlers({ jobs, projects, owner, version: services.version, cliBundleFile: services.cliBundleFile ?? null }),
   };
 }
 

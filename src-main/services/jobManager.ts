@@ -37,12 +37,15 @@ import {
   type TargetPayload,
   type TrainingOptions,
   type TrainingRequest,
+  type SweepRequest,
 } from '../../src-shared/ipc/contract.js';
 import { TaskError } from '../../src-shared/tasks/context.js';
 import type { TaskInputs } from '../../src-shared/tasks/index.js';
 import type { PrimitivesFitResult, PrimitivesFitTask, PrimitivesLibraryResult, PrimitivesTask } from '../../src-shared/tasks/primitives.js';
 import type { PrepareNetworkInput, PreparedNetwork, SimulationInput } from '../../src-shared/tasks/simulation.js';
 import type { TrainingTaskInput } from '../../src-shared/tasks/training.js';
+import type { SweepPlanInput, SweepPlanResult, SweepResultsInput, SweepTaskInput } from '../../src-shared/tasks/sweep.js';
+import type { SweepResults } from '../../src-shared/sweeps/results.js';
 import type { SocSpectrum, WorkerMessage, WorkerTask } from '../worker/protocol.js';
 
 /** The part of a piscina pool the manager uses (see workerPool.ts). */
@@ -92,7 +95,7 @@ interface JobRecord {
   label: string;
   owner: JobOwner | null;
   status: JobStatus;
-  request: TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions;
+  request: JobRequest;
   done: number;
   total: number;
   /** Reported by the worker when done/total is not the measure (SOC builds). */
@@ -120,6 +123,8 @@ interface JobRecord {
   settled: Promise<void>;
 }
 
+type JobRequest = TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions | SweepRequest;
+
 export interface JobManager {
   /**
    * `groups`: the labels the worker trains with, when the request names them by reference
@@ -141,7 +146,20 @@ export interface JobManager {
   startSpeed(options: SpeedOptions, resolved: { network: NetworkPayload; initialConditions: Float64Array }, owner?: JobOwner | null): Promise<{ jobId: string }>;
   /** A paper experiment definition by name (worker/experimentTask.ts); network null = the definition's own. */
   startExperiment(options: ExperimentOptions, resolved: { network: NetworkPayload | null; target: Float64Array | null; label: string }, owner?: JobOwner | null): Promise<{ jobId: string }>;
-  /** Stop a job, or with `session` only that session of a training job (element 1 + session of the stop flag). */
+  /**
+   * A sweep's tasks in order as one job (src-shared/tasks/sweep.ts); `input.dir` is its folder,
+   * which the worker writes each finished task to. Session 0's stop flag pauses it after the
+   * running task.
+   */
+  startSweep(request: SweepRequest, input: SweepTaskInput, label: string, owner?: JobOwner | null): Promise<{ jobId: string }>;
+  /** A sweep checked against its inputs and its costs measured, on the interactive pool. */
+  planSweep(input: SweepPlanInput): Promise<SweepPlanResult>;
+  /** The results in a collected sweep archive, read on the interactive pool. */
+  decodeSweepResults(input: SweepResultsInput): Promise<SweepResults>;
+  /**
+   * Stop a job, or with `session` only that session of a training job (element 1 + session of the
+   * stop flag); for a sweep job, session 0 pauses it after its running task.
+   */
   cancel(jobId: string, session?: number): { jobId: string; status: JobStatus };
   list(): JobSummary[];
   get(jobId: string): JobDetail;
@@ -353,6 +371,11 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       if (status === 'done') job.done = job.total;
     }
     if (result?.kind === 'experiment' && status === 'done') job.percent = 100;
+    if (result?.kind === 'sweep') {
+      job.total = result.tasks;
+      job.done = result.rows.filter((row) => row.state === 'done' || row.state === 'failed').length;
+      if (status === 'done') job.percent = 100;
+    }
     if (result?.kind === 'speed') {
       // speed manifold: the joint error of the slowest speed learned (the fast one, g = 1, is 0)
       const slowest = result.errors[result.errors.length - 1];
@@ -389,7 +412,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     );
   }
 
-  function createRecord(kind: JobKind, label: string, request: TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions, total: number, owner: JobOwner | null): JobRecord {
+  function createRecord(kind: JobKind, label: string, request: JobRequest, total: number, owner: JobOwner | null): JobRecord {
     return {
       jobId: newJobId(),
       kind,
@@ -430,7 +453,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   function launch<K extends JobKind>(
     kind: K,
     label: string,
-    request: TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions,
+    request: JobRequest,
     total: number,
     owner: JobOwner | null,
     input: TaskInputs[K],
@@ -506,10 +529,24 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       return launch('experiment', resolved.label, options, 0, owner, { options, network: resolved.network, target: resolved.target });
     },
 
+    async startSweep(request, input, label, owner = null) {
+      ensureOpen();
+      return launch('sweep', label, request, 0, owner, input);
+    },
+
+    async planSweep(input) {
+      return (await interactive('sweep-plan', input)) as SweepPlanResult;
+    },
+
+    async decodeSweepResults(input) {
+      return (await interactive('sweep-results', input)) as SweepResults;
+    },
+
     cancel(jobId, session) {
       const job = requireJob(jobId);
       if (session !== undefined) {
-        if (job.kind !== 'training') throw new GainLabError('invalid-payload', 'Only training jobs have sessions to stop.');
+        if (job.kind === 'sweep' && session !== 0) throw new GainLabError('invalid-payload', 'A sweep job pauses with session 0.');
+        if (job.kind !== 'training' && job.kind !== 'sweep') throw new GainLabError('invalid-payload', 'Only training jobs have sessions to stop (and sweep jobs pause).');
         if (1 + session >= job.stopFlag.length) throw new GainLabError('invalid-payload', `There is no session ${session + 1}.`);
         if (!isFinal(job.status)) Atomics.store(job.stopFlag, 1 + session, 1);
         return { jobId, status: job.status };

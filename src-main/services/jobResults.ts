@@ -4,7 +4,8 @@
  * gradient, grouped or neuron-specific, refinements, a library's patterns), speed manifolds and
  * experiment results. SOC builds are not: a built W becomes a network only when the user adds it
  * (choosing its readout). A cancelled job keeps what it reached (status 'cancelled'); a failed one
- * has no result to keep.
+ * has no result to keep. A sweep job is kept when it ran every task (its folder keeps the tasks of
+ * a paused or cancelled one; the Sweeps view's Import results stores those).
  *
  * `createResultRouter` listens for finished jobs and delivers each result to its project
  * (projectsApi.ts `deliver`: applied when open, kept for it otherwise).
@@ -21,6 +22,7 @@ import type { ProjectChanges } from '../../src-shared/project/edits.js';
 import type { ExperimentResultRecord, SpeedManifold, TrainingRun } from '../../src-shared/project/schema.js';
 import type { JobManager } from './jobManager.js';
 import type { ProjectsApi } from './projectsApi.js';
+import { sweepRecordFromJob } from './sweepService.js';
 
 function iso(ms: number | null, fallback: Date): string {
   return ms === null ? fallback.toISOString() : new Date(ms).toISOString();
@@ -158,6 +160,9 @@ export function changesFromJob(detail: JobDetail, now = new Date()): ProjectChan
       const networkId = (detail.request as { networkId?: string }).networkId ?? null;
       return { upsertExperimentResults: [experimentResultFromJob(detail, networkId, now)] };
     }
+    case 'sweep':
+      // a sweep that ran every task (a paused or cancelled one stays in its folder: Import results keeps it)
+      return detail.status === 'done' && detail.result.kind === 'sweep' && !detail.result.partial ? { upsertExperimentResults: [sweepRecordFromJob(detail, null, now)] } : null;
     default:
       return null;
   }

@@ -8,7 +8,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorPoints, GainSnapshot } from '../../src-shared/ipc/contract.js';
 import { setDefaultKernelThreads } from '../../src-shared/model/kernels/threads.js';
-import { TASKS, TaskError, quietContext, isTaskKind, type TaskContext } from '../../src-shared/tasks/index.js';
+import { TASKS, TaskError, quietContext, isTaskKind, type TaskContext, type TaskInputs } from '../../src-shared/tasks/index.js';
+import { runSweepTask } from '../../src-shared/tasks/sweep.js';
+import { SweepDir } from '../services/sweepDir.js';
 import { createNodeKernelThreads } from './kernelThread.js';
 import type { SocSpectrum, WorkerMessage, WorkerTask } from './protocol.js';
 
@@ -109,7 +111,7 @@ class PortContext implements TaskContext {
 
 export default async function runModelTask(task: WorkerTask): Promise<unknown> {
   if (!isTaskKind(task.kind)) throw new Error(TaskError.toWire(new TaskError('invalid-payload', `unknown task kind ${String(task.kind)}`)));
-  const run = TASKS[task.kind] as (input: unknown, ctx: TaskContext) => unknown;
+  const run = (task.kind === 'sweep' ? runSweepJob : TASKS[task.kind]) as (input: unknown, ctx: TaskContext) => unknown;
   const context = task.port && task.stopFlag ? new PortContext(task.port, task.stopFlag) : null;
   context?.post({ type: 'started' });
   try {
@@ -124,4 +126,13 @@ export default async function runModelTask(task: WorkerTask): Promise<unknown> {
     if (error instanceof TaskError) throw new Error(TaskError.toWire(error));
     throw error;
   }
+}
+
+/**
+ * A sweep job writes each finished task to its folder itself (the same files `gainlab sweep run
+ * --out DIR` writes: sweepDir.ts), so a killed server loses at most the task that was running.
+ */
+function runSweepJob(input: TaskInputs['sweep'], ctx: TaskContext): unknown {
+  if (!input.dir) return TASKS.sweep(input, ctx);
+  return runSweepTask(input, ctx, { folder: new SweepDir(input.dir), maxRssMB: () => Math.round(process.resourceUsage().maxRSS / 1024) });
 }

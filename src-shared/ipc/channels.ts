@@ -44,6 +44,12 @@ export const CHANNELS = {
   // motor primitives (model-spec §9)
   primitivesCreateLibrary: 'primitives:create-library',
   primitivesFit: 'primitives:fit',
+  // parameter sweeps of the open project (sweepContract.ts)
+  sweepsPlan: 'sweeps:plan',
+  sweepsRun: 'sweeps:run',
+  sweepsList: 'sweeps:list',
+  sweepsExport: 'sweeps:export',
+  sweepsImport: 'sweeps:import',
 } as const;
 
 export const EVENTS = {

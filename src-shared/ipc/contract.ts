@@ -37,6 +37,10 @@ import { COLLECTIONS } from '../project/edits.js';
 import { experimentJobResultSchema, experimentRequestSchema } from './experimentContract.js';
 export * from './experimentContract.js';
 // --- end experiment jobs ---
+// --- parameter sweeps (the Sweeps view; sweepContract.ts) ---
+import { sweepInvokeContract, sweepJobResultSchema, sweepRequestSchema } from './sweepContract.js';
+export * from './sweepContract.js';
+// --- end parameter sweeps ---
 
 export { CHANNELS, EVENTS, ELECTRON_CHANNEL_PREFIX } from './channels.js';
 
@@ -416,7 +420,7 @@ export type SpeedResult = z.infer<typeof speedResultSchema>;
 export const JOB_STATUSES = ['queued', 'running', 'done', 'cancelled', 'failed'] as const;
 export const jobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
-export const jobKindSchema = z.enum(['training', 'soc', 'speed', 'experiment']);
+export const jobKindSchema = z.enum(['training', 'soc', 'speed', 'experiment', 'sweep']);
 export type JobKind = z.infer<typeof jobKindSchema>;
 
 export const trainingSessionResultSchema = z.object({
@@ -469,7 +473,7 @@ export const socResultSchema = z.object({
 });
 export type SocResult = z.infer<typeof socResultSchema>;
 
-export const jobResultSchema = z.discriminatedUnion('kind', [trainingResultSchema, socResultSchema, speedResultSchema, experimentJobResultSchema]);
+export const jobResultSchema = z.discriminatedUnion('kind', [trainingResultSchema, socResultSchema, speedResultSchema, experimentJobResultSchema, sweepJobResultSchema]);
 export type JobResult = z.infer<typeof jobResultSchema>;
 
 export const jobSummarySchema = z.object({
@@ -511,7 +515,7 @@ export const gainSnapshotSchema = z.object({
 export type GainSnapshot = z.infer<typeof gainSnapshotSchema>;
 
 export const jobDetailSchema = jobSummarySchema.extend({
-  request: z.union([trainingRequestSchema, socRequestSchema, speedRequestSchema, experimentRequestSchema]),
+  request: z.union([trainingRequestSchema, socRequestSchema, speedRequestSchema, experimentRequestSchema, sweepRequestSchema]),
   /** Error points received so far, per session (the live error curve). */
   errorsBySession: z.array(z.array(z.number())),
   /** Training: gain snapshots received so far (all sessions, in arrival order). */
@@ -902,6 +906,7 @@ export const invokeContract = {
     request: primitivesFitRequestSchema,
     response: primitivesFitResponseSchema,
   },
+  ...sweepInvokeContract,
 } as const;
 
 export const eventContract = {

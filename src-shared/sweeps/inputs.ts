@@ -34,8 +34,12 @@ export interface SweepInputLoaders {
   /** W.npy, x0.npy and readout.npy of a network folder. */
   networkDir(path: string): Network;
   npy(path: string): { shape: number[]; data: Float64Array };
-  project(path: string): Project;
+  /** The networks and targets of a project file (the rest of a project is not read). */
+  project(path: string): SweepProjectData;
 }
+
+/** What a sweep reads of a project. */
+export type SweepProjectData = Pick<Project, 'networks' | 'targets'>;
 
 /** What planning needs to know of a network without building it. */
 export interface NetworkShape {
@@ -95,7 +99,7 @@ function channelsOfShape(shape: number[]): number {
 
 /** Resolves and caches networks and targets for the tasks of one sweep. */
 export class SweepInputs {
-  private readonly projects = new Map<string, Project>();
+  private readonly projects = new Map<string, SweepProjectData>();
   private readonly shapes = new Map<string, NetworkShape>();
   private readonly networks = new Map<string, LoadedNetwork>();
   private readonly networkHashes = new Map<string, string>();
@@ -107,7 +111,7 @@ export class SweepInputs {
     private readonly options: InputResolverOptions = {},
   ) {}
 
-  private project(path: string): Project {
+  private project(path: string): SweepProjectData {
     let project = this.projects.get(path);
     if (!project) {
       project = this.loaders.project(path);

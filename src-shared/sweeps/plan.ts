@@ -19,9 +19,11 @@ import type { DynamicsParams } from '../model/params.js';
 import { Rng } from '../model/rng.js';
 import { buildSoc } from '../model/soc.js';
 import { generateTarget } from '../model/targets.js';
+import { median } from '../analysis/statistics.js';
 import { JointTrialEvaluator } from '../speed/jointEvaluator.js';
-import type { TaskSettings } from './expand.js';
+import type { SweepTask, TaskSettings } from './expand.js';
 import type { NetworkShape } from './inputs.js';
+import { formatSlurmTime } from './sbatch.js';
 
 /**
  * Iterations of the adaptive SOC recipe to convergence, measured here for seed 1: 229 at N = 40,
@@ -183,5 +185,71 @@ export function slurmRequests(maxCpuSeconds: number, maxMemoryMB: number): { tim
   return {
     timeMinutes: Math.max(5, Math.ceil((2 * maxCpuSeconds + 120) / 60)),
     memoryMB: Math.max(256, Math.ceil((1.5 * maxMemoryMB + 64) / 64) * 64),
+  };
+}
+
+/** Every cost probe (and SOC size) the tasks of a sweep need, each timed once. */
+export function measureSweepCosts(
+  tasks: readonly SweepTask[],
+  shapeOf: (task: SweepTask) => NetworkShape,
+  options: MeasureOptions & { onProbe?: (line: string) => void },
+): Pick<CostTable, 'trialMs' | 'socIterationMs'> {
+  const trialMs = new Map<string, number>();
+  const socIterationMs = new Map<number, number>();
+  for (const task of tasks) {
+    const shape = shapeOf(task);
+    for (const probe of taskProbes(task.settings, shape)) {
+      const key = costProbeKey(probe);
+      if (trialMs.has(key)) continue;
+      options.onProbe?.(`timing ${probe.rule} trials of N = ${probe.n}${probe.targets > 1 ? ` × ${probe.targets} targets` : ''}`);
+      trialMs.set(key, measureTrialMs(probe, options));
+    }
+    if (task.settings.network.kind === 'soc' && !socIterationMs.has(shape.n)) {
+      options.onProbe?.(`timing SOC iterations of N = ${shape.n}`);
+      socIterationMs.set(shape.n, measureSocIterationMs(shape.n, options));
+    }
+  }
+  return { trialMs, socIterationMs };
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+/** What `gainlab sweep plan` prints and the app's Sweeps view shows of a sweep's estimates. */
+export interface EstimateSummary {
+  cpuSecondsPerTask: { min: number; median: number; max: number };
+  totalCpuSeconds: number;
+  /** Total CPU time over `threadsHere` threads. */
+  wallSecondsHere: number;
+  threadsHere: number;
+  memoryMBPerTask: { median: number; max: number };
+  /** What each array task asks SLURM for (slurmRequests of the largest task). */
+  slurmRequest: { time: string; mem: string };
+  measured: Array<{ probe: string; msPerTrial: number }>;
+  socIterationMs: Array<{ n: number; ms: number }>;
+  startupMs: number;
+  baselineMB: number;
+}
+
+export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, costs: CostTable, threads: number): EstimateSummary {
+  const cpu = [...perTask.values()].map((e) => e.cpuSeconds);
+  const memory = [...perTask.values()].map((e) => e.memoryMB);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  const maxCpu = Math.max(...cpu);
+  const maxMemory = Math.max(...memory);
+  const requests = slurmRequests(maxCpu, maxMemory);
+  return {
+    cpuSecondsPerTask: { min: round(Math.min(...cpu), 3), median: round(median(cpu), 3), max: round(maxCpu, 3) },
+    totalCpuSeconds: round(total, 1),
+    wallSecondsHere: round(total / Math.max(1, threads), 1),
+    threadsHere: threads,
+    memoryMBPerTask: { median: round(median(memory), 1), max: round(maxMemory, 1) },
+    slurmRequest: { time: formatSlurmTime(requests.timeMinutes), mem: `${requests.memoryMB}M` },
+    measured: [...costs.trialMs].map(([probe, ms]) => ({ probe, msPerTrial: round(ms, 4) })),
+    socIterationMs: [...costs.socIterationMs].map(([n, ms]) => ({ n, ms: round(ms, 2) })),
+    startupMs: round(costs.startupMs, 1),
+    baselineMB: round(costs.baselineMB, 1),
   };
 }

@@ -24,7 +24,6 @@ import { columnsToCsv, mean, sd } from '../analysis/statistics.js';
 import { sha256OfFloat64 } from '../runs/sha256.js';
 import type { SweepTask } from './expand.js';
 import type { TaskOutcome } from './runTask.js';
-import type { FactorName } from './schema.js';
 
 export const TASK_RECORD_FORMAT = 'gainlab-sweep-task';
 export const TASK_RECORD_VERSION = 1;
@@ -173,14 +172,14 @@ export function parseTaskRecord(text: string, id: string): { record: TaskRecord 
   return { record: parsed.data };
 }
 
-/** One row of the results table. */
+/** One row of the results table: a task with its record (null while it has none). */
 export interface ResultRow {
   task: Pick<SweepTask, 'index' | 'id' | 'factors'>;
   state: string;
   record: TaskRecord | null;
 }
 
-const RESULT_COLUMNS = [
+export const RESULT_COLUMNS = [
   'n',
   'groupCount',
   'bestError',
@@ -196,42 +195,71 @@ const RESULT_COLUMNS = [
   'setupMs',
   'host',
 ] as const;
+export type ResultColumn = (typeof RESULT_COLUMNS)[number];
+
+/**
+ * A row of the results table as plain values (what a job result carries and the app plots): the
+ * task, its state and, for a done task, the numbers of its record (null: not finite).
+ */
+export interface SweepRow {
+  index: number;
+  id: string;
+  state: string;
+  factors: Record<string, string>;
+  values: { [K in Exclude<ResultColumn, 'host'>]: number | null } & { host: string } | null;
+  /** Why a task is not done (a failure's message), when known. */
+  reason?: string;
+}
+
+export function sweepRow(row: ResultRow, reason?: string): SweepRow {
+  const r = row.record;
+  return {
+    index: row.task.index,
+    id: row.task.id,
+    state: row.state,
+    factors: { ...(row.task.factors as Record<string, string>) },
+    values: r
+      ? {
+          n: r.n,
+          groupCount: r.groupCount,
+          bestError: r.bestError,
+          initialError: r.initialError,
+          finalError: r.finalError,
+          bestTrial: r.bestTrial,
+          trialsDone: r.trialsDone,
+          gainsMean: r.gains.mean,
+          gainsSd: r.gains.sd,
+          gainsMin: r.gains.min,
+          gainsMax: r.gains.max,
+          elapsedMs: r.elapsedMs,
+          setupMs: r.setupMs,
+          host: r.host,
+        }
+      : null,
+    ...(reason ? { reason } : {}),
+  };
+}
 
 /** The results table as CSV (empty cells for tasks without a result; NaN for non-finite errors). */
-export function resultsCsv(rows: readonly ResultRow[], factorNames: readonly FactorName[]): string {
+export function resultsCsv(rows: readonly SweepRow[], factorNames: readonly string[]): string {
   const columns: Record<string, Array<number | string>> = { index: [], id: [], state: [] };
   for (const name of factorNames) columns[name] = [];
   for (const name of RESULT_COLUMNS) columns[name] = [];
-  const num = (value: number | null | undefined): number | string => (value === undefined ? '' : value === null ? NaN : value);
   for (const row of rows) {
-    columns.index.push(row.task.index);
-    columns.id.push(row.task.id);
+    columns.index.push(row.index);
+    columns.id.push(row.id);
     columns.state.push(row.state);
-    for (const name of factorNames) columns[name].push(row.task.factors[name] ?? '');
-    const r = row.record;
-    const values: Record<(typeof RESULT_COLUMNS)[number], number | string> = {
-      n: num(r?.n),
-      groupCount: num(r?.groupCount),
-      bestError: num(r?.bestError),
-      initialError: num(r?.initialError),
-      finalError: num(r?.finalError),
-      bestTrial: num(r?.bestTrial),
-      trialsDone: num(r?.trialsDone),
-      gainsMean: num(r?.gains.mean),
-      gainsSd: num(r?.gains.sd),
-      gainsMin: num(r?.gains.min),
-      gainsMax: num(r?.gains.max),
-      elapsedMs: num(r?.elapsedMs),
-      setupMs: num(r?.setupMs),
-      host: r?.host ?? '',
-    };
-    for (const name of RESULT_COLUMNS) columns[name].push(values[name]);
+    for (const name of factorNames) columns[name].push(row.factors[name] ?? '');
+    for (const name of RESULT_COLUMNS) {
+      const value = row.values?.[name];
+      columns[name].push(value === undefined ? '' : value === null ? NaN : value);
+    }
   }
   return columnsToCsv(columns);
 }
 
 /** results.json of a collected sweep. */
-export function resultsDocument(name: string, factorNames: readonly FactorName[], rows: readonly ResultRow[]): unknown {
+export function resultsDocument(name: string, factorNames: readonly string[], rows: readonly ResultRow[]): unknown {
   return {
     format: SWEEP_RESULTS_FORMAT,
     formatVersion: SWEEP_RESULTS_VERSION,

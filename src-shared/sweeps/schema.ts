@@ -177,7 +177,7 @@ export const sweepFileSchema = z.strictObject({
     .string()
     .min(1)
     .max(120)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'name: letters, digits, ".", "_" and "-" only (it names the SLURM job and files)' }),
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'letters, digits, ".", "_" and "-" only (it names the SLURM job and files)' }),
   description: z.string().max(4000).optional(),
   base: baseSchema,
   design: z.enum(['grid', 'list']).default('grid'),

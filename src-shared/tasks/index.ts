@@ -8,6 +8,7 @@ import { runPrimitivesTask, type PrimitivesTask } from './primitives.js';
 import { prepareNetworkTask, runSimulationTask, type PrepareNetworkInput, type SimulationInput } from './simulation.js';
 import { runSocTask, type SocTaskInput } from './soc.js';
 import { runSpeedTask, type SpeedTaskInput } from './speed.js';
+import { decodeSweepResultsTask, planSweepTask, runSweepTask, type SweepPlanInput, type SweepResultsInput, type SweepTaskInput } from './sweep.js';
 import { runTrainingTask, type TrainingTaskInput } from './training.js';
 
 export interface TaskInputs {
@@ -18,6 +19,10 @@ export interface TaskInputs {
   simulate: SimulationInput;
   'prepare-network': PrepareNetworkInput;
   primitives: PrimitivesTask;
+  /** A sweep's tasks in order (a worker gives it the sweep's folder: modelWorker.ts). */
+  sweep: SweepTaskInput;
+  'sweep-plan': SweepPlanInput;
+  'sweep-results': SweepResultsInput;
 }
 
 export type TaskKind = keyof TaskInputs;
@@ -30,6 +35,9 @@ export const TASKS: { [K in TaskKind]: (input: TaskInputs[K], ctx: TaskContext) 
   simulate: (input) => runSimulationTask(input),
   'prepare-network': (input) => prepareNetworkTask(input),
   primitives: (input) => runPrimitivesTask(input),
+  sweep: (input, ctx) => runSweepTask(input, ctx),
+  'sweep-plan': (input) => planSweepTask(input),
+  'sweep-results': (input) => decodeSweepResultsTask(input),
 };
 
 export function isTaskKind(kind: unknown): kind is TaskKind {

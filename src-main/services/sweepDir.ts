@@ -1,5 +1,7 @@
 /**
- * The output directory of a sweep (`--out DIR`) and everything read from or written to it:
+ * The output directory of a sweep (`--out DIR`, or `<project>.sweeps/NAME/` of the app) and
+ * everything read from or written to it — shared by `gainlab sweep`, the app's sweep service and
+ * the model worker's sweep jobs, so the CLI and the app read each other's folders:
  *
  *   DIR/sweep.json            the sweep file as it was planned (collect packs it)
  *   DIR/plan.json             tasks in index order (index ↔ id, inputs hash, estimates)
@@ -11,6 +13,8 @@
  *
  * Every file is written to a temporary name and renamed, so a killed process leaves either the old
  * file or the new one, never half of one; a task's directory appears only when it is complete.
+ * Problems a user can act on are thrown through `errorOf` (the CLI makes them CliErrors: one line,
+ * exit 2; the app's services, GainLabErrors).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,31 +23,17 @@ import path from 'node:path';
 import { z } from 'zod';
 import { encodeNpy } from '../../src-shared/model/npy.js';
 import type { SweepTask } from '../../src-shared/sweeps/expand.js';
+import { planSchema, type SweepFolder, type SweepPlan, type SweepTaskHost } from '../../src-shared/sweeps/folder.js';
 import { parseTaskRecord, type TaskArrays, type TaskRecord } from '../../src-shared/sweeps/record.js';
 import type { TaskEvidence } from '../../src-shared/sweeps/status.js';
-import { CliError } from '../cliSupport.js';
 
-export const PLAN_FORMAT = 'gainlab-sweep-plan';
+export { PLAN_FORMAT, planSchema, type SweepPlan } from '../../src-shared/sweeps/folder.js';
+
+/** Makes the error a problem is reported with. */
+export type ErrorFactory = (message: string) => Error;
+const plainError: ErrorFactory = (message) => new Error(message);
+
 export const SLURM_RECORD_FORMAT = 'gainlab-sweep-slurm';
-
-const planTaskSchema = z.object({
-  index: z.number().int().min(0),
-  id: z.string().regex(/^[0-9a-f]{16}$/),
-  factors: z.record(z.string(), z.string()),
-  inputsHash: z.string().regex(/^[0-9a-f]{64}$/),
-  estimate: z.object({ cpuSeconds: z.number(), memoryMB: z.number() }).optional(),
-});
-export const planSchema = z.object({
-  format: z.literal(PLAN_FORMAT),
-  formatVersion: z.literal(1),
-  name: z.string(),
-  sweepFile: z.string(),
-  fingerprint: z.string(),
-  factorNames: z.array(z.string()),
-  createdAt: z.string(),
-  tasks: z.array(planTaskSchema).max(100_000),
-});
-export type SweepPlan = z.infer<typeof planSchema>;
 
 const submissionSchema = z.object({
   jobId: z.string().regex(/^\d+$/),
@@ -75,24 +65,24 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
 }
 
-function readJson<T>(file: string, schema: z.ZodType<T>, what: string): T | null {
+function readJson<T>(file: string, schema: z.ZodType<T>, what: string, errorOf: ErrorFactory = plainError): T | null {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new CliError(`${what}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw errorOf(`${what}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new CliError(`${what}: ${file} is not JSON`);
+    throw errorOf(`${what}: ${file} is not JSON`);
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CliError(`${what}: ${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+    throw errorOf(`${what}: ${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
   }
   return parsed.data;
 }
@@ -100,9 +90,12 @@ function readJson<T>(file: string, schema: z.ZodType<T>, what: string): T | null
 const markerSchema = z.object({ host: z.string(), pid: z.number().int(), startedAt: z.string() });
 const failureSchema = z.object({ error: z.string(), host: z.string(), at: z.string() });
 
-export class SweepDir {
+export class SweepDir implements SweepFolder {
   readonly tasksDir: string;
-  constructor(readonly root: string) {
+  constructor(
+    readonly root: string,
+    private readonly errorOf: ErrorFactory = plainError,
+  ) {
     this.tasksDir = path.join(root, 'tasks');
   }
 
@@ -129,12 +122,12 @@ export class SweepDir {
     try {
       mkdirSync(this.tasksDir, { recursive: true });
     } catch (error) {
-      throw new CliError(`cannot create the sweep directory ${this.root} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw this.errorOf(`cannot create the sweep directory ${this.root} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
   }
 
   readPlan(): SweepPlan | null {
-    return readJson(this.planFile, planSchema, 'sweep plan');
+    return readJson(this.planFile, planSchema, 'sweep plan', this.errorOf);
   }
 
   writePlan(plan: SweepPlan, sweepText: string): void {
@@ -143,7 +136,7 @@ export class SweepDir {
   }
 
   readSlurm(): SlurmRecord | null {
-    return readJson(this.slurmFile, slurmRecordSchema, 'SLURM record');
+    return readJson(this.slurmFile, slurmRecordSchema, 'SLURM record', this.errorOf);
   }
 
   writeSlurm(record: SlurmRecord): void {
@@ -186,10 +179,10 @@ export class SweepDir {
 
   /** Results and markers of one task (SLURM's word is added by the caller). */
   evidence(id: string): Omit<TaskEvidence, 'slurm'> {
-    const running = readJson(this.markerFile('running', id), markerSchema, 'running marker');
+    const running = readJson(this.markerFile('running', id), markerSchema, 'running marker', this.errorOf);
     return {
       result: this.readResult(id),
-      failure: readJson(this.markerFile('failed', id), failureSchema, 'failure marker'),
+      failure: readJson(this.markerFile('failed', id), failureSchema, 'failure marker', this.errorOf),
       running: running ? { ...running, alive: running.host === os.hostname() && processAlive(running.pid) } : null,
     };
   }
@@ -250,4 +243,15 @@ export function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** This process as the host of sweep tasks (its name and peak memory go into each task record). */
+export function processTaskHost(gainlabVersion: string): SweepTaskHost {
+  return {
+    hostname: os.hostname(),
+    gainlabVersion,
+    maxRssMB: () => Math.round(process.resourceUsage().maxRSS / 1024),
+    now: () => performance.now(),
+    isoNow: () => new Date().toISOString(),
+  };
 }

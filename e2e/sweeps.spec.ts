@@ -1,0 +1,189 @@
+/**
+ * Web mode, issue 13 phase 2: a new project with a small network, one training run, saved; the
+ * Sweeps view builds a sweep from that run (2 seeds × 2 σ), shows its plan, runs it here as one
+ * job (one point per task), and the result stored in the project shows a box plot per factor
+ * (drawn, SVG export holding the levels). Then Export for a cluster downloads a zip holding the
+ * sweep file with its factors, the project, the single-file CLI, the sbatch script with its
+ * --array line, the plan and a README of the commands to run on a login node.
+ * A second spec kills its own server in the middle of a sweep: a new server finds the sweep's
+ * folder, Resume finishes it, and the tasks finished before the kill are not run again.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { expect, test } from '@playwright/test';
+import { collectPageErrors, inkedPixels, maybeScreenshot, newProjectWithSmallNetwork, saveAsPath } from './helpers.js';
+import { startServer, type ServerProcess } from './server.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const bundle = path.join(root, 'out/cli/gainlab.mjs');
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-sweeps-'));
+
+test.beforeAll(async () => {
+  // `npm run build` makes the single-file CLI; the specs' own build (electron-vite) does not
+  if (!existsSync(bundle)) {
+    // @ts-expect-error: a plain .mjs script without types
+    const { bundleCli } = (await import('../scripts/bundle-cli.mjs')) as { bundleCli: (file: string) => Promise<unknown> };
+    await bundleCli(bundle);
+  }
+});
+
+test('a sweep built from a run: plan, run here, box plots stored in the project, export for a cluster', async ({ page }) => {
+  test.setTimeout(240_000);
+  const pageErrors = collectPageErrors(page);
+  await newProjectWithSmallNetwork(page);
+  // the run the sweep is built from
+  await page.getByRole('tab', { name: 'Train gains' }).click();
+  await page.getByRole('spinbutton', { name: 'Trials' }).fill('100');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('open-runs')).toHaveText('Runs (1)…', { timeout: 60_000 });
+  const projectFile = path.join(workDir, 'sweep project.gainlab');
+  await saveAsPath(page, projectFile);
+
+  await page.getByTestId('open-sweeps').click();
+  const view = page.getByTestId('sweeps');
+  await expect(view).toBeVisible();
+  // the base is the stored run
+  await expect(page.getByTestId('sweep-base')).toContainText('SOC network N = 40');
+  await page.getByLabel('Sweep name').fill('seeds-by-sigma');
+  await page.getByLabel('Trials per task').fill('150');
+  const seeds = page.locator('[data-testid="sweep-factor"][data-factor="seed"]');
+  await seeds.getByTestId('sweep-factor-values').fill('1-2');
+  // a typo is one line, right under the factor
+  await page.getByTestId('sweep-add-factor').selectOption('sigma');
+  const sigma = page.locator('[data-testid="sweep-factor"][data-factor="sigma"]');
+  await sigma.getByTestId('sweep-factor-values').fill('0.001, 0.00x');
+  await expect(sigma.getByTestId('sweep-factor-problem')).toHaveText("sigma: '0.00x' is not a number");
+  await expect(page.getByTestId('sweep-run')).toBeDisabled();
+  await sigma.getByTestId('sweep-factor-values').fill('0.001, 0.004');
+  await expect(page.getByTestId('sweep-task-count')).toHaveText('4 tasks');
+  // the plan: main timed a few trials
+  await expect(page.getByTestId('sweep-plan-tasks')).toHaveText('4', { timeout: 30_000 });
+  await expect(page.getByTestId('sweep-plan-cluster')).toContainText('array 0-3%4');
+
+  const started = Date.now();
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`sweep of 4 tasks (N = 40, 150 trials) run here: ${seconds.toFixed(1)} s from click to done`);
+  test.info().annotations.push({ type: 'run here, 4 tasks', description: `${seconds.toFixed(1)} s` });
+  await expect(page.getByTestId('sweep-progress-count')).toHaveText('4 / 4 tasks');
+  await expect(page.getByTestId('job-row').filter({ hasText: 'Sweep “seeds-by-sigma” (4 tasks)' }).first()).toBeVisible();
+
+  // the result is stored in the project; its box plots per factor are drawn
+  const result = page.getByTestId('sweep-result');
+  await expect(result).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('sweep-result-pick')).toContainText('Sweep “seeds-by-sigma” (4 tasks)');
+  const bySigma = result.locator('[data-plot-id="final-error-by-sigma"]');
+  const bySeed = result.locator('[data-plot-id="final-error-by-seed"]');
+  await expect(bySigma).toBeVisible();
+  await expect(bySeed).toBeVisible();
+  await expect(result.locator('[data-plot-id="median-final-error-by-sigma"]')).toContainText('one line per seed');
+  await expect.poll(() => inkedPixels(bySigma), { timeout: 10_000 }).toBeGreaterThan(500);
+  await expect(page.getByTestId('experiment-table').first()).toContainText('4 rows');
+  // the box plot exports as SVG naming its levels
+  const svgDownload = page.waitForEvent('download');
+  await bySigma.getByRole('button', { name: 'SVG' }).click();
+  const svg = readFileSync((await (await svgDownload).path())!, 'utf8');
+  expect(svg).toContain('<svg');
+  expect(svg).toContain('0.001');
+  expect(svg).toContain('0.004');
+  // the sweep's folder is listed next to the project, complete
+  await expect(page.locator('[data-testid="sweep-folder"][data-name="seeds-by-sigma"]')).toContainText('4/4');
+  await maybeScreenshot(page, 'sweeps-view');
+
+  // export for a cluster
+  const zipDownload = page.waitForEvent('download');
+  await page.getByTestId('sweep-export').click();
+  const download = await zipDownload;
+  expect(download.suggestedFilename()).toBe('seeds-by-sigma-cluster.zip');
+  const bytes = new Uint8Array(readFileSync((await download.path())!));
+  console.log(`cluster export: ${(bytes.length / 1024).toFixed(0)} kB`);
+  test.info().annotations.push({ type: 'export zip size', description: `${bytes.length} bytes` });
+  const files = unzipSync(bytes);
+  const top = 'seeds-by-sigma';
+  const sweepsDir = `${top}/sweep_project.sweeps`;
+  expect(Object.keys(files).sort()).toEqual(
+    [
+      `${top}/README.txt`,
+      `${top}/gainlab.mjs`,
+      `${top}/sweep project.gainlab`,
+      `${sweepsDir}/seeds-by-sigma.sweep.json`,
+      `${sweepsDir}/seeds-by-sigma/sweep.json`,
+      `${sweepsDir}/seeds-by-sigma/plan.json`,
+      `${sweepsDir}/seeds-by-sigma/sweep.sbatch`,
+      `${sweepsDir}/seeds-by-sigma/logs/README.txt`,
+    ].sort(),
+  );
+  // the single-file CLI, as built
+  expect(files[`${top}/gainlab.mjs`].length).toBe(readFileSync(bundle).length);
+  // the sweep file: its base is the run's network and target, its factors what was typed
+  const sweep = JSON.parse(strFromU8(files[`${sweepsDir}/seeds-by-sigma.sweep.json`]));
+  expect(sweep).toMatchObject({ schemaVersion: 1, name: 'seeds-by-sigma', design: 'grid', factors: { sigma: [0.001, 0.004], seed: [1, 2] } });
+  expect(sweep.base).toMatchObject({ trials: 150, source: { project: '../sweep project.gainlab' } });
+  // the sbatch script: one array task per sweep task
+  const script = strFromU8(files[`${sweepsDir}/seeds-by-sigma/sweep.sbatch`]);
+  expect(script).toContain('#SBATCH --array=0-3%4');
+  expect(script).toContain('node gainlab.mjs sweep run sweep_project.sweeps/seeds-by-sigma.sweep.json --out sweep_project.sweeps/seeds-by-sigma');
+  const plan = JSON.parse(strFromU8(files[`${sweepsDir}/seeds-by-sigma/plan.json`]));
+  expect(plan.tasks).toHaveLength(4);
+  expect(strFromU8(files[`${top}/README.txt`])).toContain('node gainlab.mjs sweep slurm sweep_project.sweeps/seeds-by-sigma.sweep.json --out sweep_project.sweeps/seeds-by-sigma --submit');
+  // the project in the zip is a GainLab project file holding the run
+  const project = JSON.parse(strFromU8(unzipSync(files[`${top}/sweep project.gainlab`])['project.json']));
+  expect(project.runs).toHaveLength(1);
+
+  expect(pageErrors).toEqual([]);
+});
+
+test('a sweep whose server is killed mid-way resumes on the next server without rerunning finished tasks', async ({ page }) => {
+  test.setTimeout(240_000);
+  const configDir = path.join(workDir, 'config-killed');
+  const servers: ServerProcess[] = [];
+  try {
+    const first = await startServer({ GAINLAB_CONFIG_DIR: configDir });
+    servers.push(first);
+    await newProjectWithSmallNetwork(page, first.url);
+    await page.getByRole('tab', { name: 'Train gains' }).click();
+    await page.getByRole('spinbutton', { name: 'Trials' }).fill('50');
+    await page.getByRole('spinbutton', { name: 'Sessions' }).fill('1');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect(page.getByTestId('open-runs')).toHaveText('Runs (1)…', { timeout: 60_000 });
+    const projectFile = path.join(workDir, 'killed.gainlab');
+    await saveAsPath(page, projectFile);
+
+    await page.getByTestId('open-sweeps').click();
+    await page.getByLabel('Sweep name').fill('long');
+    // long enough tasks (N = 40: ~0.5 ms a trial) that the kill falls in the middle
+    await page.getByLabel('Trials per task').fill('3000');
+    await page.locator('[data-testid="sweep-factor"][data-factor="seed"]').getByTestId('sweep-factor-values').fill('1-8');
+    await expect(page.getByTestId('sweep-plan-tasks')).toHaveText('8', { timeout: 30_000 });
+    await page.getByTestId('sweep-run').click();
+    const tasksDir = path.join(workDir, 'killed.sweeps', 'long', 'tasks');
+    const finished = () => (existsSync(tasksDir) ? readdirSync(tasksDir).filter((name) => !name.startsWith('.')) : []);
+    await expect.poll(() => finished().length, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+    await first.kill();
+    const before = new Map(finished().map((id) => [id, statSync(path.join(tasksDir, id, 'result.json')).mtimeMs]));
+    expect(before.size).toBeLessThan(8);
+
+    const second = await startServer({ GAINLAB_CONFIG_DIR: configDir });
+    servers.push(second);
+    await page.goto(second.url);
+    await expect(page.getByTestId('welcome')).toBeVisible();
+    await page.keyboard.press('Control+O');
+    await page.getByTestId('open-path').fill(projectFile);
+    await page.getByTestId('open-dialog').getByRole('button', { name: 'Open', exact: true }).click();
+    await page.getByTestId('open-sweeps').click();
+    const folder = page.locator('[data-testid="sweep-folder"][data-name="long"]');
+    await expect(folder).toContainText(`${before.size}/8`);
+    await folder.getByRole('button', { name: 'Resume' }).click();
+    await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
+    await expect(page.getByTestId('sweep-progress')).toContainText(`${8 - before.size} run, ${before.size} already done`);
+    await expect(folder).toContainText('8/8');
+    // the tasks finished before the kill were left as they were
+    for (const [id, mtime] of before) expect(statSync(path.join(tasksDir, id, 'result.json')).mtimeMs, id).toBe(mtime);
+    expect(finished()).toHaveLength(8);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+});

@@ -1,0 +1,43 @@
+/**
+ * A sweep's figures as the app draws them: the FigureSpecs of src-shared/sweeps/results.ts (box
+ * plots of the final error per factor, medians against each factor) through the one figureOption
+ * path the experiments use, as PlotCard plots (SVG, PNG, CSV exports); and the live plot of a
+ * running sweep (each finished task's best error at its index).
+ */
+import type { EChartsCoreOption } from 'echarts/core';
+import { figureCsv } from '../../../src-shared/experiments/figureData.js';
+import { figureOption } from '../../../src-shared/experiments/figureOption.js';
+import type { FigureSpec } from '../../../src-shared/experiments/figureSpec.js';
+import type { AnalysisPlot } from '../../plots/analysisOptions.js';
+import { AXIS_LABEL, csvTable, SPLIT_LINE, valueAxis } from '../../plots/chartParts.js';
+import { figureCaption } from '../experiments/experimentPlots.js';
+
+export function sweepPlots(figures: readonly unknown[]): AnalysisPlot[] {
+  return (figures as FigureSpec[]).map((figure) => ({
+    id: figure.name,
+    title: figure.title,
+    caption: figureCaption(figure),
+    option: figureOption(figure, { title: false, legend: 'scroll' }) as EChartsCoreOption,
+    csv: figureCsv(figure),
+  }));
+}
+
+/** Each finished task's best error at its index (log scale when every one is positive). */
+export function liveOption(points: readonly (number | undefined)[]): { option: EChartsCoreOption; csv: string } {
+  const data: Array<[number, number]> = [];
+  points.forEach((value, index) => {
+    if (value !== undefined && Number.isFinite(value)) data.push([index, value]);
+  });
+  const log = data.length > 0 && data.every(([, v]) => v > 0);
+  return {
+    option: {
+      animation: false,
+      grid: { left: 64, right: 16, top: 12, bottom: 40 },
+      xAxis: valueAxis('task', { scale: false, minInterval: 1, min: 0, max: Math.max(1, points.length - 1) }),
+      yAxis: { ...valueAxis('best error', { nameGap: 48 }), type: log ? 'log' : 'value', axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
+      tooltip: { trigger: 'item' },
+      series: [{ type: 'scatter', name: 'best error', data, symbolSize: 6 }],
+    },
+    csv: csvTable(['task', 'bestError'], data),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * A sweep's output folder as every host uses it, and the life of one task in it — the one
+ * implementation behind `gainlab sweep run` (one process, its worker threads, a SLURM array task)
+ * and the app's 'sweep' job (a model-worker thread): prepare the task's inputs, train it through
+ * the sweep adapter (runTask.ts), and write its record and arrays to DIR/tasks/ID/.
+ *
+ * The folder's files are read and written by the host (src-main/services/sweepDir.ts with node:fs);
+ * this module says what goes in them. Layout (sweepDir.ts has the details):
+ *   DIR/sweep.json   the sweep file as planned      DIR/plan.json   tasks in index order (planSchema)
+ *   DIR/tasks/ID/    one finished task (record.ts)  DIR/running/ID.json, DIR/failed/ID.json   markers
+ */
+import { z } from 'zod';
+import { sweepFingerprint, type ExpandedSweep, type SweepTask } from './expand.js';
+import type { SweepInputs } from './inputs.js';
+import { taskResult, type TaskArrays, type TaskRecord } from './record.js';
+import { trainTask, type TaskProgress } from './runTask.js';
+import type { TaskEstimate } from './plan.js';
+
+export const PLAN_FORMAT = 'gainlab-sweep-plan';
+
+const planTaskSchema = z.object({
+  index: z.number().int().min(0),
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+  factors: z.record(z.string(), z.string()),
+  inputsHash: z.string().regex(/^[0-9a-f]{64}$/),
+  estimate: z.object({ cpuSeconds: z.number(), memoryMB: z.number() }).optional(),
+});
+export const planSchema = z.object({
+  format: z.literal(PLAN_FORMAT),
+  formatVersion: z.literal(1),
+  name: z.string(),
+  sweepFile: z.string(),
+  fingerprint: z.string(),
+  factorNames: z.array(z.string()),
+  createdAt: z.string(),
+  tasks: z.array(planTaskSchema).max(100_000),
+});
+export type SweepPlan = z.infer<typeof planSchema>;
+
+/** DIR/plan.json of a sweep: its tasks in index order with their inputs hashes (and estimates). */
+export function planDocument(
+  sweep: { name: string; file: string; expanded: ExpandedSweep },
+  hashes: ReadonlyMap<string, string>,
+  createdAt: string,
+  estimates?: ReadonlyMap<string, TaskEstimate>,
+): SweepPlan {
+  return {
+    format: PLAN_FORMAT,
+    formatVersion: 1,
+    name: sweep.name,
+    sweepFile: sweep.file,
+    fingerprint: sweepFingerprint(sweep.expanded.tasks),
+    factorNames: sweep.expanded.factorNames,
+    createdAt,
+    tasks: sweep.expanded.tasks.map((task) => ({
+      index: task.index,
+      id: task.id,
+      factors: task.factors as Record<string, string>,
+      inputsHash: hashes.get(task.id)!,
+      ...(estimates?.has(task.id) ? { estimate: roundEstimate(estimates.get(task.id)!) } : {}),
+    })),
+  };
+}
+
+function roundEstimate(e: TaskEstimate): TaskEstimate {
+  return { cpuSeconds: Math.round(e.cpuSeconds * 1000) / 1000, memoryMB: Math.round(e.memoryMB * 10) / 10 };
+}
+
+/** What a host offers a running task: the folder's files (one line per failure, thrown). */
+export interface SweepFolder {
+  /** The finished record of a task, the reason it cannot be read, or null when there is none. */
+  readResult(id: string): { record: TaskRecord } | { problem: string } | null;
+  /** Store a finished task atomically (DIR/tasks/ID/ appears only when complete). */
+  writeResult(task: SweepTask, record: TaskRecord, arrays: TaskArrays): void;
+  markRunning(id: string): void;
+  clearRunning(id: string): void;
+  markFailed(id: string, error: string): void;
+  clearFailed(id: string): void;
+}
+
+/** Where a task runs: written into its record. */
+export interface SweepTaskHost {
+  hostname: string;
+  gainlabVersion: string;
+  /** Peak resident memory of the process that ran it (MB), when the host can tell. */
+  maxRssMB(): number | null;
+  /** Milliseconds of a monotonic clock. */
+  now(): number;
+  /** The wall-clock time as ISO 8601. */
+  isoNow(): string;
+}
+
+export interface TaskRunContext {
+  sweepName: string;
+  folder: SweepFolder;
+  inputs: SweepInputs;
+  host: SweepTaskHost;
+  /** Gain changes for specialised groups, shared by the tasks this process runs. */
+  gainChanges: Map<string, Float64Array[]>;
+  onProgress?: (progress: TaskProgress) => void;
+  shouldStop?: () => boolean;
+}
+
+export type TaskRunResult =
+  | { kind: 'done'; record: TaskRecord; bestError: number | null; elapsedMs: number; setupMs: number }
+  | { kind: 'stopped' }
+  | { kind: 'failed'; error: string };
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/**
+ * Run one task to its result in DIR/tasks/ID/: a stopped task writes nothing (it stays missing and
+ * runs again next time); a failure is recorded in DIR/failed/ID.json and returned, not thrown.
+ */
+export function executeSweepTask(task: SweepTask, context: TaskRunContext): TaskRunResult {
+  const { folder, host } = context;
+  folder.markRunning(task.id);
+  const startedAt = host.isoNow();
+  const started = host.now();
+  try {
+    const prepared = context.inputs.prepare(task);
+    const setupDone = host.now();
+    const outcome = trainTask(task.settings, prepared, { onProgress: context.onProgress, shouldStop: context.shouldStop, gainChangesCache: context.gainChanges });
+    if (outcome.stopped) return { kind: 'stopped' };
+    const finished = host.now();
+    const { record, arrays } = taskResult(outcome, {
+      task,
+      sweep: context.sweepName,
+      inputsHash: prepared.inputsHash,
+      networkHash: prepared.networkHash,
+      n: prepared.network.n,
+      build: prepared.build,
+      setupMs: Math.round(setupDone - started),
+      elapsedMs: Math.round(finished - setupDone),
+      startedAt,
+      finishedAt: host.isoNow(),
+      host: host.hostname,
+      maxRssMB: host.maxRssMB(),
+      gainlabVersion: host.gainlabVersion,
+    });
+    folder.writeResult(task, record, arrays);
+    folder.clearFailed(task.id);
+    return { kind: 'done', record, bestError: record.bestError, elapsedMs: record.elapsedMs, setupMs: record.setupMs };
+  } catch (error) {
+    const message = oneLine(error instanceof Error ? error.message : String(error));
+    try {
+      folder.markFailed(task.id, message);
+    } catch {
+      // the failure still goes to the caller
+    }
+    return { kind: 'failed', error: message };
+  } finally {
+    folder.clearRunning(task.id);
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * The sweep tasks of the app:
+ *
+ * - runSweepTask: every task of a sweep, in index order, on one thread — the app's 'sweep' job.
+ *   Each task is the CLI's task (sweeps/folder.ts executeSweepTask: the same inputs, training task
+ *   and records), written to the sweep's folder as `gainlab sweep run --out DIR` writes it, so the
+ *   two read each other's folders. Finished tasks (a result whose inputs hash matches) are skipped:
+ *   a sweep stopped, paused or killed with its server resumes where it was.
+ *   Progress: tasks finished of all (the percent also counts the running task's trials), one point
+ *   per task (its best error, at its index), the running task in the message. Stop (cancel) ends
+ *   the running task at its next trial (it is not written); pause (the stop flag of session 0)
+ *   lets it finish and stops before the next.
+ * - planSweepTask: a sweep's tasks checked against their inputs (inputs hashes, the plan.json
+ *   document) and the cost probes (plan.ts) timed on this thread — off main's event loop.
+ * - decodeSweepResultsTask: a collected archive's results (sweeps/results.ts), off main's loop.
+ *
+ * The folder's files are the host's: a worker passes a folder over node:fs
+ * (src-main/services/sweepDir.ts); without one the results live in memory only.
+ */
+import { describeTask, expandSweep, type ExpandedSweep, type SweepTask } from '../sweeps/expand.js';
+import { executeSweepTask, planDocument, type SweepFolder, type SweepPlan, type TaskRunResult } from '../sweeps/folder.js';
+import { SweepInputs, type SweepInputLoaders, type SweepProjectData } from '../sweeps/inputs.js';
+import { estimateSummary, estimateTask, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
+import { sweepRow, type SweepRow, type TaskRecord } from '../sweeps/record.js';
+import { decodeResultsArchive, type SweepResults } from '../sweeps/results.js';
+import { parseSweepFile, SweepError, type SweepFile } from '../sweeps/schema.js';
+import { TaskError, quietContext, type TaskContext } from './context.js';
+
+export interface SweepSourceInput {
+  /** The sweep file's text (DIR/sweep.json is a copy of it). */
+  sweepText: string;
+  /** Where the sweep file is (plan.json records it; the CLI resolves its relative paths against it). */
+  sweepFile: string;
+  /** The networks and targets of the project the sweep's source names (this is that project's data). */
+  project: SweepProjectData | null;
+}
+
+export interface SweepTaskInput extends SweepSourceInput {
+  /** The sweep folder (the host opens it; absent: results in memory only). */
+  dir: string | null;
+  /** Recorded in every task's result. */
+  hostname: string;
+  gainlabVersion: string;
+}
+
+export interface SweepJobResult {
+  kind: 'sweep';
+  name: string;
+  dir: string | null;
+  /** The project network the sweep's base runs on (null: not a project source). */
+  network: { id: string; name: string } | null;
+  factorNames: string[];
+  /** Every task in index order: done (now or before), failed, or missing (not reached). */
+  rows: SweepRow[];
+  tasks: number;
+  /** Found done when the job started (skipped). */
+  alreadyDone: number;
+  /** Run by this job. */
+  done: number;
+  failed: number;
+  /** Stopped or paused before every task had run. */
+  partial: boolean;
+  /** Paused (after a finished task) rather than cancelled. */
+  paused: boolean;
+  elapsedMs: number;
+}
+
+/** The host's extras for a sweep job (a worker: the folder on disk and the process's peak memory). */
+export interface SweepHost {
+  folder: SweepFolder & { readPlan(): SweepPlan | null; writePlan(plan: SweepPlan, sweepText: string): void };
+  maxRssMB(): number | null;
+}
+
+function loadersFor(project: SweepProjectData | null): SweepInputLoaders {
+  const fileSource = () => {
+    throw new SweepError('the app runs sweeps on its open project; network folders and .npy targets run with gainlab sweep run');
+  };
+  return {
+    networkDir: fileSource,
+    npy: fileSource,
+    project: () => {
+      if (!project) throw new SweepError('the sweep names a project, but no project data came with it');
+      return project;
+    },
+  };
+}
+
+interface LoadedSweep {
+  sweep: SweepFile;
+  expanded: ExpandedSweep;
+  tasks: SweepTask[];
+  inputs: SweepInputs;
+}
+
+function loadSweep(input: SweepSourceInput, shouldStop?: () => boolean): LoadedSweep {
+  try {
+    const sweep = parseSweepFile(input.sweepText);
+    const expanded = expandSweep(sweep);
+    const inputs = new SweepInputs(loadersFor(input.project), { shouldStop, now: () => Date.now() });
+    return { sweep, expanded, tasks: expanded.tasks, inputs };
+  } catch (error) {
+    if (error instanceof SweepError) throw new TaskError('invalid-payload', error.message);
+    throw error;
+  }
+}
+
+/** The inputs hash of every task (each checked against its inputs; a refusal names the task). */
+function inputHashes(loaded: LoadedSweep): Map<string, string> {
+  const hashes = new Map<string, string>();
+  for (const task of loaded.tasks) {
+    try {
+      hashes.set(task.id, loaded.inputs.check(task.settings).inputsHash);
+    } catch (error) {
+      if (error instanceof SweepError) throw new TaskError('invalid-payload', `task ${task.index} (${describeTask(task)}): ${error.message}`);
+      throw error;
+    }
+  }
+  return hashes;
+}
+
+/** A folder in memory (a sweep run without a host folder: tests, one-off runs). */
+export function memoryFolder(): SweepHost['folder'] & { records: Map<string, TaskRecord> } {
+  const records = new Map<string, TaskRecord>();
+  let plan: SweepPlan | null = null;
+  return {
+    records,
+    readResult: (id) => {
+      const record = records.get(id);
+      return record ? { record } : null;
+    },
+    writeResult: (task, record) => void records.set(task.id, record),
+    markRunning: () => undefined,
+    clearRunning: () => undefined,
+    markFailed: () => undefined,
+    clearFailed: () => undefined,
+    readPlan: () => plan,
+    writePlan: (next) => void (plan = next),
+  };
+}
+
+export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietContext, host: SweepHost = { folder: memoryFolder(), maxRssMB: () => null }): SweepJobResult {
+  const started = Date.now();
+  const loaded = loadSweep(input, () => ctx.shouldStop());
+  const { folder } = host;
+  const { tasks } = loaded;
+  const total = tasks.length;
+  ctx.progress(0, total);
+  ctx.percent(0);
+  ctx.message(`checking ${total} task(s) against their inputs`);
+  const hashes = inputHashes(loaded);
+  // plan.json as `gainlab sweep run` of the whole sweep writes it (index ↔ id, inputs hashes)
+  let existing: SweepPlan | null = null;
+  try {
+    existing = folder.readPlan();
+  } catch {
+    existing = null; // unreadable: written afresh
+  }
+  const plan = planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString());
+  if (!existing || existing.fingerprint !== plan.fingerprint || existing.tasks.some((task) => hashes.get(task.id) !== task.inputsHash)) {
+    try {
+      folder.writePlan(existing && existing.fingerprint === plan.fingerprint ? { ...existing, tasks: existing.tasks.map((task) => ({ ...task, inputsHash: hashes.get(task.id)! })) } : plan, input.sweepText);
+    } catch (error) {
+      throw new TaskError('internal', `cannot write the sweep's plan.json: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  const taskHost = { hostname: input.hostname, gainlabVersion: input.gainlabVersion, maxRssMB: () => host.maxRssMB(), now: () => Date.now(), isoNow: () => new Date().toISOString() };
+  const gainChanges = new Map<string, Float64Array[]>();
+  const rows: SweepRow[] = [];
+  let finished = 0;
+  let alreadyDone = 0;
+  let done = 0;
+  let failed = 0;
+  let stopped = false;
+  let paused = false;
+  const report = () => {
+    ctx.progress(finished, total);
+    ctx.percent((100 * finished) / total);
+  };
+  for (const task of tasks) {
+    const found = folder.readResult(task.id);
+    if (found && 'record' in found && found.record.inputsHash === hashes.get(task.id)) {
+      rows.push(sweepRow({ task, state: 'done', record: found.record }));
+      ctx.point(0, task.index, found.record.bestError ?? NaN);
+      alreadyDone++;
+      finished++;
+      report();
+      continue;
+    }
+    if (stopped || paused || ctx.shouldStop() || ctx.sessionStopRequested(0)) {
+      if (!stopped && !paused) {
+        if (ctx.shouldStop()) stopped = true;
+        else paused = true;
+      }
+      rows.push(sweepRow({ task, state: 'missing', record: null }));
+      continue;
+    }
+    const what = `task ${task.index + 1}/${total} (${describeTask(task)})`;
+    ctx.message(`${what}: starting`);
+    const result: TaskRunResult = executeSweepTask(task, {
+      sweepName: loaded.sweep.name,
+      folder,
+      inputs: loaded.inputs,
+      host: taskHost,
+      gainChanges,
+      shouldStop: () => ctx.shouldStop(),
+      onProgress: (p) => {
+        ctx.percent((100 * (finished + p.trial / Math.max(1, p.trials))) / total);
+        ctx.message(`${what}: trial ${p.trial}/${p.trials}, best ${p.bestError.toPrecision(4)}`);
+      },
+    });
+    if (result.kind === 'done') {
+      rows.push(sweepRow({ task, state: 'done', record: result.record }));
+      ctx.point(0, task.index, result.bestError ?? NaN);
+      done++;
+      finished++;
+    } else if (result.kind === 'failed' && !ctx.shouldStop()) {
+      rows.push(sweepRow({ task, state: 'failed', record: null }, result.error));
+      ctx.point(0, task.index, NaN);
+      failed++;
+      finished++;
+    } else {
+      // stopped mid-task (an SOC build cut short fails as it stops): nothing of it is kept
+      if (result.kind === 'failed') folder.clearFailed(task.id);
+      stopped = true;
+      rows.push(sweepRow({ task, state: 'missing', record: null }));
+    }
+    report();
+  }
+  const partial = rows.some((row) => row.state === 'missing');
+  const source = loaded.sweep.base.source as { networkId?: string };
+  const network = source.networkId ? (input.project?.networks.find((n) => n.id === source.networkId) ?? null) : null;
+  ctx.message(partial ? `${paused ? 'paused' : 'stopped'} after ${finished} of ${total} task(s)` : `${finished} task(s) finished${failed ? `, ${failed} failed` : ''}`);
+  return {
+    kind: 'sweep',
+    name: loaded.sweep.name,
+    dir: input.dir,
+    network: network ? { id: network.id, name: network.name } : null,
+    factorNames: loaded.expanded.factorNames,
+    rows,
+    tasks: total,
+    alreadyDone,
+    done,
+    failed,
+    partial,
+    paused: partial && paused && !stopped,
+    elapsedMs: Date.now() - started,
+  };
+}
+
+export interface SweepPlanInput extends SweepSourceInput {
+  /** Threads the "time here" is spread over (the app runs a sweep as one job: 1). */
+  threadsHere: number;
+  /** Charged to every task: start-up of a process to its first trial (ms). */
+  startupMs: number;
+  /** Resident memory of a process before any task (MB). */
+  baselineMB: number;
+  /** Also return the plan.json document (with estimates) of every task. */
+  includePlan: boolean;
+}
+
+export interface SweepPlanResult {
+  name: string;
+  tasks: number;
+  duplicatesMerged: number;
+  /** Levels per varied factor. */
+  factors: Record<string, number>;
+  estimate: EstimateSummary;
+  /** The job array SLURM gets: 0-(n−1)%n. */
+  array: string;
+  plan: SweepPlan | null;
+}
+
+export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
+  const loaded = loadSweep(input);
+  const hashes = inputHashes(loaded);
+  const shapes = new Map(loaded.tasks.map((task) => [task.id, loaded.inputs.shape(task.settings.network)]));
+  const shapeOf = (task: SweepTask) => shapes.get(task.id)!;
+  const measured = measureSweepCosts(loaded.tasks, shapeOf, { now: () => Date.now() });
+  const costs: CostTable = { ...measured, startupMs: input.startupMs, baselineMB: input.baselineMB };
+  const perTask = new Map<string, TaskEstimate>();
+  for (const task of loaded.tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));
+  const n = loaded.tasks.length;
+  const factors: Record<string, number> = {};
+  for (const name of loaded.expanded.factorNames) factors[name] = new Set(loaded.tasks.map((task) => task.factors[name])).size;
+  return {
+    name: loaded.sweep.name,
+    tasks: n,
+    duplicatesMerged: loaded.expanded.duplicatesMerged,
+    factors,
+    estimate: estimateSummary(perTask, costs, input.threadsHere),
+    array: `0-${n - 1}%${n}`,
+    plan: input.includePlan
+      ? planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString(), perTask)
+      : null,
+  };
+}
+
+export interface SweepResultsInput {
+  /** A collected sweep (DIR/results.gainlab-sweep). */
+  archive: Uint8Array;
+}
+
+export function decodeSweepResultsTask(input: SweepResultsInput): SweepResults {
+  try {
+    return decodeResultsArchive(input.archive);
+  } catch (error) {
+    if (error instanceof SweepError) throw new TaskError('bad-file', error.message);
+    throw error;
+  }
+}

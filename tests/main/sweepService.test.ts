@@ -1,0 +1,321 @@
+/**
+ * Sweeps in the app (issue 13 phase 2), through the real services as web mode wires them
+ * (handlers → sweep service → job manager on the real model worker → project session on disk):
+ * - a sweep built from a stored run (draft.ts) plans, runs here as one 'sweep' job whose worker
+ *   writes the very folder `gainlab sweep run --out` writes, and its result lands in the project
+ *   as an experiment result of kind 'sweep' with box plots per factor;
+ * - the CLI reads the app's folder (status, collect) and the app imports what collect wrote;
+ * - a second run skips every finished task; a paused sweep resumes where it stopped;
+ * - the cluster export holds the sweep file, project, bundle, sbatch script, plan and README, and
+ *   `gainlab sweep run` of the exported sweep file gives bit for bit what the app's job gave;
+ * - refusals: no project file, NaN in a request, a task its inputs cannot run, a missing bundle.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Envelope, InvokeChannel, RequestOf, ResponseOf } from '../../src-shared/ipc/contract.js';
+import type { ProjectNetwork, TargetMovement } from '../../src-shared/project/schema.js';
+import { runView } from '../../src-shared/project/view.js';
+import { baseFromRun, checkDraft, type SweepDraft } from '../../src-shared/sweeps/draft.js';
+import type { BoxFigure } from '../../src-shared/experiments/figureSpec.js';
+import type { SweepJobResult } from '../../src-shared/tasks/sweep.js';
+import { createAppContext, type AppContext } from '../../src-main/services/appServices.js';
+import { dispatch } from '../../src-main/services/handlers.js';
+import { sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+import { gainlab, taskFiles } from '../sweeps/sweepFixtures.js';
+import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const worker = sourceWorkerOptions(repoRoot);
+let context: AppContext;
+let workDir: string;
+let fakeBundle: string;
+let projectFile: string;
+
+async function call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+  const envelope = (await dispatch(context.handlers, channel, request)) as Envelope<ResponseOf<C>>;
+  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code}: ${envelope.error.message}`);
+  return envelope.value;
+}
+
+async function refused(channel: InvokeChannel, request: unknown): Promise<{ code: string; message: string }> {
+  const envelope = await dispatch(context.handlers, channel, request);
+  expect(envelope.ok).toBe(false);
+  return (envelope as { ok: false; error: { code: string; message: string } }).error;
+}
+
+function projectPieces(): { network: ProjectNetwork; target: TargetMovement } {
+  const payload = syntheticNetwork();
+  const target = syntheticTarget(payload);
+  return {
+    network: {
+      id: 'net',
+      name: 'Synthetic N = 20',
+      n: payload.n,
+      nE: payload.nE,
+      W: payload.W,
+      initialConditions: Float64Array.from(payload.x0),
+      nInitialConditions: 1,
+      readout: { channels: 1, weights: payload.readout.weights, fittedTo: null, fitError: null },
+      params: { ...payload.params },
+      seed: null,
+      soc: null,
+      origin: 'test',
+      createdAt: '2026-12-03T00:00:00.000Z',
+    },
+    target: { id: 'tgt', name: 'Synthetic target', channels: 1, nSamples: target.nSamples, duration: target.duration, values: target.values, source: { kind: 'drawn' }, createdAt: '2026-12-03T00:00:00.000Z' },
+  };
+}
+
+/** The sweep the Sweeps view would build from the project's first run, with these factors. */
+function sweepFromRun(name: string, factors: SweepDraft['factors'], design: SweepDraft['design'] = 'grid'): Record<string, unknown> {
+  const run = runView(context.services.projects.project().runs[0]);
+  const { base } = baseFromRun(run);
+  const checked = checkDraft({ name, base: { ...base, trials: 40 }, design, factors }, 'ignored.gainlab');
+  if ('problem' in checked) throw new Error(checked.problem);
+  return checked.json;
+}
+
+const jobResult = async (jobId: string) => {
+  const detail = await context.jobs.whenFinished(jobId);
+  return { detail, result: detail.result as unknown as SweepJobResult };
+};
+
+beforeAll(async () => {
+  workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-sweepsvc-'));
+  fakeBundle = path.join(workDir, 'fake-gainlab.mjs');
+  writeFileSync(fakeBundle, '// the single-file CLI stands here\n');
+  context = createAppContext({
+    mode: 'web',
+    version: '9.9.9',
+    workerFile: worker.filename,
+    workerExecArgv: worker.execArgv,
+    jobThreads: 1,
+    configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-sweepsvc-config-')),
+    cliBundleFile: fakeBundle,
+  });
+  await call('project:new', {});
+  const { network, target } = projectPieces();
+  await call('project:update', { name: 'Sweep project', upsertNetworks: [network], upsertTargets: [target] });
+  // the stored run the sweep is built from
+  const { jobId } = await call('jobs:start-training', { source: { kind: 'project', networkId: 'net', targetIds: ['tgt'] }, rule: 'reward', trials: 20, sigma: 0.002, groups: { kind: 'random', count: 4 }, seed: 5 });
+  await context.jobs.whenFinished(jobId);
+  for (let k = 0; k < 100 && context.services.projects.project().runs.length === 0; k++) await new Promise((r) => setTimeout(r, 20));
+}, 60_000);
+
+afterAll(async () => {
+  await context.dispose();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('sweeps in the app', () => {
+  it('refuses to run or export before the project has a file, but plans', async () => {
+    const sweep = sweepFromRun('early', [{ name: 'seed', text: '1, 2' }]);
+    const plan = await call('sweeps:plan', { sweep });
+    expect(plan).toMatchObject({ name: 'early', tasks: 2, array: '0-1%2', folder: null });
+    expect((await refused('sweeps:run', { sweep })).message).toMatch(/Save the project first/);
+    expect((await refused('sweeps:export', { sweep })).message).toMatch(/Save the project first/);
+    projectFile = path.join(workDir, 'My project.gainlab');
+    await call('project:saveAs', { path: projectFile });
+  });
+
+  it('plans from the run: tasks, factor levels, CPU time here and as an array, memory per task', async () => {
+    const sweep = sweepFromRun('grid', [
+      { name: 'seed', text: '1-2' },
+      { name: 'sigma', text: '0.001, 0.004' },
+    ]);
+    // the base is the run's: its network, target, rule, groups and seed
+    expect(sweep.base).toMatchObject({ source: { networkId: 'net', targetIds: ['tgt'] }, rule: 'reward', groups: 4, sigma: 0.002, seed: 5 });
+    const plan = await call('sweeps:plan', { sweep });
+    expect(plan.tasks).toBe(4);
+    expect(plan.factors).toEqual({ sigma: 2, seed: 2 });
+    expect(plan.array).toBe('0-3%4');
+    const e = plan.estimate;
+    expect(e.measured.length).toBe(1);
+    expect(e.measured[0].msPerTrial).toBeGreaterThan(0);
+    // 40 trials (+2) at the measured cost per task, one after another here
+    expect(e.cpuSecondsPerTask.max).toBeCloseTo((42 * e.measured[0].msPerTrial) / 1000, 2);
+    expect(e.wallSecondsHere).toBeCloseTo(e.totalCpuSeconds, 1);
+    // the memory model (plan.ts estimateTask) over the CLI's baseline: W and its copies, states and rates, the curve
+    expect(e.memoryMBPerTask.max).toBeCloseTo(76 + (8 * (4 * 20 * 20 + 4 * 20 * 60 + 41)) / 2 ** 20, 1);
+    console.log(`plan: ${e.measured[0].msPerTrial} ms per trial (N = 20, 60 samples)`);
+    expect(e.slurmRequest.time).toMatch(/^\d\d:\d\d:00$/);
+    // the folder next to the project does not exist yet
+    expect(plan.folder).toBeNull();
+  });
+
+  it('runs here as one job writing the CLI layout; the project keeps the result; the CLI reads the folder', { timeout: 120_000 }, async () => {
+    const sweep = sweepFromRun('grid', [
+      { name: 'seed', text: '1-2' },
+      { name: 'sigma', text: '0.001, 0.004' },
+    ]);
+    const started = Date.now();
+    const { jobId, dir } = await call('sweeps:run', { sweep });
+    expect(dir).toBe(path.join(workDir, 'My_project.sweeps', 'grid'));
+    const { detail, result } = await jobResult(jobId);
+    console.log(`sweep of 4 tasks (N = 20, 40 trials) run here: ${Date.now() - started} ms from request to finished job`);
+    expect(detail.kind).toBe('sweep');
+    expect(detail.status).toBe('done');
+    expect(result).toMatchObject({ kind: 'sweep', name: 'grid', tasks: 4, alreadyDone: 0, done: 4, failed: 0, partial: false, paused: false });
+    expect(result.rows.map((row) => row.state)).toEqual(['done', 'done', 'done', 'done']);
+    // one point per task: its best error, at its index
+    expect(detail.errorsBySession[0]).toEqual(result.rows.map((row) => row.values!.bestError));
+    expect(detail.percent).toBe(100);
+
+    // the folder: the sweep file beside it, plan.json, one directory per task
+    const sweepFile = path.join(workDir, 'My_project.sweeps', 'grid.sweep.json');
+    expect(JSON.parse(readFileSync(sweepFile, 'utf8')).base.source.project).toBe('../My project.gainlab');
+    expect(readFileSync(path.join(dir, 'sweep.json'), 'utf8')).toBe(readFileSync(sweepFile, 'utf8'));
+    const plan = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8'));
+    expect(plan.tasks.map((t: { id: string }) => t.id).sort()).toEqual(readdirSync(path.join(dir, 'tasks')).sort());
+    expect(taskFiles(dir).size).toBe(4 * 4); // errors, best gains, best output, groups
+
+    // the project keeps it as an experiment result of kind 'sweep', with a box plot per factor
+    await new Promise((r) => setTimeout(r, 50));
+    const stored = context.services.projects.project().experimentResults.find((r) => r.id === jobId)!;
+    expect(stored).toMatchObject({ kind: 'sweep', definition: 'grid', networkId: 'net', networkName: 'Synthetic N = 20', status: 'done' });
+    const boxes = stored.figures.filter((f) => (f as BoxFigure).kind === 'box') as BoxFigure[];
+    expect(boxes.map((b) => b.name)).toEqual(['final-error-by-sigma', 'final-error-by-seed']);
+    const bySigma = boxes[0];
+    expect(bySigma.categories).toEqual(['0.001', '0.004']);
+    // each box's median is the median of its tasks' final errors (two per level)
+    const finals = (level: string) => result.rows.filter((row) => row.factors.sigma === level).map((row) => row.values!.finalError!);
+    for (const [k, level] of bySigma.categories.entries()) {
+      const values = finals(level);
+      expect(bySigma.boxes[k].median).toBeCloseTo((values[0] + values[1]) / 2, 12);
+    }
+    expect(stored.texts[0].text.split('\n')[0]).toBe('index,id,state,sigma,seed,n,groupCount,bestError,initialError,finalError,bestTrial,trialsDone,gainsMean,gainsSd,gainsMin,gainsMax,elapsedMs,setupMs,host');
+
+    // the CLI reads the app's folder
+    const status = await gainlab(workDir, 'sweep', 'status', dir);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.json.counts).toMatchObject({ done: 4, missing: 0, failed: 0, stale: 0 });
+    const collectStarted = Date.now();
+    const collect = await gainlab(workDir, 'sweep', 'collect', dir);
+    expect(collect.code, collect.stderr).toBe(0);
+    const archive = path.join(dir, 'results.gainlab-sweep');
+    // …and the app opens what collect wrote: the same numbers as its own run
+    const imported = await call('sweeps:import', { path: archive });
+    console.log(`collect + import of 4 tasks: ${Date.now() - collectStarted} ms`);
+    expect(imported).toMatchObject({ name: 'grid', tasks: 4, done: 4 });
+    const record = context.services.projects.project().experimentResults.find((r) => r.id === imported.resultId)!;
+    expect(record.kind).toBe('sweep');
+    expect(record.tables[0].rows).toEqual(stored.tables[0].rows);
+    expect(record.figures).toEqual(stored.figures);
+    // importing the same results again replaces the record instead of adding one
+    await call('sweeps:import', { path: archive });
+    expect(context.services.projects.project().experimentResults.filter((r) => r.id === imported.resultId)).toHaveLength(1);
+    // a folder imports as well (the same rows)
+    const fromFolder = await call('sweeps:import', { path: dir });
+    expect(fromFolder.resultId).toBe(imported.resultId);
+
+    // the list shows the folder as complete
+    const list = await call('sweeps:list', {});
+    expect(list.sweeps.find((s) => s.name === 'grid')).toMatchObject({ tasks: 4, done: 4, failed: 0, jobId: null });
+
+    // a second run skips every finished task (their files are left as they were)
+    const before = statSync(path.join(dir, 'tasks', plan.tasks[0].id, 'result.json')).mtimeMs;
+    const again = await jobResult((await call('sweeps:run', { sweep })).jobId);
+    expect(again.result).toMatchObject({ alreadyDone: 4, done: 0, partial: false });
+    expect(statSync(path.join(dir, 'tasks', plan.tasks[0].id, 'result.json')).mtimeMs).toBe(before);
+  });
+
+  it('pauses after the running task and resumes where it stopped', { timeout: 120_000 }, async () => {
+    const sweep = sweepFromRun('pausing', [{ name: 'seed', text: '1-6' }]);
+    (sweep.base as { trials: number }).trials = 3000;
+    const { jobId, dir } = await call('sweeps:run', { sweep });
+    // a second Run of the same sweep while it runs is refused
+    expect((await refused('sweeps:run', { sweep })).code).toBe('forbidden');
+    for (let k = 0; k < 2000 && (context.jobs.get(jobId).errorsBySession[0]?.length ?? 0) < 1; k++) await new Promise((r) => setTimeout(r, 5));
+    await call('jobs:cancel', { jobId, session: 0 });
+    const paused = await jobResult(jobId);
+    expect(paused.detail.status).toBe('cancelled');
+    expect(paused.result.paused).toBe(true);
+    const doneBefore = paused.result.rows.filter((row) => row.state === 'done').length;
+    expect(doneBefore).toBeGreaterThanOrEqual(1);
+    expect(doneBefore).toBeLessThan(6);
+    expect(readdirSync(path.join(dir, 'tasks')).filter((n) => !n.startsWith('.'))).toHaveLength(doneBefore);
+    // a paused sweep is not stored; its folder is
+    expect(context.services.projects.project().experimentResults.some((r) => r.id === jobId)).toBe(false);
+    const resumed = await jobResult((await call('sweeps:run', { sweep })).jobId);
+    expect(resumed.result).toMatchObject({ alreadyDone: doneBefore, done: 6 - doneBefore, partial: false });
+    // what the paused job finished is what the resumed one reports for those tasks
+    for (const row of paused.result.rows.filter((r) => r.state === 'done')) expect(resumed.result.rows[row.index].values).toEqual(row.values);
+  });
+
+  it('exports a zip for a cluster; gainlab sweep run of its sweep file gives what the app gave, bit for bit', { timeout: 120_000 }, async () => {
+    const sweep = sweepFromRun('grid', [
+      { name: 'seed', text: '1-2' },
+      { name: 'sigma', text: '0.001, 0.004' },
+    ]);
+    const exported = await call('sweeps:export', { sweep });
+    console.log(`cluster export (fake 35-byte bundle): ${exported.bytes.length} bytes`);
+    expect(exported.fileName).toBe('grid-cluster.zip');
+    const files = unzipSync(exported.bytes);
+    expect(Object.keys(files).sort()).toEqual(
+      [
+        'grid/README.txt',
+        'grid/gainlab.mjs',
+        'grid/My project.gainlab',
+        'grid/My_project.sweeps/grid.sweep.json',
+        'grid/My_project.sweeps/grid/sweep.json',
+        'grid/My_project.sweeps/grid/plan.json',
+        'grid/My_project.sweeps/grid/sweep.sbatch',
+        'grid/My_project.sweeps/grid/logs/README.txt',
+      ].sort(),
+    );
+    expect(strFromU8(files['grid/gainlab.mjs'])).toBe(readFileSync(fakeBundle, 'utf8'));
+    // the sweep file is the text the app runs (so the task ids agree)
+    expect(strFromU8(files['grid/My_project.sweeps/grid.sweep.json'])).toBe(readFileSync(path.join(workDir, 'My_project.sweeps', 'grid.sweep.json'), 'utf8'));
+    const script = strFromU8(files['grid/My_project.sweeps/grid/sweep.sbatch']);
+    expect(script).toContain('#SBATCH --array=0-3%4');
+    expect(script).toContain('#SBATCH --output=My_project.sweeps/grid/logs/%A_%a.out');
+    expect(script).toMatch(/exec node gainlab\.mjs sweep run My_project\.sweeps\/grid\.sweep\.json --out My_project\.sweeps\/grid --jobs 1 --task "\$TASK"/);
+    const readme = strFromU8(files['grid/README.txt']);
+    expect(readme).toContain('node gainlab.mjs sweep slurm My_project.sweeps/grid.sweep.json --out My_project.sweeps/grid --submit');
+    expect(readme).toContain('node gainlab.mjs sweep collect My_project.sweeps/grid');
+
+    // unpacked elsewhere, the CLI runs the exported sweep file: the same task ids and bits
+    const cluster = path.join(workDir, 'cluster');
+    for (const [name, bytes] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(cluster, name)), { recursive: true });
+      writeFileSync(path.join(cluster, name), bytes);
+    }
+    const top = path.join(cluster, 'grid');
+    const run = await gainlab(top, 'sweep', 'run', 'My_project.sweeps/grid.sweep.json', '--out', 'My_project.sweeps/grid', '--jobs', '1');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json).toMatchObject({ tasks: 4, done: 4, failed: 0 });
+    const appFiles = taskFiles(path.join(workDir, 'My_project.sweeps', 'grid'));
+    const cliFiles = taskFiles(path.join(top, 'My_project.sweeps', 'grid'));
+    expect([...cliFiles.keys()].sort()).toEqual([...appFiles.keys()].sort());
+    for (const [key, bytes] of appFiles) expect(bytes.equals(cliFiles.get(key)!), key).toBe(true);
+  });
+
+  it('refuses NaN, tasks their inputs cannot run, unknown sources and a missing bundle, each in one line', async () => {
+    const sweep = sweepFromRun('bad', [{ name: 'seed', text: '1' }]);
+    const nan = await refused('sweeps:plan', { sweep: { ...sweep, base: { ...(sweep.base as object), sigma: Number.NaN } } });
+    expect(nan.code).toBe('invalid-payload');
+    expect(nan.message).toMatch(/base\.sigma/);
+    const tooMany = await refused('sweeps:plan', { sweep: { ...sweep, factors: { groups: [4, 40] } } });
+    expect(tooMany.message).toMatch(/task 1 \(groups random 40\): 40 groups for a network of 20 neurons/);
+    const folderSource = await refused('sweeps:plan', { sweep: { ...sweep, base: { ...(sweep.base as object), source: { networkDir: 'net', target: 't.npy' } } } });
+    expect(folderSource.message).toMatch(/network of the open project/);
+    const unknownTarget = await refused('sweeps:plan', { sweep: { ...sweep, factors: { targets: ['nope'] } } });
+    expect(unknownTarget.message).toMatch(/no target with id "nope"/);
+    expect(unknownTarget.message.split('\n')).toHaveLength(1);
+
+    const noBundle = createAppContext({ mode: 'web', version: '9.9.9', workerFile: worker.filename, workerExecArgv: worker.execArgv, jobThreads: 1, configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-sweepsvc-config2-')), cliBundleFile: path.join(workDir, 'missing.mjs') });
+    try {
+      const envelope = await dispatch(noBundle.handlers, 'project:open', { path: projectFile });
+      expect(envelope.ok).toBe(true);
+      const missing = await dispatch(noBundle.handlers, 'sweeps:export', { sweep });
+      expect(missing.ok).toBe(false);
+      expect((missing as { error: { message: string } }).error.message).toMatch(/single-file CLI is missing .*missing\.mjs.*npm run bundle-cli/);
+    } finally {
+      await noBundle.dispose();
+    }
+    expect(existsSync(path.join(workDir, 'My_project.sweeps', 'bad'))).toBe(false);
+  });
+});
