@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { TrainingResult } from '../../src-shared/ipc/contract.js';
-import type { NoisyX0Curve, RunAnalysis } from '../components/analysis/runAnalysis.js';
+import { DEFAULT_SNR_DB, type NoisyX0Curve, type RunAnalysis } from '../components/analysis/runAnalysis.js';
 import { useJobsStore } from './jobs.js';
 
 type WorkerReply =
@@ -14,7 +14,7 @@ type WorkerReply =
   | { id: number; kind: 'done'; result: unknown }
   | { id: number; kind: 'error'; message: string };
 
-export const DEFAULT_SNR_DB = [0, 5, 10, 15, 20, 30];
+export { DEFAULT_SNR_DB };
 
 export const useAnalysisStore = defineStore('analysis', () => {
   const jobId = ref<string | null>(null);
@@ -60,12 +60,12 @@ export const useAnalysisStore = defineStore('analysis', () => {
     });
   }
 
-  function inputsOf(id: string): { network: import('../../src-shared/ipc/contract.js').NetworkPayload; target: Float64Array; initialGains?: Float64Array; result: TrainingResult } | null {
+  function inputsOf(id: string): { network: import('../../src-shared/ipc/contract.js').NetworkPayload; target: Float64Array; initialGains?: Float64Array; seed: number; result: TrainingResult } | null {
     const jobs = useJobsStore();
     const result = jobs.trainingResult(id);
     const request = jobs.details[id]?.request;
     if (!result || !request || !('source' in request) || request.source.kind !== 'inline') return null;
-    return { network: request.source.network, target: request.source.targets[0].values, initialGains: request.initialGains, result };
+    return { network: request.source.network, target: request.source.targets[0].values, initialGains: request.initialGains, seed: request.seed, result };
   }
 
   async function analyse(id: string): Promise<void> {
@@ -95,7 +95,6 @@ export const useAnalysisStore = defineStore('analysis', () => {
             initialGains: inputs.initialGains,
             initialError: inputs.result.initialError,
             sessions: inputs.result.sessions.map((s) => ({ bestGains: s.bestGains, bestError: s.bestError })),
-            bestSession: inputs.result.bestSession,
           },
         },
         (reply) => {
@@ -112,8 +111,12 @@ export const useAnalysisStore = defineStore('analysis', () => {
     }
   }
 
-  /** Error under noisy x0 against SNR: draws simulations per SNR and gains (1 000 in the paper). */
-  async function runNoisy(draws: number, snrDb = DEFAULT_SNR_DB, seed = 1): Promise<void> {
+  /**
+   * Supp. Fig. 1d: noisy vs noise-free output against SNR, `draws` noisy x0 per SNR (1 000 in the
+   * paper) for the starting gains and every session's trained gains; the noise seed follows from
+   * the run's seed (analysisNoiseSeed), as in `gainlab experiment fig1`.
+   */
+  async function runNoisy(draws: number, snrDb: readonly number[] = DEFAULT_SNR_DB): Promise<void> {
     const id = jobId.value;
     if (!id) return;
     const inputs = inputsOf(id);
@@ -121,9 +124,20 @@ export const useAnalysisStore = defineStore('analysis', () => {
     noisyStatus.value = 'running';
     noisyProgress.value = 0;
     try {
-      const best = inputs.result.sessions[inputs.result.bestSession];
       const curve = await post<NoisyX0Curve>(
-        { kind: 'noisy', input: { network: inputs.network, target: inputs.target, initialGains: inputs.initialGains, bestGains: best.bestGains, snrDb, draws, seed } },
+        {
+          kind: 'noisy',
+          input: {
+            network: inputs.network,
+            target: inputs.target,
+            initialGains: inputs.initialGains,
+            initialError: inputs.result.initialError,
+            sessions: inputs.result.sessions.map((s) => ({ bestGains: s.bestGains, bestError: s.bestError })),
+            snrDb: [...snrDb],
+            draws,
+            runSeed: inputs.seed,
+          },
+        },
         (reply) => {
           if (reply.kind === 'progress') noisyProgress.value = reply.fraction;
         },

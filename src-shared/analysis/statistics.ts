@@ -251,8 +251,8 @@ export interface Histogram {
 export function histogram(values: ArrayLike<number>, bins: number, range?: [number, number]): Histogram {
   if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`histogram: bins must be a positive integer, got ${bins}`);
   const v = finiteValues(values);
-  let lo = range ? range[0] : v.length ? Math.min(...v) : 0;
-  let hi = range ? range[1] : v.length ? Math.max(...v) : 1;
+  let lo = range ? range[0] : v.length ? v.reduce((m, x) => (x < m ? x : m), Infinity) : 0;
+  let hi = range ? range[1] : v.length ? v.reduce((m, x) => (x > m ? x : m), -Infinity) : 1;
   if (lo === hi) {
     // numpy widens a degenerate range by ±0.5.
     lo -= 0.5;

@@ -75,6 +75,10 @@ export interface ScatterFigure {
   series: Array<{ name: string; x: ArrayLike<number>; y: ArrayLike<number> }>;
   /** Vertical reference line at x (e.g. Re λ = 0). */
   vLine?: number;
+  logX?: boolean;
+  logY?: boolean;
+  /** Draw the identity line y = x over the data's range (e.g. fit vs output error). */
+  identity?: boolean;
 }
 
 export type FigureSpec = LinesFigure | BoxFigure | HistogramFigure | HeatmapFigure | ScatterFigure;

@@ -281,12 +281,34 @@ export function runRewardRule(
   return session.result(bestOutput, stopped);
 }
 
+/**
+ * Evaluates K sessions' gains in one batched pass (BatchTrialEvaluator is one; a joint evaluator
+ * over several initial conditions per session, speed/jointEvaluator.ts, is another).
+ */
+export interface SessionsEvaluator {
+  /** errorsOut[k] = E(gains[k]) of session k. */
+  errors(gains: readonly Float64Array[], errorsOut: Float64Array): Float64Array;
+  /** Session k's output of the last errors() call (channel-major; condition after condition). */
+  output(k: number, out: Float64Array): Float64Array;
+  /** Length of one session's output. */
+  readonly outputLength: number;
+}
+
 export interface RewardRuleSessionsOptions extends Omit<RewardRuleOptions, 'seed'> {
   /** Independent sessions (the paper runs 10 per condition). Session k uses seed Rng.derive(seed, k). */
   sessions: number;
   seed: number;
   /** Batch kernel (default 'auto': WebAssembly float64 batch, K separate CSR kernels without SIMD). */
   kernel?: BatchKernelName;
+  /**
+   * Evaluator of the sessions (default: BatchTrialEvaluator on `target`, one target for all
+   * sessions or one per session). With it, `target` is ignored.
+   */
+  evaluator?: SessionsEvaluator;
+  /** Seeds of the sessions (default Rng.derive(seed, k) for session k). */
+  sessionSeeds?: readonly number[];
+  /** Group labels per session (e.g. random groups drawn per session); overrides `groups`. */
+  sessionGroups?: readonly Int32Array[];
 }
 
 export interface RewardRuleSessionsProgress extends RewardRuleProgress {
@@ -314,24 +336,26 @@ export interface RewardRuleSessionsResult {
 export function runRewardRuleSessions(
   network: Network,
   params: DynamicsParams,
-  target: Float64Array,
+  target: Float64Array | readonly Float64Array[],
   options: RewardRuleSessionsOptions,
   onProgress?: (progress: RewardRuleSessionsProgress) => void,
   shouldStop?: () => boolean,
 ): RewardRuleSessionsResult {
   const K = options.sessions;
   if (!Number.isInteger(K) || K < 1) throw new RangeError(`reward rule: sessions must be a positive integer, got ${K}`);
-  const seeds = Array.from({ length: K }, (_, k) => Rng.derive(options.seed, k));
-  const sessions = seeds.map((seed) => new RewardRuleSession(network.n, { ...options, seed }));
-  const batch = new BatchTrialEvaluator(network, params, target, K, { kernel: options.kernel ?? 'auto' });
-  const outputLength = network.readout.channels * params.nSamples;
+  if (options.sessionSeeds && options.sessionSeeds.length !== K) throw new RangeError(`reward rule: ${options.sessionSeeds.length} session seeds for ${K} sessions`);
+  const seeds = options.sessionSeeds ? [...options.sessionSeeds] : Array.from({ length: K }, (_, k) => Rng.derive(options.seed, k));
+  if (options.sessionGroups && options.sessionGroups.length !== K) throw new RangeError(`reward rule: ${options.sessionGroups.length} group labellings for ${K} sessions`);
+  const sessions = seeds.map((seed, k) => new RewardRuleSession(network.n, { ...options, seed, groups: options.sessionGroups?.[k] ?? options.groups }));
+  const batch: SessionsEvaluator = options.evaluator ?? defaultSessionsEvaluator(network, params, target, K, options.kernel ?? 'auto');
+  const outputLength = batch.outputLength;
   const gains = sessions.map((session) => session.gains);
   const errors = new Float64Array(K);
   const { trials, progressEvery } = sessions[0].options;
 
   const recordOutputs = (trial: number) => {
     if (!sessions[0].records(trial)) return;
-    for (let k = 0; k < K; k++) sessions[k].outputsAt.push({ trial, output: batch.output(k) });
+    for (let k = 0; k < K; k++) sessions[k].outputsAt.push({ trial, output: batch.output(k, new Float64Array(outputLength)) });
   };
   const progress = (trial: number) => {
     let best = Infinity;
@@ -364,4 +388,19 @@ export function runRewardRuleSessions(
   let bestSession = 0;
   for (let k = 1; k < K; k++) if (results[k].bestError < results[bestSession].bestError) bestSession = k;
   return { sessions: results, bestSession, seed: options.seed, stopped };
+}
+
+function defaultSessionsEvaluator(
+  network: Network,
+  params: DynamicsParams,
+  target: Float64Array | readonly Float64Array[],
+  sessions: number,
+  kernel: BatchKernelName,
+): SessionsEvaluator {
+  const batch = new BatchTrialEvaluator(network, params, target, sessions, { kernel });
+  return {
+    outputLength: network.readout.channels * params.nSamples,
+    errors: (gains, errorsOut) => batch.errors(gains, errorsOut),
+    output: (k, out) => batch.output(k, out),
+  };
 }

@@ -6,7 +6,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNELS, type ExperimentJobResult, type JobDetail, type JobSummary } from '../../src-shared/ipc/contract.js';
 import { runSupp1f } from '../../src-shared/experiments/supp1f.js';
-import { writeExperimentResult } from '../../src-cli/commands/experimentPrimitives.js';
+import { writeExperimentResult } from '../../src-cli/commands/experiment.js';
 import { experimentArchive, experimentPlots } from '../../src-renderer/components/experiments/experimentPlots.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { parseSizes, useExperimentsStore } from '../../src-renderer/stores/experiments.js';
