@@ -10,12 +10,12 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CliError, type CliIo } from './cliSupport.js';
+import { CliError, GAINLAB_VERSION, type CliIo } from './cliSupport.js';
 import { COMMANDS } from './commands/index.js';
 
 export type { CliIo } from './cliSupport.js';
 
-const VERSION = '0.1.0';
+const VERSION = GAINLAB_VERSION;
 
 export function generalUsage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

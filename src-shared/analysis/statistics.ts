@@ -440,3 +440,19 @@ export function matrixToCsv(data: ArrayLike<number>, rows: number, cols: number,
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * Kolmogorov–Smirnov distance between the finite values' empirical CDF and a normal CDF:
+ * D = max_x |F_n(x) − Φ((x − μ)/σ)| (one-sample KS statistic, as scipy.stats.kstest's statistic).
+ */
+export function ksDistanceToNormal(values: ArrayLike<number>, mu: number, sigma: number): number {
+  const v = finiteValues(values).sort((a, b) => a - b);
+  const n = v.length;
+  if (n === 0 || !(sigma > 0)) return NaN;
+  let d = 0;
+  for (let i = 0; i < n; i++) {
+    const cdf = normalCdf((v[i] - mu) / sigma);
+    d = Math.max(d, (i + 1) / n - cdf, cdf - i / n);
+  }
+  return d;
+}

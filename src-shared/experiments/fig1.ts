@@ -10,13 +10,13 @@
  * Quick: N = 40 SOC network, 3 sessions × 1000 trials, 40 samples.
  */
 import { analyseRun, analysisNoiseSeed, DEFAULT_SNR_DB, runAnalysesCsv, type RunAnalyses } from '../analysis/runAnalyses.js';
-import { boxStats, mean } from '../analysis/statistics.js';
+import { boxStats, ksDistanceToNormal, mean, pearson } from '../analysis/statistics.js';
 import type { DefinitionId } from '../definitions.js';
 import { runRewardRuleSessions } from '../model/rewardRule.js';
 import { sampleTimes } from '../model/params.js';
 import { clock } from '../primitives/experimentSupport.js';
 import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult, FigureSpec } from './figureSpec.js';
-import { curveMatrix, gainExperimentNetwork, generatedTarget, thin } from './gainExperimentSupport.js';
+import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
 import { departuresFrom, setupSummary } from './setup.js';
 
 export const FIG1_SETTINGS = {
@@ -237,6 +237,12 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
   if (!options.network) departures.unshift('own SOC network instead of the published one');
   if (!options.target) departures.unshift('generated target instead of the published novel target');
   const stopped = training.stopped || noise.stopped;
+  // Fig. 1 / Fig. 2b / Supp. 1b numbers the reproduction report quotes.
+  const checkpoints = [1000, 3000, 5000].filter((t) => t <= settings.trials);
+  const bestErrorAtTrial = Object.fromEntries(checkpoints.map((t) => [t, training.sessions.map((s) => runningMinimum(s.errors)[Math.min(t, s.errors.length - 1)])]));
+  const rateChange = relativeRmsChange(analyses.rates.before, analyses.rates.after);
+  const correlationSimilarity = analyses.correlations.patterns.map((p) => offDiagonalPearson(analyses.correlations.before, p.matrix, n));
+  const gainKs = ksDistanceToNormal(analyses.gainDistribution.gains, analyses.gainDistribution.fit.mu, analyses.gainDistribution.fit.sigma);
 
   return {
     name: 'fig1',
@@ -255,7 +261,11 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
       meanFinalError: mean(finalErrors),
       bestSession: training.bestSession,
       gainFit: analyses.gainDistribution.fit,
+      gainKsDistanceToNormal: gainKs,
       gainPositivity: analyses.gainPositivity,
+      bestErrorAtTrial,
+      rateChangeRelativeRms: rateChange,
+      correlationMatrixSimilarity: correlationSimilarity,
       maxRealEigenvalue: { before: analyses.eigenvalues.maxRealBefore, after: analyses.eigenvalues.maxRealAfter },
       spectralAbscissaWdiagG: { before: analyses.eigenvalues.abscissaBefore, after: Array.from(analyses.eigenvalues.abscissaAfter) },
       neuronCorrelationMeanAbs: { before: analyses.correlations.meanAbsBefore, patterns: analyses.correlations.patterns.map((p) => ({ session: p.session, meanAbs: p.meanAbs })) },
@@ -294,6 +304,32 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
     elapsedMs: clock() - started,
     stopped,
   };
+}
+
+/** ‖after − before‖ / ‖before − mean(before)‖ over all entries (how much the rates change, Fig. 2b). */
+function relativeRmsChange(before: Float64Array, after: Float64Array): number {
+  const m = mean(before);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < before.length; i++) {
+    num += (after[i] - before[i]) ** 2;
+    den += (before[i] - m) ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+/** Pearson r between the off-diagonal entries of two n × n correlation matrices (Supp. 1b: how much the structure changed). */
+function offDiagonalPearson(a: Float64Array, b: Float64Array, n: number): number {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      if (Number.isFinite(a[i * n + j]) && Number.isFinite(b[i * n + j])) {
+        x.push(a[i * n + j]);
+        y.push(b[i * n + j]);
+      }
+    }
+  return pearson(x, y);
 }
 
 function curvesCsv(curves: readonly Float64Array[]): string {
