@@ -14,7 +14,7 @@
  * - an "initial reach" generated target (targets.ts generateTarget, seed REACH_SEED) and a readout
  *   fitted to it by NNLS with all gains 1 (readoutFit.ts, on simulateReference rates from x0);
  * - two generated novel targets (seeds NOVEL_SEEDS) to train gains on.
- * Timestamps are fixed and the SOC build time is not stored, so the file is reproducible byte for
+ * Timestamps and the project id are fixed and the SOC build time is not stored, so the file is reproducible byte for
  * byte from the same code.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,8 @@ export const REACH_SEED = 1;
 export const NOVEL_SEEDS = [2, 3] as const;
 export const INITIAL_CONDITIONS = 3;
 const STAMP = '2026-11-27T00:00:00.000Z';
+/** A fixed project id (createEmptyProject would draw a random one): a rebuild gives the same bytes. */
+export const EXAMPLE_PROJECT_ID = 'example-soc-2018';
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -84,7 +86,7 @@ export function buildExampleProject(n = 200, log: (line: string) => void = () =>
   const novelErrors = novel.map((t) => normalisedError(output, t.values, 1, params.nSamples));
   log(`readout fit to the initial reach: E = ${fitError.toExponential(3)}; novel targets with gains 1: E = ${novelErrors.map((e) => e.toFixed(3)).join(', ')}`);
 
-  const project = createEmptyProject(`Example: SOC network (N = ${n}) and generated movements`, new Date(STAMP));
+  const project = createEmptyProject(`Example: SOC network (N = ${n}) and generated movements`, new Date(STAMP), EXAMPLE_PROJECT_ID);
   project.notes =
     `Built by scripts/make-example.ts: SOC network (adaptive recipe, seed ${SOC_SEED}), ` +
     `${INITIAL_CONDITIONS} initial conditions from the observability Gramian, readout fitted by NNLS to the ` +

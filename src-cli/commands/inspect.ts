@@ -1,13 +1,15 @@
 /**
  * `gainlab inspect FILE.gainlab [--json]`: what a project file holds — networks (N, nE, α when an
- * SOC log is stored, initial conditions, readout), targets, training runs, placeholders and every
- * array's shape — read with the same loader as the app (ProjectService.read → decodeProjectFile).
+ * SOC log is stored, initial conditions, readout), targets, training runs (rule, purpose, target,
+ * network, best error, trials, status), primitive libraries, speed manifolds, experiment results
+ * and every array's shape — read with the same loader as the app (ProjectService.read →
+ * decodeProjectFile; older formats open through the migrations).
  * A file the app would refuse prints the app's message on stderr and exits with code 2.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
-import type { NdArray, Project, TargetSource } from '../../src-shared/project/schema.js';
+import { PROJECT_SCHEMA_VERSION, type NdArray, type Project, type TargetSource, type TrainingRun } from '../../src-shared/project/schema.js';
 import { shapeText } from '../../src-shared/project/validate.js';
 import { ProjectService, type OpenedProject } from '../../src-main/services/projects.js';
 import type { CliIo } from '../cliSupport.js';
@@ -42,12 +44,27 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+function bestError(run: TrainingRun): number | null {
+  return run.sessions.length ? Math.min(...run.sessions.map((s) => s.bestError)) : null;
+}
+
+function trialsOf(run: TrainingRun): number {
+  return run.sessions.reduce((sum, s) => sum + s.trialsRun, 0);
+}
+
+/** Notes on one line, cut at 120 characters. */
+function noteLine(notes: string): string {
+  const line = notes.replace(/\s+/g, ' ').trim();
+  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
+}
+
 export function describeProject(opened: OpenedProject): string {
   const { project } = opened;
   const lines: string[] = [];
-  const migrated = opened.fromVersion < 2 ? ` (file format ${opened.fromVersion}, read by migration)` : '';
+  const migrated = opened.fromVersion < PROJECT_SCHEMA_VERSION ? ` (file format ${opened.fromVersion}, read by migration)` : '';
   lines.push(`${path.basename(opened.path)}: GainLab project, ${kb(opened.sizeBytes)}${migrated}${opened.writtenBy ? `, written by ${opened.writtenBy}` : ''}`);
   lines.push(`name: ${project.name}`);
+  lines.push(`id: ${project.id}`);
   lines.push(`created ${project.createdAt}, modified ${project.modifiedAt}`);
   if (project.notes) lines.push(`notes: ${project.notes.length > 300 ? `${project.notes.slice(0, 300)}…` : project.notes}`);
 
@@ -79,11 +96,13 @@ export function describeProject(opened: OpenedProject): string {
 
   lines.push('', `Training runs (${project.runs.length})`);
   for (const run of project.runs) {
-    const best = run.sessions.length ? Math.min(...run.sessions.map((s) => s.bestError)) : null;
+    const best = bestError(run);
     lines.push(
-      `  ${run.id}  "${run.name}"  ${run.rule} rule on ${run.networkId} → ${run.targetIds.join(', ')}, ${plural(run.sessions.length, 'session')}, seed ${run.seed}, ${run.status}` +
-        (run.initialError !== null ? `, E ${run.initialError.toPrecision(3)} → ${best !== null ? best.toPrecision(3) : '–'}` : ''),
+      `  ${run.id}  "${run.name}"  ${run.rule} rule, ${run.purpose}, on ${run.networkId} → ${run.targetIds.join(', ')}, ` +
+        `best E ${best !== null ? best.toPrecision(3) : '–'}${run.initialError !== null ? ` (from ${run.initialError.toPrecision(3)})` : ''}, ` +
+        `${plural(trialsOf(run), 'trial')}, ${plural(run.sessions.length, 'session')}, seed ${run.seed}, ${run.status}`,
     );
+    if (run.notes) lines.push(`    notes: ${noteLine(run.notes)}`);
     for (const s of run.sessions) {
       lines.push(
         `    session ${s.session}: seed ${s.seed}, best E = ${s.bestError.toPrecision(3)} at trial ${s.bestTrial}/${s.trialsRun}; error curve ${shapeText([s.errorCurve.length])}, best gains ${shapeText([s.bestGains.length])}${s.output ? `, output ${nd(s.output)}` : ''}`,
@@ -99,6 +118,17 @@ export function describeProject(opened: OpenedProject): string {
   for (const m of project.speedManifolds) {
     lines.push(`  ${m.id}  "${m.name}"  on ${m.networkId}: durations ${m.durations.join(', ')} ms, gains ${nd(m.gains)}`);
   }
+  lines.push('', `Experiment results (${project.experimentResults.length})`);
+  for (const r of project.experimentResults) {
+    const on = r.networkId !== null ? `on ${r.networkId}` : `own network "${r.networkName}"`;
+    lines.push(
+      `  ${r.id}  "${r.name}"  ${r.kind} ${r.definition}${r.quick ? ' (quick)' : ''}, ${r.status}, ${on}, ` +
+        `${plural(r.figures.length, 'figure')}, ${plural(r.arrays.length, 'array')}, ${plural(r.tables.length, 'table')}, ${plural(r.texts.length, 'text')}` +
+        `${r.seed !== null ? `, seed ${r.seed}` : ''}, ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    );
+    for (const a of r.arrays) lines.push(`    array "${a.name}" ${nd(a)}`);
+    if (r.notes) lines.push(`    notes: ${noteLine(r.notes)}`);
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -110,6 +140,7 @@ export function summariseProject(opened: OpenedProject): Record<string, unknown>
     sizeBytes: opened.sizeBytes,
     fromVersion: opened.fromVersion,
     writtenBy: opened.writtenBy,
+    id: project.id,
     name: project.name,
     createdAt: project.createdAt,
     modifiedAt: project.modifiedAt,
@@ -131,13 +162,29 @@ export function summariseProject(opened: OpenedProject): Record<string, unknown>
       id: r.id,
       name: r.name,
       rule: r.rule,
+      purpose: r.purpose,
       networkId: r.networkId,
       targetIds: r.targetIds,
       sessions: r.sessions.length,
-      bestError: r.sessions.length ? Math.min(...r.sessions.map((s) => s.bestError)) : null,
+      trials: trialsOf(r),
+      bestError: bestError(r),
+      status: r.status,
     })),
     primitiveLibraries: project.primitiveLibraries.length,
     speedManifolds: project.speedManifolds.length,
+    experimentResults: project.experimentResults.map((r) => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      definition: r.definition,
+      quick: r.quick,
+      status: r.status,
+      networkId: r.networkId,
+      figures: r.figures.length,
+      arrays: r.arrays.map((a) => ({ name: a.name, shape: a.shape })),
+      tables: r.tables.length,
+      texts: r.texts.length,
+    })),
   };
 }
 

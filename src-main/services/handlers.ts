@@ -78,6 +78,8 @@ export function trainingRunFromJob(detail: ReturnType<JobManager['get']>, now = 
     initialConditionIndices: source.initialConditionIndices ?? source.targetIds.map(() => 0),
     rule: request.rule,
     settings: settings as Record<string, unknown>,
+    notes: '',
+    purpose: 'train',
     seed: request.seed,
     initialError: result.initialError,
     groupLabels: neuronSpecific ? null : result.groupLabels,

@@ -18,6 +18,7 @@ export function libraryToProject(
     runIds: record.runIds ?? [],
     gains: { shape: [library.size, library.n], data: Float64Array.from(library.gains) },
     outputs: { shape: [library.size, library.channels, library.nSamples], data: Float64Array.from(library.outputs) },
+    notes: '',
   };
 }
 
@@ -51,5 +52,6 @@ export function manifoldToProject(
     networkId: record.networkId,
     durations: [...manifold.durations],
     gains: { shape: [manifold.durations.length, n], data: Float64Array.from(manifold.gains) },
+    notes: '',
   };
 }

@@ -14,7 +14,10 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { encodeNpy, NpyError, parseNpy } from '../model/npy.js';
 import { ProjectFileError } from './errors.js';
-import { documentVersion, migrateProjectDocument, type ArchiveFiles } from './migrations.js';
+import { documentVersion, migrateProjectDocument, migrationContext, type MigrationContext } from './migrations.js';
+
+/** The archive's files by path. */
+type ArchiveFiles = Map<string, Uint8Array>;
 import {
   describeZodIssues,
   PROJECT_JSON_NAME,
@@ -32,6 +35,7 @@ import {
 } from './schema.js';
 import { firstNonFinite, nonFiniteError, shapesEqual, shapeText, validateProject } from './validate.js';
 import { speedManifoldFromJson, speedManifoldToJson } from './speedManifoldRecord.js';
+import { experimentResultFromJson, experimentResultToJson } from './experimentResultRecord.js';
 
 export interface EncodeProjectOptions {
   /** Recorded in project.json as writtenBy.version. */
@@ -80,6 +84,7 @@ export function projectToEntries(project: Project, options: EncodeProjectOptions
     kind: PROJECT_KIND,
     schemaVersion: PROJECT_SCHEMA_VERSION,
     writtenBy: { name: 'GainLab', version: options.appVersion ?? 'unknown' },
+    id: project.id,
     name: project.name,
     notes: project.notes,
     createdAt: project.createdAt,
@@ -149,6 +154,8 @@ export function projectToEntries(project: Project, options: EncodeProjectOptions
       status: run.status,
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,
+      notes: run.notes,
+      purpose: run.purpose,
     })),
     primitiveLibraries: project.primitiveLibraries.map((library, i) => ({
       id: library.id,
@@ -157,8 +164,10 @@ export function projectToEntries(project: Project, options: EncodeProjectOptions
       runIds: [...library.runIds],
       gains: putNd(`primitive_libraries/${i}/gains`, library.gains),
       outputs: putNd(`primitive_libraries/${i}/outputs`, library.outputs),
+      notes: library.notes,
     })),
     speedManifolds: project.speedManifolds.map((manifold, i) => speedManifoldToJson(manifold, i, project, putNd)),
+    experimentResults: project.experimentResults.map((result, i) => experimentResultToJson(result, i, putNd)),
   };
   // The schema is the contract for readers: never write a project.json we would refuse to read.
   const check = projectJsonSchema.safeParse(json);
@@ -298,7 +307,10 @@ function withFileName(error: unknown, fileName: string | undefined): unknown {
 }
 
 class ArrayLoader {
-  constructor(private readonly files: ArchiveFiles) {}
+  constructor(
+    private readonly files: ArchiveFiles,
+    private readonly context: MigrationContext,
+  ) {}
 
   /** Read ref as described in the header comment; `expected` is the shape the other fields imply, `why` says which. */
   load(ref: ArrayRef, label: string, expected: number[] | null, why = ''): Float64Array {
@@ -325,7 +337,9 @@ class ArrayLoader {
           : `${label}: the array file ${ref.path} is not a readable .npy array (${message})`,
       );
     }
-    if (!shapesEqual(parsed.shape, ref.shape)) {
+    // format 1 stored some rows as 1-D arrays (migrations.ts)
+    const shape = this.context.readAsRow.has(ref.path) && parsed.shape.length === 1 ? [1, parsed.shape[0]] : parsed.shape;
+    if (!shapesEqual(shape, ref.shape)) {
       throw new ProjectFileError(
         'shape-mismatch',
         `${label}: the array file ${ref.path} has shape ${shapeText(parsed.shape)} but project.json says ${shapeText(ref.shape)}`,
@@ -344,13 +358,14 @@ class ArrayLoader {
 function decodeEntries(files: ArchiveFiles): DecodedProject {
   const raw = parseProjectJson(files);
   const { writtenBy } = documentVersion(raw);
-  const { document, fromVersion } = migrateProjectDocument(raw, files);
+  const context = migrationContext(files.get(PROJECT_JSON_NAME)!);
+  const { document, fromVersion } = migrateProjectDocument(raw, context);
   const parsed = projectJsonSchema.safeParse(document);
   if (!parsed.success) {
     throw new ProjectFileError('invalid-schema', `${PROJECT_JSON_NAME} is not valid: ${describeZodIssues(parsed.error.issues)}`);
   }
   const json = parsed.data;
-  const arrays = new ArrayLoader(files);
+  const arrays = new ArrayLoader(files, context);
 
   const networks: ProjectNetwork[] = json.networks.map((net) => {
     const label = `network "${net.name}"`;
@@ -442,10 +457,13 @@ function decodeEntries(files: ArchiveFiles): DecodedProject {
       status: run.status,
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,
+      notes: run.notes,
+      purpose: run.purpose,
     };
   });
 
   const project: Project = {
+    id: json.id,
     name: json.name,
     notes: json.notes,
     createdAt: json.createdAt,
@@ -460,8 +478,10 @@ function decodeEntries(files: ArchiveFiles): DecodedProject {
       runIds: [...library.runIds],
       gains: arrays.loadNd(library.gains, `gains of primitive library "${library.name}"`),
       outputs: arrays.loadNd(library.outputs, `outputs of primitive library "${library.name}"`),
+      notes: library.notes,
     })),
     speedManifolds: json.speedManifolds.map((manifold) => speedManifoldFromJson(manifold, (ref, label) => arrays.loadNd(ref, label))),
+    experimentResults: json.experimentResults.map((result) => experimentResultFromJson(result, (ref, label) => arrays.loadNd(ref, label))),
   };
   validateProject(project);
   return { project, fromVersion, writtenBy };

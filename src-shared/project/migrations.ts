@@ -1,6 +1,6 @@
 /**
- * The migration chain of project.json: migrations[v] turns a version-v document (and its array
- * files, when a migration must rewrite one) into version v + 1. `migrateProjectDocument` runs the
+ * The migration chain of project.json: migrations[v] turns a version-v document into version
+ * v + 1 (with a MigrationContext: project.json's bytes, and which 1-D arrays to read as rows). `migrateProjectDocument` runs the
  * chain up to PROJECT_SCHEMA_VERSION, refuses documents from a newer GainLab, and reports invalid
  * old documents field by field, like the current schema does.
  *
@@ -29,13 +29,13 @@
  *     }]
  *   }
  *
- * v1 → v2 also rewrites the 1-D x0, readout and movement arrays as 1 × length .npy files, so that
- * every v2 array has the shape v2 documents (initial conditions m × n, readout channels × (1+nE),
- * targets channels × nSamples).
+ * v1 → v2 also reads the 1-D x0, readout and movement arrays as 1 × length ones (a migrated
+ * project saves them as such), so that every v2 array has the shape v2 documents (initial
+ * conditions m × n, readout channels × (1+nE), targets channels × nSamples).
  */
 import { z } from 'zod';
-import { encodeNpy, parseNpy } from '../model/npy.js';
 import { ProjectFileError } from './errors.js';
+import { sha256Hex } from '../runs/sha256.js';
 import { defaultSpeedFactors } from './speedManifoldRecord.js';
 import {
   arrayRefSchema,
@@ -46,10 +46,23 @@ import {
   type ProjectJson,
 } from './schema.js';
 
-/** The archive's files by path; a migration may replace array files it reshapes. */
-export type ArchiveFiles = Map<string, Uint8Array>;
+/** What a migration sees of the archive besides the parsed project.json. */
+export interface MigrationContext {
+  /** project.json's bytes as stored (format 3 → 4 derives the legacy project id from them). */
+  readonly projectJsonBytes: Uint8Array;
+  /**
+   * Array files the loader reads as one row (1 × length) although the .npy is 1-D: format 1
+   * stored x0, readouts and movements 1-D. Migrations never inflate or rewrite array files, so
+   * the loader's bounds apply to every array of every format.
+   */
+  readonly readAsRow: Set<string>;
+}
 
-export type Migration = (document: unknown, files: ArchiveFiles) => unknown;
+export function migrationContext(projectJsonBytes: Uint8Array): MigrationContext {
+  return { projectJsonBytes, readAsRow: new Set() };
+}
+
+export type Migration = (document: unknown, context: MigrationContext) => unknown;
 
 // ---------------------------------------------------------------------------------------------
 // Version 1
@@ -88,27 +101,22 @@ export const projectJsonV1Schema = z.object({
 });
 export type ProjectJsonV1 = z.infer<typeof projectJsonV1Schema>;
 
-/** Rewrite a 1-D array file as a 1 × length one (same values, bit for bit); leaves unreadable files for the loader to report. */
-function promoteToRow(files: ArchiveFiles, ref: { path: string; shape: number[] }): { path: string; shape: number[] } {
+/** A 1-D array ref as a 1 × length one; the loader reads the 1-D file as that row (same values, bit for bit). */
+function promoteToRow(context: MigrationContext, ref: { path: string; shape: number[] }): { path: string; shape: number[] } {
   if (ref.shape.length !== 1) return ref;
-  const bytes = files.get(ref.path);
-  if (bytes) {
-    try {
-      const parsed = parseNpy(bytes);
-      if (parsed.shape.length === 1 && parsed.shape[0] === ref.shape[0]) {
-        files.set(ref.path, encodeNpy(parsed.data, [1, parsed.shape[0]]));
-      }
-    } catch {
-      // The loader reports truncated or malformed arrays with their own message.
-    }
-  }
+  context.readAsRow.add(ref.path);
   return { path: ref.path, shape: [1, ref.shape[0]] };
 }
 
-/** A format-2 project.json (the current one but for the format-3 speed-manifold fields, none here). */
-export type ProjectJsonV2 = Omit<ProjectJson, 'schemaVersion' | 'speedManifolds'> & { schemaVersion: 2; speedManifolds: [] };
+/** A format-2 project.json as migrateV1toV2 makes it (no runs, libraries or manifolds; no format-4 fields). */
+export type ProjectJsonV2 = Omit<ProjectJson, 'schemaVersion' | 'id' | 'runs' | 'primitiveLibraries' | 'speedManifolds' | 'experimentResults'> & {
+  schemaVersion: 2;
+  runs: [];
+  primitiveLibraries: [];
+  speedManifolds: [];
+};
 
-export function migrateV1toV2(document: unknown, files: ArchiveFiles): ProjectJsonV2 {
+export function migrateV1toV2(document: unknown, context: MigrationContext): ProjectJsonV2 {
   const parsed = projectJsonV1Schema.safeParse(document);
   if (!parsed.success) {
     throw new ProjectFileError(
@@ -124,10 +132,10 @@ export function migrateV1toV2(document: unknown, files: ArchiveFiles): ProjectJs
     n: net.size,
     nE: net.excitatory,
     W: net.weights,
-    initialConditions: promoteToRow(files, net.x0),
+    initialConditions: promoteToRow(context, net.x0),
     nInitialConditions: 1,
     readout: net.readout
-      ? { channels: 1, weights: promoteToRow(files, net.readout), fittedTo: null, fitError: null }
+      ? { channels: 1, weights: promoteToRow(context, net.readout), fittedTo: null, fitError: null }
       : null,
     params: {
       ...DEFAULT_PROJECT_DYNAMICS,
@@ -141,7 +149,7 @@ export function migrateV1toV2(document: unknown, files: ArchiveFiles): ProjectJs
     createdAt: created,
   }));
   const targets = v1.movements.map((movement, i) => {
-    const values = promoteToRow(files, movement.data);
+    const values = promoteToRow(context, movement.data);
     const source =
       movement.origin === 'generated'
         ? movement.seed === undefined
@@ -230,10 +238,47 @@ export function migrateV2toV3(document: unknown): unknown {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Version 3 → 4: project id, notes, run purpose, experiment results
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The id a file without one gets: "legacy-" and the first 16 hex digits of the SHA-256 of its
+ * project.json bytes, so the same old file opens with the same id every time (and two copies of
+ * it share it, as copies of a format-4 file do).
+ */
+export function legacyProjectId(projectJsonBytes: Uint8Array): string {
+  return `legacy-${sha256Hex(projectJsonBytes).slice(0, 16)}`;
+}
+
+/**
+ * Format 4 adds: the project's `id` (legacyProjectId), `experimentResults` ([]), and `notes` ('')
+ * on runs, primitive libraries and speed manifolds, and each run's `purpose` ('train': before
+ * format 4 every stored run was an ordinary training). No array file changes.
+ */
+export function migrateV3toV4(document: unknown, context: MigrationContext): unknown {
+  if (typeof document !== 'object' || document === null) return document;
+  const doc = document as Record<string, unknown>;
+  const withNotes = (items: unknown, extra: Record<string, unknown> = {}): unknown =>
+    Array.isArray(items)
+      ? items.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) ? { ...item, notes: '', ...extra } : item))
+      : items; // an invalid record is left for the schema to report field by field
+  return {
+    ...doc,
+    schemaVersion: 4,
+    id: legacyProjectId(context.projectJsonBytes),
+    runs: withNotes(doc.runs, { purpose: 'train' }),
+    primitiveLibraries: withNotes(doc.primitiveLibraries),
+    speedManifolds: withNotes(doc.speedManifolds),
+    experimentResults: [],
+  };
+}
+
 /** migrations[v]: version v → v + 1. */
 export const migrations: Readonly<Record<number, Migration>> = {
   1: migrateV1toV2,
   2: migrateV2toV3,
+  3: migrateV3toV4,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -288,7 +333,7 @@ export function newerVersionError(found: DocumentVersion): ProjectFileError {
 /** Bring a parsed project.json up to PROJECT_SCHEMA_VERSION (not yet validated against the v2 schema). */
 export function migrateProjectDocument(
   document: unknown,
-  files: ArchiveFiles,
+  context: MigrationContext,
 ): { document: unknown; fromVersion: number } {
   const found = documentVersion(document);
   if (found.version > PROJECT_SCHEMA_VERSION) throw newerVersionError(found);
@@ -298,7 +343,7 @@ export function migrateProjectDocument(
     if (!step) {
       throw new ProjectFileError('invalid-schema', `project.json: no migration from file format ${v} (this GainLab cannot read it)`);
     }
-    current = step(current, files);
+    current = step(current, context);
   }
   return { document: current, fromVersion: found.version };
 }

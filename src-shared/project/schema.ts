@@ -2,10 +2,10 @@
  * GainLab project: the in-memory type (used by main, worker, CLI and renderer alike: no node
  * imports here) and the zod schema of project.json inside a .gainlab file.
  *
- * File layout (format version 3, written by this code; see archive.ts):
+ * File layout (format version 4, written by this code; see archive.ts and FORMAT.md):
  *
  *   NAME.gainlab                   a zip archive (deflate)
- *   ├── project.json               kind 'gainlab-project', schemaVersion 3, everything but numbers
+ *   ├── project.json               kind 'gainlab-project', schemaVersion 4, everything but numbers
  *   └── arrays/…/*.npy             every numeric array, NumPy .npy v1.0, '<f8' (float64 LE), C order
  *
  * In project.json each array is an ArrayRef `{ "path": "arrays/networks/0/W.npy", "shape": [200, 200] }`.
@@ -23,13 +23,20 @@
  *   2 — networks with m initial conditions, full dynamics params and an SOC log;
  *       targets with a typed source (drawn / imported / generated{seed} / slow{source, s} / published);
  *       training runs; typed (possibly empty) primitive libraries and speed manifolds.
- *   3 — this file: speed manifolds also record how they were learned (factors, the initial
+ *   3 — speed manifolds also record how they were learned (factors, the initial
  *       conditions, amplitude scaling, rule, settings, seed, group labels, errors, status).
+ *   4 — this file: the project has a stable id; runs have notes and a purpose; libraries and
+ *       manifolds have notes; experiment results (figures, tables, arrays, texts) are stored.
+ *
+ * Every string, array and free JSON value has a bound (limits.ts PROJECT_LIMITS), so decoding a
+ * hostile project.json costs time and memory in proportion to what a real project can hold.
  */
 import { z } from 'zod';
+import { jsonValueProblem, type JsonValueBounds } from './jsonValue.js';
+import { PROJECT_LIMITS as L, countText } from './limits.js';
 
 export const PROJECT_KIND = 'gainlab-project';
-export const PROJECT_SCHEMA_VERSION = 3;
+export const PROJECT_SCHEMA_VERSION = 4;
 export const PROJECT_FILE_EXTENSION = '.gainlab';
 export const PROJECT_JSON_NAME = 'project.json';
 
@@ -165,7 +172,13 @@ export interface TrainingRun {
   status: RunStatus;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The researcher's notes (format 4; '' when none). */
+  notes: string;
+  /** What the run was started for: an ordinary training, a refinement, or a primitive of a library (format 4). */
+  purpose: RunPurpose;
 }
+
+export type RunPurpose = 'train' | 'refine' | 'library';
 
 /** Motor primitive library (model-spec §9). Typed placeholder: the app does not fill it yet. */
 export interface PrimitiveLibrary {
@@ -178,6 +191,8 @@ export interface PrimitiveLibrary {
   gains: NdArray;
   /** l × channels × nSamples outputs m_k. */
   outputs: NdArray;
+  /** The researcher's notes (format 4; '' when none). */
+  notes: string;
 }
 
 /**
@@ -212,9 +227,65 @@ export interface SpeedManifold {
   errors?: number[] | null;
   /** 'cancelled': learning stopped early; the patterns reached are kept (default 'done'). */
   status?: 'done' | 'cancelled';
+  /** The researcher's notes (format 4; optional in memory like the format-3 fields, '' when missing). */
+  notes?: string;
+}
+
+/**
+ * A finished (or cancelled) paper experiment, reproduction report or sweep, kept so it reopens
+ * without rerunning (format 4). Arrays are stored as .npy files; the rest in project.json. The
+ * free JSON parts (settings, summary, table cells, figures) may hold NaN and ±Infinity in
+ * summary, table cells and figures (a partial result); settings are finite.
+ */
+export interface ExperimentResultRecord {
+  id: string;
+  name: string;
+  kind: 'experiment' | 'reproduction' | 'sweep';
+  /** What ran: 'fig1', 'supp2', 'reproduce', a sweep's name, ... */
+  definition: string;
+  quick: boolean;
+  seed: number | null;
+  /** The project network it ran on, or null (it built or used its own). */
+  networkId: string | null;
+  networkName: string;
+  /** The request, JSON values only. */
+  settings: Record<string, unknown>;
+  /** Numbers and strings the report quotes (what summary.json holds). */
+  summary: Record<string, unknown>;
+  tables: ExperimentResultTable[];
+  arrays: ExperimentResultArray[];
+  /** FigureSpec objects (experiments/figureSpec.ts) as plain JSON (see jsonValue.ts toJsonValue). */
+  figures: unknown[];
+  /** CSV tables, an HTML report, ... */
+  texts: ExperimentResultText[];
+  status: 'done' | 'cancelled';
+  elapsedMs: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  notes: string;
+}
+
+export interface ExperimentResultTable {
+  name: string;
+  columns: string[];
+  rows: (number | string)[][];
+}
+
+export interface ExperimentResultArray {
+  name: string;
+  shape: number[];
+  data: Float64Array;
+}
+
+export interface ExperimentResultText {
+  name: string;
+  mediaType: string;
+  text: string;
 }
 
 export interface Project {
+  /** Stable identity of the project (jobs record it); kept across saves and renames. */
+  id: string;
   name: string;
   notes: string;
   createdAt: string;
@@ -224,11 +295,23 @@ export interface Project {
   runs: TrainingRun[];
   primitiveLibraries: PrimitiveLibrary[];
   speedManifolds: SpeedManifold[];
+  experimentResults: ExperimentResultRecord[];
 }
 
-export function createEmptyProject(name: string, now: Date = new Date()): Project {
+/** 16 random hex digits (64 bits) from the platform's CSPRNG (Web Crypto, present in Node, workers and browsers). */
+export function randomProjectId(): string {
+  const { crypto } = globalThis as unknown as { crypto: { getRandomValues<T extends Uint8Array>(array: T): T } };
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** A new, empty project; `id` defaults to a random one (tests and reproducible builds pass their own). */
+export function createEmptyProject(name: string, now: Date = new Date(), id: string = randomProjectId()): Project {
   const stamp = now.toISOString();
   return {
+    id,
     name,
     notes: '',
     createdAt: stamp,
@@ -238,6 +321,7 @@ export function createEmptyProject(name: string, now: Date = new Date()): Projec
     runs: [],
     primitiveLibraries: [],
     speedManifolds: [],
+    experimentResults: [],
   };
 }
 
@@ -258,23 +342,46 @@ export function networkForModel(
 }
 
 // ---------------------------------------------------------------------------------------------
-// project.json schema (version 2)
+// project.json schema (version 4)
 // ---------------------------------------------------------------------------------------------
 
 const finite = z.number().finite();
 const count = z.number().int().min(0);
 const positiveCount = z.number().int().min(1);
-const idString = z.string().min(1).max(200);
-const isoDate = z.string().min(1).max(64);
+const idString = z.string().min(1).max(L.idChars);
+const nameString = z.string().max(L.nameChars);
+const labelString = z.string().max(L.labelChars);
+const notesString = z.string().max(L.notesChars);
+const isoDate = z.string().min(1).max(L.dateChars);
 const seedNumber = z.number().int().refine(Number.isSafeInteger, 'seed must be a safe integer');
+const neuronCount = z.number().int().min(2).max(L.maxN);
+
+/** An array of at most `max` items; the message says the bound (zod's own names only the number). */
+function bounded<T extends z.ZodType>(item: T, max: number, what = 'entries') {
+  return z.array(item).max(max, `more than ${countText(max)} ${what}`);
+}
+
+/**
+ * A free JSON value (settings, summary, figures): plain JSON, nested at most
+ * PROJECT_LIMITS.jsonDepth deep, strings and serialised size bounded (jsonValue.ts). The check
+ * walks the value once and stops at the first problem.
+ */
+export function boundedJsonSchema<T = unknown>(bounds: JsonValueBounds) {
+  return z.unknown().superRefine((value, ctx) => {
+    const problem = jsonValueProblem(value, bounds);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+  }) as unknown as z.ZodType<T>;
+}
+const settingsJson = boundedJsonSchema<Record<string, unknown>>({ maxBytes: L.settingsBytes, object: true });
 
 /** Where an array lives in the archive and its shape. */
 export const arrayRefSchema = z.object({
   path: z
     .string()
+    .max(L.entryNameChars)
     .regex(/^arrays\/[A-Za-z0-9._\-/]+\.npy$/, 'array path must look like arrays/…/name.npy')
-    .refine((p) => !p.split('/').includes('..'), 'array path must not contain ..'),
-  shape: z.array(count).max(8),
+    .refine((p) => !p.split('/').some((part) => part === '..' || part === '.' || part === ''), 'array path must not contain empty, . or .. parts'),
+  shape: z.array(z.number().int().min(0).max(2 ** 31 - 1)).max(L.arrayDims),
 });
 export type ArrayRef = z.infer<typeof arrayRefSchema>;
 
@@ -283,12 +390,12 @@ export const dynamicsParamsJsonSchema = z.object({
   r0: finite.positive(),
   rmax: finite.positive(),
   duration: finite.positive(),
-  nSamples: z.number().int().min(2),
+  nSamples: z.number().int().min(2).max(L.samples),
   gainFunction: z.enum(['tanh', 'linear']),
 });
 
 const socLogJsonSchema = z.object({
-  recipe: z.string().max(100),
+  recipe: labelString,
   seed: seedNumber,
   iterations: count,
   finalAlpha: finite,
@@ -297,7 +404,7 @@ const socLogJsonSchema = z.object({
 });
 
 const readoutJsonSchema = z.object({
-  channels: positiveCount,
+  channels: positiveCount.max(L.channels),
   weights: arrayRefSchema,
   fittedTo: idString.nullable(),
   fitError: finite.nullable(),
@@ -305,23 +412,23 @@ const readoutJsonSchema = z.object({
 
 const networkJsonSchema = z.object({
   id: idString,
-  name: z.string().max(200),
-  n: z.number().int().min(2),
-  nE: z.number().int().min(1),
+  name: nameString,
+  n: neuronCount,
+  nE: z.number().int().min(1).max(L.maxN),
   W: arrayRefSchema,
   initialConditions: arrayRefSchema,
-  nInitialConditions: positiveCount,
+  nInitialConditions: positiveCount.max(L.initialConditions),
   readout: readoutJsonSchema.nullable(),
   params: dynamicsParamsJsonSchema,
   seed: seedNumber.nullable(),
   soc: socLogJsonSchema.nullable(),
-  origin: z.string().max(200),
+  origin: labelString,
   createdAt: isoDate,
 });
 
 export const targetSourceJsonSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('drawn') }),
-  z.object({ kind: z.literal('imported'), fileName: z.string().max(1000).nullable() }),
+  z.object({ kind: z.literal('imported'), fileName: z.string().max(L.fileNameChars).nullable() }),
   z.object({ kind: z.literal('generated'), seed: seedNumber }),
   z.object({
     kind: z.literal('slow'),
@@ -334,9 +441,9 @@ export const targetSourceJsonSchema = z.discriminatedUnion('kind', [
 
 const targetJsonSchema = z.object({
   id: idString,
-  name: z.string().max(200),
-  channels: positiveCount,
-  nSamples: z.number().int().min(2),
+  name: nameString,
+  channels: positiveCount.max(L.channels),
+  nSamples: z.number().int().min(2).max(L.samples),
   duration: finite.positive(),
   values: arrayRefSchema,
   source: targetSourceJsonSchema,
@@ -356,64 +463,121 @@ const runSessionJsonSchema = z.object({
 
 const runJsonSchema = z.object({
   id: idString,
-  name: z.string().max(200),
+  name: nameString,
   networkId: idString,
-  targetIds: z.array(idString).min(1),
-  initialConditionIndices: z.array(count).min(1),
+  targetIds: bounded(idString, L.targetsPerRun, 'targets').min(1),
+  initialConditionIndices: bounded(count, L.targetsPerRun).min(1),
   rule: z.enum(['reward', 'gradient']),
-  settings: z.record(z.string(), z.unknown()),
+  settings: settingsJson,
   seed: seedNumber,
   initialError: finite.nullable(),
-  groupLabels: z.array(count).nullable(),
-  sessions: z.array(runSessionJsonSchema),
+  groupLabels: bounded(count, L.maxN, 'labels').nullable(),
+  sessions: bounded(runSessionJsonSchema, L.sessionsPerRun, 'sessions'),
   status: z.enum(['done', 'cancelled', 'failed']),
   startedAt: isoDate.nullable(),
   finishedAt: isoDate.nullable(),
+  // format 4
+  notes: notesString,
+  purpose: z.enum(['train', 'refine', 'library']),
 });
 
 const primitiveLibraryJsonSchema = z.object({
   id: idString,
-  name: z.string().max(200),
+  name: nameString,
   networkId: idString,
-  runIds: z.array(idString),
+  runIds: bounded(idString, L.runsPerLibrary, 'runs'),
   gains: arrayRefSchema,
   outputs: arrayRefSchema,
+  // format 4
+  notes: notesString,
 });
 
 export const speedManifoldJsonSchema = z.object({
   id: idString,
-  name: z.string().max(200),
+  name: nameString,
   networkId: idString,
-  durations: z.array(finite.positive()),
+  durations: bounded(finite.positive(), L.durationsPerManifold, 'durations'),
   gains: arrayRefSchema,
   // format 3
-  factors: z.array(finite.positive()),
+  factors: bounded(finite.positive(), L.durationsPerManifold, 'factors'),
   initialConditions: arrayRefSchema.nullable(),
   amplitudeScaling: z.boolean(),
   rule: z.enum(['reward', 'gradient']).nullable(),
-  settings: z.record(z.string(), z.unknown()),
+  settings: settingsJson,
   seed: seedNumber.nullable(),
-  groupLabels: z.array(count).nullable(),
-  initialErrors: z.array(finite).nullable(),
-  errors: z.array(finite).nullable(),
+  groupLabels: bounded(count, L.maxN, 'labels').nullable(),
+  initialErrors: bounded(finite, L.durationsPerManifold).nullable(),
+  errors: bounded(finite, L.durationsPerManifold).nullable(),
   status: z.enum(['done', 'cancelled']),
+  // format 4
+  notes: notesString,
 });
 export type SpeedManifoldJson = z.infer<typeof speedManifoldJsonSchema>;
+
+/**
+ * An experiment result in project.json (format 4). Non-finite numbers in summary, table cells and
+ * figures are the strings "NaN", "Infinity", "-Infinity" here (jsonValue.ts).
+ */
+export const experimentResultJsonSchema = z.object({
+  id: idString,
+  name: nameString,
+  kind: z.enum(['experiment', 'reproduction', 'sweep']),
+  definition: labelString,
+  quick: z.boolean(),
+  seed: seedNumber.nullable(),
+  networkId: idString.nullable(),
+  networkName: nameString,
+  settings: settingsJson,
+  summary: boundedJsonSchema<Record<string, unknown>>({ maxBytes: L.settingsBytes, object: true }),
+  tables: bounded(
+    z.object({
+      name: nameString,
+      columns: bounded(nameString, L.tableColumns, 'columns'),
+      // cells are numbers or strings; the size of all tables together is bounded below
+      rows: z.array(z.array(z.union([finite, z.string().max(L.jsonStringChars)]))),
+    }),
+    L.partsPerResult,
+    'tables',
+  ).superRefine((tables, ctx) => {
+    const problem = jsonValueProblem(tables, { maxBytes: L.resultTablesBytes });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+  }),
+  arrays: bounded(arrayRefSchema.extend({ name: nameString }), L.partsPerResult, 'arrays'),
+  figures: bounded(z.unknown(), L.partsPerResult, 'figures').superRefine((figures, ctx) => {
+    const problem = jsonValueProblem(figures, { maxBytes: L.resultFiguresBytes });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+  }),
+  texts: bounded(
+    z.object({ name: nameString, mediaType: labelString, text: z.string().max(L.resultTextChars) }),
+    L.partsPerResult,
+    'texts',
+  ),
+  status: z.enum(['done', 'cancelled']),
+  elapsedMs: finite.nonnegative(),
+  startedAt: isoDate.nullable(),
+  finishedAt: isoDate.nullable(),
+  notes: notesString,
+});
+export type ExperimentResultJson = z.infer<typeof experimentResultJsonSchema>;
 
 export const projectJsonSchema = z.object({
   kind: z.literal(PROJECT_KIND),
   schemaVersion: z.literal(PROJECT_SCHEMA_VERSION),
   /** The app that wrote the file, e.g. { name: 'GainLab', version: '0.1.0' }. */
-  writtenBy: z.object({ name: z.string().max(100), version: z.string().max(100) }),
-  name: z.string().max(200),
-  notes: z.string().max(100_000),
+  writtenBy: z.object({ name: labelString, version: labelString }),
+  // format 4
+  id: idString,
+  name: nameString,
+  notes: notesString,
   createdAt: isoDate,
   modifiedAt: isoDate,
-  networks: z.array(networkJsonSchema),
-  targets: z.array(targetJsonSchema),
-  runs: z.array(runJsonSchema),
-  primitiveLibraries: z.array(primitiveLibraryJsonSchema),
-  speedManifolds: z.array(speedManifoldJsonSchema),
+  networks: bounded(networkJsonSchema, L.networks, 'networks'),
+  targets: bounded(targetJsonSchema, L.targets, 'targets'),
+  runs: bounded(runJsonSchema, L.runs, 'training runs'),
+  primitiveLibraries: bounded(primitiveLibraryJsonSchema, L.primitiveLibraries, 'primitive libraries'),
+  speedManifolds: bounded(speedManifoldJsonSchema, L.speedManifolds, 'speed manifolds'),
+  // format 4
+  experimentResults: bounded(experimentResultJsonSchema, L.experimentResults, 'experiment results'),
 });
 export type ProjectJson = z.infer<typeof projectJsonSchema>;
 export type NetworkJson = z.infer<typeof networkJsonSchema>;

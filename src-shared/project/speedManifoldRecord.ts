@@ -1,5 +1,5 @@
 /**
- * Speed manifold records in project.json (format 3, model-spec §10): the in-memory SpeedManifold
+ * Speed manifold records in project.json (format 3 and 4, model-spec §10): the in-memory SpeedManifold
  * (schema.ts; its format-3 fields optional) to and from its JSON form, with the defaults a
  * manifold gets when a field is missing (format 2 files, records built by older code).
  */
@@ -34,6 +34,7 @@ export function speedManifoldToJson(
     initialErrors: manifold.initialErrors ? [...manifold.initialErrors] : null,
     errors: manifold.errors ? [...manifold.errors] : null,
     status: manifold.status ?? 'done',
+    notes: manifold.notes ?? '',
   };
 }
 
@@ -54,5 +55,6 @@ export function speedManifoldFromJson(json: SpeedManifoldJson, loadNd: (ref: Arr
     initialErrors: json.initialErrors ? [...json.initialErrors] : null,
     errors: json.errors ? [...json.errors] : null,
     status: json.status,
+    notes: json.notes,
   };
 }

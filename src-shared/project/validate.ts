@@ -4,7 +4,9 @@
  * run before saving (so GainLab never writes a file it could not open) and after loading.
  */
 import { ProjectFileError } from './errors.js';
-import type { NdArray, Project } from './schema.js';
+import { jsonValueProblem, type JsonValueBounds } from './jsonValue.js';
+import { PROJECT_LIMITS } from './limits.js';
+import { formatPath, type NdArray, type Project } from './schema.js';
 
 export function shapeText(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
@@ -65,6 +67,14 @@ function checkNumber(label: string, value: number): void {
   if (!Number.isFinite(value)) throw new ProjectFileError('non-finite', `${label} is ${value}; it must be a finite number`);
 }
 
+/** A free JSON field (settings, summary, figures, table rows) within its bounds (jsonValue.ts). */
+function checkJson(label: string, field: string, value: unknown, bounds: JsonValueBounds): void {
+  const problem = jsonValueProblem(value, bounds);
+  if (!problem) return;
+  const code = /not a finite number/.test(problem.message) ? 'non-finite' : 'invalid-schema';
+  throw new ProjectFileError(code, `${label}: ${formatPath([field, ...problem.path])}: ${problem.message}`);
+}
+
 /** Throws ProjectFileError on the first problem found. */
 export function validateProject(project: Project): void {
   checkUnique('networks', project.networks.map((n) => n.id));
@@ -72,6 +82,7 @@ export function validateProject(project: Project): void {
   checkUnique('training runs', project.runs.map((r) => r.id));
   checkUnique('primitive libraries', project.primitiveLibraries.map((p) => p.id));
   checkUnique('speed manifolds', project.speedManifolds.map((s) => s.id));
+  checkUnique('experiment results', project.experimentResults.map((r) => r.id));
 
   const networks = new Map(project.networks.map((n) => [n.id, n]));
   const targetIds = new Set(project.targets.map((t) => t.id));
@@ -138,6 +149,7 @@ export function validateProject(project: Project): void {
         throw new ProjectFileError('bad-reference', `${label} uses initial condition ${index}, but network "${net.name}" has ${net.nInitialConditions}`);
       }
     }
+    checkJson(label, 'settings', run.settings, SETTINGS);
     if (run.groupLabels !== null && run.groupLabels.length !== net.n) {
       throw new ProjectFileError('shape-mismatch', `${label}: groupLabels has ${run.groupLabels.length} entries but the network has n = ${net.n}`);
     }
@@ -197,5 +209,34 @@ export function validateProject(project: Project): void {
     if (manifold.groupLabels && manifold.groupLabels.length !== net.n) {
       throw new ProjectFileError('shape-mismatch', `${label}: groupLabels has ${manifold.groupLabels.length} entries but the network has n = ${net.n}`);
     }
+    if (manifold.settings) checkJson(label, 'settings', manifold.settings, SETTINGS);
+  }
+
+  for (const result of project.experimentResults) {
+    const label = `experiment result "${result.name}"`;
+    if (result.networkId !== null && !networks.has(result.networkId)) {
+      throw new ProjectFileError('bad-reference', `${label} ran on network "${result.networkId}", which is not in the project`);
+    }
+    checkNumber(`${label}: elapsedMs`, result.elapsedMs);
+    checkJson(label, 'settings', result.settings, SETTINGS);
+    // a partial result may hold NaN or ±Infinity in its summary, tables and figures (stored as strings)
+    checkJson(label, 'summary', result.summary, { ...SETTINGS, allowNonFinite: true });
+    checkJson(label, 'figures', result.figures, { maxBytes: PROJECT_LIMITS.resultFiguresBytes, allowNonFinite: true });
+    checkJson(label, 'tables', result.tables, { maxBytes: PROJECT_LIMITS.resultTablesBytes, allowNonFinite: true });
+    result.tables.forEach((table, t) => {
+      table.rows.forEach((row, r) => {
+        if (row.length !== table.columns.length) {
+          throw new ProjectFileError('shape-mismatch', `${label}: row ${r} of table "${table.name}" (tables[${t}]) has ${row.length} cells for ${table.columns.length} columns`);
+        }
+        for (const cell of row) {
+          if (typeof cell !== 'number' && typeof cell !== 'string') {
+            throw new ProjectFileError('invalid-schema', `${label}: row ${r} of table "${table.name}" holds a ${cell === null ? 'null' : typeof cell}; cells are numbers or strings`);
+          }
+        }
+      });
+    });
+    result.arrays.forEach((array) => checkNdArray(`array "${array.name}" of ${label}`, array));
   }
 }
+
+const SETTINGS: JsonValueBounds = { maxBytes: PROJECT_LIMITS.settingsBytes, object: true };

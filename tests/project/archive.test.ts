@@ -1,6 +1,6 @@
 import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
 import {
   crc32,
   decodeProject,
@@ -78,6 +78,53 @@ describe('project archive round trip', () => {
     expect(json.networks[0].readout.weights.shape).toEqual([2, 7]);
     expect(json.targets[0].values.shape).toEqual([2, 50]);
     expect(json.runs[0].sessions[1].output.shape).toEqual([2, 50]);
+  });
+
+  it('stores experiment results: arrays as .npy, NaN and ±Infinity of a partial result as strings in project.json', () => {
+    const project = sampleProject();
+    const result = project.experimentResults[0];
+    const entries = unzipSync(encodeProject(project));
+    const json = JSON.parse(strFromU8(entries['project.json']));
+    const stored = json.experimentResults[0];
+    expect(stored.summary).toEqual({ meanError: 0.25, medianError: 'NaN', worst: 'Infinity', best: '-Infinity', label: 'partial', counts: [1, 2, 'NaN'] });
+    expect(stored.tables[0].rows).toEqual([[0, 0.5, 'ok'], [1, 'NaN', 'not reached'], [2, 'Infinity', 'diverged']]);
+    expect(stored.figures[0].series[0].y).toEqual([1, 0.5, 'NaN']);
+    expect(stored.arrays).toEqual([
+      { name: 'error curves', path: 'arrays/results/0/0.npy', shape: [3, 4] },
+      { name: 'empty', path: 'arrays/results/0/1.npy', shape: [0] },
+    ]);
+    expectSameBits(parseNpy(entries['arrays/results/0/0.npy']).data, result.arrays[0].data, 'result array');
+    // and they come back as numbers
+    const back = decodeProject(encodeProject(project)).experimentResults[0];
+    expect(back.summary.medianError).toBeNaN();
+    expect(back.summary.worst).toBe(Infinity);
+    expect(back.tables[0].rows[2][1]).toBe(Infinity);
+    expectSameBits(back, result, 'experiment result');
+  });
+
+  it('refuses results it could not read back: NaN in settings, non-JSON figures, duplicate ids, unknown networks', () => {
+    const nanSettings = sampleProject();
+    nanSettings.experimentResults[0].settings = { sigma: Number.NaN };
+    expect(() => encodeProject(nanSettings)).toThrow(/experiment result "Fig\. 1 \(quick\)": settings\.sigma: NaN is not a finite number/);
+    const typed = sampleProject();
+    typed.experimentResults[0].figures = [{ y: new Float64Array(2) }];
+    expect(() => encodeProject(typed)).toThrow(/figures\[0\]\.y: a Float64Array is not a JSON value/);
+    const twice = sampleProject();
+    twice.experimentResults.push({ ...twice.experimentResults[0] });
+    expect(() => encodeProject(twice)).toThrow(/two experiment results have the same id "result-1"/);
+    const elsewhere = sampleProject();
+    elsewhere.experimentResults[0].networkId = 'gone';
+    expect(() => encodeProject(elsewhere)).toThrow(/ran on network "gone", which is not in the project/);
+    const ragged = sampleProject();
+    ragged.experimentResults[0].tables[0].rows.push([1]);
+    expect(() => encodeProject(ragged)).toThrow(/row 3 of table "errors" \(tables\[0\]\) has 1 cells for 3 columns/);
+    const nanArray = sampleProject();
+    nanArray.experimentResults[0].arrays[0].data[2] = Number.NaN;
+    expect(() => encodeProject(nanArray)).toThrow(/array "error curves" of experiment result .* contains NaN at index 2/);
+    // a result of its own network (networkId null) is fine
+    const own = sampleProject();
+    own.experimentResults[0].networkId = null;
+    expectSameBits(decodeProject(encodeProject(own)), own);
   });
 
   it('refuses to write a project it could not read back', () => {

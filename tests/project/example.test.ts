@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +8,7 @@ import { expectClose } from '../helpers/expectClose.js';
 import { spectralAbscissa } from '../../src-shared/linalg/schur.js';
 import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
 import { generateTarget } from '../../src-shared/model/targets.js';
-import type { Project } from '../../src-shared/project/schema.js';
+import { PROJECT_SCHEMA_VERSION, type Project } from '../../src-shared/project/schema.js';
 import { exampleProjectPath, loadExampleProject, ProjectService } from '../../src-main/services/projects.js';
 import { expectSameBits } from './fixtures.js';
 
@@ -24,6 +26,28 @@ describe('the shipped example project (resources/example/example.gainlab)', () =
     expect(fromSource).toMatch(/resources[/\\]example[/\\]example\.gainlab$/);
     const root = path.resolve(path.dirname(fromSource!), '../..');
     expect(exampleProjectPath({ env: {}, fromUrl: `file://${path.join(root, 'out', 'main', 'index.js')}` })).toBe(fromSource);
+  });
+
+  it('opens in the current format: an older file through the migrations, with the same legacy id every time', async () => {
+    const file = exampleProjectPath({ env: {} })!;
+    const projectJson = unzipSync(readFileSync(file))['project.json'];
+    const stored = JSON.parse(strFromU8(projectJson));
+    const opened = await new ProjectService({ configDir }).read(file);
+    expect(opened.fromVersion).toBe(stored.schemaVersion);
+    expect(project.experimentResults).toEqual([]);
+    if (stored.schemaVersion < 4) {
+      // the shipped file is format 2 (it is rebuilt only when its content must change)
+      expect(project.id).toBe(`legacy-${createHash('sha256').update(projectJson).digest('hex').slice(0, 16)}`);
+      expect(opened.project.id).toBe(project.id);
+    } else {
+      const { EXAMPLE_PROJECT_ID } = await import('../../scripts/make-example.js');
+      expect(project.id).toBe(EXAMPLE_PROJECT_ID);
+    }
+    // saved again it is a format-4 file that keeps the id and every number
+    const service = new ProjectService({ configDir });
+    const again = service.openBytes(service.encode(project), 'example.gainlab');
+    expect(again.fromVersion).toBe(PROJECT_SCHEMA_VERSION);
+    expectSameBits(again.project, project);
   });
 
   it('holds an N = 200 SOC network that is stable (α ≤ 0.15) and obeys Dale’s law', () => {
@@ -84,8 +108,9 @@ describe('the shipped example project (resources/example/example.gainlab)', () =
 
 describe('scripts/make-example.ts', () => {
   it('still builds a valid example with the current model code (small N)', async () => {
-    const { buildExampleProject, REACH_SEED } = await import('../../scripts/make-example.js');
+    const { buildExampleProject, REACH_SEED, EXAMPLE_PROJECT_ID } = await import('../../scripts/make-example.js');
     const small = buildExampleProject(40);
+    expect(small.id).toBe(EXAMPLE_PROJECT_ID); // fixed, so a rebuild gives the same bytes
     const net = small.networks[0];
     expect([net.n, net.nE, net.nInitialConditions]).toEqual([40, 20, 3]);
     expect(spectralAbscissa(net.W, 40)).toBeLessThanOrEqual(0.15);

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { Rng } from '../../src-shared/model/rng.js';
 import { generateTarget, slowVariant } from '../../src-shared/model/targets.js';
-import { createEmptyProject, DEFAULT_PROJECT_DYNAMICS, type Project } from '../../src-shared/project/schema.js';
+import { createEmptyProject, DEFAULT_PROJECT_DYNAMICS, type ExperimentResultRecord, type Project } from '../../src-shared/project/schema.js';
 
 function randomArray(rng: Rng, length: number, scale = 1): Float64Array {
   return Float64Array.from({ length }, () => scale * rng.normal());
@@ -12,7 +12,7 @@ export function sampleProject(options: { withPlaceholders?: boolean } = {}): Pro
   const rng = new Rng(1234);
   const n = 12;
   const nE = 6;
-  const project = createEmptyProject('Sample study', new Date(Date.UTC(2026, 10, 27, 12, 0, 0)));
+  const project = createEmptyProject('Sample study', new Date(Date.UTC(2026, 10, 27, 12, 0, 0)), '0123456789abcdef');
   project.notes = 'Notes with unicode: τ = 200 ms, α ≤ 0.15';
   const W = randomArray(rng, n * n, 0.5);
   for (let i = 0; i < n; i++) W[i * n + i] = 0;
@@ -100,6 +100,8 @@ export function sampleProject(options: { withPlaceholders?: boolean } = {}): Pro
     status: 'done',
     startedAt: '2026-11-27T12:01:00.000Z',
     finishedAt: '2026-11-27T12:02:00.000Z',
+    notes: 'First try; σ from the paper.\nSecond line.',
+    purpose: 'train',
   });
   if (options.withPlaceholders ?? true) {
     project.primitiveLibraries.push({
@@ -109,6 +111,7 @@ export function sampleProject(options: { withPlaceholders?: boolean } = {}): Pro
       runIds: ['run-1'],
       gains: { shape: [1, n], data: randomArray(rng, n) },
       outputs: { shape: [1, 2, grid.nSamples], data: randomArray(rng, 2 * grid.nSamples) },
+      notes: 'one primitive',
     });
     project.speedManifolds.push({
       id: 'speed-1',
@@ -127,9 +130,46 @@ export function sampleProject(options: { withPlaceholders?: boolean } = {}): Pro
       initialErrors: [0, 1.25],
       errors: [0, 0.5],
       status: 'cancelled',
+      notes: '',
     });
+    project.experimentResults.push(sampleExperimentResult(rng, 'net-a'));
   }
   return project;
+}
+
+/**
+ * An experiment result using every part of the record: a partial summary and table holding NaN
+ * and ±Infinity (stored as strings), a figure with a NaN point, an array and a text.
+ */
+export function sampleExperimentResult(rng: Rng, networkId: string | null): ExperimentResultRecord {
+  return {
+    id: 'result-1',
+    name: 'Fig. 1 (quick)',
+    kind: 'experiment',
+    definition: 'fig1',
+    quick: true,
+    seed: 11,
+    networkId,
+    networkName: 'Small SOC',
+    settings: { definition: 'fig1', quick: true, seed: 11, sessions: 3 },
+    summary: { meanError: 0.25, medianError: Number.NaN, worst: Number.POSITIVE_INFINITY, best: Number.NEGATIVE_INFINITY, label: 'partial', counts: [1, 2, Number.NaN] },
+    tables: [
+      { name: 'errors', columns: ['session', 'error', 'note'], rows: [[0, 0.5, 'ok'], [1, Number.NaN, 'not reached'], [2, Number.POSITIVE_INFINITY, 'diverged']] },
+    ],
+    arrays: [
+      { name: 'error curves', shape: [3, 4], data: randomArray(rng, 12) },
+      { name: 'empty', shape: [0], data: new Float64Array(0) },
+    ],
+    figures: [
+      { kind: 'lines', name: 'fig1b', title: 'Error', xLabel: 'trial', yLabel: 'E', series: [{ name: 'mean', x: [0, 1, 2], y: [1, 0.5, Number.NaN] }] },
+    ],
+    texts: [{ name: 'errors.csv', mediaType: 'text/csv', text: 'session,error\n0,0.5\n1,NaN\n' }],
+    status: 'cancelled',
+    elapsedMs: 1234.5,
+    startedAt: '2026-11-27T12:03:00.000Z',
+    finishedAt: '2026-11-27T12:03:01.234Z',
+    notes: 'stopped after 3 sessions',
+  };
 }
 
 /** Deep equality where every Float64Array must match bit for bit (−0, subnormals, NaN payloads). */

@@ -30,12 +30,46 @@ describe('gainlab inspect', () => {
     expect(out).toContain('Targets (4)');
     expect(out).toContain('reach-slow  "Reach ×2 slower"  2 channels × 99 samples, 1000 ms, slow variant ×2 of "Reach", amplitude × 1/s²');
     expect(out).toContain('emg  "Imported EMG"  1 channel × 3 samples, 300 ms, imported from emg.csv');
+    expect(out).toContain('id: 0123456789abcdef');
     expect(out).toContain('Training runs (1)');
+    // id, name, rule, purpose, network, target, best error (min over sessions 0.5 and 1.5), trials (10 + 10), status
+    expect(out).toContain('run-1  "Reward rule, 10 trials"  reward rule, train, on net-a → reach, best E 0.500 (from 1.75), 20 trials, 2 sessions, seed 5, done');
+    expect(out).toContain('    notes: First try; σ from the paper. Second line.');
     expect(out).toContain('session 1: seed');
     expect(out).toContain('output (2, 50)');
     expect(out).toContain('Primitive libraries (1)');
     expect(out).toContain('gains (1, 12), outputs (1, 2, 50)');
     expect(out).toContain('durations 500, 1000 ms, gains (2, 12)');
+    expect(out).toContain('Experiment results (1)');
+    expect(out).toContain('result-1  "Fig. 1 (quick)"  experiment fig1 (quick), cancelled, on net-a, 1 figure, 2 arrays, 1 table, 1 text, seed 11, 1.2 s');
+    expect(out).toContain('    array "error curves" (3, 4)');
+    expect(out).not.toContain('read by migration');
+  });
+
+  it('opens a format-3 file through the migration and says so', async () => {
+    const { json, files } = projectToEntries(sampleProject());
+    const v3 = JSON.parse(JSON.stringify(json));
+    v3.schemaVersion = 3;
+    delete v3.id;
+    delete v3.experimentResults;
+    for (const run of v3.runs) {
+      delete run.notes;
+      delete run.purpose;
+    }
+    for (const item of [...v3.primitiveLibraries, ...v3.speedManifolds]) delete item.notes;
+    const arrays = Object.fromEntries([...files].filter(([name]) => !name.startsWith('arrays/results/')));
+    writeFileSync(path.join(dir, 'v3.gainlab'), zipEntries({ 'project.json': v3, ...arrays }));
+    const { code, out, err } = await inspect(['v3.gainlab']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^v3\.gainlab: GainLab project, .* \(file format 3, read by migration\)/);
+    expect(out).toMatch(/\nid: legacy-[0-9a-f]{16}\n/);
+    expect(out).toContain('run-1  "Reward rule, 10 trials"  reward rule, train, on net-a → reach, best E 0.500 (from 1.75), 20 trials, 2 sessions, seed 5, done');
+    expect(out).toContain('Experiment results (0)');
+    const summary = JSON.parse((await inspect(['v3.gainlab', '--json'])).out);
+    expect(summary.fromVersion).toBe(3);
+    expect(summary.runs[0]).toMatchObject({ purpose: 'train', trials: 20, status: 'done' });
+    expect(summary.experimentResults).toEqual([]);
   });
 
   it('prints a JSON summary with --json', async () => {
@@ -45,7 +79,22 @@ describe('gainlab inspect', () => {
     const summary = JSON.parse(out);
     expect(summary.networks[0]).toMatchObject({ id: 'net-a', n: 12, nE: 6, alpha: 0.1499, shapes: { W: [12, 12], initialConditions: [2, 12], readout: [2, 7] } });
     expect(summary.targets).toHaveLength(4);
-    expect(summary.runs[0].bestError).toBe(0.5);
+    expect(summary.runs[0]).toMatchObject({ id: 'run-1', rule: 'reward', purpose: 'train', bestError: 0.5, trials: 20, status: 'done' });
+    expect(summary.experimentResults).toEqual([
+      {
+        id: 'result-1',
+        name: 'Fig. 1 (quick)',
+        kind: 'experiment',
+        definition: 'fig1',
+        quick: true,
+        status: 'cancelled',
+        networkId: 'net-a',
+        figures: 1,
+        arrays: [{ name: 'error curves', shape: [3, 4] }, { name: 'empty', shape: [0] }],
+        tables: 1,
+        texts: 1,
+      },
+    ]);
   });
 
   it('a bad file prints the message the app shows and exits with 2', async () => {

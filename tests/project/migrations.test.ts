@@ -1,11 +1,12 @@
-import { strFromU8, unzipSync } from 'fflate';
+import { createHash } from 'node:crypto';
+import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { decodeProject, decodeProjectFile, encodeProject, zipEntries } from '../../src-shared/project/archive.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { migrations } from '../../src-shared/project/migrations.js';
-import { PROJECT_SCHEMA_VERSION } from '../../src-shared/project/schema.js';
+import { createEmptyProject, PROJECT_SCHEMA_VERSION, type Project } from '../../src-shared/project/schema.js';
 import { expectSameBits, sampleProject } from './fixtures.js';
 
 /** A format-1 file exactly as documented in migrations.ts. */
@@ -55,7 +56,8 @@ function v1File(overrides: (json: Record<string, any>) => void = () => {}): { by
 
 describe('project.json migrations', () => {
   it('has a step from every older version', () => {
-    expect(Object.keys(migrations).map(Number)).toEqual([1, 2]);
+    expect(Object.keys(migrations).map(Number)).toEqual([1, 2, 3]);
+    expect(PROJECT_SCHEMA_VERSION).toBe(4);
   });
 
   it('opens a format-1 file as a version-2 project with the same numbers', () => {
@@ -130,13 +132,25 @@ describe('project.json migrations', () => {
   });
 });
 
-describe('format 2 → 3: speed manifolds record how they were learned', () => {
-  /** The sample project written as a format-2 file: speed manifolds with their five format-2 fields only. */
-  function v2File(): { bytes: Uint8Array; project: ReturnType<typeof sampleProject> } {
-    const project = sampleProject();
-    const entries = unzipSync(encodeProject(project));
-    const json = JSON.parse(strFromU8(entries['project.json']));
-    json.schemaVersion = 2;
+/**
+ * The sample project written as an older format, exactly as that format's GainLab wrote it:
+ * format 3 has no project id, experiment results, notes of runs, libraries and manifolds, nor run
+ * purposes; format 2 also lacks the format-3 speed-manifold fields (five fields only).
+ */
+function olderFile(version: 2 | 3): { bytes: Uint8Array; projectJson: Uint8Array; project: Project } {
+  const project = sampleProject();
+  const entries = unzipSync(encodeProject(project));
+  const json = JSON.parse(strFromU8(entries['project.json']));
+  json.schemaVersion = version;
+  delete json.id;
+  delete json.experimentResults;
+  for (const run of json.runs) {
+    delete run.notes;
+    delete run.purpose;
+  }
+  for (const library of json.primitiveLibraries) delete library.notes;
+  for (const manifold of json.speedManifolds) delete manifold.notes;
+  if (version === 2) {
     json.speedManifolds = json.speedManifolds.map((m: Record<string, unknown>) => ({
       id: m.id,
       name: m.name,
@@ -144,10 +158,24 @@ describe('format 2 → 3: speed manifolds record how they were learned', () => {
       durations: m.durations,
       gains: m.gains,
     }));
-    const files: Record<string, Uint8Array> = {};
-    for (const [name, data] of Object.entries(entries)) if (name.startsWith('arrays/') && !name.includes('speed_manifolds/0/initial_conditions')) files[name] = data;
-    return { bytes: zipEntries({ 'project.json': json, ...files }), project };
   }
+  const files: Record<string, Uint8Array> = {};
+  for (const [name, data] of Object.entries(entries)) {
+    if (!name.startsWith('arrays/') || name.startsWith('arrays/results/')) continue;
+    if (version === 2 && name.includes('speed_manifolds/0/initial_conditions')) continue;
+    files[name] = data;
+  }
+  const projectJson = strToU8(JSON.stringify(json, null, 2));
+  return { bytes: zipEntries({ 'project.json': projectJson, ...files }), projectJson, project };
+}
+
+/** The legacy id computed independently of GainLab's SHA-256 (node:crypto). */
+function expectedLegacyId(projectJson: Uint8Array): string {
+  return `legacy-${createHash('sha256').update(projectJson).digest('hex').slice(0, 16)}`;
+}
+
+describe('format 2 → 3: speed manifolds record how they were learned', () => {
+  const v2File = () => olderFile(2);
 
   it('opens a format-2 manifold with factors = durations / T and the documented defaults', () => {
     const { bytes, project } = v2File();
@@ -170,16 +198,16 @@ describe('format 2 → 3: speed manifolds record how they were learned', () => {
       errors: null,
       status: 'done',
     });
-    // everything else comes through unchanged
+    // everything else comes through unchanged (runs get the format-4 defaults)
     expectSameBits(decoded.project.networks, project.networks, 'networks');
-    expectSameBits(decoded.project.runs, project.runs, 'runs');
+    expectSameBits(decoded.project.runs, project.runs.map((run) => ({ ...run, notes: '', purpose: 'train' })), 'runs');
   });
 
-  it('a migrated project saves as format 3 and reopens identically', () => {
+  it('a migrated project saves as the current format and reopens identically', () => {
     const migrated = decodeProject(v2File().bytes);
     const bytes = encodeProject(migrated);
     const json = JSON.parse(strFromU8(unzipSync(bytes)['project.json']));
-    expect(json.schemaVersion).toBe(3);
+    expect(json.schemaVersion).toBe(PROJECT_SCHEMA_VERSION);
     expect(json.speedManifolds[0].initialConditions).toBeNull();
     expectSameBits(decodeProject(bytes), migrated);
   });
@@ -200,5 +228,71 @@ describe('format 2 → 3: speed manifolds record how they were learned', () => {
     const wrongX0 = sampleProject();
     wrongX0.speedManifolds[0].initialConditions = { shape: [1, n - 1], data: new Float64Array(n - 1) };
     expect(() => encodeProject(wrongX0)).toThrow(/initial conditions of speed manifold "Speeds" have shape/);
+  });
+});
+
+describe('format 3 → 4: project id, notes, run purpose, experiment results', () => {
+  it('opens a format-3 file with a legacy id from its project.json bytes and the documented defaults', () => {
+    const { bytes, projectJson, project } = olderFile(3);
+    const decoded = decodeProjectFile(bytes, { fileName: 'v3.gainlab' });
+    expect(decoded.fromVersion).toBe(3);
+    const migrated = decoded.project;
+    expect(migrated.id).toBe(expectedLegacyId(projectJson));
+    expect(migrated.id).toMatch(/^legacy-[0-9a-f]{16}$/);
+    expect(migrated.experimentResults).toEqual([]);
+    expect(migrated.runs.map((run) => [run.notes, run.purpose])).toEqual([['', 'train']]);
+    expect(migrated.primitiveLibraries.map((library) => library.notes)).toEqual(['']);
+    expect(migrated.speedManifolds.map((manifold) => manifold.notes)).toEqual(['']);
+    // everything format 3 held is unchanged, bit for bit
+    const { id: _id, experimentResults: _results, ...rest } = project;
+    const { id: _mid, experimentResults: _mresults, ...migratedRest } = migrated;
+    expectSameBits(migratedRest, {
+      ...rest,
+      runs: project.runs.map((run) => ({ ...run, notes: '', purpose: 'train' })),
+      primitiveLibraries: project.primitiveLibraries.map((library) => ({ ...library, notes: '' })),
+      speedManifolds: project.speedManifolds.map((manifold) => ({ ...manifold, notes: '' })),
+    });
+  });
+
+  it('gives the same file the same id every time, and another file another id', () => {
+    const { bytes } = olderFile(3);
+    const first = decodeProject(bytes).id;
+    expect(decodeProject(bytes).id).toBe(first);
+    expect(decodeProject(bytes.slice()).id).toBe(first);
+    // one byte more in project.json (a different file) → another id
+    const entries = unzipSync(bytes);
+    const json = JSON.parse(strFromU8(entries['project.json']));
+    json.name = 'Sample study 2';
+    const other = zipEntries({ ...(entries as Record<string, Uint8Array>), 'project.json': json });
+    expect(decodeProject(other).id).not.toBe(first);
+  });
+
+  it('a migrated project saves as format 4, keeps its id, and reopens identically', () => {
+    const migrated = decodeProject(olderFile(3).bytes);
+    const bytes = encodeProject(migrated);
+    const json = JSON.parse(strFromU8(unzipSync(bytes)['project.json']));
+    expect(json.schemaVersion).toBe(4);
+    expect(json.id).toBe(migrated.id);
+    const again = decodeProjectFile(bytes);
+    expect(again.fromVersion).toBe(4);
+    expectSameBits(again.project, migrated);
+  });
+
+  it('a format-1 file goes through the whole chain 1 → 2 → 3 → 4', () => {
+    const { bytes } = v1File();
+    const projectJson = unzipSync(bytes)['project.json'];
+    const decoded = decodeProjectFile(bytes);
+    expect(decoded.fromVersion).toBe(1);
+    expect(decoded.project.id).toBe(expectedLegacyId(projectJson));
+    expect(decoded.project.experimentResults).toEqual([]);
+  });
+
+  it('new projects get a random 16-hex-digit id, or the one given', () => {
+    const a = createEmptyProject('a');
+    const b = createEmptyProject('b');
+    expect(a.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(b.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(a.id).not.toBe(b.id);
+    expect(createEmptyProject('c', new Date(0), 'fixed-id').id).toBe('fixed-id');
   });
 });

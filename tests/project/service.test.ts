@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeProject, projectToEntries, zipEntries } from '../../src-shared/project/archive.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
+import { PROJECT_SCHEMA_VERSION } from '../../src-shared/project/schema.js';
 import { AutosaveScheduler } from '../../src-main/services/autosave.js';
 import { nodeProjectFs, type ProjectFs } from '../../src-main/services/projectFs.js';
 import { ProjectService, recoveryKey } from '../../src-main/services/projects.js';
@@ -54,7 +55,7 @@ describe('ProjectService open/save', () => {
     expect(saved.sizeBytes).toBe(readFileSync(saved.path).length);
 
     const opened = await svc.open(saved.path);
-    expect(opened.fromVersion).toBe(3);
+    expect(opened.fromVersion).toBe(PROJECT_SCHEMA_VERSION);
     expect(opened.writtenBy).toBe('GainLab 0.1.0-test');
     expectSameBits(opened.project, saved.project);
   });
@@ -160,7 +161,7 @@ describe('ProjectService open/save', () => {
     expect(opening.message).toMatch(/Update GainLab to open it\. The file has not been changed\./);
     const saving = await rejection(svc.save(sampleProject(), target));
     expect(saving.code).toBe('newer-version');
-    expect(saving.message).toMatch(/^"future\.gainlab": will not overwrite this file: it was saved by a newer GainLab \(file format 4/);
+    expect(saving.message).toMatch(new RegExp(`^"future\\.gainlab": will not overwrite this file: it was saved by a newer GainLab \\(file format ${PROJECT_SCHEMA_VERSION + 1}; this GainLab writes format ${PROJECT_SCHEMA_VERSION}\\)`));
     expect(readFileSync(target).equals(Buffer.from(future))).toBe(true);
     // Overwriting an ordinary older/same-version file is fine.
     await svc.save(sampleProject(), path.join(dir, 'ok.gainlab'));

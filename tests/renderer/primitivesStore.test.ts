@@ -42,7 +42,7 @@ function summary(libraries: PrimitiveLibrary[] = []): ProjectSummary {
 }
 
 function run(id: string, groupLabels: number[] | null): TrainingRun {
-  return { id, name: id, networkId: 'net', targetIds: ['a'], initialConditionIndices: [0], rule: 'gradient', settings: {}, seed: 1, initialError: 1, groupLabels, sessions: [], status: 'done', startedAt: null, finishedAt: null };
+  return { id, name: id, networkId: 'net', targetIds: ['a'], initialConditionIndices: [0], rule: 'gradient', settings: {}, seed: 1, initialError: 1, groupLabels, sessions: [], status: 'done', startedAt: null, finishedAt: null, notes: '', purpose: 'train' };
 }
 
 function library(runIds: string[]): PrimitiveLibrary {
@@ -86,6 +86,7 @@ describe('primitives store', () => {
       runIds: ['job-1'],
       gains: { shape: [1, 2], data: new Float64Array([1.1, 0.9]) },
       outputs: { shape: [1, 1, 3], data: new Float64Array(3) },
+      notes: '',
     };
     // main starts the runs itself and registers the library in the same request
     transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-1', project: summary(), pending: true, startedJobIds: ['job-1', 'job-2'] }));

@@ -1,0 +1,96 @@
+/**
+ * The bounds of a .gainlab file. A file beyond any of them is refused with a one-line message
+ * naming the field or entry, before GainLab spends the time or memory it would take. Each bound is
+ * far above what a real project reaches (FORMAT.md lists them with the reasons), so they only ever
+ * stop damaged or hostile files. The encoder checks the same bounds, so GainLab never writes a
+ * file it would refuse to open.
+ */
+
+const MiB = 1024 * 1024;
+
+export const PROJECT_LIMITS = {
+  // --- the archive -------------------------------------------------------------------------
+  /** The whole .gainlab file: every array at its cap stored uncompressed, project.json and the zip's own records fit. */
+  fileBytes: 2048 * MiB + 512 * MiB,
+  /** Entries in the zip (project.json + one per array; directories count too). */
+  archiveEntries: 200_000,
+  /** Length of an entry name in the zip. */
+  entryNameChars: 1000,
+  /** project.json, uncompressed. */
+  projectJsonBytes: 64 * MiB,
+  /** Every array reference of the project together, at 8 bytes per element (2 GiB). */
+  totalArrayBytes: 2048 * MiB,
+  /** Array references in project.json (every one counted, also several pointing at one file). */
+  arrayRefs: 200_000,
+  /** A .npy header (numpy itself refuses longer headers in files it does not trust). */
+  npyHeaderBytes: 10_000,
+  /** Dimensions of one array. */
+  arrayDims: 8,
+
+  // --- the model -----------------------------------------------------------------------------
+  /** Neurons per network (the IPC contract's MAX_N). */
+  maxN: 2000,
+  /** Initial conditions per network (the observability Gramian has at most N eigenvectors). */
+  initialConditions: 2000,
+  /** Readout and target channels (the IPC contract's limit). */
+  channels: 64,
+  /** Samples of a target (the IPC contract's limit). */
+  samples: 100_000,
+
+  // --- counts --------------------------------------------------------------------------------
+  networks: 64,
+  targets: 4096,
+  runs: 20_000,
+  sessionsPerRun: 100,
+  /** Targets (and initial-condition rows) one training run was trained on. */
+  targetsPerRun: 256,
+  primitiveLibraries: 1000,
+  /** Runs (primitives) in one library. */
+  runsPerLibrary: 1000,
+  speedManifolds: 1000,
+  /** Durations of one speed manifold. */
+  durationsPerManifold: 1000,
+  experimentResults: 1000,
+  /** Tables, arrays, figures and texts of one experiment result, each. */
+  partsPerResult: 1000,
+  /** Columns of one result table. */
+  tableColumns: 1000,
+
+  // --- text ----------------------------------------------------------------------------------
+  idChars: 200,
+  nameChars: 200,
+  /** Notes of the project, a run, a library, a manifold or a result (1 MB). */
+  notesChars: 1_000_000,
+  /** Short labels: origin, SOC recipe, media type, definition, writer name and version. */
+  labelChars: 200,
+  /** A file name recorded for an imported target. */
+  fileNameChars: 1000,
+  /** An ISO date. */
+  dateChars: 64,
+  /** One text of an experiment result (a CSV table, an HTML report). */
+  resultTextChars: 16 * MiB,
+
+  // --- free JSON values: settings, summary, figures, table cells -----------------------------
+  /** Nesting of a free JSON value ({"a": [1]} is depth 2). */
+  jsonDepth: 16,
+  /** A string inside a free JSON value. */
+  jsonStringChars: 1_000_000,
+  /** The settings of a run, manifold or result, and a result's summary, serialised. */
+  settingsBytes: 1 * MiB,
+  /** All figures of one result, serialised; and all tables of one result. */
+  resultFiguresBytes: 16 * MiB,
+  resultTablesBytes: 16 * MiB,
+} as const;
+
+/** "64 MiB", "2 GiB", "10 000 bytes" — how a limit reads in a message. */
+export function bytesText(bytes: number): string {
+  if (bytes >= 1024 * MiB) return `${+(bytes / (1024 * MiB)).toFixed(2)} GiB`;
+  if (bytes >= MiB) return `${+(bytes / MiB).toFixed(1)} MiB`;
+  if (bytes >= 10_000) return `${+(bytes / 1024).toFixed(0)} KiB`;
+  return `${bytes} bytes`;
+}
+
+/** 1000000 → "1 000 000" (thin grouping that reads the same in every locale). */
+export function countText(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}
