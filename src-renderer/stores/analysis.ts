@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { TrainingResult } from '../../src-shared/ipc/contract.js';
-import { DEFAULT_SNR_DB, type NoisyX0Curve, type RunAnalysis } from '../components/analysis/runAnalysis.js';
+import { DEFAULT_SNR_DB, type NoisyX0Curve, type RunAnalysis, type RunAnalysisInput } from '../components/analysis/runAnalysis.js';
 import { useJobsStore } from './jobs.js';
 
 type WorkerReply =
@@ -68,6 +68,17 @@ export const useAnalysisStore = defineStore('analysis', () => {
     return { network: request.source.network, target: request.source.targets[0].values, initialGains: request.initialGains, seed: request.seed, result };
   }
 
+  /** The run as the shared analyses take it (runAnalysis.ts RunAnalysisInput). */
+  function runInput(inputs: NonNullable<ReturnType<typeof inputsOf>>): RunAnalysisInput {
+    return {
+      network: inputs.network,
+      target: inputs.target,
+      initialGains: inputs.initialGains,
+      initialError: inputs.result.initialError,
+      sessions: inputs.result.sessions.map((s) => ({ bestGains: s.bestGains, bestError: s.bestError })),
+    };
+  }
+
   async function analyse(id: string): Promise<void> {
     if (jobId.value === id && (status.value === 'running' || status.value === 'done')) return;
     const jobs = useJobsStore();
@@ -89,13 +100,7 @@ export const useAnalysisStore = defineStore('analysis', () => {
       const result = await post<RunAnalysis>(
         {
           kind: 'analyse',
-          input: {
-            network: inputs.network,
-            target: inputs.target,
-            initialGains: inputs.initialGains,
-            initialError: inputs.result.initialError,
-            sessions: inputs.result.sessions.map((s) => ({ bestGains: s.bestGains, bestError: s.bestError })),
-          },
+          input: runInput(inputs),
         },
         (reply) => {
           if (reply.kind === 'stage') stage.value = reply.stage;
@@ -127,16 +132,7 @@ export const useAnalysisStore = defineStore('analysis', () => {
       const curve = await post<NoisyX0Curve>(
         {
           kind: 'noisy',
-          input: {
-            network: inputs.network,
-            target: inputs.target,
-            initialGains: inputs.initialGains,
-            initialError: inputs.result.initialError,
-            sessions: inputs.result.sessions.map((s) => ({ bestGains: s.bestGains, bestError: s.bestError })),
-            snrDb: [...snrDb],
-            draws,
-            runSeed: inputs.seed,
-          },
+          input: { ...runInput(inputs), snrDb: [...snrDb], draws, runSeed: inputs.seed },
         },
         (reply) => {
           if (reply.kind === 'progress') noisyProgress.value = reply.fraction;

@@ -31,6 +31,7 @@ import { Rng } from '../model/rng.js';
 import type { FigureSpec, LineSeries } from './figureSpec.js';
 import { departuresFrom, setupSummary } from './setup.js';
 import type { GroupSpec } from './training.js';
+import { meanCurve, thin } from './gainExperimentSupport.js';
 
 export interface Supp5Settings {
   n: number;
@@ -88,6 +89,11 @@ export function supp5Definitions(): DefinitionId[] {
 
 /** JSON-able summary of a slow-task result for the checkpoint (gains and outputs kept for the figures). */
 type Kept = SlowTaskResult;
+
+/** Mean error curve over a result's sessions, thinned to at most 400 points. */
+function sessionMeanCurve(r: Kept): { x: Float64Array; y: Float64Array } {
+  return thin(meanCurve(r.sessions.map((s) => s.errors)), 400);
+}
 
 export function runSupp5(options: Supp5Options): ExperimentResult {
   const started = clock();
@@ -240,16 +246,8 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     yLabel: 'error per condition',
     logY: true,
     series: sweepDone.map((s) => {
-      const curves = s.result!.sessions.map((x) => x.errors);
-      const length = Math.min(...curves.map((c) => c.length));
-      const stride = Math.max(1, Math.ceil(length / 400));
-      const xs: number[] = [];
-      const ys: number[] = [];
-      for (let k = 0; k < length; k += stride) {
-        xs.push(k);
-        ys.push(mean(curves.map((c) => c[k])) / s.m);
-      }
-      return { name: `m = ${s.m}`, x: xs, y: ys };
+      const c = sessionMeanCurve(s.result!);
+      return { name: `m = ${s.m}`, x: c.x, y: c.y.map((v) => v / s.m) };
     }),
   });
   const ex6 = sweep.find((s) => s.m === settings.exampleConditions)?.result ?? null;
@@ -273,18 +271,6 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
   const r0 = perMovement[0]?.reward ?? null;
   const s0 = scaled.reward;
   if (r0 && s0) {
-    const curve = (r: Kept) => {
-      const curves = r.sessions.map((x) => x.errors);
-      const length = Math.min(...curves.map((c) => c.length));
-      const stride = Math.max(1, Math.ceil(length / 400));
-      const xs: number[] = [];
-      const ys: number[] = [];
-      for (let k = 0; k < length; k += stride) {
-        xs.push(k);
-        ys.push(mean(curves.map((c) => c[k])));
-      }
-      return { x: xs, y: ys };
-    };
     figures.push({
       kind: 'lines',
       name: 'supp8_amplitude_scaled_vs_fixed',
@@ -293,8 +279,8 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
       yLabel: 'error (summed over initial conditions)',
       logY: true,
       series: [
-        { name: 'amplitude fixed', ...curve(r0) },
-        { name: 'amplitude × 1/s²', ...curve(s0) },
+        { name: 'amplitude fixed', ...sessionMeanCurve(r0) },
+        { name: 'amplitude × 1/s²', ...sessionMeanCurve(s0) },
       ],
     });
   }
@@ -302,7 +288,7 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
   // ---- tables ----
   const runRows: Array<Array<number | string>> = [];
   const addRows = (label: string, movement: number, m: number, amplitude: string, rule: string, r: Kept | null) => {
-    if (r) r.sessions.forEach((s, k) => runRows.push([label, movement, m, amplitude, rule, k, r.initialError, s.bestError, ...s.conditionErrors.slice(0, 2)]));
+    if (r) r.sessions.forEach((s, k) => runRows.push([label, movement, m, amplitude, rule, k, r.initialError, s.bestError, ...[...s.conditionErrors, NaN, NaN].slice(0, 2)]));
   };
   perMovement.forEach((p, k) => {
     addRows('5a', k, settings.conditions, 'fixed', 'reward', p.reward);

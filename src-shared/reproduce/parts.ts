@@ -81,12 +81,13 @@ const PLANS: Record<ReproductionMode, Partial<Record<ExperimentName, ExperimentP
     // The paper's set-up on the published network.
     fig1: { quick: false, published: true },
     supp1f: { quick: false, published: true },
-    // Reduced: 5 sessions × 3000 trials (paper 10 × 5000) and 5 novel movements (paper 10): the
+    // Reduced: 3 sessions × 3000 trials (paper 10 × 5000) and 5 novel movements (paper 10): the
     // paper's 120 conditions × 10 sessions would take about a day here.
-    supp2: { quick: false, published: true, overrides: { sessions: 5, trials: 3000, targets: 5 } },
-    // Fig. 4 at the paper's set-up; Supp. 3–4 on 10 of the 50 library sizes.
+    supp2: { quick: false, published: true, overrides: { sessions: 3, trials: 3000, targets: 5 } },
+    // Fig. 4 at the paper's set-up; Supp. 3–4 on Fig. 4's six library sizes (paper 1…50), whose
+    // learned-pool sweeps Fig. 4 has already computed.
     fig4: { quick: false, published: true },
-    supp3: { quick: false, published: true, overrides: { librarySizes: [1, 2, 3, 5, 10, 15, 20, 30, 40, 50] } },
+    supp3: { quick: false, published: true, overrides: { librarySizes: [1, 2, 5, 10, 20, 50] } },
     // Reduced: 2 movements × 2 sessions (paper 10 × 10), m ∈ {1, 2, 4} (paper 1…10).
     supp5: { quick: false, overrides: { movements: 2, sessions: 2, conditionSweep: [1, 2, 4] } },
     // Reduced: 3000 reward trials per speed (the slow-task default 5000).

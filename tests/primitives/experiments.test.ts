@@ -98,7 +98,7 @@ describe('quick experiments produce complete results', () => {
     expect(s.stretchFactorsByLambda.length).toBe(5);
     // λ = 0 plays the fast pattern: stretch factor 1
     expectClose(s.stretchFactorsByLambda[0].mean, 1, { rtol: 1e-3 });
-    expect(s.setup.departures.join(' ')).toContain('initial conditions m');
+    expect(s.setup.departures.join(' ')).toContain('speeds 3 (paper 7)');
   }, 120_000);
 
   it('supp5: both rules per movement, Supp. 8 fixed and scaled, the m sweep, eigenvalue histograms', () => {
