@@ -12,7 +12,7 @@ import { EXPERIMENT_NAMES, type ExperimentName, type ExperimentOptions, type Exp
 import { fig1, fig1Definitions, FIG1_SETTINGS, runFig1 } from './fig1.js';
 import { fig4, fig4Definitions, FIG4_SETTINGS, runFig4, type Fig4Settings } from './fig4.js';
 import { fig6, fig6Definitions, FIG6_SETTINGS, runFig6, type Fig6Settings } from './fig6.js';
-import { fig8, fig8Definitions, runFig8, type Fig8Settings } from './fig8.js';
+import { fig8, fig8Definitions, FIG8_SETTINGS, runFig8, type Fig8Settings } from './fig8.js';
 import type { FigureExperimentDefinition, FigureExperimentResult } from './figureSpec.js';
 import { runSupp1f, supp1f, supp1fDefinitions, SUPP1F_SETTINGS } from './supp1f.js';
 import { runSupp2, supp2, supp2ConditionCount, supp2Definitions, SUPP2_SETTINGS, type Supp2Settings } from './supp2.js';
@@ -270,6 +270,58 @@ function expectedSteps(options: ExperimentOptions, givenNetworkSize?: number): n
     case 'fig8':
       return 5;
   }
+}
+
+/**
+ * The preset value of every setting a definition takes, quick and full (the view's placeholders:
+ * a blank field runs the preset). Full values are the paper's set-up.
+ */
+export function presetSettings(name: ExperimentName, quick: boolean): Partial<Record<OverrideKey, number | string | number[]>> {
+  const q = quick ? 'quick' : 'full';
+  switch (name) {
+    case 'fig1': {
+      const s = FIG1_SETTINGS[q];
+      return { sessions: s.sessions, trials: s.trials, sigma: s.sigma, alpha: s.alpha, noiseSamples: s.noiseSamples, n: s.n };
+    }
+    case 'supp1f': {
+      const s = SUPP1F_SETTINGS[q];
+      return { targets: s.targets, iterations: s.iterations, lr: s.lr, n: s.n };
+    }
+    case 'supp2': {
+      const s = SUPP2_SETTINGS[q];
+      return { sessions: s.sessions, trials: s.trials, sigma: s.sigma, alpha: s.alpha, iterations: s.specialiseIterations, n: s.n, movements: s.movements, targets: s.novelMovements };
+    }
+    case 'fig4': {
+      const s = FIG4_SETTINGS[q];
+      return { pool: s.pool, rule: s.rule, trials: s.trials, sigma: s.sigma, iterations: s.iterations, lr: s.lr, libraries: s.libraries, librarySizes: s.sizes, targets: s.novelTargets, n: s.n };
+    }
+    case 'supp3': {
+      const s = SUPP3_SETTINGS[q];
+      return { pool: s.pool, rule: s.rule, trials: s.trials, sigma: s.sigma, iterations: s.iterations, lr: s.lr, libraries: s.libraries, librarySizes: s.sizes, targets: s.novelTargets, n: s.n };
+    }
+    case 'fig6': {
+      const s = FIG6_SETTINGS[q];
+      return { n: s.n, conditions: s.conditions, groups: s.groups, speeds: s.speeds, rule: s.rule, trials: s.trials, sigma: s.sigma, alpha: s.alpha, iterations: s.iterations, lr: s.lr };
+    }
+    case 'supp5': {
+      const s = SUPP5_SETTINGS[q];
+      return { n: s.n, groups: s.groups, conditions: s.conditions, movements: s.movements, sessions: s.sessions, trials: s.trials, sigma: s.sigma, alpha: s.alpha, iterations: s.iterations, lr: s.lr, conditionSweep: s.conditionSweep };
+    }
+    case 'fig8': {
+      const s = FIG8_SETTINGS[q];
+      return { n: s.n, groups: s.groups, pool: s.librarySize, targets: s.novelTargets, rule: s.rule, trials: s.trials, sigma: s.sigma, iterations: s.iterations, lr: s.lr };
+    }
+  }
+}
+
+/** The GainLab definition a setting rests on, when it does (the view's badges on options). */
+export function settingDefinition(name: ExperimentName, key: OverrideKey): DefinitionId | null {
+  if ((key === 'sigma' || key === 'trials') && (name === 'supp5' || name === 'fig6')) return 'slow-task-reward-settings';
+  if (key === 'iterations' || key === 'lr') return 'gradient-training';
+  if (key === 'conditions' || key === 'conditionSweep') return 'initial-conditions-top-m';
+  if (key === 'targets' || key === 'movements') return name === 'supp5' ? 'slow-task-movements' : 'generated-targets';
+  if (key === 'n') return 'own-soc-network';
+  return null;
 }
 
 /** The paper's setting the quick/full presets start from (for the view's one-line summaries). */

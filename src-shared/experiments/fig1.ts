@@ -69,7 +69,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
   const negative = a.gainPositivity.totalNegative;
   figures.push({
     kind: 'histogram',
-    name: 'fig1e_gain_distribution',
+    name: 'fig1e_gain_distribution', definitions: ['gain-positivity'],
     title: `Trained gains (normal fit μ = ${g.fit.mu.toFixed(3)}, σ = ${g.fit.sigma.toFixed(3)})${negative > 0 ? ` — ${negative} negative` : ''}`,
     xLabel: 'gain',
     yLabel: 'density',
@@ -134,7 +134,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     const noise = a.noise;
     figures.push({
       kind: 'lines',
-      name: 'supp1d_noise_robustness',
+      name: 'supp1d_noise_robustness', definitions: ['noise-robustness'],
       title: `Noisy vs noise-free output (${noise.samples} samples per SNR; mean ± SD)`,
       xLabel: 'SNR (dB)',
       yLabel: 'error E(noisy, noise-free)',
@@ -166,7 +166,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
   });
   figures.push({
     kind: 'lines',
-    name: 'supp1e_example_neuron',
+    name: 'supp1e_example_neuron', definitions: ['example-neuron'],
     title: `Neuron ${rt.example.index}: rate before and after (r ${rt.example.rBefore.toFixed(2)} → ${rt.example.rAfter.toFixed(2)})`,
     xLabel: 'time (ms)',
     yLabel: 'rate − baseline (Hz)',

@@ -147,7 +147,7 @@ export function runFig4(options: Fig4Options): ExperimentResult {
     figures: [
       {
         kind: 'scatter',
-        name: 'fig4c_fit_vs_output',
+        name: 'fig4c_fit_vs_output', definitions: ['primitives-combination'],
         title: `Fig. 4c: fit vs output error per library (50th-smallest over ${settings.novelTargets} targets), ${settings.combination}`,
         xLabel: 'fit error',
         yLabel: 'output error',
@@ -169,7 +169,7 @@ export function runFig4(options: Fig4Options): ExperimentResult {
       },
       {
         kind: 'lines',
-        name: 'fig4d_error_vs_library_size',
+        name: 'fig4d_error_vs_library_size', definitions: ['primitives-combination'],
         title: 'Fig. 4d: median error vs library size',
         xLabel: 'library size l',
         yLabel: 'error',

@@ -217,7 +217,7 @@ export function runFig6(options: Fig6Options): ExperimentResult {
     const times = sampleTimes(ex.slow);
     figures.push({
       kind: 'lines',
-      name: `fig${tag}_slow_variant`,
+      name: `fig${tag}_slow_variant`, definitions: ['slow-task-reward-settings', 'slow-variant'],
       title: `Fig. ${tag}: ${settings.maxFactor}× slower, ${tag === '6b' ? 'reward rule' : 'back-propagation'} (E ${ex.initialError.toPrecision(3)} → ${session.bestError.toPrecision(3)}, summed over ${settings.conditions} initial conditions)`,
       xLabel: 'time (ms)',
       yLabel: 'output',
@@ -242,7 +242,7 @@ export function runFig6(options: Fig6Options): ExperimentResult {
       }),
     });
   }
-  figures.push({ kind: 'heatmap', name: 'fig6e_supp6b_group_gains', title: 'Fig. 6e / Supp. 6b top: gain of every group at every speed', xLabel: 'speed', yLabel: 'group', rows: groupCount, cols: factors.length, data: groupGainRows.flatMap((row) => row.slice(1)) });
+  figures.push({ kind: 'heatmap', name: 'fig6e_supp6b_group_gains', definitions: ['speed-manifold'], title: 'Fig. 6e / Supp. 6b top: gain of every group at every speed', xLabel: 'speed', yLabel: 'group', rows: groupCount, cols: factors.length, data: groupGainRows.flatMap((row) => row.slice(1)) });
   figures.push({ kind: 'heatmap', name: 'supp6b_interpolation', title: 'Supp. 6b bottom: straight interpolation of every group’s gain (rows: λ = 0…1)', xLabel: 'group', yLabel: 'λ step', rows: lambdas.length, cols: groupCount, data: Float64Array.from(interpolationRows.flatMap((r) => Array.from(r))) });
   // 6f: outputs of initial condition 1 for some λ.
   const shownLambdas = lambdas.filter((_, k) => k % Math.max(1, Math.round(lambdas.length / 5)) === 0 || k === lambdas.length - 1);
@@ -252,7 +252,7 @@ export function runFig6(options: Fig6Options): ExperimentResult {
   });
   figures.push({
     kind: 'lines',
-    name: 'fig6f_interpolated_outputs',
+    name: 'fig6f_interpolated_outputs', definitions: ['speed-manifold'],
     title: 'Fig. 6f: outputs from g(λ) = (1 − λ) g_fast + λ g_slow (initial condition 1)',
     xLabel: 'time (ms)',
     yLabel: 'output',
@@ -260,7 +260,7 @@ export function runFig6(options: Fig6Options): ExperimentResult {
   });
   figures.push({
     kind: 'lines',
-    name: 'fig6f_stretch_factor',
+    name: 'fig6f_stretch_factor', definitions: ['stretch-factor', 'speed-manifold'],
     title: 'Measured time-stretch factor: fast↔slow interpolation and along the manifold',
     xLabel: 'λ (position)',
     yLabel: 'stretch factor',

@@ -216,7 +216,7 @@ export function runFig8(options: Fig8Options): ExperimentResult {
     figures: [
       {
         kind: 'lines',
-        name: 'supp7_error_histograms',
+        name: 'supp7_error_histograms', definitions: ['shape-speed-combination', 'primitives-combination'],
         title: `Supp. 7: output errors over the ${fastFits.length} novel targets, fast (T) and slow (${settings.factor}T) (histogram of log10 E)`,
         xLabel: 'log10 output error',
         yLabel: 'targets',

@@ -5,7 +5,14 @@
  * CSV. Keeping them as data lets tests check what a figure shows without rendering it.
  */
 import type { BoxStats } from '../analysis/statistics.js';
+import type { DefinitionId } from '../definitions.js';
 import type { ExperimentResult, ExperimentRunOptions } from '../primitives/experimentSupport.js';
+
+/** What every figure may carry besides its data. */
+export interface FigureMeta {
+  /** GainLab definitions the figure rests on (the app shows a badge for each). */
+  definitions?: DefinitionId[];
+}
 
 export interface LineSeries {
   name: string;
@@ -16,7 +23,7 @@ export interface LineSeries {
   dashed?: boolean;
 }
 
-export interface LinesFigure {
+export interface LinesFigure extends FigureMeta {
   kind: 'lines';
   name: string;
   title: string;
@@ -26,7 +33,7 @@ export interface LinesFigure {
   series: LineSeries[];
 }
 
-export interface BoxFigure {
+export interface BoxFigure extends FigureMeta {
   kind: 'box';
   name: string;
   title: string;
@@ -40,7 +47,7 @@ export interface BoxFigure {
   line?: { name: string; value: number };
 }
 
-export interface HistogramFigure {
+export interface HistogramFigure extends FigureMeta {
   kind: 'histogram';
   name: string;
   title: string;
@@ -52,7 +59,7 @@ export interface HistogramFigure {
   overlay?: { name: string; x: ArrayLike<number>; y: ArrayLike<number> };
 }
 
-export interface HeatmapFigure {
+export interface HeatmapFigure extends FigureMeta {
   kind: 'heatmap';
   name: string;
   title: string;
@@ -66,7 +73,7 @@ export interface HeatmapFigure {
   max?: number;
 }
 
-export interface ScatterFigure {
+export interface ScatterFigure extends FigureMeta {
   kind: 'scatter';
   name: string;
   title: string;

@@ -107,7 +107,7 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
     figures: [
       {
         kind: 'box',
-        name: 'supp1f_final_errors',
+        name: 'supp1f_final_errors', definitions: ['gradient-training', 'generated-targets'],
         title: 'Final error by what is trained (Adam)',
         yLabel: 'error',
         logY: true,
@@ -118,7 +118,7 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
       },
       {
         kind: 'lines',
-        name: 'supp1f_error_curves',
+        name: 'supp1f_error_curves', definitions: ['gradient-training'],
         title: 'Mean error during training',
         xLabel: 'Adam iteration',
         yLabel: 'error',

@@ -266,7 +266,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   const xs = panelA.map((a) => a.G);
   figures.push({
     kind: 'lines',
-    name: 'supp2a_groups',
+    name: 'supp2a_groups', definitions: ['specialised-groups'],
     title: `Supp. 2a: mean error ± SD over ${settings.sessions} sessions vs number of groups`,
     xLabel: 'groups G',
     yLabel: 'error',
@@ -278,7 +278,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   });
   figures.push({
     kind: 'lines',
-    name: 'supp2a_error_curves',
+    name: 'supp2a_error_curves', definitions: ['specialised-groups'],
     title: 'Supp. 2a: mean error during learning',
     xLabel: 'trial',
     yLabel: 'error',
@@ -293,7 +293,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   const movementAxis = movements.map((_, k) => k + 1);
   figures.push({
     kind: 'lines',
-    name: 'supp2b_relative_improvement',
+    name: 'supp2b_relative_improvement', definitions: ['specialised-groups'],
     title: 'Supp. 2b: relative improvement over neuron-specific modulation (E_NS / E_G)',
     xLabel: 'movement',
     yLabel: 'E neuron-specific / E groups',
@@ -308,7 +308,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   const meanSdSeries = (name: string, runs: Array<ConditionOutcome | null>, x: number[]): LineSeries => ({ name, x, y: runs.map(meanOf), band: runs.map(sdOf) });
   figures.push({
     kind: 'lines',
-    name: 'supp2c_movements',
+    name: 'supp2c_movements', definitions: ['specialised-groups', 'generated-targets'],
     title: `Supp. 2c: ${settings.movements} movements, mean error ± SD over ${settings.sessions} sessions`,
     xLabel: 'movement',
     yLabel: 'error',
@@ -322,7 +322,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   const novelAxis = novel.map((_, k) => k + 1);
   figures.push({
     kind: 'lines',
-    name: 'supp2d_novel_movements',
+    name: 'supp2d_novel_movements', definitions: ['specialised-groups', 'generated-targets'],
     title: `Supp. 2d: ${settings.novelMovements} novel movements with the groups of c`,
     xLabel: 'novel movement',
     yLabel: 'error',
@@ -342,14 +342,14 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     chosen.forEach((i, r) => {
       for (let k = 0; k < p.nSamples; k++) data[r * p.nSamples + k] = rates[k * net.n + i];
     });
-    figures.push({ kind: 'heatmap', name: `supp2e_rates_N${s.size}`, title: `Supp. 2e: rates of ${Math.min(50, nE)} E and ${Math.min(50, net.n - nE)} I neurons, N = ${s.size} (gains 1)`, xLabel: 'time sample', yLabel: 'neuron (E then I)', rows: chosen.length, cols: p.nSamples, data });
+    figures.push({ kind: 'heatmap', name: `supp2e_rates_N${s.size}`, definitions: ['supp2-sizes', 'own-soc-network'], title: `Supp. 2e: rates of ${Math.min(50, nE)} E and ${Math.min(50, net.n - nE)} I neurons, N = ${s.size} (gains 1)`, xLabel: 'time sample', yLabel: 'neuron (E then I)', rows: chosen.length, cols: p.nSamples, data });
   }
   for (const G of settings.sizeGroups) {
     const rows = sizeSummary.filter((r) => r.G === G);
     if (rows.length === 0) continue;
     figures.push({
       kind: 'lines',
-      name: `supp2f_targets_G${G}`,
+      name: `supp2f_targets_G${G}`, definitions: ['supp2-sizes'],
       title: `Supp. 2f: mean error per target, ${G} random groups (each size, and over sizes)`,
       xLabel: 'target',
       yLabel: 'error',
@@ -380,8 +380,8 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     }
   }
   const hCategories = sizeSummary.map((r) => `N=${r.n} G=${r.G}`);
-  figures.push({ kind: 'box', name: 'supp2h_min_error', title: 'Supp. 2h: minimum error after training', yLabel: 'error', logY: true, categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.minErrors)), points: sizeSummary.map((r) => r.minErrors) });
-  figures.push({ kind: 'box', name: 'supp2h_trials_to_1pct', title: 'Supp. 2h: trials to come within 1 % of the minimum', yLabel: 'trials', categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.trialsTo1Percent)), points: sizeSummary.map((r) => r.trialsTo1Percent) });
+  figures.push({ kind: 'box', name: 'supp2h_min_error', definitions: ['supp2-sizes'], title: 'Supp. 2h: minimum error after training', yLabel: 'error', logY: true, categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.minErrors)), points: sizeSummary.map((r) => r.minErrors) });
+  figures.push({ kind: 'box', name: 'supp2h_trials_to_1pct', definitions: ['supp2-sizes'], title: 'Supp. 2h: trials to come within 1 % of the minimum', yLabel: 'trials', categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.trialsTo1Percent)), points: sizeSummary.map((r) => r.trialsTo1Percent) });
 
   // ---- tables ----
   const rows: Array<Array<number | string>> = [];

@@ -175,11 +175,11 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
     overlay: { name: 'normal fit', x: pdfX, y: pdfX.map((x) => Math.exp(-0.5 * ((x - gFit.mu) / gFit.sigma) ** 2) / (gFit.sigma * Math.sqrt(2 * Math.PI))) },
   });
   figures.push(outputsHeatmap('supp3b_pool_outputs', `Supp. 3b: outputs of the ${learned.pool.size} learned patterns`, learned.pool));
-  figures.push(outputsHeatmap('supp3c_random_outputs', `Supp. 3c: outputs of ${control.size} random patterns from the fitted normal`, control));
+  figures.push({ ...outputsHeatmap('supp3c_random_outputs', `Supp. 3c: outputs of ${control.size} random patterns from the fitted normal`, control), definitions: ['random-control-library'] });
   const bySize = (c: Condition | undefined, f: (s: SweepSize) => number) => (c ? { x: c.sweep.map((s) => s.librarySize), y: c.sweep.map(f) } : { x: [], y: [] });
   figures.push({
     kind: 'lines',
-    name: 'supp3d_error_vs_library_size',
+    name: 'supp3d_error_vs_library_size', definitions: ['primitives-combination', 'random-control-library'],
     title: 'Supp. 3d / Fig. 4d: error vs library size (median over libraries of the 50th-smallest over targets)',
     xLabel: 'library size l',
     yLabel: 'error',
@@ -199,7 +199,7 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
   }
   figures.push({
     kind: 'scatter',
-    name: 'supp3f_output_vs_fit',
+    name: 'supp3f_output_vs_fit', definitions: ['primitives-combination'],
     title: 'Supp. 3f: output vs fit error of 3d (each point one l)',
     xLabel: 'fit error',
     yLabel: 'output error',
@@ -212,13 +212,13 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
     ],
   });
   if (learnedC) {
-    figures.push({ kind: 'scatter', name: 'supp3g_per_library', title: 'Supp. 3g / Fig. 4c: per library, 50th-smallest error over targets', xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(learnedC.sweep, 'library') });
-    figures.push({ kind: 'scatter', name: 'supp3h_per_target', title: 'Supp. 3h: per target, 50th-smallest error over libraries (l ≤ 20)', xLabel: 'fit error', yLabel: 'output error', identity: true, series: groupedScatter(learnedC.sweep, 'target', 20) });
+    figures.push({ kind: 'scatter', name: 'supp3g_per_library', definitions: ['primitives-combination'], title: 'Supp. 3g / Fig. 4c: per library, 50th-smallest error over targets', xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(learnedC.sweep, 'library') });
+    figures.push({ kind: 'scatter', name: 'supp3h_per_target', definitions: ['primitives-combination'], title: 'Supp. 3h: per target, 50th-smallest error over libraries (l ≤ 20)', xLabel: 'fit error', yLabel: 'output error', identity: true, series: groupedScatter(learnedC.sweep, 'target', 20) });
   }
   const corr = (c: Condition | undefined, which: 'lib' | 'tgt') => bySize(c, (s) => (which === 'lib' ? s.correlationOverLibraries : s.correlationOverTargets));
   figures.push({
     kind: 'lines',
-    name: 'supp3ij_correlations',
+    name: 'supp3ij_correlations', definitions: ['primitives-combination'],
     title: 'Supp. 3i–j: Pearson r of fit and output errors (raw) over libraries (i) and over targets (j)',
     xLabel: 'library size l',
     yLabel: 'Pearson r',
@@ -243,7 +243,7 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
       void combineGains;
     }
     figures.push({ kind: 'lines', name: 'supp4a_outputs_r0_5Hz', title: 'Supp. 4a: target, fit and output (library with the 50th-smallest output error), r0 = 5 Hz', xLabel: 'time (ms)', yLabel: 'output', series });
-    figures.push({ kind: 'scatter', name: 'supp4b_per_library_r0_5Hz', title: 'Supp. 4b: per library, 50th-smallest error over targets, l ≤ 20, r0 = 5 Hz', xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(lowC.sweep, 'library', 20) });
+    figures.push({ kind: 'scatter', name: 'supp4b_per_library_r0_5Hz', definitions: ['primitives-combination'], title: 'Supp. 4b: per library, 50th-smallest error over targets, l ≤ 20, r0 = 5 Hz', xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(lowC.sweep, 'library', 20) });
     figures.push({
       kind: 'lines',
       name: 'supp4cd_correlations_r0_5Hz',

@@ -164,7 +164,7 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     const stats = perMovement.map((p) => meanSd(p[rule]));
     figures.push({
       kind: 'lines',
-      name: `supp5${rule === 'reward' ? 'a' : 'b'}_movements_${rule}`,
+      name: `supp5${rule === 'reward' ? 'a' : 'b'}_movements_${rule}`, definitions: ['slow-task-movements', 'slow-task-reward-settings'],
       title: `Supp. 5${rule === 'reward' ? 'a' : 'b'}: slow-variant error per movement, ${rule === 'reward' ? 'reward rule' : 'back-propagation'} (mean ± SD over ${settings.sessions} sessions)`,
       xLabel: 'movement',
       yLabel: 'error (summed over initial conditions)',
@@ -228,7 +228,7 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
   const sweepDone = sweep.filter((s) => s.result);
   figures.push({
     kind: 'lines',
-    name: 'supp5h_errors_vs_m',
+    name: 'supp5h_errors_vs_m', definitions: ['initial-conditions-top-m', 'multi-channel-error'],
     title: `Supp. 5h: slow-variant error vs number of initial conditions (mean ± SD over ${settings.sessions} sessions, per condition)`,
     xLabel: 'initial conditions m',
     yLabel: 'error per condition',
@@ -273,7 +273,7 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
   if (r0 && s0) {
     figures.push({
       kind: 'lines',
-      name: 'supp8_amplitude_scaled_vs_fixed',
+      name: 'supp8_amplitude_scaled_vs_fixed', definitions: ['slow-task-reward-settings', 'slow-variant'],
       title: 'Supp. 8: slow variant, amplitude fixed vs scaled by 1/s² (reward rule, mean over sessions)',
       xLabel: 'trial',
       yLabel: 'error (summed over initial conditions)',
