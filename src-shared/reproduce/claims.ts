@@ -233,7 +233,7 @@ export const CLAIMS: readonly Claim[] = [
   {
     id: 'supp1c-patterns',
     figure: 'Supp. Fig. 1c',
-    paper: 'The 45 pairs of the 10 trained gain patterns are shown as a histogram of correlations: sessions find different patterns for the same movement.',
+    paper: 'Supp. 1c shows the histogram of correlations between the 45 pairs of the 10 trained gain patterns; GainLab reads it as: sessions find different patterns for the same movement.',
     measure: 'Mean Pearson r over the pairs of sessions’ gain patterns.',
     rule: 'agrees: mean r ≤ 0.5 (different patterns); qualitatively: ≤ 0.8.',
     source: 'paper',
@@ -246,7 +246,7 @@ export const CLAIMS: readonly Claim[] = [
   {
     id: 'supp1d-noise',
     figure: 'Supp. Fig. 1d',
-    paper: 'With Gaussian noise on x0 (1000 samples per SNR) the trained patterns’ outputs deviate from their noise-free outputs about as much as with gains 1.',
+    paper: 'Supp. 1d sets the error between noisy-x0 and noise-free outputs (1000 samples per SNR) of the 10 trained patterns beside that of gains 1; GainLab reads the panel as learning leaving the robustness to noise in x0 about unchanged.',
     measure: 'Ratio of the mean error E(noisy, noise-free) of the trained patterns to that of gains 1, over the SNRs (GainLab definition noise-robustness).',
     rule: 'agrees: every ratio within [0.5, 2]; qualitatively: within [0.2, 5].',
     source: 'paper',
