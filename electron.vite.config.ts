@@ -4,6 +4,7 @@
  *   out/main/server.js        web mode server (src-main/web/server.ts)
  *   out/main/modelWorker.js   piscina worker (src-main/worker/modelWorker.ts); loaded from disk by
  *                             worker threads, so it is asarUnpacked in packages
+ *   out/main/projectIoWorker.js  worker thread that encodes/decodes .gainlab files off main's event loop
  *   out/main/cli.js           `gainlab` CLI (src-cli/gainlab.ts)
  *   out/main/bench.js         `npm run bench` (bench/index.ts)
  *   out/preload/preload.cjs   sandboxed preload (CommonJS, dependencies bundled)
@@ -27,6 +28,7 @@ const mainEntries: Record<string, string> = Object.fromEntries(
     electron: 'src-main/electron/main.ts',
     server: 'src-main/web/server.ts',
     modelWorker: 'src-main/worker/modelWorker.ts',
+    projectIoWorker: 'src-main/worker/projectIoWorker.ts',
     cli: 'src-cli/gainlab.ts',
     bench: 'bench/index.ts',
   })

@@ -4,9 +4,11 @@
  * prints ("GainLab web mode: http://127.0.0.1:PORT/?token=…") and exposes it as GAINLAB_E2E_URL.
  * Returns the teardown that stops the server it started.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { startServer } from './server.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const BUILT = ['out/main/server.js', 'out/main/modelWorker.js', 'out/renderer/index.html'].map((f) => path.join(root, f));
@@ -28,50 +30,15 @@ function buildIsCurrent(): boolean {
   return SOURCES.every((dir) => !existsSync(dir) || newestMtime(dir) <= oldestBuilt);
 }
 
-function waitForUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`web server printed no URL within ${timeoutMs} ms\n${out}${err}`)), timeoutMs);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /GainLab web mode: (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`web server exited with code ${code} before printing its URL\n${out}${err}`));
-    });
-  });
-}
-
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!buildIsCurrent()) {
     console.log('e2e: building GainLab (electron-vite build)…');
     const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('e2e: the build failed; see the output above');
   }
-  const server = spawn(process.execPath, [path.join(root, 'out/main/server.js'), '--port', '0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env },
-  });
-  const url = await waitForUrl(server, 60_000);
-  process.env.GAINLAB_E2E_URL = url;
-  console.log(`e2e: web server at ${url.replace(/token=[^&]+/, 'token=…')}`);
-
-  return async () => {
-    if (server.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-    server.kill('SIGTERM');
-    const forced = setTimeout(() => server.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(forced);
-  };
+  // its own config folder: recovery copies and recent files of earlier runs never show up here
+  const server = await startServer({ GAINLAB_CONFIG_DIR: mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-config-')) });
+  process.env.GAINLAB_E2E_URL = server.url;
+  console.log(`e2e: web server at ${server.url.replace(/token=[^&]+/, 'token=…')}`);
+  return () => server.stop();
 }

@@ -32,10 +32,16 @@ export async function gotoWelcome(page: Page): Promise<void> {
   await expect(page.locator('.app[data-ready="true"]')).toBeAttached();
   if (await page.getByTestId('workspace').isVisible()) {
     await page.getByRole('button', { name: 'Close', exact: true }).click();
-    // a previous spec may have left unsaved changes: Close asks first (issue 4)
+    // a previous spec may have left running jobs (Close asks: cancel them) and unsaved changes
+    // (Close asks: don't save; issue 4)
     const unsaved = page.getByTestId('unsaved-dialog');
-    await expect(welcome.or(unsaved)).toBeVisible();
-    if (await unsaved.isVisible()) await unsaved.getByRole('button', { name: "Don't save" }).click();
+    const running = page.getByTestId('confirm-dialog');
+    for (let step = 0; step < 3; step++) {
+      await expect(welcome.or(unsaved).or(running)).toBeVisible();
+      if (await running.isVisible()) await running.getByTestId('confirm-cancel-jobs').click();
+      else if (await unsaved.isVisible()) await unsaved.getByRole('button', { name: "Don't save" }).click();
+      else break;
+    }
   }
   await expect(welcome).toBeVisible();
 }

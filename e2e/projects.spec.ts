@@ -5,7 +5,7 @@
  * dropped on the workspace) is refused with a message while the open project stays; slow variants
  * are listed under their source.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,12 +95,24 @@ test('a corrupt file is refused with a message and the open project stays open',
   const targets = await page.getByTestId('target-item').count();
   expect(targets).toBeGreaterThan(0);
 
-  // Ctrl+O opens the browser's file chooser (the web mode reads the file's bytes)
-  // (Playwright turns on file-chooser interception asynchronously: the first press may race it)
+  // Ctrl+O asks for the file's path on this computer (the project is then bound to it)
+  const broken = path.join(dir, 'broken on disk.gainlab');
+  writeFileSync(broken, 'this is not a zip archive at all');
+  await page.keyboard.press(`${primary}+o`);
+  await page.getByTestId('open-path').fill(broken);
+  await page.getByTestId('open-dialog').getByRole('button', { name: 'Open', exact: true }).click();
+  const onDisk = page.getByTestId('toast').filter({ hasText: 'the file is not a zip archive' });
+  await expect(onDisk).toBeVisible();
+  await expect(page.getByTestId('project-name')).toHaveText(name!);
+  await onDisk.getByRole('button', { name: 'Dismiss' }).click();
+
+  // or a copy through the browser's file chooser ("Upload a copy…": the web mode reads its bytes)
+  // (Playwright turns on file-chooser interception asynchronously: the first click may race it)
   let chooser: FileChooser | null = null;
   await expect(async () => {
     const next = page.waitForEvent('filechooser', { timeout: 2000 });
-    await page.keyboard.press(`${primary}+o`);
+    if (!(await page.getByTestId('open-dialog').isVisible())) await page.keyboard.press(`${primary}+o`);
+    await page.getByTestId('open-upload').click();
     chooser = await next;
   }).toPass({ timeout: 20_000 });
   await chooser!.setFiles({ name: 'broken.gainlab', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a zip archive at all') });

@@ -28,7 +28,9 @@ async function box(locator: Locator): Promise<Box> {
 
 test('six jobs: the job list scrolls inside the sidebar and the footer stays below the last card', async ({ page }) => {
   await openExample(page);
-  const rows = page.getByTestId('job-row');
+  // the open project's jobs (other projects' jobs are grouped, folded, below them)
+  const projectId = await page.getByTestId('project-panel').getAttribute('data-project-id');
+  const rows = page.locator(`[data-testid="job-row"][data-project="${projectId}"]`);
   await page.getByRole('spinbutton', { name: 'Trials' }).fill('20');
   // jobs live in main: earlier specs may have left some; make it at least six
   for (let started = 0; (await rows.count()) < 6 || started === 0; started++) {
@@ -36,13 +38,13 @@ test('six jobs: the job list scrolls inside the sidebar and the footer stays bel
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect(rows).toHaveCount(before + 1);
   }
-  await expect.poll(() => page.locator('[data-testid="job-row"][data-status="running"], [data-testid="job-row"][data-status="queued"]').count(), { timeout: 60_000 }).toBe(0);
+  await expect.poll(() => page.locator(`[data-testid="job-row"][data-project="${projectId}"]:is([data-status="running"], [data-status="queued"])`).count(), { timeout: 60_000 }).toBe(0);
   const count = await rows.count();
   expect(count).toBeGreaterThanOrEqual(6);
 
   const footer = page.locator('aside.sidebar > footer');
   await expect(footer).toContainText(/Web mode · v\d/);
-  const list = page.getByTestId('jobs-panel').locator('ul');
+  const list = page.getByTestId('jobs-scroll');
   // the footer is inside the window, and what is painted at its middle is the footer itself
   const footerBox = await box(footer);
   expect(footerBox.y + footerBox.height).toBeLessThanOrEqual(900);

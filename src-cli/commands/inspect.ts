@@ -67,6 +67,10 @@ export function describeProject(opened: OpenedProject): string {
   lines.push(`id: ${project.id}`);
   lines.push(`created ${project.createdAt}, modified ${project.modifiedAt}`);
   if (project.notes) lines.push(`notes: ${project.notes.length > 300 ? `${project.notes.slice(0, 300)}…` : project.notes}`);
+  if (opened.ignoredEntries.length) {
+    const shown = opened.ignoredEntries.slice(0, 10).join(', ');
+    lines.push(`ignored zip entries (not referenced by project.json, never read): ${shown}${opened.ignoredEntries.length > 10 ? `, and ${opened.ignoredEntries.length - 10} more` : ''}`);
+  }
 
   lines.push('', `Networks (${project.networks.length})`);
   for (const net of project.networks) {
@@ -140,6 +144,7 @@ export function summariseProject(opened: OpenedProject): Record<string, unknown>
     sizeBytes: opened.sizeBytes,
     fromVersion: opened.fromVersion,
     writtenBy: opened.writtenBy,
+    ignoredEntries: opened.ignoredEntries,
     id: project.id,
     name: project.name,
     createdAt: project.createdAt,

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { PROJECT_FILE_EXTENSION } from '../../src-shared/project/schema.js';
 import { createAppContext, type AppContext } from '../services/appServices.js';
 import type { Dialogs } from '../services/handlers.js';
+import { installProcessGuards } from '../services/processGuards.js';
 import { builtWorkerPath } from '../services/workerPool.js';
 import { registerIpc } from './ipc.js';
 import { menuTemplate } from './menuTemplate.js';
@@ -28,6 +29,10 @@ import {
   safeRelativePath,
   securityHeaders,
 } from './security.js';
+
+// a fault in one request is logged, never fatal (Electron would otherwise show a crash dialog or
+// quit): the open project and running jobs live in this process
+installProcessGuards({ label: 'main process' });
 
 const mainDir = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.resolve(mainDir, '../renderer');
@@ -172,6 +177,7 @@ if (!app.requestSingleInstanceLock()) {
       mode: 'electron',
       version: app.getVersion(),
       workerFile: builtWorkerPath(import.meta.url),
+      projectIoWorkerFile: builtWorkerPath(import.meta.url, 'projectIoWorker'),
       configDir: app.getPath('userData'),
       dialogs,
     });

@@ -8,7 +8,11 @@ import type { EventChannel, EventPayloadOf } from '../../src-shared/ipc/contract
 import { loadExampleProject } from './example.js';
 import { createHandlers, type AppServices, type Dialogs, type HandlerTable } from './handlers.js';
 import { createJobManager, type JobManager } from './jobManager.js';
+import { createResultRouter } from './jobResults.js';
 import { resolveSource } from './modelSources.js';
+import { cleanStaleTemps } from './pathSafety.js';
+import { PendingResults } from './pendingResults.js';
+import { inlineProjectCodec, workerProjectCodec, type ProjectCodec } from './projectCodec.js';
 import { createFileProjects, defaultConfigDir, type FileProjects } from './projectSession.js';
 import { ProjectService } from './projects.js';
 import type { ProjectsApi } from './projectsApi.js';
@@ -46,6 +50,11 @@ export interface AppContextOptions {
   /** The worker module (built out/main/modelWorker.js, or the .ts source with execArgv for tsx). */
   workerFile: string;
   workerExecArgv?: string[];
+  /**
+   * The project-file worker (out/main/projectIoWorker.js or its .ts source): .gainlab files are
+   * encoded and decoded there, off main's event loop. Without it they are done inline (tests).
+   */
+  projectIoWorkerFile?: string;
   jobThreads?: number;
   dialogs?: Dialogs;
   /**
@@ -55,6 +64,8 @@ export interface AppContextOptions {
   configDir?: string;
   /** Projects service; default the file-backed session (projectSession.ts). */
   createProjects?: (hub: EventHub) => ProjectsApi;
+  /** Autosave interval of the default session (ms; default 60 s). */
+  autosaveIntervalMs?: number;
 }
 
 export interface AppContext {
@@ -68,12 +79,18 @@ export interface AppContext {
 export function createAppContext(options: AppContextOptions): AppContext {
   const hub = createEventHub();
   const jobThreads = options.jobThreads ?? defaultJobThreads();
+  const configDir = options.configDir ?? defaultConfigDir();
+  const codec: ProjectCodec = options.projectIoWorkerFile
+    ? workerProjectCodec(createWorkerPool({ filename: options.projectIoWorkerFile, execArgv: options.workerExecArgv, maxThreads: 1 }) as never)
+    : inlineProjectCodec();
   let fileProjects: FileProjects | null = null;
   const projects =
     options.createProjects?.(hub) ??
     (fileProjects = createFileProjects({
-      service: new ProjectService({ configDir: options.configDir ?? defaultConfigDir(), appVersion: options.version }),
+      service: new ProjectService({ configDir, appVersion: options.version, codec }),
+      pendingResults: new PendingResults(configDir),
       onChange: (summary) => hub.emit('project:changed', summary),
+      autosaveIntervalMs: options.autosaveIntervalMs,
       // resources/example/example.gainlab normally; the published data or a synthetic stand-in otherwise
       fallbackExample: loadExampleProject,
     }));
@@ -85,6 +102,16 @@ export function createAppContext(options: AppContextOptions): AppContext {
     interactivePool,
     emit: hub.emit,
     resolveSource: (source) => resolveSource(projects.project(), source),
+  });
+  // temp files of saves interrupted in an earlier run (a crash, a kill) next to the recent projects
+  void projects
+    .recent()
+    .then((recent) => cleanStaleTemps(recent.map((r) => r.path)))
+    .catch(() => undefined);
+  // every finished job's result goes to the project it belongs to, whatever a window shows
+  const router = createResultRouter({ jobs, projects });
+  hub.subscribe((channel, payload) => {
+    if (channel === 'jobs:finished') void router.onFinished((payload as { jobId: string }).jobId);
   });
   const services: AppServices = {
     mode: options.mode,
@@ -106,6 +133,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
       const discard = disposeOptions.discardRecovery === true;
       await Promise.allSettled([jobs.dispose(), discard ? undefined : fileProjects?.flushRecovery()]);
       await fileProjects?.dispose({ discardRecovery: discard });
+      await codec.dispose();
     },
   };
 }

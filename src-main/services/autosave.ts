@@ -2,15 +2,18 @@
  * Recovery copies: while a project has unsaved changes, GainLab writes a full copy of it every
  * minute to `<configDir>/recovery/<key>.gainlab` (atomically, like a save) with a small
  * `<key>.json` beside it (which file it belongs to, its name, when it was written). A clean save
- * or close discards the copy; after a crash the next start lists what can be restored.
+ * of that project, or the user's explicit Discard, removes it — nothing else does (switching
+ * projects, closing, restarting keep it); after a crash the next start lists what can be restored,
+ * and opening a file that has a copy from an earlier session offers it.
  *
- * The key is stable per document: `file-<hash of the path>` for a project that has a file, so the
- * copy of a saved project is found again, or `unsaved-<session id>` for one that never had a file.
+ * The key names the document and the session that wrote it: `file-<hash of the path>-<session>`
+ * for a project that has a file, `unsaved-<session>` for one that never had a file. A new session
+ * never overwrites an earlier session's copy of the same file.
  */
 import path from 'node:path';
-import { decodeProject, encodeProject } from '../../src-shared/project/archive.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import type { Project } from '../../src-shared/project/schema.js';
+import type { ProjectCodec } from './projectCodec.js';
 import { ioError, writeFileAtomic, type ProjectFs } from './projectFs.js';
 
 export const RECOVERY_DIR_NAME = 'recovery';
@@ -25,6 +28,10 @@ export interface RecoveryEntry {
   savedAt: number;
   /** The recovery copy itself. */
   file: string;
+  /** The session that wrote it ('' for copies of older GainLab versions). */
+  sessionId: string;
+  /** The project's identity (project.id), when known. */
+  projectId: string | null;
 }
 
 /** FNV-1a (32-bit) of the path: a short stable file-name-safe key. */
@@ -37,10 +44,18 @@ function fnv1a(text: string): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
+function safeSession(sessionId: string): string {
+  return sessionId.replace(/[^A-Za-z0-9_]/g, '').slice(0, 64) || 'session';
+}
+
 export function recoveryKey(originalPath: string | null, sessionId: string): string {
-  if (originalPath) return `file-${fnv1a(path.resolve(originalPath))}`;
-  const safe = sessionId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 64) || 'session';
-  return `unsaved-${safe}`;
+  if (originalPath) return `${filePrefix(originalPath)}${safeSession(sessionId)}`;
+  return `unsaved-${safeSession(sessionId)}`;
+}
+
+/** Every recovery key of this file starts with this, whatever session wrote it. */
+export function filePrefix(originalPath: string): string {
+  return `file-${fnv1a(path.resolve(originalPath))}-`;
 }
 
 export interface RecoveryStoreDeps {
@@ -48,6 +63,8 @@ export interface RecoveryStoreDeps {
   configDir: string;
   now: () => number;
   appVersion?: string;
+  /** Encodes off the main thread in the app (projectCodec.ts). */
+  codec: ProjectCodec;
 }
 
 export class RecoveryStore {
@@ -63,10 +80,10 @@ export class RecoveryStore {
   }
 
   /** Write (replace) the recovery copy for `key`. */
-  async write(key: string, project: Project, originalPath: string | null): Promise<RecoveryEntry> {
+  async write(key: string, project: Project, originalPath: string | null, sessionId: string): Promise<RecoveryEntry> {
     const { archive, meta } = this.files(key);
-    const bytes = encodeProject(project, { appVersion: this.deps.appVersion, level: 1 });
-    const entry: RecoveryEntry = { key, originalPath, name: project.name, savedAt: this.deps.now(), file: archive };
+    const bytes = await this.deps.codec.encode(project, { appVersion: this.deps.appVersion, level: 1 });
+    const entry: RecoveryEntry = { key, originalPath, name: project.name, savedAt: this.deps.now(), file: archive, sessionId, projectId: project.id ?? null };
     try {
       await this.deps.fs.mkdirp(this.dir);
       await writeFileAtomic(this.deps.fs, archive, bytes);
@@ -100,6 +117,8 @@ export class RecoveryStore {
           name: typeof parsed.name === 'string' ? parsed.name : key,
           savedAt: typeof parsed.savedAt === 'number' ? parsed.savedAt : 0,
           file: archive,
+          sessionId: typeof parsed.sessionId === 'string' ? parsed.sessionId : '',
+          projectId: typeof parsed.projectId === 'string' ? parsed.projectId : null,
         });
       } catch {
         // An unreadable note: skip it rather than block the start-up.
@@ -118,7 +137,7 @@ export class RecoveryStore {
     } catch (error) {
       throw ioError('read', entry.file, error);
     }
-    const project = decodeProject(bytes, { fileName: `recovery copy of ${entry.name}` });
+    const { project } = await this.deps.codec.decode(bytes, `recovery copy of ${entry.name}`);
     return { project, entry };
   }
 
@@ -144,6 +163,8 @@ export interface AutosaveOptions {
   /** Write the recovery copy (e.g. service.writeRecovery(current project, key, path)). */
   write: () => Promise<unknown>;
   onError?: (error: unknown) => void;
+  /** A recovery copy was written (the UI shows when). */
+  onWritten?: () => void;
 }
 
 /** Writes a recovery copy every interval while the project is dirty; never two writes at once. */
@@ -188,7 +209,7 @@ export class AutosaveScheduler {
     this.writing = this.options
       .write()
       .then(
-        () => undefined,
+        () => this.options.onWritten?.(),
         (error) => this.options.onError?.(error),
       )
       .finally(() => {

@@ -6,7 +6,7 @@ import { GainLabError, type ExperimentOptions, type NetworkPayload, type Respons
 import { checkExperimentOptions, experimentInfo } from '../../src-shared/experiments/catalog.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
 import type { Project } from '../../src-shared/project/schema.js';
-import type { JobManager } from './jobManager.js';
+import type { JobManager, JobOwner } from './jobManager.js';
 import { findNetwork, findTarget, networkPayload } from './modelSources.js';
 
 export interface ResolvedExperiment {
@@ -68,6 +68,6 @@ export function resolveExperiment(project: Project | null, options: ExperimentOp
   return { network, target, label };
 }
 
-export function startExperimentJob(jobs: JobManager, project: Project | null, options: ExperimentOptions): Promise<ResponseOf<'jobs:start-experiment'>> {
-  return jobs.startExperiment(options, resolveExperiment(project, options));
+export function startExperimentJob(jobs: JobManager, project: Project | null, options: ExperimentOptions, owner: JobOwner | null = null): Promise<ResponseOf<'jobs:start-experiment'>> {
+  return jobs.startExperiment(options, resolveExperiment(project, options), owner);
 }

@@ -5,7 +5,6 @@
  * validates the payload with the channel's zod schema, runs the handler and turns every outcome
  * into an Envelope — it never throws.
  */
-import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { z } from 'zod';
@@ -20,15 +19,19 @@ import {
   type InvokeChannel,
   type ParsedRequestOf,
   type ResponseOf,
-  type TrainingResult,
 } from '../../src-shared/ipc/contract.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
-import type { ProjectNetwork, TrainingRun } from '../../src-shared/project/schema.js';
-import type { JobManager } from './jobManager.js';
+import { dependentsOf, findItem, ITEM_NOUNS, type ItemRef } from '../../src-shared/project/edits.js';
+import type { ProjectNetwork } from '../../src-shared/project/schema.js';
+import type { JobManager, JobOwner } from './jobManager.js';
+import { trainingRunFromJob } from './jobResults.js';
+import { runRecipeArchive } from './runRecipes.js';
+import { resolveTrainingGroups } from './trainingService.js';
 import { findNetwork, findTarget, networkPayload, targetPayload } from './modelSources.js';
 import type { ProjectsApi } from './projectsApi.js';
 import { createPrimitivesHandlers } from './primitivesService.js';
 import { createSpeedHandlers } from './speedService.js';
+import { ensureSaveFolder } from './pathSafety.js';
 import { startExperimentJob } from './experimentJobs.js';
 
 /** Native dialogs (Electron only). Web mode has none: a path must come with the request. */
@@ -53,41 +56,6 @@ export type HandlerTable = { [C in InvokeChannel]: Handler<C> };
 function requirePath(path: string | undefined | null, what: string): string {
   if (!path) throw new GainLabError('cancelled', `${what} cancelled.`);
   return path;
-}
-
-/** A finished training job as a project run (model-spec results, kept with the project file). */
-export function trainingRunFromJob(detail: ReturnType<JobManager['get']>, now = new Date()): TrainingRun {
-  if (detail.kind !== 'training' || !detail.result || detail.result.kind !== 'training') {
-    throw new GainLabError('invalid-payload', 'Only a finished training job with a result can be stored in the project.');
-  }
-  const request = detail.request as ParsedRequestOf<'jobs:start-training'>;
-  // the app sends the network and target inline (so a run records its data): store it under their
-  // ids; the projects service refuses ids that are not in the project
-  const source =
-    request.source.kind === 'project'
-      ? request.source
-      : { kind: 'project' as const, networkId: request.source.network.id, targetIds: request.source.targets.map((t) => t.id), initialConditionIndices: undefined };
-  const result: TrainingResult = detail.result;
-  const { source: _source, initialGains: _gains, ...settings } = request;
-  const neuronSpecific = request.groups.kind === 'neuron';
-  return {
-    id: detail.jobId,
-    name: detail.label,
-    networkId: source.networkId,
-    targetIds: [...source.targetIds],
-    initialConditionIndices: source.initialConditionIndices ?? source.targetIds.map(() => 0),
-    rule: request.rule,
-    settings: settings as Record<string, unknown>,
-    notes: '',
-    purpose: 'train',
-    seed: request.seed,
-    initialError: result.initialError,
-    groupLabels: neuronSpecific ? null : result.groupLabels,
-    sessions: result.sessions.map((s) => ({ ...s, output: null })),
-    status: detail.status === 'done' ? 'done' : detail.status === 'cancelled' ? 'cancelled' : 'failed',
-    startedAt: detail.startedAt === null ? null : new Date(detail.startedAt).toISOString(),
-    finishedAt: detail.finishedAt === null ? now.toISOString() : new Date(detail.finishedAt).toISOString(),
-  };
 }
 
 export function createHandlers(services: AppServices): HandlerTable {
@@ -142,6 +110,30 @@ export function createHandlers(services: AppServices): HandlerTable {
     };
   }
 
+  /** A network from imported arrays: Gramian initial conditions computed in a worker when no x0 is given. */
+  async function importedNetwork(spec: NonNullable<ParsedRequestOf<'project:update'>['importNetwork']>): Promise<ProjectNetwork> {
+    const nE = spec.n / 2;
+    const params = { ...DEFAULT_DYNAMICS };
+    const initial = spec.x0
+      ? { initialConditions: Float64Array.from(spec.x0), m: 1 }
+      : { initialConditions: (await jobs.prepareNetwork({ W: spec.W, n: spec.n, nE, initialConditions: spec.initialConditions, params, fitTarget: null })).initialConditions, m: spec.initialConditions };
+    return {
+      id: `imported-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`,
+      name: spec.name,
+      n: spec.n,
+      nE,
+      W: spec.W,
+      initialConditions: initial.initialConditions,
+      nInitialConditions: initial.m,
+      readout: spec.readout ? { channels: spec.readout.channels, weights: spec.readout.weights, fittedTo: null, fitError: null } : null,
+      params,
+      seed: null,
+      soc: null,
+      origin: spec.origin,
+      createdAt: new Date().toISOString(),
+    };
+  }
+
   /** New Gramian initial conditions and (optionally) an NNLS readout for a network already in the project. */
   async function preparedNetwork(spec: NonNullable<ParsedRequestOf<'project:update'>['prepareNetwork']>): Promise<ProjectNetwork> {
     const project = projects.project();
@@ -171,6 +163,42 @@ export function createHandlers(services: AppServices): HandlerTable {
     };
   }
 
+  /** The open project as a job's owner: its result is delivered there when the job finishes. */
+  const owner = (): JobOwner => {
+    const project = projects.project();
+    return { projectId: project.id, projectName: project.name };
+  };
+
+  /** Running jobs of the open project that use any of these items (their removal is refused). */
+  function jobsUsing(items: readonly ItemRef[]): { jobId: string; label: string }[] {
+    const project = projects.project();
+    const networkIds = new Set(items.filter((i) => i.collection === 'networks').map((i) => i.id));
+    const targetIds = new Set(items.filter((i) => i.collection === 'targets').map((i) => i.id));
+    const users: { jobId: string; label: string }[] = [];
+    for (const job of jobs.unfinished()) {
+      if (job.projectId !== project.id) continue;
+      const request = jobs.get(job.jobId).request as { source?: { kind: string; networkId?: string; targetIds?: string[] }; networkId?: string };
+      const networkId = request.source?.kind === 'project' ? request.source.networkId : request.networkId;
+      const usesTarget = request.source?.kind === 'project' && (request.source.targetIds ?? []).some((t) => targetIds.has(t));
+      if ((networkId !== undefined && networkIds.has(networkId)) || usesTarget) users.push({ jobId: job.jobId, label: job.label });
+    }
+    return users;
+  }
+
+  function named(refs: readonly ItemRef[]) {
+    const project = projects.project();
+    return refs.map((ref) => {
+      const item = findItem(project, ref.collection, ref.id) as { name?: string } | undefined;
+      if (!item) throw new GainLabError('not-found', `The project has no ${ITEM_NOUNS[ref.collection]} "${ref.id}".`);
+      return { ...ref, name: item.name || ref.id };
+    });
+  }
+
+  function requireItem<T>(item: T | undefined, what: string, id: string): T {
+    if (!item) throw new GainLabError('not-found', `The project has no ${what} "${id}".`);
+    return item;
+  }
+
   return {
     'app:info': async () => ({
       name: 'GainLab',
@@ -180,14 +208,19 @@ export function createHandlers(services: AppServices): HandlerTable {
       workerThreads: services.workerThreads,
     }),
     'example:load': () => projects.loadExample(),
-    'jobs:start-training': (request) => jobs.startTraining(request),
-    'jobs:start-soc': (request) => jobs.startSoc(request),
+    'jobs:start-training': async (request) => {
+      // a run started in a project belongs to it; inline data belongs to no project (tests, tools)
+      const groups = resolveTrainingGroups(projects.project(), request);
+      return jobs.startTraining(request, request.source.kind === 'project' ? owner() : null, groups);
+    },
+    'jobs:start-soc': (request) => jobs.startSoc(request, owner()),
     // a paper experiment definition as a job (experimentJobs.ts)
-    'jobs:start-experiment': (request) => startExperimentJob(jobs, projects.project(), request),
+    'jobs:start-experiment': (request) => startExperimentJob(jobs, projects.project(), request, owner()),
     'jobs:cancel': async ({ jobId, session }) => jobs.cancel(jobId, session),
     'jobs:list': async () => jobs.list(),
     'jobs:get': async ({ jobId }) => jobs.get(jobId),
     'jobs:remove': async ({ jobId }) => jobs.remove(jobId),
+    'jobs:clear-finished': async ({ projectId }) => jobs.clearFinished(projectId),
     'simulate:run': async (request) => {
       const project = projects.project();
       const network =
@@ -217,8 +250,9 @@ export function createHandlers(services: AppServices): HandlerTable {
       const chosen = path ?? (dialogs ? await dialogs.pickSavePath(projects.current().name) : null);
       if (!chosen && !dialogs) throw new GainLabError('invalid-payload', 'Give the path to save the project to, or export it.');
       const target = requirePath(chosen, 'Saving');
-      // a typed path (web mode) may name a folder that does not exist yet, e.g. the suggested ~/GainLab
-      if (path) await mkdir(nodePath.dirname(nodePath.resolve(target)), { recursive: true });
+      // a typed path (web mode) may name a folder that does not exist yet, e.g. the suggested ~/GainLab:
+      // created only below an existing, writable folder (never through /proc, /sys or /dev)
+      if (path) await ensureSaveFolder(target);
       return projects.saveAs(target);
     },
     'project:recent': () => projects.recent(),
@@ -230,22 +264,73 @@ export function createHandlers(services: AppServices): HandlerTable {
       const dir = process.env.GAINLAB_PROJECTS_DIR ?? (recent[0] ? nodePath.dirname(recent[0].path) : nodePath.join(os.homedir(), 'GainLab'));
       return { path: nodePath.join(dir, fileName) };
     },
-    'project:recover': ({ restore }) => projects.recover(restore),
+    'project:recover': ({ restore, key }) => projects.recover(restore, key),
+    'project:discard-recovery': ({ key }) => projects.discardRecovery(key),
     'project:current': async () => projects.current(),
     'project:update': async (request) => {
-      const { addRunFromJob, addNetworkFromJob, prepareNetwork, ...changes } = request;
-      const addRuns = addRunFromJob ? [trainingRunFromJob(jobs.get(addRunFromJob.jobId))] : undefined;
+      const { addNetworkFromJob, prepareNetwork, importNetwork, ...changes } = request;
       const upsertNetworks = [...(changes.upsertNetworks ?? [])];
-      if (addNetworkFromJob) upsertNetworks.push(await networkFromSocJob(addNetworkFromJob));
-      if (prepareNetwork) upsertNetworks.push(await preparedNetwork(prepareNetwork));
-      return projects.update({ ...changes, upsertNetworks, addRuns });
+      let label = 'Edit the project';
+      if (changes.name !== undefined) label = 'Rename the project';
+      else if (changes.notes !== undefined) label = 'Edit the project notes';
+      else if (changes.upsertTargets?.length === 1) label = `Save target “${changes.upsertTargets[0].name}”`;
+      else if (upsertNetworks.length === 1) label = `Add network “${upsertNetworks[0].name}”`;
+      if (addNetworkFromJob) {
+        const network = await networkFromSocJob(addNetworkFromJob);
+        upsertNetworks.push(network);
+        label = `Add network “${network.name}”`;
+      }
+      if (importNetwork) {
+        const network = await importedNetwork(importNetwork);
+        upsertNetworks.push(network);
+        label = `Import network “${network.name}”`;
+      }
+      if (prepareNetwork) {
+        const network = await preparedNetwork(prepareNetwork);
+        upsertNetworks.push(network);
+        label = `Prepare network “${network.name}”`;
+      }
+      return projects.update({ ...changes, upsertNetworks }, label);
     },
     'project:import': ({ fileName, bytes }) => projects.importBytes(fileName, bytes),
     'project:export': () => projects.exportBytes(),
+    'project:network': async ({ networkId }) => findNetwork(projects.project(), networkId),
+    'project:run': async ({ runId }) => requireItem(findItem(projects.project(), 'runs', runId), 'run', runId),
+    'project:library': async ({ libraryId }) => requireItem(findItem(projects.project(), 'primitiveLibraries', libraryId), 'primitive library', libraryId),
+    'project:result': async ({ resultId }) => requireItem(findItem(projects.project(), 'experimentResults', resultId), 'experiment result', resultId),
+    'project:edit-item': async ({ item, name, notes }) => {
+      const [ref] = named([item]);
+      const current = findItem(projects.project(), item.collection, item.id)!;
+      if (name === undefined && notes === undefined) return projects.current();
+      if (item.collection === 'targets' && notes !== undefined) throw new GainLabError('invalid-payload', 'Targets have no notes.');
+      if (item.collection === 'networks' && notes !== undefined) throw new GainLabError('invalid-payload', 'Networks have no notes.');
+      const updated = { ...current, ...(name !== undefined ? { name } : {}), ...(notes !== undefined ? { notes } : {}) };
+      const key = { networks: 'upsertNetworks', targets: 'upsertTargets', runs: 'addRuns', primitiveLibraries: 'upsertPrimitiveLibraries', speedManifolds: 'upsertSpeedManifolds', experimentResults: 'upsertExperimentResults' }[item.collection];
+      const label = name !== undefined ? `Rename ${ITEM_NOUNS[item.collection]} “${ref.name}”` : `Edit the notes of ${ITEM_NOUNS[item.collection]} “${ref.name}”`;
+      return projects.update({ [key]: [updated] }, label);
+    },
+    'project:dependents': async ({ items }) => ({
+      items: named(items),
+      dependents: named(dependentsOf(projects.project(), items)),
+      runningJobs: jobsUsing(items),
+    }),
+    'project:remove-items': async ({ items, withDependents }) => {
+      named(items); // not-found for an unknown id
+      const all = [...items, ...dependentsOf(projects.project(), items)];
+      const users = jobsUsing(all);
+      if (users.length > 0) {
+        throw new GainLabError('forbidden', `“${users[0].label}”${users.length > 1 ? ` and ${users.length - 1} more job(s)` : ''} still use${users.length > 1 ? '' : 's'} it; cancel ${users.length > 1 ? 'them' : 'it'} or let ${users.length > 1 ? 'them' : 'it'} finish first.`);
+      }
+      return projects.removeItems(items, withDependents);
+    },
+    'project:undo': () => projects.undo(),
+    'project:redo': () => projects.redo(),
+    'project:pending': ({ action }) => projects.pending(action),
+    'runs:recipe': async ({ runId }) => runRecipeArchive(projects.project(), runId, services.version),
     // motor primitives (model-spec §9): primitivesService.ts
-    ...createPrimitivesHandlers({ jobs, projects, runFromJob: (detail) => trainingRunFromJob(detail) }),
+    ...createPrimitivesHandlers({ jobs, projects, owner }),
     // speed manifolds (model-spec §10): speedService.ts
-    ...createSpeedHandlers({ jobs, projects }),
+    ...createSpeedHandlers({ jobs, projects, owner }),
   };
 }
 

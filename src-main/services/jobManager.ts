@@ -88,10 +88,17 @@ export interface JobManagerDeps {
   maxFinishedJobs?: number;
 }
 
+/** The project a job belongs to: its result is delivered there when it finishes. */
+export interface JobOwner {
+  projectId: string;
+  projectName: string;
+}
+
 interface JobRecord {
   jobId: string;
   kind: JobKind;
   label: string;
+  owner: JobOwner | null;
   status: JobStatus;
   request: TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions;
   done: number;
@@ -122,7 +129,11 @@ interface JobRecord {
 }
 
 export interface JobManager {
-  startTraining(options: TrainingOptions): Promise<{ jobId: string }>;
+  /**
+   * `groups`: the labels the worker trains with, when the request names them by reference
+   * (specialised groups, resolved in main); the job records the request as it was made.
+   */
+  startTraining(options: TrainingOptions, owner?: JobOwner | null, groups?: TrainingOptions['groups']): Promise<{ jobId: string }>;
   startSoc(options: {
     n: number;
     seed: number;
@@ -133,16 +144,20 @@ export interface JobManager {
     targetAlpha?: number;
     spectrumEvery?: number;
     label?: string;
-  }): Promise<{ jobId: string }>;
+  }, owner?: JobOwner | null): Promise<{ jobId: string }>;
   /** Speed manifold (model-spec §10) on a network resolved from the open project. */
-  startSpeed(options: SpeedOptions, resolved: { network: NetworkPayload; initialConditions: Float64Array }): Promise<{ jobId: string }>;
+  startSpeed(options: SpeedOptions, resolved: { network: NetworkPayload; initialConditions: Float64Array }, owner?: JobOwner | null): Promise<{ jobId: string }>;
   /** A paper experiment definition by name (worker/experimentTask.ts); network null = the definition's own. */
-  startExperiment(options: ExperimentOptions, resolved: { network: NetworkPayload | null; target: Float64Array | null; label: string }): Promise<{ jobId: string }>;
+  startExperiment(options: ExperimentOptions, resolved: { network: NetworkPayload | null; target: Float64Array | null; label: string }, owner?: JobOwner | null): Promise<{ jobId: string }>;
   /** Stop a job, or with `session` only that session of a training job (element 1 + session of the stop flag). */
   cancel(jobId: string, session?: number): { jobId: string; status: JobStatus };
   list(): JobSummary[];
   get(jobId: string): JobDetail;
   remove(jobId: string): { jobId: string };
+  /** Forget every finished job (of one project when given); returns how many. */
+  clearFinished(projectId?: string | null): { removed: number };
+  /** Jobs not yet finished (queued or running), e.g. those of a project about to close. */
+  unfinished(): JobSummary[];
   /** Resolves when the job has finished (any final status). */
   whenFinished(jobId: string): Promise<JobDetail>;
   simulate(task: Omit<SimulateTask, 'kind'>): Promise<SimulateResponse>;
@@ -184,13 +199,34 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   const jobs = new Map<string, JobRecord>();
   let disposed = false;
 
+  function percentOf(job: JobRecord): number {
+    return job.percent ?? (job.total > 0 ? Math.min(100, (100 * job.done) / job.total) : isFinal(job.status) ? 100 : 0);
+  }
+
+  /** 1 for the queued job that starts next (the pool takes queued jobs in the order they came). */
+  function queuePosition(job: JobRecord): number | null {
+    if (job.status !== 'queued') return null;
+    let position = 1;
+    for (const other of jobs.values()) if (other.status === 'queued' && other.createdAt < job.createdAt) position++;
+    return position;
+  }
+
+  /** Time left at the rate measured since the job started (after at least 1 % or a second of work). */
+  function etaMs(job: JobRecord, percent: number): number | null {
+    if (job.status !== 'running' || job.startedAt === null) return null;
+    const elapsed = now() - job.startedAt;
+    if (percent < 1 || elapsed < 1000) return null;
+    return Math.max(0, (elapsed * (100 - percent)) / percent);
+  }
+
   function summary(job: JobRecord): JobSummary {
+    const percent = percentOf(job);
     return {
       jobId: job.jobId,
       kind: job.kind,
       label: job.label,
       status: job.status,
-      percent: job.percent ?? (job.total > 0 ? Math.min(100, (100 * job.done) / job.total) : isFinal(job.status) ? 100 : 0),
+      percent,
       trial: job.done,
       totalTrials: job.total,
       bestError: job.bestError,
@@ -199,6 +235,10 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       finishedAt: job.finishedAt,
       error: job.error,
       ...(job.message !== null ? { message: job.message } : {}),
+      projectId: job.owner?.projectId ?? null,
+      projectName: job.owner?.projectName ?? null,
+      queuePosition: queuePosition(job),
+      etaMs: etaMs(job, percent),
     };
   }
 
@@ -237,6 +277,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       ...(job.pendingSpectrum ? { spectrum: job.pendingSpectrum } : {}),
       ...(job.pendingSnapshots.length > 0 ? { gainSnapshots: job.pendingSnapshots } : {}),
       ...(job.message !== null ? { message: job.message } : {}),
+      etaMs: s.etaMs,
     });
     job.pendingSpectrum = null;
     job.pendingSnapshots = [];
@@ -360,11 +401,12 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     );
   }
 
-  function createRecord(kind: JobKind, label: string, request: TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions, total: number): JobRecord {
+  function createRecord(kind: JobKind, label: string, request: TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions, total: number, owner: JobOwner | null): JobRecord {
     return {
       jobId: newJobId(),
       kind,
       label,
+      owner,
       status: 'queued',
       request,
       done: 0,
@@ -401,9 +443,10 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     label: string,
     request: TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions,
     total: number,
+    owner: JobOwner | null,
     makeTask: (job: JobRecord, workerPort: MessagePort) => TrainingTask | SocTask | SpeedTask | ExperimentTask,
   ): { jobId: string } {
-    const job = createRecord(kind, label, request, total);
+    const job = createRecord(kind, label, request, total, owner);
     const { port1, port2 } = new MessageChannel();
     job.port = port1;
     jobs.set(job.jobId, job);
@@ -416,21 +459,22 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   }
 
   return {
-    async startTraining(options) {
+    async startTraining(options, owner = null, groups) {
       ensureOpen();
       if (!deps.resolveSource) throw new GainLabError('internal', 'No model source resolver configured.');
       const source = await deps.resolveSource(options.source);
       const { source: _omit, ...settings } = options;
       const resolved: ResolvedTraining = {
         ...settings,
+        groups: groups ?? settings.groups,
         network: source.network,
         targets: source.targets,
         initialConditions: source.initialConditions,
       };
-      const label = options.label ?? `${options.rule === 'reward' ? 'Reward rule' : 'Gradient'} · ${source.network.name}`;
+      const label = options.label ?? `${options.rule === 'reward' ? 'Reward rule' : 'Gradient'} · seed ${options.seed} · ${source.network.name}`;
       // gradient training is deterministic: one session whatever was asked
       const sessions = options.rule === 'gradient' ? 1 : options.sessions;
-      return launch('training', label, options, options.trials * sessions, (job, port): TrainingTask => ({
+      return launch('training', label, options, options.trials * sessions, owner, (job, port): TrainingTask => ({
         kind: 'training',
         jobId: job.jobId,
         options: resolved,
@@ -439,10 +483,10 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       }));
     },
 
-    async startSoc(options) {
+    async startSoc(options, owner = null) {
       ensureOpen();
       const label = options.label ?? `SOC network N = ${options.n} (seed ${options.seed})`;
-      return launch('soc', label, options, 0, (job, port): SocTask => ({
+      return launch('soc', label, options, 0, owner, (job, port): SocTask => ({
         kind: 'soc',
         jobId: job.jobId,
         options: {
@@ -460,11 +504,11 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       }));
     },
 
-    async startSpeed(options, resolved) {
+    async startSpeed(options, resolved, owner = null) {
       ensureOpen();
       const label = options.label ?? `Speed manifold · ${resolved.network.name} (${options.speeds} speeds to ${options.maxFactor}×)`;
       const { networkId: _networkId, initialConditions: m, label: _label, ...settings } = options;
-      return launch('speed', label, options, options.speeds * options.trials, (job, port): SpeedTask => ({
+      return launch('speed', label, options, options.speeds * options.trials, owner, (job, port): SpeedTask => ({
         kind: 'speed',
         jobId: job.jobId,
         options: { ...settings, network: resolved.network, availableInitialConditions: resolved.initialConditions, m },
@@ -473,9 +517,9 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       }));
     },
 
-    async startExperiment(options, resolved) {
+    async startExperiment(options, resolved, owner = null) {
       ensureOpen();
-      return launch('experiment', resolved.label, options, 0, (job, port): ExperimentTask => ({
+      return launch('experiment', resolved.label, options, 0, owner, (job, port): ExperimentTask => ({
         kind: 'experiment',
         jobId: job.jobId,
         options,
@@ -516,6 +560,21 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       }
       jobs.delete(jobId);
       return { jobId };
+    },
+
+    clearFinished(projectId) {
+      let removed = 0;
+      for (const job of [...jobs.values()]) {
+        if (!isFinal(job.status)) continue;
+        if (projectId !== undefined && projectId !== null && job.owner?.projectId !== projectId) continue;
+        jobs.delete(job.jobId);
+        removed++;
+      }
+      return { removed };
+    },
+
+    unfinished() {
+      return [...jobs.values()].filter((job) => !isFinal(job.status)).map(summary);
     },
 
     async whenFinished(jobId) {

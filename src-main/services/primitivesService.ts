@@ -22,15 +22,16 @@ import {
 } from '../../src-shared/ipc/contract.js';
 import { libraryToProject } from '../../src-shared/primitives/projectStore.js';
 import type { PrimitiveLibrary, Project, TrainingRun } from '../../src-shared/project/schema.js';
-import type { JobManager } from './jobManager.js';
+import type { JobManager, JobOwner } from './jobManager.js';
+import { trainingRunFromJob } from './jobResults.js';
 import { findNetwork, findTarget, networkPayload, targetPayload } from './modelSources.js';
 import type { ProjectsApi } from './projectsApi.js';
 
 export interface PrimitivesDeps {
   jobs: JobManager;
   projects: ProjectsApi;
-  /** handlers.ts `trainingRunFromJob` (passed in to keep this module free of the handler table). */
-  runFromJob: (detail: ReturnType<JobManager['get']>) => TrainingRun;
+  /** The open project as the owner of the jobs a build starts. */
+  owner: () => JobOwner;
   now?: () => Date;
   /**
    * A build waited for in main (create-library with jobs still running) has settled: created the
@@ -48,7 +49,7 @@ export interface BuildOutcome {
 
 type CreateLibraryRequest = ParsedRequestOf<'primitives:create-library'>;
 type JobDetail = ReturnType<JobManager['get']>;
-type PrimitivesChannel = 'primitives:create-library' | 'primitives:fit' | 'primitives:remove-library';
+type PrimitivesChannel = 'primitives:create-library' | 'primitives:fit';
 export type PrimitivesHandlers = { [C in PrimitivesChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
 
 /** The session with the lowest error of a run. */
@@ -79,7 +80,7 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
    * has finished done, so a renderer reload mid-build loses nothing (project:changed shows it).
    * A failed or cancelled job (cancelling the build cancels its jobs) creates no library.
    */
-  function createWhenFinished(request: CreateLibraryRequest, libraryId: string, running: string[]): void {
+  function createWhenFinished(request: CreateLibraryRequest, libraryId: string, running: string[], project: Project): void {
     void (async () => {
       let details: JobDetail[];
       try {
@@ -103,7 +104,7 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
         return;
       }
       try {
-        await createLibrary(request, libraryId);
+        await createLibrary(request, libraryId, project);
         settled({ libraryId, name: request.name, created: true, message: `Library "${request.name}" with ${request.jobIds.length + request.runIds.length} pattern(s) was added to the project.` });
       } catch (error) {
         settled({ libraryId, name: request.name, created: false, message: `Library "${request.name}" could not be created: ${error instanceof Error ? error.message : String(error)}` });
@@ -111,26 +112,27 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
     })();
   }
 
-  async function createLibrary(request: CreateLibraryRequest, libraryId: string): Promise<ResponseOf<'primitives:create-library'>> {
-    const project = projects.project();
+  /**
+   * Build the library from the project as it was when the build was asked for (`project`), and
+   * deliver it to that project: applied if it is still open, kept for it otherwise.
+   */
+  async function createLibrary(request: CreateLibraryRequest, libraryId: string, project: Project): Promise<ResponseOf<'primitives:create-library'>> {
     const network = findNetwork(project, request.networkId);
     const payload = networkPayload(network, 0); // throws when the network has no readout yet
     const grid = `${network.readout!.channels} channel(s) × ${network.params.nSamples} samples over ${network.params.duration} ms`;
 
-    // the runs, in pattern order: finished jobs (stored as runs with the library) then project runs
-    const newRuns: TrainingRun[] = [];
+    // the runs, in pattern order: finished jobs (each is in its project as a run already: jobResults.ts) then project runs
     const runs: TrainingRun[] = [];
     const seen = new Set<string>();
     for (const jobId of request.jobIds) {
-      const stored = project.runs.find((r) => r.id === jobId);
-      let run = stored;
+      let run = project.runs.find((r) => r.id === jobId);
       if (!run) {
         const detail = jobs.get(jobId);
         if (detail.kind !== 'training' || (detail.status !== 'done' && detail.status !== 'cancelled') || !detail.result) {
           throw new GainLabError('invalid-payload', `Job "${detail.label}" is ${detail.status}; a library takes finished training runs only.`);
         }
-        run = deps.runFromJob(detail);
-        newRuns.push(run);
+        if (detail.projectId !== project.id) throw new GainLabError('invalid-payload', `Job "${detail.label}" is not a run of this project.`);
+        run = trainingRunFromJob(detail, now());
       }
       runs.push(run);
     }
@@ -178,8 +180,9 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
     if (record.outputs.data.length !== l * computed.channels * computed.nSamples) {
       throw new GainLabError('internal', `The library's outputs do not match ${l} pattern(s) on ${grid}.`);
     }
-    const summary = await projects.update({ addRuns: newRuns.length > 0 ? newRuns : undefined, upsertPrimitiveLibraries: [record] });
-    return { libraryId, project: summary };
+    // the runs enter the project as their jobs finish (jobResults.ts); the library names them
+    await projects.deliver({ projectId: project.id, label: `Library “${request.name}”`, jobId: libraryId, changes: { addRuns: runs.filter((r) => !project.runs.some((p) => p.id === r.id)), upsertPrimitiveLibraries: [record] } });
+    return { libraryId, project: projects.current() };
   }
 
   /** Create the library now when every job has finished, or answer pending and create it in main. */
@@ -191,7 +194,7 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
       if (detail.kind !== 'training') throw new GainLabError('invalid-payload', `Job "${detail.label}" is not a training job; a library takes training runs only.`);
       return detail.status !== 'done' && detail.status !== 'cancelled' && detail.status !== 'failed';
     });
-    if (running.length === 0) return createLibrary(request, newLibraryId());
+    if (running.length === 0) return createLibrary(request, newLibraryId(), project);
     // checked now, so a wrong request fails at once rather than after the training
     const network = findNetwork(project, request.networkId);
     networkPayload(network, 0);
@@ -202,7 +205,7 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
       throw new GainLabError('invalid-payload', 'A run is named twice; each pattern comes from its own run.');
     }
     const libraryId = newLibraryId();
-    createWhenFinished(request, libraryId, running);
+    createWhenFinished(request, libraryId, running, project);
     return { libraryId, project: projects.current(), pending: true };
   }
 
@@ -221,7 +224,7 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
           }
         }
         try {
-          for (const training of parsed.trainings) startedJobIds.push((await jobs.startTraining(training)).jobId);
+          for (const training of parsed.trainings) startedJobIds.push((await jobs.startTraining({ ...training, purpose: 'library' }, deps.owner())).jobId);
         } catch (error) {
           for (const jobId of startedJobIds) {
             try {
@@ -286,10 +289,5 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
       };
     },
 
-    'primitives:remove-library': async ({ libraryId }) => {
-      findLibrary(projects.project(), libraryId);
-      return projects.update({ removePrimitiveLibraryIds: [libraryId] });
-    },
   };
 }
-

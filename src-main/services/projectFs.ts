@@ -8,8 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
+import { describeIoError, errnoCode } from './ioErrors.js';
+import { readRegularFile } from './pathSafety.js';
+
+export { describeIoError, errnoCode } from './ioErrors.js';
 
 export interface ProjectFs {
+  /** A regular file's bytes, bounded (pathSafety.ts readRegularFile: folders, devices, FIFOs refused unopened). */
   readFile(file: string): Promise<Uint8Array>;
   /** Create or truncate `file`, write all of `data`, fsync it, close it. */
   writeFileDurable(file: string, data: Uint8Array): Promise<void>;
@@ -24,10 +29,7 @@ export interface ProjectFs {
 
 export function nodeProjectFs(): ProjectFs {
   return {
-    async readFile(file) {
-      const buffer = await fsp.readFile(file);
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    },
+    readFile: (file) => readRegularFile(file),
     async writeFileDurable(file, data) {
       const handle = await fsp.open(file, 'w', 0o644);
       try {
@@ -67,39 +69,6 @@ export function nodeProjectFs(): ProjectFs {
     },
     readdir: (dir) => fsp.readdir(dir),
   };
-}
-
-function errnoCode(error: unknown): string | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : null;
-}
-
-/** "the disk is full (ENOSPC)" — a short reason for an fs error. */
-export function describeIoError(error: unknown): string {
-  const code = errnoCode(error);
-  switch (code) {
-    case 'ENOSPC':
-      return 'the disk is full (ENOSPC)';
-    case 'EDQUOT':
-      return 'the disk quota is used up (EDQUOT)';
-    case 'EACCES':
-    case 'EPERM':
-      return `permission denied (${code})`;
-    case 'EROFS':
-      return 'the disk is read-only (EROFS)';
-    case 'ENOENT':
-      return 'the file or folder does not exist (ENOENT)';
-    case 'EISDIR':
-      return 'it is a folder, not a file (EISDIR)';
-    case 'ENOTDIR':
-      return 'a part of the path is not a folder (ENOTDIR)';
-    case 'EIO':
-      return 'the disk reported an I/O error (EIO)';
-    default: {
-      const message = error instanceof Error ? error.message : String(error);
-      return code ? `${message} (${code})` : message;
-    }
-  }
 }
 
 export function isMissingFileError(error: unknown): boolean {

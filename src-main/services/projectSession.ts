@@ -1,46 +1,80 @@
 /**
- * The open-project session of the app, backed by files: implements the IPC handlers' `ProjectsApi`
- * (projectsApi.ts) with the ProjectService (projects.ts) — atomic saves, the recent list, autosave
- * recovery copies every minute while dirty, recovery after a crash, and the shipped example.
- * Wire it with `createAppContext({ createProjects: (hub) => createFileProjects({ ... onChange: (s) =>
- * hub.emit('project:changed', s) }) })`.
+ * The open project of the app, owned by main and backed by files: implements `ProjectsApi`
+ * (projectsApi.ts) with the ProjectService (projects.ts: atomic saves, the recent list, recovery
+ * copies) and the results of jobs (pendingResults.ts).
  *
- * Errors leave as GainLabError with the IPC code of the ProjectFileError's category
+ * - The renderer gets a summary (src-shared/project/view.ts: no bulk arrays), computed once per
+ *   change and answered as the same object until the next one, so `project:current` costs nothing.
+ * - Every edit is an operation (src-shared/project/edits.ts), validated before it is accepted: a
+ *   project in memory is always saveable. User edits go on an undo history; results that jobs
+ *   deliver do not (undoing a later edit never takes a result away).
+ * - A finished job's result goes to the project it belongs to (project.id): applied when that
+ *   project is open, otherwise kept until it is opened again, where the user adds or discards it.
+ * - Recovery copies: every minute while there are unsaved changes (failures are shown, never
+ *   silent); a copy is removed only by a successful save of that project or the user's Discard.
+ *
+ * Errors leave as GainLabError with the IPC code of a ProjectFileError's category
  * ('bad-file' | 'io' | 'not-found') and its message (the sentence to show).
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { GainLabError, type ProjectSummary, type ResponseOf } from '../../src-shared/ipc/contract.js';
+import {
+  applyEdit,
+  dependentsOf,
+  ITEM_NOUNS,
+  itemName,
+  reapplyEdit,
+  removalOf,
+  revertEdit,
+  type AppliedEdit,
+  type ItemRef,
+  type ProjectChanges,
+} from '../../src-shared/project/edits.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { createEmptyProject, PROJECT_FILE_EXTENSION, type Project } from '../../src-shared/project/schema.js';
-import type { AutosaveScheduler, TimerFunctions } from './autosave.js';
-import { applyProjectChanges, type ProjectChanges, type ProjectsApi } from './projectsApi.js';
+import { validateProject } from '../../src-shared/project/validate.js';
+import { createProjectViewer } from '../../src-shared/project/view.js';
+import type { AutosaveScheduler, RecoveryEntry, TimerFunctions } from './autosave.js';
+import { PendingResults } from './pendingResults.js';
 import { loadExampleProject, ProjectService, recoveryKey } from './projects.js';
+import type { DeliveredResult, Delivery, ProjectsApi } from './projectsApi.js';
 
 export interface FileProjectsOptions {
   service: ProjectService;
+  /** Where results of jobs of closed projects wait (default `<configDir>/pending-results`). */
+  pendingResults: PendingResults;
   onChange?: (summary: ProjectSummary) => void;
-  /** Identifies this run's unsaved-project recovery copy; default random. */
+  /** Identifies this run's recovery copies; default random. */
   sessionId?: string;
   /** Autosave interval (default 60 s) and timers (tests inject fakes). */
   autosaveIntervalMs?: number;
   timers?: TimerFunctions;
-  /** Called when an autosave fails (e.g. a full disk); the session keeps running. */
-  onAutosaveError?: (error: unknown) => void;
+  /** One line to the log (autosave failures, results kept for a closed project). Default console.error. */
+  log?: (line: string) => void;
   /** Fallback example when resources/example/example.gainlab is not installed. */
   fallbackExample?: () => Project;
+  /** The example to load instead of the shipped one (tests with a small network). */
+  example?: () => Project;
   now?: () => Date;
+  /** A new project identity (default 16 random hex characters). */
+  newProjectId?: () => string;
+  /** Undo steps kept (default 100). */
+  historyLimit?: number;
 }
 
 export interface FileProjects extends ProjectsApi {
-  /** Drop the newest recovery copy left by an earlier session (the user declined to restore it). */
-  discardRecovery(): Promise<void>;
   /** Write the recovery copy now if dirty (e.g. before quitting with unsaved changes). */
   flushRecovery(): Promise<void>;
   /** Stop autosaving. With `discardRecovery` (a clean quit after saving or discarding changes) the copy is removed. */
   dispose(options?: { discardRecovery?: boolean }): Promise<void>;
   readonly autosave: AutosaveScheduler;
+}
+
+interface HistoryEntry {
+  label: string;
+  applied: Pick<AppliedEdit, 'items' | 'fields'>;
 }
 
 function asGainLabError(error: unknown): unknown {
@@ -65,48 +99,157 @@ export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform:
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'gainlab');
 }
 
+/** "Delete target “Reach”", "Delete 3 items". */
+function removalLabel(project: Project, items: readonly ItemRef[]): string {
+  if (items.length === 1) return `Delete ${ITEM_NOUNS[items[0].collection]} “${itemName(project, items[0])}”`;
+  return `Delete ${items.length} items`;
+}
+
 export function createFileProjects(options: FileProjectsOptions): FileProjects {
-  const { service } = options;
+  const { service, pendingResults } = options;
   const now = options.now ?? (() => new Date());
+  const log = options.log ?? ((line: string) => console.error(line));
   const sessionId = options.sessionId ?? randomBytes(8).toString('hex');
-  let project: Project = createEmptyProject('Untitled', now());
+  const newProjectId = options.newProjectId ?? (() => randomBytes(8).toString('hex'));
+  const historyLimit = options.historyLimit ?? 100;
+  const viewOf = createProjectViewer();
+
+  let project: Project = createEmptyProject('Untitled', now(), newProjectId());
   let filePath: string | null = null;
   let dirty = false;
+  /** Grows with every change the renderer may want to see (the summary's revision). */
+  let revision = 1;
+  /** Grows with every change of the project's content: a save clears `dirty` only if none came in meanwhile. */
+  let contentVersion = 0;
+  let undoStack: HistoryEntry[] = [];
+  let redoStack: HistoryEntry[] = [];
+  let autosaveState: ProjectSummary['autosave'] = { state: 'idle', at: null, message: null };
+  let pendingInfo: ProjectSummary['pending'] = null;
+  let recoveryOffer: ProjectSummary['recoveryOffer'] = null;
+  /** The recovery copy this document was restored from (another session's): removed by its first save. */
+  let restoredFromKey: string | null = null;
+  let summaryCache: ProjectSummary | null = null;
 
   const key = (): string => recoveryKey(filePath, sessionId);
-  const summary = (): ProjectSummary => ({ path: filePath, name: project.name, dirty, project });
+
+  function summary(): ProjectSummary {
+    // frozen: the web server reuses the encoding of a reply it has sent before (the same object)
+    summaryCache ??= Object.freeze({
+      path: filePath,
+      name: project.name,
+      dirty,
+      revision,
+      project: viewOf(project),
+      undo: undoStack.at(-1)?.label ?? null,
+      redo: redoStack.at(-1)?.label ?? null,
+      autosave: autosaveState,
+      pending: pendingInfo,
+      recoveryOffer,
+    });
+    return summaryCache;
+  }
+
   const changed = (): ProjectSummary => {
+    revision++;
+    summaryCache = null;
     const s = summary();
     options.onChange?.(s);
     return s;
   };
-  /** Replace the open document; the previous one's recovery copy goes (its changes were given up). */
-  const replace = async (next: Project, nextPath: string | null, nextDirty: boolean): Promise<ProjectSummary> => {
-    const previousKey = key();
+
+  function validated(next: Project): Project {
+    try {
+      validateProject(next);
+    } catch (error) {
+      throw new GainLabError('invalid-payload', `The change was not made: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return next;
+  }
+
+  async function refreshPending(): Promise<void> {
+    const waiting = await pendingResults.list(project.id).catch(() => []);
+    pendingInfo = waiting.length > 0 ? { count: waiting.length, labels: waiting.map((r) => r.label) } : null;
+  }
+
+  async function refreshRecoveryOffer(): Promise<void> {
+    recoveryOffer = null;
+    if (!filePath) return;
+    const copies = (await service.recoveryCopiesOf(filePath).catch(() => [] as RecoveryEntry[])).filter((entry) => entry.key !== key());
+    const newest = copies.sort((a, b) => b.savedAt - a.savedAt)[0];
+    if (newest) recoveryOffer = { key: newest.key, savedAt: newest.savedAt, name: newest.name };
+  }
+
+  /**
+   * Open another document. Nothing of the previous one is thrown away here: its recovery copy
+   * stays until it is saved or the user discards it, and its jobs keep delivering to it.
+   */
+  async function replace(next: Project, nextPath: string | null, nextDirty: boolean): Promise<ProjectSummary> {
     project = next;
     filePath = nextPath;
     dirty = nextDirty;
-    if (previousKey !== key()) await service.discardRecovery(previousKey).catch(() => undefined);
+    contentVersion++;
+    undoStack = [];
+    redoStack = [];
+    autosaveState = { state: 'idle', at: null, message: null };
+    restoredFromKey = null;
+    await Promise.all([refreshPending(), refreshRecoveryOffer()]);
     return changed();
-  };
+  }
+
+  function edit(changes: ProjectChanges, label: string | null): ProjectSummary {
+    const applied = applyEdit(project, changes, now());
+    if (applied.items.length === 0 && applied.fields.length === 0) return summary();
+    project = validated(applied.project);
+    dirty = true;
+    contentVersion++;
+    if (label !== null) {
+      undoStack.push({ label, applied });
+      if (undoStack.length > historyLimit) undoStack.shift();
+      redoStack = [];
+    }
+    return changed();
+  }
 
   const autosave = service.createAutosave({
     intervalMs: options.autosaveIntervalMs,
     timers: options.timers,
     isDirty: () => dirty,
-    current: () => (dirty ? { project, key: key(), originalPath: filePath } : null),
-    onError: options.onAutosaveError,
+    current: () => (dirty ? { project, key: key(), originalPath: filePath, sessionId } : null),
+    onWritten: () => {
+      autosaveState = { state: 'saved', at: Date.now(), message: null };
+      changed();
+    },
+    onError: (error) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      autosaveState = { state: 'failed', at: Date.now(), message: reason };
+      log(`[autosave] the recovery copy of "${project.name}" could not be written: ${reason}`);
+      changed();
+    },
   });
   autosave.start();
 
-  const newestRecoverable = async () => (await service.listRecoverable()).find((entry) => entry.key !== key()) ?? null;
+  /** After a successful save: clean unless the project changed while it was being written. */
+  function saved(savedPath: string, versionAtStart: number, savedProject: Project): void {
+    filePath = savedPath;
+    if (contentVersion === versionAtStart) {
+      project = savedProject; // the same content with its new modifiedAt
+      dirty = false;
+    }
+    autosaveState = { state: 'idle', at: null, message: null };
+    recoveryOffer = null;
+  }
+
+  async function discardRestoredCopy(): Promise<void> {
+    if (restoredFromKey) await service.discardRecovery(restoredFromKey).catch(() => undefined);
+    restoredFromKey = null;
+  }
 
   return {
     autosave,
     current: summary,
     project: () => project,
 
-    newProject: () => replace(createEmptyProject('Untitled', now()), null, false),
+    newProject: () => replace(createEmptyProject('Untitled', now(), newProjectId()), null, false),
 
     open: (target) =>
       translate(async () => {
@@ -117,71 +260,155 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
     save: () =>
       translate(async () => {
         if (!filePath) throw new GainLabError('not-found', 'The project has not been saved yet; choose a file name.');
-        const saved = await service.save(project, filePath);
-        project = saved.project;
-        dirty = false;
+        const versionAtStart = contentVersion;
+        const result = await service.save(project, filePath);
+        saved(result.path, versionAtStart, result.project);
+        await discardRestoredCopy();
         changed();
-        return { path: saved.path };
+        return { path: result.path };
       }),
 
     saveAs: (target) =>
       translate(async () => {
         const previousKey = key();
-        const saved = await service.saveAs(project, target, { previousRecoveryKey: previousKey });
-        project = saved.project;
-        filePath = saved.path;
-        dirty = false;
+        const versionAtStart = contentVersion;
+        const result = await service.saveAs(project, target, { previousRecoveryKey: previousKey });
+        saved(result.path, versionAtStart, result.project);
+        await discardRestoredCopy();
         changed();
-        return { path: saved.path };
+        return { path: result.path };
       }),
 
     recent: () =>
       translate(async () => (await service.listRecent()).map(({ path: p, name, openedAt }) => ({ path: p, name, openedAt }))),
 
-    recover: (restore) =>
+    recover: (restore, wanted) =>
       translate(async (): Promise<ResponseOf<'project:recover'>> => {
-        const entry = await newestRecoverable();
-        if (!entry) return { available: false, savedAt: null, project: null };
-        if (!restore) return { available: true, savedAt: entry.savedAt, project: null };
+        const copies = await service.listRecoverable();
+        const entry = wanted ? copies.find((c) => c.key === wanted) : copies.find((c) => c.key !== key() && c.sessionId !== sessionId);
+        const none = { available: false, savedAt: null, name: null, key: null, originalPath: null, project: null };
+        if (!entry) {
+          if (wanted) throw new GainLabError('not-found', 'That recovery copy is no longer there.');
+          return none;
+        }
+        const described = { available: true, savedAt: entry.savedAt, name: entry.name, key: entry.key, originalPath: entry.originalPath };
+        if (!restore) return { ...described, project: null };
         const restored = await service.restoreRecovery(entry.key);
-        const s = await replace(restored.project, entry.originalPath, true);
-        // Adopt the copy: write ours (same key for a file-backed project), then drop an older unsaved one.
-        await service.writeRecovery(project, key(), filePath);
-        if (entry.key !== key()) await service.discardRecovery(entry.key).catch(() => undefined);
-        return { available: true, savedAt: entry.savedAt, project: s };
+        await replace(restored.project, entry.originalPath, true);
+        restoredFromKey = entry.key;
+        recoveryOffer = null;
+        // our own copy from now on (the restored one stays until this project is saved or it is discarded)
+        await autosave.tick();
+        return { ...described, project: changed() };
       }),
 
-    async discardRecovery() {
-      const entry = await newestRecoverable();
-      if (entry) await service.discardRecovery(entry.key);
+    async discardRecovery(wanted) {
+      const target = wanted ?? key();
+      const exists = (await service.listRecoverable()).some((c) => c.key === target);
+      if (exists) await service.discardRecovery(target);
+      if (recoveryOffer?.key === target) {
+        recoveryOffer = null;
+        changed();
+      }
+      return { discarded: exists };
     },
 
-    async update(changes: ProjectChanges) {
-      project = applyProjectChanges(project, changes, now());
+    async update(changes, label) {
+      return edit(changes, label);
+    },
+
+    async removeItems(items, withDependents) {
+      const dependents = dependentsOf(project, items);
+      if (dependents.length > 0 && !withDependents) {
+        const counts = new Map<string, number>();
+        for (const d of dependents) counts.set(ITEM_NOUNS[d.collection], (counts.get(ITEM_NOUNS[d.collection]) ?? 0) + 1);
+        const what = [...counts].map(([noun, count]) => `${count} ${noun}${count === 1 ? '' : 's'}`).join(', ');
+        throw new GainLabError('invalid-payload', `${removalLabel(project, items)} would also delete ${what} that depend on it; confirm to delete them too.`);
+      }
+      const label = removalLabel(project, items);
+      return edit(removalOf([...items, ...dependents]), label);
+    },
+
+    async undo() {
+      const entry = undoStack.at(-1);
+      if (!entry) throw new GainLabError('invalid-payload', 'There is nothing to undo.');
+      project = validated(revertEdit(project, entry.applied, now()));
+      undoStack.pop();
+      redoStack.push(entry);
       dirty = true;
+      contentVersion++;
       return changed();
     },
 
+    async redo() {
+      const entry = redoStack.at(-1);
+      if (!entry) throw new GainLabError('invalid-payload', 'There is nothing to redo.');
+      project = validated(reapplyEdit(project, entry.applied, now()));
+      redoStack.pop();
+      undoStack.push(entry);
+      dirty = true;
+      contentVersion++;
+      return changed();
+    },
+
+    async deliver(result: DeliveredResult): Promise<Delivery> {
+      if (result.projectId === project.id) {
+        edit(result.changes, null);
+        return 'applied';
+      }
+      await pendingResults.add({ ...result, finishedAt: Date.now() });
+      log(`[results] "${result.label}" finished after its project was closed; it waits for that project to be opened again.`);
+      return 'pending';
+    },
+
+    pending: (action) =>
+      translate(async () => {
+        const waiting = await pendingResults.list(project.id);
+        if (action === 'add') {
+          // one edit per result, each validated: a result whose network or target is gone is refused and kept
+          const added: string[] = [];
+          const problems: string[] = [];
+          for (const result of waiting) {
+            try {
+              edit(result.changes, null);
+              added.push(result.file);
+            } catch (error) {
+              problems.push(`“${result.label}”: ${error instanceof Error ? error.message : String(error)}`);
+            }
+          }
+          await pendingResults.remove(added);
+          await refreshPending();
+          if (problems.length > 0) {
+            changed();
+            throw new GainLabError('invalid-payload', `${problems.length} result(s) could not be added and are kept: ${problems.join('; ')}`);
+          }
+        } else {
+          await pendingResults.remove(waiting.map((r) => r.file));
+          await refreshPending();
+        }
+        return changed();
+      }),
+
     importBytes: (fileName, bytes) =>
-      translate(async () => replace(service.openBytes(bytes, fileName).project, null, true)),
+      translate(async () => replace((await service.openBytes(bytes, fileName)).project, null, true)),
 
     exportBytes: () =>
       translate(async () => {
         const base = project.name.replace(/[^A-Za-z0-9 ._-]+/g, '').trim() || 'project';
-        return { fileName: base + PROJECT_FILE_EXTENSION, bytes: service.encode(project) };
+        return { fileName: base + PROJECT_FILE_EXTENSION, bytes: await service.encode(project) };
       }),
 
     loadExample: () =>
       translate(async () => {
+        let example: Project;
         try {
-          const example = await loadExampleProject(service);
-          return replace(example.project, null, false);
+          example = options.example ? options.example() : (await loadExampleProject(service)).project;
         } catch (error) {
-          if (error instanceof ProjectFileError && error.code === 'not-found' && options.fallbackExample) {
-            return replace(options.fallbackExample(), null, false);
-          }
-          throw error;
+          if (!(error instanceof ProjectFileError && error.code === 'not-found' && options.fallbackExample)) throw error;
+          example = options.fallbackExample();
         }
+        // every load is a fresh copy: its own identity, so no result of an earlier copy lands in it
+        return replace({ ...example, id: newProjectId() }, null, false);
       }),
 
     flushRecovery: () => autosave.tick(),

@@ -12,21 +12,28 @@
  *   path fails with code 'newer-version'.
  * - Every failure is a ProjectFileError whose message is the sentence to show the user;
  *   `error.category` is the IPC error code ('bad-file' | 'io' | 'not-found').
+ * - Paths are checked first (pathSafety.ts): only regular files are opened (folders, devices and
+ *   FIFOs are refused without opening them) and read with a size cap; saving goes only to a
+ *   regular file or a new name in an existing, writable folder; temp files left by interrupted
+ *   saves of a file are removed before each save of it.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeProjectFile, encodeProject, readProjectVersion } from '../../src-shared/project/archive.js';
+import { readProjectVersion } from '../../src-shared/project/archive.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { PROJECT_FILE_EXTENSION, PROJECT_SCHEMA_VERSION, type Project } from '../../src-shared/project/schema.js';
-import { AutosaveScheduler, RecoveryStore, recoveryKey, type AutosaveOptions, type RecoveryEntry } from './autosave.js';
+import { AutosaveScheduler, RecoveryStore, filePrefix, type AutosaveOptions, type RecoveryEntry } from './autosave.js';
+import { checkPathText, checkSaveTarget, isTempFileOf, refuseFolderAsFileName } from './pathSafety.js';
+import { inlineProjectCodec, type ProjectCodec } from './projectCodec.js';
 import { ioError, isMissingFileError, nodeProjectFs, writeFileAtomic, type ProjectFs } from './projectFs.js';
 import { RecentProjects, type RecentProject } from './recentProjects.js';
 
 export type { ProjectFs } from './projectFs.js';
 export type { RecentProject } from './recentProjects.js';
 export type { RecoveryEntry } from './autosave.js';
-export { recoveryKey } from './autosave.js';
+export { recoveryKey, filePrefix } from './autosave.js';
+export { cleanStaleTemps, ensureSaveFolder } from './pathSafety.js';
 
 export interface ProjectServiceDeps {
   /** Where recent-projects.json and recovery/ live (e.g. Electron's app.getPath('userData')). */
@@ -38,6 +45,8 @@ export interface ProjectServiceDeps {
   appVersion?: string;
   /** Random suffix for temp files (tests make it deterministic). */
   random?: () => string;
+  /** Encoding/decoding of .gainlab bytes; the app passes a worker-thread codec (projectCodec.ts). */
+  codec?: ProjectCodec;
 }
 
 export interface OpenedProject {
@@ -47,6 +56,8 @@ export interface OpenedProject {
   fromVersion: number;
   writtenBy: string | null;
   sizeBytes: number;
+  /** Zip entries project.json does not reference (never read; not part of the project). */
+  ignoredEntries: string[];
 }
 
 export interface SavedProject {
@@ -71,14 +82,16 @@ export class ProjectService {
   readonly fs: ProjectFs;
   readonly recents: RecentProjects;
   readonly recovery: RecoveryStore;
+  readonly codec: ProjectCodec;
   private readonly now: () => number;
   private readonly savesInFlight = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: ProjectServiceDeps) {
     this.fs = deps.fs ?? nodeProjectFs();
     this.now = deps.now ?? Date.now;
+    this.codec = deps.codec ?? inlineProjectCodec();
     this.recents = new RecentProjects({ fs: this.fs, configDir: deps.configDir, now: this.now });
-    this.recovery = new RecoveryStore({ fs: this.fs, configDir: deps.configDir, now: this.now, appVersion: deps.appVersion });
+    this.recovery = new RecoveryStore({ fs: this.fs, configDir: deps.configDir, now: this.now, appVersion: deps.appVersion, codec: this.codec });
   }
 
   /** Read and decode a project file; adds it to the recent list. */
@@ -90,25 +103,29 @@ export class ProjectService {
 
   /** open() without touching the recent list (inspect, example, tests). */
   async read(file: string): Promise<OpenedProject> {
+    checkPathText(file, 'open');
     const resolved = path.resolve(file);
     let bytes: Uint8Array;
     try {
       bytes = await this.fs.readFile(resolved);
     } catch (error) {
+      // a folder, device or FIFO, or a file over the size cap: already worded
+      if (error instanceof ProjectFileError) throw error.withFileName(path.basename(resolved));
       throw ioError('open', resolved, error);
     }
-    const decoded = decodeProjectFile(bytes, { fileName: path.basename(resolved) });
-    return { ...decoded, path: resolved, sizeBytes: bytes.length };
+    const sizeBytes = bytes.length;
+    const decoded = await this.codec.decode(bytes, path.basename(resolved));
+    return { ...decoded, path: resolved, sizeBytes };
   }
 
   /** Decode bytes (web-mode upload, drag and drop). */
-  openBytes(bytes: Uint8Array, fileName: string): { project: Project; fromVersion: number; writtenBy: string | null } {
-    return decodeProjectFile(bytes, { fileName });
+  openBytes(bytes: Uint8Array, fileName: string): Promise<{ project: Project; fromVersion: number; writtenBy: string | null; ignoredEntries: string[] }> {
+    return this.codec.decode(bytes, fileName);
   }
 
   /** The .gainlab bytes of a project (web-mode download). */
-  encode(project: Project): Uint8Array {
-    return encodeProject(project, { appVersion: this.deps.appVersion });
+  encode(project: Project): Promise<Uint8Array> {
+    return this.codec.encode(project, { appVersion: this.deps.appVersion });
   }
 
   /**
@@ -116,10 +133,15 @@ export class ProjectService {
    * file from a newer GainLab. Adds the file to the recent list and discards its recovery copy.
    */
   save(project: Project, file: string): Promise<SavedProject> {
+    try {
+      checkPathText(file, 'save'); // before the extension is added: "dir/" must not become "dir/.gainlab"
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const target = path.resolve(withProjectExtension(file));
     // One save per file at a time (a double-clicked Save must not race its own temp-file cleanup).
     const previous = this.savesInFlight.get(target) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.saveNow(project, target));
+    const next = previous.catch(() => undefined).then(() => this.saveNow(project, target, file));
     const settled = next.catch(() => undefined);
     this.savesInFlight.set(target, settled);
     void settled.then(() => {
@@ -128,11 +150,13 @@ export class ProjectService {
     return next;
   }
 
-  private async saveNow(project: Project, target: string): Promise<SavedProject> {
+  private async saveNow(project: Project, target: string, typed: string): Promise<SavedProject> {
     const fileName = path.basename(target);
+    await checkSaveTarget(target, typed);
+    await this.removeStaleTemps(target);
     await this.refuseNewerFile(target);
     const saved: Project = { ...project, modifiedAt: new Date(this.now()).toISOString() };
-    const bytes = encodeProject(saved, { appVersion: this.deps.appVersion });
+    const bytes = await this.codec.encode(saved, { appVersion: this.deps.appVersion });
     const existed = await this.fs.exists(target);
     try {
       await writeFileAtomic(this.fs, target, bytes, this.deps.random);
@@ -144,9 +168,9 @@ export class ProjectService {
         existed ? 'The previous version of the file is unchanged.' : 'Nothing was written.',
       ).withFileName(fileName);
     }
-    await this.removeStaleTemps(target);
     await this.recents.add(target, saved.name).catch(() => undefined);
-    await this.recovery.discard(recoveryKey(target, '')).catch(() => undefined);
+    // the work is safe in the file now: every recovery copy of it goes, whichever session wrote it
+    await this.discardRecoveryOf(target);
     return { project: saved, path: target, sizeBytes: bytes.length };
   }
 
@@ -159,6 +183,7 @@ export class ProjectService {
     file: string,
     options: { rename?: boolean; previousRecoveryKey?: string } = {},
   ): Promise<SavedProject> {
+    await refuseFolderAsFileName(file);
     const target = withProjectExtension(file);
     const named = options.rename ? { ...project, name: projectNameFromPath(target) } : project;
     const saved = await this.save(named, target);
@@ -166,12 +191,15 @@ export class ProjectService {
     return saved;
   }
 
-  /** Temp files of this target left by a save that died before its rename (best effort). */
+  /**
+   * Temp files of this target left by saves that died before their rename (best effort; saves of
+   * one file run one at a time, so none of them is in progress).
+   */
   private async removeStaleTemps(target: string): Promise<void> {
-    const prefix = `.${path.basename(target)}.`;
+    const base = path.basename(target);
     try {
       for (const name of await this.fs.readdir(path.dirname(target))) {
-        if (name.startsWith(prefix) && name.endsWith('.tmp')) await this.fs.unlink(path.join(path.dirname(target), name)).catch(() => undefined);
+        if (isTempFileOf(base, name)) await this.fs.unlink(path.join(path.dirname(target), name)).catch(() => undefined);
       }
     } catch {
       // Listing the folder is not essential to saving.
@@ -221,8 +249,18 @@ export class ProjectService {
   // -------------------------------------------------------------------------------------------
 
   /** Write the recovery copy of a dirty project. `key` from recoveryKey(path, sessionId). */
-  writeRecovery(project: Project, key: string, originalPath: string | null): Promise<RecoveryEntry> {
-    return this.recovery.write(key, project, originalPath);
+  writeRecovery(project: Project, key: string, originalPath: string | null, sessionId: string): Promise<RecoveryEntry> {
+    return this.recovery.write(key, project, originalPath, sessionId);
+  }
+
+  /** Every recovery copy of the file at `target` (all sessions). */
+  async recoveryCopiesOf(target: string): Promise<RecoveryEntry[]> {
+    const prefix = filePrefix(target);
+    return (await this.recovery.list()).filter((entry) => entry.key.startsWith(prefix));
+  }
+
+  private async discardRecoveryOf(target: string): Promise<void> {
+    for (const entry of await this.recoveryCopiesOf(target).catch(() => [])) await this.recovery.discard(entry.key).catch(() => undefined);
   }
 
   /** Recovery copies left by earlier sessions (newest first): offer them on start. */
@@ -245,14 +283,14 @@ export class ProjectService {
    */
   createAutosave(
     options: Omit<AutosaveOptions, 'write'> & {
-      current: () => { project: Project; key: string; originalPath: string | null } | null;
+      current: () => { project: Project; key: string; originalPath: string | null; sessionId: string } | null;
     },
   ): AutosaveScheduler {
     return new AutosaveScheduler({
       ...options,
       write: async () => {
         const current = options.current();
-        if (current) await this.writeRecovery(current.project, current.key, current.originalPath);
+        if (current) await this.writeRecovery(current.project, current.key, current.originalPath, current.sessionId);
       },
     });
   }

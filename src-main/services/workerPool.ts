@@ -51,18 +51,18 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPoolLike & {
 }
 
 /** The built worker next to a bundle in out/main (pass that bundle's import.meta.url). */
-export function builtWorkerPath(bundleUrl: string): string {
+export function builtWorkerPath(bundleUrl: string, worker: 'modelWorker' | 'projectIoWorker' = 'modelWorker'): string {
   const dir = path.dirname(fileURLToPath(bundleUrl));
-  const file = path.join(dir, 'modelWorker.js');
+  const file = path.join(dir, `${worker}.js`);
   // packaged app: worker threads cannot read inside app.asar; the file is unpacked next to it
   const unpacked = file.replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`);
   return existsSync(unpacked) ? unpacked : file;
 }
 
 /** Pool options loading the TypeScript worker source through tsx (tests, dev scripts). */
-export function sourceWorkerOptions(repoRoot: string): Pick<WorkerPoolOptions, 'filename' | 'execArgv'> {
+export function sourceWorkerOptions(repoRoot: string, worker: 'modelWorker' | 'projectIoWorker' = 'modelWorker'): Pick<WorkerPoolOptions, 'filename' | 'execArgv'> {
   return {
-    filename: path.join(repoRoot, 'src-main', 'worker', 'modelWorker.ts'),
+    filename: path.join(repoRoot, 'src-main', 'worker', `${worker}.ts`),
     execArgv: ['--import', 'tsx'],
   };
 }

@@ -1,12 +1,15 @@
 /**
  * `npm run serve` (out/main/server.js): GainLab in web mode. Prints one line with the address
  * (including the per-run token) and serves until interrupted.
- *   node out/main/server.js [--port N]      (or PORT=N; default: a free port)
+ *   node out/main/server.js [--port N] [--token SECRET]
+ *   (or PORT=N, GAINLAB_TOKEN=SECRET; default: a free port and a new random token per start)
+ * A fixed port and token keep the address valid across restarts, so an open page reconnects.
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAppContext } from '../services/appServices.js';
 import { packageVersion } from '../services/appVersion.js';
+import { installProcessGuards } from '../services/processGuards.js';
 import { builtWorkerPath } from '../services/workerPool.js';
 import { startWebServer } from './webServer.js';
 
@@ -21,11 +24,36 @@ export function parsePort(argv: string[], env: NodeJS.ProcessEnv): number {
   return port;
 }
 
+/** At least 32 URL-safe characters: a guessable token would open GainLab to any local process. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,256}$/;
+
+/** The token given with --token / --token= / GAINLAB_TOKEN, or undefined for a random one. */
+export function parseToken(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
+  const index = argv.indexOf('--token');
+  const fromFlag = index >= 0 ? argv[index + 1] : argv.find((a) => a.startsWith('--token='))?.slice('--token='.length);
+  const token = fromFlag ?? env.GAINLAB_TOKEN;
+  if (token === undefined) return undefined;
+  if (!TOKEN_PATTERN.test(token)) {
+    throw new Error('invalid token: use 32 to 256 letters, digits, "-" or "_" (e.g. the output of `openssl rand -hex 32`)');
+  }
+  return token;
+}
+
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<void> {
+  // a fault in one request is logged, never fatal: the open project and running jobs live here
+  installProcessGuards({ label: 'web server' });
   const here = import.meta.url;
-  const context = createAppContext({ mode: 'web', version: packageVersion(here), workerFile: builtWorkerPath(here) });
+  const context = createAppContext({
+    mode: 'web',
+    version: packageVersion(here),
+    workerFile: builtWorkerPath(here),
+    projectIoWorkerFile: builtWorkerPath(here, 'projectIoWorker'),
+    // tests shorten the recovery-copy interval (default one minute)
+    autosaveIntervalMs: env.GAINLAB_AUTOSAVE_INTERVAL_MS ? Math.max(100, Number(env.GAINLAB_AUTOSAVE_INTERVAL_MS)) : undefined,
+  });
   const server = await startWebServer({
     port: parsePort(argv, env),
+    token: parseToken(argv, env),
     handlers: context.handlers,
     subscribe: context.hub.subscribe,
     rendererDir: path.resolve(path.dirname(fileURLToPath(here)), '../renderer'),

@@ -182,6 +182,7 @@ function groupLabels(options: ResolvedTraining): Int32Array {
     if (spec.count > n) throw taskError('invalid-payload', `cannot make ${spec.count} groups of ${n} neurons`);
     return randomGroups(n, spec.count, new Rng(spec.seed ?? options.seed));
   }
+  if (spec.kind === 'specialised') throw taskError('invalid-payload', 'specialised groups are resolved to labels in main before a job starts');
   if (spec.labels.length !== n) throw taskError('invalid-payload', `groups has ${spec.labels.length} labels for ${n} neurons`);
   return Int32Array.from(spec.labels);
 }

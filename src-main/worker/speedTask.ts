@@ -38,6 +38,7 @@ export function speedGroupLabels(options: SpeedTask['options']): Int32Array {
     if (spec.count > n) throw fail(`cannot make ${spec.count} groups of ${n} neurons`);
     return randomGroups(n, spec.count, new Rng(spec.seed ?? options.seed));
   }
+  if (spec.kind === 'specialised') throw fail('specialised groups are resolved to labels in main before a job starts');
   if (spec.labels.length !== n) throw fail(`groups has ${spec.labels.length} labels for ${n} neurons`);
   return Int32Array.from(spec.labels);
 }

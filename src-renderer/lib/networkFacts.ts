@@ -1,11 +1,10 @@
 /**
  * The few numbers a researcher checks first about a network: size, E/I split, stability margin
  * α = max Re λ(W) (the SOC criterion stops at α ≤ 0.15), how sparse the readout is, the time grid,
- * and where the network came from. α needs a real Schur form (src-shared/linalg): a few tens of
- * milliseconds for N = 200, so it is cached per weight matrix.
+ * and where the network came from. α comes from the SOC build log, or is computed from W off the UI
+ * thread (a real Schur form: O(N³); workers/linalgClient.ts) and passed in.
  */
 import type { ProjectNetwork } from '../../src-shared/project/schema.js';
-import { spectralAbscissa } from '../../src-shared/linalg/schur.js';
 
 export interface NetworkFact {
   key: string;
@@ -14,18 +13,9 @@ export interface NetworkFact {
   title?: string;
 }
 
-/** Keyed by the W array itself: an edited network arrives with a new W, never a stale α. */
-const alphaCache = new WeakMap<Float64Array, number>();
-
-/** α from the SOC build log when the network has one, else computed from W. */
-export function networkAlpha(network: Pick<ProjectNetwork, 'n' | 'W' | 'soc'>): number {
-  if (network.soc && Number.isFinite(network.soc.finalAlpha)) return network.soc.finalAlpha;
-  let alpha = alphaCache.get(network.W);
-  if (alpha === undefined) {
-    alpha = spectralAbscissa(network.W, network.n);
-    alphaCache.set(network.W, alpha);
-  }
-  return alpha;
+/** α from the SOC build log, or null when it must be computed from W. */
+export function loggedAlpha(network: Pick<ProjectNetwork, 'soc'>): number | null {
+  return network.soc && Number.isFinite(network.soc.finalAlpha) ? network.soc.finalAlpha : null;
 }
 
 /** The seed the network was built with, or where it came from when it has none. */
@@ -36,7 +26,8 @@ export function provenance(network: Pick<ProjectNetwork, 'seed' | 'soc' | 'origi
   return network.origin ? `— (${network.origin})` : '—';
 }
 
-export function describeNetwork(network: ProjectNetwork): NetworkFact[] {
+/** `alpha`: max Re λ(W), or null while it is being computed. */
+export function describeNetwork(network: Omit<ProjectNetwork, 'W'>, alpha: number | null): NetworkFact[] {
   const { n, nE, readout, params } = network;
   let readNeurons = 0;
   if (readout) {
@@ -52,14 +43,13 @@ export function describeNetwork(network: ProjectNetwork): NetworkFact[] {
   }
   let x0Norm = 0;
   for (let i = 0; i < n; i++) x0Norm += network.initialConditions[i] * network.initialConditions[i];
-  const alpha = networkAlpha(network);
   return [
     { key: 'n', label: 'N', value: String(n), title: 'Number of neurons' },
     { key: 'ei', label: 'E / I', value: `${nE} / ${n - nE}`, title: 'Excitatory / inhibitory neurons' },
     {
       key: 'alpha',
       label: 'α',
-      value: alpha.toFixed(4),
+      value: alpha === null ? 'computing…' : alpha.toFixed(4),
       title: 'Spectral abscissa max Re λ(W); stability-optimised networks stop at α ≤ 0.15',
     },
     { key: 'seed', label: 'Seed', value: provenance(network), title: 'Random seed the network was built with' },

@@ -1,14 +1,13 @@
 /**
  * A network from .npy files in the layout of the published data (../shared/reference/stroud2018):
  *   W        N×N   row i = inputs to neuron i; neurons 0..N/2−1 excitatory, the rest inhibitory
- *   x0       N     initial condition (optional: else the top-m observability-Gramian eigenvectors)
+ *   x0       N     initial condition (optional: else main computes the top-m observability-Gramian
+ *                  eigenvectors in a worker — an O(N³) Lyapunov solve never runs on the UI thread)
  *   readout  1+N/2 (or C×(1+N/2))  offset first, then one weight per excitatory neuron (optional)
  * Every shape and value problem is refused with a sentence naming the file and what was expected.
  */
+import type { RequestOf } from '../../src-shared/ipc/contract.js';
 import { NpyError, parseNpy, type ParsedNpy } from '../../src-shared/model/npy.js';
-import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
-import { initialConditions } from '../../src-shared/model/gramian.js';
-import type { ProjectNetwork } from '../../src-shared/project/schema.js';
 
 export class NetworkImportError extends Error {
   constructor(message: string) {
@@ -53,17 +52,18 @@ function vectorLength(shape: number[]): number | null {
 }
 
 export interface ImportedNetworkOptions {
-  id: string;
   name: string;
-  /** Rows of Gramian initial conditions to compute when there is no x0 file. */
+  /** Rows of Gramian initial conditions main computes when there is no x0 file. */
   initialConditions?: number;
-  now?: Date;
 }
+
+/** The project:update `importNetwork` request for these files (checked shapes and values). */
+export type NetworkImportRequest = NonNullable<RequestOf<'project:update'>['importNetwork']>;
 
 export function networkFromNpy(
   files: { W: NamedBytes; x0?: NamedBytes | null; readout?: NamedBytes | null },
   options: ImportedNetworkOptions,
-): ProjectNetwork {
+): NetworkImportRequest {
   const w = readNpy(files.W);
   if (w.shape.length !== 2 || w.shape[0] !== w.shape[1]) {
     throw new NetworkImportError(`${files.W.name} has shape ${shapeText(w.shape)}; W must be a square N×N matrix.`);
@@ -75,27 +75,17 @@ export function networkFromNpy(
   if (n > MAX_IMPORT_N) throw new NetworkImportError(`${files.W.name} is ${n}×${n}; GainLab handles networks up to N = ${MAX_IMPORT_N}.`);
   const nE = n / 2;
 
-  let ics: Float64Array;
-  let m: number;
+  let x0: Float64Array | undefined;
   if (files.x0) {
     const x = readNpy(files.x0);
     const length = vectorLength(x.shape);
     if (length !== n) {
       throw new NetworkImportError(`${files.x0.name} has shape ${shapeText(x.shape)}; x0 must have N = ${n} entries to match ${files.W.name}.`);
     }
-    ics = Float64Array.from(x.data);
-    m = 1;
-  } else {
-    m = options.initialConditions ?? 1;
-    try {
-      ics = initialConditions(w.data, n, m, nE);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new NetworkImportError(`No x0 given and the Gramian initial conditions of ${files.W.name} could not be computed (${detail}); is W − I stable?`);
-    }
+    x0 = Float64Array.from(x.data);
   }
 
-  let readout: ProjectNetwork['readout'] = null;
+  let readout: NetworkImportRequest['readout'];
   if (files.readout) {
     const r = readNpy(files.readout);
     const perChannel = 1 + nE;
@@ -108,23 +98,17 @@ export function networkFromNpy(
         `${files.readout.name} has shape ${shapeText(r.shape)}; the readout must have 1 + N/2 = ${perChannel} entries (offset first, then one weight per excitatory neuron), or C×${perChannel} for C channels.`,
       );
     }
-    readout = { channels, weights: Float64Array.from(r.data), fittedTo: null, fitError: null };
+    readout = { channels, weights: Float64Array.from(r.data) };
   }
 
   return {
-    id: options.id,
     name: options.name,
     n,
-    nE,
-    W: Float64Array.from(w.data),
-    initialConditions: ics,
-    nInitialConditions: m,
-    readout,
-    params: { ...DEFAULT_DYNAMICS },
-    seed: null,
-    soc: null,
+    W: w.data,
+    ...(x0 ? { x0 } : {}),
+    ...(readout ? { readout } : {}),
+    initialConditions: options.initialConditions ?? 1,
     origin: `imported (${[files.W, files.x0, files.readout].filter((f): f is NamedBytes => !!f).map((f) => f.name).join(', ')})`.slice(0, 200),
-    createdAt: (options.now ?? new Date()).toISOString(),
   };
 }
 

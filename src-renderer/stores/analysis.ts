@@ -1,12 +1,15 @@
 /**
- * Analyses of finished training runs, computed in a Web Worker (components/analysis/analysisWorker.ts)
- * so the plots stay responsive. One analysis at a time; results are kept per job id.
+ * Analyses of training runs stored in the project (a job's run has the job's id), computed in a
+ * Web Worker (components/analysis/analysisWorker.ts) so the plots stay responsive — by the one
+ * analysis pipeline, src-shared/analysis/runAnalyses.ts, that `gainlab experiment fig1` runs too
+ * (the noise seed follows from the run's seed, so both give the same numbers). The run and its
+ * network are fetched from main by id. One analysis at a time.
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { TrainingResult } from '../../src-shared/ipc/contract.js';
+import type { NetworkPayload, TrainingResult } from '../../src-shared/ipc/contract.js';
 import { DEFAULT_SNR_DB, type NoisyX0Curve, type RunAnalysis, type RunAnalysisInput } from '../components/analysis/runAnalysis.js';
-import { useJobsStore } from './jobs.js';
+import { useProjectStore } from './project.js';
 
 type WorkerReply =
   | { id: number; kind: 'stage'; stage: string }
@@ -60,16 +63,53 @@ export const useAnalysisStore = defineStore('analysis', () => {
     });
   }
 
-  function inputsOf(id: string): { network: import('../../src-shared/ipc/contract.js').NetworkPayload; target: Float64Array; initialGains?: Float64Array; seed: number; result: TrainingResult } | null {
-    const jobs = useJobsStore();
-    const result = jobs.trainingResult(id);
-    const request = jobs.details[id]?.request;
-    if (!result || !request || !('source' in request) || request.source.kind !== 'inline') return null;
-    return { network: request.source.network, target: request.source.targets[0].values, initialGains: request.initialGains, seed: request.seed, result };
+  interface AnalysisInputs {
+    network: NetworkPayload;
+    target: Float64Array;
+    initialGains?: Float64Array;
+    /** The run's master seed (the noise seed of Supp. 1d follows from it). */
+    seed: number;
+    result: Pick<TrainingResult, 'initialError' | 'bestSession'> & { sessions: { bestGains: Float64Array; bestError: number }[] };
+  }
+  /** Inputs of the last analysis asked for (the noisy-x0 curve reuses them). */
+  let lastInputs: { id: string; inputs: AnalysisInputs } | null = null;
+
+  /** What an analysis needs, from the run stored in the project (main adds every run of a project when it finishes). */
+  async function inputsOf(id: string): Promise<AnalysisInputs | null> {
+    if (lastInputs?.id === id) return lastInputs.inputs;
+    const project = useProjectStore();
+    const run = await project.fullRun(id);
+    if (!run || run.sessions.length === 0) return null;
+    const network = await project.fullNetwork(run.networkId);
+    const target = project.targets.find((t) => t.id === run.targetIds[0]);
+    if (!network || !network.readout || !target) return null;
+    const index = run.initialConditionIndices[0] ?? 0;
+    let bestSession = 0;
+    run.sessions.forEach((s, k) => {
+      if (s.bestError < run.sessions[bestSession].bestError) bestSession = k;
+    });
+    const inputs: AnalysisInputs = {
+      network: {
+        id: network.id,
+        name: network.name,
+        n: network.n,
+        nE: network.nE,
+        W: network.W,
+        x0: network.initialConditions.slice(index * network.n, (index + 1) * network.n),
+        readout: { channels: network.readout.channels, weights: network.readout.weights },
+        params: { ...network.params },
+      },
+      target: target.values,
+      ...(run.initialGains ? { initialGains: run.initialGains } : {}),
+      seed: run.seed,
+      result: { initialError: run.initialError ?? NaN, bestSession, sessions: run.sessions.map((s) => ({ bestGains: s.bestGains, bestError: s.bestError })) },
+    };
+    lastInputs = { id, inputs };
+    return inputs;
   }
 
   /** The run as the shared analyses take it (runAnalysis.ts RunAnalysisInput). */
-  function runInput(inputs: NonNullable<ReturnType<typeof inputsOf>>): RunAnalysisInput {
+  function runInput(inputs: AnalysisInputs): RunAnalysisInput {
     return {
       network: inputs.network,
       target: inputs.target,
@@ -81,9 +121,7 @@ export const useAnalysisStore = defineStore('analysis', () => {
 
   async function analyse(id: string): Promise<void> {
     if (jobId.value === id && (status.value === 'running' || status.value === 'done')) return;
-    const jobs = useJobsStore();
-    if (!jobs.details[id]?.result) await jobs.fetchDetail(id);
-    const inputs = inputsOf(id);
+    const inputs = await inputsOf(id);
     jobId.value = id;
     analysis.value = null;
     noisy.value = null;
@@ -91,7 +129,7 @@ export const useAnalysisStore = defineStore('analysis', () => {
     error.value = null;
     if (!inputs) {
       status.value = 'failed';
-      error.value = 'This run has no result with its network and target data to analyse.';
+      error.value = 'This run is not in the project (or its network or target is gone), so it cannot be analysed.';
       return;
     }
     status.value = 'running';
@@ -117,23 +155,20 @@ export const useAnalysisStore = defineStore('analysis', () => {
   }
 
   /**
-   * Supp. Fig. 1d: noisy vs noise-free output against SNR, `draws` noisy x0 per SNR (1 000 in the
+   * Supp. 1d: noisy vs noise-free output against SNR, `draws` noisy x0 per SNR (1 000 in the
    * paper) for the starting gains and every session's trained gains; the noise seed follows from
    * the run's seed (analysisNoiseSeed), as in `gainlab experiment fig1`.
    */
   async function runNoisy(draws: number, snrDb: readonly number[] = DEFAULT_SNR_DB): Promise<void> {
     const id = jobId.value;
     if (!id) return;
-    const inputs = inputsOf(id);
+    const inputs = await inputsOf(id);
     if (!inputs) return;
     noisyStatus.value = 'running';
     noisyProgress.value = 0;
     try {
       const curve = await post<NoisyX0Curve>(
-        {
-          kind: 'noisy',
-          input: { ...runInput(inputs), snrDb: [...snrDb], draws, runSeed: inputs.seed },
-        },
+        { kind: 'noisy', input: { ...runInput(inputs), snrDb: [...snrDb], draws, runSeed: inputs.seed } },
         (reply) => {
           if (reply.kind === 'progress') noisyProgress.value = reply.fraction;
         },

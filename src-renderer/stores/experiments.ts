@@ -1,20 +1,43 @@
 /**
  * The Experiments view's state: per experiment the run settings (quick/full, seed, network, sizes,
  * and any setting that departs from the preset: σ, α, trials, sessions, sizes of networks and
- * libraries…) and the latest job. Jobs and their results live in main (jobs store); this store
- * remembers which job is the latest run of which experiment, and after a page reload finds them
- * again from the job list (jobs:get tells an experiment job's definition).
+ * libraries…), the latest job, and the newest result stored in the project. Every finished
+ * experiment job of a project is added to it by main, so results reopen with the project without
+ * rerunning; this store shows the running job while there is one, else the project's newest
+ * result of that experiment.
  *
  * The quick reproduction report runs in a Web Worker (components/experiments/reproductionWorker.ts)
  * with the same function as `gainlab reproduce --quick`.
  */
 import { defineStore } from 'pinia';
-import { computed, reactive, ref } from 'vue';
+import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import { CHANNELS, type ExperimentJobResult, type ExperimentName, type ExperimentRequest, type JobSummary } from '../../src-shared/ipc/contract.js';
 import { EXPERIMENT_CATALOG } from '../../src-shared/experiments/catalog.js';
 import { experimentRequestSchema, type OverrideKey } from '../../src-shared/ipc/experimentContract.js';
+import type { ExperimentResultRecord } from '../../src-shared/project/schema.js';
 import { call } from './api.js';
 import { isFinished, useJobsStore } from './jobs.js';
+import { useProjectStore } from './project.js';
+
+/** A stored experiment result as the view draws it (the job result's shape). */
+export function resultFromRecord(record: ExperimentResultRecord): ExperimentJobResult {
+  return {
+    kind: 'experiment',
+    experiment: record.definition as ExperimentName,
+    title: record.name,
+    quick: record.quick,
+    seed: record.seed ?? 0,
+    network: record.networkName,
+    summary: record.summary,
+    tables: record.tables,
+    arrays: record.arrays,
+    figures: record.figures as ExperimentJobResult['figures'],
+    csv: record.texts.filter((t) => t.mediaType === 'text/csv').map((t) => ({ name: t.name, text: t.text })),
+    elapsedMs: record.elapsedMs,
+    partial: record.status !== 'done',
+    ...(record.notes ? { note: record.notes } : {}),
+  };
+}
 
 export interface ExperimentSettings {
   quick: boolean;
@@ -94,10 +117,37 @@ export const useExperimentsStore = defineStore('experiments', () => {
     return id ? (jobs.jobs.find((j) => j.jobId === id) ?? null) : null;
   }
 
+  const project = useProjectStore();
+  /** The project's newest stored result per experiment, once fetched (by result id). */
+  const stored = shallowRef<Record<string, ExperimentJobResult>>({});
+  /** The newest stored result of each experiment in the project (view only: no arrays). */
+  const newestStored = computed(() => {
+    const newest = {} as Partial<Record<ExperimentName, string>>;
+    for (const result of project.experimentResults) {
+      if (result.kind !== 'experiment') continue;
+      newest[result.definition as ExperimentName] = result.id; // later entries are newer
+    }
+    return newest;
+  });
+  watch(
+    () => [selected.value, newestStored.value[selected.value]] as const,
+    async ([, id]) => {
+      if (!id || stored.value[id]) return;
+      const record = await project.fullResult(id);
+      if (record) stored.value = { ...stored.value, [id]: resultFromRecord(record) };
+    },
+    { immediate: true },
+  );
+
   function resultOf(name: ExperimentName): ExperimentJobResult | null {
     const id = latestJob[name];
+    const job = jobOf(name);
     const result = id ? jobs.results[id] : null;
-    return result && result.kind === 'experiment' ? result : null;
+    if (result && result.kind === 'experiment') return result;
+    // no job result in memory (after a restart, or another session's run): the project's copy
+    if (job && !isFinished(job)) return null;
+    const storedId = newestStored.value[name];
+    return storedId ? (stored.value[storedId] ?? null) : null;
   }
 
   const running = computed(() => EXPERIMENT_CATALOG.filter((e) => {

@@ -152,9 +152,13 @@ export const useJobsStore = defineStore('jobs', () => {
     if (job) {
       // a late progress event must not turn a finished job back into a running one
       if (!isFinished(job)) {
+        // a queued job started: the others moved up the queue
+        if (job.status === 'queued' && event.status === 'running') refreshListSoon();
         job.status = event.status;
         job.percent = event.percent;
         job.trial = event.trial;
+        if (event.etaMs !== undefined) job.etaMs = event.etaMs;
+        if (event.status === 'running') job.queuePosition = null;
       }
       if (event.bestError !== null) job.bestError = event.bestError;
       // experiment jobs: the definition's latest progress message
@@ -185,6 +189,7 @@ export const useJobsStore = defineStore('jobs', () => {
     } else {
       refreshListSoon();
     }
+    if (job) job.etaMs = null;
     setResult(event.jobId, event.result);
     adoptResultCurves(event.jobId, event.result);
     const notices = useNotificationsStore();
@@ -283,9 +288,14 @@ export const useJobsStore = defineStore('jobs', () => {
         startedAt: null,
         finishedAt: null,
         error: null,
+        projectId: null,
+        projectName: null,
+        queuePosition: null,
+        etaMs: null,
       });
     }
     curves.set(jobId, curves.get(jobId) ?? []);
+    refreshListSoon(); // main knows its owner and queue position
     selectedJobId.value = jobId;
     bump(jobId);
   }
@@ -312,6 +322,18 @@ export const useJobsStore = defineStore('jobs', () => {
       const job = byId(jobId);
       if (job && !isFinished(job) && answer.value.status !== 'running') job.status = answer.value.status;
     }
+  }
+
+  /** Forget every finished job (their runs stay in their projects). */
+  async function clearFinished(): Promise<void> {
+    const answer = await call(CHANNELS.jobsClearFinished, {});
+    if (!answer.ok) return;
+    for (const job of jobs.value.filter((j) => isFinished(j))) {
+      curves.delete(job.jobId);
+      snapshots.delete(job.jobId);
+    }
+    jobs.value = jobs.value.filter((j) => !isFinished(j));
+    if (selectedJobId.value && !byId(selectedJobId.value)) selectedJobId.value = null;
   }
 
   async function remove(jobId: string): Promise<void> {
@@ -350,6 +372,7 @@ export const useJobsStore = defineStore('jobs', () => {
     startSoc,
     cancel,
     remove,
+    clearFinished,
     fetchDetail,
     trainingResult,
     /** The raw (non-reactive) curves of a job; watch curveVersion[jobId] to know when they grow. */

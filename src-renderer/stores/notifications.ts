@@ -13,6 +13,8 @@ export interface Notice {
   text: string;
   /** How many times the same text arrived while it was shown (repeats are folded, not stacked). */
   count: number;
+  /** One button beside the text (e.g. Undo after a deletion); the notice closes when it is used. */
+  action?: { label: string; run: () => void };
 }
 
 /** Errors stay longer than information: the researcher may be looking at a plot. */
@@ -40,15 +42,15 @@ export const useNotificationsStore = defineStore('notifications', () => {
     );
   }
 
-  function push(kind: NoticeKind, text: string): number {
-    const same = notices.value.find((notice) => notice.kind === kind && notice.text === text);
+  function push(kind: NoticeKind, text: string, action?: Notice['action']): number {
+    const same = action ? undefined : notices.value.find((notice) => notice.kind === kind && notice.text === text && !notice.action);
     if (same) {
       same.count += 1;
       arm(same.id, kind);
       return same.id;
     }
     const id = nextId++;
-    notices.value = [...notices.value, { id, kind, text, count: 1 }].slice(-MAX_SHOWN);
+    notices.value = [...notices.value, { id, kind, text, count: 1, ...(action ? { action } : {}) }].slice(-MAX_SHOWN);
     arm(id, kind);
     return id;
   }
@@ -58,7 +60,13 @@ export const useNotificationsStore = defineStore('notifications', () => {
     dismiss,
     push,
     error: (text: string) => push('error', text),
-    info: (text: string) => push('info', text),
-    success: (text: string) => push('success', text),
+    info: (text: string, action?: Notice['action']) => push('info', text, action),
+    success: (text: string, action?: Notice['action']) => push('success', text, action),
+    /** Run a notice's action and close it. */
+    act(id: number): void {
+      const notice = notices.value.find((n) => n.id === id);
+      dismiss(id);
+      notice?.action?.run();
+    },
   };
 });

@@ -17,8 +17,8 @@ import {
   type TrainingRequest,
 } from '../../src-shared/ipc/contract.js';
 import { generateTarget } from '../../src-shared/model/targets.js';
-import type { PrimitiveLibrary, ProjectNetwork, TargetMovement } from '../../src-shared/project/schema.js';
-import { networkPayloadOf, targetPayloadOf } from '../lib/payloads.js';
+import type { TargetMovement } from '../../src-shared/project/schema.js';
+import type { LibraryView, NetworkView } from '../../src-shared/project/view.js';
 import { call } from './api.js';
 import { isFinished, useJobsStore } from './jobs.js';
 import { useNotificationsStore } from './notifications.js';
@@ -42,7 +42,7 @@ export function defaultLearningSettings(): LearningSettings {
 }
 
 /** Whether a target lives on the network's movement grid (what a library pattern and a fit need). */
-export function onNetworkGrid(target: TargetMovement, network: ProjectNetwork): boolean {
+export function onNetworkGrid(target: TargetMovement, network: Pick<NetworkView, 'readout' | 'params'>): boolean {
   return (
     !!network.readout &&
     target.channels === network.readout.channels &&
@@ -59,15 +59,15 @@ export function onNetworkGrid(target: TargetMovement, network: ProjectNetwork): 
  */
 export function learningRequest(
   settings: LearningSettings,
-  network: ProjectNetwork,
+  network: NetworkView,
   target: TargetMovement,
   label: string,
   initialGains?: Float64Array,
   /** Groups to train with, replacing `settings.groups` (refining: the library's own grouping). */
   groupsOverride?: TrainingRequest['groups'],
+  purpose: 'train' | 'refine' | 'library' = 'train',
 ): { request: TrainingRequest | null; problem: string | null } {
-  const payload = networkPayloadOf(network);
-  if (!payload) return { request: null, problem: `Network “${network.name}” has no readout yet.` };
+  if (!network.readout) return { request: null, problem: `Network “${network.name}” has no readout yet.` };
   if (!onNetworkGrid(target, network)) return { request: null, problem: `Target “${target.name}” is not on the network's movement grid.` };
   if (!Number.isInteger(settings.trials) || settings.trials < 1 || settings.trials > 1_000_000) {
     return { request: null, problem: `${settings.rule === 'reward' ? 'Trials' : 'Iterations'} must be a whole number from 1 to 1 000 000.` };
@@ -77,7 +77,8 @@ export function learningRequest(
   if (!groups.ok) return { request: null, problem: groups.message };
   const spec = groupsOverride ?? (initialGains && settings.rule === 'gradient' ? { kind: 'neuron' as const } : groups.spec);
   const request: TrainingRequest = {
-    source: { kind: 'inline', network: payload, targets: [targetPayloadOf(target)] },
+    source: { kind: 'project', networkId: network.id, targetIds: [target.id] },
+    purpose,
     rule: settings.rule,
     trials: settings.trials,
     sigma: settings.sigma,
@@ -105,7 +106,7 @@ export function learningRequest(
  * one gain per neuron, with a note saying so.
  */
 export function libraryGrouping(
-  library: PrimitiveLibrary | undefined,
+  library: LibraryView | undefined,
   runs: readonly { id: string; groupLabels: number[] | null }[],
   n: number,
 ): { groups: TrainingRequest['groups']; note: string } {
@@ -153,7 +154,7 @@ export const usePrimitivesStore = defineStore('primitives', () => {
   const jobs = useJobsStore();
   const notices = useNotificationsStore();
 
-  const allLibraries = computed<PrimitiveLibrary[]>(() => project.summary?.project.primitiveLibraries ?? []);
+  const allLibraries = computed<LibraryView[]>(() => project.libraries);
   /** Libraries of the network shown in the workspace. */
   const libraries = computed(() => allLibraries.value.filter((l) => l.networkId === project.network?.id));
   const selectedLibraryId = ref<string | null>(null);
@@ -261,7 +262,7 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     const sharedGroups = parsed.ok && parsed.spec.kind === 'random' ? { ...parsed.spec, seed: parsed.spec.seed ?? settings.seed } : undefined;
     for (const [k, target] of chosen.entries()) {
       // each pattern its own seed, so reward-rule patterns are independent draws
-      const built = learningRequest({ ...settings, seed: settings.seed + k }, network, target, `Library “${name}” · ${k + 1}/${chosen.length} · ${target.name}`, undefined, sharedGroups);
+      const built = learningRequest({ ...settings, seed: settings.seed + k }, network, target, `Library “${name}” · ${k + 1}/${chosen.length} · ${target.name}`, undefined, sharedGroups, 'library');
       if (!built.request) {
         notices.error(built.problem ?? 'The library settings are not valid.');
         return false;
@@ -279,7 +280,7 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     jobIds.forEach((jobId, k) => jobs.trackTraining(jobId, requests[k]));
     const libraryId = answer.value.libraryId;
     build.value = { name, networkId: network.id, jobIds, targetNames: chosen.map((t) => t.name), phase: 'training', message: null, libraryId };
-    project.summary = answer.value.project;
+    project.adoptSummary(answer.value.project);
     if (answer.value.pending) {
       const finished = whenAllFinished(jobIds);
       const appeared = await whenLibraryAppears(
@@ -320,10 +321,10 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     }
   }
 
+  /** Delete a library (asks first; undoable). Its runs stay in the project. */
   async function removeLibrary(libraryId: string): Promise<void> {
-    const answer = await call(CHANNELS.primitivesRemoveLibrary, { libraryId });
-    if (answer.ok) project.summary = answer.value;
-    if (fit.value?.libraryId === libraryId) fit.value = null;
+    const removed = await project.removeItems([{ collection: 'primitiveLibraries', id: libraryId }]);
+    if (removed && fit.value?.libraryId === libraryId) fit.value = null;
   }
 
   // ----- fitting ------------------------------------------------------------------------------
@@ -385,8 +386,8 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     }
     // both curves train the library's grouping (the combined gains are constant inside its groups)
     const { groups } = libraryGrouping(allLibraries.value.find((l) => l.id === current.libraryId), project.summary?.project.runs ?? [], network.n);
-    const fromCombination = learningRequest(settings, network, target, `Refine · from the combination · ${target.name}`, current.gains, groups);
-    const fromScratch = learningRequest(settings, network, target, `Refine · from scratch · ${target.name}`, undefined, groups);
+    const fromCombination = learningRequest(settings, network, target, `Refine · from the combination · ${target.name}`, current.gains, groups, 'refine');
+    const fromScratch = learningRequest(settings, network, target, `Refine · from scratch · ${target.name}`, undefined, groups, 'refine');
     if (!fromCombination.request || !fromScratch.request) {
       refineProblem.value = fromCombination.problem ?? fromScratch.problem;
       return false;

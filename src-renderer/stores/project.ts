@@ -1,15 +1,20 @@
 /**
- * The open project as main reports it (networks, targets, stored runs) and which network and
- * target the workspace shows. Main owns the project; this store only mirrors it and follows
- * project:changed. Project-file channels belong to the projects service: when one answers with
- * an error the store says so once and hides what depends on it (e.g. the recent list).
+ * The open project as main reports it and which network and target the workspace shows. Main owns
+ * the project: this store mirrors its summary (src-shared/project/view.ts — everything but the
+ * bulk arrays), follows project:changed, fetches a full item (a network's W, a run's curves) by id
+ * when a view needs it, and changes the project only through operations (update, remove with
+ * confirmation, undo/redo). Nothing enters the project from what a view happens to show: results
+ * of jobs are added by main when the jobs finish.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import { CHANNELS, EVENTS, type ProjectSummary, type RequestOf, type ResponseOf } from '../../src-shared/ipc/contract.js';
-import type { ProjectNetwork, TargetMovement } from '../../src-shared/project/schema.js';
-import { networkPayloadOf, targetPayloadOf } from '../lib/payloads.js';
+import { ITEM_NOUNS, type ItemRef } from '../../src-shared/project/edits.js';
+import type { ExperimentResultRecord, PrimitiveLibrary, ProjectNetwork, TargetMovement, TrainingRun } from '../../src-shared/project/schema.js';
+import type { ExperimentResultView, LibraryView, NetworkView, RunView } from '../../src-shared/project/view.js';
 import { call, transport } from './api.js';
+import { useDialogsStore } from './dialogs.js';
+import { isFinished, useJobsStore } from './jobs.js';
 import { useNotificationsStore } from './notifications.js';
 
 export type AppInfo = ResponseOf<typeof CHANNELS.appInfo>;
@@ -39,20 +44,58 @@ export const useProjectStore = defineStore('project', () => {
   const appInfo = shallowRef<AppInfo | null>(null);
   const busy = ref<string | null>(null);
   /** Unsaved work autosaved by a session that ended without saving (project:recover). */
-  const recovery = shallowRef<{ savedAt: number | null; name: string } | null>(null);
+  const recovery = shallowRef<{ savedAt: number | null; name: string; key: string } | null>(null);
   let unsubscribe: (() => void)[] = [];
 
-  const networks = computed<ProjectNetwork[]>(() => summary.value?.project.networks ?? []);
+  const networks = computed<NetworkView[]>(() => summary.value?.project.networks ?? []);
   const targets = computed<TargetMovement[]>(() => summary.value?.project.targets ?? []);
-  const network = computed<ProjectNetwork | null>(
+  const runs = computed<RunView[]>(() => summary.value?.project.runs ?? []);
+  const libraries = computed<LibraryView[]>(() => summary.value?.project.primitiveLibraries ?? []);
+  const experimentResults = computed<ExperimentResultView[]>(() => summary.value?.project.experimentResults ?? []);
+  const projectId = computed(() => summary.value?.project.id ?? null);
+  const network = computed<NetworkView | null>(
     () => networks.value.find((net) => net.id === selectedNetworkId.value) ?? null,
   );
   const target = computed<TargetMovement | null>(
     () => targets.value.find((t) => t.id === selectedTargetId.value) ?? null,
   );
-  /** What simulate:run and training send (null while the network has no readout). */
-  const networkPayload = computed(() => (network.value ? networkPayloadOf(network.value) : null));
-  const targetPayload = computed(() => (target.value ? targetPayloadOf(target.value) : null));
+  /** The selected network can produce an output (it has a readout) and a target is chosen. */
+  const canTrain = computed(() => !!network.value?.readout && !!target.value);
+
+  // ---- full items, fetched by id (the summary leaves their bulk arrays out) ----
+  const fullNetworks = new Map<string, Promise<ProjectNetwork | null>>();
+  const fullItems = new Map<string, Promise<unknown>>();
+  /** A network with its weights (cached until main replaces the network). */
+  function fullNetwork(id: string): Promise<ProjectNetwork | null> {
+    const view = networks.value.find((net) => net.id === id);
+    if (!view) return Promise.resolve(null);
+    let pending = fullNetworks.get(view.W.key);
+    if (!pending) {
+      pending = call(CHANNELS.projectNetwork, { networkId: id }).then((answer) => (answer.ok ? answer.value : null));
+      fullNetworks.set(view.W.key, pending);
+      void pending.then((value) => {
+        if (!value) fullNetworks.delete(view.W.key);
+      });
+    }
+    return pending;
+  }
+  function cachedItem<T>(key: string, fetch: () => Promise<{ ok: true; value: T } | { ok: false }>): Promise<T | null> {
+    let pending = fullItems.get(key) as Promise<T | null> | undefined;
+    if (!pending) {
+      pending = fetch().then((answer) => (answer.ok ? answer.value : null));
+      fullItems.set(key, pending);
+      void pending.then((value) => {
+        if (!value) fullItems.delete(key);
+      });
+    }
+    return pending;
+  }
+  /** A stored run with its error curves and gains (a run's arrays never change once stored). */
+  const fullRun = (runId: string) => cachedItem<TrainingRun>(`run:${runId}`, () => call(CHANNELS.projectRun, { runId }, { quiet: true }));
+  const fullLibrary = (libraryId: string) =>
+    cachedItem<PrimitiveLibrary>(`library:${libraryId}`, () => call(CHANNELS.projectLibrary, { libraryId }, { quiet: true }));
+  const fullResult = (resultId: string) =>
+    cachedItem<ExperimentResultRecord>(`result:${resultId}`, () => call(CHANNELS.projectResult, { resultId }, { quiet: true }));
   const mode = computed(() => appInfo.value?.mode ?? transport().mode);
   const dirty = computed(() => summary.value?.dirty ?? false);
   /** The window title: "• name — GainLab" with unsaved changes (the dirty marker of the issue). */
@@ -65,6 +108,27 @@ export const useProjectStore = defineStore('project', () => {
    * in-page dialog with a suggested path on the server's disk (null while closed).
    */
   const saveDialog = ref<{ path: string } | null>(null);
+  /**
+   * Web mode's Open…: a browser's file picker hands over a copy of the bytes, never the file, so
+   * Open… asks for the file's path on this computer (the project is then bound to it, as a
+   * recent one is); uploading a copy stays possible (an unsaved copy).
+   */
+  const openDialog = ref<{ path: string } | null>(null);
+
+  /** Open… as each mode can: the native dialog (Electron), or the path dialog (web mode). */
+  async function openFileDialog(): Promise<void> {
+    if (mode.value === 'electron') {
+      await open();
+      return;
+    }
+    const recentDir = recent.value?.[0]?.path.replace(/[\\/][^\\/]*$/, '');
+    let dir = recentDir;
+    if (!dir) {
+      const suggested = await call(CHANNELS.projectSuggestPath, {}, { quiet: true });
+      dir = suggested.ok ? suggested.value.path.replace(/[\\/][^\\/]*$/, '') : '';
+    }
+    openDialog.value = { path: dir ? `${dir}/` : '' };
+  }
 
   // ---- unsaved changes (issue 4): ask before New / Open / Open recent / example / drop / Close ----
   /** The open question "Save changes to NAME?" (null while none is asked); UnsavedDialog shows it. */
@@ -99,19 +163,61 @@ export const useProjectStore = defineStore('project', () => {
     return (await save()) !== null;
   }
 
+  /** Jobs of the open project that have not finished. */
+  function runningJobsOfProject() {
+    const jobs = useJobsStore();
+    return jobs.jobs.filter((job) => job.projectId !== null && job.projectId === projectId.value && !isFinished(job));
+  }
+
   /**
-   * Whether the open project may be replaced: true when it has no unsaved changes, or the user
-   * saved it (Save) or let them go (Don't save); false on Cancel or when saving did not happen.
+   * Jobs of the open project still running: keep them running (their results wait for the
+   * project, offered when it is opened again), or cancel them (what they reached is added to the
+   * project before it closes), or stay. True when the project may close.
+   */
+  async function confirmRunningJobs(): Promise<boolean> {
+    const running = runningJobsOfProject();
+    if (running.length === 0) return true;
+    const name = summary.value?.name || 'Untitled';
+    const choice = await useDialogsStore().ask({
+      title: `${running.length} job${running.length === 1 ? '' : 's'} of “${name}” ${running.length === 1 ? 'is' : 'are'} still running`,
+      text: 'Keep them running: their results are kept for this project and offered when you open it again. Or cancel them: what they reached is added to the project now.',
+      items: running.map((job) => job.label),
+      choices: [
+        { id: 'keep', label: 'Keep them running', kind: 'primary' },
+        { id: 'cancel-jobs', label: 'Cancel them', kind: 'secondary' },
+        { id: 'stay', label: "Don't close", kind: 'ghost' },
+      ],
+    });
+    if (choice === 'keep') return true;
+    if (choice !== 'cancel-jobs') return false;
+    const jobs = useJobsStore();
+    await Promise.all(running.map((job) => jobs.cancel(job.jobId)));
+    // a cancelled job stops within a fraction of a second; its partial result enters the project
+    const deadline = Date.now() + 10_000;
+    while (runningJobsOfProject().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    return true;
+  }
+
+  /**
+   * Whether the open project may be replaced: its running jobs are settled first (keep or cancel),
+   * then unsaved changes: saved (Save), let go (Don't save: its recovery copy is discarded too), or
+   * Cancel. False when the user stays.
    */
   async function confirmReplace(): Promise<boolean> {
-    if (!entered.value || !summary.value?.dirty) return true;
+    if (!entered.value || !summary.value) return true;
+    if (!(await confirmRunningJobs())) return false;
+    if (!summary.value?.dirty) return true;
     if (answerPrompt) answerUnsaved('cancel'); // one question at a time
     const choice = await new Promise<UnsavedChoice>((resolve) => {
       answerPrompt = resolve;
       unsavedPrompt.value = { name: summary.value?.name || 'Untitled' };
     });
     if (choice === 'cancel') return false;
-    if (choice === 'discard') return true;
+    if (choice === 'discard') {
+      // the user let these changes go: their recovery copy goes too (nothing else removes it)
+      await call(CHANNELS.projectDiscardRecovery, {}, { quiet: true });
+      return true;
+    }
     return saveBeforeReplacing();
   }
 
@@ -124,6 +230,12 @@ export const useProjectStore = defineStore('project', () => {
   // ---- end unsaved changes ----
 
   function adopt(next: ProjectSummary, enter = true): void {
+    if (summary.value && summary.value.project.id !== next.project.id) {
+      fullNetworks.clear();
+      fullItems.clear();
+    }
+    // an answer may arrive after a newer project:changed event: never go back in time
+    if (summary.value && summary.value.project.id === next.project.id && next.revision < summary.value.revision) return;
     summary.value = next;
     if (enter) entered.value = true;
     const { networks: nets, targets: movements } = next.project;
@@ -172,21 +284,30 @@ export const useProjectStore = defineStore('project', () => {
     await refreshRecent();
     const recover = await call(CHANNELS.projectRecover, { restore: false }, { quiet: true });
     recovery.value =
-      recover.ok && recover.value.available
-        ? { savedAt: recover.value.savedAt, name: recover.value.project?.name ?? 'Untitled' }
+      recover.ok && recover.value.available && recover.value.key
+        ? { savedAt: recover.value.savedAt, name: recover.value.name ?? 'Untitled', key: recover.value.key }
         : null;
   }
 
-  async function restoreRecovery(): Promise<boolean> {
-    const answer = await call(CHANNELS.projectRecover, { restore: true });
+  /** Restore a recovery copy (the one offered at start, or `key`: the open file's offered copy). */
+  async function restoreRecovery(key?: string): Promise<boolean> {
+    if (key === undefined && !(await confirmReplace())) return false;
+    const answer = await call(CHANNELS.projectRecover, { restore: true, key: key ?? recovery.value?.key });
     recovery.value = null;
     if (!answer.ok || !answer.value.project) return false;
     adopt(answer.value.project);
     return true;
   }
 
+  /** Not now: the copy stays on disk and is offered again next time. */
   function dismissRecovery(): void {
     recovery.value = null;
+  }
+
+  /** The user discards a recovery copy for good (it is deleted). */
+  async function discardRecovery(key: string): Promise<void> {
+    const answer = await call(CHANNELS.projectDiscardRecovery, { key });
+    if (answer.ok && recovery.value?.key === key) recovery.value = null;
   }
 
   async function refreshRecent(): Promise<void> {
@@ -298,14 +419,6 @@ export const useProjectStore = defineStore('project', () => {
     return answer.ok ? answer.value : null;
   }
 
-  async function keepRun(jobId: string): Promise<boolean> {
-    const answer = await call(CHANNELS.projectUpdate, { addRunFromJob: { jobId } });
-    if (!answer.ok) return false;
-    adopt(answer.value);
-    useNotificationsStore().success('The run was added to the project.');
-    return true;
-  }
-
   /** Turn a finished SOC job into a project network (readout fitted to a target when given) and show it. */
   async function addNetworkFromJob(options: {
     jobId: string;
@@ -339,6 +452,86 @@ export const useProjectStore = defineStore('project', () => {
     return answer.value;
   }
 
+  /** Rename an item, or change its notes (undoable). */
+  async function editItem(item: ItemRef, change: { name?: string; notes?: string }): Promise<boolean> {
+    const answer = await call(CHANNELS.projectEditItem, { item, ...change });
+    if (!answer.ok) return false;
+    adopt(answer.value);
+    return true;
+  }
+
+  /**
+   * Delete items after asking: what depends on them is named (runs that use a target, …) and
+   * deleted with them only if the user says so; jobs still using them stop the deletion. The
+   * toast offers Undo (so does Ctrl+Z).
+   */
+  async function removeItems(items: ItemRef[]): Promise<boolean> {
+    if (items.length === 0) return false;
+    const info = await call(CHANNELS.projectDependents, { items });
+    if (!info.ok) return false;
+    const dialogs = useDialogsStore();
+    const what = info.value.items.length === 1 ? `${ITEM_NOUNS[info.value.items[0].collection]} “${info.value.items[0].name}”` : `${info.value.items.length} items`;
+    if (info.value.runningJobs.length > 0) {
+      await dialogs.ask({
+        title: `“${info.value.runningJobs[0].label}” is still running`,
+        text: `Running jobs use the ${what}. Cancel them, or let them finish, before you delete it.`,
+        items: info.value.runningJobs.map((job) => job.label),
+        choices: [{ id: 'ok', label: 'OK', kind: 'primary' }],
+      });
+      return false;
+    }
+    const dependents = info.value.dependents;
+    const choice = await dialogs.ask({
+      title: `Delete the ${what}?`,
+      text:
+        dependents.length > 0
+          ? `${dependents.length} item${dependents.length === 1 ? '' : 's'} of the project depend${dependents.length === 1 ? 's' : ''} on it and will be deleted too. You can undo this.`
+          : 'You can undo this.',
+      items: dependents.map((d) => `${ITEM_NOUNS[d.collection]} “${d.name}”`),
+      choices: [
+        { id: 'delete', label: dependents.length > 0 ? `Delete ${dependents.length + info.value.items.length} items` : 'Delete', kind: 'danger' },
+        { id: 'cancel', label: 'Cancel', kind: 'ghost' },
+      ],
+    });
+    if (choice !== 'delete') return false;
+    const answer = await call(CHANNELS.projectRemoveItems, { items, withDependents: dependents.length > 0 });
+    if (!answer.ok) return false;
+    adopt(answer.value);
+    useNotificationsStore().info(`Deleted the ${what}${dependents.length > 0 ? ` and ${dependents.length} dependent item${dependents.length === 1 ? '' : 's'}` : ''}.`, {
+      label: 'Undo',
+      run: () => void undo(),
+    });
+    return true;
+  }
+
+  async function undo(): Promise<boolean> {
+    if (!summary.value?.undo) return false;
+    const label = summary.value.undo;
+    const answer = await call(CHANNELS.projectUndo, {});
+    if (!answer.ok) return false;
+    adopt(answer.value);
+    useNotificationsStore().info(`Undone: ${label}.`);
+    return true;
+  }
+
+  async function redo(): Promise<boolean> {
+    if (!summary.value?.redo) return false;
+    const label = summary.value.redo;
+    const answer = await call(CHANNELS.projectRedo, {});
+    if (!answer.ok) return false;
+    adopt(answer.value);
+    useNotificationsStore().info(`Redone: ${label}.`);
+    return true;
+  }
+
+  /** Add (or discard) results of jobs that finished while this project was closed. */
+  async function resolvePending(action: 'add' | 'discard'): Promise<boolean> {
+    const answer = await call(CHANNELS.projectPending, { action });
+    if (!answer.ok) return false;
+    adopt(answer.value);
+    return true;
+  }
+
   /** Add (or replace) a network, e.g. one imported from .npy files, and show it. */
   async function upsertNetwork(network: ProjectNetwork): Promise<boolean> {
     const next = await update({ upsertNetworks: [network] });
@@ -347,23 +540,33 @@ export const useProjectStore = defineStore('project', () => {
     return true;
   }
 
+  /** Add a network from imported arrays (main computes its initial conditions off the UI thread) and show it. */
+  async function importNetwork(spec: NonNullable<RequestOf<typeof CHANNELS.projectUpdate>['importNetwork']>): Promise<boolean> {
+    const before = new Set(networks.value.map((net) => net.id));
+    const next = await withBusy('Importing the network…', () => update({ importNetwork: spec }));
+    if (!next) return false;
+    const added = next.project.networks.find((net) => !before.has(net.id));
+    if (added) selectedNetworkId.value = added.id;
+    return true;
+  }
+
   /** New Gramian initial conditions for a network and, with a target, its readout refitted to it by NNLS. */
   async function prepareNetwork(options: { networkId: string; initialConditions: number; fitReadoutToTargetId?: string }): Promise<boolean> {
     return withBusy('Preparing the network…', async () => !!(await update({ prepareNetwork: options })));
   }
 
-  async function removeTarget(id: string): Promise<boolean> {
-    return !!(await update({ removeTargetIds: [id] }));
+  function removeTarget(id: string): Promise<boolean> {
+    return removeItems([{ collection: 'targets', id }]);
   }
 
-  async function removeNetwork(id: string): Promise<boolean> {
-    return !!(await update({ removeNetworkIds: [id] }));
+  function removeNetwork(id: string): Promise<boolean> {
+    return removeItems([{ collection: 'networks', id }]);
   }
 
   /** Back to the welcome screen (after asking about unsaved changes). */
   function close(): Promise<boolean> {
-    // nothing unsaved: leave at once (synchronously, as before the question existed)
-    if (!entered.value || !summary.value?.dirty) {
+    // nothing unsaved and nothing running: leave at once (synchronously, as before the question existed)
+    if (!entered.value || (!summary.value?.dirty && runningJobsOfProject().length === 0)) {
       entered.value = false;
       return Promise.resolve(true);
     }
@@ -375,10 +578,25 @@ export const useProjectStore = defineStore('project', () => {
 
   return {
     summary,
+    /** A summary main answered with (e.g. primitives:create-library): adopted unless a newer one is shown. */
+    adoptSummary: (next: ProjectSummary) => adopt(next, entered.value),
     networks,
     targets,
-    networkPayload,
-    targetPayload,
+    runs,
+    libraries,
+    experimentResults,
+    projectId,
+    canTrain,
+    fullNetwork,
+    fullRun,
+    fullLibrary,
+    fullResult,
+    editItem,
+    removeItems,
+    undo,
+    redo,
+    resolvePending,
+    discardRecovery,
     entered,
     selectedNetworkId,
     selectedTargetId,
@@ -391,12 +609,15 @@ export const useProjectStore = defineStore('project', () => {
     title,
     saveDialog,
     openSaveDialog,
+    openDialog,
+    openFileDialog,
     unsavedPrompt,
     answerUnsaved,
     confirmReplace,
     saveTo,
     update,
     upsertNetwork,
+    importNetwork,
     prepareNetwork,
     removeTarget,
     removeNetwork,
@@ -413,7 +634,6 @@ export const useProjectStore = defineStore('project', () => {
     importFile,
     save,
     exportBytes,
-    keepRun,
     upsertTarget,
     addNetworkFromJob,
     close,

@@ -5,14 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import {
-  CHANNELS,
-  type ModelSource,
-  type NetworkPayload,
-  type SimulateRequest,
-  type SimulateResponse,
-  type TargetPayload,
-} from '../../src-shared/ipc/contract.js';
+import { CHANNELS, type ModelSource, type SimulateRequest, type SimulateResponse } from '../../src-shared/ipc/contract.js';
 import { call } from './api.js';
 
 export interface TrainedOutput {
@@ -51,19 +44,21 @@ export const useSimulationStore = defineStore('simulation', () => {
   let baselineRequestSerial = 0;
   let trainedRequestSerial = 0;
 
-  async function refreshBaseline(network: NetworkPayload | null, target: TargetPayload | null): Promise<void> {
-    if (!network) {
+  /** The output with all gains 1 of a project network (initial condition 0), against a target when one is chosen. */
+  async function refreshBaseline(networkId: string | null, targetId: string | null, networkKey = ''): Promise<void> {
+    if (!networkId) {
       baseline.value = null;
       baselineKey.value = null;
       return;
     }
-    const key = `${network.id}|${target?.id ?? ''}`;
+    // the network's key changes when main replaces it (a new readout, new initial conditions)
+    const key = `${networkId}|${networkKey}|${targetId ?? ''}`;
     if (key === baselineKey.value && baseline.value) return;
     const serial = ++baselineRequestSerial;
     baselineLoading.value = true;
     const answer = await call(CHANNELS.simulateRun, {
-      network,
-      ...(target ? { target } : {}),
+      network: { networkId },
+      ...(targetId ? { target: { targetId } } : {}),
       includeRates: true,
     });
     if (serial !== baselineRequestSerial) return; // the selection changed meanwhile

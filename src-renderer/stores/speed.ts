@@ -104,6 +104,7 @@ export const useSpeedStore = defineStore('speed', () => {
 
   const manifolds = computed<ManifoldEntry[]>(() => {
     const list: ManifoldEntry[] = [];
+    // a finished job's manifold is in the project (main stores it): listed once, as the project's
     const stored = new Set((project.summary?.project.speedManifolds ?? []).map((m) => m.id));
     for (const job of jobs.sortedJobs) {
       if (job.kind !== 'speed' || !isFinished(job)) continue;
@@ -126,8 +127,8 @@ export const useSpeedStore = defineStore('speed', () => {
     return manifolds.value.find((m) => m.key === `project:${key.slice(4)}`) ?? null;
   });
 
-  function buildModel(entry: ManifoldEntry): SpeedModel {
-    const network = project.summary?.project.networks.find((n) => n.id === entry.networkId);
+  async function buildModel(entry: ManifoldEntry): Promise<SpeedModel> {
+    const network = await project.fullNetwork(entry.networkId);
     if (!network) throw new Error(`the network of “${entry.name}” is not in the open project`);
     if (entry.source === 'job') {
       const result = jobs.results[entry.id];
@@ -160,11 +161,12 @@ export const useSpeedStore = defineStore('speed', () => {
     if (!entry) return;
     let built: SpeedModel;
     try {
-      built = buildModel(entry);
+      built = await buildModel(entry);
     } catch (error) {
-      modelError.value = (error as Error).message;
+      if (mine === generation) modelError.value = (error as Error).message;
       return;
     }
+    if (mine !== generation) return;
     model.value = built;
     condition.value = 0;
     lambda.value = Math.min(1, Math.max(0, lambda.value));
@@ -259,20 +261,10 @@ export const useSpeedStore = defineStore('speed', () => {
     if (activeJobId.value) await jobs.cancel(activeJobId.value);
   }
 
-  /** Keep a job's manifold in the open project (saved with it). */
-  async function store(jobId: string): Promise<boolean> {
-    const answer = await call(CHANNELS.speedStoreManifold, { jobId });
-    if (!answer.ok) return false;
-    project.summary = answer.value.project;
-    if (selectedKey.value === `job:${jobId}`) selectedKey.value = `project:${answer.value.manifoldId}`;
-    return true;
-  }
-
+  /** Delete a stored manifold (asks first; undoable). */
   async function removeStored(manifoldId: string): Promise<void> {
-    const answer = await call(CHANNELS.speedRemoveManifold, { manifoldId });
-    if (!answer.ok) return;
-    project.summary = answer.value;
-    if (selectedKey.value === `project:${manifoldId}`) await select(null);
+    const removed = await project.removeItems([{ collection: 'speedManifolds', id: manifoldId }]);
+    if (removed && selectedKey.value === `project:${manifoldId}`) await select(null);
   }
 
   // a job that finishes shows its manifold at once (once: later copies of its result, e.g. a
@@ -334,7 +326,6 @@ export const useSpeedStore = defineStore('speed', () => {
     runAnalysis,
     start,
     cancel,
-    store,
     removeStored,
     dispose,
   };

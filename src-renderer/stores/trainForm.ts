@@ -2,14 +2,26 @@
  * The Train panel's fields and how they become a jobs:start-training request. Pure functions:
  * the panel shows `problems` next to the fields and only enables Train when there are none.
  */
-import { specialisedGroups } from '../../src-shared/model/groups.js';
-import {
-  trainingRequestSchema,
-  type GroupsSpec,
-  type NetworkPayload,
-  type TargetPayload,
-  type TrainingRequest,
-} from '../../src-shared/ipc/contract.js';
+import { trainingRequestSchema, type GroupsSpec, type TrainingRequest } from '../../src-shared/ipc/contract.js';
+
+/** What the form needs of the network: the project's view of it. */
+export interface TrainNetwork {
+  id: string;
+  name: string;
+  n: number;
+  /** null while the network has no readout (no output to train). */
+  readout: { channels: number } | null;
+  params: { nSamples: number; duration: number };
+}
+
+/** What the form needs of the target movement. */
+export interface TrainTarget {
+  id: string;
+  name: string;
+  channels: number;
+  nSamples: number;
+  duration: number;
+}
 
 export interface TrainFormFields {
   rule: 'reward' | 'gradient';
@@ -39,11 +51,10 @@ export const TRAINABLE_LABELS: Record<Trainable, string> = {
   rank1: 'Rank-1 ΔW',
 };
 
-/** Gain patterns learned earlier, the material specialised groups are clustered from. */
+/** Neuron-specific runs of the project, the material specialised groups are clustered from (in main). */
 export interface LearnedPattern {
   id: string;
   name: string;
-  gains: Float64Array;
 }
 
 /** The paper's settings (model spec §5): 10 independent sessions of 5 000 trials. */
@@ -77,7 +88,7 @@ export function parseGroups(text: string, n: number): ParsedGroups {
   return { ok: true, spec: { kind: 'random', count }, count };
 }
 
-export function trainingLabel(fields: TrainFormFields, groupCount: number, n: number, target: TargetPayload): string {
+export function trainingLabel(fields: TrainFormFields, groupCount: number, n: number, target: { name: string }): string {
   const trainable = fields.trainable ?? 'gains';
   const rule = fields.rule === 'reward' ? 'Reward rule' : trainable === 'gains' ? 'Gradient (Adam)' : `Gradient (Adam) on ${trainable}`;
   const kind = fields.groupKind === 'specialised' ? ' specialised' : '';
@@ -101,18 +112,19 @@ function checkInteger(value: number, min: number, max: number, what: string): st
 }
 
 /**
- * The request for the current fields, or the problems that stop it. The network and target travel
- * inline, so a job needs nothing from the project service and records exactly what it trained on.
+ * The request for the current fields, or the problems that stop it. The network and target are
+ * named by id: main resolves them from the project it owns, and the finished run is stored there.
  */
 export function buildTrainingRequest(
   fields: TrainFormFields,
-  network: NetworkPayload | null,
-  target: TargetPayload | null,
-  /** Patterns specialised groups may be learned from (only those named in fields.specialisedFrom are used). */
+  network: TrainNetwork | null,
+  target: TrainTarget | null,
+  /** Runs specialised groups may be learned from (only those named in fields.specialisedFrom are used). */
   learned: LearnedPattern[] = [],
 ): BuiltRequest {
   const problems: BuiltRequest['problems'] = {};
   if (!network) problems.network = 'Choose a network first.';
+  else if (!network.readout) problems.network = 'This network has no readout yet; fit one to a movement first.';
   if (!target) problems.target = 'Choose a target movement first.';
   const trialsProblem = checkInteger(fields.trials, 1, 1_000_000, fields.rule === 'reward' ? 'Trials' : 'Iterations');
   if (trialsProblem) problems.trials = trialsProblem;
@@ -129,6 +141,15 @@ export function buildTrainingRequest(
   } else if (!(fields.learningRate > 0) || !Number.isFinite(fields.learningRate)) {
     problems.learningRate = 'The learning rate must be a positive number.';
   }
+  if (network?.readout && target) {
+    const step = (d: number, k: number) => d / (k - 1);
+    const sameStep = Math.abs(step(target.duration, target.nSamples) - step(network.params.duration, network.params.nSamples)) <= 1e-9 * step(network.params.duration, network.params.nSamples);
+    if (target.channels !== network.readout.channels) {
+      problems.target = `The target has ${target.channels} channel(s); the network reads out ${network.readout.channels}.`;
+    } else if (!sameStep) {
+      problems.target = `The target's time step differs from the network's (${network.params.nSamples} samples over ${network.params.duration} ms).`;
+    }
+  }
   let groups = parseGroups(fields.groups, network?.n ?? 1);
   if (!groups.ok) problems.groups = groups.message;
   else if (trainable !== 'gains' && groups.spec.kind !== 'neuron') {
@@ -137,22 +158,15 @@ export function buildTrainingRequest(
     const chosen = learned.filter((pattern) => (fields.specialisedFrom ?? []).includes(pattern.id));
     if (chosen.length === 0) {
       problems.specialisedFrom = 'Choose at least one earlier run (neuron-specific gains) to learn the groups from.';
-    } else if (chosen.some((pattern) => pattern.gains.length !== network.n)) {
-      problems.specialisedFrom = `Every chosen run must have ${network.n} gains (one per neuron of this network).`;
     } else {
-      // cluster the neurons by their gain changes across the chosen movements (model-spec §7)
-      const labels = specialisedGroups(
-        chosen.map((pattern) => pattern.gains.map((g) => g - 1)),
-        groups.count,
-        fields.seed,
-      );
-      groups = { ok: true, spec: { kind: 'explicit', labels: Array.from(labels) }, count: groups.count };
+      // clustered in main from the runs' gain changes (model-spec §7), seeded by the run's seed
+      groups = { ok: true, spec: { kind: 'specialised', count: groups.count, runIds: chosen.map((p) => p.id) }, count: groups.count };
     }
   }
   if (Object.keys(problems).length > 0 || !network || !target || !groups.ok) return { request: null, problems };
 
   const request: TrainingRequest = {
-    source: { kind: 'inline', network, targets: [target] },
+    source: { kind: 'project', networkId: network.id, targetIds: [target.id] },
     rule: fields.rule,
     trials: fields.trials,
     sigma: fields.sigma,
@@ -164,7 +178,7 @@ export function buildTrainingRequest(
     trainable,
     label: trainingLabel({ ...fields, sessions, trainable }, groups.count, network.n, target),
   };
-  // the contract is the final word (e.g. a target on another time grid)
+  // the contract is the final word
   const checked = trainingRequestSchema.safeParse(request);
   if (!checked.success) {
     const issue = checked.error.issues[0];

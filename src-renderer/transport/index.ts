@@ -11,7 +11,7 @@ import { webSocketUrl } from '../../src-shared/ipc/wsTransport.js';
 import { createReconnectingTransport, type AppTransport } from './reconnectingTransport.js';
 
 export type { AppTransport, ConnectionState, ConnectionChange } from './reconnectingTransport.js';
-export { ConnectionLostError } from './reconnectingTransport.js';
+export { ConnectionLostError, RequestTimeoutError } from './reconnectingTransport.js';
 
 declare global {
   interface Window {

@@ -10,6 +10,9 @@
  *   says so in plain words (their answer can never arrive: ids are per socket),
  * - queues calls made while (re)connecting and sends them once open, or rejects them after
  *   `queueTimeoutMs` so nothing hangs forever,
+ * - rejects a call whose answer has not come within `requestTimeoutMs` (default 120 s) with a
+ *   RequestTimeoutError naming the channel (a late answer is then ignored),
+ * - speaks wire v2 (wire.ts): large typed arrays as binary messages, both ways,
  * - reports its state so the UI can show a banner and the stores can re-sync after a reconnect
  *   (events sent while we were away are lost; jobs:list / jobs:get fill the gap).
  *
@@ -23,11 +26,19 @@ import {
   type InvokeChannel,
   type RequestOf,
   type ResponseOf,
-  type ServerFrame,
   type Transport,
 } from '../../src-shared/ipc/contract.js';
-import { decodeWire, encodeWire } from '../../src-shared/ipc/wire.js';
-import type { WebSocketLike } from '../../src-shared/ipc/wsTransport.js';
+import { WireReader } from '../../src-shared/ipc/wire.js';
+import {
+  encodeInvoke,
+  requestTimeoutMessage,
+  sendWireMessage,
+  timeoutFor,
+  unreadableAnswer,
+  wireData,
+  type RequestTimeout,
+  type WebSocketLike,
+} from '../../src-shared/ipc/wsTransport.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -53,25 +64,33 @@ export class ConnectionLostError extends Error {
   }
 }
 
+/** Thrown (as a rejection) when the server has not answered a call within its timeout. */
+export class RequestTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestTimeoutError';
+  }
+}
+
 export interface ReconnectOptions {
   /** Delays before successive reconnect attempts; the last one repeats. */
   retryDelaysMs?: number[];
   /** How long a call made while disconnected waits for the connection before it is rejected. */
   queueTimeoutMs?: number;
+  /** How long a sent call waits for its answer (default 120 s; a number or one per channel). */
+  requestTimeoutMs?: RequestTimeout;
   setTimer?: (callback: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
 
 const SOCKET_OPEN = 1;
 
-interface PendingCall {
+interface Call {
   resolve: (envelope: Envelope<unknown>) => void;
   reject: (error: Error) => void;
   channel: string;
-}
-
-interface QueuedCall extends PendingCall {
   payload: unknown;
+  /** The queue timer while waiting for a connection, then the answer timer. */
   timer: unknown;
 }
 
@@ -90,8 +109,8 @@ export function createReconnectingTransport(
   let attempt = 0;
   let retryTimer: unknown = null;
   let nextId = 1;
-  const pending = new Map<number, PendingCall>();
-  const queued: QueuedCall[] = [];
+  const pending = new Map<number, Call>();
+  const queued: Call[] = [];
   const eventListeners = new Map<string, Set<(payload: unknown) => void>>();
   const stateListeners = new Set<(change: ConnectionChange) => void>();
 
@@ -101,8 +120,29 @@ export function createReconnectingTransport(
     for (const listener of [...stateListeners]) listener({ state: next, reconnected });
   }
 
-  function send(id: number, channel: string, payload: unknown): void {
-    socket!.send(encodeWire({ type: 'invoke', id, channel, payload }));
+  /** Send a call on the open socket and start its answer timer. */
+  function send(call: Call): void {
+    const id = nextId++;
+    const message = encodeInvoke(id, call.channel, call.payload);
+    // the payload itself cannot travel (too deep, too large): answer at once, nothing was sent
+    if ('ok' in message) return call.resolve(message);
+    call.payload = null; // the frame holds it now; do not keep a second reference while waiting
+    const ms = timeoutFor(options.requestTimeoutMs, call.channel);
+    call.timer = setTimer(() => {
+      if (pending.get(id) !== call) return;
+      pending.delete(id);
+      call.reject(new RequestTimeoutError(`${requestTimeoutMessage(call.channel, ms)} It may still be working; try again in a moment.`));
+    }, ms);
+    pending.set(id, call);
+    sendWireMessage(socket!, message);
+  }
+
+  function settle(id: number, envelope: Envelope<unknown>): void {
+    const call = pending.get(id);
+    if (!call) return; // timed out already, or a stale id
+    pending.delete(id);
+    clearTimer(call.timer);
+    call.resolve(envelope);
   }
 
   function connect(): void {
@@ -114,8 +154,30 @@ export function createReconnectingTransport(
       return;
     }
     socket = current;
+    current.binaryType = 'arraybuffer';
     let opened = false;
     let ended = false;
+    const reader = new WireReader({
+      frame(frame) {
+        if (frame.type === 'result' && typeof frame.id === 'number') {
+          settle(frame.id, frame.envelope as Envelope<unknown>);
+        } else if (frame.type === 'event' && isEventChannel(frame.channel)) {
+          for (const listener of [...(eventListeners.get(frame.channel) ?? [])]) {
+            try {
+              listener(frame.payload);
+            } catch (error) {
+              // one faulty listener must not starve the others
+              console.error(`GainLab: listener for ${frame.channel} failed`, error);
+            }
+          }
+        }
+      },
+      refused(refusal) {
+        const call = refusal.id === null ? undefined : pending.get(refusal.id);
+        if (call) settle(refusal.id!, unreadableAnswer(call.channel, refusal));
+        else console.error(`GainLab: ignored a message from the server that could not be read: ${refusal.message}`);
+      },
+    });
 
     current.addEventListener('open', () => {
       if (socket !== current) return;
@@ -127,36 +189,15 @@ export function createReconnectingTransport(
       // flush calls that waited for the connection, in the order they were made
       for (const call of queued.splice(0)) {
         clearTimer(call.timer);
-        const id = nextId++;
-        pending.set(id, call);
-        send(id, call.channel, call.payload);
+        send(call);
       }
     });
 
     current.addEventListener('message', (event: { data: unknown }) => {
-      if (socket !== current || typeof event.data !== 'string') return;
-      let frame: ServerFrame;
-      try {
-        frame = decodeWire(event.data) as ServerFrame;
-      } catch {
-        return; // a malformed frame is the server's bug; never let it break the page
-      }
-      if (frame.type === 'result') {
-        const call = pending.get(frame.id);
-        if (call) {
-          pending.delete(frame.id);
-          call.resolve(frame.envelope);
-        }
-      } else if (frame.type === 'event' && isEventChannel(frame.channel)) {
-        for (const listener of [...(eventListeners.get(frame.channel) ?? [])]) {
-          try {
-            listener(frame.payload);
-          } catch (error) {
-            // one faulty listener must not starve the others
-            console.error(`GainLab: listener for ${frame.channel} failed`, error);
-          }
-        }
-      }
+      if (socket !== current) return;
+      const data = wireData(event.data);
+      // a malformed message is the server's bug; the reader reports it and never throws
+      if (data !== null) reader.read(data);
     });
 
     const onEnd = (): void => {
@@ -165,6 +206,7 @@ export function createReconnectingTransport(
       socket = null;
       for (const [id, call] of pending) {
         pending.delete(id);
+        clearTimer(call.timer);
         call.reject(
           new ConnectionLostError(
             `The connection to the GainLab server closed before "${call.channel}" was answered. ` +
@@ -202,13 +244,11 @@ export function createReconnectingTransport(
           reject(new ConnectionLostError('The connection to the GainLab server was closed.'));
           return;
         }
+        const call: Call = { resolve: resolveUntyped, reject, channel, payload: request, timer: null };
         if (socket && socket.readyState === SOCKET_OPEN && state === 'open') {
-          const id = nextId++;
-          pending.set(id, { resolve: resolveUntyped, reject, channel });
-          send(id, channel, request);
+          send(call);
           return;
         }
-        const call: QueuedCall = { resolve: resolveUntyped, reject, channel, payload: request, timer: null };
         call.timer = setTimer(() => {
           const index = queued.indexOf(call);
           if (index >= 0) queued.splice(index, 1);
@@ -249,6 +289,7 @@ export function createReconnectingTransport(
       socket = null;
       for (const [id, call] of pending) {
         pending.delete(id);
+        clearTimer(call.timer);
         call.reject(new ConnectionLostError('The connection to the GainLab server was closed.'));
       }
       current?.close();

@@ -15,6 +15,7 @@ export const CHANNELS = {
   jobsList: 'jobs:list',
   jobsGet: 'jobs:get',
   jobsRemove: 'jobs:remove',
+  jobsClearFinished: 'jobs:clear-finished',
   simulateRun: 'simulate:run',
   projectNew: 'project:new',
   projectOpen: 'project:open',
@@ -27,13 +28,22 @@ export const CHANNELS = {
   projectUpdate: 'project:update',
   projectImport: 'project:import',
   projectExport: 'project:export',
+  // the open project's items by id (the summary leaves their bulk arrays out), edits and history
+  projectNetwork: 'project:network',
+  projectRun: 'project:run',
+  projectLibrary: 'project:library',
+  projectResult: 'project:result',
+  projectEditItem: 'project:edit-item',
+  projectDependents: 'project:dependents',
+  projectRemoveItems: 'project:remove-items',
+  projectUndo: 'project:undo',
+  projectRedo: 'project:redo',
+  projectPending: 'project:pending',
+  projectDiscardRecovery: 'project:discard-recovery',
+  runsRecipe: 'runs:recipe',
   // motor primitives (model-spec §9)
   primitivesCreateLibrary: 'primitives:create-library',
   primitivesFit: 'primitives:fit',
-  primitivesRemoveLibrary: 'primitives:remove-library',
-  // speed manifolds (model-spec §10)
-  speedStoreManifold: 'speed:store-manifold',
-  speedRemoveManifold: 'speed:remove-manifold',
 } as const;
 
 export const EVENTS = {

@@ -29,7 +29,9 @@
  */
 import { z } from 'zod';
 import { CHANNELS, EVENTS } from './channels.js';
-import type { Project, ProjectNetwork, TargetMovement } from '../project/schema.js';
+import type { ExperimentResultRecord, PrimitiveLibrary, ProjectNetwork, TargetMovement, TrainingRun } from '../project/schema.js';
+import type { ProjectView } from '../project/view.js';
+import { COLLECTIONS } from '../project/edits.js';
 // --- experiment jobs (a paper experiment definition run by name; experimentContract.ts) ---
 import { experimentJobResultSchema, experimentRequestSchema } from './experimentContract.js';
 export * from './experimentContract.js';
@@ -104,9 +106,17 @@ export function messageForError(code: ErrorCode, message: string): string {
 
 // z.custom rather than z.instanceof: keeps the element type Float64Array<ArrayBufferLike>, so arrays
 // over SharedArrayBuffer or from the model's buffers type-check too.
-export const float64ArraySchema = z.custom<Float64Array>((value) => value instanceof Float64Array, {
-  message: 'expected a Float64Array',
-});
+export const float64ArraySchema = z
+  .custom<Float64Array>((value) => value instanceof Float64Array, { message: 'expected a Float64Array' })
+  // finite by contract: a NaN or ±Infinity in a request never reaches a job or the project
+  .superRefine((array, ctx) => {
+    for (let i = 0; i < array.length; i++) {
+      if (!Number.isFinite(array[i])) {
+        ctx.addIssue({ code: 'custom', message: `entry ${i} is ${array[i]}; only finite numbers are accepted` });
+        return;
+      }
+    }
+  });
 export const uint8ArraySchema = z.custom<Uint8Array>((value) => value instanceof Uint8Array, {
   message: 'expected a Uint8Array',
 });
@@ -234,22 +244,38 @@ export const targetMovementSchema: z.ZodType<TargetMovement> = z
     path: ['values'],
   });
 
-function looksLikeProject(value: unknown): value is Project {
+function looksLikeProject(value: unknown): value is ProjectView {
   if (value === null || typeof value !== 'object') return false;
   const p = value as Record<string, unknown>;
   return typeof p.name === 'string' && Array.isArray(p.networks) && Array.isArray(p.targets) && Array.isArray(p.runs);
 }
 
+export const itemRefSchema = z.strictObject({ collection: z.enum(COLLECTIONS), id });
+export const namedItemSchema = z.object({ collection: z.enum(COLLECTIONS), id, name: z.string() });
+
 /**
- * The open project as the renderer sees it: the full in-memory `Project` (src-shared/project/schema.ts;
- * typed arrays intact) plus where it lives and whether it has unsaved changes.
+ * The open project as the renderer sees it: its view (src-shared/project/view.ts: everything but
+ * the bulk arrays, which are fetched by id), where it lives, whether it has unsaved changes, what
+ * Undo / Redo would do, how the last autosave went and results waiting from closed sessions.
+ * Main answers with the same object until the project changes (revision).
  */
 export const projectSummarySchema = z.object({
   /** Absolute path of the file, or null for an unsaved project. */
   path: z.string().nullable(),
   name: z.string(),
   dirty: z.boolean(),
-  project: z.custom<Project>(looksLikeProject, { message: 'not a GainLab project' }),
+  /** Grows with every change of the open project (a new project starts again from 1). */
+  revision: z.number().int(),
+  project: z.custom<ProjectView>(looksLikeProject, { message: 'not a GainLab project' }),
+  /** What Undo / Redo would undo / redo ("Delete target “Reach”"), or null. */
+  undo: z.string().nullable(),
+  redo: z.string().nullable(),
+  /** The recovery copy: written (at), failed (message; the user must know the work is not safe), or not needed. */
+  autosave: z.object({ state: z.enum(['idle', 'saved', 'failed']), at: z.number().nullable(), message: z.string().nullable() }),
+  /** Results of jobs that finished while this project was closed, waiting to be added or discarded. */
+  pending: z.object({ count: z.number().int(), labels: z.array(z.string()) }).nullable(),
+  /** Unsaved changes to this file autosaved by an earlier session (restore with project:recover + key). */
+  recoveryOffer: z.object({ key: z.string(), savedAt: z.number(), name: z.string() }).nullable(),
 });
 export type ProjectSummary = z.infer<typeof projectSummarySchema>;
 
@@ -264,6 +290,11 @@ export const groupsSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('random'), count: z.number().int().min(1).max(MAX_N), seed: z.number().int().optional() }),
   /** Explicit labels 0..G−1 per neuron (e.g. specialised groups from k-means). */
   z.object({ kind: z.literal('explicit'), labels: z.array(z.number().int().min(0)).max(MAX_N) }),
+  /**
+   * Specialised groups [GainLab definition, model-spec §7]: k-means of the gain changes of
+   * neuron-specific runs of the project, computed in main from the runs' best gains.
+   */
+  z.object({ kind: z.literal('specialised'), count: z.number().int().min(1).max(MAX_N), runIds: z.array(id).min(1).max(64) }),
 ]);
 export type GroupsSpec = z.infer<typeof groupsSpecSchema>;
 
@@ -310,6 +341,8 @@ export const trainingRequestSchema = z.strictObject({
    */
   trainable: z.enum(['gains', 'x0', 'W', 'rank1']).default('gains'),
   label: z.string().max(200).optional(),
+  /** What the run is for, as the project's runs browser shows it (default: training). */
+  purpose: z.enum(['train', 'refine', 'library']).default('train'),
 });
 export type TrainingRequest = z.input<typeof trainingRequestSchema>;
 export type TrainingOptions = z.output<typeof trainingRequestSchema>;
@@ -468,6 +501,13 @@ export const jobSummarySchema = z.object({
   error: errorInfoSchema.nullable(),
   /** Experiment jobs: the definition's latest progress message ("target 2/3: training x0 …"). */
   message: z.string().optional(),
+  /** The project the job belongs to (its result goes there), or null (not a project's job). */
+  projectId: z.string().nullable(),
+  projectName: z.string().nullable(),
+  /** Queued jobs: 1 = next to start. */
+  queuePosition: z.number().int().nullable(),
+  /** Running jobs: ms left at the rate measured so far (null until it can be estimated). */
+  etaMs: z.number().nullable(),
 });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 
@@ -658,6 +698,11 @@ export const invokeContract = {
     request: z.strictObject({ jobId: id }),
     response: z.object({ jobId: id }),
   },
+  /** Forget every finished job (of one project, or of all); running and queued jobs stay. */
+  [CHANNELS.jobsClearFinished]: {
+    request: z.strictObject({ projectId: z.string().max(200).nullable().optional() }),
+    response: z.object({ removed: z.number().int() }),
+  },
   [CHANNELS.simulateRun]: {
     request: simulateRequestSchema,
     response: simulateResponseSchema,
@@ -696,11 +741,19 @@ export const invokeContract = {
     response: z.object({ path: z.string() }),
   },
   /** Restore the autosaved copy of the last session, if there is one (null otherwise). */
+  /**
+   * Recovery copies (autosaved unsaved work of an earlier session). Without `key`: the newest copy
+   * of another session (offered at start). With `restore`, that copy (or the one named by `key`)
+   * becomes the open project (unsaved, bound to its file); the copy stays until a save or Discard.
+   */
   [CHANNELS.projectRecover]: {
-    request: z.strictObject({ restore: z.boolean().default(false) }),
+    request: z.strictObject({ restore: z.boolean().default(false), key: z.string().max(200).optional() }),
     response: z.object({
       available: z.boolean(),
       savedAt: z.number().nullable(),
+      name: z.string().nullable(),
+      key: z.string().nullable(),
+      originalPath: z.string().nullable(),
       project: projectSummarySchema.nullable(),
     }),
   },
@@ -708,17 +761,17 @@ export const invokeContract = {
     request: empty,
     response: projectSummarySchema,
   },
-  /** Add or replace networks/targets, remove by id, rename; marks the project dirty. */
+  /**
+   * Add or replace networks/targets, rename the project, edit its notes (undoable; marks the
+   * project dirty). Removals go through project:remove-items (dependents, confirmation, undo);
+   * job results enter the project from main when their job finishes, never through this channel.
+   */
   [CHANNELS.projectUpdate]: {
     request: z.strictObject({
       name: z.string().max(200).optional(),
       notes: z.string().max(100_000).optional(),
       upsertNetworks: z.array(projectNetworkSchema).max(32).optional(),
       upsertTargets: z.array(targetMovementSchema).max(256).optional(),
-      removeNetworkIds: z.array(id).optional(),
-      removeTargetIds: z.array(id).optional(),
-      /** Store a finished training job's result in the project as a run. */
-      addRunFromJob: z.strictObject({ jobId: id }).optional(),
       /**
        * Add the network of a finished SOC job: initial conditions from its observability Gramian
        * (model-spec §3, top `initialConditions` eigenvectors) and, when a target is named, a readout
@@ -733,6 +786,28 @@ export const invokeContract = {
         })
         .optional(),
       /**
+       * Add a network from arrays (e.g. .npy files of the published layout): main checks them,
+       * computes Gramian initial conditions in a worker when no x0 is given (model-spec §3), and
+       * adds it without a readout fit (the given readout, or none).
+       */
+      importNetwork: z
+        .strictObject({
+          name: z.string().trim().min(1).max(200),
+          n: z.number().int().min(4).max(MAX_N).refine((n) => n % 2 === 0, 'N must be even (first half excitatory)'),
+          W: float64ArraySchema,
+          x0: float64ArraySchema.optional(),
+          readout: z.strictObject({ channels: z.number().int().min(1).max(64), weights: float64ArraySchema }).optional(),
+          initialConditions: z.number().int().min(1).max(16).default(1),
+          origin: z.string().max(200).default('imported'),
+        })
+        .refine((r) => r.W.length === r.n * r.n, { message: 'W must have n·n entries', path: ['W'] })
+        .refine((r) => !r.x0 || r.x0.length === r.n, { message: 'x0 must have n entries', path: ['x0'] })
+        .refine((r) => !r.readout || r.readout.weights.length === r.readout.channels * (1 + r.n / 2), {
+          message: 'readout weights must have channels·(1 + n/2) entries',
+          path: ['readout', 'weights'],
+        })
+        .optional(),
+      /**
        * Recompute a network's initial conditions (top `initialConditions` eigenvectors of its
        * observability Gramian, model-spec §3) and, when a target is named, fit its readout to that
        * target by NNLS with all gains 1 (model-spec §2). Without a target the readout is kept.
@@ -744,7 +819,6 @@ export const invokeContract = {
           fitReadoutToTargetId: id.optional(),
         })
         .optional(),
-      removeRunIds: z.array(id).optional(),
     }),
     response: projectSummarySchema,
   },
@@ -756,6 +830,70 @@ export const invokeContract = {
   /** The current project as file bytes (web mode download). */
   [CHANNELS.projectExport]: {
     request: empty,
+    response: z.object({ fileName: z.string(), bytes: uint8ArraySchema }),
+  },
+  // --- the open project's items by id: the summary leaves their bulk arrays out (project/view.ts) ---
+  [CHANNELS.projectNetwork]: {
+    request: z.strictObject({ networkId: id }),
+    response: z.custom<ProjectNetwork>(),
+  },
+  [CHANNELS.projectRun]: {
+    request: z.strictObject({ runId: id }),
+    response: z.custom<TrainingRun>(),
+  },
+  [CHANNELS.projectLibrary]: {
+    request: z.strictObject({ libraryId: id }),
+    response: z.custom<PrimitiveLibrary>(),
+  },
+  [CHANNELS.projectResult]: {
+    request: z.strictObject({ resultId: id }),
+    response: z.custom<ExperimentResultRecord>(),
+  },
+  /** Rename an item or change its notes (undoable). */
+  [CHANNELS.projectEditItem]: {
+    request: z.strictObject({
+      item: itemRefSchema,
+      name: z.string().trim().min(1).max(200).optional(),
+      notes: z.string().max(100_000).optional(),
+    }),
+    response: projectSummarySchema,
+  },
+  /** What removing these items would take with it, and the jobs still using them (for the confirmation). */
+  [CHANNELS.projectDependents]: {
+    request: z.strictObject({ items: z.array(itemRefSchema).min(1).max(1000) }),
+    response: z.object({
+      items: z.array(namedItemSchema),
+      dependents: z.array(namedItemSchema),
+      runningJobs: z.array(z.object({ jobId: id, label: z.string() })),
+    }),
+  },
+  /**
+   * Remove items (undoable). With dependents (runs that use a removed target, …) the request must
+   * say `withDependents: true`, or it is refused; items a running job uses are refused.
+   */
+  [CHANNELS.projectRemoveItems]: {
+    request: z.strictObject({ items: z.array(itemRefSchema).min(1).max(1000), withDependents: z.boolean().default(false) }),
+    response: projectSummarySchema,
+  },
+  /** Undo / redo the last edit of the open project (job results are not edits and stay). */
+  [CHANNELS.projectUndo]: { request: empty, response: projectSummarySchema },
+  [CHANNELS.projectRedo]: { request: empty, response: projectSummarySchema },
+  /** Add (or discard) the results of jobs that finished while this project was closed. */
+  [CHANNELS.projectPending]: {
+    request: z.strictObject({ action: z.enum(['add', 'discard']) }),
+    response: projectSummarySchema,
+  },
+  /**
+   * Discard a recovery copy: the one named by `key` (an offered copy the user declined), or without
+   * it the open project's own copy (the user chose "Don't save").
+   */
+  [CHANNELS.projectDiscardRecovery]: {
+    request: z.strictObject({ key: z.string().max(200).optional() }),
+    response: z.object({ discarded: z.boolean() }),
+  },
+  /** A stored run's recipe (.zip of the recipe JSON and its .npy files; `gainlab run` repeats it). */
+  [CHANNELS.runsRecipe]: {
+    request: z.strictObject({ runId: id }),
     response: z.object({ fileName: z.string(), bytes: uint8ArraySchema }),
   },
   // --- motor primitives ---
@@ -776,21 +914,6 @@ export const invokeContract = {
     request: primitivesFitRequestSchema,
     response: primitivesFitResponseSchema,
   },
-  /** Remove a library from the open project (its runs stay). */
-  [CHANNELS.primitivesRemoveLibrary]: {
-    request: z.strictObject({ libraryId: id }),
-    response: projectSummarySchema,
-  },
-  // --- speed manifolds ---
-  /** Store a finished (or cancelled) speed job's manifold in the open project (id = job id; replaces an earlier copy). */
-  [CHANNELS.speedStoreManifold]: {
-    request: z.strictObject({ jobId: id, name: z.string().min(1).max(200).optional() }),
-    response: z.object({ manifoldId: id, project: projectSummarySchema }),
-  },
-  [CHANNELS.speedRemoveManifold]: {
-    request: z.strictObject({ manifoldId: id }),
-    response: projectSummarySchema,
-  },
 } as const;
 
 export const eventContract = {
@@ -810,6 +933,8 @@ export const eventContract = {
       .optional(),
     /** Experiment jobs: the definition's latest progress message. */
     message: z.string().optional(),
+    /** ms left at the rate measured so far (JobSummary.etaMs). */
+    etaMs: z.number().nullable().optional(),
   }),
   /** Exactly once per job. A cancelled job carries its partial result. */
   [EVENTS.jobsFinished]: z.object({

@@ -11,6 +11,10 @@
  * beyond ±2^53 lose precision in the conversion. Everything else — object or structured dtypes,
  * complex, strings, bad magic, malformed headers, truncated data — throws NpyError with a one-line
  * message saying what is wrong.
+ *
+ * Untrusted input: a header longer than NPY_MAX_HEADER_BYTES (10 000, numpy's own limit) is refused
+ * before it is read, the header is parsed in one linear pass (no regular expressions over it), and
+ * the data size is checked against the bytes present before anything is allocated.
  */
 
 export class NpyError extends Error {
@@ -72,24 +76,112 @@ function dtypeReader(descr: string): DtypeReader {
   throw new NpyError(`npy: unsupported dtype '${descr}'`);
 }
 
-function parseHeader(text: string): { descr: string; fortranOrder: boolean; shape: number[] } {
-  const descrMatch = /['"]descr['"]\s*:\s*(['"])(.*?)\1/.exec(text);
-  if (!descrMatch) {
-    if (/['"]descr['"]\s*:\s*\[/.test(text)) throw new NpyError('npy: structured dtypes are not supported');
-    throw new NpyError("npy: header has no 'descr' entry");
+/** numpy's own limit on header length for files it does not trust (numpy.lib.format, max_header_size). */
+export const NPY_MAX_HEADER_BYTES = 10_000;
+
+/**
+ * The header dict, parsed in one left-to-right pass over its bytes (linear time whatever it holds):
+ * `{'descr': '<f8', 'fortran_order': False, 'shape': (200, 200), }`, keys in any order, either
+ * quote, optional trailing comma, then spaces, an optional `# comment` and the newline. Only these
+ * three keys, as numpy requires.
+ */
+function parseHeader(bytes: Uint8Array, start: number, end: number): { descr: string; fortranOrder: boolean; shape: number[] } {
+  let pos = start;
+  const char = (): string => (pos < end ? String.fromCharCode(bytes[pos]) : '');
+  const skipSpace = (): void => {
+    while (pos < end && (bytes[pos] === 0x20 || bytes[pos] === 0x09 || bytes[pos] === 0x0a || bytes[pos] === 0x0d)) pos++;
+  };
+  const fail = (what: string): never => {
+    throw new NpyError(`npy: malformed header (${what} at byte ${pos - start})`);
+  };
+  const expect = (c: string): void => {
+    if (char() !== c) fail(`expected '${c}'`);
+    pos++;
+  };
+  const readString = (): string => {
+    const quote = char();
+    if (quote !== "'" && quote !== '"') fail('expected a quoted string');
+    const from = ++pos;
+    while (pos < end && bytes[pos] !== bytes[from - 1]) {
+      if (bytes[pos] === 0x5c) fail('escapes are not supported');
+      pos++;
+    }
+    if (pos >= end) fail('unterminated string');
+    let text = '';
+    for (let i = from; i < pos; i++) text += String.fromCharCode(bytes[i]);
+    pos++;
+    return text;
+  };
+  const readWord = (): string => {
+    const from = pos;
+    for (; pos < end; pos++) {
+      const b = bytes[pos];
+      const wordChar = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f;
+      if (!wordChar) break;
+    }
+    let word = '';
+    for (let i = from; i < pos; i++) word += String.fromCharCode(bytes[i]);
+    return word;
+  };
+  const readShape = (): number[] => {
+    expect('(');
+    const shape: number[] = [];
+    for (;;) {
+      skipSpace();
+      if (char() === ')') break;
+      const word = readWord();
+      const digits = word.endsWith('L') ? word.slice(0, -1) : word;
+      if (!/^\d{1,16}$/.test(digits) || !Number.isSafeInteger(Number(digits))) {
+        throw new NpyError(`npy: bad shape entry '${(word || char()).slice(0, 20)}' in header`);
+      }
+      shape.push(Number(digits));
+      skipSpace();
+      if (char() === ',') pos++;
+      else if (char() !== ')') fail("expected ',' or ')' in the shape");
+      if (shape.length > 32) fail('more than 32 dimensions');
+    }
+    pos++;
+    return shape;
+  };
+
+  let descr: string | undefined;
+  let fortranOrder: boolean | undefined;
+  let shape: number[] | undefined;
+  skipSpace();
+  expect('{');
+  for (;;) {
+    skipSpace();
+    if (char() === '}') break;
+    const key = readString();
+    skipSpace();
+    expect(':');
+    skipSpace();
+    if (key === 'descr') {
+      if (char() === '[') throw new NpyError('npy: structured dtypes are not supported');
+      descr = readString();
+    } else if (key === 'fortran_order') {
+      const word = readWord();
+      if (word !== 'True' && word !== 'False') fail("fortran_order must be True or False");
+      fortranOrder = word === 'True';
+    } else if (key === 'shape') {
+      shape = readShape();
+    } else {
+      throw new NpyError(`npy: header has an unexpected entry '${key.slice(0, 40)}' (numpy writes only descr, fortran_order and shape)`);
+    }
+    skipSpace();
+    if (char() === ',') pos++;
+    else if (char() !== '}') fail("expected ',' or '}'");
   }
-  const fortranMatch = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text);
-  if (!fortranMatch) throw new NpyError("npy: header has no 'fortran_order' entry");
-  const shapeMatch = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text);
-  if (!shapeMatch) throw new NpyError("npy: header has no 'shape' entry");
-  const shape: number[] = [];
-  for (const part of shapeMatch[1].split(',')) {
-    const trimmed = part.trim().replace(/L$/, '');
-    if (trimmed === '') continue;
-    if (!/^\d+$/.test(trimmed)) throw new NpyError(`npy: bad shape entry '${trimmed}' in header`);
-    shape.push(Number(trimmed));
-  }
-  return { descr: descrMatch[2], fortranOrder: fortranMatch[1] === 'True', shape };
+  pos++;
+  // after the dict: spaces, an optional comment, the newline
+  skipSpace();
+  if (char() === '#') while (pos < end && bytes[pos] !== 0x0a) pos++;
+  skipSpace();
+  if (pos !== end) fail('unexpected text after the header dict');
+  if (descr === undefined) throw new NpyError("npy: header has no 'descr' entry");
+  if (fortranOrder === undefined) throw new NpyError("npy: header has no 'fortran_order' entry");
+  if (shape === undefined) throw new NpyError("npy: header has no 'shape' entry");
+  return { descr, fortranOrder, shape };
 }
 
 /** Reorder Fortran-order values (first index fastest) into C order (last index fastest). */
@@ -119,7 +211,15 @@ function fortranToC(values: Float64Array, shape: number[]): Float64Array {
   return out;
 }
 
-export function parseNpy(bytes: Uint8Array): ParsedNpy {
+/** Platform byte order (every current platform is little-endian; checked, not assumed). */
+const LITTLE_ENDIAN = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;
+
+export interface ParseNpyOptions {
+  /** Longest header accepted (default NPY_MAX_HEADER_BYTES, numpy's limit for untrusted files). */
+  maxHeaderBytes?: number;
+}
+
+export function parseNpy(bytes: Uint8Array, options: ParseNpyOptions = {}): ParsedNpy {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new NpyError('npy: not a .npy file (bad magic bytes)');
   }
@@ -138,13 +238,15 @@ export function parseNpy(bytes: Uint8Array): ParsedNpy {
   } else {
     throw new NpyError(`npy: unsupported format version ${major}.${minor}`);
   }
+  const maxHeader = options.maxHeaderBytes ?? NPY_MAX_HEADER_BYTES;
+  if (headerLength > maxHeader) {
+    throw new NpyError(`npy: the header is ${headerLength} bytes long; at most ${maxHeader} are read (numpy's own limit for untrusted files)`);
+  }
   const dataStart = headerStart + headerLength;
   if (bytes.length < dataStart) throw new NpyError('npy: truncated header');
-  // Byte-wise (latin1) decoding: every key and value we read is ASCII, and a v3.0 UTF-8 header
+  // Byte-wise (latin1) reading: every key and value we read is ASCII, and a v3.0 UTF-8 header
   // only differs in bytes ≥ 0x80, which can only appear inside entries we do not support anyway.
-  let headerText = '';
-  for (let i = headerStart; i < dataStart; i++) headerText += String.fromCharCode(bytes[i]);
-  const { descr, fortranOrder, shape } = parseHeader(headerText);
+  const { descr, fortranOrder, shape } = parseHeader(bytes, headerStart, dataStart);
   const reader = dtypeReader(descr);
   const count = shape.reduce((a, b) => a * b, 1);
   const needed = count * reader.itemSize;
@@ -152,8 +254,10 @@ export function parseNpy(bytes: Uint8Array): ParsedNpy {
     throw new NpyError(`npy: truncated data (shape (${shape.join(', ')}) needs ${needed} bytes, file has ${bytes.length - dataStart})`);
   }
   let data: Float64Array = new Float64Array(count);
-  if (descr === '<f8') {
-    for (let i = 0; i < count; i++) data[i] = view.getFloat64(dataStart + 8 * i, true);
+  if (descr === '<f8' || (descr === '=f8' && LITTLE_ENDIAN)) {
+    const offset = bytes.byteOffset + dataStart;
+    if (LITTLE_ENDIAN && offset % 8 === 0) data.set(new Float64Array(bytes.buffer, offset, count));
+    else for (let i = 0; i < count; i++) data[i] = view.getFloat64(dataStart + 8 * i, true);
   } else {
     for (let i = 0; i < count; i++) data[i] = reader.read(view, dataStart + reader.itemSize * i);
   }

@@ -1,23 +1,34 @@
 /**
- * .gainlab archive encoding and decoding (zip via fflate, arrays as NumPy .npy via model/npy.ts).
- * No node imports: the CLI, the main process, workers and the renderer (web-mode upload/download)
- * all read and write project files with this code.
+ * .gainlab archive encoding and decoding (zip via fflate and zipReader.ts, arrays as NumPy .npy via
+ * model/npy.ts). No node imports: the CLI, the main process, workers and the renderer (web-mode
+ * upload/download) all read and write project files with this code.
  *
  * decodeProject checks, in this order, and throws ProjectFileError with a code naming the first
- * problem: zip magic (not-zip) → archive integrity incl. CRC-32 of every entry (corrupt-zip) →
- * project.json present (not-gainlab) → valid JSON (invalid-json) → kind (not-gainlab) → format
- * version (newer-version; older ones are migrated) → schema (invalid-schema, names the field) →
- * each array: shape in project.json vs the fields (shape-mismatch), present (missing-array),
- * complete (truncated-array), readable (bad-array), shape in the .npy vs project.json
- * (shape-mismatch), finite (non-finite) → references between items (bad-reference).
+ * problem. Nothing is inflated before the step that needs it, and nothing beyond its bound
+ * (limits.ts PROJECT_LIMITS):
+ *  1. the zip's central directory (zipReader.ts): not-zip, corrupt-zip, unsupported-zip (zip64,
+ *     several disks, encryption), unsafe-entry (".." parts, absolute paths, backslashes,
+ *     duplicate names — also of entries that are never read), too-large (entry count);
+ *  2. project.json: present (not-gainlab), declared size ≤ 64 MiB and inflated with that cap
+ *     (too-large), CRC-32 (corrupt-zip), valid JSON (invalid-json), kind (not-gainlab), format
+ *     version (newer-version; older ones are migrated), schema with every string, count and free
+ *     JSON value bounded (invalid-schema, names the field);
+ *  3. every array reference, before any array is inflated: shape in project.json vs the fields
+ *     (shape-mismatch), present (missing-array), the entry's declared size within what its shape
+ *     needs as a .npy (too-large), the total over every reference ≤ 2 GiB and the number of
+ *     references (too-large);
+ *  4. each array: inflated with its cap and CRC-checked (corrupt-zip), complete (truncated-array),
+ *     readable .npy with a header ≤ 10 000 bytes (bad-array), shape in the .npy vs project.json
+ *     (shape-mismatch), finite (non-finite);
+ *  5. references between items (bad-reference).
+ * Entries project.json does not reference are never inflated; they are listed in `ignoredEntries`.
  */
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
-import { encodeNpy, NpyError, parseNpy } from '../model/npy.js';
+import { strFromU8, strToU8, zipSync, type Zippable } from 'fflate';
+import { encodeNpy, NPY_MAX_HEADER_BYTES, NpyError, parseNpy } from '../model/npy.js';
 import { ProjectFileError } from './errors.js';
+import { jsonTextProblem } from './jsonValue.js';
+import { archiveLimits, bytesText, countText, type ArchiveLimits } from './limits.js';
 import { documentVersion, migrateProjectDocument, migrationContext, type MigrationContext } from './migrations.js';
-
-/** The archive's files by path. */
-type ArchiveFiles = Map<string, Uint8Array>;
 import {
   describeZodIssues,
   PROJECT_JSON_NAME,
@@ -36,17 +47,24 @@ import {
 import { firstNonFinite, nonFiniteError, shapesEqual, shapeText, validateProject } from './validate.js';
 import { speedManifoldFromJson, speedManifoldToJson } from './speedManifoldRecord.js';
 import { experimentResultFromJson, experimentResultToJson } from './experimentResultRecord.js';
+import { ZipArchive, type ZipEntry } from './zipReader.js';
+
+export { crc32 } from './zipReader.js';
 
 export interface EncodeProjectOptions {
   /** Recorded in project.json as writtenBy.version. */
   appVersion?: string;
   /** Deflate level 0–9 (default 6). */
   level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+  /** Bounds of the archive (default PROJECT_LIMITS); a file is written only if it reopens within them. */
+  limits?: Partial<ArchiveLimits>;
 }
 
 export interface DecodeProjectOptions {
   /** Named in error messages ("example.gainlab": …). */
   fileName?: string;
+  /** Bounds of the archive (default PROJECT_LIMITS). */
+  limits?: Partial<ArchiveLimits>;
 }
 
 export interface DecodedProject {
@@ -55,6 +73,8 @@ export interface DecodedProject {
   fromVersion: number;
   /** "GainLab 0.1.0", or null. */
   writtenBy: string | null;
+  /** Entries of the zip that project.json does not reference (never inflated, not part of the project). */
+  ignoredEntries: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,12 +170,14 @@ export function projectToEntries(project: Project, options: EncodeProjectOptions
         errorCurve: put(`runs/${i}/session_${k}/error_curve`, session.errorCurve, [session.errorCurve.length]),
         bestGains: put(`runs/${i}/session_${k}/best_gains`, session.bestGains, [session.bestGains.length]),
         output: session.output ? putNd(`runs/${i}/session_${k}/output`, session.output) : null,
+        ...(session.bestParameters ? { bestParameters: put(`runs/${i}/session_${k}/best_parameters`, session.bestParameters, [session.bestParameters.length]) } : {}),
       })),
       status: run.status,
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,
       notes: run.notes,
       purpose: run.purpose,
+      ...(run.initialGains ? { initialGains: put(`runs/${i}/initial_gains`, run.initialGains, [run.initialGains.length]) } : {}),
     })),
     primitiveLibraries: project.primitiveLibraries.map((library, i) => ({
       id: library.id,
@@ -169,10 +191,17 @@ export function projectToEntries(project: Project, options: EncodeProjectOptions
     speedManifolds: project.speedManifolds.map((manifold, i) => speedManifoldToJson(manifold, i, project, putNd)),
     experimentResults: project.experimentResults.map((result, i) => experimentResultToJson(result, i, putNd)),
   };
-  // The schema is the contract for readers: never write a project.json we would refuse to read.
+  // The schema and the array limits are the contract for readers: never write a project.json we
+  // would refuse to read.
   const check = projectJsonSchema.safeParse(json);
   if (!check.success) {
     throw new ProjectFileError('invalid-schema', `cannot save: ${describeZodIssues(check.error.issues)}`);
+  }
+  try {
+    projectFromJson(json, new ArrayPlanner(null, migrationContext(new Uint8Array(0)), archiveLimits(options.limits)));
+  } catch (error) {
+    if (error instanceof ProjectFileError) throw new ProjectFileError(error.code, `cannot save: ${error.detail}`);
+    throw error;
   }
   return { json, files };
 }
@@ -180,113 +209,55 @@ export function projectToEntries(project: Project, options: EncodeProjectOptions
 /** The .gainlab bytes of a project. Throws ProjectFileError if the project is not valid (e.g. a NaN in an array). */
 export function encodeProject(project: Project, options: EncodeProjectOptions = {}): Uint8Array {
   const { json, files } = projectToEntries(project, options);
+  const limits = archiveLimits(options.limits);
   const mtime = zipDate(project.modifiedAt);
   const level = options.level ?? 6;
-  const zippable: Zippable = {
-    // project.json first, so a reader that peeks at the header finds it at once.
-    [PROJECT_JSON_NAME]: [strToU8(JSON.stringify(json, null, 2)), { level, mtime }],
+  const text = strToU8(JSON.stringify(json, null, 2));
+  if (text.length > limits.projectJsonBytes) {
+    throw new ProjectFileError(
+      'too-large',
+      `cannot save: project.json would be ${bytesText(text.length)}; a project file holds at most ${bytesText(limits.projectJsonBytes)} of it (notes, settings, figures, tables and texts together)`,
+    );
+  }
+  const problem = jsonTextProblem(text, { maxContainers: limits.projectJsonContainers, maxValues: limits.projectJsonValues });
+  if (problem) throw new ProjectFileError('too-large', `cannot save: project.json would be beyond what a project holds: ${problem}`);
+  const zip = (arrayLevel: typeof level): Uint8Array => {
+    const zippable: Zippable = {
+      // project.json first, so a reader that peeks at the header finds it at once.
+      [PROJECT_JSON_NAME]: [text, { level, mtime }],
+    };
+    for (const [path, bytes] of files) zippable[path] = [bytes, { level: arrayLevel, mtime }];
+    return zipSync(zippable, { mtime });
   };
-  for (const [path, bytes] of files) zippable[path] = [bytes, { level, mtime }];
-  return zipSync(zippable, { mtime });
+  const bytes = zip(level);
+  // Arrays that deflate far better than real data does (e.g. mostly zeros) would make the file
+  // look like a decompression bomb to the reader: store them uncompressed instead.
+  let arrayBytes = 0;
+  for (const npy of files.values()) arrayBytes += npy.length;
+  return arrayBytes > expansionCap(bytes.length, limits) ? zip(0) : bytes;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Zip integrity
-// ---------------------------------------------------------------------------------------------
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** CRC-32 of each entry as the central directory records it (fflate's unzipSync does not check them). */
-function centralDirectoryCrcs(bytes: Uint8Array): Map<string, number> | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const minEnd = Math.max(0, bytes.length - 22 - 65535);
-  let eocd = -1;
-  for (let i = bytes.length - 22; i >= minEnd; i--) {
-    if (view.getUint32(i, true) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) return null;
-  const entries = view.getUint16(eocd + 10, true);
-  let offset = view.getUint32(eocd + 16, true);
-  const crcs = new Map<string, number>();
-  for (let e = 0; e < entries; e++) {
-    if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) return null;
-    const crc = view.getUint32(offset + 16, true);
-    const nameLength = view.getUint16(offset + 28, true);
-    const extraLength = view.getUint16(offset + 30, true);
-    const commentLength = view.getUint16(offset + 32, true);
-    if (offset + 46 + nameLength > bytes.length) return null;
-    const name = strFromU8(bytes.subarray(offset + 46, offset + 46 + nameLength));
-    crcs.set(name, crc);
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return crcs;
-}
-
-function looksLikeZip(bytes: Uint8Array): boolean {
-  // Local file header "PK\x03\x04", or an empty archive's end record "PK\x05\x06".
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6));
-}
-
-function notAZip(bytes: Uint8Array): ProjectFileError {
-  const what = bytes.length === 0 ? 'the file is empty' : 'the file is not a zip archive';
-  return new ProjectFileError('not-zip', `this is not a GainLab project file: ${what} (a .gainlab file is a zip archive holding project.json and .npy arrays)`);
-}
-
-function corruptZip(reason: string): ProjectFileError {
-  return new ProjectFileError('corrupt-zip', `the project file is damaged: ${reason}. If you have a backup or a recovery copy, open that instead.`);
-}
-
-/** Unzip with integrity checks; `only` limits which entries are inflated (for peeking). */
-function readZip(bytes: Uint8Array, only?: (name: string) => boolean): ArchiveFiles {
-  if (!looksLikeZip(bytes)) throw notAZip(bytes);
-  const crcs = centralDirectoryCrcs(bytes);
-  if (!crcs) throw corruptZip('the zip archive is incomplete (its directory at the end is missing; was the file cut short?)');
-  let unzipped: Record<string, Uint8Array>;
-  try {
-    unzipped = only ? unzipSync(bytes, { filter: (file) => only(file.name) }) : unzipSync(bytes);
-  } catch (error) {
-    throw corruptZip(`the zip archive cannot be read (${error instanceof Error ? error.message : String(error)})`);
-  }
-  const files: ArchiveFiles = new Map();
-  for (const [name, data] of Object.entries(unzipped)) {
-    if (name.endsWith('/')) continue;
-    const expected = crcs.get(name);
-    if (expected !== undefined && crc32(data) !== expected) {
-      throw corruptZip(`the entry ${name} fails its checksum`);
-    }
-    files.set(name, data);
-  }
-  return files;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
 // ---------------------------------------------------------------------------------------------
 
-function parseProjectJson(files: ArchiveFiles): unknown {
-  const raw = files.get(PROJECT_JSON_NAME);
-  if (!raw) {
-    throw new ProjectFileError('not-gainlab', `this zip archive is not a GainLab project: it has no ${PROJECT_JSON_NAME}`);
-  }
+function withFileName(error: unknown, fileName: string | undefined): unknown {
+  return error instanceof ProjectFileError && fileName ? error.withFileName(fileName) : error;
+}
+
+/** project.json's bytes, inflated with its cap. */
+function readProjectJsonBytes(zip: ZipArchive, limits: ArchiveLimits): Uint8Array {
+  const entry = zip.get(PROJECT_JSON_NAME);
+  if (!entry) throw new ProjectFileError('not-gainlab', `this zip archive is not a GainLab project: it has no ${PROJECT_JSON_NAME}`);
+  return zip.read(entry, limits.projectJsonBytes, PROJECT_JSON_NAME, `the ${bytesText(limits.projectJsonBytes)} a project.json may have`);
+}
+
+function parseProjectJson(bytes: Uint8Array, limits: ArchiveLimits): unknown {
+  const problem = jsonTextProblem(bytes, { maxContainers: limits.projectJsonContainers, maxValues: limits.projectJsonValues });
+  if (problem) throw new ProjectFileError('too-large', `${PROJECT_JSON_NAME} is beyond what a project holds: ${problem}`);
   try {
-    return JSON.parse(strFromU8(raw));
+    return JSON.parse(strFromU8(bytes));
   } catch (error) {
     throw new ProjectFileError('invalid-json', `${PROJECT_JSON_NAME} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
@@ -295,41 +266,119 @@ function parseProjectJson(files: ArchiveFiles): unknown {
 /** Kind and format version of a .gainlab file, reading only project.json (to refuse overwriting a newer file). */
 export function readProjectVersion(bytes: Uint8Array, options: DecodeProjectOptions = {}): { version: number; writtenBy: string | null } {
   try {
-    const files = readZip(bytes, (name) => name === PROJECT_JSON_NAME);
-    return documentVersion(parseProjectJson(files));
+    const limits = archiveLimits(options.limits);
+    return documentVersion(parseProjectJson(readProjectJsonBytes(ZipArchive.open(bytes), limits), limits));
   } catch (error) {
     throw withFileName(error, options.fileName);
   }
 }
 
-function withFileName(error: unknown, fileName: string | undefined): unknown {
-  return error instanceof ProjectFileError && fileName ? error.withFileName(fileName) : error;
+/** Where the arrays of projectFromJson come from. */
+interface ArraySource {
+  /** `expected` is the shape the other fields imply (null: any), `why` says which fields. */
+  load(ref: ArrayRef, label: string, expected: number[] | null, why?: string): Float64Array;
+  loadNd(ref: ArrayRef, label: string): NdArray;
 }
 
-class ArrayLoader {
+/** The most array bytes a file of `fileBytes` may expand to (expansionFactor × its size, at least expansionFloor). */
+function expansionCap(fileBytes: number, limits: ArchiveLimits): number {
+  return Math.max(limits.expansionFloor, limits.expansionFactor * fileBytes);
+}
+
+/** The most bytes a .npy of `count` float64 values may take: its data, the longest header allowed, the prefix. */
+function npyCap(count: number): number {
+  return count * 8 + NPY_MAX_HEADER_BYTES + 12;
+}
+
+function elementCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * The first pass over the arrays: checks each reference against the fields around it, that its
+ * entry exists and declares no more than its shape needs, and adds up every reference (also
+ * several pointing at one file) against the project-wide bounds. Inflates nothing.
+ */
+class ArrayPlanner implements ArraySource {
+  private static readonly EMPTY = new Float64Array(0);
+  private totalBytes = 0;
+  private refs = 0;
+  /** Entries referenced by project.json. */
+  readonly referenced = new Set<string>();
+
   constructor(
-    private readonly files: ArchiveFiles,
+    /** null on save: only the shapes and the bounds are checked. */
+    private readonly zip: ZipArchive | null,
+    private readonly context: MigrationContext,
+    private readonly limits: ArchiveLimits,
+  ) {}
+
+  load(ref: ArrayRef, label: string, expected: number[] | null, why = ''): Float64Array {
+    if (expected && !shapesEqual(ref.shape, expected)) {
+      throw new ProjectFileError('shape-mismatch', `${label}: project.json gives shape ${shapeText(ref.shape)} but ${why} needs ${shapeText(expected)}`);
+    }
+    const where = `${label} (${ref.path})`;
+    const count = elementCount(ref.shape);
+    this.refs++;
+    this.totalBytes += count * 8;
+    const limits = this.limits;
+    if (this.refs > limits.arrayRefs) {
+      throw new ProjectFileError('too-large', `${where}: project.json refers to more than ${countText(limits.arrayRefs)} arrays`);
+    }
+    if (this.totalBytes > limits.totalArrayBytes) {
+      throw new ProjectFileError(
+        'too-large',
+        `${where}: with this array the project's arrays pass ${bytesText(limits.totalArrayBytes)} (counting every reference; shape ${shapeText(ref.shape)} alone is ${bytesText(count * 8)})`,
+      );
+    }
+    if (this.zip && this.totalBytes > expansionCap(this.zip.size, limits)) {
+      throw new ProjectFileError(
+        'too-large',
+        `${where}: with this array the arrays of this ${bytesText(this.zip.size)} file pass ${bytesText(expansionCap(this.zip.size, limits))} once read (counting every reference), ` +
+          `more than ${limits.expansionFactor} times its size: a decompression bomb, not a project`,
+      );
+    }
+    if (this.zip) {
+      const entry = this.zip.get(ref.path);
+      if (!entry) throw new ProjectFileError('missing-array', `${label}: the array file ${ref.path} is missing from the archive`);
+      const cap = npyCap(count);
+      if (entry.uncompressedSize > cap) {
+        throw new ProjectFileError(
+          'too-large',
+          `${where}: the zip declares ${bytesText(entry.uncompressedSize)} uncompressed, more than the ${bytesText(cap)} a .npy of shape ${shapeText(this.fileShape(ref))} can need`,
+        );
+      }
+      this.referenced.add(ref.path);
+    }
+    return ArrayPlanner.EMPTY;
+  }
+
+  loadNd(ref: ArrayRef, label: string): NdArray {
+    return { shape: ref.shape, data: this.load(ref, label, null) };
+  }
+
+  private fileShape(ref: ArrayRef): number[] {
+    return this.context.readAsRow.has(ref.path) && ref.shape.length === 2 ? [ref.shape[1]] : ref.shape;
+  }
+}
+
+/** The second pass: each array inflated with its cap, parsed and checked. */
+class ArrayLoader implements ArraySource {
+  constructor(
+    private readonly zip: ZipArchive,
     private readonly context: MigrationContext,
   ) {}
 
-  /** Read ref as described in the header comment; `expected` is the shape the other fields imply, `why` says which. */
-  load(ref: ArrayRef, label: string, expected: number[] | null, why = ''): Float64Array {
-    if (expected && !shapesEqual(ref.shape, expected)) {
-      throw new ProjectFileError(
-        'shape-mismatch',
-        `${label}: project.json gives shape ${shapeText(ref.shape)} but ${why} needs ${shapeText(expected)}`,
-      );
-    }
-    const bytes = this.files.get(ref.path);
-    if (!bytes) {
-      throw new ProjectFileError('missing-array', `${label}: the array file ${ref.path} is missing from the archive`);
-    }
+  load(ref: ArrayRef, label: string): Float64Array {
+    const entry = this.zip.get(ref.path) as ZipEntry; // the planner checked it exists
+    const cap = npyCap(elementCount(ref.shape));
+    const bytes = this.zip.read(entry, cap, `${label} (${ref.path})`, `the ${bytesText(cap)} its shape ${shapeText(ref.shape)} can need`);
     let parsed;
     try {
       parsed = parseNpy(bytes);
     } catch (error) {
       const message = error instanceof Error ? error.message.replace(/^npy: /, '') : String(error);
-      const truncated = error instanceof NpyError && /truncated/.test(message);
+      const truncated = error instanceof NpyError && /^truncated/.test(message);
       throw new ProjectFileError(
         truncated ? 'truncated-array' : 'bad-array',
         truncated
@@ -351,22 +400,35 @@ class ArrayLoader {
   }
 
   loadNd(ref: ArrayRef, label: string): NdArray {
-    return { shape: [...ref.shape], data: this.load(ref, label, null) };
+    return { shape: [...ref.shape], data: this.load(ref, label) };
   }
 }
 
-function decodeEntries(files: ArchiveFiles): DecodedProject {
-  const raw = parseProjectJson(files);
+function decodeArchive(zip: ZipArchive, limits: ArchiveLimits): DecodedProject {
+  const jsonBytes = readProjectJsonBytes(zip, limits);
+  const raw = parseProjectJson(jsonBytes, limits);
   const { writtenBy } = documentVersion(raw);
-  const context = migrationContext(files.get(PROJECT_JSON_NAME)!);
+  const context = migrationContext(jsonBytes);
   const { document, fromVersion } = migrateProjectDocument(raw, context);
   const parsed = projectJsonSchema.safeParse(document);
   if (!parsed.success) {
     throw new ProjectFileError('invalid-schema', `${PROJECT_JSON_NAME} is not valid: ${describeZodIssues(parsed.error.issues)}`);
   }
   const json = parsed.data;
-  const arrays = new ArrayLoader(files, context);
+  const planner = new ArrayPlanner(zip, context, limits);
+  projectFromJson(json, planner);
+  const project = projectFromJson(json, new ArrayLoader(zip, context));
+  validateProject(project);
+  const ignoredEntries = [...zip.entries.keys()].filter((name) => name !== PROJECT_JSON_NAME && !name.endsWith('/') && !planner.referenced.has(name));
+  return { project, fromVersion, writtenBy, ignoredEntries };
+}
 
+/**
+ * The in-memory project of a checked project.json, each array from `arrays`. Runs twice on open:
+ * first with the ArrayPlanner (checks every shape and size, inflates nothing), then with the
+ * ArrayLoader; and once with the planner on save (so limits are checked the same way both ways).
+ */
+function projectFromJson(json: ProjectJson, arrays: ArraySource): Project {
   const networks: ProjectNetwork[] = json.networks.map((net) => {
     const label = `network "${net.name}"`;
     return {
@@ -441,6 +503,7 @@ function decodeEntries(files: ArchiveFiles): DecodedProject {
       errorCurve: arrays.load(session.errorCurve, `error curve of ${label}, session ${k}`, session.errorCurve.shape.length === 1 ? null : [session.errorCurve.shape.reduce((a, b) => a * b, 1)], 'an error curve'),
       bestGains: arrays.load(session.bestGains, `best gains of ${label}, session ${k}`, n === undefined ? null : [n], `n = ${n}`),
       output: session.output ? arrays.loadNd(session.output, `output of ${label}, session ${k}`) : null,
+      ...(session.bestParameters ? { bestParameters: arrays.load(session.bestParameters, `best parameters of ${label}, session ${k}`, null, 'a parameter vector') } : {}),
     }));
     return {
       id: run.id,
@@ -459,10 +522,11 @@ function decodeEntries(files: ArchiveFiles): DecodedProject {
       finishedAt: run.finishedAt,
       notes: run.notes,
       purpose: run.purpose,
+      ...(run.initialGains ? { initialGains: arrays.load(run.initialGains, `starting gains of ${label}`, n === undefined ? null : [n], `n = ${n}`) } : {}),
     };
   });
 
-  const project: Project = {
+  return {
     id: json.id,
     name: json.name,
     notes: json.notes,
@@ -483,14 +547,12 @@ function decodeEntries(files: ArchiveFiles): DecodedProject {
     speedManifolds: json.speedManifolds.map((manifold) => speedManifoldFromJson(manifold, (ref, label) => arrays.loadNd(ref, label))),
     experimentResults: json.experimentResults.map((result) => experimentResultFromJson(result, (ref, label) => arrays.loadNd(ref, label))),
   };
-  validateProject(project);
-  return { project, fromVersion, writtenBy };
 }
 
 /** Read a .gainlab file's bytes into a Project (migrating older formats). Throws ProjectFileError. */
 export function decodeProjectFile(bytes: Uint8Array, options: DecodeProjectOptions = {}): DecodedProject {
   try {
-    return decodeEntries(readZip(bytes));
+    return decodeArchive(ZipArchive.open(bytes), archiveLimits(options.limits));
   } catch (error) {
     throw withFileName(error, options.fileName);
   }

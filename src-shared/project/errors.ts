@@ -9,6 +9,12 @@ export type ProjectFileErrorCode =
   | 'not-zip'
   /** A zip archive, but damaged: incomplete, or an entry fails its CRC check. */
   | 'corrupt-zip'
+  /** A zip archive using what GainLab does not read: zip64, several disks, encryption, a compression other than deflate. */
+  | 'unsupported-zip'
+  /** An entry name that could write outside a folder or is ambiguous: "..", an absolute path, a backslash, a duplicate. */
+  | 'unsafe-entry'
+  /** Beyond a bound of the format (limits.ts): a size, a count, a nesting depth. */
+  | 'too-large'
   /** A valid zip that is not a GainLab project (no project.json, or project.json of another kind). */
   | 'not-gainlab'
   /** project.json is not valid JSON. */
@@ -31,6 +37,8 @@ export type ProjectFileErrorCode =
   | 'bad-reference'
   /** Reading or writing the file failed (permissions, disk full, ...). */
   | 'io'
+  /** The path itself cannot be used: not a regular file (a folder, device, FIFO), a NUL byte, too long, a trailing separator. */
+  | 'bad-path'
   /** The file does not exist. */
   | 'not-found';
 
@@ -60,7 +68,7 @@ export class ProjectFileError extends Error {
   }
 
   get category(): ProjectErrorCategory {
-    if (this.code === 'io') return 'io';
+    if (this.code === 'io' || this.code === 'bad-path') return 'io';
     if (this.code === 'not-found') return 'not-found';
     return 'bad-file';
   }

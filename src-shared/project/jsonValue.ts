@@ -149,3 +149,32 @@ export function toJsonValue(value: unknown, depth = 0): unknown {
   for (const [key, child] of Object.entries(value)) if (child !== undefined) out[key] = toJsonValue(child, depth + 1);
   return out;
 }
+
+/**
+ * Counts the objects/arrays and the values of a JSON text in one linear pass (strings and their
+ * escapes skipped), so a text whose parse would take far more memory than its size is refused
+ * before JSON.parse sees it. Returns the problem, or null. The text need not be valid JSON:
+ * JSON.parse reports that.
+ */
+export function jsonTextProblem(bytes: Uint8Array, limits: { maxContainers: number; maxValues: number }): string | null {
+  let containers = 0;
+  let values = 1;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === 0x5c) i++; // backslash: skip the escaped character
+      else if (b === 0x22) inString = false;
+      continue;
+    }
+    if (b === 0x22) inString = true;
+    else if (b === 0x2c) values++; // ','
+    else if (b === 0x5b || b === 0x7b) {
+      // '[' or '{': a container, and its first value
+      if (++containers > limits.maxContainers) return `it holds more than ${countText(limits.maxContainers)} objects and arrays`;
+      values++;
+    }
+    if (values > limits.maxValues) return `it holds more than ${countText(limits.maxValues)} values`;
+  }
+  return null;
+}

@@ -12,16 +12,29 @@ export const PROJECT_LIMITS = {
   // --- the archive -------------------------------------------------------------------------
   /** The whole .gainlab file: every array at its cap stored uncompressed, project.json and the zip's own records fit. */
   fileBytes: 2048 * MiB + 512 * MiB,
-  /** Entries in the zip (project.json + one per array; directories count too). */
-  archiveEntries: 200_000,
   /** Length of an entry name in the zip. */
   entryNameChars: 1000,
   /** project.json, uncompressed. */
   projectJsonBytes: 64 * MiB,
+  /**
+   * Objects and arrays, and values of any kind, in project.json: counted in one pass over the text
+   * before JSON.parse, whose memory and time grow with them (64 MiB of "{}," would take 2 GB and a
+   * minute to parse). A project at every other limit stays far below.
+   */
+  projectJsonContainers: 1_000_000,
+  projectJsonValues: 8_000_000,
+  /**
+   * Expansion: the arrays of a file may take at most this many times the file's size once read
+   * (or `expansionFloor`, for small files). Float64 data of real projects compresses a few-fold;
+   * only a decompression bomb expands more. The encoder stores arrays uncompressed when deflate
+   * would shrink a project further, so every file GainLab writes opens again.
+   */
+  expansionFactor: 64,
+  expansionFloor: 256 * MiB,
   /** Every array reference of the project together, at 8 bytes per element (2 GiB). */
   totalArrayBytes: 2048 * MiB,
-  /** Array references in project.json (every one counted, also several pointing at one file). */
-  arrayRefs: 200_000,
+  /** Array references in project.json (every one counted, also several pointing at one file); each is a zip entry. */
+  arrayRefs: 65_000,
   /** A .npy header (numpy itself refuses longer headers in files it does not trust). */
   npyHeaderBytes: 10_000,
   /** Dimensions of one array. */
@@ -81,6 +94,35 @@ export const PROJECT_LIMITS = {
   resultFiguresBytes: 16 * MiB,
   resultTablesBytes: 16 * MiB,
 } as const;
+
+/**
+ * The bounds of the archive as a whole, which encode and decode take as an option: a tool that
+ * trusts its files may raise them, and tests lower them to check each rule without gigabytes.
+ * (The bounds of single fields live in the zod schema and are fixed.)
+ */
+export interface ArchiveLimits {
+  projectJsonBytes: number;
+  projectJsonContainers: number;
+  projectJsonValues: number;
+  totalArrayBytes: number;
+  arrayRefs: number;
+  expansionFactor: number;
+  expansionFloor: number;
+}
+
+export function archiveLimits(overrides: Partial<ArchiveLimits> = {}): ArchiveLimits {
+  const L = PROJECT_LIMITS;
+  return {
+    projectJsonBytes: L.projectJsonBytes,
+    projectJsonContainers: L.projectJsonContainers,
+    projectJsonValues: L.projectJsonValues,
+    totalArrayBytes: L.totalArrayBytes,
+    arrayRefs: L.arrayRefs,
+    expansionFactor: L.expansionFactor,
+    expansionFloor: L.expansionFloor,
+    ...overrides,
+  };
+}
 
 /** "64 MiB", "2 GiB", "10 000 bytes" — how a limit reads in a message. */
 export function bytesText(bytes: number): string {

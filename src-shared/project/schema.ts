@@ -149,6 +149,11 @@ export interface RunSession {
   bestGains: Float64Array;
   /** Network output with the best gains, e.g. [channels, nSamples] or [targets, channels, nSamples]; null if not stored. */
   output: NdArray | null;
+  /**
+   * Gradient runs on x0 / W / rank-1: the best parameter vector in the trainable's layout (x0: n;
+   * W: n·n row-major; rank-1: u then v). Absent / null for runs on the gains (format 4).
+   */
+  bestParameters?: Float64Array | null;
 }
 
 export type RunStatus = 'done' | 'cancelled' | 'failed';
@@ -176,6 +181,8 @@ export interface TrainingRun {
   notes: string;
   /** What the run was started for: an ordinary training, a refinement, or a primitive of a library (format 4). */
   purpose: RunPurpose;
+  /** The gains every session started from, when not all 1 (e.g. a refinement from a combination; format 4). */
+  initialGains?: Float64Array | null;
 }
 
 export type RunPurpose = 'train' | 'refine' | 'library';
@@ -348,13 +355,15 @@ export function networkForModel(
 const finite = z.number().finite();
 const count = z.number().int().min(0);
 const positiveCount = z.number().int().min(1);
-const idString = z.string().min(1).max(L.idChars);
-const nameString = z.string().max(L.nameChars);
-const labelString = z.string().max(L.labelChars);
-const notesString = z.string().max(L.notesChars);
-const isoDate = z.string().min(1).max(L.dateChars);
+/** A string of at most `max` characters; the message says the bound. */
+const text = (max: number) => z.string().max(max, `longer than ${countText(max)} characters`);
+const idString = text(L.idChars).min(1);
+const nameString = text(L.nameChars);
+const labelString = text(L.labelChars);
+const notesString = text(L.notesChars);
+const isoDate = text(L.dateChars).min(1);
 const seedNumber = z.number().int().refine(Number.isSafeInteger, 'seed must be a safe integer');
-const neuronCount = z.number().int().min(2).max(L.maxN);
+const neuronCount = z.number().int().min(2).max(L.maxN, `more than ${countText(L.maxN)} neurons (the most GainLab simulates)`);
 
 /** An array of at most `max` items; the message says the bound (zod's own names only the number). */
 function bounded<T extends z.ZodType>(item: T, max: number, what = 'entries') {
@@ -378,7 +387,7 @@ const settingsJson = boundedJsonSchema<Record<string, unknown>>({ maxBytes: L.se
 export const arrayRefSchema = z.object({
   path: z
     .string()
-    .max(L.entryNameChars)
+    .max(L.entryNameChars, `longer than ${countText(L.entryNameChars)} characters`)
     .regex(/^arrays\/[A-Za-z0-9._\-/]+\.npy$/, 'array path must look like arrays/…/name.npy')
     .refine((p) => !p.split('/').some((part) => part === '..' || part === '.' || part === ''), 'array path must not contain empty, . or .. parts'),
   shape: z.array(z.number().int().min(0).max(2 ** 31 - 1)).max(L.arrayDims),
@@ -414,7 +423,7 @@ const networkJsonSchema = z.object({
   id: idString,
   name: nameString,
   n: neuronCount,
-  nE: z.number().int().min(1).max(L.maxN),
+  nE: z.number().int().min(1).max(L.maxN, `more than ${countText(L.maxN)} neurons`),
   W: arrayRefSchema,
   initialConditions: arrayRefSchema,
   nInitialConditions: positiveCount.max(L.initialConditions),
@@ -428,7 +437,7 @@ const networkJsonSchema = z.object({
 
 export const targetSourceJsonSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('drawn') }),
-  z.object({ kind: z.literal('imported'), fileName: z.string().max(L.fileNameChars).nullable() }),
+  z.object({ kind: z.literal('imported'), fileName: text(L.fileNameChars).nullable() }),
   z.object({ kind: z.literal('generated'), seed: seedNumber }),
   z.object({
     kind: z.literal('slow'),
@@ -459,6 +468,8 @@ const runSessionJsonSchema = z.object({
   errorCurve: arrayRefSchema,
   bestGains: arrayRefSchema,
   output: arrayRefSchema.nullable(),
+  // format 4 (optional: absent = null)
+  bestParameters: arrayRefSchema.nullable().optional(),
 });
 
 const runJsonSchema = z.object({
@@ -479,6 +490,7 @@ const runJsonSchema = z.object({
   // format 4
   notes: notesString,
   purpose: z.enum(['train', 'refine', 'library']),
+  initialGains: arrayRefSchema.nullable().optional(),
 });
 
 const primitiveLibraryJsonSchema = z.object({
@@ -534,7 +546,7 @@ export const experimentResultJsonSchema = z.object({
       name: nameString,
       columns: bounded(nameString, L.tableColumns, 'columns'),
       // cells are numbers or strings; the size of all tables together is bounded below
-      rows: z.array(z.array(z.union([finite, z.string().max(L.jsonStringChars)]))),
+      rows: z.array(z.array(z.union([finite, text(L.jsonStringChars)]))),
     }),
     L.partsPerResult,
     'tables',
@@ -548,7 +560,7 @@ export const experimentResultJsonSchema = z.object({
     if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
   }),
   texts: bounded(
-    z.object({ name: nameString, mediaType: labelString, text: z.string().max(L.resultTextChars) }),
+    z.object({ name: nameString, mediaType: labelString, text: text(L.resultTextChars) }),
     L.partsPerResult,
     'texts',
   ),

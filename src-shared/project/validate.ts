@@ -159,7 +159,12 @@ export function validateProject(project: Project): void {
       checkLength(`best gains of ${where}`, session.bestGains, [net.n], `n = ${net.n}`);
       checkFinite(`best gains of ${where}`, session.bestGains);
       if (session.output) checkNdArray(`output of ${where}`, session.output);
+      if (session.bestParameters) checkFinite(`best parameters of ${where}`, session.bestParameters);
     });
+    if (run.initialGains) {
+      checkLength(`starting gains of ${label}`, run.initialGains, [net.n], `n = ${net.n}`);
+      checkFinite(`starting gains of ${label}`, run.initialGains);
+    }
   }
 
   for (const library of project.primitiveLibraries) {

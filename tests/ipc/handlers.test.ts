@@ -3,7 +3,7 @@ import { INVOKE_CHANNELS, type Envelope } from '../../src-shared/ipc/contract.js
 import { createHandlers, dispatch, type AppServices } from '../../src-main/services/handlers.js';
 import { createInvokeHandler } from '../../src-main/electron/ipcCore.js';
 import { createJobManager } from '../../src-main/services/jobManager.js';
-import { createMemoryProjects } from '../../src-main/services/projectsApi.js';
+import { testProjects } from '../main/fixtures/testProjects.js';
 import { syntheticExampleProject } from '../../src-main/services/example.js';
 import { APP_ENTRY_URL } from '../../src-main/electron/security.js';
 
@@ -22,7 +22,7 @@ const jobs = createJobManager({
     throw new Error('unused');
   },
 });
-const projects = createMemoryProjects({ appVersion: '0.0.0-test', loadExample: () => syntheticExampleProject(new Date(0), 20) });
+const projects = testProjects({ loadExample: () => syntheticExampleProject(new Date(0), 20) });
 const services: AppServices = { mode: 'web', version: '0.0.0-test', platform: 'test', workerThreads: 1, jobs, projects };
 const handlers = createHandlers(services);
 

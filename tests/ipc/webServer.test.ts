@@ -5,13 +5,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { EventChannel } from '../../src-shared/ipc/contract.js';
-import { createWebSocketTransport, webSocketUrl } from '../../src-shared/ipc/wsTransport.js';
+import { createWebSocketTransport, webSocketUrl, type WebSocketLike } from '../../src-shared/ipc/wsTransport.js';
+import { createReconnectingTransport, type ConnectionChange } from '../../src-renderer/transport/reconnectingTransport.js';
 import { decodeWire, encodeWire } from '../../src-shared/ipc/wire.js';
 import { createEventHub } from '../../src-main/services/appServices.js';
 import { syntheticExampleProject } from '../../src-main/services/example.js';
 import { createHandlers } from '../../src-main/services/handlers.js';
 import { createJobManager } from '../../src-main/services/jobManager.js';
-import { createMemoryProjects } from '../../src-main/services/projectsApi.js';
+import { testProjects } from '../main/fixtures/testProjects.js';
 import { startWebServer, type RunningWebServer } from '../../src-main/web/webServer.js';
 
 const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-renderer-'));
@@ -25,8 +26,7 @@ const jobs = createJobManager({
   pool: { run: async () => Promise.reject(new Error('no pool in this test')), destroy: async () => undefined },
   emit: hub.emit,
 });
-const projects = createMemoryProjects({
-  appVersion: '9.9.9',
+const projects = testProjects({
   loadExample: () => syntheticExampleProject(new Date(0), 20),
   onChange: (summary) => hub.emit('project:changed', summary),
 });
@@ -86,14 +86,21 @@ describe('web mode server', () => {
     const csp = String(ok.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*(https?:|\*|'unsafe-inline'|'unsafe-eval')/);
-    const cookie = String(ok.headers['set-cookie']);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
+    // the cookie is named after the port (cookies are shared by every port of 127.0.0.1) and
+    // scoped: not readable by scripts, never sent cross-site, the whole app
+    const cookies = ok.headers['set-cookie'] ?? [];
+    expect(cookies).toHaveLength(1);
+    const attributes = cookies[0].split(';').map((part) => part.trim());
+    expect(attributes[0]).toBe(`gainlab_token_${server.port}=${server.token}`);
+    expect(attributes.slice(1).sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
   });
 
   it('serves assets only with the token cookie, never outside the renderer dir', async () => {
     expect((await get('/assets/app.js')).status).toBe(403);
-    const cookie = `gainlab_token=${server.token}`;
+    // the right token under another port's name, or the old unscoped name, is not our cookie
+    expect((await get('/assets/app.js', { cookie: `gainlab_token=${server.token}` })).status).toBe(403);
+    expect((await get('/assets/app.js', { cookie: `gainlab_token_${server.port + 1}=${server.token}` })).status).toBe(403);
+    const cookie = `other=1; gainlab_token_${server.port}=${server.token}`;
     const asset = await get('/assets/app.js', { cookie });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
@@ -145,9 +152,16 @@ describe('web mode server', () => {
     const example = await transport.invoke('example:load', {});
     expect(example.ok).toBe(true);
     if (example.ok) {
-      const network = example.value.project.networks[0];
-      expect(network.W).toBeInstanceOf(Float64Array);
-      expect(network.W.length).toBe(network.n * network.n);
+      // the summary leaves W out; the full network (typed arrays) is fetched by id
+      const view = example.value.project.networks[0];
+      expect(view.W).toMatchObject({ shape: [view.n, view.n], length: view.n * view.n });
+      expect(view.initialConditions).toBeInstanceOf(Float64Array);
+      const full = await transport.invoke('project:network', { networkId: view.id });
+      expect(full.ok).toBe(true);
+      if (full.ok) {
+        expect(full.value.W).toBeInstanceOf(Float64Array);
+        expect(full.value.W.length).toBe(view.n * view.n);
+      }
     }
     await waitFor(() => seen.length > 0);
     const exported = await transport.invoke('project:export', {});
@@ -164,7 +178,66 @@ async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void
   }
 }
 
+describe('a page when the server restarts', () => {
+  it('reconnects by itself when the server comes back on the same port with the same token, and says so', async () => {
+    const token = 'a'.repeat(43);
+    const first = await startWebServer({ port: 0, token, handlers, rendererDir });
+    const port = first.port;
+    const url = webSocketUrl({ protocol: 'http:', host: `127.0.0.1:${port}`, search: `?token=${token}` });
+    const page = createReconnectingTransport(() => new WebSocket(url, { origin: `http://127.0.0.1:${port}` }) as unknown as WebSocketLike, {
+      retryDelaysMs: [50, 100],
+    });
+    const changes: ConnectionChange[] = [];
+    page.onConnectionChange((change) => changes.push(change));
+    expect((await page.invoke('app:info', {})).ok).toBe(true);
+    await first.close();
+    await waitFor(() => page.connectionState() === 'reconnecting');
+    // while it is down, calls wait for the connection (up to the queue timeout)
+    const waiting = page.invoke('jobs:list', {});
+    const second = await startWebServer({ port, token, handlers, rendererDir });
+    try {
+      await waitFor(() => page.connectionState() === 'open', 5000);
+      expect(changes.map((c) => c.state)).toEqual(['open', 'reconnecting', 'open']);
+      expect(changes.at(-1)).toEqual({ state: 'open', reconnected: true });
+      expect((await waiting).ok).toBe(true);
+    } finally {
+      page.close();
+      await second.close();
+    }
+  });
+
+  it('keeps trying (and cannot get in) when the restarted server has a new token', async () => {
+    const first = await startWebServer({ port: 0, handlers, rendererDir });
+    const port = first.port;
+    const url = webSocketUrl({ protocol: 'http:', host: `127.0.0.1:${port}`, search: `?token=${first.token}` });
+    const page = createReconnectingTransport(() => new WebSocket(url, { origin: `http://127.0.0.1:${port}` }) as unknown as WebSocketLike, {
+      retryDelaysMs: [20],
+    });
+    expect((await page.invoke('app:info', {})).ok).toBe(true);
+    await first.close();
+    const second = await startWebServer({ port, handlers, rendererDir });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(page.connectionState()).toBe('reconnecting');
+    } finally {
+      page.close();
+      await second.close();
+    }
+  });
+});
+
 describe('npm run serve arguments', () => {
+  it('takes --token T, --token=T or GAINLAB_TOKEN (default: none, i.e. random), and refuses weak ones', async () => {
+    const { parseToken } = await import('../../src-main/web/server.js');
+    const good = 'Zx9_-'.repeat(8);
+    expect(parseToken([], {})).toBeUndefined();
+    expect(parseToken(['--token', good], {})).toBe(good);
+    expect(parseToken([`--token=${good}`], { GAINLAB_TOKEN: 'x' })).toBe(good);
+    expect(parseToken([], { GAINLAB_TOKEN: good })).toBe(good);
+    expect(() => parseToken(['--token', 'short'], {})).toThrow(/invalid token/);
+    expect(() => parseToken([], { GAINLAB_TOKEN: `${good}&x=1` })).toThrow(/invalid token/);
+  });
+
   it('takes --port N, --port=N or PORT, default 0 (a free port), and refuses nonsense', async () => {
     const { parsePort } = await import('../../src-main/web/server.js');
     expect(parsePort([], {})).toBe(0);

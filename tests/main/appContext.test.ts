@@ -25,7 +25,7 @@ context.hub.subscribe((channel, payload) => events.push({ channel, payload }));
 afterAll(() => context.dispose());
 
 describe('app context (web mode wiring)', () => {
-  it('loads the example, trains on project ids, stores the run, and reports project changes', async () => {
+  it('loads the example, trains on project ids, main stores the run, and reports project changes', async () => {
     const example = await dispatch(context.handlers, 'example:load', {});
     expect(example.ok).toBe(true);
     const summary = (example as { value: ProjectSummary }).value;
@@ -46,14 +46,17 @@ describe('app context (web mode wiring)', () => {
     expect(detail.status).toBe('done');
     expect(events.filter((e) => e.channel === 'jobs:finished')).toHaveLength(1);
 
-    const stored = await dispatch(context.handlers, 'project:update', { addRunFromJob: { jobId } });
-    expect(stored.ok).toBe(true);
-    const run = (stored as { value: ProjectSummary }).value.project.runs.find((r) => r.id === jobId)!;
-    expect(run.networkId).toBe(network.id);
-    expect(run.targetIds).toEqual([target.id]);
-    expect(run.groupLabels).toHaveLength(network.n);
-    expect(run.sessions[0].errorCurve.length).toBe(41);
-    expect((stored as { value: ProjectSummary }).value.dirty).toBe(true);
+    // nobody asked to keep it: main adds a finished run of the open project to it
+    const changed = events.filter((e) => e.channel === 'project:changed').map((e) => e.payload as ProjectSummary);
+    const stored = changed[changed.length - 1];
+    const view = stored.project.runs.find((r) => r.id === jobId)!;
+    expect(view.networkId).toBe(network.id);
+    expect(view.targetIds).toEqual([target.id]);
+    expect(view.groupLabels).toHaveLength(network.n);
+    expect(stored.dirty).toBe(true);
+    // the summary carries no curves; the full run is fetched by id
+    const run = await dispatch(context.handlers, 'project:run', { runId: jobId });
+    expect(run.ok && (run.value as { sessions: { errorCurve: Float64Array }[] }).sessions[0].errorCurve.length).toBe(41);
 
     // unknown ids are not-found envelopes, not crashes
     const missing = await dispatch(context.handlers, 'jobs:start-training', {

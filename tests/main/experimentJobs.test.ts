@@ -6,7 +6,7 @@ import { runSupp1f } from '../../src-shared/experiments/supp1f.js';
 import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
 import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { createHandlers, dispatch } from '../../src-main/services/handlers.js';
-import { createMemoryProjects } from '../../src-main/services/projectsApi.js';
+import { testProjects } from './fixtures/testProjects.js';
 import type { ProjectNetwork } from '../../src-shared/project/schema.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { syntheticNetwork } from './fixtures/syntheticModel.js';
@@ -119,7 +119,7 @@ describe('experiment jobs', () => {
   });
 
   it('the handler refuses a bad experiment name (zod), parameters the definition does not take, and unknown networks', async () => {
-    const projects = createMemoryProjects({ appVersion: 'test', loadExample: () => { throw new Error('unused'); } });
+    const projects = testProjects();
     const handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs: manager, projects });
     const bad = await dispatch(handlers, 'jobs:start-experiment', { experiment: 'fig99', quick: true });
     expect(bad.ok).toBe(false);
@@ -139,7 +139,7 @@ describe('experiment jobs', () => {
   });
 
   it('a project network is used as given (its n in the result), started through the handler', async () => {
-    const projects = createMemoryProjects({ appVersion: 'test', loadExample: () => { throw new Error('unused'); } });
+    const projects = testProjects();
     const handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs: manager, projects });
     const synthetic = syntheticNetwork(24, 5);
     const network: ProjectNetwork = {
@@ -148,7 +148,7 @@ describe('experiment jobs', () => {
       readout: { channels: 1, weights: synthetic.readout.weights, fittedTo: null, fitError: null },
       params: { ...DEFAULT_DYNAMICS }, seed: null, soc: null, origin: 'imported', createdAt: new Date(0).toISOString(),
     };
-    await projects.update({ upsertNetworks: [network] });
+    await projects.update({ upsertNetworks: [network] }, 'Add network');
     const started = await dispatch(handlers, 'jobs:start-experiment', { experiment: 'supp1f', quick: true, networkId: 'net24', overrides: { targets: 1, iterations: 5 } });
     expect(started.ok).toBe(true);
     if (!started.ok) return;

@@ -7,7 +7,7 @@ import { inlineJobManager } from './fixtures/inlineJobManager.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { createHandlers, dispatch } from '../../src-main/services/handlers.js';
-import { createMemoryProjects } from '../../src-main/services/projectsApi.js';
+import { testProjects } from './fixtures/testProjects.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
 import { runRewardRule } from '../../src-shared/model/rewardRule.js';
@@ -145,7 +145,7 @@ describe('model jobs', () => {
   it('adds a built SOC network to the project with Gramian initial conditions and an NNLS readout', async () => {
     const { jobId } = await manager.startSoc(invokeContract['jobs:start-soc'].request.parse({ n: 20, seed: 5 }));
     await manager.whenFinished(jobId);
-    const projects = createMemoryProjects({ appVersion: 'test', loadExample: () => { throw new Error('unused'); } });
+    const projects = testProjects();
     const handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs: manager, projects });
     // a reach-like target on the default grid: one smooth bump
     const nSamples = DEFAULT_DYNAMICS.nSamples;
@@ -160,7 +160,9 @@ describe('model jobs', () => {
       addNetworkFromJob: { jobId, initialConditions: 2, fitReadoutToTargetId: 'reach' },
     });
     expect(answer.ok).toBe(true);
-    const added = (answer as { value: ProjectSummary }).value.project.networks[0];
+    // the full network (the summary leaves W out)
+    const added = projects.project().networks[0];
+    expect((answer as { value: ProjectSummary }).value.project.networks[0].W).toEqual({ shape: [added.n, added.n], length: added.n * added.n, key: expect.any(String) });
     expect(added.nInitialConditions).toBe(2);
     expect(added.soc?.iterations).toBeGreaterThan(0);
     const n = added.n;

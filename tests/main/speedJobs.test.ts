@@ -4,7 +4,9 @@ import { CHANNELS, type ProjectSummary, type SpeedResult } from '../../src-share
 import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
 import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { createHandlers, dispatch, type HandlerTable } from '../../src-main/services/handlers.js';
-import { createMemoryProjects, type ProjectsApi } from '../../src-main/services/projectsApi.js';
+import { createResultRouter } from '../../src-main/services/jobResults.js';
+import { testProjects } from './fixtures/testProjects.js';
+import type { ProjectsApi } from '../../src-main/services/projectsApi.js';
 import { prepareNetwork } from '../../src-shared/primitives/experimentSupport.js';
 import { JointTrialEvaluator } from '../../src-shared/speed/jointEvaluator.js';
 import { baselineTargets, outputsFor, rows, slowConditions, speedFactors } from '../../src-shared/speed/speed.js';
@@ -30,8 +32,16 @@ async function call<T>(channel: string, payload: unknown): Promise<T> {
 }
 
 beforeAll(async () => {
-  manager = createJobManager({ pool: createWorkerPool({ ...sourceWorkerOptions(repoRoot), maxThreads: 1 }), emit: () => {} });
-  projects = createMemoryProjects({ appVersion: 'test', loadExample: () => createEmptyProject('example') });
+  // finished jobs are delivered to their project by main's result router, as the app wires it
+  let router: ReturnType<typeof createResultRouter> | null = null;
+  manager = createJobManager({
+    pool: createWorkerPool({ ...sourceWorkerOptions(repoRoot), maxThreads: 1 }),
+    emit: (channel, payload) => {
+      if (channel === 'jobs:finished') void router?.onFinished((payload as { jobId: string }).jobId);
+    },
+  });
+  projects = testProjects({ loadExample: () => createEmptyProject('example') });
+  router = createResultRouter({ jobs: manager, projects });
   handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs: manager, projects });
   const projectNetwork: ProjectNetwork = {
     id: 'net',
@@ -48,10 +58,18 @@ beforeAll(async () => {
     origin: 'soc',
     createdAt: new Date(0).toISOString(),
   };
-  await projects.update({ upsertNetworks: [projectNetwork] });
+  await projects.update({ upsertNetworks: [projectNetwork] }, 'Add network');
 });
 
 afterAll(() => manager.dispose());
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** Σ_m E_m of gains against the slow variants (factor s) of the g = 1 outputs, computed here. */
 function jointError(x0Matrix: Float64Array, m: number, factor: number, gains: Float64Array, amplitudeScaling = false): number {
@@ -110,9 +128,9 @@ describe('speed manifold jobs', () => {
     expectClose(result.outputs[2], outputsFor(network, slowParams(params, s), x0s, Float64Array.from(slow)), { rtol: 1e-9, atol: 1e-9 });
     expect(result.targets[2].length).toBe(2 * slowParams(params, s).nSamples);
 
-    // stored in the project, and through a .gainlab round trip
-    const stored = await call<{ manifoldId: string; project: ProjectSummary }>(CHANNELS.speedStoreManifold, { jobId });
-    const record = stored.project.project.speedManifolds.find((m) => m.id === stored.manifoldId)!;
+    // stored in the project by main when the job finished, and through a .gainlab round trip
+    await waitFor(() => projects.project().speedManifolds.some((m) => m.id === jobId));
+    const record = projects.project().speedManifolds.find((m) => m.id === jobId)!;
     expect(record).toMatchObject({ networkId: 'net', factors: result.factors, amplitudeScaling: true, rule: 'gradient', seed: 5, status: 'done' });
     expect(record.settings).toMatchObject({ speeds: 3, trials: 25, amplitude: 'scaled' });
     const back = decodeProject(encodeProject(projects.project())).speedManifolds[0];
@@ -121,7 +139,7 @@ describe('speed manifold jobs', () => {
     expect(Array.from(back.initialConditions!.data)).toEqual(Array.from(result.initialConditions));
     expect(back.errors).toEqual(result.errors);
     expect(back.groupLabels).toEqual(result.groupLabels);
-    const removed = await call<ProjectSummary>(CHANNELS.speedRemoveManifold, { manifoldId: stored.manifoldId });
+    const removed = await call<ProjectSummary>(CHANNELS.projectRemoveItems, { items: [{ collection: 'speedManifolds', id: jobId }] });
     expect(removed.project.speedManifolds).toEqual([]);
   });
 
@@ -158,9 +176,9 @@ describe('speed manifold jobs', () => {
     const second = Float64Array.from(result.gains.subarray(n, 2 * n));
     expectClose(jointError(result.initialConditions, 3, result.factors[1], second), result.errors[1], { rtol: 1e-8 });
     expect(result.errors[1]).toBeLessThan(result.initialErrors[1]);
-    // a cancelled manifold can still be stored
-    const stored = await call<{ manifoldId: string; project: ProjectSummary }>(CHANNELS.speedStoreManifold, { jobId, name: 'partial' });
-    const record = stored.project.project.speedManifolds.find((m) => m.id === stored.manifoldId)!;
+    // a cancelled manifold is stored too, with what it reached
+    await waitFor(() => projects.project().speedManifolds.some((m) => m.id === jobId));
+    const record = projects.project().speedManifolds.find((m) => m.id === jobId)!;
     expect(record.status).toBe('cancelled');
     expect(record.durations.length).toBe(3);
   });

@@ -188,4 +188,59 @@ describe('parseNpy', () => {
       expect((caught as Error).message).not.toContain('\n');
     }
   });
+
+  it('refuses a header longer than numpy\'s 10 000 bytes before reading it (a v2 header claiming 60 MB)', () => {
+    const claim = new Uint8Array(64);
+    claim.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0]);
+    new DataView(claim.buffer).setUint32(8, 60_000_000, true);
+    expect(() => parseNpy(claim)).toThrow(/^npy: the header is 60000000 bytes long; at most 10000 are read \(numpy's own limit for untrusted files\)$/);
+    // a v1 header can claim up to 65 535 bytes: over the limit too
+    const v1 = buildNpy(dict('<f8', false, '(2,)') + ' '.repeat(20_000), new Uint8Array(16));
+    expect(() => parseNpy(v1)).toThrow(/the header is \d+ bytes long; at most 10000/);
+    // the limit can be raised for trusted files
+    expect(parseNpy(v1, { maxHeaderBytes: 65_535 }).shape).toEqual([2]);
+  });
+
+  it("parses a header in one linear pass: 180 KB and 1.8 MB of repeated 'shape':( are refused at once", () => {
+    for (const repeats of [20_000, 200_000]) {
+      const header = `{'descr': '<f8', 'fortran_order': False, ${"'shape':(".repeat(repeats)}`;
+      const bytes = buildNpy(header, new Uint8Array(0), 2);
+      const started = performance.now();
+      expect(() => parseNpy(bytes, { maxHeaderBytes: 4_000_000 })).toThrow(/^npy: (bad shape entry|malformed header)/);
+      // the regex parser this replaced took 7.8 s for 180 KB, growing quadratically (issue 10)
+      expect(performance.now() - started).toBeLessThan(2000);
+    }
+  });
+
+  it('reads the header dict strictly as numpy writes it', () => {
+    const data = payload([1, 2], 8, (v, o, x) => v.setFloat64(o, x, true));
+    // keys in any order, either quote, no trailing comma, a Python long suffix
+    const reordered = parseNpy(buildNpy(`{"shape": (2L,), "fortran_order": False, "descr": "<f8"}`, data));
+    expect(reordered.shape).toEqual([2]);
+    expect(Array.from(reordered.data)).toEqual([1, 2]);
+    const cases: Array<[string, RegExp]> = [
+      [`{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'extra': 1, }`, /unexpected entry 'extra'/],
+      [`{'descr': '<f8', 'fortran_order': False, 'shape': (2,), } trailing`, /malformed header \(unexpected text after the header dict/],
+      [`{'descr': '<f8', 'fortran_order': Maybe, 'shape': (2,), }`, /fortran_order must be True or False/],
+      [`{'descr': '<f8', 'fortran_order': False, 'shape': (-2,), }`, /bad shape entry '-'/],
+      [`{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999,), }`, /bad shape entry '99999999999999999999'/],
+      [`{'descr': '<f\\8', 'fortran_order': False, 'shape': (2,), }`, /escapes are not supported/],
+      [`{'descr': '<f8', 'fortran_order': False, 'shape': (2,)`, /malformed header/],
+      [`['descr', '<f8']`, /malformed header \(expected '\{'/],
+    ];
+    for (const [header, message] of cases) expect(() => parseNpy(buildNpy(header, data)), header).toThrow(message);
+  });
+
+  it('copies aligned little-endian float64 data in one block and unaligned data value by value, with the same bits', () => {
+    const values = Float64Array.from([0, -0, Math.PI, 5e-324, -1e308, 7]);
+    const aligned = encodeNpy(values, [6]);
+    const shifted = new Uint8Array(aligned.length + 5);
+    shifted.set(aligned, 5);
+    for (const bytes of [aligned, shifted.subarray(5)]) {
+      const back = parseNpy(bytes).data;
+      expect(new Uint8Array(back.buffer)).toEqual(new Uint8Array(values.buffer));
+      expect(back.byteOffset).toBe(0); // a fresh array, never a view of the file bytes
+      expect(back.buffer.byteLength).toBe(values.byteLength);
+    }
+  });
 });

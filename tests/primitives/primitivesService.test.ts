@@ -8,13 +8,13 @@ import { decodeProjectFile, encodeProject } from '../../src-shared/project/archi
 import type { Project, TargetMovement } from '../../src-shared/project/schema.js';
 import { createHandlers, dispatch, type AppServices } from '../../src-main/services/handlers.js';
 import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
-import { createMemoryProjects } from '../../src-main/services/projectsApi.js';
+import { testProjects } from '../main/fixtures/testProjects.js';
 import { syntheticExampleProject } from '../../src-main/services/example.js';
 import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { resolveSource } from '../../src-main/services/modelSources.js';
 import { expectClose } from '../helpers/expectClose.js';
 
-// primitives:create-library / primitives:fit / primitives:remove-library through the handler
+// primitives:create-library / primitives:fit and removing a library through the handler
 // table, with the real worker (TypeScript source via tsx) for training and for the library maths.
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const N = 20;
@@ -22,7 +22,7 @@ let jobs: JobManager;
 let handlers: ReturnType<typeof createHandlers>;
 // every project change main announces (project:changed in the app)
 const changes: ProjectSummary[] = [];
-const projects = createMemoryProjects({ appVersion: '0.0.0-test', loadExample: () => syntheticExampleProject(new Date(0), N), onChange: (s) => changes.push(s) });
+const projects = testProjects({ loadExample: () => syntheticExampleProject(new Date(0), N), onChange: (s) => changes.push(s) });
 
 function value<T>(envelope: Envelope<unknown>): T {
   if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
@@ -55,7 +55,8 @@ beforeAll(async () => {
   handlers = createHandlers(services);
   await projects.loadExample();
   const targets = [11, 12, 13].map((seed) => generated(seed, projects.project()));
-  project = (await projects.update({ upsertTargets: targets })).project;
+  await projects.update({ upsertTargets: targets }, 'Add targets');
+  project = projects.project();
   // one short gradient run per target: the patterns
   for (const target of targets) {
     const started = value<{ jobId: string }>(
@@ -83,7 +84,7 @@ describe('primitives:create-library', () => {
     libraryId = answer.libraryId;
     const summary: ProjectSummary = answer.project;
     expect(summary.dirty).toBe(true);
-    project = summary.project;
+    project = projects.project();
     expect(project.runs.map((r) => r.id)).toEqual(jobIds);
     const record = project.primitiveLibraries.find((l) => l.id === libraryId)!;
     expect(record.name).toBe('Three reaches');
@@ -117,7 +118,7 @@ describe('primitives:create-library', () => {
 
   it('refuses runs on another network, repeated runs, unfinished or unknown jobs', async () => {
     const other = { ...project.networks[0], id: 'other-network', name: 'Other' };
-    await projects.update({ upsertNetworks: [other] });
+    await projects.update({ upsertNetworks: [other] }, 'Add network');
     const wrongNetwork = await dispatch(handlers, 'primitives:create-library', { networkId: 'other-network', name: 'x', runIds: [jobIds[0]] });
     expect(wrongNetwork).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     if (!wrongNetwork.ok) expect(wrongNetwork.error.message).toMatch(/trained on network/);
@@ -125,7 +126,7 @@ describe('primitives:create-library', () => {
     expect(twice).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     const unknown = await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'x', jobIds: ['no-such-job'] });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'not-found' } });
-    await projects.update({ removeNetworkIds: ['other-network'] });
+    await projects.removeItems([{ collection: 'networks', id: 'other-network' }], true);
   });
 
   it('answers malformed payloads with invalid-payload', async () => {
@@ -268,7 +269,7 @@ describe('a build waited for in main (create-library with running jobs)', () => 
     expectClose(result.sessions[0].errorCurve[0], fit.outputError, { rtol: 1e-6 });
     expectClose(fit.outputError, normalisedError(referenceOutput(now, fit.gains), now.targets.find((t) => t.id === 'synthetic-novel')!.values, 1, 200), { rtol: 1e-6 });
     // leave the project as the other tests expect it
-    await projects.update({ removePrimitiveLibraryIds: [answer.libraryId], removeRunIds: ids });
+    await projects.update({ removePrimitiveLibraryIds: [answer.libraryId], removeRunIds: ids }, 'Tidy up');
   }, 120_000);
 
   it('one request starts the runs and registers the library (nothing left for a reloading renderer to do)', async () => {
@@ -299,7 +300,7 @@ describe('a build waited for in main (create-library with running jobs)', () => 
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.code).toBe('invalid-payload');
     expect(jobs.list().length).toBe(jobsBefore + 2);
-    await projects.update({ removePrimitiveLibraryIds: [answer.libraryId], removeRunIds: answer.startedJobIds });
+    await projects.update({ removePrimitiveLibraryIds: [answer.libraryId], removeRunIds: answer.startedJobIds }, 'Tidy up');
   }, 120_000);
 
   it('a cancelled job: no library, and a message saying so', async () => {
@@ -357,16 +358,19 @@ describe('a build waited for in main (create-library with running jobs)', () => 
 
 describe('libraries in project updates', () => {
   it('a removed run leaves the library’s runIds; a removed library goes; a removed network takes its libraries', async () => {
-    let next = (await projects.update({ removeRunIds: [jobIds[0]] })).project;
-    expect(next.primitiveLibraries.find((l) => l.id === libraryId)!.runIds).toEqual(jobIds.slice(1));
-    const removed = value<ProjectSummary>(await dispatch(handlers, 'primitives:remove-library', { libraryId }));
+    await projects.update({ removeRunIds: [jobIds[0]] }, 'Delete run');
+    expect(projects.project().primitiveLibraries.find((l) => l.id === libraryId)!.runIds).toEqual(jobIds.slice(1));
+    const library = [{ collection: 'primitiveLibraries', id: libraryId }];
+    const removed = value<ProjectSummary>(await dispatch(handlers, 'project:remove-items', { items: library }));
     expect(removed.project.primitiveLibraries).toHaveLength(0);
-    expect(await dispatch(handlers, 'primitives:remove-library', { libraryId })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await dispatch(handlers, 'project:remove-items', { items: library })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     const again = value<ResponseOf<'primitives:create-library'>>(
       await dispatch(handlers, 'primitives:create-library', { networkId: project.networks[0].id, name: 'Again', runIds: jobIds.slice(1) }),
     );
     expect(again.project.project.primitiveLibraries).toHaveLength(1);
-    next = (await projects.update({ removeNetworkIds: [project.networks[0].id], removeRunIds: jobIds })).project;
-    expect(next.primitiveLibraries).toHaveLength(0);
+    // a removed network takes its libraries (and its runs) with it
+    const gone = value<ProjectSummary>(await dispatch(handlers, 'project:remove-items', { items: [{ collection: 'networks', id: project.networks[0].id }], withDependents: true }));
+    expect(gone.project.primitiveLibraries).toHaveLength(0);
+    expect(gone.project.runs).toHaveLength(0);
   });
 });

@@ -45,7 +45,7 @@ describe('the shipped example project (resources/example/example.gainlab)', () =
     }
     // saved again it is a format-4 file that keeps the id and every number
     const service = new ProjectService({ configDir });
-    const again = service.openBytes(service.encode(project), 'example.gainlab');
+    const again = await service.openBytes(await service.encode(project), 'example.gainlab');
     expect(again.fromVersion).toBe(PROJECT_SCHEMA_VERSION);
     expectSameBits(again.project, project);
   });
@@ -118,6 +118,6 @@ describe('scripts/make-example.ts', () => {
     expect(net.readout!.fitError!).toBeLessThan(1);
     expect(small.targets[0].source).toEqual({ kind: 'generated', seed: REACH_SEED });
     const service = new ProjectService({ configDir });
-    expectSameBits(service.openBytes(service.encode(small), 'small.gainlab').project, small);
+    expectSameBits((await service.openBytes(await service.encode(small), 'small.gainlab')).project, small);
   });
 });

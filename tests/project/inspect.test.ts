@@ -44,6 +44,16 @@ describe('gainlab inspect', () => {
     expect(out).toContain('result-1  "Fig. 1 (quick)"  experiment fig1 (quick), cancelled, on net-a, 1 figure, 2 arrays, 1 table, 1 text, seed 11, 1.2 s');
     expect(out).toContain('    array "error curves" (3, 4)');
     expect(out).not.toContain('read by migration');
+    expect(out).not.toContain('ignored zip entries');
+  });
+
+  it('names zip entries project.json does not reference (never read)', async () => {
+    const { json, files } = projectToEntries(sampleProject());
+    writeFileSync(path.join(dir, 'extra.gainlab'), zipEntries({ 'project.json': json, ...Object.fromEntries(files), 'notes/readme.txt': 'hello' }));
+    const { code, out } = await inspect(['extra.gainlab']);
+    expect(code).toBe(0);
+    expect(out).toContain('ignored zip entries (not referenced by project.json, never read): notes/readme.txt');
+    expect(JSON.parse((await inspect(['extra.gainlab', '--json'])).out).ignoredEntries).toEqual(['notes/readme.txt']);
   });
 
   it('opens a format-3 file through the migration and says so', async () => {

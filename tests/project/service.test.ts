@@ -182,7 +182,7 @@ describe('ProjectService open/save', () => {
   it('saveAs can rename the project after the file and drops the old recovery copy', async () => {
     const svc = service();
     const key = recoveryKey(null, 'session-1');
-    await svc.writeRecovery(sampleProject(), key, null);
+    await svc.writeRecovery(sampleProject(), key, null, 'session-1');
     expect((await svc.listRecoverable()).map((e) => e.key)).toEqual([key]);
     const saved = await svc.saveAs(sampleProject(), path.join(dir, 'Reach study'), { rename: true, previousRecoveryKey: key });
     expect(saved.project.name).toBe('Reach study');
@@ -247,14 +247,16 @@ describe('recovery copies and autosave', () => {
     const svc = service();
     const project = sampleProject();
     const target = path.join(dir, 'study.gainlab');
-    const key = recoveryKey(target, 'ignored-for-saved-files');
-    expect(key).toMatch(/^file-[0-9a-f]{8}$/);
-    await svc.writeRecovery(project, key, target);
+    // the key names the file and the session that wrote it (a new session never overwrites an old copy)
+    const key = recoveryKey(target, 'session2');
+    expect(key).toMatch(/^file-[0-9a-f]{8}-session2$/);
+    expect(recoveryKey(target, 'session3')).not.toBe(key);
+    await svc.writeRecovery(project, key, target, 'session2');
 
     // "Next start": a new service finds it.
     const next = service();
     const listed = await next.listRecoverable();
-    expect(listed).toEqual([{ key, originalPath: target, name: 'Sample study', savedAt: clock, file: path.join(configDir, 'recovery', `${key}.gainlab`) }]);
+    expect(listed).toEqual([{ key, originalPath: target, name: 'Sample study', savedAt: clock, file: path.join(configDir, 'recovery', `${key}.gainlab`), sessionId: 'session2', projectId: project.id }]);
     const restored = await next.restoreRecovery(key);
     expectSameBits(restored.project, project);
 
@@ -262,16 +264,19 @@ describe('recovery copies and autosave', () => {
     expect(await next.listRecoverable()).toEqual([]);
     await expect(next.restoreRecovery(key)).rejects.toThrow(/no recovery copy/);
 
-    await svc.writeRecovery(project, key, target);
+    // a save of the file removes every copy of it, whichever session wrote it
+    await svc.writeRecovery(project, key, target, 'session2');
+    await svc.writeRecovery(project, recoveryKey(target, 'session3'), target, 'session3');
+    await svc.writeRecovery(project, 'unsaved-other', null, 'other');
     await svc.save(project, target);
-    expect(await svc.listRecoverable()).toEqual([]);
+    expect((await svc.listRecoverable()).map((e) => e.key)).toEqual(['unsaved-other']);
   });
 
   it('lists several copies newest first and reports a damaged copy clearly', async () => {
     const svc = service();
-    await svc.writeRecovery(sampleProject(), 'unsaved-a', null);
+    await svc.writeRecovery(sampleProject(), 'unsaved-a', null, 'a');
     clock += 5000;
-    await svc.writeRecovery(sampleProject(), 'unsaved-b', null);
+    await svc.writeRecovery(sampleProject(), 'unsaved-b', null, 'b');
     expect((await svc.listRecoverable()).map((e) => e.key)).toEqual(['unsaved-b', 'unsaved-a']);
     writeFileSync(path.join(configDir, 'recovery', 'unsaved-a.gainlab'), 'garbage');
     const error = await rejection(svc.restoreRecovery('unsaved-a'));
@@ -297,7 +302,7 @@ describe('recovery copies and autosave', () => {
     let dirty = false;
     let project = sampleProject();
     const key = recoveryKey(null, 'session-7');
-    const autosave = svc.createAutosave({ timers, isDirty: () => dirty, current: () => ({ project, key, originalPath: null }) });
+    const autosave = svc.createAutosave({ timers, isDirty: () => dirty, current: () => ({ project, key, originalPath: null, sessionId: 'session-7' }) });
     expect(autosave).toBeInstanceOf(AutosaveScheduler);
     autosave.start();
     expect(autosave.running).toBe(true);
@@ -330,7 +335,7 @@ describe('recovery copies and autosave', () => {
     const autosave = svc.createAutosave({
       timers: { setInterval: () => 1, clearInterval: () => {} },
       isDirty: () => true,
-      current: () => ({ project: sampleProject(), key: 'unsaved-x', originalPath: null }),
+      current: () => ({ project: sampleProject(), key: 'unsaved-x', originalPath: null, sessionId: 'x' }),
       onError: (e) => errors.push(e),
     });
     await autosave.tick();

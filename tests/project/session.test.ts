@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GainLabError, type ProjectSummary } from '../../src-shared/ipc/contract.js';
+import { PendingResults } from '../../src-main/services/pendingResults.js';
+import { nodeProjectFs, type ProjectFs } from '../../src-main/services/projectFs.js';
 import { createFileProjects, defaultConfigDir } from '../../src-main/services/projectSession.js';
 import { ProjectService } from '../../src-main/services/projects.js';
 import { expectSameBits, sampleProject } from './fixtures.js';
@@ -16,13 +18,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function session(sessionId: string, changes: ProjectSummary[] = []) {
+function session(sessionId: string, changes: ProjectSummary[] = [], fs?: ProjectFs, log: string[] = []) {
   let tick: (() => void) | null = null;
   const projects = createFileProjects({
-    service: new ProjectService({ configDir, appVersion: '0.1.0' }),
+    service: new ProjectService({ configDir, appVersion: '0.1.0', fs }),
+    pendingResults: new PendingResults(configDir),
     sessionId,
     onChange: (s) => changes.push(s),
     timers: { setInterval: (cb) => ((tick = cb), 1), clearInterval: () => {} },
+    log: (line) => log.push(line),
   });
   return { projects, fireTimer: () => tick?.() };
 }
@@ -32,7 +36,7 @@ describe('file-backed project session (ProjectsApi)', () => {
     const changes: ProjectSummary[] = [];
     const first = session('first', changes);
     const sample = sampleProject();
-    const edited = await first.projects.update({ name: 'Unsaved work', upsertNetworks: sample.networks, upsertTargets: sample.targets });
+    const edited = await first.projects.update({ name: 'Unsaved work', upsertNetworks: sample.networks, upsertTargets: sample.targets }, 'Edit');
     expect(edited.dirty).toBe(true);
     expect(changes.at(-1)?.name).toBe('Unsaved work');
     first.fireTimer();
@@ -40,7 +44,7 @@ describe('file-backed project session (ProjectsApi)', () => {
     // "Crash": the first session is never disposed.
 
     const second = session('second');
-    expect(await second.projects.recover(false)).toMatchObject({ available: true, project: null });
+    expect(await second.projects.recover(false)).toMatchObject({ available: true, name: 'Unsaved work', key: 'unsaved-first', project: null });
     const recovered = await second.projects.recover(true);
     expect(recovered.available).toBe(true);
     expect(recovered.project?.dirty).toBe(true);
@@ -52,7 +56,8 @@ describe('file-backed project session (ProjectsApi)', () => {
     const saved = await second.projects.saveAs(target);
     expect(saved.path).toBe(path.join(dir, 'rescued.gainlab'));
     expect(second.projects.current().dirty).toBe(false);
-    expect(await second.projects.recover(false)).toEqual({ available: false, savedAt: null, project: null });
+    // the restored copy stayed until this save, which removed it
+    expect(await second.projects.recover(false)).toEqual({ available: false, savedAt: null, name: null, key: null, originalPath: null, project: null });
     expect((await second.projects.recent()).map((r) => r.path)).toEqual([saved.path]);
 
     // A third start opens the saved file and finds the same project.
@@ -78,7 +83,7 @@ describe('file-backed project session (ProjectsApi)', () => {
 
   it('export → import round trip, and the shipped example loads as an unsaved project', async () => {
     const { projects } = session('s');
-    await projects.update({ upsertTargets: sampleProject().targets, name: 'Targets only' });
+    await projects.update({ upsertTargets: sampleProject().targets, name: 'Targets only' }, 'Edit');
     const exported = await projects.exportBytes();
     expect(exported.fileName).toBe('Targets only.gainlab');
     const imported = await projects.importBytes(exported.fileName, exported.bytes);
@@ -93,7 +98,7 @@ describe('file-backed project session (ProjectsApi)', () => {
 
   it('declining recovery discards the copy; a clean dispose removes its own copy', async () => {
     const first = session('one');
-    await first.projects.update({ name: 'Draft' });
+    await first.projects.update({ name: 'Draft' }, 'Rename');
     await first.projects.flushRecovery();
     const recoveryDir = path.join(configDir, 'recovery');
     expect(existsSync(path.join(recoveryDir, 'unsaved-one.gainlab'))).toBe(true);
@@ -101,24 +106,61 @@ describe('file-backed project session (ProjectsApi)', () => {
     expect(existsSync(path.join(recoveryDir, 'unsaved-one.gainlab'))).toBe(false);
 
     const second = session('two');
-    await second.projects.update({ name: 'Another draft' });
+    await second.projects.update({ name: 'Another draft' }, 'Rename');
     await second.projects.flushRecovery();
     const third = session('three');
+    const offered = await third.projects.recover(false);
+    expect(offered.available).toBe(true);
+    // "Not now" keeps it: only an explicit Discard removes it
+    await third.projects.newProject();
     expect((await third.projects.recover(false)).available).toBe(true);
-    await third.projects.discardRecovery();
+    expect(await third.projects.discardRecovery(offered.key!)).toEqual({ discarded: true });
     expect((await third.projects.recover(false)).available).toBe(false);
   });
 
   it('keeps the saved file as it was when only the recovery copy changes', async () => {
     const { projects } = session('s');
-    await projects.update({ upsertTargets: sampleProject().targets });
+    await projects.update({ upsertTargets: sampleProject().targets }, 'Edit');
     const { path: file } = await projects.saveAs(path.join(dir, 'study.gainlab'));
     const before = readFileSync(file);
-    await projects.update({ name: 'Renamed but not saved' });
+    await projects.update({ name: 'Renamed but not saved' }, 'Rename');
     await projects.flushRecovery();
     expect(readFileSync(file).equals(before)).toBe(true);
     const listed = await new ProjectService({ configDir }).listRecoverable();
     expect(listed.map((e) => [e.originalPath, e.name])).toEqual([[file, 'Renamed but not saved']]);
+  });
+
+  it('opening a file with another session’s copy offers it; switching projects keeps it; Restore binds it to the file', async () => {
+    const first = session('crashed');
+    await first.projects.update({ upsertTargets: sampleProject().targets }, 'Edit');
+    const { path: file } = await first.projects.saveAs(path.join(dir, 'study.gainlab'));
+    await first.projects.update({ name: 'Edited before the crash' }, 'Rename');
+    await first.projects.flushRecovery();
+    // "Crash". The next session opens the same file: the copy is offered, not lost
+    const second = session('next');
+    const opened = await second.projects.open(file);
+    expect(opened.recoveryOffer).toMatchObject({ name: 'Edited before the crash' });
+    // opening another project does not delete it (the bug of issue 9)
+    await second.projects.newProject();
+    const listed = () => new ProjectService({ configDir }).listRecoverable();
+    expect((await listed()).map((e) => e.name)).toEqual(['Edited before the crash']);
+    const reopened = await second.projects.open(file);
+    const restored = await second.projects.recover(true, reopened.recoveryOffer!.key);
+    expect(restored.project).toMatchObject({ name: 'Edited before the crash', path: file, dirty: true, recoveryOffer: null });
+    await second.projects.save();
+    expect(await listed()).toEqual([]);
+  });
+
+  it('an autosave that fails is shown in the summary and the log, and keeps its last good copy', async () => {
+    const failing = { ...nodeProjectFs(), writeFileDurable: async () => Promise.reject(Object.assign(new Error('no space left'), { code: 'ENOSPC' })) };
+    const log: string[] = [];
+    const changes: ProjectSummary[] = [];
+    const { projects } = session('full', changes, failing, log);
+    await projects.update({ name: 'Unsafe' }, 'Rename');
+    await projects.flushRecovery();
+    expect(projects.current().autosave).toMatchObject({ state: 'failed', message: expect.stringMatching(/disk is full \(ENOSPC\)/) });
+    expect(changes.at(-1)?.autosave.state).toBe('failed');
+    expect(log).toEqual([expect.stringMatching(/^\[autosave\] the recovery copy of "Unsafe" could not be written: .*ENOSPC/)]);
   });
 
   it('picks a per-platform config folder unless GAINLAB_CONFIG_DIR is set', () => {

@@ -59,7 +59,7 @@ describe('experiments store', () => {
 
   const summary = (jobId: string, createdAt: number, patch: Partial<JobSummary> = {}): JobSummary => ({
     jobId, kind: 'experiment', label: jobId, status: 'done', percent: 100, trial: 0, totalTrials: 0, bestError: null,
-    createdAt, startedAt: createdAt, finishedAt: createdAt + 1, error: null, ...patch,
+    createdAt, startedAt: createdAt, finishedAt: createdAt + 1, error: null, projectId: null, projectName: null, queuePosition: null, etaMs: null, ...patch,
   });
 
   it('parses network sizes and says what is wrong', () => {

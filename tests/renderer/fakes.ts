@@ -1,4 +1,5 @@
 /** Test doubles for the renderer: a scriptable WebSocket and an in-memory AppTransport. */
+import { createProjectViewer } from '../../src-shared/project/view.js';
 import {
   okEnvelope,
   type Envelope,
@@ -8,7 +9,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../../src-shared/ipc/contract.js';
-import { decodeWire, encodeWire } from '../../src-shared/ipc/wire.js';
+import { WireReader, encodeValue, type WireData } from '../../src-shared/ipc/wire.js';
 import type { WebSocketLike } from '../../src-shared/ipc/wsTransport.js';
 import type { AppTransport, ConnectionChange, ConnectionState } from '../../src-renderer/transport/reconnectingTransport.js';
 
@@ -16,8 +17,17 @@ type Listener = (event?: { data: unknown }) => void;
 
 export class FakeSocket implements WebSocketLike {
   readyState = 0;
-  /** Frames the client sent, decoded. */
+  binaryType?: string;
+  /** Frames the client sent, decoded (binary parts reassembled by the real wire reader). */
   readonly sent: { type: string; id: number; channel: string; payload: unknown }[] = [];
+  /** Every message the client sent, raw (text, or bytes of a binary part). */
+  readonly sentMessages: Array<string | Uint8Array> = [];
+  private readonly reader = new WireReader({
+    frame: (frame) => this.sent.push(frame as FakeSocket['sent'][number]),
+    refused: (refusal) => {
+      throw new Error(`the client sent an unreadable frame: ${refusal.message}`);
+    },
+  });
   private readonly listeners: Record<string, Listener[]> = { open: [], close: [], error: [], message: [] };
 
   addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
@@ -25,9 +35,11 @@ export class FakeSocket implements WebSocketLike {
   addEventListener(type: string, listener: (() => void) | ((event: { data: unknown }) => void)): void {
     this.listeners[type].push(listener as Listener);
   }
-  send(data: string): void {
+  send(data: string | ArrayBufferView<ArrayBuffer>): void {
     if (this.readyState !== 1) throw new Error('send on a socket that is not open');
-    this.sent.push(decodeWire(data) as FakeSocket['sent'][number]);
+    const copy = typeof data === 'string' ? data : new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+    this.sentMessages.push(copy);
+    this.reader.read(copy);
   }
   close(): void {
     this.drop();
@@ -37,8 +49,16 @@ export class FakeSocket implements WebSocketLike {
     this.readyState = 1;
     for (const l of this.listeners.open) l();
   }
-  receive(frame: unknown): void {
-    for (const l of this.listeners.message) l({ data: encodeWire(frame) });
+  /** Deliver a frame as the server would: its JSON text, then its large arrays as binary messages. */
+  receive(frame: Record<string, unknown>): void {
+    const { json, binary } = encodeValue(frame);
+    const text = binary.length > 0 ? `{"binary":${binary.length},${json.slice(1)}` : json;
+    this.receiveRaw(text);
+    for (const part of binary) this.receiveRaw(new Uint8Array(part).buffer);
+  }
+  /** Deliver one raw message (a string, or an ArrayBuffer as with binaryType 'arraybuffer'). */
+  receiveRaw(data: WireData): void {
+    for (const l of this.listeners.message) l({ data });
   }
   drop(): void {
     if (this.readyState === 3) return;
@@ -131,3 +151,24 @@ export class FakeTransport implements AppTransport {
 export async function flushPromises(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+/** A project summary as main sends it (the project's view, no bulk arrays), for store tests. */
+export function summaryOf(
+  project: import('../../src-shared/project/schema.js').Project,
+  fields: Partial<Omit<import('../../src-shared/ipc/contract.js').ProjectSummary, 'project'>> = {},
+): import('../../src-shared/ipc/contract.js').ProjectSummary {
+  return {
+    path: null,
+    name: project.name,
+    dirty: false,
+    revision: 1,
+    undo: null,
+    redo: null,
+    autosave: { state: 'idle', at: null, message: null },
+    pending: null,
+    recoveryOffer: null,
+    ...fields,
+    project: viewer(project),
+  };
+}
+const viewer = createProjectViewer();

@@ -20,6 +20,10 @@ function summary(jobId: string, patch: Partial<JobSummary> = {}): JobSummary {
     startedAt: 1000,
     finishedAt: null,
     error: null,
+    projectId: null,
+    projectName: null,
+    queuePosition: null,
+    etaMs: null,
     ...patch,
   };
 }

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
-import { createEmptyProject, type ProjectNetwork } from '../../src-shared/project/schema.js';
-import { describeNetwork, networkAlpha } from '../../src-renderer/lib/networkFacts.js';
-import { networkPayloadOf, targetPayloadOf } from '../../src-renderer/lib/payloads.js';
+import type { ProjectNetwork } from '../../src-shared/project/schema.js';
+import { spectralAbscissa } from '../../src-shared/linalg/schur.js';
+import { describeNetwork, loggedAlpha } from '../../src-renderer/lib/networkFacts.js';
+
+/** α as the Network summary shows it: the SOC log's, else what the linear-algebra worker computes (spectralAbscissa). */
+function networkAlpha(net: ProjectNetwork): number {
+  return loggedAlpha(net) ?? spectralAbscissa(net.W, net.n);
+}
 
 function network(W: Float64Array, n: number, patch: Partial<ProjectNetwork> = {}): ProjectNetwork {
   const nE = n / 2;
@@ -45,7 +50,9 @@ describe('network facts', () => {
   });
 
   it('summarises N, E/I, seed, the read-out neurons and ‖x0‖ of the first initial condition', () => {
-    const facts = Object.fromEntries(describeNetwork(network(new Float64Array(16), 4)).map((f) => [f.key, f.value]));
+    const facts = Object.fromEntries(describeNetwork(network(new Float64Array(16), 4), 0.25).map((f) => [f.key, f.value]));
+    expect(facts.alpha).toBe('0.2500');
+    expect(Object.fromEntries(describeNetwork(network(new Float64Array(16), 4), null).map((f) => [f.key, f.value])).alpha).toBe('computing…');
     expect(facts.n).toBe('4');
     expect(facts.ei).toBe('2 / 2');
     expect(facts.seed).toBe('7');
@@ -58,30 +65,7 @@ describe('network facts', () => {
     const W = loadReferenceArray('W');
     const net = network(W.data, 200, { id: 'published', seed: null, origin: 'published' });
     expectClose(networkAlpha(net), 0.149995, { atol: 1e-6 });
-    const facts = Object.fromEntries(describeNetwork(net).map((f) => [f.key, f.value]));
+    const facts = Object.fromEntries(describeNetwork(net, networkAlpha(net)).map((f) => [f.key, f.value]));
     expect(facts.seed).toBe('published');
-  });
-});
-
-describe('inline payloads', () => {
-  it('take x0 from the chosen initial condition row and refuse a network without readout', () => {
-    const net = network(new Float64Array(16), 4);
-    const payload = networkPayloadOf(net, 1)!;
-    expect(Array.from(payload.x0)).toEqual([100, 100, 100, 100]);
-    expect(payload.readout.weights).toBe(net.readout!.weights);
-    expect(networkPayloadOf({ ...net, readout: null })).toBeNull();
-    const project = createEmptyProject('p');
-    expect(project.targets).toEqual([]);
-    const target = targetPayloadOf({
-      id: 't',
-      name: 'T',
-      channels: 1,
-      nSamples: 2,
-      duration: 500,
-      values: new Float64Array([1, 2]),
-      source: { kind: 'generated', seed: 3 },
-      createdAt: 'now',
-    });
-    expect(target).toEqual({ id: 't', name: 'T', channels: 1, nSamples: 2, duration: 500, values: new Float64Array([1, 2]), origin: 'generated' });
   });
 });

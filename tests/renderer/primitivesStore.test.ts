@@ -7,7 +7,8 @@ import { useJobsStore } from '../../src-renderer/stores/jobs.js';
 import { defaultLearningSettings, learningRequest, libraryGrouping, usePrimitivesStore } from '../../src-renderer/stores/primitives.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
 import { coefficientsPlot, fitPlot, refineCsv } from '../../src-renderer/components/primitives/primitivesPlots.js';
-import { FakeTransport, flushPromises } from './fakes.js';
+import { libraryView, networkView, runView } from '../../src-shared/project/view.js';
+import { FakeTransport, flushPromises, summaryOf } from './fakes.js';
 
 const GRID = { duration: 500, nSamples: 3 };
 
@@ -33,15 +34,18 @@ function network(): ProjectNetwork {
   };
 }
 
-function summary(libraries: PrimitiveLibrary[] = []): ProjectSummary {
-  const project = createEmptyProject('p');
+function summary(libraries: PrimitiveLibrary[] = [], runs: TrainingRun[] = []): ProjectSummary {
+  const project = createEmptyProject('p', new Date(0), 'project-p');
   project.networks = [network()];
   project.targets = [target('a'), target('b'), target('off-grid', 5)];
   project.primitiveLibraries = libraries;
-  return { path: null, name: 'p', dirty: true, project };
+  project.runs = runs;
+  return summaryOf(project, { dirty: true });
 }
 
-function run(id: string, groupLabels: number[] | null): TrainingRun {
+const view = networkView(network(), 'net@1');
+
+function runRecord(id: string, groupLabels: number[] | null): TrainingRun {
   return { id, name: id, networkId: 'net', targetIds: ['a'], initialConditionIndices: [0], rule: 'gradient', settings: {}, seed: 1, initialError: 1, groupLabels, sessions: [], status: 'done', startedAt: null, finishedAt: null, notes: '', purpose: 'train' };
 }
 
@@ -100,7 +104,9 @@ describe('primitives store', () => {
     const started = calls[0].trainings;
     expect(started).toHaveLength(2);
     // pattern k: its own target, seed + k, the same rule and budget
-    expect(started.map((r) => (r.source.kind === 'inline' ? r.source.targets[0].id : null))).toEqual(['a', 'b']);
+    // named by id in the project (main resolves them), each run marked as a library pattern
+    expect(started.map((r) => (r.source.kind === 'project' ? r.source.targetIds[0] : null))).toEqual(['a', 'b']);
+    expect(started.every((r) => r.source.kind === 'project' && r.source.networkId === 'net' && r.purpose === 'library')).toBe(true);
     expect(started.map((r) => r.seed)).toEqual([7, 8]);
     // one grouping for all patterns (the groups' seed is the build's, not the pattern's)
     expect(started.map((r) => r.groups)).toEqual([{ kind: 'random', count: 1, seed: 7 }, { kind: 'random', count: 1, seed: 7 }]);
@@ -149,9 +155,7 @@ describe('primitives store', () => {
   });
 
   it('refines from the combined gains and from scratch with the same settings and the library’s groups', async () => {
-    const grouped = summary([library(['r1', 'r2'])]);
-    grouped.project.runs = [run('r1', [0, 0]), run('r2', [0, 0])];
-    useProjectStore().summary = grouped;
+    useProjectStore().summary = summary([library(['r1', 'r2'])], [runRecord('r1', [0, 0]), runRecord('r2', [0, 0])]);
     const primitives = usePrimitivesStore();
     primitives.fit = {
       libraryId: 'lib-1',
@@ -186,8 +190,7 @@ describe('primitives store', () => {
     }
     expect(primitives.refine).toMatchObject({ fromCombinationJobId: 'job-3', fromScratchJobId: 'job-4', startError: 0.3, targetId: 'b' });
     // runs with different groupings: one gain per neuron, said so
-    grouped.project.runs = [run('r1', [0, 0]), run('r2', null)];
-    useProjectStore().summary = { ...grouped };
+    useProjectStore().summary = summary([library(['r1', 'r2'])], [runRecord('r1', [0, 0]), runRecord('r2', null)]);
     expect(primitives.refineNote).toMatch(/different groupings; refinement trains one gain per neuron/);
     await primitives.startRefine({ ...defaultLearningSettings(), rule: 'gradient', trials: 50, seed: 3 });
     expect((transport.callsTo(CHANNELS.jobsStartTraining) as TrainingRequest[]).slice(-2).map((r) => r.groups)).toEqual([{ kind: 'neuron' }, { kind: 'neuron' }]);
@@ -196,7 +199,8 @@ describe('primitives store', () => {
 
 describe('libraryGrouping', () => {
   it('takes the runs’ shared group labels and falls back to one gain per neuron with a note', () => {
-    const lib = library(['r1', 'r2']);
+    const lib = libraryView(library(['r1', 'r2']));
+    const run = (id: string, labels: number[] | null) => runView(runRecord(id, labels));
     // G = N labels are one gain per neuron
     expect(libraryGrouping(lib, [run('r1', [1, 0]), run('r2', [1, 0])], 2).groups).toEqual({ kind: 'neuron' });
     expect(libraryGrouping(lib, [run('r1', [0, 0]), run('r2', [0, 0])], 2).groups).toEqual({ kind: 'explicit', labels: [0, 0] });
@@ -211,15 +215,15 @@ describe('learningRequest', () => {
   const settings = { ...defaultLearningSettings(), trials: 10, groups: '1' };
   it('keeps groups for the reward rule but trains per neuron when gradient descent starts from given gains', () => {
     const gains = new Float64Array([1.2, 0.8]);
-    expect(learningRequest({ ...settings, rule: 'reward' }, network(), target('a'), 'x', gains).request?.groups).toEqual({ kind: 'random', count: 1 });
-    expect(learningRequest({ ...settings, rule: 'gradient' }, network(), target('a'), 'x', gains).request?.groups).toEqual({ kind: 'neuron' });
-    expect(learningRequest({ ...settings, rule: 'gradient' }, network(), target('a'), 'x').request?.groups).toEqual({ kind: 'random', count: 1 });
+    expect(learningRequest({ ...settings, rule: 'reward' }, view, target('a'), 'x', gains).request?.groups).toEqual({ kind: 'random', count: 1 });
+    expect(learningRequest({ ...settings, rule: 'gradient' }, view, target('a'), 'x', gains).request?.groups).toEqual({ kind: 'neuron' });
+    expect(learningRequest({ ...settings, rule: 'gradient' }, view, target('a'), 'x').request?.groups).toEqual({ kind: 'random', count: 1 });
   });
   it('names what is wrong instead of building a request', () => {
-    expect(learningRequest(settings, network(), target('x', 5), 'x').problem).toMatch(/not on the network's movement grid/);
-    expect(learningRequest({ ...settings, trials: 0 }, network(), target('a'), 'x').problem).toMatch(/Iterations must be/);
-    expect(learningRequest({ ...settings, groups: '9' }, network(), target('a'), 'x').problem).toMatch(/At most N = 2/);
-    expect(learningRequest(settings, { ...network(), readout: null }, target('a'), 'x').problem).toMatch(/no readout/);
+    expect(learningRequest(settings, view, target('x', 5), 'x').problem).toMatch(/not on the network's movement grid/);
+    expect(learningRequest({ ...settings, trials: 0 }, view, target('a'), 'x').problem).toMatch(/Iterations must be/);
+    expect(learningRequest({ ...settings, groups: '9' }, view, target('a'), 'x').problem).toMatch(/At most N = 2/);
+    expect(learningRequest(settings, { ...view, readout: null }, target('a'), 'x').problem).toMatch(/no readout/);
   });
 });
 

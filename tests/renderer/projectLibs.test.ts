@@ -15,6 +15,10 @@ import { spectralAbscissa } from '../../src-shared/linalg/schur.js';
 import type { TargetMovement } from '../../src-shared/project/schema.js';
 import { checkSocForm, DEFAULT_SOC_FORM, type SocFormFields } from '../../src-renderer/lib/socForm.js';
 import { networkFromNpy, NetworkImportError, roleOfNpyFile } from '../../src-renderer/lib/networkImport.js';
+import { createHandlers, dispatch } from '../../src-main/services/handlers.js';
+import { createJobManager } from '../../src-main/services/jobManager.js';
+import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+import { testProjects } from '../main/fixtures/testProjects.js';
 import { makeSlowTarget, sampleFingerprint, targetFromNpy, targetTree, TargetFileError } from '../../src-renderer/lib/targetFiles.js';
 
 function form(changes: Partial<SocFormFields>): SocFormFields {
@@ -73,60 +77,71 @@ describe('network from .npy files', () => {
   it('reads the published network bit for bit and its α is the published 0.149995', ({ skip }) => {
     skip(!hasReference, referenceSkipReason);
     const read = (name: string) => ({ name, bytes: new Uint8Array(readFileSync(resolve(referenceDir, name))) });
-    const net = networkFromNpy({ W: read('W.npy'), x0: read('x0.npy'), readout: read('readout.npy') }, { id: 'pub', name: 'Published' });
+    const net = networkFromNpy({ W: read('W.npy'), x0: read('x0.npy'), readout: read('readout.npy') }, { name: 'Published' });
     const W = loadReferenceArray('W').data;
     const x0 = loadReferenceArray('x0').data;
     const readout = loadReferenceArray('readout').data;
     expect(net.n).toBe(200);
-    expect(net.nE).toBe(100);
     expect(Array.from(net.W)).toEqual(Array.from(W));
-    expect(Array.from(net.initialConditions)).toEqual(Array.from(x0));
+    expect(Array.from(net.x0!)).toEqual(Array.from(x0));
     expect(net.readout?.channels).toBe(1);
     expect(Array.from(net.readout!.weights)).toEqual(Array.from(readout));
     expectClose(spectralAbscissa(net.W, net.n), 0.149995, { rtol: 0, atol: 5e-6 });
   });
 
-  it('without x0 uses the leading Gramian eigenvector, which for the published W is the published x0 (up to sign)', ({ skip }) => {
+  it('without x0, main imports it with the leading Gramian eigenvector: for the published W the published x0 (up to sign)', async ({ skip }) => {
     skip(!hasReference, referenceSkipReason);
     const W = loadReferenceArray('W').data;
     const x0 = loadReferenceArray('x0').data;
-    const net = networkFromNpy({ W: npy(W, [200, 200], 'W.npy') }, { id: 'g', name: 'Gramian' });
-    expect(net.nInitialConditions).toBe(1);
-    let dot = 0;
-    let a = 0;
-    let b = 0;
-    for (let i = 0; i < 200; i++) {
-      dot += net.initialConditions[i] * x0[i];
-      a += net.initialConditions[i] ** 2;
-      b += x0[i] ** 2;
+    const request = networkFromNpy({ W: npy(W, [200, 200], 'W.npy') }, { name: 'Gramian' });
+    expect(request.x0).toBeUndefined();
+    // the O(N³) Lyapunov solve runs in main's worker, never on the UI thread
+    const jobs = createJobManager({ pool: createWorkerPool({ ...sourceWorkerOptions(resolve(import.meta.dirname, '../..')), maxThreads: 1 }), emit: () => undefined });
+    const projects = testProjects();
+    try {
+      const handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs, projects });
+      const answer = await dispatch(handlers, 'project:update', { importNetwork: request });
+      expect(answer.ok).toBe(true);
+      const net = projects.project().networks[0];
+      expect(net.nInitialConditions).toBe(1);
+      let dot = 0;
+      let a = 0;
+      let b = 0;
+      for (let i = 0; i < 200; i++) {
+        dot += net.initialConditions[i] * x0[i];
+        a += net.initialConditions[i] ** 2;
+        b += x0[i] ** 2;
+      }
+      expectClose(Math.abs(dot) / Math.sqrt(a * b), 1, { rtol: 0, atol: 1e-6 });
+      expectClose(Math.sqrt(a), 1.5 * Math.sqrt(200), { rtol: 1e-9 });
+    } finally {
+      await jobs.dispose();
     }
-    expectClose(Math.abs(dot) / Math.sqrt(a * b), 1, { rtol: 0, atol: 1e-6 });
-    expectClose(Math.sqrt(a), 1.5 * Math.sqrt(200), { rtol: 1e-9 });
-  });
+  }, 60_000);
 
   it('refuses wrong shapes, odd N and non-finite values with a sentence naming the file', () => {
     const W4 = new Float64Array(16);
-    expect(() => networkFromNpy({ W: npy(new Float64Array(12), [3, 4], 'W.npy') }, { id: 'x', name: 'x' })).toThrow(/W\.npy has shape 3×4; W must be a square N×N matrix/);
-    expect(() => networkFromNpy({ W: npy(new Float64Array(9), [3, 3], 'W.npy') }, { id: 'x', name: 'x' })).toThrow(/N must be even and at least 4/);
-    expect(() => networkFromNpy({ W: npy(W4, [4, 4], 'W.npy'), x0: npy([1, 2, 3], [3], 'x0.npy') }, { id: 'x', name: 'x' })).toThrow(
+    expect(() => networkFromNpy({ W: npy(new Float64Array(12), [3, 4], 'W.npy') }, { name: 'x' })).toThrow(/W\.npy has shape 3×4; W must be a square N×N matrix/);
+    expect(() => networkFromNpy({ W: npy(new Float64Array(9), [3, 3], 'W.npy') }, { name: 'x' })).toThrow(/N must be even and at least 4/);
+    expect(() => networkFromNpy({ W: npy(W4, [4, 4], 'W.npy'), x0: npy([1, 2, 3], [3], 'x0.npy') }, { name: 'x' })).toThrow(
       /x0\.npy has shape 3; x0 must have N = 4 entries/,
     );
     expect(() =>
-      networkFromNpy({ W: npy(W4, [4, 4], 'W.npy'), x0: npy([1, 2, 3, 4], [4], 'x0.npy'), readout: npy([1, 2, 3, 4], [4], 'readout.npy') }, { id: 'x', name: 'x' }),
+      networkFromNpy({ W: npy(W4, [4, 4], 'W.npy'), x0: npy([1, 2, 3, 4], [4], 'x0.npy'), readout: npy([1, 2, 3, 4], [4], 'readout.npy') }, { name: 'x' }),
     ).toThrow(/readout\.npy has shape 4; the readout must have 1 \+ N\/2 = 3 entries/);
     const withNaN = new Float64Array(16);
     withNaN[5] = Number.NaN;
-    expect(() => networkFromNpy({ W: npy(withNaN, [4, 4], 'W.npy') }, { id: 'x', name: 'x' })).toThrow(/W\.npy contains NaN at index 5/);
-    expect(() => networkFromNpy({ W: { name: 'W.npy', bytes: new Uint8Array([1, 2, 3]) } }, { id: 'x', name: 'x' })).toThrow(NetworkImportError);
+    expect(() => networkFromNpy({ W: npy(withNaN, [4, 4], 'W.npy') }, { name: 'x' })).toThrow(/W\.npy contains NaN at index 5/);
+    expect(() => networkFromNpy({ W: { name: 'W.npy', bytes: new Uint8Array([1, 2, 3]) } }, { name: 'x' })).toThrow(NetworkImportError);
   });
 
   it('accepts a C×(1+N/2) readout and (N,1) x0', () => {
     const net = networkFromNpy(
       { W: npy(new Float64Array(16), [4, 4], 'W.npy'), x0: npy([1, 2, 3, 4], [4, 1], 'x0.npy'), readout: npy([1, 2, 3, 4, 5, 6], [2, 3], 'readout.npy') },
-      { id: 'x', name: 'x' },
+      { name: 'x' },
     );
     expect(net.readout?.channels).toBe(2);
-    expect(Array.from(net.initialConditions)).toEqual([1, 2, 3, 4]);
+    expect(Array.from(net.x0!)).toEqual([1, 2, 3, 4]);
   });
 
   it('tells W, x0 and readout files apart by name', () => {

@@ -5,7 +5,7 @@ import { createEmptyProject, type ProjectNetwork, type TargetMovement } from '..
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { useNotificationsStore } from '../../src-renderer/stores/notifications.js';
 import { preferredTarget, useProjectStore } from '../../src-renderer/stores/project.js';
-import { FakeTransport } from './fakes.js';
+import { FakeTransport, summaryOf } from './fakes.js';
 
 function target(id: string, name: string): TargetMovement {
   return { id, name, channels: 1, nSamples: 3, duration: 500, values: new Float64Array(3), source: { kind: 'published' }, createdAt: 'x' };
@@ -30,10 +30,10 @@ function network(id: string, withReadout = true): ProjectNetwork {
 }
 
 function summary(networks: ProjectNetwork[], targets: TargetMovement[], name = 'p'): ProjectSummary {
-  const project = createEmptyProject(name);
+  const project = createEmptyProject(name, new Date(0), 'project-1');
   project.networks = networks;
   project.targets = targets;
-  return { path: null, name, dirty: false, project };
+  return summaryOf(project);
 }
 
 describe('project store', () => {
@@ -57,7 +57,10 @@ describe('project store', () => {
     await project.init();
     expect(project.entered).toBe(true);
     expect(project.network?.id).toBe('net');
-    expect(project.networkPayload?.x0).toEqual(new Float64Array([1, 2]));
+    // the view: initial conditions travel, W stays in main (fetched by id)
+    expect(project.network?.initialConditions).toEqual(new Float64Array([1, 2]));
+    expect(project.network?.W).toMatchObject({ shape: [2, 2], length: 4 });
+    expect(project.canTrain).toBe(true);
 
     setActivePinia(createPinia());
     transport.answer(CHANNELS.projectCurrent, () => summary([], []));
@@ -76,14 +79,14 @@ describe('project store', () => {
 
   it('offers recovery and restores the autosaved project', async () => {
     const recovered = summary([network('rescued')], [target('t', 'T')], 'Rescued work');
-    transport.answer(CHANNELS.projectRecover, () => ({ available: true, savedAt: 42, project: recovered }));
+    transport.answer(CHANNELS.projectRecover, () => ({ available: true, savedAt: 42, name: 'Rescued work', key: 'unsaved-old', originalPath: null, project: recovered }));
     const project = useProjectStore();
     await project.init();
-    expect(project.recovery).toEqual({ savedAt: 42, name: 'Rescued work' });
+    expect(project.recovery).toEqual({ savedAt: 42, name: 'Rescued work', key: 'unsaved-old' });
     expect(await project.restoreRecovery()).toBe(true);
     expect(project.recovery).toBeNull();
     expect(project.network?.id).toBe('rescued');
-    expect(transport.callsTo(CHANNELS.projectRecover)).toEqual([{ restore: false }, { restore: true }]);
+    expect(transport.callsTo(CHANNELS.projectRecover)).toEqual([{ restore: false }, { restore: true, key: 'unsaved-old' }]);
   });
 
   it('a cancelled open dialog is not an error; other failures are toasted', async () => {
@@ -98,13 +101,13 @@ describe('project store', () => {
     ]);
   });
 
-  it('follows project:changed and keeps a valid selection; a network without readout has no payload', async () => {
+  it('follows project:changed and keeps a valid selection; a network without readout cannot train', async () => {
     const project = useProjectStore();
     await project.init();
     transport.emit(EVENTS.projectChanged, summary([network('a'), network('b', false)], [target('t1', 'T1')]));
     expect(project.selectedNetworkId).toBe('a');
     project.selectedNetworkId = 'b';
-    expect(project.networkPayload).toBeNull();
+    expect(project.canTrain).toBe(false);
     transport.emit(EVENTS.projectChanged, summary([network('a')], [target('t2', 'T2')]));
     expect(project.selectedNetworkId).toBe('a'); // 'b' was removed
     expect(project.selectedTargetId).toBe('t2');
@@ -125,10 +128,10 @@ describe('project store', () => {
     const project = useProjectStore();
     await project.init();
     expect(project.title).toBe('GainLab');
-    transport.emit(EVENTS.projectChanged, { ...summary([network('a')], [], 'Reach study'), dirty: true });
+    transport.emit(EVENTS.projectChanged, { ...summary([network('a')], [], 'Reach study'), dirty: true, revision: 2 });
     project.entered = true;
     expect(project.title).toBe('• Reach study — GainLab');
-    transport.emit(EVENTS.projectChanged, { ...summary([network('a')], [], 'Reach study'), dirty: false, path: '/x/Reach study.gainlab' });
+    transport.emit(EVENTS.projectChanged, { ...summary([network('a')], [], 'Reach study'), dirty: false, path: '/x/Reach study.gainlab', revision: 3 });
     expect(project.title).toBe('Reach study — GainLab');
     project.close();
     expect(project.title).toBe('GainLab');

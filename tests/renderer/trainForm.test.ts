@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { trainingRequestSchema, type NetworkPayload, type TargetPayload } from '../../src-shared/ipc/contract.js';
-import { buildTrainingRequest, defaultTrainForm, parseGroups } from '../../src-renderer/stores/trainForm.js';
+import { trainingRequestSchema } from '../../src-shared/ipc/contract.js';
+import { specialisedGroups } from '../../src-shared/model/groups.js';
+import { createEmptyProject } from '../../src-shared/project/schema.js';
+import { resolveTrainingGroups } from '../../src-main/services/trainingService.js';
+import { buildTrainingRequest, defaultTrainForm, parseGroups, type TrainNetwork, type TrainTarget } from '../../src-renderer/stores/trainForm.js';
 
 const n = 6;
-const network: NetworkPayload = {
-  id: 'net',
-  name: 'tiny',
-  n,
-  nE: 3,
-  W: new Float64Array(n * n),
-  x0: new Float64Array(n).fill(1),
-  readout: { channels: 1, weights: new Float64Array(4) },
-  params: { tau: 200, r0: 20, rmax: 100, duration: 500, nSamples: 10, gainFunction: 'tanh' },
-};
-const target: TargetPayload = { id: 'novel', name: 'Novel', channels: 1, nSamples: 10, duration: 500, values: new Float64Array(10) };
+const network: TrainNetwork = { id: 'net', name: 'tiny', n, readout: { channels: 1 }, params: { nSamples: 10, duration: 500 } };
+const target: TrainTarget = { id: 'novel', name: 'Novel', channels: 1, nSamples: 10, duration: 500 };
 
 describe('groups field', () => {
   it('reads N, a count, or the network size', () => {
@@ -35,7 +29,8 @@ describe('training request', () => {
     const parsed = trainingRequestSchema.parse(request);
     // the paper: 10 independent sessions of 5 000 trials, σ = 0.001, α = 0.3, neuron-specific gains
     expect(parsed).toMatchObject({ rule: 'reward', trials: 5000, sigma: 0.001, alpha: 0.3, sessions: 10, groups: { kind: 'neuron' }, trainable: 'gains' });
-    expect(parsed.source.kind).toBe('inline');
+    // named by id: main resolves them from the project it owns and keeps the run there
+    expect(parsed.source).toEqual({ kind: 'project', networkId: 'net', targetIds: ['novel'] });
     expect(request!.label).toBe('Reward rule · G = N · Novel · seed 1 · 10 sessions');
   });
 
@@ -72,21 +67,34 @@ describe('training request', () => {
     expect(buildTrainingRequest({ ...defaultTrainForm(), trainable: 'W' }, network, target).request?.trainable).toBe('gains');
   });
 
-  it('specialised groups cluster the neurons by their gain changes on the chosen runs', () => {
-    // neurons 0–2 went up on both movements, neurons 3–5 down: two groups must split them so
-    const up = Float64Array.from([1.3, 1.31, 1.29, 0.7, 0.71, 0.69]);
-    const alsoUp = Float64Array.from([1.2, 1.21, 1.19, 0.8, 0.79, 0.81]);
+  it('specialised groups name the chosen runs; main clusters the neurons by their gain changes on them', () => {
     const learned = [
-      { id: 'run-a', name: 'A', gains: up },
-      { id: 'run-b', name: 'B', gains: alsoUp },
-      { id: 'run-c', name: 'C (not chosen)', gains: Float64Array.from([1, 2, 1, 2, 1, 2]) },
+      { id: 'run-a', name: 'A' },
+      { id: 'run-b', name: 'B' },
+      { id: 'run-c', name: 'C (not chosen)' },
     ];
     const fields = { ...defaultTrainForm(), groups: '2', groupKind: 'specialised' as const, specialisedFrom: ['run-a', 'run-b'] };
     const { request, problems } = buildTrainingRequest(fields, network, target, learned);
     expect(problems).toEqual({});
-    const groups = trainingRequestSchema.parse(request).groups;
-    expect(groups).toEqual({ kind: 'explicit', labels: [0, 0, 0, 1, 1, 1] });
+    const parsed = trainingRequestSchema.parse(request);
+    expect(parsed.groups).toEqual({ kind: 'specialised', count: 2, runIds: ['run-a', 'run-b'] });
     expect(request?.label).toContain('G = 2 specialised');
+
+    // in main: neurons 0–2 went up on both movements, neurons 3–5 down: two groups split them so
+    const up = Float64Array.from([1.3, 1.31, 1.29, 0.7, 0.71, 0.69]);
+    const alsoUp = Float64Array.from([1.2, 1.21, 1.19, 0.8, 0.79, 0.81]);
+    const project = createEmptyProject('p', new Date(0), 'p');
+    project.networks.push({ id: 'net', name: 'tiny', n, nE: 3, W: new Float64Array(n * n), initialConditions: new Float64Array(n), nInitialConditions: 1, readout: null, params: { tau: 200, r0: 20, rmax: 100, duration: 500, nSamples: 10, gainFunction: 'tanh' }, seed: null, soc: null, origin: 'x', createdAt: 'x' });
+    const run = (id: string, gains: Float64Array) => ({
+      id, name: id, notes: '', purpose: 'train' as const, networkId: 'net', targetIds: ['novel'], initialConditionIndices: [0], rule: 'reward' as const, settings: {}, seed: 1, initialError: 1, groupLabels: null,
+      sessions: [{ session: 0, seed: 1, bestError: 0.1, bestTrial: 1, trialsRun: 1, errorCurve: new Float64Array(2), bestGains: gains, output: null }],
+      status: 'done' as const, startedAt: null, finishedAt: null,
+    });
+    project.runs.push(run('run-a', up), run('run-b', alsoUp), run('run-c', Float64Array.from([1, 2, 1, 2, 1, 2])));
+    const labels = resolveTrainingGroups(project, parsed);
+    expect(labels).toEqual({ kind: 'explicit', labels: [0, 0, 0, 1, 1, 1] });
+    // exactly the model's specialisedGroups of g − 1 on the chosen runs, seeded by the run's seed
+    expect(labels).toEqual({ kind: 'explicit', labels: Array.from(specialisedGroups([up, alsoUp].map((g) => g.map((x) => x - 1)), 2, parsed.seed)) });
     const none = buildTrainingRequest({ ...fields, specialisedFrom: [] }, network, target, learned);
     expect(none.request).toBeNull();
     expect(none.problems.specialisedFrom).toMatch(/at least one/);
@@ -100,10 +108,11 @@ describe('training request', () => {
     expect(problems.target).toMatch(/target/);
   });
 
-  it('lets the contract reject what the form cannot see (a target of the wrong size)', () => {
-    const broken = { ...target, values: new Float64Array(3) };
-    const { request, problems } = buildTrainingRequest(defaultTrainForm(), network, broken);
-    expect(request).toBeNull();
-    expect(problems.network).toMatch(/values/);
+  it('names a target the network cannot be trained on: other channels, another time step, no readout', () => {
+    expect(buildTrainingRequest(defaultTrainForm(), network, { ...target, channels: 2 }).problems.target).toMatch(/2 channel\(s\); the network reads out 1/);
+    expect(buildTrainingRequest(defaultTrainForm(), network, { ...target, nSamples: 7 }).problems.target).toMatch(/time step differs/);
+    // a slow variant (same step, s·T) is fine
+    expect(buildTrainingRequest(defaultTrainForm(), network, { ...target, nSamples: 19, duration: 1000 }).problems).toEqual({});
+    expect(buildTrainingRequest(defaultTrainForm(), { ...network, readout: null }, target).problems.network).toMatch(/no readout/);
   });
 });

@@ -10,10 +10,10 @@ import { CHANNELS, type ProjectSummary } from '../../src-shared/ipc/contract.js'
 import { createEmptyProject } from '../../src-shared/project/schema.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
-import { FakeTransport, flushPromises } from './fakes.js';
+import { FakeTransport, flushPromises, summaryOf } from './fakes.js';
 
 function summary(name: string, dirty: boolean, path: string | null = null): ProjectSummary {
-  return { path, name, dirty, project: createEmptyProject(name) };
+  return summaryOf(createEmptyProject(name), { path, dirty });
 }
 
 describe('unsaved changes guard', () => {

@@ -1,0 +1,44 @@
+/**
+ * The runs browser's comparison plot: the error curve of each selected run's best session, one
+ * line per run, on a shared trial (or iteration) axis. Pure (tested without the DOM).
+ */
+import { AXIS_LABEL, AXIS_NAME, SPLIT_LINE } from './chartParts.js';
+import { errorYAxis, formatError, type ChartOption } from './options.js';
+import { SESSION_COLORS } from './palette.js';
+
+export interface RunCurve {
+  id: string;
+  name: string;
+  /** Error of every trial of the run's best session (entry 0 = the starting gains). */
+  values: ArrayLike<number>;
+}
+
+/** At most `max` points of a curve (every k-th, the last always kept), so long runs draw quickly. */
+export function thinned(values: ArrayLike<number>, max = 4000): [number, number][] {
+  const step = Math.max(1, Math.ceil(values.length / max));
+  const out: [number, number][] = [];
+  for (let i = 0; i < values.length; i += step) if (Number.isFinite(values[i])) out.push([i, values[i]]);
+  const last = values.length - 1;
+  if (last >= 0 && last % step !== 0 && Number.isFinite(values[last])) out.push([last, values[last]]);
+  return out;
+}
+
+export function runCurvesOption(curves: readonly RunCurve[], logY: boolean, xName = 'trial'): ChartOption {
+  return {
+    animation: false,
+    grid: { left: 64, right: 16, top: 30, bottom: 40 },
+    legend: { top: 2, left: 70, right: 8, type: 'scroll', icon: 'rect', itemWidth: 16, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } },
+    tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
+    xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME, min: 0, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
+    yAxis: errorYAxis(logY),
+    series: curves.map((curve, k) => ({
+      id: curve.id,
+      name: curve.name,
+      type: 'line' as const,
+      symbol: 'none',
+      data: thinned(curve.values),
+      lineStyle: { width: 1.5, color: SESSION_COLORS[k % SESSION_COLORS.length] },
+      itemStyle: { color: SESSION_COLORS[k % SESSION_COLORS.length] },
+    })),
+  };
+}
