@@ -52,7 +52,17 @@ export interface ExperimentSettings {
   overrides: Partial<Record<OverrideKey, string>>;
 }
 
-type ReportMessage = { kind: 'progress' | 'done' | 'error'; message?: string; percent?: number; html?: string; verdicts?: Record<string, number>; claims?: number; wallMs?: number };
+/** One claim of the report as the view lists it. */
+export interface ReportClaimRow {
+  id: string;
+  figure: string;
+  paper: string;
+  measured: string;
+  verdict: string;
+  rule: string;
+}
+
+type ReportMessage = { kind: 'progress' | 'done' | 'error'; message?: string; percent?: number; html?: string; verdicts?: Record<string, number>; claims?: ReportClaimRow[]; wallMs?: number };
 
 /** The browser's Worker as far as the report needs it (this store is also type-checked under Node). */
 interface ReportWorker {
@@ -208,7 +218,7 @@ export const useExperimentsStore = defineStore('experiments', () => {
   }
 
   // ---- the quick reproduction report (a Web Worker; the app holds no published data) ----
-  const report = reactive({ status: 'idle' as 'idle' | 'running' | 'done' | 'failed', message: '', percent: 0, html: '', error: '', verdicts: {} as Record<string, number>, claims: 0, wallMs: 0 });
+  const report = reactive({ status: 'idle' as 'idle' | 'running' | 'done' | 'failed', message: '', percent: 0, html: '', error: '', verdicts: {} as Record<string, number>, claims: [] as ReportClaimRow[], wallMs: 0 });
   let reportWorker: ReportWorker | null = null;
 
   function runReport(seed = 1, version = 'GainLab 0.1.0'): void {
@@ -225,7 +235,7 @@ export const useExperimentsStore = defineStore('experiments', () => {
         report.message = m.message ?? '';
         report.percent = m.percent ?? report.percent;
       } else if (m.kind === 'done') {
-        Object.assign(report, { status: 'done', html: m.html ?? '', verdicts: m.verdicts ?? {}, claims: m.claims ?? 0, wallMs: m.wallMs ?? 0, percent: 100 });
+        Object.assign(report, { status: 'done', html: m.html ?? '', verdicts: m.verdicts ?? {}, claims: m.claims ?? [], wallMs: m.wallMs ?? 0, percent: 100 });
         reportWorker?.terminate();
         reportWorker = null;
       } else {

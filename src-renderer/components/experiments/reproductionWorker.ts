@@ -4,7 +4,7 @@
  * figures drawn by ECharts' server-side SVG (plots/exportPlot.ts). The app has no access to the
  * authors' published data, so the claims about the published network report "not run" here;
  * `gainlab reproduce --net DIR` covers them.
- * Messages: { kind: 'run', seed } → { kind: 'progress', message, percent } … { kind: 'done', html, verdicts } | { kind: 'error', message }.
+ * Messages: { kind: 'run', seed } → { kind: 'progress', message, percent } … { kind: 'done', html, claims, verdicts } | { kind: 'error', message }.
  */
 import { figureOption } from '../../../src-shared/experiments/figureOption.js';
 import { runReproduction, type ReproductionStore } from '../../../src-shared/reproduce/run.js';
@@ -28,7 +28,8 @@ scope.onmessage = (event) => {
     });
     const verdicts: Record<string, number> = {};
     for (const c of result.claims) verdicts[c.verdict] = (verdicts[c.verdict] ?? 0) + 1;
-    scope.postMessage({ kind: 'done', html: result.html, verdicts, claims: result.claims.length, wallMs: result.wallMs });
+    const claims = result.claims.map((c) => ({ id: c.id, figure: c.figure, paper: c.paper, measured: c.measured, verdict: c.verdict, rule: c.rule }));
+    scope.postMessage({ kind: 'done', html: result.html, verdicts, claims, wallMs: result.wallMs });
   } catch (error) {
     scope.postMessage({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
   }
