@@ -24,30 +24,19 @@
 // Buffers: `setup` allocates everything a problem needs once (the host then places W, Wᵀ, gains,
 // x0 and β through the pointers `pointer(...)` returns); forward and backward allocate nothing.
 
-import { rateVec } from './dynamics';
+import { PairMatrix, pairSum, pairSum2, rateVec } from './common';
 
-export { allocate } from './dynamics';
+export { allocate } from './common';
 
 // ---------------------------------------------------------------------------------------------
-// Row-pair sparse matrices (layout as in assembly/dynamics.ts setPairs), one for W, one for Wᵀ.
+// Row-pair sparse matrices (src-shared/model/kernels/layout.ts rowPairs), one for W, one for Wᵀ.
 
 let wPairCount: i32 = 0;
 let wRows: usize = 0; // i32[2·pairs]: row a, row b (row b = n for a lone last row: y[n] is padding)
-let wEStart: usize = 0; // i32[pairs + 1], entry index
-let wEOffsets: usize = 0; // u32[] = (u16 byte offset a, u16 byte offset b)
-let wIStart: usize = 0; // i32[pairs + 1]
-let wIOffsets: usize = 0; // u32[]
-let wIWeights: usize = 0; // f64[2·entries], (w_a, w_b) per entry
-let wShared: f64 = 0;
-
+let wMatrix: usize = 0; // PairMatrix
 let tPairCount: i32 = 0;
 let tRows: usize = 0;
-let tEStart: usize = 0;
-let tEOffsets: usize = 0;
-let tIStart: usize = 0;
-let tIOffsets: usize = 0;
-let tIWeights: usize = 0;
-let tShared: f64 = 0;
+let tMatrix: usize = 0;
 
 /** transpose = 0: the pairs of W; 1: those of Wᵀ. */
 export function setPairs(
@@ -61,80 +50,40 @@ export function setPairs(
   iWeights: usize,
   sharedWeight: f64,
 ): void {
+  const matrix = (heap.alloc(offsetof<PairMatrix>() + 16) + 15) & ~(<usize>15);
+  const m = changetype<PairMatrix>(matrix);
+  m.eStart = eStart;
+  m.eOffsets = eOffsets;
+  m.iStart = iStart;
+  m.iOffsets = iOffsets;
+  m.iWeights = iWeights;
+  m.sharedWeight = sharedWeight;
   if (transpose) {
     tPairCount = pairCount;
     tRows = rows;
-    tEStart = eStart;
-    tEOffsets = eOffsets;
-    tIStart = iStart;
-    tIOffsets = iOffsets;
-    tIWeights = iWeights;
-    tShared = sharedWeight;
+    tMatrix = matrix;
   } else {
     wPairCount = pairCount;
     wRows = rows;
-    wEStart = eStart;
-    wEOffsets = eOffsets;
-    wIStart = iStart;
-    wIOffsets = iOffsets;
-    wIWeights = iWeights;
-    wShared = sharedWeight;
+    wMatrix = matrix;
   }
 }
 
-@inline
-function gather2(r: usize, offsets: u32): v128 {
-  const v = v128.load64_splat(r + <usize>(offsets & 0xffff));
-  return v128.load64_lane(r + <usize>(offsets >> 16), v, 1);
-}
-
-// y = M·r for a row-pair matrix (the loop of assembly/dynamics.ts pairsMatvec). r needs a zero
-// at byte offset 8·nPad; y needs nPad entries (a lone last row writes the padding slot y[n]).
-function pairsMatvec(
-  pairCount: i32,
-  rows: usize,
-  eStart: usize,
-  eOffsets: usize,
-  iStart: usize,
-  iOffsets: usize,
-  iWeights: usize,
-  sharedWeight: f64,
-  r: usize,
-  y: usize,
-): void {
-  const shared = f64x2.splat(sharedWeight);
-  for (let p = 0; p < pairCount; p++) {
-    let e0 = f64x2.splat(0);
-    let e1 = f64x2.splat(0);
-    let q = eOffsets + (<usize>load<i32>(eStart + (<usize>p << 2)) << 2);
-    const qEnd = eOffsets + (<usize>load<i32>(eStart + (<usize>(p + 1) << 2)) << 2);
-    for (; q + 4 < qEnd; q += 8) {
-      e0 = f64x2.add(e0, gather2(r, load<u32>(q)));
-      e1 = f64x2.add(e1, gather2(r, load<u32>(q, 4)));
+// y = M·r for a row-pair matrix, each pair summed in the order of every fast kernel
+// (assembly/common.ts pairSum2). r needs a zero at byte offset 8·nPad; y needs nPad entries (a
+// lone last row writes the padding slot y[n]).
+function pairsMatvec(pairCount: i32, rows: usize, matrix: usize, r: usize, y: usize): void {
+  const m = changetype<PairMatrix>(matrix);
+  const two = gPairScratch;
+  for (let p = 0; p < pairCount; p += 2) {
+    if (p + 1 < pairCount) pairSum2(m, p, r, two);
+    else v128.store(two, pairSum(m, p, r));
+    const last = p + 1 < pairCount ? 2 : 1;
+    for (let j = 0; j < last; j++) {
+      const total = v128.load(two + (<usize>j << 4));
+      store<f64>(y + (<usize>load<i32>(rows + (<usize>(p + j) << 3)) << 3), f64x2.extract_lane(total, 0));
+      store<f64>(y + (<usize>load<i32>(rows + (<usize>(p + j) << 3), 4) << 3), f64x2.extract_lane(total, 1));
     }
-    if (q < qEnd) e0 = f64x2.add(e0, gather2(r, load<u32>(q)));
-    let s0 = f64x2.mul(shared, f64x2.add(e0, e1));
-    let s1 = f64x2.splat(0);
-    let s2 = f64x2.splat(0);
-    let s3 = f64x2.splat(0);
-    const first = load<i32>(iStart + (<usize>p << 2));
-    let o = iOffsets + (<usize>first << 2);
-    let w = iWeights + (<usize>first << 4);
-    const oEnd = iOffsets + (<usize>load<i32>(iStart + (<usize>(p + 1) << 2)) << 2);
-    for (; o + 12 < oEnd; o += 16) {
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(w), gather2(r, load<u32>(o))));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(w, 16), gather2(r, load<u32>(o, 4))));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(w, 32), gather2(r, load<u32>(o, 8))));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(w, 48), gather2(r, load<u32>(o, 12))));
-      w += 64;
-    }
-    for (; o < oEnd; o += 4) {
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(w), gather2(r, load<u32>(o))));
-      w += 16;
-    }
-    const total = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
-    store<f64>(y + (<usize>load<i32>(rows + (<usize>p << 3)) << 3), f64x2.extract_lane(total, 0));
-    store<f64>(y + (<usize>load<i32>(rows + (<usize>p << 3), 4) << 3), f64x2.extract_lane(total, 1));
   }
 }
 
@@ -195,13 +144,13 @@ export function setDense(on: i32): void {
 @inline
 function productW(r: usize, y: usize): void {
   if (gDense) denseMatvec(gDenseW, r, y);
-  else pairsMatvec(wPairCount, wRows, wEStart, wEOffsets, wIStart, wIOffsets, wIWeights, wShared, r, y);
+  else pairsMatvec(wPairCount, wRows, wMatrix, r, y);
 }
 
 @inline
 function productWT(r: usize, y: usize): void {
   if (gDense) denseMatvec(gDenseWT, r, y);
-  else pairsMatvec(tPairCount, tRows, tEStart, tEOffsets, tIStart, tIOffsets, tIWeights, tShared, r, y);
+  else pairsMatvec(tPairCount, tRows, tMatrix, r, y);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,6 +187,7 @@ let gRho: usize = 0; // nPad: ρ_k = Σ_c r_ck β_c
 let gGainGrad: usize = 0; // nPad
 let gUGrad: usize = 0; // nPad
 let gVGrad: usize = 0; // nPad
+let gPairScratch: usize = 0; // two f64x2: the sums of two pairs
 
 function zeroed(bytes: usize): usize {
   const ptr = heap.alloc(bytes + 16);
@@ -279,6 +229,7 @@ export function setup(n: i32, nE: i32, nSteps: i32, channels: i32, h: f64, invTa
   gGainGrad = zeroed(vector);
   gUGrad = zeroed(vector);
   gVGrad = zeroed(vector);
+  gPairScratch = zeroed(32);
 }
 
 /** Where the host reads and writes: see the names in the switch. */

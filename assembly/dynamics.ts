@@ -1,905 +1,558 @@
-// GainLab dynamics kernels in AssemblyScript (compiled with `asc --enable simd`, see
-// scripts/build-wasm.mjs; the .wasm is embedded as base64 in src-shared/model/wasm/dynamicsWasm.ts).
+// GainLab dynamics kernels in AssemblyScript, built twice by scripts/build-wasm.mjs and embedded as
+// base64 in src-shared/model/wasm/: 'dynamics' (SIMD, its own memory) and 'dynamicsShared' (SIMD +
+// threads, an imported shared memory, so several threads can work on one trial).
 //
 // Same RK4 scheme as src-shared/model/dynamics.ts: h = T/(n−1), one step per interval,
 //   k1 = F(x)/τ, k2 = F(x + h/2·k1)/τ, k3 = F(x + h/2·k2)/τ, k4 = F(x + h·k3)/τ,
 //   x ← x + h/6·(k1 + 2k2 + 2k3 + k4),   F(v) = −v + W f(v; g).
-// Each stage: y = W r (r = f(probe)), then one f64x2 pass updates the RK4 sum and the next probe,
-// then one f64x2 pass computes the next rates with the Padé-based tanh (see rateVec).
 //
-// All buffers are allocated by the host through `allocate` at setup (never during a trial);
-// vectors are padded to an even length with zeros so f64x2 passes need no scalar tail.
+// A trial is a sequence of stages: stage 0 sets the initial state, stage s ≥ 1 is RK4 evaluation
+// m = (s − 1) mod 4 of step (s − 1)/4 + 1. A stage is ONE pass over the units (row pairs, or rows
+// of the batch): for each unit it forms y = W·r (the summation order of assembly/common.ts), then
+// at once the slope, the RK4 sum, the next probe state and its rate, written to the other rate
+// buffer (rates are double-buffered, so a stage reads only the previous stage's rates). The units
+// of a stage are therefore independent: they are cut into chunks that any thread may compute, and
+// a trial gives the same bits on 1 thread or many (tests/model/kernelsThreaded.test.ts).
+//
+// Two kinds of kernel share this scheme:
+//  - PAIRS (one session, 'wasm-pairs' / 'wasm-threads'): neurons renumbered so that the rows of pair
+//    p are slots 2p, 2p+1 (layout.ts pairs rows of similar length); all vectors live in slot order,
+//    so every per-neuron operation is one f64x2 op per pair. Inputs (x0, gains) and outputs
+//    (rates, states: time-major, original order) are permuted at the edges of the trial.
+//  - BATCH (K sessions in lockstep, 'wasm-batch'): rows in original order, sessions interleaved
+//    (value (i, s) at [i·KP + s], KP = K rounded up to even), f64x2 lanes over sessions; each W
+//    entry read once serves all K sessions. The readout is computed here too, in the order of
+//    computeOutput, so a batched session gives the same bits as the same session run alone.
+//
+// All buffers are allocated by the host through `allocate` at setup (never during a trial).
 
-// ---------------------------------------------------------------------------------------------
-// Allocation (stub runtime: a bump allocator; the host allocates once per network).
+import { constant, PairMatrix, pairSum, pairSum2, rate2, RATE_PARAMS_BYTES, rateVecWith, setRateParams, TWO } from './common';
 
-export function allocate(bytes: i32): usize {
-  // 16-byte aligned blocks for v128 loads.
-  const ptr = heap.alloc(<usize>(bytes + 16));
-  return (ptr + 15) & ~(<usize>15);
+export { allocate, rateVec } from './common';
+export { rateVecF32, setNetworkF32, batchTrialF32 } from './batchF32';
+
+const KIND_PAIRS: i32 = 0;
+const KIND_BATCH: i32 = 1;
+
+// One kernel: its layout, buffers and per-trial parameters, in memory (not in globals), so that
+// every instance on a shared memory (one per thread) reads the same description.
+@unmanaged
+class Kernel {
+  kind: i32 = 0;
+  n: i32 = 0;
+  // pairs (PAIRS) or rows (BATCH)
+  units: i32 = 0;
+  // BATCH: f64x2 session vectors per row (KP/2)
+  vectors: i32 = 0;
+  nSamples: i32 = 0;
+  linear: i32 = 0;
+  // the stage being computed (see the file comment)
+  stage: i32 = 0;
+  chunkCount: i32 = 0;
+  channels: i32 = 0;
+  nE: i32 = 0;
+  h: f64 = 0;
+  invTau: f64 = 0;
+  cNeg: f64 = 0;
+  cPos: f64 = 0;
+  // stage counter of the thread protocol (never reset: the claim word carries it)
+  sequence: i64 = 0;
+  // chunks computed by helper threads so far (tests and reports)
+  helperChunks: i64 = 0;
+  // W (a PairMatrix, common.ts): E entries (offsets only) and I entries (offsets and weights) per
+  // unit; BATCH: i32 byte offsets j·rowStride and one f64 weight per entry
+  matrix: usize = 0;
+  slotRow: usize = 0; // PAIRS: i32[2·pairs], original neuron of each slot (n for the padding slot)
+  // inputs: PAIRS original order (n values); BATCH interleaved (gainsIn is the gains buffer)
+  gainsIn: usize = 0;
+  x0In: usize = 0;
+  // state, in slot order (PAIRS) or interleaved (BATCH); rA, rB have a zero slot after the last unit
+  gains: usize = 0;
+  x: usize = 0;
+  probe: usize = 0;
+  acc: usize = 0;
+  y: usize = 0; // W·r of the current stage (units' share of it)
+  rA: usize = 0;
+  rB: usize = 0;
+  // outputs (0 = not kept): PAIRS nSamples × n time-major original order; BATCH nSamples × n·KP
+  rates: usize = 0;
+  states: usize = 0;
+  // BATCH readout: channels × (1 + nE) weights (offset first); outputs channels × nSamples × KP
+  readout: usize = 0;
+  outputs: usize = 0;
+  chunkStart: usize = 0; // i32[chunkCount + 1], units
+  // per-trial constants as v128 pairs: the rate parameters (common.ts), then invTau, h/2, h, h/6
+  params: usize = 0;
+  // three cache lines: claim word (i64), done counter (i32), sleeping helpers (i32)
+  sync: usize = 0;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Rates: out[i] = f(v[i]; g[i]) for i < count (count even), f64x2.
-//   f = c·tanh(g·v/c), c = cNeg (v < 0) or cPos.  With u = 2·g·v/c clamped to [−40, 40]
-//   (|tanh| = 1 in double beyond ±19), tanh(u/2) = (e^u − 1)/(e^u + 1) and
-//   u = k·ln2 + r, |r| ≤ ln2/2, e^r ≈ N(r)/N(−r) with the [6/6] Padé approximant of exp
-//   (truncation error 1.9e-19 relative on |r| ≤ ln2/2). Writing N(±r) = E ± O (even and odd parts):
-//     tanh(u/2) = ((2^k − 1)·E + (2^k + 1)·O) / ((2^k + 1)·E + (2^k − 1)·O)
-//   — one division, no cancellation (for k = 0 it is O/E, accurate for tiny u; for k ≠ 0 the
-//   (2^k ∓ 1)·E terms dominate), valid for negative u too (k < 0), so no sign juggling.
-// The argument uses g·v·(2/c) instead of 2·g·v/c (1 ulp); the rate is within a few ulp of
-// c·Math.tanh(g·v/c) (tests assert ≤ 2e-15 relative).
+const P_INV_TAU: usize = RATE_PARAMS_BYTES;
+const P_HALF_H: usize = RATE_PARAMS_BYTES + 16;
+const P_FULL_H: usize = RATE_PARAMS_BYTES + 32;
+const P_SIXTH_H: usize = RATE_PARAMS_BYTES + 48;
+const PARAMS_BYTES: usize = RATE_PARAMS_BYTES + 64;
 
-const LN2_HI: f64 = 6.93147180369123816490e-1;
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-const INV_LN2: f64 = 1.44269504088896338700;
-// 1.5·2^52: adding it rounds to an integer held in the low mantissa bits (round-to-nearest-even),
-// which gives both k (as a double, after subtracting it back) and the bits of 2^k without the
-// costly float→int conversion instructions.
-const ROUND_MAGIC: f64 = 6755399441055744.0;
-
-// tanh(u/2) for u in [−40, 40] (see above).
-@inline
-function tanhHalf(u: v128): v128 {
-  const kMagic = f64x2.add(f64x2.mul(u, f64x2.splat(INV_LN2)), f64x2.splat(ROUND_MAGIC));
-  const kf = f64x2.sub(kMagic, f64x2.splat(ROUND_MAGIC));
-  const r = f64x2.sub(f64x2.sub(u, f64x2.mul(kf, f64x2.splat(LN2_HI))), f64x2.mul(kf, f64x2.splat(LN2_LO)));
-  const r2 = f64x2.mul(r, r);
-  const r4 = f64x2.mul(r2, r2);
-  // [6/6] Padé of exp: N(r) = Σ c_j r^j, c = 1, 1/2, 5/44, 1/66, 1/792, 1/15840, 1/665280.
-  const even = f64x2.add(
-    f64x2.add(f64x2.splat(1.0), f64x2.mul(r2, f64x2.splat(5.0 / 44.0))),
-    f64x2.mul(r4, f64x2.add(f64x2.splat(1.0 / 792.0), f64x2.mul(r2, f64x2.splat(1.0 / 665280.0)))),
-  );
-  const odd = f64x2.mul(
-    r,
-    f64x2.add(f64x2.add(f64x2.splat(0.5), f64x2.mul(r2, f64x2.splat(1.0 / 66.0))), f64x2.mul(r4, f64x2.splat(1.0 / 15840.0))),
-  );
-  // 2^k from the bits: the low bits of kMagic hold k (−58..58); (k + 1023) << 52 are the bits of
-  // 2^k (the magic's own mantissa bit 51 is shifted out).
-  const p2 = i64x2.shl(i64x2.add(kMagic, i64x2.splat(1023)), 52);
-  const minus = f64x2.sub(p2, f64x2.splat(1.0));
-  const plus = f64x2.add(p2, f64x2.splat(1.0));
-  const num = f64x2.add(f64x2.mul(minus, even), f64x2.mul(plus, odd));
-  const den = f64x2.add(f64x2.mul(plus, even), f64x2.mul(minus, odd));
-  return f64x2.div(num, den);
+export function newKernel(): usize {
+  const bytes = offsetof<Kernel>();
+  const ptr = heap.alloc(bytes + 16);
+  const aligned = (ptr + 15) & ~(<usize>15);
+  memory.fill(aligned, 0, bytes);
+  const syncRaw = heap.alloc(3 * 64 + 64);
+  const sync = (syncRaw + 63) & ~(<usize>63);
+  memory.fill(sync, 0, 3 * 64);
+  changetype<Kernel>(aligned).sync = sync;
+  changetype<Kernel>(aligned).matrix = (heap.alloc(offsetof<PairMatrix>() + 16) + 15) & ~(<usize>15);
+  const params = (heap.alloc(PARAMS_BYTES + 16) + 15) & ~(<usize>15);
+  memory.fill(params, 0, PARAMS_BYTES);
+  changetype<Kernel>(aligned).params = params;
+  return aligned;
 }
 
-export function rateVec(v: usize, g: usize, out: usize, count: i32, cNeg: f64, cPos: f64, linear: i32): void {
-  if (linear) {
-    for (let i = 0; i < count; i += 2) {
-      const off = <usize>i << 3;
-      v128.store(out + off, f64x2.mul(v128.load(g + off), v128.load(v + off)));
-    }
-    return;
-  }
-  const cN = f64x2.splat(cNeg);
-  const cP = f64x2.splat(cPos);
-  const invN = f64x2.splat(2.0 / cNeg);
-  const invP = f64x2.splat(2.0 / cPos);
-  const upper = f64x2.splat(40.0);
-  const lower = f64x2.splat(-40.0);
-  for (let i = 0; i < count; i += 2) {
-    const off = <usize>i << 3;
-    const x = v128.load(v + off);
-    const gx = f64x2.mul(v128.load(g + off), x);
-    const negative = f64x2.lt(x, f64x2.splat(0.0));
-    const c = v128.bitselect(cN, cP, negative);
-    const u = f64x2.mul(gx, v128.bitselect(invN, invP, negative)); // 2·g·x/c
-    // pmin/pmax: one instruction each (no NaN/−0 semantics needed here)
-    const clamped = f64x2.pmax(f64x2.pmin(u, upper), lower);
-    v128.store(out + off, f64x2.mul(c, tanhHalf(clamped)));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Network description, set once per network by the host (pointers into this memory).
-
-let gN: i32 = 0; // neurons
-let gNPad: i32 = 0; // n rounded up to even
-let gNE: i32 = 0; // first dense column (dense block covers columns gDenseFrom..n−1)
-let gSharedWeight: f64 = 0;
-let gERowStart: usize = 0; // i32[n+1]
-let gECols: usize = 0; // column byte offsets: u16[] (single-trial kernels) or i32[] (batch kernels)
-let gRowStart: usize = 0; // i32[n+1]
-let gCols: usize = 0; // as gECols
-let gValues: usize = 0; // f64[]
-let gDense: usize = 0; // f64[n × denseWidthPad], columns denseFrom.. (0 when unused)
-let gDenseFrom: i32 = 0;
-let gDenseWidthPad: i32 = 0;
-
-export function setNetwork(
+export function setLayout(
+  kernel: usize,
+  kind: i32,
   n: i32,
+  units: i32,
+  vectors: i32,
   sharedWeight: f64,
-  eRowStart: usize,
-  eCols: usize,
-  rowStart: usize,
-  cols: usize,
-  values: usize,
-  dense: usize,
-  denseFrom: i32,
-  denseWidthPad: i32,
-): void {
-  gN = n;
-  gNPad = (n + 1) & ~1;
-  gSharedWeight = sharedWeight;
-  gERowStart = eRowStart;
-  gECols = eCols;
-  gRowStart = rowStart;
-  gCols = cols;
-  gValues = values;
-  gDense = dense;
-  gDenseFrom = denseFrom;
-  gDenseWidthPad = denseWidthPad;
-}
-
-// Row-pair layout ('wasm-pairs'): rows are paired (by the host, rows of similar length
-// together) and each pair is processed in the two f64x2 lanes: lane 0 = row a, lane 1 = row b.
-// Entries of a pair are stored side by side — u16 byte offsets (a, b) in one u32, weights
-// (a, b) in one v128 — and the shorter row is padded with weight 0 at a zero slot of r. This
-// halves the arithmetic and the per-row overhead of the scalar CSR loop (no horizontal sums).
-let gPairCount: i32 = 0;
-let gPairRows: usize = 0; // i32[2·pairs]: row a, row b (row b = nPad slot for a lone last row)
-let gPairEStart: usize = 0; // i32[pairs+1], entry index
-let gPairEOffsets: usize = 0; // u32[] = (u16 offset a, u16 offset b)
-let gPairIStart: usize = 0; // i32[pairs+1]
-let gPairIOffsets: usize = 0; // u32[]
-let gPairIWeights: usize = 0; // f64[2·entries], (w_a, w_b) per entry, 16-byte aligned
-
-export function setPairs(
-  pairCount: i32,
-  rows: usize,
   eStart: usize,
   eOffsets: usize,
   iStart: usize,
   iOffsets: usize,
   iWeights: usize,
+  slotRow: usize,
 ): void {
-  gPairCount = pairCount;
-  gPairRows = rows;
-  gPairEStart = eStart;
-  gPairEOffsets = eOffsets;
-  gPairIStart = iStart;
-  gPairIOffsets = iOffsets;
-  gPairIWeights = iWeights;
+  const k = changetype<Kernel>(kernel);
+  k.kind = kind;
+  k.n = n;
+  k.units = units;
+  k.vectors = vectors;
+  const m = changetype<PairMatrix>(k.matrix);
+  m.sharedWeight = sharedWeight;
+  m.eStart = eStart;
+  m.eOffsets = eOffsets;
+  m.iStart = iStart;
+  m.iOffsets = iOffsets;
+  m.iWeights = iWeights;
+  k.slotRow = slotRow;
 }
 
-@inline
-function gather2(r: usize, offsets: u32): v128 {
-  const v = v128.load64_splat(r + <usize>(offsets & 0xffff));
-  return v128.load64_lane(r + <usize>(offsets >> 16), v, 1);
-}
-
-function pairsMatvec(r: usize, y: usize): void {
-  const shared = f64x2.splat(gSharedWeight);
-  for (let p = 0; p < gPairCount; p++) {
-    let e0 = f64x2.splat(0);
-    let e1 = f64x2.splat(0);
-    let q = gPairEOffsets + (<usize>load<i32>(gPairEStart + (<usize>p << 2)) << 2);
-    const qEnd = gPairEOffsets + (<usize>load<i32>(gPairEStart + (<usize>(p + 1) << 2)) << 2);
-    for (; q + 4 < qEnd; q += 8) {
-      e0 = f64x2.add(e0, gather2(r, load<u32>(q)));
-      e1 = f64x2.add(e1, gather2(r, load<u32>(q, 4)));
-    }
-    if (q < qEnd) e0 = f64x2.add(e0, gather2(r, load<u32>(q)));
-    let s0 = f64x2.mul(shared, f64x2.add(e0, e1));
-    let s1 = f64x2.splat(0);
-    let s2 = f64x2.splat(0);
-    let s3 = f64x2.splat(0);
-    const iStart = load<i32>(gPairIStart + (<usize>p << 2));
-    let o = gPairIOffsets + (<usize>iStart << 2);
-    let w = gPairIWeights + (<usize>iStart << 4);
-    const oEnd = gPairIOffsets + (<usize>load<i32>(gPairIStart + (<usize>(p + 1) << 2)) << 2);
-    for (; o + 12 < oEnd; o += 16) {
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(w), gather2(r, load<u32>(o))));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(w, 16), gather2(r, load<u32>(o, 4))));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(w, 32), gather2(r, load<u32>(o, 8))));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(w, 48), gather2(r, load<u32>(o, 12))));
-      w += 64;
-    }
-    for (; o < oEnd; o += 4) {
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(w), gather2(r, load<u32>(o))));
-      w += 16;
-    }
-    const total = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
-    store<f64>(y + (<usize>load<i32>(gPairRows + (<usize>p << 3)) << 3), f64x2.extract_lane(total, 0));
-    store<f64>(y + (<usize>load<i32>(gPairRows + (<usize>p << 3), 4) << 3), f64x2.extract_lane(total, 1));
-  }
-}
-
-// y[i] = Σ_j W_ij r_j over the sparse part (shared-weight indices + CSR). In the single-trial
-// kernels the column entries are u16 byte offsets into r (j·8, so n ≤ 8191), read four at a
-// time with one u64 load: the loop is bound by loads, and this takes the index loads from one
-// per non-zero to one per four.
-@inline
-function sparseRow(i: i32, r: usize): f64 {
-  let e0: f64 = 0;
-  let e1: f64 = 0;
-  let e2: f64 = 0;
-  let e3: f64 = 0;
-  let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 1);
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 1);
-  for (; p + 6 < pEnd; p += 8) {
-    const four = load<u64>(p);
-    e0 += load<f64>(r + <usize>(four & 0xffff));
-    e1 += load<f64>(r + <usize>((four >> 16) & 0xffff));
-    e2 += load<f64>(r + <usize>((four >> 32) & 0xffff));
-    e3 += load<f64>(r + <usize>(four >> 48));
-  }
-  for (; p < pEnd; p += 2) e0 += load<f64>(r + <usize>load<u16>(p));
-  let s0: f64 = 0;
-  let s1: f64 = 0;
-  let s2: f64 = 0;
-  let s3: f64 = 0;
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let q = gCols + (<usize>qStart << 1);
-  let w = gValues + (<usize>qStart << 3);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 1);
-  for (; q + 6 < qEnd; q += 8) {
-    const four = load<u64>(q);
-    s0 += load<f64>(w) * load<f64>(r + <usize>(four & 0xffff));
-    s1 += load<f64>(w, 8) * load<f64>(r + <usize>((four >> 16) & 0xffff));
-    s2 += load<f64>(w, 16) * load<f64>(r + <usize>((four >> 32) & 0xffff));
-    s3 += load<f64>(w, 24) * load<f64>(r + <usize>(four >> 48));
-    w += 32;
-  }
-  for (; q < qEnd; q += 2) {
-    s0 += load<f64>(w) * load<f64>(r + <usize>load<u16>(q));
-    w += 8;
-  }
-  return gSharedWeight * ((e0 + e1) + (e2 + e3)) + ((s0 + s1) + (s2 + s3));
-}
-
-@inline
-function hsum(v: v128): f64 {
-  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
-}
-
-function matvec(r: usize, y: usize): void {
-  const n = gN;
-  if (gPairCount > 0) {
-    pairsMatvec(r, y);
-    return;
-  }
-  if (gDense == 0) {
-    for (let i = 0; i < n; i++) store<f64>(y + (<usize>i << 3), sparseRow(i, r));
-    return;
-  }
-  // Dense block over columns denseFrom.., 4 rows at a time (one r load feeds 4 rows).
-  const width = gDenseWidthPad;
-  const rowBytes = <usize>width << 3;
-  const rd = r + (<usize>gDenseFrom << 3);
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const w0 = gDense + <usize>i * rowBytes;
-    const w1 = w0 + rowBytes;
-    const w2 = w1 + rowBytes;
-    const w3 = w2 + rowBytes;
-    let a0 = f64x2.splat(0);
-    let a1 = f64x2.splat(0);
-    let a2 = f64x2.splat(0);
-    let a3 = f64x2.splat(0);
-    for (let j = 0; j < width; j += 2) {
-      const off = <usize>j << 3;
-      const rv = v128.load(rd + off);
-      a0 = f64x2.add(a0, f64x2.mul(v128.load(w0 + off), rv));
-      a1 = f64x2.add(a1, f64x2.mul(v128.load(w1 + off), rv));
-      a2 = f64x2.add(a2, f64x2.mul(v128.load(w2 + off), rv));
-      a3 = f64x2.add(a3, f64x2.mul(v128.load(w3 + off), rv));
-    }
-    store<f64>(y + (<usize>i << 3), sparseRow(i, r) + hsum(a0));
-    store<f64>(y + (<usize>(i + 1) << 3), sparseRow(i + 1, r) + hsum(a1));
-    store<f64>(y + (<usize>(i + 2) << 3), sparseRow(i + 2, r) + hsum(a2));
-    store<f64>(y + (<usize>(i + 3) << 3), sparseRow(i + 3, r) + hsum(a3));
-  }
-  for (; i < n; i++) {
-    const w0 = gDense + <usize>i * rowBytes;
-    let a0 = f64x2.splat(0);
-    for (let j = 0; j < width; j += 2) {
-      const off = <usize>j << 3;
-      a0 = f64x2.add(a0, f64x2.mul(v128.load(w0 + off), v128.load(rd + off)));
-    }
-    store<f64>(y + (<usize>i << 3), sparseRow(i, r) + hsum(a0));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// One trial. Scratch (each nPad f64): x, probe, acc, y, r. rates/states: nSamples × n
-// time-major (states may be 0 to skip them). x0/gains: nPad f64 (padding zero).
-
-export function trial(
-  nSamples: i32,
-  h: f64,
-  invTau: f64,
-  cNeg: f64,
-  cPos: f64,
-  linear: i32,
+export function setBuffers(
+  kernel: usize,
+  gainsIn: usize,
+  x0In: usize,
   gains: usize,
-  x0: usize,
   x: usize,
   probe: usize,
   acc: usize,
   y: usize,
-  r: usize,
+  rA: usize,
+  rB: usize,
   rates: usize,
   states: usize,
 ): void {
-  const n = gN;
-  const nPad = gNPad;
-  const rowBytes = <usize>n << 3;
-  const padBytes = <usize>nPad << 3;
-  const halfH = f64x2.splat(0.5 * h);
-  const fullH = f64x2.splat(h);
-  const sixthH = f64x2.splat(h / 6);
-  const invTauV = f64x2.splat(invTau);
-  const two = f64x2.splat(2.0);
-  memory.copy(x, x0, padBytes);
-  memory.copy(probe, x0, padBytes);
-  rateVec(x, gains, r, nPad, cNeg, cPos, linear);
-  memory.copy(rates, r, rowBytes);
-  if (states != 0) memory.copy(states, x, rowBytes);
-  for (let k = 1; k < nSamples; k++) {
-    for (let stage = 0; stage < 4; stage++) {
-      matvec(r, y);
-      for (let i = 0; i < nPad; i += 2) {
-        const off = <usize>i << 3;
-        const slope = f64x2.mul(f64x2.add(f64x2.neg(v128.load(probe + off)), v128.load(y + off)), invTauV);
-        const xi = v128.load(x + off);
-        if (stage == 0) {
-          v128.store(acc + off, slope);
-          v128.store(probe + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
-        } else if (stage == 1) {
-          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
-          v128.store(probe + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
-        } else if (stage == 2) {
-          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
-          v128.store(probe + off, f64x2.add(xi, f64x2.mul(fullH, slope)));
-        } else {
-          const xn = f64x2.add(xi, f64x2.mul(sixthH, f64x2.add(v128.load(acc + off), slope)));
-          v128.store(x + off, xn);
-          v128.store(probe + off, xn);
-        }
-      }
-      rateVec(probe, gains, r, nPad, cNeg, cPos, linear);
-    }
-    memory.copy(rates + <usize>k * rowBytes, r, rowBytes);
-    if (states != 0) memory.copy(states + <usize>k * rowBytes, x, rowBytes);
-  }
+  const k = changetype<Kernel>(kernel);
+  k.gainsIn = gainsIn;
+  k.x0In = x0In;
+  k.gains = gains;
+  k.x = x;
+  k.probe = probe;
+  k.acc = acc;
+  k.y = y;
+  k.rA = rA;
+  k.rB = rB;
+  k.rates = rates;
+  k.states = states;
+}
+
+export function setReadout(kernel: usize, readout: usize, channels: i32, nE: i32, outputs: usize): void {
+  const k = changetype<Kernel>(kernel);
+  k.readout = readout;
+  k.channels = channels;
+  k.nE = nE;
+  k.outputs = outputs;
+}
+
+// Chunks of units (chunkStart: i32[count + 1]); count < 65536. Also arms the claim word (nothing
+// to claim until a threaded trial publishes its first stage).
+export function setChunks(kernel: usize, count: i32, chunkStart: usize): void {
+  const k = changetype<Kernel>(kernel);
+  k.chunkCount = count;
+  k.chunkStart = chunkStart;
+  store<i64>(k.sync, (k.sequence << 16) | <i64>count);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Batch: K independent sessions (different gains / initial states, same network) stepped
-// together so that one pass over W serves all of them. Session-interleaved layout: element
-// (i, s) of any n-vector lives at [i·KP + s], KP = K rounded up to even; f64x2 lanes run over
-// sessions. The matrix is the sparse form (shared-E-weight indices + CSR), whose index/value
-// reads are now amortised over K sessions; elementwise passes (rates, RK4 update) are the
-// single-trial ones run over n·KP values.
+// One stage for a range of units: the products y = W·r for those units, then the fused RK4
+// update of the same units (two loops, so that neither holds the other's values in registers).
 
-// y[i, vOff/16 .. vOff/16 + width) for one row: `width` f64x2 session vectors, one accumulator
-// each: first the shared-weight E sum, scaled by wE, then the weighted CSR terms added on.
-// Column entries are byte offsets j·rowStride. Widths 5 (K = 10, the paper's session count), 4, 2, 1.
+// The RK4 update of units [byteStart, byteEnd) (f64x2 at a time), given y: slope, RK4 sum, next
+// probe state and its rate, written to rNext.
+function updateRange(k: Kernel, m: i32, byteStart: usize, byteEnd: usize, rNext: usize): void {
+  // constants are read from memory at each use (see CONSTANTS in common.ts)
+  const params = k.params;
+  const linear = k.linear != 0;
+  const x = k.x;
+  const probe = k.probe;
+  const acc = k.acc;
+  const gains = k.gains;
+  const y = k.y;
+  for (let off = byteStart; off < byteEnd; off += 16) {
+    const slope = f64x2.mul(f64x2.add(f64x2.neg(v128.load(probe + off)), v128.load(y + off)), v128.load(params + P_INV_TAU));
+    const xi = v128.load(x + off);
+    let v: v128;
+    if (m == 0) {
+      v128.store(acc + off, slope);
+      v = f64x2.add(xi, f64x2.mul(v128.load(params + P_HALF_H), slope));
+    } else if (m == 1) {
+      v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(constant(TWO), slope)));
+      v = f64x2.add(xi, f64x2.mul(v128.load(params + P_HALF_H), slope));
+    } else if (m == 2) {
+      v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(constant(TWO), slope)));
+      v = f64x2.add(xi, f64x2.mul(v128.load(params + P_FULL_H), slope));
+    } else {
+      v = f64x2.add(xi, f64x2.mul(v128.load(params + P_SIXTH_H), f64x2.add(v128.load(acc + off), slope)));
+      v128.store(x + off, v);
+    }
+    v128.store(probe + off, v);
+    v128.store(rNext + off, rate2(v, v128.load(gains + off), params, linear));
+  }
+}
+
+// PAIRS: a sample's rates (from r) and states (x) of pairs p0..p1, to their original rows (the
+// padding slot is skipped).
+function writePairSamples(k: Kernel, sample: i32, p0: i32, p1: i32, r: usize): void {
+  const n = k.n;
+  const base = <usize>sample * <usize>n;
+  const rates = k.rates + (base << 3);
+  const states = k.states != 0 ? k.states + (base << 3) : 0;
+  for (let p = p0; p < p1; p++) {
+    const rowA = <usize>load<i32>(k.slotRow + (<usize>p << 3));
+    const rowB = <usize>load<i32>(k.slotRow + (<usize>p << 3), 4);
+    const off = <usize>p << 4;
+    store<f64>(rates + (rowA << 3), load<f64>(r + off));
+    if (rowB < <usize>n) store<f64>(rates + (rowB << 3), load<f64>(r + off, 8));
+    if (states != 0) {
+      store<f64>(states + (rowA << 3), load<f64>(k.x + off));
+      if (rowB < <usize>n) store<f64>(states + (rowB << 3), load<f64>(k.x + off, 8));
+    }
+  }
+}
+
+function pairsProducts(k: Kernel, p0: i32, p1: i32, r: usize): void {
+  const m = changetype<PairMatrix>(k.matrix);
+  const y = k.y;
+  let p = p0;
+  for (; p + 1 < p1; p += 2) pairSum2(m, p, r, y + (<usize>p << 4));
+  if (p < p1) v128.store(y + (<usize>p << 4), pairSum(m, p, r));
+}
+
+function pairsInitial(k: Kernel, p0: i32, p1: i32): void {
+  const n = k.n;
+  for (let p = p0; p < p1; p++) {
+    const rowA = load<i32>(k.slotRow + (<usize>p << 3));
+    const rowB = load<i32>(k.slotRow + (<usize>p << 3), 4);
+    let x0 = f64x2.splat(load<f64>(k.x0In + (<usize>rowA << 3)));
+    let g = f64x2.splat(load<f64>(k.gainsIn + (<usize>rowA << 3)));
+    x0 = f64x2.replace_lane(x0, 1, rowB < n ? load<f64>(k.x0In + (<usize>rowB << 3)) : 0);
+    g = f64x2.replace_lane(g, 1, rowB < n ? load<f64>(k.gainsIn + (<usize>rowB << 3)) : 0);
+    const off = <usize>p << 4;
+    v128.store(k.x + off, x0);
+    v128.store(k.probe + off, x0);
+    v128.store(k.gains + off, g);
+    v128.store(k.acc + off, f64x2.splat(0));
+  }
+  rateVecWith(k.x + (<usize>p0 << 4), k.gains + (<usize>p0 << 4), k.rA + (<usize>p0 << 4), (p1 - p0) << 1, k.params, k.linear);
+  writePairSamples(k, 0, p0, p1, k.rA);
+}
+
+function pairsRange(k: Kernel, p0: i32, p1: i32): void {
+  const stage = k.stage;
+  if (stage == 0) {
+    pairsInitial(k, p0, p1);
+    return;
+  }
+  const m = (stage - 1) & 3;
+  const odd = ((stage - 1) & 1) != 0;
+  const rNext = odd ? k.rA : k.rB;
+  pairsProducts(k, p0, p1, odd ? k.rB : k.rA);
+  updateRange(k, m, <usize>p0 << 4, <usize>p1 << 4, rNext);
+  if (m == 3) writePairSamples(k, ((stage - 1) >> 2) + 1, p0, p1, rNext);
+}
+
+// BATCH: y of row i for `width` (1..5) session vectors (r and y at the group's first vector), in
+// the kernels' order (common.ts): one chain per vector — five chains in registers at a time.
 @inline
-function batchRow5(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
+function batchGroup(m: PairMatrix, i: i32, r: usize, y: usize, width: i32): void {
   let a0 = f64x2.splat(0);
   let a1 = f64x2.splat(0);
   let a2 = f64x2.splat(0);
   let a3 = f64x2.splat(0);
   let a4 = f64x2.splat(0);
-  const rv = r + vOff;
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
-    const base = rv + <usize>load<i32>(p);
-    a0 = f64x2.add(a0, v128.load(base, 0));
-    a1 = f64x2.add(a1, v128.load(base, 16));
-    a2 = f64x2.add(a2, v128.load(base, 32));
-    a3 = f64x2.add(a3, v128.load(base, 48));
-    a4 = f64x2.add(a4, v128.load(base, 64));
+  let q = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>i << 2)) << 2);
+  const qEnd = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>(i + 1) << 2)) << 2);
+  for (; q < qEnd; q += 4) {
+    const base = r + <usize>load<i32>(q);
+    a0 = f64x2.add(a0, v128.load(base));
+    if (width > 1) a1 = f64x2.add(a1, v128.load(base, 16));
+    if (width > 2) a2 = f64x2.add(a2, v128.load(base, 32));
+    if (width > 3) a3 = f64x2.add(a3, v128.load(base, 48));
+    if (width > 4) a4 = f64x2.add(a4, v128.load(base, 64));
   }
-  const shared = f64x2.splat(gSharedWeight);
+  const shared = f64x2.splat(m.sharedWeight);
   a0 = f64x2.mul(shared, a0);
-  a1 = f64x2.mul(shared, a1);
-  a2 = f64x2.mul(shared, a2);
-  a3 = f64x2.mul(shared, a3);
-  a4 = f64x2.mul(shared, a4);
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let wp = gValues + (<usize>qStart << 3);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
-    const w = v128.load64_splat(wp);
-    wp += 8;
-    const base = rv + <usize>load<i32>(q);
-    a0 = f64x2.add(a0, f64x2.mul(w, v128.load(base, 0)));
-    a1 = f64x2.add(a1, f64x2.mul(w, v128.load(base, 16)));
-    a2 = f64x2.add(a2, f64x2.mul(w, v128.load(base, 32)));
-    a3 = f64x2.add(a3, f64x2.mul(w, v128.load(base, 48)));
-    a4 = f64x2.add(a4, f64x2.mul(w, v128.load(base, 64)));
+  if (width > 1) a1 = f64x2.mul(shared, a1);
+  if (width > 2) a2 = f64x2.mul(shared, a2);
+  if (width > 3) a3 = f64x2.mul(shared, a3);
+  if (width > 4) a4 = f64x2.mul(shared, a4);
+  const first = load<i32>(m.iStart + (<usize>i << 2));
+  let o = m.iOffsets + (<usize>first << 2);
+  let w = m.iWeights + (<usize>first << 3);
+  const oEnd = m.iOffsets + (<usize>load<i32>(m.iStart + (<usize>(i + 1) << 2)) << 2);
+  for (; o < oEnd; o += 4) {
+    const wk = v128.load64_splat(w);
+    w += 8;
+    const base = r + <usize>load<i32>(o);
+    a0 = f64x2.add(a0, f64x2.mul(wk, v128.load(base)));
+    if (width > 1) a1 = f64x2.add(a1, f64x2.mul(wk, v128.load(base, 16)));
+    if (width > 2) a2 = f64x2.add(a2, f64x2.mul(wk, v128.load(base, 32)));
+    if (width > 3) a3 = f64x2.add(a3, f64x2.mul(wk, v128.load(base, 48)));
+    if (width > 4) a4 = f64x2.add(a4, f64x2.mul(wk, v128.load(base, 64)));
   }
-  const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, a0, 0);
-  v128.store(out, a1, 16);
-  v128.store(out, a2, 32);
-  v128.store(out, a3, 48);
-  v128.store(out, a4, 64);
+  v128.store(y, a0);
+  if (width > 1) v128.store(y, a1, 16);
+  if (width > 2) v128.store(y, a2, 32);
+  if (width > 3) v128.store(y, a3, 48);
+  if (width > 4) v128.store(y, a4, 64);
 }
 
-@inline
-function batchRow4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let a0 = f64x2.splat(0);
-  let a1 = f64x2.splat(0);
-  let a2 = f64x2.splat(0);
-  let a3 = f64x2.splat(0);
-  const rv = r + vOff;
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
-    const base = rv + <usize>load<i32>(p);
-    a0 = f64x2.add(a0, v128.load(base, 0));
-    a1 = f64x2.add(a1, v128.load(base, 16));
-    a2 = f64x2.add(a2, v128.load(base, 32));
-    a3 = f64x2.add(a3, v128.load(base, 48));
-  }
-  const shared = f64x2.splat(gSharedWeight);
-  a0 = f64x2.mul(shared, a0);
-  a1 = f64x2.mul(shared, a1);
-  a2 = f64x2.mul(shared, a2);
-  a3 = f64x2.mul(shared, a3);
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let wp = gValues + (<usize>qStart << 3);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
-    const w = v128.load64_splat(wp);
-    wp += 8;
-    const base = rv + <usize>load<i32>(q);
-    a0 = f64x2.add(a0, f64x2.mul(w, v128.load(base, 0)));
-    a1 = f64x2.add(a1, f64x2.mul(w, v128.load(base, 16)));
-    a2 = f64x2.add(a2, f64x2.mul(w, v128.load(base, 32)));
-    a3 = f64x2.add(a3, f64x2.mul(w, v128.load(base, 48)));
-  }
-  const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, a0, 0);
-  v128.store(out, a1, 16);
-  v128.store(out, a2, 32);
-  v128.store(out, a3, 48);
-}
-
-@inline
-function batchRow2(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let a0 = f64x2.splat(0);
-  let a1 = f64x2.splat(0);
-  const rv = r + vOff;
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
-    const base = rv + <usize>load<i32>(p);
-    a0 = f64x2.add(a0, v128.load(base, 0));
-    a1 = f64x2.add(a1, v128.load(base, 16));
-  }
-  const shared = f64x2.splat(gSharedWeight);
-  a0 = f64x2.mul(shared, a0);
-  a1 = f64x2.mul(shared, a1);
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let wp = gValues + (<usize>qStart << 3);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
-    const w = v128.load64_splat(wp);
-    wp += 8;
-    const base = rv + <usize>load<i32>(q);
-    a0 = f64x2.add(a0, f64x2.mul(w, v128.load(base, 0)));
-    a1 = f64x2.add(a1, f64x2.mul(w, v128.load(base, 16)));
-  }
-  const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, a0, 0);
-  v128.store(out, a1, 16);
-}
-
-// One session vector: two interleaved accumulator chains (a single chain is add-latency bound).
-@inline
-function batchRow1(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  const rv = r + vOff;
-  let e0 = f64x2.splat(0);
-  let e1 = f64x2.splat(0);
-  let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2);
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (; p + 4 < pEnd; p += 8) {
-    e0 = f64x2.add(e0, v128.load(rv + <usize>load<i32>(p)));
-    e1 = f64x2.add(e1, v128.load(rv + <usize>load<i32>(p, 4)));
-  }
-  if (p < pEnd) e0 = f64x2.add(e0, v128.load(rv + <usize>load<i32>(p)));
-  let s0 = f64x2.mul(f64x2.splat(gSharedWeight), f64x2.add(e0, e1));
-  let s1 = f64x2.splat(0);
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let q = gCols + (<usize>qStart << 2);
-  let wp = gValues + (<usize>qStart << 3);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (; q + 4 < qEnd; q += 8) {
-    s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(wp), v128.load(rv + <usize>load<i32>(q))));
-    s1 = f64x2.add(s1, f64x2.mul(v128.load64_splat(wp, 8), v128.load(rv + <usize>load<i32>(q, 4))));
-    wp += 16;
-  }
-  if (q < qEnd) s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(wp), v128.load(rv + <usize>load<i32>(q))));
-  v128.store(y + <usize>i * rowStride + vOff, f64x2.add(s0, s1));
-}
-
-function batchMatvec(r: usize, y: usize, vectors: i32): void {
-  const n = gN;
+function batchProducts(k: Kernel, i0: i32, i1: i32, r: usize): void {
+  const m = changetype<PairMatrix>(k.matrix);
+  const vectors = k.vectors;
   const rowStride = <usize>vectors << 4;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
+    const row = <usize>i * rowStride;
     let v = 0;
-    if (vectors % 5 == 0) {
-      for (; v < vectors; v += 5) batchRow5(i, r, y, rowStride, <usize>v << 4);
-    }
-    for (; v + 3 < vectors; v += 4) batchRow4(i, r, y, rowStride, <usize>v << 4);
-    for (; v + 1 < vectors; v += 2) batchRow2(i, r, y, rowStride, <usize>v << 4);
-    if (v < vectors) batchRow1(i, r, y, rowStride, <usize>v << 4);
+    for (; v + 5 <= vectors; v += 5) batchGroup(m, i, r + (<usize>v << 4), k.y + row + (<usize>v << 4), 5);
+    const rest = vectors - v;
+    const rv = r + (<usize>v << 4);
+    const yv = k.y + row + (<usize>v << 4);
+    if (rest == 4) batchGroup(m, i, rv, yv, 4);
+    else if (rest == 3) batchGroup(m, i, rv, yv, 3);
+    else if (rest == 2) batchGroup(m, i, rv, yv, 2);
+    else if (rest == 1) batchGroup(m, i, rv, yv, 1);
   }
 }
 
-// outputs[(c·nSamples + k)·KP + s] = b_c + Σ_{i<nE} β_{c,i} r[i·KP + s]
-function batchReadout(r: usize, readout: usize, channels: i32, nE: i32, vectors: i32, nSamples: i32, k: i32, outputs: usize): void {
-  const rowStride = <usize>vectors << 4;
-  for (let c = 0; c < channels; c++) {
-    const beta = readout + <usize>c * (<usize>(1 + nE) << 3);
-    const out = outputs + (<usize>c * <usize>nSamples + <usize>k) * rowStride;
-    for (let v = 0; v < vectors; v++) {
-      const vOff = <usize>v << 4;
-      let a0 = f64x2.splat(0);
-      let a1 = f64x2.splat(0);
-      let i = 0;
-      for (; i + 1 < nE; i += 2) {
-        a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(beta + (<usize>(i + 1) << 3)), v128.load(r + <usize>i * rowStride + vOff)));
-        a1 = f64x2.add(a1, f64x2.mul(v128.load64_splat(beta + (<usize>(i + 2) << 3)), v128.load(r + <usize>(i + 1) * rowStride + vOff)));
+function batchRange(k: Kernel, i0: i32, i1: i32): void {
+  const stage = k.stage;
+  const rowStride = <usize>k.vectors << 4;
+  const from = <usize>i0 * rowStride;
+  const bytes = <usize>(i1 - i0) * rowStride;
+  if (stage == 0) {
+    memory.copy(k.x + from, k.x0In + from, bytes);
+    memory.copy(k.probe + from, k.x0In + from, bytes);
+    memory.fill(k.acc + from, 0, bytes);
+    rateVecWith(k.x + from, k.gains + from, k.rA + from, <i32>(bytes >> 3), k.params, k.linear);
+    if (k.rates != 0) memory.copy(k.rates + from, k.rA + from, bytes);
+    if (k.states != 0) memory.copy(k.states + from, k.x + from, bytes);
+    return;
+  }
+  const m = (stage - 1) & 3;
+  const odd = ((stage - 1) & 1) != 0;
+  const rNext = odd ? k.rA : k.rB;
+  batchProducts(k, i0, i1, odd ? k.rB : k.rA);
+  updateRange(k, m, from, from + bytes, rNext);
+  if (m == 3) {
+    const at = (<usize>(((stage - 1) >> 2) + 1) * <usize>k.n) * rowStride + from;
+    if (k.rates != 0) memory.copy(k.rates + at, rNext + from, bytes);
+    if (k.states != 0) memory.copy(k.states + at, k.x + from, bytes);
+  }
+}
+
+// BATCH readout of one sample from the rates r just computed, in the order of computeOutput
+// (src-shared/model/dynamics.ts): sum = Σ_{i<nE} β_i·r_i from i = 0 on, then output = b + sum.
+// outputs[(c·nSamples + sample)·KP + s].
+function batchReadout(k: Kernel, r: usize, sample: i32): void {
+  const rowStride = <usize>k.vectors << 4;
+  const nE = k.nE;
+  for (let c = 0; c < k.channels; c++) {
+    const beta = k.readout + <usize>c * (<usize>(1 + nE) << 3);
+    const offset = v128.load64_splat(beta);
+    const out = k.outputs + (<usize>c * <usize>k.nSamples + <usize>sample) * rowStride;
+    let v = 0;
+    for (; v + 1 < k.vectors; v += 2) {
+      const rv = r + (<usize>v << 4);
+      let a = f64x2.splat(0);
+      let b = f64x2.splat(0);
+      for (let i = 0; i < nE; i++) {
+        const w = v128.load64_splat(beta + (<usize>(i + 1) << 3));
+        a = f64x2.add(a, f64x2.mul(w, v128.load(rv + <usize>i * rowStride)));
+        b = f64x2.add(b, f64x2.mul(w, v128.load(rv + <usize>i * rowStride, 16)));
       }
-      if (i < nE) a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(beta + (<usize>(i + 1) << 3)), v128.load(r + <usize>i * rowStride + vOff)));
-      v128.store(out + vOff, f64x2.add(v128.load64_splat(beta), f64x2.add(a0, a1)));
+      v128.store(out + (<usize>v << 4), f64x2.add(offset, a));
+      v128.store(out + (<usize>v << 4), f64x2.add(offset, b), 16);
+    }
+    if (v < k.vectors) {
+      const rv = r + (<usize>v << 4);
+      let a = f64x2.splat(0);
+      for (let i = 0; i < nE; i++) a = f64x2.add(a, f64x2.mul(v128.load64_splat(beta + (<usize>(i + 1) << 3)), v128.load(rv + <usize>i * rowStride)));
+      v128.store(out + (<usize>v << 4), f64x2.add(offset, a));
     }
   }
 }
 
-// One batch trial. `vectors` = KP/2. Scratch buffers hold n·KP values; rates/states (0 to skip)
-// hold nSamples·n·KP (time-major, interleaved); outputs channels·nSamples·KP (0 to skip).
-export function batchTrial(
-  nSamples: i32,
-  h: f64,
-  invTau: f64,
-  cNeg: f64,
-  cPos: f64,
-  linear: i32,
-  vectors: i32,
-  gains: usize,
-  x0: usize,
-  x: usize,
-  probe: usize,
-  acc: usize,
-  y: usize,
-  r: usize,
-  rates: usize,
-  states: usize,
-  readout: usize,
-  channels: i32,
-  nE: i32,
-  outputs: usize,
-): void {
-  const count = gN * vectors * 2;
-  const blockBytes = <usize>count << 3;
-  const halfH = f64x2.splat(0.5 * h);
-  const fullH = f64x2.splat(h);
-  const sixthH = f64x2.splat(h / 6);
-  const invTauV = f64x2.splat(invTau);
-  const two = f64x2.splat(2.0);
-  memory.copy(x, x0, blockBytes);
-  memory.copy(probe, x0, blockBytes);
-  rateVec(x, gains, r, count, cNeg, cPos, linear);
-  if (rates != 0) memory.copy(rates, r, blockBytes);
-  if (states != 0) memory.copy(states, x, blockBytes);
-  if (outputs != 0) batchReadout(r, readout, channels, nE, vectors, nSamples, 0, outputs);
-  for (let k = 1; k < nSamples; k++) {
-    for (let stage = 0; stage < 4; stage++) {
-      batchMatvec(r, y, vectors);
-      for (let i = 0; i < count; i += 2) {
-        const off = <usize>i << 3;
-        const slope = f64x2.mul(f64x2.add(f64x2.neg(v128.load(probe + off)), v128.load(y + off)), invTauV);
-        const xi = v128.load(x + off);
-        if (stage == 0) {
-          v128.store(acc + off, slope);
-          v128.store(probe + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
-        } else if (stage == 1) {
-          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
-          v128.store(probe + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
-        } else if (stage == 2) {
-          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
-          v128.store(probe + off, f64x2.add(xi, f64x2.mul(fullH, slope)));
-        } else {
-          const xn = f64x2.add(xi, f64x2.mul(sixthH, f64x2.add(v128.load(acc + off), slope)));
-          v128.store(x + off, xn);
-          v128.store(probe + off, xn);
-        }
-      }
-      rateVec(probe, gains, r, count, cNeg, cPos, linear);
-    }
-    if (rates != 0) memory.copy(rates + <usize>k * blockBytes, r, blockBytes);
-    if (states != 0) memory.copy(states + <usize>k * blockBytes, x, blockBytes);
-    if (outputs != 0) batchReadout(r, readout, channels, nE, vectors, nSamples, k, outputs);
+@inline
+function runRange(k: Kernel, u0: i32, u1: i32): void {
+  if (k.kind == KIND_PAIRS) pairsRange(k, u0, u1);
+  else batchRange(k, u0, u1);
+}
+
+@inline
+function runChunk(k: Kernel, chunk: i32): void {
+  runRange(k, load<i32>(k.chunkStart + (<usize>chunk << 2)), load<i32>(k.chunkStart + (<usize>(chunk + 1) << 2)));
+}
+
+// After every unit of a stage is done: the batch readout of a finished sample.
+@inline
+function finishStage(k: Kernel, stage: i32): void {
+  if (k.kind != KIND_BATCH || k.outputs == 0) return;
+  if (stage == 0) batchReadout(k, k.rA, 0);
+  else if (((stage - 1) & 3) == 3) batchReadout(k, ((stage - 1) & 1) != 0 ? k.rA : k.rB, ((stage - 1) >> 2) + 1);
+}
+
+function setTrial(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): i32 {
+  k.nSamples = nSamples;
+  k.h = h;
+  k.invTau = invTau;
+  k.cNeg = cNeg;
+  k.cPos = cPos;
+  k.linear = linear;
+  const params = k.params;
+  setRateParams(params, cNeg, cPos);
+  v128.store(params + P_INV_TAU, f64x2.splat(invTau));
+  v128.store(params + P_HALF_H, f64x2.splat(0.5 * h));
+  v128.store(params + P_FULL_H, f64x2.splat(h));
+  v128.store(params + P_SIXTH_H, f64x2.splat(h / 6));
+  return 1 + 4 * (nSamples - 1);
+}
+
+// One trial on the calling thread alone.
+export function trial(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): void {
+  const k = changetype<Kernel>(kernel);
+  const stages = setTrial(k, nSamples, h, invTau, cNeg, cPos, linear);
+  for (let s = 0; s < stages; s++) {
+    k.stage = s;
+    runRange(k, 0, k.units);
+    finishStage(k, s);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Float32 batch (opt-in 'wasm-batch-f32'): the same batch scheme with every vector in float32 and
-// f32x4 lanes over sessions (KP4 = K rounded up to a multiple of 4), halving bytes and doubling
-// lanes. Approximate: errors are documented and tested in tests/model/batch.test.ts.
-// tanh as in tanhHalf, with float32 constants and the [3/3] Padé of exp (truncation 6e-9 relative
-// on |r| ≤ ln2/2, below float32 resolution); u clamped to [−20, 20] (|tanh| = 1 in float32 beyond ±9).
+// Threads ('dynamicsShared' build only; the host runs helperLoop on each helper thread).
+//
+// Protocol, per stage: the calling thread (the driver) publishes the stage in the claim word,
+// (sequence << 16) | next chunk; every thread (driver included) claims chunks by compare-exchange
+// and counts each chunk finished in the done word; the driver waits until all chunks are done,
+// resets it and publishes the next stage. A helper that is asleep or descheduled simply claims
+// nothing (the driver does the work), so a busy machine never stalls a trial on a missing
+// thread — only on a chunk a preempted helper has already claimed.
+// Waiting: spin SPIN_LIMIT loads, then sleep (atomic.wait) in short naps; a helper idle for
+// NAPS_BEFORE_SLEEP naps sleeps until the driver's notify at the start of the next trial.
 
-const ROUND_MAGIC_F32: f32 = 12582912.0; // 1.5·2^23
-const LN2_HI_F32: f32 = 0.693145751953125; // ln2 rounded to 16 bits, so kf·LN2_HI_F32 is exact
-const LN2_LO_F32: f32 = 1.428606765330187e-6;
-const INV_LN2_F32: f32 = 1.4426950408889634;
+const SPIN_LIMIT: i32 = 4000;
+const DRIVER_NAP_NS: i64 = 50_000;
+const HELPER_NAP_NS: i64 = 200_000;
+const NAPS_BEFORE_SLEEP: i32 = 20;
+const QUIT: i64 = -1;
+// A helper's finished chunk: one chunk (low 16 bits, what the driver waits for) and one helper
+// chunk (high bits, summed into helperChunks by the driver): no extra atomic operation.
+const HELPER_DONE: i32 = 0x10001;
 
-@inline
-function tanhHalfF32(u: v128): v128 {
-  const kMagic = f32x4.add(f32x4.mul(u, f32x4.splat(INV_LN2_F32)), f32x4.splat(ROUND_MAGIC_F32));
-  const kf = f32x4.sub(kMagic, f32x4.splat(ROUND_MAGIC_F32));
-  const r = f32x4.sub(f32x4.sub(u, f32x4.mul(kf, f32x4.splat(LN2_HI_F32))), f32x4.mul(kf, f32x4.splat(LN2_LO_F32)));
-  const r2 = f32x4.mul(r, r);
-  // [3/3] Padé of exp: c = 1, 1/2, 1/10, 1/120.
-  const even = f32x4.add(f32x4.splat(1.0), f32x4.mul(r2, f32x4.splat(<f32>0.1)));
-  const odd = f32x4.mul(r, f32x4.add(f32x4.splat(0.5), f32x4.mul(r2, f32x4.splat(<f32>(1.0 / 120.0)))));
-  const p2 = i32x4.shl(i32x4.add(kMagic, i32x4.splat(127)), 23);
-  const minus = f32x4.sub(p2, f32x4.splat(1.0));
-  const plus = f32x4.add(p2, f32x4.splat(1.0));
-  const num = f32x4.add(f32x4.mul(minus, even), f32x4.mul(plus, odd));
-  const den = f32x4.add(f32x4.mul(plus, even), f32x4.mul(minus, odd));
-  return f32x4.div(num, den);
+export function helperChunks(kernel: usize): i64 {
+  return changetype<Kernel>(kernel).helperChunks;
 }
 
-export function rateVecF32(v: usize, g: usize, out: usize, count: i32, cNeg: f32, cPos: f32, linear: i32): void {
-  if (linear) {
-    for (let i = 0; i < count; i += 4) {
-      const off = <usize>i << 2;
-      v128.store(out + off, f32x4.mul(v128.load(g + off), v128.load(v + off)));
-    }
-    return;
-  }
-  const cN = f32x4.splat(cNeg);
-  const cP = f32x4.splat(cPos);
-  const invN = f32x4.splat(<f32>2.0 / cNeg);
-  const invP = f32x4.splat(<f32>2.0 / cPos);
-  const upper = f32x4.splat(20.0);
-  const lower = f32x4.splat(-20.0);
-  for (let i = 0; i < count; i += 4) {
-    const off = <usize>i << 2;
-    const x = v128.load(v + off);
-    const gx = f32x4.mul(v128.load(g + off), x);
-    const negative = f32x4.lt(x, f32x4.splat(0.0));
-    const c = v128.bitselect(cN, cP, negative);
-    const u = f32x4.mul(gx, v128.bitselect(invN, invP, negative));
-    const clamped = f32x4.pmax(f32x4.pmin(u, upper), lower);
-    v128.store(out + off, f32x4.mul(c, tanhHalfF32(clamped)));
-  }
+// One trial with the helpers that are attached (any number, none included: same bits).
+export function trialThreaded(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): void {
+  if (ASC_FEATURE_THREADS) threadedStages(changetype<Kernel>(kernel), nSamples, h, invTau, cNeg, cPos, linear);
+  else trial(kernel, nSamples, h, invTau, cNeg, cPos, linear);
 }
 
-// Network in float32 for the f32 batch (indices shared with the f64 description).
-let gValuesF32: usize = 0; // f32[]
-let gSharedWeightF32: f32 = 0;
-
-export function setNetworkF32(valuesF32: usize, sharedWeight: f32): void {
-  gValuesF32 = valuesF32;
-  gSharedWeightF32 = sharedWeight;
-}
-
-@inline
-function batchRowF32x4(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let a0 = f32x4.splat(0);
-  let a1 = f32x4.splat(0);
-  let a2 = f32x4.splat(0);
-  let a3 = f32x4.splat(0);
-  const rv = r + vOff;
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
-    const base = rv + <usize>load<i32>(p);
-    a0 = f32x4.add(a0, v128.load(base, 0));
-    a1 = f32x4.add(a1, v128.load(base, 16));
-    a2 = f32x4.add(a2, v128.load(base, 32));
-    a3 = f32x4.add(a3, v128.load(base, 48));
-  }
-  const shared = f32x4.splat(gSharedWeightF32);
-  a0 = f32x4.mul(shared, a0);
-  a1 = f32x4.mul(shared, a1);
-  a2 = f32x4.mul(shared, a2);
-  a3 = f32x4.mul(shared, a3);
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let wp = gValuesF32 + (<usize>qStart << 2);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
-    const w = v128.load32_splat(wp);
-    wp += 4;
-    const base = rv + <usize>load<i32>(q);
-    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
-    a1 = f32x4.add(a1, f32x4.mul(w, v128.load(base, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(w, v128.load(base, 32)));
-    a3 = f32x4.add(a3, f32x4.mul(w, v128.load(base, 48)));
-  }
-  const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, a0, 0);
-  v128.store(out, a1, 16);
-  v128.store(out, a2, 32);
-  v128.store(out, a3, 48);
-}
-
-@inline
-function batchRowF32x3(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let a0 = f32x4.splat(0);
-  let a1 = f32x4.splat(0);
-  let a2 = f32x4.splat(0);
-  const rv = r + vOff;
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
-    const base = rv + <usize>load<i32>(p);
-    a0 = f32x4.add(a0, v128.load(base, 0));
-    a1 = f32x4.add(a1, v128.load(base, 16));
-    a2 = f32x4.add(a2, v128.load(base, 32));
-  }
-  const shared = f32x4.splat(gSharedWeightF32);
-  a0 = f32x4.mul(shared, a0);
-  a1 = f32x4.mul(shared, a1);
-  a2 = f32x4.mul(shared, a2);
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let wp = gValuesF32 + (<usize>qStart << 2);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
-    const w = v128.load32_splat(wp);
-    wp += 4;
-    const base = rv + <usize>load<i32>(q);
-    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
-    a1 = f32x4.add(a1, f32x4.mul(w, v128.load(base, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(w, v128.load(base, 32)));
-  }
-  const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, a0, 0);
-  v128.store(out, a1, 16);
-  v128.store(out, a2, 32);
-}
-
-@inline
-function batchRowF32x2(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let a0 = f32x4.splat(0);
-  let a1 = f32x4.splat(0);
-  const rv = r + vOff;
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
-    const base = rv + <usize>load<i32>(p);
-    a0 = f32x4.add(a0, v128.load(base, 0));
-    a1 = f32x4.add(a1, v128.load(base, 16));
-  }
-  const shared = f32x4.splat(gSharedWeightF32);
-  a0 = f32x4.mul(shared, a0);
-  a1 = f32x4.mul(shared, a1);
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let wp = gValuesF32 + (<usize>qStart << 2);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
-    const w = v128.load32_splat(wp);
-    wp += 4;
-    const base = rv + <usize>load<i32>(q);
-    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
-    a1 = f32x4.add(a1, f32x4.mul(w, v128.load(base, 16)));
-  }
-  const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, a0, 0);
-  v128.store(out, a1, 16);
-}
-
-@inline
-function batchRowF32x1(i: i32, r: usize, y: usize, rowStride: usize, vOff: usize): void {
-  let a0 = f32x4.splat(0);
-  const rv = r + vOff;
-  const pEnd = gECols + (<usize>load<i32>(gERowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let p = gECols + (<usize>load<i32>(gERowStart + (<usize>i << 2)) << 2); p < pEnd; p += 4) {
-    const base = rv + <usize>load<i32>(p);
-    a0 = f32x4.add(a0, v128.load(base, 0));
-  }
-  const shared = f32x4.splat(gSharedWeightF32);
-  a0 = f32x4.mul(shared, a0);
-  const qStart = load<i32>(gRowStart + (<usize>i << 2));
-  let wp = gValuesF32 + (<usize>qStart << 2);
-  const qEnd = gCols + (<usize>load<i32>(gRowStart + (<usize>(i + 1) << 2)) << 2);
-  for (let q = gCols + (<usize>qStart << 2); q < qEnd; q += 4) {
-    const w = v128.load32_splat(wp);
-    wp += 4;
-    const base = rv + <usize>load<i32>(q);
-    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(base, 0)));
-  }
-  const out = y + <usize>i * rowStride + vOff;
-  v128.store(out, a0, 0);
-}
-
-function batchMatvecF32(r: usize, y: usize, vectors: i32): void {
-  const n = gN;
-  const rowStride = <usize>vectors << 4;
-  for (let i = 0; i < n; i++) {
-    let v = 0;
-    if (vectors % 3 == 0) {
-      for (; v < vectors; v += 3) batchRowF32x3(i, r, y, rowStride, <usize>v << 4);
-    }
-    for (; v + 3 < vectors; v += 4) batchRowF32x4(i, r, y, rowStride, <usize>v << 4);
-    for (; v + 1 < vectors; v += 2) batchRowF32x2(i, r, y, rowStride, <usize>v << 4);
-    if (v < vectors) batchRowF32x1(i, r, y, rowStride, <usize>v << 4);
-  }
-}
-
-// outputs (float64): [(c·nSamples + k)·KP4 + s] = b_c + Σ β_{c,i} r[i·KP4 + s]; readout in f32,
-// accumulated in f32x4, widened to f64 on store.
-function batchReadoutF32(r: usize, readout: usize, channels: i32, nE: i32, vectors: i32, nSamples: i32, k: i32, outputs: usize): void {
-  const rowStride = <usize>vectors << 4;
-  for (let c = 0; c < channels; c++) {
-    const beta = readout + <usize>c * (<usize>(1 + nE) << 2);
-    const out = outputs + (<usize>c * <usize>nSamples + <usize>k) * (rowStride << 1);
-    for (let v = 0; v < vectors; v++) {
-      const vOff = <usize>v << 4;
-      let a0 = f32x4.splat(0);
-      for (let i = 0; i < nE; i++) {
-        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(beta + (<usize>(i + 1) << 2)), v128.load(r + <usize>i * rowStride + vOff)));
+function threadedStages(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): void {
+  const stages = setTrial(k, nSamples, h, invTau, cNeg, cPos, linear);
+  const claim = k.sync;
+  const done = k.sync + 64;
+  const sleepers = k.sync + 128;
+  const count = k.chunkCount;
+  for (let s = 0; s < stages; s++) {
+    k.stage = s;
+    k.sequence += 1;
+    atomic.store<i64>(claim, k.sequence << 16);
+    if (s == 0 && atomic.load<i32>(sleepers) > 0) atomic.notify(claim, 0x7fffffff);
+    while (true) {
+      const word = atomic.load<i64>(claim);
+      const chunk = <i32>(word & 0xffff);
+      if (chunk >= count) break;
+      if (atomic.cmpxchg<i64>(claim, word, word + 1) == word) {
+        runChunk(k, chunk);
+        atomic.add<i32>(done, 1);
       }
-      const total = f32x4.add(v128.load32_splat(beta), a0);
-      v128.store(out + (vOff << 1), f64x2.promote_low_f32x4(total));
-      v128.store(out + (vOff << 1), f64x2.promote_low_f32x4(i32x4.shuffle(total, total, 2, 3, 0, 1)), 16);
     }
+    let spins = 0;
+    let finished = 0;
+    while (true) {
+      finished = atomic.load<i32>(done);
+      if ((finished & 0xffff) >= count) break;
+      if (++spins > SPIN_LIMIT) atomic.wait<i32>(done, finished, DRIVER_NAP_NS);
+    }
+    k.helperChunks += <i64>(finished >>> 16);
+    atomic.store<i32>(done, 0);
+    finishStage(k, s);
   }
 }
 
-export function batchTrialF32(
-  nSamples: i32,
-  h: f32,
-  invTau: f32,
-  cNeg: f32,
-  cPos: f32,
-  linear: i32,
-  vectors: i32,
-  gains: usize,
-  x0: usize,
-  x: usize,
-  probe: usize,
-  acc: usize,
-  y: usize,
-  r: usize,
-  readout: usize,
-  channels: i32,
-  nE: i32,
-  outputs: usize,
-): void {
-  const count = gN * vectors * 4;
-  const blockBytes = <usize>count << 2;
-  const halfH = f32x4.splat(<f32>0.5 * h);
-  const fullH = f32x4.splat(h);
-  const sixthH = f32x4.splat(h / <f32>6);
-  const invTauV = f32x4.splat(invTau);
-  const two = f32x4.splat(2.0);
-  memory.copy(x, x0, blockBytes);
-  memory.copy(probe, x0, blockBytes);
-  rateVecF32(x, gains, r, count, cNeg, cPos, linear);
-  batchReadoutF32(r, readout, channels, nE, vectors, nSamples, 0, outputs);
-  for (let k = 1; k < nSamples; k++) {
-    for (let stage = 0; stage < 4; stage++) {
-      batchMatvecF32(r, y, vectors);
-      for (let i = 0; i < count; i += 4) {
-        const off = <usize>i << 2;
-        const slope = f32x4.mul(f32x4.add(f32x4.neg(v128.load(probe + off)), v128.load(y + off)), invTauV);
-        const xi = v128.load(x + off);
-        if (stage == 0) {
-          v128.store(acc + off, slope);
-          v128.store(probe + off, f32x4.add(xi, f32x4.mul(halfH, slope)));
-        } else if (stage == 1) {
-          v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(two, slope)));
-          v128.store(probe + off, f32x4.add(xi, f32x4.mul(halfH, slope)));
-        } else if (stage == 2) {
-          v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(two, slope)));
-          v128.store(probe + off, f32x4.add(xi, f32x4.mul(fullH, slope)));
-        } else {
-          const xn = f32x4.add(xi, f32x4.mul(sixthH, f32x4.add(v128.load(acc + off), slope)));
-          v128.store(x + off, xn);
-          v128.store(probe + off, xn);
-        }
-      }
-      rateVecF32(probe, gains, r, count, cNeg, cPos, linear);
+// A helper thread's life: claim chunks of whatever stage is published until releaseHelpers.
+export function helperLoop(kernel: usize): void {
+  if (ASC_FEATURE_THREADS) claimChunks(changetype<Kernel>(kernel));
+}
+
+function claimChunks(k: Kernel): void {
+  const claim = k.sync;
+  const done = k.sync + 64;
+  const sleepers = k.sync + 128;
+  let last: i64 = -2;
+  let spins = 0;
+  let naps = 0;
+  while (true) {
+    const word = atomic.load<i64>(claim);
+    if (word == QUIT) return;
+    if (word != last) {
+      last = word;
+      spins = 0;
+      naps = 0;
     }
-    batchReadoutF32(r, readout, channels, nE, vectors, nSamples, k, outputs);
+    if (<i32>(word & 0xffff) < k.chunkCount) {
+      if (atomic.cmpxchg<i64>(claim, word, word + 1) == word) {
+        runChunk(k, <i32>(word & 0xffff));
+        atomic.add<i32>(done, HELPER_DONE);
+      }
+      continue;
+    }
+    if (++spins < SPIN_LIMIT) continue;
+    atomic.add<i32>(sleepers, 1);
+    if (atomic.load<i64>(claim) == word) atomic.wait<i64>(claim, word, naps < NAPS_BEFORE_SLEEP ? HELPER_NAP_NS : -1);
+    atomic.sub<i32>(sleepers, 1);
+    naps++;
+  }
+}
+
+// Make every helperLoop on this kernel return (after the chunk it is computing, if any).
+export function releaseHelpers(kernel: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    const k = changetype<Kernel>(kernel);
+    atomic.store<i64>(k.sync, QUIT);
+    atomic.notify(k.sync, 0x7fffffff);
   }
 }

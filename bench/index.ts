@@ -141,6 +141,8 @@ async function main(): Promise<void> {
   const json = JSON.stringify(report, null, 2);
   process.stdout.write(`${json}\n`);
   if (out) writeFileSync(out, `${json}\n`);
+  // worker pools of a benchmark run with --only may still be up (their teardown comes with a later entry)
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {

@@ -6,15 +6,22 @@
  *                                    over W per trial (runRewardRuleSessions / BatchTrialEvaluator)
  *   reward.2x5000_two_threads_ms     two sessions at once on two worker_threads (source runs under
  *                                    tsx only: the built bench bundle has no worker entry)
+ *   reward.10x5000_job_ms            the app's default run: 10 sessions × 5 000 trials through the
+ *                                    job path (src-main/services/jobManager.ts with the real worker
+ *                                    pool on out/main/modelWorker.js, inline source), submit to done;
+ *                                    needs `npm run build` first (noted and skipped otherwise)
  * Compare the two-session times with 2 × the single one for the throughput gain.
  * The best errors reached are kept in `lastBestErrors` (printed by the runner's note when set).
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { invokeContract } from '../src-shared/ipc/contract.js';
 import { TrialEvaluator } from '../src-shared/model/dynamics.js';
+import { createJobManager, type JobManager } from '../src-main/services/jobManager.js';
+import { createWorkerPool } from '../src-main/services/workerPool.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
 import { runRewardRule, runRewardRuleSessions } from '../src-shared/model/rewardRule.js';
 import { Rng } from '../src-shared/model/rng.js';
@@ -47,6 +54,43 @@ if (!isMainThread && workerData?.kind === 'gainlab-reward-bench') {
 }
 
 const runningFromSource = import.meta.url.endsWith('.ts');
+
+/** out/main/modelWorker.js: beside the built bench bundle, or under the repository from source. */
+function builtModelWorker(): string | null {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, 'modelWorker.js'), path.resolve(here, '..', 'out', 'main', 'modelWorker.js')];
+  return candidates.find((file) => existsSync(file)) ?? null;
+}
+
+const JOB_SESSIONS = 10;
+let jobManager: JobManager | null = null;
+let jobNote = `${JOB_SESSIONS} sessions × ${TRIALS} trials, reward rule, neuron-specific gains, seed ${SEED}, through createJobManager + the model worker pool`;
+
+/** One 10-session reward run through the job manager, submit to done (ms). */
+async function runJob(): Promise<number> {
+  if (!jobManager) return Number.NaN;
+  const { network, target } = benchNetwork();
+  const request = invokeContract['jobs:start-training'].request.parse({
+    source: {
+      kind: 'inline',
+      network: { id: 'bench', name: 'Bench N=200', n: network.n, nE: network.nE, W: network.W, x0: network.x0, readout: network.readout, params: DEFAULT_DYNAMICS },
+      targets: [{ id: 'bench-target', name: 'Bench target', channels: 1, nSamples: DEFAULT_DYNAMICS.nSamples, duration: DEFAULT_DYNAMICS.duration, values: target }],
+    },
+    rule: 'reward',
+    trials: TRIALS,
+    sessions: JOB_SESSIONS,
+    groups: { kind: 'neuron' },
+    seed: SEED,
+  });
+  const started = performance.now();
+  const { jobId } = await jobManager.startTraining(request);
+  const detail = await jobManager.whenFinished(jobId);
+  const ms = performance.now() - started;
+  if (detail.status !== 'done') throw new Error(`reward.10x5000_job_ms: the job ended ${detail.status}: ${detail.error?.message ?? ''}`);
+  const result = detail.result;
+  if (result?.kind === 'training') record('reward.10x5000_job_ms', result.sessions.map((s) => s.bestError));
+  return ms;
+}
 
 let workerBundle: string | null = null;
 
@@ -90,6 +134,34 @@ export async function runRewardInWorker(seed: number, trials = TRIALS): Promise<
 }
 
 export const benchmarks: Benchmark[] = [
+  {
+    name: 'reward.10x5000_job_ms',
+    repeats: 1,
+    warmup: 0,
+    get note() {
+      return jobNote;
+    },
+    setup: () => {
+      const worker = builtModelWorker();
+      if (!worker) {
+        jobNote += ' — SKIPPED: out/main/modelWorker.js not found (run `npm run build`)';
+        return;
+      }
+      jobManager = createJobManager({
+        pool: createWorkerPool({ filename: worker }),
+        emit: () => {},
+        resolveSource: (source) => {
+          if (source.kind !== 'inline') throw new Error('the bench submits inline sources only');
+          return { network: source.network, targets: source.targets };
+        },
+      });
+    },
+    run: () => runJob(),
+    teardown: async () => {
+      await jobManager?.dispose();
+      jobManager = null;
+    },
+  },
   {
     name: 'reward.5000_trials_ms',
     repeats: 3,

@@ -1,6 +1,14 @@
 /**
  * Simulation benchmarks: one 500 ms trial of the published N = 200 network (RK4, 199 steps)
- * through TrialEvaluator.error for each kernel, and the batch simulator.
+ * through TrialEvaluator.error for each kernel, the batch simulator, and the thread crossovers.
+ *   trial_ms.<kernel>                 one session, one trial; 'auto(…)' is what 'auto' resolves to
+ *                                     with helper threads available (every core), adaptively
+ *   threads.trial_ms                  one session on every core: 'wasm-threads', helpers on every trial
+ *   batch<K>_ms_per_trial             K sessions in lockstep, per trial per session ('auto' batch:
+ *                                     helper threads when faster); .one_thread / .threads fix it
+ *   threads.crossover.n<N>.{one,all}  one session at size N on one thread / on every core
+ *   batch.crossover.n<N>.k<K>         K sessions batched (one thread), per trial per session, to
+ *                                     compare with the one-thread single-session time of that N
  * The published data are read from ../shared/reference/stroud2018 (or $GAINLAB_REFERENCE_DIR);
  * without them a synthetic SOC-like network of the same size and density is used (noted).
  */
@@ -13,6 +21,7 @@ import type { Network } from '../src-shared/model/network.js';
 import { parseNpy } from '../src-shared/model/npy.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
 import { Rng } from '../src-shared/model/rng.js';
+import { createNodeKernelThreads, defaultKernelHelpers, type NodeKernelThreads } from '../src-main/worker/kernelThread.js';
 import type { Benchmark } from './types.js';
 
 function findReferenceDir(): string | null {
@@ -24,22 +33,26 @@ function findReferenceDir(): string | null {
   return candidates.find((dir) => existsSync(resolve(dir, 'W.npy'))) ?? null;
 }
 
-/** Same size and structure as the published SOC network: E density 0.1 with one E weight, I density 0.4. */
-function syntheticNetwork(): { network: Network; target: Float64Array } {
-  const n = 200;
-  const rng = new Rng(2018);
+/**
+ * Same structure as the published SOC network at any size: E density 0.1 with one E weight,
+ * I density 0.4, weights scaled with 1/√(n/200) so the dynamics stay in range.
+ */
+export function syntheticNetwork(n = 200, seed = 2018): { network: Network; target: Float64Array } {
+  const rng = new Rng(seed);
+  const nE = n >> 1;
   const W = new Float64Array(n * n);
+  const scale = Math.sqrt(200 / n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       if (i === j) continue;
-      if (j < 100 && rng.uniform() < 0.1) W[i * n + j] = 1.054093;
-      if (j >= 100 && rng.uniform() < 0.4) W[i * n + j] = -0.6 * rng.uniform();
+      if (j < nE && rng.uniform() < 0.1) W[i * n + j] = 1.054093 * scale;
+      if (j >= nE && rng.uniform() < 0.4) W[i * n + j] = -0.6 * scale * rng.uniform();
     }
   }
   const x0 = Float64Array.from({ length: n }, () => rng.normal(0, 1.5));
-  const readout = Float64Array.from({ length: 101 }, () => rng.uniform() * 0.05);
+  const readout = Float64Array.from({ length: 1 + nE }, () => rng.uniform() * 0.05);
   const target = Float64Array.from({ length: 200 }, (_, k) => 5 * Math.sin(k / 20));
-  return { network: { n, nE: 100, W, x0, readout: { channels: 1, weights: readout } }, target };
+  return { network: { n, nE, W, x0, readout: { channels: 1, weights: readout } }, target };
 }
 
 let cached: { network: Network; target: Float64Array; synthetic: boolean } | null = null;
@@ -59,52 +72,155 @@ export function benchNetwork(): { network: Network; target: Float64Array; synthe
   return cached;
 }
 
-function trialBenchmark(kernel: KernelName, repeats: number): Benchmark {
+let threadsHost: NodeKernelThreads | null = null;
+/** Helper threads for the benchmarks: cores − 1, like one run owning the machine. */
+export function benchThreads(): NodeKernelThreads {
+  threadsHost ??= createNodeKernelThreads({ helpers: defaultKernelHelpers() });
+  return threadsHost;
+}
+
+const networkNote = () => (benchNetwork().synthetic ? 'synthetic N=200 network (published data not found)' : 'published N=200 network');
+
+/** Let the helper threads of a new kernel start before timing (they join asynchronously). */
+const helpersSettle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+interface TrialOptions {
+  name: string;
+  kernel: KernelName;
+  repeats: number;
+  network?: () => { network: Network; target: Float64Array };
+  force?: 'team' | 'solo';
+  note: () => string;
+}
+
+function trialBenchmark(options: TrialOptions): Benchmark {
   let evaluator: TrialEvaluator | null = null;
-  const gains = Float64Array.from({ length: 200 }, (_, i) => 1 + 0.05 * Math.sin(i));
-  const label = kernel === 'auto' ? `auto(${resolveKernelName('auto')})` : kernel;
+  let gains = new Float64Array(0);
   return {
-    name: `trial_ms.${label}`,
-    repeats,
-    warmup: 3,
-    setup: () => {
-      const { network, target } = benchNetwork();
-      evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel });
+    name: options.name,
+    repeats: options.repeats,
+    warmup: 5,
+    setup: async () => {
+      const { network, target } = (options.network ?? benchNetwork)();
+      gains = Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i));
+      evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel: options.kernel, threads: benchThreads() });
+      if (options.force && evaluator.threadSchedule) evaluator.threadSchedule.force = options.force;
+      await helpersSettle();
     },
     run: () => {
       evaluator!.error(gains);
     },
+    teardown: () => {
+      evaluator?.dispose();
+      evaluator = null;
+    },
     get note() {
-      return benchNetwork().synthetic ? 'synthetic N=200 network (published data not found)' : 'published N=200 network';
+      return options.note();
     },
   };
 }
 
+interface BatchOptions {
+  name: string;
+  sessions: number;
+  kernel: Exclude<BatchKernelName, 'auto'>;
+  threads: 'auto' | 'one' | 'all';
+  repeats: number;
+  network?: () => { network: Network; target: Float64Array };
+  note: string;
+}
+
 /** K sessions per call; reported per trial per session. */
-function batchBenchmark(sessions: number, kernel: Exclude<BatchKernelName, 'auto'>, repeats: number): Benchmark {
+function batchBenchmark(options: BatchOptions): Benchmark {
   let evaluator: BatchTrialEvaluator | null = null;
-  const gains = Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: 200 }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
-  const errors = new Float64Array(sessions);
+  let gains: Float64Array[] = [];
+  const errors = new Float64Array(options.sessions);
   return {
-    name: `batch${sessions}_ms_per_trial${kernel === 'wasm-batch' ? '' : `.${kernel}`}`,
-    repeats,
-    warmup: 2,
-    unitsPerRun: sessions,
-    setup: () => {
-      const { network, target } = benchNetwork();
-      evaluator = new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, sessions, { kernel });
+    name: options.name,
+    repeats: options.repeats,
+    warmup: 3,
+    unitsPerRun: options.sessions,
+    setup: async () => {
+      const { network, target } = (options.network ?? benchNetwork)();
+      gains = Array.from({ length: options.sessions }, (_, s) => Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
+      evaluator = new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, options.sessions, {
+        kernel: options.kernel,
+        threads: options.threads === 'one' ? null : benchThreads(),
+      });
+      const schedule = evaluator.simulator.threadSchedule;
+      if (schedule && options.threads === 'all') schedule.force = 'team';
+      await helpersSettle();
     },
     run: () => {
       evaluator!.errors(gains, errors);
     },
-    note: `${kernel}, ${sessions} sessions per call, time per trial per session`,
+    teardown: () => {
+      evaluator?.dispose();
+      evaluator = null;
+    },
+    note: options.note,
   };
 }
 
+const cores = () => 1 + defaultKernelHelpers();
+const crossoverSizes = [60, 100, 140, 200, 400, 800];
+const crossoverNetworks = new Map<number, { network: Network; target: Float64Array }>();
+const crossoverNetwork = (n: number) => () => {
+  if (n === 200) return benchNetwork();
+  if (!crossoverNetworks.has(n)) crossoverNetworks.set(n, syntheticNetwork(n));
+  return crossoverNetworks.get(n)!;
+};
+
 export const benchmarks: Benchmark[] = [
-  ...KERNEL_NAMES.map((kernel) => trialBenchmark(kernel, kernel === 'reference' ? 10 : kernel === 'csr' ? 30 : 60)),
-  batchBenchmark(10, 'wasm-batch', 30),
-  batchBenchmark(4, 'wasm-batch', 30),
-  batchBenchmark(10, 'wasm-batch-f32', 30),
-  batchBenchmark(10, 'csr-loop', 5),
+  ...KERNEL_NAMES.map((kernel) =>
+    trialBenchmark({
+      name: `trial_ms.${kernel === 'auto' ? `auto(${resolveKernelName('auto', benchNetwork().network, { threads: benchThreads() })})` : kernel}`,
+      kernel,
+      repeats: kernel === 'reference' ? 10 : kernel === 'csr' ? 30 : 100,
+      note: () => `${networkNote()}${kernel === 'auto' || kernel === 'wasm-threads' ? `; ${cores()} threads available, used per trial when faster` : ''}`,
+    }),
+  ),
+  trialBenchmark({
+    name: 'threads.trial_ms',
+    kernel: 'wasm-threads',
+    repeats: 100,
+    force: 'team',
+    note: () => `${networkNote()}; one session on every core (${cores()} threads) on every trial`,
+  }),
+  batchBenchmark({ name: 'batch10_ms_per_trial', sessions: 10, kernel: 'wasm-batch', threads: 'auto', repeats: 40, note: 'wasm-batch, 10 sessions per call, time per trial per session; helper threads per trial when faster' }),
+  batchBenchmark({ name: 'batch10_ms_per_trial.one_thread', sessions: 10, kernel: 'wasm-batch', threads: 'one', repeats: 40, note: 'wasm-batch on one thread' }),
+  batchBenchmark({ name: 'batch10_ms_per_trial.threads', sessions: 10, kernel: 'wasm-batch', threads: 'all', repeats: 40, note: 'wasm-batch on every core on every trial' }),
+  batchBenchmark({ name: 'batch4_ms_per_trial', sessions: 4, kernel: 'wasm-batch', threads: 'auto', repeats: 40, note: 'wasm-batch, 4 sessions per call' }),
+  batchBenchmark({ name: 'batch10_ms_per_trial.wasm-batch-f32', sessions: 10, kernel: 'wasm-batch-f32', threads: 'one', repeats: 40, note: 'wasm-batch-f32 (approximate, opt-in), one thread' }),
+  batchBenchmark({ name: 'batch10_ms_per_trial.csr-loop', sessions: 10, kernel: 'csr-loop', threads: 'one', repeats: 5, note: 'csr-loop (no WebAssembly), one thread' }),
+  ...crossoverSizes.flatMap((n) => [
+    trialBenchmark({
+      name: `threads.crossover.n${n}.one`,
+      kernel: 'wasm-pairs',
+      repeats: 60,
+      network: crossoverNetwork(n),
+      note: () => `N=${n} ${n === 200 ? networkNote() : 'synthetic SOC-like network'}, one thread`,
+    }),
+    trialBenchmark({
+      name: `threads.crossover.n${n}.all`,
+      kernel: 'wasm-threads',
+      repeats: 60,
+      force: 'team',
+      network: crossoverNetwork(n),
+      note: () => `N=${n}, every core (${cores()} threads) on every trial`,
+    }),
+  ]),
+  ...[200, 400].flatMap((n) =>
+    [2, 3, 4, 6].map((sessions) =>
+      batchBenchmark({
+        name: `batch.crossover.n${n}.k${sessions}`,
+        sessions,
+        kernel: 'wasm-batch',
+        threads: 'one',
+        repeats: 30,
+        network: crossoverNetwork(n),
+        note: `N=${n}, ${sessions} sessions batched on one thread, per trial per session (compare threads.crossover.n${n}.one)`,
+      }),
+    ),
+  ),
 ];

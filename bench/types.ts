@@ -1,6 +1,6 @@
 /** The shape every bench/<area>.ts module exports as `benchmarks` (see bench/index.ts). */
 export interface Benchmark {
-  /** Unique, e.g. 'trial_ms.wasm-dense-i'. */
+  /** Unique, e.g. 'trial_ms.wasm-pairs'. */
   name: string;
   /** One timed call. Return a number (ms) to report that instead of the measured wall time. */
   run: () => number | void | Promise<number | void>;

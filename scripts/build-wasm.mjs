@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Compile the AssemblyScript kernels (assembly/*.ts) with SIMD and embed each .wasm as a base64
 // string in a generated TypeScript module (src-shared/model/wasm/<name>Wasm.ts), so the kernels
-// load in Node, workers and the browser without file access. Run after editing assembly/:
+// load in Node, workers and the browser without file access. The dynamics kernels are built twice:
+// with their own memory, and with threads on an imported shared memory (several threads computing
+// one trial, src-shared/model/kernels/threaded.ts). The generated header records the asc flags
+// (tests recompile with them to check the module is up to date). Run after editing assembly/:
 //   node scripts/build-wasm.mjs
 // Commit both the AssemblyScript source and the generated module.
 import { execFileSync } from 'node:child_process';
@@ -12,17 +15,24 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const simd = ['--enable', 'simd'];
 const modules = [
-  { source: 'assembly/dynamics.ts', name: 'dynamics' },
+  { source: 'assembly/dynamics.ts', name: 'dynamics', flags: simd },
+  // the same kernels for several threads: shared memory (the host creates it, at most 4 GiB)
+  {
+    source: 'assembly/dynamics.ts',
+    name: 'dynamicsShared',
+    flags: [...simd, '--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'],
+  },
   // taped RK4 forward + exact adjoint for gradient training (src-shared/model/wasm/adjointKernel.ts)
-  { source: 'assembly/adjoint.ts', name: 'adjoint' },
+  { source: 'assembly/adjoint.ts', name: 'adjoint', flags: simd },
 ];
 const ascVersion = JSON.parse(readFileSync(join(root, 'node_modules/assemblyscript/package.json'), 'utf8')).version;
 
-for (const { source, name } of modules) {
+for (const { source, name, flags } of modules) {
   const work = mkdtempSync(join(tmpdir(), 'gainlab-wasm-'));
   const wasmPath = join(work, `${name}.wasm`);
-  const args = [source, '--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--outFile', wasmPath];
+  const args = [source, ...flags, '-O3', '--runtime', 'stub', '--noAssert', '--outFile', wasmPath];
   execFileSync(process.execPath, [join(root, 'node_modules/assemblyscript/bin/asc.js'), ...args], { cwd: root, stdio: 'inherit' });
   const bytes = readFileSync(wasmPath);
   rmSync(work, { recursive: true, force: true });

@@ -7,6 +7,11 @@
  *  3. src-main/worker, src-main/services, src-main/web and src-cli never reach electron, neither
  *     directly nor through the local files they import (followed transitively), so they run in
  *     plain Node (worker threads, the web server, the CLI, tests).
+ *  4. Worker files run tasks: from src-shared they import src-shared/tasks (and types of the IPC
+ *     contract), never a learning rule, a simulator or an analysis directly — the science lives once,
+ *     in the tasks every host runs.
+ *  5. No import cycles among the source files (type-only imports included: a cycle of types is
+ *     a sign two modules should be one, or a third should hold what both need).
  * Usage: node scripts/check-boundaries.mjs [repoRoot]. Prints offending file:line entries and
  * exits 1, or prints a one-line OK and exits 0.
  */
@@ -172,9 +177,55 @@ for (const dir of NODE_ONLY) {
   }
 }
 
+// 4. worker files import tasks, not rules or simulators
+for (const file of listFiles('src-main/worker')) {
+  for (const { specifier, line, typeOnly } of importsOf(file)) {
+    const local = resolveLocal(file, specifier);
+    if (!local) continue;
+    const posix = local.split(path.sep).join('/');
+    if (!posix.startsWith('src-shared/')) continue;
+    // (the project-file worker encodes and decodes .gainlab files: src-shared/project is its task)
+    // (and the kernel-thread host gives the kernels their helper threads: model/kernels is its contract)
+    const allowed =
+      posix.startsWith('src-shared/tasks/') ||
+      posix.startsWith('src-shared/project/') ||
+      posix.startsWith('src-shared/model/kernels/') ||
+      (typeOnly && posix.startsWith('src-shared/ipc/'));
+    if (!allowed) report(file, line, `worker files run tasks (src-shared/tasks), not '${posix}' directly`);
+  }
+}
+
+// 5. no import cycles (depth-first search over local imports of every source tree)
+{
+  const files = ['src-shared', 'src-main', 'src-renderer', 'src-cli'].flatMap((dir) => listFiles(dir)).filter((f) => !f.endsWith('.vue'));
+  const state = new Map(); // 1 = on the stack, 2 = done
+  const stack = [];
+  const cycles = new Set();
+  const visit = (file) => {
+    state.set(file, 1);
+    stack.push(file);
+    for (const { specifier } of importsOf(file)) {
+      const local = resolveLocal(file, specifier);
+      if (!local || local.endsWith('.vue')) continue;
+      if (state.get(local) === 1) {
+        const cycle = stack.slice(stack.indexOf(local)).map((f) => f.split(path.sep).join('/'));
+        // one report per cycle, whichever file it was entered from
+        const key = [...cycle].sort().join(' ');
+        if (!cycles.has(key)) {
+          cycles.add(key);
+          report(cycle[0], 1, `import cycle: ${[...cycle, cycle[0]].join(' → ')}`);
+        }
+      } else if (!state.has(local)) visit(local);
+    }
+    stack.pop();
+    state.set(file, 2);
+  };
+  for (const file of files) if (!state.has(file)) visit(file);
+}
+
 if (problems.length > 0) {
   console.error(`Boundary violations (${problems.length}):`);
   for (const problem of [...new Set(problems)]) console.error(`  ${problem}`);
   process.exit(1);
 }
-console.log('check-boundaries: OK (src-shared, src-renderer, Node-only src-main/src-cli)');
+console.log('check-boundaries: OK (src-shared, src-renderer, Node-only src-main/src-cli, workers run tasks, no import cycles)');

@@ -267,3 +267,32 @@ export function progressReporter(stream: CliStream, label: string, total: number
     },
   };
 }
+
+/**
+ * The task context of a CLI command (src-shared/tasks): progress drawn on stderr with the
+ * command's bar (`detail` says what to show beside it), stop on Ctrl+C (io.shouldStop).
+ */
+export function cliTaskContext(
+  bar: { update(done: number, detail: string): void },
+  shouldStop: (() => boolean) | undefined,
+  detail: (best: number | null) => string = (best) => (best === null ? '' : `best ${best.toPrecision(4)}`),
+): import('../src-shared/tasks/context.js').TaskContext & { bestError(): number | null } {
+  let best: number | null = null;
+  let done = 0;
+  return {
+    shouldStop: () => shouldStop?.() ?? false,
+    sessionStopRequested: () => false,
+    progress(value) {
+      done = value;
+      bar.update(done, detail(best));
+    },
+    percent: () => undefined,
+    message: () => undefined,
+    point(_session, _trial, error) {
+      if (Number.isFinite(error) && (best === null || error < best)) best = error;
+    },
+    snapshot: () => undefined,
+    spectrum: () => undefined,
+    bestError: () => best,
+  };
+}

@@ -10,8 +10,13 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { CliError, GAINLAB_VERSION, type CliIo } from './cliSupport.js';
 import { COMMANDS } from './commands/index.js';
+import { setCliEntry } from './sweep/entry.js';
+
+// `gainlab sweep run --jobs K` starts its worker threads from this entry (in gainlab.mjs, the bundle)
+setCliEntry(import.meta.url);
 
 export type { CliIo } from './cliSupport.js';
 
@@ -83,6 +88,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
 }
 
 function invokedDirectly(): boolean {
+  // a worker thread sees the same argv as the main thread: it is never the command line
+  if (!isMainThread) return false;
   const script = process.argv[1];
   if (!script) return false;
   try {
@@ -92,7 +99,11 @@ function invokedDirectly(): boolean {
   }
 }
 
-if (invokedDirectly()) {
+if (!isMainThread && (workerData as { gainlabSweepWorker?: unknown } | null)?.gainlabSweepWorker === true) {
+  // a sweep pool thread (src-cli/sweep/pool.ts)
+  const { serveSweepWorker } = await import('./sweep/pool.js');
+  serveSweepWorker();
+} else if (invokedDirectly()) {
   // Ctrl-C once: finish the current trial and write the partial result; twice: quit at once.
   let interrupted = false;
   process.on('SIGINT', () => {

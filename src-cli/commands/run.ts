@@ -1,8 +1,8 @@
 /**
  * `gainlab run FILE`: repeat a training run from its recipe (src-shared/runs/recipe.ts) — the JSON
  * the app's "Export run" writes, with the .npy files it names beside it, or the .zip holding both.
- * The run goes through the very function a job runs in the app's worker pool (modelWorker's
- * runModelTask), so it gets the same numbers bit for bit; when the recipe recorded its results the
+ * The run goes through the very task a job runs in the app's worker pool (src-shared/tasks
+ * runTrainingTask), so it gets the same numbers bit for bit; when the recipe recorded its results the
  * repeat is compared with them (SHA-256 of every session's error curve) and a mismatch exits 1.
  * Writes to --out (default: <recipe stem>-repeat beside the recipe): errors-session-K.npy,
  * best-gains.npy (sessions × n), for gradient runs on x0 / W / rank1 also the trained best-x0.npy
@@ -25,9 +25,9 @@ import {
   type RunRecipe,
 } from '../../src-shared/runs/recipe.js';
 import { packageVersion } from '../../src-main/services/appVersion.js';
-import runModelTask from '../../src-main/worker/modelWorker.js';
-import type { TrainingTask, WorkerMessage } from '../../src-main/worker/protocol.js';
-import { CliError, ensureOutputDir, optionsLine, parseOptions, progressReporter, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { contextWith, TaskError, type TaskContext } from '../../src-shared/tasks/context.js';
+import { runTrainingTask } from '../../src-shared/tasks/training.js';
+import { cliTaskContext, CliError, ensureOutputDir, optionsLine, parseOptions, progressReporter, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
 
 export const spec: CommandSpec = {
   name: 'run',
@@ -107,15 +107,8 @@ export function loadRecipeFile(file: string): LoadedRecipe {
   }
 }
 
-/**
- * Run a recipe's training through the worker's task function, in this thread. Progress messages
- * arrive synchronously through a stand-in port.
- */
-export async function repeatRecipe(
-  loaded: LoadedRecipe,
-  onProgress?: (done: number, total: number, bestError: number | null) => void,
-  shouldStop?: () => boolean,
-): Promise<TrainingResult> {
+/** Run a recipe's training through the training task, in this thread. */
+export async function repeatRecipe(loaded: LoadedRecipe, ctx: TaskContext = contextWith({})): Promise<TrainingResult> {
   let request;
   try {
     request = trainingRequestFromRecipe(loaded.recipe, loaded.load);
@@ -125,24 +118,13 @@ export async function repeatRecipe(
   }
   const options = trainingRequestSchema.parse(request);
   if (options.source.kind !== 'inline') throw new CliError('gainlab run: the recipe has no inline data');
-  const { source, ...settings } = options;
-  const stopFlag = new Int32Array(new SharedArrayBuffer(4));
-  const port = {
-    postMessage(message: WorkerMessage) {
-      if (message.type === 'progress') {
-        onProgress?.(message.done, message.total, message.bestError);
-        if (shouldStop?.()) Atomics.store(stopFlag, 0, 1);
-      }
-    },
-  };
-  const task: TrainingTask = {
-    kind: 'training',
-    jobId: 'cli-run',
-    options: { ...settings, network: source.network, targets: source.targets },
-    port: port as unknown as TrainingTask['port'],
-    stopFlag,
-  };
-  return (await runModelTask(task)) as TrainingResult;
+  const { source, label: _label, purpose: _purpose, ...settings } = options;
+  try {
+    return runTrainingTask({ ...settings, sessions: settings.rule === 'gradient' ? 1 : settings.sessions, network: source.network, targets: source.targets }, ctx);
+  } catch (error) {
+    if (error instanceof TaskError) throw new CliError(`gainlab run: ${error.message}`);
+    throw error;
+  }
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -165,11 +147,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const total = recipe.training.trials * recipe.training.sessions;
   const bar = progressReporter(io.stderr, `run ${recipe.training.rule}`, total);
   const started = Date.now();
-  const result = await repeatRecipe(
-    loaded,
-    (done, _total, best) => bar.update(done, best === null ? '' : `best ${best.toPrecision(4)}`),
-    io.shouldStop,
-  );
+  const result = await repeatRecipe(loaded, cliTaskContext(bar, io.shouldStop));
   const elapsedMs = Date.now() - started;
   const best = result.sessions[result.bestSession];
   bar.finish(result.sessions.reduce((sum, s) => sum + s.trialsRun, 0), `best ${best ? best.bestError.toPrecision(4) : '-'}`);

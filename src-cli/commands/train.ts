@@ -3,17 +3,20 @@
  * (model-spec §5) or gradient descent (Adam through the RK4 unroll, §6), optionally with G random
  * modulatory groups (§7). Progress goes to stderr (a bar on a terminal, plain lines otherwise);
  * stdout gets exactly one JSON summary. Writes to --out: best-gains.npy (n), errors.npy (every
- * trial, index 0 = the starting gains), best-output.npy, groups.npy (with --groups) and
- * summary.json (the same summary).
+ * trial, index 0 = the starting gains), best-output.npy, groups.npy (with --groups), the run's
+ * recipe (recipe.json + its .npy files: `gainlab run DIR/recipe.json` repeats it bit for bit) and
+ * summary.json (the same summary). The training is the app's training task (src-shared/tasks), so
+ * the same settings give the same numbers in the app, here, in a recipe and in a sweep.
  */
 import path from 'node:path';
-import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
-import { trainGradient } from '../../src-shared/model/gradient.js';
-import { randomGroups } from '../../src-shared/model/groups.js';
+import { trainingRequestSchema, type TrainingOptions, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
-import { runRewardRule, runRewardRuleSessions } from '../../src-shared/model/rewardRule.js';
-import { Rng } from '../../src-shared/model/rng.js';
-import { optionsLine, CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, progressReporter, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { buildRunRecipe } from '../../src-shared/runs/recipe.js';
+import { TaskError } from '../../src-shared/tasks/context.js';
+import { runSimulationTask } from '../../src-shared/tasks/simulation.js';
+import { runTrainingTask } from '../../src-shared/tasks/training.js';
+import { packageVersion } from '../../src-main/services/appVersion.js';
+import { cliTaskContext, optionsLine, CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, progressReporter, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
 import { loadGains } from './simulate.js';
 
 export const spec: CommandSpec = {
@@ -60,79 +63,72 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const targetFile = resolvePath(io, o.target as string);
   const target = loadTarget(targetFile, network.readout.channels, params.nSamples);
   const initialGains = o.gains ? loadGains(resolvePath(io, o.gains as string), network) : undefined;
-  let groups: Int32Array | undefined;
   if (o.groups !== undefined) {
     const G = o.groups as number;
     if (G < 1 || G > network.n) throw new CliError(`gainlab train: --groups must be in [1, ${network.n}], got ${G}`, optionsLine(spec));
-    // A stream of its own, so the groups do not share draws with the rule's noise.
-    groups = randomGroups(network.n, G, new Rng(Rng.derive(seed, 0x67726f75)));
   }
   const outDir = resolvePath(io, o.out as string);
   ensureOutputDir(outDir);
 
+  // the very request the app sends for a run, its data inline: one task computes it (src-shared/tasks)
+  const request: TrainingOptions = trainingRequestSchema.parse({
+    source: {
+      kind: 'inline',
+      network: { id: 'cli-network', name: path.basename(dir), n: network.n, nE: network.nE, W: network.W, x0: network.x0, readout: network.readout, params },
+      targets: [{ id: 'cli-target', name: path.basename(targetFile), channels: network.readout.channels, nSamples: params.nSamples, duration: params.duration, values: target }],
+    },
+    rule,
+    trials,
+    sigma: o.sigma,
+    alpha: o.alpha,
+    learningRate: o.lr,
+    // random groups: labels drawn from Rng(seed), exactly as in the app
+    groups: o.groups !== undefined && (o.groups as number) < network.n ? { kind: 'random', count: o.groups } : { kind: 'neuron' },
+    seed,
+    sessions: rule === 'gradient' ? 1 : sessions,
+    ...(initialGains ? { initialGains } : {}),
+    label: `gainlab train · ${rule} · ${path.basename(targetFile)} · seed ${seed}`,
+  });
+  if (request.source.kind !== 'inline') throw new Error('unreachable');
+  const { source, label: _label, purpose: _purpose, ...settings } = request;
+
   const started = Date.now();
-  const bar = progressReporter(io.stderr, `train ${rule}`, trials);
-  const detail = (error: number, best: number) => `error ${error.toPrecision(4)}, best ${best.toPrecision(4)}`;
-  let errors: Float64Array;
-  let bestGains: Float64Array;
-  let bestOutput: Float64Array;
-  let bestError: number;
-  let bestTrial: number;
-  let trialsDone: number;
-  let stopped: boolean;
-  const extra: Record<string, unknown> = {};
-  if (rule === 'reward') {
-    const options = { trials, seed, sigma: o.sigma as number, alpha: o.alpha as number, groups, initialGains };
-    const onProgress = (p: { trial: number; error: number; bestError: number }) => bar.update(p.trial, detail(p.error, p.bestError));
-    if (sessions === 1) {
-      const evaluator = new TrialEvaluator(network, params, target);
-      const r = runRewardRule(evaluator, options, onProgress, io.shouldStop);
-      evaluator.dispose();
-      ({ errors, bestGains, bestOutput, bestError, bestTrial, trialsDone, stopped } = r);
-    } else {
-      const all = runRewardRuleSessions(network, params, target, { ...options, sessions }, onProgress, io.shouldStop);
-      const r = all.sessions[all.bestSession];
-      ({ errors, bestGains, bestOutput, bestError, bestTrial, trialsDone, stopped } = r);
-      extra.bestSession = all.bestSession;
-      extra.sessionSeeds = all.sessions.map((s) => s.seed);
-      extra.sessionBestErrors = all.sessions.map((s) => s.bestError);
-    }
-  } else {
-    const r = trainGradient(
-      {
-        network,
-        params,
-        target,
-        trainable: 'gains',
-        groups,
-        // gradient training of groups starts from group gains: take them from the given per-neuron gains
-        gains: initialGains && groups ? groupStart(initialGains, groups) : initialGains,
-        iterations: trials,
-        lr: o.lr as number,
-        progressEvery: Math.max(1, Math.floor(trials / 200)),
-      },
-      (p) => bar.update(p.iteration, detail(p.error, p.bestError)),
-      io.shouldStop,
-    );
-    ({ errors, bestError, bestOutput } = r);
-    bestGains = r.gains;
-    bestTrial = r.bestIteration;
-    trialsDone = r.iterations;
-    stopped = r.stopped;
-    if (r.diverged) extra.diverged = true;
+  const bar = progressReporter(io.stderr, `train ${rule}`, trials * request.sessions);
+  let result: TrainingResult;
+  const ctx = cliTaskContext(bar, io.shouldStop);
+  try {
+    result = runTrainingTask({ ...settings, network: source.network, targets: source.targets }, ctx);
+  } catch (error) {
+    if (error instanceof TaskError) throw new CliError(`gainlab train: ${error.message}`, optionsLine(spec));
+    throw error;
   }
-  bar.finish(trialsDone, detail(errors[errors.length - 1], bestError));
+  const best = result.sessions[result.bestSession];
+  const { errorCurve: errors, bestGains, bestError, bestTrial, trialsRun: trialsDone } = best;
+  const stopped = result.partial;
+  bar.finish(result.sessions.reduce((sum, s) => sum + s.trialsRun, 0), `error ${errors[errors.length - 1].toPrecision(4)}, best ${bestError.toPrecision(4)}`);
   const elapsedMs = Date.now() - started;
+  const bestOutput = runSimulationTask({ network: source.network, gains: bestGains, target: null, includeRates: false }).output;
+  const extra: Record<string, unknown> = {};
+  if (result.sessions.length > 1) {
+    extra.bestSession = result.bestSession;
+    extra.sessionSeeds = result.sessions.map((s) => s.seed);
+    extra.sessionBestErrors = result.sessions.map((s) => s.bestError);
+  }
 
   const channels = network.readout.channels;
   writeNpyFile(path.join(outDir, 'best-gains.npy'), bestGains, [network.n]);
   writeNpyFile(path.join(outDir, 'errors.npy'), errors, [errors.length]);
   writeNpyFile(path.join(outDir, 'best-output.npy'), bestOutput, channels === 1 ? [params.nSamples] : [channels, params.nSamples]);
   const files = ['best-gains.npy', 'errors.npy', 'best-output.npy'];
-  if (groups) {
-    writeNpyFile(path.join(outDir, 'groups.npy'), Float64Array.from(groups), [network.n]);
+  if (request.groups.kind !== 'neuron') {
+    writeNpyFile(path.join(outDir, 'groups.npy'), Float64Array.from(result.groupLabels), [network.n]);
     files.push('groups.npy');
   }
+  // the run's recipe, as the app's "Export run" writes it: `gainlab run DIR/recipe.json` repeats it bit for bit
+  const { recipe, arrays } = buildRunRecipe({ request, result, gainlabVersion: packageVersion(import.meta.url), stem: 'recipe' });
+  writeJsonFile(path.join(outDir, 'recipe.json'), recipe);
+  for (const [name, array] of Object.entries(arrays)) writeNpyFile(path.join(outDir, name), array.data, array.shape);
+  files.push('recipe.json', ...Object.keys(arrays));
   files.push('summary.json');
   const summary = {
     command: 'train',
@@ -140,7 +136,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     network: dir,
     target: targetFile,
     n: network.n,
-    groups: groups ? (o.groups as number) : network.n,
+    groups: request.groups.kind === 'neuron' ? network.n : (o.groups as number),
     seed,
     ...(rule === 'reward' ? { sigma: o.sigma, alpha: o.alpha, sessions } : { lr: o.lr }),
     trialsRequested: trials,
@@ -152,24 +148,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     bestTrial,
     elapsedMs,
     outDir,
+    recipe: path.join(outDir, 'recipe.json'),
     files,
     ...extra,
   };
   writeJsonFile(path.join(outDir, 'summary.json'), summary);
   io.stdout.write(`${JSON.stringify(summary)}\n`);
   return 0;
-}
-
-/** Mean of the given per-neuron gains within each group (the group's starting gain). */
-function groupStart(gains: Float64Array, groups: Int32Array): Float64Array {
-  let G = 0;
-  for (const g of groups) if (g + 1 > G) G = g + 1;
-  const sums = new Float64Array(G);
-  const counts = new Float64Array(G);
-  for (let i = 0; i < groups.length; i++) {
-    sums[groups[i]] += gains[i];
-    counts[groups[i]]++;
-  }
-  for (let g = 0; g < G; g++) sums[g] = counts[g] > 0 ? sums[g] / counts[g] : 1;
-  return sums;
 }

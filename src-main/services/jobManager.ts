@@ -38,20 +38,12 @@ import {
   type TrainingOptions,
   type TrainingRequest,
 } from '../../src-shared/ipc/contract.js';
-import type {
-  PreparedNetwork,
-  PrepareNetworkTask,
-  ResolvedTraining,
-  SimulateTask,
-  SocSpectrum,
-  SocTask,
-  SpeedTask,
-  ExperimentTask,
-  TrainingTask,
-  WorkerMessage,
-  WorkerTask,
-} from '../worker/protocol.js';
-import type { PrimitivesFitResult, PrimitivesFitTask, PrimitivesLibraryResult, PrimitivesTask } from '../worker/primitivesTasks.js';
+import { TaskError } from '../../src-shared/tasks/context.js';
+import type { TaskInputs } from '../../src-shared/tasks/index.js';
+import type { PrimitivesFitResult, PrimitivesFitTask, PrimitivesLibraryResult, PrimitivesTask } from '../../src-shared/tasks/primitives.js';
+import type { PrepareNetworkInput, PreparedNetwork, SimulationInput } from '../../src-shared/tasks/simulation.js';
+import type { TrainingTaskInput } from '../../src-shared/tasks/training.js';
+import type { SocSpectrum, WorkerMessage, WorkerTask } from '../worker/protocol.js';
 
 /** The part of a piscina pool the manager uses (see workerPool.ts). */
 export interface WorkerPoolLike {
@@ -160,26 +152,22 @@ export interface JobManager {
   unfinished(): JobSummary[];
   /** Resolves when the job has finished (any final status). */
   whenFinished(jobId: string): Promise<JobDetail>;
-  simulate(task: Omit<SimulateTask, 'kind'>): Promise<SimulateResponse>;
+  simulate(input: SimulationInput): Promise<SimulateResponse>;
   /** Initial conditions (and optionally a readout fit) for a built W, on the interactive pool. */
-  prepareNetwork(task: Omit<PrepareNetworkTask, 'kind'>): Promise<PreparedNetwork>;
-  /** Motor-primitive computations (worker/primitivesTasks.ts) on the interactive pool. */
+  prepareNetwork(input: PrepareNetworkInput): Promise<PreparedNetwork>;
+  /** Motor-primitive computations (src-shared/tasks/primitives.ts) on the interactive pool. */
   runPrimitives<T extends PrimitivesTask>(task: T): Promise<T extends PrimitivesFitTask ? PrimitivesFitResult : PrimitivesLibraryResult>;
   dispose(): Promise<void>;
 }
 
-/** Prefix a worker puts on a deliberate error's message to choose its code ('gainlab-error:bad-file:...'). */
-export const WORKER_ERROR_PREFIX = 'gainlab-error:';
-
+/** A task's deliberate failure (TaskError, its code kept across the thread), else a crashed worker. */
 export function errorFromWorker(error: unknown): ErrorInfo {
   const message = error instanceof Error ? error.message : String(error);
-  if (message.startsWith(WORKER_ERROR_PREFIX)) {
-    const rest = message.slice(WORKER_ERROR_PREFIX.length);
-    const colon = rest.indexOf(':');
-    const code = rest.slice(0, colon);
-    if (code === 'invalid-payload' || code === 'not-found' || code === 'bad-file' || code === 'internal') {
-      return { code, message: rest.slice(colon + 1) };
-    }
+  const deliberate = TaskError.fromWire(message);
+  if (deliberate) return { code: deliberate.code, message: deliberate.message };
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY' || /reaching memory limit|heap out of memory/i.test(message)) {
+    return { code: 'worker-crashed', message: 'The computation ran out of the memory one job may use and was stopped; other jobs are not affected. Try a smaller network, fewer samples or fewer sessions.' };
   }
   return { code: 'worker-crashed', message: `The model worker stopped unexpectedly (${message}). Other jobs are not affected.` };
 }
@@ -385,7 +373,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     for (const job of finished.slice(0, finished.length - limit)) jobs.delete(job.jobId);
   }
 
-  function submit(job: JobRecord, task: TrainingTask | SocTask | SpeedTask | ExperimentTask, port: MessagePort, workerPort: MessagePort): Promise<void> {
+  function submit(job: JobRecord, task: WorkerTask, port: MessagePort, workerPort: MessagePort): Promise<void> {
     port.on('message', (message: WorkerMessage) => onWorkerMessage(job, message));
     return deps.pool.run(task, { transferList: [workerPort] }).then(
       async (value) => {
@@ -435,23 +423,36 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   }
 
   /**
-   * Record a job, open the channel its progress comes back on, and hand the pool its task (built
-   * around the worker's end of that channel and the job's stop flags).
+   * Record a job, open the channel its progress comes back on, and hand the pool its task (the
+   * task's input, the worker's end of that channel and the job's stop flags). Every kind of job
+   * goes through here; only its input, label and total differ.
    */
-  function launch(
-    kind: JobKind,
+  function launch<K extends JobKind>(
+    kind: K,
     label: string,
     request: TrainingOptions | SocRequest | SpeedOptions | ExperimentOptions,
     total: number,
     owner: JobOwner | null,
-    makeTask: (job: JobRecord, workerPort: MessagePort) => TrainingTask | SocTask | SpeedTask | ExperimentTask,
+    input: TaskInputs[K],
   ): { jobId: string } {
     const job = createRecord(kind, label, request, total, owner);
     const { port1, port2 } = new MessageChannel();
     job.port = port1;
     jobs.set(job.jobId, job);
-    job.settled = submit(job, makeTask(job, port2), port1, port2);
+    const task: WorkerTask<K> = { kind, input, port: port2, stopFlag: job.stopFlag };
+    job.settled = submit(job, task as unknown as WorkerTask, port1, port2);
     return { jobId: job.jobId };
+  }
+
+  /** A short computation on the interactive pool; a task's failure keeps its code. */
+  async function interactive<K extends keyof TaskInputs>(kind: K, input: TaskInputs[K]): Promise<unknown> {
+    ensureOpen();
+    try {
+      return await interactivePool.run({ kind, input } as unknown as WorkerTask);
+    } catch (error) {
+      const info = errorFromWorker(error);
+      throw new GainLabError(info.code, info.message);
+    }
   }
 
   function ensureOpen(): void {
@@ -464,8 +465,9 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       if (!deps.resolveSource) throw new GainLabError('internal', 'No model source resolver configured.');
       const source = await deps.resolveSource(options.source);
       const { source: _omit, ...settings } = options;
-      const resolved: ResolvedTraining = {
-        ...settings,
+      const { purpose: _purpose, ...taskSettings } = settings;
+      const input: TrainingTaskInput = {
+        ...taskSettings,
         groups: groups ?? settings.groups,
         network: source.network,
         targets: source.targets,
@@ -474,60 +476,34 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       const label = options.label ?? `${options.rule === 'reward' ? 'Reward rule' : 'Gradient'} · seed ${options.seed} · ${source.network.name}`;
       // gradient training is deterministic: one session whatever was asked
       const sessions = options.rule === 'gradient' ? 1 : options.sessions;
-      return launch('training', label, options, options.trials * sessions, owner, (job, port): TrainingTask => ({
-        kind: 'training',
-        jobId: job.jobId,
-        options: resolved,
-        port,
-        stopFlag: job.stopFlag,
-      }));
+      return launch('training', label, options, options.trials * sessions, owner, { ...input, sessions });
     },
 
     async startSoc(options, owner = null) {
       ensureOpen();
       const label = options.label ?? `SOC network N = ${options.n} (seed ${options.seed})`;
-      return launch('soc', label, options, 0, owner, (job, port): SocTask => ({
-        kind: 'soc',
-        jobId: job.jobId,
-        options: {
-          n: options.n,
-          seed: options.seed,
-          recipe: options.recipe,
-          p: options.p,
-          R: options.R,
-          gamma: options.gamma,
-          targetAlpha: options.targetAlpha,
-          spectrumEvery: options.spectrumEvery,
-        },
-        port,
-        stopFlag: job.stopFlag,
-      }));
+      return launch('soc', label, options, 0, owner, {
+        n: options.n,
+        seed: options.seed,
+        recipe: options.recipe,
+        p: options.p,
+        R: options.R,
+        gamma: options.gamma,
+        targetAlpha: options.targetAlpha,
+        spectrumEvery: options.spectrumEvery,
+      });
     },
 
     async startSpeed(options, resolved, owner = null) {
       ensureOpen();
       const label = options.label ?? `Speed manifold · ${resolved.network.name} (${options.speeds} speeds to ${options.maxFactor}×)`;
       const { networkId: _networkId, initialConditions: m, label: _label, ...settings } = options;
-      return launch('speed', label, options, options.speeds * options.trials, owner, (job, port): SpeedTask => ({
-        kind: 'speed',
-        jobId: job.jobId,
-        options: { ...settings, network: resolved.network, availableInitialConditions: resolved.initialConditions, m },
-        port,
-        stopFlag: job.stopFlag,
-      }));
+      return launch('speed', label, options, options.speeds * options.trials, owner, { ...settings, network: resolved.network, availableInitialConditions: resolved.initialConditions, m });
     },
 
     async startExperiment(options, resolved, owner = null) {
       ensureOpen();
-      return launch('experiment', resolved.label, options, 0, owner, (job, port): ExperimentTask => ({
-        kind: 'experiment',
-        jobId: job.jobId,
-        options,
-        network: resolved.network,
-        target: resolved.target,
-        port,
-        stopFlag: job.stopFlag,
-      }));
+      return launch('experiment', resolved.label, options, 0, owner, { options, network: resolved.network, target: resolved.target });
     },
 
     cancel(jobId, session) {
@@ -583,34 +559,16 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       return detailOf(job);
     },
 
-    async simulate(task) {
-      ensureOpen();
-      try {
-        return (await interactivePool.run({ kind: 'simulate', ...task })) as SimulateResponse;
-      } catch (error) {
-        const info = errorFromWorker(error);
-        throw new GainLabError(info.code, info.message);
-      }
+    async simulate(input) {
+      return (await interactive('simulate', input)) as SimulateResponse;
     },
 
-    async prepareNetwork(task) {
-      ensureOpen();
-      try {
-        return (await interactivePool.run({ kind: 'prepare-network', ...task })) as PreparedNetwork;
-      } catch (error) {
-        const info = errorFromWorker(error);
-        throw new GainLabError(info.code, info.message);
-      }
+    async prepareNetwork(input) {
+      return (await interactive('prepare-network', input)) as PreparedNetwork;
     },
 
     async runPrimitives(task) {
-      ensureOpen();
-      try {
-        return (await interactivePool.run(task)) as never;
-      } catch (error) {
-        const info = errorFromWorker(error);
-        throw new GainLabError(info.code, info.message);
-      }
+      return (await interactive('primitives', task)) as never;
     },
 
     async dispose() {

@@ -23,12 +23,26 @@ export interface WorkerPoolOptions {
   execArgv?: string[];
   /** ms an idle thread is kept (default 30 s). */
   idleTimeout?: number;
+  /** Heap limit of each thread (MB); default defaultWorkerHeapMb(). A thread over it ends, failing only its task. */
+  maxHeapMb?: number;
 }
 
-/** Threads for long jobs: one per core, keeping one core for the UI/main process (at least 1). */
+/**
+ * A thread's heap limit: a share of the machine's memory (60 % over the job threads and the
+ * interactive one), between 1 and 4 GB, so one runaway job cannot take the machine.
+ */
+export function defaultWorkerHeapMb(threads = defaultJobThreads() + 1): number {
+  const totalMb = os.totalmem() / (1024 * 1024);
+  return Math.round(Math.min(4096, Math.max(1024, (0.6 * totalMb) / threads)));
+}
+
+/**
+ * Threads for long jobs: one per core, keeping one core for the UI/main process, and at least two
+ * so one long job never holds every other one back (on a 2-core machine the two share the cores).
+ */
 export function defaultJobThreads(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, cores - 1);
+  return Math.max(2, cores - 1);
 }
 
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPoolLike & { readonly threads: number } {
@@ -42,6 +56,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPoolLike & {
     execArgv: options.execArgv,
     // every long task blocks its thread; never queue two tasks on one busy worker
     concurrentTasksPerWorker: 1,
+    resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? defaultWorkerHeapMb() },
   });
   return {
     threads: maxThreads,

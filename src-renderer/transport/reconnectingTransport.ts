@@ -10,8 +10,9 @@
  *   says so in plain words (their answer can never arrive: ids are per socket),
  * - queues calls made while (re)connecting and sends them once open, or rejects them after
  *   `queueTimeoutMs` so nothing hangs forever,
- * - rejects a call whose answer has not come within `requestTimeoutMs` (default 120 s) with a
- *   RequestTimeoutError naming the channel (a late answer is then ignored),
+ * - rejects a call whose answer has not come within `requestTimeoutMs` (default 120 s; 10 min
+ *   for channels that may work for minutes, see wsTransport.ts) with a RequestTimeoutError naming
+ *   the channel (a late answer is then ignored),
  * - speaks wire v2 (wire.ts): large typed arrays as binary messages, both ways,
  * - reports its state so the UI can show a banner and the stores can re-sync after a reconnect
  *   (events sent while we were away are lost; jobs:list / jobs:get fill the gap).
@@ -77,7 +78,7 @@ export interface ReconnectOptions {
   retryDelaysMs?: number[];
   /** How long a call made while disconnected waits for the connection before it is rejected. */
   queueTimeoutMs?: number;
-  /** How long a sent call waits for its answer (default 120 s; a number or one per channel). */
+  /** How long a sent call waits for its answer (default 120 s, 10 min for slow channels; a number or one per channel). */
   requestTimeoutMs?: RequestTimeout;
   setTimer?: (callback: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;

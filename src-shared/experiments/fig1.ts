@@ -15,7 +15,8 @@ import type { DefinitionId } from '../definitions.js';
 import { runRewardRuleSessions } from '../model/rewardRule.js';
 import { sampleTimes } from '../model/params.js';
 import { clock } from '../primitives/experimentSupport.js';
-import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult, FigureSpec } from './figureSpec.js';
+import type { FigureSpec } from './figureSpec.js';
+import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from '../primitives/experimentSupport.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
 import { departuresFrom, setupSummary } from './setup.js';
 

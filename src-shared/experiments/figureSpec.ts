@@ -6,7 +6,6 @@
  */
 import type { BoxStats } from '../analysis/statistics.js';
 import type { DefinitionId } from '../definitions.js';
-import type { ExperimentResult, ExperimentRunOptions } from '../primitives/experimentSupport.js';
 
 /** What every figure may carry besides its data. */
 export interface FigureMeta {
@@ -89,22 +88,3 @@ export interface ScatterFigure extends FigureMeta {
 }
 
 export type FigureSpec = LinesFigure | BoxFigure | HistogramFigure | HeatmapFigure | ScatterFigure;
-
-/** An experiment result with figures and analysis CSV texts beside its tables and arrays. */
-export interface FigureExperimentResult extends ExperimentResult {
-  figures: FigureSpec[];
-  /** Extra CSV files (name without extension → text), e.g. from the analyses' toCsv(). */
-  csv: Array<{ name: string; text: string }>;
-}
-
-export interface FigureExperimentOptions extends ExperimentRunOptions {
-  /** Target for the given network (e.g. the published novel_target.npy); channel-major. */
-  target?: Float64Array;
-}
-
-export interface FigureExperimentDefinition {
-  name: string;
-  title: string;
-  description: string;
-  run(options: FigureExperimentOptions): FigureExperimentResult;
-}

@@ -14,7 +14,7 @@ import { GRADIENT_TRAINABLES, trainGradient, type GradientTrainable } from '../m
 import type { DefinitionId } from '../definitions.js';
 import { clock } from '../primitives/experimentSupport.js';
 import { departuresFrom, setupSummary } from './setup.js';
-import type { FigureExperimentDefinition, FigureExperimentResult, FigureExperimentOptions } from './figureSpec.js';
+import type { FigureExperimentDefinition, FigureExperimentResult, FigureExperimentOptions } from '../primitives/experimentSupport.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, meanCurve, thin } from './gainExperimentSupport.js';
 
 export const SUPP1F_SETTINGS = {

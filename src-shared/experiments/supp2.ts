@@ -30,16 +30,17 @@ import { concatRows } from '../linalg/dense.js';
 import { simulateRates } from '../analysis/runAnalyses.js';
 import { boxStats, mean, median, sd } from '../analysis/statistics.js';
 import type { DefinitionId } from '../definitions.js';
+import { adamGainChanges } from '../model/gradient.js';
 import { specialisedGroups } from '../model/groups.js';
 import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
 import { Rng } from '../model/rng.js';
 import { sampleTimes } from '../model/params.js';
-import { checkpointed, clock, experimentNetwork, labelHash, type PreparedNetwork } from '../primitives/experimentSupport.js';
-import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult, FigureSpec, LineSeries } from './figureSpec.js';
+import { checkpointed, clock, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from '../primitives/experimentSupport.js';
+import type { FigureSpec, LineSeries } from './figureSpec.js';
 import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExperimentSupport.js';
 import { departuresFrom, setupSummary } from './setup.js';
-import { gradientRun, rewardSessions, type GroupSpec } from './training.js';
+import { rewardSessions, type GroupSpec } from './training.js';
 
 export interface Supp2Settings {
   n: number;
@@ -170,8 +171,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     Float64Array.from(
       checkpointed(options, `${runKey}:specialise:${settings.specialiseIterations}:${label}`, () => {
         progress(`specialising: Adam on ${label} (${settings.specialiseIterations} iterations)`);
-        const r = gradientRun({ network, params, target, trainable: 'gains', iterations: settings.specialiseIterations }, shouldStop);
-        return Array.from(r.gains, (g) => g - 1);
+        return Array.from(adamGainChanges(network, params, [target], settings.specialiseIterations, shouldStop)[0]);
       }),
     );
   const changesA = gainChangesFor(targetA, 'target a');

@@ -29,7 +29,8 @@
  */
 import { z } from 'zod';
 import { CHANNELS, EVENTS } from './channels.js';
-import type { ExperimentResultRecord, PrimitiveLibrary, ProjectNetwork, TargetMovement, TrainingRun } from '../project/schema.js';
+import { dynamicsParamsSchema, MAX_SAMPLES } from '../model/params.js';
+import { targetSourceJsonSchema, type ExperimentResultRecord, type PrimitiveLibrary, type ProjectNetwork, type TargetMovement, type TrainingRun } from '../project/schema.js';
 import type { ProjectView } from '../project/view.js';
 import { COLLECTIONS } from '../project/edits.js';
 // --- experiment jobs (a paper experiment definition run by name; experimentContract.ts) ---
@@ -125,15 +126,7 @@ const finite = z.number().finite();
 const id = z.string().min(1).max(200);
 const MAX_N = 2000;
 
-export const dynamicsParamsSchema = z.object({
-  tau: finite.positive(),
-  r0: finite.positive(),
-  rmax: finite.positive(),
-  duration: finite.positive(),
-  nSamples: z.number().int().min(2).max(100_000),
-  gainFunction: z.enum(['tanh', 'linear']),
-});
-export type DynamicsParamsPayload = z.infer<typeof dynamicsParamsSchema>;
+export { dynamicsParamsSchema };
 
 export const readoutSchema = z.object({
   channels: z.number().int().min(1).max(64),
@@ -168,7 +161,7 @@ export const targetPayloadSchema = z
     id,
     name: z.string().max(200),
     channels: z.number().int().min(1).max(64),
-    nSamples: z.number().int().min(2).max(100_000),
+    nSamples: z.number().int().min(2).max(MAX_SAMPLES),
     duration: finite.positive(),
     values: float64ArraySchema,
     /** Where it came from: the published data, drawn, imported CSV, generated, slowed, ... */
@@ -227,16 +220,11 @@ export const targetMovementSchema: z.ZodType<TargetMovement> = z
     id,
     name: z.string().max(200),
     channels: z.number().int().min(1).max(64),
-    nSamples: z.number().int().min(2).max(100_000),
+    nSamples: z.number().int().min(2).max(MAX_SAMPLES),
     duration: finite.positive(),
     values: float64ArraySchema,
-    source: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('drawn') }),
-      z.object({ kind: z.literal('imported'), fileName: z.string().nullable() }),
-      z.object({ kind: z.literal('generated'), seed: z.number().int() }),
-      z.object({ kind: z.literal('slow'), sourceId: id, factor: finite.positive(), amplitudeScaling: z.boolean() }),
-      z.object({ kind: z.literal('published') }),
-    ]),
+    // the one declaration of a target's origin (project/schema.ts)
+    source: targetSourceJsonSchema,
     createdAt: z.string().max(64),
   })
   .refine((t) => t.values.length === t.channels * t.nSamples, {

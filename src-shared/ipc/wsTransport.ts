@@ -4,6 +4,7 @@
  *   createWebSocketTransport(new WebSocket(webSocketUrl(location)))
  */
 import {
+  CHANNELS,
   errorEnvelope,
   isEventChannel,
   type Envelope,
@@ -34,12 +35,34 @@ export const CLIENT_WIRE_VERSION = 2;
 
 /** How long a call waits for its answer by default. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/**
+ * Calls that may legitimately work for minutes in main: whole-project file work (open, save,
+ * import, export of large projects) and computations answered inline (initial conditions and
+ * readout fits of a large network inside project:update, simulations, primitive fits).
+ */
+export const SLOW_CHANNEL_TIMEOUT_MS = 600_000;
+const SLOW_CHANNELS: ReadonlySet<string> = new Set([
+  CHANNELS.projectOpen,
+  CHANNELS.projectSave,
+  CHANNELS.projectSaveAs,
+  CHANNELS.projectImport,
+  CHANNELS.projectExport,
+  CHANNELS.projectUpdate,
+  CHANNELS.simulateRun,
+  CHANNELS.primitivesFit,
+  CHANNELS.primitivesCreateLibrary,
+]);
+
+/** The default timeout of a channel (ms). */
+export function defaultRequestTimeoutMs(channel: string): number {
+  return SLOW_CHANNELS.has(channel) ? SLOW_CHANNEL_TIMEOUT_MS : DEFAULT_REQUEST_TIMEOUT_MS;
+}
 
 /** One timeout for every channel, or one per channel (ms). */
 export type RequestTimeout = number | ((channel: string) => number);
 
 export function timeoutFor(option: RequestTimeout | undefined, channel: string): number {
-  if (option === undefined) return DEFAULT_REQUEST_TIMEOUT_MS;
+  if (option === undefined) return defaultRequestTimeoutMs(channel);
   return typeof option === 'function' ? option(channel) : option;
 }
 
@@ -104,7 +127,7 @@ export interface WebSocketTransport extends Transport {
 }
 
 export interface WebSocketTransportOptions {
-  /** How long a call waits for its answer (default 120 s); it then gets an 'io' error envelope. */
+  /** How long a call waits for its answer (default: 120 s, 10 min for slow channels); it then gets an 'io' error envelope. */
   requestTimeoutMs?: RequestTimeout;
   setTimer?: (callback: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;

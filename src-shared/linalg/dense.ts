@@ -2,6 +2,7 @@
  * Small dense helpers on flat row-major Float64Array matrices (`A[i * cols + j]`).
  * Every routine writes into a caller-provided output so hot loops allocate nothing.
  */
+import { checkInterrupt } from './interrupt.js';
 
 /** out = n×n identity. */
 export function identityInto(out: Float64Array, n: number): Float64Array {
@@ -39,6 +40,7 @@ export function matmulInto(
   out.fill(0, 0, m * n);
   let i = 0;
   for (; i + 1 < m; i += 2) {
+    checkInterrupt();
     const o0 = i * n;
     const o1 = o0 + n;
     const a0 = i * k;
@@ -101,6 +103,7 @@ export function matmulTransBInto(
   if (upperOnly && m !== n) throw new RangeError('matmulTransBInto: upperOnly needs a square result');
   let i = 0;
   for (; i + 1 < m; i += 2) {
+    checkInterrupt();
     const a0 = i * k;
     const a1 = a0 + k;
     let j = upperOnly ? i : 0;

@@ -13,6 +13,7 @@
  * scheme); 2×2 and 4×4 block systems are solved by Gaussian elimination with complete pivoting.
  */
 
+import { checkInterrupt } from './interrupt.js';
 import type { SchurWorkspace } from './schur.js';
 import { matmulTransBInto } from './dense.js';
 
@@ -114,6 +115,7 @@ function solveSmall(k: number): void {
 function solveQuasiTriangularLyapunov(S: Float64Array, n: number, Yc: Float64Array, symmetric: boolean): void {
   let j = 0;
   while (j < n) {
+    checkInterrupt();
     const twoCols = j + 1 < n && S[(j + 1) * n + j] !== 0;
     const rj = j * n;
     // With symmetric F the solution is symmetric, so the rows of column block J above J are the

@@ -12,6 +12,7 @@
  * The accumulated transformation is kept transposed (Zt = Zᵀ) while iterating: applying a reflector
  * to columns k..k+2 of Z touches three contiguous rows of Zt, which streams instead of striding.
  */
+import { checkInterrupt } from './interrupt.js';
 
 const EPS = 2 ** -52;
 
@@ -125,6 +126,7 @@ function applyReflectorRight(M: Float64Array, n: number, k: number, t: number, w
  */
 export function hessenbergReduce(H: Float64Array, n: number, Qt: Float64Array, tau: Float64Array, work: Float64Array): void {
   for (let k = 0; k < n - 2; k++) {
+    checkInterrupt();
     // Householder vector for x = H[k+1..n-1, k] (LAPACK dlarfg): P = I − τ·v·vᵀ, v[0] = 1.
     const alpha = H[(k + 1) * n + k];
     let xnormSq = 0;
@@ -384,6 +386,7 @@ function hqrSchur(H: Float64Array, Zt: Float64Array, nn: number, wr: Float64Arra
   let y = 0;
 
   while (n >= 0) {
+    checkInterrupt();
     // Look for a single small subdiagonal element.
     let l = n;
     while (l > 0) {

@@ -4,20 +4,26 @@
  * sessions per condition, and this turns K matrix-vector products into one sparse
  * matrix × (n × K) product.
  *
- * WebAssembly path ('wasm-batch', assembly/dynamics.ts batchTrial): session-interleaved layout
+ * WebAssembly path ('wasm-batch', assembly/dynamics.ts kind BATCH): session-interleaved layout
  * (value (i, s) at [i·KP + s], KP = K rounded up to even), f64x2 SIMD across sessions, the
- * sparse split form of W, readout computed in the kernel. Float64 throughout, same RK4 scheme
- * as dynamics.ts; agrees with separate reference runs to ~1e-14 relative.
- * Fallback ('csr-loop', where WebAssembly SIMD is missing): K separate CSR kernels.
+ * sparse split form of W, each stage one fused pass, readout computed in the kernel. Float64
+ * throughout, and the same bits as each session run alone by any fast single-session kernel
+ * (kernels/layout.ts): batching is a speed choice only (see preferBatched). With helper threads
+ * (options.threads, default the host's defaultKernelThreads()) the rows of each stage are shared
+ * among the threads, trial by trial whenever that has been faster lately.
+ * Fallback ('csr-loop', where WebAssembly SIMD is missing): K separate CSR kernels (same bits).
  */
 import { computeOutput, normalisedError } from './dynamics.js';
 import { CsrJsKernel } from './kernels/csrJs.js';
+import { balancedChunks } from './kernels/layout.js';
 import { splitSparse } from './kernels/sparseStructure.js';
+import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from './kernels/threads.js';
+import { attachHelpers, CHUNKS_PER_THREAD, detachHelpers, instanceFor, KIND_BATCH, place, unitCost, WasmArena } from './kernels/wasmKernel.js';
 import type { Network } from './network.js';
 import { validateNetwork } from './network.js';
 import type { DynamicsParams } from './params.js';
 import { stepLength, validateDynamicsParams } from './params.js';
-import { dynamicsWasmAvailable, instantiateDynamicsWasm, type DynamicsWasmExports } from './wasm/loader.js';
+import { dynamicsWasmAvailable, instantiateDynamicsWasm, sharedDynamicsAvailable, type DynamicsWasmExports } from './wasm/loader.js';
 
 /**
  * 'wasm-batch-f32' is approximate (float32 state, weights and arithmetic, f32x4 across sessions):
@@ -30,6 +36,8 @@ export type BatchKernelName = 'auto' | 'wasm-batch' | 'wasm-batch-f32' | 'csr-lo
 
 export interface BatchSimulatorOptions {
   kernel?: BatchKernelName;
+  /** 'wasm-batch': helper threads (default defaultKernelThreads(); null = one thread). */
+  threads?: KernelThreads | null;
   /** Keep every session's rates (nSamples × n) for `rates(s)`; costs memory bandwidth. */
   keepRates?: boolean;
   /** Keep every session's states for `states(s)`. */
@@ -41,12 +49,18 @@ interface BatchEngine {
   output(s: number, out: Float64Array): void;
   rates(s: number, out: Float64Array): void;
   states(s: number, out: Float64Array): void;
+  dispose?(): void;
+  /** The thread choice of a threaded engine (null: one thread). */
+  readonly schedule?: ThreadSchedule | null;
+  helperChunks?(): number;
 }
 
 class WasmBatchEngine implements BatchEngine {
+  /** The thread choice when helpers are attached (null: one thread, or disposed). */
+  schedule: ThreadSchedule | null;
   private readonly wasm: DynamicsWasmExports;
   private readonly kp: number;
-  private readonly ptr: Record<'gains' | 'x0' | 'x' | 'probe' | 'acc' | 'y' | 'r' | 'rates' | 'states' | 'readout' | 'outputs', number>;
+  private readonly kernel: number;
   private readonly gainsView: Float64Array;
   private readonly x0View: Float64Array;
   private readonly outputsView: Float64Array;
@@ -59,79 +73,79 @@ class WasmBatchEngine implements BatchEngine {
     private readonly sessions: number,
     keepRates: boolean,
     keepStates: boolean,
+    threads: KernelThreads | null,
   ) {
     const n = network.n;
     this.kp = (sessions + 1) & ~1;
+    const vectors = this.kp >> 1;
     const block = n * this.kp;
-    const wasm = instantiateDynamicsWasm();
-    this.wasm = wasm;
     const sparse = splitSparse(network.W, n, network.nE);
-    const f64 = (count: number) => wasm.allocate(8 * Math.max(count, 2));
-    const i32 = (count: number) => wasm.allocate(4 * Math.max(count, 1));
-    const eRowStart = i32(n + 1);
-    const eCols = i32(sparse.eCols.length);
-    const rowStart = i32(n + 1);
-    const cols = i32(sparse.cols.length);
-    const values = f64(sparse.values.length);
     const channels = network.readout.channels;
     const samples = params.nSamples;
-    this.ptr = {
-      gains: f64(block),
-      x0: f64(block),
-      x: f64(block),
-      probe: f64(block),
-      acc: f64(block),
-      y: f64(block),
-      r: f64(block),
-      rates: keepRates ? f64(samples * block) : 0,
-      states: keepStates ? f64(samples * block) : 0,
-      readout: f64(network.readout.weights.length),
-      outputs: f64(channels * samples * this.kp),
+    const helpers = threads ? Math.max(0, Math.floor(threads.helpers)) : 0;
+    const cost = Float64Array.from({ length: n }, (_, i) =>
+      unitCost(sparse.eRowStart[i + 1] - sparse.eRowStart[i], sparse.rowStart[i + 1] - sparse.rowStart[i], vectors),
+    );
+    const chunks = balancedChunks(cost, Math.max(1, Math.min(n, CHUNKS_PER_THREAD * (1 + helpers))));
+    const arena = new WasmArena();
+    const at = {
+      eStart: arena.reserve(4 * (n + 1)),
+      eOffsets: arena.reserve(4 * sparse.eCols.length),
+      iStart: arena.reserve(4 * (n + 1)),
+      iOffsets: arena.reserve(4 * sparse.cols.length),
+      iWeights: arena.reserve(8 * sparse.values.length),
+      chunks: arena.reserve(4 * chunks.length),
+      gains: arena.reserve(8 * block),
+      x0: arena.reserve(8 * block),
+      x: arena.reserve(8 * block),
+      probe: arena.reserve(8 * block),
+      acc: arena.reserve(8 * block),
+      y: arena.reserve(8 * block),
+      rA: arena.reserve(8 * block),
+      rB: arena.reserve(8 * block),
+      rates: keepRates ? arena.reserve(8 * samples * block) : -1,
+      states: keepStates ? arena.reserve(8 * samples * block) : -1,
+      readout: arena.reserve(8 * network.readout.weights.length),
+      outputs: arena.reserve(8 * channels * samples * this.kp),
     };
+    const { wasm, memory } = instanceFor(arena, threads !== null && helpers > 0);
+    this.wasm = wasm;
+    const placed = arena.place(wasm);
+    const ptr = (key: keyof typeof at) => (at[key] < 0 ? 0 : placed[at[key]]);
+    this.kernel = wasm.newKernel();
     const buffer = wasm.memory.buffer;
-    new Int32Array(buffer, eRowStart, n + 1).set(sparse.eRowStart);
-    // Column entries as byte offsets of row j in the interleaved layout (j · KP · 8).
+    // column entries as byte offsets of row j in the interleaved layout (j · KP · 8)
     const rowBytes = this.kp * 8;
-    new Int32Array(buffer, eCols, sparse.eCols.length).set(sparse.eCols.map((j) => rowBytes * j));
-    new Int32Array(buffer, rowStart, n + 1).set(sparse.rowStart);
-    new Int32Array(buffer, cols, sparse.cols.length).set(sparse.cols.map((j) => rowBytes * j));
-    new Float64Array(buffer, values, sparse.values.length).set(sparse.values);
-    new Float64Array(buffer, this.ptr.readout, network.readout.weights.length).set(network.readout.weights);
-    wasm.setNetwork(n, sparse.sharedWeight, eRowStart, eCols, rowStart, cols, values, 0, n, 0);
-    this.gainsView = new Float64Array(buffer, this.ptr.gains, block).fill(0);
-    this.x0View = new Float64Array(buffer, this.ptr.x0, block).fill(0);
-    this.outputsView = new Float64Array(buffer, this.ptr.outputs, channels * samples * this.kp);
-    this.ratesView = keepRates ? new Float64Array(buffer, this.ptr.rates, samples * block) : null;
-    this.statesView = keepStates ? new Float64Array(buffer, this.ptr.states, samples * block) : null;
+    place(buffer, ptr('eStart'), sparse.eRowStart);
+    place(buffer, ptr('eOffsets'), sparse.eCols.map((j) => rowBytes * j));
+    place(buffer, ptr('iStart'), sparse.rowStart);
+    place(buffer, ptr('iOffsets'), sparse.cols.map((j) => rowBytes * j));
+    place(buffer, ptr('iWeights'), sparse.values);
+    place(buffer, ptr('chunks'), chunks);
+    place(buffer, ptr('readout'), network.readout.weights);
+    wasm.setLayout(this.kernel, KIND_BATCH, n, n, vectors, sparse.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), 0);
+    wasm.setBuffers(this.kernel, ptr('gains'), ptr('x0'), ptr('gains'), ptr('x'), ptr('probe'), ptr('acc'), ptr('y'), ptr('rA'), ptr('rB'), ptr('rates'), ptr('states'));
+    wasm.setReadout(this.kernel, ptr('readout'), channels, network.nE, ptr('outputs'));
+    wasm.setChunks(this.kernel, chunks.length - 1, ptr('chunks'));
+    this.gainsView = new Float64Array(buffer, ptr('gains'), block).fill(0);
+    this.x0View = new Float64Array(buffer, ptr('x0'), block).fill(0);
+    this.outputsView = new Float64Array(buffer, ptr('outputs'), channels * samples * this.kp);
+    this.ratesView = keepRates ? new Float64Array(buffer, ptr('rates'), samples * block) : null;
+    this.statesView = keepStates ? new Float64Array(buffer, ptr('states'), samples * block) : null;
+    this.schedule = attachHelpers(this, wasm, memory, this.kernel, threads, helpers);
   }
 
   run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void {
-    const kp = this.kp;
-    interleaveSessions(gains, x0s, this.sessions, this.network.n, kp, this.gainsView, this.x0View);
+    interleaveSessions(gains, x0s, this.sessions, this.network.n, this.kp, this.gainsView, this.x0View);
     const p = this.params;
-    const ptr = this.ptr;
-    this.wasm.batchTrial(
-      p.nSamples,
-      stepLength(p),
-      1 / p.tau,
-      p.r0,
-      p.rmax - p.r0,
-      p.gainFunction === 'linear' ? 1 : 0,
-      kp >> 1,
-      ptr.gains,
-      ptr.x0,
-      ptr.x,
-      ptr.probe,
-      ptr.acc,
-      ptr.y,
-      ptr.r,
-      ptr.rates,
-      ptr.states,
-      ptr.readout,
-      this.network.readout.channels,
-      this.network.nE,
-      ptr.outputs,
-    );
+    const linear = p.gainFunction === 'linear' ? 1 : 0;
+    const schedule = this.schedule;
+    if (schedule && schedule.next()) {
+      this.wasm.trialThreaded(this.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
+    } else {
+      this.wasm.trial(this.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
+    }
+    schedule?.done();
   }
 
   output(s: number, out: Float64Array): void {
@@ -152,6 +166,16 @@ class WasmBatchEngine implements BatchEngine {
 
   states(s: number, out: Float64Array): void {
     this.deinterleave(this.statesView, 'States', s, out);
+  }
+
+  helperChunks(): number {
+    return Number(this.wasm.helperChunks(this.kernel));
+  }
+
+  dispose(): void {
+    if (!this.schedule) return;
+    this.schedule = null;
+    detachHelpers(this, this.wasm, this.kernel);
   }
 }
 
@@ -202,8 +226,7 @@ class WasmBatchF32Engine implements BatchEngine {
     new Int32Array(buffer, cols, sparse.cols.length).set(sparse.cols.map((j) => rowBytes * j));
     new Float32Array(buffer, values, sparse.values.length).set(sparse.values);
     new Float32Array(buffer, this.ptr.readout, network.readout.weights.length).set(network.readout.weights);
-    wasm.setNetwork(n, sparse.sharedWeight, eRowStart, eCols, rowStart, cols, 0, 0, n, 0);
-    wasm.setNetworkF32(values, sparse.sharedWeight);
+    wasm.setNetworkF32(n, eRowStart, eCols, rowStart, cols, values, sparse.sharedWeight);
     this.gainsView = new Float32Array(buffer, this.ptr.gains, block).fill(0);
     this.x0View = new Float32Array(buffer, this.ptr.x0, block).fill(0);
     this.outputsView = new Float64Array(buffer, this.ptr.outputs, channels * params.nSamples * this.kp);
@@ -299,6 +322,30 @@ function checkInputs(network: Network, params: DynamicsParams, sessions: number)
   if (!Number.isInteger(sessions) || sessions < 1) throw new RangeError(`sessions must be a positive integer, got ${sessions}`);
 }
 
+/**
+ * Sessions from which a batch is faster per session than running the sessions one after another
+ * with the single-session kernel (bench batch.crossover.n<N>.k<K> against
+ * threads.crossover.n<N>.one; see preferBatched).
+ */
+export const BATCH_MIN_SESSIONS = 3;
+
+/**
+ * Whether `sessions` sessions of an n-neuron network should be advanced in lockstep through one
+ * BatchTrialEvaluator instead of one TrialEvaluator each, for speed: a batched session gives the
+ * same bits as the session alone (kernels/layout.ts), so this never changes a result, and it
+ * depends on nothing but its arguments (a run repeats the same way on any machine). With helper
+ * threads, a batch shares its rows among the threads like a single session does.
+ */
+export function preferBatched(n: number, sessions: number): boolean {
+  return Number.isInteger(n) && n >= 1 && Number.isInteger(sessions) && sessions >= BATCH_MIN_SESSIONS && dynamicsWasmAvailable();
+}
+
+/**
+ * Below this many neuron-sessions (n × K) a batch never uses helper threads (each stage is too
+ * short to pay for the synchronisation; measured with bench threads.*, like THREADS_MIN_N).
+ */
+export const BATCH_THREADS_MIN_WORK = 240;
+
 export class BatchSimulator {
   readonly network: Network;
   readonly params: DynamicsParams;
@@ -316,9 +363,11 @@ export class BatchSimulator {
     const requested = options.kernel ?? 'auto';
     this.kernelName = requested === 'auto' ? (dynamicsWasmAvailable() ? 'wasm-batch' : 'csr-loop') : requested;
     this.keepRates = options.keepRates ?? false;
+    const threads = options.threads === undefined ? defaultKernelThreads() : options.threads;
+    const useThreads = threads !== null && threads.helpers >= 1 && network.n * sessions >= BATCH_THREADS_MIN_WORK && sharedDynamicsAvailable();
     this.engine =
       this.kernelName === 'wasm-batch'
-        ? new WasmBatchEngine(network, this.params, sessions, this.keepRates, options.keepStates ?? false)
+        ? new WasmBatchEngine(network, this.params, sessions, this.keepRates, options.keepStates ?? false, useThreads ? threads : null)
         : this.kernelName === 'wasm-batch-f32'
           ? new WasmBatchF32Engine(network, this.params, sessions)
           : new LoopBatchEngine(network, this.params, sessions, options.keepStates ?? false);
@@ -360,8 +409,20 @@ export class BatchSimulator {
     return result;
   }
 
-  /** For symmetry with TrialEvaluator: the WebAssembly memory goes with the object (garbage collected). */
-  dispose(): void {}
+  /** Whether trials run with helper threads, and how (null: one thread). */
+  get threadSchedule(): ThreadSchedule | null {
+    return this.engine.schedule ?? null;
+  }
+
+  /** Chunks of stages computed by helper threads so far (0 without helpers). */
+  helperChunks(): number {
+    return this.engine.helperChunks?.() ?? 0;
+  }
+
+  /** Gives helper threads back (the WebAssembly memory goes with the object, garbage collected). */
+  dispose(): void {
+    this.engine.dispose?.();
+  }
 
   private checkSession(s: number): number {
     if (!Number.isInteger(s) || s < 0 || s >= this.sessions) throw new RangeError(`session ${s} out of range 0..${this.sessions - 1}`);

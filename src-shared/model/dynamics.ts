@@ -20,12 +20,13 @@ import type { Network, Readout } from './network.js';
 import { validateNetwork } from './network.js';
 import type { DynamicsParams } from './params.js';
 import { validateDynamicsParams } from './params.js';
-import { createKernel, DEFAULT_KERNEL, resolveKernelName, type KernelName, type TrialKernel } from './kernels/index.js';
+import { createKernel, DEFAULT_KERNEL, resolveKernelName, type KernelName, type KernelOptions, type TrialKernel } from './kernels/index.js';
 import type { SimulationResult } from './kernels/reference.js';
+import type { ThreadSchedule } from './kernels/threads.js';
 
 // The reference integrator lives beside the fast kernels (no import cycle); this is its public home.
 export { simulateReference, type SimulationResult } from './kernels/reference.js';
-export { DEFAULT_KERNEL, KERNEL_NAMES, resolveKernelName, type KernelName } from './kernels/index.js';
+export { DEFAULT_KERNEL, KERNEL_NAMES, resolveKernelName, type KernelName, type KernelOptions } from './kernels/index.js';
 
 /**
  * Readout (model-spec §2): output[c * nSamples + k] = b_c + Σ_{i<nE} β_{c,i} · rates[k * n + i].
@@ -78,7 +79,7 @@ export function normalisedError(output: Float64Array, target: Float64Array, chan
   return numerator / denominator;
 }
 
-export interface SimulatorOptions {
+export interface SimulatorOptions extends KernelOptions {
   /** Which kernel integrates the dynamics (default DEFAULT_KERNEL). */
   kernel?: KernelName;
 }
@@ -113,8 +114,8 @@ export class Simulator {
     this.params = { ...params };
     this.n = network.n;
     this.nSamples = params.nSamples;
-    this.kernelName = resolveKernelName(options.kernel ?? DEFAULT_KERNEL, network);
-    this.kernel = createKernel(this.kernelName, network, this.params);
+    this.kernelName = resolveKernelName(options.kernel ?? DEFAULT_KERNEL, network, options);
+    this.kernel = createKernel(this.kernelName, network, this.params, options);
     this.states = new Float64Array(this.nSamples * this.n);
     this.rates = new Float64Array(this.nSamples * this.n);
   }
@@ -126,6 +127,11 @@ export class Simulator {
     if (statesOut) statesOut.set(this.states);
     if (ratesOut) ratesOut.set(this.rates);
     return { states: statesOut ?? this.states, rates: ratesOut ?? this.rates };
+  }
+
+  /** Threaded kernels: the per-trial thread choice (null: one thread). */
+  get threadSchedule(): ThreadSchedule | null {
+    return this.kernel.schedule ?? null;
   }
 
   dispose(): void {
@@ -164,8 +170,8 @@ export class TrialEvaluator {
     this.nSamples = params.nSamples;
     this.target = this.checkTarget(target);
     this.x0 = this.checkX0(options.x0 ?? network.x0);
-    this.kernelName = resolveKernelName(options.kernel ?? DEFAULT_KERNEL, network);
-    this.kernel = createKernel(this.kernelName, network, this.params);
+    this.kernelName = resolveKernelName(options.kernel ?? DEFAULT_KERNEL, network, options);
+    this.kernel = createKernel(this.kernelName, network, this.params, options);
     this.output = new Float64Array(this.channels * this.nSamples);
   }
 
@@ -211,6 +217,16 @@ export class TrialEvaluator {
     computeOutput(rates, this.nSamples, n, this.network.nE, this.network.readout, this.output);
     if (outputOut) outputOut.set(this.output);
     return normalisedError(this.output, this.target, this.channels, this.nSamples);
+  }
+
+  /** Threaded kernels: the per-trial thread choice (null: one thread). */
+  get threadSchedule(): ThreadSchedule | null {
+    return this.kernel.schedule ?? null;
+  }
+
+  /** Chunks of stages helper threads have computed so far (0 for one-thread kernels). */
+  helperChunks(): number {
+    return this.kernel.helperChunks?.() ?? 0;
   }
 
   dispose(): void {

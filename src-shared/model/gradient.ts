@@ -1277,3 +1277,21 @@ export function trainGradient(
   }
   return result;
 }
+
+/**
+ * The gain changes specialised groups are clustered on [GainLab definition, Supp. Fig. 2]:
+ * neuron-specific gains learned for each movement by Adam on the gains (model-spec §6; fast and
+ * deterministic), minus 1. One vector of n changes per movement, ready for specialisedGroups.
+ */
+export function adamGainChanges(
+  network: Network,
+  params: DynamicsParams,
+  movements: readonly Float64Array[],
+  iterations: number,
+  shouldStop?: () => boolean,
+): Float64Array[] {
+  return movements.map((target) => {
+    const result = trainGradient({ network, params, target, trainable: 'gains', iterations }, undefined, shouldStop);
+    return result.gains.map((g) => g - 1);
+  });
+}

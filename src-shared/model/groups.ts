@@ -31,6 +31,7 @@ export function randomGroups(n: number, G: number, rng: Rng): Int32Array {
   return Int32Array.from(pool.slice(0, n));
 }
 
+
 /** Neuron-specific modulation: neuron i is its own group i. */
 export function neuronSpecificGroups(n: number): Int32Array {
   const labels = new Int32Array(n);

@@ -5,21 +5,31 @@
  * integrated by classic RK4 with one step per grid interval (step h = T/(n−1)).
  */
 
-export type GainFunctionKind = 'tanh' | 'linear';
+import { z } from 'zod';
 
-export interface DynamicsParams {
+/** Samples of a movement grid GainLab accepts (requests, project files). */
+export const MAX_SAMPLES = 100_000;
+
+/**
+ * The one declaration of the dynamics parameters: the model's type, the IPC contract's and the
+ * project file's schema all derive from it.
+ */
+export const dynamicsParamsSchema = z.object({
   /** Membrane time constant τ in ms. */
-  tau: number;
+  tau: z.number().finite().positive(),
   /** Baseline rate r0 in Hz (saturation of f below baseline is −r0). */
-  r0: number;
+  r0: z.number().finite().positive(),
   /** Maximum rate rmax in Hz (saturation of f above baseline is rmax − r0). */
-  rmax: number;
+  rmax: z.number().finite().positive(),
   /** Movement duration T in ms. */
-  duration: number;
+  duration: z.number().finite().positive(),
   /** Number of samples n on the grid t_k = k·T/(n−1) (includes t = 0 and t = T). */
-  nSamples: number;
-  gainFunction: GainFunctionKind;
-}
+  nSamples: z.number().int().min(2).max(MAX_SAMPLES),
+  gainFunction: z.enum(['tanh', 'linear']),
+});
+
+export type DynamicsParams = z.infer<typeof dynamicsParamsSchema>;
+export type GainFunctionKind = DynamicsParams['gainFunction'];
 
 export const DEFAULT_DYNAMICS: Readonly<DynamicsParams> = Object.freeze({
   tau: 200,

@@ -244,9 +244,9 @@ function evaluate(session: RewardRuleSession, evaluator: GainTrialEvaluator, tri
 }
 
 /**
- * Run the reward-based rule on one evaluator. Returns the partial result (stopped: true) when
- * shouldStop() turns true; shouldStop is checked before every trial, onProgress is called every
- * `progressEvery` trials and once at the end.
+ * Run the reward-based rule on one evaluator: rewardRuleLockstep with one session. Returns the
+ * partial result (stopped: true) when shouldStop() turns true; shouldStop is checked before every
+ * trial, onProgress is called every `progressEvery` trials and once at the end.
  */
 export function runRewardRule(
   evaluator: GainTrialEvaluator,
@@ -254,36 +254,30 @@ export function runRewardRule(
   onProgress?: (progress: RewardRuleProgress) => void,
   shouldStop?: () => boolean,
 ): RewardRuleResult {
-  const n = evaluator.network.n;
-  const outputLength = evaluator.channels * evaluator.nSamples;
-  const session = new RewardRuleSession(n, options);
-  const { trials, progressEvery } = session.options;
-  session.initialise(evaluate(session, evaluator, 0, outputLength));
-  let stopped = false;
-  let error = session.errors[0];
-  while (!session.done) {
-    if (shouldStop?.()) {
-      stopped = true;
-      break;
-    }
-    session.perturb();
-    error = evaluate(session, evaluator, session.trial + 1, outputLength);
-    session.accept(error);
-    if (onProgress && session.trial % progressEvery === 0) {
-      onProgress({ trial: session.trial, trials, error, bestError: session.bestError });
-    }
+  const trials = options.trials ?? 5000;
+  const progressEvery = Math.max(1, Math.floor(options.progressEvery ?? 50));
+  let best = Infinity;
+  let reported = -1;
+  const { sessions } = rewardRuleLockstep({ kind: 'each', evaluator }, { ...options, sessions: 1, seeds: [options.seed] }, {
+    shouldStop,
+    onTrial: (_k, trial, error) => {
+      if (error < best) best = error;
+      if (onProgress && trial > 0 && trial % progressEvery === 0) {
+        reported = trial;
+        onProgress({ trial, trials, error, bestError: best });
+      }
+    },
+  });
+  const result = sessions[0];
+  if (onProgress && result.trialsDone !== reported) {
+    onProgress({ trial: result.trialsDone, trials, error: result.errors[result.trialsDone], bestError: result.bestError });
   }
-  if (onProgress && session.trial % progressEvery !== 0) {
-    onProgress({ trial: session.trial, trials, error, bestError: session.bestError });
-  }
-  const bestOutput = new Float64Array(outputLength);
-  evaluator.run(session.bestGains, bestOutput);
-  return session.result(bestOutput, stopped);
+  return result;
 }
 
 /**
- * Evaluates K sessions' gains in one batched pass (BatchTrialEvaluator is one; a joint evaluator
- * over several initial conditions per session, speed/jointEvaluator.ts, is another).
+ * Evaluates K sessions' gains in one batched pass, each session on its own task (a joint
+ * evaluator over several initial conditions per session, speed/jointEvaluator.ts, is one).
  */
 export interface SessionsEvaluator {
   /** errorsOut[k] = E(gains[k]) of session k. */
@@ -292,6 +286,7 @@ export interface SessionsEvaluator {
   output(k: number, out: Float64Array): Float64Array;
   /** Length of one session's output. */
   readonly outputLength: number;
+  dispose?(): void;
 }
 
 export interface RewardRuleSessionsOptions extends Omit<RewardRuleOptions, 'seed'> {
@@ -300,15 +295,15 @@ export interface RewardRuleSessionsOptions extends Omit<RewardRuleOptions, 'seed
   seed: number;
   /** Batch kernel (default 'auto': WebAssembly float64 batch, K separate CSR kernels without SIMD). */
   kernel?: BatchKernelName;
-  /**
-   * Evaluator of the sessions (default: BatchTrialEvaluator on `target`, one target for all
-   * sessions or one per session). With it, `target` is ignored.
-   */
-  evaluator?: SessionsEvaluator;
   /** Seeds of the sessions (default Rng.derive(seed, k) for session k). */
   sessionSeeds?: readonly number[];
   /** Group labels per session (e.g. random groups drawn per session); overrides `groups`. */
   sessionGroups?: readonly Int32Array[];
+  /**
+   * Evaluator of the sessions, each on its own task (default: BatchTrialEvaluator on `target`,
+   * one target for all sessions or one per session). With it, `target` is ignored.
+   */
+  evaluator?: SessionsEvaluator;
 }
 
 export interface RewardRuleSessionsProgress extends RewardRuleProgress {
@@ -326,12 +321,138 @@ export interface RewardRuleSessionsResult {
 }
 
 /**
+ * How the sessions' trials are evaluated: every session's trial in one batched pass over W (the
+ * sessions share the bytes of W; performance-notes), or one after another on one evaluator (a
+ * joint evaluator over several initial conditions, or a single session).
+ */
+export type SessionEvaluation =
+  | { kind: 'batch'; network: Network; params: DynamicsParams; target: Float64Array | readonly Float64Array[]; kernel?: BatchKernelName }
+  | { kind: 'each'; evaluator: GainTrialEvaluator }
+  | { kind: 'sessions'; n: number; evaluator: SessionsEvaluator };
+
+/** What the caller sees of the run as it goes, and how it stops it. */
+export interface LockstepHooks {
+  /** After every trial of every active session (trial 0: the starting gains). */
+  onTrial?: (session: number, trial: number, error: number, gains: Float64Array) => void;
+  /** Checked before every trial: stop all sessions (the result is partial). */
+  shouldStop?: () => boolean;
+  /** Checked before every trial: stop this session alone; the others go on. */
+  sessionStopRequested?: (session: number) => boolean;
+}
+
+/**
+ * THE loop of the reward rule: K independent sessions advanced trial by trial together (session k
+ * seeded Rng.derive(seed, k), its own RewardRuleSession state). runRewardRule (one session) and
+ * runRewardRuleSessions are this loop; the app's training task, the CLI, recipes and the
+ * experiments all run it, so the same settings give the same numbers everywhere.
+ *
+ * A session stopped on its own keeps its state (and, batched, is still evaluated with its last
+ * gains, which costs little next to the shared pass over W). The result of a session that was
+ * stopped is marked stopped.
+ */
+export function rewardRuleLockstep(
+  evaluation: SessionEvaluation,
+  options: RewardRuleSessionsOptions & { /** Session seeds (default Rng.derive(seed, k) for session k). */ seeds?: readonly number[] },
+  hooks: LockstepHooks = {},
+): RewardRuleSessionsResult {
+  const K = options.sessions;
+  if (!Number.isInteger(K) || K < 1) throw new RangeError(`reward rule: sessions must be a positive integer, got ${K}`);
+  const n = evaluation.kind === 'batch' ? evaluation.network.n : evaluation.kind === 'sessions' ? evaluation.n : evaluation.evaluator.network.n;
+  const seeds = options.seeds ?? options.sessionSeeds ?? Array.from({ length: K }, (_, k) => Rng.derive(options.seed, k));
+  if (seeds.length !== K) throw new RangeError(`reward rule: ${seeds.length} seeds for ${K} sessions`);
+  if (options.sessionGroups && options.sessionGroups.length !== K) throw new RangeError(`reward rule: ${options.sessionGroups.length} group labellings for ${K} sessions`);
+  const sessions = seeds.map((seed, k) => new RewardRuleSession(n, { ...options, seed, groups: options.sessionGroups?.[k] ?? options.groups }));
+  const outputLength =
+    evaluation.kind === 'batch'
+      ? evaluation.network.readout.channels * evaluation.params.nSamples
+      : evaluation.kind === 'sessions'
+        ? evaluation.evaluator.outputLength
+        : evaluation.evaluator.channels * evaluation.evaluator.nSamples;
+  const batch: SessionsEvaluator | null =
+    evaluation.kind === 'batch' ? batchSessionsEvaluator(evaluation.network, evaluation.params, evaluation.target, K, evaluation.kernel ?? 'auto') : evaluation.kind === 'sessions' ? evaluation.evaluator : null;
+  const evaluator = evaluation.kind === 'each' ? evaluation.evaluator : null;
+  const gains = sessions.map((session) => session.gains);
+  const errors = new Float64Array(K);
+  const { trials } = sessions[0].options;
+  const active = new Array<boolean>(K).fill(true);
+  let activeCount = K;
+
+  const evaluateAll = (trial: number) => {
+    if (batch) {
+      batch.errors(gains, errors);
+      if (sessions[0].records(trial)) for (let k = 0; k < K; k++) if (active[k]) sessions[k].outputsAt.push({ trial, output: batch.output(k, new Float64Array(outputLength)) });
+      return;
+    }
+    for (let k = 0; k < K; k++) if (active[k]) errors[k] = evaluate(sessions[k], evaluator!, trial, outputLength);
+  };
+
+  try {
+    evaluateAll(0);
+    for (let k = 0; k < K; k++) {
+      sessions[k].initialise(errors[k]);
+      hooks.onTrial?.(k, 0, errors[k], sessions[k].gains);
+    }
+    let stopped = false;
+    const stoppedAlone = new Array<boolean>(K).fill(false);
+    for (let trial = 1; trial <= trials; trial++) {
+      if (hooks.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+      if (hooks.sessionStopRequested) {
+        for (let k = 0; k < K; k++) {
+          if (active[k] && hooks.sessionStopRequested(k)) {
+            active[k] = false;
+            stoppedAlone[k] = true;
+            activeCount--;
+          }
+        }
+        if (activeCount === 0) break;
+      }
+      for (let k = 0; k < K; k++) if (active[k]) sessions[k].perturb();
+      evaluateAll(trial);
+      for (let k = 0; k < K; k++) {
+        if (!active[k]) continue;
+        sessions[k].accept(errors[k]);
+        hooks.onTrial?.(k, trial, errors[k], sessions[k].gains);
+      }
+    }
+    // every session's best output: one more batched pass, or one run each
+    const results: RewardRuleResult[] = [];
+    if (batch) {
+      batch.errors(sessions.map((session) => session.bestGains), errors);
+      sessions.forEach((session, k) => results.push(session.result(batch.output(k, new Float64Array(outputLength)), stopped || stoppedAlone[k])));
+    } else {
+      for (let k = 0; k < K; k++) {
+        const bestOutput = new Float64Array(outputLength);
+        evaluator!.run(sessions[k].bestGains, bestOutput);
+        results.push(sessions[k].result(bestOutput, stopped || stoppedAlone[k]));
+      }
+    }
+    let bestSession = 0;
+    for (let k = 1; k < K; k++) if (results[k].bestError < results[bestSession].bestError) bestSession = k;
+    return { sessions: results, bestSession, seed: options.seed, stopped };
+  } finally {
+    batch?.dispose?.();
+  }
+}
+
+/** The default sessions evaluator: one BatchTrialEvaluator, one target for all sessions or one each. */
+function batchSessionsEvaluator(network: Network, params: DynamicsParams, target: Float64Array | readonly Float64Array[], sessions: number, kernel: BatchKernelName): SessionsEvaluator & { dispose(): void } {
+  const batch = new BatchTrialEvaluator(network, params, target, sessions, { kernel });
+  return {
+    outputLength: network.readout.channels * params.nSamples,
+    errors: (gains, errorsOut) => batch.errors(gains, errorsOut),
+    output: (k, out) => batch.output(k, out),
+    dispose: () => batch.dispose(),
+  };
+}
+
+/**
  * Several independent sessions of the rule, advanced in lockstep so one batched pass over W
- * (BatchTrialEvaluator) evaluates every session's trial. Session k is exactly the run
- * runRewardRule(evaluator, { ...options, seed: Rng.derive(seed, k) }) would give (up to the batch
- * kernel's rounding, ~1e-14 relative). shouldStop is checked before every trial; onProgress is
- * called every `progressEvery` trials with session 0's latest error and the best error over all
- * sessions.
+ * (BatchTrialEvaluator) evaluates every session's trial: rewardRuleLockstep with batch
+ * evaluation. shouldStop is checked before every trial; onProgress is called every
+ * `progressEvery` trials with session 0's latest error and the best error over all sessions.
  */
 export function runRewardRuleSessions(
   network: Network,
@@ -342,65 +463,24 @@ export function runRewardRuleSessions(
   shouldStop?: () => boolean,
 ): RewardRuleSessionsResult {
   const K = options.sessions;
-  if (!Number.isInteger(K) || K < 1) throw new RangeError(`reward rule: sessions must be a positive integer, got ${K}`);
-  if (options.sessionSeeds && options.sessionSeeds.length !== K) throw new RangeError(`reward rule: ${options.sessionSeeds.length} session seeds for ${K} sessions`);
-  const seeds = options.sessionSeeds ? [...options.sessionSeeds] : Array.from({ length: K }, (_, k) => Rng.derive(options.seed, k));
-  if (options.sessionGroups && options.sessionGroups.length !== K) throw new RangeError(`reward rule: ${options.sessionGroups.length} group labellings for ${K} sessions`);
-  const sessions = seeds.map((seed, k) => new RewardRuleSession(network.n, { ...options, seed, groups: options.sessionGroups?.[k] ?? options.groups }));
-  const batch: SessionsEvaluator = options.evaluator ?? defaultSessionsEvaluator(network, params, target, K, options.kernel ?? 'auto');
-  const outputLength = batch.outputLength;
-  const gains = sessions.map((session) => session.gains);
-  const errors = new Float64Array(K);
-  const { trials, progressEvery } = sessions[0].options;
-
-  const recordOutputs = (trial: number) => {
-    if (!sessions[0].records(trial)) return;
-    for (let k = 0; k < K; k++) sessions[k].outputsAt.push({ trial, output: batch.output(k, new Float64Array(outputLength)) });
-  };
-  const progress = (trial: number) => {
-    let best = Infinity;
-    for (const session of sessions) if (session.bestError < best) best = session.bestError;
-    onProgress?.({ trial, trials, sessions: K, error: sessions[0].errors[trial], bestError: best });
-  };
-
-  batch.errors(gains, errors);
-  recordOutputs(0);
-  for (let k = 0; k < K; k++) sessions[k].initialise(errors[k]);
-  let stopped = false;
-  let trial = 0;
-  while (trial < trials) {
-    if (shouldStop?.()) {
-      stopped = true;
-      break;
-    }
-    for (const session of sessions) session.perturb();
-    batch.errors(gains, errors);
-    trial++;
-    recordOutputs(trial);
-    for (let k = 0; k < K; k++) sessions[k].accept(errors[k]);
-    if (onProgress && trial % progressEvery === 0) progress(trial);
-  }
-  if (onProgress && trial % progressEvery !== 0) progress(trial);
-
-  // One more batched pass for every session's best output.
-  batch.errors(sessions.map((session) => session.bestGains), errors);
-  const results = sessions.map((session, k) => session.result(batch.output(k, new Float64Array(outputLength)), stopped));
-  let bestSession = 0;
-  for (let k = 1; k < K; k++) if (results[k].bestError < results[bestSession].bestError) bestSession = k;
-  return { sessions: results, bestSession, seed: options.seed, stopped };
-}
-
-function defaultSessionsEvaluator(
-  network: Network,
-  params: DynamicsParams,
-  target: Float64Array | readonly Float64Array[],
-  sessions: number,
-  kernel: BatchKernelName,
-): SessionsEvaluator {
-  const batch = new BatchTrialEvaluator(network, params, target, sessions, { kernel });
-  return {
-    outputLength: network.readout.channels * params.nSamples,
-    errors: (gains, errorsOut) => batch.errors(gains, errorsOut),
-    output: (k, out) => batch.output(k, out),
-  };
+  const progressEvery = Math.max(1, Math.floor(options.progressEvery ?? 50));
+  const trials = options.trials ?? 5000;
+  let best = Infinity;
+  let latest = 0;
+  let reported = -1;
+  const evaluation: SessionEvaluation = options.evaluator ? { kind: 'sessions', n: network.n, evaluator: options.evaluator } : { kind: 'batch', network, params, target, kernel: options.kernel };
+  const result = rewardRuleLockstep(evaluation, options, {
+    shouldStop,
+    onTrial: (k, trial, error) => {
+      if (error < best) best = error;
+      if (k === 0) latest = error;
+      if (onProgress && k === K - 1 && trial > 0 && trial % progressEvery === 0) {
+        reported = trial;
+        onProgress({ trial, trials, sessions: K, error: latest, bestError: best });
+      }
+    },
+  });
+  const done = result.sessions[0].trialsDone;
+  if (onProgress && done !== reported) onProgress({ trial: done, trials, sessions: K, error: result.sessions[0].errors[done], bestError: best });
+  return result;
 }

@@ -25,6 +25,7 @@
  */
 
 import { Rng } from './rng.js';
+import { OperationStopped, withInterrupt } from '../linalg/interrupt.js';
 import { createSchurWorkspace, maxReal, realSchurInto, type SchurWorkspace } from '../linalg/schur.js';
 import { createLyapunovWorkspace, solveLyapunovPairSchurCoordinatesInto, type LyapunovWorkspace } from '../linalg/lyapunov.js';
 import { matmulInto, matmulTransBInto } from '../linalg/dense.js';
@@ -337,12 +338,51 @@ export function buildSoc(
   const ws = new SocWorkspace(n);
   const history: number[] = [];
   const schur = ws.schur;
-  realSchurInto(W, n, schur);
-  let schurForms = 1;
-  let alpha = maxReal(schur.wr, n);
-  history.push(alpha);
   let iterations = 0;
   let stopped = false;
+  let schurForms = 0;
+  let alpha = NaN;
+  const result = (): SocResult => ({
+      W,
+      n,
+      nE,
+      alphaHistory: Float64Array.from(history),
+      iterations,
+      schurForms,
+      seed: o.seed,
+      recipe,
+      stopped,
+      converged: alpha <= targetAlpha,
+      elapsedMs: Date.now() - started,
+      options: {
+        n,
+        p: o.p,
+        R: o.R,
+        gamma,
+        targetAlpha,
+        eta: o.eta,
+        maxIterations,
+        eigenvalueEvery,
+        etaGrowth: o.etaGrowth,
+        etaShrink: o.etaShrink,
+        etaMin: o.etaMin,
+        etaMax: o.etaMax,
+      },
+    });
+  // every O(N³) step stops within a row or column of its work when a stop is asked (linalg/interrupt.ts):
+  // at N = 2000 one iteration takes minutes, and a cancel must not wait for it
+  try {
+    withInterrupt(shouldStop, () => realSchurInto(W, n, schur));
+  } catch (error) {
+    if (!(error instanceof OperationStopped)) throw error;
+    stopped = true;
+    return result();
+  }
+  schurForms = 1;
+  alpha = maxReal(schur.wr, n);
+  history.push(alpha);
+  /** W before the step being taken: a step stopped half-way is undone. */
+  const previousW = new Float64Array(n * n);
   let eta = o.eta;
   let lastEta = eta;
 
@@ -369,9 +409,20 @@ export function buildSoc(
       break;
     }
     const s = Math.max(1.5 * alpha, alpha + 0.2);
-    socGradient(ws, schur, n, nE, s);
-    applyStepAndConstraints(W, W, ws, n, nE, eta, gamma, meanEE, meanIE);
-    realSchurInto(W, n, schur);
+    previousW.set(W);
+    try {
+      withInterrupt(shouldStop, () => {
+        socGradient(ws, schur, n, nE, s);
+        applyStepAndConstraints(W, W, ws, n, nE, eta, gamma, meanEE, meanIE);
+        realSchurInto(W, n, schur);
+      });
+    } catch (error) {
+      if (!(error instanceof OperationStopped)) throw error;
+      // stopped within the step: W goes back to the last accepted matrix (whose α is the last in the history)
+      W.set(previousW);
+      stopped = true;
+      break;
+    }
     schurForms++;
     const previousAlpha = alpha;
     alpha = maxReal(schur.wr, n);
@@ -385,34 +436,8 @@ export function buildSoc(
     history.push(alpha);
     report(false);
   }
-  // the final spectrum, unless the last report already carried it
-  if (lastSpectrumAt !== iterations) report(true);
+  // the final spectrum, unless the last report already carried it (or a stop left the Schur form half done)
+  if (lastSpectrumAt !== iterations && !stopped) report(true);
 
-  return {
-    W,
-    n,
-    nE,
-    alphaHistory: Float64Array.from(history),
-    iterations,
-    schurForms,
-    seed: o.seed,
-    recipe,
-    stopped,
-    converged: alpha <= targetAlpha,
-    elapsedMs: Date.now() - started,
-    options: {
-      n,
-      p: o.p,
-      R: o.R,
-      gamma,
-      targetAlpha,
-      eta: o.eta,
-      maxIterations,
-      eigenvalueEvery,
-      etaGrowth: o.etaGrowth,
-      etaShrink: o.etaShrink,
-      etaMin: o.etaMin,
-      etaMax: o.etaMax,
-    },
-  };
+  return result();
 }

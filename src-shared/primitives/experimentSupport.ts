@@ -237,3 +237,22 @@ export function labelHash(label: string): number {
   }
   return h >>> 0;
 }
+
+/** An experiment result with figures and analysis CSV texts beside its tables and arrays. */
+export interface FigureExperimentResult extends ExperimentResult {
+  figures: FigureSpec[];
+  /** Extra CSV files (name without extension → text), e.g. from the analyses' toCsv(). */
+  csv: Array<{ name: string; text: string }>;
+}
+
+export interface FigureExperimentOptions extends ExperimentRunOptions {
+  /** Target for the given network (e.g. the published novel_target.npy); channel-major. */
+  target?: Float64Array;
+}
+
+export interface FigureExperimentDefinition {
+  name: string;
+  title: string;
+  description: string;
+  run(options: FigureExperimentOptions): FigureExperimentResult;
+}

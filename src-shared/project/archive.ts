@@ -237,7 +237,6 @@ export function encodeProject(project: Project, options: EncodeProjectOptions = 
   return arrayBytes > expansionCap(bytes.length, limits) ? zip(0) : bytes;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Decoding
 // ---------------------------------------------------------------------------------------------

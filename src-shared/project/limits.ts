@@ -5,6 +5,7 @@
  * stop damaged or hostile files. The encoder checks the same bounds, so GainLab never writes a
  * file it would refuse to open.
  */
+import { MAX_SAMPLES } from '../model/params.js';
 
 const MiB = 1024 * 1024;
 
@@ -48,7 +49,7 @@ export const PROJECT_LIMITS = {
   /** Readout and target channels (the IPC contract's limit). */
   channels: 64,
   /** Samples of a target (the IPC contract's limit). */
-  samples: 100_000,
+  samples: MAX_SAMPLES,
 
   // --- counts --------------------------------------------------------------------------------
   networks: 64,

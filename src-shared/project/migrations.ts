@@ -33,6 +33,7 @@
  * project saves them as such), so that every v2 array has the shape v2 documents (initial
  * conditions m × n, readout channels × (1+nE), targets channels × nSamples).
  */
+import { DEFAULT_DYNAMICS } from '../model/params.js';
 import { z } from 'zod';
 import { ProjectFileError } from './errors.js';
 import { sha256Hex } from '../runs/sha256.js';
@@ -40,7 +41,7 @@ import { defaultSpeedFactors } from './speedManifoldRecord.js';
 import {
   arrayRefSchema,
   describeZodIssues,
-  DEFAULT_PROJECT_DYNAMICS,
+  
   PROJECT_KIND,
   PROJECT_SCHEMA_VERSION,
   type ProjectJson,
@@ -138,7 +139,7 @@ export function migrateV1toV2(document: unknown, context: MigrationContext): Pro
       ? { channels: 1, weights: promoteToRow(context, net.readout), fittedTo: null, fitError: null }
       : null,
     params: {
-      ...DEFAULT_PROJECT_DYNAMICS,
+      ...DEFAULT_DYNAMICS,
       tau: net.tau,
       duration: net.T,
       nSamples: net.samples,

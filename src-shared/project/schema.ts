@@ -31,6 +31,7 @@
  * Every string, array and free JSON value has a bound (limits.ts PROJECT_LIMITS), so decoding a
  * hostile project.json costs time and memory in proportion to what a real project can hold.
  */
+import { dynamicsParamsSchema, type DynamicsParams } from '../model/params.js';
 import { z } from 'zod';
 import { jsonValueProblem, type JsonValueBounds } from './jsonValue.js';
 import { PROJECT_LIMITS as L, countText } from './limits.js';
@@ -51,23 +52,8 @@ export interface NdArray {
 }
 
 /** Same fields as model/params.ts `DynamicsParams`. */
-export interface ProjectDynamicsParams {
-  tau: number;
-  r0: number;
-  rmax: number;
-  duration: number;
-  nSamples: number;
-  gainFunction: 'tanh' | 'linear';
-}
-
-export const DEFAULT_PROJECT_DYNAMICS: ProjectDynamicsParams = {
-  tau: 200,
-  r0: 20,
-  rmax: 100,
-  duration: 500,
-  nSamples: 200,
-  gainFunction: 'tanh',
-};
+/** The dynamics parameters (model/params.ts declares them once). */
+export type ProjectDynamicsParams = DynamicsParams;
 
 /** How an SOC network was built (soc.ts `buildSoc` result, minus W). */
 export interface SocLog {
@@ -114,15 +100,8 @@ export interface ProjectNetwork {
   createdAt: string;
 }
 
-export type TargetSource =
-  | { kind: 'drawn' }
-  | { kind: 'imported'; fileName: string | null }
-  /** targets.ts `generateTarget(seed, grid)` reproduces it. */
-  | { kind: 'generated'; seed: number }
-  /** m_s(t) = m(t/s) of target `sourceId` over s·T with the same step; × 1/s² when amplitudeScaling. */
-  | { kind: 'slow'; sourceId: string; factor: number; amplitudeScaling: boolean }
-  /** The authors' published data. */
-  | { kind: 'published' };
+/** Where a target movement came from (targetSourceJsonSchema below is its one declaration). */
+export type TargetSource = z.infer<typeof targetSourceJsonSchema>;
 
 export interface TargetMovement {
   id: string;
@@ -394,14 +373,7 @@ export const arrayRefSchema = z.object({
 });
 export type ArrayRef = z.infer<typeof arrayRefSchema>;
 
-export const dynamicsParamsJsonSchema = z.object({
-  tau: finite.positive(),
-  r0: finite.positive(),
-  rmax: finite.positive(),
-  duration: finite.positive(),
-  nSamples: z.number().int().min(2).max(L.samples),
-  gainFunction: z.enum(['tanh', 'linear']),
-});
+export const dynamicsParamsJsonSchema = dynamicsParamsSchema;
 
 const socLogJsonSchema = z.object({
   recipe: labelString,

@@ -7,7 +7,7 @@
  */
 import type { GainLabDefinition } from '../definitions.js';
 import type { ReproductionMode } from './parts.js';
-import type { EvaluatedClaim, ReproductionEnvironment, StoredPart } from './run.js';
+import type { EvaluatedClaim, ReproductionEnvironment, StoredPart } from './types.js';
 
 export interface ReportInput {
   mode: ReproductionMode;

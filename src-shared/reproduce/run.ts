@@ -10,38 +10,14 @@
  */
 import { DEFINITIONS } from '../definitions.js';
 import type { FigureSpec } from '../experiments/figureSpec.js';
-import type { SetupSummary } from '../experiments/setup.js';
 import { labelHash, prepareNetwork, type ExperimentCheckpoint, type PreparedNetwork } from '../primitives/experimentSupport.js';
-import { CLAIMS, type Claim, type ClaimOutcome, type Summary } from './claims.js';
+import { CLAIMS } from './claims.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { PARTS, type PartContext, type PublishedData, type ReproductionMode } from './parts.js';
 import { reportHtml } from './report.js';
+import type { EvaluatedClaim, ReproductionEnvironment, ReproductionProgress, ReproductionStore, StoredPart } from './types.js';
 
-export type { PublishedData, ReproductionMode };
-
-/** Where finished parts and checkpoints are kept (a directory for the CLI). Names are relative paths. */
-export interface ReproductionStore {
-  read(name: string): string | undefined;
-  write(name: string, text: string): void;
-}
-
-export interface ReproductionEnvironment {
-  /** GainLab version. */
-  version: string;
-  /** Machine: CPU model and cores. */
-  machine: string;
-  /** Runtime, e.g. "Node 20.20.2 (linux x64)". */
-  runtime: string;
-}
-
-export interface ReproductionProgress {
-  part: string;
-  index: number;
-  parts: number;
-  message: string;
-  /** Rough percent done, from the parts' expected costs. */
-  percent: number;
-}
+export type { EvaluatedClaim, PublishedData, ReproductionEnvironment, ReproductionMode, ReproductionProgress, ReproductionStore, StoredPart };
 
 export interface ReproductionOptions {
   mode: ReproductionMode;
@@ -55,23 +31,6 @@ export interface ReproductionOptions {
   /** Clock (ms); default Date.now. */
   now?: () => number;
 }
-
-export interface StoredPart {
-  id: string;
-  title: string;
-  mode: ReproductionMode;
-  seed: number;
-  status: 'done' | 'unavailable';
-  reason?: string;
-  summary: Summary;
-  setup: SetupSummary | null;
-  settings: Record<string, unknown>;
-  figures: Array<{ name: string; title: string; svg: string }>;
-  elapsedMs: number;
-  finishedAt: string;
-}
-
-export interface EvaluatedClaim extends Omit<Claim, 'evaluate'>, ClaimOutcome {}
 
 export interface ReproductionResult {
   html: string;

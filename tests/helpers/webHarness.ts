@@ -1,7 +1,7 @@
 /**
  * The real web-mode server for fault and abuse tests: the app context web mode wires
- * (createAppContext: file-backed projects in a temp config dir, the real worker from source on one
- * thread) behind startWebServer, with WebSocket clients that speak the real wire format.
+ * (createAppContext: file-backed projects in a temp config dir, the real model worker from source on
+ * one thread, .gainlab files encoded on the project-I/O worker) behind startWebServer, with WebSocket clients that speak the real wire format.
  *
  *   const harness = await startHarness({ overrides: { 'app:info': async () => deep } });
  *   const client = await harness.connect();
@@ -33,6 +33,8 @@ type AnyHandler = (request: any) => Promise<unknown>;
 export interface HarnessOptions {
   /** Handlers that replace the real ones (fault injection). */
   overrides?: Partial<Record<InvokeChannel, AnyHandler>>;
+  /** Encode and decode .gainlab files on the project-I/O worker thread, as web mode does (default true). */
+  projectIoWorker?: boolean;
   /** Server options (limits); handlers, subscribe, rendererDir and log are the harness's. */
   server?: Omit<Partial<WebServerOptions>, 'handlers' | 'subscribe' | 'log'>;
 }
@@ -78,6 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     version: '0.0.0-test',
     workerFile: worker.filename,
     workerExecArgv: worker.execArgv,
+    projectIoWorkerFile: options.projectIoWorker === false ? undefined : sourceWorkerOptions(repoRoot, 'projectIoWorker').filename,
     jobThreads: 1,
     configDir,
   });

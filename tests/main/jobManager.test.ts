@@ -133,6 +133,25 @@ describe('job manager with the real worker pool', () => {
     });
   }
 
+  it('a job that exhausts its thread heap limit fails with a clear message; the pool and the next job go on', { timeout: 60_000 }, async () => {
+    // a pool whose threads may hold 96 MB of heap (the app's limit is a share of the machine's memory)
+    const small = createJobManager({
+      pool: createWorkerPool({ ...sourceWorkerOptions(repoRoot), filename: path.join(repoRoot, 'tests/main/fixtures/crashingWorker.ts'), maxThreads: 1, maxHeapMb: 96 }),
+      emit: () => undefined,
+      resolveSource: inlineResolveSource,
+    });
+    try {
+      const { jobId } = await small.startTraining(trainingOptions({ label: 'crash:oom' }));
+      const detail = await small.whenFinished(jobId);
+      expect(detail.status).toBe('failed');
+      expect(detail.error?.message).toMatch(/ran out of the memory one job may use/);
+      const next = await small.whenFinished((await small.startTraining(trainingOptions({ trials: 20 }))).jobId);
+      expect(next.status).toBe('done');
+    } finally {
+      await small.dispose();
+    }
+  });
+
   it('throttles progress to ~10 events per second, each carrying the points since the previous one', async () => {
     const { jobId } = await manager.startTraining(trainingOptions({ trials: 1_000_000 }));
     await new Promise((r) => setTimeout(r, 900));

@@ -4,11 +4,10 @@
  * row-pair layout against a dense product, the automatic choice and its fallback, and the embedded
  * module against its source.
  */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
+import { recompileGenerated } from '../helpers/wasmBuild.js';
 import {
   GradientProblem,
   RK4Adjoint,
@@ -23,11 +22,11 @@ import { splitSparse } from '../../src-shared/model/kernels/sparseStructure.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
-import { adjointWasmAvailable, rowPairs } from '../../src-shared/model/wasm/adjointKernel.js';
+import { adjointWasmAvailable } from '../../src-shared/model/wasm/adjointKernel.js';
+import { rowPairs } from '../../src-shared/model/kernels/layout.js';
 import { adjointWasmBase64 } from '../../src-shared/model/wasm/adjointWasm.js';
 import { decodeBase64 } from '../../src-shared/model/wasm/loader.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const wasmMissing = !adjointWasmAvailable();
 const wasmSkipReason = 'WebAssembly SIMD unavailable';
 
@@ -334,18 +333,9 @@ describe('WebAssembly adjoint on the published network', () => {
 
 describe('generated adjoint wasm module', () => {
   it('is up to date with assembly/adjoint.ts (rerun `node scripts/build-wasm.mjs` if this fails)', async () => {
-    const asc = (await import('assemblyscript/asc')).default;
-    let compiled: Uint8Array | null = null;
-    const { error, stderr } = await asc.main(
-      ['assembly/adjoint.ts', '--baseDir', repoRoot, '--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--outFile', 'adjoint.wasm'],
-      {
-        writeFile(name: string, contents: Uint8Array | string) {
-          if (name.endsWith('.wasm')) compiled = contents as Uint8Array;
-        },
-      },
-    );
-    expect(error, String(stderr)).toBeNull();
-    expect(compiled).not.toBeNull();
-    expect(Buffer.from(compiled!).equals(Buffer.from(decodeBase64(adjointWasmBase64)))).toBe(true);
+    const { bytes, error, source } = await recompileGenerated('src-shared/model/wasm/adjointWasm.ts');
+    expect(source).toBe('assembly/adjoint.ts');
+    expect(error).toBeNull();
+    expect(Buffer.from(bytes!).equals(Buffer.from(decodeBase64(adjointWasmBase64)))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BatchSimulator, BatchTrialEvaluator } from '../../src-shared/model/batchSimulator.js';
-import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
+import { BATCH_MIN_SESSIONS, BatchSimulator, BatchTrialEvaluator, preferBatched } from '../../src-shared/model/batchSimulator.js';
+import { computeOutput, normalisedError, simulateReference, TrialEvaluator } from '../../src-shared/model/dynamics.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
@@ -18,6 +18,14 @@ function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number 
 }
 
 const KERNELS = ['wasm-batch', 'csr-loop'] as const;
+
+/** A random network with a shared E weight (SOC-like) when the published data are absent. */
+function smallNetwork(n: number, nE: number, seed: number): Network {
+  const rng = new Rng(seed);
+  const W = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && rng.uniform() < 0.3) W[i * n + j] = j < nE ? 1.1 : -rng.uniform();
+  return { n, nE, W, x0: Float64Array.from({ length: n }, () => rng.normal(0, 6)), readout: { channels: 1, weights: Float64Array.from({ length: 1 + nE }, () => 0.1 * rng.uniform()) } };
+}
 
 const evaluator0 = (network: Network) =>
   new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, new Float64Array(200), 1, { kernel: 'wasm-batch-f32' });
@@ -130,6 +138,49 @@ describe('BatchSimulator: K sessions stepped together = K separate reference run
         }
       }
     }
+  });
+
+  it('a batched session gives the bits of the same session alone (any single-session fast kernel): batching never changes a result', () => {
+    const network: Network = hasReference
+      ? {
+          n: 200,
+          nE: 100,
+          W: loadReferenceArray('W').data,
+          x0: loadReferenceArray('x0').data,
+          readout: { channels: 1, weights: loadReferenceArray('readout').data },
+        }
+      : smallNetwork(40, 20, 12);
+    const n = network.n;
+    const target = Float64Array.from({ length: network.readout.channels * 200 }, (_, k) => Math.sin(k / 9));
+    const rng = new Rng(21);
+    for (const K of [10, 3]) {
+      const gains = Array.from({ length: K }, () => Float64Array.from({ length: n }, () => 1 + 0.3 * rng.normal()));
+      const singles = (['csr', 'wasm-pairs'] as const).filter((k) => k === 'csr' || dynamicsWasmAvailable());
+      const alone = singles.map((kernel) => {
+        const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel, threads: null });
+        return gains.map((g) => ({ error: evaluator.error(g), output: evaluator.output.slice() }));
+      });
+      for (const kernel of KERNELS) {
+        if (kernel === 'wasm-batch' && !dynamicsWasmAvailable()) continue;
+        const batch = new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, K, { kernel, threads: null });
+        const errors = batch.errors(gains);
+        for (const [which, results] of alone.entries()) {
+          for (let s = 0; s < K; s++) {
+            expect(errors[s], `${kernel} K=${K} s=${s} vs ${singles[which]}`).toBe(results[s].error);
+            expect(Array.from(batch.output(s))).toEqual(Array.from(results[s].output));
+          }
+        }
+      }
+    }
+  });
+
+  it('preferBatched: from BATCH_MIN_SESSIONS sessions on (with WebAssembly), whatever the machine', () => {
+    expect(preferBatched(200, 1)).toBe(false);
+    expect(preferBatched(200, BATCH_MIN_SESSIONS - 1)).toBe(false);
+    expect(preferBatched(200, BATCH_MIN_SESSIONS)).toBe(dynamicsWasmAvailable());
+    expect(preferBatched(400, 10)).toBe(dynamicsWasmAvailable());
+    expect(preferBatched(200, 2.5)).toBe(false);
+    expect(preferBatched(0, 10)).toBe(false);
   });
 
   it('rejects mismatched inputs with clear messages', () => {

@@ -1,21 +1,30 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { simulateReference, TrialEvaluator, computeOutput, normalisedError } from '../../src-shared/model/dynamics.js';
 import { rate } from '../../src-shared/model/gainFunction.js';
-import { createKernel, KERNEL_NAMES, resolveKernelName, type KernelName } from '../../src-shared/model/kernels/index.js';
+import { createKernel, KERNEL_NAMES, resolveKernelName, THREADS_MIN_N, type KernelName } from '../../src-shared/model/kernels/index.js';
 import { fastTanh } from '../../src-shared/model/kernels/fastTanh.js';
 import { splitSparse } from '../../src-shared/model/kernels/sparseStructure.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
-import { decodeBase64, dynamicsWasmAvailable, instantiateDynamicsWasm } from '../../src-shared/model/wasm/loader.js';
+import { decodeBase64, dynamicsWasmAvailable, instantiateDynamicsWasm, sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
+import { dynamicsSharedWasmBase64 } from '../../src-shared/model/wasm/dynamicsSharedWasm.js';
 import { dynamicsWasmBase64 } from '../../src-shared/model/wasm/dynamicsWasm.js';
+import { createNodeKernelThreads } from '../../src-main/worker/kernelThread.js';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { randomNetwork } from '../helpers/randomNetwork.js';
+import { recompileGenerated } from '../helpers/wasmBuild.js';
 
 const FAST_KERNELS = KERNEL_NAMES.filter((k) => k !== 'reference' && k !== 'auto') as KernelName[];
+
+/** One helper thread for 'wasm-threads' (the threaded kernel is also tested on its own in kernelsThreaded.test.ts). */
+const threads = createNodeKernelThreads({ helpers: 1 });
+afterAll(() => threads.close());
+
+function available(kernel: KernelName): boolean {
+  if (kernel === 'wasm-threads') return sharedDynamicsAvailable();
+  return !kernel.startsWith('wasm') || dynamicsWasmAvailable();
+}
 
 function publishedNetwork(): Network {
   return {
@@ -36,25 +45,6 @@ function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number 
     scale = Math.max(scale, Math.abs(b[i]));
   }
   return diff / scale;
-}
-
-/** A small random network with odd n and non-uniform E weights (exercises the general CSR path and padding). */
-function randomNetwork(n: number, nE: number, seed: number, channels = 2, uniformE = false): Network {
-  const rng = new Rng(seed);
-  const W = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (i === j || rng.uniform() < 0.3) continue;
-      W[i * n + j] = j < nE ? (uniformE ? 0.9 : 0.5 + rng.uniform()) : -1.5 * rng.uniform();
-    }
-  }
-  return {
-    n,
-    nE,
-    W,
-    x0: Float64Array.from({ length: n }, () => rng.normal(0, 8)),
-    readout: { channels, weights: Float64Array.from({ length: channels * (1 + nE) }, () => rng.uniform()) },
-  };
 }
 
 describe('fast tanh', () => {
@@ -107,21 +97,17 @@ describe('fast tanh', () => {
   });
 });
 
-describe('generated wasm module', () => {
-  it('is up to date with assembly/dynamics.ts (rerun `node scripts/build-wasm.mjs` if this fails)', async () => {
-    const asc = (await import('assemblyscript/asc')).default;
-    let compiled: Uint8Array | null = null;
-    const { error, stderr } = await asc.main(
-      ['assembly/dynamics.ts', '--baseDir', repoRoot, '--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--outFile', 'dynamics.wasm'],
-      {
-        writeFile(name: string, contents: Uint8Array | string) {
-          if (name.endsWith('.wasm')) compiled = contents as Uint8Array;
-        },
-      },
-    );
-    expect(error, String(stderr)).toBeNull();
-    expect(compiled).not.toBeNull();
-    expect(Buffer.from(compiled!).equals(Buffer.from(decodeBase64(dynamicsWasmBase64)))).toBe(true);
+describe('generated wasm modules', () => {
+  it('are up to date with assembly/dynamics.ts (rerun `node scripts/build-wasm.mjs` if this fails)', async () => {
+    for (const [file, base64] of [
+      ['src-shared/model/wasm/dynamicsWasm.ts', dynamicsWasmBase64],
+      ['src-shared/model/wasm/dynamicsSharedWasm.ts', dynamicsSharedWasmBase64],
+    ] as const) {
+      const { bytes, error, source } = await recompileGenerated(file);
+      expect(source).toBe('assembly/dynamics.ts');
+      expect(error, file).toBeNull();
+      expect(Buffer.from(bytes!).equals(Buffer.from(decodeBase64(base64))), file).toBe(true);
+    }
   });
 });
 
@@ -154,11 +140,19 @@ describe('base64 and sparse structure', () => {
 });
 
 describe('fast kernels agree with the exact reference', () => {
-  it("'auto' resolves to a float64 kernel", () => {
-    const expected = dynamicsWasmAvailable() ? 'wasm-pairs' : 'csr';
-    expect(resolveKernelName('auto')).toBe(expected);
-    expect(new TrialEvaluator(randomNetwork(20, 10, 4), { ...DEFAULT_DYNAMICS, nSamples: 10 }, new Float64Array(20)).kernelName).toBe(expected);
+  it("'auto' resolves to the threaded kernel with helpers and enough neurons, else to the one-thread kernel", () => {
+    const oneThread = dynamicsWasmAvailable() ? 'wasm-pairs' : 'csr';
+    expect(resolveKernelName('auto', undefined, { threads: null })).toBe(oneThread);
+    expect(new TrialEvaluator(randomNetwork(20, 10, 4), { ...DEFAULT_DYNAMICS, nSamples: 10 }, new Float64Array(20), { threads: null }).kernelName).toBe(oneThread);
     expect(resolveKernelName('csr')).toBe('csr');
+    const big = randomNetwork(THREADS_MIN_N, 60, 4);
+    const small = randomNetwork(THREADS_MIN_N - 1, 60, 4);
+    const threaded = sharedDynamicsAvailable() ? 'wasm-threads' : oneThread;
+    expect(resolveKernelName('auto', big, { threads })).toBe(threaded);
+    expect(resolveKernelName('auto', small, { threads })).toBe(oneThread);
+    // no helpers to give: one thread
+    expect(resolveKernelName('auto', big, { threads: { helpers: 0, attach: () => {} } })).toBe(oneThread);
+    expect(() => createKernel('wasm-threads', big, DEFAULT_DYNAMICS, { threads: null })).toThrow(/needs helper threads/);
   });
 
   it('published network, random gains: states ≤ 1e-12 relative, error ≤ 1e-12 relative', ({ skip }) => {
@@ -170,9 +164,10 @@ describe('fast kernels agree with the exact reference', () => {
       const gains = Float64Array.from({ length: 200 }, () => 1 + spread * rng.normal());
       const ref = simulateReference(network.W, 200, network.x0, gains, DEFAULT_DYNAMICS);
       const refError = normalisedError(computeOutput(ref.rates, 200, 200, 100, network.readout), target, 1, 200);
+      let first: { kernel: string; states: Float64Array; error: number } | null = null;
       for (const kernel of FAST_KERNELS) {
-        if (kernel.startsWith('wasm') && !dynamicsWasmAvailable()) continue;
-        const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel });
+        if (!available(kernel)) continue;
+        const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel, threads });
         const states = new Float64Array(40000);
         const rates = new Float64Array(40000);
         const error = evaluator.run(gains, undefined, rates, states);
@@ -181,7 +176,15 @@ describe('fast kernels agree with the exact reference', () => {
         expect(Math.abs(error - refError) / refError, kernel).toBeLessThan(1e-12);
         // Repeated runs are deterministic and independent of the previous trial.
         expect(evaluator.error(gains)).toBe(error);
+        // Every fast kernel sums in the same order (kernels/layout.ts): the same bits.
+        if (first) {
+          expect(Buffer.from(states.buffer).equals(Buffer.from(first.states.buffer)), `${kernel} vs ${first.kernel}`).toBe(true);
+          expect(error, `${kernel} vs ${first.kernel}`).toBe(first.error);
+        } else first = { kernel, states, error };
+        evaluator.dispose();
       }
+      // …and not the reference's order: the comparison above is not vacuous.
+      expect(relativeDifference(first!.states, ref.states)).toBeGreaterThan(0);
     }
   });
 
@@ -199,13 +202,17 @@ describe('fast kernels agree with the exact reference', () => {
         const params: DynamicsParams = { ...DEFAULT_DYNAMICS, nSamples: 60, gainFunction, tau: gainFunction === 'linear' ? 400 : 200 };
         const gains = Float64Array.from({ length: n }, (_, i) => 0.6 + 0.05 * i);
         const ref = simulateReference(network.W, n, network.x0, gains, params);
+        let firstStates: Float64Array | null = null;
         for (const kernel of FAST_KERNELS) {
-          if (kernel.startsWith('wasm') && !dynamicsWasmAvailable()) continue;
-          const k = createKernel(kernel, network, params);
+          if (!available(kernel)) continue;
+          const k = createKernel(kernel, network, params, { threads });
           const states = new Float64Array(60 * n);
           const rates = k.run(gains, network.x0, null, states);
           expect(relativeDifference(states, ref.states), `${kernel} n=${n} ${gainFunction}`).toBeLessThan(1e-12);
           expect(relativeDifference(rates, ref.rates), `${kernel} n=${n} ${gainFunction}`).toBeLessThan(1e-12);
+          if (firstStates) expect(Array.from(states), `${kernel} n=${n} ${gainFunction}`).toEqual(Array.from(firstStates));
+          else firstStates = states;
+          k.dispose?.();
         }
       }
     }

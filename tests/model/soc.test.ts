@@ -175,13 +175,16 @@ describe('SOC builder', () => {
     expect(Array.from(c.W)).not.toEqual(Array.from(a.W));
   });
 
-  it('shouldStop returns the partial result', () => {
-    let calls = 0;
-    const r = buildSoc({ n: 20, p: 0.2, seed: 1 }, undefined, () => ++calls > 5);
+  it('shouldStop returns the partial result: the accepted iterations and their α', () => {
+    // stop once five iterations have been accepted (the stop is also polled inside each step)
+    let accepted = 0;
+    const r = buildSoc({ n: 20, p: 0.2, seed: 1 }, (p) => (accepted = p.iteration), () => accepted >= 5);
     expect(r.stopped).toBe(true);
     expect(r.converged).toBe(false);
     expect(r.iterations).toBe(5);
     expect(r.alphaHistory.length).toBe(6);
+    const five = buildSoc({ n: 20, p: 0.2, seed: 1, maxIterations: 5 });
+    expect(Array.from(r.W)).toEqual(Array.from(five.W));
   });
 
   it('validates options with clear messages', () => {

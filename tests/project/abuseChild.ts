@@ -13,8 +13,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
+import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
-import { createEmptyProject, DEFAULT_PROJECT_DYNAMICS, type Project, type ProjectNetwork } from '../../src-shared/project/schema.js';
+import { createEmptyProject, type Project, type ProjectNetwork } from '../../src-shared/project/schema.js';
 import { ensureSaveFolder, ProjectService } from '../../src-main/services/projects.js';
 
 export interface ChildOutcome {
@@ -40,7 +41,7 @@ function network(id: string, n: number, fill: (rng: Rng) => number): ProjectNetw
     initialConditions: Float64Array.from({ length: n }, () => rng.normal()),
     nInitialConditions: 1,
     readout: null,
-    params: { ...DEFAULT_PROJECT_DYNAMICS },
+    params: { ...DEFAULT_DYNAMICS },
     seed: n,
     soc: null,
     origin: 'soc',

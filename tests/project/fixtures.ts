@@ -1,7 +1,8 @@
+import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { expect } from 'vitest';
 import { Rng } from '../../src-shared/model/rng.js';
 import { generateTarget, slowVariant } from '../../src-shared/model/targets.js';
-import { createEmptyProject, DEFAULT_PROJECT_DYNAMICS, type ExperimentResultRecord, type Project } from '../../src-shared/project/schema.js';
+import { createEmptyProject,  type ExperimentResultRecord, type Project } from '../../src-shared/project/schema.js';
 
 function randomArray(rng: Rng, length: number, scale = 1): Float64Array {
   return Float64Array.from({ length }, () => scale * rng.normal());
@@ -27,7 +28,7 @@ export function sampleProject(options: { withPlaceholders?: boolean } = {}): Pro
     initialConditions: randomArray(rng, 2 * n, 3),
     nInitialConditions: 2,
     readout: { channels: 2, weights: randomArray(rng, 2 * (1 + nE)), fittedTo: 'reach', fitError: 0.0123 },
-    params: { ...DEFAULT_PROJECT_DYNAMICS, tau: 150 },
+    params: { ...DEFAULT_DYNAMICS, tau: 150 },
     seed: 99,
     soc: { recipe: 'fast', seed: 99, iterations: 7, finalAlpha: 0.1499, alphaHistory: Float64Array.from([9.8, 4.1, 1.2, 0.6, 0.3, 0.2, 0.1499]), buildMs: 12.5 },
     origin: 'soc',

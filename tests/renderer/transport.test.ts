@@ -200,7 +200,7 @@ describe('reconnecting transport: wire v2 and timeouts', () => {
   it('rejects a call unanswered after 120 s (by default) naming the channel, and ignores the late answer', async () => {
     const { sockets, timers, transport } = setup();
     sockets[0].open();
-    const call = transport.invoke(CHANNELS.projectOpen, { path: '/tmp/a.gainlab' });
+    const call = transport.invoke(CHANNELS.projectRecent, {});
     let settled = false;
     call.catch(() => undefined).finally(() => (settled = true));
     timers.advance(119_999);
@@ -208,7 +208,7 @@ describe('reconnecting transport: wire v2 and timeouts', () => {
     expect(settled).toBe(false);
     timers.advance(1);
     await expect(call).rejects.toBeInstanceOf(RequestTimeoutError);
-    await expect(call).rejects.toThrow('GainLab did not answer project:open within 120 s. It may still be working; try again in a moment.');
+    await expect(call).rejects.toThrow('GainLab did not answer project:recent within 120 s. It may still be working; try again in a moment.');
     // the answer that finally comes is dropped; the connection is fine for the next call
     sockets[0].receive({ type: 'result', id: sockets[0].sent[0].id, envelope: { ok: true, value: {} } });
     const next = transport.invoke(CHANNELS.jobsList, {});
@@ -217,6 +217,19 @@ describe('reconnecting transport: wire v2 and timeouts', () => {
     expect(transport.connectionState()).toBe('open');
     // an answered call leaves no timer behind
     expect(timers.pending).toBe(0);
+  });
+
+  it('waits 10 min by default for channels that may work for minutes (opening a large project)', async () => {
+    const { sockets, timers, transport } = setup();
+    sockets[0].open();
+    const call = transport.invoke(CHANNELS.projectOpen, { path: '/tmp/a.gainlab' });
+    let settled = false;
+    call.catch(() => undefined).finally(() => (settled = true));
+    timers.advance(599_999);
+    await flushPromises();
+    expect(settled).toBe(false);
+    timers.advance(1);
+    await expect(call).rejects.toThrow('GainLab did not answer project:open within 600 s.');
   });
 
   it('takes one timeout per channel', async () => {

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { invokeContract, type TrainingResult } from '../../src-shared/ipc/contract.js';
-import runModelTask from '../../src-main/worker/modelWorker.js';
-import type { TrainingTask } from '../../src-main/worker/protocol.js';
+import { contextWith } from '../../src-shared/tasks/context.js';
+import { runTrainingTask } from '../../src-shared/tasks/training.js';
 import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
 
 const network = syntheticNetwork();
@@ -23,16 +23,7 @@ async function train(sessions: number, stopSessions: number[], targets = [target
   });
   if (options.source.kind !== 'inline') throw new Error('inline');
   const { source, ...settings } = options;
-  const stopFlag = new Int32Array(new SharedArrayBuffer(4 * 101));
-  for (const k of stopSessions) Atomics.store(stopFlag, 1 + k, 1);
-  const task: TrainingTask = {
-    kind: 'training',
-    jobId: 'test',
-    options: { ...settings, network: source.network, targets: source.targets },
-    port: { postMessage() {} } as unknown as TrainingTask['port'],
-    stopFlag,
-  };
-  return (await runModelTask(task)) as TrainingResult;
+  return runTrainingTask({ ...settings, network: source.network, targets: source.targets }, contextWith({ sessionStopRequested: (k) => stopSessions.includes(k) }));
 }
 
 describe('stopping one session', () => {
@@ -48,7 +39,7 @@ describe('stopping one session', () => {
     }
   });
 
-  it('sessions one after another (two targets): the stopped one is skipped, the next runs in full', async () => {
+  it('sessions on one joint evaluator (two targets): the stopped one ends at once, the other runs in full', async () => {
     const second = { ...target, id: 'second', values: target.values.map((v) => -v) };
     const all = await train(2, [], [target, second]);
     const stopped = await train(2, [0], [target, second]);

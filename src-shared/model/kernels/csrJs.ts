@@ -1,16 +1,16 @@
 /**
- * Plain-TypeScript fast kernel (the fallback where WebAssembly SIMD is unavailable): split sparse W (shared E weight as index sums + CSR for the
- * rest, see ./sparseStructure.ts), 4 accumulators, fastTanh, and the RK4 stages fused into the
- * row loop: while computing slope k_m for row i we also update the RK4 sum, the next probe
- * state and its rate, so each stage is one pass (rates are double-buffered; the final stage
- * writes straight into the caller's time-major rates/states rows).
- * Same arithmetic as the reference except the order of the sum over j, the factoring of wE
- * and tanh (≤ 7.5e-16 relative): states agree with the reference to ~1e-15 relative.
+ * Plain-TypeScript fast kernel (the fallback where WebAssembly SIMD is unavailable): split sparse
+ * W (shared E weight as index sums + CSR for the rest, see ./sparseStructure.ts), summed in the
+ * order of every fast kernel (./layout.ts), the kernels' rate function (./fastTanh.ts), and the
+ * RK4 stages fused into the row loop: while computing slope k_m for row i we also update the RK4
+ * sum, the next probe state and its rate, so each stage is one pass (rates are double-buffered;
+ * the final stage writes straight into the caller's time-major rates/states rows).
+ * The same bits as the WebAssembly kernels; states agree with the reference to ~1e-15 relative.
  */
 import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
 import { stepLength } from '../params.js';
-import { fastTanh } from './fastTanh.js';
+import { fastRate } from './fastTanh.js';
 import { splitSparse, type SplitSparse } from './sparseStructure.js';
 import type { TrialKernel } from './types.js';
 
@@ -56,12 +56,10 @@ export class CsrJsKernel implements TrialKernel {
     const probe = this.probe;
     const acc = this.acc;
 
+    const twoOverNeg = 2 / cNeg;
+    const twoOverPos = 2 / cPos;
     // Rate of a state, f(v; g_i) — kept inline-able for V8.
-    const rateOf = (v: number, g: number): number => {
-      if (linear) return g * v;
-      const c = v < 0 ? cNeg : cPos;
-      return c * fastTanh((g * v) / c);
-    };
+    const rateOf = (v: number, g: number): number => (linear ? g * v : fastRate(v, g, cNeg, cPos, twoOverNeg, twoOverPos));
 
     for (let i = 0; i < n; i++) {
       x[i] = x0[i];
@@ -79,34 +77,11 @@ export class CsrJsKernel implements TrialKernel {
         const stateRow = stage === 3 ? (statesOut ? statesOut.subarray((k + 1) * n, (k + 2) * n) : this.scratchStates) : null;
         const probeScale = stage === 2 ? h : halfH;
         for (let i = 0; i < n; i++) {
-          // Σ_j W_ij r_j: shared-weight E indices, then the CSR rest, 4 accumulators each.
-          let e0 = 0;
-          let e1 = 0;
-          let e2 = 0;
-          let e3 = 0;
-          let p = eRowStart[i];
-          const pEnd = eRowStart[i + 1];
-          for (; p + 3 < pEnd; p += 4) {
-            e0 += r[eCols[p]];
-            e1 += r[eCols[p + 1]];
-            e2 += r[eCols[p + 2]];
-            e3 += r[eCols[p + 3]];
-          }
-          for (; p < pEnd; p++) e0 += r[eCols[p]];
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          let q = rowStart[i];
-          const qEnd = rowStart[i + 1];
-          for (; q + 3 < qEnd; q += 4) {
-            s0 += values[q] * r[cols[q]];
-            s1 += values[q + 1] * r[cols[q + 1]];
-            s2 += values[q + 2] * r[cols[q + 2]];
-            s3 += values[q + 3] * r[cols[q + 3]];
-          }
-          for (; q < qEnd; q++) s0 += values[q] * r[cols[q]];
-          const input = sharedWeight * (e0 + e1 + (e2 + e3)) + (s0 + s1 + (s2 + s3));
+          // Σ_j W_ij r_j in the kernels' order (./layout.ts): y = wE·Σ_E r, then + w·r per I entry.
+          let e = 0;
+          for (let p = eRowStart[i]; p < eRowStart[i + 1]; p++) e += r[eCols[p]];
+          let input = sharedWeight * e;
+          for (let q = rowStart[i]; q < rowStart[i + 1]; q++) input += values[q] * r[cols[q]];
           const slope = (-probe[i] + input) * invTau;
           let v: number;
           if (stage === 0) {

@@ -3,33 +3,49 @@ import type { DynamicsParams } from '../params.js';
 import { simulateReference } from './reference.js';
 import { CsrJsKernel } from './csrJs.js';
 import { WASM_KERNEL_MAX_N, WasmKernel } from './wasmKernel.js';
-import { dynamicsWasmAvailable } from '../wasm/loader.js';
+import { dynamicsWasmAvailable, sharedDynamicsAvailable } from '../wasm/loader.js';
+import { defaultKernelThreads, type KernelThreads } from './threads.js';
 import type { TrialKernel } from './types.js';
 
 export type { TrialKernel } from './types.js';
+export { setDefaultKernelThreads, defaultKernelThreads, type KernelThreads, type KernelHelperStart } from './threads.js';
 
 /**
- * 'auto' = the default: the fastest kernel whose error against the reference is negligible,
- * falling back to 'csr' where WebAssembly SIMD is unavailable.
+ * 'auto' = the default: the fastest kernel here (see resolveKernelName). Every fast kernel gives
+ * the same bits (./layout.ts), so the choice is about speed only.
  */
-export type KernelName = 'auto' | 'reference' | 'csr' | 'wasm-sparse' | 'wasm-dense-i' | 'wasm-pairs';
+export type KernelName = 'auto' | 'reference' | 'csr' | 'wasm-pairs' | 'wasm-threads';
 
-export const KERNEL_NAMES: readonly KernelName[] = ['auto', 'reference', 'csr', 'wasm-sparse', 'wasm-dense-i', 'wasm-pairs'];
+export const KERNEL_NAMES: readonly KernelName[] = ['auto', 'reference', 'csr', 'wasm-pairs', 'wasm-threads'];
 
 export const DEFAULT_KERNEL: KernelName = 'auto';
 
 /**
- * What 'auto' resolves to here: the WebAssembly float64 row-pair kernel, else the TypeScript CSR
- * kernel. Measured (min of 40 trials on this project's 2-core EPYC, under load from other jobs),
- * ms per 500 ms trial, wasm-sparse / wasm-dense-i / wasm-pairs:
- *   N 200, I density 0.4: 3.30 / 3.25 / 2.69;   N 400: 22.0 / 18.8 / 12.0;
- *   N 400, I density 0.15: 7.06 / 18.6 / 5.53;  N 800: 95.5 / 94.3 / 75.8.
- * Networks beyond WASM_KERNEL_MAX_N neurons (u16 column offsets) use 'csr'.
+ * Below this many neurons 'auto' never uses threads: a stage is too short for the helpers to pay
+ * for the synchronisation (crossover measured on this project's 2-core EPYC, bench
+ * threads.crossover_*: see bench/results).
  */
-export function resolveKernelName(name: KernelName, network?: Network): Exclude<KernelName, 'auto'> {
+export const THREADS_MIN_N = 120;
+
+export interface KernelOptions {
+  /** Helper threads for 'wasm-threads' (and for 'auto'); default: defaultKernelThreads(). */
+  threads?: KernelThreads | null;
+}
+
+/**
+ * What 'auto' resolves to: 'wasm-threads' when helper threads are available (options.threads or
+ * the host's default, with at least one helper), shared WebAssembly memory works and
+ * n ≥ THREADS_MIN_N; else 'wasm-pairs'; 'csr' without WebAssembly SIMD or beyond
+ * WASM_KERNEL_MAX_N neurons. (The threaded kernel still runs a trial on one thread whenever that
+ * has been faster lately: see wasmKernel.ts ThreadSchedule.)
+ */
+export function resolveKernelName(name: KernelName, network?: Network, options: KernelOptions = {}): Exclude<KernelName, 'auto'> {
   if (name !== 'auto') return name;
   if (network && network.n > WASM_KERNEL_MAX_N) return 'csr';
-  return dynamicsWasmAvailable() ? 'wasm-pairs' : 'csr';
+  if (!dynamicsWasmAvailable()) return 'csr';
+  const threads = options.threads === undefined ? defaultKernelThreads() : options.threads;
+  if (threads && threads.helpers >= 1 && (!network || network.n >= THREADS_MIN_N) && sharedDynamicsAvailable()) return 'wasm-threads';
+  return 'wasm-pairs';
 }
 
 class ReferenceKernel implements TrialKernel {
@@ -51,18 +67,20 @@ class ReferenceKernel implements TrialKernel {
   }
 }
 
-export function createKernel(name: KernelName, network: Network, params: DynamicsParams): TrialKernel {
-  switch (resolveKernelName(name, network)) {
+export function createKernel(name: KernelName, network: Network, params: DynamicsParams, options: KernelOptions = {}): TrialKernel {
+  switch (resolveKernelName(name, network, options)) {
     case 'reference':
       return new ReferenceKernel(network, params);
     case 'csr':
       return new CsrJsKernel(network, params);
-    case 'wasm-sparse':
-      return new WasmKernel(network, params, 'sparse');
-    case 'wasm-dense-i':
-      return new WasmKernel(network, params, 'dense-i');
     case 'wasm-pairs':
-      return new WasmKernel(network, params, 'pairs');
+      return new WasmKernel(network, params);
+    case 'wasm-threads': {
+      const threads = options.threads === undefined ? defaultKernelThreads() : options.threads;
+      if (!threads) throw new RangeError("the 'wasm-threads' kernel needs helper threads: pass options.threads or set setDefaultKernelThreads");
+      if (!sharedDynamicsAvailable()) throw new RangeError("the 'wasm-threads' kernel needs shared WebAssembly memory, unavailable here");
+      return new WasmKernel(network, params, threads);
+    }
     default:
       throw new RangeError(`unknown dynamics kernel '${String(name)}' (known: ${KERNEL_NAMES.join(', ')})`);
   }

@@ -7,8 +7,14 @@
  * ratesOut null it returns the kernel's own buffer (valid until the next run). States are written
  * only when statesOut is given.
  */
+import type { ThreadSchedule } from './threads.js';
+
 export interface TrialKernel {
   readonly name: string;
+  /** Threaded kernels: whether each trial uses the helper threads (null: one thread). */
+  readonly schedule?: ThreadSchedule | null;
+  /** Threaded kernels: chunks of stages the helper threads have computed so far. */
+  helperChunks?(): number;
   run(gains: Float64Array, x0: Float64Array, ratesOut: Float64Array | null, statesOut: Float64Array | null): Float64Array;
   dispose?(): void;
 }

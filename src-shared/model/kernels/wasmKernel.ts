@@ -1,123 +1,225 @@
 /**
- * WebAssembly (f64x2 SIMD) trial kernels, float64 throughout (assembly/dynamics.ts):
- *  - 'wasm-pairs' (the default): rows paired and processed in the two f64x2 lanes, entries of
- *    a pair side by side (weights as one v128, u16 column offsets as one u32), the shorter row
- *    padded with zero weights; E part as shared-weight index sums;
- *  - 'wasm-sparse': W as shared-E-weight index sums + CSR of the rest, scalar gathers;
- *  - 'wasm-dense-i': the same sparse E part, plus the I columns as a dense row-major block
- *    multiplied 4 rows × 2 columns at a time with f64x2.
- * Rates use the Padé-based tanh (few-ulp error). States agree with the reference to ~1e-15 relative.
+ * The single-session WebAssembly kernels (assembly/dynamics.ts, kind PAIRS), float64 throughout:
+ *  - 'wasm-pairs': one thread, the module with its own memory;
+ *  - 'wasm-threads': the threads build on a shared memory, with the helper threads of a
+ *    KernelThreads (./threads.ts); each trial runs on the caller alone or with the helpers,
+ *    whichever has been faster lately (ThreadSchedule) — the same bits either way.
+ * W is stored as row pairs (./layout.ts) with neurons renumbered so that pair p holds slots 2p,
+ * 2p+1: every per-neuron operation of a stage is one f64x2 op per pair, fused into the pass that
+ * forms W·r. Rates use the Padé-based tanh (few-ulp error). States agree with the reference to
+ * ~1e-15 relative and with every other fast kernel bit for bit (./layout.ts).
  */
 import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
 import { stepLength } from '../params.js';
-import { instantiateDynamicsWasm, type DynamicsWasmExports } from '../wasm/loader.js';
-import { splitSparse, type SplitSparse } from './sparseStructure.js';
+import { createSharedMemory, dynamicsSharedWasm, instantiateDynamicsWasm, type DynamicsWasmExports } from '../wasm/loader.js';
+import { balancedChunks, ROW_PAIRS_MAX_N, rowPairs, type RowPairs } from './layout.js';
+import { splitSparse } from './sparseStructure.js';
+import { ThreadSchedule, type KernelThreads } from './threads.js';
 import type { TrialKernel } from './types.js';
 
-export type WasmKernelLayout = 'sparse' | 'dense-i' | 'pairs';
+/** Column byte offsets are u16 (./layout.ts). */
+export const WASM_KERNEL_MAX_N = ROW_PAIRS_MAX_N;
 
-/** Column byte offsets j·8 are stored as u16. */
-export const WASM_KERNEL_MAX_N = 8191;
+/** Kernel kinds of assembly/dynamics.ts. */
+export const KIND_PAIRS = 0;
+export const KIND_BATCH = 1;
+
+/**
+ * Chunks per thread of a threaded stage. Chunks are claimed dynamically, so more chunks balance a
+ * loaded machine better but cost one contended compare-exchange each (bench: threads.*).
+ */
+export const CHUNKS_PER_THREAD = 4;
+
+/** Relative work of one unit: index-only E entries, weighted I entries, the fused update. */
+export function unitCost(eEntries: number, iEntries: number, vectors = 1): number {
+  return vectors * (eEntries + 2 * iEntries + 12);
+}
+
+/**
+ * Bump allocations in a module instance, planned before the instance exists: the shared build
+ * needs its memory sized up front (it never grows).
+ */
+export class WasmArena {
+  private readonly sizes: number[] = [];
+  /** Reserve `bytes`; returns the reservation's index (resolve with pointer() after place()). */
+  reserve(bytes: number): number {
+    this.sizes.push(Math.max(16, Math.ceil(bytes)));
+    return this.sizes.length - 1;
+  }
+  /** 64 KiB pages that hold every reservation, the module's static data and the kernel struct. */
+  pages(): number {
+    const total = this.sizes.reduce((sum, size) => sum + size + 48, 0);
+    return Math.ceil((total + 256 * 1024) / 65536);
+  }
+  /** Allocate every reservation in `wasm` (in order); returns the pointers. */
+  place(wasm: DynamicsWasmExports): number[] {
+    return this.sizes.map((size) => wasm.allocate(size));
+  }
+}
+
+/** Copy `values` into an instance's memory at `pointer`. */
+export function place(buffer: ArrayBuffer, pointer: number, values: Int32Array | Uint32Array | Float64Array): void {
+  if (values instanceof Float64Array) new Float64Array(buffer, pointer, values.length).set(values);
+  else if (values instanceof Uint32Array) new Uint32Array(buffer, pointer, values.length).set(values);
+  else new Int32Array(buffer, pointer, values.length).set(values);
+}
+
+/** A module instance for a kernel: own memory, or the threads build on a new shared memory. */
+export function instanceFor(arena: WasmArena, shared: boolean): { wasm: DynamicsWasmExports; memory: object | null } {
+  if (!shared) return { wasm: instantiateDynamicsWasm(), memory: null };
+  const memory = createSharedMemory(arena.pages());
+  return { wasm: dynamicsSharedWasm.instantiate(memory), memory };
+}
+
+/** Releases the helpers of a kernel that was garbage-collected without dispose(). */
+const helperRelease = new FinalizationRegistry<() => void>((release) => release());
+
+/**
+ * Start `helpers` helper threads on a kernel of the threads build (memory: its shared memory);
+ * returns the schedule that decides, trial by trial, whether to use them (null when there are
+ * none). The helpers are released by detachHelpers(owner, …) or when owner is garbage-collected.
+ */
+export function attachHelpers(
+  owner: object,
+  wasm: DynamicsWasmExports,
+  memory: object | null,
+  kernel: number,
+  threads: KernelThreads | null,
+  helpers: number,
+): ThreadSchedule | null {
+  if (!threads || helpers < 1 || !memory) return null;
+  const module = dynamicsSharedWasm.compiledModule();
+  for (let h = 0; h < helpers; h++) threads.attach({ module, memory, kernel });
+  helperRelease.register(owner, () => wasm.releaseHelpers(kernel), owner);
+  return new ThreadSchedule();
+}
+
+export function detachHelpers(owner: object, wasm: DynamicsWasmExports, kernel: number): void {
+  helperRelease.unregister(owner);
+  wasm.releaseHelpers(kernel);
+}
+
+/** Pairs layout in neuron-slot order: pair p = slots 2p, 2p+1 (slotRow maps slots back to rows). */
+function slotPairs(network: Network): { pairs: RowPairs; cost: Float64Array } {
+  const n = network.n;
+  const nPad = (n + 1) & ~1;
+  const sparse = splitSparse(network.W, n, network.nE);
+  // first pass for the order; then columns renumbered to the slot each neuron gets
+  const order = rowPairs(sparse, nPad).rows;
+  const slotOfRow = new Int32Array(n + 1);
+  order.forEach((row, slot) => (slotOfRow[row] = slot));
+  const pairs = rowPairs(sparse, nPad, (j) => slotOfRow[j]);
+  const cost = Float64Array.from({ length: pairs.pairCount }, (_, p) =>
+    unitCost(pairs.eStart[p + 1] - pairs.eStart[p], pairs.iStart[p + 1] - pairs.iStart[p]),
+  );
+  return { pairs, cost };
+}
 
 export class WasmKernel implements TrialKernel {
-  readonly name: string;
+  readonly name: 'wasm-pairs' | 'wasm-threads';
+  readonly threadCount: number;
+  /** The thread choice of a threaded kernel (null: one thread, or disposed). */
+  schedule: ThreadSchedule | null;
   private readonly wasm: DynamicsWasmExports;
   private readonly n: number;
-  private readonly nPad: number;
   private readonly params: DynamicsParams;
-  private readonly ptr: Record<'gains' | 'x0' | 'x' | 'probe' | 'acc' | 'y' | 'r' | 'rates' | 'states', number>;
+  private readonly kernel: number;
+  private readonly pointers: { gainsIn: number; x0In: number; gains: number; x: number; probe: number; acc: number; y: number; rA: number; rB: number; rates: number; states: number };
   private readonly gainsView: Float64Array;
   private readonly x0View: Float64Array;
   private readonly ratesView: Float64Array;
   private readonly statesView: Float64Array;
 
-  constructor(network: Network, params: DynamicsParams, layout: WasmKernelLayout) {
-    this.name = `wasm-${layout}`;
+  /** threads: helper threads to use ('wasm-threads'); null for the one-thread 'wasm-pairs'. */
+  constructor(network: Network, params: DynamicsParams, threads: KernelThreads | null = null) {
     const n = network.n;
-    if (n > WASM_KERNEL_MAX_N) throw new RangeError(`${this.name} handles n ≤ ${WASM_KERNEL_MAX_N} (u16 column offsets), got ${n}`);
+    if (n > WASM_KERNEL_MAX_N) throw new RangeError(`the WebAssembly kernels handle n ≤ ${WASM_KERNEL_MAX_N} (u16 column offsets), got ${n}`);
     this.n = n;
-    this.nPad = (n + 1) & ~1;
     this.params = params;
-    const wasm = instantiateDynamicsWasm();
-    this.wasm = wasm;
-    const denseFrom = layout === 'dense-i' ? network.nE : n;
-    // Sparse part: every column for 'sparse'; only the E columns for 'dense-i'.
-    const masked = layout === 'dense-i' ? maskColumns(network.W, n, denseFrom) : network.W;
-    const sparse = splitSparse(masked, n, network.nE);
-    const denseWidth = n - denseFrom;
-    const denseWidthPad = (denseWidth + 1) & ~1;
+    const helpers = threads ? Math.max(0, Math.floor(threads.helpers)) : 0;
+    this.name = threads ? 'wasm-threads' : 'wasm-pairs';
+    this.threadCount = 1 + helpers;
+    const nPad = (n + 1) & ~1;
+    const { pairs, cost } = slotPairs(network);
+    const chunks = balancedChunks(cost, Math.max(1, Math.min(pairs.pairCount, CHUNKS_PER_THREAD * this.threadCount)));
+    const samples = params.nSamples * n;
+    const vector = 8 * (nPad + 2); // + the zero slot (and the kernel may read 2 past a lone row)
 
-    const f64 = (count: number) => wasm.allocate(8 * Math.max(count, 2));
-    const i32 = (count: number) => wasm.allocate(4 * Math.max(count, 1));
-    const u16 = (count: number) => wasm.allocate(2 * count + 8); // + 8: the u64 reads stay inside
-    const eRowStart = i32(n + 1);
-    const eCols = u16(sparse.eCols.length);
-    const rowStart = i32(n + 1);
-    const cols = u16(sparse.cols.length);
-    const values = f64(sparse.values.length);
-    const dense = denseWidth > 0 ? f64(n * denseWidthPad + 2) : 0;
-    const nPad = this.nPad;
-    // r is read past n by the dense block's padding column: allocate and keep it zero.
-    this.ptr = {
-      gains: f64(nPad),
-      x0: f64(nPad),
-      x: f64(nPad),
-      probe: f64(nPad),
-      acc: f64(nPad),
-      y: f64(nPad),
-      r: f64(nPad + 2),
-      rates: f64(params.nSamples * n),
-      states: f64(params.nSamples * n),
+    const arena = new WasmArena();
+    const at = {
+      eStart: arena.reserve(4 * pairs.eStart.length),
+      eOffsets: arena.reserve(4 * pairs.eOffsets.length),
+      iStart: arena.reserve(4 * pairs.iStart.length),
+      iOffsets: arena.reserve(4 * pairs.iOffsets.length),
+      iWeights: arena.reserve(8 * pairs.iWeights.length),
+      slotRow: arena.reserve(4 * pairs.rows.length),
+      chunks: arena.reserve(4 * chunks.length),
+      gainsIn: arena.reserve(8 * n),
+      x0In: arena.reserve(8 * n),
+      gains: arena.reserve(vector),
+      x: arena.reserve(vector),
+      probe: arena.reserve(vector),
+      acc: arena.reserve(vector),
+      y: arena.reserve(vector),
+      rA: arena.reserve(vector),
+      rB: arena.reserve(vector),
+      rates: arena.reserve(8 * samples),
+      states: arena.reserve(8 * samples),
     };
-    // All allocation is done: views stay valid from here on.
+    const { wasm, memory } = instanceFor(arena, threads !== null);
+    this.wasm = wasm;
+    const placed = arena.place(wasm);
+    const ptr = (key: keyof typeof at) => placed[at[key]];
+    this.kernel = wasm.newKernel();
+    // every allocation is done: views stay valid from here on
     const buffer = wasm.memory.buffer;
-    new Int32Array(buffer, eRowStart, n + 1).set(sparse.eRowStart);
-    // Column entries as u16 byte offsets into the rate vector (read four per u64 load).
-    new Uint16Array(buffer, eCols, sparse.eCols.length).set(sparse.eCols.map((j) => 8 * j));
-    new Int32Array(buffer, rowStart, n + 1).set(sparse.rowStart);
-    new Uint16Array(buffer, cols, sparse.cols.length).set(sparse.cols.map((j) => 8 * j));
-    new Float64Array(buffer, values, sparse.values.length).set(sparse.values);
-    if (dense) {
-      const block = new Float64Array(buffer, dense, n * denseWidthPad);
-      block.fill(0);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < denseWidth; j++) block[i * denseWidthPad + j] = network.W[i * n + denseFrom + j];
-      }
-    }
-    for (const key of ['gains', 'x0', 'x', 'probe', 'acc', 'y'] as const) new Float64Array(buffer, this.ptr[key], nPad).fill(0);
-    new Float64Array(buffer, this.ptr.r, nPad + 2).fill(0);
-    wasm.setNetwork(n, sparse.sharedWeight, eRowStart, eCols, rowStart, cols, values, dense, denseFrom, denseWidthPad);
-    if (layout === 'pairs') setRowPairs(wasm, sparse, n, this.nPad);
-    this.gainsView = new Float64Array(buffer, this.ptr.gains, n);
-    this.x0View = new Float64Array(buffer, this.ptr.x0, n);
-    this.ratesView = new Float64Array(buffer, this.ptr.rates, params.nSamples * n);
-    this.statesView = new Float64Array(buffer, this.ptr.states, params.nSamples * n);
+    place(buffer, ptr('eStart'), pairs.eStart);
+    place(buffer, ptr('eOffsets'), pairs.eOffsets);
+    place(buffer, ptr('iStart'), pairs.iStart);
+    place(buffer, ptr('iOffsets'), pairs.iOffsets);
+    place(buffer, ptr('iWeights'), pairs.iWeights);
+    place(buffer, ptr('slotRow'), pairs.rows);
+    place(buffer, ptr('chunks'), chunks);
+    for (const key of ['gains', 'x', 'probe', 'acc', 'y', 'rA', 'rB'] as const) new Float64Array(buffer, ptr(key), nPad + 2).fill(0);
+    wasm.setLayout(this.kernel, KIND_PAIRS, n, pairs.pairCount, 1, pairs.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), ptr('slotRow'));
+    wasm.setChunks(this.kernel, chunks.length - 1, ptr('chunks'));
+    this.pointers = {
+      gainsIn: ptr('gainsIn'),
+      x0In: ptr('x0In'),
+      gains: ptr('gains'),
+      x: ptr('x'),
+      probe: ptr('probe'),
+      acc: ptr('acc'),
+      y: ptr('y'),
+      rA: ptr('rA'),
+      rB: ptr('rB'),
+      rates: ptr('rates'),
+      states: ptr('states'),
+    };
+    this.gainsView = new Float64Array(buffer, ptr('gainsIn'), n);
+    this.x0View = new Float64Array(buffer, ptr('x0In'), n);
+    this.ratesView = new Float64Array(buffer, ptr('rates'), samples);
+    this.statesView = new Float64Array(buffer, ptr('states'), samples);
+
+    this.schedule = attachHelpers(this, wasm, memory, this.kernel, threads, helpers);
   }
 
   run(gains: Float64Array, x0: Float64Array, ratesOut: Float64Array | null, statesOut: Float64Array | null): Float64Array {
     const p = this.params;
+    const ptr = this.pointers;
     this.gainsView.set(gains.subarray(0, this.n));
     this.x0View.set(x0.subarray(0, this.n));
+    const wasm = this.wasm;
+    wasm.setBuffers(this.kernel, ptr.gainsIn, ptr.x0In, ptr.gains, ptr.x, ptr.probe, ptr.acc, ptr.y, ptr.rA, ptr.rB, ptr.rates, statesOut ? ptr.states : 0);
     const linear = p.gainFunction === 'linear' ? 1 : 0;
-    const ptr = this.ptr;
-    this.wasm.trial(
-      p.nSamples,
-      stepLength(p),
-      1 / p.tau,
-      p.r0,
-      p.rmax - p.r0,
-      linear,
-      ptr.gains,
-      ptr.x0,
-      ptr.x,
-      ptr.probe,
-      ptr.acc,
-      ptr.y,
-      ptr.r,
-      ptr.rates,
-      statesOut ? ptr.states : 0,
-    );
+    const schedule = this.schedule;
+    if (schedule && schedule.next()) {
+      wasm.trialThreaded(this.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
+    } else {
+      wasm.trial(this.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
+    }
+    schedule?.done();
     if (statesOut) statesOut.set(this.statesView);
     if (ratesOut) {
       ratesOut.set(this.ratesView);
@@ -125,69 +227,16 @@ export class WasmKernel implements TrialKernel {
     }
     return this.ratesView;
   }
-}
 
-/**
- * Row-pair layout (assembly/dynamics.ts pairsMatvec): rows sorted by their number of CSR entries
- * and paired with a neighbour in that order (least padding); each pair's entries side by side,
- * the shorter row padded with weight 0 at the zero slot r[nPad].
- */
-function setRowPairs(wasm: DynamicsWasmExports, sparse: SplitSparse, n: number, nPad: number): void {
-  const zeroOffset = 8 * nPad;
-  const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => sparse.rowStart[a + 1] - sparse.rowStart[a] - (sparse.rowStart[b + 1] - sparse.rowStart[b]),
-  );
-  if (n % 2) order.push(n); // lone last row pairs with the padding slot y[n] (n < nPad)
-  const pairCount = order.length / 2;
-  const eLength = (row: number) => (row < n ? sparse.eRowStart[row + 1] - sparse.eRowStart[row] : 0);
-  const iLength = (row: number) => (row < n ? sparse.rowStart[row + 1] - sparse.rowStart[row] : 0);
-  const eStart = new Int32Array(pairCount + 1);
-  const iStart = new Int32Array(pairCount + 1);
-  for (let p = 0; p < pairCount; p++) {
-    const a = order[2 * p];
-    const b = order[2 * p + 1];
-    eStart[p + 1] = eStart[p] + Math.max(eLength(a), eLength(b));
-    iStart[p + 1] = iStart[p] + Math.max(iLength(a), iLength(b));
+  /** Chunks of stages computed by helper threads so far (0 without helpers). */
+  helperChunks(): number {
+    return Number(this.wasm.helperChunks(this.kernel));
   }
-  const rowsPtr = wasm.allocate(4 * 2 * pairCount);
-  const eStartPtr = wasm.allocate(4 * (pairCount + 1));
-  const iStartPtr = wasm.allocate(4 * (pairCount + 1));
-  const eOffsetsPtr = wasm.allocate(4 * Math.max(eStart[pairCount], 1));
-  const iOffsetsPtr = wasm.allocate(4 * Math.max(iStart[pairCount], 1));
-  const iWeightsPtr = wasm.allocate(16 * Math.max(iStart[pairCount], 1));
-  const buffer = wasm.memory.buffer;
-  const rows = new Int32Array(buffer, rowsPtr, 2 * pairCount);
-  const eOffsets = new Uint32Array(buffer, eOffsetsPtr, eStart[pairCount]);
-  const iOffsets = new Uint32Array(buffer, iOffsetsPtr, iStart[pairCount]);
-  const iWeights = new Float64Array(buffer, iWeightsPtr, 2 * iStart[pairCount]);
-  new Int32Array(buffer, eStartPtr, pairCount + 1).set(eStart);
-  new Int32Array(buffer, iStartPtr, pairCount + 1).set(iStart);
-  for (let p = 0; p < pairCount; p++) {
-    const ab = [order[2 * p], order[2 * p + 1]];
-    rows[2 * p] = ab[0];
-    rows[2 * p + 1] = ab[1];
-    for (let k = 0; k < eStart[p + 1] - eStart[p]; k++) {
-      const offsets = ab.map((row) => (k < eLength(row) ? 8 * sparse.eCols[sparse.eRowStart[row] + k] : zeroOffset));
-      eOffsets[eStart[p] + k] = offsets[0] | (offsets[1] << 16);
-    }
-    for (let k = 0; k < iStart[p + 1] - iStart[p]; k++) {
-      const entry = iStart[p] + k;
-      const offsets = ab.map((row, lane) => {
-        if (k < iLength(row)) {
-          iWeights[2 * entry + lane] = sparse.values[sparse.rowStart[row] + k];
-          return 8 * sparse.cols[sparse.rowStart[row] + k];
-        }
-        iWeights[2 * entry + lane] = 0;
-        return zeroOffset;
-      });
-      iOffsets[entry] = (offsets[0] | (offsets[1] << 16)) >>> 0;
-    }
-  }
-  wasm.setPairs(pairCount, rowsPtr, eStartPtr, eOffsetsPtr, iStartPtr, iOffsetsPtr, iWeightsPtr);
-}
 
-function maskColumns(W: Float64Array, n: number, from: number): Float64Array {
-  const masked = W.slice();
-  for (let i = 0; i < n; i++) masked.fill(0, i * n + from, (i + 1) * n);
-  return masked;
+  /** Give the helper threads back (they finish the chunk they are on); later runs use one thread. */
+  dispose(): void {
+    if (!this.schedule) return;
+    this.schedule = null;
+    detachHelpers(this, this.wasm, this.kernel);
+  }
 }

@@ -4,20 +4,22 @@
  * u vᵀ), float64 throughout. ../gradient.ts (RK4Adjoint) uses it automatically and keeps its
  * TypeScript path as the reference; this file only moves data in and out.
  *
- * W and Wᵀ are both stored in the row-pair layout of the 'wasm-pairs' simulation kernel
- * (../kernels/wasmKernel.ts): rows sorted by length and paired, the two rows of a pair in the two
- * f64x2 lanes, u16 column byte offsets (so n ≤ ADJOINT_WASM_MAX_N), shared E weight as index sums.
+ * W and Wᵀ are both stored in the row-pair layout of the single-session simulation kernels
+ * (../kernels/layout.ts): rows sorted by length and paired, the two rows of a pair in the two
+ * f64x2 lanes, u16 column byte offsets (so n ≤ ADJOINT_WASM_MAX_N), shared E weight as index sums,
+ * each row summed in the order every fast kernel uses.
  *
  * Loading mirrors ./loader.ts (synchronous compile on first use; a browser main thread needs
  * preloadAdjointWasm() first). When WebAssembly SIMD is unavailable adjointWasmAvailable() is false
  * and RK4Adjoint stays on its TypeScript path.
  */
+import { ROW_PAIRS_MAX_N, rowPairs, type RowPairs } from '../kernels/layout.js';
 import type { SplitSparse } from '../kernels/sparseStructure.js';
 import { adjointWasmBase64 } from './adjointWasm.js';
 import { embeddedWasmModule, type WasmMemory } from './loader.js';
 
-/** Column byte offsets j·8 are stored as u16. */
-export const ADJOINT_WASM_MAX_N = 8191;
+/** Column byte offsets j·8 are stored as u16 (../kernels/layout.ts). */
+export const ADJOINT_WASM_MAX_N = ROW_PAIRS_MAX_N;
 
 /** The exports of assembly/adjoint.ts. Pointers are byte offsets into `memory`. */
 export interface AdjointWasmExports {
@@ -69,67 +71,6 @@ export const adjointWasmAvailable = (): boolean => adjointWasm.available();
 export const adjointWasmUnavailableReason = (): string | null => adjointWasm.unavailableReason();
 /** A fresh instance with its own memory. */
 export const instantiateAdjointWasm = (): AdjointWasmExports => adjointWasm.instantiate();
-
-/** A sparse matrix in the row-pair layout (see assembly/dynamics.ts setPairs). */
-export interface RowPairs {
-  pairCount: number;
-  /** row a, row b per pair (b = n for the lone last row of an odd n: the padding slot). */
-  rows: Int32Array;
-  eStart: Int32Array;
-  /** (u16 byte offset a) | (u16 byte offset b) << 16 */
-  eOffsets: Uint32Array;
-  iStart: Int32Array;
-  iOffsets: Uint32Array;
-  /** (w_a, w_b) per entry */
-  iWeights: Float64Array;
-  sharedWeight: number;
-}
-
-/**
- * Row pairs of a split-sparse matrix: rows sorted by their number of CSR entries and paired in
- * that order (least padding); the shorter row of a pair is padded with weight 0 at the zero slot,
- * byte offset 8·nPad of the multiplied vector.
- */
-export function rowPairs(sparse: SplitSparse, nPad: number): RowPairs {
-  const n = sparse.n;
-  const zeroOffset = 8 * nPad;
-  const iLength = (row: number) => (row < n ? sparse.rowStart[row + 1] - sparse.rowStart[row] : 0);
-  const eLength = (row: number) => (row < n ? sparse.eRowStart[row + 1] - sparse.eRowStart[row] : 0);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => iLength(a) - iLength(b) || eLength(a) - eLength(b));
-  if (n % 2) order.push(n);
-  const pairCount = order.length / 2;
-  const eStart = new Int32Array(pairCount + 1);
-  const iStart = new Int32Array(pairCount + 1);
-  for (let p = 0; p < pairCount; p++) {
-    const a = order[2 * p];
-    const b = order[2 * p + 1];
-    eStart[p + 1] = eStart[p] + Math.max(eLength(a), eLength(b));
-    iStart[p + 1] = iStart[p] + Math.max(iLength(a), iLength(b));
-  }
-  const rows = Int32Array.from(order);
-  const eOffsets = new Uint32Array(eStart[pairCount]);
-  const iOffsets = new Uint32Array(iStart[pairCount]);
-  const iWeights = new Float64Array(2 * iStart[pairCount]);
-  for (let p = 0; p < pairCount; p++) {
-    const pair = [order[2 * p], order[2 * p + 1]];
-    for (let k = 0; k < eStart[p + 1] - eStart[p]; k++) {
-      const [a, b] = pair.map((row) => (k < eLength(row) ? 8 * sparse.eCols[sparse.eRowStart[row] + k] : zeroOffset));
-      eOffsets[eStart[p] + k] = (a | (b << 16)) >>> 0;
-    }
-    for (let k = 0; k < iStart[p + 1] - iStart[p]; k++) {
-      const entry = iStart[p] + k;
-      const [a, b] = pair.map((row, lane) => {
-        if (k < iLength(row)) {
-          iWeights[2 * entry + lane] = sparse.values[sparse.rowStart[row] + k];
-          return 8 * sparse.cols[sparse.rowStart[row] + k];
-        }
-        return zeroOffset;
-      });
-      iOffsets[entry] = (a | (b << 16)) >>> 0;
-    }
-  }
-  return { pairCount, rows, eStart, eOffsets, iStart, iOffsets, iWeights, sharedWeight: sparse.sharedWeight };
-}
 
 export interface AdjointKernelSetup {
   n: number;

@@ -7,6 +7,7 @@
  * there first. When WebAssembly or SIMD is unavailable, `dynamicsWasmAvailable()` is false and
  * the 'auto' kernel falls back to the TypeScript one.
  */
+import { dynamicsSharedWasmBase64 } from './dynamicsSharedWasm.js';
 import { dynamicsWasmBase64 } from './dynamicsWasm.js';
 
 // Minimal WebAssembly typings: src-shared compiles without DOM or Node types.
@@ -18,70 +19,60 @@ interface WasmInstance {
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Instance: new (module: object, imports: object) => WasmInstance;
   compile(bytes: Uint8Array): Promise<object>;
   validate(bytes: Uint8Array): boolean;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
-/** The exports of assembly/dynamics.ts. Pointers are byte offsets into `memory`. */
+/** The exports of assembly/dynamics.ts (both builds). Pointers are byte offsets into `memory`. */
 export interface DynamicsWasmExports {
+  /** The own-memory build exports its memory; the shared build's memory is the one it imported. */
   memory: WasmMemory;
   allocate(bytes: number): number;
   rateVec(v: number, g: number, out: number, count: number, cNeg: number, cPos: number, linear: number): void;
-  setNetwork(
+  /** A zeroed kernel description (see assembly/dynamics.ts Kernel); fill it with the setters. */
+  newKernel(): number;
+  setLayout(
+    kernel: number,
+    kind: number,
     n: number,
-    sharedWeight: number,
-    eRowStart: number,
-    eCols: number,
-    rowStart: number,
-    cols: number,
-    values: number,
-    dense: number,
-    denseFrom: number,
-    denseWidthPad: number,
-  ): void;
-  trial(
-    nSamples: number,
-    h: number,
-    invTau: number,
-    cNeg: number,
-    cPos: number,
-    linear: number,
-    gains: number,
-    x0: number,
-    x: number,
-    probe: number,
-    acc: number,
-    y: number,
-    r: number,
-    rates: number,
-    states: number,
-  ): void;
-  batchTrial(
-    nSamples: number,
-    h: number,
-    invTau: number,
-    cNeg: number,
-    cPos: number,
-    linear: number,
+    units: number,
     vectors: number,
+    sharedWeight: number,
+    eStart: number,
+    eOffsets: number,
+    iStart: number,
+    iOffsets: number,
+    iWeights: number,
+    slotRow: number,
+  ): void;
+  setBuffers(
+    kernel: number,
+    gainsIn: number,
+    x0In: number,
     gains: number,
-    x0: number,
     x: number,
     probe: number,
     acc: number,
     y: number,
-    r: number,
+    rA: number,
+    rB: number,
     rates: number,
     states: number,
-    readout: number,
-    channels: number,
-    nE: number,
-    outputs: number,
   ): void;
-  setNetworkF32(valuesF32: number, sharedWeight: number): void;
-  setPairs(pairCount: number, rows: number, eStart: number, eOffsets: number, iStart: number, iOffsets: number, iWeights: number): void;
+  setReadout(kernel: number, readout: number, channels: number, nE: number, outputs: number): void;
+  setChunks(kernel: number, count: number, chunkStart: number): void;
+  trial(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
+  /** Shared build: the trial with the attached helper threads (own-memory build: same as trial). */
+  trialThreaded(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
+  /** Shared build, on a helper thread: compute chunks of `kernel` until releaseHelpers. */
+  helperLoop(kernel: number): void;
+  releaseHelpers(kernel: number): void;
+  /** Chunks computed by helper threads so far (an i64: a BigInt in JavaScript). */
+  helperChunks(kernel: number): bigint;
+  setNetworkF32(n: number, eRowStart: number, eCols: number, rowStart: number, cols: number, valuesF32: number, sharedWeight: number): void;
   batchTrialF32(
     nSamples: number,
     h: number,
@@ -133,8 +124,13 @@ export interface EmbeddedWasmModule<Exports> {
   unavailableReason(): string | null;
   /** Compile asynchronously (needed once on a browser main thread); resolves to availability. */
   preload(): Promise<boolean>;
-  /** A fresh instance with its own memory (one per kernel, so kernels never share buffers). */
-  instantiate(): Exports;
+  /**
+   * A fresh instance (one per kernel, so kernels never share buffers): with its own memory, or on
+   * `memory` for a module that imports one (env.memory).
+   */
+  instantiate(memory?: WasmMemory): Exports;
+  /** The compiled WebAssembly.Module (for starting instances on other threads). */
+  compiledModule(): object;
 }
 
 export function embeddedWasmModule<Exports>(name: string, base64: string): EmbeddedWasmModule<Exports> {
@@ -184,10 +180,16 @@ export function embeddedWasmModule<Exports>(name: string, base64: string): Embed
         return false;
       }
     },
-    instantiate() {
+    instantiate(memory?: WasmMemory) {
       const module = compileSync();
       if (!module || !wasmApi) throw new Error(`${name} wasm unavailable: ${failure ?? 'unknown reason'}`);
-      return new wasmApi.Instance(module, imports).exports as unknown as Exports;
+      const env = memory ? { ...imports.env, memory } : imports.env;
+      return new wasmApi.Instance(module, { env }).exports as unknown as Exports;
+    },
+    compiledModule() {
+      const module = compileSync();
+      if (!module) throw new Error(`${name} wasm unavailable: ${failure ?? 'unknown reason'}`);
+      return module;
     },
   };
 }
@@ -197,3 +199,29 @@ export const preloadDynamicsWasm = (): Promise<boolean> => dynamicsWasm.preload(
 export const dynamicsWasmAvailable = (): boolean => dynamicsWasm.available();
 export const dynamicsWasmUnavailableReason = (): string | null => dynamicsWasm.unavailableReason();
 export const instantiateDynamicsWasm = (): DynamicsWasmExports => dynamicsWasm.instantiate();
+
+/**
+ * The same kernels built with threads on an imported shared memory (scripts/build-wasm.mjs). Needs
+ * SharedArrayBuffer-backed WebAssembly memory: always in Node; in a browser only when the page is
+ * cross-origin isolated.
+ */
+export const dynamicsSharedWasm = embeddedWasmModule<DynamicsWasmExports>('dynamicsShared', dynamicsSharedWasmBase64);
+
+let sharedMemoryProbe: boolean | null = null;
+/** True when shared WebAssembly memory can be created here and the threads build compiles. */
+export function sharedDynamicsAvailable(): boolean {
+  if (sharedMemoryProbe === null) {
+    try {
+      sharedMemoryProbe = Boolean(wasmApi && new wasmApi.Memory({ initial: 1, maximum: 1, shared: true })) && dynamicsSharedWasm.available();
+    } catch {
+      sharedMemoryProbe = false;
+    }
+  }
+  return sharedMemoryProbe;
+}
+
+/** A shared WebAssembly memory of `pages` × 64 KiB (initial = maximum: it never grows). */
+export function createSharedMemory(pages: number): WasmMemory {
+  if (!wasmApi) throw new Error('WebAssembly is not available');
+  return new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
+}

@@ -1,15 +1,15 @@
 /**
- * Motor-primitive tasks of the model worker (model-spec §9), run on the interactive pool:
+ * Motor-primitive tasks (model-spec §9), run on main's interactive thread:
  *  - 'primitives-library': the outputs m_k of l gain patterns (and each one's error on its own
  *    target), i.e. library.ts `libraryFromPatterns`;
  *  - 'primitives-fit': the least-squares combination of a library for a novel target, the
  *    combined gains and the network's output with them (library.ts `evaluateCombination`).
- * Plain functions over src-shared: modelWorker.ts dispatches to them; tests call them directly.
  */
-import type { NetworkPayload } from '../../src-shared/ipc/contract.js';
-import type { Network } from '../../src-shared/model/network.js';
-import { normalisedError } from '../../src-shared/model/dynamics.js';
-import { baselineOutput, evaluateCombination, libraryFromPatterns, type PrimitiveLibrary } from '../../src-shared/primitives/library.js';
+import type { NetworkPayload } from '../ipc/contract.js';
+import { normalisedError } from '../model/dynamics.js';
+import { baselineOutput, evaluateCombination, libraryFromPatterns, type PrimitiveLibrary } from '../primitives/library.js';
+import { TaskError } from './context.js';
+import { modelNetwork } from './training.js';
 
 export interface PrimitivesLibraryTask {
   kind: 'primitives-library';
@@ -54,20 +54,16 @@ export interface PrimitivesFitResult {
 
 export type PrimitivesTask = PrimitivesLibraryTask | PrimitivesFitTask;
 
-function modelNetwork(payload: NetworkPayload): Network {
-  return { n: payload.n, nE: payload.nE, W: payload.W, x0: payload.x0, readout: payload.readout };
-}
-
 export function runPrimitivesLibrary(task: PrimitivesLibraryTask): PrimitivesLibraryResult {
   const network = modelNetwork(task.network);
   const params = task.network.params;
   const channels = network.readout.channels;
   const length = channels * params.nSamples;
   for (const [k, g] of task.patterns.entries()) {
-    if (g.length !== network.n) throw new RangeError(`pattern ${k + 1} has ${g.length} gains; the network has n = ${network.n}`);
+    if (g.length !== network.n) throw new TaskError('invalid-payload', `pattern ${k + 1} has ${g.length} gains; the network has n = ${network.n}`);
   }
   for (const [k, t] of task.targets.entries()) {
-    if (t && t.length !== length) throw new RangeError(`the target of pattern ${k + 1} has ${t.length} values; the network's grid needs ${channels} × ${params.nSamples}`);
+    if (t && t.length !== length) throw new TaskError('invalid-payload', `the target of pattern ${k + 1} has ${t.length} values; the network's grid needs ${channels} × ${params.nSamples}`);
   }
   const library = libraryFromPatterns(network, params, task.patterns);
   const errors = task.targets.map((target, k) =>
@@ -82,11 +78,11 @@ export function runPrimitivesFit(task: PrimitivesFitTask): PrimitivesFitResult {
   const channels = network.readout.channels;
   const length = channels * params.nSamples;
   const { size } = task;
-  if (task.gains.length !== size * network.n) throw new RangeError(`the library has ${task.gains.length / Math.max(size, 1)} gains per pattern; the network has n = ${network.n}`);
+  if (task.gains.length !== size * network.n) throw new TaskError('invalid-payload', `the library has ${task.gains.length / Math.max(size, 1)} gains per pattern; the network has n = ${network.n}`);
   if (task.outputs.length !== size * length) {
-    throw new RangeError(`the library's outputs are not on the network's grid (${channels} channel(s) × ${params.nSamples} samples)`);
+    throw new TaskError('invalid-payload', `the library's outputs are not on the network's grid (${channels} channel(s) × ${params.nSamples} samples)`);
   }
-  if (task.target.length !== length) throw new RangeError(`the target has ${task.target.length} values; the library needs ${channels} × ${params.nSamples}`);
+  if (task.target.length !== length) throw new TaskError('invalid-payload', `the target has ${task.target.length} values; the library needs ${channels} × ${params.nSamples}`);
   const library: PrimitiveLibrary = {
     size,
     n: network.n,
@@ -115,9 +111,8 @@ export function runPrimitivesTask(task: PrimitivesTask): PrimitivesLibraryResult
   try {
     return task.kind === 'primitives-library' ? runPrimitivesLibrary(task) : runPrimitivesFit(task);
   } catch (error) {
-    // a shape problem is the request's fault: keep its message under the 'invalid-payload' code
-    // (the job manager's WORKER_ERROR_PREFIX convention) rather than reporting a crashed worker
-    if (error instanceof RangeError) throw new Error(`gainlab-error:invalid-payload:${error.message}`);
+    // a shape problem the library code finds is the request's fault, not a crash
+    if (error instanceof RangeError) throw new TaskError('invalid-payload', error.message);
     throw error;
   }
 }

@@ -1,0 +1,117 @@
+/**
+ * How the fast kernels store W, and the one summation order they all follow.
+ *
+ * Summation order of row i of W·r (assembly/common.ts pairSum, the batch rows of
+ * assembly/dynamics.ts, csrJs.ts): with the split of ./sparseStructure.ts (E entries: shared
+ * weight wE, index sums; I entries: weights), entries of a row in increasing column order,
+ *   e = Σ r over the E entries (in entry order),  y = wE·e,  then y = y + w·r for each I entry.
+ * One chain per row: the batch kernel keeps five session vectors' chains in registers (the
+ * paper's 10 sessions in one pass over W); the row-pair kernel runs two pairs' chains at once.
+ * The RK4 update and the rate (assembly/common.ts rate2, ./fastTanh.ts) are also the same
+ * operations in the same order everywhere, so 'csr', 'wasm-pairs', 'wasm-threads' (any number of
+ * threads), 'wasm-batch' (any number of sessions) and the batch's 'csr-loop' give the same bits:
+ * which kernel a run uses, and how many sessions share a batch, never changes its numbers
+ * (tests/model/kernelsThreaded.test.ts). They differ from the dense reference (j = 0..n−1 order,
+ * Math.tanh) by ~1e-15 relative.
+ *
+ * Row pairs (the single-session WebAssembly kernels and the gradient kernel): rows are paired and
+ * the two rows of a pair run in the two f64x2 lanes; entries of a pair side by side — u16 byte
+ * offsets (a, b) in one u32, weights (a, b) in one v128 — the shorter row padded with weight 0 at
+ * a zero slot of r. Rows are sorted by their number of I entries, then of E entries, and paired in
+ * that order (least padding).
+ */
+import type { SplitSparse } from './sparseStructure.js';
+
+/** A sparse matrix in the row-pair layout. */
+export interface RowPairs {
+  pairCount: number;
+  /** row a, row b per pair (b = n for the lone last row of an odd n: the padding slot). */
+  rows: Int32Array;
+  eStart: Int32Array;
+  /** (u16 byte offset a) | (u16 byte offset b) << 16 */
+  eOffsets: Uint32Array;
+  iStart: Int32Array;
+  iOffsets: Uint32Array;
+  /** (w_a, w_b) per entry */
+  iWeights: Float64Array;
+  sharedWeight: number;
+}
+
+/** Byte offsets are u16 and the zero slot sits at 8·nPad: n ≤ 8190. */
+export const ROW_PAIRS_MAX_N = 8190;
+
+/** The pairing order: rows sorted by (I entries, E entries), the padding row n last for odd n. */
+export function pairOrder(sparse: SplitSparse): Int32Array {
+  const n = sparse.n;
+  const iLength = (row: number) => sparse.rowStart[row + 1] - sparse.rowStart[row];
+  const eLength = (row: number) => sparse.eRowStart[row + 1] - sparse.eRowStart[row];
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => iLength(a) - iLength(b) || eLength(a) - eLength(b) || a - b);
+  if (n % 2) order.push(n);
+  return Int32Array.from(order);
+}
+
+/**
+ * The row pairs of a split-sparse matrix. `slotOf(column)` is where column j's value sits in the
+ * multiplied vector (default j; the single-session kernels renumber neurons so that pair p holds
+ * slots 2p, 2p+1); the zero slot is nPad.
+ */
+export function rowPairs(sparse: SplitSparse, nPad: number, slotOf: (column: number) => number = (j) => j): RowPairs {
+  const n = sparse.n;
+  if (n > ROW_PAIRS_MAX_N) throw new RangeError(`the row-pair layout handles n ≤ ${ROW_PAIRS_MAX_N} (u16 byte offsets), got ${n}`);
+  const zeroOffset = 8 * nPad;
+  const iLength = (row: number) => (row < n ? sparse.rowStart[row + 1] - sparse.rowStart[row] : 0);
+  const eLength = (row: number) => (row < n ? sparse.eRowStart[row + 1] - sparse.eRowStart[row] : 0);
+  const order = pairOrder(sparse);
+  const pairCount = order.length / 2;
+  const eStart = new Int32Array(pairCount + 1);
+  const iStart = new Int32Array(pairCount + 1);
+  for (let p = 0; p < pairCount; p++) {
+    const a = order[2 * p];
+    const b = order[2 * p + 1];
+    eStart[p + 1] = eStart[p] + Math.max(eLength(a), eLength(b));
+    iStart[p + 1] = iStart[p] + Math.max(iLength(a), iLength(b));
+  }
+  const eOffsets = new Uint32Array(eStart[pairCount]);
+  const iOffsets = new Uint32Array(iStart[pairCount]);
+  const iWeights = new Float64Array(2 * iStart[pairCount]);
+  for (let p = 0; p < pairCount; p++) {
+    const pair = [order[2 * p], order[2 * p + 1]];
+    for (let k = 0; k < eStart[p + 1] - eStart[p]; k++) {
+      const [a, b] = pair.map((row) => (k < eLength(row) ? 8 * slotOf(sparse.eCols[sparse.eRowStart[row] + k]) : zeroOffset));
+      eOffsets[eStart[p] + k] = (a | (b << 16)) >>> 0;
+    }
+    for (let k = 0; k < iStart[p + 1] - iStart[p]; k++) {
+      const entry = iStart[p] + k;
+      const [a, b] = pair.map((row, lane) => {
+        if (k < iLength(row)) {
+          iWeights[2 * entry + lane] = sparse.values[sparse.rowStart[row] + k];
+          return 8 * slotOf(sparse.cols[sparse.rowStart[row] + k]);
+        }
+        return zeroOffset;
+      });
+      iOffsets[entry] = (a | (b << 16)) >>> 0;
+    }
+  }
+  return { pairCount, rows: order, eStart, eOffsets, iStart, iOffsets, iWeights, sharedWeight: sparse.sharedWeight };
+}
+
+/**
+ * Cut units 0..count−1 into `chunks` contiguous ranges of about equal cost (cost[u] = the work of
+ * unit u). Returns the boundaries, chunks + 1 values from 0 to count (empty ranges when there are
+ * fewer units than chunks).
+ */
+export function balancedChunks(cost: ArrayLike<number>, chunks: number): Int32Array {
+  const count = cost.length;
+  const bounds = new Int32Array(chunks + 1);
+  let total = 0;
+  for (let u = 0; u < count; u++) total += cost[u];
+  let acc = 0;
+  let u = 0;
+  for (let c = 1; c < chunks; c++) {
+    const goal = (total * c) / chunks;
+    while (u < count && acc + 0.5 * cost[u] < goal) acc += cost[u++];
+    bounds[c] = u;
+  }
+  bounds[chunks] = count;
+  return bounds;
+}

@@ -1,0 +1,112 @@
+/**
+ * Helper threads for the threaded kernels — the part the host provides. src-shared cannot start
+ * threads (no node:worker_threads, no DOM), so a host that can hands the kernels a KernelThreads:
+ * Node (the model worker, the CLI, bench, tests) through src-main/worker/kernelThread.ts, a
+ * renderer later through Web Workers.
+ *
+ * What a helper thread does is fixed and small (see HELPER_THREAD_BODY): instantiate the given
+ * WebAssembly module on the given shared memory and call exports.helperLoop(kernel), which computes
+ * chunks of that kernel's trials until the kernel releases its helpers. All coordination goes
+ * through the shared memory (assembly/dynamics.ts, "Threads"); the host never relays messages
+ * during a trial, so a synchronous training loop works.
+ */
+
+/** What one helper thread needs (all of it structured-cloneable: Module and shared Memory are). */
+export interface KernelHelperStart {
+  /** The compiled threads build of assembly/dynamics.ts (a WebAssembly.Module). */
+  module: object;
+  /** The kernel's shared WebAssembly.Memory. */
+  memory: object;
+  /** Pointer of the kernel description in that memory. */
+  kernel: number;
+}
+
+export interface KernelThreads {
+  /** How many helper threads one kernel may use (e.g. cores − 1). */
+  readonly helpers: number;
+  /**
+   * Start a helper on `start` (asynchronously: the kernel works without it until it joins). The
+   * helper returns to the host's pool when the kernel calls releaseHelpers.
+   */
+  attach(start: KernelHelperStart): void;
+}
+
+/**
+ * The helper's whole program, as plain JavaScript for any host: `data` is a KernelHelperStart,
+ * `done()` is called when helperLoop has returned (the thread can take another kernel).
+ */
+export const HELPER_THREAD_BODY = `
+  const instance = new WebAssembly.Instance(data.module, {
+    env: { memory: data.memory, abort() { throw new Error('dynamicsShared wasm: abort'); } },
+  });
+  instance.exports.helperLoop(data.kernel);
+  done();
+`;
+
+const clock = (globalThis as { performance?: { now(): number } }).performance;
+function now(): number {
+  return clock ? clock.now() : Date.now();
+}
+
+/**
+ * When a threaded kernel runs a trial with its helpers: it measures both ways as it goes (wall
+ * time per trial, exponentially averaged) and uses the faster, trying the other one every
+ * `exploreEvery` trials, so a machine that gets busy (or a helper that is not up yet) moves it
+ * back to one thread and a quiet one moves it to all. Results are the same bits either way.
+ */
+export class ThreadSchedule {
+  private solo = Number.NaN;
+  private team = Number.NaN;
+  private trials = 0;
+  private lastTeam = false;
+  private started = 0;
+  /** Fix the choice (benchmarks: 'team' = every trial on every thread); null = measure and choose. */
+  force: 'team' | 'solo' | null = null;
+  constructor(
+    private readonly exploreEvery = 16,
+    private readonly clock: () => number = now,
+  ) {}
+
+  /** Whether the next trial should use the helpers. */
+  next(): boolean {
+    this.trials++;
+    let team: boolean;
+    if (this.force) team = this.force === 'team';
+    else if (Number.isNaN(this.team)) team = true;
+    else if (Number.isNaN(this.solo)) team = false;
+    else {
+      const better = this.team <= this.solo;
+      team = this.trials % this.exploreEvery === 0 ? !better : better;
+    }
+    this.lastTeam = team;
+    this.started = this.clock();
+    return team;
+  }
+
+  /** Call after the trial that next() chose. */
+  done(): void {
+    const ms = this.clock() - this.started;
+    if (this.lastTeam) this.team = Number.isNaN(this.team) ? ms : 0.75 * this.team + 0.25 * ms;
+    else this.solo = Number.isNaN(this.solo) ? ms : 0.75 * this.solo + 0.25 * ms;
+  }
+
+  /** Averaged ms per trial, for reports. */
+  estimates(): { solo: number; team: number } {
+    return { solo: this.solo, team: this.team };
+  }
+}
+
+
+let defaultThreads: KernelThreads | null = null;
+
+/**
+ * The helper threads kernels use when their options do not say (null: none, one thread). A host
+ * sets this once at startup (e.g. the model worker: cores − 1 helpers when it runs alone).
+ */
+export function setDefaultKernelThreads(threads: KernelThreads | null): void {
+  defaultThreads = threads;
+}
+
+export function defaultKernelThreads(): KernelThreads | null {
+  return defaultThreads;
+}

@@ -1,0 +1,115 @@
+/**
+ * The one place a sweep task trains: the app's training task (src-shared/tasks/training.ts), the
+ * very code behind the Train button, `gainlab train` and `gainlab run`, so a sweep task gives bit
+ * for bit what the app or `gainlab train` gives for the same settings. Several targets train
+ * together (each from its own initial condition, error summed, model-spec §10). Specialised groups
+ * [GainLab definition, model-spec §7]: k-means of the gain changes Adam learns on the specialising
+ * targets, seed = task seed + G (as Supp. Fig. 2), passed to the task as explicit labels.
+ */
+import type { GroupsSpec } from '../ipc/contract.js';
+import { adamGainChanges } from '../model/gradient.js';
+import { specialisedGroups } from '../model/groups.js';
+import { contextWith } from '../tasks/context.js';
+import { runSimulationTask } from '../tasks/simulation.js';
+import { runTrainingTask } from '../tasks/training.js';
+import type { TaskSettings } from './expand.js';
+import type { PreparedTask } from './inputs.js';
+
+export interface TaskProgress {
+  trial: number;
+  trials: number;
+  bestError: number;
+}
+
+export interface TaskRunHooks {
+  onProgress?: (progress: TaskProgress) => void;
+  shouldStop?: () => boolean;
+  /** Gain changes for specialised groups, cached by the caller across tasks (key: what they were learned on). */
+  gainChangesCache?: Map<string, Float64Array[]>;
+}
+
+export interface TaskOutcome {
+  /** errors[k], k = 0..trialsDone (0: the starting gains). */
+  errors: Float64Array;
+  bestGains: Float64Array;
+  /** Output of the best gains, channel-major (target after target with several). */
+  bestOutput: Float64Array;
+  bestOutputShape: number[];
+  bestError: number;
+  bestTrial: number;
+  trialsDone: number;
+  stopped: boolean;
+  /** Group label per neuron, or null for neuron-specific gains. */
+  groups: Int32Array | null;
+  groupCount: number;
+  diverged: boolean;
+}
+
+function taskGroups(settings: TaskSettings, prepared: PreparedTask, hooks: TaskRunHooks): GroupsSpec {
+  const g = settings.groups;
+  if (g.kind === 'neuron') return { kind: 'neuron' };
+  if (g.kind === 'random') return { kind: 'random', count: g.count };
+  const key = `${prepared.specialiseKey}|${g.iterations}`;
+  let changes = hooks.gainChangesCache?.get(key);
+  if (!changes) {
+    changes = adamGainChanges(prepared.network, prepared.params, prepared.specialiseTargets ?? prepared.targets, g.iterations, hooks.shouldStop);
+    hooks.gainChangesCache?.set(key, changes);
+  }
+  return { kind: 'explicit', labels: Array.from(specialisedGroups(changes, g.count, settings.seed + g.count)) };
+}
+
+/** Train one task on its prepared inputs (inputs.ts SweepInputs.prepare). */
+export function trainTask(settings: TaskSettings, prepared: PreparedTask, hooks: TaskRunHooks = {}): TaskOutcome {
+  const { network, params } = prepared;
+  const channels = network.readout.channels;
+  const targetCount = prepared.targets.length;
+  const bestOutputShape = targetCount === 1 ? (channels === 1 ? [params.nSamples] : [channels, params.nSamples]) : [targetCount, channels, params.nSamples];
+  const payload = { id: 'sweep-network', name: 'sweep network', n: network.n, nE: network.nE, W: network.W, x0: prepared.conditions[0], readout: network.readout, params };
+  const targets = prepared.targets.map((values, k) => ({ id: `target-${k}`, name: `target ${k + 1}`, channels, nSamples: params.nSamples, duration: params.duration, values }));
+  const every = Math.max(1, Math.floor(settings.trials / 100));
+  let best = Infinity;
+  const result = runTrainingTask(
+    {
+      network: payload,
+      targets,
+      initialConditions: prepared.conditions,
+      rule: settings.rule,
+      trials: settings.trials,
+      // the contract's defaults (a setting the sweep leaves out is the paper's value)
+      sigma: settings.sigma ?? 0.001,
+      alpha: settings.alpha ?? 0.3,
+      learningRate: settings.learningRate ?? 1e-2,
+      groups: taskGroups(settings, prepared, hooks),
+      seed: settings.seed,
+      sessions: 1,
+    },
+    contextWith({
+      shouldStop: () => hooks.shouldStop?.() ?? false,
+      point: (_session, trial, error) => {
+        if (error < best) best = error;
+        if (hooks.onProgress && trial > 0 && (trial % every === 0 || trial === settings.trials)) hooks.onProgress({ trial, trials: settings.trials, bestError: best });
+      },
+    }),
+  );
+  const session = result.sessions[0];
+  // the best gains' output, condition after condition (the task reports errors, not outputs)
+  const bestOutput = new Float64Array(targetCount * channels * params.nSamples);
+  prepared.conditions.forEach((x0, k) => {
+    bestOutput.set(runSimulationTask({ network: { ...payload, x0 }, gains: session.bestGains, target: null, includeRates: false }).output, k * channels * params.nSamples);
+  });
+  const labels = settings.groups.kind === 'neuron' ? null : Int32Array.from(result.groupLabels);
+  return {
+    errors: session.errorCurve,
+    bestGains: session.bestGains,
+    bestOutput,
+    bestOutputShape,
+    bestError: session.bestError,
+    bestTrial: session.bestTrial,
+    trialsDone: session.trialsRun,
+    stopped: result.partial,
+    groups: labels,
+    groupCount: labels ? Math.max(...labels) + 1 : network.n,
+    // Adam stops at a non-finite error; its curve then ends there
+    diverged: !Number.isFinite(session.errorCurve[session.errorCurve.length - 1]),
+  };
+}

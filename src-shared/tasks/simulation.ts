@@ -1,0 +1,96 @@
+/**
+ * Short computations the app runs on demand (on main's interactive thread): one simulation of a
+ * network with given gains (the output and, on request, the rates), and making a built W usable
+ * (Gramian initial conditions, model-spec §3, and an NNLS readout fit with gains 1, §2).
+ */
+import type { NetworkPayload, SimulateResponse, TargetPayload } from '../ipc/contract.js';
+import { Simulator, computeOutput, normalisedError } from '../model/dynamics.js';
+import { initialConditions } from '../model/gramian.js';
+import { fitReadout } from '../model/readoutFit.js';
+import { TaskError } from './context.js';
+import { modelNetwork, paramsForTarget } from './training.js';
+
+/** The largest rate matrix a simulation returns (n × samples floats): beyond it, refused up front. */
+export const MAX_SIMULATED_RATES = 25_000_000;
+
+export interface SimulationInput {
+  network: NetworkPayload;
+  gains: Float64Array | null;
+  target: TargetPayload | null;
+  includeRates: boolean;
+}
+
+export function runSimulationTask(input: SimulationInput): SimulateResponse {
+  const started = Date.now();
+  const network = input.network;
+  const n = network.n;
+  const gains = input.gains ?? new Float64Array(n).fill(1);
+  if (gains.length !== n) throw new TaskError('invalid-payload', `gains has ${gains.length} values for ${n} neurons`);
+  // a slow-variant target runs the network for its longer duration with the same step (§8)
+  const params = input.target ? paramsForTarget(network, input.target) : network.params;
+  if (n * params.nSamples > MAX_SIMULATED_RATES) {
+    throw new TaskError(
+      'invalid-payload',
+      `a simulation of ${n} neurons over ${params.nSamples} samples (${(n * params.nSamples).toExponential(2)} rates) is larger than GainLab simulates at once (${MAX_SIMULATED_RATES.toExponential(1)} rates); use fewer samples`,
+    );
+  }
+  const simulator = new Simulator(modelNetwork(network), params);
+  let rates: Float64Array;
+  try {
+    rates = simulator.run(gains).rates;
+  } finally {
+    simulator.dispose();
+  }
+  const channels = network.readout.channels;
+  const output = computeOutput(rates, params.nSamples, n, network.nE, network.readout);
+  const error = input.target ? normalisedError(output, input.target.values, channels, params.nSamples) : null;
+  return {
+    channels,
+    nSamples: params.nSamples,
+    output,
+    rates: input.includeRates ? new Float64Array(rates) : null,
+    error,
+    durationMs: Date.now() - started,
+  };
+}
+
+export interface PrepareNetworkInput {
+  W: Float64Array;
+  n: number;
+  nE: number;
+  initialConditions: number;
+  params: NetworkPayload['params'];
+  /** Channel-major target to fit the readout to, or null for no readout. */
+  fitTarget: { channels: number; values: Float64Array } | null;
+}
+
+export interface PreparedNetwork {
+  /** m × n, row k = initial condition k. */
+  initialConditions: Float64Array;
+  readout: { channels: number; weights: Float64Array; fitError: number } | null;
+}
+
+export function prepareNetworkTask(input: PrepareNetworkInput): PreparedNetwork {
+  const { W, n, nE, params } = input;
+  const x0s = initialConditions(W, n, input.initialConditions, nE);
+  if (!input.fitTarget) return { initialConditions: x0s, readout: null };
+  const { channels, values } = input.fitTarget;
+  if (values.length !== channels * params.nSamples) {
+    throw new TaskError('invalid-payload', `the target has ${values.length} values; the network's grid needs ${channels} × ${params.nSamples}`);
+  }
+  const x0 = x0s.subarray(0, n);
+  const placeholder = { channels, weights: new Float64Array(channels * (1 + nE)) };
+  const simulator = new Simulator({ n, nE, W, x0: new Float64Array(x0), readout: placeholder }, params);
+  let rates: Float64Array;
+  try {
+    rates = simulator.run(new Float64Array(n).fill(1)).rates;
+  } finally {
+    simulator.dispose();
+  }
+  const fit = fitReadout(rates, params.nSamples, n, nE, values, channels);
+  const output = computeOutput(rates, params.nSamples, n, nE, fit);
+  return {
+    initialConditions: x0s,
+    readout: { channels, weights: fit.weights, fitError: normalisedError(output, values, channels, params.nSamples) },
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * The training task: learn gains (or, by gradient, x0 / W / a rank-1 change) for one or several
+ * targets on a network — the one implementation behind the app's Train button, `gainlab train`,
+ * `gainlab run` of a recipe, sweeps and the experiment definitions.
+ *
+ * - Reward rule (model-spec §5): rewardRuleLockstep, every session advanced trial by trial
+ *   together; one batched pass over W per trial when that is faster (preferBatched: from a few
+ *   sessions on, with one target; a batched session gives the same bits as alone), else the
+ *   sessions' trials one after another on one evaluator (one target: TrialEvaluator;
+ *   several initial conditions, each with its own target: JointTrialEvaluator, E = Σ E_m).
+ *   Session k is seeded Rng.derive(seed, k).
+ * - Gradient (model-spec §6): Adam through the RK4 unroll (trainGradient), one deterministic session.
+ * - Groups (model-spec §7): random groups draw their labels from Rng(groups.seed ?? seed); explicit
+ *   labels are used as given (specialised groups are resolved to labels before the task).
+ */
+import type { GroupsSpec, NetworkPayload, TargetPayload, TrainingResult, TrainingSessionResult } from '../ipc/contract.js';
+import { preferBatched } from '../model/batchSimulator.js';
+import { TrialEvaluator } from '../model/dynamics.js';
+import { trainGradient } from '../model/gradient.js';
+import { neuronSpecificGroups, randomGroups } from '../model/groups.js';
+import type { Network } from '../model/network.js';
+import { stepLength, type DynamicsParams } from '../model/params.js';
+import { rewardRuleLockstep, type SessionEvaluation } from '../model/rewardRule.js';
+import { Rng } from '../model/rng.js';
+import { groupMeans } from '../primitives/learn.js';
+import { JointTrialEvaluator } from '../speed/jointEvaluator.js';
+import { TaskError, type TaskContext, quietContext } from './context.js';
+
+/** A training request with its network and targets as data. */
+export interface TrainingTaskInput {
+  network: NetworkPayload;
+  /** One target per initial condition; with several, errors are summed (model-spec §10). */
+  targets: TargetPayload[];
+  /** Initial condition per target (n entries each); default network.x0 for every target. */
+  initialConditions?: Float64Array[];
+  rule: 'reward' | 'gradient';
+  /** Reward rule: trials per session; gradient: Adam iterations. */
+  trials: number;
+  sigma: number;
+  alpha: number;
+  learningRate: number;
+  /** Groups as labels or a random draw (specialised groups are resolved to labels first). */
+  groups: GroupsSpec;
+  seed: number;
+  sessions: number;
+  initialGains?: Float64Array;
+  trainable?: 'gains' | 'x0' | 'W' | 'rank1';
+  /** The run's name (for logs and hosts; the numbers do not depend on it). */
+  label?: string;
+}
+
+export function modelNetwork(payload: Pick<NetworkPayload, 'n' | 'nE' | 'W' | 'x0' | 'readout'>, x0?: Float64Array): Network {
+  return { n: payload.n, nE: payload.nE, W: payload.W, x0: x0 ?? payload.x0, readout: payload.readout };
+}
+
+/** The group label of every neuron for a groups spec (model-spec §7). */
+export function groupLabelsOf(groups: GroupsSpec, n: number, seed: number): Int32Array {
+  if (groups.kind === 'neuron') return neuronSpecificGroups(n);
+  if (groups.kind === 'random') {
+    if (groups.count > n) throw new TaskError('invalid-payload', `cannot make ${groups.count} groups of ${n} neurons`);
+    return randomGroups(n, groups.count, new Rng(groups.seed ?? seed));
+  }
+  if (groups.kind === 'specialised') throw new TaskError('invalid-payload', 'specialised groups are resolved to labels before a task starts');
+  if (groups.labels.length !== n) throw new TaskError('invalid-payload', `groups has ${groups.labels.length} labels for ${n} neurons`);
+  return Int32Array.from(groups.labels);
+}
+
+/**
+ * The dynamics parameters for running `network` against `target`. A target on the network's own
+ * grid uses the network's parameters; a longer target with the same step length (a slow variant,
+ * model-spec §8) runs the network for the target's duration with that step. Anything else is refused.
+ */
+export function paramsForTarget(network: Pick<NetworkPayload, 'params' | 'readout'>, target: Pick<TargetPayload, 'name' | 'channels' | 'nSamples' | 'duration'>): DynamicsParams {
+  const params = network.params;
+  const mismatch = () =>
+    new TaskError(
+      'invalid-payload',
+      `target "${target.name}" has ${target.channels} channel(s) × ${target.nSamples} samples over ${target.duration} ms; the network reads out ${network.readout.channels} channel(s) with a ${stepLength(params)} ms step`,
+    );
+  if (target.channels !== network.readout.channels) throw mismatch();
+  if (target.nSamples === params.nSamples && target.duration === params.duration) return params;
+  const targetStep = target.duration / (target.nSamples - 1);
+  if (Math.abs(targetStep - stepLength(params)) > 1e-9 * stepLength(params)) throw mismatch();
+  return { ...params, duration: target.duration, nSamples: target.nSamples };
+}
+
+/** About 40 gain snapshots per session over a run (plus the first and the last trial). */
+export function snapshotInterval(trials: number): number {
+  return Math.max(1, Math.floor(trials / 40));
+}
+
+/** How the reward rule's trials are evaluated for this input (see the header). */
+function sessionEvaluation(input: TrainingTaskInput, sessions: number): { evaluation: SessionEvaluation; dispose(): void } {
+  const network = input.network;
+  const params = input.targets.map((target) => paramsForTarget(network, target));
+  const x0Of = (index: number) => input.initialConditions?.[index] ?? network.x0;
+  if (input.targets.length === 1) {
+    // lockstep through one batched pass when it is faster (a batched session has the same bits as alone)
+    if (preferBatched(network.n, sessions)) {
+      return { evaluation: { kind: 'batch', network: modelNetwork(network, x0Of(0)), params: params[0], target: input.targets[0].values }, dispose: () => undefined };
+    }
+    const evaluator = new TrialEvaluator(modelNetwork(network, x0Of(0)), params[0], input.targets[0].values);
+    return { evaluation: { kind: 'each', evaluator }, dispose: () => evaluator.dispose() };
+  }
+  if (params.some((p) => p.nSamples !== params[0].nSamples || p.duration !== params[0].duration)) {
+    throw new TaskError('invalid-payload', 'learning jointly over several initial conditions needs their targets on one time grid');
+  }
+  const joint = new JointTrialEvaluator(
+    modelNetwork(network),
+    params[0],
+    input.targets.map((target, m) => ({ x0: x0Of(m), target: target.values })),
+  );
+  return { evaluation: { kind: 'each', evaluator: joint }, dispose: () => joint.dispose?.() };
+}
+
+function bestSessionOf(sessions: readonly TrainingSessionResult[]): number {
+  let best = 0;
+  for (let k = 1; k < sessions.length; k++) if (sessions[k].bestError < sessions[best].bestError) best = k;
+  return best;
+}
+
+function runReward(input: TrainingTaskInput, labels: Int32Array, ctx: TaskContext): TrainingResult {
+  const K = input.sessions;
+  ctx.progress(0, input.trials * K);
+  const { evaluation, dispose } = sessionEvaluation(input, K);
+  const every = snapshotInterval(input.trials);
+  let done = 0;
+  try {
+    const result = rewardRuleLockstep(
+      evaluation,
+      { sessions: K, trials: input.trials, sigma: input.sigma, alpha: input.alpha, groups: labels, initialGains: input.initialGains, seed: input.seed },
+      {
+        shouldStop: () => ctx.shouldStop(),
+        sessionStopRequested: (k) => ctx.sessionStopRequested(k),
+        onTrial: (k, trial, error, gains) => {
+          if (trial === 0 || trial % every === 0 || trial === input.trials) ctx.snapshot(k, trial, gains);
+          ctx.point(k, trial, error);
+          if (trial > 0) ctx.progress(++done);
+        },
+      },
+    );
+    const sessions: TrainingSessionResult[] = result.sessions.map((session, k) => ({
+      session: k,
+      seed: session.seed,
+      bestGains: session.bestGains,
+      bestError: session.bestError,
+      bestTrial: session.bestTrial,
+      errorCurve: session.errors,
+      trialsRun: session.trialsDone,
+    }));
+    return {
+      kind: 'training',
+      rule: 'reward',
+      initialError: result.sessions[0].errors[0],
+      sessions,
+      bestSession: result.bestSession,
+      groupLabels: Array.from(labels),
+      partial: result.stopped,
+    };
+  } finally {
+    // kernels may hold native/wasm memory; a long-lived worker thread must give it back
+    dispose();
+  }
+}
+
+/**
+ * Grouped gradient training learns one gain per group, so starting gains (e.g. a primitive
+ * combination to refine) enter as their group means. A combination of patterns learned with the
+ * same groups is constant within each group, so nothing is lost; gains that vary inside a group
+ * cannot be represented and are refused rather than silently averaged.
+ */
+export function startingGroupGains(initialGains: Float64Array | undefined, labels: Int32Array): Float64Array | undefined {
+  if (!initialGains) return undefined;
+  if (initialGains.length !== labels.length) {
+    throw new TaskError('invalid-payload', `initialGains has ${initialGains.length} values for ${labels.length} neurons`);
+  }
+  const means = groupMeans(initialGains, labels);
+  for (let i = 0; i < labels.length; i++) {
+    const spread = Math.abs(initialGains[i] - means[labels[i]]);
+    if (spread > 1e-9 * Math.max(1, Math.abs(means[labels[i]]))) {
+      throw new TaskError(
+        'invalid-payload',
+        `the starting gains differ within modulatory group ${labels[i] + 1} (neuron ${i + 1}); train with one gain per neuron or with the groups the gains were learned with`,
+      );
+    }
+  }
+  return means;
+}
+
+function runGradient(input: TrainingTaskInput, labels: Int32Array, ctx: TaskContext): TrainingResult {
+  if (input.targets.length !== 1) {
+    throw new TaskError('invalid-payload', 'gradient training takes one target movement (several initial conditions are for the reward rule)');
+  }
+  const network = input.network;
+  const target = input.targets[0];
+  const trainable = input.trainable ?? 'gains';
+  const neuronSpecific = input.groups.kind === 'neuron';
+  const onGains = trainable === 'gains';
+  const every = snapshotInterval(input.trials);
+  ctx.progress(0, input.trials);
+  const result = trainGradient(
+    {
+      network: modelNetwork(network, input.initialConditions?.[0]),
+      params: paramsForTarget(network, target),
+      target: target.values,
+      trainable,
+      // groups shape the gains only; x0 / W / rank1 training keeps the (initial) gains fixed
+      groups: neuronSpecific || !onGains ? undefined : labels,
+      gains: neuronSpecific || !onGains ? input.initialGains : startingGroupGains(input.initialGains, labels),
+      iterations: input.trials,
+      lr: input.learningRate,
+      // the rank-1 v starts random: the run's seed makes it reproducible
+      seed: input.seed,
+      progressEvery: 1,
+    },
+    (p) => {
+      ctx.progress(p.iteration);
+      ctx.point(0, p.iteration, p.error);
+      // gain snapshots of gradient runs on the gains, as the reward rule sends them
+      if (onGains && p.gains && (p.iteration % every === 0 || p.iteration === input.trials)) ctx.snapshot(0, p.iteration, p.gains());
+    },
+    () => ctx.shouldStop(),
+  );
+  const session: TrainingSessionResult = {
+    session: 0,
+    seed: result.seed,
+    bestGains: result.gains,
+    bestError: result.bestError,
+    bestTrial: result.bestIteration,
+    errorCurve: result.errors,
+    trialsRun: result.iterations,
+    ...(onGains ? {} : { bestParameters: result.bestParameters }),
+  };
+  return {
+    kind: 'training',
+    rule: 'gradient',
+    trainable,
+    initialError: result.errors[0],
+    sessions: [session],
+    bestSession: bestSessionOf([session]),
+    groupLabels: Array.from(labels),
+    partial: result.stopped,
+  };
+}
+
+/** Run a training (see the header). Throws TaskError for inputs a user can fix. */
+export function runTrainingTask(input: TrainingTaskInput, ctx: TaskContext = quietContext): TrainingResult {
+  const labels = groupLabelsOf(input.groups, input.network.n, input.seed);
+  if (input.initialGains && input.initialGains.length !== input.network.n) {
+    throw new TaskError('invalid-payload', `initialGains has ${input.initialGains.length} values for ${input.network.n} neurons`);
+  }
+  return input.rule === 'gradient' ? runGradient(input, labels, ctx) : runReward(input, labels, ctx);
+}

@@ -1,0 +1,208 @@
+/**
+ * The threaded kernels (src-shared/model/kernels/wasmKernel.ts 'wasm-threads', the batch with
+ * helper threads) and their Node host (src-main/worker/kernelThread.ts): the same bits as the
+ * one-thread kernels whatever the number of threads, with the helpers really computing part of
+ * every trial; helper threads reused after dispose; the per-trial thread choice.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { BatchSimulator } from '../../src-shared/model/batchSimulator.js';
+import { simulateReference } from '../../src-shared/model/dynamics.js';
+import { createKernel } from '../../src-shared/model/kernels/index.js';
+import { ThreadSchedule } from '../../src-shared/model/kernels/threads.js';
+import type { TrialKernel } from '../../src-shared/model/kernels/types.js';
+import type { Network } from '../../src-shared/model/network.js';
+import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
+import { Rng } from '../../src-shared/model/rng.js';
+import { sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
+import { createNodeKernelThreads, type NodeKernelThreads } from '../../src-main/worker/kernelThread.js';
+import { randomNetwork } from '../helpers/randomNetwork.js';
+import { hasReference, loadReferenceArray } from '../helpers/reference.js';
+
+const hosts: NodeKernelThreads[] = [];
+function host(helpers: number, maxWorkers?: number): NodeKernelThreads {
+  const created = createNodeKernelThreads({ helpers, maxWorkers });
+  hosts.push(created);
+  return created;
+}
+afterAll(async () => {
+  await Promise.all(hosts.map((h) => h.close()));
+});
+
+/** The published network when present, else an SOC-like random one of the same size. */
+function network200(): Network {
+  if (hasReference) {
+    return {
+      n: 200,
+      nE: 100,
+      W: loadReferenceArray('W').data,
+      x0: loadReferenceArray('x0').data,
+      readout: { channels: 1, weights: loadReferenceArray('readout').data },
+    };
+  }
+  return randomNetwork(200, 100, 2018, 1, true);
+}
+
+/** Run trials until the helpers have computed chunks (they join asynchronously), at most ~20 s. */
+function runUntilHelpersJoin(run: () => void, helperChunks: () => number): void {
+  const deadline = Date.now() + 20_000;
+  run();
+  while (helperChunks() === 0 && Date.now() < deadline) run();
+  expect(helperChunks(), 'the helper threads never computed a chunk').toBeGreaterThan(0);
+}
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+describe.skipIf(!sharedDynamicsAvailable())('threaded trial kernel', () => {
+  it('gives the bits of the one-thread kernel on 2, 3 and 4 threads, with the helpers computing chunks', () => {
+    const network = network200();
+    const params = DEFAULT_DYNAMICS;
+    const rng = new Rng(11);
+    const oneThread = createKernel('wasm-pairs', network, params);
+    for (const helpers of [1, 2, 3]) {
+      const kernel = createKernel('wasm-threads', network, params, { threads: host(helpers) });
+      kernel.schedule!.force = 'team';
+      const states = new Float64Array(params.nSamples * network.n);
+      runUntilHelpersJoin(
+        () => kernel.run(network.x0.map(() => 1), network.x0, null, states),
+        () => kernel.helperChunks!(),
+      );
+      const before = kernel.helperChunks!();
+      for (let trial = 0; trial < 4; trial++) {
+        const gains = Float64Array.from({ length: network.n }, () => 1 + 0.3 * rng.normal());
+        const x0 = network.x0.map((v) => v + rng.normal());
+        const expectedStates = new Float64Array(states.length);
+        const expectedRates = oneThread.run(gains, x0, new Float64Array(states.length), expectedStates);
+        const rates = kernel.run(gains, x0, new Float64Array(states.length), states);
+        expect(sameBits(states, expectedStates), `${helpers} helpers, trial ${trial}`).toBe(true);
+        expect(sameBits(rates, expectedRates), `${helpers} helpers, trial ${trial}`).toBe(true);
+      }
+      // the helpers kept working on these trials (not only on the first ones)
+      expect(kernel.helperChunks!()).toBeGreaterThan(before);
+      // and the result is the model's: within 1e-12 of the exact reference
+      const gains = Float64Array.from({ length: network.n }, () => 1.1);
+      const ref = simulateReference(network.W, network.n, network.x0, gains, params);
+      kernel.run(gains, network.x0, null, states);
+      let worst = 0;
+      let scale = 0;
+      for (let i = 0; i < states.length; i++) {
+        worst = Math.max(worst, Math.abs(states[i] - ref.states[i]));
+        scale = Math.max(scale, Math.abs(ref.states[i]));
+      }
+      expect(worst / scale).toBeLessThan(1e-12);
+      kernel.dispose!();
+    }
+  });
+
+  it('handles networks with fewer row pairs than chunks, odd n and the linear gain function', () => {
+    for (const [n, nE] of [
+      [5, 2],
+      [1, 1],
+      [13, 7],
+    ] as const) {
+      const network = randomNetwork(n, nE, n);
+      for (const gainFunction of ['tanh', 'linear'] as const) {
+        const params: DynamicsParams = { ...DEFAULT_DYNAMICS, nSamples: 30, gainFunction, tau: gainFunction === 'linear' ? 400 : 200 };
+        const gains = Float64Array.from({ length: n }, (_, i) => 0.7 + 0.04 * i);
+        const expected = new Float64Array(30 * n);
+        createKernel('wasm-pairs', network, params).run(gains, network.x0, null, expected);
+        const kernel = createKernel('wasm-threads', network, params, { threads: host(3) });
+        kernel.schedule!.force = 'team';
+        const states = new Float64Array(30 * n);
+        for (let trial = 0; trial < 5; trial++) {
+          kernel.run(gains, network.x0, null, states);
+          expect(sameBits(states, expected), `n=${n} ${gainFunction} trial ${trial}`).toBe(true);
+        }
+        kernel.dispose!();
+      }
+    }
+  });
+
+  it('gives its helper threads back on dispose (the next kernel reuses them) and runs alone when none are free', async () => {
+    const network = network200();
+    const threads = host(1);
+    const first = createKernel('wasm-threads', network, DEFAULT_DYNAMICS, { threads });
+    first.schedule!.force = 'team';
+    runUntilHelpersJoin(
+      () => first.run(network.x0.map(() => 1), network.x0, null, null),
+      () => first.helperChunks!(),
+    );
+    first.dispose!();
+    expect(threads.started).toBe(1);
+    // the helper leaves its loop (asynchronously); then a new kernel takes the same thread
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = createKernel('wasm-threads', network, DEFAULT_DYNAMICS, { threads });
+    second.schedule!.force = 'team';
+    runUntilHelpersJoin(
+      () => second.run(network.x0.map(() => 1), network.x0, null, null),
+      () => second.helperChunks!(),
+    );
+    expect(threads.started).toBe(1);
+    second.dispose!();
+    // a host with no threads to give: the kernel computes everything itself, same bits
+    const none = createKernel('wasm-threads', network, DEFAULT_DYNAMICS, { threads: host(1, 0) });
+    none.schedule!.force = 'team';
+    const states = new Float64Array(DEFAULT_DYNAMICS.nSamples * network.n);
+    const expected = new Float64Array(states.length);
+    const gains = network.x0.map(() => 0.9);
+    none.run(gains, network.x0, null, states);
+    createKernel('wasm-pairs', network, DEFAULT_DYNAMICS).run(gains, network.x0, null, expected);
+    expect(sameBits(states, expected)).toBe(true);
+    expect(none.helperChunks!()).toBe(0);
+  });
+});
+
+describe.skipIf(!sharedDynamicsAvailable())('batch with helper threads', () => {
+  it('gives the bits of the one-thread batch and of each session run alone', () => {
+    const network = network200();
+    const rng = new Rng(3);
+    const K = 7;
+    const gains = Array.from({ length: K }, () => Float64Array.from({ length: network.n }, () => 1 + 0.2 * rng.normal()));
+    const x0s = gains.map(() => network.x0.map((v) => v + rng.normal()));
+    const oneThread = new BatchSimulator(network, DEFAULT_DYNAMICS, K, { keepStates: true, threads: null });
+    oneThread.run(gains, x0s);
+    const threaded = new BatchSimulator(network, DEFAULT_DYNAMICS, K, { keepStates: true, threads: host(1) });
+    threaded.threadSchedule!.force = 'team';
+    runUntilHelpersJoin(
+      () => threaded.run(gains, x0s),
+      () => threaded.helperChunks(),
+    );
+    const alone: TrialKernel = createKernel('wasm-pairs', network, DEFAULT_DYNAMICS);
+    const states = new Float64Array(DEFAULT_DYNAMICS.nSamples * network.n);
+    for (let s = 0; s < K; s++) {
+      expect(sameBits(threaded.states(s), oneThread.states(s)), `session ${s}`).toBe(true);
+      expect(sameBits(threaded.output(s), oneThread.output(s)), `session ${s}`).toBe(true);
+      alone.run(gains[s], x0s[s], null, states);
+      expect(sameBits(threaded.states(s), states), `session ${s} alone`).toBe(true);
+    }
+    threaded.dispose();
+  });
+});
+
+describe('ThreadSchedule', () => {
+  it('uses the faster way, re-checks the other every 16 trials, and follows a change', () => {
+    let time = 0;
+    const schedule = new ThreadSchedule(16, () => time);
+    let cost = { team: 1, solo: 2 };
+    const choices: boolean[] = [];
+    const trial = () => {
+      const team = schedule.next();
+      choices.push(team);
+      time += team ? cost.team : cost.solo;
+      schedule.done();
+    };
+    for (let t = 0; t < 64; t++) trial();
+    // first one of each, then team, with solo tried again on every 16th trial
+    expect(choices.slice(0, 2)).toEqual([true, false]);
+    expect(choices.slice(2).filter((team) => !team).length).toBe(4);
+    // the machine gets busy: helpers cost more than they give
+    cost = { team: 3, solo: 2 };
+    choices.length = 0;
+    for (let t = 0; t < 64; t++) trial();
+    expect(choices.slice(-32).filter((team) => team).length).toBeLessThanOrEqual(2);
+    schedule.force = 'team';
+    trial();
+    expect(choices[choices.length - 1]).toBe(true);
+  });
+});
