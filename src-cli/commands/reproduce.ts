@@ -9,6 +9,7 @@
  * reference/stroud2018 under the working directory; without it the claims about the published
  * network are "not run" and the other parts use GainLab's own networks.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,6 +62,17 @@ function findPublished(io: CliIo, given: string | undefined): { dir: string; dat
   return null;
 }
 
+/** "GainLab 0.1.0 (commit abc1234)" when run from a git checkout, else the version alone. */
+export function versionLine(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim() !== '';
+    return `GainLab ${GAINLAB_VERSION} (commit ${commit}${dirty ? ', with local changes' : ''})`;
+  } catch {
+    return `GainLab ${GAINLAB_VERSION}`;
+  }
+}
+
 export function machineLine(): string {
   const cpus = os.cpus();
   return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB`;
@@ -84,7 +96,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     seed: o.seed as number,
     published: published?.data ?? null,
     store: directoryStore(outDir),
-    environment: { version: `GainLab ${GAINLAB_VERSION}`, machine: machineLine(), runtime: `Node ${process.version} (${process.platform} ${process.arch})` },
+    environment: { version: versionLine(), machine: machineLine(), runtime: `Node ${process.version} (${process.platform} ${process.arch})` },
     renderSvg: (figure) => renderFigureSvg(figure),
     onProgress: (p) => {
       const now = Date.now();

@@ -92,7 +92,7 @@ export function reportHtml(input: ReportInput): string {
       const figures = part.figures.map((f) => `<div class="fig" title="${escapeHtml(f.title)}">${inlineSvg(f.svg)}</div>`).join('\n');
       return `<section class="part" id="part-${escapeHtml(id)}"><h3>${escapeHtml(part.title)}</h3>
 ${setupHtml(part)}
-<p class="meta">Seed ${part.seed} · ${part.status === 'done' ? `run time ${duration(part.elapsedMs)} · finished ${escapeHtml(part.finishedAt)}` : 'not run'}</p>
+<p class="meta">Seed ${part.seed} · ${part.status === 'done' ? `run time ${duration(part.elapsedMs)} · finished ${escapeHtml(part.finishedAt)}${part.version ? ` · ${escapeHtml(part.version)}` : ''}` : 'not run'}</p>
 <details><summary>Settings</summary><pre>${escapeHtml(JSON.stringify(part.settings, null, 1))}</pre></details>
 <details><summary>Summary numbers</summary><pre>${escapeHtml(JSON.stringify(part.summary, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1))}</pre></details>
 <div class="figs">${figures}</div></section>`;
@@ -109,7 +109,7 @@ ${setupHtml(part)}
 <table class="meta">
 <tr><td>Mode</td><td>${input.mode === 'full' ? 'full — the paper’s set-up, except the reductions each part lists' : 'quick — small networks and few trials: verdicts show the pipeline, not the paper'}</td></tr>
 <tr><td>Seed</td><td>${input.seed}</td></tr>
-<tr><td>GainLab</td><td>${escapeHtml(input.environment.version)}</td></tr>
+<tr><td>GainLab</td><td>${escapeHtml(input.environment.version)} wrote this report; parts computed by ${escapeHtml([...new Set(input.parts.map((p) => p.version ?? 'a build that did not record its version'))].join('; ') || '—')}</td></tr>
 <tr><td>Machine</td><td>${escapeHtml(input.environment.machine)}</td></tr>
 <tr><td>Runtime</td><td>${escapeHtml(input.environment.runtime)}</td></tr>
 <tr><td>Generated</td><td>${escapeHtml(input.generatedAt)}</td></tr>

@@ -162,6 +162,7 @@ export function runReproduction(options: ReproductionOptions): ReproductionResul
         figures: out.figures.map((f) => ({ name: f.name, title: f.title, svg: options.renderSvg(reportFigure(f)) })),
         elapsedMs: now() - partStarted,
         finishedAt: new Date(now()).toISOString(),
+        version: options.environment.version,
       };
     }
     store.write(name, encodeValue(stored));

@@ -43,6 +43,8 @@ export interface StoredPart {
   figures: Array<{ name: string; title: string; svg: string }>;
   elapsedMs: number;
   finishedAt: string;
+  /** The GainLab version that computed the part (a resumed run may mix builds; absent in older stores). */
+  version?: string;
 }
 
 export interface EvaluatedClaim extends Omit<Claim, 'evaluate'>, ClaimOutcome {}
