@@ -71,6 +71,27 @@ test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, al
   expect(summary.files).toEqual(expect.arrayContaining(names));
   expect(Object.keys(summary.finalErrors)).toEqual(['gains', 'x0', 'W', 'rank1']);
 
+  // the result says how its set-up departs from the paper's and which GainLab definitions it rests on
+  await expect(page.getByTestId('experiment-result-setup')).toContainText('Departs from the paper’s set-up');
+  await expect(page.getByTestId('experiment-result-setup')).toContainText('targets 3 (paper 10)');
+  const badge = page.getByTestId('experiment-definitions').getByTestId('definition-badge').first();
+  await badge.hover();
+  await expect(badge.getByRole('tooltip')).toBeVisible();
+  await expect(badge.getByRole('tooltip')).toContainText('Why:');
+  // a setting the definition takes, checked in the form: a bad value blocks Run
+  const iterations = page.getByTestId('experiment-overrides').locator('[data-setting="iterations"] input');
+  await expect(iterations).toHaveAttribute('placeholder', '30');
+  await iterations.fill('0');
+  await expect(page.getByTestId('experiment-overrides-problem')).toBeVisible();
+  await expect(page.getByTestId('experiment-run')).toBeDisabled();
+  await iterations.fill('');
+  await expect(page.getByTestId('experiment-run')).toBeEnabled();
+  // the reproduction report has its own entry
+  await page.getByTestId('experiment-item-report').click();
+  await expect(page.getByTestId('reproduction-report')).toContainText('claim by claim');
+  await expect(page.getByTestId('report-run')).toBeEnabled();
+  await page.getByTestId('experiment-item-supp1f').click();
+
   // back and forth: the workspace comes back, and the result is still there
   await page.getByRole('button', { name: 'Back to the workspace' }).click();
   await expect(page.getByTestId('workspace')).toBeVisible();
@@ -89,12 +110,12 @@ test('a running experiment cancels cleanly and keeps its partial figures', async
   await page.getByTestId('experiment-run').click();
   const progress = page.getByTestId('experiment-progress');
   // cancel once the group-count conditions are learning (past the specialising step)
-  await expect(progress).toContainText('G = ', { timeout: 60_000 });
+  await expect(progress).toContainText('groups: ', { timeout: 60_000 });
   await page.getByTestId('experiment-cancel').click();
   await expect(progress).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
   const result = page.getByTestId('experiment-result');
   await expect(result).toContainText('cancelled: partial result');
-  await expect(result.locator('[data-plot-id="supp2ab_error_curves"]')).toBeVisible();
+  await expect(result.locator('[data-plot-id="supp2a_error_curves"]')).toBeVisible();
   await expect(page.getByTestId('experiment-run')).toBeEnabled();
   expect(pageErrors).toEqual([]);
 });

@@ -11,6 +11,9 @@ import path from 'node:path';
 import { encodeNpy, NpyError, parseNpy } from '../src-shared/model/npy.js';
 import { validateNetwork, type Network, type Readout } from '../src-shared/model/network.js';
 
+/** The version `gainlab --version` prints and reports record. */
+export const GAINLAB_VERSION = '0.1.0';
+
 export interface CliStream {
   write(text: string): unknown;
   isTTY?: boolean;

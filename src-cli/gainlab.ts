@@ -11,7 +11,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { CliError, type CliIo } from './cliSupport.js';
+import { CliError, GAINLAB_VERSION, type CliIo } from './cliSupport.js';
 import { COMMANDS } from './commands/index.js';
 import { setCliEntry } from './sweep/entry.js';
 
@@ -20,7 +20,7 @@ setCliEntry(import.meta.url);
 
 export type { CliIo } from './cliSupport.js';
 
-const VERSION = '0.1.0';
+const VERSION = GAINLAB_VERSION;
 
 export function generalUsage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

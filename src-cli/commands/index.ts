@@ -36,7 +36,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: () => import('./train.js'),
   },
   run: { summary: 'repeat a training run from its exported recipe, bit for bit', load: () => import('./run.js') },
-  experiment: { summary: 'run a paper experiment: fig1, supp1f, supp2, fig4, supp3, fig6, supp5, fig8 (--out DIR [--quick])', owner: 'the analyses part (src-cli/commands/experiment.ts; fig4…fig8 delegate to experimentPrimitives.ts)', load: () => import('./experiment.js') },
+  experiment: { summary: "run a paper experiment at the paper's set-up: fig1, supp1f, supp2, fig4, supp3, fig6, supp5, fig8 (--out DIR [--quick] [settings])", owner: 'the analyses part (src-cli/commands/experiment.ts)', load: () => import('./experiment.js') },
+  reproduce: { summary: 'reproduce the paper claim by claim: one self-contained DIR/report.html (--out DIR [--quick | --full])', owner: 'the analyses part (src-cli/commands/reproduce.ts)', load: () => import('./reproduce.js') },
   sweep: {
     summary: 'parameter sweeps here or on SLURM: plan, run, slurm, status, resubmit, collect (NAME.sweep.json)',
     load: () => import('./sweep.js'),

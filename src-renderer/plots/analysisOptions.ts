@@ -110,7 +110,11 @@ export function gainDistributionPlot(a: RunAnalysis): AnalysisPlot {
   return {
     id: 'gain-distribution',
     title: 'Gain distribution',
-    caption: `All ${total.toLocaleString('en-US')} trained gains; fitted normal μ = ${fmt(mean, 4)}, σ = ${fmt(sd, 3)}.`,
+    caption:
+      `All ${total.toLocaleString('en-US')} trained gains; fitted normal μ = ${fmt(mean, 4)}, σ = ${fmt(sd, 3)}.` +
+      (a.gainPositivity.totalNegative > 0
+        ? ` Warning: ${a.gainPositivity.totalNegative} trained gain(s) are negative (smallest ${fmt(a.gainPositivity.minGain, 3)}): those neurons' response is flipped (GainLab definition 'gain-positivity').`
+        : ' All gains are non-negative.'),
     option,
     csv: csvTable(['bin_from', 'bin_to', 'count', 'density', 'normal_pdf_at_centre'], h.counts.map((c, k) => [h.edges[k], h.edges[k + 1], c, density[k], sd > 0 ? normalPdf(centres[k], mean, sd) : 0])),
   };
@@ -130,8 +134,10 @@ export function rateHeatmapPlot(a: RunAnalysis, which: 'before' | 'after'): Anal
   };
 }
 
-export function correlationMatrixPlot(a: RunAnalysis, which: 'before' | 'after'): AnalysisPlot {
-  const matrix = which === 'before' ? a.correlationBefore : a.correlationAfter;
+/** Supp. Fig. 1b: neuron-by-neuron correlations with the starting gains (which = -1) or trained pattern `which` (same neuron order). */
+export function correlationMatrixPlot(a: RunAnalysis, which: number): AnalysisPlot {
+  const pattern = which >= 0 ? a.correlationPatterns[which] : null;
+  const matrix = pattern ? pattern.matrix : a.correlationBefore;
   const data: [number, number, number][] = [];
   for (let i = 0; i < a.n; i++) for (let j = 0; j < a.n; j++) data.push([j, i, matrix[i * a.n + j]]);
   const labels = Array.from({ length: a.n }, (_, i) => String(i + 1));
@@ -149,8 +155,8 @@ export function correlationMatrixPlot(a: RunAnalysis, which: 'before' | 'after')
   const rows: Array<Array<number>> = [];
   for (let i = 0; i < a.n; i++) rows.push([i + 1, ...Array.from(matrix.subarray(i * a.n, (i + 1) * a.n))]);
   return {
-    id: `correlations-${which}`,
-    title: `Neuron correlations ${which}`,
+    id: pattern ? `correlations-pattern-${which + 1}` : 'correlations-before',
+    title: pattern ? `Neuron correlations, trained pattern of session ${pattern.session + 1}` : 'Neuron correlations before',
     caption: `Pairwise Pearson r of the rates over time; mean |r| off the diagonal ${fmt(offDiagonal)}.`,
     option,
     csv: csvTable(['neuron', ...labels.map((l) => `neuron_${l}`)], rows),
@@ -221,14 +227,84 @@ export function rateTargetPlot(a: RunAnalysis): AnalysisPlot {
       { name: 'after', type: 'scatter', data: neurons.map((i) => [i, a.rateTargetAfter[i - 1]]), symbolSize: 4, itemStyle: { color: AFTER } },
     ],
   };
-  const mb = a.meanAbsRateTargetBefore;
-  const ma = a.meanAbsRateTargetAfter;
+  const ma = a.meanRateTargetAfter;
+  const meanAfter = ma.length ? ma.reduce((x, y) => x + y, 0) / ma.length : NaN;
   return {
     id: 'rate-target',
     title: 'Rate–target correlation per neuron',
-    caption: `Mean |r| over neurons ${fmt(mb[0] ?? NaN)} before; after, per session, median ${fmt([...ma].sort((x, y) => x - y)[Math.floor(ma.length / 2)] ?? NaN)}. Paired one-sided Wilcoxon signed-rank (after > before, ${w.n} sessions): W+ = ${w.wPlus}, p = ${fmt(w.p, 2)}${w.exact ? ' (exact)' : ''}.`,
+    caption: `Mean Pearson r over neurons ${fmt(a.meanRateTargetBefore)} before; after, mean over ${ma.length} sessions ${fmt(meanAfter)}. Paired one-sided Wilcoxon signed-rank (after > before, ${w.nUsed} sessions): W+ = ${w.tPlus}, p = ${fmt(w.pValue, 2)}${w.method === 'exact' ? ' (exact)' : ''}.`,
     option,
     csv: csvTable(['neuron', 'r_before', 'r_after_best_session'], neurons.map((i) => [i, a.rateTargetBefore[i - 1], a.rateTargetAfter[i - 1]])),
+  };
+}
+
+/** Supp. Fig. 1a: the largest real part of the spectrum of W·diag(g), starting gains vs every session's trained gains. */
+export function abscissaPlot(a: RunAnalysis): AnalysisPlot {
+  const sessions = a.abscissaAfter.map((_, k) => k + 1);
+  const option: EChartsCoreOption = {
+    animation: false,
+    grid: { left: 56, right: 16, top: 30, bottom: 40 },
+    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'axis' },
+    xAxis: valueAxis('session', { min: 0.5, max: sessions.length + 0.5, scale: false, minInterval: 1 }),
+    yAxis: valueAxis('max Re λ(W·diag(g))', { nameGap: 40 }),
+    series: [
+      { name: 'before', type: 'line', data: sessions.map((s) => [s, a.abscissaBefore]), lineStyle: { color: BEFORE, type: 'dashed' }, itemStyle: { color: BEFORE }, symbol: 'none' },
+      { name: 'trained', type: 'scatter', data: sessions.map((s, k) => [s, a.abscissaAfter[k]]), symbolSize: 7, itemStyle: { color: AFTER } },
+    ],
+  };
+  const mean = a.abscissaAfter.reduce((x, y) => x + y, 0) / Math.max(1, a.abscissaAfter.length);
+  return {
+    id: 'spectral-abscissa',
+    title: 'Largest real part of W·diag(g)',
+    caption: `${fmt(a.abscissaBefore)} with the starting gains; ${fmt(mean)} on average after training (${a.abscissaAfter.length} sessions).`,
+    option,
+    csv: csvTable(['session', 'max_re_start', 'max_re_trained'], sessions.map((s, k) => [s, a.abscissaBefore, a.abscissaAfter[k]])),
+  };
+}
+
+/** Supp. Fig. 1e bottom right: change of each neuron's rate–target correlation, best session. */
+export function rateTargetChangePlot(a: RunAnalysis): AnalysisPlot {
+  const order = Array.from(a.rateTargetChange, (_, i) => i).sort((x, y) => a.rateTargetChange[x] - a.rateTargetChange[y]);
+  const option: EChartsCoreOption = {
+    animation: false,
+    grid: { left: 56, right: 16, top: 20, bottom: 40 },
+    tooltip: { trigger: 'axis' },
+    xAxis: valueAxis('neurons, ordered by change', { min: 1, max: a.n, scale: false }),
+    yAxis: valueAxis('Δ corr(rate, target)', { nameGap: 40 }),
+    series: [{ name: 'change', type: 'bar', data: order.map((i, rank) => [rank + 1, a.rateTargetChange[i]]), itemStyle: { color: AFTER }, barWidth: '80%' }],
+  };
+  return {
+    id: 'rate-target-change',
+    title: 'Change of each neuron’s correlation with the target',
+    caption: `r after − r before for session ${a.bestSession + 1} (the best), neurons sorted by the change.`,
+    option,
+    csv: csvTable(['neuron', 'r_before', 'r_after', 'change'], Array.from(a.rateTargetChange, (c, i) => [i + 1, a.rateTargetBefore[i], a.rateTargetAfter[i], c])),
+  };
+}
+
+/** Supp. Fig. 1e top right: the neuron whose rate changes most. */
+export function exampleNeuronPlot(a: RunAnalysis): AnalysisPlot {
+  const e = a.exampleNeuron;
+  const t = (k: number) => (k * a.duration) / (a.nSamples - 1);
+  const option: EChartsCoreOption = {
+    animation: false,
+    grid: { left: 56, right: 16, top: 30, bottom: 40 },
+    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'axis' },
+    xAxis: valueAxis('time (ms)', { min: 0, max: a.duration, scale: false }),
+    yAxis: valueAxis('rate − baseline (Hz)', { nameGap: 40 }),
+    series: [
+      { name: 'before', type: 'line', data: Array.from(e.rateBefore, (v, k) => [t(k), v]), symbol: 'none', lineStyle: { color: BEFORE, width: 1.5 }, itemStyle: { color: BEFORE } },
+      { name: 'after', type: 'line', data: Array.from(e.rateAfter, (v, k) => [t(k), v]), symbol: 'none', lineStyle: { color: AFTER, width: 2 }, itemStyle: { color: AFTER } },
+    ],
+  };
+  return {
+    id: 'example-neuron',
+    title: `Neuron ${e.index + 1}: rate before and after`,
+    caption: `The neuron whose rate changes most (GainLab definition 'example-neuron'); its correlation with the target ${fmt(e.rBefore)} → ${fmt(e.rAfter)}.`,
+    option,
+    csv: csvTable(['time_ms', 'rate_before', 'rate_after'], Array.from(e.rateBefore, (v, k) => [t(k), v, e.rateAfter[k]])),
   };
 }
 
@@ -240,7 +316,7 @@ export function noisyX0Plot(curve: NoisyX0Curve): AnalysisPlot {
     legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis' },
     xAxis: valueAxis('SNR of x0 (dB)'),
-    yAxis: valueAxis('output error E', { nameGap: 40 }),
+    yAxis: valueAxis('E(noisy, noise-free output)', { nameGap: 40 }),
     series: [
       ...(['before', 'after'] as const).flatMap((which) => {
         const values = curve[which];
@@ -255,8 +331,8 @@ export function noisyX0Plot(curve: NoisyX0Curve): AnalysisPlot {
   };
   return {
     id: 'noisy-x0',
-    title: 'Output error under noisy x0',
-    caption: `Mean ± sd (dashed) over ${curve.draws.toLocaleString('en-US')} noisy initial conditions per SNR (seed ${curve.seed}).`,
+    title: 'Noisy vs noise-free output',
+    caption: `Error E of the output from a noisy x0 against the noise-free output of the same gains; mean ± SD (dashed) over ${curve.draws.toLocaleString('en-US')} noisy initial conditions per SNR (seed ${curve.seed}); after: pooled over ${curve.patterns} trained pattern(s).`,
     option,
     csv: csvTable(
       ['snr_db', 'mean_before', 'sd_before', 'mean_after', 'sd_after'],
@@ -273,11 +349,14 @@ export function analysisPlots(a: RunAnalysis, noisy: NoisyX0Curve | null): Analy
     gainDistributionPlot(a),
     rateHeatmapPlot(a, 'before'),
     rateHeatmapPlot(a, 'after'),
-    correlationMatrixPlot(a, 'before'),
-    correlationMatrixPlot(a, 'after'),
+    correlationMatrixPlot(a, -1),
+    ...a.correlationPatterns.map((_, k) => correlationMatrixPlot(a, k)),
     sessionCorrelationPlot(a),
     eigenvaluePlot(a),
+    abscissaPlot(a),
     rateTargetPlot(a),
+    rateTargetChangePlot(a),
+    exampleNeuronPlot(a),
     ...(noisy ? [noisyX0Plot(noisy)] : []),
   ];
 }

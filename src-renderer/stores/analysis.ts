@@ -1,12 +1,14 @@
 /**
  * Analyses of training runs stored in the project (a job's run has the job's id), computed in a
- * Web Worker (components/analysis/analysisWorker.ts) so the plots stay responsive. The run and its
+ * Web Worker (components/analysis/analysisWorker.ts) so the plots stay responsive — by the one
+ * analysis pipeline, src-shared/analysis/runAnalyses.ts, that `gainlab experiment fig1` runs too
+ * (the noise seed follows from the run's seed, so both give the same numbers). The run and its
  * network are fetched from main by id. One analysis at a time.
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { NetworkPayload, TrainingResult } from '../../src-shared/ipc/contract.js';
-import type { NoisyX0Curve, RunAnalysis } from '../components/analysis/runAnalysis.js';
+import { DEFAULT_SNR_DB, type NoisyX0Curve, type RunAnalysis, type RunAnalysisInput } from '../components/analysis/runAnalysis.js';
 import { useProjectStore } from './project.js';
 
 type WorkerReply =
@@ -15,7 +17,7 @@ type WorkerReply =
   | { id: number; kind: 'done'; result: unknown }
   | { id: number; kind: 'error'; message: string };
 
-export const DEFAULT_SNR_DB = [0, 5, 10, 15, 20, 30];
+export { DEFAULT_SNR_DB };
 
 export const useAnalysisStore = defineStore('analysis', () => {
   const jobId = ref<string | null>(null);
@@ -65,6 +67,8 @@ export const useAnalysisStore = defineStore('analysis', () => {
     network: NetworkPayload;
     target: Float64Array;
     initialGains?: Float64Array;
+    /** The run's master seed (the noise seed of Supp. 1d follows from it). */
+    seed: number;
     result: Pick<TrainingResult, 'initialError' | 'bestSession'> & { sessions: { bestGains: Float64Array; bestError: number }[] };
   }
   /** Inputs of the last analysis asked for (the noisy-x0 curve reuses them). */
@@ -97,10 +101,22 @@ export const useAnalysisStore = defineStore('analysis', () => {
       },
       target: target.values,
       ...(run.initialGains ? { initialGains: run.initialGains } : {}),
+      seed: run.seed,
       result: { initialError: run.initialError ?? NaN, bestSession, sessions: run.sessions.map((s) => ({ bestGains: s.bestGains, bestError: s.bestError })) },
     };
     lastInputs = { id, inputs };
     return inputs;
+  }
+
+  /** The run as the shared analyses take it (runAnalysis.ts RunAnalysisInput). */
+  function runInput(inputs: AnalysisInputs): RunAnalysisInput {
+    return {
+      network: inputs.network,
+      target: inputs.target,
+      initialGains: inputs.initialGains,
+      initialError: inputs.result.initialError,
+      sessions: inputs.result.sessions.map((s) => ({ bestGains: s.bestGains, bestError: s.bestError })),
+    };
   }
 
   async function analyse(id: string): Promise<void> {
@@ -122,14 +138,7 @@ export const useAnalysisStore = defineStore('analysis', () => {
       const result = await post<RunAnalysis>(
         {
           kind: 'analyse',
-          input: {
-            network: inputs.network,
-            target: inputs.target,
-            initialGains: inputs.initialGains,
-            initialError: inputs.result.initialError,
-            sessions: inputs.result.sessions.map((s) => ({ bestGains: s.bestGains, bestError: s.bestError })),
-            bestSession: inputs.result.bestSession,
-          },
+          input: runInput(inputs),
         },
         (reply) => {
           if (reply.kind === 'stage') stage.value = reply.stage;
@@ -145,8 +154,12 @@ export const useAnalysisStore = defineStore('analysis', () => {
     }
   }
 
-  /** Error under noisy x0 against SNR: draws simulations per SNR and gains (1 000 in the paper). */
-  async function runNoisy(draws: number, snrDb = DEFAULT_SNR_DB, seed = 1): Promise<void> {
+  /**
+   * Supp. 1d: noisy vs noise-free output against SNR, `draws` noisy x0 per SNR (1 000 in the
+   * paper) for the starting gains and every session's trained gains; the noise seed follows from
+   * the run's seed (analysisNoiseSeed), as in `gainlab experiment fig1`.
+   */
+  async function runNoisy(draws: number, snrDb: readonly number[] = DEFAULT_SNR_DB): Promise<void> {
     const id = jobId.value;
     if (!id) return;
     const inputs = await inputsOf(id);
@@ -154,9 +167,8 @@ export const useAnalysisStore = defineStore('analysis', () => {
     noisyStatus.value = 'running';
     noisyProgress.value = 0;
     try {
-      const best = inputs.result.sessions[inputs.result.bestSession];
       const curve = await post<NoisyX0Curve>(
-        { kind: 'noisy', input: { network: inputs.network, target: inputs.target, initialGains: inputs.initialGains, bestGains: best.bestGains, snrDb, draws, seed } },
+        { kind: 'noisy', input: { ...runInput(inputs), snrDb: [...snrDb], draws, runSeed: inputs.seed } },
         (reply) => {
           if (reply.kind === 'progress') noisyProgress.value = reply.fraction;
         },

@@ -1,13 +1,19 @@
 /**
- * The Experiments view's state: per experiment the run settings (quick/full, seed, network, sizes),
- * the latest job, and the newest result stored in the project. Every finished experiment job of a
- * project is added to it by main, so results reopen with the project without rerunning; this store
- * shows the running job while there is one, else the project's newest result of that experiment.
+ * The Experiments view's state: per experiment the run settings (quick/full, seed, network, sizes,
+ * and any setting that departs from the preset: σ, α, trials, sessions, sizes of networks and
+ * libraries…), the latest job, and the newest result stored in the project. Every finished
+ * experiment job of a project is added to it by main, so results reopen with the project without
+ * rerunning; this store shows the running job while there is one, else the project's newest
+ * result of that experiment.
+ *
+ * The quick reproduction report runs in a Web Worker (components/experiments/reproductionWorker.ts)
+ * with the same function as `gainlab reproduce --quick`.
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import { CHANNELS, type ExperimentJobResult, type ExperimentName, type ExperimentRequest, type JobSummary } from '../../src-shared/ipc/contract.js';
 import { EXPERIMENT_CATALOG } from '../../src-shared/experiments/catalog.js';
+import { experimentRequestSchema, type OverrideKey } from '../../src-shared/ipc/experimentContract.js';
 import type { ExperimentResultRecord } from '../../src-shared/project/schema.js';
 import { call } from './api.js';
 import { isFinished, useJobsStore } from './jobs.js';
@@ -42,6 +48,54 @@ export interface ExperimentSettings {
   targetId: string;
   /** supp2: network sizes as typed ("200, 400"); '' = the preset. */
   sizes: string;
+  /** Settings as typed; '' = the preset's value. */
+  overrides: Partial<Record<OverrideKey, string>>;
+}
+
+/** One claim of the report as the view lists it. */
+export interface ReportClaimRow {
+  id: string;
+  figure: string;
+  paper: string;
+  measured: string;
+  verdict: string;
+  rule: string;
+}
+
+type ReportMessage = { kind: 'progress' | 'done' | 'error'; message?: string; percent?: number; html?: string; verdicts?: Record<string, number>; claims?: ReportClaimRow[]; wallMs?: number };
+
+/** The browser's Worker as far as the report needs it (this store is also type-checked under Node). */
+interface ReportWorker {
+  onmessage: ((event: { data: ReportMessage }) => void) | null;
+  onerror: ((event: { message?: string }) => void) | null;
+  postMessage(message: unknown): void;
+  terminate(): void;
+}
+declare const Worker: new (url: URL, options: { type: 'module' }) => ReportWorker;
+
+/** Settings whose value is a list of whole numbers ("1, 2, 5"). */
+const LIST_SETTINGS: readonly OverrideKey[] = ['librarySizes', 'conditionSweep'];
+
+/**
+ * The typed settings as request.overrides (blank fields left out), or the first problem as a
+ * sentence, checked by the request schema itself.
+ */
+export function parseOverrides(name: ExperimentName, typed: Partial<Record<OverrideKey, string>>): ExperimentRequest['overrides'] | string {
+  const out: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(typed) as Array<[OverrideKey, string | undefined]>) {
+    const trimmed = (text ?? '').trim();
+    if (!trimmed) continue;
+    if (key === 'rule') out[key] = trimmed;
+    else if (LIST_SETTINGS.includes(key)) out[key] = trimmed.split(/[\s,;]+/).filter(Boolean).map(Number);
+    else out[key] = Number(trimmed);
+  }
+  if (Object.keys(out).length === 0) return undefined;
+  const parsed = experimentRequestSchema.safeParse({ experiment: name, overrides: out });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `${issue.path.slice(1).join('.') || 'settings'}: ${issue.message}`;
+  }
+  return parsed.data.overrides;
 }
 
 /** "200, 400" → [200, 400]; '' → undefined; anything else → an error sentence. */
@@ -60,7 +114,7 @@ export const useExperimentsStore = defineStore('experiments', () => {
   const jobs = useJobsStore();
   const selected = ref<ExperimentName>('supp1f');
   const settings = reactive(
-    Object.fromEntries(EXPERIMENT_CATALOG.map((e) => [e.name, { quick: true, seed: 1, networkId: '', targetId: '', sizes: '' }])) as Record<ExperimentName, ExperimentSettings>,
+    Object.fromEntries(EXPERIMENT_CATALOG.map((e) => [e.name, { quick: true, seed: 1, networkId: '', targetId: '', sizes: '', overrides: {} }])) as Record<ExperimentName, ExperimentSettings>,
   );
   /** Latest job per experiment (this session, or found again in the job list). */
   const latestJob = reactive({} as Partial<Record<ExperimentName, string>>);
@@ -130,10 +184,13 @@ export const useExperimentsStore = defineStore('experiments', () => {
     const s = settings[name];
     const sizes = parseSizes(s.sizes);
     if (typeof sizes === 'string') return null;
+    const overrides = parseOverrides(name, s.overrides);
+    if (typeof overrides === 'string') return null;
     const request: ExperimentRequest = { experiment: name, quick: s.quick, seed: s.seed };
     if (s.networkId) request.networkId = s.networkId;
-    if (name === 'fig1' && s.targetId) request.targetId = s.targetId;
+    if ((name === 'fig1' || name === 'supp2') && s.targetId) request.targetId = s.targetId;
     if (name === 'supp2' && sizes) request.sizes = sizes;
+    if (overrides) request.overrides = overrides;
     starting.value = name;
     try {
       const started = await call(CHANNELS.jobsStartExperiment, request);
@@ -160,5 +217,46 @@ export const useExperimentsStore = defineStore('experiments', () => {
     if (id && job && isFinished(job) && !jobs.results[id]) await jobs.fetchDetail(id);
   }
 
-  return { selected, settings, latestJob, starting, running, jobOf, resultOf, adoptJobs, run, cancel, ensureResult };
+  // ---- the quick reproduction report (a Web Worker; the app holds no published data) ----
+  const report = reactive({ status: 'idle' as 'idle' | 'running' | 'done' | 'failed', message: '', percent: 0, html: '', error: '', verdicts: {} as Record<string, number>, claims: [] as ReportClaimRow[], wallMs: 0 });
+  let reportWorker: ReportWorker | null = null;
+
+  function runReport(seed = 1, version = 'GainLab 0.1.0'): void {
+    reportWorker?.terminate();
+    report.status = 'running';
+    report.message = 'starting';
+    report.percent = 0;
+    report.error = '';
+    const worker = new Worker(new URL('../components/experiments/reproductionWorker.ts', import.meta.url), { type: 'module' });
+    reportWorker = worker;
+    worker.onmessage = (event) => {
+      const m = event.data;
+      if (m.kind === 'progress') {
+        report.message = m.message ?? '';
+        report.percent = m.percent ?? report.percent;
+      } else if (m.kind === 'done') {
+        Object.assign(report, { status: 'done', html: m.html ?? '', verdicts: m.verdicts ?? {}, claims: m.claims ?? [], wallMs: m.wallMs ?? 0, percent: 100 });
+        reportWorker?.terminate();
+        reportWorker = null;
+      } else {
+        Object.assign(report, { status: 'failed', error: m.message ?? 'the report failed' });
+        reportWorker?.terminate();
+        reportWorker = null;
+      }
+    };
+    worker.onerror = (event) => {
+      Object.assign(report, { status: 'failed', error: event.message || 'the report worker failed' });
+      reportWorker?.terminate();
+      reportWorker = null;
+    };
+    worker.postMessage({ kind: 'run', seed, version });
+  }
+
+  function cancelReport(): void {
+    reportWorker?.terminate();
+    reportWorker = null;
+    if (report.status === 'running') Object.assign(report, { status: 'idle', message: 'cancelled' });
+  }
+
+  return { selected, settings, latestJob, starting, running, jobOf, resultOf, adoptJobs, run, cancel, ensureResult, report, runReport, cancelReport };
 });

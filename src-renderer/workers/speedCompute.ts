@@ -198,8 +198,8 @@ export function speedAnalysis(model: SpeedModel, options: { bins?: number; snrDb
   };
   const [reLo, reHi] = range(before.re, after.re);
   const [imLo, imHi] = range(before.im, after.im);
-  const reBefore = histogram(before.re, bins, reLo, reHi);
-  const imBefore = histogram(before.im, bins, imLo, imHi);
+  const reBefore = histogram(before.re, bins, [reLo, reHi]);
+  const imBefore = histogram(before.im, bins, [imLo, imHi]);
   const snrDb = options.snrDb ?? 4;
   const draws = options.draws ?? 10;
   const seed = options.seed ?? 1;
@@ -212,8 +212,8 @@ export function speedAnalysis(model: SpeedModel, options: { bins?: number; snrDb
     before,
     after,
     histograms: {
-      re: { edges: reBefore.edges, before: reBefore.counts, after: histogram(after.re, bins, reLo, reHi).counts },
-      im: { edges: imBefore.edges, before: imBefore.counts, after: histogram(after.im, bins, imLo, imHi).counts },
+      re: { edges: reBefore.edges, before: reBefore.counts, after: histogram(after.re, bins, [reLo, reHi]).counts },
+      im: { edges: imBefore.edges, before: imBefore.counts, after: histogram(after.im, bins, [imLo, imHi]).counts },
     },
     noisy: {
       snrDb,

@@ -251,8 +251,8 @@ export interface Histogram {
 export function histogram(values: ArrayLike<number>, bins: number, range?: [number, number]): Histogram {
   if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`histogram: bins must be a positive integer, got ${bins}`);
   const v = finiteValues(values);
-  let lo = range ? range[0] : v.length ? Math.min(...v) : 0;
-  let hi = range ? range[1] : v.length ? Math.max(...v) : 1;
+  let lo = range ? range[0] : v.length ? v.reduce((m, x) => (x < m ? x : m), Infinity) : 0;
+  let hi = range ? range[1] : v.length ? v.reduce((m, x) => (x > m ? x : m), -Infinity) : 1;
   if (lo === hi) {
     // numpy widens a degenerate range by ±0.5.
     lo -= 0.5;
@@ -439,4 +439,20 @@ export function matrixToCsv(data: ArrayLike<number>, rows: number, cols: number,
     lines.push(cells.join(','));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Kolmogorov–Smirnov distance between the finite values' empirical CDF and a normal CDF:
+ * D = max_x |F_n(x) − Φ((x − μ)/σ)| (one-sample KS statistic, as scipy.stats.kstest's statistic).
+ */
+export function ksDistanceToNormal(values: ArrayLike<number>, mu: number, sigma: number): number {
+  const v = finiteValues(values).sort((a, b) => a - b);
+  const n = v.length;
+  if (n === 0 || !(sigma > 0)) return NaN;
+  let d = 0;
+  for (let i = 0; i < n; i++) {
+    const cdf = normalCdf((v[i] - mu) / sigma);
+    d = Math.max(d, (i + 1) / n - cdf, cdf - i / n);
+  }
+  return d;
 }

@@ -4,23 +4,22 @@
  * and full runs take, which size parameters each takes, and a progress estimate from the
  * definition's progress messages (the definitions report messages, not percentages).
  */
+import type { DefinitionId } from '../definitions.js';
 import { GRADIENT_TRAINABLES } from '../model/gradient.js';
 import type { Network } from '../model/network.js';
-import type { ExperimentDefinition, ExperimentResult } from '../primitives/experimentSupport.js';
-import { EXPERIMENT_NAMES, type ExperimentName, type ExperimentOptions } from '../ipc/experimentContract.js';
-import { fig1, FIG1_SETTINGS, runFig1 } from './fig1.js';
-import { fig4 } from './fig4.js';
-import { fig6 } from './fig6.js';
-import { fig8 } from './fig8.js';
+import type { ExperimentCheckpoint, ExperimentDefinition, ExperimentResult, SocNetworkProvider } from '../primitives/experimentSupport.js';
+import { EXPERIMENT_NAMES, type ExperimentName, type ExperimentOptions, type ExperimentOverrides, type OverrideKey } from '../ipc/experimentContract.js';
+import { fig1, fig1Definitions, FIG1_SETTINGS, runFig1 } from './fig1.js';
+import { fig4, fig4Definitions, FIG4_SETTINGS, runFig4, type Fig4Settings } from './fig4.js';
+import { fig6, fig6Definitions, FIG6_SETTINGS, runFig6, type Fig6Settings } from './fig6.js';
+import { fig8, fig8Definitions, FIG8_SETTINGS, runFig8, type Fig8Settings } from './fig8.js';
 import type { FigureExperimentDefinition, FigureExperimentResult } from '../primitives/experimentSupport.js';
-import { runSupp1f, supp1f, SUPP1F_SETTINGS } from './supp1f.js';
-import { runSupp2, supp2, SUPP2_SETTINGS, type Supp2Settings } from './supp2.js';
-import { supp3 } from './supp3.js';
-import { supp5 } from './supp5.js';
+import { runSupp1f, supp1f, supp1fDefinitions, SUPP1F_SETTINGS } from './supp1f.js';
+import { runSupp2, supp2, supp2ConditionCount, supp2Definitions, SUPP2_SETTINGS, type Supp2Settings } from './supp2.js';
+import { runSupp3, supp3, supp3Definitions, SUPP3_SETTINGS, type Supp3Settings } from './supp3.js';
+import { runSupp5, supp5, supp5Definitions, SUPP5_SETTINGS, type Supp5Settings } from './supp5.js';
 
 export { EXPERIMENT_NAMES, type ExperimentName };
-
-type OverrideKey = keyof NonNullable<ExperimentOptions['overrides']>;
 
 export interface ExperimentInfo {
   name: ExperimentName;
@@ -31,86 +30,92 @@ export interface ExperimentInfo {
   paper: string;
   /** Wall time of a quick run with its own network (measured: `gainlab experiment NAME --quick`, one core). */
   quickSeconds: number;
-  /**
-   * Duration of a full run in words, one core. Measured with the CLI on a busy 2-core machine for
-   * fig1 (5.0 min), supp1f (3.1 min) and fig4 (6.5 min; 4.1 of them the reward-rule library);
-   * supp2 was still running after 25 min; the others are estimated from those per-trial costs.
-   */
+  /** Duration of a full run (the paper's set-up) in words, one core of this project's machines. */
   fullDuration: string;
-  /** Size parameters (request.overrides keys) this definition takes. */
+  /** Settings (request.overrides keys) this definition takes. */
   overrides: readonly OverrideKey[];
   /** Takes network sizes (request.sizes): supp2 panels e–h. */
   takesSizes: boolean;
-  /** Takes a target movement of the project (request.targetId): fig1. */
+  /** Takes a target movement of the project (request.targetId): fig1 and supp2a. */
   takesTarget: boolean;
+  /** GainLab definitions the experiment rests on (src-shared/definitions.ts). */
+  definitions: readonly DefinitionId[];
 }
 
 const DEFINITIONS: Record<ExperimentName, ExperimentDefinition | FigureExperimentDefinition> = { fig1, supp1f, supp2, fig4, supp3, fig6, supp5, fig8 };
 
 const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'description'>> = {
   fig1: {
-    paper: 'Figs. 1–3: the reward rule learns neuron-specific gains for a new movement; error, gains, rates, correlations, eigenvalues, noise robustness.',
+    paper: 'Figs. 1–3, Supp. Fig. 1a–e: the reward rule learns neuron-specific gains for a new movement; error, gains, rates, correlations, eigenvalues, noise robustness, rate–target correlations.',
     quickSeconds: 3,
-    fullDuration: 'about 5 min',
-    overrides: ['sessions', 'trials', 'noiseSamples'],
+    fullDuration: 'about 10 min',
+    overrides: ['sessions', 'trials', 'sigma', 'alpha', 'noiseSamples', 'n'],
     takesSizes: false,
     takesTarget: true,
+    definitions: fig1Definitions(false, false),
   },
   supp1f: {
-    paper: 'Supp. Fig. 1f: training the gains does about as well as training x0, W or a rank-1 change of W (gradient, 10 targets).',
+    paper: 'Supp. Fig. 1f: training the gains does about as well as training x0, W or a rank-1 change of W (back-propagation, 10 targets).',
     quickSeconds: 1,
-    fullDuration: 'about 3 min',
-    overrides: ['targets', 'iterations'],
+    fullDuration: 'about 5 min',
+    overrides: ['targets', 'iterations', 'lr', 'n'],
     takesSizes: false,
     takesTarget: false,
+    definitions: supp1fDefinitions(false),
   },
   supp2: {
     paper: 'Supp. Fig. 2: a few modulatory groups suffice, specialised beat random groups, also for novel movements; larger networks learn with the same groups.',
     quickSeconds: 8,
-    fullDuration: '30 min or more',
-    overrides: ['sessions', 'trials', 'iterations'],
+    fullDuration: 'about 5 hours',
+    overrides: ['sessions', 'trials', 'sigma', 'alpha', 'iterations', 'n', 'movements', 'targets'],
     takesSizes: true,
-    takesTarget: false,
+    takesTarget: true,
+    definitions: supp2Definitions(false, false),
   },
   fig4: {
-    paper: 'Fig. 4: novel movements as least-squares combinations of learned gain patterns; the fit error predicts the output error.',
-    quickSeconds: 1,
-    fullDuration: 'about 7 min',
-    overrides: [],
+    paper: 'Fig. 4: novel movements as combinations of learned gain patterns; the fit error predicts the output error; larger libraries fit better.',
+    quickSeconds: 2,
+    fullDuration: 'about 40 min',
+    overrides: ['pool', 'rule', 'trials', 'sigma', 'iterations', 'lr', 'libraries', 'librarySizes', 'targets', 'n'],
     takesSizes: false,
     takesTarget: false,
+    definitions: fig4Definitions(),
   },
   supp3: {
-    paper: 'Supp. Figs. 3–4: larger libraries fit better; learned patterns beat random ones; the same at r0 = 5 Hz.',
-    quickSeconds: 2,
-    fullDuration: 'about an hour',
-    overrides: [],
+    paper: 'Supp. Figs. 3–4: larger libraries fit better; learned patterns beat random ones; fit and output errors correlate; the same at r0 = 5 Hz.',
+    quickSeconds: 3,
+    fullDuration: 'about 3 hours',
+    overrides: ['pool', 'rule', 'trials', 'sigma', 'iterations', 'lr', 'libraries', 'librarySizes', 'targets', 'n'],
     takesSizes: false,
     takesTarget: false,
+    definitions: supp3Definitions(),
   },
   fig6: {
-    paper: 'Fig. 6: gain patterns for several speeds span a speed manifold; interpolating them re-times the movement.',
-    quickSeconds: 1,
-    fullDuration: 'about 30 min',
-    overrides: [],
+    paper: 'Fig. 6, Supp. Fig. 6: slow variants by either rule; gain patterns for several speeds span a speed manifold; interpolating them re-times the movement.',
+    quickSeconds: 2,
+    fullDuration: 'about 1 hour',
+    overrides: ['n', 'conditions', 'groups', 'speeds', 'rule', 'trials', 'sigma', 'alpha', 'iterations', 'lr'],
     takesSizes: false,
     takesTarget: false,
+    definitions: fig6Definitions(),
   },
   supp5: {
-    paper: 'Supp. Figs. 5–8: slow variants of a movement are learnable with both rules; eigenvalues before/after; robustness to noisy x0.',
-    quickSeconds: 2,
-    fullDuration: 'about 10 min',
-    overrides: [],
+    paper: 'Supp. Figs. 5 and 8: slow variants of 10 movements are learnable with both rules; eigenvalues before/after; robustness to noisy x0; more initial conditions; amplitude scaled by 1/s².',
+    quickSeconds: 3,
+    fullDuration: 'days at the paper’s size (10 movements × 10 sessions × m up to 10 at N = 400); use overrides',
+    overrides: ['n', 'groups', 'conditions', 'movements', 'sessions', 'trials', 'sigma', 'alpha', 'iterations', 'lr', 'conditionSweep'],
     takesSizes: false,
     takesTarget: false,
+    definitions: supp5Definitions(),
   },
   fig8: {
-    paper: 'Fig. 8: shape and speed primitives combine: novel movements at two speeds from shape libraries and a speed pattern.',
-    quickSeconds: 1,
-    fullDuration: 'about 20–30 min',
-    overrides: [],
+    paper: 'Fig. 8, Supp. Fig. 7: shape and speed primitives combine: novel movements at two speeds from shape libraries and a speed pattern.',
+    quickSeconds: 2,
+    fullDuration: 'about 1 hour',
+    overrides: ['n', 'groups', 'pool', 'targets', 'rule', 'trials', 'sigma', 'iterations', 'lr'],
     takesSizes: false,
     takesTarget: false,
+    definitions: fig8Definitions(),
   },
 };
 
@@ -131,6 +136,10 @@ export function experimentInfo(name: ExperimentName): ExperimentInfo {
 export interface ExperimentInputs {
   network?: Network;
   target?: Float64Array;
+  /** Where own SOC networks come from (the reproduction report keeps them on disk). */
+  socNetwork?: SocNetworkProvider;
+  /** Finished parts to reuse and keep (the reproduction report's resumability). */
+  checkpoint?: ExperimentCheckpoint;
 }
 
 export interface ExperimentCall {
@@ -148,34 +157,58 @@ export function checkExperimentOptions(options: ExperimentOptions): void {
   const info = experimentInfo(options.experiment);
   for (const key of Object.keys(options.overrides ?? {}) as OverrideKey[]) {
     if (options.overrides?.[key] !== undefined && !info.overrides.includes(key)) {
-      throw new RangeError(`${options.experiment} takes no '${key}' parameter${info.overrides.length ? ` (it takes ${info.overrides.join(', ')})` : ''}`);
+      throw new RangeError(`${options.experiment} takes no '${key}' setting${info.overrides.length ? ` (it takes ${info.overrides.join(', ')})` : ''}`);
     }
   }
   if (options.sizes && !info.takesSizes) throw new RangeError(`${options.experiment} takes no network sizes (only supp2 does)`);
-  if (options.targetId && !info.takesTarget) throw new RangeError(`${options.experiment} takes no target movement (only fig1 does)`);
+  if (options.targetId && !info.takesTarget) throw new RangeError(`${options.experiment} takes no target movement (only fig1 and supp2 do)`);
+}
+
+/** Settings object of one definition from the request's overrides (only the keys given). */
+function pick<T extends object>(entries: Array<[keyof T, unknown]>): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [key, value] of entries) if (value !== undefined) (out as Record<keyof T, unknown>)[key] = value;
+  return out;
 }
 
 /** Run one definition by name with the request's parameters; the definition's own result. */
 export function runExperimentByName(call: ExperimentCall): ExperimentResult & Partial<Pick<FigureExperimentResult, 'csv'>> {
   const { options, inputs = {} } = call;
   checkExperimentOptions(options);
-  const o = options.overrides ?? {};
-  const common = { quick: options.quick, seed: options.seed, network: inputs.network, onProgress: call.onProgress, shouldStop: call.shouldStop };
+  const o: ExperimentOverrides = options.overrides ?? {};
+  const common = {
+    quick: options.quick,
+    seed: options.seed,
+    network: inputs.network,
+    onProgress: call.onProgress,
+    shouldStop: call.shouldStop,
+    socNetwork: inputs.socNetwork,
+    checkpoint: inputs.checkpoint,
+  };
   switch (options.experiment) {
     case 'fig1':
-      return runFig1({ ...common, target: inputs.target, sessions: o.sessions, trials: o.trials, noiseSamples: o.noiseSamples });
+      return runFig1({ ...common, target: inputs.target, sessions: o.sessions, trials: o.trials, noiseSamples: o.noiseSamples, sigma: o.sigma, alpha: o.alpha, n: o.n });
     case 'supp1f':
-      return runSupp1f({ ...common, targets: o.targets, iterations: o.iterations });
-    case 'supp2': {
-      const settings: Partial<Supp2Settings> = {};
-      if (o.sessions !== undefined) settings.sessions = o.sessions;
-      if (o.trials !== undefined) settings.trials = o.trials;
-      if (o.iterations !== undefined) settings.specialiseIterations = o.iterations;
-      if (options.sizes) settings.sizes = options.sizes;
-      return runSupp2({ ...common, settings });
-    }
-    default:
-      return DEFINITIONS[options.experiment].run(common);
+      return runSupp1f({ ...common, targets: o.targets, iterations: o.iterations, lr: o.lr, n: o.n });
+    case 'supp2':
+      return runSupp2({
+        ...common,
+        target: inputs.target,
+        settings: pick<Supp2Settings>([['sessions', o.sessions], ['trials', o.trials], ['sigma', o.sigma], ['alpha', o.alpha], ['specialiseIterations', o.iterations], ['n', o.n], ['movements', o.movements], ['novelMovements', o.targets], ['sizes', options.sizes]]),
+      });
+    case 'fig4':
+      return runFig4({ ...common, settings: pick<Fig4Settings>([['pool', o.pool], ['rule', o.rule], ['trials', o.trials], ['sigma', o.sigma], ['iterations', o.iterations], ['lr', o.lr], ['libraries', o.libraries], ['sizes', o.librarySizes], ['novelTargets', o.targets], ['n', o.n]]) });
+    case 'supp3':
+      return runSupp3({ ...common, settings: pick<Supp3Settings>([['pool', o.pool], ['rule', o.rule], ['trials', o.trials], ['sigma', o.sigma], ['iterations', o.iterations], ['lr', o.lr], ['libraries', o.libraries], ['sizes', o.librarySizes], ['lowRateSizes', o.librarySizes], ['novelTargets', o.targets], ['n', o.n]]) });
+    case 'fig6':
+      return runFig6({ ...common, settings: pick<Fig6Settings>([['n', o.n], ['conditions', o.conditions], ['groups', o.groups], ['speeds', o.speeds], ['rule', o.rule], ['trials', o.trials], ['sigma', o.sigma], ['alpha', o.alpha], ['iterations', o.iterations], ['lr', o.lr]]) });
+    case 'supp5':
+      return runSupp5({
+        ...common,
+        settings: pick<Supp5Settings>([['n', o.n], ['groups', o.groups], ['conditions', o.conditions], ['movements', o.movements], ['sessions', o.sessions], ['trials', o.trials], ['sigma', o.sigma], ['alpha', o.alpha], ['iterations', o.iterations], ['lr', o.lr], ['conditionSweep', o.conditionSweep]]),
+      });
+    case 'fig8':
+      return runFig8({ ...common, settings: pick<Fig8Settings>([['n', o.n], ['groups', o.groups], ['librarySize', o.pool], ['novelTargets', o.targets], ['rule', o.rule], ['trials', o.trials], ['sigma', o.sigma], ['iterations', o.iterations], ['lr', o.lr]]) });
   }
 }
 
@@ -192,10 +225,10 @@ export function experimentProgressEstimator(options: ExperimentOptions, givenNet
     count++;
     let percent: number;
     if (options.experiment === 'fig1') {
-      // network 0–3 %, reward rule 3–80 %, five analyses 80–100 %
+      // network 0–3 %, reward rule 3–70 %, analyses (noise robustness the largest) 70–100 %
       const trial = /^trial (\d+)\/(\d+)/.exec(message);
-      if (trial) percent = 3 + (77 * Number(trial[1])) / Math.max(1, Number(trial[2]));
-      else if (message.startsWith('analyses')) percent = Math.max(80, last + 4);
+      if (trial) percent = 3 + (67 * Number(trial[1])) / Math.max(1, Number(trial[2]));
+      else if (message.startsWith('analyses')) percent = Math.max(70, last + 6);
       else percent = Math.max(last, 2);
     } else {
       percent = (100 * (count - 1)) / Math.max(1, steps);
@@ -215,23 +248,80 @@ function expectedSteps(options: ExperimentOptions, givenNetworkSize?: number): n
       return (o.targets ?? base.targets) * GRADIENT_TRAINABLES.length;
     }
     case 'supp2': {
-      const s = options.quick ? SUPP2_SETTINGS.quick : SUPP2_SETTINGS.full;
-      const n = givenNetworkSize ?? s.n;
-      const panelA = s.groupCounts.reduce((sum, G) => sum + (G === 0 || G >= n ? 1 : 2), 0);
-      const sizes = options.sizes ?? s.sizes;
-      return 1 + panelA + 2 * s.trainingMovements + 2 * s.novelMovements + sizes.length * (1 + s.sizeGroups.length);
+      const s = { ...(options.quick ? SUPP2_SETTINGS.quick : SUPP2_SETTINGS.full), ...pick<Supp2Settings>([['movements', o.movements], ['novelMovements', o.targets], ['sizes', options.sizes]]) };
+      return 1 + s.movements + supp2ConditionCount(s, givenNetworkSize ?? s.n) + s.sizes.length;
     }
-    case 'fig4':
-      return 4;
-    case 'supp3':
-      return 6;
-    case 'fig6':
-      return 3;
-    case 'supp5':
-      return 7;
+    case 'fig4': {
+      const s = options.quick ? FIG4_SETTINGS.quick : FIG4_SETTINGS.full;
+      return 3 + 2 * (o.librarySizes ?? s.sizes).length;
+    }
+    case 'supp3': {
+      const s = options.quick ? SUPP3_SETTINGS.quick : SUPP3_SETTINGS.full;
+      return 3 + 3 * (o.librarySizes ?? s.sizes).length;
+    }
+    case 'fig6': {
+      const s = options.quick ? FIG6_SETTINGS.quick : FIG6_SETTINGS.full;
+      return 5 + (o.speeds ?? s.speeds);
+    }
+    case 'supp5': {
+      const s = options.quick ? SUPP5_SETTINGS.quick : SUPP5_SETTINGS.full;
+      return 2 + 2 * (o.movements ?? s.movements) + 2 + (o.conditionSweep ?? s.conditionSweep).length;
+    }
     case 'fig8':
       return 5;
   }
+}
+
+/**
+ * The preset value of every setting a definition takes, quick and full (the view's placeholders:
+ * a blank field runs the preset). Full values are the paper's set-up.
+ */
+export function presetSettings(name: ExperimentName, quick: boolean): Partial<Record<OverrideKey, number | string | number[]>> {
+  const q = quick ? 'quick' : 'full';
+  switch (name) {
+    case 'fig1': {
+      const s = FIG1_SETTINGS[q];
+      return { sessions: s.sessions, trials: s.trials, sigma: s.sigma, alpha: s.alpha, noiseSamples: s.noiseSamples, n: s.n };
+    }
+    case 'supp1f': {
+      const s = SUPP1F_SETTINGS[q];
+      return { targets: s.targets, iterations: s.iterations, lr: s.lr, n: s.n };
+    }
+    case 'supp2': {
+      const s = SUPP2_SETTINGS[q];
+      return { sessions: s.sessions, trials: s.trials, sigma: s.sigma, alpha: s.alpha, iterations: s.specialiseIterations, n: s.n, movements: s.movements, targets: s.novelMovements };
+    }
+    case 'fig4': {
+      const s = FIG4_SETTINGS[q];
+      return { pool: s.pool, rule: s.rule, trials: s.trials, sigma: s.sigma, iterations: s.iterations, lr: s.lr, libraries: s.libraries, librarySizes: s.sizes, targets: s.novelTargets, n: s.n };
+    }
+    case 'supp3': {
+      const s = SUPP3_SETTINGS[q];
+      return { pool: s.pool, rule: s.rule, trials: s.trials, sigma: s.sigma, iterations: s.iterations, lr: s.lr, libraries: s.libraries, librarySizes: s.sizes, targets: s.novelTargets, n: s.n };
+    }
+    case 'fig6': {
+      const s = FIG6_SETTINGS[q];
+      return { n: s.n, conditions: s.conditions, groups: s.groups, speeds: s.speeds, rule: s.rule, trials: s.trials, sigma: s.sigma, alpha: s.alpha, iterations: s.iterations, lr: s.lr };
+    }
+    case 'supp5': {
+      const s = SUPP5_SETTINGS[q];
+      return { n: s.n, groups: s.groups, conditions: s.conditions, movements: s.movements, sessions: s.sessions, trials: s.trials, sigma: s.sigma, alpha: s.alpha, iterations: s.iterations, lr: s.lr, conditionSweep: s.conditionSweep };
+    }
+    case 'fig8': {
+      const s = FIG8_SETTINGS[q];
+      return { n: s.n, groups: s.groups, pool: s.librarySize, targets: s.novelTargets, rule: s.rule, trials: s.trials, sigma: s.sigma, iterations: s.iterations, lr: s.lr };
+    }
+  }
+}
+
+/** The GainLab definition a setting rests on, when it does (the view's badges on options). */
+export function settingDefinition(name: ExperimentName, key: OverrideKey): DefinitionId | null {
+  if ((key === 'sigma' || key === 'trials') && (name === 'supp5' || name === 'fig6')) return 'slow-task-reward-settings';
+  if (key === 'iterations' || key === 'lr') return 'gradient-training';
+  if (key === 'conditions' || key === 'conditionSweep') return 'initial-conditions-top-m';
+  if (key === 'targets' || key === 'movements') return name === 'supp5' ? 'slow-task-movements' : 'generated-targets';
+  if (key === 'n') return 'own-soc-network';
+  return null;
 }
 
 /** The paper's setting the quick/full presets start from (for the view's one-line summaries). */

@@ -1,34 +1,41 @@
 /**
- * Fig. 1 (with the analyses of Figs. 2–3): the reward-based rule (model-spec §5) learns
- * neuron-specific gains for one movement in independent sessions; then every analysis of a
- * finished run (src-shared/analysis/runAnalyses.ts).
+ * Fig. 1 (with the analyses of Figs. 2–3 and Supp. Fig. 1a–e): the reward-based rule (model-spec
+ * §5) learns neuron-specific gains for one movement in independent sessions; then every analysis
+ * of a finished run (src-shared/analysis/runAnalyses.ts, the same pipeline as the app's Analyses
+ * view, with the noise seed analysisNoiseSeed(seed)).
  *
- * Full: the given network and target (e.g. the published network and novel_target.npy), else an
- * N = 200 SOC network (seed S) with generated target seed 2; 10 sessions × 5000 trials; noisy-x0
- * error with 1000 samples per SNR. Quick: N = 40 SOC network, 3 sessions × 1000 trials, 40 samples.
+ * Paper set-up (full): the published 200-neuron network and its novel target when given (else a
+ * GainLab-built N = 200 SOC network and generated target seed 2), neuron-specific gains, 10
+ * sessions × 5000 trials, σ = 0.001, α = 0.3, noisy x0 with 1000 samples per SNR.
+ * Quick: N = 40 SOC network, 3 sessions × 1000 trials, 40 samples.
  */
-import { analyseRun, type RunAnalyses } from '../analysis/runAnalyses.js';
-import { boxStats, mean } from '../analysis/statistics.js';
+import { analyseRun, analysisNoiseSeed, DEFAULT_SNR_DB, runAnalysesCsv, type RunAnalyses } from '../analysis/runAnalyses.js';
+import { boxStats, ksDistanceToNormal, mean, pearson } from '../analysis/statistics.js';
+import type { DefinitionId } from '../definitions.js';
 import { runRewardRuleSessions } from '../model/rewardRule.js';
 import { sampleTimes } from '../model/params.js';
 import { clock } from '../primitives/experimentSupport.js';
 import type { FigureSpec } from './figureSpec.js';
 import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from '../primitives/experimentSupport.js';
-import { curveMatrix, gainExperimentNetwork, generatedTarget, thin } from './gainExperimentSupport.js';
+import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
+import { departuresFrom, setupSummary } from './setup.js';
 
 export const FIG1_SETTINGS = {
-  full: { n: 200, sessions: 10, trials: 5000, sigma: 0.001, alpha: 0.3, noiseSamples: 1000, snrDb: [0, 5, 10, 15, 20, 25, 30, 35, 40], targetSeed: 2 },
+  full: { n: 200, sessions: 10, trials: 5000, sigma: 0.001, alpha: 0.3, noiseSamples: 1000, snrDb: [...DEFAULT_SNR_DB], targetSeed: 2 },
   quick: { n: 40, sessions: 3, trials: 1000, sigma: 0.001, alpha: 0.3, noiseSamples: 40, snrDb: [0, 10, 20, 30, 40], targetSeed: 2 },
 };
 
 export interface Fig1Options extends FigureExperimentOptions {
-  /** Override the number of sessions / trials / noise samples (e.g. tiny test settings). */
+  /** Overrides of the preset (e.g. tiny test settings). */
   sessions?: number;
   trials?: number;
   noiseSamples?: number;
+  sigma?: number;
+  alpha?: number;
+  n?: number;
 }
 
-export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly Float64Array[], params: { nSamples: number; duration: number }): FigureSpec[] {
+export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLike<number>[], params: { nSamples: number; duration: number }): FigureSpec[] {
   const figures: FigureSpec[] = [];
   figures.push({
     kind: 'lines',
@@ -60,10 +67,11 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly Float64A
     points: [a.errorBox.initialErrors, a.errorBox.finalErrors],
   });
   const g = a.gainDistribution;
+  const negative = a.gainPositivity.totalNegative;
   figures.push({
     kind: 'histogram',
-    name: 'fig1_gain_distribution',
-    title: `Trained gains (normal fit μ = ${g.fit.mu.toFixed(3)}, σ = ${g.fit.sigma.toFixed(3)})`,
+    name: 'fig1e_gain_distribution', definitions: ['gain-positivity'],
+    title: `Trained gains (normal fit μ = ${g.fit.mu.toFixed(3)}, σ = ${g.fit.sigma.toFixed(3)})${negative > 0 ? ` — ${negative} negative` : ''}`,
     xLabel: 'gain',
     yLabel: 'density',
     edges: g.histogram.edges,
@@ -86,12 +94,14 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly Float64A
   figures.push({ kind: 'heatmap', name: 'fig2_rates_before', title: 'Firing rates before learning', xLabel: 'time sample', yLabel: 'neuron', rows: r.n, cols: r.nSamples, data: transpose(r.before), min: rateMin, max: rateMax });
   figures.push({ kind: 'heatmap', name: 'fig2_rates_after', title: 'Firing rates after learning', xLabel: 'time sample', yLabel: 'neuron', rows: r.n, cols: r.nSamples, data: transpose(r.after), min: rateMin, max: rateMax });
   const c = a.correlations;
-  figures.push({ kind: 'heatmap', name: 'fig2_correlations_before', title: `Neuron correlations before (mean |r| ${c.meanAbsBefore.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: c.before, min: -1, max: 1 });
-  figures.push({ kind: 'heatmap', name: 'fig2_correlations_after', title: `Neuron correlations after (mean |r| ${c.meanAbsAfter.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: c.after, min: -1, max: 1 });
+  figures.push({ kind: 'heatmap', name: 'supp1b_correlations_gains1', title: `Neuron correlations, gains 1 (mean |r| ${c.meanAbsBefore.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: c.before, min: -1, max: 1 });
+  c.patterns.forEach((p, k) =>
+    figures.push({ kind: 'heatmap', name: `supp1b_correlations_pattern${k + 1}`, title: `Neuron correlations, trained pattern of session ${p.session} (mean |r| ${p.meanAbs.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: p.matrix, min: -1, max: 1 }),
+  );
   figures.push({
     kind: 'histogram',
-    name: 'fig2_gain_pattern_correlations',
-    title: 'Correlations between sessions’ gain patterns',
+    name: 'supp1c_gain_pattern_correlations',
+    title: `Correlations between the ${a.gainPatterns.pairs.length} pairs of trained gain patterns`,
     xLabel: 'Pearson r',
     yLabel: 'pairs',
     edges: a.gainPatterns.histogram.edges,
@@ -109,29 +119,73 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly Float64A
     ],
     vLine: 0,
   });
+  const e = a.eigenvalues;
   figures.push({
     kind: 'lines',
-    name: 'fig3_noise_robustness',
-    title: `Error under noisy x0 (${a.noise.samples} samples per SNR)`,
-    xLabel: 'SNR (dB)',
-    yLabel: 'error',
-    logY: true,
+    name: 'supp1a_spectral_abscissa',
+    title: 'Largest real part of the spectrum of W·diag(g), every session',
+    xLabel: 'session',
+    yLabel: 'max Re λ',
     series: [
-      { name: 'mean ± sd', x: a.noise.snrDb, y: a.noise.meanError, band: a.noise.sdError },
-      { name: 'clean x0', x: a.noise.snrDb, y: a.noise.snrDb.map(() => a.noise.cleanError), dashed: true },
+      { name: 'gains 1', x: Array.from(e.abscissaAfter, (_, k) => k), y: Array.from(e.abscissaAfter, () => e.abscissaBefore), dashed: true },
+      { name: 'trained', x: Array.from(e.abscissaAfter, (_, k) => k), y: e.abscissaAfter },
     ],
   });
+  if (a.noise) {
+    const noise = a.noise;
+    figures.push({
+      kind: 'lines',
+      name: 'supp1d_noise_robustness', definitions: ['noise-robustness'],
+      title: `Noisy vs noise-free output (${noise.samples} samples per SNR; mean ± SD)`,
+      xLabel: 'SNR (dB)',
+      yLabel: 'error E(noisy, noise-free)',
+      logY: true,
+      series: [
+        { name: 'gains 1', x: noise.snrDb, y: noise.before.mean, band: noise.before.sd },
+        { name: `trained (${noise.patterns} patterns)`, x: noise.snrDb, y: noise.after.mean, band: noise.after.sd },
+      ],
+    });
+  }
+  const rt = a.rateTarget;
   figures.push({
     kind: 'box',
-    name: 'fig3_rate_target_correlation',
-    title: `Mean |r(rate, target)| per session (Wilcoxon one-sided p = ${a.rateTarget.wilcoxon.pValue.toPrecision(3)})`,
-    yLabel: 'mean |r|',
+    name: 'supp1e_rate_target_correlation',
+    title: `Mean r(rate, target) per session (Wilcoxon one-sided p = ${rt.wilcoxon.pValue.toPrecision(3)})`,
+    yLabel: 'mean Pearson r',
     categories: ['before', 'after'],
-    boxes: [boxStats(a.rateTarget.meanAbsBefore), boxStats(a.rateTarget.meanAbsAfter)],
-    points: [a.rateTarget.meanAbsBefore, a.rateTarget.meanAbsAfter],
+    boxes: [boxStats([rt.meanBefore]), boxStats(rt.meanAfter)],
+    points: [new Float64Array(rt.meanAfter.length).fill(rt.meanBefore), rt.meanAfter],
+  });
+  const order = Array.from(rt.change, (_, i) => i).sort((x, y) => rt.change[x] - rt.change[y]);
+  figures.push({
+    kind: 'lines',
+    name: 'supp1e_change_per_neuron',
+    title: `Change of each neuron's r(rate, target), session ${rt.session} (sorted)`,
+    xLabel: 'neuron rank',
+    yLabel: 'Δr',
+    series: [{ name: 'r after − r before', x: order.map((_, k) => k), y: order.map((i) => rt.change[i]) }],
+  });
+  figures.push({
+    kind: 'lines',
+    name: 'supp1e_example_neuron', definitions: ['example-neuron'],
+    title: `Neuron ${rt.example.index}: rate before and after (r ${rt.example.rBefore.toFixed(2)} → ${rt.example.rAfter.toFixed(2)})`,
+    xLabel: 'time (ms)',
+    yLabel: 'rate − baseline (Hz)',
+    series: [
+      { name: 'before', x: a.rates.times, y: rt.example.rateBefore },
+      { name: 'after', x: a.rates.times, y: rt.example.rateAfter },
+    ],
   });
   void params.duration;
   return figures;
+}
+
+/** GainLab definitions Fig. 1 rests on: with its own network, also how that network is made. */
+export function fig1Definitions(givenNetwork: boolean, givenTarget: boolean): DefinitionId[] {
+  const ids: DefinitionId[] = ['noise-robustness', 'example-neuron', 'gain-positivity'];
+  if (!givenNetwork) ids.unshift('own-soc-network', 'readout-nnls');
+  if (!givenTarget) ids.unshift('generated-targets');
+  return ids;
 }
 
 export function runFig1(options: Fig1Options): FigureExperimentResult {
@@ -139,9 +193,12 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
   const base = options.quick ? FIG1_SETTINGS.quick : FIG1_SETTINGS.full;
   const settings = {
     ...base,
+    n: options.n ?? base.n,
     sessions: options.sessions ?? base.sessions,
     trials: options.trials ?? base.trials,
     noiseSamples: options.noiseSamples ?? base.noiseSamples,
+    sigma: options.sigma ?? base.sigma,
+    alpha: options.alpha ?? base.alpha,
   };
   const seed = options.seed ?? 1;
   const progress = options.onProgress ?? (() => {});
@@ -164,8 +221,10 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
   const trainMs = clock() - trainStarted;
   const run = { network, params, target, sessions: training.sessions };
   const analysesStarted = clock();
-  const analyses = analyseRun(run, { noiseSamples: settings.noiseSamples, snrDb: settings.snrDb, seed: seed + 1000, onProgress: progress, shouldStop: options.shouldStop });
+  const noiseSeed = analysisNoiseSeed(seed);
+  const analyses = analyseRun(run, { noise: { samples: settings.noiseSamples, snrDb: settings.snrDb, seed: noiseSeed }, onProgress: progress, shouldStop: options.shouldStop });
   const analysesMs = clock() - analysesStarted;
+  const noise = analyses.noise!;
 
   const errorCurves = training.sessions.map((s) => s.errors);
   const finalErrors = Float64Array.from(training.sessions, (s) => s.bestError);
@@ -174,14 +233,26 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
   const bestGains = new Float64Array(training.sessions.length * n);
   training.sessions.forEach((s, k) => bestGains.set(s.bestGains, k * n));
   const finalBox = analyses.errorBox.final;
+  const paper = FIG1_SETTINGS.full;
+  const departures = departuresFrom(paper, settings, { n: 'network size', sessions: 'sessions', trials: 'trials', sigma: 'σ', alpha: 'α', noiseSamples: 'noise samples per SNR' });
+  if (!options.network) departures.unshift('own SOC network instead of the published one');
+  if (!options.target) departures.unshift('generated target instead of the published novel target');
+  const stopped = training.stopped || noise.stopped;
+  // Fig. 1 / Fig. 2b / Supp. 1b numbers the reproduction report quotes.
+  const checkpoints = [1000, 3000, 5000].filter((t) => t <= settings.trials);
+  const bestErrorAtTrial = Object.fromEntries(checkpoints.map((t) => [t, training.sessions.map((s) => runningMinimum(s.errors)[Math.min(t, s.errors.length - 1)])]));
+  const rateChange = relativeRmsChange(analyses.rates.before, analyses.rates.after);
+  const correlationSimilarity = analyses.correlations.patterns.map((p) => offDiagonalPearson(analyses.correlations.before, p.matrix, n));
+  const gainKs = ksDistanceToNormal(analyses.gainDistribution.gains, analyses.gainDistribution.fit.mu, analyses.gainDistribution.fit.sigma);
 
   return {
     name: 'fig1',
-    title: 'Fig. 1: learning neuronal gains with the reward-based rule (and the analyses of Figs. 2–3)',
+    title: 'Fig. 1: learning neuronal gains with the reward-based rule (and the analyses of Figs. 2–3, Supp. Fig. 1a–e)',
     quick: options.quick,
     seed,
     summary: {
       settings,
+      setup: setupSummary(fig1Definitions(Boolean(options.network), Boolean(options.target)), departures),
       n,
       network: options.network ? 'given' : `SOC N = ${settings.n} seed ${seed}`,
       target: options.target ? 'given' : `generated seed ${settings.targetSeed}`,
@@ -191,16 +262,29 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
       meanFinalError: mean(finalErrors),
       bestSession: training.bestSession,
       gainFit: analyses.gainDistribution.fit,
+      gainKsDistanceToNormal: gainKs,
+      gainPositivity: analyses.gainPositivity,
+      bestErrorAtTrial,
+      rateChangeRelativeRms: rateChange,
+      correlationMatrixSimilarity: correlationSimilarity,
       maxRealEigenvalue: { before: analyses.eigenvalues.maxRealBefore, after: analyses.eigenvalues.maxRealAfter },
-      neuronCorrelationMeanAbs: { before: analyses.correlations.meanAbsBefore, after: analyses.correlations.meanAbsAfter },
+      spectralAbscissaWdiagG: { before: analyses.eigenvalues.abscissaBefore, after: Array.from(analyses.eigenvalues.abscissaAfter) },
+      neuronCorrelationMeanAbs: { before: analyses.correlations.meanAbsBefore, patterns: analyses.correlations.patterns.map((p) => ({ session: p.session, meanAbs: p.meanAbs })) },
       gainPatternCorrelationMean: mean(analyses.gainPatterns.pairs),
-      noise: { snrDb: Array.from(analyses.noise.snrDb), meanError: Array.from(analyses.noise.meanError), sdError: Array.from(analyses.noise.sdError), cleanError: analyses.noise.cleanError },
-      rateTargetCorrelation: {
-        meanAbsBefore: analyses.rateTarget.meanAbsBefore[0] ?? NaN,
-        meanAbsAfter: Array.from(analyses.rateTarget.meanAbsAfter),
-        wilcoxon: analyses.rateTarget.wilcoxon,
+      noise: {
+        seed: noiseSeed,
+        samples: noise.samples,
+        snrDb: Array.from(noise.snrDb),
+        gains1: { mean: Array.from(noise.before.mean), sd: Array.from(noise.before.sd) },
+        trained: { mean: Array.from(noise.after.mean), sd: Array.from(noise.after.sd) },
       },
-      stopped: training.stopped || analyses.noise.stopped,
+      rateTargetCorrelation: {
+        meanBefore: analyses.rateTarget.meanBefore,
+        meanAfter: Array.from(analyses.rateTarget.meanAfter),
+        wilcoxon: analyses.rateTarget.wilcoxon,
+        exampleNeuron: { index: analyses.rateTarget.example.index, rBefore: analyses.rateTarget.example.rBefore, rAfter: analyses.rateTarget.example.rAfter },
+      },
+      stopped,
       wallMs: { training: trainMs, analyses: analysesMs, networkBuild: prepared.buildMs },
     },
     tables: [
@@ -213,25 +297,40 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
       { name: 'best_output', shape: [network.readout.channels, params.nSamples], data: analyses.bestOutput.output },
       { name: 'rates_before', shape: [params.nSamples, n], data: analyses.rates.before },
       { name: 'rates_after', shape: [params.nSamples, n], data: analyses.rates.after },
-      { name: 'correlations_before', shape: [n, n], data: analyses.correlations.before },
-      { name: 'correlations_after', shape: [n, n], data: analyses.correlations.after },
       { name: 'rate_target_r_after', shape: [training.sessions.length, n], data: analyses.rateTarget.after },
       { name: 'times', shape: [params.nSamples], data: sampleTimes(params) },
     ],
-    csv: [
-      { name: 'error_curves', text: curvesCsv(errorCurves) },
-      { name: 'best_output', text: analyses.bestOutput.toCsv() },
-      { name: 'error_box', text: analyses.errorBox.toCsv() },
-      { name: 'gain_distribution', text: analyses.gainDistribution.toCsv() },
-      { name: 'gain_pattern_correlations', text: analyses.gainPatterns.toCsv() },
-      { name: 'eigenvalues', text: analyses.eigenvalues.toCsv() },
-      { name: 'noise_robustness', text: analyses.noise.toCsv() },
-      { name: 'rate_target_correlation', text: analyses.rateTarget.toCsv() },
-    ],
+    csv: [{ name: 'error_curves', text: curvesCsv(errorCurves) }, ...runAnalysesCsv(analyses)],
     figures: figuresOfAnalyses(analyses, errorCurves, params),
     elapsedMs: clock() - started,
-    stopped: training.stopped || analyses.noise.stopped,
+    stopped,
   };
+}
+
+/** ‖after − before‖ / ‖before − mean(before)‖ over all entries (how much the rates change, Fig. 2b). */
+function relativeRmsChange(before: Float64Array, after: Float64Array): number {
+  const m = mean(before);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < before.length; i++) {
+    num += (after[i] - before[i]) ** 2;
+    den += (before[i] - m) ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+/** Pearson r between the off-diagonal entries of two n × n correlation matrices (Supp. 1b: how much the structure changed). */
+function offDiagonalPearson(a: Float64Array, b: Float64Array, n: number): number {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      if (Number.isFinite(a[i * n + j]) && Number.isFinite(b[i * n + j])) {
+        x.push(a[i * n + j]);
+        y.push(b[i * n + j]);
+      }
+    }
+  return pearson(x, y);
 }
 
 function curvesCsv(curves: readonly Float64Array[]): string {
@@ -247,7 +346,7 @@ export const fig1: FigureExperimentDefinition = {
   name: 'fig1',
   title: 'Fig. 1: reward-based learning of neuronal gains',
   description:
-    'Reward rule, neuron-specific gains, independent sessions on one network and target; all analyses of the run. ' +
-    'Full: given network/target or N = 200 SOC, 10 sessions × 5000 trials, 1000 noise samples. Quick: N = 40, 3 × 1000, 40 samples.',
+    'Reward rule, neuron-specific gains, independent sessions on one network and target; all analyses of the run (Figs. 1–3, Supp. Fig. 1a–e). ' +
+    'Paper set-up: the published network and target (or an N = 200 SOC network), 10 sessions × 5000 trials, σ = 0.001, 1000 noise samples per SNR. Quick: N = 40, 3 × 1000, 40 samples.',
   run: runFig1,
 };

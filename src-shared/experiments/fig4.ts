@@ -1,88 +1,111 @@
 /**
- * Fig. 4 experiment (model-spec §9): a library of gain patterns learned for l targets; novel
- * targets fitted by least squares on the library outputs; fit error vs the error of the network's
- * output with the combined gains; refining one combination with the reward rule next to learning
- * from scratch.
+ * Fig. 4 (model-spec §9): novel movements from learned gain patterns. A pool of patterns learned
+ * (reward rule) for generated targets; random libraries of l of them fitted to novel targets with
+ * the default combination [GainLab definition 'primitives-combination': bounded coefficients],
+ * and, for comparison, plain least squares: fit error vs the error of the network's output with
+ * the combined gains (4c, with the identity line), error vs l (4d); then refining one
+ * combination with the reward rule next to learning from scratch.
  *
- * Full: N = 200 SOC (or the given network), l = 10 generated targets, reward rule 3000 trials
- * each, 50 novel targets, refine 2000 trials. Quick: N = 40, l = 4, Adam 60 iterations, 6 novel
- * targets, refine 30 iterations.
+ * Paper set-up (full): N = 200 (or the given network), pool of 100 patterns (reward rule, 5000
+ * trials), l ∈ {1, 2, 5, 10, 20, 50}, 100 libraries × 100 novel targets, refine 5000 trials.
+ * The pool, the targets and the library draws are Supp. 3's (shared checkpoint keys).
+ * Quick: N = 40, pool 8 (Adam 40 iterations), l ∈ {1, 2, 4}, 5 libraries × 5 targets.
  */
-import { normalisedError } from '../model/dynamics.js';
-import {
-  baselineOutput,
-  evaluateCombination,
-  learnLibrary,
-  pearson,
-  refineCombination,
-  type PrimitiveCombination,
-} from '../primitives/library.js';
-import {
-  clock,
-  experimentNetwork,
-  generatedTargets,
-  median,
-  stack,
-  type ExperimentDefinition,
-  type ExperimentResult,
-  type ExperimentRunOptions,
-} from '../primitives/experimentSupport.js';
+import { pearson } from '../analysis/statistics.js';
+import type { DefinitionId } from '../definitions.js';
+import { baselineOutput, evaluateCombination, refineCombination, subLibrary, type CombinationRule } from '../primitives/library.js';
+import { clock, experimentNetwork, generatedTargets, median, stack, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from '../primitives/experimentSupport.js';
+import { kthSmallest, middleRank } from '../primitives/sweep.js';
+import { learnedPool, sweepSizes, type PoolSettings } from './primitivesShared.js';
+import { departuresFrom, setupSummary } from './setup.js';
 
-export const FIG4_SETTINGS = {
-  full: { n: 200, librarySize: 10, rule: 'reward' as const, trials: 3000, iterations: 0, lr: 0.01, novelTargets: 50, refineTrials: 2000, refineIterations: 0 },
-  // Quick: Adam (60 iterations) learns a usable library on N = 40 in a second; the reward rule would need thousands of trials.
-  quick: { n: 40, librarySize: 4, rule: 'gradient' as const, trials: 0, iterations: 60, lr: 0.05, novelTargets: 6, refineTrials: 0, refineIterations: 30 },
+export interface Fig4Settings extends PoolSettings {
+  n: number;
+  sizes: number[];
+  libraries: number;
+  novelTargets: number;
+  novelTargetSeed: number;
+  combination: CombinationRule;
+  /** Library size of the refined combination. */
+  refineSize: number;
+  refineTrials: number;
+  refineIterations: number;
+}
+
+export const FIG4_SETTINGS: { full: Fig4Settings; quick: Fig4Settings } = {
+  full: {
+    n: 200, pool: 100, rule: 'reward', trials: 5000, sigma: 0.001, iterations: 300, lr: 0.01, poolTargetSeed: 1001,
+    sizes: [1, 2, 5, 10, 20, 50], libraries: 100, novelTargets: 100, novelTargetSeed: 3001, combination: 'bounded-coefficients',
+    refineSize: 10, refineTrials: 5000, refineIterations: 0,
+  },
+  // Quick: Adam learns a usable pool on N = 40 in a second; the reward rule would need thousands of trials.
+  quick: {
+    n: 40, pool: 8, rule: 'gradient', trials: 0, sigma: 0.001, iterations: 40, lr: 0.05, poolTargetSeed: 1001,
+    sizes: [1, 2, 4], libraries: 5, novelTargets: 5, novelTargetSeed: 3001, combination: 'bounded-coefficients',
+    refineSize: 4, refineTrials: 0, refineIterations: 30,
+  },
 };
 
-/** Ridge penalty of the second set of fits (δ; see library.ts FitOptions). */
-export const FIG4_RIDGE = 0.01;
+const LABELS: Partial<Record<keyof Fig4Settings, string>> = {
+  n: 'network size',
+  pool: 'pool size',
+  rule: 'pool rule',
+  trials: 'pool trials',
+  sizes: 'library sizes',
+  libraries: 'libraries per size',
+  novelTargets: 'novel targets',
+  combination: 'combination rule',
+  refineTrials: 'refine trials',
+};
 
-export function runFig4(options: ExperimentRunOptions): ExperimentResult {
+export interface Fig4Options extends ExperimentRunOptions {
+  settings?: Partial<Fig4Settings>;
+}
+
+export function fig4Definitions(): DefinitionId[] {
+  return ['primitives-combination', 'generated-targets', 'own-soc-network', 'readout-nnls'];
+}
+
+export function runFig4(options: Fig4Options): ExperimentResult {
   const started = clock();
-  const settings = options.quick ? FIG4_SETTINGS.quick : FIG4_SETTINGS.full;
+  const settings: Fig4Settings = { ...(options.quick ? FIG4_SETTINGS.quick : FIG4_SETTINGS.full), ...options.settings };
   const seed = options.seed ?? 1;
   const progress = options.onProgress ?? (() => {});
   progress('network');
   const prepared = experimentNetwork(options, settings.n, 1);
   const { network, params } = prepared;
-  const libraryTargets = generatedTargets(settings.librarySize, 1001, params);
-  const novelTargets = generatedTargets(settings.novelTargets, 2001, params);
-
-  const rule = { rule: settings.rule, seed, trials: settings.trials, iterations: settings.iterations, lr: settings.lr };
-  progress(`learning ${settings.librarySize} library patterns (${settings.rule} rule)`);
-  const libraryStarted = clock();
-  const library = learnLibrary(network, params, libraryTargets, rule, undefined, options.shouldStop);
-  const libraryMs = clock() - libraryStarted;
+  const { pool, ms: poolMs } = learnedPool(options, network, params, settings, 'pool');
   const baseline = baselineOutput(network, params);
+  const targets = generatedTargets(settings.novelTargets, settings.novelTargetSeed, params);
+  const poolKey = `${settings.rule}:${settings.pool}`;
+  const sweepOptions = { sizes: settings.sizes, libraries: settings.libraries, targetSeed: settings.novelTargetSeed };
+  const sweep = sweepSizes(options, network, params, pool, poolKey, baseline, targets, { ...sweepOptions, fit: { rule: settings.combination } }, `${settings.combination}`);
+  const plain = sweepSizes(options, network, params, pool, poolKey, baseline, targets, { ...sweepOptions, fit: { rule: 'least-squares' } }, 'least squares');
 
-  progress(`fitting ${novelTargets.length} novel targets`);
-  const fitStarted = clock();
-  const combinations: PrimitiveCombination[] = [];
-  for (const target of novelTargets) {
-    if (options.shouldStop?.()) break;
-    combinations.push(evaluateCombination(network, params, library, baseline, target));
-  }
-  const fitMs = clock() - fitStarted;
-  // The same fits with a small ridge penalty (GainLab option, library.ts FitOptions): keeps the
-  // combined gains near 1, where the first-order fit predicts the output.
-  const ridge = FIG4_RIDGE;
-  const ridged = combinations.map((_, j) => evaluateCombination(network, params, library, baseline, novelTargets[j], undefined, { ridge }));
-
-  progress('refining the first combination');
+  // Refine: target 0 with the refine-size library whose output error on it is the median one.
+  progress('refining one combination');
   const refineStarted = clock();
-  const refine =
-    combinations.length > 0
-      ? refineCombination(network, params, combinations[0].gains, novelTargets[0], { ...rule, seed: seed + 7, trials: settings.refineTrials, iterations: settings.refineIterations }, true, options.shouldStop)
-      : null;
+  const refineSweep = sweep.find((s) => s.librarySize === settings.refineSize) ?? sweep[sweep.length - 1];
+  let refine: { combinationError: number; refinedBestError: number; scratchBestError: number; refined: Float64Array; scratch: Float64Array } | null = null;
+  if (refineSweep && !options.shouldStop?.()) {
+    const errs = Array.from({ length: refineSweep.libraries }, (_, j) => refineSweep.outputErrors[j * refineSweep.targets]);
+    const j = errs.indexOf(kthSmallest(errs, middleRank(errs.length)));
+    const combination = evaluateCombination(network, params, subLibrary(pool, refineSweep.members[j]), baseline, targets[0], undefined, { rule: settings.combination });
+    const rule = { rule: settings.rule, seed: seed + 7, trials: settings.refineTrials, iterations: settings.refineIterations, lr: settings.lr, sigma: settings.sigma };
+    const r = refineCombination(network, params, combination.gains, targets[0], rule, true, options.shouldStop);
+    refine = { combinationError: combination.outputError, refinedBestError: r.refined.bestError, scratchBestError: r.scratch?.bestError ?? NaN, refined: r.refined.errors, scratch: r.scratch?.errors ?? new Float64Array(0) };
+  }
   const refineMs = clock() - refineStarted;
 
-  const fitErrors = combinations.map((c) => c.fitError);
-  const outputErrors = combinations.map((c) => c.outputError);
-  const refineRows: Array<Array<number>> = [];
-  if (refine) {
-    const length = Math.max(refine.refined.errors.length, refine.scratch?.errors.length ?? 0);
-    for (let k = 0; k < length; k++) refineRows.push([k, refine.refined.errors[k] ?? NaN, refine.scratch?.errors[k] ?? NaN]);
-  }
+  const allFit = sweep.flatMap((s) => Array.from(s.perLibraryFit));
+  const allOut = sweep.flatMap((s) => Array.from(s.perLibraryOutput));
+  const plainFit = plain.flatMap((s) => Array.from(s.perLibraryFit));
+  const plainOut = plain.flatMap((s) => Array.from(s.perLibraryOutput));
+  const departures = departuresFrom(FIG4_SETTINGS.full, settings, LABELS);
+  if (!options.network) departures.unshift('own SOC network instead of the published one');
+  const refineRows: number[][] = [];
+  if (refine) for (let k = 0; k < Math.max(refine.refined.length, refine.scratch.length); k++) refineRows.push([k, refine.refined[k] ?? NaN, refine.scratch[k] ?? NaN]);
+  const perSize = (list: typeof sweep) => list.map((s) => ({ l: s.librarySize, medianFit: s.medianFit, medianOutput: s.medianOutput, correlationOverLibraries: s.correlationOverLibraries, correlationOverTargets: s.correlationOverTargets }));
   return {
     name: 'fig4',
     title: 'Fig. 4: motor primitives — novel movements from combined gain patterns',
@@ -90,67 +113,77 @@ export function runFig4(options: ExperimentRunOptions): ExperimentResult {
     seed,
     summary: {
       settings,
+      setup: setupSummary(fig4Definitions(), departures),
       n: network.n,
-      librarySize: library.size,
-      libraryLearnedErrors: Array.from(library.errors),
-      initialErrorsOfNovelTargets: novelTargets.map((t) => normalisedError(baseline, t, network.readout.channels, params.nSamples)),
-      medianFitError: median(fitErrors),
-      medianOutputError: median(outputErrors),
-      fitOutputCorrelation: pearson(fitErrors, outputErrors),
-      fitOutputLogCorrelation: pearson(fitErrors.map(Math.log10), outputErrors.map(Math.log10)),
-      ridge: {
-        delta: ridge,
-        medianFitError: median(ridged.map((c) => c.fitError)),
-        medianOutputError: median(ridged.map((c) => c.outputError)),
-        fitOutputLogCorrelation: pearson(ridged.map((c) => Math.log10(c.fitError)), ridged.map((c) => Math.log10(c.outputError))),
-      },
-      refine: refine
-        ? {
-            combinationError: combinations[0].outputError,
-            refinedBestError: refine.refined.bestError,
-            scratchBestError: refine.scratch?.bestError ?? null,
-          }
-        : null,
-      wallMs: { library: libraryMs, fits: fitMs, refine: refineMs, networkBuild: prepared.buildMs },
+      poolSize: pool.size,
+      poolMedianError: median(pool.errors),
+      combination: settings.combination,
+      perSize: perSize(sweep),
+      leastSquaresPerSize: perSize(plain),
+      fitOutputCorrelation: pearson(allFit, allOut),
+      leastSquaresFitOutputCorrelation: pearson(plainFit, plainOut),
+      medianFitError: median(allFit),
+      medianOutputError: median(allOut),
+      leastSquares: { medianFitError: median(plainFit), medianOutputError: median(plainOut) },
+      refine: refine ? { combinationError: refine.combinationError, refinedBestError: refine.refinedBestError, scratchBestError: refine.scratchBestError } : null,
+      wallMs: { pool: poolMs, refine: refineMs, networkBuild: prepared.buildMs },
     },
     tables: [
-      { name: 'library', columns: ['pattern', 'target_seed', 'learned_error'], rows: Array.from(library.errors, (e, k) => [k, 1001 + k, e]) },
       {
-        name: 'novel_targets',
-        columns: ['target', 'target_seed', 'fit_error', 'output_error', 'ridge_fit_error', 'ridge_output_error'],
-        rows: combinations.map((c, j) => [j, 2001 + j, c.fitError, c.outputError, ridged[j].fitError, ridged[j].outputError]),
+        name: 'per_library',
+        columns: ['combination', 'library_size', 'library', 'fit_error_50th', 'output_error_50th'],
+        rows: [
+          ...sweep.flatMap((s) => Array.from(s.perLibraryFit, (f, j) => [settings.combination, s.librarySize, j, f, s.perLibraryOutput[j]])),
+          ...plain.flatMap((s) => Array.from(s.perLibraryFit, (f, j) => ['least-squares', s.librarySize, j, f, s.perLibraryOutput[j]])),
+        ],
       },
-      {
-        name: 'coefficients',
-        columns: ['target', ...Array.from({ length: library.size }, (_, k) => `c${k}`)],
-        rows: combinations.map((c, j) => [j, ...Array.from(c.coefficients)]),
-      },
-      { name: 'refine_curves', columns: ['trial', 'refined_error', 'scratch_error'], rows: refineRows },
+      { name: 'refine_curves', columns: ['step', 'refined_error', 'scratch_error'], rows: refineRows },
     ],
     arrays: [
-      { name: 'library_gains', shape: [library.size, network.n], data: library.gains },
-      { name: 'library_outputs', shape: [library.size, params.nSamples], data: library.outputs },
+      { name: 'pool_gains', shape: [pool.size, network.n], data: pool.gains },
       { name: 'baseline_output', shape: [params.nSamples], data: baseline },
-      stack('novel_targets', novelTargets.slice(0, combinations.length)),
-      stack('novel_fits', combinations.map((c) => c.fit)),
-      stack('novel_outputs', combinations.map((c) => c.output)),
-      stack('combined_gains', combinations.map((c) => c.gains)),
+      stack('novel_targets', targets),
     ],
     figures: [
       {
         kind: 'scatter',
-        name: 'fit_vs_output_error',
-        title: 'Fit error vs output error (log10; identity = perfect prediction)',
-        xLabel: 'log10 fit error',
-        yLabel: 'log10 output error',
+        name: 'fig4c_fit_vs_output', definitions: ['primitives-combination'],
+        title: `Fig. 4c: fit vs output error per library (50th-smallest over ${settings.novelTargets} targets), ${settings.combination}`,
+        xLabel: 'fit error',
+        yLabel: 'output error',
+        logX: true,
+        logY: true,
+        identity: true,
+        series: sweep.map((s) => ({ name: `l = ${s.librarySize}`, x: s.perLibraryFit, y: s.perLibraryOutput })),
+      },
+      {
+        kind: 'scatter',
+        name: 'fig4c_fit_vs_output_least_squares',
+        title: 'Fig. 4c with plain least squares (the coefficients are not bounded)',
+        xLabel: 'fit error',
+        yLabel: 'output error',
+        logX: true,
+        logY: true,
+        identity: true,
+        series: plain.map((s) => ({ name: `l = ${s.librarySize}`, x: s.perLibraryFit, y: s.perLibraryOutput })),
+      },
+      {
+        kind: 'lines',
+        name: 'fig4d_error_vs_library_size', definitions: ['primitives-combination'],
+        title: 'Fig. 4d: median error vs library size',
+        xLabel: 'library size l',
+        yLabel: 'error',
+        logY: true,
         series: [
-          { name: 'least squares', x: fitErrors.map(Math.log10), y: outputErrors.map(Math.log10) },
-          { name: `ridge δ = ${ridge}`, x: ridged.map((c) => Math.log10(c.fitError)), y: ridged.map((c) => Math.log10(c.outputError)) },
+          { name: `output (${settings.combination})`, x: sweep.map((s) => s.librarySize), y: sweep.map((s) => s.medianOutput) },
+          { name: `fit (${settings.combination})`, x: sweep.map((s) => s.librarySize), y: sweep.map((s) => s.medianFit), dashed: true },
+          { name: 'output (least squares)', x: plain.map((s) => s.librarySize), y: plain.map((s) => s.medianOutput) },
+          { name: 'fit (least squares)', x: plain.map((s) => s.librarySize), y: plain.map((s) => s.medianFit), dashed: true },
         ],
       },
       {
         kind: 'lines',
-        name: 'refine_curves',
+        name: 'fig4_refine',
         title: 'Refining the combination vs learning from scratch',
         xLabel: settings.rule === 'reward' ? 'trial' : 'iteration',
         yLabel: 'error',
@@ -170,7 +203,7 @@ export const fig4: ExperimentDefinition = {
   name: 'fig4',
   title: 'Fig. 4: motor primitives',
   description:
-    'Library of gain patterns (reward rule) for generated targets; least-squares fits of novel targets; fit vs output error; refine vs scratch. ' +
-    'Full: N = 200, l = 10, reward rule 3000 trials, 50 novel targets. Quick: N = 40, l = 4, Adam 60 iterations, 6 novel targets.',
+    'A pool of learned patterns; random libraries of l patterns fitted to novel targets (bounded coefficients, and plain least squares for comparison); fit vs output error; refine vs scratch. ' +
+    'Paper set-up: N = 200, pool 100 (reward rule), l up to 50, 100 libraries × 100 targets. Quick: N = 40, pool 8, l ≤ 4.',
   run: runFig4,
 };

@@ -8,18 +8,26 @@
  * the network's own g = 1 movement 5× slower — shape and speed combined, neither learned for the
  * novel movement.
  *
- * Full: N = 400, 40 random groups, l = 10, 100 novel targets, gradient (150 iterations, lr 0.02).
- * Quick: N = 40, 10 groups, l = 3, 6 novel targets, 25 iterations, lr 0.05.
+ * Combinations use the default rule [GainLab definition 'primitives-combination': bounded
+ * coefficients], with plain least squares beside it for comparison.
+ *
+ * Paper set-up (full): N = 400, 40 random groups, l = 10 shapes, 100 novel targets, reward rule
+ * (5000 trials; σ = 0.001 at T, the slow-task σ at 5T). Quick: N = 40, 10 groups, l = 3, 6 novel
+ * targets, Adam 25 iterations.
  */
-import { randomGroups } from '../model/groups.js';
-import { slowParams } from '../model/params.js';
+import type { DefinitionId } from '../definitions.js';
+import { slowParams, type DynamicsParams } from '../model/params.js';
 import { Rng } from '../model/rng.js';
 import { slowVariant } from '../model/targets.js';
 import { TrialEvaluator } from '../model/dynamics.js';
-import { histogram } from '../speed/analysis.js';
+import { histogram } from '../analysis/statistics.js';
+import { SLOW_TASK_REWARD } from '../speed/slowTask.js';
+import { departuresFrom, setupSummary } from './setup.js';
+import { groupsOfSession } from './training.js';
 import { learnSpeedPattern } from '../speed/speed.js';
-import { baselineOutput, combineGains, evaluateCombination, learnLibrary, type PrimitiveCombination } from '../primitives/library.js';
+import { baselineOutput, combineGains, evaluateCombination, learnLibrary, libraryFromPatterns, LibraryCombiner, type CombinationRule, type PrimitiveCombination } from '../primitives/library.js';
 import {
+  checkpointed,
   clock,
   experimentNetwork,
   generatedTargets,
@@ -30,17 +38,50 @@ import {
   type ExperimentRunOptions,
 } from '../primitives/experimentSupport.js';
 
-export const FIG8_SETTINGS = {
-  full: { n: 400, groups: 40, librarySize: 10, novelTargets: 100, factor: 5, iterations: 150, lr: 0.02, bins: 20 },
-  quick: { n: 40, groups: 10, librarySize: 3, novelTargets: 6, factor: 5, iterations: 25, lr: 0.05, bins: 10 },
+export interface Fig8Settings {
+  n: number;
+  groups: number;
+  librarySize: number;
+  novelTargets: number;
+  factor: number;
+  rule: 'reward' | 'gradient';
+  trials: number;
+  sigma: number;
+  /** σ of the reward rule at the slow speed (the slow-task setting). */
+  slowSigma: number;
+  iterations: number;
+  lr: number;
+  bins: number;
+  combination: CombinationRule;
+}
+
+export const FIG8_SETTINGS: { full: Fig8Settings; quick: Fig8Settings } = {
+  full: { n: 400, groups: 40, librarySize: 10, novelTargets: 100, factor: 5, rule: 'reward', trials: 5000, sigma: 0.001, slowSigma: SLOW_TASK_REWARD.sigma, iterations: 150, lr: 0.02, bins: 20, combination: 'bounded-coefficients' },
+  quick: { n: 40, groups: 10, librarySize: 3, novelTargets: 6, factor: 5, rule: 'gradient', trials: 0, sigma: 0.001, slowSigma: SLOW_TASK_REWARD.sigma, iterations: 25, lr: 0.05, bins: 10, combination: 'bounded-coefficients' },
 };
 
-/** Ridge penalty of the second set of fits (δ; see library.ts FitOptions). */
-export const FIG8_RIDGE = 0.01;
+const LABELS: Partial<Record<keyof Fig8Settings, string>> = {
+  n: 'network size',
+  groups: 'groups',
+  librarySize: 'library size',
+  novelTargets: 'novel targets',
+  factor: 'slow factor',
+  rule: 'rule',
+  trials: 'trials',
+  combination: 'combination rule',
+};
 
-export function runFig8(options: ExperimentRunOptions): ExperimentResult {
+export interface Fig8Options extends ExperimentRunOptions {
+  settings?: Partial<Fig8Settings>;
+}
+
+export function fig8Definitions(): DefinitionId[] {
+  return ['shape-speed-combination', 'primitives-combination', 'slow-variant', 'slow-task-reward-settings', 'generated-targets', 'gradient-training', 'own-soc-network', 'readout-nnls'];
+}
+
+export function runFig8(options: Fig8Options): ExperimentResult {
   const started = clock();
-  const settings = options.quick ? FIG8_SETTINGS.quick : FIG8_SETTINGS.full;
+  const settings: Fig8Settings = { ...(options.quick ? FIG8_SETTINGS.quick : FIG8_SETTINGS.full), ...options.settings };
   const seed = options.seed ?? 1;
   const progress = options.onProgress ?? (() => {});
   progress('network');
@@ -48,23 +89,46 @@ export function runFig8(options: ExperimentRunOptions): ExperimentResult {
   const { network, params } = prepared;
   const n = network.n;
   const channels = network.readout.channels;
-  const groups = randomGroups(n, Math.min(settings.groups, n), new Rng(Rng.derive(seed, 1)));
+  const groups = groupsOfSession(settings.groups >= n ? { kind: 'neuron-specific' } : { kind: 'random', count: settings.groups }, n, Rng.derive(seed, 1)) ?? undefined;
   const slow = slowParams(params, settings.factor);
   const grid = { duration: params.duration, nSamples: params.nSamples };
   const toSlow = (t: Float64Array) => slowVariant(t, channels, grid, settings.factor).values;
-  const rule = { rule: 'gradient' as const, seed, iterations: settings.iterations, lr: settings.lr, groups };
+  const rule = { rule: settings.rule, seed, trials: settings.trials, sigma: settings.sigma, iterations: settings.iterations, lr: settings.lr, groups };
+  const slowRule = { ...rule, sigma: settings.slowSigma };
+  const netKey = options.network ? 'given' : `soc${n}s${seed}`;
+  const ruleKey = settings.rule === 'reward' ? `reward:${settings.trials}t:σ${settings.sigma}/${settings.slowSigma}` : `gradient:${settings.iterations}i:lr${settings.lr}`;
+  const keptLibrary = (label: string, p: DynamicsParams, targets: Float64Array[], r: typeof rule) => {
+    const kept = checkpointed(
+      options,
+      `fig8:${label}:${netKey}:G${settings.groups}:l${targets.length}:${ruleKey}:seed${seed}`,
+      () => {
+        const lib = learnLibrary(network, p, targets, r, undefined, options.shouldStop);
+        return { gains: Array.from({ length: lib.size }, (_, k) => Array.from(lib.gains.subarray(k * n, (k + 1) * n))), errors: Array.from(lib.errors), partial: lib.size < targets.length };
+      },
+      (v) => v.partial,
+    );
+    return libraryFromPatterns(network, p, kept.gains.map((g) => Float64Array.from(g)), targets.slice(0, kept.gains.length), kept.errors);
+  };
 
   const shapes = generatedTargets(settings.librarySize, 1001, params);
   progress(`learning ${shapes.length} shapes at T`);
   let t = clock();
-  const fastLibrary = learnLibrary(network, params, shapes, rule, undefined, options.shouldStop);
+  const fastLibrary = keptLibrary('fast', params, shapes, rule);
   const fastMs = clock() - t;
   progress(`learning ${shapes.length} shapes at ${settings.factor}T`);
   t = clock();
-  const slowLibrary = learnLibrary(network, slow, shapes.map(toSlow), rule, undefined, options.shouldStop);
+  const slowLibrary = keptLibrary('slow', slow, shapes.map(toSlow), slowRule);
   const slowMs = clock() - t;
   progress('learning the speed pattern');
-  const speedPattern = learnSpeedPattern(network, params, [network.x0], [baselineOutput(network, params)], settings.factor, rule, undefined, options.shouldStop);
+  const speedPattern = checkpointed(
+    options,
+    `fig8:speed:${netKey}:G${settings.groups}:${ruleKey}:seed${seed}`,
+    () => {
+      const r = learnSpeedPattern(network, params, [network.x0], [baselineOutput(network, params)], settings.factor, slowRule, undefined, options.shouldStop);
+      return { gains: r.gains, initialError: r.initialError, bestError: r.bestError, stopped: r.stopped };
+    },
+    (v) => v.stopped,
+  );
 
   const fastBaseline = baselineOutput(network, params);
   const slowBaseline = baselineOutput(network, slow);
@@ -76,16 +140,19 @@ export function runFig8(options: ExperimentRunOptions): ExperimentResult {
   const fastFits: PrimitiveCombination[] = [];
   const slowFits: PrimitiveCombination[] = [];
   const factorisedErrors: number[] = [];
-  const ridgeErrors = { fast: [] as number[], slow: [] as number[] };
-  const ridge = { ridge: FIG8_RIDGE };
+  const plainErrors = { fast: [] as number[], slow: [] as number[] };
+  const combination = { rule: settings.combination };
+  const plain = { rule: 'least-squares' as const };
+  const fastCombiner = new LibraryCombiner(fastLibrary, fastBaseline);
+  const slowCombiner = new LibraryCombiner(slowLibrary, slowBaseline);
   for (const target of novel) {
     if (options.shouldStop?.()) break;
     const slowTarget = toSlow(target);
-    const fast = evaluateCombination(network, params, fastLibrary, fastBaseline, target, fastEvaluator);
+    const fast = evaluateCombination(network, params, fastCombiner, fastBaseline, target, fastEvaluator, combination);
     fastFits.push(fast);
-    slowFits.push(evaluateCombination(network, slow, slowLibrary, slowBaseline, slowTarget, slowEvaluator));
-    ridgeErrors.fast.push(evaluateCombination(network, params, fastLibrary, fastBaseline, target, fastEvaluator, ridge).outputError);
-    ridgeErrors.slow.push(evaluateCombination(network, slow, slowLibrary, slowBaseline, slowTarget, slowEvaluator, ridge).outputError);
+    slowFits.push(evaluateCombination(network, slow, slowCombiner, slowBaseline, slowTarget, slowEvaluator, combination));
+    plainErrors.fast.push(evaluateCombination(network, params, fastCombiner, fastBaseline, target, fastEvaluator, plain).outputError);
+    plainErrors.slow.push(evaluateCombination(network, slow, slowCombiner, slowBaseline, slowTarget, slowEvaluator, plain).outputError);
     // Shape from the fast fit on top of the speed pattern.
     const shapeChange = combineGains(fastLibrary, fast.coefficients);
     const gains = Float64Array.from(speedPattern.gains, (g, i) => g + (shapeChange[i] - 1));
@@ -95,6 +162,9 @@ export function runFig8(options: ExperimentRunOptions): ExperimentResult {
   const fitMs = clock() - t;
   fastEvaluator.dispose();
   slowEvaluator.dispose();
+  const departures = departuresFrom(FIG8_SETTINGS.full, settings, LABELS);
+  if (!options.network) departures.unshift('own SOC network');
+  else if (n !== FIG8_SETTINGS.full.n) departures.unshift(`given network of ${n} neurons (paper 400)`);
 
   const columns = {
     fast_fit: fastFits.map((c) => c.fitError),
@@ -102,8 +172,8 @@ export function runFig8(options: ExperimentRunOptions): ExperimentResult {
     slow_fit: slowFits.map((c) => c.fitError),
     slow_output: slowFits.map((c) => c.outputError),
     slow_factorised_output: factorisedErrors,
-    fast_output_ridge: ridgeErrors.fast,
-    slow_output_ridge: ridgeErrors.slow,
+    fast_output_least_squares: plainErrors.fast,
+    slow_output_least_squares: plainErrors.slow,
   };
   const histogramRows: Array<Array<number | string>> = [];
   // Histograms of log10 errors (errors span decades).
@@ -111,7 +181,7 @@ export function runFig8(options: ExperimentRunOptions): ExperimentResult {
   const lo = logs.length ? Math.floor(Math.min(...logs)) : -3;
   const hi = logs.length ? Math.ceil(Math.max(...logs)) : 1;
   for (const [label, values] of Object.entries(columns)) {
-    const h = histogram(values.map(Math.log10), settings.bins, lo, hi);
+    const h = histogram(values.map(Math.log10), settings.bins, [lo, hi]);
     for (let b = 0; b < settings.bins; b++) histogramRows.push([label, h.edges[b], h.edges[b + 1], h.counts[b]]);
   }
   return {
@@ -121,6 +191,7 @@ export function runFig8(options: ExperimentRunOptions): ExperimentResult {
     seed,
     summary: {
       settings,
+      setup: setupSummary(fig8Definitions(), departures),
       n,
       libraryErrors: { fast: Array.from(fastLibrary.errors), slow: Array.from(slowLibrary.errors) },
       speedPattern: { initialError: speedPattern.initialError, learnedError: speedPattern.bestError },
@@ -142,10 +213,23 @@ export function runFig8(options: ExperimentRunOptions): ExperimentResult {
       stack('fast_novel_outputs', fastFits.map((c) => c.output)),
       stack('slow_novel_outputs', slowFits.map((c) => c.output)),
     ],
-    figures: Object.entries(columns).map(([label, values]) => {
-      const h = histogram(values.map(Math.log10), settings.bins, lo, hi);
-      return { kind: 'histogram' as const, name: `histogram_${label}`, title: `log10 error: ${label.replace(/_/g, ' ')}`, xLabel: 'log10 error', yLabel: 'targets', edges: h.edges, heights: h.counts };
-    }),
+    figures: [
+      {
+        kind: 'lines',
+        name: 'supp7_error_histograms', definitions: ['shape-speed-combination', 'primitives-combination'],
+        title: `Supp. 7: output errors over the ${fastFits.length} novel targets, fast (T) and slow (${settings.factor}T) (histogram of log10 E)`,
+        xLabel: 'log10 output error',
+        yLabel: 'targets',
+        series: (['fast_output', 'slow_output', 'slow_factorised_output'] as const).map((label) => {
+          const h = histogram(columns[label].map(Math.log10), settings.bins, [lo, hi]);
+          return { name: label.replace(/_/g, ' '), x: Array.from({ length: settings.bins }, (_, b) => 0.5 * (h.edges[b] + h.edges[b + 1])), y: h.counts };
+        }),
+      },
+      ...Object.entries(columns).map(([label, values]) => {
+        const h = histogram(values.map(Math.log10), settings.bins, [lo, hi]);
+        return { kind: 'histogram' as const, name: `histogram_${label}`, title: `log10 error: ${label.replace(/_/g, ' ')}`, xLabel: 'log10 error', yLabel: 'targets', edges: h.edges, heights: h.counts };
+      }),
+    ],
     elapsedMs: clock() - started,
     stopped: options.shouldStop?.() ?? false,
   };
@@ -156,6 +240,6 @@ export const fig8: ExperimentDefinition = {
   title: 'Fig. 8: shape × speed primitives',
   description:
     'Libraries of shapes learned at T and 5T; novel targets fitted at both speeds (and factorised: fast shape fit + speed pattern); error histograms. ' +
-    'Full: N = 400, 40 groups, l = 10, 100 targets. Quick: N = 40, l = 3, 6 targets.',
+    'Paper set-up: N = 400, 40 random groups, l = 10, 100 targets, reward rule. Quick: N = 40, l = 3, 6 targets, Adam.',
   run: runFig8,
 };

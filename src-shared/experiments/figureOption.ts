@@ -217,16 +217,33 @@ function heatmapOption(f: HeatmapFigure, style: FigureOptionStyle = {}): Option 
 }
 
 function scatterOption(f: ScatterFigure, style: FigureOptionStyle = {}): Option {
+  const logX = Boolean(f.logX);
+  const logY = Boolean(f.logY);
+  let lo = Infinity;
+  let hi = -Infinity;
   const series: Option[] = f.series.map((s) => ({
     type: 'scatter',
     name: s.name,
     symbolSize: 5,
-    data: Array.from({ length: s.x.length }, (_, i) => [s.x[i], s.y[i]]),
+    data: Array.from({ length: s.x.length }, (_, i) => {
+      const x = plotValue(s.x[i], logX);
+      const y = plotValue(s.y[i], logY);
+      if (x !== null && y !== null) {
+        lo = Math.min(lo, x, y);
+        hi = Math.max(hi, x, y);
+      }
+      return [x, y];
+    }),
   }));
   if (f.vLine !== undefined && series.length > 0) {
     series[0].markLine = { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: '#333' }, label: { show: false }, data: [{ xAxis: f.vLine }] };
   }
-  return { ...base(f.title, f.series.map((s) => s.name), style), xAxis: valueAxis(f.xLabel), yAxis: valueAxis(f.yLabel, false, { nameGap: 55 }), series };
+  const names = f.series.map((s) => s.name);
+  if (f.identity && Number.isFinite(lo) && Number.isFinite(hi)) {
+    series.push({ type: 'line', name: 'identity', data: [[lo, lo], [hi, hi]], showSymbol: false, lineStyle: { type: 'dashed', color: '#333', width: 1 }, itemStyle: { color: '#333' } });
+    names.push('identity');
+  }
+  return { ...base(f.title, names, style), xAxis: valueAxis(f.xLabel, logX), yAxis: valueAxis(f.yLabel, logY, { nameGap: 55 }), series };
 }
 
 export function figureOption(figure: FigureSpec, style: FigureOptionStyle = {}): FigureOption {

@@ -5,6 +5,13 @@
  * CSV. Keeping them as data lets tests check what a figure shows without rendering it.
  */
 import type { BoxStats } from '../analysis/statistics.js';
+import type { DefinitionId } from '../definitions.js';
+
+/** What every figure may carry besides its data. */
+export interface FigureMeta {
+  /** GainLab definitions the figure rests on (the app shows a badge for each). */
+  definitions?: DefinitionId[];
+}
 
 export interface LineSeries {
   name: string;
@@ -15,7 +22,7 @@ export interface LineSeries {
   dashed?: boolean;
 }
 
-export interface LinesFigure {
+export interface LinesFigure extends FigureMeta {
   kind: 'lines';
   name: string;
   title: string;
@@ -25,7 +32,7 @@ export interface LinesFigure {
   series: LineSeries[];
 }
 
-export interface BoxFigure {
+export interface BoxFigure extends FigureMeta {
   kind: 'box';
   name: string;
   title: string;
@@ -39,7 +46,7 @@ export interface BoxFigure {
   line?: { name: string; value: number };
 }
 
-export interface HistogramFigure {
+export interface HistogramFigure extends FigureMeta {
   kind: 'histogram';
   name: string;
   title: string;
@@ -51,7 +58,7 @@ export interface HistogramFigure {
   overlay?: { name: string; x: ArrayLike<number>; y: ArrayLike<number> };
 }
 
-export interface HeatmapFigure {
+export interface HeatmapFigure extends FigureMeta {
   kind: 'heatmap';
   name: string;
   title: string;
@@ -65,7 +72,7 @@ export interface HeatmapFigure {
   max?: number;
 }
 
-export interface ScatterFigure {
+export interface ScatterFigure extends FigureMeta {
   kind: 'scatter';
   name: string;
   title: string;
@@ -74,6 +81,10 @@ export interface ScatterFigure {
   series: Array<{ name: string; x: ArrayLike<number>; y: ArrayLike<number> }>;
   /** Vertical reference line at x (e.g. Re λ = 0). */
   vLine?: number;
+  logX?: boolean;
+  logY?: boolean;
+  /** Draw the identity line y = x over the data's range (e.g. fit vs output error). */
+  identity?: boolean;
 }
 
 export type FigureSpec = LinesFigure | BoxFigure | HistogramFigure | HeatmapFigure | ScatterFigure;

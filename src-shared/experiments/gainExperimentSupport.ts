@@ -1,45 +1,18 @@
 /**
  * Shared pieces of the Fig. 1 / Supp. Fig. 1f / Supp. Fig. 2 experiments: the network (the given
- * one, e.g. the published network, else an SOC network from a seed, cached per (n, seed) for the
- * life of the process), generated targets, and small curve helpers.
+ * one, e.g. the published network, else the own SOC network of a size and seed), generated
+ * targets, and small curve helpers.
  */
 import { generateTarget } from '../model/targets.js';
 import { DEFAULT_DYNAMICS } from '../model/params.js';
-import { prepareNetwork, withReadout, type PreparedNetwork } from '../primitives/experimentSupport.js';
-import type { FigureExperimentOptions } from '../primitives/experimentSupport.js';
+import { experimentNetwork, socNetwork, withReadout, type FigureExperimentOptions, type PreparedNetwork } from '../primitives/experimentSupport.js';
 
-const networkCache = new Map<string, PreparedNetwork>();
-
-/**
- * An SOC network of size n built from `seed` with its Gramian x0 and an NNLS readout fitted (all
- * gains 1) to generated target seed 1 — the example-project recipe. Cached per (n, seed).
- */
-export function socNetwork(n: number, seed: number, shouldStop?: () => boolean): PreparedNetwork {
-  const key = `${n}:${seed}`;
-  const cached = networkCache.get(key);
-  if (cached) return cached;
-  const prepared = prepareNetwork({ n, seed, shouldStop });
-  if (!shouldStop?.()) networkCache.set(key, prepared);
-  return prepared;
-}
-
-/** The experiment's network: options.network (kept as given, readout included) or socNetwork(n, seed). */
+/** The experiment's network: options.network (kept as given, readout included) or the own SOC network of size n. */
 export function gainExperimentNetwork(options: FigureExperimentOptions, n: number): PreparedNetwork {
-  if (options.network) {
-    const given = options.network;
-    return {
-      network: given,
-      params: { ...DEFAULT_DYNAMICS },
-      initialConditions: Float64Array.from(given.x0),
-      conditionCount: 1,
-      initialTarget: new Float64Array(0),
-      seed: options.seed ?? 1,
-      socIterations: 0,
-      buildMs: 0,
-    };
-  }
-  return socNetwork(n, options.seed ?? 1, options.shouldStop);
+  return experimentNetwork(options, n, 1);
 }
+
+export { socNetwork };
 
 export { withReadout };
 

@@ -1,62 +1,96 @@
 /**
- * Supp. Fig. 2: learning with G modulatory groups (model-spec §7), reward-based rule throughout.
+ * Supp. Fig. 2: learning with G modulatory groups (model-spec §7), reward-based rule throughout,
+ * panel by panel as the legend describes them:
  *
- *  a–b  error against training on training movement 0 for G ∈ {2, 10, 20, N}, random groups vs
- *       groups specialised on the training movements (G = N is neuron-specific, one curve);
- *  c    every training movement learned with G = sharedGroups shared specialised groups vs random;
- *  d    novel movements (not used for specialising) with those groups vs random;
- *  e–h  networks of several sizes (default 200 and 400) with 10 and 20 random groups: final
- *       errors and the trials needed to come within 1 % of each run's minimum error
- *       (first trial k with E_k ≤ 1.01·min E, see iterationsToWithin).
+ *  a  mean error ± SD over sessions on the Fig. 1 target, random vs specialised groups,
+ *     G = 2, 10, 20 and N (neuron-specific);
+ *  b  relative improvement over neuron-specific modulation, E_NS / E_G (2 = twice smaller error),
+ *     for each of the movements, specialised groups shared across all movements or made per
+ *     movement, G = 10 and 20;
+ *  c  every movement with 20 shared specialised groups, 20 random groups, neuron-specific;
+ *  d  novel movements (not used for specialising) with the 20 groups of c, 20 random groups and
+ *     neuron-specific;
+ *  e  rates (gains 1) of 50 E and 50 I neurons of each network size;
+ *  f  mean error per target over the sessions of each network size, and over sizes;
+ *  g  outputs of every target from the median-error session of the largest network, G = 10 and 20;
+ *  h  minimum error per G and size, and the trials needed to come within 1 % of it
+ *     (first trial k with E_k ≤ 1.01·min E, see iterationsToWithin).
  *
- * Specialised groups [GainLab definition]: neuron-specific gains are learned for each training
- * movement by Adam on the gains (model-spec §6; fast and deterministic), the gain changes g − 1
- * describe each neuron, and k-means++ (seeded) groups them (specialisedGroups).
+ * Random groups are drawn per session from the session's seed (training.ts). Specialised groups
+ * [GainLab definition 'specialised-groups']: Adam learns neuron-specific gains for each movement
+ * (model-spec §6), the gain changes g − 1 describe each neuron, and k-means++ (seeded) groups them
+ * — per movement (from its own changes) or shared (from the changes over all movements).
+ * Network sizes of e–h [GainLab definition 'supp2-sizes']: 100, 200, 400.
  *
- * Full: N = 200 (or the given network), 5 training + 5 novel generated movements, 5 sessions ×
- * 5000 trials per condition, 300 Adam iterations for specialising, sizes 200 and 400.
- * Quick: N = 40, 3 + 2 movements, 2 sessions × 500 trials, 30 Adam iterations, sizes 40 and 60.
+ * Paper set-up (full): N = 200 (or the given network and target), 5 movements, 10 novel movements,
+ * 10 sessions × 5000 trials per condition, σ = 0.001, α = 0.3; sizes 100, 200, 400.
+ * Quick: N = 40, 2 movements, 2 novel, 2 sessions × 300 trials, sizes 30 and 40.
  */
 import { concatRows } from '../linalg/dense.js';
-import { boxStats, mean, median } from '../analysis/statistics.js';
+import { simulateRates } from '../analysis/runAnalyses.js';
+import { boxStats, mean, median, sd } from '../analysis/statistics.js';
+import type { DefinitionId } from '../definitions.js';
 import { adamGainChanges } from '../model/gradient.js';
-import { randomGroups, specialisedGroups } from '../model/groups.js';
+import { specialisedGroups } from '../model/groups.js';
 import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
-import { runRewardRuleSessions } from '../model/rewardRule.js';
 import { Rng } from '../model/rng.js';
-import { clock } from '../primitives/experimentSupport.js';
-import type { FigureSpec } from './figureSpec.js';
-import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from '../primitives/experimentSupport.js';
-import { curveMatrix, gainExperimentNetwork, generatedTarget, iterationsToWithin, meanCurve, socNetwork, thin } from './gainExperimentSupport.js';
+import { sampleTimes } from '../model/params.js';
+import { checkpointed, clock, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from '../primitives/experimentSupport.js';
+import type { FigureSpec, LineSeries } from './figureSpec.js';
+import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExperimentSupport.js';
+import { departuresFrom, setupSummary } from './setup.js';
+import { rewardSessions, type GroupSpec } from './training.js';
 
 export interface Supp2Settings {
   n: number;
-  /** Group counts for panels a–b; 0 stands for N (neuron-specific). */
+  /** Group counts of panel a; 0 stands for N (neuron-specific). */
   groupCounts: number[];
+  /** Panel b's group counts. */
+  improvementGroups: number[];
+  /** Panels c–d: shared specialised groups. */
   sharedGroups: number;
-  trainingMovements: number;
+  movements: number;
   novelMovements: number;
-  trainingSeed: number;
+  /** Generated target of panel a when none is given (the Fig. 1 task's seed). */
+  targetSeed: number;
+  movementSeed: number;
   novelSeed: number;
   sessions: number;
   trials: number;
+  sigma: number;
+  alpha: number;
   specialiseIterations: number;
   sizes: number[];
   sizeGroups: number[];
-  sigma: number;
-  alpha: number;
 }
 
 export const SUPP2_SETTINGS: { full: Supp2Settings; quick: Supp2Settings } = {
   full: {
-    n: 200, groupCounts: [2, 10, 20, 0], sharedGroups: 10, trainingMovements: 5, novelMovements: 5, trainingSeed: 201, novelSeed: 301,
-    sessions: 5, trials: 5000, specialiseIterations: 300, sizes: [200, 400], sizeGroups: [10, 20], sigma: 0.001, alpha: 0.3,
+    n: 200, groupCounts: [2, 10, 20, 0], improvementGroups: [10, 20], sharedGroups: 20, movements: 5, novelMovements: 10,
+    targetSeed: 2, movementSeed: 201, novelSeed: 301, sessions: 10, trials: 5000, sigma: 0.001, alpha: 0.3, specialiseIterations: 300,
+    sizes: [100, 200, 400], sizeGroups: [10, 20],
   },
   quick: {
-    n: 40, groupCounts: [2, 10, 20, 0], sharedGroups: 10, trainingMovements: 3, novelMovements: 2, trainingSeed: 201, novelSeed: 301,
-    sessions: 2, trials: 500, specialiseIterations: 30, sizes: [40, 60], sizeGroups: [10, 20], sigma: 0.001, alpha: 0.3,
+    n: 40, groupCounts: [2, 10, 20, 0], improvementGroups: [10, 20], sharedGroups: 20, movements: 2, novelMovements: 2,
+    targetSeed: 2, movementSeed: 201, novelSeed: 301, sessions: 2, trials: 300, sigma: 0.001, alpha: 0.3, specialiseIterations: 30,
+    sizes: [30, 40], sizeGroups: [10, 20],
   },
+};
+
+const SETTING_LABELS: Partial<Record<keyof Supp2Settings, string>> = {
+  n: 'network size',
+  groupCounts: 'group counts (a)',
+  improvementGroups: 'group counts (b)',
+  sharedGroups: 'shared groups (c, d)',
+  movements: 'movements',
+  novelMovements: 'novel movements',
+  sessions: 'sessions',
+  trials: 'trials',
+  sigma: 'σ',
+  alpha: 'α',
+  sizes: 'network sizes (e–h)',
+  sizeGroups: 'group counts (e–h)',
 };
 
 export interface Supp2Options extends FigureExperimentOptions {
@@ -64,11 +98,32 @@ export interface Supp2Options extends FigureExperimentOptions {
   settings?: Partial<Supp2Settings>;
 }
 
+/** One condition's sessions, as kept in the checkpoint. */
 interface ConditionOutcome {
   label: string;
-  curves: Float64Array[];
   finalErrors: number[];
   toWithin1Percent: number[];
+  initialError: number;
+  /** Mean error curve over the sessions, thinned to ≤ 500 points (x = trial). */
+  meanCurveX: number[];
+  meanCurveY: number[];
+  /** The median-error session's best output (panel g). */
+  medianOutput: number[];
+  medianSession: number;
+}
+
+export function supp2Definitions(givenNetwork: boolean, givenTarget: boolean): DefinitionId[] {
+  const ids: DefinitionId[] = ['specialised-groups', 'gradient-training', 'generated-targets', 'supp2-sizes', 'own-soc-network', 'readout-nnls'];
+  void givenNetwork;
+  void givenTarget;
+  return ids;
+}
+
+/** Number of conditions the definition will train (for progress estimates). */
+export function supp2ConditionCount(s: Supp2Settings, n = s.n): number {
+  const panelA = s.groupCounts.reduce((sum, G) => sum + (G === 0 || G >= n ? 1 : 2), 0);
+  const perMovement = 1 + 2 * s.improvementGroups.length + 1;
+  return panelA + s.movements * perMovement + s.novelMovements * 3 + s.sizes.length * s.movements * s.sizeGroups.length;
 }
 
 export function runSupp2(options: Supp2Options): FigureExperimentResult {
@@ -78,176 +133,314 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   const progress = options.onProgress ?? (() => {});
   const shouldStop = options.shouldStop;
   let stopped = false;
-  const prepared = gainExperimentNetwork(options, settings.n);
+  const prepared = experimentNetwork(options, settings.n, 1);
   const { network, params } = prepared;
   const n = network.n;
-  const training = Array.from({ length: settings.trainingMovements }, (_, k) => generatedTarget(settings.trainingSeed + k));
+  const targetA = options.target ?? generatedTarget(settings.targetSeed);
+  const movements = Array.from({ length: settings.movements }, (_, k) => generatedTarget(settings.movementSeed + k));
   const novel = Array.from({ length: settings.novelMovements }, (_, k) => generatedTarget(settings.novelSeed + k));
-  let sessionSeed = seed * 1000;
+  const runKey = `supp2:${seed}:${options.network ? 'given' : `soc${n}`}:${settings.sessions}x${settings.trials}:σ${settings.sigma}:α${settings.alpha}`;
 
-  const learn = (net: Network, p: DynamicsParams, target: Float64Array, groups: Int32Array | undefined, label: string): ConditionOutcome => {
+  const learn = (net: Network, p: DynamicsParams, target: Float64Array, groups: GroupSpec, label: string): ConditionOutcome | null => {
     if (shouldStop?.()) stopped = true;
-    if (stopped) return { label, curves: [], finalErrors: [], toWithin1Percent: [] };
-    progress(`${label}: ${settings.sessions} sessions × ${settings.trials} trials`);
-    const result = runRewardRuleSessions(net, p, target, { sessions: settings.sessions, trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha, groups, seed: sessionSeed++ }, undefined, shouldStop);
-    if (result.stopped) stopped = true;
-    return {
-      label,
-      curves: result.sessions.map((s) => s.errors),
-      finalErrors: result.sessions.map((s) => s.bestError),
-      toWithin1Percent: result.sessions.map((s) => iterationsToWithin(s.errors, 0.01)),
-    };
+    if (stopped) return null;
+    return checkpointed(options, `${runKey}:${label}`, () => {
+      progress(`${label}: ${settings.sessions} sessions × ${settings.trials} trials`);
+      const result = rewardSessions({ network: net, params: p, target, sessions: settings.sessions, seed: Rng.derive(seed, labelHash(label)), trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha, groups }, undefined, shouldStop);
+      if (result.stopped) stopped = true;
+      const finals = result.sessions.map((s) => s.bestError);
+      const order = finals.map((_, k) => k).sort((a, b) => finals[a] - finals[b]);
+      const medianSession = order[Math.floor((order.length - 1) / 2)];
+      const curve = thin(meanCurve(result.sessions.map((s) => s.errors)));
+      return {
+        label,
+        finalErrors: finals,
+        toWithin1Percent: result.sessions.map((s) => iterationsToWithin(s.errors, 0.01)),
+        initialError: result.sessions[0]?.errors[0] ?? NaN,
+        meanCurveX: Array.from(curve.x),
+        meanCurveY: Array.from(curve.y),
+        medianOutput: Array.from(result.sessions[medianSession].bestOutput),
+        medianSession,
+      };
+    }, () => stopped);
   };
 
-  // Specialised groups from Adam-learned neuron-specific gains on the training movements.
-  progress(`specialising: Adam on ${training.length} training movements (${settings.specialiseIterations} iterations)`);
+  // Specialising [GainLab definition]: Adam on neuron-specific gains for every movement.
   const specialiseStarted = clock();
-  const gainChanges = adamGainChanges(network, params, training, settings.specialiseIterations, shouldStop);
+  const gainChangesFor = (target: Float64Array, label: string): Float64Array =>
+    Float64Array.from(
+      checkpointed(options, `${runKey}:specialise:${settings.specialiseIterations}:${label}`, () => {
+        progress(`specialising: Adam on ${label} (${settings.specialiseIterations} iterations)`);
+        return Array.from(adamGainChanges(network, params, [target], settings.specialiseIterations, shouldStop)[0]);
+      }),
+    );
+  const changesA = gainChangesFor(targetA, 'target a');
+  const movementChanges = movements.map((t, k) => gainChangesFor(t, `movement ${k}`));
   const specialiseMs = clock() - specialiseStarted;
-  const specialisedFor = (G: number) => specialisedGroups(gainChanges, G, seed + G);
-  const randomFor = (nNeurons: number, G: number) => randomGroups(nNeurons, G, new Rng(seed * 7919 + G + nNeurons));
+  const clamp = (G: number) => Math.min(G, n);
+  const perMovementGroups = (changes: Float64Array, G: number) => specialisedGroups([changes], clamp(G), seed + G);
+  const sharedGroupsOf = (G: number) => specialisedGroups(movementChanges, clamp(G), seed + G);
 
-  // a–b: G groups, random vs specialised, on training movement 0.
-  const panelA: ConditionOutcome[] = [];
+  // a: the Fig. 1 target with G groups, random vs specialised (per movement: on this target).
+  const panelA: Array<{ G: number; random: ConditionOutcome | null; specialised: ConditionOutcome | null }> = [];
   for (const Graw of settings.groupCounts) {
     const G = Graw === 0 || Graw >= n ? n : Graw;
     if (G === n) {
-      panelA.push(learn(network, params, training[0], undefined, `G = N (${n}), neuron-specific`));
+      const ns = learn(network, params, targetA, { kind: 'neuron-specific' }, 'a: neuron-specific');
+      panelA.push({ G, random: ns, specialised: ns });
       continue;
     }
-    panelA.push(learn(network, params, training[0], randomFor(n, G), `G = ${G}, random`));
-    panelA.push(learn(network, params, training[0], specialisedFor(G), `G = ${G}, specialised`));
+    panelA.push({
+      G,
+      random: learn(network, params, targetA, { kind: 'random', count: G }, `a: ${G} random groups`),
+      specialised: learn(network, params, targetA, { kind: 'fixed', labels: perMovementGroups(changesA, G) }, `a: ${G} specialised groups`),
+    });
   }
 
-  // c: every training movement with shared specialised groups vs random groups.
-  const sharedG = Math.min(settings.sharedGroups, n);
-  const sharedSpecialised = specialisedFor(sharedG);
-  const sharedRandom = randomFor(n, sharedG);
-  const panelC = training.map((target, k) => ({
-    specialised: learn(network, params, target, sharedSpecialised, `training movement ${k}, ${sharedG} specialised groups`),
-    random: learn(network, params, target, sharedRandom, `training movement ${k}, ${sharedG} random groups`),
-  }));
-  // d: novel movements with groups specialised on the training movements.
+  // b, c: every movement, neuron-specific, shared and per-movement specialised groups, random groups.
+  const sharedG = clamp(settings.sharedGroups);
+  const shared = new Map<number, Int32Array>();
+  for (const G of new Set([...settings.improvementGroups, settings.sharedGroups])) shared.set(G, sharedGroupsOf(G));
+  const panelBC = movements.map((target, k) => {
+    const neuronSpecific = learn(network, params, target, { kind: 'neuron-specific' }, `movement ${k}: neuron-specific`);
+    const byG = settings.improvementGroups.map((G) => ({
+      G,
+      shared: learn(network, params, target, { kind: 'fixed', labels: shared.get(G)! }, `movement ${k}: ${G} shared specialised groups`),
+      perMovement: learn(network, params, target, { kind: 'fixed', labels: perMovementGroups(movementChanges[k], G) }, `movement ${k}: ${G} specialised groups (this movement)`),
+    }));
+    const sharedRun = byG.find((b) => b.G === settings.sharedGroups)?.shared ?? learn(network, params, target, { kind: 'fixed', labels: shared.get(settings.sharedGroups)! }, `movement ${k}: ${sharedG} shared specialised groups`);
+    const random = learn(network, params, target, { kind: 'random', count: sharedG }, `movement ${k}: ${sharedG} random groups`);
+    return { neuronSpecific, byG, shared: sharedRun, random };
+  });
+
+  // d: novel movements with the shared groups of c.
   const panelD = novel.map((target, k) => ({
-    specialised: learn(network, params, target, sharedSpecialised, `novel movement ${k}, ${sharedG} specialised groups`),
-    random: learn(network, params, target, sharedRandom, `novel movement ${k}, ${sharedG} random groups`),
+    neuronSpecific: learn(network, params, target, { kind: 'neuron-specific' }, `novel ${k}: neuron-specific`),
+    shared: learn(network, params, target, { kind: 'fixed', labels: shared.get(settings.sharedGroups)! }, `novel ${k}: ${sharedG} shared specialised groups`),
+    random: learn(network, params, target, { kind: 'random', count: sharedG }, `novel ${k}: ${sharedG} random groups`),
   }));
 
-  // e–h: network sizes with 10 and 20 random groups (the given network stands in for its own size).
-  const panelE: Array<{ size: number; G: number; outcome: ConditionOutcome }> = [];
-  const sizeTarget = generatedTarget(settings.novelSeed);
+  // e–h: network sizes (own SOC networks; a given network stands in for its own size).
+  const sized: Array<{ size: number; prepared: PreparedNetwork; runs: Array<{ G: number; movement: number; outcome: ConditionOutcome | null }> }> = [];
   for (const size of settings.sizes) {
     if (shouldStop?.()) {
       stopped = true;
       break;
     }
     progress(`network of size ${size}`);
-    const sized = options.network && options.network.n === size ? prepared : socNetwork(size, seed, shouldStop);
+    const net = options.network && options.network.n === size ? prepared : experimentNetwork({ ...options, network: undefined }, size, 1);
+    const runs: Array<{ G: number; movement: number; outcome: ConditionOutcome | null }> = [];
     for (const G of settings.sizeGroups) {
-      panelE.push({ size, G, outcome: learn(sized.network, sized.params, sizeTarget, randomFor(size, Math.min(G, size)), `N = ${size}, G = ${G}`) });
+      movements.forEach((target, k) => runs.push({ G, movement: k, outcome: learn(net.network, net.params, target, { kind: 'random', count: G }, `N = ${size}: movement ${k}, ${G} random groups`) }));
     }
+    sized.push({ size, prepared: net, runs });
   }
 
-  const flatC = (which: 'specialised' | 'random') => panelC.flatMap((c) => c[which].finalErrors);
-  const flatD = (which: 'specialised' | 'random') => panelD.flatMap((c) => c[which].finalErrors);
-  const figures: FigureSpec[] = [
-    {
+  // ---- summaries ----
+  const meanOf = (c: ConditionOutcome | null) => (c ? mean(c.finalErrors) : NaN);
+  const sdOf = (c: ConditionOutcome | null) => (c && c.finalErrors.length > 1 ? sd(c.finalErrors) : NaN);
+  const groupLabel = (G: number) => (G === n ? `N (${n})` : String(G));
+  const improvement = settings.improvementGroups.map((G) => ({
+    G,
+    shared: panelBC.map((m) => meanOf(m.neuronSpecific) / meanOf(m.byG.find((b) => b.G === G)!.shared)),
+    perMovement: panelBC.map((m) => meanOf(m.neuronSpecific) / meanOf(m.byG.find((b) => b.G === G)!.perMovement)),
+  }));
+  const sizeSummary = sized.flatMap((s) =>
+    settings.sizeGroups.map((G) => {
+      const runs = s.runs.filter((r) => r.G === G && r.outcome);
+      const perTarget = runs.map((r) => meanOf(r.outcome));
+      return {
+        n: s.size,
+        G,
+        meanErrorPerTarget: perTarget,
+        meanError: mean(perTarget),
+        minErrors: runs.flatMap((r) => r.outcome!.finalErrors),
+        trialsTo1Percent: runs.flatMap((r) => r.outcome!.toWithin1Percent),
+        medianTrialsTo1Percent: median(runs.flatMap((r) => r.outcome!.toWithin1Percent)),
+      };
+    }),
+  );
+
+  // ---- figures ----
+  const figures: FigureSpec[] = [];
+  const xs = panelA.map((a) => a.G);
+  figures.push({
+    kind: 'lines',
+    name: 'supp2a_groups', definitions: ['specialised-groups'],
+    title: `Supp. 2a: mean error ± SD over ${settings.sessions} sessions vs number of groups`,
+    xLabel: 'groups G',
+    yLabel: 'error',
+    logY: true,
+    series: [
+      { name: 'random groups', x: xs, y: panelA.map((a) => meanOf(a.random)), band: panelA.map((a) => sdOf(a.random)) },
+      { name: 'specialised groups', x: xs, y: panelA.map((a) => meanOf(a.specialised)), band: panelA.map((a) => sdOf(a.specialised)) },
+    ],
+  });
+  figures.push({
+    kind: 'lines',
+    name: 'supp2a_error_curves', definitions: ['specialised-groups'],
+    title: 'Supp. 2a: mean error during learning',
+    xLabel: 'trial',
+    yLabel: 'error',
+    logY: true,
+    series: panelA.flatMap((a) => {
+      const list: LineSeries[] = [];
+      if (a.random) list.push({ name: a.G === n ? 'neuron-specific' : `${a.G} random`, x: a.random.meanCurveX, y: a.random.meanCurveY });
+      if (a.specialised && a.G !== n) list.push({ name: `${a.G} specialised`, x: a.specialised.meanCurveX, y: a.specialised.meanCurveY, dashed: true });
+      return list;
+    }),
+  });
+  const movementAxis = movements.map((_, k) => k + 1);
+  figures.push({
+    kind: 'lines',
+    name: 'supp2b_relative_improvement', definitions: ['specialised-groups'],
+    title: 'Supp. 2b: relative improvement over neuron-specific modulation (E_NS / E_G)',
+    xLabel: 'movement',
+    yLabel: 'E neuron-specific / E groups',
+    series: [
+      ...improvement.flatMap((i) => [
+        { name: `${i.G} groups, shared`, x: movementAxis, y: i.shared },
+        { name: `${i.G} groups, per movement`, x: movementAxis, y: i.perMovement, dashed: true },
+      ]),
+      { name: 'neuron-specific', x: movementAxis, y: movementAxis.map(() => 1), dashed: true },
+    ],
+  });
+  const meanSdSeries = (name: string, runs: Array<ConditionOutcome | null>, x: number[]): LineSeries => ({ name, x, y: runs.map(meanOf), band: runs.map(sdOf) });
+  figures.push({
+    kind: 'lines',
+    name: 'supp2c_movements', definitions: ['specialised-groups', 'generated-targets'],
+    title: `Supp. 2c: ${settings.movements} movements, mean error ± SD over ${settings.sessions} sessions`,
+    xLabel: 'movement',
+    yLabel: 'error',
+    logY: true,
+    series: [
+      meanSdSeries(`${sharedG} specialised groups (shared)`, panelBC.map((m) => m.shared), movementAxis),
+      meanSdSeries(`${sharedG} random groups`, panelBC.map((m) => m.random), movementAxis),
+      meanSdSeries('neuron-specific', panelBC.map((m) => m.neuronSpecific), movementAxis),
+    ],
+  });
+  const novelAxis = novel.map((_, k) => k + 1);
+  figures.push({
+    kind: 'lines',
+    name: 'supp2d_novel_movements', definitions: ['specialised-groups', 'generated-targets'],
+    title: `Supp. 2d: ${settings.novelMovements} novel movements with the groups of c`,
+    xLabel: 'novel movement',
+    yLabel: 'error',
+    logY: true,
+    series: [
+      meanSdSeries(`${sharedG} specialised groups (from c)`, panelD.map((m) => m.shared), novelAxis),
+      meanSdSeries(`${sharedG} random groups`, panelD.map((m) => m.random), novelAxis),
+      meanSdSeries('neuron-specific', panelD.map((m) => m.neuronSpecific), novelAxis),
+    ],
+  });
+  for (const s of sized) {
+    const { network: net, params: p } = s.prepared;
+    const rates = simulateRatesOf(net, p);
+    const nE = net.nE;
+    const chosen = [...spread(nE, 50), ...spread(net.n - nE, 50).map((i) => nE + i)];
+    const data = new Float64Array(chosen.length * p.nSamples);
+    chosen.forEach((i, r) => {
+      for (let k = 0; k < p.nSamples; k++) data[r * p.nSamples + k] = rates[k * net.n + i];
+    });
+    figures.push({ kind: 'heatmap', name: `supp2e_rates_N${s.size}`, definitions: ['supp2-sizes', 'own-soc-network'], title: `Supp. 2e: rates of ${Math.min(50, nE)} E and ${Math.min(50, net.n - nE)} I neurons, N = ${s.size} (gains 1)`, xLabel: 'time sample', yLabel: 'neuron (E then I)', rows: chosen.length, cols: p.nSamples, data });
+  }
+  for (const G of settings.sizeGroups) {
+    const rows = sizeSummary.filter((r) => r.G === G);
+    if (rows.length === 0) continue;
+    figures.push({
       kind: 'lines',
-      name: 'supp2ab_error_curves',
-      title: `Mean error vs trials on training movement 0 (${settings.sessions} sessions)`,
-      xLabel: 'trial',
+      name: `supp2f_targets_G${G}`, definitions: ['supp2-sizes'],
+      title: `Supp. 2f: mean error per target, ${G} random groups (each size, and over sizes)`,
+      xLabel: 'target',
       yLabel: 'error',
       logY: true,
-      series: panelA.filter((c) => c.curves.length > 0).map((c) => ({ name: c.label, ...thin(meanCurve(c.curves)) })),
-    },
-    {
-      kind: 'box',
-      name: 'supp2c_shared_groups',
-      title: `Training movements with ${sharedG} shared groups: final error`,
-      yLabel: 'error',
-      logY: true,
-      categories: ['specialised', 'random'],
-      boxes: [boxStats(flatC('specialised')), boxStats(flatC('random'))],
-      points: [flatC('specialised'), flatC('random')],
-    },
-    {
-      kind: 'box',
-      name: 'supp2d_novel_movements',
-      title: `Novel movements with ${sharedG} groups specialised on earlier ones: final error`,
-      yLabel: 'error',
-      logY: true,
-      categories: ['specialised', 'random'],
-      boxes: [boxStats(flatD('specialised')), boxStats(flatD('random'))],
-      points: [flatD('specialised'), flatD('random')],
-    },
-    {
-      kind: 'box',
-      name: 'supp2ef_size_final_errors',
-      title: 'Final error by network size and group count (random groups)',
-      yLabel: 'error',
-      logY: true,
-      categories: panelE.map((e) => `N=${e.size} G=${e.G}`),
-      boxes: panelE.map((e) => boxStats(e.outcome.finalErrors)),
-      points: panelE.map((e) => e.outcome.finalErrors),
-    },
-    {
-      kind: 'box',
-      name: 'supp2gh_size_trials_to_1pct',
-      title: 'Trials to come within 1 % of the run’s minimum',
-      yLabel: 'trials',
-      categories: panelE.map((e) => `N=${e.size} G=${e.G}`),
-      boxes: panelE.map((e) => boxStats(e.outcome.toWithin1Percent)),
-      points: panelE.map((e) => e.outcome.toWithin1Percent),
-    },
-  ];
+      series: [
+        ...rows.map((r) => ({ name: `N = ${r.n}`, x: movementAxis.slice(0, r.meanErrorPerTarget.length), y: r.meanErrorPerTarget, dashed: true })),
+        { name: 'mean over sizes', x: movementAxis, y: movementAxis.map((_, k) => mean(rows.map((r) => r.meanErrorPerTarget[k]).filter((v) => v !== undefined))) },
+      ],
+    });
+  }
+  const largest = sized[sized.length - 1];
+  if (largest) {
+    const times = sampleTimes(largest.prepared.params);
+    for (const G of settings.sizeGroups) {
+      const runs = largest.runs.filter((r) => r.G === G && r.outcome);
+      if (runs.length === 0) continue;
+      figures.push({
+        kind: 'lines',
+        name: `supp2g_outputs_N${largest.size}_G${G}`,
+        title: `Supp. 2g: outputs of the median-error session, N = ${largest.size}, ${G} groups`,
+        xLabel: 'time (ms)',
+        yLabel: 'output',
+        series: runs.flatMap((r) => [
+          { name: `target ${r.movement + 1}`, x: times, y: movements[r.movement], dashed: true },
+          { name: `output ${r.movement + 1}`, x: times, y: r.outcome!.medianOutput },
+        ]),
+      });
+    }
+  }
+  const hCategories = sizeSummary.map((r) => `N=${r.n} G=${r.G}`);
+  figures.push({ kind: 'box', name: 'supp2h_min_error', definitions: ['supp2-sizes'], title: 'Supp. 2h: minimum error after training', yLabel: 'error', logY: true, categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.minErrors)), points: sizeSummary.map((r) => r.minErrors) });
+  figures.push({ kind: 'box', name: 'supp2h_trials_to_1pct', definitions: ['supp2-sizes'], title: 'Supp. 2h: trials to come within 1 % of the minimum', yLabel: 'trials', categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.trialsTo1Percent)), points: sizeSummary.map((r) => r.trialsTo1Percent) });
 
-  const conditionRows: Array<Array<number | string>> = [];
-  const addRows = (panel: string, movement: string, c: ConditionOutcome, size = n) =>
-    c.finalErrors.forEach((e, s) => conditionRows.push([panel, movement, c.label, size, s, c.curves[s][0], e, c.toWithin1Percent[s]]));
-  panelA.forEach((c) => addRows('ab', 'training 0', c));
-  panelC.forEach((c, k) => {
-    addRows('c', `training ${k}`, c.specialised);
-    addRows('c', `training ${k}`, c.random);
-  });
-  panelD.forEach((c, k) => {
-    addRows('d', `novel ${k}`, c.specialised);
-    addRows('d', `novel ${k}`, c.random);
-  });
-  panelE.forEach((e) => addRows('e', 'novel 0', e.outcome, e.size));
+  // ---- tables ----
+  const rows: Array<Array<number | string>> = [];
+  const add = (panel: string, movement: string, c: ConditionOutcome | null, size = n) => {
+    if (c) c.finalErrors.forEach((e, s) => rows.push([panel, movement, c.label, size, s, c.initialError, e, c.toWithin1Percent[s]]));
+  };
+  const seen = new Set<ConditionOutcome>();
+  panelA.forEach((a) => [a.random, a.specialised].forEach((c) => {
+    if (c && !seen.has(c)) {
+      seen.add(c);
+      add('a', 'target a', c);
+    }
+  }));
+  panelBC.forEach((m, k) => [m.neuronSpecific, ...m.byG.flatMap((b) => [b.shared, b.perMovement]), m.random].forEach((c) => add('b-c', `movement ${k}`, c)));
+  panelD.forEach((m, k) => [m.neuronSpecific, m.shared, m.random].forEach((c) => add('d', `novel ${k}`, c)));
+  sized.forEach((s) => s.runs.forEach((r) => add('e-h', `movement ${r.movement}`, r.outcome, s.size)));
 
-  const panelAMatrix = panelA.filter((c) => c.curves.length > 0).map((c) => meanCurve(c.curves));
-  const aCurves = curveMatrix(panelAMatrix);
+  const paper = SUPP2_SETTINGS.full;
+  const departures = departuresFrom(paper, settings, SETTING_LABELS);
+  if (!options.network) departures.unshift('own SOC network instead of the published one');
+  if (!options.target) departures.unshift('generated target for panel a instead of the published novel target');
   return {
     name: 'supp2',
-    title: 'Supp. Fig. 2: modulatory groups — random vs specialised, shared and novel movements, network size',
+    title: 'Supp. Fig. 2: modulatory groups — random vs specialised, shared and novel movements, network sizes',
     quick: options.quick,
     seed,
     summary: {
       settings,
+      setup: setupSummary(supp2Definitions(Boolean(options.network), Boolean(options.target)), departures),
       n,
       network: options.network ? 'given' : `SOC N = ${settings.n} seed ${seed}`,
-      groupCurves: panelA.map((c) => ({ label: c.label, medianFinalError: median(c.finalErrors), meanFinalError: mean(c.finalErrors), medianTrialsTo1Percent: median(c.toWithin1Percent) })),
-      sharedGroups: {
+      panelA: panelA.map((a) => ({ G: a.G, groups: groupLabel(a.G), random: { mean: meanOf(a.random), sd: sdOf(a.random) }, specialised: { mean: meanOf(a.specialised), sd: sdOf(a.specialised) } })),
+      relativeImprovement: improvement,
+      movements: {
         G: sharedG,
-        medianFinalError: { specialised: median(flatC('specialised')), random: median(flatC('random')) },
+        meanError: {
+          specialisedShared: mean(panelBC.map((m) => meanOf(m.shared))),
+          random: mean(panelBC.map((m) => meanOf(m.random))),
+          neuronSpecific: mean(panelBC.map((m) => meanOf(m.neuronSpecific))),
+        },
+        specialisedBeatsRandom: panelBC.filter((m) => meanOf(m.shared) < meanOf(m.random)).length,
       },
       novelMovements: {
         G: sharedG,
-        medianFinalError: { specialised: median(flatD('specialised')), random: median(flatD('random')) },
+        meanError: {
+          specialisedShared: mean(panelD.map((m) => meanOf(m.shared))),
+          random: mean(panelD.map((m) => meanOf(m.random))),
+          neuronSpecific: mean(panelD.map((m) => meanOf(m.neuronSpecific))),
+        },
+        specialisedBeatsRandom: panelD.filter((m) => meanOf(m.shared) < meanOf(m.random)).length,
       },
-      sizes: panelE.map((e) => ({ n: e.size, G: e.G, finalErrors: e.outcome.finalErrors, medianFinalError: median(e.outcome.finalErrors), trialsTo1Percent: e.outcome.toWithin1Percent, medianTrialsTo1Percent: median(e.outcome.toWithin1Percent) })),
+      sizes: sizeSummary.map((r) => ({ n: r.n, G: r.G, meanError: r.meanError, meanErrorPerTarget: r.meanErrorPerTarget, medianTrialsTo1Percent: r.medianTrialsTo1Percent })),
       wallMs: { specialise: specialiseMs, networkBuild: prepared.buildMs },
       stopped,
     },
-    tables: [
-      { name: 'runs', columns: ['panel', 'movement', 'condition', 'n', 'session', 'initial_error', 'best_error', 'trials_to_1pct'], rows: conditionRows },
-      { name: 'ab_condition_labels', columns: ['row', 'condition'], rows: panelA.filter((c) => c.curves.length > 0).map((c, k) => [k, c.label]) },
-    ],
+    tables: [{ name: 'runs', columns: ['panel', 'movement', 'condition', 'n', 'session', 'initial_error', 'best_error', 'trials_to_1pct'], rows }],
     arrays: [
-      { name: 'ab_mean_error_curves', shape: aCurves.shape, data: aCurves.data },
-      { name: 'specialising_gain_changes', shape: [gainChanges.length, n], data: concatRows(gainChanges) },
-      { name: 'shared_specialised_groups', shape: [n], data: Float64Array.from(sharedSpecialised) },
-      { name: 'shared_random_groups', shape: [n], data: Float64Array.from(sharedRandom) },
+      { name: 'specialising_gain_changes', shape: [movementChanges.length, n], data: concatRows(movementChanges) },
+      { name: 'shared_specialised_groups', shape: [n], data: Float64Array.from(shared.get(settings.sharedGroups)!) },
     ],
     csv: [],
     figures,
@@ -256,11 +449,22 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   };
 }
 
+/** `count` indices spread evenly over 0..total−1 (all when total ≤ count). */
+function spread(total: number, count: number): number[] {
+  if (total <= count) return Array.from({ length: total }, (_, i) => i);
+  return Array.from({ length: count }, (_, k) => Math.floor((k * total) / count));
+}
+
+function simulateRatesOf(network: Network, params: DynamicsParams): Float64Array {
+  return simulateRates(network, params, new Float64Array(network.n).fill(1));
+}
+
+
 export const supp2: FigureExperimentDefinition = {
   name: 'supp2',
   title: 'Supp. Fig. 2: modulatory groups',
   description:
-    'Reward rule with G = 2, 10, 20, N random vs specialised groups; shared and novel movements; network sizes with 10 and 20 groups. ' +
-    'Full: N = 200, 5 + 5 movements, 5 sessions × 5000 trials, sizes 200 and 400. Quick: N = 40, 3 + 2 movements, 2 × 500, sizes 40 and 60.',
+    'Reward rule with random vs specialised groups (a), relative improvement of shared and per-movement groups (b), 5 movements (c), 10 novel movements (d), network sizes (e–h). ' +
+    'Paper set-up: N = 200, 10 sessions × 5000 trials per condition, sizes 100/200/400 (GainLab’s choice of the two unnamed sizes). Quick: N = 40, 2 + 2 movements, 2 × 300, sizes 30 and 40.',
   run: runSupp2,
 };

@@ -1,144 +1,304 @@
 /**
- * Supp. Figs. 3–4 experiment (model-spec §9): library sweeps. A pool of L learned gain patterns;
- * for each library size l, random l-subsets with a novel target each: fit error against output
- * error (and their correlation per l). Controls: libraries of random gain patterns drawn from the
- * normal fit to the learned gains' deviations (Supp. Fig. 3c), and the whole sweep again with
- * baseline rate r0 = 5 Hz (readout refitted, pool relearned).
+ * Supp. Figs. 3–4 (model-spec §9): gain patterns as motor primitives, panel by panel.
  *
- * Full: N = 200, L = 50 (reward rule, 3000 trials each), l ∈ {1, 2, 3, 5, 10, 20, 30, 40, 50},
- * 40 libraries per l. Quick: N = 40, L = 6, Adam 25 iterations, l ∈ {1, 2, 4, 6}, 5 libraries per l.
+ *  3a  the gains of a pool of patterns learned for 100 targets, with a normal fit
+ *  3b  the pool's outputs;  3c  outputs of random patterns drawn from that normal
+ *      [GainLab definition 'random-control-library'] — much more alike (mean pairwise r)
+ *  3d  error vs library size l (medians over libraries of the 50th-smallest over targets),
+ *      learned vs random libraries;  3f  its output vs fit error
+ *  3e  error distributions over the libraries at l = 5 and 20
+ *  3g  per library the 50th-smallest error over the targets, fit vs output, identity line
+ *  3h  per target the 50th-smallest over the libraries, l ≤ 20
+ *  3i/3j  Pearson r of fit and output errors (raw) over libraries / over targets, per l
+ *  4a–d  the same at baseline rate r0 = 5 Hz (readout refitted, pool relearned): outputs of the
+ *      library with the 50th-smallest output error at l = 2, 4, 8, 16; fit vs output; Pearson r.
+ * Combination [GainLab definition 'primitives-combination']: bounded coefficients by default.
+ *
+ * Paper set-up (full): N = 200 (or the given network), pool of 100 reward-rule patterns (5000
+ * trials, σ = 0.001), l = 1…50, 100 libraries × 100 novel targets per l, r0 = 5 Hz likewise.
+ * Quick: N = 40, pool 10 (Adam 25 iterations), l ∈ {1, 2, 4, 8}, 6 libraries × 6 targets.
  */
+import { fitNormal, histogram, mean, pearson } from '../analysis/statistics.js';
+import type { DefinitionId } from '../definitions.js';
 import type { DynamicsParams } from '../model/params.js';
 import type { Network } from '../model/network.js';
+import { sampleTimes } from '../model/params.js';
 import {
   baselineOutput,
+  combineGains,
+  evaluateCombination,
   gainDeviationDistribution,
-  learnLibrary,
-  librarySweep,
   randomControlLibrary,
+  subLibrary,
+  type CombinationRule,
   type PrimitiveLibrary,
-  type SweepPoint,
 } from '../primitives/library.js';
-import {
-  clock,
-  experimentNetwork,
-  generatedTargets,
-  median,
-  type ExperimentDefinition,
-  type ExperimentResult,
-  type ExperimentRunOptions,
-} from '../primitives/experimentSupport.js';
+import { clock, experimentNetwork, generatedTargets, median, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from '../primitives/experimentSupport.js';
+import { kthSmallest, middleRank, type SweepSize } from '../primitives/sweep.js';
+import type { FigureSpec } from './figureSpec.js';
+import { learnedPool, sweepSizes, type PoolSettings } from './primitivesShared.js';
+import { departuresFrom, setupSummary } from './setup.js';
 
-export const SUPP3_SETTINGS = {
-  full: { n: 200, pool: 50, rule: 'reward' as const, trials: 3000, iterations: 0, lr: 0.01, sizes: [1, 2, 3, 5, 10, 20, 30, 40, 50], repeats: 40, novelTargets: 40, lowBaselineRate: 5 },
-  quick: { n: 40, pool: 6, rule: 'gradient' as const, trials: 0, iterations: 25, lr: 0.05, sizes: [1, 2, 4, 6], repeats: 5, novelTargets: 5, lowBaselineRate: 5 },
+export interface Supp3Settings extends PoolSettings {
+  n: number;
+  sizes: number[];
+  libraries: number;
+  novelTargets: number;
+  novelTargetSeed: number;
+  lowBaselineRate: number;
+  /** Supp. 4 sizes (b uses those ≤ 20, c–d all). */
+  lowRateSizes: number[];
+  rule: 'reward' | 'gradient';
+  combination: CombinationRule;
+}
+
+const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, k) => a + k);
+
+export const SUPP3_SETTINGS: { full: Supp3Settings; quick: Supp3Settings } = {
+  full: {
+    n: 200, pool: 100, rule: 'reward', trials: 5000, sigma: 0.001, iterations: 300, lr: 0.01, poolTargetSeed: 1001,
+    sizes: range(1, 50), libraries: 100, novelTargets: 100, novelTargetSeed: 3001, lowBaselineRate: 5, lowRateSizes: range(1, 50), combination: 'bounded-coefficients',
+  },
+  quick: {
+    n: 40, pool: 10, rule: 'gradient', trials: 0, sigma: 0.001, iterations: 25, lr: 0.05, poolTargetSeed: 1001,
+    sizes: [1, 2, 4, 8], libraries: 6, novelTargets: 6, novelTargetSeed: 3001, lowBaselineRate: 5, lowRateSizes: [1, 2, 4, 8], combination: 'bounded-coefficients',
+  },
 };
 
-interface ConditionResult {
+const LABELS: Partial<Record<keyof Supp3Settings, string>> = {
+  n: 'network size',
+  pool: 'pool size',
+  rule: 'pool rule',
+  trials: 'pool trials',
+  sigma: 'σ',
+  sizes: 'library sizes',
+  libraries: 'libraries per size',
+  novelTargets: 'novel targets',
+  lowRateSizes: 'library sizes at r0 = 5 Hz',
+  combination: 'combination rule',
+};
+
+export interface Supp3Options extends ExperimentRunOptions {
+  settings?: Partial<Supp3Settings>;
+}
+
+export function supp3Definitions(): DefinitionId[] {
+  return ['primitives-combination', 'random-control-library', 'generated-targets', 'own-soc-network', 'readout-nnls'];
+}
+
+/** Mean off-diagonal Pearson r between the outputs of a library's patterns (3b vs 3c: how alike they are). */
+export function meanOutputCorrelation(library: PrimitiveLibrary): number {
+  const length = library.channels * library.nSamples;
+  const values: number[] = [];
+  for (let a = 0; a < library.size; a++)
+    for (let b = a + 1; b < library.size; b++) values.push(pearson(library.outputs.subarray(a * length, (a + 1) * length), library.outputs.subarray(b * length, (b + 1) * length)));
+  return mean(values.filter(Number.isFinite));
+}
+
+interface Condition {
   condition: string;
-  points: SweepPoint[];
+  network: Network;
+  params: DynamicsParams;
   pool: PrimitiveLibrary;
+  baseline: Float64Array;
+  targets: Float64Array[];
+  sweep: SweepSize[];
   ms: number;
 }
 
-/** Ridge penalty of the 'learned_ridge' sweep (δ; see library.ts FitOptions). */
-export const SUPP3_RIDGE = 0.01;
+function outputsHeatmap(name: string, title: string, library: PrimitiveLibrary): FigureSpec {
+  const length = library.channels * library.nSamples;
+  return { kind: 'heatmap', name, title, xLabel: 'time sample', yLabel: 'pattern', rows: library.size, cols: length, data: library.outputs.subarray(0, library.size * length) };
+}
 
-export function runSupp3(options: ExperimentRunOptions): ExperimentResult {
+/** Scatter series of per-library or per-target (fit, output) values, grouped into l ranges (keeps the legend short). */
+function groupedScatter(sweep: readonly SweepSize[], which: 'library' | 'target', maxL = Infinity): Array<{ name: string; x: Float64Array; y: Float64Array }> {
+  const bins: Array<[number, number]> = [[1, 2], [3, 5], [6, 10], [11, 20], [21, 50], [51, Infinity]];
+  const out: Array<{ name: string; x: Float64Array; y: Float64Array }> = [];
+  for (const [lo, hi] of bins) {
+    const sizes = sweep.filter((s) => s.librarySize >= lo && s.librarySize <= Math.min(hi, maxL));
+    if (sizes.length === 0) continue;
+    const x = sizes.flatMap((s) => Array.from(which === 'library' ? s.perLibraryFit : s.perTargetFit));
+    const y = sizes.flatMap((s) => Array.from(which === 'library' ? s.perLibraryOutput : s.perTargetOutput));
+    out.push({ name: hi === Infinity ? `l ≥ ${lo}` : `l = ${lo}–${hi}`, x: Float64Array.from(x), y: Float64Array.from(y) });
+  }
+  return out;
+}
+
+export function runSupp3(options: Supp3Options): ExperimentResult {
   const started = clock();
-  const settings = options.quick ? SUPP3_SETTINGS.quick : SUPP3_SETTINGS.full;
+  const settings: Supp3Settings = { ...(options.quick ? SUPP3_SETTINGS.quick : SUPP3_SETTINGS.full), ...options.settings };
   const seed = options.seed ?? 1;
   const progress = options.onProgress ?? (() => {});
-  const results: ConditionResult[] = [];
-
-  const sweepOn = (condition: string, network: Network, params: DynamicsParams, pool: PrimitiveLibrary, sweepSeed: number): void =>
-    sweepOnWith(condition, network, params, pool, sweepSeed, 0);
-  function sweepOnWith(condition: string, network: Network, params: DynamicsParams, pool: PrimitiveLibrary, sweepSeed: number, ridge: number): void {
-    const t = clock();
-    progress(`${condition}: sweep over l = ${settings.sizes.join(', ')}`);
-    const baseline = baselineOutput(network, params);
-    const novel = generatedTargets(settings.novelTargets, 3001, params);
-    const points = librarySweep(network, params, pool, baseline, novel, { sizes: settings.sizes.filter((l) => l <= pool.size), repeats: settings.repeats, seed: sweepSeed, ridge }, undefined, options.shouldStop);
-    results.push({ condition, points, pool, ms: clock() - t });
-  }
-
-  const learnPool = (label: string, network: Network, params: DynamicsParams): { pool: PrimitiveLibrary; ms: number } => {
-    progress(`${label}: learning a pool of ${settings.pool} patterns (${settings.rule} rule)`);
-    const t = clock();
-    const targets = generatedTargets(settings.pool, 1001, params);
-    const pool = learnLibrary(network, params, targets, { rule: settings.rule, seed, trials: settings.trials, iterations: settings.iterations, lr: settings.lr }, undefined, options.shouldStop);
-    return { pool, ms: clock() - t };
-  };
+  const fit = { rule: settings.combination };
+  const conditions: Condition[] = [];
+  const poolKey = `${settings.rule}:${settings.pool}`;
 
   const standard = experimentNetwork(options, settings.n, 1);
-  const learned = learnPool('learned', standard.network, standard.params);
-  sweepOn('learned', standard.network, standard.params, learned.pool, seed + 1);
-  // The learned pool again with a small ridge penalty on the coefficients (library.ts FitOptions).
-  sweepOnWith('learned_ridge', standard.network, standard.params, learned.pool, seed + 1, SUPP3_RIDGE);
+  const learned = learnedPool(options, standard.network, standard.params, settings, 'learned');
+  const baseline = baselineOutput(standard.network, standard.params);
+  const targets = generatedTargets(settings.novelTargets, settings.novelTargetSeed, standard.params);
+  const sweepOf = (label: string, network: Network, params: DynamicsParams, pool: PrimitiveLibrary, key: string, base: Float64Array, t: Float64Array[], sizes: number[]) => {
+    const t0 = clock();
+    const sweep = sweepSizes(options, network, params, pool, key, base, t, { sizes, libraries: settings.libraries, targetSeed: settings.novelTargetSeed, fit }, label);
+    conditions.push({ condition: label, network, params, pool, baseline: base, targets: t, sweep, ms: clock() - t0 });
+  };
+  sweepOf('learned', standard.network, standard.params, learned.pool, poolKey, baseline, targets, settings.sizes);
   const distribution = gainDeviationDistribution(learned.pool);
   const control = randomControlLibrary(standard.network, standard.params, distribution, learned.pool.size, seed + 2);
-  sweepOn('random_control', standard.network, standard.params, control, seed + 1);
+  sweepOf('random', standard.network, standard.params, control, `random:${settings.pool}:${seed + 2}`, baseline, targets, settings.sizes);
 
   let lowRatePoolMs = 0;
   if (!options.shouldStop?.()) {
     const low = experimentNetwork(options, settings.n, 1, { r0: settings.lowBaselineRate });
-    const lowPool = learnPool(`r0 = ${settings.lowBaselineRate} Hz`, low.network, low.params);
+    const lowPool = learnedPool(options, low.network, low.params, settings, `r0 = ${settings.lowBaselineRate} Hz`);
     lowRatePoolMs = lowPool.ms;
-    sweepOn(`r0_${settings.lowBaselineRate}Hz`, low.network, low.params, lowPool.pool, seed + 1);
+    const lowBaseline = baselineOutput(low.network, low.params);
+    sweepOf(`r0_${settings.lowBaselineRate}Hz`, low.network, low.params, lowPool.pool, poolKey, lowBaseline, generatedTargets(settings.novelTargets, settings.novelTargetSeed, low.params), settings.lowRateSizes);
+  }
+  const [learnedC, randomC, lowC] = conditions;
+
+  // ---- figures ----
+  const figures: FigureSpec[] = [];
+  const gains = learned.pool.gains;
+  const gFit = fitNormal(gains);
+  const h = histogram(gains, 40);
+  const pdfX = Float64Array.from({ length: 200 }, (_, k) => h.edges[0] + ((h.edges[40] - h.edges[0]) * k) / 199);
+  figures.push({
+    kind: 'histogram',
+    name: 'supp3a_gain_distribution',
+    title: `Supp. 3a: gains of ${learned.pool.size} learned patterns (normal fit μ = ${gFit.mu.toFixed(3)}, σ = ${gFit.sigma.toFixed(3)})`,
+    xLabel: 'gain',
+    yLabel: 'density',
+    edges: h.edges,
+    heights: h.density,
+    overlay: { name: 'normal fit', x: pdfX, y: pdfX.map((x) => Math.exp(-0.5 * ((x - gFit.mu) / gFit.sigma) ** 2) / (gFit.sigma * Math.sqrt(2 * Math.PI))) },
+  });
+  figures.push(outputsHeatmap('supp3b_pool_outputs', `Supp. 3b: outputs of the ${learned.pool.size} learned patterns`, learned.pool));
+  figures.push({ ...outputsHeatmap('supp3c_random_outputs', `Supp. 3c: outputs of ${control.size} random patterns from the fitted normal`, control), definitions: ['random-control-library'] });
+  const bySize = (c: Condition | undefined, f: (s: SweepSize) => number) => (c ? { x: c.sweep.map((s) => s.librarySize), y: c.sweep.map(f) } : { x: [], y: [] });
+  figures.push({
+    kind: 'lines',
+    name: 'supp3d_error_vs_library_size', definitions: ['primitives-combination', 'random-control-library'],
+    title: 'Supp. 3d / Fig. 4d: error vs library size (median over libraries of the 50th-smallest over targets)',
+    xLabel: 'library size l',
+    yLabel: 'error',
+    logY: true,
+    series: [
+      { name: 'learned, output', ...bySize(learnedC, (s) => s.medianOutput) },
+      { name: 'learned, fit', ...bySize(learnedC, (s) => s.medianFit), dashed: true },
+      { name: 'random, output', ...bySize(randomC, (s) => s.medianOutput) },
+      { name: 'random, fit', ...bySize(randomC, (s) => s.medianFit), dashed: true },
+    ],
+  });
+  for (const l of [5, 20]) {
+    const s = learnedC?.sweep.find((x) => x.librarySize === l);
+    if (!s) continue;
+    const hh = histogram(Array.from(s.perLibraryOutput).map(Math.log10), 20);
+    figures.push({ kind: 'histogram', name: `supp3e_errors_l${l}`, title: `Supp. 3e: output errors over ${s.libraries} libraries, l = ${l} (log10)`, xLabel: 'log10 output error', yLabel: 'libraries', edges: hh.edges, heights: hh.counts });
+  }
+  figures.push({
+    kind: 'scatter',
+    name: 'supp3f_output_vs_fit', definitions: ['primitives-combination'],
+    title: 'Supp. 3f: output vs fit error of 3d (each point one l)',
+    xLabel: 'fit error',
+    yLabel: 'output error',
+    logX: true,
+    logY: true,
+    identity: true,
+    series: [
+      { name: 'learned', x: learnedC?.sweep.map((s) => s.medianFit) ?? [], y: learnedC?.sweep.map((s) => s.medianOutput) ?? [] },
+      { name: 'random', x: randomC?.sweep.map((s) => s.medianFit) ?? [], y: randomC?.sweep.map((s) => s.medianOutput) ?? [] },
+    ],
+  });
+  if (learnedC) {
+    figures.push({ kind: 'scatter', name: 'supp3g_per_library', definitions: ['primitives-combination'], title: 'Supp. 3g / Fig. 4c: per library, 50th-smallest error over targets', xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(learnedC.sweep, 'library') });
+    figures.push({ kind: 'scatter', name: 'supp3h_per_target', definitions: ['primitives-combination'], title: 'Supp. 3h: per target, 50th-smallest error over libraries (l ≤ 20)', xLabel: 'fit error', yLabel: 'output error', identity: true, series: groupedScatter(learnedC.sweep, 'target', 20) });
+  }
+  const corr = (c: Condition | undefined, which: 'lib' | 'tgt') => bySize(c, (s) => (which === 'lib' ? s.correlationOverLibraries : s.correlationOverTargets));
+  figures.push({
+    kind: 'lines',
+    name: 'supp3ij_correlations', definitions: ['primitives-combination'],
+    title: 'Supp. 3i–j: Pearson r of fit and output errors (raw) over libraries (i) and over targets (j)',
+    xLabel: 'library size l',
+    yLabel: 'Pearson r',
+    series: [
+      { name: 'over libraries (i)', ...corr(learnedC, 'lib') },
+      { name: 'over targets (j)', ...corr(learnedC, 'tgt'), dashed: true },
+    ],
+  });
+  if (lowC) {
+    const times = sampleTimes(lowC.params);
+    const series: Array<{ name: string; x: Float64Array; y: ArrayLike<number>; dashed?: boolean }> = [{ name: 'target', x: times, y: lowC.targets[0], dashed: true }];
+    for (const l of [2, 4, 8, 16]) {
+      const s = lowC.sweep.find((x) => x.librarySize === l);
+      if (!s) continue;
+      // The library whose output error on target 0 is the 50th-smallest of all libraries.
+      const errs = Array.from({ length: s.libraries }, (_, j) => s.outputErrors[j * s.targets]);
+      const kth = kthSmallest(errs, middleRank(s.libraries));
+      const j = errs.indexOf(kth);
+      const library = subLibrary(lowC.pool, s.members[j]);
+      const combination = evaluateCombination(lowC.network, lowC.params, library, lowC.baseline, lowC.targets[0], undefined, fit);
+      series.push({ name: `l = ${l} fit`, x: times, y: combination.fit, dashed: true }, { name: `l = ${l} output`, x: times, y: combination.output });
+      void combineGains;
+    }
+    figures.push({ kind: 'lines', name: 'supp4a_outputs_r0_5Hz', title: 'Supp. 4a: target, fit and output (library with the 50th-smallest output error), r0 = 5 Hz', xLabel: 'time (ms)', yLabel: 'output', series });
+    figures.push({ kind: 'scatter', name: 'supp4b_per_library_r0_5Hz', definitions: ['primitives-combination'], title: 'Supp. 4b: per library, 50th-smallest error over targets, l ≤ 20, r0 = 5 Hz', xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(lowC.sweep, 'library', 20) });
+    figures.push({
+      kind: 'lines',
+      name: 'supp4cd_correlations_r0_5Hz',
+      title: 'Supp. 4c–d: Pearson r of fit and output errors, r0 = 5 Hz',
+      xLabel: 'library size l',
+      yLabel: 'Pearson r',
+      series: [
+        { name: 'over libraries (c)', ...corr(lowC, 'lib') },
+        { name: 'over targets (d)', ...corr(lowC, 'tgt'), dashed: true },
+      ],
+    });
   }
 
-  const sweepRows: Array<Array<number | string>> = [];
-  const correlationRows: Array<Array<number | string>> = [];
-  for (const r of results) {
-    for (const p of r.points) {
-      for (let k = 0; k < p.fitErrors.length; k++) sweepRows.push([r.condition, p.librarySize, k, p.fitErrors[k], p.outputErrors[k]]);
-      correlationRows.push([r.condition, p.librarySize, p.correlation, p.logCorrelation, median(p.fitErrors), median(p.outputErrors)]);
-    }
-  }
+  // ---- tables and summary ----
+  const sizeRows: Array<Array<number | string>> = [];
+  for (const c of conditions)
+    for (const s of c.sweep) sizeRows.push([c.condition, s.librarySize, s.medianFit, s.medianOutput, s.correlationOverLibraries, s.correlationOverTargets, median(s.fitErrors), median(s.outputErrors)]);
+  const perLibraryRows: Array<Array<number | string>> = [];
+  for (const c of conditions) for (const s of c.sweep) for (let j = 0; j < s.libraries; j++) perLibraryRows.push([c.condition, s.librarySize, j, s.perLibraryFit[j], s.perLibraryOutput[j]]);
+  const departures = departuresFrom(SUPP3_SETTINGS.full, settings, LABELS);
+  if (!options.network) departures.unshift('own SOC network instead of the published one');
+  const summaryOf = (c: Condition | undefined) =>
+    c
+      ? {
+          condition: c.condition,
+          sweepMs: c.ms,
+          perSize: c.sweep.map((s) => ({ l: s.librarySize, medianFit: s.medianFit, medianOutput: s.medianOutput, correlationOverLibraries: s.correlationOverLibraries, correlationOverTargets: s.correlationOverTargets })),
+        }
+      : null;
   return {
     name: 'supp3',
-    title: 'Supp. Figs. 3–4: library sweeps, random-pattern control and r0 = 5 Hz',
+    title: 'Supp. Figs. 3–4: gain patterns as motor primitives (and r0 = 5 Hz)',
     quick: options.quick,
     seed,
     summary: {
       settings,
+      setup: setupSummary(supp3Definitions(), departures),
       n: standard.network.n,
+      poolGainFit: gFit,
+      poolErrors: { median: median(learned.pool.errors), mean: mean(learned.pool.errors) },
       learnedDeviation: distribution,
-      poolErrors: { learned: median(learned.pool.errors) },
-      perCondition: results.map((r) => ({
-        condition: r.condition,
-        sweepMs: r.ms,
-        perSize: r.points.map((p) => ({ l: p.librarySize, correlation: p.correlation, logCorrelation: p.logCorrelation, medianFit: median(p.fitErrors), medianOutput: median(p.outputErrors) })),
-      })),
+      outputSimilarity: { learned: meanOutputCorrelation(learned.pool), random: meanOutputCorrelation(control) },
+      perCondition: conditions.map(summaryOf),
       wallMs: { learnedPool: learned.ms, lowRatePool: lowRatePoolMs },
     },
     tables: [
-      { name: 'sweep', columns: ['condition', 'library_size', 'repeat', 'fit_error', 'output_error'], rows: sweepRows },
-      { name: 'correlation', columns: ['condition', 'library_size', 'pearson', 'pearson_log10', 'median_fit_error', 'median_output_error'], rows: correlationRows },
+      { name: 'sizes', columns: ['condition', 'library_size', 'median_fit_50th', 'median_output_50th', 'pearson_over_libraries', 'pearson_over_targets', 'median_fit_all', 'median_output_all'], rows: sizeRows },
+      { name: 'per_library', columns: ['condition', 'library_size', 'library', 'fit_error_50th', 'output_error_50th'], rows: perLibraryRows },
     ],
-    arrays: results.map((r) => ({ name: `pool_gains_${r.condition}`, shape: [r.pool.size, r.pool.n], data: r.pool.gains })),
-    figures: [
-      {
-        kind: 'lines',
-        name: 'median_errors_vs_library_size',
-        title: 'Median fit (dashed) and output errors vs library size',
-        xLabel: 'library size l',
-        yLabel: 'error',
-        logY: true,
-        series: results.flatMap((r) => [
-          { name: `${r.condition} output`, x: r.points.map((p) => p.librarySize), y: r.points.map((p) => median(p.outputErrors)) },
-          { name: `${r.condition} fit`, x: r.points.map((p) => p.librarySize), y: r.points.map((p) => median(p.fitErrors)), dashed: true },
-        ]),
-      },
-      {
-        kind: 'lines',
-        name: 'correlation_vs_library_size',
-        title: 'Pearson correlation of log10 fit and output errors',
-        xLabel: 'library size l',
-        yLabel: 'r',
-        series: results.map((r) => ({ name: r.condition, x: r.points.map((p) => p.librarySize), y: r.points.map((p) => p.logCorrelation) })),
-      },
+    arrays: [
+      { name: 'pool_gains', shape: [learned.pool.size, learned.pool.n], data: learned.pool.gains },
+      { name: 'pool_outputs', shape: [learned.pool.size, learned.pool.nSamples], data: learned.pool.outputs },
+      { name: 'random_control_gains', shape: [control.size, control.n], data: control.gains },
     ],
+    figures,
     elapsedMs: clock() - started,
     stopped: options.shouldStop?.() ?? false,
   };
@@ -148,7 +308,7 @@ export const supp3: ExperimentDefinition = {
   name: 'supp3',
   title: 'Supp. Figs. 3–4: library sweeps',
   description:
-    'Fit vs output error for random libraries of l learned patterns (and random-pattern controls, and r0 = 5 Hz). ' +
-    'Full: N = 200, pool 50, l up to 50, 40 libraries per l. Quick: N = 40, pool 6, l ≤ 6, 5 per l.',
+    'A pool of 100 learned patterns; libraries of l = 1…50 patterns fitted to 100 novel targets (bounded coefficients); fit vs output error, Pearson r over libraries and targets; random-pattern control; the same at r0 = 5 Hz. ' +
+    'Paper set-up: N = 200, pool 100 (reward rule), 100 libraries × 100 targets per l. Quick: N = 40, pool 10, l ≤ 8, 6 × 6.',
   run: runSupp3,
 };

@@ -1,181 +1,338 @@
 /**
- * Supplementary speed experiment (model-spec §10–11; Supp. Figs. 5–8): learning the 5× slow
- * variant of the initial movement with both rules, amplitude fixed and scaled by 1/s² (the task of
- * Supp. Fig. 8: the paper reports errors of about 1.22 → 0.02 and 128 → 0.9), the eigenvalues of
- * the linearisation (−I + W·diag(g))/τ before and after learning with their histograms (real and
- * imaginary parts), and outputs from noisy initial conditions at 4 dB SNR.
+ * Supp. Figs. 5 and 8 (model-spec §10–11): slow variants of movements learned with both rules, on
+ * the task of Fig. 6b–c (5× slower, m initial conditions, random modulatory groups), panel by panel:
  *
- * The "initial movement" is the target the readout was fitted to (with a given network, whose
- * fitting target is unknown, its own output with all gains 1).
- * Full: N = 200, neuron-specific gains, reward rule 5000 trials, gradient 300 iterations, 10 noisy
- * draws. Quick: N = 40, 150 trials, 25 iterations, 4 draws.
+ *  5a/5b  mean error ± SD over sessions for each movement, reward rule / back-propagation
+ *  5c/5d  distributions of the slow-variant gains over all sessions
+ *  5e/5f  histograms of the real and imaginary parts of the eigenvalues of the linearisation
+ *         (−I + W·diag(g))/τ before and after, for the Fig. 6b (reward) and 6c (gradient) examples
+ *  5g     outputs of those examples from noisy initial conditions at 4 dB SNR
+ *  5h/5i  slow-variant errors over sessions for m = 1…10 initial conditions, and the mean error
+ *         during training;  5j  for m = 6, four outputs of the session with the 5th-smallest error
+ *  8      the Fig. 6b task with the slow target's amplitude scaled by 1/s² beside amplitude fixed
+ *
+ * Definitions: 'slow-task-movements', 'slow-variant', 'slow-task-reward-settings' (σ and trials
+ * of the reward rule here are GainLab's measured choice), 'initial-conditions-top-m',
+ * 'multi-channel-error' (errors summed over conditions), 'gradient-training', 'gain-positivity'.
+ *
+ * Paper set-up (full): N = 400, 40 random groups, m = 2, 10 movements × 10 sessions, reward rule
+ * 5000 trials (σ = SLOW_TASK_REWARD.sigma), Adam 300 iterations, m = 1…10 for h–j.
+ * Quick: N = 40, 8 groups, 2 movements × 2 sessions, 150 trials / 25 iterations, m ∈ {1, 2, 3}.
  */
-import { normalisedError } from '../model/dynamics.js';
-import { slowParams } from '../model/params.js';
-import { baselineOutput } from '../primitives/library.js';
-import type { LearningRuleName } from '../primitives/learn.js';
-import { histogram, linearisationEigenvalues, noisyOutputs } from '../speed/analysis.js';
-import { learnSpeedPattern, type SpeedPatternResult } from '../speed/speed.js';
-import {
-  clock,
-  experimentNetwork,
-  type ExperimentArray,
-  type ExperimentDefinition,
-  type ExperimentResult,
-  type ExperimentRunOptions,
-  type ExperimentTable,
-} from '../primitives/experimentSupport.js';
+import { fitNormal, histogram, mean, sd } from '../analysis/statistics.js';
+import { linearisationEigenvalues } from '../analysis/runAnalyses.js';
+import type { DefinitionId } from '../definitions.js';
+import { sampleTimes } from '../model/params.js';
+import { checkpointed, clock, experimentNetwork, labelHash, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions, type PreparedNetwork } from '../primitives/experimentSupport.js';
+import { noisyOutputs } from '../speed/analysis.js';
+import { SLOW_TASK_REWARD, slowMovement, slowTaskGradient, slowTaskReward, type SlowTaskResult } from '../speed/slowTask.js';
+import { rows } from '../speed/speed.js';
+import { Rng } from '../model/rng.js';
+import type { FigureSpec, LineSeries } from './figureSpec.js';
+import { departuresFrom, setupSummary } from './setup.js';
+import type { GroupSpec } from './training.js';
+import { meanCurve, thin } from './gainExperimentSupport.js';
 
-export const SUPP5_SETTINGS = {
-  full: { n: 200, factor: 5, trials: 5000, iterations: 300, lr: 0.01, noisyDraws: 10, snrDb: 4, bins: 40 },
-  quick: { n: 40, factor: 5, trials: 150, iterations: 25, lr: 0.03, noisyDraws: 4, snrDb: 4, bins: 20 },
+export interface Supp5Settings {
+  n: number;
+  groups: number;
+  conditions: number;
+  movements: number;
+  movementSeed: number;
+  sessions: number;
+  factor: number;
+  trials: number;
+  sigma: number;
+  alpha: number;
+  iterations: number;
+  lr: number;
+  /** m values of panels h–j (movement 0, reward rule). */
+  conditionSweep: number[];
+  exampleConditions: number;
+  noisyDraws: number;
+  snrDb: number;
+  bins: number;
+}
+
+export const SUPP5_SETTINGS: { full: Supp5Settings; quick: Supp5Settings } = {
+  full: {
+    n: 400, groups: 40, conditions: 2, movements: 10, movementSeed: 501, sessions: 10, factor: 5, trials: SLOW_TASK_REWARD.trials, sigma: SLOW_TASK_REWARD.sigma, alpha: 0.3,
+    iterations: 300, lr: 0.01, conditionSweep: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], exampleConditions: 6, noisyDraws: 10, snrDb: 4, bins: 40,
+  },
+  quick: {
+    n: 40, groups: 8, conditions: 2, movements: 2, movementSeed: 501, sessions: 2, factor: 5, trials: 150, sigma: SLOW_TASK_REWARD.sigma, alpha: 0.3,
+    iterations: 25, lr: 0.03, conditionSweep: [1, 2, 3], exampleConditions: 3, noisyDraws: 4, snrDb: 4, bins: 20,
+  },
 };
 
-export function runSupp5(options: ExperimentRunOptions): ExperimentResult {
+const LABELS: Partial<Record<keyof Supp5Settings, string>> = {
+  n: 'network size',
+  groups: 'groups',
+  conditions: 'initial conditions m',
+  movements: 'movements',
+  sessions: 'sessions',
+  factor: 'slow factor',
+  trials: 'reward trials',
+  sigma: 'σ',
+  alpha: 'α',
+  iterations: 'Adam iterations',
+  conditionSweep: 'm values (h–j)',
+};
+
+export interface Supp5Options extends ExperimentRunOptions {
+  settings?: Partial<Supp5Settings>;
+}
+
+export function supp5Definitions(): DefinitionId[] {
+  return ['slow-task-movements', 'slow-variant', 'slow-task-reward-settings', 'initial-conditions-top-m', 'multi-channel-error', 'gradient-training', 'gain-positivity', 'generated-targets', 'own-soc-network', 'readout-nnls'];
+}
+
+/** JSON-able summary of a slow-task result for the checkpoint (gains and outputs kept for the figures). */
+type Kept = SlowTaskResult;
+
+/** Mean error curve over a result's sessions, thinned to at most 400 points. */
+function sessionMeanCurve(r: Kept): { x: Float64Array; y: Float64Array } {
+  return thin(meanCurve(r.sessions.map((s) => s.errors)), 400);
+}
+
+export function runSupp5(options: Supp5Options): ExperimentResult {
   const started = clock();
-  const settings = options.quick ? SUPP5_SETTINGS.quick : SUPP5_SETTINGS.full;
+  const settings: Supp5Settings = { ...(options.quick ? SUPP5_SETTINGS.quick : SUPP5_SETTINGS.full), ...options.settings };
   const seed = options.seed ?? 1;
   const progress = options.onProgress ?? (() => {});
+  const stop = options.shouldStop;
+  const mMax = Math.max(settings.conditions, ...settings.conditionSweep);
   progress('network');
-  const prepared = experimentNetwork(options, settings.n, 1);
+  const prepared: PreparedNetwork = experimentNetwork(options, settings.n, mMax);
   const { network, params } = prepared;
   const n = network.n;
-  const initialMovement = prepared.initialTarget.length > 0 ? prepared.initialTarget : baselineOutput(network, params);
-  const slow = slowParams(params, settings.factor);
+  const allX0s = rows(prepared.initialConditions, mMax, n);
+  const x0s = allX0s.slice(0, settings.conditions);
+  const groups: GroupSpec = settings.groups >= n ? { kind: 'neuron-specific' } : { kind: 'random', count: settings.groups };
+  const netKey = options.network ? 'given' : `soc${n}s${seed}`;
+  const base = `supp5:${netKey}:G${settings.groups}:s${settings.factor}:${settings.sessions}x`;
+  const rewardRule = { trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha };
+  const gradientRule = { iterations: settings.iterations, lr: settings.lr };
+  let stopped = false;
+  const partial = (r: Kept | null) => r === null || r.stopped;
 
-  const runs: Array<{ rule: LearningRuleName; amplitudeScaling: boolean; result: SpeedPatternResult; ms: number }> = [];
-  for (const amplitudeScaling of [false, true]) {
-    for (const rule of ['reward', 'gradient'] as const) {
-      if (options.shouldStop?.()) break;
-      progress(`${settings.factor}× slow, amplitude ${amplitudeScaling ? 'scaled' : 'fixed'}, ${rule} rule`);
-      const t = clock();
-      const result = learnSpeedPattern(
-        network,
-        params,
-        [network.x0],
-        [initialMovement],
-        settings.factor,
-        { rule, seed, trials: settings.trials, iterations: settings.iterations, lr: settings.lr, amplitudeScaling },
-        undefined,
-        options.shouldStop,
-      );
-      runs.push({ rule, amplitudeScaling, result, ms: clock() - t });
+  const task = (movementIndex: number, m: number, amplitudeScaling: boolean, rule: 'reward' | 'gradient'): Kept | null => {
+    if (stop?.()) stopped = true;
+    if (stopped) return null;
+    const label = `movement ${movementIndex}, m = ${m}, amplitude ${amplitudeScaling ? 'scaled' : 'fixed'}, ${rule}`;
+    const key = `${base}:${label}:${rule === 'reward' ? `${settings.trials}t:σ${settings.sigma}:α${settings.alpha}` : `${settings.iterations}i:lr${settings.lr}`}:seed${seed}`;
+    const result = checkpointed(
+      options,
+      key,
+      () => {
+        progress(`${label}: ${settings.sessions} sessions`);
+        const starts = allX0s.slice(0, m);
+        const movement = slowMovement(network, params, starts, movementIndex, settings.movementSeed);
+        const spec = { params, x0s: starts, factor: settings.factor, amplitudeScaling, groups, sessions: settings.sessions, seed: Rng.derive(seed, labelHash(label)) };
+        return rule === 'reward' ? slowTaskReward(movement, spec, rewardRule, stop) : slowTaskGradient(movement, spec, gradientRule, stop);
+      },
+      partial,
+    );
+    if (result.stopped) stopped = true;
+    return result;
+  };
+
+  // 5a/5b: every movement with both rules (amplitude fixed); Supp. 8: movement 0 scaled.
+  const perMovement: Array<{ reward: Kept | null; gradient: Kept | null }> = [];
+  for (let k = 0; k < settings.movements; k++) perMovement.push({ reward: task(k, settings.conditions, false, 'reward'), gradient: task(k, settings.conditions, false, 'gradient') });
+  const scaled = { reward: task(0, settings.conditions, true, 'reward'), gradient: task(0, settings.conditions, true, 'gradient') };
+  // 5h–j: movement 0, reward rule, m = 1…10.
+  const sweep = settings.conditionSweep.map((m) => ({ m, result: m === settings.conditions ? perMovement[0]?.reward ?? null : task(0, m, false, 'reward') }));
+
+  // ---- summaries ----
+  const finals = (r: Kept | null) => (r ? r.sessions.map((s) => s.bestError) : []);
+  const meanSd = (r: Kept | null) => {
+    const f = finals(r);
+    return { mean: f.length ? mean(f) : NaN, sd: f.length > 1 ? sd(f) : NaN, initial: r?.initialError ?? NaN };
+  };
+  const perCondition = (r: Kept | null) => (r ? { initial: r.initialConditionErrors, best: r.sessions.map((s) => s.conditionErrors) } : null);
+  const negatives = (r: Kept | null) => (r ? r.sessions.reduce((c, s) => c + s.gains.reduce((a, g) => a + (g < 0 ? 1 : 0), 0), 0) : 0);
+  const supp8 = {
+    fixed: { reward: meanSd(perMovement[0]?.reward ?? null), gradient: meanSd(perMovement[0]?.gradient ?? null), perConditionReward: perCondition(perMovement[0]?.reward ?? null) },
+    scaled: { reward: meanSd(scaled.reward), gradient: meanSd(scaled.gradient), perConditionReward: perCondition(scaled.reward) },
+  };
+
+  // ---- figures ----
+  const figures: FigureSpec[] = [];
+  const movementAxis = perMovement.map((_, k) => k + 1);
+  for (const rule of ['reward', 'gradient'] as const) {
+    const stats = perMovement.map((p) => meanSd(p[rule]));
+    figures.push({
+      kind: 'lines',
+      name: `supp5${rule === 'reward' ? 'a' : 'b'}_movements_${rule}`, definitions: ['slow-task-movements', 'slow-task-reward-settings'],
+      title: `Supp. 5${rule === 'reward' ? 'a' : 'b'}: slow-variant error per movement, ${rule === 'reward' ? 'reward rule' : 'back-propagation'} (mean ± SD over ${settings.sessions} sessions)`,
+      xLabel: 'movement',
+      yLabel: 'error (summed over initial conditions)',
+      logY: true,
+      series: [
+        { name: 'before (gains 1)', x: movementAxis, y: stats.map((s) => s.initial), dashed: true },
+        { name: 'after', x: movementAxis, y: stats.map((s) => s.mean), band: stats.map((s) => s.sd) },
+      ],
+    });
+    const gains = perMovement.flatMap((p) => (p[rule] ? p[rule]!.sessions.flatMap((s) => Array.from(s.gains)) : []));
+    if (gains.length > 0) {
+      const h = histogram(gains, settings.bins);
+      const fit = fitNormal(gains);
+      figures.push({ kind: 'histogram', name: `supp5${rule === 'reward' ? 'c' : 'd'}_gains_${rule}`, title: `Supp. 5${rule === 'reward' ? 'c' : 'd'}: slow-variant gains, ${rule} (μ = ${fit.mu.toFixed(3)}, σ = ${fit.sigma.toFixed(3)}; ${gains.filter((g) => g < 0).length} negative)`, xLabel: 'gain', yLabel: 'density', edges: h.edges, heights: h.density });
     }
   }
-
-  progress('eigenvalues of the linearisation');
+  // e/f: eigenvalues of the examples (movement 0, best session).
+  const example = (r: Kept | null) => (r && r.sessions.length ? r.sessions.reduce((b, s) => (s.bestError < b.bestError ? s : b)) : null);
   const ones = new Float64Array(n).fill(1);
   const before = linearisationEigenvalues(network.W, n, ones, params.tau);
-  const spectra = [{ label: 'before', re: before.re, im: before.im }];
-  for (const r of runs.filter((r) => !r.amplitudeScaling)) {
-    const e = linearisationEigenvalues(network.W, n, r.result.gains, params.tau);
-    spectra.push({ label: `after_${r.rule}`, re: e.re, im: e.im });
+  const spectra: Array<{ label: string; re: Float64Array; im: Float64Array }> = [{ label: 'before', ...before }];
+  for (const rule of ['reward', 'gradient'] as const) {
+    const ex = example(perMovement[0]?.[rule] ?? null);
+    if (ex) spectra.push({ label: `after (${rule})`, ...linearisationEigenvalues(network.W, n, ex.gains, params.tau) });
   }
-  let reMin = Infinity;
-  let reMax = -Infinity;
-  let imMax = 0;
-  for (const s of spectra) {
-    for (let i = 0; i < n; i++) {
-      reMin = Math.min(reMin, s.re[i]);
-      reMax = Math.max(reMax, s.re[i]);
-      imMax = Math.max(imMax, Math.abs(s.im[i]));
-    }
-  }
+  const reAll = spectra.flatMap((s) => Array.from(s.re));
+  const imMax = Math.max(...spectra.flatMap((s) => Array.from(s.im, Math.abs)));
+  const reRange: [number, number] = [Math.min(...reAll), Math.max(...reAll)];
   const histogramRows: Array<Array<number | string>> = [];
-  for (const s of spectra) {
-    const hr = histogram(s.re, settings.bins, reMin, reMax);
-    const hi = histogram(s.im, settings.bins, -imMax, imMax);
-    for (let b = 0; b < settings.bins; b++) histogramRows.push([s.label, 'real', hr.edges[b], hr.edges[b + 1], hr.counts[b]]);
-    for (let b = 0; b < settings.bins; b++) histogramRows.push([s.label, 'imag', hi.edges[b], hi.edges[b + 1], hi.counts[b]]);
+  for (const part of ['real', 'imag'] as const) {
+    const rangeOf: [number, number] = part === 'real' ? reRange : [-imMax, imMax];
+    const series: LineSeries[] = spectra.map((s) => {
+      const h = histogram(part === 'real' ? s.re : s.im, settings.bins, rangeOf);
+      for (let b = 0; b < settings.bins; b++) histogramRows.push([s.label, part, h.edges[b], h.edges[b + 1], h.counts[b]]);
+      return { name: s.label, x: Array.from({ length: settings.bins }, (_, b) => 0.5 * (h.edges[b] + h.edges[b + 1])), y: h.counts };
+    });
+    figures.push({ kind: 'lines', name: `supp5ef_eigenvalues_${part}`, title: `Supp. 5e–f: ${part} parts of the eigenvalues of (−I + W·diag(g))/τ (histogram)`, xLabel: `${part === 'real' ? 'Re' : 'Im'} λ (1/ms)`, yLabel: 'count', series });
   }
-
-  progress(`noisy initial conditions (${settings.snrDb} dB)`);
-  const fixedSlowRun = runs.find((r) => !r.amplitudeScaling && r.rule === 'gradient') ?? runs[0];
-  const noisyFast = noisyOutputs(network, params, ones, network.x0, settings.snrDb, settings.noisyDraws, seed + 11);
-  const noisySlow = fixedSlowRun ? noisyOutputs(network, slow, fixedSlowRun.result.gains, network.x0, settings.snrDb, settings.noisyDraws, seed + 12) : new Float64Array(0);
-  const noisyRows: Array<Array<number | string>> = [];
-  const channels = network.readout.channels;
-  for (let d = 0; d < settings.noisyDraws; d++) {
-    const fastOut = noisyFast.subarray(d * channels * params.nSamples, (d + 1) * channels * params.nSamples);
-    noisyRows.push(['fast_g1', d, normalisedError(fastOut, initialMovement, channels, params.nSamples)]);
-    if (fixedSlowRun) {
-      const slowOut = noisySlow.subarray(d * channels * slow.nSamples, (d + 1) * channels * slow.nSamples);
-      noisyRows.push(['slow_learned', d, normalisedError(slowOut, fixedSlowRun.result.targets[0], channels, slow.nSamples)]);
-    }
+  // g: noisy x0 at 4 dB for the examples (condition 1).
+  for (const rule of ['reward', 'gradient'] as const) {
+    const r = perMovement[0]?.[rule] ?? null;
+    const ex = example(r);
+    if (!r || !ex) continue;
+    const movement = slowMovement(network, params, x0s, 0, settings.movementSeed);
+    const noisy = noisyOutputs(movement.network, r.slow, ex.gains, x0s[0], settings.snrDb, settings.noisyDraws, Rng.derive(seed, rule === 'reward' ? 11 : 12));
+    const L = r.slow.nSamples;
+    const times = sampleTimes(r.slow);
+    figures.push({
+      kind: 'lines',
+      name: `supp5g_noisy_${rule}`,
+      title: `Supp. 5g: outputs from noisy x0 (${settings.snrDb} dB), Fig. 6${rule === 'reward' ? 'b' : 'c'} example`,
+      xLabel: 'time (ms)',
+      yLabel: 'output',
+      series: [
+        { name: 'slow target', x: times, y: r.targets[0], dashed: true },
+        { name: 'noise-free', x: times, y: ex.output.subarray(0, L) },
+        ...Array.from({ length: Math.min(5, settings.noisyDraws) }, (_, d) => ({ name: `noisy ${d + 1}`, x: times, y: noisy.subarray(d * L, (d + 1) * L) })),
+      ],
+    });
   }
-
-  const curves: ExperimentTable = {
-    name: 'learning_curves',
-    columns: ['step', ...runs.map((r) => `${r.rule}_${r.amplitudeScaling ? 'scaled' : 'fixed'}`)],
-    rows: [],
-  };
-  const longest = Math.max(0, ...runs.map((r) => r.result.errors.length));
-  for (let k = 0; k < longest; k++) curves.rows.push([k, ...runs.map((r) => r.result.errors[k] ?? NaN)]);
-
-  const arrays: ExperimentArray[] = [
-    { name: 'initial_movement', shape: [params.nSamples], data: initialMovement },
-    ...spectra.flatMap((s) => [
-      { name: `eigenvalues_${s.label}_real`, shape: [n], data: s.re },
-      { name: `eigenvalues_${s.label}_imag`, shape: [n], data: s.im },
-    ]),
-    ...runs.flatMap((r) => {
-      const tag = `${r.rule}_${r.amplitudeScaling ? 'scaled' : 'fixed'}`;
-      return [
-        { name: `gains_${tag}`, shape: [n], data: r.result.gains },
-        { name: `output_${tag}`, shape: [slow.nSamples], data: r.result.output },
-        { name: `target_${tag}`, shape: [slow.nSamples], data: r.result.targets[0] },
-      ];
+  const sweepDone = sweep.filter((s) => s.result);
+  figures.push({
+    kind: 'lines',
+    name: 'supp5h_errors_vs_m', definitions: ['initial-conditions-top-m', 'multi-channel-error'],
+    title: `Supp. 5h: slow-variant error vs number of initial conditions (mean ± SD over ${settings.sessions} sessions, per condition)`,
+    xLabel: 'initial conditions m',
+    yLabel: 'error per condition',
+    logY: true,
+    series: [
+      { name: 'after', x: sweepDone.map((s) => s.m), y: sweepDone.map((s) => mean(finals(s.result)) / s.m), band: sweepDone.map((s) => (s.result!.sessions.length > 1 ? sd(finals(s.result)) / s.m : 0)) },
+      { name: 'before (gains 1)', x: sweepDone.map((s) => s.m), y: sweepDone.map((s) => s.result!.initialError / s.m), dashed: true },
+    ],
+  });
+  figures.push({
+    kind: 'lines',
+    name: 'supp5i_training_curves',
+    title: 'Supp. 5i: mean error during training per condition, m = 1…10',
+    xLabel: 'trial',
+    yLabel: 'error per condition',
+    logY: true,
+    series: sweepDone.map((s) => {
+      const c = sessionMeanCurve(s.result!);
+      return { name: `m = ${s.m}`, x: c.x, y: c.y.map((v) => v / s.m) };
     }),
-    { name: 'noisy_outputs_fast', shape: [settings.noisyDraws, params.nSamples], data: noisyFast },
-    { name: 'noisy_outputs_slow', shape: [settings.noisyDraws, slow.nSamples], data: noisySlow },
-  ];
+  });
+  const ex6 = sweep.find((s) => s.m === settings.exampleConditions)?.result ?? null;
+  if (ex6 && ex6.sessions.length > 0) {
+    const order = ex6.sessions.map((s, k) => [s.bestError, k] as const).sort((a, b) => a[0] - b[0]);
+    const pick = ex6.sessions[order[Math.min(4, order.length - 1)][1]];
+    const L = ex6.slow.nSamples;
+    const times = sampleTimes(ex6.slow);
+    figures.push({
+      kind: 'lines',
+      name: `supp5j_outputs_m${settings.exampleConditions}`,
+      title: `Supp. 5j: m = ${settings.exampleConditions}, four outputs of the session with the ${Math.min(5, order.length)}th-smallest error`,
+      xLabel: 'time (ms)',
+      yLabel: 'output',
+      series: Array.from({ length: Math.min(4, settings.exampleConditions) }, (_, c) => [
+        { name: `target ${c + 1}`, x: times, y: ex6.targets[c], dashed: true },
+        { name: `output ${c + 1}`, x: times, y: pick.output.subarray(c * L, (c + 1) * L) },
+      ]).flat(),
+    });
+  }
+  const r0 = perMovement[0]?.reward ?? null;
+  const s0 = scaled.reward;
+  if (r0 && s0) {
+    figures.push({
+      kind: 'lines',
+      name: 'supp8_amplitude_scaled_vs_fixed', definitions: ['slow-task-reward-settings', 'slow-variant'],
+      title: 'Supp. 8: slow variant, amplitude fixed vs scaled by 1/s² (reward rule, mean over sessions)',
+      xLabel: 'trial',
+      yLabel: 'error (summed over initial conditions)',
+      logY: true,
+      series: [
+        { name: 'amplitude fixed', ...sessionMeanCurve(r0) },
+        { name: 'amplitude × 1/s²', ...sessionMeanCurve(s0) },
+      ],
+    });
+  }
+
+  // ---- tables ----
+  const runRows: Array<Array<number | string>> = [];
+  const addRows = (label: string, movement: number, m: number, amplitude: string, rule: string, r: Kept | null) => {
+    if (r) r.sessions.forEach((s, k) => runRows.push([label, movement, m, amplitude, rule, k, r.initialError, s.bestError, ...[...s.conditionErrors, NaN, NaN].slice(0, 2)]));
+  };
+  perMovement.forEach((p, k) => {
+    addRows('5a', k, settings.conditions, 'fixed', 'reward', p.reward);
+    addRows('5b', k, settings.conditions, 'fixed', 'gradient', p.gradient);
+  });
+  addRows('8', 0, settings.conditions, 'scaled', 'reward', scaled.reward);
+  addRows('8', 0, settings.conditions, 'scaled', 'gradient', scaled.gradient);
+  sweep.forEach((s) => {
+    if (s.m !== settings.conditions) addRows('5h', 0, s.m, 'fixed', 'reward', s.result);
+  });
+
+  const departures = departuresFrom(SUPP5_SETTINGS.full, settings, LABELS);
+  if (!options.network) departures.unshift('own SOC network');
+  else if (n !== SUPP5_SETTINGS.full.n) departures.unshift(`given network of ${n} neurons (paper 400)`);
   return {
     name: 'supp5',
-    title: 'Supp. Figs. 5–8: the 5× slow variant with both rules, eigenvalues, noisy x0',
+    title: 'Supp. Figs. 5 and 8: slow variants with both rules, eigenvalues, noisy x0, number of initial conditions',
     quick: options.quick,
     seed,
     summary: {
       settings,
+      setup: setupSummary(supp5Definitions(), departures),
       n,
-      slowVariantTask: runs.map((r) => ({
-        rule: r.rule,
-        amplitude: r.amplitudeScaling ? 'scaled 1/s²' : 'fixed',
-        errorBefore: r.result.initialError,
-        errorAfter: r.result.bestError,
-        steps: r.result.errors.length - 1,
-        wallMs: r.ms,
-      })),
+      perMovement: perMovement.map((p, k) => ({ movement: k, reward: meanSd(p.reward), gradient: meanSd(p.gradient) })),
+      supp8,
+      conditionSweep: sweep.map((s) => ({ m: s.m, meanError: mean(finals(s.result)), meanErrorPerCondition: mean(finals(s.result)) / s.m, initialError: s.result?.initialError ?? NaN })),
       maxRealEigenvalue: Object.fromEntries(spectra.map((s) => [s.label, Math.max(...s.re)])),
-      noisyX0: { snrDb: settings.snrDb, draws: settings.noisyDraws },
+      negativeGains: { reward: perMovement.reduce((c, p) => c + negatives(p.reward), 0), gradient: perMovement.reduce((c, p) => c + negatives(p.gradient), 0) },
+      stopped,
     },
     tables: [
-      curves,
+      { name: 'runs', columns: ['panel', 'movement', 'm', 'amplitude', 'rule', 'session', 'initial_error', 'best_error', 'error_condition_1', 'error_condition_2'], rows: runRows },
       { name: 'eigenvalue_histograms', columns: ['spectrum', 'part', 'bin_low', 'bin_high', 'count'], rows: histogramRows },
-      { name: 'noisy_x0_errors', columns: ['condition', 'draw', 'error'], rows: noisyRows },
     ],
-    arrays,
-    figures: [
-      {
-        kind: 'scatter',
-        name: 'eigenvalues',
-        title: 'Eigenvalues of (−I + W diag(g))/τ before and after learning the slow variant',
-        xLabel: 'Re λ (1/ms)',
-        yLabel: 'Im λ (1/ms)',
-        series: spectra.map((sp) => ({ name: sp.label, x: sp.re, y: sp.im })),
-        vLine: 0,
-      },
-      {
-        kind: 'lines',
-        name: 'learning_curves',
-        title: `${settings.factor}× slow variant: error while learning`,
-        xLabel: 'trial / iteration',
-        yLabel: 'error',
-        logY: true,
-        series: runs.map((r) => ({ name: `${r.rule}, amplitude ${r.amplitudeScaling ? 'scaled' : 'fixed'}`, x: Array.from(r.result.errors, (_, k) => k), y: r.result.errors })),
-      },
+    arrays: [
+      { name: 'initial_conditions', shape: [mMax, n], data: prepared.initialConditions },
+      ...spectra.flatMap((s, k) => [
+        { name: `eigenvalues_${k}_real`, shape: [n], data: s.re },
+        { name: `eigenvalues_${k}_imag`, shape: [n], data: s.im },
+      ]),
     ],
+    figures,
     elapsedMs: clock() - started,
-    stopped: options.shouldStop?.() ?? false,
+    stopped,
   };
 }
 
@@ -183,7 +340,7 @@ export const supp5: ExperimentDefinition = {
   name: 'supp5',
   title: 'Supp. Figs. 5–8: slow variants, eigenvalues, noisy x0',
   description:
-    '5× slow variant of the initial movement (amplitude fixed and 1/s²) with both rules; eigenvalue histograms before/after; outputs from noisy x0 at 4 dB. ' +
-    'Full: N = 200, 5000 trials / 300 iterations. Quick: N = 40, 150 trials / 25 iterations.',
+    'The 5× slow variant of 10 movements from m = 2 initial conditions with 40 random groups, reward rule and back-propagation (5a–d), eigenvalue histograms (5e–f), noisy x0 at 4 dB (5g), m = 1…10 (5h–j), amplitude × 1/s² (Supp. 8). ' +
+    'Paper set-up: N = 400, 10 movements × 10 sessions, 5000 trials (σ and trials: GainLab’s measured choice) / 300 Adam iterations. Quick: N = 40, 2 × 2, 150 trials.',
   run: runSupp5,
 };

@@ -12,11 +12,55 @@ export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
 
 const jobId = z.string().min(1).max(200);
 
+const count = (max: number) => z.number().int().min(1).max(max);
+
+/** Every setting an experiment may take instead of its preset (each definition takes some). */
+export const experimentOverridesSchema = z.strictObject({
+  /** Independent sessions per condition. */
+  sessions: count(100).optional(),
+  /** Reward-rule trials per session (or per pattern). */
+  trials: count(1_000_000).optional(),
+  /** Adam iterations (supp1f per trainable and target; supp2 for specialising; others per pattern). */
+  iterations: count(100_000).optional(),
+  /** σ of the reward rule's gain noise. */
+  sigma: z.number().gt(0).max(1).optional(),
+  /** α of the reward rule's low-pass averages. */
+  alpha: z.number().min(0).lt(1).optional(),
+  /** Adam learning rate. */
+  lr: z.number().gt(0).max(10).optional(),
+  /** Rule of learned patterns (fig4/supp3 pool, fig6 manifold, fig8 libraries). */
+  rule: z.enum(['reward', 'gradient']).optional(),
+  /** Size N of the experiment's own SOC network. */
+  n: z.number().int().min(10).max(2000).optional(),
+  /** Random modulatory groups G. */
+  groups: count(2000).optional(),
+  /** Initial conditions m learned jointly. */
+  conditions: count(20).optional(),
+  /** Movements (supp2 b–h, supp5). */
+  movements: count(100).optional(),
+  /** Targets: supp1f's targets, the novel targets of fig4/supp3/fig8, supp2's novel movements. */
+  targets: count(1000).optional(),
+  /** Learned patterns: the pool of fig4/supp3, the shapes of fig8. */
+  pool: count(1000).optional(),
+  /** Random libraries per library size (fig4, supp3). */
+  libraries: count(1000).optional(),
+  /** Library sizes l (fig4, supp3). */
+  librarySizes: z.array(count(1000)).min(1).max(100).optional(),
+  /** Speeds of the manifold (fig6). */
+  speeds: z.number().int().min(2).max(20).optional(),
+  /** m values of Supp. 5h–j. */
+  conditionSweep: z.array(count(20)).min(1).max(20).optional(),
+  /** Noisy-x0 samples per SNR (fig1). */
+  noiseSamples: count(100_000).optional(),
+});
+export type ExperimentOverrides = z.output<typeof experimentOverridesSchema>;
+export type OverrideKey = keyof ExperimentOverrides;
+
 /**
- * Start one experiment. Without `networkId` the definition builds its own SOC network from `seed`
- * (the paper's set-up); with it, that network of the open project is used as given (it needs a
- * readout and the default dynamics). The few size parameters a definition accepts are optional;
- * a parameter the chosen definition does not take is refused ('invalid-payload').
+ * Start one experiment. Without `networkId` the definition builds its own SOC network from `seed`;
+ * with it, that network of the open project is used as given (it needs a readout and the default
+ * dynamics). Full (quick: false) runs the paper's set-up; `overrides` change single settings; a
+ * parameter the chosen definition does not take is refused ('invalid-payload').
  */
 export const experimentRequestSchema = z.strictObject({
   experiment: z.enum(EXPERIMENT_NAMES),
@@ -27,23 +71,14 @@ export const experimentRequestSchema = z.strictObject({
   networkId: jobId.optional(),
   /** fig1 only: a target movement of the open project (default: generated target seed 2). */
   targetId: jobId.optional(),
-  /** supp2 only: network sizes of panels e–h (default 200 and 400; quick 40 and 60). */
+  /** supp2 only: network sizes of panels e–h (paper set-up 100, 200, 400; quick 30 and 40). */
   sizes: z.array(z.number().int().min(10).max(2000)).min(1).max(6).optional(),
-  /** Smaller or larger runs than the preset (e.g. tiny test settings); only those the definition takes. */
-  overrides: z
-    .strictObject({
-      /** fig1, supp2: independent reward-rule sessions per condition. */
-      sessions: z.number().int().min(1).max(100).optional(),
-      /** fig1, supp2: reward-rule trials per session. */
-      trials: z.number().int().min(1).max(1_000_000).optional(),
-      /** supp1f: Adam iterations per trainable and target; supp2: Adam iterations for specialising. */
-      iterations: z.number().int().min(1).max(100_000).optional(),
-      /** supp1f: number of generated targets. */
-      targets: z.number().int().min(1).max(100).optional(),
-      /** fig1: noisy-x0 samples per SNR. */
-      noiseSamples: z.number().int().min(1).max(100_000).optional(),
-    })
-    .optional(),
+  /**
+   * Departures from the paper's set-up (e.g. tiny test settings, or σ for the slow tasks); only
+   * those the definition takes (catalog.ts ExperimentInfo.overrides). A run with any override that
+   * differs from the paper says so in its result (summary.setup.departures).
+   */
+  overrides: experimentOverridesSchema.optional(),
   label: z.string().max(200).optional(),
 });
 export type ExperimentRequest = z.input<typeof experimentRequestSchema>;

@@ -1096,7 +1096,17 @@ export interface TrainGradientOptions extends GradientProblemOptions {
   recordAt?: number[];
   /** Call onProgress every this many iterations (default 1) and once at the end. */
   progressEvery?: number;
+  /**
+   * Gains trainable only: after every Adam step the gains are projected onto g ≥ gainFloor
+   * (default GAIN_FLOOR = 0; null = unconstrained). GainLab definition 'gain-positivity': a
+   * negative gain would flip the neuron's tanh, which no neuromodulator does, and the eigenvalue
+   * analysis assumes f′(0) = g ≥ 0.
+   */
+  gainFloor?: number | null;
 }
+
+/** Lowest gain Adam may set (projected gradient descent); see TrainGradientOptions.gainFloor. */
+export const GAIN_FLOOR = 0;
 
 export interface GradientProgress {
   iteration: number;
@@ -1146,6 +1156,10 @@ export interface TrainGradientResult {
   diverged: boolean;
   seed: number;
   lr: number;
+  /** The bound the gains were kept above (null: none; always null for x0/W/rank1). */
+  gainFloor: number | null;
+  /** Gains (or group gains) of the best iterate sitting on the floor. */
+  gainsAtFloor: number;
 }
 
 /**
@@ -1166,6 +1180,8 @@ export function trainGradient(
   const adam = new Adam(problem.size, { lr, beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon });
   const progressEvery = Math.max(1, Math.floor(options.progressEvery ?? 1));
   const recordAt = new Set(options.recordAt ?? []);
+  const gainFloor = problem.trainable === 'gains' ? (options.gainFloor === undefined ? GAIN_FLOOR : options.gainFloor) : null;
+  if (gainFloor !== null && !Number.isFinite(gainFloor)) throw new RangeError(`gainFloor must be a finite number or null, got ${gainFloor}`);
 
   const theta = Float64Array.from(problem.initialParameters);
   const gradient = new Float64Array(problem.size);
@@ -1208,6 +1224,7 @@ export function trainGradient(
     noteIterate(k, error);
     if (onProgress && k % progressEvery === 0) onProgress({ iteration: k, iterations, error, bestError, gains: gainsNow });
     adam.step(theta, gradient);
+    if (gainFloor !== null) for (let i = 0; i < theta.length; i++) if (theta[i] < gainFloor) theta[i] = gainFloor;
     done = k + 1;
   }
   if (!diverged) {
@@ -1238,6 +1255,8 @@ export function trainGradient(
     diverged,
     seed: problem.seed,
     lr,
+    gainFloor,
+    gainsAtFloor: gainFloor === null ? 0 : bestParameters.reduce((count, g) => count + (g <= gainFloor ? 1 : 0), 0),
   };
   switch (problem.trainable) {
     case 'gains':

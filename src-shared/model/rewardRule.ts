@@ -275,12 +275,35 @@ export function runRewardRule(
   return result;
 }
 
+/**
+ * Evaluates K sessions' gains in one batched pass, each session on its own task (a joint
+ * evaluator over several initial conditions per session, speed/jointEvaluator.ts, is one).
+ */
+export interface SessionsEvaluator {
+  /** errorsOut[k] = E(gains[k]) of session k. */
+  errors(gains: readonly Float64Array[], errorsOut: Float64Array): Float64Array;
+  /** Session k's output of the last errors() call (channel-major; condition after condition). */
+  output(k: number, out: Float64Array): Float64Array;
+  /** Length of one session's output. */
+  readonly outputLength: number;
+  dispose?(): void;
+}
+
 export interface RewardRuleSessionsOptions extends Omit<RewardRuleOptions, 'seed'> {
   /** Independent sessions (the paper runs 10 per condition). Session k uses seed Rng.derive(seed, k). */
   sessions: number;
   seed: number;
   /** Batch kernel (default 'auto': WebAssembly float64 batch, K separate CSR kernels without SIMD). */
   kernel?: BatchKernelName;
+  /** Seeds of the sessions (default Rng.derive(seed, k) for session k). */
+  sessionSeeds?: readonly number[];
+  /** Group labels per session (e.g. random groups drawn per session); overrides `groups`. */
+  sessionGroups?: readonly Int32Array[];
+  /**
+   * Evaluator of the sessions, each on its own task (default: BatchTrialEvaluator on `target`,
+   * one target for all sessions or one per session). With it, `target` is ignored.
+   */
+  evaluator?: SessionsEvaluator;
 }
 
 export interface RewardRuleSessionsProgress extends RewardRuleProgress {
@@ -303,8 +326,9 @@ export interface RewardRuleSessionsResult {
  * joint evaluator over several initial conditions, or a single session).
  */
 export type SessionEvaluation =
-  | { kind: 'batch'; network: Network; params: DynamicsParams; target: Float64Array; kernel?: BatchKernelName }
-  | { kind: 'each'; evaluator: GainTrialEvaluator };
+  | { kind: 'batch'; network: Network; params: DynamicsParams; target: Float64Array | readonly Float64Array[]; kernel?: BatchKernelName }
+  | { kind: 'each'; evaluator: GainTrialEvaluator }
+  | { kind: 'sessions'; n: number; evaluator: SessionsEvaluator };
 
 /** What the caller sees of the run as it goes, and how it stops it. */
 export interface LockstepHooks {
@@ -333,13 +357,19 @@ export function rewardRuleLockstep(
 ): RewardRuleSessionsResult {
   const K = options.sessions;
   if (!Number.isInteger(K) || K < 1) throw new RangeError(`reward rule: sessions must be a positive integer, got ${K}`);
-  const n = evaluation.kind === 'batch' ? evaluation.network.n : evaluation.evaluator.network.n;
-  const seeds = options.seeds ?? Array.from({ length: K }, (_, k) => Rng.derive(options.seed, k));
+  const n = evaluation.kind === 'batch' ? evaluation.network.n : evaluation.kind === 'sessions' ? evaluation.n : evaluation.evaluator.network.n;
+  const seeds = options.seeds ?? options.sessionSeeds ?? Array.from({ length: K }, (_, k) => Rng.derive(options.seed, k));
   if (seeds.length !== K) throw new RangeError(`reward rule: ${seeds.length} seeds for ${K} sessions`);
-  const sessions = seeds.map((seed) => new RewardRuleSession(n, { ...options, seed }));
+  if (options.sessionGroups && options.sessionGroups.length !== K) throw new RangeError(`reward rule: ${options.sessionGroups.length} group labellings for ${K} sessions`);
+  const sessions = seeds.map((seed, k) => new RewardRuleSession(n, { ...options, seed, groups: options.sessionGroups?.[k] ?? options.groups }));
   const outputLength =
-    evaluation.kind === 'batch' ? evaluation.network.readout.channels * evaluation.params.nSamples : evaluation.evaluator.channels * evaluation.evaluator.nSamples;
-  const batch = evaluation.kind === 'batch' ? new BatchTrialEvaluator(evaluation.network, evaluation.params, evaluation.target, K, { kernel: evaluation.kernel ?? 'auto' }) : null;
+    evaluation.kind === 'batch'
+      ? evaluation.network.readout.channels * evaluation.params.nSamples
+      : evaluation.kind === 'sessions'
+        ? evaluation.evaluator.outputLength
+        : evaluation.evaluator.channels * evaluation.evaluator.nSamples;
+  const batch: SessionsEvaluator | null =
+    evaluation.kind === 'batch' ? batchSessionsEvaluator(evaluation.network, evaluation.params, evaluation.target, K, evaluation.kernel ?? 'auto') : evaluation.kind === 'sessions' ? evaluation.evaluator : null;
   const evaluator = evaluation.kind === 'each' ? evaluation.evaluator : null;
   const gains = sessions.map((session) => session.gains);
   const errors = new Float64Array(K);
@@ -350,7 +380,7 @@ export function rewardRuleLockstep(
   const evaluateAll = (trial: number) => {
     if (batch) {
       batch.errors(gains, errors);
-      if (sessions[0].records(trial)) for (let k = 0; k < K; k++) if (active[k]) sessions[k].outputsAt.push({ trial, output: batch.output(k) });
+      if (sessions[0].records(trial)) for (let k = 0; k < K; k++) if (active[k]) sessions[k].outputsAt.push({ trial, output: batch.output(k, new Float64Array(outputLength)) });
       return;
     }
     for (let k = 0; k < K; k++) if (active[k]) errors[k] = evaluate(sessions[k], evaluator!, trial, outputLength);
@@ -407,6 +437,17 @@ export function rewardRuleLockstep(
   }
 }
 
+/** The default sessions evaluator: one BatchTrialEvaluator, one target for all sessions or one each. */
+function batchSessionsEvaluator(network: Network, params: DynamicsParams, target: Float64Array | readonly Float64Array[], sessions: number, kernel: BatchKernelName): SessionsEvaluator & { dispose(): void } {
+  const batch = new BatchTrialEvaluator(network, params, target, sessions, { kernel });
+  return {
+    outputLength: network.readout.channels * params.nSamples,
+    errors: (gains, errorsOut) => batch.errors(gains, errorsOut),
+    output: (k, out) => batch.output(k, out),
+    dispose: () => batch.dispose(),
+  };
+}
+
 /**
  * Several independent sessions of the rule, advanced in lockstep so one batched pass over W
  * (BatchTrialEvaluator) evaluates every session's trial: rewardRuleLockstep with batch
@@ -416,7 +457,7 @@ export function rewardRuleLockstep(
 export function runRewardRuleSessions(
   network: Network,
   params: DynamicsParams,
-  target: Float64Array,
+  target: Float64Array | readonly Float64Array[],
   options: RewardRuleSessionsOptions,
   onProgress?: (progress: RewardRuleSessionsProgress) => void,
   shouldStop?: () => boolean,
@@ -427,7 +468,8 @@ export function runRewardRuleSessions(
   let best = Infinity;
   let latest = 0;
   let reported = -1;
-  const result = rewardRuleLockstep({ kind: 'batch', network, params, target, kernel: options.kernel }, options, {
+  const evaluation: SessionEvaluation = options.evaluator ? { kind: 'sessions', n: network.n, evaluator: options.evaluator } : { kind: 'batch', network, params, target, kernel: options.kernel };
+  const result = rewardRuleLockstep(evaluation, options, {
     shouldStop,
     onTrial: (k, trial, error) => {
       if (error < best) best = error;

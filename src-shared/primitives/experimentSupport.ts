@@ -110,6 +110,19 @@ export interface ExperimentResult {
   figures?: FigureSpec[];
 }
 
+/**
+ * Finished parts of a long experiment, kept by whoever runs it (the reproduction report keeps
+ * them on disk) so a run restarted after a crash skips them. Values are JSON-able data
+ * (numbers, strings, arrays, Float64Array, plain objects); keys name the part and its settings.
+ */
+export interface ExperimentCheckpoint {
+  load(key: string): unknown;
+  save(key: string, value: unknown): void;
+}
+
+/** Builds (or loads) the SOC network of size n for seed, with x0 and the NNLS readout (prepareNetwork). */
+export type SocNetworkProvider = (n: number, seed: number, shouldStop?: () => boolean) => PreparedNetwork;
+
 export interface ExperimentRunOptions {
   quick: boolean;
   seed?: number;
@@ -117,6 +130,10 @@ export interface ExperimentRunOptions {
   network?: Network;
   onProgress?: (message: string) => void;
   shouldStop?: () => boolean;
+  /** Where own SOC networks come from (default: built here, cached for the life of the process). */
+  socNetwork?: SocNetworkProvider;
+  /** Finished parts to reuse and to keep (default: none). */
+  checkpoint?: ExperimentCheckpoint;
 }
 
 export interface ExperimentDefinition {
@@ -132,17 +149,36 @@ export function clock(): number {
   return Date.now();
 }
 
-/** The experiment's network: the given one (with top-m initial conditions recomputed), or a fresh SOC. */
+const networkCache = new Map<string, PreparedNetwork>();
+
+/**
+ * An SOC network of size n built from `seed` with its Gramian x0 and an NNLS readout fitted (all
+ * gains 1) to generated target seed 1 — the example-project recipe. Cached per (n, seed) for the
+ * life of the process.
+ */
+export function socNetwork(n: number, seed: number, shouldStop?: () => boolean): PreparedNetwork {
+  const key = `${n}:${seed}`;
+  const cached = networkCache.get(key);
+  if (cached) return cached;
+  const prepared = prepareNetwork({ n, seed, shouldStop });
+  if (!shouldStop?.()) networkCache.set(key, prepared);
+  return prepared;
+}
+
+/**
+ * The experiment's network: the given one, or the own SOC network of size n (options.socNetwork,
+ * else socNetwork). With m > 1 the top-m Gramian initial conditions are computed; with dynamics
+ * that differ from the defaults (e.g. r0 = 5 Hz) the readout is refitted.
+ */
 export function experimentNetwork(options: ExperimentRunOptions, n: number, conditions: number, params?: Partial<DynamicsParams>): PreparedNetwork {
   const seed = options.seed ?? 1;
   const merged: DynamicsParams = { ...DEFAULT_DYNAMICS, ...params };
+  const changedDynamics = Boolean(params && Object.keys(params).length > 0);
   if (options.network) {
     const given = options.network;
     const x0s = conditions > 1 ? initialConditions(given.W, given.n, conditions, given.nE) : Float64Array.from(given.x0);
     // Keep the given readout unless the dynamics changed (r0 variant): then refit it.
-    if (params && Object.keys(params).length > 0) {
-      return withReadout(given.W, given.n, given.nE, conditions, merged, 1, seed);
-    }
+    if (changedDynamics) return withReadout(given.W, given.n, given.nE, conditions, merged, 1, seed);
     return {
       network: { ...given, x0: x0s.slice(0, given.n) },
       params: merged,
@@ -154,7 +190,11 @@ export function experimentNetwork(options: ExperimentRunOptions, n: number, cond
       buildMs: 0,
     };
   }
-  return prepareNetwork({ n, seed, conditions, params, shouldStop: options.shouldStop });
+  const base = (options.socNetwork ?? socNetwork)(n, seed, options.shouldStop);
+  if (changedDynamics) return withReadout(base.network.W, n, base.network.nE, conditions, merged, 1, seed, base.socIterations, base.buildMs);
+  if (conditions <= 1) return base;
+  const x0s = initialConditions(base.network.W, n, conditions, base.network.nE);
+  return { ...base, initialConditions: x0s, conditionCount: conditions };
 }
 
 /** Generated targets with seeds base, base+1, … on the network's grid. */
@@ -173,6 +213,29 @@ export function median(values: ArrayLike<number>): number {
   if (sorted.length === 0) return NaN;
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+}
+
+/**
+ * A finished part from the checkpoint, or computed now and kept there (unless the run was
+ * stopped meanwhile: a partial part must be recomputed next time). `isPartial` tells whether the
+ * computed value is incomplete.
+ */
+export function checkpointed<T>(options: Pick<ExperimentRunOptions, 'checkpoint' | 'shouldStop'>, key: string, compute: () => T, isPartial: (value: T) => boolean = () => false): T {
+  const kept = options.checkpoint?.load(key);
+  if (kept !== undefined) return kept as T;
+  const value = compute();
+  if (options.checkpoint && !isPartial(value) && !options.shouldStop?.()) options.checkpoint.save(key, value);
+  return value;
+}
+
+/** A stable 32-bit hash of a label (FNV-1a), for seeds that do not shift when parts are added. */
+export function labelHash(label: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < label.length; i++) {
+    h ^= label.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
 }
 
 /** An experiment result with figures and analysis CSV texts beside its tables and arrays. */

@@ -25,6 +25,8 @@ export interface LearningRuleOptions {
   trials?: number;
   /** Reward rule: σ (default 0.001). */
   sigma?: number;
+  /** Reward rule: α of the low-pass averages (default 0.3). */
+  alpha?: number;
   /** Gradient: Adam updates (default 300). */
   iterations?: number;
   /** Gradient: Adam learning rate (default 1e-2). */
@@ -86,7 +88,7 @@ export function learnGains(
     const trials = options.trials ?? 5000;
     const result = runRewardRule(
       evaluator,
-      { trials, sigma: options.sigma, groups: options.groups, seed: options.seed, initialGains, progressEvery: 100 },
+      { trials, sigma: options.sigma, alpha: options.alpha, groups: options.groups, seed: options.seed, initialGains, progressEvery: 100 },
       onProgress ? (p) => onProgress({ step: p.trial, steps: p.trials, bestError: p.bestError }) : undefined,
       shouldStop,
     );

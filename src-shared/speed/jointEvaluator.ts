@@ -11,7 +11,7 @@
 import { BatchTrialEvaluator, type BatchKernelName } from '../model/batchSimulator.js';
 import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
-import type { GainTrialEvaluator } from '../model/rewardRule.js';
+import type { GainTrialEvaluator, SessionsEvaluator } from '../model/rewardRule.js';
 
 export interface JointCondition {
   /** Initial condition (default network.x0). */
@@ -88,5 +88,62 @@ export class JointTrialEvaluator implements GainTrialEvaluator {
   /** Condition m's output of the last evaluation (a view into this.output). */
   conditionOutput(m: number): Float64Array {
     return this.output.subarray(m * this.conditionOutputLength, (m + 1) * this.conditionOutputLength);
+  }
+}
+
+/**
+ * K sessions, each one gain pattern over its own m conditions (same m for all), evaluated in one
+ * batched pass of K·m simulations: E_k = Σ_m E_km. The sessions evaluator of the reward rule's
+ * lockstep loop (rewardRule.ts runRewardRuleSessions `evaluator`) for the speed tasks, where ten
+ * sessions of a two-condition task would otherwise run one after the other.
+ */
+export class JointSessionsEvaluator implements SessionsEvaluator {
+  readonly sessions: number;
+  readonly conditionCount: number;
+  readonly outputLength: number;
+  private readonly batch: BatchTrialEvaluator;
+  private readonly x0s: Float64Array[];
+  private readonly slotGains: Float64Array[];
+  private readonly slotErrors: Float64Array;
+  private readonly conditionOutputLength: number;
+
+  constructor(network: Network, params: DynamicsParams, conditionsPerSession: ReadonlyArray<readonly JointCondition[]>, options: { kernel?: BatchKernelName } = {}) {
+    const K = conditionsPerSession.length;
+    if (K < 1) throw new RangeError('joint sessions evaluator: at least one session is needed');
+    const m = conditionsPerSession[0].length;
+    if (m < 1) throw new RangeError('joint sessions evaluator: at least one condition is needed');
+    for (const c of conditionsPerSession) if (c.length !== m) throw new RangeError(`joint sessions evaluator: every session needs ${m} conditions`);
+    this.sessions = K;
+    this.conditionCount = m;
+    this.conditionOutputLength = network.readout.channels * params.nSamples;
+    this.outputLength = m * this.conditionOutputLength;
+    const slots = conditionsPerSession.flat();
+    this.x0s = slots.map((c, s) => {
+      const x0 = c.x0 ?? network.x0;
+      if (x0.length !== network.n) throw new RangeError(`joint sessions evaluator: x0 of slot ${s} has ${x0.length} values, expected ${network.n}`);
+      return x0;
+    });
+    this.batch = new BatchTrialEvaluator(network, params, slots.map((c) => c.target), slots.length, { kernel: options.kernel ?? 'auto' });
+    this.slotGains = new Array<Float64Array>(slots.length);
+    this.slotErrors = new Float64Array(slots.length);
+  }
+
+  errors(gains: readonly Float64Array[], errorsOut: Float64Array): Float64Array {
+    const m = this.conditionCount;
+    for (let k = 0; k < this.sessions; k++) for (let c = 0; c < m; c++) this.slotGains[k * m + c] = gains[k];
+    this.batch.errors(this.slotGains, this.slotErrors, this.x0s);
+    for (let k = 0; k < this.sessions; k++) {
+      let total = 0;
+      for (let c = 0; c < m; c++) total += this.slotErrors[k * m + c];
+      errorsOut[k] = total;
+    }
+    return errorsOut;
+  }
+
+  output(k: number, out: Float64Array): Float64Array {
+    const m = this.conditionCount;
+    const L = this.conditionOutputLength;
+    for (let c = 0; c < m; c++) this.batch.output(k * m + c, out.subarray(c * L, (c + 1) * L));
+    return out;
   }
 }

@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
 import {
-  bestOutputVsTarget,
+  analyseRun,
   errorBoxPlot,
-  firingRates,
   gainDistribution,
   gainPatternCorrelations,
+  gainPositivity,
   linearisationEigenvalues,
-  neuronCorrelations,
-  noisyInitialConditionError,
-  rateTargetCorrelation,
+  noiseRobustness,
+  runAnalysesCsv,
   type FinishedRun,
 } from '../../src-shared/analysis/runAnalyses.js';
-import { pearson } from '../../src-shared/analysis/statistics.js';
+import { mean, pearson } from '../../src-shared/analysis/statistics.js';
 import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
@@ -104,70 +103,144 @@ describe('linearisation eigenvalues', () => {
 
 describe('analyses of a finished run', () => {
   const run = smallRun();
+  const analyses = analyseRun(run);
+  const n = run.network.n;
+  const ones = new Float64Array(n).fill(1);
+  const referenceRates = (gains: Float64Array, x0 = run.network.x0) => simulateReference(run.network.W, n, x0, gains, params).rates;
+  const referenceOutput = (gains: Float64Array, x0 = run.network.x0) => computeOutput(referenceRates(gains, x0), params.nSamples, n, run.network.nE, run.network.readout);
+  const column = (rates: Float64Array, i: number) => Float64Array.from({ length: params.nSamples }, (_, k) => rates[k * n + i]);
 
-  it('noisy x0 at very high SNR gives the clean error; low SNR makes it worse', () => {
-    const gains = run.sessions[0].bestGains;
-    const result = noisyInitialConditionError(run.network, run.params, run.target, gains, { snrDb: [200, 0], samples: 20, seed: 5 });
-    expectClose(result.cleanError, run.sessions[0].bestError, { rtol: 1e-9 });
-    expectClose(result.meanError[0], result.cleanError, { rtol: 1e-8 });
-    expect(result.sdError[0]).toBeLessThan(1e-8 * result.cleanError);
-    expect(result.meanError[1]).toBeGreaterThan(result.cleanError);
-    expect(result.sdError[1]).toBeGreaterThan(0);
-    expect(result.toCsv().split('\n')[0]).toBe('snr_db,mean_error,sd_error');
+  it('Supp. 1d by its definition: noisy vs noise-free output of the same gains, every pattern, SD with n − 1, one stream per SNR', () => {
+    const snrDb = [3, 12];
+    const samples = 7;
+    const seed = 41;
+    const noise = noiseRobustness(run, { snrDb, samples, seed });
+    // Independent path: the reference simulator, the same draws (Rng(Rng.derive(seed, s)), x0 + σξ with σ² = mean(x0²)/10^(SNR/10)).
+    const gainSets = [ones, ...run.sessions.map((s) => s.bestGains)];
+    const clean = gainSets.map((g) => referenceOutput(g));
+    const power = run.network.x0.reduce((a, v) => a + v * v, 0) / n;
+    snrDb.forEach((snr, s) => {
+      const rng = new Rng(Rng.derive(seed, s));
+      const sigma = Math.sqrt(power / 10 ** (snr / 10));
+      const before: number[] = [];
+      const after: number[][] = run.sessions.map(() => []);
+      for (let d = 0; d < samples; d++) {
+        const x0 = Float64Array.from(run.network.x0, (v) => v + sigma * rng.normal());
+        gainSets.forEach((g, k) => {
+          const e = normalisedError(referenceOutput(g, x0), clean[k], 1, params.nSamples);
+          if (k === 0) before.push(e);
+          else after[k - 1].push(e);
+        });
+      }
+      const pooled = after.flat();
+      const sampleSd = (v: number[]) => Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1));
+      expectClose(noise.before.mean[s], mean(before), { rtol: 1e-8 });
+      expectClose(noise.before.sd[s], sampleSd(before), { rtol: 1e-7 });
+      expectClose(noise.after.mean[s], mean(pooled), { rtol: 1e-8 });
+      expectClose(noise.after.sd[s], sampleSd(pooled), { rtol: 1e-7 });
+      after.forEach((v, k) => expectClose(noise.perPatternMean[k * snrDb.length + s], mean(v), { rtol: 1e-8 }));
+    });
+    expect(noise.patterns).toBe(run.sessions.length);
   });
 
-  it('neuron correlation matrices are symmetric with unit diagonal and match pairwise Pearson of reference rates', () => {
-    const rates = firingRates(run);
-    const corr = neuronCorrelations(rates);
-    const n = run.network.n;
-    const { rates: ref } = simulateReference(run.network.W, n, run.network.x0, run.sessions[rates.session].bestGains, params);
-    const column = (i: number) => Float64Array.from({ length: params.nSamples }, (_, k) => ref[k * n + i]);
+  it('Supp. 1d on a linear network: the mean error matches its analytic expectation σ²·‖M‖²_F / Σ(m − m̄)²', () => {
+    // With f = g·x the output is affine in x0: m = b + M x0, so for noise σξ the expected
+    // numerator is σ² ‖M‖_F², independent of the draws' details.
+    const linear: DynamicsParams = { ...params, gainFunction: 'linear' };
+    const net = run.network;
+    const gains = run.sessions[0].bestGains;
+    const outputOf = (x0: Float64Array) => computeOutput(simulateReference(net.W, n, x0, gains, linear).rates, params.nSamples, n, net.nE, net.readout);
+    const offset = outputOf(new Float64Array(n));
+    let frobenius = 0;
+    for (let j = 0; j < n; j++) {
+      const e = new Float64Array(n);
+      e[j] = 1;
+      const col = outputOf(e);
+      for (let k = 0; k < params.nSamples; k++) frobenius += (col[k] - offset[k]) ** 2;
+    }
+    const clean = outputOf(net.x0);
+    const m = mean(clean);
+    const denominator = clean.reduce((a, v) => a + (v - m) ** 2, 0);
+    const power = net.x0.reduce((a, v) => a + v * v, 0) / n;
+    const snr = 10;
+    const sigma2 = power / 10 ** (snr / 10);
+    const expected = (sigma2 * frobenius) / denominator;
+    const samples = 3000;
+    const result = noiseRobustness({ ...run, params: linear, sessions: [run.sessions[0]], initialGains: gains }, { snrDb: [snr], samples, seed: 9 });
+    // the sample mean of the (χ²-like) errors lies within 5 standard errors of the expectation
+    const standardError = result.before.sd[0] / Math.sqrt(samples);
+    expect(Math.abs(result.before.mean[0] - expected)).toBeLessThan(5 * standardError);
+    expect(standardError).toBeLessThan(0.1 * expected);
+  });
+
+  it('Supp. 1e by its definition: mean (signed) Pearson r of every neuron with the target, paired one-sided Wilcoxon', () => {
+    const r = analyses.rateTarget;
+    const before = Array.from({ length: n }, (_, i) => pearson(column(referenceRates(ones), i), run.target));
+    expectClose(r.meanBefore, mean(before), { rtol: 1e-6 });
+    run.sessions.forEach((s, k) => {
+      const rates = referenceRates(s.bestGains);
+      const after = Array.from({ length: n }, (_, i) => pearson(column(rates, i), run.target));
+      expectClose(r.meanAfter[k], mean(after), { rtol: 1e-6 });
+    });
+    // signed, not |r|: the network has neurons anti-correlated with the target
+    expect(before.some((v) => v < 0)).toBe(true);
+    expect(Math.abs(r.meanBefore - mean(before.map(Math.abs)))).toBeGreaterThan(1e-3);
+    // paired against the (common) starting value: T+ counts the sessions whose mean rose
+    const rose = Array.from(r.meanAfter).filter((v) => v > r.meanBefore).length;
+    if (rose === r.meanAfter.length) expectClose(r.wilcoxon.pValue, 1 / 2 ** rose, { rtol: 1e-12 });
+    expect(r.wilcoxon.tPlus + r.wilcoxon.tMinus).toBe((6 * 7) / 2);
+    // per-neuron change and the example neuron (largest RMS rate change, best session)
+    const best = analyses.bestOutput.session;
+    const ratesBest = referenceRates(run.sessions[best].bestGains);
+    const ratesOnes = referenceRates(ones);
+    const rms = Array.from({ length: n }, (_, i) => Math.sqrt(column(ratesBest, i).reduce((a, v, k) => a + (v - ratesOnes[k * n + i]) ** 2, 0) / params.nSamples));
+    expect(r.example.index).toBe(rms.indexOf(Math.max(...rms)));
+    for (const i of [0, 7]) expectClose(r.change[i], pearson(column(ratesBest, i), run.target) - before[i], { rtol: 1e-6, atol: 1e-9 });
+  });
+
+  it('Supp. 1a–b: spectral abscissa of W·diag(g) for every session; correlation matrices of gains 1 and two trained patterns', () => {
+    const e = analyses.eigenvalues;
+    expect(e.abscissaAfter.length).toBe(run.sessions.length);
+    run.sessions.forEach((s, k) => {
+      const A = Float64Array.from(run.network.W, (w, idx) => w * s.bestGains[idx % n]);
+      const ev = eigenvalues(A, n);
+      expectClose(e.abscissaAfter[k], Math.max(...ev.re), { rtol: 1e-9, atol: 1e-12 });
+    });
+    expectClose(e.abscissaBefore, Math.max(...eigenvalues(run.network.W, n).re), { rtol: 1e-9, atol: 1e-12 });
+    const c = analyses.correlations;
+    const order = run.sessions.map((s, k) => [s.bestError, k]).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+    expect(c.patterns.map((p) => p.session)).toEqual(order.slice(0, 2));
+    const ref = referenceRates(run.sessions[c.patterns[1].session].bestGains);
     for (let i = 0; i < n; i++) {
-      expectClose(corr.after[i * n + i], 1, { rtol: 1e-12 });
-      for (let j = 0; j < n; j++) {
-        expect(corr.after[i * n + j]).toBe(corr.after[j * n + i]);
-        expect(corr.before[i * n + j]).toBe(corr.before[j * n + i]);
-      }
-      expectClose(corr.after[i * n + ((i + 1) % n)], pearson(column(i), column((i + 1) % n)), { rtol: 1e-6, atol: 1e-9 });
+      expectClose(c.patterns[1].matrix[i * n + i], 1, { rtol: 1e-12 });
+      expectClose(c.patterns[1].matrix[i * n + ((i + 1) % n)], pearson(column(ref, i), column(ref, (i + 1) % n)), { rtol: 1e-6, atol: 1e-9 });
     }
   });
 
   it('best output and errors agree with the reference simulation', () => {
-    const best = bestOutputVsTarget(run);
+    const best = analyses.bestOutput;
     const errors = run.sessions.map((s) => s.bestError);
     expect(best.session).toBe(errors.indexOf(Math.min(...errors)));
     expectClose(best.error, Math.min(...errors), { rtol: 1e-9 });
-    const { rates } = simulateReference(run.network.W, run.network.n, run.network.x0, new Float64Array(run.network.n).fill(1), params);
-    const initial = computeOutput(rates, params.nSamples, run.network.n, run.network.nE, run.network.readout);
-    expectClose(best.initialError, normalisedError(initial, run.target, 1, params.nSamples), { rtol: 1e-9 });
+    expectClose(best.initialError, normalisedError(referenceOutput(ones), run.target, 1, params.nSamples), { rtol: 1e-9 });
     const box = errorBoxPlot(run);
     expect(box.final.count).toBe(6);
     expect(box.final.min).toBe(Math.min(...errors));
   });
 
-  it('rate-target correlations match Pearson of reference rates; Wilcoxon over sessions is paired', () => {
-    const a = rateTargetCorrelation(run);
-    const n = run.network.n;
-    const { rates } = simulateReference(run.network.W, n, run.network.x0, run.sessions[2].bestGains, params);
-    for (const i of [0, 5, 11]) {
-      const column = Float64Array.from({ length: params.nSamples }, (_, k) => rates[k * n + i]);
-      expectClose(a.after[2 * n + i], pearson(column, run.target), { rtol: 1e-6, atol: 1e-9 });
-    }
-    expect(a.wilcoxon.n).toBe(6);
-    const positives = Array.from(a.meanAbsAfter).filter((v, k) => v > a.meanAbsBefore[k]).length;
-    // all after > before ⇒ T+ = 21 and exact p = 1/64; all below ⇒ T+ = 0
-    if (positives === 6) expectClose(a.wilcoxon.pValue, 1 / 64, { rtol: 1e-12 });
-    if (positives === 0) expect(a.wilcoxon.tPlus).toBe(0);
-    expect(a.wilcoxon.tPlus + a.wilcoxon.tMinus).toBe(21);
-  });
-
-  it('gain distribution and gain-pattern correlations', () => {
+  it('gain distribution, gain positivity and gain-pattern correlations', () => {
     const g = gainDistribution(run, 10);
-    expect(g.gains.length).toBe(6 * run.network.n);
+    expect(g.gains.length).toBe(6 * n);
     expect(g.histogram.counts.reduce((s, c) => s + c, 0)).toBe(g.gains.length);
     const p = gainPatternCorrelations(run);
     expect(p.pairs.length).toBe(15);
     const twin: FinishedRun = { ...run, sessions: [run.sessions[0], run.sessions[0]] };
     expectClose(gainPatternCorrelations(twin).pairs[0], 1, { rtol: 1e-12 });
+    expect(gainPositivity([Float64Array.of(1, -0.2, 0.5), Float64Array.of(-1, 2)])).toEqual({ negativePerSession: [1, 1], totalNegative: 2, minGain: -1 });
+  });
+
+  it('every analysis has its CSV', () => {
+    const names = runAnalysesCsv({ ...analyses, noise: noiseRobustness(run, { samples: 2, snrDb: [10], seed: 1 }) }).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['best_output', 'noise_robustness', 'rate_target_correlation', 'example_neuron', 'spectral_abscissa_per_session', 'correlations_before']));
   });
 });

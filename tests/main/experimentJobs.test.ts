@@ -84,7 +84,7 @@ describe('experiment jobs', () => {
     const { jobId } = await manager.startExperiment(options, { network: null, target: null, label: 'supp2 cancel test' });
     // cancel once the group-count panel has started (the specialising step is done by then)
     onProgress.push((event) => {
-      if (event.jobId === jobId && event.message?.startsWith('G = 2, specialised')) manager.cancel(jobId);
+      if (event.jobId === jobId && event.message?.startsWith('a: 2 specialised groups')) manager.cancel(jobId);
     });
     const detail = await manager.whenFinished(jobId);
     expect(detail.status).toBe('cancelled');
@@ -93,7 +93,7 @@ describe('experiment jobs', () => {
     expect(result.partial).toBe(true);
     expect((result.summary as { stopped: boolean }).stopped).toBe(true);
     // panel a–b stopped after at most the condition running when the cancel arrived: fewer than the 7 curves of a full run
-    const curves = result.figures.find((f) => f.name === 'supp2ab_error_curves') as unknown as { series: Array<{ name: string }> };
+    const curves = result.figures.find((f) => f.name === 'supp2a_error_curves') as unknown as { series: Array<{ name: string }> };
     expect(curves.series.length).toBeGreaterThanOrEqual(1);
     expect(curves.series.length).toBeLessThan(7);
     expect(manager.list().find((j) => j.jobId === jobId)?.status).toBe('cancelled');

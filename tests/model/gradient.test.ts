@@ -390,12 +390,29 @@ describe('trainGradient', () => {
     const base = smallNetwork(61);
     // Linear gain function and an absurd lr: gains ~1e3 make the linear dynamics overflow.
     const params = { ...base.params, gainFunction: 'linear' as const };
-    const result = trainGradient({ ...base, params, trainable: 'gains', iterations: 20, lr: 1e3 });
+    // unconstrained (gainFloor: null): the floor would keep the gains from running away below 0
+    const result = trainGradient({ ...base, params, trainable: 'gains', iterations: 20, lr: 1e3, gainFloor: null });
     expect(result.diverged).toBe(true);
     expect(result.iterations).toBeLessThan(20);
     expect(Number.isFinite(result.errors[result.iterations])).toBe(false);
     expect(Number.isFinite(result.bestError)).toBe(true);
     expect(result.gains.every((g) => Number.isFinite(g))).toBe(true);
+  });
+
+  it('gain floor (GainLab definition gain-positivity): Adam is projected onto g ≥ floor; without it the gains cross it', () => {
+    const base = smallNetwork(61);
+    const free = trainGradient({ ...base, trainable: 'gains', iterations: 40, lr: 0.05, gainFloor: null });
+    const floor = Math.min(...Array.from(free.gains).sort((a, b) => a - b).slice(0, 3).map((g) => g + 1e-3)); // below the floor for a few neurons
+    expect(free.gains.some((g) => g < floor)).toBe(true);
+    expect(free.gainFloor).toBeNull();
+    const bounded = trainGradient({ ...base, trainable: 'gains', iterations: 40, lr: 0.05, gainFloor: floor });
+    expect(bounded.gains.every((g) => g >= floor)).toBe(true);
+    expect(bounded.gainFloor).toBe(floor);
+    expect(bounded.gainsAtFloor).toBe(bounded.gains.filter((g) => g === floor).length);
+    // the default floor is 0, and it is reported
+    expect(trainGradient({ ...base, trainable: 'gains', iterations: 2 }).gainFloor).toBe(0);
+    // only the gains are bounded: x0 training has no floor
+    expect(trainGradient({ ...base, trainable: 'x0', iterations: 2 }).gainFloor).toBeNull();
   });
 
   it('grouped gains: result.gains expands the group gains', () => {

@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PRIMITIVE_EXPERIMENTS, run, writeExperimentResult } from '../../src-cli/commands/experimentPrimitives.js';
+import { expectClose } from '../helpers/expectClose.js';
+import { run, writeExperimentResult } from '../../src-cli/commands/experiment.js';
+import { fig4 } from '../../src-shared/experiments/fig4.js';
+import { fig6 } from '../../src-shared/experiments/fig6.js';
+import { fig8 } from '../../src-shared/experiments/fig8.js';
+import { supp3 } from '../../src-shared/experiments/supp3.js';
+import { supp5 } from '../../src-shared/experiments/supp5.js';
 import { parseNpy } from '../../src-shared/model/npy.js';
 import type { ExperimentResult } from '../../src-shared/primitives/experimentSupport.js';
 
@@ -54,68 +60,80 @@ function expectComplete(result: ExperimentResult): void {
 
 const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
+type Summary = Record<string, any>;
+
 describe('quick experiments produce complete results', () => {
-  it('fig4', () => {
-    const result = PRIMITIVE_EXPERIMENTS.fig4.run({ quick: true, seed: 1 });
+  it('fig4: per-library errors for every size, both combination rules; the set-up names its departures', () => {
+    const result = fig4.run({ quick: true, seed: 1 });
     expectComplete(result);
-    const s = result.summary as Record<string, any>;
-    expect(finite(s.medianFitError) && finite(s.medianOutputError)).toBe(true);
-    expect(result.tables.find((t) => t.name === 'novel_targets')!.rows.length).toBe(6);
-    // The library patterns learned something: each beats g = 1 on its own target.
-    const library = result.tables.find((t) => t.name === 'library')!;
-    expect(library.rows.length).toBe(4);
-    expect(finite(s.refine.refinedBestError)).toBe(true);
-    expect(s.refine.refinedBestError).toBeLessThanOrEqual(s.refine.combinationError);
+    const s = result.summary as Summary;
+    expect(s.perSize.map((p: Summary) => p.l)).toEqual([1, 2, 4]);
+    expect(s.leastSquaresPerSize.map((p: Summary) => p.l)).toEqual([1, 2, 4]);
+    const perLibrary = result.tables.find((t) => t.name === 'per_library')!;
+    expect(perLibrary.rows.length).toBe(2 * 3 * 5);
+    // bounded coefficients never fit better than least squares on the same libraries and targets
+    for (let k = 0; k < 3; k++) expect(s.perSize[k].medianFit).toBeGreaterThanOrEqual(s.leastSquaresPerSize[k].medianFit - 1e-12);
+    expect(s.setup.paperSetup).toBe(false);
+    expect(s.setup.departures.join(' ')).toContain('pool size 8 (paper 100)');
+    expect(s.setup.definitions.map((d: Summary) => d.id)).toContain('primitives-combination');
   }, 120_000);
 
-  it('supp3', () => {
-    const result = PRIMITIVE_EXPERIMENTS.supp3.run({ quick: true, seed: 1 });
+  it('supp3: learned, random and r0 = 5 Hz conditions over every size; the random outputs are more alike', () => {
+    const result = supp3.run({ quick: true, seed: 1 });
     expectComplete(result);
-    const s = result.summary as Record<string, any>;
-    expect(s.perCondition.map((c: any) => c.condition)).toEqual(['learned', 'learned_ridge', 'random_control', 'r0_5Hz']);
-    for (const c of s.perCondition) expect(c.perSize.map((p: any) => p.l)).toEqual([1, 2, 4, 6]);
-    expect(result.tables.find((t) => t.name === 'sweep')!.rows.length).toBe(4 * 4 * 5);
+    const s = result.summary as Summary;
+    expect(s.perCondition.map((c: Summary) => c.condition)).toEqual(['learned', 'random', 'r0_5Hz']);
+    for (const c of s.perCondition) expect(c.perSize.map((p: Summary) => p.l)).toEqual([1, 2, 4, 8]);
+    expect(result.tables.find((t) => t.name === 'per_library')!.rows.length).toBe(3 * 4 * 6);
+    expect(Number.isFinite(s.outputSimilarity.learned) && Number.isFinite(s.outputSimilarity.random)).toBe(true);
+    expect(result.figures!.map((f) => f.name)).toEqual(expect.arrayContaining(['supp3a_gain_distribution', 'supp3g_per_library', 'supp3ij_correlations', 'supp4a_outputs_r0_5Hz']));
   }, 120_000);
 
-  it('fig6', () => {
-    const result = PRIMITIVE_EXPERIMENTS.fig6.run({ quick: true, seed: 1 });
+  it('fig6: 6b/6c slow variants, the manifold at every speed, stretch factor vs λ', () => {
+    const result = fig6.run({ quick: true, seed: 1 });
     expectComplete(result);
-    const s = result.summary as Record<string, any>;
+    const s = result.summary as Summary;
     expect(s.factors).toEqual([1, 2, 3]);
-    for (let k = 1; k < 3; k++) expect(s.learnedErrors[k]).toBeLessThan(s.initialErrors[k]);
+    expect(s.slowVariant.map((v: Summary) => v.figure)).toEqual(['6b', '6c']);
     expect(s.stretchFactorsByLambda.length).toBe(5);
-    expect(finite(s.slider.previewMsMedian) && finite(s.slider.exactMsMedian)).toBe(true);
+    // λ = 0 plays the fast pattern: stretch factor 1
+    expectClose(s.stretchFactorsByLambda[0].mean, 1, { rtol: 1e-3 });
+    expect(s.setup.departures.join(' ')).toContain('speeds 3 (paper 7)');
   }, 120_000);
 
-  it('supp5', () => {
-    const result = PRIMITIVE_EXPERIMENTS.supp5.run({ quick: true, seed: 1 });
+  it('supp5: both rules per movement, Supp. 8 fixed and scaled, the m sweep, eigenvalue histograms', () => {
+    const result = supp5.run({ quick: true, seed: 1 });
     expectComplete(result);
-    const s = result.summary as Record<string, any>;
-    expect(s.slowVariantTask.length).toBe(4);
-    for (const task of s.slowVariantTask) expect(task.errorAfter).toBeLessThan(task.errorBefore);
-    // Histograms count every eigenvalue once per spectrum and part.
+    const s = result.summary as Summary;
+    expect(s.perMovement.length).toBe(2);
+    expect(s.conditionSweep.map((c: Summary) => c.m)).toEqual([1, 2, 3]);
+    // the scaled task's error is larger by about s² = 25 at the start (normalised by a 25× smaller variance)
+    expect(s.supp8.scaled.reward.initial / s.supp8.fixed.reward.initial).toBeGreaterThan(100);
     const hist = result.tables.find((t) => t.name === 'eigenvalue_histograms')!;
-    for (const spectrum of ['before', 'after_reward', 'after_gradient']) {
+    for (const spectrum of ['before', 'after (reward)', 'after (gradient)']) {
       for (const part of ['real', 'imag']) {
         const total = hist.rows.filter((r) => r[0] === spectrum && r[1] === part).reduce((sum, r) => sum + (r[4] as number), 0);
         expect(total, `${spectrum} ${part}`).toBe(40);
       }
     }
-  }, 120_000);
+  }, 180_000);
 
-  it('fig8', () => {
-    const result = PRIMITIVE_EXPERIMENTS.fig8.run({ quick: true, seed: 1 });
+  it('fig8: fast, slow and factorised errors for every novel target', () => {
+    const result = fig8.run({ quick: true, seed: 1 });
     expectComplete(result);
-    const s = result.summary as Record<string, any>;
-    for (const v of Object.values(s.medians)) expect(finite(v)).toBe(true);
+    const s = result.summary as Summary;
+    for (const v of Object.values(s.medians)) expect(Number.isFinite(v as number)).toBe(true);
     expect(result.tables.find((t) => t.name === 'novel_errors')!.rows.length).toBe(6);
   }, 120_000);
 
-  it('the command rejects an unknown experiment and prints help', async () => {
+  it('the command rejects an unknown experiment and a setting the experiment does not take', async () => {
     const out: string[] = [];
     const io = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => true } };
     await expect(run(['fig99', '--out', outRoot], io)).rejects.toThrow(/unknown experiment 'fig99'/);
+    await expect(run(['fig4', '--quick', '--sessions', '3', '--out', outRoot], io)).rejects.toThrow(/fig4 takes no 'sessions' setting/);
+    await expect(run(['fig1', '--quick', '--sigma', '-1', '--out', outRoot], io)).rejects.toThrow(/overrides\.sigma/);
     expect(await run(['--help'], io)).toBe(0);
     expect(out.join('')).toContain('fig8');
+    expect(out.join('')).toContain('GainLab definitions');
   });
 });

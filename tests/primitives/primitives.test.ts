@@ -15,6 +15,8 @@ import {
   pearson,
   randomControlLibrary,
   subLibrary,
+  COEFFICIENT_BOUND,
+  LibraryCombiner,
 } from '../../src-shared/primitives/library.js';
 import { normalisedError } from '../../src-shared/model/dynamics.js';
 import { Rng } from '../../src-shared/model/rng.js';
@@ -84,7 +86,7 @@ describe('motor primitives (model-spec §9)', () => {
 
   it('the least-squares coefficients solve the normal equations (independent check of the QR solve)', () => {
     const target = libraryOutput(library, 0).map((v, t) => 0.5 * v + 0.3 * libraryOutput(library, 2)[t] + Math.sin(t / 9));
-    const fit = fitNovelTarget(library, baseline, target);
+    const fit = fitNovelTarget(library, baseline, target, { rule: 'least-squares' });
     const l = library.size;
     // Aᵀ(A c − b) = 0 with A_tk = m_k(t) − m1(t), b = m* − m1.
     const residual = fit.fit.map((v, t) => v - target[t]);
@@ -103,7 +105,7 @@ describe('motor primitives (model-spec §9)', () => {
 
   it('duplicate patterns (rank-deficient design) still give a fit', () => {
     const dup = subLibrary(library, [0, 0, 1]);
-    const fit = fitNovelTarget(dup, baseline, libraryOutput(library, 1));
+    const fit = fitNovelTarget(dup, baseline, libraryOutput(library, 1), { rule: 'least-squares' });
     expect(fit.fitError).toBeLessThan(1e-8);
     expectClose(fit.coefficients[0] + fit.coefficients[1], 0, { atol: 1e-4 });
     expectClose(fit.coefficients[2], 1, { atol: 1e-4 });
@@ -163,7 +165,7 @@ describe('ridge option of the fit', () => {
     const lib = libraryFromPatterns(network, params, randomPatterns(4, 0.05, 41));
     const m1 = baselineOutput(network, params);
     const target = libraryOutput(lib, 0).map((v, t) => v + 2 * Math.sin(t / 13));
-    const plain = fitNovelTarget(lib, m1, target);
+    const plain = fitNovelTarget(lib, m1, target, { rule: 'least-squares' });
     expect(Array.from(fitNovelTarget(lib, m1, target, { ridge: 0 }).coefficients)).toEqual(Array.from(plain.coefficients));
     const delta = 0.05;
     const ridged = fitNovelTarget(lib, m1, target, { ridge: delta });
@@ -188,5 +190,42 @@ describe('ridge option of the fit', () => {
     const norm = (c: Float64Array) => Math.hypot(...c);
     expect(norm(ridged.coefficients)).toBeLessThan(norm(plain.coefficients));
     expect(ridged.fitError).toBeGreaterThanOrEqual(plain.fitError);
+  });
+});
+
+describe('bounded coefficients (GainLab definition primitives-combination)', () => {
+  const m1 = baselineOutput(network, params);
+  const absSum = (c: ArrayLike<number>) => Array.from(c).reduce((a, v) => a + Math.abs(v), 0);
+
+  it('least squares when Σ|c| ≤ 2; otherwise the smallest ridge δ whose coefficients meet the bound', () => {
+    const lib = libraryFromPatterns(network, params, randomPatterns(6, 0.05, 51));
+    // Within the bound: a target that is 0.6·m_0 + 0.3·m_1 in the first-order sense.
+    const inside = libraryOutput(lib, 0).map((v, t) => m1[t] + 0.6 * (v - m1[t]) + 0.3 * (libraryOutput(lib, 1)[t] - m1[t]));
+    const plainInside = fitNovelTarget(lib, m1, inside, { rule: 'least-squares' });
+    const boundedInside = fitNovelTarget(lib, m1, inside);
+    expect(absSum(plainInside.coefficients)).toBeLessThanOrEqual(COEFFICIENT_BOUND);
+    expect(Array.from(boundedInside.coefficients)).toEqual(Array.from(plainInside.coefficients));
+    expect(boundedInside.ridge).toBe(0);
+    // Beyond the bound: a target far from the library's span needs large coefficients.
+    const far = m1.map((v, t) => v + 6 * Math.sin(t / 11));
+    const plain = fitNovelTarget(lib, m1, far, { rule: 'least-squares' });
+    expect(absSum(plain.coefficients)).toBeGreaterThan(COEFFICIENT_BOUND);
+    const bounded = fitNovelTarget(lib, m1, far);
+    expect(bounded.ridge).toBeGreaterThan(0);
+    expect(bounded.coefficientSum).toBeLessThanOrEqual(COEFFICIENT_BOUND * (1 + 1e-9));
+    // the same δ as a fixed ridge gives the same coefficients; a δ 2 % smaller breaks the bound
+    expectClose(fitNovelTarget(lib, m1, far, { ridge: bounded.ridge }).coefficients, bounded.coefficients, { rtol: 1e-10, atol: 1e-12 });
+    expect(absSum(fitNovelTarget(lib, m1, far, { ridge: bounded.ridge / 1.02 }).coefficients)).toBeGreaterThan(COEFFICIENT_BOUND);
+    // shrinking costs fit error
+    expect(bounded.fitError).toBeGreaterThanOrEqual(plain.fitError);
+  });
+
+  it('one combiner fits many targets exactly as separate fits do', () => {
+    const lib = libraryFromPatterns(network, params, randomPatterns(5, 0.1, 52));
+    const combiner = new LibraryCombiner(lib, m1);
+    for (const k of [0, 3]) {
+      const target = m1.map((v, t) => v + (k + 1) * Math.cos(t / (7 + k)));
+      expect(Array.from(combiner.fit(target).coefficients)).toEqual(Array.from(fitNovelTarget(lib, m1, target).coefficients));
+    }
   });
 });

@@ -6,10 +6,10 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNELS, type ExperimentJobResult, type JobDetail, type JobSummary } from '../../src-shared/ipc/contract.js';
 import { runSupp1f } from '../../src-shared/experiments/supp1f.js';
-import { writeExperimentResult } from '../../src-cli/commands/experimentPrimitives.js';
+import { writeExperimentResult } from '../../src-cli/commands/experiment.js';
 import { experimentArchive, experimentPlots } from '../../src-renderer/components/experiments/experimentPlots.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
-import { parseSizes, useExperimentsStore } from '../../src-renderer/stores/experiments.js';
+import { parseOverrides, parseSizes, useExperimentsStore } from '../../src-renderer/stores/experiments.js';
 import { useJobsStore } from '../../src-renderer/stores/jobs.js';
 import { FakeTransport, flushPromises } from './fakes.js';
 
@@ -70,16 +70,29 @@ describe('experiments store', () => {
     expect(parseSizes('abc')).toMatch(/whole numbers/);
   });
 
+  it('parses typed settings through the request schema: blanks are the preset, bad values a sentence', () => {
+    expect(parseOverrides('fig1', {})).toBeUndefined();
+    expect(parseOverrides('fig1', { sigma: ' ', trials: '' })).toBeUndefined();
+    expect(parseOverrides('fig1', { sigma: '0.003', sessions: '4' })).toEqual({ sigma: 0.003, sessions: 4 });
+    expect(parseOverrides('supp3', { librarySizes: '1, 2 5;10' })).toEqual({ librarySizes: [1, 2, 5, 10] });
+    expect(parseOverrides('fig4', { rule: 'gradient' })).toEqual({ rule: 'gradient' });
+    expect(parseOverrides('fig1', { sigma: '-1' })).toMatch(/^sigma: /);
+    expect(parseOverrides('fig1', { sessions: '2.5' })).toMatch(/^sessions: /);
+    expect(parseOverrides('supp5', { conditionSweep: '1, x' })).toMatch(/^conditionSweep/);
+  });
+
   it('run sends only what the chosen definition takes and remembers the job', async () => {
     transport.answer(CHANNELS.jobsStartExperiment, () => ({ jobId: 'j1' }));
     transport.answer(CHANNELS.jobsList, () => [summary('j1', 5, { status: 'queued', percent: 0 })]);
     const store = useExperimentsStore();
     store.settings.supp2.quick = false;
     store.settings.supp2.sizes = '80, 120';
-    store.settings.supp2.targetId = 'ignored-for-supp2';
+    store.settings.supp2.targetId = 'target-of-panel-a';
     store.settings.supp2.networkId = 'net';
     expect(await store.run('supp2')).toBe('j1');
-    expect(transport.callsTo(CHANNELS.jobsStartExperiment)).toEqual([{ experiment: 'supp2', quick: false, seed: 1, networkId: 'net', sizes: [80, 120] }]);
+    expect(transport.callsTo(CHANNELS.jobsStartExperiment)).toEqual([{ experiment: 'supp2', quick: false, seed: 1, networkId: 'net', targetId: 'target-of-panel-a', sizes: [80, 120] }]);
+    // a definition that takes no target never sends one
+    store.settings.supp1f.targetId = 'ignored';
     expect(store.latestJob.supp2).toBe('j1');
     expect(store.jobOf('supp2')?.status).toBe('queued');
     store.settings.fig1.targetId = 't2';
@@ -91,6 +104,18 @@ describe('experiments store', () => {
     store.settings.supp2.sizes = '81';
     expect(await store.run('supp2')).toBeNull();
     expect(transport.callsTo(CHANNELS.jobsStartExperiment)).toHaveLength(2);
+    // typed settings travel as overrides; a bad one sends nothing
+    store.settings.supp5.overrides.sigma = '0.01';
+    store.settings.supp5.overrides.conditionSweep = '1, 2';
+    transport.answer(CHANNELS.jobsStartExperiment, () => ({ jobId: 'j3' }));
+    await store.run('supp5');
+    expect(transport.callsTo(CHANNELS.jobsStartExperiment)[2]).toEqual({ experiment: 'supp5', quick: true, seed: 1, overrides: { sigma: 0.01, conditionSweep: [1, 2] } });
+    store.settings.supp5.overrides.sigma = '2';
+    expect(await store.run('supp5')).toBeNull();
+    expect(transport.callsTo(CHANNELS.jobsStartExperiment)).toHaveLength(3);
+    transport.answer(CHANNELS.jobsStartExperiment, () => ({ jobId: 'j4' }));
+    await store.run('supp1f');
+    expect(transport.callsTo(CHANNELS.jobsStartExperiment)[3]).toEqual({ experiment: 'supp1f', quick: true, seed: 1 });
   });
 
   it('after a reload, finds the newest job of each experiment in the job list', async () => {

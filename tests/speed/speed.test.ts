@@ -164,7 +164,7 @@ describe('analyses', () => {
 
   it('histogram counts every value once', () => {
     const values = [0, 0.1, 0.5, 0.99, 1, 2, -1];
-    const h = histogram(values, 4, 0, 1);
+    const h = histogram(values, 4, [0, 1]);
     expect(Array.from(h.counts)).toEqual([2, 0, 1, 2]);
     expectClose(h.edges, [0, 0.25, 0.5, 0.75, 1], { rtol: 1e-15 });
     expect(histogram(values, 3).counts.reduce((a, b) => a + b, 0)).toBe(values.length);

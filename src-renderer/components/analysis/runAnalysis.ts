@@ -1,17 +1,26 @@
 /**
- * The analyses of a finished training run (model-spec §11, Figs. 1–3): computed off the main
- * thread in analysisWorker.ts, in two stages — `analyseRun` (simulations of the best gains,
- * correlations, eigenvalues, statistics; about a second at N = 200) and `noisyX0Curve` (output error
- * under noisy x0 against SNR: draws × SNRs × 2 simulations).
+ * The Analyses view's side of the one analysis pipeline (src-shared/analysis/runAnalyses.ts): a
+ * training job's payload becomes a FinishedRun, the shared analyseRun / noiseRobustness compute
+ * everything (in analysisWorker.ts, off the UI thread), and the result is laid out for the plots
+ * (plots/analysisOptions.ts). No number is computed here: `gainlab experiment fig1` and the
+ * reproduction report call the same functions, so the same run gives the same numbers.
  */
 import type { NetworkPayload } from '../../../src-shared/ipc/contract.js';
-import { computeOutput, normalisedError, Simulator } from '../../../src-shared/model/dynamics.js';
 import type { Network } from '../../../src-shared/model/network.js';
-import { Rng } from '../../../src-shared/model/rng.js';
-import { linearisationEigenvalues, noisyInitialCondition } from '../../../src-shared/speed/analysis.js';
-import { rateSignalCorrelations } from '../../../src-shared/analysis/runAnalyses.js';
-import { correlationMatrix } from '../../../src-shared/analysis/statistics.js';
-import { boxStats, fitNormal, mean, pearson, wilcoxonSignedRankGreater, type BoxStats, type WilcoxonResult } from './stats.js';
+import {
+  analyseRun as analyseFinishedRun,
+  analysisNoiseSeed,
+  DEFAULT_SNR_DB,
+  noiseRobustness,
+  type FinishedRun,
+  type GainPositivityAnalysis,
+  type NoiseRobustnessAnalysis,
+  type RunAnalyses,
+} from '../../../src-shared/analysis/runAnalyses.js';
+import { boxStats, type BoxStats } from './stats.js';
+import type { WilcoxonResult } from '../../../src-shared/analysis/statistics.js';
+
+export { analysisNoiseSeed, DEFAULT_SNR_DB };
 
 export interface AnalysisSession {
   bestGains: Float64Array;
@@ -26,7 +35,6 @@ export interface RunAnalysisInput {
   initialGains?: Float64Array;
   initialError: number;
   sessions: AnalysisSession[];
-  bestSession: number;
 }
 
 export interface RunAnalysis {
@@ -40,169 +48,131 @@ export interface RunAnalysis {
   outputAfter: Float64Array;
   errorBefore: number;
   errorAfter: number;
+  bestSession: number;
   /** Best error of every session, and their box statistics. */
   finalErrors: number[];
   errorBox: BoxStats;
   initialError: number;
-  /** sessions × n trained gains (all sessions), their normal fit. */
+  /** sessions × n trained gains (all sessions), their (maximum-likelihood) normal fit. */
   gains: Float64Array;
   gainFit: { mean: number; sd: number };
+  gainPositivity: GainPositivityAnalysis;
   /** Time-major nSamples × n rates with the starting gains and the best session's gains. */
   ratesBefore: Float64Array;
   ratesAfter: Float64Array;
-  /** n × n Pearson correlations between neurons' rates over time. */
+  /** n × n Pearson correlations between neurons' rates: starting gains and two trained patterns (Supp. Fig. 1b). */
   correlationBefore: Float64Array;
-  correlationAfter: Float64Array;
+  correlationPatterns: Array<{ session: number; matrix: Float64Array }>;
   /** Pearson correlation of every pair of sessions' gain patterns. */
   sessionGainCorrelations: number[];
   eigenvaluesBefore: { re: Float64Array; im: Float64Array };
   eigenvaluesAfter: { re: Float64Array; im: Float64Array };
-  /** Per neuron: correlation of its rate with the target (channel 0), before and after (best session). */
+  /** Supp. Fig. 1a: max Re λ(W·diag(g)), starting gains and every session's trained gains. */
+  abscissaBefore: number;
+  abscissaAfter: number[];
+  /** Per neuron: correlation of its rate with the target (channel 0), before and after (best session), and the change. */
   rateTargetBefore: Float64Array;
   rateTargetAfter: Float64Array;
-  /** Per session: mean |corr(rate_i, target)| over neurons, before and after; paired one-sided Wilcoxon. */
-  meanAbsRateTargetBefore: number[];
-  meanAbsRateTargetAfter: number[];
+  rateTargetChange: Float64Array;
+  /** Per session: mean Pearson r(rate_i, target) over neurons, before and after; paired one-sided Wilcoxon. */
+  meanRateTargetBefore: number;
+  meanRateTargetAfter: number[];
   wilcoxon: WilcoxonResult;
+  /** The neuron whose rate changes most (GainLab definition 'example-neuron'). */
+  exampleNeuron: { index: number; rBefore: number; rAfter: number; rateBefore: Float64Array; rateAfter: Float64Array };
+}
+
+/** Noise robustness in the plots' layout: per SNR mean ± SD (n − 1) for the starting and the trained gains. */
+export interface NoisyX0Curve {
+  snrDb: number[];
+  draws: number;
+  seed: number;
+  patterns: number;
+  before: { mean: number; sd: number }[];
+  after: { mean: number; sd: number }[];
 }
 
 function modelNetwork(payload: NetworkPayload): Network {
   return { n: payload.n, nE: payload.nE, W: payload.W, x0: payload.x0, readout: payload.readout };
 }
 
-function rateTargetCorrelations(rates: Float64Array, n: number, nSamples: number, target: Float64Array): Float64Array {
-  // channel 0 of the target
-  return rateSignalCorrelations(rates, nSamples, n, target.subarray(0, nSamples));
+/** The FinishedRun of a training job's inputs (errors[0] of every session: the run's initial error). */
+export function finishedRun(input: Pick<RunAnalysisInput, 'network' | 'target' | 'initialGains' | 'initialError' | 'sessions'>): FinishedRun {
+  return {
+    network: modelNetwork(input.network),
+    params: input.network.params,
+    target: input.target,
+    initialGains: input.initialGains,
+    sessions: input.sessions.map((s) => ({ errors: [input.initialError], bestGains: s.bestGains, bestError: s.bestError })),
+  };
 }
 
-function meanAbs(values: Float64Array): number {
-  let s = 0;
-  for (const v of values) s += Math.abs(v);
-  return s / values.length;
+/** The shared analyses laid out for the plots. */
+export function analysisView(a: RunAnalyses, input: RunAnalysisInput): RunAnalysis {
+  const { network } = input;
+  const finalErrors = input.sessions.map((s) => s.bestError);
+  const r = a.rateTarget;
+  const best = a.bestOutput.session;
+  return {
+    n: network.n,
+    nE: network.nE,
+    channels: a.bestOutput.channels,
+    nSamples: a.bestOutput.nSamples,
+    duration: network.params.duration,
+    target: input.target,
+    outputBefore: a.bestOutput.initialOutput,
+    outputAfter: a.bestOutput.output,
+    errorBefore: a.bestOutput.initialError,
+    errorAfter: a.bestOutput.error,
+    bestSession: best,
+    finalErrors,
+    errorBox: boxStats(finalErrors),
+    initialError: input.initialError,
+    gains: a.gainDistribution.gains,
+    gainFit: { mean: a.gainDistribution.fit.mu, sd: a.gainDistribution.fit.sigma },
+    gainPositivity: a.gainPositivity,
+    ratesBefore: a.rates.before,
+    ratesAfter: a.rates.after,
+    correlationBefore: a.correlations.before,
+    correlationPatterns: a.correlations.patterns.map((p) => ({ session: p.session, matrix: p.matrix })),
+    sessionGainCorrelations: Array.from(a.gainPatterns.pairs),
+    eigenvaluesBefore: a.eigenvalues.before,
+    eigenvaluesAfter: a.eigenvalues.after,
+    abscissaBefore: a.eigenvalues.abscissaBefore,
+    abscissaAfter: Array.from(a.eigenvalues.abscissaAfter),
+    rateTargetBefore: r.before,
+    rateTargetAfter: r.after.slice(best * r.n, (best + 1) * r.n),
+    rateTargetChange: r.change,
+    meanRateTargetBefore: r.meanBefore,
+    meanRateTargetAfter: Array.from(r.meanAfter),
+    wilcoxon: r.wilcoxon,
+    exampleNeuron: { index: r.example.index, rBefore: r.example.rBefore, rAfter: r.example.rAfter, rateBefore: r.example.rateBefore, rateAfter: r.example.rateAfter },
+  };
 }
 
 export function analyseRun(input: RunAnalysisInput, onStage?: (stage: string) => void): RunAnalysis {
-  const { network, target } = input;
-  const { n, nE } = network;
-  const params = network.params;
-  const nSamples = params.nSamples;
-  const channels = network.readout.channels;
-  const before = input.initialGains ?? new Float64Array(n).fill(1);
-  const best = input.sessions[input.bestSession];
-  const simulator = new Simulator(modelNetwork(network), params);
-  try {
-    onStage?.('simulating');
-    const ratesBefore = new Float64Array(simulator.run(before).rates);
-    const outputBefore = computeOutput(ratesBefore, nSamples, n, nE, network.readout);
-    const ratesAfter = new Float64Array(simulator.run(best.bestGains).rates);
-    const outputAfter = computeOutput(ratesAfter, nSamples, n, nE, network.readout);
-    const rateTargetBefore = rateTargetCorrelations(ratesBefore, n, nSamples, target);
-    const rateTargetAfter = rateTargetCorrelations(ratesAfter, n, nSamples, target);
-    const beforeMean = meanAbs(rateTargetBefore);
-    const meanAbsRateTargetBefore: number[] = [];
-    const meanAbsRateTargetAfter: number[] = [];
-    for (const session of input.sessions) {
-      const rates = session === best ? ratesAfter : simulator.run(session.bestGains).rates;
-      meanAbsRateTargetBefore.push(beforeMean);
-      meanAbsRateTargetAfter.push(meanAbs(rateTargetCorrelations(rates, n, nSamples, target)));
-    }
-    onStage?.('correlations');
-    const correlationBefore = correlationMatrix(ratesBefore, nSamples, n);
-    const correlationAfter = correlationMatrix(ratesAfter, nSamples, n);
-    const S = input.sessions.length;
-    const gains = new Float64Array(S * n);
-    input.sessions.forEach((session, s) => gains.set(session.bestGains.subarray(0, n), s * n));
-    const sessionGainCorrelations: number[] = [];
-    for (let a = 0; a < S; a++) for (let b = a + 1; b < S; b++) sessionGainCorrelations.push(pearson(gains.subarray(a * n, (a + 1) * n), gains.subarray(b * n, (b + 1) * n)));
-    onStage?.('eigenvalues');
-    const eigenvaluesBefore = linearisationEigenvalues(network.W, n, before, params.tau);
-    const eigenvaluesAfter = linearisationEigenvalues(network.W, n, best.bestGains, params.tau);
-    const finalErrors = input.sessions.map((s) => s.bestError);
-    return {
-      n,
-      nE,
-      channels,
-      nSamples,
-      duration: params.duration,
-      target,
-      outputBefore,
-      outputAfter,
-      errorBefore: normalisedError(outputBefore, target, channels, nSamples),
-      errorAfter: normalisedError(outputAfter, target, channels, nSamples),
-      finalErrors,
-      errorBox: boxStats(finalErrors),
-      initialError: input.initialError,
-      gains,
-      gainFit: fitNormal(gains),
-      ratesBefore,
-      ratesAfter,
-      correlationBefore,
-      correlationAfter,
-      sessionGainCorrelations,
-      eigenvaluesBefore,
-      eigenvaluesAfter,
-      rateTargetBefore,
-      rateTargetAfter,
-      meanAbsRateTargetBefore,
-      meanAbsRateTargetAfter,
-      wilcoxon: wilcoxonSignedRankGreater(meanAbsRateTargetAfter, meanAbsRateTargetBefore),
-    };
-  } finally {
-    simulator.dispose();
-  }
+  return analysisView(analyseFinishedRun(finishedRun(input), { onProgress: onStage }), input);
 }
 
-export interface NoisyX0Input {
-  network: NetworkPayload;
-  target: Float64Array;
-  initialGains?: Float64Array;
-  bestGains: Float64Array;
-  snrDb: number[];
+export interface NoisyX0Input extends Pick<RunAnalysisInput, 'network' | 'target' | 'initialGains' | 'initialError' | 'sessions'> {
+  snrDb?: number[];
   draws: number;
-  seed: number;
+  /** The run's training seed; the noise seed is analysisNoiseSeed(runSeed), as in `gainlab experiment fig1`. */
+  runSeed: number;
 }
 
-export interface NoisyX0Curve {
-  snrDb: number[];
-  draws: number;
-  seed: number;
-  before: { mean: number; sd: number }[];
-  after: { mean: number; sd: number }[];
+export function noisyCurveView(noise: NoiseRobustnessAnalysis): NoisyX0Curve {
+  const pairs = (m: { mean: Float64Array; sd: Float64Array }) => Array.from(m.mean, (mean, s) => ({ mean, sd: m.sd[s] }));
+  return { snrDb: Array.from(noise.snrDb), draws: noise.samples, seed: noise.seed, patterns: noise.patterns, before: pairs(noise.before), after: pairs(noise.after) };
 }
 
-/**
- * Output error with x0 + white noise at each SNR (dB re x0's power, model-spec §3), mean ± sd over
- * `draws` noisy initial conditions, for the starting and the trained gains. The same noisy x0s are
- * used for both (one Rng stream per SNR, derived from the seed).
- */
+/** Supp. Fig. 1d: the noisy output against the noise-free one, starting gains vs every session's trained gains. */
 export function noisyX0Curve(input: NoisyX0Input, onProgress?: (fraction: number) => void): NoisyX0Curve {
-  const { network, target } = input;
-  const { n, nE } = network;
-  const params = network.params;
-  const channels = network.readout.channels;
-  const before = input.initialGains ?? new Float64Array(n).fill(1);
-  const simulator = new Simulator(modelNetwork(network), params);
-  const result: NoisyX0Curve = { snrDb: input.snrDb, draws: input.draws, seed: input.seed, before: [], after: [] };
-  try {
-    input.snrDb.forEach((snr, index) => {
-      const rng = new Rng(Rng.derive(input.seed, index));
-      const errorsBefore = new Float64Array(input.draws);
-      const errorsAfter = new Float64Array(input.draws);
-      for (let d = 0; d < input.draws; d++) {
-        const x0 = noisyInitialCondition(network.x0, snr, rng);
-        const rb = simulator.run(before, undefined, undefined, x0).rates;
-        errorsBefore[d] = normalisedError(computeOutput(rb, params.nSamples, n, nE, network.readout), target, channels, params.nSamples);
-        const ra = simulator.run(input.bestGains, undefined, undefined, x0).rates;
-        errorsAfter[d] = normalisedError(computeOutput(ra, params.nSamples, n, nE, network.readout), target, channels, params.nSamples);
-      }
-      result.before.push(fitNormal(errorsBefore));
-      result.after.push(fitNormal(errorsAfter));
-      onProgress?.((index + 1) / input.snrDb.length);
-    });
-  } finally {
-    simulator.dispose();
-  }
-  return result;
+  const noise = noiseRobustness(finishedRun(input), {
+    snrDb: input.snrDb ?? DEFAULT_SNR_DB,
+    samples: input.draws,
+    seed: analysisNoiseSeed(input.runSeed),
+    onProgress: (done, total) => onProgress?.(done / total),
+  });
+  return noisyCurveView(noise);
 }
-
-export { mean };

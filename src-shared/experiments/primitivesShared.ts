@@ -1,0 +1,83 @@
+/**
+ * What Fig. 4 and Supp. Figs. 3–4 share: the pool of learned gain patterns (one per generated
+ * target, reward rule by default) and the library sweeps over it, both kept in the run's
+ * checkpoint under keys that name every setting they depend on — so the reproduction report
+ * learns the pool once for both figures and a restarted run skips finished sizes.
+ */
+import type { DynamicsParams } from '../model/params.js';
+import type { Network } from '../model/network.js';
+import { learnLibrary, libraryFromPatterns, type PrimitiveLibrary } from '../primitives/library.js';
+import { checkpointed, generatedTargets, type ExperimentRunOptions } from '../primitives/experimentSupport.js';
+import { sweepSize, type SweepSize } from '../primitives/sweep.js';
+import type { FitOptions } from '../primitives/library.js';
+
+export interface PoolSettings {
+  pool: number;
+  rule: 'reward' | 'gradient';
+  trials: number;
+  sigma: number;
+  iterations: number;
+  lr: number;
+  /** Seed of the first pool target (targets poolTargetSeed, +1, …). */
+  poolTargetSeed: number;
+}
+
+/** Identity of the network in checkpoint keys. */
+export function networkKey(options: ExperimentRunOptions, n: number, params: DynamicsParams): string {
+  return `${options.network ? 'given' : `soc${n}s${options.seed ?? 1}`}:r0=${params.r0}`;
+}
+
+/** The pool: one pattern per generated target (learnLibrary), checkpointed as its gains. */
+export function learnedPool(options: ExperimentRunOptions, network: Network, params: DynamicsParams, s: PoolSettings, label: string): { pool: PrimitiveLibrary; ms: number } {
+  const seed = options.seed ?? 1;
+  const started = Date.now();
+  const key = `pool:${networkKey(options, network.n, params)}:${s.rule}:${s.rule === 'reward' ? `${s.trials}t:σ${s.sigma}` : `${s.iterations}i:lr${s.lr}`}:${s.pool}:${s.poolTargetSeed}:seed${seed}`;
+  const targets = generatedTargets(s.pool, s.poolTargetSeed, params);
+  let partial = false;
+  const kept = checkpointed(
+    options,
+    key,
+    () => {
+      options.onProgress?.(`${label}: learning a pool of ${s.pool} patterns (${s.rule === 'reward' ? `reward rule, ${s.trials} trials` : `Adam, ${s.iterations} iterations`})`);
+      const learned = learnLibrary(network, params, targets, { rule: s.rule, seed, trials: s.trials, sigma: s.sigma, iterations: s.iterations, lr: s.lr }, undefined, options.shouldStop);
+      partial = learned.size < s.pool;
+      return { gains: Array.from({ length: learned.size }, (_, k) => Array.from(learned.gains.subarray(k * network.n, (k + 1) * network.n))), errors: Array.from(learned.errors) };
+    },
+    () => partial,
+  ) as { gains: number[][]; errors: number[] };
+  const patterns = kept.gains.map((g) => Float64Array.from(g));
+  const pool = libraryFromPatterns(network, params, patterns, targets.slice(0, patterns.length), kept.errors);
+  return { pool, ms: Date.now() - started };
+}
+
+/** Sweep every size (checkpointed per size); sizes above the pool are skipped. */
+export function sweepSizes(
+  options: ExperimentRunOptions,
+  network: Network,
+  params: DynamicsParams,
+  pool: PrimitiveLibrary,
+  poolKey: string,
+  baseline: Float64Array,
+  targets: readonly Float64Array[],
+  sweep: { sizes: readonly number[]; libraries: number; targetSeed: number; fit?: FitOptions },
+  label: string,
+): SweepSize[] {
+  const seed = options.seed ?? 1;
+  const out: SweepSize[] = [];
+  for (const l of sweep.sizes) {
+    if (l > pool.size || options.shouldStop?.()) continue;
+    const fitKey = sweep.fit?.ridge !== undefined ? `ridge${sweep.fit.ridge}` : (sweep.fit?.rule ?? 'default');
+    const key = `sweep:${poolKey}:${networkKey(options, network.n, params)}:l${l}:${sweep.libraries}x${targets.length}:t${sweep.targetSeed}:${fitKey}:seed${seed}`;
+    const result = checkpointed(
+      options,
+      key,
+      () => {
+        options.onProgress?.(`${label}: l = ${l}, ${sweep.libraries} libraries × ${targets.length} targets`);
+        return sweepSize(network, params, pool, baseline, targets, l, { libraries: sweep.libraries, seed, fit: sweep.fit }, options.shouldStop);
+      },
+      (v) => v === null,
+    );
+    if (result) out.push(result);
+  }
+  return out;
+}

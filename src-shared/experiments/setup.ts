@@ -1,0 +1,56 @@
+/**
+ * What an experiment run rests on, stated in its result: the GainLab definitions it uses
+ * (src-shared/definitions.ts) and every way its settings depart from the paper's set-up. The
+ * summary's `setup` field carries both to the CLI line, summary.json, the app's Experiments view
+ * and the reproduction report; a run is labelled "paper set-up" only when nothing departs.
+ */
+import { DEFINITIONS, type DefinitionId } from '../definitions.js';
+
+export interface SetupSummary {
+  /** True when the run used the paper's set-up in every setting GainLab knows of. */
+  paperSetup: boolean;
+  departures: string[];
+  definitions: Array<{ id: DefinitionId; title: string }>;
+}
+
+function show(value: unknown): string {
+  if (Array.isArray(value)) {
+    // runs of consecutive integers as a–b (library sizes 1…50)
+    if (value.length > 3 && value.every((v, k) => Number.isInteger(v) && (k === 0 || v === value[k - 1] + 1))) return `${value[0]}–${value[value.length - 1]}`;
+    return `[${value.map(show).join(', ')}]`;
+  }
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+  return String(value);
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, k) => same(v, b[k]));
+  return a === b;
+}
+
+/**
+ * "sessions 3 (paper 10)" for every labelled setting whose value differs from the paper's.
+ * `labels` names the settings to compare (others are bookkeeping, e.g. seeds of generated targets).
+ */
+export function departuresFrom<T extends object>(paper: T, actual: T, labels: Partial<Record<keyof T, string>>): string[] {
+  const out: string[] = [];
+  for (const key of Object.keys(labels) as Array<keyof T>) {
+    if (!same(paper[key], actual[key])) out.push(`${labels[key]} ${show(actual[key])} (paper ${show(paper[key])})`);
+  }
+  return out;
+}
+
+export function setupSummary(definitions: readonly DefinitionId[], departures: readonly string[]): SetupSummary {
+  return {
+    paperSetup: departures.length === 0,
+    departures: [...departures],
+    definitions: [...new Set(definitions)].map((id) => ({ id, title: DEFINITIONS[id].title })),
+  };
+}
+
+/** One line for the CLI: "paper set-up" or the departures, then the definitions. */
+export function setupLine(setup: SetupSummary): string {
+  const head = setup.paperSetup ? 'paper set-up' : `departs from the paper: ${setup.departures.join('; ')}`;
+  const defs = setup.definitions.length ? `; GainLab definitions: ${setup.definitions.map((d) => d.id).join(', ')}` : '';
+  return `${head}${defs}`;
+}

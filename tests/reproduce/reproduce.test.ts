@@ -1,0 +1,127 @@
+/**
+ * The reproduction report: the store's codec keeps what parts hold; a stopped run keeps its
+ * finished parts and a second run reads them instead of recomputing; the report is one file with
+ * no scripts and no network references; claims turn summaries into verdicts by their rules.
+ */
+import { describe, expect, it } from 'vitest';
+import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
+import { decodeValue, encodeValue, base64ToBytes, bytesToBase64 } from '../../src-shared/reproduce/codec.js';
+import { CLAIMS } from '../../src-shared/reproduce/claims.js';
+import { reportFigure, runReproduction, type ReproductionStore } from '../../src-shared/reproduce/run.js';
+import { DEFINITION_IDS } from '../../src-shared/definitions.js';
+import { run as reproduceCommand } from '../../src-cli/commands/reproduce.js';
+
+function memoryStore(): ReproductionStore & { files: Map<string, string>; writes: string[] } {
+  const files = new Map<string, string>();
+  const writes: string[] = [];
+  return {
+    files,
+    writes,
+    read: (name) => files.get(name),
+    write: (name, text) => {
+      files.set(name, text);
+      writes.push(name);
+    },
+  };
+}
+
+describe('codec', () => {
+  it('round-trips typed arrays bit for bit, non-finite numbers and nesting', () => {
+    const value = { a: Float64Array.of(1 / 3, -0, NaN, Infinity, -Infinity, 5e-324, 1.7976931348623157e308), b: Int32Array.of(-2147483648, 0, 7), c: [NaN, { d: -Infinity, e: 'x' }], f: 2.5 };
+    const back = decodeValue(encodeValue(value)) as typeof value;
+    expect(back.a).toBeInstanceOf(Float64Array);
+    expect(Array.from(back.a).map((x) => Object.is(x, -0) ? '-0' : String(x))).toEqual(Array.from(value.a).map((x) => Object.is(x, -0) ? '-0' : String(x)));
+    expect(Array.from(back.b)).toEqual([-2147483648, 0, 7]);
+    expect(Number.isNaN(back.c[0] as number)).toBe(true);
+    expect(back.c[1]).toEqual({ d: -Infinity, e: 'x' });
+    expect(back.f).toBe(2.5);
+  });
+
+  it('base64 matches the standard alphabet (Node Buffer as independent truth)', () => {
+    for (const length of [0, 1, 2, 3, 4, 5, 31]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 97 + 13) & 255);
+      expect(bytesToBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
+      expect(Array.from(base64ToBytes(Buffer.from(bytes).toString('base64')))).toEqual(Array.from(bytes));
+    }
+  });
+});
+
+describe('claims', () => {
+  it('at least 20 claims, unique ids, every verdict rule and paper statement written out', () => {
+    expect(CLAIMS.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(CLAIMS.map((c) => c.id)).size).toBe(CLAIMS.length);
+    for (const c of CLAIMS) expect(c.paper.length > 20 && c.rule.length > 10 && c.parts.length > 0, c.id).toBe(true);
+  });
+
+  it('verdicts follow the stated rules (Supp. 8 fixed: ≈1.22 → 0.02)', () => {
+    const claim = CLAIMS.find((c) => c.id === 'supp8-fixed')!;
+    const summary = (initial: number, finals: number[]) => ({ supp8: { fixed: { perConditionReward: { initial: [initial, 9], best: finals.map((f) => [f, 9]) } } } });
+    expect(claim.evaluate(() => summary(1.2, [0.02, 0.03])).verdict).toBe('agrees');
+    expect(claim.evaluate(() => summary(1.2, [0.1, 0.06])).verdict).toBe('qualitatively agrees'); // 93 % reduction, not within 2×
+    expect(claim.evaluate(() => summary(1.2, [0.7, 0.8])).verdict).toBe('differs');
+    expect(claim.evaluate(() => summary(1.2, [0.02, 0.03])).measured).toContain('97.9 %');
+  });
+
+  it('every definition a claim or report names exists in the registry', () => {
+    const text = CLAIMS.map((c) => `${c.measure} ${c.rule}`).join(' ');
+    for (const match of text.matchAll(/GainLab definitions? ([a-z0-9-]+)/g)) expect(DEFINITION_IDS).toContain(match[1]);
+  });
+});
+
+describe('a reproduction run', () => {
+  it('keeps finished parts, resumes from them, and writes one self-contained report', ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const published = {
+      network: { n: 200, nE: 100, W: loadReferenceArray('W').data, x0: loadReferenceArray('x0').data, readout: { channels: 1, weights: loadReferenceArray('readout').data } },
+      novelTarget: loadReferenceArray('novel_target').data,
+      initialTarget: loadReferenceArray('initial_target').data,
+    };
+    const store = memoryStore();
+    const partsWritten = () => store.writes.filter((w) => w.startsWith('parts/')).length;
+    const options = {
+      mode: 'quick' as const,
+      published,
+      store,
+      environment: { version: 'test', machine: 'test machine', runtime: 'test' },
+      renderSvg: (f: { name: string }) => `<svg xmlns="http://www.w3.org/2000/svg"><text>${f.name}</text></svg>`,
+      // stop once the first part (the published network's facts) is kept
+      shouldStop: () => partsWritten() >= 1,
+    };
+    const first = runReproduction(options);
+    expect(first.stopped).toBe(true);
+    expect(first.parts.map((p) => p.id)).toEqual(['published']);
+    const kept = store.files.get('parts/quick-seed1-published.json')!;
+    // second run: the part is read back, not recomputed (no new part file written)
+    const writesBefore = partsWritten();
+    const second = runReproduction(options);
+    expect(partsWritten()).toBe(writesBefore);
+    expect(store.files.get('parts/quick-seed1-published.json')).toBe(kept);
+    expect(second.parts[0].finishedAt).toBe(first.parts[0].finishedAt);
+    const verdict = (id: string) => second.claims.find((c) => c.id === id)!.verdict;
+    expect(verdict('published-alpha')).toBe('agrees');
+    expect(verdict('published-x0')).toBe('agrees');
+    expect(verdict('supp8-initial-errors')).toBe('agrees');
+    expect(verdict('fig1-learning')).toBe('not run');
+    // one file: no scripts, no stylesheets or images fetched, every claim a row
+    const html = second.html;
+    expect(html).not.toMatch(/<script|<link|<img|src=|url\(|@import/i);
+    expect(html.replace(/xmlns(:\w+)?="http:\/\/www\.w3\.org\/[^"]*"/g, '')).not.toMatch(/https?:\/\//);
+    expect(html.match(/<tr id="claim-/g)!.length).toBe(CLAIMS.length);
+    expect(html).toContain('The run stopped before every part finished');
+    expect(html).toContain('test machine');
+  }, 120_000);
+
+  it('report heat maps are thinned, other figures untouched', () => {
+    const big = { kind: 'heatmap' as const, name: 'h', title: 't', xLabel: 'x', yLabel: 'y', rows: 200, cols: 130, data: Float64Array.from({ length: 200 * 130 }, (_, i) => i) };
+    const thin = reportFigure(big);
+    // strides ⌈200/64⌉ = 4 and ⌈130/64⌉ = 3
+    expect(thin.kind === 'heatmap' && [thin.rows, thin.cols]).toEqual([50, 44]);
+    if (thin.kind === 'heatmap') expect(thin.data[1 * 44 + 2]).toBe(4 * 130 + 2 * 3);
+    const lines = { kind: 'lines' as const, name: 'l', title: 't', xLabel: 'x', yLabel: 'y', series: [] };
+    expect(reportFigure(lines)).toBe(lines);
+  });
+
+  it('the command refuses --quick with --full', async () => {
+    await expect(reproduceCommand(['--quick', '--full', '--out', '/tmp/never'], { stdout: { write: () => true }, stderr: { write: () => true } })).rejects.toThrow(/not both/);
+  });
+});
