@@ -10,7 +10,7 @@
  */
 import { DEFINITIONS } from '../definitions.js';
 import type { FigureSpec } from '../experiments/figureSpec.js';
-import { labelHash, prepareNetwork, type ExperimentCheckpoint, type PreparedNetwork } from '../primitives/experimentSupport.js';
+import { labelHash, prepareNetwork, type ExperimentCheckpoint, type PreparedNetwork } from '../experiments/support.js';
 import { CLAIMS } from './claims.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { PARTS, type PartContext, type PublishedData, type ReproductionMode } from './parts.js';

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-cli/gainlab.js';
 import { invokeContract, speedRequestSchema, type NetworkPayload, type SpeedResult, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { gradientRun, rewardSessions } from '../../src-shared/experiments/training.js';
-import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { runSpeedTask } from '../../src-shared/tasks/speed.js';
 import type { JobManager } from '../../src-main/services/jobManager.js';

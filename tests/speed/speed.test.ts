@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
-import { prepareNetwork } from '../../src-shared/primitives/experimentSupport.js';
+import { prepareNetwork } from '../../src-shared/experiments/support.js';
 import { learnGains } from '../../src-shared/primitives/learn.js';
 import { JointTrialEvaluator } from '../../src-shared/speed/jointEvaluator.js';
 import {
