@@ -20,10 +20,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { computeOutput, normalisedError, simulateReference } from '../src-shared/model/dynamics.js';
-import { initialConditions } from '../src-shared/model/gramian.js';
+import { normalisedError, simulateReference } from '../src-shared/model/dynamics.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
-import { fitReadout } from '../src-shared/model/readoutFit.js';
+import { prepareNetwork } from '../src-shared/model/prepare.js';
 import { buildSoc } from '../src-shared/model/soc.js';
 import { generateTarget } from '../src-shared/model/targets.js';
 import { decodeProject, encodeProject } from '../src-shared/project/archive.js';
@@ -59,8 +58,6 @@ export function buildExampleProject(n = 200, log: (line: string) => void = () =>
   const finalAlpha = soc.alphaHistory[soc.alphaHistory.length - 1];
   log(`SOC: ${soc.iterations} iterations, α = ${finalAlpha.toFixed(5)}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const x0s = initialConditions(soc.W, n, INITIAL_CONDITIONS, nE);
-  const x0 = x0s.slice(0, n);
 
   const target = (id: string, name: string, seed: number): TargetMovement => {
     const generated = generateTarget(seed, grid, 1);
@@ -78,11 +75,11 @@ export function buildExampleProject(n = 200, log: (line: string) => void = () =>
   const reach = target('initial-reach', 'Initial reach', REACH_SEED);
   const novel = NOVEL_SEEDS.map((seed, i) => target(`novel-${i + 1}`, `Novel movement ${i + 1}`, seed));
 
-  const gains = new Float64Array(n).fill(1);
-  const { rates } = simulateReference(soc.W, n, x0, gains, params);
-  const fit = fitReadout(rates, params.nSamples, n, nE, reach.values, 1);
-  const output = computeOutput(rates, params.nSamples, n, nE, fit);
-  const fitError = normalisedError(output, reach.values, 1, params.nSamples);
+  // the app's own preparation: Gramian initial conditions, NNLS readout fitted to the reach
+  const prepared = prepareNetwork(soc.W, n, nE, INITIAL_CONDITIONS, params, { channels: 1, values: reach.values });
+  const x0s = prepared.initialConditions;
+  const fit = prepared.readout!;
+  const { output, fitError } = fit;
   const novelErrors = novel.map((t) => normalisedError(output, t.values, 1, params.nSamples));
   log(`readout fit to the initial reach: E = ${fitError.toExponential(3)}; novel targets with gains 1: E = ${novelErrors.map((e) => e.toFixed(3)).join(', ')}`);
 

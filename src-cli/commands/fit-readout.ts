@@ -4,9 +4,8 @@
  * DIR/readout.npy (shape (1 + nE,) for one channel, (channels, 1 + nE) otherwise).
  */
 import path from 'node:path';
-import { computeOutput, normalisedError, Simulator } from '../../src-shared/model/dynamics.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
-import { fitReadout } from '../../src-shared/model/readoutFit.js';
+import { fitReadoutAtRest } from '../../src-shared/model/prepare.js';
 import { readNpyFile, loadNetworkDir, parseOptions, resolvePath, usageText, writeNpyFile, CliError, type CliIo, type CommandSpec } from '../cliSupport.js';
 
 export const spec: CommandSpec = {
@@ -37,12 +36,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (channels < 1 || width !== nSamples) {
     throw new CliError(`target: ${targetFile} must have shape (${nSamples},) or (channels, ${nSamples}), got (${t.shape.join(', ')})`);
   }
-  const simulator = new Simulator(network, params);
-  const { rates } = simulator.run(new Float64Array(network.n).fill(1));
-  const readout = fitReadout(rates, nSamples, network.n, network.nE, t.data, channels);
-  const output = computeOutput(rates, nSamples, network.n, network.nE, readout);
-  const error = normalisedError(output, t.data, channels, nSamples);
-  simulator.dispose();
+  const readout = fitReadoutAtRest(network, params, t.data, channels);
+  const error = readout.fitError;
   const shape = channels === 1 ? [1 + network.nE] : [channels, 1 + network.nE];
   writeNpyFile(path.join(dir, 'readout.npy'), readout.weights, shape);
   let nonZero = 0;

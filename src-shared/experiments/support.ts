@@ -7,8 +7,7 @@ import { concatRows } from '../linalg/dense.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../model/params.js';
 import { initialConditions } from '../model/gramian.js';
 import type { Network } from '../model/network.js';
-import { fitReadout } from '../model/readoutFit.js';
-import { simulateReference } from '../model/dynamics.js';
+import { prepareNetwork } from '../model/prepare.js';
 import { buildSoc } from '../model/soc.js';
 import { generateTarget } from '../model/targets.js';
 import type { FigureSpec } from './figureSpec.js';
@@ -40,7 +39,7 @@ function nowMs(): number {
   return Date.now();
 }
 
-export function prepareNetwork(options: PrepareNetworkOptions): PreparedNetwork {
+export function buildExperimentNetwork(options: PrepareNetworkOptions): PreparedNetwork {
   const started = nowMs();
   const params: DynamicsParams = { ...DEFAULT_DYNAMICS, ...options.params };
   const soc = buildSoc({ n: options.n, seed: options.seed, recipe: 'adaptive', eigenvalueEvery: 0 }, undefined, options.shouldStop);
@@ -60,12 +59,11 @@ export function withReadout(
   socIterations = 0,
   buildMs = 0,
 ): PreparedNetwork {
-  const x0s = initialConditions(W, n, conditions, nE);
-  const x0 = x0s.slice(0, n);
-  const ones = new Float64Array(n).fill(1);
-  const { rates } = simulateReference(W, n, x0, ones, params);
   const initialTarget = generateTarget(targetSeed, { duration: params.duration, nSamples: params.nSamples }).values;
-  const readout = fitReadout(rates, params.nSamples, n, nE, initialTarget, 1);
+  const prepared = prepareNetwork(W, n, nE, conditions, params, { channels: 1, values: initialTarget });
+  const x0s = prepared.initialConditions;
+  const x0 = x0s.slice(0, n);
+  const readout = prepared.readout!;
   return {
     network: { n, nE, W, x0, readout: { channels: 1, weights: readout.weights } },
     params,
@@ -120,7 +118,7 @@ export interface ExperimentCheckpoint {
   save(key: string, value: unknown): void;
 }
 
-/** Builds (or loads) the SOC network of size n for seed, with x0 and the NNLS readout (prepareNetwork). */
+/** Builds (or loads) the SOC network of size n for seed, with x0 and the NNLS readout (buildExperimentNetwork). */
 export type SocNetworkProvider = (n: number, seed: number, shouldStop?: () => boolean) => PreparedNetwork;
 
 export interface ExperimentRunOptions {
@@ -160,7 +158,7 @@ export function socNetwork(n: number, seed: number, shouldStop?: () => boolean):
   const key = `${n}:${seed}`;
   const cached = networkCache.get(key);
   if (cached) return cached;
-  const prepared = prepareNetwork({ n, seed, shouldStop });
+  const prepared = buildExperimentNetwork({ n, seed, shouldStop });
   if (!shouldStop?.()) networkCache.set(key, prepared);
   return prepared;
 }

@@ -10,7 +10,7 @@
  */
 import { DEFINITIONS } from '../definitions.js';
 import type { FigureSpec } from '../experiments/figureSpec.js';
-import { labelHash, prepareNetwork, type ExperimentCheckpoint, type PreparedNetwork } from '../experiments/support.js';
+import { labelHash, buildExperimentNetwork, type ExperimentCheckpoint, type PreparedNetwork } from '../experiments/support.js';
 import { CLAIMS } from './claims.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { PARTS, type PartContext, type PublishedData, type ReproductionMode } from './parts.js';
@@ -88,7 +88,7 @@ export function storedSocNetworks(checkpoint: ExperimentCheckpoint): (n: number,
     const cached = memory.get(key);
     if (cached) return cached;
     const kept = checkpoint.load(key) as PreparedNetwork | undefined;
-    const prepared = kept ?? prepareNetwork({ n, seed, shouldStop });
+    const prepared = kept ?? buildExperimentNetwork({ n, seed, shouldStop });
     if (!kept && !shouldStop?.()) checkpoint.save(key, prepared);
     memory.set(key, prepared);
     return prepared;

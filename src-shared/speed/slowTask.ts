@@ -12,10 +12,10 @@
  * simulations (JointSessionsEvaluator); random groups per session (training.ts). Gradient: Adam
  * per session with that session's groups (gains kept ≥ 0, GainLab definition 'gain-positivity').
  */
-import { normalisedError, simulateReference } from '../model/dynamics.js';
+import { normalisedError } from '../model/dynamics.js';
 import type { Network } from '../model/network.js';
 import { slowParams, type DynamicsParams } from '../model/params.js';
-import { fitReadout } from '../model/readoutFit.js';
+import { fitReadoutAtRest } from '../model/prepare.js';
 import { generateTarget, slowVariant } from '../model/targets.js';
 import { gradientRun, groupsOfSession, rewardSessions, sessionSeeds, type GroupSpec } from '../experiments/training.js';
 import { JointSessionsEvaluator, type JointCondition } from './jointEvaluator.js';
@@ -40,9 +40,8 @@ export interface SlowMovement {
 export function slowMovement(network: Network, params: DynamicsParams, x0s: readonly Float64Array[], index: number, movementSeed: number): SlowMovement {
   let net = network;
   if (index > 0) {
-    const { rates } = simulateReference(network.W, network.n, x0s[0], new Float64Array(network.n).fill(1), params);
     const target = generateTarget(movementSeed + index - 1, { duration: params.duration, nSamples: params.nSamples }).values;
-    const readout = fitReadout(rates, params.nSamples, network.n, network.nE, target, 1);
+    const readout = fitReadoutAtRest({ ...network, x0: x0s[0] }, params, target, 1);
     net = { ...network, readout: { channels: 1, weights: readout.weights } };
   }
   const outputs = outputsFor(net, params, x0s, new Float64Array(network.n).fill(1));

@@ -16,11 +16,10 @@
  * stored initial conditions, targets, specialising targets, an SOC readout target): it can be
  * computed without building anything, and a finished task whose inputs hash changed is stale.
  */
-import { Simulator } from '../model/dynamics.js';
 import { initialConditions } from '../model/gramian.js';
 import { validateNetwork, type Network } from '../model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../model/params.js';
-import { fitReadout } from '../model/readoutFit.js';
+import { prepareNetwork } from '../model/prepare.js';
 import { buildSoc } from '../model/soc.js';
 import { generateTarget } from '../model/targets.js';
 import { networkForModel } from '../project/modelViews.js';
@@ -197,13 +196,11 @@ export class SweepInputs {
     }
     const n = spec.n;
     const nE = soc.nE;
-    const x0 = initialConditions(soc.W, n, 1, nE);
-    // the readout as `gainlab fit-readout` fits it: rates with all gains 1 (fast kernel), NNLS
+    // the readout as `gainlab fit-readout` fits it (model/prepare.ts)
     const target = this.rawTarget(spec.readoutTarget, params, null);
-    const simulator = new Simulator({ n, nE, W: soc.W, x0, readout: { channels: 1, weights: new Float64Array(1 + nE) } }, params);
-    const { rates } = simulator.run(new Float64Array(n).fill(1));
-    const readout = fitReadout(rates, params.nSamples, n, nE, target.values, target.channels);
-    simulator.dispose();
+    const prepared = prepareNetwork(soc.W, n, nE, 1, params, target);
+    const x0 = prepared.initialConditions;
+    const readout = { channels: target.channels, weights: prepared.readout!.weights };
     return {
       network: { n, nE, W: soc.W, x0, readout },
       params,

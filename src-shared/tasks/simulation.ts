@@ -5,8 +5,7 @@
  */
 import type { NetworkPayload, SimulateResponse, TargetPayload } from '../ipc/contract.js';
 import { Simulator, computeOutput, normalisedError } from '../model/dynamics.js';
-import { initialConditions } from '../model/gramian.js';
-import { fitReadout } from '../model/readoutFit.js';
+import { prepareNetwork } from '../model/prepare.js';
 import { TaskError } from './context.js';
 import { modelNetwork, paramsForTarget } from './training.js';
 
@@ -72,25 +71,10 @@ export interface PreparedNetwork {
 
 export function prepareNetworkTask(input: PrepareNetworkInput): PreparedNetwork {
   const { W, n, nE, params } = input;
-  const x0s = initialConditions(W, n, input.initialConditions, nE);
-  if (!input.fitTarget) return { initialConditions: x0s, readout: null };
-  const { channels, values } = input.fitTarget;
-  if (values.length !== channels * params.nSamples) {
-    throw new TaskError('invalid-payload', `the target has ${values.length} values; the network's grid needs ${channels} × ${params.nSamples}`);
+  if (input.fitTarget && input.fitTarget.values.length !== input.fitTarget.channels * params.nSamples) {
+    throw new TaskError('invalid-payload', `the target has ${input.fitTarget.values.length} values; the network's grid needs ${input.fitTarget.channels} × ${params.nSamples}`);
   }
-  const x0 = x0s.subarray(0, n);
-  const placeholder = { channels, weights: new Float64Array(channels * (1 + nE)) };
-  const simulator = new Simulator({ n, nE, W, x0: new Float64Array(x0), readout: placeholder }, params);
-  let rates: Float64Array;
-  try {
-    rates = simulator.run(new Float64Array(n).fill(1)).rates;
-  } finally {
-    simulator.dispose();
-  }
-  const fit = fitReadout(rates, params.nSamples, n, nE, values, channels);
-  const output = computeOutput(rates, params.nSamples, n, nE, fit);
-  return {
-    initialConditions: x0s,
-    readout: { channels, weights: fit.weights, fitError: normalisedError(output, values, channels, params.nSamples) },
-  };
+  const prepared = prepareNetwork(W, n, nE, input.initialConditions, params, input.fitTarget);
+  const readout = prepared.readout;
+  return { initialConditions: prepared.initialConditions, readout: readout ? { channels: readout.channels, weights: readout.weights, fitError: readout.fitError } : null };
 }

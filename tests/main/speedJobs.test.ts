@@ -7,7 +7,7 @@ import { createHandlers, dispatch, type HandlerTable } from '../../src-main/serv
 import { createResultRouter } from '../../src-main/services/jobResults.js';
 import { testProjects } from './fixtures/testProjects.js';
 import type { ProjectsApi } from '../../src-main/services/projectsApi.js';
-import { prepareNetwork } from '../../src-shared/experiments/support.js';
+import { buildExperimentNetwork } from '../../src-shared/experiments/support.js';
 import { JointTrialEvaluator } from '../../src-shared/speed/jointEvaluator.js';
 import { baselineTargets, outputsFor, rows, slowConditions, speedFactors } from '../../src-shared/speed/speed.js';
 import { slowParams } from '../../src-shared/model/params.js';
@@ -17,7 +17,7 @@ import { expectClose } from '../helpers/expectClose.js';
 
 // Speed-manifold jobs (model-spec §10) through the handlers, the job manager and the real worker.
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const prepared = prepareNetwork({ n: 40, seed: 3, conditions: 2 });
+const prepared = buildExperimentNetwork({ n: 40, seed: 3, conditions: 2 });
 const { network, params } = prepared;
 const n = network.n;
 

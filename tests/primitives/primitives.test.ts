@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
-import { prepareNetwork } from '../../src-shared/experiments/support.js';
+import { buildExperimentNetwork } from '../../src-shared/experiments/support.js';
 import {
   baselineOutput,
   combineGains,
@@ -22,7 +22,7 @@ import { normalisedError } from '../../src-shared/model/dynamics.js';
 import { Rng } from '../../src-shared/model/rng.js';
 
 // A small SOC network (N = 40) keeps every simulation well under a millisecond or so.
-const prepared = prepareNetwork({ n: 40, seed: 3 });
+const prepared = buildExperimentNetwork({ n: 40, seed: 3 });
 const { network, params } = prepared;
 const n = network.n;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
-import { prepareNetwork } from '../../src-shared/experiments/support.js';
+import { buildExperimentNetwork } from '../../src-shared/experiments/support.js';
 import { JointTrialEvaluator } from '../../src-shared/speed/jointEvaluator.js';
 import { baselineTargets, outputsFor, rows, slowConditions, speedFactors } from '../../src-shared/speed/speed.js';
 import { linearisationEigenvalues } from '../../src-shared/speed/analysis.js';
@@ -10,7 +10,7 @@ import { gainsPerGroup, SliderSession, speedAnalysis, speedOutputs, stretchCurve
 import { defaultSpeedForm, modelFrom, speedRequestFor } from '../../src-renderer/components/speed/speedModel.js';
 import { speedRequestSchema } from '../../src-shared/ipc/contract.js';
 
-const prepared = prepareNetwork({ n: 40, seed: 3, conditions: 2 });
+const prepared = buildExperimentNetwork({ n: 40, seed: 3, conditions: 2 });
 const { network, params } = prepared;
 const n = network.n;
 const factors = speedFactors(3, 2, params.nSamples);

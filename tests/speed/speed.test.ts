@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
-import { prepareNetwork } from '../../src-shared/experiments/support.js';
+import { buildExperimentNetwork } from '../../src-shared/experiments/support.js';
 import { learnGains } from '../../src-shared/primitives/learn.js';
 import { JointTrialEvaluator } from '../../src-shared/speed/jointEvaluator.js';
 import {
@@ -23,7 +23,7 @@ import { Rng } from '../../src-shared/model/rng.js';
 import { decodeProject } from '../../src-shared/project/archive.js';
 import { networkForModel } from '../../src-shared/project/modelViews.js';
 
-const prepared = prepareNetwork({ n: 40, seed: 3, conditions: 2 });
+const prepared = buildExperimentNetwork({ n: 40, seed: 3, conditions: 2 });
 const { network, params } = prepared;
 const n = network.n;
 const x0s = rows(prepared.initialConditions, 2, n);
