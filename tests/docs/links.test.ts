@@ -5,29 +5,17 @@
  * registry of GainLab definitions (src-shared/definitions.ts) and METHODS.md's index and sections
  * name the same definitions with the same sections.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFINITIONS, DEFINITION_IDS } from '../../src-shared/definitions.js';
+import { fileTree, runScript } from '../helpers/scriptTree.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const script = path.join(repoRoot, 'scripts/check-doc-links.mjs');
 
-function run(root: string) {
-  const result = spawnSync(process.execPath, [script, root], { encoding: 'utf8' });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'gainlab-doclinks-'));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  return root;
-}
+const run = (root: string) => runScript(script, root);
+const tree = (files: Record<string, string>) => fileTree('gainlab-doclinks-', files);
 
 // The test trees' section signs are written \u00a7 so that they are not citations of this file.
 const METHODS = '# Methods\n\n## 1. Dynamics\n\ntext\n\n## 2. Readout\n\n### 2.1 Fit\n\n## 3. Initial conditions\n';
