@@ -357,6 +357,8 @@ export const socRequestSchema = z.strictObject({
   label: z.string().max(200).optional(),
 });
 export type SocRequest = z.input<typeof socRequestSchema>;
+/** A parsed SOC request: the SOC options are declared here once (the task and the job manager use it). */
+export type SocOptions = z.output<typeof socRequestSchema>;
 
 // --- speed jobs (model-spec §10): a speed manifold learned on a project network -------------
 export const speedRequestSchema = z.strictObject({

@@ -3,21 +3,12 @@
  * one per iteration), the eigenvalue spectrum every `spectrumEvery` iterations, and percent on a
  * log scale from the first α to the target α.
  */
-import type { SocResult } from '../ipc/contract.js';
+import type { SocOptions, SocResult } from '../ipc/contract.js';
 import { buildSoc } from '../model/soc.js';
 import { quietContext, type TaskContext } from './context.js';
 
-export interface SocTaskInput {
-  n: number;
-  seed: number;
-  recipe: 'published' | 'adaptive';
-  p?: number;
-  R?: number;
-  gamma?: number;
-  targetAlpha?: number;
-  /** Report the eigenvalue spectrum every this many iterations (0 = first and last only). */
-  spectrumEvery?: number;
-}
+/** The SOC options of the request (ipc/contract.ts socRequestSchema), without the job's label. */
+export type SocTaskInput = Omit<SocOptions, 'label'>;
 
 export type { SocSpectrum } from './context.js';
 

@@ -21,7 +21,7 @@ import { randomGroups } from '../../src-shared/model/groups.js';
 import { slowParams } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { decodeProject } from '../../src-shared/project/archive.js';
-import { networkForModel } from '../../src-shared/project/schema.js';
+import { networkForModel } from '../../src-shared/project/modelViews.js';
 
 const prepared = prepareNetwork({ n: 40, seed: 3, conditions: 2 });
 const { network, params } = prepared;
