@@ -39,13 +39,13 @@ const EXTERNAL_PREFIXES = ['out/', 'node_modules/', 'dist/', 'release/', 'report
 /** File names that stand for any name in an example (`NAME.sweep.json`). */
 const PLACEHOLDER_NAMES = new Set(['NAME', 'FILE', 'STEM', 'DIR', 'OUT']);
 /** Bare file names of build output or of other programs that comments name. */
-const EXTERNAL_NAMES = new Set(['cli.js', 'electron.js', 'server.js', 'bench.js', 'modelWorker.js', 'preload.js', 'gainlab.mjs', 'index.js']);
+const EXTERNAL_NAMES = new Set(['cli.js', 'electron.js', 'bench.js', 'gainlab.mjs']);
 
 const PATH_PATTERN = new RegExp(
   String.raw`(?<![\w@/.\-$<>{}*])((?:\.{1,2}\/)*(?:[\w@][\w@.\-]*\/)*[\w][\w.\-]*\.(?:${PATH_EXTENSIONS.join('|')}))(?![\w/\-*<>{])`,
   'g',
 );
-const ROOT_DIR_PATTERN = new RegExp(String.raw`(?<![\w@/.\-$<>{}*])((?:${ROOTS.join('|')})(?:\/[\w.\-]+)*\/?)(?![\w/\-*<>{])`, 'g');
+const ROOT_DIR_PATTERN = new RegExp(String.raw`(?<![\w@/.\-$<>{}*])((?:${ROOTS.join('|')})\/(?:[\w.\-]+\/?)*)(?![\w/\-*<>{])`, 'g');
 const SECTION_PATTERN = /§\s*(\d+(?:\.\d+)?)(?:\s*[–-]\s*(\d+(?:\.\d+)?))?/g;
 const HEADING_PATTERN = /^#{1,4}\s+(?:§\s*)?(\d+(?:\.\d+)*)[.)]?\s/gm;
 

@@ -38,7 +38,7 @@ describe('scripts/check-doc-links.mjs', () => {
         '// data lives in ../shared/reference/stroud2018/W.npy; output in out/main/cli.js',
         '',
       ].join('\n'),
-      'src-shared/speed/speed.ts': '// see model/rng.ts and dynamics.ts, the folder src-shared/model/\nexport {};\n',
+      'src-shared/speed/speed.ts': '// see model/rng.ts and dynamics.ts, the folder src-shared/model/; words such as tests and docs are not paths\nexport {};\n',
       'README.md': 'See `docs/METHODS.md` \u00a73 and [the model](src-shared/model/dynamics.ts); example DIR/claims.json.\n',
     });
     const { status, output } = run(root);
@@ -50,12 +50,13 @@ describe('scripts/check-doc-links.mjs', () => {
     const root = tree({
       'docs/METHODS.md': METHODS,
       'src-shared/model/a.ts': 'export const a = 1;\n',
-      'src-main/worker/b.ts': "// the task lives in\n// worker/speedTask.ts and model/npy.ts\nexport const b = 'docs/fine-in-a-string.md';\n",
+      'src-main/worker/b.ts': "// the task lives in\n// worker/speedTask.ts and model/npy.ts\nexport const b = 'docs/fine-in-a-string.md'; /* see src-shared/gone/ */\n",
     });
     const { status, output } = run(root);
     expect(status).toBe(1);
     expect(output).toContain('src-main/worker/b.ts:2: cites worker/speedTask.ts');
     expect(output).toContain('src-main/worker/b.ts:2: cites model/npy.ts');
+    expect(output).toContain('src-main/worker/b.ts:3: cites src-shared/gone/');
     expect(output).not.toContain('fine-in-a-string');
   });
 
