@@ -3,7 +3,7 @@
 // string in a generated TypeScript module (src-shared/model/wasm/<name>Wasm.ts), so the kernels
 // load in Node, workers and the browser without file access. The dynamics kernels are built twice:
 // with their own memory, and with threads on an imported shared memory (several threads computing
-// one trial, src-shared/model/kernels/threaded.ts). The generated header records the asc flags
+// one trial, src-shared/model/kernels/wasmKernel.ts and threads.ts). The generated header records the asc flags
 // (tests recompile with them to check the module is up to date). Run after editing assembly/:
 //   node scripts/build-wasm.mjs
 // Commit both the AssemblyScript source and the generated module.

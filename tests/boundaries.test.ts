@@ -1,25 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fileTree, runScript } from './helpers/scriptTree.js';
 
 const script = path.resolve(import.meta.dirname, '../scripts/check-boundaries.mjs');
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
-function run(root: string) {
-  const result = spawnSync(process.execPath, [script, root], { encoding: 'utf8' });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'gainlab-boundaries-'));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  return root;
-}
+const run = (root: string) => runScript(script, root);
+const tree = (files: Record<string, string>) => fileTree('gainlab-boundaries-', files);
 
 describe('scripts/check-boundaries.mjs', () => {
   it('passes on this repository', () => {

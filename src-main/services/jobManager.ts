@@ -135,7 +135,7 @@ export interface JobManager {
   startSoc(options: SocOptions, owner?: JobOwner | null): Promise<{ jobId: string }>;
   /** Speed manifold (model-spec §10) on a network resolved from the open project. */
   startSpeed(options: SpeedOptions, resolved: { network: NetworkPayload; initialConditions: Float64Array }, owner?: JobOwner | null): Promise<{ jobId: string }>;
-  /** A paper experiment definition by name (worker/experimentTask.ts); network null = the definition's own. */
+  /** A paper experiment definition by name (src-shared/tasks/experiment.ts); network null = the definition's own. */
   startExperiment(options: ExperimentOptions, resolved: { network: NetworkPayload | null; target: Float64Array | null; label: string }, owner?: JobOwner | null): Promise<{ jobId: string }>;
   /**
    * A sweep's tasks in order as one job (src-shared/tasks/sweep.ts); `input.dir` is its folder,

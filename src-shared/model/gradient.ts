@@ -78,7 +78,7 @@ export interface AdjointGradients {
 
 /**
  * y[i] = Σ_j M[i·n + j] x[xOffset + j] for i < n: contiguous dot products with four accumulators
- * (breaks the floating-point add latency chain; see docs/performance-notes.md).
+ * (breaks the floating-point add latency chain; bench/gradient.ts times this path).
  */
 function matVecInto(M: Float64Array, n: number, x: Float64Array, xOffset: number, y: Float64Array): void {
   const n4 = n - (n & 3);

@@ -322,7 +322,7 @@ export interface RewardRuleSessionsResult {
 
 /**
  * How the sessions' trials are evaluated: every session's trial in one batched pass over W (the
- * sessions share the bytes of W; performance-notes), or one after another on one evaluator (a
+ * sessions share the bytes of W: batchSimulator.ts), or one after another on one evaluator (a
  * joint evaluator over several initial conditions, or a single session).
  */
 export type SessionEvaluation =

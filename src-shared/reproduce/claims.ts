@@ -1,6 +1,6 @@
 /**
  * The paper's quantitative claims GainLab checks, each with the paper's value or statement (from
- * the figure legends and model specification, ../shared/docs), how GainLab measures it, and the
+ * the paper's figure legends and the methods, docs/METHODS.md), how GainLab measures it, and the
  * rule that turns the two into a verdict [GainLab definition 'verdict-rule']:
  *   agrees               the measured value meets the claim's stated tolerance / test;
  *   qualitatively agrees the direction or ordering holds but the number is outside the tolerance;

@@ -1,5 +1,5 @@
 /**
- * Full runs are the paper's set-up (the legends in ../shared/docs/figure-panels.md): each
+ * Full runs are the paper's set-up (the paper's figure legends): each
  * definition's full preset against the numbers the legends give; the quick presets depart and say
  * so; a GainLab definition behind every setting that has one.
  */
