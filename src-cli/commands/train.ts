@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { trainingRequestSchema, type TrainingOptions, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { rangeProblem, SETTING_RANGES, type SettingRange } from '../../src-shared/settingsRanges.js';
 import { buildRunRecipe } from '../../src-shared/runs/recipe.js';
 import { TaskError } from '../../src-shared/tasks/context.js';
 import { runSimulationTask } from '../../src-shared/tasks/simulation.js';
@@ -52,11 +53,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const trials = o.trials as number;
   const seed = o.seed as number;
   const sessions = o.sessions as number;
-  if (trials < 0) throw new CliError(`gainlab train: --trials must be ≥ 0, got ${trials}`, optionsLine(spec));
-  if (!((o.sigma as number) >= 0)) throw new CliError(`gainlab train: --sigma must be ≥ 0, got ${o.sigma}`, optionsLine(spec));
-  if (!((o.alpha as number) >= 0 && (o.alpha as number) < 1)) throw new CliError(`gainlab train: --alpha must be in [0, 1), got ${o.alpha}`, optionsLine(spec));
-  if (!((o.lr as number) > 0)) throw new CliError(`gainlab train: --lr must be > 0, got ${o.lr}`, optionsLine(spec));
-  if (sessions < 1) throw new CliError(`gainlab train: --sessions must be ≥ 1, got ${sessions}`, optionsLine(spec));
+  // the app's ranges (src-shared/settingsRanges.ts): a value refused there is refused here, in one line
+  const ranged: [string, SettingRange, number][] = [
+    ['--trials', rule === 'reward' ? SETTING_RANGES.trials : SETTING_RANGES.iterations, trials],
+    ['--sigma', SETTING_RANGES.sigma, o.sigma as number],
+    ['--alpha', SETTING_RANGES.alpha, o.alpha as number],
+    ['--lr', SETTING_RANGES.learningRate, o.lr as number],
+    ['--sessions', SETTING_RANGES.sessions, sessions],
+    ['--seed', SETTING_RANGES.seed, seed],
+  ];
+  for (const [option, range, value] of ranged) {
+    const problem = rangeProblem(range, value, option);
+    if (problem) throw new CliError(`gainlab train: ${problem}`, optionsLine(spec));
+  }
   if (sessions > 1 && rule !== 'reward') throw new CliError('gainlab train: --sessions applies to --rule reward only', optionsLine(spec));
 
   const dir = resolvePath(io, o.net as string);
