@@ -17,6 +17,7 @@ import { useDialogsStore } from './dialogs.js';
 import { isFinished, useJobsStore } from './jobs.js';
 import { useNotificationsStore } from './notifications.js';
 import { recall, remember } from './formMemory.js';
+import { useHelpStore } from './help.js';
 
 export type AppInfo = ResponseOf<typeof CHANNELS.appInfo>;
 export type RecentProject = ResponseOf<typeof CHANNELS.projectRecent>[number];
@@ -294,7 +295,9 @@ export const useProjectStore = defineStore('project', () => {
           if (command === 'new') void newProject();
           else if (command === 'open') void open();
           else if (command === 'save') void save();
-          else void saveAs();
+          else if (command === 'saveAs') void saveAs();
+          // Help menu: the renderer owns the help view
+          else useHelpStore().show(command);
         }),
       );
     }

@@ -938,7 +938,7 @@ export const eventContract = {
     error: errorInfoSchema.nullable(),
   }),
   /** Native menu items (Electron) forwarded to the renderer. */
-  [EVENTS.menuCommand]: z.object({ command: z.enum(['new', 'open', 'save', 'saveAs']) }),
+  [EVENTS.menuCommand]: z.object({ command: z.enum(['new', 'open', 'save', 'saveAs', 'guide', 'shortcuts', 'about']) }),
   /** The open project changed on the main side (opened, recovered, saved, updated). */
   [EVENTS.projectChanged]: projectSummarySchema,
 } as const;
