@@ -131,3 +131,14 @@ describe('training request', () => {
     expect(buildTrainingRequest(defaultTrainForm(), { ...network, readout: null }, target).problems.network).toMatch(/no readout/);
   });
 });
+
+describe('docs/SETTINGS.md', () => {
+  it('documents every range exactly as settingsRanges.ts declares it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { SETTING_RANGES, rangeText } = await import('../../src-shared/settingsRanges.js');
+    const doc = readFileSync(new URL('../../docs/SETTINGS.md', import.meta.url), 'utf8');
+    for (const [key, range] of Object.entries(SETTING_RANGES)) {
+      expect(doc, key).toContain(`| ${range.name} | \`${key}\` | ${rangeText(range)}${range.unit ? ` (${range.unit})` : ''} | ${range.why} |`);
+    }
+  });
+});
