@@ -19,7 +19,7 @@ test('numeric fields: valid trials never flagged, σ = 1e300 refused in one line
   const trials = page.getByRole('spinbutton', { name: 'Trials' });
   for (const value of ['200', '2000', '5000', '1000000']) {
     await trials.fill(value);
-    expect(await trials.evaluate((input: HTMLInputElement) => input.checkValidity()), value).toBe(true);
+    expect(await trials.evaluate((input) => (input as unknown as { checkValidity(): boolean }).checkValidity()), value).toBe(true);
     expect(await invalidInTrainForm(page), value).toBe(0);
     await expect(page.locator('.train-panel [data-testid="field-message"]'), value).toHaveCount(0);
   }
@@ -57,7 +57,7 @@ test('settings and the selected target survive a reload; E with g = 1 is never t
   const target = page.getByLabel('Target', { exact: true });
   const baseline = page.getByTestId('baseline-error');
   const before = (await baseline.textContent())!.trim();
-  const options = await target.locator('option').evaluateAll((list) => list.map((o) => (o as HTMLOptionElement).value));
+  const options = await target.locator('option').evaluateAll((list) => list.map((o) => (o as unknown as { value: string }).value));
   const current = await target.inputValue();
   const other = options.find((value) => value !== current)!;
   await target.selectOption(other);

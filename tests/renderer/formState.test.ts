@@ -7,41 +7,19 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nextTick, reactive, ref } from 'vue';
 import { CHANNELS, type ProjectSummary, type SimulateResponse } from '../../src-shared/ipc/contract.js';
-import { createEmptyProject, type ProjectNetwork, type TargetMovement } from '../../src-shared/project/schema.js';
+import { createEmptyProject } from '../../src-shared/project/schema.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { persistForm, recall, remember, restoreFields } from '../../src-renderer/stores/formMemory.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
 import { useSimulationStore } from '../../src-renderer/stores/simulation.js';
 import { defaultTrainForm } from '../../src-renderer/stores/trainForm.js';
-import { FakeTransport, flushPromises, summaryOf } from './fakes.js';
-
-function target(id: string): TargetMovement {
-  return { id, name: `Target ${id}`, channels: 1, nSamples: 3, duration: 500, values: new Float64Array(3), source: { kind: 'drawn' }, createdAt: 'x' };
-}
-
-function network(id: string): ProjectNetwork {
-  return {
-    id,
-    name: id,
-    n: 2,
-    nE: 1,
-    W: new Float64Array(4),
-    initialConditions: new Float64Array([1, 2]),
-    nInitialConditions: 1,
-    readout: { channels: 1, weights: new Float64Array(2), fittedTo: null, fitError: null },
-    params: { tau: 200, r0: 20, rmax: 100, duration: 500, nSamples: 3, gainFunction: 'tanh' },
-    seed: null,
-    soc: null,
-    origin: 'test',
-    createdAt: 'x',
-  };
-}
+import { FakeTransport, flushPromises, summaryOf, tinyNetwork, tinyTarget } from './fakes.js';
 
 let projectCounter = 0;
 function summary(projectId: string, name = 'Study', notes = ''): ProjectSummary {
   const project = createEmptyProject(name, new Date(0), projectId);
-  project.networks = [network('net-a'), network('net-b')];
-  project.targets = [target('t1'), target('t2'), target('t3')];
+  project.networks = [tinyNetwork('net-a'), tinyNetwork('net-b')];
+  project.targets = [tinyTarget('t1', 'Target 1'), tinyTarget('t2', 'Target 2'), tinyTarget('t3', 'Target 3')];
   project.notes = notes;
   return summaryOf(project);
 }
