@@ -5,7 +5,7 @@
  * message carried (1.71, the second speed's) while the list ended with 2.9 and the card said 2.93.
  */
 import { describe, expect, it } from 'vitest';
-import { prepareNetwork } from '../../src-shared/primitives/experimentSupport.js';
+import { prepareNetwork } from '../../src-shared/experiments/support.js';
 import { factorLabel, slowestSpeedError, speedErrors } from '../../src-shared/speed/errorSummary.js';
 import { runSpeedTask } from '../../src-shared/tasks/speed.js';
 import { formatError } from '../../src-renderer/plots/options.js';
