@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { trainingRequestSchema, type TrainingOptions, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { rangeProblem, rangeText, SETTING_RANGES, type SettingRange } from '../../src-shared/settingsRanges.js';
 import { buildRunRecipe } from '../../src-shared/runs/recipe.js';
 import { TaskError } from '../../src-shared/tasks/context.js';
 import { runSimulationTask } from '../../src-shared/tasks/simulation.js';
@@ -26,15 +27,15 @@ export const spec: CommandSpec = {
     net: { type: 'string', value: 'DIR', description: 'network directory (W.npy, x0.npy, readout.npy)', required: true },
     target: { type: 'string', value: 'FILE.npy', description: 'target movement, (200,) or (channels, 200)', required: true },
     rule: { type: 'string', choices: ['reward', 'gradient'], description: 'learning rule', default: 'reward' },
-    trials: { type: 'integer', value: 'K', description: 'reward: trials; gradient: Adam iterations', default: 5000 },
+    trials: { type: 'integer', value: 'K', description: `reward: trials; gradient: Adam iterations (${rangeText(SETTING_RANGES.trials)})`, default: 5000 },
     groups: { type: 'integer', value: 'G', description: 'random modulatory groups (default: one gain per neuron)' },
     'group-labels': { type: 'string', value: 'FILE.npy', description: 'explicit group label (0..G−1) of every neuron, e.g. specialised groups' },
     trainable: { type: 'string', choices: ['gains', 'x0', 'W', 'rank1'], description: 'gradient: what is trained', default: 'gains' },
     seed: { type: 'integer', value: 'S', description: 'seed of the rule noise and the groups', default: 1 },
-    sigma: { type: 'number', value: 'X', description: 'reward: gain noise σ', default: 0.001 },
-    alpha: { type: 'number', value: 'X', description: 'reward: low-pass factor α', default: 0.3 },
-    sessions: { type: 'integer', value: 'K', description: 'reward: independent sessions run together (best one kept)', default: 1 },
-    lr: { type: 'number', value: 'X', description: 'gradient: Adam learning rate', default: 0.01 },
+    sigma: { type: 'number', value: 'X', description: `reward: gain noise σ (${rangeText(SETTING_RANGES.sigma)})`, default: 0.001 },
+    alpha: { type: 'number', value: 'X', description: `reward: low-pass factor α (${rangeText(SETTING_RANGES.alpha)})`, default: 0.3 },
+    sessions: { type: 'integer', value: 'K', description: `reward: independent sessions run together, best one kept (${rangeText(SETTING_RANGES.sessions)})`, default: 1 },
+    lr: { type: 'number', value: 'X', description: `gradient: Adam learning rate (${rangeText(SETTING_RANGES.learningRate)})`, default: 0.01 },
     gains: { type: 'string', value: 'FILE.npy', description: 'starting gains (default all 1)' },
     out: { type: 'string', value: 'DIR', description: 'output directory', required: true },
   },
@@ -52,11 +53,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const trials = o.trials as number;
   const seed = o.seed as number;
   const sessions = o.sessions as number;
-  if (trials < 0) throw new CliError(`gainlab train: --trials must be ≥ 0, got ${trials}`, optionsLine(spec));
-  if (!((o.sigma as number) >= 0)) throw new CliError(`gainlab train: --sigma must be ≥ 0, got ${o.sigma}`, optionsLine(spec));
-  if (!((o.alpha as number) >= 0 && (o.alpha as number) < 1)) throw new CliError(`gainlab train: --alpha must be in [0, 1), got ${o.alpha}`, optionsLine(spec));
-  if (!((o.lr as number) > 0)) throw new CliError(`gainlab train: --lr must be > 0, got ${o.lr}`, optionsLine(spec));
-  if (sessions < 1) throw new CliError(`gainlab train: --sessions must be ≥ 1, got ${sessions}`, optionsLine(spec));
+  // the app's ranges (src-shared/settingsRanges.ts): a value refused there is refused here, in one line
+  const ranged: [string, SettingRange, number][] = [
+    ['--trials', rule === 'reward' ? SETTING_RANGES.trials : SETTING_RANGES.iterations, trials],
+    ['--sigma', SETTING_RANGES.sigma, o.sigma as number],
+    ['--alpha', SETTING_RANGES.alpha, o.alpha as number],
+    ['--lr', SETTING_RANGES.learningRate, o.lr as number],
+    ['--sessions', SETTING_RANGES.sessions, sessions],
+    ['--seed', SETTING_RANGES.seed, seed],
+  ];
+  for (const [option, range, value] of ranged) {
+    const problem = rangeProblem(range, value, option);
+    if (problem) throw new CliError(`gainlab train: ${problem}`, optionsLine(spec));
+  }
   if (sessions > 1 && rule !== 'reward') throw new CliError('gainlab train: --sessions applies to --rule reward only', optionsLine(spec));
 
   const dir = resolvePath(io, o.net as string);

@@ -22,7 +22,8 @@ import {
 } from '../../src-shared/ipc/contract.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { dependentsOf, findItem, ITEM_NOUNS, type ItemRef } from '../../src-shared/project/edits.js';
-import type { ProjectNetwork } from '../../src-shared/project/schema.js';
+import { PROJECT_FILE_EXTENSION, type ProjectNetwork } from '../../src-shared/project/schema.js';
+import { projectFileStem } from '../../src-shared/project/fileName.js';
 import type { JobManager, JobOwner } from './jobManager.js';
 import { trainingRunFromJob } from './jobResults.js';
 import { runRecipeArchive } from './runRecipes.js';
@@ -38,6 +39,7 @@ import { createSweepHandlers } from './sweepService.js';
 /** Native dialogs (Electron only). Web mode has none: a path must come with the request. */
 export interface Dialogs {
   pickOpenPath(): Promise<string | null>;
+  /** `suggestedName`: a file-system-safe stem (project/fileName.ts), without the extension. */
   pickSavePath(suggestedName: string): Promise<string | null>;
 }
 
@@ -247,10 +249,10 @@ export function createHandlers(services: AppServices): HandlerTable {
       const current = projects.current();
       if (current.path) return projects.save();
       if (!dialogs) throw new GainLabError('invalid-payload', 'This project has no file yet; use Save As with a path, or export it.');
-      return projects.saveAs(requirePath(await dialogs.pickSavePath(current.name), 'Saving'));
+      return projects.saveAs(requirePath(await dialogs.pickSavePath(projectFileStem(current.name)), 'Saving'));
     },
     'project:saveAs': async ({ path }) => {
-      const chosen = path ?? (dialogs ? await dialogs.pickSavePath(projects.current().name) : null);
+      const chosen = path ?? (dialogs ? await dialogs.pickSavePath(projectFileStem(projects.current().name)) : null);
       if (!chosen && !dialogs) throw new GainLabError('invalid-payload', 'Give the path to save the project to, or export it.');
       const target = requirePath(chosen, 'Saving');
       // a typed path (web mode) may name a folder that does not exist yet, e.g. the suggested ~/GainLab:
@@ -262,7 +264,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     'project:suggestPath': async () => {
       const current = projects.current();
       if (current.path) return { path: current.path };
-      const fileName = `${(current.name || 'Untitled').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim() || 'Untitled'}.gainlab`;
+      const fileName = `${projectFileStem(current.name)}${PROJECT_FILE_EXTENSION}`;
       const recent = await projects.recent().catch(() => []);
       const dir = process.env.GAINLAB_PROJECTS_DIR ?? (recent[0] ? nodePath.dirname(recent[0].path) : nodePath.join(os.homedir(), 'GainLab'));
       return { path: nodePath.join(dir, fileName) };

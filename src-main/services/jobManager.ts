@@ -15,6 +15,7 @@
  * - Crash: if the worker throws, exits or dies, piscina rejects only that task (and replaces the
  *   thread); the job fails with code 'worker-crashed' and the pool keeps serving.
  */
+import { slowestSpeedError } from '../../src-shared/speed/errorSummary.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import {
   GainLabError,
@@ -319,7 +320,8 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       job.done = message.done;
       job.total = message.total;
       if (message.percent !== undefined) job.percent = message.percent;
-      if (message.bestError !== null && (job.bestError === null || message.bestError < job.bestError)) {
+      // a speed job's number is defined at the slowest speed (set when it finishes), not the lowest of any speed
+      if (job.kind !== 'speed' && message.bestError !== null && (job.bestError === null || message.bestError < job.bestError)) {
         job.bestError = message.bestError;
       }
       addPoints(job, message.points);
@@ -368,9 +370,8 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       if (status === 'done') job.percent = 100;
     }
     if (result?.kind === 'speed') {
-      // speed manifold: the joint error of the slowest speed learned (the fast one, g = 1, is 0)
-      const slowest = result.errors[result.errors.length - 1];
-      if (result.factors.length > 1 && Number.isFinite(slowest)) job.bestError = slowest;
+      // the job's number is the speed view's: the joint error at the slowest speed learned (speed/errorSummary.ts)
+      job.bestError = slowestSpeedError(result)?.error ?? null;
       if (status === 'done') job.done = job.total;
     }
     job.port?.close();

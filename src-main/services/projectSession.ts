@@ -33,6 +33,7 @@ import {
   type ProjectChanges,
 } from '../../src-shared/project/edits.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
+import { projectFileStem } from '../../src-shared/project/fileName.js';
 import { createEmptyProject, PROJECT_FILE_EXTENSION, type Project } from '../../src-shared/project/schema.js';
 import { validateProject } from '../../src-shared/project/validate.js';
 import { createProjectViewer } from '../../src-shared/project/view.js';
@@ -394,8 +395,7 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
 
     exportBytes: () =>
       translate(async () => {
-        const base = project.name.replace(/[^A-Za-z0-9 ._-]+/g, '').trim() || 'project';
-        return { fileName: base + PROJECT_FILE_EXTENSION, bytes: await service.encode(project) };
+        return { fileName: projectFileStem(project.name) + PROJECT_FILE_EXTENSION, bytes: await service.encode(project) };
       }),
 
     loadExample: () =>

@@ -7,6 +7,7 @@
  * Curves can hold tens of thousands of numbers: they are kept outside Vue's reactivity and a
  * per-job counter (`curveVersion`) tells the plots that something was appended.
  */
+import { slowestSpeedError } from '../../src-shared/speed/errorSummary.js';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import {
@@ -48,6 +49,12 @@ export function countPoints(curves: JobCurves): number {
   let count = 0;
   for (const curve of curves) for (let i = 0; i < curve.length; i++) if (curve[i] !== undefined) count++;
   return count;
+}
+
+/** The number a finished job is reported by: main's definition (jobManager), so a card never changes after a refresh. */
+export function headlineErrorOf(result: JobResult | null): number | null | undefined {
+  if (result?.kind === 'speed') return slowestSpeedError(result)?.error ?? null;
+  return bestOfResult(result)?.error;
 }
 
 /** The lowest error in a training result, with its session (null for non-training results). */
@@ -160,7 +167,8 @@ export const useJobsStore = defineStore('jobs', () => {
         if (event.etaMs !== undefined) job.etaMs = event.etaMs;
         if (event.status === 'running') job.queuePosition = null;
       }
-      if (event.bestError !== null) job.bestError = event.bestError;
+      // a speed job's number is its slowest speed's (set when it finishes), not the lowest of any speed
+      if (event.bestError !== null && job.kind !== 'speed') job.bestError = event.bestError;
       // experiment jobs: the definition's latest progress message
       if (event.message !== undefined) job.message = event.message;
     } else {
@@ -184,8 +192,8 @@ export const useJobsStore = defineStore('jobs', () => {
       job.finishedAt = job.finishedAt ?? Date.now();
       job.error = event.error;
       if (event.status === 'done') job.percent = 100;
-      const best = bestOfResult(event.result);
-      if (best) job.bestError = best.error;
+      const headline = headlineErrorOf(event.result);
+      if (headline !== undefined) job.bestError = headline;
     } else {
       refreshListSoon();
     }

@@ -16,6 +16,8 @@ import { call, transport } from './api.js';
 import { useDialogsStore } from './dialogs.js';
 import { isFinished, useJobsStore } from './jobs.js';
 import { useNotificationsStore } from './notifications.js';
+import { recall, remember } from './formMemory.js';
+import { useHelpStore } from './help.js';
 
 export type AppInfo = ResponseOf<typeof CHANNELS.appInfo>;
 export type RecentProject = ResponseOf<typeof CHANNELS.projectRecent>[number];
@@ -239,12 +241,33 @@ export const useProjectStore = defineStore('project', () => {
     summary.value = next;
     if (enter) entered.value = true;
     const { networks: nets, targets: movements } = next.project;
+    // after a reload (or reopening the project) the selection made last time, when it still exists
+    const remembered = recall(next.project.id, 'selection') as { networkId?: unknown; targetId?: unknown } | undefined;
     if (!nets.some((net) => net.id === selectedNetworkId.value)) {
-      selectedNetworkId.value = nets[0]?.id ?? null;
+      selectedNetworkId.value = nets.find((net) => net.id === remembered?.networkId)?.id ?? nets[0]?.id ?? null;
     }
     if (!movements.some((t) => t.id === selectedTargetId.value)) {
-      selectedTargetId.value = preferredTarget(movements)?.id ?? null;
+      selectedTargetId.value = movements.find((t) => t.id === remembered?.targetId)?.id ?? preferredTarget(movements)?.id ?? null;
     }
+  }
+
+  // remember the selection per project, so a reload comes back to it
+  watch([selectedNetworkId, selectedTargetId], ([networkId, targetId]) => {
+    const id = summary.value?.project.id;
+    if (id) remember(id, 'selection', { networkId, targetId });
+  });
+
+  /** Rename the project (an undoable operation in main). Empty or unchanged names are ignored. */
+  async function rename(name: string): Promise<boolean> {
+    const trimmed = name.trim();
+    if (!trimmed || trimmed === summary.value?.name) return false;
+    return !!(await update({ name: trimmed.slice(0, 200) }));
+  }
+
+  /** Replace the project's notes (undoable). */
+  async function setNotes(notes: string): Promise<boolean> {
+    if (notes === summary.value?.project.notes) return false;
+    return !!(await update({ notes }));
   }
 
   async function withBusy<T>(what: string, work: () => Promise<T>): Promise<T> {
@@ -272,7 +295,9 @@ export const useProjectStore = defineStore('project', () => {
           if (command === 'new') void newProject();
           else if (command === 'open') void open();
           else if (command === 'save') void save();
-          else void saveAs();
+          else if (command === 'saveAs') void saveAs();
+          // Help menu: the renderer owns the help view
+          else useHelpStore().show(command);
         }),
       );
     }
@@ -616,6 +641,8 @@ export const useProjectStore = defineStore('project', () => {
     confirmReplace,
     saveTo,
     update,
+    rename,
+    setNotes,
     upsertNetwork,
     importNetwork,
     prepareNetwork,

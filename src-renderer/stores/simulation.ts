@@ -4,7 +4,7 @@
  * computed in main (simulate:run) and cached by what they depend on.
  */
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import { CHANNELS, type ModelSource, type SimulateRequest, type SimulateResponse } from '../../src-shared/ipc/contract.js';
 import { call } from './api.js';
 
@@ -41,6 +41,13 @@ export const useSimulationStore = defineStore('simulation', () => {
   const baselineLoading = ref(false);
   const trained = shallowRef<TrainedOutput | null>(null);
   const trainedLoading = ref(false);
+  /** What the baseline should show now: network, its version and the target. */
+  const wantedKey = ref<string | null>(null);
+  /**
+   * The baseline of the current selection, or null while it is being computed: after switching the
+   * target, the previous target's "E with g = 1" must never be shown as the new one's.
+   */
+  const currentBaseline = computed(() => (wantedKey.value !== null && baselineKey.value === wantedKey.value ? baseline.value : null));
   let baselineRequestSerial = 0;
   let trainedRequestSerial = 0;
 
@@ -49,10 +56,12 @@ export const useSimulationStore = defineStore('simulation', () => {
     if (!networkId) {
       baseline.value = null;
       baselineKey.value = null;
+      wantedKey.value = null;
       return;
     }
     // the network's key changes when main replaces it (a new readout, new initial conditions)
     const key = `${networkId}|${networkKey}|${targetId ?? ''}`;
+    wantedKey.value = key;
     if (key === baselineKey.value && baseline.value) return;
     const serial = ++baselineRequestSerial;
     baselineLoading.value = true;
@@ -85,5 +94,5 @@ export const useSimulationStore = defineStore('simulation', () => {
     trained.value = null;
   }
 
-  return { baseline, baselineLoading, trained, trainedLoading, refreshBaseline, showTrained, clearTrained };
+  return { baseline, currentBaseline, baselineLoading, trained, trainedLoading, refreshBaseline, showTrained, clearTrained };
 });

@@ -3,6 +3,7 @@
  * the panel shows `problems` next to the fields and only enables Train when there are none.
  */
 import { trainingRequestSchema, type GroupsSpec, type TrainingRequest } from '../../src-shared/ipc/contract.js';
+import { rangeProblem, SETTING_RANGES, type SettingRange } from '../../src-shared/settingsRanges.js';
 
 /** What the form needs of the network: the project's view of it. */
 export interface TrainNetwork {
@@ -105,12 +106,6 @@ export interface BuiltRequest {
   problems: Partial<Record<FieldName, string>>;
 }
 
-function checkInteger(value: number, min: number, max: number, what: string): string | null {
-  if (!Number.isFinite(value) || !Number.isInteger(value)) return `${what} must be a whole number.`;
-  if (value < min || value > max) return `${what} must be between ${min} and ${max}.`;
-  return null;
-}
-
 /**
  * The request for the current fields, or the problems that stop it. The network and target are
  * named by id: main resolves them from the project it owns, and the finished run is stored there.
@@ -126,20 +121,22 @@ export function buildTrainingRequest(
   if (!network) problems.network = 'Choose a network first.';
   else if (!network.readout) problems.network = 'This network has no readout yet; fit one to a movement first.';
   if (!target) problems.target = 'Choose a target movement first.';
-  const trialsProblem = checkInteger(fields.trials, 1, 1_000_000, fields.rule === 'reward' ? 'Trials' : 'Iterations');
-  if (trialsProblem) problems.trials = trialsProblem;
+  // the shared ranges (src-shared/settingsRanges.ts): main and the CLI refuse the same values with the same sentence
+  const check = (field: keyof TrainFormFields, range: SettingRange, value: number): void => {
+    const problem = rangeProblem(range, value);
+    if (problem) problems[field] = problem;
+  };
+  check('trials', fields.rule === 'reward' ? SETTING_RANGES.trials : SETTING_RANGES.iterations, fields.trials);
   // gradient descent is deterministic: the worker runs one session whatever is asked
   const sessions = fields.rule === 'gradient' ? 1 : fields.sessions;
   const trainable: Trainable = fields.rule === 'gradient' ? (fields.trainable ?? 'gains') : 'gains';
-  const sessionsProblem = checkInteger(sessions, 1, 100, 'Sessions');
-  if (sessionsProblem) problems.sessions = sessionsProblem;
-  const seedProblem = checkInteger(fields.seed, 0, 2 ** 32 - 1, 'Seed');
-  if (seedProblem) problems.seed = seedProblem;
+  check('sessions', SETTING_RANGES.sessions, sessions);
+  check('seed', SETTING_RANGES.seed, fields.seed);
   if (fields.rule === 'reward') {
-    if (!(fields.sigma > 0) || !Number.isFinite(fields.sigma)) problems.sigma = 'σ must be a positive number.';
-    if (!(fields.alpha >= 0 && fields.alpha <= 1)) problems.alpha = 'α must be between 0 and 1.';
-  } else if (!(fields.learningRate > 0) || !Number.isFinite(fields.learningRate)) {
-    problems.learningRate = 'The learning rate must be a positive number.';
+    check('sigma', SETTING_RANGES.sigma, fields.sigma);
+    check('alpha', SETTING_RANGES.alpha, fields.alpha);
+  } else {
+    check('learningRate', SETTING_RANGES.learningRate, fields.learningRate);
   }
   if (network?.readout && target) {
     const step = (d: number, k: number) => d / (k - 1);

@@ -30,6 +30,7 @@
  * (output[c*nSamples+k]).
  */
 import { z } from 'zod';
+import { rangeSchema, SETTING_RANGES } from '../settingsRanges.js';
 import { CHANNELS, EVENTS } from './channels.js';
 import { dynamicsParamsSchema, MAX_SAMPLES } from '../model/params.js';
 import { targetSourceJsonSchema, type ExperimentResultRecord, type PrimitiveLibrary, type ProjectNetwork, type TargetMovement, type TrainingRun } from '../project/schema.js';
@@ -316,17 +317,17 @@ export const trainingRequestSchema = z.strictObject({
   source: modelSourceSchema,
   rule: z.enum(['reward', 'gradient']),
   /** Reward rule: number of trials per session; gradient: number of Adam iterations. */
-  trials: z.number().int().min(1).max(1_000_000),
-  /** Reward rule exploration noise σ (paper 0.001). */
-  sigma: finite.positive().default(0.001),
+  trials: rangeSchema(SETTING_RANGES.trials),
+  /** Reward rule exploration noise σ (paper 0.001); ranges: settingsRanges.ts. */
+  sigma: rangeSchema(SETTING_RANGES.sigma).default(0.001),
   /** Reward rule running-average factor α (paper 0.3). */
-  alpha: finite.min(0).max(1).default(0.3),
+  alpha: rangeSchema(SETTING_RANGES.alpha).default(0.3),
   /** Gradient rule Adam learning rate (default 1e-2). */
-  learningRate: finite.positive().default(1e-2),
+  learningRate: rangeSchema(SETTING_RANGES.learningRate).default(1e-2),
   groups: groupsSpecSchema,
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  seed: rangeSchema(SETTING_RANGES.seed),
   /** Independent sessions (the paper runs 10), session k seeded with Rng.derive(seed, k). */
-  sessions: z.number().int().min(1).max(100).default(1),
+  sessions: rangeSchema(SETTING_RANGES.sessions).default(1),
   /** Starting gains (per neuron); default all 1. */
   initialGains: float64ArraySchema.optional(),
   /**
@@ -370,20 +371,20 @@ export const speedRequestSchema = z.strictObject({
    * m initial conditions learned jointly (model-spec §10): the network's first m rows, completed
    * with further Gramian eigenvectors (model-spec §3) when it has fewer.
    */
-  initialConditions: z.number().int().min(1).max(10).default(1),
+  initialConditions: rangeSchema(SETTING_RANGES.speedConditions).default(1),
   /** Number of speeds, evenly spaced factors from 1 to maxFactor (Fig. 6: 7 up to 5). */
-  speeds: z.number().int().min(2).max(20).default(7),
-  maxFactor: finite.gt(1).max(20).default(5),
+  speeds: rangeSchema(SETTING_RANGES.speeds).default(7),
+  maxFactor: rangeSchema(SETTING_RANGES.maxFactor).default(5),
   /** Slow variants keep the amplitude ('fixed') or scale it by 1/s² ('scaled'). */
   amplitude: z.enum(['fixed', 'scaled']).default('fixed'),
   rule: z.enum(['reward', 'gradient']),
   /** Reward rule: trials per speed; gradient: Adam iterations per speed. */
-  trials: z.number().int().min(1).max(1_000_000),
-  sigma: finite.positive().default(0.001),
-  learningRate: finite.positive().default(1e-2),
+  trials: rangeSchema(SETTING_RANGES.trials),
+  sigma: rangeSchema(SETTING_RANGES.sigma).default(0.001),
+  learningRate: rangeSchema(SETTING_RANGES.learningRate).default(1e-2),
   /** Default: 40 random groups (model-spec §10). */
   groups: groupsSpecSchema.default({ kind: 'random', count: 40 }),
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  seed: rangeSchema(SETTING_RANGES.seed),
   label: z.string().max(200).optional(),
 });
 export type SpeedRequest = z.input<typeof speedRequestSchema>;
@@ -602,7 +603,7 @@ export const primitivesFitRequestSchema = z.strictObject({
   /** The novel target: an id in the open project, or the data itself. */
   target: z.union([z.object({ targetId: id }), targetPayloadSchema]),
   /** Ridge penalty δ on the coefficients (library.ts FitOptions; 0 = plain least squares). */
-  ridge: finite.min(0).max(1e6).default(0),
+  ridge: rangeSchema(SETTING_RANGES.ridge).default(0),
 });
 export type PrimitivesFitRequest = z.input<typeof primitivesFitRequestSchema>;
 
@@ -941,7 +942,7 @@ export const eventContract = {
     error: errorInfoSchema.nullable(),
   }),
   /** Native menu items (Electron) forwarded to the renderer. */
-  [EVENTS.menuCommand]: z.object({ command: z.enum(['new', 'open', 'save', 'saveAs']) }),
+  [EVENTS.menuCommand]: z.object({ command: z.enum(['new', 'open', 'save', 'saveAs', 'guide', 'shortcuts', 'about']) }),
   /** The open project changed on the main side (opened, recovered, saved, updated). */
   [EVENTS.projectChanged]: projectSummarySchema,
 } as const;

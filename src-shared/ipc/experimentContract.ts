@@ -5,6 +5,7 @@
  * would be a cycle) and no model code (the preload and the contract stay light).
  */
 import { z } from 'zod';
+import { rangeSchema, SETTING_RANGES } from '../settingsRanges.js';
 
 /** Every runnable definition, in the order the Experiments view lists them. */
 export const EXPERIMENT_NAMES = ['fig1', 'supp1f', 'supp2', 'fig4', 'supp3', 'fig6', 'supp5', 'fig8'] as const;
@@ -17,17 +18,17 @@ const count = (max: number) => z.number().int().min(1).max(max);
 /** Every setting an experiment may take instead of its preset (each definition takes some). */
 export const experimentOverridesSchema = z.strictObject({
   /** Independent sessions per condition. */
-  sessions: count(100).optional(),
+  sessions: rangeSchema(SETTING_RANGES.sessions).optional(),
   /** Reward-rule trials per session (or per pattern). */
-  trials: count(1_000_000).optional(),
+  trials: rangeSchema(SETTING_RANGES.trials).optional(),
   /** Adam iterations (supp1f per trainable and target; supp2 for specialising; others per pattern). */
   iterations: count(100_000).optional(),
   /** σ of the reward rule's gain noise. */
-  sigma: z.number().gt(0).max(1).optional(),
+  sigma: rangeSchema(SETTING_RANGES.sigma).optional(),
   /** α of the reward rule's low-pass averages. */
-  alpha: z.number().min(0).lt(1).optional(),
+  alpha: rangeSchema(SETTING_RANGES.alpha).optional(),
   /** Adam learning rate. */
-  lr: z.number().gt(0).max(10).optional(),
+  lr: rangeSchema(SETTING_RANGES.learningRate).optional(),
   /** Rule of learned patterns (fig4/supp3 pool, fig6 manifold, fig8 libraries). */
   rule: z.enum(['reward', 'gradient']).optional(),
   /** Size N of the experiment's own SOC network. */
@@ -66,7 +67,7 @@ export const experimentRequestSchema = z.strictObject({
   experiment: z.enum(EXPERIMENT_NAMES),
   /** Small network, few targets and trials (seconds); false = the paper's settings. */
   quick: z.boolean().default(true),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+  seed: rangeSchema(SETTING_RANGES.seed).default(1),
   /** A network of the open project instead of the definition's own SOC network. */
   networkId: jobId.optional(),
   /** fig1 only: a target movement of the open project (default: generated target seed 2). */

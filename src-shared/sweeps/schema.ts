@@ -32,6 +32,7 @@
  * more than GainLab can plan (SWEEP_LIMITS).
  */
 import { z } from 'zod';
+import { rangeSchema, SETTING_RANGES } from '../settingsRanges.js';
 
 export const SWEEP_SCHEMA_VERSION = 1;
 
@@ -51,7 +52,7 @@ export const SWEEP_LIMITS = Object.freeze({
   pathLength: 1024,
 });
 
-const seedSchema = z.number().int().min(0).max(2 ** 32 - 1);
+const seedSchema = rangeSchema(SETTING_RANGES.seed);
 const pathSchema = z
   .string()
   .min(1)
@@ -93,9 +94,9 @@ export type GroupsValue = z.infer<typeof groupsValueSchema>;
 
 const ruleSchema = z.enum(['reward', 'gradient']);
 const trialsSchema = z.number().int().min(0).max(SWEEP_LIMITS.trials);
-const sigmaSchema = z.number().gt(0).max(1);
-const alphaSchema = z.number().min(0).lt(1);
-const learningRateSchema = z.number().gt(0).max(10);
+const sigmaSchema = rangeSchema(SETTING_RANGES.sigma);
+const alphaSchema = rangeSchema(SETTING_RANGES.alpha);
+const learningRateSchema = rangeSchema(SETTING_RANGES.learningRate);
 const initialConditionsSchema = z.number().int().min(1).max(SWEEP_LIMITS.targetsPerTask);
 
 export const projectSourceSchema = z.strictObject({

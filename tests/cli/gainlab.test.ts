@@ -66,6 +66,25 @@ describe('gainlab: help and argument errors', () => {
     }
   });
 
+  it('train refuses settings outside the app ranges (settingsRanges.ts) in one line naming the option and the range', async () => {
+    const base = ['train', '--net', 'x', '--target', 't', '--out', 'o'];
+    const cases: Array<[string[], RegExp]> = [
+      // σ = 1e300 used to "succeed" (every gain drowned in noise); the app's form and main refuse it the same way
+      [['--sigma', '1e300'], /gainlab train: --sigma must be more than 0 and at most 1, got 1e\+300\./],
+      [['--sigma', '0'], /--sigma must be more than 0 and at most 1, got 0\./],
+      [['--alpha', '1'], /--alpha must be at least 0 and below 1, got 1\./],
+      [['--lr', '50'], /--lr must be more than 0 and at most 10, got 50\./],
+      [['--trials', '0'], /--trials must be a whole number from 1 to 1 000 000, got 0\./],
+      [['--sessions', '1000'], /--sessions must be a whole number from 1 to 100, got 1000\./],
+    ];
+    for (const [extra, message] of cases) {
+      const result = await gainlab(...base, ...extra);
+      expect(result.code, extra.join(' ')).toBe(2);
+      expect(result.stderr, extra.join(' ')).toMatch(message);
+      expect(result.stderr.trimEnd().split('\n').length, extra.join(' ')).toBe(1);
+    }
+  });
+
   it('missing and corrupt input files exit with 2 and a one-line message', async () => {
     const bad = path.join(scratch, 'bad-net');
     mkdirSync(bad, { recursive: true });

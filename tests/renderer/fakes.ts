@@ -172,3 +172,27 @@ export function summaryOf(
   };
 }
 const viewer = createProjectViewer();
+
+/** A 3-sample target movement on the tiny network's grid. */
+export function tinyTarget(id: string, name: string): import('../../src-shared/project/schema.js').TargetMovement {
+  return { id, name, channels: 1, nSamples: 3, duration: 500, values: new Float64Array(3), source: { kind: 'published' }, createdAt: 'x' };
+}
+
+/** A project network with N = 2 (no real dynamics): what the stores need of one. */
+export function tinyNetwork(id: string, withReadout = true): import('../../src-shared/project/schema.js').ProjectNetwork {
+  return {
+    id,
+    name: id,
+    n: 2,
+    nE: 1,
+    W: new Float64Array(4),
+    initialConditions: new Float64Array([1, 2]),
+    nInitialConditions: 1,
+    readout: withReadout ? { channels: 1, weights: new Float64Array(2), fittedTo: null, fitError: null } : null,
+    params: { tau: 200, r0: 20, rmax: 100, duration: 500, nSamples: 3, gainFunction: 'tanh' },
+    seed: null,
+    soc: null,
+    origin: 'published',
+    createdAt: 'x',
+  };
+}

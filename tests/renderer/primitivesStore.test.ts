@@ -232,6 +232,12 @@ describe('primitives plots', () => {
     const plot = coefficientsPlot([0.5, -0.25], ['reach', 'grasp']);
     expect(plot.csv.trim().split('\n')).toEqual(['pattern,name,coefficient', '1,reach,0.5', '2,grasp,-0.25']);
   });
+  it('labels each coefficient bar with the name of its pattern target (issue 14), not its index', () => {
+    const plot = coefficientsPlot([0.5, -0.25], ['reach', 'grasp']);
+    const xAxis = (plot.option as { xAxis: { data: string[]; name: string } }).xAxis;
+    expect(xAxis.data).toEqual(['reach', 'grasp']);
+    expect(xAxis.name).toMatch(/target/);
+  });
   it('the fit and output plots carry their own curve and error', () => {
     const c = {
       duration: 500,

@@ -5,29 +5,7 @@ import { createEmptyProject, type ProjectNetwork, type TargetMovement } from '..
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { useNotificationsStore } from '../../src-renderer/stores/notifications.js';
 import { preferredTarget, useProjectStore } from '../../src-renderer/stores/project.js';
-import { FakeTransport, summaryOf } from './fakes.js';
-
-function target(id: string, name: string): TargetMovement {
-  return { id, name, channels: 1, nSamples: 3, duration: 500, values: new Float64Array(3), source: { kind: 'published' }, createdAt: 'x' };
-}
-
-function network(id: string, withReadout = true): ProjectNetwork {
-  return {
-    id,
-    name: id,
-    n: 2,
-    nE: 1,
-    W: new Float64Array(4),
-    initialConditions: new Float64Array([1, 2]),
-    nInitialConditions: 1,
-    readout: withReadout ? { channels: 1, weights: new Float64Array(2), fittedTo: null, fitError: null } : null,
-    params: { tau: 200, r0: 20, rmax: 100, duration: 500, nSamples: 3, gainFunction: 'tanh' },
-    seed: null,
-    soc: null,
-    origin: 'published',
-    createdAt: 'x',
-  };
-}
+import { FakeTransport, summaryOf, tinyNetwork as network, tinyTarget as target } from './fakes.js';
 
 function summary(networks: ProjectNetwork[], targets: TargetMovement[], name = 'p'): ProjectSummary {
   const project = createEmptyProject(name, new Date(0), 'project-1');

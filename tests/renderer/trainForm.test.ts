@@ -39,7 +39,22 @@ describe('training request', () => {
     const { request, problems } = buildTrainingRequest(fields, network, target);
     expect(request).toBeNull();
     expect(Object.keys(problems).sort()).toEqual(['alpha', 'groups', 'seed', 'sessions', 'sigma', 'trials']);
-    expect(problems.trials).toBe('Trials must be between 1 and 1000000.');
+    expect(problems.trials).toBe('Trials must be a whole number from 1 to 1 000 000, got 0.');
+  });
+
+  it('refuses σ = 1e300 in the form with the sentence main and the CLI use (issue 14), and accepts the paper values', () => {
+    const huge = buildTrainingRequest({ ...defaultTrainForm(), sigma: 1e300 }, network, target);
+    expect(huge.request).toBeNull();
+    expect(huge.problems.sigma).toBe('σ (reward noise) must be more than 0 and at most 1, got 1e+300.');
+    // main's validation (the contract) refuses the same request with the same sentence
+    const asRequest = { ...buildTrainingRequest(defaultTrainForm(), network, target).request!, sigma: 1e300 };
+    const parsed = trainingRequestSchema.safeParse(asRequest);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0].message).toBe(huge.problems.sigma);
+    // α = 1 freezes the baseline (the model throws); the paper's values and the slow tasks' σ pass
+    expect(buildTrainingRequest({ ...defaultTrainForm(), alpha: 1 }, network, target).problems.alpha).toMatch(/below 1/);
+    for (const sigma of [0.001, 0.003, 1]) expect(buildTrainingRequest({ ...defaultTrainForm(), sigma }, network, target).request).not.toBeNull();
+    for (const trials of [200, 2000, 5000, 1_000_000]) expect(buildTrainingRequest({ ...defaultTrainForm(), trials }, network, target).request).not.toBeNull();
   });
 
   it('checks the learning rate, not σ and α, for the gradient rule', () => {
@@ -114,5 +129,16 @@ describe('training request', () => {
     // a slow variant (same step, s·T) is fine
     expect(buildTrainingRequest(defaultTrainForm(), network, { ...target, nSamples: 19, duration: 1000 }).problems).toEqual({});
     expect(buildTrainingRequest(defaultTrainForm(), { ...network, readout: null }, target).problems.network).toMatch(/no readout/);
+  });
+});
+
+describe('docs/SETTINGS.md', () => {
+  it('documents every range exactly as settingsRanges.ts declares it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { SETTING_RANGES, rangeText } = await import('../../src-shared/settingsRanges.js');
+    const doc = readFileSync(new URL('../../docs/SETTINGS.md', import.meta.url), 'utf8');
+    for (const [key, range] of Object.entries(SETTING_RANGES)) {
+      expect(doc, key).toContain(`| ${range.name} | \`${key}\` | ${rangeText(range)}${range.unit ? ` (${range.unit})` : ''} | ${range.why} |`);
+    }
   });
 });

@@ -103,7 +103,8 @@ describe('building a sweep in the app (draft.ts)', () => {
       problem: 'a list design takes the k-th value of every factor for task k: sigma has 1 values, seed has 2',
     });
     // the schema's own refusals come through as they are (one line, the field named)
-    expect(checkDraft({ ...draft, factors: [{ name: 'sigma', text: '2' }] }, 'p.gainlab')).toEqual({ problem: 'factors.sigma[0]: Too big: expected number to be <=1' });
+    // the shared range's sentence (settingsRanges.ts), as the Train form and gainlab train say it
+    expect(checkDraft({ ...draft, factors: [{ name: 'sigma', text: '2' }] }, 'p.gainlab')).toEqual({ problem: 'factors.sigma[0]: σ (reward noise) must be more than 0 and at most 1, got 2.' });
     expect(checkDraft({ ...draft, name: 'has space' }, 'p.gainlab')).toEqual({ problem: 'name: letters, digits, ".", "_" and "-" only (it names the SLURM job and files)' });
   });
 });

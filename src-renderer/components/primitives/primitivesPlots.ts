@@ -25,12 +25,14 @@ export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: 
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : String(v)) },
       xAxis: {
         type: 'category',
-        data: names.map((name, k) => `${k + 1}`),
-        name: 'pattern k',
+        // each coefficient under the name of the target its pattern was learned for (issue 14)
+        data: names,
+        name: 'library pattern (its target)',
         nameLocation: 'middle',
         nameGap: 28,
         nameTextStyle: AXIS_NAME,
-        axisLabel: AXIS_LABEL,
+        axisLabel: { ...AXIS_LABEL, interval: 0, width: 90, overflow: 'truncate' },
+        tooltip: { show: true },
       },
       yAxis: { type: 'value', name: 'c_k', nameLocation: 'middle', nameGap: 40, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
       series: [

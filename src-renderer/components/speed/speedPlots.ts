@@ -8,6 +8,8 @@ import type { AnalysisPlot } from '../../plots/analysisOptions.js';
 import { AFTER_COLOR as AFTER, BEFORE_COLOR as BEFORE, csvTable, fmt, valueAxis } from '../../plots/chartParts.js';
 import { copperHex, copperSeries, SESSION_COLORS, TARGET_COLOR } from '../../plots/palette.js';
 import type { SpeedAnalysis, SpeedOutputs } from '../../workers/speedCompute.js';
+import { formatError } from '../../plots/options.js';
+import { factorLabel, speedErrors, SPEED_ERROR_LABEL } from '../../../src-shared/speed/errorSummary.js';
 
 const LEGEND = { top: 2, right: 8, icon: 'rect', itemWidth: 16, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } };
 
@@ -97,7 +99,8 @@ export function speedOutputsPlot(input: { outputs: SpeedOutputs; factors: number
   return {
     id: `speed-outputs-ic${condition + 1}`,
     title: `Outputs at every speed (initial condition ${condition + 1})`,
-    caption: `Joint error Σₘ Eₘ per speed: ${outputs.errors.map((e) => fmt(e, 2)).join(', ')}.`,
+    // the same definition and numbers as the status line and the job card (speed/errorSummary.ts)
+    caption: `${SPEED_ERROR_LABEL[0].toUpperCase()}${SPEED_ERROR_LABEL.slice(1)} per speed: ${speedErrors({ factors, errors: outputs.errors }).map((s) => `${factorLabel(s.factor)} ${formatError(s.error)}`).join(', ')}.`,
     option,
     csv: csvTable(header, rows),
   };
