@@ -5,7 +5,7 @@
  * message carried (1.71, the second speed's) while the list ended with 2.9 and the card said 2.93.
  */
 import { describe, expect, it } from 'vitest';
-import { prepareNetwork } from '../../src-shared/experiments/support.js';
+import { buildExperimentNetwork } from '../../src-shared/experiments/support.js';
 import { factorLabel, slowestSpeedError, speedErrors } from '../../src-shared/speed/errorSummary.js';
 import { runSpeedTask } from '../../src-shared/tasks/speed.js';
 import { formatError } from '../../src-renderer/plots/options.js';
@@ -13,7 +13,7 @@ import { headlineErrorOf } from '../../src-renderer/stores/jobs.js';
 import { speedOutputsPlot } from '../../src-renderer/components/speed/speedPlots.js';
 import { speedOutputs, type SpeedModel } from '../../src-renderer/workers/speedCompute.js';
 
-const prepared = prepareNetwork({ n: 40, seed: 3, conditions: 2 });
+const prepared = buildExperimentNetwork({ n: 40, seed: 3, conditions: 2 });
 const { network, params } = prepared;
 const result = runSpeedTask({
   network: { id: 'net', name: 'net', n: network.n, nE: network.nE, W: network.W, x0: network.x0, readout: network.readout, params },
