@@ -68,13 +68,22 @@ export async function newProjectWithSmallNetwork(page: Page, url = appUrl()): Pr
   await page.getByRole('button', { name: 'Draw target…' }).click();
   await page.getByTestId('target-editor').getByRole('button', { name: 'Generate' }).click();
   await page.getByRole('button', { name: 'Add to project' }).click();
+  await buildSmallNetwork(page);
+  await addBuiltNetwork(page);
+}
+
+/** Build a small SOC network (N = 40, adaptive recipe) on the Build network tab, until it can be added. */
+export async function buildSmallNetwork(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Build network' }).click();
   await page.getByLabel('Neurons N').fill('40');
   await page.getByLabel('Recipe').selectOption('adaptive');
   await page.getByRole('button', { name: 'Build', exact: true }).click();
-  const addNetwork = page.getByRole('button', { name: 'Add network to project' });
-  await expect(addNetwork).toBeVisible({ timeout: 60_000 });
-  await addNetwork.click();
+  await expect(page.getByRole('button', { name: 'Add network to project' })).toBeVisible({ timeout: 60_000 });
+}
+
+/** Add the built network to the project (its readout fitted to the target). */
+export async function addBuiltNetwork(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Add network to project' }).click();
   await expect(page.getByTestId('network-summary').locator('[data-fact="n"]')).toHaveText('40');
 }
 

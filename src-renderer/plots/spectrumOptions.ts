@@ -98,7 +98,7 @@ export function spectrumOption(input: SpectrumInput): { option: EChartsCoreOptio
   const option: EChartsCoreOption = {
     animation: false,
     grid: { left: 52, right: 16, top: 14 + 17 * legendRows, bottom: 40 },
-    legend: { top: 2, left: input.narrow ? 44 : 8, right: 8, orient: input.narrow ? 'vertical' : 'horizontal', itemGap: input.narrow ? 4 : 10, ...LEGEND_STYLE },
+    legend: { top: 2, left: input.narrow ? 44 : 8, right: 8, orient: input.narrow ? 'vertical' : 'horizontal', itemGap: input.narrow ? 13 : 10, ...LEGEND_STYLE },
     tooltip: { trigger: 'item', formatter: (params: { value: [number, number]; seriesName: string }) => `${params.seriesName}: ${formatTick(params.value[0])} ${params.value[1] < 0 ? '−' : '+'} ${formatTick(Math.abs(params.value[1]))}i` },
     xAxis: valueAxis(input.xName, { min: view.xMin, max: view.xMax, scale: false }),
     yAxis: valueAxis(input.yName, { min: view.yMin, max: view.yMax, scale: false, nameGap: 40 }),

@@ -95,7 +95,8 @@ function xExtent(series: ReadonlyArray<{ x: ArrayLike<number> }>): Option {
       hi = Math.max(hi, s.x[i]);
     }
   }
-  return hi > lo ? { min: lo, max: hi, scale: false } : {};
+  // 12 significant digits: sample times like 500.00000000000006 end the axis at 500
+  return hi > lo ? { min: Number(lo.toPrecision(12)), max: Number(hi.toPrecision(12)), scale: false } : {};
 }
 
 function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
@@ -222,10 +223,24 @@ function heatmapOption(f: HeatmapFigure, style: FigureOptionStyle = {}): Option 
   // labels on x and eight on y, so ticks stay readable at any size
   const columnLabel = (c: number) => (f.xStep !== undefined ? formatTick((f.xStart ?? 0) + c * f.xStep) : String(c));
   const every = (count: number, labels: number) => Math.max(0, Math.ceil(count / labels) - 1);
+  // with x values: labels at round values (0, 100, 200 ms), on the drawn column nearest each
+  const roundTicks = new Map<number, string>();
+  if (f.xStep !== undefined && f.xStep > 0 && cols.length > 1) {
+    const start = f.xStart ?? 0;
+    const end = start + cols[cols.length - 1] * f.xStep;
+    const { step } = niceBounds(start, end, 5);
+    for (let value = Math.ceil(start / step - 1e-9) * step; value <= end + 1e-9 * Math.abs(end); value += step) {
+      const nearest = Math.round((value - start) / f.xStep / (cols[1] - cols[0]));
+      if (nearest >= 0 && nearest < cols.length) roundTicks.set(nearest, formatTick(Number(value.toPrecision(12))));
+    }
+  }
+  const xLabels = roundTicks.size > 0
+    ? { interval: (index: number) => roundTicks.has(index), formatter: (_value: string, index: number) => roundTicks.get(index) ?? '' }
+    : { interval: every(cols.length, 6) };
   return {
     ...base(f.title, null, style),
     grid: { left: 60, right: 90, top: style.title === false ? 16 : 40, bottom: 50 },
-    xAxis: { type: 'category', name: f.xLabel, nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, data: cols.map(columnLabel), splitArea: { show: false }, axisLabel: { ...AXIS_LABEL, interval: every(cols.length, 6) }, axisTick: { show: false } },
+    xAxis: { type: 'category', name: f.xLabel, nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, data: cols.map(columnLabel), splitArea: { show: false }, axisLabel: { ...AXIS_LABEL, ...xLabels }, axisTick: { show: false } },
     yAxis: { type: 'category', name: f.yLabel, nameLocation: 'middle', nameGap: 40, nameTextStyle: AXIS_NAME, data: rows.map(String), inverse: true, axisLabel: { ...AXIS_LABEL, interval: every(rows.length, 8) }, axisTick: { show: false } },
     visualMap: {
       min: low,

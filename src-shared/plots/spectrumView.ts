@@ -9,6 +9,8 @@
  * tooltip and the CSV. Reference values (α, Re λ = 1) are always inside the window.
  */
 
+import { niceBounds } from './format.js';
+
 export interface SpectrumWindow {
   xMin: number;
   xMax: number;
@@ -69,8 +71,11 @@ export function spectrumWindow(re: ArrayLike<number>, im: ArrayLike<number>, ref
   if (!Number.isFinite(xMin)) [xMin, xMax] = [-1, 1];
   if (xMax - xMin < 1e-12) [xMin, xMax] = [xMin - 1, xMax + 1];
   if (!(yMax > 0)) yMax = 0.5 * (xMax - xMin);
+  // 6 % of room, then out to the ticks' own step, so the frame's end labels are round numbers
   const padX = 0.06 * (xMax - xMin);
-  return { xMin: xMin - padX, xMax: xMax + padX, yMin: -yMax * 1.06, yMax: yMax * 1.06, outside };
+  const x = niceBounds(xMin - padX, xMax + padX);
+  const y = niceBounds(0, yMax * 1.06, 3);
+  return { xMin: x.min, xMax: x.max, yMin: -y.max, yMax: y.max, outside };
 }
 
 /** A point of the window's edge nearest to (x, y): where an outside eigenvalue is drawn. */
