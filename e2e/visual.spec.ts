@@ -15,7 +15,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { addBuiltNetwork, buildSmallNetwork, collectPageErrors, drawStroke, gotoWelcome } from './helpers.js';
+import { addBuiltNetwork, buildSmallNetwork, collectPageErrors, drawStroke, gotoWelcome, saveAsPath } from './helpers.js';
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -125,7 +125,7 @@ interface Audit {
 
 /**
  * Screenshot and audit one view at both sizes; problems are collected, reported at the end.
- * `details`: plots below the fold, pictured on their own (WxH-VIEW-ID.png).
+ * `details`: plots (or test ids) below the fold, pictured on their own (WxH-VIEW-ID.png).
  */
 async function visit(page: Page, view: string, problems: string[], details: string[] = []): Promise<void> {
   for (const size of SIZES) {
@@ -135,7 +135,8 @@ async function visit(page: Page, view: string, problems: string[], details: stri
     await page.waitForTimeout(800);
     await page.screenshot({ path: path.join(shots, `${size.width}x${size.height}-${view}.png`) });
     for (const id of details) {
-      const plot = page.locator(`[data-plot-id="${id}"]`).first();
+      // a plot id, or a test id (data-testid) for other parts
+      const plot = page.locator(`[data-plot-id="${id}"], [data-testid="${id}"]`).first();
       await plot.scrollIntoViewIfNeeded();
       await page.waitForTimeout(400);
       await plot.screenshot({ path: path.join(shots, `${size.width}x${size.height}-${view}-${id}.png`) });
@@ -191,6 +192,9 @@ test('every view at 1280×800 and 1920×1080: titled axes, short ticks, no cut t
   await drawStroke(page, { x0: 0.55, x1: 0.8, y: 0.7, bump: 0.02, steps: 12 });
   await page.waitForTimeout(300);
   expect(await yExtent(page, 'editor-canvas')).toEqual(afterTall);
+  // the toolbar's buttons are the app's buttons (styles.css), not bare browser ones
+  await expect(editor.locator('.toolbar button')).not.toHaveCount(0);
+  await expect(editor.locator('.toolbar button:not(.secondary)')).toHaveCount(0);
   await visit(page, 'editor', problems);
   await page.getByRole('button', { name: 'Add to project' }).click();
 
@@ -198,10 +202,12 @@ test('every view at 1280×800 and 1920×1080: titled axes, short ticks, no cut t
   await buildSmallNetwork(page);
   // the SOC job card reads "α 0.15", not "E 0.15"
   await expect(page.getByTestId('job-row').filter({ hasText: 'SOC' }).first().getByTestId('job-value')).toHaveText(/^α \d/);
-  await visit(page, 'network-build', problems);
+  await visit(page, 'network-build', problems, ['soc-status']);
   await addBuiltNetwork(page);
+  // the project's network in the inspector (Build network tab)
+  await page.getByRole('tab', { name: 'Build network' }).click();
   await expect(page.getByTestId('network-inspector').getByTestId('spectrum-plot')).toHaveAttribute('data-eigenvalues', '40');
-  await visit(page, 'network', problems);
+  await visit(page, 'network', problems, ['network-inspector']);
 
   // workspace: a short reward-rule run, two sessions
   await page.getByRole('tab', { name: 'Train gains' }).click();
@@ -225,6 +231,9 @@ test('every view at 1280×800 and 1920×1080: titled axes, short ticks, no cut t
   // runs browser
   await page.getByTestId('open-runs').click();
   await expect(page.getByTestId('runs-browser')).toBeVisible();
+  // tick the run: its error curve in the comparison plot
+  await page.getByTestId('runs-table').locator('tbody input[type="checkbox"]').first().check();
+  await expect(page.getByTestId('runs-curves')).toHaveAttribute('data-series', '1');
   await visit(page, 'runs', problems);
   await page.getByTestId('runs-browser').getByRole('button', { name: 'Back to the workspace' }).click();
 
@@ -291,6 +300,27 @@ test('every view at 1280×800 and 1920×1080: titled axes, short ticks, no cut t
     await visit(page, 'help', problems);
     await page.keyboard.press('Escape');
   }
+
+  // a full jobs list shows a cue that more cards are below (none cut silently by the footer)
+  const jobsList = page.getByTestId('jobs-scroll');
+  const overflowing = await jobsList.evaluate((node) => {
+    const el = node as unknown as { scrollHeight: number; clientHeight: number; scrollTop: number };
+    return el.scrollHeight - el.scrollTop - el.clientHeight > 4;
+  });
+  if (overflowing) await expect(page.getByTestId('jobs-more-below')).toBeVisible();
+  else await expect(page.getByTestId('jobs-more-below')).toHaveCount(0);
+
+  // a long project name shortens, but its unsaved-changes dot stays in view
+  await saveAsPath(page, path.join(testInfo.outputDir, 'A project with a long name that the sidebar cannot show in full.gainlab'));
+  await page.getByRole('button', { name: 'Undo', exact: true }).first().click();
+  const name = page.getByTestId('project-name');
+  const dot = name.locator('.dirty');
+  await expect(dot).toBeVisible();
+  const nameBox = await name.boundingBox();
+  const dotBox = await dot.boundingBox();
+  if (!nameBox || !dotBox) throw new Error('the project name has no box');
+  expect(dotBox.x + dotBox.width).toBeLessThanOrEqual(nameBox.x + nameBox.width + 0.5);
+  await expect(name).toHaveAttribute('title', /long name/);
 
   expect(problems, problems.join('\n')).toEqual([]);
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);

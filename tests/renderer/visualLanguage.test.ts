@@ -82,6 +82,16 @@ describe('run analyses plots', () => {
     }
   });
 
+  it('the gain histogram ends on ticks of its own step (no "0.8253" beside "0.85")', () => {
+    const plot = analysisPlots(analysis, null).find((p) => p.id === 'gain-distribution')!;
+    const x = axesOf(plot.option)[0];
+    // round numbers (a raw bin edge has all its digits), the data inside
+    expect(Number(x.min!.toPrecision(3))).toBe(x.min);
+    expect(Number(x.max!.toPrecision(3))).toBe(x.max);
+    expect(x.min!).toBeLessThanOrEqual(Math.min(...analysis.gains));
+    expect(x.max!).toBeGreaterThanOrEqual(Math.max(...analysis.gains));
+  });
+
   it('eigenvalues are in 1/s, with the stability line in the legend and room right of the rightmost point', () => {
     const plot = eigenvaluePlot(analysis);
     const [x, y] = axesOf(plot.option);
@@ -223,5 +233,17 @@ describe('live plots keep their y axis still', () => {
     const target = { duration: 100, nSamples: 3, channels: 1, samples: Float64Array.from([0, 1, 0]) };
     const option = buildEditorChartOption({ target, selectedChannel: 0, networkOutput: undefined, controlPoints: null, yRange: wide } as unknown as Parameters<typeof buildEditorChartOption>[0]);
     for (const axis of axesOf(option)) expect(axis.name).toBeTruthy();
+  });
+});
+
+describe('notices', () => {
+  it('at most three show at once (a stack stays in its corner), the newest kept', async () => {
+    const { createPinia, setActivePinia } = await import('pinia');
+    const { useNotificationsStore } = await import('../../src-renderer/stores/notifications.js');
+    setActivePinia(createPinia());
+    const notices = useNotificationsStore();
+    for (let k = 1; k <= 5; k++) notices.info(`notice ${k}`);
+    expect(notices.notices.map((n) => n.text)).toEqual(['notice 3', 'notice 4', 'notice 5']);
+    for (const n of [...notices.notices]) notices.dismiss(n.id);
   });
 });
