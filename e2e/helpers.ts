@@ -151,3 +151,17 @@ export async function maybeScreenshot(page: Page, name: string, top?: Locator): 
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
+
+/**
+ * The speed view's build form for a small manifold: m = 2 initial conditions, 3 speeds up to 2×
+ * slower, gradient with `iterations` per speed, 10 groups (the speed and visual specs).
+ */
+export async function fillSmallSpeedManifold(build: Locator, iterations: number): Promise<void> {
+  await build.getByRole('spinbutton', { name: 'Initial conditions m' }).fill('2');
+  await build.getByRole('spinbutton', { name: 'Speeds' }).fill('3');
+  await build.getByRole('spinbutton', { name: 'Slowest factor' }).fill('2');
+  await build.getByLabel('Rule').selectOption('gradient');
+  await build.getByRole('spinbutton', { name: 'Iterations per speed' }).fill(String(iterations));
+  await build.getByRole('spinbutton', { name: 'Learning rate' }).fill('0.05');
+  await build.getByRole('spinbutton', { name: 'Groups G' }).fill('10');
+}

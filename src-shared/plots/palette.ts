@@ -53,3 +53,13 @@ export const LIMIT_COLOR = '#c0392b';
 export const REFERENCE_COLOR = '#a4602f';
 /** Neutral marks: reference lines in figures, individual data points. */
 export const NEUTRAL_COLOR = '#555555';
+
+/** [r, g, b] (0–255) of v ∈ [−1, 1] on the diverging RATE_COLORS map (piecewise linear between its stops). */
+export function divergingRgb(v: number): [number, number, number] {
+  const t = (Math.max(-1, Math.min(1, Number.isFinite(v) ? v : 0)) + 1) / 2;
+  const position = t * (RATE_COLORS.length - 1);
+  const k = Math.min(RATE_COLORS.length - 2, Math.floor(position));
+  const f = position - k;
+  const channel = (hex: string, i: number) => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
+  return [0, 1, 2].map((i) => Math.round(channel(RATE_COLORS[k], i) * (1 - f) + channel(RATE_COLORS[k + 1], i) * f)) as [number, number, number];
+}

@@ -247,3 +247,14 @@ describe('notices', () => {
     for (const n of [...notices.notices]) notices.dismiss(n.id);
   });
 });
+
+describe('the diverging map (rates, correlations, the weight matrix)', () => {
+  it('ends at the palette stops and is white at zero', async () => {
+    const { divergingRgb, RATE_COLORS } = await import('../../src-shared/plots/palette.js');
+    const hex = ([r, g, b]: number[]) => `#${[r, g, b].map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+    expect(hex(divergingRgb(-1))).toBe(RATE_COLORS[0]);
+    expect(hex(divergingRgb(0))).toBe(RATE_COLORS[2]);
+    expect(hex(divergingRgb(1))).toBe(RATE_COLORS[4]);
+    expect(hex(divergingRgb(5))).toBe(RATE_COLORS[4]);
+  });
+});
