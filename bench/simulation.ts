@@ -18,7 +18,7 @@ import { BatchTrialEvaluator, type BatchKernelName } from '../src-shared/model/b
 import { TrialEvaluator } from '../src-shared/model/dynamics.js';
 import { KERNEL_NAMES, resolveKernelName, type KernelName } from '../src-shared/model/kernels/index.js';
 import type { Network } from '../src-shared/model/network.js';
-import { parseNpy } from '../src-shared/model/npy.js';
+import { parseNpy } from '../src-shared/formats/npy.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
 import { Rng } from '../src-shared/model/rng.js';
 import { createNodeKernelThreads, defaultKernelHelpers, type NodeKernelThreads } from '../src-main/worker/kernelThread.js';

@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { createSchurWorkspace, maxReal, realSchurInto } from '../src-shared/linalg/schur.js';
 import { createLyapunovWorkspace, solveLyapunovPairInto } from '../src-shared/linalg/lyapunov.js';
 import { buildSoc, initialSocMatrix, type SocRecipe } from '../src-shared/model/soc.js';
-import { parseNpy } from '../src-shared/model/npy.js';
+import { parseNpy } from '../src-shared/formats/npy.js';
 import { Rng } from '../src-shared/model/rng.js';
 import type { Benchmark } from './types.js';
 

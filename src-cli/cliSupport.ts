@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { encodeNpy, NpyError, parseNpy } from '../src-shared/model/npy.js';
+import { encodeNpy, NpyError, parseNpy } from '../src-shared/formats/npy.js';
 import { validateNetwork, type Network, type Readout } from '../src-shared/model/network.js';
 
 /** The version `gainlab --version` prints and reports record. */

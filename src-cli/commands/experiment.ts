@@ -17,7 +17,7 @@ import { EXPERIMENT_CATALOG, experimentInfo, runExperimentByName } from '../../s
 import { resultTextFiles, summaryJson } from '../../src-shared/experiments/figureData.js';
 import { setupLine, type SetupSummary } from '../../src-shared/experiments/setup.js';
 import { EXPERIMENT_NAMES, experimentRequestSchema, type ExperimentName, type OverrideKey } from '../../src-shared/ipc/experimentContract.js';
-import type { ExperimentResult } from '../../src-shared/primitives/experimentSupport.js';
+import type { ExperimentResult } from '../../src-shared/experiments/support.js';
 import { renderFigureSvg } from '../svg/figures.js';
 import { CliError, ensureOutputDir, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, type OptionSpec } from '../cliSupport.js';
 

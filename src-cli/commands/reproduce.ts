@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PARTS } from '../../src-shared/reproduce/parts.js';
 import { runReproduction, type PublishedData, type ReproductionStore } from '../../src-shared/reproduce/run.js';
 import { encodeValue } from '../../src-shared/reproduce/codec.js';
 import { renderFigureSvg } from '../svg/figures.js';
@@ -28,6 +29,7 @@ export const spec: CommandSpec = {
     full: { type: 'flag', description: 'the paper’s set-up (hours)' },
     seed: { type: 'integer', value: 'S', description: 'master seed', default: 1 },
     net: { type: 'string', value: 'DIR', description: 'the published data (W.npy, x0.npy, readout.npy, initial_target.npy, novel_target.npy)' },
+    parts: { type: 'string', value: 'LIST', description: `run only these parts, in this order (comma-separated: ${PARTS.map((p) => p.id).join(',')}); a second process with the reverse order shares a full run's work` },
   },
 };
 
@@ -86,6 +88,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   if (o.quick && o.full) throw new CliError('gainlab reproduce: give --quick or --full, not both', optionsLine(spec));
   const mode = o.full ? 'full' : 'quick';
+  const only = o.parts === undefined ? undefined : (o.parts as string).split(',').map((id) => id.trim()).filter(Boolean);
+  for (const id of only ?? []) {
+    if (!PARTS.some((p) => p.id === id)) throw new CliError(`gainlab reproduce: --parts: no part "${id}"`, `parts: ${PARTS.map((p) => p.id).join(', ')}`);
+  }
   const outDir = resolvePath(io, o.out as string);
   mkdirSync(outDir, { recursive: true });
   const published = findPublished(io, o.net as string | undefined);
@@ -105,6 +111,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`reproduce [${p.index + 1}/${p.parts} ${p.part}, ${Math.round(p.percent)} %]: ${p.message}\n`);
     },
     shouldStop: io.shouldStop,
+    ...(only ? { only } : {}),
   });
   const store = directoryStore(outDir);
   store.write('report.html', result.html);

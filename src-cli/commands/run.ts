@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { trainingRequestSchema, type TrainingResult } from '../../src-shared/ipc/contract.js';
-import { NpyError, parseNpy } from '../../src-shared/model/npy.js';
+import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
 import {
   compareWithRecipe,
   parseRunRecipe,

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
-import { NpyError, parseNpy } from '../../src-shared/model/npy.js';
+import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import { describeTask, sweepFingerprint, type SweepTask } from '../../src-shared/sweeps/expand.js';
 import type { NetworkShape } from '../../src-shared/sweeps/inputs.js';

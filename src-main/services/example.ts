@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseNpy } from '../../src-shared/model/npy.js';
+import { parseNpy } from '../../src-shared/formats/npy.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { simulateReference, computeOutput } from '../../src-shared/model/dynamics.js';

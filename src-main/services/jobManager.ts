@@ -31,6 +31,7 @@ import {
   type ModelSource,
   type NetworkPayload,
   type SimulateResponse,
+  type SocOptions,
   type SocRequest,
   type SpeedOptions,
   type ExperimentOptions,
@@ -131,17 +132,7 @@ export interface JobManager {
    * (specialised groups, resolved in main); the job records the request as it was made.
    */
   startTraining(options: TrainingOptions, owner?: JobOwner | null, groups?: TrainingOptions['groups']): Promise<{ jobId: string }>;
-  startSoc(options: {
-    n: number;
-    seed: number;
-    recipe: 'published' | 'adaptive';
-    p?: number;
-    R?: number;
-    gamma?: number;
-    targetAlpha?: number;
-    spectrumEvery?: number;
-    label?: string;
-  }, owner?: JobOwner | null): Promise<{ jobId: string }>;
+  startSoc(options: SocOptions, owner?: JobOwner | null): Promise<{ jobId: string }>;
   /** Speed manifold (model-spec §10) on a network resolved from the open project. */
   startSpeed(options: SpeedOptions, resolved: { network: NetworkPayload; initialConditions: Float64Array }, owner?: JobOwner | null): Promise<{ jobId: string }>;
   /** A paper experiment definition by name (worker/experimentTask.ts); network null = the definition's own. */
@@ -505,16 +496,8 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     async startSoc(options, owner = null) {
       ensureOpen();
       const label = options.label ?? `SOC network N = ${options.n} (seed ${options.seed})`;
-      return launch('soc', label, options, 0, owner, {
-        n: options.n,
-        seed: options.seed,
-        recipe: options.recipe,
-        p: options.p,
-        R: options.R,
-        gamma: options.gamma,
-        targetAlpha: options.targetAlpha,
-        spectrumEvery: options.spectrumEvery,
-      });
+      const { label: _label, ...input } = options;
+      return launch('soc', label, options, 0, owner, input);
     },
 
     async startSpeed(options, resolved, owner = null) {

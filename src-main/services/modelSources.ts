@@ -3,6 +3,7 @@
  */
 import { GainLabError, type ModelSource, type NetworkPayload, type TargetPayload } from '../../src-shared/ipc/contract.js';
 import type { Project, ProjectNetwork, TargetMovement } from '../../src-shared/project/schema.js';
+import { initialConditionOf, networkPayloadOf, NetworkViewError } from '../../src-shared/project/modelViews.js';
 import type { ResolvedSource } from './jobManager.js';
 
 export function findNetwork(project: Project, networkId: string): ProjectNetwork {
@@ -17,28 +18,23 @@ export function findTarget(project: Project, targetId: string): TargetMovement {
   return target;
 }
 
-export function initialCondition(network: ProjectNetwork, index: number): Float64Array {
-  if (index < 0 || index >= network.nInitialConditions) {
-    throw new GainLabError('not-found', `Network "${network.name}" has ${network.nInitialConditions} initial condition(s); there is no number ${index + 1}.`);
+/** Main's errors for a network view that cannot be made (the renderer shows the message). */
+function viewed<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof NetworkViewError) throw new GainLabError(error.code === 'no-readout' ? 'invalid-payload' : 'not-found', error.message);
+    throw error;
   }
-  return network.initialConditions.slice(index * network.n, (index + 1) * network.n);
+}
+
+export function initialCondition(network: ProjectNetwork, index: number): Float64Array {
+  return viewed(() => initialConditionOf(network, index));
 }
 
 /** The model view of a project network, starting from initial condition `index`. */
 export function networkPayload(network: ProjectNetwork, index = 0): NetworkPayload {
-  if (!network.readout) {
-    throw new GainLabError('invalid-payload', `Network "${network.name}" has no readout yet; fit one to a movement first.`);
-  }
-  return {
-    id: network.id,
-    name: network.name,
-    n: network.n,
-    nE: network.nE,
-    W: network.W,
-    x0: initialCondition(network, index),
-    readout: { channels: network.readout.channels, weights: network.readout.weights },
-    params: { ...network.params },
-  };
+  return viewed(() => networkPayloadOf(network, index));
 }
 
 export function targetPayload(target: TargetMovement): TargetPayload {

@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { encodeNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy } from '../../src-shared/formats/npy.js';
 import type { SweepTask } from '../../src-shared/sweeps/expand.js';
 import { planSchema, type SweepFolder, type SweepPlan, type SweepTaskHost } from '../../src-shared/sweeps/folder.js';
 import { parseTaskRecord, type TaskArrays, type TaskRecord } from '../../src-shared/sweeps/record.js';

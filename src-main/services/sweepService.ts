@@ -25,6 +25,7 @@ import { GainLabError, type JobDetail, type ParsedRequestOf, type ResponseOf, ty
 import type { ExperimentResultRecord, Project } from '../../src-shared/project/schema.js';
 import { sbatchScript } from '../../src-shared/sweeps/sbatch.js';
 import { parseSweepFile, SWEEP_LIMITS, SweepError, type SweepFile } from '../../src-shared/sweeps/schema.js';
+import { expandSweep } from '../../src-shared/sweeps/expand.js';
 import { sweepRow } from '../../src-shared/sweeps/record.js';
 import { sweepResultRecord, type SweepResults } from '../../src-shared/sweeps/results.js';
 import { taskStatus } from '../../src-shared/sweeps/status.js';
@@ -291,7 +292,8 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       const project = sweepProjectData(projects.project(), sweep);
       // the sweep file next to its folder: `gainlab sweep run` of it continues what the app started
       writeFileAtomic(paths.file, text);
-      const tasks = (sweep.factors ? Object.values(sweep.factors).reduce((product, values) => product * (values?.length ?? 1), 1) : (sweep.tasks?.length ?? 1));
+      // the tasks that will run: duplicates of the grid are merged (the label counts those)
+      const tasks = expandSweep(sweep).tasks.length;
       const { jobId } = await jobs.startSweep(
         { sweep: json },
         { sweepText: text, sweepFile: paths.file, project, dir: paths.dir, hostname, gainlabVersion: deps.version },
@@ -377,9 +379,11 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       const project = projects.project();
       const done = results.rows.filter((row) => row.state === 'done').length;
       const network = baseNetwork(project, results.sweepText);
+      // a folder the project already has a sweep result of (a run here, or an earlier import) is
+      // updated in place, never stored twice; other results imported again replace their record
+      const sameFolder = project.experimentResults.find((r) => r.kind === 'sweep' && (r.settings as { location?: unknown }).location === location);
       const record = sweepResultRecord(results, {
-        // the same results imported again replace their record
-        id: `sweep-${sha256OfText(`${results.name}\n${results.rows.map((row) => `${row.id}:${row.state}`).join('\n')}`).slice(0, 16)}`,
+        id: sameFolder?.id ?? `sweep-${sha256OfText(`${results.name}\n${results.rows.map((row) => `${row.id}:${row.state}`).join('\n')}`).slice(0, 16)}`,
         name: `Sweep “${results.name}” (${done} of ${results.rows.length} done)`,
         networkId: network.id,
         networkName: network.name,

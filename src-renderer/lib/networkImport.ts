@@ -7,7 +7,7 @@
  * Every shape and value problem is refused with a sentence naming the file and what was expected.
  */
 import type { RequestOf } from '../../src-shared/ipc/contract.js';
-import { NpyError, parseNpy, type ParsedNpy } from '../../src-shared/model/npy.js';
+import { NpyError, parseNpy, type ParsedNpy } from '../../src-shared/formats/npy.js';
 
 export class NetworkImportError extends Error {
   constructor(message: string) {

@@ -4,7 +4,7 @@
  * exact samples (shown in the UI so a researcher — and the e2e tests — can see that a saved and
  * reopened target is bit for bit the same).
  */
-import { NpyError, parseNpy } from '../../src-shared/model/npy.js';
+import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
 import { resampleTarget, slowVariant, type TargetGrid } from '../../src-shared/model/targets.js';
 import type { TargetMovement } from '../../src-shared/project/schema.js';
 

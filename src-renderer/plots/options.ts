@@ -146,23 +146,29 @@ export interface HeatmapCells {
   p98Abs: number;
 }
 
-/** Cells of the neurons × time heat map from time-major rates (every `timeStride`-th sample). */
-export function heatmapCells(rates: Float64Array, n: number, nSamples: number, timeStride = 1): HeatmapCells {
+/**
+ * Cells of the neurons × time heat map from time-major rates: every `timeStride`-th sample of every
+ * `neuronStride`-th neuron (cell [column, row, rate]; row r is neuron r · neuronStride).
+ */
+export function heatmapCells(rates: Float64Array, n: number, nSamples: number, timeStride = 1, neuronStride = 1): HeatmapCells {
   const data: [number, number, number][] = [];
-  const magnitudes: number[] = [];
+  const rows = Math.ceil(n / neuronStride);
+  const magnitudes = new Float64Array(Math.ceil(nSamples / timeStride) * rows);
+  let count = 0;
   let maxAbs = 0;
   for (let k = 0, column = 0; k < nSamples; k += timeStride, column++) {
-    const row = k * n;
-    for (let i = 0; i < n; i++) {
-      const value = rates[row + i];
-      data.push([column, i, value]);
+    const offset = k * n;
+    for (let i = 0, row = 0; i < n; i += neuronStride, row++) {
+      const value = rates[offset + i];
+      data.push([column, row, value]);
       const magnitude = Math.abs(value);
-      magnitudes.push(magnitude);
+      magnitudes[count++] = magnitude;
       if (magnitude > maxAbs) maxAbs = magnitude;
     }
   }
-  magnitudes.sort((a, b) => a - b);
-  const p98Abs = magnitudes.length > 0 ? magnitudes[Math.min(magnitudes.length - 1, Math.floor(0.98 * magnitudes.length))] : 0;
+  // a typed array sorts numerically, without a comparator call per pair
+  magnitudes.sort();
+  const p98Abs = count > 0 ? magnitudes[Math.min(count - 1, Math.floor(0.98 * count))] : 0;
   return { data, maxAbs, p98Abs };
 }
 
@@ -176,15 +182,18 @@ export interface HeatmapInput {
 
 /** Firing rates relative to baseline, neurons (E then I) × time. */
 export function rateHeatmapOption(input: HeatmapInput): ChartOption {
-  // at most ~200 columns: a screen has no more pixels for them, and 40k cells draw fast
-  const timeStride = Math.max(1, Math.ceil(input.nSamples / 200));
-  const cells = heatmapCells(input.rates, input.n, input.nSamples, timeStride);
+  // At most ~100 columns and ~100 rows (every k-th sample and neuron; the axes say which): the
+  // plot is ~250 px tall, so more cells add no pixels, and ECharts draws each cell as its own
+  // shape: 200k cells (N = 1000) blocked the page for 4 s, 40k for ~0.7 s, 10k stay short.
+  const timeStride = Math.max(1, Math.ceil(input.nSamples / 100));
+  const neuronStride = Math.max(1, Math.ceil(input.n / 100));
+  const cells = heatmapCells(input.rates, input.n, input.nSamples, timeStride, neuronStride);
   const columns = Math.ceil(input.nSamples / timeStride);
   const columnTime = (column: number): number => (column * timeStride * input.duration) / (input.nSamples - 1);
   const times: string[] = [];
   for (let column = 0; column < columns; column++) times.push(columnTime(column).toFixed(1));
   const ticks = timeTickColumns(columns, columnTime(1) - columnTime(0), input.duration);
-  const neurons = Array.from({ length: input.n }, (_, i) => String(i + 1));
+  const neurons = Array.from({ length: Math.ceil(input.n / neuronStride) }, (_, row) => String(row * neuronStride + 1));
   const limit = cells.p98Abs > 0 ? niceCeil(cells.p98Abs) : cells.maxAbs > 0 ? niceCeil(cells.maxAbs) : 1;
   return {
     animation: false,
@@ -193,7 +202,8 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
       position: 'top',
       formatter: (params: unknown) => {
         const value = (params as { value: [number, number, number] }).value;
-        return `neuron ${value[1] + 1} (${value[1] < input.nE ? 'E' : 'I'}), t = ${times[value[0]]} ms<br/>rate ${value[2].toFixed(2)} Hz`;
+        const neuron = value[1] * neuronStride;
+        return `neuron ${neuron + 1} (${neuron < input.nE ? 'E' : 'I'}), t = ${times[value[0]]} ms<br/>rate ${value[2].toFixed(2)} Hz`;
       },
     },
     xAxis: {
@@ -218,7 +228,7 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
       nameLocation: 'middle',
       nameGap: 36,
       nameTextStyle: AXIS_NAME,
-      axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(input.n / 4) - 1) },
+      axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(neurons.length / 4) - 1) },
       axisTick: { show: false },
     },
     visualMap: {
@@ -240,6 +250,7 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
         id: 'rates',
         type: 'heatmap',
         data: cells.data,
+        // one pass: drawn progressively, every frame repaints the cells drawn so far
         progressive: 0,
         emphasis: { disabled: true },
       },

@@ -9,6 +9,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { NetworkPayload, TrainingResult } from '../../src-shared/ipc/contract.js';
 import { DEFAULT_SNR_DB, type NoisyX0Curve, type RunAnalysis, type RunAnalysisInput } from '../components/analysis/runAnalysis.js';
+import { networkPayloadOf } from '../../src-shared/project/modelViews.js';
 import { useProjectStore } from './project.js';
 
 type WorkerReply =
@@ -89,16 +90,7 @@ export const useAnalysisStore = defineStore('analysis', () => {
       if (s.bestError < run.sessions[bestSession].bestError) bestSession = k;
     });
     const inputs: AnalysisInputs = {
-      network: {
-        id: network.id,
-        name: network.name,
-        n: network.n,
-        nE: network.nE,
-        W: network.W,
-        x0: network.initialConditions.slice(index * network.n, (index + 1) * network.n),
-        readout: { channels: network.readout.channels, weights: network.readout.weights },
-        params: { ...network.params },
-      },
+      network: networkPayloadOf(network, index),
       target: target.values,
       ...(run.initialGains ? { initialGains: run.initialGains } : {}),
       seed: run.seed,

@@ -7,13 +7,13 @@
 import type { DefinitionId } from '../definitions.js';
 import { GRADIENT_TRAINABLES } from '../model/gradient.js';
 import type { Network } from '../model/network.js';
-import type { ExperimentCheckpoint, ExperimentDefinition, ExperimentResult, SocNetworkProvider } from '../primitives/experimentSupport.js';
+import type { ExperimentCheckpoint, ExperimentDefinition, ExperimentResult, SocNetworkProvider } from './support.js';
 import { EXPERIMENT_NAMES, type ExperimentName, type ExperimentOptions, type ExperimentOverrides, type OverrideKey } from '../ipc/experimentContract.js';
 import { fig1, fig1Definitions, FIG1_SETTINGS, runFig1 } from './fig1.js';
 import { fig4, fig4Definitions, FIG4_SETTINGS, runFig4, type Fig4Settings } from './fig4.js';
 import { fig6, fig6Definitions, FIG6_SETTINGS, runFig6, type Fig6Settings } from './fig6.js';
 import { fig8, fig8Definitions, FIG8_SETTINGS, runFig8, type Fig8Settings } from './fig8.js';
-import type { FigureExperimentDefinition, FigureExperimentResult } from '../primitives/experimentSupport.js';
+import type { FigureExperimentDefinition, FigureExperimentResult } from './support.js';
 import { runSupp1f, supp1f, supp1fDefinitions, SUPP1F_SETTINGS } from './supp1f.js';
 import { runSupp2, supp2, supp2ConditionCount, supp2Definitions, SUPP2_SETTINGS, type Supp2Settings } from './supp2.js';
 import { runSupp3, supp3, supp3Definitions, SUPP3_SETTINGS, type Supp3Settings } from './supp3.js';

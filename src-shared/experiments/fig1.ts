@@ -14,9 +14,9 @@ import { boxStats, ksDistanceToNormal, mean, pearson } from '../analysis/statist
 import type { DefinitionId } from '../definitions.js';
 import { runRewardRuleSessions } from '../model/rewardRule.js';
 import { sampleTimes } from '../model/params.js';
-import { clock } from '../primitives/experimentSupport.js';
+import { clock } from './support.js';
 import type { FigureSpec } from './figureSpec.js';
-import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from '../primitives/experimentSupport.js';
+import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
 import { departuresFrom, setupSummary } from './setup.js';
 import { EIGENVALUE_UNIT, PER_MS_TO_PER_S } from '../plots/format.js';

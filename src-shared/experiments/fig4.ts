@@ -14,7 +14,7 @@
 import { pearson } from '../analysis/statistics.js';
 import type { DefinitionId } from '../definitions.js';
 import { baselineOutput, evaluateCombination, refineCombination, subLibrary, type CombinationRule } from '../primitives/library.js';
-import { clock, experimentNetwork, generatedTargets, median, stack, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from '../primitives/experimentSupport.js';
+import { clock, experimentNetwork, generatedTargets, median, stack, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
 import { kthSmallest, middleRank } from '../primitives/sweep.js';
 import { learnedPool, sweepSizes, type PoolSettings } from './primitivesShared.js';
 import { departuresFrom, setupSummary } from './setup.js';

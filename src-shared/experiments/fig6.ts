@@ -44,7 +44,7 @@ import {
   type ExperimentDefinition,
   type ExperimentResult,
   type ExperimentRunOptions,
-} from '../primitives/experimentSupport.js';
+} from './support.js';
 
 export interface Fig6Settings {
   n: number;

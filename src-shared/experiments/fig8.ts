@@ -36,7 +36,7 @@ import {
   type ExperimentDefinition,
   type ExperimentResult,
   type ExperimentRunOptions,
-} from '../primitives/experimentSupport.js';
+} from './support.js';
 
 export interface Fig8Settings {
   n: number;

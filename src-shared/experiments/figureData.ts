@@ -10,7 +10,7 @@
  *   heatmap   row,col,value
  *   scatter   series,x,y
  */
-import type { ExperimentResult, ExperimentTable } from '../primitives/experimentSupport.js';
+import type { ExperimentResult, ExperimentTable } from './support.js';
 import type { FigureSpec } from './figureSpec.js';
 
 /** One CSV cell: numbers in full precision ('NaN', 'Infinity' spelled out), strings quoted when needed. */

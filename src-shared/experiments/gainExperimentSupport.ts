@@ -5,7 +5,7 @@
  */
 import { generateTarget } from '../model/targets.js';
 import { DEFAULT_DYNAMICS } from '../model/params.js';
-import { experimentNetwork, socNetwork, withReadout, type FigureExperimentOptions, type PreparedNetwork } from '../primitives/experimentSupport.js';
+import { experimentNetwork, socNetwork, withReadout, type FigureExperimentOptions, type PreparedNetwork } from './support.js';
 
 /** The experiment's network: options.network (kept as given, readout included) or the own SOC network of size n. */
 export function gainExperimentNetwork(options: FigureExperimentOptions, n: number): PreparedNetwork {

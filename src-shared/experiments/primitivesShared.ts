@@ -7,7 +7,7 @@
 import type { DynamicsParams } from '../model/params.js';
 import type { Network } from '../model/network.js';
 import { learnLibrary, libraryFromPatterns, type PrimitiveLibrary } from '../primitives/library.js';
-import { checkpointed, generatedTargets, type ExperimentRunOptions } from '../primitives/experimentSupport.js';
+import { checkpointed, generatedTargets, type ExperimentRunOptions } from './support.js';
 import { sweepSize, type SweepSize } from '../primitives/sweep.js';
 import type { FitOptions } from '../primitives/library.js';
 

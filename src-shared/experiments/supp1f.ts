@@ -12,9 +12,9 @@ import { concatRows } from '../linalg/dense.js';
 import { boxStats, mean } from '../analysis/statistics.js';
 import { GRADIENT_TRAINABLES, trainGradient, type GradientTrainable } from '../model/gradient.js';
 import type { DefinitionId } from '../definitions.js';
-import { clock } from '../primitives/experimentSupport.js';
+import { clock } from './support.js';
 import { departuresFrom, setupSummary } from './setup.js';
-import type { FigureExperimentDefinition, FigureExperimentResult, FigureExperimentOptions } from '../primitives/experimentSupport.js';
+import type { FigureExperimentDefinition, FigureExperimentResult, FigureExperimentOptions } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, meanCurve, thin } from './gainExperimentSupport.js';
 
 export const SUPP1F_SETTINGS = {

@@ -36,7 +36,7 @@ import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
 import { Rng } from '../model/rng.js';
 import { sampleTimes } from '../model/params.js';
-import { checkpointed, clock, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from '../primitives/experimentSupport.js';
+import { checkpointed, clock, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from './support.js';
 import type { FigureSpec, LineSeries } from './figureSpec.js';
 import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExperimentSupport.js';
 import { departuresFrom, setupSummary } from './setup.js';

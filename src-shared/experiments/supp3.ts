@@ -33,7 +33,7 @@ import {
   type CombinationRule,
   type PrimitiveLibrary,
 } from '../primitives/library.js';
-import { clock, experimentNetwork, generatedTargets, median, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from '../primitives/experimentSupport.js';
+import { clock, experimentNetwork, generatedTargets, median, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
 import { kthSmallest, middleRank, type SweepSize } from '../primitives/sweep.js';
 import type { FigureSpec } from './figureSpec.js';
 import { learnedPool, sweepSizes, type PoolSettings } from './primitivesShared.js';

@@ -23,7 +23,7 @@ import { fitNormal, histogram, mean, sd } from '../analysis/statistics.js';
 import { linearisationEigenvalues } from '../analysis/runAnalyses.js';
 import type { DefinitionId } from '../definitions.js';
 import { sampleTimes } from '../model/params.js';
-import { checkpointed, clock, experimentNetwork, labelHash, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions, type PreparedNetwork } from '../primitives/experimentSupport.js';
+import { checkpointed, clock, experimentNetwork, labelHash, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions, type PreparedNetwork } from './support.js';
 import { noisyOutputs } from '../speed/analysis.js';
 import { SLOW_TASK_REWARD, slowMovement, slowTaskGradient, slowTaskReward, type SlowTaskResult } from '../speed/slowTask.js';
 import { rows } from '../speed/speed.js';

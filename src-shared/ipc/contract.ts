@@ -14,14 +14,16 @@
  *   (allowlisted from this file; see `electronTransport.ts`). Payloads travel by structured clone,
  *   so Float64Array / Uint8Array arrive as typed arrays.
  *
- * Web mode (`npm run serve`): one WebSocket to `ws://127.0.0.1:PORT/ws?token=TOKEN` (the token is
- *   also accepted as the WebSocket subprotocol `gainlab.TOKEN`). Text frames, JSON encoded by
- *   `wire.ts` (typed arrays become `{ "$f64": base64 }` / `{ "$u8": base64 }` so they survive JSON):
- *     client → server  { "type": "invoke", "id": <number>, "channel": <invoke channel>, "payload": <request> }
- *     server → client  { "type": "result", "id": <same id>, "envelope": <Envelope> }
- *     server → client  { "type": "event", "channel": <event channel>, "payload": <event payload> }
- *   An unknown channel or malformed frame is answered with an `invalid-payload` envelope (when an id
- *   can be read) and never closes the connection. See `wsTransport.ts` for the client.
+ * Web mode (`npm run serve`): one WebSocket to `ws://127.0.0.1:PORT/ws`, authorised by the run's
+ *   token (cookie `gainlab_token_<port>`, the `?token=` query or the subprotocol `gainlab.TOKEN`).
+ *   Frames are wire v2 (`wire.ts`): one JSON text message per frame, followed by binary messages
+ *   for typed arrays of 64 KB or more (smaller ones inline as `{ "$f64": base64 }`):
+ *     client → server  { "type": "invoke", "id": <number>, "channel": <invoke channel>, "payload": <request>, "binary"?: k }
+ *     server → client  { "type": "result", "id": <same id>, "envelope": <Envelope>, "binary"?: k }
+ *     server → client  { "type": "event", "channel": <event channel>, "payload": <event payload>, "binary"?: k }
+ *   Depth, text length and binary size are bounded on both sides; an unknown channel or malformed
+ *   frame is answered with an `invalid-payload` envelope (when an id can be read) and never closes
+ *   the connection. See `wsTransport.ts` for the client.
  *
  * Binary data (matrices, time series) is Float64Array with the layouts of docs/ARCHITECTURE.md:
  * W row-major (W[i*n+j] = j → i), rates time-major (rates[k*n+i]), outputs/targets channel-major
@@ -357,6 +359,8 @@ export const socRequestSchema = z.strictObject({
   label: z.string().max(200).optional(),
 });
 export type SocRequest = z.input<typeof socRequestSchema>;
+/** A parsed SOC request: the SOC options are declared here once (the task and the job manager use it). */
+export type SocOptions = z.output<typeof socRequestSchema>;
 
 // --- speed jobs (model-spec §10): a speed manifold learned on a project network -------------
 export const speedRequestSchema = z.strictObject({

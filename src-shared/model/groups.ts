@@ -2,7 +2,7 @@
  * Modulatory groups (model-spec §7): which gain each neuron shares. Labels are 0-based group
  * indices, one per neuron; G = N with every label once is neuron-specific modulation.
  */
-import { kmeans } from './kmeans.js';
+import { kmeans } from '../linalg/kmeans.js';
 import { Rng } from './rng.js';
 
 /**

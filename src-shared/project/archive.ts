@@ -1,6 +1,6 @@
 /**
  * .gainlab archive encoding and decoding (zip via fflate and zipReader.ts, arrays as NumPy .npy via
- * model/npy.ts). No node imports: the CLI, the main process, workers and the renderer (web-mode
+ * formats/npy.ts). No node imports: the CLI, the main process, workers and the renderer (web-mode
  * upload/download) all read and write project files with this code.
  *
  * decodeProject checks, in this order, and throws ProjectFileError with a code naming the first
@@ -24,7 +24,7 @@
  * Entries project.json does not reference are never inflated; they are listed in `ignoredEntries`.
  */
 import { strFromU8, strToU8, zipSync, type Zippable } from 'fflate';
-import { encodeNpy, NPY_MAX_HEADER_BYTES, NpyError, parseNpy } from '../model/npy.js';
+import { encodeNpy, NPY_MAX_HEADER_BYTES, NpyError, parseNpy } from '../formats/npy.js';
 import { ProjectFileError } from './errors.js';
 import { jsonTextProblem } from './jsonValue.js';
 import { archiveLimits, bytesText, countText, type ArchiveLimits } from './limits.js';

@@ -311,22 +311,6 @@ export function createEmptyProject(name: string, now: Date = new Date(), id: str
   };
 }
 
-/** The model's Network view (model/network.ts) of a project network, with initial condition `index` as x0. */
-export function networkForModel(
-  network: ProjectNetwork,
-  initialConditionIndex = 0,
-): { n: number; nE: number; W: Float64Array; x0: Float64Array; readout: { channels: number; weights: Float64Array } } {
-  const { n } = network;
-  if (initialConditionIndex < 0 || initialConditionIndex >= network.nInitialConditions) {
-    throw new RangeError(`network "${network.name}" has ${network.nInitialConditions} initial conditions, no index ${initialConditionIndex}`);
-  }
-  const x0 = network.initialConditions.slice(initialConditionIndex * n, (initialConditionIndex + 1) * n);
-  const readout = network.readout
-    ? { channels: network.readout.channels, weights: network.readout.weights }
-    : { channels: 1, weights: new Float64Array(1 + network.nE) };
-  return { n, nE: network.nE, W: network.W, x0, readout };
-}
-
 // ---------------------------------------------------------------------------------------------
 // project.json schema (version 4)
 // ---------------------------------------------------------------------------------------------

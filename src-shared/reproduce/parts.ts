@@ -18,7 +18,7 @@ import { DEFAULT_DYNAMICS, slowParams } from '../model/params.js';
 import type { Network } from '../model/network.js';
 import { slowVariant } from '../model/targets.js';
 import { trainGradient } from '../model/gradient.js';
-import type { ExperimentCheckpoint, ExperimentResult, SocNetworkProvider } from '../primitives/experimentSupport.js';
+import type { ExperimentCheckpoint, ExperimentResult, SocNetworkProvider } from '../experiments/support.js';
 import { outputsFor, rows } from '../speed/speed.js';
 
 export type ReproductionMode = 'quick' | 'full';

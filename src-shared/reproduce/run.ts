@@ -10,7 +10,7 @@
  */
 import { DEFINITIONS } from '../definitions.js';
 import type { FigureSpec } from '../experiments/figureSpec.js';
-import { labelHash, prepareNetwork, type ExperimentCheckpoint, type PreparedNetwork } from '../primitives/experimentSupport.js';
+import { labelHash, prepareNetwork, type ExperimentCheckpoint, type PreparedNetwork } from '../experiments/support.js';
 import { CLAIMS } from './claims.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { PARTS, type PartContext, type PublishedData, type ReproductionMode } from './parts.js';
@@ -30,6 +30,13 @@ export interface ReproductionOptions {
   shouldStop?: () => boolean;
   /** Clock (ms); default Date.now. */
   now?: () => number;
+  /**
+   * Run only these parts, in this order (ids of PARTS); the report still includes every part
+   * already in the store. Two processes on one store with complementary orders (one forwards, one
+   * backwards) share the work of a full run: each skips the parts the other has stored, and
+   * inside a part the finished checkpoints.
+   */
+  only?: readonly string[];
 }
 
 export interface ReproductionResult {
@@ -118,7 +125,30 @@ export function runReproduction(options: ReproductionOptions): ReproductionResul
   const parts: StoredPart[] = [];
   let stopped = false;
 
+  const order = options.only ? options.only.map((id) => {
+    const index = PARTS.findIndex((p) => p.id === id);
+    if (index < 0) throw new Error(`no part "${id}" (parts: ${PARTS.map((p) => p.id).join(', ')})`);
+    return index;
+  }) : PARTS.map((_, index) => index);
+  let skipped = false;
   PARTS.forEach((part, index) => {
+    if (order.includes(index)) return;
+    // not asked for: in the report if another run stored it, else "not run"
+    const kept = store.read(partName(mode, seed, part.id));
+    if (kept === undefined) {
+      skipped = true;
+      return;
+    }
+    try {
+      parts.push(decodeValue(kept) as StoredPart);
+      doneCost += costs[part.id] ?? 1;
+    } catch {
+      skipped = true;
+    }
+  });
+
+  order.forEach((index) => {
+    const part = PARTS[index];
     if (stopped) return;
     const name = partName(mode, seed, part.id);
     const kept = store.read(name);
@@ -170,6 +200,10 @@ export function runReproduction(options: ReproductionOptions): ReproductionResul
     doneCost += costs[part.id] ?? 1;
   });
 
+  // the report lists the parts in the paper's order whatever order they ran in
+  const rank = (id: string) => PARTS.findIndex((p) => p.id === id);
+  parts.sort((a, b) => rank(a.id) - rank(b.id));
+  stopped = stopped || skipped;
   const byId = new Map(parts.map((p) => [p.id, p]));
   const claims: EvaluatedClaim[] = CLAIMS.map((claim) => {
     const { evaluate, ...rest } = claim;

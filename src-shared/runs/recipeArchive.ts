@@ -6,7 +6,7 @@
  */
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { TrainingOptions, TrainingRequest, TrainingResult } from '../ipc/contract.js';
-import { encodeNpy, parseNpy } from '../model/npy.js';
+import { encodeNpy, parseNpy } from '../formats/npy.js';
 import { buildRunRecipe, fileStem, parseRunRecipe, RecipeError, trainingRequestFromRecipe, type RunRecipe } from './recipe.js';
 
 export interface RunArchive {

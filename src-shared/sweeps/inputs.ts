@@ -23,6 +23,7 @@ import { DEFAULT_DYNAMICS, type DynamicsParams } from '../model/params.js';
 import { fitReadout } from '../model/readoutFit.js';
 import { buildSoc } from '../model/soc.js';
 import { generateTarget } from '../model/targets.js';
+import { networkForModel } from '../project/modelViews.js';
 import type { Project } from '../project/schema.js';
 import { networkContentHash, targetContentHash } from '../runs/recipe.js';
 import { sha256OfFloat64, sha256OfText } from '../runs/sha256.js';
@@ -172,14 +173,8 @@ export class SweepInputs {
       loaded = { network, params: { ...DEFAULT_DYNAMICS }, storedConditions: network.x0, build: null };
     } else if (spec.kind === 'project') {
       const stored = this.projectNetwork(spec);
-      const readout = stored.readout!;
-      const network: Network = {
-        n: stored.n,
-        nE: stored.nE,
-        W: stored.W,
-        x0: stored.initialConditions.slice(0, stored.n),
-        readout: { channels: readout.channels, weights: readout.weights },
-      };
+      if (!stored.readout) throw new SweepError(`network "${stored.name}" in ${spec.project} has no readout; fit one in GainLab first`);
+      const network: Network = networkForModel(stored, 0);
       const problem = validateNetwork(network);
       if (problem) throw new SweepError(`network "${stored.name}" in ${spec.project}: ${problem}`);
       loaded = { network, params: { ...stored.params }, storedConditions: stored.initialConditions, build: null };

@@ -3,21 +3,12 @@
  * one per iteration), the eigenvalue spectrum every `spectrumEvery` iterations, and percent on a
  * log scale from the first α to the target α.
  */
-import type { SocResult } from '../ipc/contract.js';
+import type { SocOptions, SocResult } from '../ipc/contract.js';
 import { buildSoc } from '../model/soc.js';
 import { quietContext, type TaskContext } from './context.js';
 
-export interface SocTaskInput {
-  n: number;
-  seed: number;
-  recipe: 'published' | 'adaptive';
-  p?: number;
-  R?: number;
-  gamma?: number;
-  targetAlpha?: number;
-  /** Report the eigenvalue spectrum every this many iterations (0 = first and last only). */
-  spectrumEvery?: number;
-}
+/** The SOC options of the request (ipc/contract.ts socRequestSchema), without the job's label. */
+export type SocTaskInput = Omit<SocOptions, 'label'>;
 
 export type { SocSpectrum } from './context.js';
 
@@ -31,7 +22,10 @@ export function runSocTask(input: SocTaskInput, ctx: TaskContext = quietContext)
       // the spectrum as it contracts (the host keeps the newest one)
       if (p.eigenvalues) ctx.spectrum({ iteration: p.iteration, alpha: p.alpha, re: Array.from(p.eigenvalues.re), im: Array.from(p.eigenvalues.im) });
       if (firstAlpha === null) firstAlpha = p.alpha;
-      percent = firstAlpha > targetAlpha && p.alpha > 0 ? Math.max(0, Math.min(99, (100 * Math.log(firstAlpha / p.alpha)) / Math.log(firstAlpha / targetAlpha))) : 0;
+      // α does not fall monotonically (the optimiser overshoots and recovers): the bar shows the
+      // closest approach to the target so far, so it never moves backwards
+      const reached = firstAlpha > targetAlpha && p.alpha > 0 ? Math.max(0, Math.min(99, (100 * Math.log(firstAlpha / p.alpha)) / Math.log(firstAlpha / targetAlpha))) : 0;
+      percent = Math.max(percent, reached);
       ctx.progress(p.iteration, 0);
       ctx.percent(percent);
       ctx.point(0, p.iteration, p.alpha);

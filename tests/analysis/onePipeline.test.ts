@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run as experimentCommand } from '../../src-cli/commands/experiment.js';
-import { parseNpy } from '../../src-shared/model/npy.js';
-import { socNetwork } from '../../src-shared/primitives/experimentSupport.js';
+import { parseNpy } from '../../src-shared/formats/npy.js';
+import { socNetwork } from '../../src-shared/experiments/support.js';
 import { analyseRun, noisyX0Curve } from '../../src-renderer/components/analysis/runAnalysis.js';
 import type { NetworkPayload } from '../../src-shared/ipc/contract.js';
 

@@ -12,6 +12,7 @@ import {
   normalPdf,
   pearson,
   quantile,
+  selectKth,
   sd,
   signedRankNullCounts,
   wilcoxonSignedRank,
@@ -214,5 +215,24 @@ describe('Wilcoxon signed-rank (scipy zero_method "wilcox")', () => {
     const exact = wilcoxonSignedRank(d, undefined, { method: 'exact' });
     const approx = wilcoxonSignedRank(d, undefined, { method: 'approx' });
     expect(Math.abs(exact.pValue - approx.pValue)).toBeLessThan(0.003);
+  });
+});
+
+describe('selectKth', () => {
+  it('is the k-th value of the sorted array for every k, with ties, signs and a sorted or reversed input', async () => {
+    const { Rng } = await import('../../src-shared/model/rng.js');
+    const rng = new Rng(17);
+    const inputs = [
+      Float64Array.from({ length: 257 }, () => rng.normal()),
+      Float64Array.from({ length: 100 }, () => rng.int(5)), // many ties
+      Float64Array.from({ length: 64 }, (_, i) => i),
+      Float64Array.from({ length: 64 }, (_, i) => -i),
+      Float64Array.of(3),
+    ];
+    for (const input of inputs) {
+      const sorted = Float64Array.from(input).sort();
+      for (let k = 0; k < input.length; k++) expect(selectKth(Float64Array.from(input), k)).toBe(sorted[k]);
+    }
+    expect(() => selectKth(new Float64Array(3), 3)).toThrow(RangeError);
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-cli/gainlab.js';
 import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
 import { createSchurWorkspace, maxReal, realSchurInto } from '../../src-shared/linalg/schur.js';
-import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { hasReference, referenceDir, referenceSkipReason } from '../helpers/reference.js';

@@ -6,9 +6,9 @@ import { expectClose } from '../helpers/expectClose.js';
 import { runFig1 } from '../../src-shared/experiments/fig1.js';
 import { runSupp1f } from '../../src-shared/experiments/supp1f.js';
 import { runSupp2 } from '../../src-shared/experiments/supp2.js';
-import type { FigureExperimentResult } from '../../src-shared/primitives/experimentSupport.js';
+import type { FigureExperimentResult } from '../../src-shared/experiments/support.js';
 import { iterationsToWithin, runningMinimum } from '../../src-shared/experiments/gainExperimentSupport.js';
-import { parseNpy } from '../../src-shared/model/npy.js';
+import { parseNpy } from '../../src-shared/formats/npy.js';
 import { renderFigureSvg } from '../../src-cli/svg/figures.js';
 import { run as experimentCommand } from '../../src-cli/commands/experiment.js';
 

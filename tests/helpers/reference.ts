@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseNpy } from '../../src-shared/model/npy.js';
+import { parseNpy } from '../../src-shared/formats/npy.js';
 
 /**
  * The authors' published network lives in ../shared/reference/stroud2018 (beside the checkout,

@@ -18,6 +18,8 @@ import type { ExperimentResultRecord, PrimitiveLibrary, ProjectNetwork, SpeedMan
 import { createAppContext, type AppContext } from '../../src-main/services/appServices.js';
 import { dispatch } from '../../src-main/services/handlers.js';
 import { sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+import { runView } from '../../src-shared/project/view.js';
+import { baseFromRun, checkDraft } from '../../src-shared/sweeps/draft.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -79,7 +81,7 @@ beforeAll(() => {
 afterAll(() => context.dispose());
 
 describe('every job kind started in a project is kept by it, through save and reopen', () => {
-  it('reward, grouped, specialised, gradient (gains, x0), refine, speed, library and experiment results', { timeout: 240_000 }, async () => {
+  it('reward, grouped, specialised, gradient (gains, x0), refine, speed, library, experiment and sweep results', { timeout: 240_000 }, async () => {
     await freshProject();
     const started: string[] = [];
     const start = async (request: RequestOf<'jobs:start-training'>) => {
@@ -151,6 +153,21 @@ describe('every job kind started in a project is kept by it, through save and re
     expect(((await call('project:library', { libraryId: library.libraryId })) as PrimitiveLibrary).gains.shape).toEqual([2, 20]);
     expect(((await call('project:result', { resultId: experiment.jobId })) as ExperimentResultRecord).definition).toBe('supp1f');
     expect((after.speedManifolds[0] as SpeedManifold).gains.data).toEqual(before.speedManifolds[0].gains.data);
+
+    // the sweep job kind needs a project with a file (its folder lies beside it): now it has one
+    const { base } = baseFromRun(runView(runOf(grouped)));
+    const draft = checkDraft({ name: 'owned', base: { ...base, trials: 10 }, design: 'grid', factors: [{ name: 'seed', text: '1-2' }] }, file);
+    if ('problem' in draft) throw new Error(draft.problem);
+    const sweep = await call('sweeps:run', { sweep: draft.json });
+    await context.jobs.whenFinished(sweep.jobId);
+    const withSweep = context.services.projects.project();
+    const sweepResult = withSweep.experimentResults.find((r) => r.id !== experiment.jobId);
+    expect(sweepResult?.kind).toBe('sweep');
+    expect(sweepResult?.definition).toBe('owned');
+    await call('project:save', {});
+    await call('project:new', {});
+    await call('project:open', { path: file });
+    expect(strip(context.services.projects.project())).toEqual(strip({ ...withSweep, modifiedAt: '' }));
   });
 });
 

@@ -7,7 +7,7 @@ import { createHandlers, dispatch, type HandlerTable } from '../../src-main/serv
 import { createResultRouter } from '../../src-main/services/jobResults.js';
 import { testProjects } from './fixtures/testProjects.js';
 import type { ProjectsApi } from '../../src-main/services/projectsApi.js';
-import { prepareNetwork } from '../../src-shared/primitives/experimentSupport.js';
+import { prepareNetwork } from '../../src-shared/experiments/support.js';
 import { JointTrialEvaluator } from '../../src-shared/speed/jointEvaluator.js';
 import { baselineTargets, outputsFor, rows, slowConditions, speedFactors } from '../../src-shared/speed/speed.js';
 import { slowParams } from '../../src-shared/model/params.js';

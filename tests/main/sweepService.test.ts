@@ -207,9 +207,14 @@ describe('sweeps in the app', () => {
     // importing the same results again replaces the record instead of adding one
     await call('sweeps:import', { path: archive });
     expect(context.services.projects.project().experimentResults.filter((r) => r.id === imported.resultId)).toHaveLength(1);
-    // a folder imports as well (the same rows)
+    // a folder imports as well (the same rows); the folder this project ran here already has its
+    // record (the job's), which is updated in place, not stored a second time
+    const sweepRecords = () => context.services.projects.project().experimentResults.filter((r) => r.kind === 'sweep').length;
+    const recordsBefore = sweepRecords();
     const fromFolder = await call('sweeps:import', { path: dir });
-    expect(fromFolder.resultId).toBe(imported.resultId);
+    expect(fromFolder.resultId).toBe(jobId);
+    expect(sweepRecords()).toBe(recordsBefore);
+    expect(context.services.projects.project().experimentResults.find((r) => r.id === jobId)!.tables[0].rows).toEqual(stored.tables[0].rows);
 
     // the list shows the folder as complete
     const list = await call('sweeps:list', {});
@@ -220,6 +225,16 @@ describe('sweeps in the app', () => {
     const again = await jobResult((await call('sweeps:run', { sweep })).jobId);
     expect(again.result).toMatchObject({ alreadyDone: 4, done: 0, partial: false });
     expect(statSync(path.join(dir, 'tasks', plan.tasks[0].id, 'result.json')).mtimeMs).toBe(before);
+  });
+
+  it('labels its job with the tasks that run (grid duplicates merged)', { timeout: 60_000 }, async () => {
+    // a list whose first and third entries are the same task
+    const sweep = sweepFromRun('dups', [{ name: 'seed', text: '3, 4, 3' }, { name: 'sigma', text: '0.001, 0.002, 0.001' }], 'list');
+    const plan = await call('sweeps:plan', { sweep });
+    expect(plan).toMatchObject({ tasks: 2, duplicatesMerged: 1 });
+    const { jobId } = await call('sweeps:run', { sweep });
+    const { detail } = await jobResult(jobId);
+    expect(detail.label).toBe('Sweep “dups” (2 tasks)');
   });
 
   it('pauses after the running task and resumes where it stopped', { timeout: 120_000 }, async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kmeans, kmeansPlusPlusSeeds } from '../../src-shared/model/kmeans.js';
+import { kmeans, kmeansPlusPlusSeeds } from '../../src-shared/linalg/kmeans.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { expectClose } from '../helpers/expectClose.js';
 

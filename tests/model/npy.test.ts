@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, NpyError, parseNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy, NpyError, parseNpy } from '../../src-shared/formats/npy.js';
 import { hasReference, loadReferenceArray, referenceDir, referenceSkipReason } from '../helpers/reference.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

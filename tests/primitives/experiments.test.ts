@@ -9,8 +9,8 @@ import { fig6 } from '../../src-shared/experiments/fig6.js';
 import { fig8 } from '../../src-shared/experiments/fig8.js';
 import { supp3 } from '../../src-shared/experiments/supp3.js';
 import { supp5 } from '../../src-shared/experiments/supp5.js';
-import { parseNpy } from '../../src-shared/model/npy.js';
-import type { ExperimentResult } from '../../src-shared/primitives/experimentSupport.js';
+import { parseNpy } from '../../src-shared/formats/npy.js';
+import type { ExperimentResult } from '../../src-shared/experiments/support.js';
 
 const outRoot = mkdtempSync(path.join(tmpdir(), 'gainlab-primitives-'));
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));

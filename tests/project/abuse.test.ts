@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strToU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy } from '../../src-shared/formats/npy.js';
 import { decodeProjectFile, encodeProject, projectToEntries } from '../../src-shared/project/archive.js';
 import type { ChildOutcome } from './abuseChild.js';
 import { expectSameBits, sampleProject } from './fixtures.js';

@@ -1,6 +1,6 @@
 import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import {
   crc32,
   decodeProject,

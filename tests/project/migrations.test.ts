@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { decodeProject, decodeProjectFile, encodeProject, zipEntries } from '../../src-shared/project/archive.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';

@@ -54,6 +54,22 @@ describe('plot data layouts', () => {
     ]);
   });
 
+  it('a large network\'s rate map shows every k-th neuron and sample, at most 100 × 100 cells, labelled with the real neuron numbers', () => {
+    const n = 1000;
+    const nSamples = 200;
+    const rates = Float64Array.from({ length: n * nSamples }, (_, k) => (k % n) + 0.001 * Math.floor(k / n));
+    const option = rateHeatmapOption({ rates, n, nE: 500, nSamples, duration: 500 }) as unknown as {
+      yAxis: { data: string[] };
+      series: { data: [number, number, number][] }[];
+    };
+    expect(option.yAxis.data.length).toBe(100);
+    expect(option.yAxis.data.slice(0, 3)).toEqual(['1', '11', '21']);
+    const cells = option.series[0].data;
+    expect(cells.length).toBe(100 * 100);
+    // row 2 of column 3 is neuron 21 (index 20) at sample 6
+    expect(cells.find(([c, r]) => c === 3 && r === 2)![2]).toBeCloseTo(20 + 0.006, 12);
+  });
+
   it('heatmapCells reads time-major rates into [time, neuron, rate] cells', () => {
     const n = 3;
     const nSamples = 4;

@@ -10,7 +10,7 @@ import { expectClose } from '../helpers/expectClose.js';
 import { hasReference, loadReferenceArray, referenceDir, referenceSkipReason } from '../helpers/reference.js';
 import { socRequestSchema } from '../../src-shared/ipc/contract.js';
 import { resolveSocOptions } from '../../src-shared/model/soc.js';
-import { encodeNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy } from '../../src-shared/formats/npy.js';
 import { spectralAbscissa } from '../../src-shared/linalg/schur.js';
 import type { TargetMovement } from '../../src-shared/project/schema.js';
 import { checkSocForm, DEFAULT_SOC_FORM, type SocFormFields } from '../../src-renderer/lib/socForm.js';

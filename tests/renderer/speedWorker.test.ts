@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
-import { prepareNetwork } from '../../src-shared/primitives/experimentSupport.js';
+import { prepareNetwork } from '../../src-shared/experiments/support.js';
 import { JointTrialEvaluator } from '../../src-shared/speed/jointEvaluator.js';
 import { baselineTargets, outputsFor, rows, slowConditions, speedFactors } from '../../src-shared/speed/speed.js';
 import { linearisationEigenvalues } from '../../src-shared/speed/analysis.js';

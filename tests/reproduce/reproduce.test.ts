@@ -111,6 +111,35 @@ describe('a reproduction run', () => {
     expect(html).toContain('test machine');
   }, 120_000);
 
+  it('runs only the parts asked for, in that order; a second process on the same store reuses what the first kept', ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const published = {
+      network: { n: 200, nE: 100, W: loadReferenceArray('W').data, x0: loadReferenceArray('x0').data, readout: { channels: 1, weights: loadReferenceArray('readout').data } },
+      novelTarget: loadReferenceArray('novel_target').data,
+      initialTarget: loadReferenceArray('initial_target').data,
+    };
+    const store = memoryStore();
+    const base = {
+      mode: 'quick' as const,
+      published,
+      store,
+      environment: { version: 'test', machine: 'test machine', runtime: 'test' },
+      renderSvg: (f: { name: string }) => `<svg xmlns="http://www.w3.org/2000/svg"><text>${f.name}</text></svg>`,
+    };
+    const first = runReproduction({ ...base, only: ['published'] });
+    expect(first.parts.map((p) => p.id)).toEqual(['published']);
+    expect(first.stopped).toBe(true); // the other parts did not run: the report says so
+    const partWrites = () => store.writes.filter((w) => w.startsWith('parts/'));
+    expect(partWrites()).toEqual(['parts/quick-seed1-published.json']);
+    // the "second process": asks for adam then published; published is read back, not recomputed
+    const second = runReproduction({ ...base, only: ['adam', 'published'] });
+    expect(partWrites()).toEqual(['parts/quick-seed1-published.json', 'parts/quick-seed1-adam.json']);
+    // listed in the paper's order whatever order they ran in
+    expect(second.parts.map((p) => p.id)).toEqual(['published', 'adam']);
+    expect(second.parts[0].finishedAt).toBe(first.parts[0].finishedAt);
+    expect(() => runReproduction({ ...base, only: ['fig99'] })).toThrow(/no part "fig99"/);
+  }, 120_000);
+
   it('report heat maps are thinned, other figures untouched', () => {
     const big = { kind: 'heatmap' as const, name: 'h', title: 't', xLabel: 'x', yLabel: 'y', rows: 200, cols: 130, data: Float64Array.from({ length: 200 * 130 }, (_, i) => i) };
     const thin = reportFigure(big);

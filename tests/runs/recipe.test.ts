@@ -11,7 +11,7 @@ import { zipSync, strToU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-cli/gainlab.js';
 import { invokeContract, type TrainingResult } from '../../src-shared/ipc/contract.js';
-import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { buildRunRecipe, parseRunRecipe, RecipeError, trainingRequestFromRecipe, type RecipeBundle } from '../../src-shared/runs/recipe.js';
 import { Sha256, sha256Hex, sha256OfFloat64 } from '../../src-shared/runs/sha256.js';

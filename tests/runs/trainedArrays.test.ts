@@ -11,7 +11,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-cli/gainlab.js';
 import { invokeContract, type TrainingResult } from '../../src-shared/ipc/contract.js';
-import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { buildRunRecipe, parseRunRecipe, RecipeError, recordedTrainedArrays, trainedArrays } from '../../src-shared/runs/recipe.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import type { JobManager } from '../../src-main/services/jobManager.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
-import { prepareNetwork } from '../../src-shared/primitives/experimentSupport.js';
+import { prepareNetwork } from '../../src-shared/experiments/support.js';
 import { learnGains } from '../../src-shared/primitives/learn.js';
 import { JointTrialEvaluator } from '../../src-shared/speed/jointEvaluator.js';
 import {
@@ -21,7 +21,7 @@ import { randomGroups } from '../../src-shared/model/groups.js';
 import { slowParams } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { decodeProject } from '../../src-shared/project/archive.js';
-import { networkForModel } from '../../src-shared/project/schema.js';
+import { networkForModel } from '../../src-shared/project/modelViews.js';
 
 const prepared = prepareNetwork({ n: 40, seed: 3, conditions: 2 });
 const { network, params } = prepared;

@@ -9,7 +9,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeF
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseNpy } from '../../src-shared/model/npy.js';
+import { parseNpy } from '../../src-shared/formats/npy.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import { bundled, buildBundle, gainlab, makeNetworkDir, taskFiles, readJson, removeDir, scratchDir, spawnBundled, writeSweep, writeTarget } from './sweepFixtures.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
 import { initialConditions } from '../../src-shared/model/gramian.js';
-import { encodeNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy } from '../../src-shared/formats/npy.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { decodeProjectFile, encodeProject } from '../../src-shared/project/archive.js';
 import { networkContentHash } from '../../src-shared/runs/recipe.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src-cli/gainlab.js';
-import { encodeNpy, parseNpy } from '../../src-shared/model/npy.js';
+import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { generateTarget } from '../../src-shared/model/targets.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');

@@ -11,7 +11,7 @@ import type { ExperimentJobResult } from '../../../src-shared/ipc/contract.js';
 import { figureCsv, resultTextFiles, summaryJson } from '../../../src-shared/experiments/figureData.js';
 import { figureOption } from '../../../src-shared/experiments/figureOption.js';
 import type { FigureSpec } from '../../../src-shared/experiments/figureSpec.js';
-import { encodeNpy } from '../../../src-shared/model/npy.js';
+import { encodeNpy } from '../../../src-shared/formats/npy.js';
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
 import { fmt } from '../../plots/chartParts.js';
 import { plotToSvg } from '../../plots/exportPlot.js';

@@ -4,6 +4,7 @@
  */
 import type { SpeedRequest, SpeedResult } from '../../../src-shared/ipc/contract.js';
 import type { ProjectNetwork, SpeedManifold } from '../../../src-shared/project/schema.js';
+import { initialConditionOf } from '../../../src-shared/project/modelViews.js';
 import type { SpeedModel } from '../../workers/speedCompute.js';
 
 /** The form's defaults (model-spec §10 and the fig6 definition: m = 3, 7 speeds to 5T, 40 groups, Adam 150 × 0.02). */
@@ -48,7 +49,7 @@ export function modelFrom(network: ProjectNetwork, source: { kind: 'job'; result
     return { ...base, x0s: r.initialConditions, m: r.m, factors: [...r.factors], gains: r.gains, amplitudeScaling: r.amplitude === 'scaled', groupLabels: [...r.groupLabels] };
   }
   const record = source.record;
-  const x0s = record.initialConditions ? record.initialConditions.data : network.initialConditions.slice(0, network.n);
+  const x0s = record.initialConditions ? record.initialConditions.data : initialConditionOf(network, 0);
   const m = record.initialConditions ? record.initialConditions.shape[0] : 1;
   const factors = record.factors ?? record.durations.map((d) => d / network.params.duration);
   return { ...base, x0s, m, factors, gains: record.gains.data, amplitudeScaling: record.amplitudeScaling ?? false, groupLabels: record.groupLabels ?? null };

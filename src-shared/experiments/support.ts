@@ -11,7 +11,7 @@ import { fitReadout } from '../model/readoutFit.js';
 import { simulateReference } from '../model/dynamics.js';
 import { buildSoc } from '../model/soc.js';
 import { generateTarget } from '../model/targets.js';
-import type { FigureSpec } from '../experiments/figureSpec.js';
+import type { FigureSpec } from './figureSpec.js';
 
 export interface PreparedNetwork {
   network: Network;

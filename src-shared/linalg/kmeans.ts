@@ -12,7 +12,7 @@
  * Every random draw comes from the given Rng, so a seed fixes the result.
  * Data are row-major nPoints × dim: data[p * dim + d].
  */
-import { Rng } from './rng.js';
+import { Rng } from '../model/rng.js';
 
 export interface KMeansOptions {
   /** Lloyd iterations at most; default 300. */
