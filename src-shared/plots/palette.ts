@@ -63,3 +63,13 @@ export function divergingRgb(v: number): [number, number, number] {
   const channel = (hex: string, i: number) => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
   return [0, 1, 2].map((i) => Math.round(channel(RATE_COLORS[k], i) * (1 - f) + channel(RATE_COLORS[k + 1], i) * f)) as [number, number, number];
 }
+
+/**
+ * `levels` colours of the diverging map from −1 to 1 as r, g, b bytes: a lookup table for images
+ * drawn pixel by pixel (the weight matrix of an N = 1000 network is a million pixels).
+ */
+export function divergingTable(levels = 512): Uint8Array {
+  const table = new Uint8Array(3 * levels);
+  for (let k = 0; k < levels; k++) table.set(divergingRgb(-1 + (2 * k) / (levels - 1)), 3 * k);
+  return table;
+}

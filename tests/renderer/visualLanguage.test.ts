@@ -256,5 +256,10 @@ describe('the diverging map (rates, correlations, the weight matrix)', () => {
     expect(hex(divergingRgb(0))).toBe(RATE_COLORS[2]);
     expect(hex(divergingRgb(1))).toBe(RATE_COLORS[4]);
     expect(hex(divergingRgb(5))).toBe(RATE_COLORS[4]);
+    const { divergingTable } = await import('../../src-shared/plots/palette.js');
+    const table = divergingTable(5);
+    expect(hex(Array.from(table.subarray(0, 3)))).toBe(RATE_COLORS[0]);
+    expect(hex(Array.from(table.subarray(6, 9)))).toBe(RATE_COLORS[2]);
+    expect(hex(Array.from(table.subarray(12, 15)))).toBe(RATE_COLORS[4]);
   });
 });
