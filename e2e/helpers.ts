@@ -68,13 +68,22 @@ export async function newProjectWithSmallNetwork(page: Page, url = appUrl()): Pr
   await page.getByRole('button', { name: 'Draw target…' }).click();
   await page.getByTestId('target-editor').getByRole('button', { name: 'Generate' }).click();
   await page.getByRole('button', { name: 'Add to project' }).click();
+  await buildSmallNetwork(page);
+  await addBuiltNetwork(page);
+}
+
+/** Build a small SOC network (N = 40, adaptive recipe) on the Build network tab, until it can be added. */
+export async function buildSmallNetwork(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Build network' }).click();
   await page.getByLabel('Neurons N').fill('40');
   await page.getByLabel('Recipe').selectOption('adaptive');
   await page.getByRole('button', { name: 'Build', exact: true }).click();
-  const addNetwork = page.getByRole('button', { name: 'Add network to project' });
-  await expect(addNetwork).toBeVisible({ timeout: 60_000 });
-  await addNetwork.click();
+  await expect(page.getByRole('button', { name: 'Add network to project' })).toBeVisible({ timeout: 60_000 });
+}
+
+/** Add the built network to the project (its readout fitted to the target). */
+export async function addBuiltNetwork(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Add network to project' }).click();
   await expect(page.getByTestId('network-summary').locator('[data-fact="n"]')).toHaveText('40');
 }
 
@@ -141,4 +150,18 @@ export async function maybeScreenshot(page: Page, name: string, top?: Locator): 
   const dir = path.resolve(import.meta.dirname, '..', 'docs/screenshots');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
+/**
+ * The speed view's build form for a small manifold: m = 2 initial conditions, 3 speeds up to 2×
+ * slower, gradient with `iterations` per speed, 10 groups (the speed and visual specs).
+ */
+export async function fillSmallSpeedManifold(build: Locator, iterations: number): Promise<void> {
+  await build.getByRole('spinbutton', { name: 'Initial conditions m' }).fill('2');
+  await build.getByRole('spinbutton', { name: 'Speeds' }).fill('3');
+  await build.getByRole('spinbutton', { name: 'Slowest factor' }).fill('2');
+  await build.getByLabel('Rule').selectOption('gradient');
+  await build.getByRole('spinbutton', { name: 'Iterations per speed' }).fill(String(iterations));
+  await build.getByRole('spinbutton', { name: 'Learning rate' }).fill('0.05');
+  await build.getByRole('spinbutton', { name: 'Groups G' }).fill('10');
 }

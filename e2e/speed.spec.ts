@@ -6,7 +6,7 @@
  * noisy-x0 analyses are drawn.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { collectPageErrors, maybeScreenshot, newProjectWithSmallNetwork } from './helpers.js';
+import { collectPageErrors, fillSmallSpeedManifold, maybeScreenshot, newProjectWithSmallNetwork } from './helpers.js';
 
 async function stretchValue(page: Page): Promise<number> {
   return Number((await page.getByTestId('stretch-factor').getAttribute('data-value')) || 'NaN');
@@ -25,13 +25,7 @@ test('learn a speed manifold, drag the speed slider from fast to slow and see th
   const view = page.getByTestId('speed-view');
   await expect(view).toBeVisible();
   const build = view.getByTestId('speed-build');
-  await build.getByRole('spinbutton', { name: 'Initial conditions m' }).fill('2');
-  await build.getByRole('spinbutton', { name: 'Speeds' }).fill('3');
-  await build.getByRole('spinbutton', { name: 'Slowest factor' }).fill('2');
-  await build.getByLabel('Rule').selectOption('gradient');
-  await build.getByRole('spinbutton', { name: 'Iterations per speed' }).fill('60');
-  await build.getByRole('spinbutton', { name: 'Learning rate' }).fill('0.05');
-  await build.getByRole('spinbutton', { name: 'Groups G' }).fill('10');
+  await fillSmallSpeedManifold(build, 60);
   const started = Date.now();
   await build.getByTestId('speed-start').click();
   await expect(build.getByTestId('speed-job-status')).toHaveText('done', { timeout: 60_000 });

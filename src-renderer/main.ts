@@ -5,6 +5,9 @@ import './styles.css';
 import App from './App.vue';
 import { installTransport } from './stores/api.js';
 import { createTransport } from './transport/index.js';
+import { installOverflowTitles } from './lib/overflowTitles.js';
 
 installTransport(createTransport());
 createApp(App).use(createPinia()).mount('#app');
+// every text cut by an ellipsis gets its full text as a tooltip (lib/overflowTitles.ts)
+installOverflowTitles();

@@ -1,6 +1,8 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts';
 import { gridTime, type EditableTarget } from './editableTarget.js';
 import type { ControlPoint } from './controlPoints.js';
+import { AXIS_LABEL, AXIS_NAME, LEGEND_STYLE, SPLIT_LINE } from '../../src-shared/plots/chartStyle.js';
+import { BEFORE_COLOR, SERIES_COLORS } from '../../src-shared/plots/palette.js';
 
 /**
  * What the editor's chart shows, as a plain ECharts option built from plain data (no DOM), so it is
@@ -15,8 +17,9 @@ export interface YRange {
 }
 
 /** Channel colours of the targets; the network output is drawn in one muted grey under them. */
-export const CHANNEL_COLOURS = ['#1f6fb2', '#d1495b', '#2a9d55', '#8a5cc2', '#e08a1e', '#178f8f', '#b5478a', '#6b7b1f'];
-export const NETWORK_OUTPUT_COLOUR = '#a7afb9';
+// the app's one palette (src-shared/plots/palette.ts)
+export const CHANNEL_COLOURS = SERIES_COLORS;
+export const NETWORK_OUTPUT_COLOUR = BEFORE_COLOR;
 export const CONTROL_POINT_SERIES_ID = 'control-points';
 
 /** A "nice" step (1, 2 or 5 × 10^k) of at least `rough`. */
@@ -25,6 +28,15 @@ export function niceStep(rough: number): number {
   const power = 10 ** Math.floor(Math.log10(rough));
   for (const m of [1, 2, 5, 10]) if (m * power >= rough * (1 - 1e-12)) return m * power;
   return 10 * power;
+}
+
+/** The smallest nice range covering both `a` and `b` (the editor's range only widens between strokes). */
+export function coverYRange(a: YRange, b: YRange): YRange {
+  const lo = Math.min(a.min, b.min);
+  const hi = Math.max(a.max, b.max);
+  if (lo === a.min && hi === a.max) return a;
+  const step = niceStep((hi - lo) / 5);
+  return { min: Math.floor(lo / step + 1e-9) * step, max: Math.ceil(hi / step - 1e-9) * step, step };
 }
 
 /**
@@ -159,7 +171,7 @@ export function buildEditorChartOption(input: EditorChartInput): EChartsOption {
   return {
     animation: false,
     grid: { left: 56, right: 20, top: 36, bottom: 44 },
-    legend: { data: legend, top: 4, type: 'plain' },
+    legend: { data: legend, top: 4, type: 'plain', ...LEGEND_STYLE },
     tooltip: {
       show: !input.interacting,
       // Drawn on the canvas: the HTML tooltip writes style="" attributes, which a strict CSP
@@ -176,8 +188,11 @@ export function buildEditorChartOption(input: EditorChartInput): EChartsOption {
       name: 'time (ms)',
       nameLocation: 'middle',
       nameGap: 28,
+      nameTextStyle: AXIS_NAME,
+      axisLabel: AXIS_LABEL,
+      splitLine: SPLIT_LINE,
     },
-    yAxis: { type: 'value', min: yRange.min, max: yRange.max, interval: yRange.step },
+    yAxis: { type: 'value', min: yRange.min, max: yRange.max, interval: yRange.step, name: 'target m*(t)', nameLocation: 'middle', nameGap: 40, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
     series,
   };
 }

@@ -5,9 +5,11 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import { histogramCounts, normalPdf } from '../components/analysis/stats.js';
 import type { NoisyX0Curve, RunAnalysis } from '../components/analysis/runAnalysis.js';
-import { AFTER_COLOR as AFTER, AXIS_LABEL, AXIS_NAME, BEFORE_COLOR as BEFORE, csvTable, fmt, valueAxis } from './chartParts.js';
+import { AFTER_COLOR as AFTER, AXIS_LABEL, AXIS_NAME, BEFORE_COLOR as BEFORE, csvTable, fmt, LEGEND_STYLE, valueAxis } from './chartParts.js';
 import { outputPlotOption, rateHeatmapOption } from './options.js';
-import { copperHex, RATE_COLORS, TARGET_COLOR } from './palette.js';
+import { copperHex, LIMIT_COLOR, RATE_COLORS, TARGET_COLOR } from './palette.js';
+import { countOf, EIGENVALUE_UNIT, niceBounds, PER_MS_TO_PER_S } from '../../src-shared/plots/format.js';
+import { spectrumOption } from './spectrumOptions.js';
 
 export interface AnalysisPlot {
   id: string;
@@ -53,9 +55,10 @@ export function errorBoxPlot(a: RunAnalysis): AnalysisPlot {
     animation: false,
     grid: { left: 64, right: 56, top: 24, bottom: 40 },
     tooltip: { trigger: 'item' },
-    xAxis: { type: 'category', data: ['trained'], axisLabel: AXIS_LABEL },
-    // up to the error before training, so its dashed line is in view
-    yAxis: valueAxis('final error E', { nameGap: 44, min: 0, max: Math.max(a.initialError, b.max) * 1.1 }),
+    xAxis: { type: 'category', data: ['trained'], axisLabel: AXIS_LABEL, name: 'best error of each session', nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME },
+    // up to the error before training, so its dashed line is in view; a round top (a raw data
+    // value there was drawn as the tick 3.2253976079523197)
+    yAxis: valueAxis('final error E', { nameGap: 44, min: 0, max: niceBounds(0, Math.max(a.initialError, b.max) * 1.05).max }),
     series: [
       {
         name: 'final errors',
@@ -76,10 +79,16 @@ export function errorBoxPlot(a: RunAnalysis): AnalysisPlot {
   return {
     id: 'error-box',
     title: 'Final errors across sessions',
-    caption: `${a.finalErrors.length} sessions: median ${fmt(b.median)}, quartiles ${fmt(b.q1)}–${fmt(b.q3)}; dashed: error before training (${fmt(a.initialError)}).`,
+    caption: `${countOf(a.finalErrors.length, 'session')}: median ${fmt(b.median)}, quartiles ${fmt(b.q1)}–${fmt(b.q3)}; dashed: error before training (${fmt(a.initialError)}).`,
     option,
     csv: csvTable(['session', 'best_error'], a.finalErrors.map((e, s) => [s + 1, e])),
   };
+}
+
+/** min and max of an axis, rounded to its ticks' step. */
+function niceBoundsOf(lo: number, hi: number): { min: number; max: number } {
+  const { min, max } = niceBounds(lo, hi);
+  return { min, max };
 }
 
 export function gainDistributionPlot(a: RunAnalysis): AnalysisPlot {
@@ -98,9 +107,9 @@ export function gainDistributionPlot(a: RunAnalysis): AnalysisPlot {
   const option: EChartsCoreOption = {
     animation: false,
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
-    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
+    legend: { top: 2, right: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis' },
-    xAxis: valueAxis('gain g'),
+    xAxis: valueAxis('gain g', { ...niceBoundsOf(h.edges[0], h.edges[bins]), scale: false }),
     yAxis: valueAxis('density', { nameGap: 40 }),
     series: [
       { name: 'trained gains', type: 'bar', data: centres.map((x, k) => [x, density[k]]), barWidth: '90%', itemStyle: { color: copperHex(0.55) } },
@@ -145,7 +154,7 @@ export function correlationMatrixPlot(a: RunAnalysis, which: number): AnalysisPl
     animation: false,
     grid: { left: 48, right: 70, top: 12, bottom: 36 },
     xAxis: { type: 'category', data: labels, axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(a.n / 4) - 1) }, axisTick: { show: false }, name: 'neuron', nameLocation: 'middle', nameGap: 22, nameTextStyle: AXIS_NAME },
-    yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(a.n / 4) - 1) }, axisTick: { show: false } },
+    yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(a.n / 4) - 1) }, axisTick: { show: false }, name: 'neuron', nameLocation: 'middle', nameGap: 32, nameTextStyle: AXIS_NAME },
     visualMap: { type: 'continuous', min: -1, max: 1, orient: 'vertical', right: 4, top: 'middle', itemHeight: 120, itemWidth: 12, text: ['+1', '−1'], textStyle: { fontSize: 11 }, inRange: { color: RATE_COLORS } },
     series: [{ name: 'Pearson r', type: 'heatmap', data, progressive: 0, emphasis: { disabled: true } }],
   };
@@ -178,27 +187,25 @@ export function sessionCorrelationPlot(a: RunAnalysis): AnalysisPlot {
   return {
     id: 'session-correlations',
     title: 'Correlations between sessions’ gain patterns',
-    caption: values.length ? `${values.length} pairs of sessions, mean r = ${fmt(m)}.` : 'Needs two sessions or more.',
+    caption: values.length ? `${countOf(values.length, 'pair')} of sessions, mean r = ${fmt(m)}.` : 'Needs two sessions or more.',
     option,
     csv: csvTable(['pair', 'pearson_r'], values.map((r, k) => [k + 1, r])),
   };
 }
 
 export function eigenvaluePlot(a: RunAnalysis): AnalysisPlot {
-  const points = (e: { re: Float64Array; im: Float64Array }) => Array.from(e.re, (re, k) => [re * 1000, e.im[k] * 1000]);
-  const maxRe = (e: { re: Float64Array }) => Math.max(...Array.from(e.re)) * 1000;
-  const option: EChartsCoreOption = {
-    animation: false,
-    grid: { left: 56, right: 16, top: 30, bottom: 40 },
-    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
-    tooltip: { trigger: 'item' },
-    xAxis: valueAxis('Re λ (1/s)'),
-    yAxis: valueAxis('Im λ (1/s)', { nameGap: 40 }),
-    series: [
-      { name: 'before', type: 'scatter', data: points(a.eigenvaluesBefore), symbolSize: 5, itemStyle: { color: BEFORE } },
-      { name: 'after', type: 'scatter', data: points(a.eigenvaluesAfter), symbolSize: 5, itemStyle: { color: AFTER } },
+  // the model's λ is in 1/ms; every eigenvalue plot shows 1/s (src-shared/plots/format.ts)
+  const perSecond = (values: Float64Array) => Array.from(values, (v) => v * PER_MS_TO_PER_S);
+  const maxRe = (e: { re: Float64Array }) => Math.max(...Array.from(e.re)) * PER_MS_TO_PER_S;
+  const { option, outsideCount } = spectrumOption({
+    sets: [
+      { name: 'before', re: perSecond(a.eigenvaluesBefore.re), im: perSecond(a.eigenvaluesBefore.im), color: BEFORE },
+      { name: 'after', re: perSecond(a.eigenvaluesAfter.re), im: perSecond(a.eigenvaluesAfter.im), color: AFTER },
     ],
-  };
+    references: [{ name: 'Re λ = 0 (stability limit)', x: 0, color: LIMIT_COLOR }],
+    xName: `Re λ (${EIGENVALUE_UNIT})`,
+    yName: `Im λ (${EIGENVALUE_UNIT})`,
+  });
   const rows: Array<Array<number | string>> = [];
   for (const [which, e] of [['before', a.eigenvaluesBefore], ['after', a.eigenvaluesAfter]] as const) {
     for (let k = 0; k < e.re.length; k++) rows.push([which, e.re[k], e.im[k]]);
@@ -206,7 +213,7 @@ export function eigenvaluePlot(a: RunAnalysis): AnalysisPlot {
   return {
     id: 'eigenvalues',
     title: 'Eigenvalues of the linearisation',
-    caption: `(−I + W·diag(g))/τ; largest real part ${fmt(maxRe(a.eigenvaluesBefore))} /s before, ${fmt(maxRe(a.eigenvaluesAfter))} /s after.`,
+    caption: `(−I + W·diag(g))/τ; largest real part ${fmt(maxRe(a.eigenvaluesBefore))} ${EIGENVALUE_UNIT} before, ${fmt(maxRe(a.eigenvaluesAfter))} ${EIGENVALUE_UNIT} after${outsideCount ? `; ${countOf(outsideCount, 'eigenvalue')} far outside the cloud drawn on the frame (true values in the CSV)` : ''}.`,
     option,
     csv: csvTable(['gains', 're_per_ms', 'im_per_ms'], rows),
   };
@@ -218,7 +225,7 @@ export function rateTargetPlot(a: RunAnalysis): AnalysisPlot {
   const option: EChartsCoreOption = {
     animation: false,
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
-    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
+    legend: { top: 2, right: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis' },
     xAxis: valueAxis('neuron', { min: 1, max: a.n, scale: false }),
     yAxis: valueAxis('corr(rate, target)', { min: -1, max: 1, nameGap: 36, scale: false }),
@@ -232,7 +239,7 @@ export function rateTargetPlot(a: RunAnalysis): AnalysisPlot {
   return {
     id: 'rate-target',
     title: 'Rate–target correlation per neuron',
-    caption: `Mean Pearson r over neurons ${fmt(a.meanRateTargetBefore)} before; after, mean over ${ma.length} sessions ${fmt(meanAfter)}. Paired one-sided Wilcoxon signed-rank (after > before, ${w.nUsed} sessions): W+ = ${w.tPlus}, p = ${fmt(w.pValue, 2)}${w.method === 'exact' ? ' (exact)' : ''}.`,
+    caption: `Mean Pearson r over neurons ${fmt(a.meanRateTargetBefore)} before; after, mean over ${countOf(ma.length, 'session')} ${fmt(meanAfter)}. Paired one-sided Wilcoxon signed-rank (after > before, ${countOf(w.nUsed, 'session')}): W+ = ${w.tPlus}, p = ${fmt(w.pValue, 2)}${w.method === 'exact' ? ' (exact)' : ''}.`,
     option,
     csv: csvTable(['neuron', 'r_before', 'r_after_best_session'], neurons.map((i) => [i, a.rateTargetBefore[i - 1], a.rateTargetAfter[i - 1]])),
   };
@@ -244,7 +251,7 @@ export function abscissaPlot(a: RunAnalysis): AnalysisPlot {
   const option: EChartsCoreOption = {
     animation: false,
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
-    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
+    legend: { top: 2, right: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis' },
     xAxis: valueAxis('session', { min: 0.5, max: sessions.length + 0.5, scale: false, minInterval: 1 }),
     yAxis: valueAxis('max Re λ(W·diag(g))', { nameGap: 40 }),
@@ -257,7 +264,7 @@ export function abscissaPlot(a: RunAnalysis): AnalysisPlot {
   return {
     id: 'spectral-abscissa',
     title: 'Largest real part of W·diag(g)',
-    caption: `${fmt(a.abscissaBefore)} with the starting gains; ${fmt(mean)} on average after training (${a.abscissaAfter.length} sessions).`,
+    caption: `${fmt(a.abscissaBefore)} with the starting gains; ${fmt(mean)} on average after training (${countOf(a.abscissaAfter.length, 'session')}).`,
     option,
     csv: csvTable(['session', 'max_re_start', 'max_re_trained'], sessions.map((s, k) => [s, a.abscissaBefore, a.abscissaAfter[k]])),
   };
@@ -290,7 +297,7 @@ export function exampleNeuronPlot(a: RunAnalysis): AnalysisPlot {
   const option: EChartsCoreOption = {
     animation: false,
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
-    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
+    legend: { top: 2, right: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis' },
     xAxis: valueAxis('time (ms)', { min: 0, max: a.duration, scale: false }),
     yAxis: valueAxis('rate − baseline (Hz)', { nameGap: 40 }),
@@ -313,7 +320,7 @@ export function noisyX0Plot(curve: NoisyX0Curve): AnalysisPlot {
   const option: EChartsCoreOption = {
     animation: false,
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
-    legend: { top: 2, right: 8, textStyle: { fontSize: 11 } },
+    legend: { top: 2, right: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis' },
     xAxis: valueAxis('SNR of x0 (dB)'),
     yAxis: valueAxis('E(noisy, noise-free output)', { nameGap: 40 }),

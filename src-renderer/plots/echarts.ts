@@ -2,7 +2,7 @@
  * Register only the ECharts parts GainLab draws with (tree-shaken build; no `import 'echarts'`).
  * Import this module once before any <VChart> mounts (main.ts does).
  */
-import { use } from 'echarts/core';
+import { getInstanceByDom, use } from 'echarts/core';
 import { BarChart, BoxplotChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
   MarkLineComponent,
@@ -28,3 +28,9 @@ use([
   CanvasRenderer,
   SVGRenderer,
 ]);
+
+/**
+ * The chart instance behind a chart's element: the visual e2e spec (e2e/visual.spec.ts) reads each
+ * chart's axis titles and the tick labels ECharts actually drew through it. Read-only use.
+ */
+(globalThis as { __gainlabChartOf?: typeof getInstanceByDom }).__gainlabChartOf = getInstanceByDom;

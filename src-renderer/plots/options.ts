@@ -11,7 +11,8 @@ import type {
   TooltipComponentOption,
   VisualMapComponentOption,
 } from 'echarts/components';
-import { AXIS_LABEL, AXIS_NAME, SPLIT_LINE } from './chartParts.js';
+import { AXIS_LABEL, AXIS_NAME, LEGEND_STYLE, SPLIT_LINE } from './chartParts.js';
+import { formatTick, niceCeil } from '../../src-shared/plots/format.js';
 import { RATE_COLORS, SESSION_COLORS, TARGET_COLOR } from './palette.js';
 
 export type ChartOption = ComposeOption<
@@ -51,12 +52,8 @@ export function formatError(value: number | null | undefined): string {
   return value.toPrecision(3);
 }
 
-/** Axis ticks: as short as the value allows (10, 1, 0.1, 0.25, 1e-4). */
-export function formatTick(value: number): string {
-  if (value === 0) return '0';
-  if (Math.abs(value) < 1e-3) return value.toExponential(0);
-  return String(Number(value.toPrecision(3)));
-}
+/** Axis ticks and colour-scale limits: the shared formatter (src-shared/plots/format.ts). */
+export { formatTick, niceCeil };
 
 export interface OutputCurve {
   name: string;
@@ -109,7 +106,7 @@ export function outputPlotOption(input: OutputPlotInput): ChartOption {
     animation: false,
     grid: { left: 56, right: 16, top: 36, bottom: 40 },
     // short bars rather than ECharts' line-with-circle legend marks
-    legend: { top: 4, right: 8, icon: 'rect', itemWidth: 18, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } },
+    legend: { top: 4, right: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatAxisValue(value) },
     xAxis: {
       type: 'value',
@@ -275,14 +272,6 @@ export function timeTickColumns(columns: number, columnStepMs: number, duration:
   return ticks;
 }
 
-/** 1, 2, 5 × 10^k at or above `value`: readable colour-scale limits. */
-export function niceCeil(value: number): number {
-  const exponent = Math.floor(Math.log10(value));
-  const base = 10 ** exponent;
-  for (const step of [1, 2, 5, 10]) if (step * base >= value * (1 - 1e-12)) return step * base;
-  return 10 * base;
-}
-
 /**
  * Convert the new entries of a raw error curve (index = trial) to [trial, error] pairs, appended
  * to `pairs`; holes (missed points not yet backfilled) are skipped. Returns the next index to read.
@@ -315,7 +304,7 @@ export function errorCurveOption(logY: boolean, xName = 'trial', yName = 'error 
   return {
     animation: false,
     grid: { left: 64, right: 16, top: 28, bottom: 40 },
-    legend: { show: false, top: 2, right: 8, icon: 'rect', itemWidth: 16, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } },
+    legend: { show: false, top: 2, right: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
     xAxis: {
       type: 'value',
@@ -339,8 +328,25 @@ export function errorYAxis(logY: boolean, name = 'error E'): ChartOption['yAxis'
     nameLocation: 'middle',
     nameGap: 48,
     nameTextStyle: AXIS_NAME,
-    axisLabel: { ...AXIS_LABEL, formatter: (value: number) => formatTick(value) },
+    axisLabel: AXIS_LABEL,
     splitLine: SPLIT_LINE,
     ...(logY ? { logBase: 10 } : { min: 0 }),
   };
+}
+
+/**
+ * A y range that only grows: `range` widened to take in the finite `values`. Live plots whose
+ * data changes under the pointer (the speed slider while dragging, the movement editor between
+ * strokes) keep their axis still with it instead of rescaling on every frame.
+ */
+export function widenRange(range: readonly [number, number] | null, values: ArrayLike<number>): [number, number] | null {
+  let lo = range ? range[0] : Infinity;
+  let hi = range ? range[1] : -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : range ? [range[0], range[1]] : null;
 }

@@ -2,7 +2,7 @@
  * The runs browser's comparison plot: the error curve of each selected run's best session, one
  * line per run, on a shared trial (or iteration) axis. Pure (tested without the DOM).
  */
-import { AXIS_LABEL, AXIS_NAME, SPLIT_LINE } from './chartParts.js';
+import { AXIS_LABEL, AXIS_NAME, LEGEND_STYLE, SPLIT_LINE } from './chartParts.js';
 import { errorYAxis, formatError, type ChartOption } from './options.js';
 import { SESSION_COLORS } from './palette.js';
 
@@ -26,8 +26,8 @@ export function thinned(values: ArrayLike<number>, max = 4000): [number, number]
 export function runCurvesOption(curves: readonly RunCurve[], logY: boolean, xName = 'trial'): ChartOption {
   return {
     animation: false,
-    grid: { left: 64, right: 16, top: 30, bottom: 40 },
-    legend: { top: 2, left: 70, right: 8, type: 'scroll', icon: 'rect', itemWidth: 16, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } },
+    grid: { left: 64, right: 16, top: 34, bottom: 40 },
+    legend: { top: 6, left: 70, right: 8, type: 'scroll', ...LEGEND_STYLE },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
     xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME, min: 0, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
     yAxis: errorYAxis(logY),

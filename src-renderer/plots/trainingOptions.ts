@@ -4,7 +4,16 @@
  */
 import type { GainSnapshot } from '../../src-shared/ipc/contract.js';
 import type { ChartOption } from './options.js';
+import { LEGEND_STYLE, valueAxis } from './chartParts.js';
 import { SESSION_COLORS } from './palette.js';
+
+/**
+ * The x axis of a training run's curves: gradient runs count Adam iterations, the reward rule
+ * trials (the error curve, the gains over training and the runs browser say the same word).
+ */
+export function trainingStepName(request: unknown): 'iteration' | 'trial' {
+  return typeof request === 'object' && request !== null && 'rule' in request && (request as { rule: unknown }).rule === 'gradient' ? 'iteration' : 'trial';
+}
 
 /** `count` neurons spread over E and I (first, evenly spaced, last): a fair sample to watch. */
 export function watchedNeurons(n: number, count = 6): number[] {
@@ -39,10 +48,10 @@ export function gainTracesOption(snapshots: readonly GainSnapshot[], neurons: nu
   return {
     animation: false,
     grid: { left: 52, right: 16, top: 30, bottom: 40 },
-    legend: { top: 2, right: 8, left: 110, icon: 'rect', itemWidth: 14, itemHeight: 3, textStyle: { fontSize: 11 } },
+    legend: { top: 2, right: 8, left: 110, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis' },
-    xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 26, min: 0, axisLabel: { fontSize: 11 }, splitLine: { lineStyle: { color: '#ececec' } } },
-    yAxis: { type: 'value', name: 'gain g', nameLocation: 'middle', nameGap: 40, scale: true, axisLabel: { fontSize: 11 }, splitLine: { lineStyle: { color: '#ececec' } } },
+    xAxis: valueAxis(xName, { nameGap: 26, min: 0, scale: false }),
+    yAxis: valueAxis('gain g', { nameGap: 40 }),
     series: neurons.map((i, k) => ({
       id: `neuron-${i}`,
       name: `${i < nE ? 'E' : 'I'} ${i + 1}`,

@@ -19,7 +19,8 @@ export interface Notice {
 
 /** Errors stay longer than information: the researcher may be looking at a plot. */
 const LIFETIME_MS: Record<NoticeKind, number> = { error: 12_000, info: 5_000, success: 5_000 };
-const MAX_SHOWN = 5;
+/** At most three notices at once (the oldest goes): a stack stays short, in its corner. */
+export const MAX_SHOWN = 3;
 
 export const useNotificationsStore = defineStore('notifications', () => {
   const notices = ref<Notice[]>([]);

@@ -19,6 +19,9 @@ import type { FigureSpec } from './figureSpec.js';
 import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
 import { departuresFrom, setupSummary } from './setup.js';
+import { EIGENVALUE_UNIT, PER_MS_TO_PER_S } from '../plots/format.js';
+
+const perSecond = (perMs: ArrayLike<number>): Float64Array => Float64Array.from(perMs, (v) => v * PER_MS_TO_PER_S);
 
 export const FIG1_SETTINGS = {
   full: { n: 200, sessions: 10, trials: 5000, sigma: 0.001, alpha: 0.3, noiseSamples: 1000, snrDb: [...DEFAULT_SNR_DB], targetSeed: 2 },
@@ -60,6 +63,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     kind: 'box',
     name: 'fig1_error_box',
     title: 'Error across sessions',
+    xLabel: 'gains',
     yLabel: 'error',
     logY: true,
     categories: ['before', 'after'],
@@ -91,8 +95,9 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     for (let k = 0; k < r.nSamples; k++) for (let i = 0; i < r.n; i++) out[i * r.nSamples + k] = m[k * r.n + i];
     return out;
   };
-  figures.push({ kind: 'heatmap', name: 'fig2_rates_before', title: 'Firing rates before learning', xLabel: 'time sample', yLabel: 'neuron', rows: r.n, cols: r.nSamples, data: transpose(r.before), min: rateMin, max: rateMax });
-  figures.push({ kind: 'heatmap', name: 'fig2_rates_after', title: 'Firing rates after learning', xLabel: 'time sample', yLabel: 'neuron', rows: r.n, cols: r.nSamples, data: transpose(r.after), min: rateMin, max: rateMax });
+  const timeAxis = { xLabel: 'time (ms)', xStart: 0, xStep: params.duration / (params.nSamples - 1) };
+  figures.push({ kind: 'heatmap', name: 'fig2_rates_before', title: 'Firing rates before learning', ...timeAxis, yLabel: 'neuron', rows: r.n, cols: r.nSamples, data: transpose(r.before), min: rateMin, max: rateMax });
+  figures.push({ kind: 'heatmap', name: 'fig2_rates_after', title: 'Firing rates after learning', ...timeAxis, yLabel: 'neuron', rows: r.n, cols: r.nSamples, data: transpose(r.after), min: rateMin, max: rateMax });
   const c = a.correlations;
   figures.push({ kind: 'heatmap', name: 'supp1b_correlations_gains1', title: `Neuron correlations, gains 1 (mean |r| ${c.meanAbsBefore.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: c.before, min: -1, max: 1 });
   c.patterns.forEach((p, k) =>
@@ -111,11 +116,12 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     kind: 'scatter',
     name: 'fig3_eigenvalues',
     title: 'Eigenvalues of (−I + W diag(g))/τ',
-    xLabel: 'Re λ (1/ms)',
-    yLabel: 'Im λ (1/ms)',
+    // λ in 1/s as in every eigenvalue plot of GainLab (the model's 1/ms × 1000)
+    xLabel: `Re λ (${EIGENVALUE_UNIT})`,
+    yLabel: `Im λ (${EIGENVALUE_UNIT})`,
     series: [
-      { name: 'before', x: a.eigenvalues.before.re, y: a.eigenvalues.before.im },
-      { name: 'after', x: a.eigenvalues.after.re, y: a.eigenvalues.after.im },
+      { name: 'before', x: perSecond(a.eigenvalues.before.re), y: perSecond(a.eigenvalues.before.im) },
+      { name: 'after', x: perSecond(a.eigenvalues.after.re), y: perSecond(a.eigenvalues.after.im) },
     ],
     vLine: 0,
   });
@@ -151,6 +157,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     kind: 'box',
     name: 'supp1e_rate_target_correlation',
     title: `Mean r(rate, target) per session (Wilcoxon one-sided p = ${rt.wilcoxon.pValue.toPrecision(3)})`,
+    xLabel: 'gains',
     yLabel: 'mean Pearson r',
     categories: ['before', 'after'],
     boxes: [boxStats([rt.meanBefore]), boxStats(rt.meanAfter)],
@@ -176,7 +183,6 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
       { name: 'after', x: a.rates.times, y: rt.example.rateAfter },
     ],
   });
-  void params.duration;
   return figures;
 }
 

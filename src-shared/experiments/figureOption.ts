@@ -9,6 +9,9 @@
  * the app shows the title in its card header and uses a scrolling legend on one line.
  */
 import type { BoxFigure, FigureSpec, HeatmapFigure, HistogramFigure, LinesFigure, ScatterFigure } from './figureSpec.js';
+import { AXIS_LABEL, AXIS_NAME, LEGEND_STYLE, valueAxis as sharedValueAxis } from '../plots/chartStyle.js';
+import { formatTick, niceBounds } from '../plots/format.js';
+import { NEUTRAL_COLOR, RATE_COLORS, SERIES_COLORS } from '../plots/palette.js';
 
 export interface FigureOptionStyle {
   /** Draw the title inside the chart (default true). */
@@ -22,7 +25,8 @@ export interface FigureOptionStyle {
 export type FigureOption = Record<string, unknown>;
 type Option = FigureOption;
 
-const PALETTE = ['#5470c6', '#ee6666', '#91cc75', '#fac858', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc', '#333333'];
+// the app's one palette (src-shared/plots/palette.ts), not ECharts' default
+const PALETTE = SERIES_COLORS;
 
 /**
  * Title, legend and a grid that leaves room for them. With the plain (wrapping) legend every
@@ -39,7 +43,7 @@ function base(title: string, legendNames: string[] | null, style: FigureOptionSt
       backgroundColor: '#ffffff',
       color: PALETTE,
       title: showTitle ? { text: title, left: 'center', textStyle: { fontSize: 13 } } : undefined,
-      legend: { top: legendTop, type: 'scroll', left: 'center', textStyle: { fontSize: 10 } },
+      legend: { top: legendTop, type: 'scroll', left: 'center', ...LEGEND_STYLE },
       grid: { left: 75, right: 30, top: legendTop + 40, bottom: 55 },
     };
   }
@@ -63,7 +67,7 @@ function base(title: string, legendNames: string[] | null, style: FigureOptionSt
     backgroundColor: '#ffffff',
     color: PALETTE,
     title: showTitle ? { text: title, left: 'center', textStyle: { fontSize: 13 } } : undefined,
-    legend: legendNames ? { top: legendTop, type: 'plain', left: 'center', width: width - 40, textStyle: { fontSize: 10 } } : undefined,
+    legend: legendNames ? { top: legendTop, type: 'plain', left: 'center', width: width - 40, ...LEGEND_STYLE, textStyle: { fontSize: 10, color: '#333' } } : undefined,
     grid: { left: 75, right: 30, top, bottom: 55 },
   };
 }
@@ -75,15 +79,24 @@ function plotValue(v: number, log: boolean): number | null {
   return v;
 }
 
-/** Tick labels with at most 4 significant digits (axis extremes are raw data values otherwise). */
-function tickLabel(value: number): string {
-  if (value === 0) return '0';
-  const a = Math.abs(value);
-  return a >= 1e4 || a < 1e-3 ? value.toExponential(1) : String(Number(value.toPrecision(4)));
+/** A value (or log) axis of the shared frame; ticks through the shared formatter (≤ 8 characters). */
+function valueAxis(name: string, log = false, extra: Option = {}): Option {
+  return sharedValueAxis(name, { type: log ? 'log' : 'value', nameGap: 32, scale: !log, ...extra });
 }
 
-function valueAxis(name: string, log = false, extra: Option = {}): Option {
-  return { type: log ? 'log' : 'value', name, nameLocation: 'middle', nameGap: 32, scale: !log, axisLabel: { formatter: tickLabel }, ...extra };
+/** [min, max] of every finite x of the series: a time axis ends where the data ends (500 ms, not 600). */
+function xExtent(series: ReadonlyArray<{ x: ArrayLike<number> }>): Option {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of series) {
+    for (let i = 0; i < s.x.length; i++) {
+      if (!Number.isFinite(s.x[i])) continue;
+      lo = Math.min(lo, s.x[i]);
+      hi = Math.max(hi, s.x[i]);
+    }
+  }
+  // 12 significant digits: sample times like 500.00000000000006 end the axis at 500
+  return hi > lo ? { min: Number(lo.toPrecision(12)), max: Number(hi.toPrecision(12)), scale: false } : {};
 }
 
 function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
@@ -109,7 +122,7 @@ function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   });
   return {
     ...base(f.title, f.series.map((s) => s.name), style),
-    xAxis: valueAxis(f.xLabel),
+    xAxis: valueAxis(f.xLabel, false, xExtent(f.series)),
     yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
     series,
   };
@@ -126,7 +139,7 @@ function boxOption(f: BoxFigure, style: FigureOptionStyle = {}): Option {
       name: f.yLabel,
       data,
       markLine: f.line && plotValue(f.line.value, log) !== null
-        ? { symbol: 'none', lineStyle: { type: 'dashed', color: '#333' }, label: { formatter: f.line.name, position: 'insideEndTop' }, data: [{ yAxis: f.line.value, name: f.line.name }] }
+        ? { symbol: 'none', lineStyle: { type: 'dashed', color: NEUTRAL_COLOR }, label: { formatter: f.line.name, position: 'insideEndTop' }, data: [{ yAxis: f.line.value, name: f.line.name }] }
         : undefined,
     },
     { type: 'scatter', name: 'outliers', data: outliers, symbolSize: 6 },
@@ -140,18 +153,24 @@ function boxOption(f: BoxFigure, style: FigureOptionStyle = {}): Option {
         if (v !== null) data.push([k + 0.25 * (((i * 7) % 11) / 10 - 0.5), v]);
       }
     });
-    series.push({ type: 'scatter', name: 'data', data, symbolSize: 4, itemStyle: { color: '#555', opacity: 0.6 }, xAxisIndex: 1 });
+    series.push({ type: 'scatter', name: 'data', data, symbolSize: 4, itemStyle: { color: NEUTRAL_COLOR, opacity: 0.6 }, xAxisIndex: 1 });
   }
   return {
     ...base(f.title, f.points ? [f.yLabel, 'outliers', 'data'] : [f.yLabel, 'outliers'], style),
     xAxis: [
-      { type: 'category', data: f.categories, axisLabel: { interval: 0, fontSize: 10 } },
+      { type: 'category', data: f.categories, name: f.xLabel ?? 'condition', nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, axisLabel: { ...AXIS_LABEL, interval: 0, fontSize: 10 } },
       // A hidden value axis aligned with the categories (centre of category k at x = k) for the points.
       { type: 'value', min: -0.5, max: f.categories.length - 0.5, show: false },
     ],
     yAxis: valueAxis(f.yLabel, log, { nameGap: 55, axisLine: { onZero: false } }),
     series,
   };
+}
+
+/** min and max at ticks of the axis' own step. */
+function roundEnds(lo: number, hi: number): Option {
+  const { min, max } = niceBounds(lo, hi);
+  return { min, max, scale: false };
 }
 
 function histogramOption(f: HistogramFigure, style: FigureOptionStyle = {}): Option {
@@ -167,7 +186,8 @@ function histogramOption(f: HistogramFigure, style: FigureOptionStyle = {}): Opt
   }
   return {
     ...base(f.title, series.map((x) => String(x.name)), style),
-    xAxis: valueAxis(f.xLabel, false, { min: f.edges[0], max: f.edges[bins] }),
+    // round ends (the raw first edge drew "0.8253" beside the tick "0.85")
+    xAxis: valueAxis(f.xLabel, false, bins > 0 ? roundEnds(f.edges[0], f.edges[bins]) : {}),
     yAxis: valueAxis(f.yLabel, false, { scale: false, nameGap: 50 }),
     series,
   };
@@ -197,20 +217,41 @@ function heatmapOption(f: HeatmapFigure, style: FigureOptionStyle = {}): Option 
       data.push([ci, ri, Number.isFinite(v) ? v : null]);
     }),
   );
+  const low = f.min ?? (Number.isFinite(min) ? min : 0);
+  const high = f.max ?? (Number.isFinite(max) ? max : 1);
+  // column labels: x values (e.g. ms) when the figure gives them, else column numbers; about six
+  // labels on x and eight on y, so ticks stay readable at any size
+  const columnLabel = (c: number) => (f.xStep !== undefined ? formatTick((f.xStart ?? 0) + c * f.xStep) : String(c));
+  const every = (count: number, labels: number) => Math.max(0, Math.ceil(count / labels) - 1);
+  // with x values: labels at round values (0, 100, 200 ms), on the drawn column nearest each
+  const roundTicks = new Map<number, string>();
+  if (f.xStep !== undefined && f.xStep > 0 && cols.length > 1) {
+    const start = f.xStart ?? 0;
+    const end = start + cols[cols.length - 1] * f.xStep;
+    const { step } = niceBounds(start, end, 5);
+    for (let value = Math.ceil(start / step - 1e-9) * step; value <= end + 1e-9 * Math.abs(end); value += step) {
+      const nearest = Math.round((value - start) / f.xStep / (cols[1] - cols[0]));
+      if (nearest >= 0 && nearest < cols.length) roundTicks.set(nearest, formatTick(Number(value.toPrecision(12))));
+    }
+  }
+  const xLabels = roundTicks.size > 0
+    ? { interval: (index: number) => roundTicks.has(index), formatter: (_value: string, index: number) => roundTicks.get(index) ?? '' }
+    : { interval: every(cols.length, 6) };
   return {
     ...base(f.title, null, style),
     grid: { left: 60, right: 90, top: style.title === false ? 16 : 40, bottom: 50 },
-    xAxis: { type: 'category', name: f.xLabel, nameLocation: 'middle', nameGap: 30, data: cols.map(String), splitArea: { show: false } },
-    yAxis: { type: 'category', name: f.yLabel, nameLocation: 'middle', nameGap: 40, data: rows.map(String), inverse: true },
+    xAxis: { type: 'category', name: f.xLabel, nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, data: cols.map(columnLabel), splitArea: { show: false }, axisLabel: { ...AXIS_LABEL, ...xLabels }, axisTick: { show: false } },
+    yAxis: { type: 'category', name: f.yLabel, nameLocation: 'middle', nameGap: 40, nameTextStyle: AXIS_NAME, data: rows.map(String), inverse: true, axisLabel: { ...AXIS_LABEL, interval: every(rows.length, 8) }, axisTick: { show: false } },
     visualMap: {
-      min: f.min ?? (Number.isFinite(min) ? min : 0),
-      max: f.max ?? (Number.isFinite(max) ? max : 1),
+      min: low,
+      max: high,
       calculable: false,
-      text: [tickLabel(f.max ?? (Number.isFinite(max) ? max : 1)), tickLabel(f.min ?? (Number.isFinite(min) ? min : 0))],
+      text: [formatTick(high), formatTick(low)],
+      textStyle: { fontSize: 11, color: '#333' },
       orient: 'vertical',
       right: 10,
       top: 'middle',
-      inRange: { color: ['#313695', '#74add1', '#ffffbf', '#f46d43', '#a50026'] },
+      inRange: { color: RATE_COLORS },
     },
     series: [{ type: 'heatmap', name: f.title, data, progressive: 0 }],
   };
@@ -221,10 +262,11 @@ function scatterOption(f: ScatterFigure, style: FigureOptionStyle = {}): Option 
   const logY = Boolean(f.logY);
   let lo = Infinity;
   let hi = -Infinity;
-  const series: Option[] = f.series.map((s) => ({
+  const series: Option[] = f.series.map((s, k) => ({
     type: 'scatter',
     name: s.name,
     symbolSize: 5,
+    itemStyle: { color: PALETTE[k % PALETTE.length] },
     data: Array.from({ length: s.x.length }, (_, i) => {
       const x = plotValue(s.x[i], logX);
       const y = plotValue(s.y[i], logY);
@@ -236,11 +278,11 @@ function scatterOption(f: ScatterFigure, style: FigureOptionStyle = {}): Option 
     }),
   }));
   if (f.vLine !== undefined && series.length > 0) {
-    series[0].markLine = { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: '#333' }, label: { show: false }, data: [{ xAxis: f.vLine }] };
+    series[0].markLine = { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: NEUTRAL_COLOR }, label: { show: false }, data: [{ xAxis: f.vLine }] };
   }
   const names = f.series.map((s) => s.name);
   if (f.identity && Number.isFinite(lo) && Number.isFinite(hi)) {
-    series.push({ type: 'line', name: 'identity', data: [[lo, lo], [hi, hi]], showSymbol: false, lineStyle: { type: 'dashed', color: '#333', width: 1 }, itemStyle: { color: '#333' } });
+    series.push({ type: 'line', name: 'identity', data: [[lo, lo], [hi, hi]], showSymbol: false, lineStyle: { type: 'dashed', color: NEUTRAL_COLOR, width: 1 }, itemStyle: { color: NEUTRAL_COLOR } });
     names.push('identity');
   }
   return { ...base(f.title, names, style), xAxis: valueAxis(f.xLabel, logX), yAxis: valueAxis(f.yLabel, logY, { nameGap: 55 }), series };

@@ -36,6 +36,8 @@ export interface BoxFigure extends FigureMeta {
   kind: 'box';
   name: string;
   title: string;
+  /** What the categories are (the x axis title; default 'condition'). */
+  xLabel?: string;
   yLabel: string;
   logY?: boolean;
   categories: string[];
@@ -70,6 +72,12 @@ export interface HeatmapFigure extends FigureMeta {
   data: ArrayLike<number>;
   min?: number;
   max?: number;
+  /**
+   * The x value of column c is xStart + c·xStep (e.g. time in ms, with xLabel 'time (ms)');
+   * without them the columns are numbered from 0.
+   */
+  xStart?: number;
+  xStep?: number;
 }
 
 export interface ScatterFigure extends FigureMeta {

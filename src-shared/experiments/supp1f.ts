@@ -109,6 +109,7 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
         kind: 'box',
         name: 'supp1f_final_errors', definitions: ['gradient-training', 'generated-targets'],
         title: 'Final error by what is trained (Adam)',
+        xLabel: 'what is trained',
         yLabel: 'error',
         logY: true,
         categories: [...trainables],

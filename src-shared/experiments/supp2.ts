@@ -342,7 +342,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     chosen.forEach((i, r) => {
       for (let k = 0; k < p.nSamples; k++) data[r * p.nSamples + k] = rates[k * net.n + i];
     });
-    figures.push({ kind: 'heatmap', name: `supp2e_rates_N${s.size}`, definitions: ['supp2-sizes', 'own-soc-network'], title: `Supp. 2e: rates of ${Math.min(50, nE)} E and ${Math.min(50, net.n - nE)} I neurons, N = ${s.size} (gains 1)`, xLabel: 'time sample', yLabel: 'neuron (E then I)', rows: chosen.length, cols: p.nSamples, data });
+    figures.push({ kind: 'heatmap', name: `supp2e_rates_N${s.size}`, definitions: ['supp2-sizes', 'own-soc-network'], title: `Supp. 2e: rates of ${Math.min(50, nE)} E and ${Math.min(50, net.n - nE)} I neurons, N = ${s.size} (gains 1)`, xLabel: 'time (ms)', xStart: 0, xStep: p.duration / (p.nSamples - 1), yLabel: 'neuron (E then I)', rows: chosen.length, cols: p.nSamples, data });
   }
   for (const G of settings.sizeGroups) {
     const rows = sizeSummary.filter((r) => r.G === G);
@@ -380,8 +380,8 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     }
   }
   const hCategories = sizeSummary.map((r) => `N=${r.n} G=${r.G}`);
-  figures.push({ kind: 'box', name: 'supp2h_min_error', definitions: ['supp2-sizes'], title: 'Supp. 2h: minimum error after training', yLabel: 'error', logY: true, categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.minErrors)), points: sizeSummary.map((r) => r.minErrors) });
-  figures.push({ kind: 'box', name: 'supp2h_trials_to_1pct', definitions: ['supp2-sizes'], title: 'Supp. 2h: trials to come within 1 % of the minimum', yLabel: 'trials', categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.trialsTo1Percent)), points: sizeSummary.map((r) => r.trialsTo1Percent) });
+  figures.push({ kind: 'box', name: 'supp2h_min_error', definitions: ['supp2-sizes'], title: 'Supp. 2h: minimum error after training', xLabel: 'network size N and groups G', yLabel: 'error', logY: true, categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.minErrors)), points: sizeSummary.map((r) => r.minErrors) });
+  figures.push({ kind: 'box', name: 'supp2h_trials_to_1pct', definitions: ['supp2-sizes'], title: 'Supp. 2h: trials to come within 1 % of the minimum', xLabel: 'network size N and groups G', yLabel: 'trials', categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.trialsTo1Percent)), points: sizeSummary.map((r) => r.trialsTo1Percent) });
 
   // ---- tables ----
   const rows: Array<Array<number | string>> = [];

@@ -106,9 +106,11 @@ interface Condition {
   ms: number;
 }
 
-function outputsHeatmap(name: string, title: string, library: PrimitiveLibrary): FigureSpec {
+function outputsHeatmap(name: string, title: string, library: PrimitiveLibrary, params: DynamicsParams): FigureSpec {
   const length = library.channels * library.nSamples;
-  return { kind: 'heatmap', name, title, xLabel: 'time sample', yLabel: 'pattern', rows: library.size, cols: length, data: library.outputs.subarray(0, library.size * length) };
+  // one channel: columns are times; several: channel after channel, so columns stay numbered
+  const columns = library.channels === 1 ? { xLabel: 'time (ms)', xStart: 0, xStep: params.duration / (library.nSamples - 1) } : { xLabel: 'time sample (channel after channel)' };
+  return { kind: 'heatmap', name, title, ...columns, yLabel: 'pattern', rows: library.size, cols: length, data: library.outputs.subarray(0, library.size * length) };
 }
 
 /** Scatter series of per-library or per-target (fit, output) values, grouped into l ranges (keeps the legend short). */
@@ -174,8 +176,8 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
     heights: h.density,
     overlay: { name: 'normal fit', x: pdfX, y: pdfX.map((x) => Math.exp(-0.5 * ((x - gFit.mu) / gFit.sigma) ** 2) / (gFit.sigma * Math.sqrt(2 * Math.PI))) },
   });
-  figures.push(outputsHeatmap('supp3b_pool_outputs', `Supp. 3b: outputs of the ${learned.pool.size} learned patterns`, learned.pool));
-  figures.push({ ...outputsHeatmap('supp3c_random_outputs', `Supp. 3c: outputs of ${control.size} random patterns from the fitted normal`, control), definitions: ['random-control-library'] });
+  figures.push(outputsHeatmap('supp3b_pool_outputs', `Supp. 3b: outputs of the ${learned.pool.size} learned patterns`, learned.pool, standard.params));
+  figures.push({ ...outputsHeatmap('supp3c_random_outputs', `Supp. 3c: outputs of ${control.size} random patterns from the fitted normal`, control, standard.params), definitions: ['random-control-library'] });
   const bySize = (c: Condition | undefined, f: (s: SweepSize) => number) => (c ? { x: c.sweep.map((s) => s.librarySize), y: c.sweep.map(f) } : { x: [], y: [] });
   figures.push({
     kind: 'lines',

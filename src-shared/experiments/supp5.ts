@@ -32,6 +32,7 @@ import type { FigureSpec, LineSeries } from './figureSpec.js';
 import { departuresFrom, setupSummary } from './setup.js';
 import type { GroupSpec } from './training.js';
 import { meanCurve, thin } from './gainExperimentSupport.js';
+import { EIGENVALUE_UNIT, PER_MS_TO_PER_S } from '../plots/format.js';
 
 export interface Supp5Settings {
   n: number;
@@ -199,9 +200,9 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     const series: LineSeries[] = spectra.map((s) => {
       const h = histogram(part === 'real' ? s.re : s.im, settings.bins, rangeOf);
       for (let b = 0; b < settings.bins; b++) histogramRows.push([s.label, part, h.edges[b], h.edges[b + 1], h.counts[b]]);
-      return { name: s.label, x: Array.from({ length: settings.bins }, (_, b) => 0.5 * (h.edges[b] + h.edges[b + 1])), y: h.counts };
+      return { name: s.label, x: Array.from({ length: settings.bins }, (_, b) => 0.5 * (h.edges[b] + h.edges[b + 1]) * PER_MS_TO_PER_S), y: h.counts };
     });
-    figures.push({ kind: 'lines', name: `supp5ef_eigenvalues_${part}`, title: `Supp. 5e–f: ${part} parts of the eigenvalues of (−I + W·diag(g))/τ (histogram)`, xLabel: `${part === 'real' ? 'Re' : 'Im'} λ (1/ms)`, yLabel: 'count', series });
+    figures.push({ kind: 'lines', name: `supp5ef_eigenvalues_${part}`, title: `Supp. 5e–f: ${part} parts of the eigenvalues of (−I + W·diag(g))/τ (histogram)`, xLabel: `${part === 'real' ? 'Re' : 'Im'} λ (${EIGENVALUE_UNIT})`, yLabel: 'count', series });
   }
   // g: noisy x0 at 4 dB for the examples (condition 1).
   for (const rule of ['reward', 'gradient'] as const) {

@@ -85,6 +85,7 @@ export function sweepFigures(results: SweepResults): FigureSpec[] {
       kind: 'box',
       name: `final-error-by-${factor}`,
       title: `Final error by ${factor}`,
+      xLabel: factor,
       yLabel: 'final error',
       logY,
       categories: levels,

@@ -3,22 +3,22 @@
  * SVG/PNG export, csv for the data), in the AnalysisPlot shape PlotCard shows and exports.
  */
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
-import { AXIS_LABEL, AXIS_NAME, csvTable, SPLIT_LINE } from '../../plots/chartParts.js';
+import { AXIS_LABEL, AXIS_NAME, csvTable, LEGEND_STYLE, SPLIT_LINE } from '../../plots/chartParts.js';
 import { errorYAxis, formatError, outputPlotOption, type ChartOption } from '../../plots/options.js';
-import { copperHex } from '../../plots/palette.js';
+import { BEFORE_COLOR, copperHex, SERIES_COLORS } from '../../plots/palette.js';
 
-export const FIT_COLOR = '#3b6e8f';
+export const FIT_COLOR = SERIES_COLORS[1];
 export const OUTPUT_COLOR = copperHex(0.8);
-export const SCRATCH_COLOR = '#8c8c8c';
+export const SCRATCH_COLOR = BEFORE_COLOR;
 
-/** Bar chart of the least-squares coefficients c_k, one bar per pattern (named by its target). */
+/** Bar chart of the least-squares coefficients cₖ, one bar per pattern (named by its target). */
 export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: string[]): AnalysisPlot {
   const values = Array.from(coefficients);
   const names = values.map((_, k) => patternNames[k] ?? `pattern ${k + 1}`);
   return {
     id: 'coefficients',
     title: 'Coefficients',
-    caption: `Least-squares weights of the ${values.length} library patterns (g = 1 + Σ c_k (g_k − 1)).`,
+    caption: `Least-squares weights of the ${values.length} library patterns (g = 1 + Σ cₖ (gₖ − 1)).`,
     option: {
       animation: false,
       grid: { left: 56, right: 16, top: 16, bottom: 48 },
@@ -34,10 +34,10 @@ export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: 
         axisLabel: { ...AXIS_LABEL, interval: 0, width: 90, overflow: 'truncate' },
         tooltip: { show: true },
       },
-      yAxis: { type: 'value', name: 'c_k', nameLocation: 'middle', nameGap: 40, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
+      yAxis: { type: 'value', name: 'cₖ', nameLocation: 'middle', nameGap: 40, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
       series: [
         {
-          name: 'c_k',
+          name: 'cₖ',
           type: 'bar',
           data: values.map((v) => ({ value: v, itemStyle: { color: v >= 0 ? copperHex(0.7) : FIT_COLOR } })),
           barMaxWidth: 40,
@@ -63,8 +63,8 @@ export interface FitCurves {
 
 /**
  * One of the two side-by-side plots of a fit: 'fit' draws the combination of the library's
- * outputs m(1) + Σ c_k (m_k − m(1)) over the target; 'output' the network's output with the
- * combined gains g = 1 + Σ c_k (g_k − 1) over the target. Both also show the output with g = 1.
+ * outputs m(1) + Σ cₖ (mₖ − m(1)) over the target; 'output' the network's output with the
+ * combined gains g = 1 + Σ cₖ (gₖ − 1) over the target. Both also show the output with g = 1.
  */
 export function fitPlot(c: FitCurves, kind: 'fit' | 'output'): AnalysisPlot {
   const curve = kind === 'fit' ? c.fit : c.output;
@@ -94,14 +94,14 @@ export function fitPlot(c: FitCurves, kind: 'fit' | 'output'): AnalysisPlot {
     ? {
         id: 'fit',
         title: 'Fit',
-        caption: `E = ${formatError(c.fitError)}: the least-squares combination of the library outputs, m(1) + Σ c_k (m_k − m(1)).`,
+        caption: `E = ${formatError(c.fitError)}: the least-squares combination of the library outputs, m(1) + Σ cₖ (mₖ − m(1)).`,
         option,
         csv: csvTable(header, rows),
       }
     : {
         id: 'output',
         title: 'Output',
-        caption: `E = ${formatError(c.outputError)}: the network's output with the combined gains g = 1 + Σ c_k (g_k − 1).`,
+        caption: `E = ${formatError(c.outputError)}: the network's output with the combined gains g = 1 + Σ cₖ (gₖ − 1).`,
         option,
         csv: csvTable(header, rows),
       };
@@ -117,7 +117,7 @@ export function refineOption(
   return {
     animation: false,
     grid: { left: 64, right: 16, top: 28, bottom: 40 },
-    legend: { show: true, top: 2, right: 8, icon: 'rect', itemWidth: 16, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } },
+    legend: { show: true, top: 2, right: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
     xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME, min: 0, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
     yAxis: errorYAxis(logY),

@@ -6,6 +6,7 @@
  */
 import type { Collection } from '../../../src-shared/project/edits.js';
 import type { ProjectView } from '../../../src-shared/project/view.js';
+import { countOf } from '../../../src-shared/plots/format.js';
 
 export type RunRowKind = 'training' | 'refine' | 'library-pattern' | 'speed' | 'library' | 'experiment';
 
@@ -118,7 +119,7 @@ export function projectRows(project: ProjectView): RunRow[] {
       networkId: library.networkId,
       networkName: networks.get(library.networkId) ?? library.networkId,
       targetIds: [],
-      targetNames: `${library.size} patterns`,
+      targetNames: countOf(library.size, 'pattern'),
       sessions: null,
       trials: null,
       bestError: null,

@@ -6,12 +6,14 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
 import { AFTER_COLOR as AFTER, BEFORE_COLOR as BEFORE, csvTable, fmt, valueAxis } from '../../plots/chartParts.js';
-import { copperHex, copperSeries, SESSION_COLORS, TARGET_COLOR } from '../../plots/palette.js';
+import { copperHex, copperSeries, SERIES_COLORS, SESSION_COLORS, TARGET_COLOR } from '../../plots/palette.js';
+import { LEGEND_STYLE } from '../../plots/chartParts.js';
+import { EIGENVALUE_UNIT, niceBounds, PER_MS_TO_PER_S } from '../../../src-shared/plots/format.js';
 import type { SpeedAnalysis, SpeedOutputs } from '../../workers/speedCompute.js';
 import { formatError } from '../../plots/options.js';
 import { factorLabel, speedErrors, SPEED_ERROR_LABEL } from '../../../src-shared/speed/errorSummary.js';
 
-const LEGEND = { top: 2, right: 8, icon: 'rect', itemWidth: 16, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } };
+const LEGEND = { top: 2, right: 8, ...LEGEND_STYLE };
 
 /** Fig. 6: the mean gain of every group at each speed (x: duration factor). */
 export function manifoldPlot(input: { factors: number[]; groups: number; values: Float64Array; duration: number }): AnalysisPlot {
@@ -107,7 +109,7 @@ export function speedOutputsPlot(input: { outputs: SpeedOutputs; factors: number
 }
 
 /** The live slider's outputs: every initial condition at the current λ over the slow window. */
-export function sliderOption(input: { outputs: Float64Array; m: number; channels: number; nSamples: number; step: number; windowMs: number }): EChartsCoreOption {
+export function sliderOption(input: { outputs: Float64Array; m: number; channels: number; nSamples: number; step: number; windowMs: number; yRange?: readonly [number, number] | null }): EChartsCoreOption {
   const series: Record<string, unknown>[] = [];
   const { m, channels, nSamples, step } = input;
   for (let k = 0; k < m; k++) {
@@ -124,7 +126,8 @@ export function sliderOption(input: { outputs: Float64Array; m: number; channels
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
     legend: LEGEND,
     xAxis: valueAxis('time (ms)', { min: 0, max: input.windowMs, scale: false }),
-    yAxis: valueAxis('output m(t)', { nameGap: 40 }),
+    // a fixed range while dragging (the card widens it as new outputs appear, never shrinks it)
+    yAxis: valueAxis('output m(t)', { nameGap: 40, ...(input.yRange ? { min: niceBounds(input.yRange[0], input.yRange[1]).min, max: niceBounds(input.yRange[0], input.yRange[1]).max, scale: false } : {}) }),
     series,
   };
 }
@@ -139,7 +142,7 @@ export function stretchPlot(input: { lambdas: number[]; meanFactors: number[]; f
   }
   series.push({ name: 'mean', type: 'line', data: input.lambdas.map((l, i) => [l, input.meanFactors[i]]), symbol: 'circle', symbolSize: 5, lineStyle: { color: AFTER, width: 2.5 }, itemStyle: { color: AFTER } });
   if (input.measured.length) {
-    series.push({ name: 'while dragging (preview)', type: 'scatter', data: input.measured, symbolSize: 5, itemStyle: { color: '#3b6e8f', opacity: 0.7 } });
+    series.push({ name: 'while dragging (preview)', type: 'scatter', data: input.measured, symbolSize: 5, itemStyle: { color: SERIES_COLORS[1], opacity: 0.7 } });
   }
   const option: EChartsCoreOption = {
     animation: false,
@@ -163,31 +166,33 @@ export function stretchPlot(input: { lambdas: number[]; meanFactors: number[]; f
 /** Histogram of the real or imaginary parts of the linearisation's eigenvalues, fast vs slow pattern. */
 export function eigenHistogramPlot(a: SpeedAnalysis, part: 're' | 'im'): AnalysisPlot {
   const h = a.histograms[part];
-  const centres = Array.from({ length: h.before.length }, (_, k) => (h.edges[k] + h.edges[k + 1]) / 2);
-  const width = h.edges.length > 1 ? h.edges[1] - h.edges[0] : 1;
+  // the worker's λ is in 1/ms; every eigenvalue plot shows 1/s (src-shared/plots/format.ts)
+  const edges = Array.from(h.edges, (e) => e * PER_MS_TO_PER_S);
+  const centres = Array.from({ length: h.before.length }, (_, k) => (edges[k] + edges[k + 1]) / 2);
+  const width = edges.length > 1 ? edges[1] - edges[0] : 1;
   const option: EChartsCoreOption = {
     animation: false,
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
     legend: LEGEND,
     tooltip: { trigger: 'axis' },
-    xAxis: valueAxis(part === 're' ? 'Re λ (1/ms)' : 'Im λ (1/ms)', { min: h.edges[0] - width / 2, max: h.edges[h.edges.length - 1] + width / 2, scale: false }),
+    xAxis: valueAxis(`${part === 're' ? 'Re' : 'Im'} λ (${EIGENVALUE_UNIT})`, { min: edges[0] - width / 2, max: edges[edges.length - 1] + width / 2, scale: false }),
     yAxis: valueAxis('count', { nameGap: 36, scale: false, min: 0 }),
     series: [
       { name: 'fast (g = 1)', type: 'bar', data: centres.map((x, k) => [x, h.before[k]]), barWidth: '40%', barGap: '0%', itemStyle: { color: BEFORE } },
       { name: 'slow pattern', type: 'bar', data: centres.map((x, k) => [x, h.after[k]]), barWidth: '40%', itemStyle: { color: AFTER } },
     ],
   };
-  const max = (values: Float64Array) => values.reduce((m, v) => Math.max(m, v), -Infinity);
+  const max = (values: Float64Array) => values.reduce((m, v) => Math.max(m, v), -Infinity) * PER_MS_TO_PER_S;
   const caption =
     part === 're'
-      ? `Largest real part ${fmt(max(a.before.re))} → ${fmt(max(a.after.re))} 1/ms (fast → slow pattern).`
-      : `Largest |imaginary part| ${fmt(max(a.before.im))} → ${fmt(max(a.after.im))} 1/ms: slower rotation for the slow pattern if it shrinks.`;
+      ? `Largest real part ${fmt(max(a.before.re))} → ${fmt(max(a.after.re))} ${EIGENVALUE_UNIT} (fast → slow pattern).`
+      : `Largest |imaginary part| ${fmt(max(a.before.im))} → ${fmt(max(a.after.im))} ${EIGENVALUE_UNIT}: slower rotation for the slow pattern if it shrinks.`;
   return {
     id: `eigen-${part}`,
     title: `Eigenvalues of (−I + W·diag(g))/τ: ${part === 're' ? 'real' : 'imaginary'} parts`,
     caption,
     option,
-    csv: csvTable(['bin_centre', 'count_fast', 'count_slow'], centres.map((x, k) => [x, h.before[k], h.after[k]])),
+    csv: csvTable([`bin_centre_per_s`, 'count_fast', 'count_slow'], centres.map((x, k) => [x, h.before[k], h.after[k]])),
   };
 }
 

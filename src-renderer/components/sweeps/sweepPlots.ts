@@ -10,6 +10,7 @@ import { figureOption } from '../../../src-shared/experiments/figureOption.js';
 import type { FigureSpec } from '../../../src-shared/experiments/figureSpec.js';
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
 import { AXIS_LABEL, csvTable, SPLIT_LINE, valueAxis } from '../../plots/chartParts.js';
+import { AFTER_COLOR } from '../../plots/palette.js';
 import { figureCaption } from '../experiments/experimentPlots.js';
 
 export function sweepPlots(figures: readonly unknown[]): AnalysisPlot[] {
@@ -36,7 +37,7 @@ export function liveOption(points: readonly (number | undefined)[]): { option: E
       xAxis: valueAxis('task', { scale: false, minInterval: 1, min: 0, max: Math.max(1, points.length - 1) }),
       yAxis: { ...valueAxis('best error', { nameGap: 48 }), type: log ? 'log' : 'value', axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
       tooltip: { trigger: 'item' },
-      series: [{ type: 'scatter', name: 'best error', data, symbolSize: 6 }],
+      series: [{ type: 'scatter', name: 'best error', data, symbolSize: 6, itemStyle: { color: AFTER_COLOR } }],
     },
     csv: csvTable(['task', 'bestError'], data),
   };

@@ -1,0 +1,129 @@
+/**
+ * Eigenvalues in the complex plane, as every spectrum plot of the app draws them (the network
+ * inspector's and SOC build's spectrum of W, the analyses' spectrum of the linearisation): one
+ * scatter per set, reference lines (stability limit, target α) as legend entries, and a window
+ * clipped to the cloud (src-shared/plots/spectrumView.ts says why) with the points outside drawn
+ * on its edge and counted in the legend. Pure (tested without the DOM).
+ */
+import type { EChartsCoreOption } from 'echarts/core';
+import { formatNumber, formatTick } from '../../src-shared/plots/format.js';
+import { NEUTRAL_COLOR, POINT_COLOR, REFERENCE_COLOR } from '../../src-shared/plots/palette.js';
+import { clampToWindow, spectrumWindow } from '../../src-shared/plots/spectrumView.js';
+import { LEGEND_STYLE, valueAxis } from './chartParts.js';
+
+export interface EigenvalueSet {
+  name: string;
+  re: ArrayLike<number>;
+  im: ArrayLike<number>;
+  color: string;
+}
+
+export interface ReferenceLine {
+  name: string;
+  /** Re λ of the vertical line. */
+  x: number;
+  color: string;
+  dashed?: boolean;
+}
+
+export interface SpectrumInput {
+  sets: EigenvalueSet[];
+  references?: ReferenceLine[];
+  xName: string;
+  yName: string;
+  symbolSize?: number;
+  /** A narrow plot (the side panel): one legend entry per row. */
+  narrow?: boolean;
+}
+
+export function spectrumOption(input: SpectrumInput): { option: EChartsCoreOption; outsideCount: number } {
+  const references = input.references ?? [];
+  // one window for every set, so before/after share the axes
+  const re: number[] = [];
+  const im: number[] = [];
+  for (const set of input.sets) {
+    for (let k = 0; k < Math.min(set.re.length, set.im.length); k++) {
+      re.push(set.re[k]);
+      im.push(set.im[k]);
+    }
+  }
+  const view = spectrumWindow(re, im, references.map((r) => r.x));
+  const outsideSet = new Set(view.outside);
+  const series: Record<string, unknown>[] = [];
+  const outsidePoints: Array<{ value: [number, number]; true: [number, number] }> = [];
+  let offset = 0;
+  for (const set of input.sets) {
+    const inside: [number, number][] = [];
+    const count = Math.min(set.re.length, set.im.length);
+    for (let k = 0; k < count; k++) {
+      const point: [number, number] = [set.re[k], set.im[k]];
+      if (outsideSet.has(offset + k)) outsidePoints.push({ value: clampToWindow(view, point[0], point[1]), true: point });
+      else if (Number.isFinite(point[0]) && Number.isFinite(point[1])) inside.push(point);
+    }
+    offset += count;
+    series.push({ id: `set-${set.name}`, name: set.name, type: 'scatter', data: inside, symbolSize: input.symbolSize ?? 5, itemStyle: { color: set.color, opacity: 0.85 }, emphasis: { disabled: true } });
+  }
+  if (outsidePoints.length > 0) {
+    series.push({
+      id: 'outside',
+      name: `${outsidePoints.length} outside the view (on its edge)`,
+      type: 'scatter',
+      symbol: 'triangle',
+      symbolSize: 8,
+      data: outsidePoints.map((p) => ({ value: p.value, trueValue: p.true })),
+      itemStyle: { color: NEUTRAL_COLOR },
+      tooltip: {
+        formatter: (params: { data: { trueValue: [number, number] } }) => `outside the view: ${formatNumber(params.data.trueValue[0])} ${params.data.trueValue[1] < 0 ? '−' : '+'} ${formatNumber(Math.abs(params.data.trueValue[1]))}i`,
+      },
+    });
+  }
+  for (const line of references) {
+    series.push({
+      id: `ref-${line.name}`,
+      name: line.name,
+      type: 'line',
+      data: [
+        [line.x, view.yMin],
+        [line.x, view.yMax],
+      ],
+      symbol: 'none',
+      silent: true,
+      lineStyle: { color: line.color, width: 1.2, type: line.dashed ? 'dashed' : 'solid' },
+      itemStyle: { color: line.color },
+      tooltip: { show: false },
+    });
+  }
+  const entries = input.sets.length + references.length + (outsidePoints.length ? 1 : 0);
+  const legendRows = input.narrow ? entries : Math.max(1, Math.ceil(entries / 2));
+  const option: EChartsCoreOption = {
+    animation: false,
+    grid: { left: 52, right: 16, top: 14 + 17 * legendRows, bottom: 40 },
+    legend: { top: 2, left: input.narrow ? 44 : 8, right: 8, orient: input.narrow ? 'vertical' : 'horizontal', itemGap: input.narrow ? 13 : 10, ...LEGEND_STYLE },
+    tooltip: { trigger: 'item', formatter: (params: { value: [number, number]; seriesName: string }) => `${params.seriesName}: ${formatTick(params.value[0])} ${params.value[1] < 0 ? '−' : '+'} ${formatTick(Math.abs(params.value[1]))}i` },
+    xAxis: valueAxis(input.xName, { min: view.xMin, max: view.xMax, scale: false }),
+    yAxis: valueAxis(input.yName, { min: view.yMin, max: view.yMax, scale: false, nameGap: 40 }),
+    series,
+  };
+  return { option, outsideCount: outsidePoints.length };
+}
+
+/** α(W) = max Re λ(W) against SOC iteration (log y), the target α dashed in the legend. */
+export function alphaCurveOption(values: readonly number[], targetAlpha: number | null): EChartsCoreOption {
+  const data: [number, number][] = [];
+  values.forEach((v, k) => {
+    if (v !== undefined && Number.isFinite(v) && v > 0) data.push([k, v]);
+  });
+  const series: Record<string, unknown>[] = [{ id: 'alpha', name: 'α', type: 'line', data, symbol: 'none', lineStyle: { color: POINT_COLOR, width: 1.5 }, itemStyle: { color: POINT_COLOR } }];
+  if (targetAlpha !== null && targetAlpha > 0) {
+    series.push({ id: 'target', name: `target α = ${formatTick(targetAlpha)}`, type: 'line', data: [[0, targetAlpha], [Math.max(1, values.length - 1), targetAlpha]], symbol: 'none', silent: true, lineStyle: { color: REFERENCE_COLOR, width: 1.2, type: 'dashed' }, itemStyle: { color: REFERENCE_COLOR }, tooltip: { show: false } });
+  }
+  return {
+    animation: false,
+    grid: { left: 52, right: 12, top: 24, bottom: 36 },
+    legend: { top: 0, right: 4, ...LEGEND_STYLE },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v)) },
+    xAxis: valueAxis('SOC iteration', { min: 0, max: Math.max(1, values.length - 1), scale: false, nameGap: 24, minInterval: 1 }),
+    yAxis: valueAxis('α = max Re λ(W)', { type: 'log', logBase: 10, scale: false, nameGap: 38 }),
+    series,
+  };
+}
