@@ -1,7 +1,7 @@
 /**
  * Every view at 1280×800 and 1920×1080 (issue 14): welcome, editor, workspace, network, analyses,
- * primitives, speed, experiments, runs (help: see the TODO below). At each, a screenshot
- * (docs/screenshots/WxH-VIEW.png with GAINLAB_UPDATE_SCREENSHOTS=1, else test-results/visual) and
+ * primitives, speed, experiments, runs, help. At each, a screenshot
+ * (docs/screenshots/<W>x<H>-<view>.png with GAINLAB_UPDATE_SCREENSHOTS=1, else test-results/visual) and
  * one audit of the page as drawn:
  *  - every shown axis of every chart has a title, and no tick label ECharts formatted is longer
  *    than 8 characters (read through the chart instance: the labels it actually draws);
@@ -286,14 +286,12 @@ test('every view at 1280×800 and 1920×1080: titled axes, short ticks, no cut t
   await visit(page, 'experiments', problems, ['fig1_best_output', 'fig2_rates_before', 'fig3_eigenvalues', 'supp1c_gain_pattern_correlations']);
   await experiments.getByRole('button', { name: 'Back to the workspace' }).click();
 
-  // help (issue 14, forms half): TODO(lead) — helper-8 adds the Help view on wt/forms; once merged,
-  // open it here (its button or the `?` key) and `await visit(page, 'help', problems)`.
-  const help = page.getByRole('button', { name: /^Help/ });
-  if ((await help.count()) > 0) {
-    await help.first().click();
-    await visit(page, 'help', problems);
-    await page.keyboard.press('Escape');
-  }
+  // help: the guide, the keyboard shortcuts and About, from the top bar's Help button
+  await page.getByTestId('help-button').click();
+  await expect(page.getByTestId('help-view')).toBeVisible();
+  await visit(page, 'help', problems);
+  await page.getByTestId('help-close').click();
+  await expect(page.getByTestId('help-view')).toHaveCount(0);
 
   // a full jobs list shows a cue that more cards are below (none cut silently by the footer)
   const jobsList = page.getByTestId('jobs-scroll');

@@ -3,7 +3,8 @@
  * Import this module once before any <VChart> mounts (main.ts does).
  */
 import { getInstanceByDom, use } from 'echarts/core';
-import { BarChart, BoxplotChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+// CustomChart: the workspace's rate map is one image over the plot area (RateHeatmap.vue)
+import { BarChart, BoxplotChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
   MarkLineComponent,
   GridComponent,
@@ -17,6 +18,7 @@ import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 use([
   LineChart,
   HeatmapChart,
+  CustomChart,
   BarChart,
   BoxplotChart,
   ScatterChart,

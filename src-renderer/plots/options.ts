@@ -4,7 +4,7 @@
  * (values[c * nSamples + k]), rates time-major (rates[k * n + i]).
  */
 import type { ComposeOption } from 'echarts/core';
-import type { HeatmapSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type { CustomSeriesOption, HeatmapSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type {
   GridComponentOption,
   LegendComponentOption,
@@ -13,11 +13,12 @@ import type {
 } from 'echarts/components';
 import { AXIS_LABEL, AXIS_NAME, LEGEND_STYLE, SPLIT_LINE } from './chartParts.js';
 import { formatTick, niceCeil } from '../../src-shared/plots/format.js';
-import { RATE_COLORS, SESSION_COLORS, TARGET_COLOR } from './palette.js';
+import { divergingTable, RATE_COLORS, SESSION_COLORS, TARGET_COLOR } from './palette.js';
 
 export type ChartOption = ComposeOption<
   | LineSeriesOption
   | HeatmapSeriesOption
+  | CustomSeriesOption
   | GridComponentOption
   | TooltipComponentOption
   | LegendComponentOption
@@ -178,6 +179,50 @@ export interface HeatmapInput {
   nE: number;
   nSamples: number;
   duration: number;
+  /**
+   * The map already drawn as an image (rows = the rows of rateHeatmapPixels, columns = samples):
+   * one image instead of one ECharts shape per cell, which kept the page busy for ~0.2–0.6 s per
+   * update of a large network's map. Without it (tests, SVG export) the cells are drawn.
+   */
+  image?: unknown;
+}
+
+/** Rows of the rate image: every k-th neuron, at most 400 rows (the plot is ~250 px tall). */
+export function rateImageStride(n: number): number {
+  return Math.max(1, Math.ceil(n / 400));
+}
+
+/**
+ * The neurons × time rate map as RGBA pixels on the diverging map (row r = neuron r · stride,
+ * column k = sample k), clipped at ±limit: what RateHeatmap.vue puts on a canvas.
+ */
+export function rateHeatmapPixels(rates: Float64Array, n: number, nSamples: number, limit: number, stride = rateImageStride(n)): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer> } {
+  const rows = Math.ceil(n / stride);
+  const data = new Uint8ClampedArray(4 * rows * nSamples);
+  const top = RATE_TABLE_LEVELS - 1;
+  for (let row = 0; row < rows; row++) {
+    const i = row * stride;
+    for (let k = 0; k < nSamples; k++) {
+      const ratio = rates[k * n + i] / limit;
+      const v = Number.isFinite(ratio) ? Math.max(-1, Math.min(1, ratio)) : 0;
+      const c = 3 * Math.round((v + 1) * 0.5 * top);
+      const o = 4 * (row * nSamples + k);
+      data[o] = RATE_TABLE[c];
+      data[o + 1] = RATE_TABLE[c + 1];
+      data[o + 2] = RATE_TABLE[c + 2];
+      data[o + 3] = 255;
+    }
+  }
+  return { width: nSamples, height: rows, data };
+}
+
+const RATE_TABLE_LEVELS = 512;
+const RATE_TABLE = divergingTable(RATE_TABLE_LEVELS);
+
+/** The colour limit of a rate map: the 98th percentile of |rate| rounded up to 1-2-5 (Hz). */
+export function rateColourLimit(rates: Float64Array, n: number, nSamples: number): number {
+  const cells = heatmapCells(rates, n, nSamples, Math.max(1, Math.ceil(nSamples / 100)), Math.max(1, Math.ceil(n / 100)));
+  return cells.p98Abs > 0 ? niceCeil(cells.p98Abs) : cells.maxAbs > 0 ? niceCeil(cells.maxAbs) : 1;
 }
 
 /** Firing rates relative to baseline, neurons (E then I) × time. */
@@ -198,7 +243,7 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
   return {
     animation: false,
     grid: { left: 56, right: 80, top: 12, bottom: 40 },
-    tooltip: {
+    tooltip: input.image ? { show: false } : {
       position: 'top',
       formatter: (params: unknown) => {
         const value = (params as { value: [number, number, number] }).value;
@@ -244,16 +289,30 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
       text: [`≥ +${limit} Hz`, `≤ −${limit} Hz`],
       textStyle: { fontSize: 11, color: '#333' },
       inRange: { color: RATE_COLORS },
+      // with an image, the bar is the legend only (the image has its colours already)
+      ...(input.image ? { seriesIndex: [] } : {}),
     },
     series: [
-      {
-        id: 'rates',
-        type: 'heatmap',
-        data: cells.data,
-        // one pass: drawn progressively, every frame repaints the cells drawn so far
-        progressive: 0,
-        emphasis: { disabled: true },
-      },
+      input.image
+        ? {
+            id: 'rates',
+            type: 'custom',
+            // one datum: the whole map as one image over the plot area
+            data: [[0, 0]],
+            silent: true,
+            renderItem: ((params: unknown) => {
+              const box = (params as { coordSys: { x: number; y: number; width: number; height: number } }).coordSys;
+              return { type: 'image', style: { image: input.image, x: box.x, y: box.y, width: box.width, height: box.height }, silent: true };
+            }) as unknown as CustomSeriesOption['renderItem'],
+          }
+        : {
+            id: 'rates',
+            type: 'heatmap',
+            data: cells.data,
+            // one pass: drawn progressively, every frame repaints the cells drawn so far
+            progressive: 0,
+            emphasis: { disabled: true },
+          },
     ],
   };
 }

@@ -9,10 +9,11 @@ import {
   niceCeil,
   outputPlotOption,
   rateHeatmapOption,
+  rateHeatmapPixels,
   sampleTimes,
   timeTickColumns,
 } from '../../src-renderer/plots/options.js';
-import { copperHex, copperRgb, copperSeries } from '../../src-renderer/plots/palette.js';
+import { copperHex, copperRgb, copperSeries, divergingTable } from '../../src-renderer/plots/palette.js';
 
 describe('copper palette', () => {
   it("is MATLAB's copper, min(1, x·[1.25 0.7812 0.4975]), the map of the authors' figures", () => {
@@ -68,6 +69,27 @@ describe('plot data layouts', () => {
     expect(cells.length).toBe(100 * 100);
     // row 2 of column 3 is neuron 21 (index 20) at sample 6
     expect(cells.find(([c, r]) => c === 3 && r === 2)![2]).toBeCloseTo(20 + 0.006, 12);
+  });
+
+  it('the rate image: one pixel per sample and (every k-th) neuron on the diverging map, clipped at the limit; the option then draws one image', () => {
+    const n = 4;
+    const nSamples = 3;
+    // rate of neuron i at sample k: (i − 1.5) · 10 · (k + 1)
+    const rates = Float64Array.from({ length: n * nSamples }, (_, idx) => (((idx % n) - 1.5) * 10 * (Math.floor(idx / n) + 1)));
+    const pixels = rateHeatmapPixels(rates, n, nSamples, 20, 1);
+    expect([pixels.width, pixels.height]).toEqual([3, 4]);
+    const rgb = (row: number, k: number) => Array.from(pixels.data.slice(4 * (row * nSamples + k), 4 * (row * nSamples + k) + 3));
+    // −15 → v = −0.75; +45 → clipped at +1 (the map's top colour); 0 would be the middle
+    const table = divergingTable(512);
+    const at = (v: number) => Array.from(table.slice(3 * Math.round((v + 1) * 0.5 * 511), 3 * Math.round((v + 1) * 0.5 * 511) + 3));
+    expect(rgb(0, 0)).toEqual(at(-0.75));
+    expect(rgb(3, 2)).toEqual(at(1));
+    expect(pixels.data[3]).toBe(255);
+    // every 3rd neuron of 1000: 334 rows
+    expect(rateHeatmapPixels(new Float64Array(1000 * 2), 1000, 2, 1).height).toBe(334);
+    const option = rateHeatmapOption({ rates, n, nE: 2, nSamples, duration: 500, image: { stand: 'in' } }) as unknown as { series: { type: string; data: unknown[] }[] };
+    expect(option.series[0].type).toBe('custom');
+    expect(option.series[0].data).toHaveLength(1);
   });
 
   it('heatmapCells reads time-major rates into [time, neuron, rate] cells', () => {
