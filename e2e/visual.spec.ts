@@ -315,7 +315,7 @@ test('every view at 1280×800 and 1920×1080: titled axes, short ticks, no cut t
   const dotBox = await dot.boundingBox();
   if (!nameBox || !dotBox) throw new Error('the project name has no box');
   expect(dotBox.x + dotBox.width).toBeLessThanOrEqual(nameBox.x + nameBox.width + 0.5);
-  await expect(name).toHaveAttribute('title', /^Example: SOC network/);
+  await expect(name.locator('.name-text')).toHaveAttribute('title', /^Example: SOC network/);
   expect(await name.locator('.name-text').evaluate((node) => { const el = node as unknown as { scrollWidth: number; clientWidth: number }; return el.scrollWidth > el.clientWidth; })).toBe(true);
 
   expect(problems, problems.join('\n')).toEqual([]);
