@@ -33,7 +33,7 @@ async function makeChange(page: Page): Promise<void> {
 test('New with unsaved changes asks first: Cancel keeps the project, Don\'t save goes on', async ({ page }) => {
   const pageErrors = collectPageErrors(page);
   await openExample(page);
-  const name = (await page.getByTestId('project-name').textContent())!.replace('•', '').trim();
+  const name = (await page.getByTestId('project-name').locator('.name-text').textContent())!.trim();
   await makeChange(page);
   const targets = await page.getByTestId('target-item').count();
 

@@ -185,7 +185,15 @@ export interface HeatmapInput {
    * update of a large network's map. Without it (tests, SVG export) the cells are drawn.
    */
   image?: unknown;
+  /**
+   * With an image: where the pointer is over the chart (px from its top-left corner) and the
+   * chart's size, so the tooltip can name the neuron, time and rate under it.
+   */
+  pointer?: () => { x: number; y: number; width: number; height: number } | null;
 }
+
+/** The rate map's plot area inside its chart (px; the grid below). */
+const RATE_GRID = { left: 56, right: 80, top: 12, bottom: 40 };
 
 /** Rows of the rate image: every k-th neuron, at most 400 rows (the plot is ~250 px tall). */
 export function rateImageStride(n: number): number {
@@ -242,8 +250,22 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
   const limit = cells.p98Abs > 0 ? niceCeil(cells.p98Abs) : cells.maxAbs > 0 ? niceCeil(cells.maxAbs) : 1;
   return {
     animation: false,
-    grid: { left: 56, right: 80, top: 12, bottom: 40 },
-    tooltip: input.image ? { show: false } : {
+    grid: RATE_GRID,
+    tooltip: input.image
+      ? {
+          trigger: 'item',
+          formatter: () => {
+            const at = input.pointer?.();
+            if (!at) return '';
+            const width = at.width - RATE_GRID.left - RATE_GRID.right;
+            const height = at.height - RATE_GRID.top - RATE_GRID.bottom;
+            const k = Math.min(input.nSamples - 1, Math.max(0, Math.floor(((at.x - RATE_GRID.left) / width) * input.nSamples)));
+            const neuron = Math.min(input.n - 1, Math.max(0, Math.floor(((at.y - RATE_GRID.top) / height) * input.n)));
+            const t = (k * input.duration) / (input.nSamples - 1);
+            return `neuron ${neuron + 1} (${neuron < input.nE ? 'E' : 'I'}), t = ${t.toFixed(1)} ms<br/>rate ${input.rates[k * input.n + neuron].toFixed(2)} Hz`;
+          },
+        }
+      : {
       position: 'top',
       formatter: (params: unknown) => {
         const value = (params as { value: [number, number, number] }).value;
@@ -297,12 +319,11 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
         ? {
             id: 'rates',
             type: 'custom',
-            // one datum: the whole map as one image over the plot area
+            // one datum: the whole map as one image over the plot area (hovered for the tooltip)
             data: [[0, 0]],
-            silent: true,
             renderItem: ((params: unknown) => {
               const box = (params as { coordSys: { x: number; y: number; width: number; height: number } }).coordSys;
-              return { type: 'image', style: { image: input.image, x: box.x, y: box.y, width: box.width, height: box.height }, silent: true };
+              return { type: 'image', style: { image: input.image, x: box.x, y: box.y, width: box.width, height: box.height } };
             }) as unknown as CustomSeriesOption['renderItem'],
           }
         : {

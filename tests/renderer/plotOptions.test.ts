@@ -87,9 +87,16 @@ describe('plot data layouts', () => {
     expect(pixels.data[3]).toBe(255);
     // every 3rd neuron of 1000: 334 rows
     expect(rateHeatmapPixels(new Float64Array(1000 * 2), 1000, 2, 1).height).toBe(334);
-    const option = rateHeatmapOption({ rates, n, nE: 2, nSamples, duration: 500, image: { stand: 'in' } }) as unknown as { series: { type: string; data: unknown[] }[] };
+    // pointer in the plot area (chart 56 + 300 + 80 wide, 12 + 200 + 40 tall): 3rd sample column, 4th neuron row
+    const pointer = { x: 56 + 250, y: 12 + 190, width: 436, height: 252 };
+    const option = rateHeatmapOption({ rates, n, nE: 2, nSamples, duration: 500, image: { stand: 'in' }, pointer: () => pointer }) as unknown as {
+      series: { type: string; data: unknown[] }[];
+      tooltip: { formatter: () => string };
+    };
     expect(option.series[0].type).toBe('custom');
     expect(option.series[0].data).toHaveLength(1);
+    // neuron 4 (I), sample 2 (t = 500 ms): rate (3 − 1.5) · 10 · 3 = 45
+    expect(option.tooltip.formatter()).toBe('neuron 4 (I), t = 500.0 ms<br/>rate 45.00 Hz');
   });
 
   it('heatmapCells reads time-major rates into [time, neuron, rate] cells', () => {
