@@ -11,6 +11,15 @@ import { reportFigure, runReproduction, type ReproductionStore } from '../../src
 import { DEFINITION_IDS } from '../../src-shared/definitions.js';
 import { run as reproduceCommand } from '../../src-cli/commands/reproduce.js';
 
+/** The published network and targets as the reproduction takes them. */
+function publishedData() {
+  return {
+    network: { n: 200, nE: 100, W: loadReferenceArray('W').data, x0: loadReferenceArray('x0').data, readout: { channels: 1, weights: loadReferenceArray('readout').data } },
+    novelTarget: loadReferenceArray('novel_target').data,
+    initialTarget: loadReferenceArray('initial_target').data,
+  };
+}
+
 function memoryStore(): ReproductionStore & { files: Map<string, string>; writes: string[] } {
   const files = new Map<string, string>();
   const writes: string[] = [];
@@ -71,11 +80,7 @@ describe('claims', () => {
 describe('a reproduction run', () => {
   it('keeps finished parts, resumes from them, and writes one self-contained report', ({ skip }) => {
     skip(!hasReference, referenceSkipReason);
-    const published = {
-      network: { n: 200, nE: 100, W: loadReferenceArray('W').data, x0: loadReferenceArray('x0').data, readout: { channels: 1, weights: loadReferenceArray('readout').data } },
-      novelTarget: loadReferenceArray('novel_target').data,
-      initialTarget: loadReferenceArray('initial_target').data,
-    };
+    const published = publishedData();
     const store = memoryStore();
     const partsWritten = () => store.writes.filter((w) => w.startsWith('parts/')).length;
     const options = {
@@ -113,11 +118,7 @@ describe('a reproduction run', () => {
 
   it('runs only the parts asked for, in that order; a second process on the same store reuses what the first kept', ({ skip }) => {
     skip(!hasReference, referenceSkipReason);
-    const published = {
-      network: { n: 200, nE: 100, W: loadReferenceArray('W').data, x0: loadReferenceArray('x0').data, readout: { channels: 1, weights: loadReferenceArray('readout').data } },
-      novelTarget: loadReferenceArray('novel_target').data,
-      initialTarget: loadReferenceArray('initial_target').data,
-    };
+    const published = publishedData();
     const store = memoryStore();
     const base = {
       mode: 'quick' as const,
