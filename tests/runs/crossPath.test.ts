@@ -13,7 +13,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-cli/gainlab.js';
 import { invokeContract, speedRequestSchema, type NetworkPayload, type SpeedResult, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { gradientRun, rewardSessions } from '../../src-shared/experiments/training.js';
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
@@ -22,6 +21,7 @@ import { runSpeedTask } from '../../src-shared/tasks/speed.js';
 import type { JobManager } from '../../src-main/services/jobManager.js';
 import { inlineJobManager } from '../main/fixtures/inlineJobManager.js';
 import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
+import { gainlab } from '../sweeps/sweepFixtures.js';
 
 // the CLI reads networks with the default dynamics (200 samples): the same network for every path
 const network: NetworkPayload = { ...syntheticNetwork(20, 7), id: 'cli-network', name: 'net', params: DEFAULT_DYNAMICS };
@@ -60,13 +60,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function gainlab(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: dir });
-  return { code, stdout, stderr };
-}
-
 const npy = (file: string) => parseNpy(new Uint8Array(readFileSync(file))).data;
 
 interface Case {
@@ -78,7 +71,7 @@ interface Case {
 /** (a) gainlab train: its best session's curve and best gains, and its folder (for its recipe). */
 async function viaCli(c: Case) {
   const out = path.join(dir, `run-${++runCount}`);
-  const r = await gainlab(['train', '--net', '.', '--target', 'target.npy', '--out', out, ...c.cli]);
+  const r = await gainlab(dir, 'train', '--net', '.', '--target', 'target.npy', '--out', out, ...c.cli);
   expect(r.stderr.split('\n').filter((l) => /error:|refused|must/.test(l))).toEqual([]);
   expect(r.code).toBe(0);
   return { out, summary: JSON.parse(r.stdout), errors: npy(path.join(out, 'errors.npy')), bestGains: npy(path.join(out, 'best-gains.npy')) };
@@ -100,7 +93,7 @@ async function viaJob(c: Case): Promise<TrainingResult> {
 /** (c) gainlab run of the recipe gainlab train wrote. */
 async function viaRecipe(out: string, sessions: number) {
   const again = path.join(out, 'repeat');
-  const r = await gainlab(['run', path.join(out, 'recipe.json'), '--out', again]);
+  const r = await gainlab(dir, 'run', path.join(out, 'recipe.json'), '--out', again);
   expect(r.code, r.stderr).toBe(0);
   expect(JSON.parse(r.stdout).identical).toBe(true);
   return Array.from({ length: sessions }, (_, k) => npy(path.join(again, `errors-session-${k + 1}.npy`)));
