@@ -181,28 +181,46 @@ describe.skipIf(!sharedDynamicsAvailable())('batch with helper threads', () => {
 });
 
 describe('ThreadSchedule', () => {
-  it('uses the faster way, re-checks the other every 16 trials, and follows a change', () => {
-    let time = 0;
-    const schedule = new ThreadSchedule(16, () => time);
-    let cost = { team: 1, solo: 2 };
+  /** Runs trials on a fake clock: steady costs per mode plus `switchCost` on a trial after a switch. */
+  function simulate(schedule: ThreadSchedule, clock: { time: number }, costs: { team: number; solo: number; switchCost?: number }, trials: number): boolean[] {
     const choices: boolean[] = [];
-    const trial = () => {
+    for (let t = 0; t < trials; t++) {
       const team = schedule.next();
+      const switched = choices.length > 0 ? choices[choices.length - 1] !== team : false;
       choices.push(team);
-      time += team ? cost.team : cost.solo;
+      clock.time += (team ? costs.team : costs.solo) + (switched ? costs.switchCost ?? 0 : 0);
       schedule.done();
-    };
-    for (let t = 0; t < 64; t++) trial();
-    // first one of each, then team, with solo tried again on every 16th trial
-    expect(choices.slice(0, 2)).toEqual([true, false]);
-    expect(choices.slice(2).filter((team) => !team).length).toBe(4);
+    }
+    return choices;
+  }
+
+  it('uses the faster way, re-checks the other every 16 trials, and follows a change', () => {
+    const clock = { time: 0 };
+    const schedule = new ThreadSchedule(16, () => clock.time);
+    let choices = simulate(schedule, clock, { team: 1, solo: 2 }, 64);
+    // two of each first (the first of a mode after a switch is not measured), then team, with solo
+    // re-checked for EXPLORE_TRIALS trials every 16th trial
+    expect(choices.slice(0, 4)).toEqual([true, true, false, false]);
+    const reChecks = Array.from({ length: 60 }, (_, i) => i + 5).filter((trial) => trial % 16 < ThreadSchedule.EXPLORE_TRIALS);
+    expect(choices.slice(4).filter((team) => !team).length).toBe(reChecks.length);
+    expect(schedule.estimates()).toEqual({ team: 1, solo: 2 });
     // the machine gets busy: helpers cost more than they give
-    cost = { team: 3, solo: 2 };
-    choices.length = 0;
-    for (let t = 0; t < 64; t++) trial();
-    expect(choices.slice(-32).filter((team) => team).length).toBeLessThanOrEqual(2);
+    choices = simulate(schedule, clock, { team: 3, solo: 2 }, 64);
+    expect(choices.slice(-32).filter((team) => team).length).toBeLessThanOrEqual(2 * ThreadSchedule.EXPLORE_TRIALS);
     schedule.force = 'team';
-    trial();
-    expect(choices[choices.length - 1]).toBe(true);
+    expect(simulate(schedule, clock, { team: 3, solo: 2 }, 1)).toEqual([true]);
+  });
+
+  it('does not count the cost of switching against the mode it re-checks', () => {
+    // busy at first (one thread is faster), then quiet: every core is twice as fast, but waking the
+    // helpers (or refilling a cache) costs the first trial after a switch 5 trials' worth
+    const clock = { time: 0 };
+    const schedule = new ThreadSchedule(16, () => clock.time);
+    const busy = simulate(schedule, clock, { team: 3, solo: 2, switchCost: 5 }, 64);
+    expect(busy.slice(-32).filter((team) => team).length).toBeLessThanOrEqual(2 * ThreadSchedule.EXPLORE_TRIALS);
+    const quiet = simulate(schedule, clock, { team: 1, solo: 2, switchCost: 5 }, 160);
+    expect(quiet.slice(-64).filter((team) => team).length).toBeGreaterThanOrEqual(64 - 4 * ThreadSchedule.EXPLORE_TRIALS);
+    expect(schedule.estimates().solo).toBe(2);
+    expect(schedule.estimates().team).toBeLessThan(1.01);
   });
 });

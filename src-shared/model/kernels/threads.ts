@@ -50,15 +50,25 @@ function now(): number {
 
 /**
  * When a threaded kernel runs a trial with its helpers: it measures both ways as it goes (wall
- * time per trial, exponentially averaged) and uses the faster, trying the other one every
- * `exploreEvery` trials, so a machine that gets busy (or a helper that is not up yet) moves it
- * back to one thread and a quiet one moves it to all. Results are the same bits either way.
+ * time per trial, exponentially averaged) and uses the faster, trying the other one for
+ * EXPLORE_TRIALS trials every `exploreEvery` trials, so a machine that gets busy (or a helper that
+ * is not up yet) moves it back to one thread and a quiet one moves it to all. Results are the same
+ * bits either way.
+ *
+ * The first trial after a switch is not measured: it pays for the switch (helpers that napped
+ * must wake, and the rows the other core held in its cache come back), which the steady state
+ * does not. Counting it biased the choice against the mode being re-checked — on the 2-core EPYC
+ * 'auto' settled on one thread although every core was 1.2–1.5× faster (bench trial_ms.auto vs
+ * threads.trial_ms, 2026-12-03).
  */
 export class ThreadSchedule {
+  /** Trials of the other mode per re-check: one to switch, one to measure. */
+  static readonly EXPLORE_TRIALS = 2;
   private solo = Number.NaN;
   private team = Number.NaN;
   private trials = 0;
-  private lastTeam = false;
+  private lastTeam: boolean | null = null;
+  private switched = false;
   private started = 0;
   /** Fix the choice (benchmarks: 'team' = every trial on every thread); null = measure and choose. */
   force: 'team' | 'solo' | null = null;
@@ -76,8 +86,9 @@ export class ThreadSchedule {
     else if (Number.isNaN(this.solo)) team = false;
     else {
       const better = this.team <= this.solo;
-      team = this.trials % this.exploreEvery === 0 ? !better : better;
+      team = this.trials % this.exploreEvery < ThreadSchedule.EXPLORE_TRIALS ? !better : better;
     }
+    this.switched = team !== this.lastTeam;
     this.lastTeam = team;
     this.started = this.clock();
     return team;
@@ -85,6 +96,7 @@ export class ThreadSchedule {
 
   /** Call after the trial that next() chose. */
   done(): void {
+    if (this.switched) return;
     const ms = this.clock() - this.started;
     if (this.lastTeam) this.team = Number.isNaN(this.team) ? ms : 0.75 * this.team + 0.25 * ms;
     else this.solo = Number.isNaN(this.solo) ? ms : 0.75 * this.solo + 0.25 * ms;

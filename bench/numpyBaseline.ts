@@ -1,0 +1,121 @@
+/**
+ * A plain NumPy version of the same trial, timed in the same run as GainLab's kernels:
+ *   numpy.trial_ms                  one session, float64, dense W @ r (bench/numpy/rk4_trial.py)
+ *   numpy.batch10_ms_per_trial      10 sessions as one n×10 state (W @ R), per trial per session
+ * Issue 15 sets its speed goals against a jitted JAX trial measured on another machine, next to
+ * NumPy on that machine; JAX cannot be installed here, so this baseline lets the goals be checked
+ * as ratios measured in one run. Before timing, the NumPy rates at the last
+ * sample are checked against GainLab's reference kernel, so both sides run the same trial.
+ * Skipped (with one stderr line) when python3 with NumPy is not installed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simulateReference } from '../src-shared/model/kernels/reference.js';
+import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
+import { benchNetwork } from './simulation.js';
+import type { Benchmark } from './types.js';
+
+const SCRIPT = 'bench/numpy/rk4_trial.py';
+/** Trials timed inside one python3 call (their median is one measurement). */
+const TRIALS_PER_CALL = 3;
+/** NumPy's matmul sums in another order and its tanh differs by ulps: agreement to this is "the same trial". */
+const AGREEMENT = 1e-9;
+
+function scriptPath(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(process.cwd(), SCRIPT), resolve(here, 'numpy/rk4_trial.py'), resolve(here, '../../', SCRIPT)];
+  return candidates.find((path) => existsSync(path)) ?? null;
+}
+
+function numpyAvailable(): boolean {
+  const probe = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore', timeout: 20_000 });
+  return probe.status === 0;
+}
+
+const base64 = (values: Float64Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+
+const benchGains = (n: number, sessions: number) =>
+  Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
+
+interface NumpyReply {
+  numpy: string;
+  one_ms: number[];
+  batch_ms: number[];
+  one_last: number[];
+  batch_last: number[][];
+}
+
+function callNumpy(script: string, sessions: number, repeats: number, warmup: number): NumpyReply {
+  const { network } = benchNetwork();
+  const n = network.n;
+  const gains = benchGains(n, sessions);
+  const flatGains = new Float64Array(sessions * n);
+  gains.forEach((g, s) => flatGains.set(g, s * n));
+  const request = {
+    n,
+    sessions,
+    repeats,
+    warmup,
+    dynamics: DEFAULT_DYNAMICS,
+    W: base64(network.W),
+    x0: base64(network.x0),
+    gains: base64(flatGains),
+  };
+  const reply = spawnSync('python3', [script], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 600_000 });
+  if (reply.status !== 0) throw new Error(`numpy baseline: python3 ${script} failed: ${(reply.stderr || reply.error?.message || '').trim().split('\n').pop()}`);
+  return JSON.parse(reply.stdout) as NumpyReply;
+}
+
+/** Largest |numpy − reference| at the last sample, relative to the largest rate, over every session. */
+function disagreement(reply: NumpyReply, sessions: number): number {
+  const { network } = benchNetwork();
+  const n = network.n;
+  const last = (DEFAULT_DYNAMICS.nSamples - 1) * n;
+  let worst = 0;
+  benchGains(n, sessions).forEach((gains, s) => {
+    const rates = simulateReference(network.W, n, network.x0, gains, DEFAULT_DYNAMICS).rates.subarray(last, last + n);
+    const scale = Math.max(...Array.from(rates, Math.abs));
+    const compare = (values: number[]) => values.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - rates[i]) / scale)));
+    compare(reply.batch_last[s]);
+    if (s === 0) compare(reply.one_last);
+  });
+  return worst;
+}
+
+function numpyBenchmark(script: string, name: string, which: 'one_ms' | 'batch_ms', sessions: number, note: string): Benchmark {
+  return {
+    name,
+    repeats: 15,
+    // warm-up happens inside each python3 call
+    warmup: 0,
+    unitsPerRun: which === 'batch_ms' ? sessions : 1,
+    setup: () => {
+      const check = callNumpy(script, sessions, 1, 0);
+      const worst = disagreement(check, sessions);
+      if (!(worst <= AGREEMENT)) throw new Error(`numpy baseline: NumPy and the reference kernel disagree by ${worst.toExponential(2)} (relative) at the last sample`);
+      process.stderr.write(`${name}: NumPy ${check.numpy} agrees with the reference kernel to ${worst.toExponential(1)} (relative)\n`);
+    },
+    // the time NumPy measured itself (median of a few trials after a warm-up), not python3's start-up
+    run: () => {
+      const times = callNumpy(script, sessions, TRIALS_PER_CALL, 1)[which].sort((a, b) => a - b);
+      return times[TRIALS_PER_CALL >> 1];
+    },
+    note: `${note}; ${benchNetwork().synthetic ? 'synthetic' : 'published'} N=200 network; median of ${TRIALS_PER_CALL} timed trials per python3 call`,
+  };
+}
+
+function numpyBenchmarks(): Benchmark[] {
+  const script = scriptPath();
+  if (!script || !numpyAvailable()) {
+    process.stderr.write(`numpy baseline: skipped (${script ? 'python3 with NumPy not found' : `${SCRIPT} not found`})\n`);
+    return [];
+  }
+  return [
+    numpyBenchmark(script, 'numpy.trial_ms', 'one_ms', 1, 'plain NumPy RK4, float64, one session'),
+    numpyBenchmark(script, 'numpy.batch10_ms_per_trial', 'batch_ms', 10, 'plain NumPy RK4, float64, 10 sessions as one n×10 state, per session'),
+  ];
+}
+
+export const benchmarks: Benchmark[] = numpyBenchmarks();
