@@ -23,11 +23,23 @@ export function thinned(values: ArrayLike<number>, max = 4000): [number, number]
   return out;
 }
 
+/** Widest legend entry (px) before its name is cut. */
+export const LEGEND_NAME_WIDTH = 200;
+
 export function runCurvesOption(curves: readonly RunCurve[], logY: boolean, xName = 'trial'): ChartOption {
   return {
     animation: false,
     grid: { left: 64, right: 16, top: 34, bottom: 40 },
-    legend: { top: 6, left: 70, right: 8, type: 'scroll', ...LEGEND_STYLE },
+    // run names are long: each is cut with an ellipsis (the full name on hover) so several fit a row
+    legend: {
+      top: 6,
+      left: 70,
+      right: 8,
+      type: 'scroll',
+      ...LEGEND_STYLE,
+      textStyle: { ...LEGEND_STYLE.textStyle, width: LEGEND_NAME_WIDTH, overflow: 'truncate', ellipsis: '…' },
+      tooltip: { show: true },
+    },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
     xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME, min: 0, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
     yAxis: errorYAxis(logY),

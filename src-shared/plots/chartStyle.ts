@@ -11,9 +11,10 @@ export const AXIS_NAME = { color: '#333', fontSize: 12 };
 export const SPLIT_LINE = { lineStyle: { color: '#ececec' } };
 /**
  * Legend marks: solid short bars (ECharts' default draws a line with a hollow circle). Spread into
- * each chart's legend.
+ * each chart's legend. The explicit lineHeight matters for 'scroll' legends: ECharts clips their
+ * row to the item height, which with 3 px bars cut the text in half (canvas renderer).
  */
-export const LEGEND_STYLE = { icon: 'rect', itemWidth: 16, itemHeight: 3, textStyle: { fontSize: 11, color: '#333' } };
+export const LEGEND_STYLE = { icon: 'rect', itemWidth: 16, itemHeight: 3, textStyle: { fontSize: 11, color: '#333', lineHeight: 14 } };
 
 /** A value axis with its name centred along it; `extra` overrides (nameGap, min, max, scale…). */
 export function valueAxis(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
