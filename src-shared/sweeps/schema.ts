@@ -45,7 +45,6 @@ export const SWEEP_LIMITS = Object.freeze({
   factorValues: 1000,
   /** Targets trained together in one task (the app's limit). */
   targetsPerTask: 16,
-  trials: 1_000_000,
   /** Largest network (the app's limit). */
   n: 2000,
   specialiseIterations: 100_000,
@@ -93,7 +92,8 @@ export const groupsValueSchema = z.union(
 export type GroupsValue = z.infer<typeof groupsValueSchema>;
 
 const ruleSchema = z.enum(['reward', 'gradient']);
-const trialsSchema = z.number().int().min(0).max(SWEEP_LIMITS.trials);
+// the same range (and refusal sentence) as the training form, the contract and the CLI
+const trialsSchema = rangeSchema(SETTING_RANGES.trials);
 const sigmaSchema = rangeSchema(SETTING_RANGES.sigma);
 const alphaSchema = rangeSchema(SETTING_RANGES.alpha);
 const learningRateSchema = rangeSchema(SETTING_RANGES.learningRate);

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, parseSweepFile, SweepError, SWEEP_LIMITS } from '../../src-shared/sweeps/schema.js';
+import { SETTING_RANGES } from '../../src-shared/settingsRanges.js';
 
 const base = { source: { networkDir: 'net', target: 't.npy' }, trials: 100 };
 const sweep = (extra: Record<string, unknown> = {}) => ({ schemaVersion: 1, name: 'test', base, ...extra });
@@ -47,7 +48,10 @@ describe('sweep file schema', () => {
       [sweep({ base: { ...base, sigma: -1 } }), /sweep file: base\.sigma: /],
       [sweep({ base: { ...base, alpha: 1 } }), /sweep file: base\.alpha: /],
       [sweep({ base: { ...base, trials: 2.5 } }), /sweep file: base\.trials: /],
-      [sweep({ base: { ...base, trials: SWEEP_LIMITS.trials + 1 } }), /sweep file: base\.trials: /],
+      [sweep({ base: { ...base, trials: SETTING_RANGES.trials.max + 1 } }), /sweep file: base\.trials: /],
+      // the training form's range and sentence: 0 trials would train nothing
+      [sweep({ base: { ...base, trials: 0 } }), /^sweep file: base\.trials: Trials must be a whole number from 1 to 1 000 000, got 0\.$/],
+      [sweep({ factors: { trials: [100, 0] } }), /^sweep file: factors\.trials\[1\]: Trials must be a whole number from 1/],
       [sweep({ base: { ...base, groups: 0 } }), /sweep file: base\.groups/],
       [sweep({ factors: { sigma: [0.001, 'big'] } }), /sweep file: factors\.sigma\[1\]: /],
       [sweep({ factors: { seed: [-1] } }), /sweep file: factors\.seed\[0\]: /],
