@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-cli/gainlab.js';
+import { runCli } from '../helpers/cli.js';
 import { computeOutput, normalisedError, simulateReference } from '../../src-shared/model/dynamics.js';
 import { createSchurWorkspace, maxReal, realSchurInto } from '../../src-shared/linalg/schur.js';
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
@@ -13,17 +13,7 @@ import { hasReference, referenceDir, referenceSkipReason } from '../helpers/refe
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'gainlab-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function run(argv: string[], shouldStop?: () => boolean): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    cwd: scratch,
-    shouldStop,
-  });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], shouldStop?: () => boolean) => runCli(scratch, argv, shouldStop);
 const gainlab = (...argv: string[]) => run(argv);
 
 const readNpy = (file: string) => parseNpy(new Uint8Array(readFileSync(file)));

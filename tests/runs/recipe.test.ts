@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-cli/gainlab.js';
+import { runCli } from '../helpers/cli.js';
 import { invokeContract, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { Rng } from '../../src-shared/model/rng.js';
@@ -158,12 +158,7 @@ describe('gainlab run repeats a job bit for bit', () => {
     return file;
   }
 
-  async function gainlab(argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: dir });
-    return { code, stdout, stderr };
-  }
+  const gainlab = (argv: string[]) => runCli(dir, argv);
 
   function curveOf(file: string): Float64Array {
     return parseNpy(new Uint8Array(readFileSync(file))).data;

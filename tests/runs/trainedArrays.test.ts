@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-cli/gainlab.js';
+import { runCli } from '../helpers/cli.js';
 import { invokeContract, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { buildRunRecipe, parseRunRecipe, RecipeError, recordedTrainedArrays, trainedArrays } from '../../src-shared/runs/recipe.js';
@@ -124,12 +124,7 @@ describe('gainlab run reproduces the trained x0 of a gradient run', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function gainlab(argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: dir });
-    return { code, stdout, stderr };
-  }
+  const gainlab = (argv: string[]) => runCli(dir, argv);
 
   it('exported as a zip, round-tripped, repeated: identical x0 and gains; a wrong recorded x0 exits 1', async () => {
     const options = request();

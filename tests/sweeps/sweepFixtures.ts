@@ -7,35 +7,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../src-cli/gainlab.js';
+import { lastJson, runCli, type CliResult } from '../helpers/cli.js';
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { generateTarget } from '../../src-shared/model/targets.js';
 
+export type { CliResult } from '../helpers/cli.js';
+
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** The JSON summary on stdout (the last line). */
-  json: Record<string, unknown>;
-}
-
-function lastJson(stdout: string): Record<string, unknown> {
-  const line = stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
-
 /** `gainlab ARGS` in this process (cwd = `cwd`). */
-export async function gainlab(cwd: string, ...argv: string[]): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd });
-  return { code, stdout, stderr, json: lastJson(stdout) };
+export function gainlab(cwd: string, ...argv: string[]): Promise<CliResult> {
+  return runCli(cwd, argv);
 }
 
 /** `node BUNDLE ARGS` as a child process (what a cluster node runs). */
