@@ -69,7 +69,11 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   console.log(`sweep of 4 tasks (N = 40, 150 trials) run here: ${seconds.toFixed(1)} s from click to done`);
   test.info().annotations.push({ type: 'run here, 4 tasks', description: `${seconds.toFixed(1)} s` });
   await expect(page.getByTestId('sweep-progress-count')).toHaveText('4 / 4 tasks');
-  await expect(page.getByTestId('job-row').filter({ hasText: 'Sweep “seeds-by-sigma” (4 tasks)' }).first()).toBeVisible();
+  const sweepJob = page.getByTestId('job-row').filter({ hasText: 'Sweep “seeds-by-sigma” (4 tasks)' }).first();
+  await expect(sweepJob).toBeVisible();
+  // its step, not a single best error (a sweep has one per task)
+  await expect(sweepJob.getByTestId('job-step')).toHaveText('4 task(s) finished');
+  await expect(sweepJob.getByTestId('job-value')).toHaveCount(0);
 
   // the result is stored in the project; its box plots per factor are drawn
   const result = page.getByTestId('sweep-result');
