@@ -6,6 +6,8 @@
  *                                    over W per trial (runRewardRuleSessions / BatchTrialEvaluator)
  *   reward.2x5000_two_threads_ms     two sessions at once on two worker_threads (source runs under
  *                                    tsx only: the built bench bundle has no worker entry)
+ *   reward.2jobs_x2000_job_ms        two 1-session runs at once through the job path (2 job threads)
+ *                                    with the app's core budget; .no_core_budget without it
  *   reward.10x5000_job_ms            the app's default run: 10 sessions × 5 000 trials through the
  *                                    job path (src-main/services/jobManager.ts with the real worker
  *                                    pool on out/main/modelWorker.js, inline source), submit to done;
@@ -23,6 +25,7 @@ import { TrialEvaluator } from '../src-shared/model/dynamics.js';
 import { createJobManager, type JobManager } from '../src-main/services/jobManager.js';
 import { createWorkerPool } from '../src-main/services/workerPool.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
+import { createCoreBudget } from '../src-shared/model/kernels/threads.js';
 import { runRewardRule, runRewardRuleSessions } from '../src-shared/model/rewardRule.js';
 import { Rng } from '../src-shared/model/rng.js';
 import { benchNetwork } from './simulation.js';
@@ -66,9 +69,8 @@ const JOB_SESSIONS = 10;
 let jobManager: JobManager | null = null;
 let jobNote = `${JOB_SESSIONS} sessions × ${TRIALS} trials, reward rule, neuron-specific gains, seed ${SEED}, through createJobManager + the model worker pool`;
 
-/** One 10-session reward run through the job manager, submit to done (ms). */
-async function runJob(): Promise<number> {
-  if (!jobManager) return Number.NaN;
+/** A reward run through `manager` (inline source: the bench network and target), submitted; resolves when done. */
+async function submitRewardJob(manager: JobManager, sessions: number, trials: number, seed: number): Promise<{ jobId: string; done: Promise<number[]> }> {
   const { network, target } = benchNetwork();
   const request = invokeContract['jobs:start-training'].request.parse({
     source: {
@@ -77,19 +79,79 @@ async function runJob(): Promise<number> {
       targets: [{ id: 'bench-target', name: 'Bench target', channels: 1, nSamples: DEFAULT_DYNAMICS.nSamples, duration: DEFAULT_DYNAMICS.duration, values: target }],
     },
     rule: 'reward',
-    trials: TRIALS,
-    sessions: JOB_SESSIONS,
+    trials,
+    sessions,
     groups: { kind: 'neuron' },
-    seed: SEED,
+    seed,
   });
+  const { jobId } = await manager.startTraining(request);
+  const done = manager.whenFinished(jobId).then((detail) => {
+    if (detail.status !== 'done') throw new Error(`reward job ended ${detail.status}: ${detail.error?.message ?? ''}`);
+    return detail.result?.kind === 'training' ? detail.result.sessions.map((s) => s.bestError) : [];
+  });
+  return { jobId, done };
+}
+
+/** One 10-session reward run through the job manager, submit to done (ms). */
+async function runJob(): Promise<number> {
+  if (!jobManager) return Number.NaN;
   const started = performance.now();
-  const { jobId } = await jobManager.startTraining(request);
-  const detail = await jobManager.whenFinished(jobId);
+  const job = await submitRewardJob(jobManager, JOB_SESSIONS, TRIALS, SEED);
+  const errors = await job.done;
   const ms = performance.now() - started;
-  if (detail.status !== 'done') throw new Error(`reward.10x5000_job_ms: the job ended ${detail.status}: ${detail.error?.message ?? ''}`);
-  const result = detail.result;
-  if (result?.kind === 'training') record('reward.10x5000_job_ms', result.sessions.map((s) => s.bestError));
+  record('reward.10x5000_job_ms', errors);
   return ms;
+}
+
+/** A job manager on the built model worker (null when it is not built); `cores` > 0 shares a core budget. */
+function benchJobManager(cores: number): JobManager | null {
+  const worker = builtModelWorker();
+  if (!worker) return null;
+  return createJobManager({
+    pool: createWorkerPool({ filename: worker, maxThreads: 2, coreBudget: cores > 0 ? createCoreBudget(cores).memory : undefined }),
+    emit: () => {},
+    resolveSource: (source) => {
+      if (source.kind !== 'inline') throw new Error('the bench submits inline sources only');
+      return { network: source.network, targets: source.targets };
+    },
+  });
+}
+
+const TWO_JOB_TRIALS = 2000;
+
+/**
+ * reward.2jobs_x2000_job_ms(.no_core_budget): two one-session runs submitted together (the app's
+ * two job threads), submit to both done — with the app's core budget (each run on its own core
+ * while both run) and without it (each run's helper threads compete for the same cores).
+ */
+function twoJobsBenchmark(withBudget: boolean): Benchmark {
+  let manager: JobManager | null = null;
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  const name = `reward.2jobs_x${TWO_JOB_TRIALS}_job_ms${withBudget ? '' : '.no_core_budget'}`;
+  let note = `two 1-session × ${TWO_JOB_TRIALS}-trial reward jobs at once through the job path (2 job threads), ${withBudget ? `core budget of ${cores}` : 'no core budget'}`;
+  return {
+    name,
+    repeats: 3,
+    warmup: 0,
+    get note() {
+      return note;
+    },
+    setup: () => {
+      manager = benchJobManager(withBudget ? cores : 0);
+      if (!manager) note += ' — SKIPPED: out/main/modelWorker.js not found (run `npm run build`)';
+    },
+    run: async () => {
+      if (!manager) return Number.NaN;
+      const started = performance.now();
+      const jobs = [await submitRewardJob(manager, 1, TWO_JOB_TRIALS, SEED), await submitRewardJob(manager, 1, TWO_JOB_TRIALS, SEED + 1)];
+      record(name, (await Promise.all(jobs.map((job) => job.done))).flat());
+      return performance.now() - started;
+    },
+    teardown: async () => {
+      await manager?.dispose();
+      manager = null;
+    },
+  };
 }
 
 let workerBundle: string | null = null;
@@ -142,19 +204,9 @@ export const benchmarks: Benchmark[] = [
       return jobNote;
     },
     setup: () => {
-      const worker = builtModelWorker();
-      if (!worker) {
-        jobNote += ' — SKIPPED: out/main/modelWorker.js not found (run `npm run build`)';
-        return;
-      }
-      jobManager = createJobManager({
-        pool: createWorkerPool({ filename: worker }),
-        emit: () => {},
-        resolveSource: (source) => {
-          if (source.kind !== 'inline') throw new Error('the bench submits inline sources only');
-          return { network: source.network, targets: source.targets };
-        },
-      });
+      // as the app runs it: two job threads sharing this machine's cores
+      jobManager = benchJobManager(os.availableParallelism?.() ?? os.cpus().length);
+      if (!jobManager) jobNote += ' — SKIPPED: out/main/modelWorker.js not found (run `npm run build`)';
     },
     run: () => runJob(),
     teardown: async () => {
@@ -162,6 +214,8 @@ export const benchmarks: Benchmark[] = [
       jobManager = null;
     },
   },
+  twoJobsBenchmark(true),
+  twoJobsBenchmark(false),
   {
     name: 'reward.5000_trials_ms',
     repeats: 3,

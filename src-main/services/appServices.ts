@@ -6,6 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { EventChannel, EventPayloadOf } from '../../src-shared/ipc/contract.js';
+import { createCoreBudget, type CoreBudget } from '../../src-shared/model/kernels/threads.js';
 import { loadExampleProject } from './example.js';
 import { createHandlers, type AppServices, type Dialogs, type HandlerTable } from './handlers.js';
 import { createJobManager, type JobManager } from './jobManager.js';
@@ -72,6 +73,12 @@ export interface AppContextOptions {
    * (out/main/modelWorker.js → out/cli/gainlab.mjs; `npm run build` makes it).
    */
   cliBundleFile?: string | null;
+  /**
+   * Cores the job threads and the interactive thread share (CoreBudget: a run's helper threads use
+   * only free cores); default this machine's. 0 turns the budget off (every run may use every
+   * core's helpers at once; bench comparison).
+   */
+  cores?: number;
 }
 
 export interface AppContext {
@@ -79,6 +86,8 @@ export interface AppContext {
   services: AppServices;
   handlers: HandlerTable;
   jobs: JobManager;
+  /** The cores the worker threads share (null when turned off). */
+  coreBudget: CoreBudget | null;
   dispose(options?: { discardRecovery?: boolean }): Promise<void>;
 }
 
@@ -100,9 +109,12 @@ export function createAppContext(options: AppContextOptions): AppContext {
       // resources/example/example.gainlab normally; the published data or a synthetic stand-in otherwise
       fallbackExample: loadExampleProject,
     }));
-  const pool = createWorkerPool({ filename: options.workerFile, execArgv: options.workerExecArgv, maxThreads: jobThreads });
+  // one budget of cores for every model thread: runs are scheduled by cores, not by jobs
+  const cores = options.cores ?? (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  const shared = cores > 0 ? createCoreBudget(cores) : null;
+  const pool = createWorkerPool({ filename: options.workerFile, execArgv: options.workerExecArgv, maxThreads: jobThreads, coreBudget: shared?.memory });
   // one extra thread for interactive simulations, so plots answer while every job thread is busy
-  const interactivePool = createWorkerPool({ filename: options.workerFile, execArgv: options.workerExecArgv, maxThreads: 1 });
+  const interactivePool = createWorkerPool({ filename: options.workerFile, execArgv: options.workerExecArgv, maxThreads: 1, coreBudget: shared?.memory });
   const jobs = createJobManager({
     pool,
     interactivePool,
@@ -134,6 +146,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     services,
     handlers: createHandlers(services),
     jobs,
+    coreBudget: shared?.budget ?? null,
     dispose: async (disposeOptions = {}) => {
       // unsaved work the user has not decided about is kept as a recovery copy; after an explicit
       // Save / Don't Save (Electron's close prompt) the copy is dropped

@@ -25,6 +25,11 @@ export interface WorkerPoolOptions {
   idleTimeout?: number;
   /** Heap limit of each thread (MB); default defaultWorkerHeapMb(). A thread over it ends, failing only its task. */
   maxHeapMb?: number;
+  /**
+   * The shared memory of the app's core budget (src-shared/model/kernels/threads.ts CoreBudget),
+   * handed to every thread of the pool (piscina workerData.coreBudget).
+   */
+  coreBudget?: SharedArrayBuffer;
 }
 
 /**
@@ -57,6 +62,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPoolLike & {
     // every long task blocks its thread; never queue two tasks on one busy worker
     concurrentTasksPerWorker: 1,
     resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? defaultWorkerHeapMb() },
+    ...(options.coreBudget ? { workerData: { coreBudget: options.coreBudget } } : {}),
   });
   return {
     threads: maxThreads,

@@ -11,7 +11,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { HELPER_THREAD_BODY, type KernelHelperStart, type KernelThreads } from '../../src-shared/model/kernels/threads.js';
+import { HELPER_THREAD_BODY, type CoreBudget, type KernelHelperStart, type KernelThreads } from '../../src-shared/model/kernels/threads.js';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -47,6 +47,8 @@ export interface NodeKernelThreadsOptions {
    * until collected, and a kernel that finds none free runs with fewer helpers instead.
    */
   maxWorkers?: number;
+  /** The cores shared with other runs (the model worker: the app's budget); default none. */
+  budget?: CoreBudget | null;
 }
 
 export function createNodeKernelThreads(options: NodeKernelThreadsOptions = {}): NodeKernelThreads {
@@ -70,6 +72,7 @@ export function createNodeKernelThreads(options: NodeKernelThreadsOptions = {}):
 
   return {
     helpers,
+    budget: options.budget ?? null,
     get started() {
       return pool.length;
     },

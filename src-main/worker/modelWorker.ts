@@ -7,16 +7,22 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorPoints, GainSnapshot } from '../../src-shared/ipc/contract.js';
-import { setDefaultKernelThreads } from '../../src-shared/model/kernels/threads.js';
+import { workerData } from 'piscina';
+import { setDefaultKernelThreads, sharedCoreBudget, type CoreBudget } from '../../src-shared/model/kernels/threads.js';
 import { TASKS, TaskError, quietContext, isTaskKind, type TaskContext, type TaskInputs } from '../../src-shared/tasks/index.js';
 import { runSweepTask } from '../../src-shared/tasks/sweep.js';
 import { SweepDir } from '../services/sweepDir.js';
 import { createNodeKernelThreads } from './kernelThread.js';
 import type { SocSpectrum, WorkerMessage, WorkerTask } from './protocol.js';
 
-// one run on every core: the kernels of this thread may borrow helper threads while they are free
-// (a busy machine or a second job leaves a kernel on its own thread; the numbers never change)
-setDefaultKernelThreads(createNodeKernelThreads());
+// one run on every core: the kernels of this thread may borrow helper threads while their cores
+// are free in the app's core budget (shared by every job thread and the interactive one: a second
+// job leaves each run on its own core; the numbers never change)
+const coreBudget: CoreBudget | null =
+  (workerData as { coreBudget?: unknown } | undefined)?.coreBudget instanceof SharedArrayBuffer
+    ? sharedCoreBudget(new Int32Array((workerData as { coreBudget: SharedArrayBuffer }).coreBudget))
+    : null;
+setDefaultKernelThreads(createNodeKernelThreads({ budget: coreBudget }));
 
 /** Worker → main progress batches: often enough for a smooth ~10/s UI, rarely enough to be free. */
 const PROGRESS_POST_MS = 40;
@@ -114,6 +120,8 @@ export default async function runModelTask(task: WorkerTask): Promise<unknown> {
   const run = (task.kind === 'sweep' ? runSweepJob : TASKS[task.kind]) as (input: unknown, ctx: TaskContext) => unknown;
   const context = task.port && task.stopFlag ? new PortContext(task.port, task.stopFlag) : null;
   context?.post({ type: 'started' });
+  // this thread's own core, held while the task runs (helpers get only what is left)
+  coreBudget?.take(1);
   try {
     const result = await run(task.input, context ?? quietContext);
     if (context) {
@@ -125,6 +133,8 @@ export default async function runModelTask(task: WorkerTask): Promise<unknown> {
     // a deliberate failure keeps its code and message across the thread boundary
     if (error instanceof TaskError) throw new Error(TaskError.toWire(error));
     throw error;
+  } finally {
+    coreBudget?.give(1);
   }
 }
 

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BatchSimulator } from '../../src-shared/model/batchSimulator.js';
 import { simulateReference } from '../../src-shared/model/dynamics.js';
 import { createKernel } from '../../src-shared/model/kernels/index.js';
-import { ThreadSchedule } from '../../src-shared/model/kernels/threads.js';
+import { createCoreBudget, ThreadSchedule, type CoreBudget } from '../../src-shared/model/kernels/threads.js';
 import type { TrialKernel } from '../../src-shared/model/kernels/types.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
@@ -19,8 +19,8 @@ import { randomNetwork } from '../helpers/randomNetwork.js';
 import { hasReference, loadReferenceArray } from '../helpers/reference.js';
 
 const hosts: NodeKernelThreads[] = [];
-function host(helpers: number, maxWorkers?: number): NodeKernelThreads {
-  const created = createNodeKernelThreads({ helpers, maxWorkers });
+function host(helpers: number, maxWorkers?: number, budget?: CoreBudget): NodeKernelThreads {
+  const created = createNodeKernelThreads({ helpers, maxWorkers, budget });
   hosts.push(created);
   return created;
 }
@@ -93,6 +93,41 @@ describe.skipIf(!sharedDynamicsAvailable())('threaded trial kernel', () => {
       expect(worst / scale).toBeLessThan(1e-12);
       kernel.dispose!();
     }
+  });
+
+  it('uses its helpers only while their cores are free in the shared budget, with the same bits', () => {
+    const network = network200();
+    const params = DEFAULT_DYNAMICS;
+    const cores = createCoreBudget(2);
+    const kernel = createKernel('wasm-threads', network, params, { threads: host(1, undefined, cores.budget) });
+    kernel.schedule!.force = 'team';
+    const gains = Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i));
+    const expected = new Float64Array(params.nSamples * network.n);
+    createKernel('wasm-pairs', network, params).run(gains, network.x0, null, expected);
+    const states = new Float64Array(expected.length);
+    const run = () => kernel.run(gains, network.x0, null, states);
+    // run A holds its own core: one is free for its helper
+    cores.budget.take(1);
+    runUntilHelpersJoin(run, () => kernel.helperChunks!());
+    expect(cores.budget.free()).toBe(1);
+    // run B starts on the other core: A's trials stay on its own thread (no helper chunk), same bits
+    cores.budget.take(1);
+    const before = kernel.helperChunks!();
+    for (let trial = 0; trial < 5; trial++) {
+      run();
+      expect(sameBits(states, expected), `trial ${trial} while B runs`).toBe(true);
+    }
+    expect(kernel.helperChunks!()).toBe(before);
+    expect(cores.budget.free()).toBe(0);
+    // B ends: A's helper works again
+    cores.budget.give(1);
+    for (let trial = 0; trial < 5; trial++) run();
+    expect(kernel.helperChunks!()).toBeGreaterThan(before);
+    expect(sameBits(states, expected)).toBe(true);
+    // every core borrowed for a trial was given back
+    expect(cores.budget.free()).toBe(1);
+    cores.budget.give(1);
+    kernel.dispose!();
   });
 
   it('handles networks with fewer row pairs than chunks, odd n and the linear gain function', () => {
@@ -222,5 +257,43 @@ describe('ThreadSchedule', () => {
     expect(quiet.slice(-64).filter((team) => team).length).toBeGreaterThanOrEqual(64 - 4 * ThreadSchedule.EXPLORE_TRIALS);
     expect(schedule.estimates().solo).toBe(2);
     expect(schedule.estimates().team).toBeLessThan(1.01);
+  });
+
+  it('with a core budget: the helpers only when their cores are free, given back after each trial', () => {
+    const clock = { time: 0 };
+    const cores = createCoreBudget(3);
+    const schedule = new ThreadSchedule(16, () => clock.time, cores.budget, 2);
+    cores.budget.take(1); // this run's own thread
+    let choices = simulate(schedule, clock, { team: 1, solo: 2 }, 30);
+    expect(choices.slice(-8).every((team) => team)).toBe(true);
+    expect(cores.budget.free()).toBe(2);
+    // another run holds a core: 2 helpers no longer fit, so every trial runs alone — forced or not
+    cores.budget.take(1);
+    choices = simulate(schedule, clock, { team: 1, solo: 2 }, 30);
+    expect(choices.every((team) => !team)).toBe(true);
+    schedule.force = 'team';
+    expect(simulate(schedule, clock, { team: 1, solo: 2 }, 6)).toEqual(Array(6).fill(false));
+    schedule.force = null;
+    expect(cores.budget.free()).toBe(1);
+    // it ends: back to every core, and the estimate it had of them was kept
+    cores.budget.give(1);
+    choices = simulate(schedule, clock, { team: 1, solo: 2 }, 8);
+    expect(choices.every((team) => team)).toBe(true);
+    expect(cores.budget.free()).toBe(2);
+  });
+});
+
+describe('CoreBudget', () => {
+  it('takes only what is free with tryTake, always with take (going negative), and counts gives', () => {
+    const { budget, memory } = createCoreBudget(2);
+    expect(budget.tryTake(3)).toBe(false);
+    expect(budget.tryTake(2)).toBe(true);
+    expect(budget.tryTake(1)).toBe(false);
+    budget.take(1);
+    expect(budget.free()).toBe(-1);
+    budget.give(3);
+    expect(budget.free()).toBe(2);
+    // the state is the shared memory's one Int32 (what worker threads see)
+    expect(new Int32Array(memory)[0]).toBe(2);
   });
 });

@@ -25,6 +25,11 @@ export interface KernelThreads {
   /** How many helper threads one kernel may use (e.g. cores − 1). */
   readonly helpers: number;
   /**
+   * The cores this host shares with other runs (null/absent: the kernel's helpers are always
+   * free): a threaded trial uses its helpers only when that many cores are free (see CoreBudget).
+   */
+  readonly budget?: CoreBudget | null;
+  /**
    * Start a helper on `start` (asynchronously: the kernel works without it until it joins). The
    * helper returns to the host's pool when the kernel calls releaseHelpers.
    */
@@ -49,6 +54,54 @@ function now(): number {
 }
 
 /**
+ * The cores every run of a process shares — the job threads and the interactive one — so runs are
+ * scheduled by cores, not by jobs: a run holds one core for its own thread while it runs (take),
+ * and a threaded trial borrows its helpers' cores only when they are free (tryTake), giving them
+ * back after the trial. Two runs on two cores thus run one core each instead of four threads
+ * fighting over two; a run alone gets every core. One Int32 on shared memory holds the free
+ * count, so worker threads share it with Atomics (it goes negative when more runs hold a core than
+ * there are cores; tryTake then fails until enough are given back).
+ */
+export interface CoreBudget {
+  /** Take `count` cores if that many are free; false (nothing taken) otherwise. */
+  tryTake(count: number): boolean;
+  /** Take `count` cores whether or not they are free (a run's own thread). */
+  take(count: number): void;
+  /** Give back `count` cores taken before. */
+  give(count: number): void;
+  /** Free cores now (negative: oversubscribed). */
+  free(): number;
+}
+
+/** A CoreBudget on `state[0]` (an Int32Array on a SharedArrayBuffer, holding the free cores). */
+export function sharedCoreBudget(state: Int32Array): CoreBudget {
+  return {
+    tryTake(count) {
+      for (;;) {
+        const free = Atomics.load(state, 0);
+        if (free < count) return false;
+        if (Atomics.compareExchange(state, 0, free, free - count) === free) return true;
+      }
+    },
+    take(count) {
+      Atomics.sub(state, 0, count);
+    },
+    give(count) {
+      Atomics.add(state, 0, count);
+    },
+    free: () => Atomics.load(state, 0),
+  };
+}
+
+/** A new budget of `cores` free cores, and its shared memory (to hand to worker threads). */
+export function createCoreBudget(cores: number): { budget: CoreBudget; memory: SharedArrayBuffer } {
+  const memory = new SharedArrayBuffer(4);
+  const state = new Int32Array(memory);
+  state[0] = Math.max(1, Math.floor(cores));
+  return { budget: sharedCoreBudget(state), memory };
+}
+
+/**
  * When a threaded kernel runs a trial with its helpers: it measures both ways as it goes (wall
  * time per trial, exponentially averaged) and uses the faster, trying the other one for
  * EXPLORE_TRIALS trials every `exploreEvery` trials, so a machine that gets busy (or a helper that
@@ -70,11 +123,18 @@ export class ThreadSchedule {
   private lastTeam: boolean | null = null;
   private switched = false;
   private started = 0;
+  private taken = false;
   /** Fix the choice (benchmarks: 'team' = every trial on every thread); null = measure and choose. */
   force: 'team' | 'solo' | null = null;
+  /**
+   * budget: the cores shared with other runs — a trial that would use the helpers runs on one
+   * thread when `helpers` cores are not free (even when forced to 'team'). null: always free.
+   */
   constructor(
     private readonly exploreEvery = 16,
     private readonly clock: () => number = now,
+    private readonly budget: CoreBudget | null = null,
+    private readonly helpers = 1,
   ) {}
 
   /** Whether the next trial should use the helpers. */
@@ -88,6 +148,7 @@ export class ThreadSchedule {
       const better = this.team <= this.solo;
       team = this.trials % this.exploreEvery < ThreadSchedule.EXPLORE_TRIALS ? !better : better;
     }
+    if (team && this.budget) team = this.taken = this.budget.tryTake(this.helpers);
     this.switched = team !== this.lastTeam;
     this.lastTeam = team;
     this.started = this.clock();
@@ -96,6 +157,10 @@ export class ThreadSchedule {
 
   /** Call after the trial that next() chose. */
   done(): void {
+    if (this.taken) {
+      this.taken = false;
+      this.budget!.give(this.helpers);
+    }
     if (this.switched) return;
     const ms = this.clock() - this.started;
     if (this.lastTeam) this.team = Number.isNaN(this.team) ? ms : 0.75 * this.team + 0.25 * ms;

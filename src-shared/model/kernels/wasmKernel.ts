@@ -92,7 +92,7 @@ export function attachHelpers(
   const module = dynamicsSharedWasm.compiledModule();
   for (let h = 0; h < helpers; h++) threads.attach({ module, memory, kernel });
   helperRelease.register(owner, () => wasm.releaseHelpers(kernel), owner);
-  return new ThreadSchedule();
+  return new ThreadSchedule(undefined, undefined, threads.budget ?? null, helpers);
 }
 
 export function detachHelpers(owner: object, wasm: DynamicsWasmExports, kernel: number): void {
