@@ -1,24 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EventChannel, ProjectSummary } from '../../src-shared/ipc/contract.js';
-import { createAppContext } from '../../src-main/services/appServices.js';
 import { dispatch } from '../../src-main/services/handlers.js';
-import { sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+import { sourceAppContext } from './fixtures/sourceAppContext.js';
 
 // The whole main side as web mode wires it: file-backed projects (temp config dir), the shipped
 // example, jobs resolved from project ids, the real worker (TypeScript source through tsx).
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const worker = sourceWorkerOptions(repoRoot);
-const context = createAppContext({
-  mode: 'web',
-  version: '1.2.3',
-  workerFile: worker.filename,
-  workerExecArgv: worker.execArgv,
-  jobThreads: 1,
-  configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-config-')),
-});
+const context = sourceAppContext({ version: '1.2.3' });
 const events: Array<{ channel: EventChannel; payload: unknown }> = [];
 context.hub.subscribe((channel, payload) => events.push({ channel, payload }));
 

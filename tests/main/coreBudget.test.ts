@@ -4,26 +4,12 @@
  * they are free, so two jobs on a 2-core budget never oversubscribe it, and every core is given
  * back when the jobs end.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProjectSummary } from '../../src-shared/ipc/contract.js';
-import { createAppContext } from '../../src-main/services/appServices.js';
 import { dispatch } from '../../src-main/services/handlers.js';
-import { sourceWorkerOptions } from '../../src-main/services/workerPool.js';
+import { sourceAppContext } from './fixtures/sourceAppContext.js';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const worker = sourceWorkerOptions(repoRoot);
-const context = createAppContext({
-  mode: 'web',
-  version: '1.2.3',
-  workerFile: worker.filename,
-  workerExecArgv: worker.execArgv,
-  jobThreads: 2,
-  cores: 2,
-  configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-config-')),
-});
+const context = sourceAppContext({ jobThreads: 2, cores: 2 });
 afterAll(() => context.dispose());
 
 describe('core budget of the job threads', () => {

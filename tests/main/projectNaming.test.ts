@@ -8,14 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope, InvokeChannel, RequestOf, ResponseOf } from '../../src-shared/ipc/contract.js';
-import { createAppContext, type AppContext } from '../../src-main/services/appServices.js';
+import type { AppContext } from '../../src-main/services/appServices.js';
+import { sourceAppContext } from './fixtures/sourceAppContext.js';
 import { dispatch } from '../../src-main/services/handlers.js';
-import { sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { projectFileStem } from '../../src-shared/project/fileName.js';
 import { rangeProblem, SETTING_RANGES } from '../../src-shared/settingsRanges.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
 
-const worker = sourceWorkerOptions(path.resolve(import.meta.dirname, '../..'));
 let context: AppContext;
 let projectsDir: string;
 const savedDir = process.env.GAINLAB_PROJECTS_DIR;
@@ -29,7 +28,7 @@ async function call<C extends InvokeChannel>(channel: C, request: RequestOf<C>):
 beforeAll(() => {
   projectsDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-naming-'));
   process.env.GAINLAB_PROJECTS_DIR = projectsDir;
-  context = createAppContext({ mode: 'web', version: '9.9.9', workerFile: worker.filename, workerExecArgv: worker.execArgv, jobThreads: 1, configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-naming-config-')) });
+  context = sourceAppContext();
 });
 
 afterAll(() => {

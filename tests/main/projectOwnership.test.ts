@@ -15,15 +15,13 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope, ProjectSummary, RequestOf, InvokeChannel, ResponseOf } from '../../src-shared/ipc/contract.js';
 import type { ExperimentResultRecord, PrimitiveLibrary, ProjectNetwork, SpeedManifold, TargetMovement, TrainingRun } from '../../src-shared/project/schema.js';
-import { createAppContext, type AppContext } from '../../src-main/services/appServices.js';
+import type { AppContext } from '../../src-main/services/appServices.js';
+import { sourceAppContext } from './fixtures/sourceAppContext.js';
 import { dispatch } from '../../src-main/services/handlers.js';
-import { sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { runView } from '../../src-shared/project/view.js';
 import { baseFromRun, checkDraft } from '../../src-shared/sweeps/draft.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const worker = sourceWorkerOptions(repoRoot);
 let context: AppContext;
 let configDir: string;
 let workDir: string;
@@ -75,7 +73,7 @@ const source = { kind: 'project' as const, networkId: 'net', targetIds: ['tgt'] 
 beforeAll(() => {
   configDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-own-config-'));
   workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-own-work-'));
-  context = createAppContext({ mode: 'web', version: '9.9.9', workerFile: worker.filename, workerExecArgv: worker.execArgv, jobThreads: 1, configDir });
+  context = sourceAppContext({ configDir });
 });
 
 afterAll(() => context.dispose());

@@ -21,14 +21,12 @@ import { runView } from '../../src-shared/project/view.js';
 import { baseFromRun, checkDraft, type SweepDraft } from '../../src-shared/sweeps/draft.js';
 import type { BoxFigure } from '../../src-shared/experiments/figureSpec.js';
 import type { SweepJobResult } from '../../src-shared/tasks/sweep.js';
-import { createAppContext, type AppContext } from '../../src-main/services/appServices.js';
+import type { AppContext } from '../../src-main/services/appServices.js';
+import { sourceAppContext } from './fixtures/sourceAppContext.js';
 import { dispatch } from '../../src-main/services/handlers.js';
-import { sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { gainlab, taskFiles } from '../sweeps/sweepFixtures.js';
 import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const worker = sourceWorkerOptions(repoRoot);
 let context: AppContext;
 let workDir: string;
 let fakeBundle: string;
@@ -87,15 +85,7 @@ beforeAll(async () => {
   workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-sweepsvc-'));
   fakeBundle = path.join(workDir, 'fake-gainlab.mjs');
   writeFileSync(fakeBundle, '// the single-file CLI stands here\n');
-  context = createAppContext({
-    mode: 'web',
-    version: '9.9.9',
-    workerFile: worker.filename,
-    workerExecArgv: worker.execArgv,
-    jobThreads: 1,
-    configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-sweepsvc-config-')),
-    cliBundleFile: fakeBundle,
-  });
+  context = sourceAppContext({ cliBundleFile: fakeBundle });
   await call('project:new', {});
   const { network, target } = projectPieces();
   await call('project:update', { name: 'Sweep project', upsertNetworks: [network], upsertTargets: [target] });
@@ -321,7 +311,7 @@ describe('sweeps in the app', () => {
     expect(unknownTarget.message).toMatch(/no target with id "nope"/);
     expect(unknownTarget.message.split('\n')).toHaveLength(1);
 
-    const noBundle = createAppContext({ mode: 'web', version: '9.9.9', workerFile: worker.filename, workerExecArgv: worker.execArgv, jobThreads: 1, configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-sweepsvc-config2-')), cliBundleFile: path.join(workDir, 'missing.mjs') });
+    const noBundle = sourceAppContext({ cliBundleFile: path.join(workDir, 'missing.mjs') });
     try {
       const envelope = await dispatch(noBundle.handlers, 'project:open', { path: projectFile });
       expect(envelope.ok).toBe(true);
