@@ -202,6 +202,11 @@ export class AutosaveScheduler {
     this.handle = null;
   }
 
+  /** Resolves when the write in progress (if any) has finished. */
+  settle(): Promise<void> {
+    return this.writing ?? Promise.resolve();
+  }
+
   /** One autosave step: write if dirty and no write is in progress. Resolves when done. */
   tick(): Promise<void> {
     if (this.writing) return this.writing;

@@ -211,11 +211,27 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
     return changed();
   }
 
+  /**
+   * Saves in progress. No recovery copy is written meanwhile, and a save first waits for a copy
+   * being written: a copy finished after the save had discarded this file's copies would outlive
+   * the save and be offered again although the file holds the same work.
+   */
+  let saving = 0;
+  async function whileSaving<T>(work: () => Promise<T>): Promise<T> {
+    saving++;
+    try {
+      await autosave.settle();
+      return await work();
+    } finally {
+      saving--;
+    }
+  }
+
   const autosave = service.createAutosave({
     intervalMs: options.autosaveIntervalMs,
     timers: options.timers,
-    isDirty: () => dirty,
-    current: () => (dirty ? { project, key: key(), originalPath: filePath, sessionId } : null),
+    isDirty: () => dirty && saving === 0,
+    current: () => (dirty && saving === 0 ? { project, key: key(), originalPath: filePath, sessionId } : null),
     onWritten: () => {
       autosaveState = { state: 'saved', at: Date.now(), message: null };
       changed();
@@ -259,26 +275,30 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
       }),
 
     save: () =>
-      translate(async () => {
-        if (!filePath) throw new GainLabError('not-found', 'The project has not been saved yet; choose a file name.');
-        const versionAtStart = contentVersion;
-        const result = await service.save(project, filePath);
-        saved(result.path, versionAtStart, result.project);
-        await discardRestoredCopy();
-        changed();
-        return { path: result.path };
-      }),
+      translate(() =>
+        whileSaving(async () => {
+          if (!filePath) throw new GainLabError('not-found', 'The project has not been saved yet; choose a file name.');
+          const versionAtStart = contentVersion;
+          const result = await service.save(project, filePath);
+          saved(result.path, versionAtStart, result.project);
+          await discardRestoredCopy();
+          changed();
+          return { path: result.path };
+        }),
+      ),
 
     saveAs: (target) =>
-      translate(async () => {
-        const previousKey = key();
-        const versionAtStart = contentVersion;
-        const result = await service.saveAs(project, target, { previousRecoveryKey: previousKey });
-        saved(result.path, versionAtStart, result.project);
-        await discardRestoredCopy();
-        changed();
-        return { path: result.path };
-      }),
+      translate(() =>
+        whileSaving(async () => {
+          const previousKey = key();
+          const versionAtStart = contentVersion;
+          const result = await service.saveAs(project, target, { previousRecoveryKey: previousKey });
+          saved(result.path, versionAtStart, result.project);
+          await discardRestoredCopy();
+          changed();
+          return { path: result.path };
+        }),
+      ),
 
     recent: () =>
       translate(async () => (await service.listRecent()).map(({ path: p, name, openedAt }) => ({ path: p, name, openedAt }))),

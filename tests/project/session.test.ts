@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -161,6 +161,37 @@ describe('file-backed project session (ProjectsApi)', () => {
     expect(projects.current().autosave).toMatchObject({ state: 'failed', message: expect.stringMatching(/disk is full \(ENOSPC\)/) });
     expect(changes.at(-1)?.autosave.state).toBe('failed');
     expect(log).toEqual([expect.stringMatching(/^\[autosave\] the recovery copy of "Unsafe" could not be written: .*ENOSPC/)]);
+  });
+
+  it('a save during an autosave waits for it, and no copy outlives the save', async () => {
+    // recovery writes (under the config folder) wait for a gate the test opens
+    let openGate: () => void = () => {};
+    let gate = Promise.resolve();
+    const base = nodeProjectFs();
+    const slow: ProjectFs = {
+      ...base,
+      writeFileDurable: async (file, data) => {
+        if (file.startsWith(configDir)) await gate;
+        return base.writeFileDurable(file, data);
+      },
+    };
+    const { projects, fireTimer } = session('racing', [], slow);
+    const file = (await projects.saveAs(path.join(dir, 'study'))).path;
+    await projects.update({ name: 'Edited after the save' }, 'Rename');
+    gate = new Promise((resolve) => (openGate = resolve));
+    fireTimer(); // an autosave starts and is held writing its copy
+    const saving = projects.save();
+    // the save waits for the copy being written (and no new one starts meanwhile)
+    fireTimer();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    openGate();
+    await saving;
+    expect(projects.current().dirty).toBe(false);
+    const recoveryDir = path.join(configDir, 'recovery');
+    const left = existsSync(recoveryDir) ? readdirSync(recoveryDir).filter((name) => name.endsWith('.gainlab')) : [];
+    expect(left).toEqual([]);
+    const reopened = session('next');
+    expect((await reopened.projects.open(file)).recoveryOffer).toBeNull();
   });
 
   it('picks a per-platform config folder unless GAINLAB_CONFIG_DIR is set', () => {
