@@ -62,6 +62,24 @@ function verdictBadge(verdict: string): string {
   return `<span class="v ${VERDICT_CLASS[verdict] ?? 'none'}">${escapeHtml(verdict)}</span>`;
 }
 
+/**
+ * The wall-clock span of the parts: from the earliest start (finishedAt − elapsedMs) to the latest
+ * finish. With parts run by several processes at once, or across restarts, this is what the run
+ * took on the calendar (null when no part has times).
+ */
+export function partSpan(parts: readonly Pick<StoredPart, 'elapsedMs' | 'finishedAt'>[]): { from: string; to: string; ms: number } | null {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const part of parts) {
+    const end = Date.parse(part.finishedAt);
+    if (!Number.isFinite(end) || !Number.isFinite(part.elapsedMs)) continue;
+    from = Math.min(from, end - part.elapsedMs);
+    to = Math.max(to, end);
+  }
+  if (!Number.isFinite(from)) return null;
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), ms: to - from };
+}
+
 function setupHtml(part: StoredPart): string {
   if (part.status !== 'done') return `<p class="setup departs">Not run: ${escapeHtml(part.reason ?? '')}</p>`;
   const s = part.setup;
@@ -101,6 +119,7 @@ ${setupHtml(part)}
   const defs = input.definitions
     .map((d) => `<tr id="def-${escapeHtml(d.id)}"><td><b>${escapeHtml(d.title)}</b><div class="src">${escapeHtml(d.id)} · ${escapeHtml(d.section)}</div></td><td>${escapeHtml(d.what)}</td><td>${escapeHtml(d.why)}</td></tr>`)
     .join('\n');
+  const span = partSpan(input.parts);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>GainLab reproduction report (${input.mode})</title><meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
 <body><main>
@@ -114,6 +133,7 @@ ${setupHtml(part)}
 <tr><td>Runtime</td><td>${escapeHtml(input.environment.runtime)}</td></tr>
 <tr><td>Generated</td><td>${escapeHtml(input.generatedAt)}</td></tr>
 <tr><td>Run time</td><td>compute ${duration(input.computeMs)} (sum of the parts, over restarts); this invocation ${duration(input.wallMs)}</td></tr>
+${span ? `<tr><td>Wall clock</td><td>${escapeHtml(span.from)} to ${escapeHtml(span.to)}: ${duration(span.ms)} from the first part’s start to the last part’s end</td></tr>` : ''}
 </table>
 ${input.stopped ? '<p class="warn">The run stopped before every part finished; the claims of the missing parts are “not run”. Run the same command with the same directory to continue.</p>' : ''}
 <h2>Claims</h2>

@@ -8,6 +8,7 @@ import { hasReference, loadReferenceArray, referenceSkipReason } from '../helper
 import { decodeValue, encodeValue, base64ToBytes, bytesToBase64 } from '../../src-shared/reproduce/codec.js';
 import { CLAIMS } from '../../src-shared/reproduce/claims.js';
 import { reportFigure, runReproduction, type ReproductionStore } from '../../src-shared/reproduce/run.js';
+import { partSpan } from '../../src-shared/reproduce/report.js';
 import { DEFINITION_IDS } from '../../src-shared/definitions.js';
 import { run as reproduceCommand } from '../../src-cli/commands/reproduce.js';
 
@@ -140,6 +141,14 @@ describe('a reproduction run', () => {
     expect(second.parts[0].finishedAt).toBe(first.parts[0].finishedAt);
     expect(() => runReproduction({ ...base, only: ['fig99'] })).toThrow(/no part "fig99"/);
   }, 120_000);
+
+  it('the wall clock spans the first part’s start to the last part’s end, parts run at once counted once', () => {
+    const part = (finishedAt: string, minutes: number) => ({ finishedAt, elapsedMs: minutes * 60_000 });
+    // 10:00–11:00 and, in another process, 10:30–12:00; a part without times is ignored
+    const span = partSpan([part('2026-12-03T11:00:00.000Z', 60), part('2026-12-03T12:00:00.000Z', 90), part('not a date', 5)]);
+    expect(span).toEqual({ from: '2026-12-03T10:00:00.000Z', to: '2026-12-03T12:00:00.000Z', ms: 2 * 3600_000 });
+    expect(partSpan([])).toBeNull();
+  });
 
   it('report heat maps are thinned, other figures untouched', () => {
     const big = { kind: 'heatmap' as const, name: 'h', title: 't', xLabel: 'x', yLabel: 'y', rows: 200, cols: 130, data: Float64Array.from({ length: 200 * 130 }, (_, i) => i) };
