@@ -259,6 +259,25 @@ describe('ThreadSchedule', () => {
     expect(schedule.estimates().team).toBeLessThan(1.01);
   });
 
+  it('outvotes one slow trial of the helpers (still starting) within a few re-checks', () => {
+    // the first measured trial with the helpers takes 20 (they are still starting), every later one 1
+    const clock = { time: 0 };
+    const schedule = new ThreadSchedule(16, () => clock.time);
+    let teamTrials = 0;
+    const choices: boolean[] = [];
+    for (let t = 0; t < 80; t++) {
+      const team = schedule.next();
+      choices.push(team);
+      if (team) teamTrials++;
+      clock.time += team ? (teamTrials <= 2 ? 20 : 1) : 2;
+      schedule.done();
+    }
+    // one thread first (20 > 2); three re-checks later the median of the helpers' trials is 1
+    expect(choices.slice(4, 15).every((team) => !team)).toBe(true);
+    expect(choices.slice(-16).filter((team) => team).length).toBeGreaterThanOrEqual(16 - ThreadSchedule.EXPLORE_TRIALS);
+    expect(schedule.estimates().team).toBe(1);
+  });
+
   it('with a core budget: the helpers only when their cores are free, given back after each trial', () => {
     const clock = { time: 0 };
     const cores = createCoreBudget(3);

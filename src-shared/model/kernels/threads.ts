@@ -103,7 +103,7 @@ export function createCoreBudget(cores: number): { budget: CoreBudget; memory: S
 
 /**
  * When a threaded kernel runs a trial with its helpers: it measures both ways as it goes (wall
- * time per trial, exponentially averaged) and uses the faster, trying the other one for
+ * time per trial, the median of the last few) and uses the faster, trying the other one for
  * EXPLORE_TRIALS trials every `exploreEvery` trials, so a machine that gets busy (or a helper that
  * is not up yet) moves it back to one thread and a quiet one moves it to all. Results are the same
  * bits either way.
@@ -117,6 +117,17 @@ export function createCoreBudget(cores: number): { budget: CoreBudget; memory: S
 export class ThreadSchedule {
   /** Trials of the other mode per re-check: one to switch, one to measure. */
   static readonly EXPLORE_TRIALS = 2;
+  /**
+   * Each mode's estimate is the median of its last RECENT measured trials: one slow trial (helpers
+   * still starting, a burst of other work) is outvoted instead of lingering in an average — with
+   * an exponential average, a slow first trial of the helpers kept 'auto' on one thread for ~100
+   * trials although every core was faster.
+   */
+  static readonly RECENT = 5;
+  /** The last RECENT measured times of each mode (ms; oldest overwritten), and their medians. */
+  private readonly soloTimes: number[] = [];
+  private readonly teamTimes: number[] = [];
+  private readonly scratch = new Float64Array(ThreadSchedule.RECENT);
   private solo = Number.NaN;
   private team = Number.NaN;
   private trials = 0;
@@ -163,11 +174,22 @@ export class ThreadSchedule {
     }
     if (this.switched) return;
     const ms = this.clock() - this.started;
-    if (this.lastTeam) this.team = Number.isNaN(this.team) ? ms : 0.75 * this.team + 0.25 * ms;
-    else this.solo = Number.isNaN(this.solo) ? ms : 0.75 * this.solo + 0.25 * ms;
+    if (this.lastTeam) this.team = this.record(this.teamTimes, ms);
+    else this.solo = this.record(this.soloTimes, ms);
   }
 
-  /** Averaged ms per trial, for reports. */
+  /** Keep `ms` among the last RECENT times (dropping the oldest); returns their median. */
+  private record(times: number[], ms: number): number {
+    if (times.length === ThreadSchedule.RECENT) times.shift();
+    times.push(ms);
+    const sorted = this.scratch.subarray(0, times.length);
+    sorted.set(times);
+    sorted.sort();
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+  }
+
+  /** Median ms per trial of each mode's recent trials, for reports. */
   estimates(): { solo: number; team: number } {
     return { solo: this.solo, team: this.team };
   }
