@@ -54,6 +54,8 @@ test('importing and inspecting an N = 1000 network blocks the page for no more t
   await importer.getByTestId('import-x0').setInputFiles(files.x0);
   await importer.getByTestId('import-readout').setInputFiles(files.readout);
   await importer.getByLabel('Name').fill('Random N = 1000');
+  // all three picks kept, whichever read finished first (a slow 8 MB read once dropped W)
+  await expect(importer.getByText('W.npy · x0.npy · readout.npy')).toBeVisible();
   const mark = async (what: string) => console.log(`  ${what} at ${(await page.evaluate(() => performance.now())).toFixed(0)} ms`);
   // from here on: what opening the example costs, and Playwright's own transfer of the files into
   // the page (setInputFiles decodes 8 MB of base64 on the page's thread), are not the subject
