@@ -24,6 +24,7 @@ import { invokeContract } from '../src-shared/ipc/contract.js';
 import { TrialEvaluator } from '../src-shared/model/dynamics.js';
 import { createJobManager, type JobManager } from '../src-main/services/jobManager.js';
 import { createWorkerPool } from '../src-main/services/workerPool.js';
+import { machineCores } from '../src-main/worker/kernelThread.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
 import { createCoreBudget } from '../src-shared/model/kernels/threads.js';
 import { runRewardRule, runRewardRuleSessions } from '../src-shared/model/rewardRule.js';
@@ -126,7 +127,7 @@ const TWO_JOB_TRIALS = 2000;
  */
 function twoJobsBenchmark(withBudget: boolean): Benchmark {
   let manager: JobManager | null = null;
-  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  const cores = machineCores();
   const name = `reward.2jobs_x${TWO_JOB_TRIALS}_job_ms${withBudget ? '' : '.no_core_budget'}`;
   let note = `two 1-session × ${TWO_JOB_TRIALS}-trial reward jobs at once through the job path (2 job threads), ${withBudget ? `core budget of ${cores}` : 'no core budget'}`;
   return {
@@ -205,7 +206,7 @@ export const benchmarks: Benchmark[] = [
     },
     setup: () => {
       // as the app runs it: two job threads sharing this machine's cores
-      jobManager = benchJobManager(os.availableParallelism?.() ?? os.cpus().length);
+      jobManager = benchJobManager(machineCores());
       if (!jobManager) jobNote += ' — SKIPPED: out/main/modelWorker.js not found (run `npm run build`)';
     },
     run: () => runJob(),

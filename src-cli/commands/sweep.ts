@@ -33,6 +33,7 @@ import { executeTask, type TaskRunResult } from '../sweep/executeTask.js';
 import { checkTasks, loadSweep, sweepInputs, taskError, type LoadedSweep } from '../sweep/loadSweep.js';
 import { getCliEntry } from '../sweep/entry.js';
 import { runPool } from '../sweep/pool.js';
+import { machineCores } from '../../src-main/worker/kernelThread.js';
 import { activeTasks, arrayStates, maxArraySize, submitArray } from '../sweep/slurmClient.js';
 import { SLURM_RECORD_FORMAT, SweepDir as FolderDir, writeFileAtomic, type SlurmRecord, type SweepPlan } from '../../src-main/services/sweepDir.js';
 
@@ -54,7 +55,7 @@ const PROGRESS_LINE_MS = 15_000;
 const SUBCOMMANDS = ['plan', 'run', 'slurm', 'status', 'resubmit', 'collect'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 
-const cores = () => (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+const cores = machineCores;
 
 const waitOptions = {
   wait: { type: 'flag', description: 'wait for the array to finish (polling squeue) and report failed tasks' },

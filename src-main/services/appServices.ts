@@ -19,6 +19,7 @@ import { createFileProjects, defaultConfigDir, type FileProjects } from './proje
 import { ProjectService } from './projects.js';
 import type { ProjectsApi } from './projectsApi.js';
 import { createWorkerPool, defaultJobThreads } from './workerPool.js';
+import { machineCores } from '../worker/kernelThread.js';
 
 export type EventListener = (channel: EventChannel, payload: unknown) => void;
 
@@ -110,7 +111,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
       fallbackExample: loadExampleProject,
     }));
   // one budget of cores for every model thread: runs are scheduled by cores, not by jobs
-  const cores = options.cores ?? (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  const cores = options.cores ?? machineCores();
   const shared = cores > 0 ? createCoreBudget(cores) : null;
   const pool = createWorkerPool({ filename: options.workerFile, execArgv: options.workerExecArgv, maxThreads: jobThreads, coreBudget: shared?.memory });
   // one extra thread for interactive simulations, so plots answer while every job thread is busy

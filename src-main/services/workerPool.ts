@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { machineCores } from '../worker/kernelThread.js';
 import type { WorkerPoolLike } from './jobManager.js';
 
 export interface WorkerPoolOptions {
@@ -46,8 +47,7 @@ export function defaultWorkerHeapMb(threads = defaultJobThreads() + 1): number {
  * so one long job never holds every other one back (on a 2-core machine the two share the cores).
  */
 export function defaultJobThreads(): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(2, cores - 1);
+  return Math.max(2, machineCores() - 1);
 }
 
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPoolLike & { readonly threads: number } {

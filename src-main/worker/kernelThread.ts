@@ -33,10 +33,14 @@ export interface NodeKernelThreads extends KernelThreads {
   close(): Promise<void>;
 }
 
+/** This machine's cores (os.availableParallelism where Node has it). */
+export function machineCores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
 /** Cores − 1: the helpers one run can use beside its own thread. */
 export function defaultKernelHelpers(): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(0, cores - 1);
+  return Math.max(0, machineCores() - 1);
 }
 
 export interface NodeKernelThreadsOptions {
