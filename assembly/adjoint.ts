@@ -24,7 +24,7 @@
 // Buffers: `setup` allocates everything a problem needs once (the host then places W, Wᵀ, gains,
 // x0 and β through the pointers `pointer(...)` returns); forward and backward allocate nothing.
 
-import { PairMatrix, pairSum, pairSum2, rateVec } from './common';
+import { AtPointer, PairMatrix, pairSum, pairSum2, rateVec } from './common';
 
 export { allocate } from './common';
 
@@ -76,8 +76,8 @@ function pairsMatvec(pairCount: i32, rows: usize, matrix: usize, r: usize, y: us
   const m = changetype<PairMatrix>(matrix);
   const two = gPairScratch;
   for (let p = 0; p < pairCount; p += 2) {
-    if (p + 1 < pairCount) pairSum2(m, p, r, two);
-    else v128.store(two, pairSum(m, p, r));
+    if (p + 1 < pairCount) pairSum2<AtPointer>(m, p, r, two);
+    else v128.store(two, pairSum<AtPointer>(m, p, r));
     const last = p + 1 < pairCount ? 2 : 1;
     for (let j = 0; j < last; j++) {
       const total = v128.load(two + (<usize>j << 4));

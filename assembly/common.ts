@@ -135,8 +135,29 @@ export function rateVec(v: usize, g: usize, out: usize, count: i32, cNeg: f64, c
 
 // Row pairs: entries of a pair side by side — u16 byte offsets (a, b) in one u32, weights (a, b)
 // in one v128 — row a in lane 0, row b in lane 1.
+//
+// Where the rates r are, as a type argument R known at compile time: AtPointer (r is a pointer),
+// or FixedA/FixedB (the fixed addresses FIXED_RATES_A/B of assembly/dynamics.ts, below its static
+// data: asc --memoryBase). At a fixed address the gathers load r[j] as offset + constant, which
+// x64 addresses in the load itself, instead of adding r to both offsets of every entry pair:
+// two of the ~10 instructions of an entry pair, in the loop that is most of a trial.
+export type AtPointer = u64;
+export type FixedA = u8;
+export type FixedB = u16;
+// Each fixed buffer holds the rates of up to ROW_PAIRS_MAX_N neurons, padding and the zero slot.
+export const FIXED_RATES_BYTES: usize = 65600;
+export const FIXED_RATES_A: usize = 64;
+export const FIXED_RATES_B: usize = FIXED_RATES_A + FIXED_RATES_BYTES;
+
 @inline
-export function gather2(r: usize, offsets: u32): v128 {
+export function gather2<R>(r: usize, offsets: u32): v128 {
+  if (sizeof<R>() == 1) {
+    const v = v128.load64_splat(<usize>(offsets & 0xffff), FIXED_RATES_A);
+    return v128.load64_lane(<usize>(offsets >> 16), v, 1, FIXED_RATES_A);
+  } else if (sizeof<R>() == 2) {
+    const v = v128.load64_splat(<usize>(offsets & 0xffff), FIXED_RATES_B);
+    return v128.load64_lane(<usize>(offsets >> 16), v, 1, FIXED_RATES_B);
+  }
   const v = v128.load64_splat(r + <usize>(offsets & 0xffff));
   return v128.load64_lane(r + <usize>(offsets >> 16), v, 1);
 }
@@ -154,18 +175,18 @@ export class PairMatrix {
 
 // y of pair p (both lanes) in the order above.
 @inline
-export function pairSum(m: PairMatrix, p: i32, r: usize): v128 {
+export function pairSum<R>(m: PairMatrix, p: i32, r: usize): v128 {
   let e = f64x2.splat(0);
   let q = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>p << 2)) << 2);
   const qEnd = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>(p + 1) << 2)) << 2);
-  for (; q < qEnd; q += 4) e = f64x2.add(e, gather2(r, load<u32>(q)));
+  for (; q < qEnd; q += 4) e = f64x2.add(e, gather2<R>(r, load<u32>(q)));
   let y = f64x2.mul(f64x2.splat(m.sharedWeight), e);
   const first = load<i32>(m.iStart + (<usize>p << 2));
   let o = m.iOffsets + (<usize>first << 2);
   let w = m.iWeights + (<usize>first << 4);
   const oEnd = m.iOffsets + (<usize>load<i32>(m.iStart + (<usize>(p + 1) << 2)) << 2);
   for (; o < oEnd; o += 4) {
-    y = f64x2.add(y, f64x2.mul(v128.load(w), gather2(r, load<u32>(o))));
+    y = f64x2.add(y, f64x2.mul(v128.load(w), gather2<R>(r, load<u32>(o))));
     w += 16;
   }
   return y;
@@ -175,7 +196,7 @@ export function pairSum(m: PairMatrix, p: i32, r: usize): v128 {
 // interleaved (one chain alone waits on the add latency). Pairs are sorted by length, so
 // neighbours have about as many entries: a common part, then each pair's own rest.
 @inline
-export function pairSum2(m: PairMatrix, p: i32, r: usize, out: usize): void {
+export function pairSum2<R>(m: PairMatrix, p: i32, r: usize, out: usize): void {
   const e0 = load<i32>(m.eStart + (<usize>p << 2));
   const e1 = load<i32>(m.eStart + (<usize>(p + 1) << 2));
   const e2 = load<i32>(m.eStart + (<usize>(p + 2) << 2));
@@ -185,21 +206,21 @@ export function pairSum2(m: PairMatrix, p: i32, r: usize, out: usize): void {
   const eDelta = <usize>(e1 - e0) << 2; // pair p + 1's entries start where pair p's end
   const eCommonEnd = qa + (<usize>min(e1 - e0, e2 - e1) << 2);
   for (; qa + 4 < eCommonEnd; qa += 8) {
-    ea = f64x2.add(ea, gather2(r, load<u32>(qa)));
-    eb = f64x2.add(eb, gather2(r, load<u32>(qa + eDelta)));
-    ea = f64x2.add(ea, gather2(r, load<u32>(qa, 4)));
-    eb = f64x2.add(eb, gather2(r, load<u32>(qa + eDelta, 4)));
+    ea = f64x2.add(ea, gather2<R>(r, load<u32>(qa)));
+    eb = f64x2.add(eb, gather2<R>(r, load<u32>(qa + eDelta)));
+    ea = f64x2.add(ea, gather2<R>(r, load<u32>(qa, 4)));
+    eb = f64x2.add(eb, gather2<R>(r, load<u32>(qa + eDelta, 4)));
   }
   if (qa < eCommonEnd) {
-    ea = f64x2.add(ea, gather2(r, load<u32>(qa)));
-    eb = f64x2.add(eb, gather2(r, load<u32>(qa + eDelta)));
+    ea = f64x2.add(ea, gather2<R>(r, load<u32>(qa)));
+    eb = f64x2.add(eb, gather2<R>(r, load<u32>(qa + eDelta)));
     qa += 4;
   }
   let qb = qa + eDelta;
   const qaEnd = m.eOffsets + (<usize>e1 << 2);
   const qbEnd = m.eOffsets + (<usize>e2 << 2);
-  for (; qa < qaEnd; qa += 4) ea = f64x2.add(ea, gather2(r, load<u32>(qa)));
-  for (; qb < qbEnd; qb += 4) eb = f64x2.add(eb, gather2(r, load<u32>(qb)));
+  for (; qa < qaEnd; qa += 4) ea = f64x2.add(ea, gather2<R>(r, load<u32>(qa)));
+  for (; qb < qbEnd; qb += 4) eb = f64x2.add(eb, gather2<R>(r, load<u32>(qb)));
   const shared = f64x2.splat(m.sharedWeight);
   let ya = f64x2.mul(shared, ea);
   let yb = f64x2.mul(shared, eb);
@@ -212,15 +233,15 @@ export function pairSum2(m: PairMatrix, p: i32, r: usize, out: usize): void {
   const wDelta = <usize>(i1 - i0) << 4;
   const iCommonEnd = oa + (<usize>min(i1 - i0, i2 - i1) << 2);
   for (; oa + 4 < iCommonEnd; oa += 8) {
-    ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2(r, load<u32>(oa))));
-    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta), gather2(r, load<u32>(oa + oDelta))));
-    ya = f64x2.add(ya, f64x2.mul(v128.load(wa, 16), gather2(r, load<u32>(oa, 4))));
-    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta, 16), gather2(r, load<u32>(oa + oDelta, 4))));
+    ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2<R>(r, load<u32>(oa))));
+    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta), gather2<R>(r, load<u32>(oa + oDelta))));
+    ya = f64x2.add(ya, f64x2.mul(v128.load(wa, 16), gather2<R>(r, load<u32>(oa, 4))));
+    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta, 16), gather2<R>(r, load<u32>(oa + oDelta, 4))));
     wa += 32;
   }
   if (oa < iCommonEnd) {
-    ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2(r, load<u32>(oa))));
-    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta), gather2(r, load<u32>(oa + oDelta))));
+    ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2<R>(r, load<u32>(oa))));
+    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta), gather2<R>(r, load<u32>(oa + oDelta))));
     oa += 4;
     wa += 16;
   }
@@ -229,11 +250,11 @@ export function pairSum2(m: PairMatrix, p: i32, r: usize, out: usize): void {
   const oaEnd = m.iOffsets + (<usize>i1 << 2);
   const obEnd = m.iOffsets + (<usize>i2 << 2);
   for (; oa < oaEnd; oa += 4) {
-    ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2(r, load<u32>(oa))));
+    ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2<R>(r, load<u32>(oa))));
     wa += 16;
   }
   for (; ob < obEnd; ob += 4) {
-    yb = f64x2.add(yb, f64x2.mul(v128.load(wb), gather2(r, load<u32>(ob))));
+    yb = f64x2.add(yb, f64x2.mul(v128.load(wb), gather2<R>(r, load<u32>(ob))));
     wb += 16;
   }
   v128.store(out, ya);

@@ -26,7 +26,7 @@
 //
 // All buffers are allocated by the host through `allocate` at setup (never during a trial).
 
-import { constant, PairMatrix, pairSum, pairSum2, rate2, RATE_PARAMS_BYTES, rateVecWith, setRateParams, TWO } from './common';
+import { AtPointer, constant, FIXED_RATES_A, FIXED_RATES_B, FIXED_RATES_BYTES, FixedA, FixedB, PairMatrix, pairSum, pairSum2, rate2, RATE_PARAMS_BYTES, rateVecWith, setRateParams, TWO } from './common';
 
 export { allocate, rateVec } from './common';
 export { rateVecF32, setNetworkF32, batchTrialF32 } from './batchF32';
@@ -46,8 +46,9 @@ class Kernel {
   vectors: i32 = 0;
   nSamples: i32 = 0;
   linear: i32 = 0;
-  // the stage being computed (see the file comment)
-  stage: i32 = 0;
+  // threaded trials: the parts (one per thread) and chunks per part (see "Threads" below)
+  parts: i32 = 0;
+  perPart: i32 = 0;
   chunkCount: i32 = 0;
   channels: i32 = 0;
   nE: i32 = 0;
@@ -55,10 +56,10 @@ class Kernel {
   invTau: f64 = 0;
   cNeg: f64 = 0;
   cPos: f64 = 0;
-  // stage counter of the thread protocol (never reset: the claim word carries it)
+  // threaded trials: global stage numbers (never reset) of the current trial's first stage and of
+  // the first stage after it
+  trialStart: i64 = 0;
   sequence: i64 = 0;
-  // chunks computed by helper threads so far (tests and reports)
-  helperChunks: i64 = 0;
   // W (a PairMatrix, common.ts): E entries (offsets only) and I entries (offsets and weights) per
   // unit; BATCH: i32 byte offsets j·rowStride and one f64 weight per entry
   matrix: usize = 0;
@@ -83,7 +84,7 @@ class Kernel {
   chunkStart: usize = 0; // i32[chunkCount + 1], units
   // per-trial constants as v128 pairs: the rate parameters (common.ts), then invTau, h/2, h, h/6
   params: usize = 0;
-  // three cache lines: claim word (i64), done counter (i32), sleeping helpers (i32)
+  // the thread protocol's words, one 64-byte line each (see "Threads"); 0 until setChunks
   sync: usize = 0;
 }
 
@@ -98,10 +99,6 @@ export function newKernel(): usize {
   const ptr = heap.alloc(bytes + 16);
   const aligned = (ptr + 15) & ~(<usize>15);
   memory.fill(aligned, 0, bytes);
-  const syncRaw = heap.alloc(3 * 64 + 64);
-  const sync = (syncRaw + 63) & ~(<usize>63);
-  memory.fill(sync, 0, 3 * 64);
-  changetype<Kernel>(aligned).sync = sync;
   changetype<Kernel>(aligned).matrix = (heap.alloc(offsetof<PairMatrix>() + 16) + 15) & ~(<usize>15);
   const params = (heap.alloc(PARAMS_BYTES + 16) + 15) & ~(<usize>15);
   memory.fill(params, 0, PARAMS_BYTES);
@@ -174,13 +171,19 @@ export function setReadout(kernel: usize, readout: usize, channels: i32, nE: i32
   k.outputs = outputs;
 }
 
-// Chunks of units (chunkStart: i32[count + 1]); count < 65536. Also arms the claim word (nothing
-// to claim until a threaded trial publishes its first stage).
-export function setChunks(kernel: usize, count: i32, chunkStart: usize): void {
+// Chunks of a threaded trial: `parts` parts (one per thread, the calling thread's is part 0) of
+// `perPart` chunks each, chunkStart: i32[parts·perPart + 1] (units). Allocates the words of the
+// thread protocol ("Threads" below), so call it once, before any helper starts.
+export function setChunks(kernel: usize, parts: i32, perPart: i32, chunkStart: usize): void {
   const k = changetype<Kernel>(kernel);
-  k.chunkCount = count;
+  k.parts = parts;
+  k.perPart = perPart;
+  k.chunkCount = parts * perPart;
   k.chunkStart = chunkStart;
-  store<i64>(k.sync, (k.sequence << 16) | <i64>count);
+  const lines = <usize>(SYNC_PARTS_LINE + 2 * parts);
+  const sync = (heap.alloc((lines + 1) << 6) + 63) & ~(<usize>63);
+  memory.fill(sync, 0, lines << 6);
+  k.sync = sync;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,12 +243,27 @@ function writePairSamples(k: Kernel, sample: i32, p0: i32, p1: i32, r: usize): v
   }
 }
 
-function pairsProducts(k: Kernel, p0: i32, p1: i32, r: usize): void {
+// y of pairs p0..p1 from the rates r; R: where r is (common.ts gather2).
+@inline
+function pairsProductsAt<R>(k: Kernel, p0: i32, p1: i32, r: usize): void {
   const m = changetype<PairMatrix>(k.matrix);
   const y = k.y;
   let p = p0;
-  for (; p + 1 < p1; p += 2) pairSum2(m, p, r, y + (<usize>p << 4));
-  if (p < p1) v128.store(y + (<usize>p << 4), pairSum(m, p, r));
+  for (; p + 1 < p1; p += 2) pairSum2<R>(m, p, r, y + (<usize>p << 4));
+  if (p < p1) v128.store(y + (<usize>p << 4), pairSum<R>(m, p, r));
+}
+
+function pairsProducts(k: Kernel, p0: i32, p1: i32, r: usize): void {
+  if (r == FIXED_RATES_A) pairsProductsAt<FixedA>(k, p0, p1, r);
+  else if (r == FIXED_RATES_B) pairsProductsAt<FixedB>(k, p0, p1, r);
+  else pairsProductsAt<AtPointer>(k, p0, p1, r);
+}
+
+// The fixed rate buffers (common.ts FIXED_RATES_A/B) for a PAIRS kernel of `bytes` per buffer; 0
+// when they do not fit (the kernel then uses buffers of its own).
+export function fixedRates(which: i32, bytes: i32): usize {
+  if (<usize>bytes > FIXED_RATES_BYTES) return 0;
+  return which == 0 ? FIXED_RATES_A : FIXED_RATES_B;
 }
 
 function pairsInitial(k: Kernel, p0: i32, p1: i32): void {
@@ -267,8 +285,7 @@ function pairsInitial(k: Kernel, p0: i32, p1: i32): void {
   writePairSamples(k, 0, p0, p1, k.rA);
 }
 
-function pairsRange(k: Kernel, p0: i32, p1: i32): void {
-  const stage = k.stage;
+function pairsRange(k: Kernel, stage: i32, p0: i32, p1: i32): void {
   if (stage == 0) {
     pairsInitial(k, p0, p1);
     return;
@@ -292,7 +309,22 @@ function batchGroup(m: PairMatrix, i: i32, r: usize, y: usize, width: i32): void
   let a4 = f64x2.splat(0);
   let q = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>i << 2)) << 2);
   const qEnd = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>(i + 1) << 2)) << 2);
-  for (; q < qEnd; q += 4) {
+  // two entries per pass (V8 does not unroll): the loop's own instructions are a fifth of them
+  for (; q + 4 < qEnd; q += 8) {
+    const base = r + <usize>load<i32>(q);
+    const next = r + <usize>load<i32>(q, 4);
+    a0 = f64x2.add(a0, v128.load(base));
+    if (width > 1) a1 = f64x2.add(a1, v128.load(base, 16));
+    if (width > 2) a2 = f64x2.add(a2, v128.load(base, 32));
+    if (width > 3) a3 = f64x2.add(a3, v128.load(base, 48));
+    if (width > 4) a4 = f64x2.add(a4, v128.load(base, 64));
+    a0 = f64x2.add(a0, v128.load(next));
+    if (width > 1) a1 = f64x2.add(a1, v128.load(next, 16));
+    if (width > 2) a2 = f64x2.add(a2, v128.load(next, 32));
+    if (width > 3) a3 = f64x2.add(a3, v128.load(next, 48));
+    if (width > 4) a4 = f64x2.add(a4, v128.load(next, 64));
+  }
+  if (q < qEnd) {
     const base = r + <usize>load<i32>(q);
     a0 = f64x2.add(a0, v128.load(base));
     if (width > 1) a1 = f64x2.add(a1, v128.load(base, 16));
@@ -310,9 +342,25 @@ function batchGroup(m: PairMatrix, i: i32, r: usize, y: usize, width: i32): void
   let o = m.iOffsets + (<usize>first << 2);
   let w = m.iWeights + (<usize>first << 3);
   const oEnd = m.iOffsets + (<usize>load<i32>(m.iStart + (<usize>(i + 1) << 2)) << 2);
-  for (; o < oEnd; o += 4) {
+  for (; o + 4 < oEnd; o += 8) {
     const wk = v128.load64_splat(w);
-    w += 8;
+    const wn = v128.load64_splat(w, 8);
+    w += 16;
+    const base = r + <usize>load<i32>(o);
+    const next = r + <usize>load<i32>(o, 4);
+    a0 = f64x2.add(a0, f64x2.mul(wk, v128.load(base)));
+    if (width > 1) a1 = f64x2.add(a1, f64x2.mul(wk, v128.load(base, 16)));
+    if (width > 2) a2 = f64x2.add(a2, f64x2.mul(wk, v128.load(base, 32)));
+    if (width > 3) a3 = f64x2.add(a3, f64x2.mul(wk, v128.load(base, 48)));
+    if (width > 4) a4 = f64x2.add(a4, f64x2.mul(wk, v128.load(base, 64)));
+    a0 = f64x2.add(a0, f64x2.mul(wn, v128.load(next)));
+    if (width > 1) a1 = f64x2.add(a1, f64x2.mul(wn, v128.load(next, 16)));
+    if (width > 2) a2 = f64x2.add(a2, f64x2.mul(wn, v128.load(next, 32)));
+    if (width > 3) a3 = f64x2.add(a3, f64x2.mul(wn, v128.load(next, 48)));
+    if (width > 4) a4 = f64x2.add(a4, f64x2.mul(wn, v128.load(next, 64)));
+  }
+  if (o < oEnd) {
+    const wk = v128.load64_splat(w);
     const base = r + <usize>load<i32>(o);
     a0 = f64x2.add(a0, f64x2.mul(wk, v128.load(base)));
     if (width > 1) a1 = f64x2.add(a1, f64x2.mul(wk, v128.load(base, 16)));
@@ -345,8 +393,7 @@ function batchProducts(k: Kernel, i0: i32, i1: i32, r: usize): void {
   }
 }
 
-function batchRange(k: Kernel, i0: i32, i1: i32): void {
-  const stage = k.stage;
+function batchRange(k: Kernel, stage: i32, i0: i32, i1: i32): void {
   const rowStride = <usize>k.vectors << 4;
   const from = <usize>i0 * rowStride;
   const bytes = <usize>(i1 - i0) * rowStride;
@@ -404,14 +451,9 @@ function batchReadout(k: Kernel, r: usize, sample: i32): void {
 }
 
 @inline
-function runRange(k: Kernel, u0: i32, u1: i32): void {
-  if (k.kind == KIND_PAIRS) pairsRange(k, u0, u1);
-  else batchRange(k, u0, u1);
-}
-
-@inline
-function runChunk(k: Kernel, chunk: i32): void {
-  runRange(k, load<i32>(k.chunkStart + (<usize>chunk << 2)), load<i32>(k.chunkStart + (<usize>(chunk + 1) << 2)));
+function runRange(k: Kernel, stage: i32, u0: i32, u1: i32): void {
+  if (k.kind == KIND_PAIRS) pairsRange(k, stage, u0, u1);
+  else batchRange(k, stage, u0, u1);
 }
 
 // After every unit of a stage is done: the batch readout of a finished sample.
@@ -420,6 +462,14 @@ function finishStage(k: Kernel, stage: i32): void {
   if (k.kind != KIND_BATCH || k.outputs == 0) return;
   if (stage == 0) batchReadout(k, k.rA, 0);
   else if (((stage - 1) & 3) == 3) batchReadout(k, ((stage - 1) & 1) != 0 ? k.rA : k.rB, ((stage - 1) >> 2) + 1);
+}
+
+// Chunk `chunk` of a stage of a threaded trial. Chunk 0 also does the previous stage's
+// finishStage: its rates are complete (the stage before is done) and stay untouched until the
+// stage after this one, which cannot start before this chunk is done.
+function runChunk(k: Kernel, stage: i32, chunk: i32): void {
+  if (chunk == 0 && stage > 0) finishStage(k, stage - 1);
+  runRange(k, stage, load<i32>(k.chunkStart + (<usize>chunk << 2)), load<i32>(k.chunkStart + (<usize>(chunk + 1) << 2)));
 }
 
 function setTrial(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): i32 {
@@ -443,38 +493,118 @@ export function trial(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f
   const k = changetype<Kernel>(kernel);
   const stages = setTrial(k, nSamples, h, invTau, cNeg, cPos, linear);
   for (let s = 0; s < stages; s++) {
-    k.stage = s;
-    runRange(k, 0, k.units);
+    runRange(k, s, 0, k.units);
     finishStage(k, s);
   }
 }
 
+
 // ---------------------------------------------------------------------------------------------
 // Threads ('dynamicsShared' build only; the host runs helperLoop on each helper thread).
 //
-// Protocol, per stage: the calling thread (the driver) publishes the stage in the claim word,
-// (sequence << 16) | next chunk; every thread (driver included) claims chunks by compare-exchange
-// and counts each chunk finished in the done word; the driver waits until all chunks are done,
-// resets it and publishes the next stage. A helper that is asleep or descheduled simply claims
-// nothing (the driver does the work), so a busy machine never stalls a trial on a missing
-// thread — only on a chunk a preempted helper has already claimed.
-// Waiting: spin SPIN_LIMIT loads, then sleep (atomic.wait) in short naps; a helper idle for
-// NAPS_BEFORE_SLEEP naps sleeps until the driver's notify at the start of the next trial.
+// A threaded trial is cut into parts, one per thread: the calling thread (the driver) owns part 0,
+// each helper the part it took when it joined. Every stage, each thread computes the chunks of
+// its own part, so the state and W rows of a part stay in one core's cache and the threads touch
+// the same cache lines only where they must: the rates (each reads the other's) and one done word
+// each. A stage may begin once every chunk of the stage before is done; nobody publishes it, so
+// a stage boundary costs one cache-line handover each way instead of a round of contended
+// compare-exchanges. (The previous protocol, chunks claimed from one shared word with a done
+// counter and the driver publishing each stage, spent ~1 µs per stage on those lines: 2 threads
+// were 1.3× one instead of ~2×.)
+//
+// Nobody waits on a missing thread: a thread whose own part is done and whose stage is not
+// complete after STEAL_SPINS spins claims the chunks of the other parts that no one has claimed
+// yet (the driver does so at once for parts with no helper), so a helper that is asleep,
+// descheduled or not started yet only costs the driver the time to notice. Claims go through the
+// part's claim word, so every chunk is computed exactly once; which thread computes it does not
+// change a bit (the units of a stage are independent).
+//
+// Words (each on its own 64-byte line of k.sync), all counting from setChunks on, never reset:
+//  - trial: the global number of the current trial's first stage (+8) and of the stage after its
+//    last (+0; QUIT when the helpers are released). Global stage numbers count threaded stages.
+//  - join: helpers that took a part (+0), helpers asleep (+4), and a word that never changes (+8,
+//    for timed naps).
+//  - claim[p]: claims taken in part p: claim v is chunk v mod perPart of part p at global stage
+//    v / perPart.
+//  - done[t]: chunks thread t has computed (only thread t writes it). Stage S is complete once
+//    Σ done = (S + 1)·chunkCount.
+// The chunk 0 of each stage also finishes the stage before it (runChunk).
 
+const SYNC_TRIAL: usize = 0;
+const SYNC_JOIN: usize = 64;
+const SYNC_PARTS_LINE: i32 = 2;
+const QUIT: i64 = -1;
+// Spins of a thread that has finished its part before it claims chunks of late owners (and again
+// every STEAL_SPINS spins while the stage is still not complete); ~1 µs here.
+const STEAL_SPINS: i32 = 256;
+// Spins before a waiting thread starts to sleep in naps; an idle helper sleeps until notified
+// after NAPS_BEFORE_SLEEP naps.
 const SPIN_LIMIT: i32 = 4000;
 const DRIVER_NAP_NS: i64 = 50_000;
 const HELPER_NAP_NS: i64 = 200_000;
 const NAPS_BEFORE_SLEEP: i32 = 20;
-const QUIT: i64 = -1;
-// A helper's finished chunk: one chunk (low 16 bits, what the driver waits for) and one helper
-// chunk (high bits, summed into helperChunks by the driver): no extra atomic operation.
-const HELPER_DONE: i32 = 0x10001;
 
-export function helperChunks(kernel: usize): i64 {
-  return changetype<Kernel>(kernel).helperChunks;
+@inline
+function claimWord(k: Kernel, part: i32): usize {
+  return k.sync + (<usize>(SYNC_PARTS_LINE + part) << 6);
 }
 
-// One trial with the helpers that are attached (any number, none included: same bits).
+@inline
+function doneWord(k: Kernel, thread: i32): usize {
+  return k.sync + (<usize>(SYNC_PARTS_LINE + k.parts + thread) << 6);
+}
+
+// Chunks computed so far, by all threads.
+@inline
+function finishedChunks(k: Kernel): i64 {
+  let total: i64 = 0;
+  for (let t = 0; t < k.parts; t++) total += atomic.load<i64>(doneWord(k, t));
+  return total;
+}
+
+export function helperChunks(kernel: usize): i64 {
+  const k = changetype<Kernel>(kernel);
+  let total: i64 = 0;
+  if (ASC_FEATURE_THREADS) for (let t = 1; t < k.parts; t++) total += atomic.load<i64>(doneWord(k, t));
+  return total;
+}
+
+// Claim and compute the unclaimed chunks of `part` at global stage S (the trial's stage s);
+// `mine` is the calling thread's done word.
+function claimPart(k: Kernel, part: i32, S: i64, s: i32, mine: usize): void {
+  const word = claimWord(k, part);
+  const perPart = <i64>k.perPart;
+  const first = S * perPart;
+  while (true) {
+    const v = atomic.load<i64>(word);
+    if (v >= first + perPart) return;
+    if (atomic.cmpxchg<i64>(word, v, v + 1) == v) {
+      runChunk(k, s, part * k.perPart + <i32>(v - first));
+      atomic.store<i64>(mine, atomic.load<i64>(mine) + 1);
+    }
+  }
+}
+
+// Thread `thread`'s share of global stage S (the trial's stage s): its own part, the parts from
+// `unowned` on at once, late owners' unclaimed chunks after STEAL_SPINS; returns when the stage is
+// complete.
+function stageOn(k: Kernel, thread: i32, S: i64, s: i32, unowned: i32, napNs: i64): void {
+  const mine = doneWord(k, thread);
+  claimPart(k, thread, S, s, mine);
+  const parts = k.parts;
+  for (let p = unowned; p < parts; p++) claimPart(k, p, S, s, mine);
+  const goal = (S + 1) * <i64>k.chunkCount;
+  let spins = 0;
+  while (finishedChunks(k) < goal) {
+    spins++;
+    if (spins % STEAL_SPINS == 0) {
+      for (let p = 0; p < parts; p++) if (p != thread) claimPart(k, p, S, s, mine);
+    }
+    if (spins > SPIN_LIMIT) atomic.wait<i32>(k.sync + SYNC_JOIN + 8, 0, napNs);
+  }
+}
+
+// One trial with the helpers that have joined (any number, none included: same bits).
 export function trialThreaded(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): void {
   if (ASC_FEATURE_THREADS) threadedStages(changetype<Kernel>(kernel), nSamples, h, invTau, cNeg, cPos, linear);
   else trial(kernel, nSamples, h, invTau, cNeg, cPos, linear);
@@ -482,68 +612,46 @@ export function trialThreaded(kernel: usize, nSamples: i32, h: f64, invTau: f64,
 
 function threadedStages(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): void {
   const stages = setTrial(k, nSamples, h, invTau, cNeg, cPos, linear);
-  const claim = k.sync;
-  const done = k.sync + 64;
-  const sleepers = k.sync + 128;
-  const count = k.chunkCount;
-  for (let s = 0; s < stages; s++) {
-    k.stage = s;
-    k.sequence += 1;
-    atomic.store<i64>(claim, k.sequence << 16);
-    if (s == 0 && atomic.load<i32>(sleepers) > 0) atomic.notify(claim, 0x7fffffff);
-    while (true) {
-      const word = atomic.load<i64>(claim);
-      const chunk = <i32>(word & 0xffff);
-      if (chunk >= count) break;
-      if (atomic.cmpxchg<i64>(claim, word, word + 1) == word) {
-        runChunk(k, chunk);
-        atomic.add<i32>(done, 1);
-      }
-    }
-    let spins = 0;
-    let finished = 0;
-    while (true) {
-      finished = atomic.load<i32>(done);
-      if ((finished & 0xffff) >= count) break;
-      if (++spins > SPIN_LIMIT) atomic.wait<i32>(done, finished, DRIVER_NAP_NS);
-    }
-    k.helperChunks += <i64>(finished >>> 16);
-    atomic.store<i32>(done, 0);
-    finishStage(k, s);
-  }
+  const first = k.sequence;
+  const trialWord = k.sync + SYNC_TRIAL;
+  // the parameters and buffers are written before this store, which publishes them
+  atomic.store<i64>(trialWord, first, 8);
+  atomic.store<i64>(trialWord, first + stages);
+  if (atomic.load<i32>(k.sync + SYNC_JOIN, 4) > 0) atomic.notify(trialWord, 0x7fffffff);
+  const unowned = 1 + min(atomic.load<i32>(k.sync + SYNC_JOIN), k.parts - 1);
+  for (let s = 0; s < stages; s++) stageOn(k, 0, first + <i64>s, s, unowned, DRIVER_NAP_NS);
+  k.sequence = first + stages;
+  finishStage(k, stages - 1);
 }
 
-// A helper thread's life: claim chunks of whatever stage is published until releaseHelpers.
+// A helper thread's life: take a part, then compute stages of whatever trial is running until
+// releaseHelpers.
 export function helperLoop(kernel: usize): void {
-  if (ASC_FEATURE_THREADS) claimChunks(changetype<Kernel>(kernel));
+  if (ASC_FEATURE_THREADS) helperStages(changetype<Kernel>(kernel));
 }
 
-function claimChunks(k: Kernel): void {
-  const claim = k.sync;
-  const done = k.sync + 64;
-  const sleepers = k.sync + 128;
-  let last: i64 = -2;
+function helperStages(k: Kernel): void {
+  const thread = 1 + atomic.add<i32>(k.sync + SYNC_JOIN, 1);
+  if (thread >= k.parts) return; // more helpers than parts: nothing to own
+  const trialWord = k.sync + SYNC_TRIAL;
+  const count = <i64>k.chunkCount;
   let spins = 0;
   let naps = 0;
   while (true) {
-    const word = atomic.load<i64>(claim);
-    if (word == QUIT) return;
-    if (word != last) {
-      last = word;
+    const end = atomic.load<i64>(trialWord);
+    if (end == QUIT) return;
+    // the stage in progress (or the next to begin): every stage before it is complete
+    const S = finishedChunks(k) / count;
+    if (S < end) {
+      stageOn(k, thread, S, <i32>(S - atomic.load<i64>(trialWord, 8)), k.parts, HELPER_NAP_NS);
       spins = 0;
       naps = 0;
-    }
-    if (<i32>(word & 0xffff) < k.chunkCount) {
-      if (atomic.cmpxchg<i64>(claim, word, word + 1) == word) {
-        runChunk(k, <i32>(word & 0xffff));
-        atomic.add<i32>(done, HELPER_DONE);
-      }
       continue;
     }
     if (++spins < SPIN_LIMIT) continue;
-    atomic.add<i32>(sleepers, 1);
-    if (atomic.load<i64>(claim) == word) atomic.wait<i64>(claim, word, naps < NAPS_BEFORE_SLEEP ? HELPER_NAP_NS : -1);
-    atomic.sub<i32>(sleepers, 1);
+    atomic.add<i32>(k.sync + SYNC_JOIN, 1, 4);
+    if (atomic.load<i64>(trialWord) == end) atomic.wait<i64>(trialWord, end, naps < NAPS_BEFORE_SLEEP ? HELPER_NAP_NS : -1);
+    atomic.sub<i32>(k.sync + SYNC_JOIN, 1, 4);
     naps++;
   }
 }
@@ -552,7 +660,8 @@ function claimChunks(k: Kernel): void {
 export function releaseHelpers(kernel: usize): void {
   if (ASC_FEATURE_THREADS) {
     const k = changetype<Kernel>(kernel);
-    atomic.store<i64>(k.sync, QUIT);
-    atomic.notify(k.sync, 0x7fffffff);
+    if (k.sync == 0) return;
+    atomic.store<i64>(k.sync + SYNC_TRIAL, QUIT);
+    atomic.notify(k.sync + SYNC_TRIAL, 0x7fffffff);
   }
 }

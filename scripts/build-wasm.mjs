@@ -16,13 +16,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const simd = ['--enable', 'simd'];
+// assembly/common.ts FIXED_RATES_A/B: two rate buffers below the static data
+const memoryBase = ['--memoryBase', '131328'];
 const modules = [
-  { source: 'assembly/dynamics.ts', name: 'dynamics', flags: simd },
+  { source: 'assembly/dynamics.ts', name: 'dynamics', flags: [...simd, ...memoryBase] },
   // the same kernels for several threads: shared memory (the host creates it, at most 4 GiB)
   {
     source: 'assembly/dynamics.ts',
     name: 'dynamicsShared',
-    flags: [...simd, '--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'],
+    flags: [...simd, ...memoryBase, '--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'],
   },
   // taped RK4 forward + exact adjoint for gradient training (src-shared/model/wasm/adjointKernel.ts)
   { source: 'assembly/adjoint.ts', name: 'adjoint', flags: simd },

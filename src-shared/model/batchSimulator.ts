@@ -15,10 +15,9 @@
  */
 import { computeOutput, normalisedError } from './dynamics.js';
 import { CsrJsKernel } from './kernels/csrJs.js';
-import { balancedChunks } from './kernels/layout.js';
 import { splitSparse } from './kernels/sparseStructure.js';
 import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from './kernels/threads.js';
-import { attachHelpers, CHUNKS_PER_THREAD, detachHelpers, instanceFor, KIND_BATCH, place, unitCost, WasmArena } from './kernels/wasmKernel.js';
+import { attachHelpers, CHUNKS_PER_THREAD, detachHelpers, threadChunks, instanceFor, KIND_BATCH, place, unitCost, WasmArena } from './kernels/wasmKernel.js';
 import type { Network } from './network.js';
 import { validateNetwork } from './network.js';
 import type { DynamicsParams } from './params.js';
@@ -86,7 +85,7 @@ class WasmBatchEngine implements BatchEngine {
     const cost = Float64Array.from({ length: n }, (_, i) =>
       unitCost(sparse.eRowStart[i + 1] - sparse.eRowStart[i], sparse.rowStart[i + 1] - sparse.rowStart[i], vectors),
     );
-    const chunks = balancedChunks(cost, Math.max(1, Math.min(n, CHUNKS_PER_THREAD * (1 + helpers))));
+    const chunks = threadChunks(cost, 1 + helpers);
     const arena = new WasmArena();
     const at = {
       eStart: arena.reserve(4 * (n + 1)),
@@ -126,7 +125,7 @@ class WasmBatchEngine implements BatchEngine {
     wasm.setLayout(this.kernel, KIND_BATCH, n, n, vectors, sparse.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), 0);
     wasm.setBuffers(this.kernel, ptr('gains'), ptr('x0'), ptr('gains'), ptr('x'), ptr('probe'), ptr('acc'), ptr('y'), ptr('rA'), ptr('rB'), ptr('rates'), ptr('states'));
     wasm.setReadout(this.kernel, ptr('readout'), channels, network.nE, ptr('outputs'));
-    wasm.setChunks(this.kernel, chunks.length - 1, ptr('chunks'));
+    wasm.setChunks(this.kernel, 1 + helpers, CHUNKS_PER_THREAD, ptr('chunks'));
     this.gainsView = new Float64Array(buffer, ptr('gains'), block).fill(0);
     this.x0View = new Float64Array(buffer, ptr('x0'), block).fill(0);
     this.outputsView = new Float64Array(buffer, ptr('outputs'), channels * samples * this.kp);

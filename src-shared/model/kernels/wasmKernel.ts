@@ -26,10 +26,16 @@ export const KIND_PAIRS = 0;
 export const KIND_BATCH = 1;
 
 /**
- * Chunks per thread of a threaded stage. Chunks are claimed dynamically, so more chunks balance a
- * loaded machine better but cost one contended compare-exchange each (bench: threads.*).
+ * Chunks per thread of a threaded stage (assembly/dynamics.ts, "Threads"): each thread computes its
+ * own part's chunks; a late thread's unclaimed chunks are taken by the others, so more chunks let
+ * them take over a preempted helper's work sooner, at the cost of one claim each.
  */
-export const CHUNKS_PER_THREAD = 4;
+export const CHUNKS_PER_THREAD = 2;
+
+/** The chunks of a threaded kernel: `threads` parts of CHUNKS_PER_THREAD chunks of about equal cost. */
+export function threadChunks(cost: ArrayLike<number>, threads: number): Int32Array {
+  return balancedChunks(cost, threads * CHUNKS_PER_THREAD);
+}
 
 /** Relative work of one unit: index-only E entries, weighted I entries, the fused update. */
 export function unitCost(eEntries: number, iEntries: number, vectors = 1): number {
@@ -47,10 +53,13 @@ export class WasmArena {
     this.sizes.push(Math.max(16, Math.ceil(bytes)));
     return this.sizes.length - 1;
   }
-  /** 64 KiB pages that hold every reservation, the module's static data and the kernel struct. */
+  /**
+   * 64 KiB pages that hold every reservation, the module's static data and the kernel struct
+   * (the static data start after the fixed rate buffers, 128 KiB: scripts/build-wasm.mjs).
+   */
   pages(): number {
     const total = this.sizes.reduce((sum, size) => sum + size + 48, 0);
-    return Math.ceil((total + 256 * 1024) / 65536);
+    return Math.ceil((total + 384 * 1024) / 65536);
   }
   /** Allocate every reservation in `wasm` (in order); returns the pointers. */
   place(wasm: DynamicsWasmExports): number[] {
@@ -142,7 +151,7 @@ export class WasmKernel implements TrialKernel {
     this.threadCount = 1 + helpers;
     const nPad = (n + 1) & ~1;
     const { pairs, cost } = slotPairs(network);
-    const chunks = balancedChunks(cost, Math.max(1, Math.min(pairs.pairCount, CHUNKS_PER_THREAD * this.threadCount)));
+    const chunks = threadChunks(cost, this.threadCount);
     const samples = params.nSamples * n;
     const vector = 8 * (nPad + 2); // + the zero slot (and the kernel may read 2 past a lone row)
 
@@ -162,15 +171,21 @@ export class WasmKernel implements TrialKernel {
       probe: arena.reserve(vector),
       acc: arena.reserve(vector),
       y: arena.reserve(vector),
-      rA: arena.reserve(vector),
-      rB: arena.reserve(vector),
       rates: arena.reserve(8 * samples),
       states: arena.reserve(8 * samples),
     };
     const { wasm, memory } = instanceFor(arena, threads !== null);
     this.wasm = wasm;
     const placed = arena.place(wasm);
-    const ptr = (key: keyof typeof at) => placed[at[key]];
+    const ptr = (key: keyof typeof at | 'rA' | 'rB') => {
+      // the rates at the module's fixed addresses (assembly/common.ts gather2); every n here fits
+      if (key === 'rA' || key === 'rB') {
+        const fixed = wasm.fixedRates(key === 'rA' ? 0 : 1, vector);
+        if (!fixed) throw new RangeError(`the fixed rate buffers hold ${WASM_KERNEL_MAX_N} neurons, got ${n}`);
+        return fixed;
+      }
+      return placed[at[key]];
+    };
     this.kernel = wasm.newKernel();
     // every allocation is done: views stay valid from here on
     const buffer = wasm.memory.buffer;
@@ -183,7 +198,7 @@ export class WasmKernel implements TrialKernel {
     place(buffer, ptr('chunks'), chunks);
     for (const key of ['gains', 'x', 'probe', 'acc', 'y', 'rA', 'rB'] as const) new Float64Array(buffer, ptr(key), nPad + 2).fill(0);
     wasm.setLayout(this.kernel, KIND_PAIRS, n, pairs.pairCount, 1, pairs.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), ptr('slotRow'));
-    wasm.setChunks(this.kernel, chunks.length - 1, ptr('chunks'));
+    wasm.setChunks(this.kernel, this.threadCount, CHUNKS_PER_THREAD, ptr('chunks'));
     this.pointers = {
       gainsIn: ptr('gainsIn'),
       x0In: ptr('x0In'),

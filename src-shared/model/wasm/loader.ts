@@ -63,7 +63,10 @@ export interface DynamicsWasmExports {
     states: number,
   ): void;
   setReadout(kernel: number, readout: number, channels: number, nE: number, outputs: number): void;
-  setChunks(kernel: number, count: number, chunkStart: number): void;
+  /** parts (one per thread) × perPart chunks; chunkStart: i32[parts·perPart + 1]. Call once, before helpers start. */
+  setChunks(kernel: number, parts: number, perPart: number, chunkStart: number): void;
+  /** The fixed rate buffer `which` (0, 1) for a row-pair kernel of `bytes` per buffer; 0 when they are too small. */
+  fixedRates(which: number, bytes: number): number;
   trial(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
   /** Shared build: the trial with the attached helper threads (own-memory build: same as trial). */
   trialThreaded(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
