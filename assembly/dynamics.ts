@@ -309,22 +309,7 @@ function batchGroup(m: PairMatrix, i: i32, r: usize, y: usize, width: i32): void
   let a4 = f64x2.splat(0);
   let q = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>i << 2)) << 2);
   const qEnd = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>(i + 1) << 2)) << 2);
-  // two entries per pass (V8 does not unroll): the loop's own instructions are a fifth of them
-  for (; q + 4 < qEnd; q += 8) {
-    const base = r + <usize>load<i32>(q);
-    const next = r + <usize>load<i32>(q, 4);
-    a0 = f64x2.add(a0, v128.load(base));
-    if (width > 1) a1 = f64x2.add(a1, v128.load(base, 16));
-    if (width > 2) a2 = f64x2.add(a2, v128.load(base, 32));
-    if (width > 3) a3 = f64x2.add(a3, v128.load(base, 48));
-    if (width > 4) a4 = f64x2.add(a4, v128.load(base, 64));
-    a0 = f64x2.add(a0, v128.load(next));
-    if (width > 1) a1 = f64x2.add(a1, v128.load(next, 16));
-    if (width > 2) a2 = f64x2.add(a2, v128.load(next, 32));
-    if (width > 3) a3 = f64x2.add(a3, v128.load(next, 48));
-    if (width > 4) a4 = f64x2.add(a4, v128.load(next, 64));
-  }
-  if (q < qEnd) {
+  for (; q < qEnd; q += 4) {
     const base = r + <usize>load<i32>(q);
     a0 = f64x2.add(a0, v128.load(base));
     if (width > 1) a1 = f64x2.add(a1, v128.load(base, 16));
@@ -342,25 +327,9 @@ function batchGroup(m: PairMatrix, i: i32, r: usize, y: usize, width: i32): void
   let o = m.iOffsets + (<usize>first << 2);
   let w = m.iWeights + (<usize>first << 3);
   const oEnd = m.iOffsets + (<usize>load<i32>(m.iStart + (<usize>(i + 1) << 2)) << 2);
-  for (; o + 4 < oEnd; o += 8) {
+  for (; o < oEnd; o += 4) {
     const wk = v128.load64_splat(w);
-    const wn = v128.load64_splat(w, 8);
-    w += 16;
-    const base = r + <usize>load<i32>(o);
-    const next = r + <usize>load<i32>(o, 4);
-    a0 = f64x2.add(a0, f64x2.mul(wk, v128.load(base)));
-    if (width > 1) a1 = f64x2.add(a1, f64x2.mul(wk, v128.load(base, 16)));
-    if (width > 2) a2 = f64x2.add(a2, f64x2.mul(wk, v128.load(base, 32)));
-    if (width > 3) a3 = f64x2.add(a3, f64x2.mul(wk, v128.load(base, 48)));
-    if (width > 4) a4 = f64x2.add(a4, f64x2.mul(wk, v128.load(base, 64)));
-    a0 = f64x2.add(a0, f64x2.mul(wn, v128.load(next)));
-    if (width > 1) a1 = f64x2.add(a1, f64x2.mul(wn, v128.load(next, 16)));
-    if (width > 2) a2 = f64x2.add(a2, f64x2.mul(wn, v128.load(next, 32)));
-    if (width > 3) a3 = f64x2.add(a3, f64x2.mul(wn, v128.load(next, 48)));
-    if (width > 4) a4 = f64x2.add(a4, f64x2.mul(wn, v128.load(next, 64)));
-  }
-  if (o < oEnd) {
-    const wk = v128.load64_splat(w);
+    w += 8;
     const base = r + <usize>load<i32>(o);
     a0 = f64x2.add(a0, f64x2.mul(wk, v128.load(base)));
     if (width > 1) a1 = f64x2.add(a1, f64x2.mul(wk, v128.load(base, 16)));
