@@ -81,7 +81,9 @@ class Kernel {
   // BATCH readout: channels × (1 + nE) weights (offset first); outputs channels × nSamples × KP
   readout: usize = 0;
   outputs: usize = 0;
-  chunkStart: usize = 0; // i32[chunkCount + 1], units
+  chunkStart: usize = 0; // i32[chunkCount + 1], units (placeChunks)
+  costPrefix: usize = 0; // f64[units + 1]: the summed work of units 0..u−1
+  shares: usize = 0; // f64[parts]: each part's fraction of the work (rebalance)
   // per-trial constants as v128 pairs: the rate parameters (common.ts), then invTau, h/2, h, h/6
   params: usize = 0;
   // the thread protocol's words, one 64-byte line each (see "Threads"); 0 until setChunks
@@ -172,18 +174,44 @@ export function setReadout(kernel: usize, readout: usize, channels: i32, nE: i32
 }
 
 // Chunks of a threaded trial: `parts` parts (one per thread, the calling thread's is part 0) of
-// `perPart` chunks each, chunkStart: i32[parts·perPart + 1] (units). Allocates the words of the
-// thread protocol ("Threads" below), so call it once, before any helper starts.
-export function setChunks(kernel: usize, parts: i32, perPart: i32, chunkStart: usize): void {
+// `perPart` chunks each, written to chunkStart (i32[parts·perPart + 1], units) from costPrefix
+// (f64[units + 1], the summed work of units 0..u−1), equal shares to begin with. Allocates the
+// words of the thread protocol ("Threads" below), so call it once, before any helper starts.
+export function setChunks(kernel: usize, parts: i32, perPart: i32, chunkStart: usize, costPrefix: usize): void {
   const k = changetype<Kernel>(kernel);
   k.parts = parts;
   k.perPart = perPart;
   k.chunkCount = parts * perPart;
   k.chunkStart = chunkStart;
+  k.costPrefix = costPrefix;
+  k.shares = (heap.alloc(<usize>parts << 3) + 7) & ~(<usize>7);
+  for (let t = 0; t < parts; t++) store<f64>(k.shares + (<usize>t << 3), 1.0 / <f64>parts);
+  placeChunks(k);
   const lines = <usize>(SYNC_PARTS_LINE + 2 * parts);
   const sync = (heap.alloc((lines + 1) << 6) + 63) & ~(<usize>63);
   memory.fill(sync, 0, lines << 6);
   k.sync = sync;
+}
+
+// chunkStart from the shares: part t gets the units whose work falls in its share, cut into
+// perPart chunks of about equal work (a unit goes where the larger half of its work lies).
+function placeChunks(k: Kernel): void {
+  const units = k.units;
+  const prefix = k.costPrefix;
+  const total = load<f64>(prefix + (<usize>units << 3));
+  let from: f64 = 0;
+  let u = 0;
+  store<i32>(k.chunkStart, 0);
+  for (let t = 0; t < k.parts; t++) {
+    const share = load<f64>(k.shares + (<usize>t << 3));
+    for (let c = 1; c <= k.perPart; c++) {
+      const goal = total * (from + (share * <f64>c) / <f64>k.perPart);
+      while (u < units && 0.5 * (load<f64>(prefix + (<usize>u << 3)) + load<f64>(prefix + (<usize>(u + 1) << 3))) < goal) u++;
+      store<i32>(k.chunkStart + (<usize>(t * k.perPart + c) << 2), u);
+    }
+    from += share;
+  }
+  store<i32>(k.chunkStart + (<usize>k.chunkCount << 2), units);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -495,20 +523,27 @@ export function trial(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f
 //    for timed naps).
 //  - claim[p]: claims taken in part p: claim v is chunk v mod perPart of part p at global stage
 //    v / perPart.
-//  - done[t]: chunks thread t has computed (only thread t writes it). Stage S is complete once
-//    Σ done = (S + 1)·chunkCount.
+//  - done[t]: chunks thread t has computed (+0; only thread t writes it; stage S is complete once
+//    Σ done = (S + 1)·chunkCount) and spins it has waited for the others (+8); +16, +24: the
+//    driver's rebalance bookkeeping.
 // The chunk 0 of each stage also finishes the stage before it (runChunk).
 
 const SYNC_TRIAL: usize = 0;
 const SYNC_JOIN: usize = 64;
 const SYNC_PARTS_LINE: i32 = 2;
 const QUIT: i64 = -1;
+// A spin (one look at the done words) takes ~4 ns on the 2-core EPYC.
 // Spins of a thread that has finished its part before it claims chunks of late owners (and again
-// every STEAL_SPINS spins while the stage is still not complete); ~1 µs here.
+// every STEAL_SPINS spins while the stage is still not complete): ~1 µs.
 const STEAL_SPINS: i32 = 256;
-// Spins before a waiting thread starts to sleep in naps; an idle helper sleeps until notified
-// after NAPS_BEFORE_SLEEP naps.
-const SPIN_LIMIT: i32 = 4000;
+// Spins within a trial before a waiting thread naps: ~1 ms, far beyond any stage (a batch stage
+// is ~25 µs of work). A nap costs more than its length (the futex wake-up, and the other threads
+// then wait in turn), so a thread that napped after a few µs — the first version did, at 4000
+// spins — turned a helper a little late into stages ~30× as long.
+const STAGE_SPIN_LIMIT: i32 = 1 << 18;
+// Spins of an idle helper (between trials) before it naps (~65 µs: the host's work between two
+// trials of a training run is shorter); it sleeps until notified after NAPS_BEFORE_SLEEP naps.
+const IDLE_SPIN_LIMIT: i32 = 1 << 14;
 const DRIVER_NAP_NS: i64 = 50_000;
 const HELPER_NAP_NS: i64 = 200_000;
 const NAPS_BEFORE_SLEEP: i32 = 20;
@@ -529,6 +564,22 @@ function finishedChunks(k: Kernel): i64 {
   let total: i64 = 0;
   for (let t = 0; t < k.parts; t++) total += atomic.load<i64>(doneWord(k, t));
   return total;
+}
+
+// Give part 0 (the calling thread) `share` of a stage's work and the other parts equal shares of
+// the rest, from the next trial on (tests: any split gives the same bits; rebalance moves it on).
+export function setThreadShare(kernel: usize, share: f64): void {
+  const k = changetype<Kernel>(kernel);
+  if (k.parts < 2) return;
+  store<f64>(k.shares, share);
+  for (let t = 1; t < k.parts; t++) store<f64>(k.shares + (<usize>t << 3), (1 - share) / <f64>(k.parts - 1));
+  placeChunks(k);
+}
+
+// Thread t's current share of the work of a stage (rebalance; tests and reports).
+export function threadShare(kernel: usize, thread: i32): f64 {
+  const k = changetype<Kernel>(kernel);
+  return thread < k.parts ? load<f64>(k.shares + (<usize>thread << 3)) : 0;
 }
 
 export function helperChunks(kernel: usize): i64 {
@@ -569,8 +620,46 @@ function stageOn(k: Kernel, thread: i32, S: i64, s: i32, unowned: i32, napNs: i6
     if (spins % STEAL_SPINS == 0) {
       for (let p = 0; p < parts; p++) if (p != thread) claimPart(k, p, S, s, mine);
     }
-    if (spins > SPIN_LIMIT) atomic.wait<i32>(k.sync + SYNC_JOIN + 8, 0, napNs);
+    if (spins > STAGE_SPIN_LIMIT) atomic.wait<i32>(k.sync + SYNC_JOIN + 8, 0, napNs);
   }
+  // how long this thread waited for the others (rebalance), beside its done count
+  if (spins > 0) atomic.store<i64>(mine, atomic.load<i64>(mine, 8) + <i64>spins, 8);
+}
+
+// After a threaded trial, on the driver: give more work to the threads that waited more for the
+// others in it (they are the faster ones now — a neighbour on the other core's sibling, a
+// frequency change) and less to those that made them wait, so that all finish a stage together.
+// The step is proportional to the thread's share of the waiting, beyond a floor of
+// REBALANCE_FLOOR spins per stage (the cost of the stage boundary itself), at most
+// REBALANCE_GAIN of its share per trial: a few trials to follow a change, no oscillation when
+// balanced. Which thread computes which unit never changes a bit of the result.
+const REBALANCE_GAIN: f64 = 0.1;
+const REBALANCE_FLOOR: f64 = 64;
+const MIN_SHARE: f64 = 0.1;
+
+function rebalance(k: Kernel, stages: i32): void {
+  const parts = k.parts;
+  let total: f64 = 0;
+  for (let t = 0; t < parts; t++) {
+    const word = doneWord(k, t);
+    const waited = atomic.load<i64>(word, 8);
+    const last = load<i64>(word, 16); // the driver's copy of the count at the last rebalance
+    store<i64>(word, waited, 16);
+    store<f64>(word, <f64>(waited - last), 24);
+    total += <f64>(waited - last);
+  }
+  const mean = total / <f64>parts;
+  const scale = 1.0 / (mean + REBALANCE_FLOOR * <f64>stages);
+  let sum: f64 = 0;
+  for (let t = 0; t < parts; t++) {
+    const at = k.shares + (<usize>t << 3);
+    const step = REBALANCE_GAIN * (load<f64>(doneWord(k, t), 24) - mean) * scale;
+    const share = max(load<f64>(at) * (1 + min(max(step, -REBALANCE_GAIN), REBALANCE_GAIN)), MIN_SHARE / <f64>parts);
+    store<f64>(at, share);
+    sum += share;
+  }
+  for (let t = 0; t < parts; t++) store<f64>(k.shares + (<usize>t << 3), load<f64>(k.shares + (<usize>t << 3)) / sum);
+  placeChunks(k);
 }
 
 // One trial with the helpers that have joined (any number, none included: same bits).
@@ -591,6 +680,8 @@ function threadedStages(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64
   for (let s = 0; s < stages; s++) stageOn(k, 0, first + <i64>s, s, unowned, DRIVER_NAP_NS);
   k.sequence = first + stages;
   finishStage(k, stages - 1);
+  // every helper is between trials now (they read chunkStart only during one)
+  if (unowned == k.parts) rebalance(k, stages);
 }
 
 // A helper thread's life: take a part, then compute stages of whatever trial is running until
@@ -617,7 +708,7 @@ function helperStages(k: Kernel): void {
       naps = 0;
       continue;
     }
-    if (++spins < SPIN_LIMIT) continue;
+    if (++spins < IDLE_SPIN_LIMIT) continue;
     atomic.add<i32>(k.sync + SYNC_JOIN, 1, 4);
     if (atomic.load<i64>(trialWord) == end) atomic.wait<i64>(trialWord, end, naps < NAPS_BEFORE_SLEEP ? HELPER_NAP_NS : -1);
     atomic.sub<i32>(k.sync + SYNC_JOIN, 1, 4);

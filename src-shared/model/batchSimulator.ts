@@ -52,6 +52,8 @@ interface BatchEngine {
   /** The thread choice of a threaded engine (null: one thread). */
   readonly schedule?: ThreadSchedule | null;
   helperChunks?(): number;
+  mainThreadShare?(): number;
+  setMainThreadShare?(share: number): void;
 }
 
 class WasmBatchEngine implements BatchEngine {
@@ -93,7 +95,8 @@ class WasmBatchEngine implements BatchEngine {
       iStart: arena.reserve(4 * (n + 1)),
       iOffsets: arena.reserve(4 * sparse.cols.length),
       iWeights: arena.reserve(8 * sparse.values.length),
-      chunks: arena.reserve(4 * chunks.length),
+      chunks: arena.reserve(4 * chunks.bounds.length),
+      costPrefix: arena.reserve(8 * chunks.costPrefix.length),
       gains: arena.reserve(8 * block),
       x0: arena.reserve(8 * block),
       x: arena.reserve(8 * block),
@@ -120,12 +123,12 @@ class WasmBatchEngine implements BatchEngine {
     place(buffer, ptr('iStart'), sparse.rowStart);
     place(buffer, ptr('iOffsets'), sparse.cols.map((j) => rowBytes * j));
     place(buffer, ptr('iWeights'), sparse.values);
-    place(buffer, ptr('chunks'), chunks);
+    place(buffer, ptr('costPrefix'), chunks.costPrefix);
     place(buffer, ptr('readout'), network.readout.weights);
     wasm.setLayout(this.kernel, KIND_BATCH, n, n, vectors, sparse.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), 0);
     wasm.setBuffers(this.kernel, ptr('gains'), ptr('x0'), ptr('gains'), ptr('x'), ptr('probe'), ptr('acc'), ptr('y'), ptr('rA'), ptr('rB'), ptr('rates'), ptr('states'));
     wasm.setReadout(this.kernel, ptr('readout'), channels, network.nE, ptr('outputs'));
-    wasm.setChunks(this.kernel, 1 + helpers, CHUNKS_PER_THREAD, ptr('chunks'));
+    wasm.setChunks(this.kernel, 1 + helpers, CHUNKS_PER_THREAD, ptr('chunks'), ptr('costPrefix'));
     this.gainsView = new Float64Array(buffer, ptr('gains'), block).fill(0);
     this.x0View = new Float64Array(buffer, ptr('x0'), block).fill(0);
     this.outputsView = new Float64Array(buffer, ptr('outputs'), channels * samples * this.kp);
@@ -169,6 +172,18 @@ class WasmBatchEngine implements BatchEngine {
 
   helperChunks(): number {
     return Number(this.wasm.helperChunks(this.kernel));
+  }
+
+  /**
+   * The calling thread's share of a threaded stage's work (the kernel moves it trial by trial
+   * toward the faster thread); setting it places the rows anew from the next trial on.
+   */
+  mainThreadShare(): number {
+    return this.wasm.threadShare(this.kernel, 0);
+  }
+
+  setMainThreadShare(share: number): void {
+    this.wasm.setThreadShare(this.kernel, share);
   }
 
   dispose(): void {
@@ -416,6 +431,15 @@ export class BatchSimulator {
   /** Chunks of stages computed by helper threads so far (0 without helpers). */
   helperChunks(): number {
     return this.engine.helperChunks?.() ?? 0;
+  }
+
+  /** The calling thread's share of a threaded stage's work (1 without helpers); see WasmKernel. */
+  mainThreadShare(): number {
+    return this.engine.mainThreadShare?.() ?? 1;
+  }
+
+  setMainThreadShare(share: number): void {
+    this.engine.setMainThreadShare?.(share);
   }
 
   /** Gives helper threads back (the WebAssembly memory goes with the object, garbage collected). */

@@ -95,6 +95,69 @@ describe.skipIf(!sharedDynamicsAvailable())('threaded trial kernel', () => {
     }
   });
 
+  it('gives the same bits however the rows are split between the threads (pairs and batch)', () => {
+    const network = network200();
+    const params = DEFAULT_DYNAMICS;
+    const gains = Float64Array.from({ length: network.n }, (_, i) => 1 + 0.1 * Math.cos(i));
+    const expected = new Float64Array(params.nSamples * network.n);
+    createKernel('wasm-pairs', network, params).run(gains, network.x0, null, expected);
+    const kernel = createKernel('wasm-threads', network, params, { threads: host(1) });
+    kernel.schedule!.force = 'team';
+    const states = new Float64Array(expected.length);
+    runUntilHelpersJoin(() => kernel.run(gains, network.x0, null, states), () => kernel.helperChunks!());
+    for (const share of [0, 0.05, 0.3, 0.5, 0.8, 1]) {
+      kernel.setMainThreadShare!(share);
+      expect(kernel.mainThreadShare!()).toBe(share);
+      kernel.run(gains, network.x0, null, states);
+      expect(sameBits(states, expected), `main thread share ${share}`).toBe(true);
+    }
+    kernel.dispose!();
+
+    const sessions = 3;
+    const sessionGains = Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: network.n }, (_, i) => 1 + 0.1 * Math.sin(i + s)));
+    const x0s = sessionGains.map(() => network.x0);
+    const alone = new BatchSimulator(network, params, sessions, { kernel: 'wasm-batch', keepStates: true, threads: null });
+    alone.run(sessionGains, x0s);
+    const batch = new BatchSimulator(network, params, sessions, { kernel: 'wasm-batch', keepStates: true, threads: host(1) });
+    batch.threadSchedule!.force = 'team';
+    runUntilHelpersJoin(() => batch.run(sessionGains, x0s), () => batch.helperChunks());
+    const a = new Float64Array(expected.length);
+    const b = new Float64Array(expected.length);
+    for (const share of [0, 0.2, 0.5, 1]) {
+      batch.setMainThreadShare(share);
+      batch.run(sessionGains, x0s);
+      for (let s = 0; s < sessions; s++) {
+        alone.states(s, a);
+        batch.states(s, b);
+        expect(sameBits(a, b), `batch, main thread share ${share}, session ${s}`).toBe(true);
+      }
+    }
+    batch.dispose();
+  });
+
+  it('moves rows toward the thread that waits for the other (a split far off balance comes back)', () => {
+    const network = network200();
+    const params = DEFAULT_DYNAMICS;
+    const kernel = createKernel('wasm-threads', network, params, { threads: host(1) });
+    kernel.schedule!.force = 'team';
+    const gains = Float64Array.from({ length: network.n }, () => 1);
+    const run = () => kernel.run(gains, network.x0, null, null);
+    runUntilHelpersJoin(run, () => kernel.helperChunks!());
+    // the main thread holds 95 % of the rows: it is the one that is late, the helper waits
+    // every stage, so trial by trial rows move to the helper (and back the other way)
+    for (const [start, moved] of [
+      [0.95, (share: number) => share < 0.85],
+      [0.05, (share: number) => share > 0.15],
+    ] as const) {
+      kernel.setMainThreadShare!(start);
+      const deadline = Date.now() + 10_000;
+      do run();
+      while (!moved(kernel.mainThreadShare!()) && Date.now() < deadline);
+      expect(moved(kernel.mainThreadShare!()), `from ${start}: now ${kernel.mainThreadShare!()}`).toBe(true);
+    }
+    kernel.dispose!();
+  });
+
   it('uses its helpers only while their cores are free in the shared budget, with the same bits', () => {
     const network = network200();
     const params = DEFAULT_DYNAMICS;

@@ -94,24 +94,3 @@ export function rowPairs(sparse: SplitSparse, nPad: number, slotOf: (column: num
   }
   return { pairCount, rows: order, eStart, eOffsets, iStart, iOffsets, iWeights, sharedWeight: sparse.sharedWeight };
 }
-
-/**
- * Cut units 0..count−1 into `chunks` contiguous ranges of about equal cost (cost[u] = the work of
- * unit u). Returns the boundaries, chunks + 1 values from 0 to count (empty ranges when there are
- * fewer units than chunks).
- */
-export function balancedChunks(cost: ArrayLike<number>, chunks: number): Int32Array {
-  const count = cost.length;
-  const bounds = new Int32Array(chunks + 1);
-  let total = 0;
-  for (let u = 0; u < count; u++) total += cost[u];
-  let acc = 0;
-  let u = 0;
-  for (let c = 1; c < chunks; c++) {
-    const goal = (total * c) / chunks;
-    while (u < count && acc + 0.5 * cost[u] < goal) acc += cost[u++];
-    bounds[c] = u;
-  }
-  bounds[chunks] = count;
-  return bounds;
-}

@@ -15,6 +15,9 @@ export interface TrialKernel {
   readonly schedule?: ThreadSchedule | null;
   /** Threaded kernels: chunks of stages the helper threads have computed so far. */
   helperChunks?(): number;
+  /** Threaded kernels: the calling thread's share of a stage's work, and setting it. */
+  mainThreadShare?(): number;
+  setMainThreadShare?(share: number): void;
   run(gains: Float64Array, x0: Float64Array, ratesOut: Float64Array | null, statesOut: Float64Array | null): Float64Array;
   dispose?(): void;
 }

@@ -13,7 +13,7 @@ import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
 import { stepLength } from '../params.js';
 import { createSharedMemory, dynamicsSharedWasm, instantiateDynamicsWasm, type DynamicsWasmExports } from '../wasm/loader.js';
-import { balancedChunks, ROW_PAIRS_MAX_N, rowPairs, type RowPairs } from './layout.js';
+import { ROW_PAIRS_MAX_N, rowPairs, type RowPairs } from './layout.js';
 import { splitSparse } from './sparseStructure.js';
 import { ThreadSchedule, type KernelThreads } from './threads.js';
 import type { TrialKernel } from './types.js';
@@ -32,9 +32,14 @@ export const KIND_BATCH = 1;
  */
 export const CHUNKS_PER_THREAD = 2;
 
-/** The chunks of a threaded kernel: `threads` parts of CHUNKS_PER_THREAD chunks of about equal cost. */
-export function threadChunks(cost: ArrayLike<number>, threads: number): Int32Array {
-  return balancedChunks(cost, threads * CHUNKS_PER_THREAD);
+/**
+ * What setChunks needs for `threads` threads over units of work `cost`: room for the chunk bounds
+ * (the kernel places them, and moves them as the threads' speeds change) and the summed work.
+ */
+export function threadChunks(cost: ArrayLike<number>, threads: number): { bounds: Int32Array; costPrefix: Float64Array } {
+  const costPrefix = new Float64Array(cost.length + 1);
+  for (let u = 0; u < cost.length; u++) costPrefix[u + 1] = costPrefix[u] + cost[u];
+  return { bounds: new Int32Array(threads * CHUNKS_PER_THREAD + 1), costPrefix };
 }
 
 /** Relative work of one unit: index-only E entries, weighted I entries, the fused update. */
@@ -163,7 +168,8 @@ export class WasmKernel implements TrialKernel {
       iOffsets: arena.reserve(4 * pairs.iOffsets.length),
       iWeights: arena.reserve(8 * pairs.iWeights.length),
       slotRow: arena.reserve(4 * pairs.rows.length),
-      chunks: arena.reserve(4 * chunks.length),
+      chunks: arena.reserve(4 * chunks.bounds.length),
+      costPrefix: arena.reserve(8 * chunks.costPrefix.length),
       gainsIn: arena.reserve(8 * n),
       x0In: arena.reserve(8 * n),
       gains: arena.reserve(vector),
@@ -195,10 +201,10 @@ export class WasmKernel implements TrialKernel {
     place(buffer, ptr('iOffsets'), pairs.iOffsets);
     place(buffer, ptr('iWeights'), pairs.iWeights);
     place(buffer, ptr('slotRow'), pairs.rows);
-    place(buffer, ptr('chunks'), chunks);
+    place(buffer, ptr('costPrefix'), chunks.costPrefix);
     for (const key of ['gains', 'x', 'probe', 'acc', 'y', 'rA', 'rB'] as const) new Float64Array(buffer, ptr(key), nPad + 2).fill(0);
     wasm.setLayout(this.kernel, KIND_PAIRS, n, pairs.pairCount, 1, pairs.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), ptr('slotRow'));
-    wasm.setChunks(this.kernel, this.threadCount, CHUNKS_PER_THREAD, ptr('chunks'));
+    wasm.setChunks(this.kernel, this.threadCount, CHUNKS_PER_THREAD, ptr('chunks'), ptr('costPrefix'));
     this.pointers = {
       gainsIn: ptr('gainsIn'),
       x0In: ptr('x0In'),
@@ -246,6 +252,18 @@ export class WasmKernel implements TrialKernel {
   /** Chunks of stages computed by helper threads so far (0 without helpers). */
   helperChunks(): number {
     return Number(this.wasm.helperChunks(this.kernel));
+  }
+
+  /**
+   * The calling thread's share of a threaded stage's work (the kernel moves it trial by trial
+   * toward the faster thread); setting it places the rows anew from the next trial on.
+   */
+  mainThreadShare(): number {
+    return this.wasm.threadShare(this.kernel, 0);
+  }
+
+  setMainThreadShare(share: number): void {
+    this.wasm.setThreadShare(this.kernel, share);
   }
 
   /** Give the helper threads back (they finish the chunk they are on); later runs use one thread. */

@@ -63,8 +63,11 @@ export interface DynamicsWasmExports {
     states: number,
   ): void;
   setReadout(kernel: number, readout: number, channels: number, nE: number, outputs: number): void;
-  /** parts (one per thread) × perPart chunks; chunkStart: i32[parts·perPart + 1]. Call once, before helpers start. */
-  setChunks(kernel: number, parts: number, perPart: number, chunkStart: number): void;
+  /**
+   * parts (one per thread) × perPart chunks, placed by the kernel in chunkStart (i32[parts·perPart + 1])
+   * from costPrefix (f64[units + 1], summed work). Call once, before helpers start.
+   */
+  setChunks(kernel: number, parts: number, perPart: number, chunkStart: number, costPrefix: number): void;
   /** The fixed rate buffer `which` (0, 1) for a row-pair kernel of `bytes` per buffer; 0 when they are too small. */
   fixedRates(which: number, bytes: number): number;
   trial(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
@@ -73,6 +76,10 @@ export interface DynamicsWasmExports {
   /** Shared build, on a helper thread: compute chunks of `kernel` until releaseHelpers. */
   helperLoop(kernel: number): void;
   releaseHelpers(kernel: number): void;
+  /** Part 0 gets `share` of a threaded stage's work, the others equal parts of the rest (until rebalanced). */
+  setThreadShare(kernel: number, share: number): void;
+  /** Thread `thread`'s share of a threaded stage's work now (part 0: the calling thread). */
+  threadShare(kernel: number, thread: number): number;
   /** Chunks computed by helper threads so far (an i64: a BigInt in JavaScript). */
   helperChunks(kernel: number): bigint;
   setNetworkF32(n: number, eRowStart: number, eCols: number, rowStart: number, cols: number, valuesF32: number, sharedWeight: number): void;
