@@ -292,15 +292,19 @@ describe('ThreadSchedule', () => {
     return choices;
   }
 
-  it('uses the faster way, re-checks the other every 16 trials, and follows a change', () => {
+  it('uses the faster way, re-checks the other after 16, 32, then every 64 trials, and follows a change', () => {
     const clock = { time: 0 };
     const schedule = new ThreadSchedule(16, () => clock.time);
-    let choices = simulate(schedule, clock, { team: 1, solo: 2 }, 64);
+    let choices = simulate(schedule, clock, { team: 1, solo: 2 }, 200);
     // two of each first (the first of a mode after a switch is not measured), then team, with solo
-    // re-checked for EXPLORE_TRIALS trials every 16th trial
+    // re-checked for EXPLORE_TRIALS trials; each re-check that confirms team doubles the interval
+    // to the next one, up to MAX_BACKOFF × 16
     expect(choices.slice(0, 4)).toEqual([true, true, false, false]);
-    const reChecks = Array.from({ length: 60 }, (_, i) => i + 5).filter((trial) => trial % 16 < ThreadSchedule.EXPLORE_TRIALS);
-    expect(choices.slice(4).filter((team) => !team).length).toBe(reChecks.length);
+    const soloTrials = choices.flatMap((team, i) => (team || i < 4 ? [] : [i]));
+    const starts = soloTrials.filter((i, k) => k % ThreadSchedule.EXPLORE_TRIALS === 0);
+    expect(soloTrials.length).toBe(starts.length * ThreadSchedule.EXPLORE_TRIALS);
+    expect(starts.slice(1).map((start, k) => start - starts[k])).toEqual([32, 64, 64]);
+    expect(starts[0]).toBe(4 + 16 - ThreadSchedule.EXPLORE_TRIALS);
     expect(schedule.estimates()).toEqual({ team: 1, solo: 2 });
     // the machine gets busy: helpers cost more than they give
     choices = simulate(schedule, clock, { team: 3, solo: 2 }, 64);
@@ -320,6 +324,18 @@ describe('ThreadSchedule', () => {
     expect(quiet.slice(-64).filter((team) => team).length).toBeGreaterThanOrEqual(64 - 4 * ThreadSchedule.EXPLORE_TRIALS);
     expect(schedule.estimates().solo).toBe(2);
     expect(schedule.estimates().team).toBeLessThan(1.01);
+  });
+
+  it('after long intervals of confirmed choices, one re-check is enough to follow a machine that got quiet', () => {
+    const clock = { time: 0 };
+    const schedule = new ThreadSchedule(16, () => clock.time);
+    simulate(schedule, clock, { team: 3, solo: 2 }, 400); // one thread wins: re-checks every 64 trials by now
+    const quiet = simulate(schedule, clock, { team: 1, solo: 2 }, 100);
+    // the first re-check goes on while the helpers' trials beat one thread, until their median does
+    const firstTeam = quiet.indexOf(true);
+    expect(firstTeam).toBeLessThanOrEqual(ThreadSchedule.MAX_BACKOFF * 16);
+    const settled = quiet.slice(firstTeam, firstTeam + ThreadSchedule.RECENT + 8);
+    expect(settled.slice(-8).every((team) => team)).toBe(true);
   });
 
   it('outvotes one slow trial of the helpers (still starting) within a few re-checks', () => {

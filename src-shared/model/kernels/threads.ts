@@ -104,9 +104,9 @@ export function createCoreBudget(cores: number): { budget: CoreBudget; memory: S
 /**
  * When a threaded kernel runs a trial with its helpers: it measures both ways as it goes (wall
  * time per trial, the median of the last few) and uses the faster, trying the other one for
- * EXPLORE_TRIALS trials every `exploreEvery` trials, so a machine that gets busy (or a helper that
- * is not up yet) moves it back to one thread and a quiet one moves it to all. Results are the same
- * bits either way.
+ * EXPLORE_TRIALS trials after `exploreEvery` trials (then after longer intervals while the choice
+ * holds, MAX_BACKOFF), so a machine that gets busy (or a helper that is not up yet) moves it back
+ * to one thread and a quiet one moves it to all. Results are the same bits either way.
  *
  * The first trial after a switch is not measured: it pays for the switch (helpers that napped
  * must wake, and the rows the other core held in its cache come back), which the steady state
@@ -124,6 +124,15 @@ export class ThreadSchedule {
    * trials although every core was faster.
    */
   static readonly RECENT = 5;
+  /**
+   * A re-check that confirms the choice doubles the interval to the next one, up to
+   * MAX_BACKOFF × exploreEvery; a change of the choice starts again from exploreEvery. A run whose
+   * helpers are clearly faster thus spends ~2 % of its trials on one thread instead of 2 in 16
+   * (bench trial_ms.auto against threads.trial_ms). A re-check whose measured trials beat the
+   * current choice goes on (up to RECENT of them), so one re-check can change the choice: the
+   * longer intervals do not slow the reaction to a machine that got quiet.
+   */
+  static readonly MAX_BACKOFF = 4;
   /** The last RECENT measured times of each mode (ms; oldest overwritten), and their medians. */
   private readonly soloTimes: number[] = [];
   private readonly teamTimes: number[] = [];
@@ -131,6 +140,13 @@ export class ThreadSchedule {
   private solo = Number.NaN;
   private team = Number.NaN;
   private trials = 0;
+  /** The current choice, when the next re-check starts, the interval after it, and the re-check now. */
+  private better: boolean | null = null;
+  private nextCheck = 0;
+  private interval: number;
+  private exploreLeft = 0;
+  private extensions = 0;
+  private exploring = false;
   private lastTeam: boolean | null = null;
   private switched = false;
   private started = 0;
@@ -146,7 +162,9 @@ export class ThreadSchedule {
     private readonly clock: () => number = now,
     private readonly budget: CoreBudget | null = null,
     private readonly helpers = 1,
-  ) {}
+  ) {
+    this.interval = exploreEvery;
+  }
 
   /** Whether the next trial should use the helpers. */
   next(): boolean {
@@ -157,7 +175,22 @@ export class ThreadSchedule {
     else if (Number.isNaN(this.solo)) team = false;
     else {
       const better = this.team <= this.solo;
-      team = this.trials % this.exploreEvery < ThreadSchedule.EXPLORE_TRIALS ? !better : better;
+      if (better !== this.better) {
+        // a new choice: re-check the other way after the base interval
+        this.better = better;
+        this.interval = this.exploreEvery;
+        this.nextCheck = this.trials + this.exploreEvery - ThreadSchedule.EXPLORE_TRIALS;
+        this.exploreLeft = 0;
+      }
+      if (this.exploreLeft === 0 && this.trials >= this.nextCheck) {
+        this.exploreLeft = ThreadSchedule.EXPLORE_TRIALS;
+        this.extensions = 0;
+        this.interval = Math.min(2 * this.interval, ThreadSchedule.MAX_BACKOFF * this.exploreEvery);
+        this.nextCheck = this.trials + this.interval;
+      }
+      this.exploring = this.exploreLeft > 0;
+      if (this.exploring) this.exploreLeft--;
+      team = this.exploring ? !better : better;
     }
     if (team && this.budget) team = this.taken = this.budget.tryTake(this.helpers);
     this.switched = team !== this.lastTeam;
@@ -176,6 +209,12 @@ export class ThreadSchedule {
     const ms = this.clock() - this.started;
     if (this.lastTeam) this.team = this.record(this.teamTimes, ms);
     else this.solo = this.record(this.soloTimes, ms);
+    // a re-check trial that beat the current choice: measure the other way again
+    const current = this.lastTeam ? this.solo : this.team;
+    if (this.exploring && ms < current && this.extensions < ThreadSchedule.RECENT) {
+      this.extensions++;
+      this.exploreLeft++;
+    }
   }
 
   /** Keep `ms` among the last RECENT times (dropping the oldest); returns their median. */
