@@ -27,7 +27,7 @@ export type { Benchmark } from './types.js';
 interface BenchResult {
   name: string;
   module: string;
-  unit: 'ms';
+  unit: 'ms' | 'ratio';
   median: number;
   min: number;
   max: number;
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       const result: BenchResult = {
         name: bench.name,
         module: moduleName,
-        unit: 'ms',
+        unit: bench.unit ?? 'ms',
         median: median(wall),
         min: Math.min(...wall),
         max: Math.max(...wall),
@@ -121,7 +121,8 @@ async function main(): Promise<void> {
         ...(bench.note ? { note: bench.note } : {}),
       };
       results.push(result);
-      process.stderr.write(`${bench.name}: median ${result.median.toFixed(3)} ms, min ${result.min.toFixed(3)} ms (n=${repeats})\n`);
+      const unit = result.unit === 'ms' ? ' ms' : '';
+      process.stderr.write(`${bench.name}: median ${result.median.toFixed(3)}${unit}, min ${result.min.toFixed(3)}${unit} (n=${repeats})\n`);
       await bench.teardown?.();
     }
   }

@@ -2,6 +2,8 @@
  * A plain NumPy version of the same trial, timed in the same run as GainLab's kernels:
  *   numpy.trial_ms                  one session, float64, dense W @ r (bench/numpy/rk4_trial.py)
  *   numpy.batch10_ms_per_trial      10 sessions as one n×10 state (W @ R), per trial per session
+ *   numpy.ratio.trial_ms.auto       trial_ms.auto / numpy.trial_ms, the two timed in alternation
+ *   numpy.ratio.batch10_ms_per_trial  batch10_ms_per_trial / numpy.trial_ms, in alternation
  * Issue 15 sets its speed goals against a jitted JAX trial measured on another machine, next to
  * NumPy on that machine; JAX cannot be installed here, so this baseline lets the goals be checked
  * as ratios measured in one run. Before timing, the NumPy rates at the last
@@ -12,9 +14,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BatchTrialEvaluator } from '../src-shared/model/batchSimulator.js';
+import { TrialEvaluator } from '../src-shared/model/dynamics.js';
 import { simulateReference } from '../src-shared/model/kernels/reference.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
-import { benchNetwork } from './simulation.js';
+import { benchNetwork, benchThreads } from './simulation.js';
 import type { Benchmark } from './types.js';
 
 const SCRIPT = 'bench/numpy/rk4_trial.py';
@@ -106,6 +110,84 @@ function numpyBenchmark(script: string, name: string, which: 'one_ms' | 'batch_m
   };
 }
 
+const medianOf = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
+
+/** GainLab's side of a ratio: ms per trial per session, the median of a few calls. */
+interface GainlabSide {
+  start(): void;
+  msPerTrial(): number;
+  stop(): void;
+}
+
+function autoSide(): GainlabSide {
+  let evaluator: TrialEvaluator | null = null;
+  let gains = new Float64Array(0);
+  return {
+    start() {
+      const { network, target } = benchNetwork();
+      gains = benchGains(network.n, 1)[0];
+      evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel: 'auto', threads: benchThreads() });
+      for (let i = 0; i < 20; i++) evaluator.error(gains);
+    },
+    msPerTrial() {
+      const times: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const start = performance.now();
+        evaluator!.error(gains);
+        times.push(performance.now() - start);
+      }
+      return medianOf(times);
+    },
+    stop: () => evaluator?.dispose(),
+  };
+}
+
+function batchSide(sessions: number): GainlabSide {
+  let evaluator: BatchTrialEvaluator | null = null;
+  let gains: Float64Array[] = [];
+  const errors = new Float64Array(sessions);
+  return {
+    start() {
+      const { network, target } = benchNetwork();
+      gains = benchGains(network.n, sessions);
+      evaluator = new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, sessions, { kernel: 'wasm-batch', threads: benchThreads() });
+      for (let i = 0; i < 10; i++) evaluator.errors(gains, errors);
+    },
+    msPerTrial() {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        evaluator!.errors(gains, errors);
+        times.push((performance.now() - start) / sessions);
+      }
+      return medianOf(times);
+    },
+    stop: () => evaluator?.dispose(),
+  };
+}
+
+/**
+ * GainLab's time per trial over NumPy's one-session trial, the two timed in alternation (one
+ * python3 call, then GainLab's trials at once): this machine's speed drifts by up to 1.6× within
+ * minutes, so a ratio of two benchmarks run minutes apart can be off by that much; a ratio of
+ * neighbours in time is not. Issue 15's goals are such ratios (≤ 0.186 and ≤ 0.086).
+ */
+function ratioBenchmark(script: string, name: string, side: GainlabSide, note: string): Benchmark {
+  return {
+    name,
+    unit: 'ratio',
+    repeats: 15,
+    warmup: 0,
+    setup: () => side.start(),
+    run: () => {
+      const numpy = medianOf(callNumpy(script, 1, TRIALS_PER_CALL, 1).one_ms);
+      return side.msPerTrial() / numpy;
+    },
+    teardown: () => side.stop(),
+    note: `${note}; NumPy: numpy.trial_ms (median of ${TRIALS_PER_CALL} trials per call); ${benchNetwork().synthetic ? 'synthetic' : 'published'} N=200 network`,
+  };
+}
+
 function numpyBenchmarks(): Benchmark[] {
   const script = scriptPath();
   if (!script || !numpyAvailable()) {
@@ -115,6 +197,8 @@ function numpyBenchmarks(): Benchmark[] {
   return [
     numpyBenchmark(script, 'numpy.trial_ms', 'one_ms', 1, 'plain NumPy RK4, float64, one session'),
     numpyBenchmark(script, 'numpy.batch10_ms_per_trial', 'batch_ms', 10, 'plain NumPy RK4, float64, 10 sessions as one n×10 state, per session'),
+    ratioBenchmark(script, 'numpy.ratio.trial_ms.auto', autoSide(), "GainLab's 'auto' kernel with every core, median of 15 trials per repeat"),
+    ratioBenchmark(script, 'numpy.ratio.batch10_ms_per_trial', batchSide(10), 'wasm-batch, 10 sessions, helper threads when faster, per trial per session, median of 5 calls per repeat'),
   ];
 }
 
