@@ -507,7 +507,9 @@ export function trial(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f
 // a stage boundary costs one cache-line handover each way instead of a round of contended
 // compare-exchanges. (The previous protocol, chunks claimed from one shared word with a done
 // counter and the driver publishing each stage, spent ~1 µs per stage on those lines: 2 threads
-// were 1.3× one instead of ~2×.)
+// were 1.3× one instead of ~2×.) After each trial the driver moves rows between the parts toward
+// the thread that waited more (rebalance, below): the cores of a shared machine do not stay
+// equally fast.
 //
 // Nobody waits on a missing thread: a thread whose own part is done and whose stage is not
 // complete after STEAL_SPINS spins claims the chunks of the other parts that no one has claimed
