@@ -26,7 +26,7 @@
 //
 // All buffers are allocated by the host through `allocate` at setup (never during a trial).
 
-import { AtPointer, constant, FIXED_RATES_A, FIXED_RATES_B, FIXED_RATES_BYTES, FixedA, FixedB, PairMatrix, pairSum, pairSum2, rate2, RATE_PARAMS_BYTES, rateVecWith, setRateParams, TWO } from './common';
+import { constant, FIXED_RATES_A, FIXED_RATES_B, FIXED_RATES_BYTES, FixedA, FixedB, PairMatrix, pairSum, pairSum2, rate2, RATE_PARAMS_BYTES, rateVecWith, setRateParams, TWO } from './common';
 
 export { allocate, rateVec } from './common';
 export { rateVecF32, setNetworkF32, batchTrialF32 } from './batchF32';
@@ -281,14 +281,15 @@ function pairsProductsAt<R>(k: Kernel, p0: i32, p1: i32, r: usize): void {
   if (p < p1) v128.store(y + (<usize>p << 4), pairSum<R>(m, p, r));
 }
 
+// A PAIRS kernel's rates are always the fixed buffers (rA = FIXED_RATES_A, rB = FIXED_RATES_B:
+// the host sets them from fixedRates and refuses a network they cannot hold).
 function pairsProducts(k: Kernel, p0: i32, p1: i32, r: usize): void {
   if (r == FIXED_RATES_A) pairsProductsAt<FixedA>(k, p0, p1, r);
-  else if (r == FIXED_RATES_B) pairsProductsAt<FixedB>(k, p0, p1, r);
-  else pairsProductsAt<AtPointer>(k, p0, p1, r);
+  else pairsProductsAt<FixedB>(k, p0, p1, r);
 }
 
 // The fixed rate buffers (common.ts FIXED_RATES_A/B) for a PAIRS kernel of `bytes` per buffer; 0
-// when they do not fit (the kernel then uses buffers of its own).
+// when they do not fit.
 export function fixedRates(which: i32, bytes: i32): usize {
   if (<usize>bytes > FIXED_RATES_BYTES) return 0;
   return which == 0 ? FIXED_RATES_A : FIXED_RATES_B;
@@ -494,7 +495,6 @@ export function trial(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f
     finishStage(k, s);
   }
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Threads ('dynamicsShared' build only; the host runs helperLoop on each helper thread).

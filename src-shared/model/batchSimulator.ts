@@ -17,7 +17,7 @@ import { computeOutput, normalisedError } from './dynamics.js';
 import { CsrJsKernel } from './kernels/csrJs.js';
 import { splitSparse } from './kernels/sparseStructure.js';
 import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from './kernels/threads.js';
-import { attachHelpers, CHUNKS_PER_THREAD, detachHelpers, threadChunks, instanceFor, KIND_BATCH, place, unitCost, WasmArena } from './kernels/wasmKernel.js';
+import { attachHelpers, detachHelpers, threadChunks, instanceFor, KIND_BATCH, place, unitCost, WasmArena } from './kernels/wasmKernel.js';
 import type { Network } from './network.js';
 import { validateNetwork } from './network.js';
 import type { DynamicsParams } from './params.js';
@@ -87,16 +87,14 @@ class WasmBatchEngine implements BatchEngine {
     const cost = Float64Array.from({ length: n }, (_, i) =>
       unitCost(sparse.eRowStart[i + 1] - sparse.eRowStart[i], sparse.rowStart[i + 1] - sparse.rowStart[i], vectors),
     );
-    const chunks = threadChunks(cost, 1 + helpers);
     const arena = new WasmArena();
+    const chunks = threadChunks(cost, 1 + helpers, arena);
     const at = {
       eStart: arena.reserve(4 * (n + 1)),
       eOffsets: arena.reserve(4 * sparse.eCols.length),
       iStart: arena.reserve(4 * (n + 1)),
       iOffsets: arena.reserve(4 * sparse.cols.length),
       iWeights: arena.reserve(8 * sparse.values.length),
-      chunks: arena.reserve(4 * chunks.bounds.length),
-      costPrefix: arena.reserve(8 * chunks.costPrefix.length),
       gains: arena.reserve(8 * block),
       x0: arena.reserve(8 * block),
       x: arena.reserve(8 * block),
@@ -123,12 +121,11 @@ class WasmBatchEngine implements BatchEngine {
     place(buffer, ptr('iStart'), sparse.rowStart);
     place(buffer, ptr('iOffsets'), sparse.cols.map((j) => rowBytes * j));
     place(buffer, ptr('iWeights'), sparse.values);
-    place(buffer, ptr('costPrefix'), chunks.costPrefix);
     place(buffer, ptr('readout'), network.readout.weights);
     wasm.setLayout(this.kernel, KIND_BATCH, n, n, vectors, sparse.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), 0);
     wasm.setBuffers(this.kernel, ptr('gains'), ptr('x0'), ptr('gains'), ptr('x'), ptr('probe'), ptr('acc'), ptr('y'), ptr('rA'), ptr('rB'), ptr('rates'), ptr('states'));
     wasm.setReadout(this.kernel, ptr('readout'), channels, network.nE, ptr('outputs'));
-    wasm.setChunks(this.kernel, 1 + helpers, CHUNKS_PER_THREAD, ptr('chunks'), ptr('costPrefix'));
+    chunks.install(wasm, this.kernel, placed);
     this.gainsView = new Float64Array(buffer, ptr('gains'), block).fill(0);
     this.x0View = new Float64Array(buffer, ptr('x0'), block).fill(0);
     this.outputsView = new Float64Array(buffer, ptr('outputs'), channels * samples * this.kp);

@@ -35,13 +35,21 @@ export const KIND_BATCH = 1;
 export const CHUNKS_PER_THREAD = 1;
 
 /**
- * What setChunks needs for `threads` threads over units of work `cost`: room for the chunk bounds
- * (the kernel places them, and moves them as the threads' speeds change) and the summed work.
+ * The chunks of a kernel for `threads` threads over units of work `cost`: reserve() their room in
+ * the arena (the chunk bounds, which the kernel places and moves as the threads' speeds change,
+ * and the summed work), then install() them once the instance exists.
  */
-export function threadChunks(cost: ArrayLike<number>, threads: number): { bounds: Int32Array; costPrefix: Float64Array } {
+export function threadChunks(cost: ArrayLike<number>, threads: number, arena: WasmArena) {
   const costPrefix = new Float64Array(cost.length + 1);
   for (let u = 0; u < cost.length; u++) costPrefix[u + 1] = costPrefix[u] + cost[u];
-  return { bounds: new Int32Array(threads * CHUNKS_PER_THREAD + 1), costPrefix };
+  const bounds = arena.reserve(4 * (threads * CHUNKS_PER_THREAD + 1));
+  const prefix = arena.reserve(8 * costPrefix.length);
+  return {
+    install(wasm: DynamicsWasmExports, kernel: number, placed: number[]): void {
+      place(wasm.memory.buffer, placed[prefix], costPrefix);
+      wasm.setChunks(kernel, threads, CHUNKS_PER_THREAD, placed[bounds], placed[prefix]);
+    },
+  };
 }
 
 /** Relative work of one unit: index-only E entries, weighted I entries, the fused update. */
@@ -158,11 +166,11 @@ export class WasmKernel implements TrialKernel {
     this.threadCount = 1 + helpers;
     const nPad = (n + 1) & ~1;
     const { pairs, cost } = slotPairs(network);
-    const chunks = threadChunks(cost, this.threadCount);
     const samples = params.nSamples * n;
     const vector = 8 * (nPad + 2); // + the zero slot (and the kernel may read 2 past a lone row)
 
     const arena = new WasmArena();
+    const chunks = threadChunks(cost, this.threadCount, arena);
     const at = {
       eStart: arena.reserve(4 * pairs.eStart.length),
       eOffsets: arena.reserve(4 * pairs.eOffsets.length),
@@ -170,8 +178,6 @@ export class WasmKernel implements TrialKernel {
       iOffsets: arena.reserve(4 * pairs.iOffsets.length),
       iWeights: arena.reserve(8 * pairs.iWeights.length),
       slotRow: arena.reserve(4 * pairs.rows.length),
-      chunks: arena.reserve(4 * chunks.bounds.length),
-      costPrefix: arena.reserve(8 * chunks.costPrefix.length),
       gainsIn: arena.reserve(8 * n),
       x0In: arena.reserve(8 * n),
       gains: arena.reserve(vector),
@@ -185,15 +191,10 @@ export class WasmKernel implements TrialKernel {
     const { wasm, memory } = instanceFor(arena, threads !== null);
     this.wasm = wasm;
     const placed = arena.place(wasm);
-    const ptr = (key: keyof typeof at | 'rA' | 'rB') => {
-      // the rates at the module's fixed addresses (assembly/common.ts gather2); every n here fits
-      if (key === 'rA' || key === 'rB') {
-        const fixed = wasm.fixedRates(key === 'rA' ? 0 : 1, vector);
-        if (!fixed) throw new RangeError(`the fixed rate buffers hold ${WASM_KERNEL_MAX_N} neurons, got ${n}`);
-        return fixed;
-      }
-      return placed[at[key]];
-    };
+    // the rates at the module's fixed addresses (assembly/common.ts gather2); every n here fits
+    const rates = { rA: wasm.fixedRates(0, vector), rB: wasm.fixedRates(1, vector) };
+    if (!rates.rA || !rates.rB) throw new RangeError(`the fixed rate buffers hold ${WASM_KERNEL_MAX_N} neurons, got ${n}`);
+    const ptr = (key: keyof typeof at | 'rA' | 'rB') => (key === 'rA' || key === 'rB' ? rates[key] : placed[at[key]]);
     this.kernel = wasm.newKernel();
     // every allocation is done: views stay valid from here on
     const buffer = wasm.memory.buffer;
@@ -203,10 +204,9 @@ export class WasmKernel implements TrialKernel {
     place(buffer, ptr('iOffsets'), pairs.iOffsets);
     place(buffer, ptr('iWeights'), pairs.iWeights);
     place(buffer, ptr('slotRow'), pairs.rows);
-    place(buffer, ptr('costPrefix'), chunks.costPrefix);
     for (const key of ['gains', 'x', 'probe', 'acc', 'y', 'rA', 'rB'] as const) new Float64Array(buffer, ptr(key), nPad + 2).fill(0);
     wasm.setLayout(this.kernel, KIND_PAIRS, n, pairs.pairCount, 1, pairs.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), ptr('slotRow'));
-    wasm.setChunks(this.kernel, this.threadCount, CHUNKS_PER_THREAD, ptr('chunks'), ptr('costPrefix'));
+    chunks.install(wasm, this.kernel, placed);
     this.pointers = {
       gainsIn: ptr('gainsIn'),
       x0In: ptr('x0In'),
