@@ -24,7 +24,7 @@
 // Buffers: `setup` allocates everything a problem needs once (the host then places W, Wᵀ, gains,
 // x0 and β through the pointers `pointer(...)` returns); forward and backward allocate nothing.
 
-import { AtPointer, PairMatrix, pairSum, pairSum2, rateVec } from './common';
+import { AtPointer, PairMatrix, pairSum, pairSum2, RATE_PARAMS_BYTES, rateVecWith, setRateParams } from './common';
 
 export { allocate } from './common';
 
@@ -69,16 +69,16 @@ export function setPairs(
   }
 }
 
-// y = M·r for a row-pair matrix, each pair summed in the order of every fast kernel
-// (assembly/common.ts pairSum2). r needs a zero at byte offset 8·nPad; y needs nPad entries (a
-// lone last row writes the padding slot y[n]).
-function pairsMatvec(pairCount: i32, rows: usize, matrix: usize, r: usize, y: usize): void {
+// y = M·r for pairs p0..p1 of a row-pair matrix (p0 even), each pair summed in the order of every
+// fast kernel (assembly/common.ts pairSum2); `two` is the calling thread's scratch (two f64x2). r
+// needs a zero at byte offset 8·nPad; y needs nPad entries (a lone last row writes the padding
+// slot y[n]).
+function pairsMatvec(p0: i32, p1: i32, rows: usize, matrix: usize, r: usize, y: usize, two: usize): void {
   const m = changetype<PairMatrix>(matrix);
-  const two = gPairScratch;
-  for (let p = 0; p < pairCount; p += 2) {
-    if (p + 1 < pairCount) pairSum2<AtPointer>(m, p, r, two);
+  for (let p = p0; p < p1; p += 2) {
+    if (p + 1 < p1) pairSum2<AtPointer>(m, p, r, two);
     else v128.store(two, pairSum<AtPointer>(m, p, r));
-    const last = p + 1 < pairCount ? 2 : 1;
+    const last = p + 1 < p1 ? 2 : 1;
     for (let j = 0; j < last; j++) {
       const total = v128.load(two + (<usize>j << 4));
       store<f64>(y + (<usize>load<i32>(rows + (<usize>(p + j) << 3)) << 3), f64x2.extract_lane(total, 0));
@@ -94,11 +94,12 @@ let gDense: i32 = 0;
 let gDenseW: usize = 0;
 let gDenseWT: usize = 0;
 
-function denseMatvec(M: usize, r: usize, y: usize): void {
+// Rows i0..i1 of y = M·r (i0 a multiple of 4).
+function denseMatvec(M: usize, r: usize, y: usize, i0: i32, i1: i32): void {
   const nPad = gNPad;
   const rowBytes = <usize>nPad << 3;
-  let i = 0;
-  for (; i + 3 < nPad; i += 4) {
+  let i = i0;
+  for (; i + 3 < i1; i += 4) {
     const m0 = M + <usize>i * rowBytes;
     const m1 = m0 + rowBytes;
     const m2 = m1 + rowBytes;
@@ -120,7 +121,7 @@ function denseMatvec(M: usize, r: usize, y: usize): void {
     store<f64>(y + (<usize>(i + 2) << 3), f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1));
     store<f64>(y + (<usize>(i + 3) << 3), f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1));
   }
-  for (; i < nPad; i++) {
+  for (; i < i1; i++) {
     const m0 = M + <usize>i * rowBytes;
     let a0 = f64x2.splat(0);
     for (let j = 0; j < nPad; j += 2) {
@@ -143,14 +144,14 @@ export function setDense(on: i32): void {
 
 @inline
 function productW(r: usize, y: usize): void {
-  if (gDense) denseMatvec(gDenseW, r, y);
-  else pairsMatvec(wPairCount, wRows, wMatrix, r, y);
+  if (gDense) denseMatvec(gDenseW, r, y, 0, gNPad);
+  else pairsMatvec(0, wPairCount, wRows, wMatrix, r, y, gPairScratch);
 }
 
 @inline
 function productWT(r: usize, y: usize): void {
-  if (gDense) denseMatvec(gDenseWT, r, y);
-  else pairsMatvec(tPairCount, tRows, tMatrix, r, y);
+  if (gDense) denseMatvec(gDenseWT, r, y, 0, gNPad);
+  else pairsMatvec(0, tPairCount, tRows, tMatrix, r, y, gPairScratch);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,6 +189,9 @@ let gGainGrad: usize = 0; // nPad
 let gUGrad: usize = 0; // nPad
 let gVGrad: usize = 0; // nPad
 let gPairScratch: usize = 0; // two f64x2: the sums of two pairs
+// rate parameters (common.ts setRateParams) on the heap, not in static data: a helper thread's
+// instantiation may rewrite the static data of the shared memory (threads build)
+let gRateParams: usize = 0;
 
 function zeroed(bytes: usize): usize {
   const ptr = heap.alloc(bytes + 16);
@@ -230,6 +234,8 @@ export function setup(n: i32, nE: i32, nSteps: i32, channels: i32, h: f64, invTa
   gUGrad = zeroed(vector);
   gVGrad = zeroed(vector);
   gPairScratch = zeroed(32);
+  gRateParams = zeroed(RATE_PARAMS_BYTES);
+  setRateParams(gRateParams, cNeg, cPos);
 }
 
 /** Where the host reads and writes: see the names in the switch. */
@@ -324,7 +330,7 @@ export function forward(rankOne: i32): void {
   const y = gY;
   let yRow = gTapeY;
   let rRow = gTapeR;
-  rateVec(yRow, gGains, rRow, nPad, gCNeg, gCPos, gLinear);
+  rateVecWith(yRow, gGains, rRow, nPad, gRateParams, gLinear);
   readoutSample(rRow, 0);
   for (let k = 0; k < gSteps; k++) {
     const x = yRow; // row 4k = x_k
@@ -351,7 +357,7 @@ export function forward(rankOne: i32): void {
       }
       yRow = next;
       rRow += rowBytes;
-      rateVec(yRow, gGains, rRow, nPad, gCNeg, gCPos, gLinear);
+      rateVecWith(yRow, gGains, rRow, nPad, gRateParams, gLinear);
     }
     readoutSample(rRow, k + 1);
   }
@@ -550,5 +556,553 @@ export function outerProducts(cotangents: usize, out: usize): void {
         v128.store(o0 + off, f64x2.add(v128.load(o0 + off), f64x2.mul(a0, v128.load(b + off))));
       }
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads ('adjointShared' build only; the host runs helperLoop on each helper thread, as for
+// assembly/dynamics.ts, whose "Threads" section explains the protocol this one follows).
+//
+// A threaded pass (forward, backward, or ∂E/∂W) is a sequence of phases, each cut into `parts`
+// parts, one per thread: the calling thread (the driver) owns part 0, each helper the part it took
+// when it joined. A forward or backward RK4 stage is two phases: the product (W·r or Wᵀ·k̄, parts
+// of the row pairs or of the dense rows) and the element-wise rest (parts of the rows: the RK4
+// update and the rates; or ȳ, the RK4 sum of ȳ, ∂E/∂g, the cotangents, the next k̄ and, at a
+// step's end, λ and the readout term). Every per-row operation is the single-thread code's, in
+// its order, so the bits are the same with any number of threads and any split. A phase may begin
+// once every part of the phase before is done; nobody publishes it. A thread that has done its
+// part and still waits after STEAL_SPINS spins computes the other parts no one has claimed yet
+// (the driver does so at once for parts with no helper), so a helper that is late, asleep or
+// descheduled never stalls a pass. The rank-1 term needs whole-vector dots inside a stage: those
+// passes run on the driver alone (forward/backward above).
+//
+// Module globals are per instance (per thread): the driver writes the problem's globals into
+// memory (saveContext, by setThreads) and each helper reads them (loadContext) before it works.
+//
+// Words (each on its own 64-byte line of gSync), counting from setThreads on, never reset:
+//  - pass: the global number of the phase after the current pass's last (+0; QUIT when the helpers
+//    are released), of its first phase (+8), its kind (+16), the cotangent tape (+24) and the
+//    ∂E/∂W output (+32).
+//  - join: helpers that took a part (+0), helpers asleep (+4), a word that never changes (+8).
+//  - claim[p]: phases whose part p has been claimed.
+//  - done[t]: parts thread t has computed (only thread t writes it): phase S is complete once
+//    Σ done = (S + 1)·parts.
+
+const SYNC_PASS: usize = 0;
+const SYNC_JOIN: usize = 64;
+const SYNC_PARTS_LINE: i32 = 2;
+const QUIT: i64 = -1;
+const PASS_FORWARD: i32 = 1;
+const PASS_BACKWARD: i32 = 2;
+const PASS_OUTER: i32 = 3;
+// Spins and naps as in assembly/dynamics.ts (a spin is ~4 ns on the 2-core EPYC).
+const STEAL_SPINS: i32 = 256;
+const STAGE_SPIN_LIMIT: i32 = 1 << 18;
+const IDLE_SPIN_LIMIT: i32 = 1 << 14;
+const DRIVER_NAP_NS: i64 = 50_000;
+const HELPER_NAP_NS: i64 = 200_000;
+const NAPS_BEFORE_SLEEP: i32 = 20;
+
+let gParts: i32 = 1;
+let gSync: usize = 0;
+let gContext: usize = 0;
+let gWBounds: usize = 0; // i32[parts + 1]: pairs of W per part (even)
+let gTBounds: usize = 0; // the same for Wᵀ
+let gRowBounds: usize = 0; // i32[parts + 1]: rows per part for element-wise phases (even)
+let gDenseBounds: usize = 0; // i32[parts + 1]: dense rows per part (multiples of 4)
+let gScratch: usize = 0; // parts × two f64x2: each thread's pair scratch
+let gSequence: i64 = 0; // driver: global number of the next phase
+
+// The globals a helper needs, in memory (u32 fields, then f64 fields from byte 256).
+function saveContext(): void {
+  const c = gContext;
+  const ints: StaticArray<u32> = [
+    <u32>wPairCount, <u32>wRows, <u32>wMatrix, <u32>tPairCount, <u32>tRows, <u32>tMatrix, <u32>gDense, <u32>gDenseW,
+    <u32>gDenseWT, <u32>gN, <u32>gNPad, <u32>gNEPad, <u32>gSteps, <u32>gChannels, <u32>gLinear, <u32>gRowBytes,
+    <u32>gTapeY, <u32>gTapeR, <u32>gGains, <u32>gU, <u32>gV, <u32>gBeta, <u32>gOffsets, <u32>gOutput,
+    <u32>gResidual, <u32>gAcc, <u32>gY, <u32>gKbar, <u32>gYbar, <u32>gAccum, <u32>gLambda, <u32>gRho,
+    <u32>gGainGrad, <u32>gUGrad, <u32>gVGrad, <u32>gRateParams, <u32>gParts, <u32>gSync, <u32>gWBounds, <u32>gTBounds,
+    <u32>gRowBounds, <u32>gDenseBounds, <u32>gScratch, <u32>gPairScratch,
+  ];
+  for (let i = 0; i < ints.length; i++) store<u32>(c + (<usize>i << 2), ints[i]);
+  store<f64>(c + 256, gH);
+  store<f64>(c + 264, gInvTau);
+  store<f64>(c + 272, gCNeg);
+  store<f64>(c + 280, gCPos);
+}
+
+function loadContext(c: usize): void {
+  wPairCount = load<i32>(c);
+  wRows = load<u32>(c, 4);
+  wMatrix = load<u32>(c, 8);
+  tPairCount = load<i32>(c, 12);
+  tRows = load<u32>(c, 16);
+  tMatrix = load<u32>(c, 20);
+  gDense = load<i32>(c, 24);
+  gDenseW = load<u32>(c, 28);
+  gDenseWT = load<u32>(c, 32);
+  gN = load<i32>(c, 36);
+  gNPad = load<i32>(c, 40);
+  gNEPad = load<i32>(c, 44);
+  gSteps = load<i32>(c, 48);
+  gChannels = load<i32>(c, 52);
+  gLinear = load<i32>(c, 56);
+  gRowBytes = load<u32>(c, 60);
+  gTapeY = load<u32>(c, 64);
+  gTapeR = load<u32>(c, 68);
+  gGains = load<u32>(c, 72);
+  gU = load<u32>(c, 76);
+  gV = load<u32>(c, 80);
+  gBeta = load<u32>(c, 84);
+  gOffsets = load<u32>(c, 88);
+  gOutput = load<u32>(c, 92);
+  gResidual = load<u32>(c, 96);
+  gAcc = load<u32>(c, 100);
+  gY = load<u32>(c, 104);
+  gKbar = load<u32>(c, 108);
+  gYbar = load<u32>(c, 112);
+  gAccum = load<u32>(c, 116);
+  gLambda = load<u32>(c, 120);
+  gRho = load<u32>(c, 124);
+  gGainGrad = load<u32>(c, 128);
+  gUGrad = load<u32>(c, 132);
+  gVGrad = load<u32>(c, 136);
+  gRateParams = load<u32>(c, 140);
+  gParts = load<i32>(c, 144);
+  gSync = load<u32>(c, 148);
+  gWBounds = load<u32>(c, 152);
+  gTBounds = load<u32>(c, 156);
+  gRowBounds = load<u32>(c, 160);
+  gDenseBounds = load<u32>(c, 164);
+  gScratch = load<u32>(c, 168);
+  gPairScratch = load<u32>(c, 172);
+  gH = load<f64>(c, 256);
+  gInvTau = load<f64>(c, 264);
+  gCNeg = load<f64>(c, 272);
+  gCPos = load<f64>(c, 280);
+}
+
+// Pair bounds of part t: about equal work (index-only E entries, weighted I entries) per part,
+// cut at even pairs (pairsMatvec sums pairs two at a time from an even pair).
+function pairCost(m: PairMatrix, p: i32): f64 {
+  const e = load<i32>(m.eStart + (<usize>(p + 1) << 2)) - load<i32>(m.eStart + (<usize>p << 2));
+  const i = load<i32>(m.iStart + (<usize>(p + 1) << 2)) - load<i32>(m.iStart + (<usize>p << 2));
+  return <f64>e + 2 * <f64>i + 8;
+}
+
+function splitPairs(pairCount: i32, matrix: usize, out: usize, parts: i32): void {
+  const m = changetype<PairMatrix>(matrix);
+  let total: f64 = 0;
+  for (let p = 0; p < pairCount; p++) total += pairCost(m, p);
+  store<i32>(out, 0);
+  let sum: f64 = 0;
+  let p = 0;
+  for (let t = 1; t < parts; t++) {
+    const goal = (total * <f64>t) / <f64>parts;
+    while (p + 1 < pairCount && sum + pairCost(m, p) + pairCost(m, p + 1) <= goal) {
+      sum += pairCost(m, p) + pairCost(m, p + 1);
+      p += 2;
+    }
+    store<i32>(out + (<usize>t << 2), p);
+  }
+  store<i32>(out + (<usize>parts << 2), pairCount);
+}
+
+// Equal bounds of `count` in multiples of `unit` (the last part takes the rest).
+function splitEven(count: i32, unit: i32, out: usize, parts: i32): void {
+  const blocks = (count + unit - 1) / unit;
+  for (let t = 0; t < parts; t++) store<i32>(out + (<usize>t << 2), min(((blocks * t) / parts) * unit, count));
+  store<i32>(out + (<usize>parts << 2), count);
+}
+
+// Prepare threaded passes for `parts` threads (the driver and parts − 1 helpers); call after
+// setup and setPairs/setDense, before any helper starts. Returns the pointer to give helperLoop.
+export function setThreads(parts: i32): usize {
+  gParts = max(parts, 1);
+  const lines = <usize>(SYNC_PARTS_LINE + 2 * gParts);
+  gSync = (heap.alloc((lines + 1) << 6) + 63) & ~(<usize>63);
+  memory.fill(gSync, 0, lines << 6);
+  const boundsBytes = <usize>(gParts + 1) << 2;
+  gWBounds = zeroed(boundsBytes);
+  gTBounds = zeroed(boundsBytes);
+  gRowBounds = zeroed(boundsBytes);
+  gDenseBounds = zeroed(boundsBytes);
+  if (!gDense) {
+    splitPairs(wPairCount, wMatrix, gWBounds, gParts);
+    splitPairs(tPairCount, tMatrix, gTBounds, gParts);
+  }
+  splitEven(gNPad, 2, gRowBounds, gParts);
+  splitEven(gNPad, 4, gDenseBounds, gParts);
+  // each thread's scratch on its own line
+  gScratch = (heap.alloc((<usize>gParts << 6) + 64) + 63) & ~(<usize>63);
+  gContext = zeroed(512);
+  saveContext();
+  return gContext;
+}
+
+@inline
+function bound(bounds: usize, part: i32): i32 {
+  return load<i32>(bounds + (<usize>part << 2));
+}
+
+@inline
+function claimWord(part: i32): usize {
+  return gSync + (<usize>(SYNC_PARTS_LINE + part) << 6);
+}
+
+@inline
+function doneWord(thread: i32): usize {
+  return gSync + (<usize>(SYNC_PARTS_LINE + gParts + thread) << 6);
+}
+
+@inline
+function finishedParts(): i64 {
+  let total: i64 = 0;
+  for (let t = 0; t < gParts; t++) total += atomic.load<i64>(doneWord(t));
+  return total;
+}
+
+// Parts computed by helper threads so far (tests, reports).
+export function helperParts(): i64 {
+  let total: i64 = 0;
+  if (ASC_FEATURE_THREADS) for (let t = 1; t < gParts; t++) total += atomic.load<i64>(doneWord(t));
+  return total;
+}
+
+// The product of a stage for `part`: y = M·r over its pairs (or dense rows).
+function productPart(transpose: i32, part: i32, thread: i32, r: usize, y: usize): void {
+  if (gDense) {
+    denseMatvec(transpose ? gDenseWT : gDenseW, r, y, bound(gDenseBounds, part), bound(gDenseBounds, part + 1));
+  } else {
+    const bounds = transpose ? gTBounds : gWBounds;
+    const scratch = gScratch + (<usize>thread << 6);
+    if (transpose) pairsMatvec(bound(bounds, part), bound(bounds, part + 1), tRows, tMatrix, r, y, scratch);
+    else pairsMatvec(bound(bounds, part), bound(bounds, part + 1), wRows, wMatrix, r, y, scratch);
+  }
+}
+
+// Forward stage s of step k, element-wise, rows [a, b) (bytes): the RK4 update and the rates of
+// the next tape row (forward() above, restricted to those rows).
+function forwardRows(k: i32, s: i32, a: usize, b: usize): void {
+  const rowBytes = gRowBytes;
+  const yRow = gTapeY + <usize>(4 * k + s) * rowBytes;
+  const x = gTapeY + <usize>(4 * k) * rowBytes;
+  const next = yRow + rowBytes;
+  const rNext = gTapeR + <usize>(4 * k + s + 1) * rowBytes;
+  const y = gY;
+  const acc = gAcc;
+  const invTau = f64x2.splat(gInvTau);
+  const two = f64x2.splat(2.0);
+  for (let off = a; off < b; off += 16) {
+    const slope = f64x2.mul(f64x2.add(f64x2.neg(v128.load(yRow + off)), v128.load(y + off)), invTau);
+    const xi = v128.load(x + off);
+    if (s == 0) {
+      v128.store(acc + off, slope);
+      v128.store(next + off, f64x2.add(xi, f64x2.mul(f64x2.splat(0.5 * gH), slope)));
+    } else if (s == 1) {
+      v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
+      v128.store(next + off, f64x2.add(xi, f64x2.mul(f64x2.splat(0.5 * gH), slope)));
+    } else if (s == 2) {
+      v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
+      v128.store(next + off, f64x2.add(xi, f64x2.mul(f64x2.splat(gH), slope)));
+    } else {
+      v128.store(next + off, f64x2.add(xi, f64x2.mul(f64x2.splat(gH / 6), f64x2.add(v128.load(acc + off), slope))));
+    }
+  }
+  rateVecWith(next + a, gGains + a, rNext + a, <i32>((b - a) >> 3), gRateParams, gLinear);
+}
+
+// readoutTerm (above) for rows [a, b) (bytes; only E rows have a term).
+function readoutTermRows(k: i32, a: usize, b0: usize): void {
+  const b = min(b0, <usize>gNEPad << 3);
+  if (a >= b) return;
+  const nSamples = gSteps + 1;
+  const vector = <usize>gNPad << 3;
+  const rho = gRho;
+  for (let off = a; off < b; off += 16) v128.store(rho + off, f64x2.splat(0));
+  for (let c = 0; c < gChannels; c++) {
+    const residual = f64x2.splat(load<f64>(gResidual + ((<usize>c * <usize>nSamples + <usize>k) << 3)));
+    const beta = gBeta + <usize>c * vector;
+    for (let off = a; off < b; off += 16) v128.store(rho + off, f64x2.add(v128.load(rho + off), f64x2.mul(residual, v128.load(beta + off))));
+  }
+  const row = <usize>(4 * k) * gRowBytes;
+  const yRow = gTapeY + row;
+  const rRow = gTapeR + row;
+  const invNeg = f64x2.splat(1.0 / gCNeg);
+  const invPos = f64x2.splat(1.0 / gCPos);
+  for (let off = a; off < b; off += 16) {
+    const yv = v128.load(yRow + off);
+    const g = v128.load(gGains + off);
+    const rhoV = v128.load(rho + off);
+    let fPrime: v128;
+    let fGain: v128;
+    if (gLinear) {
+      fPrime = g;
+      fGain = yv;
+    } else {
+      const sech2 = sech2Of(yv, v128.load(rRow + off), invNeg, invPos);
+      fPrime = f64x2.mul(g, sech2);
+      fGain = f64x2.mul(yv, sech2);
+    }
+    v128.store(gLambda + off, f64x2.add(v128.load(gLambda + off), f64x2.mul(fPrime, rhoV)));
+    v128.store(gGainGrad + off, f64x2.add(v128.load(gGainGrad + off), f64x2.mul(fGain, rhoV)));
+  }
+}
+
+// k̄ of stage s (its λ weight, and ȳ of stage s + 1 with its weight; backward() above), rows [a, b).
+function kbarRows(s: i32, a: usize, b: usize): void {
+  const h = gH;
+  const lambdaWeight = f64x2.splat(s == 0 || s == 3 ? h / 6 : h / 3);
+  if (s == 3) {
+    for (let off = a; off < b; off += 16) v128.store(gKbar + off, f64x2.mul(lambdaWeight, v128.load(gLambda + off)));
+  } else {
+    const ybarWeight = f64x2.splat(s == 2 ? h : 0.5 * h);
+    for (let off = a; off < b; off += 16) {
+      v128.store(gKbar + off, f64x2.add(f64x2.mul(lambdaWeight, v128.load(gLambda + off)), f64x2.mul(ybarWeight, v128.load(gYbar + off))));
+    }
+  }
+}
+
+// Backward stage s of step k, element-wise, rows [a, b): ȳ, its RK4 sum, ∂E/∂g, the cotangents,
+// then the next stage's k̄ (or, after stage 0, λ, the readout term of sample k and k̄ of stage 3 of
+// step k − 1).
+function backwardRows(k: i32, s: i32, a: usize, b: usize, cotangents: usize): void {
+  const row = <usize>(4 * k + s) * gRowBytes;
+  const yRow = gTapeY + row;
+  const rRow = gTapeR + row;
+  const invTau = f64x2.splat(gInvTau);
+  const invNeg = f64x2.splat(1.0 / gCNeg);
+  const invPos = f64x2.splat(1.0 / gCPos);
+  for (let off = a; off < b; off += 16) {
+    const yv = v128.load(yRow + off);
+    const g = v128.load(gGains + off);
+    let fPrime: v128;
+    let fGain: v128;
+    if (gLinear) {
+      fPrime = g;
+      fGain = yv;
+    } else {
+      const sech2 = sech2Of(yv, v128.load(rRow + off), invNeg, invPos);
+      fPrime = f64x2.mul(g, sech2);
+      fGain = f64x2.mul(yv, sech2);
+    }
+    const pv = v128.load(gY + off);
+    const kb = v128.load(gKbar + off);
+    const yb = f64x2.mul(f64x2.sub(f64x2.mul(fPrime, pv), kb), invTau);
+    v128.store(gYbar + off, yb);
+    v128.store(gAccum + off, s == 3 ? yb : f64x2.add(v128.load(gAccum + off), yb));
+    v128.store(gGainGrad + off, f64x2.add(v128.load(gGainGrad + off), f64x2.mul(f64x2.mul(fGain, pv), invTau)));
+  }
+  if (cotangents != 0) {
+    const out = cotangents + row;
+    for (let off = a; off < b; off += 16) v128.store(out + off, f64x2.mul(v128.load(gKbar + off), invTau));
+  }
+  if (s > 0) {
+    kbarRows(s - 1, a, b);
+    return;
+  }
+  for (let off = a; off < b; off += 16) v128.store(gLambda + off, f64x2.add(v128.load(gLambda + off), v128.load(gAccum + off)));
+  readoutTermRows(k, a, b);
+  if (k > 0) kbarRows(3, a, b);
+}
+
+// ∂E/∂W rows i0..i1 (outerProducts above, restricted to those rows; i0 a multiple of 4).
+function outerRows(cotangents: usize, out: usize, i0: i32, i1: i32): void {
+  const nPad = gNPad;
+  const rows = 4 * gSteps;
+  const rowBytes = <usize>nPad << 3;
+  const tapeRowBytes = gRowBytes;
+  memory.fill(out + <usize>i0 * rowBytes, 0, <usize>(i1 - i0) * rowBytes);
+  let i = i0;
+  for (; i + 3 < i1; i += 4) {
+    const o0 = out + <usize>i * rowBytes;
+    const o1 = o0 + rowBytes;
+    const o2 = o1 + rowBytes;
+    const o3 = o2 + rowBytes;
+    for (let t = 0; t < rows; t++) {
+      const at = cotangents + <usize>t * tapeRowBytes + (<usize>i << 3);
+      const b = gTapeR + <usize>t * tapeRowBytes;
+      const a0 = v128.load64_splat(at);
+      const a1 = v128.load64_splat(at, 8);
+      const a2 = v128.load64_splat(at, 16);
+      const a3 = v128.load64_splat(at, 24);
+      for (let j = 0; j < nPad; j += 2) {
+        const off = <usize>j << 3;
+        const bv = v128.load(b + off);
+        v128.store(o0 + off, f64x2.add(v128.load(o0 + off), f64x2.mul(a0, bv)));
+        v128.store(o1 + off, f64x2.add(v128.load(o1 + off), f64x2.mul(a1, bv)));
+        v128.store(o2 + off, f64x2.add(v128.load(o2 + off), f64x2.mul(a2, bv)));
+        v128.store(o3 + off, f64x2.add(v128.load(o3 + off), f64x2.mul(a3, bv)));
+      }
+    }
+  }
+  for (; i < i1; i++) {
+    const o0 = out + <usize>i * rowBytes;
+    for (let t = 0; t < rows; t++) {
+      const a0 = v128.load64_splat(cotangents + <usize>t * tapeRowBytes + (<usize>i << 3));
+      const b = gTapeR + <usize>t * tapeRowBytes;
+      for (let j = 0; j < nPad; j += 2) {
+        const off = <usize>j << 3;
+        v128.store(o0 + off, f64x2.add(v128.load(o0 + off), f64x2.mul(a0, v128.load(b + off))));
+      }
+    }
+  }
+}
+
+// Phase `phase` of a pass of `kind`, part `part`, computed by thread `thread`.
+function runPart(kind: i32, phase: i32, part: i32, thread: i32): void {
+  const pass = gSync + SYNC_PASS;
+  const a = <usize>bound(gRowBounds, part) << 3;
+  const b = <usize>bound(gRowBounds, part + 1) << 3;
+  if (kind == PASS_FORWARD) {
+    const k = phase >> 3;
+    const s = (phase >> 1) & 3;
+    if ((phase & 1) == 0) productPart(0, part, thread, gTapeR + <usize>(4 * k + s) * gRowBytes, gY);
+    else forwardRows(k, s, a, b);
+  } else if (kind == PASS_BACKWARD) {
+    const cotangents = <usize>load<i64>(pass, 24);
+    if (phase == 0) {
+      memory.fill(gLambda + a, 0, b - a);
+      memory.fill(gGainGrad + a, 0, b - a);
+      memory.fill(gUGrad + a, 0, b - a);
+      memory.fill(gVGrad + a, 0, b - a);
+      readoutTermRows(gSteps, a, b);
+      kbarRows(3, a, b);
+      return;
+    }
+    const q = phase - 1;
+    const index = q >> 1;
+    const k = gSteps - 1 - (index >> 2);
+    const s = 3 - (index & 3);
+    if ((q & 1) == 0) productPart(1, part, thread, gKbar, gY);
+    else backwardRows(k, s, a, b, cotangents);
+  } else {
+    outerRows(<usize>load<i64>(pass, 24), <usize>load<i64>(pass, 32), bound(gDenseBounds, part), bound(gDenseBounds, part + 1));
+  }
+}
+
+// Claim and compute part `part` of global phase S if no one has yet.
+function claimPart(part: i32, S: i64, kind: i32, phase: i32, thread: i32, mine: usize): void {
+  const word = claimWord(part);
+  if (atomic.load<i64>(word) != S) return;
+  if (atomic.cmpxchg<i64>(word, S, S + 1) != S) return;
+  runPart(kind, phase, part, thread);
+  atomic.store<i64>(mine, atomic.load<i64>(mine) + 1);
+}
+
+// Thread `thread`'s share of global phase S: its own part, the parts from `unowned` on at once,
+// late owners' parts after STEAL_SPINS; returns when the phase is complete.
+function phaseOn(thread: i32, S: i64, kind: i32, phase: i32, unowned: i32, napNs: i64): void {
+  const mine = doneWord(thread);
+  const parts = gParts;
+  claimPart(thread, S, kind, phase, thread, mine);
+  for (let p = unowned; p < parts; p++) claimPart(p, S, kind, phase, thread, mine);
+  const goal = (S + 1) * <i64>parts;
+  let spins = 0;
+  while (finishedParts() < goal) {
+    spins++;
+    if (spins % STEAL_SPINS == 0) {
+      for (let p = 0; p < parts; p++) if (p != thread) claimPart(p, S, kind, phase, thread, mine);
+    }
+    if (spins > STAGE_SPIN_LIMIT) atomic.wait<i32>(gSync + SYNC_JOIN + 8, 0, napNs);
+  }
+}
+
+// A pass on the driver with the helpers that have joined (any number, none included: same bits).
+function threadedPass(kind: i32, phases: i32, cotangents: usize, out: usize): void {
+  const pass = gSync + SYNC_PASS;
+  const first = gSequence;
+  atomic.store<i64>(pass, first, 8);
+  atomic.store<i32>(pass, kind, 16);
+  atomic.store<i64>(pass, <i64>cotangents, 24);
+  atomic.store<i64>(pass, <i64>out, 32);
+  // the buffers and the fields above are written before this store, which publishes them
+  atomic.store<i64>(pass, first + <i64>phases);
+  if (atomic.load<i32>(gSync + SYNC_JOIN, 4) > 0) atomic.notify(pass, 0x7fffffff);
+  const unowned = 1 + min(atomic.load<i32>(gSync + SYNC_JOIN), gParts - 1);
+  for (let phase = 0; phase < phases; phase++) phaseOn(0, first + <i64>phase, kind, phase, unowned, DRIVER_NAP_NS);
+  gSequence = first + <i64>phases;
+}
+
+// forward(0) with the helpers (the rank-1 term runs on one thread: forward(1)).
+export function forwardThreaded(rankOne: i32): void {
+  if (!ASC_FEATURE_THREADS || rankOne != 0 || gParts < 2) {
+    forward(rankOne);
+    return;
+  }
+  rateVecWith(gTapeY, gGains, gTapeR, gNPad, gRateParams, gLinear);
+  threadedPass(PASS_FORWARD, 8 * gSteps, 0, 0);
+  // the readout from the tape's sample rows (forward() forms each sample as it goes: same sums)
+  for (let k = 0; k <= gSteps; k++) readoutSample(gTapeR + <usize>(4 * k) * gRowBytes, k);
+}
+
+// backward(0, cotangents) with the helpers (rank-1: backward(1, …) on one thread).
+export function backwardThreaded(rankOne: i32, cotangents: usize): void {
+  if (!ASC_FEATURE_THREADS || rankOne != 0 || gParts < 2) {
+    backward(rankOne, cotangents);
+    return;
+  }
+  threadedPass(PASS_BACKWARD, 1 + 8 * gSteps, cotangents, 0);
+}
+
+// outerProducts with the helpers.
+export function outerProductsThreaded(cotangents: usize, out: usize): void {
+  if (!ASC_FEATURE_THREADS || gParts < 2) {
+    outerProducts(cotangents, out);
+    return;
+  }
+  threadedPass(PASS_OUTER, 1, cotangents, out);
+}
+
+// A helper thread's life: take a part, then compute phases of whatever pass is running until
+// releaseHelpers. `context` is what setThreads returned. The host calls helperStep until it
+// returns 0 (threads.ts HELPER_THREAD_BODY); helperLoop does the same for hosts that call it.
+//
+// Why a step per call, not one loop: V8 runs a WebAssembly function in its baseline code
+// (Liftoff) until the function returns, and a call made after the function got hot runs the
+// optimised code. On Node 20.20 (V8 11.3) this helper, written as one loop that never returned,
+// was miscompiled by Liftoff: it neither woke from its wait when notified nor saw its part's
+// claim word (it ran correctly with node --no-liftoff). Every call of helperStep is short, so the
+// steps run optimised after the first few thousand (the idle spins before the first nap).
+let helperThread: i32 = 0; // this instance's thread number once joined (0: not yet)
+let helperSpins: i32 = 0;
+let helperNaps: i32 = 0;
+
+export function helperLoop(context: usize): void {
+  while (helperStep(context)) {}
+}
+
+export function helperStep(context: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  if (helperThread == 0) {
+    loadContext(context);
+    helperThread = 1 + atomic.add<i32>(gSync + SYNC_JOIN, 1);
+  }
+  if (helperThread >= gParts) return 0; // more helpers than parts: nothing to own
+  const pass = gSync + SYNC_PASS;
+  const end = atomic.load<i64>(pass);
+  if (end == QUIT) return 0;
+  // the phase in progress (or the next to begin): every phase before it is complete
+  const S = finishedParts() / <i64>gParts;
+  if (S < end) {
+    const first = atomic.load<i64>(pass, 8);
+    phaseOn(helperThread, S, atomic.load<i32>(pass, 16), <i32>(S - first), gParts, HELPER_NAP_NS);
+    helperSpins = 0;
+    helperNaps = 0;
+    return 1;
+  }
+  if (++helperSpins < IDLE_SPIN_LIMIT) return 1;
+  atomic.add<i32>(gSync + SYNC_JOIN, 1, 4);
+  if (atomic.load<i64>(pass) == end) atomic.wait<i64>(pass, end, helperNaps < NAPS_BEFORE_SLEEP ? HELPER_NAP_NS : -1);
+  atomic.sub<i32>(gSync + SYNC_JOIN, 1, 4);
+  helperNaps++;
+  return 1;
+}
+
+// Make every helperLoop return (after the part it is computing, if any).
+export function releaseHelpers(): void {
+  if (ASC_FEATURE_THREADS && gSync != 0) {
+    atomic.store<i64>(gSync + SYNC_PASS, QUIT);
+    atomic.notify(gSync + SYNC_PASS, 0x7fffffff);
   }
 }

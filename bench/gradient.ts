@@ -6,6 +6,10 @@
  *   gradient.pass_ms.gains.typescript  the same pass on the TypeScript reference path
  *   gradient.forward_ms           the taped forward alone (default kernel)
  *   gradient.adam50_gains_ms      trainGradient: 50 Adam iterations on neuron-specific gains
+ *   gradient.threads.pass_ms.<trainable>  the same pass with every core on every pass (helper
+ *       threads forced on), and .one_thread: the same kernel with none;
+ *       gradient.threads.pass_ratio.<trainable>: every core / one thread, the median of interleaved
+ *       pairs (this host's speed drifts between minutes)
  *   gradient.pass_over_trial.<kernel>  dimensionless: (forward + adjoint for gains) / (one
  *       TrialEvaluator trial with that kernel), the median of interleaved pairs, so that load on a
  *       shared machine hits both alike. Reported in the "ms" field as a plain ratio.
@@ -14,7 +18,7 @@ import { TrialEvaluator } from '../src-shared/model/dynamics.js';
 import { GradientProblem, trainGradient, type AdjointKernelName, type GradientTrainable } from '../src-shared/model/gradient.js';
 import { resolveKernelName, type KernelName } from '../src-shared/model/kernels/index.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
-import { benchNetwork } from './simulation.js';
+import { benchNetwork, benchThreads } from './simulation.js';
 import type { Benchmark } from './types.js';
 
 function noteOf(extra = ''): string {
@@ -25,9 +29,19 @@ function noteOf(extra = ''): string {
 function problemFor(
   trainable: GradientTrainable,
   adjointKernel: AdjointKernelName = 'auto',
+  threads: 'none' | 'all' = 'none',
 ): { problem: GradientProblem; theta: Float64Array; gradient: Float64Array } {
   const { network, target } = benchNetwork();
-  const problem = new GradientProblem({ network, params: DEFAULT_DYNAMICS, target, trainable, seed: 1, adjointKernel });
+  const problem = new GradientProblem({
+    network,
+    params: DEFAULT_DYNAMICS,
+    target,
+    trainable,
+    seed: 1,
+    adjointKernel,
+    threads: threads === 'all' ? benchThreads() : null,
+  });
+  if (threads === 'all') problem.forceThreads('team');
   const theta = Float64Array.from(problem.initialParameters);
   if (trainable === 'gains') for (let i = 0; i < theta.length; i++) theta[i] = 1 + 0.05 * Math.sin(i);
   if (trainable === 'rank1') for (let i = 0; i < network.n; i++) theta[i] = 0.01 * Math.cos(i);
@@ -55,6 +69,75 @@ function passBenchmark(trainable: GradientTrainable, repeats: number, adjointKer
       return noteOf(`${kernel} adjoint kernel; ${trainable === 'W' ? 'dense W, includes the n×n gradient' : 'sparse W'}`);
     },
   };
+}
+
+/** Let the helper threads of a new kernel start before timing (they join asynchronously). */
+const helpersSettle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+/**
+ * One pass on every core (helpers forced on every pass) and on one thread (the same kernel, no
+ * helpers), each alone, then alternated: the ratio every core / one thread, the median over the
+ * repeats of interleaved pairs (a neighbour that slows this host for minutes hits both alike).
+ */
+function threadsBenchmarks(trainable: GradientTrainable, repeats: number): Benchmark[] {
+  const note = () =>
+    noteOf(`WebAssembly adjoint, ${trainable === 'W' ? 'dense W with the n×n gradient' : 'sparse W'}; every core = ${benchThreads().helpers + 1} threads`);
+  const timed = (state: ReturnType<typeof problemFor>): number => {
+    const start = performance.now();
+    state.problem.valueAndGradient(state.theta, state.gradient);
+    return performance.now() - start;
+  };
+  const single = (threads: 'all' | 'none'): Benchmark => {
+    let state: ReturnType<typeof problemFor> | null = null;
+    return {
+      name: `gradient.threads.pass_ms.${trainable}${threads === 'none' ? '.one_thread' : ''}`,
+      repeats,
+      warmup: 2,
+      setup: async () => {
+        state = problemFor(trainable, 'auto', threads);
+        await helpersSettle();
+      },
+      run: () => {
+        state!.problem.valueAndGradient(state!.theta, state!.gradient);
+      },
+      teardown: () => {
+        state?.problem.release();
+        state = null;
+      },
+      get note() {
+        return `${note()}${threads === 'none' ? '; one thread' : '; every core on every pass'}`;
+      },
+    };
+  };
+  let all: ReturnType<typeof problemFor> | null = null;
+  let one: ReturnType<typeof problemFor> | null = null;
+  return [
+    single('all'),
+    single('none'),
+    {
+      name: `gradient.threads.pass_ratio.${trainable}`,
+      repeats,
+      warmup: 2,
+      unit: 'ratio',
+      setup: async () => {
+        all = problemFor(trainable, 'auto', 'all');
+        one = problemFor(trainable, 'auto', 'none');
+        await helpersSettle();
+      },
+      run: () => {
+        const oneMs = timed(one!);
+        return timed(all!) / oneMs;
+      },
+      teardown: () => {
+        all?.problem.release();
+        all = null;
+        one = null;
+      },
+      get note() {
+        return `${note()}; every core / one thread, interleaved`;
+      },
+    },
+  ];
 }
 
 function median(values: number[]): number {
@@ -128,6 +211,8 @@ export const benchmarks: Benchmark[] = [
   passBenchmark('x0', 10),
   passBenchmark('rank1', 10),
   passBenchmark('W', 5),
+  ...threadsBenchmarks('gains', 30),
+  ...threadsBenchmarks('W', 10),
   {
     name: 'gradient.adam50_gains_ms',
     repeats: 3,

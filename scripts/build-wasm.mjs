@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Compile the AssemblyScript kernels (assembly/*.ts) with SIMD and embed each .wasm as a base64
 // string in a generated TypeScript module (src-shared/model/wasm/<name>Wasm.ts), so the kernels
-// load in Node, workers and the browser without file access. The dynamics kernels are built twice:
+// load in Node, workers and the browser without file access. The dynamics and adjoint kernels are built twice:
 // with their own memory, and with threads on an imported shared memory (several threads computing
 // one trial, src-shared/model/kernels/wasmKernel.ts and threads.ts). The generated header records the asc flags
 // (tests recompile with them to check the module is up to date). Run after editing assembly/:
@@ -28,6 +28,12 @@ const modules = [
   },
   // taped RK4 forward + exact adjoint for gradient training (src-shared/model/wasm/adjointKernel.ts)
   { source: 'assembly/adjoint.ts', name: 'adjoint', flags: simd },
+  // the same for several threads (a gradient pass on every core): shared memory, as above
+  {
+    source: 'assembly/adjoint.ts',
+    name: 'adjointShared',
+    flags: [...simd, '--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'],
+  },
 ];
 const ascVersion = JSON.parse(readFileSync(join(root, 'node_modules/assemblyscript/package.json'), 'utf8')).version;
 

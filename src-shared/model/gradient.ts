@@ -58,7 +58,14 @@ import type { DynamicsParams } from './params.js';
 import { stepLength, validateDynamicsParams } from './params.js';
 import { Rng } from './rng.js';
 import { splitSparse, type SplitSparse } from './kernels/sparseStructure.js';
-import { ADJOINT_WASM_MAX_N, AdjointWasmKernel, adjointWasmAvailable, type AdjointKernelSetup } from './wasm/adjointKernel.js';
+import { defaultKernelThreads, type KernelThreads } from './kernels/threads.js';
+import {
+  ADJOINT_THREADS_MIN_N,
+  ADJOINT_WASM_MAX_N,
+  AdjointWasmKernel,
+  adjointWasmAvailable,
+  type AdjointKernelSetup,
+} from './wasm/adjointKernel.js';
 
 export type GradientTrainable = 'gains' | 'x0' | 'W' | 'rank1';
 
@@ -195,6 +202,11 @@ export interface RK4AdjointOptions {
   kernel?: AdjointKernelName;
   /** Storage of the constructor's W (network.W); default 'auto'. */
   weightStorage?: WeightStorage;
+  /**
+   * Helper threads of the WebAssembly kernel (default the host's defaultKernelThreads(), used from
+   * n ≥ ADJOINT_THREADS_MIN_N; null: one thread). Results are the same bits either way.
+   */
+  threads?: KernelThreads | null;
 }
 
 /** The taped TypeScript forward's arrays (allocated on the first TypeScript forward). */
@@ -258,6 +270,8 @@ export class RK4Adjoint {
   private stageCotangentTape: Float64Array | null = null;
   private forwardDone = false;
   private lastError = NaN;
+  /** Helper threads for the WebAssembly kernel (null: one thread). */
+  private readonly threads: KernelThreads | null;
 
   /** W is taken from network.W (storage options.weightStorage, default 'auto'); call setWeights to change it. */
   constructor(network: Network, params: DynamicsParams, target: Float64Array, options: RK4AdjointOptions = {}) {
@@ -266,6 +280,8 @@ export class RK4Adjoint {
       throw new RangeError(`unknown adjoint kernel '${String(kernel)}' (known: ${ADJOINT_KERNEL_NAMES.join(', ')})`);
     }
     this.kernelChoice = kernel;
+    const threads = options.threads === undefined ? defaultKernelThreads() : options.threads;
+    this.threads = threads && network.n >= ADJOINT_THREADS_MIN_N ? threads : null;
     const networkProblem = validateNetwork(network);
     if (networkProblem) throw new RangeError(`invalid network: ${networkProblem}`);
     const paramsProblem = validateDynamicsParams(params);
@@ -301,6 +317,21 @@ export class RK4Adjoint {
   /** The path the next forward/backward take. */
   get kernel(): 'wasm' | 'typescript' {
     return this.fast ? 'wasm' : 'typescript';
+  }
+
+  /** Whether the WebAssembly kernel has helper threads, and the parts of passes they computed. */
+  threadUse(): { threaded: boolean; helperParts: number } {
+    return { threaded: this.fast?.threaded ?? false, helperParts: this.fast?.helperParts() ?? 0 };
+  }
+
+  /** Fix when passes use the helper threads ('team', 'solo'; null: measured). Tests and bench. */
+  forceThreads(mode: 'team' | 'solo' | null): void {
+    this.fast?.forceThreads(mode);
+  }
+
+  /** Hand the kernel's helper threads back (it then runs on its own thread). */
+  release(): void {
+    this.fast?.release();
   }
 
   private tsTape(): TypescriptTape {
@@ -421,8 +452,12 @@ export class RK4Adjoint {
     if (useWasm) {
       // A dense kernel keeps its instance when W changes (a trained W: one setWeights per pass).
       if (!useSparse && this.fast?.dense) this.fast.setDenseWeights(W);
-      else this.fast = this.createWasmKernel(W, useSparse);
+      else {
+        this.fast?.release();
+        this.fast = this.createWasmKernel(W, useSparse);
+      }
     } else {
+      this.fast?.release();
       this.fast = null;
       if (useSparse) {
         this.sparseW = splitSparse(W, n, this.nE);
@@ -459,6 +494,7 @@ export class RK4Adjoint {
       rmax: params.rmax,
       linear: params.gainFunction === 'linear',
       weights,
+      threads: this.threads,
     });
   }
 
@@ -848,6 +884,8 @@ export interface GradientProblemOptions {
   trainable: GradientTrainable;
   /** Gains only: group label 0..G−1 per neuron; the trainable is then the G group gains. */
   groups?: ArrayLike<number>;
+  /** Helper threads of the WebAssembly passes (RK4AdjointOptions.threads; default the host's). */
+  threads?: KernelThreads | null;
   /**
    * Fixed gains during x0/W/rank1 training, and the starting gains for 'gains' (per neuron, or per
    * group when `groups` is given). Default all 1.
@@ -915,6 +953,7 @@ export class GradientProblem {
     const adjointOptions: RK4AdjointOptions = {
       kernel: options.adjointKernel,
       weightStorage: trainable === 'W' ? 'dense' : options.weightStorage,
+      threads: options.threads,
     };
     this.adjoints = conditions.map((condition) => new RK4Adjoint(network, params, condition.target, adjointOptions));
     this.outputLength = this.adjoints.reduce((sum, adjoint) => sum + adjoint.output.length, 0);
@@ -1003,6 +1042,16 @@ export class GradientProblem {
       offset += adjoint.output.length;
     }
     return out;
+  }
+
+  /** Fix when the passes use helper threads ('team', 'solo'; null: measured). Bench and tests. */
+  forceThreads(mode: 'team' | 'solo' | null): void {
+    for (const adjoint of this.adjoints) adjoint.forceThreads(mode);
+  }
+
+  /** Hand the helper threads of every condition's kernel back (later passes run on one thread). */
+  release(): void {
+    for (const adjoint of this.adjoints) adjoint.release();
   }
 
   /** E(θ), summed over conditions; leaves the tapes and outputs for a following gradient call. */
@@ -1208,74 +1257,79 @@ export function trainGradient(
     if (recordAt.has(k)) outputsAt.push({ iteration: k, output: problem.outputs() });
   };
 
-  for (let k = 0; k < iterations; k++) {
-    if (shouldStop?.()) {
-      stopped = true;
-      break;
-    }
-    const error = problem.valueAndGradient(theta, gradient);
-    if (!Number.isFinite(error)) {
-      // Diverged (e.g. too large a learning rate): a NaN gradient would poison θ for good.
-      diverged = true;
+  // the kernels' helper threads go back to the host however training ends
+  try {
+    for (let k = 0; k < iterations; k++) {
+      if (shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+      const error = problem.valueAndGradient(theta, gradient);
+      if (!Number.isFinite(error)) {
+        // Diverged (e.g. too large a learning rate): a NaN gradient would poison θ for good.
+        diverged = true;
+        noteIterate(k, error);
+        done = k;
+        break;
+      }
       noteIterate(k, error);
-      done = k;
-      break;
+      if (onProgress && k % progressEvery === 0) onProgress({ iteration: k, iterations, error, bestError, gains: gainsNow });
+      adam.step(theta, gradient);
+      if (gainFloor !== null) for (let i = 0; i < theta.length; i++) if (theta[i] < gainFloor) theta[i] = gainFloor;
+      done = k + 1;
     }
-    noteIterate(k, error);
-    if (onProgress && k % progressEvery === 0) onProgress({ iteration: k, iterations, error, bestError, gains: gainsNow });
-    adam.step(theta, gradient);
-    if (gainFloor !== null) for (let i = 0; i < theta.length; i++) if (theta[i] < gainFloor) theta[i] = gainFloor;
-    done = k + 1;
-  }
-  if (!diverged) {
-    const finalError = problem.value(theta);
-    noteIterate(done, finalError);
-  }
-  if (onProgress) onProgress({ iteration: done, iterations, error: errors[done], bestError, gains: gainsNow });
-  if (bestError === Infinity) {
-    // Every iterate was non-finite: report the start.
-    bestParameters.set(problem.initialParameters);
-    bestError = problem.value(bestParameters);
-    problem.outputs(bestOutput);
-    bestIteration = 0;
-  }
+    if (!diverged) {
+      const finalError = problem.value(theta);
+      noteIterate(done, finalError);
+    }
+    if (onProgress) onProgress({ iteration: done, iterations, error: errors[done], bestError, gains: gainsNow });
+    if (bestError === Infinity) {
+      // Every iterate was non-finite: report the start.
+      bestParameters.set(problem.initialParameters);
+      bestError = problem.value(bestParameters);
+      problem.outputs(bestOutput);
+      bestIteration = 0;
+    }
 
-  const n = problem.n;
-  const result: TrainGradientResult = {
-    trainable: problem.trainable,
-    errors: errors.slice(0, done + 1),
-    bestError,
-    bestIteration,
-    bestParameters,
-    gains: problem.neuronGainsOf(bestParameters),
-    bestOutput,
-    outputsAt,
-    iterations: done,
-    stopped,
-    diverged,
-    seed: problem.seed,
-    lr,
-    gainFloor,
-    gainsAtFloor: gainFloor === null ? 0 : bestParameters.reduce((count, g) => count + (g <= gainFloor ? 1 : 0), 0),
-  };
-  switch (problem.trainable) {
-    case 'gains':
-      if (problem.groups) result.groupGains = Float64Array.from(bestParameters);
-      break;
-    case 'x0':
-      result.x0 = Float64Array.from(bestParameters);
-      break;
-    case 'W':
-      result.W = Float64Array.from(bestParameters);
-      break;
-    case 'rank1':
-      result.u = bestParameters.slice(0, n);
-      result.v = bestParameters.slice(n, 2 * n);
-      result.initialU = problem.initialParameters.slice(0, n);
-      result.initialV = problem.initialParameters.slice(n, 2 * n);
-      break;
+    const n = problem.n;
+    const result: TrainGradientResult = {
+      trainable: problem.trainable,
+      errors: errors.slice(0, done + 1),
+      bestError,
+      bestIteration,
+      bestParameters,
+      gains: problem.neuronGainsOf(bestParameters),
+      bestOutput,
+      outputsAt,
+      iterations: done,
+      stopped,
+      diverged,
+      seed: problem.seed,
+      lr,
+      gainFloor,
+      gainsAtFloor: gainFloor === null ? 0 : bestParameters.reduce((count, g) => count + (g <= gainFloor ? 1 : 0), 0),
+    };
+    switch (problem.trainable) {
+      case 'gains':
+        if (problem.groups) result.groupGains = Float64Array.from(bestParameters);
+        break;
+      case 'x0':
+        result.x0 = Float64Array.from(bestParameters);
+        break;
+      case 'W':
+        result.W = Float64Array.from(bestParameters);
+        break;
+      case 'rank1':
+        result.u = bestParameters.slice(0, n);
+        result.v = bestParameters.slice(n, 2 * n);
+        result.initialU = problem.initialParameters.slice(0, n);
+        result.initialV = problem.initialParameters.slice(n, 2 * n);
+        break;
+    }
+    return result;
+  } finally {
+    problem.release();
   }
-  return result;
 }
 
 /**

@@ -24,6 +24,7 @@ import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/pa
 import { Rng } from '../../src-shared/model/rng.js';
 import { adjointWasmAvailable } from '../../src-shared/model/wasm/adjointKernel.js';
 import { rowPairs } from '../../src-shared/model/kernels/layout.js';
+import { adjointSharedWasmBase64 } from '../../src-shared/model/wasm/adjointSharedWasm.js';
 import { adjointWasmBase64 } from '../../src-shared/model/wasm/adjointWasm.js';
 import { decodeBase64 } from '../../src-shared/model/wasm/loader.js';
 
@@ -331,11 +332,14 @@ describe('WebAssembly adjoint on the published network', () => {
   });
 });
 
-describe('generated adjoint wasm module', () => {
-  it('is up to date with assembly/adjoint.ts (rerun `node scripts/build-wasm.mjs` if this fails)', async () => {
-    const { bytes, error, source } = await recompileGenerated('src-shared/model/wasm/adjointWasm.ts');
+describe('generated adjoint wasm modules', () => {
+  it.each([
+    ['src-shared/model/wasm/adjointWasm.ts', adjointWasmBase64],
+    ['src-shared/model/wasm/adjointSharedWasm.ts', adjointSharedWasmBase64],
+  ])('%s is up to date with assembly/adjoint.ts (rerun `node scripts/build-wasm.mjs` if this fails)', async (file, base64) => {
+    const { bytes, error, source } = await recompileGenerated(file);
     expect(source).toBe('assembly/adjoint.ts');
     expect(error).toBeNull();
-    expect(Buffer.from(bytes!).equals(Buffer.from(decodeBase64(adjointWasmBase64)))).toBe(true);
+    expect(Buffer.from(bytes!).equals(Buffer.from(decodeBase64(base64)))).toBe(true);
   });
 });

@@ -5,8 +5,9 @@
  * renderer later through Web Workers.
  *
  * What a helper thread does is fixed and small (see HELPER_THREAD_BODY): instantiate the given
- * WebAssembly module on the given shared memory and call exports.helperLoop(kernel), which computes
- * chunks of that kernel's trials until the kernel releases its helpers. All coordination goes
+ * WebAssembly module on the given shared memory and call exports.helperLoop(kernel) (or
+ * exports.helperStep(kernel) until it returns 0), which computes chunks of that kernel's trials or
+ * passes until the kernel releases its helpers. All coordination goes
  * through the shared memory (assembly/dynamics.ts, "Threads"); the host never relays messages
  * during a trial, so a synchronous training loop works.
  */
@@ -44,7 +45,10 @@ export const HELPER_THREAD_BODY = `
   const instance = new WebAssembly.Instance(data.module, {
     env: { memory: data.memory, abort() { throw new Error('dynamicsShared wasm: abort'); } },
   });
-  instance.exports.helperLoop(data.kernel);
+  // a module with helperStep is driven one step per call (see assembly/adjoint.ts, helperStep)
+  const step = instance.exports.helperStep;
+  if (step) while (step(data.kernel)) {}
+  else instance.exports.helperLoop(data.kernel);
   done();
 `;
 

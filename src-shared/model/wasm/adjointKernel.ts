@@ -15,8 +15,10 @@
  */
 import { ROW_PAIRS_MAX_N, rowPairs, type RowPairs } from '../kernels/layout.js';
 import type { SplitSparse } from '../kernels/sparseStructure.js';
+import { ThreadSchedule, type KernelThreads } from '../kernels/threads.js';
+import { adjointSharedWasmBase64 } from './adjointSharedWasm.js';
 import { adjointWasmBase64 } from './adjointWasm.js';
-import { embeddedWasmModule, type WasmMemory } from './loader.js';
+import { createSharedMemory, embeddedWasmModule, sharedMemoryAvailable, type WasmMemory } from './loader.js';
 
 /** Column byte offsets j·8 are stored as u16 (../kernels/layout.ts). */
 export const ADJOINT_WASM_MAX_N = ROW_PAIRS_MAX_N;
@@ -42,6 +44,13 @@ export interface AdjointWasmExports {
   backward(rankOne: number, cotangents: number): void;
   setDense(on: number): void;
   outerProducts(cotangents: number, out: number): void;
+  /** Threads (the shared build; the own-memory build runs them on one thread): see assembly/adjoint.ts. */
+  setThreads(parts: number): number;
+  forwardThreaded(rankOne: number): void;
+  backwardThreaded(rankOne: number, cotangents: number): void;
+  outerProductsThreaded(cotangents: number, out: number): void;
+  helperParts(): bigint;
+  releaseHelpers(): void;
 }
 
 /** pointer(which) indices of assembly/adjoint.ts. */
@@ -71,6 +80,24 @@ export const adjointWasmAvailable = (): boolean => adjointWasm.available();
 export const adjointWasmUnavailableReason = (): string | null => adjointWasm.unavailableReason();
 /** A fresh instance with its own memory. */
 export const instantiateAdjointWasm = (): AdjointWasmExports => adjointWasm.instantiate();
+/**
+ * The same kernel built with threads on an imported shared memory (scripts/build-wasm.mjs): a
+ * gradient pass on every core, with the helper threads of a KernelThreads (../kernels/threads.ts).
+ */
+export const adjointSharedWasm = embeddedWasmModule<AdjointWasmExports>('adjointShared', adjointSharedWasmBase64);
+/** True when shared WebAssembly memory can be created here and the threads build compiles. */
+export function sharedAdjointAvailable(): boolean {
+  return sharedMemoryAvailable() && adjointSharedWasm.available();
+}
+
+/**
+ * Below this n a gradient pass never uses helper threads: each product is too short to pay for
+ * the synchronisation (bench gradient.threads.*; like ../kernels/index.ts THREADS_MIN_N).
+ */
+export const ADJOINT_THREADS_MIN_N = 120;
+
+/** Releases the helpers of a kernel that was garbage-collected without release(). */
+const helperRelease = new FinalizationRegistry<() => void>((release) => release());
 
 export interface AdjointKernelSetup {
   n: number;
@@ -90,6 +117,12 @@ export interface AdjointKernelSetup {
    * in place).
    */
   weights: { sparse: SplitSparse; transposed: SplitSparse } | { dense: Float64Array };
+  /**
+   * Helper threads for the passes (null/absent: one thread). Used when there is at least one
+   * helper and shared memory; each pass then runs with them or alone, whichever has lately been
+   * faster (ThreadSchedule) — the same bits either way.
+   */
+  threads?: KernelThreads | null;
 }
 
 /**
@@ -114,6 +147,8 @@ export class AdjointWasmKernel {
   private weightGradientPtr = 0;
   private buffer: ArrayBuffer | null = null;
   private viewCache: AdjointKernelViews | null = null;
+  /** With helper threads: when each kind of pass uses them (null: one thread). */
+  private readonly schedules: { forward: ThreadSchedule; backward: ThreadSchedule; outer: ThreadSchedule } | null = null;
 
   constructor(setup: AdjointKernelSetup) {
     const { n, nE, nSamples, channels } = setup;
@@ -124,7 +159,11 @@ export class AdjointWasmKernel {
     this.nSamples = nSamples;
     this.tapeRows = 4 * (nSamples - 1) + 1;
     this.channels = channels;
-    const wasm = instantiateAdjointWasm();
+    const threads = setup.threads ?? null;
+    const helpers = threads ? Math.max(0, Math.floor(threads.helpers)) : 0;
+    const shared = helpers > 0 && sharedAdjointAvailable();
+    const memory = shared ? createSharedMemory(sharedPages(setup)) : null;
+    const wasm = memory ? adjointSharedWasm.instantiate(memory) : instantiateAdjointWasm();
     this.wasm = wasm;
     wasm.setup(n, nE, nSamples - 1, channels, setup.stepSize, 1 / setup.tau, setup.r0, setup.rmax - setup.r0, setup.linear ? 1 : 0);
     const weights = setup.weights;
@@ -144,6 +183,53 @@ export class AdjointWasmKernel {
       offsets[c] = setup.readoutWeights[c * stride];
       for (let i = 0; i < nE; i++) beta[c * this.nPad + i] = setup.readoutWeights[c * stride + 1 + i];
     }
+    if (memory && threads) {
+      // the cotangent tape and ∂E/∂W too: the shared memory never grows
+      this.cotangentsPtr = wasm.allocate(8 * this.tapeRows * this.rowStride);
+      this.weightGradientPtr = wasm.allocate(8 * this.nPad * this.nPad);
+      this.viewCache = null;
+      const context = wasm.setThreads(1 + helpers);
+      const module = adjointSharedWasm.compiledModule();
+      for (let h = 0; h < helpers; h++) threads.attach({ module, memory, kernel: context });
+      helperRelease.register(this, () => wasm.releaseHelpers(), this);
+      const budget = threads.budget ?? null;
+      this.schedules = {
+        forward: new ThreadSchedule(undefined, undefined, budget, helpers),
+        backward: new ThreadSchedule(undefined, undefined, budget, helpers),
+        outer: new ThreadSchedule(undefined, undefined, budget, helpers),
+      };
+    }
+  }
+
+  /** Whether passes may use helper threads. */
+  get threaded(): boolean {
+    return this.schedules !== null;
+  }
+
+  /** Parts of passes computed by helper threads so far (0 without helpers). */
+  helperParts(): number {
+    return this.schedules ? Number(this.wasm.helperParts()) : 0;
+  }
+
+  /** Fix when passes use the helpers ('team': always, 'solo': never; null: measure). Tests, bench. */
+  forceThreads(mode: 'team' | 'solo' | null): void {
+    if (!this.schedules) return;
+    for (const schedule of Object.values(this.schedules)) schedule.force = mode;
+  }
+
+  /** Hand the helper threads back (the kernel then runs on its own thread only). */
+  release(): void {
+    if (!this.schedules) return;
+    helperRelease.unregister(this);
+    this.wasm.releaseHelpers();
+  }
+
+  /** run(team) on the helpers or alone, as `schedule` decides (one thread without helpers). */
+  private scheduled(schedule: ThreadSchedule | undefined, run: (team: boolean) => void): void {
+    if (!schedule) return run(false);
+    const team = schedule.next();
+    run(team);
+    schedule.done();
   }
 
   /** Live views of the instance memory (re-created after memory growth). */
@@ -203,7 +289,8 @@ export class AdjointWasmKernel {
       views.u.set(rankOne.u.subarray(0, n));
       views.v.set(rankOne.v.subarray(0, n));
     }
-    this.wasm.forward(rankOne ? 1 : 0);
+    const flag = rankOne ? 1 : 0;
+    this.scheduled(this.schedules?.forward, (team) => (team ? this.wasm.forwardThreaded(flag) : this.wasm.forward(flag)));
   }
 
   /**
@@ -216,7 +303,9 @@ export class AdjointWasmKernel {
       this.cotangentsPtr = this.wasm.allocate(8 * this.tapeRows * this.rowStride);
       this.viewCache = null;
     }
-    this.wasm.backward(rankOne ? 1 : 0, cotangents ? this.cotangentsPtr : 0);
+    const flag = rankOne ? 1 : 0;
+    const tape = cotangents ? this.cotangentsPtr : 0;
+    this.scheduled(this.schedules?.backward, (team) => (team ? this.wasm.backwardThreaded(flag, tape) : this.wasm.backward(flag, tape)));
   }
 
   /** ∂E/∂W (n × n) of the last backward, which must have recorded the cotangents. */
@@ -226,7 +315,8 @@ export class AdjointWasmKernel {
       this.weightGradientPtr = this.wasm.allocate(8 * this.nPad * this.nPad);
       this.viewCache = null;
     }
-    this.wasm.outerProducts(this.cotangentsPtr, this.weightGradientPtr);
+    const [tape, product] = [this.cotangentsPtr, this.weightGradientPtr];
+    this.scheduled(this.schedules?.outer, (team) => (team ? this.wasm.outerProductsThreaded(tape, product) : this.wasm.outerProducts(tape, product)));
     const gradient = this.views().weightGradient!;
     const n = this.n;
     for (let i = 0; i < n; i++) out.set(gradient.subarray(i * this.nPad, i * this.nPad + n), i * n);
@@ -257,6 +347,25 @@ export interface AdjointKernelViews {
   denseWT: Float64Array | null;
   /** ∂E/∂W, nPad × nPad, after weightGradient(). */
   weightGradient: Float64Array | null;
+}
+
+/**
+ * 64 KiB pages for a kernel on a shared memory (which never grows): every buffer setup, the row
+ * pairs or dense blocks, the cotangent tape and ∂E/∂W allocate, with room for the static data.
+ */
+function sharedPages(setup: AdjointKernelSetup): number {
+  const nPad = (setup.n + 1) & ~1;
+  const tape = 8 * (4 * (setup.nSamples - 1) + 1) * (nPad + 2) + 64;
+  const vectors = 32 * (8 * nPad + 64);
+  const readout = 8 * setup.channels * (nPad + 2 * setup.nSamples + 4);
+  let weights = 2 * 8 * nPad * nPad;
+  if ('sparse' in setup.weights) {
+    const entries = (m: SplitSparse) => m.eCols.length + m.cols.length;
+    // per matrix: rows, starts, offsets (u32) and weights (2 × f64 per I pair entry), padded pairs
+    weights = [setup.weights.sparse, setup.weights.transposed].reduce((sum, m) => sum + 24 * (entries(m) + 2 * nPad) + 64 * nPad, 0);
+  }
+  const total = 3 * tape + vectors + readout + weights + 8 * nPad * nPad + 256 * 1024;
+  return Math.ceil(total / 65536);
 }
 
 /** Copy a row-pair matrix into the instance; returns the setPairs call (made once all is copied). */

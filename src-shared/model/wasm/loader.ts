@@ -218,16 +218,21 @@ export const instantiateDynamicsWasm = (): DynamicsWasmExports => dynamicsWasm.i
 export const dynamicsSharedWasm = embeddedWasmModule<DynamicsWasmExports>('dynamicsShared', dynamicsSharedWasmBase64);
 
 let sharedMemoryProbe: boolean | null = null;
-/** True when shared WebAssembly memory can be created here and the threads build compiles. */
-export function sharedDynamicsAvailable(): boolean {
+/** True when shared WebAssembly memory can be created here (Node; a cross-origin isolated page). */
+export function sharedMemoryAvailable(): boolean {
   if (sharedMemoryProbe === null) {
     try {
-      sharedMemoryProbe = Boolean(wasmApi && new wasmApi.Memory({ initial: 1, maximum: 1, shared: true })) && dynamicsSharedWasm.available();
+      sharedMemoryProbe = Boolean(wasmApi && new wasmApi.Memory({ initial: 1, maximum: 1, shared: true }));
     } catch {
       sharedMemoryProbe = false;
     }
   }
   return sharedMemoryProbe;
+}
+
+/** True when shared WebAssembly memory can be created here and the threads build compiles. */
+export function sharedDynamicsAvailable(): boolean {
+  return sharedMemoryAvailable() && dynamicsSharedWasm.available();
 }
 
 /** A shared WebAssembly memory of `pages` × 64 KiB (initial = maximum: it never grows). */
