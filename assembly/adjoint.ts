@@ -565,16 +565,19 @@ export function outerProducts(cotangents: usize, out: usize): void {
 //
 // A threaded pass (forward, backward, or ∂E/∂W) is a sequence of phases, each cut into `parts`
 // parts, one per thread: the calling thread (the driver) owns part 0, each helper the part it took
-// when it joined. A forward or backward RK4 stage is two phases: the product (W·r or Wᵀ·k̄, parts
-// of the row pairs or of the dense rows) and the element-wise rest (parts of the rows: the RK4
-// update and the rates; or ȳ, the RK4 sum of ȳ, ∂E/∂g, the cotangents, the next k̄ and, at a
-// step's end, λ and the readout term). Every per-row operation is the single-thread code's, in
-// its order, so the bits are the same with any number of threads and any split. A phase may begin
-// once every part of the phase before is done; nobody publishes it. A thread that has done its
-// part and still waits after STEAL_SPINS spins computes the other parts no one has claimed yet
-// (the driver does so at once for parts with no helper), so a helper that is late, asleep or
-// descheduled never stalls a pass. The rank-1 term needs whole-vector dots inside a stage: those
-// passes run on the driver alone (forward/backward above).
+// when it joined. A part is a range of rows (the host balances their work: kernels/layout.ts,
+// wasm/adjointKernel.ts rowBounds) whose rows the host pairs among themselves, so one phase is one
+// RK4 stage: the part's products (W·r or Wᵀ·k̄, its own pairs or dense rows), then the
+// element-wise rest of the same rows (the RK4 update and the rates; or ȳ, the RK4 sum of ȳ, ∂E/∂g,
+// the cotangents, the next k̄ and, at a step's end, λ and the readout term). Every per-row
+// operation is the single-thread code's, in its order, so the bits are the same with any number of
+// threads and any split. A phase may begin once every part of the phase before is done (the
+// products read every row of the stage before); nobody publishes it. The backward writes the next
+// k̄ into a second buffer, as other threads' products may still read the current one. A thread
+// that has done its part and still waits after STEAL_SPINS spins computes the other parts no one
+// has claimed yet (the driver does so at once for parts with no helper), so a helper that is late,
+// asleep or descheduled never stalls a pass. The rank-1 term needs whole-vector dots inside a
+// stage: those passes run on the driver alone (forward/backward above).
 //
 // Module globals are per instance (per thread): the driver writes the problem's globals into
 // memory (saveContext, by setThreads) and each helper reads them (loadContext) before it works.
@@ -606,10 +609,13 @@ const NAPS_BEFORE_SLEEP: i32 = 20;
 let gParts: i32 = 1;
 let gSync: usize = 0;
 let gContext: usize = 0;
-let gWBounds: usize = 0; // i32[parts + 1]: pairs of W per part (even)
-let gTBounds: usize = 0; // the same for Wᵀ
-let gRowBounds: usize = 0; // i32[parts + 1]: rows per part for element-wise phases (even)
-let gDenseBounds: usize = 0; // i32[parts + 1]: dense rows per part (multiples of 4)
+// i32[parts + 1], even: the rows of each part in the forward (W) and in the backward (Wᵀ). The
+// host pairs rows within each part (kernels/layout.ts pairOrder with ranges), so the pairs of part
+// t are rows/2 of its bounds.
+let gWBounds: usize = 0;
+let gTBounds: usize = 0;
+let gDenseBounds: usize = 0; // i32[parts + 1]: ∂E/∂W rows per part (multiples of 4)
+let gKbar2: usize = 0; // nPad + 2: the second k̄ buffer (threaded backward: read one, write the other)
 let gScratch: usize = 0; // parts × two f64x2: each thread's pair scratch
 let gSequence: i64 = 0; // driver: global number of the next phase
 
@@ -622,7 +628,7 @@ function saveContext(): void {
     <u32>gTapeY, <u32>gTapeR, <u32>gGains, <u32>gU, <u32>gV, <u32>gBeta, <u32>gOffsets, <u32>gOutput,
     <u32>gResidual, <u32>gAcc, <u32>gY, <u32>gKbar, <u32>gYbar, <u32>gAccum, <u32>gLambda, <u32>gRho,
     <u32>gGainGrad, <u32>gUGrad, <u32>gVGrad, <u32>gRateParams, <u32>gParts, <u32>gSync, <u32>gWBounds, <u32>gTBounds,
-    <u32>gRowBounds, <u32>gDenseBounds, <u32>gScratch, <u32>gPairScratch,
+    <u32>gKbar2, <u32>gDenseBounds, <u32>gScratch, <u32>gPairScratch,
   ];
   for (let i = 0; i < ints.length; i++) store<u32>(c + (<usize>i << 2), ints[i]);
   store<f64>(c + 256, gH);
@@ -672,7 +678,7 @@ function loadContext(c: usize): void {
   gSync = load<u32>(c, 148);
   gWBounds = load<u32>(c, 152);
   gTBounds = load<u32>(c, 156);
-  gRowBounds = load<u32>(c, 160);
+  gKbar2 = load<u32>(c, 160);
   gDenseBounds = load<u32>(c, 164);
   gScratch = load<u32>(c, 168);
   gPairScratch = load<u32>(c, 172);
@@ -682,32 +688,6 @@ function loadContext(c: usize): void {
   gCPos = load<f64>(c, 280);
 }
 
-// Pair bounds of part t: about equal work (index-only E entries, weighted I entries) per part,
-// cut at even pairs (pairsMatvec sums pairs two at a time from an even pair).
-function pairCost(m: PairMatrix, p: i32): f64 {
-  const e = load<i32>(m.eStart + (<usize>(p + 1) << 2)) - load<i32>(m.eStart + (<usize>p << 2));
-  const i = load<i32>(m.iStart + (<usize>(p + 1) << 2)) - load<i32>(m.iStart + (<usize>p << 2));
-  return <f64>e + 2 * <f64>i + 8;
-}
-
-function splitPairs(pairCount: i32, matrix: usize, out: usize, parts: i32): void {
-  const m = changetype<PairMatrix>(matrix);
-  let total: f64 = 0;
-  for (let p = 0; p < pairCount; p++) total += pairCost(m, p);
-  store<i32>(out, 0);
-  let sum: f64 = 0;
-  let p = 0;
-  for (let t = 1; t < parts; t++) {
-    const goal = (total * <f64>t) / <f64>parts;
-    while (p + 1 < pairCount && sum + pairCost(m, p) + pairCost(m, p + 1) <= goal) {
-      sum += pairCost(m, p) + pairCost(m, p + 1);
-      p += 2;
-    }
-    store<i32>(out + (<usize>t << 2), p);
-  }
-  store<i32>(out + (<usize>parts << 2), pairCount);
-}
-
 // Equal bounds of `count` in multiples of `unit` (the last part takes the rest).
 function splitEven(count: i32, unit: i32, out: usize, parts: i32): void {
   const blocks = (count + unit - 1) / unit;
@@ -715,24 +695,20 @@ function splitEven(count: i32, unit: i32, out: usize, parts: i32): void {
   store<i32>(out + (<usize>parts << 2), count);
 }
 
-// Prepare threaded passes for `parts` threads (the driver and parts − 1 helpers); call after
-// setup and setPairs/setDense, before any helper starts. Returns the pointer to give helperLoop.
-export function setThreads(parts: i32): usize {
+// Prepare threaded passes for `parts` threads (the driver and parts − 1 helpers) with the rows of
+// each part in the forward (wBounds) and the backward (tBounds), i32[parts + 1] each, even; call
+// after setup and setPairs/setDense, before any helper starts. Returns the pointer to give
+// helperLoop/helperStep.
+export function setThreads(parts: i32, wBounds: usize, tBounds: usize): usize {
   gParts = max(parts, 1);
   const lines = <usize>(SYNC_PARTS_LINE + 2 * gParts);
   gSync = (heap.alloc((lines + 1) << 6) + 63) & ~(<usize>63);
   memory.fill(gSync, 0, lines << 6);
-  const boundsBytes = <usize>(gParts + 1) << 2;
-  gWBounds = zeroed(boundsBytes);
-  gTBounds = zeroed(boundsBytes);
-  gRowBounds = zeroed(boundsBytes);
-  gDenseBounds = zeroed(boundsBytes);
-  if (!gDense) {
-    splitPairs(wPairCount, wMatrix, gWBounds, gParts);
-    splitPairs(tPairCount, tMatrix, gTBounds, gParts);
-  }
-  splitEven(gNPad, 2, gRowBounds, gParts);
+  gWBounds = wBounds;
+  gTBounds = tBounds;
+  gDenseBounds = zeroed(<usize>(gParts + 1) << 2);
   splitEven(gNPad, 4, gDenseBounds, gParts);
+  gKbar2 = zeroed((<usize>gNPad << 3) + 16);
   // each thread's scratch on its own line
   gScratch = (heap.alloc((<usize>gParts << 6) + 64) + 63) & ~(<usize>63);
   gContext = zeroed(512);
@@ -769,15 +745,17 @@ export function helperParts(): i64 {
   return total;
 }
 
-// The product of a stage for `part`: y = M·r over its pairs (or dense rows).
-function productPart(transpose: i32, part: i32, thread: i32, r: usize, y: usize): void {
+// The product of a stage for the rows of `part` (bounds: its rows, even): y = M·r over its pairs
+// (rows/2) or its dense rows.
+function productPart(transpose: i32, bounds: usize, part: i32, thread: i32, r: usize, y: usize): void {
+  const a = bound(bounds, part);
+  const b = bound(bounds, part + 1);
   if (gDense) {
-    denseMatvec(transpose ? gDenseWT : gDenseW, r, y, bound(gDenseBounds, part), bound(gDenseBounds, part + 1));
+    denseMatvec(transpose ? gDenseWT : gDenseW, r, y, a, b);
   } else {
-    const bounds = transpose ? gTBounds : gWBounds;
     const scratch = gScratch + (<usize>thread << 6);
-    if (transpose) pairsMatvec(bound(bounds, part), bound(bounds, part + 1), tRows, tMatrix, r, y, scratch);
-    else pairsMatvec(bound(bounds, part), bound(bounds, part + 1), wRows, wMatrix, r, y, scratch);
+    if (transpose) pairsMatvec(a >> 1, b >> 1, tRows, tMatrix, r, y, scratch);
+    else pairsMatvec(a >> 1, b >> 1, wRows, wMatrix, r, y, scratch);
   }
 }
 
@@ -849,24 +827,26 @@ function readoutTermRows(k: i32, a: usize, b0: usize): void {
   }
 }
 
-// k̄ of stage s (its λ weight, and ȳ of stage s + 1 with its weight; backward() above), rows [a, b).
-function kbarRows(s: i32, a: usize, b: usize): void {
+// k̄ of stage s (its λ weight, and ȳ of stage s + 1 with its weight; backward() above), rows
+// [a, b), into `kbar`.
+function kbarRows(s: i32, a: usize, b: usize, kbar: usize): void {
   const h = gH;
   const lambdaWeight = f64x2.splat(s == 0 || s == 3 ? h / 6 : h / 3);
   if (s == 3) {
-    for (let off = a; off < b; off += 16) v128.store(gKbar + off, f64x2.mul(lambdaWeight, v128.load(gLambda + off)));
+    for (let off = a; off < b; off += 16) v128.store(kbar + off, f64x2.mul(lambdaWeight, v128.load(gLambda + off)));
   } else {
     const ybarWeight = f64x2.splat(s == 2 ? h : 0.5 * h);
     for (let off = a; off < b; off += 16) {
-      v128.store(gKbar + off, f64x2.add(f64x2.mul(lambdaWeight, v128.load(gLambda + off)), f64x2.mul(ybarWeight, v128.load(gYbar + off))));
+      v128.store(kbar + off, f64x2.add(f64x2.mul(lambdaWeight, v128.load(gLambda + off)), f64x2.mul(ybarWeight, v128.load(gYbar + off))));
     }
   }
 }
 
-// Backward stage s of step k, element-wise, rows [a, b): ȳ, its RK4 sum, ∂E/∂g, the cotangents,
-// then the next stage's k̄ (or, after stage 0, λ, the readout term of sample k and k̄ of stage 3 of
-// step k − 1).
-function backwardRows(k: i32, s: i32, a: usize, b: usize, cotangents: usize): void {
+// Backward stage s of step k, element-wise, rows [a, b): ȳ, its RK4 sum, ∂E/∂g, the cotangents
+// (from this stage's k̄ in `kbar`), then the next stage's k̄ into `next` (or, after stage 0, λ, the
+// readout term of sample k and k̄ of stage 3 of step k − 1). Two k̄ buffers: the other threads'
+// products may still read this stage's.
+function backwardRows(k: i32, s: i32, a: usize, b: usize, cotangents: usize, kbar: usize, next: usize): void {
   const row = <usize>(4 * k + s) * gRowBytes;
   const yRow = gTapeY + row;
   const rRow = gTapeR + row;
@@ -887,7 +867,7 @@ function backwardRows(k: i32, s: i32, a: usize, b: usize, cotangents: usize): vo
       fGain = f64x2.mul(yv, sech2);
     }
     const pv = v128.load(gY + off);
-    const kb = v128.load(gKbar + off);
+    const kb = v128.load(kbar + off);
     const yb = f64x2.mul(f64x2.sub(f64x2.mul(fPrime, pv), kb), invTau);
     v128.store(gYbar + off, yb);
     v128.store(gAccum + off, s == 3 ? yb : f64x2.add(v128.load(gAccum + off), yb));
@@ -895,15 +875,15 @@ function backwardRows(k: i32, s: i32, a: usize, b: usize, cotangents: usize): vo
   }
   if (cotangents != 0) {
     const out = cotangents + row;
-    for (let off = a; off < b; off += 16) v128.store(out + off, f64x2.mul(v128.load(gKbar + off), invTau));
+    for (let off = a; off < b; off += 16) v128.store(out + off, f64x2.mul(v128.load(kbar + off), invTau));
   }
   if (s > 0) {
-    kbarRows(s - 1, a, b);
+    kbarRows(s - 1, a, b, next);
     return;
   }
   for (let off = a; off < b; off += 16) v128.store(gLambda + off, f64x2.add(v128.load(gLambda + off), v128.load(gAccum + off)));
   readoutTermRows(k, a, b);
-  if (k > 0) kbarRows(3, a, b);
+  if (k > 0) kbarRows(3, a, b, next);
 }
 
 // ∂E/∂W rows i0..i1 (outerProducts above, restricted to those rows; i0 a multiple of 4).
@@ -949,33 +929,35 @@ function outerRows(cotangents: usize, out: usize, i0: i32, i1: i32): void {
   }
 }
 
-// Phase `phase` of a pass of `kind`, part `part`, computed by thread `thread`.
+// Phase `phase` of a pass of `kind`, part `part`, computed by thread `thread`. A forward or
+// backward phase is one RK4 stage: the product for the part's rows, then their element-wise rest
+// (the part's pairs hold only its rows, so that needs no other thread's products).
 function runPart(kind: i32, phase: i32, part: i32, thread: i32): void {
   const pass = gSync + SYNC_PASS;
-  const a = <usize>bound(gRowBounds, part) << 3;
-  const b = <usize>bound(gRowBounds, part + 1) << 3;
   if (kind == PASS_FORWARD) {
-    const k = phase >> 3;
-    const s = (phase >> 1) & 3;
-    if ((phase & 1) == 0) productPart(0, part, thread, gTapeR + <usize>(4 * k + s) * gRowBytes, gY);
-    else forwardRows(k, s, a, b);
+    const k = phase >> 2;
+    const s = phase & 3;
+    productPart(0, gWBounds, part, thread, gTapeR + <usize>(4 * k + s) * gRowBytes, gY);
+    forwardRows(k, s, <usize>bound(gWBounds, part) << 3, <usize>bound(gWBounds, part + 1) << 3);
   } else if (kind == PASS_BACKWARD) {
-    const cotangents = <usize>load<i64>(pass, 24);
+    const a = <usize>bound(gTBounds, part) << 3;
+    const b = <usize>bound(gTBounds, part + 1) << 3;
     if (phase == 0) {
       memory.fill(gLambda + a, 0, b - a);
       memory.fill(gGainGrad + a, 0, b - a);
       memory.fill(gUGrad + a, 0, b - a);
       memory.fill(gVGrad + a, 0, b - a);
       readoutTermRows(gSteps, a, b);
-      kbarRows(3, a, b);
+      kbarRows(3, a, b, gKbar);
       return;
     }
-    const q = phase - 1;
-    const index = q >> 1;
+    const index = phase - 1;
     const k = gSteps - 1 - (index >> 2);
     const s = 3 - (index & 3);
-    if ((q & 1) == 0) productPart(1, part, thread, gKbar, gY);
-    else backwardRows(k, s, a, b, cotangents);
+    const kbar = index & 1 ? gKbar2 : gKbar;
+    const next = index & 1 ? gKbar : gKbar2;
+    productPart(1, gTBounds, part, thread, kbar, gY);
+    backwardRows(k, s, a, b, <usize>load<i64>(pass, 24), kbar, next);
   } else {
     outerRows(<usize>load<i64>(pass, 24), <usize>load<i64>(pass, 32), bound(gDenseBounds, part), bound(gDenseBounds, part + 1));
   }
@@ -1031,7 +1013,7 @@ export function forwardThreaded(rankOne: i32): void {
     return;
   }
   rateVecWith(gTapeY, gGains, gTapeR, gNPad, gRateParams, gLinear);
-  threadedPass(PASS_FORWARD, 8 * gSteps, 0, 0);
+  threadedPass(PASS_FORWARD, 4 * gSteps, 0, 0);
   // the readout from the tape's sample rows (forward() forms each sample as it goes: same sums)
   for (let k = 0; k <= gSteps; k++) readoutSample(gTapeR + <usize>(4 * k) * gRowBytes, k);
 }
@@ -1042,7 +1024,7 @@ export function backwardThreaded(rankOne: i32, cotangents: usize): void {
     backward(rankOne, cotangents);
     return;
   }
-  threadedPass(PASS_BACKWARD, 1 + 8 * gSteps, cotangents, 0);
+  threadedPass(PASS_BACKWARD, 1 + 4 * gSteps, cotangents, 0);
 }
 
 // outerProducts with the helpers.

@@ -40,13 +40,25 @@ export interface RowPairs {
 /** Byte offsets are u16 and the zero slot sits at 8·nPad: n ≤ 8190. */
 export const ROW_PAIRS_MAX_N = 8190;
 
-/** The pairing order: rows sorted by (I entries, E entries), the padding row n last for odd n. */
-export function pairOrder(sparse: SplitSparse): Int32Array {
+/**
+ * The pairing order: rows sorted by (I entries, E entries), the padding row n last for odd n.
+ * With `ranges` (even row bounds 0 = b0 < b1 < … = nPad), rows are sorted and paired within each
+ * range [b_t, b_t+1) only, so pairs b_t/2 … b_t+1/2 − 1 hold exactly the rows of range t (one
+ * thread's rows in the threaded gradient kernel). Which row a row is paired with never changes its
+ * sum (each lane sums its own row in entry order; padding adds +0).
+ */
+export function pairOrder(sparse: SplitSparse, ranges?: ArrayLike<number>): Int32Array {
   const n = sparse.n;
   const iLength = (row: number) => sparse.rowStart[row + 1] - sparse.rowStart[row];
   const eLength = (row: number) => sparse.eRowStart[row + 1] - sparse.eRowStart[row];
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => iLength(a) - iLength(b) || eLength(a) - eLength(b) || a - b);
-  if (n % 2) order.push(n);
+  const bounds = ranges ?? [0, n + (n % 2)];
+  const order: number[] = [];
+  for (let t = 0; t + 1 < bounds.length; t++) {
+    const rows = Array.from({ length: Math.min(bounds[t + 1], n) - bounds[t] }, (_, i) => bounds[t] + i);
+    rows.sort((a, b) => iLength(a) - iLength(b) || eLength(a) - eLength(b) || a - b);
+    order.push(...rows);
+    if (bounds[t + 1] > n) order.push(n);
+  }
   return Int32Array.from(order);
 }
 
@@ -55,13 +67,18 @@ export function pairOrder(sparse: SplitSparse): Int32Array {
  * multiplied vector (default j; the single-session kernels renumber neurons so that pair p holds
  * slots 2p, 2p+1); the zero slot is nPad.
  */
-export function rowPairs(sparse: SplitSparse, nPad: number, slotOf: (column: number) => number = (j) => j): RowPairs {
+export function rowPairs(
+  sparse: SplitSparse,
+  nPad: number,
+  slotOf: (column: number) => number = (j) => j,
+  ranges?: ArrayLike<number>,
+): RowPairs {
   const n = sparse.n;
   if (n > ROW_PAIRS_MAX_N) throw new RangeError(`the row-pair layout handles n ≤ ${ROW_PAIRS_MAX_N} (u16 byte offsets), got ${n}`);
   const zeroOffset = 8 * nPad;
   const iLength = (row: number) => (row < n ? sparse.rowStart[row + 1] - sparse.rowStart[row] : 0);
   const eLength = (row: number) => (row < n ? sparse.eRowStart[row + 1] - sparse.eRowStart[row] : 0);
-  const order = pairOrder(sparse);
+  const order = pairOrder(sparse, ranges);
   const pairCount = order.length / 2;
   const eStart = new Int32Array(pairCount + 1);
   const iStart = new Int32Array(pairCount + 1);

@@ -45,7 +45,7 @@ export interface AdjointWasmExports {
   setDense(on: number): void;
   outerProducts(cotangents: number, out: number): void;
   /** Threads (the shared build; the own-memory build runs them on one thread): see assembly/adjoint.ts. */
-  setThreads(parts: number): number;
+  setThreads(parts: number, wBounds: number, tBounds: number): number;
   forwardThreaded(rankOne: number): void;
   backwardThreaded(rankOne: number, cotangents: number): void;
   outerProductsThreaded(cotangents: number, out: number): void;
@@ -168,10 +168,16 @@ export class AdjointWasmKernel {
     wasm.setup(n, nE, nSamples - 1, channels, setup.stepSize, 1 / setup.tau, setup.r0, setup.rmax - setup.r0, setup.linear ? 1 : 0);
     const weights = setup.weights;
     this.dense = 'dense' in weights;
+    // threaded: each thread's rows, and rows paired within them (see assembly/adjoint.ts "Threads")
+    const parts = memory ? 1 + helpers : 1;
+    const bounds =
+      'dense' in weights
+        ? [0, 1].map(() => rowBounds(this.nPad, parts, () => 1))
+        : [weights.sparse, weights.transposed].map((m) => rowBounds(this.nPad, parts, (row) => rowCost(m, row)));
     if ('dense' in weights) {
       wasm.setDense(1);
     } else {
-      const placed = [rowPairs(weights.sparse, this.nPad), rowPairs(weights.transposed, this.nPad)].map((pairs) => placePairs(wasm, pairs));
+      const placed = [weights.sparse, weights.transposed].map((m, t) => placePairs(wasm, rowPairs(m, this.nPad, undefined, memory ? bounds[t] : undefined)));
       placed.forEach((place, transpose) => place(transpose));
     }
     this.slots = Array.from({ length: 15 }, (_, which) => wasm.pointer(which));
@@ -188,7 +194,12 @@ export class AdjointWasmKernel {
       this.cotangentsPtr = wasm.allocate(8 * this.tapeRows * this.rowStride);
       this.weightGradientPtr = wasm.allocate(8 * this.nPad * this.nPad);
       this.viewCache = null;
-      const context = wasm.setThreads(1 + helpers);
+      const [wBounds, tBounds] = bounds.map((b) => {
+        const pointer = wasm.allocate(4 * b.length);
+        new Int32Array(wasm.memory.buffer, pointer, b.length).set(b);
+        return pointer;
+      });
+      const context = wasm.setThreads(parts, wBounds, tBounds);
       const module = adjointSharedWasm.compiledModule();
       for (let h = 0; h < helpers; h++) threads.attach({ module, memory, kernel: context });
       helperRelease.register(this, () => wasm.releaseHelpers(), this);
@@ -347,6 +358,31 @@ export interface AdjointKernelViews {
   denseWT: Float64Array | null;
   /** ∂E/∂W, nPad × nPad, after weightGradient(). */
   weightGradient: Float64Array | null;
+}
+
+/** Work of row i of a product (index-only E entries, weighted I entries) and its element-wise rest. */
+function rowCost(m: SplitSparse, row: number): number {
+  if (row >= m.n) return 0;
+  return m.eRowStart[row + 1] - m.eRowStart[row] + 2 * (m.rowStart[row + 1] - m.rowStart[row]) + 12;
+}
+
+/** Row bounds of `parts` parts of about equal work, at even rows (f64x2 and row pairs): i32[parts + 1]. */
+export function rowBounds(nPad: number, parts: number, cost: (row: number) => number): Int32Array {
+  const bounds = new Int32Array(parts + 1);
+  let total = 0;
+  for (let row = 0; row < nPad; row++) total += cost(row);
+  let sum = 0;
+  let row = 0;
+  for (let t = 1; t < parts; t++) {
+    const goal = (total * t) / parts;
+    while (row + 2 <= nPad && sum + 0.5 * (cost(row) + cost(row + 1)) < goal) {
+      sum += cost(row) + cost(row + 1);
+      row += 2;
+    }
+    bounds[t] = row;
+  }
+  bounds[parts] = nPad;
+  return bounds;
 }
 
 /**
