@@ -15,8 +15,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope, InvokeChannel, RequestOf, ResponseOf } from '../../src-shared/ipc/contract.js';
-import type { ProjectNetwork, TargetMovement } from '../../src-shared/project/schema.js';
 import { runView } from '../../src-shared/project/view.js';
 import { baseFromRun, checkDraft, type SweepDraft } from '../../src-shared/sweeps/draft.js';
 import type { BoxFigure } from '../../src-shared/experiments/figureSpec.js';
@@ -24,48 +22,15 @@ import type { SweepJobResult } from '../../src-shared/tasks/sweep.js';
 import type { AppContext } from '../../src-main/services/appServices.js';
 import { sourceAppContext } from './fixtures/sourceAppContext.js';
 import { dispatch } from '../../src-main/services/handlers.js';
+import { handlerCalls } from './appContextHelpers.js';
 import { gainlab, taskFiles } from '../sweeps/sweepFixtures.js';
-import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
 
 let context: AppContext;
 let workDir: string;
 let fakeBundle: string;
 let projectFile: string;
 
-async function call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-  const envelope = (await dispatch(context.handlers, channel, request)) as Envelope<ResponseOf<C>>;
-  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value;
-}
-
-async function refused(channel: InvokeChannel, request: unknown): Promise<{ code: string; message: string }> {
-  const envelope = await dispatch(context.handlers, channel, request);
-  expect(envelope.ok).toBe(false);
-  return (envelope as { ok: false; error: { code: string; message: string } }).error;
-}
-
-function projectPieces(): { network: ProjectNetwork; target: TargetMovement } {
-  const payload = syntheticNetwork();
-  const target = syntheticTarget(payload);
-  return {
-    network: {
-      id: 'net',
-      name: 'Synthetic N = 20',
-      n: payload.n,
-      nE: payload.nE,
-      W: payload.W,
-      initialConditions: Float64Array.from(payload.x0),
-      nInitialConditions: 1,
-      readout: { channels: 1, weights: payload.readout.weights, fittedTo: null, fitError: null },
-      params: { ...payload.params },
-      seed: null,
-      soc: null,
-      origin: 'test',
-      createdAt: '2026-12-03T00:00:00.000Z',
-    },
-    target: { id: 'tgt', name: 'Synthetic target', channels: 1, nSamples: target.nSamples, duration: target.duration, values: target.values, source: { kind: 'drawn' }, createdAt: '2026-12-03T00:00:00.000Z' },
-  };
-}
+const { call, refused, freshProject } = handlerCalls(() => context);
 
 /** The sweep the Sweeps view would build from the project's first run, with these factors. */
 function sweepFromRun(name: string, factors: SweepDraft['factors'], design: SweepDraft['design'] = 'grid'): Record<string, unknown> {
@@ -86,9 +51,7 @@ beforeAll(async () => {
   fakeBundle = path.join(workDir, 'fake-gainlab.mjs');
   writeFileSync(fakeBundle, '// the single-file CLI stands here\n');
   context = sourceAppContext({ cliBundleFile: fakeBundle });
-  await call('project:new', {});
-  const { network, target } = projectPieces();
-  await call('project:update', { name: 'Sweep project', upsertNetworks: [network], upsertTargets: [target] });
+  await freshProject({ name: 'Sweep project' });
   // the stored run the sweep is built from
   const { jobId } = await call('jobs:start-training', { source: { kind: 'project', networkId: 'net', targetIds: ['tgt'] }, rule: 'reward', trials: 20, sigma: 0.002, groups: { kind: 'random', count: 4 }, seed: 5 });
   await context.jobs.whenFinished(jobId);
