@@ -161,8 +161,11 @@ describe('sweeps in the app', () => {
     expect(importNotice(imported).text).toBe('Sweep “grid” (4 of 4 task(s) done) is in the project already as “Sweep “grid” (4 tasks)”: opened it.');
     expect(sweepRecords()).toHaveLength(1);
     // the user names and annotates the record; the folder's Results (the same rows again) and the
-    // archive imported twice find it and leave it exactly as the user left it
-    const annotated = { ...stored, name: 'σ × seed, first look', notes: 'checked by hand' };
+    // archive imported twice find it and leave it exactly as the user left it — also when the
+    // record has no content key in its settings (stored before there was one: it is computed)
+    expect(typeof stored.settings.contentKey).toBe('string');
+    const { contentKey: _key, ...settingsWithoutKey } = stored.settings;
+    const annotated = { ...stored, name: 'σ × seed, first look', notes: 'checked by hand', settings: settingsWithoutKey };
     await context.services.projects.update({ upsertExperimentResults: [annotated] }, 'Rename the sweep result');
     for (const again of [{ path: dir }, { path: archive }, { path: archive }]) {
       const answer = await call('sweeps:import', again);
