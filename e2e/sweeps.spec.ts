@@ -101,6 +101,11 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   await folder.getByRole('button', { name: 'Results' }).click();
   await expect(page.getByTestId('toast').filter({ hasText: 'is in the project already as “Sweep “seeds-by-sigma” (4 tasks)”: opened it.' })).toBeVisible();
   await expect(page.getByTestId('sweep-result-pick').locator('option')).toHaveText(['Sweep “seeds-by-sigma” (4 tasks)']);
+  // Run here again: every task is finished already, so the job runs none and stores nothing
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Every task of “seeds-by-sigma” was finished already: nothing new to store' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('sweep-progress-count')).toHaveText('4 / 4 tasks');
+  await expect(page.getByTestId('sweep-result-pick').locator('option')).toHaveText(['Sweep “seeds-by-sigma” (4 tasks)']);
   await maybeScreenshot(page, 'sweeps-view');
 
   // export for a cluster

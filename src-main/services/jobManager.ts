@@ -141,9 +141,9 @@ export interface JobManager {
   /**
    * A sweep's tasks in order as one job (src-shared/tasks/sweep.ts); `input.dir` is its folder,
    * which the worker writes each finished task to. Session 0's stop flag pauses it after the
-   * running task.
+   * running task. `tasks`: its task count (duplicates merged), the job's total from the start (the
+   * jobs panel's "k of N tasks" before the worker reports).
    */
-  /** `tasks`: the sweep's task count (duplicates merged), its total before the worker reports it. */
   startSweep(request: SweepRequest, input: SweepTaskInput, label: string, owner?: JobOwner | null, tasks?: number): Promise<{ jobId: string }>;
   /** A sweep checked against its inputs and its costs measured, on the interactive pool. */
   planSweep(input: SweepPlanInput): Promise<SweepPlanResult>;
