@@ -1,8 +1,9 @@
 /**
  * Web mode, issue 13 phase 2: a new project with a small network, one training run, saved; the
  * Sweeps view builds a sweep from that run (2 seeds × 2 σ), shows its plan, runs it here as one
- * job (one point per task), and the result stored in the project shows a box plot per factor
- * (drawn, SVG export holding the levels). Then Export for a cluster downloads a zip holding the
+ * job (one point per task, "4 of 4 tasks" in the jobs list), and the result stored in the project
+ * shows a box plot per factor (drawn, SVG export holding the levels); the folder's Results opens
+ * that result instead of storing it twice. Then Export for a cluster downloads a zip holding the
  * sweep file with its factors, the project, the single-file CLI, the sbatch script with its
  * --array line, the plan and a README of the commands to run on a login node.
  * A second spec kills its own server in the middle of a sweep: a new server finds the sweep's
@@ -71,8 +72,8 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   await expect(page.getByTestId('sweep-progress-count')).toHaveText('4 / 4 tasks');
   const sweepJob = page.getByTestId('job-row').filter({ hasText: 'Sweep “seeds-by-sigma” (4 tasks)' }).first();
   await expect(sweepJob).toBeVisible();
-  // its step, not a single best error (a sweep has one per task)
-  await expect(sweepJob.getByTestId('job-step')).toHaveText('4 task(s) finished');
+  // its tasks finished of all, not a single best error (a sweep has one per task)
+  await expect(sweepJob.getByTestId('job-step')).toHaveText('4 of 4 tasks');
   await expect(sweepJob.getByTestId('job-value')).toHaveCount(0);
 
   // the result is stored in the project; its box plots per factor are drawn
@@ -94,7 +95,17 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   expect(svg).toContain('0.001');
   expect(svg).toContain('0.004');
   // the sweep's folder is listed next to the project, complete
-  await expect(page.locator('[data-testid="sweep-folder"][data-name="seeds-by-sigma"]')).toContainText('4/4');
+  const folder = page.locator('[data-testid="sweep-folder"][data-name="seeds-by-sigma"]');
+  await expect(folder).toContainText('4/4');
+  // its Results are the job's, stored already: opened, said in one line, not stored a second time
+  await folder.getByRole('button', { name: 'Results' }).click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'is in the project already as “Sweep “seeds-by-sigma” (4 tasks)”: opened it.' })).toBeVisible();
+  await expect(page.getByTestId('sweep-result-pick').locator('option')).toHaveText(['Sweep “seeds-by-sigma” (4 tasks)']);
+  // Run here again: every task is finished already, so the job runs none and stores nothing
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Every task of “seeds-by-sigma” was finished already: nothing new to store' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('sweep-progress-count')).toHaveText('4 / 4 tasks');
+  await expect(page.getByTestId('sweep-result-pick').locator('option')).toHaveText(['Sweep “seeds-by-sigma” (4 tasks)']);
   await maybeScreenshot(page, 'sweeps-view');
 
   // export for a cluster

@@ -141,9 +141,10 @@ export interface JobManager {
   /**
    * A sweep's tasks in order as one job (src-shared/tasks/sweep.ts); `input.dir` is its folder,
    * which the worker writes each finished task to. Session 0's stop flag pauses it after the
-   * running task.
+   * running task. `tasks`: its task count (duplicates merged), the job's total from the start (the
+   * jobs panel's "k of N tasks" before the worker reports).
    */
-  startSweep(request: SweepRequest, input: SweepTaskInput, label: string, owner?: JobOwner | null): Promise<{ jobId: string }>;
+  startSweep(request: SweepRequest, input: SweepTaskInput, label: string, owner?: JobOwner | null, tasks?: number): Promise<{ jobId: string }>;
   /** A sweep checked against its inputs and its costs measured, on the interactive pool. */
   planSweep(input: SweepPlanInput): Promise<SweepPlanResult>;
   /** The results in a collected sweep archive, read on the interactive pool. */
@@ -513,9 +514,9 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
       return launch('experiment', resolved.label, options, 0, owner, { options, network: resolved.network, target: resolved.target });
     },
 
-    async startSweep(request, input, label, owner = null) {
+    async startSweep(request, input, label, owner = null, tasks = 0) {
       ensureOpen();
-      return launch('sweep', label, request, 0, owner, input);
+      return launch('sweep', label, request, tasks, owner, input);
     },
 
     async planSweep(input) {

@@ -4,8 +4,9 @@
  * gradient, grouped or neuron-specific, refinements, a library's patterns), speed manifolds and
  * experiment results. SOC builds are not: a built W becomes a network only when the user adds it
  * (choosing its readout). A cancelled job keeps what it reached (status 'cancelled'); a failed one
- * has no result to keep. A sweep job is kept when it ran every task (its folder keeps the tasks of
- * a paused or cancelled one; the Sweeps view's Import results stores those).
+ * has no result to keep. A sweep job is kept when every task is finished and the job ran at least
+ * one of them (its folder keeps the tasks of a paused or cancelled one; the Sweeps view's Import
+ * results stores those).
  *
  * `createResultRouter` listens for finished jobs and delivers each result to its project
  * (projectsApi.ts `deliver`: applied when open, kept for it otherwise).
@@ -160,9 +161,14 @@ export function changesFromJob(detail: JobDetail, now = new Date()): ProjectChan
       const networkId = (detail.request as { networkId?: string }).networkId ?? null;
       return { upsertExperimentResults: [experimentResultFromJob(detail, networkId, now)] };
     }
-    case 'sweep':
-      // a sweep that ran every task (a paused or cancelled one stays in its folder: Import results keeps it)
-      return detail.status === 'done' && detail.result.kind === 'sweep' && !detail.result.partial ? { upsertExperimentResults: [sweepRecordFromJob(detail, null, now)] } : null;
+    case 'sweep': {
+      // a sweep that ran every task (a paused or cancelled one stays in its folder: Import results
+      // keeps it); a rerun that found every task finished already adds nothing (its results are
+      // those of the run that finished them, stored then)
+      const r = detail.result;
+      if (detail.status !== 'done' || r.kind !== 'sweep' || r.partial || r.done + r.failed === 0) return null;
+      return { upsertExperimentResults: [sweepRecordFromJob(detail, null, now)] };
+    }
     default:
       return null;
   }

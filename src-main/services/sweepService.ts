@@ -12,11 +12,20 @@
  * folder's plan.json and sweep.sbatch) with the single-file CLI and a README: the sweep file's text
  * and so its task ids are the same there, so a cluster's results match the ones run here.
  *
- * The heavy parts never run on main's event loop: checking tasks against their inputs and timing
- * the cost probes (the 'sweep-plan' task), running tasks (the 'sweep' job, whose worker writes
- * each finished task), reading a collected archive ('sweep-results'), zipping (fflate's async zip,
- * on its own threads).
+ * The heavy parts never run on main's event loop: expanding a sweep into its tasks, checking them
+ * against their inputs and timing the cost probes (the 'sweep-plan' task), running tasks (the
+ * 'sweep' job, whose worker writes each finished task), reading a collected archive
+ * ('sweep-results'), zipping (fflate's async zip, on its own threads). Expanding 100 000 tasks
+ * takes 2.6–2.9 s here, so even a Run here's task count comes from a plan's worker.
+ *
+ * A sweep's results are stored once: every sweep record carries the key of its content
+ * (sweepContentKey), and importing results the project holds already — from the Run here job that
+ * wrote the folder, or an earlier import of the folder or its archive — opens that record instead
+ * of adding one. Results that differ (more tasks finished since) are a new state: they are added
+ * as a new record named with their count ("k of N done") and the earlier ones are left as they
+ * were (the user deletes what they no longer want; nothing is replaced behind their back).
  */
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,11 +34,9 @@ import { GainLabError, type JobDetail, type ParsedRequestOf, type ResponseOf, ty
 import type { ExperimentResultRecord, Project } from '../../src-shared/project/schema.js';
 import { sbatchScript } from '../../src-shared/sweeps/sbatch.js';
 import { parseSweepFile, SWEEP_LIMITS, SweepError, type SweepFile } from '../../src-shared/sweeps/schema.js';
-import { expandSweep } from '../../src-shared/sweeps/expand.js';
 import { sweepRow } from '../../src-shared/sweeps/record.js';
 import { sweepResultRecord, type SweepResults } from '../../src-shared/sweeps/results.js';
 import { taskStatus } from '../../src-shared/sweeps/status.js';
-import { sha256OfText } from '../../src-shared/runs/sha256.js';
 import type { SweepProjectData } from '../../src-shared/sweeps/inputs.js';
 import type { SweepJobResult } from '../../src-shared/tasks/sweep.js';
 import type { JobManager, JobOwner } from './jobManager.js';
@@ -185,13 +192,35 @@ function baseNetwork(project: Project, sweepText: string | null): { id: string |
   }
 }
 
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The key of what a sweep result holds: its sweep's name, summary and table of tasks (results.csv:
+ * every task's factors, state and numbers, host and times). The same results give the same key
+ * whichever way they came (a Run here job, a sweep folder, a collected archive).
+ */
+export function sweepContentKey(record: ExperimentResultRecord): string {
+  const csv = record.texts.find((text) => text.name === 'results')?.text ?? '';
+  return createHash('sha256').update(`${record.definition}\n${JSON.stringify(record.summary)}\n`).update(csv).digest('hex');
+}
+
+/** The record with its content key in its settings (records stored before it had none: computed). */
+function withContentKey(record: ExperimentResultRecord): ExperimentResultRecord {
+  return { ...record, settings: { ...record.settings, contentKey: sweepContentKey(record) } };
+}
+
+function contentKeyOf(record: ExperimentResultRecord): string {
+  const key = (record.settings as { contentKey?: unknown }).contentKey;
+  return typeof key === 'string' ? key : sweepContentKey(record);
+}
+
 /** A finished sweep job's results as the project's record (changesFromJob stores it). */
 export function sweepRecordFromJob(detail: JobDetail, project: Project | null, now = new Date()): ExperimentResultRecord {
   const result = detail.result as SweepJobResult | null;
   if (detail.kind !== 'sweep' || !result || result.kind !== 'sweep') throw new GainLabError('invalid-payload', 'Only a finished sweep job can be stored as a sweep result.');
   const sweepText = JSON.stringify((detail.request as SweepRequest).sweep);
   const network = result.network ?? (project ? baseNetwork(project, sweepText) : { id: null, name: 'sweep networks' });
-  return sweepResultRecord(
+  const record = sweepResultRecord(
     { name: result.name, factorNames: result.factorNames, rows: result.rows, sweepText },
     {
       id: detail.jobId,
@@ -204,6 +233,7 @@ export function sweepRecordFromJob(detail: JobDetail, project: Project | null, n
       finishedAt: new Date(detail.finishedAt ?? now.getTime()).toISOString(),
     },
   );
+  return withContentKey(record);
 }
 
 function readme(name: string, projectFile: string, relativeRoot: string, tasks: number, time: string, mem: string): string {
@@ -238,6 +268,19 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
   const hostname = deps.hostname ?? os.hostname();
   /** The running job of each sweep folder. */
   const running = new Map<string, string>();
+  /**
+   * The task count (duplicates merged) of the sweeps planned lately, by the hash of their text:
+   * the view plans a sweep before it is run, so Run here labels its job without expanding the
+   * sweep on main's event loop.
+   */
+  const plannedTasks = new Map<string, number>();
+  const PLANNED_KEPT = 32;
+  function rememberTasks(text: string, tasks: number): void {
+    const key = sha256Hex(text);
+    plannedTasks.delete(key);
+    plannedTasks.set(key, tasks);
+    if (plannedTasks.size > PLANNED_KEPT) plannedTasks.delete(plannedTasks.keys().next().value!);
+  }
 
   function projectFile(what: string): string {
     const file = projects.current().path;
@@ -271,6 +314,7 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       baselineMB: CLI_BASELINE_MB,
       includePlan,
     });
+    rememberTasks(text, result.tasks);
     return { sweep, text, paths, result };
   }
 
@@ -287,18 +331,21 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       const file = projectFile('a sweep’s results are written');
       const { sweep, json, text } = sweepForProject(request.sweep, file);
       const paths = sweepPaths(file, sweep.name);
+      // the tasks that will run, duplicates merged (the label and the job's total count those):
+      // from the plan the view asked for, else from a plan now (on a worker; it also refuses a
+      // sweep the project's inputs cannot run before anything is written)
+      const tasks = plannedTasks.get(sha256Hex(text)) ?? (await plan(request.sweep, file, false)).result.tasks;
       const busy = runningJob(paths.dir);
       if (busy) throw new GainLabError('forbidden', `Sweep “${sweep.name}” is running already (job ${busy}); pause or cancel it first.`);
       const project = sweepProjectData(projects.project(), sweep);
       // the sweep file next to its folder: `gainlab sweep run` of it continues what the app started
       writeFileAtomic(paths.file, text);
-      // the tasks that will run: duplicates of the grid are merged (the label counts those)
-      const tasks = expandSweep(sweep).tasks.length;
       const { jobId } = await jobs.startSweep(
         { sweep: json },
         { sweepText: text, sweepFile: paths.file, project, dir: paths.dir, hostname, gainlabVersion: deps.version },
         `Sweep “${sweep.name}” (${tasks} task${tasks === 1 ? '' : 's'})`,
         deps.owner(),
+        tasks,
       );
       running.set(paths.dir, jobId);
       return { jobId, dir: paths.dir };
@@ -378,23 +425,34 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       }
       const project = projects.project();
       const done = results.rows.filter((row) => row.state === 'done').length;
+      const tasks = results.rows.length;
       const network = baseNetwork(project, results.sweepText);
-      // a folder the project already has a sweep result of (a run here, or an earlier import) is
-      // updated in place, never stored twice; other results imported again replace their record
-      const sameFolder = project.experimentResults.find((r) => r.kind === 'sweep' && (r.settings as { location?: unknown }).location === location);
-      const record = sweepResultRecord(results, {
-        id: sameFolder?.id ?? `sweep-${sha256OfText(`${results.name}\n${results.rows.map((row) => `${row.id}:${row.state}`).join('\n')}`).slice(0, 16)}`,
-        name: `Sweep “${results.name}” (${done} of ${results.rows.length} done)`,
-        networkId: network.id,
-        networkName: network.name,
-        location,
-        status: done === results.rows.length ? 'done' : 'cancelled',
-        startedAt: null,
-        finishedAt: new Date().toISOString(),
-        notes: `Imported from ${location}.`,
-      });
+      const candidate = withContentKey(
+        sweepResultRecord(results, {
+          id: '',
+          name: `Sweep “${results.name}” (${done} of ${tasks} done)`,
+          networkId: network.id,
+          networkName: network.name,
+          location,
+          status: done === tasks ? 'done' : 'cancelled',
+          startedAt: null,
+          finishedAt: new Date().toISOString(),
+          notes: `Imported from ${location}.`,
+        }),
+      );
+      // the same results stored already (by the job that ran them here, or an earlier import):
+      // that record is the answer, untouched (its name and notes may be the user's by now)
+      const key = contentKeyOf(candidate);
+      const sweepRecords = project.experimentResults.filter((r) => r.kind === 'sweep');
+      const same = sweepRecords.find((r) => contentKeyOf(r) === key);
+      if (same) return { resultId: same.id, resultName: same.name, stored: 'existing', earlierResults: 0, name: results.name, tasks, done };
+      // a new state of the sweep (or another sweep): a record of its own beside the earlier ones
+      const earlierResults = sweepRecords.filter((r) => r.definition === results.name).length;
+      let id = `sweep-${key.slice(0, 16)}`;
+      if (project.experimentResults.some((r) => r.id === id)) id = `${id}-${Date.now().toString(36)}`;
+      const record = { ...candidate, id };
       await projects.update({ upsertExperimentResults: [record] }, `Import sweep “${results.name}”`);
-      return { resultId: record.id, name: results.name, tasks: results.rows.length, done };
+      return { resultId: id, resultName: record.name, stored: 'added', earlierResults, name: results.name, tasks, done };
     },
   };
 }

@@ -8,7 +8,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, watch } from 'vue';
-import { CHANNELS, type JobSummary, type SweepFolderInfo, type SweepPlanResponse } from '../../src-shared/ipc/contract.js';
+import { CHANNELS, type JobSummary, type ResponseOf, type SweepFolderInfo, type SweepPlanResponse } from '../../src-shared/ipc/contract.js';
 import { baseFromRun, checkDraft, parseFactorValues, type FactorEntry, type SweepBase } from '../../src-shared/sweeps/draft.js';
 import type { SweepResults } from '../../src-shared/sweeps/results.js';
 import { FACTOR_NAMES, SweepError, type FactorName } from '../../src-shared/sweeps/schema.js';
@@ -18,6 +18,14 @@ import { call } from './api.js';
 import { isFinished, useJobsStore } from './jobs.js';
 import { useNotificationsStore } from './notifications.js';
 import { useProjectStore } from './project.js';
+
+/** The one line an import ends with: stored as a new result, or found in the project already and opened. */
+export function importNotice(answer: ResponseOf<typeof CHANNELS.sweepsImport>): { kind: 'info' | 'success'; text: string } {
+  const counts = `${answer.done} of ${answer.tasks} task(s) done`;
+  if (answer.stored === 'existing') return { kind: 'info', text: `Sweep “${answer.name}” (${counts}) is in the project already as “${answer.resultName}”: opened it.` };
+  const earlier = answer.earlierResults > 0 ? ` beside ${answer.earlierResults} earlier result(s) of this sweep, kept as they were` : '';
+  return { kind: 'success', text: `Sweep “${answer.name}”: ${counts}, stored in the project as “${answer.resultName}”${earlier}.` };
+}
 
 /** Wait this long after the last edit before asking main for a plan (it times a few trials). */
 const PLAN_DEBOUNCE_MS = 400;
@@ -206,6 +214,11 @@ export const useSweepsStore = defineStore('sweeps', () => {
       if (status && previous && isFinished({ status }) && !isFinished({ status: previous })) {
         void jobs.fetchDetail(jobId.value!);
         void refreshFolders();
+        // main stores nothing for a run that found every task finished (jobResults.ts): say why
+        const result = jobResult.value;
+        if (status === 'done' && result && !result.partial && result.done + result.failed === 0) {
+          notifications.info(`Every task of “${result.name}” was finished already: nothing new to store (Results in the folder list opens its stored result).`);
+        }
       }
     },
   );
@@ -227,7 +240,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
     try {
       const answer = await call(CHANNELS.sweepsImport, request);
       if (!answer.ok) return false;
-      notifications.success(`Sweep “${answer.value.name}”: ${answer.value.done} of ${answer.value.tasks} task(s) done, stored in the project.`);
+      const notice = importNotice(answer.value);
+      notifications.push(notice.kind, notice.text);
       shownResultId.value = answer.value.resultId;
       return true;
     } finally {

@@ -140,9 +140,23 @@ export const sweepInvokeContract = {
     request: sweepRequestSchema,
     response: z.object({ fileName: z.string(), bytes: uint8Array, files: z.array(z.string()) }),
   },
-  /** Open collected or partial results and store them in the project (an experiment result of kind 'sweep'). */
+  /**
+   * Open collected or partial results and store them in the project (an experiment result of kind
+   * 'sweep'). Results the project holds already (the same content: from the Run here job that
+   * wrote the folder, or an earlier import) are not stored again: `stored` is 'existing' and
+   * `resultId` that record. Other results are 'added' as a new record; `earlierResults` counts the
+   * records of the same sweep kept beside it (none is replaced).
+   */
   [CHANNELS.sweepsImport]: {
     request: sweepImportRequestSchema,
-    response: z.object({ resultId: z.string(), name: z.string(), tasks: z.number().int(), done: z.number().int() }),
+    response: z.object({
+      resultId: z.string(),
+      resultName: z.string(),
+      stored: z.enum(['added', 'existing']),
+      earlierResults: z.number().int(),
+      name: z.string(),
+      tasks: z.number().int(),
+      done: z.number().int(),
+    }),
   },
 } as const;

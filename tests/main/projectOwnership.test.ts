@@ -13,60 +13,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope, ProjectSummary, RequestOf, InvokeChannel, ResponseOf } from '../../src-shared/ipc/contract.js';
-import type { ExperimentResultRecord, PrimitiveLibrary, ProjectNetwork, SpeedManifold, TargetMovement, TrainingRun } from '../../src-shared/project/schema.js';
+import type { RequestOf } from '../../src-shared/ipc/contract.js';
+import type { ExperimentResultRecord, PrimitiveLibrary, SpeedManifold, TrainingRun } from '../../src-shared/project/schema.js';
 import type { AppContext } from '../../src-main/services/appServices.js';
 import { sourceAppContext } from './fixtures/sourceAppContext.js';
-import { dispatch } from '../../src-main/services/handlers.js';
+import { handlerCalls, syntheticProjectPieces } from './appContextHelpers.js';
 import { runView } from '../../src-shared/project/view.js';
 import { baseFromRun, checkDraft } from '../../src-shared/sweeps/draft.js';
-import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
 
 let context: AppContext;
 let configDir: string;
 let workDir: string;
 
-async function call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-  const envelope = (await dispatch(context.handlers, channel, request)) as Envelope<ResponseOf<C>>;
-  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value;
-}
-
-async function refused<C extends InvokeChannel>(channel: C, request: unknown): Promise<{ code: string; message: string }> {
-  const envelope = await dispatch(context.handlers, channel, request);
-  expect(envelope.ok).toBe(false);
-  return (envelope as { ok: false; error: { code: string; message: string } }).error;
-}
-
-/** The synthetic model as a project network and target (N = 20, 60 samples). */
-function projectPieces(): { network: ProjectNetwork; target: TargetMovement } {
-  const payload = syntheticNetwork();
-  const target = syntheticTarget(payload);
-  return {
-    network: {
-      id: 'net',
-      name: 'Synthetic N = 20',
-      n: payload.n,
-      nE: payload.nE,
-      W: payload.W,
-      initialConditions: Float64Array.from([...payload.x0, ...payload.x0.map((v) => -0.5 * v)]),
-      nInitialConditions: 2,
-      readout: { channels: 1, weights: payload.readout.weights, fittedTo: null, fitError: null },
-      params: { ...payload.params },
-      seed: null,
-      soc: null,
-      origin: 'test',
-      createdAt: '2026-12-02T00:00:00.000Z',
-    },
-    target: { id: 'tgt', name: 'Synthetic target', channels: 1, nSamples: target.nSamples, duration: target.duration, values: target.values, source: { kind: 'drawn' }, createdAt: '2026-12-02T00:00:00.000Z' },
-  };
-}
-
-async function freshProject(): Promise<ProjectSummary> {
-  await call('project:new', {});
-  const { network, target } = projectPieces();
-  return call('project:update', { upsertNetworks: [network], upsertTargets: [target] });
-}
+const { call, refused, freshProject: freshProjectWith } = handlerCalls(() => context);
+/** A fresh project with the synthetic network (two initial conditions) and target. */
+const freshProject = () => freshProjectWith({ initialConditions: 2 });
 
 const source = { kind: 'project' as const, networkId: 'net', targetIds: ['tgt'] };
 
@@ -211,7 +172,7 @@ describe('finite by contract', () => {
 
   it('an Infinity in W sent through a project update is refused and the project stays saveable', async () => {
     await freshProject();
-    const { network } = projectPieces();
+    const { network } = syntheticProjectPieces(2);
     const W = Float64Array.from(network.W);
     W[7] = Infinity;
     const error = await refused('project:update', { upsertNetworks: [{ ...network, id: 'bad', W }] });

@@ -15,8 +15,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope, InvokeChannel, RequestOf, ResponseOf } from '../../src-shared/ipc/contract.js';
-import type { ProjectNetwork, TargetMovement } from '../../src-shared/project/schema.js';
 import { runView } from '../../src-shared/project/view.js';
 import { baseFromRun, checkDraft, type SweepDraft } from '../../src-shared/sweeps/draft.js';
 import type { BoxFigure } from '../../src-shared/experiments/figureSpec.js';
@@ -24,48 +22,17 @@ import type { SweepJobResult } from '../../src-shared/tasks/sweep.js';
 import type { AppContext } from '../../src-main/services/appServices.js';
 import { sourceAppContext } from './fixtures/sourceAppContext.js';
 import { dispatch } from '../../src-main/services/handlers.js';
+import { handlerCalls } from './appContextHelpers.js';
 import { gainlab, taskFiles } from '../sweeps/sweepFixtures.js';
-import { syntheticNetwork, syntheticTarget } from './fixtures/syntheticModel.js';
+import { importNotice } from '../../src-renderer/stores/sweeps.js';
+import { jobStepText } from '../../src-renderer/components/jobs/jobProgress.js';
 
 let context: AppContext;
 let workDir: string;
 let fakeBundle: string;
 let projectFile: string;
 
-async function call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-  const envelope = (await dispatch(context.handlers, channel, request)) as Envelope<ResponseOf<C>>;
-  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value;
-}
-
-async function refused(channel: InvokeChannel, request: unknown): Promise<{ code: string; message: string }> {
-  const envelope = await dispatch(context.handlers, channel, request);
-  expect(envelope.ok).toBe(false);
-  return (envelope as { ok: false; error: { code: string; message: string } }).error;
-}
-
-function projectPieces(): { network: ProjectNetwork; target: TargetMovement } {
-  const payload = syntheticNetwork();
-  const target = syntheticTarget(payload);
-  return {
-    network: {
-      id: 'net',
-      name: 'Synthetic N = 20',
-      n: payload.n,
-      nE: payload.nE,
-      W: payload.W,
-      initialConditions: Float64Array.from(payload.x0),
-      nInitialConditions: 1,
-      readout: { channels: 1, weights: payload.readout.weights, fittedTo: null, fitError: null },
-      params: { ...payload.params },
-      seed: null,
-      soc: null,
-      origin: 'test',
-      createdAt: '2026-12-03T00:00:00.000Z',
-    },
-    target: { id: 'tgt', name: 'Synthetic target', channels: 1, nSamples: target.nSamples, duration: target.duration, values: target.values, source: { kind: 'drawn' }, createdAt: '2026-12-03T00:00:00.000Z' },
-  };
-}
+const { call, refused, freshProject } = handlerCalls(() => context);
 
 /** The sweep the Sweeps view would build from the project's first run, with these factors. */
 function sweepFromRun(name: string, factors: SweepDraft['factors'], design: SweepDraft['design'] = 'grid'): Record<string, unknown> {
@@ -86,9 +53,7 @@ beforeAll(async () => {
   fakeBundle = path.join(workDir, 'fake-gainlab.mjs');
   writeFileSync(fakeBundle, '// the single-file CLI stands here\n');
   context = sourceAppContext({ cliBundleFile: fakeBundle });
-  await call('project:new', {});
-  const { network, target } = projectPieces();
-  await call('project:update', { name: 'Sweep project', upsertNetworks: [network], upsertTargets: [target] });
+  await freshProject({ name: 'Sweep project' });
   // the stored run the sweep is built from
   const { jobId } = await call('jobs:start-training', { source: { kind: 'project', networkId: 'net', targetIds: ['tgt'] }, rule: 'reward', trials: 20, sigma: 0.002, groups: { kind: 'random', count: 4 }, seed: 5 });
   await context.jobs.whenFinished(jobId);
@@ -186,45 +151,67 @@ describe('sweeps in the app', () => {
     const collect = await gainlab(workDir, 'sweep', 'collect', dir);
     expect(collect.code, collect.stderr).toBe(0);
     const archive = path.join(dir, 'results.gainlab-sweep');
-    // …and the app opens what collect wrote: the same numbers as its own run
+    // …and the app opens what collect wrote: the same results as its own run, so the job's record
+    // is the answer (the content key covers the summary and every task's row) and nothing is added
+    const sweepRecords = () => context.services.projects.project().experimentResults.filter((r) => r.kind === 'sweep');
+    expect(sweepRecords().map((r) => r.id)).toEqual([jobId]);
     const imported = await call('sweeps:import', { path: archive });
     console.log(`collect + import of 4 tasks: ${Date.now() - collectStarted} ms`);
-    expect(imported).toMatchObject({ name: 'grid', tasks: 4, done: 4 });
-    const record = context.services.projects.project().experimentResults.find((r) => r.id === imported.resultId)!;
-    expect(record.kind).toBe('sweep');
-    expect(record.tables[0].rows).toEqual(stored.tables[0].rows);
-    expect(record.figures).toEqual(stored.figures);
-    // importing the same results again replaces the record instead of adding one
-    await call('sweeps:import', { path: archive });
-    expect(context.services.projects.project().experimentResults.filter((r) => r.id === imported.resultId)).toHaveLength(1);
-    // a folder imports as well (the same rows); the folder this project ran here already has its
-    // record (the job's), which is updated in place, not stored a second time
-    const sweepRecords = () => context.services.projects.project().experimentResults.filter((r) => r.kind === 'sweep').length;
-    const recordsBefore = sweepRecords();
-    const fromFolder = await call('sweeps:import', { path: dir });
-    expect(fromFolder.resultId).toBe(jobId);
-    expect(sweepRecords()).toBe(recordsBefore);
-    expect(context.services.projects.project().experimentResults.find((r) => r.id === jobId)!.tables[0].rows).toEqual(stored.tables[0].rows);
-
+    expect(imported).toMatchObject({ name: 'grid', tasks: 4, done: 4, stored: 'existing', resultId: jobId, resultName: 'Sweep “grid” (4 tasks)' });
+    expect(importNotice(imported).text).toBe('Sweep “grid” (4 of 4 task(s) done) is in the project already as “Sweep “grid” (4 tasks)”: opened it.');
+    expect(sweepRecords()).toHaveLength(1);
+    // the user names and annotates the record; the folder's Results (the same rows again) and the
+    // archive imported twice find it and leave it exactly as the user left it — also when the
+    // record has no content key in its settings (stored before there was one: it is computed)
+    expect(typeof stored.settings.contentKey).toBe('string');
+    const { contentKey: _key, ...settingsWithoutKey } = stored.settings;
+    const annotated = { ...stored, name: 'σ × seed, first look', notes: 'checked by hand', settings: settingsWithoutKey };
+    await context.services.projects.update({ upsertExperimentResults: [annotated] }, 'Rename the sweep result');
+    for (const again of [{ path: dir }, { path: archive }, { path: archive }]) {
+      const answer = await call('sweeps:import', again);
+      expect(answer).toMatchObject({ stored: 'existing', resultId: jobId, resultName: 'σ × seed, first look', earlierResults: 0 });
+    }
+    expect(sweepRecords()).toEqual([annotated]);
+    // an upload of the archive's bytes is the same results too
+    const uploaded = await call('sweeps:import', { fileName: 'results.gainlab-sweep', bytes: new Uint8Array(readFileSync(archive)) });
+    expect(uploaded).toMatchObject({ stored: 'existing', resultId: jobId });
+    expect(sweepRecords()).toHaveLength(1);
     // the list shows the folder as complete
     const list = await call('sweeps:list', {});
     expect(list.sweeps.find((s) => s.name === 'grid')).toMatchObject({ tasks: 4, done: 4, failed: 0, jobId: null });
 
-    // a second run skips every finished task (their files are left as they were)
+    // a second run skips every finished task (their files are left as they were); having run
+    // none, it stores nothing: the project keeps the one record of these results
     const before = statSync(path.join(dir, 'tasks', plan.tasks[0].id, 'result.json')).mtimeMs;
     const again = await jobResult((await call('sweeps:run', { sweep })).jobId);
     expect(again.result).toMatchObject({ alreadyDone: 4, done: 0, partial: false });
     expect(statSync(path.join(dir, 'tasks', plan.tasks[0].id, 'result.json')).mtimeMs).toBe(before);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sweepRecords()).toEqual([annotated]);
   });
 
-  it('labels its job with the tasks that run (grid duplicates merged)', { timeout: 60_000 }, async () => {
-    // a list whose first and third entries are the same task
-    const sweep = sweepFromRun('dups', [{ name: 'seed', text: '3, 4, 3' }, { name: 'sigma', text: '0.001, 0.002, 0.001' }], 'list');
-    const plan = await call('sweeps:plan', { sweep });
+  it('labels its job and counts its progress with the tasks that run (duplicates merged)', { timeout: 60_000 }, async () => {
+    // a grid of rule × σ: σ means nothing to the gradient rule, so its two σ are one task (3, not 4)
+    const grid = sweepFromRun('rules', [{ name: 'rule', text: 'reward, gradient' }, { name: 'sigma', text: '0.001, 0.004' }]);
+    // run without a plan first (the count comes from a plan on a worker then)
+    const started = await call('sweeps:run', { sweep: grid });
+    // the jobs panel has the count from the start (before the worker reports): "0 of 3 tasks"
+    const listed = context.jobs.list().find((job) => job.jobId === started.jobId)!;
+    expect(listed).toMatchObject({ label: 'Sweep “rules” (3 tasks)', totalTrials: 3 });
+    expect(jobStepText(listed)).toMatch(/^[0-3] of 3 tasks$/);
+    const { detail, result } = await jobResult(started.jobId);
+    expect(result.rows).toHaveLength(3);
+    expect(jobStepText(detail)).toBe('3 of 3 tasks');
+    expect((await call('sweeps:plan', { sweep: grid })).duplicatesMerged).toBe(1);
+
+    // a list whose first and third entries are the same task, run after its plan (as the view does)
+    const list = sweepFromRun('dups', [{ name: 'seed', text: '3, 4, 3' }, { name: 'sigma', text: '0.001, 0.002, 0.001' }], 'list');
+    const plan = await call('sweeps:plan', { sweep: list });
     expect(plan).toMatchObject({ tasks: 2, duplicatesMerged: 1 });
-    const { jobId } = await call('sweeps:run', { sweep });
-    const { detail } = await jobResult(jobId);
-    expect(detail.label).toBe('Sweep “dups” (2 tasks)');
+    const { jobId } = await call('sweeps:run', { sweep: list });
+    const dups = await jobResult(jobId);
+    expect(dups.detail.label).toBe('Sweep “dups” (2 tasks)');
+    expect(jobStepText(dups.detail)).toBe('2 of 2 tasks');
   });
 
   it('pauses after the running task and resumes where it stopped', { timeout: 120_000 }, async () => {
@@ -244,10 +231,38 @@ describe('sweeps in the app', () => {
     expect(readdirSync(path.join(dir, 'tasks')).filter((n) => !n.startsWith('.'))).toHaveLength(doneBefore);
     // a paused sweep is not stored; its folder is
     expect(context.services.projects.project().experimentResults.some((r) => r.id === jobId)).toBe(false);
+    const ofThisSweep = () => context.services.projects.project().experimentResults.filter((r) => r.kind === 'sweep' && r.definition === 'pausing');
+    expect(ofThisSweep()).toHaveLength(0);
+
+    // the folder's Results stores what it holds now, once
+    const first = await call('sweeps:import', { path: dir });
+    expect(first).toMatchObject({ stored: 'added', earlierResults: 0, tasks: 6, done: doneBefore, resultName: `Sweep “pausing” (${doneBefore} of 6 done)` });
+    expect(await call('sweeps:import', { path: dir })).toMatchObject({ stored: 'existing', resultId: first.resultId });
+    expect(ofThisSweep().map((r) => r.id)).toEqual([first.resultId]);
+    const firstRecord = ofThisSweep()[0];
+
+    // one more task finished since (here by the CLI, as on a cluster): a new state of the folder,
+    // added as a record of its own named with its count; the earlier one is kept as it was
+    expect(doneBefore).toBeLessThanOrEqual(4);
+    const next = paused.result.rows.find((row) => row.state !== 'done')!;
+    const sweepFile = path.join(workDir, 'My_project.sweeps', 'pausing.sweep.json');
+    const one = await gainlab(workDir, 'sweep', 'run', sweepFile, '--out', dir, '--task', String(next.index));
+    expect(one.code, one.stderr).toBe(0);
+    const second = await call('sweeps:import', { path: dir });
+    expect(second).toMatchObject({ stored: 'added', earlierResults: 1, done: doneBefore + 1, resultName: `Sweep “pausing” (${doneBefore + 1} of 6 done)` });
+    expect(importNotice(second).text).toBe(`Sweep “pausing”: ${doneBefore + 1} of 6 task(s) done, stored in the project as “Sweep “pausing” (${doneBefore + 1} of 6 done)” beside 1 earlier result(s) of this sweep, kept as they were.`);
+    expect(second.resultId).not.toBe(first.resultId);
+    expect(ofThisSweep().find((r) => r.id === first.resultId)).toEqual(firstRecord);
+
     const resumed = await jobResult((await call('sweeps:run', { sweep })).jobId);
-    expect(resumed.result).toMatchObject({ alreadyDone: doneBefore, done: 6 - doneBefore, partial: false });
+    expect(resumed.result).toMatchObject({ alreadyDone: doneBefore + 1, done: 5 - doneBefore, partial: false });
     // what the paused job finished is what the resumed one reports for those tasks
     for (const row of paused.result.rows.filter((r) => r.state === 'done')) expect(resumed.result.rows[row.index].values).toEqual(row.values);
+    // the finished sweep is the resumed job's record; Results of the folder now finds it
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ofThisSweep().map((r) => r.id)).toEqual([first.resultId, second.resultId, resumed.detail.jobId]);
+    expect(await call('sweeps:import', { path: dir })).toMatchObject({ stored: 'existing', resultId: resumed.detail.jobId, done: 6 });
+    expect(ofThisSweep()).toHaveLength(3);
   });
 
   it('exports a zip for a cluster; gainlab sweep run of its sweep file gives what the app gave, bit for bit', { timeout: 120_000 }, async () => {
