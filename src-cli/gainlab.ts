@@ -14,6 +14,8 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { CliError, GAINLAB_VERSION, type CliIo } from './cliSupport.js';
 import { COMMANDS } from './commands/index.js';
 import { setCliEntry } from './sweep/entry.js';
+import { setDefaultKernelThreads } from '../src-shared/model/kernels/threads.js';
+import { createNodeKernelThreads } from '../src-main/worker/kernelThread.js';
 
 // `gainlab sweep run --jobs K` starts its worker threads from this entry (in gainlab.mjs, the bundle)
 setCliEntry(import.meta.url);
@@ -112,6 +114,9 @@ if (!isMainThread && (workerData as { gainlabSweepWorker?: unknown } | null)?.ga
     process.stderr.write('\ninterrupted: stopping after the current step (Ctrl-C again to quit now)\n');
   });
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, shouldStop: () => interrupted };
+  // one run on every core, as in the app's model worker: the kernels take helper threads (cores − 1,
+  // unref'd, so they never keep the process alive) whenever that has lately been faster; same bits
+  setDefaultKernelThreads(createNodeKernelThreads());
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
