@@ -96,6 +96,9 @@ export function sharedAdjointAvailable(): boolean {
  */
 export const ADJOINT_THREADS_MIN_N = 120;
 
+/** Largest shared memory a threaded kernel reserves (64 KiB pages: 1 GiB); beyond, one thread. */
+const ADJOINT_SHARED_MAX_PAGES = 16384;
+
 /** Releases the helpers of a kernel that was garbage-collected without release(). */
 const helperRelease = new FinalizationRegistry<() => void>((release) => release());
 
@@ -161,7 +164,8 @@ export class AdjointWasmKernel {
     this.channels = channels;
     const threads = setup.threads ?? null;
     const helpers = threads ? Math.max(0, Math.floor(threads.helpers)) : 0;
-    const shared = helpers > 0 && sharedAdjointAvailable();
+    // threads need the whole problem in a shared memory up front (it never grows): not for huge ones
+    const shared = helpers > 0 && sharedAdjointAvailable() && sharedPages(setup) <= ADJOINT_SHARED_MAX_PAGES;
     const memory = shared ? createSharedMemory(sharedPages(setup)) : null;
     const wasm = memory ? adjointSharedWasm.instantiate(memory) : instantiateAdjointWasm();
     this.wasm = wasm;
@@ -300,8 +304,9 @@ export class AdjointWasmKernel {
       views.u.set(rankOne.u.subarray(0, n));
       views.v.set(rankOne.v.subarray(0, n));
     }
-    const flag = rankOne ? 1 : 0;
-    this.scheduled(this.schedules?.forward, (team) => (team ? this.wasm.forwardThreaded(flag) : this.wasm.forward(flag)));
+    // the rank-1 term runs on one thread (assembly/adjoint.ts): no helpers to schedule
+    if (rankOne) this.wasm.forward(1);
+    else this.scheduled(this.schedules?.forward, (team) => (team ? this.wasm.forwardThreaded(0) : this.wasm.forward(0)));
   }
 
   /**
@@ -314,9 +319,9 @@ export class AdjointWasmKernel {
       this.cotangentsPtr = this.wasm.allocate(8 * this.tapeRows * this.rowStride);
       this.viewCache = null;
     }
-    const flag = rankOne ? 1 : 0;
     const tape = cotangents ? this.cotangentsPtr : 0;
-    this.scheduled(this.schedules?.backward, (team) => (team ? this.wasm.backwardThreaded(flag, tape) : this.wasm.backward(flag, tape)));
+    if (rankOne) this.wasm.backward(1, tape);
+    else this.scheduled(this.schedules?.backward, (team) => (team ? this.wasm.backwardThreaded(0, tape) : this.wasm.backward(0, tape)));
   }
 
   /** ∂E/∂W (n × n) of the last backward, which must have recorded the cotangents. */
