@@ -4,18 +4,26 @@
  * refuse synchronous compilation of large modules; the CSP allows it with 'wasm-unsafe-eval');
  * without WebAssembly everything runs on the TypeScript kernels.
  *
+ * Every core: when the page is cross-origin isolated and the threads build of the kernels runs
+ * here, the worker starts hardwareConcurrency − 1 helper workers (kernelThreads.ts) and makes them
+ * the kernels' default helper threads, so a slider frame's float64 batch shares its rows among
+ * every core (same bits as one thread). Otherwise it runs on one thread, and says why in `threads`.
+ *
  * Requests { id, kind, ... } → replies { id, kind: 'done', result } | { id, kind: 'error', message }.
- *   init      { model, setup }   → { wasm, ms }              (builds the slider session)
+ *   init      { model, setup, oneThread? } → SliderReady   (builds the slider session; oneThread:
+ *                                                           no helper threads for this session)
  *   frame     { lambda, exact }  → SliderFrame              (outputs transferred)
  *   outputs   { model }          → SpeedOutputs
  *   stretch   { model, alongManifold, points } → stretch factor against λ
  *   analysis  { model, options } → SpeedAnalysis
  */
-import { dynamicsWasmAvailable, preloadDynamicsWasm } from '../../src-shared/model/wasm/loader.js';
-import { SliderSession, speedAnalysis, speedOutputs, stretchCurve, type SliderSetup, type SpeedModel } from './speedCompute.js';
+import { setDefaultKernelThreads } from '../../src-shared/model/kernels/threads.js';
+import { dynamicsWasmAvailable, preloadDynamicsWasm, preloadSharedDynamicsWasm, sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
+import { browserKernelThreadsUnavailable, createBrowserKernelThreads, type BrowserKernelThreads } from './kernelThreads.js';
+import { SliderSession, speedAnalysis, speedOutputs, stretchCurve, type SliderReady, type SliderSetup, type SpeedKernels, type SpeedModel } from './speedCompute.js';
 
 type Request =
-  | { id: number; kind: 'init'; model: SpeedModel; setup: SliderSetup }
+  | { id: number; kind: 'init'; model: SpeedModel; setup: SliderSetup; oneThread?: boolean }
   | { id: number; kind: 'frame'; lambda: number; exact?: boolean }
   | { id: number; kind: 'outputs'; model: SpeedModel }
   | { id: number; kind: 'stretch'; model: SpeedModel; alongManifold: boolean; points?: number }
@@ -26,25 +34,62 @@ const scope = self as unknown as {
   postMessage(message: unknown, transfer?: Transferable[]): void;
 };
 
-let wasmReady: Promise<boolean> | null = null;
+let kernelsReady: Promise<SpeedKernels> | null = null;
+let threads: BrowserKernelThreads | null = null;
 let session: SliderSession | null = null;
 const now = () => performance.now();
 
-function ensureWasm(): Promise<boolean> {
-  wasmReady ??= preloadDynamicsWasm().catch(() => false);
-  return wasmReady;
+async function startKernels(): Promise<SpeedKernels> {
+  const wasm = (await preloadDynamicsWasm().catch(() => false)) && dynamicsWasmAvailable();
+  if (!wasm) return { wasm, helpers: 0, reason: 'WebAssembly is not available' };
+  const unavailable = browserKernelThreadsUnavailable();
+  if (unavailable) return { wasm, helpers: 0, reason: unavailable };
+  // compiled asynchronously here, so sharedDynamicsAvailable() finds it compiled
+  if (!(await preloadSharedDynamicsWasm().catch(() => false)) || !sharedDynamicsAvailable()) {
+    return { wasm, helpers: 0, reason: 'the threads build of the kernels does not run here' };
+  }
+  const started = createBrowserKernelThreads();
+  const ready = await started.ready();
+  if (ready === 0) {
+    started.close();
+    return { wasm, helpers: 0, reason: 'the helper workers did not start' };
+  }
+  threads = started;
+  setDefaultKernelThreads(started);
+  return { wasm, helpers: started.helpers, reason: null };
+}
+
+function ensureKernels(): Promise<SpeedKernels> {
+  kernelsReady ??= startKernels().catch((error: unknown) => ({ wasm: false, helpers: 0, reason: error instanceof Error ? error.message : String(error) }));
+  return kernelsReady;
+}
+
+/**
+ * The drag preview's kernel: float32 on one thread ('wasm-batch-f32'), or the float64 batch on
+ * every core ('auto') where that is at least as fast (bench speed.slider_update_ms.n400.*).
+ */
+const PREVIEW_F64_ON_EVERY_CORE = false;
+
+function previewKernelFor(kernels: SpeedKernels, helpers: number): NonNullable<SliderSetup['previewKernel']> {
+  if (!kernels.wasm) return 'auto';
+  return helpers > 0 && PREVIEW_F64_ON_EVERY_CORE ? 'auto' : 'wasm-batch-f32';
 }
 
 async function handle(request: Request): Promise<{ result: unknown; transfer?: Transferable[] }> {
-  const wasm = await ensureWasm();
+  const kernels = await ensureKernels();
   switch (request.kind) {
     case 'init': {
       const started = now();
+      session?.dispose();
       session = null;
-      session = new SliderSession(request.model, { ...request.setup, previewKernel: wasm && dynamicsWasmAvailable() ? 'wasm-batch-f32' : 'auto' }, now);
+      const sessionThreads = request.oneThread ? null : threads;
+      const sessionHelpers = sessionThreads?.helpers ?? 0;
+      const previewKernel = previewKernelFor(kernels, sessionHelpers);
+      session = new SliderSession(request.model, { ...request.setup, previewKernel }, now, sessionThreads);
       // the first frame compiles the kernels' buffers: do it here, not on the first drag
       session.frame(0);
-      return { result: { wasm: wasm && dynamicsWasmAvailable(), ms: now() - started } };
+      const ready: SliderReady = { ...kernels, ms: now() - started, previewKernel, sessionHelpers };
+      return { result: ready };
     }
     case 'frame': {
       if (!session) throw new Error('the slider is not ready');
