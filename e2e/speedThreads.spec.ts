@@ -33,14 +33,27 @@ function slowModel(): SpeedModel {
   return { n, nE: network.nE, W: network.W, readout: network.readout, params, x0s: prepared.initialConditions, m: 3, factors, gains, amplitudeScaling: false, groupLabels: null };
 }
 
+/** The browser globals used in page.evaluate (this file type-checks without DOM types). */
+interface PageWorker {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: { data: { id: number; kind: string; result?: unknown; message?: string } }) => void): void;
+  removeEventListener(type: 'message', listener: (event: { data: { id: number; kind: string; result?: unknown; message?: string } }) => void): void;
+  terminate(): void;
+}
+interface PageGlobals {
+  crossOriginIsolated: boolean;
+  navigator: { hardwareConcurrency: number };
+  Worker: new (url: string, options: { type: 'module' }) => PageWorker;
+}
+
 const LAMBDAS = [0.2, 0.7, 1, 0.45, 0.9, 0.1];
 
 test('the page is cross-origin isolated and a slider frame on every core equals the one-thread frame', async ({ page }, testInfo) => {
   const errors = collectPageErrors(page);
   // the whole app loads under COEP require-corp: fonts, plots, the WebSocket
   await openExample(page);
-  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).crossOriginIsolated)).toBe(true);
+  const cores = await page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.hardwareConcurrency);
 
   const model = slowModel();
   const plain = {
@@ -52,12 +65,12 @@ test('the page is cross-origin isolated and a slider frame on every core equals 
   };
   const result = await page.evaluate(
     async ({ url, plain, lambdas }) => {
-      const worker = new Worker(url, { type: 'module' });
+      const worker = new (globalThis as unknown as PageGlobals).Worker(url, { type: 'module' });
       let nextId = 1;
       const request = <T>(message: Record<string, unknown>): Promise<T> =>
         new Promise((resolve, reject) => {
           const id = nextId++;
-          const listener = (event: MessageEvent) => {
+          const listener = (event: { data: { id: number; kind: string; result?: unknown; message?: string } }) => {
             if (event.data.id !== id) return;
             worker.removeEventListener('message', listener);
             if (event.data.kind === 'done') resolve(event.data.result as T);

@@ -15,7 +15,7 @@
  * alone until one does), and the pool is started and pinged before the first kernel, so the
  * first frames already find their helpers running.
  */
-import { HELPER_THREAD_BODY, type KernelHelperStart, type KernelThreads } from '../../src-shared/model/kernels/threads.js';
+import { HELPER_START_HANDLER, HelperPool, type HelperEntry, type KernelHelperStart, type KernelThreads } from '../../src-shared/model/kernels/threads.js';
 
 const HELPER_SOURCE = `
 self.onmessage = (event) => {
@@ -24,13 +24,7 @@ self.onmessage = (event) => {
     return;
   }
   const { data, busy } = event.data;
-  const done = () => Atomics.store(busy, 0, 0);
-  try {
-${HELPER_THREAD_BODY}
-  } catch (error) {
-    done();
-    throw error;
-  }
+${HELPER_START_HANDLER}
 };
 `;
 
@@ -76,19 +70,12 @@ export function createBrowserKernelThreads(options: BrowserKernelThreadsOptions 
   const helpers = Math.max(0, Math.floor(options.helpers ?? browserCores() - 1));
   const maxWorkers = Math.max(helpers, Math.floor(options.maxWorkers ?? 4 * helpers + 4));
   const source = URL.createObjectURL(new Blob([HELPER_SOURCE], { type: 'text/javascript' }));
-  const pool: Array<{ worker: Worker; busy: Int32Array; ready: Promise<boolean> }> = [];
-  let closed = false;
-
-  function drop(entry: (typeof pool)[number]): void {
-    const index = pool.indexOf(entry);
-    if (index >= 0) pool.splice(index, 1);
-    entry.worker.terminate();
-  }
-
-  function spawn(): (typeof pool)[number] {
+  // each worker answers a ping once it runs
+  const answers = new Map<HelperEntry<Worker>, Promise<boolean>>();
+  const pool = new HelperPool<Worker>(maxWorkers, (entry) => {
     const worker = new Worker(source, { name: 'kernel-helper' });
     let answered: (ok: boolean) => void = () => {};
-    const entry = { worker, busy: new Int32Array(new SharedArrayBuffer(4)), ready: new Promise<boolean>((resolve) => (answered = resolve)) };
+    answers.set(entry, new Promise<boolean>((resolve) => (answered = resolve)));
     worker.onmessage = (event) => {
       if (event.data === 'ready') answered(true);
     };
@@ -97,42 +84,36 @@ export function createBrowserKernelThreads(options: BrowserKernelThreadsOptions 
     worker.onerror = (event) => {
       event.preventDefault();
       answered(false);
-      drop(entry);
+      pool.drop(entry);
+      answers.delete(entry);
+      worker.terminate();
     };
     worker.postMessage('ping');
-    pool.push(entry);
-    return entry;
-  }
-
+    return worker;
+  });
   // start the helpers one kernel needs now: a worker starts asynchronously, and the speed worker
   // computes its frames without yielding
-  for (let h = 0; h < helpers; h++) spawn();
+  const first = Array.from({ length: helpers }, () => pool.spawn());
 
   return {
     helpers,
     get started() {
-      return pool.length;
+      return pool.size;
     },
     async ready(timeoutMs = 5000): Promise<number> {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-      const answers = await Promise.all(pool.slice(0, helpers).map((entry) => Promise.race([entry.ready, timeout])));
+      const ready = await Promise.all(first.map((entry) => Promise.race([answers.get(entry) ?? false, timeout])));
       clearTimeout(timer);
-      return answers.filter(Boolean).length;
+      return ready.filter(Boolean).length;
     },
     attach(start: KernelHelperStart): void {
-      if (closed) return;
-      let entry = pool.find((candidate) => Atomics.load(candidate.busy, 0) === 0);
-      if (!entry) {
-        if (pool.length >= maxWorkers) return;
-        entry = spawn();
-      }
-      Atomics.store(entry.busy, 0, 1);
-      entry.worker.postMessage({ data: start, busy: entry.busy });
+      const entry = pool.take();
+      entry?.worker.postMessage({ data: start, busy: entry.busy });
     },
     close(): void {
-      closed = true;
-      for (const entry of pool.splice(0)) entry.worker.terminate();
+      for (const worker of pool.close()) worker.terminate();
+      answers.clear();
       URL.revokeObjectURL(source);
     },
   };

@@ -16,7 +16,7 @@
  */
 import { BatchSimulator, type BatchKernelName } from '../model/batchSimulator.js';
 import { normalisedError } from '../model/dynamics.js';
-import type { KernelThreads } from '../model/kernels/threads.js';
+import type { KernelThreads, ThreadSchedule } from '../model/kernels/threads.js';
 import type { Network } from '../model/network.js';
 import { slowParams, stepLength, type DynamicsParams } from '../model/params.js';
 import { slowVariant } from '../model/targets.js';
@@ -367,6 +367,11 @@ export class SpeedSlider {
       );
     }
     return { lambda, step, nSamples: run.params.nSamples, outputs: run.outputs, stretch, helperChunks };
+  }
+
+  /** The thread choice of the preview or the exact run (null: one thread, or not run yet); benchmarks fix it. */
+  threadSchedule(exact: boolean): ThreadSchedule | null {
+    return (exact ? this.exactRun : this.previewRun)?.simulator.threadSchedule ?? null;
   }
 
   /** Give the helper threads of both runs back (the slider can still update: it runs on one thread then). */
