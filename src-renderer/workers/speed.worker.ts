@@ -11,12 +11,15 @@
  *
  * Requests { id, kind, ... } → replies { id, kind: 'done', result } | { id, kind: 'error', message }.
  *   init      { model, setup, oneThread? } → SliderReady   (builds the slider session; oneThread:
- *                                                           no helper threads for this session)
+ *                                                           no helper threads for this session;
+ *                                                           setup.previewKernel: the worker's choice
+ *                                                           when absent)
  *   frame     { lambda, exact }  → SliderFrame              (outputs transferred)
  *   outputs   { model }          → SpeedOutputs
  *   stretch   { model, alongManifold, points } → stretch factor against λ
  *   analysis  { model, options } → SpeedAnalysis
  */
+import { BATCH_THREADS_MIN_WORK } from '../../src-shared/model/batchSimulator.js';
 import { setDefaultKernelThreads } from '../../src-shared/model/kernels/threads.js';
 import { dynamicsWasmAvailable, preloadDynamicsWasm, preloadSharedDynamicsWasm, sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
 import { browserKernelThreadsUnavailable, createBrowserKernelThreads, type BrowserKernelThreads } from './kernelThreads.js';
@@ -65,14 +68,17 @@ function ensureKernels(): Promise<SpeedKernels> {
 }
 
 /**
- * The drag preview's kernel: float32 on one thread ('wasm-batch-f32'), or the float64 batch on
- * every core ('auto') where that is at least as fast (bench speed.slider_update_ms.n400.*).
+ * The drag preview's kernel: with helper threads the float64 batch on every core ('auto': the same
+ * bits as one thread, and faster than the float32 batch on one thread: bench
+ * speed.slider_ratio.n400.preview.f64_threads = 0.79 on a quiet 2-core EPYC, 40 against 50 ms per
+ * update; in Chromium 44 against 47 ms), else the float32 batch ('wasm-batch-f32', ~1.3× faster
+ * than float64 on one thread) — also for a model too small for the batch to take helpers. On a
+ * machine whose other cores are busy the schedule keeps the float64 preview on one thread (~65 ms
+ * there).
  */
-const PREVIEW_F64_ON_EVERY_CORE = false;
-
-function previewKernelFor(kernels: SpeedKernels, helpers: number): NonNullable<SliderSetup['previewKernel']> {
+function previewKernelFor(kernels: SpeedKernels, helpers: number, model: SpeedModel): NonNullable<SliderSetup['previewKernel']> {
   if (!kernels.wasm) return 'auto';
-  return helpers > 0 && PREVIEW_F64_ON_EVERY_CORE ? 'auto' : 'wasm-batch-f32';
+  return helpers > 0 && model.n * model.m >= BATCH_THREADS_MIN_WORK ? 'auto' : 'wasm-batch-f32';
 }
 
 async function handle(request: Request): Promise<{ result: unknown; transfer?: Transferable[] }> {
@@ -84,9 +90,11 @@ async function handle(request: Request): Promise<{ result: unknown; transfer?: T
       session = null;
       const sessionThreads = request.oneThread ? null : threads;
       const sessionHelpers = sessionThreads?.helpers ?? 0;
-      const previewKernel = previewKernelFor(kernels, sessionHelpers);
+      const previewKernel = request.setup.previewKernel ?? previewKernelFor(kernels, sessionHelpers, request.model);
       session = new SliderSession(request.model, { ...request.setup, previewKernel }, now, sessionThreads);
-      // the first frame compiles the kernels' buffers: do it here, not on the first drag
+      // the first frame compiles the kernels' buffers: do it here, not on the first drag; the exact
+      // run is built too, so its helper threads are up by the first release
+      session.slider.prepare();
       session.frame(0);
       const ready: SliderReady = { ...kernels, ms: now() - started, previewKernel, sessionHelpers };
       return { result: ready };

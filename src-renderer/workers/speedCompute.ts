@@ -102,7 +102,8 @@ export interface SliderSetup {
   previewStride?: number;
   /**
    * Kernel of the preview: 'wasm-batch-f32' (one thread) or 'auto' (float64, on every core when
-   * the host has helper threads); the speed worker chooses (speed.worker.ts previewKernelFor).
+   * the host has helper threads); the speed worker chooses when absent (speed.worker.ts
+   * previewKernelFor: float64 on every core when it has helper threads).
    */
   previewKernel?: 'wasm-batch-f32' | 'auto';
 }

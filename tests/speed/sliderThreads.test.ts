@@ -56,9 +56,11 @@ describe.skipIf(!sharedDynamicsAvailable())('speed slider on every core', () => 
     const alone = new SliderSession(model, { alongManifold: false, previewKernel: 'auto' }, now, null);
     const team = new SliderSession(model, { alongManifold: false, previewKernel: 'auto' }, now, threads);
     try {
-      // the helpers join asynchronously: the first frames may run without them
+      // the helpers join asynchronously: the first frames may run without them; then every frame
+      // uses them (the schedule's own choice depends on the machine's load)
       team.frame(0);
       team.frame(0, true);
+      for (const exact of [false, true]) team.slider.threadSchedule(exact)!.force = 'team';
       await pause(300);
       let helperChunks = { preview: 0, exact: 0 };
       for (const lambda of [0, 0.13, 0.5, 0.77, 1, 0.31, 0.9, 0.05]) {
@@ -71,7 +73,6 @@ describe.skipIf(!sharedDynamicsAvailable())('speed slider on every core', () => 
           else helperChunks.preview += got.helperChunks;
         }
       }
-      // the schedule tries both ways early on, so some frames of each run used the helper
       expect(helperChunks.preview).toBeGreaterThan(0);
       expect(helperChunks.exact).toBeGreaterThan(0);
       // and the frames differ between λ values (the comparison above compares real outputs)
@@ -86,6 +87,8 @@ describe.skipIf(!sharedDynamicsAvailable())('speed slider on every core', () => 
     const session = new SliderSession(model, { alongManifold: true, previewKernel: 'wasm-batch-f32' }, () => performance.now(), threads);
     try {
       session.frame(0.4, true);
+      expect(session.slider.threadSchedule(false)).toBeNull();
+      session.slider.threadSchedule(true)!.force = 'team';
       await pause(300);
       let exactChunks = 0;
       for (const lambda of [0.2, 0.6, 0.8, 0.35]) {
