@@ -56,15 +56,9 @@ test('the page is cross-origin isolated and a slider frame on every core equals 
   const cores = await page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.hardwareConcurrency);
 
   const model = slowModel();
-  const plain = {
-    ...model,
-    W: Array.from(model.W),
-    readout: { channels: model.readout.channels, weights: Array.from(model.readout.weights) },
-    x0s: Array.from(model.x0s),
-    gains: Array.from(model.gains),
-  };
+  // (Playwright carries typed arrays both ways)
   const result = await page.evaluate(
-    async ({ url, plain, lambdas }) => {
+    async ({ url, model, lambdas }) => {
       const worker = new (globalThis as unknown as PageGlobals).Worker(url, { type: 'module' });
       let nextId = 1;
       const request = <T>(message: Record<string, unknown>): Promise<T> =>
@@ -79,21 +73,14 @@ test('the page is cross-origin isolated and a slider frame on every core equals 
           worker.addEventListener('message', listener);
           worker.postMessage({ ...message, id });
         });
-      const model = {
-        ...plain,
-        W: Float64Array.from(plain.W),
-        readout: { channels: plain.readout.channels, weights: Float64Array.from(plain.readout.weights) },
-        x0s: Float64Array.from(plain.x0s),
-        gains: Float64Array.from(plain.gains),
-      };
       type Ready = { wasm: boolean; helpers: number; reason: string | null; sessionHelpers: number; previewKernel: string };
       type Frame = { outputs: Float64Array; helperChunks: number; factors: number[]; nSamples: number };
       const frames = async () => {
-        const all: Array<{ outputs: number[]; helperChunks: number; factors: number[] }> = [];
+        const all: Array<{ outputs: Float64Array; helperChunks: number; factors: number[] }> = [];
         for (const lambda of lambdas) {
           for (const exact of [false, true]) {
             const frame = await request<Frame>({ kind: 'frame', lambda, exact });
-            all.push({ outputs: Array.from(frame.outputs), helperChunks: frame.helperChunks, factors: frame.factors });
+            all.push({ outputs: frame.outputs, helperChunks: frame.helperChunks, factors: frame.factors });
           }
         }
         return all;
@@ -114,7 +101,7 @@ test('the page is cross-origin isolated and a slider frame on every core equals 
       worker.terminate();
       return { alone, team, aloneFrames, teamFrames, laterHelperChunks };
     },
-    { url: speedWorkerPath(), plain, lambdas: LAMBDAS },
+    { url: speedWorkerPath(), model, lambdas: LAMBDAS },
   );
 
   expect(result.team.wasm).toBe(true);
