@@ -62,7 +62,7 @@ export function browserKernelThreadsUnavailable(): string | null {
   if (scope.crossOriginIsolated !== true) return 'the page is not cross-origin isolated (COOP/COEP headers missing)';
   if (typeof scope.SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available';
   if (typeof scope.Worker !== 'function') return 'this worker cannot start workers';
-  if (browserCores() < 2) return 'one core';
+  if (browserCores() < 2) return 'the browser reports a single core';
   return null;
 }
 
