@@ -1,21 +1,30 @@
 /**
  * Speed-slider benchmarks (model-spec §10–11): one slider update at N = 400 as the speed view's Web
  * Worker computes it (src-renderer/workers/speedCompute.ts SliderSession.frame, run here in Node):
- *   speed.slider_update_ms.n400.preview   while dragging: float32 batch, preview stride 3
- *   speed.slider_update_ms.n400.exact     on release: float64 batch at the model's own step
+ *   speed.slider_update_ms.n400.preview          while dragging: float32 batch, preview stride 3
+ *   speed.slider_update_ms.n400.exact            on release: float64 batch at the model's own step
+ *   speed.slider_update_ms.n400.preview.f64      the preview as a float64 batch on one thread
+ *   speed.slider_update_ms.n400.preview.threads  the float64 preview on every core (helpers on every frame)
+ *   speed.slider_update_ms.n400.exact.threads    the exact frame on every core (helpers on every frame)
+ *   speed.slider_ratio.n400.exact.threads        exact frame, every core ÷ one thread
+ *   speed.slider_ratio.n400.preview.f64_threads  float64 preview on every core ÷ float32 preview on one thread
+ * The ratios time both frames back to back in each repeat (order alternating), so a load that
+ * comes and goes on a shared machine hits both sides alike; the absolute times run one after another.
+ * The speed worker's helper threads are Web Workers (src-renderer/workers/kernelThreads.ts); here
+ * the Node host runs the same helper program (cores − 1 helpers, bench/simulation.ts benchThreads).
  * The model: a synthetic SOC-like N = 400 network (bench/simulation.ts), 3 initial conditions,
  * 7 speeds up to 5× (Fig. 6), gains between the fast and slow patterns interpolated at λ values
  * that change on every update (as a drag does); stretch estimate included.
  */
-import { SliderSession, type SpeedModel } from '../src-renderer/workers/speedCompute.js';
+import { SliderSession, type SliderSetup, type SpeedModel } from '../src-renderer/workers/speedCompute.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
 import { Rng } from '../src-shared/model/rng.js';
-import { syntheticNetwork } from './simulation.js';
+import { benchThreads, syntheticNetwork } from './simulation.js';
 import type { Benchmark } from './types.js';
 
 const N = 400;
 
-function sliderModel(): SpeedModel {
+export function sliderModel(): SpeedModel {
   const { network } = syntheticNetwork(N, 400);
   const rng = new Rng(6);
   const m = 3;
@@ -29,27 +38,107 @@ function sliderModel(): SpeedModel {
   return { n: N, nE: network.nE, W: network.W, readout: network.readout, params: DEFAULT_DYNAMICS, x0s, m, factors, gains, amplitudeScaling: false, groupLabels: null };
 }
 
-function sliderBenchmark(exact: boolean): Benchmark {
+interface SliderOptions {
+  exact: boolean;
+  previewKernel: NonNullable<SliderSetup['previewKernel']>;
+  threads: boolean;
+  suffix: string;
+  note: string;
+}
+
+/** Let the helper threads of new kernels start before timing (they join asynchronously). */
+const helpersSettle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+function newSession(options: Omit<SliderOptions, 'suffix' | 'note'>): SliderSession {
+  return new SliderSession(sliderModel(), { alongManifold: false, previewKernel: options.previewKernel }, () => performance.now(), options.threads ? benchThreads() : null);
+}
+
+/** First frame (builds the run), helpers fixed to every frame, and time for them to join. */
+async function prepare(session: SliderSession, options: Omit<SliderOptions, 'suffix' | 'note'>, lambda: number): Promise<void> {
+  session.frame(lambda, options.exact);
+  if (!options.threads) return;
+  const schedule = session.slider.threadSchedule(options.exact);
+  if (schedule) schedule.force = 'team';
+  await helpersSettle();
+}
+
+function sliderBenchmark(options: SliderOptions): Benchmark {
   let session: SliderSession | null = null;
   let step = 0;
+  const lambda = () => {
+    step++;
+    return ((step * 0.37) % 1 + 1) % 1;
+  };
   return {
-    name: `speed.slider_update_ms.n${N}.${exact ? 'exact' : 'preview'}`,
-    repeats: exact ? 10 : 20,
+    name: `speed.slider_update_ms.n${N}.${options.exact ? 'exact' : 'preview'}${options.suffix}`,
+    repeats: options.exact ? 10 : 20,
     warmup: 2,
-    setup: () => {
-      session = new SliderSession(sliderModel(), { alongManifold: false, previewKernel: 'wasm-batch-f32' }, () => performance.now());
+    setup: async () => {
+      session = newSession(options);
+      await prepare(session, options, lambda());
     },
     run: () => {
-      step++;
-      session!.frame(((step * 0.37) % 1 + 1) % 1, exact);
+      session!.frame(lambda(), options.exact);
     },
     teardown: () => {
+      session?.dispose();
       session = null;
     },
-    note: exact
-      ? `synthetic SOC-like N=${N}, 3 conditions, display window 5T at the model step (float64 batch), stretch estimate`
-      : `synthetic SOC-like N=${N}, 3 conditions, display window 5T, preview stride 3, float32 batch, stretch estimate`,
+    note: `synthetic SOC-like N=${N}, 3 conditions, display window 5T, ${options.note}, stretch estimate`,
   };
 }
 
-export const benchmarks: Benchmark[] = [sliderBenchmark(false), sliderBenchmark(true)];
+type Side = Omit<SliderOptions, 'suffix' | 'note'>;
+
+/** `subject` ÷ `baseline` frame time, both at the same λ, back to back (order alternating). */
+function ratioBenchmark(name: string, subject: Side, baseline: Side, note: string): Benchmark {
+  let sessions: [SliderSession, SliderSession] | null = null;
+  let step = 0;
+  return {
+    name,
+    unit: 'ratio',
+    repeats: 15,
+    warmup: 2,
+    setup: async () => {
+      sessions = [newSession(subject), newSession(baseline)];
+      await prepare(sessions[0], subject, 0.5);
+      await prepare(sessions[1], baseline, 0.5);
+    },
+    run: () => {
+      step++;
+      const lambda = ((step * 0.37) % 1 + 1) % 1;
+      const [a, b] = sessions!;
+      if (step % 2) {
+        const subjectMs = a.frame(lambda, subject.exact).ms;
+        return subjectMs / b.frame(lambda, baseline.exact).ms;
+      }
+      const baselineMs = b.frame(lambda, baseline.exact).ms;
+      return a.frame(lambda, subject.exact).ms / baselineMs;
+    },
+    teardown: () => {
+      sessions?.forEach((session) => session.dispose());
+      sessions = null;
+    },
+    note: `synthetic SOC-like N=${N}, 3 conditions, display window 5T, stretch estimate included; ${note}`,
+  };
+}
+
+export const benchmarks: Benchmark[] = [
+  sliderBenchmark({ exact: false, previewKernel: 'wasm-batch-f32', threads: false, suffix: '', note: 'preview stride 3, float32 batch' }),
+  sliderBenchmark({ exact: true, previewKernel: 'wasm-batch-f32', threads: false, suffix: '', note: 'at the model step (float64 batch)' }),
+  sliderBenchmark({ exact: false, previewKernel: 'auto', threads: false, suffix: '.f64', note: 'preview stride 3, float64 batch on one thread' }),
+  sliderBenchmark({ exact: false, previewKernel: 'auto', threads: true, suffix: '.threads', note: 'preview stride 3, float64 batch on every core (cores − 1 helpers, every frame)' }),
+  sliderBenchmark({ exact: true, previewKernel: 'wasm-batch-f32', threads: true, suffix: '.threads', note: 'at the model step, float64 batch on every core (cores − 1 helpers, every frame)' }),
+  ratioBenchmark(
+    `speed.slider_ratio.n${N}.exact.threads`,
+    { exact: true, previewKernel: 'wasm-batch-f32', threads: true },
+    { exact: true, previewKernel: 'wasm-batch-f32', threads: false },
+    'exact frame on every core (helpers every frame) ÷ on one thread',
+  ),
+  ratioBenchmark(
+    `speed.slider_ratio.n${N}.preview.f64_threads`,
+    { exact: false, previewKernel: 'auto', threads: true },
+    { exact: false, previewKernel: 'wasm-batch-f32', threads: false },
+    'preview stride 3: float64 batch on every core (helpers every frame) ÷ float32 batch on one thread',
+  ),
+];

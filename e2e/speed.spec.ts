@@ -38,6 +38,9 @@ test('learn a speed manifold, drag the speed slider from fast to slow and see th
   await expect(view.locator('[data-plot-id="speed-outputs-ic1"]')).toBeVisible();
   const slider = view.getByTestId('speed-slider');
   await expect(slider).toBeEnabled();
+  // the page is cross-origin isolated: the slider worker has a helper thread on every other core
+  const cores = await page.evaluate(() => (globalThis as unknown as { navigator: { hardwareConcurrency: number } }).navigator.hardwareConcurrency);
+  await expect(view.getByTestId('slider-threads')).toHaveAttribute('data-helpers', String(Math.max(0, cores - 1)));
   await expect.poll(() => framesDrawn(page)).toBeGreaterThan(0);
   const fastStretch = await stretchValue(page);
   expect(fastStretch).toBeGreaterThan(0.9);

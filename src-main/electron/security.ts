@@ -34,13 +34,20 @@ export function contentSecurityPolicy(options: { connect?: string[] } = {}): str
   ].join('; ');
 }
 
-/** Headers sent with every renderer response (Electron protocol handler and web server). */
+/**
+ * Headers sent with every renderer response (Electron protocol handler and web server). COOP
+ * same-origin + COEP require-corp make the page cross-origin isolated (`crossOriginIsolated`),
+ * which shared WebAssembly memory needs: the speed worker's kernels run on every core with it
+ * (src-renderer/workers/kernelThreads.ts). Every resource the renderer loads is its own (CSP
+ * default-src 'self', plus data:/blob: URLs, which COEP does not block), so require-corp costs nothing.
+ */
 export function securityHeaders(csp: string): Record<string, string> {
   return {
     'Content-Security-Policy': csp,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
     'Cross-Origin-Resource-Policy': 'same-origin',
   };
 }

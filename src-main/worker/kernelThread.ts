@@ -11,18 +11,12 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { HELPER_THREAD_BODY, type CoreBudget, type KernelHelperStart, type KernelThreads } from '../../src-shared/model/kernels/threads.js';
+import { HELPER_START_HANDLER, HelperPool, type CoreBudget, type KernelHelperStart, type KernelThreads } from '../../src-shared/model/kernels/threads.js';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 parentPort.on('message', ({ data, busy }) => {
-  const done = () => Atomics.store(busy, 0, 0);
-  try {
-${HELPER_THREAD_BODY}
-  } catch (error) {
-    done();
-    throw error;
-  }
+${HELPER_START_HANDLER}
 });
 `;
 
@@ -58,42 +52,27 @@ export interface NodeKernelThreadsOptions {
 export function createNodeKernelThreads(options: NodeKernelThreadsOptions = {}): NodeKernelThreads {
   const helpers = Math.max(0, Math.floor(options.helpers ?? defaultKernelHelpers()));
   const maxWorkers = Math.max(0, Math.floor(options.maxWorkers ?? 4 * helpers + 4));
-  const pool: Array<{ worker: Worker; busy: Int32Array }> = [];
-  let closed = false;
-
-  function spawn(): { worker: Worker; busy: Int32Array } {
-    const entry = { worker: new Worker(WORKER_SOURCE, { eval: true }), busy: new Int32Array(new SharedArrayBuffer(4)) };
-    entry.worker.unref();
+  const pool = new HelperPool<Worker>(maxWorkers, (entry) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.unref();
     // a helper that failed is dropped (its kernel's trials finish on the remaining threads only if
     // it failed between chunks: a failure inside WebAssembly means a kernel bug, caught by tests)
-    entry.worker.on('error', () => {
-      const index = pool.indexOf(entry);
-      if (index >= 0) pool.splice(index, 1);
-    });
-    pool.push(entry);
-    return entry;
-  }
+    worker.on('error', () => pool.drop(entry));
+    return worker;
+  });
 
   return {
     helpers,
     budget: options.budget ?? null,
     get started() {
-      return pool.length;
+      return pool.size;
     },
     attach(start: KernelHelperStart): void {
-      if (closed) return;
-      let entry = pool.find((candidate) => Atomics.load(candidate.busy, 0) === 0);
-      if (!entry) {
-        if (pool.length >= maxWorkers) return;
-        entry = spawn();
-      }
-      Atomics.store(entry.busy, 0, 1);
-      entry.worker.postMessage({ data: start, busy: entry.busy });
+      const entry = pool.take();
+      entry?.worker.postMessage({ data: start, busy: entry.busy });
     },
     async close(): Promise<void> {
-      closed = true;
-      const workers = pool.splice(0).map((entry) => entry.worker);
-      await Promise.all(workers.map((worker) => worker.terminate()));
+      await Promise.all(pool.close().map((worker) => worker.terminate()));
     },
   };
 }

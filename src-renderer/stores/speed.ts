@@ -14,7 +14,7 @@ import { CHANNELS } from '../../src-shared/ipc/contract.js';
 import { defaultSpeedForm, modelFrom, speedRequestFor } from '../components/speed/speedModel.js';
 import { LatestOnly } from '../workers/latestOnly.js';
 import { SpeedWorkerClient } from '../workers/speedClient.js';
-import type { SliderFrame, SpeedAnalysis, SpeedModel, SpeedOutputs } from '../workers/speedCompute.js';
+import type { SliderFrame, SliderReady, SpeedAnalysis, SpeedModel, SpeedOutputs } from '../workers/speedCompute.js';
 import { call } from './api.js';
 import { isFinished, useJobsStore } from './jobs.js';
 import { useProjectStore } from './project.js';
@@ -58,6 +58,8 @@ export const useSpeedStore = defineStore('speed', () => {
   const sliderReady = ref(false);
   const sliderInitMs = ref<number | null>(null);
   const wasm = ref<boolean | null>(null);
+  /** How the slider worker runs its kernels (helper threads, preview kernel), from its init reply. */
+  const kernels = shallowRef<SliderReady | null>(null);
   const frame = shallowRef<SliderFrame | null>(null);
   const framesDrawn = ref(0);
   /** Round trip (request → data back, as the user sees it) of the last preview frame, their median, and of the last exact frame. */
@@ -177,9 +179,10 @@ export const useSpeedStore = defineStore('speed', () => {
     const current = model.value;
     if (!current) return;
     try {
-      const ready = await sliderWorker.request<{ wasm: boolean; ms: number }>({ kind: 'init', model: current, setup: { alongManifold: alongManifold.value } });
+      const ready = await sliderWorker.request<SliderReady>({ kind: 'init', model: current, setup: { alongManifold: alongManifold.value } });
       if (mine !== generation) return;
       wasm.value = ready.wasm;
+      kernels.value = ready;
       sliderInitMs.value = ready.ms;
       sliderReady.value = true;
       frames.request({ lambda: lambda.value, exact: false });
@@ -313,6 +316,7 @@ export const useSpeedStore = defineStore('speed', () => {
     sliderReady,
     sliderInitMs,
     wasm,
+    kernels,
     frame,
     framesDrawn,
     lastRoundTripMs,

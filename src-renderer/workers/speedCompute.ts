@@ -8,6 +8,7 @@
  *  - eigenvalue histograms of the linearisation before/after and outputs from noisy x0.
  */
 import { normalisedError } from '../../src-shared/model/dynamics.js';
+import type { KernelThreads } from '../../src-shared/model/kernels/threads.js';
 import { groupMeans } from '../../src-shared/primitives/learn.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { slowParams, stepLength, type DynamicsParams } from '../../src-shared/model/params.js';
@@ -99,8 +100,31 @@ export interface SliderSetup {
   alongManifold: boolean;
   /** Preview stride (grid steps per RK4 step while dragging; SpeedSlider's default 3). */
   previewStride?: number;
-  /** Kernel of the preview: 'wasm-batch-f32' when WebAssembly is available, else 'auto'. */
+  /**
+   * Kernel of the preview: 'wasm-batch-f32' (one thread) or 'auto' (float64, on every core when
+   * the host has helper threads); the speed worker chooses when absent (speed.worker.ts
+   * previewKernelFor: float64 on every core when it has helper threads).
+   */
   previewKernel?: 'wasm-batch-f32' | 'auto';
+}
+
+/** How the kernels run in a speed worker (speed.worker.ts). */
+export interface SpeedKernels {
+  /** WebAssembly kernels (else the TypeScript ones). */
+  wasm: boolean;
+  /** Helper threads beside this worker's own (0: one thread), and why none when 0. */
+  helpers: number;
+  reason: string | null;
+}
+
+/** The speed worker's reply to init. */
+export interface SliderReady extends SpeedKernels {
+  /** Wall time of building the session and its first frame, ms. */
+  ms: number;
+  /** Kernel of the drag preview. */
+  previewKernel: NonNullable<SliderSetup['previewKernel']>;
+  /** Helper threads of this session (0 with oneThread). */
+  sessionHelpers: number;
 }
 
 export interface SliderFrame {
@@ -115,6 +139,8 @@ export interface SliderFrame {
   meanFactor: number;
   /** Wall time of the update (simulation + stretch estimate), ms. */
   ms: number;
+  /** Chunks of the simulation computed by helper threads (0: it ran on one thread). */
+  helperChunks: number;
 }
 
 /** The live slider over a model: fast = the first pattern, slow = the last. */
@@ -122,7 +148,13 @@ export class SliderSession {
   readonly slider: SpeedSlider;
   readonly model: SpeedModel;
 
-  constructor(model: SpeedModel, setup: SliderSetup, private readonly now: () => number = () => Date.now()) {
+  /** threads: helper threads of the float64 runs (default the host's defaultKernelThreads(); null: one thread). */
+  constructor(
+    model: SpeedModel,
+    setup: SliderSetup,
+    private readonly now: () => number = () => Date.now(),
+    threads?: KernelThreads | null,
+  ) {
     this.model = model;
     const { network, x0s } = modelNetwork(model);
     const count = model.factors.length;
@@ -132,6 +164,7 @@ export class SliderSession {
       previewStride: setup.previewStride,
       previewKernel: setup.previewKernel ?? 'auto',
       fitAmplitude: model.amplitudeScaling,
+      threads,
     });
   }
 
@@ -145,7 +178,12 @@ export class SliderSession {
     const factors = frame.stretch ? frame.stretch.map((s) => s.factor) : [];
     const explained = frame.stretch ? frame.stretch.map((s) => s.explained) : [];
     const meanFactor = factors.length ? factors.reduce((a, b) => a + b, 0) / factors.length : NaN;
-    return { lambda, step: frame.step, nSamples: frame.nSamples, outputs, factors, explained, meanFactor, ms: this.now() - started };
+    return { lambda, step: frame.step, nSamples: frame.nSamples, outputs, factors, explained, meanFactor, ms: this.now() - started, helperChunks: frame.helperChunks };
+  }
+
+  /** Give the helper threads back (a new session replaces this one). */
+  dispose(): void {
+    this.slider.dispose();
   }
 }
 

@@ -25,9 +25,13 @@ export function noisyOutputs(
   const rng = new Rng(seed);
   const x0s = Array.from({ length: draws }, () => noisyInitialCondition(x0, snrDb, rng));
   const sim = new BatchSimulator(network, params, draws);
-  sim.run(x0s.map(() => gains), x0s);
-  const length = network.readout.channels * params.nSamples;
-  const out = new Float64Array(draws * length);
-  for (let d = 0; d < draws; d++) sim.output(d, out.subarray(d * length, (d + 1) * length));
-  return out;
+  try {
+    sim.run(x0s.map(() => gains), x0s);
+    const length = network.readout.channels * params.nSamples;
+    const out = new Float64Array(draws * length);
+    for (let d = 0; d < draws; d++) sim.output(d, out.subarray(d * length, (d + 1) * length));
+    return out;
+  } finally {
+    sim.dispose(); // the helper threads go back now, not when the simulator is collected
+  }
 }

@@ -16,6 +16,7 @@
  */
 import { BatchSimulator, type BatchKernelName } from '../model/batchSimulator.js';
 import { normalisedError } from '../model/dynamics.js';
+import type { KernelThreads, ThreadSchedule } from '../model/kernels/threads.js';
 import type { Network } from '../model/network.js';
 import { slowParams, stepLength, type DynamicsParams } from '../model/params.js';
 import { slowVariant } from '../model/targets.js';
@@ -104,14 +105,29 @@ export function learnSpeedPattern(
   };
 }
 
-/** Outputs of every initial condition with one gain pattern, concatenated (condition-major). */
-export function outputsFor(network: Network, params: DynamicsParams, x0s: readonly Float64Array[], gains: Float64Array, kernel: BatchKernelName = 'auto'): Float64Array {
-  const sim = new BatchSimulator(network, params, x0s.length, { kernel });
-  sim.run(x0s.map(() => gains), x0s);
-  const length = network.readout.channels * params.nSamples;
-  const out = new Float64Array(x0s.length * length);
-  for (let m = 0; m < x0s.length; m++) sim.output(m, out.subarray(m * length, (m + 1) * length));
-  return out;
+/**
+ * Outputs of every initial condition with one gain pattern, concatenated (condition-major).
+ * threads: helper threads of the batch (default the host's defaultKernelThreads()).
+ */
+export function outputsFor(
+  network: Network,
+  params: DynamicsParams,
+  x0s: readonly Float64Array[],
+  gains: Float64Array,
+  kernel: BatchKernelName = 'auto',
+  threads?: KernelThreads | null,
+): Float64Array {
+  const sim = new BatchSimulator(network, params, x0s.length, { kernel, threads });
+  try {
+    sim.run(x0s.map(() => gains), x0s);
+    const length = network.readout.channels * params.nSamples;
+    const out = new Float64Array(x0s.length * length);
+    for (let m = 0; m < x0s.length; m++) sim.output(m, out.subarray(m * length, (m + 1) * length));
+    return out;
+  } finally {
+    // give the helper threads back now, not when the simulator is garbage-collected
+    sim.dispose();
+  }
 }
 
 export interface SpeedManifold {
@@ -225,10 +241,19 @@ export interface SpeedSliderOptions {
    * the model's own step (the numbers to report).
    */
   previewStride?: number;
-  /** Kernel of the preview (default 'wasm-batch-f32': ~1e-6 relative, ~1.5× faster). */
+  /**
+   * Kernel of the preview (default 'wasm-batch-f32': ~1e-6 relative, ~1.3× faster than float64 on
+   * one thread; with helper threads the float64 batch on every core is faster still: the speed
+   * worker then uses 'auto').
+   */
   previewKernel?: BatchKernelName;
   /** Kernel of updateExact (default 'auto': float64). */
   kernel?: BatchKernelName;
+  /**
+   * Helper threads of the float64 batches (default the host's defaultKernelThreads(); null: one
+   * thread). The results are the same bits either way; the float32 preview has none.
+   */
+  threads?: KernelThreads | null;
   /** Estimate each condition's stretch factor against its λ = 0 output on every update (default true). */
   estimateStretch?: boolean;
   fitAmplitude?: boolean;
@@ -243,6 +268,8 @@ export interface SpeedSliderFrame {
   outputs: Float64Array[];
   /** Per condition, when estimated. */
   stretch: StretchEstimate[] | null;
+  /** Chunks of this update's simulation computed by helper threads (0: it ran on one thread). */
+  helperChunks: number;
 }
 
 interface SliderRun {
@@ -296,7 +323,7 @@ export class SpeedSlider {
     this.gains = new Float64Array(network.n);
     this.gainsList = x0s.map(() => this.gains);
     interpolateGains(fastGains, fastGains, 0, this.gains);
-    const reference = outputsFor(network, params, this.x0s, fastGains, options.kernel ?? 'auto');
+    const reference = outputsFor(network, params, this.x0s, fastGains, options.kernel ?? 'auto', options.threads);
     const length = network.readout.channels * params.nSamples;
     this.references = this.x0s.map((_, m) => reference.slice(m * length, (m + 1) * length));
   }
@@ -305,9 +332,18 @@ export class SpeedSlider {
     const length = this.network.readout.channels * params.nSamples;
     return {
       params,
-      simulator: new BatchSimulator(this.network, params, this.conditionCount, { kernel }),
+      simulator: new BatchSimulator(this.network, params, this.conditionCount, { kernel, threads: this.options.threads }),
       outputs: this.x0s.map(() => new Float64Array(length)),
     };
+  }
+
+  /**
+   * Build both runs now (their buffers, and helper threads that join asynchronously) instead of on
+   * the first update of each: the first exact frame then finds its helpers running.
+   */
+  prepare(): void {
+    this.previewRun ??= this.makeRun(this.previewParams, this.options.previewKernel ?? 'wasm-batch-f32');
+    this.exactRun ??= this.makeRun(this.exactParams, this.options.kernel ?? 'auto');
   }
 
   /** Preview (fast) update for dragging. */
@@ -326,7 +362,9 @@ export class SpeedSlider {
     const manifold = this.options.manifold;
     if (manifold) interpolateManifold(manifold.gains, manifold.count, this.network.n, lambda, this.gains);
     else interpolateGains(this.fastGains, this.slowGains, lambda, this.gains);
+    const helperChunksBefore = run.simulator.helperChunks();
     run.simulator.run(this.gainsList, this.x0s);
+    const helperChunks = run.simulator.helperChunks() - helperChunksBefore;
     for (let m = 0; m < this.conditionCount; m++) run.simulator.output(m, run.outputs[m]);
     const step = stepLength(run.params);
     let stretch: StretchEstimate[] | null = null;
@@ -341,7 +379,18 @@ export class SpeedSlider {
         ),
       );
     }
-    return { lambda, step, nSamples: run.params.nSamples, outputs: run.outputs, stretch };
+    return { lambda, step, nSamples: run.params.nSamples, outputs: run.outputs, stretch, helperChunks };
+  }
+
+  /** The thread choice of the preview or the exact run (null: one thread, or not run yet); benchmarks fix it. */
+  threadSchedule(exact: boolean): ThreadSchedule | null {
+    return (exact ? this.exactRun : this.previewRun)?.simulator.threadSchedule ?? null;
+  }
+
+  /** Give the helper threads of both runs back (the slider can still update: it runs on one thread then). */
+  dispose(): void {
+    this.previewRun?.simulator.dispose();
+    this.exactRun?.simulator.dispose();
   }
 }
 
@@ -359,10 +408,14 @@ export function stretchAlongInterpolation(
   const slider = new SpeedSlider(network, params, x0s, fastGains, slowGains, slowFactor, { ...options, estimateStretch: true });
   const factors: number[][] = [];
   const explained: number[][] = [];
-  for (const lambda of lambdas) {
-    const frame = slider.updateExact(lambda, true);
-    factors.push(frame.stretch!.map((s) => s.factor));
-    explained.push(frame.stretch!.map((s) => s.explained));
+  try {
+    for (const lambda of lambdas) {
+      const frame = slider.updateExact(lambda, true);
+      factors.push(frame.stretch!.map((s) => s.factor));
+      explained.push(frame.stretch!.map((s) => s.explained));
+    }
+  } finally {
+    slider.dispose();
   }
   return { lambdas: [...lambdas], factors, meanFactors: factors.map((f) => f.reduce((a, b) => a + b, 0) / f.length), explained };
 }

@@ -86,6 +86,10 @@ describe('web mode server', () => {
     const csp = String(ok.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*(https?:|\*|'unsafe-inline'|'unsafe-eval')/);
+    // cross-origin isolated (the speed worker's kernels use shared WebAssembly memory)
+    expect(ok.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(ok.headers['cross-origin-embedder-policy']).toBe('require-corp');
+    expect(ok.headers['cross-origin-resource-policy']).toBe('same-origin');
     // the cookie is named after the port (cookies are shared by every port of 127.0.0.1) and
     // scoped: not readable by scripts, never sent cross-site, the whole app
     const cookies = ok.headers['set-cookie'] ?? [];
@@ -104,6 +108,9 @@ describe('web mode server', () => {
     const asset = await get('/assets/app.js', { cookie });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
+    // a worker script must carry COEP too, or a cross-origin isolated page cannot start it
+    expect(asset.headers['cross-origin-embedder-policy']).toBe('require-corp');
+    expect(asset.headers['cross-origin-resource-policy']).toBe('same-origin');
     expect((await get('/../gainlab-secret.txt', { cookie })).status).toBe(404);
     expect((await get('/%2e%2e/gainlab-secret.txt', { cookie })).status).toBe(404);
     expect((await get('/assets/..%2f..%2fgainlab-secret.txt', { cookie })).status).toBe(404);

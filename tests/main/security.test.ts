@@ -6,6 +6,7 @@ import {
   isSafeExternalUrl,
   mainWindowOptions,
   safeRelativePath,
+  securityHeaders,
 } from '../../src-main/electron/security.js';
 import { menuTemplate, type MenuCommand } from '../../src-main/electron/menuTemplate.js';
 
@@ -51,6 +52,20 @@ describe('Electron window and CSP', () => {
         }
       }
     }
+  });
+
+  it('every renderer response carries the CSP and the cross-origin isolation headers (shared WebAssembly memory needs both COOP and COEP)', () => {
+    const csp = contentSecurityPolicy();
+    expect(securityHeaders(csp)).toEqual({
+      'Content-Security-Policy': csp,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    });
+    // the helper threads of the speed worker are blob: workers; nothing else was added for them
+    expect(directives(csp).get('worker-src')).toEqual(["'self'", 'blob:']);
   });
 
   it('IPC and navigation are accepted only from the app origin', () => {

@@ -1,8 +1,9 @@
 /**
  * Helper threads for the threaded kernels — the part the host provides. src-shared cannot start
  * threads (no node:worker_threads, no DOM), so a host that can hands the kernels a KernelThreads:
- * Node (the model worker, the CLI, bench, tests) through src-main/worker/kernelThread.ts, a
- * renderer later through Web Workers.
+ * Node (the model worker, the CLI, bench, tests) through src-main/worker/kernelThread.ts, the
+ * renderer's speed worker through Web Workers (src-renderer/workers/kernelThreads.ts); both keep
+ * their workers in a HelperPool.
  *
  * What a helper thread does is fixed and small (see HELPER_THREAD_BODY): instantiate the given
  * WebAssembly module on the given shared memory and call exports.helperLoop(kernel) (or
@@ -51,6 +52,79 @@ export const HELPER_THREAD_BODY = `
   else instance.exports.helperLoop(data.kernel);
   done();
 `;
+
+/**
+ * A helper's handler of one start message `{ data, busy }` (data: a KernelHelperStart, busy: the
+ * helper's Int32Array flag on shared memory): HELPER_THREAD_BODY, then the flag cleared — also when
+ * it fails — so the host's pool (HelperPool) knows the helper is free again.
+ */
+export const HELPER_START_HANDLER = `
+  const done = () => Atomics.store(busy, 0, 0);
+  try {
+${HELPER_THREAD_BODY}
+  } catch (error) {
+    done();
+    throw error;
+  }
+`;
+
+/** One helper worker of a host's pool and its busy flag (1 while it serves a kernel). */
+export interface HelperEntry<W> {
+  worker: W;
+  busy: Int32Array;
+}
+
+/**
+ * A host's helper workers (any kind: node:worker_threads, Web Workers). Whether a worker is free is
+ * its busy flag on shared memory, not a message, so a kernel created inside a long synchronous
+ * loop finds the helpers an earlier kernel gave back.
+ */
+export class HelperPool<W> {
+  private readonly entries: HelperEntry<W>[] = [];
+  private closed = false;
+
+  /** start: a new worker for `entry` (it may register handlers that drop(entry)). */
+  constructor(
+    private readonly maxWorkers: number,
+    private readonly start: (entry: HelperEntry<W>) => W,
+  ) {}
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Start one more worker (even past maxWorkers: a host's first helpers). */
+  spawn(): HelperEntry<W> {
+    const entry = { busy: new Int32Array(new SharedArrayBuffer(4)) } as HelperEntry<W>;
+    entry.worker = this.start(entry);
+    this.entries.push(entry);
+    return entry;
+  }
+
+  /** Forget a worker (it failed). */
+  drop(entry: HelperEntry<W>): void {
+    const index = this.entries.indexOf(entry);
+    if (index >= 0) this.entries.splice(index, 1);
+  }
+
+  /** A free worker, or a new one while the pool may grow, marked busy; null when closed or full. */
+  take(): HelperEntry<W> | null {
+    if (this.closed) return null;
+    let entry = this.entries.find((candidate) => Atomics.load(candidate.busy, 0) === 0);
+    if (!entry) {
+      if (this.entries.length >= this.maxWorkers) return null;
+      entry = this.spawn();
+    }
+    Atomics.store(entry.busy, 0, 1);
+    return entry;
+  }
+
+  /** Take no more kernels; returns every worker (for the host to stop). */
+  close(): W[] {
+    this.closed = true;
+    return this.entries.splice(0).map((entry) => entry.worker);
+  }
+}
 
 const clock = (globalThis as { performance?: { now(): number } }).performance;
 function now(): number {

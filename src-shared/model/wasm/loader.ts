@@ -216,6 +216,8 @@ export const instantiateDynamicsWasm = (): DynamicsWasmExports => dynamicsWasm.i
  * cross-origin isolated.
  */
 export const dynamicsSharedWasm = embeddedWasmModule<DynamicsWasmExports>('dynamicsShared', dynamicsSharedWasmBase64);
+/** Compile the threads build asynchronously (a browser worker does it before its first kernel). */
+export const preloadSharedDynamicsWasm = (): Promise<boolean> => dynamicsSharedWasm.preload();
 
 let sharedMemoryProbe: boolean | null = null;
 /** True when shared WebAssembly memory can be created here (Node; a cross-origin isolated page). */
