@@ -687,35 +687,42 @@ function threadedStages(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64
 }
 
 // A helper thread's life: take a part, then compute stages of whatever trial is running until
-// releaseHelpers.
+// releaseHelpers. The host calls helperStep until it returns 0 (threads.ts HELPER_THREAD_BODY);
+// helperLoop does the same for hosts that call it. One step per call, not one loop that never
+// returns: V8 runs a WebAssembly function in its baseline code (Liftoff) until it returns, and on
+// Node 20.20 (V8 11.3) Liftoff miscompiled such a helper loop of assembly/adjoint.ts (it missed
+// its wake-ups and claims, and once computed wrong values; correct with node --no-liftoff). Short
+// steps run optimised after the first few thousand calls.
+let helperThread: i32 = 0; // this instance's thread number once joined (0: not yet)
+let helperSpins: i32 = 0;
+let helperNaps: i32 = 0;
+
 export function helperLoop(kernel: usize): void {
-  if (ASC_FEATURE_THREADS) helperStages(changetype<Kernel>(kernel));
+  while (helperStep(kernel)) {}
 }
 
-function helperStages(k: Kernel): void {
-  const thread = 1 + atomic.add<i32>(k.sync + SYNC_JOIN, 1);
-  if (thread >= k.parts) return; // more helpers than parts: nothing to own
+export function helperStep(kernel: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  const k = changetype<Kernel>(kernel);
+  if (helperThread == 0) helperThread = 1 + atomic.add<i32>(k.sync + SYNC_JOIN, 1);
+  if (helperThread >= k.parts) return 0; // more helpers than parts: nothing to own
   const trialWord = k.sync + SYNC_TRIAL;
-  const count = <i64>k.chunkCount;
-  let spins = 0;
-  let naps = 0;
-  while (true) {
-    const end = atomic.load<i64>(trialWord);
-    if (end == QUIT) return;
-    // the stage in progress (or the next to begin): every stage before it is complete
-    const S = finishedChunks(k) / count;
-    if (S < end) {
-      stageOn(k, thread, S, <i32>(S - atomic.load<i64>(trialWord, 8)), k.parts, HELPER_NAP_NS);
-      spins = 0;
-      naps = 0;
-      continue;
-    }
-    if (++spins < IDLE_SPIN_LIMIT) continue;
-    atomic.add<i32>(k.sync + SYNC_JOIN, 1, 4);
-    if (atomic.load<i64>(trialWord) == end) atomic.wait<i64>(trialWord, end, naps < NAPS_BEFORE_SLEEP ? HELPER_NAP_NS : -1);
-    atomic.sub<i32>(k.sync + SYNC_JOIN, 1, 4);
-    naps++;
+  const end = atomic.load<i64>(trialWord);
+  if (end == QUIT) return 0;
+  // the stage in progress (or the next to begin): every stage before it is complete
+  const S = finishedChunks(k) / <i64>k.chunkCount;
+  if (S < end) {
+    stageOn(k, helperThread, S, <i32>(S - atomic.load<i64>(trialWord, 8)), k.parts, HELPER_NAP_NS);
+    helperSpins = 0;
+    helperNaps = 0;
+    return 1;
   }
+  if (++helperSpins < IDLE_SPIN_LIMIT) return 1;
+  atomic.add<i32>(k.sync + SYNC_JOIN, 1, 4);
+  if (atomic.load<i64>(trialWord) == end) atomic.wait<i64>(trialWord, end, helperNaps < NAPS_BEFORE_SLEEP ? HELPER_NAP_NS : -1);
+  atomic.sub<i32>(k.sync + SYNC_JOIN, 1, 4);
+  helperNaps++;
+  return 1;
 }
 
 // Make every helperLoop on this kernel return (after the chunk it is computing, if any).
