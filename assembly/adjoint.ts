@@ -321,45 +321,16 @@ function readoutSample(r: usize, k: i32): void {
 export function forward(rankOne: i32): void {
   const nPad = gNPad;
   const rowBytes = gRowBytes;
-  const halfH = f64x2.splat(0.5 * gH);
-  const fullH = f64x2.splat(gH);
-  const sixthH = f64x2.splat(gH / 6);
-  const invTau = f64x2.splat(gInvTau);
-  const two = f64x2.splat(2.0);
-  const acc = gAcc;
-  const y = gY;
-  let yRow = gTapeY;
-  let rRow = gTapeR;
-  rateVecWith(yRow, gGains, rRow, nPad, gRateParams, gLinear);
-  readoutSample(rRow, 0);
+  rateVecWith(gTapeY, gGains, gTapeR, nPad, gRateParams, gLinear);
+  readoutSample(gTapeR, 0);
   for (let k = 0; k < gSteps; k++) {
-    const x = yRow; // row 4k = x_k
     for (let stage = 0; stage < 4; stage++) {
-      productW(rRow, y);
-      if (rankOne) axpy(y, gU, dot(gV, rRow, nPad), nPad);
-      const next = yRow + rowBytes;
-      for (let i = 0; i < nPad; i += 2) {
-        const off = <usize>i << 3;
-        const slope = f64x2.mul(f64x2.add(f64x2.neg(v128.load(yRow + off)), v128.load(y + off)), invTau);
-        const xi = v128.load(x + off);
-        if (stage == 0) {
-          v128.store(acc + off, slope);
-          v128.store(next + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
-        } else if (stage == 1) {
-          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
-          v128.store(next + off, f64x2.add(xi, f64x2.mul(halfH, slope)));
-        } else if (stage == 2) {
-          v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(two, slope)));
-          v128.store(next + off, f64x2.add(xi, f64x2.mul(fullH, slope)));
-        } else {
-          v128.store(next + off, f64x2.add(xi, f64x2.mul(sixthH, f64x2.add(v128.load(acc + off), slope))));
-        }
-      }
-      yRow = next;
-      rRow += rowBytes;
-      rateVecWith(yRow, gGains, rRow, nPad, gRateParams, gLinear);
+      const rRow = gTapeR + <usize>(4 * k + stage) * rowBytes;
+      productW(rRow, gY);
+      if (rankOne) axpy(gY, gU, dot(gV, rRow, nPad), nPad);
+      forwardRows(k, stage, 0, <usize>nPad << 3);
     }
-    readoutSample(rRow, k + 1);
+    readoutSample(gTapeR + <usize>(4 * k + 4) * rowBytes, k + 1);
   }
 }
 
@@ -376,140 +347,32 @@ function sech2Of(yv: v128, rv: v128, invNeg: v128, invPos: v128): v128 {
   return f64x2.sub(f64x2.splat(1.0), f64x2.mul(u, u));
 }
 
-// λ += f'(x_k) ⊙ ρ_k and ∂E/∂g += ∂f/∂g(x_k) ⊙ ρ_k, ρ_k = Σ_c r_ck β_c (E neurons only).
-function readoutTerm(k: i32): void {
-  const count = gNEPad;
-  if (count == 0) return;
-  const nSamples = gSteps + 1;
-  const vector = <usize>gNPad << 3;
-  const rho = gRho;
-  for (let i = 0; i < count; i += 2) v128.store(rho + (<usize>i << 3), f64x2.splat(0));
-  for (let c = 0; c < gChannels; c++) {
-    const residual = f64x2.splat(load<f64>(gResidual + ((<usize>c * <usize>nSamples + <usize>k) << 3)));
-    const beta = gBeta + <usize>c * vector;
-    for (let i = 0; i < count; i += 2) {
-      const off = <usize>i << 3;
-      v128.store(rho + off, f64x2.add(v128.load(rho + off), f64x2.mul(residual, v128.load(beta + off))));
-    }
-  }
-  const row = <usize>(4 * k) * gRowBytes;
-  const yRow = gTapeY + row;
-  const rRow = gTapeR + row;
-  const invNeg = f64x2.splat(1.0 / gCNeg);
-  const invPos = f64x2.splat(1.0 / gCPos);
-  for (let i = 0; i < count; i += 2) {
-    const off = <usize>i << 3;
-    const yv = v128.load(yRow + off);
-    const g = v128.load(gGains + off);
-    const rhoV = v128.load(rho + off);
-    let fPrime: v128;
-    let fGain: v128;
-    if (gLinear) {
-      fPrime = g;
-      fGain = yv;
-    } else {
-      const sech2 = sech2Of(yv, v128.load(rRow + off), invNeg, invPos);
-      fPrime = f64x2.mul(g, sech2);
-      fGain = f64x2.mul(yv, sech2);
-    }
-    v128.store(gLambda + off, f64x2.add(v128.load(gLambda + off), f64x2.mul(fPrime, rhoV)));
-    v128.store(gGainGrad + off, f64x2.add(v128.load(gGainGrad + off), f64x2.mul(fGain, rhoV)));
-  }
-}
-
 export function backward(rankOne: i32, cotangents: usize): void {
   const nPad = gNPad;
-  const vector = <usize>nPad << 3;
+  const bytes = <usize>nPad << 3;
   const rowBytes = gRowBytes;
-  const h = gH;
-  const invTauS = gInvTau;
-  const invTau = f64x2.splat(invTauS);
-  const invNeg = f64x2.splat(1.0 / gCNeg);
-  const invPos = f64x2.splat(1.0 / gCPos);
-  const linear = gLinear;
-  const lambda = gLambda;
-  const accum = gAccum;
-  const kbar = gKbar;
-  const ybar = gYbar;
-  const p = gY;
-  const gains = gGains;
-  const gainGrad = gGainGrad;
-  memory.fill(lambda, 0, vector);
-  memory.fill(gainGrad, 0, vector);
-  memory.fill(gUGrad, 0, vector);
-  memory.fill(gVGrad, 0, vector);
-  readoutTerm(gSteps);
-  const sixthH = h / 6;
-  const thirdH = h / 3;
-  const halfH = 0.5 * h;
+  const invTau = gInvTau;
+  memory.fill(gLambda, 0, bytes);
+  memory.fill(gGainGrad, 0, bytes);
+  memory.fill(gUGrad, 0, bytes);
+  memory.fill(gVGrad, 0, bytes);
+  readoutTermRows(gSteps, 0, bytes);
+  kbarRows(3, 0, bytes, gKbar);
   for (let k = gSteps - 1; k >= 0; k--) {
     for (let s = 3; s >= 0; s--) {
-      // k̄_s from λ and ȳ_{s+1} (see gradient.ts)
-      const lambdaWeight = f64x2.splat(s == 0 || s == 3 ? sixthH : thirdH);
-      if (s == 3) {
-        for (let i = 0; i < nPad; i += 2) {
-          const off = <usize>i << 3;
-          v128.store(kbar + off, f64x2.mul(lambdaWeight, v128.load(lambda + off)));
-        }
-      } else {
-        const ybarWeight = f64x2.splat(s == 2 ? h : halfH);
-        for (let i = 0; i < nPad; i += 2) {
-          const off = <usize>i << 3;
-          v128.store(
-            kbar + off,
-            f64x2.add(f64x2.mul(lambdaWeight, v128.load(lambda + off)), f64x2.mul(ybarWeight, v128.load(ybar + off))),
-          );
-        }
-      }
-      productWT(kbar, p);
-      let uk: f64 = 0;
+      productWT(gKbar, gY);
       if (rankOne) {
-        uk = dot(gU, kbar, nPad);
-        axpy(p, gV, uk, nPad);
+        // W_effᵀ k̄ = Wᵀk̄ + v(u·k̄); ∂E/∂u += (k̄/τ)(f·v), ∂E/∂v += ((k̄·u)/τ) f — with this
+        // stage's k̄, before backwardRows replaces it with the next stage's
+        const rRow = gTapeR + <usize>(4 * k + s) * rowBytes;
+        const uk = dot(gU, gKbar, nPad);
+        axpy(gY, gV, uk, nPad);
+        axpy(gUGrad, gKbar, dot(rRow, gV, nPad) * invTau, nPad);
+        axpy(gVGrad, rRow, uk * invTau, nPad);
       }
-      const row = <usize>(4 * k + s) * rowBytes;
-      const yRow = gTapeY + row;
-      const rRow = gTapeR + row;
-      for (let i = 0; i < nPad; i += 2) {
-        const off = <usize>i << 3;
-        const yv = v128.load(yRow + off);
-        const g = v128.load(gains + off);
-        let fPrime: v128;
-        let fGain: v128;
-        if (linear) {
-          fPrime = g;
-          fGain = yv;
-        } else {
-          const sech2 = sech2Of(yv, v128.load(rRow + off), invNeg, invPos);
-          fPrime = f64x2.mul(g, sech2);
-          fGain = f64x2.mul(yv, sech2);
-        }
-        const pv = v128.load(p + off);
-        const kb = v128.load(kbar + off);
-        const yb = f64x2.mul(f64x2.sub(f64x2.mul(fPrime, pv), kb), invTau);
-        v128.store(ybar + off, yb);
-        v128.store(accum + off, s == 3 ? yb : f64x2.add(v128.load(accum + off), yb));
-        v128.store(gainGrad + off, f64x2.add(v128.load(gainGrad + off), f64x2.mul(f64x2.mul(fGain, pv), invTau)));
-      }
-      if (cotangents != 0) {
-        const out = cotangents + row;
-        for (let i = 0; i < nPad; i += 2) {
-          const off = <usize>i << 3;
-          v128.store(out + off, f64x2.mul(v128.load(kbar + off), invTau));
-        }
-      }
-      if (rankOne) {
-        // ∂E/∂u += (k̄/τ)(f·v), ∂E/∂v += ((k̄·u)/τ) f
-        const fv = dot(rRow, gV, nPad) * invTauS;
-        axpy(gUGrad, kbar, fv, nPad);
-        axpy(gVGrad, rRow, uk * invTauS, nPad);
-      }
+      // one thread: the next k̄ may overwrite this one (nobody else reads it)
+      backwardRows(k, s, 0, bytes, cotangents, gKbar, gKbar);
     }
-    for (let i = 0; i < nPad; i += 2) {
-      const off = <usize>i << 3;
-      v128.store(lambda + off, f64x2.add(v128.load(lambda + off), v128.load(accum + off)));
-    }
-    readoutTerm(k);
   }
 }
 
@@ -518,45 +381,7 @@ export function backward(rankOne: i32, cotangents: usize): void {
 // row-major) = Σ_t cotangents[t, i] · tapeR[t, j]. Four output rows at a time (6 KB for N = 200,
 // in L1) while the tape rows stream once per block.
 export function outerProducts(cotangents: usize, out: usize): void {
-  const nPad = gNPad;
-  const rows = 4 * gSteps;
-  const rowBytes = <usize>nPad << 3;
-  const tapeRowBytes = gRowBytes;
-  memory.fill(out, 0, <usize>nPad * rowBytes);
-  let i = 0;
-  for (; i + 3 < nPad; i += 4) {
-    const o0 = out + <usize>i * rowBytes;
-    const o1 = o0 + rowBytes;
-    const o2 = o1 + rowBytes;
-    const o3 = o2 + rowBytes;
-    for (let t = 0; t < rows; t++) {
-      const a = cotangents + <usize>t * tapeRowBytes + (<usize>i << 3);
-      const b = gTapeR + <usize>t * tapeRowBytes;
-      const a0 = v128.load64_splat(a);
-      const a1 = v128.load64_splat(a, 8);
-      const a2 = v128.load64_splat(a, 16);
-      const a3 = v128.load64_splat(a, 24);
-      for (let j = 0; j < nPad; j += 2) {
-        const off = <usize>j << 3;
-        const bv = v128.load(b + off);
-        v128.store(o0 + off, f64x2.add(v128.load(o0 + off), f64x2.mul(a0, bv)));
-        v128.store(o1 + off, f64x2.add(v128.load(o1 + off), f64x2.mul(a1, bv)));
-        v128.store(o2 + off, f64x2.add(v128.load(o2 + off), f64x2.mul(a2, bv)));
-        v128.store(o3 + off, f64x2.add(v128.load(o3 + off), f64x2.mul(a3, bv)));
-      }
-    }
-  }
-  for (; i < nPad; i++) {
-    const o0 = out + <usize>i * rowBytes;
-    for (let t = 0; t < rows; t++) {
-      const a0 = v128.load64_splat(cotangents + <usize>t * tapeRowBytes + (<usize>i << 3));
-      const b = gTapeR + <usize>t * tapeRowBytes;
-      for (let j = 0; j < nPad; j += 2) {
-        const off = <usize>j << 3;
-        v128.store(o0 + off, f64x2.add(v128.load(o0 + off), f64x2.mul(a0, v128.load(b + off))));
-      }
-    }
-  }
+  outerRows(cotangents, out, 0, gNPad);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -760,7 +585,7 @@ function productPart(transpose: i32, bounds: usize, part: i32, thread: i32, r: u
 }
 
 // Forward stage s of step k, element-wise, rows [a, b) (bytes): the RK4 update and the rates of
-// the next tape row (forward() above, restricted to those rows).
+// the next tape row (forward() and the threaded forward both use it).
 function forwardRows(k: i32, s: i32, a: usize, b: usize): void {
   const rowBytes = gRowBytes;
   const yRow = gTapeY + <usize>(4 * k + s) * rowBytes;
@@ -790,7 +615,8 @@ function forwardRows(k: i32, s: i32, a: usize, b: usize): void {
   rateVecWith(next + a, gGains + a, rNext + a, <i32>((b - a) >> 3), gRateParams, gLinear);
 }
 
-// readoutTerm (above) for rows [a, b) (bytes; only E rows have a term).
+// λ += f'(x_k) ⊙ ρ_k and ∂E/∂g += ∂f/∂g(x_k) ⊙ ρ_k, ρ_k = Σ_c r_ck β_c, for rows [a, b) (bytes;
+// only E rows have a term).
 function readoutTermRows(k: i32, a: usize, b0: usize): void {
   const b = min(b0, <usize>gNEPad << 3);
   if (a >= b) return;
@@ -827,7 +653,7 @@ function readoutTermRows(k: i32, a: usize, b0: usize): void {
   }
 }
 
-// k̄ of stage s (its λ weight, and ȳ of stage s + 1 with its weight; backward() above), rows
+// k̄ of stage s (its λ weight, and ȳ of stage s + 1 with its weight; see gradient.ts), rows
 // [a, b), into `kbar`.
 function kbarRows(s: i32, a: usize, b: usize, kbar: usize): void {
   const h = gH;
@@ -886,7 +712,8 @@ function backwardRows(k: i32, s: i32, a: usize, b: usize, cotangents: usize, kba
   if (k > 0) kbarRows(3, a, b, next);
 }
 
-// ∂E/∂W rows i0..i1 (outerProducts above, restricted to those rows; i0 a multiple of 4).
+// ∂E/∂W rows i0..i1 (i0 a multiple of 4): four output rows at a time (6 KB for N = 200, in L1)
+// while the tape rows stream once per block.
 function outerRows(cotangents: usize, out: usize, i0: i32, i1: i32): void {
   const nPad = gNPad;
   const rows = 4 * gSteps;
