@@ -92,7 +92,8 @@ export function sharedAdjointAvailable(): boolean {
 
 /**
  * Below this n a gradient pass never uses helper threads: each product is too short to pay for
- * the synchronisation (bench gradient.threads.*; like ../kernels/index.ts THREADS_MIN_N).
+ * the synchronisation. Set like the trial's ../kernels/index.ts THREADS_MIN_N (measured there);
+ * the gradient's own crossover is not measured yet (bench gradient.threads.* runs at N = 200).
  */
 export const ADJOINT_THREADS_MIN_N = 120;
 
