@@ -29,3 +29,8 @@ export function expectClose(
     );
   }
 }
+
+/** Bit-identical arrays (the same bytes: the fast kernels' contract with each other). */
+export function sameBits(a: Float64Array, b: Float64Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}

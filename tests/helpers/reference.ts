@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseNpy } from '../../src-shared/formats/npy.js';
+import type { Network } from '../../src-shared/model/network.js';
 
 /**
  * The authors' published network lives in ../shared/reference/stroud2018 (beside the checkout,
@@ -16,4 +17,15 @@ export const referenceSkipReason = `published reference data not found at ${refe
 export function loadReferenceArray(name: string): { shape: number[]; data: Float64Array } {
   const parsed = parseNpy(new Uint8Array(readFileSync(resolve(referenceDir, `${name}.npy`))));
   return { shape: parsed.shape, data: parsed.data };
+}
+
+/** The published N = 200 network (W, x0, one-channel readout) as a Network. */
+export function publishedNetwork(): Network {
+  return {
+    n: 200,
+    nE: 100,
+    W: loadReferenceArray('W').data,
+    x0: loadReferenceArray('x0').data,
+    readout: { channels: 1, weights: loadReferenceArray('readout').data },
+  };
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
-import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
+import { hasReference, loadReferenceArray, publishedNetwork, referenceSkipReason } from '../helpers/reference.js';
 import { recompileGenerated } from '../helpers/wasmBuild.js';
 import {
   GradientProblem,
@@ -31,15 +31,8 @@ import { decodeBase64 } from '../../src-shared/model/wasm/loader.js';
 const wasmMissing = !adjointWasmAvailable();
 const wasmSkipReason = 'WebAssembly SIMD unavailable';
 
-function publishedNetwork(): { network: Network; params: DynamicsParams; target: Float64Array } {
-  const network: Network = {
-    n: 200,
-    nE: 100,
-    W: loadReferenceArray('W').data,
-    x0: loadReferenceArray('x0').data,
-    readout: { channels: 1, weights: loadReferenceArray('readout').data },
-  };
-  return { network, params: { ...DEFAULT_DYNAMICS }, target: loadReferenceArray('novel_target').data };
+function publishedProblem(): { network: Network; params: DynamicsParams; target: Float64Array } {
+  return { network: publishedNetwork(), params: { ...DEFAULT_DYNAMICS }, target: loadReferenceArray('novel_target').data };
 }
 
 /**
@@ -296,7 +289,7 @@ describe('WebAssembly adjoint on the published network', () => {
   it('gains, x0 and rank-1 gradients agree with the TypeScript path to 1e-10', ({ skip }) => {
     skip(!hasReference, referenceSkipReason);
     skip(wasmMissing, wasmSkipReason);
-    const published = publishedNetwork();
+    const published = publishedProblem();
     for (const trainable of ['gains', 'x0', 'rank1'] as const) {
       const reference = pass(published, trainable, 'typescript');
       const fast = pass(published, trainable, 'auto');
@@ -309,7 +302,7 @@ describe('WebAssembly adjoint on the published network', () => {
   it('the whole-W gradient through the WebAssembly tape agrees with the TypeScript path', ({ skip }) => {
     skip(!hasReference, referenceSkipReason);
     skip(wasmMissing, wasmSkipReason);
-    const { network, params, target } = publishedNetwork();
+    const { network, params, target } = publishedProblem();
     const gains = Float64Array.from({ length: 200 }, (_, i) => 1 + 0.05 * Math.cos(i));
     const [reference, fast] = (['typescript', 'wasm'] as const).map((kernel) => {
       const adjoint = new RK4Adjoint(network, params, target, { kernel });
@@ -324,7 +317,7 @@ describe('WebAssembly adjoint on the published network', () => {
   it('rank-1 gradient (the full vector, as a directional derivative) matches central FD', ({ skip }) => {
     skip(!hasReference, referenceSkipReason);
     skip(wasmMissing, wasmSkipReason);
-    const { problem, theta, gradient } = pass(publishedNetwork(), 'rank1', 'auto');
+    const { problem, theta, gradient } = pass(publishedProblem(), 'rank1', 'auto');
     expect(problem.adjoint.kernel).toBe('wasm');
     const rng = new Rng(77);
     const direction = Float64Array.from({ length: theta.length }, () => rng.normal());

@@ -14,7 +14,8 @@ import { Rng } from '../../src-shared/model/rng.js';
 import { AdjointWasmKernel, sharedAdjointAvailable, type AdjointKernelSetup } from '../../src-shared/model/wasm/adjointKernel.js';
 import { createNodeKernelThreads, type NodeKernelThreads } from '../../src-main/worker/kernelThread.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
-import { hasReference, loadReferenceArray } from '../helpers/reference.js';
+import { sameBits } from '../helpers/expectClose.js';
+import { hasReference, loadReferenceArray, publishedNetwork } from '../helpers/reference.js';
 
 const hosts: NodeKernelThreads[] = [];
 function host(helpers: number): NodeKernelThreads {
@@ -28,22 +29,11 @@ afterAll(async () => {
 
 function network200(): { network: Network; target: Float64Array } {
   if (hasReference) {
-    const network: Network = {
-      n: 200,
-      nE: 100,
-      W: loadReferenceArray('W').data,
-      x0: loadReferenceArray('x0').data,
-      readout: { channels: 1, weights: loadReferenceArray('readout').data },
-    };
-    return { network, target: loadReferenceArray('novel_target').data };
+    return { network: publishedNetwork(), target: loadReferenceArray('novel_target').data };
   }
   const network = randomNetwork(200, 100, 2018, 1, true);
   const target = Float64Array.from({ length: DEFAULT_DYNAMICS.nSamples }, (_, k) => Math.sin(k / 20));
   return { network, target };
-}
-
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 /** Passes until the helpers have computed parts (they join asynchronously), at most ~20 s. */

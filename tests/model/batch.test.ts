@@ -5,7 +5,7 @@ import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { dynamicsWasmAvailable } from '../../src-shared/model/wasm/loader.js';
-import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
+import { hasReference, loadReferenceArray, publishedNetwork, referenceSkipReason } from '../helpers/reference.js';
 
 function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let diff = 0;
@@ -33,13 +33,7 @@ const evaluator0 = (network: Network) =>
 describe('BatchSimulator: K sessions stepped together = K separate reference runs', () => {
   it('published network, K = 10 (and K = 1, 3, 7: odd and partial SIMD blocks)', ({ skip }) => {
     skip(!hasReference, referenceSkipReason);
-    const network: Network = {
-      n: 200,
-      nE: 100,
-      W: loadReferenceArray('W').data,
-      x0: loadReferenceArray('x0').data,
-      readout: { channels: 1, weights: loadReferenceArray('readout').data },
-    };
+    const network = publishedNetwork();
     const target = loadReferenceArray('novel_target').data;
     const rng = new Rng(77);
     const maxK = 10;

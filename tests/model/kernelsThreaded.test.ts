@@ -16,7 +16,8 @@ import { Rng } from '../../src-shared/model/rng.js';
 import { sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
 import { createNodeKernelThreads, type NodeKernelThreads } from '../../src-main/worker/kernelThread.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
-import { hasReference, loadReferenceArray } from '../helpers/reference.js';
+import { sameBits } from '../helpers/expectClose.js';
+import { hasReference, publishedNetwork } from '../helpers/reference.js';
 
 const hosts: NodeKernelThreads[] = [];
 function host(helpers: number, maxWorkers?: number, budget?: CoreBudget): NodeKernelThreads {
@@ -31,13 +32,7 @@ afterAll(async () => {
 /** The published network when present, else an SOC-like random one of the same size. */
 function network200(): Network {
   if (hasReference) {
-    return {
-      n: 200,
-      nE: 100,
-      W: loadReferenceArray('W').data,
-      x0: loadReferenceArray('x0').data,
-      readout: { channels: 1, weights: loadReferenceArray('readout').data },
-    };
+    return publishedNetwork();
   }
   return randomNetwork(200, 100, 2018, 1, true);
 }
@@ -48,10 +43,6 @@ function runUntilHelpersJoin(run: () => void, helperChunks: () => number): void 
   run();
   while (helperChunks() === 0 && Date.now() < deadline) run();
   expect(helperChunks(), 'the helper threads never computed a chunk').toBeGreaterThan(0);
-}
-
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 describe.skipIf(!sharedDynamicsAvailable())('threaded trial kernel', () => {

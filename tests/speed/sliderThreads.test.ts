@@ -11,6 +11,7 @@ import { speedFactors } from '../../src-shared/speed/speed.js';
 import { sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
 import { SliderSession, type SliderFrame, type SpeedModel } from '../../src-renderer/workers/speedCompute.js';
 import { createNodeKernelThreads } from '../../src-main/worker/kernelThread.js';
+import { sameBits } from '../helpers/expectClose.js';
 
 // n · m ≥ BATCH_THREADS_MIN_WORK, so the batch takes helpers
 const prepared = buildExperimentNetwork({ n: 120, seed: 4, conditions: 3 });
@@ -37,10 +38,6 @@ const threads = createNodeKernelThreads({ helpers: 1 });
 afterAll(() => threads.close());
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
 
 function expectSameFrame(threaded: SliderFrame, alone: SliderFrame): void {
   expect(threaded.nSamples).toBe(alone.nSamples);
