@@ -166,8 +166,8 @@ export class AdjointWasmKernel {
     const threads = setup.threads ?? null;
     const helpers = threads ? Math.max(0, Math.floor(threads.helpers)) : 0;
     // threads need the whole problem in a shared memory up front (it never grows): not for huge ones
-    const shared = helpers > 0 && sharedAdjointAvailable() && sharedPages(setup) <= ADJOINT_SHARED_MAX_PAGES;
-    const memory = shared ? createSharedMemory(sharedPages(setup)) : null;
+    const pages = helpers > 0 && sharedAdjointAvailable() ? sharedPages(setup) : 0;
+    const memory = pages > 0 && pages <= ADJOINT_SHARED_MAX_PAGES ? createSharedMemory(pages) : null;
     const wasm = memory ? adjointSharedWasm.instantiate(memory) : instantiateAdjointWasm();
     this.wasm = wasm;
     wasm.setup(n, nE, nSamples - 1, channels, setup.stepSize, 1 / setup.tau, setup.r0, setup.rmax - setup.r0, setup.linear ? 1 : 0);
@@ -177,7 +177,7 @@ export class AdjointWasmKernel {
     const parts = memory ? 1 + helpers : 1;
     const bounds =
       'dense' in weights
-        ? [0, 1].map(() => rowBounds(this.nPad, parts, () => 1))
+        ? Array(2).fill(rowBounds(this.nPad, parts, () => 1))
         : [weights.sparse, weights.transposed].map((m) => rowBounds(this.nPad, parts, (row) => rowCost(m, row)));
     if ('dense' in weights) {
       wasm.setDense(1);
