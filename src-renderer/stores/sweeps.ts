@@ -208,17 +208,26 @@ export const useSweepsStore = defineStore('sweeps', () => {
     if (jobId.value) await jobs.cancel(jobId.value);
   }
 
+  // A job is settled once: the first time it is seen finished its detail and the folders are
+  // fetched, and once its result is here the one-line notice is given. Keyed by job id rather than
+  // by a status transition, because a rerun whose tasks are all finished can be done before this
+  // store ever sees it running (its first status is already 'done').
+  const fetchedFinished = new Set<string>();
+  const announced = new Set<string>();
   watch(
-    () => job.value?.status,
-    (status, previous) => {
-      if (status && previous && isFinished({ status }) && !isFinished({ status: previous })) {
-        void jobs.fetchDetail(jobId.value!);
+    [() => jobId.value, () => job.value?.status, jobResult] as const,
+    ([id, status, result]) => {
+      if (!id || !status || !isFinished({ status })) return;
+      if (!fetchedFinished.has(id)) {
+        fetchedFinished.add(id);
+        void jobs.fetchDetail(id);
         void refreshFolders();
-        // main stores nothing for a run that found every task finished (jobResults.ts): say why
-        const result = jobResult.value;
-        if (status === 'done' && result && !result.partial && result.done + result.failed === 0) {
-          notifications.info(`Every task of “${result.name}” was finished already: nothing new to store (Results in the folder list opens its stored result).`);
-        }
+      }
+      if (!result || announced.has(id)) return;
+      announced.add(id);
+      // main stores nothing for a run that found every task finished (jobResults.ts): say why
+      if (status === 'done' && !result.partial && result.done + result.failed === 0) {
+        notifications.info(`Every task of “${result.name}” was finished already: nothing new to store (Results in the folder list opens its stored result).`);
       }
     },
   );
