@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // the app's WebAssembly features (relaxed SIMD on Node 20), so tests use the app's arithmetic
+    setupFiles: ['tests/helpers/wasmFeatures.setup.ts'],
     // The JSON report feeds the one-line summary of scripts/run-tests.mjs.
     reporters: ['default', 'json'],
     outputFile: { json: 'reports/vitest.json' },

@@ -62,24 +62,39 @@ export function constant(index: i32): v128 {
 }
 export const TWO: i32 = 13;
 
+// a·b + c and c − a·b. A module built with relaxed SIMD (scripts/build-wasm.mjs, the *Fma builds)
+// fuses them (one rounding, one instruction where the CPU has FMA); every other build rounds the
+// product and then the sum, in exactly the order the kernels had before (sums are commutative bit
+// for bit), so those builds keep their bits.
+@inline
+export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<f64>(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+@inline
+export function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_nmadd<f64>(a, b, c);
+  return f64x2.sub(c, f64x2.mul(a, b));
+}
+
 // tanh(u/2) for u in [−40, 40] (see above).
 @inline
 export function tanhHalf(u: v128): v128 {
-  const kMagic = f64x2.add(f64x2.mul(u, constant(0)), constant(1));
+  const kMagic = madd(u, constant(0), constant(1));
   const kf = f64x2.sub(kMagic, constant(1));
-  const r = f64x2.sub(f64x2.sub(u, f64x2.mul(kf, constant(2))), f64x2.mul(kf, constant(3)));
+  const r = nmadd(kf, constant(3), nmadd(kf, constant(2), u));
   const r2 = f64x2.mul(r, r);
   const r4 = f64x2.mul(r2, r2);
   // [6/6] Padé of exp: N(r) = Σ c_j r^j, c = 1, 1/2, 5/44, 1/66, 1/792, 1/15840, 1/665280.
-  const even = f64x2.add(f64x2.add(constant(4), f64x2.mul(r2, constant(5))), f64x2.mul(r4, f64x2.add(constant(6), f64x2.mul(r2, constant(7)))));
-  const odd = f64x2.mul(r, f64x2.add(f64x2.add(constant(8), f64x2.mul(r2, constant(9))), f64x2.mul(r4, constant(10))));
+  const even = madd(r4, madd(r2, constant(7), constant(6)), madd(r2, constant(5), constant(4)));
+  const odd = f64x2.mul(r, madd(r4, constant(10), madd(r2, constant(9), constant(8))));
   // 2^k from the bits: the low bits of kMagic hold k (−58..58); (k + 1023) << 52 are the bits of
   // 2^k (the magic's own mantissa bit 51 is shifted out).
   const p2 = i64x2.shl(i64x2.add(kMagic, constant(14)), 52);
   const minus = f64x2.sub(p2, constant(4));
   const plus = f64x2.add(p2, constant(4));
-  const num = f64x2.add(f64x2.mul(minus, even), f64x2.mul(plus, odd));
-  const den = f64x2.add(f64x2.mul(plus, even), f64x2.mul(minus, odd));
+  const num = madd(plus, odd, f64x2.mul(minus, even));
+  const den = madd(minus, odd, f64x2.mul(plus, even));
   return f64x2.div(num, den);
 }
 
@@ -186,7 +201,7 @@ export function pairSum<R>(m: PairMatrix, p: i32, r: usize): v128 {
   let w = m.iWeights + (<usize>first << 4);
   const oEnd = m.iOffsets + (<usize>load<i32>(m.iStart + (<usize>(p + 1) << 2)) << 2);
   for (; o < oEnd; o += 4) {
-    y = f64x2.add(y, f64x2.mul(v128.load(w), gather2<R>(r, load<u32>(o))));
+    y = madd(v128.load(w), gather2<R>(r, load<u32>(o)), y);
     w += 16;
   }
   return y;
@@ -233,15 +248,15 @@ export function pairSum2<R>(m: PairMatrix, p: i32, r: usize, out: usize): void {
   const wDelta = <usize>(i1 - i0) << 4;
   const iCommonEnd = oa + (<usize>min(i1 - i0, i2 - i1) << 2);
   for (; oa + 4 < iCommonEnd; oa += 8) {
-    ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2<R>(r, load<u32>(oa))));
-    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta), gather2<R>(r, load<u32>(oa + oDelta))));
-    ya = f64x2.add(ya, f64x2.mul(v128.load(wa, 16), gather2<R>(r, load<u32>(oa, 4))));
-    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta, 16), gather2<R>(r, load<u32>(oa + oDelta, 4))));
+    ya = madd(v128.load(wa), gather2<R>(r, load<u32>(oa)), ya);
+    yb = madd(v128.load(wa + wDelta), gather2<R>(r, load<u32>(oa + oDelta)), yb);
+    ya = madd(v128.load(wa, 16), gather2<R>(r, load<u32>(oa, 4)), ya);
+    yb = madd(v128.load(wa + wDelta, 16), gather2<R>(r, load<u32>(oa + oDelta, 4)), yb);
     wa += 32;
   }
   if (oa < iCommonEnd) {
-    ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2<R>(r, load<u32>(oa))));
-    yb = f64x2.add(yb, f64x2.mul(v128.load(wa + wDelta), gather2<R>(r, load<u32>(oa + oDelta))));
+    ya = madd(v128.load(wa), gather2<R>(r, load<u32>(oa)), ya);
+    yb = madd(v128.load(wa + wDelta), gather2<R>(r, load<u32>(oa + oDelta)), yb);
     oa += 4;
     wa += 16;
   }
@@ -250,11 +265,11 @@ export function pairSum2<R>(m: PairMatrix, p: i32, r: usize, out: usize): void {
   const oaEnd = m.iOffsets + (<usize>i1 << 2);
   const obEnd = m.iOffsets + (<usize>i2 << 2);
   for (; oa < oaEnd; oa += 4) {
-    ya = f64x2.add(ya, f64x2.mul(v128.load(wa), gather2<R>(r, load<u32>(oa))));
+    ya = madd(v128.load(wa), gather2<R>(r, load<u32>(oa)), ya);
     wa += 16;
   }
   for (; ob < obEnd; ob += 4) {
-    yb = f64x2.add(yb, f64x2.mul(v128.load(wb), gather2<R>(r, load<u32>(ob))));
+    yb = madd(v128.load(wb), gather2<R>(r, load<u32>(ob)), yb);
     wb += 16;
   }
   v128.store(out, ya);

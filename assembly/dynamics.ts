@@ -26,7 +26,7 @@
 //
 // All buffers are allocated by the host through `allocate` at setup (never during a trial).
 
-import { constant, FIXED_RATES_A, FIXED_RATES_B, FIXED_RATES_BYTES, FixedA, FixedB, PairMatrix, pairSum, pairSum2, rate2, RATE_PARAMS_BYTES, rateVecWith, setRateParams, TWO } from './common';
+import { constant, madd, FIXED_RATES_A, FIXED_RATES_B, FIXED_RATES_BYTES, FixedA, FixedB, PairMatrix, pairSum, pairSum2, rate2, RATE_PARAMS_BYTES, rateVecWith, setRateParams, TWO } from './common';
 
 export { allocate, rateVec } from './common';
 export { rateVecF32, setNetworkF32, batchTrialF32 } from './batchF32';
@@ -235,15 +235,15 @@ function updateRange(k: Kernel, m: i32, byteStart: usize, byteEnd: usize, rNext:
     let v: v128;
     if (m == 0) {
       v128.store(acc + off, slope);
-      v = f64x2.add(xi, f64x2.mul(v128.load(params + P_HALF_H), slope));
+      v = madd(v128.load(params + P_HALF_H), slope, xi);
     } else if (m == 1) {
-      v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(constant(TWO), slope)));
-      v = f64x2.add(xi, f64x2.mul(v128.load(params + P_HALF_H), slope));
+      v128.store(acc + off, madd(constant(TWO), slope, v128.load(acc + off)));
+      v = madd(v128.load(params + P_HALF_H), slope, xi);
     } else if (m == 2) {
-      v128.store(acc + off, f64x2.add(v128.load(acc + off), f64x2.mul(constant(TWO), slope)));
-      v = f64x2.add(xi, f64x2.mul(v128.load(params + P_FULL_H), slope));
+      v128.store(acc + off, madd(constant(TWO), slope, v128.load(acc + off)));
+      v = madd(v128.load(params + P_FULL_H), slope, xi);
     } else {
-      v = f64x2.add(xi, f64x2.mul(v128.load(params + P_SIXTH_H), f64x2.add(v128.load(acc + off), slope)));
+      v = madd(v128.load(params + P_SIXTH_H), f64x2.add(v128.load(acc + off), slope), xi);
       v128.store(x + off, v);
     }
     v128.store(probe + off, v);
@@ -360,11 +360,11 @@ function batchGroup(m: PairMatrix, i: i32, r: usize, y: usize, width: i32): void
     const wk = v128.load64_splat(w);
     w += 8;
     const base = r + <usize>load<i32>(o);
-    a0 = f64x2.add(a0, f64x2.mul(wk, v128.load(base)));
-    if (width > 1) a1 = f64x2.add(a1, f64x2.mul(wk, v128.load(base, 16)));
-    if (width > 2) a2 = f64x2.add(a2, f64x2.mul(wk, v128.load(base, 32)));
-    if (width > 3) a3 = f64x2.add(a3, f64x2.mul(wk, v128.load(base, 48)));
-    if (width > 4) a4 = f64x2.add(a4, f64x2.mul(wk, v128.load(base, 64)));
+    a0 = madd(wk, v128.load(base), a0);
+    if (width > 1) a1 = madd(wk, v128.load(base, 16), a1);
+    if (width > 2) a2 = madd(wk, v128.load(base, 32), a2);
+    if (width > 3) a3 = madd(wk, v128.load(base, 48), a3);
+    if (width > 4) a4 = madd(wk, v128.load(base, 64), a4);
   }
   v128.store(y, a0);
   if (width > 1) v128.store(y, a1, 16);

@@ -6,7 +6,8 @@
  *   --repeats n    override every benchmark's repeat count
  *
  * Adding benchmarks: create bench/<area>.ts exporting
- *   import type { Benchmark } from './types.js';   // (never import './index.js': it runs the suite)
+ *   import type { Benchmark } from './types.js';
+import { enableWasmFeatures } from '../src-main/worker/wasmFeatures.js';   // (never import './index.js': it runs the suite)
  *   export const benchmarks: Benchmark[] = [{ name: 'soc.build_n200_ms', run: () => { ... }, repeats: 5 }];
  * Every bench/*.ts module except this one is picked up automatically (Vite's import.meta.glob in
  * the built bundle, a directory listing under tsx). For each benchmark the runner calls
@@ -21,6 +22,7 @@ import { cpus, platform, arch, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Benchmark } from './types.js';
+import { enableWasmFeatures } from '../src-main/worker/wasmFeatures.js';
 
 export type { Benchmark } from './types.js';
 
@@ -86,6 +88,8 @@ function parseArgs(argv: string[]): { only: string[] | null; out: string | null;
 
 async function main(): Promise<void> {
   const { only, out, repeats: repeatOverride } = parseArgs(process.argv.slice(2));
+  // the app's arithmetic (src-main/worker/wasmFeatures.ts); GAINLAB_ARITHMETIC=separate for the other
+  const arithmetic = enableWasmFeatures();
   const modules = await loadModules();
   const results: BenchResult[] = [];
   for (const [path, module] of Object.entries(modules).sort(([a], [b]) => a.localeCompare(b))) {
@@ -136,6 +140,8 @@ async function main(): Promise<void> {
       platform: platform(),
       arch: arch(),
       memoryGB: Math.round(totalmem() / 2 ** 30),
+      // the kernels' default multiply-add (src-shared/model/wasm/loader.ts)
+      arithmetic,
     },
     results,
   };

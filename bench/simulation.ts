@@ -9,6 +9,9 @@
  *   threads.crossover.n<N>.{one,all}  one session at size N on one thread / on every core
  *   batch.crossover.n<N>.k<K>         K sessions batched (one thread), per trial per session, to
  *                                     compare with the one-thread single-session time of that N
+ *   arithmetic.ratio.{trial,batch10}  fused over separate multiply-add (src-shared/model/wasm/loader.ts),
+ *                                     one thread, the two timed in alternation (a ratio of
+ *                                     neighbours in time: this machine's speed drifts)
  * The published data are read from ../shared/reference/stroud2018 (or $GAINLAB_REFERENCE_DIR);
  * without them a synthetic SOC-like network of the same size and density is used (noted).
  */
@@ -16,6 +19,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BatchTrialEvaluator, type BatchKernelName } from '../src-shared/model/batchSimulator.js';
 import { TrialEvaluator } from '../src-shared/model/dynamics.js';
+import { relaxedSimd, type Arithmetic } from '../src-shared/model/wasm/loader.js';
 import { KERNEL_NAMES, resolveKernelName, type KernelName } from '../src-shared/model/kernels/index.js';
 import type { Network } from '../src-shared/model/network.js';
 import { parseNpy } from '../src-shared/formats/npy.js';
@@ -162,6 +166,55 @@ function batchBenchmark(options: BatchOptions): Benchmark {
   };
 }
 
+/**
+ * Time per trial (per session) with the fused builds over the separate ones, one thread: each
+ * repeat times `calls` calls of each, alternately, and gives the ratio of the two.
+ */
+function arithmeticRatioBenchmark(name: string, sessions: number, calls: number): Benchmark {
+  let sides: { fused: () => void; separate: () => void; dispose: () => void } | null = null;
+  return {
+    name,
+    unit: 'ratio',
+    repeats: 30,
+    warmup: 2,
+    setup: () => {
+      const { network, target } = benchNetwork();
+      if (sessions === 1) {
+        const gains = Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i));
+        const make = (arithmetic: Arithmetic) => new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel: 'wasm-pairs', arithmetic });
+        const fused = make('fused');
+        const separate = make('separate');
+        sides = { fused: () => fused.error(gains), separate: () => separate.error(gains), dispose: () => {} };
+      } else {
+        const gains = Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
+        const errors = new Float64Array(sessions);
+        const make = (arithmetic: Arithmetic) => new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, sessions, { kernel: 'wasm-batch', threads: null, arithmetic });
+        const fused = make('fused');
+        const separate = make('separate');
+        sides = { fused: () => fused.errors(gains, errors), separate: () => separate.errors(gains, errors), dispose: () => (fused.dispose(), separate.dispose()) };
+      }
+    },
+    run: () => {
+      const time = (f: () => void) => {
+        const start = performance.now();
+        for (let c = 0; c < calls; c++) f();
+        return performance.now() - start;
+      };
+      const separate = time(sides!.separate);
+      const fused = time(sides!.fused);
+      return fused / separate;
+    },
+    teardown: () => {
+      sides?.dispose();
+      sides = null;
+    },
+    get note() {
+      const probe = relaxedSimd();
+      return `${networkNote()}; ${sessions === 1 ? 'wasm-pairs, one session' : `wasm-batch, ${sessions} sessions`}, one thread; relaxed SIMD ${probe.supported ? (probe.fusedHere ? 'with FMA' : 'without FMA (rounds twice)') : 'unavailable (both sides separate)'}`;
+    },
+  };
+}
+
 const cores = () => 1 + defaultKernelHelpers();
 const crossoverSizes = [60, 100, 140, 200, 400, 800];
 const crossoverNetworks = new Map<number, { network: Network; target: Float64Array }>();
@@ -193,6 +246,8 @@ export const benchmarks: Benchmark[] = [
   batchBenchmark({ name: 'batch4_ms_per_trial', sessions: 4, kernel: 'wasm-batch', threads: 'auto', repeats: 40, note: 'wasm-batch, 4 sessions per call' }),
   batchBenchmark({ name: 'batch10_ms_per_trial.wasm-batch-f32', sessions: 10, kernel: 'wasm-batch-f32', threads: 'one', repeats: 40, note: 'wasm-batch-f32 (approximate, opt-in), one thread' }),
   batchBenchmark({ name: 'batch10_ms_per_trial.csr-loop', sessions: 10, kernel: 'csr-loop', threads: 'one', repeats: 5, note: 'csr-loop (no WebAssembly), one thread' }),
+  arithmeticRatioBenchmark('arithmetic.ratio.trial', 1, 10),
+  arithmeticRatioBenchmark('arithmetic.ratio.batch10', 10, 2),
   ...crossoverSizes.flatMap((n) => [
     trialBenchmark({
       name: `threads.crossover.n${n}.one`,

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const simd = ['--enable', 'simd'];
+const relaxed = ['--enable', 'relaxed-simd'];
 // assembly/common.ts FIXED_RATES_A/B: two rate buffers below the static data
 const memoryBase = ['--memoryBase', '131328'];
 const modules = [
@@ -25,6 +26,14 @@ const modules = [
     source: 'assembly/dynamics.ts',
     name: 'dynamicsShared',
     flags: [...simd, ...memoryBase, '--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'],
+  },
+  // the same two with relaxed SIMD: a·b + c fused where the CPU has FMA (assembly/common.ts madd);
+  // the loader uses them where relaxed SIMD compiles (src-shared/model/wasm/loader.ts, arithmetic)
+  { source: 'assembly/dynamics.ts', name: 'dynamicsFma', flags: [...simd, ...relaxed, ...memoryBase] },
+  {
+    source: 'assembly/dynamics.ts',
+    name: 'dynamicsSharedFma',
+    flags: [...simd, ...relaxed, ...memoryBase, '--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'],
   },
   // taped RK4 forward + exact adjoint for gradient training (src-shared/model/wasm/adjointKernel.ts)
   { source: 'assembly/adjoint.ts', name: 'adjoint', flags: simd },

@@ -16,6 +16,7 @@ import { COMMANDS } from './commands/index.js';
 import { setCliEntry } from './sweep/entry.js';
 import { setDefaultKernelThreads } from '../src-shared/model/kernels/threads.js';
 import { createNodeKernelThreads } from '../src-main/worker/kernelThread.js';
+import { enableWasmFeatures } from '../src-main/worker/wasmFeatures.js';
 
 // `gainlab sweep run --jobs K` starts its worker threads from this entry (in gainlab.mjs, the bundle)
 setCliEntry(import.meta.url);
@@ -114,6 +115,14 @@ if (!isMainThread && (workerData as { gainlabSweepWorker?: unknown } | null)?.ga
     process.stderr.write('\ninterrupted: stopping after the current step (Ctrl-C again to quit now)\n');
   });
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, shouldStop: () => interrupted };
+  // the kernels' arithmetic as in the app (fused multiply-add where relaxed SIMD compiles), so a
+  // run here gives the app's bits
+  try {
+    enableWasmFeatures();
+  } catch (error) {
+    process.stderr.write(`gainlab: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   // one run on every core, as in the app's model worker: the kernels take helper threads (cores − 1,
   // unref'd, so they never keep the process alive) whenever that has lately been faster; same bits
   setDefaultKernelThreads(createNodeKernelThreads());

@@ -12,6 +12,7 @@ import { packageVersion } from '../services/appVersion.js';
 import { installProcessGuards } from '../services/processGuards.js';
 import { builtWorkerPath } from '../services/workerPool.js';
 import { startWebServer } from './webServer.js';
+import { enableWasmFeatures } from '../worker/wasmFeatures.js';
 
 export { startWebServer, newToken, type RunningWebServer, type WebServerOptions } from './webServer.js';
 
@@ -42,6 +43,9 @@ export function parseToken(argv: string[], env: NodeJS.ProcessEnv): string | und
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<void> {
   // a fault in one request is logged, never fatal: the open project and running jobs live here
   installProcessGuards({ label: 'web server' });
+  // the model workers' arithmetic, checked here so that a bad GAINLAB_ARITHMETIC stops the start
+  // with one line instead of failing every worker (src-main/worker/wasmFeatures.ts)
+  enableWasmFeatures(env);
   const here = import.meta.url;
   const context = createAppContext({
     mode: 'web',

@@ -23,6 +23,8 @@ ${HELPER_START_HANDLER}
 export interface NodeKernelThreads extends KernelThreads {
   /** Worker threads started so far (each serves one kernel at a time). */
   readonly started: number;
+  /** Worker threads serving a kernel now (a released one is free once it has left its loop). */
+  readonly busy: number;
   /** Stop every worker (kernels still attached then run on their own thread only). */
   close(): Promise<void>;
 }
@@ -66,6 +68,9 @@ export function createNodeKernelThreads(options: NodeKernelThreadsOptions = {}):
     budget: options.budget ?? null,
     get started() {
       return pool.size;
+    },
+    get busy() {
+      return pool.busy;
     },
     attach(start: KernelHelperStart): void {
       const entry = pool.take();

@@ -13,6 +13,7 @@ import { TASKS, TaskError, quietContext, isTaskKind, type TaskContext, type Task
 import { runSweepTask } from '../../src-shared/tasks/sweep.js';
 import { SweepDir } from '../services/sweepDir.js';
 import { createNodeKernelThreads } from './kernelThread.js';
+import { enableWasmFeatures } from './wasmFeatures.js';
 import type { SocSpectrum, WorkerMessage, WorkerTask } from './protocol.js';
 
 // one run on every core: the kernels of this thread may borrow helper threads while their cores
@@ -23,6 +24,9 @@ const coreBudget: CoreBudget | null =
     ? sharedCoreBudget(new Int32Array((workerData as { coreBudget: SharedArrayBuffer }).coreBudget))
     : null;
 setDefaultKernelThreads(createNodeKernelThreads({ budget: coreBudget }));
+// the kernels' arithmetic (fused multiply-add where relaxed SIMD compiles): the same in every thread
+// of the process, and in the CLI (src-main/worker/wasmFeatures.ts)
+enableWasmFeatures();
 
 /** Worker → main progress batches: often enough for a smooth ~10/s UI, rarely enough to be free. */
 const PROGRESS_POST_MS = 40;

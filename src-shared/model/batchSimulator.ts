@@ -17,12 +17,12 @@ import { computeOutput, normalisedError } from './dynamics.js';
 import { CsrJsKernel } from './kernels/csrJs.js';
 import { splitSparse } from './kernels/sparseStructure.js';
 import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from './kernels/threads.js';
-import { attachHelpers, detachHelpers, threadChunks, instanceFor, KIND_BATCH, place, unitCost, WasmArena } from './kernels/wasmKernel.js';
+import { attachHelpers, detachHelpers, threadChunks, instanceFor, KIND_BATCH, place, unitCost, WASM_KERNEL_MAX_N, WasmArena } from './kernels/wasmKernel.js';
 import type { Network } from './network.js';
 import { validateNetwork } from './network.js';
 import type { DynamicsParams } from './params.js';
 import { stepLength, validateDynamicsParams } from './params.js';
-import { dynamicsWasmAvailable, instantiateDynamicsWasm, sharedDynamicsAvailable, type DynamicsWasmExports } from './wasm/loader.js';
+import { dynamicsWasmAvailable, instantiateDynamicsWasm, resolveArithmetic, sharedDynamicsAvailable, type Arithmetic, type DynamicsWasmExports } from './wasm/loader.js';
 
 /**
  * 'wasm-batch-f32' is approximate (float32 state, weights and arithmetic, f32x4 across sessions):
@@ -41,6 +41,8 @@ export interface BatchSimulatorOptions {
   keepRates?: boolean;
   /** Keep every session's states for `states(s)`. */
   keepStates?: boolean;
+  /** 'wasm-batch': fused or separate multiply-add (./wasm/loader.ts); default the host's. */
+  arithmetic?: Arithmetic;
 }
 
 interface BatchEngine {
@@ -75,6 +77,7 @@ class WasmBatchEngine implements BatchEngine {
     keepRates: boolean,
     keepStates: boolean,
     threads: KernelThreads | null,
+    arithmetic: Arithmetic,
   ) {
     const n = network.n;
     this.kp = (sessions + 1) & ~1;
@@ -108,7 +111,7 @@ class WasmBatchEngine implements BatchEngine {
       readout: arena.reserve(8 * network.readout.weights.length),
       outputs: arena.reserve(8 * channels * samples * this.kp),
     };
-    const { wasm, memory } = instanceFor(arena, threads !== null && helpers > 0);
+    const { wasm, memory } = instanceFor(arena, threads !== null && helpers > 0, arithmetic);
     this.wasm = wasm;
     const placed = arena.place(wasm);
     const ptr = (key: keyof typeof at) => (at[key] < 0 ? 0 : placed[at[key]]);
@@ -131,7 +134,7 @@ class WasmBatchEngine implements BatchEngine {
     this.outputsView = new Float64Array(buffer, ptr('outputs'), channels * samples * this.kp);
     this.ratesView = keepRates ? new Float64Array(buffer, ptr('rates'), samples * block) : null;
     this.statesView = keepStates ? new Float64Array(buffer, ptr('states'), samples * block) : null;
-    this.schedule = attachHelpers(this, wasm, memory, this.kernel, threads, helpers);
+    this.schedule = attachHelpers(this, wasm, memory, this.kernel, threads, helpers, arithmetic);
   }
 
   run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void {
@@ -362,6 +365,8 @@ export class BatchSimulator {
   readonly params: DynamicsParams;
   readonly sessions: number;
   readonly kernelName: Exclude<BatchKernelName, 'auto'>;
+  /** 'wasm-batch': how it multiplies and adds (./wasm/loader.ts Arithmetic). */
+  readonly arithmetic: Arithmetic;
   private readonly engine: BatchEngine;
   private readonly keepRates: boolean;
   private readonly defaultX0s: Float64Array[];
@@ -374,11 +379,14 @@ export class BatchSimulator {
     const requested = options.kernel ?? 'auto';
     this.kernelName = requested === 'auto' ? (dynamicsWasmAvailable() ? 'wasm-batch' : 'csr-loop') : requested;
     this.keepRates = options.keepRates ?? false;
+    // a session alone beyond WASM_KERNEL_MAX_N runs on the TypeScript kernel ('auto' = csr), which
+    // multiplies and adds separately: so does its batch then, to keep the session's bits
+    this.arithmetic = resolveArithmetic(options.arithmetic ?? (network.n > WASM_KERNEL_MAX_N ? 'separate' : undefined));
     const threads = options.threads === undefined ? defaultKernelThreads() : options.threads;
     const useThreads = threads !== null && threads.helpers >= 1 && network.n * sessions >= BATCH_THREADS_MIN_WORK && sharedDynamicsAvailable();
     this.engine =
       this.kernelName === 'wasm-batch'
-        ? new WasmBatchEngine(network, this.params, sessions, this.keepRates, options.keepStates ?? false, useThreads ? threads : null)
+        ? new WasmBatchEngine(network, this.params, sessions, this.keepRates, options.keepStates ?? false, useThreads ? threads : null, this.arithmetic)
         : this.kernelName === 'wasm-batch-f32'
           ? new WasmBatchF32Engine(network, this.params, sessions)
           : new LoopBatchEngine(network, this.params, sessions, options.keepStates ?? false);

@@ -4,7 +4,7 @@ import { computeOutput, normalisedError, simulateReference, TrialEvaluator } fro
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
-import { dynamicsWasmAvailable } from '../../src-shared/model/wasm/loader.js';
+import { dynamicsWasmAvailable, relaxedSimd, type Arithmetic } from '../../src-shared/model/wasm/loader.js';
 import { hasReference, loadReferenceArray, publishedNetwork, referenceSkipReason } from '../helpers/reference.js';
 
 function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -149,19 +149,24 @@ describe('BatchSimulator: K sessions stepped together = K separate reference run
     const rng = new Rng(21);
     for (const K of [10, 3]) {
       const gains = Array.from({ length: K }, () => Float64Array.from({ length: n }, () => 1 + 0.3 * rng.normal()));
-      const singles = (['csr', 'wasm-pairs'] as const).filter((k) => k === 'csr' || dynamicsWasmAvailable());
-      const alone = singles.map((kernel) => {
-        const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel, threads: null });
-        return gains.map((g) => ({ error: evaluator.error(g), output: evaluator.output.slice() }));
-      });
-      for (const kernel of KERNELS) {
-        if (kernel === 'wasm-batch' && !dynamicsWasmAvailable()) continue;
-        const batch = new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, K, { kernel, threads: null });
-        const errors = batch.errors(gains);
-        for (const [which, results] of alone.entries()) {
-          for (let s = 0; s < K; s++) {
-            expect(errors[s], `${kernel} K=${K} s=${s} vs ${singles[which]}`).toBe(results[s].error);
-            expect(Array.from(batch.output(s))).toEqual(Array.from(results[s].output));
+      // within one arithmetic (src-shared/model/wasm/loader.ts); the TypeScript kernels multiply and add separately
+      const groups: { arithmetic: Arithmetic; singles: ('csr' | 'wasm-pairs')[]; batches: (typeof KERNELS)[number][] }[] = [
+        { arithmetic: 'separate', singles: dynamicsWasmAvailable() ? ['csr', 'wasm-pairs'] : ['csr'], batches: dynamicsWasmAvailable() ? [...KERNELS] : ['csr-loop'] },
+      ];
+      if (relaxedSimd().supported) groups.push({ arithmetic: 'fused', singles: ['wasm-pairs'], batches: ['wasm-batch'] });
+      for (const { arithmetic, singles, batches } of groups) {
+        const alone = singles.map((kernel) => {
+          const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel, threads: null, arithmetic });
+          return gains.map((g) => ({ error: evaluator.error(g), output: evaluator.output.slice() }));
+        });
+        for (const kernel of batches) {
+          const batch = new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, K, { kernel, threads: null, arithmetic });
+          const errors = batch.errors(gains);
+          for (const [which, results] of alone.entries()) {
+            for (let s = 0; s < K; s++) {
+              expect(errors[s], `${kernel} K=${K} s=${s} vs ${singles[which]} (${arithmetic})`).toBe(results[s].error);
+              expect(Array.from(batch.output(s))).toEqual(Array.from(results[s].output));
+            }
           }
         }
       }

@@ -7,9 +7,11 @@ import { splitSparse } from '../../src-shared/model/kernels/sparseStructure.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
-import { decodeBase64, dynamicsWasmAvailable, instantiateDynamicsWasm, sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
+import { decodeBase64, dynamicsWasmAvailable, instantiateDynamicsWasm, relaxedSimd, sharedDynamicsAvailable, type Arithmetic } from '../../src-shared/model/wasm/loader.js';
 import { dynamicsSharedWasmBase64 } from '../../src-shared/model/wasm/dynamicsSharedWasm.js';
 import { dynamicsWasmBase64 } from '../../src-shared/model/wasm/dynamicsWasm.js';
+import { dynamicsFmaWasmBase64 } from '../../src-shared/model/wasm/dynamicsFmaWasm.js';
+import { dynamicsSharedFmaWasmBase64 } from '../../src-shared/model/wasm/dynamicsSharedFmaWasm.js';
 import { createNodeKernelThreads } from '../../src-main/worker/kernelThread.js';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
@@ -24,6 +26,17 @@ afterAll(() => threads.close());
 function available(kernel: KernelName): boolean {
   if (kernel === 'wasm-threads') return sharedDynamicsAvailable();
   return !kernel.startsWith('wasm') || dynamicsWasmAvailable();
+}
+
+/**
+ * The fast kernels by arithmetic (src-shared/model/wasm/loader.ts): within one, every kernel gives
+ * the same bits; the TypeScript kernel (csr) multiplies and adds separately. The fused group is
+ * there wherever relaxed SIMD compiles (the test setup turns it on, as the app does).
+ */
+function kernelGroups(): { arithmetic: Arithmetic; kernels: KernelName[] }[] {
+  const groups: { arithmetic: Arithmetic; kernels: KernelName[] }[] = [{ arithmetic: 'separate', kernels: FAST_KERNELS.filter(available) }];
+  if (relaxedSimd().supported) groups.push({ arithmetic: 'fused', kernels: FAST_KERNELS.filter((k) => k.startsWith('wasm') && available(k)) });
+  return groups;
 }
 
 function publishedNetwork(): Network {
@@ -65,9 +78,11 @@ describe('fast tanh', () => {
     expect(worst).toBeLessThan(1e-15);
   });
 
-  it('the wasm f64x2 rate pass is within 2e-15 relative of rate() (both branches, linear too)', ({ skip }) => {
+  it.for(['separate', 'fused'] as const)('the wasm f64x2 rate pass (%s arithmetic) is within 2e-15 relative of rate() (both branches, linear too)', (arithmetic, { skip }) => {
     skip(!dynamicsWasmAvailable(), 'WebAssembly SIMD unavailable');
-    const wasm = instantiateDynamicsWasm();
+    // the test setup turns relaxed SIMD on, as the app's Node processes do: the fused build must compile
+    if (arithmetic === 'fused') expect(relaxedSimd().supported).toBe(true);
+    const wasm = instantiateDynamicsWasm(arithmetic);
     const count = 20000;
     const v = wasm.allocate(8 * count);
     const g = wasm.allocate(8 * count);
@@ -102,6 +117,8 @@ describe('generated wasm modules', () => {
     for (const [file, base64] of [
       ['src-shared/model/wasm/dynamicsWasm.ts', dynamicsWasmBase64],
       ['src-shared/model/wasm/dynamicsSharedWasm.ts', dynamicsSharedWasmBase64],
+      ['src-shared/model/wasm/dynamicsFmaWasm.ts', dynamicsFmaWasmBase64],
+      ['src-shared/model/wasm/dynamicsSharedFmaWasm.ts', dynamicsSharedFmaWasmBase64],
     ] as const) {
       const { bytes, error, source } = await recompileGenerated(file);
       expect(source).toBe('assembly/dynamics.ts');
@@ -164,27 +181,33 @@ describe('fast kernels agree with the exact reference', () => {
       const gains = Float64Array.from({ length: 200 }, () => 1 + spread * rng.normal());
       const ref = simulateReference(network.W, 200, network.x0, gains, DEFAULT_DYNAMICS);
       const refError = normalisedError(computeOutput(ref.rates, 200, 200, 100, network.readout), target, 1, 200);
-      let first: { kernel: string; states: Float64Array; error: number } | null = null;
-      for (const kernel of FAST_KERNELS) {
-        if (!available(kernel)) continue;
-        const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel, threads });
-        const states = new Float64Array(40000);
-        const rates = new Float64Array(40000);
-        const error = evaluator.run(gains, undefined, rates, states);
-        expect(relativeDifference(states, ref.states), kernel).toBeLessThan(1e-12);
-        expect(relativeDifference(rates, ref.rates), kernel).toBeLessThan(1e-12);
-        expect(Math.abs(error - refError) / refError, kernel).toBeLessThan(1e-12);
-        // Repeated runs are deterministic and independent of the previous trial.
-        expect(evaluator.error(gains)).toBe(error);
-        // Every fast kernel sums in the same order (kernels/layout.ts): the same bits.
-        if (first) {
-          expect(Buffer.from(states.buffer).equals(Buffer.from(first.states.buffer)), `${kernel} vs ${first.kernel}`).toBe(true);
-          expect(error, `${kernel} vs ${first.kernel}`).toBe(first.error);
-        } else first = { kernel, states, error };
-        evaluator.dispose();
+      const firstOf: Partial<Record<Arithmetic, Float64Array>> = {};
+      for (const { arithmetic, kernels } of kernelGroups()) {
+        let first: { kernel: string; states: Float64Array; error: number } | null = null;
+        for (const kernel of kernels) {
+          const label = `${kernel} (${arithmetic})`;
+          const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel, threads, arithmetic });
+          const states = new Float64Array(40000);
+          const rates = new Float64Array(40000);
+          const error = evaluator.run(gains, undefined, rates, states);
+          expect(relativeDifference(states, ref.states), label).toBeLessThan(1e-12);
+          expect(relativeDifference(rates, ref.rates), label).toBeLessThan(1e-12);
+          expect(Math.abs(error - refError) / refError, label).toBeLessThan(1e-12);
+          // Repeated runs are deterministic and independent of the previous trial.
+          expect(evaluator.error(gains)).toBe(error);
+          // Every fast kernel of one arithmetic sums in the same order (kernels/layout.ts): the same bits.
+          if (first) {
+            expect(Buffer.from(states.buffer).equals(Buffer.from(first.states.buffer)), `${label} vs ${first.kernel}`).toBe(true);
+            expect(error, `${label} vs ${first.kernel}`).toBe(first.error);
+          } else first = { kernel: label, states, error };
+          evaluator.dispose();
+        }
+        // …and not the reference's order: the comparison above is not vacuous.
+        expect(relativeDifference(first!.states, ref.states)).toBeGreaterThan(0);
+        firstOf[arithmetic] = first!.states;
       }
-      // …and not the reference's order: the comparison above is not vacuous.
-      expect(relativeDifference(first!.states, ref.states)).toBeGreaterThan(0);
+      // where the CPU fuses, the fused kernels really round once: not the separate bits
+      if (firstOf.fused && relaxedSimd().fusedHere) expect(relativeDifference(firstOf.fused, firstOf.separate!)).toBeGreaterThan(0);
     }
   });
 
@@ -202,17 +225,19 @@ describe('fast kernels agree with the exact reference', () => {
         const params: DynamicsParams = { ...DEFAULT_DYNAMICS, nSamples: 60, gainFunction, tau: gainFunction === 'linear' ? 400 : 200 };
         const gains = Float64Array.from({ length: n }, (_, i) => 0.6 + 0.05 * i);
         const ref = simulateReference(network.W, n, network.x0, gains, params);
-        let firstStates: Float64Array | null = null;
-        for (const kernel of FAST_KERNELS) {
-          if (!available(kernel)) continue;
-          const k = createKernel(kernel, network, params, { threads });
-          const states = new Float64Array(60 * n);
-          const rates = k.run(gains, network.x0, null, states);
-          expect(relativeDifference(states, ref.states), `${kernel} n=${n} ${gainFunction}`).toBeLessThan(1e-12);
-          expect(relativeDifference(rates, ref.rates), `${kernel} n=${n} ${gainFunction}`).toBeLessThan(1e-12);
-          if (firstStates) expect(Array.from(states), `${kernel} n=${n} ${gainFunction}`).toEqual(Array.from(firstStates));
-          else firstStates = states;
-          k.dispose?.();
+        for (const { arithmetic, kernels } of kernelGroups()) {
+          let firstStates: Float64Array | null = null;
+          for (const kernel of kernels) {
+            const label = `${kernel} (${arithmetic}) n=${n} ${gainFunction}`;
+            const k = createKernel(kernel, network, params, { threads, arithmetic });
+            const states = new Float64Array(60 * n);
+            const rates = k.run(gains, network.x0, null, states);
+            expect(relativeDifference(states, ref.states), label).toBeLessThan(1e-12);
+            expect(relativeDifference(rates, ref.rates), label).toBeLessThan(1e-12);
+            if (firstStates) expect(Array.from(states), label).toEqual(Array.from(firstStates));
+            else firstStates = states;
+            k.dispose?.();
+          }
         }
       }
     }

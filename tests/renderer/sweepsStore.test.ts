@@ -69,7 +69,7 @@ describe('sweeps store: the job that runs a sweep here', () => {
     transport.answer(CHANNELS.sweepsRun, () => {
       listed = [sweepSummary('job-1', 'done')];
       results['job-1'] = sweepResult(0);
-      return { jobId: 'job-1' };
+      return { jobId: 'job-1', dir: '/x/s' };
     });
     const sweeps = useSweepsStore();
     await sweeps.resume(folder);
@@ -85,7 +85,7 @@ describe('sweeps store: the job that runs a sweep here', () => {
   it('a run that ran tasks stores them and gives no such notice; its detail is fetched when it finishes', async () => {
     transport.answer(CHANNELS.sweepsRun, () => {
       listed = [sweepSummary('job-2', 'running')];
-      return { jobId: 'job-2' };
+      return { jobId: 'job-2', dir: '/x/s' };
     });
     const sweeps = useSweepsStore();
     await sweeps.resume(folder);

@@ -106,8 +106,11 @@ describe.skipIf(!sharedDynamicsAvailable())('speed slider on every core', () => 
         session.frame(0.5);
         session.frame(0.5, true);
         session.dispose();
-        // a released helper leaves its loop after the chunk it is computing
-        await pause(50);
+        // a released helper leaves its loop after the chunk it is computing (a helper still
+        // starting up — tens of ms for a new worker thread — first joins, then sees the release)
+        const since = performance.now();
+        while (host.busy > 0 && performance.now() - since < 10_000) await pause(2);
+        expect(host.busy, `round ${round}: helpers still busy ${(performance.now() - since).toFixed(0)} ms after dispose`).toBe(0);
       }
       // the reference batch, the preview and the exact run: never more than one helper each at once
       expect(host.started).toBeLessThanOrEqual(3);

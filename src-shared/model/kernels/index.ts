@@ -3,12 +3,14 @@ import type { DynamicsParams } from '../params.js';
 import { simulateReference } from './reference.js';
 import { CsrJsKernel } from './csrJs.js';
 import { WASM_KERNEL_MAX_N, WasmKernel } from './wasmKernel.js';
-import { dynamicsWasmAvailable, sharedDynamicsAvailable } from '../wasm/loader.js';
+import { dynamicsWasmAvailable, sharedDynamicsAvailable, type Arithmetic } from '../wasm/loader.js';
 import { defaultKernelThreads, type KernelThreads } from './threads.js';
 import type { TrialKernel } from './types.js';
 
 export type { TrialKernel } from './types.js';
 export { setDefaultKernelThreads, defaultKernelThreads, type KernelThreads, type KernelHelperStart } from './threads.js';
+// the kernels' arithmetic (fused or separate multiply-add), chosen per process by its host
+export { defaultArithmetic, relaxedSimd, setDefaultArithmetic, type Arithmetic } from '../wasm/loader.js';
 
 /**
  * 'auto' = the default: the fastest kernel here (see resolveKernelName). Every fast kernel gives
@@ -30,6 +32,8 @@ export const THREADS_MIN_N = 120;
 export interface KernelOptions {
   /** Helper threads for 'wasm-threads' (and for 'auto'); default: defaultKernelThreads(). */
   threads?: KernelThreads | null;
+  /** The WebAssembly kernels' multiply-add (../wasm/loader.ts); default: the host's defaultArithmetic(). */
+  arithmetic?: Arithmetic;
 }
 
 /**
@@ -74,12 +78,12 @@ export function createKernel(name: KernelName, network: Network, params: Dynamic
     case 'csr':
       return new CsrJsKernel(network, params);
     case 'wasm-pairs':
-      return new WasmKernel(network, params);
+      return new WasmKernel(network, params, null, options.arithmetic);
     case 'wasm-threads': {
       const threads = options.threads === undefined ? defaultKernelThreads() : options.threads;
       if (!threads) throw new RangeError("the 'wasm-threads' kernel needs helper threads: pass options.threads or set setDefaultKernelThreads");
       if (!sharedDynamicsAvailable()) throw new RangeError("the 'wasm-threads' kernel needs shared WebAssembly memory, unavailable here");
-      return new WasmKernel(network, params, threads);
+      return new WasmKernel(network, params, threads, options.arithmetic);
     }
     default:
       throw new RangeError(`unknown dynamics kernel '${String(name)}' (known: ${KERNEL_NAMES.join(', ')})`);

@@ -93,6 +93,11 @@ export class HelperPool<W> {
     return this.entries.length;
   }
 
+  /** Workers serving a kernel now (their busy flag set). */
+  get busy(): number {
+    return this.entries.filter((entry) => Atomics.load(entry.busy, 0) === 1).length;
+  }
+
   /** Start one more worker (even past maxWorkers: a host's first helpers). */
   spawn(): HelperEntry<W> {
     const entry = { busy: new Int32Array(new SharedArrayBuffer(4)) } as HelperEntry<W>;

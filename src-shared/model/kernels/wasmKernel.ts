@@ -12,7 +12,7 @@
 import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
 import { stepLength } from '../params.js';
-import { createSharedMemory, dynamicsSharedWasm, instantiateDynamicsWasm, type DynamicsWasmExports } from '../wasm/loader.js';
+import { createSharedMemory, dynamicsSharedWasm, instantiateDynamicsWasm, resolveArithmetic, type Arithmetic, type DynamicsWasmExports } from '../wasm/loader.js';
 import { ROW_PAIRS_MAX_N, rowPairs, type RowPairs } from './layout.js';
 import { splitSparse } from './sparseStructure.js';
 import { ThreadSchedule, type KernelThreads } from './threads.js';
@@ -89,11 +89,14 @@ export function place(buffer: ArrayBuffer, pointer: number, values: Int32Array |
   else new Int32Array(buffer, pointer, values.length).set(values);
 }
 
-/** A module instance for a kernel: own memory, or the threads build on a new shared memory. */
-export function instanceFor(arena: WasmArena, shared: boolean): { wasm: DynamicsWasmExports; memory: object | null } {
-  if (!shared) return { wasm: instantiateDynamicsWasm(), memory: null };
+/**
+ * A module instance for a kernel: own memory, or the threads build on a new shared memory; of the
+ * builds for `arithmetic` (loader.ts: resolved already, so the helpers get the same build).
+ */
+export function instanceFor(arena: WasmArena, shared: boolean, arithmetic: Arithmetic): { wasm: DynamicsWasmExports; memory: object | null } {
+  if (!shared) return { wasm: instantiateDynamicsWasm(arithmetic), memory: null };
   const memory = createSharedMemory(arena.pages());
-  return { wasm: dynamicsSharedWasm.instantiate(memory), memory };
+  return { wasm: dynamicsSharedWasm(arithmetic).instantiate(memory), memory };
 }
 
 /** Releases the helpers of a kernel that was garbage-collected without dispose(). */
@@ -111,9 +114,10 @@ export function attachHelpers(
   kernel: number,
   threads: KernelThreads | null,
   helpers: number,
+  arithmetic: Arithmetic,
 ): ThreadSchedule | null {
   if (!threads || helpers < 1 || !memory) return null;
-  const module = dynamicsSharedWasm.compiledModule();
+  const module = dynamicsSharedWasm(arithmetic).compiledModule();
   for (let h = 0; h < helpers; h++) threads.attach({ module, memory, kernel });
   helperRelease.register(owner, () => wasm.releaseHelpers(kernel), owner);
   return new ThreadSchedule(undefined, undefined, threads.budget ?? null, helpers);
@@ -143,6 +147,8 @@ function slotPairs(network: Network): { pairs: RowPairs; cost: Float64Array } {
 export class WasmKernel implements TrialKernel {
   readonly name: 'wasm-pairs' | 'wasm-threads';
   readonly threadCount: number;
+  /** How this kernel multiplies and adds (loader.ts Arithmetic). */
+  readonly arithmetic: Arithmetic;
   /** The thread choice of a threaded kernel (null: one thread, or disposed). */
   schedule: ThreadSchedule | null;
   private readonly wasm: DynamicsWasmExports;
@@ -155,8 +161,11 @@ export class WasmKernel implements TrialKernel {
   private readonly ratesView: Float64Array;
   private readonly statesView: Float64Array;
 
-  /** threads: helper threads to use ('wasm-threads'); null for the one-thread 'wasm-pairs'. */
-  constructor(network: Network, params: DynamicsParams, threads: KernelThreads | null = null) {
+  /**
+   * threads: helper threads to use ('wasm-threads'); null for the one-thread 'wasm-pairs'.
+   * arithmetic: fused or separate multiply-add (default: the host's, loader.ts defaultArithmetic).
+   */
+  constructor(network: Network, params: DynamicsParams, threads: KernelThreads | null = null, arithmetic?: Arithmetic) {
     const n = network.n;
     if (n > WASM_KERNEL_MAX_N) throw new RangeError(`the WebAssembly kernels handle n ≤ ${WASM_KERNEL_MAX_N} (u16 column offsets), got ${n}`);
     this.n = n;
@@ -164,6 +173,7 @@ export class WasmKernel implements TrialKernel {
     const helpers = threads ? Math.max(0, Math.floor(threads.helpers)) : 0;
     this.name = threads ? 'wasm-threads' : 'wasm-pairs';
     this.threadCount = 1 + helpers;
+    this.arithmetic = resolveArithmetic(arithmetic);
     const nPad = (n + 1) & ~1;
     const { pairs, cost } = slotPairs(network);
     const samples = params.nSamples * n;
@@ -188,7 +198,7 @@ export class WasmKernel implements TrialKernel {
       rates: arena.reserve(8 * samples),
       states: arena.reserve(8 * samples),
     };
-    const { wasm, memory } = instanceFor(arena, threads !== null);
+    const { wasm, memory } = instanceFor(arena, threads !== null, this.arithmetic);
     this.wasm = wasm;
     const placed = arena.place(wasm);
     // the rates at the module's fixed addresses (assembly/common.ts gather2); every n here fits
@@ -225,7 +235,7 @@ export class WasmKernel implements TrialKernel {
     this.ratesView = new Float64Array(buffer, ptr('rates'), samples);
     this.statesView = new Float64Array(buffer, ptr('states'), samples);
 
-    this.schedule = attachHelpers(this, wasm, memory, this.kernel, threads, helpers);
+    this.schedule = attachHelpers(this, wasm, memory, this.kernel, threads, helpers, this.arithmetic);
   }
 
   run(gains: Float64Array, x0: Float64Array, ratesOut: Float64Array | null, statesOut: Float64Array | null): Float64Array {

@@ -7,6 +7,8 @@
  * there first. When WebAssembly or SIMD is unavailable, `dynamicsWasmAvailable()` is false and
  * the 'auto' kernel falls back to the TypeScript one.
  */
+import { dynamicsFmaWasmBase64 } from './dynamicsFmaWasm.js';
+import { dynamicsSharedFmaWasmBase64 } from './dynamicsSharedFmaWasm.js';
 import { dynamicsSharedWasmBase64 } from './dynamicsSharedWasm.js';
 import { dynamicsWasmBase64 } from './dynamicsWasm.js';
 
@@ -204,20 +206,99 @@ export function embeddedWasmModule<Exports>(name: string, base64: string): Embed
   };
 }
 
-const dynamicsWasm = embeddedWasmModule<DynamicsWasmExports>('dynamics', dynamicsWasmBase64);
-export const preloadDynamicsWasm = (): Promise<boolean> => dynamicsWasm.preload();
+/**
+ * How the kernels multiply and add: 'fused' — the builds with relaxed SIMD (scripts/build-wasm.mjs
+ * *Fma), where a·b + c is one fused multiply-add with one rounding on a CPU with FMA (every x86-64
+ * CPU since 2013, every ARM64 one); 'separate' — the SIMD builds, which round the product and then
+ * the sum, like the TypeScript kernels (csr) do. Both agree with the reference kernel to ~1e-15
+ * relative (tests/model/arithmetic.test.ts); within one arithmetic every fast kernel (pairs,
+ * threads, batch) gives the same bits (./../kernels/layout.ts), across the two they differ in the
+ * last bits. The fused builds are ~10–35% faster (bench numbers in kernels/wasmKernel.ts).
+ */
+export type Arithmetic = 'fused' | 'separate';
+
+const builds: Record<Arithmetic, { own: EmbeddedWasmModule<DynamicsWasmExports>; shared: EmbeddedWasmModule<DynamicsWasmExports> }> = {
+  separate: {
+    own: embeddedWasmModule<DynamicsWasmExports>('dynamics', dynamicsWasmBase64),
+    shared: embeddedWasmModule<DynamicsWasmExports>('dynamicsShared', dynamicsSharedWasmBase64),
+  },
+  fused: {
+    own: embeddedWasmModule<DynamicsWasmExports>('dynamicsFma', dynamicsFmaWasmBase64),
+    shared: embeddedWasmModule<DynamicsWasmExports>('dynamicsSharedFma', dynamicsSharedFmaWasmBase64),
+  },
+};
+
+// (f64 a, f64 b, f64 c) → lane 0 of f64x2.relaxed_madd(splat a, splat b, splat c): the smallest
+// module that needs relaxed SIMD, to ask whether this engine has it, and whether its madd is fused.
+const RELAXED_MADD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7c, 0x7c, 0x7c, 0x01, 0x7c, // type: (f64, f64, f64) → f64
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00, // export "f"
+  0x0a, 0x16, 0x01, 0x14, 0x00, // code: one body of 20 bytes, no locals
+  0x20, 0x00, 0xfd, 0x14, 0x20, 0x01, 0xfd, 0x14, 0x20, 0x02, 0xfd, 0x14, // splat a, b, c
+  0xfd, 0x87, 0x02, // f64x2.relaxed_madd
+  0xfd, 0x21, 0x00, // f64x2.extract_lane 0
+  0x0b,
+]);
+
+let relaxedProbe: { supported: boolean; fusedHere: boolean } | null = null;
+/**
+ * Whether this engine compiles relaxed SIMD (Chromium, Electron, Node ≥ 22; Node 20 only with
+ * --experimental-wasm-relaxed-simd, which GainLab's Node entry points turn on:
+ * src-main/worker/wasmFeatures.ts), and whether its madd really fuses (a CPU without FMA rounds
+ * twice). A failed probe is asked again next time, so a flag turned on later is seen.
+ */
+export function relaxedSimd(): { supported: boolean; fusedHere: boolean } {
+  if (relaxedProbe) return relaxedProbe;
+  if (!wasmApi || !wasmApi.validate(RELAXED_MADD_PROBE)) return { supported: false, fusedHere: false };
+  const f = new wasmApi.Instance(new wasmApi.Module(RELAXED_MADD_PROBE), {}).exports.f as (a: number, b: number, c: number) => number;
+  // (1 + 2^-30)² = 1 + 2^-29 + 2^-60: rounded first, the 2^-60 is lost and the sum is 0
+  const a = 1 + 2 ** -30;
+  relaxedProbe = { supported: true, fusedHere: f(a, a, -(1 + 2 ** -29)) === 2 ** -60 };
+  return relaxedProbe;
+}
+
+let chosenArithmetic: Arithmetic | null = null;
+/** Use `arithmetic` from now on for kernels that do not name one (null: the default again). */
+export function setDefaultArithmetic(arithmetic: Arithmetic | null): void {
+  chosenArithmetic = arithmetic;
+}
+/** The arithmetic of kernels that do not name one: 'fused' where relaxed SIMD compiles, unless set. */
+export function defaultArithmetic(): Arithmetic {
+  if (chosenArithmetic === 'separate') return 'separate';
+  return relaxedSimd().supported && builds.fused.own.available() ? 'fused' : 'separate';
+}
+/** The arithmetic a kernel asked for `requested` gets here ('fused' falls back where it cannot compile). */
+export function resolveArithmetic(requested?: Arithmetic): Arithmetic {
+  if (requested === 'separate') return 'separate';
+  if (requested === 'fused') return relaxedSimd().supported && builds.fused.own.available() ? 'fused' : 'separate';
+  return defaultArithmetic();
+}
+
+const dynamicsWasm = builds.separate.own;
+/** Compile the builds of the default arithmetic asynchronously (needed once on a browser main thread). */
+export async function preloadDynamicsWasm(): Promise<boolean> {
+  const available = await dynamicsWasm.preload();
+  if (chosenArithmetic !== 'separate' && relaxedSimd().supported) await builds.fused.own.preload();
+  return available;
+}
 export const dynamicsWasmAvailable = (): boolean => dynamicsWasm.available();
 export const dynamicsWasmUnavailableReason = (): string | null => dynamicsWasm.unavailableReason();
-export const instantiateDynamicsWasm = (): DynamicsWasmExports => dynamicsWasm.instantiate();
+export const instantiateDynamicsWasm = (arithmetic?: Arithmetic): DynamicsWasmExports => builds[resolveArithmetic(arithmetic)].own.instantiate();
 
 /**
  * The same kernels built with threads on an imported shared memory (scripts/build-wasm.mjs). Needs
  * SharedArrayBuffer-backed WebAssembly memory: always in Node; in a browser only when the page is
  * cross-origin isolated.
  */
-export const dynamicsSharedWasm = embeddedWasmModule<DynamicsWasmExports>('dynamicsShared', dynamicsSharedWasmBase64);
+export const dynamicsSharedWasm = (arithmetic?: Arithmetic): EmbeddedWasmModule<DynamicsWasmExports> => builds[resolveArithmetic(arithmetic)].shared;
 /** Compile the threads build asynchronously (a browser worker does it before its first kernel). */
-export const preloadSharedDynamicsWasm = (): Promise<boolean> => dynamicsSharedWasm.preload();
+export async function preloadSharedDynamicsWasm(): Promise<boolean> {
+  const available = await builds.separate.shared.preload();
+  if (chosenArithmetic !== 'separate' && relaxedSimd().supported) await builds.fused.shared.preload();
+  return available;
+}
 
 let sharedMemoryProbe: boolean | null = null;
 /** True when shared WebAssembly memory can be created here (Node; a cross-origin isolated page). */
@@ -234,7 +315,7 @@ export function sharedMemoryAvailable(): boolean {
 
 /** True when shared WebAssembly memory can be created here and the threads build compiles. */
 export function sharedDynamicsAvailable(): boolean {
-  return sharedMemoryAvailable() && dynamicsSharedWasm.available();
+  return sharedMemoryAvailable() && builds.separate.shared.available() && dynamicsSharedWasm().available();
 }
 
 /** A shared WebAssembly memory of `pages` × 64 KiB (initial = maximum: it never grows). */
