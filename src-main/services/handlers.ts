@@ -29,6 +29,7 @@ import { trainingRunFromJob } from './jobResults.js';
 import { runRecipeArchive } from './runRecipes.js';
 import { resolveTrainingGroups } from './trainingService.js';
 import { findNetwork, findTarget, networkPayload, targetPayload } from './modelSources.js';
+import { NETWORK_ROWS_MAX_BYTES } from '../../src-shared/ipc/contract.js';
 import type { ProjectsApi } from './projectsApi.js';
 import { createPrimitivesHandlers } from './primitivesService.js';
 import { createSpeedHandlers } from './speedService.js';
@@ -299,7 +300,18 @@ export function createHandlers(services: AppServices): HandlerTable {
     },
     'project:import': ({ fileName, bytes }) => projects.importBytes(fileName, bytes),
     'project:export': () => projects.exportBytes(),
-    'project:network': async ({ networkId }) => findNetwork(projects.project(), networkId),
+    'project:network': async ({ networkId, withoutWeights }) => {
+      const network = findNetwork(projects.project(), networkId);
+      return withoutWeights ? { ...network, W: new Float64Array(0) } : network;
+    },
+    'project:network-rows': async ({ networkId, from, to }) => {
+      const { n, W } = findNetwork(projects.project(), networkId);
+      if (!(from < to && to <= n)) throw new GainLabError('invalid-payload', `Rows ${from} to ${to} are not a row range of W (N = ${n}): need 0 ≤ from < to ≤ ${n}.`);
+      if ((to - from) * n * 8 > NETWORK_ROWS_MAX_BYTES) {
+        throw new GainLabError('invalid-payload', `Rows ${from} to ${to} of W are ${((to - from) * n * 8) / 2 ** 20} MB; ask for at most ${NETWORK_ROWS_MAX_BYTES / 2 ** 20} MB at a time.`);
+      }
+      return { n, from, to, values: W.slice(from * n, to * n) };
+    },
     'project:run': async ({ runId }) => requireItem(findItem(projects.project(), 'runs', runId), 'run', runId),
     'project:library': async ({ libraryId }) => requireItem(findItem(projects.project(), 'primitiveLibraries', libraryId), 'primitive library', libraryId),
     'project:result': async ({ resultId }) => requireItem(findItem(projects.project(), 'experimentResults', resultId), 'experiment result', resultId),

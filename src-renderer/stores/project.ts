@@ -66,6 +66,8 @@ export const useProjectStore = defineStore('project', () => {
 
   // ---- full items, fetched by id (the summary leaves their bulk arrays out) ----
   const fullNetworks = new Map<string, Promise<ProjectNetwork | null>>();
+  /** W over this many bytes is read in blocks of rows (networkInBlocks). */
+  const WEIGHTS_BLOCK_BYTES = 2 ** 20;
   const fullItems = new Map<string, Promise<unknown>>();
   /** A network with its weights (cached until main replaces the network). */
   function fullNetwork(id: string): Promise<ProjectNetwork | null> {
@@ -73,13 +75,33 @@ export const useProjectStore = defineStore('project', () => {
     if (!view) return Promise.resolve(null);
     let pending = fullNetworks.get(view.W.key);
     if (!pending) {
-      pending = call(CHANNELS.projectNetwork, { networkId: id }).then((answer) => (answer.ok ? answer.value : null));
+      pending = 8 * view.n * view.n > WEIGHTS_BLOCK_BYTES ? networkInBlocks(id, view.n, view.W.key) : call(CHANNELS.projectNetwork, { networkId: id }).then((answer) => (answer.ok ? answer.value : null));
       fullNetworks.set(view.W.key, pending);
       void pending.then((value) => {
         if (!value) fullNetworks.delete(view.W.key);
       });
     }
     return pending;
+  }
+  /**
+   * A large network: the rest first, then W in blocks of rows of about WEIGHTS_BLOCK_BYTES, one
+   * answer after the other — each message is then short to receive on the page's thread (an 8 MB
+   * W in one message blocked it for ~230 ms: e2e/longtask.spec.ts).
+   */
+  async function networkInBlocks(id: string, n: number, key: string): Promise<ProjectNetwork | null> {
+    const head = await call(CHANNELS.projectNetwork, { networkId: id, withoutWeights: true });
+    if (!head.ok) return null;
+    const W = new Float64Array(n * n);
+    const rows = Math.max(1, Math.floor(WEIGHTS_BLOCK_BYTES / (8 * n)));
+    for (let from = 0; from < n; from += rows) {
+      const to = Math.min(n, from + rows);
+      const block = await call(CHANNELS.projectNetworkRows, { networkId: id, from, to });
+      if (!block.ok || block.value.values.length !== (to - from) * n) return null;
+      W.set(block.value.values, from * n);
+    }
+    // main replaced the network meanwhile: these blocks may mix two versions of W
+    if (networks.value.find((net) => net.id === id)?.W.key !== key) return null;
+    return { ...head.value, W };
   }
   function cachedItem<T>(key: string, fetch: () => Promise<{ ok: true; value: T } | { ok: false }>): Promise<T | null> {
     let pending = fullItems.get(key) as Promise<T | null> | undefined;

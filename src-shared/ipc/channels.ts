@@ -30,6 +30,7 @@ export const CHANNELS = {
   projectExport: 'project:export',
   // the open project's items by id (the summary leaves their bulk arrays out), edits and history
   projectNetwork: 'project:network',
+  projectNetworkRows: 'project:network-rows',
   projectRun: 'project:run',
   projectLibrary: 'project:library',
   projectResult: 'project:result',

@@ -132,6 +132,8 @@ export const uint8ArraySchema = z.custom<Uint8Array>((value) => value instanceof
 const finite = z.number().finite();
 const id = z.string().min(1).max(200);
 const MAX_N = 2000;
+/** The most bytes of W one project:network-rows answer holds (the renderer asks for 1 MB blocks). */
+export const NETWORK_ROWS_MAX_BYTES = 4 * 2 ** 20;
 
 export { dynamicsParamsSchema };
 
@@ -830,9 +832,19 @@ export const invokeContract = {
     response: z.object({ fileName: z.string(), bytes: uint8ArraySchema }),
   },
   // --- the open project's items by id: the summary leaves their bulk arrays out (project/view.ts) ---
+  /** withoutWeights: W comes back empty (the renderer then reads a large W in row blocks). */
   [CHANNELS.projectNetwork]: {
-    request: z.strictObject({ networkId: id }),
+    request: z.strictObject({ networkId: id, withoutWeights: z.boolean().optional() }),
     response: z.custom<ProjectNetwork>(),
+  },
+  /**
+   * Rows from..to − 1 of a network's W (row-major, (to − from)·n values, at most
+   * NETWORK_ROWS_MAX_BYTES): a large W in several messages, so that no one message takes the
+   * page's thread long to receive (an 8 MB message took ~230 ms in Chromium).
+   */
+  [CHANNELS.projectNetworkRows]: {
+    request: z.strictObject({ networkId: id, from: z.number().int().min(0).max(MAX_N), to: z.number().int().min(1).max(MAX_N) }),
+    response: z.object({ n: z.number().int(), from: z.number().int(), to: z.number().int(), values: float64ArraySchema }),
   },
   [CHANNELS.projectRun]: {
     request: z.strictObject({ runId: id }),

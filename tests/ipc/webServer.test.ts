@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { EventChannel } from '../../src-shared/ipc/contract.js';
+import { NETWORK_ROWS_MAX_BYTES, type EventChannel } from '../../src-shared/ipc/contract.js';
+import { sameBits } from '../helpers/expectClose.js';
 import { createWebSocketTransport, webSocketUrl, type WebSocketLike } from '../../src-shared/ipc/wsTransport.js';
 import { createReconnectingTransport, type ConnectionChange } from '../../src-renderer/transport/reconnectingTransport.js';
 import { decodeWire, encodeWire } from '../../src-shared/ipc/wire.js';
@@ -168,6 +169,34 @@ describe('web mode server', () => {
       if (full.ok) {
         expect(full.value.W).toBeInstanceOf(Float64Array);
         expect(full.value.W.length).toBe(view.n * view.n);
+        // a large W is read as the rest of the network, then blocks of rows (stores/project.ts):
+        // the blocks put together are W bit for bit
+        const head = await transport.invoke('project:network', { networkId: view.id, withoutWeights: true });
+        expect(head.ok && head.value.W.length).toBe(0);
+        expect(head.ok && sameBits(head.value.initialConditions, full.value.initialConditions)).toBe(true);
+        const W = new Float64Array(view.n * view.n);
+        const rows = 7; // uneven blocks: the last one is shorter
+        for (let from = 0; from < view.n; from += rows) {
+          const to = Math.min(view.n, from + rows);
+          const block = await transport.invoke('project:network-rows', { networkId: view.id, from, to });
+          expect(block.ok, `rows ${from}–${to}`).toBe(true);
+          if (block.ok) {
+            expect(block.value).toMatchObject({ n: view.n, from, to });
+            W.set(block.value.values, from * view.n);
+          }
+        }
+        expect(sameBits(W, full.value.W)).toBe(true);
+        // ranges outside W, and blocks over NETWORK_ROWS_MAX_BYTES, are refused with one line
+        for (const [from, to] of [
+          [5, 5],
+          [0, view.n + 1],
+        ]) {
+          const refused = await transport.invoke('project:network-rows', { networkId: view.id, from, to });
+          expect(refused.ok ? '' : refused.error.message).toMatch(/^Rows \d+ to \d+ are not a row range of W \(N = \d+\)/);
+        }
+        const unknown = await transport.invoke('project:network-rows', { networkId: 'no-such-network', from: 0, to: 1 });
+        expect(unknown.ok).toBe(false);
+        expect(NETWORK_ROWS_MAX_BYTES).toBeGreaterThanOrEqual(2 ** 20);
       }
     }
     await waitFor(() => seen.length > 0);

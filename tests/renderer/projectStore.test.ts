@@ -47,6 +47,37 @@ describe('project store', () => {
     expect(fresh.entered).toBe(false);
   });
 
+  it('reads a small W in one answer and a large one in blocks of rows, put together bit for bit', async () => {
+    const small = network('small');
+    const n = 400; // 1.28 MB of W: over the 1 MB block
+    const big: ProjectNetwork = { ...network('big'), n, nE: n / 2, W: Float64Array.from({ length: n * n }, (_, k) => Math.sin(k) * 1e-3), initialConditions: new Float64Array(n) };
+    const byId = new Map([small, big].map((net) => [net.id, net]));
+    transport.answer(CHANNELS.projectCurrent, () => summary([small, big], [target('t', 'T')]));
+    transport.answer(CHANNELS.projectNetwork, ({ networkId, withoutWeights }) => {
+      const net = byId.get(networkId)!;
+      return withoutWeights ? { ...net, W: new Float64Array(0) } : net;
+    });
+    transport.answer(CHANNELS.projectNetworkRows, ({ networkId, from, to }) => {
+      const net = byId.get(networkId)!;
+      return { n: net.n, from, to, values: net.W.slice(from * net.n, to * net.n) };
+    });
+    const project = useProjectStore();
+    await project.init();
+    expect((await project.fullNetwork('small'))!.W).toEqual(small.W);
+    expect(transport.callsTo(CHANNELS.projectNetwork)).toEqual([{ networkId: 'small' }]);
+    const full = await project.fullNetwork('big');
+    expect(Buffer.from(full!.W.buffer).equals(Buffer.from(big.W.buffer))).toBe(true);
+    expect(transport.callsTo(CHANNELS.projectNetwork).at(-1)).toEqual({ networkId: 'big', withoutWeights: true });
+    // 327 rows of 3.2 kB per MB: two blocks
+    expect(transport.callsTo(CHANNELS.projectNetworkRows)).toEqual([
+      { networkId: 'big', from: 0, to: 327 },
+      { networkId: 'big', from: 327, to: 400 },
+    ]);
+    // cached: no second fetch
+    await project.fullNetwork('big');
+    expect(transport.callsTo(CHANNELS.projectNetworkRows)).toHaveLength(2);
+  });
+
   it('hides the recent list when the channel fails, without a toast', async () => {
     transport.handle(CHANNELS.projectRecent, () => ({ ok: false, error: { code: 'internal', message: 'no store' } }));
     const project = useProjectStore();
