@@ -24,7 +24,7 @@
 // Buffers: `setup` allocates everything a problem needs once (the host then places W, Wᵀ, gains,
 // x0 and β through the pointers `pointer(...)` returns); forward and backward allocate nothing.
 
-import { AtPointer, PairMatrix, pairSum, pairSum2, RATE_PARAMS_BYTES, rateVecWith, setRateParams } from './common';
+import { AtPointer, helperIdle, helperWorked, HELPER_NAP_NS, PairMatrix, pairSum, pairSum2, RATE_PARAMS_BYTES, rateVecWith, setRateParams } from './common';
 
 export { allocate } from './common';
 
@@ -426,10 +426,7 @@ const PASS_OUTER: i32 = 3;
 // Spins and naps as in assembly/dynamics.ts (a spin is ~4 ns on the 2-core EPYC).
 const STEAL_SPINS: i32 = 256;
 const STAGE_SPIN_LIMIT: i32 = 1 << 18;
-const IDLE_SPIN_LIMIT: i32 = 1 << 14;
 const DRIVER_NAP_NS: i64 = 50_000;
-const HELPER_NAP_NS: i64 = 200_000;
-const NAPS_BEFORE_SLEEP: i32 = 20;
 
 let gParts: i32 = 1;
 let gSync: usize = 0;
@@ -874,8 +871,6 @@ export function outerProductsThreaded(cotangents: usize, out: usize): void {
 // claim word (it ran correctly with node --no-liftoff). Every call of helperStep is short, so the
 // steps run optimised after the first few thousand (the idle spins before the first nap).
 let helperThread: i32 = 0; // this instance's thread number once joined (0: not yet)
-let helperSpins: i32 = 0;
-let helperNaps: i32 = 0;
 
 export function helperLoop(context: usize): void {
   while (helperStep(context)) {}
@@ -896,15 +891,10 @@ export function helperStep(context: usize): i32 {
   if (S < end) {
     const first = atomic.load<i64>(pass, 8);
     phaseOn(helperThread, S, atomic.load<i32>(pass, 16), <i32>(S - first), gParts, HELPER_NAP_NS);
-    helperSpins = 0;
-    helperNaps = 0;
+    helperWorked();
     return 1;
   }
-  if (++helperSpins < IDLE_SPIN_LIMIT) return 1;
-  atomic.add<i32>(gSync + SYNC_JOIN, 1, 4);
-  if (atomic.load<i64>(pass) == end) atomic.wait<i64>(pass, end, helperNaps < NAPS_BEFORE_SLEEP ? HELPER_NAP_NS : -1);
-  atomic.sub<i32>(gSync + SYNC_JOIN, 1, 4);
-  helperNaps++;
+  helperIdle(pass, end, gSync + SYNC_JOIN + 4);
   return 1;
 }
 

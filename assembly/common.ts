@@ -275,3 +275,33 @@ export function pairSum2<R>(m: PairMatrix, p: i32, r: usize, out: usize): void {
   v128.store(out, ya);
   v128.store(out, yb, 16);
 }
+
+// ---------------------------------------------------------------------------------------------
+// A helper thread between the stages or phases of the threaded kernels (assembly/dynamics.ts and
+// assembly/adjoint.ts helperStep): spins first, then timed naps, then sleep until notified.
+
+// Spins of an idle helper (between trials) before it naps (~65 µs: the host's work between two
+// trials of a training run is shorter); it sleeps until notified after NAPS_BEFORE_SLEEP naps.
+const IDLE_SPIN_LIMIT: i32 = 1 << 14;
+export const HELPER_NAP_NS: i64 = 200_000;
+const NAPS_BEFORE_SLEEP: i32 = 20;
+let helperSpins: i32 = 0;
+let helperNaps: i32 = 0;
+
+// The helper computed something: the next idle spell starts from spinning again.
+@inline
+export function helperWorked(): void {
+  helperSpins = 0;
+  helperNaps = 0;
+}
+
+// One idle step of a helper waiting for `word` (the pass or trial word) to leave `end`: a spin, or
+// a nap counted in the asleep word `asleep` (the driver notifies `word` when anyone sleeps).
+export function helperIdle(word: usize, end: i64, asleep: usize): void {
+  if (!ASC_FEATURE_THREADS) return;
+  if (++helperSpins < IDLE_SPIN_LIMIT) return;
+  atomic.add<i32>(asleep, 1);
+  if (atomic.load<i64>(word) == end) atomic.wait<i64>(word, end, helperNaps < NAPS_BEFORE_SLEEP ? HELPER_NAP_NS : -1);
+  atomic.sub<i32>(asleep, 1);
+  helperNaps++;
+}

@@ -26,7 +26,7 @@
 //
 // All buffers are allocated by the host through `allocate` at setup (never during a trial).
 
-import { constant, madd, FIXED_RATES_A, FIXED_RATES_B, FIXED_RATES_BYTES, FixedA, FixedB, PairMatrix, pairSum, pairSum2, rate2, RATE_PARAMS_BYTES, rateVecWith, setRateParams, TWO } from './common';
+import { constant, helperIdle, helperWorked, HELPER_NAP_NS, madd, FIXED_RATES_A, FIXED_RATES_B, FIXED_RATES_BYTES, FixedA, FixedB, PairMatrix, pairSum, pairSum2, rate2, RATE_PARAMS_BYTES, rateVecWith, setRateParams, TWO } from './common';
 
 export { allocate, rateVec } from './common';
 export { rateVecF32, setNetworkF32, batchTrialF32 } from './batchF32';
@@ -543,12 +543,8 @@ const STEAL_SPINS: i32 = 256;
 // then wait in turn), so a thread that napped after a few µs — the first version did, at 4000
 // spins — turned a helper a little late into stages ~30× as long.
 const STAGE_SPIN_LIMIT: i32 = 1 << 18;
-// Spins of an idle helper (between trials) before it naps (~65 µs: the host's work between two
-// trials of a training run is shorter); it sleeps until notified after NAPS_BEFORE_SLEEP naps.
-const IDLE_SPIN_LIMIT: i32 = 1 << 14;
+// (An idle helper's spins and naps between trials: common.ts helperIdle.)
 const DRIVER_NAP_NS: i64 = 50_000;
-const HELPER_NAP_NS: i64 = 200_000;
-const NAPS_BEFORE_SLEEP: i32 = 20;
 
 @inline
 function claimWord(k: Kernel, part: i32): usize {
@@ -710,8 +706,6 @@ function threadedStages(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64
 // its wake-ups and claims, and once computed wrong values; correct with node --no-liftoff). Short
 // steps run optimised after the first few thousand calls.
 let helperThread: i32 = 0; // this instance's thread number once joined (0: not yet)
-let helperSpins: i32 = 0;
-let helperNaps: i32 = 0;
 
 export function helperLoop(kernel: usize): void {
   while (helperStep(kernel)) {}
@@ -729,15 +723,10 @@ export function helperStep(kernel: usize): i32 {
   const S = finishedChunks(k) / <i64>k.chunkCount;
   if (S < end) {
     stageOn(k, helperThread, S, <i32>(S - atomic.load<i64>(trialWord, 8)), k.parts, HELPER_NAP_NS);
-    helperSpins = 0;
-    helperNaps = 0;
+    helperWorked();
     return 1;
   }
-  if (++helperSpins < IDLE_SPIN_LIMIT) return 1;
-  atomic.add<i32>(k.sync + SYNC_JOIN, 1, 4);
-  if (atomic.load<i64>(trialWord) == end) atomic.wait<i64>(trialWord, end, helperNaps < NAPS_BEFORE_SLEEP ? HELPER_NAP_NS : -1);
-  atomic.sub<i32>(k.sync + SYNC_JOIN, 1, 4);
-  helperNaps++;
+  helperIdle(trialWord, end, k.sync + SYNC_JOIN + 4);
   return 1;
 }
 
