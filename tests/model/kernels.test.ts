@@ -4,7 +4,6 @@ import { rate } from '../../src-shared/model/gainFunction.js';
 import { createKernel, KERNEL_NAMES, resolveKernelName, THREADS_MIN_N, type KernelName } from '../../src-shared/model/kernels/index.js';
 import { fastTanh } from '../../src-shared/model/kernels/fastTanh.js';
 import { splitSparse } from '../../src-shared/model/kernels/sparseStructure.js';
-import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { decodeBase64, dynamicsWasmAvailable, instantiateDynamicsWasm, relaxedSimd, sharedDynamicsAvailable, type Arithmetic } from '../../src-shared/model/wasm/loader.js';
@@ -13,7 +12,7 @@ import { dynamicsWasmBase64 } from '../../src-shared/model/wasm/dynamicsWasm.js'
 import { dynamicsFmaWasmBase64 } from '../../src-shared/model/wasm/dynamicsFmaWasm.js';
 import { dynamicsSharedFmaWasmBase64 } from '../../src-shared/model/wasm/dynamicsSharedFmaWasm.js';
 import { createNodeKernelThreads } from '../../src-main/worker/kernelThread.js';
-import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
+import { hasReference, loadReferenceArray, publishedNetwork, referenceSkipReason } from '../helpers/reference.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
 import { recompileGenerated } from '../helpers/wasmBuild.js';
 
@@ -39,15 +38,6 @@ function kernelGroups(): { arithmetic: Arithmetic; kernels: KernelName[] }[] {
   return groups;
 }
 
-function publishedNetwork(): Network {
-  return {
-    n: 200,
-    nE: 100,
-    W: loadReferenceArray('W').data,
-    x0: loadReferenceArray('x0').data,
-    readout: { channels: 1, weights: loadReferenceArray('readout').data },
-  };
-}
 
 /** max |a − b| / max |b| */
 function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {

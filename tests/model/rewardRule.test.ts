@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
 import { randomGroups } from '../../src-shared/model/groups.js';
-import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { runRewardRule, runRewardRuleSessions, type GainTrialEvaluator, type RewardRuleProgress } from '../../src-shared/model/rewardRule.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { expectClose } from '../helpers/expectClose.js';
-import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
+import { hasReference, loadReferenceArray, publishedNetwork, referenceSkipReason } from '../helpers/reference.js';
 
-function publishedNetwork(): Network {
-  return {
-    n: 200,
-    nE: 100,
-    W: loadReferenceArray('W').data,
-    x0: loadReferenceArray('x0').data,
-    readout: { channels: 1, weights: loadReferenceArray('readout').data },
-  };
-}
 
 /** A cheap evaluator: E(g) = Σ (g_i − g*_i)² / n, "output" = the gains themselves. */
 function quadraticEvaluator(optimum: Float64Array): GainTrialEvaluator & { calls: number } {
