@@ -210,6 +210,14 @@ export function pairSum<R>(m: PairMatrix, p: i32, r: usize): v128 {
 // y of pairs p and p + 1 into out, out + 16: the same sums as pairSum, the two pairs' chains
 // interleaved (one chain alone waits on the add latency). Pairs are sorted by length, so
 // neighbours have about as many entries: a common part, then each pair's own rest.
+// With two chains the loop is bound by its instructions (~8 per entry pair: offset load, two
+// gathers, weight load, multiply-add), not by latency: fused arithmetic (longer latency, fewer
+// instructions) is faster. Tried on the published network, same bits, not faster (one thread,
+// alternated in one process, 2-core AMD EPYC): four chains at once in a function of its own, 1.04
+// of the time; the I entries as a dense column-major block (zeros included) with seven pairs'
+// chains at once, 0.99 — its loop is tight (an r load shared by seven pairs, seven weight loads
+// and multiply-adds per column) but does ~2.5× the multiply-adds. (Inlined into the stage loop,
+// either spilled its chains to the stack: V8 allocates registers poorly in very large functions.)
 @inline
 export function pairSum2<R>(m: PairMatrix, p: i32, r: usize, out: usize): void {
   const e0 = load<i32>(m.eStart + (<usize>p << 2));

@@ -329,6 +329,10 @@ function pairsRange(k: Kernel, stage: i32, p0: i32, p1: i32): void {
 
 // BATCH: y of row i for `width` (1..5) session vectors (r and y at the group's first vector), in
 // the kernels' order (common.ts): one chain per vector — five chains in registers at a time.
+// Five chains leave the multiply-adds waiting on their latency (an entry takes ~4 cycles), but
+// more do not fit: two rows at once (ten chains, the same bits) ran 1.40× slower, because V8
+// (Node 20) issues all of an iteration's loads before its multiply-adds and, short of registers,
+// keeps four chains on the stack — also with a branch between the two rows' halves.
 @inline
 function batchGroup(m: PairMatrix, i: i32, r: usize, y: usize, width: i32): void {
   let a0 = f64x2.splat(0);
@@ -510,6 +514,18 @@ export function trial(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f
 // were 1.3× one instead of ~2×.) After each trial the driver moves rows between the parts toward
 // the thread that waited more (rebalance, below): the cores of a shared machine do not stay
 // equally fast.
+//
+// What a stage boundary costs grows with n (2 threads on a 2-core AMD EPYC Zen 5 VM, a network
+// with one entry per row so that the work is only the update: one thread 0.11, 0.33, 1.0 µs per
+// stage at n = 20, 60, 200; two threads 0.81, 1.2, 2.7 µs): more than the done words' handover
+// (~0.45 µs round trip between the two cores), so the rates' cache lines crossing between the
+// cores dominate. Not the cause (each changed alone, alternated in one process): stealing
+// (STEAL_SPINS 1 << 16: 2.70 against 2.84 µs), the done word's sequentially consistent store (a
+// plain store: 2.70 against 2.77), the sample writes (skipped: 2.65 against 2.76). On the
+// published network a stage is ~3.5 µs on one thread, so one session gains little or nothing from
+// a second core on such a machine (bench trial_ms.wasm-threads 2.80 against wasm-pairs 2.81 ms;
+// the thread schedule picks whichever has lately been faster); ten sessions batched, with ten
+// times the work per stage, run in 0.5–0.7 of one thread's time.
 //
 // Nobody waits on a missing thread: a thread whose own part is done and whose stage is not
 // complete after STEAL_SPINS spins claims the chunks of the other parts that no one has claimed

@@ -7,7 +7,7 @@
  *
  * Adding benchmarks: create bench/<area>.ts exporting
  *   import type { Benchmark } from './types.js';
-import { enableWasmFeatures } from '../src-main/worker/wasmFeatures.js';   // (never import './index.js': it runs the suite)
+ *   // (never import './index.js': it runs the suite)
  *   export const benchmarks: Benchmark[] = [{ name: 'soc.build_n200_ms', run: () => { ... }, repeats: 5 }];
  * Every bench/*.ts module except this one is picked up automatically (Vite's import.meta.glob in
  * the built bundle, a directory listing under tsx). For each benchmark the runner calls
@@ -17,7 +17,7 @@ import { enableWasmFeatures } from '../src-main/worker/wasmFeatures.js';   // (n
  * returns a number, that number (ms) is used as the wall measurement instead.
  * Modules without a `benchmarks` export are ignored.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, platform, arch, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -135,6 +135,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: {
       cpu: cpuList[0]?.model ?? 'unknown',
+      // a VM often names only the vendor line ("AMD EPYC"); family and model tell Zen 4 from Zen 5
+      ...cpuFamily(),
       cores: cpuList.length,
       node: process.version,
       platform: platform(),
@@ -156,3 +158,16 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });
+
+/** The CPU's family and model numbers from /proc/cpuinfo (Linux; nothing elsewhere). */
+function cpuFamily(): { cpuFamily?: number; cpuModel?: number } {
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}\\s*:\\s*(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
+    const family = field('cpu family');
+    const model = field('model');
+    return Number.isFinite(family) && Number.isFinite(model) ? { cpuFamily: family, cpuModel: model } : {};
+  } catch {
+    return {};
+  }
+}
