@@ -517,15 +517,19 @@ export function trial(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f
 //
 // What a stage boundary costs grows with n (2 threads on a 2-core AMD EPYC Zen 5 VM, a network
 // with one entry per row so that the work is only the update: one thread 0.11, 0.33, 1.0 µs per
-// stage at n = 20, 60, 200; two threads 0.81, 1.2, 2.7 µs): more than the done words' handover
-// (~0.45 µs round trip between the two cores), so the rates' cache lines crossing between the
-// cores dominate. Not the cause (each changed alone, alternated in one process): stealing
-// (STEAL_SPINS 1 << 16: 2.70 against 2.84 µs), the done word's sequentially consistent store (a
-// plain store: 2.70 against 2.77), the sample writes (skipped: 2.65 against 2.76). On the
-// published network a stage is ~3.5 µs on one thread, so one session gains little or nothing from
-// a second core on such a machine (bench trial_ms.wasm-threads 2.80 against wasm-pairs 2.81 ms;
-// the thread schedule picks whichever has lately been faster); ten sessions batched, with ten
-// times the work per stage, run in 0.5–0.7 of one thread's time.
+// stage at n = 20, 60, 200; two threads 0.81, 1.2, 2.7 µs), beyond the done words' handover
+// (~0.45 µs round trip between the two cores). The rates' cache lines crossing between the cores
+// are part of it: a bare exchange of the same bytes (two threads in a small AssemblyScript loop:
+// read all rates, write one's half, one done word each) takes 0.49 µs per stage at n = 20 and
+// 1.09 µs at n = 200 on the same machine. The other ~1.2 µs at n = 200 is not explained yet; not
+// the cause (each changed alone, alternated in one process): stealing (STEAL_SPINS 1 << 16: 2.70
+// against 2.84 µs), the done word's sequentially consistent store (a plain store: 2.70 against
+// 2.77), the sample writes (skipped: 2.65 against 2.76), the helper's return to the host between
+// stages (looping over the trial's stages inside helperStep: 2.88 against 2.95). On the published
+// network a stage is ~3.5 µs on one thread, so one session gains little or nothing from a second
+// core on such a machine (bench trial_ms.wasm-threads 2.80 against wasm-pairs 2.81 ms; the thread
+// schedule picks whichever has lately been faster); ten sessions batched, with ten times the work
+// per stage, run in 0.5–0.7 of one thread's time.
 //
 // Nobody waits on a missing thread: a thread whose own part is done and whose stage is not
 // complete after STEAL_SPINS spins claims the chunks of the other parts that no one has claimed
