@@ -171,7 +171,10 @@ test('a sweep whose server is killed mid-way resumes on the next server without 
     await page.getByLabel('Sweep name').fill('long');
     // long enough tasks (N = 40: ~0.5 ms a trial) that the kill falls in the middle
     await page.getByLabel('Trials per task').fill('3000');
-    await page.locator('[data-testid="sweep-factor"][data-factor="seed"]').getByTestId('sweep-factor-values').fill('1-8');
+    // two seeds of each σ train together (tasks that differ only in seed): four groups of two
+    await page.locator('[data-testid="sweep-factor"][data-factor="seed"]').getByTestId('sweep-factor-values').fill('1-2');
+    await page.getByTestId('sweep-add-factor').selectOption('sigma');
+    await page.locator('[data-testid="sweep-factor"][data-factor="sigma"]').getByTestId('sweep-factor-values').fill('0.001, 0.002, 0.003, 0.004');
     await expect(page.getByTestId('sweep-plan-tasks')).toHaveText('8', { timeout: 30_000 });
     await page.getByTestId('sweep-run').click();
     const tasksDir = path.join(workDir, 'killed.sweeps', 'long', 'tasks');

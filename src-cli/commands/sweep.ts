@@ -26,10 +26,11 @@ import type { NetworkShape } from '../../src-shared/sweeps/inputs.js';
 import { estimateSummary as sharedEstimateSummary, estimateTask, measureSweepCosts, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
 import { planDocument as sharedPlanDocument } from '../../src-shared/sweeps/folder.js';
 import { resultsCsv, resultsDocument, sweepRow, type ResultRow, type TaskRecord } from '../../src-shared/sweeps/record.js';
+import { togetherGroups } from '../../src-shared/sweeps/runTask.js';
 import { formatSlurmTime, isSlurmMemory, isSlurmTime, sbatchScript } from '../../src-shared/sweeps/sbatch.js';
 import { countStates, formatArraySpec, parseArraySpec, taskStatus, type SlurmTaskState, type TaskState, type TaskStatus } from '../../src-shared/sweeps/status.js';
 import { CliError, optionsLine, parseOptions, progressReporter, resolvePath, usageText, type CliIo, type CommandSpec, type ParsedOptions } from '../cliSupport.js';
-import { executeTask, type TaskRunResult } from '../sweep/executeTask.js';
+import { executeTasks, type TaskRunResult } from '../sweep/executeTask.js';
 import { checkTasks, loadSweep, sweepInputs, taskError, type LoadedSweep } from '../sweep/loadSweep.js';
 import { getCliEntry } from '../sweep/entry.js';
 import { runPool } from '../sweep/pool.js';
@@ -316,10 +317,12 @@ async function runCommand(file: string, o: ParsedOptions, io: CliIo): Promise<nu
   };
   if (toRun.length === 1 || (toRun.length > 1 && threads === 1)) {
     const gainChanges = new Map<string, Float64Array[]>();
-    for (const task of toRun) {
+    // tasks that differ only in seed and groups train together (each gets the bits it gets alone)
+    for (const group of togetherGroups(toRun)) {
       if (io.shouldStop?.()) break;
-      const bar = toRun.length === 1 ? progressReporter(io.stderr, `task ${task.index}`, task.settings.trials) : null;
-      const result = executeTask(task, {
+      const first = group[0];
+      const bar = toRun.length === 1 ? progressReporter(io.stderr, `task ${first.index}`, first.settings.trials) : null;
+      const groupResults = executeTasks(group, {
         sweepName: loaded.sweep.name,
         dir,
         inputs,
@@ -327,8 +330,10 @@ async function runCommand(file: string, o: ParsedOptions, io: CliIo): Promise<nu
         shouldStop: io.shouldStop,
         onProgress: bar ? (p) => bar.update(p.trial, `best ${p.bestError.toPrecision(4)}`) : undefined,
       });
-      results.set(task.id, result);
-      report(task, result);
+      group.forEach((task, k) => {
+        results.set(task.id, groupResults[k]);
+        report(task, groupResults[k]);
+      });
     }
   } else if (toRun.length > 1) {
     // long tasks: where the running ones are, at most every PROGRESS_LINE_MS

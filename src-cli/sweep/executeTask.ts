@@ -2,12 +2,12 @@
  * One sweep task run to its result in DIR/tasks/ID/ by this process: the shared task life
  * (src-shared/sweeps/folder.ts executeSweepTask: inputs, the sweep adapter, atomic write) with
  * this process as the host. Used in-process (`--jobs 1`, one SLURM array task) and by the pool's
- * worker threads.
+ * worker threads; executeTasks runs a group of tasks that train together.
  */
 import { packageVersion } from '../../src-main/services/appVersion.js';
 import { processTaskHost, type SweepDir } from '../../src-main/services/sweepDir.js';
 import type { SweepTask } from '../../src-shared/sweeps/expand.js';
-import { executeSweepTask, type TaskRunResult } from '../../src-shared/sweeps/folder.js';
+import { executeSweepTask, executeSweepTasks, type TaskRunResult } from '../../src-shared/sweeps/folder.js';
 import type { SweepInputs } from '../../src-shared/sweeps/inputs.js';
 import type { TaskProgress } from '../../src-shared/sweeps/runTask.js';
 
@@ -33,4 +33,10 @@ export interface CliTaskContext {
 export function executeTask(task: SweepTask, context: CliTaskContext): TaskRunResult {
   const { dir, ...rest } = context;
   return executeSweepTask(task, { ...rest, folder: dir, host: processTaskHost(gainlabVersion()) });
+}
+
+/** Tasks of one runTask.ts togetherGroups group, trained together (folder.ts executeSweepTasks). */
+export function executeTasks(tasks: readonly SweepTask[], context: CliTaskContext): TaskRunResult[] {
+  const { dir, ...rest } = context;
+  return executeSweepTasks(tasks, { ...rest, folder: dir, host: processTaskHost(gainlabVersion()) });
 }

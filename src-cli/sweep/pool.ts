@@ -1,5 +1,8 @@
 /**
- * `gainlab sweep run --jobs K`: K worker threads, each taking the next task when it finishes one.
+ * `gainlab sweep run --jobs K`: K worker threads, each taking the next task when it finishes one —
+ * or the next group of tasks that train together (runTask.ts togetherGroups: reward tasks that
+ * differ only in seed and groups, in lockstep through the batched kernel; groups no larger than
+ * an equal share of the tasks per thread, so that every thread has work).
  *
  * The threads run the CLI's own entry again (src-cli/gainlab.ts; in the single-file bundle
  * gainlab.mjs that is the bundle itself) with workerData.gainlabSweepWorker set, which makes the
@@ -10,9 +13,9 @@
  */
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import type { SweepTask } from '../../src-shared/sweeps/expand.js';
-import type { TaskProgress } from '../../src-shared/sweeps/runTask.js';
+import { togetherGroups, type TaskProgress } from '../../src-shared/sweeps/runTask.js';
 import { getCliEntry } from './entry.js';
-import { executeTask, type TaskRunResult } from './executeTask.js';
+import { executeTasks, type TaskRunResult } from './executeTask.js';
 import { loadSweep, sweepInputs } from './loadSweep.js';
 import { SweepDir } from '../../src-main/services/sweepDir.js';
 
@@ -26,7 +29,8 @@ export interface SweepWorkerData {
   stopFlag: Int32Array;
 }
 
-type ToWorker = { type: 'run'; id: string } | { type: 'exit' };
+/** run: the tasks of one togetherGroups group, trained together. */
+type ToWorker = { type: 'run'; ids: string[] } | { type: 'exit' };
 type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; id: string; progress: TaskProgress }
@@ -50,13 +54,15 @@ export function serveSweepWorker(): void {
       port.close();
       return;
     }
-    const task = tasks.get(message.id);
-    if (!task) {
-      port.postMessage({ type: 'result', id: message.id, result: { kind: 'failed', error: `no task ${message.id} in the sweep` } } satisfies FromWorker);
-      return;
+    const group: SweepTask[] = [];
+    for (const id of message.ids) {
+      const task = tasks.get(id);
+      if (task) group.push(task);
+      else port.postMessage({ type: 'result', id, result: { kind: 'failed', error: `no task ${id} in the sweep` } } satisfies FromWorker);
     }
+    if (group.length === 0) return;
     let lastPost = 0;
-    const result = executeTask(task, {
+    const results = executeTasks(group, {
       sweepName: loaded.sweep.name,
       dir,
       inputs,
@@ -66,10 +72,10 @@ export function serveSweepWorker(): void {
         const now = Date.now();
         if (now - lastPost < PROGRESS_POST_MS) return;
         lastPost = now;
-        port.postMessage({ type: 'progress', id: task.id, progress } satisfies FromWorker);
+        for (const task of group) port.postMessage({ type: 'progress', id: task.id, progress } satisfies FromWorker);
       },
     });
-    port.postMessage({ type: 'result', id: task.id, result } satisfies FromWorker);
+    group.forEach((task, k) => port.postMessage({ type: 'result', id: task.id, result: results[k] } satisfies FromWorker));
   });
   port.postMessage({ type: 'ready' } satisfies FromWorker);
 }
@@ -93,7 +99,9 @@ export function runPool(options: PoolOptions): Promise<Map<string, TaskRunResult
   const entry = new URL(cliEntry);
   const tsxApi = entry.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : null;
   const stopFlag = new Int32Array(new SharedArrayBuffer(4));
-  const queue = [...options.tasks];
+  // tasks that differ only in seed and groups train together, in groups small enough that every
+  // thread gets one
+  const queue = togetherGroups(options.tasks, Math.ceil(options.tasks.length / Math.max(1, options.threads)));
   const byId = new Map(options.tasks.map((task) => [task.id, task]));
   const results = new Map<string, TaskRunResult>();
   const dir = new SweepDir(options.outDir);
@@ -122,14 +130,15 @@ export function runPool(options: PoolOptions): Promise<Map<string, TaskRunResult
         ? // TypeScript sources (tests, npx tsx): register tsx's hooks in the thread, then import the entry
           new Worker(`import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData: data })
         : new Worker(entry, { workerData: data });
-      let current: SweepTask | null = null;
+      // the group this thread runs, less the tasks whose result has come
+      let current: SweepTask[] = [];
       let ready = false;
       let startError = '';
       const next = () => {
-        current = Atomics.load(stopFlag, 0) === 0 ? (queue.shift() ?? null) : null;
-        if (current) {
-          options.onStart?.(current);
-          worker.postMessage({ type: 'run', id: current.id } satisfies ToWorker);
+        current = Atomics.load(stopFlag, 0) === 0 ? (queue.shift() ?? []) : [];
+        if (current.length > 0) {
+          for (const task of current) options.onStart?.(task);
+          worker.postMessage({ type: 'run', ids: current.map((task) => task.id) } satisfies ToWorker);
         } else worker.postMessage({ type: 'exit' } satisfies ToWorker);
       };
       worker.on('message', (message: FromWorker) => {
@@ -144,29 +153,30 @@ export function runPool(options: PoolOptions): Promise<Map<string, TaskRunResult
           const task = byId.get(message.id);
           results.set(message.id, message.result);
           if (task) options.onResult?.(task, message.result);
-          next();
+          current = current.filter((member) => member.id !== message.id);
+          if (current.length === 0) next();
         }
       });
       worker.on('error', (error) => {
         startError = error.message;
-        // the thread died (e.g. out of memory): its task failed; another thread takes over the queue
-        if (current) {
+        // the thread died (e.g. out of memory): its tasks failed; another thread takes over the queue
+        for (const task of current) {
           const result: TaskRunResult = { kind: 'failed', error: `worker thread died: ${error.message}` };
-          results.set(current.id, result);
+          results.set(task.id, result);
           try {
-            dir.markFailed(current.id, result.error);
-            dir.clearRunning(current.id);
+            dir.markFailed(task.id, result.error);
+            dir.clearRunning(task.id);
           } catch {
             // reported through the result
           }
-          options.onResult?.(current, result);
-          current = null;
+          options.onResult?.(task, result);
         }
+        current = [];
       });
       worker.on('exit', () => {
         if (!ready && alive === 1) {
           // no thread can start (a broken entry): the tasks left fail instead of respawning forever
-          for (const task of queue.splice(0)) {
+          for (const task of queue.splice(0).flat()) {
             const result: TaskRunResult = { kind: 'failed', error: `worker thread could not start: ${startError || 'it exited at once'}` };
             results.set(task.id, result);
             options.onResult?.(task, result);

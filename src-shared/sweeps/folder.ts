@@ -11,9 +11,9 @@
  */
 import { z } from 'zod';
 import { sweepFingerprint, type ExpandedSweep, type SweepTask } from './expand.js';
-import type { SweepInputs } from './inputs.js';
+import type { PreparedTask, SweepInputs } from './inputs.js';
 import { taskResult, type TaskArrays, type TaskRecord } from './record.js';
-import { trainTask, type TaskProgress } from './runTask.js';
+import { trainTask, trainTasksTogether, type TaskOutcome, type TaskProgress } from './runTask.js';
 import type { TaskEstimate } from './plan.js';
 
 export const PLAN_FORMAT = 'gainlab-sweep-plan';
@@ -115,43 +115,83 @@ function oneLine(text: string): string {
  * runs again next time); a failure is recorded in DIR/failed/ID.json and returned, not thrown.
  */
 export function executeSweepTask(task: SweepTask, context: TaskRunContext): TaskRunResult {
-  const { folder, host } = context;
-  folder.markRunning(task.id);
-  const startedAt = host.isoNow();
-  const started = host.now();
+  return executeSweepTasks([task], context)[0];
+}
+
+function failure(task: SweepTask, folder: SweepFolder, error: unknown): TaskRunResult {
+  const message = oneLine(error instanceof Error ? error.message : String(error));
   try {
-    const prepared = context.inputs.prepare(task);
-    const setupDone = host.now();
-    const outcome = trainTask(task.settings, prepared, { onProgress: context.onProgress, shouldStop: context.shouldStop, gainChangesCache: context.gainChanges });
-    if (outcome.stopped) return { kind: 'stopped' };
-    const finished = host.now();
-    const { record, arrays } = taskResult(outcome, {
-      task,
-      sweep: context.sweepName,
-      inputsHash: prepared.inputsHash,
-      networkHash: prepared.networkHash,
-      n: prepared.network.n,
-      build: prepared.build,
-      setupMs: Math.round(setupDone - started),
-      elapsedMs: Math.round(finished - setupDone),
-      startedAt,
-      finishedAt: host.isoNow(),
-      host: host.hostname,
-      maxRssMB: host.maxRssMB(),
-      gainlabVersion: host.gainlabVersion,
+    folder.markFailed(task.id, message);
+  } catch {
+    // the failure still goes to the caller
+  }
+  return { kind: 'failed', error: message };
+}
+
+/**
+ * Run tasks of one runTask.ts togetherKey (at most TOGETHER_MAX_RUNS) to their results, trained
+ * in lockstep (trainTasksTogether: each task's numbers are the bits it gets alone); a single task
+ * trains alone. Each task's record and files are those of executeSweepTask, its setup time its
+ * own and its training time an equal share of the lockstep run's. A stopped run writes nothing;
+ * a task whose inputs fail fails alone (the others still train); a failure in the run fails them all.
+ */
+export function executeSweepTasks(tasks: readonly SweepTask[], context: TaskRunContext): TaskRunResult[] {
+  const { folder, host } = context;
+  const results: TaskRunResult[] = tasks.map(() => ({ kind: 'stopped' }));
+  for (const task of tasks) folder.markRunning(task.id);
+  try {
+    const startedAt = host.isoNow();
+    const ready: { index: number; prepared: PreparedTask; setupMs: number }[] = [];
+    tasks.forEach((task, index) => {
+      const started = host.now();
+      try {
+        ready.push({ index, prepared: context.inputs.prepare(task), setupMs: Math.round(host.now() - started) });
+      } catch (error) {
+        results[index] = failure(task, folder, error);
+      }
     });
-    folder.writeResult(task, record, arrays);
-    folder.clearFailed(task.id);
-    return { kind: 'done', record, bestError: record.bestError, elapsedMs: record.elapsedMs, setupMs: record.setupMs };
-  } catch (error) {
-    const message = oneLine(error instanceof Error ? error.message : String(error));
+    if (ready.length === 0) return results;
+    const hooks = { onProgress: context.onProgress, shouldStop: context.shouldStop, gainChangesCache: context.gainChanges };
+    const trainStart = host.now();
+    let outcomes: TaskOutcome[];
     try {
-      folder.markFailed(task.id, message);
-    } catch {
-      // the failure still goes to the caller
+      const settings = ready.map(({ index }) => tasks[index].settings);
+      const prepared = ready.map((r) => r.prepared);
+      outcomes = ready.length === 1 ? [trainTask(settings[0], prepared[0], hooks)] : trainTasksTogether(settings, prepared, hooks);
+    } catch (error) {
+      for (const { index } of ready) results[index] = failure(tasks[index], folder, error);
+      return results;
     }
-    return { kind: 'failed', error: message };
+    if (outcomes.some((outcome) => outcome.stopped)) return results;
+    const elapsedMs = Math.round((host.now() - trainStart) / ready.length);
+    const finishedAt = host.isoNow();
+    ready.forEach(({ index, prepared, setupMs }, k) => {
+      const task = tasks[index];
+      try {
+        const { record, arrays } = taskResult(outcomes[k], {
+          task,
+          sweep: context.sweepName,
+          inputsHash: prepared.inputsHash,
+          networkHash: prepared.networkHash,
+          n: prepared.network.n,
+          build: prepared.build,
+          setupMs,
+          elapsedMs,
+          startedAt,
+          finishedAt,
+          host: host.hostname,
+          maxRssMB: host.maxRssMB(),
+          gainlabVersion: host.gainlabVersion,
+        });
+        folder.writeResult(task, record, arrays);
+        folder.clearFailed(task.id);
+        results[index] = { kind: 'done', record, bestError: record.bestError, elapsedMs: record.elapsedMs, setupMs: record.setupMs };
+      } catch (error) {
+        results[index] = failure(task, folder, error);
+      }
+    });
+    return results;
   } finally {
-    folder.clearRunning(task.id);
+    for (const task of tasks) folder.clearRunning(task.id);
   }
 }

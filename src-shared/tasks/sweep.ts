@@ -2,9 +2,11 @@
  * The sweep tasks of the app:
  *
  * - runSweepTask: every task of a sweep, in index order, on one thread — the app's 'sweep' job.
- *   Each task is the CLI's task (sweeps/folder.ts executeSweepTask: the same inputs, training task
+ *   Each task is the CLI's task (sweeps/folder.ts executeSweepTasks: the same inputs, training task
  *   and records), written to the sweep's folder as `gainlab sweep run --out DIR` writes it, so the
- *   two read each other's folders. Finished tasks (a result whose inputs hash matches) are skipped:
+ *   two read each other's folders. Reward tasks that differ only in seed and groups (a sweep's
+ *   seeds) train together, up to ten at a time, in lockstep through the batched kernel
+ *   (runTask.ts trainTasksTogether): each gets the bits it gets alone. Finished tasks (a result whose inputs hash matches) are skipped:
  *   a sweep stopped, paused or killed with its server resumes where it was.
  *   Progress: tasks finished of all (the percent also counts the running task's trials), one point
  *   per task (its best error, at its index), the running task in the message. Stop (cancel) ends
@@ -18,10 +20,12 @@
  * (src-main/services/sweepDir.ts); without one the results live in memory only.
  */
 import { describeTask, expandSweep, type ExpandedSweep, type SweepTask } from '../sweeps/expand.js';
-import { executeSweepTask, planDocument, type SweepFolder, type SweepPlan, type TaskRunResult } from '../sweeps/folder.js';
+import { executeSweepTasks, planDocument, type SweepFolder, type SweepPlan, type TaskRunResult } from '../sweeps/folder.js';
 import { SweepInputs, type SweepInputLoaders, type SweepProjectData } from '../sweeps/inputs.js';
 import { estimateSummary, estimateTask, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
 import { sweepRow, type SweepRow, type TaskRecord } from '../sweeps/record.js';
+import { togetherKey } from '../sweeps/runTask.js';
+import { TOGETHER_MAX_RUNS } from './training.js';
 import { decodeResultsArchive, type SweepResults } from '../sweeps/results.js';
 import { parseSweepFile, SweepError, type SweepFile } from '../sweeps/schema.js';
 import { TaskError, quietContext, type TaskContext } from './context.js';
@@ -177,11 +181,19 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
     ctx.progress(finished, total);
     ctx.percent((100 * finished) / total);
   };
-  for (const task of tasks) {
+  const finishedRecord = (task: SweepTask) => {
     const found = folder.readResult(task.id);
-    if (found && 'record' in found && found.record.inputsHash === hashes.get(task.id)) {
-      rows.push(sweepRow({ task, state: 'done', record: found.record }));
-      ctx.point(0, task.index, found.record.bestError ?? NaN);
+    return found && 'record' in found && found.record.inputsHash === hashes.get(task.id) ? found.record : null;
+  };
+  // tasks already taken into a lockstep group (trained with an earlier task)
+  const taken = new Set<string>();
+  for (let t = 0; t < tasks.length; t++) {
+    const task = tasks[t];
+    if (taken.has(task.id)) continue;
+    const record = finishedRecord(task);
+    if (record) {
+      rows.push(sweepRow({ task, state: 'done', record }));
+      ctx.point(0, task.index, record.bestError ?? NaN);
       alreadyDone++;
       finished++;
       report();
@@ -195,9 +207,21 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
       rows.push(sweepRow({ task, state: 'missing', record: null }));
       continue;
     }
-    const what = `task ${task.index + 1}/${total} (${describeTask(task)})`;
+    // the later unfinished tasks that differ from this one only in seed and groups train with it,
+    // in lockstep (each gets the bits it gets alone)
+    const group = [task];
+    const key = togetherKey(task.settings);
+    for (let u = t + 1; key !== null && u < tasks.length && group.length < TOGETHER_MAX_RUNS; u++) {
+      const other = tasks[u];
+      if (!taken.has(other.id) && togetherKey(other.settings) === key && !finishedRecord(other)) group.push(other);
+    }
+    for (const member of group) taken.add(member.id);
+    const what =
+      group.length === 1
+        ? `task ${task.index + 1}/${total} (${describeTask(task)})`
+        : `tasks ${group.map((member) => member.index + 1).join(', ')}/${total}, together`;
     ctx.message(`${what}: starting`);
-    const result: TaskRunResult = executeSweepTask(task, {
+    const results: TaskRunResult[] = executeSweepTasks(group, {
       sweepName: loaded.sweep.name,
       folder,
       inputs: loaded.inputs,
@@ -205,28 +229,32 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
       gainChanges,
       shouldStop: () => ctx.shouldStop(),
       onProgress: (p) => {
-        ctx.percent((100 * (finished + p.trial / Math.max(1, p.trials))) / total);
+        ctx.percent((100 * (finished + (group.length * p.trial) / Math.max(1, p.trials))) / total);
         ctx.message(`${what}: trial ${p.trial}/${p.trials}, best ${p.bestError.toPrecision(4)}`);
       },
     });
-    if (result.kind === 'done') {
-      rows.push(sweepRow({ task, state: 'done', record: result.record }));
-      ctx.point(0, task.index, result.bestError ?? NaN);
-      done++;
-      finished++;
-    } else if (result.kind === 'failed' && !ctx.shouldStop()) {
-      rows.push(sweepRow({ task, state: 'failed', record: null }, result.error));
-      ctx.point(0, task.index, NaN);
-      failed++;
-      finished++;
-    } else {
-      // stopped mid-task (an SOC build cut short fails as it stops): nothing of it is kept
-      if (result.kind === 'failed') folder.clearFailed(task.id);
-      stopped = true;
-      rows.push(sweepRow({ task, state: 'missing', record: null }));
-    }
+    group.forEach((member, k) => {
+      const result = results[k];
+      if (result.kind === 'done') {
+        rows.push(sweepRow({ task: member, state: 'done', record: result.record }));
+        ctx.point(0, member.index, result.bestError ?? NaN);
+        done++;
+        finished++;
+      } else if (result.kind === 'failed' && !ctx.shouldStop()) {
+        rows.push(sweepRow({ task: member, state: 'failed', record: null }, result.error));
+        ctx.point(0, member.index, NaN);
+        failed++;
+        finished++;
+      } else {
+        // stopped mid-task (an SOC build cut short fails as it stops): nothing of it is kept
+        if (result.kind === 'failed') folder.clearFailed(member.id);
+        stopped = true;
+        rows.push(sweepRow({ task: member, state: 'missing', record: null }));
+      }
+    });
     report();
   }
+  rows.sort((a, b) => a.index - b.index);
   const partial = rows.some((row) => row.state === 'missing');
   const source = loaded.sweep.base.source as { networkId?: string };
   const network = source.networkId ? (input.project?.networks.find((n) => n.id === source.networkId) ?? null) : null;

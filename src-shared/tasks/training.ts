@@ -119,7 +119,13 @@ function bestSessionOf(sessions: readonly TrainingSessionResult[]): number {
   return best;
 }
 
-function runReward(input: TrainingTaskInput, labels: Int32Array, ctx: TaskContext): TrainingResult {
+/** Sessions' own seeds and group labels (runRewardTogether); default Rng.derive(seed, k) and `labels`. */
+interface SessionChoices {
+  seeds: readonly number[];
+  groups: readonly Int32Array[];
+}
+
+function runReward(input: TrainingTaskInput, labels: Int32Array, ctx: TaskContext, own?: SessionChoices): TrainingResult {
   const K = input.sessions;
   ctx.progress(0, input.trials * K);
   const { evaluation, dispose } = sessionEvaluation(input, K);
@@ -128,7 +134,16 @@ function runReward(input: TrainingTaskInput, labels: Int32Array, ctx: TaskContex
   try {
     const result = rewardRuleLockstep(
       evaluation,
-      { sessions: K, trials: input.trials, sigma: input.sigma, alpha: input.alpha, groups: labels, initialGains: input.initialGains, seed: input.seed },
+      {
+        sessions: K,
+        trials: input.trials,
+        sigma: input.sigma,
+        alpha: input.alpha,
+        groups: labels,
+        initialGains: input.initialGains,
+        seed: input.seed,
+        ...(own ? { seeds: own.seeds, sessionGroups: own.groups } : {}),
+      },
       {
         shouldStop: () => ctx.shouldStop(),
         sessionStopRequested: (k) => ctx.sessionStopRequested(k),
@@ -250,4 +265,75 @@ export function runTrainingTask(input: TrainingTaskInput, ctx: TaskContext = qui
     throw new TaskError('invalid-payload', `initialGains has ${input.initialGains.length} values for ${input.network.n} neurons`);
   }
   return input.rule === 'gradient' ? runGradient(input, labels, ctx) : runReward(input, labels, ctx);
+}
+
+/** Runs trained together by runRewardTogether, at most (a sweep's seeds: ten sessions, the paper's). */
+export const TOGETHER_MAX_RUNS = 10;
+
+/**
+ * One-session reward runs that differ only in their seed and groups (a sweep's seeds), advanced in
+ * lockstep as the sessions of one run: one batched pass over W per trial where that is faster
+ * (preferBatched). Run k gives the bits runTrainingTask gives it alone: its session is seeded
+ * Rng.derive(seed_k, 0), as a one-session run's is, and learns with its own group labels, and a
+ * batched session has the same bits as alone. ctx sees run k as session k. Throws TaskError when
+ * the runs differ in anything else.
+ */
+export function runRewardTogether(inputs: readonly TrainingTaskInput[], ctx: TaskContext = quietContext): TrainingResult[] {
+  if (inputs.length === 0) return [];
+  if (inputs.length > TOGETHER_MAX_RUNS) throw new TaskError('invalid-payload', `at most ${TOGETHER_MAX_RUNS} runs train together, got ${inputs.length}`);
+  const first = inputs[0];
+  for (const input of inputs) {
+    if (input.rule !== 'reward' || input.sessions !== 1) throw new TaskError('invalid-payload', 'only one-session reward runs train together');
+    if (!sameExceptSeedAndGroups(first, input)) throw new TaskError('invalid-payload', 'runs trained together must differ only in their seed and groups');
+  }
+  if (first.initialGains && first.initialGains.length !== first.network.n) {
+    throw new TaskError('invalid-payload', `initialGains has ${first.initialGains.length} values for ${first.network.n} neurons`);
+  }
+  const labels = inputs.map((input) => groupLabelsOf(input.groups, input.network.n, input.seed));
+  const result = runReward({ ...first, sessions: inputs.length }, labels[0], ctx, {
+    seeds: inputs.map((input) => Rng.derive(input.seed, 0)),
+    groups: labels,
+  });
+  return result.sessions.map((session, k) => ({
+    ...result,
+    initialError: session.errorCurve[0],
+    sessions: [{ ...session, session: 0 }],
+    bestSession: 0,
+    groupLabels: Array.from(labels[k]),
+  }));
+}
+
+function sameValues(a: ArrayLike<number> | undefined, b: ArrayLike<number> | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** Whether two runs train the same network on the same targets with the same settings. */
+function sameExceptSeedAndGroups(a: TrainingTaskInput, b: TrainingTaskInput): boolean {
+  const netA = a.network;
+  const netB = b.network;
+  const sameNetwork =
+    netA.n === netB.n &&
+    netA.nE === netB.nE &&
+    sameValues(netA.W, netB.W) &&
+    sameValues(netA.x0, netB.x0) &&
+    netA.readout.channels === netB.readout.channels &&
+    sameValues(netA.readout.weights, netB.readout.weights) &&
+    JSON.stringify(netA.params) === JSON.stringify(netB.params);
+  const sameTargets =
+    a.targets.length === b.targets.length &&
+    a.targets.every((t, k) => t.channels === b.targets[k].channels && t.nSamples === b.targets[k].nSamples && t.duration === b.targets[k].duration && sameValues(t.values, b.targets[k].values));
+  const conditions = (input: TrainingTaskInput) => input.initialConditions ?? [];
+  const sameConditions = conditions(a).length === conditions(b).length && conditions(a).every((x0, k) => sameValues(x0, conditions(b)[k]));
+  return (
+    sameNetwork &&
+    sameTargets &&
+    sameConditions &&
+    a.trials === b.trials &&
+    Object.is(a.sigma, b.sigma) &&
+    Object.is(a.alpha, b.alpha) &&
+    sameValues(a.initialGains, b.initialGains)
+  );
 }

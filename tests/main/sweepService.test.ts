@@ -215,7 +215,11 @@ describe('sweeps in the app', () => {
   });
 
   it('pauses after the running task and resumes where it stopped', { timeout: 120_000 }, async () => {
-    const sweep = sweepFromRun('pausing', [{ name: 'seed', text: '1-6' }]);
+    // three σ levels of two seeds: the two seeds of a σ train together (tasks of the same σ)
+    const sweep = sweepFromRun('pausing', [
+      { name: 'seed', text: '1-2' },
+      { name: 'sigma', text: '0.001, 0.002, 0.003' },
+    ]);
     (sweep.base as { trials: number }).trials = 3000;
     const { jobId, dir } = await call('sweeps:run', { sweep });
     // a second Run of the same sweep while it runs is refused

@@ -211,8 +211,17 @@ describe('the sweep job’s task (tasks/sweep.ts)', () => {
     networks: [{ id: 'net', name: 'Synthetic', n: network.n, nE: network.nE, W: network.W, initialConditions: network.x0, nInitialConditions: 1, readout: { channels: 1, weights: network.readout.weights, fittedTo: null, fitError: null }, params: network.params, seed: null, soc: null, origin: 'test', createdAt: '' }],
     targets: [{ id: 'tgt', name: 'Target', channels: 1, nSamples: target.nSamples, duration: target.duration, values: target.values, source: { kind: 'drawn' as const }, createdAt: '' }],
   };
-  const sweepText = JSON.stringify({ schemaVersion: 1, name: 'm', base: { source: { project: 'p.gainlab', networkId: 'net', targetIds: ['tgt'] }, trials: 200 }, factors: { seed: [1, 2, 3] } });
-  const input: SweepTaskInput = { sweepText, sweepFile: 'm.sweep.json', project, dir: null, hostname: 'test', gainlabVersion: '0' };
+  const sweepOf = (factors: Record<string, unknown>): SweepTaskInput => ({
+    sweepText: JSON.stringify({ schemaVersion: 1, name: 'm', base: { source: { project: 'p.gainlab', networkId: 'net', targetIds: ['tgt'] }, trials: 200 }, factors }),
+    sweepFile: 'm.sweep.json',
+    project,
+    dir: null,
+    hostname: 'test',
+    gainlabVersion: '0',
+  });
+  // tasks that differ in σ train one after another (seeds would train together, below)
+  const input = sweepOf({ sigma: [0.001, 0.002, 0.003] });
+  const seeds = sweepOf({ seed: [1, 2, 3, 4], groups: [3] });
 
   it('a cancel stops the running task and keeps none of it; a second run skips the finished ones', () => {
     const folder = memoryFolder();
@@ -236,5 +245,32 @@ describe('the sweep job’s task (tasks/sweep.ts)', () => {
     const paused = runSweepTask(input, contextWith({ percent: (p) => void (percent = p), sessionStopRequested: (session) => session === 0 && percent > 10 }));
     expect(paused.rows.map((r) => r.state)).toEqual(['done', 'missing', 'missing']);
     expect(paused).toMatchObject({ partial: true, paused: true });
+  });
+
+  it("a sweep's seeds train together, each with the numbers it gets alone", () => {
+    // every column but the times and memory of the run
+    const science = (row: SweepRow) => Object.fromEntries(Object.entries(row.values!).filter(([key]) => !/(Ms|MB)$/.test(key)));
+    const messages: string[] = [];
+    const together = runSweepTask(seeds, contextWith({ message: (text) => void messages.push(text) }));
+    expect(together).toMatchObject({ done: 4, partial: false });
+    expect(messages.some((m) => m.startsWith('tasks 1, 2, 3, 4/4, together: trial'))).toBe(true);
+    for (const seed of [1, 3, 4]) {
+      const alone = runSweepTask(sweepOf({ seed: [seed], groups: [3] }));
+      expect(alone.rows[0].id).toBe(together.rows[seed - 1].id);
+      expect(science(alone.rows[0])).toEqual(science(together.rows[seed - 1]));
+    }
+    // random groups differ from seed to seed, so the tasks did not share their labels
+    expect(new Set(together.rows.map((r) => r.values!.finalError)).size).toBe(4);
+  });
+
+  it('a pause lets the tasks training together finish; a cancel keeps none of them', () => {
+    let percent = 0;
+    const paused = runSweepTask(seeds, contextWith({ percent: (p) => void (percent = p), sessionStopRequested: (session) => session === 0 && percent > 10 }));
+    expect(paused.rows.map((r) => r.state)).toEqual(['done', 'done', 'done', 'done']);
+    percent = 0;
+    const folder = memoryFolder();
+    const cancelled = runSweepTask(seeds, contextWith({ percent: (p) => void (percent = p), shouldStop: () => percent > 50 }), { folder, maxRssMB: () => null });
+    expect(cancelled.rows.map((r) => r.state)).toEqual(['missing', 'missing', 'missing', 'missing']);
+    expect(folder.records.size).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { expandSweep, normalisePath, taskId, type SweepTask } from '../../src-shared/sweeps/expand.js';
 import { canonicalJson, parseSweepFile, SweepError } from '../../src-shared/sweeps/schema.js';
+import { togetherGroups, togetherKey } from '../../src-shared/sweeps/runTask.js';
 
 const base = { source: { networkDir: 'net', target: 't.npy' }, trials: 100, sigma: 0.001 };
 const expand = (extra: Record<string, unknown>, baseOverride: Record<string, unknown> = {}) =>
@@ -132,4 +133,21 @@ describe('sweep expansion', () => {
     expect(normalisePath('/abs/../x')).toBe('/x');
     expect(normalisePath('.')).toBe('.');
   });
+
+  it('groups the tasks that train together: reward tasks differing only in seed and groups, at most ten or the size asked', () => {
+    const { tasks } = expand({ factors: { seed: [1, 2, 3], groups: [5, 'N'], sigma: [0.001, 0.002] } });
+    const bySigma = togetherGroups(tasks);
+    // σ is the one factor that keeps tasks apart: two groups of six (seeds × groups)
+    expect(bySigma.map((g) => g.length)).toEqual([6, 6]);
+    for (const group of bySigma) expect(new Set(group.map((t) => t.settings.sigma)).size).toBe(1);
+    expect(bySigma.flat().map((t) => t.id).sort()).toEqual(ids(tasks).sort());
+    expect(togetherGroups(tasks, 4).map((g) => g.length)).toEqual([4, 4, 2, 2]);
+    const many = expand({ factors: { seed: Array.from({ length: 23 }, (_, k) => k + 1) } }).tasks;
+    expect(togetherGroups(many).map((g) => g.length)).toEqual([10, 10, 3]);
+    // gradient tasks train alone
+    const gradient = expand({ factors: { seed: [1, 2, 3] } }, { rule: 'gradient' }).tasks;
+    expect(togetherGroups(gradient).map((g) => g.length)).toEqual([1, 1, 1]);
+    expect(togetherKey(gradient[0].settings)).toBeNull();
+  });
 });
+

@@ -81,7 +81,8 @@ describe('gainlab sweep run (bundle, worker threads)', () => {
       schemaVersion: 1,
       name: 'resume',
       base: { source: { networkDir: 'net', target: 't7.npy' }, trials: 1000 },
-      factors: { seed: [1, 2, 3, 4, 5, 6] },
+      // the two seeds of a σ train together: three groups of two tasks
+      factors: { seed: [1, 2], sigma: [0.001, 0.002, 0.003] },
     });
     const tasksDir = path.join(dir, 'resume', 'tasks');
     const child = spawnBundled(bundle, dir, ['sweep', 'run', path.basename(file), '--out', 'resume', '--jobs', '1']);
