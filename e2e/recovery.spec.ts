@@ -36,9 +36,12 @@ async function newProjectWithTarget(page: Page, url: string): Promise<void> {
   await expect(page.getByTestId('target-item')).toHaveCount(1);
 }
 
+/** The complete recovery copies: the archive and its note (written after it; listed only with both). */
 function copies(configDir: string): string[] {
   const dir = path.join(configDir, 'recovery');
-  return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.gainlab')) : [];
+  if (!existsSync(dir)) return [];
+  const names = readdirSync(dir);
+  return names.filter((name) => name.endsWith('.gainlab') && names.includes(name.replace(/\.gainlab$/, '.json')));
 }
 
 test('a recovery copy survives a crash, is offered when its file is opened again, and opening another project keeps it', async ({ page }) => {
