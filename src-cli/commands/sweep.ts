@@ -236,6 +236,10 @@ async function planCommand(file: string, o: ParsedOptions, io: CliIo): Promise<n
     duplicatesMerged: loaded.expanded.duplicatesMerged,
     factors: Object.fromEntries(loaded.expanded.factorNames.map((name) => [name, new Set(loaded.expanded.tasks.map((t) => t.factors[name])).size])),
     ...estimateSummary(estimates, threads),
+    // tasks that `sweep run` trains in groups (seeds together); the time here counts them one after another
+    togetherTasks: togetherGroups(loaded.expanded.tasks)
+      .filter((group) => group.length > 1)
+      .reduce((count, group) => count + group.length, 0),
     planFile,
   });
   return 0;

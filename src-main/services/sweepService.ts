@@ -324,7 +324,7 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       const saved = projects.current().path;
       const { paths, result } = await plan(sweep, saved ?? path.join(os.tmpdir(), 'project.gainlab'), false);
       const folder = saved ? await folderInfo(result.name, paths.dir, runningJob(paths.dir)) : null;
-      return { name: result.name, tasks: result.tasks, duplicatesMerged: result.duplicatesMerged, factors: result.factors, estimate: result.estimate, array: result.array, folder };
+      return { name: result.name, tasks: result.tasks, duplicatesMerged: result.duplicatesMerged, factors: result.factors, estimate: result.estimate, array: result.array, togetherTasks: result.togetherTasks, folder };
     },
 
     'sweeps:run': async (request) => {

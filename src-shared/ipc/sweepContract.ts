@@ -62,6 +62,8 @@ export const sweepPlanResponseSchema = z.object({
   estimate: estimateSchema,
   /** The --array SLURM gets. */
   array: z.string(),
+  /** Tasks that train here in groups (seeds together); the time here counts them one after another. */
+  togetherTasks: z.number().int().min(0),
   /** Where a run here writes (null until the project has a file), and what is there already. */
   folder: sweepFolderSchema.nullable(),
 });

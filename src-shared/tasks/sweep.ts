@@ -24,7 +24,7 @@ import { executeSweepTasks, planDocument, type SweepFolder, type SweepPlan, type
 import { SweepInputs, type SweepInputLoaders, type SweepProjectData } from '../sweeps/inputs.js';
 import { estimateSummary, estimateTask, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
 import { sweepRow, type SweepRow, type TaskRecord } from '../sweeps/record.js';
-import { togetherKey } from '../sweeps/runTask.js';
+import { togetherGroups, togetherKey } from '../sweeps/runTask.js';
 import { TOGETHER_MAX_RUNS } from './training.js';
 import { decodeResultsArchive, type SweepResults } from '../sweeps/results.js';
 import { parseSweepFile, SweepError, type SweepFile } from '../sweeps/schema.js';
@@ -296,6 +296,8 @@ export interface SweepPlanResult {
   estimate: EstimateSummary;
   /** The job array SLURM gets: 0-(n−1)%n. */
   array: string;
+  /** Tasks that train here in groups of two or more (runTask.ts togetherGroups); the estimate counts them one after another. */
+  togetherTasks: number;
   plan: SweepPlan | null;
 }
 
@@ -318,6 +320,9 @@ export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
     factors,
     estimate: estimateSummary(perTask, costs, input.threadsHere),
     array: `0-${n - 1}%${n}`,
+    togetherTasks: togetherGroups(loaded.tasks)
+      .filter((group) => group.length > 1)
+      .reduce((count, group) => count + group.length, 0),
     plan: input.includePlan
       ? planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString(), perTask)
       : null,

@@ -87,6 +87,8 @@ describe('sweeps in the app', () => {
     expect(plan.tasks).toBe(4);
     expect(plan.factors).toEqual({ sigma: 2, seed: 2 });
     expect(plan.array).toBe('0-3%4');
+    // the two seeds of each σ train together: every task is in a group of two
+    expect(plan.togetherTasks).toBe(4);
     const e = plan.estimate;
     expect(e.measured.length).toBe(1);
     expect(e.measured[0].msPerTrial).toBeGreaterThan(0);

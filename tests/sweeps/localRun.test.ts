@@ -169,7 +169,8 @@ describe('gainlab sweep plan', () => {
     });
     const plan = bundled(bundle, dir, ['sweep', 'plan', path.basename(file), '--out', 'planned', '--jobs', '2']);
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.json).toMatchObject({ command: 'sweep plan', tasks: 8, threadsHere: 2, machine: { cores: expect.any(Number) } });
+    // the reward tasks' two seeds train together (two groups of two per trials level); gradient tasks alone
+    expect(plan.json).toMatchObject({ command: 'sweep plan', tasks: 8, threadsHere: 2, togetherTasks: 4, machine: { cores: expect.any(Number) } });
     const measured = plan.json.measured as Array<{ probe: string; msPerTrial: number }>;
     expect(measured.map((m) => m.probe.split(':')[0]).sort()).toEqual(['gradient', 'reward']);
     const tasks = readJson(path.join(dir, 'planned', 'plan.json')).tasks as Array<{ factors: Record<string, string>; estimate: { cpuSeconds: number; memoryMB: number } }>;
