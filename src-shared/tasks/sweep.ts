@@ -181,12 +181,27 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
     ctx.progress(finished, total);
     ctx.percent((100 * finished) / total);
   };
+  // a task's finished record (read once: a group's look-ahead and the loop ask about the same tasks)
+  const finishedRecords = new Map<string, TaskRecord>();
   const finishedRecord = (task: SweepTask) => {
+    const known = finishedRecords.get(task.id);
+    if (known) return known;
     const found = folder.readResult(task.id);
-    return found && 'record' in found && found.record.inputsHash === hashes.get(task.id) ? found.record : null;
+    const record = found && 'record' in found && found.record.inputsHash === hashes.get(task.id) ? found.record : null;
+    if (record) finishedRecords.set(task.id, record);
+    return record;
   };
-  // tasks already taken into a lockstep group (trained with an earlier task)
+  // tasks already taken into a lockstep group (trained with an earlier task); the tasks of each
+  // togetherKey in index order, with a cursor past those already passed
   const taken = new Set<string>();
+  const keys = tasks.map((task) => togetherKey(task.settings));
+  const sameKey = new Map<string, { indices: number[]; cursor: number }>();
+  keys.forEach((key, index) => {
+    if (key === null) return;
+    const entry = sameKey.get(key) ?? { indices: [], cursor: 0 };
+    entry.indices.push(index);
+    sameKey.set(key, entry);
+  });
   for (let t = 0; t < tasks.length; t++) {
     const task = tasks[t];
     if (taken.has(task.id)) continue;
@@ -210,10 +225,14 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
     // the later unfinished tasks that differ from this one only in seed and groups train with it,
     // in lockstep (each gets the bits it gets alone)
     const group = [task];
-    const key = togetherKey(task.settings);
-    for (let u = t + 1; key !== null && u < tasks.length && group.length < TOGETHER_MAX_RUNS; u++) {
-      const other = tasks[u];
-      if (!taken.has(other.id) && togetherKey(other.settings) === key && !finishedRecord(other)) group.push(other);
+    const key = keys[t];
+    const same = key === null ? null : sameKey.get(key)!;
+    if (same) {
+      while (same.cursor < same.indices.length && (same.indices[same.cursor] <= t || taken.has(tasks[same.indices[same.cursor]].id))) same.cursor++;
+      for (let k = same.cursor; k < same.indices.length && group.length < TOGETHER_MAX_RUNS; k++) {
+        const other = tasks[same.indices[k]];
+        if (!taken.has(other.id) && !finishedRecord(other)) group.push(other);
+      }
     }
     for (const member of group) taken.add(member.id);
     const what =
