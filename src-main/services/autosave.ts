@@ -86,8 +86,11 @@ export class RecoveryStore {
     const entry: RecoveryEntry = { key, originalPath, name: project.name, savedAt: this.deps.now(), file: archive, sessionId, projectId: project.id ?? null };
     try {
       await this.deps.fs.mkdirp(this.dir);
-      await writeFileAtomic(this.deps.fs, archive, bytes);
+      // The note first: a copy is listed only with both files, so an archive written before its
+      // note would be lost to a crash between the two. (A crash after the note alone lists the
+      // copy before, or nothing for a first copy — the archive of this write never reached disk.)
       await writeFileAtomic(this.deps.fs, meta, new TextEncoder().encode(JSON.stringify(entry, null, 2)));
+      await writeFileAtomic(this.deps.fs, archive, bytes);
     } catch (error) {
       throw ioError('write', archive, error, 'The recovery copy was not updated.');
     }

@@ -272,6 +272,29 @@ describe('recovery copies and autosave', () => {
     expect((await svc.listRecoverable()).map((e) => e.key)).toEqual(['unsaved-other']);
   });
 
+  it('a crash at any step of writing a copy never leaves an archive on disk that is not offered', async () => {
+    const project = sampleProject();
+    for (let crashAt = 1; crashAt <= 8; crashAt++) {
+      // a file system that dies at its crashAt-th change (a write, a rename or a directory sync)
+      let changes = 0;
+      const real = nodeProjectFs();
+      const change = <A extends unknown[]>(op: (...args: A) => Promise<void>) => async (...args: A) => {
+        if (++changes === crashAt) throw new Error('crash');
+        return op(...args);
+      };
+      const dying: ProjectFs = { ...real, writeFileDurable: change(real.writeFileDurable), rename: change(real.rename), fsyncDir: change(real.fsyncDir) };
+      for (const key of [`unsaved-first${crashAt}`, `unsaved-again${crashAt}`]) {
+        // 'again': a copy is there already and this write replaces it
+        if (key.includes('again')) await service().writeRecovery(project, key, null, 's');
+        changes = 0;
+        await service(dying).writeRecovery(project, key, null, 's').catch(() => undefined);
+        const archiveOnDisk = readdirSync(path.join(configDir, 'recovery')).includes(`${key}.gainlab`);
+        const offered = (await service().listRecoverable()).some((e) => e.key === key);
+        expect(offered, `crash at change ${crashAt}, ${key}`).toBe(archiveOnDisk);
+      }
+    }
+  });
+
   it('lists several copies newest first and reports a damaged copy clearly', async () => {
     const svc = service();
     await svc.writeRecovery(sampleProject(), 'unsaved-a', null, 'a');
