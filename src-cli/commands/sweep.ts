@@ -26,7 +26,7 @@ import type { NetworkShape } from '../../src-shared/sweeps/inputs.js';
 import { estimateSummary as sharedEstimateSummary, estimateTask, measureSweepCosts, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
 import { planDocument as sharedPlanDocument } from '../../src-shared/sweeps/folder.js';
 import { resultsCsv, resultsDocument, sweepRow, type ResultRow, type TaskRecord } from '../../src-shared/sweeps/record.js';
-import { togetherGroups } from '../../src-shared/sweeps/runTask.js';
+import { tasksTrainingTogether, togetherGroups } from '../../src-shared/sweeps/runTask.js';
 import { formatSlurmTime, isSlurmMemory, isSlurmTime, sbatchScript } from '../../src-shared/sweeps/sbatch.js';
 import { countStates, formatArraySpec, parseArraySpec, taskStatus, type SlurmTaskState, type TaskState, type TaskStatus } from '../../src-shared/sweeps/status.js';
 import { CliError, optionsLine, parseOptions, progressReporter, resolvePath, usageText, type CliIo, type CommandSpec, type ParsedOptions } from '../cliSupport.js';
@@ -237,9 +237,7 @@ async function planCommand(file: string, o: ParsedOptions, io: CliIo): Promise<n
     factors: Object.fromEntries(loaded.expanded.factorNames.map((name) => [name, new Set(loaded.expanded.tasks.map((t) => t.factors[name])).size])),
     ...estimateSummary(estimates, threads),
     // tasks that `sweep run` trains in groups (seeds together); the time here counts them one after another
-    togetherTasks: togetherGroups(loaded.expanded.tasks)
-      .filter((group) => group.length > 1)
-      .reduce((count, group) => count + group.length, 0),
+    togetherTasks: tasksTrainingTogether(loaded.expanded.tasks),
     planFile,
   });
   return 0;

@@ -161,6 +161,13 @@ export function togetherGroups(tasks: readonly SweepTask[], size = TOGETHER_MAX_
   return groups;
 }
 
+/** How many tasks train in a group of two or more (a plan's togetherTasks). */
+export function tasksTrainingTogether(tasks: readonly SweepTask[]): number {
+  return togetherGroups(tasks)
+    .filter((group) => group.length > 1)
+    .reduce((count, group) => count + group.length, 0);
+}
+
 /**
  * Train tasks of one togetherKey in lockstep, as the sessions of one run (training.ts
  * runRewardTogether: one batched pass over W per trial). Task k's outcome is the bits trainTask

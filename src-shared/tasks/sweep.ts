@@ -24,7 +24,7 @@ import { executeSweepTasks, planDocument, type SweepFolder, type SweepPlan, type
 import { SweepInputs, type SweepInputLoaders, type SweepProjectData } from '../sweeps/inputs.js';
 import { estimateSummary, estimateTask, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
 import { sweepRow, type SweepRow, type TaskRecord } from '../sweeps/record.js';
-import { togetherGroups, togetherKey } from '../sweeps/runTask.js';
+import { tasksTrainingTogether, togetherKey } from '../sweeps/runTask.js';
 import { TOGETHER_MAX_RUNS } from './training.js';
 import { decodeResultsArchive, type SweepResults } from '../sweeps/results.js';
 import { parseSweepFile, SweepError, type SweepFile } from '../sweeps/schema.js';
@@ -339,9 +339,7 @@ export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
     factors,
     estimate: estimateSummary(perTask, costs, input.threadsHere),
     array: `0-${n - 1}%${n}`,
-    togetherTasks: togetherGroups(loaded.tasks)
-      .filter((group) => group.length > 1)
-      .reduce((count, group) => count + group.length, 0),
+    togetherTasks: tasksTrainingTogether(loaded.tasks),
     plan: input.includePlan
       ? planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString(), perTask)
       : null,
