@@ -24,8 +24,7 @@ import { executeSweepTasks, planDocument, type SweepFolder, type SweepPlan, type
 import { SweepInputs, type SweepInputLoaders, type SweepProjectData } from '../sweeps/inputs.js';
 import { estimateSummary, estimateTask, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
 import { sweepRow, type SweepRow, type TaskRecord } from '../sweeps/record.js';
-import { tasksTrainingTogether, togetherKey } from '../sweeps/runTask.js';
-import { TOGETHER_MAX_RUNS } from './training.js';
+import { tasksTrainingTogether, togetherGroups } from '../sweeps/runTask.js';
 import { decodeResultsArchive, type SweepResults } from '../sweeps/results.js';
 import { parseSweepFile, SweepError, type SweepFile } from '../sweeps/schema.js';
 import { TaskError, quietContext, type TaskContext } from './context.js';
@@ -181,60 +180,33 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
     ctx.progress(finished, total);
     ctx.percent((100 * finished) / total);
   };
-  // a task's finished record (read once: a group's look-ahead and the loop ask about the same tasks)
-  const finishedRecords = new Map<string, TaskRecord>();
-  const finishedRecord = (task: SweepTask) => {
-    const known = finishedRecords.get(task.id);
-    if (known) return known;
+  // the finished tasks first (each record read once), then the others in the groups that train
+  // together (runTask.ts togetherGroups: later tasks that differ only in seed and groups join the
+  // first, in lockstep; each gets the bits it gets alone), in the order of their first task
+  const pending: SweepTask[] = [];
+  for (const task of tasks) {
     const found = folder.readResult(task.id);
     const record = found && 'record' in found && found.record.inputsHash === hashes.get(task.id) ? found.record : null;
-    if (record) finishedRecords.set(task.id, record);
-    return record;
-  };
-  // tasks already taken into a lockstep group (trained with an earlier task); the tasks of each
-  // togetherKey in index order, with a cursor past those already passed
-  const taken = new Set<string>();
-  const keys = tasks.map((task) => togetherKey(task.settings));
-  const sameKey = new Map<string, { indices: number[]; cursor: number }>();
-  keys.forEach((key, index) => {
-    if (key === null) return;
-    const entry = sameKey.get(key) ?? { indices: [], cursor: 0 };
-    entry.indices.push(index);
-    sameKey.set(key, entry);
-  });
-  for (let t = 0; t < tasks.length; t++) {
-    const task = tasks[t];
-    if (taken.has(task.id)) continue;
-    const record = finishedRecord(task);
-    if (record) {
-      rows.push(sweepRow({ task, state: 'done', record }));
-      ctx.point(0, task.index, record.bestError ?? NaN);
-      alreadyDone++;
-      finished++;
-      report();
+    if (!record) {
+      pending.push(task);
       continue;
     }
+    rows.push(sweepRow({ task, state: 'done', record }));
+    ctx.point(0, task.index, record.bestError ?? NaN);
+    alreadyDone++;
+    finished++;
+  }
+  report();
+  for (const group of togetherGroups(pending)) {
+    const task = group[0];
     if (stopped || paused || ctx.shouldStop() || ctx.sessionStopRequested(0)) {
       if (!stopped && !paused) {
         if (ctx.shouldStop()) stopped = true;
         else paused = true;
       }
-      rows.push(sweepRow({ task, state: 'missing', record: null }));
+      for (const member of group) rows.push(sweepRow({ task: member, state: 'missing', record: null }));
       continue;
     }
-    // the later unfinished tasks that differ from this one only in seed and groups train with it,
-    // in lockstep (each gets the bits it gets alone)
-    const group = [task];
-    const key = keys[t];
-    const same = key === null ? null : sameKey.get(key)!;
-    if (same) {
-      while (same.cursor < same.indices.length && (same.indices[same.cursor] <= t || taken.has(tasks[same.indices[same.cursor]].id))) same.cursor++;
-      for (let k = same.cursor; k < same.indices.length && group.length < TOGETHER_MAX_RUNS; k++) {
-        const other = tasks[same.indices[k]];
-        if (!taken.has(other.id) && !finishedRecord(other)) group.push(other);
-      }
-    }
-    for (const member of group) taken.add(member.id);
     const what =
       group.length === 1
         ? `task ${task.index + 1}/${total} (${describeTask(task)})`
