@@ -23,10 +23,10 @@ import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import { describeTask, sweepFingerprint, type SweepTask } from '../../src-shared/sweeps/expand.js';
 import type { NetworkShape } from '../../src-shared/sweeps/inputs.js';
-import { estimateSummary as sharedEstimateSummary, estimateTask, measureSweepCosts, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
+import { estimateSummary as sharedEstimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
 import { planDocument as sharedPlanDocument } from '../../src-shared/sweeps/folder.js';
 import { resultsCsv, resultsDocument, sweepRow, type ResultRow, type TaskRecord } from '../../src-shared/sweeps/record.js';
-import { tasksTrainingTogether, togetherGroups } from '../../src-shared/sweeps/runTask.js';
+import { runGroups, tasksTrainingTogether, togetherGroups } from '../../src-shared/sweeps/runTask.js';
 import { formatSlurmTime, isSlurmMemory, isSlurmTime, sbatchScript } from '../../src-shared/sweeps/sbatch.js';
 import { countStates, formatArraySpec, parseArraySpec, taskStatus, type SlurmTaskState, type TaskState, type TaskStatus } from '../../src-shared/sweeps/status.js';
 import { CliError, optionsLine, parseOptions, progressReporter, resolvePath, usageText, type CliIo, type CommandSpec, type ParsedOptions } from '../cliSupport.js';
@@ -199,27 +199,31 @@ function planDocument(loaded: LoadedSweep, hashes: Map<string, string>, estimate
 interface Estimates {
   perTask: Map<string, TaskEstimate>;
   costs: CostTable;
+  /** The time here of runGroups (tasks training together as groups), one thread's worth. */
+  hereSeconds: number;
 }
 
-function measureCosts(planned: PlannedSweep, io: CliIo): Estimates {
+/** groups: how the tasks run (runGroups here; one task each in a SLURM array), for the time here. */
+function measureCosts(planned: PlannedSweep, io: CliIo, groups: SweepTask[][]): Estimates {
   const tasks = planned.loaded.expanded.tasks;
   const shapeOf = (task: SweepTask) => planned.shapes.get(task.id)!;
-  const measured = measureSweepCosts(tasks, shapeOf, { now: () => performance.now(), onProbe: (line) => io.stderr.write(`sweep plan: ${line}\n`) });
+  const measured = measureSweepCosts(tasks, shapeOf, { now: () => performance.now(), onProbe: (line) => io.stderr.write(`sweep plan: ${line}\n`) }, groups);
   const costs: CostTable = { ...measured, startupMs, baselineMB: process.memoryUsage().rss / 2 ** 20 };
   const perTask = new Map<string, TaskEstimate>();
   for (const task of tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));
-  return { perTask, costs };
+  return { perTask, costs, hereSeconds: groupsSeconds(groups, shapeOf, costs) };
 }
 
 function estimateSummary(estimates: Estimates, threads: number) {
-  return { ...sharedEstimateSummary(estimates.perTask, estimates.costs, threads), machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: cores() } };
+  return { ...sharedEstimateSummary(estimates.perTask, estimates.costs, threads, estimates.hereSeconds), machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: cores() } };
 }
 
 async function planCommand(file: string, o: ParsedOptions, io: CliIo): Promise<number> {
   const threads = o.jobs as number;
   if (threads < 1) throw new CliError(`gainlab sweep plan: --jobs must be ≥ 1, got ${threads}`, optionsLine(SPECS.plan));
   const planned = planTasks(file);
-  const estimates = measureCosts(planned, io);
+  const groups = runGroups(planned.loaded.expanded.tasks, threads);
+  const estimates = measureCosts(planned, io, groups);
   const { loaded } = planned;
   let planFile: string | null = null;
   if (o.out) {
@@ -236,8 +240,8 @@ async function planCommand(file: string, o: ParsedOptions, io: CliIo): Promise<n
     duplicatesMerged: loaded.expanded.duplicatesMerged,
     factors: Object.fromEntries(loaded.expanded.factorNames.map((name) => [name, new Set(loaded.expanded.tasks.map((t) => t.factors[name])).size])),
     ...estimateSummary(estimates, threads),
-    // tasks that `sweep run` trains in groups (seeds together); the time here counts them one after another
-    togetherTasks: tasksTrainingTogether(loaded.expanded.tasks),
+    // tasks that `sweep run` trains in groups (seeds together; the time here counts each group's lockstep trials)
+    togetherTasks: tasksTrainingTogether(groups),
     planFile,
   });
   return 0;
@@ -585,7 +589,8 @@ async function slurmCommand(file: string, o: ParsedOptions, io: CliIo): Promise<
   const nodes = cliForNodes(o, io);
 
   const planned = planTasks(file);
-  const estimates = measureCosts(planned, io);
+  // an array task runs one task
+  const estimates = measureCosts(planned, io, planned.loaded.expanded.tasks.map((task) => [task]));
   const { loaded } = planned;
   const n = loaded.expanded.tasks.length;
   dir.ensure();

@@ -13,7 +13,7 @@
  */
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import type { SweepTask } from '../../src-shared/sweeps/expand.js';
-import { togetherGroups, type TaskProgress } from '../../src-shared/sweeps/runTask.js';
+import { runGroups, type TaskProgress } from '../../src-shared/sweeps/runTask.js';
 import { getCliEntry } from './entry.js';
 import { executeTasks, type TaskRunResult } from './executeTask.js';
 import { loadSweep, sweepInputs } from './loadSweep.js';
@@ -101,7 +101,7 @@ export function runPool(options: PoolOptions): Promise<Map<string, TaskRunResult
   const stopFlag = new Int32Array(new SharedArrayBuffer(4));
   // tasks that differ only in seed and groups train together, in groups small enough that every
   // thread gets one
-  const queue = togetherGroups(options.tasks, Math.ceil(options.tasks.length / Math.max(1, options.threads)));
+  const queue = runGroups(options.tasks, options.threads);
   const byId = new Map(options.tasks.map((task) => [task.id, task]));
   const results = new Map<string, TaskRunResult>();
   const dir = new SweepDir(options.outDir);

@@ -33,7 +33,7 @@ const estimateSchema = z.object({
   threadsHere: z.number().int(),
   memoryMBPerTask: z.object({ median: z.number(), max: z.number() }),
   slurmRequest: z.object({ time: z.string(), mem: z.string() }),
-  measured: z.array(z.object({ probe: z.string(), msPerTrial: z.number() })),
+  measured: z.array(z.object({ probe: z.string(), msPerTrial: z.number(), sessions: z.number().int().min(1) })),
   socIterationMs: z.array(z.object({ n: z.number(), ms: z.number() })),
   startupMs: z.number(),
   baselineMB: z.number(),

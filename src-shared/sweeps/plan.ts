@@ -4,7 +4,9 @@
  *  - per trial: a short timed run of the task's own evaluator (TrialEvaluator, JointTrialEvaluator
  *    for several targets, or the gradient's forward + adjoint) on a surrogate network of the task's
  *    size, shaped like an SOC network (E columns density 0.1 with one shared weight, I columns
- *    density 0.4 — what buildSoc leaves), on the task's movement grid;
+ *    density 0.4 — what buildSoc leaves), on the task's movement grid; for tasks that train
+ *    together (runTask.ts togetherGroups), one lockstep trial of the group's size, through the
+ *    evaluator the lockstep run uses (a BatchTrialEvaluator when preferBatched);
  *  - SOC builds: one Schur form of an n × n matrix timed (at most at n = SOC_TIMING_MAX_N, scaled
  *    by n³ above it) × SOC_EXPECTED_ITERATIONS;
  *  - specialised groups: the Adam iterations on each specialising target at the gradient's cost.
@@ -12,6 +14,7 @@
  * Memory: a model of the arrays a task holds (documented at estimateTask) over the measured
  * baseline of a GainLab process.
  */
+import { BatchTrialEvaluator, preferBatched } from '../model/batchSimulator.js';
 import { TrialEvaluator } from '../model/dynamics.js';
 import { trainGradient } from '../model/gradient.js';
 import type { Network } from '../model/network.js';
@@ -40,11 +43,20 @@ export interface CostProbe {
   rule: 'reward' | 'gradient';
   /** Targets trained together. */
   targets: number;
+  /** Tasks trained together in lockstep, one session each (absent or 1: the task alone). */
+  sessions?: number;
 }
 
 export function costProbeKey(probe: CostProbe): string {
   const p = probe.params;
-  return `${probe.rule}:n${probe.n}:c${probe.channels}:t${probe.targets}:${p.nSamples}/${p.duration}/${p.tau}/${p.gainFunction}`;
+  const sessions = probe.sessions ?? 1;
+  return `${probe.rule}:n${probe.n}:c${probe.channels}:t${probe.targets}${sessions > 1 ? `:k${sessions}` : ''}:${p.nSamples}/${p.duration}/${p.tau}/${p.gainFunction}`;
+}
+
+/** The sessions a costProbeKey was timed with (1: a task alone). */
+export function probeSessions(key: string): number {
+  const m = /:k(\d+):/.exec(key);
+  return m ? Number(m[1]) : 1;
 }
 
 /** A network shaped like an SOC network of size n (for timing only; deterministic). */
@@ -71,7 +83,27 @@ export interface MeasureOptions {
   budgetMs?: number;
 }
 
-/** Milliseconds per trial (reward) or per Adam iteration (gradient) of a task of this shape. */
+/** Run `trial` at least 3 times and for about `budget` ms (after two untimed calls); ms per call. */
+function timePerCall(trial: () => void, options: MeasureOptions): number {
+  const { now } = options;
+  const budget = options.budgetMs ?? 150;
+  trial();
+  trial();
+  let calls = 0;
+  const started = now();
+  let elapsed = 0;
+  while (calls < 3 || (elapsed < budget && calls < 10_000)) {
+    trial();
+    calls++;
+    elapsed = now() - started;
+  }
+  return elapsed / calls;
+}
+
+/**
+ * Milliseconds per trial (reward) or per Adam iteration (gradient) of a task of this shape; with
+ * `sessions` > 1, per lockstep trial of that many tasks trained together (all their sessions).
+ */
 export function measureTrialMs(probe: CostProbe, options: MeasureOptions): number {
   const { now } = options;
   const budget = options.budgetMs ?? 150;
@@ -79,6 +111,21 @@ export function measureTrialMs(probe: CostProbe, options: MeasureOptions): numbe
   // a real movement: a flat target would make the normalised error 0/0 and end training at once
   const target = generateTarget(1, { duration: probe.params.duration, nSamples: probe.params.nSamples }, probe.channels).values;
   const gains = new Float64Array(probe.n).fill(1);
+  const sessions = probe.sessions ?? 1;
+  if (sessions > 1) {
+    // what training.ts runs for them: one batched pass over W per trial, or each session's own
+    // trial one after another (the lockstep rule with one evaluator)
+    if (probe.rule !== 'reward' || probe.targets !== 1) throw new RangeError('only one-target reward tasks train together');
+    if (!preferBatched(probe.n, sessions)) return sessions * measureTrialMs({ ...probe, sessions: 1 }, options);
+    const batch = new BatchTrialEvaluator(network, probe.params, target, sessions);
+    try {
+      const all = Array.from({ length: sessions }, () => gains);
+      const errors = new Float64Array(sessions);
+      return timePerCall(() => batch.errors(all, errors), options);
+    } finally {
+      batch.dispose();
+    }
+  }
   if (probe.rule === 'gradient') {
     // iterations + 1 forward/adjoint passes; the first call also sets the kernel up
     trainGradient({ network, params: probe.params, target, trainable: 'gains', iterations: 1 });
@@ -96,17 +143,7 @@ export function measureTrialMs(probe: CostProbe, options: MeasureOptions): numbe
       ? new TrialEvaluator(network, probe.params, target)
       : new JointTrialEvaluator(network, probe.params, Array.from({ length: probe.targets }, () => ({ target })));
   try {
-    evaluator.error(gains);
-    evaluator.error(gains);
-    let trials = 0;
-    const started = now();
-    let elapsed = 0;
-    while (trials < 3 || (elapsed < budget && trials < 10_000)) {
-      evaluator.error(gains);
-      trials++;
-      elapsed = now() - started;
-    }
-    return elapsed / trials;
+    return timePerCall(() => evaluator.error(gains), options);
   } finally {
     evaluator.dispose();
   }
@@ -156,6 +193,22 @@ export function taskProbes(settings: TaskSettings, shape: NetworkShape): CostPro
   return probes;
 }
 
+/** The lockstep probe of `sessions` tasks like `settings` trained together (togetherGroups). */
+export function togetherProbe(settings: TaskSettings, shape: NetworkShape, sessions: number): CostProbe {
+  return { ...taskProbes(settings, shape)[0], sessions };
+}
+
+/** A task's time besides its own trials (ms): start-up, SOC build, specialising. */
+function setupMs(settings: TaskSettings, shape: NetworkShape, costs: CostTable): number {
+  let ms = costs.startupMs;
+  if (settings.network.kind === 'soc') ms += SOC_EXPECTED_ITERATIONS * (costs.socIterationMs.get(shape.n) ?? 0);
+  const specialise = taskProbes(settings, shape)[1];
+  if (specialise && settings.groups.kind === 'specialised') {
+    ms += settings.groups.iterations * settings.groups.on.length * (costs.trialMs.get(costProbeKey(specialise)) ?? 0);
+  }
+  return ms;
+}
+
 /**
  * CPU time and memory of one task.
  *   time   = start-up + [SOC build: SOC_EXPECTED_ITERATIONS × one iteration]
@@ -165,19 +218,32 @@ export function taskProbes(settings: TaskSettings, shape: NetworkShape): CostPro
  *            + 16·n·nSamples for the gradient's RK4 tape + trials + 1 [the error curve])
  */
 export function estimateTask(settings: TaskSettings, shape: NetworkShape, costs: CostTable): TaskEstimate {
-  const [own, specialise] = taskProbes(settings, shape);
-  const trialMs = costs.trialMs.get(costProbeKey(own)) ?? 0;
-  let ms = costs.startupMs + (settings.trials + 2) * trialMs;
-  const soc = settings.network.kind === 'soc';
-  if (soc) ms += SOC_EXPECTED_ITERATIONS * (costs.socIterationMs.get(shape.n) ?? 0);
-  if (specialise && settings.groups.kind === 'specialised') {
-    ms += settings.groups.iterations * settings.groups.on.length * (costs.trialMs.get(costProbeKey(specialise)) ?? 0);
-  }
+  const own = taskProbes(settings, shape)[0];
+  const ms = setupMs(settings, shape, costs) + (settings.trials + 2) * (costs.trialMs.get(costProbeKey(own)) ?? 0);
   const n = shape.n;
   const nSamples = shape.params.nSamples;
+  const soc = settings.network.kind === 'soc';
   const gradient = settings.rule === 'gradient' || settings.groups.kind === 'specialised';
   const doubles = 4 * n * n + (soc ? 16 * n * n : 0) + settings.targets.length * 4 * n * nSamples + (gradient ? 16 * n * nSamples : 0) + settings.trials + 1;
   return { cpuSeconds: ms / 1000, memoryMB: costs.baselineMB + (8 * doubles) / 2 ** 20 };
+}
+
+/**
+ * Seconds of the tasks of one group that trains together (runTask.ts togetherGroups; they share
+ * everything but seed and groups): one start-up, each task's own set-up (SOC build, specialising)
+ * one after another, and the group's trials + 2 in lockstep (the probe of its size; without one,
+ * the tasks' trials one after another). A group of one is its task's estimate.
+ */
+export function estimateGroupSeconds(group: readonly SweepTask[], shapeOf: (task: SweepTask) => NetworkShape, costs: CostTable): number {
+  if (group.length === 1) return estimateTask(group[0].settings, shapeOf(group[0]), costs).cpuSeconds;
+  const first = group[0].settings;
+  const shape = shapeOf(group[0]);
+  let ms = costs.startupMs;
+  for (const task of group) ms += setupMs(task.settings, shapeOf(task), costs) - costs.startupMs;
+  const together = costs.trialMs.get(costProbeKey(togetherProbe(first, shape, group.length)));
+  const alone = costs.trialMs.get(costProbeKey(taskProbes(first, shape)[0])) ?? 0;
+  ms += (first.trials + 2) * (together ?? group.length * alone);
+  return ms / 1000;
 }
 
 /** SLURM requests from the largest task estimate: time × 2 + 2 min, memory × 1.5 + 64 MB. */
@@ -188,28 +254,46 @@ export function slurmRequests(maxCpuSeconds: number, maxMemoryMB: number): { tim
   };
 }
 
-/** Every cost probe (and SOC size) the tasks of a sweep need, each timed once. */
+/**
+ * Every cost probe (and SOC size) the tasks of a sweep need, each timed once; `groups`: the groups
+ * of two or more tasks that train together here (runTask.ts runGroups), timed per group size.
+ */
 export function measureSweepCosts(
   tasks: readonly SweepTask[],
   shapeOf: (task: SweepTask) => NetworkShape,
   options: MeasureOptions & { onProbe?: (line: string) => void },
+  groups: readonly (readonly SweepTask[])[] = [],
 ): Pick<CostTable, 'trialMs' | 'socIterationMs'> {
   const trialMs = new Map<string, number>();
   const socIterationMs = new Map<number, number>();
-  for (const task of tasks) {
-    const shape = shapeOf(task);
-    for (const probe of taskProbes(task.settings, shape)) {
+  const probes = (task: SweepTask) => taskProbes(task.settings, shapeOf(task));
+  // groups too small for the batched kernel train their sessions one after another: the tasks'
+  // own probe times them (estimateGroupSeconds)
+  const together = groups
+    .filter((group) => group.length > 1 && preferBatched(shapeOf(group[0]).n, group.length))
+    .map((group) => [togetherProbe(group[0].settings, shapeOf(group[0]), group.length)]);
+  for (const probeList of [...tasks.map(probes), ...together]) {
+    for (const probe of probeList) {
       const key = costProbeKey(probe);
       if (trialMs.has(key)) continue;
-      options.onProbe?.(`timing ${probe.rule} trials of N = ${probe.n}${probe.targets > 1 ? ` × ${probe.targets} targets` : ''}`);
+      const sessions = probe.sessions ?? 1;
+      options.onProbe?.(`timing ${probe.rule} trials of N = ${probe.n}${probe.targets > 1 ? ` × ${probe.targets} targets` : ''}${sessions > 1 ? `, ${sessions} trained together` : ''}`);
       trialMs.set(key, measureTrialMs(probe, options));
     }
+  }
+  for (const task of tasks) {
+    const shape = shapeOf(task);
     if (task.settings.network.kind === 'soc' && !socIterationMs.has(shape.n)) {
       options.onProbe?.(`timing SOC iterations of N = ${shape.n}`);
       socIterationMs.set(shape.n, measureSocIterationMs(shape.n, options));
     }
   }
   return { trialMs, socIterationMs };
+}
+
+/** The time here of a sweep's groups (runTask.ts runGroups; tasks alone are groups of one), in seconds. */
+export function groupsSeconds(groups: readonly (readonly SweepTask[])[], shapeOf: (task: SweepTask) => NetworkShape, costs: CostTable): number {
+  return groups.reduce((sum, group) => sum + estimateGroupSeconds(group, shapeOf, costs), 0);
 }
 
 function round(value: number, digits: number): number {
@@ -221,19 +305,24 @@ function round(value: number, digits: number): number {
 export interface EstimateSummary {
   cpuSecondsPerTask: { min: number; median: number; max: number };
   totalCpuSeconds: number;
-  /** Total CPU time over `threadsHere` threads. */
+  /**
+   * The time here over `threadsHere` threads: the groups that train together (estimateGroupSeconds)
+   * and the tasks alone, spread over the threads.
+   */
   wallSecondsHere: number;
   threadsHere: number;
   memoryMBPerTask: { median: number; max: number };
   /** What each array task asks SLURM for (slurmRequests of the largest task). */
   slurmRequest: { time: string; mem: string };
-  measured: Array<{ probe: string; msPerTrial: number }>;
+  /** ms per trial of each probe (costProbeKey); sessions > 1: per lockstep trial of that many tasks together. */
+  measured: Array<{ probe: string; msPerTrial: number; sessions: number }>;
   socIterationMs: Array<{ n: number; ms: number }>;
   startupMs: number;
   baselineMB: number;
 }
 
-export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, costs: CostTable, threads: number): EstimateSummary {
+/** hereSeconds: the time of the sweep's groups and tasks here (default: the tasks one after another). */
+export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, costs: CostTable, threads: number, hereSeconds?: number): EstimateSummary {
   const cpu = [...perTask.values()].map((e) => e.cpuSeconds);
   const memory = [...perTask.values()].map((e) => e.memoryMB);
   const total = cpu.reduce((a, b) => a + b, 0);
@@ -243,11 +332,11 @@ export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, cost
   return {
     cpuSecondsPerTask: { min: round(Math.min(...cpu), 3), median: round(median(cpu), 3), max: round(maxCpu, 3) },
     totalCpuSeconds: round(total, 1),
-    wallSecondsHere: round(total / Math.max(1, threads), 1),
+    wallSecondsHere: round((hereSeconds ?? total) / Math.max(1, threads), 1),
     threadsHere: threads,
     memoryMBPerTask: { median: round(median(memory), 1), max: round(maxMemory, 1) },
     slurmRequest: { time: formatSlurmTime(requests.timeMinutes), mem: `${requests.memoryMB}M` },
-    measured: [...costs.trialMs].map(([probe, ms]) => ({ probe, msPerTrial: round(ms, 4) })),
+    measured: [...costs.trialMs].map(([probe, ms]) => ({ probe, msPerTrial: round(ms, 4), sessions: probeSessions(probe) })),
     socIterationMs: [...costs.socIterationMs].map(([n, ms]) => ({ n, ms: round(ms, 2) })),
     startupMs: round(costs.startupMs, 1),
     baselineMB: round(costs.baselineMB, 1),

@@ -161,9 +161,18 @@ export function togetherGroups(tasks: readonly SweepTask[], size = TOGETHER_MAX_
   return groups;
 }
 
-/** How many tasks train in a group of two or more (a plan's togetherTasks). */
-export function tasksTrainingTogether(tasks: readonly SweepTask[]): number {
-  return togetherGroups(tasks)
+/**
+ * The groups a run of `tasks` on `threads` threads trains: groups no larger than an equal share
+ * per thread, so that every thread has work (gainlab sweep run's pool; one thread: the app's
+ * sweep job and gainlab sweep run in-process). A plan estimates the same groups.
+ */
+export function runGroups(tasks: readonly SweepTask[], threads: number): SweepTask[][] {
+  return togetherGroups(tasks, Math.ceil(tasks.length / Math.max(1, threads)));
+}
+
+/** How many tasks of `groups` (runGroups) train in a group of two or more (a plan's togetherTasks). */
+export function tasksTrainingTogether(groups: readonly (readonly SweepTask[])[]): number {
+  return groups
     .filter((group) => group.length > 1)
     .reduce((count, group) => count + group.length, 0);
 }

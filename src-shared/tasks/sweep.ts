@@ -22,9 +22,9 @@
 import { describeTask, expandSweep, type ExpandedSweep, type SweepTask } from '../sweeps/expand.js';
 import { executeSweepTasks, planDocument, type SweepFolder, type SweepPlan, type TaskRunResult } from '../sweeps/folder.js';
 import { SweepInputs, type SweepInputLoaders, type SweepProjectData } from '../sweeps/inputs.js';
-import { estimateSummary, estimateTask, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
+import { estimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
 import { sweepRow, type SweepRow, type TaskRecord } from '../sweeps/record.js';
-import { tasksTrainingTogether, togetherGroups } from '../sweeps/runTask.js';
+import { runGroups, tasksTrainingTogether, togetherGroups } from '../sweeps/runTask.js';
 import { decodeResultsArchive, type SweepResults } from '../sweeps/results.js';
 import { parseSweepFile, SweepError, type SweepFile } from '../sweeps/schema.js';
 import { TaskError, quietContext, type TaskContext } from './context.js';
@@ -287,7 +287,7 @@ export interface SweepPlanResult {
   estimate: EstimateSummary;
   /** The job array SLURM gets: 0-(n−1)%n. */
   array: string;
-  /** Tasks that train here in groups of two or more (runTask.ts togetherGroups); the estimate counts them one after another. */
+  /** Tasks that train here in groups of two or more (runTask.ts runGroups); the time here counts each group's lockstep trials. */
   togetherTasks: number;
   plan: SweepPlan | null;
 }
@@ -297,7 +297,9 @@ export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
   const hashes = inputHashes(loaded);
   const shapes = new Map(loaded.tasks.map((task) => [task.id, loaded.inputs.shape(task.settings.network)]));
   const shapeOf = (task: SweepTask) => shapes.get(task.id)!;
-  const measured = measureSweepCosts(loaded.tasks, shapeOf, { now: () => Date.now() });
+  // the groups Run here trains (runSweepTask, one thread) or `gainlab sweep run --jobs` would
+  const groups = runGroups(loaded.tasks, input.threadsHere);
+  const measured = measureSweepCosts(loaded.tasks, shapeOf, { now: () => Date.now() }, groups);
   const costs: CostTable = { ...measured, startupMs: input.startupMs, baselineMB: input.baselineMB };
   const perTask = new Map<string, TaskEstimate>();
   for (const task of loaded.tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));
@@ -309,9 +311,9 @@ export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
     tasks: n,
     duplicatesMerged: loaded.expanded.duplicatesMerged,
     factors,
-    estimate: estimateSummary(perTask, costs, input.threadsHere),
+    estimate: estimateSummary(perTask, costs, input.threadsHere, groupsSeconds(groups, shapeOf, costs)),
     array: `0-${n - 1}%${n}`,
-    togetherTasks: tasksTrainingTogether(loaded.tasks),
+    togetherTasks: tasksTrainingTogether(groups),
     plan: input.includePlan
       ? planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString(), perTask)
       : null,

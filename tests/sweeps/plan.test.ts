@@ -7,9 +7,24 @@ import { describe, expect, it } from 'vitest';
 import { trainGradient } from '../../src-shared/model/gradient.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { generateTarget } from '../../src-shared/model/targets.js';
-import type { TaskSettings } from '../../src-shared/sweeps/expand.js';
+import type { SweepTask, TaskSettings } from '../../src-shared/sweeps/expand.js';
 import type { NetworkShape } from '../../src-shared/sweeps/inputs.js';
-import { costProbeKey, estimateTask, measureTrialMs, slurmRequests, SOC_EXPECTED_ITERATIONS, surrogateNetwork, type CostTable } from '../../src-shared/sweeps/plan.js';
+import {
+  costProbeKey,
+  estimateGroupSeconds,
+  estimateSummary,
+  estimateTask,
+  groupsSeconds,
+  measureSweepCosts,
+  measureTrialMs,
+  probeSessions,
+  slurmRequests,
+  SOC_EXPECTED_ITERATIONS,
+  surrogateNetwork,
+  togetherProbe,
+  type CostTable,
+} from '../../src-shared/sweeps/plan.js';
+import { runGroups } from '../../src-shared/sweeps/runTask.js';
 
 const shape: NetworkShape = { n: 100, nE: 50, channels: 1, params: { ...DEFAULT_DYNAMICS }, hash: null, storedConditions: 1 };
 const settings = (extra: Partial<TaskSettings>): TaskSettings => ({
@@ -56,6 +71,55 @@ describe('sweep plan estimates', () => {
     const MB = 2 ** 20;
     expect(estimateTask(settings({}), shape, costs).memoryMB).toBeCloseTo(60 + (8 * (4 * n * n + 4 * n * nSamples + 1001)) / MB, 9);
     expect(estimateTask(settings({ rule: 'gradient', trials: 100 }), shape, costs).memoryMB).toBeCloseTo(60 + (8 * (4 * n * n + 4 * n * nSamples + 16 * n * nSamples + 101)) / MB, 9);
+  });
+
+  it("tasks training together: every task's set-up, the group's trials in lockstep; the time here sums the groups", () => {
+    const task = (index: number, extra: Partial<TaskSettings> = {}): SweepTask => ({ index, id: `t${index}`, settings: settings({ seed: index + 1, ...extra }), factors: {} });
+    const soc: Partial<TaskSettings> = { network: { kind: 'soc', n: 100, seed: 1, recipe: 'adaptive', readoutTarget: { kind: 'generated', seed: 1 } } };
+    const seeds = Array.from({ length: 10 }, (_, k) => task(k, soc));
+    const together = costProbeKey(togetherProbe(seeds[0].settings, shape, 10));
+    expect(probeSessions(together)).toBe(10);
+    expect(probeSessions(probe('reward'))).toBe(1);
+    const withGroup: CostTable = { ...costs, trialMs: new Map([...costs.trialMs, [together, 8]]) };
+    const socBuild = SOC_EXPECTED_ITERATIONS * 40;
+    const setup = 300 + socBuild;
+    // one start-up, ten SOC builds one after another, 1002 lockstep trials of 8 ms for all ten
+    expect(estimateGroupSeconds(seeds, () => shape, withGroup)).toBeCloseTo((300 + 10 * socBuild + 1002 * 8) / 1000, 12);
+    // without a lockstep probe (a group too small to batch): the ten tasks' trials one after another
+    expect(estimateGroupSeconds(seeds, () => shape, costs)).toBeCloseTo((300 + 10 * socBuild + 10 * 1002 * 2) / 1000, 12);
+    // a group of one is its task
+    expect(estimateGroupSeconds([seeds[0]], () => shape, withGroup)).toBe(estimateTask(seeds[0].settings, shape, withGroup).cpuSeconds);
+    // ten seeds and a gradient task: one group of ten and one alone, their times summed, spread over the threads
+    const gradient = task(10, { rule: 'gradient', trials: 100 });
+    const groups = runGroups([...seeds, gradient], 1);
+    expect(groups.map((g) => g.length)).toEqual([10, 1]);
+    const here = groupsSeconds(groups, () => shape, withGroup);
+    expect(here).toBeCloseTo((300 + 10 * socBuild + 1002 * 8 + 300 + 102 * 5) / 1000, 12);
+    const perTask = new Map([...seeds, gradient].map((t) => [t.id, estimateTask(t.settings, shape, withGroup)]));
+    const summary = estimateSummary(perTask, withGroup, 2, here);
+    // (rounded to 0.1 s)
+    expect(summary.wallSecondsHere).toBe(Math.round((10 * here) / 2) / 10);
+    // the CPU time per task (what an array task asks SLURM for) is the task alone
+    expect(summary.totalCpuSeconds).toBe(Math.round((10 * (10 * (setup + 1002 * 2) + 300 + 102 * 5)) / 1000) / 10);
+    expect(summary.measured.find((m) => m.probe === together)).toMatchObject({ msPerTrial: 8, sessions: 10 });
+  });
+
+  it('the lockstep probe is timed only for groups the batched kernel runs, with the evaluator the run uses', () => {
+    const small: NetworkShape = { ...shape, n: 40, nE: 20 };
+    const task = (index: number): SweepTask => ({ index, id: `t${index}`, settings: settings({ seed: index + 1, trials: 10 }), factors: {} });
+    const tasks = Array.from({ length: 12 }, (_, k) => task(k));
+    // groups of ten and two: ten train through the batch, two one after another (no probe of their own)
+    const groups = runGroups(tasks, 1);
+    expect(groups.map((g) => g.length)).toEqual([10, 2]);
+    let clock = 0;
+    const measured = measureSweepCosts(tasks, () => small, { now: () => clock++, budgetMs: 5 }, groups);
+    expect([...measured.trialMs.keys()].map(probeSessions).sort((a, b) => a - b)).toEqual([1, 10]);
+    // a fake clock advancing 1 ms per reading: sessions that are not batched cost their number × one trial
+    clock = 0;
+    const one = measureTrialMs({ n: 40, channels: 1, params: DEFAULT_DYNAMICS, rule: 'reward', targets: 1 }, { now: () => clock++, budgetMs: 5 });
+    clock = 0;
+    expect(measureTrialMs({ n: 40, channels: 1, params: DEFAULT_DYNAMICS, rule: 'reward', targets: 1, sessions: 2 }, { now: () => clock++, budgetMs: 5 })).toBe(2 * one);
+    expect(() => measureTrialMs({ n: 40, channels: 1, params: DEFAULT_DYNAMICS, rule: 'gradient', targets: 1, sessions: 3 }, { now: () => clock++ })).toThrow(/reward/);
   });
 
   it('SLURM requests leave a margin and have floors', () => {
