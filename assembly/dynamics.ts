@@ -531,6 +531,15 @@ export function trial(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f
 // schedule picks whichever has lately been faster); ten sessions batched, with ten times the work
 // per stage, run in 0.5–0.7 of one thread's time.
 //
+// Pipelining the boundary away does not pay on such a machine either (measured 2026-12-03 in a
+// two-thread AssemblyScript model of a stage with synthetic work, alternated): if thread A owned
+// the E rows and B the I rows, and every row summed its I entries first, each thread could do the
+// part of a stage that needs only its own rates (A: the E sums, B: the I chains) before waiting
+// for the other's. Against today's barrier that gave 2.33 µs per stage against 2.54 at n = 200
+// (1.7 µs of work per thread), 10.7 against 11.1–11.6 at ten sessions (8.5 µs): the waits
+// overlap, but the cross-core transfer of the other half's rate lines (~2.5 µs for 8 KB) stays on
+// the critical path, and a new summation order would have to be taken by every kernel.
+//
 // Nobody waits on a missing thread: a thread whose own part is done and whose stage is not
 // complete after STEAL_SPINS spins claims the chunks of the other parts that no one has claimed
 // yet (the driver does so at once for parts with no helper), so a helper that is asleep,
