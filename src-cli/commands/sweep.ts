@@ -3,8 +3,8 @@
  * a SLURM cluster as a job array.
  *
  *   gainlab sweep plan FILE [--out DIR]            tasks, CPU time and memory per task (measured here)
- *   gainlab sweep run FILE --out DIR [--task I | --shard I/N] [--jobs K]
- *   gainlab sweep slurm FILE --out DIR [--submit] [--wait] [--max-parallel K] [--partition P]
+ *   gainlab sweep run FILE --out DIR [--task I | --group G | --shard I/N] [--jobs K]
+ *   gainlab sweep slurm FILE --out DIR [--together] [--submit] [--wait] [--max-parallel K] [--partition P]
  *                      [--account A] [--time T] [--mem M] [--cpus-per-task C] [--setup "…"]
  *   gainlab sweep status DIR
  *   gainlab sweep resubmit DIR [--wait]
@@ -23,8 +23,8 @@ import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import { describeTask, sweepFingerprint, type SweepTask } from '../../src-shared/sweeps/expand.js';
 import type { NetworkShape } from '../../src-shared/sweeps/inputs.js';
-import { estimateSummary as sharedEstimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
-import { planDocument as sharedPlanDocument } from '../../src-shared/sweeps/folder.js';
+import { estimateArrayGroup, estimateSummary as sharedEstimateSummary, estimateTask, groupsSeconds, measureSweepCosts, slurmRequests, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
+import { arrayIndexOfTasks, planDocument as sharedPlanDocument } from '../../src-shared/sweeps/folder.js';
 import { resultsCsv, resultsDocument, sweepRow, type ResultRow, type TaskRecord } from '../../src-shared/sweeps/record.js';
 import { runGroups, tasksTrainingTogether, togetherGroups } from '../../src-shared/sweeps/runTask.js';
 import { formatSlurmTime, isSlurmMemory, isSlurmTime, sbatchScript } from '../../src-shared/sweeps/sbatch.js';
@@ -79,15 +79,20 @@ const SPECS: Record<Subcommand, CommandSpec> = {
     options: {
       out: { type: 'string', value: 'DIR', description: 'sweep directory (results in DIR/tasks/ID/)', required: true },
       task: { type: 'integer', value: 'I', description: 'run only task I (0-based; what a SLURM array task runs)' },
+      group: { type: 'integer', value: 'G', description: 'run the tasks of array task G of a plan written by sweep slurm --together, together' },
       shard: { type: 'string', value: 'I/N', description: 'run only the tasks with index % N = I' },
       jobs: { type: 'integer', value: 'K', description: 'worker threads', default: cores() },
     },
   },
   slurm: {
     name: 'sweep slurm',
-    summary: 'Write DIR/sweep.sbatch (a job array, one task per sweep task) and optionally submit it.',
+    summary: 'Write DIR/sweep.sbatch (a job array, one task per sweep task, or per group with --together) and optionally submit it.',
     options: {
       out: { type: 'string', value: 'DIR', description: 'sweep directory (shared with the compute nodes)', required: true },
+      together: {
+        type: 'flag',
+        description: 'one array task per group of tasks that differ only in seed and groups (up to ten, trained together in lockstep, each with the bits it gets alone): fewer array tasks, less CPU time in all',
+      },
       submit: { type: 'flag', description: 'submit the array with sbatch and record the job id in DIR/slurm.json' },
       ...waitOptions,
       partition: { type: 'string', value: 'P', description: 'SLURM partition' },
@@ -262,7 +267,9 @@ function parseShard(text: string): { index: number; count: number } {
 async function runCommand(file: string, o: ParsedOptions, io: CliIo): Promise<number> {
   const threads = o.jobs as number;
   if (threads < 1) throw new CliError(`gainlab sweep run: --jobs must be ≥ 1, got ${threads}`, optionsLine(SPECS.run));
-  if (o.task !== undefined && o.shard !== undefined) throw new CliError('gainlab sweep run: give --task or --shard, not both', optionsLine(SPECS.run));
+  if ([o.task, o.group, o.shard].filter((value) => value !== undefined).length > 1) throw new CliError('gainlab sweep run: give one of --task, --group and --shard', optionsLine(SPECS.run));
+  // one array task's selection (--task, --group) leaves plan.json alone; so does a shard
+  const part = o.task !== undefined || o.group !== undefined || o.shard !== undefined;
   const shard = o.shard !== undefined ? parseShard(o.shard as string) : null;
   const started = Date.now();
   const loaded = loadSweep(file);
@@ -279,6 +286,12 @@ async function runCommand(file: string, o: ParsedOptions, io: CliIo): Promise<nu
     const index = o.task as number;
     if (index < 0 || index >= tasks.length) throw new CliError(`gainlab sweep run: --task must be in [0, ${tasks.length - 1}], got ${index}`, optionsLine(SPECS.run));
     selected = [tasks[index]];
+  } else if (o.group !== undefined) {
+    const groups = existing && existing.fingerprint === fingerprint ? existing.arrayTasks : undefined;
+    if (!groups) throw new CliError(`gainlab sweep run: --group needs ${dir.planFile} as gainlab sweep slurm --together writes it for this sweep`);
+    const index = o.group as number;
+    if (index < 0 || index >= groups.length) throw new CliError(`gainlab sweep run: --group must be in [0, ${groups.length - 1}], got ${index}`, optionsLine(SPECS.run));
+    selected = groups[index].map((task) => tasks[task]);
   } else selected = shard ? tasks.filter((task) => task.index % shard.count === shard.index) : [...tasks];
   const hashes = new Map<string, string>();
   if (existing && existing.fingerprint === fingerprint) {
@@ -291,11 +304,11 @@ async function runCommand(file: string, o: ParsedOptions, io: CliIo): Promise<nu
     }
     // a whole-sweep run here brings the plan's inputs hashes up to date (array tasks leave the plan alone)
     const changed = existing.tasks.some((task) => hashes.has(task.id) && hashes.get(task.id) !== task.inputsHash);
-    if (changed && o.task === undefined && !shard) {
+    if (changed && !part) {
       dir.writePlan({ ...existing, tasks: existing.tasks.map((task) => ({ ...task, inputsHash: hashes.get(task.id) ?? task.inputsHash })) }, loaded.text);
     }
   } else {
-    if (existing && (o.task !== undefined || shard)) {
+    if (existing && part) {
       throw new CliError(`gainlab sweep run: ${path.basename(file)} has changed since ${dir.planFile} was written (its tasks differ); plan it again (gainlab sweep slurm or gainlab sweep plan --out) before running single tasks`);
     }
     for (const [id, hash] of checkTasks(loaded, inputs)) hashes.set(id, hash);
@@ -408,7 +421,13 @@ function requirePlan(dir: SweepDir, sub: string): SweepPlan {
   return plan;
 }
 
-/** SLURM's word on sweep task `index`: the newest submission whose array covers it. */
+/** The array indices (sorted, once each) that run the given task indices (plan.arrayTasks). */
+function arrayIndices(status: SweepStatus, taskIndices: readonly number[]): number[] {
+  const of = arrayIndexOfTasks(status.plan);
+  return [...new Set(taskIndices.map((index) => of[index]))].sort((a, b) => a - b);
+}
+
+/** SLURM's word on array index `index`: the newest submission whose array covers it. */
 function slurmStateOf(index: number, record: SlurmRecord, states: Map<string, SlurmTaskState>, covered: Map<string, Set<number>>): SlurmTaskState | null {
   for (let s = record.submissions.length - 1; s >= 0; s--) {
     const submission = record.submissions[s];
@@ -453,9 +472,11 @@ function sweepStatus(root: string, sub: string): SweepStatus {
   }
   const statuses: TaskStatus[] = [];
   const records: Array<TaskRecord | null> = [];
+  // a task's SLURM state is its array task's (with --together, its group's)
+  const arrayIndex = arrayIndexOfTasks(plan);
   for (const task of plan.tasks) {
     const evidence = dir.evidence(task.id);
-    const slurmState = slurm && slurmReachable ? slurmStateOf(task.index, slurm, states, covered) : null;
+    const slurmState = slurm && slurmReachable ? slurmStateOf(arrayIndex[task.index], slurm, states, covered) : null;
     const status = taskStatus({ ...evidence, slurm: slurmState }, hashes.get(task.id) ?? task.inputsHash);
     statuses.push(status);
     records.push(status.state === 'done' && evidence.result && 'record' in evidence.result ? evidence.result.record : null);
@@ -589,27 +610,47 @@ async function slurmCommand(file: string, o: ParsedOptions, io: CliIo): Promise<
   const nodes = cliForNodes(o, io);
 
   const planned = planTasks(file);
-  // an array task runs one task
-  const estimates = measureCosts(planned, io, planned.loaded.expanded.tasks.map((task) => [task]));
+  const tasks = planned.loaded.expanded.tasks;
+  // an array task runs one task, or with --together one group of tasks that train together
+  const arrayGroups = o.together ? togetherGroups(tasks) : tasks.map((task) => [task]);
+  const arrayTasks = o.together ? arrayGroups.map((group) => group.map((task) => task.index)) : undefined;
+  const submittedBefore = dir.readSlurm()?.submissions.length ?? 0;
+  if (submittedBefore > 0 && JSON.stringify(dir.readPlan()?.arrayTasks ?? null) !== JSON.stringify(arrayTasks ?? null)) {
+    throw new CliError(
+      `gainlab sweep slurm: ${dir.root} has arrays submitted ${o.together ? 'with one task per array task' : 'with --together'} (or other groups); keep that layout or use a new --out directory`,
+    );
+  }
+  const estimates = measureCosts(planned, io, arrayGroups);
   const { loaded } = planned;
-  const n = loaded.expanded.tasks.length;
+  const n = tasks.length;
+  const arraySize = arrayGroups.length;
   dir.ensure();
   mkdirSync(dir.logsDir, { recursive: true });
-  dir.writePlan(planDocument(loaded, planned.hashes, estimates.perTask), loaded.text);
+  dir.writePlan({ ...planDocument(loaded, planned.hashes, estimates.perTask), ...(arrayTasks ? { arrayTasks } : {}) }, loaded.text);
   const summary = estimateSummary(estimates, 1);
+  // what each array task asks for: its task, or its group trained together
+  const shapeOf = (task: SweepTask) => planned.shapes.get(task.id)!;
+  const perArrayTask = arrayGroups.map((group) => estimateArrayGroup(group, shapeOf, estimates.costs));
+  const requests = o.together
+    ? (() => {
+        const r = slurmRequests(Math.max(...perArrayTask.map((e) => e.cpuSeconds)), Math.max(...perArrayTask.map((e) => e.memoryMB)));
+        return { time: formatSlurmTime(r.timeMinutes), mem: `${r.memoryMB}M` };
+      })()
+    : summary.slurmRequest;
   const { command, copied } = placeBundle(nodes, dir);
-  const K = maxParallel ?? n;
+  const K = maxParallel ?? arraySize;
   const script = sbatchScript({
     jobName: `gainlab-${loaded.sweep.name}`.slice(0, 64),
-    array: `0-${n - 1}%${K}`,
+    array: `0-${arraySize - 1}%${K}`,
     logsDir: dir.logsDir,
-    time: (o.time as string | undefined) ?? summary.slurmRequest.time,
-    memory: (o.mem as string | undefined) ?? summary.slurmRequest.mem,
+    time: (o.time as string | undefined) ?? requests.time,
+    memory: (o.mem as string | undefined) ?? requests.mem,
     cpusPerTask: cpus,
     partition: o.partition as string | undefined,
     account: o.account as string | undefined,
     setup: o.setup as string | undefined,
     command: [...command, 'sweep', 'run', loaded.file, '--out', dir.root, '--jobs', '1'],
+    indexOption: o.together ? '--group' : '--task',
   });
   writeFileAtomic(dir.scriptFile, script);
   const record: SlurmRecord = dir.readSlurm() ?? { format: SLURM_RECORD_FORMAT, formatVersion: 1, script: dir.scriptFile, submissions: [] };
@@ -618,7 +659,7 @@ async function slurmCommand(file: string, o: ParsedOptions, io: CliIo): Promise<
   if (o.submit) {
     // finished tasks are not submitted again (they would only be skipped)
     const status = sweepStatus(dir.root, 'slurm');
-    const todo = status.statuses.flatMap((s, index) => (s.state === 'done' || s.state === 'running' || s.state === 'pending' ? [] : [index]));
+    const todo = arrayIndices(status, status.statuses.flatMap((s, index) => (s.state === 'done' || s.state === 'running' || s.state === 'pending' ? [] : [index])));
     if (todo.length > 0) {
       submitted = submitIndices(dir, todo, maxParallel, 'submit', io);
       record.submissions.push(...submitted);
@@ -637,9 +678,21 @@ async function slurmCommand(file: string, o: ParsedOptions, io: CliIo): Promise<
     script: dir.scriptFile,
     bundle: copied,
     tasks: n,
-    array: `0-${n - 1}%${K}`,
-    requests: { time: (o.time as string | undefined) ?? summary.slurmRequest.time, mem: (o.mem as string | undefined) ?? summary.slurmRequest.mem, cpusPerTask: cpus },
-    estimate: { cpuSecondsPerTask: summary.cpuSecondsPerTask, totalCpuSeconds: summary.totalCpuSeconds, memoryMBPerTask: summary.memoryMBPerTask },
+    arrayTasks: arraySize,
+    array: `0-${arraySize - 1}%${K}`,
+    requests: { time: (o.time as string | undefined) ?? requests.time, mem: (o.mem as string | undefined) ?? requests.mem, cpusPerTask: cpus },
+    estimate: {
+      cpuSecondsPerTask: summary.cpuSecondsPerTask,
+      totalCpuSeconds: summary.totalCpuSeconds,
+      memoryMBPerTask: summary.memoryMBPerTask,
+      // --together: what each array task (a group trained together) takes, and all of them
+      ...(o.together
+        ? {
+            cpuSecondsPerArrayTask: Math.round(1000 * Math.max(...perArrayTask.map((e) => e.cpuSeconds))) / 1000,
+            totalArrayCpuSeconds: Math.round(10 * perArrayTask.reduce((sum, e) => sum + e.cpuSeconds, 0)) / 10,
+          }
+        : {}),
+    },
     submitted: submitted.map((s) => ({ jobId: s.jobId, array: s.array, offset: s.offset })),
     ...(waited ? { status: waited } : {}),
   });
@@ -658,7 +711,8 @@ async function resubmitCommand(root: string, o: ParsedOptions, io: CliIo): Promi
   if (todo.length > 0) {
     // the old failure notes would otherwise outlive the new attempt's SLURM state
     for (const index of todo) dir.clearFailed(status.plan.tasks[index].id);
-    submitted = submitIndices(dir, todo, maxParallel, 'resubmit', io);
+    // (with --together an array task runs its group again: its finished tasks are skipped)
+    submitted = submitIndices(dir, arrayIndices(status, todo), maxParallel, 'resubmit', io);
     record.submissions.push(...submitted);
     dir.writeSlurm(record);
   } else io.stderr.write('sweep resubmit: no failed, missing or stale tasks; nothing submitted\n');

@@ -34,7 +34,33 @@ export const planSchema = z.object({
   factorNames: z.array(z.string()),
   createdAt: z.string(),
   tasks: z.array(planTaskSchema).max(100_000),
+  /**
+   * `gainlab sweep slurm --together`: the task indices each array index runs together (runTask.ts
+   * togetherGroups); absent: array index i runs task i.
+   */
+  arrayTasks: z.array(z.array(z.number().int().min(0)).min(1).max(100)).max(100_000).optional(),
+}).superRefine((plan, ctx) => {
+  if (!plan.arrayTasks) return;
+  // every task in exactly one array task
+  const seen = new Set<number>();
+  for (const group of plan.arrayTasks) {
+    for (const index of group) {
+      if (index >= plan.tasks.length || seen.has(index)) {
+        ctx.addIssue({ code: 'custom', path: ['arrayTasks'], message: `task ${index} is ${seen.has(index) ? 'in two array tasks' : 'not a task of the plan'}` });
+        return;
+      }
+      seen.add(index);
+    }
+  }
+  if (seen.size !== plan.tasks.length) ctx.addIssue({ code: 'custom', path: ['arrayTasks'], message: `${plan.tasks.length - seen.size} task(s) in no array task` });
 });
+
+/** The array index that runs each task (plan.arrayTasks; without it, array index i runs task i). */
+export function arrayIndexOfTasks(plan: Pick<SweepPlan, 'tasks' | 'arrayTasks'>): number[] {
+  const of = plan.tasks.map((_, index) => index);
+  plan.arrayTasks?.forEach((group, arrayIndex) => group.forEach((index) => (of[index] = arrayIndex)));
+  return of;
+}
 export type SweepPlan = z.infer<typeof planSchema>;
 
 /** DIR/plan.json of a sweep: its tasks in index order with their inputs hashes (and estimates). */

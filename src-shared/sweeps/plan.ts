@@ -291,6 +291,16 @@ export function measureSweepCosts(
   return { trialMs, socIterationMs };
 }
 
+/**
+ * One SLURM array task that trains `group` together (gainlab sweep slurm --together): its seconds
+ * (estimateGroupSeconds) and memory (one process: the baseline once, each task's arrays).
+ */
+export function estimateArrayGroup(group: readonly SweepTask[], shapeOf: (task: SweepTask) => NetworkShape, costs: CostTable): TaskEstimate {
+  let memoryMB = costs.baselineMB;
+  for (const task of group) memoryMB += estimateTask(task.settings, shapeOf(task), costs).memoryMB - costs.baselineMB;
+  return { cpuSeconds: estimateGroupSeconds(group, shapeOf, costs), memoryMB };
+}
+
 /** The time here of a sweep's groups (runTask.ts runGroups; tasks alone are groups of one), in seconds. */
 export function groupsSeconds(groups: readonly (readonly SweepTask[])[], shapeOf: (task: SweepTask) => NetworkShape, costs: CostTable): number {
   return groups.reduce((sum, group) => sum + estimateGroupSeconds(group, shapeOf, costs), 0);

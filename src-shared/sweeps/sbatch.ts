@@ -1,8 +1,9 @@
 /**
  * The SLURM batch script of a sweep (DIR/sweep.sbatch): one job array whose task i runs
  * `gainlab sweep run FILE --out DIR --task i` (i = SLURM_ARRAY_TASK_ID + GAINLAB_SWEEP_OFFSET, the
- * offset letting sweeps beyond the cluster's MaxArraySize go in several arrays), logs in
- * DIR/logs/, time and memory per array task.
+ * offset letting sweeps beyond the cluster's MaxArraySize go in several arrays) — or, for
+ * `sweep slurm --together`, `--group i`: the tasks DIR/plan.json lists for array task i, trained
+ * together —, logs in DIR/logs/, time and memory per array task.
  */
 
 /** Single-quoted for a POSIX shell. */
@@ -45,6 +46,8 @@ export interface SbatchOptions {
   setup?: string;
   /** The command of array task i, without the --task argument (absolute paths). */
   command: string[];
+  /** How the command is given i: one task (default) or one group of plan.json's arrayTasks. */
+  indexOption?: '--task' | '--group';
 }
 
 export function sbatchScript(o: SbatchOptions): string {
@@ -58,12 +61,14 @@ export function sbatchScript(o: SbatchOptions): string {
     `#SBATCH --cpus-per-task=${o.cpusPerTask}`,
     ...(o.partition ? [`#SBATCH --partition=${o.partition}`] : []),
     ...(o.account ? [`#SBATCH --account=${o.account}`] : []),
-    '# Written by `gainlab sweep slurm`. Each array task runs one sweep task; results land in',
+    o.indexOption === '--group'
+      ? '# Written by `gainlab sweep slurm --together`. Each array task trains one group of sweep tasks together; results land in'
+      : '# Written by `gainlab sweep slurm`. Each array task runs one sweep task; results land in',
     '# the sweep directory (tasks/ID/), so a resubmitted array skips what is already done.',
     'set -eu',
     ...(o.setup ? o.setup.split('\n') : []),
     'TASK=$(( SLURM_ARRAY_TASK_ID + ${GAINLAB_SWEEP_OFFSET:-0} ))',
-    `exec ${o.command.map(shellQuote).join(' ')} --task "$TASK"`,
+    `exec ${o.command.map(shellQuote).join(' ')} ${o.indexOption ?? '--task'} "$TASK"`,
     '',
   ];
   return lines.join('\n');

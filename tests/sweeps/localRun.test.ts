@@ -76,6 +76,42 @@ describe('gainlab sweep run (bundle, worker threads)', () => {
     expect(readdirSync(path.join(dir, 'shard', 'tasks')).sort()).toEqual([1, 4, 7].map((i) => plan.tasks[i].id).sort());
   });
 
+  it('sweep slurm --together: one array task per group of seeds; the array tasks, run as SLURM runs them, give the bits of the whole run', () => {
+    const slurm = bundled(bundle, dir, ['sweep', 'slurm', 'grid.sweep.json', '--out', 'together', '--together']);
+    expect(slurm.code, slurm.stderr).toBe(0);
+    expect(slurm.json).toMatchObject({ command: 'sweep slurm', tasks: 8, arrayTasks: 2, array: '0-1%2' });
+    const plan = readJson(path.join(dir, 'together', 'plan.json')) as { tasks: Array<{ factors: Record<string, string> }>; arrayTasks: number[][] };
+    // the tasks of an array task differ only in seed and groups: one array task per σ
+    expect(plan.arrayTasks.map((group) => group.length)).toEqual([4, 4]);
+    expect([...plan.arrayTasks.flat()].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    for (const group of plan.arrayTasks) expect(new Set(group.map((index) => plan.tasks[index].factors.sigma)).size).toBe(1);
+    const sbatch = readFileSync(path.join(dir, 'together', 'sweep.sbatch'), 'utf8');
+    expect(sbatch).toContain('#SBATCH --array=0-1%2');
+    expect(sbatch).toMatch(/ --group "\$TASK"\n/);
+    // an array task asks for its group's time: the group's lockstep trials were timed
+    const estimate = slurm.json.estimate as { cpuSecondsPerArrayTask: number; totalArrayCpuSeconds: number; totalCpuSeconds: number };
+    expect(estimate.cpuSecondsPerArrayTask).toBeGreaterThan(0);
+    console.log(`--together: ${estimate.totalArrayCpuSeconds} s of CPU in 2 array tasks against ${estimate.totalCpuSeconds} s in 8 (estimates)`);
+    // what array tasks 1 and 0 run (in either order)
+    for (const group of [1, 0]) {
+      const run = bundled(bundle, dir, ['sweep', 'run', 'grid.sweep.json', '--out', 'together', '--jobs', '1', '--group', String(group)]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.json).toMatchObject({ selected: 4, done: 4, failed: 0 });
+    }
+    expectSameFiles(taskFiles(path.join(dir, 'together')), taskFiles(path.join(dir, 'single')));
+    // a group run again finds its tasks done
+    expect(bundled(bundle, dir, ['sweep', 'run', 'grid.sweep.json', '--out', 'together', '--group', '0']).json).toMatchObject({ alreadyDone: 4, ran: 0 });
+    const outOfRange = bundled(bundle, dir, ['sweep', 'run', 'grid.sweep.json', '--out', 'together', '--group', '2']);
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.stderr).toMatch(/--group must be in \[0, 1\], got 2/);
+    const notTogether = bundled(bundle, dir, ['sweep', 'run', 'grid.sweep.json', '--out', 'single', '--group', '0']);
+    expect(notTogether.code).toBe(2);
+    expect(notTogether.stderr).toMatch(/--group needs .*plan\.json as gainlab sweep slurm --together writes it/);
+    const both = bundled(bundle, dir, ['sweep', 'run', 'grid.sweep.json', '--out', 'together', '--group', '0', '--task', '1']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/give one of --task, --group and --shard/);
+  });
+
   it('a run killed mid-way resumes: finished tasks are kept as they are and not run again', async () => {
     const file = writeSweep(dir, 'resume.sweep.json', {
       schemaVersion: 1,

@@ -221,7 +221,7 @@ describe('sweep task training', () => {
       [['sweep', 'run', 'x.sweep.json'], /--out is required/],
       [['sweep', 'run', 'missing.sweep.json', '--out', 'o'], /sweep file .*missing\.sweep\.json not found/],
       [['sweep', 'run', 'bad-0.sweep.json', '--out', 'o', '--shard', '3/2'], /--shard must be I\/N with 0 ≤ I < N/],
-      [['sweep', 'run', 'bad-0.sweep.json', '--out', 'o', '--task', '1', '--shard', '0/2'], /give --task or --shard, not both/],
+      [['sweep', 'run', 'bad-0.sweep.json', '--out', 'o', '--task', '1', '--shard', '0/2'], /give one of --task, --group and --shard/],
       [['sweep', 'slurm', 'bad-0.sweep.json', '--out', 'o', '--time', '1h'], /--time must be a SLURM time/],
       [['sweep', 'slurm', 'bad-0.sweep.json', '--out', 'o', '--wait'], /--wait needs --submit/],
       [['sweep', 'status', 'nowhere'], /is not a sweep directory \(no plan\.json/],

@@ -1,10 +1,12 @@
 /**
  * The sweep file: what it accepts, the defaults it fills in, and one clear line for every refusal
- * (field named), including the bounds on factor values and on the size of the grid.
+ * (field named), including the bounds on factor values and on the size of the grid; and plan.json's
+ * array tasks (sweep slurm --together).
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, parseSweepFile, SweepError, SWEEP_LIMITS } from '../../src-shared/sweeps/schema.js';
 import { SETTING_RANGES } from '../../src-shared/settingsRanges.js';
+import { arrayIndexOfTasks, PLAN_FORMAT, planSchema } from '../../src-shared/sweeps/folder.js';
 
 const base = { source: { networkDir: 'net', target: 't.npy' }, trials: 100 };
 const sweep = (extra: Record<string, unknown> = {}) => ({ schemaVersion: 1, name: 'test', base, ...extra });
@@ -98,5 +100,30 @@ describe('sweep file schema', () => {
     expect(canonicalJson({ a: undefined, b: 0.1 })).toBe('{"b":0.1}');
     expect(canonicalJson(0.1 + 0.2)).toBe('0.30000000000000004');
     expect(() => canonicalJson(NaN)).toThrow(SweepError);
+  });
+});
+
+describe('plan.json: array tasks of sweep slurm --together', () => {
+  const task = (index: number) => ({ index, id: index.toString(16).padStart(16, '0'), factors: {}, inputsHash: 'a'.repeat(64) });
+  const plan = (arrayTasks?: number[][]) => ({
+    format: PLAN_FORMAT,
+    formatVersion: 1,
+    name: 'p',
+    sweepFile: 'p.sweep.json',
+    fingerprint: 'f',
+    factorNames: ['seed'],
+    createdAt: '2026-12-03T00:00:00Z',
+    tasks: [0, 1, 2, 3].map(task),
+    ...(arrayTasks ? { arrayTasks } : {}),
+  });
+  it('every task in exactly one array task; the array index of each task', () => {
+    const parsed = planSchema.parse(plan([[0, 2], [1, 3]]));
+    expect(arrayIndexOfTasks(parsed)).toEqual([0, 1, 0, 1]);
+    // without groups, array index i runs task i
+    expect(arrayIndexOfTasks(planSchema.parse(plan()))).toEqual([0, 1, 2, 3]);
+    const message = (groups: number[][]) => planSchema.safeParse(plan(groups)).error?.issues[0]?.message;
+    expect(message([[0, 2], [1, 2, 3]])).toBe('task 2 is in two array tasks');
+    expect(message([[0, 1, 2, 3, 4]])).toBe('task 4 is not a task of the plan');
+    expect(message([[0, 1], [3]])).toBe('1 task(s) in no array task');
   });
 });

@@ -10,7 +10,7 @@
  *    and leaves the finished ones untouched.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundled, buildBundle, makeNetworkDir, taskFiles, readJson, removeDir, repoRoot, scratchDir, writeSweep, writeTarget } from './sweepFixtures.js';
@@ -106,6 +106,49 @@ describe('sweeps on a local SLURM cluster', () => {
         .map((line) => line.split(',').slice(0, 16).join(','));
     // factors and results agree; only run times and hosts may differ
     expect(table('cluster')).toEqual(table('local'));
+  });
+
+  it('slurm --together: one array task per group of seeds, trained together; status and resubmit follow the groups', ({ skip }) => {
+    skip(skipReason !== '', skipReason);
+    const file = writeSweep(dir, 'together.sweep.json', {
+      schemaVersion: 1,
+      name: 'together',
+      base: { source: { networkDir: 'net', target: 't7.npy' }, trials: 300 },
+      factors: { seed: [1, 2, 3], sigma: [0.001, 0.002] },
+    });
+    const submitted = bundled(bundle, dir, ['sweep', 'slurm', path.basename(file), '--out', 'together', '--together', '--submit', '--wait', '--poll-seconds', '1'], env);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    expect(submitted.json).toMatchObject({ tasks: 6, arrayTasks: 2, array: '0-1%2', status: { counts: { done: 6, failed: 0, missing: 0 } } });
+    expect(readFileSync(path.join(dir, 'together', 'sweep.sbatch'), 'utf8')).toMatch(/ --group "\$TASK"\n/);
+    expect(readdirSync(path.join(dir, 'together', 'logs'))).toHaveLength(2);
+    const plan = readJson(path.join(dir, 'together', 'plan.json')) as { tasks: Array<{ id: string; factors: Record<string, string> }>; arrayTasks: number[][] };
+    for (const group of plan.arrayTasks) expect(new Set(group.map((index) => plan.tasks[index].factors.sigma)).size).toBe(1);
+
+    // bit for bit the tasks run here one by one on a pool
+    const local = bundled(bundle, dir, ['sweep', 'run', path.basename(file), '--out', 'together-local', '--jobs', '2']);
+    expect(local.code, local.stderr).toBe(0);
+    const onCluster = taskFiles(path.join(dir, 'together'));
+    const here = taskFiles(path.join(dir, 'together-local'));
+    expect(onCluster.size).toBe(18);
+    for (const [key, bytes] of here) expect(onCluster.get(key)?.equals(bytes), key).toBe(true);
+
+    // a task whose result went missing (its array task COMPLETED without it: failed in status, by
+    // its group's SLURM state): resubmit runs that group's array task again, which trains the task
+    // alone and leaves its finished neighbours as they are
+    const lost = plan.arrayTasks[1][1];
+    const lostDir = path.join(dir, 'together', 'tasks', plan.tasks[lost].id);
+    const lostFiles = taskFiles(path.join(dir, 'together'));
+    rmSync(lostDir, { recursive: true });
+    const status = bundled(bundle, dir, ['sweep', 'status', 'together'], env);
+    expect(status.json).toMatchObject({ counts: { done: 5, failed: 1 }, indices: { failed: String(lost) } });
+    expect((status.json.failed as Array<{ reason: string }>)[0].reason).toMatch(/COMPLETED .*without a result/);
+    const neighbours = plan.arrayTasks[1].filter((index) => index !== lost).map((index) => path.join(dir, 'together', 'tasks', plan.tasks[index].id, 'result.json'));
+    const before = neighbours.map((f) => statSync(f).mtimeMs);
+    const resubmitted = bundled(bundle, dir, ['sweep', 'resubmit', 'together', '--wait', '--poll-seconds', '1'], env);
+    expect(resubmitted.code, resubmitted.stderr).toBe(0);
+    expect(resubmitted.json).toMatchObject({ resubmitted: 1, indices: String(lost), submitted: [{ array: '1' }], status: { counts: { done: 6 } } });
+    expect(neighbours.map((f) => statSync(f).mtimeMs)).toEqual(before);
+    for (const [key, bytes] of lostFiles) expect(readFileSync(path.join(dir, 'together', 'tasks', key)).equals(bytes), key).toBe(true);
   });
 
   it('a task cancelled mid-way is failed in status; resubmit runs it alone', async ({ skip }) => {
