@@ -317,6 +317,20 @@ describe('sweeps in the app', () => {
     const cliFiles = taskFiles(path.join(top, 'My_project.sweeps', 'grid'));
     expect([...cliFiles.keys()].sort()).toEqual([...appFiles.keys()].sort());
     for (const [key, bytes] of appFiles) expect(bytes.equals(cliFiles.get(key)!), key).toBe(true);
+
+    // the README's --together: one array task per σ (its two seeds trained together), the same bits
+    expect(readme).toContain('Add --together to the first command');
+    const together = await gainlab(top, 'sweep', 'slurm', 'My_project.sweeps/grid.sweep.json', '--out', 'together', '--together', '--bundle', 'gainlab.mjs');
+    expect(together.code, together.stderr).toBe(0);
+    expect(together.json).toMatchObject({ tasks: 4, arrayTasks: 2, array: '0-1%2' });
+    for (const group of ['1', '0']) {
+      const arrayTask = await gainlab(top, 'sweep', 'run', 'My_project.sweeps/grid.sweep.json', '--out', 'together', '--jobs', '1', '--group', group);
+      expect(arrayTask.code, arrayTask.stderr).toBe(0);
+      expect(arrayTask.json).toMatchObject({ selected: 2, done: 2 });
+    }
+    const togetherFiles = taskFiles(path.join(top, 'together'));
+    expect([...togetherFiles.keys()].sort()).toEqual([...appFiles.keys()].sort());
+    for (const [key, bytes] of appFiles) expect(bytes.equals(togetherFiles.get(key)!), key).toBe(true);
   });
 
   it('refuses NaN, tasks their inputs cannot run, unknown sources and a missing bundle, each in one line', async () => {
