@@ -5,7 +5,8 @@
  * shows a box plot per factor (drawn, SVG export holding the levels); the folder's Results opens
  * that result instead of storing it twice. Then Export for a cluster downloads a zip holding the
  * sweep file with its factors, the project, the single-file CLI, the sbatch script with its
- * --array line, the plan and a README of the commands to run on a login node.
+ * --array line, the plan and a README of the commands to run on a login node; with "seeds together
+ * on the cluster" ticked, one array task per group of seeds (--group).
  * A second spec kills its own server in the middle of a sweep: a new server finds the sweep's
  * folder, Resume finishes it, and the tasks finished before the kill are not run again.
  */
@@ -148,6 +149,16 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   // the project in the zip is a GainLab project file holding the run
   const project = JSON.parse(strFromU8(unzipSync(files[`${top}/sweep project.gainlab`])['project.json']));
   expect(project.runs).toHaveLength(1);
+
+  // with "seeds together on the cluster": one array task per σ, its two seeds trained together
+  await page.getByTestId('sweep-export-together').check();
+  const groupedDownload = page.waitForEvent('download');
+  await page.getByTestId('sweep-export').click();
+  const grouped = unzipSync(new Uint8Array(readFileSync((await (await groupedDownload).path())!)));
+  const groupedScript = strFromU8(grouped[`${sweepsDir}/seeds-by-sigma/sweep.sbatch`]);
+  expect(groupedScript).toContain('#SBATCH --array=0-1%2');
+  expect(groupedScript).toContain('--jobs 1 --group "$TASK"');
+  expect(JSON.parse(strFromU8(grouped[`${sweepsDir}/seeds-by-sigma/plan.json`])).arrayTasks).toHaveLength(2);
 
   expect(pageErrors).toEqual([]);
 });

@@ -23,7 +23,7 @@ import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import { describeTask, sweepFingerprint, type SweepTask } from '../../src-shared/sweeps/expand.js';
 import type { NetworkShape } from '../../src-shared/sweeps/inputs.js';
-import { estimateArrayGroup, estimateSummary as sharedEstimateSummary, estimateTask, groupsSeconds, measureSweepCosts, slurmRequests, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
+import { arrayGroupRequests, estimateArrayGroup, estimateSummary as sharedEstimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
 import { arrayIndexOfTasks, planDocument as sharedPlanDocument } from '../../src-shared/sweeps/folder.js';
 import { resultsCsv, resultsDocument, sweepRow, type ResultRow, type TaskRecord } from '../../src-shared/sweeps/record.js';
 import { runGroups, tasksTrainingTogether, togetherGroups } from '../../src-shared/sweeps/runTask.js';
@@ -631,12 +631,7 @@ async function slurmCommand(file: string, o: ParsedOptions, io: CliIo): Promise<
   // what each array task asks for: its task, or its group trained together
   const shapeOf = (task: SweepTask) => planned.shapes.get(task.id)!;
   const perArrayTask = arrayGroups.map((group) => estimateArrayGroup(group, shapeOf, estimates.costs));
-  const requests = o.together
-    ? (() => {
-        const r = slurmRequests(Math.max(...perArrayTask.map((e) => e.cpuSeconds)), Math.max(...perArrayTask.map((e) => e.memoryMB)));
-        return { time: formatSlurmTime(r.timeMinutes), mem: `${r.memoryMB}M` };
-      })()
-    : summary.slurmRequest;
+  const requests = o.together ? arrayGroupRequests(arrayGroups, shapeOf, estimates.costs) : summary.slurmRequest;
   const { command, copied } = placeBundle(nodes, dir);
   const K = maxParallel ?? arraySize;
   const script = sbatchScript({

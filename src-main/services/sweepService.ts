@@ -236,9 +236,10 @@ export function sweepRecordFromJob(detail: JobDetail, project: Project | null, n
   return withContentKey(record);
 }
 
-function readme(name: string, projectFile: string, relativeRoot: string, tasks: number, time: string, mem: string): string {
+function readme(name: string, projectFile: string, relativeRoot: string, tasks: number, time: string, mem: string, arrayTasks: number | null): string {
   const file = `${relativeRoot}/${name}.sweep.json`;
   const dir = `${relativeRoot}/${name}`;
+  const together = arrayTasks !== null ? ' --together' : '';
   return [
     `GainLab sweep "${name}": ${tasks} task(s) on ${projectFile}, for a SLURM cluster.`,
     '',
@@ -246,14 +247,21 @@ function readme(name: string, projectFile: string, relativeRoot: string, tasks: 
     'add --setup "module load nodejs" to the first command if node comes from a module):',
     '',
     `  cd ${name}`,
-    `  node gainlab.mjs sweep slurm ${file} --out ${dir} --submit     # plan here, write ${dir}/sweep.sbatch, submit the array`,
+    `  node gainlab.mjs sweep slurm ${file} --out ${dir}${together} --submit     # plan here, write ${dir}/sweep.sbatch, submit the array`,
     `  node gainlab.mjs sweep status ${dir}                             # done / pending / running / failed; "sweep resubmit ${dir}" reruns failed ones`,
     `  node gainlab.mjs sweep collect ${dir}                            # then open ${dir}/results.gainlab-sweep in GainLab (Sweeps → Import results)`,
     '',
-    'Add --together to the first command to train the tasks that differ only in seed and groups',
-    'together, up to ten per array task (fewer, longer array tasks; less CPU time in all; the same results).',
+    ...(arrayTasks !== null
+      ? [
+          `--together: ${arrayTasks} array task(s), each training a group of tasks that differ only in seed and groups`,
+          'together (up to ten; fewer, longer array tasks; less CPU time in all; each task gets the results it gets alone).',
+        ]
+      : [
+          'Add --together to the first command to train the tasks that differ only in seed and groups',
+          'together, up to ten per array task (fewer, longer array tasks; less CPU time in all; the same results).',
+        ]),
     '',
-    `${dir}/sweep.sbatch is ready as written by GainLab (one array task per sweep task, ${time} and ${mem}`,
+    `${dir}/sweep.sbatch is ready as written by GainLab (one array task per ${arrayTasks !== null ? 'group' : 'sweep task'}, ${time} and ${mem}`,
     'each, estimated on the machine that exported it): `sbatch ' + `${dir}/sweep.sbatch` + '` from this folder runs it',
     'without re-planning. Finished tasks land in ' + `${dir}/tasks/ID/` + '; a resubmitted or rerun array skips them.',
     'The tasks are those GainLab runs on this project (same sweep file, same task ids): copying',
@@ -304,7 +312,7 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
     return null;
   }
 
-  async function plan(json: Record<string, unknown>, file: string, includePlan: boolean) {
+  async function plan(json: Record<string, unknown>, file: string, includePlan: boolean, arrayTogether = false) {
     const { sweep, text } = sweepForProject(json, file);
     const paths = sweepPaths(file, sweep.name);
     const result = await jobs.planSweep({
@@ -316,6 +324,7 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       startupMs: 0,
       baselineMB: CLI_BASELINE_MB,
       includePlan,
+      arrayTogether,
     });
     rememberTasks(text, result.tasks);
     return { sweep, text, paths, result };
@@ -376,26 +385,28 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       if (!bundleBytes) {
         throw new GainLabError('not-found', `The single-file CLI is missing${bundle ? ` (${bundle})` : ''}; build it with npm run bundle-cli (npm run build makes it too), then export again.`);
       }
-      const { sweep, text, paths, result } = await plan(request.sweep, file, true);
+      const { sweep, text, paths, result } = await plan(request.sweep, file, true, request.together === true);
       const name = sweep.name;
       const rel = `${paths.relativeRoot}/${name}`;
       const n = result.tasks;
+      const requests = result.arrayRequest ?? result.estimate.slurmRequest;
       const script = sbatchScript({
         jobName: `gainlab-${name}`.slice(0, 64),
         array: result.array,
         // relative to the folder sbatch is run from (the export's top folder; see README.txt)
         logsDir: `${rel}/logs`,
-        time: result.estimate.slurmRequest.time,
-        memory: result.estimate.slurmRequest.mem,
+        time: requests.time,
+        memory: requests.mem,
         cpusPerTask: 1,
         command: ['node', 'gainlab.mjs', 'sweep', 'run', `${paths.relativeRoot}/${name}.sweep.json`, '--out', rel, '--jobs', '1'],
+        indexOption: result.arrayTasks ? '--group' : '--task',
       });
       const planText = `${JSON.stringify({ ...result.plan!, sweepFile: `${paths.relativeRoot}/${name}.sweep.json` }, null, 1)}\n`;
       const projectBytes = (await projects.exportBytes()).bytes;
       const enc = new TextEncoder();
       const projectName = path.basename(file);
       const entries: Record<string, Uint8Array> = {
-        'README.txt': enc.encode(readme(name, projectName, paths.relativeRoot, n, result.estimate.slurmRequest.time, result.estimate.slurmRequest.mem)),
+        'README.txt': enc.encode(readme(name, projectName, paths.relativeRoot, n, requests.time, requests.mem, result.arrayTasks?.length ?? null)),
         'gainlab.mjs': new Uint8Array(bundleBytes),
         [projectName]: projectBytes,
         [`${paths.relativeRoot}/${name}.sweep.json`]: enc.encode(text),

@@ -233,11 +233,12 @@ export const useSweepsStore = defineStore('sweeps', () => {
   );
 
   // ---- export and import ----
-  async function exportForCluster(): Promise<{ fileName: string; bytes: Uint8Array } | null> {
+  /** together: one array task per group of seeds trained together (gainlab sweep slurm --together). */
+  async function exportForCluster(together = false): Promise<{ fileName: string; bytes: Uint8Array } | null> {
     if (!sweepJson.value) return null;
     busy.value = 'export';
     try {
-      const answer = await call(CHANNELS.sweepsExport, { sweep: sweepJson.value });
+      const answer = await call(CHANNELS.sweepsExport, { sweep: sweepJson.value, ...(together ? { together } : {}) });
       return answer.ok ? answer.value : null;
     } finally {
       busy.value = null;

@@ -136,10 +136,11 @@ export const sweepInvokeContract = {
   },
   /**
    * A zip for a cluster: the sweep file, the project, the single-file CLI, the sbatch script, the
-   * plan and a README of the commands to run on a login node.
+   * plan and a README of the commands to run on a login node. together: one array task per group
+   * of tasks that differ only in seed and groups, trained together (gainlab sweep slurm --together).
    */
   [CHANNELS.sweepsExport]: {
-    request: sweepRequestSchema,
+    request: z.strictObject({ sweep: sweepJsonSchema, together: z.boolean().optional() }),
     response: z.object({ fileName: z.string(), bytes: uint8Array, files: z.array(z.string()) }),
   },
   /**

@@ -301,6 +301,13 @@ export function estimateArrayGroup(group: readonly SweepTask[], shapeOf: (task: 
   return { cpuSeconds: estimateGroupSeconds(group, shapeOf, costs), memoryMB };
 }
 
+/** What each array task asks SLURM for when array tasks train groups (slurmRequests of the largest group). */
+export function arrayGroupRequests(groups: readonly (readonly SweepTask[])[], shapeOf: (task: SweepTask) => NetworkShape, costs: CostTable): { time: string; mem: string } {
+  const estimates = groups.map((group) => estimateArrayGroup(group, shapeOf, costs));
+  const requests = slurmRequests(Math.max(...estimates.map((e) => e.cpuSeconds)), Math.max(...estimates.map((e) => e.memoryMB)));
+  return { time: formatSlurmTime(requests.timeMinutes), mem: `${requests.memoryMB}M` };
+}
+
 /** The time here of a sweep's groups (runTask.ts runGroups; tasks alone are groups of one), in seconds. */
 export function groupsSeconds(groups: readonly (readonly SweepTask[])[], shapeOf: (task: SweepTask) => NetworkShape, costs: CostTable): number {
   return groups.reduce((sum, group) => sum + estimateGroupSeconds(group, shapeOf, costs), 0);

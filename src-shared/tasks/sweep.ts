@@ -22,7 +22,7 @@
 import { describeTask, expandSweep, type ExpandedSweep, type SweepTask } from '../sweeps/expand.js';
 import { executeSweepTasks, planDocument, type SweepFolder, type SweepPlan, type TaskRunResult } from '../sweeps/folder.js';
 import { SweepInputs, type SweepInputLoaders, type SweepProjectData } from '../sweeps/inputs.js';
-import { estimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
+import { arrayGroupRequests, estimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
 import { sweepRow, type SweepRow, type TaskRecord } from '../sweeps/record.js';
 import { runGroups, tasksTrainingTogether, togetherGroups } from '../sweeps/runTask.js';
 import { decodeResultsArchive, type SweepResults } from '../sweeps/results.js';
@@ -276,6 +276,11 @@ export interface SweepPlanInput extends SweepSourceInput {
   baselineMB: number;
   /** Also return the plan.json document (with estimates) of every task. */
   includePlan: boolean;
+  /**
+   * A SLURM array whose tasks are groups trained together (gainlab sweep slurm --together): the
+   * array, plan.json's arrayTasks and the requests are the groups'.
+   */
+  arrayTogether?: boolean;
 }
 
 export interface SweepPlanResult {
@@ -285,8 +290,11 @@ export interface SweepPlanResult {
   /** Levels per varied factor. */
   factors: Record<string, number>;
   estimate: EstimateSummary;
-  /** The job array SLURM gets: 0-(n−1)%n. */
+  /** The job array SLURM gets: 0-(n−1)%n (arrayTogether: one index per group). */
   array: string;
+  /** arrayTogether: the task indices of each array task, and what each asks SLURM for; else null. */
+  arrayTasks: number[][] | null;
+  arrayRequest: { time: string; mem: string } | null;
   /** Tasks that train here in groups of two or more (runTask.ts runGroups); the time here counts each group's lockstep trials. */
   togetherTasks: number;
   plan: SweepPlan | null;
@@ -299,11 +307,13 @@ export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
   const shapeOf = (task: SweepTask) => shapes.get(task.id)!;
   // the groups Run here trains (runSweepTask, one thread) or `gainlab sweep run --jobs` would
   const groups = runGroups(loaded.tasks, input.threadsHere);
-  const measured = measureSweepCosts(loaded.tasks, shapeOf, { now: () => Date.now() }, groups);
+  const arrayGroups = input.arrayTogether ? togetherGroups(loaded.tasks) : null;
+  const measured = measureSweepCosts(loaded.tasks, shapeOf, { now: () => Date.now() }, [...groups, ...(arrayGroups ?? [])]);
   const costs: CostTable = { ...measured, startupMs: input.startupMs, baselineMB: input.baselineMB };
   const perTask = new Map<string, TaskEstimate>();
   for (const task of loaded.tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));
   const n = loaded.tasks.length;
+  const arrayTasks = arrayGroups ? arrayGroups.map((group) => group.map((task) => task.index)) : null;
   const factors: Record<string, number> = {};
   for (const name of loaded.expanded.factorNames) factors[name] = new Set(loaded.tasks.map((task) => task.factors[name])).size;
   return {
@@ -312,10 +322,15 @@ export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
     duplicatesMerged: loaded.expanded.duplicatesMerged,
     factors,
     estimate: estimateSummary(perTask, costs, input.threadsHere, groupsSeconds(groups, shapeOf, costs)),
-    array: `0-${n - 1}%${n}`,
+    array: arrayGroups ? `0-${arrayGroups.length - 1}%${arrayGroups.length}` : `0-${n - 1}%${n}`,
+    arrayTasks,
+    arrayRequest: arrayGroups ? arrayGroupRequests(arrayGroups, shapeOf, costs) : null,
     togetherTasks: tasksTrainingTogether(groups),
     plan: input.includePlan
-      ? planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString(), perTask)
+      ? {
+          ...planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString(), perTask),
+          ...(arrayTasks ? { arrayTasks } : {}),
+        }
       : null,
   };
 }

@@ -318,17 +318,30 @@ describe('sweeps in the app', () => {
     expect([...cliFiles.keys()].sort()).toEqual([...appFiles.keys()].sort());
     for (const [key, bytes] of appFiles) expect(bytes.equals(cliFiles.get(key)!), key).toBe(true);
 
-    // the README's --together: one array task per σ (its two seeds trained together), the same bits
     expect(readme).toContain('Add --together to the first command');
-    const together = await gainlab(top, 'sweep', 'slurm', 'My_project.sweeps/grid.sweep.json', '--out', 'together', '--together', '--bundle', 'gainlab.mjs');
-    expect(together.code, together.stderr).toBe(0);
-    expect(together.json).toMatchObject({ tasks: 4, arrayTasks: 2, array: '0-1%2' });
+
+    // exported with the seeds together: one array task per σ (its two seeds trained together),
+    // the array tasks as SLURM runs them give the app's bits
+    const grouped = unzipSync((await call('sweeps:export', { sweep, together: true })).bytes);
+    const groupedScript = strFromU8(grouped['grid/My_project.sweeps/grid/sweep.sbatch']);
+    expect(groupedScript).toContain('#SBATCH --array=0-1%2');
+    expect(groupedScript).toMatch(/ --jobs 1 --group "\$TASK"\n/);
+    const groupedPlan = JSON.parse(strFromU8(grouped['grid/My_project.sweeps/grid/plan.json'])) as { tasks: Array<{ factors: Record<string, string> }>; arrayTasks: number[][] };
+    expect(groupedPlan.arrayTasks.map((group) => group.length)).toEqual([2, 2]);
+    for (const group of groupedPlan.arrayTasks) expect(new Set(group.map((index) => groupedPlan.tasks[index].factors.sigma)).size).toBe(1);
+    expect(strFromU8(grouped['grid/README.txt'])).toContain('--out My_project.sweeps/grid --together --submit');
+    const clusterTogether = path.join(workDir, 'cluster-together');
+    for (const [name, bytes] of Object.entries(grouped)) {
+      mkdirSync(path.dirname(path.join(clusterTogether, name)), { recursive: true });
+      writeFileSync(path.join(clusterTogether, name), bytes);
+    }
+    const topTogether = path.join(clusterTogether, 'grid');
     for (const group of ['1', '0']) {
-      const arrayTask = await gainlab(top, 'sweep', 'run', 'My_project.sweeps/grid.sweep.json', '--out', 'together', '--jobs', '1', '--group', group);
+      const arrayTask = await gainlab(topTogether, 'sweep', 'run', 'My_project.sweeps/grid.sweep.json', '--out', 'My_project.sweeps/grid', '--jobs', '1', '--group', group);
       expect(arrayTask.code, arrayTask.stderr).toBe(0);
       expect(arrayTask.json).toMatchObject({ selected: 2, done: 2 });
     }
-    const togetherFiles = taskFiles(path.join(top, 'together'));
+    const togetherFiles = taskFiles(path.join(topTogether, 'My_project.sweeps', 'grid'));
     expect([...togetherFiles.keys()].sort()).toEqual([...appFiles.keys()].sort());
     for (const [key, bytes] of appFiles) expect(bytes.equals(togetherFiles.get(key)!), key).toBe(true);
   });
