@@ -110,6 +110,14 @@ describe('gainlab sweep run (bundle, worker threads)', () => {
     const both = bundled(bundle, dir, ['sweep', 'run', 'grid.sweep.json', '--out', 'together', '--group', '0', '--task', '1']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/give one of --task, --group and --shard/);
+    // once arrays are submitted in one layout, sweep slurm keeps it (SLURM's word on array index i
+    // means the task or the group of that layout)
+    const submission = { jobId: '42', array: '0-1', offset: 0, submittedAt: '2026-12-03T00:00:00Z', kind: 'submit' };
+    writeFileSync(path.join(dir, 'together', 'slurm.json'), JSON.stringify({ format: 'gainlab-sweep-slurm', formatVersion: 1, script: 'sweep.sbatch', submissions: [submission] }));
+    const relayout = bundled(bundle, dir, ['sweep', 'slurm', 'grid.sweep.json', '--out', 'together']);
+    expect(relayout.code).toBe(2);
+    expect(relayout.stderr).toMatch(/has arrays submitted with --together .*keep that layout or use a new --out directory/);
+    expect((readJson(path.join(dir, 'together', 'plan.json')) as { arrayTasks: number[][] }).arrayTasks).toEqual(plan.arrayTasks);
   });
 
   it('a run killed mid-way resumes: finished tasks are kept as they are and not run again', async () => {
