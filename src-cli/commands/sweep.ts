@@ -23,8 +23,8 @@ import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import { describeTask, sweepFingerprint, type SweepTask } from '../../src-shared/sweeps/expand.js';
 import type { NetworkShape } from '../../src-shared/sweeps/inputs.js';
-import { arrayGroupRequests, estimateArrayGroup, estimateSummary as sharedEstimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
-import { arrayIndexOfTasks, planDocument as sharedPlanDocument } from '../../src-shared/sweeps/folder.js';
+import { arrayRequests, estimateArrayGroup, estimateSummary as sharedEstimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
+import { arrayIndexOfTasks, arrayTasksOf, planDocument as sharedPlanDocument } from '../../src-shared/sweeps/folder.js';
 import { resultsCsv, resultsDocument, sweepRow, type ResultRow, type TaskRecord } from '../../src-shared/sweeps/record.js';
 import { runGroups, tasksTrainingTogether, togetherGroups } from '../../src-shared/sweeps/runTask.js';
 import { formatSlurmTime, isSlurmMemory, isSlurmTime, sbatchScript } from '../../src-shared/sweeps/sbatch.js';
@@ -613,7 +613,7 @@ async function slurmCommand(file: string, o: ParsedOptions, io: CliIo): Promise<
   const tasks = planned.loaded.expanded.tasks;
   // an array task runs one task, or with --together one group of tasks that train together
   const arrayGroups = o.together ? togetherGroups(tasks) : tasks.map((task) => [task]);
-  const arrayTasks = o.together ? arrayGroups.map((group) => group.map((task) => task.index)) : undefined;
+  const arrayTasks = o.together ? arrayTasksOf(arrayGroups) : undefined;
   const submittedBefore = dir.readSlurm()?.submissions.length ?? 0;
   if (submittedBefore > 0 && JSON.stringify(dir.readPlan()?.arrayTasks ?? null) !== JSON.stringify(arrayTasks ?? null)) {
     throw new CliError(
@@ -631,7 +631,7 @@ async function slurmCommand(file: string, o: ParsedOptions, io: CliIo): Promise<
   // what each array task asks for: its task, or its group trained together
   const shapeOf = (task: SweepTask) => planned.shapes.get(task.id)!;
   const perArrayTask = arrayGroups.map((group) => estimateArrayGroup(group, shapeOf, estimates.costs));
-  const requests = o.together ? arrayGroupRequests(arrayGroups, shapeOf, estimates.costs) : summary.slurmRequest;
+  const requests = o.together ? arrayRequests(perArrayTask) : summary.slurmRequest;
   const { command, copied } = placeBundle(nodes, dir);
   const K = maxParallel ?? arraySize;
   const script = sbatchScript({

@@ -1,13 +1,13 @@
 /**
- * One sweep task run to its result in DIR/tasks/ID/ by this process: the shared task life
- * (src-shared/sweeps/folder.ts executeSweepTask: inputs, the sweep adapter, atomic write) with
- * this process as the host. Used in-process (`--jobs 1`, one SLURM array task) and by the pool's
- * worker threads; executeTasks runs a group of tasks that train together.
+ * Sweep tasks run to their results in DIR/tasks/ID/ by this process: the shared task life
+ * (src-shared/sweeps/folder.ts executeSweepTasks: inputs, the sweep adapter, atomic write) with
+ * this process as the host, for one task or a group that trains together. Used in-process
+ * (`--jobs 1`, one SLURM array task) and by the pool's worker threads.
  */
 import { packageVersion } from '../../src-main/services/appVersion.js';
 import { processTaskHost, type SweepDir } from '../../src-main/services/sweepDir.js';
 import type { SweepTask } from '../../src-shared/sweeps/expand.js';
-import { executeSweepTask, executeSweepTasks, type TaskRunResult } from '../../src-shared/sweeps/folder.js';
+import { executeSweepTasks, type TaskRunResult } from '../../src-shared/sweeps/folder.js';
 import type { SweepInputs } from '../../src-shared/sweeps/inputs.js';
 import type { TaskProgress } from '../../src-shared/sweeps/runTask.js';
 
@@ -28,11 +28,6 @@ export interface CliTaskContext {
   gainChanges: Map<string, Float64Array[]>;
   onProgress?: (progress: TaskProgress) => void;
   shouldStop?: () => boolean;
-}
-
-export function executeTask(task: SweepTask, context: CliTaskContext): TaskRunResult {
-  const { dir, ...rest } = context;
-  return executeSweepTask(task, { ...rest, folder: dir, host: processTaskHost(gainlabVersion()) });
 }
 
 /** Tasks of one runTask.ts togetherGroups group, trained together (folder.ts executeSweepTasks). */

@@ -55,6 +55,11 @@ export const planSchema = z.object({
   if (seen.size !== plan.tasks.length) ctx.addIssue({ code: 'custom', path: ['arrayTasks'], message: `${plan.tasks.length - seen.size} task(s) in no array task` });
 });
 
+/** plan.json's arrayTasks for array tasks that each run one of `groups`: the task indices of each. */
+export function arrayTasksOf(groups: readonly (readonly SweepTask[])[]): number[][] {
+  return groups.map((group) => group.map((task) => task.index));
+}
+
 /** The array index that runs each task (plan.arrayTasks; without it, array index i runs task i). */
 export function arrayIndexOfTasks(plan: Pick<SweepPlan, 'tasks' | 'arrayTasks'>): number[] {
   const of = plan.tasks.map((_, index) => index);
@@ -136,14 +141,6 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-/**
- * Run one task to its result in DIR/tasks/ID/: a stopped task writes nothing (it stays missing and
- * runs again next time); a failure is recorded in DIR/failed/ID.json and returned, not thrown.
- */
-export function executeSweepTask(task: SweepTask, context: TaskRunContext): TaskRunResult {
-  return executeSweepTasks([task], context)[0];
-}
-
 function failure(task: SweepTask, folder: SweepFolder, error: unknown): TaskRunResult {
   const message = oneLine(error instanceof Error ? error.message : String(error));
   try {
@@ -155,11 +152,12 @@ function failure(task: SweepTask, folder: SweepFolder, error: unknown): TaskRunR
 }
 
 /**
- * Run tasks of one runTask.ts togetherKey (at most TOGETHER_MAX_RUNS) to their results, trained
- * in lockstep (trainTasksTogether: each task's numbers are the bits it gets alone); a single task
- * trains alone. Each task's record and files are those of executeSweepTask, its setup time its
- * own and its training time an equal share of the lockstep run's. A stopped run writes nothing;
- * a task whose inputs fail fails alone (the others still train); a failure in the run fails them all.
+ * Run tasks of one runTask.ts togetherKey (at most TOGETHER_MAX_RUNS) to their results in
+ * DIR/tasks/ID/, trained in lockstep (trainTasksTogether: each task's numbers are the bits it gets
+ * alone); a single task trains alone. Each task's setup time is its own, its training time an equal
+ * share of the lockstep run's. A stopped run writes nothing (its tasks stay missing and run again
+ * next time); a failure is recorded in DIR/failed/ID.json and returned, not thrown: a task whose
+ * inputs fail fails alone (the others still train), a failure in the run fails them all.
  */
 export function executeSweepTasks(tasks: readonly SweepTask[], context: TaskRunContext): TaskRunResult[] {
   const { folder, host } = context;

@@ -301,9 +301,8 @@ export function estimateArrayGroup(group: readonly SweepTask[], shapeOf: (task: 
   return { cpuSeconds: estimateGroupSeconds(group, shapeOf, costs), memoryMB };
 }
 
-/** What each array task asks SLURM for when array tasks train groups (slurmRequests of the largest group). */
-export function arrayGroupRequests(groups: readonly (readonly SweepTask[])[], shapeOf: (task: SweepTask) => NetworkShape, costs: CostTable): { time: string; mem: string } {
-  const estimates = groups.map((group) => estimateArrayGroup(group, shapeOf, costs));
+/** What every array task asks SLURM for, as #SBATCH values: slurmRequests of the largest of `estimates` (one per array task). */
+export function arrayRequests(estimates: readonly TaskEstimate[]): { time: string; mem: string } {
   const requests = slurmRequests(Math.max(...estimates.map((e) => e.cpuSeconds)), Math.max(...estimates.map((e) => e.memoryMB)));
   return { time: formatSlurmTime(requests.timeMinutes), mem: `${requests.memoryMB}M` };
 }
@@ -345,14 +344,13 @@ export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, cost
   const total = cpu.reduce((a, b) => a + b, 0);
   const maxCpu = Math.max(...cpu);
   const maxMemory = Math.max(...memory);
-  const requests = slurmRequests(maxCpu, maxMemory);
   return {
     cpuSecondsPerTask: { min: round(Math.min(...cpu), 3), median: round(median(cpu), 3), max: round(maxCpu, 3) },
     totalCpuSeconds: round(total, 1),
     wallSecondsHere: round((hereSeconds ?? total) / Math.max(1, threads), 1),
     threadsHere: threads,
     memoryMBPerTask: { median: round(median(memory), 1), max: round(maxMemory, 1) },
-    slurmRequest: { time: formatSlurmTime(requests.timeMinutes), mem: `${requests.memoryMB}M` },
+    slurmRequest: arrayRequests([...perTask.values()]),
     measured: [...costs.trialMs].map(([probe, ms]) => ({ probe, msPerTrial: round(ms, 4), sessions: probeSessions(probe) })),
     socIterationMs: [...costs.socIterationMs].map(([n, ms]) => ({ n, ms: round(ms, 2) })),
     startupMs: round(costs.startupMs, 1),

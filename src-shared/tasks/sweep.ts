@@ -20,9 +20,9 @@
  * (src-main/services/sweepDir.ts); without one the results live in memory only.
  */
 import { describeTask, expandSweep, type ExpandedSweep, type SweepTask } from '../sweeps/expand.js';
-import { executeSweepTasks, planDocument, type SweepFolder, type SweepPlan, type TaskRunResult } from '../sweeps/folder.js';
+import { arrayTasksOf, executeSweepTasks, planDocument, type SweepFolder, type SweepPlan, type TaskRunResult } from '../sweeps/folder.js';
 import { SweepInputs, type SweepInputLoaders, type SweepProjectData } from '../sweeps/inputs.js';
-import { arrayGroupRequests, estimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
+import { arrayRequests, estimateArrayGroup, estimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
 import { sweepRow, type SweepRow, type TaskRecord } from '../sweeps/record.js';
 import { runGroups, tasksTrainingTogether, togetherGroups } from '../sweeps/runTask.js';
 import { decodeResultsArchive, type SweepResults } from '../sweeps/results.js';
@@ -313,7 +313,7 @@ export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
   const perTask = new Map<string, TaskEstimate>();
   for (const task of loaded.tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));
   const n = loaded.tasks.length;
-  const arrayTasks = arrayGroups ? arrayGroups.map((group) => group.map((task) => task.index)) : null;
+  const arrayTasks = arrayGroups ? arrayTasksOf(arrayGroups) : null;
   const factors: Record<string, number> = {};
   for (const name of loaded.expanded.factorNames) factors[name] = new Set(loaded.tasks.map((task) => task.factors[name])).size;
   return {
@@ -324,7 +324,7 @@ export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
     estimate: estimateSummary(perTask, costs, input.threadsHere, groupsSeconds(groups, shapeOf, costs)),
     array: arrayGroups ? `0-${arrayGroups.length - 1}%${arrayGroups.length}` : `0-${n - 1}%${n}`,
     arrayTasks,
-    arrayRequest: arrayGroups ? arrayGroupRequests(arrayGroups, shapeOf, costs) : null,
+    arrayRequest: arrayGroups ? arrayRequests(arrayGroups.map((group) => estimateArrayGroup(group, shapeOf, costs))) : null,
     togetherTasks: tasksTrainingTogether(groups),
     plan: input.includePlan
       ? {
