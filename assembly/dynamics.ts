@@ -86,8 +86,12 @@ class Kernel {
   shares: usize = 0; // f64[parts]: each part's fraction of the work (rebalance)
   // per-trial constants as v128 pairs: the rate parameters (common.ts), then invTau, h/2, h, h/6
   params: usize = 0;
-  // the thread protocol's words, one 64-byte line each (see "Threads"); 0 until setChunks
+  // the thread protocol's words, one 64-byte line each (see "Threads"); 0 until setChunks or setSplit
   sync: usize = 0;
+  // a session split ("Sessions split between threads" below): the number of part kernels (0: this
+  // is no split) and usize[split] of them
+  split: i32 = 0;
+  partKernels: usize = 0;
 }
 
 const P_INV_TAU: usize = RATE_PARAMS_BYTES;
@@ -332,7 +336,11 @@ function pairsRange(k: Kernel, stage: i32, p0: i32, p1: i32): void {
 // Five chains leave the multiply-adds waiting on their latency (an entry takes ~4 cycles), but
 // more do not fit: two rows at once (ten chains, the same bits) ran 1.40× slower, because V8
 // (Node 20) issues all of an iteration's loads before its multiply-adds and, short of registers,
-// keeps four chains on the stack — also with a branch between the two rows' halves.
+// keeps four chains on the stack — also with a branch between the two rows' halves; so did two
+// rows of three then two vectors (1.54 against 1.33 ms). Up to three vectors, two rows at a time
+// fit (batchGroup2): four sessions 1.56 against 1.92 ms per session-trial, six 1.40 against 1.56
+// (one thread, bench batch.crossover.n200.k4/k6). The same loop in C (gcc -O3, 128-bit FMA, this
+// machine) takes about as long as these kernels: at 128 bits the multiply-adds are the limit.
 @inline
 function batchGroup(m: PairMatrix, i: i32, r: usize, y: usize, width: i32): void {
   let a0 = f64x2.splat(0);
@@ -377,10 +385,141 @@ function batchGroup(m: PairMatrix, i: i32, r: usize, y: usize, width: i32): void
   if (width > 4) v128.store(y, a4, 64);
 }
 
+// BATCH: y of rows i and i + 1 for `width` (1..3) session vectors: each row's chains exactly as
+// batchGroup forms them (the same bits), the two rows' entries interleaved over their common
+// length, then each row's rest. Up to six chains, which V8 keeps in registers.
+@inline
+function batchGroup2(m: PairMatrix, i: i32, r: usize, y: usize, rowStride: usize, width: i32): void {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let a2 = f64x2.splat(0);
+  let b0 = f64x2.splat(0);
+  let b1 = f64x2.splat(0);
+  let b2 = f64x2.splat(0);
+  const e0 = load<i32>(m.eStart + (<usize>i << 2));
+  const e1 = load<i32>(m.eStart + (<usize>(i + 1) << 2));
+  const e2 = load<i32>(m.eStart + (<usize>(i + 2) << 2));
+  let qa = m.eOffsets + (<usize>e0 << 2);
+  const eDelta = <usize>(e1 - e0) << 2;
+  const eCommonEnd = qa + (<usize>min(e1 - e0, e2 - e1) << 2);
+  for (; qa < eCommonEnd; qa += 4) {
+    const ba = r + <usize>load<i32>(qa);
+    const bb = r + <usize>load<i32>(qa + eDelta);
+    a0 = f64x2.add(a0, v128.load(ba));
+    b0 = f64x2.add(b0, v128.load(bb));
+    if (width > 1) {
+      a1 = f64x2.add(a1, v128.load(ba, 16));
+      b1 = f64x2.add(b1, v128.load(bb, 16));
+    }
+    if (width > 2) {
+      a2 = f64x2.add(a2, v128.load(ba, 32));
+      b2 = f64x2.add(b2, v128.load(bb, 32));
+    }
+  }
+  let qb = qa + eDelta;
+  const qaEnd = m.eOffsets + (<usize>e1 << 2);
+  const qbEnd = m.eOffsets + (<usize>e2 << 2);
+  for (; qa < qaEnd; qa += 4) {
+    const ba = r + <usize>load<i32>(qa);
+    a0 = f64x2.add(a0, v128.load(ba));
+    if (width > 1) a1 = f64x2.add(a1, v128.load(ba, 16));
+    if (width > 2) a2 = f64x2.add(a2, v128.load(ba, 32));
+  }
+  for (; qb < qbEnd; qb += 4) {
+    const bb = r + <usize>load<i32>(qb);
+    b0 = f64x2.add(b0, v128.load(bb));
+    if (width > 1) b1 = f64x2.add(b1, v128.load(bb, 16));
+    if (width > 2) b2 = f64x2.add(b2, v128.load(bb, 32));
+  }
+  const shared = f64x2.splat(m.sharedWeight);
+  a0 = f64x2.mul(shared, a0);
+  b0 = f64x2.mul(shared, b0);
+  if (width > 1) {
+    a1 = f64x2.mul(shared, a1);
+    b1 = f64x2.mul(shared, b1);
+  }
+  if (width > 2) {
+    a2 = f64x2.mul(shared, a2);
+    b2 = f64x2.mul(shared, b2);
+  }
+  const i0 = load<i32>(m.iStart + (<usize>i << 2));
+  const i1 = load<i32>(m.iStart + (<usize>(i + 1) << 2));
+  const i2 = load<i32>(m.iStart + (<usize>(i + 2) << 2));
+  let oa = m.iOffsets + (<usize>i0 << 2);
+  let wa = m.iWeights + (<usize>i0 << 3);
+  const oDelta = <usize>(i1 - i0) << 2;
+  const wDelta = <usize>(i1 - i0) << 3;
+  const iCommonEnd = oa + (<usize>min(i1 - i0, i2 - i1) << 2);
+  for (; oa < iCommonEnd; oa += 4) {
+    const wka = v128.load64_splat(wa);
+    const wkb = v128.load64_splat(wa + wDelta);
+    wa += 8;
+    const ba = r + <usize>load<i32>(oa);
+    const bb = r + <usize>load<i32>(oa + oDelta);
+    a0 = madd(wka, v128.load(ba), a0);
+    b0 = madd(wkb, v128.load(bb), b0);
+    if (width > 1) {
+      a1 = madd(wka, v128.load(ba, 16), a1);
+      b1 = madd(wkb, v128.load(bb, 16), b1);
+    }
+    if (width > 2) {
+      a2 = madd(wka, v128.load(ba, 32), a2);
+      b2 = madd(wkb, v128.load(bb, 32), b2);
+    }
+  }
+  let ob = oa + oDelta;
+  let wb = wa + wDelta;
+  const oaEnd = m.iOffsets + (<usize>i1 << 2);
+  const obEnd = m.iOffsets + (<usize>i2 << 2);
+  for (; oa < oaEnd; oa += 4) {
+    const wka = v128.load64_splat(wa);
+    wa += 8;
+    const ba = r + <usize>load<i32>(oa);
+    a0 = madd(wka, v128.load(ba), a0);
+    if (width > 1) a1 = madd(wka, v128.load(ba, 16), a1);
+    if (width > 2) a2 = madd(wka, v128.load(ba, 32), a2);
+  }
+  for (; ob < obEnd; ob += 4) {
+    const wkb = v128.load64_splat(wb);
+    wb += 8;
+    const bb = r + <usize>load<i32>(ob);
+    b0 = madd(wkb, v128.load(bb), b0);
+    if (width > 1) b1 = madd(wkb, v128.load(bb, 16), b1);
+    if (width > 2) b2 = madd(wkb, v128.load(bb, 32), b2);
+  }
+  v128.store(y, a0);
+  v128.store(y + rowStride, b0);
+  if (width > 1) {
+    v128.store(y, a1, 16);
+    v128.store(y + rowStride, b1, 16);
+  }
+  if (width > 2) {
+    v128.store(y, a2, 32);
+    v128.store(y + rowStride, b2, 32);
+  }
+}
+
 function batchProducts(k: Kernel, i0: i32, i1: i32, r: usize): void {
   const m = changetype<PairMatrix>(k.matrix);
   const vectors = k.vectors;
   const rowStride = <usize>vectors << 4;
+  if (vectors <= 3) {
+    // two rows at a time (batchGroup2), the last row of an odd range alone
+    let i = i0;
+    for (; i + 1 < i1; i += 2) {
+      const y = k.y + <usize>i * rowStride;
+      if (vectors == 3) batchGroup2(m, i, r, y, rowStride, 3);
+      else if (vectors == 2) batchGroup2(m, i, r, y, rowStride, 2);
+      else batchGroup2(m, i, r, y, rowStride, 1);
+    }
+    if (i < i1) {
+      const y = k.y + <usize>i * rowStride;
+      if (vectors == 3) batchGroup(m, i, r, y, 3);
+      else if (vectors == 2) batchGroup(m, i, r, y, 2);
+      else batchGroup(m, i, r, y, 1);
+    }
+    return;
+  }
   for (let i = i0; i < i1; i++) {
     const row = <usize>i * rowStride;
     let v = 0;
@@ -529,7 +668,8 @@ export function trial(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f
 // network a stage is ~3.5 µs on one thread, so one session gains little or nothing from a second
 // core on such a machine (bench trial_ms.wasm-threads 2.80 against wasm-pairs 2.81 ms; the thread
 // schedule picks whichever has lately been faster); ten sessions batched, with ten times the work
-// per stage, run in 0.5–0.7 of one thread's time.
+// per stage, ran in 0.5–0.7 of one thread's time this way, and now split their sessions instead
+// ("Sessions split between threads", at the end of this file).
 //
 // Pipelining the boundary away does not pay on such a machine either (measured 2026-12-03 in a
 // two-thread AssemblyScript model of a stage with synthetic work, alternated): if thread A owned
@@ -611,6 +751,7 @@ export function threadShare(kernel: usize, thread: i32): f64 {
 
 export function helperChunks(kernel: usize): i64 {
   const k = changetype<Kernel>(kernel);
+  if (k.split > 0) return splitHelperParts(k);
   let total: i64 = 0;
   if (ASC_FEATURE_THREADS) for (let t = 1; t < k.parts; t++) total += atomic.load<i64>(doneWord(k, t));
   return total;
@@ -744,6 +885,7 @@ export function helperStep(kernel: usize): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
   const k = changetype<Kernel>(kernel);
   if (helperThread == 0) helperThread = 1 + atomic.add<i32>(k.sync + SYNC_JOIN, 1);
+  if (k.split > 0) return splitHelperStep(k, helperThread);
   if (helperThread >= k.parts) return 0; // more helpers than parts: nothing to own
   const trialWord = k.sync + SYNC_TRIAL;
   const end = atomic.load<i64>(trialWord);
@@ -767,4 +909,129 @@ export function releaseHelpers(kernel: usize): void {
     atomic.store<i64>(k.sync + SYNC_TRIAL, QUIT);
     atomic.notify(k.sync + SYNC_TRIAL, 0x7fffffff);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions split between threads (BATCH only). A batch of K sessions can also be cut by sessions
+// instead of rows: part t is a BATCH kernel of its own over some of the sessions (its own
+// buffers, the same W), and a trial is each part's whole trial on one thread, with no boundary
+// between the stages at all: the threads meet once per trial instead of once per stage. Every
+// session gives the same bits in any batch (layout.ts), so the split never changes a number.
+// It pays where the row split's stage boundary is dear (~3 µs per stage for ten sessions on the
+// 2-core EPYC Zen 5 VM, most of it the cross-core transfer of the other half's rate lines): ten
+// sessions as parts of six and four (three and two session vectors, two rows at a time:
+// batchGroup2) took 0.82–0.89 ms per session-trial against 0.92–0.93 for the row split of one
+// ten-session kernel (bench batch10_ms_per_trial.threads, 2026-12-04), four sessions 1.30 against
+// 1.48 (batch4_ms_per_trial), although each part streams W on its own.
+//
+// The split kernel (setSplit) holds only the parts and the words: trial (+0: the number of split
+// trials started, QUIT when released), join (as for the row split: +0 helpers joined, +4 asleep,
+// +8 a word that never changes), then per part a claim line (the last trial whose part was
+// claimed) and a done line (+0 the last trial whose part is done, +8 parts computed by helpers).
+// The driver claims part 0, then any part whose helper has not claimed it (nobody waits on a
+// missing thread); a part is claimed by one compare-exchange, so it is computed exactly once.
+
+export function setSplit(kernel: usize, parts: i32, partKernels: usize): void {
+  const k = changetype<Kernel>(kernel);
+  k.split = parts;
+  k.partKernels = partKernels;
+  k.parts = parts;
+  const lines = <usize>(SYNC_PARTS_LINE + 2 * parts);
+  const sync = (heap.alloc((lines + 1) << 6) + 63) & ~(<usize>63);
+  memory.fill(sync, 0, lines << 6);
+  k.sync = sync;
+}
+
+@inline
+function partKernel(k: Kernel, part: i32): Kernel {
+  return changetype<Kernel>(load<usize>(k.partKernels + (<usize>part << alignof<usize>())));
+}
+
+// Claim part `part` of split trial `seq` and compute its whole trial; whether this call did.
+function claimSplitPart(k: Kernel, part: i32, seq: i64): bool {
+  if (atomic.cmpxchg<i64>(claimWord(k, part), seq - 1, seq) != seq - 1) return false;
+  runPart(partKernel(k, part));
+  atomic.store<i64>(doneWord(k, part), seq);
+  return true;
+}
+
+// A part's whole trial on the calling thread (its parameters set).
+function runPart(p: Kernel): void {
+  const stages = 1 + 4 * (p.nSamples - 1);
+  for (let s = 0; s < stages; s++) {
+    runRange(p, s, 0, p.units);
+    finishStage(p, s);
+  }
+}
+
+// Begin one split trial (then splitWait until it returns 1): each part's trial parameters are
+// those given (setTrial on every part first; the store of the trial word publishes them to the
+// helpers); the driver computes part 0, then the parts no helper has joined for.
+export function splitBegin(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): void {
+  const k = changetype<Kernel>(kernel);
+  const parts = k.split;
+  for (let t = 0; t < parts; t++) setTrial(partKernel(k, t), nSamples, h, invTau, cNeg, cPos, linear);
+  const seq = k.sequence + 1;
+  k.sequence = seq;
+  if (ASC_FEATURE_THREADS) splitOnThreads(k, seq);
+  else for (let t = 0; t < parts; t++) runPart(partKernel(k, t));
+}
+
+function splitOnThreads(k: Kernel, seq: i64): void {
+  const parts = k.split;
+  const trialWord = k.sync + SYNC_TRIAL;
+  atomic.store<i64>(trialWord, seq);
+  if (atomic.load<i32>(k.sync + SYNC_JOIN, 4) > 0) atomic.notify(trialWord, 0x7fffffff);
+  claimSplitPart(k, 0, seq);
+  const owned = 1 + min(atomic.load<i32>(k.sync + SYNC_JOIN), parts - 1);
+  for (let t = owned; t < parts; t++) claimSplitPart(k, t, seq);
+  store<i64>(doneWord(k, 0), 0, 16); // the driver's spins in this trial's wait
+}
+
+// After splitBegin: a few spins waiting for the helpers' parts; 1 once every part is done. A
+// helper that has not claimed its part after STEAL_SPINS spins (asleep, descheduled) loses it to
+// the driver. Short calls, not one waiting loop: V8 (Node 20) runs a WebAssembly call in its
+// baseline code until it returns, and its baseline code of such a loop missed the helper's done
+// store (the trial never ended; correct with --no-liftoff), as it did in assembly/adjoint.ts.
+export function splitWait(kernel: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return 1;
+  const k = changetype<Kernel>(kernel);
+  const seq = k.sequence;
+  const spinsAt = doneWord(k, 0) + 16;
+  let spins = load<i64>(spinsAt);
+  for (let round = 0; round < 64; round++) {
+    let waiting = 0;
+    for (let t = 1; t < k.split; t++) {
+      if (atomic.load<i64>(doneWord(k, t)) == seq) continue;
+      waiting++;
+      if ((spins + 1) % <i64>STEAL_SPINS == 0) claimSplitPart(k, t, seq);
+    }
+    if (waiting == 0) return 1;
+    spins++;
+    if (spins > <i64>STAGE_SPIN_LIMIT) atomic.wait<i32>(k.sync + SYNC_JOIN + 8, 0, DRIVER_NAP_NS);
+  }
+  store<i64>(spinsAt, spins);
+  return 0;
+}
+
+function splitHelperStep(k: Kernel, thread: i32): i32 {
+  if (thread >= k.split) return 0; // more helpers than parts: nothing to own
+  const trialWord = k.sync + SYNC_TRIAL;
+  const seq = atomic.load<i64>(trialWord);
+  if (seq == QUIT) return 0;
+  if (seq > 0 && claimSplitPart(k, thread, seq)) {
+    const done = doneWord(k, thread);
+    atomic.store<i64>(done, atomic.load<i64>(done, 8) + 1, 8);
+    helperWorked();
+    return 1;
+  }
+  helperIdle(trialWord, seq, k.sync + SYNC_JOIN + 4);
+  return 1;
+}
+
+// Parts computed by the helpers so far.
+function splitHelperParts(k: Kernel): i64 {
+  let total: i64 = 0;
+  if (ASC_FEATURE_THREADS) for (let t = 1; t < k.split; t++) total += atomic.load<i64>(doneWord(k, t), 8);
+  return total;
 }

@@ -6,7 +6,7 @@
  *
  * Every core: when the page is cross-origin isolated and the threads build of the kernels runs
  * here, the worker starts hardwareConcurrency − 1 helper workers (kernelThreads.ts) and makes them
- * the kernels' default helper threads, so a slider frame's float64 batch shares its rows among
+ * the kernels' default helper threads, so a slider frame's float64 batch splits its sessions (or rows) among
  * every core (same bits as one thread). Otherwise it runs on one thread, and says why in `threads`.
  *
  * Requests { id, kind, ... } → replies { id, kind: 'done', result } | { id, kind: 'error', message }.

@@ -9,13 +9,15 @@
  * sparse split form of W, each stage one fused pass, readout computed in the kernel. Float64
  * throughout, and the same bits as each session run alone by any fast single-session kernel
  * (kernels/layout.ts): batching is a speed choice only (see preferBatched). With helper threads
- * (options.threads, default the host's defaultKernelThreads()) the rows of each stage are shared
- * among the threads, trial by trial whenever that has been faster lately.
+ * (options.threads, default the host's defaultKernelThreads()) a batch of SPLIT_MIN_SESSIONS or
+ * more splits its sessions between the threads (each a whole trial of its own part, with no stage
+ * boundaries); a smaller one shares the rows of each stage among them; either trial by trial
+ * whenever that has been faster lately than the whole batch on one thread.
  * Fallback ('csr-loop', where WebAssembly SIMD is missing): K separate CSR kernels (same bits).
  */
 import { computeOutput, normalisedError } from './dynamics.js';
 import { CsrJsKernel } from './kernels/csrJs.js';
-import { splitSparse } from './kernels/sparseStructure.js';
+import { splitSparse, type SplitSparse } from './kernels/sparseStructure.js';
 import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from './kernels/threads.js';
 import { attachHelpers, detachHelpers, threadChunks, instanceFor, KIND_BATCH, place, unitCost, WASM_KERNEL_MAX_N, WasmArena } from './kernels/wasmKernel.js';
 import type { Network } from './network.js';
@@ -58,17 +60,121 @@ interface BatchEngine {
   setMainThreadShare?(share: number): void;
 }
 
+/** A BATCH kernel in an instance and the host's views of its buffers (session-interleaved). */
+interface BatchKernelViews {
+  kernel: number;
+  /** Sessions in the kernel, and KP (sessions rounded up to even). */
+  sessions: number;
+  kp: number;
+  gains: Float64Array;
+  x0: Float64Array;
+  outputs: Float64Array;
+  rates: Float64Array | null;
+  states: Float64Array | null;
+}
+
+/**
+ * The buffers of one BATCH kernel over `sessions` sessions, reserved in an arena before the
+ * instance exists; install() writes W (byte offsets for this kernel's row stride) and the readout
+ * into the instance, sets the kernel up and returns it (the views are made later, by views(), once
+ * nothing allocates in the instance any more: an own memory may grow and detach them).
+ */
+function reserveBatchKernel(arena: WasmArena, network: Network, sparse: SplitSparse, sessions: number, nSamples: number, keepRates: boolean, keepStates: boolean) {
+  const n = network.n;
+  const kp = (sessions + 1) & ~1;
+  const block = n * kp;
+  const channels = network.readout.channels;
+  const at = {
+    eStart: arena.reserve(4 * (n + 1)),
+    eOffsets: arena.reserve(4 * sparse.eCols.length),
+    iStart: arena.reserve(4 * (n + 1)),
+    iOffsets: arena.reserve(4 * sparse.cols.length),
+    iWeights: arena.reserve(8 * sparse.values.length),
+    gains: arena.reserve(8 * block),
+    x0: arena.reserve(8 * block),
+    x: arena.reserve(8 * block),
+    probe: arena.reserve(8 * block),
+    acc: arena.reserve(8 * block),
+    y: arena.reserve(8 * block),
+    rA: arena.reserve(8 * block),
+    rB: arena.reserve(8 * block),
+    rates: keepRates ? arena.reserve(8 * nSamples * block) : -1,
+    states: keepStates ? arena.reserve(8 * nSamples * block) : -1,
+    readout: arena.reserve(8 * network.readout.weights.length),
+    outputs: arena.reserve(8 * channels * nSamples * kp),
+  };
+  let ptr: (key: keyof typeof at) => number = () => 0;
+  return {
+    install(wasm: DynamicsWasmExports, placed: number[]): number {
+      ptr = (key) => (at[key] < 0 ? 0 : placed[at[key]]);
+      const kernel = wasm.newKernel();
+      const buffer = wasm.memory.buffer;
+      // column entries as byte offsets of row j in the interleaved layout (j · KP · 8)
+      const rowBytes = kp * 8;
+      place(buffer, ptr('eStart'), sparse.eRowStart);
+      place(buffer, ptr('eOffsets'), sparse.eCols.map((j) => rowBytes * j));
+      place(buffer, ptr('iStart'), sparse.rowStart);
+      place(buffer, ptr('iOffsets'), sparse.cols.map((j) => rowBytes * j));
+      place(buffer, ptr('iWeights'), sparse.values);
+      place(buffer, ptr('readout'), network.readout.weights);
+      wasm.setLayout(kernel, KIND_BATCH, n, n, kp >> 1, sparse.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), 0);
+      wasm.setBuffers(kernel, ptr('gains'), ptr('x0'), ptr('gains'), ptr('x'), ptr('probe'), ptr('acc'), ptr('y'), ptr('rA'), ptr('rB'), ptr('rates'), ptr('states'));
+      wasm.setReadout(kernel, ptr('readout'), channels, network.nE, ptr('outputs'));
+      return kernel;
+    },
+    views(wasm: DynamicsWasmExports, kernel: number): BatchKernelViews {
+      const buffer = wasm.memory.buffer;
+      return {
+        kernel,
+        sessions,
+        kp,
+        gains: new Float64Array(buffer, ptr('gains'), block).fill(0),
+        x0: new Float64Array(buffer, ptr('x0'), block).fill(0),
+        outputs: new Float64Array(buffer, ptr('outputs'), channels * nSamples * kp),
+        rates: keepRates ? new Float64Array(buffer, ptr('rates'), nSamples * block) : null,
+        states: keepStates ? new Float64Array(buffer, ptr('states'), nSamples * block) : null,
+      };
+    },
+  };
+}
+
+/**
+ * Sessions of each part of a session split over `threads` threads: the session vectors (pairs of
+ * sessions) as evenly as possible, the first parts the larger; fewer parts than threads when there
+ * are fewer vectors.
+ */
+export function splitSessions(sessions: number, threads: number): number[] {
+  const vectors = Math.ceil(sessions / 2);
+  const parts = Math.max(1, Math.min(threads, vectors));
+  const sizes: number[] = [];
+  let left = sessions;
+  for (let t = 0; t < parts; t++) {
+    const partVectors = Math.floor(vectors / parts) + (t < vectors % parts ? 1 : 0);
+    const size = Math.min(2 * partVectors, left);
+    sizes.push(size);
+    left -= size;
+  }
+  return sizes;
+}
+
+/**
+ * From this many sessions a batch with helper threads splits its sessions between the threads
+ * (each thread a whole trial of its own sessions, no stage boundaries) instead of the rows of every
+ * stage: bench batch10_ms_per_trial and batch4_ms_per_trial against the row split (see
+ * assembly/dynamics.ts, "Sessions split between threads").
+ */
+export const SPLIT_MIN_SESSIONS = 4;
+
 class WasmBatchEngine implements BatchEngine {
   /** The thread choice when helpers are attached (null: one thread, or disposed). */
   schedule: ThreadSchedule | null;
   private readonly wasm: DynamicsWasmExports;
-  private readonly kp: number;
-  private readonly kernel: number;
-  private readonly gainsView: Float64Array;
-  private readonly x0View: Float64Array;
-  private readonly outputsView: Float64Array;
-  private readonly ratesView: Float64Array | null;
-  private readonly statesView: Float64Array | null;
+  /** The kernel of all sessions (one thread, or the rows of each stage shared among the threads). */
+  private readonly whole: BatchKernelViews;
+  /** A session split: its driver kernel and parts (null: none). */
+  private readonly split: { kernel: number; parts: BatchKernelViews[]; first: number[] } | null;
+  /** The kernel (whole or split) whose buffers hold the last run's results. */
+  private lastSplit = false;
 
   constructor(
     private readonly network: Network,
@@ -80,116 +186,117 @@ class WasmBatchEngine implements BatchEngine {
     arithmetic: Arithmetic,
   ) {
     const n = network.n;
-    this.kp = (sessions + 1) & ~1;
-    const vectors = this.kp >> 1;
-    const block = n * this.kp;
     const sparse = splitSparse(network.W, n, network.nE);
-    const channels = network.readout.channels;
     const samples = params.nSamples;
     const helpers = threads ? Math.max(0, Math.floor(threads.helpers)) : 0;
+    const partSessions = helpers > 0 && sessions >= SPLIT_MIN_SESSIONS ? splitSessions(sessions, 1 + helpers) : [];
+    const splitting = partSessions.length > 1;
+    const arena = new WasmArena();
+    const whole = reserveBatchKernel(arena, network, sparse, sessions, samples, keepRates, keepStates);
+    const parts = splitting ? partSessions.map((k) => reserveBatchKernel(arena, network, sparse, k, samples, keepRates, keepStates)) : [];
+    const partList = splitting ? arena.reserve(4 * parts.length) : -1;
+    // the row split: the whole kernel's rows in chunks for 1 + helpers threads
+    const vectors = ((sessions + 1) & ~1) >> 1;
     const cost = Float64Array.from({ length: n }, (_, i) =>
       unitCost(sparse.eRowStart[i + 1] - sparse.eRowStart[i], sparse.rowStart[i + 1] - sparse.rowStart[i], vectors),
     );
-    const arena = new WasmArena();
-    const chunks = threadChunks(cost, 1 + helpers, arena);
-    const at = {
-      eStart: arena.reserve(4 * (n + 1)),
-      eOffsets: arena.reserve(4 * sparse.eCols.length),
-      iStart: arena.reserve(4 * (n + 1)),
-      iOffsets: arena.reserve(4 * sparse.cols.length),
-      iWeights: arena.reserve(8 * sparse.values.length),
-      gains: arena.reserve(8 * block),
-      x0: arena.reserve(8 * block),
-      x: arena.reserve(8 * block),
-      probe: arena.reserve(8 * block),
-      acc: arena.reserve(8 * block),
-      y: arena.reserve(8 * block),
-      rA: arena.reserve(8 * block),
-      rB: arena.reserve(8 * block),
-      rates: keepRates ? arena.reserve(8 * samples * block) : -1,
-      states: keepStates ? arena.reserve(8 * samples * block) : -1,
-      readout: arena.reserve(8 * network.readout.weights.length),
-      outputs: arena.reserve(8 * channels * samples * this.kp),
-    };
+    const chunks = helpers > 0 && !splitting ? threadChunks(cost, 1 + helpers, arena) : null;
     const { wasm, memory } = instanceFor(arena, threads !== null && helpers > 0, arithmetic);
     this.wasm = wasm;
     const placed = arena.place(wasm);
-    const ptr = (key: keyof typeof at) => (at[key] < 0 ? 0 : placed[at[key]]);
-    this.kernel = wasm.newKernel();
-    const buffer = wasm.memory.buffer;
-    // column entries as byte offsets of row j in the interleaved layout (j · KP · 8)
-    const rowBytes = this.kp * 8;
-    place(buffer, ptr('eStart'), sparse.eRowStart);
-    place(buffer, ptr('eOffsets'), sparse.eCols.map((j) => rowBytes * j));
-    place(buffer, ptr('iStart'), sparse.rowStart);
-    place(buffer, ptr('iOffsets'), sparse.cols.map((j) => rowBytes * j));
-    place(buffer, ptr('iWeights'), sparse.values);
-    place(buffer, ptr('readout'), network.readout.weights);
-    wasm.setLayout(this.kernel, KIND_BATCH, n, n, vectors, sparse.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), 0);
-    wasm.setBuffers(this.kernel, ptr('gains'), ptr('x0'), ptr('gains'), ptr('x'), ptr('probe'), ptr('acc'), ptr('y'), ptr('rA'), ptr('rB'), ptr('rates'), ptr('states'));
-    wasm.setReadout(this.kernel, ptr('readout'), channels, network.nE, ptr('outputs'));
-    chunks.install(wasm, this.kernel, placed);
-    this.gainsView = new Float64Array(buffer, ptr('gains'), block).fill(0);
-    this.x0View = new Float64Array(buffer, ptr('x0'), block).fill(0);
-    this.outputsView = new Float64Array(buffer, ptr('outputs'), channels * samples * this.kp);
-    this.ratesView = keepRates ? new Float64Array(buffer, ptr('rates'), samples * block) : null;
-    this.statesView = keepStates ? new Float64Array(buffer, ptr('states'), samples * block) : null;
-    this.schedule = attachHelpers(this, wasm, memory, this.kernel, threads, helpers, arithmetic);
+    const wholeKernel = whole.install(wasm, placed);
+    chunks?.install(wasm, wholeKernel, placed);
+    const partKernels = parts.map((part) => part.install(wasm, placed));
+    let driver = wholeKernel;
+    if (splitting) {
+      driver = wasm.newKernel();
+      place(wasm.memory.buffer, placed[partList], Int32Array.from(partKernels));
+      wasm.setSplit(driver, parts.length, placed[partList]);
+    }
+    // nothing allocates in the instance from here on
+    this.whole = whole.views(wasm, wholeKernel);
+    const first = partSessions.map((_, t) => partSessions.slice(0, t).reduce((a, b) => a + b, 0));
+    this.split = splitting ? { kernel: driver, parts: parts.map((part, t) => part.views(wasm, partKernels[t])), first } : null;
+    this.schedule = attachHelpers(this, wasm, memory, driver, threads, helpers, arithmetic);
   }
 
   run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void {
-    interleaveSessions(gains, x0s, this.sessions, this.network.n, this.kp, this.gainsView, this.x0View);
     const p = this.params;
     const linear = p.gainFunction === 'linear' ? 1 : 0;
     const schedule = this.schedule;
-    if (schedule && schedule.next()) {
-      this.wasm.trialThreaded(this.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
+    const team = schedule !== null && schedule.next();
+    const split = team ? this.split : null;
+    if (split) {
+      split.parts.forEach((part, t) => interleaveSessions(gains, x0s, part.sessions, this.network.n, part.kp, part.gains, part.x0, split.first[t]));
+      this.wasm.splitBegin(split.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
+      while (!this.wasm.splitWait(split.kernel)) {
+        // the helpers' parts are not done yet (splitWait spins a little per call)
+      }
     } else {
-      this.wasm.trial(this.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
+      const whole = this.whole;
+      interleaveSessions(gains, x0s, this.sessions, this.network.n, whole.kp, whole.gains, whole.x0);
+      if (team) this.wasm.trialThreaded(whole.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
+      else this.wasm.trial(whole.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
     }
+    this.lastSplit = split !== null;
     schedule?.done();
   }
 
-  output(s: number, out: Float64Array): void {
-    const kp = this.kp;
-    const view = this.outputsView;
-    for (let m = 0; m < out.length; m++) out[m] = view[m * kp + s];
+  /** The kernel that holds session s's last results, and s's lane in it. */
+  private holder(s: number): { views: BatchKernelViews; lane: number } {
+    const split = this.split;
+    if (!this.lastSplit || !split) return { views: this.whole, lane: s };
+    let t = split.parts.length - 1;
+    while (split.first[t] > s) t--;
+    return { views: split.parts[t], lane: s - split.first[t] };
   }
 
-  private deinterleave(view: Float64Array | null, what: string, s: number, out: Float64Array): void {
-    if (!view) throw new Error(`BatchSimulator: construct with keep${what}: true to read ${what.toLowerCase()}`);
-    const kp = this.kp;
-    for (let m = 0; m < out.length; m++) out[m] = view[m * kp + s];
+  output(s: number, out: Float64Array): void {
+    const { views, lane } = this.holder(s);
+    const kp = views.kp;
+    const view = views.outputs;
+    for (let m = 0; m < out.length; m++) out[m] = view[m * kp + lane];
+  }
+
+  private deinterleave(what: 'rates' | 'states', s: number, out: Float64Array): void {
+    const { views, lane } = this.holder(s);
+    const view = views[what];
+    if (!view) throw new Error(`BatchSimulator: construct with keep${what === 'rates' ? 'Rates' : 'States'}: true to read ${what}`);
+    const kp = views.kp;
+    for (let m = 0; m < out.length; m++) out[m] = view[m * kp + lane];
   }
 
   rates(s: number, out: Float64Array): void {
-    this.deinterleave(this.ratesView, 'Rates', s, out);
+    this.deinterleave('rates', s, out);
   }
 
   states(s: number, out: Float64Array): void {
-    this.deinterleave(this.statesView, 'States', s, out);
+    this.deinterleave('states', s, out);
   }
 
+  /** Chunks of stages (row split) or whole parts (session split) computed by the helpers so far. */
   helperChunks(): number {
-    return Number(this.wasm.helperChunks(this.kernel));
+    return Number(this.wasm.helperChunks(this.split ? this.split.kernel : this.whole.kernel));
   }
 
   /**
-   * The calling thread's share of a threaded stage's work (the kernel moves it trial by trial
-   * toward the faster thread); setting it places the rows anew from the next trial on.
+   * Row split: the calling thread's share of a threaded stage's work (the kernel moves it trial by
+   * trial toward the faster thread); setting it places the rows anew from the next trial on. A
+   * session split has fixed parts: its share is its part's sessions.
    */
   mainThreadShare(): number {
-    return this.wasm.threadShare(this.kernel, 0);
+    if (this.split) return this.split.parts[0].sessions / this.sessions;
+    return this.wasm.threadShare(this.whole.kernel, 0);
   }
 
   setMainThreadShare(share: number): void {
-    this.wasm.setThreadShare(this.kernel, share);
+    if (!this.split) this.wasm.setThreadShare(this.whole.kernel, share);
   }
 
   dispose(): void {
     if (!this.schedule) return;
     this.schedule = null;
-    detachHelpers(this, this.wasm, this.kernel);
+    detachHelpers(this, this.wasm, this.split ? this.split.kernel : this.whole.kernel);
   }
 }
 
@@ -348,7 +455,8 @@ export const BATCH_MIN_SESSIONS = 3;
  * BatchTrialEvaluator instead of one TrialEvaluator each, for speed: a batched session gives the
  * same bits as the session alone (kernels/layout.ts), so this never changes a result, and it
  * depends on nothing but its arguments (a run repeats the same way on any machine). With helper
- * threads, a batch shares its rows among the threads like a single session does.
+ * threads, a batch splits its sessions (or, below SPLIT_MIN_SESSIONS, the rows of each stage) among
+ * the threads.
  */
 export function preferBatched(n: number, sessions: number): boolean {
   return Number.isInteger(n) && n >= 1 && Number.isInteger(sessions) && sessions >= BATCH_MIN_SESSIONS && dynamicsWasmAvailable();
@@ -518,7 +626,8 @@ export class BatchTrialEvaluator {
 
 /**
  * Copy each session's gains and x0 into the kernels' session-interleaved layout
- * (`view[i * kp + s]`, kp = sessions padded to the SIMD width), so one pass over W serves all.
+ * (`view[i * kp + s]`, kp = sessions padded to the SIMD width), so one pass over W serves all;
+ * sessions from + 0 .. from + sessions − 1 of the lists (a part of a session split).
  */
 function interleaveSessions(
   gains: readonly Float64Array[],
@@ -528,10 +637,11 @@ function interleaveSessions(
   kp: number,
   gainsView: Float64Array | Float32Array,
   x0View: Float64Array | Float32Array,
+  from = 0,
 ): void {
   for (let s = 0; s < sessions; s++) {
-    const g = gains[s];
-    const x0 = x0s[s];
+    const g = gains[from + s];
+    const x0 = x0s[from + s];
     for (let i = 0; i < n; i++) {
       gainsView[i * kp + s] = g[i];
       x0View[i * kp + s] = x0[i];

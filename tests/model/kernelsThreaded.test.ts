@@ -5,7 +5,7 @@
  * every trial; helper threads reused after dispose; the per-trial thread choice.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchSimulator } from '../../src-shared/model/batchSimulator.js';
+import { BatchSimulator, SPLIT_MIN_SESSIONS, splitSessions } from '../../src-shared/model/batchSimulator.js';
 import { simulateReference } from '../../src-shared/model/dynamics.js';
 import { createKernel } from '../../src-shared/model/kernels/index.js';
 import { createCoreBudget, ThreadSchedule, type CoreBudget } from '../../src-shared/model/kernels/threads.js';
@@ -266,6 +266,62 @@ describe.skipIf(!sharedDynamicsAvailable())('batch with helper threads', () => {
       expect(sameBits(threaded.states(s), states), `session ${s} alone`).toBe(true);
     }
     threaded.dispose();
+  });
+});
+
+describe('splitSessions', () => {
+  it('cuts a batch into parts of whole session vectors, the larger first, never an empty part', () => {
+    expect(splitSessions(10, 2)).toEqual([6, 4]);
+    expect(splitSessions(7, 2)).toEqual([4, 3]);
+    expect(splitSessions(4, 2)).toEqual([2, 2]);
+    expect(splitSessions(5, 2)).toEqual([4, 1]);
+    expect(splitSessions(10, 3)).toEqual([4, 4, 2]);
+    expect(splitSessions(3, 4)).toEqual([2, 1]);
+    expect(splitSessions(2, 2)).toEqual([2]);
+    for (let k = 1; k <= 24; k++) {
+      for (let threads = 1; threads <= 5; threads++) {
+        const parts = splitSessions(k, threads);
+        expect(parts.reduce((a, b) => a + b, 0)).toBe(k);
+        expect(parts.every((size) => size > 0)).toBe(true);
+        expect(parts.length).toBeLessThanOrEqual(threads);
+      }
+    }
+  });
+});
+
+describe.skipIf(!sharedDynamicsAvailable())('batch split by sessions between threads', () => {
+  it('ten sessions: each thread a whole trial of its part, the bits of one thread, also when the schedule switches', () => {
+    const network = network200();
+    const rng = new Rng(29);
+    const K = 10;
+    expect(K).toBeGreaterThanOrEqual(SPLIT_MIN_SESSIONS);
+    const gains = Array.from({ length: K }, () => Float64Array.from({ length: network.n }, () => 1 + 0.2 * rng.normal()));
+    const x0s = gains.map(() => network.x0.map((v) => v + rng.normal()));
+    const oneThread = new BatchSimulator(network, DEFAULT_DYNAMICS, K, { keepRates: true, keepStates: true, threads: null });
+    oneThread.run(gains, x0s);
+    const split = new BatchSimulator(network, DEFAULT_DYNAMICS, K, { keepRates: true, keepStates: true, threads: host(1) });
+    const schedule = split.threadSchedule!;
+    schedule.force = 'team';
+    runUntilHelpersJoin(() => split.run(gains, x0s), () => split.helperChunks());
+    // the calling thread's part is the first six sessions (three session vectors of five)
+    expect(split.mainThreadShare()).toBe(0.6);
+    const check = (label: string) => {
+      for (let s = 0; s < K; s++) {
+        expect(sameBits(split.states(s), oneThread.states(s)), `${label}: states of session ${s}`).toBe(true);
+        expect(sameBits(split.rates(s), oneThread.rates(s)), `${label}: rates of session ${s}`).toBe(true);
+        expect(sameBits(split.output(s), oneThread.output(s)), `${label}: output of session ${s}`).toBe(true);
+      }
+    };
+    check('split');
+    const before = split.helperChunks();
+    // one thread (the whole batch's kernel), then the split again: results read from the kernel that ran
+    schedule.force = 'solo';
+    split.run(gains.map((g) => g.map((v) => v * 1.01)), x0s);
+    schedule.force = 'team';
+    split.run(gains, x0s);
+    check('solo then split');
+    expect(split.helperChunks()).toBeGreaterThan(before);
+    split.dispose();
   });
 });
 

@@ -75,6 +75,18 @@ export interface DynamicsWasmExports {
   trial(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
   /** Shared build: the trial with the attached helper threads (own-memory build: same as trial). */
   trialThreaded(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
+  /**
+   * A session split (BATCH): `kernel` becomes the driver of `parts` part kernels (usize[parts] at
+   * partKernels, each a BATCH kernel over some of the sessions). Call once, before helpers start.
+   */
+  setSplit(kernel: number, parts: number, partKernels: number): void;
+  /**
+   * Begin one trial of every part of a session split, each part's whole trial on one thread
+   * (helpers claim theirs; the caller computes part 0 and the parts without a helper); then call
+   * splitWait until it returns 1.
+   */
+  splitBegin(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
+  splitWait(kernel: number): number;
   /** Shared build, on a helper thread: compute chunks of `kernel` until releaseHelpers. */
   helperLoop(kernel: number): void;
   releaseHelpers(kernel: number): void;
