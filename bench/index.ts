@@ -29,7 +29,7 @@ export type { Benchmark } from './types.js';
 interface BenchResult {
   name: string;
   module: string;
-  unit: 'ms' | 'ratio';
+  unit: 'ms' | 'us' | 'ratio';
   median: number;
   min: number;
   max: number;
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
         ...(bench.note ? { note: bench.note } : {}),
       };
       results.push(result);
-      const unit = result.unit === 'ms' ? ' ms' : '';
+      const unit = result.unit === 'ratio' ? '' : ` ${result.unit}`;
       process.stderr.write(`${bench.name}: median ${result.median.toFixed(3)}${unit}, min ${result.min.toFixed(3)}${unit} (n=${repeats})\n`);
       await bench.teardown?.();
     }

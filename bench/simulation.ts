@@ -3,6 +3,8 @@
  * through TrialEvaluator.error for each kernel, the batch simulator, and the thread crossovers.
  *   trial_ms.<kernel>                 one session, one trial; 'auto(…)' is what 'auto' resolves to
  *                                     with helper threads available (every core), adaptively
+ *   threads.round_trip_us             one word to another core and back (Atomics), µs: what a
+ *                                     threaded stage boundary pays at least, which varies on a VM
  *   threads.trial_ms                  one session on every core: 'wasm-threads', helpers on every trial
  *   batch<K>_ms_per_trial             K sessions in lockstep, per trial per session ('auto' batch:
  *                                     helper threads when faster); .one_thread / .threads fix it
@@ -17,6 +19,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { BatchTrialEvaluator, type BatchKernelName } from '../src-shared/model/batchSimulator.js';
 import { TrialEvaluator } from '../src-shared/model/dynamics.js';
 import { relaxedSimd, type Arithmetic } from '../src-shared/model/wasm/loader.js';
@@ -215,6 +218,70 @@ function arithmeticRatioBenchmark(name: string, sessions: number, calls: number)
   };
 }
 
+/**
+ * The round trip of one word between two threads on different cores (Atomics store, the other
+ * spins until it sees it and answers), in µs. Every threaded stage boundary pays at least about
+ * one of these: on the 2-core EPYC VM it is ~0.45 µs in some hours and ~0.9 µs in others (the
+ * host's placement of the VM's cores, not ours), and threads.trial_ms follows it (1.6–1.8 ms
+ * against 3.2–3.3 ms), so the two are reported side by side.
+ */
+function roundTripBenchmark(): Benchmark {
+  const ROUND_TRIPS = 5000;
+  // word 0: the driver's sequence number (STOP: quit, PARK: sleep until notified); word 16 (its
+  // own cache line): the echo
+  const STOP = -1;
+  const PARK = -2;
+  let words: Int32Array | null = null;
+  let worker: Worker | null = null;
+  let sequence = 0;
+  const echo = `
+    const { workerData } = require('node:worker_threads');
+    const words = new Int32Array(workerData);
+    let last = 0;
+    for (;;) {
+      const v = Atomics.load(words, 0);
+      if (v === ${STOP}) break;
+      if (v === ${PARK}) { Atomics.store(words, 16, ${PARK}); Atomics.wait(words, 0, ${PARK}); continue; }
+      if (v !== last) { last = v; Atomics.store(words, 16, v); }
+    }`;
+  const send = (value: number) => {
+    Atomics.store(words!, 0, value);
+    Atomics.notify(words!, 0);
+    while (Atomics.load(words!, 16) !== value) {
+      // the echo thread answers
+    }
+  };
+  return {
+    name: 'threads.round_trip_us',
+    unit: 'us',
+    repeats: 20,
+    warmup: 2,
+    setup: async () => {
+      const memory = new SharedArrayBuffer(128);
+      words = new Int32Array(memory);
+      worker = new Worker(echo, { eval: true, workerData: memory });
+      await new Promise((resolve) => worker!.once('online', resolve));
+      send(++sequence);
+      send(PARK);
+    },
+    run: () => {
+      send(++sequence);
+      const start = performance.now();
+      for (let i = 0; i < ROUND_TRIPS; i++) send(++sequence);
+      const us = ((performance.now() - start) * 1000) / ROUND_TRIPS;
+      send(PARK); // the echo thread sleeps between repeats, so it never competes with other benchmarks
+      return us;
+    },
+    teardown: async () => {
+      Atomics.store(words!, 0, STOP);
+      Atomics.notify(words!, 0);
+      await worker?.terminate();
+      worker = null;
+    },
+    note: `two threads, one Atomics word each way, the mean of ${ROUND_TRIPS} round trips per repeat`,
+  };
+}
+
 const cores = () => 1 + defaultKernelHelpers();
 const crossoverSizes = [60, 100, 140, 200, 400, 800];
 const crossoverNetworks = new Map<number, { network: Network; target: Float64Array }>();
@@ -233,6 +300,7 @@ export const benchmarks: Benchmark[] = [
       note: () => `${networkNote()}${kernel === 'auto' || kernel === 'wasm-threads' ? `; ${cores()} threads available, used per trial when faster` : ''}`,
     }),
   ),
+  roundTripBenchmark(),
   trialBenchmark({
     name: 'threads.trial_ms',
     kernel: 'wasm-threads',

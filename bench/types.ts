@@ -10,8 +10,8 @@ export interface Benchmark {
   warmup?: number;
   /** Divide each measurement by this (e.g. trials per call; default 1). */
   unitsPerRun?: number;
-  /** What run() returns when it returns a number: 'ms' (default) or a dimensionless 'ratio'. */
-  unit?: 'ms' | 'ratio';
+  /** What run() returns when it returns a number: 'ms' (default), 'us' (microseconds) or a dimensionless 'ratio'. */
+  unit?: 'ms' | 'us' | 'ratio';
   setup?: () => void | Promise<void>;
   teardown?: () => void | Promise<void>;
   note?: string;

@@ -19,7 +19,7 @@ import { computeOutput, normalisedError } from './dynamics.js';
 import { CsrJsKernel } from './kernels/csrJs.js';
 import { splitSparse, type SplitSparse } from './kernels/sparseStructure.js';
 import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from './kernels/threads.js';
-import { attachHelpers, detachHelpers, threadChunks, instanceFor, KIND_BATCH, place, unitCost, WASM_KERNEL_MAX_N, WasmArena } from './kernels/wasmKernel.js';
+import { attachHelpers, CHUNKS_PER_THREAD, detachHelpers, helpersTookPart, threadChunks, instanceFor, KIND_BATCH, place, trialStages, unitCost, WASM_KERNEL_MAX_N, WasmArena } from './kernels/wasmKernel.js';
 import type { Network } from './network.js';
 import { validateNetwork } from './network.js';
 import type { DynamicsParams } from './params.js';
@@ -175,6 +175,8 @@ class WasmBatchEngine implements BatchEngine {
   private readonly split: { kernel: number; parts: BatchKernelViews[]; first: number[] } | null;
   /** The kernel (whole or split) whose buffers hold the last run's results. */
   private lastSplit = false;
+  /** Helper threads attached (0: one thread). */
+  private readonly helpers: number;
 
   constructor(
     private readonly network: Network,
@@ -189,6 +191,7 @@ class WasmBatchEngine implements BatchEngine {
     const sparse = splitSparse(network.W, n, network.nE);
     const samples = params.nSamples;
     const helpers = threads ? Math.max(0, Math.floor(threads.helpers)) : 0;
+    this.helpers = helpers;
     const partSessions = helpers > 0 && sessions >= SPLIT_MIN_SESSIONS ? splitSessions(sessions, 1 + helpers) : [];
     const splitting = partSessions.length > 1;
     const arena = new WasmArena();
@@ -226,6 +229,7 @@ class WasmBatchEngine implements BatchEngine {
     const schedule = this.schedule;
     const team = schedule !== null && schedule.next();
     const split = team ? this.split : null;
+    const before = team ? this.helperChunks() : 0;
     if (split) {
       split.parts.forEach((part, t) => interleaveSessions(gains, x0s, part.sessions, this.network.n, part.kp, part.gains, part.x0, split.first[t]));
       this.wasm.splitBegin(split.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
@@ -239,7 +243,9 @@ class WasmBatchEngine implements BatchEngine {
       else this.wasm.trial(whole.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
     }
     this.lastSplit = split !== null;
-    schedule?.done();
+    // the helpers' share: their parts (session split) or their chunks of every stage (row split)
+    const expected = split ? split.parts.length - 1 : trialStages(p.nSamples) * CHUNKS_PER_THREAD * this.helpers;
+    schedule?.done(!team || helpersTookPart(this.helperChunks() - before, expected));
   }
 
   /** The kernel that holds session s's last results, and s's lane in it. */

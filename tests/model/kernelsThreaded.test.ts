@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BatchSimulator, SPLIT_MIN_SESSIONS, splitSessions } from '../../src-shared/model/batchSimulator.js';
 import { simulateReference } from '../../src-shared/model/dynamics.js';
 import { createKernel } from '../../src-shared/model/kernels/index.js';
+import { helpersTookPart, trialStages } from '../../src-shared/model/kernels/wasmKernel.js';
 import { createCoreBudget, ThreadSchedule, type CoreBudget } from '../../src-shared/model/kernels/threads.js';
 import type { TrialKernel } from '../../src-shared/model/kernels/types.js';
 import type { Network } from '../../src-shared/model/network.js';
@@ -325,6 +326,22 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split by sessions between thr
   });
 });
 
+describe('helpersTookPart', () => {
+  it("the helpers' chunks of a trial within 10 % of their parts' chunks: fewer (late) or more (the caller's too) is not taking part", () => {
+    // a 500 ms trial (200 samples): the initial stage, then four per RK4 step
+    expect(trialStages(DEFAULT_DYNAMICS.nSamples)).toBe(1 + 4 * 199);
+    const expected = trialStages(200);
+    expect(helpersTookPart(expected, expected)).toBe(true);
+    expect(helpersTookPart(expected - 50, expected)).toBe(true);
+    expect(helpersTookPart(0, expected)).toBe(false);
+    expect(helpersTookPart(Math.floor(0.85 * expected), expected)).toBe(false);
+    expect(helpersTookPart(2 * expected, expected)).toBe(false);
+    // a session split: one part per helper
+    expect(helpersTookPart(1, 1)).toBe(true);
+    expect(helpersTookPart(0, 1)).toBe(false);
+  });
+});
+
 describe('ThreadSchedule', () => {
   /** Runs trials on a fake clock: steady costs per mode plus `switchCost` on a trial after a switch. */
   function simulate(schedule: ThreadSchedule, clock: { time: number }, costs: { team: number; solo: number; switchCost?: number }, trials: number): boolean[] {
@@ -402,6 +419,61 @@ describe('ThreadSchedule', () => {
     expect(choices.slice(4, 15).every((team) => !team)).toBe(true);
     expect(choices.slice(-16).filter((team) => team).length).toBeGreaterThanOrEqual(16 - ThreadSchedule.EXPLORE_TRIALS);
     expect(schedule.estimates().team).toBe(1);
+  });
+
+  /**
+   * Bursts of `burst` trials after pauses (as between a user's actions, or a benchmark's turns):
+   * the first `absentTrials` trials on the helpers of each burst cost `absentCost`, with the
+   * helpers not taking part (waking, or put on the caller's core); reported to done() as such when
+   * `report` is set, as ordinary trials otherwise.
+   */
+  function bursts(schedule: ThreadSchedule, clock: { time: number }, options: { bursts: number; burst: number; absentTrials: number; absentCost: number; team: number; solo: number; report: boolean }): boolean[] {
+    const choices: boolean[] = [];
+    for (let b = 0; b < options.bursts; b++) {
+      let teamInBurst = 0;
+      for (let t = 0; t < options.burst; t++) {
+        const team = schedule.next();
+        choices.push(team);
+        const absent = team && teamInBurst++ < options.absentTrials;
+        clock.time += team ? (absent ? options.absentCost : options.team) : options.solo;
+        schedule.done(!(absent && options.report));
+      }
+      clock.time += 500;
+    }
+    return choices;
+  }
+
+  it('does not count trials the helpers missed (after a pause) against them, up to MAX_ABSENT in a row', () => {
+    // the 2-core EPYC VM: after each pause the helpers miss the first three trials (4 ms each, one
+    // thread doing both parts), then every core takes 1.7 ms against 2.7 ms on one thread
+    const run = (report: boolean) => {
+      const clock = { time: 0 };
+      const schedule = new ThreadSchedule(16, () => clock.time);
+      const choices = bursts(schedule, clock, { bursts: 20, burst: 15, absentTrials: 3, absentCost: 4, team: 1.7, solo: 2.7, report });
+      return { choices, schedule };
+    };
+    const reported = run(true);
+    const late = reported.choices.slice(-150);
+    expect(late.filter((team) => team).length).toBeGreaterThanOrEqual(140);
+    expect(reported.schedule.estimates().team).toBeCloseTo(1.7, 9);
+    // counted like any trial, the same trials send the choice to one thread for most of the time
+    const counted = run(false).choices.slice(-150);
+    expect(counted.filter((team) => team).length).toBeLessThan(75);
+  });
+
+  it('counts the helpers\' missed trials once more than MAX_ABSENT come in a row (a machine too busy for them)', () => {
+    const clock = { time: 0 };
+    const schedule = new ThreadSchedule(16, () => clock.time);
+    // every trial on the helpers is missed by them and costs 3.3 against 2.7 on one thread
+    const choices: boolean[] = [];
+    for (let t = 0; t < 200; t++) {
+      const team = schedule.next();
+      choices.push(team);
+      clock.time += team ? 3.3 : 2.7;
+      schedule.done(!team);
+    }
+    expect(choices.slice(-64).filter((team) => team).length).toBeLessThanOrEqual(2 * (ThreadSchedule.EXPLORE_TRIALS + ThreadSchedule.MAX_ABSENT));
+    expect(schedule.estimates().team).toBeCloseTo(3.3, 10);
   });
 
   it('with a core budget: the helpers only when their cores are free, given back after each trial', () => {

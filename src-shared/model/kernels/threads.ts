@@ -216,6 +216,18 @@ export class ThreadSchedule {
    * longer intervals do not slow the reaction to a machine that got quiet.
    */
   static readonly MAX_BACKOFF = 4;
+  /**
+   * A trial on the helpers in which they did not do their share (done(false): a helper still
+   * waking, or put on the calling thread's core by the operating system, so that one thread did
+   * the work of both) says nothing about how fast the helpers are, only that they were not there
+   * yet. Up to this many in a row are not counted, and a re-check goes on past them: on the 2-core
+   * EPYC VM, whose kernel packs woken threads onto busy cores (sched_vcpu_pack), the first 2–4
+   * trials after a pause ran at 3–7 ms with the helpers absent, then at 1.6–1.8 ms against
+   * 2.7 ms on one thread; counted, they sent the choice to one thread, and each re-check, which
+   * woke the helpers again, confirmed it. Beyond this many in a row they count (a machine too
+   * busy for the helpers is one where they are slower).
+   */
+  static readonly MAX_ABSENT = 4;
   /** The last RECENT measured times of each mode (ms; oldest overwritten), and their medians. */
   private readonly soloTimes: number[] = [];
   private readonly teamTimes: number[] = [];
@@ -234,6 +246,8 @@ export class ThreadSchedule {
   private switched = false;
   private started = 0;
   private taken = false;
+  /** Trials on the helpers in a row in which they did not do their share (MAX_ABSENT). */
+  private absent = 0;
   /** Fix the choice (benchmarks: 'team' = every trial on every thread); null = measure and choose. */
   force: 'team' | 'solo' | null = null;
   /**
@@ -282,13 +296,25 @@ export class ThreadSchedule {
     return team;
   }
 
-  /** Call after the trial that next() chose. */
-  done(): void {
+  /**
+   * Call after the trial that next() chose; helpersTookPart: whether the helpers did their share
+   * of it (kernels that cannot tell leave it true).
+   */
+  done(helpersTookPart = true): void {
     if (this.taken) {
       this.taken = false;
       this.budget!.give(this.helpers);
     }
     if (this.switched) return;
+    if (this.lastTeam) {
+      if (!helpersTookPart && this.absent < ThreadSchedule.MAX_ABSENT) {
+        this.absent++;
+        // a re-check waits for the helpers instead of ending on a trial they missed
+        if (this.exploring) this.exploreLeft++;
+        return;
+      }
+      if (helpersTookPart) this.absent = 0;
+    }
     const ms = this.clock() - this.started;
     if (this.lastTeam) this.team = this.record(this.teamTimes, ms);
     else this.solo = this.record(this.soloTimes, ms);

@@ -52,6 +52,19 @@ export function threadChunks(cost: ArrayLike<number>, threads: number, arena: Wa
   };
 }
 
+/**
+ * Whether the helpers did their share of a threaded trial (ThreadSchedule.done): the chunks they
+ * computed in it within 10 % of their own parts' (`expected`). Fewer: they came late (still
+ * waking, or waiting for the calling thread's core); more: they also did the calling thread's
+ * part, which was not running. Stealing at the ends of stages moves a few chunks either way.
+ */
+export function helpersTookPart(computed: number, expected: number): boolean {
+  return Math.abs(computed - expected) <= 0.1 * expected;
+}
+
+/** Stages of one trial of `nSamples` samples (the initial state, then four per RK4 step). */
+export const trialStages = (nSamples: number): number => 1 + 4 * (nSamples - 1);
+
 /** Relative work of one unit: index-only E entries, weighted I entries, the fused update. */
 export function unitCost(eEntries: number, iEntries: number, vectors = 1): number {
   return vectors * (eEntries + 2 * iEntries + 12);
@@ -247,12 +260,15 @@ export class WasmKernel implements TrialKernel {
     wasm.setBuffers(this.kernel, ptr.gainsIn, ptr.x0In, ptr.gains, ptr.x, ptr.probe, ptr.acc, ptr.y, ptr.rA, ptr.rB, ptr.rates, statesOut ? ptr.states : 0);
     const linear = p.gainFunction === 'linear' ? 1 : 0;
     const schedule = this.schedule;
+    let tookPart = true;
     if (schedule && schedule.next()) {
+      const before = this.helperChunks();
       wasm.trialThreaded(this.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
+      tookPart = helpersTookPart(this.helperChunks() - before, trialStages(p.nSamples) * CHUNKS_PER_THREAD * (this.threadCount - 1));
     } else {
       wasm.trial(this.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
     }
-    schedule?.done();
+    schedule?.done(tookPart);
     if (statesOut) statesOut.set(this.statesView);
     if (ratesOut) {
       ratesOut.set(this.ratesView);
