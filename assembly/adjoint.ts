@@ -24,7 +24,7 @@
 // Buffers: `setup` allocates everything a problem needs once (the host then places W, Wᵀ, gains,
 // x0 and β through the pointers `pointer(...)` returns); forward and backward allocate nothing.
 
-import { AtPointer, helperIdle, helperWorked, HELPER_NAP_NS, NAPS_BEFORE_SLEEP, PairMatrix, pairSum, pairSum2, RATE_PARAMS_BYTES, rateVecWith, setRateParams } from './common';
+import { AtPointer, helperIdle, helperWorked, HELPER_NAP_NS, PairMatrix, pairSum, pairSum2, RATE_PARAMS_BYTES, rateVecWith, setRateParams } from './common';
 
 export { allocate } from './common';
 
@@ -894,7 +894,7 @@ export function helperStep(context: usize): i32 {
     helperWorked();
     return 1;
   }
-  helperIdle(pass, end, gSync + SYNC_JOIN + 4, NAPS_BEFORE_SLEEP);
+  helperIdle(pass, end, gSync + SYNC_JOIN + 4);
   return 1;
 }
 

@@ -297,13 +297,10 @@ export function pairSum2<R>(m: PairMatrix, p: i32, r: usize, out: usize): void {
 // assembly/adjoint.ts helperStep): spins first, then timed naps, then sleep until notified.
 
 // Spins of an idle helper (between trials) before it naps (~65 µs: the host's work between two
-// trials of a training run is shorter); it sleeps until notified after `naps` timed naps of
-// HELPER_NAP_NS (the caller's choice: NAPS_BEFORE_SLEEP for the gradient passes, whose helpers
-// wait through the host's work between a pass's phases; none for the trial kernels, see
-// assembly/dynamics.ts TRIAL_HELPER_NAPS).
+// trials of a training run is shorter); it sleeps until notified after NAPS_BEFORE_SLEEP naps.
 const IDLE_SPIN_LIMIT: i32 = 1 << 14;
 export const HELPER_NAP_NS: i64 = 200_000;
-export const NAPS_BEFORE_SLEEP: i32 = 20;
+const NAPS_BEFORE_SLEEP: i32 = 20;
 let helperSpins: i32 = 0;
 let helperNaps: i32 = 0;
 
@@ -314,14 +311,13 @@ export function helperWorked(): void {
   helperNaps = 0;
 }
 
-// One idle step of a helper waiting for `word` (the pass or trial word) to leave `end`: a spin, a
-// nap (the first `naps` times after the spins), or a sleep until notified, counted in the asleep
-// word `asleep` (the driver notifies `word` when anyone sleeps).
-export function helperIdle(word: usize, end: i64, asleep: usize, naps: i32): void {
+// One idle step of a helper waiting for `word` (the pass or trial word) to leave `end`: a spin, or
+// a nap counted in the asleep word `asleep` (the driver notifies `word` when anyone sleeps).
+export function helperIdle(word: usize, end: i64, asleep: usize): void {
   if (!ASC_FEATURE_THREADS) return;
   if (++helperSpins < IDLE_SPIN_LIMIT) return;
   atomic.add<i32>(asleep, 1);
-  if (atomic.load<i64>(word) == end) atomic.wait<i64>(word, end, helperNaps < naps ? HELPER_NAP_NS : -1);
+  if (atomic.load<i64>(word) == end) atomic.wait<i64>(word, end, helperNaps < NAPS_BEFORE_SLEEP ? HELPER_NAP_NS : -1);
   atomic.sub<i32>(asleep, 1);
   helperNaps++;
 }

@@ -712,15 +712,7 @@ const STEAL_SPINS: i32 = 256;
 // then wait in turn), so a thread that napped after a few µs — the first version did, at 4000
 // spins — turned a helper a little late into stages ~30× as long.
 const STAGE_SPIN_LIMIT: i32 = 1 << 18;
-// An idle helper between trials (common.ts helperIdle) spins ~65 µs, then sleeps until the driver
-// notifies it, without the timed naps the gradient passes' helpers take: a napping helper woke
-// every ~0.3 ms, and the 2-core EPYC VM's kernel (sched_vcpu_pack) then put it on the driver's
-// core, so that trials on one thread with a helper attached took 3.5–3.8 ms against 2.7 ms
-// without it, and 'auto' chose the helpers (3.4 ms) for the wrong reason. Sleeping, it costs the
-// driver nothing; the trial that wakes it (after a pause) is one the schedule does not count
-// (ThreadSchedule MAX_ABSENT). Ten sessions batched and the helpers' trials back to back, whose
-// gaps the spin covers, take as long either way (bench batch10 0.82 ms, alternated builds).
-const TRIAL_HELPER_NAPS: i32 = 0;
+// (An idle helper's spins and naps between trials: common.ts helperIdle.)
 const DRIVER_NAP_NS: i64 = 50_000;
 
 @inline
@@ -905,7 +897,7 @@ export function helperStep(kernel: usize): i32 {
     helperWorked();
     return 1;
   }
-  helperIdle(trialWord, end, k.sync + SYNC_JOIN + 4, TRIAL_HELPER_NAPS);
+  helperIdle(trialWord, end, k.sync + SYNC_JOIN + 4);
   return 1;
 }
 
@@ -1033,7 +1025,7 @@ function splitHelperStep(k: Kernel, thread: i32): i32 {
     helperWorked();
     return 1;
   }
-  helperIdle(trialWord, seq, k.sync + SYNC_JOIN + 4, TRIAL_HELPER_NAPS);
+  helperIdle(trialWord, seq, k.sync + SYNC_JOIN + 4);
   return 1;
 }
 

@@ -219,11 +219,11 @@ function arithmeticRatioBenchmark(name: string, sessions: number, calls: number)
 }
 
 /**
- * The round trip of one word between two threads on different cores (Atomics store, the other
- * spins until it sees it and answers), in µs. Every threaded stage boundary pays at least about
- * one of these: on the 2-core EPYC VM it is ~0.45 µs in some hours and ~0.9 µs in others (the
- * host's placement of the VM's cores, not ours), and threads.trial_ms follows it (1.6–1.8 ms
- * against 3.2–3.3 ms), so the two are reported side by side.
+ * The round trip of one word between two threads (Atomics store, the other spins until it sees
+ * it and answers), in µs. Every threaded stage boundary pays at least about one of these: on the
+ * 2-core EPYC VM it was 0.16–0.23 µs at some times and 0.83–1.04 µs at others on 2026-12-04,
+ * minutes apart (the host's placement of the VM's cores, not ours), and threads.trial_ms followed
+ * it (1.61–1.70 ms against 3.2–3.5 ms), so the two are reported side by side.
  */
 function roundTripBenchmark(): Benchmark {
   const ROUND_TRIPS = 5000;

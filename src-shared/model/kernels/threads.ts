@@ -221,11 +221,12 @@ export class ThreadSchedule {
    * waking, or put on the calling thread's core by the operating system, so that one thread did
    * the work of both) says nothing about how fast the helpers are, only that they were not there
    * yet. Up to this many in a row are not counted, and a re-check goes on past them: on the 2-core
-   * EPYC VM, whose kernel packs woken threads onto busy cores (sched_vcpu_pack), the first 2–4
-   * trials after a pause ran at 3–7 ms with the helpers absent, then at 1.6–1.8 ms against
-   * 2.7 ms on one thread; counted, they sent the choice to one thread, and each re-check, which
-   * woke the helpers again, confirmed it. Beyond this many in a row they count (a machine too
-   * busy for the helpers is one where they are slower).
+   * EPYC VM (a Firecracker guest whose kernel is set to pack threads onto few cores,
+   * sched_vcpu_pack), the first 2–4 trials after a pause of ~0.5 s ran at 3–7 ms with the helper
+   * computing none or all of the chunks, then at 1.6–1.8 ms against 2.7 ms on one thread (at times
+   * when threads.round_trip_us was ~0.2 µs); counted, they sent the choice to one thread, and each
+   * re-check, which woke the helper again, confirmed it. Beyond this many in a row they count (a
+   * machine too busy for the helpers is one where they are slower).
    */
   static readonly MAX_ABSENT = 4;
   /** The last RECENT measured times of each mode (ms; oldest overwritten), and their medians. */
