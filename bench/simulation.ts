@@ -221,9 +221,9 @@ function arithmeticRatioBenchmark(name: string, sessions: number, calls: number)
 /**
  * The round trip of one word between two threads (Atomics store, the other spins until it sees
  * it and answers), in µs. Every threaded stage boundary pays at least about one of these: on the
- * 2-core EPYC VM it was 0.16–0.23 µs at some times and 0.83–1.04 µs at others on 2026-12-04,
+ * 2-core EPYC VM it was 0.17–0.20 µs at some times and 0.83–1.04 µs at others on 2026-12-04,
  * minutes apart (the host's placement of the VM's cores, not ours), and threads.trial_ms followed
- * it (1.61–1.70 ms against 3.2–3.5 ms), so the two are reported side by side.
+ * it (medians 1.68–1.70 ms against 3.23–3.46 ms), so the two are reported side by side.
  */
 function roundTripBenchmark(): Benchmark {
   const ROUND_TRIPS = 5000;
