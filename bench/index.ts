@@ -29,7 +29,7 @@ export type { Benchmark } from './types.js';
 interface BenchResult {
   name: string;
   module: string;
-  unit: 'ms' | 'us' | 'ratio';
+  unit: NonNullable<Benchmark['unit']>;
   median: number;
   min: number;
   max: number;

@@ -19,7 +19,7 @@ import { computeOutput, normalisedError } from './dynamics.js';
 import { CsrJsKernel } from './kernels/csrJs.js';
 import { splitSparse, type SplitSparse } from './kernels/sparseStructure.js';
 import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from './kernels/threads.js';
-import { attachHelpers, CHUNKS_PER_THREAD, detachHelpers, helpersTookPart, threadChunks, instanceFor, KIND_BATCH, place, trialStages, unitCost, WASM_KERNEL_MAX_N, WasmArena } from './kernels/wasmKernel.js';
+import { attachHelpers, detachHelpers, helperChunksPerTrial, helpersTookPart, threadChunks, instanceFor, KIND_BATCH, place, unitCost, WASM_KERNEL_MAX_N, WasmArena } from './kernels/wasmKernel.js';
 import type { Network } from './network.js';
 import { validateNetwork } from './network.js';
 import type { DynamicsParams } from './params.js';
@@ -244,7 +244,7 @@ class WasmBatchEngine implements BatchEngine {
     }
     this.lastSplit = split !== null;
     // the helpers' share: their parts (session split) or their chunks of every stage (row split)
-    const expected = split ? split.parts.length - 1 : trialStages(p.nSamples) * CHUNKS_PER_THREAD * this.helpers;
+    const expected = split ? split.parts.length - 1 : helperChunksPerTrial(p.nSamples, this.helpers);
     schedule?.done(!team || helpersTookPart(this.helperChunks() - before, expected));
   }
 

@@ -41,6 +41,12 @@ export interface RowPairs {
 export const ROW_PAIRS_MAX_N = 8190;
 
 /**
+ * Stages of one trial of `nSamples` samples: the initial state, then four per RK4 step (the
+ * kernels' stage loop, the adjoint's tape rows, the helpers' chunk counts).
+ */
+export const trialStages = (nSamples: number): number => 1 + 4 * (nSamples - 1);
+
+/**
  * The pairing order: rows sorted by (I entries, E entries), the padding row n last for odd n.
  * With `ranges` (even row bounds 0 = b0 < b1 < … = nPad), rows are sorted and paired within each
  * range [b_t, b_t+1) only, so pairs b_t/2 … b_t+1/2 − 1 hold exactly the rows of range t (one

@@ -13,7 +13,7 @@ import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
 import { stepLength } from '../params.js';
 import { createSharedMemory, dynamicsSharedWasm, instantiateDynamicsWasm, resolveArithmetic, type Arithmetic, type DynamicsWasmExports } from '../wasm/loader.js';
-import { ROW_PAIRS_MAX_N, rowPairs, type RowPairs } from './layout.js';
+import { ROW_PAIRS_MAX_N, rowPairs, trialStages, type RowPairs } from './layout.js';
 import { splitSparse } from './sparseStructure.js';
 import { ThreadSchedule, type KernelThreads } from './threads.js';
 import type { TrialKernel } from './types.js';
@@ -62,8 +62,8 @@ export function helpersTookPart(computed: number, expected: number): boolean {
   return Math.abs(computed - expected) <= 0.1 * expected;
 }
 
-/** Stages of one trial of `nSamples` samples (the initial state, then four per RK4 step). */
-export const trialStages = (nSamples: number): number => 1 + 4 * (nSamples - 1);
+/** The chunks `helpers` helper threads compute in one row-split trial of `nSamples` samples when all take part. */
+export const helperChunksPerTrial = (nSamples: number, helpers: number): number => trialStages(nSamples) * CHUNKS_PER_THREAD * helpers;
 
 /** Relative work of one unit: index-only E entries, weighted I entries, the fused update. */
 export function unitCost(eEntries: number, iEntries: number, vectors = 1): number {
@@ -264,7 +264,7 @@ export class WasmKernel implements TrialKernel {
     if (schedule && schedule.next()) {
       const before = this.helperChunks();
       wasm.trialThreaded(this.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
-      tookPart = helpersTookPart(this.helperChunks() - before, trialStages(p.nSamples) * CHUNKS_PER_THREAD * (this.threadCount - 1));
+      tookPart = helpersTookPart(this.helperChunks() - before, helperChunksPerTrial(p.nSamples, this.threadCount - 1));
     } else {
       wasm.trial(this.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
     }

@@ -13,7 +13,7 @@
  * preloadAdjointWasm() first). When WebAssembly SIMD is unavailable adjointWasmAvailable() is false
  * and RK4Adjoint stays on its TypeScript path.
  */
-import { ROW_PAIRS_MAX_N, rowPairs, type RowPairs } from '../kernels/layout.js';
+import { ROW_PAIRS_MAX_N, rowPairs, trialStages, type RowPairs } from '../kernels/layout.js';
 import type { SplitSparse } from '../kernels/sparseStructure.js';
 import { ThreadSchedule, type KernelThreads } from '../kernels/threads.js';
 import { adjointSharedWasmBase64 } from './adjointSharedWasm.js';
@@ -161,7 +161,7 @@ export class AdjointWasmKernel {
     this.nPad = (n + 1) & ~1;
     this.rowStride = this.nPad + 2;
     this.nSamples = nSamples;
-    this.tapeRows = 4 * (nSamples - 1) + 1;
+    this.tapeRows = trialStages(nSamples);
     this.channels = channels;
     const threads = setup.threads ?? null;
     const helpers = threads ? Math.max(0, Math.floor(threads.helpers)) : 0;
@@ -397,7 +397,7 @@ export function rowBounds(nPad: number, parts: number, cost: (row: number) => nu
  */
 function sharedPages(setup: AdjointKernelSetup): number {
   const nPad = (setup.n + 1) & ~1;
-  const tape = 8 * (4 * (setup.nSamples - 1) + 1) * (nPad + 2) + 64;
+  const tape = 8 * trialStages(setup.nSamples) * (nPad + 2) + 64;
   const vectors = 32 * (8 * nPad + 64);
   const readout = 8 * setup.channels * (nPad + 2 * setup.nSamples + 4);
   let weights = 2 * 8 * nPad * nPad;
