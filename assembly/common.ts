@@ -185,6 +185,15 @@ export function gather2<R>(r: usize, offsets: u32): v128 {
   return v128.load64_lane(r + <usize>(offsets >> 16), v, 1);
 }
 
+// r[j] in both lanes, j at byte offset `offset` (R as in gather2): the dense I columns of
+// assembly/dynamics.ts multiply one rate into several pairs' chains.
+@inline
+export function rateSplat<R>(r: usize, offset: u32): v128 {
+  if (sizeof<R>() == 1) return v128.load64_splat(<usize>offset, FIXED_RATES_A);
+  if (sizeof<R>() == 2) return v128.load64_splat(<usize>offset, FIXED_RATES_B);
+  return v128.load64_splat(r + <usize>offset);
+}
+
 // A row-pair matrix: per pair, E entries (offsets) and I entries (offsets, weights).
 @unmanaged
 export class PairMatrix {
@@ -199,11 +208,22 @@ export class PairMatrix {
 // y of pair p (both lanes) in the order above.
 @inline
 export function pairSum<R>(m: PairMatrix, p: i32, r: usize): v128 {
+  return pairIChain<R>(m, p, r, pairESum<R>(m, p, r));
+}
+
+// The E part of pairSum: wE·e of pair p.
+@inline
+export function pairESum<R>(m: PairMatrix, p: i32, r: usize): v128 {
   let e = f64x2.splat(0);
   let q = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>p << 2)) << 2);
   const qEnd = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>(p + 1) << 2)) << 2);
   for (; q < qEnd; q += 4) e = f64x2.add(e, gather2<R>(r, load<u32>(q)));
-  let y = f64x2.mul(f64x2.splat(m.sharedWeight), e);
+  return f64x2.mul(f64x2.splat(m.sharedWeight), e);
+}
+
+// The I part of pairSum: pair p's chain of I entries, continued from y.
+@inline
+export function pairIChain<R>(m: PairMatrix, p: i32, r: usize, y: v128): v128 {
   const first = load<i32>(m.iStart + (<usize>p << 2));
   let o = m.iOffsets + (<usize>first << 2);
   let w = m.iWeights + (<usize>first << 4);
@@ -222,12 +242,20 @@ export function pairSum<R>(m: PairMatrix, p: i32, r: usize): v128 {
 // gathers, weight load, multiply-add), not by latency: fused arithmetic (longer latency, fewer
 // instructions) is faster. Tried on the published network, same bits, not faster (one thread,
 // alternated in one process, 2-core AMD EPYC): four chains at once in a function of its own, 1.04
-// of the time; the I entries as a dense column-major block (zeros included) with seven pairs'
-// chains at once, 0.99 — its loop is tight (an r load shared by seven pairs, seven weight loads
-// and multiply-adds per column) but does ~2.5× the multiply-adds. (Inlined into the stage loop,
-// either spilled its chains to the stack: V8 allocates registers poorly in very large functions.)
+// of the time (inlined into the stage loop, it spilled its chains to the stack: V8 allocates
+// registers poorly in very large functions). The I entries as dense columns (zeros included,
+// seven pairs' chains at once) measured 0.99 of the time at first and 0.93–0.94 of a trial once
+// its loop kept every chain in a register: assembly/dynamics.ts denseBlock, used where W is dense
+// enough.
 @inline
 export function pairSum2<R>(m: PairMatrix, p: i32, r: usize, out: usize): void {
+  pairESum2<R>(m, p, r, out);
+  pairIChain2<R>(m, p, r, out);
+}
+
+// The E part of pairSum2: wE·e of pairs p and p + 1 into out, out + 16.
+@inline
+export function pairESum2<R>(m: PairMatrix, p: i32, r: usize, out: usize): void {
   const e0 = load<i32>(m.eStart + (<usize>p << 2));
   const e1 = load<i32>(m.eStart + (<usize>(p + 1) << 2));
   const e2 = load<i32>(m.eStart + (<usize>(p + 2) << 2));
@@ -253,8 +281,15 @@ export function pairSum2<R>(m: PairMatrix, p: i32, r: usize, out: usize): void {
   for (; qa < qaEnd; qa += 4) ea = f64x2.add(ea, gather2<R>(r, load<u32>(qa)));
   for (; qb < qbEnd; qb += 4) eb = f64x2.add(eb, gather2<R>(r, load<u32>(qb)));
   const shared = f64x2.splat(m.sharedWeight);
-  let ya = f64x2.mul(shared, ea);
-  let yb = f64x2.mul(shared, eb);
+  v128.store(out, f64x2.mul(shared, ea));
+  v128.store(out, f64x2.mul(shared, eb), 16);
+}
+
+// The I part of pairSum2: each pair's chain of I entries, continued from out, out + 16.
+@inline
+export function pairIChain2<R>(m: PairMatrix, p: i32, r: usize, out: usize): void {
+  let ya = v128.load(out);
+  let yb = v128.load(out, 16);
   const i0 = load<i32>(m.iStart + (<usize>p << 2));
   const i1 = load<i32>(m.iStart + (<usize>(p + 1) << 2));
   const i2 = load<i32>(m.iStart + (<usize>(p + 2) << 2));

@@ -26,7 +26,7 @@
 //
 // All buffers are allocated by the host through `allocate` at setup (never during a trial).
 
-import { constant, helperIdle, helperWorked, HELPER_NAP_NS, madd, FIXED_RATES_A, FIXED_RATES_B, FIXED_RATES_BYTES, FixedA, FixedB, PairMatrix, pairSum, pairSum2, rate2, RATE_PARAMS_BYTES, rateVecWith, setRateParams, TWO } from './common';
+import { constant, helperIdle, helperWorked, HELPER_NAP_NS, madd, FIXED_RATES_A, FIXED_RATES_B, FIXED_RATES_BYTES, FixedA, FixedB, PairMatrix, pairESum, pairESum2, pairSum, pairSum2, rate2, RATE_PARAMS_BYTES, rateSplat, rateVecWith, setRateParams, TWO } from './common';
 
 export { allocate, rateVec } from './common';
 export { rateVecF32, setNetworkF32, batchTrialF32 } from './batchF32';
@@ -92,6 +92,12 @@ class Kernel {
   // is no split) and usize[split] of them
   split: i32 = 0;
   partKernels: usize = 0;
+  // PAIRS with dense I columns (setDenseColumns; 0: every I entry from the row-pair lists): the
+  // weights of column c for pair p at denseW + (c·units + p)·16, and the byte offset in r of each
+  // column's rate (u32[denseCols])
+  denseW: usize = 0;
+  denseCols: i32 = 0;
+  denseColumnOffsets: usize = 0;
 }
 
 const P_INV_TAU: usize = RATE_PARAMS_BYTES;
@@ -223,36 +229,52 @@ function placeChunks(k: Kernel): void {
 // update of the same units (two loops, so that neither holds the other's values in registers).
 
 // The RK4 update of units [byteStart, byteEnd) (f64x2 at a time), given y: slope, RK4 sum, next
-// probe state and its rate, written to rNext.
+// probe state and its rate, written to rNext. Two f64x2 per iteration: their rates' constants are
+// loaded once for both (the pass is bound by loads, and V8 merges the repeated constant loads
+// when no store comes between them): 0.92–0.95 of the time of one per iteration (alternated in
+// one process, 200 and 1 200 values per stage; the same bits).
 function updateRange(k: Kernel, m: i32, byteStart: usize, byteEnd: usize, rNext: usize): void {
   // constants are read from memory at each use (see CONSTANTS in common.ts)
   const params = k.params;
   const linear = k.linear != 0;
-  const x = k.x;
-  const probe = k.probe;
-  const acc = k.acc;
   const gains = k.gains;
-  const y = k.y;
-  for (let off = byteStart; off < byteEnd; off += 16) {
-    const slope = f64x2.mul(f64x2.add(f64x2.neg(v128.load(probe + off)), v128.load(y + off)), v128.load(params + P_INV_TAU));
-    const xi = v128.load(x + off);
-    let v: v128;
-    if (m == 0) {
-      v128.store(acc + off, slope);
-      v = madd(v128.load(params + P_HALF_H), slope, xi);
-    } else if (m == 1) {
-      v128.store(acc + off, madd(constant(TWO), slope, v128.load(acc + off)));
-      v = madd(v128.load(params + P_HALF_H), slope, xi);
-    } else if (m == 2) {
-      v128.store(acc + off, madd(constant(TWO), slope, v128.load(acc + off)));
-      v = madd(v128.load(params + P_FULL_H), slope, xi);
-    } else {
-      v = madd(v128.load(params + P_SIXTH_H), f64x2.add(v128.load(acc + off), slope), xi);
-      v128.store(x + off, v);
-    }
-    v128.store(probe + off, v);
-    v128.store(rNext + off, rate2(v, v128.load(gains + off), params, linear));
+  let off = byteStart;
+  for (; off + 16 < byteEnd; off += 32) {
+    const va = probeUpdate(k, m, off);
+    const vb = probeUpdate(k, m, off + 16);
+    const ra = rate2(va, v128.load(gains + off), params, linear);
+    const rb = rate2(vb, v128.load(gains + off, 16), params, linear);
+    v128.store(rNext + off, ra);
+    v128.store(rNext + off, rb, 16);
   }
+  if (off < byteEnd) v128.store(rNext + off, rate2(probeUpdate(k, m, off), v128.load(gains + off), params, linear));
+}
+
+// The RK4 step of the f64x2 at byte `off` for evaluation m: its slope, the RK4 sum (acc), the
+// next probe state (stored, and returned), and at m = 3 the new state x.
+@inline
+function probeUpdate(k: Kernel, m: i32, off: usize): v128 {
+  const params = k.params;
+  const x = k.x;
+  const acc = k.acc;
+  const slope = f64x2.mul(f64x2.add(f64x2.neg(v128.load(k.probe + off)), v128.load(k.y + off)), v128.load(params + P_INV_TAU));
+  const xi = v128.load(x + off);
+  let v: v128;
+  if (m == 0) {
+    v128.store(acc + off, slope);
+    v = madd(v128.load(params + P_HALF_H), slope, xi);
+  } else if (m == 1) {
+    v128.store(acc + off, madd(constant(TWO), slope, v128.load(acc + off)));
+    v = madd(v128.load(params + P_HALF_H), slope, xi);
+  } else if (m == 2) {
+    v128.store(acc + off, madd(constant(TWO), slope, v128.load(acc + off)));
+    v = madd(v128.load(params + P_FULL_H), slope, xi);
+  } else {
+    v = madd(v128.load(params + P_SIXTH_H), f64x2.add(v128.load(acc + off), slope), xi);
+    v128.store(x + off, v);
+  }
+  v128.store(k.probe + off, v);
+  return v;
 }
 
 // PAIRS: a sample's rates (from r) and states (x) of pairs p0..p1, to their original rows (the
@@ -275,14 +297,78 @@ function writePairSamples(k: Kernel, sample: i32, p0: i32, p1: i32, r: usize): v
   }
 }
 
-// y of pairs p0..p1 from the rates r; R: where r is (common.ts gather2).
+// y of pairs p0..p1 from the rates r; R: where r is (common.ts gather2). With dense I columns,
+// the pairs of whole blocks of DENSE_BLOCK take their E sums from the lists and their I entries
+// from the dense columns; the rest of the range (fewer than DENSE_BLOCK pairs) runs as without.
 @inline
 function pairsProductsAt<R>(k: Kernel, p0: i32, p1: i32, r: usize): void {
   const m = changetype<PairMatrix>(k.matrix);
   const y = k.y;
   let p = p0;
+  if (k.denseW != 0) {
+    const end = p0 + (p1 - p0) / DENSE_BLOCK * DENSE_BLOCK;
+    for (; p + 1 < end; p += 2) pairESum2<R>(m, p, r, y + (<usize>p << 4));
+    if (p < end) v128.store(y + (<usize>p << 4), pairESum<R>(m, p, r));
+    for (p = p0; p < end; p += DENSE_BLOCK) denseBlock<R>(k, p, r);
+  }
   for (; p + 1 < p1; p += 2) pairSum2<R>(m, p, r, y + (<usize>p << 4));
   if (p < p1) v128.store(y + (<usize>p << 4), pairSum<R>(m, p, r));
+}
+
+// PAIRS, dense I columns (src-shared/model/kernels/wasmKernel.ts chooses them where W is dense
+// enough). A stage's products are bound by loads (~2 per cycle on the 2-core EPYC, at 128 bits):
+// a pair's I entry from the lists is four (its offsets, two gathered rates, the weights) for
+// one multiply-add, a dense column one weight load per pair plus one rate for the block — so at
+// the published network's 40 % I density the zeros cost less than the gathers (one thread,
+// alternated in one process: the products 0.86–0.90 of the lists'). Each row's chain is the same
+// as from the lists: E sum first, then its I columns in increasing order; the zero weights
+// between its entries add +0 (the chain is never −0: it starts from wE·e, e from +0), so the bits
+// are the same. DENSE_BLOCK pairs' chains at once: seven chains, seven weights and one rate fill
+// V8's 15 allocatable SIMD registers; eight spilled (2× slower), four to six wait on the
+// multiply-add latency.
+const DENSE_BLOCK: i32 = 7;
+
+function denseBlock<R>(k: Kernel, p: i32, r: usize): void {
+  const o = k.y + (<usize>p << 4);
+  let a0 = v128.load(o);
+  let a1 = v128.load(o, 16);
+  let a2 = v128.load(o, 32);
+  let a3 = v128.load(o, 48);
+  let a4 = v128.load(o, 64);
+  let a5 = v128.load(o, 80);
+  let a6 = v128.load(o, 96);
+  let w = k.denseW + (<usize>p << 4);
+  const stride = <usize>k.units << 4;
+  let c = k.denseColumnOffsets;
+  const cEnd = c + (<usize>k.denseCols << 2);
+  for (; c < cEnd; c += 4) {
+    const rv = rateSplat<R>(r, load<u32>(c));
+    a0 = madd(v128.load(w), rv, a0);
+    a1 = madd(v128.load(w, 16), rv, a1);
+    a2 = madd(v128.load(w, 32), rv, a2);
+    a3 = madd(v128.load(w, 48), rv, a3);
+    a4 = madd(v128.load(w, 64), rv, a4);
+    a5 = madd(v128.load(w, 80), rv, a5);
+    a6 = madd(v128.load(w, 96), rv, a6);
+    w += stride;
+  }
+  v128.store(o, a0);
+  v128.store(o, a1, 16);
+  v128.store(o, a2, 32);
+  v128.store(o, a3, 48);
+  v128.store(o, a4, 64);
+  v128.store(o, a5, 80);
+  v128.store(o, a6, 96);
+}
+
+// PAIRS: take the I entries from dense columns: `weights` as Kernel.denseW, `columnOffsets` the
+// byte offset in r of each of the `columns` columns' rate (in increasing column order); weights 0
+// goes back to the row-pair lists.
+export function setDenseColumns(kernel: usize, weights: usize, columns: i32, columnOffsets: usize): void {
+  const k = changetype<Kernel>(kernel);
+  k.denseW = weights;
+  k.denseCols = columns;
+  k.denseColumnOffsets = columnOffsets;
 }
 
 // A PAIRS kernel's rates are always the fixed buffers (rA = FIXED_RATES_A, rB = FIXED_RATES_B:

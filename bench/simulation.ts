@@ -14,6 +14,8 @@
  *   arithmetic.ratio.{trial,batch10}  fused over separate multiply-add (src-shared/model/wasm/loader.ts),
  *                                     one thread, the two timed in alternation (a ratio of
  *                                     neighbours in time: this machine's speed drifts)
+ *   dense_columns.ratio.trial         one session's trial with dense I columns over the row-pair
+ *                                     lists (kernels/layout.ts), one thread, alternated
  * The published data are read from ../shared/reference/stroud2018 (or $GAINLAB_REFERENCE_DIR);
  * without them a synthetic SOC-like network of the same size and density is used (noted).
  */
@@ -173,49 +175,87 @@ function batchBenchmark(options: BatchOptions): Benchmark {
  * Time per trial (per session) with the fused builds over the separate ones, one thread: each
  * repeat times `calls` calls of each, alternately, and gives the ratio of the two.
  */
-function arithmeticRatioBenchmark(name: string, sessions: number, calls: number): Benchmark {
-  let sides: { fused: () => void; separate: () => void; dispose: () => void } | null = null;
+/**
+ * The time of `over` divided by that of `under`, the two timed in alternation (`calls` calls each
+ * per repeat): a ratio of neighbours in time, as this machine's speed drifts.
+ */
+function alternatedRatioBenchmark(options: {
+  name: string;
+  calls: number;
+  sides: () => { over: () => void; under: () => void; dispose: () => void };
+  note: () => string;
+}): Benchmark {
+  let sides: ReturnType<typeof options.sides> | null = null;
   return {
-    name,
+    name: options.name,
     unit: 'ratio',
     repeats: 30,
     warmup: 2,
     setup: () => {
-      const { network, target } = benchNetwork();
-      if (sessions === 1) {
-        const gains = Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i));
-        const make = (arithmetic: Arithmetic) => new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel: 'wasm-pairs', arithmetic });
-        const fused = make('fused');
-        const separate = make('separate');
-        sides = { fused: () => fused.error(gains), separate: () => separate.error(gains), dispose: () => {} };
-      } else {
-        const gains = Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
-        const errors = new Float64Array(sessions);
-        const make = (arithmetic: Arithmetic) => new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, sessions, { kernel: 'wasm-batch', threads: null, arithmetic });
-        const fused = make('fused');
-        const separate = make('separate');
-        sides = { fused: () => fused.errors(gains, errors), separate: () => separate.errors(gains, errors), dispose: () => (fused.dispose(), separate.dispose()) };
-      }
+      sides = options.sides();
     },
     run: () => {
       const time = (f: () => void) => {
         const start = performance.now();
-        for (let c = 0; c < calls; c++) f();
+        for (let c = 0; c < options.calls; c++) f();
         return performance.now() - start;
       };
-      const separate = time(sides!.separate);
-      const fused = time(sides!.fused);
-      return fused / separate;
+      const under = time(sides!.under);
+      const over = time(sides!.over);
+      return over / under;
     },
     teardown: () => {
       sides?.dispose();
       sides = null;
     },
     get note() {
+      return options.note();
+    },
+  };
+}
+
+function arithmeticRatioBenchmark(name: string, sessions: number, calls: number): Benchmark {
+  return alternatedRatioBenchmark({
+    name,
+    calls,
+    sides: () => {
+      const { network, target } = benchNetwork();
+      if (sessions === 1) {
+        const gains = Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i));
+        const make = (arithmetic: Arithmetic) => new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel: 'wasm-pairs', arithmetic });
+        const fused = make('fused');
+        const separate = make('separate');
+        return { over: () => fused.error(gains), under: () => separate.error(gains), dispose: () => {} };
+      }
+      const gains = Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
+      const errors = new Float64Array(sessions);
+      const make = (arithmetic: Arithmetic) => new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, sessions, { kernel: 'wasm-batch', threads: null, arithmetic });
+      const fused = make('fused');
+      const separate = make('separate');
+      return { over: () => fused.errors(gains, errors), under: () => separate.errors(gains, errors), dispose: () => (fused.dispose(), separate.dispose()) };
+    },
+    note: () => {
       const probe = relaxedSimd();
       return `${networkNote()}; ${sessions === 1 ? 'wasm-pairs, one session' : `wasm-batch, ${sessions} sessions`}, one thread; relaxed SIMD ${probe.supported ? (probe.fusedHere ? 'with FMA' : 'without FMA (rounds twice)') : 'unavailable (both sides separate)'}`;
     },
-  };
+  });
+}
+
+/** One session's trial with the I entries from dense columns over from the row-pair lists (kernels/layout.ts), one thread. */
+function iColumnsRatioBenchmark(name: string, calls: number): Benchmark {
+  return alternatedRatioBenchmark({
+    name,
+    calls,
+    sides: () => {
+      const { network, target } = benchNetwork();
+      const gains = Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i));
+      const make = (iColumns: 'dense' | 'lists') => new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel: 'wasm-pairs', iColumns });
+      const dense = make('dense');
+      const lists = make('lists');
+      return { over: () => dense.error(gains), under: () => lists.error(gains), dispose: () => {} };
+    },
+    note: () => `${networkNote()}; wasm-pairs, one session, one thread: dense I columns over the row-pair lists`,
+  });
 }
 
 /**
@@ -316,6 +356,7 @@ export const benchmarks: Benchmark[] = [
   batchBenchmark({ name: 'batch10_ms_per_trial.csr-loop', sessions: 10, kernel: 'csr-loop', threads: 'one', repeats: 5, note: 'csr-loop (no WebAssembly), one thread' }),
   arithmeticRatioBenchmark('arithmetic.ratio.trial', 1, 10),
   arithmeticRatioBenchmark('arithmetic.ratio.batch10', 10, 2),
+  iColumnsRatioBenchmark('dense_columns.ratio.trial', 10),
   ...crossoverSizes.flatMap((n) => [
     trialBenchmark({
       name: `threads.crossover.n${n}.one`,

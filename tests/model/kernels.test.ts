@@ -4,6 +4,8 @@ import { rate } from '../../src-shared/model/gainFunction.js';
 import { createKernel, KERNEL_NAMES, resolveKernelName, THREADS_MIN_N, type KernelName } from '../../src-shared/model/kernels/index.js';
 import { fastTanh } from '../../src-shared/model/kernels/fastTanh.js';
 import { splitSparse } from '../../src-shared/model/kernels/sparseStructure.js';
+import { denseColumns, denseColumnsPay, rowPairs } from '../../src-shared/model/kernels/layout.js';
+import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { decodeBase64, dynamicsWasmAvailable, instantiateDynamicsWasm, relaxedSimd, sharedDynamicsAvailable, type Arithmetic } from '../../src-shared/model/wasm/loader.js';
@@ -141,6 +143,83 @@ describe('base64 and sparse structure', () => {
         let dense = 0;
         for (let j = 0; j < 9; j++) dense += net.W[i * 9 + j] * r[j];
         expect(Math.abs(sparse - dense)).toBeLessThan(1e-14);
+      }
+    }
+  });
+});
+
+describe('dense I columns (row-pair kernels)', () => {
+  it('hold every CSR weight at its pair, lane and column, zeros elsewhere; chosen where W is dense enough', () => {
+    for (const [n, nE, uniformE] of [[9, 4, true], [9, 4, false], [12, 6, true]] as const) {
+      const net = randomNetwork(n, nE, 8, 1, uniformE);
+      const sparse = splitSparse(net.W, n, nE);
+      const nPad = (n + 1) & ~1;
+      const slotOf = (j: number) => (j * 5 + 3) % n; // any renumbering: offsets follow it
+      const pairs = rowPairs(sparse, nPad, slotOf);
+      const dense = denseColumns(sparse, pairs, slotOf);
+      // the columns with CSR entries: the I columns when E weights are shared, else every used one
+      const expectedColumns = [...new Set(sparse.cols)].sort((a, b) => a - b);
+      expect(Array.from(dense.columns)).toEqual(expectedColumns);
+      expect(Array.from(dense.offsets)).toEqual(expectedColumns.map((j) => 8 * slotOf(j)));
+      for (let p = 0; p < pairs.pairCount; p++) {
+        for (let lane = 0; lane < 2; lane++) {
+          const row = pairs.rows[2 * p + lane];
+          dense.columns.forEach((j, c) => {
+            const w = dense.weights[2 * (c * pairs.pairCount + p) + lane];
+            const shared = uniformE && j < nE;
+            expect(w, `pair ${p} lane ${lane} column ${j}`).toBe(row < n && !shared ? net.W[row * n + j] : 0);
+          });
+        }
+      }
+    }
+    // 70 % dense (randomNetwork): the columns pay; 3 % dense: the lists stay
+    const denseNet = randomNetwork(40, 20, 3, 1, true);
+    const s1 = splitSparse(denseNet.W, 40, 20);
+    expect(denseColumnsPay(s1, rowPairs(s1, 40))).toBe(true);
+    const thin: Network = { ...denseNet, W: denseNet.W.map((w, k) => (k % 37 === 0 ? w : 0)) };
+    const s2 = splitSparse(thin.W, 40, 20);
+    expect(denseColumnsPay(s2, rowPairs(s2, 40))).toBe(false);
+  });
+
+  it('give the bits of the row-pair lists: published network, odd n, non-uniform E, fewer pairs than a block, one and two threads', ({ skip }) => {
+    skip(!dynamicsWasmAvailable(), 'WebAssembly SIMD unavailable');
+    const networks: [string, Network][] = [
+      ['random n=200 (uniform E)', randomNetwork(200, 100, 2018, 1, true)],
+      ['random n=33 (non-uniform E)', randomNetwork(33, 20, 3, 2, false)],
+      ['random n=7 (4 pairs)', randomNetwork(7, 3, 1, 1, false)],
+    ];
+    if (hasReference) networks.unshift(['published', publishedNetwork()]);
+    const arithmetics: Arithmetic[] = relaxedSimd().supported ? ['separate', 'fused'] : ['separate'];
+    for (const [name, network] of networks) {
+      const n = network.n;
+      const params: DynamicsParams = { ...DEFAULT_DYNAMICS, nSamples: 80 };
+      const gains = Float64Array.from({ length: n }, (_, i) => 0.7 + 0.03 * (i % 17));
+      for (const arithmetic of arithmetics) {
+        const kernels: [string, KernelName][] = [['one thread', 'wasm-pairs']];
+        if (sharedDynamicsAvailable()) kernels.push(['two threads', 'wasm-threads']);
+        for (const [threadsLabel, kernelName] of kernels) {
+          const label = `${name}, ${arithmetic}, ${threadsLabel}`;
+          const lists = createKernel(kernelName, network, params, { threads, arithmetic, iColumns: 'lists' });
+          const dense = createKernel(kernelName, network, params, { threads, arithmetic, iColumns: 'dense' });
+          expect((dense as unknown as { denseColumns: boolean }).denseColumns, label).toBe(true);
+          expect((lists as unknown as { denseColumns: boolean }).denseColumns, label).toBe(false);
+          if (dense.schedule) dense.schedule.force = 'team';
+          const expectedStates = new Float64Array(params.nSamples * n);
+          const expectedRates = lists.run(gains, network.x0, new Float64Array(expectedStates.length), expectedStates);
+          // with two threads, parts of every size cut the dense blocks anywhere
+          for (const share of dense.setMainThreadShare ? [0.5, 0.13, 0.71, 1] : [1]) {
+            dense.setMainThreadShare?.(share);
+            const states = new Float64Array(expectedStates.length);
+            const rates = dense.run(gains, network.x0, new Float64Array(states.length), states);
+            expect(Buffer.from(states.buffer).equals(Buffer.from(expectedStates.buffer)), `${label}, share ${share}`).toBe(true);
+            expect(Buffer.from(rates.buffer).equals(Buffer.from(expectedRates.buffer)), `${label}, share ${share}`).toBe(true);
+          }
+          // the model's numbers: within 1e-12 of the exact reference
+          const ref = simulateReference(network.W, n, network.x0, gains, params);
+          expect(relativeDifference(expectedStates, ref.states), label).toBeLessThan(1e-12);
+          lists.dispose?.();
+          dense.dispose?.();
+        }
       }
     }
   });

@@ -2,7 +2,7 @@ import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
 import { simulateReference } from './reference.js';
 import { CsrJsKernel } from './csrJs.js';
-import { WASM_KERNEL_MAX_N, WasmKernel } from './wasmKernel.js';
+import { WASM_KERNEL_MAX_N, WasmKernel, type IColumns } from './wasmKernel.js';
 import { dynamicsWasmAvailable, sharedDynamicsAvailable, type Arithmetic } from '../wasm/loader.js';
 import { defaultKernelThreads, type KernelThreads } from './threads.js';
 import type { TrialKernel } from './types.js';
@@ -34,6 +34,8 @@ export interface KernelOptions {
   threads?: KernelThreads | null;
   /** The WebAssembly kernels' multiply-add (../wasm/loader.ts); default: the host's defaultArithmetic(). */
   arithmetic?: Arithmetic;
+  /** Where the single-session WebAssembly kernels take the I entries from (./wasmKernel.ts IColumns); default 'auto'. */
+  iColumns?: IColumns;
 }
 
 /**
@@ -78,12 +80,12 @@ export function createKernel(name: KernelName, network: Network, params: Dynamic
     case 'csr':
       return new CsrJsKernel(network, params);
     case 'wasm-pairs':
-      return new WasmKernel(network, params, null, options.arithmetic);
+      return new WasmKernel(network, params, null, options.arithmetic, options.iColumns);
     case 'wasm-threads': {
       const threads = options.threads === undefined ? defaultKernelThreads() : options.threads;
       if (!threads) throw new RangeError("the 'wasm-threads' kernel needs helper threads: pass options.threads or set setDefaultKernelThreads");
       if (!sharedDynamicsAvailable()) throw new RangeError("the 'wasm-threads' kernel needs shared WebAssembly memory, unavailable here");
-      return new WasmKernel(network, params, threads, options.arithmetic);
+      return new WasmKernel(network, params, threads, options.arithmetic, options.iColumns);
     }
     default:
       throw new RangeError(`unknown dynamics kernel '${String(name)}' (known: ${KERNEL_NAMES.join(', ')})`);

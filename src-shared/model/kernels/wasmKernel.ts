@@ -13,7 +13,7 @@ import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
 import { stepLength } from '../params.js';
 import { createSharedMemory, dynamicsSharedWasm, instantiateDynamicsWasm, resolveArithmetic, type Arithmetic, type DynamicsWasmExports } from '../wasm/loader.js';
-import { ROW_PAIRS_MAX_N, rowPairs, trialStages, type RowPairs } from './layout.js';
+import { DENSE_COLUMN_COST, denseColumns, denseColumnsPay, ROW_PAIRS_MAX_N, rowPairs, trialStages, type DenseColumns, type RowPairs } from './layout.js';
 import { splitSparse } from './sparseStructure.js';
 import { ThreadSchedule, type KernelThreads } from './threads.js';
 import type { TrialKernel } from './types.js';
@@ -141,8 +141,18 @@ export function detachHelpers(owner: object, wasm: DynamicsWasmExports, kernel: 
   wasm.releaseHelpers(kernel);
 }
 
-/** Pairs layout in neuron-slot order: pair p = slots 2p, 2p+1 (slotRow maps slots back to rows). */
-function slotPairs(network: Network): { pairs: RowPairs; cost: Float64Array } {
+/**
+ * Where the single-session kernels take the I entries from: the row-pair lists, dense columns
+ * (./layout.ts DenseColumns), or 'auto': dense columns where they are faster (denseColumnsPay).
+ * The bits are the same either way.
+ */
+export type IColumns = 'auto' | 'lists' | 'dense';
+
+/**
+ * Pairs layout in neuron-slot order: pair p = slots 2p, 2p+1 (slotRow maps slots back to rows),
+ * and the dense I columns when they are used.
+ */
+function slotPairs(network: Network, iColumns: IColumns): { pairs: RowPairs; dense: DenseColumns | null; cost: Float64Array } {
   const n = network.n;
   const nPad = (n + 1) & ~1;
   const sparse = splitSparse(network.W, n, network.nE);
@@ -150,11 +160,14 @@ function slotPairs(network: Network): { pairs: RowPairs; cost: Float64Array } {
   const order = rowPairs(sparse, nPad).rows;
   const slotOfRow = new Int32Array(n + 1);
   order.forEach((row, slot) => (slotOfRow[row] = slot));
-  const pairs = rowPairs(sparse, nPad, (j) => slotOfRow[j]);
+  const slotOf = (j: number) => slotOfRow[j];
+  const pairs = rowPairs(sparse, nPad, slotOf);
+  const useDense = iColumns === 'dense' || (iColumns === 'auto' && denseColumnsPay(sparse, pairs));
+  const dense = useDense ? denseColumns(sparse, pairs, slotOf) : null;
   const cost = Float64Array.from({ length: pairs.pairCount }, (_, p) =>
-    unitCost(pairs.eStart[p + 1] - pairs.eStart[p], pairs.iStart[p + 1] - pairs.iStart[p]),
+    unitCost(pairs.eStart[p + 1] - pairs.eStart[p], dense ? DENSE_COLUMN_COST * dense.columns.length : pairs.iStart[p + 1] - pairs.iStart[p]),
   );
-  return { pairs, cost };
+  return { pairs, dense, cost };
 }
 
 export class WasmKernel implements TrialKernel {
@@ -162,6 +175,8 @@ export class WasmKernel implements TrialKernel {
   readonly threadCount: number;
   /** How this kernel multiplies and adds (loader.ts Arithmetic). */
   readonly arithmetic: Arithmetic;
+  /** Whether the I entries come from dense columns (IColumns). */
+  readonly denseColumns: boolean;
   /** The thread choice of a threaded kernel (null: one thread, or disposed). */
   schedule: ThreadSchedule | null;
   private readonly wasm: DynamicsWasmExports;
@@ -177,8 +192,9 @@ export class WasmKernel implements TrialKernel {
   /**
    * threads: helper threads to use ('wasm-threads'); null for the one-thread 'wasm-pairs'.
    * arithmetic: fused or separate multiply-add (default: the host's, loader.ts defaultArithmetic).
+   * iColumns: where the I entries come from (IColumns; default 'auto').
    */
-  constructor(network: Network, params: DynamicsParams, threads: KernelThreads | null = null, arithmetic?: Arithmetic) {
+  constructor(network: Network, params: DynamicsParams, threads: KernelThreads | null = null, arithmetic?: Arithmetic, iColumns: IColumns = 'auto') {
     const n = network.n;
     if (n > WASM_KERNEL_MAX_N) throw new RangeError(`the WebAssembly kernels handle n ≤ ${WASM_KERNEL_MAX_N} (u16 column offsets), got ${n}`);
     this.n = n;
@@ -188,7 +204,8 @@ export class WasmKernel implements TrialKernel {
     this.threadCount = 1 + helpers;
     this.arithmetic = resolveArithmetic(arithmetic);
     const nPad = (n + 1) & ~1;
-    const { pairs, cost } = slotPairs(network);
+    const { pairs, dense, cost } = slotPairs(network, iColumns);
+    this.denseColumns = dense !== null;
     const samples = params.nSamples * n;
     const vector = 8 * (nPad + 2); // + the zero slot (and the kernel may read 2 past a lone row)
 
@@ -201,6 +218,8 @@ export class WasmKernel implements TrialKernel {
       iOffsets: arena.reserve(4 * pairs.iOffsets.length),
       iWeights: arena.reserve(8 * pairs.iWeights.length),
       slotRow: arena.reserve(4 * pairs.rows.length),
+      denseWeights: dense ? arena.reserve(8 * dense.weights.length) : -1,
+      denseOffsets: dense ? arena.reserve(4 * dense.offsets.length) : -1,
       gainsIn: arena.reserve(8 * n),
       x0In: arena.reserve(8 * n),
       gains: arena.reserve(vector),
@@ -229,6 +248,11 @@ export class WasmKernel implements TrialKernel {
     place(buffer, ptr('slotRow'), pairs.rows);
     for (const key of ['gains', 'x', 'probe', 'acc', 'y', 'rA', 'rB'] as const) new Float64Array(buffer, ptr(key), nPad + 2).fill(0);
     wasm.setLayout(this.kernel, KIND_PAIRS, n, pairs.pairCount, 1, pairs.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), ptr('slotRow'));
+    if (dense) {
+      place(buffer, ptr('denseWeights'), dense.weights);
+      place(buffer, ptr('denseOffsets'), dense.offsets);
+      wasm.setDenseColumns(this.kernel, ptr('denseWeights'), dense.columns.length, ptr('denseOffsets'));
+    }
     chunks.install(wasm, this.kernel, placed);
     this.pointers = {
       gainsIn: ptr('gainsIn'),

@@ -70,6 +70,8 @@ export interface DynamicsWasmExports {
    * from costPrefix (f64[units + 1], summed work). Call once, before helpers start.
    */
   setChunks(kernel: number, parts: number, perPart: number, chunkStart: number, costPrefix: number): void;
+  /** PAIRS: I entries from dense columns (weights (c·units + p)·2, u32 rate byte offsets per column); weights 0: from the lists. */
+  setDenseColumns(kernel: number, weights: number, columns: number, columnOffsets: number): void;
   /** The fixed rate buffer `which` (0, 1) for a row-pair kernel of `bytes` per buffer; 0 when they are too small. */
   fixedRates(which: number, bytes: number): number;
   trial(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
