@@ -98,6 +98,11 @@ class Kernel {
   denseW: usize = 0;
   denseCols: i32 = 0;
   denseColumnOffsets: usize = 0;
+  // BATCH of up to three session vectors: W also as row pairs (setBatchPairs; 0: none), used by
+  // whole-range stages (one thread, or a part of a session split)
+  pairMatrix: usize = 0;
+  pairRows: usize = 0; // i32[2·pairCount]: rows a, b of each pair (b = n: the padding row)
+  pairCount: i32 = 0;
 }
 
 const P_INV_TAU: usize = RATE_PARAMS_BYTES;
@@ -585,7 +590,121 @@ function batchGroup2(m: PairMatrix, i: i32, r: usize, y: usize, rowStride: usize
   }
 }
 
+// BATCH: y of the rows of pair p (rows a, b: y at ya, yb) for `width` (1..3) session vectors, from
+// the row-pair lists (setBatchPairs): per entry pair one offsets load and one weights load serve
+// both rows, where batchGroup2 loads each row's offset and weight, and rows of about as many
+// entries are paired (layout.ts pairOrder) instead of neighbours. The pass is bound by loads:
+// a trial of 2, 4, 6 sessions took 0.91, 0.92, 0.94 of its time with the row lists alone
+// (published network, one thread, alternated in one process; bench batch_row_pairs.ratio.k6).
+// Each row's chain is batchGroup's; the shorter row of a pair is padded with weight 0 at the zero
+// row n of r (+0): the same bits.
+@inline
+function batchPairGroup(m: PairMatrix, p: i32, r: usize, ya: usize, yb: usize, width: i32): void {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let a2 = f64x2.splat(0);
+  let b0 = f64x2.splat(0);
+  let b1 = f64x2.splat(0);
+  let b2 = f64x2.splat(0);
+  let q = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>p << 2)) << 2);
+  const qEnd = m.eOffsets + (<usize>load<i32>(m.eStart + (<usize>(p + 1) << 2)) << 2);
+  for (; q < qEnd; q += 4) {
+    const ab = load<u32>(q);
+    const ba = r + <usize>(ab & 0xffff);
+    const bb = r + <usize>(ab >> 16);
+    a0 = f64x2.add(a0, v128.load(ba));
+    b0 = f64x2.add(b0, v128.load(bb));
+    if (width > 1) {
+      a1 = f64x2.add(a1, v128.load(ba, 16));
+      b1 = f64x2.add(b1, v128.load(bb, 16));
+    }
+    if (width > 2) {
+      a2 = f64x2.add(a2, v128.load(ba, 32));
+      b2 = f64x2.add(b2, v128.load(bb, 32));
+    }
+  }
+  const shared = f64x2.splat(m.sharedWeight);
+  a0 = f64x2.mul(shared, a0);
+  b0 = f64x2.mul(shared, b0);
+  if (width > 1) {
+    a1 = f64x2.mul(shared, a1);
+    b1 = f64x2.mul(shared, b1);
+  }
+  if (width > 2) {
+    a2 = f64x2.mul(shared, a2);
+    b2 = f64x2.mul(shared, b2);
+  }
+  const first = load<i32>(m.iStart + (<usize>p << 2));
+  let o = m.iOffsets + (<usize>first << 2);
+  let w = m.iWeights + (<usize>first << 4);
+  const oEnd = m.iOffsets + (<usize>load<i32>(m.iStart + (<usize>(p + 1) << 2)) << 2);
+  for (; o < oEnd; o += 4) {
+    const ab = load<u32>(o);
+    const wab = v128.load(w);
+    w += 16;
+    const wka = v128.shuffle<f64>(wab, wab, 0, 0);
+    const wkb = v128.shuffle<f64>(wab, wab, 1, 1);
+    const ba = r + <usize>(ab & 0xffff);
+    const bb = r + <usize>(ab >> 16);
+    a0 = madd(wka, v128.load(ba), a0);
+    b0 = madd(wkb, v128.load(bb), b0);
+    if (width > 1) {
+      a1 = madd(wka, v128.load(ba, 16), a1);
+      b1 = madd(wkb, v128.load(bb, 16), b1);
+    }
+    if (width > 2) {
+      a2 = madd(wka, v128.load(ba, 32), a2);
+      b2 = madd(wkb, v128.load(bb, 32), b2);
+    }
+  }
+  v128.store(ya, a0);
+  v128.store(yb, b0);
+  if (width > 1) {
+    v128.store(ya, a1, 16);
+    v128.store(yb, b1, 16);
+  }
+  if (width > 2) {
+    v128.store(ya, a2, 32);
+    v128.store(yb, b2, 32);
+  }
+}
+
+// BATCH: y of every row from the row pairs (the padding row n of an odd n has a row of y too).
+function batchPairProducts(k: Kernel, r: usize): void {
+  const m = changetype<PairMatrix>(k.pairMatrix);
+  const vectors = k.vectors;
+  const rowStride = <usize>vectors << 4;
+  for (let p = 0; p < k.pairCount; p++) {
+    const ya = k.y + <usize>load<i32>(k.pairRows + (<usize>p << 3)) * rowStride;
+    const yb = k.y + <usize>load<i32>(k.pairRows + (<usize>p << 3), 4) * rowStride;
+    if (vectors == 3) batchPairGroup(m, p, r, ya, yb, 3);
+    else if (vectors == 2) batchPairGroup(m, p, r, ya, yb, 2);
+    else batchPairGroup(m, p, r, ya, yb, 1);
+  }
+}
+
+// BATCH of up to three session vectors: W also as row pairs (common.ts PairMatrix with byte
+// offsets of rows j·rowStride and the zero row n, weights (w_a, w_b) per entry; `rows` the rows of
+// each pair), for stages over all rows. The host gives r and y a row n (r's stays zero).
+export function setBatchPairs(kernel: usize, pairCount: i32, sharedWeight: f64, eStart: usize, eOffsets: usize, iStart: usize, iOffsets: usize, iWeights: usize, rows: usize): void {
+  const k = changetype<Kernel>(kernel);
+  const m = changetype<PairMatrix>((heap.alloc(offsetof<PairMatrix>() + 16) + 15) & ~(<usize>15));
+  m.sharedWeight = sharedWeight;
+  m.eStart = eStart;
+  m.eOffsets = eOffsets;
+  m.iStart = iStart;
+  m.iOffsets = iOffsets;
+  m.iWeights = iWeights;
+  k.pairMatrix = changetype<usize>(m);
+  k.pairRows = rows;
+  k.pairCount = pairCount;
+}
+
 function batchProducts(k: Kernel, i0: i32, i1: i32, r: usize): void {
+  if (k.pairMatrix != 0 && i0 == 0 && i1 == k.units) {
+    batchPairProducts(k, r);
+    return;
+  }
   const m = changetype<PairMatrix>(k.matrix);
   const vectors = k.vectors;
   const rowStride = <usize>vectors << 4;

@@ -16,6 +16,8 @@
  *                                     neighbours in time: this machine's speed drifts)
  *   dense_columns.ratio.trial         one session's trial with dense I columns over the row-pair
  *                                     lists (kernels/layout.ts), one thread, alternated
+ *   batch_row_pairs.ratio.k6          six sessions batched with W also as row pairs over the row
+ *                                     lists alone (a part of the ten-session split), alternated
  * The published data are read from ../shared/reference/stroud2018 (or $GAINLAB_REFERENCE_DIR);
  * without them a synthetic SOC-like network of the same size and density is used (noted).
  */
@@ -241,6 +243,24 @@ function arithmeticRatioBenchmark(name: string, sessions: number, calls: number)
   });
 }
 
+/** K sessions batched with W also as row pairs over the row lists alone (assembly/dynamics.ts setBatchPairs), one thread. */
+function batchRowPairsRatioBenchmark(name: string, sessions: number, calls: number): Benchmark {
+  return alternatedRatioBenchmark({
+    name,
+    calls,
+    sides: () => {
+      const { network, target } = benchNetwork();
+      const gains = Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
+      const errors = new Float64Array(sessions);
+      const make = (rowPairs: boolean) => new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, sessions, { kernel: 'wasm-batch', threads: null, rowPairs });
+      const pairs = make(true);
+      const lists = make(false);
+      return { over: () => pairs.errors(gains, errors), under: () => lists.errors(gains, errors), dispose: () => (pairs.dispose(), lists.dispose()) };
+    },
+    note: () => `${networkNote()}; wasm-batch, ${sessions} sessions, one thread: row pairs over the row lists`,
+  });
+}
+
 /** One session's trial with the I entries from dense columns over from the row-pair lists (kernels/layout.ts), one thread. */
 function iColumnsRatioBenchmark(name: string, calls: number): Benchmark {
   return alternatedRatioBenchmark({
@@ -357,6 +377,7 @@ export const benchmarks: Benchmark[] = [
   arithmeticRatioBenchmark('arithmetic.ratio.trial', 1, 10),
   arithmeticRatioBenchmark('arithmetic.ratio.batch10', 10, 2),
   iColumnsRatioBenchmark('dense_columns.ratio.trial', 10),
+  batchRowPairsRatioBenchmark('batch_row_pairs.ratio.k6', 6, 2),
   ...crossoverSizes.flatMap((n) => [
     trialBenchmark({
       name: `threads.crossover.n${n}.one`,

@@ -17,6 +17,7 @@
  */
 import { computeOutput, normalisedError } from './dynamics.js';
 import { CsrJsKernel } from './kernels/csrJs.js';
+import { rowPairs, type RowPairs } from './kernels/layout.js';
 import { splitSparse, type SplitSparse } from './kernels/sparseStructure.js';
 import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from './kernels/threads.js';
 import { attachHelpers, detachHelpers, helperChunksPerTrial, helpersTookPart, threadChunks, instanceFor, KIND_BATCH, place, unitCost, WASM_KERNEL_MAX_N, WasmArena } from './kernels/wasmKernel.js';
@@ -45,6 +46,11 @@ export interface BatchSimulatorOptions {
   keepStates?: boolean;
   /** 'wasm-batch': fused or separate multiply-add (./wasm/loader.ts); default the host's. */
   arithmetic?: Arithmetic;
+  /**
+   * 'wasm-batch' of up to six sessions: also store W as row pairs for stages over all rows
+   * (assembly/dynamics.ts setBatchPairs; default true). The bits are the same either way.
+   */
+  rowPairs?: boolean;
 }
 
 interface BatchEngine {
@@ -79,11 +85,26 @@ interface BatchKernelViews {
  * into the instance, sets the kernel up and returns it (the views are made later, by views(), once
  * nothing allocates in the instance any more: an own memory may grow and detach them).
  */
-function reserveBatchKernel(arena: WasmArena, network: Network, sparse: SplitSparse, sessions: number, nSamples: number, keepRates: boolean, keepStates: boolean) {
+/**
+ * The row pairs of a batch kernel of `kp` interleaved values per row (assembly/dynamics.ts
+ * setBatchPairs): for up to three session vectors, where every byte offset of a row, up to the
+ * zero row n, fits the layout's u16; else null (the kernel keeps its row lists only).
+ */
+function batchRowPairs(sparse: SplitSparse, kp: number): RowPairs | null {
+  const rowBytes = 8 * kp;
+  if (kp > 6 || (sparse.n + 1) * rowBytes > 0xffff) return null;
+  return rowPairs(sparse, sparse.n * kp, (j) => j * kp);
+}
+
+function reserveBatchKernel(arena: WasmArena, network: Network, sparse: SplitSparse, sessions: number, nSamples: number, keepRates: boolean, keepStates: boolean, withRowPairs: boolean) {
   const n = network.n;
   const kp = (sessions + 1) & ~1;
   const block = n * kp;
   const channels = network.readout.channels;
+  const pairs = withRowPairs ? batchRowPairs(sparse, kp) : null;
+  // with row pairs, r has a zero row n (the pairs' padding reads it) and y a row n (written for
+  // the padding row of an odd n)
+  const rows = pairs ? block + kp : block;
   const at = {
     eStart: arena.reserve(4 * (n + 1)),
     eOffsets: arena.reserve(4 * sparse.eCols.length),
@@ -95,9 +116,15 @@ function reserveBatchKernel(arena: WasmArena, network: Network, sparse: SplitSpa
     x: arena.reserve(8 * block),
     probe: arena.reserve(8 * block),
     acc: arena.reserve(8 * block),
-    y: arena.reserve(8 * block),
-    rA: arena.reserve(8 * block),
-    rB: arena.reserve(8 * block),
+    y: arena.reserve(8 * rows),
+    rA: arena.reserve(8 * rows),
+    rB: arena.reserve(8 * rows),
+    pairEStart: pairs ? arena.reserve(4 * pairs.eStart.length) : -1,
+    pairEOffsets: pairs ? arena.reserve(4 * pairs.eOffsets.length) : -1,
+    pairIStart: pairs ? arena.reserve(4 * pairs.iStart.length) : -1,
+    pairIOffsets: pairs ? arena.reserve(4 * pairs.iOffsets.length) : -1,
+    pairIWeights: pairs ? arena.reserve(8 * pairs.iWeights.length) : -1,
+    pairRows: pairs ? arena.reserve(4 * pairs.rows.length) : -1,
     rates: keepRates ? arena.reserve(8 * nSamples * block) : -1,
     states: keepStates ? arena.reserve(8 * nSamples * block) : -1,
     readout: arena.reserve(8 * network.readout.weights.length),
@@ -120,6 +147,16 @@ function reserveBatchKernel(arena: WasmArena, network: Network, sparse: SplitSpa
       wasm.setLayout(kernel, KIND_BATCH, n, n, kp >> 1, sparse.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), 0);
       wasm.setBuffers(kernel, ptr('gains'), ptr('x0'), ptr('gains'), ptr('x'), ptr('probe'), ptr('acc'), ptr('y'), ptr('rA'), ptr('rB'), ptr('rates'), ptr('states'));
       wasm.setReadout(kernel, ptr('readout'), channels, network.nE, ptr('outputs'));
+      if (pairs) {
+        for (const key of ['rA', 'rB'] as const) new Float64Array(buffer, ptr(key), rows).fill(0);
+        place(buffer, ptr('pairEStart'), pairs.eStart);
+        place(buffer, ptr('pairEOffsets'), pairs.eOffsets);
+        place(buffer, ptr('pairIStart'), pairs.iStart);
+        place(buffer, ptr('pairIOffsets'), pairs.iOffsets);
+        place(buffer, ptr('pairIWeights'), pairs.iWeights);
+        place(buffer, ptr('pairRows'), pairs.rows);
+        wasm.setBatchPairs(kernel, pairs.pairCount, pairs.sharedWeight, ptr('pairEStart'), ptr('pairEOffsets'), ptr('pairIStart'), ptr('pairIOffsets'), ptr('pairIWeights'), ptr('pairRows'));
+      }
       return kernel;
     },
     views(wasm: DynamicsWasmExports, kernel: number): BatchKernelViews {
@@ -186,6 +223,7 @@ class WasmBatchEngine implements BatchEngine {
     keepStates: boolean,
     threads: KernelThreads | null,
     arithmetic: Arithmetic,
+    withRowPairs: boolean,
   ) {
     const n = network.n;
     const sparse = splitSparse(network.W, n, network.nE);
@@ -195,8 +233,8 @@ class WasmBatchEngine implements BatchEngine {
     const partSessions = helpers > 0 && sessions >= SPLIT_MIN_SESSIONS ? splitSessions(sessions, 1 + helpers) : [];
     const splitting = partSessions.length > 1;
     const arena = new WasmArena();
-    const whole = reserveBatchKernel(arena, network, sparse, sessions, samples, keepRates, keepStates);
-    const parts = splitting ? partSessions.map((k) => reserveBatchKernel(arena, network, sparse, k, samples, keepRates, keepStates)) : [];
+    const whole = reserveBatchKernel(arena, network, sparse, sessions, samples, keepRates, keepStates, withRowPairs);
+    const parts = splitting ? partSessions.map((k) => reserveBatchKernel(arena, network, sparse, k, samples, keepRates, keepStates, withRowPairs)) : [];
     const partList = splitting ? arena.reserve(4 * parts.length) : -1;
     // the row split: the whole kernel's rows in chunks for 1 + helpers threads
     const vectors = ((sessions + 1) & ~1) >> 1;
@@ -500,7 +538,7 @@ export class BatchSimulator {
     const useThreads = threads !== null && threads.helpers >= 1 && network.n * sessions >= BATCH_THREADS_MIN_WORK && sharedDynamicsAvailable();
     this.engine =
       this.kernelName === 'wasm-batch'
-        ? new WasmBatchEngine(network, this.params, sessions, this.keepRates, options.keepStates ?? false, useThreads ? threads : null, this.arithmetic)
+        ? new WasmBatchEngine(network, this.params, sessions, this.keepRates, options.keepStates ?? false, useThreads ? threads : null, this.arithmetic, options.rowPairs ?? true)
         : this.kernelName === 'wasm-batch-f32'
           ? new WasmBatchF32Engine(network, this.params, sessions)
           : new LoopBatchEngine(network, this.params, sessions, options.keepStates ?? false);

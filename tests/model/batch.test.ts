@@ -173,6 +173,43 @@ describe('BatchSimulator: K sessions stepped together = K separate reference run
     }
   });
 
+  it('W also as row pairs (up to six sessions) gives the bits of the row lists alone: states, rates and outputs', ({ skip }) => {
+    skip(!dynamicsWasmAvailable(), 'WebAssembly SIMD unavailable');
+    const networks: [string, Network][] = [
+      ['n=41 odd, non-uniform E', { ...smallNetwork(41, 20, 5), W: smallNetwork(41, 20, 5).W.map((w, k) => (w > 0 ? w + 0.001 * (k % 7) : w)) }],
+      ['n=40 shared E', smallNetwork(40, 20, 6)],
+    ];
+    if (hasReference) networks.push(['published', publishedNetwork()]);
+    const arithmetics: Arithmetic[] = relaxedSimd().supported ? ['separate', 'fused'] : ['separate'];
+    const params: DynamicsParams = { ...DEFAULT_DYNAMICS, nSamples: 60 };
+    for (const [name, network] of networks) {
+      for (const arithmetic of arithmetics) {
+        for (const K of [1, 2, 3, 4, 5, 6, 7]) {
+          const gains = Array.from({ length: K }, (_, s) => Float64Array.from({ length: network.n }, (_, i) => 0.8 + 0.05 * ((i + 3 * s) % 9)));
+          const make = (rowPairs: boolean) => new BatchSimulator(network, params, K, { kernel: 'wasm-batch', threads: null, arithmetic, keepRates: true, keepStates: true, rowPairs });
+          const pairs = make(true);
+          const lists = make(false);
+          pairs.run(gains);
+          lists.run(gains);
+          const size = params.nSamples * network.n;
+          const [a, b] = [new Float64Array(size), new Float64Array(size)];
+          for (let s = 0; s < K; s++) {
+            const label = `${name}, ${arithmetic}, K=${K}, session ${s}`;
+            pairs.states(s, a);
+            lists.states(s, b);
+            expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), `${label}: states`).toBe(true);
+            pairs.rates(s, a);
+            lists.rates(s, b);
+            expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), `${label}: rates`).toBe(true);
+            expect(Array.from(pairs.output(s)), `${label}: output`).toEqual(Array.from(lists.output(s)));
+          }
+          pairs.dispose();
+          lists.dispose();
+        }
+      }
+    }
+  });
+
   it('preferBatched: from BATCH_MIN_SESSIONS sessions on (with WebAssembly), whatever the machine', () => {
     expect(preferBatched(200, 1)).toBe(false);
     expect(preferBatched(200, BATCH_MIN_SESSIONS - 1)).toBe(false);

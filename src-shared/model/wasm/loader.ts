@@ -72,6 +72,8 @@ export interface DynamicsWasmExports {
   setChunks(kernel: number, parts: number, perPart: number, chunkStart: number, costPrefix: number): void;
   /** PAIRS: I entries from dense columns (weights (c·units + p)·2, u32 rate byte offsets per column); weights 0: from the lists. */
   setDenseColumns(kernel: number, weights: number, columns: number, columnOffsets: number): void;
+  /** BATCH of ≤ 3 session vectors: W also as row pairs (offsets of rows j·rowStride, zero row n; rows i32[2·pairCount]) for whole-range stages. */
+  setBatchPairs(kernel: number, pairCount: number, sharedWeight: number, eStart: number, eOffsets: number, iStart: number, iOffsets: number, iWeights: number, rows: number): void;
   /** The fixed rate buffer `which` (0, 1) for a row-pair kernel of `bytes` per buffer; 0 when they are too small. */
   fixedRates(which: number, bytes: number): number;
   trial(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
