@@ -20,7 +20,7 @@ import { CsrJsKernel } from './kernels/csrJs.js';
 import { rowPairs, type RowPairs } from './kernels/layout.js';
 import { splitSparse, type SplitSparse } from './kernels/sparseStructure.js';
 import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from './kernels/threads.js';
-import { attachHelpers, detachHelpers, helperChunksPerTrial, helpersTookPart, threadChunks, instanceFor, KIND_BATCH, place, unitCost, WASM_KERNEL_MAX_N, WasmArena } from './kernels/wasmKernel.js';
+import { attachHelpers, detachHelpers, helperChunksPerTrial, helpersTookPart, threadChunks, instanceFor, KIND_BATCH, place, reserveRowPairs, unitCost, WASM_KERNEL_MAX_N, WasmArena } from './kernels/wasmKernel.js';
 import type { Network } from './network.js';
 import { validateNetwork } from './network.js';
 import type { DynamicsParams } from './params.js';
@@ -105,6 +105,7 @@ function reserveBatchKernel(arena: WasmArena, network: Network, sparse: SplitSpa
   // with row pairs, r has a zero row n (the pairs' padding reads it) and y a row n (written for
   // the padding row of an odd n)
   const rows = pairs ? block + kp : block;
+  const pairsRoom = pairs ? reserveRowPairs(pairs, arena) : null;
   const at = {
     eStart: arena.reserve(4 * (n + 1)),
     eOffsets: arena.reserve(4 * sparse.eCols.length),
@@ -119,12 +120,6 @@ function reserveBatchKernel(arena: WasmArena, network: Network, sparse: SplitSpa
     y: arena.reserve(8 * rows),
     rA: arena.reserve(8 * rows),
     rB: arena.reserve(8 * rows),
-    pairEStart: pairs ? arena.reserve(4 * pairs.eStart.length) : -1,
-    pairEOffsets: pairs ? arena.reserve(4 * pairs.eOffsets.length) : -1,
-    pairIStart: pairs ? arena.reserve(4 * pairs.iStart.length) : -1,
-    pairIOffsets: pairs ? arena.reserve(4 * pairs.iOffsets.length) : -1,
-    pairIWeights: pairs ? arena.reserve(8 * pairs.iWeights.length) : -1,
-    pairRows: pairs ? arena.reserve(4 * pairs.rows.length) : -1,
     rates: keepRates ? arena.reserve(8 * nSamples * block) : -1,
     states: keepStates ? arena.reserve(8 * nSamples * block) : -1,
     readout: arena.reserve(8 * network.readout.weights.length),
@@ -147,15 +142,10 @@ function reserveBatchKernel(arena: WasmArena, network: Network, sparse: SplitSpa
       wasm.setLayout(kernel, KIND_BATCH, n, n, kp >> 1, sparse.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), 0);
       wasm.setBuffers(kernel, ptr('gains'), ptr('x0'), ptr('gains'), ptr('x'), ptr('probe'), ptr('acc'), ptr('y'), ptr('rA'), ptr('rB'), ptr('rates'), ptr('states'));
       wasm.setReadout(kernel, ptr('readout'), channels, network.nE, ptr('outputs'));
-      if (pairs) {
+      if (pairs && pairsRoom) {
         for (const key of ['rA', 'rB'] as const) new Float64Array(buffer, ptr(key), rows).fill(0);
-        place(buffer, ptr('pairEStart'), pairs.eStart);
-        place(buffer, ptr('pairEOffsets'), pairs.eOffsets);
-        place(buffer, ptr('pairIStart'), pairs.iStart);
-        place(buffer, ptr('pairIOffsets'), pairs.iOffsets);
-        place(buffer, ptr('pairIWeights'), pairs.iWeights);
-        place(buffer, ptr('pairRows'), pairs.rows);
-        wasm.setBatchPairs(kernel, pairs.pairCount, pairs.sharedWeight, ptr('pairEStart'), ptr('pairEOffsets'), ptr('pairIStart'), ptr('pairIOffsets'), ptr('pairIWeights'), ptr('pairRows'));
+        const lists = pairsRoom.install(buffer, placed);
+        wasm.setBatchPairs(kernel, pairs.pairCount, pairs.sharedWeight, lists.eStart, lists.eOffsets, lists.iStart, lists.iOffsets, lists.iWeights, lists.rows);
       }
       return kernel;
     },

@@ -52,6 +52,45 @@ export function threadChunks(cost: ArrayLike<number>, threads: number, arena: Wa
   };
 }
 
+/** Where a RowPairs layout sits in an instance's memory (reserveRowPairs). */
+export interface RowPairsPointers {
+  eStart: number;
+  eOffsets: number;
+  iStart: number;
+  iOffsets: number;
+  iWeights: number;
+  rows: number;
+}
+
+/**
+ * Room for the arrays of a row-pair layout (./layout.ts RowPairs) in the arena: reserve() them,
+ * then install() copies them into the instance once it exists and returns where they are.
+ */
+export function reserveRowPairs(pairs: RowPairs, arena: WasmArena) {
+  const at = {
+    eStart: arena.reserve(4 * pairs.eStart.length),
+    eOffsets: arena.reserve(4 * pairs.eOffsets.length),
+    iStart: arena.reserve(4 * pairs.iStart.length),
+    iOffsets: arena.reserve(4 * pairs.iOffsets.length),
+    iWeights: arena.reserve(8 * pairs.iWeights.length),
+    rows: arena.reserve(4 * pairs.rows.length),
+  };
+  return {
+    install(buffer: ArrayBuffer, placed: number[]): RowPairsPointers {
+      const pointers: RowPairsPointers = {
+        eStart: placed[at.eStart],
+        eOffsets: placed[at.eOffsets],
+        iStart: placed[at.iStart],
+        iOffsets: placed[at.iOffsets],
+        iWeights: placed[at.iWeights],
+        rows: placed[at.rows],
+      };
+      for (const key of Object.keys(at) as (keyof typeof at)[]) place(buffer, pointers[key], pairs[key]);
+      return pointers;
+    },
+  };
+}
+
 /**
  * Whether the helpers did their share of a threaded trial (ThreadSchedule.done): the chunks they
  * computed in it within 10 % of their own parts' (`expected`). Fewer: they came late (still
@@ -211,13 +250,8 @@ export class WasmKernel implements TrialKernel {
 
     const arena = new WasmArena();
     const chunks = threadChunks(cost, this.threadCount, arena);
+    const pairsRoom = reserveRowPairs(pairs, arena);
     const at = {
-      eStart: arena.reserve(4 * pairs.eStart.length),
-      eOffsets: arena.reserve(4 * pairs.eOffsets.length),
-      iStart: arena.reserve(4 * pairs.iStart.length),
-      iOffsets: arena.reserve(4 * pairs.iOffsets.length),
-      iWeights: arena.reserve(8 * pairs.iWeights.length),
-      slotRow: arena.reserve(4 * pairs.rows.length),
       denseWeights: dense ? arena.reserve(8 * dense.weights.length) : -1,
       denseOffsets: dense ? arena.reserve(4 * dense.offsets.length) : -1,
       gainsIn: arena.reserve(8 * n),
@@ -240,14 +274,10 @@ export class WasmKernel implements TrialKernel {
     this.kernel = wasm.newKernel();
     // every allocation is done: views stay valid from here on
     const buffer = wasm.memory.buffer;
-    place(buffer, ptr('eStart'), pairs.eStart);
-    place(buffer, ptr('eOffsets'), pairs.eOffsets);
-    place(buffer, ptr('iStart'), pairs.iStart);
-    place(buffer, ptr('iOffsets'), pairs.iOffsets);
-    place(buffer, ptr('iWeights'), pairs.iWeights);
-    place(buffer, ptr('slotRow'), pairs.rows);
+    const lists = pairsRoom.install(buffer, placed);
     for (const key of ['gains', 'x', 'probe', 'acc', 'y', 'rA', 'rB'] as const) new Float64Array(buffer, ptr(key), nPad + 2).fill(0);
-    wasm.setLayout(this.kernel, KIND_PAIRS, n, pairs.pairCount, 1, pairs.sharedWeight, ptr('eStart'), ptr('eOffsets'), ptr('iStart'), ptr('iOffsets'), ptr('iWeights'), ptr('slotRow'));
+    // the pair rows are the slot → neuron map (slotRow)
+    wasm.setLayout(this.kernel, KIND_PAIRS, n, pairs.pairCount, 1, pairs.sharedWeight, lists.eStart, lists.eOffsets, lists.iStart, lists.iOffsets, lists.iWeights, lists.rows);
     if (dense) {
       place(buffer, ptr('denseWeights'), dense.weights);
       place(buffer, ptr('denseOffsets'), dense.offsets);
