@@ -1079,7 +1079,9 @@ function threadedStages(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64
 // returns: V8 runs a WebAssembly function in its baseline code (Liftoff) until it returns, and on
 // Node 20.20 (V8 11.3) Liftoff miscompiled such a helper loop of assembly/adjoint.ts (it missed
 // its wake-ups and claims, and once computed wrong values; correct with node --no-liftoff). Short
-// steps run optimised after the first few thousand calls.
+// steps run optimised after the first few thousand calls. Node processes now turn Liftoff off
+// altogether (src-main/worker/wasmFeatures.ts): threaded trials on its code gave wrong numbers too,
+// with every chunk claimed once. Browsers still start on it, so the steps stay short.
 let helperThread: i32 = 0; // this instance's thread number once joined (0: not yet)
 
 export function helperLoop(kernel: usize): void {

@@ -11,6 +11,21 @@
  *
  * GAINLAB_ARITHMETIC=separate keeps the separate multiply and add everywhere (the bits of the
  * TypeScript kernels and of GainLab before the fused builds); any other value is refused.
+ *
+ * It also turns off V8's baseline WebAssembly compiler, Liftoff, for the whole process: the
+ * modules compile straight to optimised code (TurboFan). On Node 20 (V8 11.3), threaded trials
+ * that ran on Liftoff code sometimes gave wrong numbers, although every chunk was claimed exactly
+ * once and at the right stage. The same trials on TurboFan code never did. Measured on the 2-core
+ * EPYC, in trials of the published network on two threads, compared bit for bit with one thread:
+ *  - Liftoff only (node --liftoff-only): 2–8 wrong in 600;
+ *  - TurboFan only: 0 in 3 600, and 0 in 1 800 with three busy processes beside them;
+ *  - a fresh process by default: its first few trials run on Liftoff until V8 tiers the code up.
+ *    Under load, 2 of 30 fresh processes had a wrong first threaded trial. That is what failed
+ *    CI once, in tests/model/kernels.test.ts.
+ * The one-thread kernels gave the right bits on Liftoff too. Without Liftoff a module's first trial
+ * pays for its compilation instead (25 against 11 ms for the first trial of 200 samples, then
+ * 3.8 ms each). By the fifth trial the total is the same. tests/model/liftoff.test.ts runs the
+ * threaded kernels in a child process started with --liftoff-only and checks their bits.
  */
 import { setFlagsFromString } from 'node:v8';
 import { defaultArithmetic, relaxedSimd, setDefaultArithmetic, type Arithmetic } from '../../src-shared/model/kernels/index.js';
@@ -23,6 +38,10 @@ export function enableWasmFeatures(env: Record<string, string | undefined> = pro
   if (requested !== undefined && requested !== '' && requested !== 'fused' && requested !== 'separate') {
     throw new RangeError(`${ARITHMETIC_ENV} must be 'fused' or 'separate', got '${requested}'`);
   }
+  // before any module compiles, whatever the arithmetic. --liftoff-only (a V8 testing flag)
+  // implies --liftoff, so it is turned off first; otherwise it would keep the baseline code.
+  setFlagsFromString('--no-liftoff-only');
+  setFlagsFromString('--no-liftoff');
   if (requested === 'separate') {
     setDefaultArithmetic('separate');
     return defaultArithmetic();
