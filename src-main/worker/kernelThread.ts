@@ -7,11 +7,15 @@
  * sources (tsx, vitest), from the bundles in out/main and inside a packaged app, with no file to
  * locate. Whether a worker is free is kept in a shared flag (not a message), so a kernel created
  * inside a long synchronous loop finds the threads an earlier kernel gave back. Workers are
- * unref'd: an idle pool never keeps a process alive.
+ * unref'd: an idle pool never keeps a process alive. A worker is replaced once it has served its
+ * share of kernels (threads.ts HELPER_MAX_KERNELS), and the thread that creates kernels collects
+ * its garbage now and then (DRIVER_COLLECT_BYTES): otherwise every kernel's memory stayed alive.
  */
 import os from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { HELPER_START_HANDLER, HelperPool, type CoreBudget, type KernelHelperStart, type KernelThreads } from '../../src-shared/model/kernels/threads.js';
+import { HELPER_START_HANDLER, HelperPool, helperMemoryBytes, type CoreBudget, type KernelHelperStart, type KernelThreads } from '../../src-shared/model/kernels/threads.js';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -21,8 +25,12 @@ ${HELPER_START_HANDLER}
 `;
 
 export interface NodeKernelThreads extends KernelThreads {
-  /** Worker threads started so far (each serves one kernel at a time). */
+  /** Worker threads alive now (each serves one kernel at a time). */
   readonly started: number;
+  /** Worker threads replaced because they had served their share (threads.ts HELPER_MAX_KERNELS). */
+  readonly retired: number;
+  /** Full collections this thread ran for the kernels' memories (DRIVER_COLLECT_BYTES). */
+  readonly collections: number;
   /** Worker threads serving a kernel now (a released one is free once it has left its loop). */
   readonly busy: number;
   /** Stop every worker (kernels still attached then run on their own thread only). */
@@ -49,6 +57,35 @@ export interface NodeKernelThreadsOptions {
   maxWorkers?: number;
   /** The cores shared with other runs (the model worker: the app's budget); default none. */
   budget?: CoreBudget | null;
+  /** Collect once the kernel memories created since the last collection pass this (default DRIVER_COLLECT_BYTES). */
+  collectBytes?: number;
+}
+
+/**
+ * The kernels' shared memories are not counted in V8's heap (process.memoryUsage().external stays
+ * at 4 MB while they add up to 800 MB), so a thread that creates many threaded kernels and
+ * allocates little else never collects the dead ones: 1 500 kernels of n = 200 without helpers
+ * grew the process to 820 MB, and one full collection took it back to 128 MB. So the thread that
+ * creates kernels collects once the memories created since its last collection pass this size.
+ */
+export const DRIVER_COLLECT_BYTES = 256 * 1024 * 1024;
+
+let fullCollection: (() => void) | null | undefined;
+
+/** This isolate's full garbage collection (null where it cannot be had). */
+function fullCollector(): (() => void) | null {
+  if (fullCollection !== undefined) return fullCollection;
+  const exposed = (globalThis as { gc?: unknown }).gc;
+  if (typeof exposed === 'function') return (fullCollection = exposed as () => void);
+  try {
+    // a new context made after --expose-gc has `gc` (the flag stays on: later contexts get it too)
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    fullCollection = typeof gc === 'function' ? (gc as () => void) : null;
+  } catch {
+    fullCollection = null;
+  }
+  return fullCollection;
 }
 
 export function createNodeKernelThreads(options: NodeKernelThreadsOptions = {}): NodeKernelThreads {
@@ -61,7 +98,25 @@ export function createNodeKernelThreads(options: NodeKernelThreadsOptions = {}):
     // it failed between chunks: a failure inside WebAssembly means a kernel bug, caught by tests)
     worker.on('error', () => pool.drop(entry));
     return worker;
-  });
+  }, (entry) => void entry.worker.terminate());
+  // memories of the kernels created on this thread since its last collection (each counted once,
+  // however many helpers it asked for)
+  const collectBytes = options.collectBytes ?? DRIVER_COLLECT_BYTES;
+  const counted = new WeakSet<object>();
+  let sinceCollection = 0;
+  let collections = 0;
+  function countMemory(start: KernelHelperStart, bytes: number): void {
+    if (counted.has(start.memory)) return;
+    counted.add(start.memory);
+    sinceCollection += bytes;
+    if (sinceCollection < collectBytes) return;
+    sinceCollection = 0;
+    const collect = fullCollector();
+    if (collect) {
+      collect();
+      collections++;
+    }
+  }
 
   return {
     helpers,
@@ -72,8 +127,16 @@ export function createNodeKernelThreads(options: NodeKernelThreadsOptions = {}):
     get busy() {
       return pool.busy;
     },
+    get retired() {
+      return pool.retired;
+    },
+    get collections() {
+      return collections;
+    },
     attach(start: KernelHelperStart): void {
-      const entry = pool.take();
+      const bytes = helperMemoryBytes(start);
+      countMemory(start, bytes);
+      const entry = pool.take(bytes);
       entry?.worker.postMessage({ data: start, busy: entry.busy });
     },
     async close(): Promise<void> {

@@ -15,7 +15,7 @@
  * alone until one does), and the pool is started and pinged before the first kernel, so the
  * first frames already find their helpers running.
  */
-import { HELPER_START_HANDLER, HelperPool, type HelperEntry, type KernelHelperStart, type KernelThreads } from '../../src-shared/model/kernels/threads.js';
+import { HELPER_START_HANDLER, HelperPool, helperMemoryBytes, type HelperEntry, type KernelHelperStart, type KernelThreads } from '../../src-shared/model/kernels/threads.js';
 
 const HELPER_SOURCE = `
 self.onmessage = (event) => {
@@ -90,6 +90,9 @@ export function createBrowserKernelThreads(options: BrowserKernelThreadsOptions 
     };
     worker.postMessage('ping');
     return worker;
+  }, (entry) => {
+    answers.delete(entry);
+    entry.worker.terminate();
   });
   // start the helpers one kernel needs now: a worker starts asynchronously, and the speed worker
   // computes its frames without yielding
@@ -108,7 +111,7 @@ export function createBrowserKernelThreads(options: BrowserKernelThreadsOptions 
       return ready.filter(Boolean).length;
     },
     attach(start: KernelHelperStart): void {
-      const entry = pool.take();
+      const entry = pool.take(helperMemoryBytes(start));
       entry?.worker.postMessage({ data: start, busy: entry.busy });
     },
     close(): void {
