@@ -18,7 +18,7 @@ import { BatchTrialEvaluator } from '../src-shared/model/batchSimulator.js';
 import { TrialEvaluator } from '../src-shared/model/dynamics.js';
 import { simulateReference } from '../src-shared/model/kernels/reference.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
-import { benchNetwork, benchThreads } from './simulation.js';
+import { benchGains, benchNetwork, benchThreads } from './simulation.js';
 import type { Benchmark } from './types.js';
 
 const SCRIPT = 'bench/numpy/rk4_trial.py';
@@ -39,9 +39,6 @@ function numpyAvailable(): boolean {
 }
 
 const base64 = (values: Float64Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
-
-const benchGains = (n: number, sessions: number) =>
-  Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
 
 interface NumpyReply {
   numpy: string;

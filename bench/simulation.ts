@@ -85,6 +85,10 @@ export function benchNetwork(): { network: Network; target: Float64Array; synthe
 
 let threadsHost: NodeKernelThreads | null = null;
 /** Helper threads for the benchmarks: cores − 1, like one run owning the machine. */
+/** The gains of `sessions` sessions of n neurons that every batch benchmark (and the NumPy baseline) simulates. */
+export const benchGains = (n: number, sessions: number): Float64Array<ArrayBuffer>[] =>
+  Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
+
 export function benchThreads(): NodeKernelThreads {
   threadsHost ??= createNodeKernelThreads({ helpers: defaultKernelHelpers() });
   return threadsHost;
@@ -153,7 +157,7 @@ function batchBenchmark(options: BatchOptions): Benchmark {
     unitsPerRun: options.sessions,
     setup: async () => {
       const { network, target } = (options.network ?? benchNetwork)();
-      gains = Array.from({ length: options.sessions }, (_, s) => Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
+      gains = benchGains(network.n, options.sessions);
       evaluator = new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, options.sessions, {
         kernel: options.kernel,
         threads: options.threads === 'one' ? null : benchThreads(),
@@ -229,7 +233,7 @@ function arithmeticRatioBenchmark(name: string, sessions: number, calls: number)
         const separate = make('separate');
         return { over: () => fused.error(gains), under: () => separate.error(gains), dispose: () => {} };
       }
-      const gains = Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
+      const gains = benchGains(network.n, sessions);
       const errors = new Float64Array(sessions);
       const make = (arithmetic: Arithmetic) => new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, sessions, { kernel: 'wasm-batch', threads: null, arithmetic });
       const fused = make('fused');
@@ -250,7 +254,7 @@ function batchRowPairsRatioBenchmark(name: string, sessions: number, calls: numb
     calls,
     sides: () => {
       const { network, target } = benchNetwork();
-      const gains = Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
+      const gains = benchGains(network.n, sessions);
       const errors = new Float64Array(sessions);
       const make = (rowPairs: boolean) => new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, sessions, { kernel: 'wasm-batch', threads: null, rowPairs });
       const pairs = make(true);
