@@ -1242,3 +1242,43 @@ function splitHelperParts(k: Kernel): i64 {
   if (ASC_FEATURE_THREADS) for (let t = 1; t < k.split; t++) total += atomic.load<i64>(doneWord(k, t), 8);
   return total;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Offered trials (src-shared/model/kernels/wasmKernel.ts, WasmKernel.offer): one whole trial of a
+// PAIRS kernel computed by a helper thread while the calling thread does other work — its own
+// trial on another kernel: the reward rule's next trial, speculatively, or another session's
+// (src-shared/model/rewardRule.ts, "Concurrent trials"). The threads meet once per trial, as in a
+// session split, and the two trials cannot be parts of one split: a PAIRS kernel's rates sit at
+// the fixed addresses of its memory (FIXED_RATES_A/B), so each trial needs a memory of its own.
+//
+// An offer kernel is a split kernel (setSplit) of two parts in the offered kernel's memory: part 0
+// empty (kernel 0, nobody computes it) and part 1 the offered PAIRS kernel, which the helper that
+// joined claims like any split part (splitHelperStep). splitOffer publishes a trial only if that
+// helper has joined (else 0: nothing started, the caller computes it itself or not at all);
+// after its own work the caller withdraws the trial if the helper has not claimed it yet
+// (splitWithdraw: 1, not computed — a helper that is late costs a trial, never a wait), else waits
+// for it (splitWait until 1).
+
+export function splitOffer(kernel: usize, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  const k = changetype<Kernel>(kernel);
+  if (k.split != 2 || atomic.load<i32>(k.sync + SYNC_JOIN) < 1) return 0;
+  setTrial(partKernel(k, 1), nSamples, h, invTau, cNeg, cPos, linear);
+  const seq = k.sequence + 1;
+  k.sequence = seq;
+  const trialWord = k.sync + SYNC_TRIAL;
+  // publishes the part's buffers and parameters, written before this store
+  atomic.store<i64>(trialWord, seq);
+  if (atomic.load<i32>(k.sync + SYNC_JOIN, 4) > 0) atomic.notify(trialWord, 0x7fffffff);
+  store<i64>(doneWord(k, 0), 0, 16); // the caller's spins in splitWait
+  return 1;
+}
+
+export function splitWithdraw(kernel: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return 1;
+  const k = changetype<Kernel>(kernel);
+  const seq = k.sequence;
+  if (atomic.cmpxchg<i64>(claimWord(k, 1), seq - 1, seq) != seq - 1) return 0;
+  atomic.store<i64>(doneWord(k, 1), seq);
+  return 1;
+}

@@ -4,6 +4,9 @@
  *   numpy.batch10_ms_per_trial      10 sessions as one n×10 state (W @ R), per trial per session
  *   numpy.ratio.trial_ms.auto       trial_ms.auto / numpy.trial_ms, the two timed in alternation
  *   numpy.ratio.batch10_ms_per_trial  batch10_ms_per_trial / numpy.trial_ms, in alternation
+ *   numpy.ratio.reward_trial_ms     a one-session reward run's time per trial (the next trial on the
+ *                                   other core when faster: rewardRule.ts "Concurrent trials") over
+ *                                   numpy.trial_ms, in alternation; .sequential: one trial at a time
  * Issue 15 sets its speed goals against a jitted JAX trial measured on another machine, next to
  * NumPy on that machine; JAX cannot be installed here, so this baseline lets the goals be checked
  * as ratios measured in one run. Before timing, the NumPy rates at the last
@@ -17,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { BatchTrialEvaluator } from '../src-shared/model/batchSimulator.js';
 import { TrialEvaluator } from '../src-shared/model/dynamics.js';
 import { simulateReference } from '../src-shared/model/kernels/reference.js';
+import { runRewardRule } from '../src-shared/model/rewardRule.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
 import { benchGains, benchNetwork, benchThreads } from './simulation.js';
 import type { Benchmark } from './types.js';
@@ -163,6 +167,30 @@ function batchSide(sessions: number): GainlabSide {
   };
 }
 
+/** Trials of one timed reward run (a repeat of the reward ratio): its concurrency schedule settles within ~20. */
+const REWARD_TRIALS = 400;
+
+/**
+ * A one-session reward run on the 'auto' kernel (the training task's evaluation of one session),
+ * per trial: each repeat a new run of REWARD_TRIALS trials from the same seed, on one evaluator.
+ */
+function rewardSide(concurrentTrials: boolean): GainlabSide {
+  let evaluator: TrialEvaluator | null = null;
+  return {
+    start() {
+      const { network, target } = benchNetwork();
+      evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel: 'auto', threads: benchThreads() });
+      runRewardRule(evaluator, { trials: 20, seed: 1, concurrentTrials });
+    },
+    msPerTrial() {
+      const start = performance.now();
+      runRewardRule(evaluator!, { trials: REWARD_TRIALS, seed: 1, concurrentTrials });
+      return (performance.now() - start) / REWARD_TRIALS;
+    },
+    stop: () => evaluator?.dispose(),
+  };
+}
+
 /**
  * GainLab's time per trial over NumPy's one-session trial, the two timed in alternation (one
  * python3 call, then GainLab's trials at once): this machine's speed drifts by up to 1.6× within
@@ -196,6 +224,8 @@ function numpyBenchmarks(): Benchmark[] {
     numpyBenchmark(script, 'numpy.batch10_ms_per_trial', 'batch_ms', 10, 'plain NumPy RK4, float64, 10 sessions as one n×10 state, per session'),
     ratioBenchmark(script, 'numpy.ratio.trial_ms.auto', autoSide(), "GainLab's 'auto' kernel with every core, median of 15 trials per repeat"),
     ratioBenchmark(script, 'numpy.ratio.batch10_ms_per_trial', batchSide(10), 'wasm-batch, 10 sessions, helper threads when faster, per trial per session, median of 5 calls per repeat'),
+    ratioBenchmark(script, 'numpy.ratio.reward_trial_ms', rewardSide(true), `one-session reward run, ${REWARD_TRIALS} trials per repeat, concurrent trials when faster`),
+    ratioBenchmark(script, 'numpy.ratio.reward_trial_ms.sequential', rewardSide(false), `one-session reward run, ${REWARD_TRIALS} trials per repeat, one trial at a time`),
   ];
 }
 

@@ -1,7 +1,12 @@
 /**
  * Reward-rule benchmarks (model-spec §5) on the published N = 200 network and novel target
  * (the synthetic stand-in of ./simulation.ts when the data are absent):
- *   reward.5000_trials_ms            one 5 000-trial session on one thread (TrialEvaluator, default kernel)
+ *   reward.5000_trials_ms            one 5 000-trial session (TrialEvaluator, default kernel and threads):
+ *                                    the next trial on the other core, guessed, when that is faster
+ *                                    (rewardRule.ts, "Concurrent trials")
+ *   reward.5000_trials_ms.sequential the same session, one trial at a time (concurrentTrials: false)
+ *   reward.2x5000_each_ms            two sessions on one TrialEvaluator, as the app runs two (below
+ *                                    BATCH_MIN_SESSIONS): session 2's trial on the other core
  *   reward.2x5000_lockstep_ms        two sessions advanced together on one thread, one batched pass
  *                                    over W per trial (runRewardRuleSessions / BatchTrialEvaluator)
  *   reward.2x5000_two_threads_ms     two sessions at once on two worker_threads (source runs under
@@ -12,6 +17,7 @@
  *                                    job path (src-main/services/jobManager.ts with the real worker
  *                                    pool on out/main/modelWorker.js, inline source), submit to done;
  *                                    needs `npm run build` first (noted and skipped otherwise)
+ *   reward.1x5000_job_ms             one session through the same path (concurrent trials)
  * Compare the two-session times with 2 × the single one for the throughput gain.
  * The best errors reached are kept in `lastBestErrors` (printed by the runner's note when set).
  */
@@ -27,7 +33,7 @@ import { createWorkerPool } from '../src-main/services/workerPool.js';
 import { machineCores } from '../src-main/worker/kernelThread.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
 import { createCoreBudget } from '../src-shared/model/kernels/threads.js';
-import { runRewardRule, runRewardRuleSessions } from '../src-shared/model/rewardRule.js';
+import { rewardRuleLockstep, runRewardRule, runRewardRuleSessions } from '../src-shared/model/rewardRule.js';
 import { Rng } from '../src-shared/model/rng.js';
 import { benchNetwork } from './simulation.js';
 import type { Benchmark } from './types.js';
@@ -42,11 +48,11 @@ function record(name: string, errors: number[]): void {
   (lastBestErrors[name] ??= []).push(...errors);
 }
 
-function singleSession(seed: number, trials = TRIALS): { ms: number; bestError: number } {
+function singleSession(seed: number, trials = TRIALS, concurrentTrials = true): { ms: number; bestError: number } {
   const { network, target } = benchNetwork();
   const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target);
   const started = performance.now();
-  const result = runRewardRule(evaluator, { trials, seed });
+  const result = runRewardRule(evaluator, { trials, seed, concurrentTrials });
   const ms = performance.now() - started;
   evaluator.dispose();
   return { ms, bestError: result.bestError };
@@ -68,7 +74,6 @@ function builtModelWorker(): string | null {
 
 const JOB_SESSIONS = 10;
 let jobManager: JobManager | null = null;
-let jobNote = `${JOB_SESSIONS} sessions × ${TRIALS} trials, reward rule, neuron-specific gains, seed ${SEED}, through createJobManager + the model worker pool`;
 
 /** A reward run through `manager` (inline source: the bench network and target), submitted; resolves when done. */
 async function submitRewardJob(manager: JobManager, sessions: number, trials: number, seed: number): Promise<{ jobId: string; done: Promise<number[]> }> {
@@ -93,15 +98,38 @@ async function submitRewardJob(manager: JobManager, sessions: number, trials: nu
   return { jobId, done };
 }
 
-/** One 10-session reward run through the job manager, submit to done (ms). */
-async function runJob(): Promise<number> {
+/** One reward run of `sessions` sessions through the job manager, submit to done (ms). */
+async function runJob(name: string, sessions: number): Promise<number> {
   if (!jobManager) return Number.NaN;
   const started = performance.now();
-  const job = await submitRewardJob(jobManager, JOB_SESSIONS, TRIALS, SEED);
+  const job = await submitRewardJob(jobManager, sessions, TRIALS, SEED);
   const errors = await job.done;
   const ms = performance.now() - started;
-  record('reward.10x5000_job_ms', errors);
+  record(name, errors);
   return ms;
+}
+
+/** reward.<K>x5000_job_ms: a K-session run as the app runs it (two job threads sharing this machine's cores). */
+function jobBenchmark(sessions: number, note: string): Benchmark {
+  const name = `reward.${sessions}x${TRIALS}_job_ms`;
+  let skipped = '';
+  return {
+    name,
+    repeats: 1,
+    warmup: 0,
+    get note() {
+      return `${sessions} session${sessions === 1 ? '' : 's'} × ${TRIALS} trials, reward rule, neuron-specific gains, seed ${SEED}, through createJobManager + the model worker pool${note}${skipped}`;
+    },
+    setup: () => {
+      jobManager = benchJobManager(machineCores());
+      if (!jobManager) skipped = ' — SKIPPED: out/main/modelWorker.js not found (run `npm run build`)';
+    },
+    run: () => runJob(name, sessions),
+    teardown: async () => {
+      await jobManager?.dispose();
+      jobManager = null;
+    },
+  };
 }
 
 /** A job manager on the built model worker (null when it is not built); `cores` > 0 shares a core budget. */
@@ -197,24 +225,8 @@ export async function runRewardInWorker(seed: number, trials = TRIALS): Promise<
 }
 
 export const benchmarks: Benchmark[] = [
-  {
-    name: 'reward.10x5000_job_ms',
-    repeats: 1,
-    warmup: 0,
-    get note() {
-      return jobNote;
-    },
-    setup: () => {
-      // as the app runs it: two job threads sharing this machine's cores
-      jobManager = benchJobManager(machineCores());
-      if (!jobManager) jobNote += ' — SKIPPED: out/main/modelWorker.js not found (run `npm run build`)';
-    },
-    run: () => runJob(),
-    teardown: async () => {
-      await jobManager?.dispose();
-      jobManager = null;
-    },
-  },
+  jobBenchmark(JOB_SESSIONS, ''),
+  jobBenchmark(1, '; the next trial on the other core, guessed, when faster'),
   twoJobsBenchmark(true),
   twoJobsBenchmark(false),
   {
@@ -225,6 +237,33 @@ export const benchmarks: Benchmark[] = [
     run: () => {
       const { ms, bestError } = singleSession(SEED);
       record('reward.5000_trials_ms', [bestError]);
+      return ms;
+    },
+  },
+  {
+    name: 'reward.5000_trials_ms.sequential',
+    repeats: 3,
+    warmup: 0,
+    note: `${TRIALS} trials, neuron-specific gains, seed ${SEED}, one trial at a time`,
+    run: () => {
+      const { ms, bestError } = singleSession(SEED, TRIALS, false);
+      record('reward.5000_trials_ms.sequential', [bestError]);
+      return ms;
+    },
+  },
+  {
+    name: 'reward.2x5000_each_ms',
+    repeats: 3,
+    warmup: 0,
+    note: `two ${TRIALS}-trial sessions on one TrialEvaluator (the app's evaluation of 1–2 sessions), the second session's trial on the other core when faster`,
+    run: () => {
+      const { network, target } = benchNetwork();
+      const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target);
+      const started = performance.now();
+      const result = rewardRuleLockstep({ kind: 'each', evaluator }, { sessions: 2, trials: TRIALS, seed: SEED });
+      const ms = performance.now() - started;
+      evaluator.dispose();
+      record('reward.2x5000_each_ms', result.sessions.map((s) => s.bestError));
       return ms;
     },
   },

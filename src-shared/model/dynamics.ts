@@ -155,6 +155,8 @@ export class TrialEvaluator {
   readonly nSamples: number;
   /** Output of the last evaluation, channel-major (overwritten by the next). */
   readonly output: Float64Array;
+  /** Output of the last offered trial (offeredError). */
+  private readonly offeredOutput: Float64Array;
   /** Number of trials evaluated so far. */
   trials = 0;
   private target: Float64Array;
@@ -173,6 +175,7 @@ export class TrialEvaluator {
     this.kernelName = resolveKernelName(options.kernel ?? DEFAULT_KERNEL, network, options);
     this.kernel = createKernel(this.kernelName, network, this.params, options);
     this.output = new Float64Array(this.channels * this.nSamples);
+    this.offeredOutput = new Float64Array(this.channels * this.nSamples);
   }
 
   private checkTarget(target: Float64Array): Float64Array {
@@ -217,6 +220,32 @@ export class TrialEvaluator {
     computeOutput(rates, this.nSamples, n, this.network.nE, this.network.readout, this.output);
     if (outputOut) outputOut.set(this.output);
     return normalisedError(this.output, this.target, this.channels, this.nSamples);
+  }
+
+  /**
+   * Start E(gains) on a helper thread, to run while this thread computes another trial (run() or
+   * error() on this evaluator, or anything else); then offeredError(). False — nothing started —
+   * when the kernel has no helper threads or none is free now. The offered trial gives the bits
+   * run() gives (same network, target and initial state; a twin of the kernel).
+   */
+  offer(gains: Float64Array): boolean {
+    if (gains.length < this.network.n) throw new RangeError(`gains has ${gains.length} values, expected n = ${this.network.n}`);
+    return this.kernel.offer?.(gains, this.x0) ?? false;
+  }
+
+  /**
+   * After offer() returned true and this thread's own work: the offered trial's error (its output
+   * copied into outputOut when given), or null when its helper had not begun it (withdrawn: never
+   * computed; evaluate it here if it is still wanted).
+   */
+  offeredError(outputOut?: Float64Array): number | null {
+    const rates = this.kernel.collect?.(null) ?? null;
+    if (!rates) return null;
+    this.trials++;
+    const output = this.offeredOutput;
+    computeOutput(rates, this.nSamples, this.network.n, this.network.nE, this.network.readout, output);
+    if (outputOut) outputOut.set(output);
+    return normalisedError(output, this.target, this.channels, this.nSamples);
   }
 
   /** Threaded kernels: the per-trial thread choice (null: one thread). */

@@ -15,11 +15,16 @@
  *
  * No allocation per trial: all buffers are made up front; the evaluator must not allocate either
  * (TrialEvaluator does not).
+ *
+ * Speed without a change of numbers: several sessions share one batched pass over W (lockstep),
+ * and an evaluator with helper threads computes two trials at once — the next session's, or for
+ * one session the next trial's with R guessed ("Concurrent trials", below).
  */
 import { BatchTrialEvaluator, type BatchKernelName } from './batchSimulator.js';
 import type { Network } from './network.js';
 import type { DynamicsParams } from './params.js';
 import { Rng } from './rng.js';
+import { ThreadSchedule } from './kernels/threads.js';
 
 /** What the rule needs from a trial evaluator (TrialEvaluator satisfies it). */
 export interface GainTrialEvaluator {
@@ -30,6 +35,13 @@ export interface GainTrialEvaluator {
   error(gains: Float64Array): number;
   /** E(gains), copying the channel-major output into outputOut when given. */
   run(gains: Float64Array, outputOut?: Float64Array): number;
+  /**
+   * Optional (TrialEvaluator with helper threads): start E(gains) on another core while this one
+   * evaluates another trial; false when nothing was started. See "Concurrent trials" below.
+   */
+  offer?(gains: Float64Array): boolean;
+  /** After offer() returned true and this thread's own trial: its error (output into outputOut), or null when it was withdrawn. */
+  offeredError?(outputOut?: Float64Array): number | null;
 }
 
 export interface RewardRuleOptions {
@@ -48,6 +60,12 @@ export interface RewardRuleOptions {
   recordAt?: number[];
   /** Call onProgress every this many trials (default 50). */
   progressEvery?: number;
+  /**
+   * Whether an evaluator that can offer trials to another core (GainTrialEvaluator.offer) computes
+   * two at once ("Concurrent trials" below) when that has lately been faster (true, the default),
+   * on every trial ('always': benchmarks) or never (false). The same numbers either way.
+   */
+  concurrentTrials?: boolean | 'always';
 }
 
 export interface RewardRuleProgress {
@@ -154,6 +172,8 @@ export class RewardRuleSession {
   private readonly rng: Rng;
   private errorBar = 0;
   private modulation = 0;
+  /** Whether `noise` holds the next trial's ξ already (drawn by speculate, used by perturb). */
+  private noiseDrawn = false;
 
   constructor(n: number, options: RewardRuleOptions) {
     this.n = n;
@@ -189,13 +209,58 @@ export class RewardRuleSession {
 
   /** Perturb the gains for the next trial: g ← g + R·(g − ḡ) + ξ[group]. */
   perturb(): void {
-    const { sigma, groups, groupCount } = this.options;
-    const noise = this.noise;
-    for (let k = 0; k < groupCount; k++) noise[k] = sigma * this.rng.normal();
+    const { groups } = this.options;
+    const noise = this.nextNoise();
+    this.noiseDrawn = false;
     const g = this.gains;
     const gBar = this.gainsBar;
     const R = this.modulation;
     for (let i = 0; i < this.n; i++) g[i] = g[i] + R * (g[i] - gBar[i]) + noise[groups[i]];
+  }
+
+  /** The next trial's ξ: drawn now (one draw per group, in group order) unless speculate drew it. */
+  private nextNoise(): Float64Array {
+    if (!this.noiseDrawn) {
+      const { sigma, groupCount } = this.options;
+      for (let k = 0; k < groupCount; k++) this.noise[k] = sigma * this.rng.normal();
+      this.noiseDrawn = true;
+    }
+    return this.noise;
+  }
+
+  /** The modulation R of the last accepted trial (0 before the first): sign(Ē − E), −1 for NaN. */
+  get lastModulation(): number {
+    return this.modulation;
+  }
+
+  /**
+   * Between perturb() and accept() of a trial: the gains the next trial will have if this trial's
+   * R turns out to be `modulation` — g + R·(g − ḡ′) + ξ with ḡ′ = α·ḡ + (1 − α)·g as accept() will
+   * make it, the same operations in the same order, so the same bits as accept() then perturb().
+   * Draws the next trial's ξ (perturb() then uses it: the random sequence does not change).
+   */
+  speculate(modulation: number, out: Float64Array): void {
+    const { alpha, groups } = this.options;
+    const noise = this.nextNoise();
+    const g = this.gains;
+    const gBar = this.gainsBar;
+    const beta = 1 - alpha;
+    for (let i = 0; i < this.n; i++) {
+      const gBarNext = alpha * gBar[i] + beta * g[i];
+      out[i] = g[i] + modulation * (g[i] - gBarNext) + noise[groups[i]];
+    }
+  }
+
+  /**
+   * After accept(): if its R was `modulation`, the next trial's gains are `speculated`
+   * (speculate(modulation, speculated)) and become this session's gains in place of perturb();
+   * returns whether they did.
+   */
+  adopt(modulation: number, speculated: Float64Array): boolean {
+    if (this.modulation !== modulation || !this.noiseDrawn) return false;
+    this.gains.set(speculated);
+    this.noiseDrawn = false;
+    return true;
   }
 
   /** Take the error of the perturbed gains: R, Ē, ḡ and the best trial are updated. */
@@ -233,6 +298,87 @@ export class RewardRuleSession {
       groupCount: this.options.groupCount,
     };
   }
+}
+
+/** The error of a trial offered for `session` (evaluator.offer), its output recorded if wanted; null: withdrawn. */
+function collectOffered(session: RewardRuleSession, evaluator: GainTrialEvaluator, trial: number, outputLength: number): number | null {
+  const output = session.records(trial) ? new Float64Array(outputLength) : undefined;
+  const error = evaluator.offeredError!(output);
+  if (error !== null && output) session.outputsAt.push({ trial, output });
+  return error;
+}
+
+/**
+ * Concurrent trials. A session's trials depend on each other only through R = sign(Ē − E) of the
+ * trial before, which is +1 or −1: the next trial's gains are one of two vectors known before the
+ * trial's error is (RewardRuleSession.speculate). So while this thread computes trial t, another
+ * core computes trial t + 1 for a guessed R; when the guess holds, two trials are done in the time
+ * of one, else the guess is dropped and trial t + 1 runs with the right R. Either way every trial's
+ * gains and error are the ones the plain loop computes, bit for bit (the same operations, the
+ * same random draws in the same order; tests/model/concurrentTrials.test.ts), and shouldStop and
+ * sessionStopRequested are asked before every trial. The guess is the last R: on the published
+ * network and novel target it holds for 62–64 % of trials (seeds 1–3, neuron-specific and 10
+ * groups), so a session runs about 1.6 trials in the time of one when the other core is free.
+ * Several sessions on one evaluator (evaluateAll) need no guess: the next session's trial runs on
+ * the other core.
+ */
+function speculativeTrials(
+  session: RewardRuleSession,
+  evaluator: GainTrialEvaluator,
+  outputLength: number,
+  hooks: LockstepHooks,
+  schedule: ThreadSchedule,
+): 'done' | 'stopped' | 'session stopped' {
+  const { trials } = session.options;
+  const guessed = new Float64Array(session.n);
+  // guesses checked and right so far (one of each assumed to begin with)
+  let guesses = 2;
+  let hits = 1;
+  const stopAsked = (): 'stopped' | 'session stopped' | null =>
+    hooks.shouldStop?.() ? 'stopped' : hooks.sessionStopRequested?.(0) ? 'session stopped' : null;
+  while (session.trial < trials) {
+    const stop = stopAsked();
+    if (stop) return stop;
+    session.perturb();
+    const trial = session.trial + 1;
+    // the last trial has no next one to guess; the schedule decides the others
+    const asked = trial < trials;
+    const together = asked && schedule.next();
+    // the guess: this trial's R is the last one's (+1 before any)
+    const guess = session.lastModulation === -1 ? -1 : 1;
+    let offered = false;
+    if (together) {
+      session.speculate(guess, guessed);
+      offered = evaluator.offer!(guessed);
+    }
+    const error = evaluate(session, evaluator, trial, outputLength);
+    session.accept(error);
+    hooks.onTrial?.(0, trial, error, session.gains);
+    if (!offered) {
+      // alone by choice (timed as such), or no core or helper for the offer (not counted against it)
+      if (asked) schedule.done(!together);
+      continue;
+    }
+    const output = session.records(trial + 1) ? new Float64Array(outputLength) : undefined;
+    const next = evaluator.offeredError!(output);
+    // a wrong guess (or a trial its helper never began): trial + 1 runs next with the right R
+    const adopted = next !== null && session.lastModulation === guess;
+    if (next !== null) {
+      guesses++;
+      if (adopted) hits++;
+    }
+    // timed per trial at the run's rate of right guesses: a step takes about as long either way,
+    // so its median is steady where the trials it completes (one or two) are not
+    schedule.done(next !== null, 1 + hits / guesses);
+    if (!adopted) continue;
+    const stopNext = stopAsked();
+    if (stopNext) return stopNext;
+    session.adopt(guess, guessed);
+    if (output) session.outputsAt.push({ trial: trial + 1, output });
+    session.accept(next);
+    hooks.onTrial?.(0, trial + 1, next, session.gains);
+  }
+  return 'done';
 }
 
 function evaluate(session: RewardRuleSession, evaluator: GainTrialEvaluator, trial: number, outputLength: number): number {
@@ -377,13 +523,34 @@ export function rewardRuleLockstep(
   const active = new Array<boolean>(K).fill(true);
   let activeCount = K;
 
+  // concurrent trials, when they have lately been faster than the evaluator alone
+  const concurrent = evaluator !== null && options.concurrentTrials !== false && typeof evaluator.offer === 'function' ? new ThreadSchedule() : null;
+  if (concurrent && options.concurrentTrials === 'always') concurrent.force = 'team';
   const evaluateAll = (trial: number) => {
     if (batch) {
       batch.errors(gains, errors);
       if (sessions[0].records(trial)) for (let k = 0; k < K; k++) if (active[k]) sessions[k].outputsAt.push({ trial, output: batch.output(k, new Float64Array(outputLength)) });
       return;
     }
-    for (let k = 0; k < K; k++) if (active[k]) errors[k] = evaluate(sessions[k], evaluator!, trial, outputLength);
+    const together = concurrent !== null && activeCount > 1 && concurrent.next();
+    let withdrawn = false;
+    for (let k = 0; k < K; k++) {
+      if (!active[k]) continue;
+      // the next active session's trial on the other core meanwhile
+      let next = k + 1;
+      while (next < K && !active[next]) next++;
+      const offered = together && next < K && evaluator!.offer!(sessions[next].gains);
+      errors[k] = evaluate(sessions[k], evaluator!, trial, outputLength);
+      if (!offered) continue;
+      const error = collectOffered(sessions[next], evaluator!, trial, outputLength);
+      if (error === null) {
+        withdrawn = true;
+        continue;
+      }
+      errors[next] = error;
+      k = next;
+    }
+    if (concurrent !== null && activeCount > 1) concurrent.done(!withdrawn);
   };
 
   try {
@@ -394,7 +561,11 @@ export function rewardRuleLockstep(
     }
     let stopped = false;
     const stoppedAlone = new Array<boolean>(K).fill(false);
-    for (let trial = 1; trial <= trials; trial++) {
+    if (K === 1 && concurrent) {
+      const end = speculativeTrials(sessions[0], evaluator!, outputLength, hooks, concurrent);
+      stopped = end === 'stopped';
+      stoppedAlone[0] = end === 'session stopped';
+    } else for (let trial = 1; trial <= trials; trial++) {
       if (hooks.shouldStop?.()) {
         stopped = true;
         break;

@@ -350,9 +350,10 @@ export class ThreadSchedule {
 
   /**
    * Call after the trial that next() chose; helpersTookPart: whether the helpers did their share
-   * of it (kernels that cannot tell leave it true).
+   * of it (kernels that cannot tell leave it true); trials: how many trials that call completed
+   * (the time is compared per trial: the reward rule's concurrent trials complete one or two).
    */
-  done(helpersTookPart = true): void {
+  done(helpersTookPart = true, trials = 1): void {
     if (this.taken) {
       this.taken = false;
       this.budget!.give(this.helpers);
@@ -367,7 +368,7 @@ export class ThreadSchedule {
       }
       if (helpersTookPart) this.absent = 0;
     }
-    const ms = this.clock() - this.started;
+    const ms = (this.clock() - this.started) / Math.max(1, trials);
     if (this.lastTeam) this.team = this.record(this.teamTimes, ms);
     else this.solo = this.record(this.soloTimes, ms);
     // a re-check trial that beat the current choice: measure the other way again

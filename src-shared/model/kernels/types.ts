@@ -19,5 +19,12 @@ export interface TrialKernel {
   mainThreadShare?(): number;
   setMainThreadShare?(share: number): void;
   run(gains: Float64Array, x0: Float64Array, ratesOut: Float64Array | null, statesOut: Float64Array | null): Float64Array;
+  /**
+   * Threaded kernels: start a trial of `gains` on a helper thread while the caller does its own
+   * work (false: nothing started — no free core, or no helper yet); then collect() it.
+   */
+  offer?(gains: Float64Array, x0: Float64Array): boolean;
+  /** The offered trial's rates once computed (ratesOut, or the kernel's buffer), or null: withdrawn, never computed. */
+  collect?(ratesOut: Float64Array | null): Float64Array | null;
   dispose?(): void;
 }

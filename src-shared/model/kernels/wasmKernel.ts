@@ -12,7 +12,7 @@
 import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
 import { stepLength } from '../params.js';
-import { createSharedMemory, dynamicsSharedWasm, instantiateDynamicsWasm, resolveArithmetic, type Arithmetic, type DynamicsWasmExports } from '../wasm/loader.js';
+import { createSharedMemory, dynamicsSharedWasm, instantiateDynamicsWasm, resolveArithmetic, sharedDynamicsAvailable, type Arithmetic, type DynamicsWasmExports } from '../wasm/loader.js';
 import { DENSE_COLUMN_COST, denseColumns, denseColumnsPay, ROW_PAIRS_MAX_N, rowPairs, trialStages, type DenseColumns, type RowPairs } from './layout.js';
 import { splitSparse } from './sparseStructure.js';
 import { ThreadSchedule, type KernelThreads } from './threads.js';
@@ -220,7 +220,18 @@ export class WasmKernel implements TrialKernel {
   schedule: ThreadSchedule | null;
   private readonly wasm: DynamicsWasmExports;
   private readonly n: number;
+  private readonly network: Network;
   private readonly params: DynamicsParams;
+  private readonly threads: KernelThreads | null;
+  private readonly iColumns: IColumns;
+  /** The kernel the helpers are attached to (this one, or the offer split of a twin); null: none. */
+  private helpersOn: number | null;
+  /** A twin's offer split (assembly/dynamics.ts "Offered trials"); 0 for other kernels. */
+  private readonly offerKernel: number = 0;
+  /** The twin that computes offered trials, and whether one is out. */
+  private twin: WasmKernel | null = null;
+  private offering = false;
+  private disposed = false;
   private readonly kernel: number;
   private readonly pointers: { gainsIn: number; x0In: number; gains: number; x: number; probe: number; acc: number; y: number; rA: number; rB: number; rates: number; states: number };
   private readonly gainsView: Float64Array;
@@ -233,12 +244,23 @@ export class WasmKernel implements TrialKernel {
    * arithmetic: fused or separate multiply-add (default: the host's, loader.ts defaultArithmetic).
    * iColumns: where the I entries come from (IColumns; default 'auto').
    */
-  constructor(network: Network, params: DynamicsParams, threads: KernelThreads | null = null, arithmetic?: Arithmetic, iColumns: IColumns = 'auto') {
+  constructor(
+    network: Network,
+    params: DynamicsParams,
+    threads: KernelThreads | null = null,
+    arithmetic?: Arithmetic,
+    iColumns: IColumns = 'auto',
+    /** Internal: the twin whose trials a helper computes (offer); its own trials never use threads. */
+    offered = false,
+  ) {
     const n = network.n;
     if (n > WASM_KERNEL_MAX_N) throw new RangeError(`the WebAssembly kernels handle n ≤ ${WASM_KERNEL_MAX_N} (u16 column offsets), got ${n}`);
     this.n = n;
+    this.network = network;
     this.params = params;
-    const helpers = threads ? Math.max(0, Math.floor(threads.helpers)) : 0;
+    this.threads = threads;
+    this.iColumns = iColumns;
+    const helpers = threads && !offered ? Math.max(0, Math.floor(threads.helpers)) : 0;
     this.name = threads ? 'wasm-threads' : 'wasm-pairs';
     this.threadCount = 1 + helpers;
     this.arithmetic = resolveArithmetic(arithmetic);
@@ -263,6 +285,8 @@ export class WasmKernel implements TrialKernel {
       y: arena.reserve(vector),
       rates: arena.reserve(8 * samples),
       states: arena.reserve(8 * samples),
+      // an offered twin's split of two parts (usize[2]: none, this kernel)
+      offerParts: offered ? arena.reserve(8) : -1,
     };
     const { wasm, memory } = instanceFor(arena, threads !== null, this.arithmetic);
     this.wasm = wasm;
@@ -302,7 +326,16 @@ export class WasmKernel implements TrialKernel {
     this.ratesView = new Float64Array(buffer, ptr('rates'), samples);
     this.statesView = new Float64Array(buffer, ptr('states'), samples);
 
-    this.schedule = attachHelpers(this, wasm, memory, this.kernel, threads, helpers, this.arithmetic);
+    if (offered) {
+      this.offerKernel = wasm.newKernel();
+      new Uint32Array(buffer, ptr('offerParts'), 2).set([0, this.kernel]);
+      wasm.setSplit(this.offerKernel, 2, ptr('offerParts'));
+      this.helpersOn = attachHelpers(this, wasm, memory, this.offerKernel, threads, 1, this.arithmetic) ? this.offerKernel : null;
+      this.schedule = null;
+    } else {
+      this.schedule = attachHelpers(this, wasm, memory, this.kernel, threads, helpers, this.arithmetic);
+      this.helpersOn = this.schedule ? this.kernel : null;
+    }
   }
 
   run(gains: Float64Array, x0: Float64Array, ratesOut: Float64Array | null, statesOut: Float64Array | null): Float64Array {
@@ -313,7 +346,8 @@ export class WasmKernel implements TrialKernel {
     const wasm = this.wasm;
     wasm.setBuffers(this.kernel, ptr.gainsIn, ptr.x0In, ptr.gains, ptr.x, ptr.probe, ptr.acc, ptr.y, ptr.rA, ptr.rB, ptr.rates, statesOut ? ptr.states : 0);
     const linear = p.gainFunction === 'linear' ? 1 : 0;
-    const schedule = this.schedule;
+    // while a trial is offered its helper has the other core: this one runs on the calling thread
+    const schedule = this.offering ? null : this.schedule;
     let tookPart = true;
     if (schedule && schedule.next()) {
       const before = this.helperChunks();
@@ -348,10 +382,72 @@ export class WasmKernel implements TrialKernel {
     this.wasm.setThreadShare(this.kernel, share);
   }
 
+  /**
+   * Start a trial of `gains` on a helper thread, to run while the calling thread does its own work
+   * (a trial of this kernel, run(), or of any other); then collect() it. It runs on a twin of this
+   * kernel (made on the first offer: same network and parameters, its own memory and helper), so it
+   * gives the bits run() gives. False — nothing started — without helper threads, while another
+   * offer is out, when the core budget has no free core, or before the twin's helper has started.
+   */
+  offer(gains: Float64Array, x0: Float64Array): boolean {
+    if (!this.threads || this.offering || this.disposed) return false;
+    if (!sharedDynamicsAvailable()) return false;
+    this.twin ??= new WasmKernel(this.network, this.params, this.threads, this.arithmetic, this.iColumns, true);
+    this.offering = this.twin.beginOffered(gains, x0);
+    return this.offering;
+  }
+
+  /**
+   * After offer() returned true and the caller's own work: the offered trial's rates (copied into
+   * ratesOut when given, else the twin's buffer, valid until the next offer), or null when its
+   * helper had not begun it — then it is withdrawn, never computed, and nobody waits for it.
+   */
+  collect(ratesOut: Float64Array | null = null): Float64Array | null {
+    if (!this.offering || !this.twin) return null;
+    this.offering = false;
+    const rates = this.twin.endOffered();
+    if (!rates || !ratesOut) return rates;
+    ratesOut.set(rates);
+    return ratesOut;
+  }
+
+  /** The twin's side of offer(): publish the trial for its helper if it has joined and a core is free. */
+  private beginOffered(gains: Float64Array, x0: Float64Array): boolean {
+    if (this.offerKernel === 0 || this.helpersOn === null) return false;
+    const budget = this.threads?.budget ?? null;
+    if (budget && !budget.tryTake(1)) return false;
+    const p = this.params;
+    const ptr = this.pointers;
+    this.gainsView.set(gains.subarray(0, this.n));
+    this.x0View.set(x0.subarray(0, this.n));
+    this.wasm.setBuffers(this.kernel, ptr.gainsIn, ptr.x0In, ptr.gains, ptr.x, ptr.probe, ptr.acc, ptr.y, ptr.rA, ptr.rB, ptr.rates, 0);
+    const linear = p.gainFunction === 'linear' ? 1 : 0;
+    if (this.wasm.splitOffer(this.offerKernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear)) return true;
+    budget?.give(1);
+    return false;
+  }
+
+  private endOffered(): Float64Array | null {
+    const withdrawn = this.wasm.splitWithdraw(this.offerKernel) === 1;
+    if (!withdrawn) {
+      while (!this.wasm.splitWait(this.offerKernel)) {
+        // the helper is computing the offered trial (splitWait spins a little per call)
+      }
+    }
+    this.threads?.budget?.give(1);
+    return withdrawn ? null : this.ratesView;
+  }
+
   /** Give the helper threads back (they finish the chunk they are on); later runs use one thread. */
   dispose(): void {
-    if (!this.schedule) return;
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.offering) this.collect();
+    this.twin?.dispose();
+    this.twin = null;
     this.schedule = null;
-    detachHelpers(this, this.wasm, this.kernel);
+    if (this.helpersOn === null) return;
+    detachHelpers(this, this.wasm, this.helpersOn);
+    this.helpersOn = null;
   }
 }

@@ -91,6 +91,14 @@ export interface DynamicsWasmExports {
    */
   splitBegin(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): void;
   splitWait(kernel: number): number;
+  /**
+   * Offered trials (kernels/wasmKernel.ts WasmKernel.offer): `kernel` is a split of two parts, part 0
+   * empty (0) and part 1 a PAIRS kernel. splitOffer publishes part 1's trial for the helper that
+   * joined (0: none has, nothing started); after its own work the caller calls splitWithdraw (1:
+   * the helper had not claimed it, it is not computed) or, when that returns 0, splitWait until 1.
+   */
+  splitOffer(kernel: number, nSamples: number, h: number, invTau: number, cNeg: number, cPos: number, linear: number): number;
+  splitWithdraw(kernel: number): number;
   /** Shared build, on a helper thread: compute chunks of `kernel` until releaseHelpers. */
   helperLoop(kernel: number): void;
   releaseHelpers(kernel: number): void;
