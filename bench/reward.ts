@@ -1,10 +1,11 @@
 /**
  * Reward-rule benchmarks (model-spec §5) on the published N = 200 network and novel target
  * (the synthetic stand-in of ./simulation.ts when the data are absent):
- *   reward.5000_trials_ms            one 5 000-trial session (TrialEvaluator, default kernel and threads):
+ *   reward.5000_trials_ms            one 5 000-trial session (TrialEvaluator, 'auto' kernel, every core):
  *                                    the next trial on the other core, guessed, when that is faster
  *                                    (rewardRule.ts, "Concurrent trials")
  *   reward.5000_trials_ms.sequential the same session, one trial at a time (concurrentTrials: false)
+ *   reward.concurrent.ratio          the two, 1 000 trials each, timed in alternation
  *   reward.2x5000_each_ms            two sessions on one TrialEvaluator, as the app runs two (below
  *                                    BATCH_MIN_SESSIONS): session 2's trial on the other core
  *   reward.2x5000_lockstep_ms        two sessions advanced together on one thread, one batched pass
@@ -32,10 +33,10 @@ import { createJobManager, type JobManager } from '../src-main/services/jobManag
 import { createWorkerPool } from '../src-main/services/workerPool.js';
 import { machineCores } from '../src-main/worker/kernelThread.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
-import { createCoreBudget } from '../src-shared/model/kernels/threads.js';
+import { createCoreBudget, type KernelThreads } from '../src-shared/model/kernels/threads.js';
 import { rewardRuleLockstep, runRewardRule, runRewardRuleSessions } from '../src-shared/model/rewardRule.js';
 import { Rng } from '../src-shared/model/rng.js';
-import { benchNetwork } from './simulation.js';
+import { benchNetwork, benchThreads } from './simulation.js';
 import type { Benchmark } from './types.js';
 
 const TRIALS = 5000;
@@ -48,9 +49,9 @@ function record(name: string, errors: number[]): void {
   (lastBestErrors[name] ??= []).push(...errors);
 }
 
-function singleSession(seed: number, trials = TRIALS, concurrentTrials = true): { ms: number; bestError: number } {
+function singleSession(seed: number, trials = TRIALS, concurrentTrials = true, threads: KernelThreads | null = benchThreads()): { ms: number; bestError: number } {
   const { network, target } = benchNetwork();
-  const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target);
+  const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { threads });
   const started = performance.now();
   const result = runRewardRule(evaluator, { trials, seed, concurrentTrials });
   const ms = performance.now() - started;
@@ -58,10 +59,31 @@ function singleSession(seed: number, trials = TRIALS, concurrentTrials = true): 
   return { ms, bestError: result.bestError };
 }
 
-// Worker side of reward.2x5000_two_threads_ms: this same file, started as a worker thread.
+// Worker side of reward.2x5000_two_threads_ms: this same file, started as a worker thread (each
+// session on one thread: the two workers have a core each).
 if (!isMainThread && workerData?.kind === 'gainlab-reward-bench') {
-  parentPort!.postMessage(singleSession(workerData.seed as number, workerData.trials as number));
+  parentPort!.postMessage(singleSession(workerData.seed as number, workerData.trials as number, false, null));
 }
+
+const RATIO_TRIALS = 1000;
+
+/**
+ * reward.concurrent.ratio: a one-session run's time with concurrent trials over the same run one
+ * trial at a time (each a new evaluator on every core, RATIO_TRIALS trials), the two in
+ * alternation within each repeat, so that the machine's drifting speed cancels out.
+ */
+const concurrentRatioBenchmark: Benchmark = {
+  name: 'reward.concurrent.ratio',
+  unit: 'ratio',
+  repeats: 7,
+  warmup: 1,
+  note: `one ${RATIO_TRIALS}-trial session with concurrent trials (when faster) over the same session one trial at a time, alternated`,
+  run: () => {
+    const sequential = singleSession(SEED, RATIO_TRIALS, false).ms;
+    const concurrent = singleSession(SEED, RATIO_TRIALS, true).ms;
+    return concurrent / sequential;
+  },
+};
 
 const runningFromSource = import.meta.url.endsWith('.ts');
 
@@ -240,6 +262,7 @@ export const benchmarks: Benchmark[] = [
       return ms;
     },
   },
+  concurrentRatioBenchmark,
   {
     name: 'reward.5000_trials_ms.sequential',
     repeats: 3,
@@ -258,7 +281,7 @@ export const benchmarks: Benchmark[] = [
     note: `two ${TRIALS}-trial sessions on one TrialEvaluator (the app's evaluation of 1–2 sessions), the second session's trial on the other core when faster`,
     run: () => {
       const { network, target } = benchNetwork();
-      const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target);
+      const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { threads: benchThreads() });
       const started = performance.now();
       const result = rewardRuleLockstep({ kind: 'each', evaluator }, { sessions: 2, trials: TRIALS, seed: SEED });
       const ms = performance.now() - started;

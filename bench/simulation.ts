@@ -84,11 +84,11 @@ export function benchNetwork(): { network: Network; target: Float64Array; synthe
 }
 
 let threadsHost: NodeKernelThreads | null = null;
-/** Helper threads for the benchmarks: cores − 1, like one run owning the machine. */
 /** The gains of `sessions` sessions of n neurons that every batch benchmark (and the NumPy baseline) simulates. */
 export const benchGains = (n: number, sessions: number): Float64Array<ArrayBuffer>[] =>
   Array.from({ length: sessions }, (_, s) => Float64Array.from({ length: n }, (_, i) => 1 + 0.05 * Math.sin(i + s)));
 
+/** Helper threads for the benchmarks: cores − 1, like one run owning the machine. */
 export function benchThreads(): NodeKernelThreads {
   threadsHost ??= createNodeKernelThreads({ helpers: defaultKernelHelpers() });
   return threadsHost;
