@@ -300,6 +300,16 @@ export class RewardRuleSession {
   }
 }
 
+/** This thread's own trial while one is offered: if it fails, the offered one is collected (dropped) first. */
+function whileOffered(evaluator: GainTrialEvaluator, offered: boolean, own: () => number): number {
+  try {
+    return own();
+  } catch (error) {
+    if (offered) evaluator.offeredError!();
+    throw error;
+  }
+}
+
 /** The error of a trial offered for `session` (evaluator.offer), its output recorded if wanted; null: withdrawn. */
 function collectOffered(session: RewardRuleSession, evaluator: GainTrialEvaluator, trial: number, outputLength: number): number | null {
   const output = session.records(trial) ? new Float64Array(outputLength) : undefined;
@@ -351,16 +361,16 @@ function speculativeTrials(
       session.speculate(guess, guessed);
       offered = evaluator.offer!(guessed);
     }
-    const error = evaluate(session, evaluator, trial, outputLength);
+    const error = whileOffered(evaluator, offered, () => evaluate(session, evaluator, trial, outputLength));
     session.accept(error);
+    const output = offered && session.records(trial + 1) ? new Float64Array(outputLength) : undefined;
+    const next = offered ? evaluator.offeredError!(output) : null;
     hooks.onTrial?.(0, trial, error, session.gains);
     if (!offered) {
       // alone by choice (timed as such), or no core or helper for the offer (not counted against it)
       if (asked) schedule.done(!together);
       continue;
     }
-    const output = session.records(trial + 1) ? new Float64Array(outputLength) : undefined;
-    const next = evaluator.offeredError!(output);
     // a wrong guess (or a trial its helper never began): trial + 1 runs next with the right R
     const adopted = next !== null && session.lastModulation === guess;
     if (next !== null) {
@@ -540,7 +550,7 @@ export function rewardRuleLockstep(
       let next = k + 1;
       while (next < K && !active[next]) next++;
       const offered = together && next < K && evaluator!.offer!(sessions[next].gains);
-      errors[k] = evaluate(sessions[k], evaluator!, trial, outputLength);
+      errors[k] = whileOffered(evaluator!, offered, () => evaluate(sessions[k], evaluator!, trial, outputLength));
       if (!offered) continue;
       const error = collectOffered(sessions[next], evaluator!, trial, outputLength);
       if (error === null) {

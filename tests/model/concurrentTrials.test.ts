@@ -183,6 +183,33 @@ describe('concurrent trials: the rule logic (analytic evaluator)', () => {
     }
   });
 
+  it('a trial that fails while another is offered collects the offered one first (its core is given back)', () => {
+    class Failing extends AnalyticEvaluator {
+      calls = 0;
+      override error(gains: Float64Array): number {
+        if (++this.calls === 40) throw new RangeError('trial 40 failed');
+        return super.error(gains);
+      }
+    }
+    for (const sessions of [1, 2]) {
+      const failing = new Failing(n, 'offers');
+      let offers = 0;
+      let collected = 0;
+      const evaluator: GainTrialEvaluator = {
+        network: failing.network,
+        channels: 1,
+        nSamples: 3,
+        error: (g) => failing.error(g),
+        run: (g, o) => failing.run(g, o),
+        offer: (g) => (offers++, failing.offer!(g)),
+        offeredError: (o) => (collected++, failing.offeredError(o)),
+      };
+      expect(() => lockstep(evaluator, { sessions, concurrentTrials: 'always' })).toThrow('trial 40 failed');
+      expect(offers).toBeGreaterThan(0);
+      expect(collected).toBe(offers);
+    }
+  });
+
   it('calls onTrial once per trial, in order, with the trial’s error', () => {
     const seen: [number, number][] = [];
     const result = lockstep(new AnalyticEvaluator(n, 'offers'), { sessions: 1, concurrentTrials: 'always' }, { onTrial: (_k, trial, error) => seen.push([trial, error]) }).sessions[0];
