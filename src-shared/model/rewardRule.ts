@@ -26,6 +26,13 @@ import type { DynamicsParams } from './params.js';
 import { Rng } from './rng.js';
 import { ThreadSchedule } from './kernels/threads.js';
 
+// The rule's two per-neuron updates, written once: perturb(), accept() and speculate() must do the
+// same operations in the same order for concurrent trials to give the plain loop's bits.
+/** g + R·(g − ḡ) + ξ: a gain of the next trial. */
+const steppedGain = (g: number, gBar: number, R: number, xi: number): number => g + R * (g - gBar) + xi;
+/** α·ḡ + (1 − α)·g: the low-passed gain after a trial. */
+const lowPassed = (gBar: number, g: number, alpha: number): number => alpha * gBar + (1 - alpha) * g;
+
 /** What the rule needs from a trial evaluator (TrialEvaluator satisfies it). */
 export interface GainTrialEvaluator {
   readonly network: { readonly n: number };
@@ -215,7 +222,7 @@ export class RewardRuleSession {
     const g = this.gains;
     const gBar = this.gainsBar;
     const R = this.modulation;
-    for (let i = 0; i < this.n; i++) g[i] = g[i] + R * (g[i] - gBar[i]) + noise[groups[i]];
+    for (let i = 0; i < this.n; i++) g[i] = steppedGain(g[i], gBar[i], R, noise[groups[i]]);
   }
 
   /** The next trial's ξ: drawn now (one draw per group, in group order) unless speculate drew it. */
@@ -244,11 +251,7 @@ export class RewardRuleSession {
     const noise = this.nextNoise();
     const g = this.gains;
     const gBar = this.gainsBar;
-    const beta = 1 - alpha;
-    for (let i = 0; i < this.n; i++) {
-      const gBarNext = alpha * gBar[i] + beta * g[i];
-      out[i] = g[i] + modulation * (g[i] - gBarNext) + noise[groups[i]];
-    }
+    for (let i = 0; i < this.n; i++) out[i] = steppedGain(g[i], lowPassed(gBar[i], g[i], alpha), modulation, noise[groups[i]]);
   }
 
   /**
@@ -277,8 +280,7 @@ export class RewardRuleSession {
     if (Number.isFinite(error)) this.errorBar = alpha * this.errorBar + (1 - alpha) * error;
     const g = this.gains;
     const gBar = this.gainsBar;
-    const beta = 1 - alpha;
-    for (let i = 0; i < this.n; i++) gBar[i] = alpha * gBar[i] + beta * g[i];
+    for (let i = 0; i < this.n; i++) gBar[i] = lowPassed(gBar[i], g[i], alpha);
   }
 
   result(bestOutput: Float64Array, stopped: boolean): RewardRuleResult {

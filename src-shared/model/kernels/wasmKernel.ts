@@ -12,7 +12,7 @@
 import type { Network } from '../network.js';
 import type { DynamicsParams } from '../params.js';
 import { stepLength } from '../params.js';
-import { createSharedMemory, dynamicsSharedWasm, instantiateDynamicsWasm, resolveArithmetic, sharedDynamicsAvailable, type Arithmetic, type DynamicsWasmExports } from '../wasm/loader.js';
+import { createSharedMemory, dynamicsSharedWasm, instantiateDynamicsWasm, resolveArithmetic, type Arithmetic, type DynamicsWasmExports } from '../wasm/loader.js';
 import { DENSE_COLUMN_COST, denseColumns, denseColumnsPay, ROW_PAIRS_MAX_N, rowPairs, trialStages, type DenseColumns, type RowPairs } from './layout.js';
 import { splitSparse } from './sparseStructure.js';
 import { ThreadSchedule, type KernelThreads } from './threads.js';
@@ -340,11 +340,8 @@ export class WasmKernel implements TrialKernel {
 
   run(gains: Float64Array, x0: Float64Array, ratesOut: Float64Array | null, statesOut: Float64Array | null): Float64Array {
     const p = this.params;
-    const ptr = this.pointers;
-    this.gainsView.set(gains.subarray(0, this.n));
-    this.x0View.set(x0.subarray(0, this.n));
+    this.loadTrial(gains, x0, statesOut !== null);
     const wasm = this.wasm;
-    wasm.setBuffers(this.kernel, ptr.gainsIn, ptr.x0In, ptr.gains, ptr.x, ptr.probe, ptr.acc, ptr.y, ptr.rA, ptr.rB, ptr.rates, statesOut ? ptr.states : 0);
     const linear = p.gainFunction === 'linear' ? 1 : 0;
     // while a trial is offered its helper has the other core: this one runs on the calling thread
     const schedule = this.offering ? null : this.schedule;
@@ -391,7 +388,6 @@ export class WasmKernel implements TrialKernel {
    */
   offer(gains: Float64Array, x0: Float64Array): boolean {
     if (!this.threads || this.offering || this.disposed) return false;
-    if (!sharedDynamicsAvailable()) return false;
     this.twin ??= new WasmKernel(this.network, this.params, this.threads, this.arithmetic, this.iColumns, true);
     this.offering = this.twin.beginOffered(gains, x0);
     return this.offering;
@@ -411,16 +407,21 @@ export class WasmKernel implements TrialKernel {
     return ratesOut;
   }
 
+  /** A trial's gains and initial state into the kernel's memory, and its buffers (states only when wanted). */
+  private loadTrial(gains: Float64Array, x0: Float64Array, withStates: boolean): void {
+    const ptr = this.pointers;
+    this.gainsView.set(gains.subarray(0, this.n));
+    this.x0View.set(x0.subarray(0, this.n));
+    this.wasm.setBuffers(this.kernel, ptr.gainsIn, ptr.x0In, ptr.gains, ptr.x, ptr.probe, ptr.acc, ptr.y, ptr.rA, ptr.rB, ptr.rates, withStates ? ptr.states : 0);
+  }
+
   /** The twin's side of offer(): publish the trial for its helper if it has joined and a core is free. */
   private beginOffered(gains: Float64Array, x0: Float64Array): boolean {
     if (this.offerKernel === 0 || this.helpersOn === null) return false;
     const budget = this.threads?.budget ?? null;
     if (budget && !budget.tryTake(1)) return false;
     const p = this.params;
-    const ptr = this.pointers;
-    this.gainsView.set(gains.subarray(0, this.n));
-    this.x0View.set(x0.subarray(0, this.n));
-    this.wasm.setBuffers(this.kernel, ptr.gainsIn, ptr.x0In, ptr.gains, ptr.x, ptr.probe, ptr.acc, ptr.y, ptr.rA, ptr.rB, ptr.rates, 0);
+    this.loadTrial(gains, x0, false);
     const linear = p.gainFunction === 'linear' ? 1 : 0;
     if (this.wasm.splitOffer(this.offerKernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear)) return true;
     budget?.give(1);
