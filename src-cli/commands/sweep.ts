@@ -35,6 +35,7 @@ import { checkTasks, loadSweep, sweepInputs, taskError, type LoadedSweep } from 
 import { getCliEntry } from '../sweep/entry.js';
 import { runPool } from '../sweep/pool.js';
 import { machineCores } from '../../src-main/worker/kernelThread.js';
+import { runCores } from '../../src-shared/model/kernels/threads.js';
 import { activeTasks, arrayStates, maxArraySize, submitArray } from '../sweep/slurmClient.js';
 import { SLURM_RECORD_FORMAT, SweepDir as FolderDir, writeFileAtomic, type SlurmRecord, type SweepPlan } from '../../src-main/services/sweepDir.js';
 
@@ -322,7 +323,7 @@ async function runCommand(file: string, o: ParsedOptions, io: CliIo): Promise<nu
     if (status.state === 'done') alreadyDone++;
     else toRun.push(task);
   }
-  io.stderr.write(`sweep run: ${selected.length} task(s) selected, ${alreadyDone} already done, ${toRun.length} to run${toRun.length > 1 ? ` on ${Math.min(threads, toRun.length)} thread(s)` : ''}\n`);
+  io.stderr.write(`sweep run: ${selected.length} task(s) selected, ${alreadyDone} already done, ${toRun.length} to run${toRun.length > 1 ? ` on ${Math.min(threads, toRun.length)} thread(s)` : ''}${toRun.length === 1 || (toRun.length > 1 && threads === 1) ? `, ${runCores()} core(s) per run` : ''}\n`);
 
   const results = new Map<string, TaskRunResult>();
   let finished = 0;

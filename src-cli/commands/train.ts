@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { trainingRequestSchema, type TrainingOptions, type TrainingResult } from '../../src-shared/ipc/contract.js';
+import { runCores } from '../../src-shared/model/kernels/threads.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { rangeProblem, rangeText, SETTING_RANGES, type SettingRange } from '../../src-shared/settingsRanges.js';
 import { buildRunRecipe } from '../../src-shared/runs/recipe.js';
@@ -171,6 +172,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     bestError,
     bestTrial,
     elapsedMs,
+    // the most cores the run could use (inside a SLURM job: no more than the task's CPUs)
+    cores: runCores(),
     outDir,
     recipe: path.join(outDir, 'recipe.json'),
     files,

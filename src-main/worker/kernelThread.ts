@@ -37,9 +37,31 @@ export interface NodeKernelThreads extends KernelThreads {
   close(): Promise<void>;
 }
 
-/** This machine's cores (os.availableParallelism where Node has it). */
-export function machineCores(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+/**
+ * The cores this process may use: os.availableParallelism (which follows the CPU affinity a
+ * cgroup or `taskset` set), and inside a SLURM job no more than the CPUs SLURM gave the task.
+ * Without task affinity (TaskPlugin=task/none, as on scripts/local-slurm.sh's cluster) every core
+ * of the node stays visible, and an array task that asked for one CPU would put helper threads
+ * (a trial's rows, the reward rule's concurrent trials) on the cores of other users' tasks.
+ */
+export function machineCores(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const available = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return allowedCores(available, env);
+}
+
+/** `available` cores capped by the SLURM task's CPUs when env is a SLURM job's (machineCores). */
+export function allowedCores(available: number, env: Readonly<Record<string, string | undefined>>): number {
+  if (!env.SLURM_JOB_ID) return available;
+  // --cpus-per-task when given (the sweep's sbatch always gives it), else this node's CPUs of the
+  // job ("4", "4(x2)" or "4,2": the first is this node's)
+  const perTask = positiveInteger(env.SLURM_CPUS_PER_TASK) ?? positiveInteger(/^\d+/.exec(env.SLURM_JOB_CPUS_PER_NODE ?? '')?.[0]);
+  return perTask === null ? available : Math.max(1, Math.min(available, perTask));
+}
+
+function positiveInteger(text: string | undefined): number | null {
+  if (text === undefined || !/^\d{1,6}$/.test(text.trim())) return null;
+  const value = Number(text);
+  return value >= 1 ? value : null;
 }
 
 /** Cores − 1: the helpers one run can use beside its own thread. */

@@ -10,6 +10,7 @@
  *   DIR/tasks/ID/    one finished task (record.ts)  DIR/running/ID.json, DIR/failed/ID.json   markers
  */
 import { z } from 'zod';
+import { runCores } from '../model/kernels/threads.js';
 import { sweepFingerprint, type ExpandedSweep, type SweepTask } from './expand.js';
 import type { PreparedTask, SweepInputs } from './inputs.js';
 import { taskResult, type TaskArrays, type TaskRecord } from './record.js';
@@ -205,6 +206,7 @@ export function executeSweepTasks(tasks: readonly SweepTask[], context: TaskRunC
           finishedAt,
           host: host.hostname,
           maxRssMB: host.maxRssMB(),
+          cores: runCores(),
           gainlabVersion: host.gainlabVersion,
         });
         folder.writeResult(task, record, arrays);

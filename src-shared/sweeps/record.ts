@@ -74,6 +74,12 @@ export const taskRecordSchema = z.strictObject({
   host: z.string().max(256),
   /** Peak resident memory of the process that ran it (MB; the whole pool when threads share it). */
   maxRssMB: z.number().min(0).nullable(),
+  /**
+   * The most cores its training could use (its thread and its kernels' helpers; inside a SLURM job
+   * no more than the task's CPUs): elapsedMs of tasks with different counts are not comparable.
+   * Absent in records written before it was kept.
+   */
+  cores: z.number().int().min(1).max(65536).optional(),
   gainlabVersion: z.string().max(64),
   arrays: z.array(taskArraySchema).min(3).max(4),
 });
@@ -99,6 +105,7 @@ export interface RecordContext {
   finishedAt: string;
   host: string;
   maxRssMB: number | null;
+  cores: number;
   gainlabVersion: string;
 }
 
@@ -144,6 +151,7 @@ export function taskResult(outcome: TaskOutcome, context: RecordContext): { reco
     finishedAt: context.finishedAt,
     host: context.host,
     maxRssMB: context.maxRssMB,
+    cores: context.cores,
     gainlabVersion: context.gainlabVersion,
     arrays: Object.entries(arrays).map(([file, array]) => ({
       name: file.replace(/\.npy$/, '') as TaskArrayEntry['name'],

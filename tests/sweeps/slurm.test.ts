@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundled, buildBundle, makeNetworkDir, taskFiles, readJson, removeDir, repoRoot, scratchDir, writeSweep, writeTarget } from './sweepFixtures.js';
@@ -53,8 +54,8 @@ afterAll(() => {
 
 /** A record without what depends on where and when it ran. */
 function science(record: Record<string, unknown>) {
-  const { host, startedAt, finishedAt, elapsedMs, setupMs, maxRssMB, index, ...rest } = record;
-  void [host, startedAt, finishedAt, elapsedMs, setupMs, maxRssMB, index];
+  const { host, startedAt, finishedAt, elapsedMs, setupMs, maxRssMB, cores, index, ...rest } = record;
+  void [host, startedAt, finishedAt, elapsedMs, setupMs, maxRssMB, cores, index];
   return rest;
 }
 
@@ -91,8 +92,13 @@ describe('sweeps on a local SLURM cluster', () => {
     expect([...onCluster.keys()].sort()).toEqual([...here.keys()].sort());
     for (const [key, bytes] of onCluster) expect(bytes.equals(here.get(key)!), key).toBe(true);
     for (const id of readdirSync(path.join(dir, 'local', 'tasks'))) {
-      expect(science(readJson(path.join(dir, 'cluster', 'tasks', id, 'result.json')))).toEqual(science(readJson(path.join(dir, 'local', 'tasks', id, 'result.json'))));
+      const record = readJson(path.join(dir, 'cluster', 'tasks', id, 'result.json'));
+      expect(science(record)).toEqual(science(readJson(path.join(dir, 'local', 'tasks', id, 'result.json'))));
+      // the array task asked for one CPU: no helper threads on the node's other cores (this
+      // cluster has no task affinity, so Node itself sees them all)
+      expect(record.cores, id).toBe(1);
     }
+    expect(readFileSync(path.join(dir, 'cluster', 'logs', readdirSync(path.join(dir, 'cluster', 'logs'))[0]), 'utf8')).toMatch(/, 1 core\(s\) per run\n/);
 
     const collected = bundled(bundle, dir, ['sweep', 'collect', 'cluster'], env);
     expect(collected.code, collected.stderr).toBe(0);
@@ -116,9 +122,11 @@ describe('sweeps on a local SLURM cluster', () => {
       base: { source: { networkDir: 'net', target: 't7.npy' }, trials: 300 },
       factors: { seed: [1, 2, 3], sigma: [0.001, 0.002] },
     });
-    const submitted = bundled(bundle, dir, ['sweep', 'slurm', path.basename(file), '--out', 'together', '--together', '--submit', '--wait', '--poll-seconds', '1'], env);
+    // two CPUs per array task: a group trains on up to two cores (as many as this machine has)
+    const submitted = bundled(bundle, dir, ['sweep', 'slurm', path.basename(file), '--out', 'together', '--together', '--cpus-per-task', '2', '--submit', '--wait', '--poll-seconds', '1'], env);
     expect(submitted.code, submitted.stderr).toBe(0);
-    expect(submitted.json).toMatchObject({ tasks: 6, arrayTasks: 2, array: '0-1%2', status: { counts: { done: 6, failed: 0, missing: 0 } } });
+    expect(submitted.json).toMatchObject({ tasks: 6, arrayTasks: 2, array: '0-1%2', requests: { cpusPerTask: 2 }, status: { counts: { done: 6, failed: 0, missing: 0 } } });
+    for (const id of readdirSync(path.join(dir, 'together', 'tasks'))) expect(readJson(path.join(dir, 'together', 'tasks', id, 'result.json')).cores, id).toBe(Math.min(2, os.availableParallelism()));
     expect(readFileSync(path.join(dir, 'together', 'sweep.sbatch'), 'utf8')).toMatch(/ --group "\$TASK"\n/);
     expect(readdirSync(path.join(dir, 'together', 'logs'))).toHaveLength(2);
     const plan = readJson(path.join(dir, 'together', 'plan.json')) as { tasks: Array<{ id: string; factors: Record<string, string> }>; arrayTasks: number[][] };

@@ -410,3 +410,8 @@ export function setDefaultKernelThreads(threads: KernelThreads | null): void {
 export function defaultKernelThreads(): KernelThreads | null {
   return defaultThreads;
 }
+
+/** The most cores one run may use here: its own thread and the default kernel threads' helpers. */
+export function runCores(): number {
+  return 1 + Math.max(0, defaultThreads?.helpers ?? 0);
+}
