@@ -18,6 +18,11 @@
  *                                     lists (kernels/layout.ts), one thread, alternated
  *   batch_row_pairs.ratio.k6          six sessions batched with W also as row pairs over the row
  *                                     lists alone (a part of the ten-session split), alternated
+ *   joint.m2_ms                       two initial conditions per trial (JointTrialEvaluator, the
+ *                                     speed manifold's m = 2), ms per call: one batch of two or the
+ *                                     two side by side on two cores, whichever is faster lately;
+ *                                     .batch the batch alone; joint.m2.side_by_side.ratio the two
+ *                                     ways timed in alternation (side by side on every trial)
  * The published data are read from ../shared/reference/stroud2018 (or $GAINLAB_REFERENCE_DIR);
  * without them a synthetic SOC-like network of the same size and density is used (noted).
  */
@@ -30,6 +35,7 @@ import { relaxedSimd, type Arithmetic } from '../src-shared/model/wasm/loader.js
 import { KERNEL_NAMES, resolveKernelName, type KernelName } from '../src-shared/model/kernels/index.js';
 import type { Network } from '../src-shared/model/network.js';
 import { parseNpy } from '../src-shared/formats/npy.js';
+import { JointTrialEvaluator } from '../src-shared/speed/jointEvaluator.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
 import { Rng } from '../src-shared/model/rng.js';
 import { createNodeKernelThreads, defaultKernelHelpers, type NodeKernelThreads } from '../src-main/worker/kernelThread.js';
@@ -105,11 +111,13 @@ interface TrialOptions {
   repeats: number;
   network?: () => { network: Network; target: Float64Array };
   force?: 'team' | 'solo';
+  /** Another evaluator of the same trial (default a TrialEvaluator of `kernel`). */
+  evaluator?: (network: Network, target: Float64Array) => Pick<TrialEvaluator, 'error' | 'dispose'>;
   note: () => string;
 }
 
 function trialBenchmark(options: TrialOptions): Benchmark {
-  let evaluator: TrialEvaluator | null = null;
+  let evaluator: Pick<TrialEvaluator, 'error' | 'dispose'> | null = null;
   let gains = new Float64Array(0);
   return {
     name: options.name,
@@ -118,8 +126,12 @@ function trialBenchmark(options: TrialOptions): Benchmark {
     setup: async () => {
       const { network, target } = (options.network ?? benchNetwork)();
       gains = Float64Array.from({ length: network.n }, (_, i) => 1 + 0.05 * Math.sin(i));
-      evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel: options.kernel, threads: benchThreads() });
-      if (options.force && evaluator.threadSchedule) evaluator.threadSchedule.force = options.force;
+      if (options.evaluator) evaluator = options.evaluator(network, target);
+      else {
+        const single = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { kernel: options.kernel, threads: benchThreads() });
+        if (options.force && single.threadSchedule) single.threadSchedule.force = options.force;
+        evaluator = single;
+      }
       await helpersSettle();
     },
     run: () => {
@@ -218,6 +230,18 @@ function alternatedRatioBenchmark(options: {
       return options.note();
     },
   };
+}
+
+/** Two initial conditions (x0 and x0 with every other sign flipped) with the bench target: the speed manifold's m = 2. */
+function jointEvaluator(sideBySide: boolean | 'always'): JointTrialEvaluator {
+  const { network, target } = benchNetwork();
+  const flipped = network.x0.map((v, i) => (i % 2 ? -v : v));
+  return new JointTrialEvaluator(network, DEFAULT_DYNAMICS, [{ target }, { target, x0: flipped }], { threads: benchThreads(), sideBySide });
+}
+
+/** One joint evaluation of two conditions per call (ms per call, both conditions). */
+function jointBenchmark(name: string, sideBySide: boolean | 'always', note: string): Benchmark {
+  return trialBenchmark({ name, kernel: 'auto', repeats: 40, evaluator: () => jointEvaluator(sideBySide), note: () => `${networkNote()}; ${note}` });
 }
 
 function arithmeticRatioBenchmark(name: string, sessions: number, calls: number): Benchmark {
@@ -399,6 +423,19 @@ export const benchmarks: Benchmark[] = [
       note: () => `N=${n}, every core (${cores()} threads) on every trial`,
     }),
   ]),
+  jointBenchmark('joint.m2_ms', true, 'two initial conditions per trial (JointTrialEvaluator): one batch of two, or the two side by side on two cores, whichever has lately been faster'),
+  jointBenchmark('joint.m2_ms.batch', false, 'the same as one batch of two (one thread, or its rows on every core when faster)'),
+  alternatedRatioBenchmark({
+    name: 'joint.m2.side_by_side.ratio',
+    calls: 20,
+    sides: () => {
+      const side = jointEvaluator('always');
+      const batch = jointEvaluator(false);
+      const gains = benchGains(200, 1)[0];
+      return { over: () => void side.error(gains), under: () => void batch.error(gains), dispose: () => (side.dispose(), batch.dispose()) };
+    },
+    note: () => `${networkNote()}; two conditions side by side on two cores on every trial over one batch of two, alternated`,
+  }),
   ...[200, 400].flatMap((n) =>
     [2, 3, 4, 6].map((sessions) =>
       batchBenchmark({

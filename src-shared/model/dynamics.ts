@@ -226,26 +226,28 @@ export class TrialEvaluator {
    * Start E(gains) on a helper thread, to run while this thread computes another trial (run() or
    * error() on this evaluator, or anything else); then offeredError(). False — nothing started —
    * when the kernel has no helper threads or none is free now. The offered trial gives the bits
-   * run() gives (same network, target and initial state; a twin of the kernel).
+   * run() gives (same network, target and initial state; a twin of the kernel). `x0`: the offered
+   * trial's initial state instead of this evaluator's (copied now).
    */
-  offer(gains: Float64Array): boolean {
+  offer(gains: Float64Array, x0: Float64Array = this.x0): boolean {
     if (gains.length < this.network.n) throw new RangeError(`gains has ${gains.length} values, expected n = ${this.network.n}`);
-    return this.kernel.offer?.(gains, this.x0) ?? false;
+    return this.kernel.offer?.(gains, this.checkX0(x0)) ?? false;
   }
 
   /**
    * After offer() returned true and this thread's own work: the offered trial's error (its output
    * copied into outputOut when given), or null when its helper had not begun it (withdrawn: never
-   * computed; evaluate it here if it is still wanted).
+   * computed; evaluate it here if it is still wanted). `target`: the error against this instead
+   * of the evaluator's target.
    */
-  offeredError(outputOut?: Float64Array): number | null {
+  offeredError(outputOut?: Float64Array, target: Float64Array = this.target): number | null {
     const rates = this.kernel.collect?.(null) ?? null;
     if (!rates) return null;
     this.trials++;
     const output = this.offeredOutput;
     computeOutput(rates, this.nSamples, this.network.n, this.network.nE, this.network.readout, output);
     if (outputOut) outputOut.set(output);
-    return normalisedError(output, this.target, this.channels, this.nSamples);
+    return normalisedError(output, this.checkTarget(target), this.channels, this.nSamples);
   }
 
   /** Threaded kernels: the per-trial thread choice (null: one thread). */

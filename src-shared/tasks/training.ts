@@ -6,8 +6,9 @@
  * - Reward rule (model-spec §5): rewardRuleLockstep, every session advanced trial by trial
  *   together; one batched pass over W per trial when that is faster (preferBatched: from a few
  *   sessions on, with one target; a batched session gives the same bits as alone), else the
- *   sessions' trials one after another on one evaluator (one target: TrialEvaluator;
- *   several initial conditions, each with its own target: JointTrialEvaluator, E = Σ E_m).
+ *   sessions' trials one after another on one evaluator (one target: TrialEvaluator). Several
+ *   initial conditions, each with its own target (E = Σ E_m): every session's conditions in one
+ *   batched pass (JointSessionsEvaluator), one session's on a JointTrialEvaluator.
  *   Session k is seeded Rng.derive(seed, k).
  * - Gradient (model-spec §6): Adam through the RK4 unroll (trainGradient), one deterministic session.
  * - Groups (model-spec §7): random groups draw their labels from Rng(groups.seed ?? seed); explicit
@@ -23,7 +24,7 @@ import { stepLength, type DynamicsParams } from '../model/params.js';
 import { rewardRuleLockstep, type SessionEvaluation } from '../model/rewardRule.js';
 import { Rng } from '../model/rng.js';
 import { groupMeans } from '../primitives/learn.js';
-import { JointTrialEvaluator } from '../speed/jointEvaluator.js';
+import { JointSessionsEvaluator, JointTrialEvaluator } from '../speed/jointEvaluator.js';
 import { TaskError, type TaskContext, quietContext } from './context.js';
 
 /** A training request with its network and targets as data. */
@@ -105,12 +106,15 @@ function sessionEvaluation(input: TrainingTaskInput, sessions: number): { evalua
   if (params.some((p) => p.nSamples !== params[0].nSamples || p.duration !== params[0].duration)) {
     throw new TaskError('invalid-payload', 'learning jointly over several initial conditions needs their targets on one time grid');
   }
-  const joint = new JointTrialEvaluator(
-    modelNetwork(network),
-    params[0],
-    input.targets.map((target, m) => ({ x0: x0Of(m), target: target.values })),
-  );
-  return { evaluation: { kind: 'each', evaluator: joint }, dispose: () => joint.dispose?.() };
+  const conditions = input.targets.map((target, m) => ({ x0: x0Of(m), target: target.values }));
+  if (sessions > 1) {
+    // every session's conditions in one batched pass (split between the cores by sessions)
+    // instead of the sessions' batches one after another: the same bits
+    const evaluator = new JointSessionsEvaluator(modelNetwork(network), params[0], Array.from({ length: sessions }, () => conditions));
+    return { evaluation: { kind: 'sessions', n: network.n, evaluator }, dispose: () => evaluator.dispose() };
+  }
+  const joint = new JointTrialEvaluator(modelNetwork(network), params[0], conditions);
+  return { evaluation: { kind: 'each', evaluator: joint }, dispose: () => joint.dispose() };
 }
 
 function bestSessionOf(sessions: readonly TrainingSessionResult[]): number {

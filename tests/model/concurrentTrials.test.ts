@@ -15,6 +15,7 @@ import { Rng } from '../../src-shared/model/rng.js';
 import { sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
 import { createNodeKernelThreads, type NodeKernelThreads } from '../../src-main/worker/kernelThread.js';
 import { sameBits } from '../helpers/expectClose.js';
+import { expectSameRun } from '../helpers/sameRun.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
 import { hasReference, loadReferenceArray, publishedNetwork } from '../helpers/reference.js';
 
@@ -124,17 +125,6 @@ class AnalyticEvaluator implements GainTrialEvaluator {
   }
 }
 
-function expectSameRun(actual: RewardRuleResult, expected: RewardRuleResult): void {
-  expect(actual.trialsDone).toBe(expected.trialsDone);
-  expect(actual.stopped).toBe(expected.stopped);
-  expect(sameBits(actual.errors, expected.errors)).toBe(true);
-  expect(sameBits(actual.finalGains, expected.finalGains)).toBe(true);
-  expect(sameBits(actual.bestGains, expected.bestGains)).toBe(true);
-  expect(actual.bestTrial).toBe(expected.bestTrial);
-  expect(sameBits(actual.bestOutput, expected.bestOutput)).toBe(true);
-  expect(actual.outputsAt.map((o) => o.trial)).toEqual(expected.outputsAt.map((o) => o.trial));
-  actual.outputsAt.forEach((o, i) => expect(sameBits(o.output, expected.outputsAt[i].output)).toBe(true));
-}
 
 function lockstep(evaluator: GainTrialEvaluator, options: Partial<RewardRuleSessionsOptions> & { sessions: number }, hooks?: LockstepHooks) {
   return rewardRuleLockstep({ kind: 'each', evaluator }, { trials: 300, seed: 11, recordAt: [0, 1, 2, 3, 50, 51, 52, 299, 300], ...options }, hooks);
