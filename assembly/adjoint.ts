@@ -409,8 +409,8 @@ export function outerProducts(cotangents: usize, out: usize): void {
 //
 // Words (each on its own 64-byte line of gSync), counting from setThreads on, never reset:
 //  - pass: the global number of the phase after the current pass's last (+0; QUIT when the helpers
-//    are released), of its first phase (+8), its kind (+16), the cotangent tape (+24) and the
-//    ∂E/∂W output (+32).
+//    are released), of its first phase (+8), its kind (+16), the cotangent tape (+24), the
+//    ∂E/∂W output (+32) and, for an offered pass, the thread that computed it (+40).
 //  - join: helpers that took a part (+0), helpers asleep (+4), a word that never changes (+8).
 //  - claim[p]: phases whose part p has been claimed.
 //  - done[t]: parts thread t has computed (only thread t writes it): phase S is complete once
@@ -423,6 +423,9 @@ const QUIT: i64 = -1;
 const PASS_FORWARD: i32 = 1;
 const PASS_BACKWARD: i32 = 2;
 const PASS_OUTER: i32 = 3;
+// offered passes (below): one phase whose part 1 is the whole forward(0) / backward(0, …)
+const PASS_WHOLE_FORWARD: i32 = 4;
+const PASS_WHOLE_BACKWARD: i32 = 5;
 // Spins and naps as in assembly/dynamics.ts (a spin is ~4 ns on the 2-core EPYC).
 const STEAL_SPINS: i32 = 256;
 const STAGE_SPIN_LIMIT: i32 = 1 << 18;
@@ -758,6 +761,14 @@ function outerRows(cotangents: usize, out: usize, i0: i32, i1: i32): void {
 // (the part's pairs hold only its rows, so that needs no other thread's products).
 function runPart(kind: i32, phase: i32, part: i32, thread: i32): void {
   const pass = gSync + SYNC_PASS;
+  if (kind >= PASS_WHOLE_FORWARD) {
+    // an offered pass: part 1 is all of it, on one thread (the other parts are empty)
+    if (part != 1) return;
+    atomic.store<i32>(pass, thread, 40);
+    if (kind == PASS_WHOLE_FORWARD) forward(0);
+    else backward(0, <usize>load<i64>(pass, 24));
+    return;
+  }
   if (kind == PASS_FORWARD) {
     const k = phase >> 2;
     const s = phase & 3;
@@ -814,8 +825,8 @@ function phaseOn(thread: i32, S: i64, kind: i32, phase: i32, unowned: i32, napNs
   }
 }
 
-// A pass on the driver with the helpers that have joined (any number, none included: same bits).
-function threadedPass(kind: i32, phases: i32, cotangents: usize, out: usize): void {
+// Publish a pass of `phases` phases (starting at global phase gSequence) to the helpers.
+function publishPass(kind: i32, phases: i32, cotangents: usize, out: usize): void {
   const pass = gSync + SYNC_PASS;
   const first = gSequence;
   atomic.store<i64>(pass, first, 8);
@@ -825,9 +836,39 @@ function threadedPass(kind: i32, phases: i32, cotangents: usize, out: usize): vo
   // the buffers and the fields above are written before this store, which publishes them
   atomic.store<i64>(pass, first + <i64>phases);
   if (atomic.load<i32>(gSync + SYNC_JOIN, 4) > 0) atomic.notify(pass, 0x7fffffff);
+}
+
+// A pass on the driver with the helpers that have joined (any number, none included: same bits).
+function threadedPass(kind: i32, phases: i32, cotangents: usize, out: usize): void {
+  publishPass(kind, phases, cotangents, out);
+  const first = gSequence;
   const unowned = 1 + min(atomic.load<i32>(gSync + SYNC_JOIN), gParts - 1);
   for (let phase = 0; phase < phases; phase++) phaseOn(0, first + <i64>phase, kind, phase, unowned, DRIVER_NAP_NS);
   gSequence = first + <i64>phases;
+}
+
+// Offered passes. While the caller computes something else (another condition's pass, on another
+// kernel), a helper of this kernel computes a whole forward(0) or backward(0, cotangents) on its
+// own thread: a pass of one phase whose part 1 is the whole pass (runPart). The two meet once per
+// pass instead of once per RK4 stage. offerPass publishes it (0: not offered — no helper has
+// joined; the caller runs it itself); collectPass, after the caller's own work, takes part 1
+// itself if no helper has begun it (so a late helper never stalls the caller) and waits for it
+// otherwise, and returns whether a helper computed it. The same code as forward()/backward(), so
+// the same bits.
+export function offerPass(backwardPass: i32, cotangents: usize): i32 {
+  if (!ASC_FEATURE_THREADS || gParts < 2 || atomic.load<i32>(gSync + SYNC_JOIN) < 1) return 0;
+  atomic.store<i32>(gSync + SYNC_PASS, 0, 40);
+  publishPass(backwardPass ? PASS_WHOLE_BACKWARD : PASS_WHOLE_FORWARD, 1, cotangents, 0);
+  return 1;
+}
+
+export function collectPass(): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  const pass = gSync + SYNC_PASS;
+  const first = gSequence;
+  phaseOn(0, first, atomic.load<i32>(pass, 16), 0, 1, DRIVER_NAP_NS);
+  gSequence = first + 1;
+  return atomic.load<i32>(pass, 40) != 0 ? 1 : 0;
 }
 
 // forward(0) with the helpers (the rank-1 term runs on one thread: forward(1)).

@@ -10,6 +10,10 @@
  *       threads forced on), and .one_thread: the same kernel with none;
  *       gradient.threads.pass_ratio.<trainable>: every core / one thread, the median of interleaved
  *       pairs (this host's speed drifts between minutes)
+ *   gradient.conditions2.pass_ms  forward + adjoint of two initial conditions (the speed manifold's
+ *       m = 2, gains): side by side on two cores (assembly/adjoint.ts "Offered passes") when that
+ *       has lately been faster; .one_after_another without; gradient.conditions2.side_by_side.ratio
+ *       side by side on every pass / one after another, interleaved
  *   gradient.pass_over_trial.<kernel>  dimensionless: (forward + adjoint for gains) / (one
  *       TrialEvaluator trial with that kernel), the median of interleaved pairs, so that load on a
  *       shared machine hits both alike. Reported in the "ms" field as a plain ratio.
@@ -74,6 +78,32 @@ function passBenchmark(trainable: GradientTrainable, repeats: number, adjointKer
 /** Let the helper threads of a new kernel start before timing (they join asynchronously). */
 const helpersSettle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
+type PassState = { problem: GradientProblem; theta: Float64Array; gradient: Float64Array };
+
+/** valueAndGradient of the problem `make` builds, one pass per timed call. */
+function passTimes(name: string, repeats: number, make: () => PassState, note: () => string): Benchmark {
+  let state: PassState | null = null;
+  return {
+    name,
+    repeats,
+    warmup: 2,
+    setup: async () => {
+      state = make();
+      await helpersSettle();
+    },
+    run: () => {
+      state!.problem.valueAndGradient(state!.theta, state!.gradient);
+    },
+    teardown: () => {
+      state?.problem.release();
+      state = null;
+    },
+    get note() {
+      return note();
+    },
+  };
+}
+
 /**
  * One pass on every core (helpers forced on every pass) and on one thread (the same kernel, no
  * helpers), each alone, then alternated: the ratio every core / one thread, the median over the
@@ -87,28 +117,13 @@ function threadsBenchmarks(trainable: GradientTrainable, repeats: number): Bench
     state.problem.valueAndGradient(state.theta, state.gradient);
     return performance.now() - start;
   };
-  const single = (threads: 'all' | 'none'): Benchmark => {
-    let state: ReturnType<typeof problemFor> | null = null;
-    return {
-      name: `gradient.threads.pass_ms.${trainable}${threads === 'none' ? '.one_thread' : ''}`,
+  const single = (threads: 'all' | 'none'): Benchmark =>
+    passTimes(
+      `gradient.threads.pass_ms.${trainable}${threads === 'none' ? '.one_thread' : ''}`,
       repeats,
-      warmup: 2,
-      setup: async () => {
-        state = problemFor(trainable, 'auto', threads);
-        await helpersSettle();
-      },
-      run: () => {
-        state!.problem.valueAndGradient(state!.theta, state!.gradient);
-      },
-      teardown: () => {
-        state?.problem.release();
-        state = null;
-      },
-      get note() {
-        return `${note()}${threads === 'none' ? '; one thread' : '; every core on every pass'}`;
-      },
-    };
-  };
+      () => problemFor(trainable, 'auto', threads),
+      () => `${note()}${threads === 'none' ? '; one thread' : '; every core on every pass'}`,
+    );
   let all: ReturnType<typeof problemFor> | null = null;
   let one: ReturnType<typeof problemFor> | null = null;
   return [
@@ -135,6 +150,61 @@ function threadsBenchmarks(trainable: GradientTrainable, repeats: number): Bench
       },
       get note() {
         return `${note()}; every core / one thread, interleaved`;
+      },
+    },
+  ];
+}
+
+/** Two conditions (x0 and x0 with every other sign flipped, both with the bench target), gains. */
+function twoConditions(sideBySide: boolean | 'always'): PassState {
+  const { network, target } = benchNetwork();
+  const flipped = network.x0.map((v, i) => (i % 2 ? -v : v));
+  const problem = new GradientProblem({
+    network,
+    params: DEFAULT_DYNAMICS,
+    conditions: [{ target }, { x0: flipped, target }],
+    trainable: 'gains',
+    threads: benchThreads(),
+    sideBySide,
+  });
+  return { problem, theta: problem.initialParameters.slice(), gradient: new Float64Array(problem.size) };
+}
+
+function conditionsBenchmarks(repeats: number): Benchmark[] {
+  const note = () => noteOf('two initial conditions, gains, WebAssembly adjoint');
+  const single = (name: string, sideBySide: boolean, what: string): Benchmark => passTimes(name, repeats, () => twoConditions(sideBySide), () => `${note()}; ${what}`);
+  let side: PassState | null = null;
+  let apart: PassState | null = null;
+  const timed = (state: PassState): number => {
+    const start = performance.now();
+    for (let k = 0; k < 5; k++) state.problem.valueAndGradient(state.theta, state.gradient);
+    return performance.now() - start;
+  };
+  return [
+    single('gradient.conditions2.pass_ms', true, 'the two side by side on two cores when that has lately been faster'),
+    single('gradient.conditions2.pass_ms.one_after_another', false, 'one condition after the other (each on every core when faster)'),
+    {
+      name: 'gradient.conditions2.side_by_side.ratio',
+      repeats,
+      warmup: 2,
+      unit: 'ratio',
+      setup: async () => {
+        side = twoConditions('always');
+        apart = twoConditions(false);
+        await helpersSettle();
+      },
+      run: () => {
+        const apartMs = timed(apart!);
+        return timed(side!) / apartMs;
+      },
+      teardown: () => {
+        side?.problem.release();
+        apart?.problem.release();
+        side = null;
+        apart = null;
+      },
+      get note() {
+        return `${note()}; side by side on every pass / one after another, 5 passes each, interleaved`;
       },
     },
   ];
@@ -213,6 +283,7 @@ export const benchmarks: Benchmark[] = [
   passBenchmark('W', 5),
   ...threadsBenchmarks('gains', 30),
   ...threadsBenchmarks('W', 10),
+  ...conditionsBenchmarks(30),
   {
     name: 'gradient.adam50_gains_ms',
     repeats: 3,

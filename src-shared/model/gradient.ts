@@ -58,7 +58,7 @@ import type { DynamicsParams } from './params.js';
 import { stepLength, validateDynamicsParams } from './params.js';
 import { Rng } from './rng.js';
 import { splitSparse, type SplitSparse } from './kernels/sparseStructure.js';
-import { defaultKernelThreads, type KernelThreads } from './kernels/threads.js';
+import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from './kernels/threads.js';
 import {
   ADJOINT_THREADS_MIN_N,
   ADJOINT_WASM_MAX_N,
@@ -207,6 +207,12 @@ export interface RK4AdjointOptions {
    * n ≥ ADJOINT_THREADS_MIN_N; null: one thread). Results are the same bits either way.
    */
   threads?: KernelThreads | null;
+  /**
+   * Keep the helper threads below ADJOINT_THREADS_MIN_N for whole passes offered to them
+   * (offerForward/offerBackward: another condition's passes side by side), the row-split passes
+   * then staying on one thread.
+   */
+  wholePasses?: boolean;
 }
 
 /** The taped TypeScript forward's arrays (allocated on the first TypeScript forward). */
@@ -272,6 +278,8 @@ export class RK4Adjoint {
   private lastError = NaN;
   /** Helper threads for the WebAssembly kernel (null: one thread). */
   private readonly threads: KernelThreads | null;
+  /** Whether passes may split their rows among the helpers (else they serve offered passes only). */
+  private readonly rowSplit: boolean;
 
   /** W is taken from network.W (storage options.weightStorage, default 'auto'); call setWeights to change it. */
   constructor(network: Network, params: DynamicsParams, target: Float64Array, options: RK4AdjointOptions = {}) {
@@ -281,7 +289,8 @@ export class RK4Adjoint {
     }
     this.kernelChoice = kernel;
     const threads = options.threads === undefined ? defaultKernelThreads() : options.threads;
-    this.threads = threads && network.n >= ADJOINT_THREADS_MIN_N ? threads : null;
+    this.threads = threads && (network.n >= ADJOINT_THREADS_MIN_N || options.wholePasses) ? threads : null;
+    this.rowSplit = network.n >= ADJOINT_THREADS_MIN_N;
     const networkProblem = validateNetwork(network);
     if (networkProblem) throw new RangeError(`invalid network: ${networkProblem}`);
     const paramsProblem = validateDynamicsParams(params);
@@ -326,7 +335,7 @@ export class RK4Adjoint {
 
   /** Fix when passes use the helper threads ('team', 'solo'; null: measured). Tests and bench. */
   forceThreads(mode: 'team' | 'solo' | null): void {
-    this.fast?.forceThreads(mode);
+    this.fast?.forceThreads(this.rowSplit ? mode : 'solo');
   }
 
   /** Hand the kernel's helper threads back (it then runs on its own thread). */
@@ -482,7 +491,7 @@ export class RK4Adjoint {
       const split = splitSparse(W, n, this.nE);
       weights = { sparse: split, transposed: transposeSplitSparse(W, n, this.nE, split) };
     }
-    return new AdjointWasmKernel({
+    const kernel = new AdjointWasmKernel({
       n,
       nE: this.nE,
       nSamples: this.nSamples,
@@ -496,6 +505,8 @@ export class RK4Adjoint {
       weights,
       threads: this.threads,
     });
+    if (!this.rowSplit) kernel.forceThreads('solo');
+    return kernel;
   }
 
   /** out = W_eff · x[xOffset..], W_eff = W (+ u vᵀ when the forward has a rank-1 term). */
@@ -612,6 +623,64 @@ export class RK4Adjoint {
   /** forward() on the WebAssembly kernel: the same integration, readout and E. */
   private forwardWasm(fast: AdjointWasmKernel, x0: Float64Array, gains: Float64Array): number {
     fast.forward(x0, gains, this.hasRankOne ? { u: this.rankOneU, v: this.rankOneV } : undefined);
+    return this.forwardError(fast);
+  }
+
+  /**
+   * forward(x0, gains) without a rank-1 term as a whole pass on another core (the WebAssembly
+   * kernel's helper, assembly/adjoint.ts "Offered passes"), while this thread does other work;
+   * then collectForward(). False (nothing started) where that cannot be: no helper, none joined
+   * yet, no core free. The same bits as forward().
+   */
+  offerForward(x0: Float64Array, gains: Float64Array): boolean {
+    const n = this.n;
+    if (!this.fast || !this.weightsSet) return false;
+    if (x0.length !== n || gains.length !== n) throw new RangeError(`x0 and gains need n = ${n} values`);
+    if (!this.fast.offerForward(x0, gains)) return false;
+    this.hasRankOne = false;
+    this.gains.set(gains);
+    this.tapeCopies = {};
+    return true;
+  }
+
+  /** Whether a helper computed the last collected offered pass (else this thread did, at collect). */
+  offeredByHelper = false;
+
+  /** run() with this adjoint's passes on the calling thread only (another kernel's offered pass has the other core). */
+  onOneThread<T>(run: () => T): T {
+    const fast = this.fast;
+    if (!fast) return run();
+    fast.oneThread = true;
+    try {
+      return run();
+    } finally {
+      fast.oneThread = false;
+    }
+  }
+
+  /** The error of the forward offerForward started (and its output in this.output). */
+  collectForward(): number {
+    this.offeredByHelper = this.fast!.collect();
+    return this.forwardError(this.fast!);
+  }
+
+  /**
+   * backward(out) for ∂E/∂g and ∂E/∂x0 only (no W, no rank-1) as a whole pass on another core;
+   * then collectBackward(out). False (nothing started) as for offerForward.
+   */
+  offerBackward(out: AdjointGradients): boolean {
+    if (!this.fast || !this.forwardDone || out.W || out.rank1 || this.hasRankOne) return false;
+    this.writeResiduals(this.fast);
+    return this.fast.offerBackward();
+  }
+
+  /** The gradients of the backward offerBackward started, into out. */
+  collectBackward(out: AdjointGradients): void {
+    this.offeredByHelper = this.fast!.collect();
+    this.readGradients(this.fast!, out);
+  }
+
+  private forwardError(fast: AdjointWasmKernel): number {
     const output = fast.views().output;
     this.output.set(output);
     const target = this.target;
@@ -782,14 +851,22 @@ export class RK4Adjoint {
 
   /** backward() on the WebAssembly kernel (arguments already checked). */
   private backwardWasm(fast: AdjointWasmKernel, out: AdjointGradients): void {
-    const n = this.n;
-    // The kernel's readout term needs r_ck = 2(m_ck − m*_ck)/D (channel-major like output).
+    this.writeResiduals(fast);
+    fast.backward(this.hasRankOne, Boolean(out.W));
+    this.readGradients(fast, out);
+  }
+
+  /** The kernel's readout term needs r_ck = 2(m_ck − m*_ck)/D (channel-major like output). */
+  private writeResiduals(fast: AdjointWasmKernel): void {
     const residual = fast.views().residual;
     const scale = 2 / this.targetDenominator;
     const output = this.output;
     const target = this.target;
     for (let i = 0; i < residual.length; i++) residual[i] = scale * (output[i] - target[i]);
-    fast.backward(this.hasRankOne, Boolean(out.W));
+  }
+
+  private readGradients(fast: AdjointWasmKernel, out: AdjointGradients): void {
+    const n = this.n;
     const views = fast.views(); // after backward: requesting ∂E/∂W may have grown the memory
     if (out.gains) out.gains.set(views.gainGrad.subarray(0, n));
     if (out.x0) out.x0.set(views.lambda.subarray(0, n));
@@ -905,12 +982,25 @@ export interface GradientProblemOptions {
    * available, else TypeScript; see AdjointKernelName).
    */
   adjointKernel?: AdjointKernelName;
+  /**
+   * Gains with several conditions: two conditions' passes side by side on two cores (one offered
+   * to the other condition's helper; see GradientProblem) when timed faster (true, the default),
+   * whenever a core is free ('always'), or never (false). The same bits either way.
+   */
+  sideBySide?: boolean | 'always';
 }
 
 /**
  * The trainable of one gradient problem as a single flat parameter vector θ (what Adam updates):
  *   gains: per-neuron gains (n) or group gains (G);  x0: x0 (n);  W: W (n²);  rank1: [u; v] (2n).
  * value(θ) and valueAndGradient(θ, grad) evaluate E and ∂E/∂θ through one RK4Adjoint per condition.
+ *
+ * Conditions side by side: with several conditions (the gains trainable: the speed manifold's
+ * m = 2–3 initial conditions), condition m + 1's forward and backward run as whole passes on its
+ * kernel's helper thread while condition m's run here (RK4Adjoint.offerForward/offerBackward),
+ * meeting once per pass instead of at every RK4 stage as a row split does; a ThreadSchedule keeps
+ * it when it has lately been faster. The errors and gradients are summed in condition order
+ * either way, so the numbers are the same bits.
  */
 export class GradientProblem {
   readonly trainable: GradientTrainable;
@@ -930,6 +1020,10 @@ export class GradientProblem {
   /** Per-condition gradients (backward overwrites them) and their sum over conditions. */
   private readonly conditionGradients: AdjointGradients;
   private readonly totalGradients: AdjointGradients;
+  /** Conditions side by side (see above): when, and the offered condition's gradients. */
+  private readonly sideBySide: { schedule: ThreadSchedule; gradients: AdjointGradients } | null = null;
+  /** Passes of conditions computed on another core beside this thread's (tests, reports). */
+  sideBySidePasses = 0;
 
   constructor(options: GradientProblemOptions) {
     const { network, params, trainable } = options;
@@ -950,12 +1044,20 @@ export class GradientProblem {
       return Float64Array.from(x0);
     });
     // W is fixed except when it is the trainable (then value() installs θ as dense weights).
+    const threads = options.threads === undefined ? defaultKernelThreads() : options.threads;
+    const pairs = trainable === 'gains' && conditions.length > 1 && (options.sideBySide ?? true) !== false && threads !== null && threads.helpers >= 1;
     const adjointOptions: RK4AdjointOptions = {
       kernel: options.adjointKernel,
       weightStorage: trainable === 'W' ? 'dense' : options.weightStorage,
-      threads: options.threads,
+      threads,
+      wholePasses: pairs,
     };
     this.adjoints = conditions.map((condition) => new RK4Adjoint(network, params, condition.target, adjointOptions));
+    if (pairs) {
+      const schedule = new ThreadSchedule(16, undefined, threads.budget ?? null, 1);
+      if (options.sideBySide === 'always') schedule.force = 'team';
+      this.sideBySide = { schedule, gradients: { gains: new Float64Array(n) } };
+    }
     this.outputLength = this.adjoints.reduce((sum, adjoint) => sum + adjoint.output.length, 0);
     this.seed = options.seed ?? 1;
     if (!Number.isSafeInteger(this.seed)) throw new RangeError(`seed must be a safe integer, got ${this.seed}`);
@@ -1056,12 +1158,41 @@ export class GradientProblem {
 
   /** E(θ), summed over conditions; leaves the tapes and outputs for a following gradient call. */
   value(theta: Float64Array): number {
+    const schedule = this.sideBySide?.schedule ?? null;
+    const team = schedule !== null && schedule.next();
+    const { error, helped } = this.forwardAll(theta, team);
+    schedule?.done(!team || helped);
+    return error;
+  }
+
+  /** value(θ), conditions side by side when `team` (helped: every offered pass ran on a helper). */
+  private forwardAll(theta: Float64Array, team: boolean): { error: number; helped: boolean } {
     if (theta.length !== this.size) throw new RangeError(`parameters have ${theta.length} values, expected ${this.size}`);
     const n = this.n;
     let error = 0;
+    let helped = true;
     if (this.trainable === 'gains') this.neuronGainsOf(theta, this.neuronGains);
     for (let m = 0; m < this.adjoints.length; m++) {
       const adjoint = this.adjoints[m];
+      if (team && m + 1 < this.adjoints.length) {
+        const other = this.adjoints[m + 1];
+        if (other.offerForward(this.x0s[m + 1], this.neuronGains)) {
+          let own: number;
+          try {
+            own = adjoint.onOneThread(() => adjoint.forward(this.x0s[m], this.neuronGains));
+          } catch (failure) {
+            other.collectForward();
+            throw failure;
+          }
+          error += own;
+          error += other.collectForward();
+          if (other.offeredByHelper) this.sideBySidePasses++;
+          else helped = false;
+          m++;
+          continue;
+        }
+        helped = false;
+      }
       switch (this.trainable) {
         case 'gains':
           error += adjoint.forward(this.x0s[m], this.neuronGains);
@@ -1079,13 +1210,23 @@ export class GradientProblem {
           break;
       }
     }
-    return error;
+    return { error, helped };
   }
 
   /** E(θ) and ∂E/∂θ into `gradient` (length size). */
   valueAndGradient(theta: Float64Array, gradient: Float64Array): number {
     if (gradient.length !== this.size) throw new RangeError(`gradient needs ${this.size} values`);
-    const error = this.value(theta);
+    const schedule = this.sideBySide?.schedule ?? null;
+    const team = schedule !== null && schedule.next();
+    const { error, helped } = this.forwardAll(theta, team);
+    const helpedBack = this.backwardAll(team);
+    schedule?.done(!team || (helped && helpedBack));
+    this.gradientOf(gradient);
+    return error;
+  }
+
+  /** ∂E/∂θ of the last forward into the totals, conditions side by side when `team`; whether every offered pass ran on a helper. */
+  private backwardAll(team: boolean): boolean {
     const single = this.adjoints.length === 1;
     // With one condition backward writes straight into the totals; with several it writes per
     // condition and the totals accumulate.
@@ -1098,17 +1239,39 @@ export class GradientProblem {
       total.rank1?.uGrad.fill(0);
       total.rank1?.vGrad.fill(0);
     }
-    for (const adjoint of this.adjoints) {
+    let helped = true;
+    for (let m = 0; m < this.adjoints.length; m++) {
+      const adjoint = this.adjoints[m];
+      const offered = this.sideBySide?.gradients;
+      if (team && offered && m + 1 < this.adjoints.length) {
+        const other = this.adjoints[m + 1];
+        if (other.offerBackward(offered)) {
+          try {
+            adjoint.onOneThread(() => adjoint.backward(into));
+          } catch (failure) {
+            other.collectBackward(offered);
+            throw failure;
+          }
+          accumulateGradients(total, into);
+          other.collectBackward(offered);
+          accumulateGradients(total, offered);
+          if (other.offeredByHelper) this.sideBySidePasses++;
+          else helped = false;
+          m++;
+          continue;
+        }
+        helped = false;
+      }
       adjoint.backward(into);
       if (single) break;
-      if (into.gains) addInto(total.gains!, into.gains);
-      if (into.x0) addInto(total.x0!, into.x0);
-      if (into.W) addInto(total.W!, into.W);
-      if (into.rank1) {
-        addInto(total.rank1!.uGrad, into.rank1.uGrad);
-        addInto(total.rank1!.vGrad, into.rank1.vGrad);
-      }
+      accumulateGradients(total, into);
     }
+    return helped;
+  }
+
+  /** ∂E/∂θ from the totals of backwardAll. */
+  private gradientOf(gradient: Float64Array): void {
+    const total = this.totalGradients;
     switch (this.trainable) {
       case 'gains':
         if (this.groups) sumGroupGradient(total.gains!, this.groups, gradient);
@@ -1125,12 +1288,22 @@ export class GradientProblem {
         gradient.set(total.rank1!.vGrad, this.n);
         break;
     }
-    return error;
   }
 }
 
 function addInto(total: Float64Array, part: Float64Array): void {
   for (let i = 0; i < total.length; i++) total[i] += part[i];
+}
+
+/** total += part, for each gradient part present. */
+function accumulateGradients(total: AdjointGradients, part: AdjointGradients): void {
+  if (part.gains) addInto(total.gains!, part.gains);
+  if (part.x0) addInto(total.x0!, part.x0);
+  if (part.W) addInto(total.W!, part.W);
+  if (part.rank1) {
+    addInto(total.rank1!.uGrad, part.rank1.uGrad);
+    addInto(total.rank1!.vGrad, part.rank1.vGrad);
+  }
 }
 
 export interface TrainGradientOptions extends GradientProblemOptions {

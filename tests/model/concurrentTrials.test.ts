@@ -4,7 +4,7 @@
  * numbers of the plain loop bit for bit, stops where it does, and really runs trials on the other
  * core (offers taken, guesses right and wrong); an offered trial gives run()'s bits.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
 import { createKernel } from '../../src-shared/model/kernels/index.js';
 import { createCoreBudget, ThreadSchedule } from '../../src-shared/model/kernels/threads.js';
@@ -13,21 +13,13 @@ import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { rewardRuleLockstep, type GainTrialEvaluator, type LockstepHooks, type RewardRuleResult, type RewardRuleSessionsOptions } from '../../src-shared/model/rewardRule.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
-import { createNodeKernelThreads, type NodeKernelThreads } from '../../src-main/worker/kernelThread.js';
+import { kernelHosts } from '../helpers/kernelHosts.js';
 import { sameBits } from '../helpers/expectClose.js';
 import { expectSameRun } from '../helpers/sameRun.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
 import { hasReference, loadReferenceArray, publishedNetwork } from '../helpers/reference.js';
 
-const hosts: NodeKernelThreads[] = [];
-function host(budget?: ReturnType<typeof createCoreBudget>['budget']): NodeKernelThreads {
-  const created = createNodeKernelThreads({ helpers: 1, budget });
-  hosts.push(created);
-  return created;
-}
-afterAll(async () => {
-  await Promise.all(hosts.map((h) => h.close()));
-});
+const host = kernelHosts();
 
 /** The published network and novel target when present, else an SOC-like random network of the same size and a smooth target. */
 function problem(): { network: Network; target: Float64Array } {

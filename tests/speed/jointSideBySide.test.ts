@@ -8,28 +8,20 @@
  *    session's conditions (JointSessionsEvaluator), give each session's run on a joint evaluator
  *    of its own, one after another, as before.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { rewardRuleLockstep } from '../../src-shared/model/rewardRule.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
 import { JointSessionsEvaluator, JointTrialEvaluator, type JointCondition } from '../../src-shared/speed/jointEvaluator.js';
-import { createNodeKernelThreads, type NodeKernelThreads } from '../../src-main/worker/kernelThread.js';
+import { kernelHosts } from '../helpers/kernelHosts.js';
 import { sameBits } from '../helpers/expectClose.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
 import { hasReference, loadReferenceArray, publishedNetwork } from '../helpers/reference.js';
 import { expectSameRun } from '../helpers/sameRun.js';
 
-const hosts: NodeKernelThreads[] = [];
-function host(): NodeKernelThreads {
-  const created = createNodeKernelThreads({ helpers: 1 });
-  hosts.push(created);
-  return created;
-}
-afterAll(async () => {
-  await Promise.all(hosts.map((h) => h.close()));
-});
+const host = kernelHosts();
 
 /** The published network with its two targets from two initial conditions (x0 and x0 with every other sign flipped), else a random stand-in. */
 function problem(): { network: Network; conditions: JointCondition[] } {

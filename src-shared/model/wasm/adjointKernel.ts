@@ -15,7 +15,7 @@
  */
 import { ROW_PAIRS_MAX_N, rowPairs, trialStages, type RowPairs } from '../kernels/layout.js';
 import type { SplitSparse } from '../kernels/sparseStructure.js';
-import { ThreadSchedule, type KernelThreads } from '../kernels/threads.js';
+import { ThreadSchedule, type CoreBudget, type KernelThreads } from '../kernels/threads.js';
 import { adjointSharedWasmBase64 } from './adjointSharedWasm.js';
 import { adjointWasmBase64 } from './adjointWasm.js';
 import { createSharedMemory, embeddedWasmModule, sharedMemoryAvailable, type WasmMemory } from './loader.js';
@@ -49,6 +49,9 @@ export interface AdjointWasmExports {
   forwardThreaded(rankOne: number): void;
   backwardThreaded(rankOne: number, cotangents: number): void;
   outerProductsThreaded(cotangents: number, out: number): void;
+  /** A whole forward (0) or backward (1) pass offered to a helper; collectPass waits for it (assembly/adjoint.ts "Offered passes"). */
+  offerPass(backwardPass: number, cotangents: number): number;
+  collectPass(): number;
   helperParts(): bigint;
   releaseHelpers(): void;
 }
@@ -153,6 +156,10 @@ export class AdjointWasmKernel {
   private viewCache: AdjointKernelViews | null = null;
   /** With helper threads: when each kind of pass uses them (null: one thread). */
   private readonly schedules: { forward: ThreadSchedule; backward: ThreadSchedule; outer: ThreadSchedule } | null = null;
+  /** The cores shared with other runs (an offered pass takes one while it is out). */
+  private readonly budget: CoreBudget | null = null;
+  /** An offered pass is out (offerForward/offerBackward until collect). */
+  private offered = false;
 
   constructor(setup: AdjointKernelSetup) {
     const { n, nE, nSamples, channels } = setup;
@@ -209,6 +216,7 @@ export class AdjointWasmKernel {
       for (let h = 0; h < helpers; h++) threads.attach({ module, memory, kernel: context });
       helperRelease.register(this, () => wasm.releaseHelpers(), this);
       const budget = threads.budget ?? null;
+      this.budget = budget;
       this.schedules = {
         forward: new ThreadSchedule(undefined, undefined, budget, helpers),
         backward: new ThreadSchedule(undefined, undefined, budget, helpers),
@@ -236,13 +244,20 @@ export class AdjointWasmKernel {
   /** Hand the helper threads back (the kernel then runs on its own thread only). */
   release(): void {
     if (!this.schedules) return;
+    if (this.offered) this.collect();
     helperRelease.unregister(this);
     this.wasm.releaseHelpers();
   }
 
+  /**
+   * Passes on the calling thread only, whatever the schedules say (set while another kernel's
+   * offered pass has the other core: GradientProblem's conditions side by side).
+   */
+  oneThread = false;
+
   /** run(team) on the helpers or alone, as `schedule` decides (one thread without helpers). */
   private scheduled(schedule: ThreadSchedule | undefined, run: (team: boolean) => void): void {
-    if (!schedule) return run(false);
+    if (!schedule || this.oneThread) return run(false);
     const team = schedule.next();
     run(team);
     schedule.done();
@@ -297,6 +312,7 @@ export class AdjointWasmKernel {
    * view (channel-major channels × nSamples).
    */
   forward(x0: Float64Array, gains: Float64Array, rankOne?: { u: Float64Array; v: Float64Array }): void {
+    this.notOffered('forward');
     const n = this.n;
     const views = this.views();
     views.x0.set(x0.subarray(0, n));
@@ -316,6 +332,7 @@ export class AdjointWasmKernel {
    * cotangents, k̄_s/τ per tape row in views().cotangents (rows 0..4·nSteps−1).
    */
   backward(rankOne: boolean, cotangents: boolean): void {
+    this.notOffered('backward');
     if (cotangents && !this.cotangentsPtr) {
       this.cotangentsPtr = this.wasm.allocate(8 * this.tapeRows * this.rowStride);
       this.viewCache = null;
@@ -323,6 +340,53 @@ export class AdjointWasmKernel {
     const tape = cotangents ? this.cotangentsPtr : 0;
     if (rankOne) this.wasm.backward(1, tape);
     else this.scheduled(this.schedules?.backward, (team) => (team ? this.wasm.backwardThreaded(0, tape) : this.wasm.backward(0, tape)));
+  }
+
+  /**
+   * forward(x0, gains) (no rank-1 term) as a whole pass on a helper thread, while the caller does
+   * other work — another condition's pass on another kernel; then collect(). False (nothing
+   * started) without helpers, before one has joined, or when the core budget has no core free.
+   */
+  offerForward(x0: Float64Array, gains: Float64Array): boolean {
+    if (!this.offerBegins()) return false;
+    const n = this.n;
+    const views = this.views();
+    views.x0.set(x0.subarray(0, n));
+    views.gains.set(gains.subarray(0, n));
+    return this.offerEnds(this.wasm.offerPass(0, 0));
+  }
+
+  /** backward(false, false) (residuals in views().residual) as a whole pass on a helper; then collect(). */
+  offerBackward(): boolean {
+    if (!this.offerBegins()) return false;
+    return this.offerEnds(this.wasm.offerPass(1, 0));
+  }
+
+  /**
+   * After offerForward/offerBackward returned true and the caller's own work: the pass is done
+   * (computed here if its helper had not begun it). Whether a helper computed it.
+   */
+  collect(): boolean {
+    if (!this.offered) throw new Error('AdjointWasmKernel.collect: nothing offered');
+    this.offered = false;
+    const byHelper = this.wasm.collectPass() === 1;
+    this.budget?.give(1);
+    return byHelper;
+  }
+
+  private notOffered(what: string): void {
+    if (this.offered) throw new Error(`AdjointWasmKernel.${what}: an offered pass is out (collect it first)`);
+  }
+
+  private offerBegins(): boolean {
+    if (!this.schedules || this.offered) return false;
+    return !this.budget || this.budget.tryTake(1);
+  }
+
+  private offerEnds(published: number): boolean {
+    if (published === 1) return (this.offered = true);
+    this.budget?.give(1);
+    return false;
   }
 
   /** ∂E/∂W (n × n) of the last backward, which must have recorded the cotangents. */
