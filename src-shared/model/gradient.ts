@@ -1158,11 +1158,8 @@ export class GradientProblem {
 
   /** E(θ), summed over conditions; leaves the tapes and outputs for a following gradient call. */
   value(theta: Float64Array): number {
-    const schedule = this.sideBySide?.schedule ?? null;
-    const team = schedule !== null && schedule.next();
-    const { error, helped } = this.forwardAll(theta, team);
-    schedule?.done(!team || helped);
-    return error;
+    // one condition after another: the side-by-side schedule times whole valueAndGradient steps
+    return this.forwardAll(theta, false).error;
   }
 
   /** value(θ), conditions side by side when `team` (helped: every offered pass ran on a helper). */

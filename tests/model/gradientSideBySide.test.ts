@@ -56,7 +56,6 @@ describe.skipIf(!sharedDynamicsAvailable())('gradient conditions side by side', 
           expect(side.valueAndGradient(theta, actual)).toBe(error);
           expect(sameBits(actual, expected)).toBe(true);
           expect(sameBits(side.outputs(), alone.outputs())).toBe(true);
-          expect(side.value(theta)).toBe(alone.value(theta));
           calls++;
         }
         expect(side.sideBySidePasses).toBeGreaterThanOrEqual(4);
