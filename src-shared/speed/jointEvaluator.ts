@@ -8,8 +8,8 @@
  * satisfies the reward rule's GainTrialEvaluator with `channels = m · readout.channels` (the rule
  * only uses channels × nSamples as the length of the output it records).
  *
- * Two simulations (m = 2, the speed manifold's and Fig. 6's default; or two sessions of one
- * condition, Supp. Fig. 8's slow tasks) can also run as two one-session trials at once, the second
+ * Two simulations (m = 2 initial conditions, as in Fig. 6; or two sessions of one condition,
+ * Supp. Fig. 8's slow tasks) can also run as two one-session trials at once, the second
  * on another core (TrialEvaluator.offer), meeting once per trial. A batch of two costs one thread
  * ~1.5 one-session trials (published network: 4.1 against 2.6 ms), and split by rows it meets at
  * every RK4 stage, which on a VM with a slow hand-over between cores costs more than it saves;
@@ -66,7 +66,10 @@ class SlotEvaluator {
       return x0;
     });
     this.targets = slots.map((c) => c.target);
-    this.batch = new BatchTrialEvaluator(network, params, this.targets, slots.length, { kernel: options.kernel ?? 'auto' });
+    this.batch = new BatchTrialEvaluator(network, params, this.targets, slots.length, {
+      kernel: options.kernel ?? 'auto',
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    });
     this.errors = new Float64Array(slots.length);
     const threads = options.threads === undefined ? defaultKernelThreads() : options.threads;
     const sideBySide = options.sideBySide ?? true;
