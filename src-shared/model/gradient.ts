@@ -1054,7 +1054,9 @@ export class GradientProblem {
     };
     this.adjoints = conditions.map((condition) => new RK4Adjoint(network, params, condition.target, adjointOptions));
     if (pairs) {
-      const schedule = new ThreadSchedule(16, undefined, threads.budget ?? null, 1);
+      // no budget here: the offer takes its core itself (a schedule with the budget would hold the
+      // only free core and leave none for the offer)
+      const schedule = new ThreadSchedule();
       if (options.sideBySide === 'always') schedule.force = 'team';
       this.sideBySide = { schedule, gradients: { gains: new Float64Array(n) } };
     }

@@ -74,7 +74,9 @@ class SlotEvaluator {
     const threads = options.threads === undefined ? defaultKernelThreads() : options.threads;
     const sideBySide = options.sideBySide ?? true;
     if (slots.length === 2 && sideBySide !== false && (options.kernel ?? 'auto') === 'auto' && threads && threads.helpers >= 1) {
-      const schedule = new ThreadSchedule(16, undefined, threads.budget ?? null, 1);
+      // no budget here: the offer takes its core itself (a schedule with the budget would hold the
+      // only free core and leave none for the offer)
+      const schedule = new ThreadSchedule();
       if (sideBySide === 'always') schedule.force = 'team';
       const length = network.readout.channels * params.nSamples;
       this.pair = {

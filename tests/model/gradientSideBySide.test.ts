@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { GradientProblem, trainGradient } from '../../src-shared/model/gradient.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { createCoreBudget } from '../../src-shared/model/kernels/threads.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
 import { kernelHosts } from '../helpers/kernelHosts.js';
@@ -63,6 +64,20 @@ describe.skipIf(!sharedDynamicsAvailable())('gradient conditions side by side', 
       }
     });
   }
+
+  it('with the app’s core budget (one core held by the run itself) the offered passes still get the other core, and give it back', () => {
+    const { budget } = createCoreBudget(2);
+    budget.take(1); // this run's own thread, as a job holds it
+    const network = networks[0][1]();
+    const side = new GradientProblem({ network, params: DEFAULT_DYNAMICS, conditions: conditionsOf(network, 2), trainable: 'gains', threads: host(budget), sideBySide: 'always' });
+    const theta = side.initialParameters.slice();
+    const gradient = new Float64Array(side.size);
+    const deadline = Date.now() + 20_000;
+    while (side.sideBySidePasses < 4 && Date.now() < deadline) side.valueAndGradient(theta, gradient);
+    expect(side.sideBySidePasses).toBeGreaterThanOrEqual(4);
+    expect(budget.free()).toBe(1);
+    side.release();
+  });
 
   it('Adam over two conditions is the one-thread run, bit for bit', () => {
     const network = networks[0][1]();

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { rewardRuleLockstep } from '../../src-shared/model/rewardRule.js';
+import { createCoreBudget } from '../../src-shared/model/kernels/threads.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
 import { JointSessionsEvaluator, JointTrialEvaluator, type JointCondition } from '../../src-shared/speed/jointEvaluator.js';
@@ -60,6 +61,18 @@ describe.skipIf(!sharedDynamicsAvailable())('two initial conditions side by side
     expect(side.sideBySideTrials).toBeGreaterThanOrEqual(3);
     expect(side.trials).toBe(trials);
     batch.dispose();
+    side.dispose();
+  });
+
+  it('with the app’s core budget (one core held by the run itself) condition 1 still gets the other core, and gives it back', () => {
+    const { budget } = createCoreBudget(2);
+    budget.take(1); // this run's own thread, as a job holds it
+    const side = new JointTrialEvaluator(network, params, conditions, { threads: host(budget), sideBySide: 'always' });
+    const gains = new Float64Array(network.n).fill(1);
+    const deadline = Date.now() + 20_000;
+    while (side.sideBySideTrials < 3 && Date.now() < deadline) side.run(gains);
+    expect(side.sideBySideTrials).toBeGreaterThanOrEqual(3);
+    expect(budget.free()).toBe(1);
     side.dispose();
   });
 
