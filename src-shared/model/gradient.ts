@@ -58,7 +58,7 @@ import type { DynamicsParams } from './params.js';
 import { stepLength, validateDynamicsParams } from './params.js';
 import { Rng } from './rng.js';
 import { splitSparse, type SplitSparse } from './kernels/sparseStructure.js';
-import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from './kernels/threads.js';
+import { defaultKernelThreads, ThreadSchedule, whileOffered, type KernelThreads } from './kernels/threads.js';
 import {
   ADJOINT_THREADS_MIN_N,
   ADJOINT_WASM_MAX_N,
@@ -1176,14 +1176,7 @@ export class GradientProblem {
       if (team && m + 1 < this.adjoints.length) {
         const other = this.adjoints[m + 1];
         if (other.offerForward(this.x0s[m + 1], this.neuronGains)) {
-          let own: number;
-          try {
-            own = adjoint.onOneThread(() => adjoint.forward(this.x0s[m], this.neuronGains));
-          } catch (failure) {
-            other.collectForward();
-            throw failure;
-          }
-          error += own;
+          error += whileOffered(true, () => adjoint.onOneThread(() => adjoint.forward(this.x0s[m], this.neuronGains)), () => other.collectForward());
           error += other.collectForward();
           if (other.offeredByHelper) this.sideBySidePasses++;
           else helped = false;
@@ -1245,12 +1238,7 @@ export class GradientProblem {
       if (team && offered && m + 1 < this.adjoints.length) {
         const other = this.adjoints[m + 1];
         if (other.offerBackward(offered)) {
-          try {
-            adjoint.onOneThread(() => adjoint.backward(into));
-          } catch (failure) {
-            other.collectBackward(offered);
-            throw failure;
-          }
+          whileOffered(true, () => adjoint.onOneThread(() => adjoint.backward(into)), () => other.collectBackward(offered));
           accumulateGradients(total, into);
           other.collectBackward(offered);
           accumulateGradients(total, offered);

@@ -24,7 +24,7 @@ import { BatchTrialEvaluator, type BatchKernelName } from './batchSimulator.js';
 import type { Network } from './network.js';
 import type { DynamicsParams } from './params.js';
 import { Rng } from './rng.js';
-import { ThreadSchedule } from './kernels/threads.js';
+import { ThreadSchedule, whileOffered } from './kernels/threads.js';
 
 // The rule's two per-neuron updates, written once: perturb(), accept() and speculate() must do the
 // same operations in the same order for concurrent trials to give the plain loop's bits.
@@ -302,16 +302,6 @@ export class RewardRuleSession {
   }
 }
 
-/** This thread's own trial while one is offered: if it fails, the offered one is collected (dropped) first. */
-function whileOffered(evaluator: GainTrialEvaluator, offered: boolean, own: () => number): number {
-  try {
-    return own();
-  } catch (error) {
-    if (offered) evaluator.offeredError!();
-    throw error;
-  }
-}
-
 /** The error of a trial offered for `session` (evaluator.offer), its output recorded if wanted; null: withdrawn. */
 function collectOffered(session: RewardRuleSession, evaluator: GainTrialEvaluator, trial: number, outputLength: number): number | null {
   const output = session.records(trial) ? new Float64Array(outputLength) : undefined;
@@ -363,7 +353,7 @@ function speculativeTrials(
       session.speculate(guess, guessed);
       offered = evaluator.offer!(guessed);
     }
-    const error = whileOffered(evaluator, offered, () => evaluate(session, evaluator, trial, outputLength));
+    const error = whileOffered(offered, () => evaluate(session, evaluator, trial, outputLength), () => evaluator.offeredError!());
     session.accept(error);
     const output = offered && session.records(trial + 1) ? new Float64Array(outputLength) : undefined;
     const next = offered ? evaluator.offeredError!(output) : null;
@@ -552,7 +542,7 @@ export function rewardRuleLockstep(
       let next = k + 1;
       while (next < K && !active[next]) next++;
       const offered = together && next < K && evaluator!.offer!(sessions[next].gains);
-      errors[k] = whileOffered(evaluator!, offered, () => evaluate(sessions[k], evaluator!, trial, outputLength));
+      errors[k] = whileOffered(offered, () => evaluate(sessions[k], evaluator!, trial, outputLength), () => evaluator!.offeredError!());
       if (!offered) continue;
       const error = collectOffered(sessions[next], evaluator!, trial, outputLength);
       if (error === null) {

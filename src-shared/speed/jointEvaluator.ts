@@ -18,7 +18,7 @@
  */
 import { BatchTrialEvaluator, type BatchKernelName } from '../model/batchSimulator.js';
 import { TrialEvaluator } from '../model/dynamics.js';
-import { defaultKernelThreads, ThreadSchedule, type KernelThreads } from '../model/kernels/threads.js';
+import { defaultKernelThreads, ThreadSchedule, whileOffered, type KernelThreads } from '../model/kernels/threads.js';
 import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
 import type { GainTrialEvaluator, SessionsEvaluator } from '../model/rewardRule.js';
@@ -118,14 +118,7 @@ class SlotEvaluator {
       return false;
     }
     this.batched = false;
-    let own: number;
-    try {
-      own = evaluator.run(gains[0], outputs[0]);
-    } catch (error) {
-      evaluator.offeredError();
-      throw error;
-    }
-    this.errors[0] = own;
+    this.errors[0] = whileOffered(true, () => evaluator.run(gains[0], outputs[0]), () => evaluator.offeredError());
     const offered = evaluator.offeredError(outputs[1], this.targets[1]);
     if (offered !== null) {
       this.errors[1] = offered;

@@ -411,6 +411,20 @@ export function defaultKernelThreads(): KernelThreads | null {
   return defaultThreads;
 }
 
+/**
+ * This thread's own work while other work is offered to another core (a trial or pass on a
+ * helper): if the own work throws, the offered work is collected (dropped) first, so that its
+ * helper and core are free again.
+ */
+export function whileOffered<T>(offered: boolean, own: () => T, collectOffered: () => unknown): T {
+  try {
+    return own();
+  } catch (error) {
+    if (offered) collectOffered();
+    throw error;
+  }
+}
+
 /** The most cores one run may use here: its own thread and the default kernel threads' helpers. */
 export function runCores(): number {
   return 1 + Math.max(0, defaultThreads?.helpers ?? 0);
