@@ -209,11 +209,14 @@ interface Estimates {
   hereSeconds: number;
 }
 
-/** groups: how the tasks run (runGroups here; one task each in a SLURM array), for the time here. */
-function measureCosts(planned: PlannedSweep, io: CliIo, groups: SweepTask[][]): Estimates {
+/**
+ * groups: how the tasks run (runGroups here; one task each in a SLURM array), for the time here;
+ * hereGroups: the same groups when the run here has a core to spare (timed with concurrent trials).
+ */
+function measureCosts(planned: PlannedSweep, io: CliIo, groups: SweepTask[][], hereGroups: SweepTask[][] = []): Estimates {
   const tasks = planned.loaded.expanded.tasks;
   const shapeOf = (task: SweepTask) => planned.shapes.get(task.id)!;
-  const measured = measureSweepCosts(tasks, shapeOf, { now: () => performance.now(), onProbe: (line) => io.stderr.write(`sweep plan: ${line}\n`) }, groups);
+  const measured = measureSweepCosts(tasks, shapeOf, { now: () => performance.now(), onProbe: (line) => io.stderr.write(`sweep plan: ${line}\n`) }, groups, hereGroups);
   const costs: CostTable = { ...measured, startupMs, baselineMB: process.memoryUsage().rss / 2 ** 20 };
   const perTask = new Map<string, TaskEstimate>();
   for (const task of tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));
@@ -229,7 +232,8 @@ async function planCommand(file: string, o: ParsedOptions, io: CliIo): Promise<n
   if (threads < 1) throw new CliError(`gainlab sweep plan: --jobs must be ≥ 1, got ${threads}`, optionsLine(SPECS.plan));
   const planned = planTasks(file);
   const groups = runGroups(planned.loaded.expanded.tasks, threads);
-  const estimates = measureCosts(planned, io, groups);
+  // fewer jobs than cores: each run here has a core to spare for its concurrent trials
+  const estimates = measureCosts(planned, io, groups, threads < cores() ? groups : []);
   const { loaded } = planned;
   let planFile: string | null = null;
   if (o.out) {

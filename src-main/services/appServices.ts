@@ -137,6 +137,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     version: options.version,
     platform: `${os.platform()}-${os.arch()}`,
     workerThreads: jobThreads,
+    cores,
     jobs,
     projects,
     dialogs: options.dialogs,

@@ -54,6 +54,8 @@ export interface AppServices {
   dialogs?: Dialogs;
   /** The single-file CLI a sweep's cluster export carries (out/cli/gainlab.mjs), if built. */
   cliBundleFile?: string | null;
+  /** Cores the model threads share (the core budget), if any. */
+  cores?: number;
 }
 
 export type Handler<C extends InvokeChannel> = (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;
@@ -349,7 +351,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     // speed manifolds (model-spec §10): speedService.ts
     ...createSpeedHandlers({ jobs, projects, owner }),
     // parameter sweeps (the Sweeps view): sweepService.ts
-    ...createSweepHandlers({ jobs, projects, owner, version: services.version, cliBundleFile: services.cliBundleFile ?? null }),
+    ...createSweepHandlers({ jobs, projects, owner, version: services.version, cliBundleFile: services.cliBundleFile ?? null, cores: services.cores }),
   };
 }
 

@@ -62,6 +62,8 @@ export interface SweepServiceDeps {
   /** The single-file CLI cluster exports carry (out/cli/gainlab.mjs); null: exports are refused. */
   cliBundleFile: string | null;
   hostname?: string;
+  /** Cores the model threads share (the app's core budget; default 1): with more than one, a sweep run here has one to spare. */
+  cores?: number;
 }
 
 type SweepChannel = 'sweeps:plan' | 'sweeps:run' | 'sweeps:list' | 'sweeps:export' | 'sweeps:import';
@@ -321,6 +323,7 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       project: sweepProjectData(projects.project(), sweep),
       // the app runs a sweep as one job: its tasks one after another
       threadsHere: 1,
+      spareCore: (deps.cores ?? 1) > 1,
       startupMs: 0,
       baselineMB: CLI_BASELINE_MB,
       includePlan,

@@ -33,7 +33,8 @@ const estimateSchema = z.object({
   threadsHere: z.number().int(),
   memoryMBPerTask: z.object({ median: z.number(), max: z.number() }),
   slurmRequest: z.object({ time: z.string(), mem: z.string() }),
-  measured: z.array(z.object({ probe: z.string(), msPerTrial: z.number(), sessions: z.number().int().min(1) })),
+  /** here: timed as the run here trains (concurrent trials on a spare core), for the time here only. */
+  measured: z.array(z.object({ probe: z.string(), msPerTrial: z.number(), sessions: z.number().int().min(1), here: z.boolean() })),
   socIterationMs: z.array(z.object({ n: z.number(), ms: z.number() })),
   startupMs: z.number(),
   baselineMB: z.number(),

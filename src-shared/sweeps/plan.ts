@@ -7,6 +7,11 @@
  *    density 0.4 — what buildSoc leaves), on the task's movement grid; for tasks that train
  *    together (runTask.ts togetherGroups), one lockstep trial of the group's size, through the
  *    evaluator the lockstep run uses (a BatchTrialEvaluator when preferBatched);
+ *  - the time here of one- and two-session reward groups: with a core to spare, the reward rule
+ *    runs the next trial on it meanwhile (rewardRule.ts "Concurrent trials"), which one trial at a
+ *    time does not show; a short run of the rule itself times them (the `here` probes). The
+ *    per-task CPU time and the SLURM requests keep the one-trial-at-a-time cost: an array task on
+ *    its one CPU has no core to spare;
  *  - SOC builds: one Schur form of an n × n matrix timed (at most at n = SOC_TIMING_MAX_N, scaled
  *    by n³ above it) × SOC_EXPECTED_ITERATIONS;
  *  - specialised groups: the Adam iterations on each specialising target at the gradient's cost.
@@ -16,6 +21,7 @@
  */
 import { BatchTrialEvaluator, preferBatched } from '../model/batchSimulator.js';
 import { TrialEvaluator } from '../model/dynamics.js';
+import { rewardRuleLockstep } from '../model/rewardRule.js';
 import { trainGradient } from '../model/gradient.js';
 import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
@@ -45,12 +51,22 @@ export interface CostProbe {
   targets: number;
   /** Tasks trained together in lockstep, one session each (absent or 1: the task alone). */
   sessions?: number;
+  /**
+   * Timed as a run here trains them, with a core to spare: a short run of the reward rule, whose
+   * concurrent trials use that core when faster (hereProbe). Absent: one trial at a time.
+   */
+  here?: boolean;
 }
 
 export function costProbeKey(probe: CostProbe): string {
   const p = probe.params;
   const sessions = probe.sessions ?? 1;
-  return `${probe.rule}:n${probe.n}:c${probe.channels}:t${probe.targets}${sessions > 1 ? `:k${sessions}` : ''}:${p.nSamples}/${p.duration}/${p.tau}/${p.gainFunction}`;
+  return `${probe.rule}:n${probe.n}:c${probe.channels}:t${probe.targets}${sessions > 1 ? `:k${sessions}` : ''}:${p.nSamples}/${p.duration}/${p.tau}/${p.gainFunction}${probe.here ? ':here' : ''}`;
+}
+
+/** Whether a costProbeKey was timed as a run here (CostProbe.here). */
+export function probeHere(key: string): boolean {
+  return key.endsWith(':here');
 }
 
 /** The sessions a costProbeKey was timed with (1: a task alone). */
@@ -112,6 +128,7 @@ export function measureTrialMs(probe: CostProbe, options: MeasureOptions): numbe
   const target = generateTarget(1, { duration: probe.params.duration, nSamples: probe.params.nSamples }, probe.channels).values;
   const gains = new Float64Array(probe.n).fill(1);
   const sessions = probe.sessions ?? 1;
+  if (probe.here) return measureRunHereMs(probe, network, target, options);
   if (sessions > 1) {
     // what training.ts runs for them: one batched pass over W per trial, or each session's own
     // trial one after another (the lockstep rule with one evaluator)
@@ -144,6 +161,38 @@ export function measureTrialMs(probe: CostProbe, options: MeasureOptions): numbe
       : new JointTrialEvaluator(network, probe.params, Array.from({ length: probe.targets }, () => ({ target })));
   try {
     return timePerCall(() => evaluator.error(gains), options);
+  } finally {
+    evaluator.dispose();
+  }
+}
+
+/** Trials of the untimed run before a `here` probe (kernels compiled, helper threads started). */
+const HERE_WARMUP_TRIALS = 20;
+/** Bounds on the trials of a `here` probe's timed run (the rule's schedule re-checks every 16–64). */
+const HERE_MIN_TRIALS = 60;
+const HERE_MAX_TRIALS = 4000;
+
+/**
+ * A `here` probe: ms per lockstep trial of the reward rule's own run (rewardRuleLockstep on one
+ * TrialEvaluator, `sessions` sessions, concurrent trials as the run's default) — the cost of the
+ * run here including the next trial computed on a spare core meanwhile when that is faster.
+ * An untimed warm-up, then a run of about the time budget, timed whole (its initial evaluation
+ * counts as a trial, as a task's trials + 1 do).
+ */
+function measureRunHereMs(probe: CostProbe, network: Network, target: Float64Array, options: MeasureOptions): number {
+  if (probe.rule !== 'reward' || probe.targets !== 1) throw new RangeError('only one-target reward tasks are timed as a run here');
+  const sessions = probe.sessions ?? 1;
+  const budget = options.budgetMs ?? 150;
+  const evaluator = new TrialEvaluator(network, probe.params, target);
+  try {
+    const run = (trials: number) => rewardRuleLockstep({ kind: 'each', evaluator }, { sessions, trials, seed: 1 });
+    let started = options.now();
+    run(HERE_WARMUP_TRIALS);
+    const warmupMs = (options.now() - started) / (HERE_WARMUP_TRIALS + 1);
+    const trials = Math.min(HERE_MAX_TRIALS, Math.max(HERE_MIN_TRIALS, Math.round(budget / Math.max(warmupMs, 1e-3))));
+    started = options.now();
+    run(trials);
+    return (options.now() - started) / (trials + 1);
   } finally {
     evaluator.dispose();
   }
@@ -229,18 +278,35 @@ export function estimateTask(settings: TaskSettings, shape: NetworkShape, costs:
 }
 
 /**
+ * The probe of a group run here with a core to spare (CostProbe.here): one-target reward tasks
+ * in a group too small for the batched kernel (alone or two together), whose trials the rule
+ * runs concurrently; null for any other group (its one-trial-at-a-time probe is its time here).
+ */
+export function hereProbe(group: readonly SweepTask[], shapeOf: (task: SweepTask) => NetworkShape): CostProbe | null {
+  const first = group[0].settings;
+  const shape = shapeOf(group[0]);
+  if (first.rule !== 'reward' || first.targets.length !== 1 || (first.initialConditions ?? 1) !== 1) return null;
+  if (preferBatched(shape.n, group.length)) return null;
+  return { ...togetherProbe(first, shape, group.length), here: true };
+}
+
+/**
  * Seconds of the tasks of one group that trains together (runTask.ts togetherGroups; they share
  * everything but seed and groups): one start-up, each task's own set-up (SOC build, specialising)
  * one after another, and the group's trials + 2 in lockstep (the probe of its size; without one,
  * the tasks' trials one after another). A group of one is its task's estimate.
+ * `here`: as the run here trains it, timed by its hereProbe when measured (measureSweepCosts'
+ * hereGroups).
  */
-export function estimateGroupSeconds(group: readonly SweepTask[], shapeOf: (task: SweepTask) => NetworkShape, costs: CostTable): number {
-  if (group.length === 1) return estimateTask(group[0].settings, shapeOf(group[0]), costs).cpuSeconds;
+export function estimateGroupSeconds(group: readonly SweepTask[], shapeOf: (task: SweepTask) => NetworkShape, costs: CostTable, here = false): number {
+  const probeHere = here ? hereProbe(group, shapeOf) : null;
+  const hereMs = probeHere ? costs.trialMs.get(costProbeKey(probeHere)) : undefined;
+  if (group.length === 1 && hereMs === undefined) return estimateTask(group[0].settings, shapeOf(group[0]), costs).cpuSeconds;
   const first = group[0].settings;
   const shape = shapeOf(group[0]);
   let ms = costs.startupMs;
   for (const task of group) ms += setupMs(task.settings, shapeOf(task), costs) - costs.startupMs;
-  const together = costs.trialMs.get(costProbeKey(togetherProbe(first, shape, group.length)));
+  const together = hereMs ?? costs.trialMs.get(costProbeKey(togetherProbe(first, shape, group.length)));
   const alone = costs.trialMs.get(costProbeKey(taskProbes(first, shape)[0])) ?? 0;
   ms += (first.trials + 2) * (together ?? group.length * alone);
   return ms / 1000;
@@ -256,13 +322,16 @@ export function slurmRequests(maxCpuSeconds: number, maxMemoryMB: number): { tim
 
 /**
  * Every cost probe (and SOC size) the tasks of a sweep need, each timed once; `groups`: the groups
- * of two or more tasks that train together here (runTask.ts runGroups), timed per group size.
+ * of two or more tasks that train together (runTask.ts runGroups here, or a SLURM array's groups),
+ * timed per group size; `hereGroups`: the groups of the run here when it has a core to spare, each
+ * also timed as that run trains it (hereProbe).
  */
 export function measureSweepCosts(
   tasks: readonly SweepTask[],
   shapeOf: (task: SweepTask) => NetworkShape,
   options: MeasureOptions & { onProbe?: (line: string) => void },
   groups: readonly (readonly SweepTask[])[] = [],
+  hereGroups: readonly (readonly SweepTask[])[] = [],
 ): Pick<CostTable, 'trialMs' | 'socIterationMs'> {
   const trialMs = new Map<string, number>();
   const socIterationMs = new Map<number, number>();
@@ -272,12 +341,15 @@ export function measureSweepCosts(
   const together = groups
     .filter((group) => group.length > 1 && preferBatched(shapeOf(group[0]).n, group.length))
     .map((group) => [togetherProbe(group[0].settings, shapeOf(group[0]), group.length)]);
-  for (const probeList of [...tasks.map(probes), ...together]) {
+  const here = hereGroups.map((group) => hereProbe(group, shapeOf)).filter((probe) => probe !== null);
+  for (const probeList of [...tasks.map(probes), ...together, here]) {
     for (const probe of probeList) {
       const key = costProbeKey(probe);
       if (trialMs.has(key)) continue;
       const sessions = probe.sessions ?? 1;
-      options.onProbe?.(`timing ${probe.rule} trials of N = ${probe.n}${probe.targets > 1 ? ` × ${probe.targets} targets` : ''}${sessions > 1 ? `, ${sessions} trained together` : ''}`);
+      options.onProbe?.(
+        `timing ${probe.rule} trials of N = ${probe.n}${probe.targets > 1 ? ` × ${probe.targets} targets` : ''}${sessions > 1 ? `, ${sessions} trained together` : ''}${probe.here ? ', as a run here (concurrent trials on a spare core)' : ''}`,
+      );
       trialMs.set(key, measureTrialMs(probe, options));
     }
   }
@@ -307,9 +379,12 @@ export function arrayRequests(estimates: readonly TaskEstimate[]): { time: strin
   return { time: formatSlurmTime(requests.timeMinutes), mem: `${requests.memoryMB}M` };
 }
 
-/** The time here of a sweep's groups (runTask.ts runGroups; tasks alone are groups of one), in seconds. */
+/**
+ * The time here of a sweep's groups (runTask.ts runGroups; tasks alone are groups of one), in
+ * seconds: each group as the run here trains it (its `here` probe where measured).
+ */
 export function groupsSeconds(groups: readonly (readonly SweepTask[])[], shapeOf: (task: SweepTask) => NetworkShape, costs: CostTable): number {
-  return groups.reduce((sum, group) => sum + estimateGroupSeconds(group, shapeOf, costs), 0);
+  return groups.reduce((sum, group) => sum + estimateGroupSeconds(group, shapeOf, costs, true), 0);
 }
 
 function round(value: number, digits: number): number {
@@ -330,8 +405,11 @@ export interface EstimateSummary {
   memoryMBPerTask: { median: number; max: number };
   /** What each array task asks SLURM for (slurmRequests of the largest task). */
   slurmRequest: { time: string; mem: string };
-  /** ms per trial of each probe (costProbeKey); sessions > 1: per lockstep trial of that many tasks together. */
-  measured: Array<{ probe: string; msPerTrial: number; sessions: number }>;
+  /**
+   * ms per trial of each probe (costProbeKey); sessions > 1: per lockstep trial of that many tasks
+   * together; here: timed as the run here trains them (CostProbe.here), used for the time here only.
+   */
+  measured: Array<{ probe: string; msPerTrial: number; sessions: number; here: boolean }>;
   socIterationMs: Array<{ n: number; ms: number }>;
   startupMs: number;
   baselineMB: number;
@@ -351,7 +429,7 @@ export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, cost
     threadsHere: threads,
     memoryMBPerTask: { median: round(median(memory), 1), max: round(maxMemory, 1) },
     slurmRequest: arrayRequests([...perTask.values()]),
-    measured: [...costs.trialMs].map(([probe, ms]) => ({ probe, msPerTrial: round(ms, 4), sessions: probeSessions(probe) })),
+    measured: [...costs.trialMs].map(([probe, ms]) => ({ probe, msPerTrial: round(ms, 4), sessions: probeSessions(probe), here: probeHere(probe) })),
     socIterationMs: [...costs.socIterationMs].map(([n, ms]) => ({ n, ms: round(ms, 2) })),
     startupMs: round(costs.startupMs, 1),
     baselineMB: round(costs.baselineMB, 1),

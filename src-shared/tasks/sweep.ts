@@ -270,6 +270,11 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
 export interface SweepPlanInput extends SweepSourceInput {
   /** Threads the "time here" is spread over (the app runs a sweep as one job: 1). */
   threadsHere: number;
+  /**
+   * Whether the run here has a core to spare beside its threads (more cores than threadsHere):
+   * the time here then counts the reward rule's concurrent trials (plan.ts hereProbe).
+   */
+  spareCore?: boolean;
   /** Charged to every task: start-up of a process to its first trial (ms). */
   startupMs: number;
   /** Resident memory of a process before any task (MB). */
@@ -308,7 +313,7 @@ export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
   // the groups Run here trains (runSweepTask, one thread) or `gainlab sweep run --jobs` would
   const groups = runGroups(loaded.tasks, input.threadsHere);
   const arrayGroups = input.arrayTogether ? togetherGroups(loaded.tasks) : null;
-  const measured = measureSweepCosts(loaded.tasks, shapeOf, { now: () => Date.now() }, [...groups, ...(arrayGroups ?? [])]);
+  const measured = measureSweepCosts(loaded.tasks, shapeOf, { now: () => Date.now() }, [...groups, ...(arrayGroups ?? [])], input.spareCore ? groups : []);
   const costs: CostTable = { ...measured, startupMs: input.startupMs, baselineMB: input.baselineMB };
   const perTask = new Map<string, TaskEstimate>();
   for (const task of loaded.tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));

@@ -215,8 +215,10 @@ describe('gainlab sweep plan', () => {
     expect(plan.code, plan.stderr).toBe(0);
     // the reward tasks' two seeds train together (two groups of two per trials level); gradient tasks alone
     expect(plan.json).toMatchObject({ command: 'sweep plan', tasks: 8, threadsHere: 2, togetherTasks: 4, machine: { cores: expect.any(Number) } });
-    const measured = plan.json.measured as Array<{ probe: string; msPerTrial: number }>;
+    // as many jobs as cores (2 here): no run has a core to spare, so every probe is one trial at a time
+    const measured = plan.json.measured as Array<{ probe: string; msPerTrial: number; here: boolean }>;
     expect(measured.map((m) => m.probe.split(':')[0]).sort()).toEqual(['gradient', 'reward']);
+    expect(measured.some((m) => m.here)).toBe(false);
     const tasks = readJson(path.join(dir, 'planned', 'plan.json')).tasks as Array<{ factors: Record<string, string>; estimate: { cpuSeconds: number; memoryMB: number } }>;
     const total = tasks.reduce((sum, t) => sum + t.estimate.cpuSeconds, 0);
     expect(plan.json.totalCpuSeconds).toBeCloseTo(total, 0);
@@ -234,5 +236,23 @@ describe('gainlab sweep plan', () => {
     const [h, m] = request.time.split(':').map(Number);
     expect((h * 60 + m) * 60).toBeGreaterThanOrEqual(2 * (plan.json.cpuSecondsPerTask as { max: number }).max + 120);
     expect(Number(request.mem.replace('M', ''))).toBeGreaterThanOrEqual(1.5 * Math.max(...memory));
+
+    // one job on two cores: the reward groups are also timed as that run trains them (their next
+    // trial on the spare core), and the time here counts them at that cost; the tasks' own CPU
+    // time (and so SLURM's request) stays one trial at a time
+    const one = bundled(bundle, dir, ['sweep', 'plan', path.basename(file), '--jobs', '1']);
+    expect(one.code, one.stderr).toBe(0);
+    expect((one.json.machine as { cores: number }).cores).toBe(2);
+    expect(one.stderr).toMatch(/as a run here \(concurrent trials on a spare core\)/);
+    const oneMeasured = one.json.measured as Array<{ probe: string; msPerTrial: number; sessions: number; here: boolean }>;
+    const here = oneMeasured.filter((m) => m.here);
+    expect(here).toEqual([expect.objectContaining({ sessions: 2 })]);
+    expect(here[0].probe.startsWith('reward')).toBe(true);
+    expect(one.json.totalCpuSeconds).toBeCloseTo(total, 0);
+    // two groups of two seeds (100 and 1100 trials) and the four gradient tasks alone
+    const startup = (one.json.startupMs as number) / 1000;
+    const gradientTasks = tasks.filter((t) => t.factors.rule === 'gradient').reduce((sum, t) => sum + t.estimate.cpuSeconds, 0);
+    const rewardGroups = 2 * startup + ((102 + 1102) * here[0].msPerTrial) / 1000;
+    expect(one.json.wallSecondsHere).toBeCloseTo(rewardGroups + gradientTasks, 0);
   });
 });

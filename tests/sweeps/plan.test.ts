@@ -15,6 +15,7 @@ import {
   estimateSummary,
   estimateTask,
   groupsSeconds,
+  hereProbe,
   measureSweepCosts,
   measureTrialMs,
   probeSessions,
@@ -120,6 +121,66 @@ describe('sweep plan estimates', () => {
     clock = 0;
     expect(measureTrialMs({ n: 40, channels: 1, params: DEFAULT_DYNAMICS, rule: 'reward', targets: 1, sessions: 2 }, { now: () => clock++, budgetMs: 5 })).toBe(2 * one);
     expect(() => measureTrialMs({ n: 40, channels: 1, params: DEFAULT_DYNAMICS, rule: 'gradient', targets: 1, sessions: 3 }, { now: () => clock++ })).toThrow(/reward/);
+  });
+
+  it('a run here with a core to spare: one- and two-seed reward groups are timed as the rule runs them, for the time here only', () => {
+    const task = (index: number, extra: Partial<TaskSettings> = {}): SweepTask => ({ index, id: `t${index}`, settings: settings({ seed: index + 1, ...extra }), factors: {} });
+    const alone = task(0);
+    const pair = [task(1), task(2)];
+    const gradient = task(3, { rule: 'gradient', trials: 100 });
+    const twoTargets = task(4, { targets: [{ kind: 'generated', seed: 1 }, { kind: 'generated', seed: 2 }] });
+    const ten = Array.from({ length: 10 }, (_, k) => task(10 + k));
+    // only reward groups the rule runs on one evaluator (not batched) have a here probe
+    expect(hereProbe([alone], () => shape)).toMatchObject({ rule: 'reward', targets: 1, sessions: 1, here: true });
+    expect(hereProbe(pair, () => shape)).toMatchObject({ sessions: 2, here: true });
+    expect(hereProbe([gradient], () => shape)).toBeNull();
+    expect(hereProbe([twoTargets], () => shape)).toBeNull();
+    expect(hereProbe(ten, () => shape)).toBeNull();
+    const hereOne = costProbeKey(hereProbe([alone], () => shape)!);
+    const herePair = costProbeKey(hereProbe(pair, () => shape)!);
+    expect(new Set([hereOne, herePair, probe('reward'), costProbeKey(togetherProbe(alone.settings, shape, 2))]).size).toBe(4);
+    const withHere: CostTable = { ...costs, trialMs: new Map([...costs.trialMs, [hereOne, 1.5], [herePair, 2.5]]) };
+    // here: the here probe's cost per (lockstep) trial; otherwise one trial at a time
+    expect(estimateGroupSeconds([alone], () => shape, withHere, true)).toBeCloseTo((300 + 1002 * 1.5) / 1000, 12);
+    expect(estimateGroupSeconds([alone], () => shape, withHere)).toBe(estimateTask(alone.settings, shape, withHere).cpuSeconds);
+    expect(estimateGroupSeconds(pair, () => shape, withHere, true)).toBeCloseTo((300 + 1002 * 2.5) / 1000, 12);
+    expect(estimateGroupSeconds(pair, () => shape, withHere)).toBeCloseTo((300 + 2 * 1002 * 2) / 1000, 12);
+    // without a here probe measured, the time here is the one-at-a-time estimate
+    expect(estimateGroupSeconds(pair, () => shape, costs, true)).toBe(estimateGroupSeconds(pair, () => shape, costs));
+    const groups = [[alone], pair, [gradient]];
+    const hereSeconds = groupsSeconds(groups, () => shape, withHere);
+    expect(hereSeconds).toBeCloseTo((300 + 1002 * 1.5 + 300 + 1002 * 2.5 + 300 + 102 * 5) / 1000, 12);
+    const perTask = new Map([alone, ...pair, gradient].map((t) => [t.id, estimateTask(t.settings, shape, withHere)]));
+    const summary = estimateSummary(perTask, withHere, 1, hereSeconds);
+    // per task (and SLURM's request) one trial at a time: an array task has no core to spare
+    expect(summary.totalCpuSeconds).toBe(Math.round((10 * (3 * (300 + 1002 * 2) + 300 + 102 * 5)) / 1000) / 10);
+    expect(summary.wallSecondsHere).toBe(Math.round(10 * hereSeconds) / 10);
+    expect(summary.measured.filter((m) => m.here).map((m) => [m.msPerTrial, m.sessions])).toEqual([
+      [1.5, 1],
+      [2.5, 2],
+    ]);
+
+    // measured: only for the groups of the run here, and only where the rule runs them unbatched
+    const small: NetworkShape = { ...shape, n: 40, nE: 20 };
+    const tasks = [alone, ...pair, gradient].map((t) => ({ ...t, settings: { ...t.settings, trials: 10 } }));
+    let clock = 0;
+    const options = { now: () => clock++, budgetMs: 5 };
+    const runHere = runGroups(tasks, 1);
+    expect(runHere.map((g) => g.length)).toEqual([3, 1]);
+    const lines: string[] = [];
+    const noSpare = measureSweepCosts(tasks, () => small, options, runHere);
+    expect([...noSpare.trialMs.keys()].some((key) => key.endsWith(':here'))).toBe(false);
+    const spare = measureSweepCosts(tasks, () => small, { ...options, onProbe: (line) => lines.push(line) }, runHere, [[tasks[0]], tasks.slice(1, 3), [tasks[3]]]);
+    const hereKeys = [...spare.trialMs.keys()].filter((key) => key.endsWith(':here'));
+    expect(hereKeys.map(probeSessions)).toEqual([1, 2]);
+    for (const key of hereKeys) expect(spare.trialMs.get(key)).toBeGreaterThan(0);
+    expect(lines.filter((line) => line.includes('as a run here'))).toHaveLength(2);
+    // a fake clock advancing 1 ms per reading: a 20-trial warm-up (21 evaluations in 1 ms), then
+    // budget ÷ that per-trial time trials (5 × 21 = 105), the run timed whole (106 evaluations in 1 ms)
+    clock = 0;
+    const ms = measureTrialMs({ n: 40, channels: 1, params: DEFAULT_DYNAMICS, rule: 'reward', targets: 1, here: true }, options);
+    expect(ms).toBeCloseTo(1 / 106, 12);
+    expect(() => measureTrialMs({ n: 40, channels: 1, params: DEFAULT_DYNAMICS, rule: 'gradient', targets: 1, here: true }, options)).toThrow(/reward/);
   });
 
   it('SLURM requests leave a margin and have floors', () => {
