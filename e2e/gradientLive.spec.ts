@@ -1,6 +1,7 @@
 /**
  * Issue 5: a gradient run on the gains sends gain snapshots, so "over training" (outputs at chosen
- * iterations) and "gains over training" show it like a reward run.
+ * iterations) and "gains over training" show it like a reward run. Its run panel counts
+ * iterations, not trials.
  */
 import { expect, test } from '@playwright/test';
 import { openExample } from './helpers.js';
@@ -11,6 +12,9 @@ test('gradient run: outputs at chosen iterations and a few neurons\' gains over 
   await page.getByRole('spinbutton', { name: 'Iterations' }).fill('40');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
+  // Adam steps are iterations, as the error curve's axis says
+  await expect(page.getByTestId('run-status')).toContainText(/Iteration\s*40 \/ 40/);
+  await expect(page.getByTestId('run-status')).toContainText(/Found at\s*iteration \d+/);
 
   await page.getByRole('radio', { name: 'over training' }).click();
   const outputs = page.getByTestId('training-outputs');
@@ -23,4 +27,5 @@ test('gradient run: outputs at chosen iterations and a few neurons\' gains over 
   const gains = page.getByTestId('gain-traces');
   await expect(gains).toHaveAttribute('data-snapshots', '41');
   await expect(gains.locator('canvas').first()).toBeVisible();
+
 });
