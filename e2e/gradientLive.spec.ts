@@ -1,7 +1,7 @@
 /**
  * Issue 5: a gradient run on the gains sends gain snapshots, so "over training" (outputs at chosen
  * iterations) and "gains over training" show it like a reward run. Its run panel counts
- * iterations, not trials.
+ * iterations, not trials; and a new project does not show the previous project's run.
  */
 import { expect, test } from '@playwright/test';
 import { openExample } from './helpers.js';
@@ -28,4 +28,12 @@ test('gradient run: outputs at chosen iterations and a few neurons\' gains over 
   await expect(gains).toHaveAttribute('data-snapshots', '41');
   await expect(gains.locator('canvas').first()).toBeVisible();
 
+  // a new, empty project: the example's run (curve, gains, result) does not carry over
+  await page.keyboard.press('Control+N');
+  await page.getByTestId('unsaved-dialog').getByRole('button', { name: "Don't save" }).click();
+  await expect(page.getByTestId('project-name')).toContainText(/^Untitled/);
+  const curve = page.getByTestId('error-curve');
+  await expect(curve).toHaveAttribute('data-points', '0');
+  await expect(curve).toContainText('Start a training run to see its error fall here.');
+  await expect(page.getByTestId('run-status')).toHaveCount(0);
 });
