@@ -1,6 +1,7 @@
 /**
  * Issue 4 (cosmetic): with many jobs the sidebar's job list scrolls inside the sidebar and the
- * footer ("Web mode · v…") stays below it, at 1440×900. Six short training runs on the example.
+ * footer ("Web mode · v…") stays below it, at 1440×900, and each card's lines fit the card. Six
+ * short training runs on the example.
  */
 import { expect, test, type Locator } from '@playwright/test';
 import { openExample } from './helpers.js';
@@ -60,6 +61,17 @@ test('six jobs: the job list scrolls inside the sidebar and the footer stays bel
     const visible = intersection(await box(rows.nth(i)), listBox);
     if (visible) expect(intersection(visible, footerBox), `job card ${i + 1} under the footer`).toBeNull();
   }
+  // every card's second line (status, percent, error, start time) fits inside its card: nothing
+  // runs under the remove button, and the list does not scroll sideways
+  // (the spec is type-checked without DOM types: the element as far as this needs it)
+  const overflowOf = (node: unknown) => (node as { scrollWidth: number; clientWidth: number }).scrollWidth - (node as { clientWidth: number }).clientWidth;
+  for (let i = 0; i < count; i++) {
+    const overflow = await rows.nth(i).locator('.line2').evaluate(overflowOf);
+    expect(overflow, `job card ${i + 1}: its second line overflows by ${overflow}px`).toBeLessThanOrEqual(0);
+  }
+  const sideways = await list.evaluate(overflowOf);
+  expect(sideways, 'the job list scrolls sideways').toBeLessThanOrEqual(0);
+
   // scrolled to the end, the last card shows whole above the footer
   const last = rows.nth(count - 1);
   await last.scrollIntoViewIfNeeded();
