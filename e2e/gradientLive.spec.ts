@@ -36,4 +36,11 @@ test('gradient run: outputs at chosen iterations and a few neurons\' gains over 
   await expect(curve).toHaveAttribute('data-points', '0');
   await expect(curve).toContainText('Start a training run to see its error fall here.');
   await expect(page.getByTestId('run-status')).toHaveCount(0);
+  // "over training" and "gains" were chosen above; without a run the cards show the result and
+  // the rates, and their titles and toggles say so
+  await expect(page.getByRole('radio', { name: 'result', exact: true })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByRole('radio', { name: 'over training' })).toHaveAttribute('aria-checked', 'false');
+  await expect(page.locator('#rates-title')).toHaveText('Firing rates');
+  await expect(page.getByRole('radio', { name: 'rates', exact: true })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByRole('radiogroup', { name: 'Gains used for the rates' })).toBeVisible();
 });
