@@ -68,4 +68,15 @@ describe('network facts', () => {
     const facts = Object.fromEntries(describeNetwork(net, networkAlpha(net)).map((f) => [f.key, f.value]));
     expect(facts.seed).toBe('published');
   });
+
+  it('the published readout reads out 17 E neurons: its other 83 weights (1e-20 to 1e-16) count as zero', ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const readout = loadReferenceArray('readout').data;
+    const net = network(new Float64Array(200 * 200), 200, { readout: { channels: 1, weights: readout, fittedTo: null, fitError: null } });
+    const facts = Object.fromEntries(describeNetwork(net, 0.15).map((f) => [f.key, f.value]));
+    expect(facts.readout).toBe('17 of 100 E');
+    // tiny but comparable weights still count
+    const small = network(new Float64Array(16), 4, { readout: { channels: 1, weights: new Float64Array([0, 1e-9, 2e-9]), fittedTo: null, fitError: null } });
+    expect(Object.fromEntries(describeNetwork(small, 0.15).map((f) => [f.key, f.value])).readout).toBe('2 of 2 E');
+  });
 });
