@@ -81,3 +81,23 @@ test('six jobs: the job list scrolls inside the sidebar and the footer stays bel
   expect(intersection(lastBox, await box(list))?.height).toBeCloseTo(lastBox.height, 0);
   if (process.env.GAINLAB_E2E_SHOT) await page.screenshot({ path: process.env.GAINLAB_E2E_SHOT });
 });
+
+test('a small window (1024×700): a full view such as the primitives gets the width, the train panel comes back on the plots', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await openExample(page);
+  const side = page.locator('aside.side'); // the Train gains / Build network panel
+  await expect(side).toBeVisible();
+  await page.getByTestId('open-primitives').click();
+  const view = page.getByTestId('primitives-view');
+  await expect(view).toBeVisible();
+  // the train/build panel (280 px) steps aside: the view has the whole width right of the sidebar
+  await expect(side).toBeHidden();
+  expect((await box(view)).width).toBeGreaterThan(700);
+  await view.getByRole('button', { name: 'Back to plots' }).click();
+  await expect(side).toBeVisible();
+  // a wide window keeps the panel beside the view
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByTestId('open-primitives').click();
+  await expect(view).toBeVisible();
+  await expect(side).toBeVisible();
+});
