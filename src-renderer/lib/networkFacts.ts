@@ -26,6 +26,15 @@ export function provenance(network: Pick<ProjectNetwork, 'seed' | 'soc' | 'origi
   return network.origin ? `— (${network.origin})` : '—';
 }
 
+/**
+ * A network's name with its size, for lists that offer networks: "Imported network (N = 200)",
+ * but a name that already says its size (GainLab names its SOC builds "SOC network (N = 200)")
+ * is not repeated ("SOC network (N = 200) (N = 200)").
+ */
+export function nameWithSize(network: { name: string; n: number }): string {
+  return new RegExp(`\\bN\\s*=\\s*${network.n}\\b`).test(network.name) ? network.name : `${network.name} (N = ${network.n})`;
+}
+
 /** A readout weight below this fraction of its channel's largest weight is not counted as reading a neuron out. */
 export const READOUT_ZERO = 1e-12;
 
