@@ -42,6 +42,18 @@ test('numeric fields: valid trials never flagged, σ = 1e300 refused in one line
   await sigma.fill('0.001');
   await expect(message).toHaveCount(0);
 
+  // the groups field (text: N or a count) is flagged like the numeric ones, with its message
+  const groups = page.getByRole('textbox', { name: 'Groups G' });
+  await groups.fill('0');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.locator('#train-groups-message')).toHaveText('At least one group.');
+  await expect(groups).toHaveAttribute('aria-invalid', 'true');
+  await expect(groups).toHaveAttribute('aria-describedby', 'train-groups-message');
+  expect(await page.getByTestId('job-row').count()).toBe(jobsBefore);
+  await groups.fill('N');
+  await expect(page.locator('#train-groups-message')).toHaveCount(0);
+  await expect(groups).toHaveAttribute('aria-invalid', 'false');
+
   const sessions = page.getByRole('spinbutton', { name: 'Sessions' });
   await sessions.fill('4');
   await sessions.press('ArrowUp');

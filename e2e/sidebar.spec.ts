@@ -1,6 +1,7 @@
 /**
  * Issue 4 (cosmetic): with many jobs the sidebar's job list scrolls inside the sidebar and the
- * footer ("Web mode · v…") stays below it, at 1440×900. Six short training runs on the example.
+ * footer ("Web mode · v…") stays below it, at 1440×900, and each card's lines fit the card. Six
+ * short training runs on the example.
  */
 import { expect, test, type Locator } from '@playwright/test';
 import { openExample } from './helpers.js';
@@ -60,6 +61,17 @@ test('six jobs: the job list scrolls inside the sidebar and the footer stays bel
     const visible = intersection(await box(rows.nth(i)), listBox);
     if (visible) expect(intersection(visible, footerBox), `job card ${i + 1} under the footer`).toBeNull();
   }
+  // every card's second line (status, percent, error, start time) fits inside its card: nothing
+  // runs under the remove button, and the list does not scroll sideways
+  // (the spec is type-checked without DOM types: the element as far as this needs it)
+  const overflowOf = (node: unknown) => (node as { scrollWidth: number; clientWidth: number }).scrollWidth - (node as { clientWidth: number }).clientWidth;
+  for (let i = 0; i < count; i++) {
+    const overflow = await rows.nth(i).locator('.line2').evaluate(overflowOf);
+    expect(overflow, `job card ${i + 1}: its second line overflows by ${overflow}px`).toBeLessThanOrEqual(0);
+  }
+  const sideways = await list.evaluate(overflowOf);
+  expect(sideways, 'the job list scrolls sideways').toBeLessThanOrEqual(0);
+
   // scrolled to the end, the last card shows whole above the footer
   const last = rows.nth(count - 1);
   await last.scrollIntoViewIfNeeded();
@@ -68,4 +80,24 @@ test('six jobs: the job list scrolls inside the sidebar and the footer stays bel
   expect(lastBox.y + lastBox.height).toBeLessThanOrEqual((await box(footer)).y);
   expect(intersection(lastBox, await box(list))?.height).toBeCloseTo(lastBox.height, 0);
   if (process.env.GAINLAB_E2E_SHOT) await page.screenshot({ path: process.env.GAINLAB_E2E_SHOT });
+});
+
+test('a small window (1024×700): a full view such as the primitives gets the width, the train panel comes back on the plots', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await openExample(page);
+  const side = page.locator('aside.side'); // the Train gains / Build network panel
+  await expect(side).toBeVisible();
+  await page.getByTestId('open-primitives').click();
+  const view = page.getByTestId('primitives-view');
+  await expect(view).toBeVisible();
+  // the train/build panel (280 px) steps aside: the view has the whole width right of the sidebar
+  await expect(side).toBeHidden();
+  expect((await box(view)).width).toBeGreaterThan(700);
+  await view.getByRole('button', { name: 'Back to plots' }).click();
+  await expect(side).toBeVisible();
+  // a wide window keeps the panel beside the view
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByTestId('open-primitives').click();
+  await expect(view).toBeVisible();
+  await expect(side).toBeVisible();
 });

@@ -89,5 +89,24 @@ test('draw a target from a copy of the selected one and add it to the project', 
   await expect(targetSelect.locator('option')).toHaveCount(before + 1);
   await expect(targetSelect.locator('option:checked')).toHaveText('My reach');
   await expect(page.getByTestId('baseline-error')).toHaveText(/^\d/);
+  await expect(page.getByTestId('target-mismatch')).toHaveCount(0);
+
+  // a copy on a coarser grid (100 samples over 500 ms) cannot be run on this network: the
+  // workspace says so in place, with the network's output, instead of an error toast from main
+  await page.getByRole('button', { name: 'Draw target…' }).click();
+  const editor = page.getByTestId('target-editor');
+  await editor.getByLabel('Name').fill('Coarse reach');
+  await editor.getByLabel('Samples', { exact: true }).fill('100');
+  await editor.getByLabel('Samples', { exact: true }).press('Tab');
+  await page.getByRole('button', { name: 'Add to project' }).click();
+  await expect(targetSelect.locator('option:checked')).toHaveText('Coarse reach');
+  await expect(page.getByTestId('target-mismatch')).toContainText("The target's time step differs from the network's");
+  // the simulation for this selection has answered (an error answer would have been toasted by now)
+  await expect(page.getByTestId('baseline-error')).toHaveAttribute('aria-busy', 'false');
+  await expect(page.getByTestId('baseline-error')).toHaveText('—');
+  await expect(page.getByTestId('toast').filter({ hasText: 'Coarse reach' })).toContainText('was added');
+  await expect(page.getByTestId('toast').filter({ hasText: 'not valid' })).toHaveCount(0);
+  // the plot still shows the network's output with g = 1
+  await expect(page.getByTestId('output-plot')).toBeVisible();
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });

@@ -26,15 +26,35 @@ export function provenance(network: Pick<ProjectNetwork, 'seed' | 'soc' | 'origi
   return network.origin ? `— (${network.origin})` : '—';
 }
 
+/**
+ * A network's name with its size, for lists that offer networks: "Imported network (N = 200)",
+ * but a name that already says its size (GainLab names its SOC builds "SOC network (N = 200)")
+ * is not repeated ("SOC network (N = 200) (N = 200)").
+ */
+export function nameWithSize(network: { name: string; n: number }): string {
+  return new RegExp(`\\bN\\s*=\\s*${network.n}\\b`).test(network.name) ? network.name : `${network.name} (N = ${network.n})`;
+}
+
+/** A readout weight below this fraction of its channel's largest weight is not counted as reading a neuron out. */
+export const READOUT_ZERO = 1e-12;
+
 /** `alpha`: max Re λ(W), or null while it is being computed. */
 export function describeNetwork(network: Omit<ProjectNetwork, 'W'>, alpha: number | null): NetworkFact[] {
   const { n, nE, readout, params } = network;
   let readNeurons = 0;
   if (readout) {
+    // weights below 1e-12 of a channel's largest count as zero: the published readout (MATLAB's
+    // NNLS) holds 17 real weights (0.06–6.6) and 83 left-overs of 1e-20–1e-16, which add nothing
+    const floor = Array.from({ length: readout.channels }, (_, c) => {
+      let largest = 0;
+      for (let i = 1; i <= nE; i++) largest = Math.max(largest, Math.abs(readout.weights[c * (1 + nE) + i]));
+      return READOUT_ZERO * largest;
+    });
     for (let i = 1; i <= nE; i++) {
       // a neuron counts as read out if any channel weights it
       for (let c = 0; c < readout.channels; c++) {
-        if (readout.weights[c * (1 + nE) + i] !== 0) {
+        const w = Math.abs(readout.weights[c * (1 + nE) + i]);
+        if (w > 0 && w > floor[c]) {
           readNeurons++;
           break;
         }
@@ -57,7 +77,7 @@ export function describeNetwork(network: Omit<ProjectNetwork, 'W'>, alpha: numbe
       key: 'readout',
       label: 'Read out',
       value: readout ? `${readNeurons} of ${nE} E${readout.channels > 1 ? ` · ${readout.channels} ch` : ''}` : 'no readout yet',
-      title: 'Excitatory neurons with a non-zero readout weight',
+      title: 'Excitatory neurons with a readout weight (weights below 1e-12 of the largest count as zero)',
     },
     {
       key: 'x0',

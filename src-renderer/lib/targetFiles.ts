@@ -6,6 +6,8 @@
  */
 import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
 import { resampleTarget, slowVariant, type TargetGrid } from '../../src-shared/model/targets.js';
+import { MAX_SAMPLES } from '../../src-shared/model/params.js';
+import { countText } from '../../src-shared/project/limits.js';
 import type { TargetMovement } from '../../src-shared/project/schema.js';
 
 export class TargetFileError extends Error {
@@ -72,6 +74,13 @@ export function makeSlowTarget(
   const steps = (source.nSamples - 1) * factor;
   if (Math.abs(steps - Math.round(steps)) > 1e-9) {
     throw new TargetFileError(`s = ${factor} does not keep the time step: (samples − 1)·s = ${steps.toFixed(3)} must be a whole number.`);
+  }
+  // a target holds at most MAX_SAMPLES samples (the project and the model refuse more)
+  if (Math.round(steps) + 1 > MAX_SAMPLES) {
+    const largest = Math.floor((MAX_SAMPLES - 1) / (source.nSamples - 1));
+    throw new TargetFileError(
+      `s = ${factor} would give ${countText(Math.round(steps) + 1)} samples; a target has at most ${countText(MAX_SAMPLES)} (s ≤ ${largest} for this one).`,
+    );
   }
   const slow = slowVariant(source.values, source.channels, { duration: source.duration, nSamples: source.nSamples }, factor, { amplitudeScaling });
   return {

@@ -256,7 +256,9 @@ export function abscissaPlot(a: RunAnalysis): AnalysisPlot {
     xAxis: valueAxis('session', { min: 0.5, max: sessions.length + 0.5, scale: false, minInterval: 1 }),
     yAxis: valueAxis('max Re λ(W·diag(g))', { nameGap: 40 }),
     series: [
-      { name: 'before', type: 'line', data: sessions.map((s) => [s, a.abscissaBefore]), lineStyle: { color: BEFORE, type: 'dashed' }, itemStyle: { color: BEFORE }, symbol: 'none' },
+      // the starting gains' value as a dashed line across the whole axis (with one session, a line
+      // through one point per session would draw nothing)
+      { name: 'before', type: 'line', data: [[0.5, a.abscissaBefore], [sessions.length + 0.5, a.abscissaBefore]], lineStyle: { color: BEFORE, type: 'dashed' }, itemStyle: { color: BEFORE }, symbol: 'none' },
       { name: 'trained', type: 'scatter', data: sessions.map((s, k) => [s, a.abscissaAfter[k]]), symbolSize: 7, itemStyle: { color: AFTER } },
     ],
   };

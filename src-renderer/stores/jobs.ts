@@ -272,6 +272,19 @@ export const useJobsStore = defineStore('jobs', () => {
     if (jobId) await fetchDetail(jobId);
   }
 
+  /**
+   * Another project is open (New, Open, Close and open): a job of the previous project must not stay
+   * selected, or the new project shows its error curve, gains and result. Select this project's
+   * newest job instead, or none. (A job of another project can still be picked in the jobs list.)
+   */
+  async function followProject(projectId: string | null): Promise<void> {
+    const selected = selectedJob.value;
+    if (selected && projectId !== null && selected.projectId === projectId) return;
+    const newest = projectId === null ? undefined : sortedJobs.value.find((job) => job.projectId === projectId);
+    if (!selected && !newest) return;
+    await select(newest?.jobId ?? null);
+  }
+
   async function startTraining(request: TrainingRequest): Promise<string | null> {
     const started = await call(CHANNELS.jobsStartTraining, request);
     if (!started.ok) return null;
@@ -375,6 +388,7 @@ export const useJobsStore = defineStore('jobs', () => {
     dispose,
     reloadList,
     select,
+    followProject,
     startTraining,
     trackTraining,
     startSoc,

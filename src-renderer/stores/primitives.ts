@@ -52,6 +52,18 @@ export function onNetworkGrid(target: TargetMovement, network: Pick<NetworkView,
 }
 
 /**
+ * The first seed "Add generated" should offer: one past the largest seed of the project's
+ * generated targets (1 without any). Seeds already used give the very same movements again (the
+ * example's targets are generated from seeds 1–3), so a library would silently hold duplicates of
+ * the project's targets, possibly of the novel target it is meant to be tested on.
+ */
+export function nextGeneratedSeed(targets: readonly Pick<TargetMovement, 'source'>[]): number {
+  let largest = 0;
+  for (const target of targets) if (target.source.kind === 'generated' && target.source.seed > largest) largest = target.source.seed;
+  return largest + 1;
+}
+
+/**
  * A jobs:start-training request for one target, or the problem in words. `initialGains` starts
  * the learning from given gains (refining a combination). `groupsOverride` replaces the form's
  * groups (Refine: the library's grouping, in which the given gains are constant per group); without

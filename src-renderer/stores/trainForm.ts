@@ -107,6 +107,20 @@ export interface BuiltRequest {
 }
 
 /**
+ * Why the network cannot run against this target (main refuses it: src-shared/tasks/training.ts
+ * paramsForTarget), in words, or null: the readout's channel count and the step length must match
+ * (a longer target with the same step, a slow variant, runs for its own duration).
+ */
+export function targetMismatch(network: Pick<TrainNetwork, 'readout' | 'params'>, target: Pick<TrainTarget, 'channels' | 'nSamples' | 'duration'>): string | null {
+  if (!network.readout) return null;
+  const step = (d: number, k: number) => d / (k - 1);
+  const sameStep = Math.abs(step(target.duration, target.nSamples) - step(network.params.duration, network.params.nSamples)) <= 1e-9 * step(network.params.duration, network.params.nSamples);
+  if (target.channels !== network.readout.channels) return `The target has ${target.channels} channel(s); the network reads out ${network.readout.channels}.`;
+  if (!sameStep) return `The target's time step differs from the network's (${network.params.nSamples} samples over ${network.params.duration} ms).`;
+  return null;
+}
+
+/**
  * The request for the current fields, or the problems that stop it. The network and target are
  * named by id: main resolves them from the project it owns, and the finished run is stored there.
  */
@@ -138,14 +152,9 @@ export function buildTrainingRequest(
   } else {
     check('learningRate', SETTING_RANGES.learningRate, fields.learningRate);
   }
-  if (network?.readout && target) {
-    const step = (d: number, k: number) => d / (k - 1);
-    const sameStep = Math.abs(step(target.duration, target.nSamples) - step(network.params.duration, network.params.nSamples)) <= 1e-9 * step(network.params.duration, network.params.nSamples);
-    if (target.channels !== network.readout.channels) {
-      problems.target = `The target has ${target.channels} channel(s); the network reads out ${network.readout.channels}.`;
-    } else if (!sameStep) {
-      problems.target = `The target's time step differs from the network's (${network.params.nSamples} samples over ${network.params.duration} ms).`;
-    }
+  if (network && target) {
+    const mismatch = targetMismatch(network, target);
+    if (mismatch) problems.target = mismatch;
   }
   let groups = parseGroups(fields.groups, network?.n ?? 1);
   if (!groups.ok) problems.groups = groups.message;

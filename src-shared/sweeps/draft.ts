@@ -9,7 +9,7 @@
  */
 import type { TrainingRun } from '../project/schema.js';
 import { expandSweep, type ExpandedSweep } from './expand.js';
-import { FACTOR_NAMES, parseSweepFile, SWEEP_LIMITS, SWEEP_SCHEMA_VERSION, SweepError, type FactorName, type GroupsValue, type SweepFile } from './schema.js';
+import { canonicalJson, FACTOR_NAMES, parseSweepFile, SWEEP_LIMITS, SWEEP_SCHEMA_VERSION, SweepError, type FactorName, type GroupsValue, type SweepFile } from './schema.js';
 
 /** What a sweep takes of a stored run (project/view.ts RunView has it too). */
 export type RunSettingsView = Pick<TrainingRun, 'id' | 'name' | 'networkId' | 'targetIds' | 'initialConditionIndices' | 'rule' | 'seed' | 'settings'>;
@@ -210,6 +210,16 @@ export function draftToSweepJson(draft: SweepDraft, projectFile: string, targetI
   // the sweep file lists factors in grid order (FACTOR_NAMES: the last varies fastest)
   lists.sort((a, b) => FACTOR_NAMES.indexOf(a[0]) - FACTOR_NAMES.indexOf(b[0]));
   if (draft.design === 'grid') {
+    // said here in the builder's words (the sweep file's check names list positions: "factors.seed
+    // lists 1 twice (values 1 and 2)")
+    for (const [name, values] of lists) {
+      const seen = new Set<string>();
+      for (const value of values) {
+        const key = canonicalJson(value);
+        if (seen.has(key)) throw new SweepError(`${name}: ${typeof value === 'string' ? value : key} is given twice; a grid runs each value once`);
+        seen.add(key);
+      }
+    }
     if (lists.length > 0) json.factors = Object.fromEntries(lists);
   } else {
     if (lists.length === 0) throw new SweepError('a list design needs at least one factor');

@@ -70,6 +70,18 @@ describe('run analysis', () => {
     expect(box.startsWith('<svg')).toBe(true);
   });
 
+  it('largest real part (Supp. 1a): the starting gains’ value is a line across the axis, also with one session (every gradient run)', () => {
+    const one = analyseRun({ network, target: target.values, initialError: errorOf(ones), sessions: sessions.slice(0, 1) });
+    const plot = analysisPlots(one, null).find((p) => p.id === 'spectral-abscissa')!;
+    const option = plot.option as { xAxis: { min: number; max: number }; series: { name: string; data: number[][] }[] };
+    const before = option.series.find((s) => s.name === 'before')!;
+    // a line needs two points: with one point per session, one session drew nothing
+    expect(before.data.length).toBeGreaterThanOrEqual(2);
+    expect(Math.min(...before.data.map((p) => p[0]))).toBe(option.xAxis.min);
+    expect(Math.max(...before.data.map((p) => p[0]))).toBe(option.xAxis.max);
+    for (const point of before.data) expect(point[1]).toBe(one.abscissaBefore);
+  });
+
   it('noisy x0 (Supp. 1d): at very high SNR the noisy output is the noise-free one; at low SNR it is not', () => {
     const curve = noisyX0Curve({ network, target: target.values, initialError: errorOf(ones), sessions, snrDb: [0, 200], draws: 8, runSeed: 3 });
     expect(curve.after[1].mean).toBeLessThan(1e-12);

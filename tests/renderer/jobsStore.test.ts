@@ -89,6 +89,29 @@ describe('jobs store', () => {
     expect(jobs.curves('new')).toEqual([[4, 3.9, 3.7]]);
   });
 
+  it('another project opened: the previous project’s selected job does not carry over', async () => {
+    transport.answer(CHANNELS.jobsList, () => [
+      summary('mine-old', { projectId: 'p2', createdAt: 1 }),
+      summary('mine-new', { projectId: 'p2', createdAt: 2 }),
+      summary('theirs', { projectId: 'p1', createdAt: 3 }),
+    ]);
+    transport.handle(CHANNELS.jobsGet, () => ({ ok: false, error: { code: 'not-found', message: 'gone' } }));
+    const jobs = useJobsStore();
+    await jobs.init();
+    expect(jobs.selectedJobId).toBe('theirs');
+    // a new, empty project: nothing of p1's stays on screen
+    await jobs.followProject('p3');
+    expect(jobs.selectedJobId).toBeNull();
+    await jobs.select('theirs');
+    // p2 opened: its newest job is shown
+    await jobs.followProject('p2');
+    expect(jobs.selectedJobId).toBe('mine-new');
+    // a job of the open project stays selected
+    await jobs.select('mine-old');
+    await jobs.followProject('p2');
+    expect(jobs.selectedJobId).toBe('mine-old');
+  });
+
   it('follows progress events: status, percent, and appended points', async () => {
     transport.answer(CHANNELS.jobsList, () => [summary('a', { trial: 0, percent: 0 })]);
     transport.handle(CHANNELS.jobsGet, () => ({ ok: false, error: { code: 'not-found', message: 'gone' } }));

@@ -3,7 +3,7 @@ import { expectClose } from '../helpers/expectClose.js';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
 import type { ProjectNetwork } from '../../src-shared/project/schema.js';
 import { spectralAbscissa } from '../../src-shared/linalg/schur.js';
-import { describeNetwork, loggedAlpha } from '../../src-renderer/lib/networkFacts.js';
+import { describeNetwork, loggedAlpha, nameWithSize } from '../../src-renderer/lib/networkFacts.js';
 
 /** α as the Network summary shows it: the SOC log's, else what the linear-algebra worker computes (spectralAbscissa). */
 function networkAlpha(net: ProjectNetwork): number {
@@ -67,5 +67,23 @@ describe('network facts', () => {
     expectClose(networkAlpha(net), 0.149995, { atol: 1e-6 });
     const facts = Object.fromEntries(describeNetwork(net, networkAlpha(net)).map((f) => [f.key, f.value]));
     expect(facts.seed).toBe('published');
+  });
+
+  it('the published readout reads out 17 E neurons: its other 83 weights (1e-20 to 1e-16) count as zero', ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const readout = loadReferenceArray('readout').data;
+    const net = network(new Float64Array(200 * 200), 200, { readout: { channels: 1, weights: readout, fittedTo: null, fitError: null } });
+    const facts = Object.fromEntries(describeNetwork(net, 0.15).map((f) => [f.key, f.value]));
+    expect(facts.readout).toBe('17 of 100 E');
+    // tiny but comparable weights still count
+    const small = network(new Float64Array(16), 4, { readout: { channels: 1, weights: new Float64Array([0, 1e-9, 2e-9]), fittedTo: null, fitError: null } });
+    expect(Object.fromEntries(describeNetwork(small, 0.15).map((f) => [f.key, f.value])).readout).toBe('2 of 2 E');
+  });
+
+  it('names a network with its size once (the experiments’ network list said "SOC network (N = 200) (N = 200)")', () => {
+    expect(nameWithSize({ name: 'SOC network (N = 200)', n: 200 })).toBe('SOC network (N = 200)');
+    expect(nameWithSize({ name: 'Imported network', n: 200 })).toBe('Imported network (N = 200)');
+    // another size in the name (a renamed copy) is not this network's: say the real one
+    expect(nameWithSize({ name: 'like the N = 2000 one', n: 200 })).toBe('like the N = 2000 one (N = 200)');
   });
 });

@@ -4,7 +4,7 @@ import { CHANNELS, EVENTS, type ProjectSummary, type TrainingRequest, type Train
 import { createEmptyProject, type PrimitiveLibrary, type ProjectNetwork, type TargetMovement, type TrainingRun } from '../../src-shared/project/schema.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { useJobsStore } from '../../src-renderer/stores/jobs.js';
-import { defaultLearningSettings, learningRequest, libraryGrouping, usePrimitivesStore } from '../../src-renderer/stores/primitives.js';
+import { defaultLearningSettings, learningRequest, libraryGrouping, nextGeneratedSeed, usePrimitivesStore } from '../../src-renderer/stores/primitives.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
 import { coefficientsPlot, fitPlot, refineCsv } from '../../src-renderer/components/primitives/primitivesPlots.js';
 import { libraryView, networkView, runView } from '../../src-shared/project/view.js';
@@ -194,6 +194,16 @@ describe('primitives store', () => {
     expect(primitives.refineNote).toMatch(/different groupings; refinement trains one gain per neuron/);
     await primitives.startRefine({ ...defaultLearningSettings(), rule: 'gradient', trials: 50, seed: 3 });
     expect((transport.callsTo(CHANNELS.jobsStartTraining) as TrainingRequest[]).slice(-2).map((r) => r.groups)).toEqual([{ kind: 'neuron' }, { kind: 'neuron' }]);
+  });
+});
+
+describe('nextGeneratedSeed', () => {
+  it('offers the seed past the project’s generated targets, so "Add generated" never repeats one of them', () => {
+    expect(nextGeneratedSeed([])).toBe(1);
+    // the example project: three targets generated from seeds 1–3, and a drawn one
+    const example = [1, 2, 3].map((seed) => ({ source: { kind: 'generated' as const, seed } }));
+    expect(nextGeneratedSeed([...example, { source: { kind: 'drawn' as const } }])).toBe(4);
+    expect(nextGeneratedSeed([{ source: { kind: 'generated', seed: 11 } }, { source: { kind: 'generated', seed: 2 } }])).toBe(12);
   });
 });
 

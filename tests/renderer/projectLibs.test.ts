@@ -190,6 +190,11 @@ describe('targets from .npy, slow variants, fingerprints', () => {
     expect(slow.source).toEqual({ kind: 'slow', sourceId: 'src', factor: 2, amplitudeScaling: true });
     for (let k = 0; k < 200; k++) expectClose(slow.values[2 * k], source.values[k] / 4, { rtol: 0, atol: 1e-15 });
     expect(() => makeSlowTarget(source, 1.3, false, { id: 'bad' })).toThrow(/does not keep the time step/);
+    // a huge s is refused in words (it was 'Invalid typed array length: 199000000001' from the allocation)
+    expect(() => makeSlowTarget(source, 1e9, false, { id: 'huge' })).toThrow(TargetFileError);
+    expect(() => makeSlowTarget(source, 1e9, false, { id: 'huge' })).toThrow('s = 1000000000 would give 199 000 000 001 samples; a target has at most 100 000 (s ≤ 502 for this one).');
+    expect(() => makeSlowTarget(source, 503, false, { id: 'over' })).toThrow(/at most 100 000/);
+    expect(makeSlowTarget(source, 502, false, { id: 'largest' }).nSamples).toBe(99_899);
   });
 
   it('the fingerprint is FNV-1a: the offset basis for no bytes, equal for copies, changed by one bit', () => {

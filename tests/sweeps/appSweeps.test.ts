@@ -106,6 +106,12 @@ describe('building a sweep in the app (draft.ts)', () => {
     // the shared range's sentence (settingsRanges.ts), as the Train form and gainlab train say it
     expect(checkDraft({ ...draft, factors: [{ name: 'sigma', text: '2' }] }, 'p.gainlab')).toEqual({ problem: 'factors.sigma[0]: σ (reward noise) must be more than 0 and at most 1, got 2.' });
     expect(checkDraft({ ...draft, name: 'has space' }, 'p.gainlab')).toEqual({ problem: 'name: letters, digits, ".", "_" and "-" only (it names the SLURM job and files)' });
+    // a value given twice in a grid, in the builder's words (not "factors.seed lists 1 twice (values 1 and 2)")
+    expect(checkDraft({ ...draft, factors: [{ name: 'seed', text: '1, 1, 1' }] }, 'p.gainlab')).toEqual({ problem: 'seed: 1 is given twice; a grid runs each value once' });
+    expect(checkDraft({ ...draft, factors: [{ name: 'seed', text: '1-3, 2' }] }, 'p.gainlab')).toEqual({ problem: 'seed: 2 is given twice; a grid runs each value once' });
+    expect(checkDraft({ ...draft, factors: [{ name: 'rule', text: 'reward, reward' }] }, 'p.gainlab')).toEqual({ problem: 'rule: reward is given twice; a grid runs each value once' });
+    // a list design pairs the k-th values: repeats are fine there
+    expect('problem' in checkDraft({ ...draft, design: 'list', factors: [{ name: 'seed', text: '1, 1' }, { name: 'sigma', text: '0.001, 0.004' }] }, 'p.gainlab')).toBe(false);
   });
 });
 
