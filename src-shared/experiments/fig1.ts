@@ -47,7 +47,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     xLabel: 'trial',
     yLabel: 'error',
     logY: true,
-    series: errorCurves.map((c, k) => ({ name: `session ${k}`, ...thin(c) })),
+    series: errorCurves.map((c, k) => ({ name: `session ${k + 1}`, ...thin(c) })),
   });
   const channels = a.bestOutput.channels;
   const ns = params.nSamples;
@@ -58,7 +58,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     outputSeries.push({ name: `before (E = ${a.bestOutput.initialError.toPrecision(3)})`, x: a.bestOutput.times, y: slice(a.bestOutput.initialOutput) });
     outputSeries.push({ name: `best (E = ${a.bestOutput.error.toPrecision(3)})`, x: a.bestOutput.times, y: slice(a.bestOutput.output) });
   }
-  figures.push({ kind: 'lines', name: 'fig1_best_output', title: `Best output (session ${a.bestOutput.session}) vs target`, xLabel: 'time (ms)', yLabel: 'output', series: outputSeries });
+  figures.push({ kind: 'lines', name: 'fig1_best_output', title: `Best output (session ${a.bestOutput.session + 1}) vs target`, xLabel: 'time (ms)', yLabel: 'output', series: outputSeries });
   figures.push({
     kind: 'box',
     name: 'fig1_error_box',
@@ -101,7 +101,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
   const c = a.correlations;
   figures.push({ kind: 'heatmap', name: 'supp1b_correlations_gains1', title: `Neuron correlations, gains 1 (mean |r| ${c.meanAbsBefore.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: c.before, min: -1, max: 1 });
   c.patterns.forEach((p, k) =>
-    figures.push({ kind: 'heatmap', name: `supp1b_correlations_pattern${k + 1}`, title: `Neuron correlations, trained pattern of session ${p.session} (mean |r| ${p.meanAbs.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: p.matrix, min: -1, max: 1 }),
+    figures.push({ kind: 'heatmap', name: `supp1b_correlations_pattern${k + 1}`, title: `Neuron correlations, trained pattern of session ${p.session + 1} (mean |r| ${p.meanAbs.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: p.matrix, min: -1, max: 1 }),
   );
   figures.push({
     kind: 'histogram',
@@ -133,8 +133,8 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     xLabel: 'session',
     yLabel: 'max Re λ',
     series: [
-      { name: 'gains 1', x: Array.from(e.abscissaAfter, (_, k) => k), y: Array.from(e.abscissaAfter, () => e.abscissaBefore), dashed: true },
-      { name: 'trained', x: Array.from(e.abscissaAfter, (_, k) => k), y: e.abscissaAfter },
+      { name: 'gains 1', x: Array.from(e.abscissaAfter, (_, k) => k + 1), y: Array.from(e.abscissaAfter, () => e.abscissaBefore), dashed: true },
+      { name: 'trained', x: Array.from(e.abscissaAfter, (_, k) => k + 1), y: e.abscissaAfter },
     ],
   });
   if (a.noise) {
@@ -167,7 +167,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
   figures.push({
     kind: 'lines',
     name: 'supp1e_change_per_neuron',
-    title: `Change of each neuron's r(rate, target), session ${rt.session} (sorted)`,
+    title: `Change of each neuron's r(rate, target), session ${rt.session + 1} (sorted)`,
     xLabel: 'neuron rank',
     yLabel: 'Δr',
     series: [{ name: 'r after − r before', x: order.map((_, k) => k), y: order.map((i) => rt.change[i]) }],

@@ -61,11 +61,17 @@ describe('training experiments (tiny settings)', () => {
     expect(setup.paperSetup).toBe(false);
     expect(setup.departures).toEqual(expect.arrayContaining(['sessions 2 (paper 10)', 'trials 60 (paper 5000)']));
     for (const csv of r.csv) expect(csv.text.split('\n').length, csv.name).toBeGreaterThan(2);
-    // an SVG of the error curves shows the sessions
+    // an SVG of the error curves shows the sessions, counted from 1 as the workspace counts them
     const svg = renderFigureSvg(r.figures.find((f) => f.name === 'fig1_error_curves')!);
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg).toContain('session 0');
     expect(svg).toContain('session 1');
+    expect(svg).toContain('session 2');
+    expect(svg).not.toContain('session 0');
+    // the titles that name one session name it the same way (analyses.bestOutput.session is an index)
+    const best = r.figures.find((f) => f.name === 'fig1_best_output')!;
+    expect(best.title).toBe(`Best output (session ${(r.summary.bestSession as number) + 1}) vs target`);
+    const abscissa = r.figures.find((f) => f.name === 'supp1a_spectral_abscissa') as unknown as { series: Array<{ x: number[] }> };
+    expect(abscissa.series[1].x).toEqual([1, 2]);
     expect(svg).toContain('<path');
   });
 
