@@ -104,6 +104,9 @@ test('a corrupt file is refused with a message and the open project stays open',
   const onDisk = page.getByTestId('toast').filter({ hasText: 'the file is not a zip archive' });
   await expect(onDisk).toBeVisible();
   await expect(page.getByTestId('project-name')).toHaveText(name!);
+  // the dialog is back with the path as typed, to correct it
+  await expect(page.getByTestId('open-dialog')).toBeVisible();
+  await expect(page.getByTestId('open-path')).toHaveValue(broken);
   await onDisk.getByRole('button', { name: 'Dismiss' }).click();
 
   // or a copy through the browser's file chooser ("Upload a copy…": the web mode reads its bytes)

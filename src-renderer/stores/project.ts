@@ -381,12 +381,16 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   /** Electron: without a path main shows the open dialog (closing it is not an error). */
-  async function open(path?: string): Promise<boolean> {
+  /** onRefused: main refused the file (not the user's cancel), after its message is shown. */
+  async function open(path?: string, options: { onRefused?: () => void } = {}): Promise<boolean> {
     if (!(await confirmReplace())) return false;
     return withBusy('Opening the project…', async () => {
       const answer = await call(CHANNELS.projectOpen, path ? { path } : {}, { quiet: true });
       if (!answer.ok) {
-        if (answer.error?.code !== 'cancelled') useNotificationsStore().error(answer.text);
+        if (answer.error?.code !== 'cancelled') {
+          useNotificationsStore().error(answer.text);
+          options.onRefused?.();
+        }
         return false;
       }
       adopt(answer.value);
