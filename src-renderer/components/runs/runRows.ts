@@ -8,7 +8,7 @@ import type { Collection } from '../../../src-shared/project/edits.js';
 import type { ProjectView } from '../../../src-shared/project/view.js';
 import { countOf } from '../../../src-shared/plots/format.js';
 
-export type RunRowKind = 'training' | 'refine' | 'library-pattern' | 'speed' | 'library' | 'experiment';
+export type RunRowKind = 'training' | 'refine' | 'library-pattern' | 'speed' | 'library' | 'experiment' | 'reproduction' | 'sweep';
 
 export interface RunRow {
   collection: Collection;
@@ -43,6 +43,8 @@ export const KIND_LABELS: Record<RunRowKind, string> = {
   speed: 'speed manifold',
   library: 'primitive library',
   experiment: 'experiment',
+  reproduction: 'reproduction report',
+  sweep: 'sweep',
 };
 
 function groupsText(settings: Record<string, unknown>, labels: number[] | null): string {
@@ -51,6 +53,11 @@ function groupsText(settings: Record<string, unknown>, labels: number[] | null):
   const count = new Set(labels).size;
   const kind = groups?.kind === 'random' ? 'random' : groups?.kind === 'specialised' ? 'specialised' : groups?.kind === 'explicit' ? 'given' : '';
   return `G = ${count}${kind ? ` ${kind}` : ''}`;
+}
+
+/** How many rows projectRows gives (the "Runs (N)…" button), without building them. */
+export function projectRowCount(project: ProjectView): number {
+  return project.runs.length + project.speedManifolds.length + project.primitiveLibraries.length + project.experimentResults.length;
 }
 
 export function projectRows(project: ProjectView): RunRow[] {
@@ -133,7 +140,8 @@ export function projectRows(project: ProjectView): RunRow[] {
     rows.push({
       collection: 'experimentResults',
       id: result.id,
-      kind: 'experiment',
+      // experiment results hold paper experiments, reproduction reports and sweeps: named as they are
+      kind: result.kind,
       name: result.name,
       notes: result.notes,
       rule: '',
