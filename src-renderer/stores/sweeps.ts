@@ -19,6 +19,17 @@ import { isFinished, useJobsStore } from './jobs.js';
 import { useNotificationsStore } from './notifications.js';
 import { useProjectStore } from './project.js';
 
+/**
+ * One measured cost of a plan in words: per trial of the reward rule (of k seeds together), per
+ * Adam iteration of the gradient (plan.ts costProbeKey starts with the rule), and whether it was
+ * timed as the run here trains (concurrent trials on the spare core).
+ */
+export function measuredCostText(m: { probe: string; msPerTrial: number; sessions: number; here: boolean }): string {
+  const step = m.probe.startsWith('gradient') ? 'Adam iteration' : 'trial';
+  const what = m.sessions > 1 ? `${m.msPerTrial} ms per ${step} of ${m.sessions} seeds together` : `${m.msPerTrial} ms per ${step}`;
+  return m.here ? `${what} in a run here, with its next trial on the spare core` : what;
+}
+
 /** The one line an import ends with: stored as a new result, or found in the project already and opened. */
 export function importNotice(answer: ResponseOf<typeof CHANNELS.sweepsImport>): { kind: 'info' | 'success'; text: string } {
   const counts = `${answer.done} of ${answer.tasks} task(s) done`;
