@@ -122,7 +122,7 @@ function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   });
   return {
     ...base(f.title, f.series.map((s) => s.name), style),
-    xAxis: valueAxis(f.xLabel, false, xExtent(f.series)),
+    xAxis: valueAxis(f.xLabel, false, { ...xExtent(f.series), ...(f.integerX ? { minInterval: 1 } : {}) }),
     yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
     series,
   };

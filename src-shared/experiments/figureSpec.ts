@@ -29,6 +29,8 @@ export interface LinesFigure extends FigureMeta {
   xLabel: string;
   yLabel: string;
   logY?: boolean;
+  /** x takes whole numbers only (seeds, sessions, group counts): no ticks between them. */
+  integerX?: boolean;
   series: LineSeries[];
 }
 

@@ -119,6 +119,8 @@ export function sweepFigures(results: SweepResults): FigureSpec[] {
       xLabel: axisLabel(factor, levels, numeric),
       yLabel: 'median final error',
       logY,
+      // seeds, group counts, trials: no ticks at 1.5
+      integerX: x.every((value) => Number.isInteger(value)),
       series,
     });
   }

@@ -11,6 +11,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { BoxFigure, LinesFigure } from '../../src-shared/experiments/figureSpec.js';
+import { figureOption } from '../../src-shared/experiments/figureOption.js';
 import { baseFromRun, checkDraft, draftToSweepJson, parseFactorValues, type RunSettingsView, type SweepDraft } from '../../src-shared/sweeps/draft.js';
 import type { SweepRow } from '../../src-shared/sweeps/record.js';
 import { decodeResultsArchive, sweepFigures, sweepResultRecord, type SweepResults } from '../../src-shared/sweeps/results.js';
@@ -170,6 +171,13 @@ describe('the figures of a sweep (results.ts)', () => {
     expect(only.xLabel).toBe('groups (1 = random 5, 2 = N)');
     // one factor alone: its median with the quartiles
     expect(only.series.map((s) => s.name)).toEqual(['median', 'quartile 1', 'quartile 3']);
+    // whole-number levels (rep, and levels placed at 1…k) get no ticks between them; σ does
+    expect(lines.integerX).toBe(true);
+    expect(only.integerX).toBe(true);
+    expect((figures.find((f) => f.name === 'median-final-error-by-sigma') as LinesFigure).integerX).toBe(false);
+    const xAxis = (figure: LinesFigure) => (figureOption(figure) as { xAxis: { minInterval?: number } }).xAxis;
+    expect(xAxis(lines).minInterval).toBe(1);
+    expect(xAxis(figures.find((f) => f.name === 'median-final-error-by-sigma') as LinesFigure).minInterval).toBeUndefined();
   });
 
   it('no figure without a done task or a factor with two levels; a linear axis when an error is 0', () => {
