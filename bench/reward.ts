@@ -155,7 +155,7 @@ function jobBenchmark(sessions: number, note: string): Benchmark {
 }
 
 /** A job manager on the built model worker (null when it is not built); `cores` > 0 shares a core budget. */
-function benchJobManager(cores: number): JobManager | null {
+export function benchJobManager(cores: number): JobManager | null {
   const worker = builtModelWorker();
   if (!worker) return null;
   return createJobManager({

@@ -8,6 +8,10 @@
  *   speed.slider_update_ms.n400.exact.threads    the exact frame on every core (helpers on every frame)
  *   speed.slider_ratio.n400.exact.threads        exact frame, every core ÷ one thread
  *   speed.slider_ratio.n400.preview.f64_threads  float64 preview on every core ÷ float32 preview on one thread
+ *   speed.learn_job_ms.m2                        "Learn speeds" with back-propagation over m = 2 initial
+ *                                                conditions through the job path (job manager, model worker
+ *                                                pool, the app's core budget): the two conditions' passes
+ *                                                side by side when faster (GradientProblem)
  * The ratios time both frames back to back in each repeat (order alternating), so a load that
  * comes and goes on a shared machine hits both sides alike; the absolute times run one after another.
  * The speed worker's helper threads are Web Workers (src-renderer/workers/kernelThreads.ts); here
@@ -19,7 +23,11 @@
 import { SliderSession, type SliderSetup, type SpeedModel } from '../src-renderer/workers/speedCompute.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
 import { Rng } from '../src-shared/model/rng.js';
-import { benchThreads, syntheticNetwork } from './simulation.js';
+import { invokeContract } from '../src-shared/ipc/contract.js';
+import type { JobManager } from '../src-main/services/jobManager.js';
+import { machineCores } from '../src-main/worker/kernelThread.js';
+import { benchJobManager } from './reward.js';
+import { benchNetwork, benchThreads, syntheticNetwork } from './simulation.js';
 import type { Benchmark } from './types.js';
 
 const N = 400;
@@ -123,7 +131,52 @@ function ratioBenchmark(name: string, subject: Side, baseline: Side, note: strin
   };
 }
 
+/**
+ * speed.learn_job_ms.m2: the speed view's "Learn speeds" as the app runs it — a 'speed' job on the
+ * model worker pool with the app's core budget (one core held by the job, the other free for the
+ * second condition's passes) — on the bench network: 4 speeds to 3×, 40 random groups, 40 Adam
+ * iterations per speed, lr 0.05, seed 1. Conditions: x0 and x0 with every second entry negated.
+ */
+function learnJobBenchmark(m: number): Benchmark {
+  let manager: JobManager | null = null;
+  let skipped = '';
+  // the joint error (summed over the conditions) at each speed, of the last run (the note quotes it)
+  let errors: number[] = [];
+  const { network, synthetic } = benchNetwork();
+  const payload = { id: 'bench', name: 'Bench', n: network.n, nE: network.nE, W: network.W, x0: network.x0, readout: network.readout, params: DEFAULT_DYNAMICS };
+  const conditions = new Float64Array(m * network.n);
+  for (let c = 0; c < m; c++) for (let i = 0; i < network.n; i++) conditions[c * network.n + i] = c > 0 && i % (c + 1) === 0 ? -network.x0[i] : network.x0[i];
+  return {
+    name: `speed.learn_job_ms.m${m}`,
+    repeats: 3,
+    warmup: 1,
+    get note() {
+      return `Learn speeds, gradient, m = ${m}, 4 speeds to 3×, 40 groups, 40 Adam iterations each, ${synthetic ? 'synthetic' : 'published'} N = ${network.n}, through createJobManager + the model worker pool with a core budget of ${machineCores()}; errors ${errors.map((e) => e.toPrecision(6)).join(' ')}${skipped}`;
+    },
+    setup: () => {
+      manager = benchJobManager(machineCores());
+      if (!manager) skipped = ' — SKIPPED: out/main/modelWorker.js not found (run `npm run build`)';
+    },
+    run: async () => {
+      if (!manager) return Number.NaN;
+      const options = invokeContract['jobs:start-speed'].request.parse({ networkId: 'bench', initialConditions: m, speeds: 4, maxFactor: 3, rule: 'gradient', trials: 40, learningRate: 0.05, seed: 1 });
+      const started = performance.now();
+      const { jobId } = await manager.startSpeed(options, { network: payload, initialConditions: conditions });
+      const detail = await manager.whenFinished(jobId);
+      const ms = performance.now() - started;
+      if (detail.status !== 'done' || detail.result?.kind !== 'speed') throw new Error(`speed job ended ${detail.status}: ${detail.error?.message ?? ''}`);
+      errors = detail.result.errors;
+      return ms;
+    },
+    teardown: async () => {
+      await manager?.dispose();
+      manager = null;
+    },
+  };
+}
+
 export const benchmarks: Benchmark[] = [
+  learnJobBenchmark(2),
   sliderBenchmark({ exact: false, previewKernel: 'wasm-batch-f32', threads: false, suffix: '', note: 'preview stride 3, float32 batch' }),
   sliderBenchmark({ exact: true, previewKernel: 'wasm-batch-f32', threads: false, suffix: '', note: 'at the model step (float64 batch)' }),
   sliderBenchmark({ exact: false, previewKernel: 'auto', threads: false, suffix: '.f64', note: 'preview stride 3, float64 batch on one thread' }),
