@@ -1,5 +1,5 @@
 import { resampleTarget } from '../../src-shared/model/targets.js';
-import { MAX_SAMPLES, MIN_SAMPLES, type EditableTarget } from './editableTarget.js';
+import { MAX_DURATION_MS, MAX_SAMPLES, MIN_SAMPLES, type EditableTarget } from './editableTarget.js';
 
 /**
  * Changing the duration or the number of samples of a target. The grid is t_k = k·T/(n−1), so a
@@ -12,12 +12,13 @@ import { MAX_SAMPLES, MIN_SAMPLES, type EditableTarget } from './editableTarget.
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Parses a duration typed by the user: a finite number of ms, > 0. */
+/** Parses a duration typed by the user: a finite number of ms, > 0 and at most MAX_DURATION_MS. */
 export function parseDuration(text: string): Validated<number> {
   const trimmed = text.trim();
   const value = trimmed === '' ? NaN : Number(trimmed);
   if (!Number.isFinite(value)) return { ok: false, message: 'Duration must be a finite number of ms.' };
   if (!(value > 0)) return { ok: false, message: 'Duration must be greater than 0 ms.' };
+  if (value > MAX_DURATION_MS) return { ok: false, message: `Duration must be at most ${MAX_DURATION_MS.toLocaleString('en-US').replace(/,/g, ' ')} ms (the paper's movements last 500 ms).` };
   return { ok: true, value };
 }
 

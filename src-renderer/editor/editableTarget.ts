@@ -13,6 +13,11 @@ export interface EditableTarget {
 
 export const MIN_SAMPLES = 10;
 export const MAX_SAMPLES = 5000;
+/**
+ * The longest movement the editor makes (ms): 200× the paper's 500 ms, past any slow variant a
+ * speed manifold learns (at most 20× T); 1e9 ms was accepted (a 5e6 ms sample step at 200 samples).
+ */
+export const MAX_DURATION_MS = 100_000;
 export const MAX_CHANNELS = 16;
 export const DEFAULT_DURATION = 500;
 export const DEFAULT_SAMPLES = 200;

@@ -61,7 +61,9 @@ describe('duration and sample count', () => {
   it('validates typed durations', () => {
     expect(parseDuration('500')).toEqual({ ok: true, value: 500 });
     expect(parseDuration(' 2.5e3 ')).toEqual({ ok: true, value: 2500 });
-    for (const bad of ['', 'abc', '0', '-10', 'Infinity', 'NaN', '1e400']) expect(parseDuration(bad).ok).toBe(false);
+    for (const bad of ['', 'abc', '0', '-10', 'Infinity', 'NaN', '1e400', '1e9', '100001']) expect(parseDuration(bad).ok).toBe(false);
+    expect(parseDuration('100000')).toEqual({ ok: true, value: 100_000 });
+    expect(parseDuration('1e9')).toEqual({ ok: false, message: "Duration must be at most 100 000 ms (the paper's movements last 500 ms)." });
   });
 
   it('validates typed sample counts: integers in [10, 5000]', () => {
