@@ -95,10 +95,15 @@ export function spectrumOption(input: SpectrumInput): { option: EChartsCoreOptio
   }
   const entries = input.sets.length + references.length + (outsidePoints.length ? 1 : 0);
   const legendRows = input.narrow ? entries : Math.max(1, Math.ceil(entries / 2));
+  // ECharts spaces legend rows by a text line plus itemGap (also between wrapped rows): the plot
+  // starts below the last row (reserving 17 px a row let a narrow plot's third entry, 27 px
+  // apart, sit on the plot)
+  const itemGap = input.narrow ? 6 : 10;
+  const legendHeight = legendRows * LEGEND_STYLE.textStyle.lineHeight + (legendRows - 1) * itemGap;
   const option: EChartsCoreOption = {
     animation: false,
-    grid: { left: 52, right: 16, top: 14 + 17 * legendRows, bottom: 40 },
-    legend: { top: 2, left: input.narrow ? 44 : 8, right: 8, orient: input.narrow ? 'vertical' : 'horizontal', itemGap: input.narrow ? 13 : 10, ...LEGEND_STYLE },
+    grid: { left: 52, right: 16, top: 2 + legendHeight + 12, bottom: 40 },
+    legend: { top: 2, left: input.narrow ? 44 : 8, right: 8, orient: input.narrow ? 'vertical' : 'horizontal', itemGap, ...LEGEND_STYLE },
     tooltip: { trigger: 'item', formatter: (params: { value: [number, number]; seriesName: string }) => `${params.seriesName}: ${formatTick(params.value[0])} ${params.value[1] < 0 ? '−' : '+'} ${formatTick(Math.abs(params.value[1]))}i` },
     xAxis: valueAxis(input.xName, { min: view.xMin, max: view.xMax, scale: false }),
     yAxis: valueAxis(input.yName, { min: view.yMin, max: view.yMax, scale: false, nameGap: 40 }),

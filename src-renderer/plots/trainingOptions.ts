@@ -44,11 +44,16 @@ export function chosenSnapshots(snapshots: readonly GainSnapshot[], count = 5): 
   return picked;
 }
 
+/** Room below the x axis for the neurons' names (px): two rows of the legend. */
+export const GAIN_LEGEND_ROWS_HEIGHT = 44;
+
 export function gainTracesOption(snapshots: readonly GainSnapshot[], neurons: number[], nE: number, xName = 'trial'): ChartOption {
   return {
     animation: false,
-    grid: { left: 52, right: 16, top: 30, bottom: 40 },
-    legend: { top: 2, right: 8, left: 110, ...LEGEND_STYLE },
+    // the neurons' names in rows below the axis: above the plot, in a card ~200 px wide (a 1024 px
+    // window), the six names wrapped into a column over the curves; width is what a narrow card lacks
+    grid: { left: 52, right: 16, top: 16, bottom: 40 + GAIN_LEGEND_ROWS_HEIGHT },
+    legend: { bottom: 2, left: 'center', itemGap: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis' },
     xAxis: valueAxis(xName, { nameGap: 26, min: 0, scale: false }),
     yAxis: valueAxis('gain g', { nameGap: 40 }),
