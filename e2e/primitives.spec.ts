@@ -60,6 +60,28 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   // least squares never does worse than not combining at all (c = 0 gives the g = 1 output)
   expect(fitValue).toBeLessThanOrEqual(baselineValue * (1 + 1e-3));
   await expect(view.getByTestId('coefficients')).toHaveAttribute('data-count', '3');
+  // plot titles wrap between words, never inside one ('Coeffici|nts' beside the export buttons)
+  for (const title of await view.locator('.plot-card h4').all()) {
+    // (this file type-checks without DOM types: the browser's document is reached through the element)
+    const words = await title.evaluate((h) => {
+      const range = (h.ownerDocument as { createRange(): { setStart(n: unknown, i: number): void; setEnd(n: unknown, i: number): void; getBoundingClientRect(): { top: number } } }).createRange();
+      const text = h.firstChild!;
+      // the line of each character: a word split across lines has characters on two lines
+      const split: string[] = [];
+      for (const match of (h.textContent ?? '').matchAll(/\S+/g)) {
+        const tops = new Set<number>();
+        for (let i = match.index!; i < match.index! + match[0].length; i++) {
+          range.setStart(text, i);
+          range.setEnd(text, i + 1);
+          const top = Math.round(range.getBoundingClientRect().top);
+          tops.add(top);
+        }
+        if (tops.size > 1) split.push(match[0]);
+      }
+      return split;
+    });
+    expect(words, `title "${await title.textContent()}"`).toEqual([]);
+  }
   await expect(view.getByTestId('fit-plot').getByTestId('analysis-plot')).toBeVisible();
 
   // refine: from the combined gains and from scratch, both curves drawn, with the library's groups
