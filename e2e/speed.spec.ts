@@ -25,7 +25,11 @@ test('learn a speed manifold, drag the speed slider from fast to slow and see th
   const view = page.getByTestId('speed-view');
   await expect(view).toBeVisible();
   const build = view.getByTestId('speed-build');
+  // G ≥ N is learned as one gain per neuron, and the form says so under the field
+  await build.getByRole('spinbutton', { name: 'Groups G' }).fill('500');
+  await expect(build.getByTestId('speed-groups-note')).toHaveText('G ≥ N = 40: one gain per neuron');
   await fillSmallSpeedManifold(build, 60);
+  await expect(build.getByTestId('speed-groups-note')).toHaveCount(0);
   const started = Date.now();
   await build.getByTestId('speed-start').click();
   await expect(build.getByTestId('speed-job-status')).toHaveText('done', { timeout: 60_000 });
