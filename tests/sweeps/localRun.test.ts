@@ -222,7 +222,8 @@ describe('gainlab sweep plan', () => {
     const tasks = readJson(path.join(dir, 'planned', 'plan.json')).tasks as Array<{ factors: Record<string, string>; estimate: { cpuSeconds: number; memoryMB: number } }>;
     const total = tasks.reduce((sum, t) => sum + t.estimate.cpuSeconds, 0);
     expect(plan.json.totalCpuSeconds).toBeCloseTo(total, 0);
-    expect(plan.json.wallSecondsHere).toBeCloseTo(total / 2, 0);
+    // two jobs: the tasks' time over 2, less the start-up each group of two seeds saves
+    expect(plan.json.wallSecondsHere).toBeCloseTo((total - (2 * (plan.json.startupMs as number)) / 1000) / 2, 0);
     for (const rule of ['reward', 'gradient']) {
       const ms = measured.find((m) => m.probe.startsWith(rule))!.msPerTrial;
       expect(ms).toBeGreaterThan(0);
@@ -240,7 +241,8 @@ describe('gainlab sweep plan', () => {
     // one job on two cores: the reward groups are also timed as that run trains them (their next
     // trial on the spare core), and the time here counts them at that cost; the tasks' own CPU
     // time (and so SLURM's request) stays one trial at a time
-    const one = bundled(bundle, dir, ['sweep', 'plan', path.basename(file), '--jobs', '1']);
+    // (a plan measures afresh: the numbers below are all this plan's own)
+    const one = bundled(bundle, dir, ['sweep', 'plan', path.basename(file), '--jobs', '1', '--out', 'planned-one-job']);
     expect(one.code, one.stderr).toBe(0);
     expect((one.json.machine as { cores: number }).cores).toBe(2);
     expect(one.stderr).toMatch(/as a run here \(concurrent trials on a spare core\)/);
@@ -248,10 +250,14 @@ describe('gainlab sweep plan', () => {
     const here = oneMeasured.filter((m) => m.here);
     expect(here).toEqual([expect.objectContaining({ sessions: 2 })]);
     expect(here[0].probe.startsWith('reward')).toBe(true);
-    expect(one.json.totalCpuSeconds).toBeCloseTo(total, 0);
+    const oneTasks = readJson(path.join(dir, 'planned-one-job', 'plan.json')).tasks as typeof tasks;
+    expect(one.json.totalCpuSeconds).toBeCloseTo(
+      oneTasks.reduce((sum, t) => sum + t.estimate.cpuSeconds, 0),
+      0,
+    );
     // two groups of two seeds (100 and 1100 trials) and the four gradient tasks alone
     const startup = (one.json.startupMs as number) / 1000;
-    const gradientTasks = tasks.filter((t) => t.factors.rule === 'gradient').reduce((sum, t) => sum + t.estimate.cpuSeconds, 0);
+    const gradientTasks = oneTasks.filter((t) => t.factors.rule === 'gradient').reduce((sum, t) => sum + t.estimate.cpuSeconds, 0);
     const rewardGroups = 2 * startup + ((102 + 1102) * here[0].msPerTrial) / 1000;
     expect(one.json.wallSecondsHere).toBeCloseTo(rewardGroups + gradientTasks, 0);
   });
