@@ -182,6 +182,29 @@ describe('gainlab on the published network', () => {
     expect(counts).toEqual(new Array(20).fill(10));
     for (let i = 0; i < 200; i++) for (let j = 0; j < 200; j++) if (labels[i] === labels[j]) expect(gains[i]).toBe(gains[j]);
   });
+
+  it('train (gradient on x0 / rank1) writes the trained arrays, and best-output.npy is the trained network’s output', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const target = readNpy(ref('novel_target.npy')).data;
+    // best-output.npy used to be simulated from the untrained network (error 4.18 whatever the run reached)
+    for (const [trainable, names] of [['x0', ['x0']], ['rank1', ['u', 'v']]] as const) {
+      const out = `train-grad-${trainable}`;
+      const r = await gainlab('train', '--net', referenceDir, '--target', ref('novel_target.npy'), '--rule', 'gradient', '--trainable', trainable, '--trials', '8', '--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      const summary = JSON.parse(r.stdout);
+      expect(summary.bestError).toBeLessThan(0.9 * summary.initialError);
+      const output = readNpy(path.join(scratch, out, 'best-output.npy'));
+      expect(output.shape).toEqual([200]);
+      expectClose(normalisedError(output.data, target, 1, 200), summary.bestError, { rtol: 1e-9 });
+      for (const name of names) {
+        expect(summary.files).toContain(`best-${name}.npy`);
+        const trained = readNpy(path.join(scratch, out, `best-${name}.npy`));
+        expect(trained.shape).toEqual([200]);
+        // the same array the recipe recorded
+        expect(trained.data).toEqual(readNpy(path.join(scratch, out, `recipe-best-${name}-session-1.npy`)).data);
+      }
+    }
+  });
 });
 
 describe('gainlab on a small SOC network', () => {
