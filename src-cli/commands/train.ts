@@ -11,7 +11,7 @@
  * the same settings give the same numbers in the app, here, in a recipe and in a sweep.
  */
 import path from 'node:path';
-import { trainingRequestSchema, type NetworkPayload, type TrainingOptions, type TrainingResult } from '../../src-shared/ipc/contract.js';
+import { MAX_N, trainingRequestSchema, type NetworkPayload, type TrainingOptions, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { runCores } from '../../src-shared/model/kernels/threads.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { rangeProblem, rangeText, SETTING_RANGES, type SettingRange } from '../../src-shared/settingsRanges.js';
@@ -114,11 +114,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   ensureOutputDir(outDir);
 
   // the very request the app sends for a run, its data inline: one task computes it (src-shared/tasks)
-  const request: TrainingOptions = trainingRequestSchema.parse({
+  if (network.n > MAX_N) throw new CliError(`gainlab train: ${dir} holds a network of n = ${network.n} neurons; GainLab trains networks of at most ${MAX_N}`, optionsLine(spec));
+  // names and the label are display text, capped at the request's 200 characters
+  const name = (file: string) => path.basename(file).slice(0, 200);
+  const parsed = trainingRequestSchema.safeParse({
     source: {
       kind: 'inline',
-      network: { id: 'cli-network', name: path.basename(dir), n: network.n, nE: network.nE, W: network.W, x0: network.x0, readout: network.readout, params },
-      targets: [{ id: 'cli-target', name: path.basename(targetFile), channels: network.readout.channels, nSamples: params.nSamples, duration: params.duration, values: target }],
+      network: { id: 'cli-network', name: name(dir), n: network.n, nE: network.nE, W: network.W, x0: network.x0, readout: network.readout, params },
+      targets: [{ id: 'cli-target', name: name(targetFile), channels: network.readout.channels, nSamples: params.nSamples, duration: params.duration, values: target }],
     },
     rule,
     trials,
@@ -131,8 +134,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     seed,
     sessions: rule === 'gradient' ? 1 : sessions,
     ...(initialGains ? { initialGains } : {}),
-    label: `gainlab train · ${rule} · ${path.basename(targetFile)} · seed ${seed}`,
+    label: `gainlab train · ${rule} · ${path.basename(targetFile)} · seed ${seed}`.slice(0, 200),
   });
+  if (!parsed.success) {
+    // what the app's request check refuses (e.g. more than 64 readout channels): one line, exit 2
+    const issue = parsed.error.issues[0];
+    throw new CliError(`gainlab train: ${issue.path.join('.') || 'request'}: ${issue.message}`, optionsLine(spec));
+  }
+  const request: TrainingOptions = parsed.data;
   if (request.source.kind !== 'inline') throw new Error('unreachable');
   const { source, label: _label, purpose: _purpose, ...settings } = request;
 

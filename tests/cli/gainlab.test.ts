@@ -44,6 +44,9 @@ describe('gainlab: help and argument errors', () => {
       [['train', '--net', 'x', '--target', 't', '--out', 'o', '--trials', '2.5'], /--trials must be an integer/],
       [['train', '--net', 'x', '--target', 't', '--out', 'o', '--rule', 'hebb'], /--rule must be one of reward, gradient/],
       [['soc', '--n', '7', '--out', 'o'], /--n must be an even integer/],
+      // n = 100 000 used to end in a RangeError stack trace (exit 1), a negative seed was accepted (the network of seed + 2^32)
+      [['soc', '--n', '100000', '--out', 'o'], /gainlab soc: --n must be an even integer from 4 to 2000, got 100000/],
+      [['soc', '--seed', '-5', '--out', 'o'], /gainlab soc: --seed must be a whole number from 0 to 4 294 967 295, got -5\./],
       [['simulate', '--net'], /--net needs a value/],
       [['simulate', 'stray'], /unexpected argument 'stray'/],
     ];
@@ -100,6 +103,40 @@ describe('gainlab: help and argument errors', () => {
     r = await gainlab('simulate', '--net', 'no-such-dir');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/W\.npy not found/);
+  });
+
+  it('train refuses what the request check refuses in one line (exit 2), never a ZodError stack trace', async () => {
+    // 65 readout channels (the app takes at most 64), on a tiny valid network
+    const wide = path.join(scratch, 'wide-net');
+    mkdirSync(wide, { recursive: true });
+    writeFileSync(path.join(wide, 'W.npy'), encodeNpy(new Float64Array(16), [4, 4]));
+    writeFileSync(path.join(wide, 'x0.npy'), encodeNpy(new Float64Array([1, 1, 1, 1]), [4]));
+    writeFileSync(path.join(wide, 'readout.npy'), encodeNpy(new Float64Array(65 * 3), [65, 3]));
+    writeFileSync(path.join(wide, 'target.npy'), encodeNpy(new Float64Array(65 * 200).map((_, k) => k % 7), [65, 200]));
+    let r = await gainlab('train', '--net', 'wide-net', '--target', 'wide-net/target.npy', '--trials', '1', '--out', 'wide-out');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^gainlab train: source\.network\.readout\.channels: .*64/);
+    expect(r.stderr.trimEnd().split('\n').length).toBe(1);
+    // n = 2002 neurons: more than the app trains
+    const big = path.join(scratch, 'big-net');
+    mkdirSync(big, { recursive: true });
+    writeFileSync(path.join(big, 'W.npy'), encodeNpy(new Float64Array(2002 * 2002), [2002, 2002]));
+    writeFileSync(path.join(big, 'x0.npy'), encodeNpy(new Float64Array(2002).fill(1), [2002]));
+    writeFileSync(path.join(big, 'readout.npy'), encodeNpy(new Float64Array(1002), [1002]));
+    writeFileSync(path.join(big, 'target.npy'), encodeNpy(new Float64Array(200).map((_, k) => k), [200]));
+    r = await gainlab('train', '--net', 'big-net', '--target', 'big-net/target.npy', '--trials', '1', '--out', 'big-out');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^gainlab train: .*big-net holds a network of n = 2002 neurons; GainLab trains networks of at most 2000/);
+    expect(r.stderr.trimEnd().split('\n').length).toBe(1);
+  });
+
+  it('train takes a target whose file name is long (the label is display text, capped)', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const name = `${'novel-target-'.repeat(15)}.npy`; // 199 characters: the label used to exceed the request's 200
+    writeFileSync(path.join(scratch, name), readFileSync(ref('novel_target.npy')));
+    const r = await gainlab('train', '--net', referenceDir, '--target', name, '--trials', '2', '--out', 'long-name');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ trialsDone: 2 });
   });
 
   it('rejects a target or gains file of the wrong shape', async ({ skip }) => {
