@@ -19,7 +19,7 @@ import { setupLine, type SetupSummary } from '../../src-shared/experiments/setup
 import { EXPERIMENT_NAMES, experimentRequestSchema, type ExperimentName, type OverrideKey } from '../../src-shared/ipc/experimentContract.js';
 import type { ExperimentResult } from '../../src-shared/experiments/support.js';
 import { renderFigureSvg } from '../svg/figures.js';
-import { CliError, ensureOutputDir, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, type OptionSpec } from '../cliSupport.js';
+import { CliError, ensureOutputDir, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, type OptionSpec, gainlabVersion } from '../cliSupport.js';
 
 /** Setting flags: CLI name → request.overrides key (lists are comma-separated). */
 const SETTING_FLAGS: Record<string, { key: OverrideKey; option: OptionSpec; list?: boolean }> = {
@@ -84,7 +84,7 @@ export function writeExperimentResult(result: ExperimentResult & { csv?: { name:
     files.push(`${figure.name}.svg`);
   }
   files.push('summary.json');
-  writeJsonFile(path.join(dir, 'summary.json'), summaryJson(result, files));
+  writeJsonFile(path.join(dir, 'summary.json'), { ...summaryJson(result, files), gainlabVersion: gainlabVersion() });
   return files;
 }
 

@@ -19,8 +19,7 @@ import { buildRunRecipe, trainedArrays, type TrainedArray } from '../../src-shar
 import { TaskError } from '../../src-shared/tasks/context.js';
 import { runSimulationTask } from '../../src-shared/tasks/simulation.js';
 import { runTrainingTask } from '../../src-shared/tasks/training.js';
-import { packageVersion } from '../../src-main/services/appVersion.js';
-import { cliTaskContext, optionsLine, CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, progressReporter, readNpyFile, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { cliTaskContext, optionsLine, CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, progressReporter, readNpyFile, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, gainlabVersion } from '../cliSupport.js';
 import { loadGains } from './simulate.js';
 
 export const spec: CommandSpec = {
@@ -164,9 +163,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const trained = trainedArrays(result, result.bestSession, network.n).filter((array) => array.name !== 'gains');
   const bestOutput = runSimulationTask({ network: trainedNetwork(source.network, trained), gains: bestGains, target: null, includeRates: false }).output;
   const extra: Record<string, unknown> = {};
+  // the seed each session's rule noise (or rank-1 start) was drawn from, derived from --seed
+  extra.sessionSeeds = result.sessions.map((s) => s.seed);
   if (result.sessions.length > 1) {
     extra.bestSession = result.bestSession;
-    extra.sessionSeeds = result.sessions.map((s) => s.seed);
     extra.sessionBestErrors = result.sessions.map((s) => s.bestError);
   }
 
@@ -184,13 +184,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     files.push('groups.npy');
   }
   // the run's recipe, as the app's "Export run" writes it: `gainlab run DIR/recipe.json` repeats it bit for bit
-  const { recipe, arrays } = buildRunRecipe({ request, result, gainlabVersion: packageVersion(import.meta.url), stem: 'recipe' });
+  const { recipe, arrays } = buildRunRecipe({ request, result, gainlabVersion: gainlabVersion(), stem: 'recipe' });
   writeJsonFile(path.join(outDir, 'recipe.json'), recipe);
   for (const [name, array] of Object.entries(arrays)) writeNpyFile(path.join(outDir, name), array.data, array.shape);
   files.push('recipe.json', ...Object.keys(arrays));
   files.push('summary.json');
   const summary = {
     command: 'train',
+    gainlabVersion: gainlabVersion(),
     rule,
     network: dir,
     target: targetFile,

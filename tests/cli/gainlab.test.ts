@@ -175,6 +175,10 @@ describe('gainlab on the published network', () => {
     expect(lines.length).toBe(1);
     const summary = JSON.parse(lines[0]);
     expect(summary).toMatchObject({ rule: 'reward', trialsDone: 200, seed: 4, stopped: false, groups: 200 });
+    // the version and the seed the rule noise was drawn from (the recipe's), also for one session
+    expect(summary.gainlabVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    const recipe = JSON.parse(readFileSync(path.join(scratch, 'train-reward', 'recipe.json'), 'utf8'));
+    expect(summary.sessionSeeds).toEqual([recipe.results.sessions[0].seed]);
     expect(r.stderr).toMatch(/train reward: 200\/200/); // plain progress lines off a TTY
     const dir = path.join(scratch, 'train-reward');
     const errors = readNpy(path.join(dir, 'errors.npy'));
