@@ -98,7 +98,8 @@ function headline(result: ExperimentResult): Record<string, unknown> {
 function usage(): string {
   const width = Math.max(...EXPERIMENT_NAMES.map((n) => n.length));
   const lines = EXPERIMENT_CATALOG.map((e) => `  ${e.name.padEnd(width)}  ${e.description}\n  ${' '.repeat(width)}  settings: ${e.overrides.length ? e.overrides.join(', ') : 'none'}${e.takesSizes ? ', sizes' : ''}; GainLab definitions: ${e.definitions.join(', ')}`);
-  return `${usageText(spec)}\nexperiments:\n${lines.join('\n')}\n`;
+  // the experiment's name comes first: `gainlab experiment NAME --out DIR …`
+  return `${usageText(spec).replace('usage: gainlab experiment ', 'usage: gainlab experiment NAME ')}\nexperiments:\n${lines.join('\n')}\n`;
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -106,6 +107,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (!name || name === '--help' || name === '-h') {
     io.stdout.write(usage());
     return 0;
+  }
+  if (name.startsWith('-')) {
+    throw new CliError(`gainlab experiment: give the experiment's name first (gainlab experiment NAME --out DIR …; NAME one of ${EXPERIMENT_NAMES.join(', ')})`, optionsLine(spec));
   }
   if (!(EXPERIMENT_NAMES as readonly string[]).includes(name)) {
     throw new CliError(`gainlab experiment: unknown experiment '${name}' (known: ${EXPERIMENT_NAMES.join(', ')})`, optionsLine(spec));

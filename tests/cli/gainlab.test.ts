@@ -32,6 +32,10 @@ describe('gainlab: help and argument errors', () => {
     expect(trainHelp.stdout).toContain('--rule reward|gradient');
     expect((await gainlab('help', 'soc')).stdout).toContain('usage: gainlab soc');
     expect((await gainlab('inspect', '--help')).code).toBe(0); // registered, module present
+    // the experiment's name is part of the synopsis (it read 'usage: gainlab experiment --out DIR …')
+    expect((await gainlab('experiment', '--help')).stdout).toMatch(/^usage: gainlab experiment NAME --out DIR/);
+    // what simulate writes, and in which orientation
+    expect((await gainlab('simulate', '--help')).stdout).toMatch(/rates\.npy \(samples × n, time-major/);
   });
 
   it('bad arguments exit with 2 and one line naming the problem and the valid options', async () => {
@@ -49,6 +53,8 @@ describe('gainlab: help and argument errors', () => {
       [['soc', '--seed', '-5', '--out', 'o'], /gainlab soc: --seed must be a whole number from 0 to 4 294 967 295, got -5\./],
       [['simulate', '--net'], /--net needs a value/],
       [['simulate', 'stray'], /unexpected argument 'stray'/],
+      // the name after the options used to read "unknown experiment '--out'"
+      [['experiment', '--out', 'o', 'fig1', '--quick'], /gainlab experiment: give the experiment's name first \(gainlab experiment NAME --out DIR …; NAME one of fig1, /],
     ];
     for (const [argv, message] of cases) {
       const result = await gainlab(...argv);
