@@ -176,14 +176,23 @@ export function readNpyFile(file: string, what: string): { shape: number[]; data
   }
 }
 
+/** Write a file (its folder made as needed); an unwritable path (a folder, no permission) → CliError. */
+function writeOutput(file: string, content: string | Uint8Array): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot write ${file} (${code === 'EISDIR' ? 'it is a directory' : (code ?? String(error))})`);
+  }
+}
+
 export function writeNpyFile(file: string, data: Float64Array, shape: number[]): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, encodeNpy(data, shape));
+  writeOutput(file, encodeNpy(data, shape));
 }
 
 export function writeJsonFile(file: string, value: unknown): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  writeOutput(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function ensureOutputDir(dir: string): void {

@@ -292,5 +292,21 @@ describe('gainlab on a small SOC network', () => {
     const output = computeOutput(rates, 200, 20, 10, { channels: 1, weights: readout.data });
     expectClose(printedError(fit.stdout), normalisedError(output, readNpy(ref('initial_target.npy')).data, 1, 200), { rtol: 1e-5 });
     expect(existsSync(path.join(dir, 'readout.npy'))).toBe(true);
+
+    // a second fit replaces the readout there and says so (it said 'wrote', e.g. over the published one);
+    // --out writes elsewhere and leaves the network's readout as it is
+    const again = await gainlab('fit-readout', '--net', 'soc20', '--target', ref('novel_target.npy'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/replaced .*soc20\/readout\.npy/);
+    const kept = readFileSync(path.join(dir, 'readout.npy'));
+    const aside = await gainlab('fit-readout', '--net', 'soc20', '--target', ref('initial_target.npy'), '--out', 'soc20-readout-initial.npy');
+    expect(aside.code, aside.stderr).toBe(0);
+    expect(aside.stdout).toMatch(/wrote .*soc20-readout-initial\.npy/);
+    expect(readFileSync(path.join(dir, 'readout.npy')).equals(kept)).toBe(true);
+    expect(readNpy(path.join(scratch, 'soc20-readout-initial.npy')).data).toEqual(readout.data);
+    // an output path that is a folder: one line, exit 2 (it was an EISDIR stack trace)
+    const folder = await gainlab('fit-readout', '--net', 'soc20', '--target', ref('initial_target.npy'), '--out', 'soc20');
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/^cannot write .*soc20 \(it is a directory\)\n$/);
   });
 });
