@@ -10,9 +10,20 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeNpy, NpyError, parseNpy } from '../src-shared/formats/npy.js';
 import { validateNetwork, type Network, type Readout } from '../src-shared/model/network.js';
+import { packageVersion } from '../src-main/services/appVersion.js';
 
 /** The version `gainlab --version` prints and reports record. */
 export const GAINLAB_VERSION = '0.1.0';
+
+declare const __GAINLAB_VERSION__: string | undefined;
+
+/**
+ * GainLab's version as recipes and summaries record it: set by the bundler in gainlab.mjs (which
+ * runs far from any package.json, e.g. copied to a cluster), else from package.json.
+ */
+export function gainlabVersion(): string {
+  return typeof __GAINLAB_VERSION__ === 'string' ? __GAINLAB_VERSION__ : packageVersion(import.meta.url);
+}
 
 export interface CliStream {
   write(text: string): unknown;
@@ -165,14 +176,23 @@ export function readNpyFile(file: string, what: string): { shape: number[]; data
   }
 }
 
+/** Write a file (its folder made as needed); an unwritable path (a folder, no permission) → CliError. */
+function writeOutput(file: string, content: string | Uint8Array): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot write ${file} (${code === 'EISDIR' ? 'it is a directory' : (code ?? String(error))})`);
+  }
+}
+
 export function writeNpyFile(file: string, data: Float64Array, shape: number[]): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, encodeNpy(data, shape));
+  writeOutput(file, encodeNpy(data, shape));
 }
 
 export function writeJsonFile(file: string, value: unknown): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  writeOutput(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function ensureOutputDir(dir: string): void {

@@ -19,7 +19,7 @@ import { setupLine, type SetupSummary } from '../../src-shared/experiments/setup
 import { EXPERIMENT_NAMES, experimentRequestSchema, type ExperimentName, type OverrideKey } from '../../src-shared/ipc/experimentContract.js';
 import type { ExperimentResult } from '../../src-shared/experiments/support.js';
 import { renderFigureSvg } from '../svg/figures.js';
-import { CliError, ensureOutputDir, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, type OptionSpec } from '../cliSupport.js';
+import { CliError, ensureOutputDir, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, type OptionSpec, gainlabVersion } from '../cliSupport.js';
 
 /** Setting flags: CLI name → request.overrides key (lists are comma-separated). */
 const SETTING_FLAGS: Record<string, { key: OverrideKey; option: OptionSpec; list?: boolean }> = {
@@ -84,7 +84,7 @@ export function writeExperimentResult(result: ExperimentResult & { csv?: { name:
     files.push(`${figure.name}.svg`);
   }
   files.push('summary.json');
-  writeJsonFile(path.join(dir, 'summary.json'), summaryJson(result, files));
+  writeJsonFile(path.join(dir, 'summary.json'), { ...summaryJson(result, files), gainlabVersion: gainlabVersion() });
   return files;
 }
 
@@ -98,7 +98,8 @@ function headline(result: ExperimentResult): Record<string, unknown> {
 function usage(): string {
   const width = Math.max(...EXPERIMENT_NAMES.map((n) => n.length));
   const lines = EXPERIMENT_CATALOG.map((e) => `  ${e.name.padEnd(width)}  ${e.description}\n  ${' '.repeat(width)}  settings: ${e.overrides.length ? e.overrides.join(', ') : 'none'}${e.takesSizes ? ', sizes' : ''}; GainLab definitions: ${e.definitions.join(', ')}`);
-  return `${usageText(spec)}\nexperiments:\n${lines.join('\n')}\n`;
+  // the experiment's name comes first: `gainlab experiment NAME --out DIR …`
+  return `${usageText(spec).replace('usage: gainlab experiment ', 'usage: gainlab experiment NAME ')}\nexperiments:\n${lines.join('\n')}\n`;
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -106,6 +107,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (!name || name === '--help' || name === '-h') {
     io.stdout.write(usage());
     return 0;
+  }
+  if (name.startsWith('-')) {
+    throw new CliError(`gainlab experiment: give the experiment's name first (gainlab experiment NAME --out DIR …; NAME one of ${EXPERIMENT_NAMES.join(', ')})`, optionsLine(spec));
   }
   if (!(EXPERIMENT_NAMES as readonly string[]).includes(name)) {
     throw new CliError(`gainlab experiment: unknown experiment '${name}' (known: ${EXPERIMENT_NAMES.join(', ')})`, optionsLine(spec));

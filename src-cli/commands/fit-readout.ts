@@ -1,8 +1,10 @@
 /**
  * `gainlab fit-readout`: fit the readout of a network directory to a target movement with all
  * gains 1 (model-spec §2: NNLS on [1, f(x_E)], offset first, all weights ≥ 0) and write it to
- * DIR/readout.npy (shape (1 + nE,) for one channel, (channels, 1 + nE) otherwise).
+ * DIR/readout.npy (shape (1 + nE,) for one channel, (channels, 1 + nE) otherwise), or to --out
+ * FILE. Replacing an existing readout (e.g. the authors' published one) is said on the result line.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { fitReadoutAtRest } from '../../src-shared/model/prepare.js';
@@ -14,6 +16,7 @@ export const spec: CommandSpec = {
   options: {
     net: { type: 'string', value: 'DIR', description: 'network directory (W.npy, x0.npy)', required: true },
     target: { type: 'string', value: 'FILE.npy', description: 'target movement, (200,) or (channels, 200)', required: true },
+    out: { type: 'string', value: 'FILE.npy', description: 'where to write the readout (default: DIR/readout.npy, replacing the one there)' },
   },
 };
 
@@ -39,11 +42,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const readout = fitReadoutAtRest(network, params, t.data, channels);
   const error = readout.fitError;
   const shape = channels === 1 ? [1 + network.nE] : [channels, 1 + network.nE];
-  writeNpyFile(path.join(dir, 'readout.npy'), readout.weights, shape);
+  const outFile = o.out ? resolvePath(io, o.out as string) : path.join(dir, 'readout.npy');
+  const replaced = existsSync(outFile);
+  writeNpyFile(outFile, readout.weights, shape);
   let nonZero = 0;
   for (const w of readout.weights) if (w > 0) nonZero++;
   io.stdout.write(
-    `readout fitted to ${path.basename(targetFile)}: error ${error.toPrecision(6)} (${nonZero} of ${readout.weights.length} weights non-zero); wrote ${path.join(dir, 'readout.npy')}\n`,
+    `readout fitted to ${path.basename(targetFile)}: error ${error.toPrecision(6)} (${nonZero} of ${readout.weights.length} weights non-zero); ${replaced ? 'replaced' : 'wrote'} ${outFile}\n`,
   );
   return 0;
 }

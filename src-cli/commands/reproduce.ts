@@ -13,11 +13,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PARTS } from '../../src-shared/reproduce/parts.js';
 import { runReproduction, type PublishedData, type ReproductionStore } from '../../src-shared/reproduce/run.js';
 import { encodeValue } from '../../src-shared/reproduce/codec.js';
 import { renderFigureSvg } from '../svg/figures.js';
-import { CliError, GAINLAB_VERSION, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { CliError, ensureOutputDir, GAINLAB_VERSION, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, type CliIo, type CommandSpec } from '../cliSupport.js';
 
 export const spec: CommandSpec = {
   name: 'reproduce',
@@ -64,11 +65,19 @@ function findPublished(io: CliIo, given: string | undefined): { dir: string; dat
   return null;
 }
 
-/** "GainLab 0.1.0 (commit abc1234)" when run from a git checkout, else the version alone. */
+/**
+ * "GainLab 0.1.0 (commit abc1234)" when this code runs from a GainLab git checkout, else the version
+ * alone. git is asked in this module's folder, never the working directory: run from inside another
+ * repository (a user's analysis folder), the report named that repository's commit as GainLab's.
+ */
 export function versionLine(): string {
+  const git = (cwd: string, args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim() !== '';
+    const top = git(path.dirname(fileURLToPath(import.meta.url)), ['rev-parse', '--show-toplevel']);
+    // the bundle copied into some other repository is not a GainLab checkout
+    if ((JSON.parse(readFileSync(path.join(top, 'package.json'), 'utf8')) as { name?: string }).name !== 'gainlab') return `GainLab ${GAINLAB_VERSION}`;
+    const commit = git(top, ['rev-parse', '--short', 'HEAD']);
+    const dirty = git(top, ['status', '--porcelain', '--untracked-files=no']) !== '';
     return `GainLab ${GAINLAB_VERSION} (commit ${commit}${dirty ? ', with local changes' : ''})`;
   } catch {
     return `GainLab ${GAINLAB_VERSION}`;
@@ -93,7 +102,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (!PARTS.some((p) => p.id === id)) throw new CliError(`gainlab reproduce: --parts: no part "${id}"`, `parts: ${PARTS.map((p) => p.id).join(', ')}`);
   }
   const outDir = resolvePath(io, o.out as string);
-  mkdirSync(outDir, { recursive: true });
+  ensureOutputDir(outDir);
   const published = findPublished(io, o.net as string | undefined);
   io.stderr.write(published ? `reproduce: published network from ${published.dir}\n` : 'reproduce: published network not found (claims about it will be "not run"; give --net DIR)\n');
   let lastLine = 0;

@@ -24,10 +24,9 @@ import {
   type RecipeArray,
   type RunRecipe,
 } from '../../src-shared/runs/recipe.js';
-import { packageVersion } from '../../src-main/services/appVersion.js';
 import { contextWith, TaskError, type TaskContext } from '../../src-shared/tasks/context.js';
 import { runTrainingTask } from '../../src-shared/tasks/training.js';
-import { cliTaskContext, CliError, ensureOutputDir, optionsLine, parseOptions, progressReporter, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { cliTaskContext, CliError, ensureOutputDir, optionsLine, parseOptions, progressReporter, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, gainlabVersion } from '../cliSupport.js';
 
 export const spec: CommandSpec = {
   name: 'run',
@@ -174,7 +173,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     command: 'run',
     recipe: file,
     label: recipe.label,
-    gainlabVersion: packageVersion(import.meta.url),
+    gainlabVersion: gainlabVersion(),
     recordedWith: recipe.gainlabVersion,
     rule: recipe.training.rule,
     trainable: recipe.training.trainable,

@@ -16,7 +16,7 @@ export const spec: CommandSpec = {
     net: { type: 'string', value: 'DIR', description: 'network directory (W.npy, x0.npy, readout.npy)', required: true },
     gains: { type: 'string', value: 'FILE.npy', description: 'gains, n values (default all 1)' },
     target: { type: 'string', value: 'FILE.npy', description: 'target movement to compute the error against' },
-    out: { type: 'string', value: 'DIR', description: 'directory for rates.npy and output.npy' },
+    out: { type: 'string', value: 'DIR', description: 'directory for rates.npy (samples × n, time-major: f(x; g), the rate relative to baseline r0) and output.npy (samples, or channels × samples)' },
   },
 };
 

@@ -7,14 +7,16 @@
 import path from 'node:path';
 import { initialConditions } from '../../src-shared/model/gramian.js';
 import { buildSoc, type SocRecipe } from '../../src-shared/model/soc.js';
+import { MAX_N } from '../../src-shared/ipc/contract.js';
+import { rangeProblem, rangeText, SETTING_RANGES } from '../../src-shared/settingsRanges.js';
 import { optionsLine, CliError, ensureOutputDir, parseOptions, progressReporter, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
 
 export const spec: CommandSpec = {
   name: 'soc',
   summary: 'Build an SOC network (W.npy, x0.npy, soc-log.json) in a network directory.',
   options: {
-    n: { type: 'integer', value: 'N', description: 'number of neurons (even, ≥ 4; first half excitatory)', default: 200 },
-    seed: { type: 'integer', value: 'S', description: 'random seed of the initial matrix', default: 1 },
+    n: { type: 'integer', value: 'N', description: `number of neurons (even, 4 to ${MAX_N}; first half excitatory)`, default: 200 },
+    seed: { type: 'integer', value: 'S', description: `random seed of the initial matrix (${rangeText(SETTING_RANGES.seed)})`, default: 1 },
     recipe: { type: 'string', choices: ['published', 'adaptive'], description: 'published η = 10 schedule, or adaptive η', default: 'published' },
     out: { type: 'string', value: 'DIR', description: 'network directory to write', required: true },
   },
@@ -29,7 +31,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const n = o.n as number;
-  if (n < 4 || n % 2 !== 0) throw new CliError(`gainlab soc: --n must be an even integer ≥ 4, got ${n}`, optionsLine(spec));
+  if (n < 4 || n % 2 !== 0 || n > MAX_N) throw new CliError(`gainlab soc: --n must be an even integer from 4 to ${MAX_N}, got ${n}`, optionsLine(spec));
+  // the app's seed range (a network of a negative seed could not be rebuilt in the app, train or a sweep)
+  const seedProblem = rangeProblem(SETTING_RANGES.seed, o.seed as number, '--seed');
+  if (seedProblem) throw new CliError(`gainlab soc: ${seedProblem}`, optionsLine(spec));
   const outDir = resolvePath(io, o.out as string);
   ensureOutputDir(outDir);
   const bar = progressReporter(io.stderr, 'soc', 100);

@@ -3,22 +3,23 @@
  * (model-spec §5) or gradient descent (Adam through the RK4 unroll, §6), optionally with G random
  * modulatory groups (§7). Progress goes to stderr (a bar on a terminal, plain lines otherwise);
  * stdout gets exactly one JSON summary. Writes to --out: best-gains.npy (n), errors.npy (every
- * trial, index 0 = the starting gains), best-output.npy, groups.npy (with --groups), the run's
+ * trial, index 0 = the starting gains), best-output.npy (the output of the best trained network),
+ * for --trainable x0 / W / rank1 the trained best-x0.npy (n), best-W.npy (n × n) or best-u.npy and
+ * best-v.npy (n each, W + u vᵀ), groups.npy (with --groups), the run's
  * recipe (recipe.json + its .npy files: `gainlab run DIR/recipe.json` repeats it bit for bit) and
  * summary.json (the same summary). The training is the app's training task (src-shared/tasks), so
  * the same settings give the same numbers in the app, here, in a recipe and in a sweep.
  */
 import path from 'node:path';
-import { trainingRequestSchema, type TrainingOptions, type TrainingResult } from '../../src-shared/ipc/contract.js';
+import { MAX_N, trainingRequestSchema, type NetworkPayload, type TrainingOptions, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { runCores } from '../../src-shared/model/kernels/threads.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { rangeProblem, rangeText, SETTING_RANGES, type SettingRange } from '../../src-shared/settingsRanges.js';
-import { buildRunRecipe } from '../../src-shared/runs/recipe.js';
+import { buildRunRecipe, trainedArrays, type TrainedArray } from '../../src-shared/runs/recipe.js';
 import { TaskError } from '../../src-shared/tasks/context.js';
 import { runSimulationTask } from '../../src-shared/tasks/simulation.js';
 import { runTrainingTask } from '../../src-shared/tasks/training.js';
-import { packageVersion } from '../../src-main/services/appVersion.js';
-import { cliTaskContext, optionsLine, CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, progressReporter, readNpyFile, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { cliTaskContext, optionsLine, CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, progressReporter, readNpyFile, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, gainlabVersion } from '../cliSupport.js';
 import { loadGains } from './simulate.js';
 
 export const spec: CommandSpec = {
@@ -43,6 +44,24 @@ export const spec: CommandSpec = {
 };
 
 export const USAGE = usageText(spec);
+
+/** The network with what a gradient run trained in place: x0, W, or W + u vᵀ (W[i·n + j] += u_i v_j). */
+export function trainedNetwork(network: NetworkPayload, trained: TrainedArray[]): NetworkPayload {
+  const byName = new Map(trained.map((array) => [array.name, array.data]));
+  const n = network.n;
+  const x0 = byName.get('x0');
+  if (x0) return { ...network, x0: Float64Array.from(x0) };
+  const W = byName.get('W');
+  if (W) return { ...network, W: Float64Array.from(W) };
+  const u = byName.get('u');
+  const v = byName.get('v');
+  if (u && v) {
+    const sum = Float64Array.from(network.W);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sum[i * n + j] += u[i] * v[j];
+    return { ...network, W: sum };
+  }
+  return network;
+}
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const o = parseOptions(spec, argv);
@@ -94,11 +113,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   ensureOutputDir(outDir);
 
   // the very request the app sends for a run, its data inline: one task computes it (src-shared/tasks)
-  const request: TrainingOptions = trainingRequestSchema.parse({
+  if (network.n > MAX_N) throw new CliError(`gainlab train: ${dir} holds a network of n = ${network.n} neurons; GainLab trains networks of at most ${MAX_N}`, optionsLine(spec));
+  // names and the label are display text, capped at the request's 200 characters
+  const name = (file: string) => path.basename(file).slice(0, 200);
+  const parsed = trainingRequestSchema.safeParse({
     source: {
       kind: 'inline',
-      network: { id: 'cli-network', name: path.basename(dir), n: network.n, nE: network.nE, W: network.W, x0: network.x0, readout: network.readout, params },
-      targets: [{ id: 'cli-target', name: path.basename(targetFile), channels: network.readout.channels, nSamples: params.nSamples, duration: params.duration, values: target }],
+      network: { id: 'cli-network', name: name(dir), n: network.n, nE: network.nE, W: network.W, x0: network.x0, readout: network.readout, params },
+      targets: [{ id: 'cli-target', name: name(targetFile), channels: network.readout.channels, nSamples: params.nSamples, duration: params.duration, values: target }],
     },
     rule,
     trials,
@@ -111,8 +133,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     seed,
     sessions: rule === 'gradient' ? 1 : sessions,
     ...(initialGains ? { initialGains } : {}),
-    label: `gainlab train · ${rule} · ${path.basename(targetFile)} · seed ${seed}`,
+    label: `gainlab train · ${rule} · ${path.basename(targetFile)} · seed ${seed}`.slice(0, 200),
   });
+  if (!parsed.success) {
+    // what the app's request check refuses (e.g. more than 64 readout channels): one line, exit 2
+    const issue = parsed.error.issues[0];
+    throw new CliError(`gainlab train: ${issue.path.join('.') || 'request'}: ${issue.message}`, optionsLine(spec));
+  }
+  const request: TrainingOptions = parsed.data;
   if (request.source.kind !== 'inline') throw new Error('unreachable');
   const { source, label: _label, purpose: _purpose, ...settings } = request;
 
@@ -131,11 +159,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const stopped = result.partial;
   bar.finish(result.sessions.reduce((sum, s) => sum + s.trialsRun, 0), `error ${errors[errors.length - 1].toPrecision(4)}, best ${bestError.toPrecision(4)}`);
   const elapsedMs = Date.now() - started;
-  const bestOutput = runSimulationTask({ network: source.network, gains: bestGains, target: null, includeRates: false }).output;
+  // a gradient run on x0, W or rank1 trained those, not the gains: its best output is that network's
+  const trained = trainedArrays(result, result.bestSession, network.n).filter((array) => array.name !== 'gains');
+  const bestOutput = runSimulationTask({ network: trainedNetwork(source.network, trained), gains: bestGains, target: null, includeRates: false }).output;
   const extra: Record<string, unknown> = {};
+  // the seed each session's rule noise (or rank-1 start) was drawn from, derived from --seed
+  extra.sessionSeeds = result.sessions.map((s) => s.seed);
   if (result.sessions.length > 1) {
     extra.bestSession = result.bestSession;
-    extra.sessionSeeds = result.sessions.map((s) => s.seed);
     extra.sessionBestErrors = result.sessions.map((s) => s.bestError);
   }
 
@@ -144,18 +175,23 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   writeNpyFile(path.join(outDir, 'errors.npy'), errors, [errors.length]);
   writeNpyFile(path.join(outDir, 'best-output.npy'), bestOutput, channels === 1 ? [params.nSamples] : [channels, params.nSamples]);
   const files = ['best-gains.npy', 'errors.npy', 'best-output.npy'];
+  for (const array of trained) {
+    writeNpyFile(path.join(outDir, `best-${array.name}.npy`), array.data, array.shape);
+    files.push(`best-${array.name}.npy`);
+  }
   if (request.groups.kind !== 'neuron') {
     writeNpyFile(path.join(outDir, 'groups.npy'), Float64Array.from(result.groupLabels), [network.n]);
     files.push('groups.npy');
   }
   // the run's recipe, as the app's "Export run" writes it: `gainlab run DIR/recipe.json` repeats it bit for bit
-  const { recipe, arrays } = buildRunRecipe({ request, result, gainlabVersion: packageVersion(import.meta.url), stem: 'recipe' });
+  const { recipe, arrays } = buildRunRecipe({ request, result, gainlabVersion: gainlabVersion(), stem: 'recipe' });
   writeJsonFile(path.join(outDir, 'recipe.json'), recipe);
   for (const [name, array] of Object.entries(arrays)) writeNpyFile(path.join(outDir, name), array.data, array.shape);
   files.push('recipe.json', ...Object.keys(arrays));
   files.push('summary.json');
   const summary = {
     command: 'train',
+    gainlabVersion: gainlabVersion(),
     rule,
     network: dir,
     target: targetFile,

@@ -4,7 +4,6 @@
  * this process as the host, for one task or a group that trains together. Used in-process
  * (`--jobs 1`, one SLURM array task) and by the pool's worker threads.
  */
-import { packageVersion } from '../../src-main/services/appVersion.js';
 import { processTaskHost, type SweepDir } from '../../src-main/services/sweepDir.js';
 import type { SweepTask } from '../../src-shared/sweeps/expand.js';
 import { executeSweepTasks, type TaskRunResult } from '../../src-shared/sweeps/folder.js';
@@ -13,12 +12,9 @@ import type { TaskProgress } from '../../src-shared/sweeps/runTask.js';
 
 export type { TaskRunResult } from '../../src-shared/sweeps/folder.js';
 
-declare const __GAINLAB_VERSION__: string | undefined;
+import { gainlabVersion } from '../cliSupport.js';
 
-/** GainLab's version: set by the bundler in gainlab.mjs, else from package.json. */
-export function gainlabVersion(): string {
-  return typeof __GAINLAB_VERSION__ === 'string' ? __GAINLAB_VERSION__ : packageVersion(import.meta.url);
-}
+export { gainlabVersion };
 
 export interface CliTaskContext {
   sweepName: string;

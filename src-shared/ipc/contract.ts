@@ -131,7 +131,8 @@ export const uint8ArraySchema = z.custom<Uint8Array>((value) => value instanceof
 
 const finite = z.number().finite();
 const id = z.string().min(1).max(200);
-const MAX_N = 2000;
+/** The largest network (neurons) a request may carry or build: the app's, the CLI's and the recipes' limit. */
+export const MAX_N = 2000;
 /** The most bytes of W one project:network-rows answer holds (the renderer asks for 1 MB blocks). */
 export const NETWORK_ROWS_MAX_BYTES = 4 * 2 ** 20;
 

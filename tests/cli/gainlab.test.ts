@@ -32,6 +32,10 @@ describe('gainlab: help and argument errors', () => {
     expect(trainHelp.stdout).toContain('--rule reward|gradient');
     expect((await gainlab('help', 'soc')).stdout).toContain('usage: gainlab soc');
     expect((await gainlab('inspect', '--help')).code).toBe(0); // registered, module present
+    // the experiment's name is part of the synopsis (it read 'usage: gainlab experiment --out DIR …')
+    expect((await gainlab('experiment', '--help')).stdout).toMatch(/^usage: gainlab experiment NAME --out DIR/);
+    // what simulate writes, and in which orientation
+    expect((await gainlab('simulate', '--help')).stdout).toMatch(/rates\.npy \(samples × n, time-major/);
   });
 
   it('bad arguments exit with 2 and one line naming the problem and the valid options', async () => {
@@ -44,8 +48,13 @@ describe('gainlab: help and argument errors', () => {
       [['train', '--net', 'x', '--target', 't', '--out', 'o', '--trials', '2.5'], /--trials must be an integer/],
       [['train', '--net', 'x', '--target', 't', '--out', 'o', '--rule', 'hebb'], /--rule must be one of reward, gradient/],
       [['soc', '--n', '7', '--out', 'o'], /--n must be an even integer/],
+      // n = 100 000 used to end in a RangeError stack trace (exit 1), a negative seed was accepted (the network of seed + 2^32)
+      [['soc', '--n', '100000', '--out', 'o'], /gainlab soc: --n must be an even integer from 4 to 2000, got 100000/],
+      [['soc', '--seed', '-5', '--out', 'o'], /gainlab soc: --seed must be a whole number from 0 to 4 294 967 295, got -5\./],
       [['simulate', '--net'], /--net needs a value/],
       [['simulate', 'stray'], /unexpected argument 'stray'/],
+      // the name after the options used to read "unknown experiment '--out'"
+      [['experiment', '--out', 'o', 'fig1', '--quick'], /gainlab experiment: give the experiment's name first \(gainlab experiment NAME --out DIR …; NAME one of fig1, /],
     ];
     for (const [argv, message] of cases) {
       const result = await gainlab(...argv);
@@ -102,6 +111,40 @@ describe('gainlab: help and argument errors', () => {
     expect(r.stderr).toMatch(/W\.npy not found/);
   });
 
+  it('train refuses what the request check refuses in one line (exit 2), never a ZodError stack trace', async () => {
+    // 65 readout channels (the app takes at most 64), on a tiny valid network
+    const wide = path.join(scratch, 'wide-net');
+    mkdirSync(wide, { recursive: true });
+    writeFileSync(path.join(wide, 'W.npy'), encodeNpy(new Float64Array(16), [4, 4]));
+    writeFileSync(path.join(wide, 'x0.npy'), encodeNpy(new Float64Array([1, 1, 1, 1]), [4]));
+    writeFileSync(path.join(wide, 'readout.npy'), encodeNpy(new Float64Array(65 * 3), [65, 3]));
+    writeFileSync(path.join(wide, 'target.npy'), encodeNpy(new Float64Array(65 * 200).map((_, k) => k % 7), [65, 200]));
+    let r = await gainlab('train', '--net', 'wide-net', '--target', 'wide-net/target.npy', '--trials', '1', '--out', 'wide-out');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^gainlab train: source\.network\.readout\.channels: .*64/);
+    expect(r.stderr.trimEnd().split('\n').length).toBe(1);
+    // n = 2002 neurons: more than the app trains
+    const big = path.join(scratch, 'big-net');
+    mkdirSync(big, { recursive: true });
+    writeFileSync(path.join(big, 'W.npy'), encodeNpy(new Float64Array(2002 * 2002), [2002, 2002]));
+    writeFileSync(path.join(big, 'x0.npy'), encodeNpy(new Float64Array(2002).fill(1), [2002]));
+    writeFileSync(path.join(big, 'readout.npy'), encodeNpy(new Float64Array(1002), [1002]));
+    writeFileSync(path.join(big, 'target.npy'), encodeNpy(new Float64Array(200).map((_, k) => k), [200]));
+    r = await gainlab('train', '--net', 'big-net', '--target', 'big-net/target.npy', '--trials', '1', '--out', 'big-out');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^gainlab train: .*big-net holds a network of n = 2002 neurons; GainLab trains networks of at most 2000/);
+    expect(r.stderr.trimEnd().split('\n').length).toBe(1);
+  });
+
+  it('train takes a target whose file name is long (the label is display text, capped)', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const name = `${'novel-target-'.repeat(15)}.npy`; // 199 characters: the label used to exceed the request's 200
+    writeFileSync(path.join(scratch, name), readFileSync(ref('novel_target.npy')));
+    const r = await gainlab('train', '--net', referenceDir, '--target', name, '--trials', '2', '--out', 'long-name');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ trialsDone: 2 });
+  });
+
   it('rejects a target or gains file of the wrong shape', async ({ skip }) => {
     skip(!hasReference, referenceSkipReason);
     writeFileSync(path.join(scratch, 'short.npy'), encodeNpy(new Float64Array(150), [150]));
@@ -138,6 +181,10 @@ describe('gainlab on the published network', () => {
     expect(lines.length).toBe(1);
     const summary = JSON.parse(lines[0]);
     expect(summary).toMatchObject({ rule: 'reward', trialsDone: 200, seed: 4, stopped: false, groups: 200 });
+    // the version and the seed the rule noise was drawn from (the recipe's), also for one session
+    expect(summary.gainlabVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    const recipe = JSON.parse(readFileSync(path.join(scratch, 'train-reward', 'recipe.json'), 'utf8'));
+    expect(summary.sessionSeeds).toEqual([recipe.results.sessions[0].seed]);
     expect(r.stderr).toMatch(/train reward: 200\/200/); // plain progress lines off a TTY
     const dir = path.join(scratch, 'train-reward');
     const errors = readNpy(path.join(dir, 'errors.npy'));
@@ -182,6 +229,29 @@ describe('gainlab on the published network', () => {
     expect(counts).toEqual(new Array(20).fill(10));
     for (let i = 0; i < 200; i++) for (let j = 0; j < 200; j++) if (labels[i] === labels[j]) expect(gains[i]).toBe(gains[j]);
   });
+
+  it('train (gradient on x0 / rank1) writes the trained arrays, and best-output.npy is the trained network’s output', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const target = readNpy(ref('novel_target.npy')).data;
+    // best-output.npy used to be simulated from the untrained network (error 4.18 whatever the run reached)
+    for (const [trainable, names] of [['x0', ['x0']], ['rank1', ['u', 'v']]] as const) {
+      const out = `train-grad-${trainable}`;
+      const r = await gainlab('train', '--net', referenceDir, '--target', ref('novel_target.npy'), '--rule', 'gradient', '--trainable', trainable, '--trials', '8', '--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      const summary = JSON.parse(r.stdout);
+      expect(summary.bestError).toBeLessThan(0.9 * summary.initialError);
+      const output = readNpy(path.join(scratch, out, 'best-output.npy'));
+      expect(output.shape).toEqual([200]);
+      expectClose(normalisedError(output.data, target, 1, 200), summary.bestError, { rtol: 1e-9 });
+      for (const name of names) {
+        expect(summary.files).toContain(`best-${name}.npy`);
+        const trained = readNpy(path.join(scratch, out, `best-${name}.npy`));
+        expect(trained.shape).toEqual([200]);
+        // the same array the recipe recorded
+        expect(trained.data).toEqual(readNpy(path.join(scratch, out, `recipe-best-${name}-session-1.npy`)).data);
+      }
+    }
+  });
 });
 
 describe('gainlab on a small SOC network', () => {
@@ -222,5 +292,21 @@ describe('gainlab on a small SOC network', () => {
     const output = computeOutput(rates, 200, 20, 10, { channels: 1, weights: readout.data });
     expectClose(printedError(fit.stdout), normalisedError(output, readNpy(ref('initial_target.npy')).data, 1, 200), { rtol: 1e-5 });
     expect(existsSync(path.join(dir, 'readout.npy'))).toBe(true);
+
+    // a second fit replaces the readout there and says so (it said 'wrote', e.g. over the published one);
+    // --out writes elsewhere and leaves the network's readout as it is
+    const again = await gainlab('fit-readout', '--net', 'soc20', '--target', ref('novel_target.npy'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/replaced .*soc20\/readout\.npy/);
+    const kept = readFileSync(path.join(dir, 'readout.npy'));
+    const aside = await gainlab('fit-readout', '--net', 'soc20', '--target', ref('initial_target.npy'), '--out', 'soc20-readout-initial.npy');
+    expect(aside.code, aside.stderr).toBe(0);
+    expect(aside.stdout).toMatch(/wrote .*soc20-readout-initial\.npy/);
+    expect(readFileSync(path.join(dir, 'readout.npy')).equals(kept)).toBe(true);
+    expect(readNpy(path.join(scratch, 'soc20-readout-initial.npy')).data).toEqual(readout.data);
+    // an output path that is a folder: one line, exit 2 (it was an EISDIR stack trace)
+    const folder = await gainlab('fit-readout', '--net', 'soc20', '--target', ref('initial_target.npy'), '--out', 'soc20');
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/^cannot write .*soc20 \(it is a directory\)\n$/);
   });
 });

@@ -3,6 +3,11 @@
  * finished parts and a second run reads them instead of recomputing; the report is one file with
  * no scripts and no network references; claims turn summaries into verdicts by their rules.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
 import { decodeValue, encodeValue, base64ToBytes, bytesToBase64 } from '../../src-shared/reproduce/codec.js';
@@ -10,7 +15,7 @@ import { CLAIMS } from '../../src-shared/reproduce/claims.js';
 import { reportFigure, runReproduction, type ReproductionStore } from '../../src-shared/reproduce/run.js';
 import { partSpan } from '../../src-shared/reproduce/report.js';
 import { DEFINITION_IDS } from '../../src-shared/definitions.js';
-import { run as reproduceCommand } from '../../src-cli/commands/reproduce.js';
+import { run as reproduceCommand, versionLine } from '../../src-cli/commands/reproduce.js';
 
 /** The published network and targets as the reproduction takes them. */
 function publishedData() {
@@ -162,5 +167,30 @@ describe('a reproduction run', () => {
 
   it('the command refuses --quick with --full', async () => {
     await expect(reproduceCommand(['--quick', '--full', '--out', '/tmp/never'], { stdout: { write: () => true }, stderr: { write: () => true } })).rejects.toThrow(/not both/);
+  });
+
+  it('the version line names GainLab’s commit, not that of the repository the command runs in', () => {
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8' }).trim();
+    const other = mkdtempSync(path.join(os.tmpdir(), 'gainlab-other-repo-'));
+    const cwd = process.cwd();
+    try {
+      git(other, 'init', '-q');
+      git(other, 'commit', '-q', '--allow-empty', '-m', 'a user repository');
+      const otherCommit = git(other, 'rev-parse', '--short', 'HEAD');
+      process.chdir(other);
+      const line = versionLine();
+      expect(line).not.toContain(otherCommit);
+      // from a GainLab checkout (as here) it names this checkout's commit
+      let ours: string | null = null;
+      try {
+        ours = git(path.dirname(fileURLToPath(import.meta.url)), 'rev-parse', '--short', 'HEAD');
+      } catch {
+        ours = null;
+      }
+      if (ours) expect(line).toContain(`commit ${ours}`);
+    } finally {
+      process.chdir(cwd);
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });

@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNpy } from '../../src-shared/formats/npy.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
-import { bundled, buildBundle, gainlab, makeNetworkDir, taskFiles, readJson, removeDir, scratchDir, spawnBundled, writeSweep, writeTarget } from './sweepFixtures.js';
+import { bundled, buildBundle, gainlab, makeNetworkDir, repoRoot, taskFiles, readJson, removeDir, scratchDir, spawnBundled, writeSweep, writeTarget } from './sweepFixtures.js';
 
 let dir: string;
 let bundle: string;
@@ -41,6 +41,17 @@ describe('gainlab sweep run (bundle, worker threads)', () => {
     expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
     const version = bundled(bundle, dir, ['--version']);
     expect(version.stdout).toMatch(/^gainlab \d+\.\d+\.\d+/);
+  });
+
+  it('the bundle, far from package.json, records GainLab’s version in a run’s recipe and summary (it wrote 0.0.0)', () => {
+    const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const train = bundled(bundle, dir, ['train', '--net', 'net', '--target', 't7.npy', '--trials', '3', '--out', 'train-bundle']);
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.json.gainlabVersion).toBe(version);
+    expect(readJson(path.join(dir, 'train-bundle', 'recipe.json')).gainlabVersion).toBe(version);
+    const repeat = bundled(bundle, dir, ['run', 'train-bundle/recipe.json']);
+    expect(repeat.code, repeat.stderr).toBe(0);
+    expect(repeat.json).toMatchObject({ gainlabVersion: version, recordedWith: version, identical: true });
   });
 
   it('echarts, kept packed in the bundle until a figure needs it, draws the same SVG as the sources', async () => {
