@@ -22,7 +22,7 @@
 import { BatchTrialEvaluator, preferBatched } from '../model/batchSimulator.js';
 import { TrialEvaluator } from '../model/dynamics.js';
 import { rewardRuleLockstep } from '../model/rewardRule.js';
-import { trainGradient } from '../model/gradient.js';
+import { GradientProblem } from '../model/gradient.js';
 import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
 import { Rng } from '../model/rng.js';
@@ -121,8 +121,6 @@ function timePerCall(trial: () => void, options: MeasureOptions): number {
  * `sessions` > 1, per lockstep trial of that many tasks trained together (all their sessions).
  */
 export function measureTrialMs(probe: CostProbe, options: MeasureOptions): number {
-  const { now } = options;
-  const budget = options.budgetMs ?? 150;
   const network = surrogateNetwork(probe.n, probe.channels);
   // a real movement: a flat target would make the normalised error 0/0 and end training at once
   const target = generateTarget(1, { duration: probe.params.duration, nSamples: probe.params.nSamples }, probe.channels).values;
@@ -144,16 +142,13 @@ export function measureTrialMs(probe: CostProbe, options: MeasureOptions): numbe
     }
   }
   if (probe.rule === 'gradient') {
-    // iterations + 1 forward/adjoint passes; the first call also sets the kernel up
-    trainGradient({ network, params: probe.params, target, trainable: 'gains', iterations: 1 });
-    let iterations = 2;
-    for (;;) {
-      const started = now();
-      trainGradient({ network, params: probe.params, target, trainable: 'gains', iterations });
-      const elapsed = now() - started;
-      if (elapsed >= budget || iterations >= 64) return elapsed / (iterations + 1);
-      iterations *= 2;
-    }
+    // per Adam iteration: one forward + adjoint pass (the Adam step itself is O(n)) on one
+    // problem. Timing whole trainGradient runs of 2, 4, … iterations divided the set-up of each
+    // run (kernels, helper threads: 100–350 ms) among a few passes, ~10× a 5 ms pass.
+    const problem = new GradientProblem({ network, params: probe.params, trainable: 'gains', ...(probe.targets > 1 ? { conditions: Array.from({ length: probe.targets }, () => ({ target })) } : { target }) });
+    const theta = Float64Array.from(problem.initialParameters);
+    const gradient = new Float64Array(problem.size);
+    return timePerCall(() => problem.valueAndGradient(theta, gradient), options);
   }
   const evaluator =
     probe.targets === 1
