@@ -145,7 +145,7 @@ export const CLAIMS: readonly Claim[] = [
     id: 'spec-adam',
     figure: 'Supp. Fig. 1f (method)',
     paper: 'Adam on neuron-specific gains of the published network (lr 1e-2): E ≈ 0.43 after 10 iterations, 0.024 after 50, 0.007 after 300 (model specification).',
-    measure: 'Adam from g = 1, gains kept ≥ 0 (GainLab definition gain-positivity).',
+    measure: 'Adam from g = 1, gains kept ≥ 0 (GainLab definition gain-positivity); iterations counted from 1 at the start, as the specification counts them.',
     rule: 'agrees: each within 15 %; qualitatively: each within a factor 2.',
     source: 'spec',
     parts: ['adam'],

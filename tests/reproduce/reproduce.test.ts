@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
 import { decodeValue, encodeValue, base64ToBytes, bytesToBase64 } from '../../src-shared/reproduce/codec.js';
 import { CLAIMS } from '../../src-shared/reproduce/claims.js';
+import { trainGradient } from '../../src-shared/model/gradient.js';
+import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { reportFigure, runReproduction, type ReproductionStore } from '../../src-shared/reproduce/run.js';
 import { partSpan } from '../../src-shared/reproduce/report.js';
 import { DEFINITION_IDS } from '../../src-shared/definitions.js';
@@ -144,6 +146,13 @@ describe('a reproduction run', () => {
     // listed in the paper's order whatever order they ran in
     expect(second.parts.map((p) => p.id)).toEqual(['published', 'adam']);
     expect(second.parts[0].finishedAt).toBe(first.parts[0].finishedAt);
+    // the Adam claim reads the spec's iterations as the model test does (errors[k − 1]): bit for
+    // bit what Adam gives after 9 and 49 steps from g = 1
+    const adam = second.parts[1].summary as { errorAt: Record<string, number> };
+    const steps = trainGradient({ network: published.network, params: { ...DEFAULT_DYNAMICS }, target: published.novelTarget, trainable: 'gains', iterations: 49 });
+    expect(adam.errorAt['10']).toBe(steps.errors[9]);
+    expect(adam.errorAt['50']).toBe(steps.errors[49]);
+    expect(adam.errorAt['10']).toBeCloseTo(0.43, 1);
     expect(() => runReproduction({ ...base, only: ['fig99'] })).toThrow(/no part "fig99"/);
   }, 120_000);
 
