@@ -84,7 +84,7 @@ export function writeExperimentResult(result: ExperimentResult & { csv?: { name:
     files.push(`${figure.name}.svg`);
   }
   files.push('summary.json');
-  writeJsonFile(path.join(dir, 'summary.json'), { ...summaryJson(result, files), gainlabVersion: gainlabVersion() });
+  writeJsonFile(path.join(dir, 'summary.json'), summaryJson(result, files, gainlabVersion()));
   return files;
 }
 

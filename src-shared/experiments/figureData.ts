@@ -73,7 +73,10 @@ export function resultTextFiles(result: Pick<ExperimentResult, 'tables'> & { csv
   return [...result.tables.map((t) => ({ name: `${t.name}.csv`, text: tableCsv(t) })), ...(result.csv ?? []).map((c) => ({ name: `${c.name}.csv`, text: c.text }))];
 }
 
-/** summary.json's object: the result's identity, the files written (itself included) and its summary numbers. */
-export function summaryJson(result: Pick<ExperimentResult, 'name' | 'title' | 'quick' | 'seed' | 'elapsedMs' | 'stopped' | 'summary'>, files: string[]): Record<string, unknown> {
-  return { name: result.name, title: result.title, quick: result.quick, seed: result.seed, elapsedMs: result.elapsedMs, stopped: result.stopped, files, ...result.summary };
+/**
+ * summary.json's object: the result's identity, the files written (itself included), its summary
+ * numbers and the GainLab version that wrote it (the CLI's, or the app's in its .zip export).
+ */
+export function summaryJson(result: Pick<ExperimentResult, 'name' | 'title' | 'quick' | 'seed' | 'elapsedMs' | 'stopped' | 'summary'>, files: string[], gainlabVersion: string): Record<string, unknown> {
+  return { name: result.name, title: result.title, quick: result.quick, seed: result.seed, elapsedMs: result.elapsedMs, stopped: result.stopped, files, ...result.summary, gainlabVersion };
 }

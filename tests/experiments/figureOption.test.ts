@@ -108,7 +108,7 @@ describe('figure and result data as CSV', () => {
     const table = { name: 't', columns: ['a', 'label'], rows: [[1.5, 'x, "y"'], [NaN, 'z']] };
     expect(tableCsv(table)).toBe('a,label\n1.5,"x, ""y"""\nNaN,z\n');
     expect(resultTextFiles({ tables: [table], csv: [{ name: 'extra', text: 'q\n' }] }).map((f) => f.name)).toEqual(['t.csv', 'extra.csv']);
-    const summary = summaryJson({ name: 'n', title: 'T', quick: true, seed: 1, elapsedMs: 5, stopped: false, summary: { k: 2 } }, ['t.csv', 'summary.json']);
-    expect(summary).toEqual({ name: 'n', title: 'T', quick: true, seed: 1, elapsedMs: 5, stopped: false, files: ['t.csv', 'summary.json'], k: 2 });
+    const summary = summaryJson({ name: 'n', title: 'T', quick: true, seed: 1, elapsedMs: 5, stopped: false, summary: { k: 2 } }, ['t.csv', 'summary.json'], '1.2.3');
+    expect(summary).toEqual({ name: 'n', title: 'T', quick: true, seed: 1, elapsedMs: 5, stopped: false, files: ['t.csv', 'summary.json'], k: 2, gainlabVersion: '1.2.3' });
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNELS, type ExperimentJobResult, type JobDetail, type JobSummary } from '../../src-shared/ipc/contract.js';
 import { runSupp1f } from '../../src-shared/experiments/supp1f.js';
 import { writeExperimentResult } from '../../src-cli/commands/experiment.js';
+import { gainlabVersion } from '../../src-cli/cliSupport.js';
 import { experimentArchive, experimentPlots } from '../../src-renderer/components/experiments/experimentPlots.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { parseOverrides, parseSizes, useExperimentsStore } from '../../src-renderer/stores/experiments.js';
@@ -26,7 +27,8 @@ describe('experiment result in the app', () => {
 
   it('the .zip holds the files `gainlab experiment` writes for the same result, with the same data', () => {
     const cliFiles = writeExperimentResult(direct, tmp);
-    const archive = experimentArchive(jobResult);
+    // the app records its version in summary.json as the CLI records its own
+    const archive = experimentArchive(jobResult, gainlabVersion());
     expect(archive.fileName).toBe('supp1f-quick-seed4.zip');
     const zip = unzipSync(archive.bytes);
     expect(Object.keys(zip).sort()).toEqual([...cliFiles].sort());
@@ -36,6 +38,7 @@ describe('experiment result in the app', () => {
     const appSummary = JSON.parse(new TextDecoder().decode(zip['summary.json']));
     const cliSummary = JSON.parse(readFileSync(path.join(tmp, 'summary.json'), 'utf8'));
     expect(appSummary).toEqual(cliSummary);
+    expect(appSummary.gainlabVersion).toBe(JSON.parse(readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')).version);
     const svg = new TextDecoder().decode(zip['supp1f_final_errors.svg']);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('rank1');

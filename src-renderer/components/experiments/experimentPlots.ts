@@ -45,7 +45,8 @@ export function experimentPlots(result: ExperimentJobResult): AnalysisPlot[] {
 }
 
 /** The whole result as a zip, named like the CLI's output folder. */
-export function experimentArchive(result: ExperimentJobResult): { fileName: string; bytes: Uint8Array } {
+/** gainlabVersion: the app's (its About box), recorded in summary.json as the CLI records its own. */
+export function experimentArchive(result: ExperimentJobResult, gainlabVersion: string): { fileName: string; bytes: Uint8Array } {
   const entries: Record<string, Uint8Array> = {};
   const files: string[] = [];
   for (const file of resultTextFiles(result)) {
@@ -61,7 +62,7 @@ export function experimentArchive(result: ExperimentJobResult): { fileName: stri
     files.push(`${plot.id}.svg`);
   }
   files.push('summary.json');
-  const summary = summaryJson({ ...result, name: result.experiment, stopped: result.partial }, files);
+  const summary = summaryJson({ ...result, name: result.experiment, stopped: result.partial }, files, gainlabVersion);
   entries['summary.json'] = strToU8(`${JSON.stringify(summary, null, 2)}\n`);
   const stem = `${result.experiment}${result.quick ? '-quick' : ''}-seed${result.seed}`;
   return { fileName: `${stem}.zip`, bytes: zipSync(entries, { level: 6 }) };
