@@ -105,6 +105,44 @@ function passTimes(name: string, repeats: number, make: () => PassState, note: (
 }
 
 /**
+ * The ratio subject / baseline of `passes` valueAndGradient passes each, timed back to back in
+ * every repeat (baseline first), so a neighbour that slows this host for minutes hits both alike.
+ */
+function passRatio(name: string, repeats: number, passes: number, make: { subject: () => PassState; baseline: () => PassState }, note: () => string): Benchmark {
+  let subject: PassState | null = null;
+  let baseline: PassState | null = null;
+  const timed = (state: PassState): number => {
+    const start = performance.now();
+    for (let k = 0; k < passes; k++) state.problem.valueAndGradient(state.theta, state.gradient);
+    return performance.now() - start;
+  };
+  return {
+    name,
+    repeats,
+    warmup: 2,
+    unit: 'ratio',
+    setup: async () => {
+      subject = make.subject();
+      baseline = make.baseline();
+      await helpersSettle();
+    },
+    run: () => {
+      const baselineMs = timed(baseline!);
+      return timed(subject!) / baselineMs;
+    },
+    teardown: () => {
+      subject?.problem.release();
+      baseline?.problem.release();
+      subject = null;
+      baseline = null;
+    },
+    get note() {
+      return note();
+    },
+  };
+}
+
+/**
  * One pass on every core (helpers forced on every pass) and on one thread (the same kernel, no
  * helpers), each alone, then alternated: the ratio every core / one thread, the median over the
  * repeats of interleaved pairs (a neighbour that slows this host for minutes hits both alike).
@@ -112,11 +150,6 @@ function passTimes(name: string, repeats: number, make: () => PassState, note: (
 function threadsBenchmarks(trainable: GradientTrainable, repeats: number): Benchmark[] {
   const note = () =>
     noteOf(`WebAssembly adjoint, ${trainable === 'W' ? 'dense W with the n×n gradient' : 'sparse W'}; every core = ${benchThreads().helpers + 1} threads`);
-  const timed = (state: ReturnType<typeof problemFor>): number => {
-    const start = performance.now();
-    state.problem.valueAndGradient(state.theta, state.gradient);
-    return performance.now() - start;
-  };
   const single = (threads: 'all' | 'none'): Benchmark =>
     passTimes(
       `gradient.threads.pass_ms.${trainable}${threads === 'none' ? '.one_thread' : ''}`,
@@ -124,34 +157,10 @@ function threadsBenchmarks(trainable: GradientTrainable, repeats: number): Bench
       () => problemFor(trainable, 'auto', threads),
       () => `${note()}${threads === 'none' ? '; one thread' : '; every core on every pass'}`,
     );
-  let all: ReturnType<typeof problemFor> | null = null;
-  let one: ReturnType<typeof problemFor> | null = null;
   return [
     single('all'),
     single('none'),
-    {
-      name: `gradient.threads.pass_ratio.${trainable}`,
-      repeats,
-      warmup: 2,
-      unit: 'ratio',
-      setup: async () => {
-        all = problemFor(trainable, 'auto', 'all');
-        one = problemFor(trainable, 'auto', 'none');
-        await helpersSettle();
-      },
-      run: () => {
-        const oneMs = timed(one!);
-        return timed(all!) / oneMs;
-      },
-      teardown: () => {
-        all?.problem.release();
-        all = null;
-        one = null;
-      },
-      get note() {
-        return `${note()}; every core / one thread, interleaved`;
-      },
-    },
+    passRatio(`gradient.threads.pass_ratio.${trainable}`, repeats, 1, { subject: () => problemFor(trainable, 'auto', 'all'), baseline: () => problemFor(trainable, 'auto', 'none') }, () => `${note()}; every core / one thread, interleaved`),
   ];
 }
 
@@ -173,40 +182,16 @@ function twoConditions(sideBySide: boolean | 'always'): PassState {
 function conditionsBenchmarks(repeats: number): Benchmark[] {
   const note = () => noteOf('two initial conditions, gains, WebAssembly adjoint');
   const single = (name: string, sideBySide: boolean, what: string): Benchmark => passTimes(name, repeats, () => twoConditions(sideBySide), () => `${note()}; ${what}`);
-  let side: PassState | null = null;
-  let apart: PassState | null = null;
-  const timed = (state: PassState): number => {
-    const start = performance.now();
-    for (let k = 0; k < 5; k++) state.problem.valueAndGradient(state.theta, state.gradient);
-    return performance.now() - start;
-  };
   return [
     single('gradient.conditions2.pass_ms', true, 'the two side by side on two cores when that has lately been faster'),
     single('gradient.conditions2.pass_ms.one_after_another', false, 'one condition after the other (each on every core when faster)'),
-    {
-      name: 'gradient.conditions2.side_by_side.ratio',
+    passRatio(
+      'gradient.conditions2.side_by_side.ratio',
       repeats,
-      warmup: 2,
-      unit: 'ratio',
-      setup: async () => {
-        side = twoConditions('always');
-        apart = twoConditions(false);
-        await helpersSettle();
-      },
-      run: () => {
-        const apartMs = timed(apart!);
-        return timed(side!) / apartMs;
-      },
-      teardown: () => {
-        side?.problem.release();
-        apart?.problem.release();
-        side = null;
-        apart = null;
-      },
-      get note() {
-        return `${note()}; side by side on every pass / one after another, 5 passes each, interleaved`;
-      },
-    },
+      5,
+      { subject: () => twoConditions('always'), baseline: () => twoConditions(false) },
+      () => `${note()}; side by side on every pass / one after another, 5 passes each, interleaved`,
+    ),
   ];
 }
 
