@@ -294,8 +294,8 @@ export function hereProbe(group: readonly SweepTask[], shapeOf: (task: SweepTask
  * hereGroups).
  */
 export function estimateGroupSeconds(group: readonly SweepTask[], shapeOf: (task: SweepTask) => NetworkShape, costs: CostTable, here = false): number {
-  const probeHere = here ? hereProbe(group, shapeOf) : null;
-  const hereMs = probeHere ? costs.trialMs.get(costProbeKey(probeHere)) : undefined;
+  const timedHere = here ? hereProbe(group, shapeOf) : null;
+  const hereMs = timedHere ? costs.trialMs.get(costProbeKey(timedHere)) : undefined;
   if (group.length === 1 && hereMs === undefined) return estimateTask(group[0].settings, shapeOf(group[0]), costs).cpuSeconds;
   const first = group[0].settings;
   const shape = shapeOf(group[0]);
