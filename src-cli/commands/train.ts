@@ -12,6 +12,7 @@
  */
 import path from 'node:path';
 import { MAX_N, trainingRequestSchema, type NetworkPayload, type TrainingOptions, type TrainingResult } from '../../src-shared/ipc/contract.js';
+import { addRankOne } from '../../src-shared/model/gradient.js';
 import { runCores } from '../../src-shared/model/kernels/threads.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { rangeProblem, rangeText, SETTING_RANGES, type SettingRange } from '../../src-shared/settingsRanges.js';
@@ -56,8 +57,8 @@ export function trainedNetwork(network: NetworkPayload, trained: TrainedArray[])
   const u = byName.get('u');
   const v = byName.get('v');
   if (u && v) {
-    const sum = Float64Array.from(network.W);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sum[i * n + j] += u[i] * v[j];
+    const sum = new Float64Array(n * n);
+    addRankOne(network.W, u, v, n, sum);
     return { ...network, W: sum };
   }
   return network;
