@@ -4,6 +4,7 @@
  */
 import { trainingRequestSchema, type GroupsSpec, type TrainingRequest } from '../../src-shared/ipc/contract.js';
 import { rangeProblem, SETTING_RANGES, type SettingRange } from '../../src-shared/settingsRanges.js';
+import { targetFit } from '../../src-shared/model/params.js';
 
 /** What the form needs of the network: the project's view of it. */
 export interface TrainNetwork {
@@ -107,17 +108,17 @@ export interface BuiltRequest {
 }
 
 /**
- * Why the network cannot run against this target (main refuses it: src-shared/tasks/training.ts
- * paramsForTarget), in words, or null: the readout's channel count and the step length must match
- * (a longer target with the same step, a slow variant, runs for its own duration).
+ * Why the network cannot run against this target, in words, or null. The condition is the one
+ * main refuses the request by (src-shared/model/params.ts targetFit): the readout's channel count
+ * and the step length must match (a longer target with the same step, a slow variant, runs for its
+ * own duration).
  */
 export function targetMismatch(network: Pick<TrainNetwork, 'readout' | 'params'>, target: Pick<TrainTarget, 'channels' | 'nSamples' | 'duration'>): string | null {
   if (!network.readout) return null;
-  const step = (d: number, k: number) => d / (k - 1);
-  const sameStep = Math.abs(step(target.duration, target.nSamples) - step(network.params.duration, network.params.nSamples)) <= 1e-9 * step(network.params.duration, network.params.nSamples);
-  if (target.channels !== network.readout.channels) return `The target has ${target.channels} channel(s); the network reads out ${network.readout.channels}.`;
-  if (!sameStep) return `The target's time step differs from the network's (${network.params.nSamples} samples over ${network.params.duration} ms).`;
-  return null;
+  const fit = targetFit(network.params, network.readout.channels, target);
+  if (fit.fits) return null;
+  if (fit.reason === 'channels') return `The target has ${target.channels} channel(s); the network reads out ${network.readout.channels}.`;
+  return `The target's time step differs from the network's (${network.params.nSamples} samples over ${network.params.duration} ms).`;
 }
 
 /**

@@ -45,6 +45,28 @@ export function stepLength(params: DynamicsParams): number {
   return params.duration / (params.nSamples - 1);
 }
 
+/** Why a movement cannot be run by a network, or that it can (with the parameters to run it). */
+export type TargetFit<P extends TimeGrid = DynamicsParams> = { fits: true; params: P } | { fits: false; reason: 'channels' | 'step' };
+
+/** The part of the parameters that sets the time grid. */
+export type TimeGrid = Pick<DynamicsParams, 'nSamples' | 'duration'>;
+
+/**
+ * Whether a network with these dynamics and a readout of `readoutChannels` can run against a
+ * movement of `target`'s shape: the channel counts must match and the step length must be the
+ * network's. A movement on the network's own grid runs with the network's parameters (the same
+ * object); a longer one with the same step (a slow variant, model-spec §8) runs for its own
+ * duration. Main refuses a request (tasks/training.ts paramsForTarget) and the workspace explains
+ * the refusal in place (renderer trainForm.targetMismatch) from this one predicate.
+ */
+export function targetFit<P extends TimeGrid>(params: P, readoutChannels: number, target: TimeGrid & { channels: number }): TargetFit<P> {
+  if (target.channels !== readoutChannels) return { fits: false, reason: 'channels' };
+  if (target.nSamples === params.nSamples && target.duration === params.duration) return { fits: true, params };
+  const h = params.duration / (params.nSamples - 1);
+  if (!(target.nSamples >= 2) || !(Math.abs(target.duration / (target.nSamples - 1) - h) <= 1e-9 * h)) return { fits: false, reason: 'step' };
+  return { fits: true, params: { ...params, duration: target.duration, nSamples: target.nSamples } };
+}
+
 /** The sample times t_k = k·T/(n−1). */
 export function sampleTimes(params: DynamicsParams): Float64Array {
   const h = stepLength(params);

@@ -20,7 +20,7 @@ import { TrialEvaluator } from '../model/dynamics.js';
 import { trainGradient } from '../model/gradient.js';
 import { neuronSpecificGroups, randomGroups } from '../model/groups.js';
 import type { Network } from '../model/network.js';
-import { stepLength, type DynamicsParams } from '../model/params.js';
+import { stepLength, targetFit, type DynamicsParams } from '../model/params.js';
 import { rewardRuleLockstep, type SessionEvaluation } from '../model/rewardRule.js';
 import { Rng } from '../model/rng.js';
 import { groupMeans } from '../primitives/learn.js';
@@ -73,16 +73,12 @@ export function groupLabelsOf(groups: GroupsSpec, n: number, seed: number): Int3
  */
 export function paramsForTarget(network: Pick<NetworkPayload, 'params' | 'readout'>, target: Pick<TargetPayload, 'name' | 'channels' | 'nSamples' | 'duration'>): DynamicsParams {
   const params = network.params;
-  const mismatch = () =>
-    new TaskError(
-      'invalid-payload',
-      `target "${target.name}" has ${target.channels} channel(s) × ${target.nSamples} samples over ${target.duration} ms; the network reads out ${network.readout.channels} channel(s) with a ${stepLength(params)} ms step`,
-    );
-  if (target.channels !== network.readout.channels) throw mismatch();
-  if (target.nSamples === params.nSamples && target.duration === params.duration) return params;
-  const targetStep = target.duration / (target.nSamples - 1);
-  if (Math.abs(targetStep - stepLength(params)) > 1e-9 * stepLength(params)) throw mismatch();
-  return { ...params, duration: target.duration, nSamples: target.nSamples };
+  const fit = targetFit(params, network.readout.channels, target);
+  if (fit.fits) return fit.params;
+  throw new TaskError(
+    'invalid-payload',
+    `target "${target.name}" has ${target.channels} channel(s) × ${target.nSamples} samples over ${target.duration} ms; the network reads out ${network.readout.channels} channel(s) with a ${stepLength(params)} ms step`,
+  );
 }
 
 /** About 40 gain snapshots per session over a run (plus the first and the last trial). */

@@ -13,6 +13,7 @@ import {
   DEFAULT_DYNAMICS,
   sampleTimes,
   slowParams,
+  targetFit,
   stepLength,
   validateDynamicsParams,
   type DynamicsParams,
@@ -57,6 +58,23 @@ describe('params', () => {
     expect(slowParams({ ...DEFAULT_DYNAMICS, nSamples: 11 }, 2.5).nSamples).toBe(26);
     expect(() => slowParams(DEFAULT_DYNAMICS, 2.5)).toThrow(/whole number of steps/);
     expect(() => slowParams(DEFAULT_DYNAMICS, -1)).toThrow(/positive/);
+  });
+
+  it('targetFit: the network grid as is, a slow variant for its own duration, other steps and channel counts refused', () => {
+    const own = targetFit(DEFAULT_DYNAMICS, 2, { channels: 2, nSamples: 200, duration: 500 });
+    expect(own).toEqual({ fits: true, params: DEFAULT_DYNAMICS });
+    expect(own.fits && own.params).toBe(DEFAULT_DYNAMICS);
+    for (const s of [2, 5, 7]) {
+      const slow = slowParams(DEFAULT_DYNAMICS, s);
+      const fit = targetFit(DEFAULT_DYNAMICS, 2, { channels: 2, nSamples: slow.nSamples, duration: slow.duration });
+      expect(fit).toEqual({ fits: true, params: slow });
+    }
+    expect(targetFit(DEFAULT_DYNAMICS, 2, { channels: 1, nSamples: 200, duration: 500 })).toEqual({ fits: false, reason: 'channels' });
+    // the same duration on another grid, and the same samples over another duration: another step
+    expect(targetFit(DEFAULT_DYNAMICS, 2, { channels: 2, nSamples: 100, duration: 500 })).toEqual({ fits: false, reason: 'step' });
+    expect(targetFit(DEFAULT_DYNAMICS, 2, { channels: 2, nSamples: 200, duration: 600 })).toEqual({ fits: false, reason: 'step' });
+    expect(targetFit(DEFAULT_DYNAMICS, 2, { channels: 2, nSamples: 1, duration: 500 })).toEqual({ fits: false, reason: 'step' });
+    expect(targetFit(DEFAULT_DYNAMICS, 2, { channels: 2, nSamples: 399, duration: NaN })).toEqual({ fits: false, reason: 'step' });
   });
 
   it('validateDynamicsParams names the bad field', () => {

@@ -3,7 +3,9 @@ import { trainingRequestSchema } from '../../src-shared/ipc/contract.js';
 import { specialisedGroups } from '../../src-shared/model/groups.js';
 import { createEmptyProject } from '../../src-shared/project/schema.js';
 import { resolveTrainingGroups } from '../../src-main/services/trainingService.js';
-import { buildTrainingRequest, defaultTrainForm, parseGroups, type TrainNetwork, type TrainTarget } from '../../src-renderer/stores/trainForm.js';
+import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { paramsForTarget } from '../../src-shared/tasks/training.js';
+import { buildTrainingRequest, defaultTrainForm, parseGroups, targetMismatch, type TrainNetwork, type TrainTarget } from '../../src-renderer/stores/trainForm.js';
 
 const n = 6;
 const network: TrainNetwork = { id: 'net', name: 'tiny', n, readout: { channels: 1 }, params: { nSamples: 10, duration: 500 } };
@@ -129,6 +131,32 @@ describe('training request', () => {
     // a slow variant (same step, s·T) is fine
     expect(buildTrainingRequest(defaultTrainForm(), network, { ...target, nSamples: 19, duration: 1000 }).problems).toEqual({});
     expect(buildTrainingRequest(defaultTrainForm(), { ...network, readout: null }, target).problems.network).toMatch(/no readout/);
+  });
+});
+
+describe('target mismatch: the workspace explains exactly what main refuses', () => {
+  it('agrees with tasks/training.ts paramsForTarget on every shape of target', () => {
+    const net = { readout: { channels: 2, weights: new Float64Array(2 * 200) }, params: DEFAULT_DYNAMICS };
+    let refused = 0;
+    for (const channels of [1, 2, 3]) {
+      for (const nSamples of [1, 2, 100, 199, 200, 398, 399, 996]) {
+        for (const duration of [250, 500, 1000, 1000.0000001, 2500]) {
+          const shape = { name: 'drawn', channels, nSamples, duration };
+          let mainRefuses = false;
+          try {
+            paramsForTarget(net, shape);
+          } catch {
+            mainRefuses = true;
+          }
+          const words = targetMismatch(net, shape);
+          expect(words !== null, `${channels} × ${nSamples} over ${duration} ms`).toBe(mainRefuses);
+          if (mainRefuses) refused++;
+        }
+      }
+    }
+    // both kinds occur: of 120 shapes, 4 fit (2 channels): the network's own grid, the slow variants
+    // ×2 and ×5, and ×2 with its duration off by 1e-10 (relative), within the step tolerance of 1e-9
+    expect(refused).toBe(120 - 4);
   });
 });
 
