@@ -12,13 +12,10 @@ import { encodeNpy, NpyError, parseNpy } from '../src-shared/formats/npy.js';
 import { validateNetwork, type Network, type Readout } from '../src-shared/model/network.js';
 import { packageVersion } from '../src-main/services/appVersion.js';
 
-/** The version `gainlab --version` prints and reports record. */
-export const GAINLAB_VERSION = '0.1.0';
-
 declare const __GAINLAB_VERSION__: string | undefined;
 
 /**
- * GainLab's version as recipes and summaries record it: set by the bundler in gainlab.mjs (which
+ * GainLab's version as `gainlab --version` prints it and recipes, summaries and reports record it: set by the bundler in gainlab.mjs (which
  * runs far from any package.json, e.g. copied to a cluster), else from package.json.
  */
 export function gainlabVersion(): string {

@@ -11,7 +11,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { CliError, GAINLAB_VERSION, type CliIo } from './cliSupport.js';
+import { CliError, gainlabVersion, type CliIo } from './cliSupport.js';
 import { COMMANDS } from './commands/index.js';
 import { setCliEntry } from './sweep/entry.js';
 import { setDefaultKernelThreads } from '../src-shared/model/kernels/threads.js';
@@ -22,8 +22,6 @@ import { enableWasmFeatures } from '../src-main/worker/wasmFeatures.js';
 setCliEntry(import.meta.url);
 
 export type { CliIo } from './cliSupport.js';
-
-const VERSION = GAINLAB_VERSION;
 
 export function generalUsage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
@@ -52,7 +50,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     return first === undefined ? 2 : 0;
   }
   if (first === '--version' || first === '-V') {
-    io.stdout.write(`gainlab ${VERSION}\n`);
+    io.stdout.write(`gainlab ${gainlabVersion()}\n`);
     return 0;
   }
   let name = first;

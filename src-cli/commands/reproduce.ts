@@ -18,7 +18,7 @@ import { PARTS } from '../../src-shared/reproduce/parts.js';
 import { runReproduction, type PublishedData, type ReproductionStore } from '../../src-shared/reproduce/run.js';
 import { encodeValue } from '../../src-shared/reproduce/codec.js';
 import { renderFigureSvg } from '../svg/figures.js';
-import { CliError, ensureOutputDir, GAINLAB_VERSION, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { CliError, ensureOutputDir, gainlabVersion, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, type CliIo, type CommandSpec } from '../cliSupport.js';
 
 export const spec: CommandSpec = {
   name: 'reproduce',
@@ -75,12 +75,12 @@ export function versionLine(): string {
   try {
     const top = git(path.dirname(fileURLToPath(import.meta.url)), ['rev-parse', '--show-toplevel']);
     // the bundle copied into some other repository is not a GainLab checkout
-    if ((JSON.parse(readFileSync(path.join(top, 'package.json'), 'utf8')) as { name?: string }).name !== 'gainlab') return `GainLab ${GAINLAB_VERSION}`;
+    if ((JSON.parse(readFileSync(path.join(top, 'package.json'), 'utf8')) as { name?: string }).name !== 'gainlab') return `GainLab ${gainlabVersion()}`;
     const commit = git(top, ['rev-parse', '--short', 'HEAD']);
     const dirty = git(top, ['status', '--porcelain', '--untracked-files=no']) !== '';
-    return `GainLab ${GAINLAB_VERSION} (commit ${commit}${dirty ? ', with local changes' : ''})`;
+    return `GainLab ${gainlabVersion()} (commit ${commit}${dirty ? ', with local changes' : ''})`;
   } catch {
-    return `GainLab ${GAINLAB_VERSION}`;
+    return `GainLab ${gainlabVersion()}`;
   }
 }
 

@@ -4,7 +4,7 @@
  * no scripts and no network references; claims turn summaries into verdicts by their rules.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,6 +189,8 @@ describe('a reproduction run', () => {
       process.chdir(other);
       const line = versionLine();
       expect(line).not.toContain(otherCommit);
+      const { version } = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string };
+      expect(line.startsWith(`GainLab ${version}`), line).toBe(true);
       // from a GainLab checkout (as here) it names this checkout's commit
       let ours: string | null = null;
       try {

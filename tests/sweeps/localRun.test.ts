@@ -37,10 +37,12 @@ function expectSameFiles(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
 }
 
 describe('gainlab sweep run (bundle, worker threads)', () => {
-  it('the bundle runs with plain node where there is no node_modules', () => {
+  it('the bundle runs with plain node where there is no node_modules; it and the sources print package.json’s version', async () => {
     expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
-    const version = bundled(bundle, dir, ['--version']);
-    expect(version.stdout).toMatch(/^gainlab \d+\.\d+\.\d+/);
+    const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(bundled(bundle, dir, ['--version']).stdout.trim()).toBe(`gainlab ${version}`);
+    // --version read a constant of its own beside the version recipes record (one source now)
+    expect((await gainlab(dir, '--version')).stdout.trim()).toBe(`gainlab ${version}`);
   });
 
   it('the bundle, far from package.json, records GainLab’s version in a run’s recipe and summary (it wrote 0.0.0)', () => {
