@@ -10,7 +10,7 @@
  * and summary.json. When the recipe recorded the trained arrays, their SHA-256 take part in the
  * comparison. stdout gets one JSON summary.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { trainingRequestSchema, type TrainingResult } from '../../src-shared/ipc/contract.js';
@@ -61,6 +61,11 @@ export function loadRecipeFile(file: string): LoadedRecipe {
     bytes = new Uint8Array(readFileSync(file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') {
+      // a run's output folder (train --out, run --out) holds its recipe.json: say so rather than 'EISDIR'
+      const inside = path.join(file, 'recipe.json');
+      throw new CliError(`gainlab run: ${file} is a folder; give a recipe file${existsSync(inside) ? `, e.g. ${inside}` : ' (recipe.json, or a .zip exported by the app)'}`);
+    }
     throw new CliError(code === 'ENOENT' ? `gainlab run: ${file} not found` : `gainlab run: cannot read ${file} (${code ?? String(error)})`);
   }
   try {

@@ -4,7 +4,7 @@
  * the job's error curves bit for bit (job through the real worker pool vs the CLI in-process).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
@@ -183,6 +183,18 @@ describe('gainlab run repeats a job bit for bit', () => {
     }
     // the sessions really differ (derived seeds), so equality above is not trivial
     expect(result.sessions[0].errorCurve[50]).not.toBe(result.sessions[1].errorCurve[50]);
+  });
+
+  it('run given a folder says which file to give (it said EISDIR), exit 2', async () => {
+    const folder = path.join(dir, 'a-train-out');
+    mkdirSync(folder, { recursive: true });
+    const bare = await gainlab(['run', folder]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr.trim()).toBe(`gainlab run: ${folder} is a folder; give a recipe file (recipe.json, or a .zip exported by the app)`);
+    writeFileSync(path.join(folder, 'recipe.json'), '{}');
+    const withRecipe = await gainlab(['run', folder]);
+    expect(withRecipe.code).toBe(2);
+    expect(withRecipe.stderr.trim()).toBe(`gainlab run: ${folder} is a folder; give a recipe file, e.g. ${path.join(folder, 'recipe.json')}`);
   });
 
   it('a one-session job is runRewardRule exactly, and records the gains ~40 times over the run', async () => {
