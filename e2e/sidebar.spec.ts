@@ -87,6 +87,9 @@ test('a small window (1024×700): a full view such as the primitives gets the wi
   await openExample(page);
   const side = page.locator('aside.side'); // the Train gains / Build network panel
   await expect(side).toBeVisible();
+  // the rate map's card is ~170 px wide here: its colour bar goes under the map, which gets ~100 px
+  // (beside it, the bar and its labels left the map 36 px)
+  await expect.poll(() => colouredColumns(page.getByTestId('rate-heatmap')), { timeout: 15_000 }).toBeGreaterThanOrEqual(90);
   await page.getByTestId('open-primitives').click();
   const view = page.getByTestId('primitives-view');
   await expect(view).toBeVisible();
@@ -101,3 +104,29 @@ test('a small window (1024×700): a full view such as the primitives gets the wi
   await expect(view).toBeVisible();
   await expect(side).toBeVisible();
 });
+
+/**
+ * Columns of a plot's canvas holding strongly coloured pixels (the rate map's orange and blue, even pale; the
+ * axes and their text are grey) in the upper half: the map's drawn width in canvas px.
+ */
+async function colouredColumns(card: Locator): Promise<number> {
+  type Canvas2d = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null };
+  return card.locator('canvas').first().evaluate((node) => {
+    const canvas = node as unknown as Canvas2d;
+    const context = canvas.getContext('2d');
+    if (!context || canvas.width === 0 || canvas.height === 0) return 0;
+    const rows = Math.floor(canvas.height / 2);
+    const { data } = context.getImageData(0, 0, canvas.width, rows);
+    let count = 0;
+    for (let x = 0; x < canvas.width; x++) {
+      for (let y = 0; y < rows; y++) {
+        const o = 4 * (y * canvas.width + x);
+        if (Math.max(data[o], data[o + 1], data[o + 2]) - Math.min(data[o], data[o + 1], data[o + 2]) > 12) {
+          count++;
+          break;
+        }
+      }
+    }
+    return count;
+  });
+}

@@ -190,10 +190,24 @@ export interface HeatmapInput {
    * chart's size, so the tooltip can name the neuron, time and rate under it.
    */
   pointer?: () => { x: number; y: number; width: number; height: number } | null;
+  /**
+   * The chart's width in px, when known: a narrow chart (a 1024 px window's workspace card) puts
+   * the colour bar under the map instead of beside it, which kept ~80 px of ~170 px.
+   */
+  width?: number;
 }
 
-/** The rate map's plot area inside its chart (px; the grid below). */
-const RATE_GRID = { left: 56, right: 80, top: 12, bottom: 40 };
+/** Below this chart width (px) the colour bar goes under the map. */
+export const RATE_NARROW_WIDTH = 360;
+
+/** The rate map's plot area inside its chart (px margins) and where its colour bar goes. */
+export function rateHeatmapLayout(width?: number): { grid: { left: number; right: number; top: number; bottom: number }; barUnder: boolean; barLength: number } {
+  if (width !== undefined && width < RATE_NARROW_WIDTH) {
+    // under the x-axis name: the bar between its two end labels (~50 px each)
+    return { grid: { left: 56, right: 12, top: 12, bottom: 72 }, barUnder: true, barLength: Math.max(40, Math.min(140, width - 120)) };
+  }
+  return { grid: { left: 56, right: 80, top: 12, bottom: 40 }, barUnder: false, barLength: 140 };
+}
 
 /** Rows of the rate image: every k-th neuron, at most 400 rows (the plot is ~250 px tall). */
 export function rateImageStride(n: number): number {
@@ -248,19 +262,21 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
   const ticks = timeTickColumns(columns, columnTime(1) - columnTime(0), input.duration);
   const neurons = Array.from({ length: Math.ceil(input.n / neuronStride) }, (_, row) => String(row * neuronStride + 1));
   const limit = cells.p98Abs > 0 ? niceCeil(cells.p98Abs) : cells.maxAbs > 0 ? niceCeil(cells.maxAbs) : 1;
+  const layout = rateHeatmapLayout(input.width);
+  const grid = layout.grid;
   return {
     animation: false,
-    grid: RATE_GRID,
+    grid,
     tooltip: input.image
       ? {
           trigger: 'item',
           formatter: () => {
             const at = input.pointer?.();
             if (!at) return '';
-            const width = at.width - RATE_GRID.left - RATE_GRID.right;
-            const height = at.height - RATE_GRID.top - RATE_GRID.bottom;
-            const k = Math.min(input.nSamples - 1, Math.max(0, Math.floor(((at.x - RATE_GRID.left) / width) * input.nSamples)));
-            const neuron = Math.min(input.n - 1, Math.max(0, Math.floor(((at.y - RATE_GRID.top) / height) * input.n)));
+            const width = at.width - grid.left - grid.right;
+            const height = at.height - grid.top - grid.bottom;
+            const k = Math.min(input.nSamples - 1, Math.max(0, Math.floor(((at.x - grid.left) / width) * input.nSamples)));
+            const neuron = Math.min(input.n - 1, Math.max(0, Math.floor(((at.y - grid.top) / height) * input.n)));
             const t = (k * input.duration) / (input.nSamples - 1);
             return `neuron ${neuron + 1} (${neuron < input.nE ? 'E' : 'I'}), t = ${t.toFixed(1)} ms<br/>rate ${input.rates[k * input.n + neuron].toFixed(2)} Hz`;
           },
@@ -303,10 +319,8 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
       min: -limit,
       max: limit,
       calculable: false,
-      orient: 'vertical',
-      right: 4,
-      top: 'middle',
-      itemHeight: 140,
+      ...(layout.barUnder ? { orient: 'horizontal', left: 'center', bottom: 2 } : { orient: 'vertical', right: 4, top: 'middle' }),
+      itemHeight: layout.barLength,
       itemWidth: 12,
       text: [`≥ +${limit} Hz`, `≤ −${limit} Hz`],
       textStyle: { fontSize: 11, color: '#333' },

@@ -8,6 +8,7 @@ import {
   heatmapCells,
   niceCeil,
   outputPlotOption,
+  rateHeatmapLayout,
   rateHeatmapOption,
   rateHeatmapPixels,
   sampleTimes,
@@ -97,6 +98,30 @@ describe('plot data layouts', () => {
     expect(option.series[0].data).toHaveLength(1);
     // neuron 4 (I), sample 2 (t = 500 ms): rate (3 − 1.5) · 10 · 3 = 45
     expect(option.tooltip.formatter()).toBe('neuron 4 (I), t = 500.0 ms<br/>rate 45.00 Hz');
+  });
+
+  it('a narrow chart puts the colour bar under the map, and the tooltip follows that plot area', () => {
+    const n = 4;
+    const nSamples = 3;
+    const rates = new Float64Array(n * nSamples);
+    for (let k = 0; k < nSamples; k++) for (let i = 0; i < n; i++) rates[k * n + i] = 10 * (k + 1) * (i - 1.5);
+    type Shaped = { grid: { left: number; right: number; top: number; bottom: number }; visualMap: { orient: string; itemHeight: number }; tooltip: { formatter: () => string } };
+    const wide = rateHeatmapOption({ rates, n, nE: 2, nSamples, duration: 500, width: 400 }) as unknown as Shaped;
+    expect(wide.visualMap.orient).toBe('vertical');
+    expect(wide.grid).toEqual(rateHeatmapLayout().grid);
+    // a 1024 px window's workspace card: 170 px; the map keeps 170 − 56 − 12 = 102 px (36 beside the bar)
+    let pointer = { x: 0, y: 0, width: 170, height: 256 };
+    const narrow = rateHeatmapOption({ rates, n, nE: 2, nSamples, duration: 500, width: 170, image: { stand: 'in' }, pointer: () => pointer }) as unknown as Shaped;
+    expect(narrow.visualMap.orient).toBe('horizontal');
+    expect(narrow.visualMap.itemHeight).toBe(50);
+    expect(170 - narrow.grid.left - narrow.grid.right).toBe(102);
+    expect(170 - wide.grid.left - wide.grid.right).toBe(34);
+    // the last column and row of the narrow plot area: sample 3 of 3, neuron 4
+    pointer = { x: 170 - narrow.grid.right - 1, y: 256 - narrow.grid.bottom - 1, width: 170, height: 256 };
+    expect(narrow.tooltip.formatter()).toBe('neuron 4 (I), t = 500.0 ms<br/>rate 45.00 Hz');
+    // with the wide grid this pointer would fall right of the plot area (clamped), so check a middle point too
+    pointer = { x: narrow.grid.left + 51, y: narrow.grid.top + 1, width: 170, height: 256 };
+    expect(narrow.tooltip.formatter()).toBe('neuron 1 (E), t = 250.0 ms<br/>rate -30.00 Hz');
   });
 
   it('heatmapCells reads time-major rates into [time, neuron, rate] cells', () => {
