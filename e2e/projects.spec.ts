@@ -173,6 +173,9 @@ test('a slow variant is listed under its source and linked to it', async ({ page
   await page.getByTestId('slow-form').getByLabel('Slowing factor s').fill('1.3');
   await page.getByTestId('slow-form').getByRole('button', { name: 'Add' }).click();
   await expect(page.getByTestId('slow-form')).toContainText('does not keep the time step');
+  // the refusal names 1.3: editing the factor takes it away (it used to stay over later attempts)
+  await page.getByTestId('slow-form').getByLabel('Slowing factor s').fill('3');
+  await expect(page.getByTestId('slow-form').locator('.problem')).toHaveCount(0);
 });
 
 /** Path of the Electron executable, or null when the npm package has no binary downloaded. */
