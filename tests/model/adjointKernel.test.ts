@@ -6,6 +6,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
+import { directionalDifference, dot } from '../helpers/finiteDifference.js';
 import { hasReference, loadReferenceArray, publishedNetwork, referenceSkipReason } from '../helpers/reference.js';
 import { recompileGenerated } from '../helpers/wasmBuild.js';
 import {
@@ -95,21 +96,6 @@ function pass(
   const gradient = new Float64Array(problem.size);
   const error = problem.valueAndGradient(theta, gradient);
   return { error, gradient, output: problem.outputs(), problem, theta };
-}
-
-function directionalDifference(problem: GradientProblem, theta: Float64Array, direction: Float64Array, step: number): number {
-  const probe = new Float64Array(theta.length);
-  for (let i = 0; i < theta.length; i++) probe[i] = theta[i] + step * direction[i];
-  const plus = problem.value(probe);
-  for (let i = 0; i < theta.length; i++) probe[i] = theta[i] - step * direction[i];
-  const minus = problem.value(probe);
-  return (plus - minus) / (2 * step);
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 describe('row-pair layout', () => {

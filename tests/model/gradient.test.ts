@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
+import { directionalDifference, dot } from '../helpers/finiteDifference.js';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
 import { Adam } from '../../src-shared/model/adam.js';
 import {
@@ -74,22 +75,6 @@ function centralDifferences(problem: GradientProblem, theta: Float64Array, entri
     result[index] = (plus - minus) / (2 * step);
   });
   return result;
-}
-
-/** Central difference of E along direction d (compares the whole gradient vector at once: ∇E·d). */
-function directionalDifference(problem: GradientProblem, theta: Float64Array, direction: Float64Array, step: number): number {
-  const probe = new Float64Array(theta.length);
-  for (let i = 0; i < theta.length; i++) probe[i] = theta[i] + step * direction[i];
-  const plus = problem.value(probe);
-  for (let i = 0; i < theta.length; i++) probe[i] = theta[i] - step * direction[i];
-  const minus = problem.value(probe);
-  return (plus - minus) / (2 * step);
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 function norm(a: ArrayLike<number>): number {
