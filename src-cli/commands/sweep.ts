@@ -2,12 +2,13 @@
  * `gainlab sweep`: parameter sweeps (src-shared/sweeps) run here on a pool of worker threads or on
  * a SLURM cluster as a job array.
  *
- *   gainlab sweep plan FILE [--out DIR]            tasks, CPU time and memory per task (measured here)
+ *   gainlab sweep plan FILE [--out DIR] [--jobs K]  tasks, CPU time and memory per task (measured here)
  *   gainlab sweep run FILE --out DIR [--task I | --group G | --shard I/N] [--jobs K]
- *   gainlab sweep slurm FILE --out DIR [--together] [--submit] [--wait] [--max-parallel K] [--partition P]
- *                      [--account A] [--time T] [--mem M] [--cpus-per-task C] [--setup "…"]
+ *   gainlab sweep slurm FILE --out DIR [--together] [--submit] [--wait] [--max-parallel K] [--poll-seconds S]
+ *                      [--partition P] [--account A] [--time T] [--mem M] [--cpus-per-task C] [--setup "…"]
+ *                      [--bundle FILE]
  *   gainlab sweep status DIR
- *   gainlab sweep resubmit DIR [--wait]
+ *   gainlab sweep resubmit DIR [--wait] [--max-parallel K] [--poll-seconds S]
  *   gainlab sweep collect DIR                      DIR/results.csv and DIR/results.gainlab-sweep
  *
  * Every subcommand prints one JSON summary on stdout and its progress on stderr; bad input is one
@@ -119,11 +120,11 @@ export const USAGE = [
   '',
   'Parameter sweeps: a NAME.sweep.json file (a base run and factors to vary) run here or on SLURM.',
   '',
-  '  gainlab sweep plan FILE [--out DIR]',
-  '  gainlab sweep run FILE --out DIR [--task I | --shard I/N] [--jobs K]',
-  '  gainlab sweep slurm FILE --out DIR [--submit] [--wait] [--max-parallel K] [--partition P] [--account A] [--time T] [--mem M] [--cpus-per-task C] [--setup "…"]',
+  '  gainlab sweep plan FILE [--out DIR] [--jobs K]',
+  '  gainlab sweep run FILE --out DIR [--task I | --group G | --shard I/N] [--jobs K]',
+  '  gainlab sweep slurm FILE --out DIR [--together] [--submit] [--wait] [--max-parallel K] [--poll-seconds S] [--partition P] [--account A] [--time T] [--mem M] [--cpus-per-task C] [--setup "…"] [--bundle FILE]',
   '  gainlab sweep status DIR',
-  '  gainlab sweep resubmit DIR [--wait]',
+  '  gainlab sweep resubmit DIR [--wait] [--max-parallel K] [--poll-seconds S]',
   '  gainlab sweep collect DIR',
   '',
   "Run 'gainlab sweep <subcommand> --help' for its options.",

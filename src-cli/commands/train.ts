@@ -34,7 +34,7 @@ export const spec: CommandSpec = {
     groups: { type: 'integer', value: 'G', description: 'random modulatory groups (default: one gain per neuron)' },
     'group-labels': { type: 'string', value: 'FILE.npy', description: 'explicit group label (0..G−1) of every neuron, e.g. specialised groups' },
     trainable: { type: 'string', choices: ['gains', 'x0', 'W', 'rank1'], description: 'gradient: what is trained', default: 'gains' },
-    seed: { type: 'integer', value: 'S', description: 'seed of the rule noise and the groups', default: 1 },
+    seed: { type: 'integer', value: 'S', description: `seed of the rule noise and the groups (${rangeText(SETTING_RANGES.seed)})`, default: 1 },
     sigma: { type: 'number', value: 'X', description: `reward: gain noise σ (${rangeText(SETTING_RANGES.sigma)})`, default: 0.001 },
     alpha: { type: 'number', value: 'X', description: `reward: low-pass factor α (${rangeText(SETTING_RANGES.alpha)})`, default: 0.3 },
     sessions: { type: 'integer', value: 'K', description: `reward: independent sessions run together, best one kept (${rangeText(SETTING_RANGES.sessions)})`, default: 1 },
