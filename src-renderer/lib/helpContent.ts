@@ -37,7 +37,7 @@ export const GUIDE: readonly GuideStep[] = [
   {
     id: 'network',
     title: '1. Network',
-    text: 'Start from the example (the published SOC network, N = 200) or build one under Build network: N, p, R, γ and the target α; the SOC optimisation runs as a job. Give it initial conditions (Gramian eigenvectors) and fit a readout to a movement so it has an output. .npy networks import there too.',
+    text: 'Start from the example project (an SOC network GainLab built from a seed, N = 200; not the authors’ published network, which you can import as .npy files) or build one under Build network: N, p, R, γ and the target α; the SOC optimisation runs as a job. Give it initial conditions (Gramian eigenvectors) and fit a readout to a movement so it has an output. .npy networks (W.npy, x0.npy, readout.npy) import there too.',
   },
   {
     id: 'target',
