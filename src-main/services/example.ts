@@ -1,5 +1,6 @@
 /**
- * The example project the app opens from "Load example".
+ * The fallback example project: "Open example project" opens resources/example/example.gainlab
+ * (projects.ts loadExampleProject) and uses this only when that file is not installed.
  *
  * When the authors' published data is on disk (GAINLAB_REFERENCE_DIR, or ../shared/reference/stroud2018
  * next to the working directory, as on the development machines) it is loaded from there: the
