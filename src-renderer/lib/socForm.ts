@@ -3,7 +3,7 @@
  * that says why not. Impossible parameters never reach a worker: N odd or < 4, p outside (0, 1),
  * anything that is not a finite number, and N too large for this machine's memory and patience.
  */
-import type { SocRequest } from '../../src-shared/ipc/contract.js';
+import { MAX_N, type SocRequest } from '../../src-shared/ipc/contract.js';
 
 export interface SocFormFields {
   n: string;
@@ -26,7 +26,7 @@ export const DEFAULT_SOC_FORM: Readonly<SocFormFields> = Object.freeze({
 });
 
 /** Largest N the form accepts (the IPC contract's limit). */
-export const MAX_SOC_N = 2000;
+export const MAX_SOC_N = MAX_N;
 
 /**
  * Bytes an SOC build holds for N neurons: W, its Schur form (T, Z), the two Lyapunov solutions and

@@ -346,7 +346,8 @@ export type TrainingRequest = z.input<typeof trainingRequestSchema>;
 export type TrainingOptions = z.output<typeof trainingRequestSchema>;
 
 export const socRequestSchema = z.strictObject({
-  n: z.number().int().min(4).max(MAX_N),
+  /** Even: the first half of the neurons is excitatory (the SOC builder refuses odd N; so does the form). */
+  n: z.number().int().min(4).max(MAX_N).refine((n) => n % 2 === 0, { message: 'must be even (the first half of the neurons is excitatory, the second inhibitory)' }),
   seed: z.number().int().min(0).max(2 ** 32 - 1),
   /** 'published': the paper's fixed η = 10 recipe; 'adaptive': adaptive η, same constraints and stopping rule (soc.ts). */
   recipe: z.enum(['published', 'adaptive']).default('published'),
@@ -356,8 +357,8 @@ export const socRequestSchema = z.strictObject({
   R: finite.positive().max(1000).optional(),
   /** Inhibition/excitation ratio γ (default 3). */
   gamma: finite.positive().max(1000).optional(),
-  /** Stop when α(W) ≤ targetAlpha (default 0.15). */
-  targetAlpha: finite.min(-10).max(10).optional(),
+  /** Stop when α(W) ≤ targetAlpha (default 0.15); below 1, as the form asks (α ≥ 1: x = W·x unstable). */
+  targetAlpha: finite.min(-10).lt(1).optional(),
   /** Send the eigenvalue spectrum with the progress every this many iterations (default 25; 0 = first and last only). */
   spectrumEvery: z.number().int().min(0).max(100_000).optional(),
   label: z.string().max(200).optional(),

@@ -63,6 +63,24 @@ describe('SOC form', () => {
     expect(checked.problem).toMatch(message);
   });
 
+  it('the contract main checks a request by refuses the N, α and ranges the form refuses, naming the field (it took odd N and α up to 10)', () => {
+    const base = { n: 200, seed: 1 };
+    const refused = (changes: Record<string, unknown>) => {
+      const parsed = socRequestSchema.safeParse({ ...base, ...changes });
+      return parsed.success ? null : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    };
+    expect(refused({ n: 7 })).toMatch(/^n: must be even/);
+    expect(refused({ n: 202 })).toBeNull();
+    expect(refused({ targetAlpha: 1 })).toMatch(/^targetAlpha: /);
+    expect(refused({ targetAlpha: 0.99 })).toBeNull();
+    expect(refused({ targetAlpha: -10.5 })).toMatch(/^targetAlpha: /);
+    // each field value the form refuses (but the connection-count check, which depends on N and p together)
+    for (const [field, text] of [['n', '7'], ['n', '2'], ['n', '4002'], ['p', '0'], ['p', '1'], ['R', '0'], ['R', '1001'], ['gamma', '0'], ['targetAlpha', '1'], ['targetAlpha', '-11'], ['seed', '-1'], ['seed', '1.5']] as const) {
+      expect(checkSocForm(form({ [field]: text })).ok, `${field} = ${text}`).toBe(false);
+      expect(refused({ [field]: Number(text) }), `${field} = ${text}`).toMatch(new RegExp(`^${field}: `));
+    }
+  });
+
   it('what it refuses for N and p the model refuses too', () => {
     for (const n of [7, 2]) expect(() => resolveSocOptions({ n, seed: 1 })).toThrow(RangeError);
     for (const p of [0, 1, Number.NaN]) expect(() => resolveSocOptions({ n: 200, p, seed: 1 })).toThrow(RangeError);
