@@ -80,7 +80,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     return await module.run(args, io);
   } catch (error) {
     if (error instanceof CliError) {
-      io.stderr.write(`${oneLine(error.message)}${error.usage ? `; ${error.usage}` : ''}\n`);
+      io.stderr.write(`${error.usage ? `${oneLine(error.message).replace(/[.;:,]+$/, '')}; ${error.usage}` : oneLine(error.message)}\n`);
       return 2;
     }
     io.stderr.write(`gainlab ${name}: unexpected error: ${oneLine(String((error as Error)?.stack ?? error))}\n`);

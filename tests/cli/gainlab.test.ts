@@ -50,7 +50,7 @@ describe('gainlab: help and argument errors', () => {
       [['soc', '--n', '7', '--out', 'o'], /--n must be an even integer/],
       // n = 100 000 used to end in a RangeError stack trace (exit 1), a negative seed was accepted (the network of seed + 2^32)
       [['soc', '--n', '100000', '--out', 'o'], /gainlab soc: --n must be an even integer from 4 to 2000, got 100000/],
-      [['soc', '--seed', '-5', '--out', 'o'], /gainlab soc: --seed must be a whole number from 0 to 4 294 967 295, got -5\./],
+      [['soc', '--seed', '-5', '--out', 'o'], /gainlab soc: --seed must be a whole number from 0 to 4 294 967 295, got -5; valid options: /],
       [['simulate', '--net'], /--net needs a value/],
       [['simulate', 'stray'], /unexpected argument 'stray'/],
       // the name after the options used to read "unknown experiment '--out'"
@@ -69,16 +69,18 @@ describe('gainlab: help and argument errors', () => {
     const base = ['train', '--net', 'x', '--target', 't', '--out', 'o'];
     const cases: Array<[string[], RegExp]> = [
       // σ = 1e300 used to "succeed" (every gain drowned in noise); the app's form and main refuse it the same way
-      [['--sigma', '1e300'], /gainlab train: --sigma must be more than 0 and at most 1, got 1e\+300\./],
-      [['--sigma', '0'], /--sigma must be more than 0 and at most 1, got 0\./],
-      [['--alpha', '1'], /--alpha must be at least 0 and below 1, got 1\./],
-      [['--lr', '50'], /--lr must be more than 0 and at most 10, got 50\./],
-      [['--trials', '0'], /--trials must be a whole number from 1 to 1 000 000, got 0\./],
-      [['--sessions', '1000'], /--sessions must be a whole number from 1 to 100, got 1000\./],
+      [['--sigma', '1e300'], /gainlab train: --sigma must be more than 0 and at most 1, got 1e\+300\; valid options: /],
+      [['--sigma', '0'], /--sigma must be more than 0 and at most 1, got 0\; valid options: /],
+      [['--alpha', '1'], /--alpha must be at least 0 and below 1, got 1\; valid options: /],
+      [['--lr', '50'], /--lr must be more than 0 and at most 10, got 50\; valid options: /],
+      [['--trials', '0'], /--trials must be a whole number from 1 to 1 000 000, got 0\; valid options: /],
+      [['--sessions', '1000'], /--sessions must be a whole number from 1 to 100, got 1000\; valid options: /],
     ];
     for (const [extra, message] of cases) {
       const result = await gainlab(...base, ...extra);
       expect(result.code, extra.join(' ')).toBe(2);
+      // the message's own full stop is dropped before the options ("got 1e+300.; valid options" before)
+      expect(result.stderr, extra.join(' ')).not.toMatch(/[.;:,]; valid options/);
       expect(result.stderr, extra.join(' ')).toMatch(message);
       expect(result.stderr.trimEnd().split('\n').length, extra.join(' ')).toBe(1);
     }
