@@ -68,14 +68,18 @@ export interface CommandSpec {
   options: Record<string, OptionSpec>;
 }
 
-export function usageText(spec: CommandSpec): string {
-  const synopsis = Object.entries(spec.options)
+/** The options part of a command's usage line: "--out DIR [--jobs K] [--wait]". */
+export function optionsSynopsis(spec: CommandSpec): string {
+  return Object.entries(spec.options)
     .map(([name, o]) => {
       const text = o.type === 'flag' ? `--${name}` : `--${name} ${o.value ?? (o.choices ? o.choices.join('|') : 'VALUE')}`;
       return o.required ? text : `[${text}]`;
     })
     .join(' ');
-  const lines = [`usage: gainlab ${spec.name} ${synopsis}`, '', spec.summary, '', 'options:'];
+}
+
+export function usageText(spec: CommandSpec): string {
+  const lines = [`usage: gainlab ${spec.name} ${optionsSynopsis(spec)}`, '', spec.summary, '', 'options:'];
   for (const [name, o] of Object.entries(spec.options)) {
     const head = o.type === 'flag' ? `--${name}` : `--${name} ${o.value ?? (o.choices ? o.choices.join('|') : 'VALUE')}`;
     const tail = o.default !== undefined ? ` (default ${String(o.default)})` : o.required ? ' (required)' : '';

@@ -30,7 +30,7 @@ import { resultsCsv, resultsDocument, sweepRow, type ResultRow, type TaskRecord 
 import { runGroups, tasksTrainingTogether, togetherGroups } from '../../src-shared/sweeps/runTask.js';
 import { formatSlurmTime, isSlurmMemory, isSlurmTime, sbatchScript } from '../../src-shared/sweeps/sbatch.js';
 import { countStates, formatArraySpec, parseArraySpec, taskStatus, type SlurmTaskState, type TaskState, type TaskStatus } from '../../src-shared/sweeps/status.js';
-import { CliError, optionsLine, parseOptions, progressReporter, resolvePath, usageText, type CliIo, type CommandSpec, type ParsedOptions } from '../cliSupport.js';
+import { CliError, optionsLine, optionsSynopsis, parseOptions, progressReporter, resolvePath, usageText, type CliIo, type CommandSpec, type ParsedOptions } from '../cliSupport.js';
 import { executeTasks, type TaskRunResult } from '../sweep/executeTask.js';
 import { checkTasks, loadSweep, sweepInputs, taskError, type LoadedSweep } from '../sweep/loadSweep.js';
 import { getCliEntry } from '../sweep/entry.js';
@@ -115,18 +115,20 @@ const SPECS: Record<Subcommand, CommandSpec> = {
   collect: { name: 'sweep collect', summary: 'Write DIR/results.csv and DIR/results.gainlab-sweep (table and per-task arrays).', options: {} },
 };
 
+/** What a subcommand takes before its options: the sweep file, or the sweep directory. */
+const positionalOf = (sub: Subcommand): 'FILE' | 'DIR' => (sub === 'plan' || sub === 'run' || sub === 'slurm' ? 'FILE' : 'DIR');
+
+/** A subcommand's usage line, from its options (SPECS), so the overview lists what it accepts. */
+const synopsisLine = (sub: Subcommand): string => `gainlab sweep ${sub} ${positionalOf(sub)}${Object.keys(SPECS[sub].options).length > 0 ? ` ${optionsSynopsis(SPECS[sub])}` : ''}`;
+
 export const USAGE = [
-  'usage: gainlab sweep plan|run|slurm|status|resubmit|collect …',
+  `usage: gainlab sweep ${SUBCOMMANDS.join('|')} …`,
   '',
   'Parameter sweeps: a NAME.sweep.json file (a base run and factors to vary) run here or on SLURM.',
   '',
-  '  gainlab sweep plan FILE [--out DIR] [--jobs K]',
-  '  gainlab sweep run FILE --out DIR [--task I | --group G | --shard I/N] [--jobs K]',
-  '  gainlab sweep slurm FILE --out DIR [--together] [--submit] [--wait] [--max-parallel K] [--poll-seconds S] [--partition P] [--account A] [--time T] [--mem M] [--cpus-per-task C] [--setup "…"] [--bundle FILE]',
-  '  gainlab sweep status DIR',
-  '  gainlab sweep resubmit DIR [--wait] [--max-parallel K] [--poll-seconds S]',
-  '  gainlab sweep collect DIR',
+  ...SUBCOMMANDS.map((sub) => `  ${synopsisLine(sub)}`),
   '',
+  'sweep run takes at most one of --task, --group and --shard.',
   "Run 'gainlab sweep <subcommand> --help' for its options.",
   '',
 ].join('\n');
@@ -157,9 +159,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     throw new CliError(`gainlab sweep: unknown subcommand '${sub}' (subcommands: ${SUBCOMMANDS.join(', ')})`);
   }
   const subcommand = sub as Subcommand;
-  const parsed = parseSub(subcommand, rest, subcommand === 'plan' || subcommand === 'run' || subcommand === 'slurm' ? 'FILE' : 'DIR');
+  const parsed = parseSub(subcommand, rest, positionalOf(subcommand));
   if (!parsed) {
-    io.stdout.write(usageText(SPECS[subcommand]).replace(`gainlab sweep ${subcommand} `, `gainlab sweep ${subcommand} ${subcommand === 'plan' || subcommand === 'run' || subcommand === 'slurm' ? 'FILE' : 'DIR'} `));
+    io.stdout.write(usageText(SPECS[subcommand]).replace(`gainlab sweep ${subcommand} `, `gainlab sweep ${subcommand} ${positionalOf(subcommand)} `));
     return 0;
   }
   const target = resolvePath(io, parsed.target);

@@ -38,6 +38,14 @@ describe('gainlab: help and argument errors', () => {
     expect((await gainlab('simulate', '--help')).stdout).toMatch(/rates\.npy \(samples × n, time-major/);
   });
 
+  it('gainlab sweep --help lists each subcommand with the options its own --help gives (they drifted apart)', async () => {
+    const overview = (await gainlab('sweep', '--help')).stdout.split('\n');
+    for (const sub of ['plan', 'run', 'slurm', 'status', 'resubmit', 'collect']) {
+      const own = (await gainlab('sweep', sub, '--help')).stdout.split('\n')[0].replace(/^usage: /, '').trimEnd();
+      expect(overview.map((line) => line.trim()), sub).toContain(own);
+    }
+  });
+
   it('bad arguments exit with 2 and one line naming the problem and the valid options', async () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /usage: gainlab <command>/],
