@@ -103,9 +103,10 @@ function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   const log = Boolean(f.logY);
   const series: Option[] = [];
   f.series.forEach((s, k) => {
-    const color = PALETTE[k % PALETTE.length];
+    const color = s.color ?? PALETTE[k % PALETTE.length];
     const points = Array.from({ length: s.x.length }, (_, i) => [s.x[i], plotValue(s.y[i], log)]);
-    series.push({ type: 'line', name: s.name, data: points, showSymbol: points.length <= 30, symbolSize: 4, lineStyle: { width: 1.5, type: s.dashed ? 'dashed' : 'solid', color }, itemStyle: { color } });
+    const marker = s.symbol ? { symbol: s.symbol, symbolSize: 7, showSymbol: true } : { showSymbol: points.length <= 30, symbolSize: 4 };
+    series.push({ type: 'line', name: s.name, data: points, ...marker, lineStyle: { width: 1.5, type: s.dashed ? 'dashed' : 'solid', color }, itemStyle: { color } });
     if (s.band) {
       const band = s.band;
       for (const sign of [1, -1]) {
@@ -138,6 +139,7 @@ function boxOption(f: BoxFigure, style: FigureOptionStyle = {}): Option {
       type: 'boxplot',
       name: f.yLabel,
       data,
+      ...(f.color ? { itemStyle: { color: '#ffffff', borderColor: f.color } } : {}),
       markLine: f.line && plotValue(f.line.value, log) !== null
         ? { symbol: 'none', lineStyle: { type: 'dashed', color: NEUTRAL_COLOR }, label: { formatter: f.line.name, position: 'insideEndTop' }, data: [{ yAxis: f.line.value, name: f.line.name }] }
         : undefined,
@@ -266,7 +268,7 @@ function scatterOption(f: ScatterFigure, style: FigureOptionStyle = {}): Option 
     type: 'scatter',
     name: s.name,
     symbolSize: 5,
-    itemStyle: { color: PALETTE[k % PALETTE.length] },
+    itemStyle: { color: s.color ?? PALETTE[k % PALETTE.length] },
     data: Array.from({ length: s.x.length }, (_, i) => {
       const x = plotValue(s.x[i], logX);
       const y = plotValue(s.y[i], logY);

@@ -20,6 +20,10 @@ export interface LineSeries {
   /** Optional ± band (e.g. sd) drawn around y. */
   band?: ArrayLike<number>;
   dashed?: boolean;
+  /** Colour the paper's legend names for this curve (PAPER_COLORS); default: the next palette colour. */
+  color?: string;
+  /** Marker the paper's legend names (e.g. squares vs circles in Supp. 2b); default: circles. */
+  symbol?: 'circle' | 'rect' | 'triangle' | 'diamond';
 }
 
 export interface LinesFigure extends FigureMeta {
@@ -48,6 +52,8 @@ export interface BoxFigure extends FigureMeta {
   points?: ArrayLike<number>[];
   /** Horizontal reference line (e.g. the mean pre-training error). */
   line?: { name: string; value: number };
+  /** Colour of the boxes when the paper's legend names one (PAPER_COLORS); default: the first palette colour. */
+  color?: string;
 }
 
 export interface HistogramFigure extends FigureMeta {
@@ -88,7 +94,8 @@ export interface ScatterFigure extends FigureMeta {
   title: string;
   xLabel: string;
   yLabel: string;
-  series: Array<{ name: string; x: ArrayLike<number>; y: ArrayLike<number> }>;
+  /** color: as LineSeries.color. */
+  series: Array<{ name: string; x: ArrayLike<number>; y: ArrayLike<number>; color?: string }>;
   /** Vertical reference line at x (e.g. Re λ = 0). */
   vLine?: number;
   logX?: boolean;
