@@ -99,6 +99,18 @@ function xExtent(series: ReadonlyArray<{ x: ArrayLike<number> }>): Option {
   return hi > lo ? { min: Number(lo.toPrecision(12)), max: Number(hi.toPrecision(12)), scale: false } : {};
 }
 
+/** Every finite x is a whole number (sessions, movements, library sizes, trials): no ticks between them. */
+function wholeNumbersOnly(series: ReadonlyArray<{ x: ArrayLike<number> }>): boolean {
+  let any = false;
+  for (const s of series)
+    for (let i = 0; i < s.x.length; i++) {
+      if (!Number.isFinite(s.x[i])) continue;
+      if (!Number.isInteger(s.x[i])) return false;
+      any = true;
+    }
+  return any;
+}
+
 function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   const log = Boolean(f.logY);
   const series: Option[] = [];
@@ -123,7 +135,7 @@ function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   });
   return {
     ...base(f.title, f.series.map((s) => s.name), style),
-    xAxis: valueAxis(f.xLabel, false, { ...xExtent(f.series), ...(f.integerX ? { minInterval: 1 } : {}) }),
+    xAxis: valueAxis(f.xLabel, false, { ...xExtent(f.series), ...((f.integerX ?? wholeNumbersOnly(f.series)) ? { minInterval: 1 } : {}) }),
     yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
     series,
   };

@@ -33,7 +33,7 @@ export interface LinesFigure extends FigureMeta {
   xLabel: string;
   yLabel: string;
   logY?: boolean;
-  /** x takes whole numbers only (seeds, sessions, group counts): no ticks between them. */
+  /** x takes whole numbers only (seeds, sessions, group counts): no ticks between them. Default: when every x is a whole number. */
   integerX?: boolean;
   series: LineSeries[];
 }
