@@ -14,7 +14,7 @@ function sortedMedian(values: number[]): number {
 describe('Supp. 5 (tiny)', () => {
   it('5h: box plots over the sessions, one box per m, of the per-condition errors in the runs table', () => {
     const r = runSupp5({ quick: true, seed: 1, settings: { movements: 1, sessions: 3, trials: 6, iterations: 2, conditionSweep: [1, 2], conditions: 2, exampleConditions: 2, noisyDraws: 1 } });
-    const h = r.figures.find((f) => f.name === 'supp5h_errors_vs_m') as BoxFigure;
+    const h = (r.figures ?? []).find((f) => f.name === 'supp5h_errors_vs_m') as BoxFigure;
     expect(h.kind).toBe('box');
     expect(h.categories).toEqual(['m = 1', 'm = 2']);
     // the sessions' best errors from the runs table (m = 2 is panel 5a's movement 0, reward rule), per condition
