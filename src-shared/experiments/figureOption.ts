@@ -295,11 +295,18 @@ function scatterOption(f: ScatterFigure, style: FigureOptionStyle = {}): Option 
     series[0].markLine = { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: NEUTRAL_COLOR }, label: { show: false }, data: [{ xAxis: f.vLine }] };
   }
   const names = f.series.map((s) => s.name);
+  // the identity line stays inside fixed ranges
+  if (f.xRange && f.yRange) {
+    lo = Math.max(lo, Math.min(f.xRange[0], f.yRange[0]));
+    hi = Math.min(hi, Math.max(f.xRange[1], f.yRange[1]));
+  }
   if (f.identity && Number.isFinite(lo) && Number.isFinite(hi)) {
     series.push({ type: 'line', name: 'identity', data: [[lo, lo], [hi, hi]], showSymbol: false, lineStyle: { type: 'dashed', color: NEUTRAL_COLOR, width: 1 }, itemStyle: { color: NEUTRAL_COLOR } });
     names.push('identity');
   }
-  return { ...base(f.title, names, style), xAxis: valueAxis(f.xLabel, logX), yAxis: valueAxis(f.yLabel, logY, { nameGap: 55 }), series };
+  const range = (r: [number, number] | undefined): Option => (r ? { min: r[0], max: r[1], scale: false } : {});
+  for (const s of series) if (s.type === 'scatter' && (f.xRange || f.yRange)) s.clip = true;
+  return { ...base(f.title, names, style), xAxis: valueAxis(f.xLabel, logX, range(f.xRange)), yAxis: valueAxis(f.yLabel, logY, { nameGap: 55, ...range(f.yRange) }), series };
 }
 
 export function figureOption(figure: FigureSpec, style: FigureOptionStyle = {}): FigureOption {

@@ -102,6 +102,9 @@ export interface ScatterFigure extends FigureMeta {
   logY?: boolean;
   /** Draw the identity line y = x over the data's range (e.g. fit vs output error). */
   identity?: boolean;
+  /** Fixed axis ranges (e.g. Supp. 3h is plotted in [0, 1]²); points outside are clipped. Default: the data's. */
+  xRange?: [number, number];
+  yRange?: [number, number];
 }
 
 export type FigureSpec = LinesFigure | BoxFigure | HistogramFigure | HeatmapFigure | ScatterFigure;
