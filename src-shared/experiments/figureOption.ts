@@ -135,7 +135,9 @@ function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   });
   return {
     ...base(f.title, f.series.map((s) => s.name), style),
-    xAxis: valueAxis(f.xLabel, false, { ...xExtent(f.series), ...((f.integerX ?? wholeNumbersOnly(f.series)) ? { minInterval: 1 } : {}) }),
+    xAxis: f.logX
+      ? valueAxis(f.xLabel, true, xExtent(f.series))
+      : valueAxis(f.xLabel, false, { ...xExtent(f.series), ...((f.integerX ?? wholeNumbersOnly(f.series)) ? { minInterval: 1 } : {}) }),
     yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
     series,
   };

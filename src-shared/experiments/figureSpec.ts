@@ -33,6 +33,8 @@ export interface LinesFigure extends FigureMeta {
   xLabel: string;
   yLabel: string;
   logY?: boolean;
+  /** Logarithmic x axis (x > 0; e.g. group counts G = 2, 10, 20, 200 spanning two decades). */
+  logX?: boolean;
   /** x takes whole numbers only (seeds, sessions, group counts): no ticks between them. Default: when every x is a whole number. */
   integerX?: boolean;
   series: LineSeries[];

@@ -272,6 +272,8 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     xLabel: 'groups G',
     yLabel: 'error',
     logY: true,
+    // G = 2, 10, 20 and N span two decades: on a linear axis the first three crowd at its left end
+    logX: true,
     series: [
       { name: 'random groups', x: xs, y: panelA.map((a) => meanOf(a.random)), band: panelA.map((a) => sdOf(a.random)) },
       { name: 'specialised groups', x: xs, y: panelA.map((a) => meanOf(a.specialised)), band: panelA.map((a) => sdOf(a.specialised)) },

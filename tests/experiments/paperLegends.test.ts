@@ -60,11 +60,11 @@ describe('colours and marks the paper legends name', () => {
     expect(isHue(slow.lineStyle?.color, 'orange'), slow.lineStyle?.color).toBe(true);
   });
 
-  it('Supp. 2b: squares shared, circles per movement, G = 10 blue, G = 20 black, a red neuron-specific line; 2h boxes blue and red', () => {
+  it('Supp. 2a on a log G axis; Supp. 2b: squares shared, circles per movement, G = 10 blue, G = 20 black, a red neuron-specific line; 2h boxes blue and red', () => {
     const r = runSupp2({
       quick: true,
       seed: 1,
-      settings: { trials: 5, sessions: 1, movements: 1, novelMovements: 0, specialiseIterations: 2, groupCounts: [0], improvementGroups: [10, 20], sharedGroups: 10, sizes: [30], sizeGroups: [10] },
+      settings: { trials: 5, sessions: 1, movements: 1, novelMovements: 0, specialiseIterations: 2, groupCounts: [2, 0], improvementGroups: [10, 20], sharedGroups: 10, sizes: [30], sizeGroups: [10] },
     });
     const b = figure(r.figures, 'supp2b_relative_improvement');
     for (const [G, color] of [[10, 'blue'], [20, 'black']] as const) {
@@ -74,6 +74,9 @@ describe('colours and marks the paper legends name', () => {
       expect(per.symbol).toBe('circle');
       for (const s of [shared, per]) expect(isHue(s.itemStyle?.color, color), `${s.name} ${s.itemStyle?.color}`).toBe(true);
     }
+    // 2a: G = 2, 10, 20 and N span decades — a logarithmic G axis (a linear one crowds 2, 10, 20 at its left end)
+    const a = figure(r.figures, 'supp2a_groups');
+    expect((figureOption(a) as { xAxis: { type: string } }).xAxis.type).toBe('log');
     const ns = drawn(b, 'neuron-specific');
     expect(isHue(ns.lineStyle?.color, 'red'), ns.lineStyle?.color).toBe(true);
     const boxColor = (name: string) => (figureOption(figure(r.figures, name)) as { series: Drawn[] }).series.find((s) => s.type === 'boxplot')!.itemStyle?.borderColor;
