@@ -119,3 +119,37 @@ test('a running experiment cancels cleanly and keeps its partial figures', async
   await expect(page.getByTestId('experiment-run')).toBeEnabled();
   expect(pageErrors).toEqual([]);
 });
+
+test('the app draws the paper legends’ colours as the CLI does: Supp. 1d (fig1) and Supp. 7 (fig8)', async ({ page }) => {
+  const pageErrors = collectPageErrors(page);
+  await openExample(page);
+  await page.getByTestId('open-experiments').click();
+  const exportedSvg = async (plotId: string): Promise<string> => {
+    const plot = page.getByTestId('experiment-result').locator(`[data-plot-id="${plotId}"]`);
+    await expect(plot).toBeVisible();
+    await expect.poll(() => inkedPixels(plot), { timeout: 10_000 }).toBeGreaterThan(300);
+    const download = page.waitForEvent('download');
+    await plot.getByRole('button', { name: 'SVG' }).click();
+    return readFileSync(await (await download).path(), 'utf8');
+  };
+  const run = async (name: string) => {
+    await page.getByTestId(`experiment-item-${name}`).click();
+    await page.getByTestId('experiment-run').click();
+    await expect(page.getByTestId('experiment-progress')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  };
+  // PAPER_COLORS (src-shared/plots/palette.ts): blue #0072bd, red #d62728, orange #d95319
+  await run('fig1');
+  const supp1d = await exportedSvg('supp1d_noise_robustness');
+  for (const text of ['gains 1', 'trained (3 patterns)']) expect(supp1d).toContain(`>${text}<`);
+  expect(supp1d.toLowerCase()).toContain('#0072bd');
+  expect(supp1d.toLowerCase()).toContain('#d62728');
+  // Supp. 1a: sessions on a whole-number axis
+  const supp1a = await exportedSvg('supp1a_spectral_abscissa');
+  expect(supp1a).not.toMatch(/>\d\.5</);
+  await run('fig8');
+  const supp7 = await exportedSvg('supp7_error_histograms');
+  for (const text of ['fast output', 'slow output']) expect(supp7).toContain(`>${text}<`);
+  expect(supp7.toLowerCase()).toContain('#0072bd');
+  expect(supp7.toLowerCase()).toContain('#d95319');
+  expect(pageErrors).toEqual([]);
+});

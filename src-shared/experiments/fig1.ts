@@ -20,6 +20,7 @@ import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperim
 import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
 import { departuresFrom, setupSummary } from './setup.js';
 import { EIGENVALUE_UNIT, PER_MS_TO_PER_S } from '../plots/format.js';
+import { PAPER_COLORS } from '../plots/palette.js';
 
 const perSecond = (perMs: ArrayLike<number>): Float64Array => Float64Array.from(perMs, (v) => v * PER_MS_TO_PER_S);
 
@@ -147,8 +148,9 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
       yLabel: 'error E(noisy, noise-free)',
       logY: true,
       series: [
-        { name: 'gains 1', x: noise.snrDb, y: noise.before.mean, band: noise.before.sd },
-        { name: `trained (${noise.patterns} patterns)`, x: noise.snrDb, y: noise.after.mean, band: noise.after.sd },
+        // the legend's colours: gains 1 blue, the trained patterns red
+        { name: 'gains 1', x: noise.snrDb, y: noise.before.mean, band: noise.before.sd, color: PAPER_COLORS.blue },
+        { name: `trained (${noise.patterns} patterns)`, x: noise.snrDb, y: noise.after.mean, band: noise.after.sd, color: PAPER_COLORS.red },
       ],
     });
   }

@@ -242,7 +242,16 @@ export function runFig6(options: Fig6Options): ExperimentResult {
       }),
     });
   }
-  figures.push({ kind: 'heatmap', name: 'fig6e_supp6b_group_gains', definitions: ['speed-manifold'], title: 'Fig. 6e / Supp. 6b top: gain of every group at every speed', xLabel: 'speed', yLabel: 'group', rows: groupCount, cols: factors.length, data: groupGainRows.flatMap((row) => row.slice(1)) });
+  // columns are the durations in units of T (evenly spaced from 1 to maxFactor); the colour scale is
+  // centred on gain 1 (white), so the fast pattern g = 1 is neutral and changes read as up or down
+  const gainTable = groupGainRows.flatMap((row) => row.slice(1));
+  const spread = Math.max(1e-9, ...gainTable.map((g) => (Number.isFinite(g) ? Math.abs(g - 1) : 0)));
+  figures.push({
+    kind: 'heatmap', name: 'fig6e_supp6b_group_gains', definitions: ['speed-manifold'],
+    title: 'Fig. 6e / Supp. 6b top: gain of every group at every speed (white: gain 1)',
+    xLabel: 'duration (× T)', xStart: factors[0], xStep: factors.length > 1 ? (factors[factors.length - 1] - factors[0]) / (factors.length - 1) : 1,
+    yLabel: 'group', rows: groupCount, cols: factors.length, data: gainTable, min: 1 - spread, max: 1 + spread,
+  });
   figures.push({ kind: 'heatmap', name: 'supp6b_interpolation', title: 'Supp. 6b bottom: straight interpolation of every group’s gain (rows: λ = 0…1)', xLabel: 'group', yLabel: 'λ step', rows: lambdas.length, cols: groupCount, data: Float64Array.from(interpolationRows.flatMap((r) => Array.from(r))) });
   // 6f: outputs of initial condition 1 for some λ.
   const shownLambdas = lambdas.filter((_, k) => k % Math.max(1, Math.round(lambdas.length / 5)) === 0 || k === lambdas.length - 1);

@@ -21,6 +21,7 @@ import { Rng } from '../model/rng.js';
 import { slowVariant } from '../model/targets.js';
 import { TrialEvaluator } from '../model/dynamics.js';
 import { histogram } from '../analysis/statistics.js';
+import { NEUTRAL_COLOR, PAPER_COLORS } from '../plots/palette.js';
 import { SLOW_TASK_REWARD } from '../speed/slowTask.js';
 import { departuresFrom, setupSummary } from './setup.js';
 import { groupsOfSession } from './training.js';
@@ -220,9 +221,10 @@ export function runFig8(options: Fig8Options): ExperimentResult {
         title: `Supp. 7: output errors over the ${fastFits.length} novel targets, fast (T) and slow (${settings.factor}T) (histogram of log10 E)`,
         xLabel: 'log10 output error',
         yLabel: 'targets',
-        series: (['fast_output', 'slow_output', 'slow_factorised_output'] as const).map((label) => {
+        // the legend's colours: fast blue, slow orange (the factorised condition is GainLab's own: grey)
+        series: ([['fast_output', PAPER_COLORS.blue], ['slow_output', PAPER_COLORS.orange], ['slow_factorised_output', NEUTRAL_COLOR]] as const).map(([label, color]) => {
           const h = histogram(columns[label].map(Math.log10), settings.bins, [lo, hi]);
-          return { name: label.replace(/_/g, ' '), x: Array.from({ length: settings.bins }, (_, b) => 0.5 * (h.edges[b] + h.edges[b + 1])), y: h.counts };
+          return { name: label.replace(/_/g, ' '), x: Array.from({ length: settings.bins }, (_, b) => 0.5 * (h.edges[b] + h.edges[b + 1])), y: h.counts, color, dashed: label === 'slow_factorised_output' };
         }),
       },
       ...Object.entries(columns).map(([label, values]) => {

@@ -99,13 +99,26 @@ function xExtent(series: ReadonlyArray<{ x: ArrayLike<number> }>): Option {
   return hi > lo ? { min: Number(lo.toPrecision(12)), max: Number(hi.toPrecision(12)), scale: false } : {};
 }
 
+/** Every finite x is a whole number (sessions, movements, library sizes, trials): no ticks between them. */
+function wholeNumbersOnly(series: ReadonlyArray<{ x: ArrayLike<number> }>): boolean {
+  let any = false;
+  for (const s of series)
+    for (let i = 0; i < s.x.length; i++) {
+      if (!Number.isFinite(s.x[i])) continue;
+      if (!Number.isInteger(s.x[i])) return false;
+      any = true;
+    }
+  return any;
+}
+
 function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   const log = Boolean(f.logY);
   const series: Option[] = [];
   f.series.forEach((s, k) => {
-    const color = PALETTE[k % PALETTE.length];
+    const color = s.color ?? PALETTE[k % PALETTE.length];
     const points = Array.from({ length: s.x.length }, (_, i) => [s.x[i], plotValue(s.y[i], log)]);
-    series.push({ type: 'line', name: s.name, data: points, showSymbol: points.length <= 30, symbolSize: 4, lineStyle: { width: 1.5, type: s.dashed ? 'dashed' : 'solid', color }, itemStyle: { color } });
+    const marker = s.symbol ? { symbol: s.symbol, symbolSize: 7, showSymbol: true } : { showSymbol: points.length <= 30, symbolSize: 4 };
+    series.push({ type: 'line', name: s.name, data: points, ...marker, lineStyle: { width: 1.5, type: s.dashed ? 'dashed' : 'solid', color }, itemStyle: { color } });
     if (s.band) {
       const band = s.band;
       for (const sign of [1, -1]) {
@@ -122,7 +135,9 @@ function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   });
   return {
     ...base(f.title, f.series.map((s) => s.name), style),
-    xAxis: valueAxis(f.xLabel, false, { ...xExtent(f.series), ...(f.integerX ? { minInterval: 1 } : {}) }),
+    xAxis: f.logX
+      ? valueAxis(f.xLabel, true, xExtent(f.series))
+      : valueAxis(f.xLabel, false, { ...xExtent(f.series), ...((f.integerX ?? wholeNumbersOnly(f.series)) ? { minInterval: 1 } : {}) }),
     yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
     series,
   };
@@ -138,6 +153,7 @@ function boxOption(f: BoxFigure, style: FigureOptionStyle = {}): Option {
       type: 'boxplot',
       name: f.yLabel,
       data,
+      ...(f.color ? { itemStyle: { color: '#ffffff', borderColor: f.color } } : {}),
       markLine: f.line && plotValue(f.line.value, log) !== null
         ? { symbol: 'none', lineStyle: { type: 'dashed', color: NEUTRAL_COLOR }, label: { formatter: f.line.name, position: 'insideEndTop' }, data: [{ yAxis: f.line.value, name: f.line.name }] }
         : undefined,
@@ -266,7 +282,7 @@ function scatterOption(f: ScatterFigure, style: FigureOptionStyle = {}): Option 
     type: 'scatter',
     name: s.name,
     symbolSize: 5,
-    itemStyle: { color: PALETTE[k % PALETTE.length] },
+    itemStyle: { color: s.color ?? PALETTE[k % PALETTE.length] },
     data: Array.from({ length: s.x.length }, (_, i) => {
       const x = plotValue(s.x[i], logX);
       const y = plotValue(s.y[i], logY);
@@ -281,11 +297,18 @@ function scatterOption(f: ScatterFigure, style: FigureOptionStyle = {}): Option 
     series[0].markLine = { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: NEUTRAL_COLOR }, label: { show: false }, data: [{ xAxis: f.vLine }] };
   }
   const names = f.series.map((s) => s.name);
+  // the identity line stays inside fixed ranges
+  if (f.xRange && f.yRange) {
+    lo = Math.max(lo, Math.min(f.xRange[0], f.yRange[0]));
+    hi = Math.min(hi, Math.max(f.xRange[1], f.yRange[1]));
+  }
   if (f.identity && Number.isFinite(lo) && Number.isFinite(hi)) {
     series.push({ type: 'line', name: 'identity', data: [[lo, lo], [hi, hi]], showSymbol: false, lineStyle: { type: 'dashed', color: NEUTRAL_COLOR, width: 1 }, itemStyle: { color: NEUTRAL_COLOR } });
     names.push('identity');
   }
-  return { ...base(f.title, names, style), xAxis: valueAxis(f.xLabel, logX), yAxis: valueAxis(f.yLabel, logY, { nameGap: 55 }), series };
+  const range = (r: [number, number] | undefined): Option => (r ? { min: r[0], max: r[1], scale: false } : {});
+  for (const s of series) if (s.type === 'scatter' && (f.xRange || f.yRange)) s.clip = true;
+  return { ...base(f.title, names, style), xAxis: valueAxis(f.xLabel, logX, range(f.xRange)), yAxis: valueAxis(f.yLabel, logY, { nameGap: 55, ...range(f.yRange) }), series };
 }
 
 export function figureOption(figure: FigureSpec, style: FigureOptionStyle = {}): FigureOption {

@@ -20,6 +20,10 @@ export interface LineSeries {
   /** Optional ± band (e.g. sd) drawn around y. */
   band?: ArrayLike<number>;
   dashed?: boolean;
+  /** Colour the paper's legend names for this curve (PAPER_COLORS); default: the next palette colour. */
+  color?: string;
+  /** Marker the paper's legend names (e.g. squares vs circles in Supp. 2b); default: circles. */
+  symbol?: 'circle' | 'rect' | 'triangle' | 'diamond';
 }
 
 export interface LinesFigure extends FigureMeta {
@@ -29,7 +33,9 @@ export interface LinesFigure extends FigureMeta {
   xLabel: string;
   yLabel: string;
   logY?: boolean;
-  /** x takes whole numbers only (seeds, sessions, group counts): no ticks between them. */
+  /** Logarithmic x axis (x > 0; e.g. group counts G = 2, 10, 20, 200 spanning two decades). */
+  logX?: boolean;
+  /** x takes whole numbers only (seeds, sessions, group counts): no ticks between them. Default: when every x is a whole number. */
   integerX?: boolean;
   series: LineSeries[];
 }
@@ -48,6 +54,8 @@ export interface BoxFigure extends FigureMeta {
   points?: ArrayLike<number>[];
   /** Horizontal reference line (e.g. the mean pre-training error). */
   line?: { name: string; value: number };
+  /** Colour of the boxes when the paper's legend names one (PAPER_COLORS); default: the first palette colour. */
+  color?: string;
 }
 
 export interface HistogramFigure extends FigureMeta {
@@ -88,13 +96,17 @@ export interface ScatterFigure extends FigureMeta {
   title: string;
   xLabel: string;
   yLabel: string;
-  series: Array<{ name: string; x: ArrayLike<number>; y: ArrayLike<number> }>;
+  /** color: as LineSeries.color. */
+  series: Array<{ name: string; x: ArrayLike<number>; y: ArrayLike<number>; color?: string }>;
   /** Vertical reference line at x (e.g. Re λ = 0). */
   vLine?: number;
   logX?: boolean;
   logY?: boolean;
   /** Draw the identity line y = x over the data's range (e.g. fit vs output error). */
   identity?: boolean;
+  /** Fixed axis ranges (e.g. Supp. 3h is plotted in [0, 1]²); points outside are clipped. Default: the data's. */
+  xRange?: [number, number];
+  yRange?: [number, number];
 }
 
 export type FigureSpec = LinesFigure | BoxFigure | HistogramFigure | HeatmapFigure | ScatterFigure;

@@ -41,6 +41,7 @@ import type { FigureSpec, LineSeries } from './figureSpec.js';
 import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExperimentSupport.js';
 import { departuresFrom, setupSummary } from './setup.js';
 import { rewardSessions, type GroupSpec } from './training.js';
+import { PAPER_COLORS, SERIES_COLORS } from '../plots/palette.js';
 
 export interface Supp2Settings {
   n: number;
@@ -271,6 +272,8 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     xLabel: 'groups G',
     yLabel: 'error',
     logY: true,
+    // G = 2, 10, 20 and N span two decades: on a linear axis the first three crowd at its left end
+    logX: true,
     series: [
       { name: 'random groups', x: xs, y: panelA.map((a) => meanOf(a.random)), band: panelA.map((a) => sdOf(a.random)) },
       { name: 'specialised groups', x: xs, y: panelA.map((a) => meanOf(a.specialised)), band: panelA.map((a) => sdOf(a.specialised)) },
@@ -297,12 +300,17 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     title: 'Supp. 2b: relative improvement over neuron-specific modulation (E_NS / E_G)',
     xLabel: 'movement',
     yLabel: 'E neuron-specific / E groups',
+    // the legend's marks: squares shared, circles per movement; G = 10 blue, G = 20 black (other
+    // G: the palette); the red line is neuron-specific modulation (ratio 1)
     series: [
-      ...improvement.flatMap((i) => [
-        { name: `${i.G} groups, shared`, x: movementAxis, y: i.shared },
-        { name: `${i.G} groups, per movement`, x: movementAxis, y: i.perMovement, dashed: true },
-      ]),
-      { name: 'neuron-specific', x: movementAxis, y: movementAxis.map(() => 1), dashed: true },
+      ...improvement.flatMap((i, k) => {
+        const color = i.G === 10 ? PAPER_COLORS.blue : i.G === 20 ? PAPER_COLORS.black : SERIES_COLORS[k % SERIES_COLORS.length];
+        return [
+          { name: `${i.G} groups, shared`, x: movementAxis, y: i.shared, color, symbol: 'rect' as const },
+          { name: `${i.G} groups, per movement`, x: movementAxis, y: i.perMovement, color, symbol: 'circle' as const, dashed: true },
+        ];
+      }),
+      { name: 'neuron-specific', x: movementAxis, y: movementAxis.map(() => 1), color: PAPER_COLORS.red },
     ],
   });
   const meanSdSeries = (name: string, runs: Array<ConditionOutcome | null>, x: number[]): LineSeries => ({ name, x, y: runs.map(meanOf), band: runs.map(sdOf) });
@@ -380,8 +388,9 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     }
   }
   const hCategories = sizeSummary.map((r) => `N=${r.n} G=${r.G}`);
-  figures.push({ kind: 'box', name: 'supp2h_min_error', definitions: ['supp2-sizes'], title: 'Supp. 2h: minimum error after training', xLabel: 'network size N and groups G', yLabel: 'error', logY: true, categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.minErrors)), points: sizeSummary.map((r) => r.minErrors) });
-  figures.push({ kind: 'box', name: 'supp2h_trials_to_1pct', definitions: ['supp2-sizes'], title: 'Supp. 2h: trials to come within 1 % of the minimum', xLabel: 'network size N and groups G', yLabel: 'trials', categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.trialsTo1Percent)), points: sizeSummary.map((r) => r.trialsTo1Percent) });
+  // the legend's colours: minimum error blue, trials to within 1 % red
+  figures.push({ kind: 'box', name: 'supp2h_min_error', definitions: ['supp2-sizes'], title: 'Supp. 2h: minimum error after training', xLabel: 'network size N and groups G', yLabel: 'error', logY: true, categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.minErrors)), points: sizeSummary.map((r) => r.minErrors), color: PAPER_COLORS.blue });
+  figures.push({ kind: 'box', name: 'supp2h_trials_to_1pct', definitions: ['supp2-sizes'], title: 'Supp. 2h: trials to come within 1 % of the minimum', xLabel: 'network size N and groups G', yLabel: 'trials', categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.trialsTo1Percent)), points: sizeSummary.map((r) => r.trialsTo1Percent), color: PAPER_COLORS.red });
 
   // ---- tables ----
   const rows: Array<Array<number | string>> = [];

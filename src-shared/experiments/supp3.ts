@@ -215,7 +215,7 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
   });
   if (learnedC) {
     figures.push({ kind: 'scatter', name: 'supp3g_per_library', definitions: ['primitives-combination'], title: 'Supp. 3g / Fig. 4c: per library, 50th-smallest error over targets', xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(learnedC.sweep, 'library') });
-    figures.push({ kind: 'scatter', name: 'supp3h_per_target', definitions: ['primitives-combination'], title: 'Supp. 3h: per target, 50th-smallest error over libraries (l ≤ 20)', xLabel: 'fit error', yLabel: 'output error', identity: true, series: groupedScatter(learnedC.sweep, 'target', 20) });
+    figures.push({ kind: 'scatter', name: 'supp3h_per_target', definitions: ['primitives-combination'], title: 'Supp. 3h: per target, 50th-smallest error over libraries (l ≤ 20), in [0, 1]²', xLabel: 'fit error', yLabel: 'output error', identity: true, xRange: [0, 1], yRange: [0, 1], series: groupedScatter(learnedC.sweep, 'target', 20) });
   }
   const corr = (c: Condition | undefined, which: 'lib' | 'tgt') => bySize(c, (s) => (which === 'lib' ? s.correlationOverLibraries : s.correlationOverTargets));
   figures.push({

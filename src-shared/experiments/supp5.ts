@@ -7,8 +7,9 @@
  *  5e/5f  histograms of the real and imaginary parts of the eigenvalues of the linearisation
  *         (−I + W·diag(g))/τ before and after, for the Fig. 6b (reward) and 6c (gradient) examples
  *  5g     outputs of those examples from noisy initial conditions at 4 dB SNR
- *  5h/5i  slow-variant errors over sessions for m = 1…10 initial conditions, and the mean error
- *         during training;  5j  for m = 6, four outputs of the session with the 5th-smallest error
+ *  5h/5i  box plots of the slow-variant errors over sessions for m = 1…10 initial conditions (with
+ *         a mean ± SD companion showing the error before training), and the mean error during
+ *         training;  5j  for m = 6, four outputs of the session with the 5th-smallest error
  *  8      the Fig. 6b task with the slow target's amplitude scaled by 1/s² beside amplitude fixed
  *
  * Definitions: 'slow-task-movements', 'slow-variant', 'slow-task-reward-settings' (σ and trials
@@ -19,7 +20,7 @@
  * 5000 trials (σ = SLOW_TASK_REWARD.sigma), Adam 300 iterations, m = 1…10 for h–j.
  * Quick: N = 40, 8 groups, 2 movements × 2 sessions, 150 trials / 25 iterations, m ∈ {1, 2, 3}.
  */
-import { fitNormal, histogram, mean, sd } from '../analysis/statistics.js';
+import { boxStats, fitNormal, histogram, mean, sd } from '../analysis/statistics.js';
 import { linearisationEigenvalues } from '../analysis/runAnalyses.js';
 import type { DefinitionId } from '../definitions.js';
 import { sampleTimes } from '../model/params.js';
@@ -227,10 +228,23 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     });
   }
   const sweepDone = sweep.filter((s) => s.result);
+  // 5h as the legend has it: box plots over the sessions, one box per m (errors per condition)
+  const perConditionFinals = sweepDone.map((s) => finals(s.result).map((e) => e / s.m));
+  figures.push({
+    kind: 'box',
+    name: 'supp5h_errors_vs_m', definitions: ['initial-conditions-top-m', 'multi-channel-error'],
+    title: `Supp. 5h: slow-variant error vs number of initial conditions (${settings.sessions} sessions per m, error per condition)`,
+    xLabel: 'initial conditions m',
+    yLabel: 'error per condition',
+    logY: true,
+    categories: sweepDone.map((s) => `m = ${s.m}`),
+    boxes: perConditionFinals.map((f) => boxStats(f)),
+    points: perConditionFinals,
+  });
   figures.push({
     kind: 'lines',
-    name: 'supp5h_errors_vs_m', definitions: ['initial-conditions-top-m', 'multi-channel-error'],
-    title: `Supp. 5h: slow-variant error vs number of initial conditions (mean ± SD over ${settings.sessions} sessions, per condition)`,
+    name: 'supp5h_mean_vs_m', definitions: ['initial-conditions-top-m', 'multi-channel-error'],
+    title: `Supp. 5h (GainLab companion): mean ± SD over ${settings.sessions} sessions and the error before training, per condition`,
     xLabel: 'initial conditions m',
     yLabel: 'error per condition',
     logY: true,

@@ -51,6 +51,12 @@ export const POINT_COLOR = '#3b6e8f';
 /** Reference lines: a stability limit (solid) and a target value (dashed). */
 export const LIMIT_COLOR = '#c0392b';
 export const REFERENCE_COLOR = '#a4602f';
+/**
+ * Colours the paper's legends name (Supp. Fig. 1d gains 1 blue / trained red, Supp. 2b G = 10 blue /
+ * G = 20 black / neuron-specific red, Supp. 2h blue / red, Supp. 7 fast blue / slow orange): the
+ * authors' MATLAB defaults (blue [0 .447 .741], orange [.85 .325 .098]) and a plain red and black.
+ */
+export const PAPER_COLORS = { blue: '#0072bd', red: '#d62728', orange: '#d95319', black: '#1a1a1a' } as const;
 /** Neutral marks: reference lines in figures, individual data points. */
 export const NEUTRAL_COLOR = '#555555';
 

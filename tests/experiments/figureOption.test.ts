@@ -4,7 +4,7 @@ import { figureOption } from '../../src-shared/experiments/figureOption.js';
 import { figureCsv, resultTextFiles, summaryJson, tableCsv } from '../../src-shared/experiments/figureData.js';
 import type { BoxFigure, FigureSpec, HeatmapFigure, HistogramFigure, LinesFigure, ScatterFigure } from '../../src-shared/experiments/figureSpec.js';
 import { runSupp1f } from '../../src-shared/experiments/supp1f.js';
-import { figureOption as cliFigureOption } from '../../src-cli/svg/figures.js';
+import { figureOption as cliFigureOption, renderFigureSvg } from '../../src-cli/svg/figures.js';
 
 type Series = { type: string; name: string; data: unknown[]; markLine?: { data: Array<{ yAxis?: number; xAxis?: number }> } };
 const seriesOf = (figure: FigureSpec, style = {}) => (figureOption(figure, style) as { series: Series[] }).series;
@@ -76,6 +76,18 @@ describe('figure spec → ECharts option (one function for the CLI and the app)'
     expect(app.title).toBeUndefined();
     expect(app.legend.type).toBe('scroll');
     expect(app.series).toEqual(seriesOf(lines));
+  });
+
+  it('an axis of whole numbers (sessions of Supp. 1a, movements, library sizes l) has no ticks between them; times keep theirs', () => {
+    const sessions: LinesFigure = { kind: 'lines', name: 'supp1a', title: 'Supp. 1a', xLabel: 'session', yLabel: 'max Re λ', series: [{ name: 'trained', x: [1, 2, 3], y: [0.17, 0.16, 0.18] }] };
+    // the tick labels of the drawn x axis: every one a session number (it drew 1.5 and 2.5 before)
+    const svg = renderFigureSvg(sessions);
+    const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toEqual(expect.arrayContaining(['1', '2', '3']));
+    expect(labels.filter((t) => /^\d\.5$/.test(t))).toEqual([]);
+    const times: LinesFigure = { ...sessions, xLabel: 'time (ms)', series: [{ name: 'out', x: [0, 2.512, 5.025], y: [1, 2, 3] }] };
+    expect((figureOption(times) as { xAxis: { minInterval?: number } }).xAxis.minInterval).toBeUndefined();
+    expect((figureOption({ ...sessions, integerX: false }) as { xAxis: { minInterval?: number } }).xAxis.minInterval).toBeUndefined();
   });
 
   it('every figure of a real (tiny) supp1f run: series names match the spec', () => {
