@@ -111,6 +111,52 @@ function wholeNumbersOnly(series: ReadonlyArray<{ x: ArrayLike<number> }>): bool
   return any;
 }
 
+/**
+ * The ±band around a curve as one closed outline: the upper edge left to right, then the lower edge
+ * right to left ([x, y] in data units). Points whose value or band is not finite are left out; on
+ * a log axis a lower edge at or below 0 is null (drawn at the plot's bottom edge).
+ */
+export function bandOutline(x: ArrayLike<number>, y: ArrayLike<number>, band: ArrayLike<number>, log: boolean): { upper: Array<[number, number]>; lower: Array<[number, number | null]> } {
+  const upper: Array<[number, number]> = [];
+  const lower: Array<[number, number | null]> = [];
+  for (let i = 0; i < x.length; i++) {
+    const top = plotValue(y[i] + band[i], log);
+    if (!Number.isFinite(x[i]) || !Number.isFinite(y[i]) || !Number.isFinite(band[i]) || top === null) continue;
+    upper.push([x[i], top]);
+    lower.push([x[i], plotValue(y[i] - band[i], log)]);
+  }
+  return { upper, lower };
+}
+
+/**
+ * A shaded ± band (Supp. 1d's "shading ±1 SD"): a custom series whose data are the band's points
+ * (so the axes take in the band, as they did its dotted edges) and whose first datum draws the
+ * filled outline. It shares the curve's name, so its legend entry shows and hides both.
+ */
+function bandSeries(name: string, outline: ReturnType<typeof bandOutline>, color: string): Option {
+  const data = [...outline.upper, ...outline.lower.filter((p): p is [number, number] => p[1] !== null)];
+  return {
+    type: 'custom',
+    name,
+    silent: true,
+    z: 1,
+    data,
+    encode: { x: 0, y: 1 },
+    renderItem: (params: { dataIndex: number; coordSys: { y: number; height: number } }, api: { coord(point: [number, number]): [number, number] }) => {
+      if (params.dataIndex !== 0 || outline.upper.length < 2) return null;
+      const bottom = params.coordSys.y + params.coordSys.height;
+      const points = [
+        ...outline.upper.map((p) => api.coord(p)),
+        ...outline.lower
+          .slice()
+          .reverse()
+          .map((p): [number, number] => (p[1] === null ? [api.coord([p[0], outline.upper.find((u) => u[0] === p[0])![1]])[0], bottom] : api.coord([p[0], p[1]]))),
+      ];
+      return { type: 'polygon', shape: { points }, style: { fill: color, opacity: 0.18 }, silent: true };
+    },
+  };
+}
+
 function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   const log = Boolean(f.logY);
   const series: Option[] = [];
@@ -119,19 +165,7 @@ function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
     const points = Array.from({ length: s.x.length }, (_, i) => [s.x[i], plotValue(s.y[i], log)]);
     const marker = s.symbol ? { symbol: s.symbol, symbolSize: 7, showSymbol: true } : { showSymbol: points.length <= 30, symbolSize: 4 };
     series.push({ type: 'line', name: s.name, data: points, ...marker, lineStyle: { width: 1.5, type: s.dashed ? 'dashed' : 'solid', color }, itemStyle: { color } });
-    if (s.band) {
-      const band = s.band;
-      for (const sign of [1, -1]) {
-        series.push({
-          type: 'line',
-          name: s.name,
-          data: Array.from({ length: s.x.length }, (_, i) => [s.x[i], plotValue(s.y[i] + sign * band[i], log)]),
-          showSymbol: false,
-          lineStyle: { width: 1, type: 'dotted', color },
-          itemStyle: { color },
-        });
-      }
-    }
+    if (s.band) series.push(bandSeries(s.name, bandOutline(s.x, s.y, s.band, log), color));
   });
   return {
     ...base(f.title, f.series.map((s) => s.name), style),

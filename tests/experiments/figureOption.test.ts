@@ -32,14 +32,39 @@ const heatmap: HeatmapFigure = { kind: 'heatmap', name: 'm', title: 'Heat', xLab
 const scatter: ScatterFigure = { kind: 'scatter', name: 's', title: 'Scatter', xLabel: 'x', yLabel: 'y', series: [{ name: 'p', x: [1, 2], y: [3, 4] }, { name: 'q', x: [0], y: [0] }], vLine: 0 };
 
 describe('figure spec → ECharts option (one function for the CLI and the app)', () => {
-  it('lines: one line per spec series (in order, same names), two more for a band; log axis drops y ≤ 0', () => {
+  it('lines: one line per spec series (in order, same names), one shaded band series after a banded one; log axis drops y ≤ 0', () => {
     const series = seriesOf(lines);
-    expect(series.map((s) => s.name)).toEqual(['a', 'b with band', 'b with band', 'b with band', 'c']);
-    expect(series.every((s) => s.type === 'line')).toBe(true);
+    expect(series.map((s) => s.name)).toEqual(['a', 'b with band', 'b with band', 'c']);
+    expect(series.map((s) => s.type)).toEqual(['line', 'line', 'custom', 'line']);
     expect(series[0].data).toEqual([[0, 1], [1, 0.5], [2, 0.25]]);
-    // band: y ± band
-    expect(series[2].data).toEqual([[0, 2.1], [1, 1.1], [2, 0.6]]);
-    expect(series[4].data).toEqual([[0, 3], [1, null]]);
+    // the band's points (its data, for the axis extent): y + band, then y − band
+    expect(series[2].data).toEqual([[0, 2.1], [1, 1.1], [2, 0.6], [0, 1.9], [1, 0.9], [2, 0.4]]);
+    expect(series[3].data).toEqual([[0, 3], [1, null]]);
+  });
+
+  it('a ±band is shaded (the paper: "shading ±1 SD"): one closed outline, upper edge then lower edge reversed', () => {
+    const band = seriesOf(lines)[2] as Series & { renderItem: (params: unknown, api: unknown) => { type: string; shape: { points: number[][] }; style: { fill: string; opacity: number } } | null };
+    // data units to pixels: x·100, 300 − y·100 (a plot 300 px tall)
+    const api = { coord: ([x, y]: [number, number]) => [x * 100, 300 - y * 100] };
+    const drawn = band.renderItem({ dataIndex: 0, coordSys: { x: 0, y: 0, width: 200, height: 300 } }, api);
+    expect(drawn?.type).toBe('polygon');
+    const expected = [[0, 2.1], [1, 1.1], [2, 0.6], [2, 0.4], [1, 0.9], [0, 1.9]].map(([x, y]) => [x * 100, 300 - y * 100]);
+    drawn!.shape.points.forEach((point, i) => {
+      expect(point[0]).toBeCloseTo(expected[i][0], 9);
+      expect(point[1]).toBeCloseTo(expected[i][1], 9);
+    });
+    expect(drawn!.style.opacity).toBeGreaterThan(0);
+    expect(drawn!.style.opacity).toBeLessThan(0.5);
+    // only the first datum draws (the others are there for the axis extent)
+    expect(band.renderItem({ dataIndex: 1, coordSys: { x: 0, y: 0, width: 200, height: 300 } }, api)).toBeNull();
+    // on a log axis, a lower edge at or below 0 runs along the plot's bottom
+    const wide: LinesFigure = { ...lines, series: [{ name: 'w', x: [0, 1], y: [1, 1], band: [2, 0.5] }] };
+    const logBand = seriesOf(wide)[1] as typeof band;
+    const outline = logBand.renderItem({ dataIndex: 0, coordSys: { x: 0, y: 0, width: 200, height: 300 } }, api)!.shape.points;
+    expect(outline).toEqual([[0, 0], [100, 150], [100, 250], [0, 300]]);
+    // and the SVG the CLI writes has the filled outline
+    const svg = renderFigureSvg(lines);
+    expect(svg).toMatch(/<polygon points="[^"]+" fill="#[0-9a-f]{6}" fill-opacity="0\.18"/);
   });
 
   it('box: a box per category with its five numbers, the reference line, outliers and every datum', () => {
@@ -75,7 +100,9 @@ describe('figure spec → ECharts option (one function for the CLI and the app)'
     const app = figureOption(lines, { title: false, legend: 'scroll' }) as { title?: unknown; legend: { type: string }; series: Series[] };
     expect(app.title).toBeUndefined();
     expect(app.legend.type).toBe('scroll');
-    expect(app.series).toEqual(seriesOf(lines));
+    // the same series but for the band's draw function (a new closure per option)
+    const data = (series: Series[]) => JSON.parse(JSON.stringify(series)) as unknown;
+    expect(data(app.series)).toEqual(data(seriesOf(lines)));
   });
 
   it('an axis of whole numbers (sessions of Supp. 1a, movements, library sizes l) has no ticks between them; times keep theirs', () => {

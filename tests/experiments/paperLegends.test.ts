@@ -26,7 +26,7 @@ const hue = {
 type Hue = keyof typeof hue;
 const isHue = (color: string | undefined, h: Hue) => color !== undefined && hue[h](rgb(color));
 
-/** The first drawn series of that name (a band adds two more of the same name). */
+/** The first drawn series of that name (a band adds a shaded series of the same name after it). */
 function drawn(figure: FigureSpec, name: string): Drawn {
   const series = (figureOption(figure) as { series: Drawn[] }).series;
   const s = series.find((x) => x.name === name);
