@@ -185,6 +185,18 @@ export function interpolateAtTimes(times: Float64Array, values: Float64Array, ch
   return out;
 }
 
+/**
+ * The first non-finite value of channel-major samples as { channel, sample } (0-based), or null.
+ * Resampling finite values can still overflow (a + f·(b − a) with a, b near ±1.8e308), so imports
+ * check what they resampled.
+ */
+export function firstNonFiniteSample(values: Float64Array, nSamples: number): { channel: number; sample: number } | null {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) return { channel: Math.floor(i / nSamples), sample: i % nSamples };
+  }
+  return null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Slow variants
 // ---------------------------------------------------------------------------------------------
@@ -371,6 +383,12 @@ export function importTargetCsv(
     values = interpolateAtTimes(mapped, parsed.values, parsed.channels, gridTimes(grid));
   } else {
     values = resampleTarget(parsed.values, parsed.channels, { duration: grid.duration, nSamples: parsed.rows }, grid);
+  }
+  const bad = firstNonFiniteSample(values, grid.nSamples);
+  if (bad) {
+    throw new TargetCsvError(
+      `column ${bad.channel + 1 + (parsed.times ? 1 : 0)} cannot be resampled onto the ${grid.nSamples}-sample movement grid: its values${parsed.times ? ' or the times' : ''} are too extreme (sample ${bad.sample + 1} would be ${values[bad.channel * grid.nSamples + bad.sample]})`,
+    );
   }
   return { values, channels: parsed.channels, nSamples: grid.nSamples, duration: grid.duration, channelNames: parsed.channelNames, sourceSpan };
 }

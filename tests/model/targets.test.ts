@@ -201,4 +201,12 @@ describe('CSV', () => {
     expect(attempt('time,a\n0,1\n2,2\n1,3\n').message).toBe('line 4: the time column must increase, but 1 follows 2');
     expect(attempt('x\n1\n1e999\n').message).toMatch(/line 3, column 1: "1e999" is too large/);
   });
+
+  it('refuses values that overflow when resampled, naming the column (fuzz: tests/fuzz/targetFiles CSV seed 515 case 103)', () => {
+    // ±1.8e308 side by side are finite, but a + f·(b − a) between them is not
+    const text = Array.from({ length: 59 }, (_, r) => (r % 2 === 0 ? '1.7976931348623157e308' : '-1.7976931348623157e308')).join('\n');
+    expect(() => importTargetCsv(text, { duration: 500, nSamples: 60 })).toThrow(
+      /^column 1 cannot be resampled onto the 60-sample movement grid: its values are too extreme \(sample \d+ would be -?Infinity\)$/,
+    );
+  });
 });
