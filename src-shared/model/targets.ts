@@ -16,6 +16,7 @@
  * per bump centre, width, magnitude (each one uniform()) and the sign (uniform() < ½ → negative).
  */
 import { DEFAULT_DYNAMICS, slowParams } from './params.js';
+import { PROJECT_LIMITS } from '../project/limits.js';
 import { Rng } from './rng.js';
 
 export interface TargetGrid {
@@ -308,6 +309,12 @@ export function parseTargetCsv(text: string, options: { timeColumn?: TimeColumnM
   const hasTime = mode === 'first' || (mode === 'auto' && header !== null && TIME_HEADER_PATTERN.test(header[0]));
   if (hasTime && columns < 2) {
     throw new TargetCsvError(`line ${lines[0].line}: with a time column the CSV needs at least one more column of values`, lines[0].line);
+  }
+  if (columns - (hasTime ? 1 : 0) > PROJECT_LIMITS.channels) {
+    throw new TargetCsvError(
+      `line ${lines[0].line} has ${columns - (hasTime ? 1 : 0)} columns of values; a target has at most ${PROJECT_LIMITS.channels} channels`,
+      lines[0].line,
+    );
   }
   if (dataLines.length < 2) {
     throw new TargetCsvError(
