@@ -249,6 +249,18 @@ export function loadTarget(file: string, channels: number, nSamples: number): Fl
     const expected = channels === 1 ? `(${nSamples},) or (1, ${nSamples})` : `(${channels}, ${nSamples})`;
     throw new CliError(`target: ${file} must have shape ${expected} to match the readout and the ${nSamples}-sample movement grid, got ${shapeText(t.shape)}`);
   }
+  // the normalised error divides by the target's spread about each channel's mean (dynamics.ts)
+  let spread = 0;
+  for (let c = 0; c < channels; c++) {
+    const row = t.data.subarray(c * nSamples, (c + 1) * nSamples);
+    const mean = row.reduce((a, b) => a + b, 0) / nSamples;
+    for (const v of row) spread += (v - mean) * (v - mean);
+  }
+  if (!(spread > 0 && Number.isFinite(spread))) {
+    throw new CliError(
+      `target: ${file} ${spread === 0 ? 'does not vary (every channel is flat)' : 'has values too large to square'}; the error is measured relative to the target's spread about its mean, which must be a positive finite number`,
+    );
+  }
   return t.data;
 }
 
