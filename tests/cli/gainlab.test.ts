@@ -131,6 +131,23 @@ describe('gainlab: help and argument errors', () => {
     expect(line(r)).toEqual([expect.stringMatching(/^target: .*huge\.npy has values too large to square/)]);
   });
 
+  it('simulate refuses weights whose output or error overflow, in one line (fuzz: tests/fuzz/cliInputs simulate seed 4711 cases 7, 24)', async () => {
+    const dir = path.join(scratch, 'overflow-net');
+    const line = (r: { stderr: string }) => r.stderr.trimEnd().split('\n');
+    let r;
+    // readout weights at the largest double: the output itself overflows
+    writeFileSync(path.join(dir, 'readout.npy'), encodeNpy(new Float64Array([1.7976931348623157e308, 1.7976931348623157e308, 1.7976931348623157e308]), [3]));
+    writeFileSync(path.join(dir, 'target.npy'), encodeNpy(new Float64Array(200).map((_, k) => Math.sin(k / 20)), [200]));
+    r = await gainlab('simulate', '--net', 'overflow-net', '--target', 'overflow-net/target.npy');
+    expect(r.code, r.stderr).toBe(2);
+    expect(line(r)).toEqual([expect.stringMatching(/^simulate: the output of .*overflow-net is -?Infinity at sample \d+ of channel 1: its W, x0 or readout weights are too large/)]);
+    // 1e154: the output is finite, its squared distance from the target is not
+    writeFileSync(path.join(dir, 'readout.npy'), encodeNpy(new Float64Array([1e154, 0, 0]), [3]));
+    r = await gainlab('simulate', '--net', 'overflow-net', '--target', 'overflow-net/target.npy');
+    expect(r.code, r.stderr).toBe(2);
+    expect(line(r)).toEqual([expect.stringMatching(/^simulate: the error of .*overflow-net against the target is Infinity/)]);
+  });
+
   it('train refuses what the request check refuses in one line (exit 2), never a ZodError stack trace', async () => {
     // 65 readout channels (the app takes at most 64), on a tiny valid network
     const wide = path.join(scratch, 'wide-net');
