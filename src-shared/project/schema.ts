@@ -558,13 +558,13 @@ const ISSUES_TEXT_CHARS = 200;
 /**
  * "networks[0].params.tau: expected number, received string" — the first few zod issues, field by
  * field, while they fit in ISSUES_TEXT_CHARS (the first always, cut to that length), so the
- * refusal stays one short line.
+ * refusal stays one short line. `pathText` writes a field's path (default networks[0].n).
  */
-export function describeZodIssues(issues: readonly z.core.$ZodIssue[], max = 3): string {
+export function describeZodIssues(issues: readonly z.core.$ZodIssue[], max = 3, pathText: (path: readonly PropertyKey[]) => string = formatPath): string {
   const parts: string[] = [];
   let chars = 0;
   for (const issue of issues.slice(0, max)) {
-    const field = formatPath(issue.path);
+    const field = pathText(issue.path);
     const text = (field ? `${field}: ${issue.message}` : issue.message).replace(/\s+/g, ' ');
     if (parts.length > 0 && chars + text.length > ISSUES_TEXT_CHARS) break;
     parts.push(text.length > ISSUES_TEXT_CHARS ? `${text.slice(0, ISSUES_TEXT_CHARS - 1)}…` : text);
