@@ -68,10 +68,15 @@ export const NASTY_VALUES: readonly { label: string; make: () => unknown }[] = [
   { label: '{"a":1}', make: () => ({ a: 1 }) },
   { label: '[[[…]]]×5000', make: () => `${DEEP_SENTINEL}5000` },
   { label: '{"__proto__":{"x":1}}', make: () => JSON.parse('{"__proto__":{"x":1}}') },
+  // in requests (IPC): typed arrays where numbers or other arrays belong
+  { label: 'Float64Array[NaN]', make: () => Float64Array.from([Number.NaN]) },
+  { label: 'Float64Array(0)', make: () => new Float64Array(0) },
+  { label: 'Uint8Array(16)', make: () => new Uint8Array(16) },
 ];
 
 /** Every path below the root (object keys and array indices), depth first. */
 export function jsonPaths(value: unknown, prefix: JsonPath = [], out: JsonPath[] = []): JsonPath[] {
+  if (ArrayBuffer.isView(value)) return out; // a typed array is one value
   if (Array.isArray(value)) {
     value.forEach((item, i) => {
       out.push([...prefix, i]);
@@ -147,6 +152,13 @@ function mutateOnce(doc: unknown, fz: Fuzz, focus?: (path: JsonPath) => boolean)
       return `${where} retyped to ${valueText(swapped)}`;
     }
     case 4: {
+      if (old instanceof Float64Array || old instanceof Uint8Array) {
+        const variant = fz.int(4);
+        const next = variant === 0 ? old.slice(0, Math.max(0, old.length - 1)) : variant === 1 ? new (old.constructor as Float64ArrayConstructor)(old.length + 1) : old.slice();
+        if (variant >= 2 && next.length > 0) next[fz.int(next.length)] = old instanceof Float64Array ? fz.pick([Number.NaN, Number.POSITIVE_INFINITY, 1e308, -1e308]) : 0xff;
+        setAt(doc, path, next);
+        return `${where}: typed array ${['one shorter', 'one longer', 'one element extreme', 'one element extreme'][variant]} (length ${old.length})`;
+      }
       if (typeof old === 'number') {
         const next = fz.pick([old + 1, old - 1, old * 2, -old, old * 1e6, old + 0.5, Math.floor(old / 2)]);
         setAt(doc, path, next);
@@ -214,6 +226,31 @@ export function mutateJson(doc: unknown, fz: Fuzz, focus?: (path: JsonPath) => b
     value = undefined; // deeper than JSON.parse goes: only the text is usable
   }
   return { text, value, description: steps.join('; ') };
+}
+
+/** Arrays nested `depth` deep, built without recursion. */
+function nested(depth: number, object: boolean): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = object ? { a: value } : [value];
+  return value;
+}
+
+/** Replaces the deep-nesting sentinels of mutateOnce by real nested values (for requests, which are never text). */
+function realiseNesting(value: unknown, fz: Fuzz): unknown {
+  if (typeof value === 'string' && value.startsWith(DEEP_SENTINEL)) return nested(Number(value.slice(DEEP_SENTINEL.length)), fz.chance(0.5));
+  if (ArrayBuffer.isView(value) || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => realiseNesting(item, fz));
+  for (const key of Object.keys(value)) (value as Record<string, unknown>)[key] = realiseNesting((value as Record<string, unknown>)[key], fz);
+  return value;
+}
+
+/** 1–3 semantic mutations of a copy of a value that may hold typed arrays (an IPC request). */
+export function mutateValue(doc: unknown, fz: Fuzz): { value: unknown; description: string } {
+  const copy = structuredClone(doc);
+  const steps: string[] = [];
+  const count = 1 + (fz.chance(0.3) ? fz.int(3) : 0);
+  for (let i = 0; i < count; i++) steps.push(mutateOnce(copy, fz));
+  return { value: realiseNesting(copy, fz), description: steps.join('; ') };
 }
 
 // ---------------------------------------------------------------------------------------------
