@@ -9,6 +9,7 @@
  * every failure (a wrong exception type, a message over one line, a slow or memory-hungry case)
  * into one list, so a test names all of them at once.
  */
+import { expect } from 'vitest';
 import { Rng } from '../../src-shared/model/rng.js';
 
 /** Each case's generator, with the draws the mutators need. */
@@ -354,6 +355,7 @@ export interface FuzzCase {
 }
 
 export interface FuzzReport {
+  name: string;
   cases: number;
   failures: string[];
   /** Outcomes by kind (e.g. accepted, ProjectFileError:invalid-schema), to see what the cases reached. */
@@ -390,7 +392,13 @@ export async function runCases(name: string, seed: number, count: number, make: 
     if (!problem && growth > CASE_RSS_GROWTH) problem = `resident memory grew by ${Math.round(growth / 2 ** 20)} MB`;
     if (problem) failures.push(`${name}: seed ${seed} case ${index} (Rng ${caseSeed}): ${fuzzCase.description}: ${problem}`);
   }
-  return { cases: count, failures, outcomes };
+  return { name, cases: count, failures, outcomes };
+}
+
+/** Prints what the cases reached and asserts that none failed (every failure listed, with its seed). */
+export function expectNoFailures(report: FuzzReport): void {
+  console.log(`${report.name}: ${report.cases} cases; ${outcomeLine(report.outcomes)}`);
+  expect(report.failures, report.failures.join('\n')).toEqual([]);
 }
 
 /** "accepted 12, ProjectFileError:invalid-schema 80, …" */
