@@ -10,6 +10,7 @@ import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { deflatedZeros, forgeZip, honestEntry } from '../project/zipForge.js';
 import { invokeContract, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { Rng } from '../../src-shared/model/rng.js';
@@ -195,6 +196,24 @@ describe('gainlab run repeats a job bit for bit', () => {
     const withRecipe = await gainlab(['run', folder]);
     expect(withRecipe.code).toBe(2);
     expect(withRecipe.stderr.trim()).toBe(`gainlab run: ${folder} is a folder; give a recipe file, e.g. ${path.join(folder, 'recipe.json')}`);
+  });
+
+  it('a recipe .zip is read with bounds: an entry declaring 3 GB, or inflating past what it declares, is refused in one line without inflating it', async () => {
+    const bundle = buildRunRecipe({ request: request({ sessions: 1, trials: 5 }), result: null, gainlabVersion: '1.0.0' });
+    const recipe = strToU8(JSON.stringify(bundle.recipe));
+    const huge = 3_000_000_000;
+    // 2.9 MB of deflate data that would inflate to 3 GB (it used to be inflated whole: 20 s and 1.5 GB for half that)
+    writeFileSync(path.join(dir, 'bomb.zip'), forgeZip([honestEntry('recipe.json', recipe), { name: bundle.recipe.network.files.W, data: deflatedZeros(huge), declaredSize: huge, crc: 0 }]));
+    const started = performance.now();
+    const bomb = await gainlab(['run', 'bomb.zip']);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(bomb.code, bomb.stderr).toBe(2);
+    expect(bomb.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/bomb\.zip is not a readable zip \(.*-W\.npy: the zip declares 2\.79 GiB uncompressed, more than the 64 MiB the largest array of a recipe needs\)$/)]);
+    // a directory that lies: 1 kB declared, 100 MB inside
+    writeFileSync(path.join(dir, 'liar.zip'), forgeZip([honestEntry('recipe.json', recipe), { name: bundle.recipe.network.files.W, data: deflatedZeros(100_000_000), declaredSize: 1000, crc: 0 }]));
+    const liar = await gainlab(['run', 'liar.zip']);
+    expect(liar.code, liar.stderr).toBe(2);
+    expect(liar.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/liar\.zip is not a readable zip \(the zip is damaged: the entry .*-W\.npy inflates to more than the 1000 bytes its directory declares\)$/)]);
   });
 
   it('a one-session job is runRewardRule exactly, and records the gains ~40 times over the run', async () => {
