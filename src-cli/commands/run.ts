@@ -13,10 +13,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { trainingRequestSchema, type TrainingResult } from '../../src-shared/ipc/contract.js';
-import { NPY_MAX_HEADER_BYTES, NpyError, parseNpy } from '../../src-shared/formats/npy.js';
-import { ProjectFileError } from '../../src-shared/project/errors.js';
-import { bytesText } from '../../src-shared/project/limits.js';
-import { ZipArchive } from '../../src-shared/project/zipReader.js';
+import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
+import { recipeZipEntries } from '../../src-shared/runs/recipeArchive.js';
 import {
   compareWithRecipe,
   parseRunRecipe,
@@ -40,14 +38,6 @@ export const spec: CommandSpec = {
 };
 
 export const USAGE = usageText(spec);
-
-/** Bytes of the recipe JSON in a .zip (a recipe with every array beside it is a few kB). */
-const RECIPE_JSON_CAP = 16 * 2 ** 20;
-/**
- * Bytes of one .npy in a recipe .zip: the largest array a run can have — W at MAX_N (32 MB), a target of
- * 64 channels × MAX_SAMPLES (51 MB) — with its header.
- */
-const RECIPE_ARRAY_CAP = 64 * 2 ** 20 + NPY_MAX_HEADER_BYTES + 12;
 
 interface LoadedRecipe {
   recipe: RunRecipe;
@@ -81,31 +71,16 @@ export function loadRecipeFile(file: string): LoadedRecipe {
   try {
     if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
       // the bounded reader of project files: each entry inflated only when needed, with a cap
-      const readable = <T>(read: () => T): T => {
-        try {
-          return read();
-        } catch (error) {
-          // the reader words its refusals for project files: say "zip" where it says "project file"
-          if (error instanceof ProjectFileError) {
-            const detail = error.detail.replace(/^the project file is damaged/, 'the zip is damaged').replace(/\. If you have a backup.*$/, '');
-            throw new CliError(`gainlab run: ${file} is not a readable zip (${detail})`);
-          }
-          throw error;
-        }
-      };
-      const zip = readable(() => ZipArchive.open(bytes));
-      // entries by base name: a zip made by hand may put everything in one folder
-      const byName = new Map([...zip.entries.values()].filter((entry) => !entry.name.endsWith('/')).map((entry) => [path.posix.basename(entry.name), entry]));
+      const byName = recipeZipEntries(bytes, path.basename(file));
       const recipeName = [...byName.keys()].find((name) => name.endsWith('.json'));
       if (!recipeName) throw new CliError(`gainlab run: ${file} holds no run recipe (.json)`);
-      const recipeText = readable(() => zip.read(byName.get(recipeName)!, RECIPE_JSON_CAP, recipeName, `the ${bytesText(RECIPE_JSON_CAP)} a run recipe may have`));
-      const recipe = parseRunRecipe(new TextDecoder().decode(recipeText));
+      const recipe = parseRunRecipe(new TextDecoder().decode(byName.get(recipeName)!()));
       return {
         recipe,
         load: (name) => {
-          const entry = byName.get(name);
-          if (!entry) throw new CliError(`gainlab run: ${file} does not contain ${name}, which the recipe needs`);
-          return npyFromBytes(readable(() => zip.read(entry, RECIPE_ARRAY_CAP, name, `the ${bytesText(RECIPE_ARRAY_CAP)} the largest array of a recipe needs`)), name);
+          const read = byName.get(name);
+          if (!read) throw new CliError(`gainlab run: ${file} does not contain ${name}, which the recipe needs`);
+          return npyFromBytes(read(), name);
         },
       };
     }

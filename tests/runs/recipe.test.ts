@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { zipSync, strToU8 } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { deflatedZeros, forgeZip, honestEntry } from '../project/zipForge.js';
@@ -15,6 +15,7 @@ import { invokeContract, type TrainingResult } from '../../src-shared/ipc/contra
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { buildRunRecipe, parseRunRecipe, RecipeError, trainingRequestFromRecipe, type RecipeBundle } from '../../src-shared/runs/recipe.js';
+import { openRunFiles, runArchive } from '../../src-shared/runs/recipeArchive.js';
 import { Sha256, sha256Hex, sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import type { JobManager } from '../../src-main/services/jobManager.js';
 import { inlineJobManager } from '../main/fixtures/inlineJobManager.js';
@@ -115,6 +116,31 @@ describe('run recipe', () => {
     const { source: _a, ...settingsAgain } = again;
     const { source: _b, ...settings } = options;
     expect(settingsAgain).toEqual(settings);
+  });
+
+  it('Open run: a malformed .npy is a RecipeError naming it (it was an NpyError), and a .zip declaring 800 MB is refused without inflating it (fuzz: tests/fuzz/runFiles seed 2718 case 6)', () => {
+    const archive = runArchive(request({ sessions: 1 }), null, '1.0.0', '2026-01-01T00:00:00.000Z');
+    const entries = Object.entries(unzipSync(archive.bytes)).map(([name, bytes]) => ({ name, bytes }));
+    const W = entries.find((file) => file.name.endsWith('-W.npy'))!;
+    const broken = Uint8Array.from(W.bytes);
+    broken[20] = 0xff;
+    const refusal = (files: { name: string; bytes: Uint8Array }[]) => {
+      try {
+        openRunFiles(files);
+      } catch (error) {
+        expect(error).toBeInstanceOf(RecipeError);
+        return (error as Error).message;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(refusal(entries.map((file) => (file === W ? { name: W.name, bytes: broken } : file)))).toMatch(/^reward-rule-recipe-test-W\.npy is not a valid \.npy file \(npy: malformed header/);
+    const recipe = entries.find((file) => file.name.endsWith('.json'))!;
+    const bomb = forgeZip([honestEntry(recipe.name, recipe.bytes), { name: W.name, data: deflatedZeros(800_000_000), declaredSize: 800_000_000, crc: 0 }]);
+    const started = performance.now();
+    expect(refusal([{ name: 'bomb.zip', bytes: bomb }])).toBe(
+      'bomb.zip is not a readable zip (reward-rule-recipe-test-W.npy: the zip declares 762.9 MiB uncompressed, more than the 64 MiB the largest array of a recipe needs)',
+    );
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('refuses data that is not what the run used, and documents that are not recipes', () => {
