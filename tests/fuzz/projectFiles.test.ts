@@ -14,7 +14,7 @@ import { encodeProject, zipEntries } from '../../src-shared/project/archive.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { PROJECT_JSON_NAME } from '../../src-shared/project/schema.js';
 import { ProjectService } from '../../src-main/services/projects.js';
-import { sampleProject } from '../project/fixtures.js';
+import { sampleProject, v1Entries } from '../project/fixtures.js';
 import { expectNoFailures, mutateBytes, mutateJson, refusesCleanly, runCases } from './fuzz.js';
 
 const configDir = mkdtempSync(path.join(tmpdir(), 'gainlab-fuzz-projects-'));
@@ -58,6 +58,22 @@ describe('fuzzing project files', () => {
       const mutated = mutateJson(projectJson, fz);
       const bytes = zipEntries({ ...entries, [PROJECT_JSON_NAME]: mutated.text });
       return { description: mutated.description, run: (outcome) => open(bytes, outcome) };
+    });
+    expectNoFailures(result);
+  });
+
+  it('older formats: a format-1 project.json, and the current one labelled format 2 or 3, mutated (the migrations read them)', async () => {
+    const v1 = v1Entries();
+    const result = await runCases('older project.json', 1701, 200, (fz) => {
+      if (fz.chance(0.5)) {
+        const mutated = mutateJson(v1.json, fz);
+        const bytes = zipEntries({ ...v1.files, [PROJECT_JSON_NAME]: mutated.text });
+        return { description: `format 1: ${mutated.description}`, run: (outcome) => open(bytes, outcome) };
+      }
+      const version = fz.pick([2, 3]);
+      const mutated = mutateJson({ ...(projectJson as object), schemaVersion: version }, fz);
+      const bytes = zipEntries({ ...entries, [PROJECT_JSON_NAME]: mutated.text });
+      return { description: `labelled format ${version}: ${mutated.description}`, run: (outcome) => open(bytes, outcome) };
     });
     expectNoFailures(result);
   });
