@@ -16,7 +16,7 @@ import { generateTarget } from '../../src-shared/model/targets.js';
 import { buildRunRecipe } from '../../src-shared/runs/recipe.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
-import { expectNoFailures, type Fuzz, messageProblem, mutateBytes, mutateJson, runCases } from './fuzz.js';
+import { expectNoFailures, type Fuzz, messageProblem, mutateBytes, mutateJson, numericLeaves, runCases } from './fuzz.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'gainlab-fuzz-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -91,7 +91,7 @@ describe('fuzzing CLI input files', () => {
       let recipeText = JSON.stringify(bundle.recipe, null, 2);
       let description: string;
       if (kind === 'json') {
-        const mutated = mutateJson(bundle.recipe, fz);
+        const mutated = mutateJson(bundle.recipe, fz, fz.chance(0.5) ? numericLeaves : undefined);
         recipeText = mutated.text;
         description = `recipe.json: ${mutated.description}`;
       } else {

@@ -36,6 +36,7 @@ export class Fuzz {
 
 export type JsonPath = (string | number)[];
 
+
 /** Replaced in the serialised text by deeply nested brackets (JSON.stringify could not write them). */
 const DEEP_SENTINEL = '__FUZZ_DEEP_NESTING__';
 
@@ -127,9 +128,9 @@ function stringsOf(doc: unknown): string[] {
 }
 
 /** One semantic mutation, in place; returns what it did. */
-function mutateOnce(doc: unknown, fz: Fuzz, focus?: (path: JsonPath) => boolean): string {
+function mutateOnce(doc: unknown, fz: Fuzz, focus?: Focus): string {
   const all = jsonPaths(doc);
-  const candidates = focus && fz.chance(0.7) ? all.filter(focus) : all;
+  const candidates = focus && fz.chance(0.7) ? all.filter((p) => focus(p, getAt(doc, p))) : all;
   const paths = candidates.length > 0 ? candidates : all;
   if (paths.length === 0) return 'nothing to mutate';
   const path = fz.pick(paths);
@@ -211,7 +212,7 @@ function mutateOnce(doc: unknown, fz: Fuzz, focus?: (path: JsonPath) => boolean)
 }
 
 /** 1–3 semantic mutations of a copy of `doc`, serialised (with deep nesting written as text). */
-export function mutateJson(doc: unknown, fz: Fuzz, focus?: (path: JsonPath) => boolean): { text: string; value: unknown; description: string } {
+export function mutateJson(doc: unknown, fz: Fuzz, focus?: Focus): { text: string; value: unknown; description: string } {
   const copy = structuredClone(doc);
   const steps: string[] = [];
   const count = 1 + (fz.chance(0.3) ? fz.int(3) : 0);
@@ -236,6 +237,12 @@ function nested(depth: number, object: boolean): unknown {
   return value;
 }
 
+/** Which places a mutation prefers (most of the time): given each path and the value there. */
+export type Focus = (path: JsonPath, value: unknown) => boolean;
+
+/** Numbers and typed arrays: changed in range they pass the schemas and reach the handlers. */
+export const numericLeaves: Focus = (_path, value) => typeof value === 'number' || ArrayBuffer.isView(value);
+
 /** Replaces the deep-nesting sentinels of mutateOnce by real nested values (for requests, which are never text). */
 function realiseNesting(value: unknown, fz: Fuzz): unknown {
   if (typeof value === 'string' && value.startsWith(DEEP_SENTINEL)) return nested(Number(value.slice(DEEP_SENTINEL.length)), fz.chance(0.5));
@@ -246,11 +253,11 @@ function realiseNesting(value: unknown, fz: Fuzz): unknown {
 }
 
 /** 1–3 semantic mutations of a copy of a value that may hold typed arrays (an IPC request). */
-export function mutateValue(doc: unknown, fz: Fuzz): { value: unknown; description: string } {
+export function mutateValue(doc: unknown, fz: Fuzz, focus?: Focus): { value: unknown; description: string } {
   const copy = structuredClone(doc);
   const steps: string[] = [];
   const count = 1 + (fz.chance(0.3) ? fz.int(3) : 0);
-  for (let i = 0; i < count; i++) steps.push(mutateOnce(copy, fz));
+  for (let i = 0; i < count; i++) steps.push(mutateOnce(copy, fz, focus));
   return { value: realiseNesting(copy, fz), description: steps.join('; ') };
 }
 

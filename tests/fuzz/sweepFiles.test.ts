@@ -15,7 +15,7 @@ import { generateTarget } from '../../src-shared/model/targets.js';
 import { encodeProject } from '../../src-shared/project/archive.js';
 import { sampleProject } from '../project/fixtures.js';
 import { syntheticNetwork } from '../main/fixtures/syntheticModel.js';
-import { expectNoFailures, mutateJson, refusesCleanly, runCases } from './fuzz.js';
+import { expectNoFailures, mutateJson, numericLeaves, refusesCleanly, runCases } from './fuzz.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'gainlab-fuzz-sweeps-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -58,7 +58,7 @@ describe('fuzzing sweep files', () => {
 
   it('sweep files mutated semantically, loaded and checked as `sweep plan` does', async () => {
     const result = await runCases('sweep file', 31337, 300, (fz, index) => {
-      const mutated = mutateJson(fz.pick(SWEEPS), fz);
+      const mutated = mutateJson(fz.pick(SWEEPS), fz, fz.chance(0.5) ? numericLeaves : undefined);
       const file = path.join(root, `case-${index}.sweep.json`);
       return {
         description: mutated.description,
