@@ -198,6 +198,21 @@ export function firstNonFiniteSample(values: Float64Array, nSamples: number): { 
   return null;
 }
 
+/**
+ * Σ_c Σ_k (m*_ck − mean_k m*_c)²: the spread of a channel-major target about each channel's mean,
+ * the denominator of the normalised error (dynamics.ts normalisedError). 0 for a target that does
+ * not vary, Infinity when its values are too large to square: no error can be measured against it.
+ */
+export function targetSpread(values: Float64Array, channels: number, nSamples: number): number {
+  let spread = 0;
+  for (let c = 0; c < channels; c++) {
+    const row = values.subarray(c * nSamples, (c + 1) * nSamples);
+    const mean = row.reduce((a, b) => a + b, 0) / nSamples;
+    for (const v of row) spread += (v - mean) * (v - mean);
+  }
+  return spread;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Slow variants
 // ---------------------------------------------------------------------------------------------
