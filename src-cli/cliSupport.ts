@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeNpy, NpyError, parseNpy } from '../src-shared/formats/npy.js';
 import { validateNetwork, type Network, type Readout } from '../src-shared/model/network.js';
+import { targetSpread } from '../src-shared/model/targets.js';
 import { packageVersion } from '../src-main/services/appVersion.js';
 
 declare const __GAINLAB_VERSION__: string | undefined;
@@ -252,6 +253,13 @@ export function loadTarget(file: string, channels: number, nSamples: number): Fl
   if (!ok) {
     const expected = channels === 1 ? `(${nSamples},) or (1, ${nSamples})` : `(${channels}, ${nSamples})`;
     throw new CliError(`target: ${file} must have shape ${expected} to match the readout and the ${nSamples}-sample movement grid, got ${shapeText(t.shape)}`);
+  }
+  // the normalised error divides by the target's spread about each channel's mean (dynamics.ts)
+  const spread = targetSpread(t.data, channels, nSamples);
+  if (!(spread > 0 && Number.isFinite(spread))) {
+    throw new CliError(
+      `target: ${file} ${spread === 0 ? 'does not vary (every channel is flat)' : 'has values too large to square'}; the error is measured relative to the target's spread about its mean, which must be a positive finite number`,
+    );
   }
   return t.data;
 }

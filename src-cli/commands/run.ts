@@ -12,9 +12,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { unzipSync } from 'fflate';
 import { trainingRequestSchema, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
+import { recipeZipEntries } from '../../src-shared/runs/recipeArchive.js';
 import {
   compareWithRecipe,
   parseRunRecipe,
@@ -70,23 +70,17 @@ export function loadRecipeFile(file: string): LoadedRecipe {
   }
   try {
     if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
-      let entries: Record<string, Uint8Array>;
-      try {
-        entries = unzipSync(bytes);
-      } catch (error) {
-        throw new CliError(`gainlab run: ${file} is not a readable zip (${(error as Error).message})`);
-      }
-      // entries by base name: a zip made by hand may put everything in one folder
-      const byName = new Map(Object.entries(entries).map(([name, data]) => [path.posix.basename(name), data]));
+      // the bounded reader of project files: each entry inflated only when needed, with a cap
+      const byName = recipeZipEntries(bytes, path.basename(file));
       const recipeName = [...byName.keys()].find((name) => name.endsWith('.json'));
       if (!recipeName) throw new CliError(`gainlab run: ${file} holds no run recipe (.json)`);
-      const recipe = parseRunRecipe(new TextDecoder().decode(byName.get(recipeName)));
+      const recipe = parseRunRecipe(new TextDecoder().decode(byName.get(recipeName)!()));
       return {
         recipe,
         load: (name) => {
-          const data = byName.get(name);
-          if (!data) throw new CliError(`gainlab run: ${file} does not contain ${name}, which the recipe needs`);
-          return npyFromBytes(data, name);
+          const read = byName.get(name);
+          if (!read) throw new CliError(`gainlab run: ${file} does not contain ${name}, which the recipe needs`);
+          return npyFromBytes(read(), name);
         },
       };
     }

@@ -22,7 +22,7 @@ import {
 } from '../../src-shared/ipc/contract.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { dependentsOf, findItem, ITEM_NOUNS, type ItemRef } from '../../src-shared/project/edits.js';
-import { PROJECT_FILE_EXTENSION, type ProjectNetwork } from '../../src-shared/project/schema.js';
+import { describeZodIssues, PROJECT_FILE_EXTENSION, type ProjectNetwork } from '../../src-shared/project/schema.js';
 import { projectFileStem } from '../../src-shared/project/fileName.js';
 import type { JobManager, JobOwner } from './jobManager.js';
 import { trainingRunFromJob } from './jobResults.js';
@@ -355,11 +355,9 @@ export function createHandlers(services: AppServices): HandlerTable {
   };
 }
 
+/** The first issues, field by field (upsertNetworks.0.W: …), on one line of bounded length. */
 function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return describeZodIssues(error.issues, 3, (path) => path.map(String).join('.'));
 }
 
 /** Map anything a handler throws to an envelope error code. */

@@ -5,7 +5,7 @@
  * reopened target is bit for bit the same).
  */
 import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
-import { resampleTarget, slowVariant, type TargetGrid } from '../../src-shared/model/targets.js';
+import { firstNonFiniteSample, resampleTarget, slowVariant, type TargetGrid } from '../../src-shared/model/targets.js';
 import { MAX_SAMPLES } from '../../src-shared/model/params.js';
 import { countText } from '../../src-shared/project/limits.js';
 import type { TargetMovement } from '../../src-shared/project/schema.js';
@@ -59,6 +59,12 @@ export function targetFromNpy(fileName: string, bytes: Uint8Array, grid: TargetG
   if (samples < 2) throw new TargetFileError(`${fileName} has ${samples} sample(s); a target needs at least 2.`);
   const values =
     samples === grid.nSamples ? Float64Array.from(channelMajor) : resampleTarget(channelMajor, channels, { duration: grid.duration, nSamples: samples }, grid);
+  const bad = firstNonFiniteSample(values, grid.nSamples);
+  if (bad) {
+    throw new TargetFileError(
+      `${fileName}: channel ${bad.channel + 1} cannot be resampled onto the ${grid.nSamples}-sample movement grid: its values are too extreme (sample ${bad.sample + 1} would be ${values[bad.channel * grid.nSamples + bad.sample]}).`,
+    );
+  }
   return { values, channels };
 }
 

@@ -16,6 +16,7 @@
  * per bump centre, width, magnitude (each one uniform()) and the sign (uniform() < ½ → negative).
  */
 import { DEFAULT_DYNAMICS, slowParams } from './params.js';
+import { PROJECT_LIMITS } from '../project/limits.js';
 import { Rng } from './rng.js';
 
 export interface TargetGrid {
@@ -185,6 +186,33 @@ export function interpolateAtTimes(times: Float64Array, values: Float64Array, ch
   return out;
 }
 
+/**
+ * The first non-finite value of channel-major samples as { channel, sample } (0-based), or null.
+ * Resampling finite values can still overflow (a + f·(b − a) with a, b near ±1.8e308), so imports
+ * check what they resampled.
+ */
+export function firstNonFiniteSample(values: Float64Array, nSamples: number): { channel: number; sample: number } | null {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) return { channel: Math.floor(i / nSamples), sample: i % nSamples };
+  }
+  return null;
+}
+
+/**
+ * Σ_c Σ_k (m*_ck − mean_k m*_c)²: the spread of a channel-major target about each channel's mean,
+ * the denominator of the normalised error (dynamics.ts normalisedError). 0 for a target that does
+ * not vary, Infinity when its values are too large to square: no error can be measured against it.
+ */
+export function targetSpread(values: Float64Array, channels: number, nSamples: number): number {
+  let spread = 0;
+  for (let c = 0; c < channels; c++) {
+    const row = values.subarray(c * nSamples, (c + 1) * nSamples);
+    const mean = row.reduce((a, b) => a + b, 0) / nSamples;
+    for (const v of row) spread += (v - mean) * (v - mean);
+  }
+  return spread;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Slow variants
 // ---------------------------------------------------------------------------------------------
@@ -297,6 +325,12 @@ export function parseTargetCsv(text: string, options: { timeColumn?: TimeColumnM
   if (hasTime && columns < 2) {
     throw new TargetCsvError(`line ${lines[0].line}: with a time column the CSV needs at least one more column of values`, lines[0].line);
   }
+  if (columns - (hasTime ? 1 : 0) > PROJECT_LIMITS.channels) {
+    throw new TargetCsvError(
+      `line ${lines[0].line} has ${columns - (hasTime ? 1 : 0)} columns of values; a target has at most ${PROJECT_LIMITS.channels} channels`,
+      lines[0].line,
+    );
+  }
   if (dataLines.length < 2) {
     throw new TargetCsvError(
       `the CSV file has ${dataLines.length === 0 ? 'no data rows' : 'only 1 data row'}; a movement needs at least 2 samples`,
@@ -371,6 +405,12 @@ export function importTargetCsv(
     values = interpolateAtTimes(mapped, parsed.values, parsed.channels, gridTimes(grid));
   } else {
     values = resampleTarget(parsed.values, parsed.channels, { duration: grid.duration, nSamples: parsed.rows }, grid);
+  }
+  const bad = firstNonFiniteSample(values, grid.nSamples);
+  if (bad) {
+    throw new TargetCsvError(
+      `column ${bad.channel + 1 + (parsed.times ? 1 : 0)} cannot be resampled onto the ${grid.nSamples}-sample movement grid: its values${parsed.times ? ' or the times' : ''} are too extreme (sample ${bad.sample + 1} would be ${values[bad.channel * grid.nSamples + bad.sample]})`,
+    );
   }
   return { values, channels: parsed.channels, nSamples: grid.nSamples, duration: grid.duration, channelNames: parsed.channelNames, sourceSpan };
 }

@@ -45,6 +45,12 @@ export type ProjectFileErrorCode =
 /** The IPC error code (src-shared/ipc/contract.ts ERROR_CODES) each project error maps to. */
 export type ProjectErrorCategory = 'bad-file' | 'io' | 'not-found';
 
+/** A file name as messages quote it: control characters escaped (a name may hold a newline), long names cut. */
+function printableFileName(fileName: string): string {
+  const escaped = fileName.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > 120 ? `${escaped.slice(0, 119)}…` : escaped;
+}
+
 export class ProjectFileError extends Error {
   readonly code: ProjectFileErrorCode;
   /** What is wrong, without the file-name prefix. */
@@ -53,7 +59,7 @@ export class ProjectFileError extends Error {
 
   constructor(code: ProjectFileErrorCode, detail: string, options: { fileName?: string | null; cause?: unknown } = {}) {
     const fileName = options.fileName ?? null;
-    super(fileName ? `"${fileName}": ${detail}` : detail);
+    super(fileName ? `"${printableFileName(fileName)}": ${detail}` : detail);
     this.name = 'ProjectFileError';
     this.code = code;
     this.detail = detail;

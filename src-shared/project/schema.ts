@@ -552,13 +552,26 @@ export type NetworkJson = z.infer<typeof networkJsonSchema>;
 export type TargetJson = z.infer<typeof targetJsonSchema>;
 export type RunJson = z.infer<typeof runJsonSchema>;
 
-/** "networks[0].params.tau: expected number, received string" — the first few zod issues, field by field. */
-export function describeZodIssues(issues: readonly z.core.$ZodIssue[], max = 3): string {
-  const parts = issues.slice(0, max).map((issue) => {
-    const field = formatPath(issue.path);
-    return field ? `${field}: ${issue.message}` : issue.message;
-  });
-  if (issues.length > max) parts.push(`and ${issues.length - max} more problem${issues.length - max === 1 ? '' : 's'}`);
+/** Characters of issue text in one refusal line (the file name and a prefix come on top). */
+const ISSUES_TEXT_CHARS = 200;
+
+/**
+ * "networks[0].params.tau: expected number, received string" — the first few zod issues, field by
+ * field, while they fit in ISSUES_TEXT_CHARS (the first always, cut to that length), so the
+ * refusal stays one short line. `pathText` writes a field's path (default networks[0].n).
+ */
+export function describeZodIssues(issues: readonly z.core.$ZodIssue[], max = 3, pathText: (path: readonly PropertyKey[]) => string = formatPath): string {
+  const parts: string[] = [];
+  let chars = 0;
+  for (const issue of issues.slice(0, max)) {
+    const field = pathText(issue.path);
+    const text = (field ? `${field}: ${issue.message}` : issue.message).replace(/\s+/g, ' ');
+    if (parts.length > 0 && chars + text.length > ISSUES_TEXT_CHARS) break;
+    parts.push(text.length > ISSUES_TEXT_CHARS ? `${text.slice(0, ISSUES_TEXT_CHARS - 1)}…` : text);
+    chars += text.length;
+  }
+  const more = issues.length - parts.length;
+  if (more > 0) parts.push(`and ${more} more problem${more === 1 ? '' : 's'}`);
   return parts.join('; ');
 }
 

@@ -57,7 +57,11 @@ const pathSchema = z
   .min(1)
   .max(SWEEP_LIMITS.pathLength)
   .refine((text) => !/[\u0000-\u001f]/.test(text), { message: 'a path must not contain control characters' });
-const idSchema = z.string().min(1).max(200);
+const idSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((text) => !/[\u0000-\u001f]/.test(text), { message: 'an id must not contain control characters' });
 
 export const targetRefSchema = z.union([pathSchema, z.strictObject({ generated: seedSchema })], {
   error: 'a target is a string (an .npy file, or a target id in a project) or { "generated": SEED }',
@@ -199,10 +203,16 @@ export class SweepError extends Error {
   }
 }
 
+/** `text` on one line, cut to `max` characters (zod quotes unknown keys whole, newlines and all). */
+function clipped(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 function issueLine(prefix: string, error: z.ZodError): string {
   const issue = error.issues[0];
   const where = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top)';
-  return `${prefix}${where}: ${issue.message}`;
+  return `${prefix}${clipped(where, 100)}: ${clipped(issue.message, 160)}`;
 }
 
 function parseSource(raw: Record<string, unknown>): SweepSource {

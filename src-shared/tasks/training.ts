@@ -23,6 +23,7 @@ import type { Network } from '../model/network.js';
 import { stepLength, targetFit, type DynamicsParams } from '../model/params.js';
 import { rewardRuleLockstep, type SessionEvaluation } from '../model/rewardRule.js';
 import { Rng } from '../model/rng.js';
+import { targetSpread } from '../model/targets.js';
 import { groupMeans } from '../primitives/learn.js';
 import { JointSessionsEvaluator, JointTrialEvaluator } from '../speed/jointEvaluator.js';
 import { TaskError, type TaskContext, quietContext } from './context.js';
@@ -259,11 +260,38 @@ function runGradient(input: TrainingTaskInput, labels: Int32Array, ctx: TaskCont
 }
 
 /** Run a training (see the header). Throws TaskError for inputs a user can fix. */
+/**
+ * Refuses a run whose starting error cannot be finite: a target that does not vary (the error is
+ * relative to its spread) or weights so large that the output, or its distance from the target,
+ * overflows. Such a run could only report NaN or Infinity. One trial of the first target and
+ * initial condition, with the starting gains; no random draws, so the run's numbers are unchanged.
+ */
+function checkStartingError(input: TrainingTaskInput): void {
+  const target = input.targets[0];
+  if (!target) return;
+  const evaluator = new TrialEvaluator(modelNetwork(input.network, input.initialConditions?.[0] ?? input.network.x0), paramsForTarget(input.network, target), target.values);
+  let error: number;
+  try {
+    error = evaluator.run(input.initialGains ?? new Float64Array(input.network.n).fill(1));
+  } finally {
+    evaluator.dispose();
+  }
+  if (Number.isFinite(error)) return;
+  const spread = targetSpread(target.values, target.channels, target.nSamples);
+  throw new TaskError(
+    'invalid-payload',
+    !(spread > 0 && Number.isFinite(spread))
+      ? `target "${target.name}" ${spread === 0 ? 'does not vary' : 'has values too large to square'}: the error is measured relative to its spread about its mean, which must be a positive finite number`
+      : `the starting error is ${error}: the output of network "${input.network.name}" (its W, x0 or readout weights) is too large for the error to be computed`,
+  );
+}
+
 export function runTrainingTask(input: TrainingTaskInput, ctx: TaskContext = quietContext): TrainingResult {
   const labels = groupLabelsOf(input.groups, input.network.n, input.seed);
   if (input.initialGains && input.initialGains.length !== input.network.n) {
     throw new TaskError('invalid-payload', `initialGains has ${input.initialGains.length} values for ${input.network.n} neurons`);
   }
+  checkStartingError(input);
   return input.rule === 'gradient' ? runGradient(input, labels, ctx) : runReward(input, labels, ctx);
 }
 
@@ -289,6 +317,7 @@ export function runRewardTogether(inputs: readonly TrainingTaskInput[], ctx: Tas
   if (first.initialGains && first.initialGains.length !== first.network.n) {
     throw new TaskError('invalid-payload', `initialGains has ${first.initialGains.length} values for ${first.network.n} neurons`);
   }
+  checkStartingError(first);
   const labels = inputs.map((input) => groupLabelsOf(input.groups, input.network.n, input.seed));
   const result = runReward({ ...first, sessions: inputs.length }, labels[0], ctx, {
     seeds: inputs.map((input) => Rng.derive(input.seed, 0)),

@@ -121,6 +121,43 @@ describe('gainlab: help and argument errors', () => {
     expect(r.stderr).toMatch(/W\.npy not found/);
   });
 
+  it('a target that does not vary, or whose spread overflows, is refused in one line (fuzz: tests/fuzz/cliInputs simulate seed 4711 cases 83, 111)', async () => {
+    const dir = path.join(scratch, 'overflow-net');
+    mkdirSync(dir, { recursive: true });
+    const n = 4;
+    const W = Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 0 : 0.1));
+    writeFileSync(path.join(dir, 'W.npy'), encodeNpy(W, [n, n]));
+    writeFileSync(path.join(dir, 'x0.npy'), encodeNpy(new Float64Array([1, -1, 2, 0.5]), [n]));
+    writeFileSync(path.join(dir, 'readout.npy'), encodeNpy(new Float64Array([0, 1, 1]), [3]));
+    const line = (r: { stderr: string }) => r.stderr.trimEnd().split('\n');
+    // 5e-324 squares to 0: no spread, so every error would be Infinity or NaN
+    writeFileSync(path.join(dir, 'flat.npy'), encodeNpy(new Float64Array(200).map((_, k) => (k % 2 ? 5e-324 : -5e-324)), [200]));
+    let r = await gainlab('simulate', '--net', 'overflow-net', '--target', 'overflow-net/flat.npy');
+    expect(r.code, r.stderr).toBe(2);
+    expect(line(r)).toEqual([expect.stringMatching(/^target: .*flat\.npy does not vary \(every channel is flat\)/)]);
+    writeFileSync(path.join(dir, 'huge.npy'), encodeNpy(new Float64Array(200).map((_, k) => (k % 2 ? 1e308 : -1e308)), [200]));
+    r = await gainlab('simulate', '--net', 'overflow-net', '--target', 'overflow-net/huge.npy');
+    expect(r.code, r.stderr).toBe(2);
+    expect(line(r)).toEqual([expect.stringMatching(/^target: .*huge\.npy has values too large to square/)]);
+  });
+
+  it('simulate refuses weights whose output or error overflow, in one line (fuzz: tests/fuzz/cliInputs simulate seed 4711 cases 7, 24)', async () => {
+    const dir = path.join(scratch, 'overflow-net');
+    const line = (r: { stderr: string }) => r.stderr.trimEnd().split('\n');
+    let r;
+    // readout weights at the largest double: the output itself overflows
+    writeFileSync(path.join(dir, 'readout.npy'), encodeNpy(new Float64Array([1.7976931348623157e308, 1.7976931348623157e308, 1.7976931348623157e308]), [3]));
+    writeFileSync(path.join(dir, 'target.npy'), encodeNpy(new Float64Array(200).map((_, k) => Math.sin(k / 20)), [200]));
+    r = await gainlab('simulate', '--net', 'overflow-net', '--target', 'overflow-net/target.npy');
+    expect(r.code, r.stderr).toBe(2);
+    expect(line(r)).toEqual([expect.stringMatching(/^simulate: the output of .*overflow-net is -?Infinity at sample \d+ of channel 1: its W, x0 or readout weights are too large/)]);
+    // 1e154: the output is finite, its squared distance from the target is not
+    writeFileSync(path.join(dir, 'readout.npy'), encodeNpy(new Float64Array([1e154, 0, 0]), [3]));
+    r = await gainlab('simulate', '--net', 'overflow-net', '--target', 'overflow-net/target.npy');
+    expect(r.code, r.stderr).toBe(2);
+    expect(line(r)).toEqual([expect.stringMatching(/^simulate: the error of .*overflow-net against the target is Infinity/)]);
+  });
+
   it('train refuses what the request check refuses in one line (exit 2), never a ZodError stack trace', async () => {
     // 65 readout channels (the app takes at most 64), on a tiny valid network
     const wide = path.join(scratch, 'wide-net');

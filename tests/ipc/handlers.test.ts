@@ -61,6 +61,12 @@ describe('handler table', () => {
     if (!badTraining.ok) expect(badTraining.error.message).toMatch(/trials/);
   });
 
+  it('a request with several long problems is refused on one short line (fuzz: tests/fuzz/ipcRequests seed 8086 case 126)', async () => {
+    const envelope = await dispatch(handlers, 'project:remove-items', { items: [{ collection: [[['networks']]], id: 'x'.repeat(1_000_000) }], withDependents: [true] });
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'invalid-payload', message: expect.stringMatching(/^Invalid request for project:remove-items: items\.0\.collection: .*problems?$/) } });
+    if (!envelope.ok) expect(envelope.error.message.length).toBeLessThan(300);
+  });
+
   it('maps service errors to envelope codes', async () => {
     expect(await dispatch(handlers, 'jobs:get', { jobId: 'missing' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await dispatch(handlers, 'project:open', { path: '/nonexistent/dir/x.gainlab' })).toMatchObject({ ok: false, error: { code: 'not-found' } });

@@ -201,4 +201,20 @@ describe('CSV', () => {
     expect(attempt('time,a\n0,1\n2,2\n1,3\n').message).toBe('line 4: the time column must increase, but 1 follows 2');
     expect(attempt('x\n1\n1e999\n').message).toMatch(/line 3, column 1: "1e999" is too large/);
   });
+
+  it('refuses more than 64 channels before reading the rows (fuzz: tests/fuzz/targetFiles CSV)', () => {
+    const row = Array(65).fill('1').join(',');
+    expect(() => importTargetCsv(`${row}\n${row}\n`)).toThrow(/^line 1 has 65 columns of values; a target has at most 64 channels$/);
+    // with a time column, 64 channels are 65 columns
+    const header = ['time', ...Array.from({ length: 64 }, (_, c) => `c${c}`)].join(',');
+    expect(importTargetCsv(`${header}\n0,${Array(64).fill('1').join(',')}\n500,${Array(64).fill('2').join(',')}\n`).channels).toBe(64);
+  });
+
+  it('refuses values that overflow when resampled, naming the column (fuzz: tests/fuzz/targetFiles CSV seed 515 case 103)', () => {
+    // ±1.8e308 side by side are finite, but a + f·(b − a) between them is not
+    const text = Array.from({ length: 59 }, (_, r) => (r % 2 === 0 ? '1.7976931348623157e308' : '-1.7976931348623157e308')).join('\n');
+    expect(() => importTargetCsv(text, { duration: 500, nSamples: 60 })).toThrow(
+      /^column 1 cannot be resampled onto the 60-sample movement grid: its values are too extreme \(sample \d+ would be -?Infinity\)$/,
+    );
+  });
 });

@@ -180,6 +180,16 @@ describe('bad project files', () => {
     expectRefused(build(second.json, second.files), 'invalid-schema', /targets\[1\]\.source\.factor/);
   });
 
+  it('several schema errors: one short line, the rest counted (fuzz: tests/fuzz/projectFiles, seed 20261205 case 161)', () => {
+    const { json, files } = sampleEntries();
+    json.networks[0].createdAt = 2;
+    delete json.networks[0].readout.weights.path;
+    json.targets[3].source.kind = { name: 'GainLab', version: '0.0.0-fuzz' };
+    const error = expectRefused(build(json, files), 'invalid-schema', /project\.json is not valid: networks\[0\]\.readout\.weights\.path: .*and \d more problems?$/);
+    expect(error.message.length).toBeLessThan(300);
+    expect(error.message).not.toMatch(/\n/);
+  });
+
   it('a missing array', () => {
     const { json, files } = sampleEntries();
     delete files['arrays/networks/0/W.npy'];

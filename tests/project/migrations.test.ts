@@ -7,51 +7,13 @@ import { decodeProject, decodeProjectFile, encodeProject, zipEntries } from '../
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { migrations } from '../../src-shared/project/migrations.js';
 import { createEmptyProject, PROJECT_SCHEMA_VERSION, type Project } from '../../src-shared/project/schema.js';
-import { expectSameBits, sampleProject } from './fixtures.js';
+import { expectSameBits, sampleProject, v1Entries } from './fixtures.js';
 
 /** A format-1 file exactly as documented in migrations.ts. */
 function v1File(overrides: (json: Record<string, any>) => void = () => {}): { bytes: Uint8Array; W: Float64Array; x0: Float64Array; readout: Float64Array; reach: Float64Array } {
-  const rng = new Rng(77);
-  const n = 8;
-  const W = Float64Array.from({ length: n * n }, () => rng.normal());
-  const x0 = Float64Array.from({ length: n }, () => rng.normal());
-  const readout = Float64Array.from({ length: 1 + n / 2 }, () => rng.uniform());
-  const reach = Float64Array.from({ length: 20 }, (_, k) => Math.sin(k / 3));
-  const drawn = Float64Array.from({ length: 20 }, (_, k) => k);
-  const json: Record<string, any> = {
-    format: 'gainlab-project',
-    version: 1,
-    title: 'Old study',
-    created: '2025-03-04T05:06:07.000Z',
-    networks: [
-      {
-        label: 'Prototype net',
-        size: n,
-        excitatory: n / 2,
-        weights: { path: 'arrays/W.npy', shape: [n, n] },
-        x0: { path: 'arrays/x0.npy', shape: [n] },
-        readout: { path: 'arrays/readout.npy', shape: [1 + n / 2] },
-        tau: 150,
-        T: 400,
-        samples: 20,
-        seed: 3,
-      },
-    ],
-    movements: [
-      { label: 'reach', data: { path: 'arrays/reach.npy', shape: [20] }, T: 400, origin: 'generated', seed: 21 },
-      { label: 'doodle', data: { path: 'arrays/drawn.npy', shape: [20] }, T: 400, origin: 'drawn' },
-    ],
-  };
+  const { json, files, W, x0, readout, reach } = v1Entries();
   overrides(json);
-  const bytes = zipEntries({
-    'project.json': json,
-    'arrays/W.npy': encodeNpy(W, [n, n]),
-    'arrays/x0.npy': encodeNpy(x0, [n]),
-    'arrays/readout.npy': encodeNpy(readout, [1 + n / 2]),
-    'arrays/reach.npy': encodeNpy(reach, [20]),
-    'arrays/drawn.npy': encodeNpy(drawn, [20]),
-  });
-  return { bytes, W, x0, readout, reach };
+  return { bytes: zipEntries({ 'project.json': json, ...files }), W, x0, readout, reach };
 }
 
 describe('project.json migrations', () => {

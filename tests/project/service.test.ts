@@ -44,6 +44,13 @@ function projectDirListing(): string[] {
 }
 
 describe('ProjectService open/save', () => {
+  it('a file name with a newline is quoted on one line, its control characters escaped (fuzz: tests/fuzz/ipcRequests seed 8086 case 279)', async () => {
+    const error = await rejection(service().open(path.join(dir, 'line one\nline two')));
+    expect(error.code).toBe('not-found');
+    expect(error.message).toBe('"line one\\u000aline two": could not open the file: the file does not exist.');
+    expect(error.fileName).toBe('line one\nline two');
+  });
+
   it('save then open gives the same project, atomically placed, no temp files left', async () => {
     const svc = service();
     const project = sampleProject();

@@ -200,6 +200,13 @@ describe('targets from .npy, slow variants, fingerprints', () => {
     expect(() => targetFromNpy('cube.npy', encodeNpy(new Float64Array(8), [2, 2, 2]), { duration: 500, nSamples: 200 })).toThrow(TargetFileError);
   });
 
+  it('refuses values that overflow when resampled (fuzz: tests/fuzz/targetFiles npy seed 616 case 57)', () => {
+    const extremes = encodeNpy(Float64Array.from([1e308, -1e308]), [2]);
+    expect(() => targetFromNpy('big.npy', extremes, { duration: 500, nSamples: 200 })).toThrow(
+      /^big\.npy: channel 1 cannot be resampled onto the 200-sample movement grid: its values are too extreme \(sample \d+ would be -Infinity\)\.$/,
+    );
+  });
+
   it('a slow variant keeps the step, hits every original sample at k·s, scales by 1/s², and links to its source', () => {
     const source = target('src', Array.from({ length: 200 }, (_, k) => Math.cos(k / 11)));
     const slow = makeSlowTarget(source, 2, true, { id: 'slow' });

@@ -7,13 +7,15 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { zipSync, strToU8 } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { deflatedZeros, forgeZip, honestEntry } from '../project/zipForge.js';
 import { invokeContract, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { buildRunRecipe, parseRunRecipe, RecipeError, trainingRequestFromRecipe, type RecipeBundle } from '../../src-shared/runs/recipe.js';
+import { openRunFiles, runArchive } from '../../src-shared/runs/recipeArchive.js';
 import { Sha256, sha256Hex, sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import type { JobManager } from '../../src-main/services/jobManager.js';
 import { inlineJobManager } from '../main/fixtures/inlineJobManager.js';
@@ -116,6 +118,31 @@ describe('run recipe', () => {
     expect(settingsAgain).toEqual(settings);
   });
 
+  it('Open run: a malformed .npy is a RecipeError naming it (it was an NpyError), and a .zip declaring 800 MB is refused without inflating it (fuzz: tests/fuzz/runFiles seed 2718 case 6)', () => {
+    const archive = runArchive(request({ sessions: 1 }), null, '1.0.0', '2026-01-01T00:00:00.000Z');
+    const entries = Object.entries(unzipSync(archive.bytes)).map(([name, bytes]) => ({ name, bytes }));
+    const W = entries.find((file) => file.name.endsWith('-W.npy'))!;
+    const broken = Uint8Array.from(W.bytes);
+    broken[20] = 0xff;
+    const refusal = (files: { name: string; bytes: Uint8Array }[]) => {
+      try {
+        openRunFiles(files);
+      } catch (error) {
+        expect(error).toBeInstanceOf(RecipeError);
+        return (error as Error).message;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(refusal(entries.map((file) => (file === W ? { name: W.name, bytes: broken } : file)))).toMatch(/^reward-rule-recipe-test-W\.npy is not a valid \.npy file \(npy: malformed header/);
+    const recipe = entries.find((file) => file.name.endsWith('.json'))!;
+    const bomb = forgeZip([honestEntry(recipe.name, recipe.bytes), { name: W.name, data: deflatedZeros(800_000_000), declaredSize: 800_000_000, crc: 0 }]);
+    const started = performance.now();
+    expect(refusal([{ name: 'bomb.zip', bytes: bomb }])).toBe(
+      'bomb.zip is not a readable zip (reward-rule-recipe-test-W.npy: the zip declares 762.9 MiB uncompressed, more than the 64 MiB the largest array of a recipe needs)',
+    );
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   it('refuses data that is not what the run used, and documents that are not recipes', () => {
     const bundle = buildRunRecipe({ request: request(), result: null, gainlabVersion: '1.0.0' });
     const recipe = parseRunRecipe(JSON.stringify(bundle.recipe));
@@ -195,6 +222,24 @@ describe('gainlab run repeats a job bit for bit', () => {
     const withRecipe = await gainlab(['run', folder]);
     expect(withRecipe.code).toBe(2);
     expect(withRecipe.stderr.trim()).toBe(`gainlab run: ${folder} is a folder; give a recipe file, e.g. ${path.join(folder, 'recipe.json')}`);
+  });
+
+  it('a recipe .zip is read with bounds: an entry declaring 3 GB, or inflating past what it declares, is refused in one line without inflating it', async () => {
+    const bundle = buildRunRecipe({ request: request({ sessions: 1, trials: 5 }), result: null, gainlabVersion: '1.0.0' });
+    const recipe = strToU8(JSON.stringify(bundle.recipe));
+    const huge = 3_000_000_000;
+    // 2.9 MB of deflate data that would inflate to 3 GB (it used to be inflated whole: 20 s and 1.5 GB for half that)
+    writeFileSync(path.join(dir, 'bomb.zip'), forgeZip([honestEntry('recipe.json', recipe), { name: bundle.recipe.network.files.W, data: deflatedZeros(huge), declaredSize: huge, crc: 0 }]));
+    const started = performance.now();
+    const bomb = await gainlab(['run', 'bomb.zip']);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(bomb.code, bomb.stderr).toBe(2);
+    expect(bomb.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/bomb\.zip is not a readable zip \(.*-W\.npy: the zip declares 2\.79 GiB uncompressed, more than the 64 MiB the largest array of a recipe needs\)$/)]);
+    // a directory that lies: 1 kB declared, 100 MB inside
+    writeFileSync(path.join(dir, 'liar.zip'), forgeZip([honestEntry('recipe.json', recipe), { name: bundle.recipe.network.files.W, data: deflatedZeros(100_000_000), declaredSize: 1000, crc: 0 }]));
+    const liar = await gainlab(['run', 'liar.zip']);
+    expect(liar.code, liar.stderr).toBe(2);
+    expect(liar.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/liar\.zip is not a readable zip \(the zip is damaged: the entry .*-W\.npy inflates to more than the 1000 bytes its directory declares\)$/)]);
   });
 
   it('a one-session job is runRewardRule exactly, and records the gains ~40 times over the run', async () => {

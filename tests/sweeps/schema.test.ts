@@ -80,6 +80,18 @@ describe('sweep file schema', () => {
     }
   });
 
+  it('an unknown key of 5 000 characters, or with a newline, is quoted on one short line (fuzz: tests/fuzz/sweepFiles seed 31337 cases 62, 33)', () => {
+    const long = refusal(sweep({ factors: { ['k'.repeat(5000)]: [1] } }));
+    expect(long).toMatch(/^sweep file: factors: Unrecognized key: "k+…$/);
+    expect(long.length).toBeLessThan(300);
+    expect(refusal(sweep({ base: { ...base, 'a\nb': 1 } }))).toBe('sweep file: base: Unrecognized key: "a b"');
+  });
+
+  it('refuses ids with control characters, which would break the refusal line that quotes them (fuzz: tests/fuzz/sweepFiles seed 31337 case 163)', () => {
+    const source = { project: 'p.gainlab', networkId: 'n1', targetIds: ['line one\nline two'] };
+    expect(refusal(sweep({ base: { source } }))).toBe('sweep file: base.source.targetIds[0]: an id must not contain control characters');
+  });
+
   it('bounds the grid: a product over the task limit is refused before anything is expanded', () => {
     const values = (n: number) => Array.from({ length: n }, (_, k) => k + 1);
     // 1000 × 101 = 101 000 > 100 000
