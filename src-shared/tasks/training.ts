@@ -259,7 +259,6 @@ function runGradient(input: TrainingTaskInput, labels: Int32Array, ctx: TaskCont
   };
 }
 
-/** Run a training (see the header). Throws TaskError for inputs a user can fix. */
 /**
  * Refuses a run whose starting error cannot be finite: a target that does not vary (the error is
  * relative to its spread) or weights so large that the output, or its distance from the target,
@@ -286,6 +285,7 @@ function checkStartingError(input: TrainingTaskInput): void {
   );
 }
 
+/** Run a training (see the header). Throws TaskError for inputs a user can fix. */
 export function runTrainingTask(input: TrainingTaskInput, ctx: TaskContext = quietContext): TrainingResult {
   const labels = groupLabelsOf(input.groups, input.network.n, input.seed);
   if (input.initialGains && input.initialGains.length !== input.network.n) {
