@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { TrialEvaluator, Simulator, computeOutput } from '../../src-shared/model/dynamics.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { simulationProblem } from '../../src-shared/tasks/simulation.js';
 import { CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, readNpyFile, resolvePath, usageText, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
 import type { Network } from '../../src-shared/model/network.js';
 
@@ -59,15 +60,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     computeOutput(rates, nSamples, network.n, network.nE, network.readout, output);
     simulator.dispose();
   }
-  const bad = output.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) {
-    throw new CliError(
-      `simulate: the output of ${dir} is ${output[bad]} at sample ${bad % nSamples} of channel ${Math.floor(bad / nSamples) + 1}: its W, x0 or readout weights are too large for the dynamics`,
-    );
-  }
-  if (error !== null && !Number.isFinite(error)) {
-    throw new CliError(`simulate: the error of ${dir} against the target is ${error}: the output (m(0) = ${output[0].toPrecision(6)}) is too far from the target to square; its weights are too large`);
-  }
+  const problem = simulationProblem(output, nSamples, error, dir);
+  if (problem) throw new CliError(`simulate: ${problem}`);
   if (outDir) {
     writeNpyFile(path.join(outDir, 'rates.npy'), rates, [nSamples, network.n]);
     writeNpyFile(path.join(outDir, 'output.npy'), output, channels === 1 ? [nSamples] : [channels, nSamples]);

@@ -6,6 +6,7 @@
 import type { NetworkPayload, SimulateResponse, TargetPayload } from '../ipc/contract.js';
 import { Simulator, computeOutput, normalisedError } from '../model/dynamics.js';
 import { prepareNetwork } from '../model/prepare.js';
+import { targetSpread } from '../model/targets.js';
 import { TaskError } from './context.js';
 import { modelNetwork, paramsForTarget } from './training.js';
 
@@ -17,6 +18,23 @@ export interface SimulationInput {
   gains: Float64Array | null;
   target: TargetPayload | null;
   includeRates: boolean;
+}
+
+/**
+ * Why a simulation's output or error cannot be shown, in one line naming `subject` (the network),
+ * or null. An output that is not finite means W, x0 or the readout weights are too large for the
+ * dynamics; a finite output whose error against a varying target is not finite is too far from it
+ * to square. Used by the app's simulations (below) and gainlab simulate.
+ */
+export function simulationProblem(output: Float64Array, nSamples: number, error: number | null, subject: string): string | null {
+  const bad = output.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    return `the output of ${subject} is ${output[bad]} at sample ${bad % nSamples} of channel ${Math.floor(bad / nSamples) + 1}: its W, x0 or readout weights are too large for the dynamics`;
+  }
+  if (error !== null && !Number.isFinite(error)) {
+    return `the error of ${subject} against the target is ${error}: the output (m(0) = ${output[0].toPrecision(6)}) is too far from the target to square; its weights are too large`;
+  }
+  return null;
 }
 
 export function runSimulationTask(input: SimulationInput): SimulateResponse {
@@ -42,7 +60,15 @@ export function runSimulationTask(input: SimulationInput): SimulateResponse {
   }
   const channels = network.readout.channels;
   const output = computeOutput(rates, params.nSamples, n, network.nE, network.readout);
-  const error = input.target ? normalisedError(output, input.target.values, channels, params.nSamples) : null;
+  let error = input.target ? normalisedError(output, input.target.values, channels, params.nSamples) : null;
+  if (error !== null && !Number.isFinite(error) && input.target) {
+    // the error is relative to the target's spread: none for a target that does not vary (a flat
+    // drawn line); the output is still worth showing, without an error (training refuses it)
+    const spread = targetSpread(input.target.values, channels, params.nSamples);
+    if (!(spread > 0 && Number.isFinite(spread))) error = null;
+  }
+  const problem = simulationProblem(output, params.nSamples, error, `network "${network.name}"`);
+  if (problem) throw new TaskError('invalid-payload', problem);
   return {
     channels,
     nSamples: params.nSamples,
