@@ -6,38 +6,28 @@
  */
 import { describe, expect, it } from 'vitest';
 import { normalisedError } from '../../src-shared/model/dynamics.js';
-import { TaskError } from '../../src-shared/tasks/context.js';
+import { taskRefusal } from '../helpers/taskRefusal.js';
 import { runSimulationTask, simulationProblem } from '../../src-shared/tasks/simulation.js';
 import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
 
 const network = syntheticNetwork();
 const target = syntheticTarget(network);
 
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TaskError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('simulation task: outputs and errors that are not finite', () => {
   it('readout weights whose output overflows are refused in one line naming the network', () => {
     const huge = { ...network, readout: { channels: 1, weights: new Float64Array(network.readout.weights.length).fill(1.7976931348623157e308) } };
-    const message = refusal(() => runSimulationTask({ network: huge, gains: null, target, includeRates: false }));
+    const message = taskRefusal(() => runSimulationTask({ network: huge, gains: null, target, includeRates: false }));
     expect(message).toMatch(/^the output of network "Synthetic N=20" is (NaN|-?Infinity) at sample \d+ of channel 1: its W, x0 or readout weights are too large/);
     expect(message).not.toContain('\n');
     // without a target too
-    expect(refusal(() => runSimulationTask({ network: huge, gains: null, target: null, includeRates: false }))).toMatch(/^the output of/);
+    expect(taskRefusal(() => runSimulationTask({ network: huge, gains: null, target: null, includeRates: false }))).toMatch(/^the output of/);
   });
 
   it('a finite output too far from the target to square is refused', () => {
     const weights = new Float64Array(network.readout.weights.length);
     weights[1] = 1e154; // the first E neuron's weight (index 0 is the offset)
     const far = { ...network, readout: { channels: 1, weights } };
-    expect(refusal(() => runSimulationTask({ network: far, gains: null, target, includeRates: false }))).toMatch(/^the error of network "Synthetic N=20" against the target is Infinity/);
+    expect(taskRefusal(() => runSimulationTask({ network: far, gains: null, target, includeRates: false }))).toMatch(/^the error of network "Synthetic N=20" against the target is Infinity/);
   });
 
   it('a target that does not vary: the output, no error (it was Infinity or NaN)', () => {

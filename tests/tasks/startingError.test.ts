@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runRewardTogether, runTrainingTask, type TrainingTaskInput } from '../../src-shared/tasks/training.js';
-import { TaskError } from '../../src-shared/tasks/context.js';
+import { taskRefusal } from '../helpers/taskRefusal.js';
 import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
 
 const network = syntheticNetwork();
@@ -16,28 +16,18 @@ function input(changes: Partial<TrainingTaskInput> = {}): TrainingTaskInput {
   return { network, targets: [target], rule: 'reward', trials: 3, sigma: 0.01, alpha: 0.3, learningRate: 0.01, groups: { kind: 'neuron' }, seed: 1, sessions: 1, ...changes };
 }
 
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TaskError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('starting error', () => {
   it('readout weights whose output overflows: refused for both rules and for runs trained together', () => {
     const huge = { ...network, readout: { channels: 1, weights: new Float64Array(network.readout.weights.length).fill(1e308) } };
     for (const rule of ['reward', 'gradient'] as const) {
-      expect(refusal(() => runTrainingTask(input({ network: huge, rule })))).toMatch(/^the starting error is (NaN|Infinity): the output of network "Synthetic N=20" \(its W, x0 or readout weights\) is too large/);
+      expect(taskRefusal(() => runTrainingTask(input({ network: huge, rule })))).toMatch(/^the starting error is (NaN|Infinity): the output of network "Synthetic N=20" \(its W, x0 or readout weights\) is too large/);
     }
-    expect(refusal(() => runRewardTogether([input({ network: huge }), input({ network: huge, seed: 2 })]))).toMatch(/^the starting error is/);
+    expect(taskRefusal(() => runRewardTogether([input({ network: huge }), input({ network: huge, seed: 2 })]))).toMatch(/^the starting error is/);
   });
 
   it('a target that does not vary', () => {
     const flat = { ...target, name: 'Flat', values: new Float64Array(target.values.length).fill(0.5) };
-    expect(refusal(() => runTrainingTask(input({ targets: [flat] })))).toBe(
+    expect(taskRefusal(() => runTrainingTask(input({ targets: [flat] })))).toBe(
       'target "Flat" does not vary: the error is measured relative to its spread about its mean, which must be a positive finite number',
     );
   });
