@@ -74,6 +74,8 @@ test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, al
   // the result says how its set-up departs from the paper's and which GainLab definitions it rests on
   await expect(page.getByTestId('experiment-result-setup')).toContainText('Departs from the paper’s set-up');
   await expect(page.getByTestId('experiment-result-setup')).toContainText('targets 3 (paper 10)');
+  // a figure's own definitions are said to be the figure's (they read as repeats of the line above)
+  await expect(page.getByTestId('figure-definitions').first()).toContainText('This figure rests on:');
   const badge = page.getByTestId('experiment-definitions').getByTestId('definition-badge').first();
   await badge.hover();
   await expect(badge.getByRole('tooltip')).toBeVisible();

@@ -1,7 +1,7 @@
 /**
  * The app's simulations (simulate:run → runSimulationTask) refuse an output or an error that is
- * not finite in one line, as gainlab simulate does (tests/cli/gainlab.test 'simulate refuses
- * weights…'; found by tests/fuzz/cliInputs); a target that does not vary still shows the output,
+ * not finite in one line, as gainlab simulate does (tests/cli/gainlab.test.ts 'simulate refuses
+ * weights…'; found by tests/fuzz/cliInputs.test.ts); a target that does not vary still shows the output,
  * without an error (the error is relative to the target's spread).
  */
 import { describe, expect, it } from 'vitest';

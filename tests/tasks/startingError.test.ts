@@ -1,7 +1,7 @@
 /**
  * A training run whose starting error cannot be finite is refused before it starts, in one line:
  * readout weights so large that the output (or its distance from the target) overflows, or a
- * target that does not vary. Found by fuzzing `gainlab simulate` (tests/fuzz/cliInputs, seed 4711
+ * target that does not vary. Found by fuzzing `gainlab simulate` (tests/fuzz/cliInputs.test.ts, seed 4711
  * cases 7, 24), which had the same inputs train to "error NaN, best Infinity" with exit 0.
  */
 import { describe, expect, it } from 'vitest';
