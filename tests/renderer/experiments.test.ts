@@ -8,7 +8,7 @@ import { CHANNELS, type ExperimentJobResult, type JobDetail, type JobSummary } f
 import { runSupp1f } from '../../src-shared/experiments/supp1f.js';
 import { writeExperimentResult } from '../../src-cli/commands/experiment.js';
 import { gainlabVersion } from '../../src-cli/cliSupport.js';
-import { experimentArchive, experimentPlots } from '../../src-renderer/components/experiments/experimentPlots.js';
+import { experimentArchive, experimentPlots, figureCaption } from '../../src-renderer/components/experiments/experimentPlots.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { parseOverrides, parseSizes, useExperimentsStore } from '../../src-renderer/stores/experiments.js';
 import { useJobsStore } from '../../src-renderer/stores/jobs.js';
@@ -49,6 +49,13 @@ describe('experiment result in the app', () => {
     expect(plots.map((p) => p.id)).toEqual(['supp1f_final_errors', 'supp1f_error_curves']);
     expect(plots[0].caption).toContain('mean error before training');
     expect(plots[1].csv.split('\n')[0]).toBe('series,x,y,band');
+  });
+
+  it('a lines figure with a ± band says its shading in the caption; one without does not', () => {
+    const curve = { name: 'a', x: [1, 2], y: [1, 2] };
+    const base = { kind: 'lines' as const, name: 'f', title: 'F', xLabel: 'SNR (dB)', yLabel: 'error' };
+    expect(figureCaption({ ...base, series: [curve, { ...curve, name: 'b', band: [0.1, 0.2] }] })).toBe('2 curves: error against SNR (dB). Shaded: ± SD around each curve that has it.');
+    expect(figureCaption({ ...base, series: [curve] })).toBe('1 curve: error against SNR (dB).');
   });
 });
 

@@ -19,8 +19,11 @@ import { plotToSvg } from '../../plots/exportPlot.js';
 /** One sentence under a figure's title: what the marks are. */
 export function figureCaption(figure: FigureSpec): string {
   switch (figure.kind) {
-    case 'lines':
-      return `${figure.series.length} curve${figure.series.length === 1 ? '' : 's'}: ${figure.yLabel} against ${figure.xLabel}${figure.logY ? ' (log scale)' : ''}.`;
+    case 'lines': {
+      // a banded curve's band is drawn shaded: say so (Supp. 1d's ±1 SD, the mean ± SD panels)
+      const banded = figure.series.some((s) => s.band !== undefined) ? ' Shaded: ± SD around each curve that has it.' : '';
+      return `${figure.series.length} curve${figure.series.length === 1 ? '' : 's'}: ${figure.yLabel} against ${figure.xLabel}${figure.logY ? ' (log scale)' : ''}.${banded}`;
+    }
     case 'box': {
       const line = figure.line ? ` Dashed: ${figure.line.name} (${fmt(figure.line.value)}).` : '';
       return `Boxes: quartiles and median, whiskers to 1.5 IQR; grey points: every run.${line}`;
