@@ -197,8 +197,12 @@ export interface HeatmapInput {
   width?: number;
 }
 
-/** Below this chart width (px) the colour bar goes under the map. */
-export const RATE_NARROW_WIDTH = 360;
+/**
+ * Below this chart width (px) the colour bar goes under the map: a 1024 px window's card (~170 px)
+ * does, a 1280 px window's (~330 px, a 190 px map beside the bar) keeps the layout it always had,
+ * so windows of 1280 px and more never switch layouts while they are resized.
+ */
+export const RATE_NARROW_WIDTH = 300;
 
 /** The rate map's plot area inside its chart (px margins) and where its colour bar goes. */
 export function rateHeatmapLayout(width?: number): { grid: { left: number; right: number; top: number; bottom: number }; barUnder: boolean; barLength: number } {

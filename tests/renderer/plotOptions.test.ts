@@ -108,6 +108,8 @@ describe('plot data layouts', () => {
     type Shaped = { grid: { left: number; right: number; top: number; bottom: number }; visualMap: { orient: string; itemHeight: number }; tooltip: { formatter: () => string } };
     const wide = rateHeatmapOption({ rates, n, nE: 2, nSamples, duration: 500, width: 400 }) as unknown as Shaped;
     expect(wide.visualMap.orient).toBe('vertical');
+    // a 1280 px window's card (~330 px) keeps the bar beside the map, as before
+    expect((rateHeatmapOption({ rates, n, nE: 2, nSamples, duration: 500, width: 326 }) as unknown as Shaped).visualMap.orient).toBe('vertical');
     expect(wide.grid).toEqual(rateHeatmapLayout().grid);
     // a 1024 px window's workspace card: 170 px; the map keeps 170 − 56 − 12 = 102 px (36 beside the bar)
     let pointer = { x: 0, y: 0, width: 170, height: 256 };
