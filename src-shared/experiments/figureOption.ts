@@ -145,13 +145,9 @@ function bandSeries(name: string, outline: ReturnType<typeof bandOutline>, color
     renderItem: (params: { dataIndex: number; coordSys: { y: number; height: number } }, api: { coord(point: [number, number]): [number, number] }) => {
       if (params.dataIndex !== 0 || outline.upper.length < 2) return null;
       const bottom = params.coordSys.y + params.coordSys.height;
-      const points = [
-        ...outline.upper.map((p) => api.coord(p)),
-        ...outline.lower
-          .slice()
-          .reverse()
-          .map((p): [number, number] => (p[1] === null ? [api.coord([p[0], outline.upper.find((u) => u[0] === p[0])![1]])[0], bottom] : api.coord([p[0], p[1]]))),
-      ];
+      // lower[i] and upper[i] are the same x: a missing lower edge sits at the bottom below upper[i]
+      const lowerEdge = outline.lower.map((p, i): [number, number] => (p[1] === null ? [api.coord(outline.upper[i])[0], bottom] : api.coord([p[0], p[1]])));
+      const points = [...outline.upper.map((p) => api.coord(p)), ...lowerEdge.reverse()];
       return { type: 'polygon', shape: { points }, style: { fill: color, opacity: 0.18 }, silent: true };
     },
   };
