@@ -45,6 +45,12 @@ const AUDIT = String.raw`(() => {
     if (!option.series || option.series.length === 0) continue; // the empty placeholder chart
     const label = nameOf(el);
     const model = chart.getModel();
+    // a series painted over several frames (ECharts' progressive rendering) throws if its chart
+    // is disposed before the last frame ('layerStack' of null): every series paints in one frame
+    model.eachSeries((series) => {
+      const context = series.pipelineContext;
+      if (context && context.progressiveRender) problems.push(label + ': series "' + series.name + '" (' + series.type + ', ' + series.getData().count() + ' items) is painted progressively');
+    });
     for (const dim of ['xAxis', 'yAxis']) {
       model.eachComponent(dim, (axisModel, index) => {
         if (axisModel.get('show') === false) return;

@@ -32,6 +32,16 @@ use([
 ]);
 
 /**
+ * Every chart's theme (main.ts provides it to every <VChart>): ECharts paints a series of more
+ * than 3 000 items (scatter, heatmap, custom, boxplot) over several animation frames, and a chart
+ * disposed before the last frame (a view closed, a plot card replaced) throws "Cannot read
+ * properties of null (reading 'layerStack')" from the next frame. GainLab's largest series
+ * (Supp. 3g: 5 000 points; an N = 1 000 spectrum) paint in one frame of a few ms, so every series
+ * paints in one frame. e2e/charts.spec.ts disposes a 20 000-point chart mid-paint.
+ */
+export const CHART_THEME = { progressive: 0 } as const;
+
+/**
  * The chart instance behind a chart's element: the visual e2e spec (e2e/visual.spec.ts) reads each
  * chart's axis titles and the tick labels ECharts actually drew through it. Read-only use.
  */
