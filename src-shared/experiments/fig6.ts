@@ -1,7 +1,8 @@
 /**
  * Fig. 6 and Supp. Fig. 6 (model-spec §10): movement speed.
  *  6b/6c  the 5× slow variant of the network's movement from m = 2 initial conditions with 40
- *         random groups, learned by the reward rule (6b) and by back-propagation (6c);
+ *         random groups, learned by the reward rule (6b) and by back-propagation (6c), one session
+ *         each (slowVariantExamples: Supp. 5e–g show these same runs);
  *  6e     the speed manifold: gain patterns learned jointly over the m initial conditions at 7
  *         durations from T to 5T, the fast targets being each initial condition's own output with
  *         all gains 1 (so the factor-1 pattern is g = 1);
@@ -21,7 +22,8 @@ import { concatRows } from '../linalg/dense.js';
 import { Rng } from '../model/rng.js';
 import { sampleTimes, slowParams, type DynamicsParams } from '../model/params.js';
 import { slowVariant } from '../model/targets.js';
-import { SLOW_TASK_REWARD, slowMovement, slowTaskGradient, slowTaskReward } from '../speed/slowTask.js';
+import { SLOW_TASK_REWARD, slowMovement, slowTaskGradient, slowTaskReward, type SlowTaskResult } from '../speed/slowTask.js';
+import type { Network } from '../model/network.js';
 import type { FigureSpec } from './figureSpec.js';
 import { departuresFrom, setupSummary } from './setup.js';
 import { groupsOfSession, type GroupSpec } from './training.js';
@@ -107,21 +109,7 @@ export function runFig6(options: Fig6Options): ExperimentResult {
   const ruleKey = settings.rule === 'reward' ? `reward:${settings.trials}t:σ${settings.sigma}:α${settings.alpha}` : `gradient:${settings.iterations}i:lr${settings.lr}`;
 
   // 6b / 6c: the slow variant (factor maxFactor, amplitude fixed) with each rule, one session each.
-  const movement = slowMovement(network, params, x0s, 0, 0);
-  const examples = (['reward', 'gradient'] as const).map((rule) =>
-    checkpointed(
-      options,
-      `fig6:6${rule === 'reward' ? 'b' : 'c'}:${netKey}:m${settings.conditions}:G${settings.groups}:s${settings.maxFactor}:${rule === 'reward' ? `${settings.trials}t:σ${settings.sigma}` : `${settings.iterations}i:lr${settings.lr}`}:seed${seed}`,
-      () => {
-        progress(`Fig. 6${rule === 'reward' ? 'b' : 'c'}: ${settings.maxFactor}× slow variant, ${rule === 'reward' ? 'reward rule' : 'back-propagation'}`);
-        const spec = { params, x0s, factor: settings.maxFactor, amplitudeScaling: false, groups: groupSpec, sessions: 1, seed: Rng.derive(seed, rule === 'reward' ? 2 : 3) };
-        return rule === 'reward'
-          ? slowTaskReward(movement, spec, { trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha }, options.shouldStop)
-          : slowTaskGradient(movement, spec, { iterations: settings.iterations, lr: settings.lr }, options.shouldStop);
-      },
-      (r) => r.stopped,
-    ),
-  );
+  const examples = slowVariantExamples(options, network, params, x0s, settings);
 
   progress(`learning patterns at factors ${factors.map((f) => f.toFixed(3)).join(', ')}`);
   const manifoldStarted = clock();
@@ -194,6 +182,10 @@ export function runFig6(options: Fig6Options): ExperimentResult {
     { name: 'groups', shape: [n], data: Float64Array.from(labels) },
     { name: 'initial_conditions', shape: [settings.conditions, n], data: prepared.initialConditions },
   ];
+  // the learned gains of 6b and 6c (Supp. 5e–g show the same runs)
+  examples.forEach((ex, k) => {
+    if (ex.sessions[0]) arrays.push({ name: `slow_variant_gains_6${k === 0 ? 'b' : 'c'}`, shape: [n], data: ex.sessions[0].gains });
+  });
   const outputsAt = manifold.patterns.map((pattern) => {
     const p = slowParams(params, pattern.factor);
     return { p, outputs: outputsFor(network, p, x0s, pattern.gains) };
@@ -341,6 +333,52 @@ export function runFig6(options: Fig6Options): ExperimentResult {
     elapsedMs: clock() - started,
     stopped: options.shouldStop?.() ?? false,
   };
+}
+
+/** The settings Fig. 6b–c's examples depend on (the rest of Fig6Settings is the manifold's). */
+export type SlowExampleSettings = Pick<Fig6Settings, 'conditions' | 'groups' | 'maxFactor' | 'trials' | 'sigma' | 'alpha' | 'iterations' | 'lr'>;
+
+/**
+ * Fig. 6's settings for its 6b–c examples in the profile (quick or full), with `overrides` (of
+ * the settings Fig. 6 shares with Supp. 5: so two runs given the same overrides learn the same
+ * examples).
+ */
+export function slowExampleSettings(quick: boolean, overrides: Partial<SlowExampleSettings> = {}): SlowExampleSettings {
+  const { conditions, groups, maxFactor, trials, sigma, alpha, iterations, lr } = { ...(quick ? FIG6_SETTINGS.quick : FIG6_SETTINGS.full), ...overrides };
+  return { conditions, groups, maxFactor, trials, sigma, alpha, iterations, lr };
+}
+
+/**
+ * The runs of Fig. 6b (reward rule) and 6c (back-propagation): movement 0 (the network's own
+ * readout) `maxFactor`× slower, amplitude fixed, from the first `conditions` initial conditions
+ * of x0s, with `groups` random groups (neuron-specific when groups ≥ N), one session each from
+ * streams 2 and 3 of the run's seed. Supp. 5e–g show the same runs (runSupp5 calls this), and both
+ * keep them in the checkpoint under the same key, so a run of both computes them once.
+ */
+export function slowVariantExamples(options: ExperimentRunOptions, network: Network, params: DynamicsParams, x0s: readonly Float64Array[], settings: SlowExampleSettings): [SlowTaskResult, SlowTaskResult] {
+  const seed = options.seed ?? 1;
+  const progress = options.onProgress ?? (() => {});
+  const n = network.n;
+  if (x0s.length < settings.conditions) throw new RangeError(`slowVariantExamples: ${settings.conditions} initial conditions needed, ${x0s.length} given`);
+  const starts = x0s.slice(0, settings.conditions);
+  const groupSpec: GroupSpec = settings.groups >= n ? { kind: 'neuron-specific' } : { kind: 'random', count: settings.groups };
+  const netKey = options.network ? 'given' : `soc${n}s${seed}`;
+  const movement = slowMovement(network, params, starts, 0, 0);
+  const [reward, gradient] = (['reward', 'gradient'] as const).map((rule) =>
+    checkpointed(
+      options,
+      `fig6:6${rule === 'reward' ? 'b' : 'c'}:${netKey}:m${settings.conditions}:G${settings.groups}:s${settings.maxFactor}:${rule === 'reward' ? `${settings.trials}t:σ${settings.sigma}` : `${settings.iterations}i:lr${settings.lr}`}:seed${seed}`,
+      () => {
+        progress(`Fig. 6${rule === 'reward' ? 'b' : 'c'}: ${settings.maxFactor}× slow variant, ${rule === 'reward' ? 'reward rule' : 'back-propagation'}`);
+        const spec = { params, x0s: starts, factor: settings.maxFactor, amplitudeScaling: false, groups: groupSpec, sessions: 1, seed: Rng.derive(seed, rule === 'reward' ? 2 : 3) };
+        return rule === 'reward'
+          ? slowTaskReward(movement, spec, { trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha }, options.shouldStop)
+          : slowTaskGradient(movement, spec, { iterations: settings.iterations, lr: settings.lr }, options.shouldStop);
+      },
+      (r) => r.stopped,
+    ),
+  );
+  return [reward, gradient];
 }
 
 /** The slow targets of every initial condition for factor s (amplitude fixed). */

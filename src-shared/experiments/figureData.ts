@@ -8,7 +8,7 @@
  *   box       category,quantity,value   (quantity: count, whisker_low, q1, median, q3, whisker_high, outlier, datum; the reference line as category '(line)')
  *   histogram part,x_left,x_right,y     (part 'bars' or the overlay's name; the overlay has x_right empty)
  *   heatmap   row,col,value
- *   scatter   series,x,y
+ *   scatter   series,x,y                (x: the category's name when the figure has categories)
  */
 import type { ExperimentResult, ExperimentTable } from './support.js';
 import type { FigureSpec } from './figureSpec.js';
@@ -62,7 +62,9 @@ export function figureCsv(figure: FigureSpec): string {
     }
     case 'scatter': {
       const rows: Array<Array<number | string>> = [];
-      for (const s of figure.series) for (let i = 0; i < s.x.length; i++) rows.push([s.name, s.x[i], s.y[i]]);
+      // on a category axis x is the category's name (Supp. 2f: 'target 3'), not its index
+      const xOf = (x: number) => figure.categories?.[x] ?? x;
+      for (const s of figure.series) for (let i = 0; i < s.x.length; i++) rows.push([s.name, xOf(s.x[i]), s.y[i]]);
       return csv(['series', 'x', 'y'], rows);
     }
   }

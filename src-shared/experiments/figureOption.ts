@@ -8,7 +8,7 @@
  * picture and a wrapping ("plain") legend, since a static SVG cannot page a scrolling legend;
  * the app shows the title in its card header and uses a scrolling legend on one line.
  */
-import type { BoxFigure, FigureSpec, HeatmapFigure, HistogramFigure, LinesFigure, ScatterFigure } from './figureSpec.js';
+import type { BoxFigure, FigureSpec, HeatmapFigure, HistogramFigure, LinesFigure, ScatterFigure, ScatterSeries } from './figureSpec.js';
 import { AXIS_LABEL, AXIS_NAME, LEGEND_STYLE, valueAxis as sharedValueAxis } from '../plots/chartStyle.js';
 import { formatTick, niceBounds } from '../plots/format.js';
 import { NEUTRAL_COLOR, RATE_COLORS, SERIES_COLORS } from '../plots/palette.js';
@@ -308,19 +308,21 @@ function scatterOption(f: ScatterFigure, style: FigureOptionStyle = {}): Option 
   const logY = Boolean(f.logY);
   let lo = Infinity;
   let hi = -Infinity;
+  const categorical = f.categories !== undefined;
   const series: Option[] = f.series.map((s, k) => ({
     type: 'scatter',
     name: s.name,
-    symbolSize: 5,
+    ...scatterMarker(s.symbol),
     itemStyle: { color: s.color ?? PALETTE[k % PALETTE.length] },
     data: Array.from({ length: s.x.length }, (_, i) => {
-      const x = plotValue(s.x[i], logX);
+      const x = categorical ? s.x[i] : plotValue(s.x[i], logX);
       const y = plotValue(s.y[i], logY);
       if (x !== null && y !== null) {
         lo = Math.min(lo, x, y);
         hi = Math.max(hi, x, y);
       }
-      return [x, y];
+      // a point of its own colour (the legend keeps the series' colour)
+      return s.colors?.[i] !== undefined ? { value: [x, y], itemStyle: { color: s.colors[i] } } : [x, y];
     }),
   }));
   if (f.vLine !== undefined && series.length > 0) {
@@ -338,7 +340,17 @@ function scatterOption(f: ScatterFigure, style: FigureOptionStyle = {}): Option 
   }
   const range = (r: [number, number] | undefined): Option => (r ? { min: r[0], max: r[1], scale: false } : {});
   for (const s of series) if (s.type === 'scatter' && (f.xRange || f.yRange)) s.clip = true;
-  return { ...base(f.title, names, style), xAxis: valueAxis(f.xLabel, logX, range(f.xRange)), yAxis: valueAxis(f.yLabel, logY, { nameGap: 55, ...range(f.yRange) }), series };
+  const xAxis = f.categories
+    ? { type: 'category', data: f.categories, name: f.xLabel, nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, axisLabel: { ...AXIS_LABEL, interval: 0, fontSize: 10 } }
+    : valueAxis(f.xLabel, logX, range(f.xRange));
+  return { ...base(f.title, names, style), xAxis, yAxis: valueAxis(f.yLabel, logY, { nameGap: 55, ...range(f.yRange) }), series };
+}
+
+/** Symbol and size of a scatter series' points: small circles by default, a named mark larger, a bar as a flat 24 × 3 px rectangle. */
+function scatterMarker(symbol: ScatterSeries['symbol']): Option {
+  if (symbol === undefined) return { symbolSize: 5 };
+  if (symbol === 'bar') return { symbol: 'rect', symbolSize: [24, 3], z: 3 };
+  return { symbol, symbolSize: 8 };
 }
 
 export function figureOption(figure: FigureSpec, style: FigureOptionStyle = {}): FigureOption {

@@ -90,14 +90,33 @@ export interface HeatmapFigure extends FigureMeta {
   xStep?: number;
 }
 
+export interface ScatterSeries {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  /** As LineSeries.color; with `colors`, the colour its legend entry shows. */
+  color?: string;
+  /** Colour of each point (e.g. Supp. 2f: one colour per target); default: `color` for every point. */
+  colors?: readonly string[];
+  /**
+   * Mark of every point: 'circle' etc. (drawn larger than the default small circle), or 'bar', a
+   * short horizontal bar across the point's category (e.g. the mean over the circles beside it).
+   */
+  symbol?: 'circle' | 'rect' | 'triangle' | 'diamond' | 'bar';
+}
+
 export interface ScatterFigure extends FigureMeta {
   kind: 'scatter';
   name: string;
   title: string;
   xLabel: string;
   yLabel: string;
-  /** color: as LineSeries.color. */
-  series: Array<{ name: string; x: ArrayLike<number>; y: ArrayLike<number>; color?: string }>;
+  series: ScatterSeries[];
+  /**
+   * Named categories on the x axis (e.g. Supp. 2f's targets): every x is the index of its
+   * category (0 = the first), and the axis labels them by name. Default: a value axis.
+   */
+  categories?: string[];
   /** Vertical reference line at x (e.g. Re λ = 0). */
   vLine?: number;
   logX?: boolean;

@@ -11,7 +11,8 @@
  *  d  novel movements (not used for specialising) with the 20 groups of c, 20 random groups and
  *     neuron-specific;
  *  e  rates (gains 1) of 50 E and 50 I neurons of each network size;
- *  f  mean error per target over the sessions of each network size, and over sizes;
+ *  f  per target (one colour each): each network size's mean error over its sessions (circles) and
+ *     the mean over sessions and sizes (a bar across them);
  *  g  outputs of every target from the median-error session of the largest network, G = 10 and 20;
  *  h  minimum error per G and size, and the trials needed to come within 1 % of it
  *     (first trial k with E_k ≤ 1.01·min E, see iterationsToWithin).
@@ -41,7 +42,7 @@ import type { FigureSpec, LineSeries } from './figureSpec.js';
 import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExperimentSupport.js';
 import { departuresFrom, setupSummary } from './setup.js';
 import { rewardSessions, type GroupSpec } from './training.js';
-import { PAPER_COLORS, SERIES_COLORS } from '../plots/palette.js';
+import { NEUTRAL_COLOR, PAPER_COLORS, SERIES_COLORS } from '../plots/palette.js';
 
 export interface Supp2Settings {
   n: number;
@@ -352,19 +353,29 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     });
     figures.push({ kind: 'heatmap', name: `supp2e_rates_N${s.size}`, definitions: ['supp2-sizes', 'own-soc-network'], title: `Supp. 2e: rates of ${Math.min(50, nE)} E and ${Math.min(50, net.n - nE)} I neurons, N = ${s.size} (gains 1)`, xLabel: 'time (ms)', xStart: 0, xStep: p.duration / (p.nSamples - 1), yLabel: 'neuron (E then I)', rows: chosen.length, cols: p.nSamples, data });
   }
-  for (const G of settings.sizeGroups) {
-    const rows = sizeSummary.filter((r) => r.G === G);
-    if (rows.length === 0) continue;
+  // f as the legend has it: per target (colour) each network's mean over the sessions (circles)
+  // and the mean over sessions and networks (a bar across them)
+  const targetCategories = movements.map((_, k) => `target ${k + 1}`);
+  const targetColors = movements.map((_, k) => SERIES_COLORS[k % SERIES_COLORS.length]);
+  const sizeTargets = settings.sizeGroups.map((G) => ({ G, targets: sizeTargetMeans(sized, G, movements.length) }));
+  for (const { G, targets } of sizeTargets) {
+    const shown = targets.filter((t) => t.networks.length > 0);
+    if (shown.length === 0) continue;
+    const sizes = sized.map((s) => s.size);
     figures.push({
-      kind: 'lines',
+      kind: 'scatter',
       name: `supp2f_targets_G${G}`, definitions: ['supp2-sizes'],
-      title: `Supp. 2f: mean error per target, ${G} random groups (each size, and over sizes)`,
+      title: `Supp. 2f: error per target (colours), ${G} random groups, networks N = ${sizes.join(', ')}`,
       xLabel: 'target',
       yLabel: 'error',
       logY: true,
+      categories: targetCategories,
       series: [
-        ...rows.map((r) => ({ name: `N = ${r.n}`, x: movementAxis.slice(0, r.meanErrorPerTarget.length), y: r.meanErrorPerTarget, dashed: true })),
-        { name: 'mean over sizes', x: movementAxis, y: movementAxis.map((_, k) => mean(rows.map((r) => r.meanErrorPerTarget[k]).filter((v) => v !== undefined))) },
+        ...sizes.map((size) => {
+          const points = shown.flatMap((t) => t.networks.filter((w) => w.n === size).map((w) => ({ target: t.target, mean: w.mean })));
+          return { name: `circles: N = ${size}, mean over ${settings.sessions} sessions`, x: points.map((p) => p.target), y: points.map((p) => p.mean), colors: points.map((p) => targetColors[p.target]), color: NEUTRAL_COLOR, symbol: 'circle' as const };
+        }),
+        { name: `bars: mean over ${settings.sessions} sessions and ${sizes.length} networks`, x: shown.map((t) => t.target), y: shown.map((t) => t.mean), colors: shown.map((t) => targetColors[t.target]), color: NEUTRAL_COLOR, symbol: 'bar' as const },
       ],
     });
   }
@@ -443,6 +454,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
         specialisedBeatsRandom: panelD.filter((m) => meanOf(m.shared) < meanOf(m.random)).length,
       },
       sizes: sizeSummary.map((r) => ({ n: r.n, G: r.G, meanError: r.meanError, meanErrorPerTarget: r.meanErrorPerTarget, medianTrialsTo1Percent: r.medianTrialsTo1Percent })),
+      targetsOverSizes: sizeTargets.map((t) => ({ G: t.G, perTarget: t.targets.map((x) => ({ target: x.target + 1, meanError: x.mean, networks: x.networks })) })),
       wallMs: { specialise: specialiseMs, networkBuild: prepared.buildMs },
       stopped,
     },
@@ -456,6 +468,18 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     elapsedMs: clock() - started,
     stopped,
   };
+}
+
+/**
+ * Supp. 2f's numbers for G groups: per target (0-based), each network's mean best error over its
+ * sessions and the mean of those means (= the mean over sessions and networks: every network has
+ * the same sessions). Networks without a finished run of the target are left out.
+ */
+function sizeTargetMeans(sized: ReadonlyArray<{ size: number; runs: ReadonlyArray<{ G: number; movement: number; outcome: ConditionOutcome | null }> }>, G: number, targets: number): Array<{ target: number; mean: number; networks: Array<{ n: number; mean: number }> }> {
+  return Array.from({ length: targets }, (_, target) => {
+    const networks = sized.flatMap((s) => s.runs.filter((r) => r.G === G && r.movement === target && r.outcome).map((r) => ({ n: s.size, mean: mean(r.outcome!.finalErrors) })));
+    return { target, mean: networks.length ? mean(networks.map((w) => w.mean)) : NaN, networks };
+  });
 }
 
 /** `count` indices spread evenly over 0..total−1 (all when total ≤ count). */

@@ -5,8 +5,10 @@
  *  5a/5b  mean error ± SD over sessions for each movement, reward rule / back-propagation
  *  5c/5d  distributions of the slow-variant gains over all sessions
  *  5e/5f  histograms of the real and imaginary parts of the eigenvalues of the linearisation
- *         (−I + W·diag(g))/τ before and after, for the Fig. 6b (reward) and 6c (gradient) examples
- *  5g     outputs of those examples from noisy initial conditions at 4 dB SNR
+ *         (−I + W·diag(g))/τ before and after, for the Fig. 6b (reward) and 6c (gradient) examples:
+ *         Fig. 6's runs themselves (fig6.ts slowVariantExamples with Fig. 6's settings of the same
+ *         profile, supp5ExampleSettings), shared through the checkpoint when both experiments run
+ *  5g     outputs of those runs from noisy initial conditions at 4 dB SNR
  *  5h/5i  box plots of the slow-variant errors over sessions for m = 1…10 initial conditions (with
  *         a mean ± SD companion showing the error before training), and the mean error during
  *         training;  5j  for m = 6, four outputs of the session with the 5th-smallest error
@@ -32,6 +34,7 @@ import { Rng } from '../model/rng.js';
 import type { FigureSpec, LineSeries } from './figureSpec.js';
 import { departuresFrom, setupSummary } from './setup.js';
 import type { GroupSpec } from './training.js';
+import { slowExampleSettings, slowVariantExamples, type SlowExampleSettings } from './fig6.js';
 import { meanCurve, thin } from './gainExperimentSupport.js';
 import { EIGENVALUE_UNIT, PER_MS_TO_PER_S } from '../plots/format.js';
 
@@ -103,7 +106,8 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
   const seed = options.seed ?? 1;
   const progress = options.onProgress ?? (() => {});
   const stop = options.shouldStop;
-  const mMax = Math.max(settings.conditions, ...settings.conditionSweep);
+  const exampleSettings = supp5ExampleSettings(options);
+  const mMax = Math.max(settings.conditions, ...settings.conditionSweep, exampleSettings.conditions);
   progress('network');
   const prepared: PreparedNetwork = experimentNetwork(options, settings.n, mMax);
   const { network, params } = prepared;
@@ -183,15 +187,20 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
       figures.push({ kind: 'histogram', name: `supp5${rule === 'reward' ? 'c' : 'd'}_gains_${rule}`, title: `Supp. 5${rule === 'reward' ? 'c' : 'd'}: slow-variant gains, ${rule} (μ = ${fit.mu.toFixed(3)}, σ = ${fit.sigma.toFixed(3)}; ${gains.filter((g) => g < 0).length} negative)`, xLabel: 'gain', yLabel: 'density', edges: h.edges, heights: h.density });
     }
   }
-  // e/f: eigenvalues of the examples (movement 0, best session).
-  const example = (r: Kept | null) => (r && r.sessions.length ? r.sessions.reduce((b, s) => (s.bestError < b.bestError ? s : b)) : null);
+  // e–g: Fig. 6b (reward) and 6c (back-propagation)'s runs themselves (fig6.ts slowVariantExamples
+  // with Fig. 6's settings), not a run of panels a–b
+  const examples = stopped ? [] : slowVariantExamples(options, network, params, allX0s, exampleSettings);
+  if (examples.some((ex) => ex.stopped)) stopped = true;
+  const exampleRuns = examples.flatMap((r, k) => {
+    const session = r.sessions[0];
+    return session ? [{ rule: k === 0 ? ('reward' as const) : ('gradient' as const), figure: k === 0 ? '6b' : '6c', result: r, session }] : [];
+  });
+  const exampleName = (e: (typeof exampleRuns)[number]) =>
+    `after: Fig. ${e.figure}, ${e.rule === 'reward' ? `reward rule (${exampleSettings.trials} trials)` : `back-propagation (${exampleSettings.iterations} iterations)`}`;
   const ones = new Float64Array(n).fill(1);
   const before = linearisationEigenvalues(network.W, n, ones, params.tau);
-  const spectra: Array<{ label: string; re: Float64Array; im: Float64Array }> = [{ label: 'before', ...before }];
-  for (const rule of ['reward', 'gradient'] as const) {
-    const ex = example(perMovement[0]?.[rule] ?? null);
-    if (ex) spectra.push({ label: `after (${rule})`, ...linearisationEigenvalues(network.W, n, ex.gains, params.tau) });
-  }
+  const spectra: Array<{ label: string; name: string; re: Float64Array; im: Float64Array }> = [{ label: 'before', name: 'before (gains 1)', ...before }];
+  for (const e of exampleRuns) spectra.push({ label: `after (${e.rule})`, name: exampleName(e), ...linearisationEigenvalues(network.W, n, e.session.gains, params.tau) });
   const reAll = spectra.flatMap((s) => Array.from(s.re));
   const imMax = Math.max(...spectra.flatMap((s) => Array.from(s.im, Math.abs)));
   const reRange: [number, number] = [Math.min(...reAll), Math.max(...reAll)];
@@ -201,28 +210,26 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     const series: LineSeries[] = spectra.map((s) => {
       const h = histogram(part === 'real' ? s.re : s.im, settings.bins, rangeOf);
       for (let b = 0; b < settings.bins; b++) histogramRows.push([s.label, part, h.edges[b], h.edges[b + 1], h.counts[b]]);
-      return { name: s.label, x: Array.from({ length: settings.bins }, (_, b) => 0.5 * (h.edges[b] + h.edges[b + 1]) * PER_MS_TO_PER_S), y: h.counts };
+      return { name: s.name, x: Array.from({ length: settings.bins }, (_, b) => 0.5 * (h.edges[b] + h.edges[b + 1]) * PER_MS_TO_PER_S), y: h.counts };
     });
-    figures.push({ kind: 'lines', name: `supp5ef_eigenvalues_${part}`, title: `Supp. 5e–f: ${part} parts of the eigenvalues of (−I + W·diag(g))/τ (histogram)`, xLabel: `${part === 'real' ? 'Re' : 'Im'} λ (${EIGENVALUE_UNIT})`, yLabel: 'count', series });
+    figures.push({ kind: 'lines', name: `supp5ef_eigenvalues_${part}`, title: `Supp. 5e–f: ${part} parts of the eigenvalues of (−I + W·diag(g))/τ, the runs of Fig. 6b–c (${exampleSettings.maxFactor}× slower)`, xLabel: `${part === 'real' ? 'Re' : 'Im'} λ (${EIGENVALUE_UNIT})`, yLabel: 'count', series });
   }
-  // g: noisy x0 at 4 dB for the examples (condition 1).
-  for (const rule of ['reward', 'gradient'] as const) {
-    const r = perMovement[0]?.[rule] ?? null;
-    const ex = example(r);
-    if (!r || !ex) continue;
-    const movement = slowMovement(network, params, x0s, 0, settings.movementSeed);
-    const noisy = noisyOutputs(movement.network, r.slow, ex.gains, x0s[0], settings.snrDb, settings.noisyDraws, Rng.derive(seed, rule === 'reward' ? 11 : 12));
+  // g: the same runs' outputs from noisy x0 at 4 dB (initial condition 1)
+  for (const e of exampleRuns) {
+    const r = e.result;
+    // movement 0 plays the network's own readout (slowMovement)
+    const noisy = noisyOutputs(network, r.slow, e.session.gains, allX0s[0], settings.snrDb, settings.noisyDraws, Rng.derive(seed, e.rule === 'reward' ? 11 : 12));
     const L = r.slow.nSamples;
     const times = sampleTimes(r.slow);
     figures.push({
       kind: 'lines',
-      name: `supp5g_noisy_${rule}`,
-      title: `Supp. 5g: outputs from noisy x0 (${settings.snrDb} dB), Fig. 6${rule === 'reward' ? 'b' : 'c'} example`,
+      name: `supp5g_noisy_${e.rule}`,
+      title: `Supp. 5g: outputs from noisy x0 (${settings.snrDb} dB), Fig. ${e.figure}'s run (${e.rule === 'reward' ? 'reward rule' : 'back-propagation'}, initial condition 1)`,
       xLabel: 'time (ms)',
       yLabel: 'output',
       series: [
         { name: 'slow target', x: times, y: r.targets[0], dashed: true },
-        { name: 'noise-free', x: times, y: ex.output.subarray(0, L) },
+        { name: 'noise-free', x: times, y: e.session.output.subarray(0, L) },
         ...Array.from({ length: Math.min(5, settings.noisyDraws) }, (_, d) => ({ name: `noisy ${d + 1}`, x: times, y: noisy.subarray(d * L, (d + 1) * L) })),
       ],
     });
@@ -331,6 +338,8 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
       supp8,
       conditionSweep: sweep.map((s) => ({ m: s.m, meanError: mean(finals(s.result)), meanErrorPerCondition: mean(finals(s.result)) / s.m, initialError: s.result?.initialError ?? NaN })),
       maxRealEigenvalue: Object.fromEntries(spectra.map((s) => [s.label, Math.max(...s.re)])),
+      // the runs of 5e–g: Fig. 6b–c's, learned with these (Fig. 6's) settings
+      eigenvalueExamples: { source: 'fig6 (Fig. 6b reward rule, Fig. 6c back-propagation), movement 0, one session', settings: exampleSettings, runs: exampleRuns.map((e) => ({ figure: e.figure, rule: e.rule, initialError: e.result.initialError, bestError: e.session.bestError })) },
       negativeGains: { reward: perMovement.reduce((c, p) => c + negatives(p.reward), 0), gradient: perMovement.reduce((c, p) => c + negatives(p.gradient), 0) },
       stopped,
     },
@@ -340,6 +349,7 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     ],
     arrays: [
       { name: 'initial_conditions', shape: [mMax, n], data: prepared.initialConditions },
+      ...exampleRuns.map((e) => ({ name: `example_gains_${e.figure}`, shape: [n], data: e.session.gains })),
       ...spectra.flatMap((s, k) => [
         { name: `eigenvalues_${k}_real`, shape: [n], data: s.re },
         { name: `eigenvalues_${k}_imag`, shape: [n], data: s.im },
@@ -349,6 +359,18 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     elapsedMs: clock() - started,
     stopped,
   };
+}
+
+/**
+ * Fig. 6's settings for the runs of 5e–g (fig6.ts slowExampleSettings), in this run's profile and
+ * with the settings given here that Fig. 6 takes too (the slow factor as its slowest factor): so
+ * Supp. 5 and Fig. 6 run alike show the same runs, as the legend says.
+ */
+export function supp5ExampleSettings(options: Pick<Supp5Options, 'quick' | 'settings'>): SlowExampleSettings {
+  const o = options.settings ?? {};
+  const shared: Partial<SlowExampleSettings> = { conditions: o.conditions, groups: o.groups, maxFactor: o.factor, trials: o.trials, sigma: o.sigma, alpha: o.alpha, iterations: o.iterations, lr: o.lr };
+  const given = Object.fromEntries(Object.entries(shared).filter(([, v]) => v !== undefined)) as Partial<SlowExampleSettings>;
+  return slowExampleSettings(Boolean(options.quick), given);
 }
 
 export const supp5: ExperimentDefinition = {

@@ -92,6 +92,46 @@ describe('figure spec → ECharts option (one function for the CLI and the app)'
     expect(s[0].markLine?.data[0].xAxis).toBe(0);
   });
 
+  it('scatter on named categories: x is the category index, per-point colours, circles and flat bars (Supp. 2f)', () => {
+    const dots: ScatterFigure = {
+      kind: 'scatter', name: 'd', title: 'Dots', xLabel: 'target', yLabel: 'error', logY: true,
+      categories: ['target 1', 'target 2'],
+      series: [
+        { name: 'circles', x: [0, 1, 0, 1], y: [0.2, 0.4, 0.3, -1], colors: ['#aa0000', '#00aa00', '#aa0000', '#00aa00'], color: '#555555', symbol: 'circle' },
+        { name: 'bars', x: [0, 1], y: [0.25, 0.4], colors: ['#aa0000', '#00aa00'], color: '#555555', symbol: 'bar' },
+      ],
+    };
+    const option = figureOption(dots) as { xAxis: { type: string; data?: string[]; name?: string }; series: Array<Series & { symbol?: string; symbolSize?: number | number[]; itemStyle: { color: string } }> };
+    expect(option.xAxis.type).toBe('category');
+    expect(option.xAxis.data).toEqual(['target 1', 'target 2']);
+    expect(option.xAxis.name).toBe('target');
+    const [circles, bars] = option.series;
+    // every point its own colour; the series' colour (the legend's) stays; y ≤ 0 is dropped on a log axis
+    expect(circles.data).toEqual([
+      { value: [0, 0.2], itemStyle: { color: '#aa0000' } },
+      { value: [1, 0.4], itemStyle: { color: '#00aa00' } },
+      { value: [0, 0.3], itemStyle: { color: '#aa0000' } },
+      { value: [1, null], itemStyle: { color: '#00aa00' } },
+    ]);
+    expect(circles.itemStyle.color).toBe('#555555');
+    expect(circles.symbol).toBe('circle');
+    expect(bars.symbol).toBe('rect');
+    const [w, h] = bars.symbolSize as number[];
+    expect(w).toBeGreaterThan(4 * h);
+    // without the new fields a scatter is drawn as before: small circles of the series' colour, a value x axis
+    const plain = seriesOf(scatter) as Array<Series & { symbol?: string; symbolSize?: number }>;
+    expect(plain[0].data).toEqual([[1, 3], [2, 4]]);
+    expect(plain[0].symbol).toBeUndefined();
+    expect(plain[0].symbolSize).toBe(5);
+    expect((figureOption(scatter) as { xAxis: { type: string } }).xAxis.type).toBe('value');
+    // the CSV names the category; the SVG has both category labels, the circles and the bars in their colours
+    expect(figureCsv(dots).split('\n').slice(0, 2)).toEqual(['series,x,y', 'circles,target 1,0.2']);
+    const svg = renderFigureSvg(dots);
+    for (const label of ['target 1', 'target 2']) expect(svg).toContain(`>${label}<`);
+    expect(svg).toMatch(/fill="#aa0000"/);
+    expect(svg).toMatch(/fill="#00aa00"/);
+  });
+
   it('the CLI re-exports the same function; the app style drops the title and pages the legend', () => {
     expect(cliFigureOption).toBe(figureOption);
     const cli = figureOption(lines) as { title?: { text: string }; legend: { type: string } };

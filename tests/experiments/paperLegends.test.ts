@@ -8,9 +8,10 @@ import { runFig1 } from '../../src-shared/experiments/fig1.js';
 import { runFig8 } from '../../src-shared/experiments/fig8.js';
 import { runSupp2 } from '../../src-shared/experiments/supp2.js';
 import { figureOption } from '../../src-shared/experiments/figureOption.js';
-import type { FigureSpec } from '../../src-shared/experiments/figureSpec.js';
+import type { FigureSpec, ScatterFigure } from '../../src-shared/experiments/figureSpec.js';
+import { figureCsv } from '../../src-shared/experiments/figureData.js';
 
-type Drawn = { type: string; name: string; symbol?: string; lineStyle?: { color?: string; type?: string }; itemStyle?: { color?: string; borderColor?: string } };
+type Drawn = { type: string; name: string; symbol?: string; symbolSize?: number | number[]; data?: unknown[]; lineStyle?: { color?: string; type?: string }; itemStyle?: { color?: string; borderColor?: string } };
 
 function rgb(hex: string): [number, number, number] {
   const m = /^#([0-9a-f]{6})$/i.exec(hex);
@@ -82,5 +83,55 @@ describe('colours and marks the paper legends name', () => {
     const boxColor = (name: string) => (figureOption(figure(r.figures, name)) as { series: Drawn[] }).series.find((s) => s.type === 'boxplot')!.itemStyle?.borderColor;
     expect(isHue(boxColor('supp2h_min_error'), 'blue')).toBe(true);
     expect(isHue(boxColor('supp2h_trials_to_1pct'), 'red')).toBe(true);
+  });
+
+  it('Supp. 2f: per target (one colour each) every network’s mean over the sessions as a circle and the mean over sessions and networks as a bar', () => {
+    const sizes = [20, 30];
+    const sessions = 2;
+    const r = runSupp2({
+      quick: true,
+      seed: 1,
+      settings: { trials: 5, sessions, movements: 2, novelMovements: 0, specialiseIterations: 2, groupCounts: [0], improvementGroups: [10], sharedGroups: 10, sizes, sizeGroups: [10] },
+    });
+    const f = figure(r.figures, 'supp2f_targets_G10') as ScatterFigure;
+    expect(f.kind).toBe('scatter');
+    expect(f.categories).toEqual(['target 1', 'target 2']);
+    // by hand from the runs table: each network's mean best error over its sessions, per target
+    const runs = r.tables.find((t) => t.name === 'runs')!;
+    const col = (name: string) => runs.columns.indexOf(name);
+    const networkMean = (size: number, target: number) => {
+      const errors = runs.rows
+        .filter((row) => row[col('panel')] === 'e-h' && row[col('n')] === size && row[col('condition')] === `N = ${size}: movement ${target}, 10 random groups`)
+        .map((row) => row[col('best_error')] as number);
+      expect(errors).toHaveLength(sessions);
+      return errors.reduce((a, b) => a + b, 0) / errors.length;
+    };
+    const circles = f.series.filter((s) => s.symbol === 'circle');
+    const bars = f.series.filter((s) => s.symbol === 'bar');
+    expect(circles.map((s) => s.name)).toEqual(sizes.map((size) => `circles: N = ${size}, mean over ${sessions} sessions`));
+    expect(bars.map((s) => s.name)).toEqual([`bars: mean over ${sessions} sessions and ${sizes.length} networks`]);
+    // one circle per network and target
+    expect(circles.reduce((count, s) => count + s.x.length, 0)).toBe(sizes.length * 2);
+    sizes.forEach((size, k) => {
+      expect(Array.from(circles[k].x)).toEqual([0, 1]);
+      for (const target of [0, 1]) expect(circles[k].y[target]).toBeCloseTo(networkMean(size, target), 12);
+    });
+    // the bar: the mean of the networks' means (= the mean over sessions and networks)
+    expect(Array.from(bars[0].x)).toEqual([0, 1]);
+    for (const target of [0, 1]) expect(bars[0].y[target]).toBeCloseTo(sizes.reduce((sum, size) => sum + networkMean(size, target), 0) / sizes.length, 12);
+    // colours: one per target, distinct, the same for a target's circles and its bar — as drawn
+    const pointColor = (d: unknown) => (d as { itemStyle?: { color?: string } }).itemStyle?.color;
+    const drawnBar = drawn(f, bars[0].name);
+    const targetColors = (drawnBar.data ?? []).map(pointColor);
+    expect(targetColors).toHaveLength(2);
+    expect(new Set(targetColors).size).toBe(2);
+    for (const c of circles) expect((drawn(f, c.name).data ?? []).map(pointColor)).toEqual(targetColors);
+    expect(drawn(f, circles[0].name).symbol).toBe('circle');
+    // a bar is a flat mark, wider than tall
+    const [w, h] = drawnBar.symbolSize as number[];
+    expect(w).toBeGreaterThan(4 * h);
+    // the data file names every network and target
+    const csv = figureCsv(f);
+    expect(csv).toContain(`"circles: N = 30, mean over ${sessions} sessions",target 2,`);
   });
 });
