@@ -4,7 +4,7 @@
  * sits beside its data exactly as `gainlab run FILE` expects, and `gainlab run` reads the .zip too).
  * "Open run" reads such a .zip, or a JSON picked together with its .npy files.
  */
-import { strToU8, zipSync } from 'fflate';
+import { strFromU8, strToU8, zipSync } from 'fflate';
 import type { TrainingOptions, TrainingRequest, TrainingResult } from '../ipc/contract.js';
 import { encodeNpy, NPY_MAX_HEADER_BYTES, NpyError, parseNpy } from '../formats/npy.js';
 import { ProjectFileError } from '../project/errors.js';
@@ -81,7 +81,7 @@ export function openRunFiles(files: Array<{ name: string; bytes: Uint8Array }>):
   }
   const recipeName = [...byName.keys()].find((name) => name.toLowerCase().endsWith('.json'));
   if (!recipeName) throw new RecipeError('no run recipe (.json) among the files');
-  const recipe = parseRunRecipe(new TextDecoder().decode(byName.get(recipeName)!()));
+  const recipe = parseRunRecipe(strFromU8(byName.get(recipeName)!()));
   const request = trainingRequestFromRecipe(recipe, (name) => {
     const read = byName.get(name);
     if (!read) throw new RecipeError(`${name} is missing: pick it together with the recipe, or open the exported .zip`);
