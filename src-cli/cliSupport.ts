@@ -6,12 +6,13 @@
  * Exit codes: 0 success, 1 unexpected failure, 2 bad arguments or bad input files (one line on
  * stderr).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeNpy, NpyError, parseNpy } from '../src-shared/formats/npy.js';
 import { validateNetwork, type Network, type Readout } from '../src-shared/model/network.js';
 import { targetSpread } from '../src-shared/model/targets.js';
 import { packageVersion } from '../src-main/services/appVersion.js';
+import { folderProblem, FolderError, makeFoldersSync } from '../src-main/services/makeFolders.js';
 
 declare const __GAINLAB_VERSION__: string | undefined;
 
@@ -181,11 +182,11 @@ export function readNpyFile(file: string, what: string): { shape: number[]; data
 /** Write a file (its folder made as needed); an unwritable path (a folder, no permission) → CliError. */
 function writeOutput(file: string, content: string | Uint8Array): void {
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    makeFoldersSync(path.dirname(file));
     writeFileSync(file, content);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot write ${file} (${code === 'EISDIR' ? 'it is a directory' : (code ?? String(error))})`);
+    throw new CliError(`cannot write ${file} (${code === 'EISDIR' && !(error instanceof FolderError) ? 'it is a directory' : folderProblem(error)})`);
   }
 }
 
@@ -199,9 +200,9 @@ export function writeJsonFile(file: string, value: unknown): void {
 
 export function ensureOutputDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFoldersSync(dir);
   } catch (error) {
-    throw new CliError(`cannot create output directory ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new CliError(`cannot create output directory ${dir} (${folderProblem(error)})`);
   }
 }
 

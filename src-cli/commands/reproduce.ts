@@ -10,7 +10,7 @@
  * network are "not run" and the other parts use GainLab's own networks.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import { runReproduction, type PublishedData, type ReproductionStore } from '../
 import { encodeValue } from '../../src-shared/reproduce/codec.js';
 import { renderFigureSvg } from '../svg/figures.js';
 import { CliError, ensureOutputDir, gainlabVersion, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { makeFoldersSync } from '../../src-main/services/makeFolders.js';
 
 export const spec: CommandSpec = {
   name: 'reproduce',
@@ -43,7 +44,7 @@ export function directoryStore(dir: string): ReproductionStore {
     },
     write(name, text) {
       const file = path.join(dir, name);
-      mkdirSync(path.dirname(file), { recursive: true });
+      makeFoldersSync(path.dirname(file));
       const temporary = `${file}.${process.pid}.tmp`;
       writeFileSync(temporary, text);
       renameSync(temporary, file);

@@ -15,7 +15,7 @@
  * line on stderr and exit code 2. Results go to DIR/tasks/ID/ (sweepDir.ts), each written
  * atomically, so a run that is killed resumes where it stopped and finished tasks are never redone.
  */
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ import { machineCores } from '../../src-main/worker/kernelThread.js';
 import { runCores } from '../../src-shared/model/kernels/threads.js';
 import { activeTasks, arrayStates, maxArraySize, submitArray } from '../sweep/slurmClient.js';
 import { SLURM_RECORD_FORMAT, SweepDir as FolderDir, writeFileAtomic, type SlurmRecord, type SweepPlan } from '../../src-main/services/sweepDir.js';
+import { makeFoldersSync } from '../../src-main/services/makeFolders.js';
 
 /** A sweep directory whose problems are CliErrors (one line, exit 2). */
 class SweepDir extends FolderDir {
@@ -633,7 +634,7 @@ async function slurmCommand(file: string, o: ParsedOptions, io: CliIo): Promise<
   const n = tasks.length;
   const arraySize = arrayGroups.length;
   dir.ensure();
-  mkdirSync(dir.logsDir, { recursive: true });
+  makeFoldersSync(dir.logsDir);
   dir.writePlan({ ...planDocument(loaded, planned.hashes, estimates.perTask), ...(arrayTasks ? { arrayTasks } : {}) }, loaded.text);
   const summary = estimateSummary(estimates, 1);
   // what each array task asks for: its task, or its group trained together

@@ -20,16 +20,12 @@ import path from 'node:path';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { PROJECT_LIMITS, bytesText } from '../../src-shared/project/limits.js';
 import { describeIoError, errnoCode } from './ioErrors.js';
+import { isUnderVirtualRoot, MAX_NEW_FOLDERS, VIRTUAL_ROOTS } from './makeFolders.js';
 
 /** Longest path accepted (Linux PATH_MAX), and longest name in it (NAME_MAX on every common file system). */
 export const MAX_PATH_BYTES = 4096;
 export const MAX_NAME_BYTES = 255;
 
-/** Virtual file systems GainLab never writes in or creates folders in (Linux). */
-const VIRTUAL_ROOTS = ['/proc', '/sys', '/dev'];
-
-/** The most folders ensureSaveFolder creates for one path. */
-const MAX_NEW_FOLDERS = 32;
 
 function badPath(detail: string, shown: string): ProjectFileError {
   return new ProjectFileError('bad-path', detail, { fileName: shown });
@@ -75,11 +71,6 @@ export function nonRegularKind(stats: Stats): string | null {
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
   if (stats.isSymbolicLink()) return 'a symbolic link';
   return 'not a regular file';
-}
-
-function isUnderVirtualRoot(resolved: string): boolean {
-  if (process.platform !== 'linux') return false;
-  return VIRTUAL_ROOTS.some((root) => resolved === root || resolved.startsWith(`${root}/`));
 }
 
 function ioFailure(action: string, file: string, error: unknown, code: 'io' | 'not-found' = 'io'): ProjectFileError {

@@ -26,6 +26,7 @@ import type { SweepTask } from '../../src-shared/sweeps/expand.js';
 import { planSchema, type SweepFolder, type SweepPlan, type SweepTaskHost } from '../../src-shared/sweeps/folder.js';
 import { parseTaskRecord, type TaskArrays, type TaskRecord } from '../../src-shared/sweeps/record.js';
 import type { TaskEvidence } from '../../src-shared/sweeps/status.js';
+import { folderProblem, makeFoldersSync } from './makeFolders.js';
 
 export { PLAN_FORMAT, planSchema, type SweepPlan } from '../../src-shared/sweeps/folder.js';
 
@@ -54,7 +55,7 @@ export type SlurmSubmission = z.infer<typeof submissionSchema>;
 
 /** Write a file through a temporary name in the same directory and a rename. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeFoldersSync(path.dirname(file));
   const temp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     writeFileSync(temp, data);
@@ -120,9 +121,9 @@ export class SweepDir implements SweepFolder {
 
   ensure(): void {
     try {
-      mkdirSync(this.tasksDir, { recursive: true });
+      makeFoldersSync(this.tasksDir);
     } catch (error) {
-      throw this.errorOf(`cannot create the sweep directory ${this.root} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw this.errorOf(`cannot create the sweep directory ${this.root} (${folderProblem(error)})`);
     }
   }
 
@@ -193,7 +194,7 @@ export class SweepDir implements SweepFolder {
    * this task left behind in a killed run are removed first.
    */
   writeResult(task: SweepTask, record: TaskRecord, arrays: TaskArrays): void {
-    mkdirSync(this.tasksDir, { recursive: true });
+    makeFoldersSync(this.tasksDir);
     for (const entry of safeReaddir(this.tasksDir)) {
       if (entry.startsWith(`.tmp-${task.id}-`) || entry.startsWith(`.old-${task.id}-`)) rmSync(path.join(this.tasksDir, entry), { recursive: true, force: true });
     }
