@@ -46,16 +46,29 @@ export function firstBeyond(data: Float64Array, bound: number): number {
   return -1;
 }
 
-/** A model input (W, x0, readout, target, gains): finite and within PROJECT_LIMITS.modelValueMagnitude. */
-function checkModelValues(label: string, data: Float64Array): void {
+/**
+ * Why a model input (W, x0, readout, target, gains) is out of bounds — "holds 1e+308 at index 5;
+ * GainLab accepts …", after the field's name — or null when every value is finite and within
+ * PROJECT_LIMITS.modelValueMagnitude. The project's checks and the IPC contract's import share it.
+ */
+export function modelValueProblem(data: Float64Array): { index: number; finite: boolean; message: string } | null {
   const bound = PROJECT_LIMITS.modelValueMagnitude;
-  const bad = firstBeyond(data, bound);
-  if (bad < 0) return;
-  if (!Number.isFinite(data[bad])) throw nonFiniteError(label, data, bad);
-  throw new ProjectFileError(
-    'too-large',
-    `${label} holds ${data[bad].toExponential()} at index ${bad}; GainLab accepts values from -${bound.toExponential()} to ${bound.toExponential()} there (the published network's are below 25)`,
-  );
+  const index = firstBeyond(data, bound);
+  if (index < 0) return null;
+  const value = data[index];
+  return {
+    index,
+    finite: Number.isFinite(value),
+    message: `holds ${Number.isFinite(value) ? value.toExponential() : value} at index ${index}; GainLab accepts values from -${bound.toExponential()} to ${bound.toExponential()} there (the published network's are below 25)`,
+  };
+}
+
+/** A model input: finite ('non-finite') and within the bound ('too-large'). */
+function checkModelValues(label: string, data: Float64Array): void {
+  const problem = modelValueProblem(data);
+  if (!problem) return;
+  if (!problem.finite) throw nonFiniteError(label, data, problem.index);
+  throw new ProjectFileError('too-large', `${label} ${problem.message}`);
 }
 
 function checkLength(label: string, data: Float64Array, shape: readonly number[], reason: string): void {

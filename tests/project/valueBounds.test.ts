@@ -3,8 +3,8 @@
  * checked by src-shared/project/validate.ts): W, initial conditions, readout weights, targets and
  * gains beyond ±1e12 are refused when the file is opened — by the app (the projects service), by
  * the CLI's decoder (gainlab inspect, sweeps over a project) and through the migrations of older
- * formats alike — with one line naming the field, the value and where it is; the encoder and the
- * open project's edits refuse them too. Values at the bound's edge load; so do the shipped example
+ * formats alike — with one line naming the field, the value and where it is; the encoder, the
+ * open project's edits and the IPC contract's network import refuse them too. Values at the bound's edge load; so do the shipped example
  * project and the authors' published network (read from ../shared at test time).
  * Before the bound, W = ±1e308 opened and was refused only when simulated or trained.
  */
@@ -19,6 +19,9 @@ import { decodeProjectFile, encodeProject, zipEntries } from '../../src-shared/p
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { PROJECT_LIMITS } from '../../src-shared/project/limits.js';
 import { createEmptyProject, PROJECT_JSON_NAME, type Project } from '../../src-shared/project/schema.js';
+import { invokeContract } from '../../src-shared/ipc/contract.js';
+import { createHandlers, dispatch } from '../../src-main/services/handlers.js';
+import type { JobManager } from '../../src-main/services/jobManager.js';
 import { loadExampleProject, ProjectService } from '../../src-main/services/projects.js';
 import { messageProblem } from '../fuzz/fuzz.js';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
@@ -118,6 +121,22 @@ describe('the value bound of model inputs, at open', () => {
     network.W[2] = -1e20;
     await expect(projects.update({ upsertNetworks: [network] }, 'Add network')).rejects.toThrow(/W of network "Small SOC" holds -1e\+20 at index 2; /);
     await projects.dispose();
+  });
+});
+
+describe('the same bound where the app imports a network (the IPC contract)', () => {
+  it('project:update importNetwork with W = 1e308 is refused before any work, naming the field', async () => {
+    const network = sampleProject().networks[0];
+    const request = (W: Float64Array) => ({ importNetwork: { name: 'Imported', n: network.n, W, x0: network.initialConditions.slice(0, network.n) } });
+    const W = Float64Array.from(network.W);
+    W[5] = 1e308;
+    const envelope = await dispatch(createHandlers({ mode: 'web', version: '0', platform: 'test', workerThreads: 1, jobs: {} as JobManager, projects: testProjects({ configDir }) }), 'project:update', request(W));
+    expect(envelope).toEqual({
+      ok: false,
+      error: { code: 'invalid-payload', message: "Invalid request for project:update: importNetwork.W: holds 1e+308 at index 5; GainLab accepts values from -1e+12 to 1e+12 there (the published network's are below 25)" },
+    });
+    W[5] = -BOUND;
+    expect(invokeContract['project:update'].request.safeParse(request(W)).success).toBe(true);
   });
 });
 
