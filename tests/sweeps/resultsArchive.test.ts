@@ -36,13 +36,7 @@ function collectedArchive(): Uint8Array {
   add('results.json', document, false);
   add('sweep.json', strToU8(sweepText), false);
   zip.end();
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** The one-line refusal, and how long it took. */
