@@ -33,7 +33,8 @@ import { NETWORK_ROWS_MAX_BYTES } from '../../src-shared/ipc/contract.js';
 import type { ProjectsApi } from './projectsApi.js';
 import { createPrimitivesHandlers } from './primitivesService.js';
 import { createSpeedHandlers } from './speedService.js';
-import { ensureSaveFolder } from './pathSafety.js';
+import { describeIoError } from './ioErrors.js';
+import { ensureSaveFolder, shownPath } from './pathSafety.js';
 import { startExperimentJob } from './experimentJobs.js';
 import { createSweepHandlers } from './sweepService.js';
 
@@ -360,20 +361,32 @@ function describeIssues(error: z.ZodError): string {
   return describeZodIssues(error.issues, 3, (path) => path.map(String).join('.'));
 }
 
-/** Map anything a handler throws to an envelope error code. */
+/** The longest message of an error envelope: a last bound behind the services' own wording. */
+export const MAX_ERROR_MESSAGE_CHARS = 1000;
+
+/** One line of at most MAX_ERROR_MESSAGE_CHARS (line breaks become spaces). */
+function oneLine(message: string): string {
+  const line = message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return line.length > MAX_ERROR_MESSAGE_CHARS ? `${line.slice(0, MAX_ERROR_MESSAGE_CHARS - 1)}…` : line;
+}
+
+/** Map anything a handler throws to an envelope error code, with one bounded line. */
 export function errorToEnvelope(error: unknown): Envelope<never> {
-  if (error instanceof GainLabError) return errorEnvelope(error.code, error.message);
-  const candidate = error as { name?: string; category?: string; message?: string; code?: string };
+  if (error instanceof GainLabError) return errorEnvelope(error.code, oneLine(error.message));
+  const candidate = error as { name?: string; category?: string; message?: string; code?: string; path?: unknown };
   if (candidate?.name === 'ProjectFileError' && typeof candidate.category === 'string') {
     const code: ErrorCode = candidate.category === 'io' ? 'io' : candidate.category === 'not-found' ? 'not-found' : 'bad-file';
-    return errorEnvelope(code, candidate.message ?? 'project file error');
+    return errorEnvelope(code, oneLine(candidate.message ?? 'project file error'));
   }
   if (typeof candidate?.code === 'string' && /^E[A-Z]+$/.test(candidate.code)) {
-    return errorEnvelope(candidate.code === 'ENOENT' ? 'not-found' : candidate.code === 'EACCES' || candidate.code === 'EPERM' ? 'forbidden' : 'io', candidate.message ?? candidate.code);
+    // a file-system error no service worded: the reason in words and the path's end, not Node's
+    // "ENOENT: no such file or directory, stat '<the whole path>'"
+    const where = typeof candidate.path === 'string' ? `${shownPath(candidate.path, 120)}: ` : '';
+    return errorEnvelope(candidate.code === 'ENOENT' ? 'not-found' : candidate.code === 'EACCES' || candidate.code === 'EPERM' ? 'forbidden' : 'io', oneLine(`${where}${describeIoError(error)}`));
   }
-  if (error instanceof RangeError) return errorEnvelope('invalid-payload', error.message);
+  if (error instanceof RangeError) return errorEnvelope('invalid-payload', oneLine(error.message));
   const message = error instanceof Error ? error.message : String(error);
-  return errorEnvelope('internal', message);
+  return errorEnvelope('internal', oneLine(message));
 }
 
 /**

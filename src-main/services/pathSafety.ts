@@ -31,11 +31,17 @@ function badPath(detail: string, shown: string): ProjectFileError {
   return new ProjectFileError('bad-path', detail, { fileName: shown });
 }
 
-/** The path as a message shows it (bounded; control characters visible). */
-function shownPath(file: string): string {
+/**
+ * The path as a message shows it: control characters visible, at most its last `max` characters
+ * (folders inside a sentence get 60, so the whole line stays short whatever the path's length).
+ */
+export function shownPath(file: string, max = 200): string {
   const printable = file.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return printable.length > 200 ? `…${printable.slice(-200)}` : printable;
+  return printable.length > max ? `…${printable.slice(-max)}` : printable;
 }
+
+/** A folder named inside a sentence. */
+const shownFolder = (folder: string) => shownPath(folder, 60);
 
 function endsWithSeparator(file: string): boolean {
   return file.endsWith('/') || (path.sep === '\\' && file.endsWith('\\'));
@@ -159,7 +165,7 @@ export async function checkSaveTarget(file: string, typed: string = file): Promi
   const resolved = path.resolve(file);
   const name = path.basename(resolved);
   const folder = path.dirname(resolved);
-  if (isUnderVirtualRoot(resolved)) throw badPath(`GainLab does not save in ${folder}: it is a system folder (${VIRTUAL_ROOTS.join(', ')}), not storage`, name);
+  if (isUnderVirtualRoot(resolved)) throw badPath(`GainLab does not save in ${shownFolder(folder)}: it is a system folder (${VIRTUAL_ROOTS.join(', ')}), not storage`, name);
   let target: Stats | null;
   try {
     target = await statOrNull(resolved);
@@ -174,14 +180,14 @@ export async function checkSaveTarget(file: string, typed: string = file): Promi
   try {
     parent = await statOrNull(folder);
   } catch (error) {
-    throw ioFailure(`save in the folder ${folder}`, resolved, error);
+    throw ioFailure(`save in the folder ${shownFolder(folder)}`, resolved, error);
   }
-  if (!parent) throw new ProjectFileError('io', `could not save the file: the folder ${folder} does not exist.`, { fileName: name });
-  if (!parent.isDirectory()) throw badPath(`cannot save in ${folder}: it is not a folder`, name);
+  if (!parent) throw new ProjectFileError('io', `could not save the file: the folder ${shownFolder(folder)} does not exist.`, { fileName: name });
+  if (!parent.isDirectory()) throw badPath(`cannot save in ${shownFolder(folder)}: it is not a folder`, name);
   try {
     await fsp.access(folder, fsConstants.W_OK);
   } catch (error) {
-    throw ioFailure(`save in the folder ${folder}`, resolved, error);
+    throw ioFailure(`save in the folder ${shownFolder(folder)}`, resolved, error);
   }
 }
 
@@ -202,16 +208,16 @@ export async function ensureSaveFolder(file: string): Promise<void> {
     try {
       stats = await statOrNull(folder);
     } catch (error) {
-      throw ioFailure(`use the folder ${folder}`, resolved, error);
+      throw ioFailure(`use the folder ${shownFolder(folder)}`, resolved, error);
     }
     if (stats) {
-      if (!stats.isDirectory()) throw badPath(`cannot create folders in ${folder}: it is not a folder`, name);
+      if (!stats.isDirectory()) throw badPath(`cannot create folders in ${shownFolder(folder)}: it is not a folder`, name);
       break;
     }
     missing.unshift(folder);
     if (missing.length > MAX_NEW_FOLDERS) throw badPath(`the path needs more than ${MAX_NEW_FOLDERS} new folders; create them first`, name);
     const up = path.dirname(folder);
-    if (up === folder) throw new ProjectFileError('io', `could not save the file: the drive ${folder} does not exist.`, { fileName: name });
+    if (up === folder) throw new ProjectFileError('io', `could not save the file: the drive ${shownFolder(folder)} does not exist.`, { fileName: name });
     folder = up;
   }
   if (missing.length === 0) return;
@@ -220,15 +226,15 @@ export async function ensureSaveFolder(file: string): Promise<void> {
   try {
     real = await fsp.realpath(folder);
   } catch (error) {
-    throw ioFailure(`use the folder ${folder}`, resolved, error);
+    throw ioFailure(`use the folder ${shownFolder(folder)}`, resolved, error);
   }
   if (isUnderVirtualRoot(real) || isUnderVirtualRoot(folder)) {
-    throw badPath(`GainLab does not create folders in ${folder}: it is a system folder (${VIRTUAL_ROOTS.join(', ')}), not storage`, name);
+    throw badPath(`GainLab does not create folders in ${shownFolder(folder)}: it is a system folder (${VIRTUAL_ROOTS.join(', ')}), not storage`, name);
   }
   try {
     await fsp.access(folder, fsConstants.W_OK);
   } catch (error) {
-    throw ioFailure(`create the folder ${missing[0]}`, resolved, error);
+    throw ioFailure(`create the folder ${shownFolder(missing[0])}`, resolved, error);
   }
   for (const dir of missing) {
     try {
@@ -236,7 +242,7 @@ export async function ensureSaveFolder(file: string): Promise<void> {
     } catch (error) {
       // created meanwhile by someone else: fine if it is a folder
       if (errnoCode(error) === 'EEXIST' && (await statOrNull(dir))?.isDirectory()) continue;
-      throw ioFailure(`create the folder ${dir}`, resolved, error);
+      throw ioFailure(`create the folder ${shownFolder(dir)}`, resolved, error);
     }
   }
 }

@@ -27,6 +27,7 @@ import { planSchema, type SweepFolder, type SweepPlan, type SweepTaskHost } from
 import { parseTaskRecord, type TaskArrays, type TaskRecord } from '../../src-shared/sweeps/record.js';
 import type { TaskEvidence } from '../../src-shared/sweeps/status.js';
 import { folderProblem, makeFoldersSync } from './makeFolders.js';
+import { shownPath } from './pathSafety.js';
 
 export { PLAN_FORMAT, planSchema, type SweepPlan } from '../../src-shared/sweeps/folder.js';
 
@@ -72,18 +73,18 @@ function readJson<T>(file: string, schema: z.ZodType<T>, what: string, errorOf: 
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw errorOf(`${what}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw errorOf(`${what}: cannot read ${shownPath(file, 120)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw errorOf(`${what}: ${file} is not JSON`);
+    throw errorOf(`${what}: ${shownPath(file, 120)} is not JSON`);
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw errorOf(`${what}: ${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+    throw errorOf(`${what}: ${shownPath(file, 120)}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
   }
   return parsed.data;
 }
@@ -123,7 +124,7 @@ export class SweepDir implements SweepFolder {
     try {
       makeFoldersSync(this.tasksDir);
     } catch (error) {
-      throw this.errorOf(`cannot create the sweep directory ${this.root} (${folderProblem(error)})`);
+      throw this.errorOf(`cannot create the sweep directory ${shownPath(this.root, 120)} (${folderProblem(error)})`);
     }
   }
 

@@ -40,7 +40,8 @@ import { taskStatus } from '../../src-shared/sweeps/status.js';
 import type { SweepProjectData } from '../../src-shared/sweeps/inputs.js';
 import type { SweepJobResult } from '../../src-shared/tasks/sweep.js';
 import type { JobManager, JobOwner } from './jobManager.js';
-import { checkPathText, readRegularFile } from './pathSafety.js';
+import { describeIoError } from './ioErrors.js';
+import { checkPathText, readRegularFile, shownPath } from './pathSafety.js';
 import type { ProjectsApi } from './projectsApi.js';
 import { SweepDir, writeFileAtomic } from './sweepDir.js';
 
@@ -163,7 +164,7 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function readSweepFolder(dir: string): Promise<SweepResults> {
   const folder = new SweepDir(dir, (message) => new GainLabError('bad-file', message));
   const plan = folder.readPlan();
-  if (!plan) throw new GainLabError('not-found', `${dir} is not a sweep folder (it has no plan.json; gainlab sweep run or the app's Run here writes one).`);
+  if (!plan) throw new GainLabError('not-found', `${shownPath(dir, 120)} is not a sweep folder (it has no plan.json; gainlab sweep run or the app's Run here writes one).`);
   let sweepText: string | null = null;
   try {
     sweepText = await fsp.readFile(folder.sweepCopy, 'utf8');
@@ -354,7 +355,11 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       if (busy) throw new GainLabError('forbidden', `Sweep “${sweep.name}” is running already (job ${busy}); pause or cancel it first.`);
       const project = sweepProjectData(projects.project(), sweep);
       // the sweep file next to its folder: `gainlab sweep run` of it continues what the app started
-      writeFileAtomic(paths.file, text);
+      try {
+        writeFileAtomic(paths.file, text);
+      } catch (error) {
+        throw new GainLabError('io', `Could not write the sweep file ${shownPath(paths.file, 120)}: ${describeIoError(error)}.`);
+      }
       const { jobId } = await jobs.startSweep(
         { sweep: json },
         { sweepText: text, sweepFile: paths.file, project, dir: paths.dir, hostname, gainlabVersion: deps.version },

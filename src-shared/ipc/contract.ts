@@ -36,6 +36,7 @@ import { dynamicsParamsSchema, MAX_SAMPLES } from '../model/params.js';
 import { targetSourceJsonSchema, type ExperimentResultRecord, type PrimitiveLibrary, type ProjectNetwork, type TargetMovement, type TrainingRun } from '../project/schema.js';
 import type { ProjectView } from '../project/view.js';
 import { COLLECTIONS } from '../project/edits.js';
+import { modelValueProblem } from '../project/validate.js';
 // --- experiment jobs (a paper experiment definition run by name; experimentContract.ts) ---
 import { experimentJobResultSchema, experimentRequestSchema } from './experimentContract.js';
 export * from './experimentContract.js';
@@ -806,6 +807,15 @@ export const invokeContract = {
         .refine((r) => !r.readout || r.readout.weights.length === r.readout.channels * (1 + r.n / 2), {
           message: 'readout weights must have channels·(1 + n/2) entries',
           path: ['readout', 'weights'],
+        })
+        // the project's bound on model values (project/limits.ts), before any work is done on them
+        .superRefine((r, ctx) => {
+          const arrays: [string[], Float64Array | undefined][] = [[['W'], r.W], [['x0'], r.x0], [['readout', 'weights'], r.readout?.weights]];
+          for (const [path, data] of arrays) {
+            const problem = data ? modelValueProblem(data) : null;
+            // NaN and ±Infinity: float64ArraySchema said so already
+            if (problem?.finite) ctx.addIssue({ code: 'custom', message: problem.message, path });
+          }
         })
         .optional(),
       /**

@@ -50,6 +50,20 @@ export const PROJECT_LIMITS = {
   channels: 64,
   /** Samples of a target (the IPC contract's limit). */
   samples: MAX_SAMPLES,
+  /**
+   * The largest magnitude of a value of the model's inputs: W, initial conditions, readout weights,
+   * target values and gains (of runs, libraries and manifolds). The authors' published network is
+   * below 25 everywhere (|W| ≤ 4.5, |x0| ≤ 3.8, readout ≤ 6.7, targets ≤ 23), and GainLab's own
+   * learning moves a gain by at most ~10⁷ (Adam: ≤ learning rate 10 × 10⁶ iterations; the reward
+   * rule: σ ≤ 1 per trial × 10⁶ trials), so 10¹² is never reached by a real project. Within it, no
+   * stored number can overflow a simulation: rates are bounded by rmax (tanh gain function), so a
+   * neuron's input is at most N·10¹²·rmax (2·10¹⁷ at N = 2 000, rmax = 100) and the output's
+   * squared error ~10³⁴, far below float64's 1.8·10³⁰⁸; an output that still overflows
+   * (tasks/simulation.ts simulationProblem) comes from the dynamics (a linear gain function with
+   * unstable W), not from the file. ±1e308 in W was refused only when simulated or trained.
+   * Outputs, error curves and other results GainLab computes are only required to be finite.
+   */
+  modelValueMagnitude: 1e12,
 
   // --- counts --------------------------------------------------------------------------------
   networks: 64,

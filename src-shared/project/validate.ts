@@ -37,6 +37,40 @@ function checkFinite(label: string, data: Float64Array): void {
   if (bad >= 0) throw nonFiniteError(label, data, bad);
 }
 
+/** Index of the first value that is NaN, ±Infinity or larger than `bound` in magnitude, or −1. */
+export function firstBeyond(data: Float64Array, bound: number): number {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!(v <= bound && v >= -bound)) return i;
+  }
+  return -1;
+}
+
+/**
+ * Why a model input (W, x0, readout, target, gains) is out of bounds — "holds 1e+308 at index 5;
+ * GainLab accepts …", after the field's name — or null when every value is finite and within
+ * PROJECT_LIMITS.modelValueMagnitude. The project's checks and the IPC contract's import share it.
+ */
+export function modelValueProblem(data: Float64Array): { index: number; finite: boolean; message: string } | null {
+  const bound = PROJECT_LIMITS.modelValueMagnitude;
+  const index = firstBeyond(data, bound);
+  if (index < 0) return null;
+  const value = data[index];
+  return {
+    index,
+    finite: Number.isFinite(value),
+    message: `holds ${Number.isFinite(value) ? value.toExponential() : value} at index ${index}; GainLab accepts values from -${bound.toExponential()} to ${bound.toExponential()} there (the published network's are below 25)`,
+  };
+}
+
+/** A model input: finite ('non-finite') and within the bound ('too-large'). */
+function checkModelValues(label: string, data: Float64Array): void {
+  const problem = modelValueProblem(data);
+  if (!problem) return;
+  if (!problem.finite) throw nonFiniteError(label, data, problem.index);
+  throw new ProjectFileError('too-large', `${label} ${problem.message}`);
+}
+
 function checkLength(label: string, data: Float64Array, shape: readonly number[], reason: string): void {
   const expected = shape.reduce((a, b) => a * b, 1);
   if (data.length !== expected) {
@@ -47,12 +81,14 @@ function checkLength(label: string, data: Float64Array, shape: readonly number[]
   }
 }
 
-function checkNdArray(label: string, array: NdArray): void {
+/** `model`: a model input (gains, initial conditions), bounded as checkModelValues says; else finite. */
+function checkNdArray(label: string, array: NdArray, model = false): void {
   if (!array.shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ProjectFileError('shape-mismatch', `${label} has an invalid shape ${shapeText(array.shape)}`);
   }
   checkLength(label, array.data, array.shape, 'its shape');
-  checkFinite(label, array.data);
+  if (model) checkModelValues(label, array.data);
+  else checkFinite(label, array.data);
 }
 
 function checkUnique(kind: string, ids: readonly string[]): void {
@@ -95,7 +131,7 @@ export function validateProject(project: Project): void {
       throw new ProjectFileError('invalid-schema', `${label}: nE must be between 1 and n = ${net.n}, got ${net.nE}`);
     }
     checkLength(`W of ${label}`, net.W, [net.n, net.n], `n = ${net.n}`);
-    checkFinite(`W of ${label}`, net.W);
+    checkModelValues(`W of ${label}`, net.W);
     if (!Number.isInteger(net.nInitialConditions) || net.nInitialConditions < 1) {
       throw new ProjectFileError('invalid-schema', `${label}: nInitialConditions must be ≥ 1, got ${net.nInitialConditions}`);
     }
@@ -105,7 +141,7 @@ export function validateProject(project: Project): void {
       [net.nInitialConditions, net.n],
       `${net.nInitialConditions} initial condition(s) of n = ${net.n}`,
     );
-    checkFinite(`initial conditions of ${label}`, net.initialConditions);
+    checkModelValues(`initial conditions of ${label}`, net.initialConditions);
     if (net.readout) {
       checkLength(
         `readout of ${label}`,
@@ -113,7 +149,7 @@ export function validateProject(project: Project): void {
         [net.readout.channels, 1 + net.nE],
         `${net.readout.channels} channel(s) with nE = ${net.nE}`,
       );
-      checkFinite(`readout of ${label}`, net.readout.weights);
+      checkModelValues(`readout of ${label}`, net.readout.weights);
       if (net.readout.fittedTo !== null && !targetIds.has(net.readout.fittedTo)) {
         throw new ProjectFileError('bad-reference', `readout of ${label} was fitted to target "${net.readout.fittedTo}", which is not in the project`);
       }
@@ -125,7 +161,7 @@ export function validateProject(project: Project): void {
   for (const target of project.targets) {
     const label = `target "${target.name}"`;
     checkLength(label, target.values, [target.channels, target.nSamples], `${target.channels} channel(s) × ${target.nSamples} samples`);
-    checkFinite(label, target.values);
+    checkModelValues(label, target.values);
     checkNumber(`${label}: duration`, target.duration);
     if (target.source.kind === 'slow') {
       if (!targetIds.has(target.source.sourceId)) {
@@ -157,13 +193,13 @@ export function validateProject(project: Project): void {
       const where = `${label}, session ${k}`;
       checkFinite(`error curve of ${where}`, session.errorCurve);
       checkLength(`best gains of ${where}`, session.bestGains, [net.n], `n = ${net.n}`);
-      checkFinite(`best gains of ${where}`, session.bestGains);
+      checkModelValues(`best gains of ${where}`, session.bestGains);
       if (session.output) checkNdArray(`output of ${where}`, session.output);
       if (session.bestParameters) checkFinite(`best parameters of ${where}`, session.bestParameters);
     });
     if (run.initialGains) {
       checkLength(`starting gains of ${label}`, run.initialGains, [net.n], `n = ${net.n}`);
-      checkFinite(`starting gains of ${label}`, run.initialGains);
+      checkModelValues(`starting gains of ${label}`, run.initialGains);
     }
   }
 
@@ -174,7 +210,7 @@ export function validateProject(project: Project): void {
     for (const id of library.runIds) {
       if (!runIds.has(id)) throw new ProjectFileError('bad-reference', `${label} uses training run "${id}", which is not in the project`);
     }
-    checkNdArray(`gains of ${label}`, library.gains);
+    checkNdArray(`gains of ${label}`, library.gains, true);
     if (library.gains.shape.length !== 2 || library.gains.shape[1] !== net.n) {
       throw new ProjectFileError('shape-mismatch', `gains of ${label} have shape ${shapeText(library.gains.shape)} but need (l, ${net.n})`);
     }
@@ -185,7 +221,7 @@ export function validateProject(project: Project): void {
     const label = `speed manifold "${manifold.name}"`;
     const net = networks.get(manifold.networkId);
     if (!net) throw new ProjectFileError('bad-reference', `${label} uses network "${manifold.networkId}", which is not in the project`);
-    checkNdArray(`gains of ${label}`, manifold.gains);
+    checkNdArray(`gains of ${label}`, manifold.gains, true);
     if (!shapesEqual(manifold.gains.shape, [manifold.durations.length, net.n])) {
       throw new ProjectFileError(
         'shape-mismatch',
@@ -205,7 +241,7 @@ export function validateProject(project: Project): void {
       }
     }
     if (manifold.initialConditions) {
-      checkNdArray(`initial conditions of ${label}`, manifold.initialConditions);
+      checkNdArray(`initial conditions of ${label}`, manifold.initialConditions, true);
       const shape = manifold.initialConditions.shape;
       if (shape.length !== 2 || shape[1] !== net.n || shape[0] < 1) {
         throw new ProjectFileError('shape-mismatch', `initial conditions of ${label} have shape ${shapeText(shape)} but need (m, ${net.n})`);

@@ -102,6 +102,18 @@ function unsupported(reason: string): ProjectFileError {
   return new ProjectFileError('unsupported-zip', `this zip archive uses ${reason}, which GainLab does not read (GainLab writes plain deflate zips)`);
 }
 
+/**
+ * The reason in a refusal of ZipArchive, worded for a zip that is not a project (a run recipe,
+ * collected sweep results): without the project file's name for itself and its advice on backups.
+ */
+export function plainZipReason(error: ProjectFileError): string {
+  return error.detail
+    .replace(/^the project file is damaged/, 'the zip is damaged')
+    .replace(/^this is not a GainLab project file: /, '')
+    .replace(/ \(a \.gainlab file is a zip archive holding project\.json and \.npy arrays\)$/, '')
+    .replace(/\. If you have a backup.*$/, '');
+}
+
 /** A printable, bounded rendering of an entry name for messages. */
 function shownName(name: string): string {
   const printable = name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -9,7 +9,7 @@ import type { TrainingOptions, TrainingRequest, TrainingResult } from '../ipc/co
 import { encodeNpy, NPY_MAX_HEADER_BYTES, NpyError, parseNpy } from '../formats/npy.js';
 import { ProjectFileError } from '../project/errors.js';
 import { bytesText } from '../project/limits.js';
-import { ZipArchive } from '../project/zipReader.js';
+import { plainZipReason, ZipArchive } from '../project/zipReader.js';
 import { buildRunRecipe, fileStem, parseRunRecipe, RecipeError, trainingRequestFromRecipe, type RunRecipe } from './recipe.js';
 
 export interface RunArchive {
@@ -45,10 +45,8 @@ export function recipeZipEntries(bytes: Uint8Array, fileName: string): Map<strin
     try {
       return read();
     } catch (error) {
-      // the reader words its refusals for project files: say "zip" where it says "project file"
       if (error instanceof ProjectFileError) {
-        const detail = error.detail.replace(/^the project file is damaged/, 'the zip is damaged').replace(/\. If you have a backup.*$/, '');
-        throw new RecipeError(`${fileName} is not a readable zip (${detail})`);
+        throw new RecipeError(`${fileName} is not a readable zip (${plainZipReason(error)})`);
       }
       throw error;
     }

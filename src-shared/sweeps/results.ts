@@ -11,11 +11,14 @@
  *
  * Everything read from an archive is bounded and checked (zod) before it is used.
  */
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import { z } from 'zod';
 import { boxStats, quantile } from '../analysis/statistics.js';
 import type { BoxFigure, FigureSpec, LinesFigure } from '../experiments/figureSpec.js';
+import { ProjectFileError } from '../project/errors.js';
+import { bytesText } from '../project/limits.js';
 import type { ExperimentResultRecord, ExperimentResultTable } from '../project/schema.js';
+import { plainZipReason, ZipArchive } from '../project/zipReader.js';
 import { resultsCsv, sweepRow, SWEEP_RESULTS_FORMAT, SWEEP_RESULTS_VERSION, taskRecordSchema, type SweepRow } from './record.js';
 import { FACTOR_NAMES, SWEEP_LIMITS, SweepError } from './schema.js';
 
@@ -248,27 +251,27 @@ const resultsDocumentSchema = z.object({
 
 /**
  * The results inside a collected sweep archive (results.json and sweep.json; the .npy files are
- * not read). Throws SweepError with one line for anything that is not such an archive.
+ * not read). Read with the bounded zip reader of project files (project/zipReader.ts): the
+ * directory is checked before anything is inflated, each entry is inflated only up to its declared
+ * size (results.json at most MAX_RESULTS_JSON_BYTES, sweep.json a sweep file's limit) and must
+ * match its CRC-32, so a zip bomb or a lying directory is refused after at most one inflate step
+ * past the declared size. Throws SweepError with one line for anything that is not such an archive.
  */
 export function decodeResultsArchive(bytes: Uint8Array): SweepResults {
-  let files: Record<string, Uint8Array>;
-  let tooLarge = false;
+  const files: Record<string, Uint8Array> = {};
   try {
-    files = unzipSync(bytes, {
-      filter: (file) => {
-        if (file.name !== 'results.json' && file.name !== 'sweep.json') return false;
-        const limit = file.name === 'results.json' ? MAX_RESULTS_JSON_BYTES : SWEEP_LIMITS.fileBytes;
-        if (file.originalSize > limit) {
-          tooLarge = true;
-          return false;
-        }
-        return true;
-      },
-    });
+    const zip = ZipArchive.open(bytes);
+    for (const [name, cap] of [
+      ['results.json', MAX_RESULTS_JSON_BYTES],
+      ['sweep.json', SWEEP_LIMITS.fileBytes],
+    ] as const) {
+      const entry = zip.get(name);
+      if (entry) files[name] = zip.read(entry, cap, name, `the ${bytesText(cap)} GainLab reads of it`);
+    }
   } catch (error) {
-    throw new SweepError(`not a collected sweep (.gainlab-sweep is a zip): ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof ProjectFileError) throw new SweepError(`not a collected sweep (.gainlab-sweep is a zip): ${plainZipReason(error)}`);
+    throw error;
   }
-  if (tooLarge) throw new SweepError(`results.json is larger than ${MAX_RESULTS_JSON_BYTES / 2 ** 20} MiB`);
   const document = files['results.json'];
   if (!document) throw new SweepError('not a collected sweep: the archive has no results.json (gainlab sweep collect DIR writes DIR/results.gainlab-sweep)');
   let value: unknown;

@@ -6,7 +6,8 @@
  * thread. Each answer must be an envelope (dispatch never throws), and an error envelope must have
  * a code other than 'internal' (an exception that leaked) and a one-line message; after an
  * accepted one the open project must still save.
- * Channels that write files (save, saveAs, sweeps:export) or measure (sweeps:plan) are left out.
+ * Channels that write files or plan sweeps (save, saveAs, sweeps:plan/run/export) are fuzzed in
+ * tests/fuzz/fileWrites.test.ts, with a sandbox folder to check what they write.
  */
 import { afterAll, describe, it } from 'vitest';
 import type { Envelope, InvokeChannel, ProjectSummary } from '../../src-shared/ipc/contract.js';
