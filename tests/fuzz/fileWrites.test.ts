@@ -401,12 +401,13 @@ describe('refusals of writes and reads by path are one short line, whatever the 
     return envelope.error;
   }
 
-  // before: Node's raw "EEXIST: file already exists, mkdir '<path>'", and with a long project
+  // before: Node's raw "EEXIST: file already exists, mkdir '<path>'" (study.sweeps is a file: the
+  // folders are made one at a time, makeFolders.ts, so the file is named ENOTDIR), and with a long project
   // path "ENAMETOOLONG: name too long, lstat '<4 000 characters>'"
   it('sweeps:run when the sweep file cannot be written', async () => {
     expect(await refusal(blockedStudy, 'sweeps:run', { sweep })).toEqual({
       code: 'io',
-      message: `Could not write the sweep file ${path.join(sandbox, 'blocked', 'study.sweeps', 'fuzz-sweep.sweep.json')}: something of that name is already there (EEXIST).`,
+      message: `Could not write the sweep file ${path.join(sandbox, 'blocked', 'study.sweeps', 'fuzz-sweep.sweep.json')}: a part of the path is not a folder (ENOTDIR).`,
     });
     const deep = await refusal(longStudy, 'sweeps:run', { sweep: { ...sweep, name: 'n'.repeat(120) } });
     expect(deep.code).toBe('io');
