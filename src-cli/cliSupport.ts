@@ -11,6 +11,7 @@ import path from 'node:path';
 import { encodeNpy, NpyError, parseNpy } from '../src-shared/formats/npy.js';
 import { validateNetwork, type Network, type Readout } from '../src-shared/model/network.js';
 import { targetSpread } from '../src-shared/model/targets.js';
+import { modelValueProblem } from '../src-shared/project/validate.js';
 import { packageVersion } from '../src-main/services/appVersion.js';
 import { folderProblem, FolderError, makeFoldersSync } from '../src-main/services/makeFolders.js';
 
@@ -172,6 +173,9 @@ export function readNpyFile(file: string, what: string): { shape: number[]; data
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) throw new CliError(`${what}: ${file} holds a non-finite value at index ${i}`);
     }
+    // the bound a project file's W, x0, readout, targets and gains have (project/validate.ts)
+    const beyond = modelValueProblem(data);
+    if (beyond) throw new CliError(`${what}: ${file} ${beyond.message}`);
     return { shape, data };
   } catch (error) {
     if (error instanceof NpyError) throw new CliError(`${what}: ${file} is not a valid .npy file (${error.message})`);
