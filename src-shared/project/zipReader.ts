@@ -5,7 +5,8 @@
  *
  * - a directory that does not fit in the file, zip64 records, archives on several disks,
  *   encrypted entries, compression other than stored / deflate ('unsupported-zip', 'corrupt-zip');
- * - (without zip64, an archive counts at most 65 535 entries, which bounds the directory walk);
+ * - (without zip64, an archive counts at most 65 535 entries, which bounds the directory walk;
+ *   collected sweep results allow more, counted modulo 65 536 as fflate writes them: open's maxEntries);
  * - entry names with a ".." part, an absolute path (leading "/" or a drive letter), a backslash, a
  *   NUL, or the same name twice ('unsafe-entry'), whether the entry is used or not.
  *
@@ -143,8 +144,15 @@ export class ZipArchive {
     private readonly directoryOffset: number,
   ) {}
 
-  /** Parse the end record and the central directory; throws ProjectFileError. Inflates nothing. */
-  static open(bytes: Uint8Array): ZipArchive {
+  /**
+   * Parse the end record and the central directory; throws ProjectFileError. Inflates nothing.
+   * `maxEntries` above 65 535 accepts an archive whose end record counts its entries modulo
+   * 65 536, as writers without zip64 do (fflate's streaming Zip: `gainlab sweep collect` of a
+   * sweep of more than ~16 000 tasks): the directory is then walked to its declared end, and the
+   * count it finds must agree with the record's modulo 65 536.
+   */
+  static open(bytes: Uint8Array, options: { maxEntries?: number } = {}): ZipArchive {
+    const maxEntries = options.maxEntries ?? 0xffff;
     if (!looksLikeZip(bytes)) throw notAZip(bytes);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const eocd = findEndRecord(bytes, view);
@@ -166,7 +174,10 @@ export class ZipArchive {
     const entries = new Map<string, ZipEntry>();
     const end = directoryOffset + directorySize;
     let offset = directoryOffset;
-    for (let e = 0; e < entryCount; e++) {
+    // past the recorded count only where the caller allows more than 65 535 entries, and only
+    // while the directory has bytes left (a wrapped count)
+    for (let e = 0; e < entryCount || (maxEntries > 0xffff && offset < end); e++) {
+      if (e >= maxEntries) throw new ProjectFileError('too-large', `the archive holds more than ${maxEntries} entries`);
       if (offset + 46 > end || view.getUint32(offset, true) !== CENTRAL_SIGNATURE) {
         throw corruptZip(`the zip directory is damaged at entry ${e + 1} of ${entryCount}`);
       }
@@ -204,6 +215,9 @@ export class ZipArchive {
       }
       entries.set(name, { name, method, crc32: crc, compressedSize, uncompressedSize, localHeaderOffset, nameBytes });
       offset = recordEnd;
+    }
+    if (entries.size % 0x10000 !== entryCount) {
+      throw corruptZip(`the zip directory holds ${entries.size} entries but its end record counts ${entryCount}`);
     }
     return new ZipArchive(bytes, entries, directoryOffset);
   }

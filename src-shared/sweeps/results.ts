@@ -260,7 +260,9 @@ const resultsDocumentSchema = z.object({
 export function decodeResultsArchive(bytes: Uint8Array): SweepResults {
   const files: Record<string, Uint8Array> = {};
   try {
-    const zip = ZipArchive.open(bytes);
+    // up to 4 arrays per task and 3 documents: beyond 65 535 entries fflate's Zip (collect)
+    // counts them modulo 65 536, which the reader then accepts
+    const zip = ZipArchive.open(bytes, { maxEntries: SWEEP_LIMITS.tasks * 4 + 3 });
     for (const [name, cap] of [
       ['results.json', MAX_RESULTS_JSON_BYTES],
       ['sweep.json', SWEEP_LIMITS.fileBytes],

@@ -20,7 +20,7 @@ const document = strToU8(`${JSON.stringify({ format: SWEEP_RESULTS_FORMAT, forma
 const sweepText = '{"schemaVersion":1,"name":"g"}\n';
 
 /** An archive as `gainlab sweep collect` writes one: streamed, .npy stored, the text deflated. */
-function collectedArchive(): Uint8Array {
+function collectedArchive(extraTasks = 0): Uint8Array {
   const chunks: Uint8Array[] = [];
   const zip = new Zip((error, chunk) => {
     if (error) throw error;
@@ -32,6 +32,8 @@ function collectedArchive(): Uint8Array {
     entry.push(bytes, true);
   };
   add('tasks/0123456789abcdef/gains.npy', new Uint8Array(200).fill(7), true);
+  const tiny = new Uint8Array(8);
+  for (let k = 0; k < extraTasks; k++) add(`tasks/${k.toString(16).padStart(16, '0')}/e.npy`, tiny, true);
   add('results.csv', strToU8('index,id\n'), false);
   add('results.json', document, false);
   add('sweep.json', strToU8(sweepText), false);
@@ -89,6 +91,21 @@ describe('collected sweep results through the bounded zip reader', () => {
       ['an unsafe entry name', forgeZip([honest, honestEntry('../../etc/passwd', strToU8('x'))]), /an entry named "\.\.\/\.\.\/etc\/passwd", with a "\.\." part/],
     ];
     for (const [what, bytes, expected] of cases) expect(refusal(bytes).message, what).toMatch(expected);
+  });
+
+  it('more than 65 535 entries (a sweep of ~16 000+ tasks): fflate counts them modulo 65 536, and the archive still reads', () => {
+    const archive = collectedArchive(70_000);
+    const view = new DataView(archive.buffer, archive.byteOffset, archive.byteLength);
+    const eocd = archive.length - 22;
+    // what collect writes: 70 004 entries counted as 70 004 − 65 536
+    expect(view.getUint16(eocd + 10, true)).toBe(70_004 - 65_536);
+    const results = decodeResultsArchive(archive);
+    expect(results.name).toBe('g');
+    expect(results.sweepText).toBe(sweepText);
+    // a count that disagrees with the directory, modulo 65 536, is a damaged archive
+    view.setUint16(eocd + 8, 100, true);
+    view.setUint16(eocd + 10, 100, true);
+    expect(refusal(archive).message).toMatch(/the zip directory holds 70004 entries but its end record counts 100$/);
   });
 
   it('not a zip, or a zip cut short, is one line', () => {
