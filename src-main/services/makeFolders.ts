@@ -43,11 +43,11 @@ function statOrNull(folder: string): Stats | null {
 }
 
 /**
- * Make `dir` and its missing parents. Throws FolderError (ENOTDIR: an ancestor is a file;
+ * Make `dir` and its missing parents; returns the folders it made, outermost first. Throws FolderError (ENOTDIR: an ancestor is a file;
  * EVIRTUAL: under /proc, /sys or /dev; ETOODEEP: more than MAX_NEW_FOLDERS missing) or the
  * file system's own error (EACCES, EROFS, …).
  */
-export function makeFoldersSync(dir: string): void {
+export function makeFoldersSync(dir: string): string[] {
   const resolved = path.resolve(dir);
   const missing: string[] = [];
   let folder = resolved;
@@ -63,18 +63,21 @@ export function makeFoldersSync(dir: string): void {
     if (up === folder) throw new FolderError(`the drive ${folder} does not exist`, 'ENOENT');
     folder = up;
   }
-  if (missing.length === 0) return;
+  if (missing.length === 0) return [];
   if (isUnderVirtualRoot(folder) || isUnderVirtualRoot(realpathSync(folder))) {
     throw new FolderError(`${folder} is a system folder, not storage`, 'EVIRTUAL');
   }
+  const made: string[] = [];
   for (const next of missing) {
     try {
       mkdirSync(next);
+      made.push(next);
     } catch (error) {
       // made meanwhile by another process (two sweep tasks starting together)
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(next).isDirectory()) throw error;
     }
   }
+  return made;
 }
 
 /** What went wrong, for a refusal's parenthesis: the FolderError's text, or the errno code. */

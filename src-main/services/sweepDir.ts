@@ -17,7 +17,7 @@
  * exit 2; the app's services, GainLabErrors).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -56,13 +56,25 @@ export type SlurmSubmission = z.infer<typeof submissionSchema>;
 
 /** Write a file through a temporary name in the same directory and a rename. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  makeFoldersSync(path.dirname(file));
+  const made = makeFoldersSync(path.dirname(file));
   const temp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     writeFileSync(temp, data);
     renameSync(temp, file);
   } catch (error) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // the temporary name itself was refused (ENAMETOOLONG): nothing was written
+    }
+    // the folders this write made go too (a failed first write of a sweep left an empty S.sweeps)
+    for (const folder of made.reverse()) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        break; // not empty: something else is there now
+      }
+    }
     throw error;
   }
 }

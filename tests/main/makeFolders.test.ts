@@ -2,7 +2,7 @@
  * Output folders are made one at a time after checking the chain (src-main/services/makeFolders.ts),
  * because Node 20's recursive mkdir never returns under /proc: `gainlab soc --out /proc/x` froze.
  * The /proc cases run in a child process with a time limit, so a regression fails here instead of
- * freezing the test worker.
+ * freezing the test worker. A write that fails removes the folders it made (sweepDir.ts writeFileAtomic).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FolderError, makeFoldersSync, MAX_NEW_FOLDERS } from '../../src-main/services/makeFolders.js';
+import { writeFileAtomic } from '../../src-main/services/sweepDir.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'gainlab-folders-'));
@@ -22,12 +23,23 @@ function child(script: string): { status: number | null; stdout: string; stderr:
 }
 
 describe('makeFoldersSync', () => {
-  it('makes missing parents, and accepts a folder that exists', () => {
+  it('makes missing parents, and accepts a folder that exists; returns what it made', () => {
     const deep = path.join(scratch, 'a', 'b', 'c');
-    makeFoldersSync(deep);
+    expect(makeFoldersSync(deep)).toEqual([path.join(scratch, 'a'), path.join(scratch, 'a', 'b'), deep]);
     expect(statSync(deep).isDirectory()).toBe(true);
-    makeFoldersSync(deep);
-    makeFoldersSync(scratch);
+    expect(makeFoldersSync(deep)).toEqual([]);
+    expect(makeFoldersSync(scratch)).toEqual([]);
+  });
+
+  it('a write that fails takes away the folders it made (a failed sweep start left an empty S.sweeps)', () => {
+    writeFileSync(path.join(scratch, 'keep.txt'), 'x');
+    // the name fits, its temporary name (".tmp-NAME-pid-hex") does not: the write fails after the folders are made
+    const file = path.join(scratch, 'study.sweeps', 'inner', `${'n'.repeat(240)}.sweep.json`);
+    expect(() => writeFileAtomic(file, '{}')).toThrow(/ENAMETOOLONG/);
+    expect(existsSync(path.join(scratch, 'study.sweeps'))).toBe(false);
+    expect(existsSync(path.join(scratch, 'keep.txt'))).toBe(true);
+    writeFileAtomic(path.join(scratch, 'study.sweeps', 'ok.json'), '{}');
+    expect(existsSync(path.join(scratch, 'study.sweeps', 'ok.json'))).toBe(true);
   });
 
   it('refuses a path through a file, and more than MAX_NEW_FOLDERS new folders, creating nothing', () => {
