@@ -101,6 +101,11 @@ test('a run on a slow variant is drawn and analysed over s·T on the network ste
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 60_000 });
   const best = (await page.getByTestId('best-error').textContent())!.trim();
+  // the outputs over training are simulated for the whole slow movement too
+  await page.getByRole('radio', { name: 'over training' }).click();
+  const overTraining = page.getByTestId('training-outputs');
+  await expect.poll(async () => Number(await overTraining.getAttribute('data-drawn'))).toBeGreaterThan(0);
+  await expect(overTraining).toHaveAttribute('data-duration', '1000');
   await page.getByRole('button', { name: 'Analyses…' }).click();
   const output = page.getByTestId('analyses').locator('[data-plot-id="best-output"]');
   await expect(output).toBeVisible({ timeout: 60_000 });
