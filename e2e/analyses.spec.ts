@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, drawnPoints, openExample } from './helpers.js';
+import { collectPageErrors, drawnPoints, newProjectWithSmallNetwork, openExample } from './helpers.js';
 
 test('two sessions live, analyses of the finished run, plot exported as SVG, run exported as a recipe', async ({ page }) => {
   const pageErrors = collectPageErrors(page);
@@ -82,4 +82,38 @@ test('two sessions live, analyses of the finished run, plot exported as SVG, run
   expect(Math.min(...recipe.results.sessions.map((s: { bestError: number }) => s.bestError)).toPrecision(3)).toBe(Number(bestBefore).toPrecision(3));
 
   expect(pageErrors).toEqual([]);
+});
+
+test('a run on a slow variant is drawn and analysed over s·T on the network step', async ({ page }) => {
+  await newProjectWithSmallNetwork(page);
+  const first = page.getByTestId('target-item').first();
+  await first.getByRole('button', { name: /^Slow variant of/ }).click();
+  await page.getByTestId('slow-form').getByLabel('Slowing factor s').fill('2');
+  await page.getByTestId('slow-form').getByRole('button', { name: 'Add' }).click();
+  const variantId = await page.locator('[data-testid="target-item"][data-source-id]').getAttribute('data-target-id');
+  await page.locator('#project-target').selectOption(variantId!);
+  await expect(page.getByTestId('baseline-error')).toHaveText(/^\d/);
+  // the output plot's time axis spans the slow movement (2 × 500 ms), not the network's T
+  await expect(page.getByTestId('output-plot')).toHaveAttribute('data-duration', '1000');
+
+  await page.getByRole('radio', { name: 'Gradient (Adam)' }).click();
+  await page.getByRole('spinbutton', { name: 'Iterations' }).fill('10');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 60_000 });
+  const best = (await page.getByTestId('best-error').textContent())!.trim();
+  // the outputs over training are simulated for the whole slow movement too
+  await page.getByRole('radio', { name: 'over training' }).click();
+  const overTraining = page.getByTestId('training-outputs');
+  await expect.poll(async () => Number(await overTraining.getAttribute('data-drawn'))).toBeGreaterThan(0);
+  await expect(overTraining).toHaveAttribute('data-duration', '1000');
+  await page.getByRole('button', { name: 'Analyses…' }).click();
+  const output = page.getByTestId('analyses').locator('[data-plot-id="best-output"]');
+  await expect(output).toBeVisible({ timeout: 60_000 });
+  // the analyses simulate the run as it was trained: the whole slow movement, the same best error
+  await expect(output).toContainText(`${best} with the best session's gains`);
+  const csvDownload = page.waitForEvent('download');
+  await output.getByRole('button', { name: 'CSV' }).click();
+  const csv = readFileSync(await (await csvDownload).path(), 'utf8').trim().split('\n');
+  expect(csv.length).toBe(1 + 2 * 199 + 1);
+  expect(Number(csv[csv.length - 1].split(',')[0])).toBeCloseTo(1000, 6);
 });

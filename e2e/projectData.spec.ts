@@ -90,6 +90,12 @@ test('six queued runs are all saved, a finished run never leaks into the next pr
   await boxes.nth(0).check();
   await boxes.nth(1).check();
   await expect(browser.getByTestId('runs-curves')).toHaveAttribute('data-series', '2');
+  // a ticked run renamed: its curve's legend takes the new name
+  await browser.getByTestId('run-row').first().click();
+  await browser.getByTestId('run-name').fill('Renamed while ticked');
+  await browser.getByTestId('run-name').press('Enter');
+  await expect(browser.getByTestId('runs-curves')).toHaveAttribute('data-names', /(^| \| )Renamed while ticked( \| |$)/);
+  await expect(browser.getByTestId('runs-curves')).not.toHaveAttribute('data-names', /Renamed after reopening/);
   await browser.getByTestId('run-row').nth(2).click();
   await browser.getByTestId('run-analyses').click();
   const analyses = page.getByTestId('analyses');

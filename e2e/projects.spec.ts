@@ -89,6 +89,28 @@ test('a target drawn with the mouse is identical after save, reload and open', a
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });
 
+test('a stroke started just left of the plot area (on the y axis, to draw from t = 0) is drawn, not dropped; a flat movement is named as such', async ({ page }) => {
+  await gotoWelcome(page);
+  await page.getByRole('button', { name: 'New project' }).click();
+  await page.getByRole('button', { name: 'Draw target…' }).click();
+  const editor = page.getByTestId('target-editor');
+  await editor.getByRole('button', { name: 'Blank' }).click();
+  const undo = editor.getByRole('button', { name: 'Undo', exact: true });
+  await expect(undo).toBeDisabled();
+  // a blank (flat) movement would give E = ∞ (E divides by its variance): the editor says so
+  await expect(editor.getByTestId('editor-flat')).toContainText('would read ∞');
+  // the chart's plot area starts 56 px into its canvas (editor/chartModel.ts grid.left): press 8 px left of it
+  const box = (await page.getByTestId('editor-canvas').locator('canvas').first().boundingBox())!;
+  const x0 = box.x + 56 - 8;
+  const y = box.y + box.height * 0.5;
+  await page.mouse.move(x0, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) await page.mouse.move(x0 + (box.width * 0.6 * i) / 20, y - Math.sin((Math.PI * i) / 20) * box.height * 0.25);
+  await page.mouse.up();
+  await expect(undo).toBeEnabled();
+  await expect(editor.getByTestId('editor-flat')).toHaveCount(0);
+});
+
 test('a corrupt file is refused with a message and the open project stays open', async ({ page }) => {
   await openExample(page);
   const name = await page.getByTestId('project-name').textContent();

@@ -3,7 +3,7 @@
  * cancel, read the partial result; reload and find the job list as it was (jobs live in main).
  */
 import { expect, test } from '@playwright/test';
-import { appUrl, collectPageErrors, drawnPoints, openExample } from './helpers.js';
+import { addBuiltNetwork, appUrl, buildSmallNetwork, collectPageErrors, drawnPoints, gotoWelcome, openExample } from './helpers.js';
 
 test('train on the example: live error curve, cancel keeps the best result, reload restores the jobs', async ({ page }) => {
   const pageErrors = collectPageErrors(page);
@@ -109,4 +109,34 @@ test('draw a target from a copy of the selected one and add it to the project', 
   // the plot still shows the network's output with g = 1
   await expect(page.getByTestId('output-plot')).toBeVisible();
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
+
+test('a network without a readout says how to fit one, and why Train is disabled', async ({ page }) => {
+  await gotoWelcome(page);
+  await page.getByRole('button', { name: 'New project' }).click();
+  await expect(page.getByTestId('workspace')).toBeVisible();
+  // built and added before any target exists: no readout
+  await buildSmallNetwork(page);
+  await addBuiltNetwork(page);
+  await expect(page.getByTestId('no-readout')).toContainText('Fit readout to');
+  // the output plot does not claim to be simulating what cannot be simulated
+  await expect(page.getByTestId('output-plot')).toContainText('no readout yet');
+  await expect(page.getByTestId('output-plot')).not.toContainText('Simulating');
+
+  await page.getByRole('button', { name: 'Draw target…' }).click();
+  await page.getByTestId('target-editor').getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Add to project' }).click();
+  await page.getByRole('tab', { name: 'Train gains' }).click();
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await expect(train).toBeDisabled();
+  // the reason shows without a click (a disabled button cannot be clicked)
+  await expect(page.getByTestId('train-setup-problem')).toHaveText(/no readout yet: fit one to a target on the Build network tab/);
+
+  await page.getByRole('tab', { name: 'Build network' }).click();
+  await page.locator('#inspector-fit').selectOption({ index: 1 });
+  await page.getByTestId('prepare-form').getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('no-readout')).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Train gains' }).click();
+  await expect(train).toBeEnabled();
+  await expect(page.getByTestId('train-setup-problem')).toHaveCount(0);
 });

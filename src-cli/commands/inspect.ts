@@ -101,15 +101,17 @@ export function describeProject(opened: OpenedProject): string {
   lines.push('', `Training runs (${project.runs.length})`);
   for (const run of project.runs) {
     const best = bestError(run);
+    // a gradient run counts Adam iterations, as the app and `gainlab train` call them
+    const step = run.rule === 'gradient' ? 'iteration' : 'trial';
     lines.push(
       `  ${run.id}  "${run.name}"  ${run.rule} rule, ${run.purpose}, on ${run.networkId} → ${run.targetIds.join(', ')}, ` +
         `best E ${best !== null ? best.toPrecision(3) : '–'}${run.initialError !== null ? ` (from ${run.initialError.toPrecision(3)})` : ''}, ` +
-        `${plural(trialsOf(run), 'trial')}, ${plural(run.sessions.length, 'session')}, seed ${run.seed}, ${run.status}`,
+        `${plural(trialsOf(run), step)}, ${plural(run.sessions.length, 'session')}, seed ${run.seed}, ${run.status}`,
     );
     if (run.notes) lines.push(`    notes: ${noteLine(run.notes)}`);
     for (const s of run.sessions) {
       lines.push(
-        `    session ${s.session}: seed ${s.seed}, best E = ${s.bestError.toPrecision(3)} at trial ${s.bestTrial}/${s.trialsRun}; error curve ${shapeText([s.errorCurve.length])}, best gains ${shapeText([s.bestGains.length])}${s.output ? `, output ${nd(s.output)}` : ''}`,
+        `    session ${s.session}: seed ${s.seed}, best E = ${s.bestError.toPrecision(3)} at ${step} ${s.bestTrial}/${s.trialsRun}; error curve ${shapeText([s.errorCurve.length])}, best gains ${shapeText([s.bestGains.length])}${s.output ? `, output ${nd(s.output)}` : ''}`,
       );
     }
   }

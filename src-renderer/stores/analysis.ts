@@ -10,6 +10,7 @@ import { ref, shallowRef } from 'vue';
 import type { NetworkPayload, TrainingResult } from '../../src-shared/ipc/contract.js';
 import { DEFAULT_SNR_DB, type NoisyX0Curve, type RunAnalysis, type RunAnalysisInput } from '../components/analysis/runAnalysis.js';
 import { networkPayloadOf } from '../../src-shared/project/modelViews.js';
+import { targetFit } from '../../src-shared/model/params.js';
 import { useProjectStore } from './project.js';
 
 type WorkerReply =
@@ -89,8 +90,11 @@ export const useAnalysisStore = defineStore('analysis', () => {
     run.sessions.forEach((s, k) => {
       if (s.bestError < run.sessions[bestSession].bestError) bestSession = k;
     });
+    // a run on a slow variant ran the network for the target's duration with its step (model-spec §8)
+    const payload = networkPayloadOf(network, index);
+    const fit = targetFit(payload.params, payload.readout.channels, target);
     const inputs: AnalysisInputs = {
-      network: networkPayloadOf(network, index),
+      network: fit.fits ? { ...payload, params: fit.params } : payload,
       target: target.values,
       ...(run.initialGains ? { initialGains: run.initialGains } : {}),
       seed: run.seed,

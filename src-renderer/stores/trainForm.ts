@@ -134,7 +134,7 @@ export function buildTrainingRequest(
 ): BuiltRequest {
   const problems: BuiltRequest['problems'] = {};
   if (!network) problems.network = 'Choose a network first.';
-  else if (!network.readout) problems.network = 'This network has no readout yet; fit one to a movement first.';
+  else if (!network.readout) problems.network = 'This network has no readout yet: fit one to a target on the Build network tab (Fit readout to, then Apply).';
   if (!target) problems.target = 'Choose a target movement first.';
   // the shared ranges (src-shared/settingsRanges.ts): main and the CLI refuse the same values with the same sentence
   const check = (field: keyof TrainFormFields, range: SettingRange, value: number): void => {

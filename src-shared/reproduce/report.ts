@@ -128,7 +128,7 @@ ${setupHtml(part)}
 <table class="meta">
 <tr><td>Mode</td><td>${input.mode === 'full' ? 'full — the paper’s set-up, except the reductions each part lists' : 'quick — small networks and few trials: verdicts show the pipeline, not the paper'}</td></tr>
 <tr><td>Seed</td><td>${input.seed}</td></tr>
-<tr><td>GainLab</td><td>${escapeHtml(input.environment.version)} wrote this report; parts computed by ${escapeHtml([...new Set(input.parts.map((p) => p.version ?? 'a build that did not record its version'))].join('; ') || '—')}</td></tr>
+<tr><td>GainLab</td><td>${escapeHtml(input.environment.version)} wrote this report; parts computed by ${escapeHtml([...new Set(input.parts.filter((p) => p.status === 'done').map((p) => p.version ?? 'a build that did not record its version'))].join('; ') || '—')}</td></tr>
 <tr><td>Machine</td><td>${escapeHtml(input.environment.machine)}</td></tr>
 <tr><td>Runtime</td><td>${escapeHtml(input.environment.runtime)}</td></tr>
 <tr><td>Generated</td><td>${escapeHtml(input.generatedAt)}</td></tr>

@@ -47,6 +47,19 @@ describe('gainlab inspect', () => {
     expect(out).not.toContain('ignored zip entries');
   });
 
+  it('counts a gradient run in iterations, as the app does, and a reward run in trials', async () => {
+    const project = sampleProject();
+    const reward = project.runs[0];
+    project.runs.push({ ...reward, id: 'run-2', name: 'Adam', rule: 'gradient', notes: '', sessions: [{ ...reward.sessions[0], bestTrial: 300, trialsRun: 300 }] });
+    writeFileSync(path.join(dir, 'gradient.gainlab'), encodeProject(project, { appVersion: '0.1.0' }));
+    const { code, out } = await inspect(['gradient.gainlab']);
+    expect(code).toBe(0);
+    expect(out).toContain('run-2  "Adam"  gradient rule, train, on net-a → reach, best E 0.500 (from 1.75), 300 iterations, 1 session, seed 5, done');
+    expect(out).toMatch(/session 0: seed \d+, best E = 0\.500 at iteration 300\/300;/);
+    expect(out).toContain('20 trials, 2 sessions');
+    expect(out).toMatch(/session 0: seed \d+, best E = 0\.500 at trial 7\/10;/);
+  });
+
   it('names zip entries project.json does not reference (never read)', async () => {
     const { json, files } = projectToEntries(sampleProject());
     writeFileSync(path.join(dir, 'extra.gainlab'), zipEntries({ 'project.json': json, ...Object.fromEntries(files), 'notes/readme.txt': 'hello' }));

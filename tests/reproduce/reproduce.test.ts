@@ -15,7 +15,7 @@ import { CLAIMS } from '../../src-shared/reproduce/claims.js';
 import { trainGradient } from '../../src-shared/model/gradient.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { reportFigure, runReproduction, type ReproductionStore } from '../../src-shared/reproduce/run.js';
-import { partSpan } from '../../src-shared/reproduce/report.js';
+import { partSpan, reportHtml } from '../../src-shared/reproduce/report.js';
 import { DEFINITION_IDS } from '../../src-shared/definitions.js';
 import { run as reproduceCommand, versionLine } from '../../src-cli/commands/reproduce.js';
 
@@ -162,6 +162,21 @@ describe('a reproduction run', () => {
     const span = partSpan([part('2026-12-03T11:00:00.000Z', 60), part('2026-12-03T12:00:00.000Z', 90), part('not a date', 5)]);
     expect(span).toEqual({ from: '2026-12-03T10:00:00.000Z', to: '2026-12-03T12:00:00.000Z', ms: 2 * 3600_000 });
     expect(partSpan([])).toBeNull();
+  });
+
+  it('the version line names the builds that computed parts, not parts that never ran (no published data)', () => {
+    const part = (id: string, status: 'done' | 'unavailable', version?: string) => ({
+      id, title: id, mode: 'quick' as const, seed: 1, status, summary: {}, setup: null, settings: {}, figures: [], elapsedMs: 0, finishedAt: '2026-12-05T08:00:00.000Z', ...(version ? { version } : {}),
+    });
+    const input = {
+      mode: 'quick' as const, seed: 1, environment: { version: 'GainLab 9.9.9', machine: 'm', runtime: 'r' }, generatedAt: '2026-12-05T08:00:00.000Z', wallMs: 0, computeMs: 0,
+      claims: [], stopped: false, definitions: [], partTitles: [{ id: 'published', title: 'published' }, { id: 'fig1', title: 'fig1' }],
+    };
+    const html = reportHtml({ ...input, parts: [part('published', 'unavailable'), part('fig1', 'done', 'GainLab 9.9.9')] });
+    expect(html).toContain('GainLab 9.9.9 wrote this report; parts computed by GainLab 9.9.9</td>');
+    expect(html).not.toContain('did not record its version');
+    // a part from an older store (computed, no version) is still named as such
+    expect(reportHtml({ ...input, parts: [part('fig1', 'done')] })).toContain('parts computed by a build that did not record its version');
   });
 
   it('report heat maps are thinned, other figures untouched', () => {
