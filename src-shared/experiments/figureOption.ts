@@ -188,8 +188,10 @@ function boxOption(f: BoxFigure, style: FigureOptionStyle = {}): Option {
         ? { symbol: 'none', lineStyle: { type: 'dashed', color: NEUTRAL_COLOR }, label: { formatter: f.line.name, position: 'insideEndTop' }, data: [{ yAxis: f.line.value, name: f.line.name }] }
         : undefined,
     },
-    { type: 'scatter', name: 'outliers', data: outliers, symbolSize: 6 },
   ];
+  // in the boxes' colour, and named in the legend only when there are any (an 'outliers' entry
+  // in the palette's first colour, with no such point drawn, read as a series of its own)
+  if (outliers.length > 0) series.push({ type: 'scatter', name: 'outliers', data: outliers, symbolSize: 6, ...(f.color ? { itemStyle: { color: f.color } } : {}) });
   if (f.points) {
     // Every datum as a small point, spread sideways by a fixed pattern (deterministic output).
     const data: Array<[number, number]> = [];
@@ -202,7 +204,7 @@ function boxOption(f: BoxFigure, style: FigureOptionStyle = {}): Option {
     series.push({ type: 'scatter', name: 'data', data, symbolSize: 4, itemStyle: { color: NEUTRAL_COLOR, opacity: 0.6 }, xAxisIndex: 1 });
   }
   return {
-    ...base(f.title, f.points ? [f.yLabel, 'outliers', 'data'] : [f.yLabel, 'outliers'], style),
+    ...base(f.title, [f.yLabel, ...(outliers.length > 0 ? ['outliers'] : []), ...(f.points ? ['data'] : [])], style),
     xAxis: [
       { type: 'category', data: f.categories, name: f.xLabel ?? 'condition', nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, axisLabel: { ...AXIS_LABEL, interval: 0, fontSize: 10 } },
       // A hidden value axis aligned with the categories (centre of category k at x = k) for the points.

@@ -78,6 +78,13 @@ describe('figure spec → ECharts option (one function for the CLI and the app)'
     expect(boxes.markLine?.data[0].yAxis).toBe(7);
     expect(outliers.data).toEqual([[0, 100]]);
     expect(data.data).toHaveLength(8);
+    // drawn in the boxes' colour; without outliers neither the series nor its legend entry
+    // (the legend showed a blue 'outliers' swatch beside copper boxes with no outlier drawn)
+    const coloured = figureOption({ ...box, color: '#b5651d' }) as { series: Series[] };
+    expect((coloured.series[1] as { itemStyle?: { color?: string } }).itemStyle?.color).toBe('#b5651d');
+    // (the legend lists the series)
+    const none = figureOption({ ...box, boxes: [boxStats([1, 2, 3]), boxStats([2, 3]), boxStats([5])], points: [[1, 2, 3], [2, 3], [5]] }) as { series: Series[] };
+    expect(none.series.map((s) => s.name)).toEqual(['error', 'data']);
   });
 
   it('histogram, heatmap and scatter keep their data and names', () => {
@@ -163,7 +170,8 @@ describe('figure spec → ECharts option (one function for the CLI and the app)'
       const names = seriesOf(figure, { title: false, legend: 'scroll' }).map((s) => s.name);
       if (figure.kind === 'lines') expect(names).toEqual(figure.series.map((s) => s.name));
       if (figure.kind === 'box') {
-        expect(names).toEqual([figure.yLabel, 'outliers', 'data']);
+        const anyOutlier = figure.boxes.some((b) => b.outliers.length > 0);
+        expect(names).toEqual([figure.yLabel, ...(anyOutlier ? ['outliers'] : []), 'data']);
         expect((figureOption(figure) as { xAxis: Array<{ data?: string[] }> }).xAxis[0].data).toEqual(['gains', 'x0', 'W', 'rank1']);
       }
     }
