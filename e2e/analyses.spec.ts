@@ -1,5 +1,6 @@
 /**
- * Web mode: on the example project, train two sessions, watch both live error curves, open the
+ * Web mode: on the example project, train two sessions, watch both live error curves (the train
+ * panel counts trials per session: "1,500 / 1,500 · 2 sessions"), open the
  * analyses of the finished run and export a plot as SVG; the file is the chart's vectors with its
  * series. Also: the run's recipe exports as a .zip holding the JSON and the data it names.
  */
@@ -29,6 +30,8 @@ test('two sessions live, analyses of the finished run, plot exported as SVG, run
   await expect.poll(async () => Number(await page.getByTestId('gain-traces').getAttribute('data-snapshots')), { timeout: 60_000 }).toBeGreaterThan(1);
 
   await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
+  // the count in the terms the form set, as the curve's axis runs (it read "3,000 / 3,000": trials over all sessions)
+  await expect(page.getByTestId('run-progress')).toHaveText('1,500 / 1,500 · 2 sessions');
   // the chart redraws at most every 200 ms, so its last points follow "Done" within one interval
   await expect.poll(() => drawnPoints(curve), { timeout: 5_000 }).toBe(2 * 1501);
   await expect(page.getByTestId('run-stored')).toBeVisible();

@@ -1,6 +1,7 @@
 /**
  * Issue 9, each defect reproduced as a researcher meets it, in web mode:
  * - six queued runs are all in the saved file (read back from the zip), none only because it was looked at;
+ * - the runs browser's table fits its card at 1440×900, every column visible without scrolling sideways;
  * - a finished run never leaks into the next project opened, which saves fine;
  * - Open… binds the file (Save writes back to it); a reopened project shows every run, their
  *   curves together, and a run's analyses;
@@ -74,6 +75,12 @@ test('six queued runs are all saved, a finished run never leaks into the next pr
   await page.getByTestId('open-runs').click();
   const browser = page.getByTestId('runs-browser');
   await expect(browser.getByTestId('run-row')).toHaveCount(6);
+  // at 1440×900 every column is in the card without scrolling sideways (the Network column was
+  // cut and Best E was off to the right): the table is no wider than its scrolling box
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const fit = await browser.getByTestId('runs-table').evaluate((table) => ({ table: table.scrollWidth, box: table.parentElement!.clientWidth, boxScroll: table.parentElement!.scrollWidth }));
+  expect(fit.table, JSON.stringify(fit)).toBeLessThanOrEqual(fit.box);
+  expect(fit.boxScroll, JSON.stringify(fit)).toBeLessThanOrEqual(fit.box);
   // rename a run (an edit): Ctrl+S saves to the same file, no dialog
   await browser.getByTestId('run-row').first().click();
   await browser.getByTestId('run-name').fill('Renamed after reopening');

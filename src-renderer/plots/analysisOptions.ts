@@ -20,6 +20,42 @@ export interface AnalysisPlot {
   csv: string;
 }
 
+/** One hovered point of an axis tooltip, as ECharts passes it (data given as [x, y]). */
+interface AxisPoint {
+  seriesName?: string;
+  marker?: string;
+  value?: unknown;
+  dataIndex: number;
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Neuron, session and pair numbers, counts: whole numbers ("27", not "27.00"). */
+const whole = (v: number): string => (Number.isFinite(v) ? String(Math.round(v)) : '–');
+/** Correlations, errors, gains, rates: 3 significant digits (not the 17 of a raw double). */
+const sig3 = (v: number): string => (v === 0 ? '0' : fmt(v));
+
+/**
+ * An axis tooltip that names the hovered x by `header` and reads each series' y with `y`.
+ * ECharts' own wrote the axis value with two decimals ("27.00" for neuron 27) and every value
+ * with all its digits (0.52345678901234567).
+ */
+export function axisTooltip(header: (x: number, dataIndex: number) => string | null, y: (v: number) => string = sig3) {
+  return {
+    trigger: 'axis' as const,
+    formatter: (params: unknown): string => {
+      const points = (Array.isArray(params) ? params : [params]) as AxisPoint[];
+      const rows = points.filter((p) => Array.isArray(p.value));
+      if (rows.length === 0) return '';
+      // the first point a header is given for (null: this series' x does not name the position)
+      const title = rows.map((p) => header((p.value as number[])[0], p.dataIndex)).find((text) => text !== null);
+      return [
+        ...(title ? [escapeHtml(title)] : []),
+        ...rows.map((p) => `${p.marker ?? ''}${escapeHtml(p.seriesName ?? '')}&nbsp;&nbsp;<b>${y((p.value as number[])[1])}</b>`),
+      ].join('<br/>');
+    },
+  };
+}
+
 export function bestOutputPlot(a: RunAnalysis): AnalysisPlot {
   const option = outputPlotOption({
     duration: a.duration,
@@ -54,7 +90,14 @@ export function errorBoxPlot(a: RunAnalysis): AnalysisPlot {
   const option: EChartsCoreOption = {
     animation: false,
     grid: { left: 64, right: 56, top: 24, bottom: 40 },
-    tooltip: { trigger: 'item' },
+    tooltip: {
+      trigger: 'item',
+      formatter: (params: unknown) => {
+        const p = params as { seriesType?: string; dataIndex: number };
+        if (p.seriesType === 'boxplot') return `final errors<br/>upper whisker ${sig3(b.upperWhisker)}<br/>Q3 ${sig3(b.q3)}<br/>median ${sig3(b.median)}<br/>Q1 ${sig3(b.q1)}<br/>lower whisker ${sig3(b.lowerWhisker)}`;
+        return `session ${p.dataIndex + 1}<br/>best error ${sig3(a.finalErrors[p.dataIndex])}`;
+      },
+    },
     xAxis: { type: 'category', data: ['trained'], axisLabel: AXIS_LABEL, name: 'best error of each session', nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME },
     // up to the error before training, so its dashed line is in view; a round top (a raw data
     // value there was drawn as the tick 3.2253976079523197)
@@ -108,7 +151,7 @@ export function gainDistributionPlot(a: RunAnalysis): AnalysisPlot {
     animation: false,
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
     legend: { top: 2, right: 8, ...LEGEND_STYLE },
-    tooltip: { trigger: 'axis' },
+    tooltip: axisTooltip((x) => `gain ${sig3(x)}`),
     xAxis: valueAxis('gain g', { ...niceBoundsOf(h.edges[0], h.edges[bins]), scale: false }),
     yAxis: valueAxis('density', { nameGap: 40 }),
     series: [
@@ -178,7 +221,7 @@ export function sessionCorrelationPlot(a: RunAnalysis): AnalysisPlot {
   const option: EChartsCoreOption = {
     animation: false,
     grid: { left: 48, right: 16, top: 20, bottom: 40 },
-    tooltip: { trigger: 'axis' },
+    tooltip: axisTooltip((x) => `r ${sig3(x)} (bin centre)`, whole),
     xAxis: valueAxis('Pearson r between sessions’ gain patterns', { min: -1, max: 1, scale: false }),
     yAxis: valueAxis('pairs', { nameGap: 32, minInterval: 1 }),
     series: [{ name: 'session pairs', type: 'bar', data: h.counts.map((c, k) => [(h.edges[k] + h.edges[k + 1]) / 2, c]), barWidth: '90%', itemStyle: { color: copperHex(0.6) } }],
@@ -226,7 +269,7 @@ export function rateTargetPlot(a: RunAnalysis): AnalysisPlot {
     animation: false,
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
     legend: { top: 2, right: 8, ...LEGEND_STYLE },
-    tooltip: { trigger: 'axis' },
+    tooltip: axisTooltip((x) => `neuron ${whole(x)}`),
     xAxis: valueAxis('neuron', { min: 1, max: a.n, scale: false }),
     yAxis: valueAxis('corr(rate, target)', { min: -1, max: 1, nameGap: 36, scale: false }),
     series: [
@@ -252,7 +295,7 @@ export function abscissaPlot(a: RunAnalysis): AnalysisPlot {
     animation: false,
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
     legend: { top: 2, right: 8, ...LEGEND_STYLE },
-    tooltip: { trigger: 'axis' },
+    tooltip: axisTooltip((x) => (Number.isInteger(x) ? `session ${whole(x)}` : null)),
     xAxis: valueAxis('session', { min: 0.5, max: sessions.length + 0.5, scale: false, minInterval: 1 }),
     yAxis: valueAxis('max Re λ(W·diag(g))', { nameGap: 40 }),
     series: [
@@ -278,7 +321,7 @@ export function rateTargetChangePlot(a: RunAnalysis): AnalysisPlot {
   const option: EChartsCoreOption = {
     animation: false,
     grid: { left: 56, right: 16, top: 20, bottom: 40 },
-    tooltip: { trigger: 'axis' },
+    tooltip: axisTooltip((x, k) => `neuron ${order[k] + 1} (rank ${whole(x)})`),
     xAxis: valueAxis('neurons, ordered by change', { min: 1, max: a.n, scale: false }),
     yAxis: valueAxis('Δ corr(rate, target)', { nameGap: 40 }),
     series: [{ name: 'change', type: 'bar', data: order.map((i, rank) => [rank + 1, a.rateTargetChange[i]]), itemStyle: { color: AFTER }, barWidth: '80%' }],
@@ -300,7 +343,7 @@ export function exampleNeuronPlot(a: RunAnalysis): AnalysisPlot {
     animation: false,
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
     legend: { top: 2, right: 8, ...LEGEND_STYLE },
-    tooltip: { trigger: 'axis' },
+    tooltip: axisTooltip((x) => `t = ${sig3(x)} ms`),
     xAxis: valueAxis('time (ms)', { min: 0, max: a.duration, scale: false }),
     yAxis: valueAxis('rate − baseline (Hz)', { nameGap: 40 }),
     series: [
@@ -323,7 +366,7 @@ export function noisyX0Plot(curve: NoisyX0Curve): AnalysisPlot {
     animation: false,
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
     legend: { top: 2, right: 8, ...LEGEND_STYLE },
-    tooltip: { trigger: 'axis' },
+    tooltip: axisTooltip((x) => `SNR ${sig3(x)} dB`),
     xAxis: valueAxis('SNR of x0 (dB)'),
     yAxis: valueAxis('E(noisy, noise-free output)', { nameGap: 40 }),
     series: [

@@ -323,7 +323,8 @@ export const useJobsStore = defineStore('jobs', () => {
 
   /** Show a training job main has started (by us, or for us, e.g. a primitive library's runs) at once. */
   function trackTraining(jobId: string, request: TrainingRequest): void {
-    showQueued(jobId, 'training', request.label ?? 'Training', request.trials * (request.sessions ?? 1));
+    // main's total: trials × sessions, one session for gradient training (jobManager.startTraining)
+    showQueued(jobId, 'training', request.label ?? 'Training', request.trials * (request.rule === 'gradient' ? 1 : (request.sessions ?? 1)));
     void fetchDetail(jobId); // the request as main recorded it (sessions, trials) for the plots
   }
 

@@ -1,6 +1,8 @@
 /**
  * Run analyses on a small synthetic network: numbers against independent computations, every plot
  * has an option and a CSV of its data, and the SVG export renders the plot's series as vectors.
+ * Tooltips read like the captions: neuron and session numbers whole ("neuron 27", once "27.00"),
+ * values to 3 significant digits (once all 17 digits of a double).
  */
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers/expectClose.js';
@@ -68,6 +70,50 @@ describe('run analysis', () => {
     expect(svg).toContain('<path');
     const box = plotToSvg(plots[1].option, plots[1].title);
     expect(box.startsWith('<svg')).toBe(true);
+  });
+
+  it('tooltips: neurons and sessions as whole numbers, values to 3 significant digits', () => {
+    type Formatter = (params: unknown) => string;
+    const plots = analysisPlots(analysis, noisyX0Curve({ network, target: target.values, initialError: errorOf(ones), sessions, snrDb: [0, 20], draws: 2, runSeed: 3 }));
+    const tooltipOf = (id: string) => {
+      const plot = plots.find((p) => p.id === id);
+      expect(plot, id).toBeDefined();
+      return (plot!.option as { tooltip: { formatter: Formatter } }).tooltip.formatter;
+    };
+    // what ECharts passes an axis tooltip: one point per series, data [x, y]
+    const at = (series: { name: string; data: unknown }[], index: (data: number[][]) => number) =>
+      series.map((one) => {
+        const data = one.data as number[][];
+        const k = index(data);
+        return { seriesName: one.name, marker: '', value: data[k], dataIndex: k };
+      });
+    const seriesOf = (id: string) => (plots.find((p) => p.id === id)!.option as { series: { name: string; data: unknown }[] }).series;
+    const longDigits = /\d\.\d{4,}/; // a number shown with all its digits
+    const significantDigits = (text: string) => text.replace(/e.*$/, '').replace(/[^0-9]/g, '').replace(/^0+/, '').length;
+
+    const i = n - 2; // a neuron number with no digits after the point: "neuron 11", not "11.00"
+    const rate = tooltipOf('rate-target')(at(seriesOf('rate-target'), () => i));
+    expect(rate).toContain(`neuron ${i + 1}<br/>`);
+    expect(rate).not.toContain(`${i + 1}.0`);
+    expect(rate).toContain(`<b>${analysis.rateTargetBefore[i].toPrecision(3)}</b>`);
+    expect(rate).not.toMatch(longDigits);
+    expect(significantDigits(rate.match(/<b>([^<]*)<\/b>/)![1])).toBeLessThanOrEqual(3);
+
+    for (const id of ['gain-distribution', 'session-correlations', 'spectral-abscissa', 'rate-target-change', 'example-neuron', 'noisy-x0']) {
+      const text = tooltipOf(id)(at(seriesOf(id).filter((one) => Array.isArray((one.data as unknown[])[0])), (data) => Math.min(1, data.length - 1)));
+      const values = [...text.matchAll(/<b>([^<]*)<\/b>/g)].map((m) => m[1]);
+      expect(values.length, id).toBeGreaterThan(0);
+      for (const value of values) expect(significantDigits(value), `${id}: ${value}`).toBeLessThanOrEqual(3);
+      expect(text.split('<br/>')[0], id).not.toMatch(longDigits);
+    }
+    expect(tooltipOf('spectral-abscissa')(at(seriesOf('spectral-abscissa'), () => 0).slice(1))).toContain('session 1');
+    const change = tooltipOf('rate-target-change')(at(seriesOf('rate-target-change'), () => 0));
+    const lowest = Array.from(analysis.rateTargetChange).indexOf(Math.min(...analysis.rateTargetChange));
+    expect(change).toContain(`neuron ${lowest + 1} (rank 1)`);
+
+    const box = tooltipOf('error-box');
+    expect(box({ seriesType: 'scatter', dataIndex: 1 })).toBe(`session 2<br/>best error ${analysis.finalErrors[1].toPrecision(3)}`);
+    expect(box({ seriesType: 'boxplot', dataIndex: 0 })).toContain(`median ${analysis.errorBox.median.toPrecision(3)}`);
   });
 
   it('largest real part (Supp. 1a): the starting gains’ value is a line across the axis, also with one session (every gradient run)', () => {

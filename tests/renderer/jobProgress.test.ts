@@ -2,10 +2,13 @@
  * The jobs panel's progress text (components/jobs/jobProgress.ts): a sweep job reads "k of N
  * tasks" from main's summary (trial = tasks finished, totalTrials = tasks, duplicates merged),
  * never a best error; an experiment its latest step while it runs; other jobs show their number.
+ * A training job's count (src-renderer/components/TrainPanel.vue) reads in trials per session, as
+ * the form set them and the error curve's axis runs, with the sessions beside it; main counts over
+ * all sessions (the percent), which once showed "20,000 / 20,000" for 2000 trials × 10 sessions.
  */
 import { describe, expect, it } from 'vitest';
 import type { JobSummary } from '../../src-shared/ipc/contract.js';
-import { jobStepText, sweepTasksText } from '../../src-renderer/components/jobs/jobProgress.js';
+import { jobStepText, sweepTasksText, trainingProgressText } from '../../src-renderer/components/jobs/jobProgress.js';
 
 type Card = Pick<JobSummary, 'kind' | 'status' | 'trial' | 'totalTrials' | 'message'>;
 const card = (patch: Partial<Card>): Card => ({ kind: 'sweep', status: 'running', trial: 0, totalTrials: 0, ...patch });
@@ -30,5 +33,31 @@ describe('jobs panel progress text', () => {
     expect(jobStepText(card({ kind: 'experiment', status: 'done', message: 'target 3/3: done' }))).toBe('');
     expect(jobStepText(card({ kind: 'training', trial: 30, totalTrials: 100 }))).toBeNull();
     expect(jobStepText(card({ kind: 'soc' }))).toBeNull();
+  });
+});
+
+describe('training progress text', () => {
+  const reward = { rule: 'reward', trials: 2000, sessions: 10 };
+  it('counts trials per session of a lockstep run, with the sessions beside', () => {
+    expect(trainingProgressText({ trial: 14_000, totalTrials: 20_000 }, reward)).toBe('1,400 / 2,000 · 10 sessions');
+    // mid-trial (4 of 10 sessions through trial 1401): the trial every session finished
+    expect(trainingProgressText({ trial: 14_004, totalTrials: 20_000 }, reward)).toBe('1,400 / 2,000 · 10 sessions');
+    expect(trainingProgressText({ trial: 20_000, totalTrials: 20_000 }, reward)).toBe('2,000 / 2,000 · 10 sessions');
+    expect(trainingProgressText({ trial: 0, totalTrials: 20_000 }, reward)).toBe('0 / 2,000 · 10 sessions');
+  });
+
+  it('one session, and gradient runs (one session whatever was asked), read without sessions', () => {
+    expect(trainingProgressText({ trial: 300, totalTrials: 500 }, { rule: 'reward', trials: 500, sessions: 1 })).toBe('300 / 500');
+    expect(trainingProgressText({ trial: 40, totalTrials: 40 }, { rule: 'gradient', trials: 40, sessions: 10 })).toBe('40 / 40');
+  });
+
+  it('a session stopped alone stops counting: the furthest curve says where the others are', () => {
+    // 2 sessions of 100 trials; session 1 stopped at trial 20, session 0 ran to 100: 120 counted
+    const curves = [new Array(101).fill(0.5), new Array(21).fill(0.5)];
+    expect(trainingProgressText({ trial: 120, totalTrials: 200 }, { rule: 'reward', trials: 100, sessions: 2 }, curves)).toBe('100 / 100 · 2 sessions');
+  });
+
+  it('without the request (not fetched yet) the raw count', () => {
+    expect(trainingProgressText({ trial: 7, totalTrials: 20 }, undefined)).toBe('7 / 20');
   });
 });

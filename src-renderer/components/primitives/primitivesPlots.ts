@@ -6,15 +6,36 @@ import type { AnalysisPlot } from '../../plots/analysisOptions.js';
 import { AXIS_LABEL, AXIS_NAME, csvTable, LEGEND_STYLE, SPLIT_LINE } from '../../plots/chartParts.js';
 import { errorYAxis, formatError, outputPlotOption, type ChartOption } from '../../plots/options.js';
 import { BEFORE_COLOR, copperHex, SERIES_COLORS } from '../../plots/palette.js';
+import { MAX_TICK_CHARS } from '../../../src-shared/plots/format.js';
 
 export const FIT_COLOR = SERIES_COLORS[1];
 export const OUTPUT_COLOR = copperHex(0.8);
 export const SCRATCH_COLOR = BEFORE_COLOR;
 
+/**
+ * The tick label under each coefficient bar: short (the visual audit allows MAX_TICK_CHARS) and
+ * distinct. Names that all fit and differ are shown as they are ("reach", "grasp"); otherwise each
+ * reads its pattern number and as much of its name as fits ("1 Gener…"), and past 8 patterns the
+ * number alone. Before, the full names were cut at 90 px and hidden where they overlapped, so three
+ * "Generated (seed k)" patterns showed two labels, both "Generated (see…". The full name is the
+ * category itself: the tooltip and the axis label's hover show it.
+ */
+export function shortPatternLabels(names: readonly string[]): string[] {
+  if (names.every((name) => name.length <= MAX_TICK_CHARS) && new Set(names).size === names.length) return [...names];
+  if (names.length > 8) return names.map((_, k) => String(k + 1));
+  return names.map((name, k) => {
+    const number = String(k + 1);
+    const room = MAX_TICK_CHARS - number.length - 1;
+    const text = name.length <= room ? name : `${name.slice(0, room - 1).trimEnd()}…`;
+    return `${number} ${text}`;
+  });
+}
+
 /** Bar chart of the least-squares coefficients cₖ, one bar per pattern (named by its target). */
 export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: string[]): AnalysisPlot {
   const values = Array.from(coefficients);
   const names = values.map((_, k) => patternNames[k] ?? `pattern ${k + 1}`);
+  const short = shortPatternLabels(names);
   return {
     id: 'coefficients',
     title: 'Coefficients',
@@ -25,13 +46,14 @@ export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: 
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : String(v)) },
       xAxis: {
         type: 'category',
-        // each coefficient under the name of the target its pattern was learned for (issue 14)
+        // each coefficient under the name of the target its pattern was learned for (issue 14): the
+        // category is the full name (tooltip), the tick its short distinct label, every one shown
         data: names,
         name: 'library pattern (its target)',
         nameLocation: 'middle',
         nameGap: 28,
         nameTextStyle: AXIS_NAME,
-        axisLabel: { ...AXIS_LABEL, interval: 0, width: 90, overflow: 'truncate' },
+        axisLabel: { ...AXIS_LABEL, interval: 0, hideOverlap: false, formatter: (_value: string, index: number) => short[index] ?? String(index + 1) },
         tooltip: { show: true },
       },
       yAxis: { type: 'value', name: 'cₖ', nameLocation: 'middle', nameGap: 40, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
