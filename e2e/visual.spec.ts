@@ -64,10 +64,25 @@ const AUDIT = String.raw`(() => {
         }
       });
     }
+    // the legend as drawn (its view's box in the chart's pixels) stays clear of the plot area
+    // (ten sessions' names once wrapped into rows over the workspace's error curves)
+    const legendModel = model.getComponent('legend');
+    const legendView = legendModel && legendModel.get('show') !== false && chart.getViewOfComponentModel ? chart.getViewOfComponentModel(legendModel) : null;
+    const legendBox = legendView && legendView.group && legendView.group.children().length > 0 ? (() => {
+      const g = legendView.group;
+      g.updateTransform();
+      const r = g.getBoundingRect().clone();
+      const m = g.getComputedTransform();
+      if (m) r.applyTransform(m);
+      return r;
+    })() : null;
     model.eachComponent('grid', (gridModel) => {
       const system = gridModel.coordinateSystem;
       if (!system || !system.getRect) return;
       const g = system.getRect();
+      if (legendBox && legendBox.width > 0 && legendBox.x < g.x + g.width && legendBox.x + legendBox.width > g.x && legendBox.y + legendBox.height > g.y + 2 && legendBox.y < g.y + g.height) {
+        problems.push(label + ': the legend (' + Math.round(legendBox.width) + '×' + Math.round(legendBox.height) + ' px at y ' + Math.round(legendBox.y) + ') overlaps the plot area (from y ' + Math.round(g.y) + ')');
+      }
       // the plot area and its tick labels: left of it (y ticks) and below it (x ticks)
       axisAreas.push({ label, left: box.left + g.x - 48, top: box.top + g.y, right: box.left + g.x + g.width, bottom: box.top + g.y + g.height + 24 });
     });
@@ -112,6 +127,16 @@ const AUDIT = String.raw`(() => {
     const box = card.getBoundingClientRect();
     if (box.width <= 2) continue;
     if (card.scrollWidth > card.clientWidth + 1) problems.push('content wider than its card: "' + squash(card.querySelector('h3, h4') ? card.querySelector('h3, h4').textContent : card.className).slice(0, 60) + '" (' + card.scrollWidth + ' > ' + card.clientWidth + ' px)');
+  }
+
+  // a control laid over a chart (PlotFrame's slot, e.g. a session picker) keeps clear of its axes
+  // and tick labels (the top tick label reaches ~8 px above the plot area)
+  for (const control of document.querySelectorAll('.plot select, .plot input, .plot button')) {
+    const c = control.getBoundingClientRect();
+    if (c.width === 0 || c.height === 0) continue;
+    for (const a of axisAreas) {
+      if (c.left < a.right && c.right > a.left && c.top < a.bottom && c.bottom > a.top - 8) problems.push('a control (' + control.tagName.toLowerCase() + ', ' + Math.round(c.left) + '–' + Math.round(c.right) + ' × ' + Math.round(c.top) + '–' + Math.round(c.bottom) + ') covers the axes of ' + a.label + ' (' + Math.round(a.left) + '–' + Math.round(a.right) + ' × ' + Math.round(a.top) + '–' + Math.round(a.bottom) + ')');
+    }
   }
 
   const toasts = [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.getBoundingClientRect()).filter((r) => r.width > 0);
@@ -215,10 +240,10 @@ test('every view at 1280×800 and 1920×1080: titled axes, short ticks, no cut t
   await expect(page.getByTestId('network-inspector').getByTestId('spectrum-plot')).toHaveAttribute('data-eigenvalues', '40');
   await visit(page, 'network', problems, ['network-inspector']);
 
-  // workspace: a short reward-rule run, two sessions
+  // workspace: a short reward-rule run, ten sessions (the app's default: their legend must stay off the curves)
   await page.getByRole('tab', { name: 'Train gains' }).click();
   await page.getByRole('spinbutton', { name: 'Trials' }).fill('300');
-  await page.getByRole('spinbutton', { name: 'Sessions' }).fill('2');
+  await page.getByRole('spinbutton', { name: 'Sessions' }).fill('10');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
   await expect(page.getByTestId('run-stored')).toBeVisible();
@@ -230,7 +255,7 @@ test('every view at 1280×800 and 1920×1080: titled axes, short ticks, no cut t
   await page.getByRole('button', { name: 'Analyses…' }).click();
   const analyses = page.getByTestId('analyses');
   await expect(analyses.locator('[data-plot-id="eigenvalues"]')).toBeVisible({ timeout: 60_000 });
-  await expect(analyses.locator('[data-plot-id="error-box"]')).toContainText('2 sessions');
+  await expect(analyses.locator('[data-plot-id="error-box"]')).toContainText('10 sessions');
   await visit(page, 'analyses', problems, ['eigenvalues', 'gain-distribution']);
   await analyses.getByRole('button', { name: 'Back to the workspace' }).click();
 

@@ -397,12 +397,25 @@ export function errorSeries(session: number, data: [number, number][], highlight
   };
 }
 
+/**
+ * The error plot's placeholder. A reopened project has runs but no job in this session: the
+ * card pointed to training ('Start a training run…') over a project of stored runs, whose curves
+ * and analyses are in the runs browser.
+ */
+export function errorCurvePlaceholder(jobId: string | null, storedRuns: number): string {
+  if (jobId) return 'Waiting for the first points…';
+  if (storedRuns > 0) return `No run started since the project was opened. Its ${storedRuns === 1 ? 'stored run is' : `${storedRuns} stored runs are`} under Runs… (curves, analyses).`;
+  return 'Start a training run to see its error fall here.';
+}
+
 /** The empty error plot (series are added as points arrive). */
 export function errorCurveOption(logY: boolean, xName = 'trial', yName = 'error E'): ChartOption {
   return {
     animation: false,
     grid: { left: 64, right: 16, top: 28, bottom: 40 },
-    legend: { show: false, top: 2, right: 8, ...LEGEND_STYLE },
+    // one row that pages (scroll), left of 8 px from the right edge: ten sessions' names wrapped
+    // into rows over the curves in a workspace card
+    legend: { show: false, type: 'scroll', top: 2, left: 64, right: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
     xAxis: {
       type: 'value',

@@ -52,7 +52,9 @@ export function gainTracesOption(snapshots: readonly GainSnapshot[], neurons: nu
     animation: false,
     // the neurons' names in rows below the axis: above the plot, in a card ~200 px wide (a 1024 px
     // window), the six names wrapped into a column over the curves; width is what a narrow card lacks
-    grid: { left: 52, right: 16, top: 16, bottom: 40 + GAIN_LEGEND_ROWS_HEIGHT },
+    // top: below the session picker laid over the card's top left (LiveTraining.vue), which covered
+    // the top tick label at 16 px (the picker is ~27 px tall)
+    grid: { left: 52, right: 16, top: 40, bottom: 40 + GAIN_LEGEND_ROWS_HEIGHT },
     legend: { bottom: 2, left: 'center', itemGap: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis' },
     xAxis: valueAxis(xName, { nameGap: 26, min: 0, scale: false }),

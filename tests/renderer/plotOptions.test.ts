@@ -3,6 +3,8 @@ import { expectClose } from '../helpers/expectClose.js';
 import {
   appendCurvePairs,
   channelPairs,
+  errorCurveOption,
+  errorCurvePlaceholder,
   formatError,
   formatTick,
   heatmapCells,
@@ -194,6 +196,20 @@ describe('plot data layouts', () => {
       'trained (ch 2)',
     ]);
     expect(series[0].lineStyle.type).toBe('dashed');
+  });
+});
+
+describe('the workspace error card', () => {
+  it('points a reopened project with stored runs to the runs browser; a job waits for points', () => {
+    expect(errorCurvePlaceholder(null, 0)).toBe('Start a training run to see its error fall here.');
+    expect(errorCurvePlaceholder(null, 6)).toBe('No run started since the project was opened. Its 6 stored runs are under Runs… (curves, analyses).');
+    expect(errorCurvePlaceholder(null, 1)).toMatch(/Its stored run is under Runs…/);
+    expect(errorCurvePlaceholder('job-1', 6)).toBe('Waiting for the first points…');
+  });
+
+  it('the session legend is one paging row beside the y axis title, never rows over the curves', () => {
+    const legend = (errorCurveOption(true) as { legend: { type?: string; top?: number; left?: number } }).legend;
+    expect(legend).toMatchObject({ type: 'scroll', top: 2, left: 64 });
   });
 });
 
