@@ -13,7 +13,7 @@ import { validateNetwork, type Network, type Readout } from '../src-shared/model
 import { targetSpread } from '../src-shared/model/targets.js';
 import { modelValueProblem } from '../src-shared/project/validate.js';
 import { packageVersion } from '../src-main/services/appVersion.js';
-import { folderProblem, FolderError, makeFoldersSync } from '../src-main/services/makeFolders.js';
+import { folderProblem, makeFoldersSync } from '../src-main/services/makeFolders.js';
 
 declare const __GAINLAB_VERSION__: string | undefined;
 
@@ -190,7 +190,7 @@ function writeOutput(file: string, content: string | Uint8Array): void {
     writeFileSync(file, content);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot write ${file} (${code === 'EISDIR' && !(error instanceof FolderError) ? 'it is a directory' : folderProblem(error)})`);
+    throw new CliError(`cannot write ${file} (${code === 'EISDIR' ? 'it is a directory' : folderProblem(error)})`);
   }
 }
 

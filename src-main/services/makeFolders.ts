@@ -43,9 +43,9 @@ function statOrNull(folder: string): Stats | null {
 }
 
 /**
- * Make `dir` and its missing parents; returns the folders it made, outermost first. Throws FolderError (ENOTDIR: an ancestor is a file;
- * EVIRTUAL: under /proc, /sys or /dev; ETOODEEP: more than MAX_NEW_FOLDERS missing) or the
- * file system's own error (EACCES, EROFS, …).
+ * Make `dir` and its missing parents; returns the folders it made, outermost first. Throws
+ * FolderError (ENOTDIR: an ancestor is a file; EVIRTUAL: under /proc, /sys or /dev; ETOODEEP:
+ * more than MAX_NEW_FOLDERS missing; never EISDIR) or the file system's own error (EACCES, …).
  */
 export function makeFoldersSync(dir: string): string[] {
   const resolved = path.resolve(dir);
