@@ -15,7 +15,8 @@ export function collectPageErrors(page: Page): string[] {
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
-  page.on('pageerror', (error) => errors.push(error.message));
+  // with its stack: a page error from a library's animation frame names no chart otherwise
+  page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
   return errors;
 }
 

@@ -15,6 +15,37 @@ import {
 // SVG: the analyses' plot export renders each plot again with the SVG renderer
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
+type InstallRegisters = Parameters<typeof CanvasRenderer>[0];
+type PainterClass = Parameters<InstallRegisters['registerPainter']>[1];
+
+/**
+ * The canvas painter, made safe to dispose mid-paint. zrender paints an "incremental" layer over
+ * several animation frames (15 ms of drawing per frame), and its next-frame callback reads the
+ * painter's layers, which `dispose` has set to null: a chart closed mid-paint threw "Cannot read
+ * properties of null (reading 'layerStack')" from a later frame. ECharts 6.1's heatmap puts every
+ * cell into such a layer even with progressive rendering off (HeatmapView's render path passes no
+ * `useIncremental`, so `getIncrementalId` defaults it to true), so the analyses' and Fig. 2's rate
+ * maps (4 000 cells, 20–40 ms to paint here) were painted over 2–3 frames and could be closed
+ * between them. The callback first checks that its paint is still the painter's latest
+ * (`_redrawId`); dispose starts a new one, so a pending frame returns before touching anything.
+ * The subclass is registered through CanvasRenderer's own install, so it extends exactly the
+ * painter ECharts would use. e2e/charts.spec.ts closes a 4 000-cell heatmap mid-paint.
+ */
+function disposeSafe(Painter: PainterClass): PainterClass {
+  const Base = Painter as unknown as new (...args: unknown[]) => { dispose(): void };
+  class DisposeSafeCanvasPainter extends Base {
+    override dispose(): void {
+      (this as unknown as { _redrawId: number })._redrawId = Number.NaN; // no pending paint matches NaN
+      super.dispose();
+    }
+  }
+  return DisposeSafeCanvasPainter as unknown as PainterClass;
+}
+
+function DisposeSafeCanvasRenderer(registers: InstallRegisters): void {
+  CanvasRenderer({ ...registers, registerPainter: (name, Painter) => registers.registerPainter(name, disposeSafe(Painter)) });
+}
+
 use([
   LineChart,
   HeatmapChart,
@@ -27,7 +58,7 @@ use([
   TooltipComponent,
   LegendComponent,
   VisualMapComponent,
-  CanvasRenderer,
+  DisposeSafeCanvasRenderer,
   SVGRenderer,
 ]);
 
@@ -37,7 +68,8 @@ use([
  * disposed before the last frame (a view closed, a plot card replaced) throws "Cannot read
  * properties of null (reading 'layerStack')" from the next frame. GainLab's largest series
  * (Supp. 3g: 5 000 points; an N = 1 000 spectrum) paint in one frame of a few ms, so every series
- * paints in one frame. e2e/charts.spec.ts disposes a 20 000-point chart mid-paint.
+ * paints in one frame. e2e/charts.spec.ts disposes a 20 000-point chart mid-paint. (A heatmap
+ * still paints over several frames; DisposeSafeCanvasRenderer above covers that.)
  */
 export const CHART_THEME = { progressive: 0 } as const;
 

@@ -1,10 +1,11 @@
 /**
  * Plot export: each plot is drawn again off screen from its option — with the SVG renderer for
  * .svg (ECharts' server-side string rendering, so the file is the chart's vectors, not a picture
- * of the screen) and with the canvas renderer at 2× for .png. Nothing on screen is touched.
+ * of the screen) and with the canvas renderer at 2× for .png. Nothing on screen is touched. Both use
+ * the app's chart theme: a progressive series would put only its first chunk into the PNG.
  */
 import { init, type EChartsCoreOption } from 'echarts/core';
-import './echarts.js';
+import { CHART_THEME } from './echarts.js';
 
 export const EXPORT_WIDTH = 800;
 export const EXPORT_HEIGHT = 500;
@@ -15,7 +16,7 @@ function forExport(option: EChartsCoreOption, title: string): EChartsCoreOption 
 }
 
 export function plotToSvg(option: EChartsCoreOption, title: string, width = EXPORT_WIDTH, height = EXPORT_HEIGHT): string {
-  const chart = init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const chart = init(null, CHART_THEME, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption(forExport(option, title));
     return chart.renderToSVGString();
@@ -39,7 +40,7 @@ export function plotToPngDataUrl(option: EChartsCoreOption, title: string, width
   const holder = doc.createElement('div');
   holder.style.cssText = `position:fixed;left:-10000px;top:0;width:${width}px;height:${height}px;`;
   doc.body.appendChild(holder);
-  const chart = init(holder as unknown as Parameters<typeof init>[0], null, { renderer: 'canvas', width, height });
+  const chart = init(holder as unknown as Parameters<typeof init>[0], CHART_THEME, { renderer: 'canvas', width, height });
   try {
     chart.setOption(forExport(option, title));
     return chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' });
