@@ -40,7 +40,10 @@ export function plotToPngDataUrl(option: EChartsCoreOption, title: string, width
   const holder = doc.createElement('div');
   holder.style.cssText = `position:fixed;left:-10000px;top:0;width:${width}px;height:${height}px;`;
   doc.body.appendChild(holder);
-  const chart = init(holder as unknown as Parameters<typeof init>[0], CHART_THEME, { renderer: 'canvas', width, height });
+  // devicePixelRatio 1, below the export's 2: zrender then draws every shape into the image. At
+  // the screen's ratio (2 on a HiDPI display) it composites the layers painted so far, and a
+  // heatmap's cells paint over several frames (plots/echarts.ts): a third of them were missing.
+  const chart = init(holder as unknown as Parameters<typeof init>[0], CHART_THEME, { renderer: 'canvas', width, height, devicePixelRatio: 1 });
   try {
     chart.setOption(forExport(option, title));
     return chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' });
