@@ -199,7 +199,7 @@ export function correlationMatrixPlot(a: RunAnalysis, which: number): AnalysisPl
     xAxis: { type: 'category', data: labels, axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(a.n / 4) - 1) }, axisTick: { show: false }, name: 'neuron', nameLocation: 'middle', nameGap: 22, nameTextStyle: AXIS_NAME },
     yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(a.n / 4) - 1) }, axisTick: { show: false }, name: 'neuron', nameLocation: 'middle', nameGap: 32, nameTextStyle: AXIS_NAME },
     visualMap: { type: 'continuous', min: -1, max: 1, orient: 'vertical', right: 4, top: 'middle', itemHeight: 120, itemWidth: 12, text: ['+1', '−1'], textStyle: { fontSize: 11 }, inRange: { color: RATE_COLORS } },
-    series: [{ name: 'Pearson r', type: 'heatmap', data, progressive: 0, emphasis: { disabled: true } }],
+    series: [{ name: 'Pearson r', type: 'heatmap', data, emphasis: { disabled: true } }],
   };
   let offDiagonal = 0;
   for (let i = 0; i < a.n; i++) for (let j = 0; j < a.n; j++) if (i !== j) offDiagonal += Math.abs(matrix[i * a.n + j]);

@@ -63,13 +63,15 @@ use([
 ]);
 
 /**
- * Every chart's theme (main.ts provides it to every <VChart>): ECharts paints a series of more
- * than 3 000 items (scatter, heatmap, custom, boxplot) over several animation frames, and a chart
- * disposed before the last frame (a view closed, a plot card replaced) throws "Cannot read
- * properties of null (reading 'layerStack')" from the next frame. GainLab's largest series
- * (Supp. 3g: 5 000 points; an N = 1 000 spectrum) paint in one frame of a few ms, so every series
- * paints in one frame. e2e/charts.spec.ts disposes a 20 000-point chart mid-paint. (A heatmap
- * still paints over several frames; DisposeSafeCanvasRenderer above covers that.)
+ * Every chart's theme (main.ts provides it to every <VChart>; plot export uses it too), the one
+ * place progressive rendering is turned off: ECharts paints a series of more than 3 000 items
+ * (scatter, heatmap, custom, boxplot) over several animation frames, each frame repainting what
+ * was drawn so far, and a chart disposed before the last frame (a view closed, a plot card
+ * replaced) threw "Cannot read properties of null (reading 'layerStack')" from the next frame.
+ * GainLab's largest series (Supp. 3g: 5 000 points; an N = 1 000 spectrum) paint in one frame of
+ * a few ms. e2e/charts.spec.ts disposes a 20 000-point chart mid-paint; e2e/visual.spec.ts audits
+ * every chart for progressive series. (A heatmap still paints over several frames whatever this
+ * says; DisposeSafeCanvasRenderer above makes that safe.)
  */
 export const CHART_THEME = { progressive: 0 } as const;
 

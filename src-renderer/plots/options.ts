@@ -348,8 +348,6 @@ export function rateHeatmapOption(input: HeatmapInput): ChartOption {
             id: 'rates',
             type: 'heatmap',
             data: cells.data,
-            // one pass: drawn progressively, every frame repaints the cells drawn so far
-            progressive: 0,
             emphasis: { disabled: true },
           },
     ],

@@ -301,7 +301,7 @@ function heatmapOption(f: HeatmapFigure, style: FigureOptionStyle = {}): Option 
       top: 'middle',
       inRange: { color: RATE_COLORS },
     },
-    series: [{ type: 'heatmap', name: f.title, data, progressive: 0 }],
+    series: [{ type: 'heatmap', name: f.title, data }],
   };
 }
 
