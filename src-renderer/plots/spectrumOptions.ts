@@ -11,6 +11,9 @@ import { NEUTRAL_COLOR, POINT_COLOR, REFERENCE_COLOR } from '../../src-shared/pl
 import { clampToWindow, spectrumWindow } from '../../src-shared/plots/spectrumView.js';
 import { LEGEND_STYLE, valueAxis } from './chartParts.js';
 
+/** Points from which a spectrum's set is drawn as one path (ECharts' large scatter). */
+export const LARGE_SPECTRUM = 400;
+
 export interface EigenvalueSet {
   name: string;
   re: ArrayLike<number>;
@@ -61,7 +64,9 @@ export function spectrumOption(input: SpectrumInput): { option: EChartsCoreOptio
       else if (Number.isFinite(point[0]) && Number.isFinite(point[1])) inside.push(point);
     }
     offset += count;
-    series.push({ id: `set-${set.name}`, name: set.name, type: 'scatter', data: inside, symbolSize: input.symbolSize ?? 5, itemStyle: { color: set.color, opacity: 0.85 }, emphasis: { disabled: true } });
+    // large: the points of a big spectrum are one path, not a shape each (N = 1000: the page's
+    // longest task while inspecting a network was this plot's setOption, ~90-200 ms)
+    series.push({ id: `set-${set.name}`, name: set.name, type: 'scatter', data: inside, symbolSize: input.symbolSize ?? 5, itemStyle: { color: set.color, opacity: 0.85 }, emphasis: { disabled: true }, large: true, largeThreshold: LARGE_SPECTRUM });
   }
   if (outsidePoints.length > 0) {
     series.push({
