@@ -11,22 +11,43 @@ import { z } from 'zod';
 export const MAX_SAMPLES = 100_000;
 
 /**
+ * Bounds of the dynamics parameters, far outside any neural setting (the paper: τ = 200 ms,
+ * r0 = 20 Hz, rmax = 100 Hz, T = 500 ms) but inside the range where the arithmetic stays finite:
+ * below them h/τ or x/r0 overflow (τ = 1e-300 ms made every simulation NaN), above them nothing
+ * GainLab shows means anything.
+ */
+export const DYNAMICS_BOUNDS = {
+  tau: { min: 1e-3, max: 1e7 }, // ms
+  rate: { min: 1e-6, max: 1e6 }, // Hz (r0 and rmax)
+  duration: { min: 1e-3, max: 1e8 }, // ms
+} as const;
+
+const bounded = (bounds: { min: number; max: number }) => z.number().finite().min(bounds.min).max(bounds.max);
+
+/**
  * The one declaration of the dynamics parameters: the model's type, the IPC contract's and the
  * project file's schema all derive from it.
  */
-export const dynamicsParamsSchema = z.object({
-  /** Membrane time constant τ in ms. */
-  tau: z.number().finite().positive(),
-  /** Baseline rate r0 in Hz (saturation of f below baseline is −r0). */
-  r0: z.number().finite().positive(),
-  /** Maximum rate rmax in Hz (saturation of f above baseline is rmax − r0). */
-  rmax: z.number().finite().positive(),
-  /** Movement duration T in ms. */
-  duration: z.number().finite().positive(),
-  /** Number of samples n on the grid t_k = k·T/(n−1) (includes t = 0 and t = T). */
-  nSamples: z.number().int().min(2).max(MAX_SAMPLES),
-  gainFunction: z.enum(['tanh', 'linear']),
-});
+export const dynamicsParamsSchema = z
+  .object({
+    /** Membrane time constant τ in ms. */
+    tau: bounded(DYNAMICS_BOUNDS.tau),
+    /** Baseline rate r0 in Hz (saturation of f below baseline is −r0). */
+    r0: bounded(DYNAMICS_BOUNDS.rate),
+    /** Maximum rate rmax in Hz (saturation of f above baseline is rmax − r0). */
+    rmax: bounded(DYNAMICS_BOUNDS.rate),
+    /** Movement duration T in ms. */
+    duration: bounded(DYNAMICS_BOUNDS.duration),
+    /** Number of samples n on the grid t_k = k·T/(n−1) (includes t = 0 and t = T). */
+    nSamples: z.number().int().min(2).max(MAX_SAMPLES),
+    gainFunction: z.enum(['tanh', 'linear']),
+  })
+  // f saturates at rmax − r0 above baseline (gainFunction.ts): rmax = r0 divides by zero (NaN
+  // rates), rmax < r0 turns every positive input into a negative rate
+  .refine((p) => p.gainFunction === 'linear' || p.rmax > p.r0, {
+    message: 'must be above r0 (the rate above baseline saturates at rmax − r0)',
+    path: ['rmax'],
+  });
 
 export type DynamicsParams = z.infer<typeof dynamicsParamsSchema>;
 export type GainFunctionKind = DynamicsParams['gainFunction'];

@@ -7,14 +7,17 @@
  * open project's edits and the IPC contract's network import refuse them too. Values at the bound's edge load; so do the shipped example
  * project and the authors' published network (read from ../shared at test time).
  * Before the bound, W = ±1e308 opened and was refused only when simulated or trained.
+ * The dynamics parameters are bounded too (src-shared/model/params.ts DYNAMICS_BOUNDS), and rmax
+ * must exceed r0 for the saturating gain function: τ = 1e-300 ms or rmax = r0 opened before and
+ * made every simulation NaN.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeNpy } from '../../src-shared/formats/npy.js';
-import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { DEFAULT_DYNAMICS, DYNAMICS_BOUNDS } from '../../src-shared/model/params.js';
 import { decodeProjectFile, encodeProject, zipEntries } from '../../src-shared/project/archive.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { PROJECT_LIMITS } from '../../src-shared/project/limits.js';
@@ -121,6 +124,42 @@ describe('the value bound of model inputs, at open', () => {
     network.W[2] = -1e20;
     await expect(projects.update({ upsertNetworks: [network] }, 'Add network')).rejects.toThrow(/W of network "Small SOC" holds -1e\+20 at index 2; /);
     await projects.dispose();
+  });
+});
+
+/** The sample project's file with its first network's dynamics parameters patched in project.json. */
+function withParams(patch: Record<string, unknown>): Uint8Array {
+  const entries = unzipSync(encodeProject(sampleProject()));
+  const json = JSON.parse(strFromU8(entries[PROJECT_JSON_NAME]));
+  Object.assign(json.networks[0].params, patch);
+  return zipEntries({ ...entries, [PROJECT_JSON_NAME]: strToU8(JSON.stringify(json)) });
+}
+
+describe('the dynamics parameters, at open (model/params.ts DYNAMICS_BOUNDS)', () => {
+  it('rmax at or below r0 is refused with the field named (the rates would be NaN, or negative above baseline)', async () => {
+    for (const rmax of [20, 5]) {
+      expect(await refusedEverywhere(withParams({ r0: 20, rmax }))).toMatch(/networks\[0\]\.params\.rmax: must be above r0 \(the rate above baseline saturates at rmax − r0\)/);
+    }
+    // a linear gain function has no saturation: r0 and rmax are unused there
+    const linear = await service.openBytes(withParams({ r0: 20, rmax: 20, gainFunction: 'linear' }), 'linear.gainlab');
+    expect(linear.project.networks[0].params.gainFunction).toBe('linear');
+  });
+
+  it('τ, the rates and T outside their bounds are refused, each named; the bounds themselves load', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ tau: 1e-300 }, /networks\[0\]\.params\.tau: /],
+      [{ tau: 1e9 }, /networks\[0\]\.params\.tau: /],
+      [{ r0: 1e-9 }, /networks\[0\]\.params\.r0: /],
+      [{ rmax: 1e9 }, /networks\[0\]\.params\.rmax: /],
+      [{ duration: 1e-6 }, /networks\[0\]\.params\.duration: /],
+      [{ duration: 1e12 }, /networks\[0\]\.params\.duration: /],
+    ];
+    for (const [patch, expected] of cases) expect(await refusedEverywhere(withParams(patch))).toMatch(expected);
+    const { tau, rate, duration } = DYNAMICS_BOUNDS;
+    for (const patch of [{ tau: tau.min }, { tau: tau.max }, { r0: rate.min }, { rmax: rate.max }, { duration: duration.min }, { duration: duration.max }]) {
+      const opened = await service.openBytes(withParams(patch), 'edge.gainlab');
+      expect(opened.project.networks[0].params).toMatchObject(patch);
+    }
   });
 });
 
