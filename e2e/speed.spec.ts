@@ -3,10 +3,15 @@
  * readout, a speed manifold learned with the gradient rule (3 speeds up to 2×, two initial
  * conditions), its plots, then the speed slider dragged from fast to slow: the output redraws and
  * the measured stretch factor grows. The manifold is kept in the project, and the eigenvalue and
- * noisy-x0 analyses are drawn.
+ * noisy-x0 analyses are drawn. Another project opened shows nothing of the previous project's
+ * manifold (src-renderer/stores/speed.ts); opening the first again shows its own, with no kernel
+ * line before its slider session is ready.
  */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { collectPageErrors, fillSmallSpeedManifold, maybeScreenshot, newProjectWithSmallNetwork } from './helpers.js';
+import { collectPageErrors, fillSmallSpeedManifold, maybeScreenshot, newProjectWithSmallNetwork, saveAsPath } from './helpers.js';
 
 async function stretchValue(page: Page): Promise<number> {
   return Number((await page.getByTestId('stretch-factor').getAttribute('data-value')) || 'NaN');
@@ -92,6 +97,61 @@ test('learn a speed manifold, drag the speed slider from fast to slow and see th
   await expect(view.locator('[data-plot-id="eigen-re"]')).toBeVisible();
 
   await maybeScreenshot(page, 'speed', view.getByTestId('speed-slider-card'));
+  expect(pageErrors).toEqual([]);
+});
+
+test('another project opened shows nothing of the previous project’s manifold; reopening it shows its own', async ({ page }, testInfo) => {
+  testInfo.setTimeout(150_000);
+  const pageErrors = collectPageErrors(page);
+  await newProjectWithSmallNetwork(page);
+  await page.getByTestId('open-speed').click();
+  const view = page.getByTestId('speed-view');
+  const build = view.getByTestId('speed-build');
+  await fillSmallSpeedManifold(build, 20);
+  await build.getByTestId('speed-start').click();
+  await expect(build.getByTestId('speed-job-status')).toHaveText('done', { timeout: 60_000 });
+  await expect(view.getByTestId('slider-threads')).toBeVisible();
+  await expect(view.getByTestId('speed-slider')).toBeEnabled();
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-speed-')), 'with manifold.gainlab');
+  await saveAsPath(page, file);
+
+  // from here on, every rendering of the page: a kernel line beside a slider that is not ready yet
+  // is the line of a slider session from before (it showed for about a second)
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { document: { body: unknown; querySelector(s: string): { disabled?: boolean } | null }; staleKernelLines: number; MutationObserver: new (cb: () => void) => { observe(node: unknown, options: object): void } };
+    w.staleKernelLines = 0;
+    new w.MutationObserver(() => {
+      const slider = w.document.querySelector('[data-testid="speed-slider"]');
+      if (slider?.disabled && w.document.querySelector('[data-testid="slider-threads"]')) w.staleKernelLines++;
+    }).observe(w.document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+
+  // a new project: the first project's finished job is listed (not in this project), nothing of it is shown
+  await page.keyboard.press('Control+N');
+  await expect(page.getByTestId('project-path')).toHaveCount(0);
+  await expect(view).toBeVisible();
+  // (with the earlier spec's job: every job on the server is listed)
+  const items = view.getByTestId('manifold-item');
+  await expect(items.first()).toBeVisible();
+  await expect(items.filter({ hasNotText: 'not in this project' })).toHaveCount(0);
+  await expect(items.locator('input:checked')).toHaveCount(0);
+  await expect(view.getByTestId('manifold-facts')).toHaveCount(0);
+  await expect(view.getByTestId('speed-slider-card')).toHaveCount(0);
+  await expect(view.getByText('Learn a speed manifold (left), or pick one')).toBeVisible();
+
+  // the first project opened again: its own manifold is shown, the kernel line only once its slider is ready
+  await page.keyboard.press('Control+O');
+  await page.getByTestId('open-path').fill(file);
+  await page.getByTestId('open-dialog').getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page.getByTestId('project-path')).toHaveAttribute('data-path', file);
+  const own = items.filter({ has: page.getByRole('button', { name: /Remove .* from the project/ }) });
+  await expect(own).toHaveCount(1);
+  await expect(own.getByRole('radio')).toBeChecked();
+  await expect(items.locator('input:checked')).toHaveCount(1);
+  await expect(view.getByTestId('manifold-facts')).toContainText('m = 2 initial conditions');
+  await expect(view.getByTestId('speed-slider')).toBeEnabled();
+  await expect(view.getByTestId('slider-threads')).toBeVisible();
+  expect(await page.evaluate(() => (globalThis as unknown as { staleKernelLines: number }).staleKernelLines)).toBe(0);
   expect(pageErrors).toEqual([]);
 });
 

@@ -3,11 +3,15 @@
  * gains 1 (model-spec §2: NNLS on [1, f(x_E)], offset first, all weights ≥ 0) and write it to
  * DIR/readout.npy (shape (1 + nE,) for one channel, (channels, 1 + nE) otherwise), or to --out
  * FILE. Replacing an existing readout (e.g. the authors' published one) is said on the result line.
+ * A target of another length is refused in one line that says how to fix it; with --resample it
+ * is resampled onto the network's time grid as the app imports a .npy target (its samples evenly
+ * spaced over the movement, linear interpolation: src-shared/model/targets.ts resampleTarget).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { fitReadoutAtRest } from '../../src-shared/model/prepare.js';
+import { firstNonFiniteSample, resampleTarget } from '../../src-shared/model/targets.js';
 import { readNpyFile, loadNetworkDir, parseOptions, resolvePath, usageText, writeNpyFile, CliError, type CliIo, type CommandSpec } from '../cliSupport.js';
 
 export const spec: CommandSpec = {
@@ -16,6 +20,7 @@ export const spec: CommandSpec = {
   options: {
     net: { type: 'string', value: 'DIR', description: 'network directory (W.npy, x0.npy)', required: true },
     target: { type: 'string', value: 'FILE.npy', description: 'target movement, (200,) or (channels, 200)', required: true },
+    resample: { type: 'flag', description: 'resample a target of another length, (K,) or (channels, K), linearly onto the 200-sample grid' },
     out: { type: 'string', value: 'FILE.npy', description: 'where to write the readout (default: DIR/readout.npy, replacing the one there)' },
   },
 };
@@ -36,10 +41,24 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const nSamples = params.nSamples;
   const channels = t.shape.length === 1 ? 1 : t.shape.length === 2 ? t.shape[0] : -1;
   const width = t.shape.length === 1 ? t.shape[0] : t.shape[1];
-  if (channels < 1 || width !== nSamples) {
-    throw new CliError(`target: ${targetFile} must have shape (${nSamples},) or (channels, ${nSamples}), got (${t.shape.join(', ')})`);
+  const shapeNeeded = `must have shape (${nSamples},) or (channels, ${nSamples})`;
+  // written as NumPy writes shapes, like the expected ones: (150,) for one axis
+  const got = `got (${t.shape.join(', ')}${t.shape.length === 1 ? ',' : ''})`;
+  if (channels < 1 || width < 2) throw new CliError(`target: ${targetFile} ${shapeNeeded}, ${got}`);
+  let target = t.data;
+  if (width !== nSamples) {
+    // the network's time grid is fixed (DEFAULT_DYNAMICS): say how to fit the target onto it
+    if (!o.resample) {
+      throw new CliError(
+        `target: ${targetFile} ${shapeNeeded} (the network's time grid: ${nSamples} samples over ${params.duration} ms), ${got}; add --resample to resample its ${width} samples linearly onto that grid`,
+      );
+    }
+    target = resampleTarget(t.data, channels, { duration: params.duration, nSamples: width }, params);
+    // finite values can still overflow in a + f·(b − a) (values near ±1.8e308)
+    const bad = firstNonFiniteSample(target, nSamples);
+    if (bad) throw new CliError(`target: ${targetFile} cannot be resampled onto the ${nSamples}-sample grid: channel ${bad.channel + 1} has values too extreme (sample ${bad.sample + 1} would be ${target[bad.channel * nSamples + bad.sample]})`);
   }
-  const readout = fitReadoutAtRest(network, params, t.data, channels);
+  const readout = fitReadoutAtRest(network, params, target, channels);
   const error = readout.fitError;
   const shape = channels === 1 ? [1 + network.nE] : [channels, 1 + network.nE];
   const outFile = o.out ? resolvePath(io, o.out as string) : path.join(dir, 'readout.npy');
@@ -48,7 +67,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let nonZero = 0;
   for (const w of readout.weights) if (w > 0) nonZero++;
   io.stdout.write(
-    `readout fitted to ${path.basename(targetFile)}: error ${error.toPrecision(6)} (${nonZero} of ${readout.weights.length} weights non-zero); ${replaced ? 'replaced' : 'wrote'} ${outFile}\n`,
+    `readout fitted to ${path.basename(targetFile)}${width !== nSamples ? ` (resampled from ${width} to ${nSamples} samples)` : ''}: error ${error.toPrecision(6)} (${nonZero} of ${readout.weights.length} weights non-zero); ${replaced ? 'replaced' : 'wrote'} ${outFile}\n`,
   );
   return 0;
 }

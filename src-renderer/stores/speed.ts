@@ -7,6 +7,10 @@
  *
  * Slider frames: at most one in flight; while it runs, newer positions replace each other
  * (LatestOnly), so a fast drag shows the newest λ as soon as the worker is free.
+ *
+ * Everything shown belongs to the selected manifold, and a manifold is shown unasked only from the
+ * open project: another project opened (or this one closed) clears the selection and all drawn
+ * for it, and the view then shows the new project's first manifold (`defaultKey`).
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, watch } from 'vue';
@@ -29,6 +33,8 @@ export interface ManifoldEntry {
   networkId: string;
   speeds: number;
   rule: string | null;
+  /** Stored in the open project, or a finished job of it not stored yet (else another project's job, listed to be picked). */
+  ownProject: boolean;
 }
 
 export interface StretchCurve {
@@ -112,10 +118,11 @@ export const useSpeedStore = defineStore('speed', () => {
       if (job.kind !== 'speed' || !isFinished(job)) continue;
       const result = jobs.results[job.jobId];
       if (!result || result.kind !== 'speed' || result.factors.length === 0 || stored.has(job.jobId)) continue;
-      list.push({ key: `job:${job.jobId}`, id: job.jobId, name: job.label, source: 'job', status: job.status, networkId: result.networkId, speeds: result.factors.length, rule: result.rule });
+      const ownProject = job.projectId !== null && job.projectId === project.projectId;
+      list.push({ key: `job:${job.jobId}`, id: job.jobId, name: job.label, source: 'job', status: job.status, networkId: result.networkId, speeds: result.factors.length, rule: result.rule, ownProject });
     }
     for (const record of project.summary?.project.speedManifolds ?? []) {
-      list.push({ key: `project:${record.id}`, id: record.id, name: record.name, source: 'project', status: record.status ?? 'done', networkId: record.networkId, speeds: record.durations.length, rule: record.rule ?? null });
+      list.push({ key: `project:${record.id}`, id: record.id, name: record.name, source: 'project', status: record.status ?? 'done', networkId: record.networkId, speeds: record.durations.length, rule: record.rule ?? null, ownProject: true });
     }
     return list;
   });
@@ -128,6 +135,9 @@ export const useSpeedStore = defineStore('speed', () => {
     if (entry || !key?.startsWith('job:')) return entry ?? null;
     return manifolds.value.find((m) => m.key === `project:${key.slice(4)}`) ?? null;
   });
+
+  /** The manifold shown when none is selected: the open project's first (none while no project is open). */
+  const defaultKey = computed(() => (project.entered ? (manifolds.value.find((m) => m.ownProject)?.key ?? null) : null));
 
   async function buildModel(entry: ManifoldEntry): Promise<SpeedModel> {
     const network = await project.fullNetwork(entry.networkId);
@@ -159,6 +169,10 @@ export const useSpeedStore = defineStore('speed', () => {
     medianRoundTripMs.value = null;
     lastRoundTripMs.value = null;
     lastExactMs.value = null;
+    // the kernel line describes the slider session of the manifold shown: the new one reports its own
+    wasm.value = null;
+    kernels.value = null;
+    sliderInitMs.value = null;
     const entry = selected.value;
     if (!entry) return;
     let built: SpeedModel;
@@ -270,6 +284,22 @@ export const useSpeedStore = defineStore('speed', () => {
     if (removed && selectedKey.value === `project:${manifoldId}`) await select(null);
   }
 
+  // another project opened, or this one closed (and perhaps opened again): nothing of the one before
+  // stays on screen — its manifold, slider frames and kernel line, or its job's status (and that job
+  // finishing must not select its manifold here). Synchronous, so the view's own watchers already
+  // see the selection cleared and pick the new project's first manifold.
+  watch(
+    () => (project.entered ? project.projectId : null),
+    () => {
+      activeJobId.value = null;
+      lambda.value = 0;
+      alongManifold.value = false;
+      condition.value = 0;
+      void select(null);
+    },
+    { flush: 'sync' },
+  );
+
   // a job that finishes shows its manifold at once (once: later copies of its result, e.g. a
   // jobs:get backfill, must not reset the view)
   const shown = new Set<string>();
@@ -304,6 +334,7 @@ export const useSpeedStore = defineStore('speed', () => {
     manifolds,
     selectedKey,
     selected,
+    defaultKey,
     model,
     modelError,
     outputs,

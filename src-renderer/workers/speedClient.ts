@@ -5,15 +5,24 @@
  */
 type Reply = { id: number; kind: 'done'; result: unknown } | { id: number; kind: 'error'; message: string };
 
+/** The browser's Worker as far as this client needs it (the speed store is also type-checked and unit-tested under Node). */
+interface SpeedWorker {
+  onmessage: ((event: { data: Reply }) => void) | null;
+  onerror: ((event: { message?: string; preventDefault?(): void }) => void) | null;
+  postMessage(message: unknown, transfer: unknown[]): void;
+  terminate(): void;
+}
+declare const Worker: new (url: URL, options: { type: 'module' }) => SpeedWorker;
+
 export class SpeedWorkerClient {
-  private worker: Worker | null = null;
+  private worker: SpeedWorker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
-  private ensure(): Worker {
+  private ensure(): SpeedWorker {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL('./speed.worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (event: MessageEvent<Reply>) => {
+    worker.onmessage = (event) => {
       const reply = event.data;
       const entry = this.pending.get(reply.id);
       if (!entry) return;
@@ -33,7 +42,7 @@ export class SpeedWorkerClient {
     return worker;
   }
 
-  request<T>(message: Record<string, unknown>, transfer: Transferable[] = []): Promise<T> {
+  request<T>(message: Record<string, unknown>, transfer: unknown[] = []): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });

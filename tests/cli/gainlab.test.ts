@@ -7,6 +7,7 @@ import { computeOutput, normalisedError, simulateReference } from '../../src-sha
 import { createSchurWorkspace, maxReal, realSchurInto } from '../../src-shared/linalg/schur.js';
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { resampleTarget } from '../../src-shared/model/targets.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { hasReference, referenceDir, referenceSkipReason } from '../helpers/reference.js';
 
@@ -209,6 +210,32 @@ describe('gainlab: help and argument errors', () => {
     r = await gainlab('simulate', '--net', referenceDir, '--gains', 'short.npy');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/gains: .*must hold n = 200 values/);
+  });
+
+  it('fit-readout refuses a target of another length in one line saying how to resample it; --resample fits it on the network grid', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    // the novel target at 150 samples over the same 500 ms (what another tool may have written)
+    const novel = readNpy(ref('novel_target.npy')).data;
+    const grid = { duration: DEFAULT_DYNAMICS.duration, nSamples: 200 };
+    writeFileSync(path.join(scratch, 'novel150.npy'), encodeNpy(resampleTarget(novel, 1, grid, { ...grid, nSamples: 150 }), [150]));
+    const refused = await gainlab('fit-readout', '--net', referenceDir, '--target', 'novel150.npy', '--out', 'never.npy');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^target: .*novel150\.npy must have shape \(200,\) or \(channels, 200\) \(the network's time grid: 200 samples over 500 ms\), got \(150,\); add --resample to resample its 150 samples linearly onto that grid\n$/,
+    );
+    expect(existsSync(path.join(scratch, 'never.npy'))).toBe(false);
+    // the option named there: the target resampled onto the grid as the app's .npy import does
+    // (src-shared/model/targets.ts resampleTarget), the same readout as from that 200-sample file
+    const resampled = await gainlab('fit-readout', '--net', referenceDir, '--target', 'novel150.npy', '--resample', '--out', 'readout-150.npy');
+    expect(resampled.code, resampled.stderr).toBe(0);
+    expect(resampled.stdout).toMatch(/^readout fitted to novel150\.npy \(resampled from 150 to 200 samples\): error \S+/);
+    writeFileSync(path.join(scratch, 'novel150-on-grid.npy'), encodeNpy(resampleTarget(readNpy(path.join(scratch, 'novel150.npy')).data, 1, { ...grid, nSamples: 150 }, grid), [200]));
+    const direct = await gainlab('fit-readout', '--net', referenceDir, '--target', 'novel150-on-grid.npy', '--out', 'readout-on-grid.npy');
+    expect(direct.code, direct.stderr).toBe(0);
+    expect(printedError(resampled.stdout)).toBe(printedError(direct.stdout));
+    expect(readNpy(path.join(scratch, 'readout-150.npy')).data).toEqual(readNpy(path.join(scratch, 'readout-on-grid.npy')).data);
+    // and it is listed in the command's help
+    expect((await gainlab('fit-readout', '--help')).stdout).toMatch(/--resample +resample a target of another length/);
   });
 });
 
