@@ -4,13 +4,15 @@
  * which run — the newest by when it was made, or the one picked in the runs browser while the
  * project holds it — and what its cards take from it: every session's error curve whole, the
  * source its trained output is simulated from, the trials of the x axis. Its gains card draws the
- * best gains neuron by neuron, E then I (src-renderer/plots/trainingOptions.ts).
+ * best gains neuron by neuron, E then I (src-renderer/plots/trainingOptions.ts); its trained output,
+ * like a job's, is simulated from the initial condition it ran on (src-renderer/stores/simulation.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { TrainingRun } from '../../src-shared/project/schema.js';
 import { runView } from '../../src-shared/project/view.js';
 import { newestStoredRun, requestedTrials, storedRunCurves, storedRunSource, storedRunToShow } from '../../src-renderer/components/training/storedRun.js';
 import { trainedGainsOption } from '../../src-renderer/plots/trainingOptions.js';
+import { simulateRequestForJob } from '../../src-renderer/stores/simulation.js';
 import { sampleProject } from '../project/fixtures.js';
 
 const template = sampleProject().runs[0];
@@ -60,8 +62,12 @@ describe('the stored run the workspace shows', () => {
     expect(curves[0]).toHaveLength(11); // 10 trials and the starting gains
   });
 
-  it('simulates its trained output on the network, targets and initial conditions it ran on, by id', () => {
+  it('simulates its trained output on the network, target and initial condition it ran on, by id', () => {
     expect(storedRunSource(template)).toEqual({ kind: 'project', networkId: 'net-a', targetIds: ['reach'], initialConditionIndices: [1] });
+    const gains = template.sessions[0].bestGains;
+    // the run learned from x0 row 1: its output is simulated from that row (it was row 0 for every run)
+    expect(simulateRequestForJob(storedRunSource(template), gains)).toEqual({ network: { networkId: 'net-a', initialConditionIndex: 1 }, target: { targetId: 'reach' }, gains, includeRates: true });
+    expect(simulateRequestForJob({ kind: 'project', networkId: 'net-a', targetIds: ['reach'] }, gains).network).toEqual({ networkId: 'net-a', initialConditionIndex: 0 });
   });
 
   it('fixes the x axis to the trials per session it was started with, when recorded', () => {
