@@ -47,7 +47,7 @@ export const GUIDE: readonly GuideStep[] = [
   {
     id: 'train',
     title: '3. Train the gains',
-    text: 'In Train gains pick the reward-based rule (the paper: σ = 0.001, α = 0.3, 5 000 trials, 10 sessions) or gradient descent (Adam), one gain per neuron (G = N) or G groups. The error curve and the output update live; every run is kept in the project.',
+    text: 'In Train gains pick the reward-based rule (the paper: σ = 0.001, α = 0.3, 5 000 trials, 10 sessions) or gradient descent (Adam), one gain per neuron (G = N) or G groups. The error curve and the output update live; every run is kept in the project, and a project opened again shows its last run on the same cards.',
   },
   {
     id: 'analyse',

@@ -4,7 +4,7 @@
  * (values[c * nSamples + k]), rates time-major (rates[k * n + i]).
  */
 import type { ComposeOption } from 'echarts/core';
-import type { CustomSeriesOption, HeatmapSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type { CustomSeriesOption, HeatmapSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type {
   GridComponentOption,
   LegendComponentOption,
@@ -19,6 +19,7 @@ export type ChartOption = ComposeOption<
   | LineSeriesOption
   | HeatmapSeriesOption
   | CustomSeriesOption
+  | ScatterSeriesOption
   | GridComponentOption
   | TooltipComponentOption
   | LegendComponentOption
@@ -397,11 +398,12 @@ export function errorSeries(session: number, data: [number, number][], highlight
 
 /**
  * The error plot's placeholder. A reopened project has runs but no job in this session: the
- * card pointed to training ('Start a training run…') over a project of stored runs, whose curves
- * and analyses are in the runs browser.
+ * workspace shows its newest stored run (`showingStored`, while its curves load); a project whose
+ * runs have no session to draw points to the runs browser rather than to training.
  */
-export function errorCurvePlaceholder(jobId: string | null, storedRuns: number): string {
+export function errorCurvePlaceholder(jobId: string | null, storedRuns: number, showingStored = false): string {
   if (jobId) return 'Waiting for the first points…';
+  if (showingStored) return 'Loading the stored run…';
   if (storedRuns > 0) return `No run started since the project was opened. Its ${storedRuns === 1 ? 'stored run is' : `${storedRuns} stored runs are`} under Runs… (curves, analyses).`;
   return 'Start a training run to see its error fall here.';
 }

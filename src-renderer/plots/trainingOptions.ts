@@ -70,3 +70,28 @@ export function gainTracesOption(snapshots: readonly GainSnapshot[], neurons: nu
     })),
   };
 }
+
+/**
+ * A stored run's trained gains, neuron by neuron (E, then I): what its gains card can show, since
+ * the project keeps each session's best gains but not the snapshots of gains over training.
+ */
+export function trainedGainsOption(gains: ArrayLike<number>, nE: number): ChartOption {
+  const points = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, k) => [from + k + 1, gains[from + k]] as [number, number]);
+  const population = (name: string, data: [number, number][], color: string) => ({
+    id: name,
+    name,
+    type: 'scatter' as const,
+    symbolSize: 4,
+    data,
+    itemStyle: { color },
+  });
+  return {
+    animation: false,
+    grid: { left: 52, right: 16, top: 28, bottom: 40 },
+    legend: { top: 2, right: 8, ...LEGEND_STYLE, icon: 'circle', itemWidth: 8, itemHeight: 8 },
+    tooltip: { trigger: 'item' },
+    xAxis: valueAxis('neuron', { nameGap: 26, min: 1, max: gains.length, scale: false }),
+    yAxis: valueAxis('trained gain g', { nameGap: 40 }),
+    series: [population('excitatory', points(0, nE), SESSION_COLORS[0]), population('inhibitory', points(nE, gains.length), SESSION_COLORS[1])],
+  };
+}

@@ -16,13 +16,18 @@ export interface TrainedOutput {
   response: SimulateResponse;
 }
 
-/** The simulate:run request that reproduces a training job's best output on its own network. */
+/**
+ * The simulate:run request that reproduces a training job's (or stored run's) best output on its
+ * own network, from the initial condition it learned the first target from (as its live outputs
+ * and its analyses are simulated): from row 0 a run on another row showed an output, and a
+ * "trained" error, other than its own.
+ */
 export function simulateRequestForJob(source: ModelSource, gains: Float64Array): SimulateRequest {
   if (source.kind === 'inline') {
     return { network: source.network, target: source.targets[0], gains, includeRates: true };
   }
   return {
-    network: { networkId: source.networkId },
+    network: { networkId: source.networkId, initialConditionIndex: source.initialConditionIndices?.[0] ?? 0 },
     target: { targetId: source.targetIds[0] },
     gains,
     includeRates: true,

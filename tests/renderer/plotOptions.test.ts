@@ -200,11 +200,13 @@ describe('plot data layouts', () => {
 });
 
 describe('the workspace error card', () => {
-  it('points a reopened project with stored runs to the runs browser; a job waits for points', () => {
+  it('says a stored run is loading; points a project whose runs have nothing to draw to the runs browser; a job waits for points', () => {
     expect(errorCurvePlaceholder(null, 0)).toBe('Start a training run to see its error fall here.');
     expect(errorCurvePlaceholder(null, 6)).toBe('No run started since the project was opened. Its 6 stored runs are under Runs… (curves, analyses).');
     expect(errorCurvePlaceholder(null, 1)).toMatch(/Its stored run is under Runs…/);
     expect(errorCurvePlaceholder('job-1', 6)).toBe('Waiting for the first points…');
+    // the workspace shows a stored run (a reopened project): its curves are on their way from main
+    expect(errorCurvePlaceholder(null, 6, true)).toBe('Loading the stored run…');
   });
 
   it('the session legend is one paging row beside the y axis title, never rows over the curves', () => {
