@@ -266,7 +266,14 @@ test('every view at 1280×800 and 1920×1080: titled axes, short ticks, no cut t
   await page.getByTestId('runs-table').locator('tbody input[type="checkbox"]').first().check();
   await expect(page.getByTestId('runs-curves')).toHaveAttribute('data-series', '1');
   await visit(page, 'runs', problems);
-  await page.getByTestId('runs-browser').getByRole('button', { name: 'Back to the workspace' }).click();
+  // the stored run on the workspace's cards (Show in workspace), with its trained gains
+  await page.getByTestId('runs-browser').getByTestId('run-row').first().click();
+  await page.getByTestId('runs-browser').getByTestId('run-show').click();
+  await expect(page.getByTestId('stored-run-label')).toBeVisible();
+  await page.getByRole('radio', { name: 'gains', exact: true }).click();
+  await expect(page.getByTestId('stored-gains').locator('.empty')).toHaveCount(0);
+  await visit(page, 'stored-run', problems);
+  await page.getByRole('radio', { name: 'rates', exact: true }).click();
 
   // primitives (the view and its forms; building a library is the primitives spec's job)
   await page.getByTestId('open-primitives').click();

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeNpy, NpyError, parseNpy } from '../src-shared/formats/npy.js';
 import { validateNetwork, type Network, type Readout } from '../src-shared/model/network.js';
-import { targetSpread } from '../src-shared/model/targets.js';
+import { firstNonFiniteSample, resampleTarget, targetSpread } from '../src-shared/model/targets.js';
 import { modelValueProblem } from '../src-shared/project/validate.js';
 import { packageVersion } from '../src-main/services/appVersion.js';
 import { folderProblem, makeFoldersSync } from '../src-main/services/makeFolders.js';
@@ -259,14 +259,59 @@ export function loadTarget(file: string, channels: number, nSamples: number): Fl
     const expected = channels === 1 ? `(${nSamples},) or (1, ${nSamples})` : `(${channels}, ${nSamples})`;
     throw new CliError(`target: ${file} must have shape ${expected} to match the readout and the ${nSamples}-sample movement grid, got ${shapeText(t.shape)}`);
   }
+  checkTargetSpread(file, t.data, channels, nSamples);
+  return t.data;
+}
+
+function checkTargetSpread(file: string, values: Float64Array, channels: number, nSamples: number): void {
   // the normalised error divides by the target's spread about each channel's mean (dynamics.ts)
-  const spread = targetSpread(t.data, channels, nSamples);
+  const spread = targetSpread(values, channels, nSamples);
   if (!(spread > 0 && Number.isFinite(spread))) {
     throw new CliError(
       `target: ${file} ${spread === 0 ? 'does not vary (every channel is flat)' : 'has values too large to square'}; the error is measured relative to the target's spread about its mean, which must be a positive finite number`,
     );
   }
-  return t.data;
+}
+
+/** A target read for a network's time grid: its values on that grid, its channels, and the samples it had if it was resampled. */
+export interface TargetOnGrid {
+  values: Float64Array;
+  channels: number;
+  resampledFrom: number | null;
+}
+
+/**
+ * Load a target for a network's time grid (`grid`: its samples over its duration), with `channels`
+ * channels (or as many as the file has: fit-readout). A target of another length is refused in one
+ * line that says how to fix it; with `resample` (the commands' --resample) its K samples, evenly
+ * spaced over the movement, are resampled linearly onto the grid, as the app imports a .npy target
+ * (src-shared/model/targets.ts resampleTarget).
+ */
+export function loadTargetOnGrid(file: string, channels: number | 'from file', grid: { nSamples: number; duration: number }, resample: boolean): TargetOnGrid {
+  const t = readNpyFile(file, 'target');
+  const { nSamples } = grid;
+  const fileChannels = t.shape.length === 1 ? 1 : t.shape.length === 2 ? t.shape[0] : -1;
+  const width = t.shape.length === 1 ? t.shape[0] : t.shape.length === 2 ? t.shape[1] : -1;
+  const wanted = channels === 'from file' ? null : channels;
+  const shapeNeeded =
+    wanted === null ? `must have shape (${nSamples},) or (channels, ${nSamples})` : wanted === 1 ? `must have shape (${nSamples},) or (1, ${nSamples}) to match the readout` : `must have shape (${wanted}, ${nSamples}) to match the readout`;
+  // written as NumPy writes shapes: (150,) for one axis
+  const got = `got (${t.shape.join(', ')}${t.shape.length === 1 ? ',' : ''})`;
+  if (fileChannels < 1 || width < 2 || (wanted !== null && fileChannels !== wanted)) throw new CliError(`target: ${file} ${shapeNeeded}, ${got}`);
+  let values = t.data;
+  if (width !== nSamples) {
+    if (!resample) {
+      throw new CliError(
+        `target: ${file} ${shapeNeeded} (the network's time grid: ${nSamples} samples over ${grid.duration} ms), ${got}; add --resample to resample its ${width} samples linearly onto that grid`,
+      );
+    }
+    values = resampleTarget(t.data, fileChannels, { duration: grid.duration, nSamples: width }, grid);
+    // finite values can still overflow in a + f·(b − a) (values near ±1.8e308)
+    const bad = firstNonFiniteSample(values, nSamples);
+    if (bad) throw new CliError(`target: ${file} cannot be resampled onto the ${nSamples}-sample grid: channel ${bad.channel + 1} has values too extreme (sample ${bad.sample + 1} would be ${values[bad.channel * nSamples + bad.sample]})`);
+  }
+  if (wanted !== null) checkTargetSpread(file, values, fileChannels, nSamples);
+  return { values, channels: fileChannels, resampledFrom: width !== nSamples ? width : null };
 }
 
 /** A progress reporter: a bar redrawn in place on a TTY, plain lines (every ~10 %) otherwise. */

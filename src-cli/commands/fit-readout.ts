@@ -11,8 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { fitReadoutAtRest } from '../../src-shared/model/prepare.js';
-import { firstNonFiniteSample, resampleTarget } from '../../src-shared/model/targets.js';
-import { readNpyFile, loadNetworkDir, parseOptions, resolvePath, usageText, writeNpyFile, CliError, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { loadTargetOnGrid, loadNetworkDir, parseOptions, resolvePath, usageText, writeNpyFile, CliError, type CliIo, type CommandSpec } from '../cliSupport.js';
 
 export const spec: CommandSpec = {
   name: 'fit-readout',
@@ -37,27 +36,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const network = loadNetworkDir(dir, false);
   const params = DEFAULT_DYNAMICS;
   const targetFile = resolvePath(io, o.target as string);
-  const t = readNpyFile(targetFile, 'target');
   const nSamples = params.nSamples;
-  const channels = t.shape.length === 1 ? 1 : t.shape.length === 2 ? t.shape[0] : -1;
-  const width = t.shape.length === 1 ? t.shape[0] : t.shape[1];
-  const shapeNeeded = `must have shape (${nSamples},) or (channels, ${nSamples})`;
-  // written as NumPy writes shapes, like the expected ones: (150,) for one axis
-  const got = `got (${t.shape.join(', ')}${t.shape.length === 1 ? ',' : ''})`;
-  if (channels < 1 || width < 2) throw new CliError(`target: ${targetFile} ${shapeNeeded}, ${got}`);
-  let target = t.data;
-  if (width !== nSamples) {
-    // the network's time grid is fixed (DEFAULT_DYNAMICS): say how to fit the target onto it
-    if (!o.resample) {
-      throw new CliError(
-        `target: ${targetFile} ${shapeNeeded} (the network's time grid: ${nSamples} samples over ${params.duration} ms), ${got}; add --resample to resample its ${width} samples linearly onto that grid`,
-      );
-    }
-    target = resampleTarget(t.data, channels, { duration: params.duration, nSamples: width }, params);
-    // finite values can still overflow in a + f·(b − a) (values near ±1.8e308)
-    const bad = firstNonFiniteSample(target, nSamples);
-    if (bad) throw new CliError(`target: ${targetFile} cannot be resampled onto the ${nSamples}-sample grid: channel ${bad.channel + 1} has values too extreme (sample ${bad.sample + 1} would be ${target[bad.channel * nSamples + bad.sample]})`);
-  }
+  const { values: target, channels, resampledFrom } = loadTargetOnGrid(targetFile, 'from file', params, o.resample === true);
   const readout = fitReadoutAtRest(network, params, target, channels);
   const error = readout.fitError;
   const shape = channels === 1 ? [1 + network.nE] : [channels, 1 + network.nE];
@@ -67,7 +47,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let nonZero = 0;
   for (const w of readout.weights) if (w > 0) nonZero++;
   io.stdout.write(
-    `readout fitted to ${path.basename(targetFile)}${width !== nSamples ? ` (resampled from ${width} to ${nSamples} samples)` : ''}: error ${error.toPrecision(6)} (${nonZero} of ${readout.weights.length} weights non-zero); ${replaced ? 'replaced' : 'wrote'} ${outFile}\n`,
+    `readout fitted to ${path.basename(targetFile)}${resampledFrom !== null ? ` (resampled from ${resampledFrom} to ${nSamples} samples)` : ''}: error ${error.toPrecision(6)} (${nonZero} of ${readout.weights.length} weights non-zero); ${replaced ? 'replaced' : 'wrote'} ${outFile}\n`,
   );
   return 0;
 }

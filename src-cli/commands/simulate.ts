@@ -7,7 +7,7 @@ import path from 'node:path';
 import { TrialEvaluator, Simulator, computeOutput } from '../../src-shared/model/dynamics.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { simulationProblem } from '../../src-shared/tasks/simulation.js';
-import { CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, readNpyFile, resolvePath, usageText, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { CliError, ensureOutputDir, loadNetworkDir, loadTargetOnGrid, parseOptions, readNpyFile, resolvePath, usageText, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
 import type { Network } from '../../src-shared/model/network.js';
 
 export const spec: CommandSpec = {
@@ -17,6 +17,7 @@ export const spec: CommandSpec = {
     net: { type: 'string', value: 'DIR', description: 'network directory (W.npy, x0.npy, readout.npy)', required: true },
     gains: { type: 'string', value: 'FILE.npy', description: 'gains, n values (default all 1)' },
     target: { type: 'string', value: 'FILE.npy', description: 'target movement to compute the error against' },
+    resample: { type: 'flag', description: 'resample a target of another length, (K,) or (channels, K), linearly onto the 200-sample grid' },
     out: { type: 'string', value: 'DIR', description: 'directory for rates.npy (samples × n, time-major: f(x; g), the rate relative to baseline r0) and output.npy (samples, or channels × samples)' },
   },
 };
@@ -43,7 +44,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const nSamples = params.nSamples;
   const channels = network.readout.channels;
   const gains = o.gains ? loadGains(resolvePath(io, o.gains as string), network) : new Float64Array(network.n).fill(1);
-  const target = o.target ? loadTarget(resolvePath(io, o.target as string), channels, nSamples) : null;
+  const loaded = o.target ? loadTargetOnGrid(resolvePath(io, o.target as string), channels, params, o.resample === true) : null;
+  const target = loaded ? loaded.values : null;
   const outDir = o.out ? resolvePath(io, o.out as string) : null;
   if (outDir) ensureOutputDir(outDir);
 
@@ -67,7 +69,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     writeNpyFile(path.join(outDir, 'output.npy'), output, channels === 1 ? [nSamples] : [channels, nSamples]);
   }
   const parts = [`simulated N = ${network.n}, ${nSamples} samples over ${params.duration} ms: m(0) = ${output[0].toPrecision(6)}`];
-  if (error !== null) parts.push(`error ${error.toPrecision(6)}`);
+  if (error !== null) parts.push(`error ${error.toPrecision(6)}${loaded?.resampledFrom != null ? ` (target resampled from ${loaded.resampledFrom} to ${nSamples} samples)` : ''}`);
   if (outDir) parts.push(`wrote rates.npy, output.npy to ${outDir}`);
   io.stdout.write(`${parts.join('; ')}\n`);
   return 0;

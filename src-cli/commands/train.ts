@@ -20,7 +20,7 @@ import { buildRunRecipe, trainedArrays, type TrainedArray } from '../../src-shar
 import { TaskError } from '../../src-shared/tasks/context.js';
 import { runSimulationTask } from '../../src-shared/tasks/simulation.js';
 import { runTrainingTask } from '../../src-shared/tasks/training.js';
-import { cliTaskContext, optionsLine, CliError, ensureOutputDir, loadNetworkDir, loadTarget, parseOptions, progressReporter, readNpyFile, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, gainlabVersion } from '../cliSupport.js';
+import { cliTaskContext, optionsLine, CliError, ensureOutputDir, loadNetworkDir, loadTargetOnGrid, parseOptions, progressReporter, readNpyFile, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, gainlabVersion } from '../cliSupport.js';
 import { loadGains } from './simulate.js';
 
 export const spec: CommandSpec = {
@@ -29,6 +29,7 @@ export const spec: CommandSpec = {
   options: {
     net: { type: 'string', value: 'DIR', description: 'network directory (W.npy, x0.npy, readout.npy)', required: true },
     target: { type: 'string', value: 'FILE.npy', description: 'target movement, (200,) or (channels, 200)', required: true },
+    resample: { type: 'flag', description: 'resample a target of another length, (K,) or (channels, K), linearly onto the 200-sample grid' },
     rule: { type: 'string', choices: ['reward', 'gradient'], description: 'learning rule', default: 'reward' },
     trials: { type: 'integer', value: 'K', description: `reward: trials; gradient: Adam iterations (${rangeText(SETTING_RANGES.trials)})`, default: 5000 },
     groups: { type: 'integer', value: 'G', description: 'random modulatory groups (default: one gain per neuron)' },
@@ -93,7 +94,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const network = loadNetworkDir(dir);
   const params = DEFAULT_DYNAMICS;
   const targetFile = resolvePath(io, o.target as string);
-  const target = loadTarget(targetFile, network.readout.channels, params.nSamples);
+  const { values: target, resampledFrom } = loadTargetOnGrid(targetFile, network.readout.channels, params, o.resample === true);
   const initialGains = o.gains ? loadGains(resolvePath(io, o.gains as string), network) : undefined;
   if (o.groups !== undefined) {
     const G = o.groups as number;
@@ -196,6 +197,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     rule,
     network: dir,
     target: targetFile,
+    // the target's own sample count when --resample put it onto the network's grid, else null
+    targetResampledFrom: resampledFrom,
     n: network.n,
     groups: request.groups.kind === 'neuron' ? network.n : new Set(result.groupLabels).size,
     ...(rule === 'gradient' ? { trainable: o.trainable } : {}),

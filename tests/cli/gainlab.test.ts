@@ -51,7 +51,7 @@ describe('gainlab: help and argument errors', () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /usage: gainlab <command>/],
       [['frobnicate'], /unknown command 'frobnicate'.*simulate/],
-      [['simulate'], /--net is required; valid options: --net DIR, --gains FILE.npy, --target FILE.npy, --out DIR/],
+      [['simulate'], /--net is required; valid options: --net DIR, --gains FILE.npy, --target FILE.npy, --resample, --out DIR/],
       [['simulate', '--net', 'x', '--speed', '3'], /unknown option --speed; valid options:/],
       [['train', '--net', 'x', '--target', 't', '--out', 'o', '--trials', 'many'], /--trials must be a number, got 'many'/],
       [['train', '--net', 'x', '--target', 't', '--out', 'o', '--trials', '2.5'], /--trials must be an integer/],
@@ -236,6 +236,39 @@ describe('gainlab: help and argument errors', () => {
     expect(readNpy(path.join(scratch, 'readout-150.npy')).data).toEqual(readNpy(path.join(scratch, 'readout-on-grid.npy')).data);
     // and it is listed in the command's help
     expect((await gainlab('fit-readout', '--help')).stdout).toMatch(/--resample +resample a target of another length/);
+  });
+
+  it('simulate and train refuse a target of another length the same way, and with --resample run on it as on the target resampled beforehand', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const novel = readNpy(ref('novel_target.npy')).data;
+    const grid = { duration: DEFAULT_DYNAMICS.duration, nSamples: 200 };
+    const short = resampleTarget(novel, 1, grid, { ...grid, nSamples: 120 });
+    writeFileSync(path.join(scratch, 'novel120.npy'), encodeNpy(short, [120]));
+    writeFileSync(path.join(scratch, 'novel120-on-grid.npy'), encodeNpy(resampleTarget(short, 1, { ...grid, nSamples: 120 }, grid), [200]));
+    const hint = /\(the network's time grid: 200 samples over 500 ms\), got \(120,\); add --resample to resample its 120 samples linearly onto that grid\n$/;
+    for (const command of ['simulate', 'train']) {
+      const refused = await gainlab(command, '--net', referenceDir, '--target', 'novel120.npy', '--out', `never-${command}`);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/^target: .*novel120\.npy must have shape \(200,\) or \(1, 200\) to match the readout /);
+      expect(refused.stderr).toMatch(hint);
+      expect(existsSync(path.join(scratch, `never-${command}`))).toBe(false);
+      expect((await gainlab(command, '--help')).stdout).toMatch(/--resample +resample a target of another length/);
+    }
+    const simulated = await gainlab('simulate', '--net', referenceDir, '--target', 'novel120.npy', '--resample');
+    expect(simulated.code, simulated.stderr).toBe(0);
+    expect(simulated.stdout).toMatch(/error \S+ \(target resampled from 120 to 200 samples\)/);
+    const simulatedOnGrid = await gainlab('simulate', '--net', referenceDir, '--target', 'novel120-on-grid.npy');
+    expect(printedError(simulated.stdout)).toBe(printedError(simulatedOnGrid.stdout));
+    const trained = await gainlab('train', '--net', referenceDir, '--target', 'novel120.npy', '--resample', '--trials', '30', '--out', 'train120');
+    expect(trained.code, trained.stderr).toBe(0);
+    const trainedOnGrid = await gainlab('train', '--net', referenceDir, '--target', 'novel120-on-grid.npy', '--trials', '30', '--out', 'train120-on-grid');
+    expect(trainedOnGrid.code, trainedOnGrid.stderr).toBe(0);
+    const summary = JSON.parse(trained.stdout);
+    const summaryOnGrid = JSON.parse(trainedOnGrid.stdout);
+    expect(summary.targetResampledFrom).toBe(120);
+    expect(summaryOnGrid.targetResampledFrom).toBeNull();
+    expect(summary.bestError).toBe(summaryOnGrid.bestError);
+    expect(readNpy(path.join(scratch, 'train120', 'best-gains.npy')).data).toEqual(readNpy(path.join(scratch, 'train120-on-grid', 'best-gains.npy')).data);
   });
 });
 
