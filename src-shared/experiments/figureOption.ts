@@ -236,7 +236,8 @@ function histogramOption(f: HistogramFigure, style: FigureOptionStyle = {}): Opt
     ...base(f.title, series.map((x) => String(x.name)), style),
     // round ends (the raw first edge drew "0.8253" beside the tick "0.85")
     xAxis: valueAxis(f.xLabel, false, bins > 0 ? roundEnds(f.edges[0], f.edges[bins]) : {}),
-    yAxis: valueAxis(f.yLabel, false, { scale: false, nameGap: 50 }),
+    // counts (pairs, sessions) tick in whole numbers: 3 pairs drew ticks at 0.5 and 1.5
+    yAxis: valueAxis(f.yLabel, false, { scale: false, nameGap: 50, ...(wholeNumbersOnly([{ x: f.heights }]) ? { minInterval: 1 } : {}) }),
     series,
   };
 }

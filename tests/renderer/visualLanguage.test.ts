@@ -204,6 +204,17 @@ describe('experiment figures: the app palette, ms time axes, data-long x axes', 
     expect([hx.min, hx.max]).toEqual([0.8, 1.3]);
   });
 
+  it('a histogram of counts ticks in whole numbers (3 pairs of patterns drew 0.5 and 1.5); densities keep their fractions', () => {
+    // x from 10 to 50: every tick in [0, 2] is the count axis's
+    const counts: HistogramFigure = { kind: 'histogram', name: 'c', title: 'C', xLabel: 'lag (ms)', yLabel: 'pairs', edges: [10, 20, 30, 40, 50], heights: [0, 0, 1, 2] };
+    const drawn = (figure: HistogramFigure) => numericTexts(plotToSvg(figureOption(figure) as Parameters<typeof plotToSvg>[0], figure.title)).map((t) => Number(t.replace('−', '-')));
+    const ticks = drawn(counts).filter((t) => t >= 0 && t <= 2);
+    expect(ticks.length).toBeGreaterThan(0);
+    for (const t of ticks) expect(Number.isInteger(t), `tick ${t}`).toBe(true);
+    const density: HistogramFigure = { ...counts, yLabel: 'density', heights: [0, 0, 0.4, 0.6] };
+    expect(drawn(density).some((t) => t < 1 && !Number.isInteger(t))).toBe(true);
+  });
+
   it('the CLI SVG of a box figure: titled category axis, short ticks', () => {
     const svg = renderFigureSvg({ kind: 'box', name: 'b', title: 'B', xLabel: 'what is trained', yLabel: 'error', categories: ['gains', 'W'], boxes: [boxStats([1.1234567, 2.7654321]), boxStats([3.3333333, 4.4444444])] });
     expect(svg).toContain('what is trained');
