@@ -2,7 +2,7 @@
  * Register only the ECharts parts GainLab draws with (tree-shaken build; no `import 'echarts'`).
  * Import this module once before any <VChart> mounts (main.ts does).
  */
-import { getInstanceByDom, use } from 'echarts/core';
+import { getInstanceByDom, registerUpdateLifecycle, use } from 'echarts/core';
 // CustomChart: the workspace's rate map is one image over the plot area (RateHeatmap.vue)
 import { BarChart, BoxplotChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
@@ -26,10 +26,11 @@ type PainterClass = Parameters<InstallRegisters['registerPainter']>[1];
  * cell into such a layer even with progressive rendering off (HeatmapView's render path passes no
  * `useIncremental`, so `getIncrementalId` defaults it to true), so the analyses' and Fig. 2's rate
  * maps (4 000 cells, 20–40 ms to paint here) were painted over 2–3 frames and could be closed
- * between them. The callback first checks that its paint is still the painter's latest
+ * between them (the lifecycle hook below now takes heatmap cells out of that layer; this painter
+ * stays for any other path to a multi-frame paint). The callback first checks that its paint is still the painter's latest
  * (`_redrawId`); dispose starts a new one, so a pending frame returns before touching anything.
  * The subclass is registered through CanvasRenderer's own install, so it extends exactly the
- * painter ECharts would use. e2e/charts.spec.ts closes a 4 000-cell heatmap mid-paint.
+ * painter ECharts would use. e2e/charts.spec.ts closes a chart in the middle of such a paint.
  */
 function disposeSafe(Painter: PainterClass): PainterClass {
   const Base = Painter as unknown as new (...args: unknown[]) => { dispose(): void };
@@ -61,6 +62,24 @@ use([
   DisposeSafeCanvasRenderer,
   SVGRenderer,
 ]);
+
+/**
+ * The heatmap's cells painted in one frame, as any other series' shapes. ECharts 6.1's heatmap marks
+ * every cell "incremental" even when it renders the whole series at once (see disposeSafe above),
+ * so zrender painted a 4 000-cell rate map 15 ms per animation frame: it appeared in two or three
+ * steps, and a PNG export on a HiDPI screen caught it half-painted. After each render, the cells of
+ * a heatmap that is not rendered progressively (none are: CHART_THEME) leave the incremental layer.
+ * e2e/charts.spec.ts checks that a 20 000-cell heatmap is whole after its first paint.
+ */
+registerUpdateLifecycle('series:afterupdate', (ecModel, api) => {
+  ecModel.eachSeriesByType('heatmap', (series) => {
+    if (series.pipelineContext?.progressiveRender) return;
+    const view = (api as unknown as { getViewOfSeriesModel(s: typeof series): { group: { traverse(cb: (el: { incremental?: number }) => void): void } } | undefined }).getViewOfSeriesModel(series);
+    view?.group.traverse((el) => {
+      if (el.incremental) el.incremental = 0;
+    });
+  });
+});
 
 /**
  * Every chart's theme (main.ts provides it to every <VChart>; plot export uses it too), the one
