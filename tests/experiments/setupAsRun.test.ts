@@ -5,8 +5,14 @@
  *   that network's size, not the quick preset's N = 40 — before, fig1 --quick --net on the
  *   published network (N = 200) said "network size 40 (paper 200)" and its summary.json settings.n = 40;
  * - a pool (Fig. 4, Supp. Figs. 3–4) or refinement learned by Adam names its iterations and
- *   learning rate — before, quick said "pool trials 0 (paper 5000)", as if the pool was never trained.
+ *   learning rate — before, quick said "pool trials 0 (paper 5000)", as if the pool was never trained;
+ * - the own network's size n is not offered with a given network (src-shared/experiments/catalog.ts
+ *   `overridesFor`, the Experiments view's form) and is refused in one line when sent anyway (the
+ *   app's request, `gainlab experiment --net DIR --n N`): before, it was silently ignored.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFig1 } from '../../src-shared/experiments/fig1.js';
 import { runSupp1f } from '../../src-shared/experiments/supp1f.js';
@@ -14,13 +20,16 @@ import { runSupp3 } from '../../src-shared/experiments/supp3.js';
 import { runFig4 } from '../../src-shared/experiments/fig4.js';
 import { socNetwork } from '../../src-shared/experiments/support.js';
 import type { SetupSummary } from '../../src-shared/experiments/setup.js';
+import { checkExperimentOptions, overridesFor } from '../../src-shared/experiments/catalog.js';
+import { encodeNpy } from '../../src-shared/formats/npy.js';
+import { runCli } from '../helpers/cli.js';
 
 const setupOf = (summary: Record<string, unknown>) => summary.setup as SetupSummary;
 
-describe('departures name the run as it ran', () => {
-  // a given network of 30 neurons: neither the quick preset's 40 nor the paper's 200
-  const given = socNetwork(30, 4).network;
+// a given network of 30 neurons: neither the quick preset's 40 nor the paper's 200
+const given = socNetwork(30, 4).network;
 
+describe('departures name the run as it ran', () => {
   it('a quick fig1 and supp1f on a given network state its size', () => {
     const fig1 = runFig1({ quick: true, seed: 1, network: given, sessions: 1, trials: 10, noiseSamples: 2 });
     expect(fig1.summary.n).toBe(30);
@@ -53,5 +62,32 @@ describe('departures name the run as it ran', () => {
     // a reward pool with fewer trials than the paper's says exactly that
     const reward = runSupp3({ quick: true, seed: 1, network: given, settings: { rule: 'reward', trials: 3, pool: 2, sizes: [1], libraries: 1, novelTargets: 1, lowRateSizes: [1] } });
     expect(setupOf(reward.summary).departures).toContain('pool trials 3 (paper 5000)');
+  });
+});
+
+describe('the own network size with a given network', () => {
+  const refusal = "fig1: n sizes GainLab's own SOC network; a given network runs at its own size (leave n out)";
+
+  it('is not offered, and the app’s request with a project network and n is refused in one line', () => {
+    expect(overridesFor('fig1', false)).toContain('n');
+    expect(overridesFor('fig1', true)).not.toContain('n');
+    expect(overridesFor('fig1', true)).toContain('trials');
+    expect(() => checkExperimentOptions({ experiment: 'fig1', quick: true, seed: 1, networkId: 'net-1', overrides: { n: 100 } })).toThrow(refusal);
+    expect(() => checkExperimentOptions({ experiment: 'fig1', quick: true, seed: 1, overrides: { n: 100 } })).not.toThrow();
+  });
+
+  it('gainlab experiment --net DIR --n N: one line, exit code 2', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gainlab-net-'));
+    try {
+      writeFileSync(path.join(dir, 'W.npy'), encodeNpy(given.W, [given.n, given.n]));
+      writeFileSync(path.join(dir, 'x0.npy'), encodeNpy(given.x0, [given.n]));
+      writeFileSync(path.join(dir, 'readout.npy'), encodeNpy(given.readout.weights, [given.readout.weights.length]));
+      const r = await runCli(dir, ['experiment', 'fig1', '--quick', '--net', '.', '--n', '100', '--out', 'out']);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`gainlab experiment: ${refusal}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
