@@ -141,7 +141,7 @@ test('help: the button opens the guide, ? the shortcuts, About names the version
   const help = page.getByTestId('help-view');
   await expect(help).toBeVisible();
   await expect(help).toHaveAttribute('data-section', 'guide');
-  await expect(help.locator('[data-step]')).toHaveCount(6);
+  await expect(help.locator('[data-step]')).toHaveCount(8);
   await help.press('Escape');
   await expect(help).toHaveCount(0);
 

@@ -105,6 +105,14 @@ test('a network imported from the published .npy files; wrong shapes are refused
   await importer.getByRole('button', { name: 'Import network' }).click();
   await expect(importer.getByTestId('import-problem')).toHaveText(/readout\.npy has shape 101; x0 must have N = 200 entries/);
 
+  // the whole published folder at once: W, x0 and readout taken, its two targets named as left out
+  // with where a target goes (src-renderer/lib/networkImport.ts leftOutNpyFilesNote)
+  await importer.locator('#import-all').setInputFiles(['W.npy', 'x0.npy', 'readout.npy', 'initial_target.npy', 'novel_target.npy'].map(file));
+  await expect(importer.getByTestId('import-problem')).toHaveText(
+    'Left out initial_target.npy, novel_target.npy: not part of a network. Import a target movement in the movement editor (Draw target… → Import .npy).',
+  );
+  await expect(importer.getByText('W.npy · x0.npy · readout.npy')).toBeVisible();
+
   await importer.getByTestId('import-x0').setInputFiles(file('x0.npy'));
   await importer.getByTestId('import-readout').setInputFiles(file('readout.npy'));
   await importer.getByLabel('Name').fill('Published network');

@@ -52,6 +52,18 @@ function trialsOf(run: TrainingRun): number {
   return run.sessions.reduce((sum, s) => sum + s.trialsRun, 0);
 }
 
+/**
+ * Sessions and their trials as a run is set up: "2 sessions × 10 trials" — not "20 trials, 2
+ * sessions", which read as 20 trials per session next to a run named "…, 10 trials"; sessions of
+ * different lengths (a stopped run): "2 sessions, 15 trials in all".
+ */
+function sessionsText(run: TrainingRun, step: string): string {
+  const counts = new Set(run.sessions.map((s) => s.trialsRun));
+  if (run.sessions.length === 0) return plural(0, 'session');
+  if (counts.size === 1) return `${plural(run.sessions.length, 'session')} × ${plural(run.sessions[0].trialsRun, step)}`;
+  return `${plural(run.sessions.length, 'session')}, ${plural(trialsOf(run), step)} in all`;
+}
+
 /** Notes on one line, cut at 120 characters. */
 function noteLine(notes: string): string {
   const line = notes.replace(/\s+/g, ' ').trim();
@@ -106,7 +118,7 @@ export function describeProject(opened: OpenedProject): string {
     lines.push(
       `  ${run.id}  "${run.name}"  ${run.rule} rule, ${run.purpose}, on ${run.networkId} → ${run.targetIds.join(', ')}, ` +
         `best E ${best !== null ? best.toPrecision(3) : '–'}${run.initialError !== null ? ` (from ${run.initialError.toPrecision(3)})` : ''}, ` +
-        `${plural(trialsOf(run), step)}, ${plural(run.sessions.length, 'session')}, seed ${run.seed}, ${run.status}`,
+        `${sessionsText(run, step)}, seed ${run.seed}, ${run.status}`,
     );
     if (run.notes) lines.push(`    notes: ${noteLine(run.notes)}`);
     for (const s of run.sessions) {

@@ -27,12 +27,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
 ];
 
 export interface GuideStep {
-  id: 'network' | 'target' | 'train' | 'analyse' | 'primitives' | 'speed';
+  id: 'network' | 'target' | 'train' | 'analyse' | 'primitives' | 'speed' | 'experiments' | 'sweeps';
   title: string;
   text: string;
 }
 
-/** The workflow, in the order a study goes (model-spec §§1–10). */
+/** The workflow, in the order a study goes (model-spec §§1–10), then the paper's figures and sweeps over a run. */
 export const GUIDE: readonly GuideStep[] = [
   {
     id: 'network',
@@ -42,7 +42,7 @@ export const GUIDE: readonly GuideStep[] = [
   {
     id: 'target',
     title: '2. Target movement',
-    text: 'Choose a target in the sidebar, or draw, generate or import one (CSV) in the movement editor. A slow variant (s × T) is the s× button next to a target in the sidebar list.',
+    text: 'Choose a target in the sidebar, or draw, generate or import one in the movement editor (Draw target…): Import .npy (K samples or C×K, e.g. the published novel_target.npy; another length is resampled linearly onto the movement, its first and last sample at 0 and T) or Import CSV. A slow variant (s × T) is the s× button next to a target in the sidebar list.',
   },
   {
     id: 'train',
@@ -63,6 +63,16 @@ export const GUIDE: readonly GuideStep[] = [
     id: 'speed',
     title: '6. Speed',
     text: 'Speed… learns one pattern per movement duration (T to 5T), shows the speed manifold and lets you drag the speed slider between the fast and the slow pattern (Figs. 6–8).',
+  },
+  {
+    id: 'experiments',
+    title: '7. The paper’s figures',
+    text: 'Experiments… runs each of the paper’s figures with one click: Quick (a small network, seconds) or Full (the paper’s settings, minutes to hours), on GainLab’s own SOC network or a network of the project (e.g. the published one, imported). Each result says how its set-up departs from the paper’s; its figures and data export as SVG, PNG, CSV or a zip. The Reproduction report checks the paper claim by claim (quick here; gainlab reproduce for the full one).',
+  },
+  {
+    id: 'sweeps',
+    title: '8. Parameter sweeps',
+    text: 'Sweeps… varies a stored run’s settings (seeds, σ, α, groups, rule, trials, targets, N) over a grid or a list, plans the time and memory, runs the tasks here or exports them for a SLURM cluster, and plots the final error against each factor; Import results brings a cluster’s collected sweep back. The project must be saved first: a sweep lives in a folder beside its file.',
   },
 ];
 

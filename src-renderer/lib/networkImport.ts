@@ -120,3 +120,19 @@ export function roleOfNpyFile(fileName: string): 'W' | 'x0' | 'readout' | null {
   if (/readout|beta/.test(base)) return 'readout';
   return null;
 }
+
+/**
+ * One line on the files of a several-at-once pick that are not a network's (null when every file
+ * found its role). Picking the whole published folder brings its targets along: they are named as
+ * left out, with where a target goes — not "name it W.npy", which read as if a target should be
+ * renamed into a weight matrix, and named only the last such file.
+ */
+export function leftOutNpyFilesNote(fileNames: readonly string[]): string | null {
+  const left = fileNames.filter((name) => roleOfNpyFile(name) === null);
+  if (left.length === 0) return null;
+  const list = left.join(', ');
+  const targets = left.every((name) => /target|movement|traj/i.test(name));
+  return targets
+    ? `Left out ${list}: not part of a network. Import a target movement in the movement editor (Draw target… → Import .npy).`
+    : `Left out ${list}: a network's files are W.npy, x0.npy and readout.npy (rename, or pick each in its own field below); a target movement is imported in the movement editor (Draw target… → Import .npy).`;
+}

@@ -22,7 +22,7 @@ export class TargetFileError extends Error {
  * (K, C) time-major when C ≤ 64 < K is unambiguous; K samples are taken as evenly spaced over the
  * grid's duration and resampled linearly.
  */
-export function targetFromNpy(fileName: string, bytes: Uint8Array, grid: TargetGrid): { values: Float64Array; channels: number } {
+export function targetFromNpy(fileName: string, bytes: Uint8Array, grid: TargetGrid): ImportedTarget {
   let parsed;
   try {
     parsed = parseNpy(bytes);
@@ -65,7 +65,28 @@ export function targetFromNpy(fileName: string, bytes: Uint8Array, grid: TargetG
       `${fileName}: channel ${bad.channel + 1} cannot be resampled onto the ${grid.nSamples}-sample movement grid: its values are too extreme (sample ${bad.sample + 1} would be ${values[bad.channel * grid.nSamples + bad.sample]}).`,
     );
   }
-  return { values, channels };
+  return { values, channels, fileSamples: samples };
+}
+
+/** A target read from a file, on the movement grid. */
+export interface ImportedTarget {
+  /** Channel-major values on the grid. */
+  values: Float64Array;
+  channels: number;
+  /** Samples per channel in the file (resampled when not the grid's). */
+  fileSamples: number;
+}
+
+/**
+ * What an import did, in one line: a file of another length says it was resampled, from how many
+ * samples, and that its first and last sample were put at the start and end of the movement —
+ * before, a 137-sample file read "Imported f.npy: 1 channel(s) on 200 samples over 500 ms", the
+ * same as a file already on the grid.
+ */
+export function importedTargetNotice(fileName: string, imported: ImportedTarget, grid: TargetGrid): string {
+  const channels = `${imported.channels} channel${imported.channels === 1 ? '' : 's'}`;
+  if (imported.fileSamples === grid.nSamples) return `Imported ${fileName}: ${channels}, ${grid.nSamples} samples over ${grid.duration} ms.`;
+  return `Imported ${fileName}: ${channels}, resampled linearly from its ${imported.fileSamples} samples to the movement's ${grid.nSamples} over ${grid.duration} ms (its first sample at 0 ms, its last at ${grid.duration} ms).`;
 }
 
 /** A slow variant m(t/s) (× 1/s² optionally) of `source`, linked to it by id. */

@@ -184,7 +184,8 @@ export const useExperimentsStore = defineStore('experiments', () => {
     const s = settings[name];
     const sizes = parseSizes(s.sizes);
     if (typeof sizes === 'string') return null;
-    const overrides = parseOverrides(name, s.overrides);
+    // a project network runs at its own size: an n typed before it was chosen is not sent
+    const overrides = parseOverrides(name, s.networkId ? { ...s.overrides, n: undefined } : s.overrides);
     if (typeof overrides === 'string') return null;
     const request: ExperimentRequest = { experiment: name, quick: s.quick, seed: s.seed };
     if (s.networkId) request.networkId = s.networkId;

@@ -153,8 +153,20 @@ export interface ExperimentCall {
  * Refuse parameters the definition does not take (a typo or a wrong experiment must not silently
  * run the preset). Throws RangeError (the main side answers 'invalid-payload').
  */
-export function checkExperimentOptions(options: ExperimentOptions): void {
+/**
+ * The settings a run takes: without the own network's size `n` when a network is given (a
+ * project's, `--net`) — that network runs at its own size, so an `n` would be ignored.
+ */
+export function overridesFor(name: ExperimentName, givenNetwork: boolean): readonly OverrideKey[] {
+  const all = experimentInfo(name).overrides;
+  return givenNetwork ? all.filter((key) => key !== 'n') : all;
+}
+
+export function checkExperimentOptions(options: ExperimentOptions, givenNetwork = Boolean(options.networkId)): void {
   const info = experimentInfo(options.experiment);
+  if (givenNetwork && options.overrides?.n !== undefined) {
+    throw new RangeError(`${options.experiment}: n sizes GainLab's own SOC network; a given network runs at its own size (leave n out)`);
+  }
   for (const key of Object.keys(options.overrides ?? {}) as OverrideKey[]) {
     if (options.overrides?.[key] !== undefined && !info.overrides.includes(key)) {
       throw new RangeError(`${options.experiment} takes no '${key}' setting${info.overrides.length ? ` (it takes ${info.overrides.join(', ')})` : ''}`);
@@ -174,7 +186,7 @@ function pick<T extends object>(entries: Array<[keyof T, unknown]>): Partial<T> 
 /** Run one definition by name with the request's parameters; the definition's own result. */
 export function runExperimentByName(call: ExperimentCall): ExperimentResult & Partial<Pick<FigureExperimentResult, 'csv'>> {
   const { options, inputs = {} } = call;
-  checkExperimentOptions(options);
+  checkExperimentOptions(options, Boolean(options.networkId) || inputs.network !== undefined);
   const o: ExperimentOverrides = options.overrides ?? {};
   const common = {
     quick: options.quick,

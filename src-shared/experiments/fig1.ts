@@ -18,7 +18,7 @@ import { clock } from './support.js';
 import type { FigureSpec } from './figureSpec.js';
 import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
-import { departuresFrom, setupSummary } from './setup.js';
+import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
 import { EIGENVALUE_UNIT, PER_MS_TO_PER_S } from '../plots/format.js';
 import { PAPER_COLORS } from '../plots/palette.js';
 
@@ -242,7 +242,8 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
   training.sessions.forEach((s, k) => bestGains.set(s.bestGains, k * n));
   const finalBox = analyses.errorBox.final;
   const paper = FIG1_SETTINGS.full;
-  const departures = departuresFrom(paper, settings, { n: 'network size', sessions: 'sessions', trials: 'trials', sigma: 'σ', alpha: 'α', noiseSamples: 'noise samples per SNR' });
+  const ranSettings = settingsAsRun(settings, options);
+  const departures = departuresFrom(paper, ranSettings, { n: 'network size', sessions: 'sessions', trials: 'trials', sigma: 'σ', alpha: 'α', noiseSamples: 'noise samples per SNR' });
   if (!options.network) departures.unshift('own SOC network instead of the published one');
   if (!options.target) departures.unshift('generated target instead of the published novel target');
   const stopped = training.stopped || noise.stopped;
@@ -259,7 +260,7 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
     quick: options.quick,
     seed,
     summary: {
-      settings,
+      settings: ranSettings,
       setup: setupSummary(fig1Definitions(Boolean(options.network), Boolean(options.target)), departures),
       n,
       network: options.network ? 'given' : `SOC N = ${settings.n} seed ${seed}`,

@@ -16,8 +16,8 @@ import type { DefinitionId } from '../definitions.js';
 import { baselineOutput, evaluateCombination, refineCombination, subLibrary, type CombinationRule } from '../primitives/library.js';
 import { clock, experimentNetwork, generatedTargets, median, stack, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
 import { kthSmallest, middleRank } from '../primitives/sweep.js';
-import { learnedPool, sweepSizes, type PoolSettings } from './primitivesShared.js';
-import { departuresFrom, setupSummary } from './setup.js';
+import { learnedPool, poolDepartures, sweepSizes, type PoolSettings } from './primitivesShared.js';
+import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
 
 export interface Fig4Settings extends PoolSettings {
   n: number;
@@ -49,14 +49,17 @@ export const FIG4_SETTINGS: { full: Fig4Settings; quick: Fig4Settings } = {
 const LABELS: Partial<Record<keyof Fig4Settings, string>> = {
   n: 'network size',
   pool: 'pool size',
-  rule: 'pool rule',
-  trials: 'pool trials',
   sizes: 'library sizes',
   libraries: 'libraries per size',
   novelTargets: 'novel targets',
   combination: 'combination rule',
-  refineTrials: 'refine trials',
 };
+
+/** The refinement runs the pool's rule: its trials, or its Adam iterations (quick). */
+function refineDepartures(paper: Fig4Settings, ran: Fig4Settings): string[] {
+  const how = (s: Fig4Settings) => (s.rule === 'reward' ? `${s.refineTrials} reward-rule trials` : `${s.refineIterations} Adam iterations`);
+  return how(paper) === how(ran) ? [] : [`refine ${how(ran)} (paper ${how(paper)})`];
+}
 
 export interface Fig4Options extends ExperimentRunOptions {
   settings?: Partial<Fig4Settings>;
@@ -101,7 +104,8 @@ export function runFig4(options: Fig4Options): ExperimentResult {
   const allOut = sweep.flatMap((s) => Array.from(s.perLibraryOutput));
   const plainFit = plain.flatMap((s) => Array.from(s.perLibraryFit));
   const plainOut = plain.flatMap((s) => Array.from(s.perLibraryOutput));
-  const departures = departuresFrom(FIG4_SETTINGS.full, settings, LABELS);
+  const ranSettings = settingsAsRun(settings, options);
+  const departures = [...departuresFrom(FIG4_SETTINGS.full, ranSettings, LABELS), ...poolDepartures(FIG4_SETTINGS.full, ranSettings), ...refineDepartures(FIG4_SETTINGS.full, ranSettings)];
   if (!options.network) departures.unshift('own SOC network instead of the published one');
   const refineRows: number[][] = [];
   if (refine) for (let k = 0; k < Math.max(refine.refined.length, refine.scratch.length); k++) refineRows.push([k, refine.refined[k] ?? NaN, refine.scratch[k] ?? NaN]);
@@ -112,7 +116,7 @@ export function runFig4(options: Fig4Options): ExperimentResult {
     quick: options.quick,
     seed,
     summary: {
-      settings,
+      settings: ranSettings,
       setup: setupSummary(fig4Definitions(), departures),
       n: network.n,
       poolSize: pool.size,

@@ -25,7 +25,7 @@ import { slowVariant } from '../model/targets.js';
 import { SLOW_TASK_REWARD, slowMovement, slowTaskGradient, slowTaskReward, type SlowTaskResult } from '../speed/slowTask.js';
 import type { Network } from '../model/network.js';
 import type { FigureSpec } from './figureSpec.js';
-import { departuresFrom, setupSummary } from './setup.js';
+import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
 import { groupsOfSession, type GroupSpec } from './training.js';
 import { groupMeans } from '../primitives/learn.js';
 import {
@@ -272,9 +272,9 @@ export function runFig6(options: Fig6Options): ExperimentResult {
     ],
   });
 
-  const departures = departuresFrom(FIG6_SETTINGS.full, settings, LABELS);
+  const ranSettings = settingsAsRun(settings, options);
+  const departures = departuresFrom(FIG6_SETTINGS.full, ranSettings, LABELS);
   if (!options.network) departures.unshift('own SOC network');
-  else if (n !== FIG6_SETTINGS.full.n) departures.unshift(`given network of ${n} neurons (paper 400)`);
   const negatives = (g: ArrayLike<number>) => Array.from(g).filter((v) => v < 0).length;
   return {
     name: 'fig6',
@@ -282,7 +282,7 @@ export function runFig6(options: Fig6Options): ExperimentResult {
     quick: options.quick,
     seed,
     summary: {
-      settings,
+      settings: ranSettings,
       setup: setupSummary(fig6Definitions(), departures),
       n,
       slowVariant: examples.map((ex, k) => ({

@@ -23,7 +23,7 @@ import { TrialEvaluator } from '../model/dynamics.js';
 import { histogram } from '../analysis/statistics.js';
 import { NEUTRAL_COLOR, PAPER_COLORS } from '../plots/palette.js';
 import { SLOW_TASK_REWARD } from '../speed/slowTask.js';
-import { departuresFrom, setupSummary } from './setup.js';
+import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
 import { groupsOfSession } from './training.js';
 import { learnSpeedPattern } from '../speed/speed.js';
 import { baselineOutput, combineGains, evaluateCombination, learnLibrary, libraryFromPatterns, LibraryCombiner, type CombinationRule, type PrimitiveCombination } from '../primitives/library.js';
@@ -163,9 +163,9 @@ export function runFig8(options: Fig8Options): ExperimentResult {
   const fitMs = clock() - t;
   fastEvaluator.dispose();
   slowEvaluator.dispose();
-  const departures = departuresFrom(FIG8_SETTINGS.full, settings, LABELS);
+  const ranSettings = settingsAsRun(settings, options);
+  const departures = departuresFrom(FIG8_SETTINGS.full, ranSettings, LABELS);
   if (!options.network) departures.unshift('own SOC network');
-  else if (n !== FIG8_SETTINGS.full.n) departures.unshift(`given network of ${n} neurons (paper 400)`);
 
   const columns = {
     fast_fit: fastFits.map((c) => c.fitError),
@@ -191,7 +191,7 @@ export function runFig8(options: Fig8Options): ExperimentResult {
     quick: options.quick,
     seed,
     summary: {
-      settings,
+      settings: ranSettings,
       setup: setupSummary(fig8Definitions(), departures),
       n,
       libraryErrors: { fast: Array.from(fastLibrary.errors), slow: Array.from(slowLibrary.errors) },

@@ -8,6 +8,7 @@ import type { DynamicsParams } from '../model/params.js';
 import type { Network } from '../model/network.js';
 import { learnLibrary, libraryFromPatterns, type PrimitiveLibrary } from '../primitives/library.js';
 import { checkpointed, generatedTargets, type ExperimentRunOptions } from './support.js';
+import { departuresFrom } from './setup.js';
 import { sweepSize, type SweepSize } from '../primitives/sweep.js';
 import type { FitOptions } from '../primitives/library.js';
 
@@ -20,6 +21,21 @@ export interface PoolSettings {
   lr: number;
   /** Seed of the first pool target (targets poolTargetSeed, +1, …). */
   poolTargetSeed: number;
+}
+
+/**
+ * How the pool's learning departs from the paper's, named by the settings the rule used: a reward
+ * pool by its trials and σ, an Adam pool by its iterations and learning rate — never "pool trials
+ * 0 (paper 5000)" for a pool Adam learned without trials.
+ */
+export function poolDepartures(paper: PoolSettings, ran: PoolSettings): string[] {
+  if (ran.rule === paper.rule) {
+    return ran.rule === 'reward'
+      ? departuresFrom(paper, ran, { trials: 'pool trials', sigma: 'pool σ' })
+      : departuresFrom(paper, ran, { iterations: 'pool Adam iterations', lr: 'pool learning rate' });
+  }
+  const how = (s: PoolSettings) => (s.rule === 'reward' ? `the reward rule (${s.trials} trials, σ = ${s.sigma})` : `Adam (${s.iterations} iterations, learning rate ${s.lr})`);
+  return [`pool learned by ${how(ran)} (paper: ${how(paper)})`];
 }
 
 /** Identity of the network in checkpoint keys. */

@@ -40,6 +40,16 @@ export function departuresFrom<T extends object>(paper: T, actual: T, labels: Pa
   return out;
 }
 
+/**
+ * The settings as the run used them: with a given network (the published one, a project's, `--net`)
+ * its size replaces the preset's `n`, which sized only the network GainLab would have built — a
+ * quick run on the published network is N = 200, not the quick preset's 40. Departures and the
+ * summary's `settings` are stated from these.
+ */
+export function settingsAsRun<T extends { n: number }>(settings: T, options: { network?: { n: number } }): T {
+  return options.network && options.network.n !== settings.n ? { ...settings, n: options.network.n } : settings;
+}
+
 export function setupSummary(definitions: readonly DefinitionId[], departures: readonly string[]): SetupSummary {
   return {
     paperSetup: departures.length === 0,

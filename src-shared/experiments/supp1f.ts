@@ -13,7 +13,7 @@ import { boxStats, mean } from '../analysis/statistics.js';
 import { GRADIENT_TRAINABLES, trainGradient, type GradientTrainable } from '../model/gradient.js';
 import type { DefinitionId } from '../definitions.js';
 import { clock } from './support.js';
-import { departuresFrom, setupSummary } from './setup.js';
+import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
 import type { FigureExperimentDefinition, FigureExperimentResult, FigureExperimentOptions } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, meanCurve, thin } from './gainExperimentSupport.js';
 
@@ -76,7 +76,8 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
     }
   }
   const meanInitialError = mean(initialErrors);
-  const departures = departuresFrom(SUPP1F_SETTINGS.full, settings, { n: 'network size', targets: 'targets', iterations: 'Adam iterations', lr: 'learning rate' });
+  const ranSettings = settingsAsRun(settings, options);
+  const departures = departuresFrom(SUPP1F_SETTINGS.full, ranSettings, { n: 'network size', targets: 'targets', iterations: 'Adam iterations', lr: 'learning rate' });
   if (!options.network) departures.unshift('own SOC network instead of the published one');
   const boxes = trainables.map((tr) => boxStats(finalErrors[tr]));
   const arrays = trainables.map((tr) => {
@@ -89,7 +90,7 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
     quick: options.quick,
     seed,
     summary: {
-      settings,
+      settings: ranSettings,
       setup: setupSummary(supp1fDefinitions(Boolean(options.network)), departures),
       n: network.n,
       network: options.network ? 'given' : `SOC N = ${settings.n} seed ${seed}`,

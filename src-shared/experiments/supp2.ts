@@ -40,7 +40,7 @@ import { sampleTimes } from '../model/params.js';
 import { checkpointed, clock, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from './support.js';
 import type { FigureSpec, LineSeries } from './figureSpec.js';
 import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExperimentSupport.js';
-import { departuresFrom, setupSummary } from './setup.js';
+import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
 import { rewardSessions, type GroupSpec } from './training.js';
 import { NEUTRAL_COLOR, PAPER_COLORS, SERIES_COLORS } from '../plots/palette.js';
 
@@ -420,7 +420,8 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   sized.forEach((s) => s.runs.forEach((r) => add('e-h', `movement ${r.movement}`, r.outcome, s.size)));
 
   const paper = SUPP2_SETTINGS.full;
-  const departures = departuresFrom(paper, settings, SETTING_LABELS);
+  const ranSettings = settingsAsRun(settings, options);
+  const departures = departuresFrom(paper, ranSettings, SETTING_LABELS);
   if (!options.network) departures.unshift('own SOC network instead of the published one');
   if (!options.target) departures.unshift('generated target for panel a instead of the published novel target');
   return {
@@ -429,7 +430,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     quick: options.quick,
     seed,
     summary: {
-      settings,
+      settings: ranSettings,
       setup: setupSummary(supp2Definitions(Boolean(options.network), Boolean(options.target)), departures),
       n,
       network: options.network ? 'given' : `SOC N = ${settings.n} seed ${seed}`,

@@ -36,8 +36,8 @@ import {
 import { clock, experimentNetwork, generatedTargets, median, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
 import { kthSmallest, middleRank, type SweepSize } from '../primitives/sweep.js';
 import type { FigureSpec } from './figureSpec.js';
-import { learnedPool, sweepSizes, type PoolSettings } from './primitivesShared.js';
-import { departuresFrom, setupSummary } from './setup.js';
+import { learnedPool, poolDepartures, sweepSizes, type PoolSettings } from './primitivesShared.js';
+import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
 
 export interface Supp3Settings extends PoolSettings {
   n: number;
@@ -68,9 +68,6 @@ export const SUPP3_SETTINGS: { full: Supp3Settings; quick: Supp3Settings } = {
 const LABELS: Partial<Record<keyof Supp3Settings, string>> = {
   n: 'network size',
   pool: 'pool size',
-  rule: 'pool rule',
-  trials: 'pool trials',
-  sigma: 'σ',
   sizes: 'library sizes',
   libraries: 'libraries per size',
   novelTargets: 'novel targets',
@@ -265,7 +262,8 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
     for (const s of c.sweep) sizeRows.push([c.condition, s.librarySize, s.medianFit, s.medianOutput, s.correlationOverLibraries, s.correlationOverTargets, median(s.fitErrors), median(s.outputErrors)]);
   const perLibraryRows: Array<Array<number | string>> = [];
   for (const c of conditions) for (const s of c.sweep) for (let j = 0; j < s.libraries; j++) perLibraryRows.push([c.condition, s.librarySize, j, s.perLibraryFit[j], s.perLibraryOutput[j]]);
-  const departures = departuresFrom(SUPP3_SETTINGS.full, settings, LABELS);
+  const ranSettings = settingsAsRun(settings, options);
+  const departures = [...departuresFrom(SUPP3_SETTINGS.full, ranSettings, LABELS), ...poolDepartures(SUPP3_SETTINGS.full, ranSettings)];
   if (!options.network) departures.unshift('own SOC network instead of the published one');
   const summaryOf = (c: Condition | undefined) =>
     c
@@ -281,7 +279,7 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
     quick: options.quick,
     seed,
     summary: {
-      settings,
+      settings: ranSettings,
       setup: setupSummary(supp3Definitions(), departures),
       n: standard.network.n,
       poolGainFit: gFit,

@@ -32,7 +32,7 @@ import { SLOW_TASK_REWARD, slowMovement, slowTaskGradient, slowTaskReward, type 
 import { rows } from '../speed/speed.js';
 import { Rng } from '../model/rng.js';
 import type { FigureSpec, LineSeries } from './figureSpec.js';
-import { departuresFrom, setupSummary } from './setup.js';
+import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
 import type { GroupSpec } from './training.js';
 import { slowExampleSettings, slowVariantExamples, type SlowExampleSettings } from './fig6.js';
 import { meanCurve, thin } from './gainExperimentSupport.js';
@@ -322,16 +322,16 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     if (s.m !== settings.conditions) addRows('5h', 0, s.m, 'fixed', 'reward', s.result);
   });
 
-  const departures = departuresFrom(SUPP5_SETTINGS.full, settings, LABELS);
+  const ranSettings = settingsAsRun(settings, options);
+  const departures = departuresFrom(SUPP5_SETTINGS.full, ranSettings, LABELS);
   if (!options.network) departures.unshift('own SOC network');
-  else if (n !== SUPP5_SETTINGS.full.n) departures.unshift(`given network of ${n} neurons (paper 400)`);
   return {
     name: 'supp5',
     title: 'Supp. Figs. 5 and 8: slow variants with both rules, eigenvalues, noisy x0, number of initial conditions',
     quick: options.quick,
     seed,
     summary: {
-      settings,
+      settings: ranSettings,
       setup: setupSummary(supp5Definitions(), departures),
       n,
       perMovement: perMovement.map((p, k) => ({ movement: k, reward: meanSd(p.reward), gradient: meanSd(p.gradient) })),

@@ -179,7 +179,9 @@ function taskSettings(values: ListTask, context: Context): TaskSettings {
   const m = values.initialConditions ?? base.initialConditions ?? null;
   if (m !== null) {
     if (targets.length < m) {
-      throw new SweepError(`${m} initial conditions need ${m} targets (target k starts from condition k); the task has ${targets.length}`);
+      throw new SweepError(
+        `${m} initial conditions need ${m} targets (target k starts from condition k); the task has ${targets.length}: train it on ${m} targets together (a targets factor of A+B+… in the app, [["A", "B", …]] in a sweep file, or a base run on ${m} targets)`,
+      );
     }
     targets = targets.slice(0, m);
   }

@@ -33,7 +33,7 @@ describe('gainlab inspect', () => {
     expect(out).toContain('id: 0123456789abcdef');
     expect(out).toContain('Training runs (1)');
     // id, name, rule, purpose, network, target, best error (min over sessions 0.5 and 1.5), trials (10 + 10), status
-    expect(out).toContain('run-1  "Reward rule, 10 trials"  reward rule, train, on net-a → reach, best E 0.500 (from 1.75), 20 trials, 2 sessions, seed 5, done');
+    expect(out).toContain('run-1  "Reward rule, 10 trials"  reward rule, train, on net-a → reach, best E 0.500 (from 1.75), 2 sessions × 10 trials, seed 5, done');
     expect(out).toContain('    notes: First try; σ from the paper. Second line.');
     expect(out).toContain('session 1: seed');
     expect(out).toContain('output (2, 50)');
@@ -54,9 +54,14 @@ describe('gainlab inspect', () => {
     writeFileSync(path.join(dir, 'gradient.gainlab'), encodeProject(project, { appVersion: '0.1.0' }));
     const { code, out } = await inspect(['gradient.gainlab']);
     expect(code).toBe(0);
-    expect(out).toContain('run-2  "Adam"  gradient rule, train, on net-a → reach, best E 0.500 (from 1.75), 300 iterations, 1 session, seed 5, done');
+    expect(out).toContain('run-2  "Adam"  gradient rule, train, on net-a → reach, best E 0.500 (from 1.75), 1 session × 300 iterations, seed 5, done');
     expect(out).toMatch(/session 0: seed \d+, best E = 0\.500 at iteration 300\/300;/);
-    expect(out).toContain('20 trials, 2 sessions');
+    expect(out).toContain('2 sessions × 10 trials');
+    // sessions of different lengths (a run stopped in its second session): the total, said as one
+    const stopped = sampleProject();
+    stopped.runs[0].sessions[1] = { ...stopped.runs[0].sessions[1], trialsRun: 5 };
+    writeFileSync(path.join(dir, 'stopped.gainlab'), encodeProject(stopped, { appVersion: '0.1.0' }));
+    expect((await inspect(['stopped.gainlab'])).out).toContain('2 sessions, 15 trials in all, seed 5');
     expect(out).toMatch(/session 0: seed \d+, best E = 0\.500 at trial 7\/10;/);
   });
 
@@ -87,7 +92,7 @@ describe('gainlab inspect', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/^v3\.gainlab: GainLab project, .* \(file format 3, read by migration\)/);
     expect(out).toMatch(/\nid: legacy-[0-9a-f]{16}\n/);
-    expect(out).toContain('run-1  "Reward rule, 10 trials"  reward rule, train, on net-a → reach, best E 0.500 (from 1.75), 20 trials, 2 sessions, seed 5, done');
+    expect(out).toContain('run-1  "Reward rule, 10 trials"  reward rule, train, on net-a → reach, best E 0.500 (from 1.75), 2 sessions × 10 trials, seed 5, done');
     expect(out).toContain('Experiment results (0)');
     const summary = JSON.parse((await inspect(['v3.gainlab', '--json'])).out);
     expect(summary.fromVersion).toBe(3);

@@ -42,8 +42,12 @@ describe('help content', () => {
     expect(LICENCE).toBe(pkg.license);
   });
 
-  it('the guide walks network → target → train → analyse → primitives → speed', () => {
-    expect(GUIDE.map((s) => s.id)).toEqual(['network', 'target', 'train', 'analyse', 'primitives', 'speed']);
+  it('the guide walks network → target → train → analyse → primitives → speed, then the paper’s figures and sweeps', () => {
+    expect(GUIDE.map((s) => s.id)).toEqual(['network', 'target', 'train', 'analyse', 'primitives', 'speed', 'experiments', 'sweeps']);
+    // the targets step names the .npy import (the published novel_target.npy comes that way), not only CSV
+    expect(GUIDE.find((s) => s.id === 'target')!.text).toContain('Import .npy');
+    // every step's title is numbered in order
+    expect(GUIDE.map((s) => s.title.split('.')[0])).toEqual(GUIDE.map((_, k) => String(k + 1)));
   });
 });
 

@@ -111,6 +111,8 @@ describe('sweep expansion', () => {
     expect(tasks[2].settings.targets[2]).toEqual({ kind: 'generated', seed: 9 });
     expect(() => expand({ factors: { initialConditions: [1, 2] } })).toThrow(SweepError);
     expect(() => expand({ factors: { initialConditions: [1, 2] } })).toThrow(/^sweep grid point 2 \(initialConditions 2\): 2 initial conditions need 2 targets/);
+    // and says what to do: train the task on that many targets together
+    expect(() => expand({ factors: { initialConditions: [1, 2] } })).toThrow(/the task has 1: train it on 2 targets together \(a targets factor of A\+B\+… in the app, \[\["A", "B", …\]\] in a sweep file, or a base run on 2 targets\)$/);
   });
 
   it('SOC factors build networks; project sources name targets by id', () => {
