@@ -150,10 +150,6 @@ export interface ExperimentCall {
 }
 
 /**
- * Refuse parameters the definition does not take (a typo or a wrong experiment must not silently
- * run the preset). Throws RangeError (the main side answers 'invalid-payload').
- */
-/**
  * The settings a run takes: without the own network's size `n` when a network is given (a
  * project's, `--net`) — that network runs at its own size, so an `n` would be ignored.
  */
@@ -162,6 +158,11 @@ export function overridesFor(name: ExperimentName, givenNetwork: boolean): reado
   return givenNetwork ? all.filter((key) => key !== 'n') : all;
 }
 
+/**
+ * Refuse parameters the definition does not take (a typo or a wrong experiment must not silently
+ * run the preset), and an own-network size beside a given network. Throws RangeError (the main
+ * side answers 'invalid-payload').
+ */
 export function checkExperimentOptions(options: ExperimentOptions, givenNetwork = Boolean(options.networkId)): void {
   const info = experimentInfo(options.experiment);
   if (givenNetwork && options.overrides?.n !== undefined) {
