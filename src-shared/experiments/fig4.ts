@@ -15,7 +15,7 @@ import { pearson } from '../analysis/statistics.js';
 import type { DefinitionId } from '../definitions.js';
 import { baselineOutput, evaluateCombination, refineCombination, subLibrary, type CombinationRule } from '../primitives/library.js';
 import { clock, experimentNetwork, generatedTargets, median, stack, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
-import { kthSmallest, middleRank } from '../primitives/sweep.js';
+import { kthSmallest, middleRank, middleRankText } from '../primitives/sweep.js';
 import { learnedPool, poolDepartures, sweepSizes, type PoolSettings } from './primitivesShared.js';
 import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
 
@@ -152,7 +152,7 @@ export function runFig4(options: Fig4Options): ExperimentResult {
       {
         kind: 'scatter',
         name: 'fig4c_fit_vs_output', definitions: ['primitives-combination'],
-        title: `Fig. 4c: fit vs output error per library (50th-smallest over ${settings.novelTargets} targets), ${settings.combination}`,
+        title: `Fig. 4c: fit vs output error per library (the ${middleRankText(settings.novelTargets)} targets' errors), ${settings.combination}`,
         xLabel: 'fit error',
         yLabel: 'output error',
         logX: true,

@@ -34,7 +34,7 @@ import {
   type PrimitiveLibrary,
 } from '../primitives/library.js';
 import { clock, experimentNetwork, generatedTargets, median, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
-import { kthSmallest, middleRank, type SweepSize } from '../primitives/sweep.js';
+import { kthSmallest, middleRank, middleRankText, type SweepSize } from '../primitives/sweep.js';
 import type { FigureSpec } from './figureSpec.js';
 import { learnedPool, poolDepartures, sweepSizes, type PoolSettings } from './primitivesShared.js';
 import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
@@ -179,7 +179,7 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
   figures.push({
     kind: 'lines',
     name: 'supp3d_error_vs_library_size', definitions: ['primitives-combination', 'random-control-library'],
-    title: 'Supp. 3d / Fig. 4d: error vs library size (median over libraries of the 50th-smallest over targets)',
+    title: `Supp. 3d / Fig. 4d: error vs library size (median over libraries of the ${middleRankText(settings.novelTargets)} targets)`,
     xLabel: 'library size l',
     yLabel: 'error',
     logY: true,
@@ -211,8 +211,8 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
     ],
   });
   if (learnedC) {
-    figures.push({ kind: 'scatter', name: 'supp3g_per_library', definitions: ['primitives-combination'], title: 'Supp. 3g / Fig. 4c: per library, 50th-smallest error over targets', xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(learnedC.sweep, 'library') });
-    figures.push({ kind: 'scatter', name: 'supp3h_per_target', definitions: ['primitives-combination'], title: 'Supp. 3h: per target, 50th-smallest error over libraries (l ≤ 20), in [0, 1]²', xLabel: 'fit error', yLabel: 'output error', identity: true, xRange: [0, 1], yRange: [0, 1], series: groupedScatter(learnedC.sweep, 'target', 20) });
+    figures.push({ kind: 'scatter', name: 'supp3g_per_library', definitions: ['primitives-combination'], title: `Supp. 3g / Fig. 4c: per library, the ${middleRankText(settings.novelTargets)} targets' errors`, xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(learnedC.sweep, 'library') });
+    figures.push({ kind: 'scatter', name: 'supp3h_per_target', definitions: ['primitives-combination'], title: `Supp. 3h: per target, the ${middleRankText(settings.libraries)} libraries' errors (l ≤ 20), in [0, 1]²`, xLabel: 'fit error', yLabel: 'output error', identity: true, xRange: [0, 1], yRange: [0, 1], series: groupedScatter(learnedC.sweep, 'target', 20) });
   }
   const corr = (c: Condition | undefined, which: 'lib' | 'tgt') => bySize(c, (s) => (which === 'lib' ? s.correlationOverLibraries : s.correlationOverTargets));
   figures.push({
@@ -232,7 +232,7 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
     for (const l of [2, 4, 8, 16]) {
       const s = lowC.sweep.find((x) => x.librarySize === l);
       if (!s) continue;
-      // The library whose output error on target 0 is the 50th-smallest of all libraries.
+      // The library whose output error on target 0 is the middle one of all libraries (the paper's 50th of 100).
       const errs = Array.from({ length: s.libraries }, (_, j) => s.outputErrors[j * s.targets]);
       const kth = kthSmallest(errs, middleRank(s.libraries));
       const j = errs.indexOf(kth);
@@ -241,8 +241,8 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
       series.push({ name: `l = ${l} fit`, x: times, y: combination.fit, dashed: true }, { name: `l = ${l} output`, x: times, y: combination.output });
       void combineGains;
     }
-    figures.push({ kind: 'lines', name: 'supp4a_outputs_r0_5Hz', title: 'Supp. 4a: target, fit and output (library with the 50th-smallest output error), r0 = 5 Hz', xLabel: 'time (ms)', yLabel: 'output', series });
-    figures.push({ kind: 'scatter', name: 'supp4b_per_library_r0_5Hz', definitions: ['primitives-combination'], title: 'Supp. 4b: per library, 50th-smallest error over targets, l ≤ 20, r0 = 5 Hz', xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(lowC.sweep, 'library', 20) });
+    figures.push({ kind: 'lines', name: 'supp4a_outputs_r0_5Hz', title: `Supp. 4a: target, fit and output (the library with the ${middleRankText(settings.libraries)} output errors), r0 = 5 Hz`, xLabel: 'time (ms)', yLabel: 'output', series });
+    figures.push({ kind: 'scatter', name: 'supp4b_per_library_r0_5Hz', definitions: ['primitives-combination'], title: `Supp. 4b: per library, the ${middleRankText(settings.novelTargets)} targets' errors, l ≤ 20, r0 = 5 Hz`, xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(lowC.sweep, 'library', 20) });
     figures.push({
       kind: 'lines',
       name: 'supp4cd_correlations_r0_5Hz',

@@ -64,6 +64,17 @@ export function middleRank(count: number): number {
   return Math.max(1, Math.ceil(count / 2));
 }
 
+/**
+ * The middle rank as a figure title says it: "50th-smallest of 100" (the paper's), "3rd-smallest
+ * of 6" (a quick run: the title says what was computed, not the paper's 50th).
+ */
+export function middleRankText(count: number): string {
+  const k = middleRank(count);
+  const teen = k % 100 >= 11 && k % 100 <= 13;
+  const suffix = teen ? 'th' : k % 10 === 1 ? 'st' : k % 10 === 2 ? 'nd' : k % 10 === 3 ? 'rd' : 'th';
+  return `${k}${suffix}-smallest of ${count}`;
+}
+
 export function libraryMembers(poolSize: number, l: number, j: number, seed: number): number[] {
   const rng = new Rng(Rng.derive(seed >>> 0, l * 100003 + j));
   return rng.shuffle(Array.from({ length: poolSize }, (_, k) => k)).slice(0, l).sort((a, b) => a - b);
