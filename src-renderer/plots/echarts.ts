@@ -27,8 +27,9 @@ type PainterClass = Parameters<InstallRegisters['registerPainter']>[1];
  * `useIncremental`, so `getIncrementalId` defaults it to true), so the analyses' and Fig. 2's rate
  * maps (4 000 cells, 20–40 ms to paint here) were painted over 2–3 frames and could be closed
  * between them (the lifecycle hook below now takes heatmap cells out of that layer; this painter
- * stays for any other path to a multi-frame paint). The callback first checks that its paint is still the painter's latest
- * (`_redrawId`); dispose starts a new one, so a pending frame returns before touching anything.
+ * stays for any other path to a multi-frame paint). The callback first checks that its paint is
+ * still the painter's latest (`_redrawId`); dispose starts a new one, so a pending frame returns
+ * before touching anything.
  * The subclass is registered through CanvasRenderer's own install, so it extends exactly the
  * painter ECharts would use. e2e/charts.spec.ts closes a chart in the middle of such a paint.
  */
@@ -89,8 +90,8 @@ registerUpdateLifecycle('series:afterupdate', (ecModel, api) => {
  * replaced) threw "Cannot read properties of null (reading 'layerStack')" from the next frame.
  * GainLab's largest series (Supp. 3g: 5 000 points; an N = 1 000 spectrum) paint in one frame of
  * a few ms. e2e/charts.spec.ts disposes a 20 000-point chart mid-paint; e2e/visual.spec.ts audits
- * every chart for progressive series. (A heatmap still paints over several frames whatever this
- * says; DisposeSafeCanvasRenderer above makes that safe.)
+ * every chart for progressive series. (A heatmap's cells ignored this setting: the
+ * 'series:afterupdate' hook above paints them in one frame too.)
  */
 export const CHART_THEME = { progressive: 0 } as const;
 
