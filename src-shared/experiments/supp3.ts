@@ -37,7 +37,7 @@ import { clock, experimentNetwork, generatedTargets, median, type ExperimentDefi
 import { kthSmallest, middleRank, middleRankText, type SweepSize } from '../primitives/sweep.js';
 import type { FigureSpec } from './figureSpec.js';
 import { learnedPool, poolDepartures, sweepSizes, type PoolSettings } from './primitivesShared.js';
-import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
+import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 
 export interface Supp3Settings extends PoolSettings {
   n: number;
@@ -79,8 +79,9 @@ export interface Supp3Options extends ExperimentRunOptions {
   settings?: Partial<Supp3Settings>;
 }
 
-export function supp3Definitions(): DefinitionId[] {
-  return ['primitives-combination', 'random-control-library', 'generated-targets', 'own-soc-network', 'readout-nnls'];
+/** Supp. 4's r0 = 5 Hz condition refits the readout (NNLS), on a given network too. */
+export function supp3Definitions(givenNetwork: boolean): DefinitionId[] {
+  return ['primitives-combination', 'random-control-library', 'generated-targets', ...networkDefinitions(givenNetwork, true)];
 }
 
 /** Mean off-diagonal Pearson r between the outputs of a library's patterns (3b vs 3c: how alike they are). */
@@ -280,7 +281,7 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
     seed,
     summary: {
       settings: ranSettings,
-      setup: setupSummary(supp3Definitions(), departures),
+      setup: setupSummary(supp3Definitions(Boolean(options.network)), departures),
       n: standard.network.n,
       poolGainFit: gFit,
       poolErrors: { median: median(learned.pool.errors), mean: mean(learned.pool.errors) },
