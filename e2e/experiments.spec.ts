@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, inkedPixels, maybeScreenshot, openExample, saveAsPath } from './helpers.js';
+import { collectPageErrors, inkedPixels, maybeScreenshot, openExample, saveCloseAndReopen } from './helpers.js';
 
 test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, all data as .zip', async ({ page }) => {
   const pageErrors = collectPageErrors(page);
@@ -117,17 +117,7 @@ test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, al
   // saved, closed with no job left (as after restarting the app) and reopened: the stored result shows
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-experiments-')), 'with result.gainlab');
   await page.getByRole('button', { name: 'Back to the workspace' }).click();
-  await saveAsPath(page, file);
-  await expect(page.getByTestId('project-name')).not.toContainText('•');
-  await page.getByTestId('jobs-clear-finished').click();
-  await expect(page.getByTestId('jobs-clear-finished')).toHaveCount(0);
-  await page.getByRole('button', { name: 'Close', exact: true }).click();
-  await expect(page.getByTestId('welcome')).toBeVisible();
-  await page.getByRole('button', { name: 'Open…', exact: true }).click();
-  const open = page.getByTestId('open-dialog');
-  await open.getByTestId('open-path').fill(file);
-  await open.getByRole('button', { name: 'Open', exact: true }).click();
-  await expect(page.getByTestId('project-path')).toHaveAttribute('data-path', file);
+  await saveCloseAndReopen(page, file);
   await page.getByTestId('open-experiments').click();
   await page.getByTestId('experiment-item-supp1f').click();
   await expect(page.getByTestId('experiment-progress')).toHaveCount(0);
