@@ -1,13 +1,18 @@
 /**
  * Web mode: open the example project, open the Experiments view, run Supp. Fig. 1f quick with one
  * click; the box plot of final errors renders, its SVG export holds the series and category names,
- * and the whole result downloads as a .zip laid out like `gainlab experiment`. Then a supp2 quick
- * run is cancelled mid-way and ends in a clean 'cancelled' state with its partial figures.
+ * and the whole result downloads as a .zip laid out like `gainlab experiment`. The result is stored
+ * in the project, as the view's hint says (src-renderer/components/experiments/ExperimentsView.vue):
+ * the project turns unsaved, and after saving, closing with no job left and reopening, the view
+ * shows it again. The quick report's card says it does not use the project's networks. Then a
+ * supp2 quick run is cancelled mid-way and ends in a clean 'cancelled' state with its partial figures.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, inkedPixels, maybeScreenshot, openExample } from './helpers.js';
+import { collectPageErrors, inkedPixels, maybeScreenshot, openExample, saveCloseAndReopen } from './helpers.js';
 
 test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, all data as .zip', async ({ page }) => {
   const pageErrors = collectPageErrors(page);
@@ -31,6 +36,9 @@ test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, al
 
   // the job card says what it is
   await expect(page.getByTestId('job-row').filter({ hasText: 'Supp. Fig. 1f (quick, seed 1)' }).first()).toBeVisible();
+  // the result went into the project (unsaved now), as the hint says
+  await expect(page.getByTestId('experiments-hint')).toContainText('stored in the project (save the project to keep it)');
+  await expect(page.getByTestId('project-name')).toContainText('•');
 
   const result = page.getByTestId('experiment-result');
   await expect(result).toBeVisible();
@@ -92,6 +100,9 @@ test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, al
   // the reproduction report has its own entry
   await page.getByTestId('experiment-item-report').click();
   await expect(page.getByTestId('reproduction-report')).toContainText('claim by claim');
+  // the quick report runs on its own networks, whatever the project holds
+  await expect(page.getByTestId('reproduction-report')).toContainText('does not use the project’s, so the claims about the authors’ published network read “not run” here');
+  await expect(page.getByTestId('reproduction-report')).toContainText('gainlab reproduce --full --net DIR');
   await expect(page.getByTestId('report-run')).toBeEnabled();
   await page.getByTestId('experiment-item-supp1f').click();
 
@@ -102,6 +113,17 @@ test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, al
   await page.getByTestId('experiment-item-supp1f').click();
   await expect(page.getByTestId('experiment-result').locator('[data-plot-id="supp1f_final_errors"]')).toBeVisible();
   await maybeScreenshot(page, 'experiments');
+
+  // saved, closed with no job left (as after restarting the app) and reopened: the stored result shows
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-experiments-')), 'with result.gainlab');
+  await page.getByRole('button', { name: 'Back to the workspace' }).click();
+  await saveCloseAndReopen(page, file);
+  await page.getByTestId('open-experiments').click();
+  await page.getByTestId('experiment-item-supp1f').click();
+  await expect(page.getByTestId('experiment-progress')).toHaveCount(0);
+  await expect(page.getByTestId('experiment-result')).toContainText('Supp. Fig. 1f');
+  await expect(page.getByTestId('experiment-result').locator('[data-plot-id="supp1f_final_errors"]')).toBeVisible();
+  await expect(page.getByTestId('project-name')).not.toContainText('•');
   expect(pageErrors).toEqual([]);
 });
 

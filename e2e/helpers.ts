@@ -136,6 +136,24 @@ export async function saveAsPath(page: Page, file: string): Promise<void> {
 }
 
 /**
+ * Save As… `file` (the project is then not dirty), close it with no job left — as after restarting
+ * the app: jobs end with main — and open the file again.
+ */
+export async function saveCloseAndReopen(page: Page, file: string): Promise<void> {
+  await saveAsPath(page, file);
+  await expect(page.getByTestId('project-name')).not.toContainText('•');
+  await page.getByTestId('jobs-clear-finished').click();
+  await expect(page.getByTestId('jobs-clear-finished')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(page.getByTestId('welcome')).toBeVisible();
+  await page.getByRole('button', { name: 'Open…', exact: true }).click();
+  const open = page.getByTestId('open-dialog');
+  await open.getByTestId('open-path').fill(file);
+  await open.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page.getByTestId('project-path')).toHaveAttribute('data-path', file);
+}
+
+/**
  * A README picture (docs/screenshots/NAME.png, the 1440×900 viewport) at the end of a spec, only
  * when GAINLAB_UPDATE_SCREENSHOTS=1: toasts dismissed, `top` (if given) scrolled to the top of its
  * scrolling container, the mouse moved away so no tooltip shows.

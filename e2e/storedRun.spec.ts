@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, drawnPoints, openExample, saveAsPath } from './helpers.js';
+import { collectPageErrors, drawnPoints, openExample, saveCloseAndReopen } from './helpers.js';
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-stored-'));
 
@@ -38,19 +38,7 @@ test('a reopened project shows its last run on the workspace cards, as the finis
   await expect(page.getByTestId('stored-run-label')).toHaveCount(0);
 
   const file = path.join(workDir, 'last run.gainlab');
-  await saveAsPath(page, file);
-  await expect(page.getByTestId('project-name')).not.toContainText('•');
-  // as after restarting the app: main has no job of this project left
-  await page.getByTestId('jobs-clear-finished').click();
-  await expect(page.getByTestId('jobs-clear-finished')).toHaveCount(0);
-  await page.getByRole('button', { name: 'Close', exact: true }).click();
-  await expect(page.getByTestId('welcome')).toBeVisible();
-
-  await page.getByRole('button', { name: 'Open…', exact: true }).click();
-  const open = page.getByTestId('open-dialog');
-  await open.getByTestId('open-path').fill(file);
-  await open.getByRole('button', { name: 'Open', exact: true }).click();
-  await expect(page.getByTestId('project-path')).toHaveAttribute('data-path', file);
+  await saveCloseAndReopen(page, file);
 
   // the stored run with every point of both sessions (the card said "No run started since the
   // project was opened…"), named, with the same numbers

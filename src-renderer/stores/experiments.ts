@@ -218,7 +218,7 @@ export const useExperimentsStore = defineStore('experiments', () => {
     if (id && job && isFinished(job) && !jobs.results[id]) await jobs.fetchDetail(id);
   }
 
-  // ---- the quick reproduction report (a Web Worker; the app holds no published data) ----
+  // ---- the quick reproduction report (a Web Worker, on its own small networks: not the project's) ----
   const report = reactive({ status: 'idle' as 'idle' | 'running' | 'done' | 'failed', message: '', percent: 0, html: '', error: '', verdicts: {} as Record<string, number>, claims: [] as ReportClaimRow[], wallMs: 0 });
   let reportWorker: ReportWorker | null = null;
 

@@ -38,8 +38,10 @@ export interface ExperimentInfo {
   takesSizes: boolean;
   /** Takes a target movement of the project (request.targetId): fig1 and supp2a. */
   takesTarget: boolean;
-  /** GainLab definitions the experiment rests on (src-shared/definitions.ts). */
+  /** GainLab definitions the experiment rests on (src-shared/definitions.ts), on its own network. */
   definitions: readonly DefinitionId[];
+  /** The same on a given network (a project's, `--net`), which keeps its readout unless the experiment refits one. */
+  definitionsOnGivenNetwork: readonly DefinitionId[];
 }
 
 const DEFINITIONS: Record<ExperimentName, ExperimentDefinition | FigureExperimentDefinition> = { fig1, supp1f, supp2, fig4, supp3, fig6, supp5, fig8 };
@@ -53,6 +55,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
     takesSizes: false,
     takesTarget: true,
     definitions: fig1Definitions(false, false),
+    definitionsOnGivenNetwork: fig1Definitions(true, false),
   },
   supp1f: {
     paper: 'Supp. Fig. 1f: training the gains does about as well as training x0, W or a rank-1 change of W (back-propagation, 10 targets).',
@@ -62,6 +65,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
     takesSizes: false,
     takesTarget: false,
     definitions: supp1fDefinitions(false),
+    definitionsOnGivenNetwork: supp1fDefinitions(true),
   },
   supp2: {
     paper: 'Supp. Fig. 2: a few modulatory groups suffice, specialised beat random groups, also for novel movements; larger networks learn with the same groups.',
@@ -70,7 +74,9 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
     overrides: ['sessions', 'trials', 'sigma', 'alpha', 'iterations', 'n', 'movements', 'targets'],
     takesSizes: true,
     takesTarget: true,
-    definitions: supp2Definitions(false, false),
+    definitions: supp2Definitions(false, true),
+    // the preset sizes other than the given network's are still built
+    definitionsOnGivenNetwork: supp2Definitions(true, true),
   },
   fig4: {
     paper: 'Fig. 4: novel movements as combinations of learned gain patterns; the fit error predicts the output error; larger libraries fit better.',
@@ -79,7 +85,8 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
     overrides: ['pool', 'rule', 'trials', 'sigma', 'iterations', 'lr', 'libraries', 'librarySizes', 'targets', 'n'],
     takesSizes: false,
     takesTarget: false,
-    definitions: fig4Definitions(),
+    definitions: fig4Definitions(false),
+    definitionsOnGivenNetwork: fig4Definitions(true),
   },
   supp3: {
     paper: 'Supp. Figs. 3–4: larger libraries fit better; learned patterns beat random ones; fit and output errors correlate; the same at r0 = 5 Hz.',
@@ -88,7 +95,8 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
     overrides: ['pool', 'rule', 'trials', 'sigma', 'iterations', 'lr', 'libraries', 'librarySizes', 'targets', 'n'],
     takesSizes: false,
     takesTarget: false,
-    definitions: supp3Definitions(),
+    definitions: supp3Definitions(false),
+    definitionsOnGivenNetwork: supp3Definitions(true),
   },
   fig6: {
     paper: 'Fig. 6, Supp. Fig. 6: slow variants by either rule; gain patterns for several speeds span a speed manifold; interpolating them re-times the movement.',
@@ -97,7 +105,8 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
     overrides: ['n', 'conditions', 'groups', 'speeds', 'rule', 'trials', 'sigma', 'alpha', 'iterations', 'lr'],
     takesSizes: false,
     takesTarget: false,
-    definitions: fig6Definitions(),
+    definitions: fig6Definitions(false),
+    definitionsOnGivenNetwork: fig6Definitions(true),
   },
   supp5: {
     paper: 'Supp. Figs. 5 and 8: slow variants of 10 movements are learnable with both rules; eigenvalues before/after; robustness to noisy x0; more initial conditions; amplitude scaled by 1/s².',
@@ -106,7 +115,8 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
     overrides: ['n', 'groups', 'conditions', 'movements', 'sessions', 'trials', 'sigma', 'alpha', 'iterations', 'lr', 'conditionSweep'],
     takesSizes: false,
     takesTarget: false,
-    definitions: supp5Definitions(),
+    definitions: supp5Definitions(false, SUPP5_SETTINGS.full.movements),
+    definitionsOnGivenNetwork: supp5Definitions(true, SUPP5_SETTINGS.full.movements),
   },
   fig8: {
     paper: 'Fig. 8, Supp. Fig. 7: shape and speed primitives combine: novel movements at two speeds from shape libraries and a speed pattern.',
@@ -115,7 +125,8 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
     overrides: ['n', 'groups', 'pool', 'targets', 'rule', 'trials', 'sigma', 'iterations', 'lr'],
     takesSizes: false,
     takesTarget: false,
-    definitions: fig8Definitions(),
+    definitions: fig8Definitions(false),
+    definitionsOnGivenNetwork: fig8Definitions(true),
   },
 };
 

@@ -18,7 +18,7 @@ import { clock } from './support.js';
 import type { FigureSpec } from './figureSpec.js';
 import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
-import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
+import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 import { EIGENVALUE_UNIT, PER_MS_TO_PER_S } from '../plots/format.js';
 import { PAPER_COLORS } from '../plots/palette.js';
 
@@ -188,10 +188,10 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
   return figures;
 }
 
-/** GainLab definitions Fig. 1 rests on: with its own network, also how that network is made. */
+/** GainLab definitions Fig. 1 rests on: with its own network, also how that network is made (a given one keeps its readout). */
 export function fig1Definitions(givenNetwork: boolean, givenTarget: boolean): DefinitionId[] {
   const ids: DefinitionId[] = ['noise-robustness', 'example-neuron', 'gain-positivity'];
-  if (!givenNetwork) ids.unshift('own-soc-network', 'readout-nnls');
+  ids.unshift(...networkDefinitions(givenNetwork));
   if (!givenTarget) ids.unshift('generated-targets');
   return ids;
 }

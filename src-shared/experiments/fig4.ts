@@ -17,7 +17,7 @@ import { baselineOutput, evaluateCombination, refineCombination, subLibrary, typ
 import { clock, experimentNetwork, generatedTargets, median, stack, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
 import { kthSmallest, middleRank, middleRankText } from '../primitives/sweep.js';
 import { learnedPool, poolDepartures, sweepSizes, type PoolSettings } from './primitivesShared.js';
-import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
+import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 
 export interface Fig4Settings extends PoolSettings {
   n: number;
@@ -65,8 +65,9 @@ export interface Fig4Options extends ExperimentRunOptions {
   settings?: Partial<Fig4Settings>;
 }
 
-export function fig4Definitions(): DefinitionId[] {
-  return ['primitives-combination', 'generated-targets', 'own-soc-network', 'readout-nnls'];
+/** A given network keeps its readout: only an own network adds how it is made. */
+export function fig4Definitions(givenNetwork: boolean): DefinitionId[] {
+  return ['primitives-combination', 'generated-targets', ...networkDefinitions(givenNetwork)];
 }
 
 export function runFig4(options: Fig4Options): ExperimentResult {
@@ -117,7 +118,7 @@ export function runFig4(options: Fig4Options): ExperimentResult {
     seed,
     summary: {
       settings: ranSettings,
-      setup: setupSummary(fig4Definitions(), departures),
+      setup: setupSummary(fig4Definitions(Boolean(options.network)), departures),
       n: network.n,
       poolSize: pool.size,
       poolMedianError: median(pool.errors),

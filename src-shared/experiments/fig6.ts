@@ -25,7 +25,7 @@ import { slowVariant } from '../model/targets.js';
 import { SLOW_TASK_REWARD, slowMovement, slowTaskGradient, slowTaskReward, type SlowTaskResult } from '../speed/slowTask.js';
 import type { Network } from '../model/network.js';
 import type { FigureSpec } from './figureSpec.js';
-import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
+import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 import { groupsOfSession, type GroupSpec } from './training.js';
 import { groupMeans } from '../primitives/learn.js';
 import {
@@ -86,8 +86,9 @@ export interface Fig6Options extends ExperimentRunOptions {
   settings?: Partial<Fig6Settings>;
 }
 
-export function fig6Definitions(): DefinitionId[] {
-  return ['speed-manifold', 'stretch-factor', 'slow-variant', 'slow-task-reward-settings', 'initial-conditions-top-m', 'multi-channel-error', 'gradient-training', 'gain-positivity', 'own-soc-network', 'readout-nnls'];
+/** The slow variants and the manifold play the network's own movement (its readout kept): only an own network adds how it is made. */
+export function fig6Definitions(givenNetwork: boolean): DefinitionId[] {
+  return ['speed-manifold', 'stretch-factor', 'slow-variant', 'slow-task-reward-settings', 'initial-conditions-top-m', 'multi-channel-error', 'gradient-training', 'gain-positivity', ...networkDefinitions(givenNetwork)];
 }
 
 export function runFig6(options: Fig6Options): ExperimentResult {
@@ -283,7 +284,7 @@ export function runFig6(options: Fig6Options): ExperimentResult {
     seed,
     summary: {
       settings: ranSettings,
-      setup: setupSummary(fig6Definitions(), departures),
+      setup: setupSummary(fig6Definitions(Boolean(options.network)), departures),
       n,
       slowVariant: examples.map((ex, k) => ({
         figure: k === 0 ? '6b' : '6c',

@@ -23,7 +23,7 @@ import { TrialEvaluator } from '../model/dynamics.js';
 import { histogram } from '../analysis/statistics.js';
 import { NEUTRAL_COLOR, PAPER_COLORS } from '../plots/palette.js';
 import { SLOW_TASK_REWARD } from '../speed/slowTask.js';
-import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
+import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 import { groupsOfSession } from './training.js';
 import { learnSpeedPattern } from '../speed/speed.js';
 import { baselineOutput, combineGains, evaluateCombination, learnLibrary, libraryFromPatterns, LibraryCombiner, type CombinationRule, type PrimitiveCombination } from '../primitives/library.js';
@@ -76,8 +76,9 @@ export interface Fig8Options extends ExperimentRunOptions {
   settings?: Partial<Fig8Settings>;
 }
 
-export function fig8Definitions(): DefinitionId[] {
-  return ['shape-speed-combination', 'primitives-combination', 'slow-variant', 'slow-task-reward-settings', 'generated-targets', 'gradient-training', 'own-soc-network', 'readout-nnls'];
+/** A given network keeps its readout at both speeds: only an own network adds how it is made. */
+export function fig8Definitions(givenNetwork: boolean): DefinitionId[] {
+  return ['shape-speed-combination', 'primitives-combination', 'slow-variant', 'slow-task-reward-settings', 'generated-targets', 'gradient-training', ...networkDefinitions(givenNetwork)];
 }
 
 export function runFig8(options: Fig8Options): ExperimentResult {
@@ -192,7 +193,7 @@ export function runFig8(options: Fig8Options): ExperimentResult {
     seed,
     summary: {
       settings: ranSettings,
-      setup: setupSummary(fig8Definitions(), departures),
+      setup: setupSummary(fig8Definitions(Boolean(options.network)), departures),
       n,
       libraryErrors: { fast: Array.from(fastLibrary.errors), slow: Array.from(slowLibrary.errors) },
       speedPattern: { initialError: speedPattern.initialError, learnedError: speedPattern.bestError },

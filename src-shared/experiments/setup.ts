@@ -50,6 +50,17 @@ export function settingsAsRun<T extends { n: number }>(settings: T, options: { n
   return options.network && options.network.n !== settings.n ? { ...settings, n: options.network.n } : settings;
 }
 
+/**
+ * The definitions behind an experiment's network. Without a given network it builds its own
+ * ('own-soc-network', whose readout is an NNLS fit); a given network (the published one, a
+ * project's, `--net`) keeps its own readout, unless the run refits one on it (Supp. 4's r0 = 5 Hz,
+ * Supp. 5's other movements): then only 'readout-nnls'.
+ */
+export function networkDefinitions(givenNetwork: boolean, refitsReadout = false): DefinitionId[] {
+  if (!givenNetwork) return ['own-soc-network', 'readout-nnls'];
+  return refitsReadout ? ['readout-nnls'] : [];
+}
+
 export function setupSummary(definitions: readonly DefinitionId[], departures: readonly string[]): SetupSummary {
   return {
     paperSetup: departures.length === 0,

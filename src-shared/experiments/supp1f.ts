@@ -13,7 +13,7 @@ import { boxStats, mean } from '../analysis/statistics.js';
 import { GRADIENT_TRAINABLES, trainGradient, type GradientTrainable } from '../model/gradient.js';
 import type { DefinitionId } from '../definitions.js';
 import { clock } from './support.js';
-import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
+import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 import type { FigureExperimentDefinition, FigureExperimentResult, FigureExperimentOptions } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, meanCurve, thin } from './gainExperimentSupport.js';
 
@@ -135,7 +135,7 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
 
 export function supp1fDefinitions(givenNetwork: boolean): DefinitionId[] {
   const ids: DefinitionId[] = ['gradient-training', 'generated-targets', 'gain-positivity'];
-  if (!givenNetwork) ids.push('own-soc-network', 'readout-nnls');
+  ids.push(...networkDefinitions(givenNetwork));
   return ids;
 }
 

@@ -40,7 +40,7 @@ import { sampleTimes } from '../model/params.js';
 import { checkpointed, clock, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from './support.js';
 import type { FigureSpec, LineSeries } from './figureSpec.js';
 import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExperimentSupport.js';
-import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
+import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 import { rewardSessions, type GroupSpec } from './training.js';
 import { NEUTRAL_COLOR, PAPER_COLORS, SERIES_COLORS } from '../plots/palette.js';
 
@@ -114,11 +114,18 @@ interface ConditionOutcome {
   medianSession: number;
 }
 
-export function supp2Definitions(givenNetwork: boolean, givenTarget: boolean): DefinitionId[] {
-  const ids: DefinitionId[] = ['specialised-groups', 'gradient-training', 'generated-targets', 'supp2-sizes', 'own-soc-network', 'readout-nnls'];
-  void givenNetwork;
-  void givenTarget;
-  return ids;
+/**
+ * Panels e–h build an own SOC network of every size but the given network's, so a given network
+ * drops 'own-soc-network' only when every size is its own (`ownNetworks`: sizes other than the
+ * given network's, supp2OwnSizes).
+ */
+export function supp2Definitions(givenNetwork: boolean, ownNetworks: boolean): DefinitionId[] {
+  return ['specialised-groups', 'gradient-training', 'generated-targets', 'supp2-sizes', ...networkDefinitions(givenNetwork && !ownNetworks)];
+}
+
+/** The sizes of panels e–h that get an own SOC network: all of them, or all but the given network's. */
+export function supp2OwnSizes(sizes: readonly number[], given: { n: number } | undefined): number[] {
+  return sizes.filter((size) => !given || given.n !== size);
 }
 
 /** Number of conditions the definition will train (for progress estimates). */
@@ -223,19 +230,21 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   }));
 
   // e–h: network sizes (own SOC networks; a given network stands in for its own size).
-  const sized: Array<{ size: number; prepared: PreparedNetwork; runs: Array<{ G: number; movement: number; outcome: ConditionOutcome | null }> }> = [];
+  const ownSizes = supp2OwnSizes(settings.sizes, options.network);
+  const sized: Array<{ size: number; own: boolean; prepared: PreparedNetwork; runs: Array<{ G: number; movement: number; outcome: ConditionOutcome | null }> }> = [];
   for (const size of settings.sizes) {
     if (shouldStop?.()) {
       stopped = true;
       break;
     }
     progress(`network of size ${size}`);
-    const net = options.network && options.network.n === size ? prepared : experimentNetwork({ ...options, network: undefined }, size, 1);
+    const own = ownSizes.includes(size);
+    const net = own ? experimentNetwork({ ...options, network: undefined }, size, 1) : prepared;
     const runs: Array<{ G: number; movement: number; outcome: ConditionOutcome | null }> = [];
     for (const G of settings.sizeGroups) {
       movements.forEach((target, k) => runs.push({ G, movement: k, outcome: learn(net.network, net.params, target, { kind: 'random', count: G }, `N = ${size}: movement ${k}, ${G} random groups`) }));
     }
-    sized.push({ size, prepared: net, runs });
+    sized.push({ size, own, prepared: net, runs });
   }
 
   // ---- summaries ----
@@ -351,7 +360,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     chosen.forEach((i, r) => {
       for (let k = 0; k < p.nSamples; k++) data[r * p.nSamples + k] = rates[k * net.n + i];
     });
-    figures.push({ kind: 'heatmap', name: `supp2e_rates_N${s.size}`, definitions: ['supp2-sizes', 'own-soc-network'], title: `Supp. 2e: rates of ${Math.min(50, nE)} E and ${Math.min(50, net.n - nE)} I neurons, N = ${s.size} (gains 1)`, xLabel: 'time (ms)', xStart: 0, xStep: p.duration / (p.nSamples - 1), yLabel: 'neuron (E then I)', rows: chosen.length, cols: p.nSamples, data });
+    figures.push({ kind: 'heatmap', name: `supp2e_rates_N${s.size}`, definitions: s.own ? ['supp2-sizes', 'own-soc-network'] : ['supp2-sizes'], title: `Supp. 2e: rates of ${Math.min(50, nE)} E and ${Math.min(50, net.n - nE)} I neurons, N = ${s.size} (gains 1)`, xLabel: 'time (ms)', xStart: 0, xStep: p.duration / (p.nSamples - 1), yLabel: 'neuron (E then I)', rows: chosen.length, cols: p.nSamples, data });
   }
   // f as the legend has it: per target (colour) each network's mean over the sessions (circles)
   // and the mean over sessions and networks (a bar across them)
@@ -431,7 +440,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     seed,
     summary: {
       settings: ranSettings,
-      setup: setupSummary(supp2Definitions(Boolean(options.network), Boolean(options.target)), departures),
+      setup: setupSummary(supp2Definitions(Boolean(options.network), ownSizes.length > 0), departures),
       n,
       network: options.network ? 'given' : `SOC N = ${settings.n} seed ${seed}`,
       panelA: panelA.map((a) => ({ G: a.G, groups: groupLabel(a.G), random: { mean: meanOf(a.random), sd: sdOf(a.random) }, specialised: { mean: meanOf(a.specialised), sd: sdOf(a.specialised) } })),

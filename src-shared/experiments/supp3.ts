@@ -25,7 +25,6 @@ import type { Network } from '../model/network.js';
 import { sampleTimes } from '../model/params.js';
 import {
   baselineOutput,
-  combineGains,
   evaluateCombination,
   gainDeviationDistribution,
   randomControlLibrary,
@@ -37,7 +36,7 @@ import { clock, experimentNetwork, generatedTargets, median, type ExperimentDefi
 import { kthSmallest, middleRank, middleRankText, type SweepSize } from '../primitives/sweep.js';
 import type { FigureSpec } from './figureSpec.js';
 import { learnedPool, poolDepartures, sweepSizes, type PoolSettings } from './primitivesShared.js';
-import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
+import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 
 export interface Supp3Settings extends PoolSettings {
   n: number;
@@ -79,8 +78,9 @@ export interface Supp3Options extends ExperimentRunOptions {
   settings?: Partial<Supp3Settings>;
 }
 
-export function supp3Definitions(): DefinitionId[] {
-  return ['primitives-combination', 'random-control-library', 'generated-targets', 'own-soc-network', 'readout-nnls'];
+/** Supp. 4's r0 = 5 Hz condition refits the readout (NNLS), on a given network too. */
+export function supp3Definitions(givenNetwork: boolean): DefinitionId[] {
+  return ['primitives-combination', 'random-control-library', 'generated-targets', ...networkDefinitions(givenNetwork, true)];
 }
 
 /** Mean off-diagonal Pearson r between the outputs of a library's patterns (3b vs 3c: how alike they are). */
@@ -148,10 +148,12 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
   sweepOf('random', standard.network, standard.params, control, `random:${settings.pool}:${seed + 2}`, baseline, targets, settings.sizes);
 
   let lowRatePoolMs = 0;
+  let lowRatePool: PrimitiveLibrary | null = null;
   if (!options.shouldStop?.()) {
     const low = experimentNetwork(options, settings.n, 1, { r0: settings.lowBaselineRate });
     const lowPool = learnedPool(options, low.network, low.params, settings, `r0 = ${settings.lowBaselineRate} Hz`);
     lowRatePoolMs = lowPool.ms;
+    lowRatePool = lowPool.pool;
     const lowBaseline = baselineOutput(low.network, low.params);
     sweepOf(`r0_${settings.lowBaselineRate}Hz`, low.network, low.params, lowPool.pool, poolKey, lowBaseline, generatedTargets(settings.novelTargets, settings.novelTargetSeed, low.params), settings.lowRateSizes);
   }
@@ -226,6 +228,9 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
       { name: 'over targets (j)', ...corr(learnedC, 'tgt'), dashed: true },
     ],
   });
+  // Supp. 4a's plotted libraries (pool indices) and their coefficients: with the r0 = 5 Hz pool's
+  // gains (array pool_gains_r0_5Hz) they give every plotted fit and output again.
+  const lowRatePlotted: Array<{ l: number; library: number[]; coefficients: number[] }> = [];
   if (lowC) {
     const times = sampleTimes(lowC.params);
     const series: Array<{ name: string; x: Float64Array; y: ArrayLike<number>; dashed?: boolean }> = [{ name: 'target', x: times, y: lowC.targets[0], dashed: true }];
@@ -239,13 +244,16 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
       const library = subLibrary(lowC.pool, s.members[j]);
       const combination = evaluateCombination(lowC.network, lowC.params, library, lowC.baseline, lowC.targets[0], undefined, fit);
       series.push({ name: `l = ${l} fit`, x: times, y: combination.fit, dashed: true }, { name: `l = ${l} output`, x: times, y: combination.output });
-      void combineGains;
+      lowRatePlotted.push({ l, library: [...s.members[j]], coefficients: Array.from(combination.coefficients) });
     }
-    figures.push({ kind: 'lines', name: 'supp4a_outputs_r0_5Hz', title: `Supp. 4a: target, fit and output (the library with the ${middleRankText(settings.libraries)} output errors), r0 = 5 Hz`, xLabel: 'time (ms)', yLabel: 'output', series });
-    figures.push({ kind: 'scatter', name: 'supp4b_per_library_r0_5Hz', definitions: ['primitives-combination'], title: `Supp. 4b: per library, the ${middleRankText(settings.novelTargets)} targets' errors, l ≤ 20, r0 = 5 Hz`, xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(lowC.sweep, 'library', 20) });
+    // At t = 0 the state is x0 whatever the gains, so every output starts at b + Σ β_i f(x0_i; g_i):
+    // near the gains-1 readout's start, which its NNLS fit over the whole movement need not put at
+    // the target's 0 (a quick run's small network starts near 7). The title says so.
+    figures.push({ kind: 'lines', name: 'supp4a_outputs_r0_5Hz', definitions: ['primitives-combination', 'readout-nnls'], title: `Supp. 4a: target, fit and output (the library with the ${middleRankText(settings.libraries)} output errors), r0 = 5 Hz; at t = 0 all start where the gains-1 readout starts, not necessarily at the target's 0`, xLabel: 'time (ms)', yLabel: 'output', series });
+    figures.push({ kind: 'scatter', name: 'supp4b_per_library_r0_5Hz', definitions: ['primitives-combination', 'readout-nnls'], title: `Supp. 4b: per library, the ${middleRankText(settings.novelTargets)} targets' errors, l ≤ 20, r0 = 5 Hz`, xLabel: 'fit error', yLabel: 'output error', logX: true, logY: true, identity: true, series: groupedScatter(lowC.sweep, 'library', 20) });
     figures.push({
       kind: 'lines',
-      name: 'supp4cd_correlations_r0_5Hz',
+      name: 'supp4cd_correlations_r0_5Hz', definitions: ['primitives-combination', 'readout-nnls'],
       title: 'Supp. 4c–d: Pearson r of fit and output errors, r0 = 5 Hz',
       xLabel: 'library size l',
       yLabel: 'Pearson r',
@@ -280,13 +288,14 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
     seed,
     summary: {
       settings: ranSettings,
-      setup: setupSummary(supp3Definitions(), departures),
+      setup: setupSummary(supp3Definitions(Boolean(options.network)), departures),
       n: standard.network.n,
       poolGainFit: gFit,
       poolErrors: { median: median(learned.pool.errors), mean: mean(learned.pool.errors) },
       learnedDeviation: distribution,
       outputSimilarity: { learned: meanOutputCorrelation(learned.pool), random: meanOutputCorrelation(control) },
       perCondition: conditions.map(summaryOf),
+      supp4aLibraries: lowRatePlotted,
       wallMs: { learnedPool: learned.ms, lowRatePool: lowRatePoolMs },
     },
     tables: [
@@ -297,6 +306,7 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
       { name: 'pool_gains', shape: [learned.pool.size, learned.pool.n], data: learned.pool.gains },
       { name: 'pool_outputs', shape: [learned.pool.size, learned.pool.nSamples], data: learned.pool.outputs },
       { name: 'random_control_gains', shape: [control.size, control.n], data: control.gains },
+      ...(lowRatePool ? [{ name: `pool_gains_r0_${settings.lowBaselineRate}Hz`, shape: [lowRatePool.size, lowRatePool.n], data: lowRatePool.gains }] : []),
     ],
     figures,
     elapsedMs: clock() - started,

@@ -32,7 +32,7 @@ import { SLOW_TASK_REWARD, slowMovement, slowTaskGradient, slowTaskReward, type 
 import { rows } from '../speed/speed.js';
 import { Rng } from '../model/rng.js';
 import type { FigureSpec, LineSeries } from './figureSpec.js';
-import { departuresFrom, settingsAsRun, setupSummary } from './setup.js';
+import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 import type { GroupSpec } from './training.js';
 import { slowExampleSettings, slowVariantExamples, type SlowExampleSettings } from './fig6.js';
 import { meanCurve, thin } from './gainExperimentSupport.js';
@@ -88,8 +88,12 @@ export interface Supp5Options extends ExperimentRunOptions {
   settings?: Partial<Supp5Settings>;
 }
 
-export function supp5Definitions(): DefinitionId[] {
-  return ['slow-task-movements', 'slow-variant', 'slow-task-reward-settings', 'initial-conditions-top-m', 'multi-channel-error', 'gradient-training', 'gain-positivity', 'generated-targets', 'own-soc-network', 'readout-nnls'];
+/**
+ * Movement 0 is the network's own movement (its readout); every further movement refits the
+ * readout by NNLS to a generated target (slowMovement), on a given network too.
+ */
+export function supp5Definitions(givenNetwork: boolean, movements: number): DefinitionId[] {
+  return ['slow-task-movements', 'slow-variant', 'slow-task-reward-settings', 'initial-conditions-top-m', 'multi-channel-error', 'gradient-training', 'gain-positivity', 'generated-targets', ...networkDefinitions(givenNetwork, movements > 1)];
 }
 
 /** JSON-able summary of a slow-task result for the checkpoint (gains and outputs kept for the figures). */
@@ -332,7 +336,7 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     seed,
     summary: {
       settings: ranSettings,
-      setup: setupSummary(supp5Definitions(), departures),
+      setup: setupSummary(supp5Definitions(Boolean(options.network), settings.movements), departures),
       n,
       perMovement: perMovement.map((p, k) => ({ movement: k, reward: meanSd(p.reward), gradient: meanSd(p.gradient) })),
       supp8,

@@ -1,9 +1,9 @@
 /**
  * Web Worker running the quick reproduction report (src-shared/reproduce/run.ts) off the UI
  * thread: the same function `gainlab reproduce --quick` calls, with an in-memory store and the
- * figures drawn by ECharts' server-side SVG (plots/exportPlot.ts). The app has no access to the
- * authors' published data, so the claims about the published network report "not run" here;
- * `gainlab reproduce --net DIR` covers them.
+ * figures drawn by ECharts' server-side SVG (plots/exportPlot.ts). It builds its own small networks
+ * and is given no network (published: null, not the project's), so the claims about the published
+ * network report "not run" here; `gainlab reproduce --full --net DIR` covers them.
  * Messages: { kind: 'run', seed } → { kind: 'progress', message, percent } … { kind: 'done', html, claims, verdicts } | { kind: 'error', message }.
  */
 import { figureOption } from '../../../src-shared/experiments/figureOption.js';
