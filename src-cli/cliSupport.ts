@@ -249,20 +249,6 @@ export function loadNetworkDir(dir: string, needReadout = true): Network {
   return network;
 }
 
-/** Read a target: nSamples values (one channel) or channels × nSamples (channel-major). */
-export function loadTarget(file: string, channels: number, nSamples: number): Float64Array {
-  const t = readNpyFile(file, 'target');
-  const ok =
-    (t.shape.length === 1 && channels === 1 && t.shape[0] === nSamples) ||
-    (t.shape.length === 2 && t.shape[0] === channels && t.shape[1] === nSamples);
-  if (!ok) {
-    const expected = channels === 1 ? `(${nSamples},) or (1, ${nSamples})` : `(${channels}, ${nSamples})`;
-    throw new CliError(`target: ${file} must have shape ${expected} to match the readout and the ${nSamples}-sample movement grid, got ${shapeText(t.shape)}`);
-  }
-  checkTargetSpread(file, t.data, channels, nSamples);
-  return t.data;
-}
-
 function checkTargetSpread(file: string, values: Float64Array, channels: number, nSamples: number): void {
   // the normalised error divides by the target's spread about each channel's mean (dynamics.ts)
   const spread = targetSpread(values, channels, nSamples);
@@ -281,13 +267,27 @@ export interface TargetOnGrid {
 }
 
 /**
- * Load a target for a network's time grid (`grid`: its samples over its duration), with `channels`
- * channels (or as many as the file has: fit-readout). A target of another length is refused in one
- * line that says how to fix it; with `resample` (the commands' --resample) its K samples, evenly
- * spaced over the movement, are resampled linearly onto the grid, as the app imports a .npy target
- * (src-shared/model/targets.ts resampleTarget).
+ * A command without --resample (experiment, reproduce): its name, for the refusal of a target of
+ * another length, which then says to resample the file beforehand instead of naming an option the
+ * command lacks.
  */
-export function loadTargetOnGrid(file: string, channels: number | 'from file', grid: { nSamples: number; duration: number }, resample: boolean): TargetOnGrid {
+export interface WithoutResampleOption {
+  command: string;
+}
+
+/**
+ * Load a target for a network's time grid (`grid`: its samples over its duration), with `channels`
+ * channels (or as many as the file has: fit-readout). The one target loader of every command. A
+ * target of another length is refused in one line that says how to fix it; with `resample` true
+ * (the commands' --resample) its K samples, evenly spaced over the movement, are resampled linearly
+ * onto the grid, as the app imports a .npy target (src-shared/model/targets.ts resampleTarget).
+ */
+export function loadTargetOnGrid(
+  file: string,
+  channels: number | 'from file',
+  grid: { nSamples: number; duration: number },
+  resample: boolean | WithoutResampleOption,
+): TargetOnGrid {
   const t = readNpyFile(file, 'target');
   const { nSamples } = grid;
   const fileChannels = t.shape.length === 1 ? 1 : t.shape.length === 2 ? t.shape[0] : -1;
@@ -300,10 +300,12 @@ export function loadTargetOnGrid(file: string, channels: number | 'from file', g
   if (fileChannels < 1 || width < 2 || (wanted !== null && fileChannels !== wanted)) throw new CliError(`target: ${file} ${shapeNeeded}, ${got}`);
   let values = t.data;
   if (width !== nSamples) {
-    if (!resample) {
-      throw new CliError(
-        `target: ${file} ${shapeNeeded} (the network's time grid: ${nSamples} samples over ${grid.duration} ms), ${got}; add --resample to resample its ${width} samples linearly onto that grid`,
-      );
+    if (resample !== true) {
+      const fix =
+        resample === false
+          ? `add --resample to resample its ${width} samples linearly onto that grid`
+          : `${resample.command} takes targets on that grid only: resample its ${width} samples onto it beforehand (numpy.interp does so linearly)`;
+      throw new CliError(`target: ${file} ${shapeNeeded} (the network's time grid: ${nSamples} samples over ${grid.duration} ms), ${got}; ${fix}`);
     }
     values = resampleTarget(t.data, fileChannels, { duration: grid.duration, nSamples: width }, grid);
     // finite values can still overflow in a + f·(b − a) (values near ±1.8e308)

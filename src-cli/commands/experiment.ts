@@ -18,8 +18,9 @@ import { resultTextFiles, summaryJson } from '../../src-shared/experiments/figur
 import { setupLine, type SetupSummary } from '../../src-shared/experiments/setup.js';
 import { EXPERIMENT_NAMES, experimentRequestSchema, type ExperimentName, type OverrideKey } from '../../src-shared/ipc/experimentContract.js';
 import type { ExperimentResult } from '../../src-shared/experiments/support.js';
+import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { renderFigureSvg } from '../svg/figures.js';
-import { CliError, ensureOutputDir, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, type OptionSpec, gainlabVersion } from '../cliSupport.js';
+import { CliError, ensureOutputDir, loadNetworkDir, loadTargetOnGrid, optionsLine, parseOptions, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, type OptionSpec, gainlabVersion } from '../cliSupport.js';
 
 /** Setting flags: CLI name → request.overrides key (lists are comma-separated). */
 const SETTING_FLAGS: Record<string, { key: OverrideKey; option: OptionSpec; list?: boolean }> = {
@@ -143,7 +144,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let target: Float64Array | undefined;
   if (netDir && network && experimentInfo(experiment).takesTarget) {
     const file = path.join(netDir, 'novel_target.npy');
-    if (existsSync(file)) target = loadTarget(file, network.readout.channels, 200);
+    // the experiments run on the paper's grid (src-shared/experiments/support.ts: DEFAULT_DYNAMICS)
+    if (existsSync(file)) target = loadTargetOnGrid(file, network.readout.channels, DEFAULT_DYNAMICS, { command: 'gainlab experiment' }).values;
   }
   const started = Date.now();
   let result: ExperimentResult;

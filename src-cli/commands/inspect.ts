@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { PROJECT_SCHEMA_VERSION, type NdArray, type Project, type TargetSource, type TrainingRun } from '../../src-shared/project/schema.js';
 import { shapeText } from '../../src-shared/project/validate.js';
+import { sessionNumber } from '../../src-shared/formats/sessionNumbers.js';
 import { ProjectService, type OpenedProject } from '../../src-main/services/projects.js';
 import type { CliIo } from '../cliSupport.js';
 
@@ -123,7 +124,7 @@ export function describeProject(opened: OpenedProject): string {
     if (run.notes) lines.push(`    notes: ${noteLine(run.notes)}`);
     for (const s of run.sessions) {
       lines.push(
-        `    session ${s.session}: seed ${s.seed}, best E = ${s.bestError.toPrecision(3)} at ${step} ${s.bestTrial}/${s.trialsRun}; error curve ${shapeText([s.errorCurve.length])}, best gains ${shapeText([s.bestGains.length])}${s.output ? `, output ${nd(s.output)}` : ''}`,
+        `    session ${sessionNumber(s.session)}: seed ${s.seed}, best E = ${s.bestError.toPrecision(3)} at ${step} ${s.bestTrial}/${s.trialsRun}; error curve ${shapeText([s.errorCurve.length])}, best gains ${shapeText([s.bestGains.length])}${s.output ? `, output ${nd(s.output)}` : ''}`,
       );
     }
   }

@@ -14,11 +14,12 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { PARTS } from '../../src-shared/reproduce/parts.js';
 import { runReproduction, type PublishedData, type ReproductionStore } from '../../src-shared/reproduce/run.js';
 import { encodeValue } from '../../src-shared/reproduce/codec.js';
 import { renderFigureSvg } from '../svg/figures.js';
-import { CliError, ensureOutputDir, gainlabVersion, loadNetworkDir, loadTarget, optionsLine, parseOptions, resolvePath, usageText, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { CliError, ensureOutputDir, gainlabVersion, loadNetworkDir, loadTargetOnGrid, optionsLine, parseOptions, resolvePath, usageText, type CliIo, type CommandSpec } from '../cliSupport.js';
 import { makeFoldersSync } from '../../src-main/services/makeFolders.js';
 
 export const spec: CommandSpec = {
@@ -60,8 +61,9 @@ function findPublished(io: CliIo, given: string | undefined): { dir: string; dat
       continue;
     }
     const network = loadNetworkDir(dir);
-    const nSamples = 200;
-    return { dir, data: { network, novelTarget: loadTarget(path.join(dir, 'novel_target.npy'), 1, nSamples), initialTarget: loadTarget(path.join(dir, 'initial_target.npy'), 1, nSamples) } };
+    // the published targets on the paper's grid, one channel (the published readout's)
+    const target = (name: string) => loadTargetOnGrid(path.join(dir, name), 1, DEFAULT_DYNAMICS, { command: 'gainlab reproduce' }).values;
+    return { dir, data: { network, novelTarget: target('novel_target.npy'), initialTarget: target('initial_target.npy') } };
   }
   return null;
 }
@@ -103,8 +105,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (!PARTS.some((p) => p.id === id)) throw new CliError(`gainlab reproduce: --parts: no part "${id}"`, `parts: ${PARTS.map((p) => p.id).join(', ')}`);
   }
   const outDir = resolvePath(io, o.out as string);
-  ensureOutputDir(outDir);
+  // the published data read first: a refused target leaves no output folder behind
   const published = findPublished(io, o.net as string | undefined);
+  ensureOutputDir(outDir);
   io.stderr.write(published ? `reproduce: published network from ${published.dir}\n` : 'reproduce: published network not found (claims about it will be "not run"; give --net DIR)\n');
   let lastLine = 0;
   const result = runReproduction({

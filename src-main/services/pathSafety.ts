@@ -9,7 +9,7 @@
  * - Save only to a regular file or a new name in an existing folder GainLab may write in; never
  *   create folders recursively (Node's recursive mkdir spins on /proc), and never inside /proc,
  *   /sys or /dev. ensureSaveFolder creates the missing folders of a typed path one at a time after
- *   checking the chain.
+ *   checking the chain (makeFolders.ts, the walk the CLI's output folders take too).
  * - A NUL byte, an over-long path or name, and (for saving) a trailing separator are refused.
  * - Every errno becomes a sentence (projectFs.ts describeIoError).
  * - Temp files of interrupted saves (".NAME.gainlab.<hex>.tmp") are removed before each save of
@@ -20,7 +20,7 @@ import path from 'node:path';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
 import { PROJECT_LIMITS, bytesText } from '../../src-shared/project/limits.js';
 import { describeIoError, errnoCode } from './ioErrors.js';
-import { isUnderVirtualRoot, MAX_NEW_FOLDERS, VIRTUAL_ROOTS } from './makeFolders.js';
+import { FolderCallError, FolderError, isUnderVirtualRoot, makeFolders, MAX_NEW_FOLDERS, VIRTUAL_ROOTS } from './makeFolders.js';
 
 /** Longest path accepted (Linux PATH_MAX), and longest name in it (NAME_MAX on every common file system). */
 export const MAX_PATH_BYTES = 4096;
@@ -192,57 +192,32 @@ export async function checkSaveTarget(file: string, typed: string = file): Promi
 }
 
 /**
- * Create the missing folders of `file`'s folder (web mode: a typed path such as ~/GainLab/x.gainlab),
- * one at a time after checking the chain: the deepest existing ancestor must be a folder GainLab
- * may write in, not under /proc, /sys or /dev, and at most 32 folders are created. Throws
- * ProjectFileError with a clear sentence; does nothing when the folder exists.
+ * Create the missing folders of `file`'s folder (web mode: a typed path such as ~/GainLab/x.gainlab)
+ * by makeFolders.ts's walk (the CLI's too), one at a time after checking the chain: the deepest
+ * existing ancestor must be a folder, not under /proc, /sys or /dev, and at most 32 folders are
+ * created. Throws ProjectFileError with a clear sentence; does nothing when the folder exists.
  */
 export async function ensureSaveFolder(file: string): Promise<void> {
   checkPathText(file, 'save');
   const resolved = path.resolve(file);
   const name = path.basename(resolved);
-  const missing: string[] = [];
-  let folder = path.dirname(resolved);
-  for (;;) {
-    let stats: Stats | null;
-    try {
-      stats = await statOrNull(folder);
-    } catch (error) {
-      throw ioFailure(`use the folder ${shownFolder(folder)}`, resolved, error);
-    }
-    if (stats) {
-      if (!stats.isDirectory()) throw badPath(`cannot create folders in ${shownFolder(folder)}: it is not a folder`, name);
-      break;
-    }
-    missing.unshift(folder);
-    if (missing.length > MAX_NEW_FOLDERS) throw badPath(`the path needs more than ${MAX_NEW_FOLDERS} new folders; create them first`, name);
-    const up = path.dirname(folder);
-    if (up === folder) throw new ProjectFileError('io', `could not save the file: the drive ${shownFolder(folder)} does not exist.`, { fileName: name });
-    folder = up;
-  }
-  if (missing.length === 0) return;
-  // the existing ancestor, with symbolic links resolved: is it real storage?
-  let real: string;
   try {
-    real = await fsp.realpath(folder);
+    await makeFolders(path.dirname(resolved));
   } catch (error) {
-    throw ioFailure(`use the folder ${shownFolder(folder)}`, resolved, error);
-  }
-  if (isUnderVirtualRoot(real) || isUnderVirtualRoot(folder)) {
-    throw badPath(`GainLab does not create folders in ${shownFolder(folder)}: it is a system folder (${VIRTUAL_ROOTS.join(', ')}), not storage`, name);
-  }
-  try {
-    await fsp.access(folder, fsConstants.W_OK);
-  } catch (error) {
-    throw ioFailure(`create the folder ${shownFolder(missing[0])}`, resolved, error);
-  }
-  for (const dir of missing) {
-    try {
-      await fsp.mkdir(dir);
-    } catch (error) {
-      // created meanwhile by someone else: fine if it is a folder
-      if (errnoCode(error) === 'EEXIST' && (await statOrNull(dir))?.isDirectory()) continue;
-      throw ioFailure(`create the folder ${shownFolder(dir)}`, resolved, error);
+    if (error instanceof FolderCallError) throw ioFailure(`${error.call === 'mkdir' ? 'create' : 'use'} the folder ${shownFolder(error.folder)}`, resolved, error);
+    if (!(error instanceof FolderError)) throw error;
+    const folder = shownFolder(error.folder);
+    switch (error.code) {
+      case 'ENOTDIR':
+        throw badPath(`cannot create folders in ${folder}: it is not a folder`, name);
+      case 'ETOODEEP':
+        throw badPath(`the path needs more than ${MAX_NEW_FOLDERS} new folders; create them first`, name);
+      case 'ENOENT':
+        throw new ProjectFileError('io', `could not save the file: the drive ${folder} does not exist.`, { fileName: name });
+      case 'EVIRTUAL':
+        throw badPath(`GainLab does not create folders in ${folder}: it is a system folder (${VIRTUAL_ROOTS.join(', ')}), not storage`, name);
+      default:
+        throw error;
     }
   }
 }

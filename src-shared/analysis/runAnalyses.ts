@@ -21,6 +21,7 @@ import type { DynamicsParams } from '../model/params.js';
 import { sampleTimes } from '../model/params.js';
 import { Rng } from '../model/rng.js';
 import { eigenvalues } from '../linalg/schur.js';
+import { sessionNumber, sessionNumbers } from '../formats/sessionNumbers.js';
 import {
   boxStats,
   columnsToCsv,
@@ -648,7 +649,7 @@ export function runAnalysesCsv(a: RunAnalyses): Array<{ name: string; text: stri
   out.push({ name: 'best_output', text: columnsToCsv(outputColumns) });
   out.push({
     name: 'error_box',
-    text: columnsToCsv({ session: Float64Array.from(a.errorBox.finalErrors, (_, k) => k), initial_error: a.errorBox.initialErrors, final_error: a.errorBox.finalErrors }),
+    text: columnsToCsv({ session: sessionNumbers(a.errorBox.finalErrors.length), initial_error: a.errorBox.initialErrors, final_error: a.errorBox.finalErrors }),
   });
   const g = a.gainDistribution;
   const bins = g.histogram.counts.length;
@@ -662,23 +663,23 @@ export function runAnalysesCsv(a: RunAnalyses): Array<{ name: string; text: stri
       normal_pdf_at_centre: Float64Array.from({ length: bins }, (_, b) => (g.fit.sigma > 0 ? normalPdf(0.5 * (g.histogram.edges[b] + g.histogram.edges[b + 1]), g.fit.mu, g.fit.sigma) : NaN)),
     }),
   });
-  out.push({ name: 'gain_pattern_correlations', text: columnsToCsv({ session_a: a.gainPatterns.pairA, session_b: a.gainPatterns.pairB, pearson_r: a.gainPatterns.pairs }) });
+  out.push({ name: 'gain_pattern_correlations', text: columnsToCsv({ session_a: a.gainPatterns.pairA.map(sessionNumber), session_b: a.gainPatterns.pairB.map(sessionNumber), pearson_r: a.gainPatterns.pairs }) });
   const e = a.eigenvalues;
   out.push({ name: 'eigenvalues', text: columnsToCsv({ re_before: e.before.re, im_before: e.before.im, re_after: e.after.re, im_after: e.after.im }) });
   out.push({
     name: 'spectral_abscissa_per_session',
-    text: columnsToCsv({ session: Float64Array.from(e.abscissaAfter, (_, k) => k), max_re_W_diag_g_start: new Float64Array(e.abscissaAfter.length).fill(e.abscissaBefore), max_re_W_diag_g_trained: e.abscissaAfter }),
+    text: columnsToCsv({ session: sessionNumbers(e.abscissaAfter.length), max_re_W_diag_g_start: new Float64Array(e.abscissaAfter.length).fill(e.abscissaBefore), max_re_W_diag_g_trained: e.abscissaAfter }),
   });
   const r = a.rateTarget;
   const rColumns: Record<string, ArrayLike<number>> = { neuron: Float64Array.from({ length: r.n }, (_, i) => i), r_before: r.before };
   const K = r.meanAfter.length;
-  for (let k = 0; k < K; k++) rColumns[`r_after_s${k}`] = r.after.subarray(k * r.n, (k + 1) * r.n);
+  for (let k = 0; k < K; k++) rColumns[`r_after_s${sessionNumber(k)}`] = r.after.subarray(k * r.n, (k + 1) * r.n);
   rColumns.change_best_session = r.change;
   out.push({ name: 'rate_target_correlation', text: columnsToCsv(rColumns) });
-  out.push({ name: 'rate_target_mean_per_session', text: columnsToCsv({ session: Float64Array.from({ length: K }, (_, k) => k), mean_r_before: new Float64Array(K).fill(r.meanBefore), mean_r_after: r.meanAfter }) });
+  out.push({ name: 'rate_target_mean_per_session', text: columnsToCsv({ session: sessionNumbers(K), mean_r_before: new Float64Array(K).fill(r.meanBefore), mean_r_after: r.meanAfter }) });
   out.push({ name: 'example_neuron', text: columnsToCsv({ time_ms: a.rates.times, rate_before: r.example.rateBefore, rate_after: r.example.rateAfter }) });
   out.push({ name: 'correlations_before', text: matrixToCsv(a.correlations.before, a.correlations.n, a.correlations.n, 'neuron') });
-  a.correlations.patterns.forEach((p, k) => out.push({ name: `correlations_pattern_${k}_session_${p.session}`, text: matrixToCsv(p.matrix, a.correlations.n, a.correlations.n, 'neuron') }));
+  a.correlations.patterns.forEach((p, k) => out.push({ name: `correlations_pattern_${k + 1}_session_${sessionNumber(p.session)}`, text: matrixToCsv(p.matrix, a.correlations.n, a.correlations.n, 'neuron') }));
   if (a.noise) out.push({ name: 'noise_robustness', text: noiseRobustnessCsv(a.noise) });
   return out;
 }

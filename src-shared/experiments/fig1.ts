@@ -21,6 +21,7 @@ import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, th
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 import { EIGENVALUE_UNIT, PER_MS_TO_PER_S } from '../plots/format.js';
 import { PAPER_COLORS } from '../plots/palette.js';
+import { sessionNumber } from '../formats/sessionNumbers.js';
 
 const perSecond = (perMs: ArrayLike<number>): Float64Array => Float64Array.from(perMs, (v) => v * PER_MS_TO_PER_S);
 
@@ -297,7 +298,7 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
       wallMs: { training: trainMs, analyses: analysesMs, networkBuild: prepared.buildMs },
     },
     tables: [
-      { name: 'final_errors', columns: ['session', 'seed_index', 'initial_error', 'best_error', 'best_trial'], rows: training.sessions.map((s, k) => [k, k, s.errors[0], s.bestError, s.bestTrial]) },
+      { name: 'final_errors', columns: ['session', 'seed_index', 'initial_error', 'best_error', 'best_trial'], rows: training.sessions.map((s, k) => [sessionNumber(k), k, s.errors[0], s.bestError, s.bestTrial]) },
     ],
     arrays: [
       { name: 'error_curves', shape: curves.shape, data: curves.data },
@@ -344,7 +345,7 @@ function offDiagonalPearson(a: Float64Array, b: Float64Array, n: number): number
 
 function curvesCsv(curves: readonly Float64Array[]): string {
   const length = curves.length ? Math.max(...curves.map((c) => c.length)) : 0;
-  const lines = [['trial', ...curves.map((_, k) => `session_${k}`)].join(',')];
+  const lines = [['trial', ...curves.map((_, k) => `session_${sessionNumber(k)}`)].join(',')];
   for (let t = 0; t < length; t++) lines.push([t, ...curves.map((c) => (t < c.length ? String(c[t]) : ''))].join(','));
   return `${lines.join('\n')}\n`;
 }

@@ -9,6 +9,11 @@
  *   histogram part,x_left,x_right,y     (part 'bars' or the overlay's name; the overlay has x_right empty)
  *   heatmap   row,col,value
  *   scatter   series,x,y                (x: the category's name when the figure has categories)
+ *
+ * Sessions are numbered from 1 in every CSV, as the app shows them: the session columns of the
+ * tables and analyses (session, session_a, session_b), column and file names (session_1, r_after_s1,
+ * correlations_pattern_1_session_2) and series names ('session 1'). The rows of the .npy arrays stay
+ * 0-based, as Python indexes them (src-shared/formats/sessionNumbers.ts).
  */
 import type { ExperimentResult, ExperimentTable } from './support.js';
 import type { FigureSpec } from './figureSpec.js';

@@ -43,6 +43,7 @@ import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExpe
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 import { rewardSessions, type GroupSpec } from './training.js';
 import { NEUTRAL_COLOR, PAPER_COLORS, SERIES_COLORS } from '../plots/palette.js';
+import { sessionNumber } from '../formats/sessionNumbers.js';
 
 export interface Supp2Settings {
   n: number;
@@ -415,7 +416,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   // ---- tables ----
   const rows: Array<Array<number | string>> = [];
   const add = (panel: string, movement: string, c: ConditionOutcome | null, size = n) => {
-    if (c) c.finalErrors.forEach((e, s) => rows.push([panel, movement, c.label, size, s, c.initialError, e, c.toWithin1Percent[s]]));
+    if (c) c.finalErrors.forEach((e, s) => rows.push([panel, movement, c.label, size, sessionNumber(s), c.initialError, e, c.toWithin1Percent[s]]));
   };
   const seen = new Set<ConditionOutcome>();
   panelA.forEach((a) => [a.random, a.specialised].forEach((c) => {

@@ -37,6 +37,7 @@ import type { GroupSpec } from './training.js';
 import { slowExampleSettings, slowVariantExamples, type SlowExampleSettings } from './fig6.js';
 import { meanCurve, thin } from './gainExperimentSupport.js';
 import { EIGENVALUE_UNIT, PER_MS_TO_PER_S } from '../plots/format.js';
+import { sessionNumber } from '../formats/sessionNumbers.js';
 
 export interface Supp5Settings {
   n: number;
@@ -314,7 +315,7 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
   // ---- tables ----
   const runRows: Array<Array<number | string>> = [];
   const addRows = (label: string, movement: number, m: number, amplitude: string, rule: string, r: Kept | null) => {
-    if (r) r.sessions.forEach((s, k) => runRows.push([label, movement, m, amplitude, rule, k, r.initialError, s.bestError, ...[...s.conditionErrors, NaN, NaN].slice(0, 2)]));
+    if (r) r.sessions.forEach((s, k) => runRows.push([label, movement, m, amplitude, rule, sessionNumber(k), r.initialError, s.bestError, ...[...s.conditionErrors, NaN, NaN].slice(0, 2)]));
   };
   perMovement.forEach((p, k) => {
     addRows('5a', k, settings.conditions, 'fixed', 'reward', p.reward);

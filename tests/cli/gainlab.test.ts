@@ -270,6 +270,33 @@ describe('gainlab: help and argument errors', () => {
     expect(summary.bestError).toBe(summaryOnGrid.bestError);
     expect(readNpy(path.join(scratch, 'train120', 'best-gains.npy')).data).toEqual(readNpy(path.join(scratch, 'train120-on-grid', 'best-gains.npy')).data);
   });
+
+  it('experiment and reproduce refuse a published target of another length in one line, without naming a --resample they do not have', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    // the published folder with its novel target at 150 samples over the same 500 ms
+    const netDir = path.join(scratch, 'published150');
+    mkdirSync(netDir, { recursive: true });
+    for (const name of ['W.npy', 'x0.npy', 'readout.npy', 'initial_target.npy']) writeFileSync(path.join(netDir, name), readFileSync(ref(name)));
+    const grid = { duration: DEFAULT_DYNAMICS.duration, nSamples: 200 };
+    writeFileSync(path.join(netDir, 'novel_target.npy'), encodeNpy(resampleTarget(readNpy(ref('novel_target.npy')).data, 1, grid, { ...grid, nSamples: 150 }), [150]));
+    const runs: Array<[string, string[]]> = [
+      ['experiment', ['experiment', 'fig1', '--quick', '--net', 'published150', '--out', 'never-experiment']],
+      ['reproduce', ['reproduce', '--quick', '--net', 'published150', '--out', 'never-reproduce']],
+    ];
+    for (const [command, argv] of runs) {
+      const refused = await gainlab(...argv);
+      expect(refused.code, command).toBe(2);
+      // the loader simulate, train and fit-readout use, worded for a command without --resample
+      expect(refused.stderr).toMatch(
+        new RegExp(
+          `^target: .*published150/novel_target\\.npy must have shape \\(200,\\) or \\(1, 200\\) to match the readout \\(the network's time grid: 200 samples over 500 ms\\), got \\(150,\\); gainlab ${command} takes targets on that grid only: resample its 150 samples onto it beforehand \\(numpy\\.interp does so linearly\\)\n$`,
+        ),
+      );
+      expect(refused.stderr).not.toContain('--resample');
+      expect((await gainlab(command, '--help')).stdout).not.toContain('--resample');
+      expect(existsSync(path.join(scratch, `never-${command}`)), command).toBe(false);
+    }
+  });
 });
 
 describe('gainlab on the published network', () => {

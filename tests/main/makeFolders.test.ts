@@ -3,13 +3,15 @@
  * because Node 20's recursive mkdir never returns under /proc: `gainlab soc --out /proc/x` froze.
  * The /proc cases run in a child process with a time limit, so a regression fails here instead of
  * freezing the test worker. A write that fails removes the folders it made (sweepDir.ts writeFileAtomic).
+ * Project saves take the same walk asynchronously (makeFolders, from src-main/services/pathSafety.ts
+ * ensureSaveFolder): both drivers are checked against each other on the same cases.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FolderError, makeFoldersSync, MAX_NEW_FOLDERS } from '../../src-main/services/makeFolders.js';
+import { FolderCallError, FolderError, makeFolders, makeFoldersSync, MAX_NEW_FOLDERS } from '../../src-main/services/makeFolders.js';
 import { writeFileAtomic } from '../../src-main/services/sweepDir.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -60,16 +62,20 @@ describe('makeFoldersSync', () => {
 
   it.skipIf(process.platform !== 'linux')('refuses /proc, /sys and /dev at once (Node’s recursive mkdir never returns under /proc)', () => {
     const result = child(`
-      import { makeFoldersSync } from './src-main/services/makeFolders.ts';
+      import { makeFolders, makeFoldersSync } from './src-main/services/makeFolders.ts';
       for (const dir of ['/proc/gainlab-x/y', '/sys/gainlab-x', '/dev/gainlab-x']) {
         try { makeFoldersSync(dir); console.log(dir + ': made'); } catch (e) { console.log(dir + ': ' + e.code + ' ' + e.message); }
+        try { await makeFolders(dir); console.log(dir + ' (async): made'); } catch (e) { console.log(dir + ' (async): ' + e.code + ' ' + e.message); }
       }
     `);
     expect(result.timedOut, result.stderr).toBe(false);
     expect(result.stdout.trim().split('\n')).toEqual([
       '/proc/gainlab-x/y: EVIRTUAL /proc is a system folder, not storage',
+      '/proc/gainlab-x/y (async): EVIRTUAL /proc is a system folder, not storage',
       '/sys/gainlab-x: EVIRTUAL /sys is a system folder, not storage',
+      '/sys/gainlab-x (async): EVIRTUAL /sys is a system folder, not storage',
       '/dev/gainlab-x: EVIRTUAL /dev is a system folder, not storage',
+      '/dev/gainlab-x (async): EVIRTUAL /dev is a system folder, not storage',
     ]);
     expect(existsSync('/dev/gainlab-x')).toBe(false);
   });
@@ -86,5 +92,51 @@ describe('makeFoldersSync', () => {
     const { code, lines } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { code: number; lines: string[] };
     expect(code).toBe(2);
     expect(lines.join('')).toBe('cannot create output directory /proc/gainlab-x (/proc is a system folder, not storage)\n');
+  });
+});
+
+describe('makeFolders (project saves) and makeFoldersSync (CLI, sweeps) take one walk', () => {
+  /** What a walk did: the folders it made relative to `base`, or its refusal (class, code, call, folder relative to `base`). */
+  type Outcome = { made: string[] } | { refused: string; code: string | null; call?: string; folder: string };
+  const outcome = (base: string, walk: () => string[] | Promise<string[]>): Promise<Outcome> =>
+    Promise.resolve()
+      .then(walk)
+      .then(
+        (made) => ({ made: made.map((f) => path.relative(base, f)) }),
+        (error: unknown) => {
+          if (error instanceof FolderError) return { refused: 'FolderError', code: error.code, folder: path.relative(base, error.folder) };
+          if (error instanceof FolderCallError) return { refused: 'FolderCallError', code: error.code, call: error.call, folder: path.relative(base, error.folder) };
+          throw error;
+        },
+      );
+
+  /** A fresh folder holding a file, a dangling symbolic link and a symbolic link loop. */
+  function sandbox(name: string): string {
+    const base = path.join(scratch, name);
+    mkdirSync(base);
+    writeFileSync(path.join(base, 'plain.txt'), 'x');
+    symlinkSync(path.join(base, 'nowhere', 'target'), path.join(base, 'dangling'));
+    symlinkSync(path.join(base, 'loop'), path.join(base, 'loop'));
+    return base;
+  }
+
+  it('the same folders made, and the same refusals naming the same folder and the call that failed', async () => {
+    const cases: Array<[string, Outcome]> = [
+      [path.join('a', 'b', 'c'), { made: ['a', path.join('a', 'b'), path.join('a', 'b', 'c')] }],
+      [path.join('a', 'b'), { made: [] }],
+      [path.join('plain.txt', 'sub'), { refused: 'FolderError', code: 'ENOTDIR', folder: 'plain.txt' }],
+      [path.join('deep', ...Array.from({ length: MAX_NEW_FOLDERS }, (_, k) => `d${k}`)), { refused: 'FolderError', code: 'ETOODEEP', folder: path.join('deep', ...Array.from({ length: MAX_NEW_FOLDERS }, (_, k) => `d${k}`)) }],
+      // stat says nothing is there (the link's target is missing), mkdir finds the link: EEXIST, not a folder
+      [path.join('dangling', 'sub'), { refused: 'FolderCallError', code: 'EEXIST', call: 'mkdir', folder: 'dangling' }],
+      [path.join('loop', 'sub'), { refused: 'FolderCallError', code: 'ELOOP', call: 'stat', folder: path.join('loop', 'sub') }],
+    ];
+    const syncBase = sandbox('walk-sync');
+    const asyncBase = sandbox('walk-async');
+    for (const [relative, expected] of cases) {
+      expect(await outcome(syncBase, () => makeFoldersSync(path.join(syncBase, relative))), `sync ${relative}`).toEqual(expected);
+      expect(await outcome(asyncBase, () => makeFolders(path.join(asyncBase, relative))), `async ${relative}`).toEqual(expected);
+    }
+    expect(statSync(path.join(asyncBase, 'a', 'b', 'c')).isDirectory()).toBe(true);
+    expect(existsSync(path.join(asyncBase, 'deep'))).toBe(false);
   });
 });

@@ -119,6 +119,11 @@ describe('saving only where it makes sense', () => {
     // a symbolic link into /proc is seen through
     execFileSync('ln', ['-s', '/proc/self', path.join(dir, 'proclink')]);
     await refusal(ensureSaveFolder(path.join(dir, 'proclink', 'new', 'x.gainlab')), 'bad-path', /is a system folder/);
+    // the file system's refusals name the call's folder (makeFolders.ts FolderCallError): mkdir of a dangling link, stat through a loop
+    execFileSync('ln', ['-s', path.join(dir, 'nowhere', 'target'), path.join(dir, 'dangling')]);
+    await refusal(ensureSaveFolder(path.join(dir, 'dangling', 'x.gainlab')), 'io', /^"x\.gainlab": could not create the folder .*dangling: .*\(EEXIST\)\.$/);
+    execFileSync('ln', ['-s', path.join(dir, 'loop'), path.join(dir, 'loop')]);
+    await refusal(ensureSaveFolder(path.join(dir, 'loop', 'new', 'x.gainlab')), 'io', /^"x\.gainlab": could not use the folder .*loop\/new: .*\(ELOOP\)\.$/);
   });
 });
 

@@ -35,7 +35,10 @@ describe('gainlab inspect', () => {
     // id, name, rule, purpose, network, target, best error (min over sessions 0.5 and 1.5), trials (10 + 10), status
     expect(out).toContain('run-1  "Reward rule, 10 trials"  reward rule, train, on net-a → reach, best E 0.500 (from 1.75), 2 sessions × 10 trials, seed 5, done');
     expect(out).toContain('    notes: First try; σ from the paper. Second line.');
+    // sessions numbered from 1, as the app shows them (src-shared/formats/sessionNumbers.ts)
     expect(out).toContain('session 1: seed');
+    expect(out).toContain('session 2: seed');
+    expect(out).not.toContain('session 0');
     expect(out).toContain('output (2, 50)');
     expect(out).toContain('Primitive libraries (1)');
     expect(out).toContain('gains (1, 12), outputs (1, 2, 50)');
@@ -55,14 +58,14 @@ describe('gainlab inspect', () => {
     const { code, out } = await inspect(['gradient.gainlab']);
     expect(code).toBe(0);
     expect(out).toContain('run-2  "Adam"  gradient rule, train, on net-a → reach, best E 0.500 (from 1.75), 1 session × 300 iterations, seed 5, done');
-    expect(out).toMatch(/session 0: seed \d+, best E = 0\.500 at iteration 300\/300;/);
+    expect(out).toMatch(/session 1: seed \d+, best E = 0\.500 at iteration 300\/300;/);
     expect(out).toContain('2 sessions × 10 trials');
     // sessions of different lengths (a run stopped in its second session): the total, said as one
     const stopped = sampleProject();
     stopped.runs[0].sessions[1] = { ...stopped.runs[0].sessions[1], trialsRun: 5 };
     writeFileSync(path.join(dir, 'stopped.gainlab'), encodeProject(stopped, { appVersion: '0.1.0' }));
     expect((await inspect(['stopped.gainlab'])).out).toContain('2 sessions, 15 trials in all, seed 5');
-    expect(out).toMatch(/session 0: seed \d+, best E = 0\.500 at trial 7\/10;/);
+    expect(out).toMatch(/session 1: seed \d+, best E = 0\.500 at trial 7\/10;/);
   });
 
   it('names zip entries project.json does not reference (never read)', async () => {
