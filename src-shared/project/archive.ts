@@ -499,10 +499,10 @@ function projectFromJson(json: ProjectJson, arrays: ArraySource): Project {
       bestError: session.bestError,
       bestTrial: session.bestTrial,
       trialsRun: session.trialsRun,
-      errorCurve: arrays.load(session.errorCurve, `error curve of ${label}, session ${k}`, session.errorCurve.shape.length === 1 ? null : [session.errorCurve.shape.reduce((a, b) => a * b, 1)], 'an error curve'),
-      bestGains: arrays.load(session.bestGains, `best gains of ${label}, session ${k}`, n === undefined ? null : [n], `n = ${n}`),
-      output: session.output ? arrays.loadNd(session.output, `output of ${label}, session ${k}`) : null,
-      ...(session.bestParameters ? { bestParameters: arrays.load(session.bestParameters, `best parameters of ${label}, session ${k}`, null, 'a parameter vector') } : {}),
+      errorCurve: arrays.load(session.errorCurve, `error curve of ${label}, session ${k + 1}`, session.errorCurve.shape.length === 1 ? null : [session.errorCurve.shape.reduce((a, b) => a * b, 1)], 'an error curve'),
+      bestGains: arrays.load(session.bestGains, `best gains of ${label}, session ${k + 1}`, n === undefined ? null : [n], `n = ${n}`),
+      output: session.output ? arrays.loadNd(session.output, `output of ${label}, session ${k + 1}`) : null,
+      ...(session.bestParameters ? { bestParameters: arrays.load(session.bestParameters, `best parameters of ${label}, session ${k + 1}`, null, 'a parameter vector') } : {}),
     }));
     return {
       id: run.id,

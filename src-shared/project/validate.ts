@@ -190,7 +190,7 @@ export function validateProject(project: Project): void {
       throw new ProjectFileError('shape-mismatch', `${label}: groupLabels has ${run.groupLabels.length} entries but the network has n = ${net.n}`);
     }
     run.sessions.forEach((session, k) => {
-      const where = `${label}, session ${k}`;
+      const where = `${label}, session ${k + 1}`; // sessions are numbered from 1, as the app shows them
       checkFinite(`error curve of ${where}`, session.errorCurve);
       checkLength(`best gains of ${where}`, session.bestGains, [net.n], `n = ${net.n}`);
       checkModelValues(`best gains of ${where}`, session.bestGains);

@@ -91,7 +91,7 @@ describe('the value bound of model inputs, at open', () => {
       [(json) => json.networks[0].initialConditions, /initial conditions of network "Small SOC" holds 1e\+15 at index 3; /],
       [(json) => json.networks[0].readout.weights, /readout of network "Small SOC" holds 1e\+15 at index 3; /],
       [(json) => json.targets[0].values, /target "Reach" holds 1e\+15 at index 3; /],
-      [(json) => json.runs[0].sessions[0].bestGains, /best gains of training run ".*", session 0 holds 1e\+15 at index 3; /],
+      [(json) => json.runs[0].sessions[0].bestGains, /best gains of training run ".*", session 1 holds 1e\+15 at index 3; /],
       [(json) => json.primitiveLibraries[0].gains, /gains of primitive library ".*" holds 1e\+15 at index 3; /],
       [(json) => json.speedManifolds[0].gains, /gains of speed manifold ".*" holds 1e\+15 at index 3; /],
     ];
