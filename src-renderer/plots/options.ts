@@ -13,7 +13,7 @@ import type {
 } from 'echarts/components';
 import { AXIS_LABEL, AXIS_NAME, LEGEND_STYLE, SPLIT_LINE } from './chartParts.js';
 import { formatTick, niceCeil } from '../../src-shared/plots/format.js';
-import { divergingTable, RATE_COLORS, SESSION_COLORS, TARGET_COLOR } from './palette.js';
+import { divergingLevel, divergingPixelTable, RATE_COLORS, SESSION_COLORS, TARGET_COLOR } from './palette.js';
 
 export type ChartOption = ComposeOption<
   | LineSeriesOption
@@ -226,25 +226,16 @@ export function rateImageStride(n: number): number {
 export function rateHeatmapPixels(rates: Float64Array, n: number, nSamples: number, limit: number, stride = rateImageStride(n)): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer> } {
   const rows = Math.ceil(n / stride);
   const data = new Uint8ClampedArray(4 * rows * nSamples);
-  const top = RATE_TABLE_LEVELS - 1;
+  const pixels = new Uint32Array(data.buffer);
   for (let row = 0; row < rows; row++) {
     const i = row * stride;
-    for (let k = 0; k < nSamples; k++) {
-      const ratio = rates[k * n + i] / limit;
-      const v = Number.isFinite(ratio) ? Math.max(-1, Math.min(1, ratio)) : 0;
-      const c = 3 * Math.round((v + 1) * 0.5 * top);
-      const o = 4 * (row * nSamples + k);
-      data[o] = RATE_TABLE[c];
-      data[o + 1] = RATE_TABLE[c + 1];
-      data[o + 2] = RATE_TABLE[c + 2];
-      data[o + 3] = 255;
-    }
+    for (let k = 0; k < nSamples; k++) pixels[row * nSamples + k] = RATE_PIXELS[divergingLevel(rates[k * n + i], limit, RATE_TABLE_LEVELS)];
   }
   return { width: nSamples, height: rows, data };
 }
 
 const RATE_TABLE_LEVELS = 512;
-const RATE_TABLE = divergingTable(RATE_TABLE_LEVELS);
+const RATE_PIXELS = divergingPixelTable(RATE_TABLE_LEVELS);
 
 /** The colour limit of a rate map: the 98th percentile of |rate| rounded up to 1-2-5 (Hz). */
 export function rateColourLimit(rates: Float64Array, n: number, nSamples: number): number {

@@ -79,3 +79,28 @@ export function divergingTable(levels = 512): Uint8Array {
   for (let k = 0; k < levels; k++) table.set(divergingRgb(-1 + (2 * k) / (levels - 1)), 3 * k);
   return table;
 }
+
+/**
+ * The diverging map as one RGBA word per level, in the byte order of an ImageData's pixels on
+ * this machine (the bytes are written through a byte view, so either endianness is right): an
+ * image of a million weights is then one table read and one word written per pixel.
+ */
+export function divergingPixelTable(levels = 512): Uint32Array {
+  const rgb = divergingTable(levels);
+  const words = new Uint32Array(levels);
+  const bytes = new Uint8Array(words.buffer);
+  for (let k = 0; k < levels; k++) {
+    bytes[4 * k] = rgb[3 * k];
+    bytes[4 * k + 1] = rgb[3 * k + 1];
+    bytes[4 * k + 2] = rgb[3 * k + 2];
+    bytes[4 * k + 3] = 255;
+  }
+  return words;
+}
+
+/** The level (0 … levels − 1) of `value` on a map clipped at ±limit; NaN is the middle (0). */
+export function divergingLevel(value: number, limit: number, levels: number): number {
+  const ratio = value / limit;
+  const v = ratio > 1 ? 1 : ratio < -1 ? -1 : ratio === ratio ? ratio : 0;
+  return Math.round((v + 1) * 0.5 * (levels - 1));
+}

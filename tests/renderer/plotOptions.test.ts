@@ -16,7 +16,7 @@ import {
   sampleTimes,
   timeTickColumns,
 } from '../../src-renderer/plots/options.js';
-import { copperHex, copperRgb, copperSeries, divergingTable } from '../../src-renderer/plots/palette.js';
+import { copperHex, copperRgb, copperSeries, divergingLevel, divergingPixelTable, divergingTable } from '../../src-renderer/plots/palette.js';
 
 describe('copper palette', () => {
   it("is MATLAB's copper, min(1, x·[1.25 0.7812 0.4975]), the map of the authors' figures", () => {
@@ -72,6 +72,21 @@ describe('plot data layouts', () => {
     expect(cells.length).toBe(100 * 100);
     // row 2 of column 3 is neuron 21 (index 20) at sample 6
     expect(cells.find(([c, r]) => c === 3 && r === 2)![2]).toBeCloseTo(20 + 0.006, 12);
+  });
+
+  it('the diverging pixel table holds the map\'s colours as image words; a value\'s level clips at ±limit and puts NaN in the middle', () => {
+    const levels = 512;
+    const rgb = divergingTable(levels);
+    const bytes = new Uint8Array(divergingPixelTable(levels).buffer);
+    for (let k = 0; k < levels; k++) expect(Array.from(bytes.slice(4 * k, 4 * k + 4))).toEqual([rgb[3 * k], rgb[3 * k + 1], rgb[3 * k + 2], 255]);
+    // the level by hand: round((v + 1) / 2 · 511) with v = value / limit clipped to [−1, 1]
+    expect(divergingLevel(-2, 2, levels)).toBe(0);
+    expect(divergingLevel(2, 2, levels)).toBe(511);
+    expect(divergingLevel(0, 2, levels)).toBe(256);
+    expect(divergingLevel(1, 2, levels)).toBe(Math.round(0.75 * 511));
+    expect(divergingLevel(-7, 2, levels)).toBe(0);
+    expect(divergingLevel(Infinity, 2, levels)).toBe(511);
+    expect(divergingLevel(NaN, 2, levels)).toBe(256);
   });
 
   it('the rate image: one pixel per sample and (every k-th) neuron on the diverging map, clipped at the limit; the option then draws one image', () => {
