@@ -249,23 +249,11 @@ describe('the figures of a sweep (results.ts)', () => {
 describe('the times of a sweep’s plan (planText.ts)', () => {
   it('two significant digits below 10 of a unit, whole units above', () => {
     // the walkthrough's per-trial cost, and the examples of the brief
-    expect(msText(0.0712345)).toBe('0.071 ms');
-    expect(msText(0.4649)).toBe('0.46 ms');
-    expect(msText(0.6048)).toBe('0.6 ms');
-    expect(msText(1.6484)).toBe('1.6 ms');
-    expect(msText(12.4)).toBe('12 ms');
-    expect(msText(380.2)).toBe('380 ms');
-    expect(msText(Number.NaN)).toBe('–');
+    const ms: Array<[number, string]> = [[0.0712345, '0.071 ms'], [0.4649, '0.46 ms'], [0.6048, '0.6 ms'], [1.6484, '1.6 ms'], [12.4, '12 ms'], [380.2, '380 ms'], [Number.NaN, '–']];
+    for (const [value, text] of ms) expect(msText(value)).toBe(text);
     // durations in the unit that reads best
-    expect(durationText(0.0000712345)).toBe('0.071 ms');
-    expect(durationText(0.038)).toBe('38 ms');
-    expect(durationText(0.1)).toBe('100 ms');
-    expect(durationText(1.64)).toBe('1.6 s');
-    expect(durationText(45.3)).toBe('45 s');
-    expect(durationText(210)).toBe('3.5 min');
-    expect(durationText(1800)).toBe('30 min');
-    expect(durationText(8640)).toBe('2.4 h');
-    expect(durationText(Number.POSITIVE_INFINITY)).toBe('–');
+    const seconds: Array<[number, string]> = [[0.0000712345, '0.071 ms'], [0.038, '38 ms'], [0.1, '100 ms'], [1.64, '1.6 s'], [45.3, '45 s'], [210, '3.5 min'], [1800, '30 min'], [8640, '2.4 h'], [Number.POSITIVE_INFINITY, '–']];
+    for (const [value, text] of seconds) expect(durationText(value), `${value} s`).toBe(text);
   });
   it('the plan panel’s measured costs read the same way', () => {
     const probe = 'reward:n40:c1:t1:200/500/200/tanh';
