@@ -1,9 +1,11 @@
 /**
  * Motor primitives end to end in the web mode (model-spec §9): a small SOC network, three
  * generated targets learned into a 3-pattern library (gradient rule, 4 groups, a few Adam iterations each),
- * a novel target drawn with the mouse and fitted (coefficients, fit and output errors), then a
+ * a novel target drawn with the mouse and fitted (coefficients, each bar named by its whole target
+ * name in the exported chart; fit and output errors), then a
  * refinement from the combined gains shown next to learning from scratch.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { collectPageErrors, drawStroke, maybeScreenshot, newProjectWithSmallNetwork } from './helpers.js';
 
@@ -60,6 +62,14 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   // least squares never does worse than not combining at all (c = 0 gives the g = 1 output)
   expect(fitValue).toBeLessThanOrEqual(baselineValue * (1 + 1e-3));
   await expect(view.getByTestId('coefficients')).toHaveAttribute('data-count', '3');
+  // each coefficient bar is named by its pattern and its whole target name (the chart as exported:
+  // upright bars had every name cut to '1 Gener…')
+  const coefficientsSvg = page.waitForEvent('download');
+  await view.getByTestId('coefficients').getByRole('button', { name: 'SVG' }).click();
+  const svgText = readFileSync((await (await coefficientsSvg).path())!, 'utf8');
+  const painted = [...svgText.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  expect(painted).toEqual(expect.arrayContaining(['1. Generated (seed 11)', '2. Generated (seed 12)', '3. Generated (seed 13)']));
+  expect(painted.filter((text) => text.includes('…'))).toEqual([]);
   // plot titles wrap between words, never inside one ('Coeffici|nts' beside the export buttons)
   for (const title of await view.locator('.plot-card h4').all()) {
     // (this file type-checks without DOM types: the browser's document is reached through the element)
