@@ -72,6 +72,9 @@ function levelPositions(levels: readonly string[]): { x: number[]; categories?: 
   return { x: levels.map((_, i) => i), categories: [...levels] };
 }
 
+/** What one line stands for in "one line per …" where the factor's name is a plural ("one line per groups" read wrong). */
+const LINE_NOUN: Partial<Record<string, string>> = { groups: 'groups setting', trials: 'trial count', targets: 'target set', initialConditions: 'initial-condition count' };
+
 /** The figures of a sweep's results (see the header); none when no task is done. */
 export function sweepFigures(results: SweepResults): FigureSpec[] {
   const done = results.rows.filter((row) => finalErrorOf(row) !== null);
@@ -116,7 +119,7 @@ export function sweepFigures(results: SweepResults): FigureSpec[] {
     figures.push({
       kind: 'lines',
       name: `median-final-error-by-${factor}`,
-      title: other ? `Median final error against ${factor}, one line per ${other.name}` : `Median final error against ${factor} (with quartiles)`,
+      title: other ? `Median final error against ${factor}, one line per ${LINE_NOUN[other.name] ?? other.name}` : `Median final error against ${factor} (with quartiles)`,
       xLabel: factor,
       yLabel: 'median final error',
       logY,

@@ -203,6 +203,9 @@ describe('the figures of a sweep (results.ts)', () => {
     expect(figureCsv(byGroups).split('\n')[1]).toBe(`seed 1,random 5,${q7(at('random 5', '1'), 0.5)},`);
     // a numeric factor (seed) keeps its value axis with the numbers themselves
     const bySeed = figures.find((f) => f.name === 'median-final-error-by-seed') as LinesFigure;
+    // one line per level of groups, said as a singular
+    expect(bySeed.title).toBe('Median final error against seed, one line per groups setting');
+    expect(bySeed.series.map((s) => s.name)).toEqual(['groups random 5', 'groups N']);
     expect(bySeed.categories).toBeUndefined();
     expect(Array.from(bySeed.series[0].x)).toEqual([1, 2]);
     expect((figureOption(bySeed) as { xAxis: { type: string } }).xAxis.type).toBe('value');
