@@ -34,6 +34,12 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   await builder.getByRole('textbox', { name: 'Library name' }).fill('Three reaches');
   await builder.getByRole('button', { name: 'Build library' }).click();
   await expect(builder.getByTestId('library-build')).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
+  // the pattern and target names in the builder's 280 px column show whole (they were cut to
+  // '1. Generate…' and 'Generated movement…')
+  const cut = (nodes: unknown[]) => (nodes as Array<{ scrollWidth: number; clientWidth: number; textContent: string | null }>).filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent);
+  await expect(builder.getByTestId('library-build').locator('.job-name')).toHaveText(['1. Generated (seed 11)', '2. Generated (seed 12)', '3. Generated (seed 13)']);
+  expect(await builder.getByTestId('library-build').locator('.job-name').evaluateAll(cut)).toEqual([]);
+  expect(await builder.getByTestId('library-target').locator('span:nth-child(2)').evaluateAll(cut)).toEqual([]);
   const library = view.getByTestId('library-item').filter({ hasText: 'Three reaches' });
   await expect(library).toHaveAttribute('data-size', '3');
   // stored in the (now unsaved) project
@@ -54,6 +60,20 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   const fitError = view.getByTestId('fit-error');
   const outputError = view.getByTestId('output-error');
   await expect(fitError).toHaveText(/^\d/);
+  // however the numbers wrap, each name stays on the line of its value (at 1280 × 800 'With g = 1'
+  // ended a line above its number): checked at window widths from 1280 px down, where the line breaks move
+  for (let width = 1280; width >= 1024; width -= 16) {
+    await page.setViewportSize({ width, height: 800 });
+    const pairs = await view.getByTestId('fit-numbers').locator('dt').evaluateAll((nodes) =>
+      (nodes as unknown as Array<{ textContent: string | null; nextElementSibling: unknown; getBoundingClientRect(): { bottom: number } }>).map((dt) => {
+        const dd = dt.nextElementSibling as { getBoundingClientRect(): { bottom: number } };
+        return { name: dt.textContent, nameBottom: Math.round(dt.getBoundingClientRect().bottom), valueBottom: Math.round(dd.getBoundingClientRect().bottom) };
+      }),
+    );
+    expect(pairs).toHaveLength(4);
+    for (const pair of pairs) expect(Math.abs(pair.nameBottom - pair.valueBottom), `${pair.name} at ${width} px`).toBeLessThanOrEqual(3);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
   await expect(outputError).toHaveText(/^\d/);
   const fitValue = Number(await fitError.textContent());
   const outputValue = Number(await outputError.textContent());

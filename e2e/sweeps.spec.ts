@@ -84,6 +84,9 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   for (const select of shown) expect(select.textWidth, `“${select.text}” in a select of ${select.width} px`).toBeLessThanOrEqual(select.room);
   expect(new Set(shown.map((select) => select.width)).size).toBe(1);
   expect(shown.map((select) => select.text)).toContain('initial conditions m');
+  // name, trials and seed on one line (the two number fields were ~190 px wide: three lines)
+  const tops = await Promise.all(['Sweep name', 'Trials per task', 'Base seed'].map(async (label) => Math.round((await page.getByLabel(label).boundingBox())!.y)));
+  expect(Math.max(...tops) - Math.min(...tops), `tops ${tops.join(', ')}`).toBeLessThanOrEqual(2);
   for (const name of added) await page.locator(`[data-testid="sweep-factor"][data-factor="${name}"]`).getByRole('button', { name: /^Remove factor/ }).click();
   await expect(page.getByTestId('sweep-task-count')).toHaveText('4 tasks');
   // the plan: main timed a few trials
