@@ -7,7 +7,8 @@
  *   that are not numbers are named on a category axis (src-shared/experiments/figureOption.ts,
  *   src-shared/experiments/figureData.ts), and a collected archive that is not one is refused in
  *   one line;
- * - planText.ts: the plan's times with two significant digits (src-shared/sweeps/planText.ts), as
+ * - planText.ts: the plan's times with two significant digits (src-shared/sweeps/planText.ts; the
+ *   times of src-shared/sweeps/plan.ts estimateSummary keep their digits below a second), as
  *   the plan panel words its measured costs (src-renderer/stores/sweeps.ts measuredCostText);
  * - tasks/sweep.ts: a cancel stops the running task without keeping it, a pause lets it finish,
  *   and a second run skips what the first finished.
@@ -20,6 +21,7 @@ import { figureOption } from '../../src-shared/experiments/figureOption.js';
 import { baseFromRun, checkDraft, draftToSweepJson, parseFactorValues, type RunSettingsView, type SweepDraft } from '../../src-shared/sweeps/draft.js';
 import type { SweepRow } from '../../src-shared/sweeps/record.js';
 import { decodeResultsArchive, sweepFigures, sweepResultRecord, type SweepResults } from '../../src-shared/sweeps/results.js';
+import { estimateSummary } from '../../src-shared/sweeps/plan.js';
 import { durationText, msText } from '../../src-shared/sweeps/planText.js';
 import { SweepError } from '../../src-shared/sweeps/schema.js';
 import { measuredCostText } from '../../src-renderer/stores/sweeps.js';
@@ -257,6 +259,16 @@ describe('the times of a sweep’s plan (planText.ts)', () => {
     // durations in the unit that reads best
     const seconds: Array<[number, string]> = [[0.0000712345, '0.071 ms'], [0.038, '38 ms'], [0.1, '100 ms'], [1.64, '1.6 s'], [45.3, '45 s'], [210, '3.5 min'], [1800, '30 min'], [8640, '2.4 h'], [Number.POSITIVE_INFINITY, '–']];
     for (const [value, text] of seconds) expect(durationText(value), `${value} s`).toBe(text);
+  });
+  it('a sweep of a few tens of ms keeps its time here and its CPU time (they were rounded to 0.1 s: "≈ 0 ms")', () => {
+    const costs = { trialMs: new Map<string, number>(), socIterationMs: new Map<number, number>(), startupMs: 5, baselineMB: 60 };
+    const perTask = new Map([['a', { cpuSeconds: 0.0384, memoryMB: 70 }], ['b', { cpuSeconds: 0.0416, memoryMB: 70 }]]);
+    const summary = estimateSummary(perTask, costs, 2, 0.0814);
+    expect(summary.wallSecondsHere).toBe(0.0407);
+    expect(summary.totalCpuSeconds).toBe(0.08);
+    expect(durationText(summary.wallSecondsHere)).toBe('41 ms');
+    // from a second on, tenths of a second as before
+    expect(estimateSummary(perTask, costs, 1, 12.345).wallSecondsHere).toBe(12.3);
   });
   it('the plan panel’s measured costs read the same way', () => {
     const probe = 'reward:n40:c1:t1:200/500/200/tanh';
