@@ -1,9 +1,11 @@
 /**
  * Motor primitives end to end in the web mode (model-spec §9): a small SOC network, three
  * generated targets learned into a 3-pattern library (gradient rule, 4 groups, a few Adam iterations each),
- * a novel target drawn with the mouse and fitted (coefficients, fit and output errors), then a
+ * a novel target drawn with the mouse and fitted (coefficients, each bar named by its whole target
+ * name in the exported chart; fit and output errors), then a
  * refinement from the combined gains shown next to learning from scratch.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { collectPageErrors, drawStroke, maybeScreenshot, newProjectWithSmallNetwork } from './helpers.js';
 
@@ -32,6 +34,12 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   await builder.getByRole('textbox', { name: 'Library name' }).fill('Three reaches');
   await builder.getByRole('button', { name: 'Build library' }).click();
   await expect(builder.getByTestId('library-build')).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
+  // the pattern and target names in the builder's 280 px column show whole (they were cut to
+  // '1. Generate…' and 'Generated movement…')
+  const cut = (nodes: unknown[]) => (nodes as Array<{ scrollWidth: number; clientWidth: number; textContent: string | null }>).filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent);
+  await expect(builder.getByTestId('library-build').locator('.job-name')).toHaveText(['1. Generated (seed 11)', '2. Generated (seed 12)', '3. Generated (seed 13)']);
+  expect(await builder.getByTestId('library-build').locator('.job-name').evaluateAll(cut)).toEqual([]);
+  expect(await builder.getByTestId('library-target').locator('span:nth-child(2)').evaluateAll(cut)).toEqual([]);
   const library = view.getByTestId('library-item').filter({ hasText: 'Three reaches' });
   await expect(library).toHaveAttribute('data-size', '3');
   // stored in the (now unsaved) project
@@ -52,6 +60,20 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   const fitError = view.getByTestId('fit-error');
   const outputError = view.getByTestId('output-error');
   await expect(fitError).toHaveText(/^\d/);
+  // however the numbers wrap, each name stays on the line of its value (at 1280 × 800 'With g = 1'
+  // ended a line above its number): checked at window widths from 1280 px down, where the line breaks move
+  for (let width = 1280; width >= 1024; width -= 16) {
+    await page.setViewportSize({ width, height: 800 });
+    const pairs = await view.getByTestId('fit-numbers').locator('dt').evaluateAll((nodes) =>
+      (nodes as unknown as Array<{ textContent: string | null; nextElementSibling: unknown; getBoundingClientRect(): { bottom: number } }>).map((dt) => {
+        const dd = dt.nextElementSibling as { getBoundingClientRect(): { bottom: number } };
+        return { name: dt.textContent, nameBottom: Math.round(dt.getBoundingClientRect().bottom), valueBottom: Math.round(dd.getBoundingClientRect().bottom) };
+      }),
+    );
+    expect(pairs).toHaveLength(4);
+    for (const pair of pairs) expect(Math.abs(pair.nameBottom - pair.valueBottom), `${pair.name} at ${width} px`).toBeLessThanOrEqual(3);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
   await expect(outputError).toHaveText(/^\d/);
   const fitValue = Number(await fitError.textContent());
   const outputValue = Number(await outputError.textContent());
@@ -60,6 +82,14 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   // least squares never does worse than not combining at all (c = 0 gives the g = 1 output)
   expect(fitValue).toBeLessThanOrEqual(baselineValue * (1 + 1e-3));
   await expect(view.getByTestId('coefficients')).toHaveAttribute('data-count', '3');
+  // each coefficient bar is named by its pattern and its whole target name (the chart as exported:
+  // upright bars had every name cut to '1 Gener…')
+  const coefficientsSvg = page.waitForEvent('download');
+  await view.getByTestId('coefficients').getByRole('button', { name: 'SVG' }).click();
+  const svgText = readFileSync((await (await coefficientsSvg).path())!, 'utf8');
+  const painted = [...svgText.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  expect(painted).toEqual(expect.arrayContaining(['1. Generated (seed 11)', '2. Generated (seed 12)', '3. Generated (seed 13)']));
+  expect(painted.filter((text) => text.includes('…'))).toEqual([]);
   // plot titles wrap between words, never inside one ('Coeffici|nts' beside the export buttons)
   for (const title of await view.locator('.plot-card h4').all()) {
     // (this file type-checks without DOM types: the browser's document is reached through the element)

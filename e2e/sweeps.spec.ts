@@ -1,6 +1,7 @@
 /**
  * Web mode, issue 13 phase 2: a new project with a small network, one training run, saved; the
- * Sweeps view builds a sweep from that run (2 seeds × 2 σ), shows its plan, runs it here as one
+ * Sweeps view builds a sweep from that run (2 seeds × 2 σ; at 1280 × 800 every factor's name shows
+ * whole in its select), shows its plan (times with two significant digits), runs it here as one
  * job (one point per task, "4 of 4 tasks" in the jobs list), and the result stored in the project
  * shows a box plot per factor (drawn, SVG export holding the levels); the folder's Results opens
  * that result instead of storing it twice. Then Export for a cluster downloads a zip holding the
@@ -60,10 +61,45 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   await expect(page.getByTestId('sweep-run')).toBeDisabled();
   await sigma.getByTestId('sweep-factor-values').fill('0.001, 0.004');
   await expect(page.getByTestId('sweep-task-count')).toHaveText('4 tasks');
+  // at 1280 × 800 every factor's name shows whole in its select ('initial conditions m' was cut at
+  // 130 px), all in one column as wide as the longest
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const added = ['initialConditions', 'learningRate', 'soc', 'alpha', 'rule', 'trials', 'targets', 'groups'];
+  for (const name of added) await page.getByTestId('sweep-add-factor').selectOption(name);
+  const factorSelects = page.getByTestId('sweep-factor').locator('select');
+  await expect(factorSelects).toHaveCount(10);
+  const shown = await factorSelects.evaluateAll((nodes) => {
+    // (this file type-checks without DOM types: the elements as far as this needs them)
+    type Select = { selectedOptions: Array<{ text: string }>; clientWidth: number; ownerDocument: { createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } } } };
+    return (nodes as unknown as Select[]).map((select) => {
+      const style = (globalThis as unknown as { getComputedStyle(el: unknown): { font: string; paddingLeft: string; paddingRight: string } }).getComputedStyle(select);
+      const context = select.ownerDocument.createElement('canvas').getContext('2d');
+      context.font = style.font;
+      const text = select.selectedOptions[0].text;
+      // the room for the text: the box less its padding and the arrow (~20 px)
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      return { text, textWidth: Math.ceil(context.measureText(text).width), room, width: select.clientWidth };
+    });
+  });
+  for (const select of shown) expect(select.textWidth, `“${select.text}” in a select of ${select.width} px`).toBeLessThanOrEqual(select.room);
+  expect(new Set(shown.map((select) => select.width)).size).toBe(1);
+  expect(shown.map((select) => select.text)).toContain('initial conditions m');
+  // name, trials and seed on one line (the two number fields were ~190 px wide: three lines)
+  const tops = await Promise.all(['Sweep name', 'Trials per task', 'Base seed'].map(async (label) => Math.round((await page.getByLabel(label).boundingBox())!.y)));
+  expect(Math.max(...tops) - Math.min(...tops), `tops ${tops.join(', ')}`).toBeLessThanOrEqual(2);
+  for (const name of added) await page.locator(`[data-testid="sweep-factor"][data-factor="${name}"]`).getByRole('button', { name: /^Remove factor/ }).click();
+  await expect(page.getByTestId('sweep-task-count')).toHaveText('4 tasks');
   // the plan: main timed a few trials
   await expect(page.getByTestId('sweep-plan-tasks')).toHaveText('4', { timeout: 30_000 });
   await expect(page.getByTestId('sweep-plan-cluster')).toContainText('array 0-3%4');
   await expect(page.getByTestId('sweep-plan-here')).toContainText('; 4 tasks train in groups of seeds');
+  // times with two significant digits below 10 of a unit (0.6 ms, 1.6 ms, 43 ms), never '0.6048 ms'
+  for (const id of ['sweep-plan-measured', 'sweep-plan-cpu', 'sweep-plan-here', 'sweep-plan-cluster']) {
+    const text = await page.getByTestId(id).innerText();
+    const times = [...text.matchAll(/(\d+(?:\.\d+)?) (ms|s|min|h)\b/g)].map((m) => m[1]);
+    expect(times.length, `${id}: ${text}`).toBeGreaterThan(0);
+    for (const time of times) expect(Number(time) >= 10 ? /^\d+$/.test(time) : time.replace(/^0\.0*/, '').replace('.', '').length <= 2, `${id}: ${time} in “${text}”`).toBe(true);
+  }
 
   const started = Date.now();
   await page.getByTestId('sweep-run').click();
@@ -82,6 +118,13 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   const result = page.getByTestId('sweep-result');
   await expect(result).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('sweep-result-pick')).toContainText('Sweep “seeds-by-sigma” (4 tasks)');
+  // the results' heading keeps its line and its picker stays inside the column at 1280 × 800
+  const heading = page.getByTestId('sweep-results').locator('.result-head');
+  const headingBox = (await heading.boundingBox())!;
+  const pickBox = (await page.getByTestId('sweep-result-pick').boundingBox())!;
+  expect(pickBox.x + pickBox.width).toBeLessThanOrEqual(headingBox.x + headingBox.width + 0.5);
+  expect((await heading.locator('h4').boundingBox())!.height).toBeLessThan(24);
+  await page.setViewportSize({ width: 1440, height: 900 });
   const bySigma = result.locator('[data-plot-id="final-error-by-sigma"]');
   const bySeed = result.locator('[data-plot-id="final-error-by-seed"]');
   await expect(bySigma).toBeVisible();

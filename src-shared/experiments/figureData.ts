@@ -4,7 +4,7 @@
  * array, summary.json): one writer for the CLI and the app's "all data (.zip)" export.
  *
  * Figure CSVs are long tables (one value per row) so every figure kind fits one layout per kind:
- *   lines     series,x,y,band
+ *   lines     series,x,y,band           (x: the category's name when the figure has categories)
  *   box       category,quantity,value   (quantity: count, whisker_low, q1, median, q3, whisker_high, outlier, datum; the reference line as category '(line)')
  *   histogram part,x_left,x_right,y     (part 'bars' or the overlay's name; the overlay has x_right empty)
  *   heatmap   row,col,value
@@ -36,7 +36,9 @@ export function figureCsv(figure: FigureSpec): string {
   switch (figure.kind) {
     case 'lines': {
       const rows: Array<Array<number | string>> = [];
-      for (const s of figure.series) for (let i = 0; i < s.x.length; i++) rows.push([s.name, s.x[i], s.y[i], s.band ? s.band[i] : '']);
+      // on a category axis x is the category's name (a sweep's 'random 10'), not its index
+      const xOf = (x: number) => figure.categories?.[x] ?? x;
+      for (const s of figure.series) for (let i = 0; i < s.x.length; i++) rows.push([s.name, xOf(s.x[i]), s.y[i], s.band ? s.band[i] : '']);
       return csv(['series', 'x', 'y', 'band'], rows);
     }
     case 'box': {

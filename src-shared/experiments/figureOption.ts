@@ -84,6 +84,11 @@ function valueAxis(name: string, log = false, extra: Option = {}): Option {
   return sharedValueAxis(name, { type: log ? 'log' : 'value', nameGap: 32, scale: !log, ...extra });
 }
 
+/** An x axis of named categories (every one labelled); series give the category's index as x. */
+function categoryAxis(name: string, categories: string[]): Option {
+  return { type: 'category', data: categories, name, nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, axisLabel: { ...AXIS_LABEL, interval: 0, fontSize: 10 } };
+}
+
 /** [min, max] of every finite x of the series: a time axis ends where the data ends (500 ms, not 600). */
 function xExtent(series: ReadonlyArray<{ x: ArrayLike<number> }>): Option {
   let lo = Infinity;
@@ -165,7 +170,9 @@ function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   });
   return {
     ...base(f.title, f.series.map((s) => s.name), style),
-    xAxis: f.logX
+    xAxis: f.categories
+      ? categoryAxis(f.xLabel, f.categories)
+      : f.logX
       ? valueAxis(f.xLabel, true, xExtent(f.series))
       : valueAxis(f.xLabel, false, { ...xExtent(f.series), ...((f.integerX ?? wholeNumbersOnly(f.series)) ? { minInterval: 1 } : {}) }),
     yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
@@ -343,9 +350,7 @@ function scatterOption(f: ScatterFigure, style: FigureOptionStyle = {}): Option 
   }
   const range = (r: [number, number] | undefined): Option => (r ? { min: r[0], max: r[1], scale: false } : {});
   for (const s of series) if (s.type === 'scatter' && (f.xRange || f.yRange)) s.clip = true;
-  const xAxis = f.categories
-    ? { type: 'category', data: f.categories, name: f.xLabel, nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, axisLabel: { ...AXIS_LABEL, interval: 0, fontSize: 10 } }
-    : valueAxis(f.xLabel, logX, range(f.xRange));
+  const xAxis = f.categories ? categoryAxis(f.xLabel, f.categories) : valueAxis(f.xLabel, logX, range(f.xRange));
   return { ...base(f.title, names, style), xAxis, yAxis: valueAxis(f.yLabel, logY, { nameGap: 55, ...range(f.yRange) }), series };
 }
 

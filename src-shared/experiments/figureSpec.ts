@@ -37,6 +37,11 @@ export interface LinesFigure extends FigureMeta {
   logX?: boolean;
   /** x takes whole numbers only (seeds, sessions, group counts): no ticks between them. Default: when every x is a whole number. */
   integerX?: boolean;
+  /**
+   * Named levels on the x axis (e.g. a sweep's groups: 'N', 'random 10'): every x is the index of
+   * its category (0 = the first), and the axis labels them by name. Default: a value axis.
+   */
+  categories?: string[];
   series: LineSeries[];
 }
 

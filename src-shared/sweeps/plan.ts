@@ -387,6 +387,11 @@ function round(value: number, digits: number): number {
   return Math.round(value * scale) / scale;
 }
 
+/** Seconds to 0.1 s, and below a second to 3 significant digits (a 40 ms sweep here read '≈ 0 ms'). */
+function roundSeconds(value: number): number {
+  return Math.abs(value) >= 1 ? round(value, 1) : Number(value.toPrecision(3));
+}
+
 /** What `gainlab sweep plan` prints and the app's Sweeps view shows of a sweep's estimates. */
 export interface EstimateSummary {
   cpuSecondsPerTask: { min: number; median: number; max: number };
@@ -419,8 +424,8 @@ export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, cost
   const maxMemory = Math.max(...memory);
   return {
     cpuSecondsPerTask: { min: round(Math.min(...cpu), 3), median: round(median(cpu), 3), max: round(maxCpu, 3) },
-    totalCpuSeconds: round(total, 1),
-    wallSecondsHere: round((hereSeconds ?? total) / Math.max(1, threads), 1),
+    totalCpuSeconds: roundSeconds(total),
+    wallSecondsHere: roundSeconds((hereSeconds ?? total) / Math.max(1, threads)),
     threadsHere: threads,
     memoryMBPerTask: { median: round(median(memory), 1), max: round(maxMemory, 1) },
     slurmRequest: arrayRequests([...perTask.values()]),

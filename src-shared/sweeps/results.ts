@@ -5,7 +5,8 @@
  *  - figures (experiments/figureSpec.ts, drawn by the one figureOption path the experiments use):
  *    per varied factor a box plot of the final error over that factor's levels (median, quartiles,
  *    every task as a point), and the median final error against the factor with one line per
- *    level of a second factor (or the quartiles, when only one factor varies);
+ *    level of a second factor (or the quartiles, when only one factor varies); levels that are not
+ *    all numbers ('N', 'random 10') are named on a category axis, numbers placed on a value axis;
  *  - a table, results.csv (the same text `gainlab sweep collect` writes) and a summary;
  *  - the project's experiment result of kind 'sweep' (project/schema.ts ExperimentResultRecord).
  *
@@ -61,18 +62,18 @@ function everyOther<T>(values: T[], limit: number): T[] {
   return values.filter((_, i) => i % stride === 0);
 }
 
-/** Level positions on a value axis: the numbers themselves when every level is one, else 1…k. */
-function levelPositions(levels: readonly string[]): { x: number[]; numeric: boolean } {
+/**
+ * Level positions on the x axis: the numbers themselves when every level is one (trials, σ: a value
+ * axis), else the index of each level on a category axis that names them ('N', 'random 10').
+ */
+function levelPositions(levels: readonly string[]): { x: number[]; categories?: string[] } {
   const numbers = levels.map((level) => (level.trim() === '' ? NaN : Number(level)));
-  if (numbers.every(Number.isFinite)) return { x: numbers, numeric: true };
-  return { x: levels.map((_, i) => i + 1), numeric: false };
+  if (numbers.every(Number.isFinite)) return { x: numbers };
+  return { x: levels.map((_, i) => i), categories: [...levels] };
 }
 
-function axisLabel(factor: string, levels: readonly string[], numeric: boolean): string {
-  if (numeric) return factor;
-  const key = levels.map((level, i) => `${i + 1} = ${level}`).join(', ');
-  return `${factor} (${key.length > 100 ? `${key.slice(0, 99)}…` : key})`;
-}
+/** What one line stands for in "one line per …" where the factor's name is a plural ("one line per groups" read wrong). */
+const LINE_NOUN: Partial<Record<string, string>> = { groups: 'groups setting', trials: 'trial count', targets: 'target set', initialConditions: 'initial-condition count' };
 
 /** The figures of a sweep's results (see the header); none when no task is done. */
 export function sweepFigures(results: SweepResults): FigureSpec[] {
@@ -97,7 +98,7 @@ export function sweepFigures(results: SweepResults): FigureSpec[] {
     };
     figures.push(box);
 
-    const { x, numeric } = levelPositions(levels);
+    const { x, categories } = levelPositions(levels);
     // the other varied factor with the fewest levels gives one line per level
     const other = varied
       .filter((name) => name !== factor)
@@ -118,12 +119,12 @@ export function sweepFigures(results: SweepResults): FigureSpec[] {
     figures.push({
       kind: 'lines',
       name: `median-final-error-by-${factor}`,
-      title: other ? `Median final error against ${factor}, one line per ${other.name}` : `Median final error against ${factor} (with quartiles)`,
-      xLabel: axisLabel(factor, levels, numeric),
+      title: other ? `Median final error against ${factor}, one line per ${LINE_NOUN[other.name] ?? other.name}` : `Median final error against ${factor} (with quartiles)`,
+      xLabel: factor,
       yLabel: 'median final error',
       logY,
       // seeds, group counts, trials: no ticks at 1.5
-      integerX: x.every((value) => Number.isInteger(value)),
+      ...(categories ? { categories } : { integerX: x.every((value) => Number.isInteger(value)) }),
       series,
     });
   }

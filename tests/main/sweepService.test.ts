@@ -25,6 +25,7 @@ import { dispatch } from '../../src-main/services/handlers.js';
 import { handlerCalls } from './appContextHelpers.js';
 import { gainlab, taskFiles } from '../sweeps/sweepFixtures.js';
 import { importNotice, measuredCostText } from '../../src-renderer/stores/sweeps.js';
+import { msText } from '../../src-shared/sweeps/planText.js';
 import { costProbeKey } from '../../src-shared/sweeps/plan.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { jobStepText } from '../../src-renderer/components/jobs/jobProgress.js';
@@ -102,8 +103,8 @@ describe('sweeps in the app', () => {
     expect(alone[0].msPerTrial).toBeGreaterThan(0);
     expect(here[0].msPerTrial).toBeGreaterThan(0);
     // as the plan panel words them
-    expect(measuredCostText(alone[0])).toBe(`${alone[0].msPerTrial} ms per trial`);
-    expect(measuredCostText(here[0])).toBe(`${here[0].msPerTrial} ms per trial of 2 seeds together in a run here, with its next trial on the spare core`);
+    expect(measuredCostText(alone[0])).toBe(`${msText(alone[0].msPerTrial)} per trial`);
+    expect(measuredCostText(here[0])).toBe(`${msText(here[0].msPerTrial)} per trial of 2 seeds together in a run here, with its next trial on the spare core`);
     const gradient = costProbeKey({ n: 20, channels: 1, params: DEFAULT_DYNAMICS, rule: 'gradient', targets: 1 });
     expect(measuredCostText({ probe: gradient, msPerTrial: 0.5, sessions: 1, here: false })).toBe('0.5 ms per Adam iteration');
     // 40 trials (+2) at the measured cost per task

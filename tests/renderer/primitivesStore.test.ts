@@ -6,7 +6,7 @@ import { installTransport } from '../../src-renderer/stores/api.js';
 import { useJobsStore } from '../../src-renderer/stores/jobs.js';
 import { defaultLearningSettings, learningRequest, libraryGrouping, nextGeneratedSeed, usePrimitivesStore } from '../../src-renderer/stores/primitives.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
-import { coefficientsPlot, fitPlot, refineCsv, shortPatternLabels } from '../../src-renderer/components/primitives/primitivesPlots.js';
+import { coefficientsPlot, fitPlot, refineCsv } from '../../src-renderer/components/primitives/primitivesPlots.js';
 import { libraryView, networkView, runView } from '../../src-shared/project/view.js';
 import { FakeTransport, flushPromises, summaryOf } from './fakes.js';
 
@@ -242,29 +242,7 @@ describe('primitives plots', () => {
     const plot = coefficientsPlot([0.5, -0.25], ['reach', 'grasp']);
     expect(plot.csv.trim().split('\n')).toEqual(['pattern,name,coefficient', '1,reach,0.5', '2,grasp,-0.25']);
   });
-  it('labels each coefficient bar with the name of its pattern target (issue 14), not its index', () => {
-    const plot = coefficientsPlot([0.5, -0.25], ['reach', 'grasp']);
-    const xAxis = (plot.option as { xAxis: { data: string[]; name: string } }).xAxis;
-    expect(xAxis.data).toEqual(['reach', 'grasp']);
-    expect(xAxis.name).toMatch(/target/);
-  });
-  it('every coefficient bar has a short, distinct tick label; the full name stays the category (tooltip)', () => {
-    // three generated patterns: their names were cut at 90 px to "Generated (see…" and one hidden as overlapping
-    const names = ['Generated (seed 1)', 'Generated (seed 2)', 'Generated (seed 3)'];
-    const plot = coefficientsPlot([0.5, -0.25, 0.1], names);
-    const axisLabel = (plot.option as { xAxis: { data: string[]; axisLabel: { interval: number; hideOverlap: boolean; formatter: (v: string, i: number) => string } } }).xAxis;
-    expect(axisLabel.data).toEqual(names);
-    expect(axisLabel.axisLabel.interval).toBe(0);
-    expect(axisLabel.axisLabel.hideOverlap).toBe(false);
-    const ticks = names.map((name, k) => axisLabel.axisLabel.formatter(name, k));
-    expect(ticks).toEqual(['1 Gener…', '2 Gener…', '3 Gener…']);
-    expect(new Set(ticks).size).toBe(3);
-    for (const tick of ticks) expect(tick.length).toBeLessThanOrEqual(8);
-    // short distinct names stay as they are; many patterns read their number
-    expect(shortPatternLabels(['reach', 'grasp'])).toEqual(['reach', 'grasp']);
-    expect(shortPatternLabels(['reach', 'reach'])).toEqual(['1 reach', '2 reach']);
-    expect(shortPatternLabels(Array.from({ length: 12 }, (_, k) => `target ${k}`))).toEqual(Array.from({ length: 12 }, (_, k) => String(k + 1)));
-  });
+  // the coefficient bars' names: tests/renderer/primitivesPlots.test.ts
   it('the fit and output plots carry their own curve and error', () => {
     const c = {
       duration: 500,

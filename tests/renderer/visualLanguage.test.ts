@@ -165,7 +165,7 @@ describe('units and words agree', () => {
   it('the coefficients axis reads cₖ (a subscript, no literal underscore)', () => {
     const plot = coefficientsPlot([0.5, -0.2], ['a', 'b']);
     expect(JSON.stringify(axesOf(plot.option).map((a) => a.name))).not.toContain('_');
-    expect(axesOf(plot.option)[1].name).toBe('cₖ');
+    expect(axesOf(plot.option).map((a) => a.name)).toContain('cₖ');
   });
 });
 

@@ -3,19 +3,28 @@
  * - draft.ts: factor lines typed in the builder become the sweep file the CLI reads (ranges,
  *   groups, SOC sizes, targets by name), a run's settings become its base (with what a sweep
  *   cannot repeat said), and every mistake is one line naming the factor;
- * - results.ts: the box plots and median lines agree with quantiles computed here by hand, and a
- *   collected archive that is not one is refused in one line;
+ * - results.ts: the box plots and median lines agree with quantiles computed here by hand, levels
+ *   that are not numbers are named on a category axis (src-shared/experiments/figureOption.ts,
+ *   src-shared/experiments/figureData.ts), and a collected archive that is not one is refused in
+ *   one line;
+ * - planText.ts: the plan's times with two significant digits (src-shared/sweeps/planText.ts; the
+ *   times of src-shared/sweeps/plan.ts estimateSummary keep their digits below a second), as
+ *   the plan panel words its measured costs (src-renderer/stores/sweeps.ts measuredCostText);
  * - tasks/sweep.ts: a cancel stops the running task without keeping it, a pause lets it finish,
  *   and a second run skips what the first finished.
  */
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { BoxFigure, LinesFigure } from '../../src-shared/experiments/figureSpec.js';
+import { figureCsv } from '../../src-shared/experiments/figureData.js';
 import { figureOption } from '../../src-shared/experiments/figureOption.js';
 import { baseFromRun, checkDraft, draftToSweepJson, parseFactorValues, type RunSettingsView, type SweepDraft } from '../../src-shared/sweeps/draft.js';
 import type { SweepRow } from '../../src-shared/sweeps/record.js';
 import { decodeResultsArchive, sweepFigures, sweepResultRecord, type SweepResults } from '../../src-shared/sweeps/results.js';
+import { estimateSummary } from '../../src-shared/sweeps/plan.js';
+import { durationText, msText } from '../../src-shared/sweeps/planText.js';
 import { SweepError } from '../../src-shared/sweeps/schema.js';
+import { measuredCostText } from '../../src-renderer/stores/sweeps.js';
 import { contextWith } from '../../src-shared/tasks/context.js';
 import { memoryFolder, runSweepTask, type SweepTaskInput } from '../../src-shared/tasks/sweep.js';
 import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
@@ -165,19 +174,43 @@ describe('the figures of a sweep (results.ts)', () => {
     expect(Array.from(lines.series[0].x)).toEqual([0, 1, 2]);
     const cell = (sigma: string, rep: string) => results.rows.filter((r) => r.factors.sigma === sigma && r.factors.rep === rep && r.values).map((r) => r.values!.finalError!);
     expect(Array.from(lines.series[1].y)).toEqual([q7(cell('0.004', '0'), 0.5), q7(cell('0.004', '1'), 0.5), q7(cell('0.004', '2'), 0.5)]);
-    // non-numeric levels are placed at 1…k and named in the axis label
+    // one factor alone: its median with the quartiles
     const groups: SweepResults = { ...results, factorNames: ['groups'], rows: results.rows.map((r, i) => ({ ...r, factors: { groups: i % 2 ? 'N' : 'random 5' } })) };
     const only = sweepFigures(groups).find((f) => f.kind === 'lines') as LinesFigure;
-    expect(only.xLabel).toBe('groups (1 = random 5, 2 = N)');
-    // one factor alone: its median with the quartiles
     expect(only.series.map((s) => s.name)).toEqual(['median', 'quartile 1', 'quartile 3']);
-    // whole-number levels (rep, and levels placed at 1…k) get no ticks between them; σ does
+    // whole-number levels (rep) get no ticks between them; σ does
     expect(lines.integerX).toBe(true);
-    expect(only.integerX).toBe(true);
     expect((figures.find((f) => f.name === 'median-final-error-by-sigma') as LinesFigure).integerX).toBe(false);
     const xAxis = (figure: LinesFigure) => (figureOption(figure) as { xAxis: { minInterval?: number } }).xAxis;
     expect(xAxis(lines).minInterval).toBe(1);
     expect(xAxis(figures.find((f) => f.name === 'median-final-error-by-sigma') as LinesFigure).minInterval).toBeUndefined();
+  });
+
+  it('levels that are not numbers (groups N, random 5) are named on a category axis; numbers keep a value axis', () => {
+    const groups: SweepResults = { ...results, factorNames: ['groups', 'seed'], rows: results.rows.map((r, i) => ({ ...r, factors: { groups: Math.floor(i / 2) % 2 ? 'N' : 'random 5', seed: r.factors.seed } })) };
+    const figures = sweepFigures(groups);
+    const byGroups = figures.find((f) => f.name === 'median-final-error-by-groups') as LinesFigure;
+    // the axis title is the factor alone, not a key like '1 = random 5, 2 = N'
+    expect(byGroups.xLabel).toBe('groups');
+    expect(byGroups.categories).toEqual(['random 5', 'N']);
+    // the median of each level sits at its category's index
+    const at = (level: string, seed: string) => groups.rows.filter((r) => r.factors.groups === level && r.factors.seed === seed && r.values).map((r) => r.values!.finalError!);
+    expect(byGroups.series.map((s) => s.name)).toEqual(['seed 1', 'seed 2']);
+    expect(Array.from(byGroups.series[0].x)).toEqual([0, 1]);
+    expect(Array.from(byGroups.series[0].y)).toEqual([q7(at('random 5', '1'), 0.5), q7(at('N', '1'), 0.5)]);
+    // as ECharts gets it: a category axis labelling every level by name
+    const xAxis = (figureOption(byGroups) as { xAxis: { type: string; data: string[]; name: string; axisLabel: { interval: number } } }).xAxis;
+    expect(xAxis).toMatchObject({ type: 'category', data: ['random 5', 'N'], name: 'groups', axisLabel: { interval: 0 } });
+    // and the CSV names the level, not its index
+    expect(figureCsv(byGroups).split('\n')[1]).toBe(`seed 1,random 5,${q7(at('random 5', '1'), 0.5)},`);
+    // a numeric factor (seed) keeps its value axis with the numbers themselves
+    const bySeed = figures.find((f) => f.name === 'median-final-error-by-seed') as LinesFigure;
+    // one line per level of groups, said as a singular
+    expect(bySeed.title).toBe('Median final error against seed, one line per groups setting');
+    expect(bySeed.series.map((s) => s.name)).toEqual(['groups random 5', 'groups N']);
+    expect(bySeed.categories).toBeUndefined();
+    expect(Array.from(bySeed.series[0].x)).toEqual([1, 2]);
+    expect((figureOption(bySeed) as { xAxis: { type: string } }).xAxis.type).toBe('value');
   });
 
   it('no figure without a done task or a factor with two levels; a linear axis when an error is 0', () => {
@@ -215,6 +248,32 @@ describe('the figures of a sweep (results.ts)', () => {
     expect(refusal(zipSync({ 'results.json': strToU8(JSON.stringify({ format: 'gainlab-sweep-results', formatVersion: 1, name: 'g', factorNames: ['colour'], tasks: [] })) }))).toMatch(/^results\.json: factorNames\.0:/);
     const bad = { format: 'gainlab-sweep-results', formatVersion: 1, name: 'g', factorNames: ['seed'], tasks: [{ index: 0, id: 'xyz', state: 'done', factors: {}, record: null }] };
     expect(refusal(zipSync({ 'results.json': strToU8(JSON.stringify(bad)) }))).toMatch(/^results\.json: tasks\.0\.id:/);
+  });
+});
+
+describe('the times of a sweep’s plan (planText.ts)', () => {
+  it('two significant digits below 10 of a unit, whole units above', () => {
+    // the walkthrough's per-trial cost, and the examples of the brief
+    const ms: Array<[number, string]> = [[0.0712345, '0.071 ms'], [0.4649, '0.46 ms'], [0.6048, '0.6 ms'], [1.6484, '1.6 ms'], [12.4, '12 ms'], [380.2, '380 ms'], [Number.NaN, '–']];
+    for (const [value, text] of ms) expect(msText(value)).toBe(text);
+    // durations in the unit that reads best
+    const seconds: Array<[number, string]> = [[0.0000712345, '0.071 ms'], [0.038, '38 ms'], [0.1, '100 ms'], [1.64, '1.6 s'], [45.3, '45 s'], [210, '3.5 min'], [1800, '30 min'], [8640, '2.4 h'], [Number.POSITIVE_INFINITY, '–']];
+    for (const [value, text] of seconds) expect(durationText(value), `${value} s`).toBe(text);
+  });
+  it('a sweep of a few tens of ms keeps its time here and its CPU time (they were rounded to 0.1 s: "≈ 0 ms")', () => {
+    const costs = { trialMs: new Map<string, number>(), socIterationMs: new Map<number, number>(), startupMs: 5, baselineMB: 60 };
+    const perTask = new Map([['a', { cpuSeconds: 0.0384, memoryMB: 70 }], ['b', { cpuSeconds: 0.0416, memoryMB: 70 }]]);
+    const summary = estimateSummary(perTask, costs, 2, 0.0814);
+    expect(summary.wallSecondsHere).toBe(0.0407);
+    expect(summary.totalCpuSeconds).toBe(0.08);
+    expect(durationText(summary.wallSecondsHere)).toBe('41 ms');
+    // from a second on, tenths of a second as before
+    expect(estimateSummary(perTask, costs, 1, 12.345).wallSecondsHere).toBe(12.3);
+  });
+  it('the plan panel’s measured costs read the same way', () => {
+    const probe = 'reward:n40:c1:t1:200/500/200/tanh';
+    expect(measuredCostText({ probe, msPerTrial: 0.0712345, sessions: 1, here: false })).toBe('0.071 ms per trial');
+    expect(measuredCostText({ probe: `${probe}:here`, msPerTrial: 1.6484, sessions: 4, here: true })).toBe('1.6 ms per trial of 4 seeds together in a run here, with its next trial on the spare core');
   });
 });
 

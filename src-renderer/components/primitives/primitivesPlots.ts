@@ -6,63 +6,68 @@ import type { AnalysisPlot } from '../../plots/analysisOptions.js';
 import { AXIS_LABEL, AXIS_NAME, csvTable, LEGEND_STYLE, SPLIT_LINE } from '../../plots/chartParts.js';
 import { errorYAxis, formatError, outputPlotOption, type ChartOption } from '../../plots/options.js';
 import { BEFORE_COLOR, copperHex, SERIES_COLORS } from '../../plots/palette.js';
-import { MAX_TICK_CHARS } from '../../../src-shared/plots/format.js';
 
 export const FIT_COLOR = SERIES_COLORS[1];
 export const OUTPUT_COLOR = copperHex(0.8);
 export const SCRATCH_COLOR = BEFORE_COLOR;
 
+/** Widest room for the pattern names left of the bars (px); longer names end in '…' (the tooltip has them whole). */
+const NAME_ROOM_PX = 170;
+/** Width of a character of the 11 px axis font, a little generous (names are mostly lower case). */
+const NAME_CHAR_PX = 6.4;
+/** Up to this many patterns every bar is named; past it ECharts names as many as fit (the tooltip names each). */
+const NAMED_BARS = 12;
+
 /**
- * The tick label under each coefficient bar: short (the visual audit allows MAX_TICK_CHARS) and
- * distinct. Names that all fit and differ are shown as they are ("reach", "grasp"); otherwise each
- * reads its pattern number and as much of its name as fits ("1 Gener…"), and past 8 patterns the
- * number alone. Before, the full names were cut at 90 px and hidden where they overlapped, so three
- * "Generated (seed k)" patterns showed two labels, both "Generated (see…". The full name is the
- * category itself: the tooltip and the axis label's hover show it.
+ * The name beside each coefficient bar: its pattern number (as in the library's pattern list and
+ * the CSV) and the target it was learned for, "1. Generated (seed 11)". Bars lie horizontally so a
+ * name has room to be read (upright bars had ticks cut to 8 characters: "1 Gener…" under each).
  */
-export function shortPatternLabels(names: readonly string[]): string[] {
-  if (names.every((name) => name.length <= MAX_TICK_CHARS) && new Set(names).size === names.length) return [...names];
-  if (names.length > 8) return names.map((_, k) => String(k + 1));
-  return names.map((name, k) => {
-    const number = String(k + 1);
-    const room = MAX_TICK_CHARS - number.length - 1;
-    const text = name.length <= room ? name : `${name.slice(0, room - 1).trimEnd()}…`;
-    return `${number} ${text}`;
-  });
+export function patternLabels(names: readonly string[]): string[] {
+  return names.map((name, k) => `${k + 1}. ${name}`);
 }
 
-/** Bar chart of the least-squares coefficients cₖ, one bar per pattern (named by its target). */
+/** Horizontal bars of the least-squares coefficients cₖ, one per pattern (named by its target). */
 export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: string[]): AnalysisPlot {
   const values = Array.from(coefficients);
   const names = values.map((_, k) => patternNames[k] ?? `pattern ${k + 1}`);
-  const short = shortPatternLabels(names);
+  const labels = patternLabels(names);
+  const nameWidth = Math.min(NAME_ROOM_PX, Math.ceil(Math.max(...labels.map((label) => label.length), 1) * NAME_CHAR_PX));
   return {
     id: 'coefficients',
     title: 'Coefficients',
     caption: `Least-squares weights of the ${values.length} library patterns (g = 1 + Σ cₖ (gₖ − 1)).`,
     option: {
       animation: false,
-      grid: { left: 56, right: 16, top: 16, bottom: 48 },
-      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : String(v)) },
-      xAxis: {
+      grid: { left: nameWidth + 34, right: 16, top: 12, bottom: 40 },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : String(v)) },
+      xAxis: { type: 'value', name: 'cₖ', nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
+      yAxis: {
         type: 'category',
-        // each coefficient under the name of the target its pattern was learned for (issue 14): the
-        // category is the full name (tooltip), the tick its short distinct label, every one shown
-        data: names,
+        // each coefficient beside the name of the target its pattern was learned for (issue 14),
+        // pattern 1 on top; a name too long for its room ends in '…' (the tooltip and the hover show it whole)
+        data: labels,
+        inverse: true,
         name: 'library pattern (its target)',
         nameLocation: 'middle',
-        nameGap: 28,
+        nameGap: nameWidth + 14,
         nameTextStyle: AXIS_NAME,
-        axisLabel: { ...AXIS_LABEL, interval: 0, hideOverlap: false, formatter: (_value: string, index: number) => short[index] ?? String(index + 1) },
+        axisLabel: {
+          ...AXIS_LABEL,
+          width: nameWidth,
+          overflow: 'truncate',
+          ellipsis: '…',
+          ...(values.length <= NAMED_BARS ? { interval: 0, hideOverlap: false } : {}),
+        },
+        axisTick: { show: false },
         tooltip: { show: true },
       },
-      yAxis: { type: 'value', name: 'cₖ', nameLocation: 'middle', nameGap: 40, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
       series: [
         {
           name: 'cₖ',
           type: 'bar',
           data: values.map((v) => ({ value: v, itemStyle: { color: v >= 0 ? copperHex(0.7) : FIT_COLOR } })),
-          barMaxWidth: 40,
+          barMaxWidth: 24,
         },
       ],
     },
