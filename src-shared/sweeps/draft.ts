@@ -44,7 +44,7 @@ export interface SweepDraft {
 
 /** How each factor's values are typed (labels and examples for the builder). */
 export const FACTOR_HELP: Record<FactorName, { label: string; example: string }> = {
-  seed: { label: 'seeds', example: '1-10' },
+  seed: { label: 'seed', example: '1-10' },
   sigma: { label: 'σ (reward noise)', example: '0.001, 0.003, 0.01' },
   alpha: { label: 'α (running average)', example: '0.1, 0.3, 0.5' },
   learningRate: { label: 'learning rate (gradient)', example: '0.003, 0.01' },

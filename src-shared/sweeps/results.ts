@@ -21,7 +21,8 @@ import { bytesText } from '../project/limits.js';
 import type { ExperimentResultRecord, ExperimentResultTable } from '../project/schema.js';
 import { plainZipReason, ZipArchive } from '../project/zipReader.js';
 import { resultsCsv, sweepRow, SWEEP_RESULTS_FORMAT, SWEEP_RESULTS_VERSION, taskRecordSchema, type SweepRow } from './record.js';
-import { FACTOR_NAMES, SWEEP_LIMITS, SweepError } from './schema.js';
+import { FACTOR_HELP } from './draft.js';
+import { FACTOR_NAMES, SWEEP_LIMITS, SweepError, type FactorName } from './schema.js';
 
 export interface SweepResults {
   name: string;
@@ -75,6 +76,11 @@ function levelPositions(levels: readonly string[]): { x: number[]; categories?: 
 /** What one line stands for in "one line per …" where the factor's name is a plural ("one line per groups" read wrong). */
 const LINE_NOUN: Partial<Record<string, string>> = { groups: 'groups setting', trials: 'trial count', targets: 'target set', initialConditions: 'initial-condition count' };
 
+/** A factor as the builder names it ('initial conditions m', 'σ (reward noise)'), not its file key. */
+function factorLabel(factor: string): string {
+  return FACTOR_HELP[factor as FactorName]?.label ?? factor;
+}
+
 /** The figures of a sweep's results (see the header); none when no task is done. */
 export function sweepFigures(results: SweepResults): FigureSpec[] {
   const done = results.rows.filter((row) => finalErrorOf(row) !== null);
@@ -88,8 +94,8 @@ export function sweepFigures(results: SweepResults): FigureSpec[] {
     const box: BoxFigure = {
       kind: 'box',
       name: `final-error-by-${factor}`,
-      title: `Final error by ${factor}`,
-      xLabel: factor,
+      title: `Final error by ${factorLabel(factor)}`,
+      xLabel: factorLabel(factor),
       yLabel: 'final error',
       logY,
       categories: levels,
@@ -109,7 +115,7 @@ export function sweepFigures(results: SweepResults): FigureSpec[] {
     if (other) {
       for (const level of other.levels) {
         const y = levels.map((value) => quantile(done.filter((row) => row.factors[factor] === value && row.factors[other.name] === level).map((row) => finalErrorOf(row)!), 0.5));
-        series.push({ name: `${other.name} ${level}`, x, y });
+        series.push({ name: `${factorLabel(other.name)} ${level}`, x, y });
       }
     } else {
       series.push({ name: 'median', x, y: groups.map((values) => quantile(values, 0.5)) });
@@ -119,8 +125,8 @@ export function sweepFigures(results: SweepResults): FigureSpec[] {
     figures.push({
       kind: 'lines',
       name: `median-final-error-by-${factor}`,
-      title: other ? `Median final error against ${factor}, one line per ${LINE_NOUN[other.name] ?? other.name}` : `Median final error against ${factor} (with quartiles)`,
-      xLabel: factor,
+      title: other ? `Median final error against ${factorLabel(factor)}, one line per ${LINE_NOUN[other.name] ?? factorLabel(other.name)}` : `Median final error against ${factorLabel(factor)} (with quartiles)`,
+      xLabel: factorLabel(factor),
       yLabel: 'median final error',
       logY,
       // seeds, group counts, trials: no ticks at 1.5

@@ -168,9 +168,11 @@ describe('the figures of a sweep (results.ts)', () => {
   it('the median against each factor with one line per level of the factor with fewest levels', () => {
     const figures = sweepFigures(results);
     const lines = figures.find((f) => f.name === 'median-final-error-by-rep') as LinesFigure;
-    // rep has 3 levels, sigma and seed 2: one line per sigma level (the first with fewest levels)
-    expect(lines.title).toBe('Median final error against rep, one line per sigma');
-    expect(lines.series.map((s) => s.name)).toEqual(['sigma 0.001', 'sigma 0.004']);
+    // rep has 3 levels, sigma and seed 2: one line per sigma level (the first with fewest levels),
+    // named as the builder names the factor (FACTOR_HELP), not by its key in the sweep file
+    expect(lines.title).toBe('Median final error against rep, one line per σ (reward noise)');
+    expect(lines.series.map((s) => s.name)).toEqual(['σ (reward noise) 0.001', 'σ (reward noise) 0.004']);
+    expect((figures.find((f) => f.name === 'final-error-by-sigma') as BoxFigure).xLabel).toBe('σ (reward noise)');
     expect(Array.from(lines.series[0].x)).toEqual([0, 1, 2]);
     const cell = (sigma: string, rep: string) => results.rows.filter((r) => r.factors.sigma === sigma && r.factors.rep === rep && r.values).map((r) => r.values!.finalError!);
     expect(Array.from(lines.series[1].y)).toEqual([q7(cell('0.004', '0'), 0.5), q7(cell('0.004', '1'), 0.5), q7(cell('0.004', '2'), 0.5)]);
