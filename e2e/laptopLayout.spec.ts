@@ -1,0 +1,66 @@
+/**
+ * Web mode at a laptop's 1280×800 (the third walkthrough's screen): the runs browser and the
+ * analyses view keep their text readable where the workspace's right-hand panel leaves the middle
+ * column about 665 px.
+ * - Runs browser (src-renderer/components/runs/RunsBrowser.vue): with every column of its fixed
+ *   layout the Name column was 16 px wide, a run's name one letter a line. Narrower than 800 px the
+ *   table leaves out Seed, Time and Finished, and the Details card states them.
+ * - Analyses (src-renderer/components/analysis/AnalysesView.vue): the run’s name beside the title
+ *   was cut to "Rewar…" by the noisy-x0 controls; it has its own line now, whole.
+ */
+import { expect, test } from '@playwright/test';
+import { collectPageErrors, openExample } from './helpers.js';
+
+test.use({ viewport: { width: 1280, height: 800 } });
+
+test('at 1280×800 a run’s name is readable in the runs table and in the analyses’ header', async ({ page }) => {
+  test.setTimeout(180_000);
+  const pageErrors = collectPageErrors(page);
+  await openExample(page);
+  await page.getByRole('spinbutton', { name: 'Trials' }).fill('40');
+  await page.getByRole('spinbutton', { name: 'Seed' }).fill('7');
+  await page.getByRole('spinbutton', { name: 'Sessions' }).fill('2');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
+  await expect(page.getByTestId('run-stored')).toBeVisible();
+
+  // the analyses' header: the run's name on screen in full (not cut with an ellipsis)
+  await page.getByRole('button', { name: 'Analyses…' }).first().click();
+  const runName = page.getByTestId('analyses').getByText(/^Reward rule · G = N · /);
+  await expect(runName).toBeVisible();
+  // no box around it cuts it off (the header's h3 hid all but 'Rewar' behind an ellipsis)
+  const clippedBy = await runName.evaluate((node) => {
+    const own = node.getBoundingClientRect();
+    for (let box = node.parentElement; box; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (style.overflowX === 'visible') continue;
+      const edge = box.getBoundingClientRect();
+      if (own.right > edge.right + 1 || own.left < edge.left - 1 || box.scrollWidth > box.clientWidth + 1) return `${box.tagName}.${box.className}`;
+    }
+    return null;
+  });
+  expect(clippedBy, 'the run name is cut off').toBeNull();
+  await page.getByRole('button', { name: 'Back to the workspace' }).click();
+
+  await page.getByTestId('open-runs').click();
+  const table = page.getByTestId('runs-table');
+  await expect(table.getByTestId('run-row')).toHaveCount(1);
+  const nameCell = table.getByTestId('run-row').first().locator('td.name');
+  const nameBox = (await nameCell.boundingBox())!;
+  // about 210 px; before, 16 px and a name 40 lines tall
+  expect(nameBox.width).toBeGreaterThan(150);
+  expect(nameBox.height).toBeLessThan(100);
+  // every column shown fits in the card: no cell beyond the table's right edge
+  const tableBox = (await table.boundingBox())!;
+  for (const header of await table.locator('th').all()) {
+    if (!(await header.isVisible())) continue;
+    const box = (await header.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(tableBox.x + tableBox.width + 1);
+  }
+  await expect(table.getByRole('button', { name: 'Name' })).toBeVisible();
+  await expect(table.getByRole('button', { name: /^Finished/ })).toBeHidden();
+  // what the narrow table leaves out, the Details card says
+  await nameCell.click();
+  await expect(page.getByTestId('run-facts')).toHaveText(/^seed 7 · took [\d.]+ (ms|s) · finished \d\d\/\d\d\/\d{4}, \d\d:\d\d$/);
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
