@@ -29,11 +29,15 @@ test('at 1280×800 a run’s name is readable in the runs table and in the analy
   const runName = page.getByTestId('analyses').getByText(/^Reward rule · G = N · /);
   await expect(runName).toBeVisible();
   // no box around it cuts it off (the header's h3 hid all but 'Rewar' behind an ellipsis)
-  const clippedBy = await runName.evaluate((node) => {
+  // the spec is type-checked without DOM types: elements as far as this needs them
+  type Rect = { left: number; right: number };
+  type Box = { tagName: string; className: string; scrollWidth: number; clientWidth: number; parentElement: Box | null; getBoundingClientRect(): Rect };
+  const clippedBy = await runName.evaluate((element) => {
+    const node = element as unknown as Box;
+    const styleOf = (globalThis as unknown as { getComputedStyle(box: Box): { overflowX: string } }).getComputedStyle;
     const own = node.getBoundingClientRect();
     for (let box = node.parentElement; box; box = box.parentElement) {
-      const style = getComputedStyle(box);
-      if (style.overflowX === 'visible') continue;
+      if (styleOf(box).overflowX === 'visible') continue;
       const edge = box.getBoundingClientRect();
       if (own.right > edge.right + 1 || own.left < edge.left - 1 || box.scrollWidth > box.clientWidth + 1) return `${box.tagName}.${box.className}`;
     }
