@@ -309,7 +309,8 @@ export function abscissaPlot(a: RunAnalysis): AnalysisPlot {
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
     legend: { top: 2, right: 8, ...LEGEND_STYLE },
     tooltip: axisTooltip((x) => (Number.isInteger(x) ? `session ${whole(x)}` : null)),
-    xAxis: valueAxis('session', { min: 0.5, max: sessions.length + 0.5, scale: false, minInterval: 1 }),
+    // half a session of room either side, labelled at sessions only (its ends read '0.5' and '10.5')
+    xAxis: valueAxis('session', { min: 0.5, max: sessions.length + 0.5, scale: false, minInterval: 1, axisLabel: { ...AXIS_LABEL, formatter: (value: number) => (Number.isInteger(value) ? String(value) : '') } }),
     yAxis: valueAxis('max Re λ(W·diag(g))', { nameGap: 40 }),
     series: [
       // the starting gains' value as a dashed line across the whole axis (with one session, a line
@@ -397,7 +398,7 @@ export function noisyX0Plot(curve: NoisyX0Curve): AnalysisPlot {
   return {
     id: 'noisy-x0',
     title: 'Noisy vs noise-free output',
-    caption: `Error E of the output from a noisy x0 against the noise-free output of the same gains; mean ± SD (dashed) over ${curve.draws.toLocaleString('en-US')} noisy initial conditions per SNR (seed ${curve.seed}); after: pooled over ${curve.patterns} trained pattern(s).`,
+    caption: `Error E of the output from a noisy x0 against the noise-free output of the same gains; mean ± SD (dashed) over ${curve.draws.toLocaleString('en-US')} noisy initial conditions per SNR (seed ${curve.seed}); after: pooled over ${countOf(curve.patterns, 'trained pattern')}.`,
     option,
     csv: csvTable(
       ['snr_db', 'mean_before', 'sd_before', 'mean_after', 'sd_after'],

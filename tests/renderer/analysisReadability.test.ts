@@ -5,14 +5,17 @@
  * - Final errors across sessions: 10 sessions between 0.02 and 0.05 after an error of 4.18 before
  *   were a flat line at 0 on a linear axis to 5 (every session within 2 px of the others); with
  *   errors over more than a decade the axis is logarithmic.
+ * - Largest real part of W·diag(g) per session: the axis's ends were labelled '0.5' and '10.5'
+ *   (half a session of room either side); only whole sessions are labelled.
+ * - Noisy vs noise-free output: the caption said 'pooled over 10 trained pattern(s)'.
  */
 import { init, type EChartsCoreOption, type EChartsType } from 'echarts/core';
 import { describe, expect, it } from 'vitest';
 import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
-import { analyseRun, type RunAnalysis } from '../../src-renderer/components/analysis/runAnalysis.js';
+import { analyseRun, noisyX0Curve, type RunAnalysis } from '../../src-renderer/components/analysis/runAnalysis.js';
 import { boxStats } from '../../src-renderer/components/analysis/stats.js';
 import { CHART_THEME } from '../../src-renderer/plots/echarts.js';
-import { errorBoxPlot } from '../../src-renderer/plots/analysisOptions.js';
+import { abscissaPlot, errorBoxPlot, noisyX0Plot } from '../../src-renderer/plots/analysisOptions.js';
 import { plotToSvg } from '../../src-renderer/plots/exportPlot.js';
 
 const network = syntheticNetwork();
@@ -63,6 +66,26 @@ describe('final errors across sessions', () => {
       const axis = (errorBoxPlot(analysisWith(3.2, errors)).option as { yAxis: { type: string; min: number } }).yAxis;
       expect(axis.type).toBe('value');
       expect(axis.min).toBe(0);
+    }
+  });
+});
+
+describe('per-session plots and captions', () => {
+  const sessions = [0.3, 0.2, 0.25, 0.4, 0.22, 0.3, 0.21, 0.33, 0.28, 0.26];
+  const tenSessions = analysisWith(2, sessions);
+
+  it('the largest real part per session labels sessions 1…10, never the axis ends 0.5 and 10.5', () => {
+    const plot = abscissaPlot(tenSessions);
+    const texts = [...plotToSvg(plot.option, plot.title).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].trim());
+    expect(texts).not.toContain('0.5');
+    expect(texts).not.toContain('10.5');
+    for (const session of ['2', '4', '6', '8', '10']) expect(texts).toContain(session);
+  });
+
+  it('the noisy-x0 caption counts its patterns in words: 1 trained pattern, 2 trained patterns', () => {
+    for (const count of [1, 2]) {
+      const curve = noisyX0Curve({ network, target: target.values, initialError: 2, sessions: sessions.slice(0, count).map((bestError) => ({ bestGains: ones, bestError })), snrDb: [0, 20], draws: 2, runSeed: 3 });
+      expect(noisyX0Plot(curve).caption).toMatch(count === 1 ? /pooled over 1 trained pattern\.$/ : /pooled over 2 trained patterns\.$/);
     }
   });
 });
