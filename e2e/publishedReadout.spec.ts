@@ -6,6 +6,9 @@
  * Apply with two initial conditions refitted the published readout to the novel target and the
  * task was gone (E with g = 1 from 4.18 to 0.0046). Now it says "keep the readout", and
  * Apply leaves E with g = 1 at the published 4.18 (the reference README: 4.1768).
+ * The slow variant of the novel target (its s× in the targets list,
+ * src-renderer/components/targets/TargetList.vue) offers the paper's s = 5 (model-spec §8, Fig. 6b):
+ * 2500 ms on 996 samples, same step. It offered 2.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +32,11 @@ test('the published readout is kept when the initial conditions change', async (
   await (await chooser).setFiles(file('novel_target.npy'));
   await expect(editor.getByLabel('Name')).toHaveValue('novel_target');
   await editor.getByRole('button', { name: 'Add to project' }).click();
+
+  await page.getByRole('button', { name: 'Slow variant of novel_target' }).click();
+  await expect(page.getByLabel('Slowing factor s')).toHaveValue('5');
+  await page.getByTestId('slow-form').getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByText('“novel_target ×5 slower” was added (996 samples over 2500 ms).')).toBeVisible();
 
   await page.getByRole('tab', { name: 'Build network' }).click();
   const importer = page.getByTestId('network-import');

@@ -31,8 +31,11 @@ export function wholeStepFactor(factor: number, nSamples: number): number {
   return Math.max(1, Math.round(factor * intervals)) / intervals;
 }
 
+/** The paper's slow movements last 5 times longer (model-spec §8: the default slow factor s). */
+export const PAPER_SLOW_FACTOR = 5;
+
 /** `count` evenly spaced factors from 1 to maxFactor, each rounded to whole steps (Fig. 6: 7 up to 5). */
-export function speedFactors(count = 7, maxFactor = 5, nSamples = 200): number[] {
+export function speedFactors(count = 7, maxFactor = PAPER_SLOW_FACTOR, nSamples = 200): number[] {
   if (!Number.isInteger(count) || count < 2) throw new RangeError(`speedFactors: count must be ≥ 2, got ${count}`);
   return Array.from({ length: count }, (_, k) => wholeStepFactor(1 + ((maxFactor - 1) * k) / (count - 1), nSamples));
 }
