@@ -6,7 +6,8 @@
  *   layout the Name column was 16 px wide, a run's name one letter a line. Narrower than 800 px the
  *   table leaves out Seed, Time and Finished, and the Details card states them.
  * - Analyses (src-renderer/components/analysis/AnalysesView.vue): the run’s name beside the title
- *   was cut to "Rewar…" by the noisy-x0 controls; it has its own line now, whole.
+ *   was cut to "Rewar…" by the noisy-x0 controls; it has its own line now, whole. Error vs SNR's
+ *   plot, added below the other 14, is scrolled into view when computed (nothing on screen changed).
  */
 import { expect, test } from '@playwright/test';
 import { collectPageErrors, openExample } from './helpers.js';
@@ -44,6 +45,12 @@ test('at 1280×800 a run’s name is readable in the runs table and in the analy
     return null;
   });
   expect(clippedBy, 'the run name is cut off').toBeNull();
+  // Error vs SNR adds its plot after the other 14: it is brought into view when computed
+  await expect(page.getByTestId('analysis-plot')).toHaveCount(14);
+  await page.getByRole('button', { name: 'Error vs SNR' }).click();
+  const noisy = page.locator('[data-plot-id="noisy-x0"]');
+  await expect(noisy).toBeVisible({ timeout: 90_000 });
+  await expect(noisy).toBeInViewport({ ratio: 0.5 });
   await page.getByRole('button', { name: 'Back to the workspace' }).click();
 
   await page.getByTestId('open-runs').click();
