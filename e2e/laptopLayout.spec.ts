@@ -4,7 +4,8 @@
  * column about 665 px.
  * - Runs browser (src-renderer/components/runs/RunsBrowser.vue): with every column of its fixed
  *   layout the Name column was 16 px wide, a run's name one letter a line. Narrower than 800 px the
- *   table leaves out Seed, Time and Finished, and the Details card states them.
+ *   table leaves out Seed, Time and Finished, and the Details card states them. Numbers ('0.00712',
+ *   '50,000') and kinds ('speed manifold') no longer break inside a word.
  * - Analyses (src-renderer/components/analysis/AnalysesView.vue): the run’s name beside the title
  *   was cut to "Rewar…" by the noisy-x0 controls; it has its own line now, whole. Error vs SNR's
  *   plot, added below the other 14, is scrolled into view when computed (nothing on screen changed).
@@ -67,6 +68,35 @@ test('at 1280×800 a run’s name is readable in the runs table and in the analy
     if (!(await header.isVisible())) continue;
     const box = (await header.boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(tableBox.x + tableBox.width + 1);
+  }
+  // numbers and kinds of other runs (a gradient run's best E, 10 sessions' trials, a manifold's
+  // kind) stay whole in their columns: '0.00712', '50,000' and 'speed manifold' broke mid-word
+  const cells = table.getByTestId('run-row').first().locator('td');
+  for (const [column, text] of [[7, '0.00712'], [8, '50,000'], [2, 'speed manifold']] as const) {
+    const lines = await cells.nth(column).evaluate((element, value) => {
+      type Cell = { textContent: string | null; firstChild: unknown; ownerDocument: { createRange(): { selectNodeContents(node: unknown): void; getClientRects(): { length: number; [k: number]: { top: number } } } } };
+      const cell = element as unknown as Cell;
+      cell.textContent = value;
+      const range = cell.ownerDocument.createRange();
+      range.selectNodeContents(cell.firstChild);
+      const rects = range.getClientRects();
+      return new Set(Array.from({ length: rects.length }, (_, k) => Math.round(rects[k].top))).size;
+    }, text);
+    // 'speed manifold' may take two lines, one word each; a number one line
+    expect(lines, `${text} in column ${column}`).toBeLessThanOrEqual(text.includes(' ') ? 2 : 1);
+    if (text.includes(' ')) {
+      const words = await cells.nth(column).evaluate((element) => {
+        type Cell = { firstChild: unknown; ownerDocument: { createRange(): { setStart(n: unknown, o: number): void; setEnd(n: unknown, o: number): void; getClientRects(): { length: number; [k: number]: { top: number } } } } };
+        const cell = element as unknown as Cell;
+        // 'manifold' (offsets 6–14) on one line
+        const range = cell.ownerDocument.createRange();
+        range.setStart(cell.firstChild, 6);
+        range.setEnd(cell.firstChild, 14);
+        const rects = range.getClientRects();
+        return new Set(Array.from({ length: rects.length }, (_, k) => Math.round(rects[k].top))).size;
+      });
+      expect(words, "'manifold' on one line").toBe(1);
+    }
   }
   await expect(table.getByRole('button', { name: 'Name' })).toBeVisible();
   await expect(table.getByRole('button', { name: /^Finished/ })).toBeHidden();
