@@ -11,7 +11,7 @@
  *   plot, added below the other 14, is scrolled into view when computed (nothing on screen changed).
  */
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, openExample } from './helpers.js';
+import { collectPageErrors, openExample, trainStoredRewardRun } from './helpers.js';
 
 test.use({ viewport: { width: 1280, height: 800 } });
 
@@ -19,12 +19,7 @@ test('at 1280×800 a run’s name is readable in the runs table and in the analy
   test.setTimeout(180_000);
   const pageErrors = collectPageErrors(page);
   await openExample(page);
-  await page.getByRole('spinbutton', { name: 'Trials' }).fill('40');
-  await page.getByRole('spinbutton', { name: 'Seed' }).fill('7');
-  await page.getByRole('spinbutton', { name: 'Sessions' }).fill('2');
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
-  await expect(page.getByTestId('run-stored')).toBeVisible();
+  await trainStoredRewardRun(page, { trials: 40, seed: 7, sessions: 2 });
 
   // the analyses' header: the run's name on screen in full (not cut with an ellipsis)
   await page.getByRole('button', { name: 'Analyses…' }).first().click();
