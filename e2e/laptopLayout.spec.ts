@@ -9,8 +9,11 @@
  * - Analyses (src-renderer/components/analysis/AnalysesView.vue): the run’s name beside the title
  *   was cut to "Rewar…" by the noisy-x0 controls; it has its own line now, whole. Error vs SNR's
  *   plot, added below the other 14, is scrolled into view when computed (nothing on screen changed).
+ * - The SOC form's Recipe and the speed form's Rule (src-renderer/components/SocPanel.vue,
+ *   src-renderer/components/speed/SpeedBuildForm.vue) showed 'paper (η =' and 'gradient (Ada' in
+ *   their 110 px column; a select is now as wide as its longest choice.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { collectPageErrors, openExample, trainStoredRewardRun } from './helpers.js';
 
 test.use({ viewport: { width: 1280, height: 800 } });
@@ -99,4 +102,39 @@ test('at 1280×800 a run’s name is readable in the runs table and in the analy
   await nameCell.click();
   await expect(page.getByTestId('run-facts')).toHaveText(/^seed 7 · took [\d.]+ (ms|s) · finished \d\d\/\d\d\/\d{4}, \d\d:\d\d$/);
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
+
+/** Room a select lacks to show its chosen text whole (text, padding and at least a 16 px arrow); ≤ 0 when whole. */
+async function selectShortfall(select: Locator): Promise<number> {
+  return select.evaluate((element) => {
+    // the spec is type-checked without DOM types: the elements as far as this needs them
+    type Styled = { style: { cssText: string }; textContent: string | null; getBoundingClientRect(): { width: number }; remove(): void };
+    type Select = { clientWidth: number; selectedOptions: { [k: number]: { text: string } }; ownerDocument: { createElement(tag: 'span'): Styled; body: { appendChild(node: Styled): void } } };
+    const view = globalThis as unknown as { getComputedStyle(node: unknown): { font: string; paddingLeft: string; paddingRight: string } };
+    const select = element as unknown as Select;
+    const style = view.getComputedStyle(select);
+    const probe = select.ownerDocument.createElement('span');
+    probe.style.cssText = `position:absolute;visibility:hidden;white-space:pre;font:${style.font}`;
+    probe.textContent = select.selectedOptions[0].text;
+    select.ownerDocument.body.appendChild(probe);
+    const text = probe.getBoundingClientRect().width;
+    probe.remove();
+    return text + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) + 16 - select.clientWidth;
+  });
+}
+
+test('at 1280×800 the SOC recipe and the speed rule show their choice whole', async ({ page }) => {
+  await openExample(page);
+  await page.getByRole('tab', { name: 'Build network' }).click();
+  const recipe = page.getByLabel('Recipe');
+  for (const choice of ['published', 'adaptive']) {
+    await recipe.selectOption(choice);
+    expect(await selectShortfall(recipe), `recipe ${choice}`).toBeLessThanOrEqual(0);
+  }
+  await page.getByTestId('open-speed').click();
+  const rule = page.getByTestId('speed-build').getByLabel('Rule');
+  for (const choice of ['gradient', 'reward']) {
+    await rule.selectOption(choice);
+    expect(await selectShortfall(rule), `rule ${choice}`).toBeLessThanOrEqual(0);
+  }
 });
