@@ -184,3 +184,13 @@ export async function fillSmallSpeedManifold(build: Locator, iterations: number)
   await build.getByRole('spinbutton', { name: 'Learning rate' }).fill('0.05');
   await build.getByRole('spinbutton', { name: 'Groups G' }).fill('10');
 }
+
+/** Train with the reward rule on the open project's selection (trials per session, seed, sessions) until the run is stored. */
+export async function trainStoredRewardRun(page: Page, settings: { trials: number; seed: number; sessions: number }): Promise<void> {
+  await page.getByRole('spinbutton', { name: 'Trials' }).fill(String(settings.trials));
+  await page.getByRole('spinbutton', { name: 'Seed' }).fill(String(settings.seed));
+  await page.getByRole('spinbutton', { name: 'Sessions' }).fill(String(settings.sessions));
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
+  await expect(page.getByTestId('run-stored')).toBeVisible();
+}

@@ -85,6 +85,21 @@ export function bestOutputPlot(a: RunAnalysis): AnalysisPlot {
   };
 }
 
+/**
+ * Up to the error before training, so its dashed line is in view, with a round top (a raw data
+ * value there was drawn as the tick 3.2253976079523197). Logarithmic, in whole decades, when the
+ * errors span more than one (the paper's Fig. 1 task: 4.18 before, about 0.02 after, the trained
+ * box was a flat line at 0 on a linear axis to 5); linear from 0 otherwise or with an error of 0.
+ */
+function errorBoxAxis(a: RunAnalysis): Record<string, unknown> {
+  const top = Math.max(a.initialError, a.errorBox.max);
+  const lowest = Math.min(a.errorBox.min, a.initialError);
+  if (lowest > 0 && Number.isFinite(top) && top / lowest > 10) {
+    return valueAxis('final error E', { type: 'log', logBase: 10, scale: false, nameGap: 44, min: 10 ** Math.floor(Math.log10(lowest)), max: 10 ** Math.ceil(Math.log10(top * 1.05)) });
+  }
+  return valueAxis('final error E', { nameGap: 44, min: 0, max: niceBounds(0, top * 1.05).max });
+}
+
 export function errorBoxPlot(a: RunAnalysis): AnalysisPlot {
   const b = a.errorBox;
   const option: EChartsCoreOption = {
@@ -99,9 +114,7 @@ export function errorBoxPlot(a: RunAnalysis): AnalysisPlot {
       },
     },
     xAxis: { type: 'category', data: ['trained'], axisLabel: AXIS_LABEL, name: 'best error of each session', nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME },
-    // up to the error before training, so its dashed line is in view; a round top (a raw data
-    // value there was drawn as the tick 3.2253976079523197)
-    yAxis: valueAxis('final error E', { nameGap: 44, min: 0, max: niceBounds(0, Math.max(a.initialError, b.max) * 1.05).max }),
+    yAxis: errorBoxAxis(a),
     series: [
       {
         name: 'final errors',
@@ -296,7 +309,8 @@ export function abscissaPlot(a: RunAnalysis): AnalysisPlot {
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
     legend: { top: 2, right: 8, ...LEGEND_STYLE },
     tooltip: axisTooltip((x) => (Number.isInteger(x) ? `session ${whole(x)}` : null)),
-    xAxis: valueAxis('session', { min: 0.5, max: sessions.length + 0.5, scale: false, minInterval: 1 }),
+    // half a session of room either side, labelled at sessions only (its ends read '0.5' and '10.5')
+    xAxis: valueAxis('session', { min: 0.5, max: sessions.length + 0.5, scale: false, minInterval: 1, axisLabel: { ...AXIS_LABEL, formatter: (value: number) => (Number.isInteger(value) ? String(value) : '') } }),
     yAxis: valueAxis('max Re λ(W·diag(g))', { nameGap: 40 }),
     series: [
       // the starting gains' value as a dashed line across the whole axis (with one session, a line
@@ -384,7 +398,7 @@ export function noisyX0Plot(curve: NoisyX0Curve): AnalysisPlot {
   return {
     id: 'noisy-x0',
     title: 'Noisy vs noise-free output',
-    caption: `Error E of the output from a noisy x0 against the noise-free output of the same gains; mean ± SD (dashed) over ${curve.draws.toLocaleString('en-US')} noisy initial conditions per SNR (seed ${curve.seed}); after: pooled over ${curve.patterns} trained pattern(s).`,
+    caption: `Error E of the output from a noisy x0 against the noise-free output of the same gains; mean ± SD (dashed) over ${curve.draws.toLocaleString('en-US')} noisy initial conditions per SNR (seed ${curve.seed}); after: pooled over ${countOf(curve.patterns, 'trained pattern')}.`,
     option,
     csv: csvTable(
       ['snr_db', 'mean_before', 'sd_before', 'mean_after', 'sd_after'],

@@ -11,7 +11,7 @@
 import type { NetworkPayload, SpeedOptions, SpeedResult } from '../ipc/contract.js';
 import { initialConditions as gramianInitialConditions } from '../model/gramian.js';
 import type { Network } from '../model/network.js';
-import { baselineTargets, learnSpeedManifold, outputsFor, rows, speedFactors } from '../speed/speed.js';
+import { baselineTargets, learnSpeedManifold, outputsFor, rows, speedFactors, speedWorkPercent } from '../speed/speed.js';
 import { quietContext, type TaskContext } from './context.js';
 import { groupLabelsOf } from './training.js';
 
@@ -66,6 +66,8 @@ export function runSpeedTask(options: SpeedTaskInput, ctx: TaskContext = quietCo
     (index, p) => {
       done = index * options.trials + Math.min(p.step, options.trials);
       ctx.progress(done);
+      // the percent (and time left) by simulated time: a slow speed's trial costs s times more
+      ctx.percent(speedWorkPercent(factors, options.trials, index, p.step));
     },
     () => ctx.shouldStop(),
   );

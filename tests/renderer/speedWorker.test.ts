@@ -156,7 +156,7 @@ describe('speed store helpers', () => {
   it('the default form is a valid request (G ≥ N means neuron-specific gains)', () => {
     const request = speedRequestFor(defaultSpeedForm(), 'net', 400);
     const parsed = speedRequestSchema.parse(request);
-    expect(parsed).toMatchObject({ initialConditions: 3, speeds: 7, maxFactor: 5, amplitude: 'fixed', rule: 'gradient', groups: { kind: 'random', count: 40 } });
+    expect(parsed).toMatchObject({ initialConditions: 2, speeds: 7, maxFactor: 5, amplitude: 'fixed', rule: 'gradient', groups: { kind: 'random', count: 40 } });
     expect(speedRequestSchema.parse(speedRequestFor(defaultSpeedForm(), 'net', 40)).groups).toEqual({ kind: 'neuron' });
   });
 

@@ -108,6 +108,11 @@ export function speedOutputsPlot(input: { outputs: SpeedOutputs; factors: number
   };
 }
 
+function fixedRange([lo, hi]: readonly [number, number]): { min: number; max: number; interval: number; scale: false } {
+  const bounds = niceBounds(lo, hi);
+  return { min: bounds.min, max: bounds.max, interval: bounds.step, scale: false };
+}
+
 /** The live slider's outputs: every initial condition at the current λ over the slow window. */
 export function sliderOption(input: { outputs: Float64Array; m: number; channels: number; nSamples: number; step: number; windowMs: number; yRange?: readonly [number, number] | null }): EChartsCoreOption {
   const series: Record<string, unknown>[] = [];
@@ -126,8 +131,10 @@ export function sliderOption(input: { outputs: Float64Array; m: number; channels
     grid: { left: 56, right: 16, top: 30, bottom: 40 },
     legend: LEGEND,
     xAxis: valueAxis('time (ms)', { min: 0, max: input.windowMs, scale: false }),
-    // a fixed range while dragging (the card widens it as new outputs appear, never shrinks it)
-    yAxis: valueAxis('output m(t)', { nameGap: 40, ...(input.yRange ? { min: niceBounds(input.yRange[0], input.yRange[1]).min, max: niceBounds(input.yRange[0], input.yRange[1]).max, scale: false } : {}) }),
+    // a fixed range while dragging (the card widens it as new outputs appear, never shrinks it),
+    // ticked at the step its ends were rounded to: ECharts' own finer step in the small card drew
+    // '-90' against the end '-100'
+    yAxis: valueAxis('output m(t)', { nameGap: 40, ...(input.yRange ? fixedRange(input.yRange) : {}) }),
     series,
   };
 }
