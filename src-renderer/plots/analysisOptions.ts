@@ -255,8 +255,10 @@ export function eigenvaluePlot(a: RunAnalysis): AnalysisPlot {
   const maxRe = (e: { re: Float64Array }) => Math.max(...Array.from(e.re)) * PER_MS_TO_PER_S;
   const { option, outsideCount } = spectrumOption({
     sets: [
-      { name: 'before', re: perSecond(a.eigenvaluesBefore.re), im: perSecond(a.eigenvaluesBefore.im), color: BEFORE },
-      { name: 'after', re: perSecond(a.eigenvaluesAfter.re), im: perSecond(a.eigenvaluesAfter.im), color: AFTER },
+      // rings over dots: most eigenvalues barely move with training, so the filled 'after' dots
+      // hid the 'before' ones under them
+      { name: 'before training', re: perSecond(a.eigenvaluesBefore.re), im: perSecond(a.eigenvaluesBefore.im), color: BEFORE, hollow: true },
+      { name: 'after training', re: perSecond(a.eigenvaluesAfter.re), im: perSecond(a.eigenvaluesAfter.im), color: AFTER },
     ],
     references: [{ name: 'Re λ = 0 (stability limit)', x: 0, color: LIMIT_COLOR }],
     xName: `Re λ (${EIGENVALUE_UNIT})`,
@@ -269,7 +271,7 @@ export function eigenvaluePlot(a: RunAnalysis): AnalysisPlot {
   return {
     id: 'eigenvalues',
     title: 'Eigenvalues of the linearisation',
-    caption: `(−I + W·diag(g))/τ; largest real part ${fmt(maxRe(a.eigenvaluesBefore))} ${EIGENVALUE_UNIT} before, ${fmt(maxRe(a.eigenvaluesAfter))} ${EIGENVALUE_UNIT} after${outsideCount ? `; ${countOf(outsideCount, 'eigenvalue')} far outside the cloud drawn on the frame (true values in the CSV)` : ''}.`,
+    caption: `(−I + W·diag(g))/τ, rings before and dots after training; largest real part ${fmt(maxRe(a.eigenvaluesBefore))} ${EIGENVALUE_UNIT} before, ${fmt(maxRe(a.eigenvaluesAfter))} ${EIGENVALUE_UNIT} after${outsideCount ? `; ${countOf(outsideCount, 'eigenvalue')} far outside the cloud drawn on the frame (true values in the CSV)` : ''}.`,
     option,
     csv: csvTable(['gains', 're_per_ms', 'im_per_ms'], rows),
   };
