@@ -18,6 +18,11 @@ export interface AnalysisPlot {
   caption: string;
   option: EChartsCoreOption;
   csv: string;
+  /**
+   * A matrix whose cells must be square (aspect 1): the option is fitted to the chart's size with
+   * squareMatrixOption before it is drawn (on screen and in the exports).
+   */
+  square?: boolean;
 }
 
 /** One hovered point of an axis tooltip, as ECharts passes it (data given as [x, y]). */
@@ -200,6 +205,29 @@ export function rateHeatmapPlot(a: RunAnalysis, which: 'before' | 'after'): Anal
 }
 
 /** Supp. Fig. 1b: neuron-by-neuron correlations with the starting gains (which = -1) or trained pattern `which` (same neuron order). */
+/** The correlation matrix's margins (px) around its plot area: neuron axes left and below, colour bar right. */
+const MATRIX_GRID = { left: 48, right: 70, top: 12, bottom: 36 };
+/** Room between the matrix and its colour bar (px). */
+const MATRIX_BAR_GAP = 14;
+
+/**
+ * A square matrix's option for a chart of `width` × `height` px: the plot area is the largest
+ * square the margins leave, centred, with the colour bar beside it (ECharts stretches a category
+ * grid to the chart, which drew the neuron × neuron cells 2-3 times wider than tall).
+ */
+export function squareMatrixOption(option: EChartsCoreOption, width: number, height: number): EChartsCoreOption {
+  const room = { width: width - MATRIX_GRID.left - MATRIX_GRID.right, height: height - MATRIX_GRID.top - MATRIX_GRID.bottom };
+  const side = Math.max(40, Math.floor(Math.min(room.width, room.height)));
+  const left = MATRIX_GRID.left + Math.max(0, Math.floor((room.width - side) / 2));
+  const top = MATRIX_GRID.top + Math.max(0, Math.floor((room.height - side) / 2));
+  return {
+    ...option,
+    // outerBoundsMode none: ECharts 6 otherwise shrinks one side of the grid to keep its labels in the chart
+    grid: { left, top, width: side, height: side, right: undefined, bottom: undefined, outerBoundsMode: 'none' },
+    visualMap: { ...(option.visualMap as Record<string, unknown>), right: undefined, left: left + side + MATRIX_BAR_GAP },
+  };
+}
+
 export function correlationMatrixPlot(a: RunAnalysis, which: number): AnalysisPlot {
   const pattern = which >= 0 ? a.correlationPatterns[which] : null;
   const matrix = pattern ? pattern.matrix : a.correlationBefore;
@@ -208,7 +236,7 @@ export function correlationMatrixPlot(a: RunAnalysis, which: number): AnalysisPl
   const labels = Array.from({ length: a.n }, (_, i) => String(i + 1));
   const option: EChartsCoreOption = {
     animation: false,
-    grid: { left: 48, right: 70, top: 12, bottom: 36 },
+    grid: MATRIX_GRID,
     xAxis: { type: 'category', data: labels, axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(a.n / 4) - 1) }, axisTick: { show: false }, name: 'neuron', nameLocation: 'middle', nameGap: 22, nameTextStyle: AXIS_NAME },
     yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(a.n / 4) - 1) }, axisTick: { show: false }, name: 'neuron', nameLocation: 'middle', nameGap: 32, nameTextStyle: AXIS_NAME },
     visualMap: { type: 'continuous', min: -1, max: 1, orient: 'vertical', right: 4, top: 'middle', itemHeight: 120, itemWidth: 12, text: ['+1', '−1'], textStyle: { fontSize: 11 }, inRange: { color: RATE_COLORS } },
@@ -225,6 +253,7 @@ export function correlationMatrixPlot(a: RunAnalysis, which: number): AnalysisPl
     caption: `Pairwise Pearson r of the rates over time; mean |r| off the diagonal ${fmt(offDiagonal)}.`,
     option,
     csv: csvTable(['neuron', ...labels.map((l) => `neuron_${l}`)], rows),
+    square: true,
   };
 }
 
