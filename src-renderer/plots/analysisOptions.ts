@@ -18,6 +18,11 @@ export interface AnalysisPlot {
   caption: string;
   option: EChartsCoreOption;
   csv: string;
+  /**
+   * A matrix whose cells must be square (aspect 1): the option is fitted to the chart's size with
+   * squareMatrixOption before it is drawn (on screen and in the exports).
+   */
+  square?: boolean;
 }
 
 /** One hovered point of an axis tooltip, as ECharts passes it (data given as [x, y]). */
@@ -200,6 +205,29 @@ export function rateHeatmapPlot(a: RunAnalysis, which: 'before' | 'after'): Anal
 }
 
 /** Supp. Fig. 1b: neuron-by-neuron correlations with the starting gains (which = -1) or trained pattern `which` (same neuron order). */
+/** The correlation matrix's margins (px) around its plot area: neuron axes left and below, colour bar right. */
+const MATRIX_GRID = { left: 48, right: 70, top: 12, bottom: 36 };
+/** Room between the matrix and its colour bar (px). */
+const MATRIX_BAR_GAP = 14;
+
+/**
+ * A square matrix's option for a chart of `width` × `height` px: the plot area is the largest
+ * square the margins leave, centred, with the colour bar beside it (ECharts stretches a category
+ * grid to the chart, which drew the neuron × neuron cells 2-3 times wider than tall).
+ */
+export function squareMatrixOption(option: EChartsCoreOption, width: number, height: number): EChartsCoreOption {
+  const room = { width: width - MATRIX_GRID.left - MATRIX_GRID.right, height: height - MATRIX_GRID.top - MATRIX_GRID.bottom };
+  const side = Math.max(40, Math.floor(Math.min(room.width, room.height)));
+  const left = MATRIX_GRID.left + Math.max(0, Math.floor((room.width - side) / 2));
+  const top = MATRIX_GRID.top + Math.max(0, Math.floor((room.height - side) / 2));
+  return {
+    ...option,
+    // outerBoundsMode none: ECharts 6 otherwise shrinks one side of the grid to keep its labels in the chart
+    grid: { left, top, width: side, height: side, right: undefined, bottom: undefined, outerBoundsMode: 'none' },
+    visualMap: { ...(option.visualMap as Record<string, unknown>), right: undefined, left: left + side + MATRIX_BAR_GAP },
+  };
+}
+
 export function correlationMatrixPlot(a: RunAnalysis, which: number): AnalysisPlot {
   const pattern = which >= 0 ? a.correlationPatterns[which] : null;
   const matrix = pattern ? pattern.matrix : a.correlationBefore;
@@ -208,7 +236,7 @@ export function correlationMatrixPlot(a: RunAnalysis, which: number): AnalysisPl
   const labels = Array.from({ length: a.n }, (_, i) => String(i + 1));
   const option: EChartsCoreOption = {
     animation: false,
-    grid: { left: 48, right: 70, top: 12, bottom: 36 },
+    grid: MATRIX_GRID,
     xAxis: { type: 'category', data: labels, axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(a.n / 4) - 1) }, axisTick: { show: false }, name: 'neuron', nameLocation: 'middle', nameGap: 22, nameTextStyle: AXIS_NAME },
     yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { ...AXIS_LABEL, interval: Math.max(0, Math.round(a.n / 4) - 1) }, axisTick: { show: false }, name: 'neuron', nameLocation: 'middle', nameGap: 32, nameTextStyle: AXIS_NAME },
     visualMap: { type: 'continuous', min: -1, max: 1, orient: 'vertical', right: 4, top: 'middle', itemHeight: 120, itemWidth: 12, text: ['+1', '−1'], textStyle: { fontSize: 11 }, inRange: { color: RATE_COLORS } },
@@ -225,6 +253,7 @@ export function correlationMatrixPlot(a: RunAnalysis, which: number): AnalysisPl
     caption: `Pairwise Pearson r of the rates over time; mean |r| off the diagonal ${fmt(offDiagonal)}.`,
     option,
     csv: csvTable(['neuron', ...labels.map((l) => `neuron_${l}`)], rows),
+    square: true,
   };
 }
 
@@ -255,8 +284,10 @@ export function eigenvaluePlot(a: RunAnalysis): AnalysisPlot {
   const maxRe = (e: { re: Float64Array }) => Math.max(...Array.from(e.re)) * PER_MS_TO_PER_S;
   const { option, outsideCount } = spectrumOption({
     sets: [
-      { name: 'before', re: perSecond(a.eigenvaluesBefore.re), im: perSecond(a.eigenvaluesBefore.im), color: BEFORE },
-      { name: 'after', re: perSecond(a.eigenvaluesAfter.re), im: perSecond(a.eigenvaluesAfter.im), color: AFTER },
+      // rings over dots: most eigenvalues barely move with training, so the filled 'after' dots
+      // hid the 'before' ones under them
+      { name: 'before training', re: perSecond(a.eigenvaluesBefore.re), im: perSecond(a.eigenvaluesBefore.im), color: BEFORE, hollow: true },
+      { name: 'after training', re: perSecond(a.eigenvaluesAfter.re), im: perSecond(a.eigenvaluesAfter.im), color: AFTER },
     ],
     references: [{ name: 'Re λ = 0 (stability limit)', x: 0, color: LIMIT_COLOR }],
     xName: `Re λ (${EIGENVALUE_UNIT})`,
@@ -269,7 +300,7 @@ export function eigenvaluePlot(a: RunAnalysis): AnalysisPlot {
   return {
     id: 'eigenvalues',
     title: 'Eigenvalues of the linearisation',
-    caption: `(−I + W·diag(g))/τ; largest real part ${fmt(maxRe(a.eigenvaluesBefore))} ${EIGENVALUE_UNIT} before, ${fmt(maxRe(a.eigenvaluesAfter))} ${EIGENVALUE_UNIT} after${outsideCount ? `; ${countOf(outsideCount, 'eigenvalue')} far outside the cloud drawn on the frame (true values in the CSV)` : ''}.`,
+    caption: `(−I + W·diag(g))/τ, rings before and dots after training; largest real part ${fmt(maxRe(a.eigenvaluesBefore))} ${EIGENVALUE_UNIT} before, ${fmt(maxRe(a.eigenvaluesAfter))} ${EIGENVALUE_UNIT} after${outsideCount ? `; ${countOf(outsideCount, 'eigenvalue')} far outside the cloud drawn on the frame (true values in the CSV)` : ''}.`,
     option,
     csv: csvTable(['gains', 're_per_ms', 'im_per_ms'], rows),
   };

@@ -3,7 +3,7 @@
  * line per run, on a shared trial (or iteration) axis. Pure (tested without the DOM).
  */
 import { AXIS_LABEL, AXIS_NAME, LEGEND_STYLE, SPLIT_LINE } from './chartParts.js';
-import { errorYAxis, formatError, type ChartOption } from './options.js';
+import { errorRange, errorYAxis, formatError, type ChartOption } from './options.js';
 import { SESSION_COLORS } from './palette.js';
 
 export interface RunCurve {
@@ -27,6 +27,7 @@ export function thinned(values: ArrayLike<number>, max = 4000): [number, number]
 export const LEGEND_NAME_WIDTH = 200;
 
 export function runCurvesOption(curves: readonly RunCurve[], logY: boolean, xName = 'trial'): ChartOption {
+  const drawn = curves.map((curve) => thinned(curve.values));
   return {
     animation: false,
     grid: { left: 64, right: 16, top: 34, bottom: 40 },
@@ -42,13 +43,13 @@ export function runCurvesOption(curves: readonly RunCurve[], logY: boolean, xNam
     },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
     xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME, min: 0, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
-    yAxis: errorYAxis(logY),
+    yAxis: errorYAxis(logY, undefined, errorRange(drawn)),
     series: curves.map((curve, k) => ({
       id: curve.id,
       name: curve.name,
       type: 'line' as const,
       symbol: 'none',
-      data: thinned(curve.values),
+      data: drawn[k],
       lineStyle: { width: 1.5, color: SESSION_COLORS[k % SESSION_COLORS.length] },
       itemStyle: { color: SESSION_COLORS[k % SESSION_COLORS.length] },
     })),

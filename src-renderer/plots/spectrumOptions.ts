@@ -19,6 +19,11 @@ export interface EigenvalueSet {
   re: ArrayLike<number>;
   im: ArrayLike<number>;
   color: string;
+  /**
+   * Drawn as rings over the other sets (a second set that shares many points with the first: the
+   * analyses' before/after, where the filled 'after' dots hid every 'before' dot under them).
+   */
+  hollow?: boolean;
 }
 
 export interface ReferenceLine {
@@ -66,7 +71,13 @@ export function spectrumOption(input: SpectrumInput): { option: EChartsCoreOptio
     offset += count;
     // large: the points of a big spectrum are one path, not a shape each (N = 1000: the page's
     // longest task while inspecting a network was this plot's setOption, ~90-200 ms)
-    series.push({ id: `set-${set.name}`, name: set.name, type: 'scatter', data: inside, symbolSize: input.symbolSize ?? 5, itemStyle: { color: set.color, opacity: 0.85 }, emphasis: { disabled: true }, large: true, largeThreshold: LARGE_SPECTRUM });
+    const size = input.symbolSize ?? 5;
+    // a ring: no fill (a filled or white-filled marker would cover the dots beneath), a stroke in
+    // the set's colour, a little larger than the dots and drawn above them
+    const look = set.hollow
+      ? { symbolSize: size + 3, z: 3, itemStyle: { color: 'rgba(0,0,0,0)', borderColor: set.color, borderWidth: 1.3 } }
+      : { symbolSize: size, z: 2, itemStyle: { color: set.color, opacity: 0.85 } };
+    series.push({ id: `set-${set.name}`, name: set.name, type: 'scatter', data: inside, ...look, emphasis: { disabled: true }, large: true, largeThreshold: LARGE_SPECTRUM });
   }
   if (outsidePoints.length > 0) {
     series.push({
@@ -108,13 +119,30 @@ export function spectrumOption(input: SpectrumInput): { option: EChartsCoreOptio
   const option: EChartsCoreOption = {
     animation: false,
     grid: { left: 52, right: 16, top: 2 + legendHeight + 12, bottom: 40 },
-    legend: { top: 2, left: input.narrow ? 44 : 8, right: 8, orient: input.narrow ? 'vertical' : 'horizontal', itemGap, ...LEGEND_STYLE },
+    // marks as drawn: a dot or ring per set, a bar per line, a triangle for the points outside
+    legend: { top: 2, left: input.narrow ? 44 : 8, right: 8, orient: input.narrow ? 'vertical' : 'horizontal', itemGap, ...LEGEND_STYLE, itemHeight: 9, data: legendEntries(input.sets, references, outsidePoints.length > 0 ? (series.find((s) => s.id === 'outside')!.name as string) : null) },
     tooltip: { trigger: 'item', formatter: (params: { value: [number, number]; seriesName: string }) => `${params.seriesName}: ${formatTick(params.value[0])} ${params.value[1] < 0 ? '−' : '+'} ${formatTick(Math.abs(params.value[1]))}i` },
     xAxis: valueAxis(input.xName, { min: view.xMin, max: view.xMax, scale: false }),
     yAxis: valueAxis(input.yName, { min: view.yMin, max: view.yMax, scale: false, nameGap: 40 }),
     series,
   };
   return { option, outsideCount: outsidePoints.length };
+}
+
+/** A line's legend mark: a 16 × 2 px bar (icons keep their aspect, so a 'rect' would be a square). */
+const LINE_ICON = 'path://M0 0H16V2H0Z';
+
+/** Legend entries with the marks the plot draws (rings for hollow sets, so they read at once). */
+function legendEntries(sets: readonly EigenvalueSet[], references: readonly ReferenceLine[], outsideName: string | null): Record<string, unknown>[] {
+  return [
+    ...sets.map((set) =>
+      set.hollow
+        ? { name: set.name, icon: 'circle', itemStyle: { color: 'rgba(0,0,0,0)', borderColor: set.color, borderWidth: 1.5 } }
+        : { name: set.name, icon: 'circle', itemStyle: { color: set.color } },
+    ),
+    ...(outsideName ? [{ name: outsideName, icon: 'triangle' }] : []),
+    ...references.map((line) => ({ name: line.name, icon: LINE_ICON })),
+  ];
 }
 
 /** α(W) = max Re λ(W) against SOC iteration (log y), the target α dashed in the legend. */

@@ -4,7 +4,7 @@
  */
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
 import { AXIS_LABEL, AXIS_NAME, csvTable, LEGEND_STYLE, SPLIT_LINE } from '../../plots/chartParts.js';
-import { errorYAxis, formatError, outputPlotOption, type ChartOption } from '../../plots/options.js';
+import { errorRange, errorYAxis, formatError, outputPlotOption, type ChartOption } from '../../plots/options.js';
 import { BEFORE_COLOR, copperHex, SERIES_COLORS } from '../../plots/palette.js';
 
 export const FIT_COLOR = SERIES_COLORS[1];
@@ -147,7 +147,7 @@ export function refineOption(
     legend: { show: true, top: 2, right: 8, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
     xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME, min: 0, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
-    yAxis: errorYAxis(logY),
+    yAxis: errorYAxis(logY, undefined, errorRange([fromCombination, fromScratch])),
     series: [
       { id: 'combination', name: 'from the combination', type: 'line', data: fromCombination, symbol: 'none', lineStyle: { color: OUTPUT_COLOR, width: 2 }, itemStyle: { color: OUTPUT_COLOR } },
       { id: 'scratch', name: 'from scratch (g = 1)', type: 'line', data: fromScratch, symbol: 'none', lineStyle: { color: SCRATCH_COLOR, width: 1.5 }, itemStyle: { color: SCRATCH_COLOR } },
