@@ -210,16 +210,25 @@ const MATRIX_GRID = { left: 48, right: 70, top: 12, bottom: 36 };
 /** Room between the matrix and its colour bar (px). */
 const MATRIX_BAR_GAP = 14;
 
+/** The option's own grid margins in px (an experiment figure's: room for its axis names), if it gives all four. */
+function gridMargins(grid: unknown): { left: number; right: number; top: number; bottom: number } | null {
+  const g = grid as Partial<Record<'left' | 'right' | 'top' | 'bottom', unknown>> | undefined;
+  if (!g || typeof g !== 'object') return null;
+  const { left, right, top, bottom } = g;
+  return typeof left === 'number' && typeof right === 'number' && typeof top === 'number' && typeof bottom === 'number' ? { left, right, top, bottom } : null;
+}
+
 /**
  * A square matrix's option for a chart of `width` × `height` px: the plot area is the largest
  * square the margins leave, centred, with the colour bar beside it (ECharts stretches a category
  * grid to the chart, which drew the neuron × neuron cells 2-3 times wider than tall).
  */
 export function squareMatrixOption(option: EChartsCoreOption, width: number, height: number): EChartsCoreOption {
-  const room = { width: width - MATRIX_GRID.left - MATRIX_GRID.right, height: height - MATRIX_GRID.top - MATRIX_GRID.bottom };
+  const margins = gridMargins(option.grid) ?? MATRIX_GRID;
+  const room = { width: width - margins.left - margins.right, height: height - margins.top - margins.bottom };
   const side = Math.max(40, Math.floor(Math.min(room.width, room.height)));
-  const left = MATRIX_GRID.left + Math.max(0, Math.floor((room.width - side) / 2));
-  const top = MATRIX_GRID.top + Math.max(0, Math.floor((room.height - side) / 2));
+  const left = margins.left + Math.max(0, Math.floor((room.width - side) / 2));
+  const top = margins.top + Math.max(0, Math.floor((room.height - side) / 2));
   return {
     ...option,
     // outerBoundsMode none: ECharts 6 otherwise shrinks one side of the grid to keep its labels in the chart

@@ -101,9 +101,9 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
   figures.push({ kind: 'heatmap', name: 'fig2_rates_before', title: 'Firing rates before learning', ...timeAxis, yLabel: 'neuron', rows: r.n, cols: r.nSamples, data: transpose(r.before), min: rateMin, max: rateMax });
   figures.push({ kind: 'heatmap', name: 'fig2_rates_after', title: 'Firing rates after learning', ...timeAxis, yLabel: 'neuron', rows: r.n, cols: r.nSamples, data: transpose(r.after), min: rateMin, max: rateMax });
   const c = a.correlations;
-  figures.push({ kind: 'heatmap', name: 'supp1b_correlations_gains1', title: `Neuron correlations, gains 1 (mean |r| ${c.meanAbsBefore.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: c.before, min: -1, max: 1 });
+  figures.push({ kind: 'heatmap', name: 'supp1b_correlations_gains1', title: `Neuron correlations, gains 1 (mean |r| ${c.meanAbsBefore.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: c.before, min: -1, max: 1, square: true });
   c.patterns.forEach((p, k) =>
-    figures.push({ kind: 'heatmap', name: `supp1b_correlations_pattern${k + 1}`, title: `Neuron correlations, trained pattern of session ${p.session + 1} (mean |r| ${p.meanAbs.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: p.matrix, min: -1, max: 1 }),
+    figures.push({ kind: 'heatmap', name: `supp1b_correlations_pattern${k + 1}`, title: `Neuron correlations, trained pattern of session ${p.session + 1} (mean |r| ${p.meanAbs.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: p.matrix, min: -1, max: 1, square: true }),
   );
   figures.push({
     kind: 'histogram',

@@ -93,6 +93,8 @@ export interface HeatmapFigure extends FigureMeta {
    */
   xStart?: number;
   xStep?: number;
+  /** Rows and columns are the same things (neuron × neuron correlations): the app draws the cells square. */
+  square?: boolean;
 }
 
 export interface ScatterSeries {

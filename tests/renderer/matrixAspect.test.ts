@@ -12,6 +12,9 @@ import { analyseRun } from '../../src-renderer/components/analysis/runAnalysis.j
 import { CHART_THEME } from '../../src-renderer/plots/echarts.js';
 import { analysisPlots, correlationMatrixPlot, squareMatrixOption } from '../../src-renderer/plots/analysisOptions.js';
 import { EXPORT_HEIGHT, EXPORT_WIDTH } from '../../src-renderer/plots/exportPlot.js';
+import { experimentPlots } from '../../src-renderer/components/experiments/experimentPlots.js';
+import type { ExperimentJobResult } from '../../src-shared/ipc/contract.js';
+import type { HeatmapFigure } from '../../src-shared/experiments/figureSpec.js';
 
 const network = syntheticNetwork();
 const target = syntheticTarget(network);
@@ -63,4 +66,26 @@ describe('correlation matrices', () => {
       }
     });
   }
+
+  it("an experiment's neuron × neuron matrix (Fig. 1's Supp. 1b) is drawn square inside its own axis margins; a rate map is not", () => {
+    const n = 12;
+    const matrix: HeatmapFigure = { kind: 'heatmap', name: 'supp1b_correlations_gains1', title: 'Neuron correlations', xLabel: 'neuron', yLabel: 'neuron', rows: n, cols: n, data: new Float64Array(n * n).fill(0.5), min: -1, max: 1, square: true };
+    const rates: HeatmapFigure = { kind: 'heatmap', name: 'fig2_rates_before', title: 'Rates', xLabel: 'time (ms)', yLabel: 'neuron', rows: n, cols: 50, data: new Float64Array(n * 50) };
+    const result = { figures: [matrix, rates] } as unknown as ExperimentJobResult;
+    const [matrixPlot, ratesPlot] = experimentPlots(result);
+    expect([matrixPlot.square, ratesPlot.square]).toEqual([true, false]);
+    for (const [width, height] of SIZES) {
+      const chart = laidOut(squareMatrixOption(matrixPlot.option, width, height), width, height);
+      try {
+        const { width: w, height: h } = cell(chart);
+        expect(w / h).toBeCloseTo(1, 2);
+        // the figure's margins (room for its axis names: left 60, bottom 50) are kept
+        const grid = (chart.getOption() as { grid: Array<{ left: number; top: number; height: number }> }).grid[0];
+        expect(grid.left).toBeGreaterThanOrEqual(60);
+        expect(grid.top + grid.height).toBeLessThanOrEqual(height - 50);
+      } finally {
+        chart.dispose();
+      }
+    }
+  });
 });

@@ -44,6 +44,7 @@ export function experimentPlots(result: ExperimentJobResult): AnalysisPlot[] {
     caption: figureCaption(figure),
     option: figureOption(figure, { title: false, legend: 'scroll' }) as EChartsCoreOption,
     csv: figureCsv(figure),
+    square: figure.kind === 'heatmap' && figure.square === true,
   }));
 }
 
