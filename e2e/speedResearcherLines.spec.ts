@@ -7,19 +7,13 @@
  *   (they showed –; src-renderer/components/runs/runRows.ts, src-main/services/jobResults.ts).
  */
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, fillSmallSpeedManifold, newProjectWithSmallNetwork } from './helpers.js';
+import { collectPageErrors, learnSmallSpeedManifold } from './helpers.js';
 
 test('the slider card reads "update N ms" with the technical detail folded away, and the runs table gives the manifold’s Time and Finished', async ({ page }) => {
   test.setTimeout(150_000);
   const pageErrors = collectPageErrors(page);
   await page.setViewportSize({ width: 1440, height: 900 });
-  await newProjectWithSmallNetwork(page);
-  await page.getByTestId('open-speed').click();
-  const view = page.getByTestId('speed-view');
-  const build = view.getByTestId('speed-build');
-  await fillSmallSpeedManifold(build, 20);
-  await build.getByTestId('speed-start').click();
-  await expect(build.getByTestId('speed-job-status')).toHaveText('done', { timeout: 60_000 });
+  const view = await learnSmallSpeedManifold(page, 20);
 
   const card = view.getByTestId('speed-slider-card');
   const slider = view.getByTestId('speed-slider');

@@ -8,32 +8,20 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope, InvokeChannel, RequestOf, ResponseOf } from '../../src-shared/ipc/contract.js';
 import type { AppContext } from '../../src-main/services/appServices.js';
 import { sourceAppContext } from './fixtures/sourceAppContext.js';
-import { dispatch } from '../../src-main/services/handlers.js';
+import { handlerCalls } from './appContextHelpers.js';
 
 let context: AppContext;
 let projectsDir: string;
-const savedDir = process.env.GAINLAB_PROJECTS_DIR;
-
-async function call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-  const envelope = (await dispatch(context.handlers, channel, request)) as Envelope<ResponseOf<C>>;
-  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value;
-}
+const { call } = handlerCalls(() => context);
 
 beforeAll(() => {
   projectsDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-saveas-name-'));
-  process.env.GAINLAB_PROJECTS_DIR = projectsDir;
-  context = sourceAppContext();
+  context = sourceAppContext({ configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-saveas-name-config-')) });
 });
 
-afterAll(() => {
-  if (savedDir === undefined) delete process.env.GAINLAB_PROJECTS_DIR;
-  else process.env.GAINLAB_PROJECTS_DIR = savedDir;
-  return context.dispose();
-});
+afterAll(() => context.dispose());
 
 describe('Save As and the project name', () => {
   it('names a never-named project after the file, clean, in the file, and undo keeps working on the notes only', async () => {
