@@ -185,6 +185,18 @@ export async function fillSmallSpeedManifold(build: Locator, iterations: number)
   await build.getByRole('spinbutton', { name: 'Groups G' }).fill('10');
 }
 
+/** A new project with the small network, the speed view open, and a small manifold (fillSmallSpeedManifold) learned: the speed view. */
+export async function learnSmallSpeedManifold(page: Page, iterations: number): Promise<Locator> {
+  await newProjectWithSmallNetwork(page);
+  await page.getByTestId('open-speed').click();
+  const view = page.getByTestId('speed-view');
+  const build = view.getByTestId('speed-build');
+  await fillSmallSpeedManifold(build, iterations);
+  await build.getByTestId('speed-start').click();
+  await expect(build.getByTestId('speed-job-status')).toHaveText('done', { timeout: 60_000 });
+  return view;
+}
+
 /** Train with the reward rule on the open project's selection (trials per session, seed, sessions) until the run is stored. */
 export async function trainStoredRewardRun(page: Page, settings: { trials: number; seed: number; sessions: number }): Promise<void> {
   await page.getByRole('spinbutton', { name: 'Trials' }).fill(String(settings.trials));

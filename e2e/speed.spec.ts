@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { collectPageErrors, fillSmallSpeedManifold, maybeScreenshot, newProjectWithSmallNetwork, saveAsPath } from './helpers.js';
+import { collectPageErrors, fillSmallSpeedManifold, learnSmallSpeedManifold, maybeScreenshot, newProjectWithSmallNetwork, saveAsPath } from './helpers.js';
 
 async function stretchValue(page: Page): Promise<number> {
   return Number((await page.getByTestId('stretch-factor').getAttribute('data-value')) || 'NaN');
@@ -103,13 +103,7 @@ test('learn a speed manifold, drag the speed slider from fast to slow and see th
 test('another project opened shows nothing of the previous project’s manifold; reopening it shows its own', async ({ page }, testInfo) => {
   testInfo.setTimeout(150_000);
   const pageErrors = collectPageErrors(page);
-  await newProjectWithSmallNetwork(page);
-  await page.getByTestId('open-speed').click();
-  const view = page.getByTestId('speed-view');
-  const build = view.getByTestId('speed-build');
-  await fillSmallSpeedManifold(build, 20);
-  await build.getByTestId('speed-start').click();
-  await expect(build.getByTestId('speed-job-status')).toHaveText('done', { timeout: 60_000 });
+  const view = await learnSmallSpeedManifold(page, 20);
   await expect(view.getByTestId('slider-threads')).toBeVisible();
   await expect(view.getByTestId('speed-slider')).toBeEnabled();
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-speed-')), 'with manifold.gainlab');

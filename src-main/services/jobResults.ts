@@ -75,7 +75,7 @@ export function trainingRunFromJob(detail: JobDetail, now = new Date()): Trainin
 }
 
 /** A finished or cancelled speed job as a project speed manifold (its id is the job id). */
-export function speedManifoldFromJob(detail: JobDetail, name?: string): SpeedManifold {
+export function speedManifoldFromJob(detail: JobDetail, name?: string, now = new Date()): SpeedManifold {
   const result = detail.result;
   if (detail.kind !== 'speed' || !result || result.kind !== 'speed') {
     throw new GainLabError('invalid-payload', 'Only a finished speed job with a result can be stored in the project.');
@@ -100,6 +100,8 @@ export function speedManifoldFromJob(detail: JobDetail, name?: string): SpeedMan
     initialErrors: [...result.initialErrors],
     errors: [...result.errors],
     status: detail.status === 'done' ? 'done' : 'cancelled',
+    startedAt: detail.startedAt === null ? null : new Date(detail.startedAt).toISOString(),
+    finishedAt: iso(detail.finishedAt, now),
   };
 }
 

@@ -73,6 +73,9 @@ export interface FileProjects extends ProjectsApi {
   readonly autosave: AutosaveScheduler;
 }
 
+/** The name of a project nobody has named yet: Save As replaces it by the file's name. */
+export const PLACEHOLDER_PROJECT_NAME = 'Untitled';
+
 interface HistoryEntry {
   label: string;
   applied: Pick<AppliedEdit, 'items' | 'fields'>;
@@ -115,7 +118,7 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
   const historyLimit = options.historyLimit ?? 100;
   const viewOf = createProjectViewer();
 
-  let project: Project = createEmptyProject('Untitled', now(), newProjectId());
+  let project: Project = createEmptyProject(PLACEHOLDER_PROJECT_NAME, now(), newProjectId());
   let filePath: string | null = null;
   let dirty = false;
   /** Grows with every change the renderer may want to see (the summary's revision). */
@@ -249,7 +252,7 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
   function saved(savedPath: string, versionAtStart: number, savedProject: Project): void {
     filePath = savedPath;
     if (contentVersion === versionAtStart) {
-      project = savedProject; // the same content with its new modifiedAt
+      project = savedProject; // the same content with its new modifiedAt (and the file's name after a first Save As)
       dirty = false;
     }
     autosaveState = { state: 'idle', at: null, message: null };
@@ -266,7 +269,7 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
     current: summary,
     project: () => project,
 
-    newProject: () => replace(createEmptyProject('Untitled', now(), newProjectId()), null, false),
+    newProject: () => replace(createEmptyProject(PLACEHOLDER_PROJECT_NAME, now(), newProjectId()), null, false),
 
     open: (target) =>
       translate(async () => {
@@ -292,7 +295,9 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
         whileSaving(async () => {
           const previousKey = key();
           const versionAtStart = contentVersion;
-          const result = await service.saveAs(project, target, { previousRecoveryKey: previousKey });
+          // a project nobody named yet takes the file's name ("fig1-fig6.gainlab" → "fig1-fig6"); a name the user gave stays
+          const rename = project.name === PLACEHOLDER_PROJECT_NAME;
+          const result = await service.saveAs(project, target, { previousRecoveryKey: previousKey, rename });
           saved(result.path, versionAtStart, result.project);
           await discardRestoredCopy();
           changed();

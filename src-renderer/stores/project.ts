@@ -228,6 +228,8 @@ export const useProjectStore = defineStore('project', () => {
    * Cancel. False when the user stays.
    */
   async function confirmReplace(): Promise<boolean> {
+    // a project closed a moment ago: main has let it go before the next one replaces the empty one
+    await lettingGo;
     if (!entered.value || !summary.value) return true;
     if (!(await confirmRunningJobs())) return false;
     if (!summary.value?.dirty) return true;
@@ -614,15 +616,33 @@ export const useProjectStore = defineStore('project', () => {
     return removeItems([{ collection: 'networks', id }]);
   }
 
+  /**
+   * Main lets the closed project go (it holds an empty one): results of jobs kept running for it
+   * then wait in its pending results (offered when it is opened again) instead of entering a
+   * project nobody sees that the next Open would drop, its jobs are listed under it like any other
+   * closed project's, and a reload stays on the welcome screen.
+   */
+  let lettingGo: Promise<unknown> = Promise.resolve();
+  function letGo(): void {
+    if (!summary.value) return;
+    lettingGo = call(CHANNELS.projectNew, {}, { quiet: true }).then((answer) => {
+      if (answer.ok && !entered.value) adopt(answer.value, false);
+    });
+  }
+
   /** Back to the welcome screen (after asking about unsaved changes). */
   function close(): Promise<boolean> {
     // nothing unsaved and nothing running: leave at once (synchronously, as before the question existed)
     if (!entered.value || (!summary.value?.dirty && runningJobsOfProject().length === 0)) {
+      if (entered.value) letGo();
       entered.value = false;
       return Promise.resolve(true);
     }
     return confirmReplace().then((confirmed) => {
-      if (confirmed) entered.value = false;
+      if (confirmed) {
+        letGo();
+        entered.value = false;
+      }
       return confirmed;
     });
   }

@@ -215,6 +215,9 @@ export interface SpeedManifold {
   status?: 'done' | 'cancelled';
   /** The researcher's notes (format 4; optional in memory like the format-3 fields, '' when missing). */
   notes?: string;
+  /** When its job started and finished (ISO; null or missing: not recorded, manifolds kept before GainLab recorded them). */
+  startedAt?: string | null;
+  finishedAt?: string | null;
 }
 
 /**
@@ -479,6 +482,9 @@ export const speedManifoldJsonSchema = z.object({
   status: z.enum(['done', 'cancelled']),
   // format 4
   notes: notesString,
+  // optional in format 4 (files written before they were recorded have neither)
+  startedAt: isoDate.nullable().optional(),
+  finishedAt: isoDate.nullable().optional(),
 });
 export type SpeedManifoldJson = z.infer<typeof speedManifoldJsonSchema>;
 

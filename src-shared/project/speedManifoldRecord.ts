@@ -35,6 +35,9 @@ export function speedManifoldToJson(
     errors: manifold.errors ? [...manifold.errors] : null,
     status: manifold.status ?? 'done',
     notes: manifold.notes ?? '',
+    // written only when recorded (files of manifolds kept before they were have neither)
+    ...(manifold.startedAt ? { startedAt: manifold.startedAt } : {}),
+    ...(manifold.finishedAt ? { finishedAt: manifold.finishedAt } : {}),
   };
 }
 
@@ -56,5 +59,7 @@ export function speedManifoldFromJson(json: SpeedManifoldJson, loadNd: (ref: Arr
     errors: json.errors ? [...json.errors] : null,
     status: json.status,
     notes: json.notes,
+    ...(json.startedAt ? { startedAt: json.startedAt } : {}),
+    ...(json.finishedAt ? { finishedAt: json.finishedAt } : {}),
   };
 }

@@ -105,7 +105,8 @@ describe('every job kind started in a project is kept by it, through save and re
     await call('project:open', { path: file });
     const after = context.services.projects.project();
     const strip = (p: typeof before) => ({ ...p, modifiedAt: '' });
-    expect(strip(after)).toEqual(strip({ ...before, modifiedAt: '' }));
+    // the never-named project took the file's name with its first Save As
+    expect(strip(after)).toEqual(strip({ ...before, name: 'owned', modifiedAt: '' }));
     // and the full items the renderer fetches by id
     const run = await call('project:run', { runId: reward });
     expect(Array.from((run as TrainingRun).sessions[2].errorCurve)).toEqual(Array.from(runOf(reward).sessions[2].errorCurve));

@@ -47,6 +47,13 @@ export const KIND_LABELS: Record<RunRowKind, string> = {
   sweep: 'sweep',
 };
 
+/** finishedAt − startedAt in ms, when both are recorded. */
+function spanMs(startedAt: string | null | undefined, finishedAt: string | null | undefined): number | null {
+  const started = startedAt ? Date.parse(startedAt) : NaN;
+  const finished = finishedAt ? Date.parse(finishedAt) : NaN;
+  return Number.isFinite(started) && Number.isFinite(finished) ? Math.max(0, finished - started) : null;
+}
+
 function groupsText(settings: Record<string, unknown>, labels: number[] | null): string {
   if (!labels) return 'G = N';
   const groups = settings.groups as { kind?: string } | undefined;
@@ -107,8 +114,9 @@ export function projectRows(project: ProjectView): RunRow[] {
       trials: (manifold.settings as { trials?: number } | undefined)?.trials ?? null,
       // the joint error at the slowest speed learned (the fastest is the network's own output)
       bestError: errors.length > 0 ? errors[errors.length - 1] : null,
-      durationMs: null,
-      date: '',
+      // manifolds kept before their times were recorded have none (the table shows – and says why)
+      durationMs: spanMs(manifold.startedAt, manifold.finishedAt),
+      date: manifold.finishedAt ?? '',
       status: manifold.status ?? 'done',
       settings: manifold.settings ?? {},
     });
