@@ -125,7 +125,7 @@ export const DEFINITIONS = defs({
   },
   'speed-manifold': {
     title: 'Speed manifold',
-    what: 'One gain pattern per speed, learned jointly over m = 2 initial conditions (errors summed), at 7 evenly spaced durations from T to 5T (each a whole number of steps), 40 random groups; the fast pattern is g = 1.',
+    what: 'One gain pattern per speed, learned jointly over m = 2 initial conditions (errors summed), at 7 evenly spaced durations from T to 5T (each a whole number of steps), 40 random groups; the fast pattern is g = 1. The Speed view starts each speed from the pattern learned at the speed before; the Fig. 6 experiment learns each speed from g = 1 on its own (one resumable checkpoint per speed).',
     why: 'Fig. 6e shows such patterns; how they were learned beyond groups and initial conditions is not published.',
     section: '§10',
   },
