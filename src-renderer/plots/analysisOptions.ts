@@ -9,6 +9,7 @@ import { AFTER_COLOR as AFTER, AXIS_LABEL, AXIS_NAME, BEFORE_COLOR as BEFORE, cs
 import { outputPlotOption, rateHeatmapOption } from './options.js';
 import { copperHex, LIMIT_COLOR, RATE_COLORS, TARGET_COLOR } from './palette.js';
 import { countOf, EIGENVALUE_UNIT, niceBounds, PER_MS_TO_PER_S } from '../../src-shared/plots/format.js';
+import { neuronMatrixCsv } from '../../src-shared/analysis/statistics.js';
 import { spectrumOption } from './spectrumOptions.js';
 
 export interface AnalysisPlot {
@@ -254,14 +255,12 @@ export function correlationMatrixPlot(a: RunAnalysis, which: number): AnalysisPl
   let offDiagonal = 0;
   for (let i = 0; i < a.n; i++) for (let j = 0; j < a.n; j++) if (i !== j) offDiagonal += Math.abs(matrix[i * a.n + j]);
   offDiagonal /= a.n * (a.n - 1);
-  const rows: Array<Array<number>> = [];
-  for (let i = 0; i < a.n; i++) rows.push([i + 1, ...Array.from(matrix.subarray(i * a.n, (i + 1) * a.n))]);
   return {
     id: pattern ? `correlations-pattern-${which + 1}` : 'correlations-before',
     title: pattern ? `Neuron correlations, trained pattern of session ${pattern.session + 1}` : 'Neuron correlations before',
     caption: `Pairwise Pearson r of the rates over time; mean |r| off the diagonal ${fmt(offDiagonal)}.`,
     option,
-    csv: csvTable(['neuron', ...labels.map((l) => `neuron_${l}`)], rows),
+    csv: neuronMatrixCsv(matrix, a.n),
     square: true,
   };
 }

@@ -28,7 +28,7 @@ import {
   correlationMatrix,
   fitNormal,
   histogram,
-  matrixToCsv,
+  neuronMatrixCsv,
   mean,
   normalPdf,
   pearson,
@@ -671,15 +671,15 @@ export function runAnalysesCsv(a: RunAnalyses): Array<{ name: string; text: stri
     text: columnsToCsv({ session: sessionNumbers(e.abscissaAfter.length), max_re_W_diag_g_start: new Float64Array(e.abscissaAfter.length).fill(e.abscissaBefore), max_re_W_diag_g_trained: e.abscissaAfter }),
   });
   const r = a.rateTarget;
-  const rColumns: Record<string, ArrayLike<number>> = { neuron: Float64Array.from({ length: r.n }, (_, i) => i), r_before: r.before };
+  const rColumns: Record<string, ArrayLike<number>> = { neuron: Float64Array.from({ length: r.n }, (_, i) => i + 1), r_before: r.before }; // neurons numbered from 1, as the app shows them
   const K = r.meanAfter.length;
   for (let k = 0; k < K; k++) rColumns[`r_after_s${sessionNumber(k)}`] = r.after.subarray(k * r.n, (k + 1) * r.n);
   rColumns.change_best_session = r.change;
   out.push({ name: 'rate_target_correlation', text: columnsToCsv(rColumns) });
   out.push({ name: 'rate_target_mean_per_session', text: columnsToCsv({ session: sessionNumbers(K), mean_r_before: new Float64Array(K).fill(r.meanBefore), mean_r_after: r.meanAfter }) });
   out.push({ name: 'example_neuron', text: columnsToCsv({ time_ms: a.rates.times, rate_before: r.example.rateBefore, rate_after: r.example.rateAfter }) });
-  out.push({ name: 'correlations_before', text: matrixToCsv(a.correlations.before, a.correlations.n, a.correlations.n, 'neuron') });
-  a.correlations.patterns.forEach((p, k) => out.push({ name: `correlations_pattern_${k + 1}_session_${sessionNumber(p.session)}`, text: matrixToCsv(p.matrix, a.correlations.n, a.correlations.n, 'neuron') }));
+  out.push({ name: 'correlations_before', text: neuronMatrixCsv(a.correlations.before, a.correlations.n) });
+  a.correlations.patterns.forEach((p, k) => out.push({ name: `correlations_pattern_${k + 1}_session_${sessionNumber(p.session)}`, text: neuronMatrixCsv(p.matrix, a.correlations.n) }));
   if (a.noise) out.push({ name: 'noise_robustness', text: noiseRobustnessCsv(a.noise) });
   return out;
 }

@@ -458,15 +458,15 @@ export function columnsToCsv(columns: Record<string, ArrayLike<number | string>>
   return `${lines.join('\n')}\n`;
 }
 
-/** CSV of a row-major matrix, columns named prefix0, prefix1, … */
-export function matrixToCsv(data: ArrayLike<number>, rows: number, cols: number, prefix = 'c'): string {
-  const lines = [Array.from({ length: cols }, (_, j) => `${prefix}${j}`).join(',')];
-  for (let r = 0; r < rows; r++) {
-    const cells: string[] = [];
-    for (let c = 0; c < cols; c++) cells.push(String(data[r * cols + c]));
-    lines.push(cells.join(','));
-  }
-  return `${lines.join('\n')}\n`;
+/**
+ * A neuron × neuron matrix (row-major) as CSV: a `neuron` column numbering the rows from 1, then
+ * one column `neuron_j` per neuron j = 1…n, as the app shows neurons (the app's plot CSV and the
+ * CLI's fig1 files are this one text).
+ */
+export function neuronMatrixCsv(matrix: ArrayLike<number>, n: number): string {
+  const columns: Record<string, ArrayLike<number>> = { neuron: Float64Array.from({ length: n }, (_, i) => i + 1) };
+  for (let j = 0; j < n; j++) columns[`neuron_${j + 1}`] = Float64Array.from({ length: n }, (_, i) => matrix[i * n + j]);
+  return columnsToCsv(columns);
 }
 
 /**

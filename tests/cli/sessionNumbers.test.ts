@@ -5,6 +5,7 @@
  * src-shared/analysis/runAnalyses.ts runAnalysesCsv) pair session k + 1 with row k of the .npy
  * arrays, and the export's CSVs give each session the number the app's own analysis plots give it
  * (src-renderer/plots/analysisOptions.ts through src-renderer/components/analysis/runAnalysis.ts).
+ * Neurons too are numbered from 1 in both (src-shared/analysis/statistics.ts neuronMatrixCsv).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,7 @@ import { computeOutput, normalisedError, simulateReference } from '../../src-sha
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { analysisView, finishedRun, type RunAnalysisInput } from '../../src-renderer/components/analysis/runAnalysis.js';
-import { abscissaPlot, errorBoxPlot } from '../../src-renderer/plots/analysisOptions.js';
+import { abscissaPlot, correlationMatrixPlot, errorBoxPlot, rateTargetPlot } from '../../src-renderer/plots/analysisOptions.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'gainlab-sessions-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -116,5 +117,14 @@ describe('session numbers in CSV files', () => {
     expect(pairs(exported.spectral_abscissa_per_session, 'session', 'max_re_W_diag_g_trained')).toEqual(pairs(abscissaPlot(shown).csv, 'session', 'max_re_trained'));
     expect(column(exported.error_box, 'session')).toEqual([1, 2]);
     expect(column(exported.error_box, 'final_error')).toEqual(sessions.map((s) => s.bestError));
+    // neurons likewise from 1: the correlation matrix's rows and columns, and the rate–target table
+    const matrix = readCsv(exported.correlations_before);
+    expect(matrix.header).toEqual(['neuron', ...Array.from({ length: n }, (_, j) => `neuron_${j + 1}`)]);
+    expect(column(exported.correlations_before, 'neuron')).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    // row i, column neuron_j holds r(i, j) of the analysis (0-based in its array)
+    expect(matrix.rows.map((row) => row.slice(1).map(Number))).toEqual(Array.from({ length: n }, (_, i) => Array.from(analyses.correlations.before.subarray(i * n, (i + 1) * n))));
+    expect(exported.correlations_before).toBe(correlationMatrixPlot(shown, -1).csv);
+    expect(column(exported.rate_target_correlation, 'neuron')).toEqual(column(rateTargetPlot(shown).csv, 'neuron'));
+    expect(column(exported.rate_target_correlation, 'r_before')).toEqual(column(rateTargetPlot(shown).csv, 'r_before'));
   });
 });
