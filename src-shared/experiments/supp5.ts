@@ -317,14 +317,15 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
   const addRows = (label: string, movement: number, m: number, amplitude: string, rule: string, r: Kept | null) => {
     if (r) r.sessions.forEach((s, k) => runRows.push([label, movement, m, amplitude, rule, sessionNumber(k), r.initialError, s.bestError, ...[...s.conditionErrors, NaN, NaN].slice(0, 2)]));
   };
+  // movements numbered from 1, as the figures' movement axis (Supp. 8 and 5h use the first movement)
   perMovement.forEach((p, k) => {
-    addRows('5a', k, settings.conditions, 'fixed', 'reward', p.reward);
-    addRows('5b', k, settings.conditions, 'fixed', 'gradient', p.gradient);
+    addRows('5a', k + 1, settings.conditions, 'fixed', 'reward', p.reward);
+    addRows('5b', k + 1, settings.conditions, 'fixed', 'gradient', p.gradient);
   });
-  addRows('8', 0, settings.conditions, 'scaled', 'reward', scaled.reward);
-  addRows('8', 0, settings.conditions, 'scaled', 'gradient', scaled.gradient);
+  addRows('8', 1, settings.conditions, 'scaled', 'reward', scaled.reward);
+  addRows('8', 1, settings.conditions, 'scaled', 'gradient', scaled.gradient);
   sweep.forEach((s) => {
-    if (s.m !== settings.conditions) addRows('5h', 0, s.m, 'fixed', 'reward', s.result);
+    if (s.m !== settings.conditions) addRows('5h', 1, s.m, 'fixed', 'reward', s.result);
   });
 
   const ranSettings = settingsAsRun(settings, options);

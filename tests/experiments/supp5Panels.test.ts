@@ -23,13 +23,17 @@ describe('Supp. 5 (tiny)', () => {
     const h = (r.figures ?? []).find((f) => f.name === 'supp5h_errors_vs_m') as BoxFigure;
     expect(h.kind).toBe('box');
     expect(h.categories).toEqual(['m = 1', 'm = 2']);
-    // the sessions' best errors from the runs table (m = 2 is panel 5a's movement 0, reward rule), per condition
+    // the sessions' best errors from the runs table (m = 2 is panel 5a's movement 1, reward rule), per condition
     const runs = r.tables.find((t) => t.name === 'runs')!;
     const col = (name: string) => runs.columns.indexOf(name);
     const errorsOf = (m: number) =>
       runs.rows
-        .filter((row) => row[col('rule')] === 'reward' && row[col('amplitude')] === 'fixed' && row[col('movement')] === 0 && row[col('m')] === m)
+        .filter((row) => row[col('rule')] === 'reward' && row[col('amplitude')] === 'fixed' && row[col('movement')] === 1 && row[col('m')] === m)
         .map((row) => (row[col('best_error')] as number) / m);
+    // the table numbers movements as the figures' movement axis does (from 1)
+    const movementAxis = Array.from(((r.figures ?? []).find((f) => f.name === 'supp5a_movements_reward') as LinesFigure).series[0].x);
+    expect(movementAxis).toEqual([1]);
+    expect(new Set(runs.rows.map((row) => row[col('movement')]))).toEqual(new Set(movementAxis));
     for (const [k, m] of [1, 2].entries()) {
       const errors = errorsOf(m);
       expect(errors).toHaveLength(3);
