@@ -52,7 +52,7 @@ export interface Supp5Settings {
   alpha: number;
   iterations: number;
   lr: number;
-  /** m values of panels h–j (movement 0, reward rule). */
+  /** m values of panels h–j (movement 1, reward rule). */
   conditionSweep: number[];
   exampleConditions: number;
   noisyDraws: number;
@@ -148,11 +148,11 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     return result;
   };
 
-  // 5a/5b: every movement with both rules (amplitude fixed); Supp. 8: movement 0 scaled.
+  // 5a/5b: every movement with both rules (amplitude fixed); Supp. 8: movement 1 scaled.
   const perMovement: Array<{ reward: Kept | null; gradient: Kept | null }> = [];
   for (let k = 0; k < settings.movements; k++) perMovement.push({ reward: task(k, settings.conditions, false, 'reward'), gradient: task(k, settings.conditions, false, 'gradient') });
   const scaled = { reward: task(0, settings.conditions, true, 'reward'), gradient: task(0, settings.conditions, true, 'gradient') };
-  // 5h–j: movement 0, reward rule, m = 1…10.
+  // 5h–j: movement 1, reward rule, m = 1…10.
   const sweep = settings.conditionSweep.map((m) => ({ m, result: m === settings.conditions ? perMovement[0]?.reward ?? null : task(0, m, false, 'reward') }));
 
   // ---- summaries ----
@@ -222,7 +222,7 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
   // g: the same runs' outputs from noisy x0 at 4 dB (initial condition 1)
   for (const e of exampleRuns) {
     const r = e.result;
-    // movement 0 plays the network's own readout (slowMovement)
+    // movement 1 (index 0) plays the network's own readout (slowMovement)
     const noisy = noisyOutputs(network, r.slow, e.session.gains, allX0s[0], settings.snrDb, settings.noisyDraws, Rng.derive(seed, e.rule === 'reward' ? 11 : 12));
     const L = r.slow.nSamples;
     const times = sampleTimes(r.slow);
@@ -345,7 +345,7 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
       conditionSweep: sweep.map((s) => ({ m: s.m, meanError: mean(finals(s.result)), meanErrorPerCondition: mean(finals(s.result)) / s.m, initialError: s.result?.initialError ?? NaN })),
       maxRealEigenvalue: Object.fromEntries(spectra.map((s) => [s.label, Math.max(...s.re)])),
       // the runs of 5e–g: Fig. 6b–c's, learned with these (Fig. 6's) settings
-      eigenvalueExamples: { source: 'fig6 (Fig. 6b reward rule, Fig. 6c back-propagation), movement 0, one session', settings: exampleSettings, runs: exampleRuns.map((e) => ({ figure: e.figure, rule: e.rule, initialError: e.result.initialError, bestError: e.session.bestError })) },
+      eigenvalueExamples: { source: 'fig6 (Fig. 6b reward rule, Fig. 6c back-propagation), movement 1 (the network’s own), one session', settings: exampleSettings, runs: exampleRuns.map((e) => ({ figure: e.figure, rule: e.rule, initialError: e.result.initialError, bestError: e.session.bestError })) },
       negativeGains: { reward: perMovement.reduce((c, p) => c + negatives(p.reward), 0), gradient: perMovement.reduce((c, p) => c + negatives(p.gradient), 0) },
       stopped,
     },
