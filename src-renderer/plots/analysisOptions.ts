@@ -205,7 +205,6 @@ export function rateHeatmapPlot(a: RunAnalysis, which: 'before' | 'after'): Anal
   };
 }
 
-/** Supp. Fig. 1b: neuron-by-neuron correlations with the starting gains (which = -1) or trained pattern `which` (same neuron order). */
 /** The correlation matrix's margins (px) around its plot area: neuron axes left and below, colour bar right. */
 const MATRIX_GRID = { left: 48, right: 70, top: 12, bottom: 36 };
 /** Room between the matrix and its colour bar (px). */
@@ -238,6 +237,7 @@ export function squareMatrixOption(option: EChartsCoreOption, width: number, hei
   };
 }
 
+/** Supp. Fig. 1b: neuron-by-neuron correlations with the starting gains (which = -1) or trained pattern `which` (same neuron order). */
 export function correlationMatrixPlot(a: RunAnalysis, which: number): AnalysisPlot {
   const pattern = which >= 0 ? a.correlationPatterns[which] : null;
   const matrix = pattern ? pattern.matrix : a.correlationBefore;
