@@ -465,7 +465,7 @@ export function errorYAxis(logY: boolean, name = 'error E', dataRange: readonly 
 /** The smallest and largest finite value of error curves' [step, error] pairs (null when none). */
 export function errorRange(curves: ReadonlyArray<ReadonlyArray<readonly [number, number]>>): [number, number] | null {
   let range: [number, number] | null = null;
-  for (const pairs of curves) for (const [, error] of pairs) if (Number.isFinite(error)) range = range ? [Math.min(range[0], error), Math.max(range[1], error)] : [error, error];
+  for (const pairs of curves) range = widenRange(range, pairs.map(([, error]) => error));
   return range;
 }
 

@@ -4,8 +4,7 @@
  */
 import type { GainSnapshot } from '../../src-shared/ipc/contract.js';
 import type { ChartOption } from './options.js';
-import { AXIS_LABEL, LEGEND_STYLE, valueAxis } from './chartParts.js';
-import { niceBounds } from '../../src-shared/plots/format.js';
+import { AXIS_LABEL, LEGEND_STYLE, steppedRange, valueAxis } from './chartParts.js';
 import { SESSION_COLORS } from './palette.js';
 
 /**
@@ -97,13 +96,13 @@ export function groupTraces(groups: readonly number[][]): GainTrace[] {
 }
 
 /**
- * A value axis with one precision for all its labels: round ends (niceBounds) and ticks every
- * step, each written with the step's decimals ('0.85, 0.90, 0.95', not '0.9' beside '0.87').
+ * A value axis with one precision for all its labels: round ends and a tick every step
+ * (steppedRange), each written with the step's decimals ('0.85, 0.90, 0.95', not '0.9' beside '0.87').
  */
 export function uniformValueAxis(name: string, lo: number, hi: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const { min, max, step } = niceBounds(lo, hi);
-  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-  return valueAxis(name, { min, max, interval: step, scale: false, axisLabel: { ...AXIS_LABEL, formatter: (value: number) => value.toFixed(decimals) }, ...extra });
+  const range = steppedRange(lo, hi);
+  const decimals = Math.max(0, -Math.floor(Math.log10(range.interval) + 1e-9));
+  return valueAxis(name, { ...range, axisLabel: { ...AXIS_LABEL, formatter: (value: number) => value.toFixed(decimals) }, ...extra });
 }
 
 export function gainTracesOption(snapshots: readonly GainSnapshot[], traces: readonly GainTrace[], xName = 'trial'): ChartOption {

@@ -5,10 +5,10 @@
  */
 import type { EChartsCoreOption } from 'echarts/core';
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
-import { AFTER_COLOR as AFTER, BEFORE_COLOR as BEFORE, csvTable, fmt, valueAxis } from '../../plots/chartParts.js';
+import { AFTER_COLOR as AFTER, BEFORE_COLOR as BEFORE, csvTable, fmt, steppedRange, valueAxis } from '../../plots/chartParts.js';
 import { copperHex, copperSeries, SERIES_COLORS, SESSION_COLORS, TARGET_COLOR } from '../../plots/palette.js';
 import { LEGEND_STYLE } from '../../plots/chartParts.js';
-import { EIGENVALUE_UNIT, niceBounds, PER_MS_TO_PER_S } from '../../../src-shared/plots/format.js';
+import { EIGENVALUE_UNIT, PER_MS_TO_PER_S } from '../../../src-shared/plots/format.js';
 import type { SpeedAnalysis, SpeedOutputs } from '../../workers/speedCompute.js';
 import { formatError } from '../../plots/options.js';
 import { factorLabel, speedErrors, SPEED_ERROR_LABEL } from '../../../src-shared/speed/errorSummary.js';
@@ -108,11 +108,6 @@ export function speedOutputsPlot(input: { outputs: SpeedOutputs; factors: number
   };
 }
 
-function fixedRange([lo, hi]: readonly [number, number]): { min: number; max: number; interval: number; scale: false } {
-  const bounds = niceBounds(lo, hi);
-  return { min: bounds.min, max: bounds.max, interval: bounds.step, scale: false };
-}
-
 /** The live slider's outputs: every initial condition at the current λ over the slow window. */
 export function sliderOption(input: { outputs: Float64Array; m: number; channels: number; nSamples: number; step: number; windowMs: number; yRange?: readonly [number, number] | null }): EChartsCoreOption {
   const series: Record<string, unknown>[] = [];
@@ -134,7 +129,7 @@ export function sliderOption(input: { outputs: Float64Array; m: number; channels
     // a fixed range while dragging (the card widens it as new outputs appear, never shrinks it),
     // ticked at the step its ends were rounded to: ECharts' own finer step in the small card drew
     // '-90' against the end '-100'
-    yAxis: valueAxis('output m(t)', { nameGap: 40, ...(input.yRange ? fixedRange(input.yRange) : {}) }),
+    yAxis: valueAxis('output m(t)', { nameGap: 40, ...(input.yRange ? steppedRange(input.yRange[0], input.yRange[1]) : {}) }),
     series,
   };
 }
