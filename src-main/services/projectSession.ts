@@ -121,6 +121,13 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
   let project: Project = createEmptyProject(PLACEHOLDER_PROJECT_NAME, now(), newProjectId());
   let filePath: string | null = null;
   let dirty = false;
+  /**
+   * Whether the project's name is one somebody chose: the user (any name they typed, also
+   * "Untitled") or a file it came from. Only a project that is neither takes its file's name on
+   * Save As: comparing the name with the placeholder alone renamed a project the user had named
+   * "Untitled" on purpose.
+   */
+  let nameChosen = false;
   /** Grows with every change the renderer may want to see (the summary's revision). */
   let revision = 1;
   /** Grows with every change of the project's content: a save clears `dirty` only if none came in meanwhile. */
@@ -190,6 +197,7 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
   async function replace(next: Project, nextPath: string | null, nextDirty: boolean): Promise<ProjectSummary> {
     project = next;
     filePath = nextPath;
+    nameChosen = nextPath !== null || next.name !== PLACEHOLDER_PROJECT_NAME;
     dirty = nextDirty;
     contentVersion++;
     undoStack = [];
@@ -296,8 +304,9 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
           const previousKey = key();
           const versionAtStart = contentVersion;
           // a project nobody named yet takes the file's name ("fig1-fig6.gainlab" → "fig1-fig6"); a name the user gave stays
-          const rename = project.name === PLACEHOLDER_PROJECT_NAME;
+          const rename = !nameChosen && project.name === PLACEHOLDER_PROJECT_NAME;
           const result = await service.saveAs(project, target, { previousRecoveryKey: previousKey, rename });
+          nameChosen = true;
           saved(result.path, versionAtStart, result.project);
           await discardRestoredCopy();
           changed();
@@ -340,7 +349,10 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
     },
 
     async update(changes, label) {
-      return edit(changes, label);
+      const edited = edit(changes, label);
+      // after the edit: a name the edit refused is no choice
+      if (changes.name !== undefined) nameChosen = true;
+      return edited;
     },
 
     async removeItems(items, withDependents) {

@@ -62,3 +62,38 @@ describe('Save As and the project name', () => {
     expect((await call('project:current', {})).name).toBe('first');
   });
 });
+
+describe('a project the user named "Untitled" on purpose', () => {
+  it('keeps that name on Save As (the placeholder alone no longer decides)', async () => {
+    await call('project:new', {});
+    // the user types the name the new project already has: no change to the project, but a choice
+    await call('project:update', { name: 'Untitled' });
+    const file = path.join(projectsDir, 'untitled-on-purpose.gainlab');
+    await call('project:saveAs', { path: file });
+    expect((await call('project:current', {})).name).toBe('Untitled');
+    await call('project:new', {});
+    expect((await call('project:open', { path: file })).name).toBe('Untitled');
+  });
+
+  it('keeps it after renaming back to it, and a file named "Untitled" keeps its name on Save As', async () => {
+    await call('project:new', {});
+    await call('project:update', { name: 'Draft' });
+    await call('project:update', { name: 'Untitled' });
+    const first = path.join(projectsDir, 'renamed-back.gainlab');
+    await call('project:saveAs', { path: first });
+    expect((await call('project:current', {})).name).toBe('Untitled');
+    // opened from its file, the name is the file's: a Save As elsewhere keeps it
+    await call('project:new', {});
+    await call('project:open', { path: first });
+    await call('project:saveAs', { path: path.join(projectsDir, 'another-copy.gainlab') });
+    expect((await call('project:current', {})).name).toBe('Untitled');
+  });
+
+  it('a new project after a named one takes its file name again', async () => {
+    await call('project:new', {});
+    await call('project:update', { name: 'Untitled' });
+    await call('project:new', {});
+    await call('project:saveAs', { path: path.join(projectsDir, 'fresh-start.gainlab') });
+    expect((await call('project:current', {})).name).toBe('fresh-start');
+  });
+});
