@@ -72,6 +72,8 @@ test('a small SOC build shows α and the spectrum live, then becomes a project n
   const earlyMax = Number(await spectrum.getAttribute('data-max-real'));
   await expect.poll(async () => Number(await curve.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(early + 20);
   await expect(status.locator('.pill')).toHaveText('done', { timeout: 150_000 });
+  // the run's progress is a progressbar, named by its run, full when done (it had no role)
+  await expect(status.getByRole('progressbar', { name: 'Progress of SOC network N = 40 (seed 3)' })).toHaveAttribute('aria-valuenow', '100');
   // contracted: the final spectrum's α is at most the target and below where it was early on
   // (the last spectrum may be drawn a moment after the status says done)
   await expect.poll(async () => Number(await spectrum.getAttribute('data-max-real')), { timeout: 10_000 }).toBeLessThanOrEqual(0.15 + 1e-4);
