@@ -301,16 +301,17 @@ export function eigenvaluePlot(a: RunAnalysis): AnalysisPlot {
     xName: `Re λ (${EIGENVALUE_UNIT})`,
     yName: `Im λ (${EIGENVALUE_UNIT})`,
   });
+  // the CSV in the plot's unit, so its rows are the points drawn (it was in 1/ms, 1000× smaller)
   const rows: Array<Array<number | string>> = [];
   for (const [which, e] of [['before', a.eigenvaluesBefore], ['after', a.eigenvaluesAfter]] as const) {
-    for (let k = 0; k < e.re.length; k++) rows.push([which, e.re[k], e.im[k]]);
+    for (let k = 0; k < e.re.length; k++) rows.push([which, e.re[k] * PER_MS_TO_PER_S, e.im[k] * PER_MS_TO_PER_S]);
   }
   return {
     id: 'eigenvalues',
     title: 'Eigenvalues of the linearisation',
     caption: `(−I + W·diag(g))/τ, rings before and dots after training; largest real part ${fmt(maxRe(a.eigenvaluesBefore))} ${EIGENVALUE_UNIT} before, ${fmt(maxRe(a.eigenvaluesAfter))} ${EIGENVALUE_UNIT} after${outsideCount ? `; ${countOf(outsideCount, 'eigenvalue')} far outside the cloud drawn on the frame (true values in the CSV)` : ''}.`,
     option,
-    csv: csvTable(['gains', 're_per_ms', 'im_per_ms'], rows),
+    csv: csvTable(['gains', 're_per_s', 'im_per_s'], rows),
   };
 }
 

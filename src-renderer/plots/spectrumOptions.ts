@@ -10,6 +10,7 @@ import { formatNumber, formatTick } from '../../src-shared/plots/format.js';
 import { NEUTRAL_COLOR, POINT_COLOR, REFERENCE_COLOR } from '../../src-shared/plots/palette.js';
 import { clampToWindow, spectrumWindow } from '../../src-shared/plots/spectrumView.js';
 import { LEGEND_STYLE, valueAxis } from './chartParts.js';
+import { errorYAxis, widenRange } from './options.js';
 
 /** Points from which a spectrum's set is drawn as one path (ECharts' large scatter). */
 export const LARGE_SPECTRUM = 400;
@@ -145,15 +146,20 @@ function legendEntries(sets: readonly EigenvalueSet[], references: readonly Refe
   ];
 }
 
-/** α(W) = max Re λ(W) against SOC iteration (log y), the target α dashed in the legend. */
+/**
+ * α(W) = max Re λ(W) against SOC iteration (log y), the target α dashed in the legend. The y axis is
+ * the workspace's α curve's (errorYAxis): over α and its target within one decade it fits them
+ * (fittedLogRange) instead of drawing a near-flat line between two whole decades.
+ */
 export function alphaCurveOption(values: readonly number[], targetAlpha: number | null): EChartsCoreOption {
   const data: [number, number][] = [];
   values.forEach((v, k) => {
     if (v !== undefined && Number.isFinite(v) && v > 0) data.push([k, v]);
   });
   const series: Record<string, unknown>[] = [{ id: 'alpha', name: 'α', type: 'line', data, symbol: 'none', lineStyle: { color: POINT_COLOR, width: 1.5 }, itemStyle: { color: POINT_COLOR } }];
-  if (targetAlpha !== null && targetAlpha > 0) {
-    series.push({ id: 'target', name: `target α = ${formatTick(targetAlpha)}`, type: 'line', data: [[0, targetAlpha], [Math.max(1, values.length - 1), targetAlpha]], symbol: 'none', silent: true, lineStyle: { color: REFERENCE_COLOR, width: 1.2, type: 'dashed' }, itemStyle: { color: REFERENCE_COLOR }, tooltip: { show: false } });
+  const target = targetAlpha !== null && targetAlpha > 0 ? targetAlpha : null;
+  if (target !== null) {
+    series.push({ id: 'target', name: `target α = ${formatTick(target)}`, type: 'line', data: [[0, target], [Math.max(1, values.length - 1), target]], symbol: 'none', silent: true, lineStyle: { color: REFERENCE_COLOR, width: 1.2, type: 'dashed' }, itemStyle: { color: REFERENCE_COLOR }, tooltip: { show: false } });
   }
   return {
     animation: false,
@@ -161,7 +167,7 @@ export function alphaCurveOption(values: readonly number[], targetAlpha: number 
     legend: { top: 0, right: 4, ...LEGEND_STYLE },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v)) },
     xAxis: valueAxis('SOC iteration', { min: 0, max: Math.max(1, values.length - 1), scale: false, nameGap: 24, minInterval: 1 }),
-    yAxis: valueAxis('α = max Re λ(W)', { type: 'log', logBase: 10, scale: false, nameGap: 38 }),
+    yAxis: { ...(errorYAxis(true, 'α = max Re λ(W)', widenRange(null, [...data.map(([, alpha]) => alpha), ...(target !== null ? [target] : [])])) as object), nameGap: 38 },
     series,
   };
 }

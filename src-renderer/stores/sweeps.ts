@@ -9,7 +9,7 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import { CHANNELS, type JobSummary, type ResponseOf, type SweepFolderInfo, type SweepPlanResponse } from '../../src-shared/ipc/contract.js';
-import { msText } from '../../src-shared/sweeps/planText.js';
+import { msText } from '../../src-shared/formats/duration.js';
 import { baseFromRun, checkDraft, parseFactorValues, type FactorEntry, type SweepBase } from '../../src-shared/sweeps/draft.js';
 import type { SweepResults } from '../../src-shared/sweeps/results.js';
 import { FACTOR_NAMES, SweepError, type FactorName } from '../../src-shared/sweeps/schema.js';
@@ -24,7 +24,7 @@ import { useProjectStore } from './project.js';
  * One measured cost of a plan in words: per trial of the reward rule (of k seeds together), per
  * Adam iteration of the gradient (plan.ts costProbeKey starts with the rule), and whether it was
  * timed as the run here trains (concurrent trials on the spare core). Two significant digits
- * (planText.ts msText: 0.071 ms, not 0.0712345 ms).
+ * (src-shared/formats/duration.ts msText: 0.071 ms, not 0.0712345 ms).
  */
 export function measuredCostText(m: { probe: string; msPerTrial: number; sessions: number; here: boolean }): string {
   const step = m.probe.startsWith('gradient') ? 'Adam iteration' : 'trial';

@@ -6,6 +6,7 @@
  * registry of GainLab's own definitions.
  */
 import type { GainLabDefinition } from '../definitions.js';
+import { durationText } from '../formats/duration.js';
 import type { ReproductionMode } from './parts.js';
 import type { EvaluatedClaim, ReproductionEnvironment, StoredPart } from './types.js';
 
@@ -25,15 +26,6 @@ export interface ReportInput {
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-export function duration(ms: number): string {
-  if (!Number.isFinite(ms)) return 'n/a';
-  const s = Math.round(ms / 1000);
-  if (s < 90) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 90) return `${m} min`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
 const VERDICT_CLASS: Record<string, string> = { agrees: 'ok', 'qualitatively agrees': 'qual', differs: 'bad', 'not run': 'none' };
@@ -110,7 +102,7 @@ export function reportHtml(input: ReportInput): string {
       const figures = part.figures.map((f) => `<div class="fig" title="${escapeHtml(f.title)}">${inlineSvg(f.svg)}</div>`).join('\n');
       return `<section class="part" id="part-${escapeHtml(id)}"><h3>${escapeHtml(part.title)}</h3>
 ${setupHtml(part)}
-<p class="meta">Seed ${part.seed} · ${part.status === 'done' ? `run time ${duration(part.elapsedMs)} · finished ${escapeHtml(part.finishedAt)}${part.version ? ` · ${escapeHtml(part.version)}` : ''}` : 'not run'}</p>
+<p class="meta">Seed ${part.seed} · ${part.status === 'done' ? `run time ${durationText(part.elapsedMs)} · finished ${escapeHtml(part.finishedAt)}${part.version ? ` · ${escapeHtml(part.version)}` : ''}` : 'not run'}</p>
 <details><summary>Settings</summary><pre>${escapeHtml(JSON.stringify(part.settings, null, 1))}</pre></details>
 <details><summary>Summary numbers</summary><pre>${escapeHtml(JSON.stringify(part.summary, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1))}</pre></details>
 <div class="figs">${figures}</div></section>`;
@@ -132,8 +124,8 @@ ${setupHtml(part)}
 <tr><td>Machine</td><td>${escapeHtml(input.environment.machine)}</td></tr>
 <tr><td>Runtime</td><td>${escapeHtml(input.environment.runtime)}</td></tr>
 <tr><td>Generated</td><td>${escapeHtml(input.generatedAt)}</td></tr>
-<tr><td>Run time</td><td>compute ${duration(input.computeMs)} (sum of the parts, over restarts); this invocation ${duration(input.wallMs)}</td></tr>
-${span ? `<tr><td>Wall clock</td><td>${escapeHtml(span.from)} to ${escapeHtml(span.to)}: ${duration(span.ms)} from the first part’s start to the last part’s end</td></tr>` : ''}
+<tr><td>Run time</td><td>compute ${durationText(input.computeMs)} (sum of the parts, over restarts); this invocation ${durationText(input.wallMs)}</td></tr>
+${span ? `<tr><td>Wall clock</td><td>${escapeHtml(span.from)} to ${escapeHtml(span.to)}: ${durationText(span.ms)} from the first part’s start to the last part’s end</td></tr>` : ''}
 </table>
 ${input.stopped ? '<p class="warn">The run stopped before every part finished; the claims of the missing parts are “not run”. Run the same command with the same directory to continue.</p>' : ''}
 <h2>Claims</h2>

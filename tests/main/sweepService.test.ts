@@ -25,7 +25,7 @@ import { dispatch } from '../../src-main/services/handlers.js';
 import { handlerCalls } from './appContextHelpers.js';
 import { gainlab, taskFiles } from '../sweeps/sweepFixtures.js';
 import { importNotice, measuredCostText } from '../../src-renderer/stores/sweeps.js';
-import { msText } from '../../src-shared/sweeps/planText.js';
+import { msText } from '../../src-shared/formats/duration.js';
 import { costProbeKey } from '../../src-shared/sweeps/plan.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { jobStepText } from '../../src-renderer/components/jobs/jobProgress.js';

@@ -3,8 +3,11 @@
  * published network whose error goes 1.37 → 1.04 drew as a flat line on a log axis from 1 to 10,
  * ticked at 1 and 10 only. Checked on the charts ECharts draws (server-side SVG) from the options of
  * src-renderer/plots/options.ts (the live error curve, src-renderer/components/ErrorCurve.vue),
- * src-renderer/plots/runsOptions.ts (the runs browser's comparison) and
- * src-renderer/components/primitives/primitivesPlots.ts (the refine curves).
+ * src-renderer/plots/runsOptions.ts (the runs browser's comparison),
+ * src-renderer/components/primitives/primitivesPlots.ts (the refine curves) and
+ * src-renderer/plots/spectrumOptions.ts alphaCurveOption (the SOC build panel's α curve,
+ * src-renderer/components/network/AlphaCurve.vue: α going 0.24 → 0.151 towards its target 0.15 drew
+ * ~18 px high between 0.1 and 1, no tick between).
  */
 import { init, type EChartsCoreOption, type EChartsType } from 'echarts/core';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +15,7 @@ import { CHART_THEME } from '../../src-renderer/plots/echarts.js';
 import { errorCurveOption, errorRange, errorSeries, errorYAxis, fittedLogRange } from '../../src-renderer/plots/options.js';
 import { runCurvesOption } from '../../src-renderer/plots/runsOptions.js';
 import { refineOption } from '../../src-renderer/components/primitives/primitivesPlots.js';
+import { alphaCurveOption } from '../../src-renderer/plots/spectrumOptions.js';
 
 /** A slow-variant run's error: 1.37 at the start, falling to 1.04 over 2 000 trials. */
 const slowRun: [number, number][] = Array.from({ length: 201 }, (_, k) => [k * 10, 1.04 + 0.33 * Math.exp(-k / 40)]);
@@ -95,6 +99,51 @@ describe('a log error axis over data within a decade', () => {
       } finally {
         chart.dispose();
       }
+    }
+  });
+});
+
+describe('the SOC α curve’s log axis', () => {
+  /** A build's α falling from 0.24 towards its target 0.15 over 60 iterations. */
+  const nearTarget = Array.from({ length: 61 }, (_, k) => 0.151 + 0.089 * Math.exp(-k / 12));
+  /** A build from a large spectral abscissa: α from 10 down to 0.16, two decades. */
+  const fromFar = Array.from({ length: 61 }, (_, k) => 0.16 + 9.84 * Math.exp(-k / 8));
+
+  it('fits α and its target within a decade: round ends around them, ticks between, the curve over most of the plot', () => {
+    const option = alphaCurveOption(nearTarget, 0.15);
+    const y = option.yAxis as { type: string; min?: number; max?: number };
+    expect(y.type).toBe('log');
+    // the data (0.151…0.24) and the target (0.15) inside, on an axis far narrower than 0.1 to 1
+    expect(y.min).toBeGreaterThan(0);
+    expect(y.min!).toBeLessThanOrEqual(0.15);
+    expect(y.max!).toBeGreaterThanOrEqual(Math.max(...nearTarget));
+    expect(y.max! / y.min!).toBeLessThan(2);
+    const chart = drawn(option);
+    try {
+      const ticks = yTicks(chart);
+      expect(ticks.length).toBeGreaterThanOrEqual(3);
+      for (const tick of ticks) {
+        expect(tick).toBeGreaterThanOrEqual(y.min!);
+        expect(tick).toBeLessThanOrEqual(y.max!);
+      }
+      expect(spanPx(chart, Math.max(...nearTarget), 0.15)).toBeGreaterThan(0.7 * spanPx(chart, y.max!, y.min!));
+    } finally {
+      chart.dispose();
+    }
+  });
+
+  it('keeps whole decades when α spans more than one', () => {
+    const option = alphaCurveOption(fromFar, 0.15);
+    const y = option.yAxis as { min?: number; max?: number };
+    expect(y.min).toBeUndefined();
+    expect(y.max).toBeUndefined();
+    const chart = drawn(option);
+    try {
+      const ticks = yTicks(chart);
+      expect(ticks).toContain(1);
+      for (const tick of ticks) expect(Math.log10(tick) % 1, `tick ${tick}`).toBeCloseTo(0, 9);
+    } finally {
+      chart.dispose();
     }
   });
 });

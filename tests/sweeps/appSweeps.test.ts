@@ -7,9 +7,9 @@
  *   that are not numbers are named on a category axis (src-shared/experiments/figureOption.ts,
  *   src-shared/experiments/figureData.ts), and a collected archive that is not one is refused in
  *   one line;
- * - planText.ts: the plan's times with two significant digits (src-shared/sweeps/planText.ts; the
- *   times of src-shared/sweeps/plan.ts estimateSummary keep their digits below a second), as
- *   the plan panel words its measured costs (src-renderer/stores/sweeps.ts measuredCostText);
+ * - the plan's times as every duration reads (src-shared/formats/duration.ts; the times of
+ *   src-shared/sweeps/plan.ts estimateSummary keep their digits below a second), and its measured
+ *   costs with two significant digits (src-renderer/stores/sweeps.ts measuredCostText);
  * - tasks/sweep.ts: a cancel stops the running task without keeping it, a pause lets it finish,
  *   and a second run skips what the first finished.
  */
@@ -22,7 +22,7 @@ import { baseFromRun, checkDraft, draftToSweepJson, parseFactorValues, type RunS
 import type { SweepRow } from '../../src-shared/sweeps/record.js';
 import { decodeResultsArchive, sweepFigures, sweepResultRecord, type SweepResults } from '../../src-shared/sweeps/results.js';
 import { estimateSummary } from '../../src-shared/sweeps/plan.js';
-import { durationText, msText } from '../../src-shared/sweeps/planText.js';
+import { durationText, msText } from '../../src-shared/formats/duration.js';
 import { SweepError } from '../../src-shared/sweeps/schema.js';
 import { measuredCostText } from '../../src-renderer/stores/sweeps.js';
 import { contextWith } from '../../src-shared/tasks/context.js';
@@ -253,14 +253,14 @@ describe('the figures of a sweep (results.ts)', () => {
   });
 });
 
-describe('the times of a sweep’s plan (planText.ts)', () => {
+describe('the times of a sweep’s plan (formats/duration.ts)', () => {
   it('two significant digits below 10 of a unit, whole units above', () => {
     // the walkthrough's per-trial cost, and the examples of the brief
     const ms: Array<[number, string]> = [[0.0712345, '0.071 ms'], [0.4649, '0.46 ms'], [0.6048, '0.6 ms'], [1.6484, '1.6 ms'], [12.4, '12 ms'], [380.2, '380 ms'], [Number.NaN, '–']];
     for (const [value, text] of ms) expect(msText(value)).toBe(text);
-    // durations in the unit that reads best
-    const seconds: Array<[number, string]> = [[0.0000712345, '0.071 ms'], [0.038, '38 ms'], [0.1, '100 ms'], [1.64, '1.6 s'], [45.3, '45 s'], [210, '3.5 min'], [1800, '30 min'], [8640, '2.4 h'], [Number.POSITIVE_INFINITY, '–']];
-    for (const [value, text] of seconds) expect(durationText(value), `${value} s`).toBe(text);
+    // durations in the unit that reads best, as every duration of the app (the plan's are in seconds)
+    const seconds: Array<[number, string]> = [[0.0000712345, '0.071 ms'], [0.038, '38 ms'], [0.1, '100 ms'], [1.64, '1.6 s'], [45.3, '45 s'], [210, '3 min 30 s'], [1800, '30 min 00 s'], [8640, '2 h 24 min'], [Number.POSITIVE_INFINITY, '–']];
+    for (const [value, text] of seconds) expect(durationText(value * 1000), `${value} s`).toBe(text);
   });
   it('a sweep of a few tens of ms keeps its time here and its CPU time (they were rounded to 0.1 s: "≈ 0 ms")', () => {
     const costs = { trialMs: new Map<string, number>(), socIterationMs: new Map<number, number>(), startupMs: 5, baselineMB: 60 };
@@ -268,7 +268,7 @@ describe('the times of a sweep’s plan (planText.ts)', () => {
     const summary = estimateSummary(perTask, costs, 2, 0.0814);
     expect(summary.wallSecondsHere).toBe(0.0407);
     expect(summary.totalCpuSeconds).toBe(0.08);
-    expect(durationText(summary.wallSecondsHere)).toBe('41 ms');
+    expect(durationText(summary.wallSecondsHere * 1000)).toBe('41 ms');
     // from a second on, tenths of a second as before
     expect(estimateSummary(perTask, costs, 1, 12.345).wallSecondsHere).toBe(12.3);
   });
