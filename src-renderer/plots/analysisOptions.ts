@@ -8,7 +8,7 @@ import type { NoisyX0Curve, RunAnalysis } from '../components/analysis/runAnalys
 import { AFTER_COLOR as AFTER, AXIS_LABEL, AXIS_NAME, BEFORE_COLOR as BEFORE, csvTable, fmt, LEGEND_STYLE, valueAxis } from './chartParts.js';
 import { outputPlotOption, rateHeatmapOption } from './options.js';
 import { copperHex, LIMIT_COLOR, RATE_COLORS, TARGET_COLOR } from './palette.js';
-import { countOf, EIGENVALUE_UNIT, niceBounds, PER_MS_TO_PER_S } from '../../src-shared/plots/format.js';
+import { countOf, EIGENVALUE_UNIT, niceBounds, PER_MS_TO_PER_S, perSecond } from '../../src-shared/plots/format.js';
 import { neuronMatrixCsv } from '../../src-shared/analysis/statistics.js';
 import { spectrumOption } from './spectrumOptions.js';
 
@@ -288,7 +288,6 @@ export function sessionCorrelationPlot(a: RunAnalysis): AnalysisPlot {
 
 export function eigenvaluePlot(a: RunAnalysis): AnalysisPlot {
   // the model's λ is in 1/ms; every eigenvalue plot shows 1/s (src-shared/plots/format.ts)
-  const perSecond = (values: Float64Array) => Array.from(values, (v) => v * PER_MS_TO_PER_S);
   const maxRe = (e: { re: Float64Array }) => Math.max(...Array.from(e.re)) * PER_MS_TO_PER_S;
   const { option, outsideCount } = spectrumOption({
     sets: [

@@ -22,6 +22,7 @@ import { sampleTimes } from '../model/params.js';
 import { Rng } from '../model/rng.js';
 import { eigenvalues } from '../linalg/schur.js';
 import { sessionNumber, sessionNumbers } from '../formats/sessionNumbers.js';
+import { perSecond } from '../plots/format.js';
 import {
   boxStats,
   columnsToCsv,
@@ -665,7 +666,11 @@ export function runAnalysesCsv(a: RunAnalyses): Array<{ name: string; text: stri
   });
   out.push({ name: 'gain_pattern_correlations', text: columnsToCsv({ session_a: a.gainPatterns.pairA.map(sessionNumber), session_b: a.gainPatterns.pairB.map(sessionNumber), pearson_r: a.gainPatterns.pairs }) });
   const e = a.eigenvalues;
-  out.push({ name: 'eigenvalues', text: columnsToCsv({ re_before: e.before.re, im_before: e.before.im, re_after: e.after.re, im_after: e.after.im }) });
+  // in 1/s, as every eigenvalue plot draws them (fig1's panel, the analyses view); the columns say so
+  out.push({
+    name: 'eigenvalues',
+    text: columnsToCsv({ re_before_per_s: perSecond(e.before.re), im_before_per_s: perSecond(e.before.im), re_after_per_s: perSecond(e.after.re), im_after_per_s: perSecond(e.after.im) }),
+  });
   out.push({
     name: 'spectral_abscissa_per_session',
     text: columnsToCsv({ session: sessionNumbers(e.abscissaAfter.length), max_re_W_diag_g_start: new Float64Array(e.abscissaAfter.length).fill(e.abscissaBefore), max_re_W_diag_g_trained: e.abscissaAfter }),

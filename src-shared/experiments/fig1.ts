@@ -19,11 +19,10 @@ import type { FigureSpec } from './figureSpec.js';
 import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
-import { EIGENVALUE_UNIT, PER_MS_TO_PER_S } from '../plots/format.js';
+import { EIGENVALUE_UNIT, perSecond } from '../plots/format.js';
 import { PAPER_COLORS } from '../plots/palette.js';
 import { sessionNumber } from '../formats/sessionNumbers.js';
 
-const perSecond = (perMs: ArrayLike<number>): Float64Array => Float64Array.from(perMs, (v) => v * PER_MS_TO_PER_S);
 
 export const FIG1_SETTINGS = {
   full: { n: 200, sessions: 10, trials: 5000, sigma: 0.001, alpha: 0.3, noiseSamples: 1000, snrDb: [...DEFAULT_SNR_DB], targetSeed: 2 },

@@ -98,6 +98,11 @@ export function niceCeil(value: number): number {
 export const PER_MS_TO_PER_S = 1000;
 export const EIGENVALUE_UNIT = '1/s';
 
+/** Eigenvalues (or rates) in 1/ms as drawn and exported: in 1/s. */
+export function perSecond(perMs: ArrayLike<number>): Float64Array {
+  return Float64Array.from(perMs, (v) => v * PER_MS_TO_PER_S);
+}
+
 /**
  * Round axis bounds around [lo, hi]: multiples of a 1-2-5 step giving about `ticks` intervals, so
  * the end labels are ticks of the same step as the rest (a histogram's raw first edge once drew

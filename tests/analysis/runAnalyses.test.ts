@@ -239,6 +239,24 @@ describe('analyses of a finished run', () => {
     expect(gainPositivity([Float64Array.of(1, -0.2, 0.5), Float64Array.of(-1, 2)])).toEqual({ negativePerSession: [1, 1], totalNegative: 2, minGain: -1 });
   });
 
+  it('the eigenvalue CSV is in 1/s, as plotted, with the unit in its header: its mean real part is the trace anchor', () => {
+    const text = runAnalysesCsv(analyses).find((c) => c.name === 'eigenvalues')!.text;
+    const [header, ...lines] = text.trim().split('\n');
+    expect(header.split(',')).toEqual(['re_before_per_s', 'im_before_per_s', 're_after_per_s', 'im_after_per_s']);
+    const column = (k: number) => lines.map((line) => Number(line.split(',')[k]));
+    // mean Re λ of (−I + W·diag(g))/τ = trace / n = (−n + Σ W_ii g_i) / (n τ) per ms, × 1000 per s
+    const best = run.sessions.reduce((b, s) => (s.bestError < b.bestError ? s : b));
+    const meanRe = (gains: ArrayLike<number>) => {
+      let trace = -n;
+      for (let i = 0; i < n; i++) trace += run.network.W[i * n + i] * gains[i];
+      return (1000 * trace) / (n * params.tau);
+    };
+    expectClose(mean(column(0)), meanRe(ones), { rtol: 1e-9 });
+    expectClose(mean(column(2)), meanRe(best.bestGains), { rtol: 1e-9 });
+    // imaginary parts come in conjugate pairs
+    expectClose(mean(column(1)), 0, { atol: 1e-9 });
+  });
+
   it('every analysis has its CSV', () => {
     const names = runAnalysesCsv({ ...analyses, noise: noiseRobustness(run, { samples: 2, snrDb: [10], seed: 1 }) }).map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(['best_output', 'noise_robustness', 'rate_target_correlation', 'example_neuron', 'spectral_abscissa_per_session', 'correlations_before']));
