@@ -35,9 +35,8 @@ import { median } from '../analysis/statistics.js';
 import { JointTrialEvaluator } from '../speed/jointEvaluator.js';
 import { runCores } from '../model/kernels/threads.js';
 import type { SweepTask, TaskSettings } from './expand.js';
-import type { SweepFolder } from './folder.js';
 import type { NetworkShape, PreparedTask } from './inputs.js';
-import { taskResult } from './record.js';
+import { taskResult, type TaskArrays, type TaskRecord } from './record.js';
 import { trainTask } from './runTask.js';
 import { formatSlurmTime } from './sbatch.js';
 
@@ -319,6 +318,14 @@ export function estimateGroupSeconds(group: readonly SweepTask[], shapeOf: (task
   return ms / 1000;
 }
 
+/** What the task-overhead probe writes a task to (what a sweep run does with folder.ts's SweepFolder). */
+export interface ScratchFolder {
+  markRunning(id: string): void;
+  writeResult(task: SweepTask, record: TaskRecord, arrays: TaskArrays): void;
+  clearFailed(id: string): void;
+  clearRunning(id: string): void;
+}
+
 /** Trials of a task-overhead probe's run (subtracted again at the measured cost of a trial). */
 export const OVERHEAD_PROBE_TRIALS = 2;
 
@@ -331,7 +338,7 @@ export const OVERHEAD_PROBE_TRIALS = 2;
  * the file writes count), less those trials + 2 at `trialMs` (the task's one-at-a-time trial).
  * Specialised groups are drawn at random here (their Adam run is charged apart).
  */
-export function measureTaskOverheadMs(task: SweepTask, shape: NetworkShape, trialMs: number, folder: SweepFolder, options: MeasureOptions): number {
+export function measureTaskOverheadMs(task: SweepTask, shape: NetworkShape, trialMs: number, folder: ScratchFolder, options: MeasureOptions): number {
   const network = surrogateNetwork(shape.n, shape.channels);
   const target = generateTarget(1, { duration: shape.params.duration, nSamples: shape.params.nSamples }, shape.channels).values;
   const groups = task.settings.groups.kind === 'specialised' ? ({ kind: 'random', count: task.settings.groups.count } as const) : task.settings.groups;
@@ -384,7 +391,7 @@ export function measureTaskOverheads(
   tasks: readonly SweepTask[],
   shapeOf: (task: SweepTask) => NetworkShape,
   trialMs: ReadonlyMap<string, number>,
-  folder: SweepFolder,
+  folder: ScratchFolder,
   options: MeasureOptions & { onProbe?: (line: string) => void },
 ): Map<string, number> {
   const overheads = new Map<string, number>();
