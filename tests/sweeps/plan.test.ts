@@ -32,7 +32,7 @@ import {
 import { runGroups } from '../../src-shared/sweeps/runTask.js';
 import type { TaskArrays, TaskRecord } from '../../src-shared/sweeps/record.js';
 import { memoryFolder, planSweepTask } from '../../src-shared/tasks/sweep.js';
-import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
+import { syntheticSweepProject } from './sweepFixtures.js';
 
 const shape: NetworkShape = { n: 100, nE: 50, channels: 1, params: { ...DEFAULT_DYNAMICS }, hash: null, storedConditions: 1 };
 const settings = (extra: Partial<TaskSettings>): TaskSettings => ({
@@ -169,12 +169,7 @@ describe('sweep plan estimates', () => {
   });
 
   it("a plan in the app charges each task its overhead, timed into the host's scratch folder", () => {
-    const network = syntheticNetwork();
-    const target = syntheticTarget(network);
-    const project = {
-      networks: [{ id: 'net', name: 'Synthetic', n: network.n, nE: network.nE, W: network.W, initialConditions: network.x0, nInitialConditions: 1, readout: { channels: 1, weights: network.readout.weights, fittedTo: null, fitError: null }, params: network.params, seed: null, soc: null, origin: 'test', createdAt: '' }],
-      targets: [{ id: 'tgt', name: 'Target', channels: 1, nSamples: target.nSamples, duration: target.duration, values: target.values, source: { kind: 'drawn' as const }, createdAt: '' }],
-    };
+    const project = syntheticSweepProject();
     const sweepText = JSON.stringify({ schemaVersion: 1, name: 'p', base: { source: { project: 'p.gainlab', networkId: 'net', targetIds: ['tgt'] }, trials: 100 }, factors: { sigma: [0.001, 0.004] } });
     let written = 0;
     const scratch = { ...memoryFolder(), writeResult: () => void written++ };
