@@ -124,6 +124,24 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   const pickBox = (await page.getByTestId('sweep-result-pick').boundingBox())!;
   expect(pickBox.x + pickBox.width).toBeLessThanOrEqual(headingBox.x + headingBox.width + 0.5);
   expect((await heading.locator('h4').boundingBox())!.height).toBeLessThan(24);
+  // the results table at 1280 × 800: every value shows whole, none cut by its cell or hidden past
+  // the table's box (it was squeezed into the plots' column: 19 columns in ~300 px)
+  const resultTable = page.getByTestId('sweep-results').getByTestId('experiment-table');
+  await expect(resultTable).toContainText('4 rows');
+  const cutInTable = await resultTable.evaluate((card) => {
+    type Box = { scrollWidth: number; clientWidth: number; textContent: string | null; getBoundingClientRect(): { left: number; right: number } };
+    const el = card as unknown as Box & { querySelector(s: string): Box; querySelectorAll(s: string): ArrayLike<Box> };
+    const box = el.querySelector('.scroll');
+    const edge = box.getBoundingClientRect();
+    const problems: string[] = [];
+    if (box.scrollWidth > box.clientWidth + 1) problems.push(`table ${box.scrollWidth} px in a box of ${box.clientWidth} px`);
+    for (const cell of Array.from(el.querySelectorAll('th, td'))) {
+      const own = cell.getBoundingClientRect();
+      if (cell.scrollWidth > cell.clientWidth + 1 || own.right > edge.right + 1) problems.push(`“${cell.textContent}”`);
+    }
+    return problems;
+  });
+  expect(cutInTable, 'cut in the sweep results table at 1280 × 800').toEqual([]);
   await page.setViewportSize({ width: 1440, height: 900 });
   const bySigma = result.locator('[data-plot-id="final-error-by-sigma"]');
   const bySeed = result.locator('[data-plot-id="final-error-by-seed"]');

@@ -15,7 +15,7 @@
  * line on stderr and exit code 2. Results go to DIR/tasks/ID/ (sweepDir.ts), each written
  * atomically, so a run that is killed resumes where it stopped and finished tasks are never redone.
  */
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ import { NpyError, parseNpy } from '../../src-shared/formats/npy.js';
 import { sha256OfFloat64 } from '../../src-shared/runs/sha256.js';
 import { describeTask, sweepFingerprint, type SweepTask } from '../../src-shared/sweeps/expand.js';
 import type { NetworkShape } from '../../src-shared/sweeps/inputs.js';
-import { arrayRequests, estimateArrayGroup, estimateSummary as sharedEstimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
+import { arrayRequests, estimateArrayGroup, estimateSummary as sharedEstimateSummary, estimateTask, groupsSeconds, measureSweepCosts, measureTaskOverheads, type CostTable, type TaskEstimate } from '../../src-shared/sweeps/plan.js';
 import { arrayIndexOfTasks, arrayTasksOf, planDocument as sharedPlanDocument } from '../../src-shared/sweeps/folder.js';
 import { resultsCsv, resultsDocument, sweepRow, type ResultRow, type TaskRecord } from '../../src-shared/sweeps/record.js';
 import { runGroups, tasksTrainingTogether, togetherGroups } from '../../src-shared/sweeps/runTask.js';
@@ -220,15 +220,26 @@ interface Estimates {
 function measureCosts(planned: PlannedSweep, io: CliIo, groups: SweepTask[][], hereGroups: SweepTask[][] = []): Estimates {
   const tasks = planned.loaded.expanded.tasks;
   const shapeOf = (task: SweepTask) => planned.shapes.get(task.id)!;
-  const measured = measureSweepCosts(tasks, shapeOf, { now: () => performance.now(), onProbe: (line) => io.stderr.write(`sweep plan: ${line}\n`) }, groups, hereGroups);
-  const costs: CostTable = { ...measured, startupMs, baselineMB: process.memoryUsage().rss / 2 ** 20 };
+  const options = { now: () => performance.now(), onProbe: (line: string) => io.stderr.write(`sweep plan: ${line}\n`) };
+  const measured = measureSweepCosts(tasks, shapeOf, options, groups, hereGroups);
+  // each task's set-up, output and files (plan.ts measureTaskOverheadMs), written to a scratch folder
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'gainlab-sweep-plan-'));
+  let taskOverheadMs: Map<string, number>;
+  try {
+    taskOverheadMs = measureTaskOverheads(tasks, shapeOf, measured.trialMs, new FolderDir(scratch), options);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const costs: CostTable = { ...measured, taskOverheadMs, startupMs, baselineMB: process.memoryUsage().rss / 2 ** 20 };
   const perTask = new Map<string, TaskEstimate>();
   for (const task of tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));
   return { perTask, costs, hereSeconds: groupsSeconds(groups, shapeOf, costs) };
 }
 
 function estimateSummary(estimates: Estimates, threads: number) {
-  return { ...sharedEstimateSummary(estimates.perTask, estimates.costs, threads, estimates.hereSeconds), machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: cores() } };
+  // ms per task besides its trials (set-up, output, files), by the probe of its shape
+  const taskOverheadMs = Object.fromEntries([...(estimates.costs.taskOverheadMs ?? [])].map(([probe, ms]) => [probe, Math.round(ms * 100) / 100]));
+  return { ...sharedEstimateSummary(estimates.perTask, estimates.costs, threads, estimates.hereSeconds), taskOverheadMs, machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: cores() } };
 }
 
 async function planCommand(file: string, o: ParsedOptions, io: CliIo): Promise<number> {

@@ -10,7 +10,10 @@ import type { ErrorPoints, GainSnapshot } from '../../src-shared/ipc/contract.js
 import { workerData } from 'piscina';
 import { setDefaultKernelThreads, sharedCoreBudget, type CoreBudget } from '../../src-shared/model/kernels/threads.js';
 import { TASKS, TaskError, quietContext, isTaskKind, type TaskContext, type TaskInputs } from '../../src-shared/tasks/index.js';
-import { runSweepTask } from '../../src-shared/tasks/sweep.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { planSweepTask, runSweepTask } from '../../src-shared/tasks/sweep.js';
 import { SweepDir } from '../services/sweepDir.js';
 import { createNodeKernelThreads } from './kernelThread.js';
 import { enableWasmFeatures } from './wasmFeatures.js';
@@ -121,7 +124,7 @@ class PortContext implements TaskContext {
 
 export default async function runModelTask(task: WorkerTask): Promise<unknown> {
   if (!isTaskKind(task.kind)) throw new Error(TaskError.toWire(new TaskError('invalid-payload', `unknown task kind ${String(task.kind)}`)));
-  const run = (task.kind === 'sweep' ? runSweepJob : TASKS[task.kind]) as (input: unknown, ctx: TaskContext) => unknown;
+  const run = (task.kind === 'sweep' ? runSweepJob : task.kind === 'sweep-plan' ? planSweep : TASKS[task.kind]) as (input: unknown, ctx: TaskContext) => unknown;
   const context = task.port && task.stopFlag ? new PortContext(task.port, task.stopFlag) : null;
   context?.post({ type: 'started' });
   // this thread's own core, held while the task runs (helpers get only what is left)
@@ -149,4 +152,14 @@ export default async function runModelTask(task: WorkerTask): Promise<unknown> {
 function runSweepJob(input: TaskInputs['sweep'], ctx: TaskContext): unknown {
   if (!input.dir) return TASKS.sweep(input, ctx);
   return runSweepTask(input, ctx, { folder: new SweepDir(input.dir), maxRssMB: () => Math.round(process.resourceUsage().maxRSS / 1024) });
+}
+
+/** A sweep's plan times each task shape's overhead with its files written as a task's are (to a temporary folder). */
+function planSweep(input: TaskInputs['sweep-plan']): unknown {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'gainlab-sweep-plan-'));
+  try {
+    return planSweepTask(input, new SweepDir(scratch));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

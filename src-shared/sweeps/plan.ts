@@ -14,7 +14,10 @@
  *    its one CPU has no core to spare;
  *  - SOC builds: one Schur form of an n × n matrix timed (at most at n = SOC_TIMING_MAX_N, scaled
  *    by n³ above it) × SOC_EXPECTED_ITERATIONS;
- *  - specialised groups: the Adam iterations on each specialising target at the gradient's cost.
+ *  - specialised groups: the Adam iterations on each specialising target at the gradient's cost;
+ *  - per task, what it costs besides its trials (measureTaskOverheadMs): its training run's set-up,
+ *    the best gains' output, its record and its files in the sweep folder. Left out, the time here
+ *    of a 4-task sweep of N = 20 and 150 trials read 28 ms for 89 ms run (src-shared/tasks/sweep.ts).
  *
  * Memory: a model of the arrays a task holds (documented at estimateTask) over the measured
  * baseline of a GainLab process.
@@ -30,8 +33,11 @@ import { buildSoc } from '../model/soc.js';
 import { generateTarget } from '../model/targets.js';
 import { median } from '../analysis/statistics.js';
 import { JointTrialEvaluator } from '../speed/jointEvaluator.js';
+import { runCores } from '../model/kernels/threads.js';
 import type { SweepTask, TaskSettings } from './expand.js';
-import type { NetworkShape } from './inputs.js';
+import type { NetworkShape, PreparedTask } from './inputs.js';
+import { taskResult, type TaskArrays, type TaskRecord } from './record.js';
+import { trainTask } from './runTask.js';
 import { formatSlurmTime } from './sbatch.js';
 
 /**
@@ -225,6 +231,11 @@ export interface CostTable {
   socIterationMs: Map<number, number>;
   /** Start-up of a GainLab process to its first trial (ms), charged to every task. */
   startupMs: number;
+  /**
+   * ms a task costs besides its trials and its SOC build or specialising, by the costProbeKey of
+   * its own probe (measureTaskOverheads); absent or missing a key: not counted.
+   */
+  taskOverheadMs?: ReadonlyMap<string, number>;
   /** Resident memory of a GainLab process before any task (MB). */
   baselineMB: number;
 }
@@ -242,9 +253,9 @@ export function togetherProbe(settings: TaskSettings, shape: NetworkShape, sessi
   return { ...taskProbes(settings, shape)[0], sessions };
 }
 
-/** A task's time besides its own trials (ms): start-up, SOC build, specialising. */
+/** A task's time besides its own trials (ms): start-up, its overhead (taskOverheadMs), SOC build, specialising. */
 function setupMs(settings: TaskSettings, shape: NetworkShape, costs: CostTable): number {
-  let ms = costs.startupMs;
+  let ms = costs.startupMs + (costs.taskOverheadMs?.get(costProbeKey(taskProbes(settings, shape)[0])) ?? 0);
   if (settings.network.kind === 'soc') ms += SOC_EXPECTED_ITERATIONS * (costs.socIterationMs.get(shape.n) ?? 0);
   const specialise = taskProbes(settings, shape)[1];
   if (specialise && settings.groups.kind === 'specialised') {
@@ -255,7 +266,7 @@ function setupMs(settings: TaskSettings, shape: NetworkShape, costs: CostTable):
 
 /**
  * CPU time and memory of one task.
- *   time   = start-up + [SOC build: SOC_EXPECTED_ITERATIONS × one iteration]
+ *   time   = start-up + overhead + [SOC build: SOC_EXPECTED_ITERATIONS × one iteration]
  *            + [specialised: iterations × targets × one Adam iteration] + (trials + 2) × one trial
  *   memory = baseline + 8 bytes × (4n² [W and the kernel's copies] + 16n² when building an SOC
  *            network [Schur and Lyapunov workspaces] + targets × 4·n·nSamples [states and rates]
@@ -305,6 +316,93 @@ export function estimateGroupSeconds(group: readonly SweepTask[], shapeOf: (task
   const alone = costs.trialMs.get(costProbeKey(taskProbes(first, shape)[0])) ?? 0;
   ms += (first.trials + 2) * (together ?? group.length * alone);
   return ms / 1000;
+}
+
+/** What the task-overhead probe writes a task to (what a sweep run does with folder.ts's SweepFolder). */
+export interface ScratchFolder {
+  markRunning(id: string): void;
+  writeResult(task: SweepTask, record: TaskRecord, arrays: TaskArrays): void;
+  clearFailed(id: string): void;
+  clearRunning(id: string): void;
+}
+
+/** Trials of a task-overhead probe's run (subtracted again at the measured cost of a trial). */
+export const OVERHEAD_PROBE_TRIALS = 2;
+
+/**
+ * Milliseconds one task costs besides its trials and what setupMs charges apart (start-up, SOC
+ * build, specialising): its training run's set-up (evaluator, groups), the best gains' output, its
+ * record, and its files (running marker, arrays and result.json written atomically, markers
+ * cleared) — the life of a task in folder.ts executeSweepTasks, timed on a surrogate network of
+ * the task's shape with OVERHEAD_PROBE_TRIALS trials into `folder` (the host's scratch folder, so
+ * the file writes count), less those trials + 2 at `trialMs` (the task's one-at-a-time trial).
+ * Specialised groups are drawn at random here (their Adam run is charged apart).
+ */
+export function measureTaskOverheadMs(task: SweepTask, shape: NetworkShape, trialMs: number, folder: ScratchFolder, options: MeasureOptions): number {
+  const network = surrogateNetwork(shape.n, shape.channels);
+  const target = generateTarget(1, { duration: shape.params.duration, nSamples: shape.params.nSamples }, shape.channels).values;
+  const groups = task.settings.groups.kind === 'specialised' ? ({ kind: 'random', count: task.settings.groups.count } as const) : task.settings.groups;
+  const settings: TaskSettings = { ...task.settings, trials: OVERHEAD_PROBE_TRIALS, groups };
+  const prepared: PreparedTask = {
+    network,
+    params: shape.params,
+    conditions: settings.targets.map(() => network.x0),
+    targets: settings.targets.map(() => target),
+    specialiseTargets: null,
+    specialiseKey: '',
+    networkHash: '',
+    inputsHash: '0'.repeat(64),
+    build: null,
+  };
+  let written = 0;
+  const lifeOfTask = () => {
+    const probe: SweepTask = { ...task, id: (written++).toString(16).padStart(16, '0'), settings };
+    const now = new Date().toISOString();
+    folder.markRunning(probe.id);
+    const outcome = trainTask(settings, prepared);
+    const { record, arrays } = taskResult(outcome, {
+      task: probe,
+      sweep: 'overhead-probe',
+      inputsHash: prepared.inputsHash,
+      networkHash: prepared.networkHash,
+      n: network.n,
+      build: null,
+      setupMs: 0,
+      elapsedMs: 0,
+      startedAt: now,
+      finishedAt: now,
+      host: 'probe',
+      maxRssMB: null,
+      cores: runCores(),
+      gainlabVersion: '0',
+    });
+    folder.writeResult(probe, record, arrays);
+    folder.clearFailed(probe.id);
+    folder.clearRunning(probe.id);
+  };
+  return Math.max(0, timePerCall(lifeOfTask, options) - (OVERHEAD_PROBE_TRIALS + 2) * trialMs);
+}
+
+/**
+ * The overhead of every task shape of a sweep (measureTaskOverheadMs, once per costProbeKey of a
+ * task's own probe), by that key; `trialMs`: measureSweepCosts' table, which holds those probes.
+ */
+export function measureTaskOverheads(
+  tasks: readonly SweepTask[],
+  shapeOf: (task: SweepTask) => NetworkShape,
+  trialMs: ReadonlyMap<string, number>,
+  folder: ScratchFolder,
+  options: MeasureOptions & { onProbe?: (line: string) => void },
+): Map<string, number> {
+  const overheads = new Map<string, number>();
+  for (const task of tasks) {
+    const shape = shapeOf(task);
+    const key = costProbeKey(taskProbes(task.settings, shape)[0]);
+    if (overheads.has(key)) continue;
+    options.onProbe?.(`timing a task's set-up, output and files of N = ${shape.n}`);
+    overheads.set(key, measureTaskOverheadMs(task, shape, trialMs.get(key) ?? 0, folder, options));
+  }
+  return overheads;
 }
 
 /** SLURM requests from the largest task estimate: time × 2 + 2 min, memory × 1.5 + 64 MB. */

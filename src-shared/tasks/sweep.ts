@@ -13,7 +13,9 @@
  *   the running task at its next trial (it is not written); pause (the stop flag of session 0)
  *   lets it finish and stops before the next.
  * - planSweepTask: a sweep's tasks checked against their inputs (inputs hashes, the plan.json
- *   document) and the cost probes (plan.ts) timed on this thread — off main's event loop.
+ *   document) and the cost probes (plan.ts) timed on this thread — off main's event loop; each
+ *   task shape's overhead (set-up, output, files: plan.ts measureTaskOverheadMs) into a scratch
+ *   folder the host gives (the worker: a temporary folder on disk; else in memory).
  * - decodeSweepResultsTask: a collected archive's results (sweeps/results.ts), off main's loop.
  *
  * The folder's files are the host's: a worker passes a folder over node:fs
@@ -22,7 +24,7 @@
 import { describeTask, expandSweep, type ExpandedSweep, type SweepTask } from '../sweeps/expand.js';
 import { arrayTasksOf, executeSweepTasks, planDocument, type SweepFolder, type SweepPlan, type TaskRunResult } from '../sweeps/folder.js';
 import { SweepInputs, type SweepInputLoaders, type SweepProjectData } from '../sweeps/inputs.js';
-import { arrayRequests, estimateArrayGroup, estimateSummary, estimateTask, groupsSeconds, measureSweepCosts, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
+import { arrayRequests, estimateArrayGroup, estimateSummary, estimateTask, groupsSeconds, measureSweepCosts, measureTaskOverheads, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
 import { sweepRow, type SweepRow, type TaskRecord } from '../sweeps/record.js';
 import { runGroups, tasksTrainingTogether, togetherGroups } from '../sweeps/runTask.js';
 import { decodeResultsArchive, type SweepResults } from '../sweeps/results.js';
@@ -305,7 +307,8 @@ export interface SweepPlanResult {
   plan: SweepPlan | null;
 }
 
-export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
+/** scratch: where the task-overhead probes write their tasks (thrown away afterwards). */
+export function planSweepTask(input: SweepPlanInput, scratch: SweepFolder = memoryFolder()): SweepPlanResult {
   const loaded = loadSweep(input);
   const hashes = inputHashes(loaded);
   const shapes = new Map(loaded.tasks.map((task) => [task.id, loaded.inputs.shape(task.settings.network)]));
@@ -314,7 +317,8 @@ export function planSweepTask(input: SweepPlanInput): SweepPlanResult {
   const groups = runGroups(loaded.tasks, input.threadsHere);
   const arrayGroups = input.arrayTogether ? togetherGroups(loaded.tasks) : null;
   const measured = measureSweepCosts(loaded.tasks, shapeOf, { now: () => Date.now() }, [...groups, ...(arrayGroups ?? [])], input.spareCore ? groups : []);
-  const costs: CostTable = { ...measured, startupMs: input.startupMs, baselineMB: input.baselineMB };
+  const taskOverheadMs = measureTaskOverheads(loaded.tasks, shapeOf, measured.trialMs, scratch, { now: () => Date.now() });
+  const costs: CostTable = { ...measured, taskOverheadMs, startupMs: input.startupMs, baselineMB: input.baselineMB };
   const perTask = new Map<string, TaskEstimate>();
   for (const task of loaded.tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));
   const n = loaded.tasks.length;

@@ -27,7 +27,7 @@ import { SweepError } from '../../src-shared/sweeps/schema.js';
 import { measuredCostText } from '../../src-renderer/stores/sweeps.js';
 import { contextWith } from '../../src-shared/tasks/context.js';
 import { memoryFolder, runSweepTask, type SweepTaskInput } from '../../src-shared/tasks/sweep.js';
-import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
+import { syntheticSweepProject } from './sweepFixtures.js';
 
 const run: RunSettingsView = {
   id: 'run-1',
@@ -280,12 +280,7 @@ describe('the times of a sweep’s plan (formats/duration.ts)', () => {
 });
 
 describe('the sweep job’s task (tasks/sweep.ts)', () => {
-  const network = syntheticNetwork();
-  const target = syntheticTarget(network);
-  const project = {
-    networks: [{ id: 'net', name: 'Synthetic', n: network.n, nE: network.nE, W: network.W, initialConditions: network.x0, nInitialConditions: 1, readout: { channels: 1, weights: network.readout.weights, fittedTo: null, fitError: null }, params: network.params, seed: null, soc: null, origin: 'test', createdAt: '' }],
-    targets: [{ id: 'tgt', name: 'Target', channels: 1, nSamples: target.nSamples, duration: target.duration, values: target.values, source: { kind: 'drawn' as const }, createdAt: '' }],
-  };
+  const project = syntheticSweepProject();
   const sweepOf = (factors: Record<string, unknown>): SweepTaskInput => ({
     sweepText: JSON.stringify({ schemaVersion: 1, name: 'm', base: { source: { project: 'p.gainlab', networkId: 'net', targetIds: ['tgt'] }, trials: 200 }, factors }),
     sweepFile: 'm.sweep.json',

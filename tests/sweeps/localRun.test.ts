@@ -243,6 +243,12 @@ describe('gainlab sweep plan', () => {
       const of = (trials: string) => tasks.find((t) => t.factors.rule === rule && t.factors.trials === trials && t.factors.seed === '1')!.estimate.cpuSeconds;
       // 1000 more trials cost 1000 × the measured trial
       expect(of('1100') - of('100')).toBeCloseTo(ms, 2);
+      // and each task its measured set-up, output and files: start-up + overhead + 102 trials
+      // (plan.json's seconds to 1 ms; the overhead's probe is the task's own)
+      const probe = measured.find((m) => m.probe.startsWith(rule))!.probe;
+      const overhead = (plan.json.taskOverheadMs as Record<string, number>)[probe];
+      expect(overhead).toBeGreaterThan(0);
+      expect(Math.abs(of('100') * 1000 - ((plan.json.startupMs as number) + overhead + 102 * ms))).toBeLessThanOrEqual(0.6);
     }
     const memory = tasks.map((t) => t.estimate.memoryMB);
     expect(Math.min(...memory)).toBeGreaterThan(plan.json.baselineMB as number);

@@ -1,7 +1,9 @@
 /**
- * The plan's arithmetic on given costs (the cost model written out in plan.ts), and the timing
- * probes: the surrogate network is shaped like an SOC network and the probes really train (a probe
- * that diverged at once would time nothing).
+ * The plan's arithmetic on given costs (the cost model written out in src-shared/sweeps/plan.ts),
+ * and the timing probes: the surrogate network is shaped like an SOC network and the probes really
+ * train (a probe that diverged at once would time nothing); the task-overhead probe runs a task's
+ * whole life into the folder it is given (src-shared/tasks/sweep.ts planSweepTask's scratch) and
+ * its time, on an injected clock, less its trials is what every task is charged.
  */
 import { describe, expect, it } from 'vitest';
 import { trainGradient } from '../../src-shared/model/gradient.js';
@@ -17,7 +19,9 @@ import {
   groupsSeconds,
   hereProbe,
   measureSweepCosts,
+  measureTaskOverheadMs,
   measureTrialMs,
+  OVERHEAD_PROBE_TRIALS,
   probeSessions,
   slurmRequests,
   SOC_EXPECTED_ITERATIONS,
@@ -26,6 +30,9 @@ import {
   type CostTable,
 } from '../../src-shared/sweeps/plan.js';
 import { runGroups } from '../../src-shared/sweeps/runTask.js';
+import type { TaskArrays, TaskRecord } from '../../src-shared/sweeps/record.js';
+import { memoryFolder, planSweepTask } from '../../src-shared/tasks/sweep.js';
+import { syntheticSweepProject } from './sweepFixtures.js';
 
 const shape: NetworkShape = { n: 100, nE: 50, channels: 1, params: { ...DEFAULT_DYNAMICS }, hash: null, storedConditions: 1 };
 const settings = (extra: Partial<TaskSettings>): TaskSettings => ({
@@ -103,6 +110,81 @@ describe('sweep plan estimates', () => {
     // the CPU time per task (what an array task asks SLURM for) is the task alone
     expect(summary.totalCpuSeconds).toBe(Math.round((10 * (10 * (setup + 1002 * 2) + 300 + 102 * 5)) / 1000) / 10);
     expect(summary.measured.find((m) => m.probe === together)).toMatchObject({ msPerTrial: 8, sessions: 10 });
+  });
+
+  it("every task is charged its measured overhead (set-up, output, files): the time here is the sum of the parts", () => {
+    const task = (index: number, extra: Partial<TaskSettings> = {}): SweepTask => ({ index, id: `t${index}`, settings: settings({ seed: index + 1, ...extra }), factors: {} });
+    const overhead = 7;
+    const withOverhead: CostTable = { ...costs, taskOverheadMs: new Map([[probe('reward'), overhead], [probe('gradient'), 11]]) };
+    // a task alone: start-up + overhead + (trials + 2) trials
+    expect(estimateTask(settings({}), shape, withOverhead).cpuSeconds).toBeCloseTo((300 + overhead + 1002 * 2) / 1000, 12);
+    expect(estimateTask(settings({ rule: 'gradient', trials: 100 }), shape, withOverhead).cpuSeconds).toBeCloseTo((300 + 11 + 102 * 5) / 1000, 12);
+    // four seeds trained together: one start-up, four tasks' overheads, the lockstep trials
+    const seeds = [0, 1, 2, 3].map((k) => task(k));
+    const together = costProbeKey(togetherProbe(seeds[0].settings, shape, 4));
+    const table: CostTable = { ...withOverhead, trialMs: new Map([...costs.trialMs, [together, 5]]) };
+    expect(estimateGroupSeconds(seeds, () => shape, table)).toBeCloseTo((300 + 4 * overhead + 1002 * 5) / 1000, 12);
+    // the time here on one thread: the parts summed over the groups (two σ: two groups of two seeds)
+    const sweep = [0, 1, 2, 3].map((k) => task(k, { seed: (k % 2) + 1, sigma: k < 2 ? 0.001 : 0.004 }));
+    const groups = runGroups(sweep, 1);
+    expect(groups.map((g) => g.length)).toEqual([2, 2]);
+    const pair = costProbeKey(togetherProbe(sweep[0].settings, shape, 2));
+    const pairs: CostTable = { ...withOverhead, trialMs: new Map([...costs.trialMs, [pair, 3.5]]) };
+    expect(groupsSeconds(groups, () => shape, pairs)).toBeCloseTo((2 * 300 + 4 * overhead + 2 * 1002 * 3.5) / 1000, 12);
+  });
+
+  it("the overhead probe runs a task's life into the folder and subtracts its trials (an injected clock)", () => {
+    const small: NetworkShape = { ...shape, n: 20, nE: 10 };
+    const task: SweepTask = { index: 0, id: '0123456789abcdef', settings: settings({ trials: 5000, groups: { kind: 'specialised', count: 3, on: [{ kind: 'generated', seed: 1 }], iterations: 500 } }), factors: {} };
+    // the clock moves 9 ms on each file write and not otherwise: each task's life takes 9 ms
+    let clock = 0;
+    const writes: Array<{ record: TaskRecord; arrays: TaskArrays }> = [];
+    const events: string[] = [];
+    const folder = {
+      ...memoryFolder(),
+      markRunning: (id: string) => void events.push(`running ${id}`),
+      clearRunning: (id: string) => void events.push(`cleared ${id}`),
+      writeResult: (_task: SweepTask, record: TaskRecord, arrays: TaskArrays) => {
+        clock += 9;
+        writes.push({ record, arrays });
+        events.push(`written ${record.id}`);
+      },
+    };
+    const trialMs = 0.25;
+    const ms = measureTaskOverheadMs(task, small, trialMs, folder, { now: () => clock, budgetMs: 100 });
+    expect(ms).toBeCloseTo(9 - (OVERHEAD_PROBE_TRIALS + 2) * trialMs, 12);
+    // every timed life wrote a whole task (its arrays of the task's shape, its record), marked and
+    // cleared as a run marks it; the trials were the probe's few, not the task's 5000, and the
+    // specialised groups were drawn, not learned by Adam (charged apart)
+    expect(writes.length).toBeGreaterThanOrEqual(2 + 3);
+    for (const { record, arrays } of writes) {
+      expect(record.trialsDone).toBe(OVERHEAD_PROBE_TRIALS);
+      expect(arrays['best-gains.npy'].shape).toEqual([20]);
+      expect(arrays['errors.npy'].shape).toEqual([OVERHEAD_PROBE_TRIALS + 1]);
+      expect(record.groupCount).toBe(3);
+    }
+    expect(events.slice(0, 3)).toEqual([`running ${writes[0].record.id}`, `written ${writes[0].record.id}`, `cleared ${writes[0].record.id}`]);
+    // a probe whose trials take longer than its run says nothing is left: 0, not negative
+    expect(measureTaskOverheadMs(task, small, 100, folder, { now: () => clock, budgetMs: 20 })).toBe(0);
+  });
+
+  it("a plan in the app charges each task its overhead, timed into the host's scratch folder", () => {
+    const project = syntheticSweepProject();
+    const sweepText = JSON.stringify({ schemaVersion: 1, name: 'p', base: { source: { project: 'p.gainlab', networkId: 'net', targetIds: ['tgt'] }, trials: 100 }, factors: { sigma: [0.001, 0.004] } });
+    let written = 0;
+    const scratch = { ...memoryFolder(), writeResult: () => void written++ };
+    const plan = planSweepTask({ sweepText, sweepFile: 'p.sweep.json', project, threadsHere: 1, startupMs: 0, baselineMB: 76, includePlan: false }, scratch);
+    // both σ tasks share one shape: one overhead probe, its lives written to the scratch folder
+    expect(written).toBeGreaterThanOrEqual(5);
+    // the time here (two tasks alone, one after another) is more than their trials alone by the
+    // per-task remainder the CPU time per task carries (each task: overhead + 102 trials)
+    const trial = plan.estimate.measured[0].msPerTrial;
+    expect(plan.estimate.measured).toHaveLength(1);
+    const perTask = plan.estimate.cpuSecondsPerTask.median * 1000;
+    expect(perTask).toBeGreaterThan(102 * trial);
+    // (each rounded: the CPU time per task to 1 ms, the time here to 3 significant digits)
+    const here = plan.estimate.wallSecondsHere * 1000;
+    expect(Math.abs(here - 2 * perTask)).toBeLessThanOrEqual(1 + 0.005 * here);
   });
 
   it('the lockstep probe is timed only for groups the batched kernel runs, with the evaluator the run uses', () => {

@@ -1,7 +1,8 @@
 /**
  * Shared pieces of the sweep tests: a scratch directory with a small SOC network folder (built
  * with `gainlab soc --recipe adaptive` and `gainlab fit-readout`, as a user would) and generated
- * targets as .npy, the CLI run in-process, and the single-file bundle built into a test's directory.
+ * targets as .npy, the CLI run in-process, the single-file bundle built into a test's directory,
+ * and the synthetic model as the project data an app sweep reads (network 'net', target 'tgt').
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import path from 'node:path';
 import { lastJson, runCli, type CliResult } from '../helpers/cli.js';
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { generateTarget } from '../../src-shared/model/targets.js';
+import type { SweepProjectData } from '../../src-shared/sweeps/inputs.js';
+import { syntheticNetwork, syntheticTarget } from '../main/fixtures/syntheticModel.js';
 
 export type { CliResult } from '../helpers/cli.js';
 
@@ -88,4 +91,14 @@ export async function buildBundle(dir: string): Promise<string> {
   const { bundleCli } = (await import('../../scripts/bundle-cli.mjs')) as { bundleCli: (file: string) => Promise<{ outFile: string }> };
   await bundleCli(out);
   return out;
+}
+
+/** The synthetic model (tests/main/fixtures/syntheticModel.ts) as a project's network 'net' and target 'tgt'. */
+export function syntheticSweepProject(): SweepProjectData {
+  const network = syntheticNetwork();
+  const target = syntheticTarget(network);
+  return {
+    networks: [{ id: 'net', name: 'Synthetic', n: network.n, nE: network.nE, W: network.W, initialConditions: network.x0, nInitialConditions: 1, readout: { channels: 1, weights: network.readout.weights, fittedTo: null, fitError: null }, params: network.params, seed: null, soc: null, origin: 'test', createdAt: '' }],
+    targets: [{ id: 'tgt', name: 'Target', channels: 1, nSamples: target.nSamples, duration: target.duration, values: target.values, source: { kind: 'drawn' as const }, createdAt: '' }],
+  };
 }
