@@ -238,8 +238,7 @@ function measureCosts(planned: PlannedSweep, io: CliIo, groups: SweepTask[][], h
 
 function estimateSummary(estimates: Estimates, threads: number) {
   // ms per task besides its trials (set-up, output, files), by the probe of its shape
-  const taskOverheadMs = Object.fromEntries([...(estimates.costs.taskOverheadMs ?? [])].map(([probe, ms]) => [probe, Math.round(ms * 100) / 100]));
-  return { ...sharedEstimateSummary(estimates.perTask, estimates.costs, threads, estimates.hereSeconds), taskOverheadMs, machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: cores() } };
+  return { ...sharedEstimateSummary(estimates.perTask, estimates.costs, threads, estimates.hereSeconds), machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: cores() } };
 }
 
 async function planCommand(file: string, o: ParsedOptions, io: CliIo): Promise<number> {

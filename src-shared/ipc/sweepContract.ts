@@ -37,6 +37,8 @@ const estimateSchema = z.object({
   measured: z.array(z.object({ probe: z.string(), msPerTrial: z.number(), sessions: z.number().int().min(1), here: z.boolean() })),
   socIterationMs: z.array(z.object({ n: z.number(), ms: z.number() })),
   startupMs: z.number(),
+  /** Each task shape's cost besides its trials (ms, by probe): set-up, output, record, files. */
+  taskOverheadMs: z.record(z.string(), z.number()),
   baselineMB: z.number(),
 });
 

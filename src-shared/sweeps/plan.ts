@@ -510,6 +510,8 @@ export interface EstimateSummary {
   measured: Array<{ probe: string; msPerTrial: number; sessions: number; here: boolean }>;
   socIterationMs: Array<{ n: number; ms: number }>;
   startupMs: number;
+  /** Each task shape's own cost besides its trials (ms, by costProbeKey): set-up, output, record, files. */
+  taskOverheadMs: Record<string, number>;
   baselineMB: number;
 }
 
@@ -530,6 +532,7 @@ export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, cost
     measured: [...costs.trialMs].map(([probe, ms]) => ({ probe, msPerTrial: round(ms, 4), sessions: probeSessions(probe), here: probeHere(probe) })),
     socIterationMs: [...costs.socIterationMs].map(([n, ms]) => ({ n, ms: round(ms, 2) })),
     startupMs: round(costs.startupMs, 1),
+    taskOverheadMs: Object.fromEntries([...(costs.taskOverheadMs ?? [])].map(([probe, ms]) => [probe, round(ms, 2)])),
     baselineMB: round(costs.baselineMB, 1),
   };
 }
