@@ -176,10 +176,15 @@ export interface SpeedManifold {
  * `shouldStop` ends the learning early and keeps the factors reached (see SpeedManifold.stopped).
  *
  * Each speed's learning starts from the pattern learned at the speed before (warm start; the
- * first from g = 1): neighbouring speeds need similar patterns, and from g = 1 the slow end did not
- * converge in the default budget. Measured on the published network (7 speeds to 5×, m = 2, 40
- * groups, gradient, 150 iterations, lr 0.02): errors at 4.33T and 5T 0.797 and 0.550 from g = 1,
- * 0.034 and 0.031 warm-started, in the same time (64 s and 66 s).
+ * first from g = 1), with either rule: neighbouring speeds need similar patterns, and from g = 1
+ * the slow end did not converge in the default budget. Measured on the published network (7 speeds
+ * to 5×, m = 2, 40 random groups), errors at 4.33T and 5T from g = 1 → warm-started (g = 1 itself:
+ * 3.02 and 2.91), in the same time either way:
+ * - gradient, 150 iterations, lr 0.02, seed 1: 0.797 and 0.550 → 0.034 and 0.031 (64 s, 66 s);
+ * - reward, σ = 0.001, seed 1: the view's default 150 trials per speed barely learn (2.95 and 2.86
+ *   → 2.83 and 2.73; seed 2: 2.97 and 2.87 → 2.83 and 2.73); 3000 trials 2.20 and 2.26 → 0.629
+ *   and 0.390 (every slower speed lower too; 1.67T 0.575 both ways); seed 2, 1000 trials 2.73 and
+ *   2.67 → 2.27 and 2.12.
  */
 export function learnSpeedManifold(
   network: Network,

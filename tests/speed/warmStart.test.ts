@@ -2,8 +2,9 @@
  * A speed manifold learns each speed from the pattern of the speed before (warm start):
  * src-shared/speed/speed.ts learnSpeedManifold. From g = 1 the slow end of the published network's
  * manifold did not converge in the default 150 iterations (errors 0.80 at 4.33T and 0.55 at 5T).
- * - mechanism, against an independent evaluation: the first error of each speed's curve is the
- *   joint error of the previous speed's pattern simulated at this speed (not the g = 1 error);
+ * - mechanism, against an independent evaluation, for both rules: the first error of each speed's
+ *   curve is the joint error of the previous speed's pattern simulated at this speed (not the g = 1
+ *   error);
  * - effect, on the published network (tests/helpers/reference.ts), 5 speeds to 5×, m = 2,
  *   40 groups, gradient, 50 iterations: the 5T error warm-started is well below the one from g = 1.
  */
@@ -26,13 +27,16 @@ function jointError(network: ReturnType<typeof publishedNetwork>, params: typeof
 }
 
 describe('speed manifold warm start', () => {
-  it('each speed starts from the pattern learned at the speed before', () => {
+  it.each([
+    ['gradient', { rule: 'gradient', iterations: 12, lr: 0.05, seed: 2 }],
+    ['reward', { rule: 'reward', trials: 60, sigma: 0.01, seed: 2 }],
+  ] as const)('each speed starts from the pattern learned at the speed before (%s rule)', (_, options) => {
     const prepared = buildExperimentNetwork({ n: 40, seed: 3, conditions: 2 });
     const { network, params } = prepared;
     const x0s = rows(prepared.initialConditions, 2, network.n);
     const fast = baselineTargets(network, params, x0s);
     const factors = speedFactors(4, 2.5, params.nSamples);
-    const manifold = learnSpeedManifold(network, params, x0s, fast, factors, { rule: 'gradient', iterations: 12, lr: 0.05, seed: 2 });
+    const manifold = learnSpeedManifold(network, params, x0s, fast, factors, options);
     for (let k = 2; k < factors.length; k++) {
       const previous = manifold.gains.subarray((k - 1) * network.n, k * network.n);
       const startError = jointError(network, params, x0s, fast, factors[k], previous);
