@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { collectPageErrors, fillSmallSpeedManifold, learnSmallSpeedManifold, maybeScreenshot, newProjectWithSmallNetwork, saveAsPath } from './helpers.js';
+import { collectPageErrors, fillSmallSpeedManifold, gotoWelcome, learnSmallSpeedManifold, maybeScreenshot, newProjectWithSmallNetwork, saveAsPath } from './helpers.js';
 
 async function stretchValue(page: Page): Promise<number> {
   return Number((await page.getByTestId('stretch-factor').getAttribute('data-value')) || 'NaN');
@@ -152,3 +152,19 @@ test('another project opened shows nothing of the previous project’s manifold;
 async function frameLambda(page: Page): Promise<string> {
   return (await page.getByTestId('slider-plot').getAttribute('data-lambda')) ?? '';
 }
+
+test('choosing a rule offers its own budget per speed: 3 000 reward trials, 150 Adam iterations', async ({ page }) => {
+  const pageErrors = collectPageErrors(page);
+  await gotoWelcome(page);
+  await page.getByRole('button', { name: 'New project' }).click();
+  await page.getByTestId('open-speed').click();
+  const build = page.getByTestId('speed-build');
+  const rule = build.getByLabel('Rule');
+  await expect(build.getByRole('spinbutton', { name: 'Iterations per speed' })).toHaveValue('150');
+  // the reward rule's 150 noisy trials barely learned (5T: 2.91 → 2.73 on the published network)
+  await rule.selectOption('reward');
+  await expect(build.getByRole('spinbutton', { name: 'Trials per speed' })).toHaveValue('3000');
+  await rule.selectOption('gradient');
+  await expect(build.getByRole('spinbutton', { name: 'Iterations per speed' })).toHaveValue('150');
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
