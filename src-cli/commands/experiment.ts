@@ -147,6 +147,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     // the experiments run on the paper's grid (src-shared/experiments/support.ts: DEFAULT_DYNAMICS)
     if (existsSync(file)) target = loadTargetOnGrid(file, network.readout.channels, DEFAULT_DYNAMICS, { command: 'gainlab experiment' }).values;
   }
+  // refuse an output path that cannot be a folder (a file, no permission) before the experiment
+  // runs, not after its minutes or hours of computing
+  ensureOutputDir(outDir);
   const started = Date.now();
   let result: ExperimentResult;
   try {

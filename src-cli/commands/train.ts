@@ -43,6 +43,18 @@ export const spec: CommandSpec = {
     gains: { type: 'string', value: 'FILE.npy', description: 'starting gains (default all 1)' },
     out: { type: 'string', value: 'DIR', description: 'output directory', required: true },
   },
+  writes: {
+    where: 'to --out DIR (arrays of the best session; NumPy shapes)',
+    files: [
+      ['best-gains.npy', '(n,) the trained gains of the best trial'],
+      ['errors.npy', '(trials + 1,) error E per trial: [0] with the starting gains, [k] after trial (iteration) k; bestTrial indexes it'],
+      ['best-output.npy', '(200,) or (channels, 200) the output with best-gains.npy'],
+      ['best-x0.npy, best-W.npy', '--trainable x0: (n,); W: (n, n); rank1: best-u.npy and best-v.npy, (n,) each (W + u vᵀ)'],
+      ['groups.npy', '(n,) group label of every neuron (with --groups or --group-labels)'],
+      ['recipe.json, recipe-*.npy', "the run's recipe: gainlab run DIR/recipe.json repeats it bit for bit"],
+      ['summary.json', 'the JSON summary printed on stdout'],
+    ],
+  },
 };
 
 export const USAGE = usageText(spec);
