@@ -84,7 +84,7 @@ export function optionsSynopsis(spec: CommandSpec): string {
 }
 
 export function usageText(spec: CommandSpec): string {
-  const lines = [`usage: gainlab ${spec.name} ${optionsSynopsis(spec)}`, '', spec.summary, '', 'options:'];
+  const lines = [`usage: gainlab ${spec.name} ${optionsSynopsis(spec)}`.trimEnd(), '', spec.summary, '', 'options:'];
   for (const [name, o] of Object.entries(spec.options)) {
     const head = o.type === 'flag' ? `--${name}` : `--${name} ${o.value ?? (o.choices ? o.choices.join('|') : 'VALUE')}`;
     const tail = o.default !== undefined ? ` (default ${String(o.default)})` : o.required ? ' (required)' : '';
@@ -103,7 +103,8 @@ export function optionsLine(spec: CommandSpec): string {
   const list = Object.entries(spec.options)
     .map(([name, o]) => (o.type === 'flag' ? `--${name}` : `--${name} ${o.value ?? (o.choices ? o.choices.join('|') : 'VALUE')}`))
     .join(', ');
-  return `valid options: ${list} (see gainlab ${spec.name} --help)`;
+  // a command without options (sweep status DIR) says so instead of an empty list
+  return list ? `valid options: ${list} (see gainlab ${spec.name} --help)` : `it takes no options (see gainlab ${spec.name} --help)`;
 }
 
 export type ParsedOptions = Record<string, string | number | boolean | undefined>;

@@ -5,7 +5,9 @@
  * session; and mistakes get one line and exit code 2 before any work is done: an --out that is a
  * file for `experiment` (src-cli/commands/experiment.ts), a .npy given to `run` as its recipe,
  * `inspect` with a wrong option (src-cli/commands/inspect.ts), files of the wrong shape named in
- * NumPy's words (src-cli/commands/simulate.ts loadGains, src-cli/cliSupport.ts loadNetworkDir).
+ * NumPy's words (src-cli/commands/simulate.ts loadGains, src-cli/cliSupport.ts loadNetworkDir), a
+ * sweep run into another sweep's directory (src-cli/commands/sweep.ts), an option given to a
+ * command that has none (src-cli/cliSupport.ts optionsLine).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { hasReference, referenceDir, referenceSkipReason } from '../helpers/reference.js';
+import { makeNetworkDir, writeSweep, writeTarget } from '../sweeps/sweepFixtures.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'gainlab-walk-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -116,5 +119,34 @@ describe('mistakes get one line and exit code 2', () => {
     copyFileSync(ref('readout.npy'), path.join(net, 'readout.npy'));
     writeFileSync(path.join(net, 'x0.npy'), encodeNpy(new Float64Array(199), [199]));
     expectOneLineRefusal(await gainlab('simulate', '--net', 'short-x0'), /^network x0: .*x0\.npy must hold n = 200 values, got shape \(199,\)$/);
+  });
+
+  it('sweep run into the directory of another sweep is refused (it replaced that sweep\'s plan: its finished tasks vanished from status and collect)', async () => {
+    const dir = path.join(scratch, 'sweeps');
+    await makeNetworkDir(dir);
+    writeTarget(dir, 'novel.npy', 2);
+    const base = { source: { networkDir: 'net', target: 'novel.npy' }, rule: 'reward', trials: 20 };
+    writeSweep(dir, 'first.sweep.json', { schemaVersion: 1, name: 'first', base, factors: { seed: [1, 2] } });
+    writeSweep(dir, 'second.sweep.json', { schemaVersion: 1, name: 'second', base, factors: { sigma: [0.001, 0.002] } });
+    const inDir = (...argv: string[]) => runCli(dir, argv);
+    expect((await inDir('sweep', 'run', 'first.sweep.json', '--out', 'out', '--jobs', '1')).json.done).toBe(2);
+    // slurm in-process needs a --bundle to exist (refused before it is copied or run)
+    writeFileSync(path.join(dir, 'placeholder.mjs'), '');
+    for (const [sub, ...extra] of [['run'], ['plan'], ['slurm', '--bundle', 'placeholder.mjs']]) {
+      expectOneLineRefusal(await inDir('sweep', sub, 'second.sweep.json', '--out', 'out', ...extra), new RegExp(`^gainlab sweep ${sub}: .*out holds the sweep "first" \\(its plan\\.json\\), not "second"; give this sweep its own --out directory$`));
+    }
+    const status = await inDir('sweep', 'status', 'out');
+    expect(status.json.sweep).toBe('first');
+    expect(status.json.counts).toMatchObject({ done: 2 });
+    // the same sweep with a factor level added keeps its directory and its finished tasks
+    writeSweep(dir, 'first.sweep.json', { schemaVersion: 1, name: 'first', base, factors: { seed: [1, 2, 3] } });
+    const grown = await inDir('sweep', 'run', 'first.sweep.json', '--out', 'out', '--jobs', '1');
+    expect(grown.code, grown.stderr).toBe(0);
+    expect(grown.json).toMatchObject({ tasks: 3, alreadyDone: 2, ran: 1 });
+  });
+
+  it('an option given to a command that takes none says so, not "valid options:  (…)"', async () => {
+    expectOneLineRefusal(await gainlab('sweep', 'status', 'somewhere', '--json'), /^gainlab sweep status: unknown option --json; it takes no options \(see gainlab sweep status --help\)$/);
+    expect((await gainlab('sweep', 'status', '--help')).stdout.split('\n')[0]).toBe('usage: gainlab sweep status DIR');
   });
 });
