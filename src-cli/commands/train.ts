@@ -101,6 +101,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (problem) throw new CliError(`gainlab train: ${problem}`, optionsLine(spec));
   }
   if (sessions > 1 && rule !== 'reward') throw new CliError('gainlab train: --sessions applies to --rule reward only', optionsLine(spec));
+  // a setting of the other rule would be ignored without a word (the reward rule has no learning
+  // rate: --lr with it changed nothing), as --sessions and --trainable are refused
+  const given = (name: string) => argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+  const otherRule = (rule === 'reward' ? ['lr'] : ['sigma', 'alpha']).filter(given);
+  if (otherRule.length > 0) {
+    const options = otherRule.map((name) => `--${name}`).join(' and ');
+    throw new CliError(`gainlab train: ${options} ${otherRule.length === 1 ? 'applies' : 'apply'} to --rule ${rule === 'reward' ? 'gradient' : 'reward'} only`, optionsLine(spec));
+  }
 
   const dir = resolvePath(io, o.net as string);
   const network = loadNetworkDir(dir);

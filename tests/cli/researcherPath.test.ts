@@ -7,7 +7,8 @@
  * `inspect` with a wrong option (src-cli/commands/inspect.ts), files of the wrong shape named in
  * NumPy's words (src-cli/commands/simulate.ts loadGains, src-cli/cliSupport.ts loadNetworkDir), a
  * sweep run into another sweep's directory (src-cli/commands/sweep.ts), an option given to a
- * command that has none (src-cli/cliSupport.ts optionsLine).
+ * command that has none (src-cli/cliSupport.ts optionsLine), a setting of the other learning rule
+ * (src-cli/commands/train.ts), a seed out of range for `reproduce` (src-cli/commands/reproduce.ts).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -148,5 +149,21 @@ describe('mistakes get one line and exit code 2', () => {
   it('an option given to a command that takes none says so, not "valid options:  (…)"', async () => {
     expectOneLineRefusal(await gainlab('sweep', 'status', 'somewhere', '--json'), /^gainlab sweep status: unknown option --json; it takes no options \(see gainlab sweep status --help\)$/);
     expect((await gainlab('sweep', 'status', '--help')).stdout.split('\n')[0]).toBe('usage: gainlab sweep status DIR');
+  });
+
+  it('train refuses a setting of the other rule instead of ignoring it (--lr with the reward rule changed nothing)', async ({ skip }) => {
+    skip(!hasReference, referenceSkipReason);
+    const base = ['train', '--net', referenceDir, '--target', ref('novel_target.npy'), '--trials', '3', '--out', 'rule-out'];
+    expectOneLineRefusal(await gainlab(...base, '--lr', '0.1'), /^gainlab train: --lr applies to --rule gradient only; valid options: /);
+    expectOneLineRefusal(await gainlab(...base, '--rule', 'gradient', '--sigma=0.002', '--alpha', '0.5'), /^gainlab train: --sigma and --alpha apply to --rule reward only; valid options: /);
+    // each rule's own settings, and the other rule's left at their defaults, run
+    expect((await gainlab(...base, '--sigma', '0.002')).code).toBe(0);
+    expect((await gainlab(...base, '--rule', 'gradient', '--lr', '0.02')).code).toBe(0);
+  });
+
+  it('reproduce refuses a seed outside the range train, soc and experiment take, before running any part', async () => {
+    const result = await gainlab('reproduce', '--quick', '--seed', '-1', '--out', 'repro-out');
+    expectOneLineRefusal(result, /^gainlab reproduce: --seed must be a whole number from 0 to 4 294 967 295, got -1; valid options: /);
+    expect((await gainlab('reproduce', '--help')).stdout).toMatch(/--seed S +master seed \(a whole number from 0 to 4 294 967 295\) \(default 1\)/);
   });
 });
