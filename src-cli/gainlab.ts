@@ -10,10 +10,10 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { CliError, gainlabVersion, type CliIo } from './cliSupport.js';
 import { COMMANDS } from './commands/index.js';
-import { setCliEntry } from './sweep/entry.js';
+import { setCliEntry, startEntryThread } from './sweep/entry.js';
 import { setDefaultKernelThreads } from '../src-shared/model/kernels/threads.js';
 import { createNodeKernelThreads } from '../src-main/worker/kernelThread.js';
 import { enableWasmFeatures } from '../src-main/worker/wasmFeatures.js';
@@ -179,7 +179,7 @@ if (threadData?.gainlabSweepWorker === true) {
       stderrTTY: process.stderr.isTTY === true,
       columns: process.stderr.columns,
     };
-    const thread = new Worker(new URL(import.meta.url), { workerData: data });
+    const thread = startEntryThread(import.meta.url, data);
     thread.on('exit', (code) => {
       process.exitCode = code;
     });
