@@ -69,6 +69,8 @@ export interface CommandSpec {
   name: string;
   summary: string;
   options: Record<string, OptionSpec>;
+  /** The files the command writes, listed after the options: where (e.g. 'to --out DIR') and each file with its shape and meaning. */
+  writes?: { where: string; files: [file: string, what: string][] };
 }
 
 /** The options part of a command's usage line: "--out DIR [--jobs K] [--wait]". */
@@ -82,13 +84,17 @@ export function optionsSynopsis(spec: CommandSpec): string {
 }
 
 export function usageText(spec: CommandSpec): string {
-  const lines = [`usage: gainlab ${spec.name} ${optionsSynopsis(spec)}`, '', spec.summary, '', 'options:'];
+  const lines = [`usage: gainlab ${spec.name} ${optionsSynopsis(spec)}`.trimEnd(), '', spec.summary, '', 'options:'];
   for (const [name, o] of Object.entries(spec.options)) {
     const head = o.type === 'flag' ? `--${name}` : `--${name} ${o.value ?? (o.choices ? o.choices.join('|') : 'VALUE')}`;
     const tail = o.default !== undefined ? ` (default ${String(o.default)})` : o.required ? ' (required)' : '';
     lines.push(`  ${head.padEnd(30)} ${o.description}${tail}`);
   }
   lines.push(`  ${'--help'.padEnd(30)} show this help`);
+  if (spec.writes) {
+    lines.push('', `writes ${spec.writes.where}:`);
+    for (const [file, what] of spec.writes.files) lines.push(`  ${file.padEnd(30)} ${what}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -97,7 +103,8 @@ export function optionsLine(spec: CommandSpec): string {
   const list = Object.entries(spec.options)
     .map(([name, o]) => (o.type === 'flag' ? `--${name}` : `--${name} ${o.value ?? (o.choices ? o.choices.join('|') : 'VALUE')}`))
     .join(', ');
-  return `valid options: ${list} (see gainlab ${spec.name} --help)`;
+  // a command without options (sweep status DIR) says so instead of an empty list
+  return list ? `valid options: ${list} (see gainlab ${spec.name} --help)` : `it takes no options (see gainlab ${spec.name} --help)`;
 }
 
 export type ParsedOptions = Record<string, string | number | boolean | undefined>;
@@ -210,8 +217,9 @@ export function ensureOutputDir(dir: string): void {
   }
 }
 
-function shapeText(shape: number[]): string {
-  return `(${shape.join(', ')})`;
+/** An array's shape as NumPy prints it (`a.shape`): (200,) for one axis, (3, 200) for two. */
+export function shapeText(shape: number[]): string {
+  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
 
 /**
@@ -295,8 +303,7 @@ export function loadTargetOnGrid(
   const wanted = channels === 'from file' ? null : channels;
   const shapeNeeded =
     wanted === null ? `must have shape (${nSamples},) or (channels, ${nSamples})` : wanted === 1 ? `must have shape (${nSamples},) or (1, ${nSamples}) to match the readout` : `must have shape (${wanted}, ${nSamples}) to match the readout`;
-  // written as NumPy writes shapes: (150,) for one axis
-  const got = `got (${t.shape.join(', ')}${t.shape.length === 1 ? ',' : ''})`;
+  const got = `got ${shapeText(t.shape)}`;
   if (fileChannels < 1 || width < 2 || (wanted !== null && fileChannels !== wanted)) throw new CliError(`target: ${file} ${shapeNeeded}, ${got}`);
   let values = t.data;
   if (width !== nSamples) {

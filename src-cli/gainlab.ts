@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { CliError, gainlabVersion, type CliIo } from './cliSupport.js';
 import { COMMANDS } from './commands/index.js';
-import { setCliEntry } from './sweep/entry.js';
+import { setCliEntry, startEntryThread } from './sweep/entry.js';
 import { setDefaultKernelThreads } from '../src-shared/model/kernels/threads.js';
 import { createNodeKernelThreads } from '../src-main/worker/kernelThread.js';
 import { enableWasmFeatures } from '../src-main/worker/wasmFeatures.js';
@@ -100,21 +100,28 @@ function invokedDirectly(): boolean {
   }
 }
 
-if (!isMainThread && (workerData as { gainlabSweepWorker?: unknown } | null)?.gainlabSweepWorker === true) {
-  // a sweep pool thread (src-cli/sweep/pool.ts)
-  const { serveSweepWorker } = await import('./sweep/pool.js');
-  serveSweepWorker();
-} else if (invokedDirectly()) {
-  // Ctrl-C once: finish the current trial and write the partial result; twice: quit at once.
-  let interrupted = false;
-  process.on('SIGINT', () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write('\ninterrupted: stopping after the current step (Ctrl-C again to quit now)\n');
-  });
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, shouldStop: () => interrupted };
-  // the kernels' arithmetic as in the app (fused multiply-add where relaxed SIMD compiles), so a
-  // run here gives the app's bits
+/**
+ * Commands that compute on the thread that runs them (training, SOC builds, experiments) without
+ * returning to the event loop: they run on a command thread, so that the main thread's SIGINT
+ * handler runs while they compute and Ctrl-C reaches them (on the main thread the handler waited
+ * for the end of the run: Ctrl-C did nothing). `sweep` stays on the main thread: its work is on its
+ * pool's threads already.
+ */
+const COMMAND_THREAD_COMMANDS = new Set(['soc', 'fit-readout', 'simulate', 'train', 'run', 'experiment', 'reproduce']);
+
+/** What the main thread hands a command thread: the arguments, the stop flag, and what its terminal is. */
+interface CommandThreadData {
+  gainlabCommandThread: true;
+  argv: string[];
+  /** Int32Array view: element 0 set to 1 by the first Ctrl-C. */
+  stop: SharedArrayBuffer;
+  stdoutTTY: boolean;
+  stderrTTY: boolean;
+  columns: number | undefined;
+}
+
+/** The kernels as in the app: its arithmetic (fused multiply-add where relaxed SIMD compiles, so a run here gives the app's bits) and helper threads. */
+function setUpKernels(): void {
   try {
     enableWasmFeatures();
   } catch (error) {
@@ -124,7 +131,10 @@ if (!isMainThread && (workerData as { gainlabSweepWorker?: unknown } | null)?.ga
   // one run on every core, as in the app's model worker: the kernels take helper threads (cores − 1,
   // unref'd, so they never keep the process alive) whenever that has lately been faster; same bits
   setDefaultKernelThreads(createNodeKernelThreads());
-  main(process.argv.slice(2), io).then(
+}
+
+function runMain(argv: string[], io: CliIo): void {
+  main(argv, io).then(
     (code) => {
       process.exitCode = code;
     },
@@ -133,4 +143,51 @@ if (!isMainThread && (workerData as { gainlabSweepWorker?: unknown } | null)?.ga
       process.exitCode = 1;
     },
   );
+}
+
+const threadData = isMainThread ? null : (workerData as Partial<CommandThreadData> & { gainlabSweepWorker?: unknown } | null);
+if (threadData?.gainlabSweepWorker === true) {
+  // a sweep pool thread (src-cli/sweep/pool.ts)
+  const { serveSweepWorker } = await import('./sweep/pool.js');
+  serveSweepWorker();
+} else if (threadData?.gainlabCommandThread === true) {
+  // a command thread: the command as on the main thread, stopped by the main thread's flag
+  const data = threadData as CommandThreadData;
+  const stop = new Int32Array(data.stop);
+  setUpKernels();
+  runMain(data.argv, {
+    stdout: { write: (text: string) => process.stdout.write(text), isTTY: data.stdoutTTY },
+    stderr: { write: (text: string) => process.stderr.write(text), isTTY: data.stderrTTY, columns: data.columns },
+    shouldStop: () => Atomics.load(stop, 0) === 1,
+  });
+} else if (invokedDirectly()) {
+  // Ctrl-C once: finish the current trial and write the partial result; twice: quit at once.
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  process.on('SIGINT', () => {
+    if (Atomics.load(stop, 0) === 1) process.exit(130);
+    Atomics.store(stop, 0, 1);
+    process.stderr.write('\ninterrupted: stopping after the current step (Ctrl-C again to quit now)\n');
+  });
+  setUpKernels();
+  const argv = process.argv.slice(2);
+  if (COMMAND_THREAD_COMMANDS.has(argv[0])) {
+    const data: CommandThreadData = {
+      gainlabCommandThread: true,
+      argv,
+      stop: stop.buffer as SharedArrayBuffer,
+      stdoutTTY: process.stdout.isTTY === true,
+      stderrTTY: process.stderr.isTTY === true,
+      columns: process.stderr.columns,
+    };
+    const thread = startEntryThread(import.meta.url, data);
+    thread.on('exit', (code) => {
+      process.exitCode = code;
+    });
+    thread.on('error', (error) => {
+      process.stderr.write(`gainlab: ${String(error)}\n`);
+      process.exitCode = 1;
+    });
+  } else {
+    runMain(argv, { stdout: process.stdout, stderr: process.stderr, shouldStop: () => Atomics.load(stop, 0) === 1 });
+  }
 }

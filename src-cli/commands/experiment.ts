@@ -19,6 +19,7 @@ import { setupLine, type SetupSummary } from '../../src-shared/experiments/setup
 import { EXPERIMENT_NAMES, experimentRequestSchema, type ExperimentName, type OverrideKey } from '../../src-shared/ipc/experimentContract.js';
 import type { ExperimentResult } from '../../src-shared/experiments/support.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
+import { rangeText, SETTING_RANGES } from '../../src-shared/settingsRanges.js';
 import { renderFigureSvg } from '../svg/figures.js';
 import { CliError, ensureOutputDir, loadNetworkDir, loadTargetOnGrid, optionsLine, parseOptions, resolvePath, usageText, writeJsonFile, writeNpyFile, type CliIo, type CommandSpec, type OptionSpec, gainlabVersion } from '../cliSupport.js';
 
@@ -50,7 +51,7 @@ export const spec: CommandSpec = {
   options: {
     out: { type: 'string', value: 'DIR', description: 'output directory', required: true },
     quick: { type: 'flag', description: 'small network, few sessions and trials (seconds)' },
-    seed: { type: 'integer', value: 'S', description: 'master seed', default: 1 },
+    seed: { type: 'integer', value: 'S', description: `master seed (${rangeText(SETTING_RANGES.seed)})`, default: 1 },
     net: { type: 'string', value: 'DIR', description: 'use this network directory (W.npy, x0.npy, readout.npy; fig1/supp2 also novel_target.npy) instead of a new SOC network' },
     sizes: { type: 'string', value: 'n,n,…', description: 'supp2: network sizes of panels e–h' },
     ...Object.fromEntries(Object.entries(SETTING_FLAGS).map(([name, f]) => [name, f.option])),
@@ -147,6 +148,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     // the experiments run on the paper's grid (src-shared/experiments/support.ts: DEFAULT_DYNAMICS)
     if (existsSync(file)) target = loadTargetOnGrid(file, network.readout.channels, DEFAULT_DYNAMICS, { command: 'gainlab experiment' }).values;
   }
+  // refuse an output path that cannot be a folder (a file, no permission) before the experiment
+  // runs, not after its minutes or hours of computing
+  ensureOutputDir(outDir);
   const started = Date.now();
   let result: ExperimentResult;
   try {

@@ -20,6 +20,19 @@ export type InspectIo = CliIo;
 
 export const USAGE = 'usage: gainlab inspect FILE.gainlab [--json]';
 
+/** `gainlab inspect --help`: what the command prints, with the usage line first. */
+export const HELP = `${USAGE}
+
+Describe a .gainlab project file without opening the app: its networks (N, nE, α, initial
+conditions, readout), targets, training runs (rule, sessions × trials, best error), primitive
+libraries, speed manifolds and experiment results, with every array's shape. The file is read
+with the app's own loader, so a file the app would refuse is refused here in the same words.
+
+options:
+  --json                         the same as one JSON object on stdout
+  --help                         show this help
+`;
+
 function sourceText(source: TargetSource, names: Map<string, string>): string {
   switch (source.kind) {
     case 'generated':
@@ -212,16 +225,17 @@ export async function run(argv: string[], io: InspectIo = { stdout: process.stdo
   const args = argv.filter((a) => a !== '--json');
   const json = args.length !== argv.length;
   if (args.includes('-h') || args.includes('--help')) {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(HELP);
     return 0;
   }
+  // one line, as every command refuses its arguments (the usage after a semicolon)
   const unknown = args.find((a) => a.startsWith('-'));
   if (unknown) {
-    io.stderr.write(`gainlab inspect: unknown option ${unknown}\n${USAGE}\n`);
+    io.stderr.write(`gainlab inspect: unknown option ${unknown}; ${USAGE}\n`);
     return 2;
   }
   if (args.length !== 1) {
-    io.stderr.write(`gainlab inspect: ${args.length === 0 ? 'which file?' : 'one file at a time'}\n${USAGE}\n`);
+    io.stderr.write(`gainlab inspect: ${args.length === 0 ? 'give the project file' : 'one file at a time'}; ${USAGE}\n`);
     return 2;
   }
   const file = path.resolve(io.cwd ?? process.cwd(), args[0]);

@@ -18,6 +18,7 @@ import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { PARTS } from '../../src-shared/reproduce/parts.js';
 import { runReproduction, type PublishedData, type ReproductionStore } from '../../src-shared/reproduce/run.js';
 import { encodeValue } from '../../src-shared/reproduce/codec.js';
+import { rangeProblem, rangeText, SETTING_RANGES } from '../../src-shared/settingsRanges.js';
 import { renderFigureSvg } from '../svg/figures.js';
 import { CliError, ensureOutputDir, gainlabVersion, loadNetworkDir, loadTargetOnGrid, optionsLine, parseOptions, resolvePath, usageText, type CliIo, type CommandSpec } from '../cliSupport.js';
 import { makeFoldersSync } from '../../src-main/services/makeFolders.js';
@@ -30,7 +31,7 @@ export const spec: CommandSpec = {
     out: { type: 'string', value: 'DIR', description: 'output directory (finished parts are kept there)', required: true },
     quick: { type: 'flag', description: 'small networks and few trials (minutes; the default)' },
     full: { type: 'flag', description: 'the paper’s set-up (hours)' },
-    seed: { type: 'integer', value: 'S', description: 'master seed', default: 1 },
+    seed: { type: 'integer', value: 'S', description: `master seed (${rangeText(SETTING_RANGES.seed)})`, default: 1 },
     net: { type: 'string', value: 'DIR', description: 'the published data (W.npy, x0.npy, readout.npy, initial_target.npy, novel_target.npy)' },
     parts: { type: 'string', value: 'LIST', description: `run only these parts, in this order (comma-separated: ${PARTS.map((p) => p.id).join(',')}); a second process with the reverse order shares a full run's work` },
   },
@@ -99,6 +100,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (o.quick && o.full) throw new CliError('gainlab reproduce: give --quick or --full, not both', optionsLine(spec));
+  // the seed range of train, soc and experiment (a negative seed ran, recorded as given)
+  const seedProblem = rangeProblem(SETTING_RANGES.seed, o.seed as number, '--seed');
+  if (seedProblem) throw new CliError(`gainlab reproduce: ${seedProblem}`, optionsLine(spec));
   const mode = o.full ? 'full' : 'quick';
   const only = o.parts === undefined ? undefined : (o.parts as string).split(',').map((id) => id.trim()).filter(Boolean);
   for (const id of only ?? []) {

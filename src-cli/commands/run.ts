@@ -33,7 +33,17 @@ export const spec: CommandSpec = {
   summary: 'Repeat a training run from its recipe (run JSON with its .npy files, or the exported .zip).',
   options: {
     recipe: { type: 'string', value: 'FILE', description: 'the run recipe (.json beside its .npy files, or .zip); also the first plain argument' },
-    out: { type: 'string', value: 'DIR', description: 'output directory (default: <recipe>-repeat beside it)' },
+    out: { type: 'string', value: 'DIR', description: 'output directory (default: NAME-repeat beside the recipe NAME.json or NAME.zip)' },
+  },
+  // every session of the run, stacked (gainlab train writes the best session's arrays alone)
+  writes: {
+    where: 'to --out DIR (every session of the run; NumPy shapes)',
+    files: [
+      ['best-gains.npy', "(sessions, n) row k: session k + 1's best gains; for gainlab train's best-gains.npy take row bestSession (0-based)"],
+      ['errors-session-K.npy', "(trials + 1,) session K's error per trial (K from 1), as train's errors.npy"],
+      ['best-x0.npy, best-W.npy', 'gradient runs on x0: (sessions, n); W: (sessions, n, n); rank1: best-u.npy and best-v.npy, (sessions, n)'],
+      ['summary.json', 'the JSON summary printed on stdout, with the comparison to the recorded results (identical)'],
+    ],
   },
 };
 
@@ -52,6 +62,17 @@ function npyFromBytes(bytes: Uint8Array, file: string): RecipeArray {
     if (error instanceof NpyError) throw new CliError(`gainlab run: ${file} is not a valid .npy file (${error.message})`);
     throw error;
   }
+}
+
+/**
+ * What a binary file given as the recipe is ('a NumPy .npy file', 'a binary file'), or null for
+ * text: its bytes would otherwise be quoted in the JSON parser's message.
+ */
+function binaryKind(bytes: Uint8Array): string | null {
+  const head = bytes.subarray(0, 512);
+  if (head[0] === 0x93 && new TextDecoder().decode(head.subarray(1, 6)) === 'NUMPY') return 'a NumPy .npy file';
+  // JSON text never holds a NUL byte; images, archives and arrays do
+  return head.includes(0) ? 'a binary file' : null;
 }
 
 /** Read a recipe from a .json (arrays beside it) or a .zip (recipe and arrays inside). */
@@ -84,6 +105,8 @@ export function loadRecipeFile(file: string): LoadedRecipe {
         },
       };
     }
+    const binary = binaryKind(bytes);
+    if (binary) throw new CliError(`gainlab run: ${file} is ${binary}, not a run recipe; give the recipe.json that gainlab train writes into its --out folder (its .npy files beside it), or a run .zip exported by the app`);
     const recipe = parseRunRecipe(new TextDecoder().decode(bytes));
     const dir = path.dirname(file);
     return {

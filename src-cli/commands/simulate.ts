@@ -7,7 +7,7 @@ import path from 'node:path';
 import { TrialEvaluator, Simulator, computeOutput } from '../../src-shared/model/dynamics.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { simulationProblem } from '../../src-shared/tasks/simulation.js';
-import { CliError, ensureOutputDir, loadNetworkDir, loadTargetOnGrid, parseOptions, readNpyFile, resolvePath, usageText, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
+import { CliError, ensureOutputDir, loadNetworkDir, loadTargetOnGrid, parseOptions, readNpyFile, resolvePath, shapeText, usageText, writeNpyFile, type CliIo, type CommandSpec } from '../cliSupport.js';
 import type { Network } from '../../src-shared/model/network.js';
 
 export const spec: CommandSpec = {
@@ -27,7 +27,7 @@ export const USAGE = usageText(spec);
 export function loadGains(file: string, network: Network): Float64Array {
   const g = readNpyFile(file, 'gains');
   if (g.data.length !== network.n || g.shape.length > 2) {
-    throw new CliError(`gains: ${file} must hold n = ${network.n} values, got shape (${g.shape.join(', ')})`);
+    throw new CliError(`gains: ${file} must hold n = ${network.n} values, got shape ${shapeText(g.shape)}`);
   }
   return g.data;
 }

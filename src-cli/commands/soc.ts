@@ -20,6 +20,14 @@ export const spec: CommandSpec = {
     recipe: { type: 'string', choices: ['published', 'adaptive'], description: 'published η = 10 schedule, or adaptive η', default: 'published' },
     out: { type: 'string', value: 'DIR', description: 'network directory to write', required: true },
   },
+  writes: {
+    where: 'to --out DIR (the layout of the published data; fit-readout adds readout.npy)',
+    files: [
+      ['W.npy', '(n, n) row i = inputs to neuron i; columns 0 … n/2 − 1 excitatory'],
+      ['x0.npy', '(n,) initial condition: leading eigenvector of the observability Gramian of W − I, ‖x0‖ = 1.5·√n'],
+      ['soc-log.json', 'settings, iterations and α = max Re λ(W) at every iteration'],
+    ],
+  },
 };
 
 export const USAGE = usageText(spec);

@@ -162,7 +162,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const subcommand = sub as Subcommand;
   const parsed = parseSub(subcommand, rest, positionalOf(subcommand));
   if (!parsed) {
-    io.stdout.write(usageText(SPECS[subcommand]).replace(`gainlab sweep ${subcommand} `, `gainlab sweep ${subcommand} ${positionalOf(subcommand)} `));
+    io.stdout.write(usageText(SPECS[subcommand]).replace(`usage: gainlab sweep ${subcommand}`, `usage: gainlab sweep ${subcommand} ${positionalOf(subcommand)}`));
     return 0;
   }
   const target = resolvePath(io, parsed.target);
@@ -200,6 +200,21 @@ function planTasks(file: string): PlannedSweep {
   const shapes = new Map<string, NetworkShape>();
   for (const task of loaded.expanded.tasks) shapes.set(task.id, inputs.shape(task.settings.network));
   return { loaded, hashes, shapes };
+}
+
+/**
+ * The sweep directory --out names, for the sweep `loaded`. A directory whose plan.json is another
+ * sweep's (another name) is refused: writing this sweep's plan there would make the other sweep's
+ * finished tasks disappear from status and collect. The same sweep with factors added or changed
+ * keeps its directory (tasks are kept by id).
+ */
+function sweepDirFor(io: CliIo, out: string, loaded: LoadedSweep, sub: string): SweepDir {
+  const dir = new SweepDir(resolvePath(io, out));
+  const existing = existsSync(dir.planFile) ? dir.readPlan() : null;
+  if (existing && existing.name !== loaded.sweep.name) {
+    throw new CliError(`gainlab sweep ${sub}: ${dir.root} holds the sweep "${existing.name}" (its plan.json), not "${loaded.sweep.name}"; give this sweep its own --out directory`);
+  }
+  return dir;
 }
 
 function planDocument(loaded: LoadedSweep, hashes: Map<string, string>, estimates?: Map<string, TaskEstimate>): SweepPlan {
@@ -245,13 +260,14 @@ async function planCommand(file: string, o: ParsedOptions, io: CliIo): Promise<n
   const threads = o.jobs as number;
   if (threads < 1) throw new CliError(`gainlab sweep plan: --jobs must be ≥ 1, got ${threads}`, optionsLine(SPECS.plan));
   const planned = planTasks(file);
+  // a directory of another sweep is refused before the timing
+  const dir = o.out ? sweepDirFor(io, o.out as string, planned.loaded, 'plan') : null;
   const groups = runGroups(planned.loaded.expanded.tasks, threads);
   // fewer jobs than cores: each run here has a core to spare for its concurrent trials
   const estimates = measureCosts(planned, io, groups, threads < cores() ? groups : []);
   const { loaded } = planned;
   let planFile: string | null = null;
-  if (o.out) {
-    const dir = new SweepDir(resolvePath(io, o.out as string));
+  if (dir) {
     dir.ensure();
     dir.writePlan(planDocument(loaded, planned.hashes, estimates.perTask), loaded.text);
     planFile = dir.planFile;
@@ -293,7 +309,7 @@ async function runCommand(file: string, o: ParsedOptions, io: CliIo): Promise<nu
   const started = Date.now();
   const loaded = loadSweep(file);
   const { tasks } = loaded.expanded;
-  const dir = new SweepDir(resolvePath(io, o.out as string));
+  const dir = sweepDirFor(io, o.out as string, loaded, 'run');
   dir.ensure();
   const inputs = sweepInputs(loaded, io.shouldStop);
 
@@ -629,6 +645,7 @@ async function slurmCommand(file: string, o: ParsedOptions, io: CliIo): Promise<
   const nodes = cliForNodes(o, io);
 
   const planned = planTasks(file);
+  sweepDirFor(io, o.out as string, planned.loaded, 'slurm');
   const tasks = planned.loaded.expanded.tasks;
   // an array task runs one task, or with --together one group of tasks that train together
   const arrayGroups = o.together ? togetherGroups(tasks) : tasks.map((task) => [task]);

@@ -43,6 +43,18 @@ export const spec: CommandSpec = {
     gains: { type: 'string', value: 'FILE.npy', description: 'starting gains (default all 1)' },
     out: { type: 'string', value: 'DIR', description: 'output directory', required: true },
   },
+  writes: {
+    where: 'to --out DIR (arrays of the best session; NumPy shapes)',
+    files: [
+      ['best-gains.npy', '(n,) the trained gains of the best trial'],
+      ['errors.npy', '(trials + 1,) error E per trial: [0] with the starting gains, [k] after trial (iteration) k; bestTrial indexes it'],
+      ['best-output.npy', '(200,) or (channels, 200) the output with best-gains.npy'],
+      ['best-x0.npy, best-W.npy', '--trainable x0: (n,); W: (n, n); rank1: best-u.npy and best-v.npy, (n,) each (W + u vᵀ)'],
+      ['groups.npy', '(n,) group label of every neuron (with --groups or --group-labels)'],
+      ['recipe.json, recipe-*.npy', "the run's recipe: gainlab run DIR/recipe.json repeats it bit for bit"],
+      ['summary.json', 'the JSON summary printed on stdout'],
+    ],
+  },
 };
 
 export const USAGE = usageText(spec);
@@ -89,6 +101,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (problem) throw new CliError(`gainlab train: ${problem}`, optionsLine(spec));
   }
   if (sessions > 1 && rule !== 'reward') throw new CliError('gainlab train: --sessions applies to --rule reward only', optionsLine(spec));
+  // a setting of the other rule would be ignored without a word (the reward rule has no learning
+  // rate: --lr with it changed nothing), as --sessions and --trainable are refused
+  const given = (name: string) => argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+  const otherRule = (rule === 'reward' ? ['lr'] : ['sigma', 'alpha']).filter(given);
+  if (otherRule.length > 0) {
+    const options = otherRule.map((name) => `--${name}`).join(' and ');
+    throw new CliError(`gainlab train: ${options} ${otherRule.length === 1 ? 'applies' : 'apply'} to --rule ${rule === 'reward' ? 'gradient' : 'reward'} only`, optionsLine(spec));
+  }
 
   const dir = resolvePath(io, o.net as string);
   const network = loadNetworkDir(dir);

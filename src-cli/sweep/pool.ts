@@ -11,10 +11,10 @@
  * build shared by several tasks is made once per thread) and writes each result itself.
  * Stopping (Ctrl-C) sets a shared flag: running tasks stop at their next trial and are not written.
  */
-import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { SweepTask } from '../../src-shared/sweeps/expand.js';
 import { runGroups, type TaskProgress } from '../../src-shared/sweeps/runTask.js';
-import { getCliEntry } from './entry.js';
+import { getCliEntry, startEntryThread } from './entry.js';
 import { executeTasks, type TaskRunResult } from './executeTask.js';
 import { loadSweep, sweepInputs } from './loadSweep.js';
 import { SweepDir } from '../../src-main/services/sweepDir.js';
@@ -96,8 +96,6 @@ export interface PoolOptions {
 export function runPool(options: PoolOptions): Promise<Map<string, TaskRunResult>> {
   const cliEntry = getCliEntry();
   if (!cliEntry) throw new Error('sweep pool: the CLI entry is not set (src-cli/gainlab.ts sets it)');
-  const entry = new URL(cliEntry);
-  const tsxApi = entry.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : null;
   const stopFlag = new Int32Array(new SharedArrayBuffer(4));
   // tasks that differ only in seed and groups train together, in groups small enough that every
   // thread gets one
@@ -126,10 +124,7 @@ export function runPool(options: PoolOptions): Promise<Map<string, TaskRunResult
     };
     const start = () => {
       alive++;
-      const worker = tsxApi
-        ? // TypeScript sources (tests, npx tsx): register tsx's hooks in the thread, then import the entry
-          new Worker(`import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData: data })
-        : new Worker(entry, { workerData: data });
+      const worker = startEntryThread(cliEntry, data);
       // the group this thread runs, less the tasks whose result has come
       let current: SweepTask[] = [];
       let ready = false;
