@@ -19,7 +19,7 @@ import type { FigureSpec } from './figureSpec.js';
 import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
-import { EIGENVALUE_UNIT, perSecond } from '../plots/format.js';
+import { EIGENVALUE_UNIT, PER_MS_TO_PER_S, perSecond } from '../plots/format.js';
 import { PAPER_COLORS } from '../plots/palette.js';
 import { sessionNumber } from '../formats/sessionNumbers.js';
 
@@ -276,7 +276,8 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
       bestErrorAtTrial,
       rateChangeRelativeRms: rateChange,
       correlationMatrixSimilarity: correlationSimilarity,
-      maxRealEigenvalue: { before: analyses.eigenvalues.maxRealBefore, after: analyses.eigenvalues.maxRealAfter },
+      // in 1/s, as fig3_eigenvalues draws them and eigenvalues.csv holds them (it was 1/ms, unnamed)
+      maxRealEigenvaluePerSecond: { before: analyses.eigenvalues.maxRealBefore * PER_MS_TO_PER_S, after: analyses.eigenvalues.maxRealAfter * PER_MS_TO_PER_S },
       spectralAbscissaWdiagG: { before: analyses.eigenvalues.abscissaBefore, after: Array.from(analyses.eigenvalues.abscissaAfter) },
       neuronCorrelationMeanAbs: { before: analyses.correlations.meanAbsBefore, patterns: analyses.correlations.patterns.map((p) => ({ session: p.session, meanAbs: p.meanAbs })) },
       gainPatternCorrelationMean: mean(analyses.gainPatterns.pairs),

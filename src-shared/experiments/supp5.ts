@@ -343,7 +343,8 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
       perMovement: perMovement.map((p, k) => ({ movement: k, reward: meanSd(p.reward), gradient: meanSd(p.gradient) })),
       supp8,
       conditionSweep: sweep.map((s) => ({ m: s.m, meanError: mean(finals(s.result)), meanErrorPerCondition: mean(finals(s.result)) / s.m, initialError: s.result?.initialError ?? NaN })),
-      maxRealEigenvalue: Object.fromEntries(spectra.map((s) => [s.label, Math.max(...s.re)])),
+      // in 1/s, as the eigenvalue histograms' bins (it was 1/ms, unnamed)
+      maxRealEigenvaluePerSecond: Object.fromEntries(spectra.map((s) => [s.label, Math.max(...s.re) * PER_MS_TO_PER_S])),
       // the runs of 5e–g: Fig. 6b–c's, learned with these (Fig. 6's) settings
       eigenvalueExamples: { source: 'fig6 (Fig. 6b reward rule, Fig. 6c back-propagation), movement 1 (the network’s own), one session', settings: exampleSettings, runs: exampleRuns.map((e) => ({ figure: e.figure, rule: e.rule, initialError: e.result.initialError, bestError: e.session.bestError })) },
       negativeGains: { reward: perMovement.reduce((c, p) => c + negatives(p.reward), 0), gradient: perMovement.reduce((c, p) => c + negatives(p.gradient), 0) },

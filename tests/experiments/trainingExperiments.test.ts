@@ -70,6 +70,14 @@ describe('training experiments (tiny settings)', () => {
     // the titles that name one session name it the same way (analyses.bestOutput.session is an index)
     const best = r.figures.find((f) => f.name === 'fig1_best_output')!;
     expect(best.title).toBe(`Best output (session ${(r.summary.bestSession as number) + 1}) vs target`);
+    // the summary's largest Re λ in the unit its name gives and the figure draws (1/s): the
+    // rightmost point of fig3_eigenvalues; with τ = 200 ms, 1000·(α − 1)/200 for gains 1
+    const maxRe = r.summary.maxRealEigenvaluePerSecond as { before: number; after: number };
+    const spectrum = r.figures.find((f) => f.name === 'fig3_eigenvalues') as unknown as { series: Array<{ name: string; x: ArrayLike<number> }> };
+    expect(maxRe.before).toBe(Math.max(...Array.from(spectrum.series.find((s) => s.name === 'before')!.x)));
+    expect(maxRe.after).toBe(Math.max(...Array.from(spectrum.series.find((s) => s.name === 'after')!.x)));
+    expect(maxRe.before).toBeLessThan(0);
+    expect(maxRe.before).toBeGreaterThan(-5);
     const abscissa = r.figures.find((f) => f.name === 'supp1a_spectral_abscissa') as unknown as { series: Array<{ x: number[] }> };
     expect(abscissa.series[1].x).toEqual([1, 2]);
     expect(svg).toContain('<path');
