@@ -10,7 +10,7 @@
  */
 import type { BoxFigure, FigureSpec, HeatmapFigure, HistogramFigure, LinesFigure, ScatterFigure, ScatterSeries } from './figureSpec.js';
 import { AXIS_LABEL, AXIS_NAME, LEGEND_STYLE, valueAxis as sharedValueAxis } from '../plots/chartStyle.js';
-import { formatTick, niceBounds } from '../plots/format.js';
+import { fittedLogRange, formatTick, niceBounds } from '../plots/format.js';
 import { NEUTRAL_COLOR, RATE_COLORS, SERIES_COLORS } from '../plots/palette.js';
 
 export interface FigureOptionStyle {
@@ -82,6 +82,23 @@ function plotValue(v: number, log: boolean): number | null {
 /** A value (or log) axis of the shared frame; ticks through the shared formatter (≤ 8 characters). */
 function valueAxis(name: string, log = false, extra: Option = {}): Option {
   return sharedValueAxis(name, { type: log ? 'log' : 'value', nameGap: 32, scale: !log, ...extra });
+}
+
+/**
+ * A log y axis fitted to the plotted values when they lie within one decade (fittedLogRange: round
+ * ends around the data, ticked at every step), as the app's error axes are; {} otherwise, and ECharts
+ * draws whole decades. Without it, final errors from 0.069 to 0.078 sat on an axis from 0.01 to 0.1.
+ */
+function logAxisFit(values: Iterable<number | null>): Option {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v === null || !(v > 0) || !Number.isFinite(v)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const fit = fittedLogRange(Number.isFinite(lo) ? [lo, hi] : null);
+  return fit ? { min: fit.min, max: fit.max, axisLabel: { ...AXIS_LABEL, customValues: fit.ticks }, axisTick: { customValues: fit.ticks } } : {};
 }
 
 /** An x axis of named categories (every one labelled); series give the category's index as x. */
@@ -161,12 +178,18 @@ function bandSeries(name: string, outline: ReturnType<typeof bandOutline>, color
 function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   const log = Boolean(f.logY);
   const series: Option[] = [];
+  const plotted: Array<number | null> = [];
   f.series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length];
-    const points = Array.from({ length: s.x.length }, (_, i) => [s.x[i], plotValue(s.y[i], log)]);
+    const points = Array.from({ length: s.x.length }, (_, i) => [s.x[i], plotValue(s.y[i], log)] as const);
+    for (const [, y] of points) plotted.push(y);
     const marker = s.symbol ? { symbol: s.symbol, symbolSize: 7, showSymbol: true } : { showSymbol: points.length <= 30, symbolSize: 4 };
     series.push({ type: 'line', name: s.name, data: points, ...marker, lineStyle: { width: 1.5, type: s.dashed ? 'dashed' : 'solid', color }, itemStyle: { color } });
-    if (s.band) series.push(bandSeries(s.name, bandOutline(s.x, s.y, s.band, log), color));
+    if (s.band) {
+      const outline = bandOutline(s.x, s.y, s.band, log);
+      for (const [, y] of [...outline.upper, ...outline.lower]) plotted.push(y);
+      series.push(bandSeries(s.name, outline, color));
+    }
   });
   return {
     ...base(f.title, f.series.map((s) => s.name), style),
@@ -175,7 +198,7 @@ function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
       : f.logX
       ? valueAxis(f.xLabel, true, xExtent(f.series))
       : valueAxis(f.xLabel, false, { ...xExtent(f.series), ...((f.integerX ?? wholeNumbersOnly(f.series)) ? { minInterval: 1 } : {}) }),
-    yAxis: valueAxis(f.yLabel, log, { nameGap: 55 }),
+    yAxis: valueAxis(f.yLabel, log, { nameGap: 55, ...(log ? logAxisFit(plotted) : {}) }),
     series,
   };
 }
@@ -217,7 +240,12 @@ function boxOption(f: BoxFigure, style: FigureOptionStyle = {}): Option {
       // A hidden value axis aligned with the categories (centre of category k at x = k) for the points.
       { type: 'value', min: -0.5, max: f.categories.length - 0.5, show: false },
     ],
-    yAxis: valueAxis(f.yLabel, log, { nameGap: 55, axisLine: { onZero: false } }),
+    yAxis: valueAxis(f.yLabel, log, {
+      nameGap: 55,
+      axisLine: { onZero: false },
+      // everything the boxes draw: whiskers, outliers, the points and the reference line
+      ...(log ? logAxisFit([...data.flat(), ...outliers.map(([, v]) => v), ...(f.points ?? []).flatMap((values) => Array.from(values)), ...(f.line ? [f.line.value] : [])]) : {}),
+    }),
     series,
   };
 }

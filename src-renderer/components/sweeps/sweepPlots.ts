@@ -9,7 +9,8 @@ import { figureCsv } from '../../../src-shared/experiments/figureData.js';
 import { figureOption } from '../../../src-shared/experiments/figureOption.js';
 import type { FigureSpec } from '../../../src-shared/experiments/figureSpec.js';
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
-import { AXIS_LABEL, csvTable, SPLIT_LINE, valueAxis } from '../../plots/chartParts.js';
+import { csvTable, valueAxis } from '../../plots/chartParts.js';
+import { errorYAxis } from '../../plots/options.js';
 import { AFTER_COLOR } from '../../plots/palette.js';
 import { figureCaption } from '../experiments/experimentPlots.js';
 
@@ -35,7 +36,8 @@ export function liveOption(points: readonly (number | undefined)[]): { option: E
       animation: false,
       grid: { left: 64, right: 16, top: 12, bottom: 40 },
       xAxis: valueAxis('task', { scale: false, minInterval: 1, min: 0, max: Math.max(1, points.length - 1) }),
-      yAxis: { ...valueAxis('best error', { nameGap: 48 }), type: log ? 'log' : 'value', axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
+      // fitted within a decade, as the workspace's error axis (best errors 0.069–0.078 sat on 0.01–0.1)
+      yAxis: errorYAxis(log, 'best error', data.length > 0 ? [Math.min(...data.map(([, v]) => v)), Math.max(...data.map(([, v]) => v))] : null),
       tooltip: { trigger: 'item' },
       series: [{ type: 'scatter', name: 'best error', data, symbolSize: 6, itemStyle: { color: AFTER_COLOR } }],
     },
