@@ -59,6 +59,10 @@ export const useSimulationStore = defineStore('simulation', () => {
   /** The output with all gains 1 of a project network (initial condition 0), against a target when one is chosen. */
   async function refreshBaseline(networkId: string | null, targetId: string | null, networkKey = ''): Promise<void> {
     if (!networkId) {
+      // an answer still on its way for the previous network must not land here: a new project
+      // (no network) showed the last project's output with g = 1
+      ++baselineRequestSerial;
+      baselineLoading.value = false;
       baseline.value = null;
       baselineKey.value = null;
       wantedKey.value = null;

@@ -108,6 +108,25 @@ describe('E with g = 1 after switching the target', () => {
   });
 });
 
+describe('the output with g = 1 of a project with no network', () => {
+  it('stays empty when the previous network’s answer arrives after the switch (a new project showed the old output)', async () => {
+    const answers: Array<(value: SimulateResponse) => void> = [];
+    transport.handle(CHANNELS.simulateRun, () => new Promise((resolve) => answers.push((value) => resolve({ ok: true, value }))));
+    const simulation = useSimulationStore();
+    // the page opens on the last project: its network's output is on its way
+    const previous = simulation.refreshBaseline('net-a', 't1');
+    await flushPromises();
+    // New project: no network, nothing to show
+    await simulation.refreshBaseline(null, null);
+    expect(simulation.baseline).toBeNull();
+    answers[0]({ nSamples: 3, channels: 1, output: new Float64Array(3), rates: null, error: 4.18, durationMs: 1 } as SimulateResponse);
+    await previous;
+    expect(simulation.baseline).toBeNull();
+    expect(simulation.currentBaseline).toBeNull();
+    expect(simulation.baselineLoading).toBe(false);
+  });
+});
+
 describe('renaming the project and editing its notes', () => {
   it('sends project:update with the new name (trimmed) or notes, and skips no-op edits', async () => {
     const id = `rename-${++projectCounter}`;
