@@ -6,6 +6,8 @@
  * Apply with two initial conditions refitted the published readout to the novel target and the
  * task was gone (E with g = 1 from 4.18 to 0.0046). Now it says "keep the readout", and
  * Apply leaves E with g = 1 at the published 4.18 (the reference README: 4.1768).
+ * The prepare form keeps what the researcher typed while other edits change the project (it was
+ * reset to the network's m by every new project summary, so Apply could recompute nothing).
  * The slow variant of the novel target (its s× in the targets list,
  * src-renderer/components/targets/TargetList.vue) offers the paper's s = 5 (model-spec §8, Fig. 6b):
  * 2500 ms on 996 samples, same step. It offered 2.
@@ -53,6 +55,13 @@ test('the published readout is kept when the initial conditions change', async (
   await expect(prepare).toContainText('Readout: 1 channel');
   await expect(prepare).not.toContainText('channel(s)');
   await prepare.getByLabel('Initial conditions m').fill('2');
+  // an unrelated edit brings a new project summary (as an autosave does): what was typed stays
+  // (the form once reset to m = 1 on every summary, and Apply then recomputed nothing)
+  await page.getByTestId('project-rename').click();
+  await page.getByTestId('project-name-input').fill('Fig. 1 set-up');
+  await page.getByTestId('project-name-input').press('Enter');
+  await expect(page.getByTestId('project-name')).toContainText('Fig. 1 set-up');
+  await expect(prepare.getByLabel('Initial conditions m')).toHaveValue('2');
   await prepare.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByTestId('network-summary').locator('[data-fact="x0"]')).toContainText('2 ICs');
   // the first Gramian eigenvector is the published x0 (model-spec §3): the task is unchanged
