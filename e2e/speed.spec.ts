@@ -153,7 +153,7 @@ async function frameLambda(page: Page): Promise<string> {
   return (await page.getByTestId('slider-plot').getAttribute('data-lambda')) ?? '';
 }
 
-test('choosing a rule offers its own budget per speed: 3 000 reward trials, 150 Adam iterations', async ({ page }) => {
+test('choosing a rule offers its own budget per speed: 3 000 reward trials, 150 Adam iterations, or what was typed for it', async ({ page }) => {
   const pageErrors = collectPageErrors(page);
   await gotoWelcome(page);
   await page.getByRole('button', { name: 'New project' }).click();
@@ -166,5 +166,15 @@ test('choosing a rule offers its own budget per speed: 3 000 reward trials, 150 
   await expect(build.getByRole('spinbutton', { name: 'Trials per speed' })).toHaveValue('3000');
   await rule.selectOption('gradient');
   await expect(build.getByRole('spinbutton', { name: 'Iterations per speed' })).toHaveValue('150');
+  // what the researcher types for a rule comes back with that rule (src-renderer/lib/ruleBudgets.ts)
+  await build.getByRole('spinbutton', { name: 'Iterations per speed' }).fill('240');
+  await rule.selectOption('reward');
+  await expect(build.getByRole('spinbutton', { name: 'Trials per speed' })).toHaveValue('3000');
+  await build.getByRole('spinbutton', { name: 'Trials per speed' }).fill('4500');
+  await rule.selectOption('gradient');
+  await expect(build.getByRole('spinbutton', { name: 'Iterations per speed' })).toHaveValue('240');
+  await rule.selectOption('reward');
+  await expect(build.getByRole('spinbutton', { name: 'Trials per speed' })).toHaveValue('4500');
+  await expect(rule).toHaveValue('reward');
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });

@@ -24,6 +24,7 @@ import { isFinished, useJobsStore } from './jobs.js';
 import { useNotificationsStore } from './notifications.js';
 import { useProjectStore } from './project.js';
 import { parseGroups } from './trainForm.js';
+import { RULE_BUDGETS } from '../lib/ruleBudgets.js';
 
 export interface LearningSettings {
   rule: 'reward' | 'gradient';
@@ -38,7 +39,7 @@ export interface LearningSettings {
 }
 
 export function defaultLearningSettings(): LearningSettings {
-  return { rule: 'gradient', trials: 300, groups: 'N', seed: 1, sigma: 0.001, alpha: 0.3, learningRate: 0.01 };
+  return { rule: 'gradient', trials: RULE_BUDGETS.library.gradient, groups: 'N', seed: 1, sigma: 0.001, alpha: 0.3, learningRate: 0.01 };
 }
 
 /** Whether a target lives on the network's movement grid (what a library pattern and a fit need). */

@@ -5,6 +5,7 @@
 import { trainingRequestSchema, type GroupsSpec, type TrainingRequest } from '../../src-shared/ipc/contract.js';
 import { rangeProblem, SETTING_RANGES, type SettingRange } from '../../src-shared/settingsRanges.js';
 import { targetFit } from '../../src-shared/model/params.js';
+import { RULE_BUDGETS } from '../lib/ruleBudgets.js';
 
 /** What the form needs of the network: the project's view of it. */
 export interface TrainNetwork {
@@ -63,7 +64,7 @@ export interface LearnedPattern {
 export function defaultTrainForm(): TrainFormFields {
   return {
     rule: 'reward',
-    trials: 5000,
+    trials: RULE_BUDGETS.train.reward,
     sigma: 0.001,
     alpha: 0.3,
     learningRate: 0.01,

@@ -7,15 +7,7 @@ import type { ProjectNetwork, SpeedManifold } from '../../../src-shared/project/
 import { initialConditionOf } from '../../../src-shared/project/modelViews.js';
 import { PAPER_SLOW_FACTOR } from '../../../src-shared/speed/speed.js';
 import type { SpeedModel } from '../../workers/speedCompute.js';
-
-/**
- * Trials (reward rule) or iterations (gradient) per speed that a rule is offered when it is chosen.
- * Adam learns a speed in ~150 iterations; the reward rule's noisy trials barely move in 150
- * (published network, 7 speeds to 5×, m = 2, 40 groups: 5T 2.91 → 2.73) and need thousands
- * (3 000: 5T 0.390, about 8 min on one core; the paper's Fig. 1 uses 5 000). Numbers in
- * src-shared/speed/speed.ts learnSpeedManifold.
- */
-export const SPEED_TRIALS_BY_RULE = { gradient: 150, reward: 3000 } as const;
+import { RULE_BUDGETS } from '../../lib/ruleBudgets.js';
 
 /** The form's defaults (model-spec §10 and the fig6 definition: m = 2, 7 speeds to 5T, 40 groups; Adam 150 × 0.02). */
 export function defaultSpeedForm() {
@@ -27,7 +19,8 @@ export function defaultSpeedForm() {
     maxFactor: PAPER_SLOW_FACTOR,
     amplitude: 'fixed' as 'fixed' | 'scaled',
     rule: 'gradient' as 'reward' | 'gradient',
-    trials: SPEED_TRIALS_BY_RULE.gradient as number,
+    // per speed; the reward rule is offered its own when chosen (src-renderer/lib/ruleBudgets.ts)
+    trials: RULE_BUDGETS.speed.gradient as number,
     sigma: 0.001,
     learningRate: 0.02,
     groups: 40,
