@@ -1,0 +1,81 @@
+/**
+ * Mounts a renderer component (a .vue file, compiled by @vitejs/plugin-vue in vitest.config.ts) in
+ * Node without a browser: Vue's own runtime over a minimal element tree, so setup, the template's
+ * refs and bindings, watchers and lifecycle hooks run as in the app. Nothing is laid out or
+ * painted; components that need a real DOM (ECharts' canvas) are replaced with vi.mock in the test.
+ * Used by tests/renderer/summaryWatchers.mount.test.ts.
+ */
+import { createRenderer, defineComponent, h, reactive, type Component } from 'vue';
+
+/** An element, text or comment of the tree the component renders into. */
+export interface FakeNode {
+  tag: string;
+  text: string;
+  parent: FakeNode | null;
+  children: FakeNode[];
+  attributes: Record<string, unknown>;
+  style: Record<string, string>;
+  value: unknown;
+  addEventListener(): void;
+  removeEventListener(): void;
+}
+
+function node(tag: string, text = ''): FakeNode {
+  return { tag, text, parent: null, children: [], attributes: {}, style: {}, value: '', addEventListener() {}, removeEventListener() {} };
+}
+
+function detach(child: FakeNode): void {
+  const parent = child.parent;
+  if (!parent) return;
+  parent.children.splice(parent.children.indexOf(child), 1);
+  child.parent = null;
+}
+
+const renderer = createRenderer<FakeNode, FakeNode>({
+  createElement: (tag) => node(tag),
+  createText: (text) => node('#text', text),
+  createComment: (text) => node('#comment', text),
+  setText: (target, text) => {
+    target.text = text;
+  },
+  setElementText: (element, text) => {
+    for (const child of element.children) child.parent = null;
+    element.children = text ? [Object.assign(node('#text', text), { parent: element })] : [];
+  },
+  insert: (child, parent, anchor) => {
+    detach(child);
+    const at = anchor ? parent.children.indexOf(anchor) : -1;
+    if (at < 0) parent.children.push(child);
+    else parent.children.splice(at, 0, child);
+    child.parent = parent;
+  },
+  remove: detach,
+  parentNode: (child) => child.parent,
+  nextSibling: (child) => {
+    const siblings = child.parent?.children ?? [];
+    return siblings[siblings.indexOf(child) + 1] ?? null;
+  },
+  patchProp: (element, key, _previous, next) => {
+    if (key === 'value') element.value = next;
+    else element.attributes[key] = next;
+  },
+});
+
+/** A mounted component: its props (change them to re-render), its exposed state, and unmount. */
+export interface Mounted<P extends object> {
+  props: P;
+  root: FakeNode;
+  unmount(): void;
+}
+
+/** Mount `component` with reactive `props` (assigning to them updates the component as a parent would). */
+export function mountComponent<P extends object>(component: Component, props: P): Mounted<P> {
+  const state = reactive({ ...props }) as P;
+  const root = node('root');
+  // a parent that renders the component with the props, so changing one updates it as in the app
+  const parent = defineComponent({ setup: () => () => h(component, state as Record<string, unknown>) });
+  // stores come from the active Pinia the test created (setActivePinia), as they do outside components
+  const app = renderer.createApp(parent);
+  app.mount(root);
+  return { props: state, root, unmount: () => app.unmount() };
+}
