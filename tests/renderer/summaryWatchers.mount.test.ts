@@ -15,9 +15,14 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h } from 'vue';
+import { CHANNELS, EVENTS, okEnvelope, type JobDetail, type JobSummary } from '../../src-shared/ipc/contract.js';
+import { createEmptyProject } from '../../src-shared/project/schema.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
+import { useJobsStore } from '../../src-renderer/stores/jobs.js';
+import { useProjectStore } from '../../src-renderer/stores/project.js';
+import { useSpeedStore } from '../../src-renderer/stores/speed.js';
 import ErrorCurve from '../../src-renderer/components/ErrorCurve.vue';
-import { FakeTransport } from './fakes.js';
+import { FakeTransport, summaryOf, tinyNetwork } from './fakes.js';
 import { mountComponent } from './mountComponent.js';
 
 /** Every setOption the charts received, in order. */
@@ -67,6 +72,56 @@ describe('ErrorCurve: a stored run', () => {
   });
 });
 
-afterEach(() => {
-  vi.useRealTimers();
+/** A job as jobs:list reports it. */
+function jobSummary(jobId: string, kind: JobSummary['kind'], status: JobSummary['status']): JobSummary {
+  return {
+    jobId,
+    kind,
+    label: `${kind} ${jobId}`,
+    status,
+    percent: status === 'queued' ? 0 : 100,
+    trial: 0,
+    totalTrials: 10,
+    bestError: null,
+    // the training job is the newest: the one the jobs store selects (and fetches) on start
+    createdAt: kind === 'training' ? 2 : 1,
+    startedAt: 1,
+    finishedAt: status === 'failed' ? 2 : null,
+    error: status === 'failed' ? { code: 'internal', message: 'the worker stopped' } : null,
+    projectId: 'p1',
+    projectName: 'Study',
+    queuePosition: null,
+    etaMs: null,
+  };
+}
+
+describe('speed store: results of finished speed jobs, fetched on demand', () => {
+  it('a failed speed job (it has no result) is asked for once, not again with every other job’s event', async () => {
+    const project = createEmptyProject('Study', new Date(0), 'p1');
+    project.networks = [tinyNetwork('net-a')];
+    transport.answer(CHANNELS.projectCurrent, () => summaryOf(project));
+    const listed = [jobSummary('speed-failed', 'speed', 'failed'), jobSummary('train-1', 'training', 'queued')];
+    transport.answer(CHANNELS.jobsList, () => listed);
+    // answered a moment later, as over the socket (an answer in the same task would starve the timers)
+    transport.handle(CHANNELS.jobsGet, ({ jobId }) => {
+      const summary = listed.find((j) => j.jobId === jobId)!;
+      const detail = { ...summary, request: { kind: 'speed' }, errorsBySession: [], result: null } as unknown as JobDetail;
+      return new Promise((resolve) => setTimeout(() => resolve(okEnvelope(detail)), 1));
+    });
+    await useProjectStore().init();
+    await useJobsStore().init();
+    useSpeedStore();
+    await wait(50);
+    const asked = () => transport.callsTo(CHANNELS.jobsGet).filter((r) => (r as { jobId: string }).jobId === 'speed-failed').length;
+    expect(asked()).toBe(1);
+
+    // the training job starts (the list is read again), runs and finishes
+    listed[1] = { ...listed[1], status: 'running' };
+    transport.emit(EVENTS.jobsProgress, { jobId: 'train-1', status: 'running', percent: 10, trial: 1, errors: [], bestError: null });
+    await wait(400);
+    transport.emit(EVENTS.jobsFinished, { jobId: 'train-1', status: 'failed', result: null, error: { code: 'internal', message: 'stopped' } });
+    await wait(50);
+    // each answer replaced the job's summary in the list, which asked again: an endless jobs:get loop
+    expect(asked()).toBe(1);
+  });
 });
