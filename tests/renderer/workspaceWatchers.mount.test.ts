@@ -1,0 +1,141 @@
+/**
+ * The workspace (src-renderer/views/WorkspaceView.vue) while main pushes project summaries that
+ * change nothing it shows (an autosave, a rename): the stored run's error curve is not fetched and
+ * drawn again (it was emptied and redrawn: src-renderer/components/ErrorCurve.vue), and the output
+ * with g = 1 is asked of main once, also when a summary arrives while it is being computed. The
+ * watch getters returned new arrays, which Vue takes as changed on every summary.
+ * Mounted with tests/renderer/mountComponent.ts; the side views and panels are stubs, ECharts a
+ * stub that counts setOption calls.
+ */
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { defineComponent, h } from 'vue';
+import { CHANNELS, EVENTS, okEnvelope, type SimulateResponse } from '../../src-shared/ipc/contract.js';
+import { createEmptyProject, type Project, type TrainingRun } from '../../src-shared/project/schema.js';
+import { installTransport } from '../../src-renderer/stores/api.js';
+import { useProjectStore } from '../../src-renderer/stores/project.js';
+import WorkspaceView from '../../src-renderer/views/WorkspaceView.vue';
+import { FakeTransport, summaryOf, tinyNetwork, tinyTarget } from './fakes.js';
+import { mountComponent } from './mountComponent.js';
+
+const charts = vi.hoisted(() => ({ setOption: [] as unknown[][] }));
+vi.mock('vue-echarts', () => ({
+  default: defineComponent({
+    setup(_props, { expose }) {
+      expose({ setOption: (...args: unknown[]) => charts.setOption.push(args), getId: () => 'chart' });
+      return () => h('div');
+    },
+  }),
+}));
+// the views and panels beside the plots: not under test here
+const stub = vi.hoisted(() => () => ({ default: { name: 'Stub', render: () => null } }));
+vi.mock('../../src-renderer/components/TargetEditorPanel.vue', stub);
+vi.mock('../../src-renderer/components/TrainPanel.vue', stub);
+vi.mock('../../src-renderer/components/SocPanel.vue', stub);
+vi.mock('../../src-renderer/components/analysis/AnalysesView.vue', stub);
+vi.mock('../../src-renderer/components/primitives/PrimitivesView.vue', stub);
+vi.mock('../../src-renderer/components/speed/SpeedView.vue', stub);
+vi.mock('../../src-renderer/components/experiments/ExperimentsView.vue', stub);
+vi.mock('../../src-renderer/components/sweeps/SweepsView.vue', stub);
+vi.mock('../../src-renderer/components/training/LiveTraining.vue', stub);
+vi.mock('../../src-renderer/components/runs/RunsBrowser.vue', stub);
+vi.mock('../../src-renderer/components/RateHeatmap.vue', stub); // draws on a canvas
+
+/** Longer than the error curve's throttle (200 ms). */
+const wait = (ms = 300) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function storedRun(): TrainingRun {
+  const session = (s: number, bestError: number) => ({
+    session: s,
+    seed: s,
+    bestError,
+    bestTrial: 2,
+    trialsRun: 2,
+    errorCurve: new Float64Array([1, 0.5, bestError]),
+    bestGains: new Float64Array([1.1, 0.9]),
+    output: null,
+  });
+  return {
+    id: 'run-1',
+    name: 'Run 1',
+    networkId: 'net-a',
+    targetIds: ['t1'],
+    initialConditionIndices: [0],
+    rule: 'reward',
+    settings: { trials: 2 },
+    seed: 1,
+    initialError: 1,
+    groupLabels: null,
+    sessions: [session(0, 0.3), session(1, 0.2)],
+    status: 'done',
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:01:00Z',
+    notes: '',
+    purpose: 'train',
+  };
+}
+
+function output(error: number): SimulateResponse {
+  return { channels: 1, nSamples: 3, output: new Float64Array(3), rates: new Float64Array(6), error, durationMs: 1 };
+}
+
+let transport: FakeTransport;
+let project: Project;
+let revision = 1;
+/**
+ * Main pushes the project again with nothing the workspace shows changed (an autosave, a rename).
+ * A copy, as the socket or Electron's IPC delivers it: every network, target and run a new object.
+ */
+function pushSummary(name: string): void {
+  project = { ...project, name };
+  transport.emit(EVENTS.projectChanged, structuredClone(summaryOf(project, { revision: ++revision })));
+}
+/** The simulate:run requests for the output with g = 1 (no gains). */
+const baselineRequests = () => transport.callsTo(CHANNELS.simulateRun).filter((r) => !(r as { gains?: unknown }).gains);
+
+beforeEach(async () => {
+  setActivePinia(createPinia());
+  transport = new FakeTransport();
+  installTransport(transport);
+  charts.setOption.length = 0;
+  project = createEmptyProject('Study', new Date(0), 'p1');
+  project.networks = [tinyNetwork('net-a')];
+  project.targets = [tinyTarget('t1', 'Target 1')];
+  project.runs = [storedRun()];
+  transport.answer(CHANNELS.projectCurrent, () => structuredClone(summaryOf(project, { revision })));
+  transport.answer(CHANNELS.projectRun, () => storedRun());
+  transport.answer(CHANNELS.jobsList, () => []);
+  // main takes a moment to simulate, as over the socket
+  transport.handle(CHANNELS.simulateRun, (request) => new Promise((resolve) => setTimeout(() => resolve(okEnvelope(output(request.gains ? 0.2 : 0.9))), 40)));
+  await useProjectStore().init();
+});
+
+describe('workspace: project summaries that change nothing shown', () => {
+  it('the stored run’s error curve is drawn once, not fetched and drawn again with each summary', async () => {
+    const mounted = mountComponent(WorkspaceView, {});
+    await wait();
+    expect(transport.callsTo(CHANNELS.projectRun)).toHaveLength(1);
+    const drawn = charts.setOption.filter(([option]) => Array.isArray((option as { series?: unknown }).series));
+    expect(drawn.length).toBeGreaterThan(0);
+    const before = charts.setOption.length;
+
+    for (const name of ['Study (autosaved)', 'Study renamed', 'Study renamed again']) {
+      pushSummary(name);
+      await wait();
+    }
+    expect(charts.setOption.length - before).toBe(0);
+    mounted.unmount();
+  });
+
+  it('E with g = 1 is asked of main once, also when a summary arrives while it is computed', async () => {
+    const mounted = mountComponent(WorkspaceView, {});
+    await wait(5);
+    expect(baselineRequests()).toHaveLength(1);
+    pushSummary('Study (autosaved)'); // before main answered
+    await wait();
+    pushSummary('Study renamed');
+    await wait();
+    expect(baselineRequests()).toHaveLength(1);
+    mounted.unmount();
+  });
+});
