@@ -16,12 +16,49 @@ export interface FakeNode {
   attributes: Record<string, unknown>;
   style: Record<string, string>;
   value: unknown;
-  addEventListener(): void;
-  removeEventListener(): void;
+  /** A <select>'s options (v-model reads them; none here). */
+  options: FakeNode[];
+  listeners: Record<string, ((event: unknown) => void)[]>;
+  addEventListener(type: string, listener: (event: unknown) => void): void;
+  removeEventListener(type: string, listener: (event: unknown) => void): void;
+  /** v-model asks it which element has the focus (none: nothing is focused here). */
+  getRootNode(): { activeElement: FakeNode | null };
 }
 
 function node(tag: string, text = ''): FakeNode {
-  return { tag, text, parent: null, children: [], attributes: {}, style: {}, value: '', addEventListener() {}, removeEventListener() {} };
+  const created: FakeNode = {
+    tag,
+    text,
+    parent: null,
+    children: [],
+    attributes: {},
+    style: {},
+    value: '',
+    options: [],
+    listeners: {},
+    addEventListener: (type, listener) => (created.listeners[type] ??= []).push(listener),
+    removeEventListener: (type, listener) => {
+      created.listeners[type] = (created.listeners[type] ?? []).filter((l) => l !== listener);
+    },
+    getRootNode: () => ({ activeElement: null }),
+  };
+  return created;
+}
+
+/** The first element under `root` (itself included) whose id is `id`. */
+export function findById(root: FakeNode, id: string): FakeNode | null {
+  if (root.attributes.id === id) return root;
+  for (const child of root.children) {
+    const found = findById(child, id);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Type `text` into a text field as the browser would: its value, then an input event (v-model listens to it). */
+export function typeInto(field: FakeNode, text: string): void {
+  field.value = text;
+  for (const listener of field.listeners.input ?? []) listener({ target: field });
 }
 
 function detach(child: FakeNode): void {

@@ -22,8 +22,9 @@ import { useJobsStore } from '../../src-renderer/stores/jobs.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
 import { useSpeedStore } from '../../src-renderer/stores/speed.js';
 import ErrorCurve from '../../src-renderer/components/ErrorCurve.vue';
+import SocPanel from '../../src-renderer/components/SocPanel.vue';
 import { FakeTransport, summaryOf, tinyNetwork } from './fakes.js';
-import { mountComponent } from './mountComponent.js';
+import { findById, mountComponent, typeInto } from './mountComponent.js';
 
 /** Every setOption the charts received, in order. */
 const setOptionCalls = vi.hoisted(() => [] as unknown[][]);
@@ -36,6 +37,16 @@ vi.mock('vue-echarts', () => ({
   }),
 }));
 
+/** W's eigenvalues are computed in a worker: counted here (each N = 2 network has two). */
+const eigenvalueRuns = vi.hoisted(() => ({ count: 0 }));
+vi.mock('../../src-renderer/workers/linalgClient.js', () => ({
+  eigenvaluesOff: async (_W: Float64Array, n: number) => {
+    eigenvalueRuns.count++;
+    return { re: new Float64Array(n), im: new Float64Array(n) };
+  },
+  spectralAbscissaOff: async () => 0,
+}));
+
 /** Longer than ErrorCurve's throttle (200 ms) for a few points. */
 const wait = (ms = 260) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -45,6 +56,7 @@ beforeEach(() => {
   transport = new FakeTransport();
   installTransport(transport);
   setOptionCalls.length = 0;
+  eigenvalueRuns.count = 0;
 });
 
 describe('ErrorCurve: a stored run', () => {
@@ -94,6 +106,33 @@ function jobSummary(jobId: string, kind: JobSummary['kind'], status: JobSummary[
     etaMs: null,
   };
 }
+
+describe('SocPanel: a finished build', () => {
+  it('the name typed for the new network stays, and W’s eigenvalues are not computed again, when the jobs list is read again', async () => {
+    const project = createEmptyProject('Study', new Date(0), 'p1');
+    project.networks = [tinyNetwork('net-a')];
+    transport.answer(CHANNELS.projectCurrent, () => summaryOf(project));
+    const listed = [jobSummary('soc-1', 'soc', 'done')];
+    transport.answer(CHANNELS.jobsList, () => structuredClone(listed));
+    const result = { kind: 'soc', W: new Float64Array([-1, 0.5, 0.5, -1]), n: 2, nE: 1, alphaHistory: new Float64Array([0.3, 0.1]), iterations: 2, seed: 7, recipe: 'paper', converged: true, finalAlpha: 0.1, partial: false } as const;
+    transport.answer(CHANNELS.jobsGet, () => ({ ...structuredClone(listed[0]), request: { n: 2, seed: 7, targetAlpha: 0.15 }, errorsBySession: [[0.3, 0.1]], result }) as unknown as JobDetail);
+    await useProjectStore().init();
+    const mounted = mountComponent(SocPanel, {});
+    await useJobsStore().init(); // selects the newest job, the build, and fetches its result
+    await wait(20);
+    const name = findById(mounted.root, 'soc-name');
+    // once, although the job's summary was replaced when its details arrived
+    expect({ name: name?.value, eigenvalueRuns: eigenvalueRuns.count }).toEqual({ name: 'SOC network N = 2 (seed 7)', eigenvalueRuns: 1 });
+
+    typeInto(name!, 'SOC for Fig. 2');
+    // a job this window does not know yet (started by the CLI, another window): the list is read again
+    transport.emit(EVENTS.jobsProgress, { jobId: 'elsewhere', status: 'running', percent: 1, trial: 1, errors: [], bestError: null });
+    await wait(400);
+    expect(transport.callsTo(CHANNELS.jobsList).length).toBeGreaterThan(1);
+    expect({ name: findById(mounted.root, 'soc-name')?.value, eigenvalueRuns: eigenvalueRuns.count }).toEqual({ name: 'SOC for Fig. 2', eigenvalueRuns: 1 });
+    mounted.unmount();
+  });
+});
 
 describe('speed store: results of finished speed jobs, fetched on demand', () => {
   it('a failed speed job (it has no result) is asked for once, not again with every other job’s event', async () => {

@@ -6,9 +6,16 @@
  */
 import type { Environment } from 'vitest/environments';
 
+/** The DOM classes Vue's v-model checks an element's root against (nothing is one of them here). */
+const DOM_CLASSES = ['Document', 'ShadowRoot'] as const;
+
 const vueClientEnvironment: Environment = {
   name: 'vue-client',
   viteEnvironment: 'client',
-  setup: () => ({ teardown: () => {} }),
+  setup: (global: Record<string, unknown>) => {
+    const added = DOM_CLASSES.filter((name) => !(name in global));
+    for (const name of added) global[name] = class {};
+    return { teardown: () => added.forEach((name) => delete global[name]) };
+  },
 };
 export default vueClientEnvironment;
