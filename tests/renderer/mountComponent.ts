@@ -55,6 +55,16 @@ export function findById(root: FakeNode, id: string): FakeNode | null {
   return null;
 }
 
+/** The first element under `root` (itself included) with this data-testid. */
+export function findByTestId(root: FakeNode, testId: string): FakeNode | null {
+  if (root.attributes['data-testid'] === testId) return root;
+  for (const child of root.children) {
+    const found = findByTestId(child, testId);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** Type `text` into a text field as the browser would: its value, then an input event (v-model listens to it). */
 export function typeInto(field: FakeNode, text: string): void {
   field.value = text;
