@@ -8,13 +8,15 @@
  *   moment) and the output with g = 1 is not asked for twice;
  * - src-renderer/components/SocPanel.vue: the name typed for a built network stays, and its
  *   eigenvalues are not computed again, when the jobs list is read again;
+ * - src-renderer/components/training/LiveTraining.vue: a job's outputs and gains over training are
+ *   not drawn again (its network and target come as new objects with each summary);
  * - src-renderer/stores/speed.ts: a failed speed job's details are not fetched on every job event.
  * Components are mounted with tests/renderer/mountComponent.ts; ECharts is replaced by a stub that
  * counts setOption calls.
  */
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineComponent, h } from 'vue';
+import { defineComponent, h, watch } from 'vue';
 import { CHANNELS, EVENTS, okEnvelope, type JobDetail, type JobSummary } from '../../src-shared/ipc/contract.js';
 import { createEmptyProject } from '../../src-shared/project/schema.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
@@ -23,15 +25,23 @@ import { useProjectStore } from '../../src-renderer/stores/project.js';
 import { useSpeedStore } from '../../src-renderer/stores/speed.js';
 import ErrorCurve from '../../src-renderer/components/ErrorCurve.vue';
 import SocPanel from '../../src-renderer/components/SocPanel.vue';
-import { FakeTransport, summaryOf, tinyNetwork } from './fakes.js';
+import LiveTraining from '../../src-renderer/components/training/LiveTraining.vue';
+import { FakeTransport, summaryOf, tinyNetwork, tinyTarget } from './fakes.js';
 import { findById, mountComponent, typeInto } from './mountComponent.js';
 
-/** Every setOption the charts received, in order. */
+/** Every setOption the charts received, and every option given to them as a prop (each is drawn whole). */
 const setOptionCalls = vi.hoisted(() => [] as unknown[][]);
+const optionsGiven = vi.hoisted(() => [] as unknown[]);
 vi.mock('vue-echarts', () => ({
   default: defineComponent({
-    setup(_props, { expose }) {
+    props: { option: { type: Object, default: null } },
+    setup(props, { expose }) {
       expose({ setOption: (...args: unknown[]) => setOptionCalls.push(args), getId: () => 'chart-1' });
+      watch(
+        () => props.option,
+        (option) => optionsGiven.push(option),
+        { immediate: true },
+      );
       return () => h('div');
     },
   }),
@@ -56,6 +66,7 @@ beforeEach(() => {
   transport = new FakeTransport();
   installTransport(transport);
   setOptionCalls.length = 0;
+  optionsGiven.length = 0;
   eigenvalueRuns.count = 0;
 });
 
@@ -131,6 +142,49 @@ describe('SocPanel: a finished build', () => {
     expect(transport.callsTo(CHANNELS.jobsList).length).toBeGreaterThan(1);
     expect({ name: findById(mounted.root, 'soc-name')?.value, eigenvalueRuns: eigenvalueRuns.count }).toEqual({ name: 'SOC for Fig. 2', eigenvalueRuns: 1 });
     mounted.unmount();
+  });
+});
+
+describe('LiveTraining: a running job’s outputs and gains over training', () => {
+  it('are drawn again for new snapshots, not for a project summary that changes nothing they show', async () => {
+    let project = createEmptyProject('Study', new Date(0), 'p1');
+    project.networks = [tinyNetwork('net-a')];
+    project.targets = [tinyTarget('t1', 'Target 1')];
+    let revision = 1;
+    transport.answer(CHANNELS.projectCurrent, () => structuredClone(summaryOf(project, { revision })));
+    const job = { ...jobSummary('train-1', 'training', 'running'), finishedAt: null, error: null };
+    transport.answer(CHANNELS.jobsList, () => [job]);
+    const snapshot = (trial: number, g: number) => ({ session: 0, trial, gains: new Float64Array([g, 2 - g]) });
+    transport.answer(CHANNELS.jobsGet, () => ({
+      ...job,
+      request: { source: { kind: 'project', networkId: 'net-a', targetIds: ['t1'], initialConditionIndices: [0] }, rule: 'reward', sessions: 1 },
+      errorsBySession: [[1, 0.5]],
+      gainSnapshots: [snapshot(0, 1), snapshot(10, 1.1)],
+      result: null,
+    }) as unknown as JobDetail);
+    transport.answer(CHANNELS.simulateRun, () => ({ channels: 1, nSamples: 3, output: new Float64Array([0, 1, 0]), rates: null, error: 0.5, durationMs: 1 }));
+    await useProjectStore().init();
+    await useJobsStore().init();
+    const outputs = mountComponent(LiveTraining, { jobId: 'train-1', show: 'outputs' });
+    const gains = mountComponent(LiveTraining, { jobId: 'train-1', show: 'gains' });
+    await wait(20);
+    expect(transport.callsTo(CHANNELS.simulateRun)).toHaveLength(2); // one output per snapshot
+    const drawn = optionsGiven.length;
+
+    for (const name of ['Study (autosaved)', 'Study renamed']) {
+      project = { ...project, name };
+      transport.emit(EVENTS.projectChanged, structuredClone(summaryOf(project, { revision: ++revision })));
+      await wait(20);
+    }
+    expect({ simulated: transport.callsTo(CHANNELS.simulateRun).length, drawnAgain: optionsGiven.length - drawn }).toEqual({ simulated: 2, drawnAgain: 0 });
+
+    // a new snapshot is drawn on both
+    transport.emit(EVENTS.jobsProgress, { jobId: 'train-1', status: 'running', percent: 50, trial: 20, errors: [], bestError: null, gainSnapshots: [snapshot(20, 1.2)] });
+    await wait(20);
+    expect(transport.callsTo(CHANNELS.simulateRun)).toHaveLength(3);
+    expect(optionsGiven.length - drawn).toBeGreaterThan(0);
+    outputs.unmount();
+    gains.unmount();
   });
 });
 
