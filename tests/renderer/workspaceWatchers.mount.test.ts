@@ -1,7 +1,8 @@
 /**
  * The workspace (src-renderer/views/WorkspaceView.vue) while main pushes project summaries that
  * change nothing it shows (an autosave, a rename): the stored run's error curve is not fetched and
- * drawn again (it was emptied and redrawn: src-renderer/components/ErrorCurve.vue), and the output
+ * drawn again (it was emptied and redrawn: src-renderer/components/ErrorCurve.vue), the output plot
+ * (src-renderer/components/OutputPlot.vue) is not drawn again for an unchanged target, and the output
  * with g = 1 is asked of main once, also when a summary arrives while it is being computed. The
  * watch getters returned new arrays, which Vue takes as changed on every summary.
  * Mounted with tests/renderer/mountComponent.ts; the side views and panels are stubs, ECharts a
@@ -9,7 +10,7 @@
  */
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineComponent, h } from 'vue';
+import { defineComponent, h, watch } from 'vue';
 import { CHANNELS, EVENTS, okEnvelope, type SimulateResponse } from '../../src-shared/ipc/contract.js';
 import { createEmptyProject, type Project, type TrainingRun } from '../../src-shared/project/schema.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
@@ -18,11 +19,17 @@ import WorkspaceView from '../../src-renderer/views/WorkspaceView.vue';
 import { FakeTransport, summaryOf, tinyNetwork, tinyTarget } from './fakes.js';
 import { mountComponent } from './mountComponent.js';
 
-const charts = vi.hoisted(() => ({ setOption: [] as unknown[][] }));
+/** Every setOption the charts received, and every option given to them as a prop (each is drawn whole). */
+const charts = vi.hoisted(() => ({ setOption: [] as unknown[][], given: [] as unknown[] }));
 vi.mock('vue-echarts', () => ({
   default: defineComponent({
-    setup(_props, { expose }) {
+    props: { option: { type: Object, default: null } },
+    setup(props, { expose }) {
       expose({ setOption: (...args: unknown[]) => charts.setOption.push(args), getId: () => 'chart' });
+      watch(
+        () => props.option,
+        (option) => charts.given.push(option),
+      );
       return () => h('div');
     },
   }),
@@ -111,19 +118,25 @@ beforeEach(async () => {
 });
 
 describe('workspace: project summaries that change nothing shown', () => {
-  it('the stored run’s error curve is drawn once, not fetched and drawn again with each summary', async () => {
+  it('the stored run’s error curve and the output plot are drawn once, not fetched and drawn again with each summary', async () => {
     const mounted = mountComponent(WorkspaceView, {});
     await wait();
     expect(transport.callsTo(CHANNELS.projectRun)).toHaveLength(1);
     const drawn = charts.setOption.filter(([option]) => Array.isArray((option as { series?: unknown }).series));
     expect(drawn.length).toBeGreaterThan(0);
-    const before = charts.setOption.length;
+    const before = { setOption: charts.setOption.length, given: charts.given.length };
 
     for (const name of ['Study (autosaved)', 'Study renamed', 'Study renamed again']) {
       pushSummary(name);
       await wait();
     }
-    expect(charts.setOption.length - before).toBe(0);
+    expect({ errorCurveUpdates: charts.setOption.length - before.setOption, optionsGiven: charts.given.length - before.given }).toEqual({ errorCurveUpdates: 0, optionsGiven: 0 });
+
+    // the target's samples changed (replaced under the same id): the output plot draws it
+    project = { ...project, targets: [{ ...project.targets[0], values: new Float64Array([0, 1, 0]) }] };
+    transport.emit(EVENTS.projectChanged, structuredClone(summaryOf(project, { revision: ++revision })));
+    await wait();
+    expect(charts.given.length - before.given).toBeGreaterThan(0);
     mounted.unmount();
   });
 
