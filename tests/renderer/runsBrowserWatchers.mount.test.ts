@@ -9,12 +9,13 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, watch } from 'vue';
 import { CHANNELS, EVENTS } from '../../src-shared/ipc/contract.js';
-import { createEmptyProject, type Project, type TrainingRun } from '../../src-shared/project/schema.js';
+import { createEmptyProject, type Project } from '../../src-shared/project/schema.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
 import RunsBrowser from '../../src-renderer/components/runs/RunsBrowser.vue';
 import { FakeTransport, flushPromises, summaryOf, tinyNetwork, tinyTarget } from './fakes.js';
 import { findByTestId, mountComponent, typeInto, type FakeNode } from './mountComponent.js';
+import { storedRun } from './storedRunFixture.js';
 
 /** Every option the charts were given (a new one is drawn again). */
 const optionsGiven = vi.hoisted(() => [] as unknown[]);
@@ -31,27 +32,6 @@ vi.mock('vue-echarts', () => ({
     },
   }),
 }));
-
-function run(id: string, name: string): TrainingRun {
-  return {
-    id,
-    name,
-    networkId: 'net-a',
-    targetIds: ['t1'],
-    initialConditionIndices: [0],
-    rule: 'reward',
-    settings: { trials: 2 },
-    seed: 1,
-    initialError: 1,
-    groupLabels: null,
-    sessions: [{ session: 0, seed: 1, bestError: 0.3, bestTrial: 2, trialsRun: 2, errorCurve: new Float64Array([1, 0.5, 0.3]), bestGains: new Float64Array([1, 1]), output: null }],
-    status: 'done',
-    startedAt: '2026-01-01T00:00:00Z',
-    finishedAt: '2026-01-01T00:01:00Z',
-    notes: '',
-    purpose: 'train',
-  };
-}
 
 let transport: FakeTransport;
 let project: Project;
@@ -73,7 +53,7 @@ beforeEach(async () => {
   project = createEmptyProject('Study', new Date(0), 'p1');
   project.networks = [tinyNetwork('net-a')];
   project.targets = [tinyTarget('t1', 'Target 1')];
-  project.runs = [run('run-1', 'Run 1'), run('run-2', 'Run 2')];
+  project.runs = [storedRun('run-1', 'Run 1', [0.3]), storedRun('run-2', 'Run 2', [0.3])];
   transport.answer(CHANNELS.projectCurrent, () => structuredClone(summaryOf(project, { revision })));
   transport.answer(CHANNELS.projectRun, ({ runId }) => project.runs.find((r) => r.id === runId)!);
   await useProjectStore().init();

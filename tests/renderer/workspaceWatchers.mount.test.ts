@@ -12,12 +12,13 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, watch } from 'vue';
 import { CHANNELS, EVENTS, okEnvelope, type SimulateResponse } from '../../src-shared/ipc/contract.js';
-import { createEmptyProject, type Project, type TrainingRun } from '../../src-shared/project/schema.js';
+import { createEmptyProject, type Project } from '../../src-shared/project/schema.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
 import WorkspaceView from '../../src-renderer/views/WorkspaceView.vue';
 import { FakeTransport, summaryOf, tinyNetwork, tinyTarget } from './fakes.js';
 import { mountComponent } from './mountComponent.js';
+import { storedRun } from './storedRunFixture.js';
 
 /** Every setOption the charts received, and every option given to them as a prop (each is drawn whole). */
 const charts = vi.hoisted(() => ({ setOption: [] as unknown[][], given: [] as unknown[] }));
@@ -51,37 +52,6 @@ vi.mock('../../src-renderer/components/RateHeatmap.vue', stub); // draws on a ca
 /** Longer than the error curve's throttle (200 ms). */
 const wait = (ms = 300) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function storedRun(): TrainingRun {
-  const session = (s: number, bestError: number) => ({
-    session: s,
-    seed: s,
-    bestError,
-    bestTrial: 2,
-    trialsRun: 2,
-    errorCurve: new Float64Array([1, 0.5, bestError]),
-    bestGains: new Float64Array([1.1, 0.9]),
-    output: null,
-  });
-  return {
-    id: 'run-1',
-    name: 'Run 1',
-    networkId: 'net-a',
-    targetIds: ['t1'],
-    initialConditionIndices: [0],
-    rule: 'reward',
-    settings: { trials: 2 },
-    seed: 1,
-    initialError: 1,
-    groupLabels: null,
-    sessions: [session(0, 0.3), session(1, 0.2)],
-    status: 'done',
-    startedAt: '2026-01-01T00:00:00Z',
-    finishedAt: '2026-01-01T00:01:00Z',
-    notes: '',
-    purpose: 'train',
-  };
-}
-
 function output(error: number): SimulateResponse {
   return { channels: 1, nSamples: 3, output: new Float64Array(3), rates: new Float64Array(6), error, durationMs: 1 };
 }
@@ -108,9 +78,9 @@ beforeEach(async () => {
   project = createEmptyProject('Study', new Date(0), 'p1');
   project.networks = [tinyNetwork('net-a')];
   project.targets = [tinyTarget('t1', 'Target 1')];
-  project.runs = [storedRun()];
+  project.runs = [storedRun('run-1', 'Run 1', [0.3, 0.2])];
   transport.answer(CHANNELS.projectCurrent, () => structuredClone(summaryOf(project, { revision })));
-  transport.answer(CHANNELS.projectRun, () => storedRun());
+  transport.answer(CHANNELS.projectRun, () => storedRun('run-1', 'Run 1', [0.3, 0.2]));
   transport.answer(CHANNELS.jobsList, () => []);
   // main takes a moment to simulate, as over the socket
   transport.handle(CHANNELS.simulateRun, (request) => new Promise((resolve) => setTimeout(() => resolve(okEnvelope(output(request.gains ? 0.2 : 0.9))), 40)));
