@@ -2,7 +2,8 @@
  * The workspace (src-renderer/views/WorkspaceView.vue) while main pushes project summaries that
  * change nothing it shows (an autosave, a rename): the stored run's error curve is not fetched and
  * drawn again (it was emptied and redrawn: src-renderer/components/ErrorCurve.vue), the output plot
- * (src-renderer/components/OutputPlot.vue) is not drawn again for an unchanged target, and the output
+ * (src-renderer/components/OutputPlot.vue) is not drawn again for an unchanged target, nor the stored
+ * run's trained gains, and the output
  * with g = 1 is asked of main once, also when a summary arrives while it is being computed. The
  * watch getters returned new arrays, which Vue takes as changed on every summary.
  * Mounted with tests/renderer/mountComponent.ts; the side views and panels are stubs, ECharts a
@@ -17,7 +18,7 @@ import { installTransport } from '../../src-renderer/stores/api.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
 import WorkspaceView from '../../src-renderer/views/WorkspaceView.vue';
 import { FakeTransport, summaryOf, tinyNetwork, tinyTarget } from './fakes.js';
-import { mountComponent } from './mountComponent.js';
+import { mountComponent, type FakeNode } from './mountComponent.js';
 import { storedRun } from './storedRunFixture.js';
 
 /** Every setOption the charts received, and every option given to them as a prop (each is drawn whole). */
@@ -48,6 +49,11 @@ vi.mock('../../src-renderer/components/sweeps/SweepsView.vue', stub);
 vi.mock('../../src-renderer/components/training/LiveTraining.vue', stub);
 vi.mock('../../src-renderer/components/runs/RunsBrowser.vue', stub);
 vi.mock('../../src-renderer/components/RateHeatmap.vue', stub); // draws on a canvas
+
+/** The elements under `root` for which `test` holds. */
+function findAll(root: FakeNode, test: (node: FakeNode) => boolean): FakeNode[] {
+  return [...(test(root) ? [root] : []), ...root.children.flatMap((child) => findAll(child, test))];
+}
 
 /** Longer than the error curve's throttle (200 ms). */
 const wait = (ms = 300) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -107,6 +113,24 @@ describe('workspace: project summaries that change nothing shown', () => {
     transport.emit(EVENTS.projectChanged, structuredClone(summaryOf(project, { revision: ++revision })));
     await wait();
     expect(charts.given.length - before.given).toBeGreaterThan(0);
+    mounted.unmount();
+  });
+
+  it('the stored run’s trained gains are drawn once, not again with each summary', async () => {
+    const mounted = mountComponent(WorkspaceView, {});
+    await wait();
+    const gainsButton = findAll(mounted.root, (node) => node.tag === 'button' && node.attributes['aria-checked'] !== undefined && node.children.some((child) => child.text.trim() === 'gains'))[0];
+    (gainsButton.attributes.onClick as () => void)();
+    await wait();
+    const gainsCard = findAll(mounted.root, (node) => node.attributes['data-testid'] === 'stored-gains');
+    expect(gainsCard).toHaveLength(1);
+    const before = charts.given.length;
+
+    for (const name of ['Study (autosaved)', 'Study renamed']) {
+      pushSummary(name);
+      await wait();
+    }
+    expect(charts.given.length - before).toBe(0);
     mounted.unmount();
   });
 
