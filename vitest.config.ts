@@ -1,6 +1,9 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // the .mount.test.ts files import .vue components
+  plugins: [vue()],
   test: {
     environment: 'node',
     testTimeout: 120_000,
@@ -12,7 +15,10 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: 'reports/vitest.json' },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/**/*.serial.test.ts'], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/**/*.serial.test.ts', 'tests/**/*.mount.test.ts'], sequence: { groupOrder: 0 } } },
+      // tests that mount .vue components in Node: modules transformed for the browser, so the
+      // components get their client render functions (tests/renderer/mountComponent.ts)
+      { extends: true, test: { name: 'mount', include: ['tests/**/*.mount.test.ts'], environment: './tests/renderer/vueClientEnvironment.ts', sequence: { groupOrder: 0 } } },
       // suites that measure latency or memory (e.g. tests/ipc/abuse.serial.test.ts) run one at a
       // time after all the others, so parallel test files do not distort what they measure
       { extends: true, test: { name: 'serial', include: ['tests/**/*.serial.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },

@@ -312,11 +312,14 @@ export const useSpeedStore = defineStore('speed', () => {
       void select(`job:${jobId}`);
     },
   );
-  // after a reload the results of finished jobs are fetched on demand
+  // after a reload the results of finished jobs are fetched on demand. Compared as one string: a
+  // getter returning a new array is 'changed' for Vue each time it runs, so every job's status
+  // change or result fetched jobs:get again for a speed job that has none (one that failed).
   watch(
-    () => jobs.jobs.filter((j) => j.kind === 'speed' && isFinished(j) && !jobs.results[j.jobId]).map((j) => j.jobId),
-    (missing) => {
-      for (const id of missing) void jobs.fetchDetail(id);
+    () => jobs.jobs.filter((j) => j.kind === 'speed' && isFinished(j) && !jobs.results[j.jobId]).map((j) => j.jobId).join('\n'),
+    (missing, before) => {
+      const asked = new Set(before ? before.split('\n') : []);
+      for (const id of missing ? missing.split('\n') : []) if (!asked.has(id)) void jobs.fetchDetail(id);
     },
     { immediate: true },
   );
