@@ -17,7 +17,13 @@
  *  - specialised groups: the Adam iterations on each specialising target at the gradient's cost;
  *  - per task, what it costs besides its trials (measureTaskOverheadMs): its training run's set-up,
  *    the best gains' output, its record and its files in the sweep folder. Left out, the time here
- *    of a 4-task sweep of N = 20 and 150 trials read 28 ms for 89 ms run (src-shared/tasks/sweep.ts).
+ *    of a 4-task sweep of N = 20 and 150 trials read 28 ms for 89 ms run (src-shared/tasks/sweep.ts);
+ *  - once per run here (CostTable.jobOverheadMs, the time here only): what the job does before its
+ *    first task — the sweep read and every task checked against its inputs, plan.json and the
+ *    sweep file written, the folder looked through for finished tasks — and the hand-off to and
+ *    from its worker (src-main/services/sweepService.ts adds what the latest jobs took on main).
+ *    Measured here (2 vCPUs): 2–15 ms on the worker and 1–5 ms on main per job, a fifth to a third
+ *    of a 4-task sweep of N = 20 and 40 trials.
  *
  * Memory: a model of the arrays a task holds (documented at estimateTask) over the measured
  * baseline of a GainLab process.
@@ -236,6 +242,11 @@ export interface CostTable {
    * its own probe (measureTaskOverheads); absent or missing a key: not counted.
    */
   taskOverheadMs?: ReadonlyMap<string, number>;
+  /**
+   * ms a run here costs once besides its tasks (the job's checks, plan.json, the worker hand-off:
+   * planSweepTask in src-shared/tasks/sweep.ts); charged to the time here only (absent: 0).
+   */
+  jobOverheadMs?: number;
   /** Resident memory of a GainLab process before any task (MB). */
   baselineMB: number;
 }
@@ -512,11 +523,25 @@ export interface EstimateSummary {
   startupMs: number;
   /** Each task shape's own cost besides its trials (ms, by costProbeKey): set-up, output, record, files. */
   taskOverheadMs: Record<string, number>;
+  /** What a run here costs once besides its tasks (ms; CostTable.jobOverheadMs), in wallSecondsHere. */
+  jobOverheadMs: number;
   baselineMB: number;
 }
 
-/** hereSeconds: the time of the sweep's groups and tasks here (default: the tasks one after another). */
+/**
+ * The summary with `ms` more of the job's own cost in the time here: what the host measures around
+ * the plan (the app: the hand-off of a sweep to its worker and back, src-main/services/sweepService.ts).
+ */
+export function addJobOverhead(summary: EstimateSummary, ms: number): EstimateSummary {
+  return { ...summary, jobOverheadMs: round(summary.jobOverheadMs + ms, 1), wallSecondsHere: roundSeconds(summary.wallSecondsHere + ms / 1000) };
+}
+
+/**
+ * hereSeconds: the time of the sweep's groups and tasks here (default: the tasks one after another);
+ * the time here adds the job's own cost once (jobOverheadMs).
+ */
 export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, costs: CostTable, threads: number, hereSeconds?: number): EstimateSummary {
+  const jobOverheadMs = costs.jobOverheadMs ?? 0;
   const cpu = [...perTask.values()].map((e) => e.cpuSeconds);
   const memory = [...perTask.values()].map((e) => e.memoryMB);
   const total = cpu.reduce((a, b) => a + b, 0);
@@ -525,7 +550,7 @@ export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, cost
   return {
     cpuSecondsPerTask: { min: round(Math.min(...cpu), 3), median: round(median(cpu), 3), max: round(maxCpu, 3) },
     totalCpuSeconds: roundSeconds(total),
-    wallSecondsHere: roundSeconds((hereSeconds ?? total) / Math.max(1, threads)),
+    wallSecondsHere: roundSeconds((hereSeconds ?? total) / Math.max(1, threads) + jobOverheadMs / 1000),
     threadsHere: threads,
     memoryMBPerTask: { median: round(median(memory), 1), max: round(maxMemory, 1) },
     slurmRequest: arrayRequests([...perTask.values()]),
@@ -533,6 +558,7 @@ export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, cost
     socIterationMs: [...costs.socIterationMs].map(([n, ms]) => ({ n, ms: round(ms, 2) })),
     startupMs: round(costs.startupMs, 1),
     taskOverheadMs: Object.fromEntries([...(costs.taskOverheadMs ?? [])].map(([probe, ms]) => [probe, round(ms, 2)])),
+    jobOverheadMs: round(jobOverheadMs, 1),
     baselineMB: round(costs.baselineMB, 1),
   };
 }

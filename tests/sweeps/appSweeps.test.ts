@@ -3,7 +3,8 @@
  * - draft.ts: factor lines typed in the builder become the sweep file the CLI reads (ranges,
  *   groups, SOC sizes, targets by name), a run's settings become its base (with what a sweep
  *   cannot repeat said), and every mistake is one line naming the factor;
- * - results.ts: the box plots and median lines agree with quantiles computed here by hand, levels
+ * - results.ts: the box plots and median lines agree with quantiles computed here by hand, the
+ *   table numbers tasks from 1 as the live plot does (src-renderer/components/sweeps/sweepPlots.ts), levels
  *   that are not numbers are named on a category axis (src-shared/experiments/figureOption.ts,
  *   src-shared/experiments/figureData.ts), and a collected archive that is not one is refused in
  *   one line;
@@ -25,6 +26,7 @@ import { estimateSummary } from '../../src-shared/sweeps/plan.js';
 import { durationText, msText } from '../../src-shared/formats/duration.js';
 import { SweepError } from '../../src-shared/sweeps/schema.js';
 import { measuredCostText } from '../../src-renderer/stores/sweeps.js';
+import { liveOption } from '../../src-renderer/components/sweeps/sweepPlots.js';
 import { contextWith } from '../../src-shared/tasks/context.js';
 import { memoryFolder, runSweepTask, type SweepTaskInput } from '../../src-shared/tasks/sweep.js';
 import { syntheticSweepProject } from './sweepFixtures.js';
@@ -226,10 +228,27 @@ describe('the figures of a sweep (results.ts)', () => {
     const record = sweepResultRecord(results, { id: 'r', name: 'Sweep g', networkId: 'net', networkName: 'N', location: '/x', status: 'done', startedAt: null, finishedAt: null });
     expect(record.kind).toBe('sweep');
     expect(record.tables[0].rows).toHaveLength(12);
-    expect(record.tables[0].columns).toEqual(['index', 'id', 'state', 'sigma', 'seed', 'rep', 'finalError', 'bestError', 'initialError', 'trialsDone', 'groupCount', 'elapsedMs']);
+    // the table the researcher reads numbers tasks from 1 (as sessions and neurons); the CSV file
+    // (results.csv, as `gainlab sweep collect` writes it) keeps the index from 0 of plan.json and --task
+    expect(record.tables[0].columns).toEqual(['task', 'id', 'state', 'sigma', 'seed', 'rep', 'finalError', 'bestError', 'initialError', 'trialsDone', 'groupCount', 'elapsedMs']);
+    expect(record.tables[0].rows.map((row) => row[0])).toEqual(results.rows.map((_, k) => k + 1));
+    expect(record.tables[0].rows.map((row) => row[1])).toEqual(results.rows.map((row) => row.id));
     expect(record.texts[0].text.split('\n')).toHaveLength(14); // header, 12 rows, final newline
+    expect(record.texts[0].text.split('\n')[1].split(',')[0]).toBe('0');
     expect(record.summary).toMatchObject({ tasks: 12, states: { done: 11, failed: 1 }, medianFinalError: q7(finals.filter((v): v is number => v !== null), 0.5) });
     expect(record.elapsedMs).toBe(11 * 6);
+  });
+
+  it('the live plot of a running sweep puts each task at its number from 1, in the plot and its CSV', () => {
+    // the job's points are by index in the sweep (0: the first task); task 2 has not finished
+    const { option, csv } = liveOption([0.07, undefined, 0.08]);
+    const o = option as { xAxis: { min: number; max: number }; series: Array<{ data: Array<[number, number]> }> };
+    expect(o.series[0].data).toEqual([
+      [1, 0.07],
+      [3, 0.08],
+    ]);
+    expect([o.xAxis.min, o.xAxis.max]).toEqual([1, 3]);
+    expect(csv.trim().split('\n')).toEqual(['task,bestError', '1,0.07', '3,0.08']);
   });
 
   it('refuses what is not a collected sweep, in one line', () => {
