@@ -196,6 +196,17 @@ function measureJobFolderMs(folder: SweepHost['folder'], plan: SweepPlan, tasks:
   return monotonicMs() - started + (looked.length > 0 ? (lookupMs * (tasks.length - looked.length)) / looked.length : 0);
 }
 
+/**
+ * The running task or group as the progress line names it, numbered from 1: 'task 3 of 6 (σ 0.004,
+ * seed 1)', 'tasks 4–6 of 6, together' (consecutive numbers as a range; 'tasks 1, 3 of 6' else).
+ */
+export function runningText(group: readonly SweepTask[], total: number): string {
+  const numbers = group.map((member) => taskNumber(member.index));
+  if (numbers.length === 1) return `task ${numbers[0]} of ${total} (${describeTask(group[0])})`;
+  const consecutive = numbers.every((n, k) => k === 0 || n === numbers[k - 1] + 1);
+  return `tasks ${consecutive ? `${numbers[0]}–${numbers.at(-1)}` : numbers.join(', ')} of ${total}, together`;
+}
+
 export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietContext, host: SweepHost = { folder: memoryFolder(), maxRssMB: () => null }): SweepJobResult {
   const started = Date.now();
   const loaded = loadSweep(input, () => ctx.shouldStop());
@@ -247,10 +258,7 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
       for (const member of group) rows.push(sweepRow({ task: member, state: 'missing', record: null }));
       continue;
     }
-    const what =
-      group.length === 1
-        ? `task ${taskNumber(task.index)}/${total} (${describeTask(task)})`
-        : `tasks ${group.map((member) => taskNumber(member.index)).join(', ')}/${total}, together`;
+    const what = runningText(group, total);
     ctx.message(`${what}: starting`);
     const results: TaskRunResult[] = executeSweepTasks(group, {
       sweepName: loaded.sweep.name,
@@ -261,7 +269,7 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
       shouldStop: () => ctx.shouldStop(),
       onProgress: (p) => {
         ctx.percent((100 * (finished + (group.length * p.trial) / Math.max(1, p.trials))) / total);
-        ctx.message(`${what}: trial ${p.trial}/${p.trials}, best ${p.bestError.toPrecision(4)}`);
+        ctx.message(`${what}: trial ${p.trial} of ${p.trials}, best ${p.bestError.toPrecision(4)}`);
       },
     });
     group.forEach((member, k) => {

@@ -20,6 +20,7 @@ import type { BoxFigure, LinesFigure } from '../../src-shared/experiments/figure
 import { figureCsv } from '../../src-shared/experiments/figureData.js';
 import { figureOption } from '../../src-shared/experiments/figureOption.js';
 import { baseFromRun, checkDraft, draftToSweepJson, parseFactorValues, type RunSettingsView, type SweepDraft } from '../../src-shared/sweeps/draft.js';
+import type { SweepTask } from '../../src-shared/sweeps/expand.js';
 import type { SweepRow } from '../../src-shared/sweeps/record.js';
 import { decodeResultsArchive, sweepFigures, sweepResultRecord, type SweepResults } from '../../src-shared/sweeps/results.js';
 import { estimateSummary } from '../../src-shared/sweeps/plan.js';
@@ -28,7 +29,7 @@ import { SweepError } from '../../src-shared/sweeps/schema.js';
 import { measuredCostText } from '../../src-renderer/stores/sweeps.js';
 import { liveOption } from '../../src-renderer/components/sweeps/sweepPlots.js';
 import { contextWith } from '../../src-shared/tasks/context.js';
-import { memoryFolder, runSweepTask, type SweepTaskInput } from '../../src-shared/tasks/sweep.js';
+import { memoryFolder, runningText, runSweepTask, type SweepTaskInput } from '../../src-shared/tasks/sweep.js';
 import { syntheticSweepProject } from './sweepFixtures.js';
 
 const run: RunSettingsView = {
@@ -328,6 +329,15 @@ describe('the sweep job’s task (tasks/sweep.ts)', () => {
     expect(whole.rows.map((r) => r.values?.finalError)).toEqual(second.rows.map((r) => r.values?.finalError));
   });
 
+  it('the progress line names the running task or group by its number from 1', () => {
+    const messages: string[] = [];
+    runSweepTask(input, contextWith({ message: (text) => void messages.push(text) }));
+    expect(messages).toContain('task 1 of 3 (sigma 0.001): starting');
+    expect(messages.some((m) => /^task 3 of 3 \(sigma 0\.003\): trial \d+ of 200, best /.test(m))).toBe(true);
+    const task = (index: number) => ({ index, id: String(index), factors: {}, settings: {} }) as unknown as SweepTask;
+    expect(runningText([task(0), task(2)], 5)).toBe('tasks 1, 3 of 5, together');
+  });
+
   it('a pause lets the running task finish and stops before the next', () => {
     let percent = 0;
     // asked during the first task
@@ -342,7 +352,8 @@ describe('the sweep job’s task (tasks/sweep.ts)', () => {
     const messages: string[] = [];
     const together = runSweepTask(seeds, contextWith({ message: (text) => void messages.push(text) }));
     expect(together).toMatchObject({ done: 4, partial: false });
-    expect(messages.some((m) => m.startsWith('tasks 1, 2, 3, 4/4, together: trial'))).toBe(true);
+    // named from 1, a range for consecutive tasks ('tasks 1, 2, 3, 4/4' read like a fraction)
+    expect(messages.some((m) => /^tasks 1–4 of 4, together: trial \d+ of 200, best /.test(m))).toBe(true);
     for (const seed of [1, 3, 4]) {
       const alone = runSweepTask(sweepOf({ seed: [seed], groups: [3] }));
       expect(alone.rows[0].id).toBe(together.rows[seed - 1].id);
