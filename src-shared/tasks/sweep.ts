@@ -24,7 +24,7 @@
 import { describeTask, expandSweep, type ExpandedSweep, type SweepTask } from '../sweeps/expand.js';
 import { arrayTasksOf, executeSweepTasks, planDocument, type SweepFolder, type SweepPlan, type TaskRunResult } from '../sweeps/folder.js';
 import { SweepInputs, type SweepInputLoaders, type SweepProjectData } from '../sweeps/inputs.js';
-import { arrayRequests, estimateArrayGroup, estimateSummary, estimateTask, groupsSeconds, measureSweepCosts, measureTaskOverheads, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
+import { arrayRequests, costProbeKey, estimateArrayGroup, estimateSummary, estimateTask, groupsSeconds, measureSweepCosts, measureTaskOverheads, taskProbes, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
 import { sweepRow, type SweepRow, type TaskRecord } from '../sweeps/record.js';
 import { runGroups, tasksTrainingTogether, togetherGroups } from '../sweeps/runTask.js';
 import { decodeResultsArchive, taskNumber, type SweepResults } from '../sweeps/results.js';
@@ -171,6 +171,9 @@ function finishedRecord(folder: SweepFolder, task: SweepTask, hashes: ReadonlyMa
 const clock = (globalThis as { performance?: { now(): number } }).performance;
 /** Milliseconds of a monotonic clock where the host has one (the probes below time a few ms). */
 const monotonicMs = (): number => (clock ? clock.now() : Date.now());
+
+/** A job's first task's extra cost on a cold thread, as this thread first measured it (by task shape). */
+const coldFirstTaskMs = new Map<string, number>();
 
 /** Tasks whose finished-result lookup the job-overhead probe times (the rest are scaled from them). */
 const JOB_PROBE_LOOKUPS = 1000;
@@ -369,14 +372,21 @@ export function planSweepTask(input: SweepPlanInput, scratch: SweepHost['folder'
   // what a run here does once besides its tasks: this very reading and checking, then its folder
   // work, timed into the fresh scratch folder before the task probes use it
   const checkMs = monotonicMs() - started;
-  const jobOverheadMs = checkMs + measureJobFolderMs(scratch, planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString()), loaded.tasks, hashes, input.sweepText);
+  let jobOverheadMs = checkMs + measureJobFolderMs(scratch, planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString()), loaded.tasks, hashes, input.sweepText);
   const shapes = new Map(loaded.tasks.map((task) => [task.id, loaded.inputs.shape(task.settings.network)]));
   const shapeOf = (task: SweepTask) => shapes.get(task.id)!;
   // the groups Run here trains (runSweepTask, one thread) or `gainlab sweep run --jobs` would
   const groups = runGroups(loaded.tasks, input.threadsHere);
   const arrayGroups = input.arrayTogether ? togetherGroups(loaded.tasks) : null;
   const measured = measureSweepCosts(loaded.tasks, shapeOf, { now: () => Date.now() }, [...groups, ...(arrayGroups ?? [])], input.spareCore ? groups : []);
-  const taskOverheadMs = measureTaskOverheads(loaded.tasks, shapeOf, measured.trialMs, scratch, { now: () => Date.now() });
+  let coldExtraMs = 0;
+  const taskOverheadMs = measureTaskOverheads(loaded.tasks, shapeOf, measured.trialMs, scratch, { now: monotonicMs, coldExtra: (ms) => (coldExtraMs = ms) });
+  // a job's first task runs code its thread has not compiled yet: the first life the probe timed on
+  // this thread says how much that costs (kept per task shape: later plans find this thread warm,
+  // a job's thread is not)
+  const firstKey = loaded.tasks.length > 0 ? costProbeKey(taskProbes(loaded.tasks[0].settings, shapeOf(loaded.tasks[0]))[0]) : '';
+  if (!coldFirstTaskMs.has(firstKey)) coldFirstTaskMs.set(firstKey, coldExtraMs);
+  jobOverheadMs += coldFirstTaskMs.get(firstKey)!;
   const costs: CostTable = { ...measured, taskOverheadMs, ...(input.jobOverhead ? { jobOverheadMs } : {}), startupMs: input.startupMs, baselineMB: input.baselineMB };
   const perTask = new Map<string, TaskEstimate>();
   for (const task of loaded.tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));

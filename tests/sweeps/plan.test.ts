@@ -139,7 +139,8 @@ describe('sweep plan estimates', () => {
   it("the overhead probe runs a task's life into the folder and subtracts its trials (an injected clock)", () => {
     const small: NetworkShape = { ...shape, n: 20, nE: 10 };
     const task: SweepTask = { index: 0, id: '0123456789abcdef', settings: settings({ trials: 5000, groups: { kind: 'specialised', count: 3, on: [{ kind: 'generated', seed: 1 }], iterations: 500 } }), factors: {} };
-    // the clock moves 9 ms on each file write and not otherwise: each task's life takes 9 ms
+    // the clock moves 9 ms on each file write and not otherwise: each task's life takes 9 ms, but
+    // the first (cold: its code not yet compiled on the thread) 29 ms
     let clock = 0;
     const writes: Array<{ record: TaskRecord; arrays: TaskArrays }> = [];
     const events: string[] = [];
@@ -148,14 +149,17 @@ describe('sweep plan estimates', () => {
       markRunning: (id: string) => void events.push(`running ${id}`),
       clearRunning: (id: string) => void events.push(`cleared ${id}`),
       writeResult: (_task: SweepTask, record: TaskRecord, arrays: TaskArrays) => {
-        clock += 9;
+        clock += writes.length === 0 ? 29 : 9;
         writes.push({ record, arrays });
         events.push(`written ${record.id}`);
       },
     };
     const trialMs = 0.25;
-    const ms = measureTaskOverheadMs(task, small, trialMs, folder, { now: () => clock, budgetMs: 100 });
+    let coldExtra = NaN;
+    const ms = measureTaskOverheadMs(task, small, trialMs, folder, { now: () => clock, budgetMs: 100, coldExtra: (extra) => (coldExtra = extra) });
     expect(ms).toBeCloseTo(9 - (OVERHEAD_PROBE_TRIALS + 2) * trialMs, 12);
+    // what a job's first task pays once more than a warm one (planSweepTask adds it to the job's cost)
+    expect(coldExtra).toBe(20);
     // every timed life wrote a whole task (its arrays of the task's shape, its record), marked and
     // cleared as a run marks it; the trials were the probe's few, not the task's 5000, and the
     // specialised groups were drawn, not learned by Adam (charged apart)
