@@ -8,8 +8,10 @@
  * sweep file with its factors, the project, the single-file CLI, the sbatch script with its
  * --array line, the plan and a README of the commands to run on a login node; with "seeds together
  * on the cluster" ticked, one array task per group of seeds (--group).
- * A second spec kills its own server in the middle of a sweep: a new server finds the sweep's
- * folder, Resume finishes it, and the tasks finished before the kill are not run again.
+ * A second spec kills its own server in the middle of a sweep (while it runs, the folder list and
+ * the progress line count the same finished tasks, and name the running group from 1): a new
+ * server finds the sweep's folder, Resume finishes it, and the tasks finished before the kill are
+ * not run again.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -47,6 +49,10 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   await page.getByTestId('open-sweeps').click();
   const view = page.getByTestId('sweeps');
   await expect(view).toBeVisible();
+  // the sweep built from the run (seeds 1-4) is on its way to a plan: the panel says so at once,
+  // not 'Build a sweep to see its plan.' while the plan waits for typing to pause
+  await expect(page.getByTestId('sweep-task-count')).toHaveText('4 tasks');
+  expect(await page.getByTestId('sweep-plan').innerText()).not.toContain('Build a sweep');
   // the base is the stored run
   await expect(page.getByTestId('sweep-base')).toContainText('SOC network N = 40');
   await page.getByLabel('Sweep name').fill('seeds-by-sigma');
@@ -107,7 +113,7 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   const seconds = (Date.now() - started) / 1000;
   console.log(`sweep of 4 tasks (N = 40, 150 trials) run here: ${seconds.toFixed(1)} s from click to done`);
   test.info().annotations.push({ type: 'run here, 4 tasks', description: `${seconds.toFixed(1)} s` });
-  await expect(page.getByTestId('sweep-progress-count')).toHaveText('4 / 4 tasks');
+  await expect(page.getByTestId('sweep-progress-count')).toHaveText('4 of 4 tasks');
   const sweepJob = page.getByTestId('job-row').filter({ hasText: 'Sweep “seeds-by-sigma” (4 tasks)' }).first();
   await expect(sweepJob).toBeVisible();
   // its tasks finished of all, not a single best error (a sweep has one per task)
@@ -167,7 +173,7 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   // Run here again: every task is finished already, so the job runs none and stores nothing
   await page.getByTestId('sweep-run').click();
   await expect(page.getByTestId('toast').filter({ hasText: 'Every task of “seeds-by-sigma” was finished already: nothing new to store' })).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('sweep-progress-count')).toHaveText('4 / 4 tasks');
+  await expect(page.getByTestId('sweep-progress-count')).toHaveText('4 of 4 tasks');
   await expect(page.getByTestId('sweep-result-pick').locator('option')).toHaveText(['Sweep “seeds-by-sigma” (4 tasks)']);
   await maybeScreenshot(page, 'sweeps-view');
 
@@ -253,6 +259,14 @@ test('a sweep whose server is killed mid-way resumes on the next server without 
     const tasksDir = path.join(workDir, 'killed.sweeps', 'long', 'tasks');
     const finished = () => (existsSync(tasksDir) ? readdirSync(tasksDir).filter((name) => !name.startsWith('.')) : []);
     await expect.poll(() => finished().length, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+    // while it runs, the folder list counts what the job has finished, as the progress line does
+    // (it read 0/8 beside '2 of 8 tasks': the list is read when a job starts or ends)
+    // (quick checks: the kill must fall in the middle of the sweep)
+    const quick = { timeout: 3000 };
+    await expect(page.getByTestId('sweep-progress-count')).toHaveText(/^[2-8] of 8 tasks$/, quick);
+    await expect(page.locator('[data-testid="sweep-folder"][data-name="long"]').getByTestId('sweep-folder-count')).toHaveText(/^[2-8]\/8$/, quick);
+    // the running group, numbered from 1 ('tasks 3, 4/8, together' before)
+    await expect(page.getByTestId('sweep-progress')).toContainText(/tasks [1-8]–[2-8] of 8, together|8 run/, quick);
     await first.kill();
     const before = new Map(finished().map((id) => [id, statSync(path.join(tasksDir, id, 'result.json')).mtimeMs]));
     expect(before.size).toBeLessThan(8);

@@ -32,6 +32,8 @@ import path from 'node:path';
 import { zip, type AsyncZippable } from 'fflate';
 import { GainLabError, type JobDetail, type ParsedRequestOf, type ResponseOf, type SweepFolderInfo, type SweepRequest } from '../../src-shared/ipc/contract.js';
 import type { ExperimentResultRecord, Project } from '../../src-shared/project/schema.js';
+import { median } from '../../src-shared/analysis/statistics.js';
+import { addJobOverhead } from '../../src-shared/sweeps/plan.js';
 import { sbatchScript } from '../../src-shared/sweeps/sbatch.js';
 import { parseSweepFile, SWEEP_LIMITS, SweepError, type SweepFile } from '../../src-shared/sweeps/schema.js';
 import { sweepRow } from '../../src-shared/sweeps/record.js';
@@ -296,6 +298,27 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
     if (plannedTasks.size > PLANNED_KEPT) plannedTasks.delete(plannedTasks.keys().next().value!);
   }
 
+  /** The latest sweep jobs started here (each finished one says what a job costs on main). */
+  const recentJobs: string[] = [];
+  const RECENT_KEPT = 5;
+  /**
+   * ms a sweep job costs on main besides its worker's run (the run's own elapsedMs): its start, the
+   * hand-off to the worker, its result back — the median of the latest finished jobs (0 before one).
+   */
+  function mainSideMs(): number {
+    const frames: number[] = [];
+    for (const jobId of recentJobs) {
+      try {
+        const detail = jobs.get(jobId);
+        const result = detail.result as SweepJobResult | null;
+        if (detail.status === 'done' && result?.kind === 'sweep' && detail.finishedAt !== null) frames.push(Math.max(0, detail.finishedAt - detail.createdAt - result.elapsedMs));
+      } catch {
+        // forgotten by the job manager
+      }
+    }
+    return frames.length > 0 ? median(frames) : 0;
+  }
+
   function projectFile(what: string): string {
     const file = projects.current().path;
     if (!file) throw new GainLabError('invalid-payload', `Save the project first: ${what} next to its file (NAME.sweeps/).`);
@@ -318,7 +341,7 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
   async function plan(json: Record<string, unknown>, file: string, includePlan: boolean, arrayTogether = false) {
     const { sweep, text } = sweepForProject(json, file);
     const paths = sweepPaths(file, sweep.name);
-    const result = await jobs.planSweep({
+    const planned = await jobs.planSweep({
       sweepText: text,
       sweepFile: paths.file,
       project: sweepProjectData(projects.project(), sweep),
@@ -326,10 +349,14 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
       threadsHere: 1,
       spareCore: (deps.cores ?? 1) > 1,
       startupMs: 0,
+      // one job: its checks, plan.json and folder look-ups once (timed on the worker)…
+      jobOverhead: true,
       baselineMB: CLI_BASELINE_MB,
       includePlan,
       arrayTogether,
     });
+    // …and its hand-off to the worker and back, and its record, as the latest sweep jobs took them
+    const result = { ...planned, estimate: addJobOverhead(planned.estimate, mainSideMs()) };
     rememberTasks(text, result.tasks);
     return { sweep, text, paths, result };
   }
@@ -368,6 +395,8 @@ export function createSweepHandlers(deps: SweepServiceDeps): SweepHandlers {
         tasks,
       );
       running.set(paths.dir, jobId);
+      recentJobs.push(jobId);
+      if (recentJobs.length > RECENT_KEPT) recentJobs.shift();
       return { jobId, dir: paths.dir };
     },
 

@@ -42,6 +42,8 @@ export function importNotice(answer: ResponseOf<typeof CHANNELS.sweepsImport>): 
 
 /** Wait this long after the last edit before asking main for a plan (it times a few trials). */
 const PLAN_DEBOUNCE_MS = 400;
+/** A running sweep's folders are read again at most this often (a listing of its tasks). */
+const FOLDER_REREAD_MS = 2000;
 
 export const useSweepsStore = defineStore('sweeps', () => {
   const project = useProjectStore();
@@ -186,6 +188,19 @@ export const useSweepsStore = defineStore('sweeps', () => {
       if (live) jobId.value = live.jobId;
     }
   }
+
+  // while a job runs, the folder list follows it: read again as its tasks finish, at most every
+  // FOLDER_REREAD_MS (read only when a job started, its folder was missing — plan.json not yet
+  // written — or read 0/8 beside '2 of 8 tasks'); SweepFolders shows the job's count between reads
+  let folderReadAt = 0;
+  watch(
+    () => job.value?.trial,
+    () => {
+      if (!running.value || Date.now() - folderReadAt < FOLDER_REREAD_MS) return;
+      folderReadAt = Date.now();
+      void refreshFolders();
+    },
+  );
 
   async function startJob(json: Record<string, unknown>): Promise<void> {
     busy.value = 'run';

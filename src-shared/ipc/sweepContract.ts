@@ -39,6 +39,8 @@ const estimateSchema = z.object({
   startupMs: z.number(),
   /** Each task shape's cost besides its trials (ms, by probe): set-up, output, record, files. */
   taskOverheadMs: z.record(z.string(), z.number()),
+  /** What a run here costs once besides its tasks (ms): checks, plan.json, the worker hand-off. */
+  jobOverheadMs: z.number(),
   baselineMB: z.number(),
 });
 

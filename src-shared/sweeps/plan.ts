@@ -17,7 +17,14 @@
  *  - specialised groups: the Adam iterations on each specialising target at the gradient's cost;
  *  - per task, what it costs besides its trials (measureTaskOverheadMs): its training run's set-up,
  *    the best gains' output, its record and its files in the sweep folder. Left out, the time here
- *    of a 4-task sweep of N = 20 and 150 trials read 28 ms for 89 ms run (src-shared/tasks/sweep.ts).
+ *    of a 4-task sweep of N = 20 and 150 trials read 28 ms for 89 ms run (src-shared/tasks/sweep.ts);
+ *  - once per run here (CostTable.jobOverheadMs, the time here only): what the job does before its
+ *    first task — the sweep read and every task checked against its inputs, plan.json and the
+ *    sweep file written, the folder looked through for finished tasks —, its first task's code
+ *    compiled on the job's thread (the task-overhead probe's first, cold life less a warm one), and
+ *    the hand-off to and from its worker (src-main/services/sweepService.ts adds what the latest
+ *    jobs took on main). Measured here (2 vCPUs, busy): 7–20 ms per job in all, 1–5 ms of it on
+ *    main; a 4-task sweep of N = 20 and 40 trials runs in 30–90 ms.
  *
  * Memory: a model of the arrays a task holds (documented at estimateTask) over the measured
  * baseline of a GainLab process.
@@ -105,11 +112,16 @@ export interface MeasureOptions {
   budgetMs?: number;
 }
 
-/** Run `trial` at least 3 times and for about `budget` ms (after two untimed calls); ms per call. */
-function timePerCall(trial: () => void, options: MeasureOptions): number {
+/**
+ * Run `trial` at least 3 times and for about `budget` ms (after two calls not counted); ms per call.
+ * `firstCall` is told how long the first call took (cold: code not yet compiled on this thread).
+ */
+function timePerCall(trial: () => void, options: MeasureOptions, firstCall?: (ms: number) => void): number {
   const { now } = options;
   const budget = options.budgetMs ?? 150;
+  const first = now();
   trial();
+  firstCall?.(now() - first);
   trial();
   let calls = 0;
   const started = now();
@@ -236,6 +248,11 @@ export interface CostTable {
    * its own probe (measureTaskOverheads); absent or missing a key: not counted.
    */
   taskOverheadMs?: ReadonlyMap<string, number>;
+  /**
+   * ms a run here costs once besides its tasks (the job's checks, plan.json, the worker hand-off:
+   * planSweepTask in src-shared/tasks/sweep.ts); charged to the time here only (absent: 0).
+   */
+  jobOverheadMs?: number;
   /** Resident memory of a GainLab process before any task (MB). */
   baselineMB: number;
 }
@@ -338,7 +355,13 @@ export const OVERHEAD_PROBE_TRIALS = 2;
  * the file writes count), less those trials + 2 at `trialMs` (the task's one-at-a-time trial).
  * Specialised groups are drawn at random here (their Adam run is charged apart).
  */
-export function measureTaskOverheadMs(task: SweepTask, shape: NetworkShape, trialMs: number, folder: ScratchFolder, options: MeasureOptions): number {
+export function measureTaskOverheadMs(
+  task: SweepTask,
+  shape: NetworkShape,
+  trialMs: number,
+  folder: ScratchFolder,
+  options: MeasureOptions & { coldExtra?: (ms: number) => void },
+): number {
   const network = surrogateNetwork(shape.n, shape.channels);
   const target = generateTarget(1, { duration: shape.params.duration, nSamples: shape.params.nSamples }, shape.channels).values;
   const groups = task.settings.groups.kind === 'specialised' ? ({ kind: 'random', count: task.settings.groups.count } as const) : task.settings.groups;
@@ -380,7 +403,10 @@ export function measureTaskOverheadMs(task: SweepTask, shape: NetworkShape, tria
     folder.clearFailed(probe.id);
     folder.clearRunning(probe.id);
   };
-  return Math.max(0, timePerCall(lifeOfTask, options) - (OVERHEAD_PROBE_TRIALS + 2) * trialMs);
+  let firstMs = 0;
+  const lifeMs = timePerCall(lifeOfTask, options, (ms) => (firstMs = ms));
+  options.coldExtra?.(Math.max(0, firstMs - lifeMs));
+  return Math.max(0, lifeMs - (OVERHEAD_PROBE_TRIALS + 2) * trialMs);
 }
 
 /**
@@ -392,7 +418,7 @@ export function measureTaskOverheads(
   shapeOf: (task: SweepTask) => NetworkShape,
   trialMs: ReadonlyMap<string, number>,
   folder: ScratchFolder,
-  options: MeasureOptions & { onProbe?: (line: string) => void },
+  options: MeasureOptions & { onProbe?: (line: string) => void; coldExtra?: (ms: number) => void },
 ): Map<string, number> {
   const overheads = new Map<string, number>();
   for (const task of tasks) {
@@ -400,7 +426,10 @@ export function measureTaskOverheads(
     const key = costProbeKey(taskProbes(task.settings, shape)[0]);
     if (overheads.has(key)) continue;
     options.onProbe?.(`timing a task's set-up, output and files of N = ${shape.n}`);
-    overheads.set(key, measureTaskOverheadMs(task, shape, trialMs.get(key) ?? 0, folder, options));
+    // the first task's life on a thread that has not run one (the first shape's only): its extra
+    // cost over a warm one is what a job's first task pays once
+    const coldExtra = overheads.size === 0 ? options.coldExtra : undefined;
+    overheads.set(key, measureTaskOverheadMs(task, shape, trialMs.get(key) ?? 0, folder, { ...options, coldExtra }));
   }
   return overheads;
 }
@@ -512,11 +541,25 @@ export interface EstimateSummary {
   startupMs: number;
   /** Each task shape's own cost besides its trials (ms, by costProbeKey): set-up, output, record, files. */
   taskOverheadMs: Record<string, number>;
+  /** What a run here costs once besides its tasks (ms; CostTable.jobOverheadMs), in wallSecondsHere. */
+  jobOverheadMs: number;
   baselineMB: number;
 }
 
-/** hereSeconds: the time of the sweep's groups and tasks here (default: the tasks one after another). */
+/**
+ * The summary with `ms` more of the job's own cost in the time here: what the host measures around
+ * the plan (the app: the hand-off of a sweep to its worker and back, src-main/services/sweepService.ts).
+ */
+export function addJobOverhead(summary: EstimateSummary, ms: number): EstimateSummary {
+  return { ...summary, jobOverheadMs: round(summary.jobOverheadMs + ms, 1), wallSecondsHere: roundSeconds(summary.wallSecondsHere + ms / 1000) };
+}
+
+/**
+ * hereSeconds: the time of the sweep's groups and tasks here (default: the tasks one after another);
+ * the time here adds the job's own cost once (jobOverheadMs).
+ */
 export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, costs: CostTable, threads: number, hereSeconds?: number): EstimateSummary {
+  const jobOverheadMs = costs.jobOverheadMs ?? 0;
   const cpu = [...perTask.values()].map((e) => e.cpuSeconds);
   const memory = [...perTask.values()].map((e) => e.memoryMB);
   const total = cpu.reduce((a, b) => a + b, 0);
@@ -525,7 +568,7 @@ export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, cost
   return {
     cpuSecondsPerTask: { min: round(Math.min(...cpu), 3), median: round(median(cpu), 3), max: round(maxCpu, 3) },
     totalCpuSeconds: roundSeconds(total),
-    wallSecondsHere: roundSeconds((hereSeconds ?? total) / Math.max(1, threads)),
+    wallSecondsHere: roundSeconds((hereSeconds ?? total) / Math.max(1, threads) + jobOverheadMs / 1000),
     threadsHere: threads,
     memoryMBPerTask: { median: round(median(memory), 1), max: round(maxMemory, 1) },
     slurmRequest: arrayRequests([...perTask.values()]),
@@ -533,6 +576,7 @@ export function estimateSummary(perTask: ReadonlyMap<string, TaskEstimate>, cost
     socIterationMs: [...costs.socIterationMs].map(([n, ms]) => ({ n, ms: round(ms, 2) })),
     startupMs: round(costs.startupMs, 1),
     taskOverheadMs: Object.fromEntries([...(costs.taskOverheadMs ?? [])].map(([probe, ms]) => [probe, round(ms, 2)])),
+    jobOverheadMs: round(jobOverheadMs, 1),
     baselineMB: round(costs.baselineMB, 1),
   };
 }

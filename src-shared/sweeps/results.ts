@@ -139,13 +139,22 @@ export function sweepFigures(results: SweepResults): FigureSpec[] {
 
 const TABLE_COLUMNS = ['finalError', 'bestError', 'initialError', 'trialsDone', 'groupCount', 'elapsedMs'] as const;
 
-/** The results as a table (the first STORED_ROWS tasks). */
+/**
+ * The number a researcher sees for the task at `index` in the sweep: from 1, as the app numbers
+ * sessions, neurons and movements. Files keep the index from 0 (results.csv, results.json,
+ * plan.json, `gainlab sweep run --task`, SLURM's array index).
+ */
+export function taskNumber(index: number): number {
+  return index + 1;
+}
+
+/** The results as the app's table (the first STORED_ROWS tasks; tasks numbered from 1). */
 export function sweepTable(results: SweepResults): ExperimentResultTable {
   return {
     name: 'tasks',
-    columns: ['index', 'id', 'state', ...results.factorNames, ...TABLE_COLUMNS],
+    columns: ['task', 'id', 'state', ...results.factorNames, ...TABLE_COLUMNS],
     rows: results.rows.slice(0, STORED_ROWS).map((row) => [
-      row.index,
+      taskNumber(row.index),
       row.id,
       row.state,
       ...results.factorNames.map((name) => row.factors[name] ?? ''),

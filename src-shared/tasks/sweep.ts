@@ -24,10 +24,10 @@
 import { describeTask, expandSweep, type ExpandedSweep, type SweepTask } from '../sweeps/expand.js';
 import { arrayTasksOf, executeSweepTasks, planDocument, type SweepFolder, type SweepPlan, type TaskRunResult } from '../sweeps/folder.js';
 import { SweepInputs, type SweepInputLoaders, type SweepProjectData } from '../sweeps/inputs.js';
-import { arrayRequests, estimateArrayGroup, estimateSummary, estimateTask, groupsSeconds, measureSweepCosts, measureTaskOverheads, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
+import { arrayRequests, costProbeKey, estimateArrayGroup, estimateSummary, estimateTask, groupsSeconds, measureSweepCosts, measureTaskOverheads, taskProbes, type CostTable, type EstimateSummary, type TaskEstimate } from '../sweeps/plan.js';
 import { sweepRow, type SweepRow, type TaskRecord } from '../sweeps/record.js';
 import { runGroups, tasksTrainingTogether, togetherGroups } from '../sweeps/runTask.js';
-import { decodeResultsArchive, type SweepResults } from '../sweeps/results.js';
+import { decodeResultsArchive, taskNumber, type SweepResults } from '../sweeps/results.js';
 import { parseSweepFile, SweepError, type SweepFile } from '../sweeps/schema.js';
 import { TaskError, quietContext, type TaskContext } from './context.js';
 
@@ -116,7 +116,7 @@ function inputHashes(loaded: LoadedSweep): Map<string, string> {
     try {
       hashes.set(task.id, loaded.inputs.check(task.settings).inputsHash);
     } catch (error) {
-      if (error instanceof SweepError) throw new TaskError('invalid-payload', `task ${task.index} (${describeTask(task)}): ${error.message}`);
+      if (error instanceof SweepError) throw new TaskError('invalid-payload', `task ${taskNumber(task.index)} (${describeTask(task)}): ${error.message}`);
       throw error;
     }
   }
@@ -143,6 +143,73 @@ export function memoryFolder(): SweepHost['folder'] & { records: Map<string, Tas
   };
 }
 
+/**
+ * plan.json as `gainlab sweep run` of the whole sweep writes it (index ↔ id, inputs hashes), unless
+ * the folder's is that already (the inputs hashes of a plan of the same tasks brought up to date).
+ */
+function writeJobPlan(folder: SweepHost['folder'], plan: SweepPlan, hashes: ReadonlyMap<string, string>, sweepText: string): void {
+  let existing: SweepPlan | null = null;
+  try {
+    existing = folder.readPlan();
+  } catch {
+    existing = null; // unreadable: written afresh
+  }
+  if (existing && existing.fingerprint === plan.fingerprint && existing.tasks.every((task) => hashes.get(task.id) === task.inputsHash)) return;
+  try {
+    folder.writePlan(existing && existing.fingerprint === plan.fingerprint ? { ...existing, tasks: existing.tasks.map((task) => ({ ...task, inputsHash: hashes.get(task.id)! })) } : plan, sweepText);
+  } catch (error) {
+    throw new TaskError('internal', `cannot write the sweep's plan.json: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A task's record in the folder when it is finished with these inputs (else null: it runs). */
+function finishedRecord(folder: SweepFolder, task: SweepTask, hashes: ReadonlyMap<string, string>): TaskRecord | null {
+  const found = folder.readResult(task.id);
+  return found && 'record' in found && found.record.inputsHash === hashes.get(task.id) ? found.record : null;
+}
+
+const clock = (globalThis as { performance?: { now(): number } }).performance;
+/** Milliseconds of a monotonic clock where the host has one (the probes below time a few ms). */
+const monotonicMs = (): number => (clock ? clock.now() : Date.now());
+
+/** A job's first task's extra cost on a cold thread, as this thread first measured it (by task shape). */
+const coldFirstTaskMs = new Map<string, number>();
+
+/** Tasks whose finished-result lookup the job-overhead probe times (the rest are scaled from them). */
+const JOB_PROBE_LOOKUPS = 1000;
+
+/**
+ * Milliseconds of the folder work a run here does once before its first task (runSweepTask):
+ * plan.json and the sweep file written into a fresh `folder`, each task's finished result looked
+ * for (the first JOB_PROBE_LOOKUPS timed, the others at their rate), and a first task's folders
+ * (running marker) made — timed once, cold, as the job does it.
+ */
+function measureJobFolderMs(folder: SweepHost['folder'], plan: SweepPlan, tasks: readonly SweepTask[], hashes: ReadonlyMap<string, string>, sweepText: string): number {
+  const started = monotonicMs();
+  writeJobPlan(folder, plan, hashes, sweepText);
+  const looked = tasks.slice(0, JOB_PROBE_LOOKUPS);
+  const lookupStarted = monotonicMs();
+  for (const task of looked) finishedRecord(folder, task, hashes);
+  const lookupMs = monotonicMs() - lookupStarted;
+  const first = tasks[0];
+  if (first) {
+    folder.markRunning(first.id);
+    folder.clearRunning(first.id);
+  }
+  return monotonicMs() - started + (looked.length > 0 ? (lookupMs * (tasks.length - looked.length)) / looked.length : 0);
+}
+
+/**
+ * The running task or group as the progress line names it, numbered from 1: 'task 3 of 6 (σ 0.004,
+ * seed 1)', 'tasks 4–6 of 6, together' (consecutive numbers as a range; 'tasks 1, 3 of 6' else).
+ */
+export function runningText(group: readonly SweepTask[], total: number): string {
+  const numbers = group.map((member) => taskNumber(member.index));
+  if (numbers.length === 1) return `task ${numbers[0]} of ${total} (${describeTask(group[0])})`;
+  const consecutive = numbers.every((n, k) => k === 0 || n === numbers[k - 1] + 1);
+  return `tasks ${consecutive ? `${numbers[0]}–${numbers.at(-1)}` : numbers.join(', ')} of ${total}, together`;
+}
+
 export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietContext, host: SweepHost = { folder: memoryFolder(), maxRssMB: () => null }): SweepJobResult {
   const started = Date.now();
   const loaded = loadSweep(input, () => ctx.shouldStop());
@@ -153,21 +220,7 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
   ctx.percent(0);
   ctx.message(`checking ${total} task(s) against their inputs`);
   const hashes = inputHashes(loaded);
-  // plan.json as `gainlab sweep run` of the whole sweep writes it (index ↔ id, inputs hashes)
-  let existing: SweepPlan | null = null;
-  try {
-    existing = folder.readPlan();
-  } catch {
-    existing = null; // unreadable: written afresh
-  }
-  const plan = planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString());
-  if (!existing || existing.fingerprint !== plan.fingerprint || existing.tasks.some((task) => hashes.get(task.id) !== task.inputsHash)) {
-    try {
-      folder.writePlan(existing && existing.fingerprint === plan.fingerprint ? { ...existing, tasks: existing.tasks.map((task) => ({ ...task, inputsHash: hashes.get(task.id)! })) } : plan, input.sweepText);
-    } catch (error) {
-      throw new TaskError('internal', `cannot write the sweep's plan.json: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
+  writeJobPlan(folder, planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString()), hashes, input.sweepText);
 
   const taskHost = { hostname: input.hostname, gainlabVersion: input.gainlabVersion, maxRssMB: () => host.maxRssMB(), now: () => Date.now(), isoNow: () => new Date().toISOString() };
   const gainChanges = new Map<string, Float64Array[]>();
@@ -187,8 +240,7 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
   // first, in lockstep; each gets the bits it gets alone), in the order of their first task
   const pending: SweepTask[] = [];
   for (const task of tasks) {
-    const found = folder.readResult(task.id);
-    const record = found && 'record' in found && found.record.inputsHash === hashes.get(task.id) ? found.record : null;
+    const record = finishedRecord(folder, task, hashes);
     if (!record) {
       pending.push(task);
       continue;
@@ -209,10 +261,7 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
       for (const member of group) rows.push(sweepRow({ task: member, state: 'missing', record: null }));
       continue;
     }
-    const what =
-      group.length === 1
-        ? `task ${task.index + 1}/${total} (${describeTask(task)})`
-        : `tasks ${group.map((member) => member.index + 1).join(', ')}/${total}, together`;
+    const what = runningText(group, total);
     ctx.message(`${what}: starting`);
     const results: TaskRunResult[] = executeSweepTasks(group, {
       sweepName: loaded.sweep.name,
@@ -223,7 +272,7 @@ export function runSweepTask(input: SweepTaskInput, ctx: TaskContext = quietCont
       shouldStop: () => ctx.shouldStop(),
       onProgress: (p) => {
         ctx.percent((100 * (finished + (group.length * p.trial) / Math.max(1, p.trials))) / total);
-        ctx.message(`${what}: trial ${p.trial}/${p.trials}, best ${p.bestError.toPrecision(4)}`);
+        ctx.message(`${what}: trial ${p.trial} of ${p.trials}, best ${p.bestError.toPrecision(4)}`);
       },
     });
     group.forEach((member, k) => {
@@ -279,6 +328,11 @@ export interface SweepPlanInput extends SweepSourceInput {
   spareCore?: boolean;
   /** Charged to every task: start-up of a process to its first trial (ms). */
   startupMs: number;
+  /**
+   * The time here is one job's (the app's Run here): it counts the job's own cost once — the
+   * sweep read and checked, plan.json, the folder looked through (CostTable.jobOverheadMs).
+   */
+  jobOverhead?: boolean;
   /** Resident memory of a process before any task (MB). */
   baselineMB: number;
   /** Also return the plan.json document (with estimates) of every task. */
@@ -307,18 +361,33 @@ export interface SweepPlanResult {
   plan: SweepPlan | null;
 }
 
-/** scratch: where the task-overhead probes write their tasks (thrown away afterwards). */
-export function planSweepTask(input: SweepPlanInput, scratch: SweepFolder = memoryFolder()): SweepPlanResult {
+/**
+ * scratch: where the task-overhead probes write their tasks and the job-overhead probe its plan.json
+ * (a fresh folder, thrown away afterwards).
+ */
+export function planSweepTask(input: SweepPlanInput, scratch: SweepHost['folder'] = memoryFolder()): SweepPlanResult {
+  const started = monotonicMs();
   const loaded = loadSweep(input);
   const hashes = inputHashes(loaded);
+  // what a run here does once besides its tasks: this very reading and checking, then its folder
+  // work, timed into the fresh scratch folder before the task probes use it
+  const checkMs = monotonicMs() - started;
+  let jobOverheadMs = checkMs + measureJobFolderMs(scratch, planDocument({ name: loaded.sweep.name, file: input.sweepFile, expanded: loaded.expanded }, hashes, new Date().toISOString()), loaded.tasks, hashes, input.sweepText);
   const shapes = new Map(loaded.tasks.map((task) => [task.id, loaded.inputs.shape(task.settings.network)]));
   const shapeOf = (task: SweepTask) => shapes.get(task.id)!;
   // the groups Run here trains (runSweepTask, one thread) or `gainlab sweep run --jobs` would
   const groups = runGroups(loaded.tasks, input.threadsHere);
   const arrayGroups = input.arrayTogether ? togetherGroups(loaded.tasks) : null;
   const measured = measureSweepCosts(loaded.tasks, shapeOf, { now: () => Date.now() }, [...groups, ...(arrayGroups ?? [])], input.spareCore ? groups : []);
-  const taskOverheadMs = measureTaskOverheads(loaded.tasks, shapeOf, measured.trialMs, scratch, { now: () => Date.now() });
-  const costs: CostTable = { ...measured, taskOverheadMs, startupMs: input.startupMs, baselineMB: input.baselineMB };
+  let coldExtraMs = 0;
+  const taskOverheadMs = measureTaskOverheads(loaded.tasks, shapeOf, measured.trialMs, scratch, { now: monotonicMs, coldExtra: (ms) => (coldExtraMs = ms) });
+  // a job's first task runs code its thread has not compiled yet: the first life the probe timed on
+  // this thread says how much that costs (kept per task shape: later plans find this thread warm,
+  // a job's thread is not)
+  const firstKey = loaded.tasks.length > 0 ? costProbeKey(taskProbes(loaded.tasks[0].settings, shapeOf(loaded.tasks[0]))[0]) : '';
+  if (!coldFirstTaskMs.has(firstKey)) coldFirstTaskMs.set(firstKey, coldExtraMs);
+  jobOverheadMs += coldFirstTaskMs.get(firstKey)!;
+  const costs: CostTable = { ...measured, taskOverheadMs, ...(input.jobOverhead ? { jobOverheadMs } : {}), startupMs: input.startupMs, baselineMB: input.baselineMB };
   const perTask = new Map<string, TaskEstimate>();
   for (const task of loaded.tasks) perTask.set(task.id, estimateTask(task.settings, shapeOf(task), costs));
   const n = loaded.tasks.length;

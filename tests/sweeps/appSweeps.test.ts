@@ -3,7 +3,8 @@
  * - draft.ts: factor lines typed in the builder become the sweep file the CLI reads (ranges,
  *   groups, SOC sizes, targets by name), a run's settings become its base (with what a sweep
  *   cannot repeat said), and every mistake is one line naming the factor;
- * - results.ts: the box plots and median lines agree with quantiles computed here by hand, levels
+ * - results.ts: the box plots and median lines agree with quantiles computed here by hand, the
+ *   table numbers tasks from 1 as the live plot does (src-renderer/components/sweeps/sweepPlots.ts), levels
  *   that are not numbers are named on a category axis (src-shared/experiments/figureOption.ts,
  *   src-shared/experiments/figureData.ts), and a collected archive that is not one is refused in
  *   one line;
@@ -19,14 +20,16 @@ import type { BoxFigure, LinesFigure } from '../../src-shared/experiments/figure
 import { figureCsv } from '../../src-shared/experiments/figureData.js';
 import { figureOption } from '../../src-shared/experiments/figureOption.js';
 import { baseFromRun, checkDraft, draftToSweepJson, parseFactorValues, type RunSettingsView, type SweepDraft } from '../../src-shared/sweeps/draft.js';
+import type { SweepTask } from '../../src-shared/sweeps/expand.js';
 import type { SweepRow } from '../../src-shared/sweeps/record.js';
 import { decodeResultsArchive, sweepFigures, sweepResultRecord, type SweepResults } from '../../src-shared/sweeps/results.js';
 import { estimateSummary } from '../../src-shared/sweeps/plan.js';
 import { durationText, msText } from '../../src-shared/formats/duration.js';
 import { SweepError } from '../../src-shared/sweeps/schema.js';
 import { measuredCostText } from '../../src-renderer/stores/sweeps.js';
+import { liveOption } from '../../src-renderer/components/sweeps/sweepPlots.js';
 import { contextWith } from '../../src-shared/tasks/context.js';
-import { memoryFolder, runSweepTask, type SweepTaskInput } from '../../src-shared/tasks/sweep.js';
+import { memoryFolder, runningText, runSweepTask, type SweepTaskInput } from '../../src-shared/tasks/sweep.js';
 import { syntheticSweepProject } from './sweepFixtures.js';
 
 const run: RunSettingsView = {
@@ -226,10 +229,27 @@ describe('the figures of a sweep (results.ts)', () => {
     const record = sweepResultRecord(results, { id: 'r', name: 'Sweep g', networkId: 'net', networkName: 'N', location: '/x', status: 'done', startedAt: null, finishedAt: null });
     expect(record.kind).toBe('sweep');
     expect(record.tables[0].rows).toHaveLength(12);
-    expect(record.tables[0].columns).toEqual(['index', 'id', 'state', 'sigma', 'seed', 'rep', 'finalError', 'bestError', 'initialError', 'trialsDone', 'groupCount', 'elapsedMs']);
+    // the table the researcher reads numbers tasks from 1 (as sessions and neurons); the CSV file
+    // (results.csv, as `gainlab sweep collect` writes it) keeps the index from 0 of plan.json and --task
+    expect(record.tables[0].columns).toEqual(['task', 'id', 'state', 'sigma', 'seed', 'rep', 'finalError', 'bestError', 'initialError', 'trialsDone', 'groupCount', 'elapsedMs']);
+    expect(record.tables[0].rows.map((row) => row[0])).toEqual(results.rows.map((_, k) => k + 1));
+    expect(record.tables[0].rows.map((row) => row[1])).toEqual(results.rows.map((row) => row.id));
     expect(record.texts[0].text.split('\n')).toHaveLength(14); // header, 12 rows, final newline
+    expect(record.texts[0].text.split('\n')[1].split(',')[0]).toBe('0');
     expect(record.summary).toMatchObject({ tasks: 12, states: { done: 11, failed: 1 }, medianFinalError: q7(finals.filter((v): v is number => v !== null), 0.5) });
     expect(record.elapsedMs).toBe(11 * 6);
+  });
+
+  it('the live plot of a running sweep puts each task at its number from 1, in the plot and its CSV', () => {
+    // the job's points are by index in the sweep (0: the first task); task 2 has not finished
+    const { option, csv } = liveOption([0.07, undefined, 0.08]);
+    const o = option as { xAxis: { min: number; max: number }; series: Array<{ data: Array<[number, number]> }> };
+    expect(o.series[0].data).toEqual([
+      [1, 0.07],
+      [3, 0.08],
+    ]);
+    expect([o.xAxis.min, o.xAxis.max]).toEqual([1, 3]);
+    expect(csv.trim().split('\n')).toEqual(['task,bestError', '1,0.07', '3,0.08']);
   });
 
   it('refuses what is not a collected sweep, in one line', () => {
@@ -309,6 +329,15 @@ describe('the sweep job’s task (tasks/sweep.ts)', () => {
     expect(whole.rows.map((r) => r.values?.finalError)).toEqual(second.rows.map((r) => r.values?.finalError));
   });
 
+  it('the progress line names the running task or group by its number from 1', () => {
+    const messages: string[] = [];
+    runSweepTask(input, contextWith({ message: (text) => void messages.push(text) }));
+    expect(messages).toContain('task 1 of 3 (sigma 0.001): starting');
+    expect(messages.some((m) => /^task 3 of 3 \(sigma 0\.003\): trial \d+ of 200, best /.test(m))).toBe(true);
+    const task = (index: number) => ({ index, id: String(index), factors: {}, settings: {} }) as unknown as SweepTask;
+    expect(runningText([task(0), task(2)], 5)).toBe('tasks 1, 3 of 5, together');
+  });
+
   it('a pause lets the running task finish and stops before the next', () => {
     let percent = 0;
     // asked during the first task
@@ -323,7 +352,8 @@ describe('the sweep job’s task (tasks/sweep.ts)', () => {
     const messages: string[] = [];
     const together = runSweepTask(seeds, contextWith({ message: (text) => void messages.push(text) }));
     expect(together).toMatchObject({ done: 4, partial: false });
-    expect(messages.some((m) => m.startsWith('tasks 1, 2, 3, 4/4, together: trial'))).toBe(true);
+    // named from 1, a range for consecutive tasks ('tasks 1, 2, 3, 4/4' read like a fraction)
+    expect(messages.some((m) => /^tasks 1–4 of 4, together: trial \d+ of 200, best /.test(m))).toBe(true);
     for (const seed of [1, 3, 4]) {
       const alone = runSweepTask(sweepOf({ seed: [seed], groups: [3] }));
       expect(alone.rows[0].id).toBe(together.rows[seed - 1].id);

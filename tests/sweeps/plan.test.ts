@@ -3,7 +3,9 @@
  * and the timing probes: the surrogate network is shaped like an SOC network and the probes really
  * train (a probe that diverged at once would time nothing); the task-overhead probe runs a task's
  * whole life into the folder it is given (src-shared/tasks/sweep.ts planSweepTask's scratch) and
- * its time, on an injected clock, less its trials is what every task is charged.
+ * its time, on an injected clock, less its trials is what every task is charged; a run here (one
+ * job) is charged its own cost once (jobOverheadMs: the sweep checked, plan.json written, the folder
+ * looked through — the job's own code in src-shared/tasks/sweep.ts, timed into the scratch folder).
  */
 import { describe, expect, it } from 'vitest';
 import { trainGradient } from '../../src-shared/model/gradient.js';
@@ -12,6 +14,7 @@ import { generateTarget } from '../../src-shared/model/targets.js';
 import type { SweepTask, TaskSettings } from '../../src-shared/sweeps/expand.js';
 import type { NetworkShape } from '../../src-shared/sweeps/inputs.js';
 import {
+  addJobOverhead,
   costProbeKey,
   estimateGroupSeconds,
   estimateSummary,
@@ -136,7 +139,8 @@ describe('sweep plan estimates', () => {
   it("the overhead probe runs a task's life into the folder and subtracts its trials (an injected clock)", () => {
     const small: NetworkShape = { ...shape, n: 20, nE: 10 };
     const task: SweepTask = { index: 0, id: '0123456789abcdef', settings: settings({ trials: 5000, groups: { kind: 'specialised', count: 3, on: [{ kind: 'generated', seed: 1 }], iterations: 500 } }), factors: {} };
-    // the clock moves 9 ms on each file write and not otherwise: each task's life takes 9 ms
+    // the clock moves 9 ms on each file write and not otherwise: each task's life takes 9 ms, but
+    // the first (cold: its code not yet compiled on the thread) 29 ms
     let clock = 0;
     const writes: Array<{ record: TaskRecord; arrays: TaskArrays }> = [];
     const events: string[] = [];
@@ -145,14 +149,17 @@ describe('sweep plan estimates', () => {
       markRunning: (id: string) => void events.push(`running ${id}`),
       clearRunning: (id: string) => void events.push(`cleared ${id}`),
       writeResult: (_task: SweepTask, record: TaskRecord, arrays: TaskArrays) => {
-        clock += 9;
+        clock += writes.length === 0 ? 29 : 9;
         writes.push({ record, arrays });
         events.push(`written ${record.id}`);
       },
     };
     const trialMs = 0.25;
-    const ms = measureTaskOverheadMs(task, small, trialMs, folder, { now: () => clock, budgetMs: 100 });
+    let coldExtra = NaN;
+    const ms = measureTaskOverheadMs(task, small, trialMs, folder, { now: () => clock, budgetMs: 100, coldExtra: (extra) => (coldExtra = extra) });
     expect(ms).toBeCloseTo(9 - (OVERHEAD_PROBE_TRIALS + 2) * trialMs, 12);
+    // what a job's first task pays once more than a warm one (planSweepTask adds it to the job's cost)
+    expect(coldExtra).toBe(20);
     // every timed life wrote a whole task (its arrays of the task's shape, its record), marked and
     // cleared as a run marks it; the trials were the probe's few, not the task's 5000, and the
     // specialised groups were drawn, not learned by Adam (charged apart)
@@ -185,6 +192,50 @@ describe('sweep plan estimates', () => {
     // (each rounded: the CPU time per task to 1 ms, the time here to 3 significant digits)
     const here = plan.estimate.wallSecondsHere * 1000;
     expect(Math.abs(here - 2 * perTask)).toBeLessThanOrEqual(1 + 0.005 * here);
+  });
+
+  it('a run here is charged its own cost once: in the time here, not in the CPU time per task nor in what SLURM is asked for', () => {
+    const tasks = [0, 1, 2, 3].map((k): SweepTask => ({ index: k, id: `t${k}`, settings: settings({ sigma: 0.001 * (k + 1) }), factors: {} }));
+    const perTask = new Map(tasks.map((t) => [t.id, estimateTask(t.settings, shape, costs)]));
+    const here = groupsSeconds(runGroups(tasks, 1), () => shape, costs);
+    const without = estimateSummary(perTask, costs, 1, here);
+    const withJob = estimateSummary(perTask, { ...costs, jobOverheadMs: 180 }, 1, here);
+    expect(without.jobOverheadMs).toBe(0);
+    expect(withJob.jobOverheadMs).toBe(180);
+    // 4 × (300 + 1002 × 2) ms = 9.216 s, and 0.18 s once for the job
+    expect(without.wallSecondsHere).toBe(9.2);
+    expect(withJob.wallSecondsHere).toBe(9.4);
+    expect(withJob.totalCpuSeconds).toBe(without.totalCpuSeconds);
+    expect(withJob.cpuSecondsPerTask).toEqual(without.cpuSecondsPerTask);
+    expect(withJob.slurmRequest).toEqual(without.slurmRequest);
+    // over two threads the tasks share them; the job's own cost is still paid once
+    expect(estimateSummary(perTask, { ...costs, jobOverheadMs: 180 }, 2, here).wallSecondsHere).toBe(Math.round(10 * (9.216 / 2 + 0.18)) / 10);
+    // what the host adds (the app: the hand-off measured on main) is added to both
+    const tiny = estimateSummary(new Map([['t', { cpuSeconds: 0.04, memoryMB: 80 }]]), { ...costs, jobOverheadMs: 6 }, 1, 0.04);
+    expect(tiny).toMatchObject({ wallSecondsHere: 0.046, jobOverheadMs: 6 });
+    expect(addJobOverhead(tiny, 4.5)).toMatchObject({ wallSecondsHere: 0.0505, jobOverheadMs: 10.5, totalCpuSeconds: tiny.totalCpuSeconds });
+  });
+
+  it("a plan for a run here times the job's own folder work into the scratch folder and charges it once", () => {
+    const project = syntheticSweepProject();
+    const sweepText = JSON.stringify({ schemaVersion: 1, name: 'p', base: { source: { project: 'p.gainlab', networkId: 'net', targetIds: ['tgt'] }, trials: 40 }, factors: { sigma: [0.001, 0.002, 0.003, 0.004] } });
+    const input = { sweepText, sweepFile: 'p.sweep.json', project, threadsHere: 1, startupMs: 0, baselineMB: 76, includePlan: false };
+    const looked: string[] = [];
+    const folder = memoryFolder();
+    const scratch = { ...folder, readResult: (id: string) => (looked.push(id), folder.readResult(id)) };
+    const plan = planSweepTask({ ...input, jobOverhead: true }, scratch);
+    // what the job does before its first task, into the scratch folder: plan.json of the four tasks
+    // (as the job writes it) and each task's finished result looked for
+    expect(folder.readPlan()?.tasks.map((t) => t.index)).toEqual([0, 1, 2, 3]);
+    expect(looked.slice(0, 4)).toEqual(folder.readPlan()?.tasks.map((t) => t.id));
+    const e = plan.estimate;
+    expect(e.jobOverheadMs).toBeGreaterThan(0);
+    // the time here: the four tasks one after another (each its overhead + 42 trials) and the job once
+    const perTask = e.cpuSecondsPerTask.median * 1000;
+    const here = e.wallSecondsHere * 1000;
+    expect(Math.abs(here - (4 * perTask + e.jobOverheadMs))).toBeLessThanOrEqual(2 + 0.005 * here);
+    // the CLI's plan (a process per run, its start-up charged per task) has no job of the app's
+    expect(planSweepTask(input, memoryFolder()).estimate.jobOverheadMs).toBe(0);
   });
 
   it('the lockstep probe is timed only for groups the batched kernel runs, with the evaluator the run uses', () => {
