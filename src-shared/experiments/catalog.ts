@@ -147,6 +147,9 @@ export function experimentInfo(name: ExperimentName): ExperimentInfo {
 export interface ExperimentInputs {
   network?: Network;
   target?: Float64Array;
+  /** Where the given network and target came from, as the summary records them (ExperimentRunOptions). */
+  networkLabel?: string;
+  targetLabel?: string;
   /** Where own SOC networks come from (the reproduction report keeps them on disk). */
   socNetwork?: SocNetworkProvider;
   /** Finished parts to reuse and keep (the reproduction report's resumability). */
@@ -204,6 +207,7 @@ export function runExperimentByName(call: ExperimentCall): ExperimentResult & Pa
     quick: options.quick,
     seed: options.seed,
     network: inputs.network,
+    networkLabel: inputs.networkLabel,
     onProgress: call.onProgress,
     shouldStop: call.shouldStop,
     socNetwork: inputs.socNetwork,
@@ -211,7 +215,7 @@ export function runExperimentByName(call: ExperimentCall): ExperimentResult & Pa
   };
   switch (options.experiment) {
     case 'fig1':
-      return runFig1({ ...common, target: inputs.target, sessions: o.sessions, trials: o.trials, noiseSamples: o.noiseSamples, sigma: o.sigma, alpha: o.alpha, n: o.n });
+      return runFig1({ ...common, target: inputs.target, targetLabel: inputs.targetLabel, sessions: o.sessions, trials: o.trials, noiseSamples: o.noiseSamples, sigma: o.sigma, alpha: o.alpha, n: o.n });
     case 'supp1f':
       return runSupp1f({ ...common, targets: o.targets, iterations: o.iterations, lr: o.lr, n: o.n });
     case 'supp2':

@@ -14,7 +14,7 @@ import { boxStats, ksDistanceToNormal, mean, pearson } from '../analysis/statist
 import type { DefinitionId } from '../definitions.js';
 import { runRewardRuleSessions } from '../model/rewardRule.js';
 import { sampleTimes } from '../model/params.js';
-import { clock } from './support.js';
+import { clock, networkSummary } from './support.js';
 import type { FigureSpec } from './figureSpec.js';
 import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
@@ -210,7 +210,7 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
   };
   const seed = options.seed ?? 1;
   const progress = options.onProgress ?? (() => {});
-  progress(options.network ? 'network: given' : `network: SOC N = ${settings.n}, seed ${seed}`);
+  progress(`network: ${networkSummary(options, settings.n)}`);
   const prepared = gainExperimentNetwork(options, settings.n);
   const { network, params } = prepared;
   const target = options.target ?? generatedTarget(settings.targetSeed);
@@ -263,8 +263,8 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
       settings: ranSettings,
       setup: setupSummary(fig1Definitions(Boolean(options.network), Boolean(options.target)), departures),
       n,
-      network: options.network ? 'given' : `SOC N = ${settings.n} seed ${seed}`,
-      target: options.target ? 'given' : `generated seed ${settings.targetSeed}`,
+      network: networkSummary(options, settings.n),
+      target: options.target ? (options.targetLabel ?? 'given') : `generated seed ${settings.targetSeed}`,
       initialError: training.sessions[0]?.errors[0] ?? NaN,
       finalErrors: Array.from(finalErrors),
       medianFinalError: finalBox.median,

@@ -14,7 +14,7 @@
 import { pearson } from '../analysis/statistics.js';
 import type { DefinitionId } from '../definitions.js';
 import { baselineOutput, evaluateCombination, refineCombination, subLibrary, type CombinationRule } from '../primitives/library.js';
-import { clock, experimentNetwork, generatedTargets, median, stack, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
+import { clock, networkSummary, experimentNetwork, generatedTargets, median, stack, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
 import { kthSmallest, middleRank, middleRankText } from '../primitives/sweep.js';
 import { learnedPool, poolDepartures, sweepSizes, type PoolSettings } from './primitivesShared.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
@@ -120,6 +120,7 @@ export function runFig4(options: Fig4Options): ExperimentResult {
       settings: ranSettings,
       setup: setupSummary(fig4Definitions(Boolean(options.network)), departures),
       n: network.n,
+      network: networkSummary(options, settings.n),
       poolSize: pool.size,
       poolMedianError: median(pool.errors),
       combination: settings.combination,

@@ -41,6 +41,7 @@ import {
   checkpointed,
   clock,
   experimentNetwork,
+  networkSummary,
   median,
   type ExperimentArray,
   type ExperimentDefinition,
@@ -286,6 +287,7 @@ export function runFig6(options: Fig6Options): ExperimentResult {
       settings: ranSettings,
       setup: setupSummary(fig6Definitions(Boolean(options.network)), departures),
       n,
+      network: networkSummary(options, settings.n),
       slowVariant: examples.map((ex, k) => ({
         figure: k === 0 ? '6b' : '6c',
         rule: k === 0 ? 'reward' : 'gradient',

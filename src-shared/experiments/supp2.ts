@@ -37,7 +37,7 @@ import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
 import { Rng } from '../model/rng.js';
 import { sampleTimes } from '../model/params.js';
-import { checkpointed, clock, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from './support.js';
+import { checkpointed, clock, networkSummary, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from './support.js';
 import type { FigureSpec, LineSeries } from './figureSpec.js';
 import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExperimentSupport.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
@@ -443,7 +443,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
       settings: ranSettings,
       setup: setupSummary(supp2Definitions(Boolean(options.network), ownSizes.length > 0), departures),
       n,
-      network: options.network ? 'given' : `SOC N = ${settings.n} seed ${seed}`,
+      network: networkSummary(options, settings.n),
       panelA: panelA.map((a) => ({ G: a.G, groups: groupLabel(a.G), random: { mean: meanOf(a.random), sd: sdOf(a.random) }, specialised: { mean: meanOf(a.specialised), sd: sdOf(a.specialised) } })),
       relativeImprovement: improvement,
       movements: {

@@ -32,7 +32,7 @@ import {
   type CombinationRule,
   type PrimitiveLibrary,
 } from '../primitives/library.js';
-import { clock, experimentNetwork, generatedTargets, median, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
+import { clock, networkSummary, experimentNetwork, generatedTargets, median, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
 import { kthSmallest, middleRank, middleRankText, type SweepSize } from '../primitives/sweep.js';
 import type { FigureSpec } from './figureSpec.js';
 import { learnedPool, poolDepartures, sweepSizes, type PoolSettings } from './primitivesShared.js';
@@ -290,6 +290,7 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
       settings: ranSettings,
       setup: setupSummary(supp3Definitions(Boolean(options.network)), departures),
       n: standard.network.n,
+      network: networkSummary(options, settings.n),
       poolGainFit: gFit,
       poolErrors: { median: median(learned.pool.errors), mean: mean(learned.pool.errors) },
       learnedDeviation: distribution,

@@ -29,7 +29,7 @@ export function runExperimentTask(input: ExperimentTaskInput, ctx: TaskContext =
   try {
     const result = runExperimentByName({
       options,
-      inputs: { network: input.network ? modelNetwork(input.network) : undefined, target: input.target ?? undefined },
+      inputs: { network: input.network ? modelNetwork(input.network) : undefined, target: input.target ?? undefined, networkLabel: input.network?.name },
       onProgress: (message) => {
         ctx.message(message);
         ctx.percent(estimate(message));
