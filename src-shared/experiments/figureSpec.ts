@@ -95,6 +95,10 @@ export interface HeatmapFigure extends FigureMeta {
   xStep?: number;
   /** Rows and columns are the same things (neuron × neuron correlations): the app draws the cells square. */
   square?: boolean;
+  /** Row r is labelled yStart + r (neurons from 1, as the app numbers them); default 0. */
+  yStart?: number;
+  /** Unit of the values, written at the ends of the colour bar ('Hz'). */
+  unit?: string;
 }
 
 export interface ScatterSeries {
