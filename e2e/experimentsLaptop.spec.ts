@@ -1,0 +1,54 @@
+/**
+ * Web mode at a laptop's 1280×800: the Experiments view (src-renderer/components/experiments/ExperimentsView.vue)
+ * says what a running experiment and the running quick report are doing in words a researcher can
+ * read whole. Beside Run and Cancel the progress line had about 180 px and cut every message with
+ * an ellipsis ('trial 400/1000: best …', 'fig1: network: …'); it now goes below the buttons when
+ * the room beside them is short.
+ */
+import { expect, test, type Locator } from '@playwright/test';
+import { collectPageErrors, openExample } from './helpers.js';
+
+test.use({ viewport: { width: 1280, height: 800 } });
+
+/** Whether the element's text is drawn whole: not cut by its own box nor sticking out of the card it sits in. */
+async function shownWhole(message: Locator): Promise<string | null> {
+  type Rect = { left: number; right: number };
+  type Box = { scrollWidth: number; clientWidth: number; textContent: string | null; closest(selector: string): Box | null; getBoundingClientRect(): Rect };
+  return message.evaluate((element) => {
+    const node = element as unknown as Box;
+    const card = node.closest('.card')!.getBoundingClientRect();
+    const own = node.getBoundingClientRect();
+    if (node.scrollWidth > node.clientWidth + 1) return `'${node.textContent}' is cut (${node.scrollWidth} px of text in ${node.clientWidth} px)`;
+    if (own.right > card.right + 1) return `'${node.textContent}' ends ${Math.round(own.right - card.right)} px past its card`;
+    return null;
+  });
+}
+
+test('at 1280×800 the progress of an experiment and of the quick report reads whole', async ({ page }) => {
+  test.setTimeout(180_000);
+  const pageErrors = collectPageErrors(page);
+  await openExample(page);
+  await page.getByTestId('open-experiments').click();
+  await page.getByTestId('experiment-item-fig1').click();
+  // enough trials that the run is still going while it is read
+  await page.getByTestId('experiment-overrides').locator('[data-setting="trials"] input').fill('20000');
+  await page.getByTestId('experiment-run').click();
+  const progress = page.getByTestId('experiment-progress');
+  const message = progress.locator('.message');
+  await expect(message).toContainText(/trial \d+\/20000: best error \d/, { timeout: 60_000 });
+  expect(await shownWhole(message)).toBeNull();
+  await page.getByTestId('experiment-cancel').click();
+  await expect(progress).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
+
+  await page.getByTestId('experiment-item-report').click();
+  const report = page.getByTestId('reproduction-report');
+  await page.getByTestId('report-run').click();
+  const reportMessage = report.locator('.progress-block .message');
+  // its first step, or later ones (the report moves fast where earlier parts are cached)
+  await expect(reportMessage).toContainText(/^(fig1|supp1f|supp2|fig4|supp3|fig6|supp5|fig8|\d+ claims): ./, { timeout: 60_000 });
+  expect(await shownWhole(reportMessage)).toBeNull();
+  const cancel = report.getByRole('button', { name: 'Cancel' });
+  if (await cancel.isVisible()) await cancel.click();
+  await expect(page.getByTestId('report-run')).toBeEnabled({ timeout: 60_000 });
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
