@@ -14,6 +14,7 @@ import { fig4, fig4Definitions, FIG4_SETTINGS, runFig4, type Fig4Settings } from
 import { fig6, fig6Definitions, FIG6_SETTINGS, runFig6, type Fig6Settings } from './fig6.js';
 import { fig8, fig8Definitions, FIG8_SETTINGS, runFig8, type Fig8Settings } from './fig8.js';
 import type { FigureExperimentDefinition, FigureExperimentResult } from './support.js';
+import { poolFractionOf } from './primitivesShared.js';
 import { runSupp1f, supp1f, supp1fDefinitions, SUPP1F_SETTINGS } from './supp1f.js';
 import { runSupp2, supp2, supp2ConditionCount, supp2Definitions, SUPP2_SETTINGS, type Supp2Settings } from './supp2.js';
 import { runSupp3, supp3, supp3Definitions, SUPP3_SETTINGS, type Supp3Settings } from './supp3.js';
@@ -259,7 +260,12 @@ export function experimentProgressEstimator(options: ExperimentOptions, givenNet
       else if (message.startsWith('analyses')) percent = Math.max(70, last + 6);
       else percent = Math.max(last, 2);
     } else {
-      percent = (100 * (count - 1)) / Math.max(1, steps);
+      const pool = poolFractionOf(message);
+      if (pool !== null) {
+        // the pool's progress moves the bar within the pool's step (counted by its first message)
+        count--;
+        percent = (100 * (count - 1 + pool)) / Math.max(1, steps);
+      } else percent = (100 * (count - 1)) / Math.max(1, steps);
     }
     last = Math.min(99, Math.max(last, percent));
     return last;
