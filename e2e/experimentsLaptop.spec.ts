@@ -3,7 +3,9 @@
  * says what a running experiment and the running quick report are doing in words a researcher can
  * read whole. Beside Run and Cancel the progress line had about 180 px and cut every message with
  * an ellipsis ('trial 400/1000: best …', 'fig1: network: …'); it now goes below the buttons when
- * the room beside them is short.
+ * the room beside them is short. What a run will rest on, listed before it runs, follows the chosen
+ * target (src-shared/experiments/catalog.ts definitionsOf): Fig. 1 on a project target listed
+ * 'Generated target movements', which it does not use.
  */
 import { expect, test, type Locator } from '@playwright/test';
 import { collectPageErrors, openExample } from './helpers.js';
@@ -30,6 +32,15 @@ test('at 1280×800 the progress of an experiment and of the quick report reads w
   await openExample(page);
   await page.getByTestId('open-experiments').click();
   await page.getByTestId('experiment-item-fig1').click();
+  // what the run will rest on follows the form: a project target is not a generated one
+  // (src-shared/experiments/catalog.ts definitionsOf; the line kept 'Generated target movements')
+  const definitions = page.getByTestId('experiment-definitions');
+  await expect(definitions).toContainText('Generated target movements');
+  const target = page.getByTestId('experiments').getByLabel('Target', { exact: true });
+  await target.selectOption({ index: 1 });
+  await expect(definitions).not.toContainText('Generated target movements');
+  await target.selectOption({ index: 0 });
+  await expect(definitions).toContainText('Generated target movements');
   // enough trials that the run is still going while it is read
   await page.getByTestId('experiment-overrides').locator('[data-setting="trials"] input').fill('20000');
   await page.getByTestId('experiment-run').click();

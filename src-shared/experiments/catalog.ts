@@ -144,6 +144,16 @@ export function experimentInfo(name: ExperimentName): ExperimentInfo {
   return info;
 }
 
+/**
+ * The GainLab definitions a run will rest on, before it runs: on its own or a given network, and
+ * for fig1 with a given target or a generated one (a project target replaces 'generated targets').
+ */
+export function definitionsOf(name: ExperimentName, givenNetwork: boolean, givenTarget: boolean): readonly DefinitionId[] {
+  if (name === 'fig1') return fig1Definitions(givenNetwork, givenTarget);
+  const info = experimentInfo(name);
+  return givenNetwork ? info.definitionsOnGivenNetwork : info.definitions;
+}
+
 /** What one experiment run needs beyond the request: the network (given) and fig1's target. */
 export interface ExperimentInputs {
   network?: Network;
