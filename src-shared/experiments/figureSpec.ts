@@ -95,8 +95,9 @@ export interface HeatmapFigure extends FigureMeta {
   xStep?: number;
   /** Rows and columns are the same things (neuron × neuron correlations): the app draws the cells square. */
   square?: boolean;
-  /** Row r is labelled yStart + r (neurons from 1, as the app numbers them); default 0. */
+  /** Row r is labelled yStart + r·yStep (neurons from 1, as the app numbers them; λ from 0 in steps); default 0 and 1. */
   yStart?: number;
+  yStep?: number;
   /** Unit of the values, written at the ends of the colour bar ('Hz'). */
   unit?: string;
 }
