@@ -15,7 +15,7 @@ import type { DefinitionId } from '../definitions.js';
 import { runRewardRuleSessions } from '../model/rewardRule.js';
 import { sampleTimes } from '../model/params.js';
 import { clock, networkSummary } from './support.js';
-import type { FigureSpec } from './figureSpec.js';
+import { zeroCentredScale, type FigureSpec } from './figureSpec.js';
 import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
@@ -87,8 +87,6 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
   // rates are relative to the baseline r0 (model-spec §1): the diverging map's white is 0 (no change
   // from baseline), so the scale is symmetric (−8.7 … 17.9 Hz put white at 4.6 Hz and drew most
   // neurons at baseline as blue, below it)
-  let rateBound = 0;
-  for (const m of [r.before, r.after]) for (const v of m) if (Math.abs(v) > rateBound) rateBound = Math.abs(v);
   // neurons numbered from 1 with their kind, as the app's rate maps show them (E first)
   const neuronAxis = { yLabel: `neuron (E 1–${nE}, I ${nE + 1}–${r.n})`, yStart: 1 };
   // Heat maps: neuron × time (transpose of the time-major rates).
@@ -98,7 +96,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     return out;
   };
   const timeAxis = { xLabel: 'time (ms)', xStart: 0, xStep: params.duration / (params.nSamples - 1) };
-  const rateScale = { min: -rateBound, max: rateBound, unit: 'Hz' };
+  const rateScale = { ...zeroCentredScale(r.before, r.after), unit: 'Hz' };
   figures.push({ kind: 'heatmap', name: 'fig2_rates_before', title: 'Firing rates before learning (rate − baseline)', ...timeAxis, ...neuronAxis, rows: r.n, cols: r.nSamples, data: transpose(r.before), ...rateScale });
   figures.push({ kind: 'heatmap', name: 'fig2_rates_after', title: 'Firing rates after learning (rate − baseline)', ...timeAxis, ...neuronAxis, rows: r.n, cols: r.nSamples, data: transpose(r.after), ...rateScale });
   const c = a.correlations;

@@ -141,3 +141,14 @@ export interface ScatterFigure extends FigureMeta {
 }
 
 export type FigureSpec = LinesFigure | BoxFigure | HistogramFigure | HeatmapFigure | ScatterFigure;
+
+/**
+ * A heat map's colour scale symmetric about 0, as wide as the largest |value| of `data`: on the
+ * diverging map white then means 0 (a rate at baseline, an output of 0), not the middle of the
+ * data's range.
+ */
+export function zeroCentredScale(...data: ArrayLike<number>[]): { min: number; max: number } {
+  let bound = 0;
+  for (const values of data) for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > bound) bound = Math.abs(values[i]);
+  return { min: -bound, max: bound };
+}
