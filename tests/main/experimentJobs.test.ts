@@ -35,6 +35,16 @@ beforeAll(() => {
 
 afterAll(() => manager.dispose());
 
+/** A project network imported from a synthetic model (its readout kept, the paper's dynamics). */
+function importedNetwork(id: string, name: string, synthetic: ReturnType<typeof syntheticNetwork>): ProjectNetwork {
+  return {
+    id, name, n: synthetic.n, nE: synthetic.nE, W: synthetic.W,
+    initialConditions: synthetic.x0, nInitialConditions: 1,
+    readout: { channels: 1, weights: synthetic.readout.weights, fittedTo: null, fitError: null },
+    params: { ...DEFAULT_DYNAMICS }, seed: null, soc: null, origin: 'imported', createdAt: new Date(0).toISOString(),
+  };
+}
+
 function experimentResult(result: unknown): ExperimentJobResult {
   const r = result as ExperimentJobResult | null;
   if (!r || r.kind !== 'experiment') throw new Error('expected an experiment result');
@@ -143,12 +153,7 @@ describe('experiment jobs', () => {
     const projects = testProjects();
     const handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs: manager, projects });
     const synthetic = syntheticNetwork(24, 5);
-    const network: ProjectNetwork = {
-      id: 'net24', name: 'Small net', n: synthetic.n, nE: synthetic.nE, W: synthetic.W,
-      initialConditions: synthetic.x0, nInitialConditions: 1,
-      readout: { channels: 1, weights: synthetic.readout.weights, fittedTo: null, fitError: null },
-      params: { ...DEFAULT_DYNAMICS }, seed: null, soc: null, origin: 'imported', createdAt: new Date(0).toISOString(),
-    };
+    const network = importedNetwork('net24', 'Small net', synthetic);
     await projects.update({ upsertNetworks: [network] }, 'Add network');
     const started = await dispatch(handlers, 'jobs:start-experiment', { experiment: 'supp1f', quick: true, networkId: 'net24', overrides: { targets: 1, iterations: 5 } });
     expect(started.ok).toBe(true);
@@ -167,13 +172,7 @@ describe('experiment jobs', () => {
   it('the summary names the project network and target a run used (they read "given"; src-main/services/experimentJobs.ts)', async () => {
     const projects = testProjects();
     const handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs: manager, projects });
-    const synthetic = syntheticNetwork(24, 6);
-    const network: ProjectNetwork = {
-      id: 'net24b', name: 'Published network', n: synthetic.n, nE: synthetic.nE, W: synthetic.W,
-      initialConditions: synthetic.x0, nInitialConditions: 1,
-      readout: { channels: 1, weights: synthetic.readout.weights, fittedTo: null, fitError: null },
-      params: { ...DEFAULT_DYNAMICS }, seed: null, soc: null, origin: 'imported', createdAt: new Date(0).toISOString(),
-    };
+    const network = importedNetwork('net24b', 'Published network', syntheticNetwork(24, 6));
     const target: TargetMovement = {
       id: 'novel', name: 'novel_target', channels: 1, nSamples: DEFAULT_DYNAMICS.nSamples, duration: DEFAULT_DYNAMICS.duration,
       values: generateTarget(9, { duration: DEFAULT_DYNAMICS.duration, nSamples: DEFAULT_DYNAMICS.nSamples }).values,
