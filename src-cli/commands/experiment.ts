@@ -9,7 +9,8 @@
  * SVG per figure (ECharts server-side rendering, src-cli/svg/figures.ts) and summary.json; stdout
  * gets one JSON line (name, elapsed, key numbers, set-up, files). With --net DIR the network in
  * DIR is used as given (W.npy, x0.npy, readout.npy) and, for fig1 and supp2, DIR/novel_target.npy
- * as the target when present (the published data's layout).
+ * as the target when present (the published data's layout); summary.json's `network` (and fig1's
+ * `target`) name DIR as typed on the command line.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -94,7 +95,7 @@ export function writeExperimentResult(result: ExperimentResult & { csv?: { name:
 function headline(result: ExperimentResult): Record<string, unknown> {
   const s = result.summary as Record<string, unknown>;
   const pick = (keys: string[]) => Object.fromEntries(keys.filter((k) => k in s).map((k) => [k, s[k]]));
-  return pick(['n', 'initialError', 'medianFinalError', 'meanInitialError', 'medianFitError', 'medianOutputError', 'fitOutputCorrelation', 'supp8']);
+  return pick(['n', 'network', 'initialError', 'medianFinalError', 'meanInitialError', 'medianFitError', 'medianOutputError', 'fitOutputCorrelation', 'supp8']);
 }
 
 function usage(): string {
@@ -142,11 +143,18 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const outDir = resolvePath(io, o.out as string);
   const netDir = o.net ? resolvePath(io, o.net as string) : undefined;
   const network = netDir ? loadNetworkDir(netDir) : undefined;
+  // the summary records the network and target as the user named them (the directory as typed,
+  // not the absolute path it resolves to: that would put a private home folder in shared results)
+  const networkLabel = o.net ? String(o.net) : undefined;
   let target: Float64Array | undefined;
+  let targetLabel: string | undefined;
   if (netDir && network && experimentInfo(experiment).takesTarget) {
     const file = path.join(netDir, 'novel_target.npy');
     // the experiments run on the paper's grid (src-shared/experiments/support.ts: DEFAULT_DYNAMICS)
-    if (existsSync(file)) target = loadTargetOnGrid(file, network.readout.channels, DEFAULT_DYNAMICS, { command: 'gainlab experiment' }).values;
+    if (existsSync(file)) {
+      target = loadTargetOnGrid(file, network.readout.channels, DEFAULT_DYNAMICS, { command: 'gainlab experiment' }).values;
+      targetLabel = path.join(String(o.net), 'novel_target.npy');
+    }
   }
   // refuse an output path that cannot be a folder (a file, no permission) before the experiment
   // runs, not after its minutes or hours of computing
@@ -156,7 +164,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     result = runExperimentByName({
       options: parsed.data,
-      inputs: { network, target },
+      inputs: { network, target, networkLabel, targetLabel },
       onProgress: (message) => io.stderr.write(`${name}: ${message}\n`),
       shouldStop: io.shouldStop,
     });

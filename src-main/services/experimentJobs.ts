@@ -12,6 +12,8 @@ import { findNetwork, findTarget, networkPayload } from './modelSources.js';
 export interface ResolvedExperiment {
   network: NetworkPayload | null;
   target: Float64Array | null;
+  /** The target's name in the project (what the result's summary records as its target). */
+  targetName?: string | null;
   label: string;
 }
 
@@ -43,6 +45,7 @@ export function resolveExperiment(project: Project | null, options: ExperimentOp
     network = networkPayload(projectNetwork, 0);
   }
   let target: Float64Array | null = null;
+  let targetName: string | null = null;
   let channels = 1;
   if (options.targetId) {
     if (!project) throw new GainLabError('not-found', 'No project is open.');
@@ -51,6 +54,7 @@ export function resolveExperiment(project: Project | null, options: ExperimentOp
       throw new GainLabError('invalid-payload', `Target "${movement.name}" is not on the default movement grid (${DEFAULT_DYNAMICS.nSamples} samples over ${DEFAULT_DYNAMICS.duration} ms).`);
     }
     target = movement.values;
+    targetName = movement.name;
     channels = movement.channels;
   }
   const readoutChannels = network ? network.readout.channels : 1;
@@ -65,7 +69,7 @@ export function resolveExperiment(project: Project | null, options: ExperimentOp
   const label =
     options.label ??
     `${experimentShortTitle(info.title)} (${options.quick ? 'quick' : 'full'}, seed ${options.seed}) · ${network ? network.name : 'own SOC network'}`;
-  return { network, target, label };
+  return { network, target, targetName, label };
 }
 
 export function startExperimentJob(jobs: JobManager, project: Project | null, options: ExperimentOptions, owner: JobOwner | null = null): Promise<ResponseOf<'jobs:start-experiment'>> {

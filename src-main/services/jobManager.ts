@@ -137,7 +137,7 @@ export interface JobManager {
   /** Speed manifold (model-spec §10) on a network resolved from the open project. */
   startSpeed(options: SpeedOptions, resolved: { network: NetworkPayload; initialConditions: Float64Array }, owner?: JobOwner | null): Promise<{ jobId: string }>;
   /** A paper experiment definition by name (src-shared/tasks/experiment.ts); network null = the definition's own. */
-  startExperiment(options: ExperimentOptions, resolved: { network: NetworkPayload | null; target: Float64Array | null; label: string }, owner?: JobOwner | null): Promise<{ jobId: string }>;
+  startExperiment(options: ExperimentOptions, resolved: { network: NetworkPayload | null; target: Float64Array | null; targetName?: string | null; label: string }, owner?: JobOwner | null): Promise<{ jobId: string }>;
   /**
    * A sweep's tasks in order as one job (src-shared/tasks/sweep.ts); `input.dir` is its folder,
    * which the worker writes each finished task to. Session 0's stop flag pauses it after the
@@ -511,7 +511,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
 
     async startExperiment(options, resolved, owner = null) {
       ensureOpen();
-      return launch('experiment', resolved.label, options, 0, owner, { options, network: resolved.network, target: resolved.target });
+      return launch('experiment', resolved.label, options, 0, owner, { options, network: resolved.network, target: resolved.target, targetName: resolved.targetName ?? null });
     },
 
     async startSweep(request, input, label, owner = null, tasks = 0) {

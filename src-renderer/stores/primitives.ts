@@ -160,6 +160,8 @@ export interface RefineState {
   fromScratchJobId: string;
   /** Output error of the combination the refinement starts from. */
   startError: number;
+  /** The rule both runs learn with (their curves' x axis: trials or Adam iterations), whatever the form shows later. */
+  rule: LearningSettings['rule'];
 }
 
 export const usePrimitivesStore = defineStore('primitives', () => {
@@ -409,7 +411,7 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     if (!a) return false;
     const b = await jobs.startTraining(fromScratch.request);
     if (!b) return false;
-    refine.value = { libraryId: current.libraryId, targetId: target.id, fromCombinationJobId: a, fromScratchJobId: b, startError: current.outputError };
+    refine.value = { libraryId: current.libraryId, targetId: target.id, fromCombinationJobId: a, fromScratchJobId: b, startError: current.outputError, rule: settings.rule };
     return true;
   }
 

@@ -14,6 +14,7 @@ import { fig4, fig4Definitions, FIG4_SETTINGS, runFig4, type Fig4Settings } from
 import { fig6, fig6Definitions, FIG6_SETTINGS, runFig6, type Fig6Settings } from './fig6.js';
 import { fig8, fig8Definitions, FIG8_SETTINGS, runFig8, type Fig8Settings } from './fig8.js';
 import type { FigureExperimentDefinition, FigureExperimentResult } from './support.js';
+import { poolFractionOf } from './primitivesShared.js';
 import { runSupp1f, supp1f, supp1fDefinitions, SUPP1F_SETTINGS } from './supp1f.js';
 import { runSupp2, supp2, supp2ConditionCount, supp2Definitions, SUPP2_SETTINGS, type Supp2Settings } from './supp2.js';
 import { runSupp3, supp3, supp3Definitions, SUPP3_SETTINGS, type Supp3Settings } from './supp3.js';
@@ -143,10 +144,23 @@ export function experimentInfo(name: ExperimentName): ExperimentInfo {
   return info;
 }
 
+/**
+ * The GainLab definitions a run will rest on, before it runs: on its own or a given network, and
+ * for fig1 with a given target or a generated one (a project target replaces 'generated targets').
+ */
+export function definitionsOf(name: ExperimentName, givenNetwork: boolean, givenTarget: boolean): readonly DefinitionId[] {
+  if (name === 'fig1') return fig1Definitions(givenNetwork, givenTarget);
+  const info = experimentInfo(name);
+  return givenNetwork ? info.definitionsOnGivenNetwork : info.definitions;
+}
+
 /** What one experiment run needs beyond the request: the network (given) and fig1's target. */
 export interface ExperimentInputs {
   network?: Network;
   target?: Float64Array;
+  /** Where the given network and target came from, as the summary records them (ExperimentRunOptions). */
+  networkLabel?: string;
+  targetLabel?: string;
   /** Where own SOC networks come from (the reproduction report keeps them on disk). */
   socNetwork?: SocNetworkProvider;
   /** Finished parts to reuse and keep (the reproduction report's resumability). */
@@ -204,6 +218,7 @@ export function runExperimentByName(call: ExperimentCall): ExperimentResult & Pa
     quick: options.quick,
     seed: options.seed,
     network: inputs.network,
+    networkLabel: inputs.networkLabel,
     onProgress: call.onProgress,
     shouldStop: call.shouldStop,
     socNetwork: inputs.socNetwork,
@@ -211,7 +226,7 @@ export function runExperimentByName(call: ExperimentCall): ExperimentResult & Pa
   };
   switch (options.experiment) {
     case 'fig1':
-      return runFig1({ ...common, target: inputs.target, sessions: o.sessions, trials: o.trials, noiseSamples: o.noiseSamples, sigma: o.sigma, alpha: o.alpha, n: o.n });
+      return runFig1({ ...common, target: inputs.target, targetLabel: inputs.targetLabel, sessions: o.sessions, trials: o.trials, noiseSamples: o.noiseSamples, sigma: o.sigma, alpha: o.alpha, n: o.n });
     case 'supp1f':
       return runSupp1f({ ...common, targets: o.targets, iterations: o.iterations, lr: o.lr, n: o.n });
     case 'supp2':
@@ -255,7 +270,12 @@ export function experimentProgressEstimator(options: ExperimentOptions, givenNet
       else if (message.startsWith('analyses')) percent = Math.max(70, last + 6);
       else percent = Math.max(last, 2);
     } else {
-      percent = (100 * (count - 1)) / Math.max(1, steps);
+      const pool = poolFractionOf(message);
+      if (pool !== null) {
+        // the pool's progress moves the bar within the pool's step (counted by its first message)
+        count--;
+        percent = (100 * (count - 1 + pool)) / Math.max(1, steps);
+      } else percent = (100 * (count - 1)) / Math.max(1, steps);
     }
     last = Math.min(99, Math.max(last, percent));
     return last;

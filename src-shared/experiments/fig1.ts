@@ -14,8 +14,8 @@ import { boxStats, ksDistanceToNormal, mean, pearson } from '../analysis/statist
 import type { DefinitionId } from '../definitions.js';
 import { runRewardRuleSessions } from '../model/rewardRule.js';
 import { sampleTimes } from '../model/params.js';
-import { clock } from './support.js';
-import type { FigureSpec } from './figureSpec.js';
+import { clock, networkSummary } from './support.js';
+import { zeroCentredScale, type FigureSpec } from './figureSpec.js';
 import type { FigureExperimentDefinition, FigureExperimentOptions, FigureExperimentResult } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, runningMinimum, thin } from './gainExperimentSupport.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
@@ -39,7 +39,7 @@ export interface Fig1Options extends FigureExperimentOptions {
   n?: number;
 }
 
-export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLike<number>[], params: { nSamples: number; duration: number }): FigureSpec[] {
+export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLike<number>[], params: { nSamples: number; duration: number }, nE: number): FigureSpec[] {
   const figures: FigureSpec[] = [];
   figures.push({
     kind: 'lines',
@@ -84,12 +84,11 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     overlay: { name: 'normal fit', x: g.pdfX, y: g.pdfY },
   });
   const r = a.rates;
-  let rateMin = Infinity;
-  let rateMax = -Infinity;
-  for (const m of [r.before, r.after]) for (const v of m) {
-    if (v < rateMin) rateMin = v;
-    if (v > rateMax) rateMax = v;
-  }
+  // rates are relative to the baseline r0 (model-spec §1): the diverging map's white is 0 (no change
+  // from baseline), so the scale is symmetric (−8.7 … 17.9 Hz put white at 4.6 Hz and drew most
+  // neurons at baseline as blue, below it)
+  // neurons numbered from 1 with their kind, as the app's rate maps show them (E first)
+  const neuronAxis = { yLabel: `neuron (E 1–${nE}, I ${nE + 1}–${r.n})`, yStart: 1 };
   // Heat maps: neuron × time (transpose of the time-major rates).
   const transpose = (m: Float64Array) => {
     const out = new Float64Array(m.length);
@@ -97,12 +96,13 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     return out;
   };
   const timeAxis = { xLabel: 'time (ms)', xStart: 0, xStep: params.duration / (params.nSamples - 1) };
-  figures.push({ kind: 'heatmap', name: 'fig2_rates_before', title: 'Firing rates before learning', ...timeAxis, yLabel: 'neuron', rows: r.n, cols: r.nSamples, data: transpose(r.before), min: rateMin, max: rateMax });
-  figures.push({ kind: 'heatmap', name: 'fig2_rates_after', title: 'Firing rates after learning', ...timeAxis, yLabel: 'neuron', rows: r.n, cols: r.nSamples, data: transpose(r.after), min: rateMin, max: rateMax });
+  const rateScale = { ...zeroCentredScale(r.before, r.after), unit: 'Hz' };
+  figures.push({ kind: 'heatmap', name: 'fig2_rates_before', title: 'Firing rates before learning (rate − baseline)', ...timeAxis, ...neuronAxis, rows: r.n, cols: r.nSamples, data: transpose(r.before), ...rateScale });
+  figures.push({ kind: 'heatmap', name: 'fig2_rates_after', title: 'Firing rates after learning (rate − baseline)', ...timeAxis, ...neuronAxis, rows: r.n, cols: r.nSamples, data: transpose(r.after), ...rateScale });
   const c = a.correlations;
-  figures.push({ kind: 'heatmap', name: 'supp1b_correlations_gains1', title: `Neuron correlations, gains 1 (mean |r| ${c.meanAbsBefore.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: c.before, min: -1, max: 1, square: true });
+  figures.push({ kind: 'heatmap', name: 'supp1b_correlations_gains1', title: `Neuron correlations, gains 1 (mean |r| ${c.meanAbsBefore.toFixed(3)})`, xLabel: 'neuron', xStart: 1, xStep: 1, ...neuronAxis, rows: c.n, cols: c.n, data: c.before, min: -1, max: 1, square: true });
   c.patterns.forEach((p, k) =>
-    figures.push({ kind: 'heatmap', name: `supp1b_correlations_pattern${k + 1}`, title: `Neuron correlations, trained pattern of session ${p.session + 1} (mean |r| ${p.meanAbs.toFixed(3)})`, xLabel: 'neuron', yLabel: 'neuron', rows: c.n, cols: c.n, data: p.matrix, min: -1, max: 1, square: true }),
+    figures.push({ kind: 'heatmap', name: `supp1b_correlations_pattern${k + 1}`, title: `Neuron correlations, trained pattern of session ${p.session + 1} (mean |r| ${p.meanAbs.toFixed(3)})`, xLabel: 'neuron', xStart: 1, xStep: 1, ...neuronAxis, rows: c.n, cols: c.n, data: p.matrix, min: -1, max: 1, square: true }),
   );
   figures.push({
     kind: 'histogram',
@@ -177,7 +177,8 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
   figures.push({
     kind: 'lines',
     name: 'supp1e_example_neuron', definitions: ['example-neuron'],
-    title: `Neuron ${rt.example.index}: rate before and after (r ${rt.example.rBefore.toFixed(2)} → ${rt.example.rAfter.toFixed(2)})`,
+    // numbered from 1 as the rate maps above and the app number neurons (the summary's index is 0-based, as the .npy rows)
+    title: `Neuron ${rt.example.index + 1} (${rt.example.index < nE ? 'E' : 'I'}): rate before and after (r ${rt.example.rBefore.toFixed(2)} → ${rt.example.rAfter.toFixed(2)})`,
     xLabel: 'time (ms)',
     yLabel: 'rate − baseline (Hz)',
     series: [
@@ -210,7 +211,7 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
   };
   const seed = options.seed ?? 1;
   const progress = options.onProgress ?? (() => {});
-  progress(options.network ? 'network: given' : `network: SOC N = ${settings.n}, seed ${seed}`);
+  progress(`network: ${networkSummary(options, settings.n)}`);
   const prepared = gainExperimentNetwork(options, settings.n);
   const { network, params } = prepared;
   const target = options.target ?? generatedTarget(settings.targetSeed);
@@ -263,8 +264,8 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
       settings: ranSettings,
       setup: setupSummary(fig1Definitions(Boolean(options.network), Boolean(options.target)), departures),
       n,
-      network: options.network ? 'given' : `SOC N = ${settings.n} seed ${seed}`,
-      target: options.target ? 'given' : `generated seed ${settings.targetSeed}`,
+      network: networkSummary(options, settings.n),
+      target: options.target ? (options.targetLabel ?? 'given') : `generated seed ${settings.targetSeed}`,
       initialError: training.sessions[0]?.errors[0] ?? NaN,
       finalErrors: Array.from(finalErrors),
       medianFinalError: finalBox.median,
@@ -311,7 +312,7 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
       { name: 'times', shape: [params.nSamples], data: sampleTimes(params) },
     ],
     csv: [{ name: 'error_curves', text: curvesCsv(errorCurves) }, ...runAnalysesCsv(analyses)],
-    figures: figuresOfAnalyses(analyses, errorCurves, params),
+    figures: figuresOfAnalyses(analyses, errorCurves, params, network.nE),
     elapsedMs: clock() - started,
     stopped,
   };

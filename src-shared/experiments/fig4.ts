@@ -14,7 +14,7 @@
 import { pearson } from '../analysis/statistics.js';
 import type { DefinitionId } from '../definitions.js';
 import { baselineOutput, evaluateCombination, refineCombination, subLibrary, type CombinationRule } from '../primitives/library.js';
-import { clock, experimentNetwork, generatedTargets, median, stack, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
+import { clock, networkSummary, experimentNetwork, generatedTargets, median, stack, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
 import { kthSmallest, middleRank, middleRankText } from '../primitives/sweep.js';
 import { learnedPool, poolDepartures, sweepSizes, type PoolSettings } from './primitivesShared.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
@@ -65,6 +65,9 @@ export interface Fig4Options extends ExperimentRunOptions {
   settings?: Partial<Fig4Settings>;
 }
 
+/** A combination rule in the words figures, legends and progress use (not its id, 'bounded-coefficients'). */
+const COMBINATION_WORDS: Record<CombinationRule, string> = { 'bounded-coefficients': 'bounded coefficients', 'least-squares': 'least squares' };
+
 /** A given network keeps its readout: only an own network adds how it is made. */
 export function fig4Definitions(givenNetwork: boolean): DefinitionId[] {
   return ['primitives-combination', 'generated-targets', ...networkDefinitions(givenNetwork)];
@@ -83,7 +86,8 @@ export function runFig4(options: Fig4Options): ExperimentResult {
   const targets = generatedTargets(settings.novelTargets, settings.novelTargetSeed, params);
   const poolKey = `${settings.rule}:${settings.pool}`;
   const sweepOptions = { sizes: settings.sizes, libraries: settings.libraries, targetSeed: settings.novelTargetSeed };
-  const sweep = sweepSizes(options, network, params, pool, poolKey, baseline, targets, { ...sweepOptions, fit: { rule: settings.combination } }, `${settings.combination}`);
+  const combination = COMBINATION_WORDS[settings.combination];
+  const sweep = sweepSizes(options, network, params, pool, poolKey, baseline, targets, { ...sweepOptions, fit: { rule: settings.combination } }, combination);
   const plain = sweepSizes(options, network, params, pool, poolKey, baseline, targets, { ...sweepOptions, fit: { rule: 'least-squares' } }, 'least squares');
 
   // Refine: target 0 with the refine-size library whose output error on it is the median one.
@@ -120,6 +124,7 @@ export function runFig4(options: Fig4Options): ExperimentResult {
       settings: ranSettings,
       setup: setupSummary(fig4Definitions(Boolean(options.network)), departures),
       n: network.n,
+      network: networkSummary(options, settings.n),
       poolSize: pool.size,
       poolMedianError: median(pool.errors),
       combination: settings.combination,
@@ -153,7 +158,7 @@ export function runFig4(options: Fig4Options): ExperimentResult {
       {
         kind: 'scatter',
         name: 'fig4c_fit_vs_output', definitions: ['primitives-combination'],
-        title: `Fig. 4c: fit vs output error per library (the ${middleRankText(settings.novelTargets)} targets' errors), ${settings.combination}`,
+        title: `Fig. 4c: fit vs output error per library (the ${middleRankText(settings.novelTargets)} targets' errors), ${combination}`,
         xLabel: 'fit error',
         yLabel: 'output error',
         logX: true,
@@ -180,8 +185,8 @@ export function runFig4(options: Fig4Options): ExperimentResult {
         yLabel: 'error',
         logY: true,
         series: [
-          { name: `output (${settings.combination})`, x: sweep.map((s) => s.librarySize), y: sweep.map((s) => s.medianOutput) },
-          { name: `fit (${settings.combination})`, x: sweep.map((s) => s.librarySize), y: sweep.map((s) => s.medianFit), dashed: true },
+          { name: `output (${combination})`, x: sweep.map((s) => s.librarySize), y: sweep.map((s) => s.medianOutput) },
+          { name: `fit (${combination})`, x: sweep.map((s) => s.librarySize), y: sweep.map((s) => s.medianFit), dashed: true },
           { name: 'output (least squares)', x: plain.map((s) => s.librarySize), y: plain.map((s) => s.medianOutput) },
           { name: 'fit (least squares)', x: plain.map((s) => s.librarySize), y: plain.map((s) => s.medianFit), dashed: true },
         ],

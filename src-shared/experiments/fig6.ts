@@ -41,6 +41,7 @@ import {
   checkpointed,
   clock,
   experimentNetwork,
+  networkSummary,
   median,
   type ExperimentArray,
   type ExperimentDefinition,
@@ -245,7 +246,13 @@ export function runFig6(options: Fig6Options): ExperimentResult {
     xLabel: 'duration (× T)', xStart: factors[0], xStep: factors.length > 1 ? (factors[factors.length - 1] - factors[0]) / (factors.length - 1) : 1,
     yLabel: 'group', rows: groupCount, cols: factors.length, data: gainTable, min: 1 - spread, max: 1 + spread,
   });
-  figures.push({ kind: 'heatmap', name: 'supp6b_interpolation', title: 'Supp. 6b bottom: straight interpolation of every group’s gain (rows: λ = 0…1)', xLabel: 'group', yLabel: 'λ step', rows: lambdas.length, cols: groupCount, data: Float64Array.from(interpolationRows.flatMap((r) => Array.from(r))) });
+  // on the top map's colour scale (white: gain 1): the interpolated gains lie between the fast and
+  // the slow pattern's (its own range put white at about 0.63, read beside the top map as gain 1)
+  figures.push({
+    kind: 'heatmap', name: 'supp6b_interpolation', title: 'Supp. 6b bottom: straight interpolation of every group’s gain (white: gain 1)',
+    xLabel: 'group', yLabel: 'λ', yStart: lambdas[0], yStep: lambdas.length > 1 ? (lambdas[lambdas.length - 1] - lambdas[0]) / (lambdas.length - 1) : 1,
+    rows: lambdas.length, cols: groupCount, data: Float64Array.from(interpolationRows.flatMap((r) => Array.from(r))), min: 1 - spread, max: 1 + spread,
+  });
   // 6f: outputs of initial condition 1 for some λ.
   const shownLambdas = lambdas.filter((_, k) => k % Math.max(1, Math.round(lambdas.length / 5)) === 0 || k === lambdas.length - 1);
   const interpolated = shownLambdas.map((lambda) => {
@@ -286,6 +293,7 @@ export function runFig6(options: Fig6Options): ExperimentResult {
       settings: ranSettings,
       setup: setupSummary(fig6Definitions(Boolean(options.network)), departures),
       n,
+      network: networkSummary(options, settings.n),
       slowVariant: examples.map((ex, k) => ({
         figure: k === 0 ? '6b' : '6c',
         rule: k === 0 ? 'reward' : 'gradient',

@@ -306,6 +306,8 @@ function heatmapOption(f: HeatmapFigure, style: FigureOptionStyle = {}): Option 
   // column labels: x values (e.g. ms) when the figure gives them, else column numbers; about six
   // labels on x and eight on y, so ticks stay readable at any size
   const columnLabel = (c: number) => (f.xStep !== undefined ? formatTick((f.xStart ?? 0) + c * f.xStep) : String(c));
+  // rows: whole numbers as they are (neuron 12345, not '12.3k'), stepped values as ticks (λ = 0.25)
+  const rowLabel = (r: number) => (f.yStep !== undefined ? formatTick(Number(((f.yStart ?? 0) + r * f.yStep).toPrecision(12))) : String((f.yStart ?? 0) + r));
   const every = (count: number, labels: number) => Math.max(0, Math.ceil(count / labels) - 1);
   // with x values: labels at round values (0, 100, 200 ms), on the drawn column nearest each
   const roundTicks = new Map<number, string>();
@@ -325,12 +327,12 @@ function heatmapOption(f: HeatmapFigure, style: FigureOptionStyle = {}): Option 
     ...base(f.title, null, style),
     grid: { left: 60, right: 90, top: style.title === false ? 16 : 40, bottom: 50 },
     xAxis: { type: 'category', name: f.xLabel, nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, data: cols.map(columnLabel), splitArea: { show: false }, axisLabel: { ...AXIS_LABEL, ...xLabels }, axisTick: { show: false } },
-    yAxis: { type: 'category', name: f.yLabel, nameLocation: 'middle', nameGap: 40, nameTextStyle: AXIS_NAME, data: rows.map(String), inverse: true, axisLabel: { ...AXIS_LABEL, interval: every(rows.length, 8) }, axisTick: { show: false } },
+    yAxis: { type: 'category', name: f.yLabel, nameLocation: 'middle', nameGap: 40, nameTextStyle: AXIS_NAME, data: rows.map(rowLabel), inverse: true, axisLabel: { ...AXIS_LABEL, interval: every(rows.length, 8) }, axisTick: { show: false } },
     visualMap: {
       min: low,
       max: high,
       calculable: false,
-      text: [formatTick(high), formatTick(low)],
+      text: [formatTick(high), formatTick(low)].map((end) => (f.unit ? `${end} ${f.unit}` : end)),
       textStyle: { fontSize: 11, color: '#333' },
       orient: 'vertical',
       right: 10,

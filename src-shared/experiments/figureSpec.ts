@@ -95,6 +95,11 @@ export interface HeatmapFigure extends FigureMeta {
   xStep?: number;
   /** Rows and columns are the same things (neuron × neuron correlations): the app draws the cells square. */
   square?: boolean;
+  /** Row r is labelled yStart + r·yStep (neurons from 1, as the app numbers them; λ from 0 in steps); default 0 and 1. */
+  yStart?: number;
+  yStep?: number;
+  /** Unit of the values, written at the ends of the colour bar ('Hz'). */
+  unit?: string;
 }
 
 export interface ScatterSeries {
@@ -136,3 +141,14 @@ export interface ScatterFigure extends FigureMeta {
 }
 
 export type FigureSpec = LinesFigure | BoxFigure | HistogramFigure | HeatmapFigure | ScatterFigure;
+
+/**
+ * A heat map's colour scale symmetric about 0, as wide as the largest |value| of `data`: on the
+ * diverging map white then means 0 (a rate at baseline, an output of 0), not the middle of the
+ * data's range.
+ */
+export function zeroCentredScale(...data: ArrayLike<number>[]): { min: number; max: number } {
+  let bound = 0;
+  for (const values of data) for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > bound) bound = Math.abs(values[i]);
+  return { min: -bound, max: bound };
+}

@@ -6,7 +6,7 @@
  */
 import type { DynamicsParams } from '../model/params.js';
 import type { Network } from '../model/network.js';
-import { learnLibrary, libraryFromPatterns, type PrimitiveLibrary } from '../primitives/library.js';
+import { LIBRARY_BATCH, learnLibrary, libraryFromPatterns, type LearnLibraryProgress, type PrimitiveLibrary } from '../primitives/library.js';
 import { checkpointed, generatedTargets, type ExperimentRunOptions } from './support.js';
 import { departuresFrom } from './setup.js';
 import { sweepSize, type SweepSize } from '../primitives/sweep.js';
@@ -43,6 +43,35 @@ export function networkKey(options: ExperimentRunOptions, n: number, params: Dyn
   return `${options.network ? 'given' : `soc${n}s${options.seed ?? 1}`}:r0=${params.r0}`;
 }
 
+/**
+ * The pool's progress in words (the paper's pool of 100 reward-rule patterns takes most of a full
+ * run: half an hour said only 'learning a pool'): for the reward rule, the batch of patterns learned
+ * in lockstep and its trial at every tenth of the trials; for Adam, each pattern as it starts.
+ * experimentProgressEstimator (./catalog.ts) reads the fraction done from these messages.
+ */
+export function poolProgressMessages(label: string, rule: PoolSettings['rule'], report: (message: string) => void): (progress: LearnLibraryProgress) => void {
+  let last = '';
+  return (p) => {
+    const tenth = rule === 'reward' ? Math.floor((10 * p.step) / Math.max(1, p.steps)) : 0;
+    const key = `${p.pattern}:${tenth}`;
+    if (key === last) return;
+    last = key;
+    if (rule === 'reward') report(`${label}: patterns ${p.pattern + 1}–${Math.min(p.pattern + LIBRARY_BATCH, p.patterns)} of ${p.patterns}, trial ${p.step}/${p.steps}`);
+    else report(`${label}: pattern ${p.pattern + 1} of ${p.patterns}`);
+  };
+}
+
+/** The fraction of the pool learned that a poolProgressMessages message says (null for any other message). */
+export function poolFractionOf(message: string): number | null {
+  const m = /: patterns? (\d+)(?:–(\d+))? of (\d+)(?:, trial (\d+)\/(\d+))?$/.exec(message);
+  if (!m) return null;
+  const first = Number(m[1]);
+  const last = m[2] ? Number(m[2]) : first;
+  const total = Number(m[3]);
+  const within = m[4] ? Number(m[4]) / Math.max(1, Number(m[5])) : 0;
+  return Math.min(1, (first - 1 + (last - first + 1) * within) / Math.max(1, total));
+}
+
 /** The pool: one pattern per generated target (learnLibrary), checkpointed as its gains. */
 export function learnedPool(options: ExperimentRunOptions, network: Network, params: DynamicsParams, s: PoolSettings, label: string): { pool: PrimitiveLibrary; ms: number } {
   const seed = options.seed ?? 1;
@@ -55,7 +84,8 @@ export function learnedPool(options: ExperimentRunOptions, network: Network, par
     key,
     () => {
       options.onProgress?.(`${label}: learning a pool of ${s.pool} patterns (${s.rule === 'reward' ? `reward rule, ${s.trials} trials` : `Adam, ${s.iterations} iterations`})`);
-      const learned = learnLibrary(network, params, targets, { rule: s.rule, seed, trials: s.trials, sigma: s.sigma, iterations: s.iterations, lr: s.lr }, undefined, options.shouldStop);
+      const progress = options.onProgress ? poolProgressMessages(label, s.rule, options.onProgress) : undefined;
+      const learned = learnLibrary(network, params, targets, { rule: s.rule, seed, trials: s.trials, sigma: s.sigma, iterations: s.iterations, lr: s.lr }, progress, options.shouldStop);
       partial = learned.size < s.pool;
       return { gains: Array.from({ length: learned.size }, (_, k) => Array.from(learned.gains.subarray(k * network.n, (k + 1) * network.n))), errors: Array.from(learned.errors) };
     },

@@ -12,7 +12,7 @@ import { concatRows } from '../linalg/dense.js';
 import { boxStats, mean } from '../analysis/statistics.js';
 import { GRADIENT_TRAINABLES, trainGradient, type GradientTrainable } from '../model/gradient.js';
 import type { DefinitionId } from '../definitions.js';
-import { clock } from './support.js';
+import { clock, networkSummary } from './support.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 import type { FigureExperimentDefinition, FigureExperimentResult, FigureExperimentOptions } from './support.js';
 import { curveMatrix, gainExperimentNetwork, generatedTarget, meanCurve, thin } from './gainExperimentSupport.js';
@@ -93,7 +93,7 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
       settings: ranSettings,
       setup: setupSummary(supp1fDefinitions(Boolean(options.network)), departures),
       n: network.n,
-      network: options.network ? 'given' : `SOC N = ${settings.n} seed ${seed}`,
+      network: networkSummary(options, settings.n),
       meanInitialError,
       finalErrors,
       medianFinalError: Object.fromEntries(trainables.map((tr, k) => [tr, boxes[k].median])),

@@ -37,8 +37,8 @@ import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
 import { Rng } from '../model/rng.js';
 import { sampleTimes } from '../model/params.js';
-import { checkpointed, clock, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from './support.js';
-import type { FigureSpec, LineSeries } from './figureSpec.js';
+import { checkpointed, clock, networkSummary, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from './support.js';
+import { zeroCentredScale, type FigureSpec, type LineSeries } from './figureSpec.js';
 import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExperimentSupport.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 import { rewardSessions, type GroupSpec } from './training.js';
@@ -361,7 +361,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     chosen.forEach((i, r) => {
       for (let k = 0; k < p.nSamples; k++) data[r * p.nSamples + k] = rates[k * net.n + i];
     });
-    figures.push({ kind: 'heatmap', name: `supp2e_rates_N${s.size}`, definitions: s.own ? ['supp2-sizes', 'own-soc-network'] : ['supp2-sizes'], title: `Supp. 2e: rates of ${Math.min(50, nE)} E and ${Math.min(50, net.n - nE)} I neurons, N = ${s.size} (gains 1)`, xLabel: 'time (ms)', xStart: 0, xStep: p.duration / (p.nSamples - 1), yLabel: 'neuron (E then I)', rows: chosen.length, cols: p.nSamples, data });
+    figures.push({ kind: 'heatmap', name: `supp2e_rates_N${s.size}`, definitions: s.own ? ['supp2-sizes', 'own-soc-network'] : ['supp2-sizes'], title: `Supp. 2e: rates of ${Math.min(50, nE)} E and ${Math.min(50, net.n - nE)} I neurons, N = ${s.size} (gains 1)`, xLabel: 'time (ms)', xStart: 0, xStep: p.duration / (p.nSamples - 1), yLabel: 'neuron (E then I)', rows: chosen.length, cols: p.nSamples, data, ...zeroCentredScale(data), unit: 'Hz' });
   }
   // f as the legend has it: per target (colour) each network's mean over the sessions (circles)
   // and the mean over sessions and networks (a bar across them)
@@ -443,7 +443,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
       settings: ranSettings,
       setup: setupSummary(supp2Definitions(Boolean(options.network), ownSizes.length > 0), departures),
       n,
-      network: options.network ? 'given' : `SOC N = ${settings.n} seed ${seed}`,
+      network: networkSummary(options, settings.n),
       panelA: panelA.map((a) => ({ G: a.G, groups: groupLabel(a.G), random: { mean: meanOf(a.random), sd: sdOf(a.random) }, specialised: { mean: meanOf(a.specialised), sd: sdOf(a.specialised) } })),
       relativeImprovement: improvement,
       movements: {

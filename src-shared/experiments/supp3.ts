@@ -32,9 +32,9 @@ import {
   type CombinationRule,
   type PrimitiveLibrary,
 } from '../primitives/library.js';
-import { clock, experimentNetwork, generatedTargets, median, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
+import { clock, networkSummary, experimentNetwork, generatedTargets, median, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions } from './support.js';
 import { kthSmallest, middleRank, middleRankText, type SweepSize } from '../primitives/sweep.js';
-import type { FigureSpec } from './figureSpec.js';
+import { zeroCentredScale, type FigureSpec } from './figureSpec.js';
 import { learnedPool, poolDepartures, sweepSizes, type PoolSettings } from './primitivesShared.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
 
@@ -103,11 +103,11 @@ interface Condition {
   ms: number;
 }
 
-function outputsHeatmap(name: string, title: string, library: PrimitiveLibrary, params: DynamicsParams): FigureSpec {
+function outputsHeatmap(name: string, title: string, library: PrimitiveLibrary, params: DynamicsParams, scale: { min: number; max: number }): FigureSpec {
   const length = library.channels * library.nSamples;
   // one channel: columns are times; several: channel after channel, so columns stay numbered
   const columns = library.channels === 1 ? { xLabel: 'time (ms)', xStart: 0, xStep: params.duration / (library.nSamples - 1) } : { xLabel: 'time sample (channel after channel)' };
-  return { kind: 'heatmap', name, title, ...columns, yLabel: 'pattern', rows: library.size, cols: length, data: library.outputs.subarray(0, library.size * length) };
+  return { kind: 'heatmap', name, title, ...columns, yLabel: 'pattern', rows: library.size, cols: length, data: library.outputs.subarray(0, library.size * length), ...scale };
 }
 
 /** Scatter series of per-library or per-target (fit, output) values, grouped into l ranges (keeps the legend short). */
@@ -175,8 +175,11 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
     heights: h.density,
     overlay: { name: 'normal fit', x: pdfX, y: pdfX.map((x) => Math.exp(-0.5 * ((x - gFit.mu) / gFit.sigma) ** 2) / (gFit.sigma * Math.sqrt(2 * Math.PI))) },
   });
-  figures.push(outputsHeatmap('supp3b_pool_outputs', `Supp. 3b: outputs of the ${learned.pool.size} learned patterns`, learned.pool, standard.params));
-  figures.push({ ...outputsHeatmap('supp3c_random_outputs', `Supp. 3c: outputs of ${control.size} random patterns from the fitted normal`, control, standard.params), definitions: ['random-control-library'] });
+  // 3b and 3c on one colour scale, white = an output of 0, so their spread compares at a glance
+  // (each on its own range put white wherever the middle of its outputs fell)
+  const outputScale = zeroCentredScale(learned.pool.outputs, control.outputs);
+  figures.push(outputsHeatmap('supp3b_pool_outputs', `Supp. 3b: outputs of the ${learned.pool.size} learned patterns`, learned.pool, standard.params, outputScale));
+  figures.push({ ...outputsHeatmap('supp3c_random_outputs', `Supp. 3c: outputs of ${control.size} random patterns from the fitted normal`, control, standard.params, outputScale), definitions: ['random-control-library'] });
   const bySize = (c: Condition | undefined, f: (s: SweepSize) => number) => (c ? { x: c.sweep.map((s) => s.librarySize), y: c.sweep.map(f) } : { x: [], y: [] });
   figures.push({
     kind: 'lines',
@@ -290,6 +293,7 @@ export function runSupp3(options: Supp3Options): ExperimentResult {
       settings: ranSettings,
       setup: setupSummary(supp3Definitions(Boolean(options.network)), departures),
       n: standard.network.n,
+      network: networkSummary(options, settings.n),
       poolGainFit: gFit,
       poolErrors: { median: median(learned.pool.errors), mean: mean(learned.pool.errors) },
       learnedDeviation: distribution,

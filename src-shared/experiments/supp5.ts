@@ -26,7 +26,7 @@ import { boxStats, fitNormal, histogram, mean, sd } from '../analysis/statistics
 import { linearisationEigenvalues } from '../analysis/runAnalyses.js';
 import type { DefinitionId } from '../definitions.js';
 import { sampleTimes } from '../model/params.js';
-import { checkpointed, clock, experimentNetwork, labelHash, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions, type PreparedNetwork } from './support.js';
+import { checkpointed, clock, networkSummary, experimentNetwork, labelHash, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions, type PreparedNetwork } from './support.js';
 import { noisyOutputs } from '../speed/analysis.js';
 import { SLOW_TASK_REWARD, slowMovement, slowTaskGradient, slowTaskReward, type SlowTaskResult } from '../speed/slowTask.js';
 import { rows } from '../speed/speed.js';
@@ -340,6 +340,7 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
       settings: ranSettings,
       setup: setupSummary(supp5Definitions(Boolean(options.network), settings.movements), departures),
       n,
+      network: networkSummary(options, settings.n),
       perMovement: perMovement.map((p, k) => ({ movement: k, reward: meanSd(p.reward), gradient: meanSd(p.gradient) })),
       supp8,
       conditionSweep: sweep.map((s) => ({ m: s.m, meanError: mean(finals(s.result)), meanErrorPerCondition: mean(finals(s.result)) / s.m, initialError: s.result?.initialError ?? NaN })),

@@ -126,12 +126,25 @@ export interface ExperimentRunOptions {
   seed?: number;
   /** Use this network (e.g. the published one) instead of building an SOC network. */
   network?: Network;
+  /**
+   * Where the given network came from, as the summary records it (the CLI: the --net directory as
+   * typed; the app: the project network's name); without it the summary says 'given'.
+   */
+  networkLabel?: string;
   onProgress?: (message: string) => void;
   shouldStop?: () => boolean;
   /** Where own SOC networks come from (default: built here, cached for the life of the process). */
   socNetwork?: SocNetworkProvider;
   /** Finished parts to reuse and to keep (default: none). */
   checkpoint?: ExperimentCheckpoint;
+}
+
+/**
+ * The network as an experiment's summary records it: the given network's origin
+ * (options.networkLabel, else 'given'), or the own SOC network of size n and the run's seed.
+ */
+export function networkSummary(options: ExperimentRunOptions, n: number): string {
+  return options.network ? (options.networkLabel ?? 'given') : `SOC N = ${n} seed ${options.seed ?? 1}`;
 }
 
 export interface ExperimentDefinition {
@@ -246,6 +259,8 @@ export interface FigureExperimentResult extends ExperimentResult {
 export interface FigureExperimentOptions extends ExperimentRunOptions {
   /** Target for the given network (e.g. the published novel_target.npy); channel-major. */
   target?: Float64Array;
+  /** Where the given target came from (the CLI: DIR/novel_target.npy), as networkLabel says it for the network. */
+  targetLabel?: string;
 }
 
 export interface FigureExperimentDefinition {

@@ -129,7 +129,7 @@ export interface LearnLibraryProgress extends LearnProgress {
 }
 
 /** Reward-rule patterns learned together in lockstep batches of this many targets. */
-const LIBRARY_BATCH = 10;
+export const LIBRARY_BATCH = 10;
 
 /**
  * Learn one gain pattern per target (reward rule by default), seeds Rng.derive(options.seed, k).

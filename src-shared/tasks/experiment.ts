@@ -19,6 +19,8 @@ export interface ExperimentTaskInput {
   /** The project network to use as given (else the definition builds its own), and fig1's target. */
   network: NetworkPayload | null;
   target: Float64Array | null;
+  /** The target's name in the project, recorded in the summary as where the target came from. */
+  targetName?: string | null;
 }
 
 export function runExperimentTask(input: ExperimentTaskInput, ctx: TaskContext = quietContext): ExperimentJobResult {
@@ -29,7 +31,7 @@ export function runExperimentTask(input: ExperimentTaskInput, ctx: TaskContext =
   try {
     const result = runExperimentByName({
       options,
-      inputs: { network: input.network ? modelNetwork(input.network) : undefined, target: input.target ?? undefined },
+      inputs: { network: input.network ? modelNetwork(input.network) : undefined, target: input.target ?? undefined, networkLabel: input.network?.name, targetLabel: input.targetName ?? undefined },
       onProgress: (message) => {
         ctx.message(message);
         ctx.percent(estimate(message));

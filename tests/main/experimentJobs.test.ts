@@ -7,7 +7,8 @@ import { createJobManager, type JobManager } from '../../src-main/services/jobMa
 import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { createHandlers, dispatch } from '../../src-main/services/handlers.js';
 import { testProjects } from './fixtures/testProjects.js';
-import type { ProjectNetwork } from '../../src-shared/project/schema.js';
+import type { ProjectNetwork, TargetMovement } from '../../src-shared/project/schema.js';
+import { generateTarget } from '../../src-shared/model/targets.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
 import { syntheticNetwork } from './fixtures/syntheticModel.js';
 
@@ -33,6 +34,16 @@ beforeAll(() => {
 });
 
 afterAll(() => manager.dispose());
+
+/** A project network imported from a synthetic model (its readout kept, the paper's dynamics). */
+function importedNetwork(id: string, name: string, synthetic: ReturnType<typeof syntheticNetwork>): ProjectNetwork {
+  return {
+    id, name, n: synthetic.n, nE: synthetic.nE, W: synthetic.W,
+    initialConditions: synthetic.x0, nInitialConditions: 1,
+    readout: { channels: 1, weights: synthetic.readout.weights, fittedTo: null, fitError: null },
+    params: { ...DEFAULT_DYNAMICS }, seed: null, soc: null, origin: 'imported', createdAt: new Date(0).toISOString(),
+  };
+}
 
 function experimentResult(result: unknown): ExperimentJobResult {
   const r = result as ExperimentJobResult | null;
@@ -142,12 +153,7 @@ describe('experiment jobs', () => {
     const projects = testProjects();
     const handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs: manager, projects });
     const synthetic = syntheticNetwork(24, 5);
-    const network: ProjectNetwork = {
-      id: 'net24', name: 'Small net', n: synthetic.n, nE: synthetic.nE, W: synthetic.W,
-      initialConditions: synthetic.x0, nInitialConditions: 1,
-      readout: { channels: 1, weights: synthetic.readout.weights, fittedTo: null, fitError: null },
-      params: { ...DEFAULT_DYNAMICS }, seed: null, soc: null, origin: 'imported', createdAt: new Date(0).toISOString(),
-    };
+    const network = importedNetwork('net24', 'Small net', synthetic);
     await projects.update({ upsertNetworks: [network] }, 'Add network');
     const started = await dispatch(handlers, 'jobs:start-experiment', { experiment: 'supp1f', quick: true, networkId: 'net24', overrides: { targets: 1, iterations: 5 } });
     expect(started.ok).toBe(true);
@@ -161,5 +167,23 @@ describe('experiment jobs', () => {
     expect((result.summary as { n: number }).n).toBe(24);
     const direct = runSupp1f({ quick: true, seed: 1, targets: 1, iterations: 5, network: { n: 24, nE: synthetic.nE, W: synthetic.W, x0: synthetic.x0, readout: synthetic.readout } });
     expect((result.summary as { finalErrors: unknown }).finalErrors).toEqual(direct.summary.finalErrors);
+  });
+
+  it('the summary names the project network and target a run used (they read "given"; src-main/services/experimentJobs.ts)', async () => {
+    const projects = testProjects();
+    const handlers = createHandlers({ mode: 'web', version: 'test', platform: 'test', workerThreads: 1, jobs: manager, projects });
+    const network = importedNetwork('net24b', 'Published network', syntheticNetwork(24, 6));
+    const target: TargetMovement = {
+      id: 'novel', name: 'novel_target', channels: 1, nSamples: DEFAULT_DYNAMICS.nSamples, duration: DEFAULT_DYNAMICS.duration,
+      values: generateTarget(9, { duration: DEFAULT_DYNAMICS.duration, nSamples: DEFAULT_DYNAMICS.nSamples }).values,
+      source: { kind: 'generated', seed: 9 }, createdAt: new Date(0).toISOString(),
+    };
+    await projects.update({ upsertNetworks: [network], upsertTargets: [target] }, 'Add network and target');
+    const started = await dispatch(handlers, 'jobs:start-experiment', { experiment: 'fig1', quick: true, networkId: 'net24b', targetId: 'novel', overrides: { sessions: 1, trials: 5, noiseSamples: 2 } });
+    expect(started.ok).toBe(true);
+    if (!started.ok) return;
+    const detail = await manager.whenFinished((started.value as { jobId: string }).jobId);
+    expect(detail.status).toBe('done');
+    expect(experimentResult(detail.result).summary).toMatchObject({ network: 'Published network', target: 'novel_target' });
   });
 });

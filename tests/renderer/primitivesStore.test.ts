@@ -4,9 +4,9 @@ import { CHANNELS, EVENTS, type ProjectSummary, type TrainingRequest, type Train
 import { createEmptyProject, type PrimitiveLibrary, type ProjectNetwork, type TargetMovement, type TrainingRun } from '../../src-shared/project/schema.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { useJobsStore } from '../../src-renderer/stores/jobs.js';
-import { defaultLearningSettings, learningRequest, libraryGrouping, nextGeneratedSeed, usePrimitivesStore } from '../../src-renderer/stores/primitives.js';
+import { defaultLearningSettings, learningRequest, libraryGrouping, nextGeneratedSeed, usePrimitivesStore, type LearningSettings } from '../../src-renderer/stores/primitives.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
-import { coefficientsPlot, fitPlot, refineCsv } from '../../src-renderer/components/primitives/primitivesPlots.js';
+import { coefficientsPlot, fitPlot, refineAxisName, refineCsv } from '../../src-renderer/components/primitives/primitivesPlots.js';
 import { libraryView, networkView, runView } from '../../src-shared/project/view.js';
 import { FakeTransport, flushPromises, summaryOf } from './fakes.js';
 
@@ -194,6 +194,21 @@ describe('primitives store', () => {
     expect(primitives.refineNote).toMatch(/different groupings; refinement trains one gain per neuron/);
     await primitives.startRefine({ ...defaultLearningSettings(), rule: 'gradient', trials: 50, seed: 3 });
     expect((transport.callsTo(CHANNELS.jobsStartTraining) as TrainingRequest[]).slice(-2).map((r) => r.groups)).toEqual([{ kind: 'neuron' }, { kind: 'neuron' }]);
+  });
+
+  it('a refinement keeps the rule it ran with: its curves count Adam iterations even after the form switches to the reward rule', async () => {
+    // (src-renderer/components/primitives/PrimitivesView.vue named the x axis and the CSV column from
+    // the form, so a finished gradient refinement read 'trial' once the form showed Reward-based)
+    useProjectStore().summary = summary([library(['r1'])], [runRecord('r1', null)]);
+    const primitives = usePrimitivesStore();
+    primitives.fit = { libraryId: 'lib-1', networkId: 'net', channels: 1, nSamples: 3, duration: 500, coefficients: new Float64Array([1]), fit: new Float64Array(3), fitError: 0.2, gains: new Float64Array([1.1, 0.9]), output: new Float64Array(3), outputError: 0.3, baseline: new Float64Array(3), baselineError: 1, target: new Float64Array(3), durationMs: 1, targetId: 'b', targetName: 'T b' };
+    const form: LearningSettings = { ...defaultLearningSettings(), rule: 'gradient', trials: 40 };
+    expect(await primitives.startRefine({ ...form })).toBe(true);
+    form.rule = 'reward';
+    expect(primitives.refine?.rule).toBe('gradient');
+    expect(refineAxisName(primitives.refine!.rule)).toBe('iteration');
+    expect(refineCsv([[0, 2]], [[0, 3]], refineAxisName(primitives.refine!.rule)).split('\n')[0]).toBe('iteration,error_from_combination,error_from_scratch');
+    expect(refineAxisName('reward')).toBe('trial');
   });
 });
 

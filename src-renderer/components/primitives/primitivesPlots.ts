@@ -155,10 +155,15 @@ export function refineOption(
   };
 }
 
-/** CSV of the two refine curves side by side (empty cells where one is shorter). */
-export function refineCsv(fromCombination: [number, number][], fromScratch: [number, number][]): string {
+/** The x axis of a refinement's error curves: reward-rule trials or Adam iterations. */
+export function refineAxisName(rule: 'reward' | 'gradient'): string {
+  return rule === 'reward' ? 'trial' : 'iteration';
+}
+
+/** CSV of the two refine curves side by side (empty cells where one is shorter); the first column is named as the x axis. */
+export function refineCsv(fromCombination: [number, number][], fromScratch: [number, number][], xName = 'trial'): string {
   const a = new Map(fromCombination);
   const b = new Map(fromScratch);
   const xs = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y);
-  return csvTable(['trial', 'error_from_combination', 'error_from_scratch'], xs.map((x) => [x, a.get(x) ?? NaN, b.get(x) ?? NaN]));
+  return csvTable([xName, 'error_from_combination', 'error_from_scratch'], xs.map((x) => [x, a.get(x) ?? NaN, b.get(x) ?? NaN]));
 }
