@@ -215,7 +215,9 @@ export const useExperimentsStore = defineStore('experiments', () => {
   async function ensureResult(name: ExperimentName): Promise<void> {
     const id = latestJob[name];
     const job = jobOf(name);
-    if (id && job && isFinished(job) && !jobs.results[id]) await jobs.fetchDetail(id);
+    // details that already show the job finished hold its result (none, if it failed or was cancelled)
+    const known = id ? jobs.details[id] : undefined;
+    if (id && job && isFinished(job) && !jobs.results[id] && !(known && isFinished(known))) await jobs.fetchDetail(id);
   }
 
   // ---- the quick reproduction report (a Web Worker, on its own small networks: not the project's) ----
