@@ -80,14 +80,29 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
     return found;
   });
   expect(misplaced).toEqual([]);
-  await expect(view.getByTestId('fit-numbers').locator('dt')).toHaveCount(4);
+  await expect(view.getByTestId('fit-numbers').locator('dt')).toHaveCount(5);
   await expect(outputError).toHaveText(/^\d/);
-  const fitValue = Number(await fitError.textContent());
+  const boundedFitText = (await fitError.textContent())!;
+  const fitValue = Number(boundedFitText);
   const outputValue = Number(await outputError.textContent());
   const baselineValue = Number(await view.getByTestId('baseline-fit-error').textContent());
   expect(Number.isFinite(fitValue) && Number.isFinite(outputValue)).toBe(true);
-  // least squares never does worse than not combining at all (c = 0 gives the g = 1 output)
+  // neither least squares nor a ridge fit does worse than not combining at all (c = 0 gives the
+  // g = 1 output)
   expect(fitValue).toBeLessThanOrEqual(baselineValue * (1 + 1e-3));
+  // the coefficients are bounded by default, as in the Fig. 4 experiment: Σ|c| ≤ 2
+  await expect(view.getByTestId('fit-combination')).toHaveValue('bounded-coefficients');
+  const boundedSum = Number((await view.getByTestId('coefficient-sum').locator('dd').textContent())!.split(' ')[0]);
+  expect(boundedSum).toBeLessThanOrEqual(2.0005);
+  // plain least squares on request (model-spec §9): its fit is at least as close
+  await view.getByTestId('fit-combination').selectOption('least-squares');
+  await view.getByTestId('fit-button').click();
+  await expect(view.getByTestId('coefficient-sum')).toHaveAttribute('title', 'plain least squares');
+  expect(Number(await fitError.textContent())).toBeLessThanOrEqual(fitValue * (1 + 1e-3));
+  await view.getByTestId('fit-combination').selectOption('bounded-coefficients');
+  await view.getByTestId('fit-button').click();
+  // back to the bounded fit: the same numbers as the first time
+  await expect(fitError).toHaveText(boundedFitText);
   await expect(view.getByTestId('coefficients')).toHaveAttribute('data-count', '3');
   // each coefficient bar is named by its pattern and its whole target name (the chart as exported:
   // upright bars had every name cut to '1 Gener…')

@@ -16,7 +16,11 @@ test('at 1280×800 the ridge, iterations and seed fields of Fit and Refine are n
   await page.getByTestId('open-primitives').click();
   const view = page.getByTestId('primitives-view');
   const width = async (name: string) => (await view.getByRole('spinbutton', { name, exact: true }).boundingBox())!.width;
+  // the δ field shows when a fixed ridge is chosen (the default bounds the coefficients)
+  await expect(view.getByRole('spinbutton', { name: 'Ridge penalty', exact: true })).toHaveCount(0);
+  await view.getByTestId('fit-combination').selectOption('ridge');
   expect(await width('Ridge penalty')).toBeLessThanOrEqual(80);
+  await view.getByTestId('fit-combination').selectOption('bounded-coefficients');
 
   // a two-pattern library and a fit, so the Refine form shows
   const builder = view.getByTestId('library-builder');

@@ -275,6 +275,7 @@ export function createPrimitivesHandlers(deps: PrimitivesDeps): PrimitivesHandle
         outputs: library.outputs.data,
         size,
         target: target.values,
+        combination: request.combination,
         ridge: request.ridge,
       });
       return {

@@ -15,6 +15,7 @@ import {
   trainingRequestSchema,
   type PrimitivesFitResponse,
   type TrainingRequest,
+  type PrimitivesFitCombination,
 } from '../../src-shared/ipc/contract.js';
 import { generateTarget } from '../../src-shared/model/targets.js';
 import type { TargetMovement } from '../../src-shared/project/schema.js';
@@ -344,6 +345,12 @@ export const usePrimitivesStore = defineStore('primitives', () => {
 
   // ----- fitting ------------------------------------------------------------------------------
   const fitTargetId = ref<string | null>(null);
+  /**
+   * How the coefficients are chosen (contract primitivesFitRequestSchema): bounded as Fig. 4 by
+   * default — plain least squares' large, cancelling coefficients leave an output far from the fit
+   * (src-shared/primitives/library.ts) — or least squares, or a fixed ridge δ.
+   */
+  const combination = ref<PrimitivesFitCombination>('bounded-coefficients');
   const ridge = ref(0);
   const fit = shallowRef<(PrimitivesFitResponse & { targetId: string; targetName: string }) | null>(null);
   const fitting = ref(false);
@@ -361,7 +368,7 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     try {
       const answer = await call(
         CHANNELS.primitivesFit,
-        { libraryId: library.id, networkId: project.network?.id, target: { targetId: target.id }, ridge: ridge.value },
+        { libraryId: library.id, networkId: project.network?.id, target: { targetId: target.id }, combination: combination.value, ridge: ridge.value },
         { quiet: true },
       );
       if (!answer.ok) {
@@ -428,6 +435,7 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     cancelBuild,
     removeLibrary,
     fitTargetId,
+    combination,
     ridge,
     fit,
     fitting,

@@ -607,10 +607,18 @@ export const primitivesFitRequestSchema = z.strictObject({
   networkId: id.optional(),
   /** The novel target: an id in the open project, or the data itself. */
   target: z.union([z.object({ targetId: id }), targetPayloadSchema]),
-  /** Ridge penalty δ on the coefficients (library.ts FitOptions; 0 = plain least squares). */
+  /**
+   * How the coefficients are chosen (src-shared/primitives/library.ts FitOptions, GainLab definition
+   * 'primitives-combination'): 'bounded-coefficients' (default, as Fig. 4: least squares while
+   * Σ|c_k| ≤ 2, else the smallest ridge that meets the bound), 'least-squares' (model-spec §9 as
+   * written), or 'ridge' with the fixed penalty δ of `ridge`.
+   */
+  combination: z.enum(['bounded-coefficients', 'least-squares', 'ridge']).default('bounded-coefficients'),
+  /** Ridge penalty δ on the coefficients, used when combination is 'ridge' (0 = plain least squares). */
   ridge: rangeSchema(SETTING_RANGES.ridge).default(0),
 });
 export type PrimitivesFitRequest = z.input<typeof primitivesFitRequestSchema>;
+export type PrimitivesFitCombination = z.infer<typeof primitivesFitRequestSchema>['combination'];
 
 export const primitivesFitResponseSchema = z.object({
   libraryId: id,
@@ -618,8 +626,12 @@ export const primitivesFitResponseSchema = z.object({
   channels: z.number().int(),
   nSamples: z.number().int(),
   duration: z.number(),
-  /** Least-squares coefficients c (length l). */
+  /** Coefficients c (length l), chosen as the request's combination says. */
   coefficients: float64ArraySchema,
+  /** The ridge penalty δ used (0 = plain least squares; the bounded rule's δ when it had to bound). */
+  ridge: z.number(),
+  /** Σ_k |c_k|. */
+  coefficientSum: z.number(),
   /** m(1) + Σ c_k (m_k − m(1)), channel-major. */
   fit: float64ArraySchema,
   fitError: z.number(),

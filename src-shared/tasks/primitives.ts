@@ -38,11 +38,15 @@ export interface PrimitivesFitTask {
   outputs: Float64Array;
   size: number;
   target: Float64Array;
+  /** How the coefficients are chosen (contract primitivesFitRequestSchema); ridge: δ of 'ridge'. */
+  combination: 'bounded-coefficients' | 'least-squares' | 'ridge';
   ridge: number;
 }
 
 export interface PrimitivesFitResult {
   coefficients: Float64Array;
+  ridge: number;
+  coefficientSum: number;
   fit: Float64Array;
   fitError: number;
   gains: Float64Array;
@@ -94,9 +98,12 @@ export function runPrimitivesFit(task: PrimitivesFitTask): PrimitivesFitResult {
     errors: new Float64Array(size).fill(NaN),
   };
   const baseline = baselineOutput(network, params);
-  const combination = evaluateCombination(network, params, library, baseline, task.target, undefined, { ridge: task.ridge });
+  const fitOptions = task.combination === 'ridge' ? { ridge: task.ridge } : { rule: task.combination };
+  const combination = evaluateCombination(network, params, library, baseline, task.target, undefined, fitOptions);
   return {
     coefficients: combination.coefficients,
+    ridge: combination.ridge,
+    coefficientSum: combination.coefficientSum,
     fit: combination.fit,
     fitError: combination.fitError,
     gains: combination.gains,

@@ -163,7 +163,8 @@ describe('primitives:fit', () => {
 
   it('fits a novel project target by least squares (normal equations hold) and simulates the combined gains', async () => {
     const novel = project.targets.find((t) => t.id === 'synthetic-novel')!;
-    const fit = value<ResponseOf<'primitives:fit'>>(await dispatch(handlers, 'primitives:fit', { libraryId, target: { targetId: novel.id } }));
+    const fit = value<ResponseOf<'primitives:fit'>>(await dispatch(handlers, 'primitives:fit', { libraryId, target: { targetId: novel.id }, combination: 'least-squares' }));
+    expect(fit.ridge).toBe(0);
     const record = project.primitiveLibraries.find((l) => l.id === libraryId)!;
     const baseline = referenceOutput(project, new Float64Array(N).fill(1));
     expectClose(fit.baseline, baseline, { rtol: 1e-7, atol: 1e-9 });
@@ -194,6 +195,42 @@ describe('primitives:fit', () => {
     expect(fit.fitError).toBeLessThanOrEqual(fit.baselineError + 1e-12);
   });
 
+  it('by default bounds the coefficients as Fig. 4 does: Σ|c| ≤ 2 by the smallest ridge δ, whose normal equations hold; least squares and a fixed δ on request', async () => {
+    // a target whose least-squares coefficients are (3, 2, 0): Σ|c| = 5 is over the bound of 2
+    const record = project.primitiveLibraries.find((l) => l.id === libraryId)!;
+    const baseline = referenceOutput(project, new Float64Array(N).fill(1));
+    const column = (k: number) => Float64Array.from({ length: 200 }, (_, t) => record.outputs.data[k * 200 + t] - baseline[t]);
+    const columns = [column(0), column(1), column(2)];
+    const values = Float64Array.from(baseline, (m1, t) => m1 + 3 * columns[0][t] + 2 * columns[1][t]);
+    const target = { id: 'over-bound', name: 'over the bound', channels: 1, nSamples: 200, duration: project.networks[0].params.duration, values };
+    const fitWith = async (extra: object) => value<ResponseOf<'primitives:fit'>>(await dispatch(handlers, 'primitives:fit', { libraryId, target, ...extra }));
+
+    const plain = await fitWith({ combination: 'least-squares' });
+    expectClose(plain.coefficients, [3, 2, 0], { atol: 1e-5 });
+    expectClose(plain.coefficientSum, 5, { atol: 1e-5 });
+
+    const bounded = await fitWith({});
+    expect(bounded.coefficientSum).toBeLessThanOrEqual(2 + 1e-9);
+    // the smallest δ meeting the bound (bisection to a factor 1.01 in δ): the sum sits at the bound
+    expect(bounded.coefficientSum).toBeGreaterThan(1.97);
+    expect(bounded.ridge).toBeGreaterThan(0);
+    // ridge normal equations: Aᵀ(A c − b) + δ·s̄·c = 0, s̄ the mean squared column norm of A
+    const b = Float64Array.from(values, (v, t) => v - baseline[t]);
+    const meanSquare = columns.reduce((sum, a) => sum + a.reduce((s2, x) => s2 + x * x, 0), 0) / 3;
+    const residual = Float64Array.from(b, (bt, t) => columns.reduce((sum, a, k) => sum + bounded.coefficients[k] * a[t], 0) - bt);
+    for (let k = 0; k < 3; k++) {
+      const gradient = columns[k].reduce((sum, a, t) => sum + a * residual[t], 0) + bounded.ridge * meanSquare * bounded.coefficients[k];
+      expect(Math.abs(gradient)).toBeLessThan(1e-6 * meanSquare * 5);
+    }
+    // its fit is worse than least squares' (which is exact here), and its gains stay nearer to 1
+    expect(bounded.fitError).toBeGreaterThan(plain.fitError);
+
+    // a fixed δ: the same coefficients as the bound's δ
+    const fixed = await fitWith({ combination: 'ridge', ridge: bounded.ridge });
+    expectClose(fixed.coefficients, bounded.coefficients, { rtol: 1e-9, atol: 1e-12 });
+    expect(fixed.ridge).toBe(bounded.ridge);
+  });
+
   it('refuses another network, an unknown library or target, and a target of the wrong length', async () => {
     const novel = { targetId: 'synthetic-novel' };
     expect(await dispatch(handlers, 'primitives:fit', { libraryId: 'nope', target: novel })).toMatchObject({ ok: false, error: { code: 'not-found' } });
@@ -207,7 +244,7 @@ describe('primitives:fit', () => {
     });
     expect(short).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     if (!short.ok) expect(short.error.message).toMatch(/needs 1 × 200/);
-    for (const payload of [{ libraryId }, { libraryId, target: novel, ridge: -1 }, { libraryId, target: { values: [1, 2] } }]) {
+    for (const payload of [{ libraryId }, { libraryId, target: novel, ridge: -1 }, { libraryId, target: novel, combination: 'nnls' }, { libraryId, target: { values: [1, 2] } }]) {
       expect(await dispatch(handlers, 'primitives:fit', payload)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     }
   });

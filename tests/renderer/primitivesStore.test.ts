@@ -164,6 +164,8 @@ describe('primitives store', () => {
       nSamples: 3,
       duration: 500,
       coefficients: new Float64Array([0.5]),
+      ridge: 0,
+      coefficientSum: 0.5,
       fit: new Float64Array(3),
       fitError: 0.2,
       gains: new Float64Array([1.05, 0.95]),
@@ -201,7 +203,7 @@ describe('primitives store', () => {
     // the form, so a finished gradient refinement read 'trial' once the form showed Reward-based)
     useProjectStore().summary = summary([library(['r1'])], [runRecord('r1', null)]);
     const primitives = usePrimitivesStore();
-    primitives.fit = { libraryId: 'lib-1', networkId: 'net', channels: 1, nSamples: 3, duration: 500, coefficients: new Float64Array([1]), fit: new Float64Array(3), fitError: 0.2, gains: new Float64Array([1.1, 0.9]), output: new Float64Array(3), outputError: 0.3, baseline: new Float64Array(3), baselineError: 1, target: new Float64Array(3), durationMs: 1, targetId: 'b', targetName: 'T b' };
+    primitives.fit = { libraryId: 'lib-1', networkId: 'net', channels: 1, nSamples: 3, duration: 500, coefficients: new Float64Array([1]), ridge: 0, coefficientSum: 1, fit: new Float64Array(3), fitError: 0.2, gains: new Float64Array([1.1, 0.9]), output: new Float64Array(3), outputError: 0.3, baseline: new Float64Array(3), baselineError: 1, target: new Float64Array(3), durationMs: 1, targetId: 'b', targetName: 'T b' };
     const form: LearningSettings = { ...defaultLearningSettings(), rule: 'gradient', trials: 40 };
     expect(await primitives.startRefine({ ...form })).toBe(true);
     form.rule = 'reward';
