@@ -1,0 +1,185 @@
+/**
+ * Web mode, the main path with the keyboard only (Tab, Shift+Tab, Enter, Space, Escape) and what a
+ * screen reader is told on the way: a new project, the novel target imported in the target editor,
+ * the published network imported (../shared/reference/stroud2018), a reward-rule run, its analyses,
+ * Save As…. Checked on the way:
+ * - every control used is reached with Tab and works with Enter or Space;
+ * - a full view (the target editor, src-renderer/components/TargetEditorPanel.vue; the analyses,
+ *   src-renderer/components/analysis/AnalysesView.vue) takes focus to its heading when it opens and
+ *   gives it back to the button that opened it when it closes (src-renderer/lib/focusReturn.ts,
+ *   applied in src-renderer/views/WorkspaceView.vue); focus was left on the page's body both ways;
+ * - a dialog (Save project, src-renderer/components/ProjectPanel.vue) keeps Tab inside itself,
+ *   closes with Escape and gives focus back to where it was;
+ * - no button, field, tab, progress bar or plot is unnamed in the accessibility tree (the
+ *   editor's channel buttons were "+" and "−", the plots were not in the tree at all: now role=img
+ *   with a label, src-renderer/components/PlotFrame.vue and
+ *   src-renderer/components/analysis/PlotCard.vue);
+ * - a training run is announced politely once when it starts and once when it ends, with its best
+ *   error (src-renderer/components/TrainPanel.vue), not on every trial.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { collectPageErrors, gotoWelcome } from './helpers.js';
+
+const REFERENCE = path.resolve(import.meta.dirname, '../../shared/reference/stroud2018');
+const file = (name: string) => path.join(REFERENCE, name);
+
+/** Press Tab (Shift+Tab with `back`) until `target` has focus; fails after `limit` presses. */
+async function tabTo(page: Page, target: Locator, { back = false, limit = 120 } = {}): Promise<number> {
+  for (let presses = 1; presses <= limit; presses++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    if (await target.evaluate((node) => node === (node.ownerDocument as unknown as { activeElement: unknown }).activeElement)) return presses;
+  }
+  throw new Error(`${target} was not reached with ${limit} presses of ${back ? 'Shift+Tab' : 'Tab'}`);
+}
+
+/** The element that has focus. */
+const focused = (page: Page) => page.locator('*:focus');
+
+/** Roles a screen reader announces by name (interactive, plus plots, progress bars and groups of tabs or radios). */
+const NAMED_ROLES = 'button|textbox|spinbutton|combobox|checkbox|radio|radiogroup|tab|tablist|slider|link|switch|searchbox|img|progressbar';
+const ARIA_LINE = new RegExp(`^\\s*- '?(${NAMED_ROLES})\\b(.*)$`);
+
+/**
+ * Lines of the page's aria snapshot whose element has no name, or one that is only a glyph
+ * (“+”, “×”): a screen reader says "button" and nothing of what it does.
+ */
+async function unnamedElements(page: Page): Promise<string[]> {
+  const snapshot = await page.locator('body').ariaSnapshot();
+  const unnamed: string[] = [];
+  for (const line of snapshot.split('\n')) {
+    const match = ARIA_LINE.exec(line);
+    if (!match) continue;
+    const name = /^\s*"((?:[^"\\]|\\.)*)"/.exec(match[2])?.[1] ?? '';
+    if (!/[\p{L}\p{N}]/u.test(name)) unnamed.push(line.trim());
+  }
+  return unnamed;
+}
+
+test('the main path works with the keyboard alone and names what it shows', async ({ page }) => {
+  test.skip(!existsSync(file('W.npy')), `published data not found at ${REFERENCE}`);
+  test.setTimeout(180_000);
+  const pageErrors = collectPageErrors(page);
+  await gotoWelcome(page);
+  expect(await unnamedElements(page)).toEqual([]);
+
+  await tabTo(page, page.getByRole('button', { name: 'New project' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('workspace')).toBeVisible();
+  expect(await unnamedElements(page)).toEqual([]);
+  // the three workspace plots are images with a name
+  for (const name of [/output and the target/, /error E against/, /firing rates/]) await expect(page.getByRole('img', { name })).toHaveCount(1);
+
+  // the target editor: opened from its button, focus on its heading; Import .npy with Enter
+  const drawTarget = page.getByRole('button', { name: 'Draw target…' });
+  await tabTo(page, drawTarget);
+  await page.keyboard.press('Enter');
+  const editor = page.getByTestId('target-editor');
+  await expect(focused(page)).toHaveText('Target movement');
+  await expect(editor.getByRole('button', { name: 'Add a channel' })).toBeVisible();
+  await expect(editor.getByRole('img', { name: /Target movement plot.*Generate, Import CSV or Import \.npy/ })).toBeVisible();
+  expect(await unnamedElements(page)).toEqual([]);
+  const targetChooser = page.waitForEvent('filechooser');
+  await tabTo(page, editor.getByRole('button', { name: 'Import .npy' }));
+  await page.keyboard.press('Enter');
+  await (await targetChooser).setFiles(file('novel_target.npy'));
+  await expect(editor.getByLabel('Name')).toHaveValue('novel_target');
+  await tabTo(page, editor.getByRole('button', { name: 'Add to project' }));
+  await page.keyboard.press('Enter');
+  await expect(editor).toBeHidden();
+  // back on the workspace, focus is where it was before the editor opened
+  await expect(drawTarget).toBeFocused();
+
+  // the published network, from the Build network tab's import (a <details>, then a file input)
+  await tabTo(page, page.getByRole('tab', { name: 'Build network' }));
+  await page.keyboard.press('Enter');
+  const importer = page.getByTestId('network-import');
+  await tabTo(page, importer.locator('summary'));
+  await page.keyboard.press('Enter');
+  const networkChooser = page.waitForEvent('filechooser');
+  await tabTo(page, importer.locator('#import-all'));
+  await page.keyboard.press('Space');
+  await (await networkChooser).setFiles(['W.npy', 'x0.npy', 'readout.npy'].map(file));
+  await tabTo(page, importer.getByLabel('Name'));
+  await page.keyboard.type('Published network');
+  await tabTo(page, importer.getByRole('button', { name: 'Import network' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('baseline-error')).toHaveText('4.18');
+
+  // a short reward-rule run; the live region is told twice (started, done), not every trial
+  await tabTo(page, page.getByRole('tab', { name: 'Train gains' }), { back: true });
+  await page.keyboard.press('Enter');
+  const trials = page.getByRole('spinbutton', { name: 'Trials' });
+  await tabTo(page, trials);
+  await trials.fill('');
+  await page.keyboard.type('300');
+  await tabTo(page, page.getByRole('spinbutton', { name: 'Sessions' }));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('1');
+  const announcement = page.getByTestId('run-announcement');
+  await expect(announcement).toHaveAttribute('aria-live', 'polite');
+  // every text the polite region takes while the run goes on
+  await announcement.evaluate((node) => {
+    const region = node as unknown as { textContent: string | null };
+    const said: string[] = [];
+    (globalThis as unknown as { said: string[] }).said = said;
+    // the spec is type-checked without DOM types: the observer as far as this needs it
+    type Observer = new (callback: () => void) => { observe(node: never, options: object): void };
+    const MutationObserver = (globalThis as unknown as { MutationObserver: Observer }).MutationObserver;
+    new MutationObserver(() => {
+      const text = (region.textContent ?? '').trim();
+      if (text && text !== said.at(-1)) said.push(text);
+    }).observe(node as never, { childList: true, characterData: true, subtree: true });
+  });
+  await tabTo(page, page.getByRole('button', { name: 'Train', exact: true }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
+  await expect(page.getByTestId('run-stored')).toBeVisible();
+  const bestError = (await page.getByTestId('best-error').textContent())!.trim();
+  await expect(announcement).toHaveText(`Training done: best error ${bestError} (with g = 1: 4.18).`);
+  const said = await page.evaluate(() => (globalThis as unknown as { said: string[] }).said);
+  expect(said).toEqual(['Training started.', `Training done: best error ${bestError} (with g = 1: 4.18).`]);
+  // the progress bars of the run (train panel and jobs list) are named
+  expect(await unnamedElements(page)).toEqual([]);
+
+  // the analyses: focus on their heading, back to the workspace on the button that opened them
+  const openAnalyses = page.getByRole('button', { name: 'Analyses…' });
+  await tabTo(page, openAnalyses, { back: true });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('analysis-plot').first()).toBeVisible();
+  await expect(focused(page)).toHaveText('Analyses');
+  const bestOutput = page.getByTestId('analysis-plot').filter({ hasText: 'Best output vs target' });
+  await expect(bestOutput.getByRole('img', { name: 'Best output vs target' })).toBeVisible();
+  await expect(bestOutput.getByRole('button', { name: 'Save Best output vs target as SVG' })).toBeVisible();
+  expect(await unnamedElements(page)).toEqual([]);
+  await tabTo(page, page.getByRole('button', { name: 'Back to the workspace' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('analyses')).toBeHidden();
+  await expect(openAnalyses).toBeFocused();
+
+  // Save As…: Tab stays in the dialog, Escape closes it and focus comes back to where it was
+  await page.keyboard.press('Control+Shift+S');
+  const dialog = page.getByTestId('save-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('File')).toBeFocused();
+  for (let press = 0; press < 6; press++) {
+    await page.keyboard.press('Tab');
+    expect(await dialog.evaluate((node) => node.contains((node.ownerDocument as unknown as { activeElement: never }).activeElement))).toBe(true);
+  }
+  await page.keyboard.press('Shift+Tab');
+  expect(await dialog.evaluate((node) => node.contains((node.ownerDocument as unknown as { activeElement: never }).activeElement))).toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(openAnalyses).toBeFocused();
+  // and saved for real from the keyboard
+  const saved = path.join(test.info().outputPath(), 'keyboard.gainlab');
+  await page.keyboard.press('Control+Shift+S');
+  await expect(dialog.getByLabel('File')).toBeFocused();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(saved);
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('project-path')).toHaveAttribute('data-path', saved);
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
