@@ -3,7 +3,9 @@
  * screen reader is told on the way: a new project, the novel target imported in the target editor,
  * the published network imported (../shared/reference/stroud2018), a reward-rule run, its analyses,
  * Save As…. Checked on the way:
- * - every control used is reached with Tab and works with Enter or Space;
+ * - every control used is reached with Tab and works with Enter or Space, and every Tab stop on the
+ *   way shows a focus ring of 3:1 contrast at least (src-renderer/styles.css; it was a 45 % copper,
+ *   under 2:1 on white);
  * - a full view (the target editor, src-renderer/components/TargetEditorPanel.vue; the analyses,
  *   src-renderer/components/analysis/AnalysesView.vue) takes focus to its heading when it opens and
  *   gives it back to the button that opened it when it closes (src-renderer/lib/focusReturn.ts,
@@ -25,10 +27,59 @@ import { collectPageErrors, gotoWelcome } from './helpers.js';
 const REFERENCE = path.resolve(import.meta.dirname, '../../shared/reference/stroud2018');
 const file = (name: string) => path.join(REFERENCE, name);
 
+/**
+ * Contrast of the focused element's focus ring (outline, else box-shadow) with the background
+ * around it (WCAG 2.2 non-text contrast: 3:1 at least), and what the element is. 0 without a ring.
+ */
+async function focusRing(page: Page): Promise<{ what: string; contrast: number }> {
+  return page.evaluate(() => {
+    // the spec is type-checked without DOM types: the page as far as this needs it
+    type Styled = { tagName: string; textContent: string | null; parentElement: Styled | null; getAttribute(name: string): string | null };
+    const doc = (globalThis as unknown as { document: { activeElement: Styled | null } }).document;
+    const styleOf = (globalThis as unknown as { getComputedStyle(node: Styled): Record<string, string> }).getComputedStyle;
+    const element = doc.activeElement;
+    if (!element) return { what: 'nothing', contrast: 0 };
+    if (element.tagName === 'BODY') return { what: 'body', contrast: 0 };
+    const what = `${element.tagName.toLowerCase()} "${(element.getAttribute('aria-label') ?? element.textContent ?? '').trim().slice(0, 40)}"`;
+    const rgba = (text: string): number[] | null => {
+      const match = /rgba?\(([^)]+)\)/.exec(text);
+      if (!match) return null;
+      const parts = match[1].split(/[,\s/]+/).filter(Boolean).map(Number);
+      return [parts[0], parts[1], parts[2], parts[3] ?? 1];
+    };
+    const style = styleOf(element);
+    const hasOutline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+    const ring = hasOutline ? rgba(style.outlineColor) : style.boxShadow !== 'none' ? rgba(style.boxShadow) : null;
+    if (!ring) return { what, contrast: 0 };
+    // the first opaque background around the ring (an outline sits outside the element)
+    let background = [255, 255, 255];
+    for (let node = hasOutline ? element.parentElement : element; node; node = node.parentElement) {
+      const colour = rgba(styleOf(node).backgroundColor);
+      if (colour && colour[3] > 0.5) {
+        background = colour.slice(0, 3);
+        break;
+      }
+    }
+    const blended = ring.slice(0, 3).map((c, i) => c * ring[3] + background[i] * (1 - ring[3]));
+    const luminance = (rgb: number[]) => {
+      const [r, g, b] = rgb.map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const [light, dark] = [luminance(blended), luminance(background)].sort((x, y) => y - x);
+    return { what, contrast: (light + 0.05) / (dark + 0.05) };
+  });
+}
+
+/** Every Tab stop passed on the way whose focus ring is missing or too faint to see. */
+const faintRings: string[] = [];
+
 /** Press Tab (Shift+Tab with `back`) until `target` has focus; fails after `limit` presses. */
 async function tabTo(page: Page, target: Locator, { back = false, limit = 120 } = {}): Promise<number> {
   for (let presses = 1; presses <= limit; presses++) {
     await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const ring = await focusRing(page);
+    // past the page's last control focus leaves for the browser's own controls (the body here)
+    if (ring.contrast < 3 && ring.what !== 'body') faintRings.push(`${ring.what}: ${ring.contrast.toFixed(2)}:1`);
     if (await target.evaluate((node) => node === (node.ownerDocument as unknown as { activeElement: unknown }).activeElement)) return presses;
   }
   throw new Error(`${target} was not reached with ${limit} presses of ${back ? 'Shift+Tab' : 'Tab'}`);
@@ -181,5 +232,7 @@ test('the main path works with the keyboard alone and names what it shows', asyn
   await page.keyboard.press('Enter');
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('project-path')).toHaveAttribute('data-path', saved);
+  // focus was visible at every Tab stop on the way (ring against its background, 3:1 at least)
+  expect([...new Set(faintRings)]).toEqual([]);
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });
