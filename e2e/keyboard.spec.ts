@@ -236,3 +236,63 @@ test('the main path works with the keyboard alone and names what it shows', asyn
   expect([...new Set(faintRings)]).toEqual([]);
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });
+
+/** Whether focus is inside `container`. */
+async function holdsFocus(container: Locator): Promise<boolean> {
+  return container.evaluate((node) => node.contains((node.ownerDocument as unknown as { activeElement: never }).activeElement));
+}
+
+/** Tab and Shift+Tab `presses` times each: focus stays in the dialog (the page behind is out of reach). */
+async function expectTabStaysIn(page: Page, dialog: Locator, presses: number): Promise<void> {
+  for (const key of ['Tab', 'Shift+Tab']) {
+    for (let press = 0; press < presses; press++) {
+      await page.keyboard.press(key);
+      expect(await holdsFocus(dialog), `${key} ${press + 1} left the dialog`).toBe(true);
+    }
+  }
+}
+
+test('the Open, Help and unsaved-changes dialogs keep Tab inside, close with Escape and give focus back', async ({ page }) => {
+  await gotoWelcome(page);
+  // Open… (src-renderer/components/OpenDialog.vue)
+  const open = page.getByRole('button', { name: 'Open…', exact: true });
+  await tabTo(page, open);
+  await page.keyboard.press('Enter');
+  const openDialog = page.getByTestId('open-dialog');
+  await expect(openDialog.getByLabel('File')).toBeFocused();
+  await expectTabStaysIn(page, openDialog, 6);
+  await page.keyboard.press('Escape');
+  await expect(openDialog).toBeHidden();
+  await expect(open).toBeFocused();
+
+  // Help (src-renderer/components/help/HelpView.vue)
+  const help = page.getByRole('button', { name: 'Help' });
+  await tabTo(page, help, { back: true });
+  await page.keyboard.press('Enter');
+  const helpView = page.getByTestId('help-view');
+  await expect(helpView).toBeVisible();
+  await expectTabStaysIn(page, helpView, 12);
+  await page.keyboard.press('Escape');
+  await expect(helpView).toBeHidden();
+  await expect(help).toBeFocused();
+
+  // Save changes? before New (src-renderer/components/UnsavedDialog.vue): a renamed new project
+  await tabTo(page, page.getByRole('button', { name: 'New project' }));
+  await page.keyboard.press('Enter');
+  await tabTo(page, page.getByRole('button', { name: 'Rename' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('project-name-input')).toBeFocused();
+  await page.keyboard.type('Keyboard only');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('project-name')).toContainText('Keyboard only •');
+  const newProject = page.getByRole('button', { name: 'New', exact: true });
+  await tabTo(page, newProject);
+  await page.keyboard.press('Enter');
+  const unsaved = page.getByTestId('unsaved-dialog');
+  await expect(unsaved.getByRole('button', { name: 'Save', exact: true })).toBeFocused();
+  await expectTabStaysIn(page, unsaved, 4);
+  await page.keyboard.press('Escape');
+  await expect(unsaved).toBeHidden();
+  await expect(newProject).toBeFocused();
+  await expect(page.getByTestId('project-name')).toContainText('Keyboard only');
+});
