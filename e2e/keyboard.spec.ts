@@ -10,6 +10,8 @@
  *   src-renderer/components/analysis/AnalysesView.vue) takes focus to its heading when it opens and
  *   gives it back to the button that opened it when it closes (src-renderer/lib/focusReturn.ts,
  *   applied in src-renderer/views/WorkspaceView.vue); focus was left on the page's body both ways;
+ * - the runs table (src-renderer/components/runs/RunsBrowser.vue) is named, says its sort order, and
+ *   a row opens its details with Enter (rows took a mouse click only);
  * - a dialog (Save project, src-renderer/components/ProjectPanel.vue) keeps Tab inside itself,
  *   closes with Escape and gives focus back to where it was;
  * - no button, field, tab, progress bar or plot is unnamed in the accessibility tree (the
@@ -209,6 +211,27 @@ test('the main path works with the keyboard alone and names what it shows', asyn
   await expect(page.getByTestId('analyses')).toBeHidden();
   await expect(openAnalyses).toBeFocused();
 
+  // Runs…: the table is named, says how it is sorted, and a row opens its details with Enter
+  // (a row was a mouse-only target)
+  const openRuns = page.getByRole('button', { name: 'Runs (1)…' });
+  await tabTo(page, openRuns, { back: true });
+  await page.keyboard.press('Enter');
+  const runs = page.getByTestId('runs-browser');
+  await expect(focused(page)).toContainText('Runs of');
+  const table = runs.getByRole('table', { name: /^Runs, libraries, networks and targets/ });
+  await expect(table.getByRole('columnheader', { name: 'Finished' })).toHaveAttribute('aria-sort', 'descending');
+  await expect(table.getByRole('button', { name: 'Finished', exact: true })).toBeVisible();
+  const row = table.getByTestId('run-row').first();
+  await tabTo(page, row);
+  await page.keyboard.press('Enter');
+  await expect(runs.getByTestId('run-name')).toHaveValue(/Reward rule/);
+  await expect(row).toHaveAttribute('aria-current', 'true');
+  expect(await unnamedElements(page)).toEqual([]);
+  await tabTo(page, runs.getByRole('button', { name: 'Back to the workspace' }), { back: true });
+  await page.keyboard.press('Enter');
+  await expect(runs).toBeHidden();
+  await expect(openRuns).toBeFocused();
+
   // Save As…: Tab stays in the dialog, Escape closes it and focus comes back to where it was
   await page.keyboard.press('Control+Shift+S');
   const dialog = page.getByTestId('save-dialog');
@@ -222,7 +245,7 @@ test('the main path works with the keyboard alone and names what it shows', asyn
   expect(await dialog.evaluate((node) => node.contains((node.ownerDocument as unknown as { activeElement: never }).activeElement))).toBe(true);
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
-  await expect(openAnalyses).toBeFocused();
+  await expect(openRuns).toBeFocused();
   // and saved for real from the keyboard
   const saved = path.join(test.info().outputPath(), 'keyboard.gainlab');
   await page.keyboard.press('Control+Shift+S');
