@@ -319,3 +319,51 @@ test('the Open, Help and unsaved-changes dialogs keep Tab inside, close with Esc
   await expect(newProject).toBeFocused();
   await expect(page.getByTestId('project-name')).toContainText('Keyboard only');
 });
+
+test('radio groups and tabs answer the arrow keys', async ({ page }) => {
+  // src-renderer/lib/arrowSelect.ts on the side tabs and the learning rule
+  // (src-renderer/views/WorkspaceView.vue, src-renderer/components/TrainPanel.vue) and Help's tabs
+  await gotoWelcome(page);
+  await tabTo(page, page.getByRole('button', { name: 'New project' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('workspace')).toBeVisible();
+
+  const trainTab = page.getByRole('tab', { name: 'Train gains' });
+  const buildTab = page.getByRole('tab', { name: 'Build network' });
+  await tabTo(page, trainTab);
+  await page.keyboard.press('ArrowRight');
+  await expect(buildTab).toBeFocused();
+  await expect(buildTab).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('heading', { name: 'Build an SOC network' })).toBeVisible();
+  // wraps around at the end, and Home goes to the first
+  await page.keyboard.press('ArrowRight');
+  await expect(trainTab).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('End');
+  await expect(buildTab).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Home');
+  await expect(trainTab).toBeFocused();
+  await expect(trainTab).toHaveAttribute('aria-selected', 'true');
+
+  const reward = page.getByRole('radio', { name: 'Reward-based' });
+  const gradient = page.getByRole('radio', { name: 'Gradient (Adam)' });
+  await tabTo(page, reward);
+  await page.keyboard.press('ArrowDown');
+  await expect(gradient).toBeFocused();
+  await expect(gradient).toBeChecked();
+  await expect(page.getByRole('spinbutton', { name: 'Iterations' })).toBeVisible();
+  await page.keyboard.press('ArrowUp');
+  await expect(reward).toBeFocused();
+  await expect(reward).toBeChecked();
+  await expect(page.getByRole('spinbutton', { name: 'Trials' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Help' }).focus();
+  await page.keyboard.press('Enter');
+  const guide = page.getByRole('tab', { name: 'Guide' });
+  await tabTo(page, guide);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Keyboard shortcuts' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('help-view')).toHaveAttribute('data-section', 'shortcuts');
+  // focus stays on the chosen tab (the dialog took it back on every change of section)
+  await expect(page.getByRole('tab', { name: 'Keyboard shortcuts' })).toBeFocused();
+  await page.keyboard.press('Escape');
+});
