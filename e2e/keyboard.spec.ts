@@ -195,6 +195,14 @@ test('the main path works with the keyboard alone and names what it shows', asyn
   expect(said).toEqual(['Training started.', `Training done: best error ${bestError} (with g = 1: 4.18).`]);
   // the progress bars of the run (train panel and jobs list) are named
   expect(await unnamedElements(page)).toEqual([]);
+  // the rates card's switch answers the arrow keys too (src-renderer/lib/arrowSelect.ts)
+  const rates = page.getByRole('radio', { name: 'rates' });
+  await tabTo(page, rates, { back: true });
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('radio', { name: 'gains' })).toBeChecked();
+  await expect(page.getByRole('heading', { name: 'Gains over training' })).toBeVisible();
+  await page.keyboard.press('ArrowLeft');
+  await expect(rates).toBeChecked();
 
   // the analyses: focus on their heading, back to the workspace on the button that opened them
   const openAnalyses = page.getByRole('button', { name: 'Analyses…' });
