@@ -18,6 +18,7 @@
  *   editor's channel buttons were "+" and "−", the plots were not in the tree at all: now role=img
  *   with a label, src-renderer/components/PlotFrame.vue and
  *   src-renderer/components/analysis/PlotCard.vue);
+ * - Train keeps focus while its run starts (src-renderer/components/TrainPanel.vue);
  * - a training run is announced politely once when it starts and once when it ends, with its best
  *   error (src-renderer/components/TrainPanel.vue), not on every trial.
  */
@@ -185,10 +186,13 @@ test('the main path works with the keyboard alone and names what it shows', asyn
       if (text && text !== said.at(-1)) said.push(text);
     }).observe(node as never, { childList: true, characterData: true, subtree: true });
   });
-  await tabTo(page, page.getByRole('button', { name: 'Train', exact: true }));
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await tabTo(page, train);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-state')).toHaveText('Done', { timeout: 120_000 });
   await expect(page.getByTestId('run-stored')).toBeVisible();
+  // focus stayed on Train (it was dropped to the page while the run started: the button was disabled)
+  await expect(train).toBeFocused();
   const bestError = (await page.getByTestId('best-error').textContent())!.trim();
   await expect(announcement).toHaveText(`Training done: best error ${bestError} (with g = 1: 4.18).`);
   const said = await page.evaluate(() => (globalThis as unknown as { said: string[] }).said);
