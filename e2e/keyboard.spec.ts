@@ -18,6 +18,7 @@
  *   editor's channel buttons were "+" and "−", the plots were not in the tree at all: now role=img
  *   with a label, src-renderer/components/PlotFrame.vue and
  *   src-renderer/components/analysis/PlotCard.vue);
+ * - radio groups and tabs answer the arrow keys (src-renderer/lib/arrowSelect.ts);
  * - Train keeps focus while its run starts (src-renderer/components/TrainPanel.vue);
  * - a training run is announced politely once when it starts and once when it ends, with its best
  *   error (src-renderer/components/TrainPanel.vue), not on every trial.
