@@ -1,0 +1,85 @@
+/**
+ * Where keyboard focus goes when part of the page opens or closes (two Vue directives):
+ * - v-modal-focus on a dialog: Tab and Shift+Tab cycle through the dialog's controls (the page
+ *   behind a modal is out of reach), and when the dialog closes focus goes back to the element that
+ *   had it when the dialog opened (the button or the field where a shortcut was pressed).
+ * - v-view-focus on a view that takes the place of the workspace (the target editor, the analyses):
+ *   focus moves to the view's first heading, so a screen reader says where one is, and goes back to
+ *   the button that opened the view when it closes.
+ * Without them, focus was left on the page's body: the next Tab started again from the top.
+ */
+import type { Directive } from 'vue';
+
+const TABBABLE = 'button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), a[href], summary, [tabindex]:not([tabindex="-1"])';
+
+/** The element that had focus before a dialog or view opened, per opened element. */
+const openers = new WeakMap<HTMLElement, HTMLElement>();
+
+function rememberOpener(element: HTMLElement): void {
+  const active = document.activeElement;
+  if (active instanceof HTMLElement && active !== document.body && !element.contains(active)) openers.set(element, active);
+}
+
+/**
+ * Focus back where it was, unless something else took it meanwhile or the opener is gone or hidden.
+ * After the update that closed the element: the workspace shown again (v-show) is still hidden
+ * while the closed view's hooks run.
+ */
+function returnFocus(element: HTMLElement): void {
+  const opener = openers.get(element);
+  openers.delete(element);
+  if (!opener) return;
+  void Promise.resolve().then(() => {
+    const active = document.activeElement;
+    const focusIsLost = !active || active === document.body || !active.isConnected;
+    if (focusIsLost && opener.isConnected && opener.getClientRects().length > 0) opener.focus();
+  });
+}
+
+function tabbables(container: HTMLElement): HTMLElement[] {
+  return Array.from(container.querySelectorAll<HTMLElement>(TABBABLE)).filter((node) => node.getClientRects().length > 0);
+}
+
+function trapTab(this: HTMLElement, event: KeyboardEvent): void {
+  if (event.key !== 'Tab') return;
+  const inside = tabbables(this);
+  if (inside.length === 0) return;
+  const first = inside[0];
+  const last = inside[inside.length - 1];
+  const active = document.activeElement;
+  if (event.shiftKey && (active === first || active === this)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && active === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
+export const vModalFocus: Directive<HTMLElement> = {
+  // before mount: the opener still has focus (the dialog's own code moves it inside afterwards)
+  beforeMount(element) {
+    rememberOpener(element);
+    element.addEventListener('keydown', trapTab);
+  },
+  unmounted(element) {
+    element.removeEventListener('keydown', trapTab);
+    returnFocus(element);
+  },
+};
+
+export const vViewFocus: Directive<HTMLElement> = {
+  beforeMount(element) {
+    rememberOpener(element);
+  },
+  mounted(element) {
+    const heading = element.querySelector<HTMLElement>('h1, h2, h3, h4');
+    if (!heading) return;
+    // reachable by script only: a heading is not a Tab stop
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+  },
+  unmounted(element) {
+    returnFocus(element);
+  },
+};
