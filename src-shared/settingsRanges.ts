@@ -46,7 +46,7 @@ export const SETTING_RANGES = {
   maxFactor: range({ name: 'Slowest factor', min: 1, max: 20, minInclusive: false, step: 0.5, unit: '× T', why: 'the slowest movement lasts this many times T; Fig. 6 uses 5' }),
   speedConditions: range({ name: 'Initial conditions m', min: 1, max: 10, integer: true, why: 'initial conditions learned jointly; Fig. 6 uses 2–3' }),
   speedGroups: range({ name: 'Groups G', min: 1, max: 100_000, integer: true, why: 'random modulatory groups; Fig. 6 uses 40 (G ≥ N is one gain per neuron)' }),
-  ridge: range({ name: 'Ridge δ', min: 0, max: 1e6, step: 0.01, why: 'penalty on the primitive coefficients; 0 is plain least squares' }),
+  ridge: range({ name: 'Ridge δ', min: 0, max: 1e6, step: 0.01, why: 'penalty on the primitive coefficients when `combination` is `ridge` (the default, `bounded-coefficients`, finds its own δ); 0 is plain least squares' }),
   generatedTargets: range({ name: 'Generated targets', min: 1, max: 32, integer: true, why: 'targets added at once to a library' }),
   initialConditions: range({ name: 'Initial conditions', min: 1, max: 16, integer: true, why: 'Gramian eigenvectors kept with a network' }),
 } as const;
