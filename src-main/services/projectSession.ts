@@ -30,6 +30,7 @@ import {
   revertEdit,
   type AppliedEdit,
   type ItemRef,
+  withoutHeldResults,
   type ProjectChanges,
 } from '../../src-shared/project/edits.js';
 import { ProjectFileError } from '../../src-shared/project/errors.js';
@@ -391,7 +392,7 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
 
     async deliver(result: DeliveredResult): Promise<Delivery> {
       if (result.projectId === project.id) {
-        edit(result.changes, null);
+        edit(withoutHeldResults(project, result.changes), null);
         return 'applied';
       }
       await pendingResults.add({ ...result, finishedAt: Date.now() });
@@ -408,7 +409,7 @@ export function createFileProjects(options: FileProjectsOptions): FileProjects {
           const problems: string[] = [];
           for (const result of waiting) {
             try {
-              edit(result.changes, null);
+              edit(withoutHeldResults(project, result.changes), null);
               added.push(result.file);
             } catch (error) {
               problems.push(`“${result.label}”: ${error instanceof Error ? error.message : String(error)}`);

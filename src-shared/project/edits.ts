@@ -256,3 +256,31 @@ export function itemName(project: Project, ref: ItemRef): string {
   const item = findItem(project, ref.collection, ref.id) as { name?: string } | undefined;
   return item?.name || ref.id;
 }
+
+/**
+ * A delivered job's changes without the experiment results the project holds already under another
+ * id: a record that carries a content key (`settings.contentKey`: sweep results, whose key is the
+ * same however they came) is not stored a second time. The case: a sweep's job finished after its
+ * project was closed, so its result waited (pendingResults.ts); the researcher reopened the project
+ * and imported the sweep's folder; then "Add" on the waiting results must not add the same sweep
+ * again under the job's id.
+ */
+export function withoutHeldResults(project: Project, changes: ProjectChanges): ProjectChanges {
+  const incoming = changes.upsertExperimentResults;
+  if (!incoming || incoming.length === 0) return changes;
+  const keyOf = (record: ExperimentResultRecord): string | null => {
+    const key = (record.settings as { contentKey?: unknown } | null | undefined)?.contentKey;
+    return typeof key === 'string' ? key : null;
+  };
+  const held = new Map<string, string>();
+  for (const record of project.experimentResults) {
+    const key = keyOf(record);
+    if (key !== null) held.set(key, record.id);
+  }
+  const kept = incoming.filter((record) => {
+    const key = keyOf(record);
+    const heldId = key === null ? undefined : held.get(key);
+    return heldId === undefined || heldId === record.id;
+  });
+  return kept.length === incoming.length ? changes : { ...changes, upsertExperimentResults: kept };
+}

@@ -159,6 +159,37 @@ describe('results go to the project their job belongs to', () => {
   });
 });
 
+describe('a sweep of a closed project', () => {
+  it('its folder imported on reopening, then its waiting result added: the sweep is stored once', { timeout: 120_000 }, async () => {
+    await freshProject();
+    const fileA = path.join(workDir, 'sweep-closed.gainlab');
+    const { jobId: runId } = await call('jobs:start-training', { source, rule: 'reward', trials: 20, groups: { kind: 'random', count: 4 }, seed: 31 });
+    await context.jobs.whenFinished(runId);
+    await call('project:saveAs', { path: fileA });
+    const run = context.services.projects.project().runs.find((r) => r.id === runId)!;
+    const { base } = baseFromRun(runView(run));
+    const draft = checkDraft({ name: 'closed', base: { ...base, trials: 1500 }, design: 'grid', factors: [{ name: 'seed', text: '1-2' }] }, fileA);
+    if ('problem' in draft) throw new Error(draft.problem);
+    const sweep = await call('sweeps:run', { sweep: draft.json });
+    // close the project while the sweep runs: its result waits for it
+    await freshProject();
+    await context.jobs.whenFinished(sweep.jobId);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(context.services.projects.project().experimentResults).toHaveLength(0);
+
+    const reopened = await call('project:open', { path: fileA });
+    expect(reopened.pending?.count).toBe(1);
+    const imported = await call('sweeps:import', { path: sweep.dir });
+    expect(imported).toMatchObject({ stored: 'added', tasks: 2, done: 2 });
+    const sweeps = () => context.services.projects.project().experimentResults.filter((r) => r.kind === 'sweep');
+    expect(sweeps().map((r) => r.id)).toEqual([imported.resultId]);
+    // the waiting result is the same sweep (the same content key): not stored a second time
+    const added = await call('project:pending', { action: 'add' });
+    expect(added.pending).toBeNull();
+    expect(sweeps().map((r) => r.id)).toEqual([imported.resultId]);
+  });
+});
+
 describe('finite by contract', () => {
   it('NaN starting gains are refused before any job starts, with the field named', async () => {
     await freshProject();
