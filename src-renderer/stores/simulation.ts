@@ -56,8 +56,11 @@ export const useSimulationStore = defineStore('simulation', () => {
   let baselineRequestSerial = 0;
   let trainedRequestSerial = 0;
 
-  /** The output with all gains 1 of a project network (initial condition 0), against a target when one is chosen. */
-  async function refreshBaseline(networkId: string | null, targetId: string | null, networkKey = ''): Promise<void> {
+  /**
+   * The output with all gains 1 of a project network (initial condition 0), against a target when
+   * one is chosen. contentKey changes when the network or the target is replaced under the same id.
+   */
+  async function refreshBaseline(networkId: string | null, targetId: string | null, contentKey = ''): Promise<void> {
     if (!networkId) {
       // an answer still on its way for the previous network must not land here: a new project
       // (no network) showed the last project's output with g = 1
@@ -68,8 +71,9 @@ export const useSimulationStore = defineStore('simulation', () => {
       wantedKey.value = null;
       return;
     }
-    // the network's key changes when main replaces it (a new readout, new initial conditions)
-    const key = `${networkId}|${networkKey}|${targetId ?? ''}`;
+    // the key changes when main replaces the network (a new readout, new initial conditions) or the
+    // target's samples
+    const key = `${networkId}|${contentKey}|${targetId ?? ''}`;
     wantedKey.value = key;
     if (key === baselineKey.value && baseline.value) return;
     const serial = ++baselineRequestSerial;

@@ -145,4 +145,21 @@ describe('workspace: project summaries that change nothing shown', () => {
     expect(baselineRequests()).toHaveLength(1);
     mounted.unmount();
   });
+
+  it('E with g = 1 is asked again when the target is replaced under the same id (new samples)', async () => {
+    const mounted = mountComponent(WorkspaceView, {});
+    await wait();
+    expect(baselineRequests()).toHaveLength(1);
+    // the target edited and stored over itself (project store upsertTarget: same id, new values)
+    const edited = { ...project.targets[0], values: Float64Array.from(project.targets[0].values, (v) => v + 1) };
+    project = { ...project, targets: [edited] };
+    transport.emit(EVENTS.projectChanged, structuredClone(summaryOf(project, { revision: ++revision })));
+    await wait();
+    expect(baselineRequests()).toHaveLength(2);
+    // and the workspace shows the error against the new samples, not the old target's
+    pushSummary('Study (autosaved)');
+    await wait();
+    expect(baselineRequests()).toHaveLength(2);
+    mounted.unmount();
+  });
 });
