@@ -203,6 +203,11 @@ function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   };
 }
 
+/** The legend entry of a box figure's points: what each one is (a bare "data" said nothing). */
+export function pointsLegend(f: BoxFigure): string {
+  return f.pointName ? `each ${f.pointName}` : 'each value';
+}
+
 function boxOption(f: BoxFigure, style: FigureOptionStyle = {}): Option {
   const log = Boolean(f.logY);
   const data = f.boxes.map((b) => [b.whiskerLow, b.q1, b.median, b.q3, b.whiskerHigh].map((v) => plotValue(v, log)));
@@ -231,10 +236,10 @@ function boxOption(f: BoxFigure, style: FigureOptionStyle = {}): Option {
         if (v !== null) data.push([k + 0.25 * (((i * 7) % 11) / 10 - 0.5), v]);
       }
     });
-    series.push({ type: 'scatter', name: 'data', data, symbolSize: 4, itemStyle: { color: NEUTRAL_COLOR, opacity: 0.6 }, xAxisIndex: 1 });
+    series.push({ type: 'scatter', name: pointsLegend(f), data, symbolSize: 4, itemStyle: { color: NEUTRAL_COLOR, opacity: 0.6 }, xAxisIndex: 1 });
   }
   return {
-    ...base(f.title, [f.yLabel, ...(outliers.length > 0 ? ['outliers'] : []), ...(f.points ? ['data'] : [])], style),
+    ...base(f.title, [f.yLabel, ...(outliers.length > 0 ? ['outliers'] : []), ...(f.points ? [pointsLegend(f)] : [])], style),
     xAxis: [
       { type: 'category', data: f.categories, name: f.xLabel ?? 'condition', nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, axisLabel: { ...AXIS_LABEL, interval: 0, fontSize: 10 } },
       // A hidden value axis aligned with the categories (centre of category k at x = k) for the points.

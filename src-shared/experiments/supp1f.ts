@@ -116,6 +116,7 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
         categories: [...trainables],
         boxes,
         points: trainables.map((tr) => finalErrors[tr]),
+        pointName: 'target',
         line: { name: 'mean error before training', value: meanInitialError },
       },
       {
