@@ -283,10 +283,16 @@ function histogramOption(f: HistogramFigure, style: FigureOptionStyle = {}): Opt
 }
 
 /** At most `limit` evenly strided indices of 0..count−1 (full data stays in the .npy files). */
+/**
+ * Every stride-th index up to `limit` of them, and always the last: a 500 ms movement of 200
+ * samples drawn every other one ended at 497.5 ms, so its time axis stopped labelling at 400 ms
+ * (and N = 200 neurons ended at neuron 199).
+ */
 function stridedIndices(count: number, limit: number): number[] {
   const stride = Math.max(1, Math.ceil(count / limit));
   const out: number[] = [];
   for (let i = 0; i < count; i += stride) out.push(i);
+  if (count > 0 && out[out.length - 1] !== count - 1) out.push(count - 1);
   return out;
 }
 
@@ -321,8 +327,9 @@ function heatmapOption(f: HeatmapFigure, style: FigureOptionStyle = {}): Option 
     const end = start + cols[cols.length - 1] * f.xStep;
     const { step } = niceBounds(start, end, 5);
     for (let value = Math.ceil(start / step - 1e-9) * step; value <= end + 1e-9 * Math.abs(end); value += step) {
-      const nearest = Math.round((value - start) / f.xStep / (cols[1] - cols[0]));
-      if (nearest >= 0 && nearest < cols.length) roundTicks.set(nearest, formatTick(Number(value.toPrecision(12))));
+      // the drawn columns are evenly strided but for the last (always drawn, maybe closer)
+      const nearest = Math.min(cols.length - 1, Math.round((value - start) / f.xStep / (cols[1] - cols[0])));
+      if (nearest >= 0) roundTicks.set(nearest, formatTick(Number(value.toPrecision(12))));
     }
   }
   const xLabels = roundTicks.size > 0
