@@ -56,9 +56,9 @@ test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, al
   expect(svgFile.suggestedFilename()).toBe('supp1f-quick-seed1-supp1f_final_errors.svg');
   const svg = readFileSync(await svgFile.path(), 'utf8');
   expect(svg.startsWith('<svg')).toBe(true);
-  // series (legend) names, the four trained quantities and the reference line ('outliers' only
+  // series (legend) names: the box, its points (one per target), the four trained quantities and the reference line ('outliers' only
   // when a box has one: none among quick's 3 targets per box)
-  for (const text of ['error', 'data', 'gains', 'x0', 'W', 'rank1', 'mean error before training']) expect(svg).toContain(`>${text}<`);
+  for (const text of ['error', 'each target', 'gains', 'x0', 'W', 'rank1', 'mean error before training']) expect(svg).toContain(`>${text}<`);
   expect((svg.match(/<path/g) ?? []).length).toBeGreaterThan(10);
 
   const csvDownload = page.waitForEvent('download');

@@ -29,8 +29,13 @@ export interface ExperimentInfo {
   description: string;
   /** One line on what the paper shows with it. */
   paper: string;
-  /** Wall time of a quick run with its own network (measured: `gainlab experiment NAME --quick`, one core). */
-  quickSeconds: number;
+  /**
+   * Wall time of a quick run (runExperimentByName on one thread, as the app's worker and the CLI run
+   * it), measured on this project's machine: a 2-core AMD EPYC VM with a test run beside it (load
+   * about 4.5), 5 Dec 2026. `own`: the definition's own network (N = 40); `n200`: the authors'
+   * published network (N = 200), which quick mode runs at its own size (quickRunSeconds).
+   */
+  quickSeconds: { own: number; n200: number };
   /** Duration of a full run (the paper's set-up) in words, one core of this project's machines. */
   fullDuration: string;
   /** Settings (request.overrides keys) this definition takes. */
@@ -50,7 +55,7 @@ const DEFINITIONS: Record<ExperimentName, ExperimentDefinition | FigureExperimen
 const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'description'>> = {
   fig1: {
     paper: 'Figs. 1–3, Supp. Fig. 1a–e: the reward rule learns neuron-specific gains for a new movement; error, gains, rates, correlations, eigenvalues, noise robustness, rate–target correlations.',
-    quickSeconds: 3,
+    quickSeconds: { own: 1.7, n200: 17 },
     fullDuration: 'about 10 min',
     overrides: ['sessions', 'trials', 'sigma', 'alpha', 'noiseSamples', 'n'],
     takesSizes: false,
@@ -60,7 +65,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   },
   supp1f: {
     paper: 'Supp. Fig. 1f: training the gains does about as well as training x0, W or a rank-1 change of W (back-propagation, 10 targets).',
-    quickSeconds: 1,
+    quickSeconds: { own: 0.3, n200: 3.8 },
     fullDuration: 'about 5 min',
     overrides: ['targets', 'iterations', 'lr', 'n'],
     takesSizes: false,
@@ -70,7 +75,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   },
   supp2: {
     paper: 'Supp. Fig. 2: a few modulatory groups suffice, specialised beat random groups, also for novel movements; larger networks learn with the same groups.',
-    quickSeconds: 8,
+    quickSeconds: { own: 5.4, n200: 43 },
     fullDuration: 'about 5 hours',
     overrides: ['sessions', 'trials', 'sigma', 'alpha', 'iterations', 'n', 'movements', 'targets'],
     takesSizes: true,
@@ -81,7 +86,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   },
   fig4: {
     paper: 'Fig. 4: novel movements as combinations of learned gain patterns; the fit error predicts the output error; larger libraries fit better.',
-    quickSeconds: 2,
+    quickSeconds: { own: 0.5, n200: 3.5 },
     fullDuration: 'about 40 min',
     overrides: ['pool', 'rule', 'trials', 'sigma', 'iterations', 'lr', 'libraries', 'librarySizes', 'targets', 'n'],
     takesSizes: false,
@@ -91,7 +96,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   },
   supp3: {
     paper: 'Supp. Figs. 3–4: larger libraries fit better; learned patterns beat random ones; fit and output errors correlate; the same at r0 = 5 Hz.',
-    quickSeconds: 3,
+    quickSeconds: { own: 1.4, n200: 5.3 },
     fullDuration: 'about 3 hours',
     overrides: ['pool', 'rule', 'trials', 'sigma', 'iterations', 'lr', 'libraries', 'librarySizes', 'targets', 'n'],
     takesSizes: false,
@@ -101,7 +106,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   },
   fig6: {
     paper: 'Fig. 6, Supp. Fig. 6: slow variants by either rule; gain patterns for several speeds span a speed manifold; interpolating them re-times the movement.',
-    quickSeconds: 2,
+    quickSeconds: { own: 1.1, n200: 11 },
     fullDuration: 'about 1 hour',
     overrides: ['n', 'conditions', 'groups', 'speeds', 'rule', 'trials', 'sigma', 'alpha', 'iterations', 'lr'],
     takesSizes: false,
@@ -111,7 +116,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   },
   supp5: {
     paper: 'Supp. Figs. 5 and 8: slow variants of 10 movements are learnable with both rules; eigenvalues before/after; robustness to noisy x0; more initial conditions; amplitude scaled by 1/s².',
-    quickSeconds: 3,
+    quickSeconds: { own: 5.3, n200: 52 },
     fullDuration: 'days at the paper’s size (10 movements × 10 sessions × m up to 10 at N = 400); use overrides',
     overrides: ['n', 'groups', 'conditions', 'movements', 'sessions', 'trials', 'sigma', 'alpha', 'iterations', 'lr', 'conditionSweep'],
     takesSizes: false,
@@ -121,7 +126,7 @@ const INFO: Record<ExperimentName, Omit<ExperimentInfo, 'name' | 'title' | 'desc
   },
   fig8: {
     paper: 'Fig. 8, Supp. Fig. 7: shape and speed primitives combine: novel movements at two speeds from shape libraries and a speed pattern.',
-    quickSeconds: 2,
+    quickSeconds: { own: 0.5, n200: 5 },
     fullDuration: 'about 1 hour',
     overrides: ['n', 'groups', 'pool', 'targets', 'rule', 'trials', 'sigma', 'iterations', 'lr'],
     takesSizes: false,
@@ -142,6 +147,23 @@ export function experimentInfo(name: ExperimentName): ExperimentInfo {
   const info = EXPERIMENT_CATALOG.find((e) => e.name === name);
   if (!info) throw new RangeError(`unknown experiment '${name}'`);
   return info;
+}
+
+/** The own network's size in every quick preset (FIG1_SETTINGS.quick.n and the others'). */
+const QUICK_OWN_N = 40;
+
+/**
+ * The wall time to expect of a quick run: on the definition's own network, or on a given network of
+ * `givenNetworkSize` neurons, which quick mode keeps (fig1 took 17 s on the published N = 200
+ * network where the view said ~3 s). Between N = 40 and 200 it follows the two measurements as a
+ * power of N; above 200 it grows as N², the cost of the dense W·r of every step.
+ */
+export function quickRunSeconds(name: ExperimentName, givenNetworkSize?: number): number {
+  const { own, n200 } = experimentInfo(name).quickSeconds;
+  if (givenNetworkSize === undefined || !(givenNetworkSize > 0)) return own;
+  if (givenNetworkSize > 200) return n200 * (givenNetworkSize / 200) ** 2;
+  const exponent = Math.log(n200 / own) / Math.log(200 / QUICK_OWN_N);
+  return own * (givenNetworkSize / QUICK_OWN_N) ** exponent;
 }
 
 /**

@@ -70,6 +70,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     categories: ['before', 'after'],
     boxes: [a.errorBox.initial, a.errorBox.final],
     points: [a.errorBox.initialErrors, a.errorBox.finalErrors],
+    pointName: 'session',
   });
   const g = a.gainDistribution;
   const negative = a.gainPositivity.totalNegative;
@@ -164,6 +165,7 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     categories: ['before', 'after'],
     boxes: [boxStats([rt.meanBefore]), boxStats(rt.meanAfter)],
     points: [new Float64Array(rt.meanAfter.length).fill(rt.meanBefore), rt.meanAfter],
+    pointName: 'session',
   });
   const order = Array.from(rt.change, (_, i) => i).sort((x, y) => rt.change[x] - rt.change[y]);
   figures.push({

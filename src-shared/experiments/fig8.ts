@@ -205,8 +205,9 @@ export function runFig8(options: Fig8Options): ExperimentResult {
     tables: [
       {
         name: 'novel_errors',
-        columns: ['target', 'target_seed', ...Object.keys(columns)],
-        rows: fastFits.map((_, j) => [j, 4001 + j, ...Object.values(columns).map((v) => v[j])]),
+        // targets numbered from 1 as people read them; npy_row is the 0-based row in *_novel_outputs.npy
+        columns: ['target', 'npy_row', 'target_seed', ...Object.keys(columns)],
+        rows: fastFits.map((_, j) => [j + 1, j, 4001 + j, ...Object.values(columns).map((v) => v[j])]),
       },
       { name: 'error_histograms_log10', columns: ['errors', 'log10_low', 'log10_high', 'count'], rows: histogramRows },
     ],

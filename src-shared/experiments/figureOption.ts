@@ -203,6 +203,11 @@ function linesOption(f: LinesFigure, style: FigureOptionStyle = {}): Option {
   };
 }
 
+/** The legend entry of a box figure's points: what each one is (a bare "data" said nothing). */
+export function pointsLegend(f: BoxFigure): string {
+  return f.pointName ? `each ${f.pointName}` : 'each value';
+}
+
 function boxOption(f: BoxFigure, style: FigureOptionStyle = {}): Option {
   const log = Boolean(f.logY);
   const data = f.boxes.map((b) => [b.whiskerLow, b.q1, b.median, b.q3, b.whiskerHigh].map((v) => plotValue(v, log)));
@@ -231,10 +236,10 @@ function boxOption(f: BoxFigure, style: FigureOptionStyle = {}): Option {
         if (v !== null) data.push([k + 0.25 * (((i * 7) % 11) / 10 - 0.5), v]);
       }
     });
-    series.push({ type: 'scatter', name: 'data', data, symbolSize: 4, itemStyle: { color: NEUTRAL_COLOR, opacity: 0.6 }, xAxisIndex: 1 });
+    series.push({ type: 'scatter', name: pointsLegend(f), data, symbolSize: 4, itemStyle: { color: NEUTRAL_COLOR, opacity: 0.6 }, xAxisIndex: 1 });
   }
   return {
-    ...base(f.title, [f.yLabel, ...(outliers.length > 0 ? ['outliers'] : []), ...(f.points ? ['data'] : [])], style),
+    ...base(f.title, [f.yLabel, ...(outliers.length > 0 ? ['outliers'] : []), ...(f.points ? [pointsLegend(f)] : [])], style),
     xAxis: [
       { type: 'category', data: f.categories, name: f.xLabel ?? 'condition', nameLocation: 'middle', nameGap: 30, nameTextStyle: AXIS_NAME, axisLabel: { ...AXIS_LABEL, interval: 0, fontSize: 10 } },
       // A hidden value axis aligned with the categories (centre of category k at x = k) for the points.
@@ -278,10 +283,16 @@ function histogramOption(f: HistogramFigure, style: FigureOptionStyle = {}): Opt
 }
 
 /** At most `limit` evenly strided indices of 0..count−1 (full data stays in the .npy files). */
+/**
+ * Every stride-th index up to `limit` of them, and always the last: a 500 ms movement of 200
+ * samples drawn every other one ended at 497.5 ms, so its time axis stopped labelling at 400 ms
+ * (and N = 200 neurons ended at neuron 199).
+ */
 function stridedIndices(count: number, limit: number): number[] {
   const stride = Math.max(1, Math.ceil(count / limit));
   const out: number[] = [];
   for (let i = 0; i < count; i += stride) out.push(i);
+  if (count > 0 && out[out.length - 1] !== count - 1) out.push(count - 1);
   return out;
 }
 
@@ -316,8 +327,9 @@ function heatmapOption(f: HeatmapFigure, style: FigureOptionStyle = {}): Option 
     const end = start + cols[cols.length - 1] * f.xStep;
     const { step } = niceBounds(start, end, 5);
     for (let value = Math.ceil(start / step - 1e-9) * step; value <= end + 1e-9 * Math.abs(end); value += step) {
-      const nearest = Math.round((value - start) / f.xStep / (cols[1] - cols[0]));
-      if (nearest >= 0 && nearest < cols.length) roundTicks.set(nearest, formatTick(Number(value.toPrecision(12))));
+      // the drawn columns are evenly strided but for the last (always drawn, maybe closer)
+      const nearest = Math.min(cols.length - 1, Math.round((value - start) / f.xStep / (cols[1] - cols[0])));
+      if (nearest >= 0) roundTicks.set(nearest, formatTick(Number(value.toPrecision(12))));
     }
   }
   const xLabels = roundTicks.size > 0

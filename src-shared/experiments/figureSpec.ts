@@ -57,6 +57,8 @@ export interface BoxFigure extends FigureMeta {
   boxes: BoxStats[];
   /** The data of each box, drawn as points beside it (small samples, e.g. sessions). */
   points?: ArrayLike<number>[];
+  /** What one point is, singular ('session', 'task'): the legend says "each session", the app's caption "one per session". */
+  pointName?: string;
   /** Horizontal reference line (e.g. the mean pre-training error). */
   line?: { name: string; value: number };
   /** Colour of the boxes when the paper's legend names one (PAPER_COLORS); default: the first palette colour. */

@@ -7,6 +7,9 @@
  * network), 10 targets — generated (seeds 101…110; the paper's are not published) — and Adam
  * (GainLab definition 'gradient-training': 300 iterations, lr 1e-2) per trainable and target.
  * Quick: N = 40, 3 targets, 30 iterations.
+ *
+ * final_errors.csv numbers the targets from 1 (column target); its npy_row column is the same
+ * target's 0-based row in targets.npy and error_curves_*.npy.
  */
 import { concatRows } from '../linalg/dense.js';
 import { boxStats, mean } from '../analysis/statistics.js';
@@ -68,7 +71,7 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
       if (trainable === 'gains') initialErrors.push(result.errors[0]);
       finalErrors[trainable].push(result.bestError);
       curves[trainable].push(result.errors);
-      rows.push([t, settings.targetSeed + t, trainable, result.errors[0], result.bestError, result.bestIteration, result.diverged ? 1 : 0]);
+      rows.push([t + 1, t, settings.targetSeed + t, trainable, result.errors[0], result.bestError, result.bestIteration, result.diverged ? 1 : 0]);
       if (result.stopped) {
         stopped = true;
         break outer;
@@ -101,7 +104,9 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
       stopped,
     },
     tables: [
-      { name: 'final_errors', columns: ['target', 'target_seed', 'trainable', 'initial_error', 'best_error', 'best_iteration', 'diverged'], rows },
+      // targets numbered from 1 as the app and CLI number what people read; npy_row is the target's
+      // 0-based row in error_curves_*.npy and targets.npy (Python's indexing)
+      { name: 'final_errors', columns: ['target', 'npy_row', 'target_seed', 'trainable', 'initial_error', 'best_error', 'best_iteration', 'diverged'], rows },
     ],
     arrays: [...arrays, { name: 'targets', shape: [targets.length, params.nSamples], data: concatRows(targets) }],
     csv: [],
@@ -116,6 +121,7 @@ export function runSupp1f(options: Supp1fOptions): FigureExperimentResult {
         categories: [...trainables],
         boxes,
         points: trainables.map((tr) => finalErrors[tr]),
+        pointName: 'target',
         line: { name: 'mean error before training', value: meanInitialError },
       },
       {

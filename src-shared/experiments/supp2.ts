@@ -410,8 +410,8 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   }
   const hCategories = sizeSummary.map((r) => `N=${r.n} G=${r.G}`);
   // the legend's colours: minimum error blue, trials to within 1 % red
-  figures.push({ kind: 'box', name: 'supp2h_min_error', definitions: ['supp2-sizes'], title: 'Supp. 2h: minimum error after training', xLabel: 'network size N and groups G', yLabel: 'error', logY: true, categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.minErrors)), points: sizeSummary.map((r) => r.minErrors), color: PAPER_COLORS.blue });
-  figures.push({ kind: 'box', name: 'supp2h_trials_to_1pct', definitions: ['supp2-sizes'], title: 'Supp. 2h: trials to come within 1 % of the minimum', xLabel: 'network size N and groups G', yLabel: 'trials', categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.trialsTo1Percent)), points: sizeSummary.map((r) => r.trialsTo1Percent), color: PAPER_COLORS.red });
+  figures.push({ kind: 'box', name: 'supp2h_min_error', definitions: ['supp2-sizes'], title: 'Supp. 2h: minimum error after training', xLabel: 'network size N and groups G', yLabel: 'error', logY: true, categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.minErrors)), points: sizeSummary.map((r) => r.minErrors), pointName: 'session', color: PAPER_COLORS.blue });
+  figures.push({ kind: 'box', name: 'supp2h_trials_to_1pct', definitions: ['supp2-sizes'], title: 'Supp. 2h: trials to come within 1 % of the minimum', xLabel: 'network size N and groups G', yLabel: 'trials', categories: hCategories, boxes: sizeSummary.map((r) => boxStats(r.trialsTo1Percent)), points: sizeSummary.map((r) => r.trialsTo1Percent), pointName: 'session', color: PAPER_COLORS.red });
 
   // ---- tables ----
   const rows: Array<Array<number | string>> = [];

@@ -252,6 +252,7 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     categories: sweepDone.map((s) => `m = ${s.m}`),
     boxes: perConditionFinals.map((f) => boxStats(f)),
     points: perConditionFinals,
+    pointName: 'session',
   });
   figures.push({
     kind: 'lines',

@@ -89,6 +89,14 @@ export function niceCeil(value: number): number {
   return 10 * base;
 }
 
+/** The largest 1-2-5 value (1, 2 or 5 times a power of ten) at or below a positive value. */
+export function niceFloor(value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) return value;
+  const base = 10 ** Math.floor(Math.log10(value));
+  for (const step of [5, 2, 1]) if (step * base <= value * (1 + 1e-12)) return Number((step * base).toPrecision(12));
+  return Number((base / 2).toPrecision(12));
+}
+
 /**
  * Eigenvalues are drawn in 1/s everywhere (run analyses, speed view, experiment figures, the
  * network's spectrum of the linearisation): the model's time unit is the ms, so λ in 1/ms is
@@ -134,8 +142,10 @@ export function fittedLogRange(range: readonly [number, number] | null): { min: 
   const [lo, hi] = range;
   if (!(lo > 0) || !Number.isFinite(hi) || hi / lo >= 10) return null;
   const { min: stepMin, max, step } = niceBounds(lo, hi);
-  // a step grid that reaches 0 or below cannot start a log axis: start at the decade under the data
-  const min = stepMin > 0 ? stepMin : 10 ** Math.floor(Math.log10(lo));
+  // A step grid that reaches 0 cannot start a log axis. Starting at the decade under the data put
+  // errors 0.98–4.18 on an axis from 0.1 (a third of the height empty, ticks 2–5 crowded at the
+  // top); the 1-2-5 value just under the data (0.5 here) keeps the axis around them.
+  const min = stepMin > 0 ? stepMin : niceFloor(lo);
   const ticks = [min];
   for (let k = Math.ceil(min / step + 1e-9); k * step <= max * (1 + 1e-12); k++) ticks.push(Number((k * step).toPrecision(12)));
   return { min, max, ticks };

@@ -101,6 +101,7 @@ export function sweepFigures(results: SweepResults): FigureSpec[] {
       categories: levels,
       boxes: groups.map((values) => boxStats(values)),
       points: groups.map((values) => everyOther(values, POINTS_PER_BOX)),
+      pointName: 'task',
     };
     figures.push(box);
 

@@ -71,7 +71,7 @@ describe('figure spec → ECharts option (one function for the CLI and the app)'
     const option = figureOption(box) as { xAxis: Array<{ data?: string[] }>; series: Series[] };
     expect(option.xAxis[0].data).toEqual(['gains', 'x0', 'W']);
     const [boxes, outliers, data] = option.series;
-    expect(option.series.map((s) => s.name)).toEqual(['error', 'outliers', 'data']);
+    expect(option.series.map((s) => s.name)).toEqual(['error', 'outliers', 'each value']);
     expect(boxes.type).toBe('boxplot');
     const b0 = boxStats([1, 2, 3, 4, 100]);
     expect(boxes.data[0]).toEqual([b0.whiskerLow, b0.q1, b0.median, b0.q3, b0.whiskerHigh]);
@@ -84,7 +84,7 @@ describe('figure spec → ECharts option (one function for the CLI and the app)'
     expect((coloured.series[1] as { itemStyle?: { color?: string } }).itemStyle?.color).toBe('#b5651d');
     // (the legend lists the series)
     const none = figureOption({ ...box, boxes: [boxStats([1, 2, 3]), boxStats([2, 3]), boxStats([5])], points: [[1, 2, 3], [2, 3], [5]] }) as { series: Series[] };
-    expect(none.series.map((s) => s.name)).toEqual(['error', 'data']);
+    expect(none.series.map((s) => s.name)).toEqual(['error', 'each value']);
   });
 
   it('histogram, heatmap and scatter keep their data and names', () => {
@@ -171,7 +171,8 @@ describe('figure spec → ECharts option (one function for the CLI and the app)'
       if (figure.kind === 'lines') expect(names).toEqual(figure.series.map((s) => s.name));
       if (figure.kind === 'box') {
         const anyOutlier = figure.boxes.some((b) => b.outliers.length > 0);
-        expect(names).toEqual([figure.yLabel, ...(anyOutlier ? ['outliers'] : []), 'data']);
+        // the points are the targets trained, one final error each (the legend said "data")
+        expect(names).toEqual([figure.yLabel, ...(anyOutlier ? ['outliers'] : []), 'each target']);
         expect((figureOption(figure) as { xAxis: Array<{ data?: string[] }> }).xAxis[0].data).toEqual(['gains', 'x0', 'W', 'rank1']);
       }
     }

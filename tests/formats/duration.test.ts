@@ -88,7 +88,7 @@ describe('the four places that show a duration write it the same way', () => {
   // and keep no rounding of its own. A template literal like `${…} s` or `${…} min` is such rounding.
   const views: Array<[string, string[]]> = [
     ['src-renderer/components/runs/RunsBrowser.vue', ['durationText(ms)']],
-    ['src-renderer/components/experiments/ExperimentsView.vue', ['~{{ durationText(current.quickSeconds * 1000) }}', '{{ durationText(result.elapsedMs) }}']],
+    ['src-renderer/components/experiments/ExperimentsView.vue', ['~{{ durationText(quickSeconds * 1000) }}', '{{ durationText(result.elapsedMs) }}']],
     ['src-renderer/components/sweeps/SweepPlanPanel.vue', ['durationText(estimate.cpuSecondsPerTask.median * 1000)', 'durationText(estimate.cpuSecondsPerTask.max * 1000)', 'durationText(estimate.wallSecondsHere * 1000)']],
   ];
   for (const [file, calls] of views) {

@@ -10,7 +10,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import type { ExperimentJobResult } from '../../../src-shared/ipc/contract.js';
 import { figureCsv, resultTextFiles, summaryJson } from '../../../src-shared/experiments/figureData.js';
 import { figureOption } from '../../../src-shared/experiments/figureOption.js';
-import type { FigureSpec } from '../../../src-shared/experiments/figureSpec.js';
+import type { BoxFigure, FigureSpec } from '../../../src-shared/experiments/figureSpec.js';
 import { encodeNpy } from '../../../src-shared/formats/npy.js';
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
 import { fmt } from '../../plots/chartParts.js';
@@ -26,7 +26,7 @@ export function figureCaption(figure: FigureSpec): string {
     }
     case 'box': {
       const line = figure.line ? ` Dashed: ${figure.line.name} (${fmt(figure.line.value)}).` : '';
-      return `Boxes: quartiles and median, whiskers to 1.5 IQR; grey points: every run.${line}`;
+      return `Boxes: quartiles and median, whiskers to 1.5 IQR${figure.points ? `; grey points: ${pointsCaption(figure)}` : ''}.${line}`;
     }
     case 'histogram':
       return `${figure.heights.length} bins of ${figure.xLabel}${figure.overlay ? `, with ${figure.overlay.name}` : ''}.`;
@@ -35,6 +35,13 @@ export function figureCaption(figure: FigureSpec): string {
     case 'scatter':
       return `${figure.series.map((s) => `${s.name} (${s.x.length})`).join(', ')}.`;
   }
+}
+
+/** What a box figure's grey points are, and whether a box draws only some of its values. */
+function pointsCaption(figure: BoxFigure): string {
+  const each = figure.pointName ? `one per ${figure.pointName}` : 'the values of each box';
+  const sampled = figure.boxes.some((box, k) => (figure.points![k]?.length ?? 0) < box.count);
+  return sampled ? `${each} (an even sample where a box has more; the CSV has all)` : each;
 }
 
 export function experimentPlots(result: ExperimentJobResult): AnalysisPlot[] {

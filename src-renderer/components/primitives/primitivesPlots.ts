@@ -4,7 +4,7 @@
  */
 import type { AnalysisPlot } from '../../plots/analysisOptions.js';
 import { AXIS_LABEL, AXIS_NAME, csvTable, LEGEND_STYLE, SPLIT_LINE } from '../../plots/chartParts.js';
-import { errorRange, errorYAxis, formatError, outputPlotOption, type ChartOption } from '../../plots/options.js';
+import { errorRange, errorYAxis, formatError, niceCeil, outputPlotOption, type ChartOption } from '../../plots/options.js';
 import { BEFORE_COLOR, copperHex, SERIES_COLORS } from '../../plots/palette.js';
 
 export const FIT_COLOR = SERIES_COLORS[1];
@@ -27,12 +27,23 @@ export function patternLabels(names: readonly string[]): string[] {
   return names.map((name, k) => `${k + 1}. ${name}`);
 }
 
+/**
+ * The coefficient axis's ends: with a negative coefficient, symmetric about 0 and labelled at −M, 0
+ * and M. Left to ECharts, the plot beside long pattern names (about 90 px) hid the end labels as
+ * overlapping, so the negative side had none (0.45 and −0.18 read "0 | 0.3"); three labels fit.
+ */
+export function coefficientAxisRange(values: readonly number[]): { min: number; max: number; interval: number } | null {
+  const bound = niceCeil(Math.max(0, ...values.map((v) => (Number.isFinite(v) ? Math.abs(v) : 0))));
+  return values.some((v) => v < 0) && bound > 0 ? { min: -bound, max: bound, interval: bound } : null;
+}
+
 /** Horizontal bars of the least-squares coefficients cₖ, one per pattern (named by its target). */
 export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: string[]): AnalysisPlot {
   const values = Array.from(coefficients);
   const names = values.map((_, k) => patternNames[k] ?? `pattern ${k + 1}`);
   const labels = patternLabels(names);
   const nameWidth = Math.min(NAME_ROOM_PX, Math.ceil(Math.max(...labels.map((label) => label.length), 1) * NAME_CHAR_PX));
+  const range = coefficientAxisRange(values);
   return {
     id: 'coefficients',
     title: 'Coefficients',
@@ -41,7 +52,16 @@ export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: 
       animation: false,
       grid: { left: nameWidth + 34, right: 16, top: 12, bottom: 40 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : String(v)) },
-      xAxis: { type: 'value', name: 'cₖ', nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
+      xAxis: {
+        type: 'value',
+        name: 'cₖ',
+        nameLocation: 'middle',
+        nameGap: 26,
+        nameTextStyle: AXIS_NAME,
+        ...(range ?? {}),
+        axisLabel: range ? { ...AXIS_LABEL, showMinLabel: true, showMaxLabel: true } : AXIS_LABEL,
+        splitLine: SPLIT_LINE,
+      },
       yAxis: {
         type: 'category',
         // each coefficient beside the name of the target its pattern was learned for (issue 14),
