@@ -3,9 +3,9 @@
  * (src-renderer/components/experiments/ExperimentsView.vue, from
  * src-shared/experiments/catalog.ts quickRunSeconds): a project network keeps its size in quick
  * mode, and fig1 on the published network (N = 200) took 17–20 s where the button said ~3 s.
- * Truth: a quick run timed here on the published network (src-shared/experiments/supp1f.ts, the
- * cheapest) against the estimate, within a factor 3 either way (the machine's load varies); and
- * the button's text for the own network and for a project network of N = 200.
+ * Checked: the button's text for the own network and for a project network of N = 200. (The
+ * estimates' own numbers were measured by running each quick experiment; speed is measured in
+ * benchmarks, not in timed tests, so no run is timed here.)
  * Mounted with tests/renderer/mountComponent.ts; ECharts is replaced by a stub.
  */
 import { createPinia, setActivePinia } from 'pinia';
@@ -13,15 +13,13 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, nextTick } from 'vue';
 import { CHANNELS } from '../../src-shared/ipc/contract.js';
 import { createEmptyProject } from '../../src-shared/project/schema.js';
-import { quickRunSeconds, runExperimentByName } from '../../src-shared/experiments/catalog.js';
+import { quickRunSeconds } from '../../src-shared/experiments/catalog.js';
 import { durationText } from '../../src-shared/formats/duration.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { useExperimentsStore } from '../../src-renderer/stores/experiments.js';
 import { useJobsStore } from '../../src-renderer/stores/jobs.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
 import ExperimentsView from '../../src-renderer/components/experiments/ExperimentsView.vue';
-import { loadNetworkDir } from '../../src-cli/cliSupport.js';
-import { referenceDir } from '../helpers/reference.js';
 import { FakeTransport, summaryOf, tinyNetwork } from './fakes.js';
 import { findByTestId, mountComponent, type FakeNode } from './mountComponent.js';
 
@@ -45,16 +43,6 @@ beforeEach(() => {
 });
 
 describe('the quick run’s time is for the network it runs on', () => {
-  it('a quick supp1f on the published network (N = 200) takes about what the estimate says', () => {
-    const network = loadNetworkDir(referenceDir);
-    const started = performance.now();
-    runExperimentByName({ options: { experiment: 'supp1f', quick: true, seed: 1 }, inputs: { network } });
-    const seconds = (performance.now() - started) / 1000;
-    const estimate = quickRunSeconds('supp1f', network.n);
-    expect(seconds / estimate, `measured ${seconds.toFixed(1)} s, estimated ${estimate.toFixed(1)} s`).toBeGreaterThan(1 / 3);
-    expect(seconds / estimate).toBeLessThan(3);
-  }, 60_000);
-
   it('the Quick button says the time for the chosen network: fig1 own vs a project network of N = 200', async () => {
     const project = createEmptyProject('Study', new Date(0), 'p1');
     project.networks = [projectNetwork('published', 200)];
