@@ -8,7 +8,7 @@
  */
 import * as echarts from 'echarts';
 import { describe, expect, it } from 'vitest';
-import { coefficientsPlot, patternLabels } from '../../src-renderer/components/primitives/primitivesPlots.js';
+import { coefficientsPlot, fitPlot, patternLabels } from '../../src-renderer/components/primitives/primitivesPlots.js';
 
 interface CategoryAxis {
   type: string;
@@ -78,5 +78,15 @@ describe('the coefficient bars (primitives view)', () => {
     const texts = paintedText(option, 330);
     expect(texts).toContain('1. reach');
     expect(texts).toContain('2. reach');
+  });
+});
+
+describe('the fit’s captions say how the coefficients were chosen', () => {
+  const curves = { duration: 500, nSamples: 3, channels: 1, target: new Float64Array(3), targetName: 'T', baseline: new Float64Array(3), fit: new Float64Array(3), output: new Float64Array(3), fitError: 0.1, outputError: 0.2 };
+  it('least squares when no ridge was needed (δ = 0), the ridge and its δ when the bound took one', () => {
+    expect(coefficientsPlot([0.5, -0.2], ['a', 'b'], 0).caption).toMatch(/^Least-squares weights of the 2 library patterns/);
+    expect(fitPlot({ ...curves, ridge: 0 }, 'fit').caption).toMatch(/the least-squares combination/);
+    expect(coefficientsPlot([0.5, -0.2], ['a', 'b'], 0.0123).caption).toMatch(/^Ridge-penalised \(δ = 0\.012\) weights/);
+    expect(fitPlot({ ...curves, ridge: 0.0123 }, 'fit').caption).toMatch(/the ridge-penalised \(δ = 0\.012\) combination/);
   });
 });

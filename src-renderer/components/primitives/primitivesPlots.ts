@@ -37,8 +37,16 @@ export function coefficientAxisRange(values: readonly number[]): { min: number; 
   return values.some((v) => v < 0) && bound > 0 ? { min: -bound, max: bound, interval: bound } : null;
 }
 
-/** Horizontal bars of the least-squares coefficients cₖ, one per pattern (named by its target). */
-export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: string[]): AnalysisPlot {
+/**
+ * How the coefficients were chosen, for captions: the δ the fit used (0: plain least squares, which
+ * the bounded rule also is while Σ|c| ≤ 2; src-shared/primitives/library.ts).
+ */
+export function combinationWords(ridge: number): string {
+  return ridge > 0 ? `ridge-penalised (δ = ${ridge.toPrecision(2)})` : 'least-squares';
+}
+
+/** Horizontal bars of the coefficients cₖ, one per pattern (named by its target); ridge: the δ the fit used. */
+export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: string[], ridge = 0): AnalysisPlot {
   const values = Array.from(coefficients);
   const names = values.map((_, k) => patternNames[k] ?? `pattern ${k + 1}`);
   const labels = patternLabels(names);
@@ -47,7 +55,7 @@ export function coefficientsPlot(coefficients: ArrayLike<number>, patternNames: 
   return {
     id: 'coefficients',
     title: 'Coefficients',
-    caption: `Least-squares weights of the ${values.length} library patterns (g = 1 + Σ cₖ (gₖ − 1)).`,
+    caption: `${capitalised(combinationWords(ridge))} weights of the ${values.length} library patterns (g = 1 + Σ cₖ (gₖ − 1)).`,
     option: {
       animation: false,
       grid: { left: nameWidth + 34, right: 16, top: 12, bottom: 40 },
@@ -106,6 +114,8 @@ export interface FitCurves {
   output: Float64Array;
   fitError: number;
   outputError: number;
+  /** The ridge δ the fit used (0: plain least squares). */
+  ridge?: number;
 }
 
 /**
@@ -141,7 +151,7 @@ export function fitPlot(c: FitCurves, kind: 'fit' | 'output'): AnalysisPlot {
     ? {
         id: 'fit',
         title: 'Fit',
-        caption: `E = ${formatError(c.fitError)}: the least-squares combination of the library outputs, m(1) + Σ cₖ (mₖ − m(1)).`,
+        caption: `E = ${formatError(c.fitError)}: the ${combinationWords(c.ridge ?? 0)} combination of the library outputs, m(1) + Σ cₖ (mₖ − m(1)).`,
         option,
         csv: csvTable(header, rows),
       }
@@ -186,4 +196,8 @@ export function refineCsv(fromCombination: [number, number][], fromScratch: [num
   const b = new Map(fromScratch);
   const xs = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y);
   return csvTable([xName, 'error_from_combination', 'error_from_scratch'], xs.map((x) => [x, a.get(x) ?? NaN, b.get(x) ?? NaN]));
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
