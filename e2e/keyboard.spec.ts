@@ -19,14 +19,15 @@
  *   with a label, src-renderer/components/PlotFrame.vue and
  *   src-renderer/components/analysis/PlotCard.vue);
  * - radio groups and tabs answer the arrow keys (src-renderer/lib/arrowSelect.ts);
- * - Train keeps focus while its run starts (src-renderer/components/TrainPanel.vue);
+ * - Train keeps focus while its run starts, and takes it back from Cancel when the run stops and
+ *   Cancel goes (src-renderer/components/TrainPanel.vue; focus fell to the page);
  * - a training run is announced politely once when it starts and once when it ends, with its best
  *   error (src-renderer/components/TrainPanel.vue), not on every trial.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { collectPageErrors, gotoWelcome } from './helpers.js';
+import { collectPageErrors, gotoWelcome, newProjectWithSmallNetwork } from './helpers.js';
 
 const REFERENCE = path.resolve(import.meta.dirname, '../../shared/reference/stroud2018');
 const file = (name: string) => path.join(REFERENCE, name);
@@ -379,4 +380,22 @@ test('radio groups and tabs answer the arrow keys', async ({ page }) => {
   // focus stays on the chosen tab (the dialog took it back on every change of section)
   await expect(page.getByRole('tab', { name: 'Keyboard shortcuts' })).toBeFocused();
   await page.keyboard.press('Escape');
+});
+
+test('Cancel by keyboard: when the run stops and Cancel goes, focus is on Train, not lost to the page', async ({ page }) => {
+  // src-renderer/components/TrainPanel.vue: Cancel is removed when the run ends; it had focus
+  const pageErrors = collectPageErrors(page);
+  await newProjectWithSmallNetwork(page);
+  await page.getByRole('spinbutton', { name: 'Trials' }).fill('200000');
+  await page.getByRole('spinbutton', { name: 'Sessions' }).fill('1');
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await train.click();
+  const cancel = page.getByRole('button', { name: 'Cancel', exact: true });
+  await expect(cancel).toBeVisible();
+  await cancel.focus();
+  await page.keyboard.press('Enter');
+  await expect(cancel).toHaveCount(0);
+  await expect(page.getByTestId('run-state')).toHaveText('Cancelled');
+  await expect(train).toBeFocused();
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });
