@@ -32,6 +32,7 @@ import path from 'node:path';
 import { zip, type AsyncZippable } from 'fflate';
 import { GainLabError, type JobDetail, type ParsedRequestOf, type ResponseOf, type SweepFolderInfo, type SweepRequest } from '../../src-shared/ipc/contract.js';
 import type { ExperimentResultRecord, Project } from '../../src-shared/project/schema.js';
+import { storedContentKey } from '../../src-shared/project/edits.js';
 import { median } from '../../src-shared/analysis/statistics.js';
 import { addJobOverhead } from '../../src-shared/sweeps/plan.js';
 import { sbatchScript } from '../../src-shared/sweeps/sbatch.js';
@@ -215,8 +216,7 @@ function withContentKey(record: ExperimentResultRecord): ExperimentResultRecord 
 }
 
 function contentKeyOf(record: ExperimentResultRecord): string {
-  const key = (record.settings as { contentKey?: unknown }).contentKey;
-  return typeof key === 'string' ? key : sweepContentKey(record);
+  return storedContentKey(record) ?? sweepContentKey(record);
 }
 
 /** A finished sweep job's results as the project's record (changesFromJob stores it). */

@@ -85,9 +85,6 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     overlay: { name: 'normal fit', x: g.pdfX, y: g.pdfY },
   });
   const r = a.rates;
-  // rates are relative to the baseline r0 (model-spec §1): the diverging map's white is 0 (no change
-  // from baseline), so the scale is symmetric (−8.7 … 17.9 Hz put white at 4.6 Hz and drew most
-  // neurons at baseline as blue, below it)
   // neurons numbered from 1 with their kind, as the app's rate maps show them (E first)
   const neuronAxis = { yLabel: `neuron (E 1–${nE}, I ${nE + 1}–${r.n})`, yStart: 1 };
   // Heat maps: neuron × time (transpose of the time-major rates).
@@ -97,6 +94,9 @@ export function figuresOfAnalyses(a: RunAnalyses, errorCurves: readonly ArrayLik
     return out;
   };
   const timeAxis = { xLabel: 'time (ms)', xStart: 0, xStep: params.duration / (params.nSamples - 1) };
+  // rates are relative to the baseline r0 (model-spec §1): the diverging map's white is 0 (no change
+  // from baseline), so the scale is symmetric (−8.7 … 17.9 Hz put white at 4.6 Hz and drew most
+  // neurons at baseline as blue, below it)
   const rateScale = { ...zeroCentredScale(r.before, r.after), unit: 'Hz' };
   figures.push({ kind: 'heatmap', name: 'fig2_rates_before', title: 'Firing rates before learning (rate − baseline)', ...timeAxis, ...neuronAxis, rows: r.n, cols: r.nSamples, data: transpose(r.before), ...rateScale });
   figures.push({ kind: 'heatmap', name: 'fig2_rates_after', title: 'Firing rates after learning (rate − baseline)', ...timeAxis, ...neuronAxis, rows: r.n, cols: r.nSamples, data: transpose(r.after), ...rateScale });

@@ -93,8 +93,8 @@ export function niceCeil(value: number): number {
 export function niceFloor(value: number): number {
   if (!(value > 0) || !Number.isFinite(value)) return value;
   const base = 10 ** Math.floor(Math.log10(value));
-  for (const step of [5, 2, 1]) if (step * base <= value * (1 + 1e-12)) return Number((step * base).toPrecision(12));
-  return Number((base / 2).toPrecision(12));
+  for (const step of [5, 2]) if (step * base <= value * (1 + 1e-12)) return Number((step * base).toPrecision(12));
+  return Number(base.toPrecision(12));
 }
 
 /**

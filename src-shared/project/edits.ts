@@ -257,6 +257,12 @@ export function itemName(project: Project, ref: ItemRef): string {
   return item?.name || ref.id;
 }
 
+/** The content key an experiment result carries in its settings (sweep results), or null. */
+export function storedContentKey(record: ExperimentResultRecord): string | null {
+  const key = (record.settings as { contentKey?: unknown } | null | undefined)?.contentKey;
+  return typeof key === 'string' ? key : null;
+}
+
 /**
  * A delivered job's changes without the experiment results the project holds already under another
  * id: a record that carries a content key (`settings.contentKey`: sweep results, whose key is the
@@ -268,10 +274,7 @@ export function itemName(project: Project, ref: ItemRef): string {
 export function withoutHeldResults(project: Project, changes: ProjectChanges): ProjectChanges {
   const incoming = changes.upsertExperimentResults;
   if (!incoming || incoming.length === 0) return changes;
-  const keyOf = (record: ExperimentResultRecord): string | null => {
-    const key = (record.settings as { contentKey?: unknown } | null | undefined)?.contentKey;
-    return typeof key === 'string' ? key : null;
-  };
+  const keyOf = storedContentKey;
   const held = new Map<string, string>();
   for (const record of project.experimentResults) {
     const key = keyOf(record);
