@@ -128,6 +128,10 @@ test('another project opened shows nothing of the previous project’s manifold;
   const items = view.getByTestId('manifold-item');
   await expect(items.first()).toBeVisible();
   await expect(items.filter({ hasNotText: 'not in this project' })).toHaveCount(0);
+  // each name stays readable beside its facts (they squeezed it to its first letter, 'S…')
+  for (const width of await items.locator('.name').evaluateAll((names) => names.map((n) => (n as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width))) {
+    expect(width).toBeGreaterThan(80);
+  }
   await expect(items.locator('input:checked')).toHaveCount(0);
   await expect(view.getByTestId('manifold-facts')).toHaveCount(0);
   await expect(view.getByTestId('speed-slider-card')).toHaveCount(0);
