@@ -22,7 +22,9 @@
  * - Train keeps focus while its run starts, and takes it back from Cancel when the run stops and
  *   Cancel goes (src-renderer/components/TrainPanel.vue; focus fell to the page);
  * - a training run is announced politely once when it starts and once when it ends, with its best
- *   error (src-renderer/components/TrainPanel.vue), not on every trial.
+ *   error (src-renderer/components/TrainPanel.vue), not on every trial; so are a run's analyses
+ *   (src-renderer/components/analysis/AnalysesView.vue), through the same live region
+ *   (src-renderer/components/common/PoliteAnnouncement.vue); they were silent.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -213,8 +215,27 @@ test('the main path works with the keyboard alone and names what it shows', asyn
   // the analyses: focus on their heading, back to the workspace on the button that opened them
   const openAnalyses = page.getByRole('button', { name: 'Analyses…' });
   await tabTo(page, openAnalyses, { back: true });
+  // every text the analyses' polite region takes (it comes with the view: watched from the page)
+  await page.evaluate(() => {
+    type Found = { textContent: string | null } | null;
+    const doc = (globalThis as unknown as { document: { body: never; querySelector(selector: string): Found } }).document;
+    const said: string[] = [];
+    (globalThis as unknown as { analysesSaid: string[] }).analysesSaid = said;
+    type Observer = new (callback: () => void) => { observe(node: never, options: object): void };
+    const MutationObserver = (globalThis as unknown as { MutationObserver: Observer }).MutationObserver;
+    new MutationObserver(() => {
+      const text = (doc.querySelector('[data-testid="analyses-announcement"]')?.textContent ?? '').trim();
+      if (text && text !== said.at(-1)) said.push(text);
+    }).observe(doc.body, { childList: true, characterData: true, subtree: true });
+  });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('analysis-plot').first()).toBeVisible();
+  // told politely once when they started and once when they were done, not per stage
+  const plotCount = await page.getByTestId('analysis-plot').count();
+  const analysesAnnouncement = page.getByTestId('analyses-announcement');
+  await expect(analysesAnnouncement).toHaveAttribute('aria-live', 'polite');
+  await expect(analysesAnnouncement).toHaveText(`Analyses done: ${plotCount} plots.`);
+  expect(await page.evaluate(() => (globalThis as unknown as { analysesSaid: string[] }).analysesSaid)).toEqual(['Analyses started.', `Analyses done: ${plotCount} plots.`]);
   await expect(focused(page)).toHaveText('Analyses');
   const bestOutput = page.getByTestId('analysis-plot').filter({ hasText: 'Best output vs target' });
   await expect(bestOutput.getByRole('img', { name: 'Best output vs target' })).toBeVisible();
