@@ -24,7 +24,11 @@
  * - a training run is announced politely once when it starts and once when it ends, with its best
  *   error (src-renderer/components/TrainPanel.vue), not on every trial; so are a run's analyses
  *   (src-renderer/components/analysis/AnalysesView.vue), through the same live region
- *   (src-renderer/components/common/PoliteAnnouncement.vue); they were silent.
+ *   (src-renderer/components/common/PoliteAnnouncement.vue); they were silent;
+ * - Escape closes a full view as its Back button does (a run's name being typed is saved, as a click
+ *   on Back saves it) and focus goes back to its opener, but not when it was meant for a dialog, a
+ *   <select>, an IME composition, the project's rename field or the movement editor
+ *   (src-renderer/lib/focusReturn.ts); it did nothing.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -262,7 +266,17 @@ test('the main path works with the keyboard alone and names what it shows', asyn
   await expect(runs.getByTestId('run-name')).toHaveValue(/Reward rule/);
   await expect(row).toHaveAttribute('aria-current', 'true');
   expect(await unnamedElements(page)).toEqual([]);
-  await tabTo(page, runs.getByRole('button', { name: 'Back to the workspace' }), { back: true });
+  // a new name typed, then Escape: the view closes as its Back button does, and the name is kept as
+  // a click on Back keeps it (the field's blur saves it)
+  await tabTo(page, runs.getByTestId('run-name'));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Keyboard run');
+  await page.keyboard.press('Escape');
+  await expect(runs).toBeHidden();
+  await expect(openRuns).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(table.getByTestId('run-row').first()).toContainText('Keyboard run');
+  await tabTo(page, runs.getByRole('button', { name: 'Back to the workspace' }));
   await page.keyboard.press('Enter');
   await expect(runs).toBeHidden();
   await expect(openRuns).toBeFocused();
@@ -418,5 +432,83 @@ test('Cancel by keyboard: when the run stops and Cancel goes, focus is on Train,
   await expect(cancel).toHaveCount(0);
   await expect(page.getByTestId('run-state')).toHaveText('Cancelled');
   await expect(train).toBeFocused();
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
+
+/** A new, empty project's workspace (no network, no target). */
+async function newEmptyProject(page: Page): Promise<void> {
+  await gotoWelcome(page);
+  await page.getByRole('button', { name: 'New project' }).click();
+  await expect(page.getByTestId('workspace')).toBeVisible();
+}
+
+test('Escape closes a full view as its Back button does and focus goes back to its opener, unless it was meant for something in it', async ({ page }) => {
+  // src-renderer/lib/focusReturn.ts (v-view-focus: escapeClosesView), on the views of
+  // src-renderer/views/WorkspaceView.vue; Escape did nothing in them
+  const pageErrors = collectPageErrors(page);
+  await newEmptyProject(page);
+  const views: Array<[Locator, string]> = [
+    [page.getByRole('button', { name: 'Draw target…' }), 'target-editor'],
+    [page.getByTestId('open-primitives'), 'primitives-view'],
+    [page.getByTestId('open-speed'), 'speed-view'],
+    [page.getByTestId('open-experiments'), 'experiments'],
+    [page.getByTestId('open-sweeps'), 'sweeps'],
+    [page.getByTestId('open-runs'), 'runs-browser'],
+  ];
+  for (const [opener, id] of views) {
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    const view = page.getByTestId(id);
+    await expect(view).toBeVisible();
+    await expect(focused(page)).toHaveAttribute('tabindex', '-1'); // its heading
+    await page.keyboard.press('Escape');
+    await expect(view, id).toBeHidden();
+    await expect(opener, id).toBeFocused();
+  }
+
+  // with focus on nothing (a click on the view's background drops it to the page), Escape still closes
+  const drawTarget = page.getByRole('button', { name: 'Draw target…' });
+  const editor = page.getByTestId('target-editor');
+  await drawTarget.focus();
+  await page.keyboard.press('Enter');
+  await expect(editor).toBeVisible();
+  await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur(): void } } }).document.activeElement.blur());
+  await page.keyboard.press('Escape');
+  await expect(editor).toBeHidden();
+
+  // not when Escape was meant for something inside: in the editor, each of these keeps it open
+  await drawTarget.focus();
+  await page.keyboard.press('Enter');
+  await expect(editor).toBeVisible();
+  // a <select> (an open list closes with Escape)
+  await editor.getByTestId('editor-channel-select').focus();
+  await page.keyboard.press('Escape');
+  await expect(editor).toBeVisible();
+  // a field in the middle of an IME composition (Escape cancels the composition)
+  const name = editor.getByLabel('Name');
+  await name.focus();
+  await name.dispatchEvent('keydown', { key: 'Escape', code: 'Escape', isComposing: true, bubbles: true, cancelable: true });
+  await expect(editor).toBeVisible();
+  // the project's rename field in the sidebar (Escape cancels the rename)
+  await page.getByRole('button', { name: 'Rename' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('project-name-input')).toBeFocused();
+  await page.keyboard.type('Not this name');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('project-name-input')).toHaveCount(0);
+  await expect(page.getByTestId('project-name')).not.toContainText('Not this name');
+  await expect(editor).toBeVisible();
+  // a dialog opened over the view (Save As…): Escape closes the dialog, the next one the view
+  await name.focus();
+  await page.keyboard.press('Control+Shift+S');
+  const dialog = page.getByTestId('save-dialog');
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(editor).toBeVisible();
+  await expect(name).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(editor).toBeHidden();
+  await expect(drawTarget).toBeFocused();
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });
