@@ -28,7 +28,10 @@
  * - Escape closes a full view as its Back button does (a run's name being typed is saved, as a click
  *   on Back saves it) and focus goes back to its opener, but not when it was meant for a dialog, a
  *   <select>, an IME composition, the project's rename field or the movement editor
- *   (src-renderer/lib/focusReturn.ts); it did nothing.
+ *   (src-renderer/lib/focusReturn.ts); it did nothing;
+ * - the movement editor's control points move from the keyboard, each move the edit a drag makes,
+ *   said politely (src-renderer/editor/MovementEditor.vue, src-renderer/editor/keyboardPoints.ts);
+ *   the plot took a mouse, pen or finger only.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -140,7 +143,8 @@ test('the main path works with the keyboard alone and names what it shows', asyn
   const editor = page.getByTestId('target-editor');
   await expect(focused(page)).toHaveText('Target movement');
   await expect(editor.getByRole('button', { name: 'Add a channel' })).toBeVisible();
-  await expect(editor.getByRole('img', { name: /Target movement plot.*Generate, Import CSV or Import \.npy/ })).toBeVisible();
+  // the plot takes the arrow keys (its control points: the test below); how, in its description
+  await expect(editor.getByRole('application', { name: /^Target movement plot/ })).toHaveAccessibleDescription(/choose a control point.*Generate, Import CSV or Import \.npy/);
   expect(await unnamedElements(page)).toEqual([]);
   const targetChooser = page.waitForEvent('filechooser');
   await tabTo(page, editor.getByRole('button', { name: 'Import .npy' }));
@@ -510,5 +514,93 @@ test('Escape closes a full view as its Back button does and focus goes back to i
   await page.keyboard.press('Escape');
   await expect(editor).toBeHidden();
   await expect(drawTarget).toBeFocused();
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
+
+test("the movement editor's control points move from the keyboard, each move an edit like a drag, said politely", async ({ page }) => {
+  // src-renderer/editor/MovementEditor.vue with src-renderer/editor/keyboardPoints.ts: the plot was
+  // mouse, pen or touch only (Generate and the imports were the keyboard's way to a target)
+  const pageErrors = collectPageErrors(page);
+  await newEmptyProject(page);
+  const drawTarget = page.getByRole('button', { name: 'Draw target…' });
+  await drawTarget.focus();
+  await page.keyboard.press('Enter');
+  const editor = page.getByTestId('target-editor');
+  const name = editor.getByLabel('Name');
+  await tabTo(page, editor.getByRole('button', { name: 'Generate' }));
+  await page.keyboard.press('Enter');
+  await expect(name).toHaveValue('Generated movement (seed 1)');
+
+  const plot = editor.getByRole('application', { name: /^Target movement plot: 1 channel over 500 ms$/ });
+  await expect(plot).toHaveAccessibleDescription(/Left and Right arrows \(Home, End\) choose a control point; Up and Down move it/);
+  await tabTo(page, plot);
+  const said = page.getByTestId('editor-point-announcement');
+  await expect(said).toHaveAttribute('aria-live', 'polite');
+  // Home: the first point, in the Edit points mode, nothing moved yet
+  await page.keyboard.press('Home');
+  await expect(editor.getByTestId('editor-mode-points')).toHaveAttribute('aria-pressed', 'true');
+  await expect(said).toHaveText(/^point 1 of \d+: 0 ms, -?[\d.]+/);
+  await expect(name).toHaveValue('Generated movement (seed 1)');
+  const count = Number(/of (\d+)/.exec((await said.textContent())!)![1]);
+  expect(count).toBeGreaterThanOrEqual(3);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(said).toHaveText(new RegExp(`^point 3 of ${count}: [\\d.]+ ms, -?[\\d.]+$`));
+  const valueSaid = async () => Number(/ms, (-?[\d.]+)/.exec((await said.textContent())!)![1]);
+  const timeSaid = async () => /: ([\d.]+) ms/.exec((await said.textContent())!)![1];
+  const time = await timeSaid();
+  const start = await valueSaid();
+
+  // Up twice: onto the small step's grid (said alike when the value was read rounded), then one
+  // small step; the point keeps its time. Each move is an edit of the draft, as a drag: no longer
+  // the generated movement
+  await page.keyboard.press('ArrowUp');
+  await expect(name).toHaveValue('Drawn movement 1');
+  const once = await valueSaid();
+  await page.keyboard.press('ArrowUp');
+  await expect(said).not.toHaveText(new RegExp(`ms, ${once}$`));
+  const twice = await valueSaid();
+  const small = Number((twice - once).toPrecision(6));
+  expect(small).toBeGreaterThan(0);
+  // the first move went up, by at most one step (what was said was rounded to the step)
+  expect(once).toBeGreaterThanOrEqual(start);
+  expect(once - start).toBeLessThanOrEqual(small + 1e-9);
+  expect(await timeSaid()).toBe(time);
+  // Shift+Down: down onto the large step's grid, at most ten small steps
+  await page.keyboard.press('Shift+ArrowDown');
+  await expect(said).not.toHaveText(new RegExp(`ms, ${twice}$`));
+  const large = await valueSaid();
+  expect(twice - large).toBeGreaterThan(0);
+  expect(twice - large).toBeLessThanOrEqual(10 * small + 1e-9);
+  expect(Math.abs(large / (10 * small) - Math.round(large / (10 * small)))).toBeLessThan(1e-6);
+  // undone step by step, one step per key
+  await expect(editor.getByTestId('editor-undo')).toBeEnabled();
+  await page.keyboard.press('Control+Z');
+  await page.keyboard.press('Control+Z');
+  await expect(name).toHaveValue('Drawn movement 1');
+  await page.keyboard.press('Control+Z');
+  await expect(name).toHaveValue('Generated movement (seed 1)');
+  await expect(editor.getByTestId('editor-redo')).toBeEnabled();
+  await page.keyboard.press('Control+Shift+Z');
+  await expect(name).toHaveValue('Drawn movement 1');
+
+  // values stay on the plot: Shift+Up on the last point until the top holds it
+  await page.keyboard.press('End');
+  await expect(said).toHaveText(new RegExp(`^point ${count} of ${count}: 500 ms, `));
+  for (let press = 0; press < 30; press++) await page.keyboard.press('Shift+ArrowUp');
+  await expect(said).toHaveText(/\(top of the plot\)$/);
+  const top = await valueSaid();
+  await page.keyboard.press('PageUp');
+  await expect(said).toHaveText(new RegExp(`ms, ${top} \\(top of the plot\\)$`));
+
+  // Escape lets go of the point (the view stays); the next Escape closes the view
+  await page.keyboard.press('Escape');
+  await expect(said).toHaveText('No control point chosen.');
+  await expect(editor).toBeVisible();
+  await expect(plot).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(editor).toBeHidden();
+  await expect(drawTarget).toBeFocused();
+  expect([...new Set(faintRings)]).toEqual([]);
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });
