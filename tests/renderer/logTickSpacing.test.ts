@@ -63,6 +63,10 @@ describe.each(AXES)('log tick labels never crowd: %s', (_, draw) => {
     expect(closestGap(labels)).toBeGreaterThanOrEqual(MIN_LOG_TICK_GAP - 0.005);
   });
 
+  it("errors 0.155–1.44 (the README's trained workspace, an axis from 0.1 to 1.5): 1 stays beside 1.5", () => {
+    expect(draw(0.155, 1.44).map(([value]) => value)).toEqual([0.1, 0.5, 1, 1.5]);
+  });
+
   it.each([
     [0.1, 5],
     [1, 1000],
