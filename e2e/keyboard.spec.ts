@@ -102,8 +102,8 @@ async function tabTo(page: Page, target: Locator, { back = false, limit = 120 } 
 /** The element that has focus. */
 const focused = (page: Page) => page.locator('*:focus');
 
-/** Roles a screen reader announces by name (interactive, plus plots, progress bars and groups of tabs or radios). */
-const NAMED_ROLES = 'button|textbox|spinbutton|combobox|checkbox|radio|radiogroup|tab|tablist|slider|link|switch|searchbox|img|progressbar';
+/** Roles a screen reader announces by name (interactive, plus plots, the movement plot's keys, progress bars and groups of tabs or radios). */
+const NAMED_ROLES = 'button|textbox|spinbutton|combobox|checkbox|radio|radiogroup|tab|tablist|slider|link|switch|searchbox|img|progressbar|application';
 const ARIA_LINE = new RegExp(`^\\s*- '?(${NAMED_ROLES})\\b(.*)$`);
 
 /**
