@@ -531,6 +531,18 @@ test("the movement editor's control points move from the keyboard, each move an 
   await page.keyboard.press('Enter');
   await expect(name).toHaveValue('Generated movement (seed 1)');
 
+  // Escape in the middle of a stroke drops the stroke, and the view stays
+  const box = (await editor.getByTestId('editor-canvas').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.3, { steps: 8 });
+  await page.keyboard.press('Escape');
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.2, { steps: 4 });
+  await page.mouse.up();
+  await expect(editor).toBeVisible();
+  await expect(name).toHaveValue('Generated movement (seed 1)');
+  await editor.getByRole('button', { name: 'Generate' }).focus();
+
   const plot = editor.getByRole('application', { name: /^Target movement plot: 1 channel over 500 ms$/ });
   await expect(plot).toHaveAccessibleDescription(/Left and Right arrows \(Home, End\) choose a control point; Up and Down move it/);
   await tabTo(page, plot);
