@@ -22,7 +22,16 @@
  * - Train keeps focus while its run starts, and takes it back from Cancel when the run stops and
  *   Cancel goes (src-renderer/components/TrainPanel.vue; focus fell to the page);
  * - a training run is announced politely once when it starts and once when it ends, with its best
- *   error (src-renderer/components/TrainPanel.vue), not on every trial.
+ *   error (src-renderer/components/TrainPanel.vue), not on every trial; so are a run's analyses
+ *   (src-renderer/components/analysis/AnalysesView.vue), through the same live region
+ *   (src-renderer/components/common/PoliteAnnouncement.vue); they were silent;
+ * - Escape closes a full view as its Back button does (a run's name being typed is saved, as a click
+ *   on Back saves it) and focus goes back to its opener, but not when it was meant for a dialog, a
+ *   <select>, an IME composition, the project's rename field or the movement editor
+ *   (src-renderer/lib/focusReturn.ts); it did nothing;
+ * - the movement editor's control points move from the keyboard, each move the edit a drag makes,
+ *   said politely (src-renderer/editor/MovementEditor.vue, src-renderer/editor/keyboardPoints.ts);
+ *   the plot took a mouse, pen or finger only.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -93,8 +102,8 @@ async function tabTo(page: Page, target: Locator, { back = false, limit = 120 } 
 /** The element that has focus. */
 const focused = (page: Page) => page.locator('*:focus');
 
-/** Roles a screen reader announces by name (interactive, plus plots, progress bars and groups of tabs or radios). */
-const NAMED_ROLES = 'button|textbox|spinbutton|combobox|checkbox|radio|radiogroup|tab|tablist|slider|link|switch|searchbox|img|progressbar';
+/** Roles a screen reader announces by name (interactive, plus plots, the movement plot's keys, progress bars and groups of tabs or radios). */
+const NAMED_ROLES = 'button|textbox|spinbutton|combobox|checkbox|radio|radiogroup|tab|tablist|slider|link|switch|searchbox|img|progressbar|application';
 const ARIA_LINE = new RegExp(`^\\s*- '?(${NAMED_ROLES})\\b(.*)$`);
 
 /**
@@ -134,7 +143,8 @@ test('the main path works with the keyboard alone and names what it shows', asyn
   const editor = page.getByTestId('target-editor');
   await expect(focused(page)).toHaveText('Target movement');
   await expect(editor.getByRole('button', { name: 'Add a channel' })).toBeVisible();
-  await expect(editor.getByRole('img', { name: /Target movement plot.*Generate, Import CSV or Import \.npy/ })).toBeVisible();
+  // the plot takes the arrow keys (its control points: the test below); how, in its description
+  await expect(editor.getByRole('application', { name: /^Target movement plot/ })).toHaveAccessibleDescription(/choose a control point.*Generate, Import CSV or Import \.npy/);
   expect(await unnamedElements(page)).toEqual([]);
   const targetChooser = page.waitForEvent('filechooser');
   await tabTo(page, editor.getByRole('button', { name: 'Import .npy' }));
@@ -213,8 +223,27 @@ test('the main path works with the keyboard alone and names what it shows', asyn
   // the analyses: focus on their heading, back to the workspace on the button that opened them
   const openAnalyses = page.getByRole('button', { name: 'Analyses…' });
   await tabTo(page, openAnalyses, { back: true });
+  // every text the analyses' polite region takes (it comes with the view: watched from the page)
+  await page.evaluate(() => {
+    type Found = { textContent: string | null } | null;
+    const doc = (globalThis as unknown as { document: { body: never; querySelector(selector: string): Found } }).document;
+    const said: string[] = [];
+    (globalThis as unknown as { analysesSaid: string[] }).analysesSaid = said;
+    type Observer = new (callback: () => void) => { observe(node: never, options: object): void };
+    const MutationObserver = (globalThis as unknown as { MutationObserver: Observer }).MutationObserver;
+    new MutationObserver(() => {
+      const text = (doc.querySelector('[data-testid="analyses-announcement"]')?.textContent ?? '').trim();
+      if (text && text !== said.at(-1)) said.push(text);
+    }).observe(doc.body, { childList: true, characterData: true, subtree: true });
+  });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('analysis-plot').first()).toBeVisible();
+  // told politely once when they started and once when they were done, not per stage
+  const plotCount = await page.getByTestId('analysis-plot').count();
+  const analysesAnnouncement = page.getByTestId('analyses-announcement');
+  await expect(analysesAnnouncement).toHaveAttribute('aria-live', 'polite');
+  await expect(analysesAnnouncement).toHaveText(`Analyses done: ${plotCount} plots.`);
+  expect(await page.evaluate(() => (globalThis as unknown as { analysesSaid: string[] }).analysesSaid)).toEqual(['Analyses started.', `Analyses done: ${plotCount} plots.`]);
   await expect(focused(page)).toHaveText('Analyses');
   const bestOutput = page.getByTestId('analysis-plot').filter({ hasText: 'Best output vs target' });
   await expect(bestOutput.getByRole('img', { name: 'Best output vs target' })).toBeVisible();
@@ -241,7 +270,17 @@ test('the main path works with the keyboard alone and names what it shows', asyn
   await expect(runs.getByTestId('run-name')).toHaveValue(/Reward rule/);
   await expect(row).toHaveAttribute('aria-current', 'true');
   expect(await unnamedElements(page)).toEqual([]);
-  await tabTo(page, runs.getByRole('button', { name: 'Back to the workspace' }), { back: true });
+  // a new name typed, then Escape: the view closes as its Back button does, and the name is kept as
+  // a click on Back keeps it (the field's blur saves it)
+  await tabTo(page, runs.getByTestId('run-name'));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Keyboard run');
+  await page.keyboard.press('Escape');
+  await expect(runs).toBeHidden();
+  await expect(openRuns).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(table.getByTestId('run-row').first()).toContainText('Keyboard run');
+  await tabTo(page, runs.getByRole('button', { name: 'Back to the workspace' }));
   await page.keyboard.press('Enter');
   await expect(runs).toBeHidden();
   await expect(openRuns).toBeFocused();
@@ -397,5 +436,183 @@ test('Cancel by keyboard: when the run stops and Cancel goes, focus is on Train,
   await expect(cancel).toHaveCount(0);
   await expect(page.getByTestId('run-state')).toHaveText('Cancelled');
   await expect(train).toBeFocused();
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
+
+/** A new, empty project's workspace (no network, no target). */
+async function newEmptyProject(page: Page): Promise<void> {
+  await gotoWelcome(page);
+  await page.getByRole('button', { name: 'New project' }).click();
+  await expect(page.getByTestId('workspace')).toBeVisible();
+}
+
+test('Escape closes a full view as its Back button does and focus goes back to its opener, unless it was meant for something in it', async ({ page }) => {
+  // src-renderer/lib/focusReturn.ts (v-view-focus: escapeClosesView), on the views of
+  // src-renderer/views/WorkspaceView.vue; Escape did nothing in them
+  const pageErrors = collectPageErrors(page);
+  await newEmptyProject(page);
+  const views: Array<[Locator, string]> = [
+    [page.getByRole('button', { name: 'Draw target…' }), 'target-editor'],
+    [page.getByTestId('open-primitives'), 'primitives-view'],
+    [page.getByTestId('open-speed'), 'speed-view'],
+    [page.getByTestId('open-experiments'), 'experiments'],
+    [page.getByTestId('open-sweeps'), 'sweeps'],
+    [page.getByTestId('open-runs'), 'runs-browser'],
+  ];
+  for (const [opener, id] of views) {
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    const view = page.getByTestId(id);
+    await expect(view).toBeVisible();
+    await expect(focused(page)).toHaveAttribute('tabindex', '-1'); // its heading
+    await page.keyboard.press('Escape');
+    await expect(view, id).toBeHidden();
+    await expect(opener, id).toBeFocused();
+  }
+
+  // with focus on nothing (a click on the view's background drops it to the page), Escape still closes
+  const drawTarget = page.getByRole('button', { name: 'Draw target…' });
+  const editor = page.getByTestId('target-editor');
+  await drawTarget.focus();
+  await page.keyboard.press('Enter');
+  await expect(editor).toBeVisible();
+  await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur(): void } } }).document.activeElement.blur());
+  await page.keyboard.press('Escape');
+  await expect(editor).toBeHidden();
+
+  // not when Escape was meant for something inside: in the editor, each of these keeps it open
+  await drawTarget.focus();
+  await page.keyboard.press('Enter');
+  await expect(editor).toBeVisible();
+  // a <select> (an open list closes with Escape)
+  await editor.getByTestId('editor-channel-select').focus();
+  await page.keyboard.press('Escape');
+  await expect(editor).toBeVisible();
+  // a field in the middle of an IME composition (Escape cancels the composition)
+  const name = editor.getByLabel('Name');
+  await name.focus();
+  await name.dispatchEvent('keydown', { key: 'Escape', code: 'Escape', isComposing: true, bubbles: true, cancelable: true });
+  await expect(editor).toBeVisible();
+  // the project's rename field in the sidebar (Escape cancels the rename)
+  await page.getByRole('button', { name: 'Rename' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('project-name-input')).toBeFocused();
+  await page.keyboard.type('Not this name');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('project-name-input')).toHaveCount(0);
+  await expect(page.getByTestId('project-name')).not.toContainText('Not this name');
+  await expect(editor).toBeVisible();
+  // a dialog opened over the view (Save As…): Escape closes the dialog, the next one the view
+  await name.focus();
+  await page.keyboard.press('Control+Shift+S');
+  const dialog = page.getByTestId('save-dialog');
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(editor).toBeVisible();
+  await expect(name).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(editor).toBeHidden();
+  await expect(drawTarget).toBeFocused();
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
+
+test("the movement editor's control points move from the keyboard, each move an edit like a drag, said politely", async ({ page }) => {
+  // src-renderer/editor/MovementEditor.vue with src-renderer/editor/keyboardPoints.ts: the plot was
+  // mouse, pen or touch only (Generate and the imports were the keyboard's way to a target)
+  const pageErrors = collectPageErrors(page);
+  await newEmptyProject(page);
+  const drawTarget = page.getByRole('button', { name: 'Draw target…' });
+  await drawTarget.focus();
+  await page.keyboard.press('Enter');
+  const editor = page.getByTestId('target-editor');
+  const name = editor.getByLabel('Name');
+  await tabTo(page, editor.getByRole('button', { name: 'Generate' }));
+  await page.keyboard.press('Enter');
+  await expect(name).toHaveValue('Generated movement (seed 1)');
+
+  // Escape in the middle of a stroke drops the stroke, and the view stays
+  const box = (await editor.getByTestId('editor-canvas').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.3, { steps: 8 });
+  await page.keyboard.press('Escape');
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.2, { steps: 4 });
+  await page.mouse.up();
+  await expect(editor).toBeVisible();
+  await expect(name).toHaveValue('Generated movement (seed 1)');
+  await editor.getByRole('button', { name: 'Generate' }).focus();
+
+  const plot = editor.getByRole('application', { name: /^Target movement plot: 1 channel over 500 ms$/ });
+  await expect(plot).toHaveAccessibleDescription(/Left and Right arrows \(Home, End\) choose a control point; Up and Down move it/);
+  await tabTo(page, plot);
+  const said = page.getByTestId('editor-point-announcement');
+  await expect(said).toHaveAttribute('aria-live', 'polite');
+  // Home: the first point, in the Edit points mode, nothing moved yet
+  await page.keyboard.press('Home');
+  await expect(editor.getByTestId('editor-mode-points')).toHaveAttribute('aria-pressed', 'true');
+  await expect(said).toHaveText(/^point 1 of \d+: 0 ms, -?[\d.]+/);
+  await expect(name).toHaveValue('Generated movement (seed 1)');
+  const count = Number(/of (\d+)/.exec((await said.textContent())!)![1]);
+  expect(count).toBeGreaterThanOrEqual(3);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(said).toHaveText(new RegExp(`^point 3 of ${count}: [\\d.]+ ms, -?[\\d.]+$`));
+  const valueSaid = async () => Number(/ms, (-?[\d.]+)/.exec((await said.textContent())!)![1]);
+  const timeSaid = async () => /: ([\d.]+) ms/.exec((await said.textContent())!)![1];
+  const time = await timeSaid();
+  const start = await valueSaid();
+
+  // Up twice: onto the small step's grid (said alike when the value was read rounded), then one
+  // small step; the point keeps its time. Each move is an edit of the draft, as a drag: no longer
+  // the generated movement
+  await page.keyboard.press('ArrowUp');
+  await expect(name).toHaveValue('Drawn movement 1');
+  const once = await valueSaid();
+  await page.keyboard.press('ArrowUp');
+  await expect(said).not.toHaveText(new RegExp(`ms, ${once}$`));
+  const twice = await valueSaid();
+  const small = Number((twice - once).toPrecision(6));
+  expect(small).toBeGreaterThan(0);
+  // the first move went up, by at most one step (what was said was rounded to the step)
+  expect(once).toBeGreaterThanOrEqual(start);
+  expect(once - start).toBeLessThanOrEqual(small + 1e-9);
+  expect(await timeSaid()).toBe(time);
+  // Shift+Down: down onto the large step's grid, at most ten small steps
+  await page.keyboard.press('Shift+ArrowDown');
+  await expect(said).not.toHaveText(new RegExp(`ms, ${twice}$`));
+  const large = await valueSaid();
+  expect(twice - large).toBeGreaterThan(0);
+  expect(twice - large).toBeLessThanOrEqual(10 * small + 1e-9);
+  expect(Math.abs(large / (10 * small) - Math.round(large / (10 * small)))).toBeLessThan(1e-6);
+  // undone step by step, one step per key
+  await expect(editor.getByTestId('editor-undo')).toBeEnabled();
+  await page.keyboard.press('Control+Z');
+  await page.keyboard.press('Control+Z');
+  await expect(name).toHaveValue('Drawn movement 1');
+  await page.keyboard.press('Control+Z');
+  await expect(name).toHaveValue('Generated movement (seed 1)');
+  await expect(editor.getByTestId('editor-redo')).toBeEnabled();
+  await page.keyboard.press('Control+Shift+Z');
+  await expect(name).toHaveValue('Drawn movement 1');
+
+  // values stay on the plot: Shift+Up on the last point until the top holds it
+  await page.keyboard.press('End');
+  await expect(said).toHaveText(new RegExp(`^point ${count} of ${count}: 500 ms, `));
+  for (let press = 0; press < 30; press++) await page.keyboard.press('Shift+ArrowUp');
+  await expect(said).toHaveText(/\(top of the plot\)$/);
+  const top = await valueSaid();
+  await page.keyboard.press('PageUp');
+  await expect(said).toHaveText(new RegExp(`ms, ${top} \\(top of the plot\\)$`));
+
+  // Escape lets go of the point (the view stays); the next Escape closes the view
+  await page.keyboard.press('Escape');
+  await expect(said).toHaveText('No control point chosen.');
+  await expect(editor).toBeVisible();
+  await expect(plot).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(editor).toBeHidden();
+  await expect(drawTarget).toBeFocused();
+  expect([...new Set(faintRings)]).toEqual([]);
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });

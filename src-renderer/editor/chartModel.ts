@@ -22,6 +22,11 @@ export const CHANNEL_COLOURS = SERIES_COLORS;
 export const NETWORK_OUTPUT_COLOUR = BEFORE_COLOR;
 export const CONTROL_POINT_SERIES_ID = 'control-points';
 
+/** Channel `c`'s colour (the palette repeats past its length). */
+export function channelColour(c: number): string {
+  return CHANNEL_COLOURS[c % CHANNEL_COLOURS.length];
+}
+
 /** A "nice" step (1, 2 or 5 × 10^k) of at least `rough`. */
 export function niceStep(rough: number): number {
   if (!(rough > 0) || !Number.isFinite(rough)) return 1;
@@ -93,6 +98,25 @@ export function controlPointPairs(points: readonly ControlPoint[], target: Pick<
   return points.map((p) => [gridTime(p.index, target.nSamples, target.duration), p.y]);
 }
 
+/** The chosen control point (keyboard, or the last one dragged): larger, filled, with a dark rim. */
+export const SELECTED_POINT_SIZE = 17;
+export const SELECTED_POINT_RIM = '#1b1b1b';
+
+/**
+ * The control-point series' data: [t, y] pairs, the one at `selected` (if any) drawn as chosen in the
+ * channel's `colour`, so who moves it from the keyboard sees which point the arrows act on.
+ */
+export function controlPointData(
+  points: readonly ControlPoint[],
+  target: Pick<EditableTarget, 'nSamples' | 'duration'>,
+  selected: number | null,
+  colour: string,
+): Array<[number, number] | { value: [number, number]; symbolSize: number; itemStyle: { color: string; borderColor: string; borderWidth: number } }> {
+  return controlPointPairs(points, target).map((pair, k) =>
+    k === selected ? { value: pair, symbolSize: SELECTED_POINT_SIZE, itemStyle: { color: colour, borderColor: SELECTED_POINT_RIM, borderWidth: 3 } } : pair,
+  );
+}
+
 export function channelLabel(channel: number, names?: readonly string[]): string {
   return names?.[channel] ?? `Channel ${channel + 1}`;
 }
@@ -102,6 +126,8 @@ export interface EditorChartInput {
   selectedChannel: number;
   networkOutput?: Float64Array;
   controlPoints?: readonly ControlPoint[] | null;
+  /** The chosen control point's index (drawn as chosen), or null. */
+  selectedPoint?: number | null;
   yRange: YRange;
   channelNames?: readonly string[];
   /** Hide the tooltip while the user is drawing or dragging. */
@@ -134,7 +160,7 @@ export function buildEditorChartOption(input: EditorChartInput): EChartsOption {
 
   for (let c = 0; c < target.channels; c++) {
     const name = channelLabel(c, channelNames);
-    const colour = CHANNEL_COLOURS[c % CHANNEL_COLOURS.length];
+    const colour = channelColour(c);
     const selected = c === selectedChannel;
     legend.push(name);
     series.push({
@@ -151,12 +177,12 @@ export function buildEditorChartOption(input: EditorChartInput): EChartsOption {
   }
 
   if (controlPoints && controlPoints.length > 0) {
-    const colour = CHANNEL_COLOURS[selectedChannel % CHANNEL_COLOURS.length];
+    const colour = channelColour(selectedChannel);
     series.push({
       id: CONTROL_POINT_SERIES_ID,
       name: 'Control points',
       type: 'line',
-      data: controlPointPairs(controlPoints, target),
+      data: controlPointData(controlPoints, target, input.selectedPoint ?? null, colour),
       showSymbol: true,
       showAllSymbol: true,
       symbol: 'circle',

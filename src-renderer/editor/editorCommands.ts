@@ -1,5 +1,5 @@
 import { getChannel, withChannel, type EditableTarget } from './editableTarget.js';
-import { rebuildFromControlPoints, type ControlPoint } from './controlPoints.js';
+import { moveControlPoint, rebuildFromControlPoints, type ControlPoint } from './controlPoints.js';
 import { gaussianSmooth } from './smoothing.js';
 import { applyStroke, type StrokePoint } from './stroke.js';
 import { taperToZero, type TaperOptions } from './taper.js';
@@ -27,4 +27,20 @@ export function setFromControlPoints(
   points: readonly ControlPoint[],
 ): EditableTarget {
   return withChannel(target, channel, rebuildFromControlPoints(points, target.nSamples, target.duration));
+}
+
+/**
+ * Control point `which` of `points` (on `channel`) moved to (t, y), and the channel rebuilt through
+ * the moved points: one step of a drag, and one arrow key in the plot (the same edit either way).
+ */
+export function movePointOf(
+  target: EditableTarget,
+  channel: number,
+  points: readonly ControlPoint[],
+  which: number,
+  t: number,
+  y: number,
+): { points: ControlPoint[]; target: EditableTarget } {
+  const moved = moveControlPoint(points, which, t, y, target.nSamples, target.duration);
+  return { points: moved, target: setFromControlPoints(target, channel, moved) };
 }

@@ -6,6 +6,7 @@
  * - v-view-focus on a view that takes the place of the workspace (the target editor, the analyses):
  *   focus moves to the view's first heading, so a screen reader says where one is, and goes back to
  *   the button that opened the view when it closes.
+ *   Escape closes the view as its close button does (closeViewOnEscape).
  * Without them, focus was left on the page's body: the next Tab started again from the top.
  */
 import type { Directive } from 'vue';
@@ -68,11 +69,53 @@ export const vModalFocus: Directive<HTMLElement> = {
   },
 };
 
+/** Marks a view's own close or back button: Escape presses it (closeViewOnEscape). */
+export const VIEW_CLOSE_ATTRIBUTE = 'data-view-close';
+
+/**
+ * Whether an Escape is the researcher's "close this view". Not when it was meant for something else:
+ * whatever used it said so (preventDefault: a field's own cancel such as the project's rename, the
+ * movement editor's point selection), a modal dialog is open (it closes first), an IME composition
+ * is going on (Escape cancels the composition), focus is on a <select> (an open list closes with
+ * Escape, and whether it is open cannot be told) or inside an open menu or list box. Only keys
+ * pressed in the view, or with focus on nothing (the page's body): not the sidebar's.
+ */
+export function escapeClosesView(event: KeyboardEvent, view: HTMLElement): boolean {
+  if (event.key !== 'Escape' || event.defaultPrevented || event.isComposing || event.keyCode === 229) return false;
+  if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return false;
+  const doc = view.ownerDocument;
+  const target = event.target;
+  const onNothing = target === doc || target === doc.body || target === doc.documentElement;
+  if (!onNothing && !(target instanceof Node && view.contains(target))) return false;
+  if (doc.querySelector('[aria-modal="true"], dialog[open]')) return false;
+  return !(target instanceof Element && target.closest('select, [aria-expanded="true"], [role="menu"], [role="listbox"]'));
+}
+
+/**
+ * Escape on a view: its close button pressed as a pointer would. Focus goes to the button first, so a
+ * field being typed in gets its blur and change (a run's new name is saved, as a click on Back
+ * saves it), then the button's own click runs: the same store action, nothing else lost.
+ */
+function closeViewOnEscape(view: HTMLElement, event: KeyboardEvent): void {
+  if (!escapeClosesView(event, view)) return;
+  const close = view.querySelector<HTMLElement>(`[${VIEW_CLOSE_ATTRIBUTE}]`);
+  if (!close || (close instanceof HTMLButtonElement && close.disabled)) return;
+  event.preventDefault();
+  close.focus({ preventScroll: true });
+  close.click();
+}
+
+/** Each mounted view's Escape listener (on the document: a key pressed with focus on nothing counts too). */
+const escapeListeners = new WeakMap<HTMLElement, (event: KeyboardEvent) => void>();
+
 export const vViewFocus: Directive<HTMLElement> = {
   beforeMount(element) {
     rememberOpener(element);
   },
   mounted(element) {
+    const listener = (event: KeyboardEvent) => closeViewOnEscape(element, event);
+    escapeListeners.set(element, listener);
+    element.ownerDocument.addEventListener('keydown', listener);
     const heading = element.querySelector<HTMLElement>('h1, h2, h3, h4');
     if (!heading) return;
     // reachable by script only: a heading is not a Tab stop
@@ -80,6 +123,9 @@ export const vViewFocus: Directive<HTMLElement> = {
     heading.focus({ preventScroll: true });
   },
   unmounted(element) {
+    const listener = escapeListeners.get(element);
+    if (listener) element.ownerDocument.removeEventListener('keydown', listener);
+    escapeListeners.delete(element);
     returnFocus(element);
   },
 };

@@ -22,8 +22,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Ctrl+Z', what: 'Undo the last change to the project (deletions, renames, notes, edits)' },
   { keys: 'Ctrl+Y or Ctrl+Shift+Z', what: 'Redo' },
   { keys: '?', what: 'Open this sheet (when not typing in a field)' },
-  { keys: 'Esc', what: 'Close a dialog or this help' },
+  { keys: 'Esc', what: 'Close a dialog or this help; in a full view (analyses, runs, experiments…), go back as its Back button does' },
   { keys: '↑ ↓ in a number field', what: 'Step the value (Page Up / Page Down: ten steps)' },
+  { keys: '← → ↑ ↓ in the movement plot', what: 'Choose a control point (Home, End: the first, the last) and move it up or down (Shift: ten times as far)' },
 ];
 
 export interface GuideStep {

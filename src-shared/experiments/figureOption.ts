@@ -86,7 +86,7 @@ function valueAxis(name: string, log = false, extra: Option = {}): Option {
 
 /**
  * A log y axis fitted to the plotted values when they lie within one decade (fittedLogRange: round
- * ends around the data, ticked at every step), as the app's error axes are; {} otherwise, and ECharts
+ * ends around the data, ticked at the steps that leave room for their labels), as the app's error axes are; {} otherwise, and ECharts
  * draws whole decades. Without it, final errors from 0.069 to 0.078 sat on an axis from 0.01 to 0.1.
  */
 function logAxisFit(values: Iterable<number | null>): Option {

@@ -134,7 +134,8 @@ export function niceBounds(lo: number, hi: number, ticks = 5): { min: number; ma
  * A log axis fitted to data within one decade: ECharts rounds a log axis out to whole decades and
  * ticks only those, so a slow-variant run whose error goes 1.37 → 1.04 was a flat line on an axis
  * from 1 to 10 with no tick between. Within a decade the axis ends on round values around the data
- * (niceBounds' 1-2-5 step) and is ticked at every step between them; null when the data span a
+ * (niceBounds' 1-2-5 step) and is ticked at the steps between them that leave room for their labels
+ * (spacedLogTicks); null when the data span a
  * decade or more (whole decades read well there) or hold no positive finite range.
  */
 export function fittedLogRange(range: readonly [number, number] | null): { min: number; max: number; ticks: number[] } | null {
@@ -148,5 +149,36 @@ export function fittedLogRange(range: readonly [number, number] | null): { min: 
   const min = stepMin > 0 ? stepMin : niceFloor(lo);
   const ticks = [min];
   for (let k = Math.ceil(min / step + 1e-9); k * step <= max * (1 + 1e-12); k++) ticks.push(Number((k * step).toPrecision(12)));
-  return { min, max, ticks };
+  return { min, max, ticks: spacedLogTicks(ticks) };
+}
+
+/**
+ * The least distance between neighbouring labels of a fitted log axis, as a fraction of the axis's
+ * height. Evenly stepped values crowd towards the top of a log axis: on 0.5–5 the labels 4 and 5
+ * were 9.7 % of the height apart (a plot 180 px high: 17 px, the labels all but touching); 1 and 1.5
+ * on 0.1–1.5 (15 %) read well and stay.
+ */
+export const MIN_LOG_TICK_GAP = 0.12;
+
+/**
+ * `ticks` (ascending, positive) thinned so that no two neighbours are closer than MIN_LOG_TICK_GAP
+ * of the axis from the first to the last: both ends stay (they are the axis's bounds), an
+ * intermediate tick too close to the one kept below it or to the top end goes (0.5, 1, 2, 3, 4, 5
+ * → 0.5, 1, 2, 3, 5).
+ */
+export function spacedLogTicks(ticks: readonly number[], minGap = MIN_LOG_TICK_GAP): number[] {
+  if (ticks.length <= 2) return [...ticks];
+  const first = ticks[0];
+  const last = ticks[ticks.length - 1];
+  const span = Math.log10(last / first);
+  if (!(span > 0)) return [...ticks];
+  const height = (value: number) => Math.log10(value / first) / span;
+  const tolerance = 1e-9;
+  const kept = [first];
+  for (let k = 1; k < ticks.length - 1; k++) {
+    const at = height(ticks[k]);
+    if (at - height(kept[kept.length - 1]) >= minGap - tolerance && 1 - at >= minGap - tolerance) kept.push(ticks[k]);
+  }
+  kept.push(last);
+  return kept;
 }

@@ -83,7 +83,8 @@ describe('a log error axis over data within a decade', () => {
     const fit = fittedLogRange([0.15, 1])!;
     expect(fit.min).toBe(0.1);
     expect(fit.max).toBe(1);
-    expect(fit.ticks).toEqual([0.1, 0.2, 0.4, 0.6, 0.8, 1]);
+    // 0.8 goes: too close to 1 for its label (tests/renderer/logTickSpacing.test.ts)
+    expect(fit.ticks).toEqual([0.1, 0.2, 0.4, 0.6, 1]);
   });
 
   it('the runs browser and the refine curves fit the same way', () => {
