@@ -36,7 +36,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { collectPageErrors, gotoWelcome, newProjectWithSmallNetwork } from './helpers.js';
+import { collectPageErrors, gotoWelcome, newProjectWithSmallNetwork, openExample } from './helpers.js';
 
 const REFERENCE = path.resolve(import.meta.dirname, '../../shared/reference/stroud2018');
 const file = (name: string) => path.join(REFERENCE, name);
@@ -514,6 +514,33 @@ test('Escape closes a full view as its Back button does and focus goes back to i
   await page.keyboard.press('Escape');
   await expect(editor).toBeHidden();
   await expect(drawTarget).toBeFocused();
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+});
+
+test('the editor opened inside the primitives view: Escape closes the editor first, then the view, and focus goes back each time', async ({ page }) => {
+  // src-renderer/lib/focusReturn.ts (the innermost of nested views takes Escape; an opener that was
+  // re-rendered is found again), src-renderer/components/primitives/PrimitivesView.vue. Escape in
+  // this editor closed the whole primitives view, and its opener's focus was lost to the page.
+  const pageErrors = collectPageErrors(page);
+  await openExample(page);
+  const openPrimitives = page.getByTestId('open-primitives');
+  await openPrimitives.focus();
+  await page.keyboard.press('Enter');
+  const primitivesView = page.getByTestId('primitives-view');
+  await expect(primitivesView).toBeVisible();
+  const drawTarget = page.getByTestId('primitives-draw-target');
+  await drawTarget.focus();
+  await page.keyboard.press('Enter');
+  const editor = primitivesView.getByTestId('target-editor');
+  await expect(editor).toBeVisible();
+  await expect(focused(page)).toHaveAttribute('tabindex', '-1'); // the editor's heading
+  await page.keyboard.press('Escape');
+  await expect(editor).toBeHidden();
+  await expect(primitivesView).toBeVisible();
+  await expect(drawTarget).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(primitivesView).toBeHidden();
+  await expect(openPrimitives).toBeFocused();
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });
 

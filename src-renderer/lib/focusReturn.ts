@@ -6,7 +6,8 @@
  * - v-view-focus on a view that takes the place of the workspace (the target editor, the analyses):
  *   focus moves to the view's first heading, so a screen reader says where one is, and goes back to
  *   the button that opened the view when it closes.
- *   Escape closes the view as its close button does (closeViewOnEscape).
+ *   Escape closes the view as its close button does (closeViewOnEscape); of views open one inside
+ *   another, the innermost.
  * Without them, focus was left on the page's body: the next Tab started again from the top.
  */
 import type { Directive } from 'vue';
@@ -16,9 +17,39 @@ const TABBABLE = 'button:not([disabled]), input:not([disabled]):not([type="hidde
 /** The element that had focus before a dialog or view opened, per opened element. */
 const openers = new WeakMap<HTMLElement, HTMLElement>();
 
+/**
+ * The element that last took focus. A view that replaces its own opener (v-if / v-else) removes the
+ * opener before the view mounts, and focus has fallen to the body by then: the removed element is
+ * the opener.
+ */
+let lastFocused: HTMLElement | null = null;
+let followingFocus = false;
+function followFocus(): void {
+  if (followingFocus) return;
+  followingFocus = true;
+  document.addEventListener('focusin', (event) => {
+    if (event.target instanceof HTMLElement) lastFocused = event.target;
+  }, true);
+}
+
 function rememberOpener(element: HTMLElement): void {
+  followFocus();
   const active = document.activeElement;
   if (active instanceof HTMLElement && active !== document.body && !element.contains(active)) openers.set(element, active);
+  else if (active === document.body && lastFocused && !lastFocused.isConnected) openers.set(element, lastFocused);
+}
+
+/**
+ * The opener, or the element that took its place: a view that replaces its own opener (the
+ * primitives view's 'Draw new target…' makes way for the editor) renders a new button when it
+ * comes back, found by the old one's data-testid.
+ */
+function openerNow(opener: HTMLElement): HTMLElement | null {
+  if (opener.isConnected) return opener;
+  const testId = opener.getAttribute('data-testid');
+  if (!testId) return null;
+  const matches = opener.ownerDocument.querySelectorAll<HTMLElement>(`[data-testid="${CSS.escape(testId)}"]`);
+  return matches.length === 1 ? matches[0] : null;
 }
 
 /**
@@ -33,7 +64,8 @@ function returnFocus(element: HTMLElement): void {
   void Promise.resolve().then(() => {
     const active = document.activeElement;
     const focusIsLost = !active || active === document.body || !active.isConnected;
-    if (focusIsLost && opener.isConnected && opener.getClientRects().length > 0) opener.focus();
+    const target = openerNow(opener);
+    if (focusIsLost && target && target.getClientRects().length > 0) target.focus();
   });
 }
 
@@ -72,6 +104,16 @@ export const vModalFocus: Directive<HTMLElement> = {
 /** Marks a view's own close or back button: Escape presses it (closeViewOnEscape). */
 export const VIEW_CLOSE_ATTRIBUTE = 'data-view-close';
 
+/** Marks an element with v-view-focus: a view can open inside another (the editor in the primitives view). */
+const VIEW_ATTRIBUTE = 'data-full-view';
+
+/** The outermost view that `view` is part of (itself when it is not inside another). */
+function outermostView(view: HTMLElement): HTMLElement {
+  let outer = view;
+  for (let up = view.parentElement?.closest<HTMLElement>(`[${VIEW_ATTRIBUTE}]`); up; up = up.parentElement?.closest<HTMLElement>(`[${VIEW_ATTRIBUTE}]`)) outer = up;
+  return outer;
+}
+
 /**
  * Whether an Escape is the researcher's "close this view". Not when it was meant for something else:
  * whatever used it said so (preventDefault: a field's own cancel such as the project's rename, the
@@ -83,10 +125,13 @@ export const VIEW_CLOSE_ATTRIBUTE = 'data-view-close';
 export function escapeClosesView(event: KeyboardEvent, view: HTMLElement): boolean {
   if (event.key !== 'Escape' || event.defaultPrevented || event.isComposing || event.keyCode === 229) return false;
   if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return false;
+  // a view open inside this one closes first (Escape in the primitives view's editor closed the
+  // whole primitives view); keys anywhere in the views around it count for the innermost
+  if (view.querySelector(`[${VIEW_ATTRIBUTE}]`)) return false;
   const doc = view.ownerDocument;
   const target = event.target;
   const onNothing = target === doc || target === doc.body || target === doc.documentElement;
-  if (!onNothing && !(target instanceof Node && view.contains(target))) return false;
+  if (!onNothing && !(target instanceof Node && outermostView(view).contains(target))) return false;
   if (doc.querySelector('[aria-modal="true"], dialog[open]')) return false;
   return !(target instanceof Element && target.closest('select, [aria-expanded="true"], [role="menu"], [role="listbox"]'));
 }
@@ -111,6 +156,7 @@ const escapeListeners = new WeakMap<HTMLElement, (event: KeyboardEvent) => void>
 export const vViewFocus: Directive<HTMLElement> = {
   beforeMount(element) {
     rememberOpener(element);
+    element.setAttribute(VIEW_ATTRIBUTE, '');
   },
   mounted(element) {
     const listener = (event: KeyboardEvent) => closeViewOnEscape(element, event);
