@@ -50,6 +50,8 @@ test('at 1280×800 a run’s name is readable in the runs table and in the analy
   const noisy = page.locator('[data-plot-id="noisy-x0"]');
   await expect(noisy).toBeVisible({ timeout: 90_000 });
   await expect(noisy).toBeInViewport({ ratio: 0.5 });
+  // and a screen reader hears that it is there (the button's changing text said it alone)
+  await expect(page.getByTestId('analyses-announcement')).toHaveText('Error vs SNR done: its plot is the last one.');
   await page.getByRole('button', { name: 'Back to the workspace' }).click();
 
   await page.getByTestId('open-runs').click();

@@ -6,7 +6,7 @@
  * walkthrough (e2e/keyboard.spec.ts) checks that a real run says exactly the first two, once each.
  */
 import { describe, expect, it } from 'vitest';
-import { analysesAnnouncement } from '../../src-renderer/components/analysis/analysesAnnouncement.js';
+import { analysesAnnouncement, noisyAnnouncement } from '../../src-renderer/components/analysis/analysesAnnouncement.js';
 
 describe('what the analyses tell a screen reader', () => {
   it('started, done with the plots counted, nothing while idle', () => {
@@ -21,5 +21,12 @@ describe('what the analyses tell a screen reader', () => {
     expect(analysesAnnouncement('failed', 0, missing)).toBe(`Analyses failed: ${missing}`);
     expect(analysesAnnouncement('failed', 0, 'the analysis worker failed\n    at worker.js:12')).toBe('Analyses failed: the analysis worker failed.');
     expect(analysesAnnouncement('failed', 0, null)).toBe('Analyses failed: no reason given.');
+  });
+
+  it('the error-against-SNR curve: started with its draws, done pointing at its plot, failed with the reason', () => {
+    expect(noisyAnnouncement('running', 1000, null)).toBe('Error vs SNR started (1,000 draws per SNR).');
+    expect(noisyAnnouncement('done', 1000, null)).toBe('Error vs SNR done: its plot is the last one.');
+    expect(noisyAnnouncement('failed', 100, 'worker gone\n  at x')).toBe('Error vs SNR failed: worker gone.');
+    expect(noisyAnnouncement('idle', 100, null)).toBe('');
   });
 });

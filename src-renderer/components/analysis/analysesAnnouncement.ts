@@ -9,11 +9,24 @@ export type AnalysisStatus = 'idle' | 'running' | 'done' | 'failed';
 
 /** The one line for `status` ('' for none: idle says nothing). */
 export function analysesAnnouncement(status: AnalysisStatus, plotCount: number, error: string | null): string {
-  if (status === 'running') return 'Analyses started.';
-  if (status === 'done') return `Analyses done: ${countOf(plotCount, 'plot')}.`;
+  return statusLine('Analyses', status, `${countOf(plotCount, 'plot')}`, error);
+}
+
+/**
+ * The same for the error-against-SNR curve asked for from the header (1 000 draws take a while; its
+ * plot joins the end of the grid, out of sight).
+ */
+export function noisyAnnouncement(status: AnalysisStatus, draws: number, error: string | null): string {
+  if (status === 'running') return `Error vs SNR started (${draws.toLocaleString('en-US')} draws per SNR).`;
+  return statusLine('Error vs SNR', status, 'its plot is the last one', error);
+}
+
+function statusLine(subject: string, status: AnalysisStatus, doneDetail: string, error: string | null): string {
+  if (status === 'running') return `${subject} started.`;
+  if (status === 'done') return `${subject} done: ${doneDetail}.`;
   if (status === 'failed') {
     const reason = (error ?? '').trim().split('\n')[0].replace(/\.$/, '') || 'no reason given';
-    return `Analyses failed: ${reason}.`;
+    return `${subject} failed: ${reason}.`;
   }
   return '';
 }
