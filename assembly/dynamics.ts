@@ -103,6 +103,29 @@ class Kernel {
   pairMatrix: usize = 0;
   pairRows: usize = 0; // i32[2·pairCount]: rows a, b of each pair (b = n: the padding row)
   pairCount: i32 = 0;
+  // a part of a shared-vector split ("A session vector shared by two parts" below; 0: not one):
+  // the rows and row pairs whose last session vector this part computes, the other part's, the
+  // exchange buffer of that vector's rates, this part's and the other's published-stage words, and
+  // the trial's progress (stages, the next stage to compute, the global number of stage 0)
+  coupled: i32 = 0;
+  // the split kernel of a shared-vector split: the parts of each mode (splitMode), usize[2] each
+  plainParts: usize = 0;
+  coupledParts: usize = 0;
+  sharedRow0: i32 = 0;
+  sharedRow1: i32 = 0;
+  sharedPair0: i32 = 0;
+  sharedPair1: i32 = 0;
+  otherRow0: i32 = 0;
+  otherRow1: i32 = 0;
+  otherPair0: i32 = 0;
+  otherPair1: i32 = 0;
+  exchange: usize = 0;
+  exchangeParity: usize = 0; // bytes between the two parities' buffers
+  ownWord: usize = 0;
+  otherWord: usize = 0;
+  stages: i32 = 0;
+  nextStage: i32 = 0;
+  stageBase: i64 = 0;
 }
 
 const P_INV_TAU: usize = RATE_PARAMS_BYTES;
@@ -671,14 +694,19 @@ function batchPairGroup(m: PairMatrix, p: i32, r: usize, ya: usize, yb: usize, w
 
 // BATCH: y of every row from the row pairs (the padding row n of an odd n has a row of y too).
 function batchPairProducts(k: Kernel, r: usize): void {
+  batchPairRange(k, 0, k.pairCount, r, k.vectors);
+}
+
+// BATCH: y of the rows of pairs p0..p1 from the row pairs, for the first `width` (1..3) session
+// vectors of each row.
+function batchPairRange(k: Kernel, p0: i32, p1: i32, r: usize, width: i32): void {
   const m = changetype<PairMatrix>(k.pairMatrix);
-  const vectors = k.vectors;
-  const rowStride = <usize>vectors << 4;
-  for (let p = 0; p < k.pairCount; p++) {
+  const rowStride = <usize>k.vectors << 4;
+  for (let p = p0; p < p1; p++) {
     const ya = k.y + <usize>load<i32>(k.pairRows + (<usize>p << 3)) * rowStride;
     const yb = k.y + <usize>load<i32>(k.pairRows + (<usize>p << 3), 4) * rowStride;
-    if (vectors == 3) batchPairGroup(m, p, r, ya, yb, 3);
-    else if (vectors == 2) batchPairGroup(m, p, r, ya, yb, 2);
+    if (width == 3) batchPairGroup(m, p, r, ya, yb, 3);
+    else if (width == 2) batchPairGroup(m, p, r, ya, yb, 2);
     else batchPairGroup(m, p, r, ya, yb, 1);
   }
 }
@@ -820,6 +848,7 @@ function runChunk(k: Kernel, stage: i32, chunk: i32): void {
 
 function setTrial(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): i32 {
   k.nSamples = nSamples;
+  k.stages = 1 + 4 * (nSamples - 1);
   k.h = h;
   k.invTau = invTau;
   k.cNeg = cNeg;
@@ -1164,6 +1193,10 @@ function claimSplitPart(k: Kernel, part: i32, seq: i64): bool {
 
 // A part's whole trial on the calling thread (its parameters set).
 function runPart(p: Kernel): void {
+  if (p.coupled != 0) {
+    runCoupled(p);
+    return;
+  }
   const stages = 1 + 4 * (p.nSamples - 1);
   for (let s = 0; s < stages; s++) {
     runRange(p, s, 0, p.units);
@@ -1180,6 +1213,12 @@ export function splitBegin(kernel: usize, nSamples: i32, h: f64, invTau: f64, cN
   for (let t = 0; t < parts; t++) setTrial(partKernel(k, t), nSamples, h, invTau, cNeg, cPos, linear);
   const seq = k.sequence + 1;
   k.sequence = seq;
+  if (k.coupled != 0) {
+    beginCoupled(k);
+    if (ASC_FEATURE_THREADS) coupledOnThreads(k, seq);
+    else coupledDriver(partKernel(k, 0), partKernel(k, 1), true, 0, seq);
+    return;
+  }
   if (ASC_FEATURE_THREADS) splitOnThreads(k, seq);
   else for (let t = 0; t < parts; t++) runPart(partKernel(k, t));
 }
@@ -1211,7 +1250,8 @@ export function splitWait(kernel: usize): i32 {
     for (let t = 1; t < k.split; t++) {
       if (atomic.load<i64>(doneWord(k, t)) == seq) continue;
       waiting++;
-      if ((spins + 1) % <i64>STEAL_SPINS == 0) claimSplitPart(k, t, seq);
+      // a shared-vector split's driver has claimed any part no helper took (coupledOnThreads)
+      if (k.coupled == 0 && (spins + 1) % <i64>STEAL_SPINS == 0) claimSplitPart(k, t, seq);
     }
     if (waiting == 0) return 1;
     spins++;
@@ -1281,4 +1321,209 @@ export function splitWithdraw(kernel: usize): i32 {
   if (atomic.cmpxchg<i64>(claimWord(k, 1), seq - 1, seq) != seq - 1) return 0;
   atomic.store<i64>(doneWord(k, 1), seq);
   return 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A session vector shared by two parts (BATCH, two threads). Ten sessions are five session
+// vectors; split by whole vectors, one thread takes three and sets the time. Here each part holds
+// its own two vectors and the fifth as its last vector (KP = 6, the same W), and computes that
+// vector on its own rows only: part 0 on rows [0, a), part 1 on [a, n) (row pairs built within
+// each range, layout.ts pairOrder) — width 3 there, width 2 on the other rows. The fifth vector's
+// new rates of a stage are needed by both parts in the next stage (every row reads every column),
+// so each part computes its rows of the fifth vector FIRST in a stage, copies their rates to the
+// exchange buffer (16 bytes a row, one buffer per stage parity) and publishes the stage in its
+// word (its own cache line); then it computes its other rows at width 2. The other part copies
+// that half into its own rates at the start of its next stage, about half a stage later: the
+// transfer overlaps with work instead of sitting on the critical path. The sample readout of a
+// stage waits for that copy (it needs every row), so it runs at the start of the next stage, and
+// after the last stage once the other part's last half is in. Stage 0 (the initial rates) is
+// computed on every row by both parts. Every value is computed by the same operations as in any
+// other batch (the same bits); the shared sessions' values of the two parts are the same.
+//
+// Dependencies: stage s (s ≥ 2) of a part needs the other's stage s − 1 published; the words are
+// global stage numbers (stageBase + s, counting on from trial to trial). A part can thus be at
+// most one stage ahead, and the two parities of the exchange are enough: a part overwrites
+// parity s & 1 at stage s only after the other published stage s − 1, which it does after it
+// copied the part's stage s − 2 from that parity. A thread that owns both parts alternates them.
+//
+// Nobody waits on a missing thread: the driver claims part 0, and part 1 as well when no helper
+// has joined or when part 0 cannot go on and part 1 is still unclaimed after CLAIM_SPINS spins
+// (the helper asleep or not started); then it computes both. A helper that has claimed part 1 is
+// waited for, as in the session split.
+
+// Spins of the driver waiting on an unclaimed part 1 before it computes it itself (~65 µs: a
+// sleeping helper's wake-up; the other part's work is ~10 ms).
+const CLAIM_SPINS: i32 = 1 << 14;
+
+// Give the split kernel `kernel` (setSplit, two parts) a second pair of parts, `coupledParts`
+// (usize[2]: BATCH kernels of KP = 2·vectors with row pairs built within [0, sharedRows) and the
+// rest), that share their last vector: part 0 computes it on rows [0, sharedRows) (pairs
+// [0, sharedPairs)), part 1 on the rest. splitMode chooses the pair of parts trial by trial.
+// `exchange`: 2·exchangeParity bytes, 64-byte aligned, exchangeParity ≥ 16·n a multiple of 64;
+// `words`: 128 bytes, 64-byte aligned.
+export function setSharedVector(kernel: usize, coupledParts: usize, sharedRows: i32, sharedPairs: i32, exchange: usize, exchangeParity: i32, words: usize): void {
+  const k = changetype<Kernel>(kernel);
+  k.plainParts = k.partKernels;
+  k.coupledParts = coupledParts;
+  for (let t = 0; t < 2; t++) {
+    const p = changetype<Kernel>(load<usize>(coupledParts + (<usize>t << alignof<usize>())));
+    const first = t == 0;
+    p.coupled = 1;
+    p.sharedRow0 = first ? 0 : sharedRows;
+    p.sharedRow1 = first ? sharedRows : p.n;
+    p.otherRow0 = first ? sharedRows : 0;
+    p.otherRow1 = first ? p.n : sharedRows;
+    p.sharedPair0 = first ? 0 : sharedPairs;
+    p.sharedPair1 = first ? sharedPairs : p.pairCount;
+    p.otherPair0 = first ? sharedPairs : 0;
+    p.otherPair1 = first ? p.pairCount : sharedPairs;
+    p.exchange = exchange;
+    p.exchangeParity = <usize>exchangeParity;
+    p.ownWord = words + (<usize>t << 6);
+    p.otherWord = words + (<usize>(1 - t) << 6);
+  }
+  memory.fill(words, 0, 128);
+}
+
+// The parts of the next split trials (between trials only): the shared-vector pair (shared ≠ 0)
+// or the plain split's.
+export function splitMode(kernel: usize, shared: i32): void {
+  const k = changetype<Kernel>(kernel);
+  if (k.coupledParts == 0) return;
+  k.coupled = shared != 0 ? 1 : 0;
+  k.partKernels = shared != 0 ? k.coupledParts : k.plainParts;
+}
+
+// A new trial of both parts (their parameters set): global stage numbers go on from the last.
+function beginCoupled(k: Kernel): void {
+  const a = partKernel(k, 0);
+  const b = partKernel(k, 1);
+  // k.trialStart: the last global stage number handed out so far
+  const base = k.trialStart + 1;
+  k.trialStart = base + <i64>a.stages;
+  a.stageBase = base;
+  b.stageBase = base;
+  a.nextStage = 0;
+  b.nextStage = 0;
+}
+
+@inline
+function loadWord(at: usize): i64 {
+  if (ASC_FEATURE_THREADS) return atomic.load<i64>(at);
+  return load<i64>(at);
+}
+
+// The other part's rows of the last vector of stage s's rates into r (this part's copy).
+function copyShared(p: Kernel, s: i32, r: usize): void {
+  const rowStride = <usize>p.vectors << 4;
+  const last = rowStride - 16;
+  const from = p.exchange + (<usize>(s & 1)) * p.exchangeParity;
+  for (let i = p.otherRow0; i < p.otherRow1; i++) v128.store(r + <usize>i * rowStride + last, v128.load(from + (<usize>i << 4)));
+}
+
+// Stage s (≥ 1) of a coupled part, the other part's stage s − 1 published (s ≥ 2).
+function coupledStage(p: Kernel, s: i32): void {
+  const odd = ((s - 1) & 1) != 0;
+  const r = odd ? p.rB : p.rA;
+  const rNext = odd ? p.rA : p.rB;
+  if (s >= 2) copyShared(p, s - 1, r);
+  finishStage(p, s - 1);
+  const m = (s - 1) & 3;
+  const vectors = p.vectors;
+  const rowStride = <usize>vectors << 4;
+  // this part's rows of the shared vector first, then publish them
+  batchPairRange(p, p.sharedPair0, p.sharedPair1, r, vectors);
+  updateRange(p, m, <usize>p.sharedRow0 * rowStride, <usize>p.sharedRow1 * rowStride, rNext);
+  const last = rowStride - 16;
+  const to = p.exchange + (<usize>(s & 1)) * p.exchangeParity;
+  for (let i = p.sharedRow0; i < p.sharedRow1; i++) v128.store(to + (<usize>i << 4), v128.load(rNext + <usize>i * rowStride + last));
+  if (ASC_FEATURE_THREADS) atomic.store<i64>(p.ownWord, p.stageBase + <i64>s);
+  else store<i64>(p.ownWord, p.stageBase + <i64>s);
+  // then the other rows, without the shared vector
+  batchPairRange(p, p.otherPair0, p.otherPair1, r, vectors - 1);
+  if (vectors == 3) updateNarrowRows(p, m, p.otherRow0, p.otherRow1, rNext, 3);
+  else updateNarrowRows(p, m, p.otherRow0, p.otherRow1, rNext, 2);
+}
+
+// The RK4 update (updateRange) of rows i0..i1 of a coupled part without their last vector.
+@inline
+function updateNarrowRows(k: Kernel, m: i32, i0: i32, i1: i32, rNext: usize, vectors: i32): void {
+  const params = k.params;
+  const linear = k.linear != 0;
+  const gains = k.gains;
+  const rowStride = <usize>vectors << 4;
+  const end = <usize>i1 * rowStride;
+  if (vectors == 3) {
+    for (let off = <usize>i0 * rowStride; off < end; off += rowStride) {
+      const va = probeUpdate(k, m, off);
+      const vb = probeUpdate(k, m, off + 16);
+      const ra = rate2(va, v128.load(gains + off), params, linear);
+      const rb = rate2(vb, v128.load(gains + off, 16), params, linear);
+      v128.store(rNext + off, ra);
+      v128.store(rNext + off, rb, 16);
+    }
+  } else {
+    for (let off = <usize>i0 * rowStride; off < end; off += rowStride) {
+      v128.store(rNext + off, rate2(probeUpdate(k, m, off), v128.load(gains + off), params, linear));
+    }
+  }
+}
+
+// The next step of a coupled part's trial if the other part is far enough (stage 0 on every row;
+// stage s; after the last stage, the other half of its rates and the readout); whether it did.
+function coupledAdvance(p: Kernel): bool {
+  const s = p.nextStage;
+  const stages = p.stages;
+  if (s > stages) return false;
+  if (s >= 2 && loadWord(p.otherWord) < p.stageBase + <i64>(s - 1)) return false;
+  if (s == 0) batchRange(p, 0, 0, p.n);
+  else if (s < stages) coupledStage(p, s);
+  else {
+    const r = ((stages - 2) & 1) != 0 ? p.rA : p.rB; // the last stage's rNext
+    copyShared(p, stages - 1, r);
+    finishStage(p, stages - 1);
+  }
+  p.nextStage = s + 1;
+  return true;
+}
+
+// A helper's coupled part: its whole trial, waiting for the other part where it must.
+function runCoupled(p: Kernel): void {
+  let spins = 0;
+  while (p.nextStage <= p.stages) {
+    if (coupledAdvance(p)) continue;
+    spins++;
+    if (ASC_FEATURE_THREADS && spins > STAGE_SPIN_LIMIT) atomic.wait<i64>(p.otherWord, atomic.load<i64>(p.otherWord), HELPER_NAP_NS);
+  }
+}
+
+// The driver's side of a coupled trial `seq` of split kernel k (null k: no threads): part a, and
+// part b too when it owns it or claims it (unclaimed after CLAIM_SPINS spins of waiting).
+function coupledDriver(a: Kernel, b: Kernel, ownB: bool, k: usize, seq: i64): bool {
+  let spins = 0;
+  while (a.nextStage <= a.stages || (ownB && b.nextStage <= b.stages)) {
+    let moved = coupledAdvance(a);
+    if (ownB && coupledAdvance(b)) moved = true;
+    if (moved) continue;
+    spins++;
+    if (ASC_FEATURE_THREADS) {
+      const kk = changetype<Kernel>(k);
+      if (!ownB && spins % CLAIM_SPINS == 0) ownB = atomic.cmpxchg<i64>(claimWord(kk, 1), seq - 1, seq) == seq - 1;
+      if (spins > STAGE_SPIN_LIMIT) atomic.wait<i32>(kk.sync + SYNC_JOIN + 8, 0, DRIVER_NAP_NS);
+    }
+  }
+  return ownB;
+}
+
+function coupledOnThreads(k: Kernel, seq: i64): void {
+  const trialWord = k.sync + SYNC_TRIAL;
+  atomic.store<i64>(trialWord, seq);
+  if (atomic.load<i32>(k.sync + SYNC_JOIN, 4) > 0) atomic.notify(trialWord, 0x7fffffff);
+  atomic.store<i64>(claimWord(k, 0), seq);
+  const unjoined = atomic.load<i32>(k.sync + SYNC_JOIN) < 1;
+  const ownB = unjoined && atomic.cmpxchg<i64>(claimWord(k, 1), seq - 1, seq) == seq - 1;
+  const tookB = coupledDriver(partKernel(k, 0), partKernel(k, 1), ownB, changetype<usize>(k), seq);
+  atomic.store<i64>(doneWord(k, 0), seq);
+  if (tookB) atomic.store<i64>(doneWord(k, 1), seq);
+  store<i64>(doneWord(k, 0), 0, 16); // the driver's spins in this trial's wait
 }
