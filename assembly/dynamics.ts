@@ -1351,9 +1351,9 @@ export function splitWithdraw(kernel: usize): i32 {
 // (the helper asleep or not started); then it computes both. A helper that has claimed part 1 is
 // waited for, as in the session split.
 
-// Spins of the driver waiting on an unclaimed part 1 before it computes it itself (~65 µs: a
-// sleeping helper's wake-up; the other part's work is ~10 ms).
-const CLAIM_SPINS: i32 = 1 << 14;
+// Spins of the driver waiting on an unclaimed part 1 before it computes it itself (~250 µs: a
+// napping helper's wake-up; the other part's work is ~10 ms).
+const CLAIM_SPINS: i32 = 1 << 16;
 
 // Give the split kernel `kernel` (setSplit, two parts) a second pair of parts, `coupledParts`
 // (usize[2]: BATCH kernels of KP = 2·vectors with row pairs built within [0, sharedRows) and the
@@ -1489,9 +1489,12 @@ function coupledAdvance(p: Kernel): bool {
 
 // A helper's coupled part: its whole trial, waiting for the other part where it must.
 function runCoupled(p: Kernel): void {
-  let spins = 0;
+  let spins = 0; // since the last step (each wait naps only when long)
   while (p.nextStage <= p.stages) {
-    if (coupledAdvance(p)) continue;
+    if (coupledAdvance(p)) {
+      spins = 0;
+      continue;
+    }
     spins++;
     if (ASC_FEATURE_THREADS && spins > STAGE_SPIN_LIMIT) atomic.wait<i64>(p.otherWord, atomic.load<i64>(p.otherWord), HELPER_NAP_NS);
   }
@@ -1500,15 +1503,23 @@ function runCoupled(p: Kernel): void {
 // The driver's side of a coupled trial `seq` of split kernel k (null k: no threads): part a, and
 // part b too when it owns it or claims it (unclaimed after CLAIM_SPINS spins of waiting).
 function coupledDriver(a: Kernel, b: Kernel, ownB: bool, k: usize, seq: i64): bool {
-  let spins = 0;
+  let spins = 0; // since the last step (each wait naps only when long)
+  let unclaimedSpins = 0; // waiting while part b is unclaimed
+  let claimed = ownB;
   while (a.nextStage <= a.stages || (ownB && b.nextStage <= b.stages)) {
     let moved = coupledAdvance(a);
     if (ownB && coupledAdvance(b)) moved = true;
-    if (moved) continue;
+    if (moved) {
+      spins = 0;
+      continue;
+    }
     spins++;
     if (ASC_FEATURE_THREADS) {
       const kk = changetype<Kernel>(k);
-      if (!ownB && spins % CLAIM_SPINS == 0) ownB = atomic.cmpxchg<i64>(claimWord(kk, 1), seq - 1, seq) == seq - 1;
+      if (!claimed && ++unclaimedSpins % CLAIM_SPINS == 0) {
+        ownB = atomic.cmpxchg<i64>(claimWord(kk, 1), seq - 1, seq) == seq - 1;
+        claimed = true; // by the helper, or now by this thread
+      }
       if (spins > STAGE_SPIN_LIMIT) atomic.wait<i32>(kk.sync + SYNC_JOIN + 8, 0, DRIVER_NAP_NS);
     }
   }

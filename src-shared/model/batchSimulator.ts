@@ -364,9 +364,10 @@ class WasmBatchEngine implements BatchEngine {
     const split = team ? this.split : null;
     const before = team ? this.helperChunks() : 0;
     let parts: SplitParts | null = null;
+    let sharedSchedule: ThreadSchedule | null = null;
     if (split) {
-      const sharedSchedule = this.sharedSchedule;
-      const useShared = split.shared !== null && sharedSchedule !== null && sharedSchedule.next();
+      if (split.shared) sharedSchedule = this.sharedSchedule;
+      const useShared = sharedSchedule !== null && sharedSchedule.next();
       parts = useShared ? split.shared : split.plain;
       if (split.shared) this.wasm.splitMode(split.kernel, useShared ? 1 : 0);
       for (const part of parts!.parts) interleaveSessions(gains, x0s, part, this.network.n);
@@ -384,7 +385,7 @@ class WasmBatchEngine implements BatchEngine {
     // the helpers' share: their parts (session split) or their chunks of every stage (row split)
     const expected = parts ? parts.parts.length - 1 : helperChunksPerTrial(p.nSamples, this.helpers);
     const tookPart = !team || helpersTookPart(this.helperChunks() - before, expected);
-    if (split?.shared) this.sharedSchedule?.done(tookPart);
+    if (sharedSchedule) sharedSchedule.done(tookPart);
     schedule?.done(tookPart);
   }
 
