@@ -262,12 +262,20 @@ function placeChunks(k: Kernel): void {
 // when no store comes between them): 0.92–0.95 of the time of one per iteration (alternated in
 // one process, 200 and 1 200 values per stage; the same bits).
 function updateRange(k: Kernel, m: i32, byteStart: usize, byteEnd: usize, rNext: usize): void {
+  const off = updatePairs(k, m, byteStart, byteEnd, rNext, 32);
+  if (off < byteEnd) v128.store(rNext + off, rate2(probeUpdate(k, m, off), v128.load(k.gains + off), k.params, k.linear != 0));
+}
+
+// The update of the f64x2 pairs at off, off + 16 for off = byteStart, byteStart + step, … while
+// both lie before byteEnd; returns the first off not updated.
+@inline
+function updatePairs(k: Kernel, m: i32, byteStart: usize, byteEnd: usize, rNext: usize, step: usize): usize {
   // constants are read from memory at each use (see CONSTANTS in common.ts)
   const params = k.params;
   const linear = k.linear != 0;
   const gains = k.gains;
   let off = byteStart;
-  for (; off + 16 < byteEnd; off += 32) {
+  for (; off + 16 < byteEnd; off += step) {
     const va = probeUpdate(k, m, off);
     const vb = probeUpdate(k, m, off + 16);
     const ra = rate2(va, v128.load(gains + off), params, linear);
@@ -275,7 +283,7 @@ function updateRange(k: Kernel, m: i32, byteStart: usize, byteEnd: usize, rNext:
     v128.store(rNext + off, ra);
     v128.store(rNext + off, rb, 16);
   }
-  if (off < byteEnd) v128.store(rNext + off, rate2(probeUpdate(k, m, off), v128.load(gains + off), params, linear));
+  return off;
 }
 
 // The RK4 step of the f64x2 at byte `off` for evaluation m: its slope, the RK4 sum (acc), the
@@ -1158,7 +1166,9 @@ export function releaseHelpers(kernel: usize): void {
 // sessions as parts of six and four (three and two session vectors, two rows at a time:
 // batchGroup2) took 0.82–0.89 ms per session-trial against 0.92–0.93 for the row split of one
 // ten-session kernel (bench batch10_ms_per_trial.threads, 2026-12-04), four sessions 1.30 against
-// 1.48 (batch4_ms_per_trial), although each part streams W on its own.
+// 1.48 (batch4_ms_per_trial), although each part streams W on its own. With one helper and an odd
+// number of session vectors, the part with the extra vector sets the time; the two parts can
+// share that vector instead ("A session vector shared by two parts", at the end of this file).
 //
 // The split kernel (setSplit) holds only the parts and the words: trial (+0: the number of split
 // trials started, QUIT when released), join (as for the row split: +0 helpers joined, +4 asleep,
@@ -1350,10 +1360,31 @@ export function splitWithdraw(kernel: usize): i32 {
 // has joined or when part 0 cannot go on and part 1 is still unclaimed after CLAIM_SPINS spins
 // (the helper asleep or not started); then it computes both. A helper that has claimed part 1 is
 // waited for, as in the session split.
+//
+// Measured (published network, ten sessions, 2-core AMD EPYC Zen 4, Node 20, 2026-12-05), time
+// per batch trial against the plain split (six and four sessions), alternated in one process on
+// the same evaluator and helper (10 calls per side and repeat): 0.924 median
+// of 16 repeats (p10 0.908, p90 0.996; 8.4–8.6 against 9.25–9.3 ms in quiet spells); bench
+// shared_vector.ratio.k10 0.933 (30 repeats, min 0.72, max 1.99) while another session ran
+// browser tests. Both parts on one thread (no helper) take 1.03 of the plain parts' time: the
+// two passes per stage, the narrow rows at the wide stride, the shared vector's readout twice.
+// The first version updated the narrow rows one call per row (updateRange): 1.045 of the plain
+// split, 1.07 on one thread. The cost model from single-thread widths (F + V·vectors, F ≈ 2.4 ms
+// for streaming W, V ≈ 2.4 ms a vector) predicted F + 2.5V ≈ 8.2 ms; the rest is the exchange
+// (each part pulls the other's ~25 lines of rates per stage) and the two threads' stages not
+// ending together. The catch: both threads must run for either to get on. When one is
+// descheduled (another process on the 2 vCPUs), the other spins instead of doing its own part:
+// with browser tests running, spells of 1.3–6× the plain split's time (the plain split's parts
+// go on alone). So the engine (src-shared/model/batchSimulator.ts sharedSchedule) uses the
+// faster of the two lately, trial by trial, like the choice between one thread and all.
 
 // Spins of the driver waiting on an unclaimed part 1 before it computes it itself (~250 µs: a
 // napping helper's wake-up; the other part's work is ~10 ms).
 const CLAIM_SPINS: i32 = 1 << 16;
+// Spins waiting for the other part before sleeping until it publishes (~15 µs, more than a stage
+// of ten sessions), and the longest such sleep.
+const COUPLED_SPIN_LIMIT: i32 = 1 << 12;
+const COUPLED_NAP_NS: i64 = 1_000_000;
 
 // Give the split kernel `kernel` (setSplit, two parts) a second pair of parts, `coupledParts`
 // (usize[2]: BATCH kernels of KP = 2·vectors with row pairs built within [0, sharedRows) and the
@@ -1437,35 +1468,28 @@ function coupledStage(p: Kernel, s: i32): void {
   const last = rowStride - 16;
   const to = p.exchange + (<usize>(s & 1)) * p.exchangeParity;
   for (let i = p.sharedRow0; i < p.sharedRow1; i++) v128.store(to + (<usize>i << 4), v128.load(rNext + <usize>i * rowStride + last));
-  if (ASC_FEATURE_THREADS) atomic.store<i64>(p.ownWord, p.stageBase + <i64>s);
-  else store<i64>(p.ownWord, p.stageBase + <i64>s);
+  if (ASC_FEATURE_THREADS) {
+    atomic.store<i64>(p.ownWord, p.stageBase + <i64>s);
+    if (atomic.load<i32>(p.otherWord, 8) != 0) atomic.notify(p.ownWord, 1);
+  } else store<i64>(p.ownWord, p.stageBase + <i64>s);
   // then the other rows, without the shared vector
   batchPairRange(p, p.otherPair0, p.otherPair1, r, vectors - 1);
   if (vectors == 3) updateNarrowRows(p, m, p.otherRow0, p.otherRow1, rNext, 3);
   else updateNarrowRows(p, m, p.otherRow0, p.otherRow1, rNext, 2);
 }
 
-// The RK4 update (updateRange) of rows i0..i1 of a coupled part without their last vector.
+// The RK4 update (updateRange) of rows i0..i1 of a coupled part without their last vector (one
+// loop over the rows: a call per row took ~4 % of a trial).
 @inline
 function updateNarrowRows(k: Kernel, m: i32, i0: i32, i1: i32, rNext: usize, vectors: i32): void {
-  const params = k.params;
-  const linear = k.linear != 0;
-  const gains = k.gains;
   const rowStride = <usize>vectors << 4;
   const end = <usize>i1 * rowStride;
   if (vectors == 3) {
-    for (let off = <usize>i0 * rowStride; off < end; off += rowStride) {
-      const va = probeUpdate(k, m, off);
-      const vb = probeUpdate(k, m, off + 16);
-      const ra = rate2(va, v128.load(gains + off), params, linear);
-      const rb = rate2(vb, v128.load(gains + off, 16), params, linear);
-      v128.store(rNext + off, ra);
-      v128.store(rNext + off, rb, 16);
-    }
-  } else {
-    for (let off = <usize>i0 * rowStride; off < end; off += rowStride) {
-      v128.store(rNext + off, rate2(probeUpdate(k, m, off), v128.load(gains + off), params, linear));
-    }
+    updatePairs(k, m, <usize>i0 * rowStride, end, rNext, rowStride);
+    return;
+  }
+  for (let off = <usize>i0 * rowStride; off < end; off += rowStride) {
+    v128.store(rNext + off, rate2(probeUpdate(k, m, off), v128.load(k.gains + off), k.params, k.linear != 0));
   }
 }
 
@@ -1489,15 +1513,25 @@ function coupledAdvance(p: Kernel): bool {
 
 // A helper's coupled part: its whole trial, waiting for the other part where it must.
 function runCoupled(p: Kernel): void {
-  let spins = 0; // since the last step (each wait naps only when long)
+  let spins = 0; // since the last step
   while (p.nextStage <= p.stages) {
     if (coupledAdvance(p)) {
       spins = 0;
       continue;
     }
-    spins++;
-    if (ASC_FEATURE_THREADS && spins > STAGE_SPIN_LIMIT) atomic.wait<i64>(p.otherWord, atomic.load<i64>(p.otherWord), HELPER_NAP_NS);
+    if (++spins > COUPLED_SPIN_LIMIT) awaitOther(p);
   }
+}
+
+// Sleep until the other part publishes a stage (or COUPLED_NAP_NS pass): after a wait of more
+// than a stage the other thread is not running, most likely for want of a core, which spinning
+// here would keep from it. The waiting word (own line, +8) asks the other part to notify.
+function awaitOther(p: Kernel): void {
+  if (!ASC_FEATURE_THREADS) return;
+  const seen = atomic.load<i64>(p.otherWord);
+  atomic.store<i32>(p.ownWord, 1, 8);
+  if (atomic.load<i64>(p.otherWord) == seen) atomic.wait<i64>(p.otherWord, seen, COUPLED_NAP_NS);
+  atomic.store<i32>(p.ownWord, 0, 8);
 }
 
 // The driver's side of a coupled trial `seq` of split kernel k (null k: no threads): part a, and
@@ -1515,12 +1549,14 @@ function coupledDriver(a: Kernel, b: Kernel, ownB: bool, k: usize, seq: i64): bo
     }
     spins++;
     if (ASC_FEATURE_THREADS) {
-      const kk = changetype<Kernel>(k);
-      if (!claimed && ++unclaimedSpins % CLAIM_SPINS == 0) {
-        ownB = atomic.cmpxchg<i64>(claimWord(kk, 1), seq - 1, seq) == seq - 1;
-        claimed = true; // by the helper, or now by this thread
-      }
-      if (spins > STAGE_SPIN_LIMIT) atomic.wait<i32>(kk.sync + SYNC_JOIN + 8, 0, DRIVER_NAP_NS);
+      if (!claimed) {
+        // spin (no sleep: a helper that claims does not notify) until the helper claims, or claim
+        if (atomic.load<i64>(claimWord(changetype<Kernel>(k), 1)) == seq) claimed = true;
+        else if (++unclaimedSpins >= CLAIM_SPINS) {
+          ownB = atomic.cmpxchg<i64>(claimWord(changetype<Kernel>(k), 1), seq - 1, seq) == seq - 1;
+          claimed = true; // by the helper after all, or now by this thread
+        }
+      } else if (spins > COUPLED_SPIN_LIMIT) awaitOther(a);
     }
   }
   return ownB;

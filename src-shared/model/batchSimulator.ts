@@ -12,7 +12,10 @@
  * (options.threads, default the host's defaultKernelThreads()) a batch of SPLIT_MIN_SESSIONS or
  * more splits its sessions between the threads (each a whole trial of its own part, with no stage
  * boundaries); a smaller one shares the rows of each stage among them; either trial by trial
- * whenever that has been faster lately than the whole batch on one thread.
+ * whenever that has been faster lately than the whole batch on one thread. With one helper and an
+ * odd number of session vectors (ten sessions: five), the two threads can also share the last
+ * vector, each computing it on half of the rows (options.sharedVector; ~0.93 of the plain split's
+ * time on a quiet 2-core machine), whenever that has been faster lately than the plain split.
  * Fallback ('csr-loop', where WebAssembly SIMD is missing): K separate CSR kernels (same bits).
  */
 import { computeOutput, normalisedError } from './dynamics.js';
