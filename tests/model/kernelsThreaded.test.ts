@@ -397,6 +397,31 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector s
     expectSameOutputs(alone, oneThread, 'helper absent');
   });
 
+  it('computes the helper\'s part itself when the helper joined but never claims it (late: asleep, descheduled)', () => {
+    const network = network200();
+    const K = 10;
+    const rng = new Rng(41);
+    const gains = Array.from({ length: K }, () => Float64Array.from({ length: network.n }, () => 1 + 0.2 * rng.normal()));
+    const oneThread = new BatchSimulator(network, DEFAULT_DYNAMICS, K, { threads: null });
+    oneThread.run(gains);
+    // a helper that joins (one step on this thread) and then never steps again
+    const lateHelper: KernelThreads = {
+      helpers: 1,
+      attach: (start) => {
+        const instance = new WebAssembly.Instance(start.module as WebAssembly.Module, { env: { memory: start.memory, abort: () => {} } });
+        (instance.exports.helperStep as (kernel: number) => number)(start.kernel);
+      },
+    };
+    const late = new BatchSimulator(network, DEFAULT_DYNAMICS, K, { threads: lateHelper });
+    late.threadSchedule!.force = 'team';
+    for (const mode of ['team', 'solo'] as const) {
+      late.sharedVectorSchedule!.force = mode;
+      late.run(gains);
+      expectSameOutputs(late, oneThread, `late helper, ${mode === 'team' ? 'shared vector' : 'plain split'}`);
+    }
+    expect(late.helperChunks()).toBe(0);
+  });
+
   it('applies to one helper, 3 or 5 session vectors and outputs only; the rows of the shared vector halved by work, in whole cache lines', () => {
     const network = network200();
     const withHelper = (K: number, options = {}) => new BatchSimulator(network, DEFAULT_DYNAMICS, K, { threads: absentHelper, ...options });
