@@ -1373,10 +1373,13 @@ export function splitWithdraw(kernel: usize): i32 {
 // for streaming W, V ≈ 2.4 ms a vector) predicted F + 2.5V ≈ 8.2 ms; the rest is the exchange
 // (each part pulls the other's ~25 lines of rates per stage) and the two threads' stages not
 // ending together. The catch: both threads must run for either to get on. When one is
-// descheduled (another process on the 2 vCPUs), the other spins instead of doing its own part:
-// with browser tests running, spells of 1.3–6× the plain split's time (the plain split's parts
-// go on alone). So the engine (src-shared/model/batchSimulator.ts sharedSchedule) uses the
-// faster of the two lately, trial by trial, like the choice between one thread and all.
+// descheduled (another process on the 2 vCPUs), the other waits instead of doing its own part
+// (the plain split's parts go on alone). Spinning through such waits, trials took 10–40× the
+// plain split's time while browser tests kept the machine busy (load ~4): the spinning thread
+// kept the core its partner needed. Sleeping after a stage's worth of spins until the partner
+// publishes (awaitOther) brought that to 1.6–2.3×. So the engine
+// (src-shared/model/batchSimulator.ts sharedSchedule) uses the faster of the two lately, trial by
+// trial, like the choice between one thread and all.
 
 // Spins of the driver waiting on an unclaimed part 1 before it computes it itself (~250 µs: a
 // napping helper's wake-up; the other part's work is ~10 ms).

@@ -331,6 +331,16 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector s
   /** One helper that never joins: the calling thread must compute both parts. */
   const absentHelper: KernelThreads = { helpers: 1, attach: () => {} };
 
+  /** Ten sessions of random gains on the N = 200 network, and their batch run on one thread. */
+  function tenSessions(seed: number) {
+    const network = network200();
+    const rng = new Rng(seed);
+    const gains = Array.from({ length: 10 }, () => Float64Array.from({ length: network.n }, () => 1 + 0.2 * rng.normal()));
+    const oneThread = new BatchSimulator(network, DEFAULT_DYNAMICS, gains.length, { threads: null });
+    oneThread.run(gains);
+    return { network, gains, oneThread };
+  }
+
   /** Every session's output of `batch` has the bits of `expected`'s. */
   function expectSameOutputs(batch: BatchSimulator, expected: BatchSimulator, label: string): void {
     for (let s = 0; s < batch.sessions; s++) expect(sameBits(batch.output(s), expected.output(s)), `${label}: output of session ${s}`).toBe(true);
@@ -382,13 +392,8 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector s
   });
 
   it('computes both parts on the calling thread when the helper never joins (nobody waits on a missing thread)', () => {
-    const network = network200();
-    const K = 10;
-    const rng = new Rng(37);
-    const gains = Array.from({ length: K }, () => Float64Array.from({ length: network.n }, () => 1 + 0.2 * rng.normal()));
-    const oneThread = new BatchSimulator(network, DEFAULT_DYNAMICS, K, { threads: null });
-    oneThread.run(gains);
-    const alone = new BatchSimulator(network, DEFAULT_DYNAMICS, K, { threads: absentHelper });
+    const { network, gains, oneThread } = tenSessions(37);
+    const alone = new BatchSimulator(network, DEFAULT_DYNAMICS, gains.length, { threads: absentHelper });
     alone.threadSchedule!.force = 'team';
     alone.sharedVectorSchedule!.force = 'team';
     alone.run(gains);
@@ -398,21 +403,17 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector s
   });
 
   it('computes the helper\'s part itself when the helper joined but never claims it (late: asleep, descheduled)', () => {
-    const network = network200();
-    const K = 10;
-    const rng = new Rng(41);
-    const gains = Array.from({ length: K }, () => Float64Array.from({ length: network.n }, () => 1 + 0.2 * rng.normal()));
-    const oneThread = new BatchSimulator(network, DEFAULT_DYNAMICS, K, { threads: null });
-    oneThread.run(gains);
+    const { network, gains, oneThread } = tenSessions(41);
     // a helper that joins (one step on this thread) and then never steps again
     const lateHelper: KernelThreads = {
       helpers: 1,
       attach: (start) => {
-        const instance = new WebAssembly.Instance(start.module as WebAssembly.Module, { env: { memory: start.memory, abort: () => {} } });
+        const api = (globalThis as unknown as { WebAssembly: { Instance: new (module: object, imports: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+        const instance = new api.Instance(start.module, { env: { memory: start.memory, abort: () => {} } });
         (instance.exports.helperStep as (kernel: number) => number)(start.kernel);
       },
     };
-    const late = new BatchSimulator(network, DEFAULT_DYNAMICS, K, { threads: lateHelper });
+    const late = new BatchSimulator(network, DEFAULT_DYNAMICS, gains.length, { threads: lateHelper });
     late.threadSchedule!.force = 'team';
     for (const mode of ['team', 'solo'] as const) {
       late.sharedVectorSchedule!.force = mode;
