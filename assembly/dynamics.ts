@@ -1384,9 +1384,11 @@ export function splitWithdraw(kernel: usize): i32 {
 // Spins of the driver waiting on an unclaimed part 1 before it computes it itself (~250 µs: a
 // napping helper's wake-up; the other part's work is ~10 ms).
 const CLAIM_SPINS: i32 = 1 << 16;
-// Spins waiting for the other part before sleeping until it publishes (~15 µs, more than a stage
-// of ten sessions), and the longest such sleep.
-const COUPLED_SPIN_LIMIT: i32 = 1 << 12;
+// Spins waiting for the other part before sleeping until it publishes (~100 µs, ten stages of ten
+// sessions), and the longest such sleep. Waking a sleeping thread costs tens of µs on the 2-vCPU
+// VM: sleeping after 1 << 12 spins (~25 µs) gave 0.93–1.01 of the plain split's time in quiet
+// spells, 1 << 14 0.915–0.925 (alternated runs of 24 repeats each).
+const COUPLED_SPIN_LIMIT: i32 = 1 << 14;
 const COUPLED_NAP_NS: i64 = 1_000_000;
 
 // Give the split kernel `kernel` (setSplit, two parts) a second pair of parts, `coupledParts`
@@ -1417,6 +1419,13 @@ export function setSharedVector(kernel: usize, coupledParts: usize, sharedRows: 
     p.otherWord = words + (<usize>(1 - t) << 6);
   }
   memory.fill(words, 0, 128);
+}
+
+// Helpers of a threaded kernel napping or asleep now (0 without threads).
+export function helpersAsleep(kernel: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  const k = changetype<Kernel>(kernel);
+  return k.sync == 0 ? 0 : atomic.load<i32>(k.sync + SYNC_JOIN, 4);
 }
 
 // The parts of the next split trials (between trials only): the shared-vector pair (shared ≠ 0)

@@ -222,6 +222,9 @@ export function splitSessions(sessions: number, threads: number): number[] {
  */
 export const SPLIT_MIN_SESSIONS = 4;
 
+/** Trials between re-checks of the shared-vector choice at first (ThreadSchedule exploreEvery). */
+const SHARED_RECHECK_TRIALS = 8;
+
 /**
  * A two-thread split whose parts share their last session vector (assembly/dynamics.ts, "A
  * session vector shared by two parts"), for `sessions` sessions of an odd number of vectors V = 3
@@ -294,6 +297,8 @@ class WasmBatchEngine implements BatchEngine {
   private readonly split: { kernel: number; plain: SplitParts; shared: SplitParts | null } | null;
   /** The split whose buffers hold the last run's results (null: the whole kernel's). */
   private lastSplit: SplitParts | null = null;
+  /** Whether the last split trial took the plain split to wake a sleeping helper. */
+  private wokeHelper = false;
   /** Helper threads attached (0: one thread). */
   private readonly helpers: number;
 
@@ -356,7 +361,9 @@ class WasmBatchEngine implements BatchEngine {
     const shared = plan ? splitParts(sharedParts.map((part, t) => part.views(wasm, sharedKernels[t], plan.lanes[t])), sessions, 0.5) : null;
     this.split = splitting ? { kernel: driver, plain: splitParts(plainViews, sessions, partLanes[0].length / sessions), shared } : null;
     this.schedule = attachHelpers(this, wasm, memory, driver, threads, helpers, arithmetic);
-    this.sharedSchedule = shared && this.schedule ? new ThreadSchedule() : null;
+    // re-checked twice as often as the thread choice: a busy spell that sent it to the plain split
+    // ends sooner (the plain split is the safe side, only ~7 % slower)
+    this.sharedSchedule = shared && this.schedule ? new ThreadSchedule(SHARED_RECHECK_TRIALS) : null;
   }
 
   run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void {
@@ -369,7 +376,15 @@ class WasmBatchEngine implements BatchEngine {
     let parts: SplitParts | null = null;
     let sharedSchedule: ThreadSchedule | null = null;
     if (split) {
-      if (split.shared) sharedSchedule = this.sharedSchedule;
+      // a helper asleep (after a pause: another program's turn, the host's own work) takes a while
+      // to wake: the plain split gives it the calling thread's whole part to do so, the shared
+      // vector only ~250 µs before the calling thread computes both parts (twice the time), so a
+      // trial that finds it asleep wakes it on the plain split; the next trial takes the shared
+      // vector's turn whatever the helper does then (waiting on each trial's helper would never end:
+      // it finishes its smaller plain part first, and naps)
+      const waking = split.shared !== null && this.sharedSchedule?.force !== 'team' && !this.wokeHelper && this.wasm.helpersAsleep(split.kernel) > 0;
+      this.wokeHelper = waking;
+      if (split.shared && !waking) sharedSchedule = this.sharedSchedule;
       const useShared = sharedSchedule !== null && sharedSchedule.next();
       parts = useShared ? split.shared : split.plain;
       if (split.shared) this.wasm.splitMode(split.kernel, useShared ? 1 : 0);

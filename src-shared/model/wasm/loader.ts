@@ -94,6 +94,8 @@ export interface DynamicsWasmExports {
   setSharedVector(kernel: number, coupledParts: number, sharedRows: number, sharedPairs: number, exchange: number, exchangeParity: number, words: number): void;
   /** Between split trials: the next ones use the shared-vector parts (shared = 1) or the plain split's (0). */
   splitMode(kernel: number, shared: number): void;
+  /** Helpers of a threaded kernel napping or asleep now (0 without threads). */
+  helpersAsleep(kernel: number): number;
   /**
    * Begin one trial of every part of a session split, each part's whole trial on one thread
    * (helpers claim theirs; the caller computes part 0 and the parts without a helper); then call
