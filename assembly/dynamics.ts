@@ -1383,8 +1383,13 @@ export function splitWithdraw(kernel: usize): i32 {
 // by then) is less than the alternation shows: whole bench runs alternated with sharedVector
 // off, 0.0887 and 0.0836 against 0.0896 and 0.0892 (quiet machine, before the asleep rule and
 // the faster re-check); later pairs under load (another session's browser tests and type checks)
-// spread 0.09–0.16 either way, and a script of the same pattern gave 9.33–9.39 against 9.43–9.52
-// ms per batch trial (median of the repeats' medians).
+// spread 0.09–0.16 either way, and a script of the same pattern gave 9.30–9.38 against 9.31–9.52
+// ms per batch trial (median of the repeats' medians). Final pair of bench runs in a quiet spell:
+// numpy.ratio.batch10_ms_per_trial 0.0890 and 0.0905 against 0.0902 with sharedVector off (one
+// more run off: 0.144, busy), shared_vector.ratio.k10 0.911 and 0.926 (with it off, both sides
+// plain: 1.002 and 0.999). In that pattern the first call after the pause runs the plain split
+// (the helper asleep), and the re-checks of either choice run a few more, so the median of five
+// calls gains ~1 %; a long run of consecutive trials (training) gets the ~8 %.
 
 // Spins of the driver waiting on an unclaimed part 1 before it computes it itself (~250 µs: a
 // napping helper's wake-up; the other part's work is ~10 ms).
