@@ -103,6 +103,29 @@ class Kernel {
   pairMatrix: usize = 0;
   pairRows: usize = 0; // i32[2·pairCount]: rows a, b of each pair (b = n: the padding row)
   pairCount: i32 = 0;
+  // a part of a shared-vector split ("A session vector shared by two parts" below; 0: not one):
+  // the rows and row pairs whose last session vector this part computes, the other part's, the
+  // exchange buffer of that vector's rates, this part's and the other's published-stage words, and
+  // the trial's progress (stages, the next stage to compute, the global number of stage 0)
+  coupled: i32 = 0;
+  // the split kernel of a shared-vector split: the parts of each mode (splitMode), usize[2] each
+  plainParts: usize = 0;
+  coupledParts: usize = 0;
+  sharedRow0: i32 = 0;
+  sharedRow1: i32 = 0;
+  sharedPair0: i32 = 0;
+  sharedPair1: i32 = 0;
+  otherRow0: i32 = 0;
+  otherRow1: i32 = 0;
+  otherPair0: i32 = 0;
+  otherPair1: i32 = 0;
+  exchange: usize = 0;
+  exchangeParity: usize = 0; // bytes between the two parities' buffers
+  ownWord: usize = 0;
+  otherWord: usize = 0;
+  stages: i32 = 0;
+  nextStage: i32 = 0;
+  stageBase: i64 = 0;
 }
 
 const P_INV_TAU: usize = RATE_PARAMS_BYTES;
@@ -239,12 +262,20 @@ function placeChunks(k: Kernel): void {
 // when no store comes between them): 0.92–0.95 of the time of one per iteration (alternated in
 // one process, 200 and 1 200 values per stage; the same bits).
 function updateRange(k: Kernel, m: i32, byteStart: usize, byteEnd: usize, rNext: usize): void {
+  const off = updatePairs(k, m, byteStart, byteEnd, rNext, 32);
+  if (off < byteEnd) v128.store(rNext + off, rate2(probeUpdate(k, m, off), v128.load(k.gains + off), k.params, k.linear != 0));
+}
+
+// The update of the f64x2 pairs at off, off + 16 for off = byteStart, byteStart + step, … while
+// both lie before byteEnd; returns the first off not updated.
+@inline
+function updatePairs(k: Kernel, m: i32, byteStart: usize, byteEnd: usize, rNext: usize, step: usize): usize {
   // constants are read from memory at each use (see CONSTANTS in common.ts)
   const params = k.params;
   const linear = k.linear != 0;
   const gains = k.gains;
   let off = byteStart;
-  for (; off + 16 < byteEnd; off += 32) {
+  for (; off + 16 < byteEnd; off += step) {
     const va = probeUpdate(k, m, off);
     const vb = probeUpdate(k, m, off + 16);
     const ra = rate2(va, v128.load(gains + off), params, linear);
@@ -252,7 +283,7 @@ function updateRange(k: Kernel, m: i32, byteStart: usize, byteEnd: usize, rNext:
     v128.store(rNext + off, ra);
     v128.store(rNext + off, rb, 16);
   }
-  if (off < byteEnd) v128.store(rNext + off, rate2(probeUpdate(k, m, off), v128.load(gains + off), params, linear));
+  return off;
 }
 
 // The RK4 step of the f64x2 at byte `off` for evaluation m: its slope, the RK4 sum (acc), the
@@ -671,14 +702,19 @@ function batchPairGroup(m: PairMatrix, p: i32, r: usize, ya: usize, yb: usize, w
 
 // BATCH: y of every row from the row pairs (the padding row n of an odd n has a row of y too).
 function batchPairProducts(k: Kernel, r: usize): void {
+  batchPairRange(k, 0, k.pairCount, r, k.vectors);
+}
+
+// BATCH: y of the rows of pairs p0..p1 from the row pairs, for the first `width` (1..3) session
+// vectors of each row.
+function batchPairRange(k: Kernel, p0: i32, p1: i32, r: usize, width: i32): void {
   const m = changetype<PairMatrix>(k.pairMatrix);
-  const vectors = k.vectors;
-  const rowStride = <usize>vectors << 4;
-  for (let p = 0; p < k.pairCount; p++) {
+  const rowStride = <usize>k.vectors << 4;
+  for (let p = p0; p < p1; p++) {
     const ya = k.y + <usize>load<i32>(k.pairRows + (<usize>p << 3)) * rowStride;
     const yb = k.y + <usize>load<i32>(k.pairRows + (<usize>p << 3), 4) * rowStride;
-    if (vectors == 3) batchPairGroup(m, p, r, ya, yb, 3);
-    else if (vectors == 2) batchPairGroup(m, p, r, ya, yb, 2);
+    if (width == 3) batchPairGroup(m, p, r, ya, yb, 3);
+    else if (width == 2) batchPairGroup(m, p, r, ya, yb, 2);
     else batchPairGroup(m, p, r, ya, yb, 1);
   }
 }
@@ -820,6 +856,7 @@ function runChunk(k: Kernel, stage: i32, chunk: i32): void {
 
 function setTrial(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): i32 {
   k.nSamples = nSamples;
+  k.stages = 1 + 4 * (nSamples - 1);
   k.h = h;
   k.invTau = invTau;
   k.cNeg = cNeg;
@@ -1129,7 +1166,9 @@ export function releaseHelpers(kernel: usize): void {
 // sessions as parts of six and four (three and two session vectors, two rows at a time:
 // batchGroup2) took 0.82–0.89 ms per session-trial against 0.92–0.93 for the row split of one
 // ten-session kernel (bench batch10_ms_per_trial.threads, 2026-12-04), four sessions 1.30 against
-// 1.48 (batch4_ms_per_trial), although each part streams W on its own.
+// 1.48 (batch4_ms_per_trial), although each part streams W on its own. With one helper and an odd
+// number of session vectors, the part with the extra vector sets the time; the two parts can
+// share that vector instead ("A session vector shared by two parts", at the end of this file).
 //
 // The split kernel (setSplit) holds only the parts and the words: trial (+0: the number of split
 // trials started, QUIT when released), join (as for the row split: +0 helpers joined, +4 asleep,
@@ -1164,6 +1203,10 @@ function claimSplitPart(k: Kernel, part: i32, seq: i64): bool {
 
 // A part's whole trial on the calling thread (its parameters set).
 function runPart(p: Kernel): void {
+  if (p.coupled != 0) {
+    runCoupled(p);
+    return;
+  }
   const stages = 1 + 4 * (p.nSamples - 1);
   for (let s = 0; s < stages; s++) {
     runRange(p, s, 0, p.units);
@@ -1180,6 +1223,12 @@ export function splitBegin(kernel: usize, nSamples: i32, h: f64, invTau: f64, cN
   for (let t = 0; t < parts; t++) setTrial(partKernel(k, t), nSamples, h, invTau, cNeg, cPos, linear);
   const seq = k.sequence + 1;
   k.sequence = seq;
+  if (k.coupled != 0) {
+    beginCoupled(k);
+    if (ASC_FEATURE_THREADS) coupledOnThreads(k, seq);
+    else coupledDriver(partKernel(k, 0), partKernel(k, 1), true, 0, seq);
+    return;
+  }
   if (ASC_FEATURE_THREADS) splitOnThreads(k, seq);
   else for (let t = 0; t < parts; t++) runPart(partKernel(k, t));
 }
@@ -1211,7 +1260,8 @@ export function splitWait(kernel: usize): i32 {
     for (let t = 1; t < k.split; t++) {
       if (atomic.load<i64>(doneWord(k, t)) == seq) continue;
       waiting++;
-      if ((spins + 1) % <i64>STEAL_SPINS == 0) claimSplitPart(k, t, seq);
+      // a shared-vector split's driver has claimed any part no helper took (coupledOnThreads)
+      if (k.coupled == 0 && (spins + 1) % <i64>STEAL_SPINS == 0) claimSplitPart(k, t, seq);
     }
     if (waiting == 0) return 1;
     spins++;
@@ -1281,4 +1331,268 @@ export function splitWithdraw(kernel: usize): i32 {
   if (atomic.cmpxchg<i64>(claimWord(k, 1), seq - 1, seq) != seq - 1) return 0;
   atomic.store<i64>(doneWord(k, 1), seq);
   return 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A session vector shared by two parts (BATCH, two threads). Ten sessions are five session
+// vectors; split by whole vectors, one thread takes three and sets the time. Here each part holds
+// its own two vectors and the fifth as its last vector (KP = 6, the same W), and computes that
+// vector on its own rows only: part 0 on rows [0, a), part 1 on [a, n) (row pairs built within
+// each range, layout.ts pairOrder) — width 3 there, width 2 on the other rows. The fifth vector's
+// new rates of a stage are needed by both parts in the next stage (every row reads every column),
+// so each part computes its rows of the fifth vector FIRST in a stage, copies their rates to the
+// exchange buffer (16 bytes a row, one buffer per stage parity) and publishes the stage in its
+// word (its own cache line); then it computes its other rows at width 2. The other part copies
+// that half into its own rates at the start of its next stage, about half a stage later: the
+// transfer overlaps with work instead of sitting on the critical path. The sample readout of a
+// stage waits for that copy (it needs every row), so it runs at the start of the next stage, and
+// after the last stage once the other part's last half is in. Stage 0 (the initial rates) is
+// computed on every row by both parts. Every value is computed by the same operations as in any
+// other batch (the same bits); the shared sessions' values of the two parts are the same.
+//
+// Dependencies: stage s (s ≥ 2) of a part needs the other's stage s − 1 published; the words are
+// global stage numbers (stageBase + s, counting on from trial to trial). A part can thus be at
+// most one stage ahead, and the two parities of the exchange are enough: a part overwrites
+// parity s & 1 at stage s only after the other published stage s − 1, which it does after it
+// copied the part's stage s − 2 from that parity. A thread that owns both parts alternates them.
+//
+// Nobody waits on a missing thread: the driver claims part 0, and part 1 as well when no helper
+// has joined or when part 0 cannot go on and part 1 is still unclaimed after CLAIM_SPINS spins
+// (the helper asleep or not started); then it computes both. A helper that has claimed part 1 is
+// waited for, as in the session split.
+//
+// Measured (published network, ten sessions, 2-core AMD EPYC Zen 4 VM, Node 20, 2026-12-05),
+// time per batch trial against the plain split (six and four sessions), alternated in one
+// process on the same evaluator and helper (10 calls per side and repeat), in quiet spells: the
+// final version 0.921, 0.915, 0.925 (medians of three runs of 24 repeats; 8.4–8.7 against
+// 9.25–9.4 ms). Both parts on one thread (no helper) take 1.03 of the plain parts' time: the two
+// passes per stage, the copies, the shared vector's readout twice, pairs formed within halves.
+// The first version updated the narrow rows one call per row (updateRange): 1.045 of the plain
+// split, 1.07 on one thread. The cost model from single-thread widths (F + V·vectors, F ≈ 2.4 ms
+// for streaming W, V ≈ 2.4 ms a vector) predicted F + 2.5V ≈ 8.2 ms; the rest is the exchange
+// (each part pulls the other's ~25 lines of rates per stage) and the two threads' stages not
+// ending together. The catch: both threads must run for either to get on. When one is
+// descheduled (another process on the 2 vCPUs), the other waits instead of doing its own part
+// (the plain split's parts go on alone). Spinning through such waits, trials took 10–40× the
+// plain split's time while browser tests kept the machine busy (load ~4): the spinning thread
+// kept the core its partner needed. Sleeping after a while of spins until the partner publishes
+// (awaitOther) brought that to 1.6–2.3×. So the engine (src-shared/model/batchSimulator.ts
+// sharedSchedule) uses the faster of the two lately, trial by trial, like the choice between one
+// thread and all, and the plain split when the helper is asleep. What that gives in the bench's
+// pattern (numpy.ratio.batch10_ms_per_trial: 5 calls after each NumPy call, the helper asleep
+// by then) is less than the alternation shows: whole bench runs alternated with sharedVector
+// off, 0.0887 and 0.0836 against 0.0896 and 0.0892 (quiet machine, before the asleep rule and
+// the faster re-check); later pairs under load (another session's browser tests and type checks)
+// spread 0.09–0.16 either way, and a script of the same pattern gave 9.30–9.38 against 9.31–9.52
+// ms per batch trial (median of the repeats' medians). Final pair of bench runs in a quiet spell:
+// numpy.ratio.batch10_ms_per_trial 0.0890 and 0.0905 against 0.0902 with sharedVector off (one
+// more run off: 0.144, busy), shared_vector.ratio.k10 0.911 and 0.926 (with it off, both sides
+// plain: 1.002 and 0.999). In that pattern the first call after the pause runs the plain split
+// (the helper asleep), and the re-checks of either choice run a few more, so the median of five
+// calls gains ~1 %; a long run of consecutive trials (training) gets the ~8 %.
+
+// Spins of the driver waiting on an unclaimed part 1 before it computes it itself (~250 µs: a
+// napping helper's wake-up; the other part's work is ~10 ms).
+const CLAIM_SPINS: i32 = 1 << 16;
+// Spins waiting for the other part before sleeping until it publishes (~100 µs, ten stages of ten
+// sessions), and the longest such sleep. Waking a sleeping thread costs tens of µs on the 2-vCPU
+// VM: sleeping after 1 << 12 spins (~25 µs) gave 0.93–1.01 of the plain split's time in quiet
+// spells, 1 << 14 0.915–0.925 (alternated runs of 24 repeats each).
+const COUPLED_SPIN_LIMIT: i32 = 1 << 14;
+const COUPLED_NAP_NS: i64 = 1_000_000;
+
+// Give the split kernel `kernel` (setSplit, two parts) a second pair of parts, `coupledParts`
+// (usize[2]: BATCH kernels of KP = 2·vectors with row pairs built within [0, sharedRows) and the
+// rest), that share their last vector: part 0 computes it on rows [0, sharedRows) (pairs
+// [0, sharedPairs)), part 1 on the rest. splitMode chooses the pair of parts trial by trial.
+// `exchange`: 2·exchangeParity bytes, 64-byte aligned, exchangeParity ≥ 16·n a multiple of 64;
+// `words`: 128 bytes, 64-byte aligned.
+export function setSharedVector(kernel: usize, coupledParts: usize, sharedRows: i32, sharedPairs: i32, exchange: usize, exchangeParity: i32, words: usize): void {
+  const k = changetype<Kernel>(kernel);
+  k.plainParts = k.partKernels;
+  k.coupledParts = coupledParts;
+  for (let t = 0; t < 2; t++) {
+    const p = changetype<Kernel>(load<usize>(coupledParts + (<usize>t << alignof<usize>())));
+    const first = t == 0;
+    p.coupled = 1;
+    p.sharedRow0 = first ? 0 : sharedRows;
+    p.sharedRow1 = first ? sharedRows : p.n;
+    p.otherRow0 = first ? sharedRows : 0;
+    p.otherRow1 = first ? p.n : sharedRows;
+    p.sharedPair0 = first ? 0 : sharedPairs;
+    p.sharedPair1 = first ? sharedPairs : p.pairCount;
+    p.otherPair0 = first ? sharedPairs : 0;
+    p.otherPair1 = first ? p.pairCount : sharedPairs;
+    p.exchange = exchange;
+    p.exchangeParity = <usize>exchangeParity;
+    p.ownWord = words + (<usize>t << 6);
+    p.otherWord = words + (<usize>(1 - t) << 6);
+  }
+  memory.fill(words, 0, 128);
+}
+
+// Helpers of a threaded kernel napping or asleep now (0 without threads).
+export function helpersAsleep(kernel: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  const k = changetype<Kernel>(kernel);
+  return k.sync == 0 ? 0 : atomic.load<i32>(k.sync + SYNC_JOIN, 4);
+}
+
+// The parts of the next split trials (between trials only): the shared-vector pair (shared ≠ 0)
+// or the plain split's.
+export function splitMode(kernel: usize, shared: i32): void {
+  const k = changetype<Kernel>(kernel);
+  if (k.coupledParts == 0) return;
+  k.coupled = shared != 0 ? 1 : 0;
+  k.partKernels = shared != 0 ? k.coupledParts : k.plainParts;
+}
+
+// A new trial of both parts (their parameters set): global stage numbers go on from the last.
+function beginCoupled(k: Kernel): void {
+  const a = partKernel(k, 0);
+  const b = partKernel(k, 1);
+  // k.trialStart: the last global stage number handed out so far
+  const base = k.trialStart + 1;
+  k.trialStart = base + <i64>a.stages;
+  a.stageBase = base;
+  b.stageBase = base;
+  a.nextStage = 0;
+  b.nextStage = 0;
+}
+
+@inline
+function loadWord(at: usize): i64 {
+  if (ASC_FEATURE_THREADS) return atomic.load<i64>(at);
+  return load<i64>(at);
+}
+
+// The other part's rows of the last vector of stage s's rates into r (this part's copy).
+function copyShared(p: Kernel, s: i32, r: usize): void {
+  const rowStride = <usize>p.vectors << 4;
+  const last = rowStride - 16;
+  const from = p.exchange + (<usize>(s & 1)) * p.exchangeParity;
+  for (let i = p.otherRow0; i < p.otherRow1; i++) v128.store(r + <usize>i * rowStride + last, v128.load(from + (<usize>i << 4)));
+}
+
+// Stage s (≥ 1) of a coupled part, the other part's stage s − 1 published (s ≥ 2).
+function coupledStage(p: Kernel, s: i32): void {
+  const odd = ((s - 1) & 1) != 0;
+  const r = odd ? p.rB : p.rA;
+  const rNext = odd ? p.rA : p.rB;
+  if (s >= 2) copyShared(p, s - 1, r);
+  finishStage(p, s - 1);
+  const m = (s - 1) & 3;
+  const vectors = p.vectors;
+  const rowStride = <usize>vectors << 4;
+  // this part's rows of the shared vector first, then publish them
+  batchPairRange(p, p.sharedPair0, p.sharedPair1, r, vectors);
+  updateRange(p, m, <usize>p.sharedRow0 * rowStride, <usize>p.sharedRow1 * rowStride, rNext);
+  const last = rowStride - 16;
+  const to = p.exchange + (<usize>(s & 1)) * p.exchangeParity;
+  for (let i = p.sharedRow0; i < p.sharedRow1; i++) v128.store(to + (<usize>i << 4), v128.load(rNext + <usize>i * rowStride + last));
+  if (ASC_FEATURE_THREADS) {
+    atomic.store<i64>(p.ownWord, p.stageBase + <i64>s);
+    if (atomic.load<i32>(p.otherWord, 8) != 0) atomic.notify(p.ownWord, 1);
+  } else store<i64>(p.ownWord, p.stageBase + <i64>s);
+  // then the other rows, without the shared vector
+  batchPairRange(p, p.otherPair0, p.otherPair1, r, vectors - 1);
+  if (vectors == 3) updateNarrowRows(p, m, p.otherRow0, p.otherRow1, rNext, 3);
+  else updateNarrowRows(p, m, p.otherRow0, p.otherRow1, rNext, 2);
+}
+
+// The RK4 update (updateRange) of rows i0..i1 of a coupled part without their last vector (one
+// loop over the rows: a call per row took ~4 % of a trial).
+@inline
+function updateNarrowRows(k: Kernel, m: i32, i0: i32, i1: i32, rNext: usize, vectors: i32): void {
+  const rowStride = <usize>vectors << 4;
+  const end = <usize>i1 * rowStride;
+  if (vectors == 3) {
+    updatePairs(k, m, <usize>i0 * rowStride, end, rNext, rowStride);
+    return;
+  }
+  for (let off = <usize>i0 * rowStride; off < end; off += rowStride) {
+    v128.store(rNext + off, rate2(probeUpdate(k, m, off), v128.load(k.gains + off), k.params, k.linear != 0));
+  }
+}
+
+// The next step of a coupled part's trial if the other part is far enough (stage 0 on every row;
+// stage s; after the last stage, the other half of its rates and the readout); whether it did.
+function coupledAdvance(p: Kernel): bool {
+  const s = p.nextStage;
+  const stages = p.stages;
+  if (s > stages) return false;
+  if (s >= 2 && loadWord(p.otherWord) < p.stageBase + <i64>(s - 1)) return false;
+  if (s == 0) batchRange(p, 0, 0, p.n);
+  else if (s < stages) coupledStage(p, s);
+  else {
+    const r = ((stages - 2) & 1) != 0 ? p.rA : p.rB; // the last stage's rNext
+    copyShared(p, stages - 1, r);
+    finishStage(p, stages - 1);
+  }
+  p.nextStage = s + 1;
+  return true;
+}
+
+// A helper's coupled part: its whole trial, waiting for the other part where it must.
+function runCoupled(p: Kernel): void {
+  let spins = 0; // since the last step
+  while (p.nextStage <= p.stages) {
+    if (coupledAdvance(p)) {
+      spins = 0;
+      continue;
+    }
+    if (++spins > COUPLED_SPIN_LIMIT) awaitOther(p);
+  }
+}
+
+// Sleep until the other part publishes a stage (or COUPLED_NAP_NS pass): after a wait of more
+// than a stage the other thread is not running, most likely for want of a core, which spinning
+// here would keep from it. The waiting word (own line, +8) asks the other part to notify.
+function awaitOther(p: Kernel): void {
+  if (!ASC_FEATURE_THREADS) return;
+  const seen = atomic.load<i64>(p.otherWord);
+  atomic.store<i32>(p.ownWord, 1, 8);
+  if (atomic.load<i64>(p.otherWord) == seen) atomic.wait<i64>(p.otherWord, seen, COUPLED_NAP_NS);
+  atomic.store<i32>(p.ownWord, 0, 8);
+}
+
+// The driver's side of a coupled trial `seq` of split kernel k (null k: no threads): part a, and
+// part b too when it owns it or claims it (unclaimed after CLAIM_SPINS spins of waiting).
+function coupledDriver(a: Kernel, b: Kernel, ownB: bool, k: usize, seq: i64): bool {
+  let spins = 0; // since the last step (each wait naps only when long)
+  let unclaimedSpins = 0; // waiting while part b is unclaimed
+  let claimed = ownB;
+  while (a.nextStage <= a.stages || (ownB && b.nextStage <= b.stages)) {
+    let moved = coupledAdvance(a);
+    if (ownB && coupledAdvance(b)) moved = true;
+    if (moved) {
+      spins = 0;
+      continue;
+    }
+    spins++;
+    if (ASC_FEATURE_THREADS) {
+      if (!claimed) {
+        // spin (no sleep: a helper that claims does not notify) until the helper claims, or claim
+        if (atomic.load<i64>(claimWord(changetype<Kernel>(k), 1)) == seq) claimed = true;
+        else if (++unclaimedSpins >= CLAIM_SPINS) {
+          ownB = atomic.cmpxchg<i64>(claimWord(changetype<Kernel>(k), 1), seq - 1, seq) == seq - 1;
+          claimed = true; // by the helper after all, or now by this thread
+        }
+      } else if (spins > COUPLED_SPIN_LIMIT) awaitOther(a);
+    }
+  }
+  return ownB;
+}
+
+function coupledOnThreads(k: Kernel, seq: i64): void {
+  const trialWord = k.sync + SYNC_TRIAL;
+  atomic.store<i64>(trialWord, seq);
+  if (atomic.load<i32>(k.sync + SYNC_JOIN, 4) > 0) atomic.notify(trialWord, 0x7fffffff);
+  atomic.store<i64>(claimWord(k, 0), seq);
+  const unjoined = atomic.load<i32>(k.sync + SYNC_JOIN) < 1;
+  const ownB = unjoined && atomic.cmpxchg<i64>(claimWord(k, 1), seq - 1, seq) == seq - 1;
+  const tookB = coupledDriver(partKernel(k, 0), partKernel(k, 1), ownB, changetype<usize>(k), seq);
+  atomic.store<i64>(doneWord(k, 0), seq);
+  if (tookB) atomic.store<i64>(doneWord(k, 1), seq);
+  store<i64>(doneWord(k, 0), 0, 16); // the driver's spins in this trial's wait
 }

@@ -18,6 +18,9 @@
  *                                     lists (kernels/layout.ts), one thread, alternated
  *   batch_row_pairs.ratio.k6          six sessions batched with W also as row pairs over the row
  *                                     lists alone (a part of the ten-session split), alternated
+ *   shared_vector.ratio.k10           ten sessions on two threads: the split whose threads share
+ *                                     the fifth session vector over the plain split (three and two
+ *                                     vectors), one evaluator and helper, alternated
  *   joint.m2_ms                       two initial conditions per trial (JointTrialEvaluator, the
  *                                     speed manifold's m = 2), ms per call: one batch of two or the
  *                                     two side by side on two cores, whichever is faster lately;
@@ -202,6 +205,8 @@ function alternatedRatioBenchmark(options: {
   calls: number;
   sides: () => { over: () => void; under: () => void; dispose: () => void };
   note: () => string;
+  /** The sides use helper threads: let them start first. */
+  helpers?: boolean;
 }): Benchmark {
   let sides: ReturnType<typeof options.sides> | null = null;
   return {
@@ -209,8 +214,9 @@ function alternatedRatioBenchmark(options: {
     unit: 'ratio',
     repeats: 30,
     warmup: 2,
-    setup: () => {
+    setup: async () => {
       sides = options.sides();
+      if (options.helpers) await helpersSettle();
     },
     run: () => {
       const time = (f: () => void) => {
@@ -286,6 +292,37 @@ function batchRowPairsRatioBenchmark(name: string, sessions: number, calls: numb
       return { over: () => pairs.errors(gains, errors), under: () => lists.errors(gains, errors), dispose: () => (pairs.dispose(), lists.dispose()) };
     },
     note: () => `${networkNote()}; wasm-batch, ${sessions} sessions, one thread: row pairs over the row lists`,
+  });
+}
+
+/**
+ * K sessions on two threads (one helper): the session split whose threads share the last session
+ * vector over the plain split by whole vectors (src-shared/model/batchSimulator.ts sharedVector),
+ * the same evaluator and helper thread on both sides.
+ */
+function sharedVectorRatioBenchmark(name: string, sessions: number, calls: number): Benchmark {
+  const applies = () => benchThreads().helpers === 1;
+  return alternatedRatioBenchmark({
+    name,
+    calls,
+    helpers: true,
+    sides: () => {
+      const { network, target } = benchNetwork();
+      const gains = benchGains(network.n, sessions);
+      const errors = new Float64Array(sessions);
+      const evaluator = new BatchTrialEvaluator(network, DEFAULT_DYNAMICS, target, sessions, { kernel: 'wasm-batch', threads: benchThreads() });
+      const schedule = evaluator.simulator.threadSchedule;
+      if (schedule) schedule.force = 'team';
+      const choice = evaluator.simulator.sharedVectorSchedule;
+      const run = (mode: 'team' | 'solo') => () => {
+        if (choice) choice.force = mode;
+        evaluator.errors(gains, errors);
+      };
+      return { over: run('team'), under: run('solo'), dispose: () => evaluator.dispose() };
+    },
+    note: () =>
+      `${networkNote()}; wasm-batch, ${sessions} sessions, helper threads on every trial: the threads sharing a session vector over the plain split` +
+      (applies() ? '' : ` (not with ${benchThreads().helpers} helpers: both sides plain)`),
   });
 }
 
@@ -406,6 +443,7 @@ export const benchmarks: Benchmark[] = [
   arithmeticRatioBenchmark('arithmetic.ratio.batch10', 10, 2),
   iColumnsRatioBenchmark('dense_columns.ratio.trial', 10),
   batchRowPairsRatioBenchmark('batch_row_pairs.ratio.k6', 6, 2),
+  sharedVectorRatioBenchmark('shared_vector.ratio.k10', 10, 3),
   ...crossoverSizes.flatMap((n) => [
     trialBenchmark({
       name: `threads.crossover.n${n}.one`,

@@ -12,7 +12,10 @@
  * (options.threads, default the host's defaultKernelThreads()) a batch of SPLIT_MIN_SESSIONS or
  * more splits its sessions between the threads (each a whole trial of its own part, with no stage
  * boundaries); a smaller one shares the rows of each stage among them; either trial by trial
- * whenever that has been faster lately than the whole batch on one thread.
+ * whenever that has been faster lately than the whole batch on one thread. With one helper and an
+ * odd number of session vectors (ten sessions: five), the two threads can also share the last
+ * vector, each computing it on half of the rows (options.sharedVector; ~0.93 of the plain split's
+ * time on a quiet 2-core machine), whenever that has been faster lately than the plain split.
  * Fallback ('csr-loop', where WebAssembly SIMD is missing): K separate CSR kernels (same bits).
  */
 import { computeOutput, normalisedError } from './dynamics.js';
@@ -51,6 +54,13 @@ export interface BatchSimulatorOptions {
    * (assembly/dynamics.ts setBatchPairs; default true). The bits are the same either way.
    */
   rowPairs?: boolean;
+  /**
+   * 'wasm-batch' with one helper thread and an odd number (3 or 5) of session vectors, outputs
+   * only (no keepRates/keepStates): the two threads share the last session vector, each computing
+   * it on half of the rows (assembly/dynamics.ts, "A session vector shared by two parts"), instead
+   * of one thread taking the extra vector (default true). The bits are the same either way.
+   */
+  sharedVector?: boolean;
 }
 
 interface BatchEngine {
@@ -61,6 +71,8 @@ interface BatchEngine {
   dispose?(): void;
   /** The thread choice of a threaded engine (null: one thread). */
   readonly schedule?: ThreadSchedule | null;
+  /** A threaded engine's choice between a shared-vector and a plain session split (null: none). */
+  readonly sharedSchedule?: ThreadSchedule | null;
   helperChunks?(): number;
   mainThreadShare?(): number;
   setMainThreadShare?(share: number): void;
@@ -69,6 +81,8 @@ interface BatchEngine {
 /** A BATCH kernel in an instance and the host's views of its buffers (session-interleaved). */
 interface BatchKernelViews {
   kernel: number;
+  /** The session in each lane (lanes past the list are padding). */
+  lanes: readonly number[];
   /** Sessions in the kernel, and KP (sessions rounded up to even). */
   sessions: number;
   kp: number;
@@ -90,18 +104,33 @@ interface BatchKernelViews {
  * setBatchPairs): for up to three session vectors, where every byte offset of a row, up to the
  * zero row n, fits the layout's u16; else null (the kernel keeps its row lists only).
  */
-function batchRowPairs(sparse: SplitSparse, kp: number): RowPairs | null {
-  const rowBytes = 8 * kp;
-  if (kp > 6 || (sparse.n + 1) * rowBytes > 0xffff) return null;
-  return rowPairs(sparse, sparse.n * kp, (j) => j * kp);
+function batchRowPairs(sparse: SplitSparse, kp: number, ranges?: readonly number[]): RowPairs | null {
+  return batchRowPairsFit(sparse.n, kp) ? rowPairs(sparse, sparse.n * kp, (j) => j * kp, ranges) : null;
 }
 
-function reserveBatchKernel(arena: WasmArena, network: Network, sparse: SplitSparse, sessions: number, nSamples: number, keepRates: boolean, keepStates: boolean, withRowPairs: boolean) {
+/** Whether a batch kernel of n rows and `kp` values per row can hold W as row pairs (batchRowPairs). */
+const batchRowPairsFit = (n: number, kp: number): boolean => kp <= 6 && (n + 1) * 8 * kp <= 0xffff;
+
+/**
+ * `pairRanges`: row bounds within which the row pairs are formed (a part of a shared-vector split:
+ * [0, its bound, n rounded up to even]).
+ */
+function reserveBatchKernel(
+  arena: WasmArena,
+  network: Network,
+  sparse: SplitSparse,
+  sessions: number,
+  nSamples: number,
+  keepRates: boolean,
+  keepStates: boolean,
+  withRowPairs: boolean,
+  pairRanges?: readonly number[],
+) {
   const n = network.n;
   const kp = (sessions + 1) & ~1;
   const block = n * kp;
   const channels = network.readout.channels;
-  const pairs = withRowPairs ? batchRowPairs(sparse, kp) : null;
+  const pairs = withRowPairs ? batchRowPairs(sparse, kp, pairRanges) : null;
   // with row pairs, r has a zero row n (the pairs' padding reads it) and y a row n (written for
   // the padding row of an odd n)
   const rows = pairs ? block + kp : block;
@@ -149,10 +178,11 @@ function reserveBatchKernel(arena: WasmArena, network: Network, sparse: SplitSpa
       }
       return kernel;
     },
-    views(wasm: DynamicsWasmExports, kernel: number): BatchKernelViews {
+    views(wasm: DynamicsWasmExports, kernel: number, lanes: readonly number[]): BatchKernelViews {
       const buffer = wasm.memory.buffer;
       return {
         kernel,
+        lanes,
         sessions,
         kp,
         gains: new Float64Array(buffer, ptr('gains'), block).fill(0),
@@ -192,16 +222,83 @@ export function splitSessions(sessions: number, threads: number): number[] {
  */
 export const SPLIT_MIN_SESSIONS = 4;
 
+/** Trials between re-checks of the shared-vector choice at first (ThreadSchedule exploreEvery). */
+const SHARED_RECHECK_TRIALS = 8;
+
+/**
+ * A two-thread split whose parts share their last session vector (assembly/dynamics.ts, "A
+ * session vector shared by two parts"), for `sessions` sessions of an odd number of vectors V = 3
+ * or 5: part t holds its own V − 1 sessions' half (sessions t·(V − 1) … ) in its first lanes and
+ * the last vector's sessions (from 2·(V − 1) on) in its last two; `sharedRows` is the bound a
+ * (a multiple of 4, 0 < a < n) below which part 0 computes the shared vector, chosen so that the
+ * two halves of the rows have about the same work (`rowCost`). Null where it does not apply (the
+ * parts' W must fit the row-pair layout).
+ */
+export function sharedVectorPlan(sessions: number, rowCost: ArrayLike<number>): { lanes: number[][]; sharedRows: number } | null {
+  const vectors = Math.ceil(sessions / 2);
+  const n = rowCost.length;
+  if ((vectors !== 3 && vectors !== 5) || n < 8 || !batchRowPairsFit(n, vectors + 1)) return null;
+  const own = vectors - 1;
+  const shared = Array.from({ length: sessions - 2 * own }, (_, i) => 2 * own + i);
+  const lanes = [0, 1].map((t) => [...Array.from({ length: own }, (_, i) => t * own + i), ...shared]);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += rowCost[i];
+  let best = 4;
+  let bestGap = Infinity;
+  let prefix = 0;
+  for (let i = 0; i < n; i++) {
+    prefix += rowCost[i];
+    const bound = i + 1;
+    if (bound % 4 === 0 && bound < n && Math.abs(prefix - total / 2) < bestGap) {
+      bestGap = Math.abs(prefix - total / 2);
+      best = bound;
+    }
+  }
+  return { lanes, sharedRows: best };
+}
+
+/** The parts of a session split, and where each session's results are after one of its trials. */
+interface SplitParts {
+  parts: BatchKernelViews[];
+  /** Session s's part and lane (a shared vector's sessions: part 0's, both hold the same bits). */
+  holder: { part: number; lane: number }[];
+  /** The calling thread's part of the work. */
+  mainShare: number;
+}
+
+function splitParts(parts: BatchKernelViews[], sessions: number, mainShare: number): SplitParts {
+  const holder = Array.from({ length: sessions }, (_, s) => {
+    const part = parts.findIndex((views) => views.lanes.includes(s));
+    return { part, lane: parts[part].lanes.indexOf(s) };
+  });
+  return { parts, holder, mainShare };
+}
+
+/** The sessions of each lane of the parts of a plain session split (whole session vectors each). */
+function plainLanes(sessions: number, threads: number): number[][] {
+  let first = 0;
+  return splitSessions(sessions, threads).map((size) => Array.from({ length: size }, () => first++));
+}
+
 class WasmBatchEngine implements BatchEngine {
   /** The thread choice when helpers are attached (null: one thread, or disposed). */
   schedule: ThreadSchedule | null;
+  /**
+   * With a shared-vector split: its choice over the plain split, trial by trial ('team' = the
+   * shared vector; null: no such split). It needs both threads at every stage, so a thread that
+   * is descheduled holds up both (on a busy machine 1.3–6× the plain split's time per trial,
+   * measured while browser tests ran): the faster of the two lately is used.
+   */
+  sharedSchedule: ThreadSchedule | null;
   private readonly wasm: DynamicsWasmExports;
   /** The kernel of all sessions (one thread, or the rows of each stage shared among the threads). */
   private readonly whole: BatchKernelViews;
-  /** A session split: its driver kernel and parts (null: none). */
-  private readonly split: { kernel: number; parts: BatchKernelViews[]; first: number[] } | null;
-  /** The kernel (whole or split) whose buffers hold the last run's results. */
-  private lastSplit = false;
+  /** A session split: its driver kernel and parts, plain and shared-vector (null: none). */
+  private readonly split: { kernel: number; plain: SplitParts; shared: SplitParts | null } | null;
+  /** The split whose buffers hold the last run's results (null: the whole kernel's). */
+  private lastSplit: SplitParts | null = null;
+  /** Whether the last split trial took the plain split to wake a sleeping helper. */
+  private wokeHelper = false;
   /** Helper threads attached (0: one thread). */
   private readonly helpers: number;
 
@@ -214,41 +311,59 @@ class WasmBatchEngine implements BatchEngine {
     threads: KernelThreads | null,
     arithmetic: Arithmetic,
     withRowPairs: boolean,
+    sharedVector: boolean,
   ) {
     const n = network.n;
     const sparse = splitSparse(network.W, n, network.nE);
     const samples = params.nSamples;
     const helpers = threads ? Math.max(0, Math.floor(threads.helpers)) : 0;
     this.helpers = helpers;
-    const partSessions = helpers > 0 && sessions >= SPLIT_MIN_SESSIONS ? splitSessions(sessions, 1 + helpers) : [];
-    const splitting = partSessions.length > 1;
+    const rowCost = (vectors: number) =>
+      Float64Array.from({ length: n }, (_, i) => unitCost(sparse.eRowStart[i + 1] - sparse.eRowStart[i], sparse.rowStart[i + 1] - sparse.rowStart[i], vectors));
+    const splitting = helpers > 0 && sessions >= SPLIT_MIN_SESSIONS && splitSessions(sessions, 1 + helpers).length > 1;
+    const partLanes = splitting ? plainLanes(sessions, 1 + helpers) : [];
+    const plan = splitting && sharedVector && withRowPairs && helpers === 1 && !keepRates && !keepStates ? sharedVectorPlan(sessions, rowCost(1)) : null;
     const arena = new WasmArena();
+    const reserve = (lanes: number[], ranges?: number[]) => reserveBatchKernel(arena, network, sparse, lanes.length, samples, keepRates, keepStates, withRowPairs, ranges);
     const whole = reserveBatchKernel(arena, network, sparse, sessions, samples, keepRates, keepStates, withRowPairs);
-    const parts = splitting ? partSessions.map((k) => reserveBatchKernel(arena, network, sparse, k, samples, keepRates, keepStates, withRowPairs)) : [];
+    const parts = partLanes.map((lanes) => reserve(lanes));
     const partList = splitting ? arena.reserve(4 * parts.length) : -1;
+    // a shared-vector split: its two parts (row pairs formed within each part's rows of the shared
+    // vector), their list, the exchange (two parities of 16 bytes a row, whole cache lines) and words
+    const sharedParts = plan ? plan.lanes.map((lanes) => reserve(lanes, [0, plan.sharedRows, n + (n % 2)])) : [];
+    const sharedList = plan ? arena.reserve(8) : -1;
+    const exchangeParity = 64 * Math.ceil((16 * n) / 64);
+    const exchange = plan ? arena.reserve(2 * exchangeParity + 64) : -1;
+    const words = plan ? arena.reserve(128 + 64) : -1;
     // the row split: the whole kernel's rows in chunks for 1 + helpers threads
-    const vectors = ((sessions + 1) & ~1) >> 1;
-    const cost = Float64Array.from({ length: n }, (_, i) =>
-      unitCost(sparse.eRowStart[i + 1] - sparse.eRowStart[i], sparse.rowStart[i + 1] - sparse.rowStart[i], vectors),
-    );
-    const chunks = helpers > 0 && !splitting ? threadChunks(cost, 1 + helpers, arena) : null;
+    const chunks = helpers > 0 && !splitting ? threadChunks(rowCost(((sessions + 1) & ~1) >> 1), 1 + helpers, arena) : null;
     const { wasm, memory } = instanceFor(arena, threads !== null && helpers > 0, arithmetic);
     this.wasm = wasm;
     const placed = arena.place(wasm);
     const wholeKernel = whole.install(wasm, placed);
     chunks?.install(wasm, wholeKernel, placed);
     const partKernels = parts.map((part) => part.install(wasm, placed));
+    const sharedKernels = sharedParts.map((part) => part.install(wasm, placed));
     let driver = wholeKernel;
     if (splitting) {
       driver = wasm.newKernel();
       place(wasm.memory.buffer, placed[partList], Int32Array.from(partKernels));
       wasm.setSplit(driver, parts.length, placed[partList]);
     }
+    if (plan) {
+      const aligned = (at: number) => (placed[at] + 63) & ~63;
+      place(wasm.memory.buffer, placed[sharedList], Int32Array.from(sharedKernels));
+      wasm.setSharedVector(driver, placed[sharedList], plan.sharedRows, plan.sharedRows / 2, aligned(exchange), exchangeParity, aligned(words));
+    }
     // nothing allocates in the instance from here on
-    this.whole = whole.views(wasm, wholeKernel);
-    const first = partSessions.map((_, t) => partSessions.slice(0, t).reduce((a, b) => a + b, 0));
-    this.split = splitting ? { kernel: driver, parts: parts.map((part, t) => part.views(wasm, partKernels[t])), first } : null;
+    this.whole = whole.views(wasm, wholeKernel, Array.from({ length: sessions }, (_, s) => s));
+    const plainViews = parts.map((part, t) => part.views(wasm, partKernels[t], partLanes[t]));
+    const shared = plan ? splitParts(sharedParts.map((part, t) => part.views(wasm, sharedKernels[t], plan.lanes[t])), sessions, 0.5) : null;
+    this.split = splitting ? { kernel: driver, plain: splitParts(plainViews, sessions, partLanes[0].length / sessions), shared } : null;
     this.schedule = attachHelpers(this, wasm, memory, driver, threads, helpers, arithmetic);
+    // re-checked twice as often as the thread choice: a busy spell that sent it to the plain split
+    // ends sooner (the plain split is the safe side, only ~7 % slower)
+    this.sharedSchedule = shared && this.schedule ? new ThreadSchedule(SHARED_RECHECK_TRIALS) : null;
   }
 
   run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void {
@@ -258,31 +373,46 @@ class WasmBatchEngine implements BatchEngine {
     const team = schedule !== null && schedule.next();
     const split = team ? this.split : null;
     const before = team ? this.helperChunks() : 0;
+    let parts: SplitParts | null = null;
+    let sharedSchedule: ThreadSchedule | null = null;
     if (split) {
-      split.parts.forEach((part, t) => interleaveSessions(gains, x0s, part.sessions, this.network.n, part.kp, part.gains, part.x0, split.first[t]));
+      // a helper asleep (after a pause: another program's turn, the host's own work) takes a while
+      // to wake: the plain split gives it the calling thread's whole part to do so, the shared
+      // vector only ~250 µs before the calling thread computes both parts (twice the time), so a
+      // trial that finds it asleep wakes it on the plain split; the next trial takes the shared
+      // vector's turn whatever the helper does then (waiting on each trial's helper would never end:
+      // it finishes its smaller plain part first, and naps)
+      const waking = split.shared !== null && this.sharedSchedule?.force !== 'team' && !this.wokeHelper && this.wasm.helpersAsleep(split.kernel) > 0;
+      this.wokeHelper = waking;
+      if (split.shared && !waking) sharedSchedule = this.sharedSchedule;
+      const useShared = sharedSchedule !== null && sharedSchedule.next();
+      parts = useShared ? split.shared : split.plain;
+      if (split.shared) this.wasm.splitMode(split.kernel, useShared ? 1 : 0);
+      for (const part of parts!.parts) interleaveSessions(gains, x0s, part, this.network.n);
       this.wasm.splitBegin(split.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
       while (!this.wasm.splitWait(split.kernel)) {
         // the helpers' parts are not done yet (splitWait spins a little per call)
       }
     } else {
       const whole = this.whole;
-      interleaveSessions(gains, x0s, this.sessions, this.network.n, whole.kp, whole.gains, whole.x0);
+      interleaveSessions(gains, x0s, whole, this.network.n);
       if (team) this.wasm.trialThreaded(whole.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
       else this.wasm.trial(whole.kernel, p.nSamples, stepLength(p), 1 / p.tau, p.r0, p.rmax - p.r0, linear);
     }
-    this.lastSplit = split !== null;
+    this.lastSplit = parts;
     // the helpers' share: their parts (session split) or their chunks of every stage (row split)
-    const expected = split ? split.parts.length - 1 : helperChunksPerTrial(p.nSamples, this.helpers);
-    schedule?.done(!team || helpersTookPart(this.helperChunks() - before, expected));
+    const expected = parts ? parts.parts.length - 1 : helperChunksPerTrial(p.nSamples, this.helpers);
+    const tookPart = !team || helpersTookPart(this.helperChunks() - before, expected);
+    if (sharedSchedule) sharedSchedule.done(tookPart);
+    schedule?.done(tookPart);
   }
 
   /** The kernel that holds session s's last results, and s's lane in it. */
   private holder(s: number): { views: BatchKernelViews; lane: number } {
-    const split = this.split;
-    if (!this.lastSplit || !split) return { views: this.whole, lane: s };
-    let t = split.parts.length - 1;
-    while (split.first[t] > s) t--;
-    return { views: split.parts[t], lane: s - split.first[t] };
+    const split = this.lastSplit;
+    if (!split) return { views: this.whole, lane: s };
+    const { part, lane } = split.holder[s];
+    return { views: split.parts[part], lane };
   }
 
   output(s: number, out: Float64Array): void {
@@ -319,7 +449,7 @@ class WasmBatchEngine implements BatchEngine {
    * session split has fixed parts: its share is its part's sessions.
    */
   mainThreadShare(): number {
-    if (this.split) return this.split.parts[0].sessions / this.sessions;
+    if (this.split) return (this.lastSplit ?? this.split.plain).mainShare;
     return this.wasm.threadShare(this.whole.kernel, 0);
   }
 
@@ -341,6 +471,8 @@ class WasmBatchF32Engine implements BatchEngine {
   private readonly gainsView: Float32Array;
   private readonly x0View: Float32Array;
   private readonly outputsView: Float64Array;
+  /** The interleaved inputs' layout (interleaveSessions). */
+  private readonly inputs: { lanes: number[]; kp: number; gains: Float32Array; x0: Float32Array };
 
   constructor(
     private readonly network: Network,
@@ -385,11 +517,12 @@ class WasmBatchF32Engine implements BatchEngine {
     this.gainsView = new Float32Array(buffer, this.ptr.gains, block).fill(0);
     this.x0View = new Float32Array(buffer, this.ptr.x0, block).fill(0);
     this.outputsView = new Float64Array(buffer, this.ptr.outputs, channels * params.nSamples * this.kp);
+    this.inputs = { lanes: Array.from({ length: sessions }, (_, s) => s), kp: this.kp, gains: this.gainsView, x0: this.x0View };
   }
 
   run(gains: readonly Float64Array[], x0s: readonly Float64Array[]): void {
     const kp = this.kp;
-    interleaveSessions(gains, x0s, this.sessions, this.network.n, kp, this.gainsView, this.x0View);
+    interleaveSessions(gains, x0s, this.inputs, this.network.n);
     const p = this.params;
     const ptr = this.ptr;
     this.wasm.batchTrialF32(
@@ -528,7 +661,17 @@ export class BatchSimulator {
     const useThreads = threads !== null && threads.helpers >= 1 && network.n * sessions >= BATCH_THREADS_MIN_WORK && sharedDynamicsAvailable();
     this.engine =
       this.kernelName === 'wasm-batch'
-        ? new WasmBatchEngine(network, this.params, sessions, this.keepRates, options.keepStates ?? false, useThreads ? threads : null, this.arithmetic, options.rowPairs ?? true)
+        ? new WasmBatchEngine(
+            network,
+            this.params,
+            sessions,
+            this.keepRates,
+            options.keepStates ?? false,
+            useThreads ? threads : null,
+            this.arithmetic,
+            options.rowPairs ?? true,
+            options.sharedVector ?? true,
+          )
         : this.kernelName === 'wasm-batch-f32'
           ? new WasmBatchF32Engine(network, this.params, sessions)
           : new LoopBatchEngine(network, this.params, sessions, options.keepStates ?? false);
@@ -573,6 +716,14 @@ export class BatchSimulator {
   /** Whether trials run with helper threads, and how (null: one thread). */
   get threadSchedule(): ThreadSchedule | null {
     return this.engine.schedule ?? null;
+  }
+
+  /**
+   * Whether a trial on the helpers splits the sessions with a shared session vector ('team') or
+   * by whole vectors ('solo'), and how (null: no shared-vector split; see options.sharedVector).
+   */
+  get sharedVectorSchedule(): ThreadSchedule | null {
+    return this.engine.sharedSchedule ?? null;
   }
 
   /** Chunks of stages computed by helper threads so far (0 without helpers). */
@@ -659,26 +810,23 @@ export class BatchTrialEvaluator {
 }
 
 /**
- * Copy each session's gains and x0 into the kernels' session-interleaved layout
- * (`view[i * kp + s]`, kp = sessions padded to the SIMD width), so one pass over W serves all;
- * sessions from + 0 .. from + sessions − 1 of the lists (a part of a session split).
+ * Copy each session's gains and x0 into a kernel's session-interleaved layout
+ * (`view[i * kp + lane]`, kp = lanes padded to the SIMD width), so one pass over W serves all;
+ * lane l holds session lanes[l] of the lists.
  */
 function interleaveSessions(
   gains: readonly Float64Array[],
   x0s: readonly Float64Array[],
-  sessions: number,
+  into: { lanes: readonly number[]; kp: number; gains: Float64Array | Float32Array; x0: Float64Array | Float32Array },
   n: number,
-  kp: number,
-  gainsView: Float64Array | Float32Array,
-  x0View: Float64Array | Float32Array,
-  from = 0,
 ): void {
-  for (let s = 0; s < sessions; s++) {
-    const g = gains[from + s];
-    const x0 = x0s[from + s];
+  const { lanes, kp } = into;
+  for (let lane = 0; lane < lanes.length; lane++) {
+    const g = gains[lanes[lane]];
+    const x0 = x0s[lanes[lane]];
     for (let i = 0; i < n; i++) {
-      gainsView[i * kp + s] = g[i];
-      x0View[i * kp + s] = x0[i];
+      into.gains[i * kp + lane] = g[i];
+      into.x0[i * kp + lane] = x0[i];
     }
   }
 }

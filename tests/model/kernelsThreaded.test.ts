@@ -5,12 +5,12 @@
  * every trial; helper threads reused after dispose; the per-trial thread choice.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchSimulator, SPLIT_MIN_SESSIONS, splitSessions } from '../../src-shared/model/batchSimulator.js';
-import { simulateReference } from '../../src-shared/model/dynamics.js';
+import { BatchSimulator, sharedVectorPlan, SPLIT_MIN_SESSIONS, splitSessions } from '../../src-shared/model/batchSimulator.js';
+import { computeOutput, simulateReference } from '../../src-shared/model/dynamics.js';
 import { createKernel } from '../../src-shared/model/kernels/index.js';
 import { trialStages } from '../../src-shared/model/kernels/layout.js';
 import { helpersTookPart } from '../../src-shared/model/kernels/wasmKernel.js';
-import { createCoreBudget, ThreadSchedule, type CoreBudget } from '../../src-shared/model/kernels/threads.js';
+import { createCoreBudget, ThreadSchedule, type CoreBudget, type KernelThreads } from '../../src-shared/model/kernels/threads.js';
 import type { TrialKernel } from '../../src-shared/model/kernels/types.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS, type DynamicsParams } from '../../src-shared/model/params.js';
@@ -324,6 +324,132 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split by sessions between thr
     check('solo then split');
     expect(split.helperChunks()).toBeGreaterThan(before);
     split.dispose();
+  });
+});
+
+describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector shared by the two threads', () => {
+  /** One helper that never joins: the calling thread must compute both parts. */
+  const absentHelper: KernelThreads = { helpers: 1, attach: () => {} };
+
+  /** Ten sessions of random gains on the N = 200 network, and their batch run on one thread. */
+  function tenSessions(seed: number) {
+    const network = network200();
+    const rng = new Rng(seed);
+    const gains = Array.from({ length: 10 }, () => Float64Array.from({ length: network.n }, () => 1 + 0.2 * rng.normal()));
+    const oneThread = new BatchSimulator(network, DEFAULT_DYNAMICS, gains.length, { threads: null });
+    oneThread.run(gains);
+    return { network, gains, oneThread };
+  }
+
+  /** Every session's output of `batch` has the bits of `expected`'s. */
+  function expectSameOutputs(batch: BatchSimulator, expected: BatchSimulator, label: string): void {
+    for (let s = 0; s < batch.sessions; s++) expect(sameBits(batch.output(s), expected.output(s)), `${label}: output of session ${s}`).toBe(true);
+  }
+
+  it('ten, nine, six and five sessions (N = 200; odd n = 41): the bits of one thread and within 1e-12 of the reference, also after the plain split', () => {
+    // (n = 41 with five sessions is below BATCH_THREADS_MIN_WORK: no helpers)
+    const networks: [string, Network, number[]][] = [
+      ['N = 200', network200(), [10, 9, 6, 5]],
+      ['n = 41', randomNetwork(41, 20, 7, 2), [10, 9, 6]],
+    ];
+    const params: DynamicsParams = { ...DEFAULT_DYNAMICS, nSamples: 120 };
+    const rng = new Rng(31);
+    for (const [name, network, sessions] of networks) {
+      for (const K of sessions) {
+        const label = `${name}, K = ${K}`;
+        const gains = Array.from({ length: K }, () => Float64Array.from({ length: network.n }, () => 1 + 0.2 * rng.normal()));
+        const x0s = gains.map(() => network.x0.map((v) => v + rng.normal()));
+        const oneThread = new BatchSimulator(network, params, K, { threads: null });
+        oneThread.run(gains, x0s);
+        const shared = new BatchSimulator(network, params, K, { threads: host(1) });
+        shared.threadSchedule!.force = 'team';
+        const choice = shared.sharedVectorSchedule!;
+        expect(choice, label).not.toBeNull();
+        choice.force = 'team';
+        // until a trial in which the helper computed its part (it joins asynchronously): that trial's bits
+        runUntilHelpersJoin(() => shared.run(gains, x0s), () => shared.helperChunks());
+        expect(shared.mainThreadShare()).toBe(0.5);
+        expectSameOutputs(shared, oneThread, label);
+        // the plain split (whole session vectors), then the shared vector again: each reads its own parts
+        choice.force = 'solo';
+        shared.run(gains.map((g) => g.map((v) => v * 1.01)), x0s);
+        choice.force = 'team';
+        shared.run(gains, x0s);
+        expectSameOutputs(shared, oneThread, `${label}, plain split then shared`);
+        // the shared vector's sessions (the last one or two) and a session of each part, against the exact reference
+        for (const s of [0, K - 3, K - 1]) {
+          const ref = simulateReference(network.W, network.n, x0s[s], gains[s], params);
+          const expected = new Float64Array(network.readout.channels * params.nSamples);
+          computeOutput(ref.rates, params.nSamples, network.n, network.nE, network.readout, expected);
+          const output = shared.output(s);
+          const scale = Math.max(...expected.map(Math.abs));
+          const worst = Math.max(...output.map((v, i) => Math.abs(v - expected[i])));
+          expect(worst / scale, `${label}: session ${s} against the reference`).toBeLessThan(1e-12);
+        }
+        shared.dispose();
+      }
+    }
+  });
+
+  it('computes both parts on the calling thread when the helper never joins (nobody waits on a missing thread)', () => {
+    const { network, gains, oneThread } = tenSessions(37);
+    const alone = new BatchSimulator(network, DEFAULT_DYNAMICS, gains.length, { threads: absentHelper });
+    alone.threadSchedule!.force = 'team';
+    alone.sharedVectorSchedule!.force = 'team';
+    alone.run(gains);
+    alone.run(gains);
+    expect(alone.helperChunks()).toBe(0);
+    expectSameOutputs(alone, oneThread, 'helper absent');
+  });
+
+  it('computes the helper\'s part itself when the helper joined but never claims it (late: asleep, descheduled)', () => {
+    const { network, gains, oneThread } = tenSessions(41);
+    // a helper that joins (one step on this thread) and then never steps again
+    const lateHelper: KernelThreads = {
+      helpers: 1,
+      attach: (start) => {
+        const api = (globalThis as unknown as { WebAssembly: { Instance: new (module: object, imports: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+        const instance = new api.Instance(start.module, { env: { memory: start.memory, abort: () => {} } });
+        (instance.exports.helperStep as (kernel: number) => number)(start.kernel);
+      },
+    };
+    const late = new BatchSimulator(network, DEFAULT_DYNAMICS, gains.length, { threads: lateHelper });
+    late.threadSchedule!.force = 'team';
+    for (const mode of ['team', 'solo'] as const) {
+      late.sharedVectorSchedule!.force = mode;
+      late.run(gains);
+      expectSameOutputs(late, oneThread, `late helper, ${mode === 'team' ? 'shared vector' : 'plain split'}`);
+    }
+    expect(late.helperChunks()).toBe(0);
+  });
+
+  it('applies to one helper, 3 or 5 session vectors and outputs only; the rows of the shared vector halved by work, in whole cache lines', () => {
+    const network = network200();
+    const withHelper = (K: number, options = {}) => new BatchSimulator(network, DEFAULT_DYNAMICS, K, { threads: absentHelper, ...options });
+    for (const K of [5, 6, 9, 10]) expect(withHelper(K).sharedVectorSchedule, `K = ${K}`).not.toBeNull();
+    for (const K of [3, 4, 7, 8, 11]) expect(withHelper(K).sharedVectorSchedule, `K = ${K}`).toBeNull();
+    expect(withHelper(10, { keepRates: true }).sharedVectorSchedule).toBeNull();
+    expect(withHelper(10, { keepStates: true }).sharedVectorSchedule).toBeNull();
+    expect(withHelper(10, { sharedVector: false }).sharedVectorSchedule).toBeNull();
+    expect(new BatchSimulator(network, DEFAULT_DYNAMICS, 10, { threads: { helpers: 2, attach: () => {} } }).sharedVectorSchedule).toBeNull();
+    expect(sharedVectorPlan(10, new Float64Array(200).fill(1))).toEqual({
+      lanes: [
+        [0, 1, 2, 3, 8, 9],
+        [4, 5, 6, 7, 8, 9],
+      ],
+      sharedRows: 100,
+    });
+    expect(sharedVectorPlan(5, new Float64Array(40).fill(1))?.lanes).toEqual([
+      [0, 1, 4],
+      [2, 3, 4],
+    ]);
+    // the first 20 rows twice the work of the others: the bound at 120 / 2 = 60 units of work, 40 rows
+    const plan = sharedVectorPlan(9, Float64Array.from({ length: 100 }, (_, i) => (i < 20 ? 2 : 1)))!;
+    expect(plan.sharedRows).toBe(40);
+    expect(plan.lanes).toEqual([
+      [0, 1, 2, 3, 8],
+      [4, 5, 6, 7, 8],
+    ]);
   });
 });
 

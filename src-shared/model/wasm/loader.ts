@@ -85,6 +85,18 @@ export interface DynamicsWasmExports {
    */
   setSplit(kernel: number, parts: number, partKernels: number): void;
   /**
+   * A second pair of parts for a split of two (setSplit), `coupledParts` (usize[2]), that share
+   * their last session vector: part 0 computes it on rows [0, sharedRows) (row pairs
+   * [0, sharedPairs)), part 1 on the rest, exchanging its rates each stage through `exchange`
+   * (2·exchangeParity bytes) and the published-stage `words` (128 bytes), both 64-byte aligned
+   * (assembly/dynamics.ts, "A session vector shared by two parts").
+   */
+  setSharedVector(kernel: number, coupledParts: number, sharedRows: number, sharedPairs: number, exchange: number, exchangeParity: number, words: number): void;
+  /** Between split trials: the next ones use the shared-vector parts (shared = 1) or the plain split's (0). */
+  splitMode(kernel: number, shared: number): void;
+  /** Helpers of a threaded kernel napping or asleep now (0 without threads). */
+  helpersAsleep(kernel: number): number;
+  /**
    * Begin one trial of every part of a session split, each part's whole trial on one thread
    * (helpers claim theirs; the caller computes part 0 and the parts without a helper); then call
    * splitWait until it returns 1.
