@@ -856,7 +856,7 @@ function runChunk(k: Kernel, stage: i32, chunk: i32): void {
 
 function setTrial(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos: f64, linear: i32): i32 {
   k.nSamples = nSamples;
-  k.stages = 1 + 4 * (nSamples - 1);
+  k.stages = 1 + 4 * (nSamples - 1); // layout.ts trialStages
   k.h = h;
   k.invTau = invTau;
   k.cNeg = cNeg;
@@ -868,7 +868,7 @@ function setTrial(k: Kernel, nSamples: i32, h: f64, invTau: f64, cNeg: f64, cPos
   v128.store(params + P_HALF_H, f64x2.splat(0.5 * h));
   v128.store(params + P_FULL_H, f64x2.splat(h));
   v128.store(params + P_SIXTH_H, f64x2.splat(h / 6));
-  return 1 + 4 * (nSamples - 1);
+  return k.stages;
 }
 
 // One trial on the calling thread alone.
@@ -1207,7 +1207,7 @@ function runPart(p: Kernel): void {
     runCoupled(p);
     return;
   }
-  const stages = 1 + 4 * (p.nSamples - 1);
+  const stages = p.stages;
   for (let s = 0; s < stages; s++) {
     runRange(p, s, 0, p.units);
     finishStage(p, s);

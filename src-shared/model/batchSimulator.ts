@@ -83,8 +83,7 @@ interface BatchKernelViews {
   kernel: number;
   /** The session in each lane (lanes past the list are padding). */
   lanes: readonly number[];
-  /** Sessions in the kernel, and KP (sessions rounded up to even). */
-  sessions: number;
+  /** KP: the lanes' sessions rounded up to even. */
   kp: number;
   gains: Float64Array;
   x0: Float64Array;
@@ -183,7 +182,6 @@ function reserveBatchKernel(
       return {
         kernel,
         lanes,
-        sessions,
         kp,
         gains: new Float64Array(buffer, ptr('gains'), block).fill(0),
         x0: new Float64Array(buffer, ptr('x0'), block).fill(0),
