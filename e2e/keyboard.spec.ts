@@ -446,6 +446,21 @@ async function newEmptyProject(page: Page): Promise<void> {
   await expect(page.getByTestId('workspace')).toBeVisible();
 }
 
+/** Open a view from its opener with Enter: the view shows and its heading has focus. */
+async function openWithEnter(page: Page, opener: Locator, view: Locator): Promise<void> {
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  await expect(view).toBeVisible();
+  await expect(focused(page)).toHaveAttribute('tabindex', '-1'); // its heading
+}
+
+/** Escape closes the view and gives focus back to its opener. */
+async function escapeBackTo(page: Page, view: Locator, opener: Locator): Promise<void> {
+  await page.keyboard.press('Escape');
+  await expect(view).toBeHidden();
+  await expect(opener).toBeFocused();
+}
+
 test('Escape closes a full view as its Back button does and focus goes back to its opener, unless it was meant for something in it', async ({ page }) => {
   // src-renderer/lib/focusReturn.ts (v-view-focus: escapeClosesView), on the views of
   // src-renderer/views/WorkspaceView.vue; Escape did nothing in them
@@ -460,14 +475,9 @@ test('Escape closes a full view as its Back button does and focus goes back to i
     [page.getByTestId('open-runs'), 'runs-browser'],
   ];
   for (const [opener, id] of views) {
-    await opener.focus();
-    await page.keyboard.press('Enter');
     const view = page.getByTestId(id);
-    await expect(view).toBeVisible();
-    await expect(focused(page)).toHaveAttribute('tabindex', '-1'); // its heading
-    await page.keyboard.press('Escape');
-    await expect(view, id).toBeHidden();
-    await expect(opener, id).toBeFocused();
+    await openWithEnter(page, opener, view);
+    await escapeBackTo(page, view, opener);
   }
 
   // with focus on nothing (a click on the view's background drops it to the page), Escape still closes
@@ -524,23 +534,14 @@ test('the editor opened inside the primitives view: Escape closes the editor fir
   const pageErrors = collectPageErrors(page);
   await openExample(page);
   const openPrimitives = page.getByTestId('open-primitives');
-  await openPrimitives.focus();
-  await page.keyboard.press('Enter');
   const primitivesView = page.getByTestId('primitives-view');
-  await expect(primitivesView).toBeVisible();
+  await openWithEnter(page, openPrimitives, primitivesView);
   const drawTarget = page.getByTestId('primitives-draw-target');
-  await drawTarget.focus();
-  await page.keyboard.press('Enter');
   const editor = primitivesView.getByTestId('target-editor');
-  await expect(editor).toBeVisible();
-  await expect(focused(page)).toHaveAttribute('tabindex', '-1'); // the editor's heading
-  await page.keyboard.press('Escape');
-  await expect(editor).toBeHidden();
+  await openWithEnter(page, drawTarget, editor);
+  await escapeBackTo(page, editor, drawTarget);
   await expect(primitivesView).toBeVisible();
-  await expect(drawTarget).toBeFocused();
-  await page.keyboard.press('Escape');
-  await expect(primitivesView).toBeHidden();
-  await expect(openPrimitives).toBeFocused();
+  await escapeBackTo(page, primitivesView, openPrimitives);
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });
 

@@ -135,8 +135,8 @@ export function niceBounds(lo: number, hi: number, ticks = 5): { min: number; ma
  * ticks only those, so a slow-variant run whose error goes 1.37 → 1.04 was a flat line on an axis
  * from 1 to 10 with no tick between. Within a decade the axis ends on round values around the data
  * (niceBounds' 1-2-5 step) and is ticked at the steps between them that leave room for their labels
- * (spacedLogTicks); null when the data span a
- * decade or more (whole decades read well there) or hold no positive finite range.
+ * (spacedLogTicks); null when the data span a decade or more (whole decades read well there) or
+ * hold no positive finite range.
  */
 export function fittedLogRange(range: readonly [number, number] | null): { min: number; max: number; ticks: number[] } | null {
   if (!range) return null;
