@@ -5,6 +5,7 @@
 import { AXIS_LABEL, AXIS_NAME, LEGEND_STYLE, SPLIT_LINE } from './chartParts.js';
 import { errorRange, errorYAxis, formatError, type ChartOption } from './options.js';
 import { SESSION_COLORS } from './palette.js';
+import { decimatedPoints } from './curveDecimation.js';
 
 export interface RunCurve {
   id: string;
@@ -13,21 +14,13 @@ export interface RunCurve {
   values: ArrayLike<number>;
 }
 
-/** At most `max` points of a curve (every k-th, the last always kept), so long runs draw quickly. */
-export function thinned(values: ArrayLike<number>, max = 4000): [number, number][] {
-  const step = Math.max(1, Math.ceil(values.length / max));
-  const out: [number, number][] = [];
-  for (let i = 0; i < values.length; i += step) if (Number.isFinite(values[i])) out.push([i, values[i]]);
-  const last = values.length - 1;
-  if (last >= 0 && last % step !== 0 && Number.isFinite(values[last])) out.push([last, values[last]]);
-  return out;
-}
-
 /** Widest legend entry (px) before its name is cut. */
 export const LEGEND_NAME_WIDTH = 200;
 
 export function runCurvesOption(curves: readonly RunCurve[], logY: boolean, xName = 'trial'): ChartOption {
-  const drawn = curves.map((curve) => thinned(curve.values));
+  // long runs draw quickly, and each curve's lowest error and envelope stay exact (every k-th
+  // point, as before, could leave a run's best trial out of its own curve)
+  const drawn = curves.map((curve) => decimatedPoints(curve.values));
   return {
     animation: false,
     grid: { left: 64, right: 16, top: 34, bottom: 40 },

@@ -35,12 +35,22 @@ export function isFinished(job: Pick<JobSummary, 'status'>): boolean {
   return FINISHED.has(job.status);
 }
 
-/** Write a run of error points into per-session curves by index; returns false when it left a gap. */
-export function writeErrorPoints(curves: JobCurves, points: ErrorPoints): boolean {
+/**
+ * Write a run of error points into per-session curves by index; returns false when it left a gap.
+ * `tally.defined` counts the points that were not there before (the workspace's "N points", kept
+ * as the points arrive: counting a million-point run again at every event held up the page).
+ */
+export function writeErrorPoints(curves: JobCurves, points: ErrorPoints, tally?: { defined: number }): boolean {
   while (curves.length <= points.session) curves.push([]);
   const curve = curves[points.session];
   const contiguous = points.fromTrial <= curve.length;
-  for (let i = 0; i < points.values.length; i++) curve[points.fromTrial + i] = points.values[i];
+  let added = 0;
+  for (let i = 0; i < points.values.length; i++) {
+    const at = points.fromTrial + i;
+    if (curve[at] === undefined && points.values[i] !== undefined) added++;
+    curve[at] = points.values[i];
+  }
+  if (tally) tally.defined += added;
   return contiguous;
 }
 
@@ -78,6 +88,8 @@ export const useJobsStore = defineStore('jobs', () => {
   const results = shallowRef<Record<string, JobResult | null>>({});
   const details = shallowRef<Record<string, JobDetail>>({});
   const curves = new Map<string, JobCurves>();
+  /** Defined points of each job's curves (writeErrorPoints keeps it). */
+  const tallies = new Map<string, { defined: number }>();
   /** Gain snapshots per job (not reactive; `snapshotVersion[jobId]` says when they change). */
   const snapshots = new Map<string, GainSnapshot[]>();
   const snapshotVersion = ref<Record<string, number>>({});
@@ -98,6 +110,12 @@ export const useJobsStore = defineStore('jobs', () => {
     return c;
   }
 
+  function tallyOf(jobId: string): { defined: number } {
+    let t = tallies.get(jobId);
+    if (!t) tallies.set(jobId, (t = { defined: countPoints(curvesOf(jobId)) }));
+    return t;
+  }
+
   function bump(jobId: string): void {
     curveVersion.value[jobId] = (curveVersion.value[jobId] ?? 0) + 1;
   }
@@ -116,7 +134,7 @@ export const useJobsStore = defineStore('jobs', () => {
     const c = curvesOf(jobId);
     result.sessions.forEach((session, s) => {
       if (session.errorCurve.length === 0) return;
-      writeErrorPoints(c, { session: s, fromTrial: 0, values: Array.from(session.errorCurve) });
+      writeErrorPoints(c, { session: s, fromTrial: 0, values: Array.from(session.errorCurve) }, tallyOf(jobId));
     });
     bumpEpoch(jobId);
     bump(jobId);
@@ -138,7 +156,8 @@ export const useJobsStore = defineStore('jobs', () => {
     if (gainSnapshots) addSnapshots(detail.jobId, gainSnapshots, true);
     upsertSummary(summary);
     const c = curvesOf(detail.jobId);
-    errorsBySession.forEach((values, session) => writeErrorPoints(c, { session, fromTrial: 0, values }));
+    const tally = tallyOf(detail.jobId);
+    errorsBySession.forEach((values, session) => writeErrorPoints(c, { session, fromTrial: 0, values }, tally));
     bumpEpoch(detail.jobId);
     details.value = { ...details.value, [detail.jobId]: detail };
     if (result) {
@@ -178,7 +197,8 @@ export const useJobsStore = defineStore('jobs', () => {
     if (event.errors.length > 0) {
       const c = curvesOf(event.jobId);
       let gap = false;
-      for (const points of event.errors) if (!writeErrorPoints(c, points)) gap = true;
+      const tally = tallyOf(event.jobId);
+      for (const points of event.errors) if (!writeErrorPoints(c, points, tally)) gap = true;
       bump(event.jobId);
       // we missed events (reconnect, subscribed late): fetch the full curve of a job on screen
       if (gap && event.jobId === selectedJobId.value) void fetchDetail(event.jobId);
@@ -352,6 +372,7 @@ export const useJobsStore = defineStore('jobs', () => {
     if (!answer.ok) return;
     for (const job of jobs.value.filter((j) => isFinished(j))) {
       curves.delete(job.jobId);
+      tallies.delete(job.jobId);
       snapshots.delete(job.jobId);
     }
     jobs.value = jobs.value.filter((j) => !isFinished(j));
@@ -363,6 +384,7 @@ export const useJobsStore = defineStore('jobs', () => {
     if (!answer.ok) return;
     jobs.value = jobs.value.filter((job) => job.jobId !== jobId);
     curves.delete(jobId);
+    tallies.delete(jobId);
     snapshots.delete(jobId);
     if (selectedJobId.value === jobId) selectedJobId.value = null;
   }
@@ -400,7 +422,7 @@ export const useJobsStore = defineStore('jobs', () => {
     trainingResult,
     /** The raw (non-reactive) curves of a job; watch curveVersion[jobId] to know when they grow. */
     curves: (jobId: string): JobCurves => curvesOf(jobId),
-    pointCount: (jobId: string): number => countPoints(curvesOf(jobId)),
+    pointCount: (jobId: string): number => tallyOf(jobId).defined,
     /** Gain snapshots of a job so far (watch snapshotVersion[jobId]). */
     snapshots: (jobId: string): GainSnapshot[] => snapshots.get(jobId) ?? [],
   };

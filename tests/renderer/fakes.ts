@@ -6,6 +6,7 @@ import {
   type EventChannel,
   type EventPayloadOf,
   type InvokeChannel,
+  type JobSummary,
   type RequestOf,
   type ResponseOf,
 } from '../../src-shared/ipc/contract.js';
@@ -194,5 +195,28 @@ export function tinyNetwork(id: string, withReadout = true): import('../../src-s
     soc: null,
     origin: 'published',
     createdAt: 'x',
+  };
+}
+
+/** A running training job's summary as main lists it (jobs:list), with `patch` applied. */
+export function jobSummary(jobId: string, patch: Partial<JobSummary> = {}): JobSummary {
+  return {
+    jobId,
+    kind: 'training',
+    label: `job ${jobId}`,
+    status: 'running',
+    percent: 10,
+    trial: 10,
+    totalTrials: 100,
+    bestError: 3,
+    createdAt: 1000,
+    startedAt: 1000,
+    finishedAt: null,
+    error: null,
+    projectId: null,
+    projectName: null,
+    queuePosition: null,
+    etaMs: null,
+    ...patch,
   };
 }

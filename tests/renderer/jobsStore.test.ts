@@ -1,32 +1,10 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CHANNELS, EVENTS, type JobDetail, type JobSummary, type TrainingResult } from '../../src-shared/ipc/contract.js';
+import { CHANNELS, EVENTS, type JobDetail, type TrainingResult } from '../../src-shared/ipc/contract.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { countPoints, useJobsStore, writeErrorPoints } from '../../src-renderer/stores/jobs.js';
 import { useNotificationsStore } from '../../src-renderer/stores/notifications.js';
-import { FakeTransport, flushPromises } from './fakes.js';
-
-function summary(jobId: string, patch: Partial<JobSummary> = {}): JobSummary {
-  return {
-    jobId,
-    kind: 'training',
-    label: `job ${jobId}`,
-    status: 'running',
-    percent: 10,
-    trial: 10,
-    totalTrials: 100,
-    bestError: 3,
-    createdAt: 1000,
-    startedAt: 1000,
-    finishedAt: null,
-    error: null,
-    projectId: null,
-    projectName: null,
-    queuePosition: null,
-    etaMs: null,
-    ...patch,
-  };
-}
+import { FakeTransport, flushPromises, jobSummary as summary } from './fakes.js';
 
 function result(curves: number[][], partial = false): TrainingResult {
   const sessions = curves.map((curve, session) => {
@@ -52,14 +30,20 @@ function result(curves: number[][], partial = false): TrainingResult {
 describe('error point bookkeeping', () => {
   it('writes runs by index, so a replayed or overlapping run leaves the same curve', () => {
     const curves: number[][] = [];
-    expect(writeErrorPoints(curves, { session: 0, fromTrial: 0, values: [4, 3.5] })).toBe(true);
-    expect(writeErrorPoints(curves, { session: 0, fromTrial: 2, values: [3.2, 3.1] })).toBe(true);
-    expect(writeErrorPoints(curves, { session: 0, fromTrial: 1, values: [3.5, 3.2] })).toBe(true); // replay
+    // the tally counts points new to the curves as they are written (the workspace's "N points")
+    const tally = { defined: 0 };
+    expect(writeErrorPoints(curves, { session: 0, fromTrial: 0, values: [4, 3.5] }, tally)).toBe(true);
+    expect(writeErrorPoints(curves, { session: 0, fromTrial: 2, values: [3.2, 3.1] }, tally)).toBe(true);
+    expect(writeErrorPoints(curves, { session: 0, fromTrial: 1, values: [3.5, 3.2] }, tally)).toBe(true); // replay
     expect(curves[0]).toEqual([4, 3.5, 3.2, 3.1]);
     // a run that starts past the end leaves a gap, and says so
-    expect(writeErrorPoints(curves, { session: 1, fromTrial: 3, values: [2] })).toBe(false);
+    expect(writeErrorPoints(curves, { session: 1, fromTrial: 3, values: [2] }, tally)).toBe(false);
     expect(curves).toHaveLength(2);
     expect(countPoints(curves)).toBe(5);
+    expect(tally.defined).toBe(5);
+    // the gap filled later (a backfill) counts; the same points again do not
+    writeErrorPoints(curves, { session: 1, fromTrial: 0, values: [4, 3, 2.5, 2] }, tally);
+    expect([countPoints(curves), tally.defined]).toEqual([8, 8]);
   });
 });
 
