@@ -18,7 +18,7 @@ export const SCENARIO_DEADLINE_MS = 20_000;
 
 /**
  * The result of `scenarios[name](input)` computed on a worker, where `scenarios` is the module at
- * `module` (e.g. new URL('../helpers/splitScenarios.ts', import.meta.url)). Rejects when the
+ * `module` (e.g. new URL('../helpers/threadScenarios.ts', import.meta.url)). Rejects when the
  * scenario throws, and after `deadlineMs` without a result (the worker terminated, with its waits).
  */
 export function runScenarioInWorker<T>(module: URL, name: string, input: unknown, deadlineMs = SCENARIO_DEADLINE_MS): Promise<T> {

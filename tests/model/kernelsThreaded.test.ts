@@ -4,7 +4,7 @@
  * one-thread kernels whatever the number of threads, with the helpers really computing part of
  * every trial; helper threads reused after dispose; the per-trial thread choice. The batch's
  * session splits (src-shared/model/batchSimulator.ts) with a helper absent, late or asleep run on a
- * worker (tests/helpers/splitScenarios.ts through tests/helpers/workerDeadline.ts), so that a
+ * worker (tests/helpers/threadScenarios.ts through tests/helpers/workerDeadline.ts), so that a
  * driver waiting forever for its helper fails the test at a deadline instead of hanging the run.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,8 +22,8 @@ import { sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
 import { createNodeKernelThreads, type NodeKernelThreads } from '../../src-main/worker/kernelThread.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
 import { sameBits } from '../helpers/expectClose.js';
-import { absentHelper, network200, sessionOutputs } from '../helpers/splitScenarios.js';
-import type * as splitScenarios from '../helpers/splitScenarios.js';
+import { absentHelper, network200, sessionOutputs } from '../helpers/threadScenarios.js';
+import type * as threadScenarios from '../helpers/threadScenarios.js';
 import { scenarioRunner } from '../helpers/workerDeadline.js';
 
 const hosts: NodeKernelThreads[] = [];
@@ -35,6 +35,13 @@ function host(helpers: number, maxWorkers?: number, budget?: CoreBudget): NodeKe
 afterAll(async () => {
   await Promise.all(hosts.map((h) => h.close()));
 });
+
+/**
+ * A scenario of tests/helpers/threadScenarios.ts (a helper absent, late or asleep) on a worker: were
+ * the helper waited for, the calling thread would wait forever, so the test fails at the deadline
+ * instead of hanging.
+ */
+const threadScenario = scenarioRunner<typeof threadScenarios>(new URL('../helpers/threadScenarios.ts', import.meta.url));
 
 /** Run trials until the helpers have computed chunks (they join asynchronously), at most ~20 s. */
 function runUntilHelpersJoin(run: () => void, helperChunks: () => number): void {
@@ -229,15 +236,9 @@ describe.skipIf(!sharedDynamicsAvailable())('threaded trial kernel', () => {
     expect(threads.started).toBe(1);
     second.dispose!();
     // a host with no threads to give: the kernel computes everything itself, same bits
-    const none = createKernel('wasm-threads', network, DEFAULT_DYNAMICS, { threads: host(1, 0) });
-    none.schedule!.force = 'team';
-    const states = new Float64Array(DEFAULT_DYNAMICS.nSamples * network.n);
-    const expected = new Float64Array(states.length);
-    const gains = network.x0.map(() => 0.9);
-    none.run(gains, network.x0, null, states);
-    createKernel('wasm-pairs', network, DEFAULT_DYNAMICS).run(gains, network.x0, null, expected);
-    expect(sameBits(states, expected)).toBe(true);
-    expect(none.helperChunks!()).toBe(0);
+    const none = await threadScenario('rowSplitWithoutHelper', 0.9);
+    expect(sameBits(none.states, none.expected)).toBe(true);
+    expect(none.helperChunks).toBe(0);
   });
 });
 
@@ -331,12 +332,6 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector s
     for (let s = 0; s < outputs.length; s++) expect(sameBits(outputs[s], expected[s]), `${label}: output of session ${s}`).toBe(true);
   }
 
-  /**
-   * A scenario of tests/helpers/splitScenarios.ts on a worker: were the helper waited for, the
-   * calling thread would wait forever, so the test fails at the deadline instead of hanging.
-   */
-  const splitScenario = scenarioRunner<typeof splitScenarios>(new URL('../helpers/splitScenarios.ts', import.meta.url));
-
   it('ten, nine, six and five sessions (N = 200; odd n = 41): the bits of one thread and within 1e-12 of the reference, also after the plain split', () => {
     // (n = 41 with five sessions is below BATCH_THREADS_MIN_WORK: no helpers)
     const networks: [string, Network, number[]][] = [
@@ -383,14 +378,14 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector s
   });
 
   it('computes both parts on the calling thread when the helper never joins (nobody waits on a missing thread)', async () => {
-    const { expected, runs, helperChunks } = await splitScenario('absentHelperSplit', 37);
+    const { expected, runs, helperChunks } = await threadScenario('absentHelperSplit', 37);
     expect(runs.length).toBe(2);
     for (const [trial, { label, outputs }] of runs.entries()) expectSameOutputs(outputs, expected, `helper absent, trial ${trial}, ${label}`);
     expect(helperChunks).toBe(0);
   });
 
   it('computes the helper\'s part itself when the helper joined but never claims it (late: asleep, descheduled)', async () => {
-    const { expected, runs, helperChunks } = await splitScenario('lateHelperSplit', 41);
+    const { expected, runs, helperChunks } = await threadScenario('lateHelperSplit', 41);
     expect(runs.map((run) => run.label)).toEqual(['shared vector', 'plain split']);
     for (const { label, outputs } of runs) expectSameOutputs(outputs, expected, `late helper, ${label}`);
     expect(helperChunks).toBe(0);
@@ -399,7 +394,7 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector s
   it('wakes a helper it finds asleep on the plain split, and takes the shared vector on the next trial (the same bits)', async () => {
     // the plain split leaves the helper the calling thread's whole part (six sessions) to wake in;
     // the shared vector needs it at every stage from the first
-    const { expected, joined, trials } = await splitScenario('sleepingHelperSplit', { seed: 43, pauses: 3 });
+    const { expected, joined, trials } = await threadScenario('sleepingHelperSplit', { seed: 43, pauses: 3 });
     expect(joined, 'the helper thread never computed a part').toBe(true);
     for (const [pause, [first, second]] of trials.entries()) {
       expect(first.asleepBefore, `pause ${pause}: the helper asleep`).toBeGreaterThan(0);

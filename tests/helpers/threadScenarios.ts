@@ -1,13 +1,16 @@
 /**
- * Session splits of src-shared/model/batchSimulator.ts (ten sessions, one helper: the plain split
- * and the split sharing a session vector, assembly/dynamics.ts) whose helper is absent, late or
- * asleep. Nobody may wait on such a helper: the calling thread computes its part (or wakes it).
- * Where that rule breaks, the calling thread waits forever, inside one WebAssembly call or a loop
- * of them, so tests/model/kernelsThreaded.test.ts runs these on a worker with a deadline
- * (tests/helpers/workerDeadline.ts) and checks the results it gets back.
+ * Threaded kernels whose helper is absent, late or asleep: the batch's session splits
+ * (src-shared/model/batchSimulator.ts, ten sessions, one helper: the plain split and the split
+ * sharing a session vector) and the single-session kernel's row split
+ * (src-shared/model/kernels/wasmKernel.ts 'wasm-threads'). Nobody may wait on such a helper: the
+ * calling thread computes its part (or wakes it). Where that rule breaks, the calling thread waits
+ * forever, inside one WebAssembly call or a loop of them, so tests/model/kernelsThreaded.test.ts
+ * runs these on a worker with a deadline (tests/helpers/workerDeadline.ts) and checks the results
+ * they give back.
  */
 import { createNodeKernelThreads } from '../../src-main/worker/kernelThread.js';
 import { BatchSimulator } from '../../src-shared/model/batchSimulator.js';
+import { createKernel } from '../../src-shared/model/kernels/index.js';
 import type { KernelThreads } from '../../src-shared/model/kernels/threads.js';
 import type { Network } from '../../src-shared/model/network.js';
 import { DEFAULT_DYNAMICS } from '../../src-shared/model/params.js';
@@ -127,4 +130,25 @@ export async function sleepingHelperSplit({ seed, pauses }: { seed: number; paus
   batch.dispose();
   await threads.close();
   return { expected: sessionOutputs(oneThread), joined, trials };
+}
+
+/**
+ * One trial (all gains `gain`) of the single-session threaded kernel on a host with no helper to
+ * give (src-main/worker/kernelThread.ts, maxWorkers 0), its rows split for two threads: its
+ * states, the one-thread kernel's, and the helpers' chunks.
+ */
+export async function rowSplitWithoutHelper(gain: number): Promise<{ states: Float64Array; expected: Float64Array; helperChunks: number }> {
+  const network = network200();
+  const threads = createNodeKernelThreads({ helpers: 1, maxWorkers: 0 });
+  const kernel = createKernel('wasm-threads', network, DEFAULT_DYNAMICS, { threads });
+  kernel.schedule!.force = 'team';
+  const gains = network.x0.map(() => gain);
+  const states = new Float64Array(DEFAULT_DYNAMICS.nSamples * network.n);
+  const expected = new Float64Array(states.length);
+  kernel.run(gains, network.x0, null, states);
+  createKernel('wasm-pairs', network, DEFAULT_DYNAMICS).run(gains, network.x0, null, expected);
+  const helperChunks = kernel.helperChunks!();
+  kernel.dispose!();
+  await threads.close();
+  return { states, expected, helperChunks };
 }
