@@ -97,7 +97,7 @@ export interface SleepingHelperTrial {
 /**
  * Ten sessions with a real helper thread (src-main/worker/kernelThread.ts), the choice between the
  * shared vector and the plain split left to the batch's schedule; `pauses` times: a pause until
- * the helper sleeps (at most 10 s), then two trials. The helper first joins on plain splits (the
+ * the helper sleeps (at most 2 s), then two trials. The helper first joins on plain splits (the
  * schedule measures those, not the shared vector's), then one trial forced to the shared vector
  * (it does not wake anyone and is not measured, being the first after a switch) leaves the batch
  * with no helper woken by its last trial.
@@ -109,7 +109,8 @@ export async function sleepingHelperSplit({ seed, pauses }: { seed: number; paus
   batch.threadSchedule!.force = 'team';
   const choice = batch.sharedVectorSchedule!;
   choice.force = 'solo';
-  const joinBy = Date.now() + 20_000;
+  // within the worker's deadline (tests/helpers/workerDeadline.ts) with three pauses
+  const joinBy = Date.now() + 10_000;
   do batch.run(gains);
   while (batch.helperChunks() === 0 && Date.now() < joinBy);
   const joined = batch.helperChunks() > 0;
@@ -123,7 +124,7 @@ export async function sleepingHelperSplit({ seed, pauses }: { seed: number; paus
   };
   const trials: SleepingHelperTrial[][] = [];
   for (let pause = 0; pause < pauses; pause++) {
-    const asleepBy = Date.now() + 10_000;
+    const asleepBy = Date.now() + 2_000;
     while (batch.helpersAsleep() === 0 && Date.now() < asleepBy) await new Promise((resolve) => setTimeout(resolve, 5));
     trials.push([trial(), trial()]);
   }
