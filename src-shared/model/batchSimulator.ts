@@ -74,6 +74,7 @@ interface BatchEngine {
   /** A threaded engine's choice between a shared-vector and a plain session split (null: none). */
   readonly sharedSchedule?: ThreadSchedule | null;
   helperChunks?(): number;
+  helpersAsleep?(): number;
   mainThreadShare?(): number;
   setMainThreadShare?(share: number): void;
 }
@@ -441,6 +442,10 @@ class WasmBatchEngine implements BatchEngine {
     return Number(this.wasm.helperChunks(this.split ? this.split.kernel : this.whole.kernel));
   }
 
+  helpersAsleep(): number {
+    return this.wasm.helpersAsleep(this.split ? this.split.kernel : this.whole.kernel);
+  }
+
   /**
    * Row split: the calling thread's share of a threaded stage's work (the kernel moves it trial by
    * trial toward the faster thread); setting it places the rows anew from the next trial on. A
@@ -727,6 +732,14 @@ export class BatchSimulator {
   /** Chunks of stages computed by helper threads so far (0 without helpers). */
   helperChunks(): number {
     return this.engine.helperChunks?.() ?? 0;
+  }
+
+  /**
+   * Helper threads napping or asleep between trials now (0 without helpers): read only, for tests
+   * of what a trial does when it finds the helper asleep (WasmBatchEngine.run, `waking`).
+   */
+  helpersAsleep(): number {
+    return this.engine.helpersAsleep?.() ?? 0;
   }
 
   /** The calling thread's share of a threaded stage's work (1 without helpers); see WasmKernel. */

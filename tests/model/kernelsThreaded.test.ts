@@ -2,7 +2,10 @@
  * The threaded kernels (src-shared/model/kernels/wasmKernel.ts 'wasm-threads', the batch with
  * helper threads) and their Node host (src-main/worker/kernelThread.ts): the same bits as the
  * one-thread kernels whatever the number of threads, with the helpers really computing part of
- * every trial; helper threads reused after dispose; the per-trial thread choice.
+ * every trial; helper threads reused after dispose; the per-trial thread choice. The batch's
+ * session splits (src-shared/model/batchSimulator.ts) with a helper absent, late or asleep run on a
+ * worker (tests/helpers/threadScenarios.ts through tests/helpers/workerDeadline.ts), so that a
+ * driver waiting forever for its helper fails the test at a deadline instead of hanging the run.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { BatchSimulator, sharedVectorPlan, SPLIT_MIN_SESSIONS, splitSessions } from '../../src-shared/model/batchSimulator.js';
@@ -19,7 +22,9 @@ import { sharedDynamicsAvailable } from '../../src-shared/model/wasm/loader.js';
 import { createNodeKernelThreads, type NodeKernelThreads } from '../../src-main/worker/kernelThread.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
 import { sameBits } from '../helpers/expectClose.js';
-import { hasReference, publishedNetwork } from '../helpers/reference.js';
+import { absentHelper, network200, sessionOutputs } from '../helpers/threadScenarios.js';
+import type * as threadScenarios from '../helpers/threadScenarios.js';
+import { scenarioRunner } from '../helpers/workerDeadline.js';
 
 const hosts: NodeKernelThreads[] = [];
 function host(helpers: number, maxWorkers?: number, budget?: CoreBudget): NodeKernelThreads {
@@ -31,13 +36,12 @@ afterAll(async () => {
   await Promise.all(hosts.map((h) => h.close()));
 });
 
-/** The published network when present, else an SOC-like random one of the same size. */
-function network200(): Network {
-  if (hasReference) {
-    return publishedNetwork();
-  }
-  return randomNetwork(200, 100, 2018, 1, true);
-}
+/**
+ * A scenario of tests/helpers/threadScenarios.ts (a helper absent, late or asleep) on a worker: were
+ * the helper waited for, the calling thread would wait forever, so the test fails at the deadline
+ * instead of hanging.
+ */
+const threadScenario = scenarioRunner<typeof threadScenarios>(new URL('../helpers/threadScenarios.ts', import.meta.url));
 
 /** Run trials until the helpers have computed chunks (they join asynchronously), at most ~20 s. */
 function runUntilHelpersJoin(run: () => void, helperChunks: () => number): void {
@@ -232,15 +236,9 @@ describe.skipIf(!sharedDynamicsAvailable())('threaded trial kernel', () => {
     expect(threads.started).toBe(1);
     second.dispose!();
     // a host with no threads to give: the kernel computes everything itself, same bits
-    const none = createKernel('wasm-threads', network, DEFAULT_DYNAMICS, { threads: host(1, 0) });
-    none.schedule!.force = 'team';
-    const states = new Float64Array(DEFAULT_DYNAMICS.nSamples * network.n);
-    const expected = new Float64Array(states.length);
-    const gains = network.x0.map(() => 0.9);
-    none.run(gains, network.x0, null, states);
-    createKernel('wasm-pairs', network, DEFAULT_DYNAMICS).run(gains, network.x0, null, expected);
-    expect(sameBits(states, expected)).toBe(true);
-    expect(none.helperChunks!()).toBe(0);
+    const none = await threadScenario('rowSplitWithoutHelper', 0.9);
+    expect(sameBits(none.states, none.expected)).toBe(true);
+    expect(none.helperChunks).toBe(0);
   });
 });
 
@@ -328,22 +326,10 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split by sessions between thr
 });
 
 describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector shared by the two threads', () => {
-  /** One helper that never joins: the calling thread must compute both parts. */
-  const absentHelper: KernelThreads = { helpers: 1, attach: () => {} };
-
-  /** Ten sessions of random gains on the N = 200 network, and their batch run on one thread. */
-  function tenSessions(seed: number) {
-    const network = network200();
-    const rng = new Rng(seed);
-    const gains = Array.from({ length: 10 }, () => Float64Array.from({ length: network.n }, () => 1 + 0.2 * rng.normal()));
-    const oneThread = new BatchSimulator(network, DEFAULT_DYNAMICS, gains.length, { threads: null });
-    oneThread.run(gains);
-    return { network, gains, oneThread };
-  }
-
-  /** Every session's output of `batch` has the bits of `expected`'s. */
-  function expectSameOutputs(batch: BatchSimulator, expected: BatchSimulator, label: string): void {
-    for (let s = 0; s < batch.sessions; s++) expect(sameBits(batch.output(s), expected.output(s)), `${label}: output of session ${s}`).toBe(true);
+  /** Every session's output has the bits of `expected`'s. */
+  function expectSameOutputs(outputs: Float64Array[], expected: Float64Array[], label: string): void {
+    expect(outputs.length, label).toBe(expected.length);
+    for (let s = 0; s < outputs.length; s++) expect(sameBits(outputs[s], expected[s]), `${label}: output of session ${s}`).toBe(true);
   }
 
   it('ten, nine, six and five sessions (N = 200; odd n = 41): the bits of one thread and within 1e-12 of the reference, also after the plain split', () => {
@@ -369,13 +355,13 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector s
         // until a trial in which the helper computed its part (it joins asynchronously): that trial's bits
         runUntilHelpersJoin(() => shared.run(gains, x0s), () => shared.helperChunks());
         expect(shared.mainThreadShare()).toBe(0.5);
-        expectSameOutputs(shared, oneThread, label);
+        expectSameOutputs(sessionOutputs(shared), sessionOutputs(oneThread), label);
         // the plain split (whole session vectors), then the shared vector again: each reads its own parts
         choice.force = 'solo';
         shared.run(gains.map((g) => g.map((v) => v * 1.01)), x0s);
         choice.force = 'team';
         shared.run(gains, x0s);
-        expectSameOutputs(shared, oneThread, `${label}, plain split then shared`);
+        expectSameOutputs(sessionOutputs(shared), sessionOutputs(oneThread), `${label}, plain split then shared`);
         // the shared vector's sessions (the last one or two) and a session of each part, against the exact reference
         for (const s of [0, K - 3, K - 1]) {
           const ref = simulateReference(network.W, network.n, x0s[s], gains[s], params);
@@ -391,36 +377,33 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector s
     }
   });
 
-  it('computes both parts on the calling thread when the helper never joins (nobody waits on a missing thread)', () => {
-    const { network, gains, oneThread } = tenSessions(37);
-    const alone = new BatchSimulator(network, DEFAULT_DYNAMICS, gains.length, { threads: absentHelper });
-    alone.threadSchedule!.force = 'team';
-    alone.sharedVectorSchedule!.force = 'team';
-    alone.run(gains);
-    alone.run(gains);
-    expect(alone.helperChunks()).toBe(0);
-    expectSameOutputs(alone, oneThread, 'helper absent');
+  it('computes both parts on the calling thread when the helper never joins (nobody waits on a missing thread)', async () => {
+    const { expected, runs, helperChunks } = await threadScenario('absentHelperSplit', 37);
+    expect(runs.length).toBe(2);
+    for (const [trial, { label, outputs }] of runs.entries()) expectSameOutputs(outputs, expected, `helper absent, trial ${trial}, ${label}`);
+    expect(helperChunks).toBe(0);
   });
 
-  it('computes the helper\'s part itself when the helper joined but never claims it (late: asleep, descheduled)', () => {
-    const { network, gains, oneThread } = tenSessions(41);
-    // a helper that joins (one step on this thread) and then never steps again
-    const lateHelper: KernelThreads = {
-      helpers: 1,
-      attach: (start) => {
-        const api = (globalThis as unknown as { WebAssembly: { Instance: new (module: object, imports: object) => { exports: Record<string, unknown> } } }).WebAssembly;
-        const instance = new api.Instance(start.module, { env: { memory: start.memory, abort: () => {} } });
-        (instance.exports.helperStep as (kernel: number) => number)(start.kernel);
-      },
-    };
-    const late = new BatchSimulator(network, DEFAULT_DYNAMICS, gains.length, { threads: lateHelper });
-    late.threadSchedule!.force = 'team';
-    for (const mode of ['team', 'solo'] as const) {
-      late.sharedVectorSchedule!.force = mode;
-      late.run(gains);
-      expectSameOutputs(late, oneThread, `late helper, ${mode === 'team' ? 'shared vector' : 'plain split'}`);
+  it('computes the helper\'s part itself when the helper joined but never claims it (late: asleep, descheduled)', async () => {
+    const { expected, runs, helperChunks } = await threadScenario('lateHelperSplit', 41);
+    expect(runs.map((run) => run.label)).toEqual(['shared vector', 'plain split']);
+    for (const { label, outputs } of runs) expectSameOutputs(outputs, expected, `late helper, ${label}`);
+    expect(helperChunks).toBe(0);
+  });
+
+  it('wakes a helper it finds asleep on the plain split, and takes the shared vector on the next trial (the same bits)', async () => {
+    // the plain split leaves the helper the calling thread's whole part (six sessions) to wake in;
+    // the shared vector needs it at every stage from the first
+    const { expected, joined, trials } = await threadScenario('sleepingHelperSplit', { seed: 43, pauses: 3 });
+    expect(joined, 'the helper thread never computed a part').toBe(true);
+    for (const [pause, [first, second]] of trials.entries()) {
+      expect(first.asleepBefore, `pause ${pause}: the helper asleep`).toBeGreaterThan(0);
+      expect(first.mainShare, `pause ${pause}: the first trial on the plain split (six sessions of ten on the calling thread)`).toBe(0.6);
+      expectSameOutputs(first.outputs, expected, `pause ${pause}, first trial`);
+      expectSameOutputs(second.outputs, expected, `pause ${pause}, second trial`);
     }
-    expect(late.helperChunks()).toBe(0);
+    // the next trial is the schedule's: with no measured trial of the shared vector yet, that one
+    expect(trials[0][1].mainShare).toBe(0.5);
   });
 
   it('applies to one helper, 3 or 5 session vectors and outputs only; the rows of the shared vector halved by work, in whole cache lines', () => {
