@@ -276,8 +276,9 @@ export function runExperimentByName(call: ExperimentCall): ExperimentResult & Pa
 /**
  * Percent done from the steps reported so far. Each definition announces its steps with a message
  * without StepProgress; the steps follow from its settings, so the k-th of K equal steps begins at
- * (k − 1)/K. A message with StepProgress moves the bar within the step under way (a pool's
- * patterns, fig1's trials). Only that data is read: the estimator never sees a message's words.
+ * (k − 1)/K (fig1's and fig6's long steps weigh more: stepShares). A message with StepProgress moves
+ * the bar within the step under way (a pool's patterns, fig1's trials). The estimator is handed
+ * only that data, never a message's words.
  */
 export function experimentProgressEstimator(options: ExperimentOptions, givenNetworkSize?: number): (step?: StepProgress) => number {
   const shares = stepShares(options, givenNetworkSize);
@@ -305,7 +306,7 @@ const FIG1_STEP_SHARES = [3, 67, 4, 4, 4, 18];
 /** Shares in percent of `units` relative lengths. */
 function sharesOf(units: readonly number[]): number[] {
   const total = units.reduce((a, b) => a + b, 0);
-  return units.map((u) => (100 * u) / Math.max(1e-12, total));
+  return units.map((u) => (100 * u) / total);
 }
 
 /** Library sizes a sweep runs: those the pool can fill (sweepSizes in ./primitivesShared.ts skips larger ones without a message). */
