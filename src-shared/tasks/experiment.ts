@@ -32,16 +32,12 @@ export function runExperimentTask(input: ExperimentTaskInput, ctx: TaskContext =
     const result = runExperimentByName({
       options,
       inputs: { network: input.network ? modelNetwork(input.network) : undefined, target: input.target ?? undefined, networkLabel: input.network?.name, targetLabel: input.targetName ?? undefined },
-      onProgress: (message, step) => {
-        ctx.message(message);
-        ctx.percent(estimate(step));
-      },
+      onProgress: (message, step) => ctx.message(message, estimate(step)),
       shouldStop: () => ctx.shouldStop(),
     });
     const partial = result.stopped || ctx.shouldStop();
     if (!partial) {
-      ctx.message('done');
-      ctx.percent(100);
+      ctx.message('done', 100);
     }
     return {
       kind: 'experiment',

@@ -22,8 +22,7 @@ import { runExperimentTask } from '../../src-shared/tasks/experiment.js';
 /** Every (message, percent) the experiment task reported through its context, in order. */
 function taskProgress(options: ExperimentOptions): Array<{ message: string; percent: number }> {
   const out: Array<{ message: string; percent: number }> = [];
-  let message = '';
-  runExperimentTask({ options, network: null, target: null }, contextWith({ message: (text) => void (message = text), percent: (percent) => void out.push({ message, percent }) }));
+  runExperimentTask({ options, network: null, target: null }, contextWith({ message: (message, percent) => void out.push({ message, percent: percent ?? NaN }) }));
   return out;
 }
 
