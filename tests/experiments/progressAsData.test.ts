@@ -10,7 +10,9 @@
  * runExperimentTask, what the app's Experiments view runs as a job) is checked end to end: the
  * percent it reports rises without a step back and stands near 100 % when the last step begins.
  * Step counts that did not match what fig6 and supp3 announce (the bar jumped from 50 % or 87 % to
- * done) are checked here too.
+ * done) are checked here too, and the reproduction report (src-shared/reproduce/run.ts,
+ * src-shared/reproduce/parts.ts), whose bar stood still through each part, now moves within an
+ * experiment's part by the same estimate.
  */
 import { describe, expect, it } from 'vitest';
 import { experimentProgressEstimator, runExperimentByName } from '../../src-shared/experiments/catalog.js';
@@ -18,6 +20,7 @@ import type { StepProgress } from '../../src-shared/experiments/support.js';
 import type { ExperimentOptions } from '../../src-shared/ipc/experimentContract.js';
 import { contextWith } from '../../src-shared/tasks/context.js';
 import { runExperimentTask } from '../../src-shared/tasks/experiment.js';
+import { runReproduction } from '../../src-shared/reproduce/run.js';
 
 /** Every (message, percent) the experiment task reported through its context, in order. */
 function taskProgress(options: ExperimentOptions): Array<{ message: string; percent: number }> {
@@ -101,5 +104,37 @@ describe('the experiments’ progress bar comes from data beside the messages', 
     expectNonDecreasing(progress.map((p) => p.percent));
     expect(progress.map((p) => p.message).slice(-2)).toEqual(['interpolation and stretch factors', 'done']);
     expect(progress.at(-2)!.percent).toBeGreaterThanOrEqual(80);
+  });
+
+  it('the reproduction report’s bar moves through an experiment’s part instead of standing at its start', () => {
+    const files = new Map<string, string>();
+    const reports: Array<{ part: string; message: string; percent: number }> = [];
+    runReproduction({
+      mode: 'quick',
+      seed: 1,
+      published: null,
+      store: { read: (name) => files.get(name), write: (name, text) => void files.set(name, text) },
+      environment: { version: 'test', machine: 'test machine', runtime: 'test' },
+      renderSvg: (f) => `<svg xmlns="http://www.w3.org/2000/svg"><text>${f.name}</text></svg>`,
+      only: ['fig4'],
+      onProgress: (p) => reports.push({ part: p.part, message: p.message, percent: p.percent }),
+    });
+    const fig4 = reports.filter((r) => r.part === 'fig4');
+    expectNonDecreasing(fig4.map((r) => r.percent));
+    // nothing before it was run: the part starts the bar at 0
+    expect(fig4[0]).toEqual({ part: 'fig4', message: expect.stringMatching(/^starting: /), percent: 0 });
+    // the same definition run alone: its estimate at each of its messages
+    const options: ExperimentOptions = { experiment: 'fig4', quick: true, seed: 1 };
+    const estimate = experimentProgressEstimator(options);
+    const alone = new Map<string, number>();
+    runExperimentByName({ options, onProgress: (message, step) => alone.set(message, estimate(step)) });
+    const within = fig4.slice(1);
+    expect(within.map((r) => r.message)).toEqual([...alone.keys()]);
+    // the report's bar is the part's share of it times the definition's own estimate: one constant share throughout
+    const last = within.at(-1)!;
+    const share = last.percent / alone.get(last.message)!;
+    expect(share).toBeGreaterThan(0);
+    for (const r of within) expect(r.percent, r.message).toBeCloseTo(share * alone.get(r.message)!, 9);
+    expect(new Set(within.map((r) => r.percent)).size).toBeGreaterThanOrEqual(9);
   });
 });
