@@ -67,8 +67,9 @@ class PortContext implements TaskContext {
     this.maybeFlush();
   }
 
-  message(text: string): void {
+  message(text: string, percent?: number): void {
     this.text = text;
+    if (percent !== undefined) this.percentValue = percent;
     this.maybeFlush();
   }
 

@@ -1,20 +1,20 @@
 /**
  * Every paper experiment definition in one registry, for whoever runs them by name (the worker's
  * 'experiment' jobs, the app's Experiments view): what the paper shows in one line, how long quick
- * and full runs take, which size parameters each takes, and a progress estimate from the
- * definition's progress messages (the definitions report messages, not percentages).
+ * and full runs take, which size parameters each takes, and a progress estimate from the steps
+ * the definitions report (their messages begin steps; a StepProgress beside a message says how far
+ * the step under way has come; the words themselves are for the user, never read back).
  */
 import type { DefinitionId } from '../definitions.js';
 import { GRADIENT_TRAINABLES } from '../model/gradient.js';
 import type { Network } from '../model/network.js';
-import type { ExperimentCheckpoint, ExperimentDefinition, ExperimentResult, SocNetworkProvider } from './support.js';
+import type { ExperimentCheckpoint, ExperimentDefinition, ExperimentProgressListener, ExperimentResult, SocNetworkProvider, StepProgress } from './support.js';
 import { EXPERIMENT_NAMES, type ExperimentName, type ExperimentOptions, type ExperimentOverrides, type OverrideKey } from '../ipc/experimentContract.js';
 import { fig1, fig1Definitions, FIG1_SETTINGS, runFig1 } from './fig1.js';
 import { fig4, fig4Definitions, FIG4_SETTINGS, runFig4, type Fig4Settings } from './fig4.js';
 import { fig6, fig6Definitions, FIG6_SETTINGS, runFig6, type Fig6Settings } from './fig6.js';
 import { fig8, fig8Definitions, FIG8_SETTINGS, runFig8, type Fig8Settings } from './fig8.js';
 import type { FigureExperimentDefinition, FigureExperimentResult } from './support.js';
-import { poolFractionOf } from './primitivesShared.js';
 import { runSupp1f, supp1f, supp1fDefinitions, SUPP1F_SETTINGS } from './supp1f.js';
 import { runSupp2, supp2, supp2ConditionCount, supp2Definitions, SUPP2_SETTINGS, type Supp2Settings } from './supp2.js';
 import { runSupp3, supp3, supp3Definitions, SUPP3_SETTINGS, type Supp3Settings } from './supp3.js';
@@ -192,7 +192,7 @@ export interface ExperimentInputs {
 export interface ExperimentCall {
   options: ExperimentOptions;
   inputs?: ExperimentInputs;
-  onProgress?: (message: string) => void;
+  onProgress?: ExperimentProgressListener;
   shouldStop?: () => boolean;
 }
 
@@ -274,67 +274,86 @@ export function runExperimentByName(call: ExperimentCall): ExperimentResult & Pa
 }
 
 /**
- * Percent done from the progress messages so far. Each definition announces its steps with a
- * message; the number of steps follows from its settings, so message k of K means about k−1 of K
- * steps done. fig1's reward-rule phase reports 'trial a/b' and is scaled within its share.
+ * Percent done from the steps reported so far. Each definition announces its steps with a message
+ * without StepProgress; the steps follow from its settings, so the k-th of K equal steps begins at
+ * (k − 1)/K (fig1's and fig6's long steps weigh more: stepShares). A message with StepProgress moves
+ * the bar within the step under way (a pool's patterns, fig1's trials). The estimator is handed
+ * only that data, never a message's words.
  */
-export function experimentProgressEstimator(options: ExperimentOptions, givenNetworkSize?: number): (message: string) => number {
-  const steps = expectedSteps(options, givenNetworkSize);
-  let count = 0;
+export function experimentProgressEstimator(options: ExperimentOptions, givenNetworkSize?: number): (step?: StepProgress) => number {
+  const shares = stepShares(options, givenNetworkSize);
+  let begun = 0;
   let last = 0;
-  return (message: string) => {
-    count++;
-    let percent: number;
-    if (options.experiment === 'fig1') {
-      // network 0–3 %, reward rule 3–70 %, analyses (noise robustness the largest) 70–100 %
-      const trial = /^trial (\d+)\/(\d+)/.exec(message);
-      if (trial) percent = 3 + (67 * Number(trial[1])) / Math.max(1, Number(trial[2]));
-      else if (message.startsWith('analyses')) percent = Math.max(70, last + 6);
-      else percent = Math.max(last, 2);
-    } else {
-      const pool = poolFractionOf(message);
-      if (pool !== null) {
-        // the pool's progress moves the bar within the pool's step (counted by its first message)
-        count--;
-        percent = (100 * (count - 1 + pool)) / Math.max(1, steps);
-      } else percent = (100 * (count - 1)) / Math.max(1, steps);
-    }
+  return (step?: StepProgress) => {
+    if (!step) begun++;
+    // the step under way: a fraction reported before any step began belongs to the first
+    const current = Math.max(1, begun) - 1;
+    let percent = 0;
+    for (let k = 0; k < current && k < shares.length; k++) percent += shares[k];
+    if (step && Number.isFinite(step.fraction)) percent += (shares[current] ?? 0) * Math.min(1, Math.max(0, step.fraction));
     last = Math.min(99, Math.max(last, percent));
     return last;
   };
 }
 
-function expectedSteps(options: ExperimentOptions, givenNetworkSize?: number): number {
+/**
+ * fig1's steps, in percent of its run: the network, the reward rule (most of a run; its trials
+ * move the bar), and analyseRun's four (simulations, correlations, eigenvalues, then noisy x0,
+ * the largest: samples per SNR × every gain pattern).
+ */
+const FIG1_STEP_SHARES = [3, 67, 4, 4, 4, 18];
+
+/** Shares in percent of `units` relative lengths. */
+function sharesOf(units: readonly number[]): number[] {
+  const total = units.reduce((a, b) => a + b, 0);
+  return units.map((u) => (100 * u) / total);
+}
+
+/** Library sizes a sweep runs: those the pool can fill (sweepSizes in ./primitivesShared.ts skips larger ones without a message). */
+function sweptSizes(sizes: readonly number[], pool: number): number {
+  return sizes.filter((l) => l <= pool).length;
+}
+
+/**
+ * The percent of a run each of a definition's steps takes, in the order it announces them: equal
+ * steps (as many as its settings make it announce) unless some are known to take longer.
+ */
+function stepShares(options: ExperimentOptions, givenNetworkSize?: number): readonly number[] {
   const o = options.overrides ?? {};
+  const equal = (steps: number) => sharesOf(Array.from({ length: Math.max(1, steps) }, () => 1));
   switch (options.experiment) {
     case 'fig1':
-      return 0; // handled by message content
+      return FIG1_STEP_SHARES;
     case 'supp1f': {
       const base = options.quick ? SUPP1F_SETTINGS.quick : SUPP1F_SETTINGS.full;
-      return (o.targets ?? base.targets) * GRADIENT_TRAINABLES.length;
+      return equal((o.targets ?? base.targets) * GRADIENT_TRAINABLES.length);
     }
     case 'supp2': {
       const s = { ...(options.quick ? SUPP2_SETTINGS.quick : SUPP2_SETTINGS.full), ...pick<Supp2Settings>([['movements', o.movements], ['novelMovements', o.targets], ['sizes', options.sizes]]) };
-      return 1 + s.movements + supp2ConditionCount(s, givenNetworkSize ?? s.n) + s.sizes.length;
+      return equal(1 + s.movements + supp2ConditionCount(s, givenNetworkSize ?? s.n) + s.sizes.length);
     }
     case 'fig4': {
+      // network, pool, each size with two combination rules, the refinement
       const s = options.quick ? FIG4_SETTINGS.quick : FIG4_SETTINGS.full;
-      return 3 + 2 * (o.librarySizes ?? s.sizes).length;
+      return equal(3 + 2 * sweptSizes(o.librarySizes ?? s.sizes, o.pool ?? s.pool));
     }
     case 'supp3': {
+      // the learned pool and its sizes, the random control's sizes, the r0 = 5 Hz pool and its sizes (no network message)
       const s = options.quick ? SUPP3_SETTINGS.quick : SUPP3_SETTINGS.full;
-      return 3 + 3 * (o.librarySizes ?? s.sizes).length;
+      const pool = o.pool ?? s.pool;
+      return equal(2 + 2 * sweptSizes(o.librarySizes ?? s.sizes, pool) + sweptSizes(o.librarySizes ?? s.lowRateSizes, pool));
     }
     case 'fig6': {
+      // network, 6b, 6c, the speed manifold (one pattern per speed, each about as long as 6b or 6c), interpolation
       const s = options.quick ? FIG6_SETTINGS.quick : FIG6_SETTINGS.full;
-      return 5 + (o.speeds ?? s.speeds);
+      return sharesOf([1, 1, 1, o.speeds ?? s.speeds, 1]);
     }
     case 'supp5': {
       const s = options.quick ? SUPP5_SETTINGS.quick : SUPP5_SETTINGS.full;
-      return 2 + 2 * (o.movements ?? s.movements) + 2 + (o.conditionSweep ?? s.conditionSweep).length;
+      return equal(2 + 2 * (o.movements ?? s.movements) + 2 + (o.conditionSweep ?? s.conditionSweep).length);
     }
     case 'fig8':
-      return 5;
+      return equal(5);
   }
 }
 

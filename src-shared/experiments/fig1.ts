@@ -226,7 +226,7 @@ export function runFig1(options: Fig1Options): FigureExperimentResult {
     params,
     target,
     { sessions: settings.sessions, trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha, seed, progressEvery },
-    (p) => progress(`trial ${p.trial}/${p.trials}: best error ${p.bestError.toPrecision(4)}`),
+    (p) => progress(`trial ${p.trial}/${p.trials}: best error ${p.bestError.toPrecision(4)}`, { fraction: p.trial / Math.max(1, p.trials) }),
     options.shouldStop,
   );
   const trainMs = clock() - trainStarted;

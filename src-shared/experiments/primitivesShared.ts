@@ -7,7 +7,7 @@
 import type { DynamicsParams } from '../model/params.js';
 import type { Network } from '../model/network.js';
 import { LIBRARY_BATCH, learnLibrary, libraryFromPatterns, type LearnLibraryProgress, type PrimitiveLibrary } from '../primitives/library.js';
-import { checkpointed, generatedTargets, type ExperimentRunOptions } from './support.js';
+import { checkpointed, generatedTargets, type ExperimentProgressListener, type ExperimentRunOptions } from './support.js';
 import { departuresFrom } from './setup.js';
 import { sweepSize, type SweepSize } from '../primitives/sweep.js';
 import type { FitOptions } from '../primitives/library.js';
@@ -46,30 +46,25 @@ export function networkKey(options: ExperimentRunOptions, n: number, params: Dyn
 /**
  * The pool's progress in words (the paper's pool of 100 reward-rule patterns takes most of a full
  * run: half an hour said only 'learning a pool'): for the reward rule, the batch of patterns learned
- * in lockstep and its trial at every tenth of the trials; for Adam, each pattern as it starts.
- * experimentProgressEstimator (./catalog.ts) reads the fraction done from these messages.
+ * in lockstep and its trial at every tenth of the trials; for Adam, each pattern as it starts. Each
+ * message carries the share of the pool learned as data (StepProgress), which the progress bar
+ * (experimentProgressEstimator in ./catalog.ts) reads instead of the words.
  */
-export function poolProgressMessages(label: string, rule: PoolSettings['rule'], report: (message: string) => void): (progress: LearnLibraryProgress) => void {
+export function poolProgressMessages(label: string, rule: PoolSettings['rule'], report: ExperimentProgressListener): (progress: LearnLibraryProgress) => void {
   let last = '';
   return (p) => {
     const tenth = rule === 'reward' ? Math.floor((10 * p.step) / Math.max(1, p.steps)) : 0;
     const key = `${p.pattern}:${tenth}`;
     if (key === last) return;
     last = key;
-    if (rule === 'reward') report(`${label}: patterns ${p.pattern + 1}–${Math.min(p.pattern + LIBRARY_BATCH, p.patterns)} of ${p.patterns}, trial ${p.step}/${p.steps}`);
-    else report(`${label}: pattern ${p.pattern + 1} of ${p.patterns}`);
+    const patterns = Math.max(1, p.patterns);
+    if (rule === 'reward') {
+      // the batch's patterns learn in lockstep: each is as far as the batch's trial
+      const batch = Math.min(LIBRARY_BATCH, p.patterns - p.pattern);
+      const fraction = Math.min(1, (p.pattern + (batch * p.step) / Math.max(1, p.steps)) / patterns);
+      report(`${label}: patterns ${p.pattern + 1}–${p.pattern + batch} of ${p.patterns}, trial ${p.step}/${p.steps}`, { fraction });
+    } else report(`${label}: pattern ${p.pattern + 1} of ${p.patterns}`, { fraction: p.pattern / patterns });
   };
-}
-
-/** The fraction of the pool learned that a poolProgressMessages message says (null for any other message). */
-export function poolFractionOf(message: string): number | null {
-  const m = /: patterns? (\d+)(?:–(\d+))? of (\d+)(?:, trial (\d+)\/(\d+))?$/.exec(message);
-  if (!m) return null;
-  const first = Number(m[1]);
-  const last = m[2] ? Number(m[2]) : first;
-  const total = Number(m[3]);
-  const within = m[4] ? Number(m[4]) / Math.max(1, Number(m[5])) : 0;
-  return Math.min(1, (first - 1 + (last - first + 1) * within) / Math.max(1, total));
 }
 
 /** The pool: one pattern per generated target (learnLibrary), checkpointed as its gains. */

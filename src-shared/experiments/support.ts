@@ -118,6 +118,20 @@ export interface ExperimentCheckpoint {
   save(key: string, value: unknown): void;
 }
 
+/**
+ * What a progress message says as a number, for the progress bar (experimentProgressEstimator in
+ * ./catalog.ts). A message without it begins the definition's next step; a message with it tells
+ * how far the step under way has come. The bar reads only this, never the message's words, so a
+ * reworded message (or a number written another way) cannot stall it.
+ */
+export interface StepProgress {
+  /** The share of the step under way that is done, 0–1 (a pool: patterns learned and the batch's trial; fig1: trial / trials). */
+  fraction: number;
+}
+
+/** Where a definition reports: the message a user reads, and with it the step's progress when the message has one. */
+export type ExperimentProgressListener = (message: string, step?: StepProgress) => void;
+
 /** Builds (or loads) the SOC network of size n for seed, with x0 and the NNLS readout (buildExperimentNetwork). */
 export type SocNetworkProvider = (n: number, seed: number, shouldStop?: () => boolean) => PreparedNetwork;
 
@@ -131,7 +145,7 @@ export interface ExperimentRunOptions {
    * typed; the app: the project network's name); without it the summary says 'given'.
    */
   networkLabel?: string;
-  onProgress?: (message: string) => void;
+  onProgress?: ExperimentProgressListener;
   shouldStop?: () => boolean;
   /** Where own SOC networks come from (default: built here, cached for the life of the process). */
   socNetwork?: SocNetworkProvider;

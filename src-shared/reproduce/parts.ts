@@ -7,7 +7,7 @@
  * works) and 'full' (the paper's set-up, except where a part would take days here: those
  * reductions are listed as departures in the part's set-up and in the report).
  */
-import { runExperimentByName } from '../experiments/catalog.js';
+import { experimentProgressEstimator, runExperimentByName } from '../experiments/catalog.js';
 import type { FigureSpec } from '../experiments/figureSpec.js';
 import { setupSummary, type SetupSummary } from '../experiments/setup.js';
 import { experimentRequestSchema, type ExperimentName, type ExperimentOverrides } from '../ipc/experimentContract.js';
@@ -36,7 +36,8 @@ export interface PartContext {
   published: PublishedData | null;
   checkpoint: ExperimentCheckpoint;
   socNetwork: SocNetworkProvider;
-  onProgress: (message: string) => void;
+  /** A line on what the part is doing, with how far the part has come (0–100) when it knows. */
+  onProgress: (message: string, partPercent?: number) => void;
   shouldStop: () => boolean;
 }
 
@@ -112,6 +113,7 @@ function experimentPart(name: ExperimentName, title: string): PartDefinition {
       const plan = PLANS[ctx.mode][name] ?? { quick: ctx.mode === 'quick' };
       const usePublished = Boolean(plan.published && ctx.published);
       const options = experimentRequestSchema.parse({ experiment: name, quick: plan.quick, seed: ctx.seed, sizes: plan.sizes, overrides: plan.overrides });
+      const estimate = experimentProgressEstimator(options, usePublished ? ctx.published!.network.n : undefined);
       const result = runExperimentByName({
         options,
         inputs: {
@@ -120,7 +122,7 @@ function experimentPart(name: ExperimentName, title: string): PartDefinition {
           socNetwork: ctx.socNetwork,
           checkpoint: ctx.checkpoint,
         },
-        onProgress: ctx.onProgress,
+        onProgress: (message, step) => ctx.onProgress(message, estimate(step)),
         shouldStop: ctx.shouldStop,
       });
       const summary = result.summary as Record<string, unknown> & { setup?: SetupSummary };

@@ -165,8 +165,10 @@ export function runReproduction(options: ReproductionOptions): ReproductionResul
       stopped = true;
       return;
     }
-    const progress = (message: string) =>
-      options.onProgress?.({ part: part.id, index, parts: PARTS.length, message, percent: Math.min(99, (100 * doneCost) / total) });
+    const cost = costs[part.id] ?? 1;
+    // within a part, as far as the part says it has come (an experiment's steps)
+    const progress = (message: string, partPercent = 0) =>
+      options.onProgress?.({ part: part.id, index, parts: PARTS.length, message, percent: Math.min(99, (100 * (doneCost + (cost * partPercent) / 100)) / total) });
     const ctx: PartContext = { mode, seed, published: options.published ?? null, checkpoint, socNetwork, onProgress: progress, shouldStop };
     progress(`starting: ${part.title}`);
     const partStarted = now();
@@ -197,7 +199,7 @@ export function runReproduction(options: ReproductionOptions): ReproductionResul
     }
     store.write(name, encodeValue(stored));
     parts.push(stored);
-    doneCost += costs[part.id] ?? 1;
+    doneCost += cost;
   });
 
   // the report lists the parts in the paper's order whatever order they ran in

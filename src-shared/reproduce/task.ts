@@ -12,10 +12,7 @@ export type ReproductionTaskInput = Omit<ReproductionOptions, 'onProgress' | 'sh
 export function runReproductionTask(input: ReproductionTaskInput, ctx: TaskContext = quietContext): ReproductionResult {
   return runReproduction({
     ...input,
-    onProgress: (p) => {
-      ctx.message(`${p.part}: ${p.message}`);
-      ctx.percent(p.percent);
-    },
+    onProgress: (p) => ctx.message(`${p.part}: ${p.message}`, p.percent),
     shouldStop: () => ctx.shouldStop(),
   });
 }

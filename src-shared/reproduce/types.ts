@@ -26,7 +26,7 @@ export interface ReproductionProgress {
   index: number;
   parts: number;
   message: string;
-  /** Rough percent done, from the parts' expected costs. */
+  /** Rough percent done, from the parts' expected costs and how far the running part has come. */
   percent: number;
 }
 

@@ -53,8 +53,12 @@ export interface TaskContext {
   progress(done: number, total?: number): void;
   /** When work is not a count (SOC builds: α on a log scale): 0–100. */
   percent(percent: number): void;
-  /** A line on what the task is doing ("target 2/3: training x0"). */
-  message(text: string): void;
+  /**
+   * A line on what the task is doing ("target 2/3: training x0"), with the percent done it goes with
+   * when the task has one: set together, so a batched post never pairs the line with the percent
+   * of the line before.
+   */
+  message(text: string, percent?: number): void;
   /** One trial's error of one session: the live error curve (SOC builds: α per iteration). */
   point(session: number, trial: number, error: number): void;
   /** The gains of one session at one trial (kept by the host for "gains over training"). */

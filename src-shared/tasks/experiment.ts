@@ -1,7 +1,7 @@
 /**
  * The experiment task: one paper experiment definition by name (src-shared/experiments/catalog.ts),
- * its progress messages (with an estimated percent) reported through the context and its stop
- * checked between steps.
+ * its progress messages (with a percent estimated from the steps they report, not their words)
+ * reported through the context and its stop checked between steps.
  *
  * Cancel: the definitions check shouldStop between steps and return what they computed (their
  * `stopped` flag); that comes back as a partial result. Should a definition fail while stopping
@@ -32,16 +32,12 @@ export function runExperimentTask(input: ExperimentTaskInput, ctx: TaskContext =
     const result = runExperimentByName({
       options,
       inputs: { network: input.network ? modelNetwork(input.network) : undefined, target: input.target ?? undefined, networkLabel: input.network?.name, targetLabel: input.targetName ?? undefined },
-      onProgress: (message) => {
-        ctx.message(message);
-        ctx.percent(estimate(message));
-      },
+      onProgress: (message, step) => ctx.message(message, estimate(step)),
       shouldStop: () => ctx.shouldStop(),
     });
     const partial = result.stopped || ctx.shouldStop();
     if (!partial) {
-      ctx.message('done');
-      ctx.percent(100);
+      ctx.message('done', 100);
     }
     return {
       kind: 'experiment',

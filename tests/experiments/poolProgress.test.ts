@@ -3,71 +3,99 @@
  * learnedPool): at the paper's set-up 100 reward-rule patterns of 5000 trials, most of a run of
  * about 40 minutes, which said only 'pool: learning a pool of 100 patterns' while the bar stood
  * still. The pool now reports which patterns it is learning (and, for the reward rule, the trial at
- * every tenth), and the progress estimate (src-shared/experiments/catalog.ts
- * experimentProgressEstimator) moves within the pool's step from those messages, leaving every
- * other step where it was.
+ * every tenth), each message with the share of the pool learned as data (StepProgress in
+ * src-shared/experiments/support.ts), and the progress estimate (src-shared/experiments/catalog.ts
+ * experimentProgressEstimator) moves within the pool's step from that data, leaving every other
+ * step where it was.
  */
 import { describe, expect, it } from 'vitest';
 import { experimentProgressEstimator } from '../../src-shared/experiments/catalog.js';
 import { runFig4 } from '../../src-shared/experiments/fig4.js';
-import { poolFractionOf } from '../../src-shared/experiments/primitivesShared.js';
+import type { StepProgress } from '../../src-shared/experiments/support.js';
 import type { ExperimentOptions } from '../../src-shared/ipc/experimentContract.js';
 
 const SIZES = [1, 2];
 const tiny = { librarySizes: SIZES, libraries: 1, targets: 1 } as const;
 
-/** fig4 quick on its own small network with a pool of 3 patterns; the progress messages it sent. */
-function messagesOf(pool: { rule: 'reward' | 'gradient'; trials?: number; iterations?: number }): string[] {
-  const messages: string[] = [];
+interface Report {
+  message: string;
+  step?: StepProgress;
+}
+
+/** fig4 quick on its own small network with a pool of 3 patterns; the progress it reported. */
+function reportsOf(pool: { rule: 'reward' | 'gradient'; trials?: number; iterations?: number }): Report[] {
+  const reports: Report[] = [];
   runFig4({
     quick: true,
     seed: 1,
     settings: { pool: 3, rule: pool.rule, trials: pool.trials, iterations: pool.iterations, sizes: SIZES, libraries: tiny.libraries, novelTargets: tiny.targets },
-    onProgress: (message) => messages.push(message),
+    onProgress: (message, step) => reports.push({ message, step }),
   });
-  return messages;
+  return reports;
+}
+
+/**
+ * The share of the pool a message says in words, read here by the test alone (a second path: the
+ * product never reads its messages back): patterns a–b of N at trial t/T have learned
+ * (a − 1 + (b − a + 1)·t/T)/N; 'pattern k of N' starts pattern k, (k − 1)/N learned.
+ */
+function poolShareInWords(message: string): number {
+  const m = /: patterns? (\d+)(?:–(\d+))? of (\d+)(?:, trial (\d+)\/(\d+))?$/.exec(message);
+  if (!m) throw new Error(`not a pool message: ${message}`);
+  const [first, last, total] = [Number(m[1]), Number(m[2] ?? m[1]), Number(m[3])];
+  const within = m[4] ? Number(m[4]) / Number(m[5]) : 0;
+  return (first - 1 + (last - first + 1) * within) / total;
 }
 
 describe('the pool of Fig. 4 reports its progress', () => {
-  it('Adam: each pattern as it starts, between the pool’s first message and the sweeps', () => {
-    const messages = messagesOf({ rule: 'gradient', iterations: 3 });
-    const start = messages.findIndex((m) => m.startsWith('pool: learning a pool of 3 patterns'));
+  it('Adam: each pattern as it starts, between the pool’s first message and the sweeps, with the share learned', () => {
+    const reports = reportsOf({ rule: 'gradient', iterations: 3 });
+    const start = reports.findIndex((r) => r.message.startsWith('pool: learning a pool of 3 patterns'));
     expect(start).toBeGreaterThanOrEqual(0);
-    expect(messages.slice(start + 1, start + 4)).toEqual(['pool: pattern 1 of 3', 'pool: pattern 2 of 3', 'pool: pattern 3 of 3']);
-    expect(messages[start + 4]).toMatch(/l = 1/);
+    expect(reports[start].step).toBeUndefined();
+    expect(reports.slice(start + 1, start + 4)).toEqual([
+      { message: 'pool: pattern 1 of 3', step: { fraction: 0 } },
+      { message: 'pool: pattern 2 of 3', step: { fraction: 1 / 3 } },
+      { message: 'pool: pattern 3 of 3', step: { fraction: 2 / 3 } },
+    ]);
+    expect(reports[start + 4].message).toMatch(/l = 1/);
+    expect(reports[start + 4].step).toBeUndefined();
   });
 
-  it('reward rule: the patterns learned in lockstep and their trial, at most every tenth of the trials', () => {
-    const messages = messagesOf({ rule: 'reward', trials: 300 });
-    const pool = messages.filter((m) => poolFractionOf(m) !== null);
+  it('reward rule: the patterns learned in lockstep and their trial, at most every tenth of the trials; the data says what the words say', () => {
+    const reports = reportsOf({ rule: 'reward', trials: 300 });
+    const pool = reports.filter((r) => r.step);
     expect(pool.length).toBeGreaterThan(0);
     expect(pool.length).toBeLessThanOrEqual(11);
-    for (const m of pool) expect(m).toMatch(/^pool: patterns 1–3 of 3, trial \d+\/300$/);
-    expect(pool.at(-1)).toBe('pool: patterns 1–3 of 3, trial 300/300');
-    expect(poolFractionOf('pool: patterns 11–20 of 100, trial 2500/5000')).toBeCloseTo(0.15, 12);
-    expect(poolFractionOf('pool: pattern 4 of 8')).toBeCloseTo(3 / 8, 12);
+    for (const r of pool) {
+      expect(r.message).toMatch(/^pool: patterns 1–3 of 3, trial \d+\/300$/);
+      expect(r.step!.fraction, r.message).toBeCloseTo(poolShareInWords(r.message), 12);
+    }
+    expect(pool.at(-1)).toEqual({ message: 'pool: patterns 1–3 of 3, trial 300/300', step: { fraction: 1 } });
+    // only the pool's messages carry a share: every other message begins a step
+    expect(reports.filter((r) => r.step && !r.message.startsWith('pool: patterns')).map((r) => r.message)).toEqual([]);
   });
 
   it('the estimate moves within the pool’s step and leaves every other step at k − 1 of K', () => {
-    const messages = messagesOf({ rule: 'reward', trials: 300 });
+    const reports = reportsOf({ rule: 'reward', trials: 300 });
     const options: ExperimentOptions = { experiment: 'fig4', quick: true, seed: 1, overrides: { librarySizes: SIZES, libraries: 1, targets: 1, pool: 3, rule: 'reward', trials: 300 } };
     const estimate = experimentProgressEstimator(options);
-    const percents = messages.map((m) => estimate(m));
+    const percents = reports.map((r) => estimate(r.step));
     const steps = 3 + 2 * SIZES.length;
     let counted = 0;
     let poolStep = -1;
-    messages.forEach((m, k) => {
-      if (poolFractionOf(m) === null) {
+    reports.forEach((r, k) => {
+      if (!r.step) {
         counted++;
-        if (m.startsWith('pool: learning')) poolStep = counted;
+        if (r.message.startsWith('pool: learning')) poolStep = counted;
         // where the step estimate put it before the pool said more
-        expect(percents[k], m).toBeCloseTo((100 * (counted - 1)) / steps, 9);
+        expect(percents[k], r.message).toBeCloseTo((100 * (counted - 1)) / steps, 9);
       } else {
-        // inside the pool's step
-        expect(percents[k], m).toBeGreaterThan((100 * (poolStep - 1)) / steps);
-        expect(percents[k], m).toBeLessThanOrEqual((100 * poolStep) / steps);
+        // inside the pool's step, as far through it as the pool has come
+        expect(percents[k], r.message).toBeCloseTo((100 * (poolStep - 1 + r.step.fraction)) / steps, 9);
       }
     });
+    expect(counted).toBe(steps);
     for (let k = 1; k < percents.length; k++) expect(percents[k]).toBeGreaterThanOrEqual(percents[k - 1]);
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventContract, invokeContract, type ExperimentJobResult } from '../../src-shared/ipc/contract.js';
 import { decodeWire, encodeWire } from '../../src-shared/ipc/wire.js';
 import { runSupp1f } from '../../src-shared/experiments/supp1f.js';
+import { experimentProgressEstimator, runExperimentByName } from '../../src-shared/experiments/catalog.js';
 import { createJobManager, type JobManager } from '../../src-main/services/jobManager.js';
 import { createWorkerPool, sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { createHandlers, dispatch } from '../../src-main/services/handlers.js';
@@ -88,6 +89,21 @@ describe('experiment jobs', () => {
     expect(box.boxes.map((b) => b.median)).toEqual(['gains', 'x0', 'W', 'rank1'].map((k) => d.medianFinalError[k]));
     expect(box.line.value).toBe(d.meanInitialError);
     expect(Array.from(wired.arrays[0].data)).toEqual(Array.from(direct.arrays[0].data));
+  });
+
+  it('every progress event pairs a message with its own percent, not the one before it (the worker posts both together)', async () => {
+    // src-main/worker/modelWorker.ts posted a message as it came, with the percent set before it (the
+    // task set the percent a moment later): the bar stood a report behind its line. supp3 with two
+    // reward-rule pools: messages tens of ms apart, so the worker's 40 ms batches fall between them
+    const options = invokeContract['jobs:start-experiment'].request.parse({ experiment: 'supp3', quick: true, seed: 1, overrides: { n: 20, pool: 11, rule: 'reward', trials: 300, librarySizes: [1, 2], libraries: 1, targets: 1 } });
+    const expected = new Map<string, number>();
+    const estimate = experimentProgressEstimator(options);
+    runExperimentByName({ options, onProgress: (message, step) => expected.set(message, estimate(step)) });
+    const { jobId } = await manager.startExperiment(options, { network: null, target: null, label: 'supp3 pairing test' });
+    expect((await manager.whenFinished(jobId)).status).toBe('done');
+    const mine = progress.filter((p) => p.jobId === jobId && p.message !== undefined && p.message !== 'done');
+    expect(mine.length).toBeGreaterThan(3);
+    for (const p of mine) expect(p.percent, p.message).toBe(expected.get(p.message!));
   });
 
   it('cancel mid-run ends cancelled with the partial result the definition returns; the pool goes on', async () => {
