@@ -1,6 +1,7 @@
 /**
  * Web mode, as a researcher uses it: open the example, train, watch the error curve grow live,
  * cancel, read the partial result; reload and find the job list as it was (jobs live in main).
+ * Nothing animates on the page while the job reports (src-renderer/components/ProgressBar.vue).
  */
 import { expect, test } from '@playwright/test';
 import { addBuiltNetwork, appUrl, buildSmallNetwork, collectPageErrors, drawnPoints, gotoWelcome, openExample } from './helpers.js';
@@ -35,6 +36,15 @@ test('train on the example: live error curve, cancel keeps the best result, relo
   await curve.locator('canvas').first().evaluate((canvas) => canvas.setAttribute('data-e2e-mark', 'kept'));
 
   await expect.poll(() => drawnPoints(curve), { timeout: 60_000 }).toBeGreaterThan(firstCount + 20);
+  // nothing animates while a job reports (~10 times a second): the progress bars' width transition
+  // ran all the time, and each of its frames laid out and repainted the page (ProgressBar.vue)
+  const running: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    // (runs in the page: DOM types are not in the e2e tsconfig, hence the cast)
+    running.push(await page.evaluate(() => (globalThis as unknown as { document: { getAnimations(): unknown[] } }).document.getAnimations().length));
+    await page.waitForTimeout(100);
+  }
+  expect(running, 'animations running on the page, sampled every 100 ms during the run').toEqual(Array(10).fill(0));
   await expect.poll(() => drawnPoints(curve)).toBeGreaterThan((await drawnPoints(curve)) + 5);
   expect(await curve.getAttribute('data-chart-id')).toBe(chartId);
   await expect(curve.locator('canvas[data-e2e-mark="kept"]')).toHaveCount(1);
