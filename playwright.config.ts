@@ -3,7 +3,8 @@
  * runs where an Electron binary is installed and reports itself skipped elsewhere.
  *   npx playwright test            (builds first when out/ is missing or older than the sources)
  * e2e/globalSetup.ts starts the built web server (out/main/server.js) on a free port and hands the
- * token-bearing URL to the specs as GAINLAB_E2E_URL.
+ * token-bearing URL to the specs as GAINLAB_E2E_URL. It also gives the run a temp folder of its own
+ * and fails the run when the specs leave anything in it (tests/helpers/tempDirs.ts).
  */
 import { defineConfig } from '@playwright/test';
 

@@ -10,7 +10,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // the app's WebAssembly features (relaxed SIMD on Node 20), so tests use the app's arithmetic
-    setupFiles: ['tests/helpers/wasmFeatures.setup.ts'],
+    // and the temp folders a test file made with tempDir are removed after it (tests/helpers/tempDirs.ts)
+    setupFiles: ['tests/helpers/wasmFeatures.setup.ts', 'tests/helpers/tempDirs.setup.ts'],
+    // the run's own temp folder, checked to be empty at the end (tests/helpers/tempDirs.ts)
+    globalSetup: ['tests/helpers/tempCheck.globalSetup.ts'],
     // The JSON report feeds the one-line summary of scripts/run-tests.mjs.
     reporters: ['default', 'json'],
     outputFile: { json: 'reports/vitest.json' },

@@ -17,9 +17,9 @@
  * returns a number, that number (ms) is used as the wall measurement instead.
  * Modules without a `benchmarks` export are ignored.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, platform, arch, totalmem } from 'node:os';
-import { dirname } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, arch, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Benchmark } from './types.js';
 import { enableWasmFeatures } from '../src-main/worker/wasmFeatures.js';
@@ -86,8 +86,25 @@ function parseArgs(argv: string[]): { only: string[] | null; out: string | null;
   return { only, out, repeats };
 }
 
+/**
+ * Benchmarks make scratch folders in the temp folder (a renderer folder for the web server, a saved
+ * project, a worker bundle) and some keep them for the whole run: the run gets a temp folder of its
+ * own (TMPDIR, read by every later os.tmpdir() and inherited by worker threads and child processes),
+ * removed when it ends, so repeated runs leave nothing behind.
+ */
+let runTemp: string | null = null;
+function useRunTemp(): void {
+  runTemp = mkdtempSync(join(tmpdir(), 'gainlab-bench-run-'));
+  for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = runTemp;
+}
+function exitRemovingRunTemp(code: number): never {
+  if (runTemp) rmSync(runTemp, { recursive: true, force: true, maxRetries: 3 });
+  process.exit(code);
+}
+
 async function main(): Promise<void> {
   const { only, out, repeats: repeatOverride } = parseArgs(process.argv.slice(2));
+  useRunTemp();
   // the app's arithmetic (src-main/worker/wasmFeatures.ts); GAINLAB_ARITHMETIC=separate for the other
   const arithmetic = enableWasmFeatures();
   const modules = await loadModules();
@@ -151,12 +168,12 @@ async function main(): Promise<void> {
   process.stdout.write(`${json}\n`);
   if (out) writeFileSync(out, `${json}\n`);
   // worker pools of a benchmark run with --only may still be up (their teardown comes with a later entry)
-  process.exit(0);
+  exitRemovingRunTemp(0);
 }
 
 main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
+  exitRemovingRunTemp(1);
 });
 
 /** The CPU's family and model numbers from /proc/cpuinfo (Linux; nothing elsewhere). */

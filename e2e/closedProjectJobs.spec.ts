@@ -6,19 +6,17 @@
  * closed project: the result entered it unseen and opening the file dropped it). A reload stays
  * on the welcome screen. Jobs panel: src-renderer/components/JobsPanel.vue.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, openExample, saveAsPath } from './helpers.js';
+import { collectPageErrors, openExample, saveAsPath, specTempDir } from './helpers.js';
 
-const workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-closed-jobs-'));
+const workDir = specTempDir('e2e-closed-jobs');
 
 test('a closed project’s jobs are listed under it on the welcome screen, and a job kept running delivers to it when reopened', async ({ page }) => {
   test.setTimeout(240_000);
   const pageErrors = collectPageErrors(page);
   await openExample(page);
-  const file = path.join(workDir, 'closed with a job.gainlab');
+  const file = path.join(workDir(), 'closed with a job.gainlab');
   await saveAsPath(page, file);
   const closedProject = (await page.getByTestId('project-panel').getAttribute('data-project-id'))!;
 

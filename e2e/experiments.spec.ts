@@ -7,12 +7,13 @@
  * shows it again. The quick report's card says it does not use the project's networks. Then a
  * supp2 quick run is cancelled mid-way and ends in a clean 'cancelled' state with its partial figures.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, inkedPixels, maybeScreenshot, openExample, saveCloseAndReopen } from './helpers.js';
+import { collectPageErrors, inkedPixels, maybeScreenshot, openExample, saveCloseAndReopen, specTempDir } from './helpers.js';
+
+const experimentWork = specTempDir('e2e-experiments');
 
 test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, all data as .zip', async ({ page }) => {
   const pageErrors = collectPageErrors(page);
@@ -115,7 +116,7 @@ test('Supp. Fig. 1f quick in one click: box plot, SVG export with its series, al
   await maybeScreenshot(page, 'experiments');
 
   // saved, closed with no job left (as after restarting the app) and reopened: the stored result shows
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-experiments-')), 'with result.gainlab');
+  const file = path.join(experimentWork(), 'with result.gainlab');
   await page.getByRole('button', { name: 'Back to the workspace' }).click();
   await saveCloseAndReopen(page, file);
   await page.getByTestId('open-experiments').click();

@@ -1,12 +1,28 @@
 /** Shared bits of the web-mode specs. */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { removeTempDir, tempDir } from '../tests/helpers/tempDirs.js';
 
 export function appUrl(): string {
   const url = process.env.GAINLAB_E2E_URL;
   if (!url) throw new Error('GAINLAB_E2E_URL is not set: run the specs through playwright.config.ts (its globalSetup starts the server)');
   return url;
+}
+
+/**
+ * A temp folder gainlab-PREFIX-XXXXXX for one spec file: made when a test first asks for it,
+ * removed after the file's tests (and after the afterAll hooks declared before this call, e.g.
+ * ones that stop the file's servers). Not made at load time: Playwright's runner imports every spec
+ * to list its tests, and nothing would remove a folder made there.
+ */
+export function specTempDir(prefix: string): () => string {
+  let dir: string | undefined;
+  test.afterAll(() => {
+    if (dir) removeTempDir(dir);
+    dir = undefined;
+  });
+  return () => (dir ??= tempDir(prefix));
 }
 
 /** Console errors and uncaught exceptions of a page (CSP violations show up here). */

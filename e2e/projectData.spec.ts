@@ -11,16 +11,15 @@
  * The recovery and autosave-failure cases need their own server (restarts, config folders):
  * e2e/recovery.spec.ts.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import WebSocket from 'ws';
 import { createWebSocketTransport, webSocketUrl } from '../src-shared/ipc/wsTransport.js';
-import { appUrl, collectPageErrors, gotoWelcome, openExample, saveAsPath } from './helpers.js';
+import { appUrl, collectPageErrors, gotoWelcome, openExample, saveAsPath, specTempDir } from './helpers.js';
 
-const workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-data-'));
+const workDir = specTempDir('e2e-data');
 
 function runsInFile(file: string): { id: string; name: string }[] {
   const entries = unzipSync(new Uint8Array(readFileSync(file)));
@@ -45,7 +44,7 @@ test('six queued runs are all saved, a finished run never leaks into the next pr
   await expect(page.getByTestId('open-runs')).toHaveText('Runs (6)…');
   const firstProject = await page.getByTestId('project-panel').getAttribute('data-project-id');
 
-  const six = path.join(workDir, 'six runs.gainlab');
+  const six = path.join(workDir(), 'six runs.gainlab');
   await saveAsPath(page, six);
   const saved = runsInFile(six);
   expect(saved).toHaveLength(6);
@@ -59,7 +58,7 @@ test('six queued runs are all saved, a finished run never leaks into the next pr
   await expect(page.getByText('The run was added to the project.')).toHaveCount(0);
   // the finished jobs of the first project are listed under it, not as this project's
   await expect(jobs.locator(`[data-testid="jobs-other-project"][data-project-id="${firstProject}"]`).getByTestId('job-row')).toHaveCount(6);
-  const second = path.join(workDir, 'second.gainlab');
+  const second = path.join(workDir(), 'second.gainlab');
   await saveAsPath(page, second);
   await expect(page.getByTestId('toast').filter({ hasText: /failed|not in the project/i })).toHaveCount(0);
   expect(runsInFile(second)).toHaveLength(0);

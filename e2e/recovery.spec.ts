@@ -6,18 +6,19 @@
  * - an autosave that cannot be written (the config folder lies under a file: ENOTDIR) shows a
  *   persistent warning with the reason.
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { specTempDir } from './helpers.js';
 import { startServer, type ServerProcess } from './server.js';
 
-const work = mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-recovery-'));
 const servers: ServerProcess[] = [];
 
 test.afterAll(async () => {
   for (const server of servers) await server.stop();
 });
+// removed after the servers that write into it have stopped (the hook above runs first)
+const work = specTempDir('e2e-recovery');
 
 async function serve(configDir: string): Promise<ServerProcess> {
   const server = await startServer({ GAINLAB_CONFIG_DIR: configDir, GAINLAB_AUTOSAVE_INTERVAL_MS: '300' });
@@ -46,8 +47,8 @@ function copies(configDir: string): string[] {
 
 test('a recovery copy survives a crash, is offered when its file is opened again, and opening another project keeps it', async ({ page }) => {
   test.setTimeout(120_000);
-  const configDir = path.join(work, 'config');
-  const file = path.join(work, 'study.gainlab');
+  const configDir = path.join(work(), 'config');
+  const file = path.join(work(), 'study.gainlab');
   const first = await serve(configDir);
   await newProjectWithTarget(page, first.url);
   await page.keyboard.press('Control+S');
@@ -96,7 +97,7 @@ test('a recovery copy survives a crash, is offered when its file is opened again
 test('an autosave that fails shows a persistent warning with the reason', async ({ page }) => {
   test.setTimeout(60_000);
   // a config folder below a regular file can never be created (ENOTDIR), as root too
-  const blocker = path.join(work, 'not-a-folder');
+  const blocker = path.join(work(), 'not-a-folder');
   writeFileSync(blocker, 'a file');
   const server = await serve(path.join(blocker, 'config'));
   await newProjectWithTarget(page, server.url);

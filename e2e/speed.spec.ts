@@ -7,11 +7,11 @@
  * manifold (src-renderer/stores/speed.ts); opening the first again shows its own, with no kernel
  * line before its slider session is ready.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { collectPageErrors, fillSmallSpeedManifold, gotoWelcome, learnSmallSpeedManifold, maybeScreenshot, newProjectWithSmallNetwork, saveAsPath } from './helpers.js';
+import { collectPageErrors, fillSmallSpeedManifold, gotoWelcome, learnSmallSpeedManifold, maybeScreenshot, newProjectWithSmallNetwork, saveAsPath, specTempDir } from './helpers.js';
+
+const speedWork = specTempDir('e2e-speed');
 
 async function stretchValue(page: Page): Promise<number> {
   return Number((await page.getByTestId('stretch-factor').getAttribute('data-value')) || 'NaN');
@@ -106,7 +106,7 @@ test('another project opened shows nothing of the previous project’s manifold;
   const view = await learnSmallSpeedManifold(page, 20);
   await expect(view.getByTestId('slider-threads')).toBeVisible();
   await expect(view.getByTestId('speed-slider')).toBeEnabled();
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-speed-')), 'with manifold.gainlab');
+  const file = path.join(speedWork(), 'with manifold.gainlab');
   await saveAsPath(page, file);
 
   // from here on, every rendering of the page: a kernel line beside a slider that is not ready yet

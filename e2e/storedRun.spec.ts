@@ -8,13 +8,11 @@
  * run back. The cards' stored-run source: src-renderer/components/training/storedRun.ts and
  * src-renderer/views/WorkspaceView.vue.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, drawnPoints, openExample, saveCloseAndReopen } from './helpers.js';
+import { collectPageErrors, drawnPoints, openExample, saveCloseAndReopen, specTempDir } from './helpers.js';
 
-const workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-stored-'));
+const workDir = specTempDir('e2e-stored');
 
 test('a reopened project shows its last run on the workspace cards, as the finished job showed it, without changing the project', async ({ page }) => {
   test.setTimeout(240_000);
@@ -37,7 +35,7 @@ test('a reopened project shows its last run on the workspace cards, as the finis
   const trainedText = (await trained.textContent())!.trim();
   await expect(page.getByTestId('stored-run-label')).toHaveCount(0);
 
-  const file = path.join(workDir, 'last run.gainlab');
+  const file = path.join(workDir(), 'last run.gainlab');
   await saveCloseAndReopen(page, file);
 
   // the stored run with every point of both sessions (the card said "No run started since the

@@ -13,17 +13,16 @@
  * server finds the sweep's folder, Resume finishes it, and the tasks finished before the kill are
  * not run again.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, inkedPixels, maybeScreenshot, newProjectWithSmallNetwork, saveAsPath } from './helpers.js';
+import { collectPageErrors, inkedPixels, maybeScreenshot, newProjectWithSmallNetwork, saveAsPath, specTempDir } from './helpers.js';
 import { startServer, type ServerProcess } from './server.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bundle = path.join(root, 'out/cli/gainlab.mjs');
-const workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-e2e-sweeps-'));
+const workDir = specTempDir('e2e-sweeps');
 
 test.beforeAll(async () => {
   // `npm run build` makes the single-file CLI; the specs' own build (electron-vite) does not
@@ -43,7 +42,7 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
   await page.getByRole('spinbutton', { name: 'Trials' }).fill('100');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('open-runs')).toHaveText('Runs (1)…', { timeout: 60_000 });
-  const projectFile = path.join(workDir, 'sweep project.gainlab');
+  const projectFile = path.join(workDir(), 'sweep project.gainlab');
   await saveAsPath(page, projectFile);
 
   await page.getByTestId('open-sweeps').click();
@@ -232,7 +231,7 @@ test('a sweep built from a run: plan, run here, box plots stored in the project,
 
 test('a sweep whose server is killed mid-way resumes on the next server without rerunning finished tasks', async ({ page }) => {
   test.setTimeout(240_000);
-  const configDir = path.join(workDir, 'config-killed');
+  const configDir = path.join(workDir(), 'config-killed');
   const servers: ServerProcess[] = [];
   try {
     const first = await startServer({ GAINLAB_CONFIG_DIR: configDir });
@@ -243,7 +242,7 @@ test('a sweep whose server is killed mid-way resumes on the next server without 
     await page.getByRole('spinbutton', { name: 'Sessions' }).fill('1');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect(page.getByTestId('open-runs')).toHaveText('Runs (1)…', { timeout: 60_000 });
-    const projectFile = path.join(workDir, 'killed.gainlab');
+    const projectFile = path.join(workDir(), 'killed.gainlab');
     await saveAsPath(page, projectFile);
 
     await page.getByTestId('open-sweeps').click();
@@ -256,7 +255,7 @@ test('a sweep whose server is killed mid-way resumes on the next server without 
     await page.locator('[data-testid="sweep-factor"][data-factor="sigma"]').getByTestId('sweep-factor-values').fill('0.001, 0.002, 0.003, 0.004');
     await expect(page.getByTestId('sweep-plan-tasks')).toHaveText('8', { timeout: 30_000 });
     await page.getByTestId('sweep-run').click();
-    const tasksDir = path.join(workDir, 'killed.sweeps', 'long', 'tasks');
+    const tasksDir = path.join(workDir(), 'killed.sweeps', 'long', 'tasks');
     const finished = () => (existsSync(tasksDir) ? readdirSync(tasksDir).filter((name) => !name.startsWith('.')) : []);
     await expect.poll(() => finished().length, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
     // while it runs, the folder list counts what the job has finished, as the progress line does

@@ -6,7 +6,7 @@ const script = path.resolve(import.meta.dirname, '../scripts/check-boundaries.mj
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
 const run = (root: string) => runScript(script, root);
-const tree = (files: Record<string, string>) => fileTree('gainlab-boundaries-', files);
+const tree = (files: Record<string, string>) => fileTree('boundaries', files);
 
 describe('scripts/check-boundaries.mjs', () => {
   it('passes on this repository', () => {

@@ -15,7 +15,7 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 const script = path.join(repoRoot, 'scripts/check-doc-links.mjs');
 
 const run = (root: string) => runScript(script, root);
-const tree = (files: Record<string, string>) => fileTree('gainlab-doclinks-', files);
+const tree = (files: Record<string, string>) => fileTree('doclinks', files);
 
 // The test trees' section signs are written \u00a7 so that they are not citations of this file.
 const METHODS = '# Methods\n\n## 1. Dynamics\n\ntext\n\n## 2. Readout\n\n### 2.1 Fit\n\n## 3. Initial conditions\n';

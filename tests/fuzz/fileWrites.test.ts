@@ -48,9 +48,16 @@ const study = path.join(allowed, 'study.gainlab');
 const canaryText = path.join(sandbox, 'deep', 'etc', 'passwd');
 const newer = path.join(allowed, 'newer.gainlab');
 const fakeBundle = path.join(sandbox, 'gainlab.mjs');
-/** A real folder whose path is ~3 900 characters long (names of 200), with a copy of the project. */
+/**
+ * A real folder whose path is 4 056 characters long (names of up to 201), with a copy of the
+ * project: the project's save (its temp file beside it) still fits in PATH_MAX (4 096), little
+ * more does. The length does not depend on the temp folder's own (a test run has one of its own,
+ * tests/helpers/tempDirs.ts; a Mac's is longer than /tmp).
+ */
+const LONG_PATH_CHARS = 4056;
 let long = path.join(sandbox, 'long');
-while (long.length < 3900) long = path.join(long, 'L'.repeat(200));
+while (LONG_PATH_CHARS - long.length > 202) long = path.join(long, 'L'.repeat(200));
+long = path.join(long, 'L'.repeat(LONG_PATH_CHARS - long.length - 1));
 const longStudy = path.join(long, 'study.gainlab');
 /** A copy of the project whose sweeps folder cannot be made: a file holds its name. */
 const blockedStudy = path.join(sandbox, 'blocked', 'study.gainlab');

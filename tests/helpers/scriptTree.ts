@@ -4,9 +4,9 @@
  * run it on.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from './tempDirs.js';
 
 /** Exit status and everything the script printed, run with `root` as its argument. */
 export function runScript(script: string, root: string): { status: number | null; output: string } {
@@ -14,9 +14,9 @@ export function runScript(script: string, root: string): { status: number | null
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-/** A fresh temporary folder holding `files` (path relative to the folder → text). */
+/** A fresh temporary folder gainlab-PREFIX-XXXXXX holding `files` (path relative to the folder → text), removed after the test file. */
 export function fileTree(prefix: string, files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const root = tempDir(prefix);
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), text);

@@ -11,9 +11,8 @@
  * `overrides` replace handlers of the real table (fault injection); everything else is real.
  * Server log lines are collected in `logs` instead of printed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
@@ -24,6 +23,7 @@ import { createAppContext, type AppContext } from '../../src-main/services/appSe
 import type { HandlerTable } from '../../src-main/services/handlers.js';
 import { sourceWorkerOptions } from '../../src-main/services/workerPool.js';
 import { startWebServer, type RunningWebServer, type WebServerOptions } from '../../src-main/web/webServer.js';
+import { tempDir } from './tempDirs.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -73,7 +73,7 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const configDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-harness-'));
+  const configDir = tempDir('harness');
   const worker = sourceWorkerOptions(repoRoot);
   const context = createAppContext({
     mode: 'web',

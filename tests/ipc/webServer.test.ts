@@ -1,6 +1,5 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -14,13 +13,16 @@ import { syntheticExampleProject } from '../../src-main/services/example.js';
 import { createHandlers } from '../../src-main/services/handlers.js';
 import { createJobManager } from '../../src-main/services/jobManager.js';
 import { testProjects } from '../main/fixtures/testProjects.js';
+import { tempDir } from '../helpers/tempDirs.js';
 import { startWebServer, type RunningWebServer } from '../../src-main/web/webServer.js';
 
-const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-renderer-'));
-mkdirSync(path.join(rendererDir, 'assets'));
+// the served folder, with a file right outside it that no URL may reach (both removed after the file)
+const rendererParent = tempDir('renderer');
+const rendererDir = path.join(rendererParent, 'renderer');
+mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
 writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>GainLab</title><script type="module" src="./assets/app.js"></script>');
 writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log("app")');
-writeFileSync(path.join(os.tmpdir(), 'gainlab-secret.txt'), 'outside the renderer dir');
+writeFileSync(path.join(rendererParent, 'gainlab-secret.txt'), 'outside the renderer dir');
 
 const hub = createEventHub();
 const jobs = createJobManager({

@@ -3,13 +3,12 @@
  * project, renaming it and editing its notes as undoable project:update operations, and main's
  * request validation refusing a σ outside the shared range with the sentence the form shows.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope, InvokeChannel, RequestOf, ResponseOf } from '../../src-shared/ipc/contract.js';
 import type { AppContext } from '../../src-main/services/appServices.js';
 import { sourceAppContext } from './fixtures/sourceAppContext.js';
+import { tempDir } from '../helpers/tempDirs.js';
 import { dispatch } from '../../src-main/services/handlers.js';
 import { projectFileStem } from '../../src-shared/project/fileName.js';
 import { rangeProblem, SETTING_RANGES } from '../../src-shared/settingsRanges.js';
@@ -26,7 +25,7 @@ async function call<C extends InvokeChannel>(channel: C, request: RequestOf<C>):
 }
 
 beforeAll(() => {
-  projectsDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-naming-'));
+  projectsDir = tempDir('naming');
   process.env.GAINLAB_PROJECTS_DIR = projectsDir;
   context = sourceAppContext();
 });

@@ -8,8 +8,7 @@
  * - NaN/Inf in a request are refused at the boundary with the field named;
  * - deletions ask for their dependents and undo exactly.
  */
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import type { RequestOf } from '../../src-shared/ipc/contract.js';
 import type { ExperimentResultRecord, PrimitiveLibrary, SpeedManifold, TrainingRun } from '../../src-shared/project/schema.js';
 import type { AppContext } from '../../src-main/services/appServices.js';
 import { sourceAppContext } from './fixtures/sourceAppContext.js';
+import { tempDir } from '../helpers/tempDirs.js';
 import { handlerCalls, syntheticProjectPieces } from './appContextHelpers.js';
 import { runView } from '../../src-shared/project/view.js';
 import { baseFromRun, checkDraft } from '../../src-shared/sweeps/draft.js';
@@ -32,8 +32,8 @@ const freshProject = () => freshProjectWith({ initialConditions: 2 });
 const source = { kind: 'project' as const, networkId: 'net', targetIds: ['tgt'] };
 
 beforeAll(() => {
-  configDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-own-config-'));
-  workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-own-work-'));
+  configDir = tempDir('own-config');
+  workDir = tempDir('own-work');
   context = sourceAppContext({ configDir });
 });
 

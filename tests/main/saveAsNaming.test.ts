@@ -4,12 +4,11 @@
  * (ProjectService.saveAs with `rename`). A name the user gave stays; the save leaves the project
  * clean, the name is in the file (reopen), and undo still reverts the user's own edits only.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src-main/services/appServices.js';
 import { sourceAppContext } from './fixtures/sourceAppContext.js';
+import { tempDir } from '../helpers/tempDirs.js';
 import { handlerCalls } from './appContextHelpers.js';
 
 let context: AppContext;
@@ -17,8 +16,8 @@ let projectsDir: string;
 const { call } = handlerCalls(() => context);
 
 beforeAll(() => {
-  projectsDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-saveas-name-'));
-  context = sourceAppContext({ configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-saveas-name-config-')) });
+  projectsDir = tempDir('saveas-name');
+  context = sourceAppContext({ configDir: tempDir('saveas-name-config') });
 });
 
 afterAll(() => context.dispose());

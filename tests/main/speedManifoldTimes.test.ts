@@ -6,12 +6,11 @@
  * handlers on the real worker: the times are the job's own (jobs:get), survive save → reopen, and a
  * manifold from a file written before they were recorded still opens, with – (null) for both.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src-main/services/appServices.js';
 import { sourceAppContext } from './fixtures/sourceAppContext.js';
+import { tempDir } from '../helpers/tempDirs.js';
 import { handlerCalls } from './appContextHelpers.js';
 import { createProjectViewer } from '../../src-shared/project/view.js';
 import { projectRows } from '../../src-renderer/components/runs/runRows.js';
@@ -23,8 +22,8 @@ let workDir: string;
 const { call, freshProject } = handlerCalls(() => context);
 
 beforeAll(() => {
-  workDir = mkdtempSync(path.join(os.tmpdir(), 'gainlab-speed-times-'));
-  context = sourceAppContext({ configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-speed-times-config-')) });
+  workDir = tempDir('speed-times');
+  context = sourceAppContext({ configDir: tempDir('speed-times-config') });
 });
 
 afterAll(() => context.dispose());

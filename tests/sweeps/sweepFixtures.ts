@@ -5,10 +5,10 @@
  * and the synthetic model as the project data an app sweep reads (network 'net', target 'tgt').
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lastJson, runCli, type CliResult } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tempDirs.js';
 import { encodeNpy, parseNpy } from '../../src-shared/formats/npy.js';
 import { generateTarget } from '../../src-shared/model/targets.js';
 import type { SweepProjectData } from '../../src-shared/sweeps/inputs.js';
@@ -35,7 +35,7 @@ export function spawnBundled(bundle: string, cwd: string, args: string[]) {
 }
 
 export function scratchDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `gainlab-${prefix}-`));
+  return tempDir(prefix);
 }
 
 export function removeDir(dir: string): void {
