@@ -161,11 +161,17 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   ensureOutputDir(outDir);
   const started = Date.now();
   let result: ExperimentResult;
+  // a long step reports its share done with the same words (beginStep): one line per step here
+  let lastLine = '';
   try {
     result = runExperimentByName({
       options: parsed.data,
       inputs: { network, target, networkLabel, targetLabel },
-      onProgress: (message) => io.stderr.write(`${name}: ${message}\n`),
+      onProgress: (message) => {
+        if (message === lastLine) return;
+        lastLine = message;
+        io.stderr.write(`${name}: ${message}\n`);
+      },
       shouldStop: io.shouldStop,
     });
   } catch (error) {

@@ -38,6 +38,7 @@ import {
   stretchAlongInterpolation,
 } from '../speed/speed.js';
 import {
+  beginStep,
   checkpointed,
   clock,
   experimentNetwork,
@@ -113,7 +114,7 @@ export function runFig6(options: Fig6Options): ExperimentResult {
   // 6b / 6c: the slow variant (factor maxFactor, amplitude fixed) with each rule, one session each.
   const examples = slowVariantExamples(options, network, params, x0s, settings);
 
-  progress(`learning patterns at factors ${factors.map((f) => f.toFixed(3)).join(', ')}`);
+  const manifoldDone = beginStep(progress, `learning patterns at factors ${factors.map((f) => f.toFixed(3)).join(', ')}`);
   const manifoldStarted = clock();
   const learnRule = { rule: settings.rule, seed, trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha, iterations: settings.iterations, lr: settings.lr, groups };
   const patternGains: Float64Array[] = [];
@@ -125,11 +126,13 @@ export function runFig6(options: Fig6Options): ExperimentResult {
       options,
       `fig6:manifold:${netKey}:m${settings.conditions}:G${settings.groups}:f${factors[k]}:${ruleKey}:seed${seed}`,
       () => {
-        const m = learnSpeedManifold(network, params, x0s, fastTargets, [factors[k]], { ...learnRule, seed: Rng.derive(seed, 100 + k) }, undefined, options.shouldStop);
+        const within = (_: number, p: { step: number; steps: number }) => manifoldDone((k + p.step / Math.max(1, p.steps)) / factors.length);
+        const m = learnSpeedManifold(network, params, x0s, fastTargets, [factors[k]], { ...learnRule, seed: Rng.derive(seed, 100 + k) }, within, options.shouldStop);
         return { gains: Array.from(m.gains), error: m.errors[0], initial: m.initialErrors[0], stopped: m.stopped };
       },
       (v) => v.stopped,
     );
+    manifoldDone((k + 1) / factors.length);
     patternGains.push(Float64Array.from(kept.gains));
     patternErrors.push(kept.error);
     patternInitial.push(kept.initial);

@@ -37,7 +37,7 @@ import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
 import { Rng } from '../model/rng.js';
 import { sampleTimes } from '../model/params.js';
-import { checkpointed, clock, networkSummary, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from './support.js';
+import { beginStep, checkpointed, clock, networkSummary, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from './support.js';
 import { zeroCentredScale, type FigureSpec, type LineSeries } from './figureSpec.js';
 import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExperimentSupport.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
@@ -155,8 +155,8 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
     if (shouldStop?.()) stopped = true;
     if (stopped) return null;
     return checkpointed(options, `${runKey}:${label}`, () => {
-      progress(`${label}: ${settings.sessions} sessions × ${settings.trials} trials`);
-      const result = rewardSessions({ network: net, params: p, target, sessions: settings.sessions, seed: Rng.derive(seed, labelHash(label)), trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha, groups }, undefined, shouldStop);
+      const done = beginStep(progress, `${label}: ${settings.sessions} sessions × ${settings.trials} trials`);
+      const result = rewardSessions({ network: net, params: p, target, sessions: settings.sessions, seed: Rng.derive(seed, labelHash(label)), trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha, groups }, (trial, trials) => done(trial / trials), shouldStop);
       if (result.stopped) stopped = true;
       const finals = result.sessions.map((s) => s.bestError);
       const order = finals.map((_, k) => k).sort((a, b) => finals[a] - finals[b]);

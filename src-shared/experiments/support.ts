@@ -132,6 +132,23 @@ export interface StepProgress {
 /** Where a definition reports: the message a user reads, and with it the step's progress when the message has one. */
 export type ExperimentProgressListener = (message: string, step?: StepProgress) => void;
 
+/**
+ * Begin a step with `message` and return how it reports its way through: the same message again
+ * with the share done (0–1), at most once per 1/resolution of the step. A long step (Supp. 2's
+ * sessions × trials, Fig. 6's speeds: minutes, hours in full) moves the bar instead of holding it
+ * at the step's start; the words stay the step's own (the CLI prints a line only when they change).
+ */
+export function beginStep(report: ExperimentProgressListener, message: string, resolution = 100): (fraction: number) => void {
+  report(message);
+  let reported = 0;
+  return (fraction) => {
+    const level = Math.floor(Math.min(1, Math.max(0, fraction)) * resolution);
+    if (!(level > reported)) return;
+    reported = level;
+    report(message, { fraction: level / resolution });
+  };
+}
+
 /** Builds (or loads) the SOC network of size n for seed, with x0 and the NNLS readout (buildExperimentNetwork). */
 export type SocNetworkProvider = (n: number, seed: number, shouldStop?: () => boolean) => PreparedNetwork;
 

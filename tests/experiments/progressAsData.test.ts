@@ -12,7 +12,11 @@
  * Step counts that did not match what fig6 and supp3 announce (the bar jumped from 50 % or 87 % to
  * done) are checked here too, and the reproduction report (src-shared/reproduce/run.ts,
  * src-shared/reproduce/parts.ts), whose bar stood still through each part, now moves within an
- * experiment's part by the same estimate.
+ * experiment's part by the same estimate. Long steps report their way through with their own
+ * words (beginStep in src-shared/experiments/support.ts): Fig. 6's speeds
+ * (src-shared/experiments/fig6.ts) and Supp. 2's sessions × trials (src-shared/experiments/supp2.ts)
+ * held the bar at the step's start for the whole step (hours in full mode); `gainlab experiment`
+ * (src-cli/commands/experiment.ts) still prints one line per step.
  */
 import { describe, expect, it } from 'vitest';
 import { experimentProgressEstimator, runExperimentByName } from '../../src-shared/experiments/catalog.js';
@@ -104,6 +108,27 @@ describe('the experiments’ progress bar comes from data beside the messages', 
     expectNonDecreasing(progress.map((p) => p.percent));
     expect(progress.map((p) => p.message).slice(-2)).toEqual(['interpolation and stretch factors', 'done']);
     expect(progress.at(-2)!.percent).toBeGreaterThanOrEqual(80);
+  });
+
+  it('fig6’s speeds and supp2’s sessions × trials move the bar within their step, under the step’s own words', () => {
+    const fig6 = taskProgress({ experiment: 'fig6', quick: true, seed: 1, overrides: { speeds: 3, trials: 20, iterations: 4 } });
+    expectNonDecreasing(fig6.map((p) => p.percent));
+    const speeds = fig6.filter((p) => p.message.startsWith('learning patterns at factors'));
+    // the step's start, then its way through: each speed's iterations, the last at the step's end
+    expect(speeds.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(speeds.map((p) => p.percent)).size).toBe(speeds.length);
+    const next = fig6[fig6.indexOf(speeds.at(-1)!) + 1];
+    expect(speeds.at(-1)!.percent).toBeCloseTo(next.percent, 9);
+    expect(speeds.at(-1)!.percent - speeds[0].percent).toBeGreaterThan(20);
+
+    const supp2 = taskProgress({ experiment: 'supp2', quick: true, seed: 1, overrides: { trials: 60 } });
+    expectNonDecreasing(supp2.map((p) => p.percent));
+    const first = supp2.find((p) => / sessions × 60 trials$/.test(p.message))!;
+    const step = supp2.filter((p) => p.message === first.message);
+    // every 3 of its 60 trials (the sessions' progress every twentieth), each a new percent
+    expect(step.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(step.map((p) => p.percent)).size).toBe(step.length);
+    expect(supp2.at(-1)).toEqual({ message: 'done', percent: 100 });
   });
 
   it('the reproduction report’s bar moves through an experiment’s part instead of standing at its start', () => {
