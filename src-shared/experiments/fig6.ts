@@ -381,11 +381,11 @@ export function slowVariantExamples(options: ExperimentRunOptions, network: Netw
       options,
       `fig6:6${rule === 'reward' ? 'b' : 'c'}:${netKey}:m${settings.conditions}:G${settings.groups}:s${settings.maxFactor}:${rule === 'reward' ? `${settings.trials}t:σ${settings.sigma}` : `${settings.iterations}i:lr${settings.lr}`}:seed${seed}`,
       () => {
-        progress(`Fig. 6${rule === 'reward' ? 'b' : 'c'}: ${settings.maxFactor}× slow variant, ${rule === 'reward' ? 'reward rule' : 'back-propagation'}`);
+        const done = beginStep(progress, `Fig. 6${rule === 'reward' ? 'b' : 'c'}: ${settings.maxFactor}× slow variant, ${rule === 'reward' ? 'reward rule' : 'back-propagation'}`);
         const spec = { params, x0s: starts, factor: settings.maxFactor, amplitudeScaling: false, groups: groupSpec, sessions: 1, seed: Rng.derive(seed, rule === 'reward' ? 2 : 3) };
         return rule === 'reward'
-          ? slowTaskReward(movement, spec, { trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha }, options.shouldStop)
-          : slowTaskGradient(movement, spec, { iterations: settings.iterations, lr: settings.lr }, options.shouldStop);
+          ? slowTaskReward(movement, spec, { trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha }, options.shouldStop, done)
+          : slowTaskGradient(movement, spec, { iterations: settings.iterations, lr: settings.lr }, options.shouldStop, done);
       },
       (r) => r.stopped,
     ),

@@ -26,7 +26,7 @@ import { boxStats, fitNormal, histogram, mean, sd } from '../analysis/statistics
 import { linearisationEigenvalues } from '../analysis/runAnalyses.js';
 import type { DefinitionId } from '../definitions.js';
 import { sampleTimes } from '../model/params.js';
-import { checkpointed, clock, networkSummary, experimentNetwork, labelHash, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions, type PreparedNetwork } from './support.js';
+import { beginStep, checkpointed, clock, networkSummary, experimentNetwork, labelHash, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions, type PreparedNetwork } from './support.js';
 import { noisyOutputs } from '../speed/analysis.js';
 import { SLOW_TASK_REWARD, slowMovement, slowTaskGradient, slowTaskReward, type SlowTaskResult } from '../speed/slowTask.js';
 import { rows } from '../speed/speed.js';
@@ -136,11 +136,11 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
       options,
       key,
       () => {
-        progress(`${label}: ${settings.sessions} sessions`);
+        const done = beginStep(progress, `${label}: ${settings.sessions} sessions`);
         const starts = allX0s.slice(0, m);
         const movement = slowMovement(network, params, starts, movementIndex, settings.movementSeed);
         const spec = { params, x0s: starts, factor: settings.factor, amplitudeScaling, groups, sessions: settings.sessions, seed: Rng.derive(seed, labelHash(label)) };
-        return rule === 'reward' ? slowTaskReward(movement, spec, rewardRule, stop) : slowTaskGradient(movement, spec, gradientRule, stop);
+        return rule === 'reward' ? slowTaskReward(movement, spec, rewardRule, stop, done) : slowTaskGradient(movement, spec, gradientRule, stop, done);
       },
       partial,
     );

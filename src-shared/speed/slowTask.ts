@@ -95,19 +95,20 @@ function initialErrors(movement: SlowMovement, slow: DynamicsParams, spec: SlowT
   return conditionErrors(out, conditions, movement.network.readout.channels, slow.nSamples);
 }
 
-/** The reward rule on the slow task: spec.sessions sessions in lockstep. */
+/** The reward rule on the slow task: spec.sessions sessions in lockstep; `onFraction`: the share of the trials done. */
 export function slowTaskReward(
   movement: SlowMovement,
   spec: SlowTaskSpec,
   rule: { trials: number; sigma: number; alpha: number },
   shouldStop?: () => boolean,
+  onFraction?: (fraction: number) => void,
 ): SlowTaskResult {
   const slow = slowParams(spec.params, spec.factor);
   const conditions = slowConditions(movement, spec.params, spec.x0s, spec.factor, spec.amplitudeScaling);
   const evaluator = new JointSessionsEvaluator(movement.network, slow, Array.from({ length: spec.sessions }, () => conditions));
   const result = rewardSessions(
     { network: movement.network, params: slow, target: conditions[0].target, sessions: spec.sessions, seed: spec.seed, trials: rule.trials, sigma: rule.sigma, alpha: rule.alpha, groups: spec.groups, evaluator },
-    undefined,
+    onFraction ? (trial, trials) => onFraction(trial / trials) : undefined,
     shouldStop,
   );
   const init = initialErrors(movement, slow, spec, conditions);
@@ -128,8 +129,8 @@ export function slowTaskReward(
   };
 }
 
-/** Back-propagation on the slow task: one Adam run per session (its own random groups). */
-export function slowTaskGradient(movement: SlowMovement, spec: SlowTaskSpec, rule: { iterations: number; lr: number }, shouldStop?: () => boolean): SlowTaskResult {
+/** Back-propagation on the slow task: one Adam run per session (its own random groups); `onFraction`: the share of the sessions done. */
+export function slowTaskGradient(movement: SlowMovement, spec: SlowTaskSpec, rule: { iterations: number; lr: number }, shouldStop?: () => boolean, onFraction?: (fraction: number) => void): SlowTaskResult {
   const slow = slowParams(spec.params, spec.factor);
   const conditions = slowConditions(movement, spec.params, spec.x0s, spec.factor, spec.amplitudeScaling);
   const seeds = sessionSeeds(spec.seed, spec.sessions);
@@ -151,6 +152,7 @@ export function slowTaskGradient(movement: SlowMovement, spec: SlowTaskSpec, rul
       groups,
     });
     if (r.stopped) stopped = true;
+    onFraction?.(sessions.length / seeds.length);
   }
   const init = initialErrors(movement, slow, spec, conditions);
   return { sessions, initialError: init.reduce((a, b) => a + b, 0), initialConditionErrors: init, targets: conditions.map((c) => c.target), slow, stopped };

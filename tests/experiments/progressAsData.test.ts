@@ -14,7 +14,8 @@
  * src-shared/reproduce/parts.ts), whose bar stood still through each part, now moves within an
  * experiment's part by the same estimate. Long steps report their way through with their own
  * words (beginStep in src-shared/experiments/support.ts): Fig. 6's speeds
- * (src-shared/experiments/fig6.ts) and Supp. 2's sessions × trials (src-shared/experiments/supp2.ts)
+ * (src-shared/experiments/fig6.ts) and Supp. 2's sessions × trials (src-shared/experiments/supp2.ts),
+ * and the slow tasks of Fig. 6b–c and Supp. 5 (src-shared/speed/slowTask.ts, src-shared/experiments/supp5.ts),
  * held the bar at the step's start for the whole step (hours in full mode); `gainlab experiment`
  * (src-cli/commands/experiment.ts) still prints one line per step.
  */
@@ -110,7 +111,7 @@ describe('the experiments’ progress bar comes from data beside the messages', 
     expect(progress.at(-2)!.percent).toBeGreaterThanOrEqual(80);
   });
 
-  it('fig6’s speeds and supp2’s sessions × trials move the bar within their step, under the step’s own words', () => {
+  it('fig6’s speeds and slow variant, supp2’s sessions × trials and supp5’s tasks move the bar within their step, under the step’s own words', () => {
     const fig6 = taskProgress({ experiment: 'fig6', quick: true, seed: 1, overrides: { speeds: 3, trials: 20, iterations: 4 } });
     expectNonDecreasing(fig6.map((p) => p.percent));
     const speeds = fig6.filter((p) => p.message.startsWith('learning patterns at factors'));
@@ -120,6 +121,18 @@ describe('the experiments’ progress bar comes from data beside the messages', 
     const next = fig6[fig6.indexOf(speeds.at(-1)!) + 1];
     expect(speeds.at(-1)!.percent).toBeCloseTo(next.percent, 9);
     expect(speeds.at(-1)!.percent - speeds[0].percent).toBeGreaterThan(20);
+    // Fig. 6b's reward rule on the slow variant: the step's line again with every twentieth of its trials
+    const slowReward = fig6.filter((p) => p.message.startsWith('Fig. 6b: '));
+    expect(slowReward.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(slowReward.map((p) => p.percent)).size).toBe(slowReward.length);
+
+    // Supp. 5's tasks (the reward rule on a slow movement) the same way
+    const supp5 = taskProgress({ experiment: 'supp5', quick: true, seed: 1, overrides: { trials: 40, iterations: 3, sessions: 1, movements: 1, conditionSweep: [1] } });
+    expectNonDecreasing(supp5.map((p) => p.percent));
+    const task = supp5.filter((p) => p.message === supp5.find((q) => / reward: 1 sessions$/.test(q.message))?.message);
+    expect(task.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(task.map((p) => p.percent)).size).toBe(task.length);
+    expect(supp5.at(-1)).toEqual({ message: 'done', percent: 100 });
 
     const supp2 = taskProgress({ experiment: 'supp2', quick: true, seed: 1, overrides: { trials: 60 } });
     expectNonDecreasing(supp2.map((p) => p.percent));
