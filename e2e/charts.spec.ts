@@ -7,6 +7,8 @@
  * painted over several frames (an ECharts 6.1 bug puts its cells into an incremental layer): the
  * app takes its cells out of that layer after each render, and its canvas painter
  * (DisposeSafeCanvasRenderer, same file) drops a pending frame on dispose, whatever the path.
+ * A chart that has drawn lets the page's frame loop sleep within a few frames (zrender kept it
+ * running ten more frames after every update, so a job's charts kept it running all the time).
  */
 import { expect, test } from '@playwright/test';
 import { collectPageErrors, openExample } from './helpers.js';
@@ -119,4 +121,43 @@ test('a 20 000-cell heatmap is whole after its first paint (not painted over sev
   });
   expect(blank).toBe(0);
   expect(pageErrors).toEqual([]);
+});
+
+test("a chart's frame loop stops within a few frames of its last draw", async ({ page }) => {
+  const pageErrors = collectPageErrors(page);
+  // count the page's animation-frame requests (zrender keeps one running while a chart is awake)
+  await page.addInitScript(() => {
+    const page = globalThis as unknown as { requestAnimationFrame(cb: (t: number) => void): number; __frameRequests: number };
+    const request = page.requestAnimationFrame.bind(page);
+    page.__frameRequests = 0;
+    page.requestAnimationFrame = (cb) => {
+      page.__frameRequests++;
+      return request(cb);
+    };
+  });
+  await openExample(page);
+  const chart = page.locator('[_echarts_instance_]').first();
+  await expect(chart).toBeVisible();
+  await page.waitForTimeout(1000);
+  const frames = await chart.evaluate(async (el) => {
+    interface Chart {
+      setOption(option: unknown, opts: unknown): void;
+    }
+    const page = globalThis as unknown as { __gainlabChartOf(el: unknown): Chart; __frameRequests: number; setTimeout(cb: () => void, ms: number): void };
+    const chart = page.__gainlabChartOf(el);
+    const idle = page.__frameRequests;
+    await new Promise<void>((resolve) => page.setTimeout(resolve, 300));
+    const idleFrames = page.__frameRequests - idle;
+    // one update, as a running job's chart gets a few times a second
+    const before = page.__frameRequests;
+    chart.setOption({ animation: false }, { lazyUpdate: true });
+    await new Promise<void>((resolve) => page.setTimeout(resolve, 500));
+    return { idleFrames, afterUpdate: page.__frameRequests - before };
+  });
+  // idle: no frames; after an update: the frame that draws it and the few before the loop sleeps
+  // (zrender's default kept eleven more; STILL_FRAMES_BEFORE_SLEEP in src-renderer/plots/echarts.ts)
+  expect(frames.idleFrames).toBe(0);
+  expect(frames.afterUpdate).toBeGreaterThan(0);
+  expect(frames.afterUpdate).toBeLessThanOrEqual(5);
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });

@@ -65,6 +65,15 @@ use([
 ]);
 
 /**
+ * Animation frames a chart keeps running after it last drew something (zrender's default: 10).
+ * While a job runs, its charts update a few times a second, and each update kept the page's frame
+ * loop going for ten more frames (~170 ms): the loop never stopped, and each frame cost a commit of
+ * the page. GainLab's charts do not animate (animation: false everywhere), so nothing is drawn in
+ * those frames; a chart's next update, or a hover, starts the loop again.
+ */
+export const STILL_FRAMES_BEFORE_SLEEP = 1;
+
+/**
  * The heatmap's cells painted in one frame, as any other series' shapes. ECharts 6.1's heatmap marks
  * every cell "incremental" even when it renders the whole series at once (see disposeSafe above),
  * so zrender painted a 4 000-cell rate map 15 ms per animation frame: it appeared in two or three
@@ -73,6 +82,7 @@ use([
  * e2e/charts.spec.ts checks that a 20 000-cell heatmap is whole after its first paint.
  */
 registerUpdateLifecycle('series:afterupdate', (ecModel, api) => {
+  api.getZr().setSleepAfterStill(STILL_FRAMES_BEFORE_SLEEP); // see above
   ecModel.eachSeriesByType('heatmap', (series) => {
     if (series.pipelineContext?.progressiveRender) return;
     const view = (api as unknown as { getViewOfSeriesModel(s: typeof series): { group: { traverse(cb: (el: { incremental?: number }) => void): void } } | undefined }).getViewOfSeriesModel(series);
