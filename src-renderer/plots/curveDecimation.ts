@@ -107,24 +107,15 @@ export class DecimatedCurve {
     return out;
   }
 
-  /** How many points points() gives. */
-  get drawn(): number {
-    let drawn = 0;
-    for (let b = 0; b < this.bins; b++) drawn += this.binPoints(b, null);
-    return drawn;
-  }
-
-  /** Bin b's points (first, the extremes between the ends in the order they came, last), each trial once; appended to `out` when given. */
-  private binPoints(b: number, out: [number, number][] | null): number {
+  /** Appends bin b's points to `out`: first, the extremes between the ends in the order they came, last; each trial once. */
+  private binPoints(b: number, out: [number, number][]): void {
     const first = this.firstTrial[b];
-    if (first === NONE) return 0;
+    if (first === NONE) return;
     const last = this.lastTrial[b];
     const low = this.minTrial[b];
     const high = this.maxTrial[b];
     const lowInside = low !== first && low !== last;
     const highInside = high !== first && high !== last && high !== low;
-    const count = 1 + (lowInside ? 1 : 0) + (highInside ? 1 : 0) + (last !== first ? 1 : 0);
-    if (!out) return count;
     out.push([first, this.firstValue[b]]);
     const lowPoint: [number, number] = [low, this.minValue[b]];
     const highPoint: [number, number] = [high, this.maxValue[b]];
@@ -132,7 +123,6 @@ export class DecimatedCurve {
     else if (lowInside) out.push(lowPoint);
     else if (highInside) out.push(highPoint);
     if (last !== first) out.push([last, this.lastValue[b]]);
-    return count;
   }
 
   /** Double the bin width: bins 2k and 2k + 1 become bin k. */
@@ -147,25 +137,20 @@ export class DecimatedCurve {
         this.firstTrial[k] = NONE;
         continue;
       }
+      // bin k takes its points from bins 2k and 2k + 1 (never below k, so none is overwritten
+      // before it is read); ties keep the earlier point (bin a's)
       const from = aUsed ? a : b;
-      this.firstTrial[k] = this.firstTrial[from];
-      this.firstValue[k] = this.firstValue[from];
       const to = bUsed ? b : a;
-      const lastTrial = this.lastTrial[to];
-      const lastValue = this.lastValue[to];
-      // ties keep the earlier point (bin a's)
       const low = aUsed && (!bUsed || this.minValue[a] <= this.minValue[b]) ? a : b;
       const high = aUsed && (!bUsed || this.maxValue[a] >= this.maxValue[b]) ? a : b;
-      const minTrial = this.minTrial[low];
-      const minValue = this.minValue[low];
-      const maxTrial = this.maxTrial[high];
-      const maxValue = this.maxValue[high];
-      this.minTrial[k] = minTrial;
-      this.minValue[k] = minValue;
-      this.maxTrial[k] = maxTrial;
-      this.maxValue[k] = maxValue;
-      this.lastTrial[k] = lastTrial;
-      this.lastValue[k] = lastValue;
+      this.firstTrial[k] = this.firstTrial[from];
+      this.firstValue[k] = this.firstValue[from];
+      this.minTrial[k] = this.minTrial[low];
+      this.minValue[k] = this.minValue[low];
+      this.maxTrial[k] = this.maxTrial[high];
+      this.maxValue[k] = this.maxValue[high];
+      this.lastTrial[k] = this.lastTrial[to];
+      this.lastValue[k] = this.lastValue[to];
     }
     this.firstTrial.fill(NONE, half);
     this.width *= 2;
