@@ -241,10 +241,11 @@ export function encodeProject(project: Project, options: EncodeProjectOptions = 
 
 /**
  * An array entry is deflated only when that saves at least this share of it; otherwise it is
- * stored (zip method 0, which every zip reader and GainLab's since format 1 read). Float64 data
- * with noisy mantissas — a run's error curves, gains, dense weights — deflates by 4–8 % only,
- * and fflate deflates it at ~10 MB/s: a 10-session × 100 000-trial run took 1–2 s (seconds more
- * on a busy machine) to save and ~0.7 s to inflate on open, for 0.6 MB saved of 8 MB.
+ * stored (zip method 0, which every zip reader reads, GainLab's included). Float64 data with
+ * noisy mantissas — a run's error curves, gains, dense weights — deflates by 4–8 % only, and
+ * fflate deflates it at ~10 MB/s: a 10-session × 100 000-trial run took 0.7–1.5 s to save with a
+ * warm project-I/O thread (2.6–3.6 s with a fresh one) and 0.3–0.5 s to inflate on open, for
+ * 0.6 MB saved of 8 MB (bench/projectIo.ts project.save_large_ms).
  */
 export const MIN_DEFLATE_SAVING = 0.2;
 
@@ -259,7 +260,7 @@ const SAMPLE_BLOCK_BYTES = 4096;
  * rarely repeat in runs LZ77 could use; long runs (the zeros of a sparse W) lower the entropy
  * too, so such arrays are still deflated.
  */
-export function byteEntropyRatio(data: Uint8Array): number {
+function byteEntropyRatio(data: Uint8Array): number {
   const counts = new Uint32Array(256);
   const count = (start: number, end: number): void => {
     for (let i = start; i < end; i++) counts[data[i]]++;
@@ -287,7 +288,7 @@ export function byteEntropyRatio(data: Uint8Array): number {
 export const ALWAYS_DEFLATED_BYTES = 64 * 1024;
 
 /** `level` for an array entry deflate shrinks by MIN_DEFLATE_SAVING or more (or a small one), else 0 (stored). */
-export function arrayEntryLevel<L extends NonNullable<EncodeProjectOptions['level']>>(npy: Uint8Array, level: L): L | 0 {
+function arrayEntryLevel<L extends NonNullable<EncodeProjectOptions['level']>>(npy: Uint8Array, level: L): L | 0 {
   return npy.length < ALWAYS_DEFLATED_BYTES || byteEntropyRatio(npy) <= 1 - MIN_DEFLATE_SAVING ? level : 0;
 }
 
