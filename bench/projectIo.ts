@@ -9,8 +9,17 @@
  *   project.save_block_ms     project:save (atomic write of the re-encoded file)
  *   project.current_flood_p99_ms   p99 latency of project:current at 1 000 requests/s for 3 s over
  *       the real WebSocket server (the frozen summary's encoding is reused)
+ *
+ * And the wall time of saving and opening the project a long reward run leaves (N = 40, 10
+ * sessions × 100 000 trials: 8 MB of error curves, tests/project/largeProject.ts), whole and by
+ * stage:
+ *   project.save_large_ms     project:save through the services as web mode wires them (the
+ *       project cloned to the project-I/O worker, encoded there, written atomically with fsync)
+ *   project.open_large_ms     project:open of that file (read, decoded in the worker, transferred back)
+ *   project.encode_large_ms   encodeProject alone, on this thread (checks, .npy, zip)
+ *   project.decode_large_ms   decodeProjectFile alone, on this thread (zip, CRC-32, .npy, checks)
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -19,11 +28,13 @@ import type { Envelope } from '../src-shared/ipc/contract.js';
 import { createWebSocketTransport, webSocketUrl, type WebSocketTransport } from '../src-shared/ipc/wsTransport.js';
 import { DEFAULT_DYNAMICS } from '../src-shared/model/params.js';
 import { Rng } from '../src-shared/model/rng.js';
-import type { ProjectNetwork } from '../src-shared/project/schema.js';
+import { decodeProjectFile, encodeProject } from '../src-shared/project/archive.js';
+import type { Project, ProjectNetwork } from '../src-shared/project/schema.js';
 import { createAppContext, type AppContext } from '../src-main/services/appServices.js';
 import { dispatch } from '../src-main/services/handlers.js';
 import { builtWorkerPath } from '../src-main/services/workerPool.js';
 import { startWebServer, type RunningWebServer } from '../src-main/web/webServer.js';
+import { longRewardRunProject } from '../tests/project/largeProject.js';
 import type { Benchmark } from './types.js';
 
 let context: AppContext | null = null;
@@ -89,6 +100,40 @@ async function setup(): Promise<void> {
 async function teardown(): Promise<void> {
   await context?.dispose();
   context = null;
+}
+
+/** The long reward run's project, its file, and services to open and save it (own context, own worker). */
+const large = { project: null as Project | null, bytes: new Uint8Array(0) as Uint8Array, file: '', context: null as AppContext | null };
+
+/** Built on first use: the other benchmarks of the suite do not pay for it. */
+function largeProject(): Project {
+  large.project ??= longRewardRunProject();
+  return large.project;
+}
+
+async function largeCall(channel: string, payload: unknown): Promise<unknown> {
+  const envelope = (await dispatch(large.context!.handlers, channel, payload)) as Envelope<unknown>;
+  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.message}`);
+  return envelope.value;
+}
+
+async function setupLarge(): Promise<void> {
+  large.bytes = encodeProject(largeProject(), { appVersion: 'bench' });
+  large.file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gainlab-bench-large-')), 'long run.gainlab');
+  writeFileSync(large.file, large.bytes);
+  large.context = createAppContext({
+    mode: 'web',
+    version: 'bench',
+    workerFile: builtWorkerPath(import.meta.url),
+    projectIoWorkerFile: builtWorkerPath(import.meta.url, 'projectIoWorker'),
+    configDir: mkdtempSync(path.join(os.tmpdir(), 'gainlab-bench-config-')),
+  });
+  await largeCall('project:open', { path: large.file });
+}
+
+async function teardownLarge(): Promise<void> {
+  await large.context?.dispose();
+  large.context = null;
 }
 
 let server: RunningWebServer | null = null;
@@ -168,5 +213,49 @@ export const benchmarks: Benchmark[] = [
       await teardown();
     },
     note: 'project:current at 1 000/s for 3 s on the N = 2000 + N = 1000 project; every request answered',
+  },
+  {
+    name: 'project.save_large_ms',
+    repeats: 7,
+    warmup: 1,
+    setup: setupLarge,
+    run: async () => {
+      await largeCall('project:save', {});
+    },
+    teardown: teardownLarge,
+    note: 'N = 40, 10 sessions × 100 000 trials (8 MB of error curves); project:save in web mode: worker encode, atomic write, fsync',
+  },
+  {
+    name: 'project.open_large_ms',
+    repeats: 7,
+    warmup: 1,
+    setup: setupLarge,
+    run: async () => {
+      await largeCall('project:open', { path: large.file });
+    },
+    teardown: teardownLarge,
+    note: 'project:open of that file in web mode: read, decoded in the worker',
+  },
+  {
+    name: 'project.encode_large_ms',
+    repeats: 7,
+    warmup: 1,
+    setup: () => void largeProject(),
+    run: () => {
+      encodeProject(largeProject(), { appVersion: 'bench' });
+    },
+    note: 'encodeProject of that project on this thread',
+  },
+  {
+    name: 'project.decode_large_ms',
+    repeats: 7,
+    warmup: 1,
+    setup: () => {
+      large.bytes = encodeProject(largeProject(), { appVersion: 'bench' });
+    },
+    run: () => {
+      decodeProjectFile(large.bytes);
+    },
+    note: 'decodeProjectFile of its file on this thread',
   },
 ];

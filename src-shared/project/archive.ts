@@ -54,7 +54,7 @@ export { crc32 } from './zipReader.js';
 export interface EncodeProjectOptions {
   /** Recorded in project.json as writtenBy.version. */
   appVersion?: string;
-  /** Deflate level 0–9 (default 6). */
+  /** Deflate level 0–9 (default 6) of project.json and of the arrays deflate shrinks (arrayEntryLevel; the others are stored). */
   level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
   /** Bounds of the archive (default PROJECT_LIMITS); a file is written only if it reopens within them. */
   limits?: Partial<ArchiveLimits>;
@@ -221,20 +221,75 @@ export function encodeProject(project: Project, options: EncodeProjectOptions = 
   }
   const problem = jsonTextProblem(text, { maxContainers: limits.projectJsonContainers, maxValues: limits.projectJsonValues });
   if (problem) throw new ProjectFileError('too-large', `cannot save: project.json would be beyond what a project holds: ${problem}`);
-  const zip = (arrayLevel: typeof level): Uint8Array => {
+  const arrayLevels = new Map<string, typeof level>();
+  for (const [path, npy] of files) arrayLevels.set(path, arrayEntryLevel(npy, level));
+  const zip = (storeArrays: boolean): Uint8Array => {
     const zippable: Zippable = {
       // project.json first, so a reader that peeks at the header finds it at once.
       [PROJECT_JSON_NAME]: [text, { level, mtime }],
     };
-    for (const [path, bytes] of files) zippable[path] = [bytes, { level: arrayLevel, mtime }];
+    for (const [path, bytes] of files) zippable[path] = [bytes, { level: storeArrays ? 0 : arrayLevels.get(path), mtime }];
     return zipSync(zippable, { mtime });
   };
-  const bytes = zip(level);
+  const bytes = zip(false);
   // Arrays that deflate far better than real data does (e.g. mostly zeros) would make the file
   // look like a decompression bomb to the reader: store them uncompressed instead.
   let arrayBytes = 0;
   for (const npy of files.values()) arrayBytes += npy.length;
-  return arrayBytes > expansionCap(bytes.length, limits) ? zip(0) : bytes;
+  return arrayBytes > expansionCap(bytes.length, limits) ? zip(true) : bytes;
+}
+
+/**
+ * An array entry is deflated only when that saves at least this share of it; otherwise it is
+ * stored (zip method 0, which every zip reader reads, GainLab's included). Float64 data with
+ * noisy mantissas — a run's error curves, gains, dense weights — deflates by 4–8 % only, and
+ * fflate deflates it at ~10 MB/s: a 10-session × 100 000-trial run took 0.7–1.5 s to save with a
+ * warm project-I/O thread (2.6–3.6 s with a fresh one) and 0.3–0.5 s to inflate on open, for
+ * 0.6 MB saved of 8 MB (bench/projectIo.ts project.save_large_ms).
+ */
+export const MIN_DEFLATE_SAVING = 0.2;
+
+/** The entropy estimate reads at most this many evenly spaced blocks of this many bytes of an entry. */
+const SAMPLE_BLOCKS = 64;
+const SAMPLE_BLOCK_BYTES = 4096;
+
+/**
+ * The share of its size a Huffman code of single bytes needs for `data` (its order-0 entropy / 8),
+ * from up to 256 KiB of it in evenly spaced blocks (an 8 MB entry costs ~1 ms, not the ~40 ms of
+ * counting every byte). That is what deflate reaches on float64 arrays, whose 8-byte values
+ * rarely repeat in runs LZ77 could use; long runs (the zeros of a sparse W) lower the entropy
+ * too, so such arrays are still deflated.
+ */
+function byteEntropyRatio(data: Uint8Array): number {
+  const counts = new Uint32Array(256);
+  const count = (start: number, end: number): void => {
+    for (let i = start; i < end; i++) counts[data[i]]++;
+  };
+  let sampled = data.length;
+  if (data.length <= SAMPLE_BLOCKS * SAMPLE_BLOCK_BYTES) {
+    count(0, data.length);
+  } else {
+    const stride = Math.floor((data.length - SAMPLE_BLOCK_BYTES) / (SAMPLE_BLOCKS - 1));
+    for (let k = 0; k < SAMPLE_BLOCKS; k++) count(k * stride, k * stride + SAMPLE_BLOCK_BYTES);
+    sampled = SAMPLE_BLOCKS * SAMPLE_BLOCK_BYTES;
+  }
+  if (sampled === 0) return 1;
+  let bits = 0;
+  for (let b = 0; b < 256; b++) {
+    if (counts[b] > 0) bits += counts[b] * Math.log2(sampled / counts[b]);
+  }
+  return bits / 8 / sampled;
+}
+
+/**
+ * Entries below this size are deflated whatever they hold: it takes well under a millisecond, and
+ * the entropy of so few bytes says little (Huffman tables and the .npy header's padding weigh in).
+ */
+export const ALWAYS_DEFLATED_BYTES = 64 * 1024;
+
+/** `level` for an array entry deflate shrinks by MIN_DEFLATE_SAVING or more (or a small one), else 0 (stored). */
+function arrayEntryLevel<L extends NonNullable<EncodeProjectOptions['level']>>(npy: Uint8Array, level: L): L | 0 {
+  return npy.length < ALWAYS_DEFLATED_BYTES || byteEntropyRatio(npy) <= 1 - MIN_DEFLATE_SAVING ? level : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
