@@ -4,7 +4,7 @@
  * Nothing animates on the page while the job reports (src-renderer/components/ProgressBar.vue).
  */
 import { expect, test } from '@playwright/test';
-import { addBuiltNetwork, appUrl, buildSmallNetwork, collectPageErrors, drawnPoints, gotoWelcome, openExample } from './helpers.js';
+import { addBuiltNetwork, appUrl, buildSmallNetwork, collectPageErrors, drawnPoints, gotoWelcome, newProjectWithSmallNetwork, openExample } from './helpers.js';
 
 test('train on the example: live error curve, cancel keeps the best result, reload restores the jobs', async ({ page }) => {
   const pageErrors = collectPageErrors(page);
@@ -149,4 +149,50 @@ test('a network without a readout says how to fit one, and why Train is disabled
   await page.getByRole('tab', { name: 'Train gains' }).click();
   await expect(train).toBeEnabled();
   await expect(page.getByTestId('train-setup-problem')).toHaveCount(0);
+});
+
+test('stop one session of a 10-session run: its option is disabled at once, and progress events leave the session select untouched', async ({ page }) => {
+  const pageErrors = collectPageErrors(page);
+  await newProjectWithSmallNetwork(page);
+  await page.getByRole('spinbutton', { name: 'Trials' }).fill('200000');
+  await page.getByRole('spinbutton', { name: 'Sessions' }).fill('10');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('Running', { timeout: 60_000 });
+  const select = page.getByLabel('Session to stop');
+  await expect(select.locator('option')).toHaveCount(10);
+  // the jobs store re-reads main's list 300 ms after a queued job starts (new summaries: the form
+  // renders once then, as it should); what follows counts the events only
+  await page.waitForTimeout(1000);
+
+  // 3 s of progress events (~10 a second): the run's numbers change, the select is not written
+  // (the form rendered again at every event, and its options' values were set again each time)
+  const progress = page.getByTestId('run-progress');
+  const progressBefore = await progress.textContent();
+  const selectMutations = () =>
+    select.evaluate(async (element) => {
+      // (runs in the page: DOM types are not in the e2e tsconfig, hence the cast)
+      const page = globalThis as unknown as {
+        MutationObserver: new (callback: (records: unknown[]) => void) => { observe(target: unknown, options: object): void; takeRecords(): unknown[]; disconnect(): void };
+      };
+      let count = 0;
+      const observer = new page.MutationObserver((records) => (count += records.length));
+      observer.observe(element, { subtree: true, attributes: true, childList: true, characterData: true });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      count += observer.takeRecords().length;
+      observer.disconnect();
+      return count;
+    });
+  expect(await selectMutations(), 'mutations of the session select during 3 s of progress events').toBe(0);
+  expect(await progress.textContent()).not.toBe(progressBefore);
+
+  await select.selectOption({ label: 'session 3' });
+  await page.getByTestId('stop-session').click();
+  await expect(select.getByRole('option', { name: 'session 3', exact: true })).toBeDisabled();
+  await expect(select.locator('option:disabled')).toHaveCount(1);
+  await expect(page.getByTestId('run-state')).toHaveText('Running');
+  expect(await selectMutations(), 'mutations of the session select after a session stopped').toBe(0);
+
+  await page.getByRole('button', { name: 'Cancel all', exact: true }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('Cancelled');
+  expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });

@@ -220,3 +220,25 @@ export function jobSummary(jobId: string, patch: Partial<JobSummary> = {}): JobS
     ...patch,
   };
 }
+
+/** A reward-rule training job's detail as main sends it (jobs:get): `sessions` of `trials` trials on a project's network and target, no points yet. */
+export function rewardJobDetail(summary: JobSummary, run: { trials: number; sessions: number; networkId: string; targetId: string }): import('../../src-shared/ipc/contract.js').JobDetail {
+  return {
+    ...summary,
+    request: {
+      rule: 'reward',
+      trials: run.trials,
+      groups: { kind: 'neuron' },
+      seed: 1,
+      sessions: run.sessions,
+      sigma: 0.001,
+      alpha: 0.3,
+      learningRate: 0.01,
+      trainable: 'gains',
+      purpose: 'train',
+      source: { kind: 'project', networkId: run.networkId, targetIds: [run.targetId] },
+    },
+    errorsBySession: [],
+    result: null,
+  };
+}

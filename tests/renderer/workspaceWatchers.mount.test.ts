@@ -15,9 +15,10 @@ import { defineComponent, h, watch } from 'vue';
 import { CHANNELS, EVENTS, okEnvelope, type SimulateResponse } from '../../src-shared/ipc/contract.js';
 import { createEmptyProject, type Project } from '../../src-shared/project/schema.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
+import { useJobsStore } from '../../src-renderer/stores/jobs.js';
 import { useProjectStore } from '../../src-renderer/stores/project.js';
 import WorkspaceView from '../../src-renderer/views/WorkspaceView.vue';
-import { FakeTransport, summaryOf, tinyNetwork, tinyTarget } from './fakes.js';
+import { FakeTransport, jobSummary, rewardJobDetail, summaryOf, tinyNetwork, tinyTarget } from './fakes.js';
 import { mountComponent, type FakeNode } from './mountComponent.js';
 import { storedRun } from './storedRunFixture.js';
 
@@ -54,6 +55,8 @@ vi.mock('../../src-renderer/components/RateHeatmap.vue', stub); // draws on a ca
 function findAll(root: FakeNode, test: (node: FakeNode) => boolean): FakeNode[] {
   return [...(test(root) ? [root] : []), ...root.children.flatMap((child) => findAll(child, test))];
 }
+
+const textOf = (node: FakeNode): string => (node.tag === '#text' ? node.text : node.children.map(textOf).join(''));
 
 /** Longer than the error curve's throttle (200 ms). */
 const wait = (ms = 300) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -160,6 +163,30 @@ describe('workspace: project summaries that change nothing shown', () => {
     pushSummary('Study (autosaved)');
     await wait();
     expect(baselineRequests()).toHaveLength(2);
+    mounted.unmount();
+  });
+});
+
+describe('workspace: a running job’s progress events', () => {
+  it('update the error curve card’s point count without rendering the workspace again', async () => {
+    const running = jobSummary('run', { label: 'Reward rule', percent: 0, trial: 0, totalTrials: 1000, bestError: null, projectId: 'p1' });
+    transport.answer(CHANNELS.jobsList, () => [running]);
+    transport.answer(CHANNELS.jobsGet, () => rewardJobDetail(running, { trials: 1000, sessions: 2, networkId: 'net-a', targetId: 't1' }));
+    await useJobsStore().init(); // selects the running job
+    const mounted = mountComponent(WorkspaceView, {});
+    await wait();
+    const pointCount = () => findAll(mounted.root, (node) => node.attributes['data-testid'] === 'point-count')[0];
+    expect(textOf(pointCount())).toBe('0 points');
+    const before = mounted.renders.get('WorkspaceView') ?? 0;
+
+    // ~10 events a second, 5 new points per session each
+    for (let k = 0; k < 20; k++) {
+      const errors = [0, 1].map((session) => ({ session, fromTrial: 5 * k, values: [3, 2.9, 2.8, 2.7, 2.6] }));
+      transport.emit(EVENTS.jobsProgress, { jobId: 'run', status: 'running', percent: k / 2, trial: 10 * (k + 1), bestError: 2.6, errors });
+      await wait(5);
+    }
+    expect(textOf(pointCount())).toBe('200 points');
+    expect((mounted.renders.get('WorkspaceView') ?? 0) - before).toBe(0);
     mounted.unmount();
   });
 });
