@@ -2,7 +2,10 @@
  * Concurrent trials (src-shared/model/rewardRule.ts "Concurrent trials", WasmKernel.offer): the
  * reward rule computing its next trial — guessed — or the next session's on another core gives the
  * numbers of the plain loop bit for bit, stops where it does, and really runs trials on the other
- * core (offers taken, guesses right and wrong); an offered trial gives run()'s bits.
+ * core (offers taken, guesses right and wrong); an offered trial gives run()'s bits. With the
+ * offered trials' helper absent, late or not given, on a worker (tests/helpers/threadScenarios.ts
+ * through tests/helpers/workerDeadline.ts): a caller waiting forever for an offered trial fails the
+ * test at the deadline instead of hanging the run.
  */
 import { describe, expect, it } from 'vitest';
 import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
@@ -18,8 +21,13 @@ import { sameBits } from '../helpers/expectClose.js';
 import { expectSameRun } from '../helpers/sameRun.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
 import { hasReference, loadReferenceArray, publishedNetwork } from '../helpers/reference.js';
+import type * as threadScenarios from '../helpers/threadScenarios.js';
+import { scenarioRunner } from '../helpers/workerDeadline.js';
 
 const host = kernelHosts();
+
+/** A scenario of tests/helpers/threadScenarios.ts on a worker, failing at its deadline. */
+const threadScenario = scenarioRunner<typeof threadScenarios>(new URL('../helpers/threadScenarios.ts', import.meta.url));
 
 /** The published network and novel target when present, else an SOC-like random network of the same size and a smooth target. */
 function problem(): { network: Network; target: Float64Array } {
@@ -321,6 +329,26 @@ describe.skipIf(!sharedDynamicsAvailable())('concurrent trials on the WebAssembl
         // right guesses saved steps: every step but the last offers one, so fewer offers than trials
         expect(options.trials - (concurrent.spy.offers + 1)).toBeGreaterThan(0);
       }
+    }
+  });
+
+  it('with the offered trials’ helper absent or not given: no offer is taken, the plain loop’s runs', async () => {
+    for (const helper of ['absent', 'none'] as const) {
+      const { runs } = await threadScenario('concurrentTrialsWithHelper', { helper, trials: 24 });
+      for (const { sessions, expected, got, taken } of runs) {
+        got.forEach((session, k) => expectSameRun(session, expected[k]));
+        expect(taken, `helper ${helper}, ${sessions} sessions: offers taken`).toBe(0);
+      }
+    }
+  });
+
+  it('with a helper that joined but never claims an offered trial (asleep, descheduled): each offer withdrawn, the plain loop’s runs', async () => {
+    const { runs } = await threadScenario('concurrentTrialsWithHelper', { helper: 'late', trials: 24 });
+    for (const { sessions, expected, got, taken, computed } of runs) {
+      got.forEach((session, k) => expectSameRun(session, expected[k]));
+      // offered (the helper has joined), never computed by it: the caller went on without waiting
+      expect(taken, `${sessions} sessions: offers taken`).toBeGreaterThan(10);
+      expect(computed, `${sessions} sessions`).toBe(0);
     }
   });
 });
