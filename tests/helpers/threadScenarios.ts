@@ -53,9 +53,39 @@ export const absentHelper: KernelThreads = { helpers: 1, attach: () => {} };
 export const lateHelper: KernelThreads = {
   helpers: 1,
   attach: (start) => {
-    const api = (globalThis as unknown as { WebAssembly: { Instance: new (module: object, imports: object) => { exports: Record<string, unknown> } } }).WebAssembly;
-    const instance = new api.Instance(start.module, { env: { memory: start.memory, abort: () => {} } });
+    const instance = new wasmApi.Instance(start.module, { env: { memory: start.memory, abort: () => {} } });
     (instance.exports.helperStep as (kernel: number) => number)(start.kernel);
+  },
+};
+
+/** WebAssembly's API as these fake helpers use it (the tests' tsconfig has no DOM lib). */
+const wasmApi = (globalThis as unknown as { WebAssembly: { Instance: new (module: object, imports: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+
+/**
+ * A helper that joins (one step, on the calling thread, when attached) and then seems asleep
+ * whenever a trial begins: its kernel's word of helpers napping or asleep (assembly/dynamics.ts
+ * "Threads": join + 4, what helpersAsleep reads) held at 1, as a helper that naps after each of its
+ * parts would leave it. It never claims a part (the calling thread computes them: late).
+ */
+export const dozingHelper: KernelThreads = {
+  helpers: 1,
+  attach: (start) => {
+    const { exports } = new wasmApi.Instance(start.module, { env: { memory: start.memory, abort: () => {} } });
+    (exports.helperStep as (kernel: number) => number)(start.kernel);
+    const helpersAsleep = exports.helpersAsleep as (kernel: number) => number;
+    const words = new Int32Array((start.memory as { buffer: SharedArrayBuffer }).buffer);
+    // the kernel's sync lines (a 64-byte-aligned pointer among its fields, whose join word counts
+    // this helper): found by writing the asleep word and reading it back through helpersAsleep
+    for (let field = start.kernel >> 2; field < (start.kernel >> 2) + 256; field++) {
+      const sync = words[field] >>> 0;
+      if (sync === 0 || sync % 64 !== 0 || sync + 72 > words.byteLength || words[(sync + 64) >> 2] !== 1) continue;
+      const asleep = (sync + 68) >> 2;
+      const before = Atomics.load(words, asleep);
+      Atomics.store(words, asleep, 1);
+      if (helpersAsleep(start.kernel) === 1 && before === 0) return;
+      Atomics.store(words, asleep, before);
+    }
+    throw new Error('dozingHelper: the kernel\'s asleep word was not found');
   },
 };
 
@@ -136,6 +166,23 @@ export async function sleepingHelperSplit({ seed, pauses }: { seed: number; paus
   batch.dispose();
   await threads.close();
   return { expected: sessionOutputs(oneThread), joined, trials };
+}
+
+/**
+ * Ten sessions whose helper seems asleep at the start of every trial (dozingHelper), the choice
+ * between the shared vector and the plain split left to the batch's schedules: `trials` trials,
+ * each with the helpers asleep as it began, the calling thread's part and the outputs.
+ */
+export function dozingHelperSplit({ seed, trials }: { seed: number; trials: number }): { expected: Float64Array[]; trials: SleepingHelperTrial[] } {
+  const { network, gains, oneThread } = tenSessions(seed);
+  const batch = new BatchSimulator(network, DEFAULT_DYNAMICS, gains.length, { threads: dozingHelper });
+  batch.threadSchedule!.force = 'team';
+  const runs = Array.from({ length: trials }, (): SleepingHelperTrial => {
+    const asleepBefore = batch.helpersAsleep();
+    batch.run(gains);
+    return { asleepBefore, mainShare: batch.mainThreadShare(), outputs: sessionOutputs(batch) };
+  });
+  return { expected: sessionOutputs(oneThread), trials: runs };
 }
 
 /**
