@@ -46,7 +46,8 @@ export function networkKey(options: ExperimentRunOptions, n: number, params: Dyn
 /**
  * The pool's progress in words (the paper's pool of 100 reward-rule patterns takes most of a full
  * run: half an hour said only 'learning a pool'): for the reward rule, the batch of patterns learned
- * in lockstep and its trial at every tenth of the trials; for Adam, each pattern as it starts. Each
+ * in lockstep ('patterns 1–10 of 11', or 'pattern 11 of 11' for a batch of one) and its trial at
+ * every tenth of the trials; for Adam, each pattern as it starts. Each
  * message carries the share of the pool learned as data (StepProgress), which the progress bar
  * (experimentProgressEstimator in ./catalog.ts) reads instead of the words.
  */
@@ -62,7 +63,9 @@ export function poolProgressMessages(label: string, rule: PoolSettings['rule'], 
       // the batch's patterns learn in lockstep: each is as far as the batch's trial
       const batch = Math.min(LIBRARY_BATCH, p.patterns - p.pattern);
       const fraction = Math.min(1, (p.pattern + (batch * p.step) / Math.max(1, p.steps)) / patterns);
-      report(`${label}: patterns ${p.pattern + 1}–${p.pattern + batch} of ${p.patterns}, trial ${p.step}/${p.steps}`, { fraction });
+      // a batch of one (the pool's last pattern after full batches) is 'pattern 11 of 11', not '11–11'
+      const which = batch === 1 ? `pattern ${p.pattern + 1}` : `patterns ${p.pattern + 1}–${p.pattern + batch}`;
+      report(`${label}: ${which} of ${p.patterns}, trial ${p.step}/${p.steps}`, { fraction });
     } else report(`${label}: pattern ${p.pattern + 1} of ${p.patterns}`, { fraction: p.pattern / patterns });
   };
 }
