@@ -7,7 +7,7 @@
 import type { DynamicsParams } from '../model/params.js';
 import type { Network } from '../model/network.js';
 import { LIBRARY_BATCH, learnLibrary, libraryFromPatterns, type LearnLibraryProgress, type PrimitiveLibrary } from '../primitives/library.js';
-import { checkpointed, generatedTargets, type ExperimentProgressListener, type ExperimentRunOptions } from './support.js';
+import { checkpointedStep, generatedTargets, type ExperimentProgressListener, type ExperimentRunOptions } from './support.js';
 import { departuresFrom } from './setup.js';
 import { sweepSize, type SweepSize } from '../primitives/sweep.js';
 import type { FitOptions } from '../primitives/library.js';
@@ -77,11 +77,11 @@ export function learnedPool(options: ExperimentRunOptions, network: Network, par
   const key = `pool:${networkKey(options, network.n, params)}:${s.rule}:${s.rule === 'reward' ? `${s.trials}t:σ${s.sigma}` : `${s.iterations}i:lr${s.lr}`}:${s.pool}:${s.poolTargetSeed}:seed${seed}`;
   const targets = generatedTargets(s.pool, s.poolTargetSeed, params);
   let partial = false;
-  const kept = checkpointed(
+  const kept = checkpointedStep(
     options,
     key,
+    `${label}: learning a pool of ${s.pool} patterns (${s.rule === 'reward' ? `reward rule, ${s.trials} trials` : `Adam, ${s.iterations} iterations`})`,
     () => {
-      options.onProgress?.(`${label}: learning a pool of ${s.pool} patterns (${s.rule === 'reward' ? `reward rule, ${s.trials} trials` : `Adam, ${s.iterations} iterations`})`);
       const progress = options.onProgress ? poolProgressMessages(label, s.rule, options.onProgress) : undefined;
       const learned = learnLibrary(network, params, targets, { rule: s.rule, seed, trials: s.trials, sigma: s.sigma, iterations: s.iterations, lr: s.lr }, progress, options.shouldStop);
       partial = learned.size < s.pool;
@@ -112,13 +112,11 @@ export function sweepSizes(
     if (l > pool.size || options.shouldStop?.()) continue;
     const fitKey = sweep.fit?.ridge !== undefined ? `ridge${sweep.fit.ridge}` : (sweep.fit?.rule ?? 'default');
     const key = `sweep:${poolKey}:${networkKey(options, network.n, params)}:l${l}:${sweep.libraries}x${targets.length}:t${sweep.targetSeed}:${fitKey}:seed${seed}`;
-    const result = checkpointed(
+    const result = checkpointedStep(
       options,
       key,
-      () => {
-        options.onProgress?.(`${label}: l = ${l}, ${sweep.libraries} libraries × ${targets.length} targets`);
-        return sweepSize(network, params, pool, baseline, targets, l, { libraries: sweep.libraries, seed, fit: sweep.fit }, options.shouldStop);
-      },
+      `${label}: l = ${l}, ${sweep.libraries} libraries × ${targets.length} targets`,
+      () => sweepSize(network, params, pool, baseline, targets, l, { libraries: sweep.libraries, seed, fit: sweep.fit }, options.shouldStop),
       (v) => v === null,
     );
     if (result) out.push(result);
