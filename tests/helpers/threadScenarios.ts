@@ -313,11 +313,12 @@ export async function sideBySideWithHelper({ helper, calls }: { helper: FakeHelp
   return { expected, got, sideBySidePasses };
 }
 
-/** A reward run's evaluator that counts the offers it takes and the offered trials a helper computed. */
-class CountingEvaluator implements GainTrialEvaluator {
+/** A reward run's evaluator that counts what the rule does with its offers (offered, taken, computed by a helper). */
+export class OfferSpy implements GainTrialEvaluator {
+  offers = 0;
   taken = 0;
-  computed = 0;
-  constructor(readonly inner: TrialEvaluator) {}
+  collected = 0;
+  constructor(private readonly inner: GainTrialEvaluator) {}
   get network() {
     return this.inner.network;
   }
@@ -334,13 +335,14 @@ class CountingEvaluator implements GainTrialEvaluator {
     return this.inner.run(gains, outputOut);
   }
   offer(gains: Float64Array): boolean {
-    const taken = this.inner.offer(gains);
+    this.offers++;
+    const taken = this.inner.offer!(gains);
     if (taken) this.taken++;
     return taken;
   }
   offeredError(outputOut?: Float64Array): number | null {
-    const error = this.inner.offeredError(outputOut);
-    if (error !== null) this.computed++;
+    const error = this.inner.offeredError!(outputOut);
+    if (error !== null) this.collected++;
     return error;
   }
 }
@@ -357,10 +359,11 @@ export async function concurrentTrialsWithHelper({ helper, trials }: { helper: F
   const runs = [1, 2].map((sessions) => {
     const plain = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { threads: null });
     const expected = rewardRuleLockstep({ kind: 'each', evaluator: plain }, { ...options, sessions, concurrentTrials: false }).sessions;
-    const counting = new CountingEvaluator(new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { threads }));
-    const got = rewardRuleLockstep({ kind: 'each', evaluator: counting }, { ...options, sessions, concurrentTrials: 'always' }).sessions;
-    counting.inner.dispose();
-    return { sessions, expected, got, taken: counting.taken, computed: counting.computed };
+    const evaluator = new TrialEvaluator(network, DEFAULT_DYNAMICS, target, { threads });
+    const spy = new OfferSpy(evaluator);
+    const got = rewardRuleLockstep({ kind: 'each', evaluator: spy }, { ...options, sessions, concurrentTrials: 'always' }).sessions;
+    evaluator.dispose();
+    return { sessions, expected, got, taken: spy.taken, computed: spy.collected };
   });
   await close();
   return { runs };

@@ -21,6 +21,7 @@ import { sameBits } from '../helpers/expectClose.js';
 import { expectSameRun } from '../helpers/sameRun.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
 import { hasReference, loadReferenceArray, publishedNetwork } from '../helpers/reference.js';
+import { OfferSpy } from '../helpers/threadScenarios.js';
 import type * as threadScenarios from '../helpers/threadScenarios.js';
 import { scenarioRunner } from '../helpers/workerDeadline.js';
 
@@ -35,40 +36,6 @@ function problem(): { network: Network; target: Float64Array } {
   const network = randomNetwork(200, 100, 2018, 1, true);
   const target = Float64Array.from({ length: DEFAULT_DYNAMICS.nSamples }, (_, k) => Math.sin((2 * Math.PI * k) / DEFAULT_DYNAMICS.nSamples));
   return { network, target };
-}
-
-/** Counts what the rule does with an evaluator's offers. */
-class Spy implements GainTrialEvaluator {
-  offers = 0;
-  taken = 0;
-  collected = 0;
-  constructor(private readonly inner: GainTrialEvaluator) {}
-  get network() {
-    return this.inner.network;
-  }
-  get channels() {
-    return this.inner.channels;
-  }
-  get nSamples() {
-    return this.inner.nSamples;
-  }
-  error(gains: Float64Array): number {
-    return this.inner.error(gains);
-  }
-  run(gains: Float64Array, outputOut?: Float64Array): number {
-    return this.inner.run(gains, outputOut);
-  }
-  offer(gains: Float64Array): boolean {
-    this.offers++;
-    const taken = this.inner.offer!(gains);
-    if (taken) this.taken++;
-    return taken;
-  }
-  offeredError(outputOut?: Float64Array): number | null {
-    const error = this.inner.offeredError!(outputOut);
-    if (error !== null) this.collected++;
-    return error;
-  }
 }
 
 /**
@@ -135,7 +102,7 @@ describe('concurrent trials: the rule logic (analytic evaluator)', () => {
   const plain = lockstep(new AnalyticEvaluator(n, 'none'), { sessions: 1 }).sessions[0];
 
   it('guessing the next trial gives the plain loop’s run bit for bit, and guesses both right and wrong', () => {
-    const spy = new Spy(new AnalyticEvaluator(n, 'offers'));
+    const spy = new OfferSpy(new AnalyticEvaluator(n, 'offers'));
     const result = lockstep(spy, { sessions: 1, concurrentTrials: 'always' }).sessions[0];
     expectSameRun(result, plain);
     // every trial but the last is offered a guessed successor; each right guess saves a step
@@ -216,7 +183,7 @@ describe('concurrent trials: the rule logic (analytic evaluator)', () => {
     };
     const expectedStop = lockstep(new AnalyticEvaluator(n, 'none'), { sessions: 3, sessionSeeds: seeds }, stopOne());
     for (const mode of ['offers', 'withdraw', 'refuse'] as const) {
-      const spy = new Spy(new AnalyticEvaluator(n, mode));
+      const spy = new OfferSpy(new AnalyticEvaluator(n, mode));
       const result = lockstep(spy, { sessions: 3, sessionSeeds: seeds, concurrentTrials: 'always' });
       result.sessions.forEach((session, k) => expectSameRun(session, expected.sessions[k]));
       if (mode === 'offers') expect(spy.collected).toBeGreaterThanOrEqual(301);
@@ -311,11 +278,11 @@ describe.skipIf(!sharedDynamicsAvailable())('concurrent trials on the WebAssembl
   it('a one-session and a two-session reward run give the plain loop’s numbers bit for bit, with trials on the other core', () => {
     const threads = host();
     const options = { trials: 120, seed: 3, recordAt: [0, 7, 8, 60, 61, 120] };
-    const evaluator = () => new TrialEvaluator(network, params, target, { threads });
     const runWith = (sessions: number, concurrentTrials: boolean | 'always') => {
-      const spy = new Spy(evaluator());
+      const evaluator = new TrialEvaluator(network, params, target, { threads });
+      const spy = new OfferSpy(evaluator);
       const result = rewardRuleLockstep({ kind: 'each', evaluator: spy }, { ...options, sessions, concurrentTrials });
-      (spy as unknown as { inner: TrialEvaluator }).inner.dispose();
+      evaluator.dispose();
       return { result, spy };
     };
     for (const sessions of [1, 2]) {
