@@ -40,6 +40,7 @@ import {
 import {
   beginStep,
   checkpointed,
+  checkpointedStep,
   clock,
   experimentNetwork,
   networkSummary,
@@ -369,7 +370,6 @@ export function slowExampleSettings(quick: boolean, overrides: Partial<SlowExamp
  */
 export function slowVariantExamples(options: ExperimentRunOptions, network: Network, params: DynamicsParams, x0s: readonly Float64Array[], settings: SlowExampleSettings): [SlowTaskResult, SlowTaskResult] {
   const seed = options.seed ?? 1;
-  const progress = options.onProgress ?? (() => {});
   const n = network.n;
   if (x0s.length < settings.conditions) throw new RangeError(`slowVariantExamples: ${settings.conditions} initial conditions needed, ${x0s.length} given`);
   const starts = x0s.slice(0, settings.conditions);
@@ -377,11 +377,11 @@ export function slowVariantExamples(options: ExperimentRunOptions, network: Netw
   const netKey = options.network ? 'given' : `soc${n}s${seed}`;
   const movement = slowMovement(network, params, starts, 0, 0);
   const [reward, gradient] = (['reward', 'gradient'] as const).map((rule) =>
-    checkpointed(
+    checkpointedStep(
       options,
       `fig6:6${rule === 'reward' ? 'b' : 'c'}:${netKey}:m${settings.conditions}:G${settings.groups}:s${settings.maxFactor}:${rule === 'reward' ? `${settings.trials}t:σ${settings.sigma}` : `${settings.iterations}i:lr${settings.lr}`}:seed${seed}`,
-      () => {
-        const done = beginStep(progress, `Fig. 6${rule === 'reward' ? 'b' : 'c'}: ${settings.maxFactor}× slow variant, ${rule === 'reward' ? 'reward rule' : 'back-propagation'}`);
+      `Fig. 6${rule === 'reward' ? 'b' : 'c'}: ${settings.maxFactor}× slow variant, ${rule === 'reward' ? 'reward rule' : 'back-propagation'}`,
+      (done) => {
         const spec = { params, x0s: starts, factor: settings.maxFactor, amplitudeScaling: false, groups: groupSpec, sessions: 1, seed: Rng.derive(seed, rule === 'reward' ? 2 : 3) };
         return rule === 'reward'
           ? slowTaskReward(movement, spec, { trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha }, options.shouldStop, done)

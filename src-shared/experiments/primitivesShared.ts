@@ -7,7 +7,7 @@
 import type { DynamicsParams } from '../model/params.js';
 import type { Network } from '../model/network.js';
 import { LIBRARY_BATCH, learnLibrary, libraryFromPatterns, type LearnLibraryProgress, type PrimitiveLibrary } from '../primitives/library.js';
-import { checkpointed, generatedTargets, type ExperimentProgressListener, type ExperimentRunOptions } from './support.js';
+import { checkpointedStep, generatedTargets, type ExperimentProgressListener, type ExperimentRunOptions } from './support.js';
 import { departuresFrom } from './setup.js';
 import { sweepSize, type SweepSize } from '../primitives/sweep.js';
 import type { FitOptions } from '../primitives/library.js';
@@ -46,7 +46,8 @@ export function networkKey(options: ExperimentRunOptions, n: number, params: Dyn
 /**
  * The pool's progress in words (the paper's pool of 100 reward-rule patterns takes most of a full
  * run: half an hour said only 'learning a pool'): for the reward rule, the batch of patterns learned
- * in lockstep and its trial at every tenth of the trials; for Adam, each pattern as it starts. Each
+ * in lockstep ('patterns 1–10 of 11', or 'pattern 11 of 11' for a batch of one) and its trial at
+ * every tenth of the trials; for Adam, each pattern as it starts. Each
  * message carries the share of the pool learned as data (StepProgress), which the progress bar
  * (experimentProgressEstimator in ./catalog.ts) reads instead of the words.
  */
@@ -62,7 +63,9 @@ export function poolProgressMessages(label: string, rule: PoolSettings['rule'], 
       // the batch's patterns learn in lockstep: each is as far as the batch's trial
       const batch = Math.min(LIBRARY_BATCH, p.patterns - p.pattern);
       const fraction = Math.min(1, (p.pattern + (batch * p.step) / Math.max(1, p.steps)) / patterns);
-      report(`${label}: patterns ${p.pattern + 1}–${p.pattern + batch} of ${p.patterns}, trial ${p.step}/${p.steps}`, { fraction });
+      // a batch of one (the pool's last pattern after full batches) is 'pattern 11 of 11', not '11–11'
+      const which = batch === 1 ? `pattern ${p.pattern + 1}` : `patterns ${p.pattern + 1}–${p.pattern + batch}`;
+      report(`${label}: ${which} of ${p.patterns}, trial ${p.step}/${p.steps}`, { fraction });
     } else report(`${label}: pattern ${p.pattern + 1} of ${p.patterns}`, { fraction: p.pattern / patterns });
   };
 }
@@ -74,11 +77,11 @@ export function learnedPool(options: ExperimentRunOptions, network: Network, par
   const key = `pool:${networkKey(options, network.n, params)}:${s.rule}:${s.rule === 'reward' ? `${s.trials}t:σ${s.sigma}` : `${s.iterations}i:lr${s.lr}`}:${s.pool}:${s.poolTargetSeed}:seed${seed}`;
   const targets = generatedTargets(s.pool, s.poolTargetSeed, params);
   let partial = false;
-  const kept = checkpointed(
+  const kept = checkpointedStep(
     options,
     key,
+    `${label}: learning a pool of ${s.pool} patterns (${s.rule === 'reward' ? `reward rule, ${s.trials} trials` : `Adam, ${s.iterations} iterations`})`,
     () => {
-      options.onProgress?.(`${label}: learning a pool of ${s.pool} patterns (${s.rule === 'reward' ? `reward rule, ${s.trials} trials` : `Adam, ${s.iterations} iterations`})`);
       const progress = options.onProgress ? poolProgressMessages(label, s.rule, options.onProgress) : undefined;
       const learned = learnLibrary(network, params, targets, { rule: s.rule, seed, trials: s.trials, sigma: s.sigma, iterations: s.iterations, lr: s.lr }, progress, options.shouldStop);
       partial = learned.size < s.pool;
@@ -109,13 +112,11 @@ export function sweepSizes(
     if (l > pool.size || options.shouldStop?.()) continue;
     const fitKey = sweep.fit?.ridge !== undefined ? `ridge${sweep.fit.ridge}` : (sweep.fit?.rule ?? 'default');
     const key = `sweep:${poolKey}:${networkKey(options, network.n, params)}:l${l}:${sweep.libraries}x${targets.length}:t${sweep.targetSeed}:${fitKey}:seed${seed}`;
-    const result = checkpointed(
+    const result = checkpointedStep(
       options,
       key,
-      () => {
-        options.onProgress?.(`${label}: l = ${l}, ${sweep.libraries} libraries × ${targets.length} targets`);
-        return sweepSize(network, params, pool, baseline, targets, l, { libraries: sweep.libraries, seed, fit: sweep.fit }, options.shouldStop);
-      },
+      `${label}: l = ${l}, ${sweep.libraries} libraries × ${targets.length} targets`,
+      () => sweepSize(network, params, pool, baseline, targets, l, { libraries: sweep.libraries, seed, fit: sweep.fit }, options.shouldStop),
       (v) => v === null,
     );
     if (result) out.push(result);

@@ -37,7 +37,7 @@ import type { Network } from '../model/network.js';
 import type { DynamicsParams } from '../model/params.js';
 import { Rng } from '../model/rng.js';
 import { sampleTimes } from '../model/params.js';
-import { beginStep, checkpointed, clock, networkSummary, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from './support.js';
+import { checkpointedStep, clock, networkSummary, experimentNetwork, labelHash, type FigureExperimentDefinition, type FigureExperimentOptions, type FigureExperimentResult, type PreparedNetwork } from './support.js';
 import { zeroCentredScale, type FigureSpec, type LineSeries } from './figureSpec.js';
 import { generatedTarget, iterationsToWithin, meanCurve, thin } from './gainExperimentSupport.js';
 import { departuresFrom, networkDefinitions, settingsAsRun, setupSummary } from './setup.js';
@@ -154,8 +154,7 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   const learn = (net: Network, p: DynamicsParams, target: Float64Array, groups: GroupSpec, label: string): ConditionOutcome | null => {
     if (shouldStop?.()) stopped = true;
     if (stopped) return null;
-    return checkpointed(options, `${runKey}:${label}`, () => {
-      const done = beginStep(progress, `${label}: ${settings.sessions} sessions × ${settings.trials} trials`);
+    return checkpointedStep(options, `${runKey}:${label}`, `${label}: ${settings.sessions} sessions × ${settings.trials} trials`, (done) => {
       const result = rewardSessions({ network: net, params: p, target, sessions: settings.sessions, seed: Rng.derive(seed, labelHash(label)), trials: settings.trials, sigma: settings.sigma, alpha: settings.alpha, groups }, (trial, trials) => done(trial / trials), shouldStop);
       if (result.stopped) stopped = true;
       const finals = result.sessions.map((s) => s.bestError);
@@ -179,10 +178,9 @@ export function runSupp2(options: Supp2Options): FigureExperimentResult {
   const specialiseStarted = clock();
   const gainChangesFor = (target: Float64Array, label: string): Float64Array =>
     Float64Array.from(
-      checkpointed(options, `${runKey}:specialise:${settings.specialiseIterations}:${label}`, () => {
-        progress(`specialising: Adam on ${label} (${settings.specialiseIterations} iterations)`);
-        return Array.from(adamGainChanges(network, params, [target], settings.specialiseIterations, shouldStop)[0]);
-      }),
+      checkpointedStep(options, `${runKey}:specialise:${settings.specialiseIterations}:${label}`, `specialising: Adam on ${label} (${settings.specialiseIterations} iterations)`, () =>
+        Array.from(adamGainChanges(network, params, [target], settings.specialiseIterations, shouldStop)[0]),
+      ),
     );
   const changesA = gainChangesFor(targetA, 'target a');
   const movementChanges = movements.map((t, k) => gainChangesFor(t, `movement ${k}`));

@@ -26,7 +26,7 @@ import { boxStats, fitNormal, histogram, mean, sd } from '../analysis/statistics
 import { linearisationEigenvalues } from '../analysis/runAnalyses.js';
 import type { DefinitionId } from '../definitions.js';
 import { sampleTimes } from '../model/params.js';
-import { beginStep, checkpointed, clock, networkSummary, experimentNetwork, labelHash, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions, type PreparedNetwork } from './support.js';
+import { checkpointedStep, clock, networkSummary, experimentNetwork, labelHash, type ExperimentDefinition, type ExperimentResult, type ExperimentRunOptions, type PreparedNetwork } from './support.js';
 import { noisyOutputs } from '../speed/analysis.js';
 import { SLOW_TASK_REWARD, slowMovement, slowTaskGradient, slowTaskReward, type SlowTaskResult } from '../speed/slowTask.js';
 import { rows } from '../speed/speed.js';
@@ -132,11 +132,11 @@ export function runSupp5(options: Supp5Options): ExperimentResult {
     if (stopped) return null;
     const label = `movement ${movementIndex}, m = ${m}, amplitude ${amplitudeScaling ? 'scaled' : 'fixed'}, ${rule}`;
     const key = `${base}:${label}:${rule === 'reward' ? `${settings.trials}t:σ${settings.sigma}:α${settings.alpha}` : `${settings.iterations}i:lr${settings.lr}`}:seed${seed}`;
-    const result = checkpointed(
+    const result = checkpointedStep(
       options,
       key,
-      () => {
-        const done = beginStep(progress, `${label}: ${settings.sessions} sessions`);
+      `${label}: ${settings.sessions} sessions`,
+      (done) => {
         const starts = allX0s.slice(0, m);
         const movement = slowMovement(network, params, starts, movementIndex, settings.movementSeed);
         const spec = { params, x0s: starts, factor: settings.factor, amplitudeScaling, groups, sessions: settings.sessions, seed: Rng.derive(seed, labelHash(label)) };

@@ -11,6 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import { experimentProgressEstimator } from '../../src-shared/experiments/catalog.js';
 import { runFig4 } from '../../src-shared/experiments/fig4.js';
+import { poolProgressMessages } from '../../src-shared/experiments/primitivesShared.js';
+import { LIBRARY_BATCH } from '../../src-shared/primitives/library.js';
 import type { StepProgress } from '../../src-shared/experiments/support.js';
 import type { ExperimentOptions } from '../../src-shared/ipc/experimentContract.js';
 
@@ -74,6 +76,23 @@ describe('the pool of Fig. 4 reports its progress', () => {
     expect(pool.at(-1)).toEqual({ message: 'pool: patterns 1–3 of 3, trial 300/300', step: { fraction: 1 } });
     // only the pool's messages carry a share: every other message begins a step
     expect(reports.filter((r) => r.step && !r.message.startsWith('pool: patterns')).map((r) => r.message)).toEqual([]);
+  });
+
+  it('reward rule: a batch of one pattern says "pattern 11 of 11", a batch of several keeps its range', () => {
+    // a pool of LIBRARY_BATCH + 1 patterns: one full batch, then the last pattern alone
+    const patterns = LIBRARY_BATCH + 1;
+    const reports: Report[] = [];
+    const progress = poolProgressMessages('pool', 'reward', (message, step) => reports.push({ message, step }));
+    progress({ pattern: 0, patterns, step: 150, steps: 300, bestError: 1 });
+    progress({ pattern: LIBRARY_BATCH, patterns, step: 0, steps: 300, bestError: 1 });
+    progress({ pattern: LIBRARY_BATCH, patterns, step: 300, steps: 300, bestError: 1 });
+    expect(reports.map((r) => r.message)).toEqual([
+      `pool: patterns 1–${LIBRARY_BATCH} of ${patterns}, trial 150/300`,
+      `pool: pattern ${patterns} of ${patterns}, trial 0/300`,
+      `pool: pattern ${patterns} of ${patterns}, trial 300/300`,
+    ]);
+    for (const r of reports) expect(r.step!.fraction, r.message).toBeCloseTo(poolShareInWords(r.message), 12);
+    expect(reports.at(-1)!.step).toEqual({ fraction: 1 });
   });
 
   it('the estimate moves within the pool’s step and leaves every other step at k − 1 of K', () => {

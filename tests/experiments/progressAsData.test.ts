@@ -39,7 +39,7 @@ function expectNonDecreasing(percents: readonly number[]): void {
 }
 
 // supp3 on an own network of 20 neurons with two reward-rule pools of 11 patterns (the learned one
-// and r0 = 5 Hz; each two batches, patterns 1–10 and 11–11, reported every 100 of their 200 trials),
+// and r0 = 5 Hz; each two batches, patterns 1–10 and pattern 11, reported every 100 of their 200 trials),
 // sizes 1 and 2
 const SUPP3: ExperimentOptions = { experiment: 'supp3', quick: true, seed: 1, overrides: { n: 20, pool: 11, rule: 'reward', trials: 200, librarySizes: [1, 2], libraries: 1, targets: 1 } };
 /** What supp3 announces: the learned pool, its 2 sizes, the random control's 2, the r0 = 5 Hz pool and its 2. */
@@ -53,7 +53,7 @@ describe('the experiments’ progress bar comes from data beside the messages', 
       options: SUPP3,
       // a consumer free to word the messages its own way (another language, a hyphen for the en dash):
       // the bar is the same, as the estimator is handed the step, never the words
-      onProgress: (message, step) => reports.push({ reworded: message.replace('patterns', 'Muster').replace('–', '-').replace(' of ', ' von '), step, percent: estimate(step) }),
+      onProgress: (message, step) => reports.push({ reworded: message.replace(/patterns?/, 'Muster').replace('–', '-').replace(' of ', ' von '), step, percent: estimate(step) }),
     });
     expectNonDecreasing(reports.map((r) => r.percent));
     const share = 100 / SUPP3_STEPS;
@@ -62,8 +62,8 @@ describe('the experiments’ progress bar comes from data beside the messages', 
     expect(firstPool.map((r) => r.reworded)).toEqual([
       'learned: Muster 1-10 von 11, trial 100/200',
       'learned: Muster 1-10 von 11, trial 200/200',
-      'learned: Muster 11-11 von 11, trial 100/200',
-      'learned: Muster 11-11 von 11, trial 200/200',
+      'learned: Muster 11 von 11, trial 100/200',
+      'learned: Muster 11 von 11, trial 200/200',
     ]);
     expect(new Set(firstPool.map((r) => r.percent)).size).toBe(firstPool.length);
     // 10 of 11 patterns half way: 5/11 of the pool's step; all 10: 10/11

@@ -3,7 +3,10 @@
  * src-shared/model/wasm/adjointKernel.ts with helper threads): forward, backward and ∂E/∂W give the
  * bits of the one-thread kernel whatever the number of threads, with the helpers really computing
  * parts of the passes; the rank-1 passes stay on one thread; a helper that joins late changes
- * nothing; and release() hands the helpers back.
+ * nothing; and release() hands the helpers back. A helper that never joins, joins and never steps
+ * again, or is not given runs on a worker (tests/helpers/threadScenarios.ts through
+ * tests/helpers/workerDeadline.ts): a driver waiting forever for its part fails the test at the
+ * deadline instead of hanging the run.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { RK4Adjoint, type AdjointGradients } from '../../src-shared/model/gradient.js';
@@ -16,6 +19,8 @@ import { createNodeKernelThreads, type NodeKernelThreads } from '../../src-main/
 import { randomNetwork } from '../helpers/randomNetwork.js';
 import { sameBits } from '../helpers/expectClose.js';
 import { hasReference, loadReferenceArray, publishedNetwork } from '../helpers/reference.js';
+import type * as threadScenarios from '../helpers/threadScenarios.js';
+import { scenarioRunner } from '../helpers/workerDeadline.js';
 
 const hosts: NodeKernelThreads[] = [];
 function host(helpers: number): NodeKernelThreads {
@@ -26,6 +31,9 @@ function host(helpers: number): NodeKernelThreads {
 afterAll(async () => {
   await Promise.all(hosts.map((h) => h.close()));
 });
+
+/** A scenario of tests/helpers/threadScenarios.ts on a worker, failing at its deadline. */
+const threadScenario = scenarioRunner<typeof threadScenarios>(new URL('../helpers/threadScenarios.ts', import.meta.url));
 
 function network200(): { network: Network; target: Float64Array } {
   if (hasReference) {
@@ -159,4 +167,25 @@ describe.skipIf(!sharedAdjointAvailable())('threaded gradient pass', () => {
     expect(sameBits(grads[1].gains, grads[0].gains)).toBe(true);
     threaded.release();
   }, 60_000);
+
+  for (const [helper, what] of [
+    ['absent', 'never joins'],
+    ['late', 'joined but never claims its parts (asleep, descheduled)'],
+    ['none', 'is not given (a host with no thread free)'],
+  ] as const) {
+    it(`computes every part itself when its helper ${what}: the bits of one thread (sparse and dense W, ∂E/∂W)`, async () => {
+      for (const storage of ['sparse', 'dense'] as const) {
+        const { threaded, expected, got, helperParts } = await threadScenario('adjointPassesWithHelper', { helper, storage, passes: 2 });
+        expect(threaded, 'the kernel was given a helper').toBe(true);
+        expect(got.length).toBe(2);
+        for (const [p, pass] of got.entries()) {
+          const label = `helper ${helper}, ${storage}, pass ${p}`;
+          expect(pass.error, label).toBe(expected[p].error);
+          for (const key of ['output', 'gains', 'x0'] as const) expect(sameBits(pass[key], expected[p][key]), `${label}: ${key}`).toBe(true);
+          if (storage === 'dense') expect(sameBits(pass.W!, expected[p].W!), `${label}: W`).toBe(true);
+        }
+        expect(helperParts).toBe(0);
+      }
+    });
+  }
 });

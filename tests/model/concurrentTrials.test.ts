@@ -2,7 +2,10 @@
  * Concurrent trials (src-shared/model/rewardRule.ts "Concurrent trials", WasmKernel.offer): the
  * reward rule computing its next trial — guessed — or the next session's on another core gives the
  * numbers of the plain loop bit for bit, stops where it does, and really runs trials on the other
- * core (offers taken, guesses right and wrong); an offered trial gives run()'s bits.
+ * core (offers taken, guesses right and wrong); an offered trial gives run()'s bits. With the
+ * offered trials' helper absent, late or not given, on a worker (tests/helpers/threadScenarios.ts
+ * through tests/helpers/workerDeadline.ts): a caller waiting forever for an offered trial fails the
+ * test at the deadline instead of hanging the run.
  */
 import { describe, expect, it } from 'vitest';
 import { TrialEvaluator } from '../../src-shared/model/dynamics.js';
@@ -18,8 +21,14 @@ import { sameBits } from '../helpers/expectClose.js';
 import { expectSameRun } from '../helpers/sameRun.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
 import { hasReference, loadReferenceArray, publishedNetwork } from '../helpers/reference.js';
+import { OfferSpy } from '../helpers/threadScenarios.js';
+import type * as threadScenarios from '../helpers/threadScenarios.js';
+import { scenarioRunner } from '../helpers/workerDeadline.js';
 
 const host = kernelHosts();
+
+/** A scenario of tests/helpers/threadScenarios.ts on a worker, failing at its deadline. */
+const threadScenario = scenarioRunner<typeof threadScenarios>(new URL('../helpers/threadScenarios.ts', import.meta.url));
 
 /** The published network and novel target when present, else an SOC-like random network of the same size and a smooth target. */
 function problem(): { network: Network; target: Float64Array } {
@@ -27,40 +36,6 @@ function problem(): { network: Network; target: Float64Array } {
   const network = randomNetwork(200, 100, 2018, 1, true);
   const target = Float64Array.from({ length: DEFAULT_DYNAMICS.nSamples }, (_, k) => Math.sin((2 * Math.PI * k) / DEFAULT_DYNAMICS.nSamples));
   return { network, target };
-}
-
-/** Counts what the rule does with an evaluator's offers. */
-class Spy implements GainTrialEvaluator {
-  offers = 0;
-  taken = 0;
-  collected = 0;
-  constructor(private readonly inner: GainTrialEvaluator) {}
-  get network() {
-    return this.inner.network;
-  }
-  get channels() {
-    return this.inner.channels;
-  }
-  get nSamples() {
-    return this.inner.nSamples;
-  }
-  error(gains: Float64Array): number {
-    return this.inner.error(gains);
-  }
-  run(gains: Float64Array, outputOut?: Float64Array): number {
-    return this.inner.run(gains, outputOut);
-  }
-  offer(gains: Float64Array): boolean {
-    this.offers++;
-    const taken = this.inner.offer!(gains);
-    if (taken) this.taken++;
-    return taken;
-  }
-  offeredError(outputOut?: Float64Array): number | null {
-    const error = this.inner.offeredError!(outputOut);
-    if (error !== null) this.collected++;
-    return error;
-  }
 }
 
 /**
@@ -127,7 +102,7 @@ describe('concurrent trials: the rule logic (analytic evaluator)', () => {
   const plain = lockstep(new AnalyticEvaluator(n, 'none'), { sessions: 1 }).sessions[0];
 
   it('guessing the next trial gives the plain loop’s run bit for bit, and guesses both right and wrong', () => {
-    const spy = new Spy(new AnalyticEvaluator(n, 'offers'));
+    const spy = new OfferSpy(new AnalyticEvaluator(n, 'offers'));
     const result = lockstep(spy, { sessions: 1, concurrentTrials: 'always' }).sessions[0];
     expectSameRun(result, plain);
     // every trial but the last is offered a guessed successor; each right guess saves a step
@@ -208,7 +183,7 @@ describe('concurrent trials: the rule logic (analytic evaluator)', () => {
     };
     const expectedStop = lockstep(new AnalyticEvaluator(n, 'none'), { sessions: 3, sessionSeeds: seeds }, stopOne());
     for (const mode of ['offers', 'withdraw', 'refuse'] as const) {
-      const spy = new Spy(new AnalyticEvaluator(n, mode));
+      const spy = new OfferSpy(new AnalyticEvaluator(n, mode));
       const result = lockstep(spy, { sessions: 3, sessionSeeds: seeds, concurrentTrials: 'always' });
       result.sessions.forEach((session, k) => expectSameRun(session, expected.sessions[k]));
       if (mode === 'offers') expect(spy.collected).toBeGreaterThanOrEqual(301);
@@ -303,11 +278,11 @@ describe.skipIf(!sharedDynamicsAvailable())('concurrent trials on the WebAssembl
   it('a one-session and a two-session reward run give the plain loop’s numbers bit for bit, with trials on the other core', () => {
     const threads = host();
     const options = { trials: 120, seed: 3, recordAt: [0, 7, 8, 60, 61, 120] };
-    const evaluator = () => new TrialEvaluator(network, params, target, { threads });
     const runWith = (sessions: number, concurrentTrials: boolean | 'always') => {
-      const spy = new Spy(evaluator());
+      const evaluator = new TrialEvaluator(network, params, target, { threads });
+      const spy = new OfferSpy(evaluator);
       const result = rewardRuleLockstep({ kind: 'each', evaluator: spy }, { ...options, sessions, concurrentTrials });
-      (spy as unknown as { inner: TrialEvaluator }).inner.dispose();
+      evaluator.dispose();
       return { result, spy };
     };
     for (const sessions of [1, 2]) {
@@ -321,6 +296,26 @@ describe.skipIf(!sharedDynamicsAvailable())('concurrent trials on the WebAssembl
         // right guesses saved steps: every step but the last offers one, so fewer offers than trials
         expect(options.trials - (concurrent.spy.offers + 1)).toBeGreaterThan(0);
       }
+    }
+  });
+
+  it('with the offered trials’ helper absent or not given: no offer is taken, the plain loop’s runs', async () => {
+    for (const helper of ['absent', 'none'] as const) {
+      const { runs } = await threadScenario('concurrentTrialsWithHelper', { helper, trials: 24 });
+      for (const { sessions, expected, got, taken } of runs) {
+        got.forEach((session, k) => expectSameRun(session, expected[k]));
+        expect(taken, `helper ${helper}, ${sessions} sessions: offers taken`).toBe(0);
+      }
+    }
+  });
+
+  it('with a helper that joined but never claims an offered trial (asleep, descheduled): each offer withdrawn, the plain loop’s runs', async () => {
+    const { runs } = await threadScenario('concurrentTrialsWithHelper', { helper: 'late', trials: 24 });
+    for (const { sessions, expected, got, taken, computed } of runs) {
+      got.forEach((session, k) => expectSameRun(session, expected[k]));
+      // offered (the helper has joined), never computed by it: the caller went on without waiting
+      expect(taken, `${sessions} sessions: offers taken`).toBeGreaterThan(10);
+      expect(computed, `${sessions} sessions`).toBe(0);
     }
   });
 });

@@ -4,7 +4,9 @@
  * m + 1's forward and backward as whole passes on its kernel's helper thread while condition m's
  * run here give the one-thread errors and gradients bit for bit, and Adam the same run — on the
  * published N = 200 network and on a small network (below the row split's size, where the kernels
- * keep their helpers for offered passes only).
+ * keep their helpers for offered passes only). With the offered passes' helper absent, late or
+ * not given, on a worker (tests/helpers/threadScenarios.ts through tests/helpers/workerDeadline.ts):
+ * a caller waiting forever for an offered pass fails the test at the deadline instead of hanging.
  */
 import { describe, expect, it } from 'vitest';
 import { GradientProblem, trainGradient } from '../../src-shared/model/gradient.js';
@@ -17,8 +19,13 @@ import { kernelHosts } from '../helpers/kernelHosts.js';
 import { sameBits } from '../helpers/expectClose.js';
 import { randomNetwork } from '../helpers/randomNetwork.js';
 import { hasReference, loadReferenceArray, publishedNetwork } from '../helpers/reference.js';
+import type * as threadScenarios from '../helpers/threadScenarios.js';
+import { scenarioRunner } from '../helpers/workerDeadline.js';
 
 const host = kernelHosts();
+
+/** A scenario of tests/helpers/threadScenarios.ts on a worker, failing at its deadline. */
+const threadScenario = scenarioRunner<typeof threadScenarios>(new URL('../helpers/threadScenarios.ts', import.meta.url));
 
 const wave = (phase: number) => Float64Array.from({ length: DEFAULT_DYNAMICS.nSamples }, (_, k) => 10 * Math.sin((2 * Math.PI * k) / DEFAULT_DYNAMICS.nSamples + phase));
 
@@ -88,5 +95,19 @@ describe.skipIf(!sharedDynamicsAvailable())('gradient conditions side by side', 
     expect(sameBits(side.errors, alone.errors)).toBe(true);
     expect(sameBits(side.bestParameters, alone.bestParameters)).toBe(true);
     expect(side.bestIteration).toBe(alone.bestIteration);
+  });
+
+  it('with the helpers absent, late (joined, never claiming a pass) or not given: the one-thread values and gradients, no pass on another core', async () => {
+    for (const helper of ['absent', 'late', 'none'] as const) {
+      const { expected, got, sideBySidePasses } = await threadScenario('sideBySideWithHelper', { helper, calls: 3 });
+      expect(got.length).toBe(3);
+      for (const [call, { error, gradient, outputs }] of got.entries()) {
+        const label = `helper ${helper}, call ${call}`;
+        expect(error, label).toBe(expected[call].error);
+        expect(sameBits(gradient, expected[call].gradient), `${label}: gradient`).toBe(true);
+        expect(sameBits(outputs, expected[call].outputs), `${label}: outputs`).toBe(true);
+      }
+      expect(sideBySidePasses, `helper ${helper}`).toBe(0);
+    }
   });
 });

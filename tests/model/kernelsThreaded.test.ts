@@ -406,6 +406,18 @@ describe.skipIf(!sharedDynamicsAvailable())('batch split with a session vector s
     expect(trials[0][1].mainShare).toBe(0.5);
   });
 
+  it('after a trial that woke the helper on the plain split, takes the shared vector\'s turn even if the helper is asleep again (a helper that naps after each part)', async () => {
+    // dozingHelper seems asleep at the start of every trial; were each trial that finds it so to
+    // take the plain split, no trial would ever take the shared vector. The shared vector's
+    // schedule has no measured trial of it (the helper takes no part: up to MAX_ABSENT such trials
+    // are not counted), so on its turn its choice is the shared vector.
+    const { expected, trials } = await threadScenario('dozingHelperSplit', { seed: 47, trials: 2 * ThreadSchedule.MAX_ABSENT });
+    expect(trials.map((trial) => trial.asleepBefore)).toEqual(trials.map(() => 1));
+    // the plain split (six sessions of ten on the calling thread) and the shared vector (half) in turn
+    expect(trials.map((trial) => trial.mainShare)).toEqual(trials.map((_, t) => (t % 2 === 0 ? 0.6 : 0.5)));
+    for (const [t, { outputs }] of trials.entries()) expectSameOutputs(outputs, expected, `trial ${t}`);
+  });
+
   it('applies to one helper, 3 or 5 session vectors and outputs only; the rows of the shared vector halved by work, in whole cache lines', () => {
     const network = network200();
     const withHelper = (K: number, options = {}) => new BatchSimulator(network, DEFAULT_DYNAMICS, K, { threads: absentHelper, ...options });
