@@ -335,17 +335,6 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     return true;
   }
 
-  // another project opened, or this one closed (and perhaps opened again): the builder shows no build
-  // of the project before ("“Two”: added to the project." in a new project; reopened, its patterns
-  // read 'queued', their jobs gone with main). Synchronous, as the speed store's.
-  watch(
-    () => (project.entered ? project.projectId : null),
-    () => {
-      build.value = null;
-    },
-    { flush: 'sync' },
-  );
-
   /** Cancel the build's jobs and create no library from them. */
   async function cancelBuild(): Promise<void> {
     for (const id of build.value?.jobIds ?? []) {
@@ -412,6 +401,23 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     if (!current || !network) return null;
     return libraryGrouping(allLibraries.value.find((l) => l.id === current.libraryId), project.summary?.project.runs ?? [], network.n).note;
   });
+
+  // another project opened, or this one closed (and perhaps opened again): nothing of the project
+  // before stays — its build ("“Two”: added to the project." in a new project; reopened, its patterns
+  // read 'queued', their jobs gone with main), its fit, and its refinement, whose curves waited for
+  // points from jobs main no longer has (two 'Not found: There is no job …' toasts). Synchronous, as
+  // the speed store's. The refinement's runs stay in the project (the runs browser).
+  watch(
+    () => (project.entered ? project.projectId : null),
+    () => {
+      build.value = null;
+      fit.value = null;
+      fitProblem.value = null;
+      refine.value = null;
+      refineProblem.value = null;
+    },
+    { flush: 'sync' },
+  );
 
   /** Continue learning from the combined gains, and learn from scratch with the same settings. */
   async function startRefine(settings: LearningSettings): Promise<boolean> {
