@@ -3,7 +3,8 @@
  * generated targets learned into a 3-pattern library (gradient rule, 4 groups, a few Adam iterations each),
  * a novel target drawn with the mouse and fitted (coefficients, each bar named by its whole target
  * name in the exported chart; fit and output errors), then a
- * refinement from the combined gains shown next to learning from scratch.
+ * refinement from the combined gains shown next to learning from scratch. The builder's list of
+ * patterns keeps each one's status and error once the finished jobs are cleared from the jobs list.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -42,6 +43,15 @@ test('build a 3-pattern library on a small network, fit a drawn target, see both
   expect(await builder.getByTestId('library-target').locator('span:nth-child(2)').evaluateAll(cut)).toEqual([]);
   const library = view.getByTestId('library-item').filter({ hasText: 'Three reaches' });
   await expect(library).toHaveAttribute('data-size', '3');
+  // the finished patterns cleared from the jobs list: each still reads done with its best error,
+  // now the stored run's (they read 'queued' with no error)
+  const patterns = builder.getByTestId('library-build').locator('li');
+  const bestErrors = await patterns.locator('.best').allTextContents();
+  expect(bestErrors.every((text) => /^\d/.test(text))).toBe(true);
+  await page.getByTestId('jobs-clear-finished').click();
+  await expect(page.getByTestId('jobs-clear-finished')).toHaveCount(0);
+  await expect(patterns.locator('.pill')).toHaveText(['done', 'done', 'done']);
+  await expect(patterns.locator('.best')).toHaveText(bestErrors);
   // stored in the (now unsaved) project
   await expect(page).toHaveTitle(/^• /);
 

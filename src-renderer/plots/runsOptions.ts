@@ -2,7 +2,7 @@
  * The runs browser's comparison plot: the error curve of each selected run's best session, one
  * line per run, on a shared trial (or iteration) axis. Pure (tested without the DOM).
  */
-import { AXIS_LABEL, AXIS_NAME, LEGEND_STYLE, SPLIT_LINE } from './chartParts.js';
+import { AXIS_LABEL, AXIS_NAME, SPLIT_LINE } from './chartParts.js';
 import { errorRange, errorYAxis, formatError, type ChartOption } from './options.js';
 import { SESSION_COLORS } from './palette.js';
 import { decimatedPoints } from './curveDecimation.js';
@@ -14,8 +14,10 @@ export interface RunCurve {
   values: ArrayLike<number>;
 }
 
-/** Widest legend entry (px) before its name is cut. */
-export const LEGEND_NAME_WIDTH = 200;
+/** The colour of the k-th ticked run's curve (the chart and the runs browser's list of names). */
+export function runCurveColor(k: number): string {
+  return SESSION_COLORS[k % SESSION_COLORS.length];
+}
 
 export function runCurvesOption(curves: readonly RunCurve[], logY: boolean, xName = 'trial'): ChartOption {
   // long runs draw quickly, and each curve's lowest error and envelope stay exact (every k-th
@@ -23,17 +25,11 @@ export function runCurvesOption(curves: readonly RunCurve[], logY: boolean, xNam
   const drawn = curves.map((curve) => decimatedPoints(curve.values));
   return {
     animation: false,
-    grid: { left: 64, right: 16, top: 34, bottom: 40 },
-    // run names are long: each is cut with an ellipsis (the full name on hover) so several fit a row
-    legend: {
-      top: 6,
-      left: 70,
-      right: 8,
-      type: 'scroll',
-      ...LEGEND_STYLE,
-      textStyle: { ...LEGEND_STYLE.textStyle, width: LEGEND_NAME_WIDTH, overflow: 'truncate', ellipsis: '…' },
-      tooltip: { show: true },
-    },
+    grid: { left: 64, right: 16, top: 14, bottom: 40 },
+    // no legend in the chart: run names are long, and a scroll legend in a card of 1280 × 800
+    // showed one name of two (the others behind its arrows). The runs browser lists the ticked
+    // runs' whole names above the chart, each with its curve's colour (runCurveColor).
+    legend: { show: false },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatError(typeof value === 'number' ? value : null) },
     xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 26, nameTextStyle: AXIS_NAME, min: 0, axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE },
     yAxis: errorYAxis(logY, undefined, errorRange(drawn)),
@@ -43,8 +39,8 @@ export function runCurvesOption(curves: readonly RunCurve[], logY: boolean, xNam
       type: 'line' as const,
       symbol: 'none',
       data: drawn[k],
-      lineStyle: { width: 1.5, color: SESSION_COLORS[k % SESSION_COLORS.length] },
-      itemStyle: { color: SESSION_COLORS[k % SESSION_COLORS.length] },
+      lineStyle: { width: 1.5, color: runCurveColor(k) },
+      itemStyle: { color: runCurveColor(k) },
     })),
   };
 }

@@ -295,7 +295,10 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     const jobIds = answer.value.startedJobIds ?? [];
     jobIds.forEach((jobId, k) => jobs.trackTraining(jobId, requests[k]));
     const libraryId = answer.value.libraryId;
-    build.value = { name, networkId: network.id, jobIds, targetNames: chosen.map((t) => t.name), phase: 'training', message: null, libraryId };
+    const started: LibraryBuild = { name, networkId: network.id, jobIds, targetNames: chosen.map((t) => t.name), phase: 'training', message: null, libraryId };
+    build.value = started;
+    /** Still this build on screen (another project opened or this one closed clears it: see below). */
+    const shown = () => build.value?.libraryId === started.libraryId;
     project.adoptSummary(answer.value.project);
     if (answer.value.pending) {
       const finished = whenAllFinished(jobIds);
@@ -305,12 +308,14 @@ export const usePrimitivesStore = defineStore('primitives', () => {
           const stopped = jobIds.map((id) => jobs.jobs.find((j) => j.jobId === id)).filter((j) => j?.status !== 'done');
           // every run done: main is storing the library now
           if (stopped.length === 0) {
-            if (build.value) build.value = { ...build.value, phase: 'creating' };
+            if (shown()) build.value = { ...build.value!, phase: 'creating' };
             return new Promise(() => undefined);
           }
           return undefined;
         }),
       );
+      // another project opened meanwhile: main still stores this library in its own project
+      if (!shown()) return appeared;
       if (!appeared) {
         const statuses = jobIds.map((id) => jobs.jobs.find((j) => j.jobId === id));
         const failed = statuses.find((j) => j?.status === 'failed');
@@ -323,8 +328,9 @@ export const usePrimitivesStore = defineStore('primitives', () => {
         return false;
       }
     }
+    if (!shown()) return true;
     selectedLibraryId.value = libraryId;
-    build.value = { ...build.value, phase: 'done', message: null };
+    build.value = { ...build.value!, phase: 'done', message: null };
     notices.success(`Library “${name}” with ${jobIds.length} pattern(s) was added to the project.`);
     return true;
   }
@@ -395,6 +401,23 @@ export const usePrimitivesStore = defineStore('primitives', () => {
     if (!current || !network) return null;
     return libraryGrouping(allLibraries.value.find((l) => l.id === current.libraryId), project.summary?.project.runs ?? [], network.n).note;
   });
+
+  // another project opened, or this one closed (and perhaps opened again): nothing of the project
+  // before stays — its build ("“Two”: added to the project." in a new project; reopened, its patterns
+  // read 'queued', their jobs gone with main), its fit, and its refinement, whose curves waited for
+  // points from jobs main no longer has (two 'Not found: There is no job …' toasts). Synchronous, as
+  // the speed store's. The refinement's runs stay in the project (the runs browser).
+  watch(
+    () => (project.entered ? project.projectId : null),
+    () => {
+      build.value = null;
+      fit.value = null;
+      fitProblem.value = null;
+      refine.value = null;
+      refineProblem.value = null;
+    },
+    { flush: 'sync' },
+  );
 
   /** Continue learning from the combined gains, and learn from scratch with the same settings. */
   async function startRefine(settings: LearningSettings): Promise<boolean> {

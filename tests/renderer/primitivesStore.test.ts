@@ -154,6 +154,39 @@ describe('primitives store', () => {
     expect(primitives.libraries).toHaveLength(0);
   });
 
+  it('a build, a fit and a refinement are shown in their own project only: another project opened (or this one reopened) shows none, and a build still running says nothing there', async () => {
+    // (the builder showed '“L”: added to the project.' in the next project, and after a reopen each
+    // pattern read 'queued' with no error: its job had ended with main)
+    const primitives = usePrimitivesStore();
+    const otherProject = () => summaryOf({ ...createEmptyProject('q', new Date(0), 'project-q'), networks: [network()], targets: [target('a')] }, { dirty: false });
+    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-1', project: summary(), pending: true, startedJobIds: ['job-1'] }));
+    const finished = primitives.buildLibrary('L', ['a'], defaultLearningSettings());
+    await flushPromises();
+    transport.emit(EVENTS.jobsFinished, { jobId: 'job-1', status: 'done', result: result(0.1), error: null });
+    transport.emit(EVENTS.projectChanged, summary([library(['job-1'])]));
+    expect(await finished).toBe(true);
+    expect(primitives.build?.phase).toBe('done');
+    // a fit and its refinement in p: reopened, the refine curves waited for points from jobs main no
+    // longer had, with a 'Not found: There is no job …' toast for each
+    primitives.fit = { libraryId: 'lib-1', networkId: 'net', channels: 1, nSamples: 3, duration: 500, coefficients: new Float64Array([1]), ridge: 0, coefficientSum: 1, fit: new Float64Array(3), fitError: 0.2, gains: new Float64Array([1.1, 0.9]), output: new Float64Array(3), outputError: 0.3, baseline: new Float64Array(3), baselineError: 1, target: new Float64Array(3), durationMs: 1, targetId: 'b', targetName: 'T b' };
+    primitives.refine = { libraryId: 'lib-1', targetId: 'b', fromCombinationJobId: 'job-7', fromScratchJobId: 'job-8', startError: 0.3, rule: 'gradient' };
+    transport.emit(EVENTS.projectChanged, otherProject());
+    await flushPromises();
+    expect({ build: primitives.build, fit: primitives.fit, refine: primitives.refine }).toEqual({ build: null, fit: null, refine: null });
+
+    // started in p, p replaced by q before its run ends: q shows no build, nor p's failure or success
+    transport.emit(EVENTS.projectChanged, summary());
+    transport.answer(CHANNELS.primitivesCreateLibrary, () => ({ libraryId: 'lib-2', project: summary(), pending: true, startedJobIds: ['job-2'] }));
+    const running = primitives.buildLibrary('M', ['a'], defaultLearningSettings());
+    await flushPromises();
+    expect(primitives.build).toMatchObject({ phase: 'training', libraryId: 'lib-2' });
+    transport.emit(EVENTS.projectChanged, otherProject());
+    await flushPromises();
+    transport.emit(EVENTS.jobsFinished, { jobId: 'job-2', status: 'cancelled', result: { ...result(0.5), partial: true }, error: null });
+    expect(await running).toBe(false);
+    expect(primitives.build).toBeNull();
+  });
+
   it('refines from the combined gains and from scratch with the same settings and the library’s groups', async () => {
     useProjectStore().summary = summary([library(['r1', 'r2'])], [runRecord('r1', [0, 0]), runRecord('r2', [0, 0])]);
     const primitives = usePrimitivesStore();

@@ -4,6 +4,8 @@
  * being typed for the focused run stay, and the ticked runs' curves are not drawn again. Each
  * summary brings new row objects, and watching the row object put the stored name back.
  * Mounted with tests/renderer/mountComponent.ts; ECharts is a stub that records each option.
+ * Also: the comparison names every ticked run whole, in its curve's colour. The chart's own scroll
+ * legend showed one name of two in the card at 1280 × 800 (the other behind its arrows).
  */
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -40,6 +42,23 @@ let revision = 1;
 function pushSummary(change: (p: Project) => Project): void {
   project = change(project);
   transport.emit(EVENTS.projectChanged, structuredClone(summaryOf(project, { revision: ++revision })));
+}
+/** Every text under `element`, in order. */
+function textOf(element: FakeNode): string {
+  return element.text + element.children.map(textOf).join('');
+}
+/** Tick the table row `index` (its checkbox, as the browser's change event does). */
+function tickRow(root: FakeNode, index: number, key: string): void {
+  const rows: FakeNode[] = [];
+  const collect = (n: FakeNode) => {
+    if (n.attributes['data-testid'] === 'run-row') rows.push(n);
+    n.children.forEach(collect);
+  };
+  collect(root);
+  const tick = rows[index].children[0].children[0];
+  tick.value = key;
+  Object.assign(tick, { checked: true });
+  for (const listener of tick.listeners.change ?? []) listener({ target: tick });
 }
 function click(element: FakeNode | null): void {
   (element?.attributes.onClick as (event: unknown) => void)({ stopPropagation() {} });
@@ -106,6 +125,37 @@ describe('runs browser: project summaries that change nothing shown', () => {
     await flushPromises();
     expect(findByTestId(mounted.root, 'runs-curves')?.attributes['data-names']).toBe('Run 1 renamed');
     expect(optionsGiven.length - drawn).toBe(1);
+    mounted.unmount();
+  });
+
+  it('the comparison names every ticked run whole, each in the colour of its curve', async () => {
+    const long = ['Reward rule · G = N · novel_target · seed 1 · 2 sessions', 'Gradient (Adam) · G = N · novel_target · seed 1'];
+    pushSummary((p) => ({ ...p, runs: [storedRun('run-1', long[0], [0.3]), storedRun('run-2', long[1], [0.2])] }));
+    await flushPromises();
+    const mounted = mountComponent(RunsBrowser, {});
+    await flushPromises();
+    tickRow(mounted.root, 0, 'runs:run-1');
+    await flushPromises();
+    tickRow(mounted.root, 1, 'runs:run-2');
+    await flushPromises();
+    expect(findByTestId(mounted.root, 'runs-curves')?.attributes['data-series']).toBe(2);
+
+    const option = optionsGiven[optionsGiven.length - 1] as { legend?: { show?: boolean }; series: Array<{ id: string; lineStyle: { color: string } }> };
+    const shown: Array<{ name: string; color: unknown }> = [];
+    const collect = (n: FakeNode) => {
+      if (n.attributes['data-testid'] === 'runs-curve-name') {
+        const swatch = n.children.find((c) => c.tag === 'span');
+        shown.push({ name: textOf(n).trim(), color: (swatch?.attributes.style as { background?: string } | undefined)?.background });
+      }
+      n.children.forEach(collect);
+    };
+    collect(mounted.root);
+    // in the series' order, by their whole names, in their lines' colours
+    const byId = new Map([['run-1', long[0]], ['run-2', long[1]]]);
+    expect(shown).toEqual(option.series.map((series) => ({ name: byId.get(series.id), color: series.lineStyle.color })));
+    expect(new Set(shown.map((s) => s.color)).size).toBe(2);
+    // and the chart draws no legend of its own that cuts them (a scroll legend paged them)
+    expect(option.legend?.show).toBe(false);
     mounted.unmount();
   });
 });
