@@ -23,7 +23,9 @@ export function provenance(network: Pick<ProjectNetwork, 'seed' | 'soc' | 'origi
   const seed = network.seed ?? network.soc?.seed ?? null;
   if (seed !== null) return String(seed);
   if (/published/i.test(network.origin)) return 'published';
-  return network.origin ? `— (${network.origin})` : '—';
+  // an origin with brackets of its own ("imported (W.npy, x0.npy)") is not bracketed again
+  if (!network.origin) return '—';
+  return network.origin.includes('(') ? `— ${network.origin}` : `— (${network.origin})`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { expectClose } from '../helpers/expectClose.js';
 import { hasReference, loadReferenceArray, referenceSkipReason } from '../helpers/reference.js';
 import type { ProjectNetwork } from '../../src-shared/project/schema.js';
 import { spectralAbscissa } from '../../src-shared/linalg/schur.js';
-import { describeNetwork, loggedAlpha, nameWithSize } from '../../src-renderer/lib/networkFacts.js';
+import { describeNetwork, loggedAlpha, nameWithSize, provenance } from '../../src-renderer/lib/networkFacts.js';
 
 /** α as the Network summary shows it: the SOC log's, else what the linear-algebra worker computes (spectralAbscissa). */
 function networkAlpha(net: ProjectNetwork): number {
@@ -85,5 +85,14 @@ describe('network facts', () => {
     expect(nameWithSize({ name: 'Imported network', n: 200 })).toBe('Imported network (N = 200)');
     // another size in the name (a renamed copy) is not this network's: say the real one
     expect(nameWithSize({ name: 'like the N = 2000 one', n: 200 })).toBe('like the N = 2000 one (N = 200)');
+  });
+
+  it('the seed row of a network without a seed names its origin once, without doubled brackets', () => {
+    const imported = network(new Float64Array(4), 2, { seed: null, origin: 'imported (W.npy, x0.npy, readout.npy)' });
+    const seedRow = describeNetwork(imported, 0).find((fact) => fact.key === 'seed');
+    expect(seedRow?.value).toBe('— imported (W.npy, x0.npy, readout.npy)');
+    expect(provenance({ seed: null, soc: null, origin: 'drawn by hand' })).toBe('— (drawn by hand)');
+    expect(provenance({ seed: null, soc: null, origin: 'the published network' })).toBe('published');
+    expect(provenance({ seed: 12, soc: null, origin: 'imported (W.npy)' })).toBe('12');
   });
 });
