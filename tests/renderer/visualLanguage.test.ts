@@ -165,6 +165,19 @@ describe('units and words agree', () => {
     expect(plot.caption).toContain('1/s');
   });
 
+  it('the imaginary parts caption says which way the fastest rotation went', () => {
+    const histograms = { edges: Float64Array.from([0, 0.02, 0.04]), before: Float64Array.from([1, 2]), after: Float64Array.from([2, 1]) };
+    const caption = (before: number, after: number) => {
+      const spectrum = (im: number) => ({ re: Float64Array.from([-0.003]), im: Float64Array.from([im, -im]) });
+      const analysis = { histograms: { re: histograms, im: histograms }, before: spectrum(before), after: spectrum(after) } as unknown as Parameters<typeof eigenHistogramPlot>[0];
+      return eigenHistogramPlot(analysis, 'im').caption;
+    };
+    // 1/ms ×1000: 44.0 → 47.2 1/s grew (seen in the walkthrough under a caption that spoke of shrinking)
+    expect(caption(0.044, 0.0472)).toMatch(/44\.0.* → 47\.2.*: faster rotation in the slow pattern/);
+    expect(caption(0.0472, 0.044)).toMatch(/: slower rotation in the slow pattern/);
+    expect(caption(0.044, 0.044)).toMatch(/: the same fastest rotation in the slow pattern/);
+  });
+
   it('the coefficients axis reads cₖ (a subscript, no literal underscore)', () => {
     const plot = coefficientsPlot([0.5, -0.2], ['a', 'b']);
     expect(JSON.stringify(axesOf(plot.option).map((a) => a.name))).not.toContain('_');

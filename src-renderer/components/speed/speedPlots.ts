@@ -185,10 +185,13 @@ export function eigenHistogramPlot(a: SpeedAnalysis, part: 're' | 'im'): Analysi
     ],
   };
   const max = (values: Float64Array) => values.reduce((m, v) => Math.max(m, v), -Infinity) * PER_MS_TO_PER_S;
+  // |Im λ| is the fastest rotation's angular frequency: the caption says which way it went, as shown
+  const [before, after] = [fmt(max(a.before.im)), fmt(max(a.after.im))];
+  const rotation = before === after ? 'the same fastest rotation' : max(a.after.im) < max(a.before.im) ? 'slower rotation' : 'faster rotation';
   const caption =
     part === 're'
       ? `Largest real part ${fmt(max(a.before.re))} → ${fmt(max(a.after.re))} ${EIGENVALUE_UNIT} (fast → slow pattern).`
-      : `Largest |imaginary part| ${fmt(max(a.before.im))} → ${fmt(max(a.after.im))} ${EIGENVALUE_UNIT}: slower rotation for the slow pattern if it shrinks.`;
+      : `Largest |imaginary part| ${before} → ${after} ${EIGENVALUE_UNIT} (fast → slow pattern): ${rotation} in the slow pattern.`;
   return {
     id: `eigen-${part}`,
     title: `Eigenvalues of (−I + W·diag(g))/τ: ${part === 're' ? 'real' : 'imaginary'} parts`,
