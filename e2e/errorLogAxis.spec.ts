@@ -32,5 +32,13 @@ test('a run whose error stays within a decade fills the log axis', async ({ page
   expect(axis.lo).toBeLessThanOrEqual(axis.dataLo * (1 + 1e-9));
   expect(axis.hi).toBeGreaterThanOrEqual(axis.dataHi * (1 - 1e-9));
   expect(axis.hi / axis.lo).toBeLessThan(9.99);
+
+  // hovering the curve (handed to ECharts as a flat typed array) shows the session's error there
+  const box = (await chart.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  const name = page.getByTestId('error-curve').getByText('session 1', { exact: true });
+  await expect(name).toBeVisible();
+  // the tooltip: the session's name, then its error (formatError: a number)
+  await expect(name.locator('xpath=following-sibling::span[1]')).toHaveText(/^\d/);
   expect(pageErrors).toEqual([]);
 });

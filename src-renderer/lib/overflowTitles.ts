@@ -3,7 +3,9 @@
  * with an ellipsis when their column is narrow ("Eigenvalues of the linearisati…", a select
  * showing "paper (η ="); this gives every such element a `title` with its full text while it is
  * cut, and takes it away when it fits again. One observer for the whole page rather than a
- * directive on each element, so a new view or form is covered without remembering to.
+ * directive on each element, so a new view or form is covered without remembering to. A change of
+ * text or inline style alone (a running job's numbers and bars, several a second) rescans only
+ * around it (rescanFor).
  * A title written by a component (an explanation) is kept: the full text goes in front of it.
  */
 
@@ -61,38 +63,103 @@ function update(element: HTMLElement): void {
   }
 }
 
+/** Elements worth a look: shown text (no select's options, SVG or canvas), or titled by us before. */
+const CANDIDATES = `*:not(select):not(svg *):not(canvas), [${AUTO}]`;
+
+function check(element: HTMLElement): void {
+  // cheap test first: only boxes whose content is wider than they are, or that we titled before
+  if (element.scrollWidth > element.clientWidth + 1 || element.hasAttribute(AUTO)) update(element);
+}
+
 /** One pass over the page: selects, and every element whose text overflows its box. */
 export function updateOverflowTitles(root: ParentNode = document): void {
   for (const select of root.querySelectorAll<HTMLSelectElement>('select')) update(select);
-  for (const element of root.querySelectorAll<HTMLElement>(`body *:not(select):not(svg *):not(canvas), [${AUTO}]`)) {
+  for (const element of root.querySelectorAll<HTMLElement>(`body ${CANDIDATES}`)) {
     if (element instanceof HTMLSelectElement) continue;
-    // cheap test first: only boxes whose content is wider than they are, or that we titled before
-    if (element.scrollWidth > element.clientWidth + 1 || element.hasAttribute(AUTO)) update(element);
+    check(element);
   }
+}
+
+/**
+ * The pass after a text or inline style changed inside `element`: the element's parent and everything in it (a
+ * longer text can squeeze its siblings in a row), and the parent's ancestors (a longer text can
+ * make a box around it overflow). Layout further away can change only with a structural change,
+ * which rescans the page.
+ */
+export function updateOverflowTitlesAround(element: Element): void {
+  const region = element.parentElement ?? element;
+  for (const select of region.querySelectorAll<HTMLSelectElement>('select')) update(select);
+  for (const inside of region.querySelectorAll<HTMLElement>(CANDIDATES)) {
+    if (!(inside instanceof HTMLSelectElement)) check(inside);
+  }
+  for (let around: Element | null = region; around && around !== document.body; around = around.parentElement) {
+    if (around instanceof HTMLSelectElement) update(around);
+    else if (around instanceof HTMLElement) check(around);
+  }
+}
+
+const ELEMENT_NODE = 1;
+const OWN_ATTRIBUTES = new Set(['title', AUTO, AUTHORED]);
+
+/**
+ * What a batch of mutations asks to rescan: nothing (our own title changes), the elements whose
+ * text or inline style changed (a progress event rewrites a few numbers and a progress bar's
+ * transform, several times a second while a job runs), or the whole page (elements added or
+ * removed, a class changed). An inline style that moves boxes far from its element (rare: a
+ * dragged splitter) is caught up by the next page scan.
+ */
+export function rescanFor(records: readonly MutationRecord[]): 'page' | Set<Element> {
+  const changed = new Set<Element>();
+  for (const record of records) {
+    if (record.type === 'attributes') {
+      if (OWN_ATTRIBUTES.has(record.attributeName ?? '')) continue;
+      if (record.attributeName !== 'style') return 'page';
+      changed.add(record.target as Element);
+      continue;
+    }
+    if (record.type === 'characterData') {
+      const holder = record.target.parentElement;
+      if (holder) changed.add(holder);
+      continue;
+    }
+    // childList: only texts (and comments) swapped keep the elements as they were
+    const nodes = [...Array.from(record.addedNodes), ...Array.from(record.removedNodes)];
+    if (record.target.nodeType !== ELEMENT_NODE || nodes.some((node) => node.nodeType === ELEMENT_NODE)) return 'page';
+    changed.add(record.target as Element);
+  }
+  return changed;
 }
 
 /** Keep titles current as the page changes (mutations, resizes, select changes). */
 export function installOverflowTitles(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const schedule = () => {
-    if (timer !== null) return;
-    timer = setTimeout(() => {
-      timer = null;
-      updateOverflowTitles();
-    }, SCAN_DELAY_MS);
+  /** What the next pass covers: the page, or the elements whose text changed. */
+  let pending: 'page' | Set<Element> = new Set();
+  const run = () => {
+    timer = null;
+    const scope = pending;
+    pending = new Set();
+    if (scope === 'page') updateOverflowTitles();
+    else for (const element of scope) if (element.isConnected) updateOverflowTitlesAround(element);
   };
+  const schedule = (scope: 'page' | Set<Element>) => {
+    if (scope === 'page') pending = 'page';
+    else if (pending !== 'page') for (const element of scope) pending.add(element);
+    if (timer === null) timer = setTimeout(run, SCAN_DELAY_MS);
+  };
+  const schedulePage = () => schedule('page');
   const observer = new MutationObserver((records) => {
-    // our own title changes are mutations too: ignore those
-    if (records.every((r) => r.type === 'attributes' && (r.attributeName === 'title' || r.attributeName === AUTO || r.attributeName === AUTHORED))) return;
-    schedule();
+    const scope = rescanFor(records);
+    if (scope === 'page' || scope.size > 0) schedule(scope);
   });
   observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class', 'style', 'title'] });
-  window.addEventListener('resize', schedule);
-  document.addEventListener('change', schedule, true);
-  schedule();
+  window.addEventListener('resize', schedulePage);
+  document.addEventListener('change', schedulePage, true);
+  schedulePage();
   return () => {
     observer.disconnect();
-    window.removeEventListener('resize', schedule);
-    document.removeEventListener('change', schedule, true);
+    if (timer !== null) clearTimeout(timer);
+    window.removeEventListener('resize', schedulePage);
+    document.removeEventListener('change', schedulePage, true);
   };
 }

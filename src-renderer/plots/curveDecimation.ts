@@ -102,27 +102,57 @@ export class DecimatedCurve {
 
   /** The points to draw, [trial, error] in trial order: every point while bins hold one trial each. */
   points(): [number, number][] {
-    const out: [number, number][] = [];
-    for (let b = 0; b < this.bins; b++) this.binPoints(b, out);
+    const flat = this.flatPoints();
+    const out: [number, number][] = new Array(flat.length / 2);
+    for (let k = 0; k < out.length; k++) out[k] = [flat[2 * k], flat[2 * k + 1]];
     return out;
   }
 
-  /** Appends bin b's points to `out`: first, the extremes between the ends in the order they came, last; each trial once. */
-  private binPoints(b: number, out: [number, number][]): void {
+  /**
+   * The same points as one flat array, trial and error in turn. The live chart takes this form:
+   * ECharts deep-copies a series' `data` at every setOption (its OptionManager clones the option),
+   * a new array per point for [trial, error] pairs, but keeps a typed array as it is (marked
+   * primitive, then copied into its store in one pass).
+   */
+  flatPoints(): Float64Array {
+    const scratch = new Float64Array(8 * this.bins);
+    let length = 0;
+    for (let b = 0; b < this.bins; b++) length = this.binPoints(b, scratch, length);
+    return scratch.slice(0, length);
+  }
+
+  /**
+   * Writes bin b's points into `out` from index `at` (trial, error in turn) and returns the index
+   * after them: first, the extremes between the ends in the order they came, last; each trial once.
+   */
+  private binPoints(b: number, out: Float64Array, at: number): number {
     const first = this.firstTrial[b];
-    if (first === NONE) return;
+    if (first === NONE) return at;
     const last = this.lastTrial[b];
     const low = this.minTrial[b];
     const high = this.maxTrial[b];
     const lowInside = low !== first && low !== last;
     const highInside = high !== first && high !== last && high !== low;
-    out.push([first, this.firstValue[b]]);
-    const lowPoint: [number, number] = [low, this.minValue[b]];
-    const highPoint: [number, number] = [high, this.maxValue[b]];
-    if (lowInside && highInside) out.push(...(low < high ? [lowPoint, highPoint] : [highPoint, lowPoint]));
-    else if (lowInside) out.push(lowPoint);
-    else if (highInside) out.push(highPoint);
-    if (last !== first) out.push([last, this.lastValue[b]]);
+    out[at++] = first;
+    out[at++] = this.firstValue[b];
+    const lowFirst = lowInside && (!highInside || low < high);
+    if (lowFirst) {
+      out[at++] = low;
+      out[at++] = this.minValue[b];
+    }
+    if (highInside) {
+      out[at++] = high;
+      out[at++] = this.maxValue[b];
+    }
+    if (lowInside && !lowFirst) {
+      out[at++] = low;
+      out[at++] = this.minValue[b];
+    }
+    if (last !== first) {
+      out[at++] = last;
+      out[at++] = this.lastValue[b];
+    }
+    return at;
   }
 
   /** Double the bin width: bins 2k and 2k + 1 become bin k. */

@@ -375,13 +375,22 @@ export function appendCurvePairs(curve: readonly number[], pairs: [number, numbe
   return curve.length;
 }
 
-export function errorSeries(session: number, data: [number, number][], highlighted: boolean): LineSeriesOption {
+/** The dimensions of a flat curve (errorSeries): x then y, as the pairs' order. */
+export const FLAT_CURVE_DIMENSIONS = ['x', 'y'];
+
+/**
+ * One session's error curve: [step, error] pairs, or the same points as one flat typed array
+ * (step and error in turn: DecimatedCurve.flatPoints), which ECharts keeps without copying; a flat
+ * array names its two dimensions (ECharts requires it for typed arrays).
+ */
+export function errorSeries(session: number, data: [number, number][] | Float64Array, highlighted: boolean): LineSeriesOption {
   const color = SESSION_COLORS[session % SESSION_COLORS.length];
   return {
     id: `session-${session}`,
     name: `session ${session + 1}`,
     type: 'line',
-    data,
+    ...(data instanceof Float64Array ? { dimensions: FLAT_CURVE_DIMENSIONS } : {}),
+    data: data as LineSeriesOption['data'],
     symbol: 'none',
     sampling: 'lttb',
     lineStyle: { color, width: highlighted ? 2 : 1.2, opacity: highlighted ? 1 : 0.75 },

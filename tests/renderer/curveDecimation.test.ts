@@ -71,6 +71,10 @@ describe('decimated error curves', () => {
     const values = noisyCurve(trials, trials);
     const points = decimatedPoints(values, maxBins);
     expect(points).toEqual(bruteForce(values, widthFor(trials, maxBins)));
+    // the live chart's form: the same points, trial and error in turn
+    const live = new DecimatedCurve(maxBins);
+    live.append(values, 0);
+    expect(Array.from(live.flatPoints())).toEqual(bruteForce(values, widthFor(trials, maxBins)).flat());
     expect(points.length).toBeLessThanOrEqual(4 * maxBins);
     // the run's lowest error and its last trial are drawn exactly
     const lowest = Math.min(...values);

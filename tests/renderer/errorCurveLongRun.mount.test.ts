@@ -14,7 +14,7 @@ import { CHANNELS, EVENTS } from '../../src-shared/ipc/contract.js';
 import { installTransport } from '../../src-renderer/stores/api.js';
 import { useJobsStore } from '../../src-renderer/stores/jobs.js';
 import ErrorCurve from '../../src-renderer/components/ErrorCurve.vue';
-import { LIVE_CURVE_BINS } from '../../src-renderer/plots/curveDecimation.js';
+import { decimatedPoints, LIVE_CURVE_BINS } from '../../src-renderer/plots/curveDecimation.js';
 import { Rng } from '../../src-shared/model/rng.js';
 import { FakeTransport, jobSummary } from './fakes.js';
 import { findByTestId, mountComponent } from './mountComponent.js';
@@ -33,6 +33,11 @@ vi.mock('vue-echarts', () => ({
 const SESSIONS = 10;
 const TRIALS = 100_000;
 const CHUNK = 5_000;
+
+/** [trial, error] pairs of a flat curve (trial and error in turn). */
+function pairsOf(flat: ArrayLike<number>): [number, number][] {
+  return Array.from({ length: flat.length / 2 }, (_, k) => [flat[2 * k], flat[2 * k + 1]]);
+}
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -63,17 +68,56 @@ describe('the live error curve of a long run', () => {
     const curve = findByTestId(mounted.root, 'error-curve')!;
     expect(curve.attributes['data-points']).toBe(SESSIONS * (TRIALS + 1));
     expect(jobs.pointCount('a')).toBe(SESSIONS * (TRIALS + 1));
-    const updates = charts.setOption.map(([option]) => (option as { series?: { data?: [number, number][] }[] }).series).filter((series) => series?.every((s) => s.data));
-    expect(updates.length).toBeGreaterThan(1);
-    for (const series of updates) for (const s of series!) expect(s.data!.length).toBeLessThanOrEqual(4 * LIVE_CURVE_BINS);
-    const last = updates[updates.length - 1]!;
-    expect(last).toHaveLength(SESSIONS);
-    last.forEach((s, session) => {
-      const lowest = Math.min(...curves[session]);
-      expect(s.data).toContainEqual([curves[session].indexOf(lowest), lowest]);
-      expect(s.data![s.data!.length - 1]).toEqual([TRIALS, curves[session][TRIALS]]);
+    // the chart's series as the updates leave them: a full set at the first update, then the
+    // sessions with new points merged in by id
+    const drawn = new Map<string, [number, number][]>();
+    let updates = 0;
+    for (const [option] of charts.setOption) {
+      for (const s of (option as { series?: { id: string; data?: Float64Array }[] }).series ?? []) {
+        if (!s.data) continue;
+        // flat typed arrays, trial and error in turn: ECharts keeps them without copying
+        expect(s.data).toBeInstanceOf(Float64Array);
+        expect(s.data.length / 2).toBeLessThanOrEqual(4 * LIVE_CURVE_BINS);
+        drawn.set(s.id, pairsOf(s.data));
+        updates++;
+      }
+    }
+    expect(updates).toBeGreaterThan(SESSIONS);
+    expect(drawn.size).toBe(SESSIONS);
+    curves.forEach((values, session) => {
+      const data = drawn.get(`session-${session}`)!;
+      // exactly the session's decimated curve: its envelope, its lowest error and its ends
+      expect(data).toEqual(decimatedPoints(values, LIVE_CURVE_BINS));
+      const lowest = Math.min(...values);
+      expect(data).toContainEqual([values.indexOf(lowest), lowest]);
+      expect(data[data.length - 1]).toEqual([TRIALS, values[TRIALS]]);
     });
-    expect(Number(curve.attributes['data-drawn'])).toBe(last.reduce((sum, s) => sum + s.data!.length, 0));
+    expect(Number(curve.attributes['data-drawn'])).toBe([...drawn.values()].reduce((sum, data) => sum + data.length, 0));
+    mounted.unmount();
+  });
+  it('hands the chart again only the sessions that got new points', async () => {
+    const jobs = useJobsStore();
+    await jobs.init();
+    const mounted = mountComponent(ErrorCurve, { jobId: 'a', logY: false, bestSession: null, trialsPerSession: 2000 });
+    const session = (s: number, from: number, count: number) => ({ session: s, fromTrial: from, values: Array.from({ length: count }, (_, k) => 1 / (1 + from + k + s)) });
+    transport.emit(EVENTS.jobsProgress, { jobId: 'a', status: 'running', percent: 10, trial: 100, bestError: null, errors: [0, 1, 2].map((s) => session(s, 0, 100)) });
+    await wait(400);
+    const first = charts.setOption.length;
+    expect(first).toBeGreaterThan(0);
+    // session 1 has finished; sessions 0 and 2 go on, then only session 2
+    transport.emit(EVENTS.jobsProgress, { jobId: 'a', status: 'running', percent: 20, trial: 200, bestError: null, errors: [session(0, 100, 100), session(2, 100, 100)] });
+    await wait(400);
+    transport.emit(EVENTS.jobsProgress, { jobId: 'a', status: 'running', percent: 30, trial: 300, bestError: null, errors: [session(2, 200, 100)] });
+    await wait(400);
+    const handed = charts.setOption
+      .slice(first)
+      .map(([option]) => ((option as { series?: { id: string; data?: unknown }[] }).series ?? []).filter((s) => s.data).map((s) => s.id))
+      .filter((ids) => ids.length > 0);
+    expect(handed).toEqual([['session-0', 'session-2'], ['session-2']]);
+    const curve = findByTestId(mounted.root, 'error-curve')!;
+    expect(curve.attributes['data-points']).toBe(600);
+    expect(curve.attributes['data-drawn']).toBe(600);
+    expect(curve.attributes['data-series']).toBe(3);
     mounted.unmount();
   });
 });
