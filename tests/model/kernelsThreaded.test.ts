@@ -132,29 +132,6 @@ describe.skipIf(!sharedDynamicsAvailable())('threaded trial kernel', () => {
     batch.dispose();
   });
 
-  it('moves rows toward the thread that waits for the other (a split far off balance comes back)', () => {
-    const network = network200();
-    const params = DEFAULT_DYNAMICS;
-    const kernel = createKernel('wasm-threads', network, params, { threads: host(1) });
-    kernel.schedule!.force = 'team';
-    const gains = Float64Array.from({ length: network.n }, () => 1);
-    const run = () => kernel.run(gains, network.x0, null, null);
-    runUntilHelpersJoin(run, () => kernel.helperChunks!());
-    // the main thread holds 95 % of the rows: it is the one that is late, the helper waits
-    // every stage, so trial by trial rows move to the helper (and back the other way)
-    for (const [start, moved] of [
-      [0.95, (share: number) => share < 0.85],
-      [0.05, (share: number) => share > 0.15],
-    ] as const) {
-      kernel.setMainThreadShare!(start);
-      const deadline = Date.now() + 10_000;
-      do run();
-      while (!moved(kernel.mainThreadShare!()) && Date.now() < deadline);
-      expect(moved(kernel.mainThreadShare!()), `from ${start}: now ${kernel.mainThreadShare!()}`).toBe(true);
-    }
-    kernel.dispose!();
-  });
-
   it('uses its helpers only while their cores are free in the shared budget, with the same bits', () => {
     const network = network200();
     const params = DEFAULT_DYNAMICS;
