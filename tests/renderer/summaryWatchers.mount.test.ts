@@ -77,7 +77,9 @@ describe('ErrorCurve: a stored run', () => {
     await wait();
     const drawn = setOptionCalls.filter(([option]) => (option as { series?: unknown[] }).series);
     expect(drawn).toHaveLength(1);
-    expect((drawn[0][0] as { series: { data: unknown[] }[] }).series.map((s) => s.data.length)).toEqual([3, 3]);
+    // each session's points as [trial, error] pairs or one flat Float64Array of them (ErrorCurve.vue)
+    const pointsOf = (data: unknown[] | Float64Array) => (data instanceof Float64Array ? data.length / 2 : data.length);
+    expect((drawn[0][0] as { series: { data: unknown[] | Float64Array }[] }).series.map((s) => pointsOf(s.data))).toEqual([3, 3]);
 
     const before = setOptionCalls.length;
     // what WorkspaceView passes after an autosave or a rename: the same run and curves, a new object
